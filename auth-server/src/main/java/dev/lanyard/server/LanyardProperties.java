@@ -1,0 +1,86 @@
+package dev.lanyard.server;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Lanyard's own settings (prefix {@code lanyard}); the README's configuration table lists
+ * them with the environment variables that set them. Every default lives here.
+ *
+ * @param issuer the issuer identifier, an absolute URL without query or fragment
+ * (RFC 8414 §2); {@code LANYARD_ISSUER}
+ * @param masterKey the secret the key-encryption key is derived from; at least 32
+ * characters; {@code LANYARD_MASTER_KEY}; blank in development only
+ * @param bootstrap a YAML file of users and clients imported at start-up;
+ * {@code LANYARD_BOOTSTRAP}; may be {@code null}
+ * @param dataDirectory where the embedded database and a generated development master key
+ * live
+ * @param tokens token lifetimes
+ * @param login hosted login settings
+ * @param redis Redis usage settings
+ */
+@ConfigurationProperties("lanyard")
+public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issuer, String masterKey, Path bootstrap,
+		@DefaultValue("./data") Path dataDirectory, @DefaultValue Tokens tokens, @DefaultValue Login login,
+		@DefaultValue Redis redis) {
+
+	public LanyardProperties {
+		if (issuer.getRawQuery() != null || issuer.getRawFragment() != null || !issuer.isAbsolute()) {
+			throw new IllegalArgumentException(
+					"LANYARD_ISSUER must be an absolute URL without query or fragment (RFC 8414 §2), got " + issuer);
+		}
+	}
+
+	/** The issuer as the exact string published in discovery and put in {@code iss}. */
+	public String issuerString() {
+		String value = this.issuer.toString();
+		return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+	}
+
+	/** Whether the public URL is served over TLS, which decides the cookie flags. */
+	public boolean secureTransport() {
+		return "https".equalsIgnoreCase(this.issuer.getScheme());
+	}
+
+	/**
+	 * Default token lifetimes for clients that do not set their own.
+	 *
+	 * @param accessToken opaque access token lifetime
+	 * @param refreshTokenIdle a refresh token expires when unused this long (it rotates on
+	 * every use)
+	 * @param refreshTokenMax no refresh token outlives its grant by more than this
+	 * @param authorizationCode authorization code lifetime
+	 * @param idToken ID token lifetime
+	 */
+	public record Tokens(@DefaultValue("15m") Duration accessToken, @DefaultValue("8h") Duration refreshTokenIdle,
+			@DefaultValue("30d") Duration refreshTokenMax, @DefaultValue("2m") Duration authorizationCode,
+			@DefaultValue("15m") Duration idToken) {
+	}
+
+	/**
+	 * Hosted login settings.
+	 *
+	 * @param maxAttemptsPerAccount password checks allowed per account and window
+	 * @param maxAttemptsPerAddress password checks allowed per client address and window
+	 * @param throttleWindow the throttling window
+	 * @param sessionTimeout idle timeout of a login session
+	 */
+	public record Login(@DefaultValue("10") int maxAttemptsPerAccount, @DefaultValue("100") int maxAttemptsPerAddress,
+			@DefaultValue("15m") Duration throttleWindow, @DefaultValue("30m") Duration sessionTimeout) {
+	}
+
+	/**
+	 * Redis usage.
+	 *
+	 * @param keyPrefix prefix of every key Lanyard writes, so that several deployments can
+	 * share one Redis
+	 * @param tokenCacheTtl how long an access-token lookup stays cached at most
+	 */
+	public record Redis(@DefaultValue("lanyard:") String keyPrefix, @DefaultValue("60s") Duration tokenCacheTtl) {
+	}
+
+}

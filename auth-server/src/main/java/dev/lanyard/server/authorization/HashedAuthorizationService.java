@@ -1,0 +1,391 @@
+package dev.lanyard.server.authorization;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
+import dev.lanyard.server.token.TokenHash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Stores authorizations in PostgreSQL with every token, code and state as a SHA-256 hash,
+ * so that a copy of the database holds nothing that can be presented.
+ * <p>
+ * Two rules the framework leaves to storage are enforced here:
+ * <ul>
+ * <li>Single use is atomic. Each row carries a version; a save names the version it read,
+ * so when the same authorization code or refresh token is redeemed on two nodes at once,
+ * one save wins and the other fails with {@code invalid_grant}. A lost race is a second
+ * use of a single-use artifact, so the grant is revoked (RFC 6749 §4.1.2: "If an
+ * authorization code is used more than once, the authorization server MUST deny the
+ * request and SHOULD revoke … all tokens previously issued based on that authorization
+ * code"; RFC 9700 §4.14.2 for refresh tokens).</li>
+ * <li>Refresh-token reuse revokes the grant. Rotated-away refresh tokens are remembered
+ * (by hash); presenting one again revokes every token of the grant (RFC 9700 §4.14.2).</li>
+ * </ul>
+ * Access-token lookups go through an {@link AccessTokenCache}. Thread-safe.
+ */
+public class HashedAuthorizationService implements OAuth2AuthorizationService {
+
+	private static final Logger logger = LoggerFactory.getLogger(HashedAuthorizationService.class);
+
+	private static final String INVALIDATE = """
+			code_metadata = CASE WHEN code_hash IS NULL THEN code_metadata
+			  ELSE jsonb_set(coalesce(code_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
+			access_token_metadata = CASE WHEN access_token_hash IS NULL THEN access_token_metadata
+			  ELSE jsonb_set(coalesce(access_token_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
+			refresh_token_metadata = CASE WHEN refresh_token_hash IS NULL THEN refresh_token_metadata
+			  ELSE jsonb_set(coalesce(refresh_token_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
+			version = version + 1, updated_at = now()""";
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final RegisteredClientRepository clients;
+
+	private final AccessTokenCache cache;
+
+	private final Duration cacheTtl;
+
+	private final ApplicationEventPublisher events;
+
+	private final Clock clock;
+
+	private final AuthorizationCodec codec = new AuthorizationCodec();
+
+	public HashedAuthorizationService(JdbcClient jdbc, TransactionTemplate transactions,
+			RegisteredClientRepository clients, AccessTokenCache cache, Duration cacheTtl,
+			ApplicationEventPublisher events, Clock clock) {
+		this.jdbc = jdbc;
+		this.transactions = transactions;
+		this.clients = clients;
+		this.cache = cache;
+		this.cacheTtl = cacheTtl;
+		this.events = events;
+		this.clock = clock;
+	}
+
+	@Override
+	public void save(OAuth2Authorization authorization) {
+		Long version = authorization.getAttribute(AuthorizationAttributes.VERSION);
+		if (version == null) {
+			Instant createdAt = this.clock.instant();
+			StoredAuthorization stored = this.codec.encode(authorization, 0, createdAt);
+			insert(stored);
+			cacheWritten(stored, null);
+			return;
+		}
+		Instant createdAt = authorization.getAttribute(AuthorizationAttributes.GRANT_STARTED_AT);
+		StoredAuthorization stored = this.codec.encode(authorization, version + 1, createdAt);
+		Optional<String> previousAccessTokenHash = this.transactions.execute((status) -> update(stored, version));
+		if (previousAccessTokenHash == null || previousAccessTokenHash.isEmpty()) {
+			// Someone else changed this authorization since it was read: a concurrent second
+			// use of a single-use artifact.
+			revoke("id = ?", authorization.getId(), "concurrent_redemption");
+			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+					"The grant was used concurrently and has been revoked", null));
+		}
+		cacheWritten(stored, previousAccessTokenHash.get());
+	}
+
+	@Override
+	public void remove(OAuth2Authorization authorization) {
+		String accessTokenHash = (authorization.getAccessToken() != null)
+				? AuthorizationCodec.hashOf(authorization.getAccessToken().getToken().getTokenValue()) : null;
+		this.jdbc.sql("DELETE FROM oauth_authorizations WHERE id = ?").param(authorization.getId()).update();
+		if (accessTokenHash != null) {
+			this.cache.evict(List.of(accessTokenHash));
+		}
+	}
+
+	@Override
+	public OAuth2Authorization findById(String id) {
+		return this.jdbc.sql("SELECT * FROM oauth_authorizations WHERE id = ?")
+			.param(id)
+			.query(this::map)
+			.optional()
+			.map((stored) -> decode(stored, null, null))
+			.orElse(null);
+	}
+
+	@Override
+	public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+		if (token == null || token.isEmpty() || token.startsWith(AuthorizationCodec.PLACEHOLDER_PREFIX)) {
+			return null;
+		}
+		String hash = TokenHash.of(token);
+		TokenKind kind = (tokenType != null) ? TokenKind.of(tokenType) : null;
+		if (tokenType != null && kind == null) {
+			return null;
+		}
+		if (kind == null || kind == TokenKind.ACCESS_TOKEN) {
+			Optional<String> cached = this.cache.get(hash);
+			if (cached.isPresent()) {
+				return decode(this.codec.fromJson(cached.get()), token, TokenKind.ACCESS_TOKEN);
+			}
+		}
+		Optional<StoredAuthorization> stored = (kind != null) ? findByHash(kind, hash) : findByAnyHash(hash);
+		if (stored.isEmpty()) {
+			if (kind == TokenKind.REFRESH_TOKEN) {
+				revokeOnRefreshTokenReuse(hash);
+			}
+			return null;
+		}
+		TokenKind matched = (kind != null) ? kind : matchedKind(stored.get(), hash);
+		if (matched == TokenKind.ACCESS_TOKEN) {
+			this.cache.putIfAbsent(hash, this.codec.toJson(stored.get()), cacheTtl(stored.get().accessToken()));
+		}
+		return decode(stored.get(), token, matched);
+	}
+
+	/**
+	 * Revokes every grant of a login session (RP-initiated logout).
+	 * @return how many grants were revoked
+	 */
+	public int revokeBySession(String sessionId, String reason) {
+		return revoke("session_id = ?", sessionId, reason);
+	}
+
+	/** Revokes every grant of a user or client principal. */
+	public int revokeByPrincipal(String principalName, String reason) {
+		return revoke("principal_name = ?", principalName, reason);
+	}
+
+	/** Revokes every grant of a client. */
+	public int revokeByClient(String registeredClientId, String reason) {
+		return revoke("registered_client_id = ?", registeredClientId, reason);
+	}
+
+	/** Revokes one grant. */
+	public int revokeById(String authorizationId, String reason) {
+		return revoke("id = ?", authorizationId, reason);
+	}
+
+	private void revokeOnRefreshTokenReuse(String hash) {
+		this.jdbc.sql("SELECT authorization_id FROM oauth_rotated_refresh_tokens WHERE token_hash = ?")
+			.param(hash)
+			.query(String.class)
+			.optional()
+			.ifPresent((authorizationId) -> {
+				// RFC 9700 §4.14.2: a rotated-away refresh token came back, so either the
+				// client or an attacker holds a stolen copy; end the whole grant.
+				logger.warn("Refresh token reuse detected; revoking authorization {}", authorizationId);
+				revoke("id = ?", authorizationId, "refresh_token_reuse");
+			});
+	}
+
+	private int revoke(String condition, String value, String reason) {
+		List<String[]> revoked = this.jdbc
+			.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + condition
+					+ " RETURNING access_token_hash, session_id")
+			.param(value)
+			.query((rs, row) -> new String[] { rs.getString(1), rs.getString(2) })
+			.list();
+		List<String> accessTokenHashes = revoked.stream().map((row) -> row[0]).filter(Objects::nonNull).toList();
+		List<String> sessionIds = revoked.stream().map((row) -> row[1]).filter(Objects::nonNull).distinct().toList();
+		this.cache.evict(accessTokenHashes);
+		if (!revoked.isEmpty()) {
+			this.events.publishEvent(new AuthorizationRevokedEvent(accessTokenHashes, sessionIds, reason));
+		}
+		return revoked.size();
+	}
+
+	private void insert(StoredAuthorization stored) {
+		this.jdbc.sql("""
+				INSERT INTO oauth_authorizations (id, registered_client_id, principal_name, grant_type,
+				  authorized_scopes, attributes, session_id, state_hash,
+				  code_hash, code_issued_at, code_expires_at, code_metadata,
+				  access_token_hash, access_token_issued_at, access_token_expires_at, access_token_metadata,
+				  access_token_scopes,
+				  refresh_token_hash, refresh_token_issued_at, refresh_token_expires_at, refresh_token_metadata,
+				  id_token_hash, id_token_issued_at, id_token_expires_at, id_token_metadata, version, created_at)
+				VALUES (:id, :client, :principal, :grant, :scopes, :attributes::jsonb, :session, :state,
+				  :code_hash, :code_issued, :code_expires, :code_metadata::jsonb,
+				  :access_hash, :access_issued, :access_expires, :access_metadata::jsonb, :access_scopes,
+				  :refresh_hash, :refresh_issued, :refresh_expires, :refresh_metadata::jsonb,
+				  :id_hash, :id_issued, :id_expires, :id_metadata::jsonb, :version, :created)""")
+			.paramSource(parameters(stored))
+			.update();
+	}
+
+	/**
+	 * Writes a new version of a row if it is still at the version read.
+	 * @return the access-token hash the row had before (empty string for none), or empty if
+	 * the row was changed or removed meanwhile
+	 */
+	private Optional<String> update(StoredAuthorization stored, long expectedVersion) {
+		Map<String, Object> parameters = parameters(stored);
+		parameters.put("expected_version", expectedVersion);
+		List<String[]> previous = this.jdbc.sql("""
+				UPDATE oauth_authorizations a SET principal_name = :principal, authorized_scopes = :scopes,
+				  attributes = :attributes::jsonb, session_id = :session, state_hash = :state,
+				  code_hash = :code_hash, code_issued_at = :code_issued, code_expires_at = :code_expires,
+				  code_metadata = :code_metadata::jsonb,
+				  access_token_hash = :access_hash, access_token_issued_at = :access_issued,
+				  access_token_expires_at = :access_expires, access_token_metadata = :access_metadata::jsonb,
+				  access_token_scopes = :access_scopes,
+				  refresh_token_hash = :refresh_hash, refresh_token_issued_at = :refresh_issued,
+				  refresh_token_expires_at = :refresh_expires, refresh_token_metadata = :refresh_metadata::jsonb,
+				  id_token_hash = :id_hash, id_token_issued_at = :id_issued, id_token_expires_at = :id_expires,
+				  id_token_metadata = :id_metadata::jsonb, version = :version, updated_at = now()
+				FROM (SELECT id, access_token_hash, refresh_token_hash FROM oauth_authorizations
+				      WHERE id = :id FOR UPDATE) previous
+				WHERE a.id = previous.id AND a.version = :expected_version
+				RETURNING previous.access_token_hash, previous.refresh_token_hash""")
+			.paramSource(parameters)
+			.query((rs, row) -> new String[] { rs.getString(1), rs.getString(2) })
+			.list();
+		if (previous.isEmpty()) {
+			return Optional.empty();
+		}
+		String previousRefreshTokenHash = previous.get(0)[1];
+		String newRefreshTokenHash = (stored.refreshToken() != null) ? stored.refreshToken().hash() : null;
+		if (previousRefreshTokenHash != null && !previousRefreshTokenHash.equals(newRefreshTokenHash)) {
+			this.jdbc.sql("""
+					INSERT INTO oauth_rotated_refresh_tokens (token_hash, authorization_id) VALUES (?, ?)
+					ON CONFLICT (token_hash) DO NOTHING""")
+				.params(previousRefreshTokenHash, stored.id())
+				.update();
+		}
+		return Optional.of(Objects.requireNonNullElse(previous.get(0)[0], ""));
+	}
+
+	private void cacheWritten(StoredAuthorization stored, String previousAccessTokenHash) {
+		String accessTokenHash = (stored.accessToken() != null) ? stored.accessToken().hash() : null;
+		if (previousAccessTokenHash != null && !previousAccessTokenHash.isEmpty()
+				&& !previousAccessTokenHash.equals(accessTokenHash)) {
+			this.cache.evict(List.of(previousAccessTokenHash));
+		}
+		if (accessTokenHash != null) {
+			this.cache.put(accessTokenHash, this.codec.toJson(stored), cacheTtl(stored.accessToken()));
+		}
+	}
+
+	private Duration cacheTtl(StoredToken accessToken) {
+		if (accessToken == null || accessToken.expiresAt() == null) {
+			return this.cacheTtl;
+		}
+		Duration untilExpiry = Duration.between(this.clock.instant(), accessToken.expiresAt());
+		if (untilExpiry.isNegative() || untilExpiry.isZero()) {
+			return Duration.ofSeconds(1);
+		}
+		return (untilExpiry.compareTo(this.cacheTtl) < 0) ? untilExpiry : this.cacheTtl;
+	}
+
+	private Optional<StoredAuthorization> findByHash(TokenKind kind, String hash) {
+		return this.jdbc.sql("SELECT * FROM oauth_authorizations WHERE " + kind.hashColumn() + " = ?")
+			.param(hash)
+			.query(this::map)
+			.optional();
+	}
+
+	private Optional<StoredAuthorization> findByAnyHash(String hash) {
+		return this.jdbc.sql("""
+				SELECT * FROM oauth_authorizations WHERE access_token_hash = :hash OR refresh_token_hash = :hash
+				  OR code_hash = :hash OR id_token_hash = :hash OR state_hash = :hash LIMIT 1""")
+			.param("hash", hash)
+			.query(this::map)
+			.optional();
+	}
+
+	private static TokenKind matchedKind(StoredAuthorization stored, String hash) {
+		if (stored.accessToken() != null && hash.equals(stored.accessToken().hash())) {
+			return TokenKind.ACCESS_TOKEN;
+		}
+		if (stored.refreshToken() != null && hash.equals(stored.refreshToken().hash())) {
+			return TokenKind.REFRESH_TOKEN;
+		}
+		if (stored.code() != null && hash.equals(stored.code().hash())) {
+			return TokenKind.CODE;
+		}
+		if (stored.idToken() != null && hash.equals(stored.idToken().hash())) {
+			return TokenKind.ID_TOKEN;
+		}
+		return TokenKind.STATE;
+	}
+
+	private OAuth2Authorization decode(StoredAuthorization stored, String presentedValue, TokenKind presentedKind) {
+		RegisteredClient client = this.clients.findById(stored.registeredClientId());
+		if (client == null) {
+			// The client was deleted or disabled: nothing it was granted works any more.
+			return null;
+		}
+		return this.codec.decode(stored, client, presentedValue, presentedKind);
+	}
+
+	private static Map<String, Object> parameters(StoredAuthorization stored) {
+		Map<String, Object> parameters = new HashMap<>();
+		parameters.put("id", stored.id());
+		parameters.put("client", stored.registeredClientId());
+		parameters.put("principal", stored.principalName());
+		parameters.put("grant", stored.grantType());
+		parameters.put("scopes", stored.authorizedScopes());
+		parameters.put("attributes", stored.attributes());
+		parameters.put("session", stored.sessionId());
+		parameters.put("state", stored.stateHash());
+		putToken(parameters, "code", stored.code());
+		putToken(parameters, "access", stored.accessToken());
+		parameters.put("access_scopes", stored.accessTokenScopes());
+		putToken(parameters, "refresh", stored.refreshToken());
+		putToken(parameters, "id", stored.idToken());
+		parameters.put("version", stored.version());
+		parameters.put("created", timestamp(stored.createdAt()));
+		return parameters;
+	}
+
+	private static void putToken(Map<String, Object> parameters, String name, StoredToken token) {
+		parameters.put(name + "_hash", (token != null) ? token.hash() : null);
+		parameters.put(name + "_issued", (token != null) ? timestamp(token.issuedAt()) : null);
+		parameters.put(name + "_expires", (token != null) ? timestamp(token.expiresAt()) : null);
+		parameters.put(name + "_metadata", (token != null) ? token.metadata() : null);
+	}
+
+	private static Timestamp timestamp(Instant instant) {
+		return (instant != null) ? Timestamp.from(instant) : null;
+	}
+
+	private StoredAuthorization map(ResultSet rs, int row) throws SQLException {
+		return new StoredAuthorization(rs.getString("id"), rs.getString("registered_client_id"),
+				rs.getString("principal_name"), rs.getString("grant_type"), rs.getString("authorized_scopes"),
+				rs.getString("attributes"), rs.getString("session_id"), rs.getString("state_hash"),
+				token(rs, "code"), token(rs, "access_token"), rs.getString("access_token_scopes"),
+				token(rs, "refresh_token"), token(rs, "id_token"), rs.getLong("version"),
+				rs.getTimestamp("created_at").toInstant());
+	}
+
+	private static StoredToken token(ResultSet rs, String prefix) throws SQLException {
+		String hash = rs.getString(prefix + "_hash");
+		if (hash == null) {
+			return null;
+		}
+		Timestamp issued = rs.getTimestamp(prefix + "_issued_at");
+		Timestamp expires = rs.getTimestamp(prefix + "_expires_at");
+		return new StoredToken(hash, (issued != null) ? issued.toInstant() : null,
+				(expires != null) ? expires.toInstant() : null, rs.getString(prefix + "_metadata"));
+	}
+
+}

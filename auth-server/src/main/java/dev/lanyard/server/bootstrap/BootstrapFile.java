@@ -1,0 +1,266 @@
+package dev.lanyard.server.bootstrap;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * The bootstrap file ({@code LANYARD_BOOTSTRAP}): users and clients to import at start-up.
+ * Reading it checks its shape and reports the first problem with the file, line and field;
+ * unknown keys are errors, so a typo cannot silently drop a setting.
+ *
+ * @param users the users, in file order
+ * @param clients the clients, in file order
+ */
+public record BootstrapFile(List<User> users, List<Client> clients) {
+
+	private static final Set<String> USER_KEYS = Set.of("username", "password", "email", "roles", "attributes",
+			"enabled");
+
+	private static final Set<String> CLIENT_KEYS = Set.of("client-id", "client-name", "client-secret",
+			"redirect-uris", "post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
+			"exchange-audiences", "access-token-ttl", "refresh-token-idle", "refresh-token-max", "enabled");
+
+	/**
+	 * A user entry.
+	 *
+	 * @param location where it stands, e.g. {@code users[0]}
+	 * @param lines the line of each key
+	 */
+	public record User(String location, Map<String, Integer> lines, String username, String password, String email,
+			List<String> roles, Map<String, String> attributes, boolean enabled) {
+
+		@Override
+		public String toString() {
+			return "User[" + this.username + "]";
+		}
+
+	}
+
+	/**
+	 * A client entry; {@code clientSecret} absent means a public client.
+	 *
+	 * @param location where it stands, e.g. {@code clients[1]}
+	 * @param lines the line of each key
+	 */
+	public record Client(String location, Map<String, Integer> lines, String clientId, String clientName,
+			String clientSecret, List<String> redirectUris, List<String> postLogoutRedirectUris,
+			List<String> grantTypes, List<String> scopes, Boolean requireConsent, Boolean requirePkce,
+			List<String> exchangeAudiences, Duration accessTokenTtl, Duration refreshTokenIdle,
+			Duration refreshTokenMax, Boolean enabled) {
+
+		@Override
+		public String toString() {
+			return "Client[" + this.clientId + "]";
+		}
+
+	}
+
+	/** Reads and checks a bootstrap file. */
+	public static BootstrapFile read(Path file) {
+		Node root;
+		try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
+		}
+		catch (MarkedYAMLException ex) {
+			throw new BootstrapFileException(file + " line " + (ex.getProblemMark().getLine() + 1)
+					+ ": not valid YAML: " + ex.getProblem());
+		}
+		catch (IOException ex) {
+			throw new BootstrapFileException("Cannot read " + file + ": " + ex.getMessage());
+		}
+		return new Parser(file).parse(root);
+	}
+
+	private static final class Parser {
+
+		private final Path file;
+
+		Parser(Path file) {
+			this.file = file;
+		}
+
+		BootstrapFile parse(Node root) {
+			if (root == null) {
+				return new BootstrapFile(List.of(), List.of());
+			}
+			Map<String, NodeTuple> top = mapping(root, "the document", Set.of("users", "clients"));
+			List<User> users = new ArrayList<>();
+			List<Client> clients = new ArrayList<>();
+			if (top.containsKey("users")) {
+				List<Node> entries = sequence(top.get("users").getValueNode(), "users");
+				for (int i = 0; i < entries.size(); i++) {
+					users.add(user(entries.get(i), "users[" + i + "]"));
+				}
+			}
+			if (top.containsKey("clients")) {
+				List<Node> entries = sequence(top.get("clients").getValueNode(), "clients");
+				for (int i = 0; i < entries.size(); i++) {
+					clients.add(client(entries.get(i), "clients[" + i + "]"));
+				}
+			}
+			return new BootstrapFile(users, clients);
+		}
+
+		private User user(Node node, String where) {
+			Map<String, NodeTuple> fields = mapping(node, where, USER_KEYS);
+			return new User(where, lines(fields), requiredString(fields, node, where, "username"),
+					requiredString(fields, node, where, "password"), string(fields, where, "email"),
+					strings(fields, where, "roles"), stringMap(fields, where, "attributes"),
+					!Boolean.FALSE.equals(bool(fields, where, "enabled")));
+		}
+
+		private Client client(Node node, String where) {
+			Map<String, NodeTuple> fields = mapping(node, where, CLIENT_KEYS);
+			List<String> grantTypes = strings(fields, where, "grant-types");
+			if (grantTypes.isEmpty()) {
+				throw error(fields.containsKey("grant-types") ? fields.get("grant-types").getKeyNode() : node,
+						where + ".grant-types", "at least one grant type is required");
+			}
+			return new Client(where, lines(fields), requiredString(fields, node, where, "client-id"),
+					string(fields, where, "client-name"), string(fields, where, "client-secret"),
+					strings(fields, where, "redirect-uris"), strings(fields, where, "post-logout-redirect-uris"),
+					grantTypes, strings(fields, where, "scopes"), bool(fields, where, "require-consent"),
+					bool(fields, where, "require-pkce"), strings(fields, where, "exchange-audiences"),
+					duration(fields, where, "access-token-ttl"), duration(fields, where, "refresh-token-idle"),
+					duration(fields, where, "refresh-token-max"), bool(fields, where, "enabled"));
+		}
+
+		private Map<String, NodeTuple> mapping(Node node, String where, Set<String> allowed) {
+			if (!(node instanceof MappingNode mapping)) {
+				throw error(node, where, "expected a mapping of keys to values");
+			}
+			Map<String, NodeTuple> fields = new LinkedHashMap<>();
+			for (NodeTuple tuple : mapping.getValue()) {
+				String key = (tuple.getKeyNode() instanceof ScalarNode scalar) ? scalar.getValue() : null;
+				String field = where.equals("the document") ? key : where + "." + key;
+				if (key == null || !allowed.contains(key)) {
+					throw error(tuple.getKeyNode(), field, "unknown key; expected one of " + new TreeSet<>(allowed));
+				}
+				if (fields.put(key, tuple) != null) {
+					throw error(tuple.getKeyNode(), field, "given twice");
+				}
+			}
+			return fields;
+		}
+
+		private List<Node> sequence(Node node, String where) {
+			if (!(node instanceof SequenceNode sequence)) {
+				throw error(node, where, "expected a list");
+			}
+			return sequence.getValue();
+		}
+
+		private String requiredString(Map<String, NodeTuple> fields, Node owner, String where, String key) {
+			String value = string(fields, where, key);
+			if (value == null || value.isEmpty()) {
+				throw error(fields.containsKey(key) ? fields.get(key).getValueNode() : owner, where + "." + key,
+						"is required");
+			}
+			return value;
+		}
+
+		private String string(Map<String, NodeTuple> fields, String where, String key) {
+			NodeTuple tuple = fields.get(key);
+			if (tuple == null) {
+				return null;
+			}
+			if (!(tuple.getValueNode() instanceof ScalarNode scalar)) {
+				throw error(tuple.getValueNode(), where + "." + key, "expected a single value");
+			}
+			return scalar.getValue();
+		}
+
+		private List<String> strings(Map<String, NodeTuple> fields, String where, String key) {
+			NodeTuple tuple = fields.get(key);
+			if (tuple == null) {
+				return List.of();
+			}
+			List<String> values = new ArrayList<>();
+			for (Node element : sequence(tuple.getValueNode(), where + "." + key)) {
+				if (!(element instanceof ScalarNode scalar) || scalar.getValue().isEmpty()) {
+					throw error(element, where + "." + key, "expected a list of plain values");
+				}
+				values.add(scalar.getValue());
+			}
+			return values;
+		}
+
+		private Map<String, String> stringMap(Map<String, NodeTuple> fields, String where, String key) {
+			NodeTuple tuple = fields.get(key);
+			if (tuple == null) {
+				return Map.of();
+			}
+			if (!(tuple.getValueNode() instanceof MappingNode mapping)) {
+				throw error(tuple.getValueNode(), where + "." + key, "expected a mapping of names to values");
+			}
+			Map<String, String> values = new LinkedHashMap<>();
+			for (NodeTuple entry : mapping.getValue()) {
+				if (!(entry.getKeyNode() instanceof ScalarNode name) || !(entry.getValueNode() instanceof ScalarNode value)) {
+					throw error(entry.getKeyNode(), where + "." + key, "expected plain names and values");
+				}
+				values.put(name.getValue(), value.getValue());
+			}
+			return values;
+		}
+
+		private Boolean bool(Map<String, NodeTuple> fields, String where, String key) {
+			String value = string(fields, where, key);
+			if (value == null) {
+				return null;
+			}
+			if (!value.equals("true") && !value.equals("false")) {
+				throw error(fields.get(key).getValueNode(), where + "." + key, "expected true or false");
+			}
+			return Boolean.valueOf(value);
+		}
+
+		private Duration duration(Map<String, NodeTuple> fields, String where, String key) {
+			String value = string(fields, where, key);
+			if (value == null) {
+				return null;
+			}
+			try {
+				return DurationStyle.detectAndParse(value);
+			}
+			catch (IllegalArgumentException | DateTimeParseException ex) {
+				throw error(fields.get(key).getValueNode(), where + "." + key, "expected a duration such as 15m or 8h");
+			}
+		}
+
+		private static Map<String, Integer> lines(Map<String, NodeTuple> fields) {
+			Map<String, Integer> lines = new LinkedHashMap<>();
+			fields.forEach((key, tuple) -> lines.put(key, tuple.getKeyNode().getStartMark().getLine() + 1));
+			return lines;
+		}
+
+		private BootstrapFileException error(Node node, String field, String problem) {
+			return new BootstrapFileException(
+					this.file + " line " + (node.getStartMark().getLine() + 1) + ", " + field + ": " + problem);
+		}
+
+	}
+
+}

@@ -1,0 +1,103 @@
+package dev.lanyard.server.bootstrap;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.client.ClientRegistration;
+import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.client.FieldError;
+import dev.lanyard.server.client.InvalidClientRegistrationException;
+import dev.lanyard.server.user.UserService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.stereotype.Component;
+
+/**
+ * Imports the bootstrap file ({@code LANYARD_BOOTSTRAP}) at start-up, before the server
+ * takes requests. Idempotent: importing the same file again changes nothing. A bad file
+ * stops start-up with a message naming the line and field.
+ */
+@Component
+class BootstrapImporter implements SmartInitializingSingleton {
+
+	private static final Logger logger = LoggerFactory.getLogger(BootstrapImporter.class);
+
+	private final LanyardProperties properties;
+
+	private final UserService users;
+
+	private final ClientService clients;
+
+	private final AuditLog audit;
+
+	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients, AuditLog audit) {
+		this.properties = properties;
+		this.users = users;
+		this.clients = clients;
+		this.audit = audit;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		Path file = this.properties.bootstrap();
+		if (file == null || file.toString().isBlank()) {
+			return;
+		}
+		if (!Files.isRegularFile(file)) {
+			throw new BootstrapFileException("LANYARD_BOOTSTRAP names " + file + ", which is not a readable file");
+		}
+		BootstrapFile bootstrap = BootstrapFile.read(file);
+		for (BootstrapFile.User user : bootstrap.users()) {
+			this.users.passwordProblem(user.password(), user.username())
+				.ifPresent((problem) -> logger.warn("{} {}: the password breaks the password policy ({}); "
+						+ "change it before production", file, user.location(), problem));
+			try {
+				this.users.importUser(user.username(), user.password(), user.email(), user.roles(), user.attributes(),
+						user.enabled());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new BootstrapFileException(file + " line " + user.lines().get("username") + ", " + user.location()
+						+ ": " + ex.getMessage());
+			}
+		}
+		for (BootstrapFile.Client client : bootstrap.clients()) {
+			try {
+				this.clients.importClient(toRegistration(client));
+			}
+			catch (InvalidClientRegistrationException ex) {
+				FieldError first = ex.errors().get(0);
+				String key = yamlKey(first.field());
+				Integer line = client.lines().getOrDefault(key, client.lines().get("client-id"));
+				throw new BootstrapFileException(file + " line " + line + ", " + client.location() + "." + key + ": "
+						+ first.code());
+			}
+		}
+		this.audit.record("system", "bootstrap.imported", file.getFileName().toString(), null,
+				Map.of("users", bootstrap.users().size(), "clients", bootstrap.clients().size()));
+		logger.info("Imported {} users and {} clients from {}", bootstrap.users().size(), bootstrap.clients().size(),
+				file);
+	}
+
+	private static ClientRegistration toRegistration(BootstrapFile.Client client) {
+		return new ClientRegistration(client.clientId(), client.clientName(), client.clientSecret(),
+				client.clientSecret() == null, client.redirectUris(), client.postLogoutRedirectUris(),
+				new HashSet<>(client.grantTypes()), new HashSet<>(client.scopes()), client.requirePkce(),
+				client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(),
+				client.exchangeAudiences(), client.enabled());
+	}
+
+	private static String yamlKey(String field) {
+		return switch (field) {
+			case "scope" -> "scopes";
+			case "access_token_ttl" -> "access-token-ttl";
+			default -> field.replace('_', '-');
+		};
+	}
+
+}

@@ -1,0 +1,124 @@
+package dev.lanyard.server.client;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.token.OpaqueTokenValues;
+import dev.lanyard.server.token.TokenHash;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Registers and changes OAuth clients: the one place their rules are applied, whoever asks
+ * (bootstrap file, admin console, admin API).
+ */
+@Service
+public class ClientService {
+
+	private final JdbcOAuthClientRepository clients;
+
+	private final LanyardProperties properties;
+
+	private final Clock clock;
+
+	public ClientService(JdbcOAuthClientRepository clients, LanyardProperties properties, Clock clock) {
+		this.clients = clients;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/**
+	 * Registers a new client.
+	 * @return the client and, for a confidential client, its secret in clear: shown once,
+	 * stored only as a hash
+	 * @throws InvalidClientRegistrationException if a rule is broken
+	 * @throws ClientAlreadyExistsException if the client id is taken
+	 */
+	@Transactional
+	public ClientWithSecret register(ClientRegistration registration) {
+		requireValid(registration);
+		if (this.clients.findByClientId(registration.clientId()).isPresent()) {
+			throw new ClientAlreadyExistsException(registration.clientId());
+		}
+		String secret = registration.publicClient() ? null
+				: Optional.ofNullable(registration.clientSecret()).orElseGet(OpaqueTokenValues.CLIENT_SECRET::generate);
+		Instant now = this.clock.instant();
+		OAuthClient client = toClient(UUID.randomUUID().toString(), registration,
+				(secret != null) ? TokenHash.of(secret) : null, now);
+		this.clients.insert(client);
+		return new ClientWithSecret(client, secret);
+	}
+
+	/**
+	 * Creates the client, or brings an existing one in line with the registration
+	 * (bootstrap import: running it twice changes nothing).
+	 */
+	@Transactional
+	public OAuthClient importClient(ClientRegistration registration) {
+		requireValid(registration);
+		Optional<OAuthClient> existing = this.clients.findByClientId(registration.clientId());
+		String secretHash = (registration.clientSecret() != null) ? TokenHash.of(registration.clientSecret()) : null;
+		if (existing.isEmpty()) {
+			OAuthClient client = toClient(UUID.randomUUID().toString(), registration, secretHash, this.clock.instant());
+			this.clients.insert(client);
+			return client;
+		}
+		OAuthClient client = toClient(existing.get().id(), registration, secretHash,
+				existing.get().clientIdIssuedAt());
+		this.clients.update(client);
+		return client;
+	}
+
+	public Optional<OAuthClient> findByClientId(String clientId) {
+		return this.clients.findByClientId(clientId);
+	}
+
+	public List<OAuthClient> findAll() {
+		return this.clients.findAll();
+	}
+
+	private void requireValid(ClientRegistration registration) {
+		List<FieldError> errors = ClientValidator.validate(registration);
+		if (!errors.isEmpty()) {
+			throw new InvalidClientRegistrationException(errors);
+		}
+	}
+
+	private OAuthClient toClient(String id, ClientRegistration registration, String secretHash, Instant issuedAt) {
+		LanyardProperties.Tokens defaults = this.properties.tokens();
+		boolean publicClient = registration.publicClient();
+		return new OAuthClient(id, registration.clientId(),
+				(registration.clientName() != null && !registration.clientName().isBlank()) ? registration.clientName()
+						: registration.clientId(),
+				secretHash, issuedAt, publicClient ? OAuthClient.AUTH_NONE : OAuthClient.AUTH_CLIENT_SECRET_BASIC,
+				registration.redirectUris(), registration.postLogoutRedirectUris(), registration.grantTypes(),
+				registration.scopes(), publicClient || !Boolean.FALSE.equals(registration.requirePkce()),
+				Boolean.TRUE.equals(registration.requireConsent()),
+				Optional.ofNullable(registration.accessTokenTtl()).orElse(defaults.accessToken()),
+				Optional.ofNullable(registration.refreshTokenIdle()).orElse(defaults.refreshTokenIdle()),
+				Optional.ofNullable(registration.refreshTokenMax()).orElse(defaults.refreshTokenMax()),
+				registration.exchangeAudiences(), !Boolean.FALSE.equals(registration.enabled()), issuedAt, issuedAt);
+	}
+
+	/**
+	 * A client with its secret in clear, as returned once at registration.
+	 *
+	 * @param client the stored client
+	 * @param clientSecret the secret; {@code null} for a public client
+	 */
+	public record ClientWithSecret(OAuthClient client, String clientSecret) {
+
+		@Override
+		public String toString() {
+			return "ClientWithSecret[" + this.client + ", clientSecret=" + ((this.clientSecret != null) ? "***" : null)
+					+ "]";
+		}
+
+	}
+
+}

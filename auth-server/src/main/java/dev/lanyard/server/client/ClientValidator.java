@@ -1,0 +1,175 @@
+package dev.lanyard.server.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+
+/**
+ * The rules a client registration must follow. Stateless and thread-safe.
+ */
+public final class ClientValidator {
+
+	/** Grant types Lanyard serves; implicit and password never (RFC 9700 §2.1.2, §2.4). */
+	public static final Set<String> SUPPORTED_GRANT_TYPES = Set.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+			AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue(),
+			AuthorizationGrantType.TOKEN_EXCHANGE.getValue());
+
+	/** The shortest client secret an operator may supply. */
+	public static final int MINIMUM_SECRET_LENGTH = 32;
+
+	private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+	/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+	private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,100}");
+
+	private static final Pattern AUDIENCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
+
+	private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
+
+	private ClientValidator() {
+	}
+
+	/** Every rule the registration breaks; empty when it is acceptable. */
+	public static List<FieldError> validate(ClientRegistration registration) {
+		List<FieldError> errors = new ArrayList<>();
+		if (registration.clientId() == null || !CLIENT_ID.matcher(registration.clientId()).matches()) {
+			errors.add(new FieldError("client_id", "client-id.format"));
+		}
+		else if (isUuid(registration.clientId())) {
+			// RFC 9700 §4.15: a client's sub must never equal a user's sub (user subs are UUIDs).
+			errors.add(new FieldError("client_id", "client-id.uuid"));
+		}
+		if (registration.clientName() != null && registration.clientName().length() > 200) {
+			errors.add(new FieldError("client_name", "client-name.length"));
+		}
+		if (registration.clientSecret() != null) {
+			if (registration.publicClient()) {
+				errors.add(new FieldError("client_secret", "client-secret.public"));
+			}
+			else if (registration.clientSecret().length() < MINIMUM_SECRET_LENGTH) {
+				errors.add(new FieldError("client_secret", "client-secret.too-short"));
+			}
+		}
+		if (registration.grantTypes().isEmpty()) {
+			errors.add(new FieldError("grant_types", "grant-types.empty"));
+		}
+		for (String grantType : registration.grantTypes()) {
+			if (!SUPPORTED_GRANT_TYPES.contains(grantType)) {
+				errors.add(new FieldError("grant_types", "grant-types.unsupported"));
+			}
+		}
+		if (registration.publicClient() && (registration.grantTypes()
+			.contains(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue())
+				|| registration.grantTypes().contains(AuthorizationGrantType.TOKEN_EXCHANGE.getValue()))) {
+			errors.add(new FieldError("grant_types", "grant-types.public-client"));
+		}
+		if (registration.publicClient() && Boolean.FALSE.equals(registration.requirePkce())) {
+			// RFC 9700 §2.1.1: public clients MUST use PKCE.
+			errors.add(new FieldError("require_pkce", "require-pkce.public-client"));
+		}
+		boolean authorizationCode = registration.grantTypes()
+			.contains(AuthorizationGrantType.AUTHORIZATION_CODE.getValue());
+		if (authorizationCode && registration.redirectUris().isEmpty()) {
+			errors.add(new FieldError("redirect_uris", "redirect-uris.empty"));
+		}
+		if (registration.grantTypes().contains(AuthorizationGrantType.REFRESH_TOKEN.getValue()) && !authorizationCode) {
+			errors.add(new FieldError("grant_types", "grant-types.refresh-without-code"));
+		}
+		for (String uri : registration.redirectUris()) {
+			redirectUriError(uri).ifPresent((code) -> errors.add(new FieldError("redirect_uris", code)));
+		}
+		for (String uri : registration.postLogoutRedirectUris()) {
+			redirectUriError(uri).ifPresent((code) -> errors.add(new FieldError("post_logout_redirect_uris", code)));
+		}
+		for (String scope : registration.scopes()) {
+			if (!SCOPE.matcher(scope).matches()) {
+				errors.add(new FieldError("scope", "scope.format"));
+			}
+		}
+		for (String audience : registration.exchangeAudiences()) {
+			if (!AUDIENCE.matcher(audience).matches()) {
+				errors.add(new FieldError("exchange_audiences", "exchange-audience.format"));
+			}
+		}
+		if (!registration.exchangeAudiences().isEmpty()
+				&& !registration.grantTypes().contains(AuthorizationGrantType.TOKEN_EXCHANGE.getValue())) {
+			errors.add(new FieldError("exchange_audiences", "exchange-audience.without-grant"));
+		}
+		positive(registration.accessTokenTtl(), "access_token_ttl", errors);
+		positive(registration.refreshTokenIdle(), "refresh_token_idle", errors);
+		positive(registration.refreshTokenMax(), "refresh_token_max", errors);
+		return errors.stream().distinct().toList();
+	}
+
+	/**
+	 * Why a redirect URI is not acceptable, as a message key (RFC 9700 §2.1 and §4.1: exact,
+	 * absolute, no fragment, no wildcard; RFC 6749 §3.1.2; RFC 8252 §7.3 for loopback).
+	 */
+	public static Optional<String> redirectUriError(String value) {
+		if (value == null || value.isBlank() || value.length() > 2000) {
+			return Optional.of("redirect-uri.invalid");
+		}
+		if (value.contains("*")) {
+			return Optional.of("redirect-uri.wildcard");
+		}
+		URI uri;
+		try {
+			uri = new URI(value);
+		}
+		catch (URISyntaxException ex) {
+			return Optional.of("redirect-uri.invalid");
+		}
+		if (!uri.isAbsolute() || uri.isOpaque()) {
+			return Optional.of("redirect-uri.not-absolute");
+		}
+		String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+		if (!scheme.equals("https") && !scheme.equals("http")) {
+			return Optional.of("redirect-uri.scheme");
+		}
+		if (uri.getRawFragment() != null) {
+			return Optional.of("redirect-uri.fragment");
+		}
+		if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+			return Optional.of("redirect-uri.invalid");
+		}
+		if (scheme.equals("http") && !LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
+			return Optional.of("redirect-uri.https-required");
+		}
+		String query = uri.getRawQuery();
+		if (query != null) {
+			for (String parameter : query.split("&")) {
+				String name = parameter.split("=", 2)[0];
+				if (name.equals("code") || name.equals("state") || name.equals("iss") || name.equals("error")) {
+					return Optional.of("redirect-uri.reserved-parameter");
+				}
+			}
+		}
+		return Optional.empty();
+	}
+
+	private static void positive(Duration duration, String field, List<FieldError> errors) {
+		if (duration != null && (duration.isNegative() || duration.isZero())) {
+			errors.add(new FieldError(field, "duration.positive"));
+		}
+	}
+
+	private static boolean isUuid(String value) {
+		try {
+			UUID.fromString(value);
+			return value.length() == 36;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+}

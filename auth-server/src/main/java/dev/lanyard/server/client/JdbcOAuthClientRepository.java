@@ -1,0 +1,105 @@
+package dev.lanyard.server.client;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.server.storage.SqlArrays;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Registered clients in PostgreSQL. */
+@Repository
+public class JdbcOAuthClientRepository {
+
+	private final JdbcClient jdbc;
+
+	public JdbcOAuthClientRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	public Optional<OAuthClient> findByClientId(String clientId) {
+		return this.jdbc.sql("SELECT * FROM oauth_clients WHERE client_id = ?")
+			.param(clientId)
+			.query(this::map)
+			.optional();
+	}
+
+	public Optional<OAuthClient> findById(String id) {
+		return this.jdbc.sql("SELECT * FROM oauth_clients WHERE id = ?").param(id).query(this::map).optional();
+	}
+
+	public List<OAuthClient> findAll() {
+		return this.jdbc.sql("SELECT * FROM oauth_clients ORDER BY client_id").query(this::map).list();
+	}
+
+	public long count() {
+		return this.jdbc.sql("SELECT count(*) FROM oauth_clients").query(Long.class).single();
+	}
+
+	public void insert(OAuthClient client) {
+		this.jdbc.sql("""
+				INSERT INTO oauth_clients (id, client_id, client_name, client_secret_hash, client_id_issued_at,
+				  token_endpoint_auth_method, redirect_uris, post_logout_redirect_uris, grant_types, scopes,
+				  require_pkce, require_consent, access_token_ttl_seconds, refresh_token_idle_seconds,
+				  refresh_token_max_seconds, exchange_audiences, enabled)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+			.params(client.id(), client.clientId(), client.clientName(), client.clientSecretHash(),
+					Timestamp.from(client.clientIdIssuedAt()), client.tokenEndpointAuthMethod(),
+					SqlArrays.of(client.redirectUris()), SqlArrays.of(client.postLogoutRedirectUris()),
+					SqlArrays.of(client.grantTypes()), SqlArrays.of(client.scopes()), client.requirePkce(),
+					client.requireConsent(), seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
+					seconds(client.refreshTokenMax()), SqlArrays.of(client.exchangeAudiences()), client.enabled())
+			.update();
+	}
+
+	/** Updates every field but the ids; the secret hash too. */
+	public void update(OAuthClient client) {
+		this.jdbc.sql("""
+				UPDATE oauth_clients SET client_name = ?, client_secret_hash = ?, token_endpoint_auth_method = ?,
+				  redirect_uris = ?, post_logout_redirect_uris = ?, grant_types = ?, scopes = ?, require_pkce = ?,
+				  require_consent = ?, access_token_ttl_seconds = ?, refresh_token_idle_seconds = ?,
+				  refresh_token_max_seconds = ?, exchange_audiences = ?, enabled = ?, updated_at = now()
+				WHERE id = ?""")
+			.params(client.clientName(), client.clientSecretHash(), client.tokenEndpointAuthMethod(),
+					SqlArrays.of(client.redirectUris()), SqlArrays.of(client.postLogoutRedirectUris()),
+					SqlArrays.of(client.grantTypes()), SqlArrays.of(client.scopes()), client.requirePkce(),
+					client.requireConsent(), seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
+					seconds(client.refreshTokenMax()), SqlArrays.of(client.exchangeAudiences()), client.enabled(),
+					client.id())
+			.update();
+	}
+
+	public boolean delete(String id) {
+		return this.jdbc.sql("DELETE FROM oauth_clients WHERE id = ?").param(id).update() > 0;
+	}
+
+	private OAuthClient map(ResultSet rs, int row) throws SQLException {
+		return new OAuthClient(rs.getString("id"), rs.getString("client_id"), rs.getString("client_name"),
+				rs.getString("client_secret_hash"), instant(rs.getTimestamp("client_id_issued_at")),
+				rs.getString("token_endpoint_auth_method"), SqlArrays.toList(rs.getArray("redirect_uris")),
+				SqlArrays.toList(rs.getArray("post_logout_redirect_uris")),
+				new HashSet<>(SqlArrays.toList(rs.getArray("grant_types"))),
+				new HashSet<>(SqlArrays.toList(rs.getArray("scopes"))), rs.getBoolean("require_pkce"),
+				rs.getBoolean("require_consent"), Duration.ofSeconds(rs.getInt("access_token_ttl_seconds")),
+				Duration.ofSeconds(rs.getInt("refresh_token_idle_seconds")),
+				Duration.ofSeconds(rs.getInt("refresh_token_max_seconds")),
+				SqlArrays.toList(rs.getArray("exchange_audiences")), rs.getBoolean("enabled"),
+				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
+	}
+
+	private static int seconds(Duration duration) {
+		return Math.toIntExact(duration.toSeconds());
+	}
+
+	private static Instant instant(Timestamp timestamp) {
+		return (timestamp != null) ? timestamp.toInstant() : null;
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.lanyard.server.key;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Signing keys in PostgreSQL, shared by every node. */
+@Repository
+public class JdbcSigningKeyRepository {
+
+	private final JdbcClient jdbc;
+
+	public JdbcSigningKeyRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	public List<SigningKey> findAll() {
+		return this.jdbc.sql("SELECT * FROM signing_keys ORDER BY created_at DESC").query(this::map).list();
+	}
+
+	public Optional<SigningKey> findByState(SigningKey.State state) {
+		return this.jdbc.sql("SELECT * FROM signing_keys WHERE state = ? ORDER BY created_at DESC LIMIT 1")
+			.param(state.dbValue())
+			.query(this::map)
+			.optional();
+	}
+
+	public void insert(SigningKey key) {
+		this.jdbc.sql("""
+				INSERT INTO signing_keys (kid, algorithm, state, public_jwk, private_key_sealed, created_at, activated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)""")
+			.params(key.kid(), key.algorithm(), key.state().dbValue(), key.publicJwk(), key.sealedPrivateKey(),
+					Timestamp.from(key.createdAt()),
+					(key.activatedAt() != null) ? Timestamp.from(key.activatedAt()) : null)
+			.update();
+	}
+
+	public void retire(String kid, Instant at) {
+		this.jdbc.sql("UPDATE signing_keys SET state = 'retired', retired_at = ? WHERE kid = ?")
+			.params(Timestamp.from(at), kid)
+			.update();
+	}
+
+	public void activate(String kid, Instant at) {
+		this.jdbc.sql("UPDATE signing_keys SET state = 'active', activated_at = ? WHERE kid = ?")
+			.params(Timestamp.from(at), kid)
+			.update();
+	}
+
+	/** Deletes retired keys whose tokens have all expired. */
+	public int deleteRetiredBefore(Instant cutoff) {
+		return this.jdbc.sql("DELETE FROM signing_keys WHERE state = 'retired' AND retired_at < ?")
+			.param(Timestamp.from(cutoff))
+			.update();
+	}
+
+	/** Serialises key management across nodes for the current transaction. */
+	public void lockForKeyManagement() {
+		this.jdbc.sql("SELECT pg_advisory_xact_lock(7163001)").query((rs, row) -> 1).single();
+	}
+
+	public Optional<byte[]> findMasterKeyCheck() {
+		return this.jdbc.sql("SELECT sealed FROM master_key_check WHERE id = 1")
+			.query((rs, row) -> rs.getBytes(1))
+			.optional();
+	}
+
+	public void insertMasterKeyCheck(byte[] sealed) {
+		this.jdbc.sql("INSERT INTO master_key_check (id, sealed) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")
+			.param(sealed)
+			.update();
+	}
+
+	private SigningKey map(ResultSet rs, int row) throws SQLException {
+		return new SigningKey(rs.getString("kid"), rs.getString("algorithm"),
+				SigningKey.State.fromDb(rs.getString("state")), rs.getString("public_jwk"),
+				rs.getBytes("private_key_sealed"), instant(rs, "created_at"), instant(rs, "activated_at"),
+				instant(rs, "retired_at"));
+	}
+
+	private static Instant instant(ResultSet rs, String column) throws SQLException {
+		Timestamp timestamp = rs.getTimestamp(column);
+		return (timestamp != null) ? timestamp.toInstant() : null;
+	}
+
+}

@@ -1,0 +1,158 @@
+package dev.lanyard.server.key;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key-encryption key that seals signing private keys at rest. It is derived with
+ * HKDF-SHA256 (RFC 5869) from {@code LANYARD_MASTER_KEY}; values are sealed with
+ * AES-256-GCM under a fresh 96-bit nonce, with the purpose bound as associated data.
+ * Thread-safe.
+ */
+public final class MasterKey {
+
+	private static final Logger logger = LoggerFactory.getLogger(MasterKey.class);
+
+	/** The shortest master key accepted. */
+	public static final int MINIMUM_LENGTH = 32;
+
+	private static final byte FORMAT_VERSION = 1;
+
+	private static final int NONCE_BYTES = 12;
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private final SecretKeySpec key;
+
+	private MasterKey(byte[] keyBytes) {
+		this.key = new SecretKeySpec(keyBytes, "AES");
+	}
+
+	/**
+	 * The master key from configuration, or in development (none configured) one generated
+	 * once and kept in {@code dataDirectory/master.key}.
+	 * @param configured the configured secret; may be {@code null} or blank
+	 * @param dataDirectory where a development key is kept
+	 * @return the key
+	 */
+	public static MasterKey resolve(String configured, Path dataDirectory) {
+		if (configured != null && !configured.isBlank()) {
+			if (configured.length() < MINIMUM_LENGTH) {
+				throw new IllegalStateException("LANYARD_MASTER_KEY must be at least " + MINIMUM_LENGTH
+						+ " characters of a random secret; the configured one is shorter");
+			}
+			return fromSecret(configured);
+		}
+		Path file = dataDirectory.resolve("master.key");
+		try {
+			if (!Files.exists(file)) {
+				Files.createDirectories(dataDirectory);
+				byte[] bytes = new byte[32];
+				random.nextBytes(bytes);
+				Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+				Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+			}
+			logger.warn("LANYARD_MASTER_KEY is not set: using the development master key in {}. "
+					+ "Set LANYARD_MASTER_KEY in production.", file.toAbsolutePath());
+			return fromSecret(Files.readString(file).strip());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("LANYARD_MASTER_KEY is not set and no development key could be kept in "
+					+ file.toAbsolutePath() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** A master key derived from a secret string. */
+	public static MasterKey fromSecret(String secret) {
+		byte[] ikm = secret.getBytes(StandardCharsets.UTF_8);
+		byte[] prk = hmac("lanyard-master-key-v1".getBytes(StandardCharsets.US_ASCII), ikm);
+		byte[] okm = hmac(prk, "key-encryption\u0001".getBytes(StandardCharsets.US_ASCII));
+		return new MasterKey(Arrays.copyOf(okm, 32));
+	}
+
+	/**
+	 * Encrypts and authenticates a value.
+	 * @param plaintext the value
+	 * @param purpose what the value is for; the same purpose must be given to open it
+	 * @return version, nonce and ciphertext with tag
+	 */
+	public byte[] seal(byte[] plaintext, String purpose) {
+		try {
+			byte[] nonce = new byte[NONCE_BYTES];
+			random.nextBytes(nonce);
+			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+			cipher.init(Cipher.ENCRYPT_MODE, this.key, new GCMParameterSpec(128, nonce));
+			cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+			byte[] ciphertext = cipher.doFinal(plaintext);
+			return ByteBuffer.allocate(1 + NONCE_BYTES + ciphertext.length)
+				.put(FORMAT_VERSION)
+				.put(nonce)
+				.put(ciphertext)
+				.array();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("AES-GCM is required of every Java runtime", ex);
+		}
+	}
+
+	/**
+	 * Decrypts a sealed value.
+	 * @throws WrongMasterKeyException if the value was sealed with another key or altered
+	 */
+	public byte[] open(byte[] sealed, String purpose) {
+		if (sealed.length < 1 + NONCE_BYTES + 16 || sealed[0] != FORMAT_VERSION) {
+			throw new WrongMasterKeyException();
+		}
+		try {
+			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+			cipher.init(Cipher.DECRYPT_MODE, this.key, new GCMParameterSpec(128, sealed, 1, NONCE_BYTES));
+			cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+			return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
+		}
+		catch (javax.crypto.AEADBadTagException ex) {
+			throw new WrongMasterKeyException();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("AES-GCM is required of every Java runtime", ex);
+		}
+	}
+
+	private static byte[] hmac(byte[] key, byte[] data) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(key, "HmacSHA256"));
+			return mac.doFinal(data);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is required of every Java runtime", ex);
+		}
+	}
+
+	/** A sealed value did not open: another master key sealed it, or it was altered. */
+	public static final class WrongMasterKeyException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		WrongMasterKeyException() {
+			super("The value was sealed with a different master key, or altered");
+		}
+
+	}
+
+}

@@ -1,0 +1,72 @@
+package dev.lanyard.server.login;
+
+import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.client.OAuthClient;
+import dev.lanyard.server.user.LanyardUser;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+
+/** The hosted login page and the pages around a login session. */
+@Controller
+class LoginController {
+
+	private final HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
+
+	private final ClientService clients;
+
+	LoginController(ClientService clients) {
+		this.clients = clients;
+	}
+
+	@GetMapping("/login")
+	String login(HttpServletRequest request, HttpServletResponse response, Model model) {
+		SavedRequest saved = this.requestCache.getRequest(request, response);
+		if (saved != null) {
+			String[] clientIds = saved.getParameterValues("client_id");
+			if (clientIds != null && clientIds.length == 1) {
+				this.clients.findByClientId(clientIds[0])
+					.filter(OAuthClient::enabled)
+					.ifPresent((client) -> model.addAttribute("clientName", client.clientName()));
+			}
+		}
+		model.addAttribute("error", request.getParameter("error") != null);
+		model.addAttribute("throttled", request.getParameter("throttled") != null);
+		return "login";
+	}
+
+	@GetMapping("/")
+	String home(Authentication authentication, Model model) {
+		if (authentication.getPrincipal() instanceof LanyardUser user) {
+			model.addAttribute("loginName", user.loginName());
+		}
+		return "home";
+	}
+
+	/** The logout confirmation page; a POST to the same address signs out. */
+	@GetMapping("/logout")
+	String confirmLogout(Authentication authentication, HttpServletRequest request, Model model) {
+		if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
+			return "redirect:/logout/done";
+		}
+		HttpSession session = request.getSession(false);
+		if (session != null && session.getAttribute(PendingLogout.SESSION_ATTRIBUTE) instanceof PendingLogout pending) {
+			model.addAttribute("clientName", pending.clientName());
+		}
+		return "logout";
+	}
+
+	@GetMapping("/logout/done")
+	String loggedOut() {
+		return "logged-out";
+	}
+
+}

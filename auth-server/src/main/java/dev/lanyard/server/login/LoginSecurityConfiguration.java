@@ -1,0 +1,95 @@
+package dev.lanyard.server.login;
+
+import java.time.Clock;
+
+import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.storage.RedisMode;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.web.SecurityHeadersPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.security.authentication.AccountStatusUserDetailsChecker;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsChecker;
+import org.springframework.security.core.userdetails.UserDetailsPasswordService;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The hosted login page's security filter chain, which also serves every page that is not
+ * a protocol endpoint (consent, logout confirmation, errors, static assets). Form login
+ * with CSRF, throttled password checks, session fixation protection.
+ */
+@Configuration(proxyBeanMethods = false)
+class LoginSecurityConfiguration {
+
+	/** Counters in Redis when it is configured (falling back to this node's), else in-process. */
+	@Bean
+	LoginThrottle loginThrottle(LanyardProperties properties, Clock clock, RedisMode redisMode,
+			ObjectProvider<StringRedisTemplate> redis) {
+		LanyardProperties.Login login = properties.login();
+		LoginThrottle local = new InMemoryLoginThrottle(login.maxAttemptsPerAccount(), login.maxAttemptsPerAddress(),
+				login.throttleWindow(), clock);
+		if (!redisMode.enabled()) {
+			return local;
+		}
+		return new RedisLoginThrottle(redis.getObject(), properties.redis().keyPrefix(), login.maxAttemptsPerAccount(),
+				login.maxAttemptsPerAddress(), login.throttleWindow(), local);
+	}
+
+	/** Password checks for the login form: throttled, and alike for every kind of failure. */
+	private static AuthenticationManager loginAuthenticationManager(UserDetailsService users,
+			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle) {
+		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
+		passwords.setPasswordEncoder(passwordEncoder);
+		passwords.setUserDetailsPasswordService(passwordUpgrades);
+		// Locked and disabled accounts are checked after the password, not before, so every
+		// failure costs the same time and looks the same (OWASP ASVS 5.0 §6.3.8).
+		UserDetailsChecker accountStatus = new AccountStatusUserDetailsChecker();
+		passwords.setPreAuthenticationChecks((user) -> {
+		});
+		passwords.setPostAuthenticationChecks(accountStatus);
+		return new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle));
+	}
+
+	@Bean
+	@Order(10)
+	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http, UserDetailsService userDetails,
+			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
+			AuditLog audit, JdbcUserAccountRepository users, HashedAuthorizationService authorizations,
+			MeterRegistry meters, SecurityHeadersPolicy headers) throws Exception {
+		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters);
+		http.authenticationManager(loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle))
+			.authorizeHttpRequests((authorize) -> authorize
+				.requestMatchers("/login", "/logout", "/logout/done", "/error", "/css/**", "/img/**", "/favicon.ico")
+				.permitAll()
+				// Methods the protocol endpoints do not take land here and get a 405.
+				.requestMatchers("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke")
+				.permitAll()
+				.anyRequest()
+				.authenticated())
+			.formLogin((form) -> form.loginPage("/login")
+				.authenticationDetailsSource(LoginDetails.source())
+				.successHandler(outcomes)
+				.failureHandler(outcomes)
+				.permitAll())
+			.logout((logout) -> logout.logoutUrl("/logout")
+				.addLogoutHandler(new LoginSessionLogoutHandler(authorizations))
+				.logoutSuccessHandler(LoginSessionLogoutHandler::onLogoutSuccess))
+			.sessionManagement((sessions) -> sessions.sessionFixation((fixation) -> fixation.changeSessionId()));
+		headers.applyTo(http);
+		return http.build();
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.lanyard.server.login;
+
+import java.io.IOException;
+
+import dev.lanyard.server.authorization.HashedAuthorizationService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.authentication.logout.LogoutHandler;
+
+/**
+ * Ends a login session: revokes every token issued in it (so a stolen refresh token dies
+ * with the session; RFC 9700 §4.14.2, OWASP ASVS 5.0 §7.4.1), then returns the user to the
+ * client that asked for the logout, if its post-logout redirect URI was validated, or to
+ * Lanyard's "signed out" page.
+ */
+final class LoginSessionLogoutHandler implements LogoutHandler {
+
+	private static final String FINISHED = LoginSessionLogoutHandler.class.getName() + ".finished";
+
+	private final HashedAuthorizationService authorizations;
+
+	LoginSessionLogoutHandler(HashedAuthorizationService authorizations) {
+		this.authorizations = authorizations;
+	}
+
+	@Override
+	public void logout(HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
+		if (authentication != null && authentication.getDetails() instanceof LoginDetails login) {
+			this.authorizations.revokeBySession(login.sessionId(), "logout");
+		}
+		HttpSession session = request.getSession(false);
+		if (session != null && session.getAttribute(PendingLogout.SESSION_ATTRIBUTE) instanceof PendingLogout pending) {
+			request.setAttribute(FINISHED, pending);
+		}
+	}
+
+	static void onLogoutSuccess(HttpServletRequest request, HttpServletResponse response,
+			Authentication authentication) throws IOException {
+		PendingLogout pending = (request.getAttribute(FINISHED) instanceof PendingLogout finished) ? finished
+				: new PendingLogout(null, null, null);
+		String location = pending.finishLocation(request.getContextPath());
+		response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+		response.setHeader("Location", location);
+	}
+
+}

@@ -1,0 +1,24 @@
+package dev.lanyard.server.login;
+
+/**
+ * Bounds password guessing (OWASP ASVS 5.0 §6.3.1; v4.0.3 §2.2.1: no more than 100 failed
+ * attempts per hour on one account). Every password check takes a slot, per account and
+ * per client address, before the password is evaluated; a successful login gives its slots
+ * back. Slots expire with the window, so there is no permanent lockout. Taking a slot is
+ * atomic, so concurrent attempts on several nodes cannot exceed the bound. Implementations
+ * are thread-safe.
+ */
+public interface LoginThrottle {
+
+	/**
+	 * Takes a slot for a password check.
+	 * @param account the login name as typed, lower-cased
+	 * @param address the client address; may be {@code null}
+	 * @return {@code false} when the account or address has used its slots for the window
+	 */
+	boolean tryAcquire(String account, String address);
+
+	/** Gives back the slots of an attempt that succeeded. */
+	void release(String account, String address);
+
+}

@@ -1,0 +1,79 @@
+package dev.lanyard.server.protocol;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+import org.springframework.util.StringUtils;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * Sends authorization responses, successful and failed, with the {@code iss} parameter
+ * (RFC 9207 §2: "the authorization server MUST include the iss parameter in every
+ * authorization response", so a client can tell which server answered and mix-up attacks
+ * fail). An error that cannot be redirected (unknown client, unregistered redirect URI) is
+ * shown on a friendly error page instead (RFC 6749 §4.1.2.1).
+ */
+final class AuthorizationResponseHandler implements AuthenticationSuccessHandler, AuthenticationFailureHandler {
+
+	@Override
+	public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
+			Authentication authentication) throws IOException {
+		OAuth2AuthorizationCodeRequestAuthenticationToken result = (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication;
+		UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(result.getRedirectUri())
+			.queryParam(OAuth2ParameterNames.CODE, encode(result.getAuthorizationCode().getTokenValue()));
+		addStateAndIssuer(uri, result.getState());
+		redirect(response, uri);
+	}
+
+	@Override
+	public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
+			AuthenticationException exception) throws IOException {
+		OAuth2Error error = ((OAuth2AuthenticationException) exception).getError();
+		OAuth2AuthorizationCodeRequestAuthenticationToken failed = (exception instanceof OAuth2AuthorizationCodeRequestAuthenticationException codeRequestException)
+				? codeRequestException.getAuthorizationCodeRequestAuthentication() : null;
+		if (failed == null || !StringUtils.hasText(failed.getRedirectUri())) {
+			OAuthErrorPage.send(request, response, error);
+			return;
+		}
+		UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(failed.getRedirectUri())
+			.queryParam(OAuth2ParameterNames.ERROR, encode(error.getErrorCode()));
+		if (StringUtils.hasText(error.getDescription())) {
+			uri.queryParam(OAuth2ParameterNames.ERROR_DESCRIPTION, encode(error.getDescription()));
+		}
+		addStateAndIssuer(uri, failed.getState());
+		redirect(response, uri);
+	}
+
+	private static void addStateAndIssuer(UriComponentsBuilder uri, String state) {
+		// RFC 6749 §4.1.2: state is returned exactly as received, and only if it was sent.
+		if (StringUtils.hasText(state)) {
+			uri.queryParam(OAuth2ParameterNames.STATE, encode(state));
+		}
+		uri.queryParam("iss", encode(AuthorizationServerContextHolder.getContext().getIssuer()));
+	}
+
+	private static void redirect(HttpServletResponse response, UriComponentsBuilder uri) {
+		// RFC 9700 §4.12: 302/303, never 307, so credentials are not re-posted.
+		response.setStatus(HttpServletResponse.SC_FOUND);
+		response.setHeader("Location", uri.build(true).toUriString());
+	}
+
+	private static String encode(String value) {
+		return UriUtils.encode(value, StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,131 @@
+package dev.lanyard.server.protocol;
+
+import java.time.Clock;
+import java.util.Arrays;
+
+import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.client.ClientSecretEncoder;
+import dev.lanyard.server.token.AuthorizationCodeGenerator;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.web.SecurityHeadersPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+/**
+ * The protocol endpoints' security filter chain: the framework's authorization server with
+ * OpenID Connect, shaped by Lanyard's rules (opaque tokens, {@code iss} in authorization
+ * responses, response-mode check, logout without {@code id_token_hint}, public-client
+ * refresh, hashed client secrets).
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerConfiguration {
+
+	@Bean
+	AuthorizationServerSettings authorizationServerSettings(LanyardProperties properties) {
+		return AuthorizationServerSettings.builder()
+			.issuer(properties.issuerString())
+			.authorizationEndpoint("/oauth2/authorize")
+			.tokenEndpoint("/oauth2/token")
+			.tokenIntrospectionEndpoint("/oauth2/introspect")
+			.tokenRevocationEndpoint("/oauth2/revoke")
+			.jwkSetEndpoint("/oauth2/jwks")
+			.oidcUserInfoEndpoint("/userinfo")
+			.oidcLogoutEndpoint("/connect/logout")
+			.build();
+	}
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http,
+			OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
+			JdbcUserAccountRepository users, SecurityHeadersPolicy headers, MeterRegistry meters, Clock clock)
+			throws Exception {
+		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
+		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
+		http.oauth2AuthorizationServer((server) -> {
+			http.securityMatcher(server.getEndpointsMatcher());
+			server.clientAuthentication((clientAuthentication) -> clientAuthentication
+				.authenticationConverter(PublicClientRefreshAuthentication.converter())
+				.authenticationProvider(PublicClientRefreshAuthentication.provider(clients))
+				.authenticationProviders((providers) -> providers.forEach((provider) -> {
+					if (provider instanceof ClientSecretAuthenticationProvider secrets) {
+						secrets.setPasswordEncoder(new ClientSecretEncoder());
+					}
+				}))
+				.errorResponseHandler(new ClientAuthenticationFailureHandler()));
+			server.authorizationEndpoint((authorization) -> authorization.consentPage("/oauth2/consent")
+				.authenticationProviders((providers) -> providers.forEach((provider) -> {
+					if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider requests) {
+						requests.setAuthorizationCodeGenerator(codeGenerator);
+						requests.setAuthenticationValidator(
+								OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR
+									.andThen(OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR)
+									.andThen(new ResponseModeValidator()));
+					}
+					if (provider instanceof OAuth2AuthorizationConsentAuthenticationProvider consents) {
+						consents.setAuthorizationCodeGenerator(codeGenerator);
+					}
+				}))
+				.authorizationResponseHandler(authorizationResponses)
+				.errorResponseHandler(authorizationResponses));
+			server.tokenEndpoint((token) -> token
+				// Token exchange is Lanyard's own grant; the framework's is too permissive.
+				.accessTokenRequestConverters((converters) -> converters
+					.removeIf(OAuth2TokenExchangeAuthenticationConverter.class::isInstance))
+				.authenticationProviders((providers) -> providers
+					.removeIf(OAuth2TokenExchangeAuthenticationProvider.class::isInstance))
+				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters)));
+			server.oidc((oidc) -> oidc
+				.logoutEndpoint((logout) -> logout.logoutRequestConverter(RpInitiatedLogout.converter())
+					.authenticationProvider(RpInitiatedLogout.provider(authorizations, clients))
+					.logoutResponseHandler(RpInitiatedLogout.responseHandler())
+					.errorResponseHandler(RpInitiatedLogout.errorHandler()))
+				.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoClaims(users))));
+		});
+		// The user info endpoint takes this server's opaque access tokens. The framework
+		// wires its resource-server support through jwt(); handing that an authentication
+		// manager of our own replaces JWT decoding with a local token lookup.
+		ProviderManager opaqueTokens = new ProviderManager(
+				new OpaqueTokenAuthenticationProvider(new LocalOpaqueTokenIntrospector(authorizations)));
+		http.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.authenticationManager(opaqueTokens)));
+		http.authorizeHttpRequests((authorize) -> authorize
+			// OpenID Connect Core §3.1.2.6: prompt=none must answer login_required rather than
+			// show a login page, so such requests reach the endpoint unauthenticated.
+			.requestMatchers(AuthorizationServerConfiguration::isPromptNone)
+			.permitAll()
+			.anyRequest()
+			.authenticated());
+		http.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
+				new LoginUrlAuthenticationEntryPoint("/login"),
+				PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/oauth2/authorize")));
+		headers.applyTo(http);
+		return http.build();
+	}
+
+	private static boolean isPromptNone(HttpServletRequest request) {
+		String prompt = request.getParameter("prompt");
+		return "/oauth2/authorize".equals(request.getServletPath()) && prompt != null
+				&& Arrays.asList(prompt.split(" ")).contains("none");
+	}
+
+}

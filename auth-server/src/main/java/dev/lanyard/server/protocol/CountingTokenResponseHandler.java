@@ -1,0 +1,50 @@
+package dev.lanyard.server.protocol;
+
+import java.io.IOException;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+
+/**
+ * Sends the token response and counts it by grant type, as
+ * {@code lanyard_tokens_issued_total{grant="…"}}.
+ */
+final class CountingTokenResponseHandler implements AuthenticationSuccessHandler {
+
+	/** Metric name of issued token responses. */
+	static final String METRIC = "lanyard.tokens.issued";
+
+	private final AuthenticationSuccessHandler delegate;
+
+	private final MeterRegistry meters;
+
+	CountingTokenResponseHandler(MeterRegistry meters) {
+		this(new OAuth2AccessTokenResponseAuthenticationSuccessHandler(), meters);
+	}
+
+	CountingTokenResponseHandler(AuthenticationSuccessHandler delegate, MeterRegistry meters) {
+		this.delegate = delegate;
+		this.meters = meters;
+	}
+
+	@Override
+	public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
+			Authentication authentication) throws IOException, ServletException {
+		this.delegate.onAuthenticationSuccess(request, response, authentication);
+		String grantType = request.getParameter(OAuth2ParameterNames.GRANT_TYPE);
+		Counter.builder(METRIC)
+			.description("Token responses sent, by grant type")
+			.tag("grant", (grantType != null) ? grantType : "unknown")
+			.register(this.meters)
+			.increment();
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.lanyard.server.protocol;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.DefaultOAuth2AuthenticatedPrincipal;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
+import org.springframework.security.oauth2.core.OAuth2TokenIntrospectionClaimNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
+import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
+
+/**
+ * Resolves this server's own opaque access tokens in-process, for the endpoints that accept
+ * them as bearer tokens ({@code /userinfo}). Inactive, revoked, expired and unknown tokens
+ * are rejected alike.
+ */
+final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospector {
+
+	private final OAuth2AuthorizationService authorizations;
+
+	LocalOpaqueTokenIntrospector(OAuth2AuthorizationService authorizations) {
+		this.authorizations = authorizations;
+	}
+
+	@Override
+	public OAuth2AuthenticatedPrincipal introspect(String token) {
+		OAuth2Authorization authorization = this.authorizations.findByToken(token, OAuth2TokenType.ACCESS_TOKEN);
+		OAuth2Authorization.Token<OAuth2AccessToken> accessToken = (authorization != null)
+				? authorization.getAccessToken() : null;
+		if (accessToken == null || !accessToken.isActive()) {
+			throw new BadOpaqueTokenException("The access token is not active");
+		}
+		Map<String, Object> attributes = new HashMap<>();
+		if (accessToken.getClaims() != null) {
+			attributes.putAll(accessToken.getClaims());
+		}
+		attributes.put(OAuth2TokenIntrospectionClaimNames.SUB, authorization.getPrincipalName());
+		List<GrantedAuthority> authorities = new ArrayList<>();
+		accessToken.getToken().getScopes().forEach((scope) -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + scope)));
+		return new DefaultOAuth2AuthenticatedPrincipal(authorization.getPrincipalName(), attributes, authorities);
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.lanyard.server.protocol;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.web.authentication.AuthenticationConverter;
+
+/**
+ * Lets public clients use their refresh tokens. The framework authenticates a public client
+ * only by its PKCE {@code code_verifier}, which a refresh request does not carry; RFC 6749
+ * §6 lets a public client refresh with just its {@code client_id}, and RFC 9700 §4.14.2
+ * makes that safe by rotating the refresh token on every use (which Lanyard does, with
+ * reuse detection).
+ */
+final class PublicClientRefreshAuthentication {
+
+	private PublicClientRefreshAuthentication() {
+	}
+
+	/** Reads {@code client_id} from a refresh request that carries no client credentials. */
+	static AuthenticationConverter converter() {
+		return (HttpServletRequest request) -> {
+			if (!"POST".equals(request.getMethod())
+					|| !AuthorizationGrantType.REFRESH_TOKEN.getValue()
+						.equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE))
+					|| request.getHeader(HttpHeaders.AUTHORIZATION) != null
+					|| request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null) {
+				return null;
+			}
+			String[] clientIds = request.getParameterValues(OAuth2ParameterNames.CLIENT_ID);
+			if (clientIds == null) {
+				return null;
+			}
+			if (clientIds.length != 1 || clientIds[0].isEmpty()) {
+				throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_REQUEST);
+			}
+			return new OAuth2ClientAuthenticationToken(clientIds[0], ClientAuthenticationMethod.NONE, null, null);
+		};
+	}
+
+	/** Authenticates a registered public client named in a refresh request. */
+	static AuthenticationProvider provider(RegisteredClientRepository clients) {
+		return new AuthenticationProvider() {
+
+			@Override
+			public Authentication authenticate(Authentication authentication) {
+				OAuth2ClientAuthenticationToken request = (OAuth2ClientAuthenticationToken) authentication;
+				if (!ClientAuthenticationMethod.NONE.equals(request.getClientAuthenticationMethod())
+						|| request.getAdditionalParameters() != null && !request.getAdditionalParameters().isEmpty()) {
+					// Not ours: PKCE token requests carry code_verifier in the parameters.
+					return null;
+				}
+				RegisteredClient client = clients.findByClientId((String) request.getPrincipal());
+				if (client == null
+						|| !client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)) {
+					throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+				}
+				return new OAuth2ClientAuthenticationToken(client, ClientAuthenticationMethod.NONE, null);
+			}
+
+			@Override
+			public boolean supports(Class<?> authentication) {
+				return OAuth2ClientAuthenticationToken.class.isAssignableFrom(authentication);
+			}
+
+		};
+	}
+
+}

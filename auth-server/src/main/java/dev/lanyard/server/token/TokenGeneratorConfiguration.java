@@ -1,0 +1,29 @@
+package dev.lanyard.server.token;
+
+import java.time.Clock;
+
+import dev.lanyard.server.LanyardProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+
+/** The token generator the framework uses for every grant: opaque access and refresh tokens, JWT ID tokens. */
+@Configuration(proxyBeanMethods = false)
+class TokenGeneratorConfiguration {
+
+	@Bean
+	OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder jwtEncoder, LanyardProperties properties, Clock clock) {
+		JwtGenerator idTokens = new JwtGenerator(jwtEncoder);
+		idTokens.setJwtCustomizer(new IdTokenCustomizer(properties.tokens().idToken()));
+		OAuth2AccessTokenGenerator accessTokenClaims = new OAuth2AccessTokenGenerator();
+		accessTokenClaims.setClock(clock);
+		return new DelegatingOAuth2TokenGenerator(idTokens, new OpaqueAccessTokenGenerator(accessTokenClaims),
+				new RotatingRefreshTokenGenerator(clock));
+	}
+
+}

@@ -1,0 +1,84 @@
+package dev.lanyard.server.user;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.lanyard.server.storage.SqlArrays;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** User accounts in PostgreSQL. */
+@Repository
+public class JdbcUserAccountRepository {
+
+	private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() {
+	};
+
+	private final JdbcClient jdbc;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	public JdbcUserAccountRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	public Optional<UserAccount> findByUsername(String username) {
+		return this.jdbc.sql("SELECT * FROM users WHERE lower(username) = lower(?)")
+			.param(username)
+			.query(this::map)
+			.optional();
+	}
+
+	public Optional<UserAccount> findById(UUID id) {
+		return this.jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(this::map).optional();
+	}
+
+	public long count() {
+		return this.jdbc.sql("SELECT count(*) FROM users").query(Long.class).single();
+	}
+
+	public void insert(UserAccount user) {
+		this.jdbc.sql("""
+				INSERT INTO users (id, username, email, password_hash, enabled, locked, roles, attributes)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
+			.params(user.id(), user.username(), user.email(), user.passwordHash(), user.enabled(), user.locked(),
+					SqlArrays.of(user.roles()), this.json.writeValueAsString(user.attributes()))
+			.update();
+	}
+
+	/** Updates everything but the id and the password. */
+	public void updateProfile(UserAccount user) {
+		this.jdbc.sql("""
+				UPDATE users SET username = ?, email = ?, enabled = ?, locked = ?, roles = ?,
+				attributes = ?::jsonb, updated_at = now() WHERE id = ?""")
+			.params(user.username(), user.email(), user.enabled(), user.locked(), SqlArrays.of(user.roles()),
+					this.json.writeValueAsString(user.attributes()), user.id())
+			.update();
+	}
+
+	public void updatePasswordHash(UUID id, String passwordHash) {
+		this.jdbc.sql("UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?")
+			.params(passwordHash, id)
+			.update();
+	}
+
+	private UserAccount map(ResultSet rs, int row) throws SQLException {
+		return new UserAccount(rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("email"),
+				rs.getString("password_hash"), rs.getBoolean("enabled"), rs.getBoolean("locked"),
+				SqlArrays.toList(rs.getArray("roles")), this.json.readValue(rs.getString("attributes"), ATTRIBUTES),
+				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
+	}
+
+	private static Instant instant(Timestamp timestamp) {
+		return (timestamp != null) ? timestamp.toInstant() : null;
+	}
+
+}

@@ -1,0 +1,110 @@
+package dev.lanyard.server.user;
+
+import java.io.Serial;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+import org.springframework.security.core.CredentialsContainer;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.userdetails.UserDetails;
+
+/**
+ * The signed-in user as Spring Security sees it. Its {@link #getUsername() name} is the
+ * account id, so that the principal name, the consent key and every token's {@code sub}
+ * stay the same if the login name changes; {@link #loginName()} is what the person types.
+ * Roles become authorities {@code ROLE_<role>}. Immutable apart from erasing the hash.
+ */
+public final class LanyardUser implements UserDetails, CredentialsContainer {
+
+	@Serial
+	private static final long serialVersionUID = 1L;
+
+	private final UUID id;
+
+	private final String loginName;
+
+	private String passwordHash;
+
+	private final boolean enabled;
+
+	private final boolean locked;
+
+	private final List<String> roles;
+
+	public LanyardUser(UUID id, String loginName, String passwordHash, boolean enabled, boolean locked,
+			List<String> roles) {
+		this.id = id;
+		this.loginName = loginName;
+		this.passwordHash = passwordHash;
+		this.enabled = enabled;
+		this.locked = locked;
+		this.roles = List.copyOf(roles);
+	}
+
+	static LanyardUser of(UserAccount account) {
+		return new LanyardUser(account.id(), account.username(), account.passwordHash(), account.enabled(),
+				account.locked(), account.roles());
+	}
+
+	public UUID id() {
+		return this.id;
+	}
+
+	public String loginName() {
+		return this.loginName;
+	}
+
+	public List<String> roles() {
+		return this.roles;
+	}
+
+	@Override
+	public Collection<? extends GrantedAuthority> getAuthorities() {
+		return this.roles.stream().map((role) -> new SimpleGrantedAuthority("ROLE_" + role)).toList();
+	}
+
+	@Override
+	public String getPassword() {
+		return this.passwordHash;
+	}
+
+	/** The account id: the principal name and {@code sub}. */
+	@Override
+	public String getUsername() {
+		return this.id.toString();
+	}
+
+	@Override
+	public boolean isAccountNonLocked() {
+		return !this.locked;
+	}
+
+	@Override
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	@Override
+	public void eraseCredentials() {
+		this.passwordHash = null;
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return other instanceof LanyardUser user && this.id.equals(user.id);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.id);
+	}
+
+	@Override
+	public String toString() {
+		return "LanyardUser[" + this.loginName + "]";
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.lanyard.server.user;
+
+import java.util.UUID;
+
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsPasswordService;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.stereotype.Service;
+
+/**
+ * Loads accounts for the hosted login page by login name, and stores a re-hashed password
+ * when the encoder asks for an upgrade after a successful login.
+ */
+@Service
+public class LanyardUserDetailsService implements UserDetailsService, UserDetailsPasswordService {
+
+	private final JdbcUserAccountRepository users;
+
+	public LanyardUserDetailsService(JdbcUserAccountRepository users) {
+		this.users = users;
+	}
+
+	@Override
+	public UserDetails loadUserByUsername(String username) {
+		return this.users.findByUsername(username)
+			.map(LanyardUser::of)
+			.orElseThrow(() -> new UsernameNotFoundException("No such account"));
+	}
+
+	@Override
+	public UserDetails updatePassword(UserDetails user, String newPassword) {
+		UUID id = UUID.fromString(user.getUsername());
+		this.users.updatePasswordHash(id, newPassword);
+		LanyardUser current = (LanyardUser) user;
+		return new LanyardUser(current.id(), current.loginName(), newPassword, current.isEnabled(),
+				!current.isAccountNonLocked(), current.roles());
+	}
+
+}

@@ -1,0 +1,42 @@
+package dev.lanyard.server.user;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A person who signs in at the hosted login page. Immutable.
+ *
+ * @param id the stable identifier, used as the {@code sub} of every token
+ * @param username the login name, unique regardless of case
+ * @param email the e-mail address; may be {@code null}
+ * @param passwordHash the encoder output ({@code {argon2}…}); never a clear password
+ * @param enabled whether the account may sign in at all
+ * @param locked whether the account is locked by an administrator
+ * @param roles role names, e.g. {@code admin}
+ * @param attributes free attributes carried into internal JWTs (e.g. {@code tenant})
+ * @param createdAt when the account was created
+ * @param updatedAt when it last changed
+ */
+public record UserAccount(UUID id, String username, String email, String passwordHash, boolean enabled, boolean locked,
+		List<String> roles, Map<String, String> attributes, Instant createdAt, Instant updatedAt) {
+
+	public UserAccount {
+		roles = List.copyOf(roles);
+		attributes = Map.copyOf(attributes);
+	}
+
+	/** The same account with another password hash. */
+	public UserAccount withPasswordHash(String newHash) {
+		return new UserAccount(this.id, this.username, this.email, newHash, this.enabled, this.locked, this.roles,
+				this.attributes, this.createdAt, this.updatedAt);
+	}
+
+	@Override
+	public String toString() {
+		return "UserAccount[id=" + this.id + ", username=" + this.username + ", enabled=" + this.enabled + ", locked="
+				+ this.locked + ", roles=" + this.roles + "]";
+	}
+
+}

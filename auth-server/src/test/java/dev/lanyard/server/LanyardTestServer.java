@@ -1,0 +1,145 @@
+package dev.lanyard.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A Lanyard server started for a test, on its own port, against the test PostgreSQL and
+ * Redis, with the test bootstrap file imported. Several can share one database to act as
+ * the nodes of a cluster.
+ */
+public final class LanyardTestServer implements AutoCloseable {
+
+	public static final String MASTER_KEY = "test-master-key-that-is-long-enough-0123456789";
+
+	private final ConfigurableApplicationContext context;
+
+	private final int port;
+
+	private LanyardTestServer(ConfigurableApplicationContext context, int port) {
+		this.context = context;
+		this.port = port;
+	}
+
+	/** Settings for a new deployment: a fresh database and Redis key space. */
+	public static Map<String, String> newDeployment() {
+		String keyPrefix = "lanyard-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+		Map<String, String> settings = new HashMap<>();
+		settings.put("spring.datasource.url", TestBackends.newDatabase());
+		settings.put("spring.datasource.username", "postgres");
+		settings.put("spring.data.redis.url", TestBackends.redisUrl());
+		settings.put("lanyard.redis.key-prefix", keyPrefix);
+		settings.put("spring.session.data.redis.namespace", keyPrefix + "session");
+		settings.put("lanyard.master-key", MASTER_KEY);
+		settings.put("lanyard.bootstrap", TestBootstrap.write().toString());
+		settings.put("lanyard.data-directory", TestBackends.tempDirectory("lanyard-data").toString());
+		return settings;
+	}
+
+	/** Starts a node of a deployment on a free port; its issuer is that port's URL. */
+	public static LanyardTestServer start(Map<String, String> deployment) {
+		int port = TestBackends.freePort();
+		Map<String, String> properties = new HashMap<>(deployment);
+		properties.put("server.port", String.valueOf(port));
+		properties.putIfAbsent("lanyard.issuer", "http://localhost:" + port);
+		// As command-line arguments, so they outrank application.yml as a deployment's would.
+		String[] arguments = properties.entrySet()
+			.stream()
+			.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
+			.toArray(String[]::new);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(LanyardServerApplication.class)
+			.run(arguments);
+		return new LanyardTestServer(context, port);
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public String baseUrl() {
+		return "http://localhost:" + this.port;
+	}
+
+	public <T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+	/** The bootstrap file every test deployment imports. */
+	public static final class TestBootstrap {
+
+		public static final String ALICE_PASSWORD = "alice-password-for-tests";
+
+		public static final String BOB_PASSWORD = "bob-password-for-tests";
+
+		public static final String WEB_APP_SECRET = "web-app-secret-at-least-32-characters";
+
+		public static final String SERVICE_SECRET = "service-secret-at-least-32-characters-long";
+
+		public static final String REDIRECT_URI = "https://app.example.com/callback";
+
+		private TestBootstrap() {
+		}
+
+		static Path write() {
+			String yaml = """
+					users:
+					  - username: alice
+					    password: "%s"
+					    email: alice@example.com
+					    roles: [user, admin]
+					    attributes: { tenant: acme }
+					  - username: bob
+					    password: "%s"
+					    roles: [user]
+					clients:
+					  - client-id: web-app
+					    client-name: Web App
+					    client-secret: "%s"
+					    redirect-uris: [%s]
+					    post-logout-redirect-uris: [https://app.example.com/]
+					    grant-types: [authorization_code, refresh_token]
+					    scopes: [openid, profile, email]
+					    require-consent: false
+					  - client-id: consenting-app
+					    client-name: Consenting App
+					    client-secret: "%s"
+					    redirect-uris: [%s]
+					    grant-types: [authorization_code]
+					    scopes: [openid, profile, email]
+					    require-consent: true
+					  - client-id: spa
+					    client-name: Single Page App
+					    redirect-uris: [http://127.0.0.1:8765/callback]
+					    grant-types: [authorization_code, refresh_token]
+					    scopes: [openid, profile]
+					  - client-id: service
+					    client-secret: "%s"
+					    grant-types: [client_credentials]
+					    scopes: [reports.read, reports.write]
+					""".formatted(ALICE_PASSWORD, BOB_PASSWORD, WEB_APP_SECRET, REDIRECT_URI, WEB_APP_SECRET,
+					REDIRECT_URI, SERVICE_SECRET);
+			try {
+				Path file = Files.createTempFile("lanyard-bootstrap", ".yaml");
+				Files.writeString(file, yaml);
+				return file;
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,94 @@
+package dev.lanyard.server;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The steps of the OAuth flows as a client and a person in a browser take them. */
+public final class OAuthFlows {
+
+	private final String baseUrl;
+
+	public OAuthFlows(String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public String url(String path) {
+		return this.baseUrl + path;
+	}
+
+	/** An authorization request URL with the given parameters (values URL-encoded). */
+	public String authorizeUrl(Map<String, String> parameters) {
+		StringBuilder url = new StringBuilder(this.baseUrl).append("/oauth2/authorize?");
+		parameters.forEach((name, value) -> url.append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+			.append('=')
+			.append(URLEncoder.encode(value, StandardCharsets.UTF_8))
+			.append('&'));
+		return url.substring(0, url.length() - 1);
+	}
+
+	public static Map<String, String> codeRequest(String clientId, String redirectUri, String scope, String state,
+			TestBrowser.Pkce pkce) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put("response_type", "code");
+		parameters.put("client_id", clientId);
+		parameters.put("redirect_uri", redirectUri);
+		parameters.put("scope", scope);
+		parameters.put("state", state);
+		parameters.put("code_challenge", pkce.challenge());
+		parameters.put("code_challenge_method", "S256");
+		return parameters;
+	}
+
+	/** Signs in at the login page (CSRF included); returns the response to the form post. */
+	public HttpResponse<String> signIn(TestBrowser browser, String username, String password) {
+		HttpResponse<String> page = browser.get(url("/login"));
+		assertThat(page.statusCode()).isEqualTo(200);
+		return browser.postForm(url("/login"),
+				Map.of("username", username, "password", password, "_csrf", TestBrowser.csrf(page.body())));
+	}
+
+	/**
+	 * Runs the authorization request through the login page and returns the URL the
+	 * server finally redirects to (the client's redirect URI with the response).
+	 */
+	public String authorizeWithLogin(TestBrowser browser, Map<String, String> request, String username,
+			String password) {
+		HttpResponse<String> start = browser.get(authorizeUrl(request));
+		assertThat(start.statusCode()).as("authorization request redirects to login").isEqualTo(302);
+		assertThat(TestBrowser.location(start)).isEqualTo(url("/login"));
+		HttpResponse<String> login = signIn(browser, username, password);
+		assertThat(login.statusCode()).as("login form post").isIn(302, 303);
+		String resumed = TestBrowser.location(login);
+		assertThat(resumed).startsWith(url("/oauth2/authorize"));
+		HttpResponse<String> answer = browser.get(resumed);
+		assertThat(answer.statusCode()).as("authorization response " + answer.body()).isEqualTo(302);
+		return TestBrowser.location(answer);
+	}
+
+	public HttpResponse<String> token(TestBrowser client, String clientId, String secret, Map<String, String> form) {
+		return client.postForm(url("/oauth2/token"), form, "Authorization", TestBrowser.basic(clientId, secret));
+	}
+
+	public HttpResponse<String> redeemCode(TestBrowser client, String clientId, String secret, String code,
+			String redirectUri, String verifier) {
+		return token(client, clientId, secret, Map.of("grant_type", "authorization_code", "code", code,
+				"redirect_uri", redirectUri, "code_verifier", verifier));
+	}
+
+	public HttpResponse<String> refresh(TestBrowser client, String clientId, String secret, String refreshToken) {
+		return token(client, clientId, secret, Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
+	}
+
+	public Map<String, Object> introspect(TestBrowser client, String clientId, String secret, String token) {
+		HttpResponse<String> response = client.postForm(url("/oauth2/introspect"), Map.of("token", token),
+				"Authorization", TestBrowser.basic(clientId, secret));
+		assertThat(response.statusCode()).as("introspection " + response.body()).isEqualTo(200);
+		return TestBrowser.json(response);
+	}
+
+}

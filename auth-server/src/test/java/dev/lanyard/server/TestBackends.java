@@ -1,0 +1,118 @@
+package dev.lanyard.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import dev.lanyard.server.storage.EmbeddedPostgresServer;
+import redis.embedded.RedisServer;
+
+/**
+ * The PostgreSQL and Redis the tests talk to: the ones running on 127.0.0.1 (5432, 6379) when
+ * reachable, as on CI; otherwise embedded ones started once for the test JVM, so the tests
+ * pass on a machine with only a JDK. Each caller gets a fresh database.
+ */
+public final class TestBackends {
+
+	private static EmbeddedPostgresServer embeddedPostgres;
+
+	private static RedisServer embeddedRedis;
+
+	private static String redisUrl;
+
+	private TestBackends() {
+	}
+
+	/** A JDBC URL of a new, empty database (user {@code postgres}, no password). */
+	public static synchronized String newDatabase() {
+		String name = "lanyard_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+		String adminUrl;
+		if (reachable(5432)) {
+			adminUrl = "jdbc:postgresql://127.0.0.1:5432/postgres";
+		}
+		else {
+			if (embeddedPostgres == null) {
+				try {
+					embeddedPostgres = EmbeddedPostgresServer.start(Files.createTempDirectory("lanyard-test-pg"));
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+				Runtime.getRuntime().addShutdownHook(new Thread(embeddedPostgres::close));
+			}
+			adminUrl = embeddedPostgres.jdbcUrl();
+		}
+		try (Connection connection = DriverManager.getConnection(adminUrl, "postgres", "")) {
+			connection.createStatement().execute("CREATE DATABASE " + name);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot create test database", ex);
+		}
+		return adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + name;
+	}
+
+	/** The URL of a Redis for the tests; callers keep apart with their own key prefix. */
+	public static synchronized String redisUrl() {
+		if (redisUrl == null) {
+			if (reachable(6379)) {
+				redisUrl = "redis://127.0.0.1:6379";
+			}
+			else {
+				int port = freePort();
+				try {
+					embeddedRedis = new RedisServer(port);
+					embeddedRedis.start();
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException("Cannot start embedded Redis", ex);
+				}
+				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+					try {
+						embeddedRedis.stop();
+					}
+					catch (IOException ex) {
+						// JVM is exiting.
+					}
+				}));
+				redisUrl = "redis://127.0.0.1:" + port;
+			}
+		}
+		return redisUrl;
+	}
+
+	public static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public static Path tempDirectory(String prefix) {
+		try {
+			return Files.createTempDirectory(prefix);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static boolean reachable(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}

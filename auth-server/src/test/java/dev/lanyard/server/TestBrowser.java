@@ -1,0 +1,144 @@
+package dev.lanyard.server;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A minimal browser for protocol tests: real HTTP, its own cookie jar, redirects followed
+ * only by hand so each step can be checked.
+ */
+public final class TestBrowser {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+	private final HttpClient http;
+
+	public TestBrowser() {
+		this.http = HttpClient.newBuilder()
+			.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+	}
+
+	public HttpResponse<String> get(String url, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		return send(request.build());
+	}
+
+	public HttpResponse<String> postForm(String url, Map<String, String> form, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.timeout(Duration.ofSeconds(30))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form(form)));
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		return send(request.build());
+	}
+
+	public HttpResponse<String> send(HttpRequest request) {
+		try {
+			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Follows a redirect's Location against the URL that answered. */
+	public static String location(HttpResponse<String> response) {
+		String location = response.headers().firstValue("Location").orElseThrow(
+				() -> new AssertionError("No Location header; status " + response.statusCode() + ": " + response.body()));
+		return response.uri().resolve(location).toString();
+	}
+
+	public static String csrf(String html) {
+		Matcher matcher = CSRF.matcher(html);
+		if (!matcher.find()) {
+			throw new AssertionError("No CSRF token in page");
+		}
+		return matcher.group(1);
+	}
+
+	public static String form(Map<String, String> form) {
+		StringJoiner body = new StringJoiner("&");
+		form.forEach((name, value) -> body
+			.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8)));
+		return body.toString();
+	}
+
+	public static Map<String, String> queryParameters(String url) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		String query = URI.create(url).getRawQuery();
+		if (query == null) {
+			return parameters;
+		}
+		for (String pair : query.split("&")) {
+			String[] parts = pair.split("=", 2);
+			parameters.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+					(parts.length > 1) ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
+		}
+		return parameters;
+	}
+
+	public static Map<String, Object> json(HttpResponse<String> response) {
+		return json.readValue(response.body(), new TypeReference<Map<String, Object>>() {
+		});
+	}
+
+	public static String basic(String clientId, String secret) {
+		return "Basic " + Base64.getEncoder()
+			.encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+					+ URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** A PKCE pair (RFC 7636): a random verifier and its S256 challenge. */
+	public record Pkce(String verifier, String challenge) {
+
+		public static Pkce create() {
+			byte[] bytes = new byte[32];
+			new SecureRandom().nextBytes(bytes);
+			String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+			try {
+				byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+				return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+}

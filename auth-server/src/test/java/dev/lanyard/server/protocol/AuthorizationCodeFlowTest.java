@@ -1,0 +1,154 @@
+package dev.lanyard.server.protocol;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole authorization-code story over real HTTP against PostgreSQL and Redis: login
+ * form with CSRF, PKCE, code redemption, userinfo, introspection, refresh rotation and
+ * reuse detection, code replay, revocation, client credentials.
+ */
+class AuthorizationCodeFlowTest {
+
+	private static LanyardTestServer server;
+
+	private static OAuthFlows flows;
+
+	@BeforeAll
+	static void startServer() {
+		server = LanyardTestServer.start(LanyardTestServer.newDeployment());
+		flows = new OAuthFlows(server.baseUrl());
+	}
+
+	@AfterAll
+	static void stopServer() {
+		server.close();
+	}
+
+	@Test
+	void authorizationCodeFlowWhenFollowedEndToEndThenEveryStepBehaves() {
+		TestBrowser browser = new TestBrowser();
+		TestBrowser client = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String state = "st/ate?&=+ü";
+
+		String redirect = flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid profile email", state, pkce), "alice", TestBootstrap.ALICE_PASSWORD);
+
+		assertThat(redirect).startsWith(TestBootstrap.REDIRECT_URI + "?");
+		Map<String, String> response = TestBrowser.queryParameters(redirect);
+		assertThat(response.get("state")).isEqualTo(state);
+		assertThat(response.get("iss")).isEqualTo(server.baseUrl());
+		String code = response.get("code");
+		assertThat(code).startsWith("lyac_").hasSizeGreaterThanOrEqualTo(48);
+
+		HttpResponse<String> tokens = flows.redeemCode(client, "web-app", TestBootstrap.WEB_APP_SECRET, code,
+				TestBootstrap.REDIRECT_URI, pkce.verifier());
+		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+		assertThat(tokens.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+		Map<String, Object> body = TestBrowser.json(tokens);
+		String accessToken = (String) body.get("access_token");
+		String refreshToken = (String) body.get("refresh_token");
+		assertThat(accessToken).startsWith("lyat_");
+		assertThat(refreshToken).startsWith("lyrt_");
+		assertThat(body.get("id_token")).isNotNull();
+		assertThat(body.get("token_type")).isEqualTo("Bearer");
+
+		HttpResponse<String> userInfo = client.get(flows.url("/userinfo"), "Authorization", "Bearer " + accessToken);
+		assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(200);
+		Map<String, Object> claims = TestBrowser.json(userInfo);
+		assertThat(claims.get("preferred_username")).isEqualTo("alice");
+		assertThat(claims.get("email")).isEqualTo("alice@example.com");
+		String subject = (String) claims.get("sub");
+
+		Map<String, Object> introspection = flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				accessToken);
+		assertThat(introspection.get("active")).isEqualTo(true);
+		assertThat(introspection.get("sub")).isEqualTo(subject);
+		assertThat(introspection.get("client_id")).isEqualTo("web-app");
+		assertThat(introspection.get("scope")).isEqualTo("openid profile email");
+		assertThat(introspection).containsKeys("exp", "aud", "iat");
+
+		// Refresh rotates: a new refresh token, and the old one is spent.
+		HttpResponse<String> refreshed = flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshToken);
+		assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+		String rotatedRefreshToken = (String) TestBrowser.json(refreshed).get("refresh_token");
+		String refreshedAccessToken = (String) TestBrowser.json(refreshed).get("access_token");
+		assertThat(rotatedRefreshToken).isNotEqualTo(refreshToken);
+		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshedAccessToken).get("active"))
+			.isEqualTo(true);
+
+		// Reuse of the rotated-away refresh token revokes the whole grant.
+		HttpResponse<String> reuse = flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshToken);
+		assertThat(reuse.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(reuse).get("error")).isEqualTo("invalid_grant");
+		HttpResponse<String> afterReuse = flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				rotatedRefreshToken);
+		assertThat(TestBrowser.json(afterReuse).get("error")).isEqualTo("invalid_grant");
+		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshedAccessToken))
+			.isEqualTo(Map.of("active", false));
+
+		// A replayed code is refused and revokes what was issued from it.
+		TestBrowser.Pkce secondPkce = TestBrowser.Pkce.create();
+		String secondRedirect = browserAuthorize(browser, secondPkce);
+		String secondCode = TestBrowser.queryParameters(secondRedirect).get("code");
+		Map<String, Object> secondTokens = TestBrowser.json(flows.redeemCode(client, "web-app",
+				TestBootstrap.WEB_APP_SECRET, secondCode, TestBootstrap.REDIRECT_URI, secondPkce.verifier()));
+		String secondAccessToken = (String) secondTokens.get("access_token");
+		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, secondAccessToken).get("active"))
+			.isEqualTo(true);
+		HttpResponse<String> replay = flows.redeemCode(client, "web-app", TestBootstrap.WEB_APP_SECRET, secondCode,
+				TestBootstrap.REDIRECT_URI, secondPkce.verifier());
+		assertThat(replay.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(replay).get("error")).isEqualTo("invalid_grant");
+		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, secondAccessToken))
+			.isEqualTo(Map.of("active", false));
+		assertThat(TestBrowser.json(flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) secondTokens.get("refresh_token"))).get("error")).isEqualTo("invalid_grant");
+
+		// Revocation (RFC 7009) of a refresh token ends its access token too.
+		TestBrowser.Pkce thirdPkce = TestBrowser.Pkce.create();
+		String thirdCode = TestBrowser.queryParameters(browserAuthorize(browser, thirdPkce)).get("code");
+		Map<String, Object> thirdTokens = TestBrowser.json(flows.redeemCode(client, "web-app",
+				TestBootstrap.WEB_APP_SECRET, thirdCode, TestBootstrap.REDIRECT_URI, thirdPkce.verifier()));
+		HttpResponse<String> revoked = client.postForm(flows.url("/oauth2/revoke"),
+				Map.of("token", (String) thirdTokens.get("refresh_token"), "token_type_hint", "refresh_token"),
+				"Authorization", TestBrowser.basic("web-app", TestBootstrap.WEB_APP_SECRET));
+		assertThat(revoked.statusCode()).isEqualTo(200);
+		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) thirdTokens.get("access_token"))).isEqualTo(Map.of("active", false));
+		assertThat(client.get(flows.url("/userinfo"), "Authorization", "Bearer " + thirdTokens.get("access_token"))
+			.statusCode()).isEqualTo(401);
+
+		// Client credentials: an opaque token for the client itself.
+		HttpResponse<String> clientCredentials = flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials", "scope", "reports.read"));
+		assertThat(clientCredentials.statusCode()).as(clientCredentials.body()).isEqualTo(200);
+		Map<String, Object> serviceToken = TestBrowser.json(clientCredentials);
+		assertThat((String) serviceToken.get("access_token")).startsWith("lyat_");
+		assertThat(serviceToken).doesNotContainKey("refresh_token");
+		Map<String, Object> serviceIntrospection = flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) serviceToken.get("access_token"));
+		assertThat(serviceIntrospection.get("active")).isEqualTo(true);
+		assertThat(serviceIntrospection.get("sub")).isEqualTo("service");
+		assertThat(serviceIntrospection.get("scope")).isEqualTo("reports.read");
+	}
+
+	private static String browserAuthorize(TestBrowser signedIn, TestBrowser.Pkce pkce) {
+		HttpResponse<String> answer = signedIn.get(flows.authorizeUrl(OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid profile", "again", pkce)));
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+		return TestBrowser.location(answer);
+	}
+
+}
