@@ -80,7 +80,7 @@ class AuthorizationServerConfiguration {
 						requests.setAuthenticationValidator(
 								OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR
 									.andThen(OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR)
-									.andThen(new ResponseModeValidator()));
+									.andThen(new AuthorizationRequestRules()));
 					}
 					if (provider instanceof OAuth2AuthorizationConsentAuthenticationProvider consents) {
 						consents.setAuthorizationCodeGenerator(codeGenerator);
@@ -95,7 +95,11 @@ class AuthorizationServerConfiguration {
 				.authenticationProviders((providers) -> providers
 					.removeIf(OAuth2TokenExchangeAuthenticationProvider.class::isInstance))
 				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters)));
+			server.authorizationServerMetadataEndpoint(
+					(metadata) -> metadata.authorizationServerMetadataCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)));
 			server.oidc((oidc) -> oidc
+				.providerConfigurationEndpoint((configuration) -> configuration
+					.providerConfigurationCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)))
 				.logoutEndpoint((logout) -> logout.logoutRequestConverter(RpInitiatedLogout.converter())
 					.authenticationProvider(RpInitiatedLogout.provider(authorizations, clients))
 					.logoutResponseHandler(RpInitiatedLogout.responseHandler())

@@ -6,8 +6,8 @@ import java.util.Map;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,13 +26,8 @@ class AuthorizationCodeFlowTest {
 
 	@BeforeAll
 	static void startServer() {
-		server = LanyardTestServer.start(LanyardTestServer.newDeployment());
-		flows = new OAuthFlows(server.baseUrl());
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.close();
+		server = SharedLanyard.server();
+		flows = SharedLanyard.flows();
 	}
 
 	@Test

@@ -1,0 +1,57 @@
+package dev.lanyard.server.protocol;
+
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.util.StringUtils;
+
+/**
+ * Authorization request rules Lanyard adds to the framework's. They run after its redirect
+ * URI check, so their errors are redirected only to a registered URI.
+ * <ul>
+ * <li>{@code response_mode} other than {@code query} is refused: answering in another mode
+ * than the client asked for would be worse than refusing (OWASP ASVS 5.0 §10.4.12).</li>
+ * <li>A {@code code_challenge} must look like an S256 challenge: 43 base64url characters
+ * (RFC 7636 §4.2).</li>
+ * </ul>
+ */
+final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> {
+
+	private static final Set<String> SUPPORTED_RESPONSE_MODES = Set.of("query");
+
+	private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+	@Override
+	public void accept(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
+		OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+		Object responseMode = request.getAdditionalParameters().get("response_mode");
+		if (responseMode != null && !(responseMode instanceof String mode && SUPPORTED_RESPONSE_MODES.contains(mode))) {
+			throw invalidRequest(context, "Unsupported response_mode; Lanyard answers in the query");
+		}
+		Object challenge = request.getAdditionalParameters().get(PkceParameterNames.CODE_CHALLENGE);
+		if (challenge != null && !(challenge instanceof String value && S256_CHALLENGE.matcher(value).matches())) {
+			throw invalidRequest(context, "code_challenge must be the S256 challenge: 43 base64url characters");
+		}
+	}
+
+	private static OAuth2AuthorizationCodeRequestAuthenticationException invalidRequest(
+			OAuth2AuthorizationCodeRequestAuthenticationContext context, String description) {
+		OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+		String redirectUri = StringUtils.hasText(request.getRedirectUri()) ? request.getRedirectUri()
+				: context.getRegisteredClient().getRedirectUris().iterator().next();
+		OAuth2AuthorizationCodeRequestAuthenticationToken failed = new OAuth2AuthorizationCodeRequestAuthenticationToken(
+				request.getAuthorizationUri(), request.getClientId(), (Authentication) request.getPrincipal(),
+				redirectUri, request.getState(), request.getScopes(), request.getAdditionalParameters());
+		return new OAuth2AuthorizationCodeRequestAuthenticationException(
+				new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null), failed);
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.lanyard.server.protocol;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+
+/**
+ * What discovery ({@code /.well-known/openid-configuration} and
+ * {@code /.well-known/oauth-authorization-server}, RFC 8414) says about Lanyard: only what
+ * it really does. Code flow only, S256 only (RFC 9700 §2.1.1), {@code iss} in authorization
+ * responses (RFC 9207 §3), no certificate- or DPoP-bound tokens.
+ */
+final class DiscoveryMetadata {
+
+	private DiscoveryMetadata() {
+	}
+
+	/** Adjusts the framework's metadata claims. */
+	static void customize(Map<String, Object> claims) {
+		claims.put("grant_types_supported", List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+				AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+		claims.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+		claims.put("revocation_endpoint_auth_methods_supported",
+				List.of("client_secret_basic", "client_secret_post", "none"));
+		claims.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+		claims.put("response_types_supported", List.of("code"));
+		claims.put("response_modes_supported", List.of("query"));
+		claims.put("code_challenge_methods_supported", List.of("S256"));
+		claims.put("authorization_response_iss_parameter_supported", true);
+		claims.remove("tls_client_certificate_bound_access_tokens");
+		claims.remove("dpop_signing_alg_values_supported");
+		if (claims.containsKey("subject_types_supported")) {
+			claims.put("scopes_supported", List.of("openid", "profile", "email"));
+			claims.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid",
+					"preferred_username", "email", "email_verified"));
+		}
+	}
+
+}

@@ -1,0 +1,225 @@
+package dev.lanyard.server.protocol;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rules of the authorization endpoint (SECURITY.md §1a): requests that must never be
+ * redirected, errors that are redirected with {@code iss} and {@code state}, and requests
+ * that succeed.
+ */
+class AuthorizationEndpointTest {
+
+	private static OAuthFlows flows;
+
+	private static String issuer;
+
+	/** A browser already signed in as bob, so rules after login can be reached. */
+	private static TestBrowser signedIn;
+
+	@BeforeAll
+	static void signIn() {
+		flows = SharedLanyard.flows();
+		issuer = SharedLanyard.server().baseUrl();
+		signedIn = new TestBrowser();
+		HttpResponse<String> login = flows.signIn(signedIn, "bob", TestBootstrap.BOB_PASSWORD);
+		assertThat(login.statusCode()).isIn(302, 303);
+	}
+
+	/** OA-01: anything but the exact registered string is never redirected to. */
+	@ParameterizedTest
+	@ValueSource(strings = { "https://app.example.com/callback/", "https://app.example.com/Callback",
+			"https://app.example.com/callback?x=1", "https://app.example.com/callback#frag",
+			"https://app.example.com:8443/callback", "http://app.example.com/callback",
+			"https://app.example.com@evil.example/callback", "https://app.example.com/callback/../x",
+			"https://app.example.com/%2e%2e/callback", "https://app.example.com/%252e%252e/callback",
+			"https://app.example.com/callback;jsessionid=1", "https://evil.app.example.com/callback",
+			"https://app.example.com.evil.example/callback", "javascript:alert(1)", "not a uri" })
+	void authorizeWhenRedirectUriNotRegisteredThenErrorPageWithoutRedirect(String redirectUri) {
+		for (TestBrowser browser : new TestBrowser[] { new TestBrowser(), signedIn }) {
+			HttpResponse<String> response = browser.get(flows.authorizeUrl(request("web-app", redirectUri)),
+					"Accept", "text/html");
+			assertThat(response.statusCode()).isEqualTo(400);
+			assertThat(response.headers().firstValue("Location")).isEmpty();
+			assertThat(response.body()).contains("invalid_request").doesNotContain("Exception").doesNotContain("at org.");
+		}
+	}
+
+	/** OA-02: unknown, missing or duplicated client_id. */
+	@Test
+	void authorizeWhenClientIdUnknownMissingOrDuplicatedThenErrorPage() {
+		String unknown = flows.authorizeUrl(request("no-such-client", TestBootstrap.REDIRECT_URI));
+		Map<String, String> missing = request("web-app", TestBootstrap.REDIRECT_URI);
+		missing.remove("client_id");
+		String duplicated = flows.authorizeUrl(request("web-app", TestBootstrap.REDIRECT_URI)) + "&client_id=spa";
+		for (String url : new String[] { unknown, flows.authorizeUrl(missing), duplicated }) {
+			HttpResponse<String> response = signedIn.get(url);
+			assertThat(response.statusCode()).as(url).isEqualTo(400);
+			assertThat(response.headers().firstValue("Location")).isEmpty();
+		}
+	}
+
+	/** OA-05, OA-06, OA-07: PKCE is required, S256 only, and well-formed. */
+	@Test
+	void authorizeWhenPkceMissingPlainOrMalformedThenInvalidRequestRedirect() {
+		Map<String, String> missing = request("web-app", TestBootstrap.REDIRECT_URI);
+		missing.remove("code_challenge");
+		missing.remove("code_challenge_method");
+		Map<String, String> plain = request("web-app", TestBootstrap.REDIRECT_URI);
+		plain.put("code_challenge_method", "plain");
+		Map<String, String> noMethod = request("web-app", TestBootstrap.REDIRECT_URI);
+		noMethod.remove("code_challenge_method");
+		Map<String, String> malformed = request("web-app", TestBootstrap.REDIRECT_URI);
+		malformed.put("code_challenge", "too-short");
+		for (Map<String, String> request : java.util.List.of(missing, plain, noMethod, malformed)) {
+			assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), "invalid_request");
+		}
+	}
+
+	/** OA-11: only the code flow. */
+	@ParameterizedTest
+	@ValueSource(strings = { "token", "id_token token", "code token", "code id_token" })
+	void authorizeWhenResponseTypeNotCodeThenRefused(String responseType) {
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.put("response_type", responseType);
+		HttpResponse<String> response = signedIn.get(flows.authorizeUrl(request));
+		if (response.statusCode() == 302) {
+			Map<String, String> parameters = TestBrowser.queryParameters(TestBrowser.location(response));
+			assertThat(parameters.get("error")).isIn("unsupported_response_type", "invalid_request");
+			assertThat(parameters).doesNotContainKeys("code", "access_token");
+		}
+		else {
+			// The framework refuses these before the redirect URI is validated: an error
+			// page, which is as safe as a redirect and never carries a token.
+			assertThat(response.statusCode()).isEqualTo(400);
+			assertThat(response.headers().firstValue("Location")).isEmpty();
+		}
+	}
+
+	/** OA-14, OA-15: iss on every response, state echoed exactly (URL-unsafe characters included). */
+	@Test
+	void authorizeWhenSucceededThenIssAndExactStateInRedirect() {
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.put("state", "a b&c=d/é%");
+		String location = TestBrowser.location(signedIn.get(flows.authorizeUrl(request)));
+		Map<String, String> parameters = TestBrowser.queryParameters(location);
+		assertThat(parameters.get("state")).isEqualTo("a b&c=d/é%");
+		assertThat(parameters.get("iss")).isEqualTo(issuer);
+		assertThat(parameters.get("code")).startsWith("lyac_");
+	}
+
+	@Test
+	void authorizeWhenStateNotSentThenNoStateReturned() {
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.remove("state");
+		Map<String, String> parameters = TestBrowser
+			.queryParameters(TestBrowser.location(signedIn.get(flows.authorizeUrl(request))));
+		assertThat(parameters).containsKey("code").doesNotContainKey("state");
+	}
+
+	/** OA-16: a parameter twice. */
+	@Test
+	void authorizeWhenParameterDuplicatedThenRefused() {
+		String url = flows.authorizeUrl(request("web-app", TestBootstrap.REDIRECT_URI)) + "&scope=email";
+		HttpResponse<String> response = signedIn.get(url);
+		if (response.statusCode() == 302) {
+			assertThat(TestBrowser.queryParameters(TestBrowser.location(response)).get("error"))
+				.isEqualTo("invalid_request");
+		}
+		else {
+			assertThat(response.statusCode()).isEqualTo(400);
+		}
+	}
+
+	/** OA-17: unknown parameters are ignored. */
+	@Test
+	void authorizeWhenUnknownParameterThenIgnored() {
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.put("extra", "foobar");
+		assertThat(TestBrowser.queryParameters(TestBrowser.location(signedIn.get(flows.authorizeUrl(request))))
+			.get("code")).isNotNull();
+	}
+
+	/** OA-18: no CORS at the authorization endpoint. */
+	@Test
+	void authorizeWhenCrossOriginThenNoCorsHeaders() {
+		HttpResponse<String> get = signedIn.get(flows.authorizeUrl(request("web-app", TestBootstrap.REDIRECT_URI)),
+				"Origin", "https://evil.example");
+		assertThat(get.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+		HttpResponse<String> options = signedIn.send(HttpRequest.newBuilder(URI.create(flows.url("/oauth2/authorize")))
+			.method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+			.header("Origin", "https://evil.example")
+			.header("Access-Control-Request-Method", "GET")
+			.build());
+		assertThat(options.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+	}
+
+	/** OA-23: an unknown scope is an error redirect. */
+	@Test
+	void authorizeWhenScopeNotAllowedThenInvalidScopeRedirect() {
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.put("scope", "openid admin");
+		assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), "invalid_scope");
+	}
+
+	/** OA-24: prompt=none without a session answers login_required, no login page. */
+	@Test
+	void authorizeWhenPromptNoneAndNotSignedInThenLoginRequired() {
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.put("prompt", "none");
+		assertErrorRedirect(new TestBrowser().get(flows.authorizeUrl(request)), "login_required");
+	}
+
+	/** OA-25: response modes other than query. */
+	@ParameterizedTest
+	@ValueSource(strings = { "fragment", "form_post", "web_message" })
+	void authorizeWhenResponseModeNotQueryThenInvalidRequest(String mode) {
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.put("response_mode", mode);
+		assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), "invalid_request");
+	}
+
+	/** OA-27: codes are unique, long and random. */
+	@Test
+	void authorizeWhenRepeatedThenCodesUniqueAndLong() {
+		java.util.Set<String> codes = new java.util.HashSet<>();
+		for (int i = 0; i < 50; i++) {
+			String code = TestBrowser.queryParameters(TestBrowser.location(
+					signedIn.get(flows.authorizeUrl(request("web-app", TestBootstrap.REDIRECT_URI))))).get("code");
+			assertThat(code.substring("lyac_".length())).hasSize(43);
+			codes.add(code);
+		}
+		assertThat(codes).hasSize(50);
+	}
+
+	private static void assertErrorRedirect(HttpResponse<String> response, String error) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+		String location = TestBrowser.location(response);
+		assertThat(location).startsWith(TestBootstrap.REDIRECT_URI + "?");
+		Map<String, String> parameters = TestBrowser.queryParameters(location);
+		assertThat(parameters.get("error")).isEqualTo(error);
+		assertThat(parameters.get("iss")).isEqualTo(issuer);
+		assertThat(parameters.get("state")).isEqualTo("xyz");
+		assertThat(parameters).doesNotContainKey("code");
+	}
+
+	private static Map<String, String> request(String clientId, String redirectUri) {
+		return new LinkedHashMap<>(
+				OAuthFlows.codeRequest(clientId, redirectUri, "openid profile", "xyz", TestBrowser.Pkce.create()));
+	}
+
+}

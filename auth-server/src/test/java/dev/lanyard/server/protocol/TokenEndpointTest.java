@@ -1,0 +1,208 @@
+package dev.lanyard.server.protocol;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Rules of the token endpoint and client authentication (SECURITY.md §1b). */
+class TokenEndpointTest {
+
+	private static OAuthFlows flows;
+
+	private static TestBrowser signedIn;
+
+	private final TestBrowser client = new TestBrowser();
+
+	@BeforeAll
+	static void signIn() {
+		flows = SharedLanyard.flows();
+		signedIn = new TestBrowser();
+		assertThat(flows.signIn(signedIn, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+	}
+
+	/** OA-12 and unknown grants. */
+	@Test
+	void tokenWhenPasswordOrUnknownGrantThenUnsupportedGrantType() {
+		for (String grant : new String[] { "password", "implicit", "urn:example:unknown", "" }) {
+			HttpResponse<String> response = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+					Map.of("grant_type", grant, "username", "bob", "password", TestBootstrap.BOB_PASSWORD));
+			assertThat(response.statusCode()).as(grant).isEqualTo(400);
+			assertThat(TestBrowser.json(response).get("error")).as(grant).isIn("unsupported_grant_type", "invalid_request");
+			assertThat(response.body()).doesNotContain("access_token");
+		}
+	}
+
+	/** OA-13: a grant the client is not registered for. */
+	@Test
+	void tokenWhenClientNotRegisteredForGrantThenUnauthorizedClient() {
+		HttpResponse<String> response = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				Map.of("grant_type", "client_credentials"));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(response).get("error")).isEqualTo("unauthorized_client");
+	}
+
+	/** OA-32: a wrong secret over HTTP Basic. */
+	@Test
+	void tokenWhenWrongSecretThen401WithBasicChallenge() {
+		for (String[] credentials : new String[][] { { "service", "wrong-secret-wrong-secret-wrong-secret" },
+				{ "no-such-client", TestBootstrap.SERVICE_SECRET } }) {
+			HttpResponse<String> response = flows.token(this.client, credentials[0], credentials[1],
+					Map.of("grant_type", "client_credentials"));
+			assertThat(response.statusCode()).isEqualTo(401);
+			assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Basic");
+			assertThat(TestBrowser.json(response)).isEqualTo(Map.of("error", "invalid_client"));
+		}
+		HttpResponse<String> post = this.client.postForm(flows.url("/oauth2/token"), Map.of("grant_type",
+				"client_credentials", "client_id", "service", "client_secret", "wrong-secret-wrong-secret-wrong"));
+		assertThat(post.statusCode()).isEqualTo(401);
+		assertThat(TestBrowser.json(post).get("error")).isEqualTo("invalid_client");
+	}
+
+	/** OA-33: no caching of token responses, success or error. */
+	@Test
+	void tokenWhenAnsweredThenNoStore() {
+		HttpResponse<String> success = flows.token(this.client, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials"));
+		HttpResponse<String> error = flows.token(this.client, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "password"));
+		for (HttpResponse<String> response : java.util.List.of(success, error)) {
+			assertThat(response.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+			assertThat(response.headers().firstValue("Pragma").orElse("")).isEqualTo("no-cache");
+			assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+		}
+	}
+
+	/** OA-34: GET, and credentials in the query string, never give a token. */
+	@Test
+	void tokenWhenGetThenMethodNotAllowed() {
+		HttpResponse<String> response = this.client.get(flows.url(
+				"/oauth2/token?grant_type=client_credentials&client_id=service&client_secret=" + TestBootstrap.SERVICE_SECRET));
+		assertThat(response.statusCode()).isEqualTo(405);
+		assertThat(response.body()).doesNotContain("access_token");
+	}
+
+	@Test
+	void tokenWhenBodyMalformedThenOAuthErrorNot500() {
+		String[] bodies = { "{\"grant_type\":\"client_credentials\"}", "%%%&&&===", "grant_type", "a=" + "x".repeat(100_000) };
+		for (String body : bodies) {
+			HttpResponse<String> response = this.client.send(HttpRequest.newBuilder(URI.create(flows.url("/oauth2/token")))
+				.header("Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build());
+			assertThat(response.statusCode()).as(body.substring(0, Math.min(20, body.length()))).isBetween(400, 499);
+			assertThat(response.body()).doesNotContain("Exception").doesNotContain("access_token");
+		}
+		HttpResponse<String> json = this.client.send(HttpRequest.newBuilder(URI.create(flows.url("/oauth2/token")))
+			.header("Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"client_credentials\"}"))
+			.build());
+		assertThat(json.statusCode()).isBetween(400, 499);
+	}
+
+	/** OA-08: wrong, missing or foreign code_verifier. */
+	@Test
+	void tokenWhenCodeVerifierWrongOrMissingThenInvalidGrant() {
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String code = code(pkce);
+		HttpResponse<String> wrong = flows.redeemCode(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, code,
+				TestBootstrap.REDIRECT_URI, TestBrowser.Pkce.create().verifier());
+		assertThat(TestBrowser.json(wrong).get("error")).isEqualTo("invalid_grant");
+		HttpResponse<String> missing = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, Map.of(
+				"grant_type", "authorization_code", "code", code(TestBrowser.Pkce.create()), "redirect_uri",
+				TestBootstrap.REDIRECT_URI));
+		assertThat(missing.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(missing).get("error")).isIn("invalid_grant", "invalid_request");
+	}
+
+	/** OA-30, OA-31: another client's code, or another redirect URI. */
+	@Test
+	void tokenWhenCodeOfAnotherClientOrOtherRedirectUriThenInvalidGrant() {
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		HttpResponse<String> otherClient = flows.redeemCode(this.client, "consenting-app", TestBootstrap.WEB_APP_SECRET,
+				code(pkce), TestBootstrap.REDIRECT_URI, pkce.verifier());
+		assertThat(TestBrowser.json(otherClient).get("error")).isEqualTo("invalid_grant");
+		TestBrowser.Pkce second = TestBrowser.Pkce.create();
+		HttpResponse<String> otherRedirect = flows.redeemCode(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				code(second), "https://app.example.com/other", second.verifier());
+		assertThat(TestBrowser.json(otherRedirect).get("error")).isEqualTo("invalid_grant");
+		TestBrowser.Pkce third = TestBrowser.Pkce.create();
+		HttpResponse<String> noRedirect = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, Map.of(
+				"grant_type", "authorization_code", "code", code(third), "code_verifier", third.verifier()));
+		assertThat(TestBrowser.json(noRedirect).get("error")).isEqualTo("invalid_grant");
+	}
+
+	/** OA-37, OA-38: a refresh token used by another client, or for more scope. */
+	@Test
+	void refreshWhenOtherClientOrWiderScopeThenRefused() {
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(this.client, "web-app",
+				TestBootstrap.WEB_APP_SECRET, code(pkce), TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		String refreshToken = (String) tokens.get("refresh_token");
+		HttpResponse<String> otherClient = flows.refresh(this.client, "consenting-app", TestBootstrap.WEB_APP_SECRET,
+				refreshToken);
+		assertThat(TestBrowser.json(otherClient).get("error")).isIn("invalid_grant", "unauthorized_client");
+		HttpResponse<String> wider = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "scope", "openid profile email"));
+		assertThat(TestBrowser.json(wider).get("error")).isEqualTo("invalid_scope");
+		HttpResponse<String> narrower = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "scope", "openid"));
+		assertThat(narrower.statusCode()).as(narrower.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(narrower).get("scope")).isEqualTo("openid");
+	}
+
+	/** Public clients: PKCE instead of a secret, and rotating refresh tokens (RFC 9700 §4.14.2). */
+	@Test
+	void publicClientWhenCodeAndRefreshThenTokensWithoutSecret() {
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String redirectUri = "http://127.0.0.1:8765/callback";
+		String location = TestBrowser.location(signedIn.get(flows.authorizeUrl(
+				OAuthFlows.codeRequest("spa", redirectUri, "openid profile", "s", pkce))));
+		String code = TestBrowser.queryParameters(location).get("code");
+		HttpResponse<String> tokens = this.client.postForm(flows.url("/oauth2/token"), Map.of("grant_type",
+				"authorization_code", "code", code, "redirect_uri", redirectUri, "code_verifier", pkce.verifier(),
+				"client_id", "spa"));
+		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+		String refreshToken = (String) TestBrowser.json(tokens).get("refresh_token");
+		assertThat(refreshToken).startsWith("lyrt_");
+		HttpResponse<String> refreshed = this.client.postForm(flows.url("/oauth2/token"),
+				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", "spa"));
+		assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(refreshed).get("refresh_token")).isNotEqualTo(refreshToken);
+		HttpResponse<String> byOtherClient = this.client.postForm(flows.url("/oauth2/token"), Map.of("grant_type",
+				"refresh_token", "refresh_token", (String) TestBrowser.json(refreshed).get("refresh_token"), "client_id",
+				"web-app"));
+		assertThat(byOtherClient.statusCode()).isEqualTo(401);
+	}
+
+	/** A public client cannot skip PKCE (RFC 9700 §2.1.1). */
+	@Test
+	void publicClientWhenNoCodeVerifierThenRefused() {
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String redirectUri = "http://127.0.0.1:8765/callback";
+		String code = TestBrowser.queryParameters(TestBrowser.location(signedIn.get(flows.authorizeUrl(
+				OAuthFlows.codeRequest("spa", redirectUri, "openid", "s", pkce))))).get("code");
+		HttpResponse<String> response = this.client.postForm(flows.url("/oauth2/token"), Map.of("grant_type",
+				"authorization_code", "code", code, "redirect_uri", redirectUri, "client_id", "spa"));
+		assertThat(response.statusCode()).isIn(400, 401);
+		assertThat(response.body()).doesNotContain("access_token");
+	}
+
+	private static String code(TestBrowser.Pkce pkce) {
+		String location = TestBrowser.location(signedIn.get(flows.authorizeUrl(
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce))));
+		return TestBrowser.queryParameters(location).get("code");
+	}
+
+}
