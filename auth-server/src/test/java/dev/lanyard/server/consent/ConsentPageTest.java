@@ -1,0 +1,85 @@
+package dev.lanyard.server.consent;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The consent page (LG-20): who asks, in plain words, approve or deny. */
+class ConsentPageTest {
+
+	private static final Pattern STATE = Pattern.compile("name=\"state\" value=\"([^\"]+)\"");
+
+	private final OAuthFlows flows = SharedLanyard.flows();
+
+	@Test
+	void consentWhenApprovedThenCodeAndNotAskedAgain() {
+		TestBrowser browser = new TestBrowser();
+		assertThat(this.flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		HttpResponse<String> request = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest("consenting-app",
+				TestBootstrap.REDIRECT_URI, "openid profile email", "s1", pkce)));
+		assertThat(request.statusCode()).isEqualTo(302);
+		String consentUrl = TestBrowser.location(request);
+		assertThat(consentUrl).startsWith(this.flows.url("/oauth2/consent?"));
+		HttpResponse<String> page = browser.get(consentUrl);
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("Consenting App wants to access your account")
+			.contains("See your username")
+			.contains("See your email address")
+			.contains("<code>consenting-app</code>");
+		assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+
+		String approved = TestBrowser.location(browser.postForm(this.flows.url("/oauth2/authorize"),
+				Map.of("client_id", "consenting-app", "state", state(page.body()), "scope", "profile")));
+		Map<String, String> response = TestBrowser.queryParameters(approved);
+		assertThat(approved).startsWith(TestBootstrap.REDIRECT_URI);
+		assertThat(response.get("code")).startsWith("lyac_");
+		assertThat(response.get("state")).isEqualTo("s1");
+		assertThat(response.get("iss")).isEqualTo(SharedLanyard.server().baseUrl());
+
+		HttpResponse<String> again = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest("consenting-app",
+				TestBootstrap.REDIRECT_URI, "openid profile", "s2", TestBrowser.Pkce.create())));
+		assertThat(TestBrowser.location(again)).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
+	}
+
+	@Test
+	void consentWhenDeniedThenAccessDenied() {
+		TestBrowser browser = new TestBrowser();
+		assertThat(this.flows.signIn(browser, "alice", TestBootstrap.ALICE_PASSWORD).statusCode()).isIn(302, 303);
+		HttpResponse<String> request = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest("consenting-app",
+				TestBootstrap.REDIRECT_URI, "openid email", "deny-me", TestBrowser.Pkce.create())));
+		HttpResponse<String> page = browser.get(TestBrowser.location(request));
+		HttpResponse<String> denied = browser.postForm(this.flows.url("/oauth2/authorize"),
+				Map.of("client_id", "consenting-app", "state", state(page.body())));
+		Map<String, String> response = TestBrowser.queryParameters(TestBrowser.location(denied));
+		assertThat(response.get("error")).isEqualTo("access_denied");
+		assertThat(response.get("state")).isEqualTo("deny-me");
+		assertThat(response).doesNotContainKey("code");
+	}
+
+	@Test
+	void consentWhenStateForgedThenNoCode() {
+		TestBrowser browser = new TestBrowser();
+		assertThat(this.flows.signIn(browser, "alice", TestBootstrap.ALICE_PASSWORD).statusCode()).isIn(302, 303);
+		HttpResponse<String> forged = browser.postForm(this.flows.url("/oauth2/authorize"),
+				Map.of("client_id", "consenting-app", "state", "forged-state", "scope", "profile"));
+		assertThat(forged.statusCode()).isEqualTo(400);
+		assertThat(forged.headers().firstValue("Location")).isEmpty();
+	}
+
+	private static String state(String html) {
+		Matcher matcher = STATE.matcher(html);
+		assertThat(matcher.find()).isTrue();
+		return matcher.group(1);
+	}
+
+}

@@ -1,0 +1,174 @@
+package dev.lanyard.server.login;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.UserAccount;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The hosted login page: CSRF, uniform failures, language, headers (SECURITY.md §6). */
+class LoginPageTest {
+
+	private static LanyardTestServer server;
+
+	private static OAuthFlows flows;
+
+	@BeforeAll
+	static void setUp() {
+		server = SharedLanyard.server();
+		flows = SharedLanyard.flows();
+		JdbcUserAccountRepository users = server.bean(JdbcUserAccountRepository.class);
+		PasswordEncoder encoder = server.bean(PasswordEncoder.class);
+		String hash = encoder.encode("carol-password-for-tests");
+		users.insert(new UserAccount(UUID.randomUUID(), "carol-locked", null, hash, true, true, List.of("user"),
+				Map.of(), Instant.now(), Instant.now()));
+		users.insert(new UserAccount(UUID.randomUUID(), "dave-disabled", null, hash, false, false, List.of("user"),
+				Map.of(), Instant.now(), Instant.now()));
+	}
+
+	/** LG-14: the login form needs its CSRF token. */
+	@Test
+	void loginWhenCsrfTokenMissingOrWrongThen403() {
+		TestBrowser browser = new TestBrowser();
+		browser.get(flows.url("/login"));
+		HttpResponse<String> missing = browser.postForm(flows.url("/login"),
+				Map.of("username", "bob", "password", TestBootstrap.BOB_PASSWORD));
+		assertThat(missing.statusCode()).isEqualTo(403);
+		HttpResponse<String> wrong = browser.postForm(flows.url("/login"),
+				Map.of("username", "bob", "password", TestBootstrap.BOB_PASSWORD, "_csrf", "forged"));
+		assertThat(wrong.statusCode()).isEqualTo(403);
+		assertThat(wrong.body()).doesNotContain("Exception");
+	}
+
+	/**
+	 * LG-04: unknown user, wrong password, locked and disabled accounts get the same status,
+	 * redirect and page; all of them check a password, so none answers markedly faster.
+	 */
+	@Test
+	void loginWhenAnyKindOfFailureThenIdenticalAnswer() {
+		String[][] attempts = { { "nobody-" + UUID.randomUUID(), "whatever-password" }, { "bob", "wrong-password" },
+				{ "carol-locked", "carol-password-for-tests" }, { "dave-disabled", "carol-password-for-tests" } };
+		List<String> answers = new ArrayList<>();
+		List<Long> medians = new ArrayList<>();
+		for (String[] attempt : attempts) {
+			List<Long> times = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				TestBrowser browser = new TestBrowser();
+				long started = System.nanoTime();
+				HttpResponse<String> response = flows.signIn(browser, attempt[0], attempt[1]);
+				times.add(System.nanoTime() - started);
+				HttpResponse<String> page = browser.get(TestBrowser.location(response));
+				answers.add(response.statusCode() + " " + TestBrowser.location(response) + " "
+						+ page.body().replaceAll("name=\"_csrf\" value=\"[^\"]+\"", ""));
+			}
+			Collections.sort(times);
+			medians.add(times.get(times.size() / 2));
+		}
+		assertThat(answers).allMatch((answer) -> answer.equals(answers.get(0)));
+		assertThat(answers.get(0)).startsWith("303 " + flows.url("/login?error")).contains("Incorrect username or password");
+		// Every failure runs one Argon2id check (tens of ms); a skipped check would be an
+		// order of magnitude faster. This catches a missing check, not small differences.
+		long fastest = Collections.min(medians);
+		long slowest = Collections.max(medians);
+		assertThat(fastest * 3).as("median times %s", medians).isGreaterThan(slowest);
+	}
+
+	/** LG-09: the session id changes at login. */
+	@Test
+	void loginWhenSucceededThenSessionIdChanged() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> page = browser.get(flows.url("/login"));
+		String before = page.headers().firstValue("Set-Cookie").orElse("");
+		HttpResponse<String> login = browser.postForm(flows.url("/login"),
+				Map.of("username", "bob", "password", TestBootstrap.BOB_PASSWORD, "_csrf", TestBrowser.csrf(page.body())));
+		String after = login.headers().firstValue("Set-Cookie").orElse("");
+		assertThat(before).contains("LANYARD_SESSION=");
+		assertThat(after).contains("LANYARD_SESSION=");
+		assertThat(cookieValue(after)).isNotEqualTo(cookieValue(before));
+		assertThat(after).contains("HttpOnly").containsIgnoringCase("SameSite=Lax");
+	}
+
+	/** LG-17: after login, only the request saved on this server, never a URL parameter. */
+	@Test
+	void loginWhenContinueParameterPointsElsewhereThenIgnored() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> page = browser.get(flows.url("/login?continue=https://evil.example/"));
+		HttpResponse<String> login = browser.postForm(flows.url("/login?continue=https://evil.example/"),
+				Map.of("username", "bob", "password", TestBootstrap.BOB_PASSWORD, "_csrf", TestBrowser.csrf(page.body())));
+		assertThat(TestBrowser.location(login)).startsWith(flows.url("/")).doesNotContain("evil");
+	}
+
+	/** English and Simplified Chinese, from Accept-Language or the switch. */
+	@Test
+	void loginPageWhenChineseRequestedThenChinese() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> chinese = browser.get(flows.url("/login"), "Accept-Language", "zh-CN,zh;q=0.9");
+		assertThat(chinese.body()).contains("用户名").contains("lang=\"zh-CN\"");
+		HttpResponse<String> english = browser.get(flows.url("/login"), "Accept-Language", "en-US");
+		assertThat(english.body()).contains("Username").contains("lang=\"en\"");
+		HttpResponse<String> switched = browser.get(flows.url("/login?lang=zh-CN"), "Accept-Language", "en-US");
+		assertThat(switched.body()).contains("用户名");
+		HttpResponse<String> remembered = browser.get(flows.url("/login"), "Accept-Language", "en-US");
+		assertThat(remembered.body()).contains("用户名");
+	}
+
+	/** The page is usable by keyboard and assistive technology: labels, autocomplete, focus. */
+	@Test
+	void loginPageWhenRenderedThenAccessibleForm() {
+		String body = new TestBrowser().get(flows.url("/login")).body();
+		assertThat(body).contains("<label for=\"username\"").contains("<label for=\"password\"")
+			.contains("autocomplete=\"username\"").contains("autocomplete=\"current-password\"")
+			.contains("type=\"password\"").contains("autofocus").contains("href=\"#main\"")
+			.doesNotContain("<script").doesNotContain("http://cdn").doesNotContain("https://");
+	}
+
+	/** LG-15, OA-20, OA-21: headers on login, error and consent pages. */
+	@Test
+	void pagesWhenServedThenSecurityHeaders() {
+		TestBrowser browser = new TestBrowser();
+		for (String path : new String[] { "/login", "/error", "/logout/done", "/oauth2/authorize?client_id=nope" }) {
+			HttpResponse<String> response = browser.get(flows.url(path));
+			Map<String, List<String>> headers = response.headers().map();
+			String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
+			assertThat(csp).as(path).contains("default-src 'self'").contains("script-src 'self'")
+				.contains("object-src 'none'").contains("base-uri 'none'").contains("frame-ancestors 'none'");
+			assertThat(response.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+			assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+			assertThat(response.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+			assertThat(response.headers().firstValue("Strict-Transport-Security").orElse("")).as(path)
+				.contains("max-age=31536000").contains("includeSubDomains");
+			assertThat(response.headers().firstValue("Cross-Origin-Opener-Policy")).as(path).hasValue("same-origin");
+			assertThat(response.headers().firstValue("Cache-Control").orElse("")).as(path).contains("no-store");
+			assertThat(headers).as(path).doesNotContainKey("Server");
+		}
+	}
+
+	@Test
+	void errorPageWhenNotFoundThenFriendlyPageWithoutDetails() {
+		HttpResponse<String> response = new TestBrowser().get(flows.url("/no/such/page"), "Accept", "text/html");
+		assertThat(response.statusCode()).isIn(302, 404);
+		HttpResponse<String> json = new TestBrowser().get(flows.url("/oauth2/jwks/nothing"), "Accept", "application/json");
+		assertThat(json.body()).doesNotContain("Exception").doesNotContain("trace");
+	}
+
+	private static String cookieValue(String setCookie) {
+		return setCookie.split(";", 2)[0];
+	}
+
+}

@@ -1,0 +1,108 @@
+package dev.lanyard.server.login;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * RP-initiated logout (SECURITY.md decision 6, OA-22, LG-13): works without
+ * {@code id_token_hint}, asks for confirmation, redirects only to registered URIs, and ends
+ * the tokens issued in the login session.
+ */
+class LogoutTest {
+
+	private final OAuthFlows flows = SharedLanyard.flows();
+
+	@Test
+	void logoutWhenRequestedByClientWithoutIdTokenHintThenConfirmRevokeAndRedirect() {
+		TestBrowser browser = new TestBrowser();
+		TestBrowser client = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String redirect = this.flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce), "alice", TestBootstrap.ALICE_PASSWORD);
+		Map<String, Object> tokens = TestBrowser.json(this.flows.redeemCode(client, "web-app",
+				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"),
+				TestBootstrap.REDIRECT_URI, pkce.verifier()));
+
+		HttpResponse<String> logout = browser.get(this.flows.url(
+				"/connect/logout?client_id=web-app&post_logout_redirect_uri=https://app.example.com/&state=bye"));
+		assertThat(logout.statusCode()).isEqualTo(303);
+		assertThat(TestBrowser.location(logout)).isEqualTo(this.flows.url("/logout"));
+		HttpResponse<String> confirm = browser.get(this.flows.url("/logout"));
+		assertThat(confirm.body()).contains("Web App asks you to sign out");
+		// Nothing happened yet: the tokens still work until the user confirms.
+		assertThat(this.flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("access_token")).get("active")).isEqualTo(true);
+
+		HttpResponse<String> withoutCsrf = browser.postForm(this.flows.url("/logout"), Map.of());
+		assertThat(withoutCsrf.statusCode()).isEqualTo(403);
+
+		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"),
+				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+		assertThat(done.statusCode()).isEqualTo(303);
+		assertThat(TestBrowser.location(done)).isEqualTo("https://app.example.com/?state=bye");
+		assertThat(this.flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("access_token"))).isEqualTo(Map.of("active", false));
+		assertThat(TestBrowser.json(this.flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("refresh_token"))).get("error")).isEqualTo("invalid_grant");
+		// The login session is over.
+		HttpResponse<String> again = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create())));
+		assertThat(TestBrowser.location(again)).isEqualTo(this.flows.url("/login"));
+	}
+
+	@Test
+	void logoutWhenIdTokenHintGivenThenClientFromHint() {
+		TestBrowser browser = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String redirect = this.flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid", "s", pkce), "bob", TestBootstrap.BOB_PASSWORD);
+		String idToken = (String) TestBrowser.json(this.flows.redeemCode(new TestBrowser(), "web-app",
+				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"),
+				TestBootstrap.REDIRECT_URI, pkce.verifier())).get("id_token");
+		HttpResponse<String> logout = browser.get(this.flows.url("/connect/logout?id_token_hint=" + idToken
+				+ "&post_logout_redirect_uri=https://app.example.com/"));
+		assertThat(TestBrowser.location(logout)).isEqualTo(this.flows.url("/logout"));
+		HttpResponse<String> confirm = browser.get(this.flows.url("/logout"));
+		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"),
+				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+		assertThat(TestBrowser.location(done)).isEqualTo("https://app.example.com/");
+	}
+
+	/** OA-22: an unregistered post-logout URI is never redirected to. */
+	@Test
+	void logoutWhenPostLogoutRedirectUriNotRegisteredThenErrorPageNoRedirect() {
+		TestBrowser browser = new TestBrowser();
+		this.flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
+		for (String query : new String[] { "client_id=web-app&post_logout_redirect_uri=https://evil.example/",
+				"post_logout_redirect_uri=https://app.example.com/", "client_id=nope&post_logout_redirect_uri=https://app.example.com/",
+				"id_token_hint=forged.token.value&post_logout_redirect_uri=https://app.example.com/" }) {
+			HttpResponse<String> response = browser.get(this.flows.url("/connect/logout?" + query));
+			assertThat(response.statusCode()).as(query).isEqualTo(400);
+			assertThat(response.headers().firstValue("Location")).as(query).isEmpty();
+		}
+		HttpResponse<String> logoutPage = browser.get(this.flows.url("/logout?post_logout_redirect_uri=https://evil.example/"));
+		HttpResponse<String> done = browser.postForm(this.flows.url("/logout?post_logout_redirect_uri=https://evil.example/"),
+				Map.of("_csrf", TestBrowser.csrf(logoutPage.body())));
+		assertThat(TestBrowser.location(done)).isEqualTo(this.flows.url("/logout/done"));
+	}
+
+	@Test
+	void logoutWhenNotSignedInThenStraightToClientOrDonePage() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> toClient = browser.get(this.flows.url(
+				"/connect/logout?client_id=web-app&post_logout_redirect_uri=https://app.example.com/&state=x"));
+		assertThat(TestBrowser.location(toClient)).isEqualTo("https://app.example.com/?state=x");
+		HttpResponse<String> plain = browser.get(this.flows.url("/connect/logout"));
+		assertThat(TestBrowser.location(plain)).isEqualTo(this.flows.url("/logout/done"));
+		assertThat(browser.get(this.flows.url("/logout/done")).body()).contains("You are signed out");
+	}
+
+}
