@@ -1,0 +1,120 @@
+package dev.lanyard.server.authorization;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * OA-29, OA-36: the same authorization code, or the same refresh token, sent to two nodes
+ * sharing the database at the same moment succeeds at most once.
+ */
+class ConcurrentRedemptionTest {
+
+	private static final int TRIALS = 25;
+
+	private static LanyardTestServer nodeA;
+
+	private static LanyardTestServer nodeB;
+
+	private static final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+	@BeforeAll
+	static void startTwoNodes() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.issuer", "http://localhost:1");
+		nodeA = LanyardTestServer.start(deployment);
+		nodeB = LanyardTestServer.start(deployment);
+	}
+
+	@AfterAll
+	static void stop() {
+		pool.shutdownNow();
+		nodeA.close();
+		nodeB.close();
+	}
+
+	@Test
+	void codeWhenRedeemedOnTwoNodesAtOnceThenExactlyOneSucceeds() throws Exception {
+		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
+		OAuthFlows b = new OAuthFlows(nodeB.baseUrl());
+		TestBrowser browser = new TestBrowser();
+		assertThat(a.signIn(browser, "alice", TestBootstrap.ALICE_PASSWORD).statusCode()).isIn(302, 303);
+		for (int trial = 0; trial < TRIALS; trial++) {
+			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+			String code = TestBrowser.queryParameters(TestBrowser.location(browser.get(a.authorizeUrl(
+					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce))))).get("code");
+			List<HttpResponse<String>> answers = race(
+					() -> a.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, code,
+							TestBootstrap.REDIRECT_URI, pkce.verifier()),
+					() -> b.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, code,
+							TestBootstrap.REDIRECT_URI, pkce.verifier()));
+			assertThat(answers.stream().filter((answer) -> answer.statusCode() == 200)).as("trial %d", trial).hasSize(1);
+			assertThat(answers.stream().filter((answer) -> answer.statusCode() == 400)).hasSize(1);
+		}
+	}
+
+	@Test
+	void refreshTokenWhenUsedOnTwoNodesAtOnceThenExactlyOneSucceedsAndGrantIsRevoked() throws Exception {
+		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
+		OAuthFlows b = new OAuthFlows(nodeB.baseUrl());
+		TestBrowser browser = new TestBrowser();
+		assertThat(b.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+		for (int trial = 0; trial < TRIALS; trial++) {
+			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+			String code = TestBrowser.queryParameters(TestBrowser.location(browser.get(b.authorizeUrl(
+					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce))))).get("code");
+			String refreshToken = (String) TestBrowser.json(b.redeemCode(new TestBrowser(), "web-app",
+					TestBootstrap.WEB_APP_SECRET, code, TestBootstrap.REDIRECT_URI, pkce.verifier())).get("refresh_token");
+			List<HttpResponse<String>> answers = race(
+					() -> a.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, refreshToken),
+					() -> b.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, refreshToken));
+			List<HttpResponse<String>> winners = answers.stream().filter((answer) -> answer.statusCode() == 200).toList();
+			assertThat(winners).as("trial %d", trial).hasSize(1);
+			// Strict reuse policy (SECURITY.md decision 1): the second use revoked the grant,
+			// so the winner's new refresh token is dead too.
+			String winnersToken = (String) TestBrowser.json(winners.get(0)).get("refresh_token");
+			assertThat(TestBrowser.json(a.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+					winnersToken)).get("error")).isEqualTo("invalid_grant");
+		}
+	}
+
+	private static List<HttpResponse<String>> race(Supplier<HttpResponse<String>> first,
+			Supplier<HttpResponse<String>> second) throws Exception {
+		CountDownLatch start = new CountDownLatch(1);
+		List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
+		for (Supplier<HttpResponse<String>> request : List.of(first, second)) {
+			futures.add(CompletableFuture.supplyAsync(() -> {
+				try {
+					start.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return request.get();
+			}, pool));
+		}
+		start.countDown();
+		List<HttpResponse<String>> answers = new ArrayList<>();
+		for (CompletableFuture<HttpResponse<String>> future : futures) {
+			answers.add(future.get());
+		}
+		return answers;
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.lanyard.server.authorization;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Nothing usable at rest: after a full flow, a dump of every table (and of Lanyard's Redis
+ * keys) holds none of the issued tokens, codes, client secrets or passwords.
+ */
+class NothingUsableAtRestTest {
+
+	@Test
+	void databaseWhenDumpedAfterFullFlowThenNoSecretInIt() {
+		LanyardTestServer server = SharedLanyard.server();
+		OAuthFlows flows = SharedLanyard.flows();
+		TestBrowser browser = new TestBrowser();
+		TestBrowser client = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		List<String> secrets = new ArrayList<>(List.of(TestBootstrap.ALICE_PASSWORD, TestBootstrap.BOB_PASSWORD,
+				TestBootstrap.WEB_APP_SECRET, TestBootstrap.SERVICE_SECRET, pkce.verifier()));
+
+		String redirect = flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid profile email", "s", pkce), "alice", TestBootstrap.ALICE_PASSWORD);
+		String code = TestBrowser.queryParameters(redirect).get("code");
+		secrets.add(code);
+		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(client, "web-app",
+				TestBootstrap.WEB_APP_SECRET, code, TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		secrets.add((String) tokens.get("access_token"));
+		secrets.add((String) tokens.get("refresh_token"));
+		secrets.add((String) tokens.get("id_token"));
+		HttpResponse<String> refreshed = flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("refresh_token"));
+		secrets.add((String) TestBrowser.json(refreshed).get("access_token"));
+		secrets.add((String) TestBrowser.json(refreshed).get("refresh_token"));
+		String serviceToken = (String) TestBrowser.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials"))).get("access_token");
+		secrets.add(serviceToken);
+		// Introspection fills the token cache too.
+		flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken);
+		assertThat(secrets).doesNotContainNull();
+
+		JdbcTemplate jdbc = new JdbcTemplate(server.bean(DataSource.class));
+		List<String> tables = jdbc.queryForList(
+				"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'", String.class);
+		assertThat(tables).contains("users", "oauth_clients", "oauth_authorizations", "signing_keys", "audit_events");
+		StringBuilder dump = new StringBuilder();
+		for (String table : tables) {
+			jdbc.queryForList("SELECT t::text FROM \"" + table + "\" t", String.class).forEach(dump::append);
+		}
+		StringRedisTemplate redis = server.bean(StringRedisTemplate.class);
+		String prefix = server.bean(dev.lanyard.server.LanyardProperties.class).redis().keyPrefix();
+		Set<String> keys = redis.keys(prefix + "*");
+		assertThat(keys).isNotEmpty();
+		for (String key : keys) {
+			dump.append(key);
+			if ("string".equals(redis.type(key).code())) {
+				dump.append(redis.opsForValue().get(key));
+			}
+		}
+		String everything = dump.toString();
+		assertThat(everything).contains("alice");
+		for (String secret : secrets) {
+			String part = secret.length() > 40 ? secret.substring(secret.length() - 40) : secret;
+			assertThat(everything).as("a stored copy of an issued secret").doesNotContain(part);
+		}
+		// The signing keys' private parts are sealed: no PKCS#8 header in clear.
+		assertThat(everything).doesNotContain("MIIE");
+	}
+
+}
