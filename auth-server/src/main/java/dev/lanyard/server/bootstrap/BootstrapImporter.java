@@ -3,6 +3,7 @@ package dev.lanyard.server.bootstrap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.lanyard.server.LanyardProperties;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,11 +38,15 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final AuditLog audit;
 
-	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients, AuditLog audit) {
+	private final MessageSource messages;
+
+	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients, AuditLog audit,
+			MessageSource messages) {
 		this.properties = properties;
 		this.users = users;
 		this.clients = clients;
 		this.audit = audit;
+		this.messages = messages;
 	}
 
 	@Override
@@ -75,7 +81,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				String key = yamlKey(first.field());
 				Integer line = client.lines().getOrDefault(key, client.lines().get("client-id"));
 				throw new BootstrapFileException(file + " line " + line + ", " + client.location() + "." + key + ": "
-						+ first.code());
+						+ this.messages.getMessage(first.code(), null, first.code(), Locale.ENGLISH));
 			}
 		}
 		this.audit.record("system", "bootstrap.imported", file.getFileName().toString(), null,

@@ -1,0 +1,63 @@
+package dev.lanyard.server.user;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** LG-01 to LG-03 and LG-07: how passwords are stored, upgraded and chosen. */
+class PasswordHashingTest {
+
+	private final LanyardTestServer server = SharedLanyard.server();
+
+	private final JdbcUserAccountRepository users = this.server.bean(JdbcUserAccountRepository.class);
+
+	private final UserService userService = this.server.bean(UserService.class);
+
+	@Test
+	void newPasswordWhenStoredThenArgon2idWithAsvsParametersAndUniqueSalt() {
+		UserAccount first = this.userService.importUser("hash-one-" + UUID.randomUUID(), "same-password-123", null,
+				List.of(), Map.of(), true);
+		UserAccount second = this.userService.importUser("hash-two-" + UUID.randomUUID(), "same-password-123", null,
+				List.of(), Map.of(), true);
+		assertThat(first.passwordHash()).startsWith("{argon2}$argon2id$v=19$m=19456,t=2,p=1$");
+		assertThat(first.passwordHash()).isNotEqualTo(second.passwordHash());
+	}
+
+	@Test
+	void loginWhenStoredHashIsBcryptThenUpgradedToArgon2id() {
+		String username = "legacy-" + UUID.randomUUID().toString().substring(0, 8);
+		String bcrypt = "{bcrypt}" + new BCryptPasswordEncoder(12).encode("legacy-password-42");
+		this.users.insert(new UserAccount(UUID.randomUUID(), username, null, bcrypt, true, false, List.of("user"),
+				Map.of(), Instant.now(), Instant.now()));
+
+		TestBrowser browser = new TestBrowser();
+		assertThat(TestBrowser.location(SharedLanyard.flows().signIn(browser, username, "legacy-password-42")))
+			.doesNotContain("error");
+
+		assertThat(this.users.findByUsername(username).orElseThrow().passwordHash())
+			.startsWith("{argon2}$argon2id$v=19$m=19456,t=2,p=1$");
+	}
+
+	@Test
+	void passwordPolicyWhenWeakThenRefusedAndLongAccepted() {
+		PasswordPolicy policy = this.server.bean(PasswordPolicy.class);
+		assertThat(policy.check("short7!", "x")).hasValue("password.too-short");
+		assertThat(policy.check("password123", "x")).hasValue("password.too-common");
+		assertThat(policy.check("Qwertyuiop", "x")).hasValue("password.too-common");
+		assertThat(policy.check("AliceInChains", "aliceinchains")).hasValue("password.same-as-username");
+		assertThat(policy.check("x".repeat(257), "x")).hasValue("password.too-long");
+		assertThat(policy.check("correct horse battery staple " + "z".repeat(40), "x")).isEmpty();
+		assertThat(policy.check("  spaces kept  ", "x")).isEmpty();
+	}
+
+}
