@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -39,12 +40,7 @@ public final class TestBackends {
 		}
 		else {
 			if (embeddedPostgres == null) {
-				try {
-					embeddedPostgres = EmbeddedPostgresServer.start(Files.createTempDirectory("lanyard-test-pg"));
-				}
-				catch (IOException ex) {
-					throw new IllegalStateException(ex);
-				}
+				embeddedPostgres = EmbeddedPostgresServer.start(tempDirectory("lanyard-test-pg").resolve("data"));
 				Runtime.getRuntime().addShutdownHook(new Thread(embeddedPostgres::close));
 			}
 			adminUrl = embeddedPostgres.jdbcUrl();
@@ -96,9 +92,10 @@ public final class TestBackends {
 		}
 	}
 
+	/** A new directory that other users may enter (the embedded PostgreSQL runs as nobody under root). */
 	public static Path tempDirectory(String prefix) {
 		try {
-			return Files.createTempDirectory(prefix);
+			return Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.sql.Connection;
@@ -128,6 +129,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	private void startCluster() throws IOException {
 		Files.createDirectories(this.dataDirectory);
 		if (this.root) {
+			requireReachableByOthers(this.dataDirectory.getParent());
 			handOver(this.dataDirectory);
 		}
 		if (!Files.exists(this.dataDirectory.resolve("PG_VERSION"))) {
@@ -188,6 +190,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 			}
 		}
 		Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+	}
+
+	/** The unprivileged server must be able to walk down to its data directory. */
+	private static void requireReachableByOthers(Path directory) throws IOException {
+		for (Path ancestor = directory; ancestor != null; ancestor = ancestor.getParent()) {
+			if (!Files.getPosixFilePermissions(ancestor).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+				throw new IOException("run as root, Lanyard starts PostgreSQL as '" + UNPRIVILEGED_USER
+						+ "', which cannot enter " + ancestor + ". Make it accessible (chmod o+x), choose another "
+						+ "lanyard.data-directory, or run Lanyard as an ordinary user");
+			}
+		}
 	}
 
 	private static Path extractBinaries() throws IOException {
