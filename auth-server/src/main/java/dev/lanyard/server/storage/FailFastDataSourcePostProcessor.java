@@ -24,7 +24,7 @@ class FailFastDataSourcePostProcessor implements BeanPostProcessor {
 			}
 			pool.getDataSourceProperties().putIfAbsent("connectTimeout", "2");
 			pool.getDataSourceProperties().putIfAbsent("loginTimeout", "2");
-			pool.getDataSourceProperties().putIfAbsent("socketTimeout", "10");
+			pool.getDataSourceProperties().putIfAbsent("socketTimeout", "3");
 		}
 		return bean;
 	}

@@ -14,7 +14,10 @@ import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -22,12 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Nothing usable at rest: after a full flow, a dump of every table (and of Lanyard's Redis
- * keys) holds none of the issued tokens, codes, client secrets or passwords.
+ * keys) holds none of the issued tokens, codes, client secrets or passwords, and neither
+ * does the log.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class NothingUsableAtRestTest {
 
 	@Test
-	void databaseWhenDumpedAfterFullFlowThenNoSecretInIt() {
+	void databaseWhenDumpedAfterFullFlowThenNoSecretInIt(CapturedOutput log) {
 		LanyardTestServer server = SharedLanyard.server();
 		OAuthFlows flows = SharedLanyard.flows();
 		TestBrowser browser = new TestBrowser();
@@ -82,6 +87,10 @@ class NothingUsableAtRestTest {
 		}
 		// The signing keys' private parts are sealed: no PKCS#8 header in clear.
 		assertThat(everything).doesNotContain("MIIE");
+		// Nor did any of it reach a log line while the flow ran.
+		for (String secret : secrets) {
+			assertThat(log.getAll()).as("a logged secret").doesNotContain(secret);
+		}
 	}
 
 }
