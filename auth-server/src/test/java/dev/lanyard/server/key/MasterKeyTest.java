@@ -1,0 +1,51 @@
+package dev.lanyard.server.key;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+class MasterKeyTest {
+
+	private final MasterKey key = MasterKey.fromSecret("a-master-key-of-at-least-32-characters!");
+
+	@Test
+	void sealWhenOpenedWithSameKeyAndPurposeThenPlaintext() {
+		byte[] sealed = this.key.seal("private key".getBytes(StandardCharsets.UTF_8), "signing-key:k1");
+		assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("private key");
+		assertThat(this.key.open(sealed, "signing-key:k1")).asString(StandardCharsets.UTF_8).isEqualTo("private key");
+		assertThat(this.key.seal(new byte[] { 1 }, "x")).isNotEqualTo(this.key.seal(new byte[] { 1 }, "x"));
+	}
+
+	@Test
+	void openWhenOtherKeyOtherPurposeOrAlteredThenRefused() {
+		byte[] sealed = this.key.seal(new byte[] { 1, 2, 3 }, "signing-key:k1");
+		assertThatExceptionOfType(MasterKey.WrongMasterKeyException.class).isThrownBy(
+				() -> MasterKey.fromSecret("another-master-key-of-at-least-32-chars").open(sealed, "signing-key:k1"));
+		assertThatExceptionOfType(MasterKey.WrongMasterKeyException.class)
+			.isThrownBy(() -> this.key.open(sealed, "signing-key:k2"));
+		sealed[sealed.length - 1] ^= 1;
+		assertThatExceptionOfType(MasterKey.WrongMasterKeyException.class)
+			.isThrownBy(() -> this.key.open(sealed, "signing-key:k1"));
+	}
+
+	@Test
+	void resolveWhenConfiguredTooShortThenFailsFastWithWhatToSet(@TempDir Path data) {
+		assertThatIllegalStateException().isThrownBy(() -> MasterKey.resolve("short", data))
+			.withMessageContaining("LANYARD_MASTER_KEY")
+			.withMessageContaining("32");
+	}
+
+	@Test
+	void resolveWhenNotConfiguredThenDevelopmentKeyKeptAcrossRuns(@TempDir Path data) {
+		byte[] sealed = MasterKey.resolve(null, data).seal(new byte[] { 7 }, "p");
+		assertThat(MasterKey.resolve("", data).open(sealed, "p")).containsExactly(7);
+		assertThat(data.resolve("master.key")).exists();
+	}
+
+}
