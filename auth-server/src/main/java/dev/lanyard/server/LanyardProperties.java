@@ -3,6 +3,7 @@ package dev.lanyard.server;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -22,11 +23,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tokens token lifetimes
  * @param login hosted login settings
  * @param redis Redis usage settings
+ * @param exchange token exchange settings
  */
 @ConfigurationProperties("lanyard")
 public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issuer, String masterKey, Path bootstrap,
 		@DefaultValue("./data") Path dataDirectory, @DefaultValue Tokens tokens, @DefaultValue Login login,
-		@DefaultValue Redis redis) {
+		@DefaultValue Redis redis, @DefaultValue Exchange exchange) {
 
 	public LanyardProperties {
 		if (issuer.getRawQuery() != null || issuer.getRawFragment() != null || !issuer.isAbsolute()) {
@@ -71,6 +73,24 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 */
 	public record Login(@DefaultValue("10") int maxAttemptsPerAccount, @DefaultValue("100") int maxAttemptsPerAddress,
 			@DefaultValue("15m") Duration throttleWindow, @DefaultValue("30m") Duration sessionTimeout) {
+	}
+
+	/**
+	 * Token exchange (RFC 8693) settings.
+	 *
+	 * @param tokenLifetime the longest an internal JWT lives; never past its subject token
+	 * @param attributes user attributes copied into internal JWTs as claims
+	 */
+	public record Exchange(@DefaultValue("5m") Duration tokenLifetime, @DefaultValue("tenant") List<String> attributes) {
+
+		public Exchange {
+			if (tokenLifetime.compareTo(Duration.ofMinutes(5)) > 0 || tokenLifetime.isNegative()
+					|| tokenLifetime.isZero()) {
+				throw new IllegalArgumentException("lanyard.exchange.token-lifetime must be positive and at most 5m");
+			}
+			attributes = List.copyOf(attributes);
+		}
+
 	}
 
 	/**

@@ -87,6 +87,8 @@ public final class LanyardTestServer implements AutoCloseable {
 
 		public static final String SERVICE_SECRET = "service-secret-at-least-32-characters-long";
 
+		public static final String GATEWAY_SECRET = "gateway-secret-at-least-32-characters";
+
 		public static final String REDIRECT_URI = "https://app.example.com/callback";
 
 		private TestBootstrap() {
@@ -128,8 +130,12 @@ public final class LanyardTestServer implements AutoCloseable {
 					    client-secret: "%s"
 					    grant-types: [client_credentials]
 					    scopes: [reports.read, reports.write]
+					  - client-id: gateway
+					    client-secret: "%s"
+					    grant-types: ["urn:ietf:params:oauth:grant-type:token-exchange"]
+					    exchange-audiences: [internal, billing]
 					""".formatted(ALICE_PASSWORD, BOB_PASSWORD, WEB_APP_SECRET, REDIRECT_URI, WEB_APP_SECRET,
-					REDIRECT_URI, SERVICE_SECRET);
+					REDIRECT_URI, SERVICE_SECRET, GATEWAY_SECRET);
 			try {
 				Path file = Files.createTempFile("lanyard-bootstrap", ".yaml");
 				Files.writeString(file, yaml);

@@ -6,7 +6,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -101,15 +101,22 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		}
 		Instant createdAt = authorization.getAttribute(AuthorizationAttributes.GRANT_STARTED_AT);
 		StoredAuthorization stored = this.codec.encode(authorization, version + 1, createdAt);
-		Optional<String> previousAccessTokenHash = this.transactions.execute((status) -> update(stored, version));
-		if (previousAccessTokenHash == null || previousAccessTokenHash.isEmpty()) {
+		Optional<Previous> previous = this.transactions.execute((status) -> update(stored, version));
+		if (previous == null || previous.isEmpty()) {
 			// Someone else changed this authorization since it was read: a concurrent second
 			// use of a single-use artifact.
 			revoke("id = ?", authorization.getId(), "concurrent_redemption");
 			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The grant was used concurrently and has been revoked", null));
 		}
-		cacheWritten(stored, previousAccessTokenHash.get());
+		cacheWritten(stored, previous.get().accessTokenHash());
+		OAuth2Authorization.Token<OAuth2AccessToken> accessToken = authorization.getAccessToken();
+		if (accessToken != null && accessToken.isInvalidated() && !previous.get().accessTokenInvalidated()
+				&& stored.accessToken().hash().equals(previous.get().accessTokenHash())) {
+			// Revoked through the framework (revocation endpoint, code replay): tell listeners.
+			this.events.publishEvent(new AuthorizationRevokedEvent(List.of(stored.accessToken().hash()),
+					(stored.sessionId() != null) ? List.of(stored.sessionId()) : List.of(), "revoked"));
+		}
 	}
 
 	@Override
@@ -234,10 +241,9 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 
 	/**
 	 * Writes a new version of a row if it is still at the version read.
-	 * @return the access-token hash the row had before (empty string for none), or empty if
-	 * the row was changed or removed meanwhile
+	 * @return what the row held before, or empty if the row was changed or removed meanwhile
 	 */
-	private Optional<String> update(StoredAuthorization stored, long expectedVersion) {
+	private Optional<Previous> update(StoredAuthorization stored, long expectedVersion) {
 		Map<String, Object> parameters = parameters(stored);
 		parameters.put("expected_version", expectedVersion);
 		List<String[]> previous = this.jdbc.sql("""
@@ -252,12 +258,13 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 				  refresh_token_expires_at = :refresh_expires, refresh_token_metadata = :refresh_metadata::jsonb,
 				  id_token_hash = :id_hash, id_token_issued_at = :id_issued, id_token_expires_at = :id_expires,
 				  id_token_metadata = :id_metadata::jsonb, version = :version, updated_at = now()
-				FROM (SELECT id, access_token_hash, refresh_token_hash FROM oauth_authorizations
-				      WHERE id = :id FOR UPDATE) previous
+				FROM (SELECT id, access_token_hash, refresh_token_hash,
+				        coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false) AS revoked
+				      FROM oauth_authorizations WHERE id = :id FOR UPDATE) previous
 				WHERE a.id = previous.id AND a.version = :expected_version
-				RETURNING previous.access_token_hash, previous.refresh_token_hash""")
+				RETURNING previous.access_token_hash, previous.refresh_token_hash, previous.revoked""")
 			.paramSource(parameters)
-			.query((rs, row) -> new String[] { rs.getString(1), rs.getString(2) })
+			.query((rs, row) -> new String[] { rs.getString(1), rs.getString(2), String.valueOf(rs.getBoolean(3)) })
 			.list();
 		if (previous.isEmpty()) {
 			return Optional.empty();
@@ -271,13 +278,12 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 				.params(previousRefreshTokenHash, stored.id())
 				.update();
 		}
-		return Optional.of(Objects.requireNonNullElse(previous.get(0)[0], ""));
+		return Optional.of(new Previous(previous.get(0)[0], Boolean.parseBoolean(previous.get(0)[2])));
 	}
 
 	private void cacheWritten(StoredAuthorization stored, String previousAccessTokenHash) {
 		String accessTokenHash = (stored.accessToken() != null) ? stored.accessToken().hash() : null;
-		if (previousAccessTokenHash != null && !previousAccessTokenHash.isEmpty()
-				&& !previousAccessTokenHash.equals(accessTokenHash)) {
+		if (previousAccessTokenHash != null && !previousAccessTokenHash.equals(accessTokenHash)) {
 			this.cache.evict(List.of(previousAccessTokenHash));
 		}
 		if (accessTokenHash != null) {
@@ -310,6 +316,10 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			.param("hash", hash)
 			.query(this::map)
 			.optional();
+	}
+
+	/** What a row held before an update. */
+	private record Previous(String accessTokenHash, boolean accessTokenInvalidated) {
 	}
 
 	private static TokenKind matchedKind(StoredAuthorization stored, String hash) {

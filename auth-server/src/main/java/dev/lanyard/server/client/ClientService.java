@@ -22,12 +22,16 @@ public class ClientService {
 
 	private final JdbcOAuthClientRepository clients;
 
+	private final LanyardRegisteredClientRepository registeredClients;
+
 	private final LanyardProperties properties;
 
 	private final Clock clock;
 
-	public ClientService(JdbcOAuthClientRepository clients, LanyardProperties properties, Clock clock) {
+	public ClientService(JdbcOAuthClientRepository clients, LanyardRegisteredClientRepository registeredClients,
+			LanyardProperties properties, Clock clock) {
 		this.clients = clients;
+		this.registeredClients = registeredClients;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -71,6 +75,7 @@ public class ClientService {
 		OAuthClient client = toClient(existing.get().id(), registration, secretHash,
 				existing.get().clientIdIssuedAt());
 		this.clients.update(client);
+		this.registeredClients.evict(client);
 		return client;
 	}
 

@@ -1,6 +1,13 @@
 package dev.lanyard.server.client;
 
-import java.util.Set;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.token.ClientTokenSettings;
@@ -15,6 +22,10 @@ import org.springframework.stereotype.Component;
 /**
  * Presents Lanyard's clients to the framework as {@link RegisteredClient}s. A disabled
  * client is not found, so it can neither authenticate nor use tokens issued before.
+ * <p>
+ * Every token request looks its client up (often twice), so clients are kept in memory for
+ * {@link #CACHE_TTL}: a change made on this node applies at once, one made on another
+ * node within that time. Thread-safe.
  */
 @Component
 public class LanyardRegisteredClientRepository implements RegisteredClientRepository {
@@ -22,13 +33,38 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	/** Client setting holding the audiences a client may exchange tokens for. */
 	public static final String EXCHANGE_AUDIENCES = "lanyard.exchange-audiences";
 
+	/** How long a client stays in memory; also how long a change takes to reach other nodes. */
+	static final Duration CACHE_TTL = Duration.ofSeconds(5);
+
+	private static final int CACHE_LIMIT = 10_000;
+
 	private final JdbcOAuthClientRepository clients;
 
 	private final LanyardProperties properties;
 
-	public LanyardRegisteredClientRepository(JdbcOAuthClientRepository clients, LanyardProperties properties) {
+	private final Clock clock;
+
+	private final Map<String, Cached> byId = new ConcurrentHashMap<>();
+
+	private final Map<String, Cached> byClientId = new ConcurrentHashMap<>();
+
+	public LanyardRegisteredClientRepository(JdbcOAuthClientRepository clients, LanyardProperties properties,
+			Clock clock) {
 		this.clients = clients;
 		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/** The audiences a client may exchange tokens for, its default first. */
+	public static List<String> exchangeAudiences(RegisteredClient client) {
+		List<String> audiences = client.getClientSettings().getSetting(EXCHANGE_AUDIENCES);
+		return (audiences != null) ? audiences : List.of();
+	}
+
+	/** Forgets a client at once, after it changed. */
+	void evict(OAuthClient client) {
+		this.byId.remove(client.id());
+		this.byClientId.remove(client.clientId());
 	}
 
 	@Override
@@ -38,15 +74,31 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 
 	@Override
 	public RegisteredClient findById(String id) {
-		return this.clients.findById(id).filter(OAuthClient::enabled).map(this::toRegisteredClient).orElse(null);
+		return cached(this.byId, id, () -> this.clients.findById(id));
 	}
 
 	@Override
 	public RegisteredClient findByClientId(String clientId) {
-		return this.clients.findByClientId(clientId)
-			.filter(OAuthClient::enabled)
-			.map(this::toRegisteredClient)
-			.orElse(null);
+		return cached(this.byClientId, clientId, () -> this.clients.findByClientId(clientId));
+	}
+
+	private RegisteredClient cached(Map<String, Cached> cache, String key, Supplier<Optional<OAuthClient>> loader) {
+		Instant now = this.clock.instant();
+		Cached entry = cache.get(key);
+		if (entry != null && entry.loadedAt().plus(CACHE_TTL).isAfter(now)) {
+			return entry.client();
+		}
+		RegisteredClient client = loader.get().filter(OAuthClient::enabled).map(this::toRegisteredClient).orElse(null);
+		if (client != null) {
+			if (cache.size() >= CACHE_LIMIT) {
+				cache.clear();
+			}
+			cache.put(key, new Cached(client, now));
+		}
+		else {
+			cache.remove(key);
+		}
+		return client;
 	}
 
 	private RegisteredClient toRegisteredClient(OAuthClient client) {
@@ -63,7 +115,7 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			.clientSettings(ClientSettings.builder()
 				.requireProofKey(client.isPublic() || client.requirePkce())
 				.requireAuthorizationConsent(client.requireConsent())
-				.setting(EXCHANGE_AUDIENCES, Set.copyOf(client.exchangeAudiences()))
+				.setting(EXCHANGE_AUDIENCES, client.exchangeAudiences())
 				.build())
 			.tokenSettings(ClientTokenSettings.of(client.accessTokenTtl(), client.refreshTokenIdle(),
 					client.refreshTokenMax(), this.properties.tokens().authorizationCode()));
@@ -75,6 +127,9 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			builder.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST);
 		}
 		return builder.build();
+	}
+
+	private record Cached(RegisteredClient client, Instant loadedAt) {
 	}
 
 }

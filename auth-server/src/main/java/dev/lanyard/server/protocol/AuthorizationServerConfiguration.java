@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.client.ClientSecretEncoder;
+import dev.lanyard.server.exchange.TokenExchangeAuthenticationProvider;
 import dev.lanyard.server.token.AuthorizationCodeGenerator;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.web.SecurityHeadersPolicy;
@@ -25,7 +26,6 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -58,7 +58,8 @@ class AuthorizationServerConfiguration {
 	@Order(1)
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http,
 			OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
-			JdbcUserAccountRepository users, SecurityHeadersPolicy headers, MeterRegistry meters, Clock clock)
+			JdbcUserAccountRepository users, TokenExchangeAuthenticationProvider tokenExchange,
+			SecurityHeadersPolicy headers, MeterRegistry meters, Clock clock)
 			throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
@@ -90,10 +91,10 @@ class AuthorizationServerConfiguration {
 				.errorResponseHandler(authorizationResponses));
 			server.tokenEndpoint((token) -> token
 				// Token exchange is Lanyard's own grant; the framework's is too permissive.
-				.accessTokenRequestConverters((converters) -> converters
-					.removeIf(OAuth2TokenExchangeAuthenticationConverter.class::isInstance))
-				.authenticationProviders((providers) -> providers
-					.removeIf(OAuth2TokenExchangeAuthenticationProvider.class::isInstance))
+				.authenticationProviders((providers) -> {
+					providers.removeIf(OAuth2TokenExchangeAuthenticationProvider.class::isInstance);
+					providers.add(0, tokenExchange);
+				})
 				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters)));
 			server.authorizationServerMetadataEndpoint(
 					(metadata) -> metadata.authorizationServerMetadataCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)));

@@ -19,7 +19,8 @@ final class DiscoveryMetadata {
 	/** Adjusts the framework's metadata claims. */
 	static void customize(Map<String, Object> claims) {
 		claims.put("grant_types_supported", List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
-				AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+				AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue(),
+				AuthorizationGrantType.TOKEN_EXCHANGE.getValue()));
 		claims.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
 		claims.put("revocation_endpoint_auth_methods_supported",
 				List.of("client_secret_basic", "client_secret_post", "none"));

@@ -1,0 +1,56 @@
+package dev.lanyard.server.exchange;
+
+import java.time.Clock;
+
+import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
+import dev.lanyard.server.storage.RedisMode;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+
+/** Token exchange at the server, and the revocation channel gateways listen to. */
+@Configuration(proxyBeanMethods = false)
+class ExchangeConfiguration {
+
+	@Bean
+	ExchangedTokenCache exchangedTokenCache(Clock clock) {
+		return new ExchangedTokenCache(clock);
+	}
+
+	@Bean
+	TokenExchangeAuthenticationProvider tokenExchangeAuthenticationProvider(OAuth2AuthorizationService authorizations,
+			LanyardRegisteredClientRepository clients, JdbcUserAccountRepository users, JwtEncoder jwtEncoder,
+			ExchangedTokenCache cache, LanyardProperties properties, MeterRegistry meters, Clock clock) {
+		return new TokenExchangeAuthenticationProvider(authorizations, clients, users, jwtEncoder, cache,
+				properties.exchange().tokenLifetime(), properties.exchange().attributes(), meters, clock);
+	}
+
+	@Bean
+	RevocationChannel revocationChannel(ExchangedTokenCache cache, RedisMode redisMode,
+			ObjectProvider<StringRedisTemplate> redis, LanyardProperties properties) {
+		return new RevocationChannel(cache, redisMode.enabled() ? redis.getObject() : null,
+				properties.redis().keyPrefix() + "revocations");
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "lanyard.redis-mode", havingValue = "redis")
+	RedisMessageListenerContainer revocationListenerContainer(RedisConnectionFactory connections,
+			RevocationChannel channel) {
+		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+		container.setConnectionFactory(connections);
+		container.addMessageListener(channel, new ChannelTopic(channel.channel()));
+		return container;
+	}
+
+}
