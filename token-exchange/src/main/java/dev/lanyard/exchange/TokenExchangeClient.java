@@ -1,0 +1,130 @@
+package dev.lanyard.exchange;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * Asks Lanyard's token endpoint to exchange an opaque access token for an internal JWT
+ * (RFC 8693). One client holds a pooled HTTP client with connect and request timeouts.
+ * Thread-safe.
+ */
+public final class TokenExchangeClient {
+
+	static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+	static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+	static final String JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
+
+	private final HttpClient http;
+
+	private final URI tokenEndpoint;
+
+	private final String authorization;
+
+	private final String audience;
+
+	private final Duration requestTimeout;
+
+	/**
+	 * @param issuer the authorization server's issuer, e.g. {@code https://auth.example.com}
+	 * @param clientId the gateway's client id
+	 * @param clientSecret the gateway's client secret
+	 * @param audience the audience to ask for; {@code null} for the client's default
+	 * @param connectTimeout how long to wait for a connection
+	 * @param requestTimeout how long to wait for an answer
+	 */
+	public TokenExchangeClient(URI issuer, String clientId, String clientSecret, String audience,
+			Duration connectTimeout, Duration requestTimeout) {
+		String base = issuer.toString().endsWith("/") ? issuer.toString() : issuer + "/";
+		this.tokenEndpoint = URI.create(base).resolve("oauth2/token");
+		this.authorization = "Basic " + Base64.getEncoder()
+			.encodeToString((encode(clientId) + ":" + encode(clientSecret)).getBytes(StandardCharsets.UTF_8));
+		this.audience = audience;
+		this.requestTimeout = requestTimeout;
+		this.http = HttpClient.newBuilder()
+			.connectTimeout(connectTimeout)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.version(HttpClient.Version.HTTP_1_1)
+			.build();
+	}
+
+	/** Exchanges one opaque access token. Never throws for the server's or network's failures. */
+	public ExchangeResult exchange(String opaqueToken) {
+		StringBuilder form = new StringBuilder("grant_type=").append(encode(GRANT_TYPE))
+			.append("&subject_token_type=")
+			.append(encode(ACCESS_TOKEN_TYPE))
+			.append("&requested_token_type=")
+			.append(encode(JWT_TOKEN_TYPE))
+			.append("&subject_token=")
+			.append(encode(opaqueToken));
+		if (this.audience != null) {
+			form.append("&audience=").append(encode(this.audience));
+		}
+		HttpRequest request = HttpRequest.newBuilder(this.tokenEndpoint)
+			.timeout(this.requestTimeout)
+			.header("Authorization", this.authorization)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("Accept", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(form.toString()))
+			.build();
+		HttpResponse<String> response;
+		try {
+			response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			return new ExchangeResult.Unavailable(ex.getClass().getSimpleName());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new ExchangeResult.Unavailable("interrupted");
+		}
+		return read(response.statusCode(), response.body());
+	}
+
+	static ExchangeResult read(int status, String body) {
+		if (status >= 500 || status == 429) {
+			return new ExchangeResult.Unavailable("authorization server answered " + status);
+		}
+		Map<String, Object> json;
+		try {
+			json = JSONObjectUtils.parse(body);
+		}
+		catch (ParseException ex) {
+			return new ExchangeResult.Unavailable("unreadable answer, status " + status);
+		}
+		if (status == 200 && json.get("access_token") instanceof String jwt
+				&& JWT_TOKEN_TYPE.equals(json.get("issued_token_type"))) {
+			try {
+				return new ExchangeResult.Exchanged(jwt,
+						SignedJWT.parse(jwt).getJWTClaimsSet().getExpirationTime().toInstant());
+			}
+			catch (ParseException | NullPointerException ex) {
+				return new ExchangeResult.Unavailable("the issued token is not a JWT with exp");
+			}
+		}
+		if (status == 401) {
+			// The gateway's own credentials were refused: a configuration fault, not the token's.
+			return new ExchangeResult.Unavailable("the gateway's client authentication was refused");
+		}
+		Object error = json.get("error");
+		return new ExchangeResult.Rejected((error instanceof String code) ? code : "invalid_grant");
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.lanyard.exchange.service;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.lanyard.exchange.ExchangeEvents;
+import dev.lanyard.exchange.ExchangeResult;
+import dev.lanyard.exchange.GatewayTokenExchanger;
+import dev.lanyard.exchange.TokenExchangeClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the exchanger with its HTTP client and Micrometer metrics. */
+@Configuration(proxyBeanMethods = false)
+class ExchangeServiceConfiguration {
+
+	@Bean
+	TokenExchangeClient tokenExchangeClient(ExchangeServiceProperties properties) {
+		return new TokenExchangeClient(properties.issuer(), properties.clientId(), properties.clientSecret(),
+				properties.audience(), properties.connectTimeout(), properties.requestTimeout());
+	}
+
+	@Bean
+	GatewayTokenExchanger gatewayTokenExchanger(TokenExchangeClient client, ExchangeServiceProperties properties,
+			MeterRegistry meters) {
+		return new GatewayTokenExchanger(client::exchange, properties.expiryMargin(), properties.rejectionTtl(),
+				new MicrometerExchangeEvents(meters), Clock.systemUTC());
+	}
+
+	/**
+	 * Metrics: {@code lanyard_gateway_cache_total{result=hit|miss}},
+	 * {@code lanyard_gateway_evictions_total}, {@code lanyard_gateway_exchange_seconds{outcome}}.
+	 */
+	static final class MicrometerExchangeEvents implements ExchangeEvents {
+
+		private final Counter hits;
+
+		private final Counter misses;
+
+		private final Counter evictions;
+
+		private final MeterRegistry meters;
+
+		MicrometerExchangeEvents(MeterRegistry meters) {
+			this.meters = meters;
+			this.hits = Counter.builder("lanyard.gateway.cache").tag("result", "hit").register(meters);
+			this.misses = Counter.builder("lanyard.gateway.cache").tag("result", "miss").register(meters);
+			this.evictions = Counter.builder("lanyard.gateway.evictions").register(meters);
+		}
+
+		@Override
+		public void cacheHit() {
+			this.hits.increment();
+		}
+
+		@Override
+		public void cacheMiss() {
+			this.misses.increment();
+		}
+
+		@Override
+		public void exchanged(ExchangeResult result, Duration took) {
+			String outcome = (result instanceof ExchangeResult.Exchanged) ? "exchanged"
+					: (result instanceof ExchangeResult.Rejected) ? "rejected" : "unavailable";
+			Timer.builder("lanyard.gateway.exchange").tag("outcome", outcome).register(this.meters).record(took);
+		}
+
+		@Override
+		public void evicted(int count) {
+			this.evictions.increment(count);
+		}
+
+	}
+
+}

@@ -1,0 +1,154 @@
+package dev.lanyard.exchange;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The exchanger's caching rules, with a scripted authorization server answer (the real
+ * server is exercised end to end in the gateway tests).
+ */
+class GatewayTokenExchangerTest {
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+	private final AtomicInteger calls = new AtomicInteger();
+
+	@Test
+	void exchangeWhenCachedThenAuthorizationServerAskedOnceUntilExpiryMargin() {
+		GatewayTokenExchanger exchanger = exchanger(
+				(token) -> new ExchangeResult.Exchanged("jwt-" + token, this.clock.instant().plusSeconds(300)));
+		assertThat(exchanger.exchange("lyat_a")).isEqualTo(exchanger.exchange("lyat_a"));
+		assertThat(this.calls).hasValue(1);
+		this.clock.advance(Duration.ofSeconds(269));
+		exchanger.exchange("lyat_a");
+		assertThat(this.calls).hasValue(1);
+		this.clock.advance(Duration.ofSeconds(2));
+		exchanger.exchange("lyat_a");
+		assertThat(this.calls).hasValue(2);
+	}
+
+	@Test
+	void exchangeWhenRejectedThenRememberedBriefly() {
+		GatewayTokenExchanger exchanger = exchanger((token) -> new ExchangeResult.Rejected("invalid_grant"));
+		for (int i = 0; i < 50; i++) {
+			assertThat(exchanger.exchange("lyat_forged")).isInstanceOf(ExchangeResult.Rejected.class);
+		}
+		assertThat(this.calls).hasValue(1);
+		this.clock.advance(Duration.ofSeconds(11));
+		exchanger.exchange("lyat_forged");
+		assertThat(this.calls).hasValue(2);
+	}
+
+	@Test
+	void exchangeWhenUnavailableThenNotCachedAndCachedJwtsStillServed() {
+		AtomicInteger mode = new AtomicInteger();
+		GatewayTokenExchanger exchanger = exchanger((token) -> (mode.get() == 0)
+				? new ExchangeResult.Exchanged("jwt", this.clock.instant().plusSeconds(300))
+				: new ExchangeResult.Unavailable("down"));
+		exchanger.exchange("lyat_cached");
+		mode.set(1);
+		assertThat(exchanger.exchange("lyat_cached")).isInstanceOf(ExchangeResult.Exchanged.class);
+		assertThat(exchanger.exchange("lyat_new")).isInstanceOf(ExchangeResult.Unavailable.class);
+		assertThat(exchanger.exchange("lyat_new")).isInstanceOf(ExchangeResult.Unavailable.class);
+		assertThat(this.calls).hasValue(3);
+	}
+
+	@Test
+	void revokedWhenHashPublishedThenDroppedAtOnce() {
+		GatewayTokenExchanger exchanger = exchanger(
+				(token) -> new ExchangeResult.Exchanged("jwt", this.clock.instant().plusSeconds(300)));
+		exchanger.exchange("lyat_revoked");
+		exchanger.revoked(List.of(TokenHashes.sha256("lyat_revoked")));
+		assertThat(exchanger.size()).isZero();
+		exchanger.exchange("lyat_revoked");
+		assertThat(this.calls).hasValue(2);
+		// An answer for a just-revoked token is not cached.
+		assertThat(exchanger.size()).isZero();
+	}
+
+	@Test
+	void exchangeWhenManyConcurrentRequestsForOneTokenThenOneExchangeInFlight() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		GatewayTokenExchanger exchanger = exchanger((token) -> {
+			try {
+				release.await(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return new ExchangeResult.Exchanged("jwt", this.clock.instant().plusSeconds(300));
+		});
+		ExecutorService pool = Executors.newFixedThreadPool(16);
+		try {
+			List<Future<ExchangeResult>> results = new java.util.ArrayList<>();
+			for (int i = 0; i < 16; i++) {
+				results.add(pool.submit(() -> exchanger.exchange("lyat_hot")));
+			}
+			Thread.sleep(200);
+			release.countDown();
+			for (Future<ExchangeResult> result : results) {
+				assertThat(result.get(5, TimeUnit.SECONDS)).isInstanceOf(ExchangeResult.Exchanged.class);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(this.calls).hasValue(1);
+	}
+
+	@Test
+	void cacheKeyWhenComputedThenTokenHashNotToken() {
+		assertThat(TokenHashes.sha256("lyat_secret")).doesNotContain("secret").hasSize(43);
+	}
+
+	private GatewayTokenExchanger exchanger(Function<String, ExchangeResult> server) {
+		return new GatewayTokenExchanger((token) -> {
+			this.calls.incrementAndGet();
+			return server.apply(token);
+		}, Duration.ofSeconds(30), Duration.ofSeconds(10), ExchangeEvents.NONE, this.clock);
+	}
+
+	private static final class MutableClock extends Clock {
+
+		private volatile Instant now;
+
+		MutableClock(Instant now) {
+			this.now = now;
+		}
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		@Override
+		public java.time.ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+	}
+
+}
