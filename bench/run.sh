@@ -41,9 +41,10 @@ INTROSPECTOR=$(basic bench-introspector bench-introspector-secret-at-least-32-ch
 TOKEN=$(curl -sf -H "Authorization: Basic $SERVICE" -d grant_type=client_credentials \
   "http://localhost:$PORT/oauth2/token" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 
+warm() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-10s}" "$@" >/dev/null; }
+
 measure() { # name, then wrk arguments
   local name=$1; shift
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$@" >/dev/null   # warm-up
   local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
   local rps; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   local p99; p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
@@ -53,6 +54,10 @@ measure() { # name, then wrk arguments
 }
 
 echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(date -u +%Y-%m-%d)" >&2
+# Warm the JIT on every path first, so no measurement pays for compilation.
+warm "http://localhost:$PORT/actuator/health/liveness"
+BENCH_BASIC=$SERVICE warm -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token"
+BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$TOKEN warm -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect"
 FLOOR=$(measure liveness "http://localhost:$PORT/actuator/health/liveness")
 ISSUE=$(BENCH_BASIC=$SERVICE measure client_credentials -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token")
 INTROSPECT=$(BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$TOKEN measure introspection -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect")

@@ -1,0 +1,68 @@
+package dev.lanyard.e2e;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import redis.embedded.RedisServer;
+
+/**
+ * PostgreSQL and Redis for the end-to-end test: the machine's when reachable (CI), else
+ * Redis embedded and PostgreSQL left to the auth-server's embedded default.
+ */
+final class Backends implements AutoCloseable {
+
+	private RedisServer embeddedRedis;
+
+	/** A fresh database URL, or {@code null} to let the server run its embedded one. */
+	String newDatabase() throws SQLException {
+		if (!reachable(5432)) {
+			return null;
+		}
+		String name = "lanyard_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres",
+				"postgres", "")) {
+			connection.createStatement().execute("CREATE DATABASE " + name);
+		}
+		return "jdbc:postgresql://127.0.0.1:5432/" + name;
+	}
+
+	String redisUrl() throws IOException {
+		if (reachable(6379)) {
+			return "redis://127.0.0.1:6379";
+		}
+		int port = freePort();
+		this.embeddedRedis = new RedisServer(port);
+		this.embeddedRedis.start();
+		return "redis://127.0.0.1:" + port;
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static boolean reachable(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		if (this.embeddedRedis != null) {
+			this.embeddedRedis.stop();
+		}
+	}
+
+}

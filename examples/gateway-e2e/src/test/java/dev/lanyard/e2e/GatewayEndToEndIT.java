@@ -1,0 +1,330 @@
+package dev.lanyard.e2e;
+
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole path with the real parts, each its own process: a user signs in at Lanyard and
+ * gets an opaque token; a client calls the demo service through NGINX; NGINX asks the
+ * token-exchange service (auth_request), which exchanges the token at Lanyard for an
+ * internal JWT; the demo service verifies it with jwt-client-lib and answers the session.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GatewayEndToEndIT {
+
+	private static final String GATEWAY_SECRET = "gateway-secret-at-least-32-characters";
+
+	private static final String WEB_APP_SECRET = "web-app-secret-at-least-32-characters";
+
+	private static final String REDIRECT_URI = "https://app.example.com/callback";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final Path root = Path.of(System.getProperty("lanyard.root", "../..")).toAbsolutePath().normalize();
+
+	private static Backends backends;
+
+	private static ManagedProcess authServer;
+
+	private static ManagedProcess tokenExchange;
+
+	private static ManagedProcess demoService;
+
+	private static ManagedProcess nginx;
+
+	private static String issuer;
+
+	private static String gateway;
+
+	private static String exchangeUrl;
+
+	private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+	@BeforeAll
+	static void startEverything() throws Exception {
+		var nginxBinary = Nginx.binary();
+		if (System.getenv("LANYARD_E2E_REQUIRED") == null) {
+			Assumptions.assumeTrue(nginxBinary.isPresent(), "NGINX is not installed (apt-get install nginx)");
+		}
+		Path work = Files.createDirectories(root.resolve("examples/gateway-e2e/target/e2e"));
+		backends = new Backends();
+		String redis = backends.redisUrl();
+		String prefix = "lanyard-e2e-" + System.nanoTime() + ":";
+		int authPort = Backends.freePort();
+		issuer = "http://localhost:" + authPort;
+
+		Path bootstrap = work.resolve("bootstrap.yaml");
+		Files.writeString(bootstrap, """
+				users:
+				  - username: alice
+				    password: "alice-password-for-e2e"
+				    roles: [user, admin]
+				    attributes: { tenant: acme }
+				clients:
+				  - client-id: web-app
+				    client-secret: "%s"
+				    redirect-uris: [%s]
+				    grant-types: [authorization_code, refresh_token]
+				    scopes: [openid, profile, email]
+				  - client-id: gateway
+				    client-secret: "%s"
+				    grant-types: ["urn:ietf:params:oauth:grant-type:token-exchange"]
+				    exchange-audiences: [internal]
+				""".formatted(WEB_APP_SECRET, REDIRECT_URI, GATEWAY_SECRET));
+		Map<String, String> authEnvironment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(authPort),
+				"LANYARD_ISSUER", issuer, "SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix,
+				"LANYARD_MASTER_KEY", "e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString(),
+				"LANYARD_DATA_DIRECTORY", Files.createDirectories(work.resolve("data")).toString()));
+		String database = backends.newDatabase();
+		if (database != null) {
+			authEnvironment.put("SPRING_DATASOURCE_URL", database);
+			authEnvironment.put("SPRING_DATASOURCE_USERNAME", "postgres");
+		}
+		authServer = ManagedProcess.start("auth-server",
+				ManagedProcess.java(root.resolve("auth-server/target/lanyard-auth-server.jar")), authEnvironment, work);
+
+		int exchangePort = Backends.freePort();
+		exchangeUrl = "http://127.0.0.1:" + exchangePort;
+		tokenExchange = ManagedProcess.start("token-exchange",
+				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")),
+				Map.of("SERVER_PORT", String.valueOf(exchangePort), "LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID",
+						"gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "SPRING_DATA_REDIS_URL", redis,
+						"LANYARD_REDIS_KEYPREFIX", prefix),
+				work);
+
+		int servicePort = Backends.freePort();
+		demoService = ManagedProcess.start("demo-service",
+				ManagedProcess.java(root.resolve("examples/demo-service/target/lanyard-demo-service.jar")),
+				Map.of("SERVER_PORT", String.valueOf(servicePort), "LANYARD_ISSUER", issuer, "LANYARD_JWT_AUDIENCE",
+						"internal"),
+				work);
+
+		authServer.awaitHttp(issuer + "/actuator/health/readiness", Duration.ofSeconds(120));
+		tokenExchange.awaitHttp(exchangeUrl + "/actuator/health", Duration.ofSeconds(90));
+		demoService.awaitHttp("http://127.0.0.1:" + servicePort + "/actuator/health", Duration.ofSeconds(90));
+
+		int gatewayPort = Backends.freePort();
+		gateway = "http://127.0.0.1:" + gatewayPort;
+		nginx = Nginx.start(nginxBinary.orElseThrow(() -> new AssertionError("LANYARD_E2E_REQUIRED but no NGINX")),
+				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
+				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + gatewayPort, "EXCHANGE_UPSTREAM", "127.0.0.1:" + exchangePort,
+						"SERVICE_UPSTREAM", "127.0.0.1:" + servicePort),
+				Files.createDirectories(work.resolve("nginx")));
+		awaitPort(gatewayPort);
+	}
+
+	@AfterAll
+	static void stopEverything() throws Exception {
+		for (ManagedProcess process : new ManagedProcess[] { nginx, demoService, tokenExchange, authServer }) {
+			if (process != null) {
+				process.close();
+			}
+		}
+		if (backends != null) {
+			backends.close();
+		}
+	}
+
+	@Test
+	@Order(1)
+	void gatewayWhenUserTokenThenServiceSeesVerifiedSession() throws Exception {
+		String token = userAccessToken();
+		HttpResponse<String> response = get(gateway + "/me", "Bearer " + token);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		Map<String, Object> session = json.readValue(response.body(), new TypeReference<Map<String, Object>>() {
+		});
+		Map<String, Object> introspection = introspect(token);
+		assertThat(session.get("sub")).isEqualTo(introspection.get("sub"));
+		assertThat(String.valueOf(session)).contains("alice").contains("admin").contains("openid").contains("acme")
+			.contains("web-app");
+		// The service never saw the opaque token, and the client never sees the JWT.
+		assertThat(response.body()).doesNotContain(token);
+		assertThat(response.headers().firstValue("X-Internal-Jwt")).isEmpty();
+	}
+
+	@Test
+	@Order(2)
+	void gatewayWhenNoTokenOrRandomTokenThen401() throws Exception {
+		HttpResponse<String> none = get(gateway + "/me", null);
+		assertThat(none.statusCode()).isEqualTo(401);
+		assertThat(none.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
+		HttpResponse<String> random = get(gateway + "/me", "Bearer lyat_" + randomString());
+		assertThat(random.statusCode()).isEqualTo(401);
+		assertThat(random.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+		assertThat(get(gateway + "/me", "Basic YWxpY2U6cGFzc3dvcmQ=").statusCode()).isEqualTo(401);
+	}
+
+	/** A JWT sent from outside is treated as an unknown opaque token, never trusted. */
+	@Test
+	@Order(3)
+	void gatewayWhenClientSendsAJwtThen401() throws Exception {
+		String token = userAccessToken();
+		HttpResponse<String> exchanged = get(exchangeUrl + "/exchange", "Bearer " + token);
+		String jwt = exchanged.headers().firstValue("X-Internal-Jwt").orElseThrow();
+		assertThat(get(gateway + "/me", "Bearer " + jwt).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	@Order(4)
+	void gatewayWhenTokenRevokedThenRejectedWithinOneSecondAlthoughCached() throws Exception {
+		String token = userAccessToken();
+		assertThat(get(gateway + "/me", "Bearer " + token).statusCode()).isEqualTo(200);
+		assertThat(get(gateway + "/me", "Bearer " + token).statusCode()).isEqualTo(200);
+		HttpResponse<String> revoked = post(issuer + "/oauth2/revoke", Map.of("token", token),
+				basic("web-app", WEB_APP_SECRET));
+		assertThat(revoked.statusCode()).isEqualTo(200);
+		Instant deadline = Instant.now().plusSeconds(1);
+		int status = 200;
+		while (Instant.now().isBefore(deadline) && status == 200) {
+			status = get(gateway + "/me", "Bearer " + token).statusCode();
+			if (status == 200) {
+				Thread.sleep(50);
+			}
+		}
+		assertThat(status).as("rejected within one second of the revocation").isEqualTo(401);
+		String metrics = get(exchangeUrl + "/actuator/prometheus", null).body();
+		assertThat(metrics).containsPattern("lanyard_gateway_evictions_total [1-9]");
+	}
+
+	/** Lanyard unreachable: cached sessions keep working, new tokens get 503 (not 401). */
+	@Test
+	@Order(5)
+	void gatewayWhenAuthorizationServerDownThen503AndCachedStillServed() throws Exception {
+		String cached = userAccessToken();
+		String fresh = userAccessToken();
+		assertThat(get(gateway + "/me", "Bearer " + cached).statusCode()).isEqualTo(200);
+		authServer.close();
+		assertThat(get(gateway + "/me", "Bearer " + cached).statusCode()).isEqualTo(200);
+		HttpResponse<String> unavailable = get(gateway + "/me", "Bearer " + fresh);
+		assertThat(unavailable.statusCode()).isEqualTo(503);
+		assertThat(unavailable.body()).doesNotContain("Exception");
+	}
+
+	private static String userAccessToken() throws Exception {
+		HttpClient browser = HttpClient.newBuilder()
+			.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.build();
+		byte[] random = new byte[32];
+		new SecureRandom().nextBytes(random);
+		String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+		String challenge = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+		String authorize = issuer + "/oauth2/authorize?response_type=code&client_id=web-app&scope="
+				+ encode("openid profile") + "&state=e2e&redirect_uri=" + encode(REDIRECT_URI) + "&code_challenge="
+				+ challenge + "&code_challenge_method=S256";
+		send(browser, HttpRequest.newBuilder(URI.create(authorize)).build());
+		String page = send(browser, HttpRequest.newBuilder(URI.create(issuer + "/login")).build()).body();
+		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
+		assertThat(csrf.find()).isTrue();
+		HttpResponse<String> login = send(browser, HttpRequest.newBuilder(URI.create(issuer + "/login"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", "alice", "password",
+					"alice-password-for-e2e", "_csrf", csrf.group(1)))))
+			.build());
+		String resumed = URI.create(issuer).resolve(login.headers().firstValue("Location").orElseThrow()).toString();
+		HttpResponse<String> answer = send(browser, HttpRequest.newBuilder(URI.create(resumed)).build());
+		String location = answer.headers().firstValue("Location").orElseThrow();
+		Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
+		assertThat(code.find()).as(location).isTrue();
+		HttpResponse<String> tokens = post(issuer + "/oauth2/token",
+				Map.of("grant_type", "authorization_code", "code", code.group(1), "redirect_uri", REDIRECT_URI,
+						"code_verifier", verifier),
+				basic("web-app", WEB_APP_SECRET));
+		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+		return (String) json.readValue(tokens.body(), new TypeReference<Map<String, Object>>() {
+		}).get("access_token");
+	}
+
+	private static Map<String, Object> introspect(String token) throws Exception {
+		return json.readValue(post(issuer + "/oauth2/introspect", Map.of("token", token),
+				basic("gateway", GATEWAY_SECRET)).body(), new TypeReference<Map<String, Object>>() {
+				});
+	}
+
+	private static HttpResponse<String> get(String url, String authorization) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15));
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return send(http, request.build());
+	}
+
+	private static HttpResponse<String> post(String url, Map<String, String> form, String authorization)
+			throws Exception {
+		return send(http, HttpRequest.newBuilder(URI.create(url))
+			.header("Authorization", authorization)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form(form)))
+			.build());
+	}
+
+	private static HttpResponse<String> send(HttpClient client, HttpRequest request) throws Exception {
+		return client.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String form(Map<String, String> form) {
+		StringJoiner body = new StringJoiner("&");
+		form.forEach((name, value) -> body.add(encode(name) + "=" + encode(value)));
+		return body.toString();
+	}
+
+	private static String basic(String id, String secret) {
+		return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private static String randomString() {
+		byte[] bytes = new byte[32];
+		new SecureRandom().nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	private static void awaitPort(int port) throws InterruptedException {
+		Instant deadline = Instant.now().plusSeconds(20);
+		while (Instant.now().isBefore(deadline)) {
+			try (var socket = new java.net.Socket("127.0.0.1", port)) {
+				return;
+			}
+			catch (java.io.IOException ex) {
+				Thread.sleep(100);
+			}
+		}
+		throw new IllegalStateException("NGINX did not listen: " + nginx.tail());
+	}
+
+}
