@@ -12,6 +12,7 @@ import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.client.FieldError;
 import dev.lanyard.server.client.InvalidClientRegistrationException;
+import dev.lanyard.server.user.InvalidUserException;
 import dev.lanyard.server.user.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +68,11 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				this.users.importUser(user.username(), user.password(), user.email(), user.roles(), user.attributes(),
 						user.enabled());
 			}
-			catch (IllegalArgumentException ex) {
-				throw new BootstrapFileException(file + " line " + user.lines().get("username") + ", " + user.location()
-						+ ": " + ex.getMessage());
+			catch (InvalidUserException ex) {
+				String key = ex.field();
+				throw new BootstrapFileException(file + " line " + user.lines().getOrDefault(key, user.lines().get("username"))
+						+ ", " + user.location() + "." + key + ": "
+						+ this.messages.getMessage(ex.code(), null, ex.code(), Locale.ENGLISH));
 			}
 		}
 		for (BootstrapFile.Client client : bootstrap.clients()) {

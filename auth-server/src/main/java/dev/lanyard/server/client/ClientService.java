@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.token.OpaqueTokenValues;
 import dev.lanyard.server.token.TokenHash;
 
@@ -24,14 +25,17 @@ public class ClientService {
 
 	private final LanyardRegisteredClientRepository registeredClients;
 
+	private final HashedAuthorizationService authorizations;
+
 	private final LanyardProperties properties;
 
 	private final Clock clock;
 
 	public ClientService(JdbcOAuthClientRepository clients, LanyardRegisteredClientRepository registeredClients,
-			LanyardProperties properties, Clock clock) {
+			HashedAuthorizationService authorizations, LanyardProperties properties, Clock clock) {
 		this.clients = clients;
 		this.registeredClients = registeredClients;
+		this.authorizations = authorizations;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -76,7 +80,78 @@ public class ClientService {
 				existing.get().clientIdIssuedAt());
 		this.clients.update(client);
 		this.registeredClients.evict(client);
+		if (existing.get().enabled() && !client.enabled()) {
+			this.authorizations.revokeByClient(client.id(), "client_disabled");
+		}
 		return client;
+	}
+
+	/**
+	 * Changes a client: everything but its id and secret. Disabling it revokes every grant
+	 * it holds.
+	 * @throws ClientNotFoundException if there is no such client
+	 * @throws InvalidClientRegistrationException if a rule is broken
+	 */
+	@Transactional
+	public OAuthClient update(String clientId, ClientRegistration registration) {
+		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new ClientNotFoundException(clientId));
+		if (registration.publicClient() != current.isPublic()) {
+			throw new InvalidClientRegistrationException(List.of(new FieldError("token_endpoint_auth_method",
+					"client-type.unchangeable")));
+		}
+		requireValid(registration);
+		OAuthClient updated = toClient(current.id(), registration, current.clientSecretHash(),
+				current.clientIdIssuedAt());
+		this.clients.update(updated);
+		this.registeredClients.evict(updated);
+		if (current.enabled() && !updated.enabled()) {
+			this.authorizations.revokeByClient(current.id(), "client_disabled");
+		}
+		return updated;
+	}
+
+	/**
+	 * Replaces a confidential client's secret with a new server-generated one; the old one
+	 * stops working at once.
+	 * @return the client and the new secret in clear, shown once
+	 */
+	@Transactional
+	public ClientWithSecret regenerateSecret(String clientId) {
+		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new ClientNotFoundException(clientId));
+		if (current.isPublic()) {
+			throw new InvalidClientRegistrationException(List.of(new FieldError("client_secret", "client-secret.public")));
+		}
+		String secret = OpaqueTokenValues.CLIENT_SECRET.generate();
+		OAuthClient updated = new OAuthClient(current.id(), current.clientId(), current.clientName(), TokenHash.of(secret),
+				current.clientIdIssuedAt(), current.tokenEndpointAuthMethod(), current.redirectUris(),
+				current.postLogoutRedirectUris(), current.grantTypes(), current.scopes(), current.requirePkce(),
+				current.requireConsent(), current.accessTokenTtl(), current.refreshTokenIdle(), current.refreshTokenMax(),
+				current.exchangeAudiences(), current.enabled(), current.createdAt(), this.clock.instant());
+		this.clients.update(updated);
+		this.registeredClients.evict(updated);
+		return new ClientWithSecret(updated, secret);
+	}
+
+	/** Deletes a client; every grant it held is revoked first, so gateways are told. */
+	@Transactional
+	public void delete(String clientId) {
+		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new ClientNotFoundException(clientId));
+		this.authorizations.revokeByClient(current.id(), "client_deleted");
+		this.clients.delete(current.id());
+		this.registeredClients.evict(current);
+	}
+
+	/** Clients whose id or name contains the text, a page at a time. */
+	public List<OAuthClient> search(String text, int limit, int offset) {
+		return this.clients.search(text, limit, offset);
+	}
+
+	public long countMatching(String text) {
+		return this.clients.countMatching(text);
+	}
+
+	public long count() {
+		return this.clients.count();
 	}
 
 	public Optional<OAuthClient> findByClientId(String clientId) {

@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 
-import dev.lanyard.server.storage.SqlArrays;
+import dev.lanyard.server.storage.SqlValues;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -39,6 +39,25 @@ public class JdbcOAuthClientRepository {
 		return this.jdbc.sql("SELECT * FROM oauth_clients ORDER BY client_id").query(this::map).list();
 	}
 
+	/** Clients whose id or name contains the text (any case), by client id. */
+	public List<OAuthClient> search(String text, int limit, int offset) {
+		return this.jdbc.sql("""
+				SELECT * FROM oauth_clients WHERE client_id ILIKE :pattern OR client_name ILIKE :pattern
+				ORDER BY client_id LIMIT :limit OFFSET :offset""")
+			.param("pattern", SqlValues.containsPattern(text))
+			.param("limit", limit)
+			.param("offset", offset)
+			.query(this::map)
+			.list();
+	}
+
+	public long countMatching(String text) {
+		return this.jdbc.sql("SELECT count(*) FROM oauth_clients WHERE client_id ILIKE :pattern OR client_name ILIKE :pattern")
+			.param("pattern", SqlValues.containsPattern(text))
+			.query(Long.class)
+			.single();
+	}
+
 	public long count() {
 		return this.jdbc.sql("SELECT count(*) FROM oauth_clients").query(Long.class).single();
 	}
@@ -52,10 +71,10 @@ public class JdbcOAuthClientRepository {
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
 			.params(client.id(), client.clientId(), client.clientName(), client.clientSecretHash(),
 					Timestamp.from(client.clientIdIssuedAt()), client.tokenEndpointAuthMethod(),
-					SqlArrays.of(client.redirectUris()), SqlArrays.of(client.postLogoutRedirectUris()),
-					SqlArrays.of(client.grantTypes()), SqlArrays.of(client.scopes()), client.requirePkce(),
+					SqlValues.of(client.redirectUris()), SqlValues.of(client.postLogoutRedirectUris()),
+					SqlValues.of(client.grantTypes()), SqlValues.of(client.scopes()), client.requirePkce(),
 					client.requireConsent(), seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
-					seconds(client.refreshTokenMax()), SqlArrays.of(client.exchangeAudiences()), client.enabled())
+					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()), client.enabled())
 			.update();
 	}
 
@@ -68,10 +87,10 @@ public class JdbcOAuthClientRepository {
 				  refresh_token_max_seconds = ?, exchange_audiences = ?, enabled = ?, updated_at = now()
 				WHERE id = ?""")
 			.params(client.clientName(), client.clientSecretHash(), client.tokenEndpointAuthMethod(),
-					SqlArrays.of(client.redirectUris()), SqlArrays.of(client.postLogoutRedirectUris()),
-					SqlArrays.of(client.grantTypes()), SqlArrays.of(client.scopes()), client.requirePkce(),
+					SqlValues.of(client.redirectUris()), SqlValues.of(client.postLogoutRedirectUris()),
+					SqlValues.of(client.grantTypes()), SqlValues.of(client.scopes()), client.requirePkce(),
 					client.requireConsent(), seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
-					seconds(client.refreshTokenMax()), SqlArrays.of(client.exchangeAudiences()), client.enabled(),
+					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()), client.enabled(),
 					client.id())
 			.update();
 	}
@@ -83,14 +102,14 @@ public class JdbcOAuthClientRepository {
 	private OAuthClient map(ResultSet rs, int row) throws SQLException {
 		return new OAuthClient(rs.getString("id"), rs.getString("client_id"), rs.getString("client_name"),
 				rs.getString("client_secret_hash"), instant(rs.getTimestamp("client_id_issued_at")),
-				rs.getString("token_endpoint_auth_method"), SqlArrays.toList(rs.getArray("redirect_uris")),
-				SqlArrays.toList(rs.getArray("post_logout_redirect_uris")),
-				new HashSet<>(SqlArrays.toList(rs.getArray("grant_types"))),
-				new HashSet<>(SqlArrays.toList(rs.getArray("scopes"))), rs.getBoolean("require_pkce"),
+				rs.getString("token_endpoint_auth_method"), SqlValues.toList(rs.getArray("redirect_uris")),
+				SqlValues.toList(rs.getArray("post_logout_redirect_uris")),
+				new HashSet<>(SqlValues.toList(rs.getArray("grant_types"))),
+				new HashSet<>(SqlValues.toList(rs.getArray("scopes"))), rs.getBoolean("require_pkce"),
 				rs.getBoolean("require_consent"), Duration.ofSeconds(rs.getInt("access_token_ttl_seconds")),
 				Duration.ofSeconds(rs.getInt("refresh_token_idle_seconds")),
 				Duration.ofSeconds(rs.getInt("refresh_token_max_seconds")),
-				SqlArrays.toList(rs.getArray("exchange_audiences")), rs.getBoolean("enabled"),
+				SqlValues.toList(rs.getArray("exchange_audiences")), rs.getBoolean("enabled"),
 				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
 	}
 

@@ -49,6 +49,11 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
 		}
 	}
 
+	@Override
+	public void reset(String account) {
+		this.counters.remove("account:" + account);
+	}
+
 	private int increment(String key) {
 		Instant now = this.clock.instant();
 		return this.counters

@@ -11,6 +11,7 @@ import dev.lanyard.server.web.SecurityHeadersPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -46,6 +47,20 @@ class LoginSecurityConfiguration {
 		}
 		return new RedisLoginThrottle(redis.getObject(), properties.redis().keyPrefix(), login.maxAttemptsPerAccount(),
 				login.maxAttemptsPerAddress(), login.throttleWindow(), local);
+	}
+
+	/** Drops login sessions of accounts disabled or locked since sign-in; used by every chain with sessions. */
+	@Bean
+	ActiveAccountFilter activeAccountFilter(JdbcUserAccountRepository users) {
+		return new ActiveAccountFilter(users);
+	}
+
+	/** Keeps the servlet container from also running the filter on every request. */
+	@Bean
+	FilterRegistrationBean<ActiveAccountFilter> activeAccountFilterRegistration(ActiveAccountFilter filter) {
+		FilterRegistrationBean<ActiveAccountFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setEnabled(false);
+		return registration;
 	}
 
 	/** Password checks for the login form: throttled, and alike for every kind of failure. */

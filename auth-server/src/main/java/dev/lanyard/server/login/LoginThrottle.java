@@ -21,4 +21,7 @@ public interface LoginThrottle {
 	/** Gives back the slots of an attempt that succeeded. */
 	void release(String account, String address);
 
+	/** Clears an account's counter (an administrator unlocked it). */
+	void reset(String account);
+
 }

@@ -81,6 +81,17 @@ public final class RedisLoginThrottle implements LoginThrottle {
 		}
 	}
 
+	@Override
+	public void reset(String account) {
+		this.fallback.reset(account);
+		try {
+			this.redis.delete(this.prefix + "account:" + account);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not reset the login throttle in Redis: {}", ex.getMessage());
+		}
+	}
+
 	private List<String> keys(String account, String address) {
 		return (address != null) ? List.of(this.prefix + "account:" + account, this.prefix + "address:" + address)
 				: List.of(this.prefix + "account:" + account);

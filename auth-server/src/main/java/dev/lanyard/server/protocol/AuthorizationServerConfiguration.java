@@ -6,6 +6,8 @@ import java.util.Arrays;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.client.ClientSecretEncoder;
 import dev.lanyard.server.exchange.TokenExchangeAuthenticationProvider;
+import dev.lanyard.server.login.ActiveAccountFilter;
+import dev.lanyard.server.token.TokenIssuanceStatistics;
 import dev.lanyard.server.token.AuthorizationCodeGenerator;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.web.SecurityHeadersPolicy;
@@ -29,6 +31,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
@@ -59,7 +62,8 @@ class AuthorizationServerConfiguration {
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http,
 			OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
 			JdbcUserAccountRepository users, TokenExchangeAuthenticationProvider tokenExchange,
-			SecurityHeadersPolicy headers, MeterRegistry meters, Clock clock)
+			TokenIssuanceStatistics statistics, ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers,
+			MeterRegistry meters, Clock clock)
 			throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
@@ -95,7 +99,7 @@ class AuthorizationServerConfiguration {
 					providers.removeIf(OAuth2TokenExchangeAuthenticationProvider.class::isInstance);
 					providers.add(0, tokenExchange);
 				})
-				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters)));
+				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters, statistics)));
 			server.authorizationServerMetadataEndpoint(
 					(metadata) -> metadata.authorizationServerMetadataCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)));
 			server.oidc((oidc) -> oidc
@@ -123,6 +127,7 @@ class AuthorizationServerConfiguration {
 		http.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
 				new LoginUrlAuthenticationEntryPoint("/login"),
 				PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/oauth2/authorize")));
+		http.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		headers.applyTo(http);
 		return http.build();
 	}

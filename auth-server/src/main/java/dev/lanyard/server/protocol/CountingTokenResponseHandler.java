@@ -8,14 +8,17 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.lanyard.server.token.TokenIssuanceStatistics;
+
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 
 /**
- * Sends the token response and counts it by grant type, as
- * {@code lanyard_tokens_issued_total{grant="…"}}.
+ * Sends the token response and counts it by grant type: as
+ * {@code lanyard_tokens_issued_total{grant="…"}} for Prometheus, and per minute for the
+ * dashboard.
  */
 final class CountingTokenResponseHandler implements AuthenticationSuccessHandler {
 
@@ -26,13 +29,12 @@ final class CountingTokenResponseHandler implements AuthenticationSuccessHandler
 
 	private final MeterRegistry meters;
 
-	CountingTokenResponseHandler(MeterRegistry meters) {
-		this(new OAuth2AccessTokenResponseAuthenticationSuccessHandler(), meters);
-	}
+	private final TokenIssuanceStatistics statistics;
 
-	CountingTokenResponseHandler(AuthenticationSuccessHandler delegate, MeterRegistry meters) {
-		this.delegate = delegate;
+	CountingTokenResponseHandler(MeterRegistry meters, TokenIssuanceStatistics statistics) {
+		this.delegate = new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
 		this.meters = meters;
+		this.statistics = statistics;
 	}
 
 	@Override
@@ -45,6 +47,7 @@ final class CountingTokenResponseHandler implements AuthenticationSuccessHandler
 			.tag("grant", (grantType != null) ? grantType : "unknown")
 			.register(this.meters)
 			.increment();
+		this.statistics.record(grantType);
 	}
 
 }

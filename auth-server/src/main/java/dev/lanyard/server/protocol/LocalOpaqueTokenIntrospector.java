@@ -22,11 +22,11 @@ import org.springframework.security.oauth2.server.resource.introspection.OpaqueT
  * them as bearer tokens ({@code /userinfo}). Inactive, revoked, expired and unknown tokens
  * are rejected alike.
  */
-final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospector {
+public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospector {
 
 	private final OAuth2AuthorizationService authorizations;
 
-	LocalOpaqueTokenIntrospector(OAuth2AuthorizationService authorizations) {
+	public LocalOpaqueTokenIntrospector(OAuth2AuthorizationService authorizations) {
 		this.authorizations = authorizations;
 	}
 

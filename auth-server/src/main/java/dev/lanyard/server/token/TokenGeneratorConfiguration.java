@@ -3,18 +3,31 @@ package dev.lanyard.server.token;
 import java.time.Clock;
 
 import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.storage.RedisMode;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 
-/** The token generator the framework uses for every grant: opaque access and refresh tokens, JWT ID tokens. */
+/**
+ * The token generator the framework uses for every grant (opaque access and refresh tokens,
+ * JWT ID tokens), and the issuance statistics.
+ */
 @Configuration(proxyBeanMethods = false)
 class TokenGeneratorConfiguration {
+
+	@Bean
+	TokenIssuanceStatistics tokenIssuanceStatistics(RedisMode redisMode, ObjectProvider<StringRedisTemplate> redis,
+			LanyardProperties properties, Clock clock) {
+		return new TokenIssuanceStatistics(redisMode.enabled() ? redis.getObject() : null,
+				properties.redis().keyPrefix(), clock);
+	}
 
 	@Bean
 	OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder jwtEncoder, LanyardProperties properties, Clock clock) {

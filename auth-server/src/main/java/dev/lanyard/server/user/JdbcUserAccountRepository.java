@@ -4,11 +4,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.lanyard.server.storage.SqlArrays;
+import dev.lanyard.server.storage.SqlValues;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,6 +42,25 @@ public class JdbcUserAccountRepository {
 		return this.jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(this::map).optional();
 	}
 
+	/** Users whose username or e-mail contains the text (any case), by username. */
+	public List<UserAccount> search(String text, int limit, int offset) {
+		return this.jdbc.sql("""
+				SELECT * FROM users WHERE username ILIKE :pattern OR email ILIKE :pattern
+				ORDER BY lower(username) LIMIT :limit OFFSET :offset""")
+			.param("pattern", SqlValues.containsPattern(text))
+			.param("limit", limit)
+			.param("offset", offset)
+			.query(this::map)
+			.list();
+	}
+
+	public long countMatching(String text) {
+		return this.jdbc.sql("SELECT count(*) FROM users WHERE username ILIKE :pattern OR email ILIKE :pattern")
+			.param("pattern", SqlValues.containsPattern(text))
+			.query(Long.class)
+			.single();
+	}
+
 	public long count() {
 		return this.jdbc.sql("SELECT count(*) FROM users").query(Long.class).single();
 	}
@@ -50,7 +70,7 @@ public class JdbcUserAccountRepository {
 				INSERT INTO users (id, username, email, password_hash, enabled, locked, roles, attributes)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
 			.params(user.id(), user.username(), user.email(), user.passwordHash(), user.enabled(), user.locked(),
-					SqlArrays.of(user.roles()), this.json.writeValueAsString(user.attributes()))
+					SqlValues.of(user.roles()), this.json.writeValueAsString(user.attributes()))
 			.update();
 	}
 
@@ -59,7 +79,7 @@ public class JdbcUserAccountRepository {
 		this.jdbc.sql("""
 				UPDATE users SET username = ?, email = ?, enabled = ?, locked = ?, roles = ?,
 				attributes = ?::jsonb, updated_at = now() WHERE id = ?""")
-			.params(user.username(), user.email(), user.enabled(), user.locked(), SqlArrays.of(user.roles()),
+			.params(user.username(), user.email(), user.enabled(), user.locked(), SqlValues.of(user.roles()),
 					this.json.writeValueAsString(user.attributes()), user.id())
 			.update();
 	}
@@ -73,7 +93,7 @@ public class JdbcUserAccountRepository {
 	private UserAccount map(ResultSet rs, int row) throws SQLException {
 		return new UserAccount(rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("email"),
 				rs.getString("password_hash"), rs.getBoolean("enabled"), rs.getBoolean("locked"),
-				SqlArrays.toList(rs.getArray("roles")), this.json.readValue(rs.getString("attributes"), ATTRIBUTES),
+				SqlValues.toList(rs.getArray("roles")), this.json.readValue(rs.getString("attributes"), ATTRIBUTES),
 				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
 	}
 

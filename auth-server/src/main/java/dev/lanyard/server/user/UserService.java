@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -18,6 +19,8 @@ public class UserService {
 	private static final Pattern USERNAME = Pattern.compile("[\\p{L}\\p{N}._@+-]{1,100}");
 
 	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+
+	private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
 
 	private final JdbcUserAccountRepository users;
 
@@ -41,7 +44,7 @@ public class UserService {
 	@Transactional
 	public UserAccount importUser(String username, String password, String email, List<String> roles,
 			Map<String, String> attributes, boolean enabled) {
-		requireValid(username, roles);
+		requireValidProfile(username, email, roles, attributes);
 		Optional<UserAccount> existing = this.users.findByUsername(username);
 		if (existing.isEmpty()) {
 			UserAccount created = new UserAccount(UUID.randomUUID(), username, email,
@@ -62,20 +65,131 @@ public class UserService {
 		return updated;
 	}
 
+	/**
+	 * Creates an account; the password must pass the password policy.
+	 * @throws InvalidUserException if a rule is broken
+	 * @throws UsernameTakenException if the username is taken
+	 */
+	@Transactional
+	public UserAccount create(String username, String email, String password, boolean enabled, boolean locked,
+			List<String> roles, Map<String, String> attributes) {
+		requireValidProfile(username, email, roles, attributes);
+		this.passwordPolicy.check(password, username).ifPresent((problem) -> {
+			throw new InvalidUserException("password", problem);
+		});
+		if (this.users.findByUsername(username).isPresent()) {
+			throw new UsernameTakenException(username);
+		}
+		Instant now = Instant.now();
+		UserAccount created = new UserAccount(UUID.randomUUID(), username, email, this.passwordEncoder.encode(password),
+				enabled, locked, roles, attributes, now, now);
+		try {
+			this.users.insert(created);
+		}
+		catch (DuplicateKeyException ex) {
+			throw new UsernameTakenException(username);
+		}
+		return created;
+	}
+
+	/**
+	 * Changes an account's profile and status (not its password).
+	 * @return the account before and after
+	 */
+	@Transactional
+	public Change update(UUID id, String username, String email, boolean enabled, boolean locked, List<String> roles,
+			Map<String, String> attributes) {
+		UserAccount before = get(id);
+		requireValidProfile(username, email, roles, attributes);
+		this.users.findByUsername(username).filter((other) -> !other.id().equals(id)).ifPresent((other) -> {
+			throw new UsernameTakenException(username);
+		});
+		UserAccount after = new UserAccount(id, username, email, before.passwordHash(), enabled, locked, roles,
+				attributes, before.createdAt(), Instant.now());
+		try {
+			this.users.updateProfile(after);
+		}
+		catch (DuplicateKeyException ex) {
+			throw new UsernameTakenException(username);
+		}
+		return new Change(before, after);
+	}
+
+	/** Sets a new password, which must pass the password policy. */
+	@Transactional
+	public UserAccount setPassword(UUID id, String password) {
+		UserAccount account = get(id);
+		this.passwordPolicy.check(password, account.username()).ifPresent((problem) -> {
+			throw new InvalidUserException("password", problem);
+		});
+		String hash = this.passwordEncoder.encode(password);
+		this.users.updatePasswordHash(id, hash);
+		return account.withPasswordHash(hash);
+	}
+
+	/** @throws UserNotFoundException if there is no such account */
+	public UserAccount get(UUID id) {
+		return this.users.findById(id).orElseThrow(() -> new UserNotFoundException(id.toString()));
+	}
+
+	public List<UserAccount> search(String text, int limit, int offset) {
+		return this.users.search(text, limit, offset);
+	}
+
+	public long countMatching(String text) {
+		return this.users.countMatching(text);
+	}
+
+	public long count() {
+		return this.users.count();
+	}
+
+	/** Whether a password is the account's, checked at Argon2id cost. */
+	public boolean passwordMatches(UUID id, String password) {
+		return password != null
+				&& this.users.findById(id).map((account) -> this.passwordEncoder.matches(password, account.passwordHash()))
+					.orElse(false);
+	}
+
+	/**
+	 * An account before and after a change.
+	 *
+	 * @param before as it was
+	 * @param after as it is now
+	 */
+	public record Change(UserAccount before, UserAccount after) {
+
+		/** Whether the change took the account's access away (disabled or locked it). */
+		public boolean accessWithdrawn() {
+			return (this.before.enabled() && !this.after.enabled()) || (!this.before.locked() && this.after.locked());
+		}
+
+	}
+
 	/** Why a password would be refused for an account, as a message key; empty if acceptable. */
 	public Optional<String> passwordProblem(String password, String username) {
 		return this.passwordPolicy.check(password, username);
 	}
 
-	private static void requireValid(String username, List<String> roles) {
+	private static void requireValidProfile(String username, String email, List<String> roles,
+			Map<String, String> attributes) {
 		if (username == null || !USERNAME.matcher(username).matches()) {
-			throw new IllegalArgumentException("username must be 1 to 100 letters, digits or . _ @ + -");
+			throw new InvalidUserException("username", "username.format");
+		}
+		if (email != null && !EMAIL.matcher(email).matches()) {
+			throw new InvalidUserException("email", "email.format");
 		}
 		for (String role : roles) {
 			if (!ROLE.matcher(role).matches()) {
-				throw new IllegalArgumentException("role '" + role + "' must be letters, digits or _ . : -");
+				throw new InvalidUserException("roles", "role.format");
+			}
+		}
+		for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+			if (!ROLE.matcher(attribute.getKey()).matches() || attribute.getValue().length() > 500) {
+				throw new InvalidUserException("attributes", "attributes.format");
 			}
 		}
 	}
+
 
 }

@@ -1,0 +1,43 @@
+package dev.lanyard.admin;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.ResponseStatus;
+
+/** What every console page shares: who is signed in, the current section, and not-found pages. */
+@ControllerAdvice(basePackages = "dev.lanyard.admin")
+class AdminConsoleAdvice {
+
+	private final AdminIdentity identity;
+
+	AdminConsoleAdvice(AdminIdentity identity) {
+		this.identity = identity;
+	}
+
+	@ModelAttribute("admin")
+	Actor admin() {
+		return this.identity.current();
+	}
+
+	@ModelAttribute("time")
+	AdminTime time() {
+		return AdminTime.UTC;
+	}
+
+	@ModelAttribute("section")
+	String section(HttpServletRequest request) {
+		String[] parts = request.getRequestURI().split("/");
+		return (parts.length > 2) ? parts[2] : "dashboard";
+	}
+
+	@ExceptionHandler(NotFoundException.class)
+	@ResponseStatus(HttpStatus.NOT_FOUND)
+	String notFound() {
+		return "admin/not-found";
+	}
+
+}

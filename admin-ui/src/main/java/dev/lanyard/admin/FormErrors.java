@@ -1,0 +1,35 @@
+package dev.lanyard.admin;
+
+import java.util.Map;
+
+import org.springframework.validation.BindingResult;
+
+/**
+ * Puts the rules a change broke next to the form fields they concern. Field names of the
+ * service (RFC 7591 metadata names, snake case) map to the form's property names.
+ */
+public final class FormErrors {
+
+	private static final Map<String, String> FIELDS = Map.ofEntries(Map.entry("client_id", "clientId"),
+			Map.entry("client_name", "clientName"), Map.entry("client_secret", "type"),
+			Map.entry("redirect_uris", "redirectUris"), Map.entry("post_logout_redirect_uris", "postLogoutRedirectUris"),
+			Map.entry("grant_types", "grantTypes"), Map.entry("scope", "scopes"), Map.entry("require_pkce", "requirePkce"),
+			Map.entry("access_token_ttl", "accessTokenTtl"), Map.entry("refresh_token_idle", "refreshTokenIdle"),
+			Map.entry("refresh_token_max", "refreshTokenMax"), Map.entry("exchange_audiences", "exchangeAudiences"),
+			Map.entry("username", "username"), Map.entry("email", "email"), Map.entry("password", "password"),
+			Map.entry("roles", "roles"), Map.entry("attributes", "attributes"));
+
+	private FormErrors() {
+	}
+
+	public static void reject(BindingResult form, InvalidInputException problems) {
+		for (FieldProblem problem : problems.problems()) {
+			reject(form, problem.field(), problem.code());
+		}
+	}
+
+	public static void reject(BindingResult form, String field, String code) {
+		form.rejectValue(FIELDS.getOrDefault(field, field), code, code);
+	}
+
+}

@@ -1,0 +1,46 @@
+package dev.lanyard.admin.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A client as an administrator wants it, for creating or changing one. Names follow
+ * RFC 7591 client metadata. Collections are never {@code null}; optional values may be.
+ *
+ * @param clientId the client id
+ * @param clientName a readable name; may be {@code null}
+ * @param publicClient whether the client cannot keep a secret
+ * @param clientSecret a secret to set (API only, at least 32 characters); {@code null} to
+ * have the server generate one
+ * @param redirectUris redirect URIs
+ * @param postLogoutRedirectUris post-logout redirect URIs
+ * @param grantTypes grant types
+ * @param scopes scopes
+ * @param requirePkce whether PKCE is required; {@code null} means yes
+ * @param requireConsent whether users must consent; {@code null} means no
+ * @param accessTokenTtl access token lifetime; {@code null} for the default
+ * @param refreshTokenIdle refresh token idle timeout; {@code null} for the default
+ * @param refreshTokenMax refresh token absolute lifetime; {@code null} for the default
+ * @param exchangeAudiences audiences for token exchange
+ * @param enabled whether the client works; {@code null} means yes
+ */
+public record ClientDraft(String clientId, String clientName, boolean publicClient, String clientSecret,
+		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
+		Boolean requirePkce, Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
+		Duration refreshTokenMax, List<String> exchangeAudiences, Boolean enabled) {
+
+	public ClientDraft {
+		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();
+		postLogoutRedirectUris = (postLogoutRedirectUris != null) ? List.copyOf(postLogoutRedirectUris) : List.of();
+		grantTypes = (grantTypes != null) ? Set.copyOf(grantTypes) : Set.of();
+		scopes = (scopes != null) ? Set.copyOf(scopes) : Set.of();
+		exchangeAudiences = (exchangeAudiences != null) ? List.copyOf(exchangeAudiences) : List.of();
+	}
+
+	@Override
+	public String toString() {
+		return "ClientDraft[clientId=" + this.clientId + "]";
+	}
+
+}

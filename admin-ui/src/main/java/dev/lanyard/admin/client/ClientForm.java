@@ -1,0 +1,232 @@
+package dev.lanyard.admin.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.lanyard.admin.AdminTime;
+
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * The client form as the browser posts it: lists as text (one URI per line, scopes and
+ * audiences separated by spaces), durations as text such as {@code 15m}. Mutable, for data
+ * binding only.
+ */
+public class ClientForm {
+
+	private String clientId = "";
+
+	private String clientName = "";
+
+	private String type = "confidential";
+
+	private String redirectUris = "";
+
+	private String postLogoutRedirectUris = "";
+
+	private List<String> grantTypes = new ArrayList<>(List.of("authorization_code", "refresh_token"));
+
+	private String scopes = "openid profile email";
+
+	private boolean requirePkce = true;
+
+	private boolean requireConsent;
+
+	private String accessTokenTtl = "15m";
+
+	private String refreshTokenIdle = "8h";
+
+	private String refreshTokenMax = "30d";
+
+	private String exchangeAudiences = "";
+
+	private boolean enabled = true;
+
+	private String confirmPassword;
+
+	static ClientForm of(ClientView client) {
+		ClientForm form = new ClientForm();
+		form.clientId = client.clientId();
+		form.clientName = client.clientName();
+		form.type = client.publicClient() ? "public" : "confidential";
+		form.redirectUris = String.join("\n", client.redirectUris());
+		form.postLogoutRedirectUris = String.join("\n", client.postLogoutRedirectUris());
+		form.grantTypes = new ArrayList<>(client.grantTypes());
+		form.scopes = String.join(" ", client.scopes());
+		form.requirePkce = client.requirePkce();
+		form.requireConsent = client.requireConsent();
+		form.accessTokenTtl = AdminTime.UTC.format(client.accessTokenTtl());
+		form.refreshTokenIdle = AdminTime.UTC.format(client.refreshTokenIdle());
+		form.refreshTokenMax = AdminTime.UTC.format(client.refreshTokenMax());
+		form.exchangeAudiences = String.join(" ", client.exchangeAudiences());
+		form.enabled = client.enabled();
+		return form;
+	}
+
+	/**
+	 * The draft this form asks for.
+	 * @throws IllegalArgumentException naming the field whose duration cannot be read
+	 */
+	ClientDraft toDraft() {
+		return new ClientDraft(this.clientId.strip(), this.clientName.strip(), "public".equals(this.type), null,
+				lines(this.redirectUris), lines(this.postLogoutRedirectUris), new LinkedHashSet<>(this.grantTypes),
+				words(this.scopes), this.requirePkce, this.requireConsent, duration("accessTokenTtl", this.accessTokenTtl),
+				duration("refreshTokenIdle", this.refreshTokenIdle), duration("refreshTokenMax", this.refreshTokenMax),
+				List.copyOf(words(this.exchangeAudiences)), this.enabled);
+	}
+
+	static List<String> lines(String text) {
+		return (text == null) ? List.of()
+				: Arrays.stream(text.split("\\R")).map(String::strip).filter((line) -> !line.isEmpty()).toList();
+	}
+
+	static Set<String> words(String text) {
+		Set<String> words = new LinkedHashSet<>();
+		if (text != null) {
+			Arrays.stream(text.strip().split("\\s+")).filter((word) -> !word.isEmpty()).forEach(words::add);
+		}
+		return words;
+	}
+
+	private static Duration duration(String field, String text) {
+		if (text == null || text.isBlank()) {
+			return null;
+		}
+		try {
+			return DurationStyle.detectAndParse(text.strip());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(field);
+		}
+	}
+
+	public String getClientId() {
+		return this.clientId;
+	}
+
+	public void setClientId(String clientId) {
+		this.clientId = (clientId != null) ? clientId : "";
+	}
+
+	public String getClientName() {
+		return this.clientName;
+	}
+
+	public void setClientName(String clientName) {
+		this.clientName = (clientName != null) ? clientName : "";
+	}
+
+	public String getType() {
+		return this.type;
+	}
+
+	public void setType(String type) {
+		this.type = type;
+	}
+
+	public String getRedirectUris() {
+		return this.redirectUris;
+	}
+
+	public void setRedirectUris(String redirectUris) {
+		this.redirectUris = redirectUris;
+	}
+
+	public String getPostLogoutRedirectUris() {
+		return this.postLogoutRedirectUris;
+	}
+
+	public void setPostLogoutRedirectUris(String postLogoutRedirectUris) {
+		this.postLogoutRedirectUris = postLogoutRedirectUris;
+	}
+
+	public List<String> getGrantTypes() {
+		return this.grantTypes;
+	}
+
+	public void setGrantTypes(List<String> grantTypes) {
+		this.grantTypes = (grantTypes != null) ? grantTypes : new ArrayList<>();
+	}
+
+	public String getScopes() {
+		return this.scopes;
+	}
+
+	public void setScopes(String scopes) {
+		this.scopes = scopes;
+	}
+
+	public boolean isRequirePkce() {
+		return this.requirePkce;
+	}
+
+	public void setRequirePkce(boolean requirePkce) {
+		this.requirePkce = requirePkce;
+	}
+
+	public boolean isRequireConsent() {
+		return this.requireConsent;
+	}
+
+	public void setRequireConsent(boolean requireConsent) {
+		this.requireConsent = requireConsent;
+	}
+
+	public String getAccessTokenTtl() {
+		return this.accessTokenTtl;
+	}
+
+	public void setAccessTokenTtl(String accessTokenTtl) {
+		this.accessTokenTtl = accessTokenTtl;
+	}
+
+	public String getRefreshTokenIdle() {
+		return this.refreshTokenIdle;
+	}
+
+	public void setRefreshTokenIdle(String refreshTokenIdle) {
+		this.refreshTokenIdle = refreshTokenIdle;
+	}
+
+	public String getRefreshTokenMax() {
+		return this.refreshTokenMax;
+	}
+
+	public void setRefreshTokenMax(String refreshTokenMax) {
+		this.refreshTokenMax = refreshTokenMax;
+	}
+
+	public String getExchangeAudiences() {
+		return this.exchangeAudiences;
+	}
+
+	public void setExchangeAudiences(String exchangeAudiences) {
+		this.exchangeAudiences = exchangeAudiences;
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getConfirmPassword() {
+		return this.confirmPassword;
+	}
+
+	public void setConfirmPassword(String confirmPassword) {
+		this.confirmPassword = confirmPassword;
+	}
+
+	@Override
+	public String toString() {
+		return "ClientForm[" + this.clientId + "]";
+	}
+
+}

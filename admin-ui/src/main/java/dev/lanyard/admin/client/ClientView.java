@@ -1,0 +1,33 @@
+package dev.lanyard.admin.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A registered client as administrators see it: never its secret. Immutable.
+ *
+ * @param clientId the client id
+ * @param clientName the readable name
+ * @param publicClient whether it is a public client
+ * @param tokenEndpointAuthMethod {@code client_secret_basic} or {@code none}
+ * @param redirectUris redirect URIs
+ * @param postLogoutRedirectUris post-logout redirect URIs
+ * @param grantTypes grant types, sorted
+ * @param scopes scopes, sorted
+ * @param requirePkce whether PKCE is required
+ * @param requireConsent whether users must consent
+ * @param accessTokenTtl access token lifetime
+ * @param refreshTokenIdle refresh token idle timeout
+ * @param refreshTokenMax refresh token absolute lifetime
+ * @param exchangeAudiences audiences for token exchange
+ * @param enabled whether the client works
+ * @param clientIdIssuedAt when it was registered
+ * @param updatedAt when it last changed
+ */
+public record ClientView(String clientId, String clientName, boolean publicClient, String tokenEndpointAuthMethod,
+		List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes, List<String> scopes,
+		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
+		Duration refreshTokenMax, List<String> exchangeAudiences, boolean enabled, Instant clientIdIssuedAt,
+		Instant updatedAt) {
+}

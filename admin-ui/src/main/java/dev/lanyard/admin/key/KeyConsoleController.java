@@ -1,0 +1,37 @@
+package dev.lanyard.admin.key;
+
+import dev.lanyard.admin.AdminIdentity;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+
+/** The console's signing keys page. */
+@Controller
+@RequestMapping("/admin/keys")
+class KeyConsoleController {
+
+	private final KeyAdministration keys;
+
+	private final AdminIdentity identity;
+
+	KeyConsoleController(KeyAdministration keys, AdminIdentity identity) {
+		this.keys = keys;
+		this.identity = identity;
+	}
+
+	@GetMapping
+	String list(Model model) {
+		model.addAttribute("keys", this.keys.keys());
+		return "admin/keys";
+	}
+
+	@PostMapping("/rotate")
+	String rotate() {
+		this.keys.rotate(this.identity.current());
+		return "redirect:/admin/keys?rotated";
+	}
+
+}

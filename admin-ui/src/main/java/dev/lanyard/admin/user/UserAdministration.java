@@ -1,0 +1,41 @@
+package dev.lanyard.admin.user;
+
+import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.Page;
+
+/**
+ * Port: managing user accounts. Console and API both go through it. Implemented by the
+ * server.
+ */
+public interface UserAdministration {
+
+	/** Users whose username or e-mail contains the query (any case), by username. */
+	Page<UserView> search(String query, int page, int size);
+
+	/** @throws dev.lanyard.admin.NotFoundException if there is no such user */
+	UserView get(String id);
+
+	/**
+	 * Creates an account with a password that must pass the password policy.
+	 * @throws dev.lanyard.admin.InvalidInputException if a rule is broken
+	 * @throws dev.lanyard.admin.ConflictException if the username is taken
+	 */
+	UserView create(UserDraft draft, String password, Actor actor);
+
+	/**
+	 * Changes an account. Disabling or locking it revokes its sessions and tokens.
+	 * @throws dev.lanyard.admin.InvalidInputException if a rule is broken
+	 * @throws dev.lanyard.admin.ConflictException if the new username is taken
+	 */
+	UserView update(String id, UserDraft draft, Actor actor);
+
+	/**
+	 * Sets a new password (it must pass the password policy).
+	 * @param signOutEverywhere also revoke every session and token of the user
+	 */
+	void setPassword(String id, String password, boolean signOutEverywhere, Actor actor);
+
+	/** Lifts an administrator's lock and the sign-in throttling of the account. */
+	UserView unlock(String id, Actor actor);
+
+}

@@ -1,0 +1,127 @@
+package dev.lanyard.admin.user;
+
+import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.admin.ConflictException;
+import dev.lanyard.admin.FormErrors;
+import dev.lanyard.admin.InvalidInputException;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The console's user pages: list, create, change, new password, unlock. */
+@Controller
+@RequestMapping("/admin/users")
+class UserConsoleController {
+
+	private static final int PAGE_SIZE = 20;
+
+	private final UserAdministration users;
+
+	private final AdminIdentity identity;
+
+	UserConsoleController(UserAdministration users, AdminIdentity identity) {
+		this.users = users;
+		this.identity = identity;
+	}
+
+	@GetMapping
+	String list(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "0") int page, Model model) {
+		model.addAttribute("q", q);
+		model.addAttribute("users", this.users.search(q, Math.max(0, page), PAGE_SIZE));
+		return "admin/users";
+	}
+
+	@GetMapping("/new")
+	String newUser(Model model) {
+		model.addAttribute("form", new UserForm());
+		model.addAttribute("creating", true);
+		return "admin/user-form";
+	}
+
+	@PostMapping("/new")
+	String create(@ModelAttribute("form") UserForm form, BindingResult binding, Model model) {
+		model.addAttribute("creating", true);
+		try {
+			UserView user = this.users.create(form.toDraft(), form.getPassword(), this.identity.current());
+			return "redirect:/admin/users/" + user.id() + "?created";
+		}
+		catch (InvalidInputException ex) {
+			FormErrors.reject(binding, ex);
+		}
+		catch (ConflictException ex) {
+			FormErrors.reject(binding, "username", "username.taken");
+		}
+		catch (IllegalArgumentException ex) {
+			FormErrors.reject(binding, "attributes", "attributes.format");
+		}
+		return "admin/user-form";
+	}
+
+	@GetMapping("/{id}")
+	String edit(@PathVariable String id, Model model) {
+		UserView user = this.users.get(id);
+		model.addAttribute("user", user);
+		model.addAttribute("form", UserForm.of(user));
+		model.addAttribute("creating", false);
+		return "admin/user-form";
+	}
+
+	@PostMapping("/{id}")
+	String update(@PathVariable String id, @ModelAttribute("form") UserForm form, BindingResult binding, Model model) {
+		model.addAttribute("user", this.users.get(id));
+		model.addAttribute("creating", false);
+		try {
+			this.users.update(id, form.toDraft(), this.identity.current());
+			return "redirect:/admin/users/" + id + "?saved";
+		}
+		catch (InvalidInputException ex) {
+			FormErrors.reject(binding, ex);
+		}
+		catch (ConflictException ex) {
+			FormErrors.reject(binding, "username", "username.taken");
+		}
+		catch (IllegalArgumentException ex) {
+			FormErrors.reject(binding, "attributes", "attributes.format");
+		}
+		return "admin/user-form";
+	}
+
+	@PostMapping("/{id}/password")
+	String setPassword(@PathVariable String id, @RequestParam(required = false) String password,
+			@RequestParam(required = false) String confirmPassword,
+			@RequestParam(defaultValue = "false") boolean signOutEverywhere, Model model) {
+		UserView user = this.users.get(id);
+		if (!this.identity.confirmPassword(confirmPassword)) {
+			return passwordPageWithError(user, "confirm-password.wrong", model);
+		}
+		try {
+			this.users.setPassword(id, password, signOutEverywhere, this.identity.current());
+			return "redirect:/admin/users/" + id + "?password";
+		}
+		catch (InvalidInputException ex) {
+			return passwordPageWithError(user, ex.problems().get(0).code(), model);
+		}
+	}
+
+	@PostMapping("/{id}/unlock")
+	String unlock(@PathVariable String id) {
+		this.users.unlock(id, this.identity.current());
+		return "redirect:/admin/users/" + id + "?unlocked";
+	}
+
+	private String passwordPageWithError(UserView user, String code, Model model) {
+		model.addAttribute("user", user);
+		model.addAttribute("form", UserForm.of(user));
+		model.addAttribute("creating", false);
+		model.addAttribute("passwordError", code);
+		return "admin/user-form";
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.lanyard.server.admin;
+
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.UserAccount;
+
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthentication;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+/**
+ * Who may administer, checked on every request against the current account (a role taken
+ * away or an account disabled takes effect at once, not at the next sign-in):
+ * <ul>
+ * <li>console: a signed-in user who has the role {@code admin} now;</li>
+ * <li>API: an access token with scope {@code admin}; when the token is a user's, that user
+ * must have the role {@code admin} now, so a client granted the scope cannot lend it to an
+ * ordinary user.</li>
+ * </ul>
+ */
+final class AdminAccess {
+
+	static final String ROLE = "admin";
+
+	private AdminAccess() {
+	}
+
+	static AuthorizationManager<RequestAuthorizationContext> console(JdbcUserAccountRepository users) {
+		return (Supplier<? extends Authentication> authentication, RequestAuthorizationContext request) -> {
+			Authentication current = authentication.get();
+			boolean granted = current != null && current.getPrincipal() instanceof LanyardUser user
+					&& isActiveAdmin(users.findById(user.id()));
+			return new AuthorizationDecision(granted);
+		};
+	}
+
+	static AuthorizationManager<RequestAuthorizationContext> api(JdbcUserAccountRepository users) {
+		return (Supplier<? extends Authentication> authentication, RequestAuthorizationContext request) -> {
+			Authentication current = authentication.get();
+			if (!(current instanceof BearerTokenAuthentication token) || token.getAuthorities()
+				.stream()
+				.noneMatch((authority) -> "SCOPE_admin".equals(authority.getAuthority()))) {
+				return new AuthorizationDecision(false);
+			}
+			Optional<UUID> userId = userId(token.getName());
+			return (AuthorizationResult) new AuthorizationDecision(
+					userId.isEmpty() || isActiveAdmin(userId.flatMap(users::findById)));
+		};
+	}
+
+	private static boolean isActiveAdmin(Optional<UserAccount> account) {
+		return account.filter((user) -> user.enabled() && !user.locked() && user.roles().contains(ROLE)).isPresent();
+	}
+
+	private static Optional<UUID> userId(String principalName) {
+		try {
+			return Optional.of(UUID.fromString(principalName));
+		}
+		catch (IllegalArgumentException ex) {
+			return Optional.empty();
+		}
+	}
+
+}

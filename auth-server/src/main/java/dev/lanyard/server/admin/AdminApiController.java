@@ -1,0 +1,215 @@
+package dev.lanyard.server.admin;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.Page;
+import dev.lanyard.admin.audit.AuditAdministration;
+import dev.lanyard.admin.audit.AuditQuery;
+import dev.lanyard.admin.client.ClientAdministration;
+import dev.lanyard.admin.key.KeyAdministration;
+import dev.lanyard.admin.session.SessionAdministration;
+import dev.lanyard.admin.user.UserAdministration;
+import dev.lanyard.server.admin.AdminApiJson.AuditResponse;
+import dev.lanyard.server.admin.AdminApiJson.ClientRequest;
+import dev.lanyard.server.admin.AdminApiJson.ClientResponse;
+import dev.lanyard.server.admin.AdminApiJson.KeyResponse;
+import dev.lanyard.server.admin.AdminApiJson.PageResponse;
+import dev.lanyard.server.admin.AdminApiJson.PasswordRequest;
+import dev.lanyard.server.admin.AdminApiJson.SessionResponse;
+import dev.lanyard.server.admin.AdminApiJson.UserRequest;
+import dev.lanyard.server.admin.AdminApiJson.UserResponse;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The admin REST API: the console's operations as JSON, through the same ports. Described
+ * by {@code /api/admin/openapi.yaml}.
+ */
+@RestController
+@RequestMapping("/api/admin")
+class AdminApiController {
+
+	private static final int MAXIMUM_PAGE_SIZE = 200;
+
+	private final ClientAdministration clients;
+
+	private final UserAdministration users;
+
+	private final SessionAdministration sessions;
+
+	private final KeyAdministration keys;
+
+	private final AuditAdministration audit;
+
+	private final AdminIdentity identity;
+
+	AdminApiController(ClientAdministration clients, UserAdministration users, SessionAdministration sessions,
+			KeyAdministration keys, AuditAdministration audit, AdminIdentity identity) {
+		this.clients = clients;
+		this.users = users;
+		this.sessions = sessions;
+		this.keys = keys;
+		this.audit = audit;
+		this.identity = identity;
+	}
+
+	@GetMapping(path = "/openapi.yaml", produces = "application/yaml")
+	Resource openApi() {
+		return new ClassPathResource("admin-api/openapi.yaml");
+	}
+
+	@GetMapping("/clients")
+	PageResponse<ClientResponse> clients(@RequestParam(defaultValue = "") String q,
+			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+		return page(this.clients.search(q, Math.max(0, page), size(size)), (client) -> ClientResponse.of(client, null));
+	}
+
+	@PostMapping("/clients")
+	ResponseEntity<ClientResponse> createClient(@RequestBody ClientRequest request) {
+		ClientAdministration.ClientWithSecret created = this.clients.create(request.toDraft(null), this.identity.current());
+		return ResponseEntity.created(URI.create("/api/admin/clients/" + created.client().clientId()))
+			.body(ClientResponse.of(created.client(), created.clientSecret()));
+	}
+
+	@GetMapping("/clients/{clientId}")
+	ClientResponse client(@PathVariable String clientId) {
+		return ClientResponse.of(this.clients.get(clientId), null);
+	}
+
+	@PutMapping("/clients/{clientId}")
+	ClientResponse updateClient(@PathVariable String clientId, @RequestBody ClientRequest request) {
+		if (request.clientSecret() != null) {
+			throw new InvalidInputException("client_secret", "client-secret.use-regenerate");
+		}
+		return ClientResponse.of(this.clients.update(clientId, request.toDraft(clientId), this.identity.current()), null);
+	}
+
+	@PostMapping("/clients/{clientId}/secret")
+	ClientResponse regenerateSecret(@PathVariable String clientId) {
+		ClientAdministration.ClientWithSecret regenerated = this.clients.regenerateSecret(clientId,
+				this.identity.current());
+		return ClientResponse.of(regenerated.client(), regenerated.clientSecret());
+	}
+
+	@DeleteMapping("/clients/{clientId}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void deleteClient(@PathVariable String clientId) {
+		this.clients.delete(clientId, this.identity.current());
+	}
+
+	@GetMapping("/users")
+	PageResponse<UserResponse> users(@RequestParam(defaultValue = "") String q,
+			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+		return page(this.users.search(q, Math.max(0, page), size(size)), UserResponse::of);
+	}
+
+	@PostMapping("/users")
+	ResponseEntity<UserResponse> createUser(@RequestBody UserRequest request) {
+		UserResponse created = UserResponse
+			.of(this.users.create(request.toDraft(), request.password(), this.identity.current()));
+		return ResponseEntity.created(URI.create("/api/admin/users/" + created.id())).body(created);
+	}
+
+	@GetMapping("/users/{id}")
+	UserResponse user(@PathVariable String id) {
+		return UserResponse.of(this.users.get(id));
+	}
+
+	@PutMapping("/users/{id}")
+	UserResponse updateUser(@PathVariable String id, @RequestBody UserRequest request) {
+		if (request.password() != null) {
+			throw new InvalidInputException("password", "password.use-password-endpoint");
+		}
+		return UserResponse.of(this.users.update(id, request.toDraft(), this.identity.current()));
+	}
+
+	@PutMapping("/users/{id}/password")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void setPassword(@PathVariable String id, @RequestBody PasswordRequest request) {
+		this.users.setPassword(id, request.password(), !Boolean.FALSE.equals(request.signOutEverywhere()),
+				this.identity.current());
+	}
+
+	@PostMapping("/users/{id}/unlock")
+	UserResponse unlock(@PathVariable String id) {
+		return UserResponse.of(this.users.unlock(id, this.identity.current()));
+	}
+
+	@GetMapping("/sessions")
+	List<SessionResponse> sessions(@RequestParam(required = false) String user,
+			@RequestParam(required = false) String client) {
+		if (user != null) {
+			return this.sessions.forUser(user).stream().map(SessionResponse::of).toList();
+		}
+		if (client != null) {
+			return this.sessions.forClient(client, MAXIMUM_PAGE_SIZE).stream().map(SessionResponse::of).toList();
+		}
+		throw new InvalidInputException("user", "sessions.user-or-client");
+	}
+
+	@DeleteMapping("/sessions/{id}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void revokeSession(@PathVariable String id) {
+		this.sessions.revoke(id, this.identity.current());
+	}
+
+	@PostMapping("/sessions/revoke")
+	Map<String, Integer> revokeAll(@RequestParam(required = false) String user,
+			@RequestParam(required = false) String client) {
+		if (user != null) {
+			return Map.of("revoked", this.sessions.revokeAllForUser(user, this.identity.current()));
+		}
+		if (client != null) {
+			return Map.of("revoked", this.sessions.revokeAllForClient(client, this.identity.current()));
+		}
+		throw new InvalidInputException("user", "sessions.user-or-client");
+	}
+
+	@GetMapping("/keys")
+	List<KeyResponse> keys() {
+		return this.keys.keys().stream().map(KeyResponse::of).toList();
+	}
+
+	@PostMapping("/keys/rotate")
+	List<KeyResponse> rotate() {
+		this.keys.rotate(this.identity.current());
+		return keys();
+	}
+
+	@GetMapping("/audit")
+	PageResponse<AuditResponse> audit(@RequestParam(required = false) String actor,
+			@RequestParam(required = false) String action, @RequestParam(required = false) Instant from,
+			@RequestParam(required = false) Instant to, @RequestParam(defaultValue = "0") int page,
+			@RequestParam(defaultValue = "50") int size) {
+		return page(this.audit.search(new AuditQuery(actor, action, from, to), Math.max(0, page), size(size)),
+				AuditResponse::of);
+	}
+
+	private static int size(int requested) {
+		return Math.min(Math.max(1, requested), MAXIMUM_PAGE_SIZE);
+	}
+
+	private static <T, R> PageResponse<R> page(Page<T> page, Function<T, R> mapping) {
+		return new PageResponse<>(page.items().stream().map(mapping).toList(), page.page(), page.size(), page.total());
+	}
+
+}

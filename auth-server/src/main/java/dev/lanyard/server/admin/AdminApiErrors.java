@@ -1,0 +1,64 @@
+package dev.lanyard.server.admin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.lanyard.admin.ConflictException;
+import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.NotFoundException;
+
+import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/**
+ * The admin API's errors as JSON: 400 naming each field a rule refused, 404 for unknown
+ * ids, 409 for conflicts. Never an exception message or stack trace.
+ */
+@RestControllerAdvice(assignableTypes = AdminApiController.class)
+class AdminApiErrors {
+
+	private final MessageSource messages;
+
+	AdminApiErrors(MessageSource messages) {
+		this.messages = messages;
+	}
+
+	@ExceptionHandler(InvalidInputException.class)
+	ResponseEntity<Map<String, Object>> invalid(InvalidInputException ex) {
+		List<Map<String, String>> fields = ex.problems()
+			.stream()
+			.map((problem) -> Map.of("field", problem.field(), "code", problem.code(), "message",
+					this.messages.getMessage(problem.code(), null, problem.code(), Locale.ENGLISH)))
+			.toList();
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("error", "invalid_request");
+		body.put("fields", fields);
+		return ResponseEntity.badRequest().body(body);
+	}
+
+	@ExceptionHandler(NotFoundException.class)
+	ResponseEntity<Map<String, Object>> notFound(NotFoundException ex) {
+		return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "not_found"));
+	}
+
+	@ExceptionHandler(ConflictException.class)
+	ResponseEntity<Map<String, Object>> conflict(ConflictException ex) {
+		return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "conflict", "field", ex.field()));
+	}
+
+	@ExceptionHandler({ HttpMessageNotReadableException.class, MethodArgumentTypeMismatchException.class,
+			HttpMediaTypeNotSupportedException.class })
+	ResponseEntity<Map<String, Object>> unreadable(Exception ex) {
+		return ResponseEntity.badRequest()
+			.body(Map.of("error", "invalid_request", "error_description", "The request body or parameters cannot be read"));
+	}
+
+}

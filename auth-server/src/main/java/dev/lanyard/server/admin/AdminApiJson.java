@@ -1,0 +1,156 @@
+package dev.lanyard.server.admin;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import dev.lanyard.admin.audit.AuditEntry;
+import dev.lanyard.admin.client.ClientDraft;
+import dev.lanyard.admin.client.ClientView;
+import dev.lanyard.admin.key.KeyView;
+import dev.lanyard.admin.session.GrantView;
+import dev.lanyard.admin.user.UserDraft;
+import dev.lanyard.admin.user.UserView;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * The admin API's JSON shapes. Clients use the RFC 7591 metadata names
+ * ({@code client_id}, {@code redirect_uris}, {@code scope} as a space-separated string,
+ * times in seconds) plus Lanyard's own ({@code exchange_audiences}, lifetimes in seconds);
+ * {@code client_secret} appears only in the answer that creates or regenerates it. Users
+ * take {@code password} on the way in and never give it out.
+ */
+final class AdminApiJson {
+
+	private AdminApiJson() {
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record ClientRequest(String clientId, String clientName, String clientSecret, String tokenEndpointAuthMethod,
+			List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes, String scope,
+			Boolean requirePkce, Boolean requireConsent, Long accessTokenTtl, Long refreshTokenIdle,
+			Long refreshTokenMax, List<String> exchangeAudiences, Boolean enabled) {
+
+		ClientDraft toDraft(String pathClientId) {
+			return new ClientDraft((pathClientId != null) ? pathClientId : this.clientId, this.clientName,
+					"none".equals(this.tokenEndpointAuthMethod), this.clientSecret, this.redirectUris,
+					this.postLogoutRedirectUris, (this.grantTypes != null) ? new LinkedHashSet<>(this.grantTypes) : null,
+					(this.scope != null) ? new LinkedHashSet<>(Arrays.asList(this.scope.trim().split("\\s+"))) : null,
+					this.requirePkce, this.requireConsent, seconds(this.accessTokenTtl), seconds(this.refreshTokenIdle),
+					seconds(this.refreshTokenMax), this.exchangeAudiences, this.enabled);
+		}
+
+		@Override
+		public String toString() {
+			return "ClientRequest[" + this.clientId + "]";
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record ClientResponse(String clientId, String clientName, String clientSecret, long clientIdIssuedAt,
+			String tokenEndpointAuthMethod, List<String> redirectUris, List<String> postLogoutRedirectUris,
+			List<String> grantTypes, String scope, boolean requirePkce, boolean requireConsent, long accessTokenTtl,
+			long refreshTokenIdle, long refreshTokenMax, List<String> exchangeAudiences, boolean enabled,
+			Instant updatedAt) {
+
+		static ClientResponse of(ClientView client, String secret) {
+			return new ClientResponse(client.clientId(), client.clientName(), secret,
+					client.clientIdIssuedAt().getEpochSecond(), client.tokenEndpointAuthMethod(), client.redirectUris(),
+					client.postLogoutRedirectUris(), client.grantTypes(), String.join(" ", client.scopes()),
+					client.requirePkce(), client.requireConsent(), client.accessTokenTtl().toSeconds(),
+					client.refreshTokenIdle().toSeconds(), client.refreshTokenMax().toSeconds(), client.exchangeAudiences(),
+					client.enabled(), client.updatedAt());
+		}
+
+		@Override
+		public String toString() {
+			return "ClientResponse[" + this.clientId + "]";
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record UserRequest(String username, String email, String password, Boolean enabled, Boolean locked,
+			List<String> roles, Map<String, String> attributes) {
+
+		UserDraft toDraft() {
+			return new UserDraft(this.username, this.email, !Boolean.FALSE.equals(this.enabled),
+					Boolean.TRUE.equals(this.locked), this.roles, this.attributes);
+		}
+
+		@Override
+		public String toString() {
+			return "UserRequest[" + this.username + "]";
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record UserResponse(String id, String username, String email, boolean enabled, boolean locked, List<String> roles,
+			Map<String, String> attributes, Instant createdAt, Instant updatedAt) {
+
+		static UserResponse of(UserView user) {
+			return new UserResponse(user.id(), user.username(), user.email(), user.enabled(), user.locked(), user.roles(),
+					user.attributes(), user.createdAt(), user.updatedAt());
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record PasswordRequest(String password, Boolean signOutEverywhere) {
+
+		@Override
+		public String toString() {
+			return "PasswordRequest[***]";
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record SessionResponse(String id, String clientId, String subject, String username, String grantType, String scope,
+			Instant issuedAt, Instant lastRefreshedAt, Instant expiresAt) {
+
+		static SessionResponse of(GrantView grant) {
+			return new SessionResponse(grant.id(), grant.clientId(), grant.subject(), grant.username(),
+					grant.grantType(), String.join(" ", grant.scopes()), grant.issuedAt(), grant.lastRefreshedAt(),
+					grant.expiresAt());
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record KeyResponse(String kid, String alg, String state, Instant createdAt, Instant activatedAt,
+			Instant retiredAt) {
+
+		static KeyResponse of(KeyView key) {
+			return new KeyResponse(key.kid(), key.algorithm(), key.state(), key.createdAt(), key.activatedAt(),
+					key.retiredAt());
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record AuditResponse(long id, Instant occurredAt, String actor, String action, String target, String clientIp,
+			Map<String, Object> details) {
+
+		static AuditResponse of(AuditEntry entry) {
+			return new AuditResponse(entry.id(), entry.occurredAt(), entry.actor(), entry.action(), entry.target(),
+					entry.clientAddress(), entry.details());
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record PageResponse<T>(List<T> items, int page, int size, long total) {
+	}
+
+	private static Duration seconds(Long value) {
+		return (value != null) ? Duration.ofSeconds(value) : null;
+	}
+
+}

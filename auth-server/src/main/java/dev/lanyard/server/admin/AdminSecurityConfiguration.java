@@ -1,0 +1,62 @@
+package dev.lanyard.server.admin;
+
+import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.login.ActiveAccountFilter;
+import dev.lanyard.server.protocol.LocalOpaqueTokenIntrospector;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.web.SecurityHeadersPolicy;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+
+/**
+ * The administration filter chains: the REST API (stateless, bearer tokens with scope
+ * {@code admin}) and the console (the login session of a user with role {@code admin},
+ * CSRF on every form). Path variants such as {@code //admin}, {@code /admin;x} or
+ * {@code /%61dmin} are refused or normalised by Spring Security's firewall before these
+ * matchers run.
+ */
+@Configuration(proxyBeanMethods = false)
+class AdminSecurityConfiguration {
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain adminApiSecurityFilterChain(HttpSecurity http, HashedAuthorizationService authorizations,
+			JdbcUserAccountRepository users, SecurityHeadersPolicy headers) throws Exception {
+		http.securityMatcher("/api/admin/**")
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/api/admin/openapi.yaml")
+				.permitAll()
+				.anyRequest()
+				.access(AdminAccess.api(users)))
+			.oauth2ResourceServer((resourceServer) -> resourceServer
+				.opaqueToken((opaque) -> opaque.introspector(new LocalOpaqueTokenIntrospector(authorizations))))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			// Bearer tokens, no cookies: nothing for a cross-site request to ride on.
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable());
+		headers.applyTo(http);
+		return http.build();
+	}
+
+	@Bean
+	@Order(3)
+	SecurityFilterChain adminConsoleSecurityFilterChain(HttpSecurity http, JdbcUserAccountRepository users,
+			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers) throws Exception {
+		http.securityMatcher("/admin", "/admin/**")
+			.authorizeHttpRequests((authorize) -> authorize.anyRequest().access(AdminAccess.console(users)))
+			.exceptionHandling((exceptions) -> exceptions
+				.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
+			.logout((logout) -> logout.disable())
+			.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
+		headers.applyTo(http);
+		return http.build();
+	}
+
+}

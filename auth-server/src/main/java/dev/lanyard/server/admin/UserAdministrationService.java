@@ -1,0 +1,143 @@
+package dev.lanyard.server.admin;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.ConflictException;
+import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.NotFoundException;
+import dev.lanyard.admin.Page;
+import dev.lanyard.admin.user.UserAdministration;
+import dev.lanyard.admin.user.UserDraft;
+import dev.lanyard.admin.user.UserView;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.login.LoginThrottle;
+import dev.lanyard.server.user.InvalidUserException;
+import dev.lanyard.server.user.UserAccount;
+import dev.lanyard.server.user.UserNotFoundException;
+import dev.lanyard.server.user.UserService;
+import dev.lanyard.server.user.UsernameTakenException;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The users port, for console and API alike: account rules are {@link UserService}'s; this
+ * withdraws access where a change calls for it (disabling or locking an account, or a new
+ * password with "sign out everywhere", revokes its grants — OWASP ASVS 5.0 §7.4.2,
+ * RFC 9700 §4.14.2), lifts throttling on unlock, and records each change.
+ */
+@Service
+class UserAdministrationService implements UserAdministration {
+
+	private final UserService users;
+
+	private final HashedAuthorizationService authorizations;
+
+	private final LoginThrottle throttle;
+
+	private final AuditLog audit;
+
+	UserAdministrationService(UserService users, HashedAuthorizationService authorizations, LoginThrottle throttle,
+			AuditLog audit) {
+		this.users = users;
+		this.authorizations = authorizations;
+		this.throttle = throttle;
+		this.audit = audit;
+	}
+
+	@Override
+	public Page<UserView> search(String query, int page, int size) {
+		List<UserView> items = this.users.search(query, size, page * size).stream().map(UserAdministrationService::view).toList();
+		return new Page<>(items, page, size, this.users.countMatching(query));
+	}
+
+	@Override
+	public UserView get(String id) {
+		return view(account(id));
+	}
+
+	@Override
+	public UserView create(UserDraft draft, String password, Actor actor) {
+		try {
+			UserAccount created = this.users.create(draft.username(), draft.email(), password, draft.enabled(),
+					draft.locked(), draft.roles(), draft.attributes());
+			record(actor, "user.created", created, Map.of("roles", created.roles()));
+			return view(created);
+		}
+		catch (InvalidUserException ex) {
+			throw new InvalidInputException(ex.field(), ex.code());
+		}
+		catch (UsernameTakenException ex) {
+			throw new ConflictException("username", "A user with this username exists");
+		}
+	}
+
+	@Override
+	public UserView update(String id, UserDraft draft, Actor actor) {
+		UUID userId = account(id).id();
+		try {
+			UserService.Change change = this.users.update(userId, draft.username(), draft.email(), draft.enabled(),
+					draft.locked(), draft.roles(), draft.attributes());
+			if (change.accessWithdrawn()) {
+				this.authorizations.revokeByPrincipal(userId.toString(), "user_disabled");
+			}
+			record(actor, "user.updated", change.after(), Map.of("enabled", change.after().enabled(), "locked",
+					change.after().locked(), "roles", change.after().roles()));
+			return view(change.after());
+		}
+		catch (InvalidUserException ex) {
+			throw new InvalidInputException(ex.field(), ex.code());
+		}
+		catch (UsernameTakenException ex) {
+			throw new ConflictException("username", "A user with this username exists");
+		}
+	}
+
+	@Override
+	public void setPassword(String id, String password, boolean signOutEverywhere, Actor actor) {
+		UserAccount account = account(id);
+		try {
+			this.users.setPassword(account.id(), password);
+		}
+		catch (InvalidUserException ex) {
+			throw new InvalidInputException(ex.field(), ex.code());
+		}
+		if (signOutEverywhere) {
+			this.authorizations.revokeByPrincipal(account.id().toString(), "password_changed");
+		}
+		record(actor, "user.password_set", account, Map.of("signed_out_everywhere", signOutEverywhere));
+	}
+
+	@Override
+	public UserView unlock(String id, Actor actor) {
+		UserAccount account = account(id);
+		UserService.Change change = this.users.update(account.id(), account.username(), account.email(),
+				account.enabled(), false, account.roles(), account.attributes());
+		this.throttle.reset(account.username().toLowerCase(Locale.ROOT));
+		record(actor, "user.unlocked", account, Map.of());
+		return view(change.after());
+	}
+
+	private UserAccount account(String id) {
+		try {
+			return this.users.get(UUID.fromString(id));
+		}
+		catch (IllegalArgumentException | UserNotFoundException ex) {
+			throw new NotFoundException("User");
+		}
+	}
+
+	private void record(Actor actor, String action, UserAccount user, Map<String, ?> details) {
+		this.audit.record(actor.id(), action, "user:" + user.username(), actor.address(), details);
+	}
+
+	static UserView view(UserAccount account) {
+		return new UserView(account.id().toString(), account.username(), account.email(), account.enabled(),
+				account.locked(), account.roles(), account.attributes(), account.createdAt(), account.updatedAt());
+	}
+
+}
