@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Bean;
  * Lanyard's authorization server: OAuth 2.0 / OpenID Connect with opaque external tokens,
  * a hosted login page and token exchange for internal JWTs.
  */
-@SpringBootApplication
+@SpringBootApplication(scanBasePackages = { "dev.lanyard.server", "dev.lanyard.admin" })
 @ConfigurationPropertiesScan
 public class LanyardServerApplication {
 

@@ -89,6 +89,8 @@ public final class LanyardTestServer implements AutoCloseable {
 
 		public static final String GATEWAY_SECRET = "gateway-secret-at-least-32-characters";
 
+		public static final String AUTOMATION_SECRET = "automation-secret-at-least-32-characters";
+
 		public static final String REDIRECT_URI = "https://app.example.com/callback";
 
 		private TestBootstrap() {
@@ -134,8 +136,17 @@ public final class LanyardTestServer implements AutoCloseable {
 					    client-secret: "%s"
 					    grant-types: ["urn:ietf:params:oauth:grant-type:token-exchange"]
 					    exchange-audiences: [internal, billing]
+					  - client-id: automation
+					    client-secret: "%s"
+					    grant-types: [client_credentials]
+					    scopes: [admin, reports.read]
+					  - client-id: admin-tool
+					    client-secret: "%s"
+					    redirect-uris: [%s]
+					    grant-types: [authorization_code]
+					    scopes: [openid, admin]
 					""".formatted(ALICE_PASSWORD, BOB_PASSWORD, WEB_APP_SECRET, REDIRECT_URI, WEB_APP_SECRET,
-					REDIRECT_URI, SERVICE_SECRET, GATEWAY_SECRET);
+					REDIRECT_URI, SERVICE_SECRET, GATEWAY_SECRET, AUTOMATION_SECRET, WEB_APP_SECRET, REDIRECT_URI);
 			try {
 				Path file = Files.createTempFile("lanyard-bootstrap", ".yaml");
 				Files.writeString(file, yaml);

@@ -121,7 +121,7 @@ class BootstrapFileTest {
 			var users = second.bean(dev.lanyard.server.user.JdbcUserAccountRepository.class);
 			assertThat(users.findByUsername("alice").orElseThrow().passwordHash()).isEqualTo(firstHash);
 			assertThat(users.count()).isEqualTo(2);
-			assertThat(second.bean(dev.lanyard.server.client.ClientService.class).findAll()).hasSize(5);
+			assertThat(second.bean(dev.lanyard.server.client.ClientService.class).findAll()).hasSize(7);
 		}
 	}
 

@@ -1,0 +1,181 @@
+package dev.lanyard.server.admin;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The admin REST API over real HTTP, authorised by admin-scoped access tokens. */
+class AdminApiTest {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static OAuthFlows flows;
+
+	private static String adminToken;
+
+	private final TestBrowser http = new TestBrowser();
+
+	@BeforeAll
+	static void token() {
+		flows = SharedLanyard.flows();
+		adminToken = (String) TestBrowser.json(flows.token(new TestBrowser(), "automation", TestBootstrap.AUTOMATION_SECRET,
+				Map.of("grant_type", "client_credentials", "scope", "admin"))).get("access_token");
+	}
+
+	@Test
+	void apiWhenNoTokenOrWithoutAdminScopeThenRefused() {
+		HttpResponse<String> none = call("GET", "/api/admin/clients", null, null);
+		assertThat(none.statusCode()).isEqualTo(401);
+		assertThat(none.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
+		String reportsOnly = (String) TestBrowser.json(flows.token(this.http, "automation", TestBootstrap.AUTOMATION_SECRET,
+				Map.of("grant_type", "client_credentials", "scope", "reports.read"))).get("access_token");
+		assertThat(call("GET", "/api/admin/clients", reportsOnly, null).statusCode()).isEqualTo(403);
+		assertThat(call("GET", "/api/admin/clients", "lyat_forged", null).statusCode()).isEqualTo(401);
+		assertThat(call("GET", "/api/admin/clients", adminToken, null).statusCode()).isEqualTo(200);
+	}
+
+	/** A client granted the admin scope cannot lend it to a user without the admin role. */
+	@Test
+	void apiWhenUserTokenThenUserMustHaveAdminRole() {
+		assertThat(call("GET", "/api/admin/users", userToken("bob", TestBootstrap.BOB_PASSWORD), null).statusCode())
+			.isEqualTo(403);
+		assertThat(call("GET", "/api/admin/users", userToken("alice", TestBootstrap.ALICE_PASSWORD), null).statusCode())
+			.isEqualTo(200);
+	}
+
+	@Test
+	void clientsWhenManagedThroughApiThenRulesAndSecretOnceAndAudit() {
+		String clientId = "api-client-" + UUID.randomUUID().toString().substring(0, 8);
+		Map<String, Object> request = Map.of("client_id", clientId, "client_name", "API client", "redirect_uris",
+				List.of("https://api-client.example/cb"), "grant_types", List.of("authorization_code", "refresh_token"),
+				"scope", "openid profile");
+		HttpResponse<String> created = call("POST", "/api/admin/clients", adminToken, request);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		Map<String, Object> body = TestBrowser.json(created);
+		String secret = (String) body.get("client_secret");
+		assertThat(secret).startsWith("lycs_");
+		assertThat(body.get("token_endpoint_auth_method")).isEqualTo("client_secret_basic");
+		assertThat(body.get("scope")).isEqualTo("openid profile");
+
+		HttpResponse<String> read = call("GET", "/api/admin/clients/" + clientId, adminToken, null);
+		assertThat(read.statusCode()).isEqualTo(200);
+		assertThat(read.body()).doesNotContain("\"client_secret\"").doesNotContain(secret);
+		assertThat(call("GET", "/api/admin/clients?q=" + clientId, adminToken, null).body()).contains(clientId)
+			.doesNotContain(secret);
+
+		assertThat(call("POST", "/api/admin/clients", adminToken, request).statusCode()).isEqualTo(409);
+
+		HttpResponse<String> invalid = call("POST", "/api/admin/clients", adminToken, Map.of("client_id", "bad-" + clientId,
+				"redirect_uris", List.of("https://x.example/cb#frag"), "grant_types", List.of("authorization_code")));
+		assertThat(invalid.statusCode()).isEqualTo(400);
+		assertThat(invalid.body()).contains("\"field\":\"redirect_uris\"").contains("redirect-uri.fragment");
+		assertThat(call("GET", "/api/admin/clients/bad-" + clientId, adminToken, null).statusCode()).isEqualTo(404);
+
+		Map<String, Object> change = Map.of("client_name", "Renamed", "redirect_uris",
+				List.of("https://api-client.example/cb", "https://api-client.example/cb2"), "grant_types",
+				List.of("authorization_code"), "scope", "openid", "enabled", true);
+		HttpResponse<String> updated = call("PUT", "/api/admin/clients/" + clientId, adminToken, change);
+		assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(updated).get("client_name")).isEqualTo("Renamed");
+
+		HttpResponse<String> regenerated = call("POST", "/api/admin/clients/" + clientId + "/secret", adminToken, null);
+		String newSecret = (String) TestBrowser.json(regenerated).get("client_secret");
+		assertThat(newSecret).isNotEqualTo(secret).startsWith("lycs_");
+
+		assertThat(call("DELETE", "/api/admin/clients/" + clientId, adminToken, null).statusCode()).isEqualTo(204);
+		assertThat(call("GET", "/api/admin/clients/" + clientId, adminToken, null).statusCode()).isEqualTo(404);
+		assertThat(call("DELETE", "/api/admin/clients/" + clientId, adminToken, null).statusCode()).isEqualTo(404);
+
+		String audit = call("GET", "/api/admin/audit?action=client.", adminToken, null).body();
+		assertThat(audit).contains("client.created").contains("client.updated").contains("client.secret_regenerated")
+			.contains("client.deleted").contains("client:" + clientId).doesNotContain(secret).doesNotContain(newSecret);
+	}
+
+	@Test
+	void usersWhenManagedThroughApiThenPasswordWriteOnlyAndConflicts() {
+		String username = "api-user-" + UUID.randomUUID().toString().substring(0, 8);
+		HttpResponse<String> weak = call("POST", "/api/admin/users", adminToken,
+				Map.of("username", username, "password", "password123"));
+		assertThat(weak.statusCode()).isEqualTo(400);
+		assertThat(weak.body()).contains("password.too-common");
+		HttpResponse<String> created = call("POST", "/api/admin/users", adminToken, Map.of("username", username, "password",
+				"a-good-long-password-42", "email", username + "@example.com", "roles", List.of("user"), "attributes",
+				Map.of("tenant", "acme")));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		assertThat(created.body()).doesNotContain("password");
+		String id = (String) TestBrowser.json(created).get("id");
+		assertThat(call("POST", "/api/admin/users", adminToken,
+				Map.of("username", username.toUpperCase(), "password", "another-good-password-43")).statusCode())
+			.isEqualTo(409);
+		HttpResponse<String> updated = call("PUT", "/api/admin/users/" + id, adminToken,
+				Map.of("username", username, "roles", List.of("user", "auditor"), "enabled", true));
+		assertThat(TestBrowser.json(updated).get("roles")).isEqualTo(List.of("user", "auditor"));
+		assertThat(call("PUT", "/api/admin/users/" + id + "/password", adminToken,
+				Map.of("password", "a-new-good-password-44")).statusCode()).isEqualTo(204);
+		assertThat(TestBrowser.location(flows.signIn(new TestBrowser(), username, "a-new-good-password-44")))
+			.doesNotContain("error");
+		assertThat(call("GET", "/api/admin/users/" + UUID.randomUUID(), adminToken, null).statusCode()).isEqualTo(404);
+		assertThat(call("GET", "/api/admin/users/not-a-uuid", adminToken, null).statusCode()).isEqualTo(404);
+		assertThat(call("POST", "/api/admin/users", adminToken, "{not json").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void keysAndSessionsWhenManagedThroughApiThenImmediate() {
+		String before = call("GET", "/api/admin/keys", adminToken, null).body();
+		assertThat(before).contains("\"state\":\"active\"").contains("\"state\":\"next\"").doesNotContain("\"d\"");
+		String serviceToken = (String) TestBrowser.json(flows.token(this.http, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials"))).get("access_token");
+		List<?> sessions = json.readValue(call("GET", "/api/admin/sessions?client=service", adminToken, null).body(),
+				List.class);
+		assertThat(sessions).isNotEmpty();
+		HttpResponse<String> revoked = call("POST", "/api/admin/sessions/revoke?client=service", adminToken, null);
+		assertThat(revoked.statusCode()).isEqualTo(200);
+		assertThat(flows.introspect(this.http, "service", TestBootstrap.SERVICE_SECRET, serviceToken))
+			.isEqualTo(Map.of("active", false));
+	}
+
+	@Test
+	void openApiWhenRequestedThenServed() {
+		HttpResponse<String> spec = this.http.get(flows.url("/api/admin/openapi.yaml"));
+		assertThat(spec.statusCode()).isEqualTo(200);
+		assertThat(spec.body()).contains("openapi: 3.1.0").contains("/clients/{client_id}/secret");
+	}
+
+	private HttpResponse<String> call(String method, String path, String token, Object body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(flows.url(path)));
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		String payload = (body == null) ? null : (body instanceof String text) ? text : json.writeValueAsString(body);
+		request.method(method, (payload == null) ? HttpRequest.BodyPublishers.noBody()
+				: HttpRequest.BodyPublishers.ofString(payload));
+		if (payload != null) {
+			request.header("Content-Type", "application/json");
+		}
+		return this.http.send(request.build());
+	}
+
+	private static String userToken(String username, String password) {
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String redirect = flows.authorizeWithLogin(new TestBrowser(),
+				OAuthFlows.codeRequest("admin-tool", TestBootstrap.REDIRECT_URI, "openid admin", "s", pkce), username,
+				password);
+		return (String) TestBrowser.json(flows.redeemCode(new TestBrowser(), "admin-tool", TestBootstrap.WEB_APP_SECRET,
+				TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()))
+			.get("access_token");
+	}
+
+}

@@ -1,0 +1,253 @@
+package dev.lanyard.server.admin;
+
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The admin console over real HTTP: access rules, forms, confirmations, audit. */
+class AdminConsoleTest {
+
+	private static final Pattern SECRET = Pattern.compile("id=\"client-secret\" type=\"text\" readonly value=\"([^\"]+)\"");
+
+	private static OAuthFlows flows;
+
+	private static TestBrowser admin;
+
+	@BeforeAll
+	static void signInAdmin() {
+		flows = SharedLanyard.flows();
+		admin = new TestBrowser();
+		assertThat(flows.signIn(admin, "alice", TestBootstrap.ALICE_PASSWORD).statusCode()).isIn(302, 303);
+	}
+
+	@Test
+	void consoleWhenNotSignedInThenLoginAndWhenNotAdminThen403() {
+		HttpResponse<String> anonymous = new TestBrowser().get(flows.url("/admin"));
+		assertThat(anonymous.statusCode()).isEqualTo(302);
+		assertThat(TestBrowser.location(anonymous)).isEqualTo(flows.url("/login"));
+		TestBrowser bob = new TestBrowser();
+		flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD);
+		for (String path : new String[] { "/admin", "/admin/", "/admin/clients", "/admin/users/new", "/admin/keys" }) {
+			HttpResponse<String> refused = bob.get(flows.url(path), "Accept", "text/html");
+			assertThat(refused.statusCode()).as(path).isEqualTo(403);
+			assertThat(refused.body()).doesNotContain("Register a client");
+		}
+		assertThat(bob.postForm(flows.url("/admin/keys/rotate"), Map.of("_csrf", TestBrowser.csrf(
+				bob.get(flows.url("/logout")).body()))).statusCode()).isEqualTo(403);
+	}
+
+	/** Path tricks do not get around the console's rules. */
+	@Test
+	void consoleWhenPathVariantsThenNeverServedToOutsiders() {
+		TestBrowser bob = new TestBrowser();
+		flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD);
+		for (String path : new String[] { "//admin", "/admin;x", "/%61dmin", "/admin/", "/admin/./clients",
+				"/admin/%2e%2e/admin/clients", "/ADMIN", "/admin/clients/..;/keys" }) {
+			for (TestBrowser browser : new TestBrowser[] { new TestBrowser(), bob }) {
+				HttpResponse<String> response = browser.get(flows.url(path), "Accept", "text/html");
+				assertThat(response.statusCode()).as(path).isNotEqualTo(200);
+				assertThat(response.body()).as(path).doesNotContain("Lanyard admin");
+			}
+		}
+	}
+
+	@Test
+	void dashboardWhenAdminThenCountsChartAndEvents() {
+		flows.token(new TestBrowser(), "service", TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"));
+		HttpResponse<String> dashboard = admin.get(flows.url("/admin"));
+		assertThat(dashboard.statusCode()).isEqualTo(200);
+		assertThat(dashboard.body()).contains("id=\"count-clients\"").contains("<svg class=\"chart\"")
+			.contains("client_credentials").contains("login.succeeded");
+		assertThat(dashboard.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'");
+		assertThat(dashboard.body()).doesNotContain("<script").doesNotContain("style=\"");
+		assertThat(admin.get(flows.url("/admin?lang=zh-CN")).body()).contains("概览");
+		admin.get(flows.url("/admin?lang=en"));
+	}
+
+	@Test
+	void clientWhenRegisteredThroughConsoleThenValidatedSecretShownOnceAndAudited() {
+		String page = admin.get(flows.url("/admin/clients/new")).body();
+		String clientId = "console-" + UUID.randomUUID().toString().substring(0, 8);
+		Map<String, String> form = clientForm(clientId, "https://console.example/cb#fragment", TestBrowser.csrf(page));
+
+		HttpResponse<String> withoutCsrf = admin.postForm(flows.url("/admin/clients/new"),
+				clientForm(clientId, "https://console.example/cb", ""));
+		assertThat(withoutCsrf.statusCode()).isEqualTo(403);
+
+		HttpResponse<String> invalid = admin.postForm(flows.url("/admin/clients/new"), form);
+		assertThat(invalid.statusCode()).isEqualTo(200);
+		assertThat(invalid.body()).contains("must not contain a fragment").contains("class=\"field-error\"");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).statusCode()).isEqualTo(404);
+
+		form.put("redirectUris", "https://console.example/cb");
+		HttpResponse<String> created = admin.postForm(flows.url("/admin/clients/new"), form);
+		Matcher secret = SECRET.matcher(created.body());
+		assertThat(secret.find()).as(created.body()).isTrue();
+		assertThat(secret.group(1)).startsWith("lycs_");
+		assertThat(created.body()).contains("shown only this once");
+
+		HttpResponse<String> duplicate = admin.postForm(flows.url("/admin/clients/new"), form);
+		assertThat(duplicate.body()).contains("A client with this id already exists.");
+
+		String clientPage = admin.get(flows.url("/admin/clients/" + clientId)).body();
+		assertThat(clientPage).contains(clientId).doesNotContain(secret.group(1));
+		assertThat(admin.get(flows.url("/admin/clients?q=" + clientId)).body()).contains(clientId);
+		assertThat(admin.get(flows.url("/admin/audit?action=client.created")).body()).contains("client:" + clientId);
+
+		// The secret works at the token endpoint.
+		HttpResponse<String> token = flows.token(new TestBrowser(), clientId, secret.group(1),
+				Map.of("grant_type", "client_credentials"));
+		assertThat(TestBrowser.json(token).get("error")).isEqualTo("unauthorized_client");
+	}
+
+	@Test
+	void clientWhenRedirectUrisChangedThenPasswordConfirmationRequired() {
+		String clientId = registerClient();
+		String page = admin.get(flows.url("/admin/clients/" + clientId)).body();
+		Map<String, String> form = clientForm(clientId, "https://console.example/other", TestBrowser.csrf(page));
+		HttpResponse<String> unconfirmed = admin.postForm(flows.url("/admin/clients/" + clientId), form);
+		assertThat(unconfirmed.body()).contains("That is not your password.");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).doesNotContain("https://console.example/other");
+		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		HttpResponse<String> confirmed = admin.postForm(flows.url("/admin/clients/" + clientId), form);
+		assertThat(confirmed.statusCode()).isEqualTo(302);
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).contains("https://console.example/other");
+		assertThat(admin.get(flows.url("/admin/audit?action=client.updated")).body()).contains("client:" + clientId);
+	}
+
+	@Test
+	void clientWhenSecretRegeneratedThenOldStopsAndNewWorks() {
+		String clientId = registerClient();
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/" + clientId)).body());
+		HttpResponse<String> wrong = admin.postForm(flows.url("/admin/clients/" + clientId + "/secret"),
+				Map.of("_csrf", csrf, "confirmPassword", "not-my-password"));
+		assertThat(wrong.body()).contains("That is not your password.");
+		HttpResponse<String> regenerated = admin.postForm(flows.url("/admin/clients/" + clientId + "/secret"),
+				Map.of("_csrf", csrf, "confirmPassword", TestBootstrap.ALICE_PASSWORD));
+		Matcher secret = SECRET.matcher(regenerated.body());
+		assertThat(secret.find()).isTrue();
+		assertThat(flows.introspect(new TestBrowser(), clientId, secret.group(1), "lyat_x")).isEqualTo(Map.of("active", false));
+	}
+
+	@Test
+	void clientWhenDeletedAfterConfirmationThenGone() {
+		String clientId = registerClient();
+		HttpResponse<String> confirm = admin.get(flows.url("/admin/clients/" + clientId + "/delete"));
+		assertThat(confirm.body()).contains("Delete client " + clientId + "?");
+		HttpResponse<String> deleted = admin.postForm(flows.url("/admin/clients/" + clientId + "/delete"),
+				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+		assertThat(TestBrowser.location(deleted)).endsWith("/admin/clients?deleted");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).statusCode()).isEqualTo(404);
+		assertThat(admin.get(flows.url("/admin/audit?action=client.deleted")).body()).contains("client:" + clientId);
+	}
+
+	@Test
+	void userWhenManagedThroughConsoleThenRulesConfirmationsAndRevocation() {
+		String username = "console-user-" + UUID.randomUUID().toString().substring(0, 6);
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/users/new")).body());
+		Map<String, String> form = new LinkedHashMap<>(Map.of("_csrf", csrf, "username", username, "email",
+				username + "@example.com", "password", "password123", "roles", "user", "attributes", "tenant=acme",
+				"enabled", "true"));
+		assertThat(admin.postForm(flows.url("/admin/users/new"), form).body()).contains("This password is too common");
+		form.put("password", "console-user-password-77");
+		HttpResponse<String> created = admin.postForm(flows.url("/admin/users/new"), form);
+		assertThat(created.statusCode()).isEqualTo(302);
+		String userPage = TestBrowser.location(created);
+		String userId = userPage.substring(userPage.lastIndexOf('/') + 1, userPage.indexOf('?'));
+
+		// The user signs in and holds a grant.
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String redirect = flows.authorizeWithLogin(new TestBrowser(), OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, "console-user-password-77");
+		String accessToken = (String) TestBrowser.json(flows.redeemCode(new TestBrowser(), "web-app",
+				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI,
+				pkce.verifier())).get("access_token");
+		assertThat(admin.get(flows.url("/admin/sessions?user=" + userId)).body()).contains("web-app");
+
+		// A new password needs the admin's password.
+		HttpResponse<String> unconfirmed = admin.postForm(flows.url("/admin/users/" + userId + "/password"),
+				Map.of("_csrf", csrf, "password", "another-password-88", "confirmPassword", "wrong"));
+		assertThat(unconfirmed.body()).contains("That is not your password.");
+		HttpResponse<String> set = admin.postForm(flows.url("/admin/users/" + userId + "/password"), Map.of("_csrf", csrf,
+				"password", "another-password-88", "confirmPassword", TestBootstrap.ALICE_PASSWORD, "signOutEverywhere",
+				"true"));
+		assertThat(TestBrowser.location(set)).endsWith("?password");
+		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, accessToken))
+			.isEqualTo(Map.of("active", false));
+
+		// Disabling keeps the user out.
+		form.remove("password");
+		form.put("enabled", "false");
+		form.put("_enabled", "on");
+		assertThat(admin.postForm(flows.url("/admin/users/" + userId), form).statusCode()).isEqualTo(302);
+		assertThat(TestBrowser.location(flows.signIn(new TestBrowser(), username, "another-password-88")))
+			.endsWith("/login?error");
+		assertThat(admin.postForm(flows.url("/admin/users/" + userId + "/unlock"), Map.of("_csrf", csrf)).statusCode())
+			.isEqualTo(302);
+		String audit = admin.get(flows.url("/admin/audit?action=user.")).body();
+		assertThat(audit).contains("user.created").contains("user.password_set").contains("user.updated")
+			.contains("user.unlocked").doesNotContain("another-password-88").doesNotContain("console-user-password-77");
+	}
+
+	@Test
+	void sessionsAndKeysWhenRevokedOrRotatedThenImmediate() {
+		String serviceToken = (String) TestBrowser.json(flows.token(new TestBrowser(), "service",
+				TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"))).get("access_token");
+		HttpResponse<String> sessions = admin.get(flows.url("/admin/sessions?client=service"));
+		assertThat(sessions.body()).contains("service");
+		HttpResponse<String> revoked = admin.postForm(flows.url("/admin/sessions/revoke-all"),
+				Map.of("_csrf", TestBrowser.csrf(sessions.body()), "client", "service"));
+		assertThat(TestBrowser.location(revoked)).contains("revoked");
+		assertThat(flows.introspect(new TestBrowser(), "service", TestBootstrap.SERVICE_SECRET, serviceToken))
+			.isEqualTo(Map.of("active", false));
+
+		String keys = admin.get(flows.url("/admin/keys")).body();
+		assertThat(keys).contains("state-active").contains("state-next");
+		String jwksBefore = new TestBrowser().get(flows.url("/oauth2/jwks")).body();
+		HttpResponse<String> rotated = admin.postForm(flows.url("/admin/keys/rotate"), Map.of("_csrf", TestBrowser.csrf(keys)));
+		assertThat(TestBrowser.location(rotated)).endsWith("/admin/keys?rotated");
+		assertThat(admin.get(flows.url("/admin/keys")).body()).contains("state-retired");
+		assertThat(new TestBrowser().get(flows.url("/oauth2/jwks")).body()).isNotEqualTo(jwksBefore);
+	}
+
+	private static String registerClient() {
+		String clientId = "console-" + UUID.randomUUID().toString().substring(0, 8);
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/new")).body());
+		HttpResponse<String> created = admin.postForm(flows.url("/admin/clients/new"),
+				clientForm(clientId, "https://console.example/cb", csrf));
+		assertThat(SECRET.matcher(created.body()).find()).isTrue();
+		return clientId;
+	}
+
+	private static Map<String, String> clientForm(String clientId, String redirectUri, String csrf) {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("_csrf", csrf);
+		form.put("clientId", clientId);
+		form.put("clientName", "Console client");
+		form.put("type", "confidential");
+		form.put("redirectUris", redirectUri);
+		form.put("postLogoutRedirectUris", "");
+		form.put("grantTypes", "authorization_code");
+		form.put("scopes", "openid profile");
+		form.put("requirePkce", "true");
+		form.put("enabled", "true");
+		form.put("accessTokenTtl", "15m");
+		form.put("refreshTokenIdle", "8h");
+		form.put("refreshTokenMax", "30d");
+		form.put("exchangeAudiences", "");
+		return form;
+	}
+
+}
