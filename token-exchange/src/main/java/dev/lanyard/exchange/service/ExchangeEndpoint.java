@@ -25,8 +25,8 @@ class ExchangeEndpoint {
 
 	static final String JWT_HEADER = "X-Internal-Jwt";
 
-	/** RFC 6750 §2.1: b64token. */
-	private static final Pattern BEARER = Pattern.compile("(?i:bearer) ([A-Za-z0-9\\-._~+/]+=*)");
+	/** RFC 6750 §2.1: "Bearer" (any case), one or more spaces, b64token. */
+	private static final Pattern BEARER = Pattern.compile("(?i:bearer) +([A-Za-z0-9\\-._~+/]+=*)");
 
 	private static final int MAXIMUM_TOKEN_LENGTH = 512;
 
@@ -42,9 +42,15 @@ class ExchangeEndpoint {
 		if (headers.isEmpty()) {
 			return unauthorized("Bearer realm=\"lanyard\"");
 		}
+		if (headers.size() > 1) {
+			// Two credentials: refuse rather than guess which one counts (as jwt-client-lib does).
+			return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+				.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"lanyard\", error=\"invalid_request\"")
+				.build();
+		}
 		var matcher = BEARER.matcher(headers.get(0));
-		if (headers.size() > 1 || !matcher.matches() || matcher.group(1).length() > MAXIMUM_TOKEN_LENGTH) {
-			return unauthorized("Bearer realm=\"lanyard\", error=\"invalid_request\"");
+		if (!matcher.matches() || matcher.group(1).length() > MAXIMUM_TOKEN_LENGTH) {
+			return unauthorized("Bearer realm=\"lanyard\", error=\"invalid_token\"");
 		}
 		ExchangeResult result = this.exchanger.exchange(matcher.group(1));
 		if (result instanceof ExchangeResult.Exchanged exchanged) {
