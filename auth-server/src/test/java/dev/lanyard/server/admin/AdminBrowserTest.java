@@ -1,0 +1,165 @@
+package dev.lanyard.server.admin;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBackends;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole path a person takes, in a real browser (Debian's chromium, headless): an
+ * administrator signs in, registers a confidential client with a redirect URI, copies the
+ * secret shown once; then that client runs an authorization-code flow with a user, and
+ * redeems the code with the copied secret. Along the way it takes the screenshots in
+ * {@code docs/} (written there when {@code -Dlanyard.screenshots=<dir>} is set).
+ */
+class AdminBrowserTest {
+
+	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+	private WebDriver browser;
+
+	private HttpServer clientApp;
+
+	private final BlockingQueue<String> callbacks = new LinkedBlockingQueue<>();
+
+	@BeforeEach
+	void startBrowserAndClientApp() throws IOException {
+		boolean available = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+		if (System.getenv("LANYARD_E2E_REQUIRED") == null) {
+			Assumptions.assumeTrue(available, "chromium and chromium-driver are not installed");
+		}
+		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+					"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+					"--disable-sync", "--lang=en-US",
+					"--user-data-dir=" + TestBackends.tempDirectory("lanyard-chromium"));
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		this.browser = new ChromeDriver(service, options);
+		this.browser.manage().window().setSize(new Dimension(1280, 900));
+		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+
+		// The client application: it only receives the browser at its redirect URI.
+		this.clientApp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		this.clientApp.createContext("/callback", (exchange) -> {
+			this.callbacks.add(exchange.getRequestURI().toString());
+			byte[] page = "<!DOCTYPE html><title>Client app</title><p>Signed in.</p>".getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+			exchange.sendResponseHeaders(200, page.length);
+			try (OutputStream body = exchange.getResponseBody()) {
+				body.write(page);
+			}
+		});
+		this.clientApp.start();
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+		if (this.clientApp != null) {
+			this.clientApp.stop(0);
+		}
+	}
+
+	@Test
+	void adminRegistersClientAndThatClientSignsAUserIn() throws Exception {
+		OAuthFlows flows = SharedLanyard.flows();
+		WebDriverWait wait = new WebDriverWait(this.browser, Duration.ofSeconds(15));
+
+		// An administrator opens the console and meets the hosted login page.
+		this.browser.get(flows.url("/admin"));
+		wait.until(ExpectedConditions.urlToBe(flows.url("/login")));
+		screenshot("login-page.png");
+		this.browser.findElement(By.id("username")).sendKeys("alice");
+		this.browser.findElement(By.id("password")).sendKeys(TestBootstrap.ALICE_PASSWORD);
+		this.browser.findElement(By.cssSelector("button[type=submit]")).click();
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("count-clients")));
+		screenshot("admin-dashboard.png");
+
+		// Registers a confidential client with a redirect URI.
+		this.browser.findElement(By.linkText("Clients")).click();
+		this.browser.findElement(By.id("new-client")).click();
+		String clientId = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+		String redirectUri = "http://127.0.0.1:" + this.clientApp.getAddress().getPort() + "/callback";
+		this.browser.findElement(By.id("clientId")).sendKeys(clientId);
+		this.browser.findElement(By.id("clientName")).sendKeys("Browser Test App");
+		this.browser.findElement(By.id("redirectUris")).sendKeys(redirectUri);
+		screenshot("admin-client-form.png");
+		this.browser.findElement(By.id("save-client")).click();
+
+		// Copies the secret shown once.
+		String secret = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("client-secret")))
+			.getDomAttribute("value");
+		assertThat(secret).startsWith("lycs_");
+		this.browser.findElement(By.cssSelector(".admin-account form.inline button")).click();
+		wait.until(ExpectedConditions.urlContains("/logout/done"));
+
+		// The client sends a user to sign in.
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		this.browser.get(flows.authorizeUrl(OAuthFlows.codeRequest(clientId, redirectUri, "openid profile", "xyz", pkce)));
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys("bob");
+		this.browser.findElement(By.id("password")).sendKeys(TestBootstrap.BOB_PASSWORD);
+		this.browser.findElement(By.cssSelector("button[type=submit]")).click();
+		String callback = this.callbacks.poll(20, TimeUnit.SECONDS);
+		assertThat(callback).as("the browser reached the client's redirect URI").isNotNull();
+		Map<String, String> response = TestBrowser.queryParameters("http://x" + callback);
+		assertThat(response.get("state")).isEqualTo("xyz");
+		assertThat(response.get("iss")).isEqualTo(SharedLanyard.server().baseUrl());
+
+		// The client redeems the code with the secret the administrator copied.
+		HttpResponse<String> tokens = flows.redeemCode(new TestBrowser(), clientId, secret, response.get("code"),
+				redirectUri, pkce.verifier());
+		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+		String accessToken = (String) TestBrowser.json(tokens).get("access_token");
+		HttpResponse<String> userInfo = new TestBrowser().get(flows.url("/userinfo"), "Authorization",
+				"Bearer " + accessToken);
+		assertThat(TestBrowser.json(userInfo).get("preferred_username")).isEqualTo("bob");
+	}
+
+	private void screenshot(String name) throws IOException {
+		Path shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE).toPath();
+		String target = System.getProperty("lanyard.screenshots");
+		Path directory = (target != null) ? Path.of(target) : Path.of("target", "screenshots");
+		Files.createDirectories(directory);
+		Files.copy(shot, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+}
