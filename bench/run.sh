@@ -1,36 +1,49 @@
 #!/usr/bin/env bash
-# Load benchmark of the authorization server, all three measured in one run on the same
-# server with PostgreSQL and Redis: the liveness endpoint (the framework's floor),
-# client_credentials issuance (every token durable in PostgreSQL before the answer), and
-# introspection of a valid opaque token. Prints requests/second and the ratios.
+# Load benchmarks, each comparison measured in one run on one machine, with PostgreSQL and
+# Redis (the numbers that matter are the ratios; the machine is shared and noisy):
 #
-#   bench/run.sh            # needs wrk, PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 6379
+#  authorization server
+#   - liveness endpoint (the framework's floor)
+#   - client_credentials issuance (every token durable in PostgreSQL before the answer)
+#   - introspection of a valid opaque token
+#   - token exchange of a user's opaque token (the internal JWT is reused while valid)
+#   - bare JCA SHA256withRSA signing with the same threads (the exchange grant's bound)
+#  token-exchange service (gateway side)
+#   - its liveness endpoint
+#   - cached GET /exchange
+#
+#   bench/run.sh            # needs wrk, curl, psql, PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 6379
 #   DURATION=30s CONNECTIONS=32 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20s}
+SECONDS_RUN=${DURATION%s}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 PORT=${PORT:-9400}
+GATEWAY_PORT=${GATEWAY_PORT:-9410}
 DB=lanyard_bench_$$
+PREFIX="bench-$$:"
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-[ -f auth-server/target/lanyard-auth-server.jar ] || ./mvnw -q -B -DskipTests -pl auth-server -am package
+[ -f auth-server/target/lanyard-auth-server.jar ] && [ -f token-exchange/target/lanyard-token-exchange-exec.jar ] \
+  || ./mvnw -q -B -DskipTests -pl auth-server,token-exchange -am package
 
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB" >/dev/null
-LOG=$(mktemp)
+WORK=$(mktemp -d)
 SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/$DB SPRING_DATASOURCE_USERNAME=postgres \
-SPRING_DATA_REDIS_URL=redis://127.0.0.1:6379 LANYARD_REDIS_KEYPREFIX="bench-$$:" \
+SPRING_DATA_REDIS_URL=redis://127.0.0.1:6379 LANYARD_REDIS_KEYPREFIX="$PREFIX" \
 LANYARD_MASTER_KEY=bench-master-key-bench-master-key-0123 LANYARD_BOOTSTRAP=bench/bootstrap.yaml \
 LANYARD_ISSUER=http://localhost:$PORT SERVER_PORT=$PORT LOGGING_LEVEL_ROOT=warn \
-  java -Xms512m -Xmx512m -jar auth-server/target/lanyard-auth-server.jar >"$LOG" 2>&1 &
+  java -Xms512m -Xmx512m -jar auth-server/target/lanyard-auth-server.jar >"$WORK/auth-server.log" 2>&1 &
 SERVER=$!
+GATEWAY=
 cleanup() {
-  kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true
+  kill $SERVER ${GATEWAY:-} 2>/dev/null || true; wait 2>/dev/null || true
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB" >/dev/null || true
-  redis-cli --scan --pattern "bench-$$:*" | xargs -r redis-cli del >/dev/null || true
-  rm -f "$LOG"
+  redis-cli --scan --pattern "$PREFIX*" | xargs -r redis-cli del >/dev/null || true
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 for _ in $(seq 1 120); do curl -sf "http://localhost:$PORT/actuator/health/liveness" >/dev/null && break; sleep 1; done
@@ -38,18 +51,41 @@ for _ in $(seq 1 120); do curl -sf "http://localhost:$PORT/actuator/health/liven
 basic() { printf '%s:%s' "$1" "$2" | base64 -w0; }
 SERVICE=$(basic bench-service bench-service-secret-at-least-32-characters)
 INTROSPECTOR=$(basic bench-introspector bench-introspector-secret-at-least-32-chars)
+GATEWAY_BASIC=$(basic bench-gateway bench-gateway-secret-at-least-32-characters)
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
 TOKEN=$(curl -sf -H "Authorization: Basic $SERVICE" -d grant_type=client_credentials \
-  "http://localhost:$PORT/oauth2/token" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  "http://localhost:$PORT/oauth2/token" | json_field access_token)
+
+# A user's opaque access token, through the login page as a browser would get it.
+JAR="$WORK/cookies"
+VERIFIER=bench-verifier-0123456789-0123456789-0123456789
+CHALLENGE=$(printf '%s' "$VERIFIER" | openssl dgst -sha256 -binary | base64 -w0 | tr '+/' '-_' | tr -d '=')
+AUTHORIZE="http://localhost:$PORT/oauth2/authorize?response_type=code&client_id=bench-web&scope=openid%20profile&state=s&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcallback&code_challenge=$CHALLENGE&code_challenge_method=S256"
+curl -s -c "$JAR" -b "$JAR" -o /dev/null "$AUTHORIZE"
+CSRF=$(curl -s -c "$JAR" -b "$JAR" "http://localhost:$PORT/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p')
+curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode username=bench-user \
+  --data-urlencode password=bench-user-password-2026 --data-urlencode "_csrf=$CSRF" "http://localhost:$PORT/login"
+CODE=$(curl -s -c "$JAR" -b "$JAR" -o /dev/null -w '%{redirect_url}' "$AUTHORIZE" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+USER_TOKEN=$(curl -sf -u bench-web:bench-web-secret-at-least-32-characters-x -d grant_type=authorization_code \
+  -d "code=$CODE" -d redirect_uri=http://127.0.0.1:1/callback -d "code_verifier=$VERIFIER" \
+  "http://localhost:$PORT/oauth2/token" | json_field access_token)
+[ -n "$USER_TOKEN" ] || { echo "Could not get a user token" >&2; exit 1; }
+
+LANYARD_ISSUER=http://localhost:$PORT EXCHANGE_CLIENT_ID=bench-gateway \
+EXCHANGE_CLIENT_SECRET=bench-gateway-secret-at-least-32-characters SPRING_DATA_REDIS_URL=redis://127.0.0.1:6379 \
+LANYARD_REDIS_KEYPREFIX="$PREFIX" SERVER_PORT=$GATEWAY_PORT LOGGING_LEVEL_ROOT=warn \
+  java -Xms256m -Xmx256m -jar token-exchange/target/lanyard-token-exchange-exec.jar >"$WORK/token-exchange.log" 2>&1 &
+GATEWAY=$!
+for _ in $(seq 1 120); do curl -sf "http://localhost:$GATEWAY_PORT/actuator/health/liveness" >/dev/null && break; sleep 1; done
 
 warm() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-10s}" "$@" >/dev/null; }
-
-measure() { # name, then wrk arguments
+measure() { # name, then wrk arguments; prints requests/s
   local name=$1; shift
   local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
   local rps; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   local p99; p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   local bad; bad=$(echo "$out" | awk '/non-2xx/ {print $2}')
-  printf '%-20s %10s req/s   p99 %-8s non-2xx %s\n' "$name" "$rps" "$p99" "${bad:-0}" >&2
+  printf '%-22s %10s req/s   p99 %-8s non-2xx %s\n' "$name" "$rps" "$p99" "${bad:-0}" >&2
   echo "$rps"
 }
 
@@ -58,13 +94,29 @@ echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$D
 warm "http://localhost:$PORT/actuator/health/liveness"
 BENCH_BASIC=$SERVICE warm -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token"
 BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$TOKEN warm -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect"
+BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKEN=$USER_TOKEN warm -s bench/exchange.lua "http://localhost:$PORT/oauth2/token"
+warm "http://localhost:$GATEWAY_PORT/actuator/health/liveness"
+BENCH_TOKEN=$USER_TOKEN warm -s bench/gateway-exchange.lua "http://localhost:$GATEWAY_PORT/exchange"
+
 FLOOR=$(measure liveness "http://localhost:$PORT/actuator/health/liveness")
 ISSUE=$(BENCH_BASIC=$SERVICE measure client_credentials -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token")
 INTROSPECT=$(BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$TOKEN measure introspection -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect")
+EXCHANGE=$(BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKEN=$USER_TOKEN measure token_exchange -s bench/exchange.lua "http://localhost:$PORT/oauth2/token")
+kill -STOP $GATEWAY
+SIGN=$(java bench/RsaSignBaseline.java "$THREADS" "$SECONDS_RUN")
+kill -CONT $GATEWAY
+printf '%-22s %10s sig/s\n' "jca_rs256_sign" "$SIGN" >&2
+kill -STOP $SERVER
+GATEWAY_FLOOR=$(measure gateway_liveness "http://localhost:$GATEWAY_PORT/actuator/health/liveness")
+kill -CONT $SERVER
+GATEWAY_CACHED=$(BENCH_TOKEN=$USER_TOKEN measure gateway_exchange -s bench/gateway-exchange.lua "http://localhost:$GATEWAY_PORT/exchange")
 ISSUED=$(psql -h 127.0.0.1 -U postgres -d "$DB" -tAc "SELECT count(*) FROM oauth_authorizations")
 
-awk -v f="$FLOOR" -v i="$ISSUE" -v n="$INTROSPECT" -v rows="$ISSUED" 'BEGIN {
-  printf "client_credentials / liveness: %.0f%% (goal >= 25%%)\n", 100 * i / f
-  printf "introspection / liveness:      %.0f%% (goal >= 50%%)\n", 100 * n / f
-  printf "tokens durable in PostgreSQL:  %d rows\n", rows
+awk -v f="$FLOOR" -v i="$ISSUE" -v n="$INTROSPECT" -v x="$EXCHANGE" -v s="$SIGN" -v gf="$GATEWAY_FLOOR" \
+    -v gc="$GATEWAY_CACHED" -v rows="$ISSUED" 'BEGIN {
+  printf "client_credentials / liveness:         %4.0f%% (goal >= 25%%)\n", 100 * i / f
+  printf "introspection / liveness:              %4.0f%% (goal >= 50%%)\n", 100 * n / f
+  printf "token exchange / bare RS256 signing:   %4.0f%% (goal >= 60%%)\n", 100 * x / s
+  printf "cached /exchange / gateway liveness:   %4.0f%% (goal >= 70%%)\n", 100 * gc / gf
+  printf "tokens durable in PostgreSQL:          %d rows\n", rows
 }'
