@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.lanyard.admin.Actor;
-import dev.lanyard.admin.ConflictException;
-import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.Page;
 import dev.lanyard.admin.user.UserAdministration;
@@ -16,11 +14,8 @@ import dev.lanyard.admin.user.UserView;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.login.LoginThrottle;
-import dev.lanyard.server.user.InvalidUserException;
 import dev.lanyard.server.user.UserAccount;
-import dev.lanyard.server.user.UserNotFoundException;
 import dev.lanyard.server.user.UserService;
-import dev.lanyard.server.user.UsernameTakenException;
 
 import org.springframework.stereotype.Service;
 
@@ -62,50 +57,29 @@ class UserAdministrationService implements UserAdministration {
 
 	@Override
 	public UserView create(UserDraft draft, String password, Actor actor) {
-		try {
-			UserAccount created = this.users.create(draft.username(), draft.email(), password, draft.enabled(),
-					draft.locked(), draft.roles(), draft.attributes());
-			record(actor, "user.created", created, Map.of("roles", created.roles()));
-			return view(created);
-		}
-		catch (InvalidUserException ex) {
-			throw new InvalidInputException(ex.field(), ex.code());
-		}
-		catch (UsernameTakenException ex) {
-			throw new ConflictException("username", "A user with this username exists");
-		}
+		UserAccount created = this.users.create(draft.username(), draft.email(), password, draft.enabled(),
+				draft.locked(), draft.roles(), draft.attributes());
+		record(actor, "user.created", created, Map.of("roles", created.roles()));
+		return view(created);
 	}
 
 	@Override
 	public UserView update(String id, UserDraft draft, Actor actor) {
 		UUID userId = account(id).id();
-		try {
-			UserService.Change change = this.users.update(userId, draft.username(), draft.email(), draft.enabled(),
-					draft.locked(), draft.roles(), draft.attributes());
-			if (change.accessWithdrawn()) {
-				this.authorizations.revokeByPrincipal(userId.toString(), "user_disabled");
-			}
-			record(actor, "user.updated", change.after(), Map.of("enabled", change.after().enabled(), "locked",
-					change.after().locked(), "roles", change.after().roles()));
-			return view(change.after());
+		UserService.Change change = this.users.update(userId, draft.username(), draft.email(), draft.enabled(),
+				draft.locked(), draft.roles(), draft.attributes());
+		if (change.accessWithdrawn()) {
+			this.authorizations.revokeByPrincipal(userId.toString(), "user_disabled");
 		}
-		catch (InvalidUserException ex) {
-			throw new InvalidInputException(ex.field(), ex.code());
-		}
-		catch (UsernameTakenException ex) {
-			throw new ConflictException("username", "A user with this username exists");
-		}
+		record(actor, "user.updated", change.after(), Map.of("enabled", change.after().enabled(), "locked",
+				change.after().locked(), "roles", change.after().roles()));
+		return view(change.after());
 	}
 
 	@Override
 	public void setPassword(String id, String password, boolean signOutEverywhere, Actor actor) {
 		UserAccount account = account(id);
-		try {
-			this.users.setPassword(account.id(), password);
-		}
-		catch (InvalidUserException ex) {
-			throw new InvalidInputException(ex.field(), ex.code());
-		}
+		this.users.setPassword(account.id(), password);
 		if (signOutEverywhere) {
 			this.authorizations.revokeByPrincipal(account.id().toString(), "password_changed");
 		}
@@ -126,7 +100,7 @@ class UserAdministrationService implements UserAdministration {
 		try {
 			return this.users.get(UUID.fromString(id));
 		}
-		catch (IllegalArgumentException | UserNotFoundException ex) {
+		catch (IllegalArgumentException ex) {
 			throw new NotFoundException("User");
 		}
 	}

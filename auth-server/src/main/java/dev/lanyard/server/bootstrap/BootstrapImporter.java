@@ -6,13 +6,12 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.lanyard.admin.FieldProblem;
+import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
-import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
-import dev.lanyard.server.client.FieldError;
-import dev.lanyard.server.client.InvalidClientRegistrationException;
-import dev.lanyard.server.user.InvalidUserException;
 import dev.lanyard.server.user.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,23 +67,16 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				this.users.importUser(user.username(), user.password(), user.email(), user.roles(), user.attributes(),
 						user.enabled());
 			}
-			catch (InvalidUserException ex) {
-				String key = ex.field();
-				throw new BootstrapFileException(file + " line " + user.lines().getOrDefault(key, user.lines().get("username"))
-						+ ", " + user.location() + "." + key + ": "
-						+ this.messages.getMessage(ex.code(), null, ex.code(), Locale.ENGLISH));
+			catch (InvalidInputException ex) {
+				throw problem(file, ex, user.location(), user.lines(), "username");
 			}
 		}
 		for (BootstrapFile.Client client : bootstrap.clients()) {
 			try {
-				this.clients.importClient(toRegistration(client));
+				this.clients.importClient(toDraft(client));
 			}
-			catch (InvalidClientRegistrationException ex) {
-				FieldError first = ex.errors().get(0);
-				String key = yamlKey(first.field());
-				Integer line = client.lines().getOrDefault(key, client.lines().get("client-id"));
-				throw new BootstrapFileException(file + " line " + line + ", " + client.location() + "." + key + ": "
-						+ this.messages.getMessage(first.code(), null, first.code(), Locale.ENGLISH));
+			catch (InvalidInputException ex) {
+				throw problem(file, ex, client.location(), client.lines(), "client-id");
 			}
 		}
 		this.audit.record("system", "bootstrap.imported", file.getFileName().toString(), null,
@@ -93,9 +85,19 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				file);
 	}
 
-	private static ClientRegistration toRegistration(BootstrapFile.Client client) {
-		return new ClientRegistration(client.clientId(), client.clientName(), client.clientSecret(),
-				client.clientSecret() == null, client.redirectUris(), client.postLogoutRedirectUris(),
+	/** The first rule an entry broke, as "file line N, clients[1].redirect-uris: message". */
+	private BootstrapFileException problem(Path file, InvalidInputException ex, String location,
+			Map<String, Integer> lines, String entryKey) {
+		FieldProblem first = ex.problems().get(0);
+		String key = yamlKey(first.field());
+		Integer line = lines.getOrDefault(key, lines.get(entryKey));
+		return new BootstrapFileException(file + " line " + line + ", " + location + "." + key + ": "
+				+ this.messages.getMessage(first.code(), null, first.code(), Locale.ENGLISH));
+	}
+
+	private static ClientDraft toDraft(BootstrapFile.Client client) {
+		return new ClientDraft(client.clientId(), client.clientName(), client.clientSecret() == null,
+				client.clientSecret(), client.redirectUris(), client.postLogoutRedirectUris(),
 				new HashSet<>(client.grantTypes()), new HashSet<>(client.scopes()), client.requirePkce(),
 				client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(),
 				client.exchangeAudiences(), client.enabled());

@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.lanyard.admin.ConflictException;
+import dev.lanyard.admin.FieldProblem;
+import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.NotFoundException;
+import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.token.OpaqueTokenValues;
@@ -44,14 +49,14 @@ public class ClientService {
 	 * Registers a new client.
 	 * @return the client and, for a confidential client, its secret in clear: shown once,
 	 * stored only as a hash
-	 * @throws InvalidClientRegistrationException if a rule is broken
-	 * @throws ClientAlreadyExistsException if the client id is taken
+	 * @throws InvalidInputException if a rule is broken
+	 * @throws ConflictException if the client id is taken
 	 */
 	@Transactional
-	public ClientWithSecret register(ClientRegistration registration) {
+	public ClientWithSecret register(ClientDraft registration) {
 		requireValid(registration);
 		if (this.clients.findByClientId(registration.clientId()).isPresent()) {
-			throw new ClientAlreadyExistsException(registration.clientId());
+			throw new ConflictException("client_id", "A client with this client_id exists");
 		}
 		String secret = registration.publicClient() ? null
 				: Optional.ofNullable(registration.clientSecret()).orElseGet(OpaqueTokenValues.CLIENT_SECRET::generate);
@@ -67,7 +72,7 @@ public class ClientService {
 	 * (bootstrap import: running it twice changes nothing).
 	 */
 	@Transactional
-	public OAuthClient importClient(ClientRegistration registration) {
+	public OAuthClient importClient(ClientDraft registration) {
 		requireValid(registration);
 		Optional<OAuthClient> existing = this.clients.findByClientId(registration.clientId());
 		String secretHash = (registration.clientSecret() != null) ? TokenHash.of(registration.clientSecret()) : null;
@@ -89,15 +94,14 @@ public class ClientService {
 	/**
 	 * Changes a client: everything but its id and secret. Disabling it revokes every grant
 	 * it holds.
-	 * @throws ClientNotFoundException if there is no such client
-	 * @throws InvalidClientRegistrationException if a rule is broken
+	 * @throws NotFoundException if there is no such client
+	 * @throws InvalidInputException if a rule is broken
 	 */
 	@Transactional
-	public OAuthClient update(String clientId, ClientRegistration registration) {
-		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new ClientNotFoundException(clientId));
+	public OAuthClient update(String clientId, ClientDraft registration) {
+		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new NotFoundException("Client"));
 		if (registration.publicClient() != current.isPublic()) {
-			throw new InvalidClientRegistrationException(List.of(new FieldError("token_endpoint_auth_method",
-					"client-type.unchangeable")));
+			throw new InvalidInputException("token_endpoint_auth_method", "client-type.unchangeable");
 		}
 		requireValid(registration);
 		OAuthClient updated = toClient(current.id(), registration, current.clientSecretHash(),
@@ -117,9 +121,9 @@ public class ClientService {
 	 */
 	@Transactional
 	public ClientWithSecret regenerateSecret(String clientId) {
-		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new ClientNotFoundException(clientId));
+		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new NotFoundException("Client"));
 		if (current.isPublic()) {
-			throw new InvalidClientRegistrationException(List.of(new FieldError("client_secret", "client-secret.public")));
+			throw new InvalidInputException("client_secret", "client-secret.public");
 		}
 		String secret = OpaqueTokenValues.CLIENT_SECRET.generate();
 		OAuthClient updated = new OAuthClient(current.id(), current.clientId(), current.clientName(), TokenHash.of(secret),
@@ -135,7 +139,7 @@ public class ClientService {
 	/** Deletes a client; every grant it held is revoked first, so gateways are told. */
 	@Transactional
 	public void delete(String clientId) {
-		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new ClientNotFoundException(clientId));
+		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new NotFoundException("Client"));
 		this.authorizations.revokeByClient(current.id(), "client_deleted");
 		this.clients.delete(current.id());
 		this.registeredClients.evict(current);
@@ -162,14 +166,14 @@ public class ClientService {
 		return this.clients.findAll();
 	}
 
-	private void requireValid(ClientRegistration registration) {
-		List<FieldError> errors = ClientValidator.validate(registration);
+	private void requireValid(ClientDraft registration) {
+		List<FieldProblem> errors = ClientValidator.validate(registration);
 		if (!errors.isEmpty()) {
-			throw new InvalidClientRegistrationException(errors);
+			throw new InvalidInputException(errors);
 		}
 	}
 
-	private OAuthClient toClient(String id, ClientRegistration registration, String secretHash, Instant issuedAt) {
+	private OAuthClient toClient(String id, ClientDraft registration, String secretHash, Instant issuedAt) {
 		LanyardProperties.Tokens defaults = this.properties.tokens();
 		boolean publicClient = registration.publicClient();
 		return new OAuthClient(id, registration.clientId(),

@@ -7,6 +7,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import dev.lanyard.admin.ConflictException;
+import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.NotFoundException;
+
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -67,18 +71,18 @@ public class UserService {
 
 	/**
 	 * Creates an account; the password must pass the password policy.
-	 * @throws InvalidUserException if a rule is broken
-	 * @throws UsernameTakenException if the username is taken
+	 * @throws InvalidInputException if a rule is broken
+	 * @throws ConflictException if the username is taken
 	 */
 	@Transactional
 	public UserAccount create(String username, String email, String password, boolean enabled, boolean locked,
 			List<String> roles, Map<String, String> attributes) {
 		requireValidProfile(username, email, roles, attributes);
 		this.passwordPolicy.check(password, username).ifPresent((problem) -> {
-			throw new InvalidUserException("password", problem);
+			throw new InvalidInputException("password", problem);
 		});
 		if (this.users.findByUsername(username).isPresent()) {
-			throw new UsernameTakenException(username);
+			throw new ConflictException("username", "A user with this username exists");
 		}
 		Instant now = Instant.now();
 		UserAccount created = new UserAccount(UUID.randomUUID(), username, email, this.passwordEncoder.encode(password),
@@ -87,7 +91,7 @@ public class UserService {
 			this.users.insert(created);
 		}
 		catch (DuplicateKeyException ex) {
-			throw new UsernameTakenException(username);
+			throw new ConflictException("username", "A user with this username exists");
 		}
 		return created;
 	}
@@ -102,7 +106,7 @@ public class UserService {
 		UserAccount before = get(id);
 		requireValidProfile(username, email, roles, attributes);
 		this.users.findByUsername(username).filter((other) -> !other.id().equals(id)).ifPresent((other) -> {
-			throw new UsernameTakenException(username);
+			throw new ConflictException("username", "A user with this username exists");
 		});
 		UserAccount after = new UserAccount(id, username, email, before.passwordHash(), enabled, locked, roles,
 				attributes, before.createdAt(), Instant.now());
@@ -110,7 +114,7 @@ public class UserService {
 			this.users.updateProfile(after);
 		}
 		catch (DuplicateKeyException ex) {
-			throw new UsernameTakenException(username);
+			throw new ConflictException("username", "A user with this username exists");
 		}
 		return new Change(before, after);
 	}
@@ -120,16 +124,16 @@ public class UserService {
 	public UserAccount setPassword(UUID id, String password) {
 		UserAccount account = get(id);
 		this.passwordPolicy.check(password, account.username()).ifPresent((problem) -> {
-			throw new InvalidUserException("password", problem);
+			throw new InvalidInputException("password", problem);
 		});
 		String hash = this.passwordEncoder.encode(password);
 		this.users.updatePasswordHash(id, hash);
 		return account.withPasswordHash(hash);
 	}
 
-	/** @throws UserNotFoundException if there is no such account */
+	/** @throws NotFoundException if there is no such account */
 	public UserAccount get(UUID id) {
-		return this.users.findById(id).orElseThrow(() -> new UserNotFoundException(id.toString()));
+		return this.users.findById(id).orElseThrow(() -> new NotFoundException("User"));
 	}
 
 	public List<UserAccount> search(String text, int limit, int offset) {
@@ -174,19 +178,19 @@ public class UserService {
 	private static void requireValidProfile(String username, String email, List<String> roles,
 			Map<String, String> attributes) {
 		if (username == null || !USERNAME.matcher(username).matches()) {
-			throw new InvalidUserException("username", "username.format");
+			throw new InvalidInputException("username", "username.format");
 		}
 		if (email != null && !EMAIL.matcher(email).matches()) {
-			throw new InvalidUserException("email", "email.format");
+			throw new InvalidInputException("email", "email.format");
 		}
 		for (String role : roles) {
 			if (!ROLE.matcher(role).matches()) {
-				throw new InvalidUserException("roles", "role.format");
+				throw new InvalidInputException("roles", "role.format");
 			}
 		}
 		for (Map.Entry<String, String> attribute : attributes.entrySet()) {
 			if (!ROLE.matcher(attribute.getKey()).matches() || attribute.getValue().length() > 500) {
-				throw new InvalidUserException("attributes", "attributes.format");
+				throw new InvalidInputException("attributes", "attributes.format");
 			}
 		}
 	}

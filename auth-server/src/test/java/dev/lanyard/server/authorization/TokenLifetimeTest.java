@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBrowser;
-import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +37,7 @@ class TokenLifetimeTest {
 		server = LanyardTestServer.start(deployment);
 		flows = new OAuthFlows(server.baseUrl());
 		server.bean(ClientService.class)
-			.importClient(new ClientRegistration("short-lived", null, TestBootstrap.WEB_APP_SECRET, false,
+			.importClient(new ClientDraft("short-lived", null, false, TestBootstrap.WEB_APP_SECRET,
 					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
 					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(5), List.of(), null));
 		browser = new TestBrowser();

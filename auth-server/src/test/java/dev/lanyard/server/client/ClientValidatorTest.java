@@ -3,6 +3,8 @@ package dev.lanyard.server.client;
 import java.util.List;
 import java.util.Set;
 
+import dev.lanyard.admin.FieldProblem;
+import dev.lanyard.admin.client.ClientDraft;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,8 +27,8 @@ class ClientValidatorTest {
 			"https://app.example.com/c b|redirect-uri.invalid", "com.example.app:/callback|redirect-uri.scheme" })
 	void redirectUriWhenUnsafeThenRefusedWithReason(String uri, String reason) {
 		assertThat(ClientValidator.redirectUriError(uri)).hasValue(reason);
-		List<FieldError> errors = ClientValidator.validate(registration(List.of(uri)));
-		assertThat(errors).contains(new FieldError("redirect_uris", reason));
+		List<FieldProblem> errors = ClientValidator.validate(registration(List.of(uri)));
+		assertThat(errors).contains(new FieldProblem("redirect_uris", reason));
 	}
 
 	@ParameterizedTest
@@ -39,33 +41,33 @@ class ClientValidatorTest {
 
 	@Test
 	void validateWhenClientIdIsUuidThenRefused() {
-		ClientRegistration registration = new ClientRegistration("3f1a2b3c-1111-2222-3333-444455556666", null, null, true,
+		ClientDraft registration = new ClientDraft("3f1a2b3c-1111-2222-3333-444455556666", null, true, null,
 				List.of("https://a.example/cb"), List.of(), Set.of("authorization_code"), Set.of("openid"), null, null,
 				null, null, null, List.of(), null);
-		assertThat(ClientValidator.validate(registration)).contains(new FieldError("client_id", "client-id.uuid"));
+		assertThat(ClientValidator.validate(registration)).contains(new FieldProblem("client_id", "client-id.uuid"));
 	}
 
 	@Test
 	void validateWhenSecretShortOrGrantUnsupportedThenRefused() {
-		ClientRegistration registration = new ClientRegistration("svc", null, "short", false, List.of(), List.of(),
+		ClientDraft registration = new ClientDraft("svc", null, false, "short", List.of(), List.of(),
 				Set.of("password", "implicit"), Set.of(), null, null, null, null, null, List.of(), null);
 		assertThat(ClientValidator.validate(registration)).contains(
-				new FieldError("client_secret", "client-secret.too-short"),
-				new FieldError("grant_types", "grant-types.unsupported"));
+				new FieldProblem("client_secret", "client-secret.too-short"),
+				new FieldProblem("grant_types", "grant-types.unsupported"));
 	}
 
 	@Test
 	void validateWhenPublicClientAsksForClientCredentialsOrNoPkceThenRefused() {
-		ClientRegistration registration = new ClientRegistration("spa", null, null, true, List.of("https://a.example/cb"),
+		ClientDraft registration = new ClientDraft("spa", null, true, null, List.of("https://a.example/cb"),
 				List.of(), Set.of("authorization_code", "client_credentials"), Set.of(), false, null, null, null, null,
 				List.of(), null);
 		assertThat(ClientValidator.validate(registration)).contains(
-				new FieldError("grant_types", "grant-types.public-client"),
-				new FieldError("require_pkce", "require-pkce.public-client"));
+				new FieldProblem("grant_types", "grant-types.public-client"),
+				new FieldProblem("require_pkce", "require-pkce.public-client"));
 	}
 
-	private static ClientRegistration registration(List<String> redirectUris) {
-		return new ClientRegistration("web", "Web", null, true, redirectUris, List.of(), Set.of("authorization_code"),
+	private static ClientDraft registration(List<String> redirectUris) {
+		return new ClientDraft("web", "Web", true, null, redirectUris, List.of(), Set.of("authorization_code"),
 				Set.of("openid"), null, null, null, null, null, List.of(), null);
 	}
 
