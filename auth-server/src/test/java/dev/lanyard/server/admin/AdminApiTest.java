@@ -127,15 +127,37 @@ class AdminApiTest {
 				Map.of("password", "a-new-good-password-44")).statusCode()).isEqualTo(204);
 		assertThat(TestBrowser.location(flows.signIn(new TestBrowser(), username, "a-new-good-password-44")))
 			.doesNotContain("error");
+		HttpResponse<String> unlocked = call("POST", "/api/admin/users/" + id + "/unlock", adminToken, null);
+		assertThat(TestBrowser.json(unlocked).get("locked")).isEqualTo(false);
+		String audit = call("GET", "/api/admin/audit?action=user.", adminToken, null).body();
+		assertThat(audit).contains("user.created").contains("user.updated").contains("user.password_set")
+			.contains("user.unlocked").contains("user:" + username).doesNotContain("a-new-good-password-44");
 		assertThat(call("GET", "/api/admin/users/" + UUID.randomUUID(), adminToken, null).statusCode()).isEqualTo(404);
 		assertThat(call("GET", "/api/admin/users/not-a-uuid", adminToken, null).statusCode()).isEqualTo(404);
 		assertThat(call("POST", "/api/admin/users", adminToken, "{not json").statusCode()).isEqualTo(400);
 	}
 
 	@Test
-	void keysAndSessionsWhenManagedThroughApiThenImmediate() {
+	void keysAndSessionsWhenManagedThroughApiThenImmediateAndAudited() {
 		String before = call("GET", "/api/admin/keys", adminToken, null).body();
 		assertThat(before).contains("\"state\":\"active\"").contains("\"state\":\"next\"").doesNotContain("\"d\"");
+		HttpResponse<String> rotated = call("POST", "/api/admin/keys/rotate", adminToken, null);
+		assertThat(rotated.statusCode()).isEqualTo(200);
+		assertThat(rotated.body()).contains("\"state\":\"retired\"");
+
+		// One grant revoked by id.
+		String single = (String) TestBrowser.json(flows.token(this.http, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials", "scope", "reports.write"))).get("access_token");
+		List<Map<String, Object>> grants = json.readValue(
+				call("GET", "/api/admin/sessions?client=service", adminToken, null).body(),
+				new tools.jackson.core.type.TypeReference<List<Map<String, Object>>>() {
+				});
+		String newest = (String) grants.get(0).get("id");
+		assertThat(grants.get(0).get("scope")).isEqualTo("reports.write");
+		assertThat(call("DELETE", "/api/admin/sessions/" + newest, adminToken, null).statusCode()).isEqualTo(204);
+		assertThat(flows.introspect(this.http, "service", TestBootstrap.SERVICE_SECRET, single))
+			.isEqualTo(Map.of("active", false));
+		assertThat(call("DELETE", "/api/admin/sessions/no-such-grant", adminToken, null).statusCode()).isEqualTo(404);
 		String serviceToken = (String) TestBrowser.json(flows.token(this.http, "service", TestBootstrap.SERVICE_SECRET,
 				Map.of("grant_type", "client_credentials"))).get("access_token");
 		List<?> sessions = json.readValue(call("GET", "/api/admin/sessions?client=service", adminToken, null).body(),
@@ -145,6 +167,9 @@ class AdminApiTest {
 		assertThat(revoked.statusCode()).isEqualTo(200);
 		assertThat(flows.introspect(this.http, "service", TestBootstrap.SERVICE_SECRET, serviceToken))
 			.isEqualTo(Map.of("active", false));
+		String audit = call("GET", "/api/admin/audit?action=", adminToken, null).body();
+		assertThat(audit).contains("keys.rotated").contains("session.revoked").contains("session.revoked_all")
+			.contains("\"actor\":\"automation\"");
 	}
 
 	@Test
