@@ -39,7 +39,7 @@ class TokenLifetimeTest {
 		server.bean(ClientService.class)
 			.importClient(new ClientDraft("short-lived", null, false, TestBootstrap.WEB_APP_SECRET,
 					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
-					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(5), List.of(), null));
+					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(6), List.of(), null));
 		browser = new TestBrowser();
 		flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
 	}
@@ -78,7 +78,7 @@ class TokenLifetimeTest {
 			assertThat(refreshed.statusCode()).as("used within the idle timeout").isEqualTo(200);
 			refreshToken = (String) TestBrowser.json(refreshed).get("refresh_token");
 		}
-		Thread.sleep(Math.max(0, 5_500 - Duration.ofNanos(System.nanoTime() - started).toMillis()));
+		Thread.sleep(Math.max(0, 6_600 - Duration.ofNanos(System.nanoTime() - started).toMillis()));
 		assertThat(TestBrowser.json(flows.refresh(new TestBrowser(), "short-lived", TestBootstrap.WEB_APP_SECRET,
 				refreshToken)).get("error")).isEqualTo("invalid_grant");
 	}
