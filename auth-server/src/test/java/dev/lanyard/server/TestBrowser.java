@@ -117,6 +117,13 @@ public final class TestBrowser {
 		});
 	}
 
+	/** The claims of a JWT, unverified (tests check the server's own tokens' contents). */
+	public static Map<String, Object> jwtClaims(String jwt) {
+		String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+		return json.readValue(payload, new TypeReference<Map<String, Object>>() {
+		});
+	}
+
 	public static String basic(String clientId, String secret) {
 		return "Basic " + Base64.getEncoder()
 			.encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"

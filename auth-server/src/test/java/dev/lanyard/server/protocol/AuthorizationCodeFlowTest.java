@@ -56,7 +56,13 @@ class AuthorizationCodeFlowTest {
 		String refreshToken = (String) body.get("refresh_token");
 		assertThat(accessToken).startsWith("lyat_");
 		assertThat(refreshToken).startsWith("lyrt_");
-		assertThat(body.get("id_token")).isNotNull();
+		Map<String, Object> idToken = TestBrowser.jwtClaims((String) body.get("id_token"));
+		assertThat(idToken.get("iss")).isEqualTo(server.baseUrl());
+		assertThat(idToken.get("aud")).isEqualTo("web-app");
+		assertThat(idToken.get("sid")).isInstanceOf(String.class);
+		assertThat(idToken.get("auth_time")).isInstanceOf(Number.class);
+		assertThat(((Number) idToken.get("exp")).longValue() - ((Number) idToken.get("iat")).longValue())
+			.isEqualTo(900);
 		assertThat(body.get("token_type")).isEqualTo("Bearer");
 
 		HttpResponse<String> userInfo = client.get(flows.url("/userinfo"), "Authorization", "Bearer " + accessToken);
