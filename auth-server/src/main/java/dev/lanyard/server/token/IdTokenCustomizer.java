@@ -32,7 +32,8 @@ final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContex
 		context.getClaims().expiresAt(issuedAt.plus(this.idTokenLifetime));
 		if (context.getPrincipal().getDetails() instanceof LoginDetails login) {
 			context.getClaims().claim("sid", login.sessionId());
-			context.getClaims().claim("auth_time", login.authenticatedAt());
+			// OpenID Connect Core §2: a JSON number of seconds since the epoch.
+			context.getClaims().claim("auth_time", login.authenticatedAt().getEpochSecond());
 		}
 	}
 
