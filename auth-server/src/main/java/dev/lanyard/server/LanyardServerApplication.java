@@ -6,6 +6,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Lanyard's authorization server: OAuth 2.0 / OpenID Connect with opaque external tokens,
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.Bean;
  */
 @SpringBootApplication(scanBasePackages = { "dev.lanyard.server", "dev.lanyard.admin" })
 @ConfigurationPropertiesScan
+@EnableScheduling
 public class LanyardServerApplication {
 
 	public static void main(String[] args) {

@@ -113,7 +113,11 @@ public final class TestBrowser {
 	}
 
 	public static Map<String, Object> json(HttpResponse<String> response) {
-		return json.readValue(response.body(), new TypeReference<Map<String, Object>>() {
+		return json(response.body());
+	}
+
+	public static Map<String, Object> json(String body) {
+		return json.readValue(body, new TypeReference<Map<String, Object>>() {
 		});
 	}
 

@@ -6,23 +6,39 @@ import java.util.Optional;
 /**
  * A cache in front of the access-token lookup (introspection and exchange hot path), keyed
  * by the token's SHA-256, holding the stored authorization row as JSON. It never holds a
- * token value. Readers fill it only where empty; writers overwrite or evict after every
- * change, so a reader that loaded a row before a revocation cannot put the stale row back
- * over the revoked one. A failing cache counts as a miss: PostgreSQL stays the record.
- * Implementations are thread-safe.
+ * token value.
+ * <p>
+ * Every entry carries the version of the row it was read from, and an entry is only ever
+ * replaced by a newer version, whoever writes it: a reader that loaded a row before a
+ * revocation cannot put it back over the revoked one, and a slow writer cannot undo a later
+ * revocation. Revocation and removal write tombstones (never deletes), so the slot does not
+ * fall open. A failing cache counts as a miss: PostgreSQL stays the record. Implementations
+ * are thread-safe.
  */
 public interface AccessTokenCache {
 
-	/** The cached row for a token hash, if any. */
-	Optional<String> get(String tokenHash);
+	/** The cached entry for a token hash, if any. */
+	Optional<Entry> get(String tokenHash);
 
-	/** Caches a row read from storage unless a writer has cached a newer one. */
-	void putIfAbsent(String tokenHash, String row, Duration ttl);
+	/** Caches a row (or a tombstone) unless a newer version of it is cached already. */
+	void putIfNewer(String tokenHash, Entry entry, Duration ttl);
 
-	/** Caches a row just written to storage. */
-	void put(String tokenHash, String row, Duration ttl);
+	/**
+	 * A cached row.
+	 *
+	 * @param version the row version
+	 * @param row the row as JSON; {@code null} for a tombstone (the token no longer resolves)
+	 */
+	record Entry(long version, String row) {
 
-	/** Drops rows for these token hashes. */
-	void evict(Iterable<String> tokenHashes);
+		static Entry tombstone(long version) {
+			return new Entry(version, null);
+		}
+
+		boolean gone() {
+			return this.row == null;
+		}
+
+	}
 
 }

@@ -61,6 +61,17 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			  ELSE jsonb_set(coalesce(refresh_token_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
 			version = version + 1, updated_at = now()""";
 
+	private static final int PURGE_BATCH = 5000;
+
+	/** A grant with a token that could still be presented. */
+	private static final String LIVE = """
+			((code_hash IS NOT NULL AND code_expires_at > :now
+			    AND NOT coalesce((code_metadata ->> 'metadata.token.invalidated')::boolean, false))
+			  OR (access_token_hash IS NOT NULL AND access_token_expires_at > :now
+			    AND NOT coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false))
+			  OR (refresh_token_hash IS NOT NULL AND (refresh_token_expires_at IS NULL OR refresh_token_expires_at > :now)
+			    AND NOT coalesce((refresh_token_metadata ->> 'metadata.token.invalidated')::boolean, false)))""";
+
 	private final JdbcClient jdbc;
 
 	private final TransactionTemplate transactions;
@@ -105,7 +116,7 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		if (previous == null || previous.isEmpty()) {
 			// Someone else changed this authorization since it was read: a concurrent second
 			// use of a single-use artifact.
-			revoke("id = ?", authorization.getId(), "concurrent_redemption");
+			revoke("id = :value", authorization.getId(), "concurrent_redemption");
 			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The grant was used concurrently and has been revoked", null));
 		}
@@ -125,7 +136,8 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 				? AuthorizationCodec.hashOf(authorization.getAccessToken().getToken().getTokenValue()) : null;
 		this.jdbc.sql("DELETE FROM oauth_authorizations WHERE id = ?").param(authorization.getId()).update();
 		if (accessTokenHash != null) {
-			this.cache.evict(List.of(accessTokenHash));
+			// The row is gone for good: no version of it may come back into the cache.
+			this.cache.putIfNewer(accessTokenHash, AccessTokenCache.Entry.tombstone(Long.MAX_VALUE), this.cacheTtl);
 		}
 	}
 
@@ -150,9 +162,10 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			return null;
 		}
 		if (kind == null || kind == TokenKind.ACCESS_TOKEN) {
-			Optional<String> cached = this.cache.get(hash);
+			Optional<AccessTokenCache.Entry> cached = this.cache.get(hash);
 			if (cached.isPresent()) {
-				return decode(this.codec.fromJson(cached.get()), token, TokenKind.ACCESS_TOKEN);
+				return cached.get().gone() ? null
+						: decode(this.codec.fromJson(cached.get().row()), token, TokenKind.ACCESS_TOKEN);
 			}
 		}
 		Optional<StoredAuthorization> stored = (kind != null) ? findByHash(kind, hash) : findByAnyHash(hash);
@@ -164,32 +177,62 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		}
 		TokenKind matched = (kind != null) ? kind : matchedKind(stored.get(), hash);
 		if (matched == TokenKind.ACCESS_TOKEN) {
-			this.cache.putIfAbsent(hash, this.codec.toJson(stored.get()), cacheTtl(stored.get().accessToken()));
+			cache(stored.get());
 		}
 		return decode(stored.get(), token, matched);
 	}
 
 	/**
-	 * Revokes every grant of a login session (RP-initiated logout).
+	 * Revokes every live grant of a login session (RP-initiated logout).
 	 * @return how many grants were revoked
 	 */
 	public int revokeBySession(String sessionId, String reason) {
-		return revoke("session_id = ?", sessionId, reason);
+		return revoke("session_id = :value", sessionId, reason);
 	}
 
-	/** Revokes every grant of a user or client principal. */
+	/** Revokes every live grant of a user or client principal. */
 	public int revokeByPrincipal(String principalName, String reason) {
-		return revoke("principal_name = ?", principalName, reason);
+		return revoke("principal_name = :value", principalName, reason);
 	}
 
-	/** Revokes every grant of a client. */
+	/** Revokes every live grant of a client. */
 	public int revokeByClient(String registeredClientId, String reason) {
-		return revoke("registered_client_id = ?", registeredClientId, reason);
+		return revoke("registered_client_id = :value", registeredClientId, reason);
 	}
 
-	/** Revokes one grant. */
+	/** Revokes one grant if it is live. */
 	public int revokeById(String authorizationId, String reason) {
-		return revoke("id = ?", authorizationId, reason);
+		return revoke("id = :value", authorizationId, reason);
+	}
+
+	/**
+	 * Deletes grants that have had nothing presentable for longer than {@code retention}:
+	 * every token expired or revoked, and nothing changed since. Deletes in batches so a
+	 * large backlog does not hold long locks.
+	 * @return how many grants were deleted
+	 */
+	public int purgeDead(Duration retention) {
+		Instant now = this.clock.instant();
+		Timestamp cutoff = Timestamp.from(now.minus(retention));
+		int total = 0;
+		int deleted;
+		do {
+			deleted = this.jdbc.sql("""
+					DELETE FROM oauth_authorizations WHERE id IN (
+					  SELECT id FROM oauth_authorizations
+					  WHERE updated_at < :cutoff
+					    AND coalesce(greatest(code_expires_at, access_token_expires_at, refresh_token_expires_at),
+					      created_at) < :cutoff
+					    AND NOT""" + LIVE + """
+					  LIMIT :batch)""")
+				.param("cutoff", cutoff)
+				.param("now", Timestamp.from(now))
+				.param("batch", PURGE_BATCH)
+				.update();
+			total += deleted;
+		}
+		while (deleted == PURGE_BATCH);
+		return total;
 	}
 
 	private void revokeOnRefreshTokenReuse(String hash) {
@@ -201,20 +244,36 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 				// RFC 9700 §4.14.2: a rotated-away refresh token came back, so either the
 				// client or an attacker holds a stolen copy; end the whole grant.
 				logger.warn("Refresh token reuse detected; revoking authorization {}", authorizationId);
-				revoke("id = ?", authorizationId, "refresh_token_reuse");
+				revoke("id = :value", authorizationId, "refresh_token_reuse");
 			});
 	}
 
+	/**
+	 * Marks every token of the matching live grants invalidated. Grants with nothing left
+	 * to present (all tokens expired or already revoked) are left alone, so a user or client
+	 * with a long history does not rewrite it on every revocation.
+	 */
 	private int revoke(String condition, String value, String reason) {
-		List<String[]> revoked = this.jdbc
-			.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + condition
-					+ " RETURNING access_token_hash, session_id")
-			.param(value)
-			.query((rs, row) -> new String[] { rs.getString(1), rs.getString(2) })
+		List<StoredAuthorization> revoked = this.jdbc
+			.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + condition + " AND " + LIVE
+					+ " RETURNING *")
+			.param("value", value)
+			.param("now", Timestamp.from(this.clock.instant()))
+			.query(this::map)
 			.list();
-		List<String> accessTokenHashes = revoked.stream().map((row) -> row[0]).filter(Objects::nonNull).toList();
-		List<String> sessionIds = revoked.stream().map((row) -> row[1]).filter(Objects::nonNull).distinct().toList();
-		this.cache.evict(accessTokenHashes);
+		// The revoked rows replace whatever the cache holds (a newer version always wins),
+		// so a reader that loaded a row before this update cannot put it back.
+		revoked.forEach(this::cache);
+		List<String> accessTokenHashes = revoked.stream()
+			.map(StoredAuthorization::accessToken)
+			.filter(Objects::nonNull)
+			.map(StoredToken::hash)
+			.toList();
+		List<String> sessionIds = revoked.stream()
+			.map(StoredAuthorization::sessionId)
+			.filter(Objects::nonNull)
+			.distinct()
+			.toList();
 		if (!revoked.isEmpty()) {
 			this.events.publishEvent(new AuthorizationRevokedEvent(accessTokenHashes, sessionIds, reason));
 		}
@@ -284,10 +343,18 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 	private void cacheWritten(StoredAuthorization stored, String previousAccessTokenHash) {
 		String accessTokenHash = (stored.accessToken() != null) ? stored.accessToken().hash() : null;
 		if (previousAccessTokenHash != null && !previousAccessTokenHash.equals(accessTokenHash)) {
-			this.cache.evict(List.of(previousAccessTokenHash));
+			// The old access token was replaced (refresh): it no longer resolves.
+			this.cache.putIfNewer(previousAccessTokenHash, AccessTokenCache.Entry.tombstone(stored.version()),
+					this.cacheTtl);
 		}
-		if (accessTokenHash != null) {
-			this.cache.put(accessTokenHash, this.codec.toJson(stored), cacheTtl(stored.accessToken()));
+		cache(stored);
+	}
+
+	private void cache(StoredAuthorization stored) {
+		if (stored.accessToken() != null) {
+			this.cache.putIfNewer(stored.accessToken().hash(),
+					new AccessTokenCache.Entry(stored.version(), this.codec.toJson(stored)),
+					cacheTtl(stored.accessToken()));
 		}
 	}
 

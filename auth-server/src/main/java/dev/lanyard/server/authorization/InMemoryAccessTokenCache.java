@@ -14,7 +14,7 @@ public final class InMemoryAccessTokenCache implements AccessTokenCache {
 
 	private static final int MAXIMUM_ENTRIES = 100_000;
 
-	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, Timed> entries = new ConcurrentHashMap<>();
 
 	private final Clock clock;
 
@@ -23,42 +23,29 @@ public final class InMemoryAccessTokenCache implements AccessTokenCache {
 	}
 
 	@Override
-	public Optional<String> get(String tokenHash) {
-		Entry entry = this.entries.get(tokenHash);
-		if (entry == null) {
+	public Optional<Entry> get(String tokenHash) {
+		Timed timed = this.entries.get(tokenHash);
+		if (timed == null) {
 			return Optional.empty();
 		}
-		if (entry.expiresAt().isBefore(this.clock.instant())) {
-			this.entries.remove(tokenHash, entry);
+		if (timed.expiresAt().isBefore(this.clock.instant())) {
+			this.entries.remove(tokenHash, timed);
 			return Optional.empty();
 		}
-		return Optional.of(entry.row());
+		return Optional.of(timed.entry());
 	}
 
 	@Override
-	public void putIfAbsent(String tokenHash, String row, Duration ttl) {
-		makeRoom();
-		this.entries.putIfAbsent(tokenHash, new Entry(row, this.clock.instant().plus(ttl)));
-	}
-
-	@Override
-	public void put(String tokenHash, String row, Duration ttl) {
-		makeRoom();
-		this.entries.put(tokenHash, new Entry(row, this.clock.instant().plus(ttl)));
-	}
-
-	@Override
-	public void evict(Iterable<String> tokenHashes) {
-		tokenHashes.forEach(this.entries::remove);
-	}
-
-	private void makeRoom() {
+	public void putIfNewer(String tokenHash, Entry entry, Duration ttl) {
 		if (this.entries.size() >= MAXIMUM_ENTRIES) {
 			this.entries.clear();
 		}
+		Instant expiresAt = this.clock.instant().plus(ttl);
+		this.entries.merge(tokenHash, new Timed(entry, expiresAt),
+				(current, candidate) -> (current.entry().version() >= candidate.entry().version()) ? current : candidate);
 	}
 
-	private record Entry(String row, Instant expiresAt) {
+	private record Timed(Entry entry, Instant expiresAt) {
 	}
 
 }

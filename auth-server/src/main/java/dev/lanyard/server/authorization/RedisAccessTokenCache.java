@@ -1,7 +1,6 @@
 package dev.lanyard.server.authorization;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,14 +8,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
 
 /**
- * The access-token lookup cache in Redis, shared by every node. Redis errors are logged and
- * treated as misses: token endpoints fall back to PostgreSQL.
+ * The access-token lookup cache in Redis, shared by every node. Each value is
+ * {@code <version>|<row JSON>} ({@code <version>|} for a tombstone); one script compares
+ * versions and writes, so concurrent writers on several nodes settle on the newest row.
+ * Redis errors are logged and treated as misses: token endpoints fall back to PostgreSQL.
  */
 public final class RedisAccessTokenCache implements AccessTokenCache {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisAccessTokenCache.class);
+
+	private static final DefaultRedisScript<Long> PUT_IF_NEWER = new DefaultRedisScript<>("""
+			local current = redis.call('GET', KEYS[1])
+			if current then
+			  local version = tonumber(string.match(current, '^(%d+)|'))
+			  if version and version >= tonumber(ARGV[1]) then return 0 end
+			end
+			redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
+			return 1""", Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -28,9 +39,15 @@ public final class RedisAccessTokenCache implements AccessTokenCache {
 	}
 
 	@Override
-	public Optional<String> get(String tokenHash) {
+	public Optional<Entry> get(String tokenHash) {
 		try {
-			return Optional.ofNullable(this.redis.opsForValue().get(this.prefix + tokenHash));
+			String value = this.redis.opsForValue().get(this.prefix + tokenHash);
+			if (value == null) {
+				return Optional.empty();
+			}
+			int bar = value.indexOf('|');
+			String row = value.substring(bar + 1);
+			return Optional.of(new Entry(Long.parseLong(value.substring(0, bar)), row.isEmpty() ? null : row));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Token cache unavailable, reading from PostgreSQL: {}", ex.getMessage());
@@ -39,37 +56,15 @@ public final class RedisAccessTokenCache implements AccessTokenCache {
 	}
 
 	@Override
-	public void putIfAbsent(String tokenHash, String row, Duration ttl) {
+	public void putIfNewer(String tokenHash, Entry entry, Duration ttl) {
 		try {
-			this.redis.opsForValue().setIfAbsent(this.prefix + tokenHash, row, ttl);
+			this.redis.execute(PUT_IF_NEWER, List.of(this.prefix + tokenHash), String.valueOf(entry.version()),
+					(entry.row() != null) ? entry.row() : "", String.valueOf(Math.max(1, ttl.toMillis())));
 		}
 		catch (RuntimeException ex) {
+			// Redis down: readers fall back to PostgreSQL. Should Redis come back with old
+			// entries (a partition, not a restart), they live at most the cache TTL.
 			logger.warn("Token cache unavailable: {}", ex.getMessage());
-		}
-	}
-
-	@Override
-	public void put(String tokenHash, String row, Duration ttl) {
-		try {
-			this.redis.opsForValue().set(this.prefix + tokenHash, row, ttl);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Token cache unavailable: {}", ex.getMessage());
-		}
-	}
-
-	@Override
-	public void evict(Iterable<String> tokenHashes) {
-		List<String> keys = new ArrayList<>();
-		tokenHashes.forEach((hash) -> keys.add(this.prefix + hash));
-		if (keys.isEmpty()) {
-			return;
-		}
-		try {
-			this.redis.delete(keys);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Token cache unavailable, could not evict {} entries: {}", keys.size(), ex.getMessage());
 		}
 	}
 

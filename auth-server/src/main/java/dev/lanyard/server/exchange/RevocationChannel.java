@@ -9,10 +9,11 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 
 /**
@@ -24,11 +25,15 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <p>
  * Message (JSON): {@code {"token_hashes":["…"],"session_ids":["…"],"reason":"logout"}},
  * hashes being unpadded base64url SHA-256 of the opaque token. Without Redis, only this
- * node's cache is told.
+ * node's cache is told. A revocation naming more than {@value #MAXIMUM_PER_MESSAGE} tokens
+ * is published as several messages.
  */
 public final class RevocationChannel implements MessageListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevocationChannel.class);
+
+	/** At most this many token hashes (and session ids) in one message. */
+	static final int MAXIMUM_PER_MESSAGE = 1000;
 
 	private static final TypeReference<Map<String, Object>> MESSAGE = new TypeReference<>() {
 	};
@@ -55,21 +60,40 @@ public final class RevocationChannel implements MessageListener {
 		return this.channel;
 	}
 
-	@EventListener
+	/**
+	 * Runs once the revocation is committed (or at once outside a transaction): a listener
+	 * told earlier could exchange the token again before the revoked row is visible.
+	 */
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
 	public void onRevoked(AuthorizationRevokedEvent event) {
 		this.exchangedTokens.evict(event.accessTokenHashes());
 		if (this.redis == null) {
 			return;
 		}
-		String message = this.json.writeValueAsString(Map.of("token_hashes", event.accessTokenHashes(), "session_ids",
-				event.sessionIds(), "reason", event.reason()));
+		List<String> hashes = event.accessTokenHashes();
+		List<String> sessionIds = event.sessionIds();
+		// Revoking a busy client's grants can name many thousands of tokens: several
+		// messages of bounded size rather than one that subscribers choke on.
+		int messages = Math.max(1, Math.max(chunks(hashes), chunks(sessionIds)));
 		try {
-			this.redis.convertAndSend(this.channel, message);
+			for (int i = 0; i < messages; i++) {
+				this.redis.convertAndSend(this.channel, this.json.writeValueAsString(Map.of("token_hashes",
+						chunk(hashes, i), "session_ids", chunk(sessionIds, i), "reason", event.reason())));
+			}
 		}
 		catch (RuntimeException ex) {
 			// Gateways still drop their cached JWTs when those expire (at most 5 minutes).
 			logger.warn("Could not publish a revocation on {}: {}", this.channel, ex.getMessage());
 		}
+	}
+
+	private static int chunks(List<String> values) {
+		return (values.size() + MAXIMUM_PER_MESSAGE - 1) / MAXIMUM_PER_MESSAGE;
+	}
+
+	private static List<String> chunk(List<String> values, int index) {
+		int from = Math.min(values.size(), index * MAXIMUM_PER_MESSAGE);
+		return values.subList(from, Math.min(values.size(), from + MAXIMUM_PER_MESSAGE));
 	}
 
 	/** A revocation published by any node. */

@@ -1,13 +1,17 @@
 package dev.lanyard.server.authorization;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
+
+import javax.sql.DataSource;
 
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.token.TokenHash;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -24,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class HashedAuthorizationServiceTest {
 
 	private final HashedAuthorizationService service = SharedLanyard.server().bean(HashedAuthorizationService.class);
+
+	private final AccessTokenCache cache = SharedLanyard.server().bean(AccessTokenCache.class);
 
 	private final RegisteredClient client = SharedLanyard.server()
 		.bean(RegisteredClientRepository.class)
@@ -72,6 +78,69 @@ class HashedAuthorizationServiceTest {
 		assertThat(this.service.findByToken(TokenHash.of(accessToken), null)).isNull();
 		assertThat(this.service.findByToken(accessToken, null).getAccessToken().getToken().getTokenValue())
 			.isEqualTo(accessToken);
+	}
+
+	@Test
+	void findByTokenWhenReaderCachesARowLoadedBeforeRevocationThenRevocationStands() {
+		String accessToken = "lyat_" + TokenHash.of("d" + System.nanoTime());
+		this.service.save(authorization(accessToken, null));
+		OAuth2Authorization beforeRevocation = this.service.findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN);
+		String staleRow = this.cache.get(TokenHash.of(accessToken)).orElseThrow().row();
+		long staleVersion = this.cache.get(TokenHash.of(accessToken)).orElseThrow().version();
+
+		assertThat(this.service.revokeById(beforeRevocation.getId(), "test")).isEqualTo(1);
+		// A slow reader that loaded the row before the revocation now writes it back.
+		this.cache.putIfNewer(TokenHash.of(accessToken), new AccessTokenCache.Entry(staleVersion, staleRow),
+				Duration.ofMinutes(1));
+
+		assertThat(this.service.findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isInvalidated())
+			.isTrue();
+		assertThat(this.service.revokeById(beforeRevocation.getId(), "again")).as("already revoked").isZero();
+	}
+
+	@Test
+	void findByTokenWhenAccessTokenReplacedByRefreshThenOldOneNoLongerResolves() {
+		String oldAccess = "lyat_" + TokenHash.of("e" + System.nanoTime());
+		String newAccess = "lyat_" + TokenHash.of("f" + System.nanoTime());
+		this.service.save(authorization(oldAccess, "lyrt_" + TokenHash.of("g" + System.nanoTime())));
+		OAuth2Authorization stored = this.service.findByToken(oldAccess, OAuth2TokenType.ACCESS_TOKEN);
+		Instant now = Instant.now();
+
+		this.service.save(OAuth2Authorization.from(stored)
+			.accessToken(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, newAccess, now,
+					now.plus(10, ChronoUnit.MINUTES), Set.of("reports.read")))
+			.build());
+
+		assertThat(this.service.findByToken(oldAccess, OAuth2TokenType.ACCESS_TOKEN)).isNull();
+		assertThat(this.service.findByToken(newAccess, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isActive())
+			.isTrue();
+	}
+
+	@Test
+	void purgeDeadWhenNothingPresentableForAWeekThenOnlyThoseDeleted() {
+		String longDead = "lyat_" + TokenHash.of("h" + System.nanoTime());
+		String recentlyDead = "lyat_" + TokenHash.of("i" + System.nanoTime());
+		String oldButRefreshable = "lyat_" + TokenHash.of("j" + System.nanoTime());
+		this.service.save(authorization(longDead, null));
+		this.service.save(authorization(recentlyDead, null));
+		this.service.save(authorization(oldButRefreshable, "lyrt_" + TokenHash.of("k" + System.nanoTime())));
+		JdbcTemplate jdbc = new JdbcTemplate(SharedLanyard.server().bean(DataSource.class));
+		String backdate = """
+				UPDATE oauth_authorizations SET created_at = now() - interval '30 days',
+				  updated_at = now() - interval '%s', access_token_expires_at = now() - interval '%s',
+				  refresh_token_expires_at = CASE WHEN refresh_token_hash IS NULL THEN NULL
+				    ELSE now() + interval '1 day' END
+				WHERE access_token_hash = ?""";
+		jdbc.update(backdate.formatted("20 days", "20 days"), TokenHash.of(longDead));
+		jdbc.update(backdate.formatted("1 day", "1 day"), TokenHash.of(recentlyDead));
+		jdbc.update(backdate.formatted("20 days", "20 days"), TokenHash.of(oldButRefreshable));
+
+		assertThat(this.service.purgeDead(Duration.ofDays(7))).isGreaterThanOrEqualTo(1);
+
+		String count = "SELECT count(*) FROM oauth_authorizations WHERE access_token_hash = ?";
+		assertThat(jdbc.queryForObject(count, Long.class, TokenHash.of(longDead))).isZero();
+		assertThat(jdbc.queryForObject(count, Long.class, TokenHash.of(recentlyDead))).isOne();
+		assertThat(jdbc.queryForObject(count, Long.class, TokenHash.of(oldButRefreshable))).isOne();
 	}
 
 	private OAuth2Authorization authorization(String accessToken, String refreshToken) {

@@ -25,6 +25,7 @@ import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.authorization.AuthorizationRevokedEvent;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.token.TokenHash;
 import org.junit.jupiter.api.BeforeAll;
@@ -214,6 +215,21 @@ class TokenExchangeTest {
 					TestBrowser.basic("web-app", TestBootstrap.WEB_APP_SECRET));
 			String message = messages.poll(5, TimeUnit.SECONDS);
 			assertThat(message).isNotNull().contains(TokenHash.of(subject)).doesNotContain(subject);
+
+			// A mass revocation goes out in bounded messages, every hash in exactly one.
+			List<String> many = java.util.stream.IntStream.range(0, 2500).mapToObj((i) -> TokenHash.of("t" + i)).toList();
+			server.bean(RevocationChannel.class).onRevoked(new AuthorizationRevokedEvent(many, List.of("sid"), "test"));
+			List<String> parts = new java.util.ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				parts.add(messages.poll(5, TimeUnit.SECONDS));
+			}
+			assertThat(messages.poll(500, TimeUnit.MILLISECONDS)).isNull();
+			assertThat(parts).allSatisfy((part) -> assertThat(part).isNotNull());
+			List<Object> published = parts.stream()
+				.flatMap((part) -> ((List<?>) TestBrowser.json(part).get("token_hashes")).stream())
+				.map(Object.class::cast)
+				.toList();
+			assertThat(published).hasSize(2500).containsExactlyInAnyOrderElementsOf(many);
 		}
 		finally {
 			listener.stop();

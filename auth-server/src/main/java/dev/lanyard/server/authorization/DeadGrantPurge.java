@@ -1,0 +1,44 @@
+package dev.lanyard.server.authorization;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the grant table from growing without bound: once an hour, every node deletes grants
+ * that have had nothing presentable for a week (their tokens expired or revoked). The week
+ * keeps recent history visible to operators in the sessions view. Running on several
+ * nodes at once is harmless: each delete is idempotent.
+ */
+@Component
+class DeadGrantPurge {
+
+	private static final Logger logger = LoggerFactory.getLogger(DeadGrantPurge.class);
+
+	static final Duration RETENTION = Duration.ofDays(7);
+
+	private final HashedAuthorizationService authorizations;
+
+	DeadGrantPurge(HashedAuthorizationService authorizations) {
+		this.authorizations = authorizations;
+	}
+
+	@Scheduled(initialDelayString = "PT5M", fixedDelayString = "PT1H")
+	void purge() {
+		try {
+			int deleted = this.authorizations.purgeDead(RETENTION);
+			if (deleted > 0) {
+				logger.info("Deleted {} grants with nothing left to present", deleted);
+			}
+		}
+		catch (RuntimeException ex) {
+			// PostgreSQL unavailable: the next run catches up.
+			logger.warn("Could not purge dead grants: {}", ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,64 @@
+package dev.lanyard.server.authorization;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import dev.lanyard.server.TestBackends;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The version rule both caches keep: an entry is only ever replaced by a newer one. */
+class AccessTokenCacheTest {
+
+	static Stream<AccessTokenCache> caches() {
+		java.net.URI redis = java.net.URI.create(TestBackends.redisUrl());
+		LettuceConnectionFactory connections = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(redis.getHost(), redis.getPort()));
+		connections.afterPropertiesSet();
+		connections.start();
+		return Stream.of(new InMemoryAccessTokenCache(Clock.systemUTC()),
+				new RedisAccessTokenCache(new StringRedisTemplate(connections), "cache-test-" + UUID.randomUUID() + ":"));
+	}
+
+	@ParameterizedTest
+	@MethodSource("caches")
+	void putIfNewerWhenOlderVersionThenKeepsNewer(AccessTokenCache cache) {
+		cache.putIfNewer("h1", new AccessTokenCache.Entry(3, "{\"v\":3}"), Duration.ofMinutes(1));
+
+		cache.putIfNewer("h1", new AccessTokenCache.Entry(2, "{\"v\":2}"), Duration.ofMinutes(1));
+		cache.putIfNewer("h1", new AccessTokenCache.Entry(3, "{\"v\":\"same\"}"), Duration.ofMinutes(1));
+
+		assertThat(cache.get("h1")).contains(new AccessTokenCache.Entry(3, "{\"v\":3}"));
+		cache.putIfNewer("h1", new AccessTokenCache.Entry(4, "{\"v\":4}"), Duration.ofMinutes(1));
+		assertThat(cache.get("h1")).contains(new AccessTokenCache.Entry(4, "{\"v\":4}"));
+	}
+
+	@ParameterizedTest
+	@MethodSource("caches")
+	void putIfNewerWhenTombstoneThenOlderRowsStayOut(AccessTokenCache cache) {
+		cache.putIfNewer("h2", new AccessTokenCache.Entry(1, "{\"row\":1}"), Duration.ofMinutes(1));
+		cache.putIfNewer("h2", AccessTokenCache.Entry.tombstone(2), Duration.ofMinutes(1));
+
+		cache.putIfNewer("h2", new AccessTokenCache.Entry(1, "{\"row\":1}"), Duration.ofMinutes(1));
+
+		assertThat(cache.get("h2")).hasValueSatisfying((entry) -> assertThat(entry.gone()).isTrue());
+		assertThat(cache.get("unknown")).isEmpty();
+	}
+
+	@ParameterizedTest
+	@MethodSource("caches")
+	void getWhenTtlPassedThenMiss(AccessTokenCache cache) throws InterruptedException {
+		cache.putIfNewer("h3", new AccessTokenCache.Entry(1, "{}"), Duration.ofMillis(50));
+		Thread.sleep(300);
+		assertThat(cache.get("h3")).isEmpty();
+	}
+
+}
