@@ -69,15 +69,16 @@ class AuthorizationServerConfiguration {
 			OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
 			JdbcUserAccountRepository users, TokenExchangeAuthenticationProvider tokenExchange,
 			TokenIssuanceStatistics statistics, ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers,
-			MeterRegistry meters, Clock clock)
+			MeterRegistry meters, AuthorizationServerSettings settings, Clock clock)
 			throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
 		http.oauth2AuthorizationServer((server) -> {
 			http.securityMatcher(server.getEndpointsMatcher());
 			server.clientAuthentication((clientAuthentication) -> clientAuthentication
-				.authenticationConverter(PublicClientRefreshAuthentication.converter())
-				.authenticationProvider(PublicClientRefreshAuthentication.provider(clients))
+				.authenticationConverter(PublicClientIdAuthentication.converter(settings.getTokenEndpoint(),
+						settings.getTokenRevocationEndpoint()))
+				.authenticationProvider(PublicClientIdAuthentication.provider(clients))
 				.authenticationProviders((providers) -> providers.forEach((provider) -> {
 					if (provider instanceof ClientSecretAuthenticationProvider secrets) {
 						secrets.setPasswordEncoder(new ClientSecretEncoder());

@@ -184,6 +184,25 @@ class TokenEndpointTest {
 				"refresh_token", "refresh_token", (String) TestBrowser.json(refreshed).get("refresh_token"), "client_id",
 				"web-app"));
 		assertThat(byOtherClient.statusCode()).isEqualTo(401);
+
+		// A public client may not introspect (RFC 7662 §2.1 wants client authentication),
+		// whatever parameters it adds to look like a refresh request.
+		String accessToken = (String) TestBrowser.json(refreshed).get("access_token");
+		String latestRefreshToken = (String) TestBrowser.json(refreshed).get("refresh_token");
+		HttpResponse<String> introspection = this.client.postForm(flows.url("/oauth2/introspect"),
+				Map.of("token", accessToken, "client_id", "spa", "grant_type", "refresh_token"));
+		assertThat(introspection.statusCode()).isEqualTo(401);
+		assertThat(introspection.body()).doesNotContain("active");
+
+		// It may revoke its own tokens with its client_id (RFC 7009 §2.1), for sign-out.
+		HttpResponse<String> revocation = this.client.postForm(flows.url("/oauth2/revoke"),
+				Map.of("token", latestRefreshToken, "client_id", "spa"));
+		assertThat(revocation.statusCode()).as(revocation.body()).isEqualTo(200);
+		assertThat(flows.introspect(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, accessToken))
+			.isEqualTo(Map.of("active", false));
+		assertThat(this.client.postForm(flows.url("/oauth2/token"),
+				Map.of("grant_type", "refresh_token", "refresh_token", latestRefreshToken, "client_id", "spa"))
+			.statusCode()).isEqualTo(400);
 	}
 
 	/** A public client cannot skip PKCE (RFC 9700 §2.1.1). */

@@ -16,23 +16,29 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
 /**
- * Lets public clients use their refresh tokens. The framework authenticates a public client
+ * Lets public clients use and revoke their refresh tokens. The framework authenticates a public client
  * only by its PKCE {@code code_verifier}, which a refresh request does not carry; RFC 6749
  * §6 lets a public client refresh with just its {@code client_id}, and RFC 9700 §4.14.2
  * makes that safe by rotating the refresh token on every use (which Lanyard does, with
  * reuse detection).
  */
-final class PublicClientRefreshAuthentication {
+final class PublicClientIdAuthentication {
 
-	private PublicClientRefreshAuthentication() {
+	private PublicClientIdAuthentication() {
 	}
 
-	/** Reads {@code client_id} from a refresh request that carries no client credentials. */
-	static AuthenticationConverter converter() {
+	/**
+	 * Reads {@code client_id} from a request that carries no client credentials, at two
+	 * endpoints only: a refresh at the token endpoint, and revocation (RFC 7009 §2.1 lets a
+	 * public client revoke its own tokens). Never at introspection, which RFC 7662 §2.1
+	 * reserves for authenticated clients.
+	 */
+	static AuthenticationConverter converter(String tokenEndpoint, String revocationEndpoint) {
 		return (HttpServletRequest request) -> {
-			if (!"POST".equals(request.getMethod())
-					|| !AuthorizationGrantType.REFRESH_TOKEN.getValue()
-						.equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE))
+			String path = request.getRequestURI().substring(request.getContextPath().length());
+			boolean refresh = tokenEndpoint.equals(path) && AuthorizationGrantType.REFRESH_TOKEN.getValue()
+				.equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE));
+			if (!"POST".equals(request.getMethod()) || !(refresh || revocationEndpoint.equals(path))
 					|| request.getHeader(HttpHeaders.AUTHORIZATION) != null
 					|| request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null) {
 				return null;
@@ -48,7 +54,7 @@ final class PublicClientRefreshAuthentication {
 		};
 	}
 
-	/** Authenticates a registered public client named in a refresh request. */
+	/** Authenticates a registered public client named in a refresh or revocation request. */
 	static AuthenticationProvider provider(RegisteredClientRepository clients) {
 		return new AuthenticationProvider() {
 
