@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Internal JWTs this node issued, kept in memory so that exchanging the same opaque token
- * for the same audience and scope again returns the still-valid JWT instead of signing a
+ * Internal JWTs this node issued, kept in memory so that the same client exchanging the
+ * same opaque token for the same audience and scope again returns the still-valid JWT instead of signing a
  * new one. Entries are dropped when their subject token is revoked (on any node, through
  * the revocation channel) and are never handed out with less than {@link #MINIMUM_REMAINING}
  * of life left. Nothing here is written to disk or shared. Thread-safe.
@@ -31,16 +31,16 @@ public final class ExchangedTokenCache {
 		this.clock = clock;
 	}
 
-	Optional<IssuedJwt> find(String subjectTokenHash, String audience, String scope) {
+	Optional<IssuedJwt> find(String subjectTokenHash, String actor, String audience, String scope) {
 		Map<String, IssuedJwt> entries = this.bySubject.get(subjectTokenHash);
-		IssuedJwt entry = (entries != null) ? entries.get(key(audience, scope)) : null;
+		IssuedJwt entry = (entries != null) ? entries.get(key(actor, audience, scope)) : null;
 		if (entry == null || entry.expiresAt().minus(MINIMUM_REMAINING).isBefore(this.clock.instant())) {
 			return Optional.empty();
 		}
 		return Optional.of(entry);
 	}
 
-	void put(String subjectTokenHash, String audience, String scope, IssuedJwt jwt) {
+	void put(String subjectTokenHash, String actor, String audience, String scope, IssuedJwt jwt) {
 		if (this.bySubject.size() >= MAXIMUM_ENTRIES) {
 			Instant now = this.clock.instant();
 			this.bySubject.values().forEach((entries) -> entries.values().removeIf((e) -> e.expiresAt().isBefore(now)));
@@ -50,7 +50,7 @@ public final class ExchangedTokenCache {
 			}
 		}
 		this.bySubject.computeIfAbsent(subjectTokenHash, (hash) -> new ConcurrentHashMap<>())
-			.put(key(audience, scope), jwt);
+			.put(key(actor, audience, scope), jwt);
 	}
 
 	/** Forgets every JWT issued for these subject tokens. */
@@ -58,8 +58,9 @@ public final class ExchangedTokenCache {
 		subjectTokenHashes.forEach(this.bySubject::remove);
 	}
 
-	private static String key(String audience, String scope) {
-		return audience + " " + scope;
+	/** Client ids and audiences hold no spaces, so the key is unambiguous. */
+	private static String key(String actor, String audience, String scope) {
+		return actor + " " + audience + " " + scope;
 	}
 
 	/**

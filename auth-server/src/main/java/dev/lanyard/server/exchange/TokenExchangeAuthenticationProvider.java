@@ -159,7 +159,8 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 		}
 		String scope = String.join(" ", new TreeSet<>(scopes));
 		String subjectHash = TokenHash.of(subjectToken);
-		Optional<ExchangedTokenCache.IssuedJwt> reusable = this.cache.find(subjectHash, audience, scope);
+		Optional<ExchangedTokenCache.IssuedJwt> reusable = this.cache.find(subjectHash, gateway.getClientId(),
+				audience, scope);
 		if (reusable.isPresent()) {
 			return response(gateway, clientPrincipal, reusable.get());
 		}
@@ -209,7 +210,7 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 		String jwt = this.jwtEncoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();
 		ExchangedTokenCache.IssuedJwt issued = new ExchangedTokenCache.IssuedJwt(jwt, now, expiresAt,
 				new LinkedHashSet<>(new TreeSet<>(scopes)));
-		this.cache.put(subjectHash, audience, scope, issued);
+		this.cache.put(subjectHash, gateway.getClientId(), audience, scope, issued);
 		return response(gateway, clientPrincipal, issued);
 	}
 
