@@ -30,6 +30,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -123,7 +124,15 @@ class AuthorizationServerConfiguration {
 		// manager of our own replaces JWT decoding with a local token lookup.
 		ProviderManager opaqueTokens = new ProviderManager(
 				new OpaqueTokenAuthenticationProvider(new LocalOpaqueTokenIntrospector(authorizations)));
-		http.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.authenticationManager(opaqueTokens)));
+		// Bearer tokens are read at the user info endpoint only: elsewhere on this chain (the
+		// authorization endpoint above all) a stray Authorization header must not replace
+		// the user's sign-in.
+		DefaultBearerTokenResolver bearerTokens = new DefaultBearerTokenResolver();
+		String userInfoEndpoint = settings.getOidcUserInfoEndpoint();
+		http.oauth2ResourceServer((resourceServer) -> resourceServer
+			.bearerTokenResolver((request) -> userInfoEndpoint.equals(request.getServletPath())
+					? bearerTokens.resolve(request) : null)
+			.jwt((jwt) -> jwt.authenticationManager(opaqueTokens)));
 		http.authorizeHttpRequests((authorize) -> authorize
 			// OpenID Connect Core §3.1.2.6: prompt=none must answer login_required rather than
 			// show a login page, so such requests reach the endpoint unauthenticated.

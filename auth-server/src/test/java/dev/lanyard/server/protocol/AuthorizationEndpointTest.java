@@ -217,6 +217,18 @@ class AuthorizationEndpointTest {
 		assertThat(parameters).doesNotContainKey("code");
 	}
 
+	/** A bearer token means nothing at the authorization endpoint: the user still signs in. */
+	@Test
+	void authorizeWhenBearerTokenSentThenLoginNotServerError() {
+		for (String token : new String[] { "lyat_not-a-token", "a.b.c", "" }) {
+			HttpResponse<String> response = new TestBrowser().get(
+					flows.authorizeUrl(request("web-app", TestBootstrap.REDIRECT_URI)), "Accept", "text/html",
+					"Authorization", "Bearer " + token);
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+			assertThat(TestBrowser.location(response)).endsWith("/login");
+		}
+	}
+
 	private static Map<String, String> request(String clientId, String redirectUri) {
 		return new LinkedHashMap<>(
 				OAuthFlows.codeRequest(clientId, redirectUri, "openid profile", "xyz", TestBrowser.Pkce.create()));
