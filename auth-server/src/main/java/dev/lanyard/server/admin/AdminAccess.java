@@ -56,7 +56,7 @@ final class AdminAccess {
 	}
 
 	private static boolean isActiveAdmin(Optional<UserAccount> account) {
-		return account.filter((user) -> user.enabled() && !user.locked() && user.roles().contains(ROLE)).isPresent();
+		return account.filter((user) -> user.active() && user.roles().contains(ROLE)).isPresent();
 	}
 
 	private static Optional<UUID> userId(String principalName) {

@@ -11,6 +11,7 @@ import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.user.UserService;
 import org.slf4j.Logger;
@@ -36,15 +37,18 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final ClientService clients;
 
+	private final HashedAuthorizationService authorizations;
+
 	private final AuditLog audit;
 
 	private final MessageSource messages;
 
-	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients, AuditLog audit,
-			MessageSource messages) {
+	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
+			HashedAuthorizationService authorizations, AuditLog audit, MessageSource messages) {
 		this.properties = properties;
 		this.users = users;
 		this.clients = clients;
+		this.authorizations = authorizations;
 		this.audit = audit;
 		this.messages = messages;
 	}
@@ -64,8 +68,16 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				.ifPresent((problem) -> logger.warn("{} {}: the password breaks the password policy ({}); "
 						+ "change it before production", file, user.location(), problem));
 			try {
-				this.users.importUser(user.username(), user.password(), user.email(), user.roles(), user.attributes(),
-						user.enabled());
+				UserService.Change change = this.users.importUser(user.username(), user.password(), user.email(),
+						user.roles(), user.attributes(), user.enabled());
+				// The file is the operator's word: a user it disables, or whose password it
+				// replaces, keeps no session or token from before.
+				if (change.accessWithdrawn() || change.passwordReplaced()) {
+					int revoked = this.authorizations.revokeByPrincipal(change.after().id().toString(),
+							change.accessWithdrawn() ? "user_disabled" : "password_changed");
+					logger.info("{} {}: {}; revoked {} grants", file, user.location(),
+							change.accessWithdrawn() ? "disabled" : "password replaced", revoked);
+				}
 			}
 			catch (InvalidInputException ex) {
 				throw problem(file, ex, user.location(), user.lines(), "username");

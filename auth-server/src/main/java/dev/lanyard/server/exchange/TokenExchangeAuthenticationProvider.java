@@ -171,7 +171,7 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 			throw error(OAuth2ErrorCodes.INVALID_GRANT, "subject_token does not represent a user");
 		}
 		UserAccount user = this.users.findById(signedIn.id())
-			.filter((account) -> account.enabled() && !account.locked())
+			.filter(UserAccount::active)
 			.orElseThrow(() -> error(OAuth2ErrorCodes.INVALID_GRANT, "The user can no longer sign in"));
 		RegisteredClient originalClient = this.clients.findById(authorization.getRegisteredClientId());
 		if (originalClient == null) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.UserAccount;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,7 +34,7 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (authentication != null && authentication.getPrincipal() instanceof LanyardUser user) {
 			boolean active = this.users.findById(user.id())
-				.map((account) -> account.enabled() && !account.locked())
+				.map(UserAccount::active)
 				.orElse(false);
 			if (!active) {
 				SecurityContextHolder.clearContext();

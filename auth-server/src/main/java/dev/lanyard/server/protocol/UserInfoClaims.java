@@ -37,7 +37,7 @@ final class UserInfoClaims implements Function<OidcUserInfoAuthenticationContext
 		OAuth2Authorization authorization = context.getAuthorization();
 		OAuth2AccessToken accessToken = context.getAccessToken();
 		UserAccount user = parseId(authorization.getPrincipalName()).flatMap(this.users::findById)
-			.filter((account) -> account.enabled() && !account.locked())
+			.filter(UserAccount::active)
 			.orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_TOKEN));
 		Set<String> scopes = accessToken.getScopes();
 		Map<String, Object> claims = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.storage.RedisMode;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -30,13 +31,14 @@ class TokenGeneratorConfiguration {
 	}
 
 	@Bean
-	OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder jwtEncoder, LanyardProperties properties, Clock clock) {
+	OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder jwtEncoder, LanyardProperties properties,
+			JdbcUserAccountRepository users, Clock clock) {
 		JwtGenerator idTokens = new JwtGenerator(jwtEncoder);
 		idTokens.setJwtCustomizer(new IdTokenCustomizer(properties.tokens().idToken()));
 		OAuth2AccessTokenGenerator accessTokenClaims = new OAuth2AccessTokenGenerator();
 		accessTokenClaims.setClock(clock);
-		return new DelegatingOAuth2TokenGenerator(idTokens, new OpaqueAccessTokenGenerator(accessTokenClaims),
-				new RotatingRefreshTokenGenerator(clock));
+		return new ActiveUserTokenGenerator(new DelegatingOAuth2TokenGenerator(idTokens,
+				new OpaqueAccessTokenGenerator(accessTokenClaims), new RotatingRefreshTokenGenerator(clock)), users);
 	}
 
 }

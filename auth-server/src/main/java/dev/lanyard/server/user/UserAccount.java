@@ -27,6 +27,11 @@ public record UserAccount(UUID id, String username, String email, String passwor
 		attributes = Map.copyOf(attributes);
 	}
 
+	/** Whether the account may sign in and keep using what it was granted. */
+	public boolean active() {
+		return this.enabled && !this.locked;
+	}
+
 	/** The same account with another password hash. */
 	public UserAccount withPasswordHash(String newHash) {
 		return new UserAccount(this.id, this.username, this.email, newHash, this.enabled, this.locked, this.roles,

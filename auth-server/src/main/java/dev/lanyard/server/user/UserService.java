@@ -43,10 +43,10 @@ public class UserService {
 	 * Creates the account, or brings an existing one (same username) in line with the
 	 * given values; the password is re-hashed only when it differs from the stored one.
 	 * Used by the bootstrap import, which must be idempotent.
-	 * @return the stored account
+	 * @return the account before (none if created) and after
 	 */
 	@Transactional
-	public UserAccount importUser(String username, String password, String email, List<String> roles,
+	public Change importUser(String username, String password, String email, List<String> roles,
 			Map<String, String> attributes, boolean enabled) {
 		requireValidProfile(username, email, roles, attributes);
 		Optional<UserAccount> existing = this.users.findByUsername(username);
@@ -55,7 +55,7 @@ public class UserService {
 					this.passwordEncoder.encode(password), enabled, false, roles, attributes, Instant.now(),
 					Instant.now());
 			this.users.insert(created);
-			return created;
+			return new Change(null, created);
 		}
 		UserAccount current = existing.get();
 		UserAccount updated = new UserAccount(current.id(), username, email, current.passwordHash(), enabled,
@@ -66,7 +66,7 @@ public class UserService {
 			this.users.updatePasswordHash(current.id(), hash);
 			updated = updated.withPasswordHash(hash);
 		}
-		return updated;
+		return new Change(current, updated);
 	}
 
 	/**
@@ -158,14 +158,20 @@ public class UserService {
 	/**
 	 * An account before and after a change.
 	 *
-	 * @param before as it was
+	 * @param before as it was; {@code null} if the change created it
 	 * @param after as it is now
 	 */
 	public record Change(UserAccount before, UserAccount after) {
 
 		/** Whether the change took the account's access away (disabled or locked it). */
 		public boolean accessWithdrawn() {
-			return (this.before.enabled() && !this.after.enabled()) || (!this.before.locked() && this.after.locked());
+			return this.before != null && ((this.before.enabled() && !this.after.enabled())
+					|| (!this.before.locked() && this.after.locked()));
+		}
+
+		/** Whether the change replaced the account's password. */
+		public boolean passwordReplaced() {
+			return this.before != null && !this.before.passwordHash().equals(this.after.passwordHash());
 		}
 
 	}

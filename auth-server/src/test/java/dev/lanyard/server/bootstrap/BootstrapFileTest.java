@@ -2,10 +2,21 @@ package dev.lanyard.server.bootstrap;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.token.TokenHash;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -107,22 +118,48 @@ class BootstrapFileTest {
 	}
 
 	@Test
-	void startWhenImportedTwiceThenNothingChanges() {
+	void startWhenImportedAgainThenOnlyChangesAppliedAndDisabledUserLosesGrants() throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		deployment.put("lanyard.issuer", "http://localhost:1");
 		String firstHash;
+		String aliceToken = "lyat_" + TokenHash.of("alice" + System.nanoTime());
+		String bobToken = "lyat_" + TokenHash.of("bob" + System.nanoTime());
 		try (LanyardTestServer first = LanyardTestServer.start(deployment)) {
-			firstHash = first.bean(dev.lanyard.server.user.JdbcUserAccountRepository.class)
-				.findByUsername("alice")
-				.orElseThrow()
-				.passwordHash();
+			JdbcUserAccountRepository users = first.bean(JdbcUserAccountRepository.class);
+			firstHash = users.findByUsername("alice").orElseThrow().passwordHash();
+			grant(first, users.findByUsername("alice").orElseThrow().id().toString(), aliceToken);
+			grant(first, users.findByUsername("bob").orElseThrow().id().toString(), bobToken);
 		}
+		Path original = Path.of(deployment.get("lanyard.bootstrap"));
+		String bobDisabled = Files.readString(original)
+			.replace("  - username: bob\n", "  - username: bob\n    enabled: false\n");
+		assertThat(bobDisabled).contains("enabled: false");
+		deployment.put("lanyard.bootstrap", write(bobDisabled).toString());
+
 		try (LanyardTestServer second = LanyardTestServer.start(deployment)) {
-			var users = second.bean(dev.lanyard.server.user.JdbcUserAccountRepository.class);
+			JdbcUserAccountRepository users = second.bean(JdbcUserAccountRepository.class);
 			assertThat(users.findByUsername("alice").orElseThrow().passwordHash()).isEqualTo(firstHash);
 			assertThat(users.count()).isEqualTo(2);
 			assertThat(second.bean(dev.lanyard.server.client.ClientService.class).findAll()).hasSize(7);
+			HashedAuthorizationService authorizations = second.bean(HashedAuthorizationService.class);
+			assertThat(authorizations.findByToken(aliceToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isActive())
+				.isTrue();
+			assertThat(authorizations.findByToken(bobToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken()
+				.isInvalidated()).isTrue();
 		}
+	}
+
+	private static void grant(LanyardTestServer server, String principalName, String accessToken) {
+		Instant now = Instant.now();
+		server.bean(HashedAuthorizationService.class)
+			.save(OAuth2Authorization
+				.withRegisteredClient(server.bean(RegisteredClientRepository.class).findByClientId("web-app"))
+				.principalName(principalName)
+				.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+				.authorizedScopes(Set.of("openid"))
+				.accessToken(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, accessToken, now,
+						now.plusSeconds(600), Set.of("openid")))
+				.build());
 	}
 
 	private static Path write(String yaml) throws Exception {

@@ -5,12 +5,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -203,6 +208,31 @@ class TokenEndpointTest {
 		assertThat(this.client.postForm(flows.url("/oauth2/token"),
 				Map.of("grant_type", "refresh_token", "refresh_token", latestRefreshToken, "client_id", "spa"))
 			.statusCode()).isEqualTo(400);
+	}
+
+	/** A grant that outlived its user's access (disabled by hand, no revocation) is not renewed. */
+	@Test
+	void refreshWhenUserDisabledSinceThenInvalidGrant() {
+		String username = "refresh-" + java.util.UUID.randomUUID();
+		String password = "a-password-for-refresh-tests";
+		SharedLanyard.server()
+			.bean(UserService.class)
+			.create(username, null, password, true, false, java.util.List.of("user"), Map.of());
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String redirect = flows.authorizeWithLogin(new TestBrowser(),
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, password);
+		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(this.client, "web-app",
+				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"),
+				TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		String refreshToken = (String) tokens.get("refresh_token");
+		new JdbcTemplate(SharedLanyard.server().bean(DataSource.class))
+			.update("UPDATE users SET enabled = false WHERE username = ?", username);
+
+		HttpResponse<String> refreshed = flows.refresh(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				refreshToken);
+
+		assertThat(refreshed.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(refreshed).get("error")).isEqualTo("invalid_grant");
 	}
 
 	/** A public client cannot skip PKCE (RFC 9700 §2.1.1). */

@@ -1,0 +1,45 @@
+package dev.lanyard.server.token;
+
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.UserAccount;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+
+/**
+ * Refuses a refresh for a user who may no longer sign in. Disabling or locking an account
+ * revokes its grants, but a grant can outlive that (an account disabled in the database by
+ * hand, a revocation lost to an outage); a refresh is where a grant would be renewed, so the
+ * account is checked there (RFC 6749 §6: the server validates the refresh token's grant).
+ */
+final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token> {
+
+	private final OAuth2TokenGenerator<? extends OAuth2Token> delegate;
+
+	private final JdbcUserAccountRepository users;
+
+	ActiveUserTokenGenerator(OAuth2TokenGenerator<? extends OAuth2Token> delegate, JdbcUserAccountRepository users) {
+		this.delegate = delegate;
+		this.users = users;
+	}
+
+	@Override
+	public OAuth2Token generate(OAuth2TokenContext context) {
+		Authentication principal = context.getPrincipal();
+		if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType()) && principal != null
+				&& principal.getPrincipal() instanceof LanyardUser user
+				&& !this.users.findById(user.id()).map(UserAccount::active).orElse(false)) {
+			throw new OAuth2AuthenticationException(
+					new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The user can no longer sign in", null));
+		}
+		return this.delegate.generate(context);
+	}
+
+}
