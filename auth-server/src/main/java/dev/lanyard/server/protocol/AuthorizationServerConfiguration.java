@@ -6,6 +6,7 @@ import java.util.Arrays;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.client.ClientSecretEncoder;
 import dev.lanyard.server.exchange.TokenExchangeAuthenticationProvider;
+import dev.lanyard.server.key.SigningKeyService;
 import dev.lanyard.server.login.ActiveAccountFilter;
 import dev.lanyard.server.token.TokenIssuanceStatistics;
 import dev.lanyard.server.token.AuthorizationCodeGenerator;
@@ -70,7 +71,7 @@ class AuthorizationServerConfiguration {
 			OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
 			JdbcUserAccountRepository users, TokenExchangeAuthenticationProvider tokenExchange,
 			TokenIssuanceStatistics statistics, ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers,
-			MeterRegistry meters, AuthorizationServerSettings settings, Clock clock)
+			MeterRegistry meters, AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock)
 			throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
@@ -114,7 +115,7 @@ class AuthorizationServerConfiguration {
 				.providerConfigurationEndpoint((configuration) -> configuration
 					.providerConfigurationCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)))
 				.logoutEndpoint((logout) -> logout.logoutRequestConverter(RpInitiatedLogout.converter())
-					.authenticationProvider(RpInitiatedLogout.provider(authorizations, clients))
+					.authenticationProvider(RpInitiatedLogout.provider(signingKeys, clients))
 					.logoutResponseHandler(RpInitiatedLogout.responseHandler())
 					.errorResponseHandler(RpInitiatedLogout.errorHandler()))
 				.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoClaims(users))));

@@ -1,8 +1,19 @@
 package dev.lanyard.server.protocol;
 
+import java.text.ParseException;
+import java.util.List;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.lanyard.server.key.SigningKeyService;
+import dev.lanyard.server.login.PendingLogout;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import dev.lanyard.server.login.PendingLogout;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -13,10 +24,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
-import org.springframework.security.oauth2.core.oidc.OidcIdToken;
-import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
-import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.web.authentication.AuthenticationConverter;
@@ -33,8 +41,6 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
  */
 final class RpInitiatedLogout {
 
-	private static final OAuth2TokenType ID_TOKEN = new OAuth2TokenType("id_token");
-
 	private RpInitiatedLogout() {
 	}
 
@@ -50,8 +56,7 @@ final class RpInitiatedLogout {
 		};
 	}
 
-	static AuthenticationProvider provider(OAuth2AuthorizationService authorizations,
-			RegisteredClientRepository clients) {
+	static AuthenticationProvider provider(SigningKeyService keys, RegisteredClientRepository clients) {
 		return new AuthenticationProvider() {
 
 			@Override
@@ -59,17 +64,12 @@ final class RpInitiatedLogout {
 				RpInitiatedLogoutRequest request = (RpInitiatedLogoutRequest) authentication;
 				RegisteredClient client = null;
 				if (request.idTokenHint() != null) {
-					OAuth2Authorization authorization = authorizations.findByToken(request.idTokenHint(), ID_TOKEN);
-					OAuth2Authorization.Token<OidcIdToken> idToken = (authorization != null)
-							? authorization.getToken(OidcIdToken.class) : null;
-					if (idToken == null) {
+					JWTClaimsSet hint = verifiedHint(request.idTokenHint(), keys);
+					client = clients.findByClientId(hintedClientId(hint));
+					if (client == null) {
 						throw error("id_token_hint");
 					}
-					client = clients.findById(authorization.getRegisteredClientId());
-					if (client == null || !idToken.getToken().getAudience().contains(client.getClientId())) {
-						throw error("id_token_hint");
-					}
-					if (request.user() != null && !request.user().getName().equals(authorization.getPrincipalName())) {
+					if (request.user() != null && !request.user().getName().equals(hint.getSubject())) {
 						// The hint names someone other than the signed-in user.
 						throw error("id_token_hint");
 					}
@@ -124,6 +124,48 @@ final class RpInitiatedLogout {
 					? oauth2.getError() : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
 			OAuthErrorPage.send(request, response, error);
 		};
+	}
+
+	/**
+	 * The claims of an ID token this server issued. RP-Initiated Logout 1.0 §2: "The OP need
+	 * not be listed as an audience of the ID Token" and the hint may have expired, so the
+	 * token is checked only for this server's signature (against the published keys, which
+	 * include recently retired ones) and issuer. It need not be the grant's latest ID token:
+	 * a client that refreshed may still hold the first one.
+	 */
+	private static JWTClaimsSet verifiedHint(String hint, SigningKeyService keys) {
+		try {
+			SignedJWT jwt = SignedJWT.parse(hint);
+			if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || jwt.getHeader().getKeyID() == null) {
+				throw error("id_token_hint");
+			}
+			JWK key = keys.publishedKeys().getKeyByKeyId(jwt.getHeader().getKeyID());
+			if (!(key instanceof RSAKey rsa) || !jwt.verify(new RSASSAVerifier(rsa))) {
+				throw error("id_token_hint");
+			}
+			JWTClaimsSet claims = jwt.getJWTClaimsSet();
+			if (!AuthorizationServerContextHolder.getContext().getIssuer().equals(claims.getIssuer())
+					|| claims.getSubject() == null) {
+				throw error("id_token_hint");
+			}
+			return claims;
+		}
+		catch (ParseException | JOSEException ex) {
+			throw error("id_token_hint");
+		}
+	}
+
+	/** The client an ID token was issued to: its single audience, or its {@code azp} (OIDC Core §2). */
+	private static String hintedClientId(JWTClaimsSet hint) {
+		List<String> audience = hint.getAudience();
+		Object authorizedParty = hint.getClaim("azp");
+		if (audience.size() == 1 && (authorizedParty == null || audience.get(0).equals(authorizedParty))) {
+			return audience.get(0);
+		}
+		if (authorizedParty instanceof String party && audience.contains(party)) {
+			return party;
+		}
+		throw error("id_token_hint");
 	}
 
 	private static String single(HttpServletRequest request, String name) {

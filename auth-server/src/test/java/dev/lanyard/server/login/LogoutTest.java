@@ -3,6 +3,11 @@ package dev.lanyard.server.login;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
@@ -19,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LogoutTest {
 
 	private final OAuthFlows flows = SharedLanyard.flows();
+
+	/** The refresh token of the last {@link #signInWithIdToken} grant. */
+	private String lastRefreshToken;
 
 	@Test
 	void logoutWhenRequestedByClientWithoutIdTokenHintThenConfirmRevokeAndRedirect() {
@@ -61,12 +69,13 @@ class LogoutTest {
 	@Test
 	void logoutWhenIdTokenHintGivenThenClientFromHint() {
 		TestBrowser browser = new TestBrowser();
-		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-		String redirect = this.flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
-				TestBootstrap.REDIRECT_URI, "openid", "s", pkce), "bob", TestBootstrap.BOB_PASSWORD);
-		String idToken = (String) TestBrowser.json(this.flows.redeemCode(new TestBrowser(), "web-app",
-				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"),
-				TestBootstrap.REDIRECT_URI, pkce.verifier())).get("id_token");
+		TestBrowser client = new TestBrowser();
+		String idToken = signInWithIdToken(browser, client, "bob", TestBootstrap.BOB_PASSWORD);
+		// The client refreshed since: its first ID token is no longer the grant's latest.
+		Map<String, Object> refreshed = TestBrowser.json(this.flows.refresh(client, "web-app",
+				TestBootstrap.WEB_APP_SECRET, this.lastRefreshToken));
+		assertThat(refreshed.get("id_token")).isNotNull().isNotEqualTo(idToken);
+
 		HttpResponse<String> logout = browser.get(this.flows.url("/connect/logout?id_token_hint=" + idToken
 				+ "&post_logout_redirect_uri=https://app.example.com/"));
 		assertThat(TestBrowser.location(logout)).isEqualTo(this.flows.url("/logout"));
@@ -74,6 +83,37 @@ class LogoutTest {
 		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"),
 				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
 		assertThat(TestBrowser.location(done)).isEqualTo("https://app.example.com/");
+	}
+
+	/** A hint must be this server's signed ID token for the signed-in user. */
+	@Test
+	void logoutWhenIdTokenHintForgedOrForAnotherUserThenErrorPage() throws Exception {
+		TestBrowser alice = new TestBrowser();
+		String aliceIdToken = signInWithIdToken(alice, new TestBrowser(), "alice", TestBootstrap.ALICE_PASSWORD);
+		TestBrowser bob = new TestBrowser();
+		this.flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD);
+		String[] parts = aliceIdToken.split("\\.");
+		SignedJWT foreign = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(
+				SignedJWT.parse(aliceIdToken).getHeader().getKeyID()).build(), SignedJWT.parse(aliceIdToken).getJWTClaimsSet());
+		foreign.sign(new RSASSASigner(new RSAKeyGenerator(2048).generate()));
+		for (String hint : new String[] { aliceIdToken, parts[0] + "." + parts[1] + ".AAAA", foreign.serialize(),
+				parts[0] + "." + parts[1] + "." }) {
+			HttpResponse<String> response = bob.get(this.flows.url("/connect/logout?id_token_hint=" + hint
+					+ "&post_logout_redirect_uri=https://app.example.com/"));
+			assertThat(response.statusCode()).isEqualTo(400);
+			assertThat(response.headers().firstValue("Location")).isEmpty();
+		}
+	}
+
+	private String signInWithIdToken(TestBrowser browser, TestBrowser client, String username, String password) {
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String redirect = this.flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, password);
+		Map<String, Object> tokens = TestBrowser.json(this.flows.redeemCode(client, "web-app",
+				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"),
+				TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		this.lastRefreshToken = (String) tokens.get("refresh_token");
+		return (String) tokens.get("id_token");
 	}
 
 	/** OA-22: an unregistered post-logout URI is never redirected to. */
