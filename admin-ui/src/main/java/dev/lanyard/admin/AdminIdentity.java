@@ -6,13 +6,21 @@ package dev.lanyard.admin;
  */
 public interface AdminIdentity {
 
+	/** The role that opens the console. */
+	String ADMIN_ROLE = "admin";
+
+	/** The scope that opens the admin API. */
+	String ADMIN_SCOPE = "admin";
+
 	/** The administrator making the current request. */
 	Actor current();
 
 	/**
-	 * Checks the current administrator's password again.
+	 * Checks the current administrator's password again. Each check counts against the
+	 * same guessing bound as the login page, so a hijacked console session cannot be used
+	 * to guess the password.
 	 * @param password what they typed; may be {@code null}
-	 * @return whether it is their password
+	 * @return whether it is their password (and the bound is not exhausted)
 	 */
 	boolean confirmPassword(String password);
 

@@ -1,6 +1,7 @@
 package dev.lanyard.admin.client;
 
 import java.util.List;
+import java.util.Set;
 
 import dev.lanyard.admin.AdminIdentity;
 import dev.lanyard.admin.ConflictException;
@@ -22,8 +23,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 @RequestMapping("/admin/clients")
 class ClientConsoleController {
 
+	private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
 	static final List<String> GRANT_TYPES = List.of("authorization_code", "refresh_token", "client_credentials",
-			"urn:ietf:params:oauth:grant-type:token-exchange");
+			TOKEN_EXCHANGE);
 
 	private static final int PAGE_SIZE = 20;
 
@@ -62,6 +65,10 @@ class ClientConsoleController {
 		if (draft == null) {
 			return "admin/client-form";
 		}
+		if (needsPassword(null, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
+			FormErrors.reject(binding, "confirmPassword", "confirm-password.wrong");
+			return "admin/client-form";
+		}
 		try {
 			ClientAdministration.ClientWithSecret created = this.clients.create(draft, this.identity.current());
 			model.addAttribute("client", created.client());
@@ -97,10 +104,9 @@ class ClientConsoleController {
 		if (draft == null) {
 			return "admin/client-form";
 		}
-		boolean redirectsChanged = !draft.redirectUris().equals(current.redirectUris())
-				|| !draft.postLogoutRedirectUris().equals(current.postLogoutRedirectUris());
-		// OWASP ASVS 5.0 §7.5.1: changing where codes may be sent needs the password again.
-		if (redirectsChanged && !this.identity.confirmPassword(form.getConfirmPassword())) {
+		// OWASP ASVS 5.0 §7.5.1: a change that widens what the client can obtain or where
+		// codes may be sent needs the password again.
+		if (needsPassword(current, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
 			FormErrors.reject(binding, "confirmPassword", "confirm-password.wrong");
 			return "admin/client-form";
 		}
@@ -152,6 +158,26 @@ class ClientConsoleController {
 			binding.rejectValue(ex.getMessage(), "duration.format", "duration.format");
 			return null;
 		}
+	}
+
+	/**
+	 * Whether saving the draft needs the administrator's password: registering a client with
+	 * the admin scope or token exchange; changing redirect URIs, grant types, exchange
+	 * audiences or the client type; adding the admin scope; turning PKCE off.
+	 * @param current the client as it is; {@code null} when registering
+	 */
+	static boolean needsPassword(ClientView current, ClientDraft draft) {
+		boolean asksForAdmin = draft.scopes().contains(AdminIdentity.ADMIN_SCOPE);
+		if (current == null) {
+			return asksForAdmin || draft.grantTypes().contains(TOKEN_EXCHANGE);
+		}
+		return !draft.redirectUris().equals(current.redirectUris())
+				|| !draft.postLogoutRedirectUris().equals(current.postLogoutRedirectUris())
+				|| !draft.grantTypes().equals(Set.copyOf(current.grantTypes()))
+				|| !draft.exchangeAudiences().equals(current.exchangeAudiences())
+				|| draft.publicClient() != current.publicClient()
+				|| (asksForAdmin && !current.scopes().contains(AdminIdentity.ADMIN_SCOPE))
+				|| (Boolean.FALSE.equals(draft.requirePkce()) && current.requirePkce());
 	}
 
 }

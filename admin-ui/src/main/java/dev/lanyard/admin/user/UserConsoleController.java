@@ -1,5 +1,7 @@
 package dev.lanyard.admin.user;
 
+import java.util.List;
+
 import dev.lanyard.admin.AdminIdentity;
 import dev.lanyard.admin.ConflictException;
 import dev.lanyard.admin.FormErrors;
@@ -49,7 +51,11 @@ class UserConsoleController {
 	String create(@ModelAttribute("form") UserForm form, BindingResult binding, Model model) {
 		model.addAttribute("creating", true);
 		try {
-			UserView user = this.users.create(form.toDraft(), form.getPassword(), this.identity.current());
+			UserDraft draft = form.toDraft();
+			if (!confirmedIfMadeAdmin(List.of(), draft, form, binding)) {
+				return "admin/user-form";
+			}
+			UserView user = this.users.create(draft, form.getPassword(), this.identity.current());
 			return "redirect:/admin/users/" + user.id() + "?created";
 		}
 		catch (InvalidInputException ex) {
@@ -75,10 +81,15 @@ class UserConsoleController {
 
 	@PostMapping("/{id}")
 	String update(@PathVariable String id, @ModelAttribute("form") UserForm form, BindingResult binding, Model model) {
-		model.addAttribute("user", this.users.get(id));
+		UserView current = this.users.get(id);
+		model.addAttribute("user", current);
 		model.addAttribute("creating", false);
 		try {
-			this.users.update(id, form.toDraft(), this.identity.current());
+			UserDraft draft = form.toDraft();
+			if (!confirmedIfMadeAdmin(current.roles(), draft, form, binding)) {
+				return "admin/user-form";
+			}
+			this.users.update(id, draft, this.identity.current());
 			return "redirect:/admin/users/" + id + "?saved";
 		}
 		catch (InvalidInputException ex) {
@@ -114,6 +125,22 @@ class UserConsoleController {
 	String unlock(@PathVariable String id) {
 		this.users.unlock(id, this.identity.current());
 		return "redirect:/admin/users/" + id + "?unlocked";
+	}
+
+	/**
+	 * Giving someone the admin role hands over the whole server, so it needs the
+	 * administrator's password again (OWASP ASVS 5.0 §7.5.1).
+	 * @return whether the change may go ahead
+	 */
+	private boolean confirmedIfMadeAdmin(List<String> currentRoles, UserDraft draft, UserForm form,
+			BindingResult binding) {
+		boolean madeAdmin = draft.roles().contains(AdminIdentity.ADMIN_ROLE)
+				&& !currentRoles.contains(AdminIdentity.ADMIN_ROLE);
+		if (madeAdmin && !this.identity.confirmPassword(form.getConfirmPassword())) {
+			FormErrors.reject(binding, "confirmPassword", "confirm-password.wrong");
+			return false;
+		}
+		return true;
 	}
 
 	private String passwordPageWithError(UserView user, String code, Model model) {

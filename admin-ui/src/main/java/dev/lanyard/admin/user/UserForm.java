@@ -25,6 +25,8 @@ public class UserForm {
 
 	private String password;
 
+	private String confirmPassword;
+
 	static UserForm of(UserView user) {
 		UserForm form = new UserForm();
 		form.username = user.username();
@@ -118,6 +120,14 @@ public class UserForm {
 	@Override
 	public String toString() {
 		return "UserForm[" + this.username + "]";
+	}
+
+	public String getConfirmPassword() {
+		return this.confirmPassword;
+	}
+
+	public void setConfirmPassword(String confirmPassword) {
+		this.confirmPassword = confirmPassword;
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import dev.lanyard.admin.AdminIdentity;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.UserAccount;
@@ -27,7 +28,7 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  */
 final class AdminAccess {
 
-	static final String ROLE = "admin";
+	static final String ROLE = AdminIdentity.ADMIN_ROLE;
 
 	private AdminAccess() {
 	}
@@ -46,7 +47,7 @@ final class AdminAccess {
 			Authentication current = authentication.get();
 			if (!(current instanceof BearerTokenAuthentication token) || token.getAuthorities()
 				.stream()
-				.noneMatch((authority) -> "SCOPE_admin".equals(authority.getAuthority()))) {
+				.noneMatch((authority) -> ("SCOPE_" + AdminIdentity.ADMIN_SCOPE).equals(authority.getAuthority()))) {
 				return new AuthorizationDecision(false);
 			}
 			Optional<UUID> userId = userId(token.getName());

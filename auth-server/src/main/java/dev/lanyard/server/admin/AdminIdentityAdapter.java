@@ -1,9 +1,11 @@
 package dev.lanyard.server.admin;
 
+import java.util.Locale;
 import java.util.UUID;
 
 import dev.lanyard.admin.Actor;
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.server.login.LoginThrottle;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.UserService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,8 +26,11 @@ class AdminIdentityAdapter implements AdminIdentity {
 
 	private final UserService users;
 
-	AdminIdentityAdapter(UserService users) {
+	private final LoginThrottle throttle;
+
+	AdminIdentityAdapter(UserService users, LoginThrottle throttle) {
 		this.users = users;
+		this.throttle = throttle;
 	}
 
 	@Override
@@ -45,10 +50,22 @@ class AdminIdentityAdapter implements AdminIdentity {
 	@Override
 	public boolean confirmPassword(String password) {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		if (authentication == null || !(authentication.getPrincipal() instanceof LanyardUser user)) {
+		if (authentication == null || !(authentication.getPrincipal() instanceof LanyardUser user)
+				|| password == null || password.isEmpty()) {
+			// Nothing typed is not a guess: it takes no slot.
 			return false;
 		}
-		return this.users.passwordMatches(UUID.fromString(user.getUsername()), password);
+		// The same bound as the login page: a slot per check, given back on success.
+		String account = user.loginName().toLowerCase(Locale.ROOT);
+		String address = address();
+		if (!this.throttle.tryAcquire(account, address)) {
+			return false;
+		}
+		boolean matches = this.users.passwordMatches(UUID.fromString(user.getUsername()), password);
+		if (matches) {
+			this.throttle.release(account, address);
+		}
+		return matches;
 	}
 
 	private static String address() {

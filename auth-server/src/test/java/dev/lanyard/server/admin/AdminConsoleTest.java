@@ -127,6 +127,60 @@ class AdminConsoleTest {
 		assertThat(admin.get(flows.url("/admin/audit?action=client.updated")).body()).contains("client:" + clientId);
 	}
 
+	/** Widening what a client may obtain needs the password too, not only redirect changes. */
+	@Test
+	void clientWhenGrantsOrAdminScopeWidenedThenPasswordConfirmationRequired() {
+		String clientId = registerClient();
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/" + clientId)).body());
+		Map<String, String> wider = clientForm(clientId, "https://console.example/cb", csrf);
+		wider.put("grantTypes", "authorization_code,client_credentials");
+		Map<String, String> adminScope = clientForm(clientId, "https://console.example/cb", csrf);
+		adminScope.put("scopes", "openid profile admin");
+		Map<String, String> renamed = clientForm(clientId, "https://console.example/cb", csrf);
+		renamed.put("clientName", "Renamed client");
+		for (Map<String, String> form : java.util.List.of(wider, adminScope)) {
+			HttpResponse<String> unconfirmed = admin.postForm(flows.url("/admin/clients/" + clientId), form);
+			assertThat(unconfirmed.body()).contains("That is not your password.");
+		}
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).doesNotContain("client_credentials\" checked");
+		// A harmless change goes through without it.
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), renamed).statusCode()).isEqualTo(302);
+		adminScope.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), adminScope).statusCode()).isEqualTo(302);
+
+		// Registering a client with the admin scope needs it as well.
+		String newClientId = "console-" + UUID.randomUUID().toString().substring(0, 8);
+		Map<String, String> adminClient = clientForm(newClientId, "https://console.example/cb", csrf);
+		adminClient.put("scopes", "admin");
+		assertThat(admin.postForm(flows.url("/admin/clients/new"), adminClient).body())
+			.contains("That is not your password.");
+		assertThat(admin.get(flows.url("/admin/clients/" + newClientId)).statusCode()).isEqualTo(404);
+	}
+
+	/** Making someone an administrator needs the password. */
+	@Test
+	void userWhenGivenAdminRoleThenPasswordConfirmationRequired() {
+		String username = "would-be-admin-" + UUID.randomUUID().toString().substring(0, 6);
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/users/new")).body());
+		Map<String, String> form = new LinkedHashMap<>(Map.of("_csrf", csrf, "username", username, "password",
+				"would-be-admin-password-5", "roles", "user admin", "enabled", "true"));
+		assertThat(admin.postForm(flows.url("/admin/users/new"), form).body()).contains("That is not your password.");
+		form.put("roles", "user");
+		HttpResponse<String> created = admin.postForm(flows.url("/admin/users/new"), form);
+		assertThat(created.statusCode()).isEqualTo(302);
+		String userPage = TestBrowser.location(created);
+		String userId = userPage.substring(userPage.lastIndexOf('/') + 1, userPage.indexOf('?'));
+
+		form.remove("password");
+		form.put("roles", "user admin");
+		assertThat(admin.postForm(flows.url("/admin/users/" + userId), form).body())
+			.contains("That is not your password.");
+		assertThat(admin.get(flows.url("/admin/users/" + userId)).body()).doesNotContain("user admin");
+		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		assertThat(admin.postForm(flows.url("/admin/users/" + userId), form).statusCode()).isEqualTo(302);
+		assertThat(admin.get(flows.url("/admin/users/" + userId)).body()).contains("user admin");
+	}
+
 	@Test
 	void clientWhenSecretRegeneratedThenOldStopsAndNewWorks() {
 		String clientId = registerClient();

@@ -7,6 +7,8 @@ import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,31 @@ class LoginThrottleTest {
 			HttpResponse<String> login = a.signIn(new TestBrowser(), "bob", TestBootstrap.BOB_PASSWORD);
 			assertThat(TestBrowser.location(login)).as("login %d", i).doesNotContain("throttled");
 		}
+	}
+
+	/** Password confirmations in the console take from the same bound as the login page. */
+	@Test
+	void consoleConfirmationWhenTooManyWrongPasswordsThenRefusedEvenWhenRight() {
+		String username = "second-admin";
+		String password = "second-admin-password-42";
+		nodeA.bean(UserService.class)
+			.create(username, null, password, true, false, java.util.List.of("admin"), Map.of());
+		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
+		TestBrowser admin = new TestBrowser();
+		assertThat(TestBrowser.location(a.signIn(admin, username, password))).doesNotContain("login?");
+		String userPage = a.url("/admin/users/" + nodeA.bean(JdbcUserAccountRepository.class)
+			.findByUsername("bob").orElseThrow().id());
+		String csrf = TestBrowser.csrf(admin.get(userPage).body());
+		for (int i = 0; i < 6; i++) {
+			HttpResponse<String> wrong = admin.postForm(userPage + "/password", Map.of("_csrf", csrf, "password",
+					"bobs-new-password-99", "confirmPassword", "not-it-" + i));
+			assertThat(wrong.body()).contains("That is not your password.");
+		}
+		HttpResponse<String> right = admin.postForm(userPage + "/password", Map.of("_csrf", csrf, "password",
+				"bobs-new-password-99", "confirmPassword", password));
+		assertThat(right.body()).contains("That is not your password.");
+		assertThat(TestBrowser.location(a.signIn(new TestBrowser(), "bob", TestBootstrap.BOB_PASSWORD)))
+			.doesNotContain("login?");
 	}
 
 }
