@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -48,6 +49,12 @@ public final class GatewayTokenExchanger {
 
 	private static final Duration REVOCATION_MEMORY = Duration.ofMinutes(6);
 
+	private static final Duration UNAVAILABLE_LOG_INTERVAL = Duration.ofSeconds(10);
+
+	private static final System.Logger logger = System.getLogger(GatewayTokenExchanger.class.getName());
+
+	private final AtomicReference<Instant> lastUnavailableLogged = new AtomicReference<>();
+
 	/**
 	 * @param exchange asks the authorization server, e.g. {@link TokenExchangeClient#exchange}
 	 * @param expiryMargin a JWT is served until this long before it expires
@@ -79,21 +86,27 @@ public final class GatewayTokenExchanger {
 		if (running != null) {
 			return running.join();
 		}
+		ExchangeResult result = null;
 		try {
 			long started = System.nanoTime();
-			ExchangeResult result = this.exchange.apply(opaqueToken);
+			result = this.exchange.apply(opaqueToken);
 			this.events.exchanged(result, Duration.ofNanos(System.nanoTime() - started));
 			remember(hash, result);
-			mine.complete(result);
 			return result;
 		}
 		catch (RuntimeException ex) {
-			ExchangeResult result = new ExchangeResult.Unavailable(ex.getClass().getSimpleName());
-			mine.complete(result);
+			result = new ExchangeResult.Unavailable(ex.getClass().getSimpleName());
 			return result;
 		}
 		finally {
+			// Whatever happened (even an Error), the requests waiting on this exchange get an
+			// answer and the next request may try again.
 			this.inFlight.remove(hash, mine);
+			ExchangeResult answer = (result != null) ? result : new ExchangeResult.Unavailable("exchange failed");
+			mine.complete(answer);
+			if (answer instanceof ExchangeResult.Unavailable unavailable) {
+				logUnavailable(unavailable, now);
+			}
 		}
 	}
 
@@ -131,7 +144,7 @@ public final class GatewayTokenExchanger {
 		else if (result instanceof ExchangeResult.Rejected) {
 			validUntil = now.plus(this.rejectionTtl);
 		}
-		if (!validUntil.isAfter(now) || revokedRecently(hash, now)) {
+		if (!validUntil.isAfter(now)) {
 			return;
 		}
 		if (this.cache.size() >= MAXIMUM_ENTRIES) {
@@ -140,7 +153,23 @@ public final class GatewayTokenExchanger {
 				this.cache.clear();
 			}
 		}
-		this.cache.put(hash, new Cached(result, validUntil));
+		Cached entry = new Cached(result, validUntil);
+		this.cache.put(hash, entry);
+		// Written first, checked after: a revocation that arrived while the exchange was in
+		// flight (its mark set before its eviction) is always seen here, whatever the
+		// interleaving, and the entry never outlives it.
+		if (revokedRecently(hash, now)) {
+			this.cache.remove(hash, entry);
+		}
+	}
+
+	/** The server could not be asked: worth an operator's attention, but not once per request. */
+	private void logUnavailable(ExchangeResult.Unavailable unavailable, Instant now) {
+		Instant last = this.lastUnavailableLogged.get();
+		if ((last == null || last.plus(UNAVAILABLE_LOG_INTERVAL).isBefore(now))
+				&& this.lastUnavailableLogged.compareAndSet(last, now)) {
+			logger.log(System.Logger.Level.WARNING, "Token exchange unavailable: {0}", unavailable.reason());
+		}
 	}
 
 	private boolean revokedRecently(String hash, Instant now) {

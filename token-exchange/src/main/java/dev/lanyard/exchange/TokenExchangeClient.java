@@ -120,7 +120,15 @@ public final class TokenExchangeClient {
 			return new ExchangeResult.Unavailable("the gateway's client authentication was refused");
 		}
 		Object error = json.get("error");
-		return new ExchangeResult.Rejected((error instanceof String code) ? code : "invalid_grant");
+		if ("invalid_grant".equals(error)) {
+			// RFC 8693 §2.2.2: the subject token is invalid, expired, revoked or not a user's.
+			return new ExchangeResult.Rejected("invalid_grant");
+		}
+		// Anything else (invalid_target, invalid_scope, unauthorized_client, ...) is about
+		// the gateway's request, the same for every token: a configuration fault to surface
+		// as unavailability, not a reason to turn users away as unauthenticated.
+		return new ExchangeResult.Unavailable("the exchange request was refused: "
+				+ ((error instanceof String code && code.matches("[a-z_]{1,40}")) ? code : "status " + status));
 	}
 
 	private static String encode(String value) {

@@ -110,6 +110,60 @@ class GatewayTokenExchangerTest {
 		assertThat(this.calls).hasValue(1);
 	}
 
+	/** Even an Error in the exchange answers the requests waiting on it, and the next one retries. */
+	@Test
+	void exchangeWhenExchangeFailsWithErrorThenWaitersAnsweredUnavailable() throws Exception {
+		CountDownLatch waiterArrived = new CountDownLatch(1);
+		AtomicInteger attempt = new AtomicInteger();
+		GatewayTokenExchanger exchanger = exchanger((token) -> {
+			if (attempt.incrementAndGet() == 1) {
+				try {
+					waiterArrived.await(5, TimeUnit.SECONDS);
+					Thread.sleep(200);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				throw new StackOverflowError("simulated");
+			}
+			return new ExchangeResult.Exchanged("jwt", this.clock.instant().plusSeconds(300));
+		});
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			Future<ExchangeResult> first = pool.submit(() -> exchanger.exchange("lyat_boom"));
+			Thread.sleep(100);
+			Future<ExchangeResult> waiter = pool.submit(() -> {
+				waiterArrived.countDown();
+				return exchanger.exchange("lyat_boom");
+			});
+			assertThat(waiter.get(5, TimeUnit.SECONDS)).isInstanceOf(ExchangeResult.Unavailable.class);
+			assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> first.get(5, TimeUnit.SECONDS)))
+				.hasCauseInstanceOf(StackOverflowError.class);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(exchanger.exchange("lyat_boom")).isInstanceOf(ExchangeResult.Exchanged.class);
+	}
+
+	/** A revocation that arrives while the exchange is in flight wins over its answer. */
+	@Test
+	void exchangeWhenRevokedWhileInFlightThenAnswerNotCached() {
+		AtomicInteger exchanges = new AtomicInteger();
+		GatewayTokenExchanger[] holder = new GatewayTokenExchanger[1];
+		holder[0] = exchanger((token) -> {
+			if (exchanges.incrementAndGet() == 1) {
+				holder[0].revoked(List.of(TokenHashes.sha256(token)));
+			}
+			return new ExchangeResult.Exchanged("jwt", this.clock.instant().plusSeconds(300));
+		});
+		holder[0].exchange("lyat_racing");
+		assertThat(holder[0].size()).isZero();
+		this.clock.advance(Duration.ofMinutes(7));
+		holder[0].exchange("lyat_racing");
+		assertThat(holder[0].size()).as("remembered revocations expire").isOne();
+	}
+
 	@Test
 	void cacheKeyWhenComputedThenTokenHashNotToken() {
 		assertThat(TokenHashes.sha256("lyat_secret")).doesNotContain("secret").hasSize(43);

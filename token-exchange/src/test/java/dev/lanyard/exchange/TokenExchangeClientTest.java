@@ -21,8 +21,17 @@ class TokenExchangeClientTest {
 	void readWhenTokenRefusedThenRejectedWithCode() {
 		assertThat(TokenExchangeClient.read(400, "{\"error\":\"invalid_grant\"}"))
 			.isEqualTo(new ExchangeResult.Rejected("invalid_grant"));
-		assertThat(TokenExchangeClient.read(400, "{\"error\":\"invalid_target\"}"))
-			.isEqualTo(new ExchangeResult.Rejected("invalid_target"));
+	}
+
+	/** A refusal of the gateway's request (not of the token) is a configuration fault. */
+	@Test
+	void readWhenRequestRefusedForTheGatewaysParametersThenUnavailable() {
+		for (String error : new String[] { "invalid_target", "invalid_scope", "unauthorized_client",
+				"unsupported_grant_type", "invalid_request" }) {
+			assertThat(TokenExchangeClient.read(400, "{\"error\":\"" + error + "\"}")).as(error)
+				.isEqualTo(new ExchangeResult.Unavailable("the exchange request was refused: " + error));
+		}
+		assertThat(TokenExchangeClient.read(403, "{}")).isInstanceOf(ExchangeResult.Unavailable.class);
 	}
 
 	@Test
