@@ -1,6 +1,7 @@
 package dev.lanyard.admin.user;
 
 import java.util.List;
+import java.util.function.Function;
 
 import dev.lanyard.admin.AdminIdentity;
 import dev.lanyard.admin.ConflictException;
@@ -50,24 +51,10 @@ class UserConsoleController {
 	@PostMapping("/new")
 	String create(@ModelAttribute("form") UserForm form, BindingResult binding, Model model) {
 		model.addAttribute("creating", true);
-		try {
-			UserDraft draft = form.toDraft();
-			if (!confirmedIfMadeAdmin(List.of(), draft, form, binding)) {
-				return "admin/user-form";
-			}
+		return save(form, binding, List.of(), (draft) -> {
 			UserView user = this.users.create(draft, form.getPassword(), this.identity.current());
 			return "redirect:/admin/users/" + user.id() + "?created";
-		}
-		catch (InvalidInputException ex) {
-			FormErrors.reject(binding, ex);
-		}
-		catch (ConflictException ex) {
-			FormErrors.reject(binding, "username", "username.taken");
-		}
-		catch (IllegalArgumentException ex) {
-			FormErrors.reject(binding, "attributes", "attributes.format");
-		}
-		return "admin/user-form";
+		});
 	}
 
 	@GetMapping("/{id}")
@@ -84,13 +71,21 @@ class UserConsoleController {
 		UserView current = this.users.get(id);
 		model.addAttribute("user", current);
 		model.addAttribute("creating", false);
-		try {
-			UserDraft draft = form.toDraft();
-			if (!confirmedIfMadeAdmin(current.roles(), draft, form, binding)) {
-				return "admin/user-form";
-			}
+		return save(form, binding, current.roles(), (draft) -> {
 			this.users.update(id, draft, this.identity.current());
 			return "redirect:/admin/users/" + id + "?saved";
+		});
+	}
+
+	/** Applies a form through {@code change}, or shows it again with what was wrong. */
+	private String save(UserForm form, BindingResult binding, List<String> currentRoles,
+			Function<UserDraft, String> change) {
+		try {
+			UserDraft draft = form.toDraft();
+			if (!confirmedIfMadeAdmin(currentRoles, draft, form, binding)) {
+				return "admin/user-form";
+			}
+			return change.apply(draft);
 		}
 		catch (InvalidInputException ex) {
 			FormErrors.reject(binding, ex);
