@@ -1,6 +1,5 @@
 package dev.lanyard.server.admin;
 
-import java.util.Locale;
 import java.util.UUID;
 
 import dev.lanyard.admin.Actor;
@@ -56,7 +55,7 @@ class AdminIdentityAdapter implements AdminIdentity {
 			return false;
 		}
 		// The same bound as the login page: a slot per check, given back on success.
-		String account = user.loginName().toLowerCase(Locale.ROOT);
+		String account = LoginThrottle.accountKey(user.loginName());
 		String address = address();
 		if (!this.throttle.tryAcquire(account, address)) {
 			return false;

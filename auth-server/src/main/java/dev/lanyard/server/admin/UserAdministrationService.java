@@ -1,7 +1,6 @@
 package dev.lanyard.server.admin;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -91,7 +90,7 @@ class UserAdministrationService implements UserAdministration {
 		UserAccount account = account(id);
 		UserService.Change change = this.users.update(account.id(), account.username(), account.email(),
 				account.enabled(), false, account.roles(), account.attributes());
-		this.throttle.reset(account.username().toLowerCase(Locale.ROOT));
+		this.throttle.reset(LoginThrottle.accountKey(account.username()));
 		record(actor, "user.unlocked", account, Map.of());
 		return view(change.after());
 	}

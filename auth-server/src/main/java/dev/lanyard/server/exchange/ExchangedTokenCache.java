@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Internal JWTs this node issued, kept in memory so that the same client exchanging the
- * same opaque token for the same audience and scope again returns the still-valid JWT instead of signing a
- * new one. Entries are dropped when their subject token is revoked (on any node, through
+ * same opaque token for the same audience and scope again gets the still-valid JWT instead
+ * of a newly signed one. Entries are dropped when their subject token is revoked (on any node, through
  * the revocation channel) and are never handed out with less than {@link #MINIMUM_REMAINING}
  * of life left. Nothing here is written to disk or shared. Thread-safe.
  */

@@ -1,5 +1,7 @@
 package dev.lanyard.server.login;
 
+import java.util.Locale;
+
 /**
  * Bounds password guessing (OWASP ASVS 5.0 §6.3.1; v4.0.3 §2.2.1: no more than 100 failed
  * attempts per hour on one account). Every password check takes a slot, per account and
@@ -11,8 +13,16 @@ package dev.lanyard.server.login;
 public interface LoginThrottle {
 
 	/**
+	 * The account key every caller counts under: the login name as typed, lower-cased, so
+	 * "Alice" and "alice" share one bound.
+	 */
+	static String accountKey(String loginName) {
+		return String.valueOf(loginName).toLowerCase(Locale.ROOT);
+	}
+
+	/**
 	 * Takes a slot for a password check.
-	 * @param account the login name as typed, lower-cased
+	 * @param account the {@link #accountKey account key}
 	 * @param address the client address; may be {@code null}
 	 * @return {@code false} when the account or address has used its slots for the window
 	 */

@@ -1,7 +1,5 @@
 package dev.lanyard.server.login;
 
-import java.util.Locale;
-
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -24,7 +22,7 @@ final class ThrottledAuthenticationProvider implements AuthenticationProvider {
 
 	@Override
 	public Authentication authenticate(Authentication authentication) {
-		String account = String.valueOf(authentication.getName()).toLowerCase(Locale.ROOT);
+		String account = LoginThrottle.accountKey(authentication.getName());
 		String address = (authentication.getDetails() instanceof LoginDetails details) ? details.remoteAddress() : null;
 		if (!this.throttle.tryAcquire(account, address)) {
 			throw new LoginThrottledException();

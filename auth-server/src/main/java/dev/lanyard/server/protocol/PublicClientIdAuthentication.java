@@ -16,11 +16,11 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
 /**
- * Lets public clients use and revoke their refresh tokens. The framework authenticates a public client
- * only by its PKCE {@code code_verifier}, which a refresh request does not carry; RFC 6749
- * §6 lets a public client refresh with just its {@code client_id}, and RFC 9700 §4.14.2
- * makes that safe by rotating the refresh token on every use (which Lanyard does, with
- * reuse detection).
+ * Lets public clients use and revoke their refresh tokens. The framework authenticates a
+ * public client only by its PKCE {@code code_verifier}, which a refresh request does not
+ * carry; RFC 6749 §6 lets a public client refresh with just its {@code client_id}, and
+ * RFC 9700 §4.14.2 makes that safe by rotating the refresh token on every use (which
+ * Lanyard does, with reuse detection).
  */
 final class PublicClientIdAuthentication {
 
@@ -35,7 +35,7 @@ final class PublicClientIdAuthentication {
 	 */
 	static AuthenticationConverter converter(String tokenEndpoint, String revocationEndpoint) {
 		return (HttpServletRequest request) -> {
-			String path = request.getRequestURI().substring(request.getContextPath().length());
+			String path = request.getServletPath();
 			boolean refresh = tokenEndpoint.equals(path) && AuthorizationGrantType.REFRESH_TOKEN.getValue()
 				.equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE));
 			if (!"POST".equals(request.getMethod()) || !(refresh || revocationEndpoint.equals(path))

@@ -10,6 +10,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 
@@ -33,7 +34,9 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 	@Override
 	public OAuth2Token generate(OAuth2TokenContext context) {
 		Authentication principal = context.getPrincipal();
-		if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType()) && principal != null
+		// The access token is generated first in a refresh: checking there checks once.
+		if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+				&& OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType()) && principal != null
 				&& principal.getPrincipal() instanceof LanyardUser user
 				&& !this.users.findById(user.id()).map(UserAccount::active).orElse(false)) {
 			throw new OAuth2AuthenticationException(
