@@ -2,6 +2,7 @@ package dev.lanyard.admin;
 
 import java.util.Map;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.validation.BindingResult;
 
 /**
@@ -16,6 +17,8 @@ public final class FormErrors {
 			Map.entry("grant_types", "grantTypes"), Map.entry("scope", "scopes"), Map.entry("require_pkce", "requirePkce"),
 			Map.entry("access_token_ttl", "accessTokenTtl"), Map.entry("refresh_token_idle", "refreshTokenIdle"),
 			Map.entry("refresh_token_max", "refreshTokenMax"), Map.entry("exchange_audiences", "exchangeAudiences"),
+			Map.entry("token_endpoint_auth_method", "type"), Map.entry("introspection_allowed", "introspectionAllowed"),
+			Map.entry("require_consent", "requireConsent"),
 			Map.entry("username", "username"), Map.entry("email", "email"), Map.entry("password", "password"),
 			Map.entry("roles", "roles"), Map.entry("attributes", "attributes"));
 
@@ -28,8 +31,18 @@ public final class FormErrors {
 		}
 	}
 
+	/**
+	 * Puts the problem next to its field, or above the form when the form has no such field
+	 * (a rule about something the form does not show must still be reported, not fail).
+	 */
 	public static void reject(BindingResult form, String field, String code) {
-		form.rejectValue(FIELDS.getOrDefault(field, field), code, code);
+		String property = FIELDS.getOrDefault(field, field);
+		if (form.getTarget() != null && BeanUtils.getPropertyDescriptor(form.getTarget().getClass(), property) != null) {
+			form.rejectValue(property, code, code);
+		}
+		else {
+			form.reject(code, code);
+		}
 	}
 
 }

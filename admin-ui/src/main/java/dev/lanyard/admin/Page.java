@@ -21,7 +21,7 @@ public record Page<T>(List<T> items, int page, int size, long total) {
 	}
 
 	public boolean hasNext() {
-		return (long) (this.page + 1) * this.size < this.total;
+		return ((long) this.page + 1) * this.size < this.total;
 	}
 
 	public int pages() {

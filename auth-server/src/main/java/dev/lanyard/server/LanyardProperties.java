@@ -24,11 +24,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param login hosted login settings
  * @param redis Redis usage settings
  * @param exchange token exchange settings
+ * @param admin administration settings
  */
 @ConfigurationProperties("lanyard")
 public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issuer, String masterKey, Path bootstrap,
 		@DefaultValue("./data") Path dataDirectory, @DefaultValue Tokens tokens, @DefaultValue Login login,
-		@DefaultValue Redis redis, @DefaultValue Exchange exchange) {
+		@DefaultValue Redis redis, @DefaultValue Exchange exchange, @DefaultValue Admin admin) {
 
 	public LanyardProperties {
 		if (issuer.getRawQuery() != null || issuer.getRawFragment() != null || !issuer.isAbsolute()) {
@@ -91,6 +92,15 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 			attributes = List.copyOf(attributes);
 		}
 
+	}
+
+	/**
+	 * Administration settings.
+	 *
+	 * @param reauthenticationMaxAge how recently an admin API caller must have proven their
+	 * credential (signed in, or obtained the client token) for a security-relevant change
+	 */
+	public record Admin(@DefaultValue("5m") Duration reauthenticationMaxAge) {
 	}
 
 	/**

@@ -43,10 +43,14 @@ public final class LanyardTestServer implements AutoCloseable {
 		return settings;
 	}
 
-	/** Starts a node of a deployment on a free port; its issuer is that port's URL. */
+	/**
+	 * Starts a node of a deployment on the port it names ({@code server.port}), else on a free
+	 * one; its issuer is that port's URL unless the deployment names one.
+	 */
 	public static LanyardTestServer start(Map<String, String> deployment) {
-		int port = TestBackends.freePort();
 		Map<String, String> properties = new HashMap<>(deployment);
+		int port = properties.containsKey("server.port") ? Integer.parseInt(properties.get("server.port"))
+				: TestBackends.freePort();
 		properties.put("server.port", String.valueOf(port));
 		properties.putIfAbsent("lanyard.issuer", "http://localhost:" + port);
 		// As command-line arguments, so they outrank application.yml as a deployment's would.

@@ -1,9 +1,9 @@
 package dev.lanyard.admin.client;
 
 import java.util.List;
-import java.util.Set;
 
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.admin.ConfirmationRules;
 import dev.lanyard.admin.ConflictException;
 import dev.lanyard.admin.FormErrors;
 import dev.lanyard.admin.InvalidInputException;
@@ -65,7 +65,7 @@ class ClientConsoleController {
 		if (draft == null) {
 			return "admin/client-form";
 		}
-		if (needsPassword(null, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
+		if (ConfirmationRules.clientChange(null, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
 			FormErrors.reject(binding, "confirmPassword", "confirm-password.wrong");
 			return "admin/client-form";
 		}
@@ -100,13 +100,13 @@ class ClientConsoleController {
 		model.addAttribute("client", current);
 		model.addAttribute("creating", false);
 		form.setClientId(clientId);
+		// The type cannot change, and its (disabled) radio buttons are not posted.
+		form.setType(current.publicClient() ? "public" : "confidential");
 		ClientDraft draft = draft(form, binding);
 		if (draft == null) {
 			return "admin/client-form";
 		}
-		// OWASP ASVS 5.0 §7.5.1: a change that widens what the client can obtain or where
-		// codes may be sent needs the password again.
-		if (needsPassword(current, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
+		if (ConfirmationRules.clientChange(current, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
 			FormErrors.reject(binding, "confirmPassword", "confirm-password.wrong");
 			return "admin/client-form";
 		}
@@ -158,26 +158,6 @@ class ClientConsoleController {
 			binding.rejectValue(ex.getMessage(), "duration.format", "duration.format");
 			return null;
 		}
-	}
-
-	/**
-	 * Whether saving the draft needs the administrator's password: registering a client with
-	 * the admin scope or token exchange; changing redirect URIs, grant types, exchange
-	 * audiences or the client type; adding the admin scope; turning PKCE off.
-	 * @param current the client as it is; {@code null} when registering
-	 */
-	static boolean needsPassword(ClientView current, ClientDraft draft) {
-		boolean asksForAdmin = draft.scopes().contains(AdminIdentity.ADMIN_SCOPE);
-		if (current == null) {
-			return asksForAdmin || draft.grantTypes().contains(TOKEN_EXCHANGE);
-		}
-		return !draft.redirectUris().equals(current.redirectUris())
-				|| !draft.postLogoutRedirectUris().equals(current.postLogoutRedirectUris())
-				|| !draft.grantTypes().equals(Set.copyOf(current.grantTypes()))
-				|| !draft.exchangeAudiences().equals(current.exchangeAudiences())
-				|| draft.publicClient() != current.publicClient()
-				|| (asksForAdmin && !current.scopes().contains(AdminIdentity.ADMIN_SCOPE))
-				|| (Boolean.FALSE.equals(draft.requirePkce()) && current.requirePkce());
 	}
 
 }

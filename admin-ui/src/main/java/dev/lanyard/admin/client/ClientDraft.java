@@ -23,12 +23,14 @@ import java.util.Set;
  * @param refreshTokenIdle refresh token idle timeout; {@code null} for the default
  * @param refreshTokenMax refresh token absolute lifetime; {@code null} for the default
  * @param exchangeAudiences audiences for token exchange
+ * @param introspectionAllowed whether it may introspect other clients' access tokens;
+ * {@code null} means no
  * @param enabled whether the client works; {@code null} means yes
  */
 public record ClientDraft(String clientId, String clientName, boolean publicClient, String clientSecret,
 		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
 		Boolean requirePkce, Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
-		Duration refreshTokenMax, List<String> exchangeAudiences, Boolean enabled) {
+		Duration refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
 
 	public ClientDraft {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();

@@ -44,6 +44,8 @@ public class ClientForm {
 
 	private String exchangeAudiences = "";
 
+	private boolean introspectionAllowed;
+
 	private boolean enabled = true;
 
 	private String confirmPassword;
@@ -63,6 +65,7 @@ public class ClientForm {
 		form.refreshTokenIdle = AdminTime.UTC.format(client.refreshTokenIdle());
 		form.refreshTokenMax = AdminTime.UTC.format(client.refreshTokenMax());
 		form.exchangeAudiences = String.join(" ", client.exchangeAudiences());
+		form.introspectionAllowed = client.introspectionAllowed();
 		form.enabled = client.enabled();
 		return form;
 	}
@@ -76,7 +79,7 @@ public class ClientForm {
 				lines(this.redirectUris), lines(this.postLogoutRedirectUris), new LinkedHashSet<>(this.grantTypes),
 				words(this.scopes), this.requirePkce, this.requireConsent, duration("accessTokenTtl", this.accessTokenTtl),
 				duration("refreshTokenIdle", this.refreshTokenIdle), duration("refreshTokenMax", this.refreshTokenMax),
-				List.copyOf(words(this.exchangeAudiences)), this.enabled);
+				List.copyOf(words(this.exchangeAudiences)), this.introspectionAllowed, this.enabled);
 	}
 
 	static List<String> lines(String text) {
@@ -206,6 +209,14 @@ public class ClientForm {
 
 	public void setExchangeAudiences(String exchangeAudiences) {
 		this.exchangeAudiences = exchangeAudiences;
+	}
+
+	public boolean isIntrospectionAllowed() {
+		return this.introspectionAllowed;
+	}
+
+	public void setIntrospectionAllowed(boolean introspectionAllowed) {
+		this.introspectionAllowed = introspectionAllowed;
 	}
 
 	public boolean isEnabled() {

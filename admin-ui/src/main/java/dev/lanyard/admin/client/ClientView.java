@@ -21,6 +21,7 @@ import java.util.List;
  * @param refreshTokenIdle refresh token idle timeout
  * @param refreshTokenMax refresh token absolute lifetime
  * @param exchangeAudiences audiences for token exchange
+ * @param introspectionAllowed whether it may introspect other clients' access tokens
  * @param enabled whether the client works
  * @param clientIdIssuedAt when it was registered
  * @param updatedAt when it last changed
@@ -28,6 +29,7 @@ import java.util.List;
 public record ClientView(String clientId, String clientName, boolean publicClient, String tokenEndpointAuthMethod,
 		List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes, List<String> scopes,
 		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
-		Duration refreshTokenMax, List<String> exchangeAudiences, boolean enabled, Instant clientIdIssuedAt,
+		Duration refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed, boolean enabled,
+		Instant clientIdIssuedAt,
 		Instant updatedAt) {
 }

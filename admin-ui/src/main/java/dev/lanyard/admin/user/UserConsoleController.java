@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.admin.ConfirmationRules;
 import dev.lanyard.admin.ConflictException;
 import dev.lanyard.admin.FormErrors;
 import dev.lanyard.admin.InvalidInputException;
@@ -129,9 +130,7 @@ class UserConsoleController {
 	 */
 	private boolean confirmedIfMadeAdmin(List<String> currentRoles, UserDraft draft, UserForm form,
 			BindingResult binding) {
-		boolean madeAdmin = draft.roles().contains(AdminIdentity.ADMIN_ROLE)
-				&& !currentRoles.contains(AdminIdentity.ADMIN_ROLE);
-		if (madeAdmin && !this.identity.confirmPassword(form.getConfirmPassword())) {
+		if (ConfirmationRules.userChange(currentRoles, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
 			FormErrors.reject(binding, "confirmPassword", "confirm-password.wrong");
 			return false;
 		}

@@ -7,14 +7,17 @@ import java.util.Map;
 import java.util.function.Function;
 
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.admin.ConfirmationRules;
 import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.Page;
 import dev.lanyard.admin.audit.AuditAdministration;
 import dev.lanyard.admin.audit.AuditQuery;
 import dev.lanyard.admin.client.ClientAdministration;
+import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.admin.key.KeyAdministration;
 import dev.lanyard.admin.session.SessionAdministration;
 import dev.lanyard.admin.user.UserAdministration;
+import dev.lanyard.admin.user.UserDraft;
 import dev.lanyard.server.admin.AdminApiJson.AuditResponse;
 import dev.lanyard.server.admin.AdminApiJson.ClientRequest;
 import dev.lanyard.server.admin.AdminApiJson.ClientResponse;
@@ -62,14 +65,18 @@ class AdminApiController {
 
 	private final AdminIdentity identity;
 
+	private final RecentAuthentication recentAuthentication;
+
 	AdminApiController(ClientAdministration clients, UserAdministration users, SessionAdministration sessions,
-			KeyAdministration keys, AuditAdministration audit, AdminIdentity identity) {
+			KeyAdministration keys, AuditAdministration audit, AdminIdentity identity,
+			RecentAuthentication recentAuthentication) {
 		this.clients = clients;
 		this.users = users;
 		this.sessions = sessions;
 		this.keys = keys;
 		this.audit = audit;
 		this.identity = identity;
+		this.recentAuthentication = recentAuthentication;
 	}
 
 	@GetMapping(path = "/openapi.yaml", produces = "application/yaml")
@@ -85,7 +92,11 @@ class AdminApiController {
 
 	@PostMapping("/clients")
 	ResponseEntity<ClientResponse> createClient(@RequestBody ClientRequest request) {
-		ClientAdministration.ClientWithSecret created = this.clients.create(request.toDraft(null), this.identity.current());
+		ClientDraft draft = request.toDraft(null);
+		if (ConfirmationRules.clientChange(null, draft)) {
+			this.recentAuthentication.require();
+		}
+		ClientAdministration.ClientWithSecret created = this.clients.create(draft, this.identity.current());
 		return ResponseEntity.created(URI.create("/api/admin/clients/" + created.client().clientId()))
 			.body(ClientResponse.of(created.client(), created.clientSecret()));
 	}
@@ -100,11 +111,16 @@ class AdminApiController {
 		if (request.clientSecret() != null) {
 			throw new InvalidInputException("client_secret", "client-secret.use-regenerate");
 		}
-		return ClientResponse.of(this.clients.update(clientId, request.toDraft(clientId), this.identity.current()), null);
+		ClientDraft draft = request.toDraft(clientId);
+		if (ConfirmationRules.clientChange(this.clients.get(clientId), draft)) {
+			this.recentAuthentication.require();
+		}
+		return ClientResponse.of(this.clients.update(clientId, draft, this.identity.current()), null);
 	}
 
 	@PostMapping("/clients/{clientId}/secret")
 	ClientResponse regenerateSecret(@PathVariable String clientId) {
+		this.recentAuthentication.require();
 		ClientAdministration.ClientWithSecret regenerated = this.clients.regenerateSecret(clientId,
 				this.identity.current());
 		return ClientResponse.of(regenerated.client(), regenerated.clientSecret());
@@ -124,8 +140,11 @@ class AdminApiController {
 
 	@PostMapping("/users")
 	ResponseEntity<UserResponse> createUser(@RequestBody UserRequest request) {
-		UserResponse created = UserResponse
-			.of(this.users.create(request.toDraft(), request.password(), this.identity.current()));
+		UserDraft draft = request.toDraft();
+		if (ConfirmationRules.userChange(List.of(), draft)) {
+			this.recentAuthentication.require();
+		}
+		UserResponse created = UserResponse.of(this.users.create(draft, request.password(), this.identity.current()));
 		return ResponseEntity.created(URI.create("/api/admin/users/" + created.id())).body(created);
 	}
 
@@ -139,12 +158,17 @@ class AdminApiController {
 		if (request.password() != null) {
 			throw new InvalidInputException("password", "password.use-password-endpoint");
 		}
-		return UserResponse.of(this.users.update(id, request.toDraft(), this.identity.current()));
+		UserDraft draft = request.toDraft();
+		if (ConfirmationRules.userChange(this.users.get(id).roles(), draft)) {
+			this.recentAuthentication.require();
+		}
+		return UserResponse.of(this.users.update(id, draft, this.identity.current()));
 	}
 
 	@PutMapping("/users/{id}/password")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void setPassword(@PathVariable String id, @RequestBody PasswordRequest request) {
+		this.recentAuthentication.require();
 		this.users.setPassword(id, request.password(), !Boolean.FALSE.equals(request.signOutEverywhere()),
 				this.identity.current());
 	}

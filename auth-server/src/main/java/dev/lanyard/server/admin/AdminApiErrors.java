@@ -10,6 +10,7 @@ import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.NotFoundException;
 
 import org.springframework.context.MessageSource;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -52,6 +53,17 @@ class AdminApiErrors {
 	@ExceptionHandler(ConflictException.class)
 	ResponseEntity<Map<String, Object>> conflict(ConflictException ex) {
 		return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "conflict", "field", ex.field()));
+	}
+
+	/** RFC 9470 §3: the caller must authenticate again, within {@code max_age} seconds. */
+	@ExceptionHandler(RecentAuthentication.ReauthenticationRequiredException.class)
+	ResponseEntity<Map<String, Object>> reauthenticate(RecentAuthentication.ReauthenticationRequiredException ex) {
+		String description = "This change needs a recent sign-in, or a newly issued client token";
+		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+			.header(HttpHeaders.WWW_AUTHENTICATE,
+					"Bearer error=\"insufficient_user_authentication\", error_description=\"" + description
+							+ "\", max_age=" + ex.maxAge().toSeconds())
+			.body(Map.of("error", "insufficient_user_authentication", "error_description", description));
 	}
 
 	@ExceptionHandler({ HttpMessageNotReadableException.class, MethodArgumentTypeMismatchException.class,

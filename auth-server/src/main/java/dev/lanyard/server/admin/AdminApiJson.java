@@ -33,7 +33,7 @@ final class AdminApiJson {
 	record ClientRequest(String clientId, String clientName, String clientSecret, String tokenEndpointAuthMethod,
 			List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes, String scope,
 			Boolean requirePkce, Boolean requireConsent, Long accessTokenTtl, Long refreshTokenIdle,
-			Long refreshTokenMax, List<String> exchangeAudiences, Boolean enabled) {
+			Long refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
 
 		ClientDraft toDraft(String pathClientId) {
 			return new ClientDraft((pathClientId != null) ? pathClientId : this.clientId, this.clientName,
@@ -41,7 +41,7 @@ final class AdminApiJson {
 					this.postLogoutRedirectUris, (this.grantTypes != null) ? new LinkedHashSet<>(this.grantTypes) : null,
 					(this.scope != null) ? new LinkedHashSet<>(Arrays.asList(this.scope.trim().split("\\s+"))) : null,
 					this.requirePkce, this.requireConsent, seconds(this.accessTokenTtl), seconds(this.refreshTokenIdle),
-					seconds(this.refreshTokenMax), this.exchangeAudiences, this.enabled);
+					seconds(this.refreshTokenMax), this.exchangeAudiences, this.introspectionAllowed, this.enabled);
 		}
 
 		@Override
@@ -55,8 +55,8 @@ final class AdminApiJson {
 	record ClientResponse(String clientId, String clientName, String clientSecret, long clientIdIssuedAt,
 			String tokenEndpointAuthMethod, List<String> redirectUris, List<String> postLogoutRedirectUris,
 			List<String> grantTypes, String scope, boolean requirePkce, boolean requireConsent, long accessTokenTtl,
-			long refreshTokenIdle, long refreshTokenMax, List<String> exchangeAudiences, boolean enabled,
-			Instant updatedAt) {
+			long refreshTokenIdle, long refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed,
+			boolean enabled, Instant updatedAt) {
 
 		static ClientResponse of(ClientView client, String secret) {
 			return new ClientResponse(client.clientId(), client.clientName(), secret,
@@ -64,7 +64,7 @@ final class AdminApiJson {
 					client.postLogoutRedirectUris(), client.grantTypes(), String.join(" ", client.scopes()),
 					client.requirePkce(), client.requireConsent(), client.accessTokenTtl().toSeconds(),
 					client.refreshTokenIdle().toSeconds(), client.refreshTokenMax().toSeconds(), client.exchangeAudiences(),
-					client.enabled(), client.updatedAt());
+					client.introspectionAllowed(), client.enabled(), client.updatedAt());
 		}
 
 		@Override

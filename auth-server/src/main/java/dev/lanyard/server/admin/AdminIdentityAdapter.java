@@ -4,8 +4,11 @@ import java.util.UUID;
 
 import dev.lanyard.admin.Actor;
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.server.login.LoginAttempt;
 import dev.lanyard.server.login.LoginThrottle;
+import dev.lanyard.server.login.TrustedDevices;
 import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.LoginName;
 import dev.lanyard.server.user.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -27,9 +30,12 @@ class AdminIdentityAdapter implements AdminIdentity {
 
 	private final LoginThrottle throttle;
 
-	AdminIdentityAdapter(UserService users, LoginThrottle throttle) {
+	private final TrustedDevices devices;
+
+	AdminIdentityAdapter(UserService users, LoginThrottle throttle, TrustedDevices devices) {
 		this.users = users;
 		this.throttle = throttle;
+		this.devices = devices;
 	}
 
 	@Override
@@ -55,24 +61,29 @@ class AdminIdentityAdapter implements AdminIdentity {
 			return false;
 		}
 		// The same bound as the login page: a slot per check, given back on success.
-		String account = LoginThrottle.accountKey(user.loginName());
-		String address = address();
-		if (!this.throttle.tryAcquire(account, address)) {
+		HttpServletRequest request = request();
+		String loginName = LoginName.canonical(user.loginName());
+		LoginAttempt attempt = LoginAttempt.of(loginName,
+				(request != null) ? this.devices.deviceOf(request, loginName) : null,
+				(request != null) ? request.getRemoteAddr() : null);
+		if (!this.throttle.tryAcquire(attempt)) {
 			return false;
 		}
 		boolean matches = this.users.passwordMatches(UUID.fromString(user.getUsername()), password);
 		if (matches) {
-			this.throttle.release(account, address);
+			this.throttle.release(attempt);
 		}
 		return matches;
 	}
 
 	private static String address() {
-		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
-			HttpServletRequest request = attributes.getRequest();
-			return request.getRemoteAddr();
-		}
-		return null;
+		HttpServletRequest request = request();
+		return (request != null) ? request.getRemoteAddr() : null;
+	}
+
+	private static HttpServletRequest request() {
+		return (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes)
+				? attributes.getRequest() : null;
 	}
 
 }

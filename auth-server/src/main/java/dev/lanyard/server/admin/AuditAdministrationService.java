@@ -23,7 +23,7 @@ class AuditAdministrationService implements AuditAdministration {
 	@Override
 	public Page<AuditEntry> search(AuditQuery query, int page, int size) {
 		List<AuditEntry> items = this.audit
-			.search(query.actor(), query.action(), query.from(), query.to(), size, page * size)
+			.search(query.actor(), query.action(), query.from(), query.to(), size, (long) page * size)
 			.stream()
 			.map(AuditAdministrationService::entry)
 			.toList();

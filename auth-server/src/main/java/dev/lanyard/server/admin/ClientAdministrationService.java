@@ -36,7 +36,7 @@ class ClientAdministrationService implements ClientAdministration {
 
 	@Override
 	public Page<ClientView> search(String query, int page, int size) {
-		List<ClientView> items = this.clients.search(query, size, page * size)
+		List<ClientView> items = this.clients.search(query, size, (long) page * size)
 			.stream()
 			.map(ClientAdministrationService::view)
 			.toList();
@@ -86,7 +86,7 @@ class ClientAdministrationService implements ClientAdministration {
 				client.redirectUris(), client.postLogoutRedirectUris(), new ArrayList<>(new TreeSet<>(client.grantTypes())),
 				new ArrayList<>(new TreeSet<>(client.scopes())), client.requirePkce(), client.requireConsent(),
 				client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(), client.exchangeAudiences(),
-				client.enabled(), client.clientIdIssuedAt(), client.updatedAt());
+				client.introspectionAllowed(), client.enabled(), client.clientIdIssuedAt(), client.updatedAt());
 	}
 
 }

@@ -13,6 +13,7 @@ import dev.lanyard.admin.user.UserView;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.login.LoginThrottle;
+import dev.lanyard.server.user.LoginName;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 
@@ -45,7 +46,7 @@ class UserAdministrationService implements UserAdministration {
 
 	@Override
 	public Page<UserView> search(String query, int page, int size) {
-		List<UserView> items = this.users.search(query, size, page * size).stream().map(UserAdministrationService::view).toList();
+		List<UserView> items = this.users.search(query, size, (long) page * size).stream().map(UserAdministrationService::view).toList();
 		return new Page<>(items, page, size, this.users.countMatching(query));
 	}
 
@@ -90,7 +91,7 @@ class UserAdministrationService implements UserAdministration {
 		UserAccount account = account(id);
 		UserService.Change change = this.users.update(account.id(), account.username(), account.email(),
 				account.enabled(), false, account.roles(), account.attributes());
-		this.throttle.reset(LoginThrottle.accountKey(account.username()));
+		this.throttle.reset(LoginName.canonical(account.username()));
 		record(actor, "user.unlocked", account, Map.of());
 		return view(change.after());
 	}

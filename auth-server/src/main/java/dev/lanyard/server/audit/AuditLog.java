@@ -67,7 +67,7 @@ public class AuditLog {
 	 * Events matching every given filter (each may be {@code null}), newest first.
 	 * @param actionPrefix matches actions that start with it, e.g. {@code login.}
 	 */
-	public List<Event> search(String actor, String actionPrefix, Instant from, Instant to, int limit, int offset) {
+	public List<Event> search(String actor, String actionPrefix, Instant from, Instant to, int limit, long offset) {
 		return this.jdbc.sql("SELECT * FROM audit_events WHERE " + FILTER + " ORDER BY id DESC LIMIT :limit OFFSET :offset")
 			.params(filter(actor, actionPrefix, from, to))
 			.param("limit", limit)

@@ -239,7 +239,7 @@ final class AuthorizationCodec {
 		LoginDetails login = null;
 		if (encoded.get("sid") instanceof String sid) {
 			login = new LoginDetails(sid, Instant.parse((String) encoded.get("auth_time")),
-					(String) encoded.get("remote_address"));
+					(String) encoded.get("remote_address"), null);
 			// The factor the user signed in with, as Spring Security records it.
 			authorities.add(FactorGrantedAuthority.withAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY)
 				.issuedAt(login.authenticatedAt())

@@ -376,10 +376,15 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			.optional();
 	}
 
+	/**
+	 * A grant holding the hash as one of its tokens. Never the consent {@code state}: that is
+	 * looked up only by its own type (the consent step), so a state value sent to
+	 * introspection or revocation is just an unknown token.
+	 */
 	private Optional<StoredAuthorization> findByAnyHash(String hash) {
 		return this.jdbc.sql("""
 				SELECT * FROM oauth_authorizations WHERE access_token_hash = :hash OR refresh_token_hash = :hash
-				  OR code_hash = :hash OR id_token_hash = :hash OR state_hash = :hash LIMIT 1""")
+				  OR code_hash = :hash OR id_token_hash = :hash LIMIT 1""")
 			.param("hash", hash)
 			.query(this::map)
 			.optional();
@@ -399,10 +404,7 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		if (stored.code() != null && hash.equals(stored.code().hash())) {
 			return TokenKind.CODE;
 		}
-		if (stored.idToken() != null && hash.equals(stored.idToken().hash())) {
-			return TokenKind.ID_TOKEN;
-		}
-		return TokenKind.STATE;
+		return TokenKind.ID_TOKEN;
 	}
 
 	private OAuth2Authorization decode(StoredAuthorization stored, String presentedValue, TokenKind presentedKind) {

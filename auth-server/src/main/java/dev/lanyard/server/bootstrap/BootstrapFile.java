@@ -41,7 +41,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 
 	private static final Set<String> CLIENT_KEYS = Set.of("client-id", "client-name", "client-secret",
 			"redirect-uris", "post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
-			"exchange-audiences", "access-token-ttl", "refresh-token-idle", "refresh-token-max", "enabled");
+			"exchange-audiences", "introspection-allowed", "access-token-ttl", "refresh-token-idle",
+			"refresh-token-max", "enabled");
 
 	/**
 	 * A user entry.
@@ -68,8 +69,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	public record Client(String location, Map<String, Integer> lines, String clientId, String clientName,
 			String clientSecret, List<String> redirectUris, List<String> postLogoutRedirectUris,
 			List<String> grantTypes, List<String> scopes, Boolean requireConsent, Boolean requirePkce,
-			List<String> exchangeAudiences, Duration accessTokenTtl, Duration refreshTokenIdle,
-			Duration refreshTokenMax, Boolean enabled) {
+			List<String> exchangeAudiences, Boolean introspectionAllowed, Duration accessTokenTtl,
+			Duration refreshTokenIdle, Duration refreshTokenMax, Boolean enabled) {
 
 		@Override
 		public String toString() {
@@ -144,7 +145,7 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 					strings(fields, where, "redirect-uris"), strings(fields, where, "post-logout-redirect-uris"),
 					grantTypes, strings(fields, where, "scopes"), bool(fields, where, "require-consent"),
 					bool(fields, where, "require-pkce"), strings(fields, where, "exchange-audiences"),
-					duration(fields, where, "access-token-ttl"), duration(fields, where, "refresh-token-idle"),
+					bool(fields, where, "introspection-allowed"), duration(fields, where, "access-token-ttl"), duration(fields, where, "refresh-token-idle"),
 					duration(fields, where, "refresh-token-max"), bool(fields, where, "enabled"));
 		}
 

@@ -64,7 +64,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		}
 		BootstrapFile bootstrap = BootstrapFile.read(file);
 		for (BootstrapFile.User user : bootstrap.users()) {
-			this.users.passwordProblem(user.password(), user.username())
+			this.users.passwordProblem(user.password(), user.username(), user.email())
 				.ifPresent((problem) -> logger.warn("{} {}: the password breaks the password policy ({}); "
 						+ "change it before production", file, user.location(), problem));
 			try {
@@ -112,7 +112,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				client.clientSecret(), client.redirectUris(), client.postLogoutRedirectUris(),
 				new HashSet<>(client.grantTypes()), new HashSet<>(client.scopes()), client.requirePkce(),
 				client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(),
-				client.exchangeAudiences(), client.enabled());
+				client.exchangeAudiences(), client.introspectionAllowed(), client.enabled());
 	}
 
 	private static String yamlKey(String field) {

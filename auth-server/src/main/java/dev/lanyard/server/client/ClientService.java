@@ -130,7 +130,8 @@ public class ClientService {
 				current.clientIdIssuedAt(), current.tokenEndpointAuthMethod(), current.redirectUris(),
 				current.postLogoutRedirectUris(), current.grantTypes(), current.scopes(), current.requirePkce(),
 				current.requireConsent(), current.accessTokenTtl(), current.refreshTokenIdle(), current.refreshTokenMax(),
-				current.exchangeAudiences(), current.enabled(), current.createdAt(), this.clock.instant());
+				current.exchangeAudiences(), current.introspectionAllowed(), current.enabled(), current.createdAt(),
+				this.clock.instant());
 		this.clients.update(updated);
 		this.registeredClients.evict(updated);
 		return new ClientWithSecret(updated, secret);
@@ -146,7 +147,7 @@ public class ClientService {
 	}
 
 	/** Clients whose id or name contains the text, a page at a time. */
-	public List<OAuthClient> search(String text, int limit, int offset) {
+	public List<OAuthClient> search(String text, int limit, long offset) {
 		return this.clients.search(text, limit, offset);
 	}
 
@@ -186,7 +187,8 @@ public class ClientService {
 				Optional.ofNullable(registration.accessTokenTtl()).orElse(defaults.accessToken()),
 				Optional.ofNullable(registration.refreshTokenIdle()).orElse(defaults.refreshTokenIdle()),
 				Optional.ofNullable(registration.refreshTokenMax()).orElse(defaults.refreshTokenMax()),
-				registration.exchangeAudiences(), !Boolean.FALSE.equals(registration.enabled()), issuedAt, issuedAt);
+				registration.exchangeAudiences(), Boolean.TRUE.equals(registration.introspectionAllowed()),
+				!Boolean.FALSE.equals(registration.enabled()), issuedAt, issuedAt);
 	}
 
 	/**

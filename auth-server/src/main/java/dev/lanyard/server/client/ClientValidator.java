@@ -29,6 +29,14 @@ public final class ClientValidator {
 	/** The shortest client secret an operator may supply. */
 	public static final int MINIMUM_SECRET_LENGTH = 32;
 
+	private static final Duration MINIMUM_ACCESS_TOKEN_TTL = Duration.ofSeconds(1);
+
+	private static final Duration MAXIMUM_ACCESS_TOKEN_TTL = Duration.ofHours(24);
+
+	private static final Duration MINIMUM_REFRESH_TOKEN_TTL = Duration.ofSeconds(1);
+
+	private static final Duration MAXIMUM_REFRESH_TOKEN_TTL = Duration.ofDays(365);
+
 	private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
 	/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
@@ -107,9 +115,16 @@ public final class ClientValidator {
 				&& !registration.grantTypes().contains(AuthorizationGrantType.TOKEN_EXCHANGE.getValue())) {
 			errors.add(new FieldProblem("exchange_audiences", "exchange-audience.without-grant"));
 		}
-		positive(registration.accessTokenTtl(), "access_token_ttl", errors);
-		positive(registration.refreshTokenIdle(), "refresh_token_idle", errors);
-		positive(registration.refreshTokenMax(), "refresh_token_max", errors);
+		if (registration.publicClient() && Boolean.TRUE.equals(registration.introspectionAllowed())) {
+			// RFC 7662 §2.1: introspection is for authenticated (confidential) clients.
+			errors.add(new FieldProblem("introspection_allowed", "introspection.public-client"));
+		}
+		within(registration.accessTokenTtl(), MINIMUM_ACCESS_TOKEN_TTL, MAXIMUM_ACCESS_TOKEN_TTL, "access_token_ttl",
+				"duration.access-token-range", errors);
+		within(registration.refreshTokenIdle(), MINIMUM_REFRESH_TOKEN_TTL, MAXIMUM_REFRESH_TOKEN_TTL,
+				"refresh_token_idle", "duration.refresh-token-range", errors);
+		within(registration.refreshTokenMax(), MINIMUM_REFRESH_TOKEN_TTL, MAXIMUM_REFRESH_TOKEN_TTL,
+				"refresh_token_max", "duration.refresh-token-range", errors);
 		return errors.stream().distinct().toList();
 	}
 
@@ -141,7 +156,8 @@ public final class ClientValidator {
 		if (uri.getRawFragment() != null) {
 			return Optional.of("redirect-uri.fragment");
 		}
-		if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+		if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawAuthority().endsWith(":")
+				|| uri.getPort() == 0 || uri.getPort() > 65535) {
 			return Optional.of("redirect-uri.invalid");
 		}
 		if (scheme.equals("http") && !LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
@@ -159,9 +175,10 @@ public final class ClientValidator {
 		return Optional.empty();
 	}
 
-	private static void positive(Duration duration, String field, List<FieldProblem> errors) {
-		if (duration != null && (duration.isNegative() || duration.isZero())) {
-			errors.add(new FieldProblem(field, "duration.positive"));
+	private static void within(Duration duration, Duration minimum, Duration maximum, String field, String code,
+			List<FieldProblem> errors) {
+		if (duration != null && (duration.compareTo(minimum) < 0 || duration.compareTo(maximum) > 0)) {
+			errors.add(new FieldProblem(field, code));
 		}
 	}
 

@@ -40,7 +40,7 @@ public class JdbcOAuthClientRepository {
 	}
 
 	/** Clients whose id or name contains the text (any case), by client id. */
-	public List<OAuthClient> search(String text, int limit, int offset) {
+	public List<OAuthClient> search(String text, int limit, long offset) {
 		return this.jdbc.sql("""
 				SELECT * FROM oauth_clients WHERE client_id ILIKE :pattern OR client_name ILIKE :pattern
 				ORDER BY client_id LIMIT :limit OFFSET :offset""")
@@ -67,14 +67,15 @@ public class JdbcOAuthClientRepository {
 				INSERT INTO oauth_clients (id, client_id, client_name, client_secret_hash, client_id_issued_at,
 				  token_endpoint_auth_method, redirect_uris, post_logout_redirect_uris, grant_types, scopes,
 				  require_pkce, require_consent, access_token_ttl_seconds, refresh_token_idle_seconds,
-				  refresh_token_max_seconds, exchange_audiences, enabled)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+				  refresh_token_max_seconds, exchange_audiences, introspection_allowed, enabled)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
 			.params(client.id(), client.clientId(), client.clientName(), client.clientSecretHash(),
 					Timestamp.from(client.clientIdIssuedAt()), client.tokenEndpointAuthMethod(),
 					SqlValues.of(client.redirectUris()), SqlValues.of(client.postLogoutRedirectUris()),
 					SqlValues.of(client.grantTypes()), SqlValues.of(client.scopes()), client.requirePkce(),
 					client.requireConsent(), seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
-					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()), client.enabled())
+					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
+					client.introspectionAllowed(), client.enabled())
 			.update();
 	}
 
@@ -84,14 +85,15 @@ public class JdbcOAuthClientRepository {
 				UPDATE oauth_clients SET client_name = ?, client_secret_hash = ?, token_endpoint_auth_method = ?,
 				  redirect_uris = ?, post_logout_redirect_uris = ?, grant_types = ?, scopes = ?, require_pkce = ?,
 				  require_consent = ?, access_token_ttl_seconds = ?, refresh_token_idle_seconds = ?,
-				  refresh_token_max_seconds = ?, exchange_audiences = ?, enabled = ?, updated_at = now()
+				  refresh_token_max_seconds = ?, exchange_audiences = ?, introspection_allowed = ?, enabled = ?,
+				  updated_at = now()
 				WHERE id = ?""")
 			.params(client.clientName(), client.clientSecretHash(), client.tokenEndpointAuthMethod(),
 					SqlValues.of(client.redirectUris()), SqlValues.of(client.postLogoutRedirectUris()),
 					SqlValues.of(client.grantTypes()), SqlValues.of(client.scopes()), client.requirePkce(),
 					client.requireConsent(), seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
-					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()), client.enabled(),
-					client.id())
+					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
+					client.introspectionAllowed(), client.enabled(), client.id())
 			.update();
 	}
 
@@ -109,7 +111,8 @@ public class JdbcOAuthClientRepository {
 				rs.getBoolean("require_consent"), Duration.ofSeconds(rs.getInt("access_token_ttl_seconds")),
 				Duration.ofSeconds(rs.getInt("refresh_token_idle_seconds")),
 				Duration.ofSeconds(rs.getInt("refresh_token_max_seconds")),
-				SqlValues.toList(rs.getArray("exchange_audiences")), rs.getBoolean("enabled"),
+				SqlValues.toList(rs.getArray("exchange_audiences")), rs.getBoolean("introspection_allowed"),
+				rs.getBoolean("enabled"),
 				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
 	}
 

@@ -33,6 +33,9 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	/** Client setting holding the audiences a client may exchange tokens for. */
 	public static final String EXCHANGE_AUDIENCES = "lanyard.exchange-audiences";
 
+	/** Client setting: whether the client may introspect other clients' access tokens. */
+	public static final String INTROSPECTION_ALLOWED = "lanyard.introspection-allowed";
+
 	/** How long a client stays in memory; also how long a change takes to reach other nodes. */
 	static final Duration CACHE_TTL = Duration.ofSeconds(5);
 
@@ -59,6 +62,11 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	public static List<String> exchangeAudiences(RegisteredClient client) {
 		List<String> audiences = client.getClientSettings().getSetting(EXCHANGE_AUDIENCES);
 		return (audiences != null) ? audiences : List.of();
+	}
+
+	/** Whether a client may introspect access tokens issued to other clients. */
+	public static boolean introspectionAllowed(RegisteredClient client) {
+		return Boolean.TRUE.equals(client.getClientSettings().getSetting(INTROSPECTION_ALLOWED));
 	}
 
 	/** Forgets a client at once, after it changed. */
@@ -116,6 +124,7 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 				.requireProofKey(client.isPublic() || client.requirePkce())
 				.requireAuthorizationConsent(client.requireConsent())
 				.setting(EXCHANGE_AUDIENCES, client.exchangeAudiences())
+				.setting(INTROSPECTION_ALLOWED, client.introspectionAllowed())
 				.build())
 			.tokenSettings(ClientTokenSettings.of(client.accessTokenTtl(), client.refreshTokenIdle(),
 					client.refreshTokenMax(), this.properties.tokens().authorizationCode()));

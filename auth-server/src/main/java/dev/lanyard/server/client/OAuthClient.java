@@ -26,6 +26,8 @@ import java.util.Set;
  * @param refreshTokenIdle refresh token idle timeout
  * @param refreshTokenMax refresh token absolute lifetime
  * @param exchangeAudiences audiences this client may request internal JWTs for
+ * @param introspectionAllowed whether it may introspect access tokens issued to other
+ * clients (a resource server); every client may introspect its own
  * @param enabled a disabled client can do nothing and its tokens stop working
  * @param createdAt when created
  * @param updatedAt when last changed
@@ -34,7 +36,8 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 		Instant clientIdIssuedAt, String tokenEndpointAuthMethod, List<String> redirectUris,
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, boolean requirePkce,
 		boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
-		List<String> exchangeAudiences, boolean enabled, Instant createdAt, Instant updatedAt) {
+		List<String> exchangeAudiences, boolean introspectionAllowed, boolean enabled, Instant createdAt,
+		Instant updatedAt) {
 
 	/** Token endpoint authentication for confidential clients (RFC 7591 §2). */
 	public static final String AUTH_CLIENT_SECRET_BASIC = "client_secret_basic";

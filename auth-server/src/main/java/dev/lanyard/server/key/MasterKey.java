@@ -38,10 +38,13 @@ public final class MasterKey {
 
 	private static final SecureRandom random = new SecureRandom();
 
+	private final byte[] pseudoRandomKey;
+
 	private final SecretKeySpec key;
 
-	private MasterKey(byte[] keyBytes) {
-		this.key = new SecretKeySpec(keyBytes, "AES");
+	private MasterKey(byte[] pseudoRandomKey) {
+		this.pseudoRandomKey = pseudoRandomKey;
+		this.key = new SecretKeySpec(derive("key-encryption"), "AES");
 	}
 
 	/**
@@ -81,9 +84,16 @@ public final class MasterKey {
 	/** A master key derived from a secret string. */
 	public static MasterKey fromSecret(String secret) {
 		byte[] ikm = secret.getBytes(StandardCharsets.UTF_8);
-		byte[] prk = hmac("lanyard-master-key-v1".getBytes(StandardCharsets.US_ASCII), ikm);
-		byte[] okm = hmac(prk, "key-encryption\u0001".getBytes(StandardCharsets.US_ASCII));
-		return new MasterKey(Arrays.copyOf(okm, 32));
+		return new MasterKey(hmac("lanyard-master-key-v1".getBytes(StandardCharsets.US_ASCII), ikm));
+	}
+
+	/**
+	 * A 256-bit key for another purpose, independent of the key-encryption key and of every
+	 * other purpose's key (HKDF-Expand, RFC 5869 §2.3, with the purpose as info).
+	 * @param purpose what the key is for, e.g. {@code device-cookie}
+	 */
+	public byte[] derive(String purpose) {
+		return Arrays.copyOf(hmac(this.pseudoRandomKey, (purpose + "\u0001").getBytes(StandardCharsets.US_ASCII)), 32);
 	}
 
 	/**

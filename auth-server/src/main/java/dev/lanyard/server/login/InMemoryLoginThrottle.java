@@ -3,17 +3,22 @@ package dev.lanyard.server.login;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
  * Login throttling counters in this JVM: the default without Redis, and each node's
- * fallback when Redis is unreachable (still bounded per node).
+ * fallback when Redis is unreachable (still bounded per node). Bounded in time (a counter
+ * lives until its window ends) and in size ({@value #MAXIMUM_KEYS} keys, least useful
+ * evicted first), whatever an attacker sends.
  */
 public final class InMemoryLoginThrottle implements LoginThrottle {
 
-	private static final int MAXIMUM_KEYS = 200_000;
+	static final int MAXIMUM_KEYS = 100_000;
 
-	private final ConcurrentHashMap<String, Window> counters = new ConcurrentHashMap<>();
+	private final Cache<String, Window> counters;
 
 	private final int maxPerAccount;
 
@@ -28,43 +33,59 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
 		this.maxPerAddress = maxPerAddress;
 		this.window = window;
 		this.clock = clock;
+		this.counters = Caffeine.newBuilder()
+			.maximumSize(MAXIMUM_KEYS)
+			.ticker(() -> clock.millis() * 1_000_000L)
+			.expireAfter(Expiry.<String, Window>writing((key, counter) -> remaining(counter)))
+			.build();
 	}
 
 	@Override
-	public boolean tryAcquire(String account, String address) {
-		if (this.counters.size() > MAXIMUM_KEYS) {
-			Instant now = this.clock.instant();
-			this.counters.values().removeIf((window) -> window.endsAt().isBefore(now));
+	public boolean tryAcquire(LoginAttempt attempt) {
+		if (attempt.addressKey() != null && increment(attempt.addressKey()) > this.maxPerAddress) {
+			return false;
 		}
-		int accountCount = increment("account:" + account);
-		int addressCount = (address != null) ? increment("address:" + address) : 0;
-		return accountCount <= this.maxPerAccount && addressCount <= this.maxPerAddress;
+		return attempt.boundKey() == null || increment(attempt.boundKey()) <= this.maxPerAccount;
 	}
 
 	@Override
-	public void release(String account, String address) {
-		decrement("account:" + account);
-		if (address != null) {
-			decrement("address:" + address);
+	public void release(LoginAttempt attempt) {
+		if (attempt.addressKey() != null) {
+			decrement(attempt.addressKey());
+		}
+		if (attempt.boundKey() != null) {
+			decrement(attempt.boundKey());
 		}
 	}
 
 	@Override
-	public void reset(String account) {
-		this.counters.remove("account:" + account);
+	public void reset(String loginName) {
+		this.counters.invalidate(LoginAttempt.accountKey(loginName));
+	}
+
+	/** How many keys are counted now (for tests of the bound). */
+	long size() {
+		this.counters.cleanUp();
+		return this.counters.estimatedSize();
 	}
 
 	private int increment(String key) {
 		Instant now = this.clock.instant();
-		return this.counters
-			.compute(key, (k, current) -> (current == null || current.endsAt().isBefore(now))
+		return this.counters.asMap()
+			.compute(key, (k, current) -> (current == null || !current.endsAt().isAfter(now))
 					? new Window(1, now.plus(this.window)) : new Window(current.count() + 1, current.endsAt()))
 			.count();
 	}
 
 	private void decrement(String key) {
-		this.counters.computeIfPresent(key,
-				(k, current) -> (current.count() <= 1) ? null : new Window(current.count() - 1, current.endsAt()));
+		this.counters.asMap()
+			.computeIfPresent(key,
+					(k, current) -> (current.count() <= 1) ? null : new Window(current.count() - 1, current.endsAt()));
+	}
+
+	private Duration remaining(Window counter) {
+		Duration left = Duration.between(this.clock.instant(), counter.endsAt());
+		return left.isNegative() ? Duration.ZERO : left;
 	}
 
 	private record Window(int count, Instant endsAt) {

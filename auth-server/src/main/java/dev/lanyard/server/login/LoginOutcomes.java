@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.LoginName;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.ServletException;
@@ -38,10 +39,13 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 
 	private final MeterRegistry meters;
 
-	LoginOutcomes(AuditLog audit, JdbcUserAccountRepository users, MeterRegistry meters) {
+	private final TrustedDevices devices;
+
+	LoginOutcomes(AuditLog audit, JdbcUserAccountRepository users, MeterRegistry meters, TrustedDevices devices) {
 		this.audit = audit;
 		this.users = users;
 		this.meters = meters;
+		this.devices = devices;
 	}
 
 	@Override
@@ -50,6 +54,7 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		count("succeeded");
 		LanyardUser user = (LanyardUser) authentication.getPrincipal();
 		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(), Map.of());
+		this.devices.remember(request, response, LoginName.canonical(user.loginName()));
 		this.savedRequests.onAuthenticationSuccess(request, response, authentication);
 	}
 
@@ -61,9 +66,7 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		String typed = request.getParameter("username");
 		// Only a name that matches an account is recorded: a password typed into the
 		// username field must not end up in the audit log.
-		String actor = (typed != null && typed.length() <= 100)
-				? this.users.findByUsername(typed).map((account) -> account.id().toString()).orElse("unknown")
-				: "unknown";
+		String actor = this.users.findByLoginName(typed).map((account) -> account.id().toString()).orElse("unknown");
 		this.audit.record(actor, throttled ? "login.throttled" : "login.failed", null, request.getRemoteAddr(),
 				Map.of());
 		// RFC 9700 §4.12: 302/303 after a form POST, never 307.

@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.key.MasterKey;
 import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.web.SecurityHeadersPolicy;
@@ -49,6 +50,12 @@ class LoginSecurityConfiguration {
 				login.maxAttemptsPerAddress(), login.throttleWindow(), local);
 	}
 
+	/** Device cookies, signed with a key derived from the master key. */
+	@Bean
+	TrustedDevices trustedDevices(MasterKey masterKey, LanyardProperties properties, Clock clock) {
+		return new TrustedDevices(masterKey.derive("device-cookie"), properties.secureTransport(), clock);
+	}
+
 	/** Drops login sessions of accounts disabled or locked since sign-in; used by every chain with sessions. */
 	@Bean
 	ActiveAccountFilter activeAccountFilter(JdbcUserAccountRepository users) {
@@ -83,8 +90,8 @@ class LoginSecurityConfiguration {
 	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http, UserDetailsService userDetails,
 			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
 			AuditLog audit, JdbcUserAccountRepository users, HashedAuthorizationService authorizations,
-			MeterRegistry meters, SecurityHeadersPolicy headers) throws Exception {
-		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters);
+			MeterRegistry meters, SecurityHeadersPolicy headers, TrustedDevices devices) throws Exception {
+		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices);
 		http.authenticationManager(loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle))
 			.authorizeHttpRequests((authorize) -> authorize
 				.requestMatchers("/login", "/logout", "/logout/done", "/error", "/css/**", "/img/**", "/favicon.ico")
@@ -95,7 +102,7 @@ class LoginSecurityConfiguration {
 				.anyRequest()
 				.authenticated())
 			.formLogin((form) -> form.loginPage("/login")
-				.authenticationDetailsSource(LoginDetails.source())
+				.authenticationDetailsSource(LoginDetails.source(devices))
 				.successHandler(outcomes)
 				.failureHandler(outcomes)
 				.permitAll())

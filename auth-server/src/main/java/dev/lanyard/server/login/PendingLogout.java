@@ -2,8 +2,10 @@ package dev.lanyard.server.login;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-import org.springframework.web.util.UriComponentsBuilder;
+import dev.lanyard.server.protocol.RedirectUriParameters;
 
 /**
  * A validated RP-initiated logout request waiting for the user's confirmation, kept in the
@@ -30,11 +32,9 @@ public record PendingLogout(String clientName, String postLogoutRedirectUri, Str
 		if (this.postLogoutRedirectUri == null) {
 			return contextPath + "/logout/done";
 		}
-		UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(this.postLogoutRedirectUri);
-		if (this.state != null) {
-			uri.queryParam("state", this.state);
-		}
-		return uri.encode().build().toUriString();
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put("state", this.state);
+		return RedirectUriParameters.append(this.postLogoutRedirectUri, parameters);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.lanyard.server.login;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -12,21 +13,27 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 /**
  * Login throttling counters in Redis, shared by every node; a counter and its expiry are
  * set in one script, so a crash can never leave a counter without expiry (which would be a
- * permanent lockout). When Redis is unreachable, each node falls back to its own counters
- * rather than stop logins.
+ * permanent lockout). The address is counted first and, once throttled, nothing else is
+ * written. When Redis is unreachable, each node falls back to its own counters rather than
+ * stop logins.
  */
 public final class RedisLoginThrottle implements LoginThrottle {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisLoginThrottle.class);
 
-	private static final DefaultRedisScript<List> ACQUIRE = new DefaultRedisScript<>("""
-			local results = {}
+	/**
+	 * KEYS: the counters in order (the address's first when ARGV[2] is "1"); ARGV[1]: the
+	 * window in ms; ARGV[2]: whether KEYS[1] is the address; ARGV[3]: the address bound.
+	 * Returns 0 when the address is throttled (nothing else counted), else the last count.
+	 */
+	private static final DefaultRedisScript<Long> ACQUIRE = new DefaultRedisScript<>("""
+			local count = 0
 			for i, key in ipairs(KEYS) do
-			  local count = redis.call('INCR', key)
+			  count = redis.call('INCR', key)
 			  if count == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
-			  results[i] = count
+			  if i == 1 and ARGV[2] == '1' and count > tonumber(ARGV[3]) then return 0 end
 			end
-			return results""", List.class);
+			return count""", Long.class);
 
 	private static final DefaultRedisScript<Long> RELEASE = new DefaultRedisScript<>("""
 			for _, key in ipairs(KEYS) do
@@ -58,43 +65,56 @@ public final class RedisLoginThrottle implements LoginThrottle {
 	}
 
 	@Override
-	public boolean tryAcquire(String account, String address) {
+	public boolean tryAcquire(LoginAttempt attempt) {
+		List<String> keys = keys(attempt);
+		if (keys.isEmpty()) {
+			return true;
+		}
 		try {
-			List<?> counts = this.redis.execute(ACQUIRE, keys(account, address), String.valueOf(this.window.toMillis()));
-			long accountCount = ((Number) counts.get(0)).longValue();
-			long addressCount = (counts.size() > 1) ? ((Number) counts.get(1)).longValue() : 0;
-			return accountCount <= this.maxPerAccount && addressCount <= this.maxPerAddress;
+			Long count = this.redis.execute(ACQUIRE, keys, String.valueOf(this.window.toMillis()),
+					(attempt.addressKey() != null) ? "1" : "0", String.valueOf(this.maxPerAddress));
+			if (count == null || count == 0) {
+				return false;
+			}
+			// With only an address to count, the script's last count is the address's.
+			return (attempt.boundKey() == null) || count <= this.maxPerAccount;
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Login throttling falls back to this node's counters: {}", ex.getMessage());
-			return this.fallback.tryAcquire(account, address);
+			return this.fallback.tryAcquire(attempt);
 		}
 	}
 
 	@Override
-	public void release(String account, String address) {
+	public void release(LoginAttempt attempt) {
 		try {
-			this.redis.execute(RELEASE, keys(account, address));
+			this.redis.execute(RELEASE, keys(attempt));
 		}
 		catch (RuntimeException ex) {
-			this.fallback.release(account, address);
+			this.fallback.release(attempt);
 		}
 	}
 
 	@Override
-	public void reset(String account) {
-		this.fallback.reset(account);
+	public void reset(String loginName) {
+		this.fallback.reset(loginName);
 		try {
-			this.redis.delete(this.prefix + "account:" + account);
+			this.redis.delete(this.prefix + LoginAttempt.accountKey(loginName));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not reset the login throttle in Redis: {}", ex.getMessage());
 		}
 	}
 
-	private List<String> keys(String account, String address) {
-		return (address != null) ? List.of(this.prefix + "account:" + account, this.prefix + "address:" + address)
-				: List.of(this.prefix + "account:" + account);
+	private List<String> keys(LoginAttempt attempt) {
+		List<String> keys = new ArrayList<>(2);
+		if (attempt.addressKey() != null) {
+			keys.add(this.prefix + attempt.addressKey());
+		}
+		if (attempt.boundKey() != null) {
+			keys.add(this.prefix + attempt.boundKey());
+		}
+		return keys;
 	}
 
 }

@@ -1,13 +1,20 @@
 package dev.lanyard.server.login;
 
+import java.util.Optional;
+
+import dev.lanyard.server.user.LoginName;
+
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 
 /**
- * Checks passwords only while the account and the client address have attempts left
- * ({@link LoginThrottle}). The limit applies alike to accounts that exist and accounts that
- * do not, so it tells an attacker nothing about which exist.
+ * Checks passwords only while the client address and the account (for this device) have
+ * attempts left ({@link LoginThrottle}). The limit applies alike to accounts that exist and
+ * accounts that do not, so it tells an attacker nothing about which exist. A name longer
+ * than any account's ({@link LoginName#MAXIMUM_LENGTH}) costs its address a slot and fails
+ * at once: it is never looked up, kept or used as a key.
  */
 final class ThrottledAuthenticationProvider implements AuthenticationProvider {
 
@@ -22,13 +29,18 @@ final class ThrottledAuthenticationProvider implements AuthenticationProvider {
 
 	@Override
 	public Authentication authenticate(Authentication authentication) {
-		String account = LoginThrottle.accountKey(authentication.getName());
-		String address = (authentication.getDetails() instanceof LoginDetails details) ? details.remoteAddress() : null;
-		if (!this.throttle.tryAcquire(account, address)) {
+		Optional<String> loginName = LoginName.ofTyped(authentication.getName());
+		LoginDetails details = (authentication.getDetails() instanceof LoginDetails login) ? login : null;
+		LoginAttempt attempt = LoginAttempt.of(loginName.orElse(null),
+				(details != null) ? details.trustedDevice() : null, (details != null) ? details.remoteAddress() : null);
+		if (!this.throttle.tryAcquire(attempt)) {
 			throw new LoginThrottledException();
 		}
+		if (loginName.isEmpty()) {
+			throw new BadCredentialsException("Bad credentials");
+		}
 		Authentication result = this.passwords.authenticate(authentication);
-		this.throttle.release(account, address);
+		this.throttle.release(attempt);
 		return result;
 	}
 

@@ -4,18 +4,16 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
-import org.springframework.util.StringUtils;
 
 /**
- * Authorization request rules Lanyard adds to the framework's. They run after its redirect
- * URI check, so their errors are redirected only to a registered URI.
+ * Authorization request rules Lanyard adds to the framework's. They run after the
+ * {@link RedirectUriRule}, so their errors are redirected only to an accepted redirect URI.
  * <ul>
  * <li>{@code response_mode} other than {@code query} is refused: answering in another mode
  * than the client asked for would be worse than refusing (OWASP ASVS 5.0 §10.4.12).</li>
@@ -44,14 +42,8 @@ final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCod
 
 	private static OAuth2AuthorizationCodeRequestAuthenticationException invalidRequest(
 			OAuth2AuthorizationCodeRequestAuthenticationContext context, String description) {
-		OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
-		String redirectUri = StringUtils.hasText(request.getRedirectUri()) ? request.getRedirectUri()
-				: context.getRegisteredClient().getRedirectUris().iterator().next();
-		OAuth2AuthorizationCodeRequestAuthenticationToken failed = new OAuth2AuthorizationCodeRequestAuthenticationToken(
-				request.getAuthorizationUri(), request.getClientId(), (Authentication) request.getPrincipal(),
-				redirectUri, request.getState(), request.getScopes(), request.getAdditionalParameters());
-		return new OAuth2AuthorizationCodeRequestAuthenticationException(
-				new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null), failed);
+		return AuthorizationErrors.redirected(context,
+				new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null));
 	}
 
 }

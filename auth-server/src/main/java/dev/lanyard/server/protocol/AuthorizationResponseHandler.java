@@ -1,7 +1,8 @@
 package dev.lanyard.server.protocol;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,8 +18,6 @@ import org.springframework.security.oauth2.server.authorization.context.Authoriz
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.util.StringUtils;
-import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.UriUtils;
 
 /**
  * Sends authorization responses, successful and failed, with the {@code iss} parameter
@@ -33,10 +32,9 @@ final class AuthorizationResponseHandler implements AuthenticationSuccessHandler
 	public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
 			Authentication authentication) throws IOException {
 		OAuth2AuthorizationCodeRequestAuthenticationToken result = (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication;
-		UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(result.getRedirectUri())
-			.queryParam(OAuth2ParameterNames.CODE, encode(result.getAuthorizationCode().getTokenValue()));
-		addStateAndIssuer(uri, result.getState());
-		redirect(response, uri);
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put(OAuth2ParameterNames.CODE, result.getAuthorizationCode().getTokenValue());
+		redirect(response, result.getRedirectUri(), parameters, result.getState());
 	}
 
 	@Override
@@ -49,31 +47,24 @@ final class AuthorizationResponseHandler implements AuthenticationSuccessHandler
 			OAuthErrorPage.send(request, response, error);
 			return;
 		}
-		UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(failed.getRedirectUri())
-			.queryParam(OAuth2ParameterNames.ERROR, encode(error.getErrorCode()));
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put(OAuth2ParameterNames.ERROR, error.getErrorCode());
 		if (StringUtils.hasText(error.getDescription())) {
-			uri.queryParam(OAuth2ParameterNames.ERROR_DESCRIPTION, encode(error.getDescription()));
+			parameters.put(OAuth2ParameterNames.ERROR_DESCRIPTION, error.getDescription());
 		}
-		addStateAndIssuer(uri, failed.getState());
-		redirect(response, uri);
+		redirect(response, failed.getRedirectUri(), parameters, failed.getState());
 	}
 
-	private static void addStateAndIssuer(UriComponentsBuilder uri, String state) {
+	private static void redirect(HttpServletResponse response, String redirectUri, Map<String, String> parameters,
+			String state) {
 		// RFC 6749 §4.1.2: state is returned exactly as received, and only if it was sent.
 		if (StringUtils.hasText(state)) {
-			uri.queryParam(OAuth2ParameterNames.STATE, encode(state));
+			parameters.put(OAuth2ParameterNames.STATE, state);
 		}
-		uri.queryParam("iss", encode(AuthorizationServerContextHolder.getContext().getIssuer()));
-	}
-
-	private static void redirect(HttpServletResponse response, UriComponentsBuilder uri) {
+		parameters.put("iss", AuthorizationServerContextHolder.getContext().getIssuer());
 		// RFC 9700 §4.12: 302/303, never 307, so credentials are not re-posted.
 		response.setStatus(HttpServletResponse.SC_FOUND);
-		response.setHeader("Location", uri.build(true).toUriString());
-	}
-
-	private static String encode(String value) {
-		return UriUtils.encode(value, StandardCharsets.UTF_8);
+		response.setHeader("Location", RedirectUriParameters.append(redirectUri, parameters));
 	}
 
 }

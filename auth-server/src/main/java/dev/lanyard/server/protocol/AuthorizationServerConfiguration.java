@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.client.ClientSecretEncoder;
+import dev.lanyard.server.consent.ConsentRequirement;
 import dev.lanyard.server.exchange.TokenExchangeAuthenticationProvider;
 import dev.lanyard.server.key.SigningKeyService;
 import dev.lanyard.server.login.ActiveAccountFilter;
@@ -28,6 +29,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
@@ -80,6 +82,7 @@ class AuthorizationServerConfiguration {
 			server.clientAuthentication((clientAuthentication) -> clientAuthentication
 				.authenticationConverter(PublicClientIdAuthentication.converter(settings.getTokenEndpoint(),
 						settings.getTokenRevocationEndpoint()))
+				.authenticationConverters((converters) -> converters.add(0, new ClientAuthenticationMethodRule()))
 				.authenticationProvider(PublicClientIdAuthentication.provider(clients))
 				.authenticationProviders((providers) -> providers.forEach((provider) -> {
 					if (provider instanceof ClientSecretAuthenticationProvider secrets) {
@@ -88,13 +91,14 @@ class AuthorizationServerConfiguration {
 				}))
 				.errorResponseHandler(new ClientAuthenticationFailureHandler()));
 			server.authorizationEndpoint((authorization) -> authorization.consentPage("/oauth2/consent")
+				.authorizationRequestConverter(new AuthorizationCodeGrantCheck(clients))
 				.authenticationProviders((providers) -> providers.forEach((provider) -> {
 					if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider requests) {
 						requests.setAuthorizationCodeGenerator(codeGenerator);
-						requests.setAuthenticationValidator(
-								OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR
-									.andThen(OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR)
-									.andThen(new AuthorizationRequestRules()));
+						requests.setAuthenticationValidator(new RedirectUriRule()
+							.andThen(OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR)
+							.andThen(new AuthorizationRequestRules()));
+						requests.setAuthorizationConsentRequired(ConsentRequirement::isRequired);
 					}
 					if (provider instanceof OAuth2AuthorizationConsentAuthenticationProvider consents) {
 						consents.setAuthorizationCodeGenerator(codeGenerator);
@@ -102,6 +106,10 @@ class AuthorizationServerConfiguration {
 				}))
 				.authorizationResponseHandler(authorizationResponses)
 				.errorResponseHandler(authorizationResponses));
+			server.tokenIntrospectionEndpoint((introspection) -> introspection
+				.authenticationProviders((providers) -> providers.replaceAll(
+						(provider) -> (provider instanceof OAuth2TokenIntrospectionAuthenticationProvider)
+								? new AccessTokenIntrospectionGuard(provider, authorizations) : provider)));
 			server.tokenEndpoint((token) -> token
 				// Token exchange is Lanyard's own grant; the framework's is too permissive.
 				.authenticationProviders((providers) -> {

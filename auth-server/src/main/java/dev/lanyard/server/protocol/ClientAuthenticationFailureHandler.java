@@ -35,8 +35,7 @@ final class ClientAuthenticationFailureHandler implements AuthenticationFailureH
 		ServletServerHttpResponse httpResponse = new ServletServerHttpResponse(response);
 		if (OAuth2ErrorCodes.INVALID_CLIENT.equals(errorCode)) {
 			httpResponse.setStatusCode(HttpStatus.UNAUTHORIZED);
-			String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-			if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+			if (ClientAuthenticationMethodRule.isBasic(request.getHeader(HttpHeaders.AUTHORIZATION))) {
 				httpResponse.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"lanyard\", charset=\"UTF-8\"");
 			}
 		}

@@ -1,10 +1,14 @@
 package dev.lanyard.server.protocol;
 
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lanyard.server.login.LoginDetails;
+
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DefaultOAuth2AuthenticatedPrincipal;
@@ -23,6 +27,9 @@ import org.springframework.security.oauth2.server.resource.introspection.OpaqueT
  * are rejected alike.
  */
 public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospector {
+
+	/** Attribute of a user's token: when the user signed in, an {@link java.time.Instant}. */
+	public static final String AUTH_TIME = "auth_time";
 
 	private final OAuth2AuthorizationService authorizations;
 
@@ -43,6 +50,11 @@ public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospect
 			attributes.putAll(accessToken.getClaims());
 		}
 		attributes.put(OAuth2TokenIntrospectionClaimNames.SUB, authorization.getPrincipalName());
+		if (authorization.getAttribute(Principal.class.getName()) instanceof Authentication user
+				&& user.getDetails() instanceof LoginDetails login) {
+			// When the user signed in: what a recent-authentication check needs (RFC 9470).
+			attributes.put(AUTH_TIME, login.authenticatedAt());
+		}
 		List<GrantedAuthority> authorities = new ArrayList<>();
 		accessToken.getToken().getScopes().forEach((scope) -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + scope)));
 		return new DefaultOAuth2AuthenticatedPrincipal(authorization.getPrincipalName(), attributes, authorities);

@@ -31,11 +31,16 @@ public class JdbcUserAccountRepository {
 		this.jdbc = jdbc;
 	}
 
-	public Optional<UserAccount> findByUsername(String username) {
-		return this.jdbc.sql("SELECT * FROM users WHERE lower(username) = lower(?)")
-			.param(username)
-			.query(this::map)
-			.optional();
+	/**
+	 * The account a typed or stored name belongs to, compared in canonical form
+	 * ({@link LoginName}); none for a name no account can have (over-long).
+	 */
+	public Optional<UserAccount> findByLoginName(String name) {
+		return LoginName.ofTyped(name)
+			.flatMap((loginName) -> this.jdbc.sql("SELECT * FROM users WHERE login_name = ?")
+				.param(loginName)
+				.query(this::map)
+				.optional());
 	}
 
 	public Optional<UserAccount> findById(UUID id) {
@@ -43,10 +48,10 @@ public class JdbcUserAccountRepository {
 	}
 
 	/** Users whose username or e-mail contains the text (any case), by username. */
-	public List<UserAccount> search(String text, int limit, int offset) {
+	public List<UserAccount> search(String text, int limit, long offset) {
 		return this.jdbc.sql("""
 				SELECT * FROM users WHERE username ILIKE :pattern OR email ILIKE :pattern
-				ORDER BY lower(username) LIMIT :limit OFFSET :offset""")
+				ORDER BY login_name LIMIT :limit OFFSET :offset""")
 			.param("pattern", SqlValues.containsPattern(text))
 			.param("limit", limit)
 			.param("offset", offset)
@@ -67,9 +72,9 @@ public class JdbcUserAccountRepository {
 
 	public void insert(UserAccount user) {
 		this.jdbc.sql("""
-				INSERT INTO users (id, username, email, password_hash, enabled, locked, roles, attributes)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
-			.params(user.id(), user.username(), user.email(), user.passwordHash(), user.enabled(), user.locked(),
+				INSERT INTO users (id, username, login_name, email, password_hash, enabled, locked, roles, attributes)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
+			.params(user.id(), user.username(), LoginName.canonical(user.username()), user.email(), user.passwordHash(), user.enabled(), user.locked(),
 					SqlValues.of(user.roles()), this.json.writeValueAsString(user.attributes()))
 			.update();
 	}
@@ -77,9 +82,9 @@ public class JdbcUserAccountRepository {
 	/** Updates everything but the id and the password. */
 	public void updateProfile(UserAccount user) {
 		this.jdbc.sql("""
-				UPDATE users SET username = ?, email = ?, enabled = ?, locked = ?, roles = ?,
+				UPDATE users SET username = ?, login_name = ?, email = ?, enabled = ?, locked = ?, roles = ?,
 				attributes = ?::jsonb, updated_at = now() WHERE id = ?""")
-			.params(user.username(), user.email(), user.enabled(), user.locked(), SqlValues.of(user.roles()),
+			.params(user.username(), LoginName.canonical(user.username()), user.email(), user.enabled(), user.locked(), SqlValues.of(user.roles()),
 					this.json.writeValueAsString(user.attributes()), user.id())
 			.update();
 	}

@@ -49,7 +49,7 @@ public class UserService {
 	public Change importUser(String username, String password, String email, List<String> roles,
 			Map<String, String> attributes, boolean enabled) {
 		requireValidProfile(username, email, roles, attributes);
-		Optional<UserAccount> existing = this.users.findByUsername(username);
+		Optional<UserAccount> existing = this.users.findByLoginName(username);
 		if (existing.isEmpty()) {
 			UserAccount created = new UserAccount(UUID.randomUUID(), username, email,
 					this.passwordEncoder.encode(password), enabled, false, roles, attributes, Instant.now(),
@@ -78,10 +78,10 @@ public class UserService {
 	public UserAccount create(String username, String email, String password, boolean enabled, boolean locked,
 			List<String> roles, Map<String, String> attributes) {
 		requireValidProfile(username, email, roles, attributes);
-		this.passwordPolicy.check(password, username).ifPresent((problem) -> {
+		this.passwordPolicy.check(password, username, email).ifPresent((problem) -> {
 			throw new InvalidInputException("password", problem);
 		});
-		if (this.users.findByUsername(username).isPresent()) {
+		if (this.users.findByLoginName(username).isPresent()) {
 			throw new ConflictException("username", "A user with this username exists");
 		}
 		Instant now = Instant.now();
@@ -105,7 +105,7 @@ public class UserService {
 			Map<String, String> attributes) {
 		UserAccount before = get(id);
 		requireValidProfile(username, email, roles, attributes);
-		this.users.findByUsername(username).filter((other) -> !other.id().equals(id)).ifPresent((other) -> {
+		this.users.findByLoginName(username).filter((other) -> !other.id().equals(id)).ifPresent((other) -> {
 			throw new ConflictException("username", "A user with this username exists");
 		});
 		UserAccount after = new UserAccount(id, username, email, before.passwordHash(), enabled, locked, roles,
@@ -123,7 +123,7 @@ public class UserService {
 	@Transactional
 	public UserAccount setPassword(UUID id, String password) {
 		UserAccount account = get(id);
-		this.passwordPolicy.check(password, account.username()).ifPresent((problem) -> {
+		this.passwordPolicy.check(password, account.username(), account.email()).ifPresent((problem) -> {
 			throw new InvalidInputException("password", problem);
 		});
 		String hash = this.passwordEncoder.encode(password);
@@ -136,7 +136,7 @@ public class UserService {
 		return this.users.findById(id).orElseThrow(() -> new NotFoundException("User"));
 	}
 
-	public List<UserAccount> search(String text, int limit, int offset) {
+	public List<UserAccount> search(String text, int limit, long offset) {
 		return this.users.search(text, limit, offset);
 	}
 
@@ -177,14 +177,19 @@ public class UserService {
 	}
 
 	/** Why a password would be refused for an account, as a message key; empty if acceptable. */
-	public Optional<String> passwordProblem(String password, String username) {
-		return this.passwordPolicy.check(password, username);
+	public Optional<String> passwordProblem(String password, String username, String email) {
+		return this.passwordPolicy.check(password, username, email);
 	}
 
 	private static void requireValidProfile(String username, String email, List<String> roles,
 			Map<String, String> attributes) {
 		if (username == null || !USERNAME.matcher(username).matches()) {
 			throw new InvalidInputException("username", "username.format");
+		}
+		if (!LoginName.isNormalized(username)) {
+			// What an administrator sees must be what people type: no full-width letters,
+			// ligatures or other compatibility forms (HD-03).
+			throw new InvalidInputException("username", "username.normalization");
 		}
 		if (email != null && !EMAIL.matcher(email).matches()) {
 			throw new InvalidInputException("email", "email.format");

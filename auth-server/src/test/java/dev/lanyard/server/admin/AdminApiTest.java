@@ -172,6 +172,31 @@ class AdminApiTest {
 			.contains("\"actor\":\"automation\"");
 	}
 
+	/** HD-08: numbers from a request are bounded at the edge; none of them is a 500. */
+	@Test
+	void hd08PageAndLifetimesWhenOutOfRangeThenAnsweredNot500() {
+		HttpResponse<String> far = call("GET", "/api/admin/clients?page=2147483647&size=200", adminToken, null);
+		assertThat(far.statusCode()).as(far.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(far).get("items")).isEqualTo(List.of());
+		assertThat(call("GET", "/api/admin/users?page=2147483647", adminToken, null).statusCode()).isEqualTo(200);
+		assertThat(call("GET", "/api/admin/audit?page=2147483647&size=2147483647", adminToken, null).statusCode())
+			.isEqualTo(200);
+		assertThat(call("GET", "/api/admin/clients?page=99999999999", adminToken, null).statusCode()).isEqualTo(400);
+		assertThat(call("GET", "/api/admin/clients?page=-3", adminToken, null).statusCode()).isEqualTo(200);
+		for (String field : new String[] { "access_token_ttl", "refresh_token_idle", "refresh_token_max" }) {
+			for (long value : new long[] { Long.MAX_VALUE, Integer.MAX_VALUE + 1L, -1, 0 }) {
+				HttpResponse<String> response = call("POST", "/api/admin/clients", adminToken,
+						Map.of("client_id", "ttl-" + UUID.randomUUID().toString().substring(0, 8), "grant_types",
+								List.of("client_credentials"), field, value));
+				assertThat(response.statusCode()).as(field + "=" + value + " " + response.body()).isEqualTo(400);
+				assertThat(response.body()).contains("\"field\":\"" + field + "\"");
+			}
+		}
+		HttpResponse<String> overflow = call("POST", "/api/admin/clients", adminToken,
+				"{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],\"access_token_ttl\":99999999999999999999999}");
+		assertThat(overflow.statusCode()).isEqualTo(400);
+	}
+
 	@Test
 	void openApiWhenRequestedThenServed() {
 		HttpResponse<String> spec = this.http.get(flows.url("/api/admin/openapi.yaml"));

@@ -122,6 +122,8 @@ class AdminBrowserTest {
 		this.browser.findElement(By.id("clientId")).sendKeys(clientId);
 		this.browser.findElement(By.id("clientName")).sendKeys("Browser Test App");
 		this.browser.findElement(By.id("redirectUris")).sendKeys(redirectUri);
+		// A client that can receive codes at a redirect URI needs the password again (HD-07).
+		this.browser.findElement(By.id("confirmPassword")).sendKeys(TestBootstrap.ALICE_PASSWORD);
 		screenshot("admin-client-form.png");
 		this.browser.findElement(By.id("save-client")).click();
 

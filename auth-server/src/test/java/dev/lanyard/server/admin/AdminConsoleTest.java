@@ -86,6 +86,12 @@ class AdminConsoleTest {
 				clientForm(clientId, "https://console.example/cb", ""));
 		assertThat(withoutCsrf.statusCode()).isEqualTo(403);
 
+		// HD-07: a client that can receive codes at a redirect URI needs the password again.
+		HttpResponse<String> unconfirmed = admin.postForm(flows.url("/admin/clients/new"), form);
+		assertThat(unconfirmed.body()).contains("That is not your password.");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).statusCode()).isEqualTo(404);
+
+		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
 		HttpResponse<String> invalid = admin.postForm(flows.url("/admin/clients/new"), form);
 		assertThat(invalid.statusCode()).isEqualTo(200);
 		assertThat(invalid.body()).contains("must not contain a fragment").contains("class=\"field-error\"");
@@ -276,11 +282,75 @@ class AdminConsoleTest {
 		assertThat(new TestBrowser().get(flows.url("/oauth2/jwks")).body()).isNotEqualTo(jwksBefore);
 	}
 
+	/** HD-07: turning consent off, or letting a client introspect others' tokens, needs the password. */
+	@Test
+	void hd07ClientWhenConsentTurnedOffOrIntrospectionOnThenPasswordRequired() {
+		String clientId = "console-" + UUID.randomUUID().toString().substring(0, 8);
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/new")).body());
+		Map<String, String> consenting = clientForm(clientId, "https://console.example/cb", csrf);
+		consenting.put("requireConsent", "true");
+		consenting.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		assertThat(SECRET.matcher(admin.postForm(flows.url("/admin/clients/new"), consenting).body()).find()).isTrue();
+
+		Map<String, String> consentOff = clientForm(clientId, "https://console.example/cb", csrf);
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), consentOff).body())
+			.contains("That is not your password.");
+		Map<String, String> introspecting = clientForm(clientId, "https://console.example/cb", csrf);
+		introspecting.put("requireConsent", "true");
+		introspecting.put("introspectionAllowed", "true");
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), introspecting).body())
+			.contains("That is not your password.");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).contains("name=\"requireConsent\" value=\"true\" checked");
+		introspecting.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), introspecting).statusCode()).isEqualTo(302);
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body())
+			.contains("name=\"introspectionAllowed\" value=\"true\" checked");
+	}
+
+	/** HD-08: a public client's form is saved as shown (its type radios are disabled, so not posted). */
+	@Test
+	void hd08ClientWhenPublicClientSavedUnchangedThenSaved() {
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/spa")).body());
+		Map<String, String> form = clientForm("spa", "http://127.0.0.1:8765/callback", csrf);
+		form.remove("type");
+		form.put("clientName", "Single Page App");
+		form.put("grantTypes", "authorization_code,refresh_token");
+		HttpResponse<String> saved = admin.postForm(flows.url("/admin/clients/spa"), form);
+		assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
+		// A rule about something the form does not show is reported on the page, not a 500.
+		Map<String, String> wrong = clientForm("spa", "http://127.0.0.1:8765/callback", csrf);
+		wrong.put("grantTypes", "authorization_code,client_credentials");
+		wrong.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		HttpResponse<String> refused = admin.postForm(flows.url("/admin/clients/spa"), wrong);
+		assertThat(refused.statusCode()).isEqualTo(200);
+		assertThat(refused.body()).contains("class=\"field-error\"");
+	}
+
+	/** HD-08: page numbers and lifetimes out of range are answered, never a 500. */
+	@Test
+	void hd08ConsoleWhenNumbersOutOfRangeThenAnswered() {
+		assertThat(admin.get(flows.url("/admin/clients?page=2147483647")).statusCode()).isEqualTo(200);
+		assertThat(admin.get(flows.url("/admin/users?page=2147483647")).statusCode()).isEqualTo(200);
+		assertThat(admin.get(flows.url("/admin/audit?page=2147483647")).statusCode()).isEqualTo(200);
+		assertThat(admin.get(flows.url("/admin/clients?page=nope"), "Accept", "text/html").statusCode()).isEqualTo(400);
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/new")).body());
+		for (String ttl : new String[] { "9223372036854775807s", "106751991167301d", "999999999999999999999d", "-5m" }) {
+			Map<String, String> form = clientForm("console-" + UUID.randomUUID().toString().substring(0, 8),
+					"https://console.example/cb", csrf);
+			form.put("accessTokenTtl", ttl);
+			form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+			HttpResponse<String> response = admin.postForm(flows.url("/admin/clients/new"), form);
+			assertThat(response.statusCode()).as(ttl).isEqualTo(200);
+			assertThat(response.body()).contains("class=\"field-error\"");
+		}
+	}
+
 	private static String registerClient() {
 		String clientId = "console-" + UUID.randomUUID().toString().substring(0, 8);
 		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/new")).body());
-		HttpResponse<String> created = admin.postForm(flows.url("/admin/clients/new"),
-				clientForm(clientId, "https://console.example/cb", csrf));
+		Map<String, String> form = clientForm(clientId, "https://console.example/cb", csrf);
+		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		HttpResponse<String> created = admin.postForm(flows.url("/admin/clients/new"), form);
 		assertThat(SECRET.matcher(created.body()).find()).isTrue();
 		return clientId;
 	}

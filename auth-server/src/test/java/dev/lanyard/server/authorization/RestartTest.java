@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,10 @@ class RestartTest {
 	@Test
 	void tokensWhenServerRestartedThenStillActive() {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		deployment.put("lanyard.issuer", "http://localhost:1");
+		// The same port and issuer before and after, as a real restart has.
+		int port = TestBackends.freePort();
+		deployment.put("server.port", String.valueOf(port));
+		deployment.put("lanyard.issuer", "http://localhost:" + port);
 		TestBrowser browser = new TestBrowser();
 		TestBrowser client = new TestBrowser();
 		String accessToken;
@@ -42,7 +46,7 @@ class RestartTest {
 			OAuthFlows flows = new OAuthFlows(after.baseUrl());
 			assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, accessToken).get("active"))
 				.isEqualTo(true);
-			assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, serviceToken).get("active"))
+			assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken).get("active"))
 				.isEqualTo(true);
 			HttpResponse<String> refreshed = flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshToken);
 			assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);

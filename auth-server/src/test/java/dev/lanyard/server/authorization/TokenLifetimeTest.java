@@ -39,7 +39,7 @@ class TokenLifetimeTest {
 		server.bean(ClientService.class)
 			.importClient(new ClientDraft("short-lived", null, false, TestBootstrap.WEB_APP_SECRET,
 					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
-					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(6), List.of(), null));
+					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(6), List.of(), null, null));
 		browser = new TestBrowser();
 		flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
 	}

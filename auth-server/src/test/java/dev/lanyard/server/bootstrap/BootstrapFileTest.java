@@ -126,9 +126,9 @@ class BootstrapFileTest {
 		String bobToken = "lyat_" + TokenHash.of("bob" + System.nanoTime());
 		try (LanyardTestServer first = LanyardTestServer.start(deployment)) {
 			JdbcUserAccountRepository users = first.bean(JdbcUserAccountRepository.class);
-			firstHash = users.findByUsername("alice").orElseThrow().passwordHash();
-			grant(first, users.findByUsername("alice").orElseThrow().id().toString(), aliceToken);
-			grant(first, users.findByUsername("bob").orElseThrow().id().toString(), bobToken);
+			firstHash = users.findByLoginName("alice").orElseThrow().passwordHash();
+			grant(first, users.findByLoginName("alice").orElseThrow().id().toString(), aliceToken);
+			grant(first, users.findByLoginName("bob").orElseThrow().id().toString(), bobToken);
 		}
 		Path original = Path.of(deployment.get("lanyard.bootstrap"));
 		String bobDisabled = Files.readString(original)
@@ -138,7 +138,7 @@ class BootstrapFileTest {
 
 		try (LanyardTestServer second = LanyardTestServer.start(deployment)) {
 			JdbcUserAccountRepository users = second.bean(JdbcUserAccountRepository.class);
-			assertThat(users.findByUsername("alice").orElseThrow().passwordHash()).isEqualTo(firstHash);
+			assertThat(users.findByLoginName("alice").orElseThrow().passwordHash()).isEqualTo(firstHash);
 			assertThat(users.count()).isEqualTo(2);
 			assertThat(second.bean(dev.lanyard.server.client.ClientService.class).findAll()).hasSize(7);
 			HashedAuthorizationService authorizations = second.bean(HashedAuthorizationService.class);

@@ -43,14 +43,14 @@ class ClientValidatorTest {
 	void validateWhenClientIdIsUuidThenRefused() {
 		ClientDraft registration = new ClientDraft("3f1a2b3c-1111-2222-3333-444455556666", null, true, null,
 				List.of("https://a.example/cb"), List.of(), Set.of("authorization_code"), Set.of("openid"), null, null,
-				null, null, null, List.of(), null);
+				null, null, null, List.of(), null, null);
 		assertThat(ClientValidator.validate(registration)).contains(new FieldProblem("client_id", "client-id.uuid"));
 	}
 
 	@Test
 	void validateWhenSecretShortOrGrantUnsupportedThenRefused() {
 		ClientDraft registration = new ClientDraft("svc", null, false, "short", List.of(), List.of(),
-				Set.of("password", "implicit"), Set.of(), null, null, null, null, null, List.of(), null);
+				Set.of("password", "implicit"), Set.of(), null, null, null, null, null, List.of(), null, null);
 		assertThat(ClientValidator.validate(registration)).contains(
 				new FieldProblem("client_secret", "client-secret.too-short"),
 				new FieldProblem("grant_types", "grant-types.unsupported"));
@@ -60,7 +60,7 @@ class ClientValidatorTest {
 	void validateWhenPublicClientAsksForClientCredentialsOrNoPkceThenRefused() {
 		ClientDraft registration = new ClientDraft("spa", null, true, null, List.of("https://a.example/cb"),
 				List.of(), Set.of("authorization_code", "client_credentials"), Set.of(), false, null, null, null, null,
-				List.of(), null);
+				List.of(), null, null);
 		assertThat(ClientValidator.validate(registration)).contains(
 				new FieldProblem("grant_types", "grant-types.public-client"),
 				new FieldProblem("require_pkce", "require-pkce.public-client"));
@@ -68,7 +68,7 @@ class ClientValidatorTest {
 
 	private static ClientDraft registration(List<String> redirectUris) {
 		return new ClientDraft("web", "Web", true, null, redirectUris, List.of(), Set.of("authorization_code"),
-				Set.of("openid"), null, null, null, null, null, List.of(), null);
+				Set.of("openid"), null, null, null, null, null, List.of(), null, null);
 	}
 
 }

@@ -92,7 +92,7 @@ class LoginThrottleTest {
 		TestBrowser admin = new TestBrowser();
 		assertThat(TestBrowser.location(a.signIn(admin, username, password))).doesNotContain("login?");
 		String userPage = a.url("/admin/users/" + nodeA.bean(JdbcUserAccountRepository.class)
-			.findByUsername("bob").orElseThrow().id());
+			.findByLoginName("bob").orElseThrow().id());
 		String csrf = TestBrowser.csrf(admin.get(userPage).body());
 		for (int i = 0; i < 6; i++) {
 			HttpResponse<String> wrong = admin.postForm(userPage + "/password", Map.of("_csrf", csrf, "password",

@@ -138,7 +138,7 @@ class AuthorizationCodeFlowTest {
 		Map<String, Object> serviceToken = TestBrowser.json(clientCredentials);
 		assertThat((String) serviceToken.get("access_token")).startsWith("lyat_");
 		assertThat(serviceToken).doesNotContainKey("refresh_token");
-		Map<String, Object> serviceIntrospection = flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+		Map<String, Object> serviceIntrospection = flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET,
 				(String) serviceToken.get("access_token"));
 		assertThat(serviceIntrospection.get("active")).isEqualTo(true);
 		assertThat(serviceIntrospection.get("sub")).isEqualTo("service");

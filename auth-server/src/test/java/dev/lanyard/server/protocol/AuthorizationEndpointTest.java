@@ -211,7 +211,7 @@ class AuthorizationEndpointTest {
 		String location = TestBrowser.location(response);
 		assertThat(location).startsWith(TestBootstrap.REDIRECT_URI + "?");
 		Map<String, String> parameters = TestBrowser.queryParameters(location);
-		assertThat(parameters.get("error")).isEqualTo(error);
+		assertThat(parameters.get("error")).as(location).isEqualTo(error);
 		assertThat(parameters.get("iss")).isEqualTo(issuer);
 		assertThat(parameters.get("state")).isEqualTo("xyz");
 		assertThat(parameters).doesNotContainKey("code");

@@ -44,20 +44,46 @@ class PasswordHashingTest {
 		assertThat(TestBrowser.location(SharedLanyard.flows().signIn(browser, username, "legacy-password-42")))
 			.doesNotContain("error");
 
-		assertThat(this.users.findByUsername(username).orElseThrow().passwordHash())
+		assertThat(this.users.findByLoginName(username).orElseThrow().passwordHash())
 			.startsWith("{argon2}$argon2id$v=19$m=19456,t=2,p=1$");
 	}
 
 	@Test
 	void passwordPolicyWhenWeakThenRefusedAndLongAccepted() {
 		PasswordPolicy policy = this.server.bean(PasswordPolicy.class);
-		assertThat(policy.check("short7!", "x")).hasValue("password.too-short");
-		assertThat(policy.check("password123", "x")).hasValue("password.too-common");
-		assertThat(policy.check("Qwertyuiop", "x")).hasValue("password.too-common");
-		assertThat(policy.check("AliceInChains", "aliceinchains")).hasValue("password.same-as-username");
-		assertThat(policy.check("x".repeat(257), "x")).hasValue("password.too-long");
-		assertThat(policy.check("correct horse battery staple " + "z".repeat(40), "x")).isEmpty();
-		assertThat(policy.check("  spaces kept  ", "x")).isEmpty();
+		assertThat(policy.check("short7!", "x", null)).hasValue("password.too-short");
+		assertThat(policy.check("password123", "x", null)).hasValue("password.too-common");
+		assertThat(policy.check("Qwertyuiop", "x", null)).hasValue("password.too-common");
+		assertThat(policy.check("AliceInChains", "aliceinchains", null)).hasValue("password.same-as-username");
+		assertThat(policy.check("x".repeat(257), "x", null)).hasValue("password.too-long");
+		assertThat(policy.check("correct horse battery staple " + "z".repeat(40), "x", null)).isEmpty();
+		assertThat(policy.check("  spaces kept  ", "x", null)).isEmpty();
+		assertThat(policy.check("Ünïcödé-ståys-äs-typed-42", "x", null)).isEmpty();
+	}
+
+	/**
+	 * HD-11: guessability is judged by a kept estimator (zxcvbn) fed with Lanyard's list of
+	 * breached passwords and the account's own names, not by composition rules.
+	 */
+	@Test
+	void hd11PasswordWhenGuessableThenRefusedByTheEstimator() {
+		PasswordPolicy policy = this.server.bean(PasswordPolicy.class);
+		// Eight spaces, a repeat, a keyboard walk, a sequence, a date: all long enough.
+		for (String guessable : new String[] { "        ", "aaaaaaaaaaaa", "qwertyuiop123", "abcdefgh1234",
+				"12/05/1990x", "iloveyou2026" }) {
+			assertThat(policy.check(guessable, "someone", null)).as(guessable).hasValue("password.too-guessable");
+		}
+		// Famous published passwords: the list refuses them as typed, the estimator as the
+		// words inside a longer one.
+		assertThat(policy.check("correcthorsebatterystaple", "x", null)).hasValue("password.too-common");
+		assertThat(policy.check("Tr0ub4dor&3", "x", null)).hasValue("password.too-common");
+		assertThat(policy.check("correcthorsebatterystaple1", "x", null)).hasValue("password.too-guessable");
+		// Built from the account's own name or e-mail address.
+		assertThat(policy.check("carol2026!", "carol", null)).hasValue("password.too-guessable");
+		assertThat(policy.check("dmitri-1988", "someone", "dmitri@example.com")).hasValue("password.too-guessable");
+		assertThat(policy.check("lanyard2026", "someone", null)).hasValue("password.too-guessable");
+		// No composition rules: long, unrelated words pass.
+		assertThat(policy.check("plum violin harbor ochre", "someone", null)).isEmpty();
 	}
 
 }

@@ -1,0 +1,61 @@
+package dev.lanyard.admin;
+
+import java.util.List;
+import java.util.Set;
+
+import dev.lanyard.admin.client.ClientDraft;
+import dev.lanyard.admin.client.ClientView;
+import dev.lanyard.admin.user.UserDraft;
+
+/**
+ * Which administrative changes need the administrator to prove their credential again
+ * (OWASP ASVS 5.0 §7.5.1): the console asks for the password, the API for a recently
+ * authenticated token. One set of rules for both.
+ */
+public final class ConfirmationRules {
+
+	private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+	private ConfirmationRules() {
+	}
+
+	/**
+	 * Whether saving a client needs confirmation: anything that decides where codes and tokens
+	 * may be sent or widens what the client can obtain. Registering: a client with redirect
+	 * URIs (it can receive codes at them), the admin scope, token exchange, introspection of
+	 * other clients' tokens, or PKCE off. Changing: redirect URIs, grant types,
+	 * exchange audiences or the client type; adding the admin scope or introspection;
+	 * turning PKCE or consent off.
+	 * @param current the client as it is; {@code null} when registering
+	 * @param draft the client as it is to be
+	 */
+	public static boolean clientChange(ClientView current, ClientDraft draft) {
+		boolean asksForAdmin = draft.scopes().contains(AdminIdentity.ADMIN_SCOPE);
+		boolean introspects = Boolean.TRUE.equals(draft.introspectionAllowed());
+		boolean pkceOff = Boolean.FALSE.equals(draft.requirePkce());
+		boolean consentOff = !Boolean.TRUE.equals(draft.requireConsent());
+		if (current == null) {
+			return !draft.redirectUris().isEmpty() || !draft.postLogoutRedirectUris().isEmpty() || asksForAdmin
+					|| introspects || pkceOff || draft.grantTypes().contains(TOKEN_EXCHANGE);
+		}
+		return !draft.redirectUris().equals(current.redirectUris())
+				|| !draft.postLogoutRedirectUris().equals(current.postLogoutRedirectUris())
+				|| !draft.grantTypes().equals(Set.copyOf(current.grantTypes()))
+				|| !draft.exchangeAudiences().equals(current.exchangeAudiences())
+				|| draft.publicClient() != current.publicClient()
+				|| (asksForAdmin && !current.scopes().contains(AdminIdentity.ADMIN_SCOPE))
+				|| (introspects && !current.introspectionAllowed()) || (pkceOff && current.requirePkce())
+				|| (consentOff && current.requireConsent());
+	}
+
+	/**
+	 * Whether saving a user needs confirmation: giving the admin role hands over the whole
+	 * server.
+	 * @param currentRoles the user's roles now; empty when creating
+	 * @param draft the user as they are to be
+	 */
+	public static boolean userChange(List<String> currentRoles, UserDraft draft) {
+		return draft.roles().contains(AdminIdentity.ADMIN_ROLE) && !currentRoles.contains(AdminIdentity.ADMIN_ROLE);
+	}
+
+}

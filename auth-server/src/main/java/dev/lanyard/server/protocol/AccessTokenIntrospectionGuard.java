@@ -1,0 +1,70 @@
+package dev.lanyard.server.protocol;
+
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
+
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+
+/**
+ * Decides who learns what at the introspection endpoint, before the framework's provider
+ * describes the token. RFC 7662 §4: "the authorization server MUST determine whether or not
+ * the protected resource is allowed to introspect" and may answer {@code active:false}
+ * otherwise; §2.2 lets it answer {@code active:false} "to a protected resource that is not
+ * allowed to know about the token". Lanyard answers {@code active:true} only
+ * <ul>
+ * <li>for an access token (codes, refresh tokens and ID tokens are never described: they
+ * are not presented to resource servers), and</li>
+ * <li>to the client it was issued to, a client registered with
+ * {@code introspection-allowed} (a resource server), or a token-exchange client (the
+ * gateway, which must learn whether the token it exchanges is alive).</li>
+ * </ul>
+ * Everything else is {@code active:false}, indistinguishable from an unknown token.
+ */
+final class AccessTokenIntrospectionGuard implements AuthenticationProvider {
+
+	private final AuthenticationProvider introspection;
+
+	private final OAuth2AuthorizationService authorizations;
+
+	AccessTokenIntrospectionGuard(AuthenticationProvider introspection, OAuth2AuthorizationService authorizations) {
+		this.introspection = introspection;
+		this.authorizations = authorizations;
+	}
+
+	@Override
+	public Authentication authenticate(Authentication authentication) {
+		OAuth2TokenIntrospectionAuthenticationToken request = (OAuth2TokenIntrospectionAuthenticationToken) authentication;
+		if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken caller) || !caller.isAuthenticated()
+				|| caller.getRegisteredClient() == null) {
+			// The framework refuses it with invalid_client.
+			return this.introspection.authenticate(authentication);
+		}
+		OAuth2Authorization authorization = this.authorizations.findByToken(request.getToken(),
+				OAuth2TokenType.ACCESS_TOKEN);
+		if (authorization == null || !mayIntrospect(caller.getRegisteredClient(), authorization)) {
+			return new OAuth2TokenIntrospectionAuthenticationToken(request.getToken(), caller,
+					OAuth2TokenIntrospection.builder().build());
+		}
+		return this.introspection.authenticate(authentication);
+	}
+
+	private static boolean mayIntrospect(RegisteredClient caller, OAuth2Authorization authorization) {
+		return caller.getId().equals(authorization.getRegisteredClientId())
+				|| LanyardRegisteredClientRepository.introspectionAllowed(caller)
+				|| caller.getAuthorizationGrantTypes().contains(AuthorizationGrantType.TOKEN_EXCHANGE);
+	}
+
+	@Override
+	public boolean supports(Class<?> authentication) {
+		return this.introspection.supports(authentication);
+	}
+
+}

@@ -1,0 +1,233 @@
+package dev.lanyard.server.login;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import dev.lanyard.admin.ConflictException;
+import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.UserService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The login page under attack (SECURITY.md §7): attacker-chosen names are never kept or used
+ * as keys (HD-01), one canonical login name (HD-03), and no lockout of an account's owner
+ * from elsewhere (HD-05). Two deployments, with Redis and without (the one-command default,
+ * and every node's fallback), each trusting the test as its reverse proxy so that every
+ * attempt can come from an address of its own.
+ */
+class LoginHardeningTest {
+
+	private static final int PER_ACCOUNT = 5;
+
+	private static final int PER_ADDRESS = 20;
+
+	private static final String PASSWORD = "amber-quilt-falcon-73";
+
+	private static LanyardTestServer withRedis;
+
+	private static LanyardTestServer withoutRedis;
+
+	private static String redisPrefix;
+
+	@BeforeAll
+	static void start() {
+		Map<String, String> redis = deployment();
+		redisPrefix = redis.get("lanyard.redis.key-prefix");
+		withRedis = LanyardTestServer.start(redis);
+		Map<String, String> inProcess = deployment();
+		inProcess.remove("spring.data.redis.url");
+		withoutRedis = LanyardTestServer.start(inProcess);
+	}
+
+	@AfterAll
+	static void stop() {
+		withRedis.close();
+		withoutRedis.close();
+	}
+
+	static Stream<LanyardTestServer> servers() {
+		return Stream.of(withRedis, withoutRedis);
+	}
+
+	private static Map<String, String> deployment() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.login.max-attempts-per-account", String.valueOf(PER_ACCOUNT));
+		deployment.put("lanyard.login.max-attempts-per-address", String.valueOf(PER_ADDRESS));
+		deployment.put("lanyard.trusted-proxies", "127.0.0.1,::1");
+		return deployment;
+	}
+
+	// HD-01
+
+	@ParameterizedTest(autoCloseArguments = false)
+	@MethodSource("servers")
+	void hd01LoginNameWhenHugeThenRefusedAndNothingStored(LanyardTestServer server) {
+		long keysBefore = storedKeys(server);
+		for (int i = 0; i < 300; i++) {
+			// Under the form-size limit, so each reaches the password check: 60 000 characters.
+			String name = "n" + i + "x".repeat(60_000);
+			HttpResponse<String> answer = signIn(server, new TestBrowser(), name, "whatever-" + i, "203.0.113." + (i % 250 + 1));
+			assertThat(answer.statusCode()).isEqualTo(303);
+			assertThat(answer.headers().firstValue("Location").orElseThrow()).isEqualTo("/login?error");
+		}
+		// 250 addresses counted, nothing for the names; every key is a short digest.
+		assertThat(storedKeys(server) - keysBefore).isLessThanOrEqualTo(250);
+		assertThat(longestKey(server)).isLessThan(120);
+		assertAnswersAndSignsIn(server);
+	}
+
+	/** Bodies over the form limit are not parsed at all: refused, never a 500, nothing kept. */
+	@ParameterizedTest(autoCloseArguments = false)
+	@MethodSource("servers")
+	void hd01LoginWhenBodyOfMegabytesThenRefusedCheaply(LanyardTestServer server) {
+		String page = new TestBrowser().get(server.baseUrl() + "/login").body();
+		// Just under Tomcat's default limit (2 MiB), which Lanyard lowers to 64 KB.
+		String body = "username=" + "y".repeat(2 * 1024 * 1024 - 200) + "&password=p&_csrf=" + TestBrowser.csrf(page);
+		long keysBefore = storedKeys(server);
+		TestBrowser browser = new TestBrowser();
+		for (int i = 0; i < 200; i++) {
+			HttpResponse<String> answer = browser.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/login"))
+				.timeout(Duration.ofSeconds(30))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build());
+			assertThat(answer.statusCode()).isBetween(400, 499);
+			assertThat(answer.body()).doesNotContain("Exception").doesNotContain("yyyy");
+		}
+		assertThat(storedKeys(server)).isEqualTo(keysBefore);
+		assertAnswersAndSignsIn(server);
+	}
+
+	@ParameterizedTest(autoCloseArguments = false)
+	@MethodSource("servers")
+	void hd01LoginWhenAddressThrottledThenNothingMoreStored(LanyardTestServer server) {
+		String address = "198.51.100." + (int) (Math.random() * 200 + 1);
+		for (int i = 0; i < PER_ADDRESS; i++) {
+			assertThat(location(signIn(server, new TestBrowser(), "ghost-" + UUID.randomUUID(), "guess", address)))
+				.isEqualTo("/login?error");
+		}
+		long keys = storedKeys(server);
+		for (int i = 0; i < 50; i++) {
+			assertThat(location(signIn(server, new TestBrowser(), "ghost-" + UUID.randomUUID(), "guess", address)))
+				.isEqualTo("/login?throttled");
+		}
+		assertThat(storedKeys(server)).isEqualTo(keys);
+	}
+
+	// HD-03
+
+	@Test
+	void hd03LoginNameWhenSpelledWithOtherCaseOrDottedCapitalThenOneAccountOneBucket() {
+		LanyardTestServer server = withRedis;
+		UserService users = server.bean(UserService.class);
+		users.create("iris", null, PASSWORD, true, false, List.of("user"), Map.of());
+		assertThatThrownBy(() -> users.create("IRIS", null, PASSWORD, true, false, List.of("user"), Map.of()))
+			.isInstanceOf(ConflictException.class);
+		assertThatThrownBy(() -> users.create("ｉｒｉｓ", null, PASSWORD, true, false, List.of("user"), Map.of()))
+			.isInstanceOf(InvalidInputException.class);
+
+		// İ folds to "i̇", not "i": "İris" is not iris's name, whatever PostgreSQL's lower() says.
+		assertThat(location(signIn(server, new TestBrowser(), "İris", PASSWORD, "192.0.2.31"))).isEqualTo("/login?error");
+		assertThat(location(signIn(server, new TestBrowser(), "IRIS", PASSWORD, "192.0.2.32"))).isEqualTo("/");
+
+		// Every spelling that is iris counts against iris's one bucket.
+		String[] spellings = { "Iris", "IRIS", "iRiS", "IrIs", "irIS" };
+		for (int i = 0; i < PER_ACCOUNT; i++) {
+			assertThat(location(signIn(server, new TestBrowser(), spellings[i], "not-it-" + i, "192.0.2." + (40 + i))))
+				.isEqualTo("/login?error");
+		}
+		assertThat(location(signIn(server, new TestBrowser(), "iris", PASSWORD, "192.0.2.60")))
+			.isEqualTo("/login?throttled");
+	}
+
+	// HD-05
+
+	@ParameterizedTest(autoCloseArguments = false)
+	@MethodSource("servers")
+	void hd05LoginWhenAccountHammeredFromElsewhereThenOwnerOnKnownDeviceStillSignsIn(LanyardTestServer server) {
+		String victim = "victim-" + UUID.randomUUID().toString().substring(0, 8);
+		String other = "other-" + UUID.randomUUID().toString().substring(0, 8);
+		UserService users = server.bean(UserService.class);
+		users.create(victim, null, PASSWORD, true, false, List.of("user"), Map.of());
+		users.create(other, null, PASSWORD, true, false, List.of("user"), Map.of());
+		TestBrowser owner = new TestBrowser();
+		assertThat(location(signIn(server, owner, victim, PASSWORD, "198.18.0.10"))).isEqualTo("/");
+		owner.get(server.baseUrl() + "/logout");
+
+		// The attacker exhausts the account's slots for unknown devices, then its address's.
+		String attacker = "198.18.7.7";
+		int refused = 0;
+		for (int i = 0; i < PER_ADDRESS + 5; i++) {
+			String outcome = location(signIn(server, new TestBrowser(), (i % 2 == 0) ? victim : other, "guess-" + i, attacker));
+			refused += outcome.equals("/login?throttled") ? 1 : 0;
+		}
+		assertThat(refused).isGreaterThanOrEqualTo(5);
+		assertThat(location(signIn(server, new TestBrowser(), victim, PASSWORD, attacker))).isEqualTo("/login?throttled");
+		// An unknown device elsewhere is still held back: the account stays protected ...
+		assertThat(location(signIn(server, new TestBrowser(), victim, PASSWORD, "198.18.0.99")))
+			.isEqualTo("/login?throttled");
+		// ... but its owner, on the browser that signed in before, gets in.
+		assertThat(location(signIn(server, owner, victim, PASSWORD, "198.18.0.10"))).isEqualTo("/");
+		// That browser's cookie is the victim's alone: it does not open the other account.
+		assertThat(location(signIn(server, owner, other, PASSWORD, "198.18.0.10"))).isEqualTo("/login?throttled");
+	}
+
+	private static void assertAnswersAndSignsIn(LanyardTestServer server) {
+		String username = "after-" + UUID.randomUUID().toString().substring(0, 8);
+		server.bean(UserService.class).create(username, null, PASSWORD, true, false, List.of("user"), Map.of());
+		assertThat(location(signIn(server, new TestBrowser(), username, PASSWORD, "192.0.2.250"))).isEqualTo("/");
+	}
+
+	private static HttpResponse<String> signIn(LanyardTestServer server, TestBrowser browser, String username,
+			String password, String address) {
+		HttpResponse<String> page = browser.get(server.baseUrl() + "/login", "X-Forwarded-For", address);
+		return browser.postForm(server.baseUrl() + "/login",
+				Map.of("username", username, "password", password, "_csrf", TestBrowser.csrf(page.body())),
+				"X-Forwarded-For", address);
+	}
+
+	private static String location(HttpResponse<String> response) {
+		String location = response.headers().firstValue("Location").orElseThrow();
+		return location.replaceFirst("^https?://[^/]+", "");
+	}
+
+	/** How many login throttle keys the deployment holds. */
+	private static long storedKeys(LanyardTestServer server) {
+		if (server == withRedis) {
+			Set<String> keys = server.bean(StringRedisTemplate.class).keys(redisPrefix + "login:*");
+			return keys.size();
+		}
+		return ((InMemoryLoginThrottle) server.bean(LoginThrottle.class)).size();
+	}
+
+	private static int longestKey(LanyardTestServer server) {
+		if (server == withRedis) {
+			return server.bean(StringRedisTemplate.class)
+				.keys(redisPrefix + "login:*")
+				.stream()
+				.mapToInt(String::length)
+				.max()
+				.orElse(0);
+		}
+		return 0;
+	}
+
+}
