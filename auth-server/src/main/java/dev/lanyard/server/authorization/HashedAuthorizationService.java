@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
+import dev.lanyard.server.storage.SqlValues;
 import dev.lanyard.server.token.TokenHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,6 +123,14 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 					"The grant was used concurrently and has been revoked", null));
 		}
 		cacheWritten(stored, previous.get().accessTokenHash());
+		String replaced = previous.get().accessTokenHash();
+		if (replaced != null && stored.accessToken() != null && !replaced.equals(stored.accessToken().hash())
+				&& !previous.get().accessTokenInvalidated()) {
+			// A refresh replaced the access token: it stopped working here, so gateways must
+			// drop what they cached for it now, not when its JWT expires (HD-02).
+			this.events.publishEvent(new AuthorizationRevokedEvent(List.of(replaced),
+					(stored.sessionId() != null) ? List.of(stored.sessionId()) : List.of(), "refreshed"));
+		}
 		OAuth2Authorization.Token<OAuth2AccessToken> accessToken = authorization.getAccessToken();
 		if (accessToken != null && accessToken.isInvalidated() && !previous.get().accessTokenInvalidated()
 				&& stored.accessToken().hash().equals(previous.get().accessTokenHash())) {
@@ -232,6 +242,9 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			total += deleted;
 		}
 		while (deleted == PURGE_BATCH);
+		this.jdbc.sql("DELETE FROM oauth_replaced_access_tokens WHERE expires_at < :now")
+			.param("now", Timestamp.from(now))
+			.update();
 		return total;
 	}
 
@@ -264,11 +277,12 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		// The revoked rows replace whatever the cache holds (a newer version always wins),
 		// so a reader that loaded a row before this update cannot put it back.
 		revoked.forEach(this::cache);
-		List<String> accessTokenHashes = revoked.stream()
+		List<String> accessTokenHashes = new ArrayList<>(revoked.stream()
 			.map(StoredAuthorization::accessToken)
 			.filter(Objects::nonNull)
 			.map(StoredToken::hash)
-			.toList();
+			.toList());
+		accessTokenHashes.addAll(replacedAccessTokens(revoked.stream().map(StoredAuthorization::id).toList()));
 		List<String> sessionIds = revoked.stream()
 			.map(StoredAuthorization::sessionId)
 			.filter(Objects::nonNull)
@@ -278,6 +292,20 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			this.events.publishEvent(new AuthorizationRevokedEvent(accessTokenHashes, sessionIds, reason));
 		}
 		return revoked.size();
+	}
+
+	/** The hashes of the unexpired access tokens that refreshes of these grants replaced. */
+	private List<String> replacedAccessTokens(List<String> authorizationIds) {
+		if (authorizationIds.isEmpty()) {
+			return List.of();
+		}
+		return this.jdbc.sql("""
+				SELECT token_hash FROM oauth_replaced_access_tokens
+				WHERE authorization_id = ANY(:ids) AND expires_at > :now""")
+			.param("ids", SqlValues.of(authorizationIds))
+			.param("now", Timestamp.from(this.clock.instant()))
+			.query(String.class)
+			.list();
 	}
 
 	private void insert(StoredAuthorization stored) {
@@ -305,7 +333,7 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 	private Optional<Previous> update(StoredAuthorization stored, long expectedVersion) {
 		Map<String, Object> parameters = parameters(stored);
 		parameters.put("expected_version", expectedVersion);
-		List<String[]> previous = this.jdbc.sql("""
+		List<Object[]> previous = this.jdbc.sql("""
 				UPDATE oauth_authorizations a SET principal_name = :principal, authorized_scopes = :scopes,
 				  attributes = :attributes::jsonb, session_id = :session, state_hash = :state,
 				  code_hash = :code_hash, code_issued_at = :code_issued, code_expires_at = :code_expires,
@@ -317,18 +345,32 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 				  refresh_token_expires_at = :refresh_expires, refresh_token_metadata = :refresh_metadata::jsonb,
 				  id_token_hash = :id_hash, id_token_issued_at = :id_issued, id_token_expires_at = :id_expires,
 				  id_token_metadata = :id_metadata::jsonb, version = :version, updated_at = now()
-				FROM (SELECT id, access_token_hash, refresh_token_hash,
+				FROM (SELECT id, access_token_hash, refresh_token_hash, access_token_expires_at,
 				        coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false) AS revoked
 				      FROM oauth_authorizations WHERE id = :id FOR UPDATE) previous
 				WHERE a.id = previous.id AND a.version = :expected_version
-				RETURNING previous.access_token_hash, previous.refresh_token_hash, previous.revoked""")
+				RETURNING previous.access_token_hash, previous.refresh_token_hash, previous.revoked,
+				  previous.access_token_expires_at""")
 			.paramSource(parameters)
-			.query((rs, row) -> new String[] { rs.getString(1), rs.getString(2), String.valueOf(rs.getBoolean(3)) })
+			.query((rs, row) -> new Object[] { rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getTimestamp(4) })
 			.list();
 		if (previous.isEmpty()) {
 			return Optional.empty();
 		}
-		String previousRefreshTokenHash = previous.get(0)[1];
+		String previousAccessTokenHash = (String) previous.get(0)[0];
+		Timestamp previousAccessTokenExpiry = (Timestamp) previous.get(0)[3];
+		String newAccessTokenHash = (stored.accessToken() != null) ? stored.accessToken().hash() : null;
+		if (previousAccessTokenHash != null && !previousAccessTokenHash.equals(newAccessTokenHash)
+				&& previousAccessTokenExpiry != null && previousAccessTokenExpiry.toInstant().isAfter(this.clock.instant())) {
+			// A gateway may still hold a JWT exchanged for the replaced token: later revocations
+			// of this grant must name it too (HD-02).
+			this.jdbc.sql("""
+					INSERT INTO oauth_replaced_access_tokens (token_hash, authorization_id, expires_at) VALUES (?, ?, ?)
+					ON CONFLICT (token_hash) DO NOTHING""")
+				.params(previousAccessTokenHash, stored.id(), previousAccessTokenExpiry)
+				.update();
+		}
+		String previousRefreshTokenHash = (String) previous.get(0)[1];
 		String newRefreshTokenHash = (stored.refreshToken() != null) ? stored.refreshToken().hash() : null;
 		if (previousRefreshTokenHash != null && !previousRefreshTokenHash.equals(newRefreshTokenHash)) {
 			this.jdbc.sql("""
@@ -337,7 +379,7 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 				.params(previousRefreshTokenHash, stored.id())
 				.update();
 		}
-		return Optional.of(new Previous(previous.get(0)[0], Boolean.parseBoolean(previous.get(0)[2])));
+		return Optional.of(new Previous(previousAccessTokenHash, (Boolean) previous.get(0)[2]));
 	}
 
 	private void cacheWritten(StoredAuthorization stored, String previousAccessTokenHash) {

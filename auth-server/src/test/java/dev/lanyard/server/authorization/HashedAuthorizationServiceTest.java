@@ -1,16 +1,26 @@
 package dev.lanyard.server.authorization;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
 import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.exchange.RevocationChannel;
 import dev.lanyard.server.token.TokenHash;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -114,6 +124,77 @@ class HashedAuthorizationServiceTest {
 		assertThat(this.service.findByToken(oldAccess, OAuth2TokenType.ACCESS_TOKEN)).isNull();
 		assertThat(this.service.findByToken(newAccess, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isActive())
 			.isTrue();
+	}
+
+	/**
+	 * HD-02: a refresh announces the access token it replaced, and a later revocation of the
+	 * grant announces every access token of it a gateway may still hold, replaced ones included
+	 * (in case the refresh's announcement was missed).
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void hd02RevocationWhenGrantWasRefreshedThenEveryUnexpiredAccessTokenAnnounced() throws Exception {
+		RevocationChannel channel = SharedLanyard.server().bean(RevocationChannel.class);
+		List<Map<String, Object>> messages = new CopyOnWriteArrayList<>();
+		RedisMessageListenerContainer listener = new RedisMessageListenerContainer();
+		listener.setConnectionFactory(SharedLanyard.server().bean(RedisConnectionFactory.class));
+		listener.addMessageListener((message, pattern) -> messages.add(TestBrowser.json(new String(message.getBody(),
+				StandardCharsets.UTF_8))), new ChannelTopic(channel.channel()));
+		listener.afterPropertiesSet();
+		listener.start();
+		try {
+			awaitSubscribed(channel.channel(), messages);
+			String first = "lyat_" + TokenHash.of("r1" + System.nanoTime());
+			String second = "lyat_" + TokenHash.of("r2" + System.nanoTime());
+			String third = "lyat_" + TokenHash.of("r3" + System.nanoTime());
+			this.service.save(authorization(first, "lyrt_" + TokenHash.of("rr" + System.nanoTime())));
+			replaceAccessToken(first, second);
+			assertThat(awaitMessage(messages, "refreshed").get("token_hashes")).isEqualTo(List.of(TokenHash.of(first)));
+			replaceAccessToken(second, third);
+			assertThat(awaitMessage(messages, "refreshed").get("token_hashes")).isEqualTo(List.of(TokenHash.of(second)));
+
+			String id = this.service.findByToken(third, OAuth2TokenType.ACCESS_TOKEN).getId();
+			assertThat(this.service.revokeById(id, "logout")).isOne();
+			assertThat((List<Object>) awaitMessage(messages, "logout").get("token_hashes"))
+				.containsExactlyInAnyOrder(TokenHash.of(first), TokenHash.of(second), TokenHash.of(third));
+		}
+		finally {
+			listener.stop();
+			listener.destroy();
+		}
+	}
+
+	private void replaceAccessToken(String current, String next) {
+		OAuth2Authorization stored = this.service.findByToken(current, OAuth2TokenType.ACCESS_TOKEN);
+		Instant now = Instant.now();
+		this.service.save(OAuth2Authorization.from(stored)
+			.accessToken(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, next, now,
+					now.plus(10, ChronoUnit.MINUTES), Set.of("reports.read")))
+			.build());
+	}
+
+	private static void awaitSubscribed(String channel, List<Map<String, Object>> messages) throws InterruptedException {
+		StringRedisTemplate redis = SharedLanyard.server().bean(StringRedisTemplate.class);
+		for (int i = 0; i < 100 && messages.isEmpty(); i++) {
+			redis.convertAndSend(channel, "{\"reason\":\"probe\"}");
+			Thread.sleep(50);
+		}
+		assertThat(messages).as("subscribed").isNotEmpty();
+		messages.clear();
+	}
+
+	private static Map<String, Object> awaitMessage(List<Map<String, Object>> messages, String reason)
+			throws InterruptedException {
+		for (int i = 0; i < 100; i++) {
+			for (Map<String, Object> message : messages) {
+				if (reason.equals(message.get("reason"))) {
+					messages.remove(message);
+					return message;
+				}
+			}
+			Thread.sleep(20);
+		}
+		throw new AssertionError("No revocation message '" + reason + "' in " + messages);
 	}
 
 	@Test

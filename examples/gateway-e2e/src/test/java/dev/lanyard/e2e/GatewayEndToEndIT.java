@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +48,8 @@ class GatewayEndToEndIT {
 
 	private static final String WEB_APP_SECRET = "web-app-secret-at-least-32-characters";
 
+	private static final String AUTOMATION_SECRET = "automation-secret-at-least-32-characters";
+
 	private static final String REDIRECT_URI = "https://app.example.com/callback";
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -67,6 +71,12 @@ class GatewayEndToEndIT {
 	private static String gateway;
 
 	private static String exchangeUrl;
+
+	private static Echo echo;
+
+	private static ManagedProcess echoNginx;
+
+	private static String echoGateway;
 
 	private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -90,6 +100,12 @@ class GatewayEndToEndIT {
 				    password: "alice-password-for-e2e"
 				    roles: [user, admin]
 				    attributes: { tenant: acme }
+				  - username: bob
+				    password: "bob-password-for-e2e"
+				    roles: [user]
+				  - username: carol
+				    password: "carol-password-for-e2e"
+				    roles: [user]
 				clients:
 				  - client-id: web-app
 				    client-secret: "%s"
@@ -100,7 +116,11 @@ class GatewayEndToEndIT {
 				    client-secret: "%s"
 				    grant-types: ["urn:ietf:params:oauth:grant-type:token-exchange"]
 				    exchange-audiences: [internal]
-				""".formatted(WEB_APP_SECRET, REDIRECT_URI, GATEWAY_SECRET));
+				  - client-id: automation
+				    client-secret: "%s"
+				    grant-types: [client_credentials]
+				    scopes: [admin]
+				""".formatted(WEB_APP_SECRET, REDIRECT_URI, GATEWAY_SECRET, AUTOMATION_SECRET));
 		Map<String, String> authEnvironment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(authPort),
 				"LANYARD_ISSUER", issuer, "SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix,
 				"LANYARD_MASTER_KEY", "e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString(),
@@ -141,11 +161,24 @@ class GatewayEndToEndIT {
 						"SERVICE_UPSTREAM", "127.0.0.1:" + servicePort),
 				Files.createDirectories(work.resolve("nginx")));
 		awaitPort(gatewayPort);
+
+		echo = Echo.start();
+		int echoGatewayPort = Backends.freePort();
+		echoGateway = "http://127.0.0.1:" + echoGatewayPort;
+		echoNginx = Nginx.start(nginxBinary.orElseThrow(),
+				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
+				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + echoGatewayPort, "EXCHANGE_UPSTREAM", "127.0.0.1:" + exchangePort,
+						"SERVICE_UPSTREAM", "127.0.0.1:" + echo.port()),
+				Files.createDirectories(work.resolve("nginx-echo")));
+		awaitPort(echoGatewayPort);
 	}
 
 	@AfterAll
 	static void stopEverything() throws Exception {
-		for (ManagedProcess process : new ManagedProcess[] { nginx, demoService, tokenExchange, authServer }) {
+		if (echo != null) {
+			echo.close();
+		}
+		for (ManagedProcess process : new ManagedProcess[] { echoNginx, nginx, demoService, tokenExchange, authServer }) {
 			if (process != null) {
 				process.close();
 			}
@@ -178,9 +211,12 @@ class GatewayEndToEndIT {
 		HttpResponse<String> none = get(gateway + "/me", null);
 		assertThat(none.statusCode()).isEqualTo(401);
 		assertThat(none.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
+		// HD-10: one challenge, not the exchange's and the gateway's both.
+		assertThat(none.headers().allValues("WWW-Authenticate")).hasSize(1);
 		HttpResponse<String> random = get(gateway + "/me", "Bearer lyat_" + randomString());
 		assertThat(random.statusCode()).isEqualTo(401);
 		assertThat(random.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+		assertThat(random.headers().allValues("WWW-Authenticate")).hasSize(1);
 		assertThat(get(gateway + "/me", "Basic YWxpY2U6cGFzc3dvcmQ=").statusCode()).isEqualTo(401);
 	}
 
@@ -216,9 +252,122 @@ class GatewayEndToEndIT {
 		assertThat(metrics).containsPattern("lanyard_gateway_evictions_total [1-9]");
 	}
 
+	/**
+	 * HD-02: a refresh replaces the access token, and a logout ends the session: a gateway that
+	 * cached a JWT for either refuses it within a second.
+	 */
+	@Test
+	@Order(6)
+	void hd02RefreshThenLogoutWhenTokensCachedThenEachRefusedWithinOneSecond() throws Exception {
+		Session bob = signIn("bob", "bob-password-for-e2e");
+		String first = bob.accessToken();
+		assertThat(get(gateway + "/me", "Bearer " + first).statusCode()).isEqualTo(200);
+		Map<String, Object> refreshed = refresh(bob.refreshToken());
+		String second = (String) refreshed.get("access_token");
+		assertRefusedWithinOneSecond(first);
+		assertThat(get(gateway + "/me", "Bearer " + second).statusCode()).isEqualTo(200);
+		logout(bob);
+		assertRefusedWithinOneSecond(second);
+		assertRefusedWithinOneSecond(first);
+	}
+
+	/** HD-02: reuse of a rotated refresh token revokes the grant, at the gateway too. */
+	@Test
+	@Order(7)
+	void hd02RefreshTokenReusedWhenTokensCachedThenRefusedWithinOneSecond() throws Exception {
+		Session bob = signIn("bob", "bob-password-for-e2e");
+		Map<String, Object> refreshed = refresh(bob.refreshToken());
+		String current = (String) refreshed.get("access_token");
+		assertThat(get(gateway + "/me", "Bearer " + current).statusCode()).isEqualTo(200);
+		HttpResponse<String> reuse = post(issuer + "/oauth2/token",
+				Map.of("grant_type", "refresh_token", "refresh_token", bob.refreshToken()), basic("web-app", WEB_APP_SECRET));
+		assertThat(reuse.statusCode()).isEqualTo(400);
+		assertRefusedWithinOneSecond(current);
+	}
+
+	/** HD-02: an administrator's "revoke all", for every access token of the user's grants. */
+	@Test
+	@Order(8)
+	void hd02AdminRevokesAllWhenTokensCachedThenRefusedWithinOneSecond() throws Exception {
+		Session bob = signIn("bob", "bob-password-for-e2e");
+		String first = bob.accessToken();
+		assertThat(get(gateway + "/me", "Bearer " + first).statusCode()).isEqualTo(200);
+		String second = (String) refresh(bob.refreshToken()).get("access_token");
+		assertThat(get(gateway + "/me", "Bearer " + second).statusCode()).isEqualTo(200);
+		HttpResponse<String> revoked = admin("POST", "/api/admin/sessions/revoke?user=" + userId("bob"), null);
+		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+		assertRefusedWithinOneSecond(second);
+		assertRefusedWithinOneSecond(first);
+	}
+
+	/** HD-02: disabling the user ends everything the user was granted, at the gateway too. */
+	@Test
+	@Order(9)
+	void hd02UserDisabledWhenTokensCachedThenRefusedWithinOneSecond() throws Exception {
+		Session carol = signIn("carol", "carol-password-for-e2e");
+		String token = carol.accessToken();
+		assertThat(get(gateway + "/me", "Bearer " + token).statusCode()).isEqualTo(200);
+		HttpResponse<String> disabled = admin("PUT", "/api/admin/users/" + userId("carol"),
+				"{\"username\":\"carol\",\"enabled\":false,\"roles\":[\"user\"]}");
+		assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+		assertRefusedWithinOneSecond(token);
+	}
+
+	/**
+	 * HD-10: behind the template, a service sees the gateway's word on who and where a request
+	 * comes from, never the client's.
+	 */
+	@Test
+	@Order(10)
+	void hd10GatewayWhenClientSendsIdentityOrAddressHeadersThenServiceNeverSeesThem() throws Exception {
+		String token = signIn("alice", "alice-password-for-e2e").accessToken();
+		Map<String, String> spoofed = new java.util.LinkedHashMap<>();
+		for (String name : new String[] { "X-Real-IP", "X-Forwarded-For", "X-Client-IP", "True-Client-IP",
+				"CF-Connecting-IP", "X-Cluster-Client-IP", "X-Original-Forwarded-For", "Client-IP", "X-Remote-Addr",
+				"X-Remote-IP" }) {
+			spoofed.put(name, "203.0.113.66");
+		}
+		for (String name : new String[] { "X-Remote-User", "Remote-User", "X-User", "X-User-Id", "X-Forwarded-User",
+				"X-Forwarded-Email", "X-Auth-Request-User", "X-Auth-Request-Email", "X-Userinfo", "X-Internal-Jwt",
+				"X-Forwarded-Access-Token", "X-Auth-Request-Access-Token" }) {
+			spoofed.put(name, "admin");
+		}
+		spoofed.put("X-Forwarded-Host", "evil.example");
+		spoofed.put("X-Forwarded-Port", "443");
+		spoofed.put("X-Forwarded-Prefix", "/admin");
+		spoofed.put("X-Forwarded-Proto", "https");
+		spoofed.put("X-Original-URL", "/admin");
+		spoofed.put("X-Rewrite-URL", "/admin");
+		spoofed.put("Forwarded", "for=203.0.113.66;host=evil.example;proto=https");
+		spoofed.put("Cookie", "SESSION=stolen");
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(echoGateway + "/echo"))
+			.header("Authorization", "Bearer " + token)
+			.header("Accept", "application/json")
+			.header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+		spoofed.forEach(request::header);
+		HttpResponse<String> response = send(http, request.build());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		Map<String, String> seen = json.readValue(response.body(), new TypeReference<Map<String, String>>() {
+		});
+		assertThat(seen.get("x-real-ip")).isEqualTo("127.0.0.1");
+		assertThat(seen.get("x-forwarded-for")).isEqualTo("127.0.0.1");
+		assertThat(seen.get("x-forwarded-proto")).isEqualTo("http");
+		assertThat(seen.get("authorization")).startsWith("Bearer ey").doesNotContain(token);
+		assertThat(seen.get("accept")).isEqualTo("application/json");
+		assertThat(seen.get("traceparent")).startsWith("00-0af7651916cd43dd");
+		for (String name : spoofed.keySet()) {
+			String lower = name.toLowerCase(java.util.Locale.ROOT);
+			if (!Set.of("x-real-ip", "x-forwarded-for", "x-forwarded-proto").contains(lower)) {
+				assertThat(seen).as(name + " reached the service").doesNotContainKey(lower);
+			}
+		}
+		assertThat(response.body()).doesNotContain("203.0.113.66").doesNotContain("evil.example")
+			.doesNotContain("stolen");
+	}
+
 	/** Lanyard unreachable: cached sessions keep working, new tokens get 503 (not 401). */
 	@Test
-	@Order(5)
+	@Order(20)
 	void gatewayWhenAuthorizationServerDownThen503AndCachedStillServed() throws Exception {
 		String cached = userAccessToken();
 		String fresh = userAccessToken();
@@ -231,6 +380,14 @@ class GatewayEndToEndIT {
 	}
 
 	private static String userAccessToken() throws Exception {
+		return signIn("alice", "alice-password-for-e2e").accessToken();
+	}
+
+	/** A person signed in through the login page, and the tokens the web app got for them. */
+	private record Session(HttpClient browser, String accessToken, String refreshToken) {
+	}
+
+	private static Session signIn(String username, String password) throws Exception {
 		HttpClient browser = HttpClient.newBuilder()
 			.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -250,8 +407,8 @@ class GatewayEndToEndIT {
 		assertThat(csrf.find()).isTrue();
 		HttpResponse<String> login = send(browser, HttpRequest.newBuilder(URI.create(issuer + "/login"))
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", "alice", "password",
-					"alice-password-for-e2e", "_csrf", csrf.group(1)))))
+			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password",
+					password, "_csrf", csrf.group(1)))))
 			.build());
 		String resumed = URI.create(issuer).resolve(login.headers().firstValue("Location").orElseThrow()).toString();
 		HttpResponse<String> answer = send(browser, HttpRequest.newBuilder(URI.create(resumed)).build());
@@ -263,8 +420,65 @@ class GatewayEndToEndIT {
 						"code_verifier", verifier),
 				basic("web-app", WEB_APP_SECRET));
 		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
-		return (String) json.readValue(tokens.body(), new TypeReference<Map<String, Object>>() {
-		}).get("access_token");
+		Map<String, Object> body = json.readValue(tokens.body(), new TypeReference<Map<String, Object>>() {
+		});
+		return new Session(browser, (String) body.get("access_token"), (String) body.get("refresh_token"));
+	}
+
+	private static Map<String, Object> refresh(String refreshToken) throws Exception {
+		HttpResponse<String> refreshed = post(issuer + "/oauth2/token",
+				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken), basic("web-app", WEB_APP_SECRET));
+		assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+		return json.readValue(refreshed.body(), new TypeReference<Map<String, Object>>() {
+		});
+	}
+
+	/** Signs out on the logout page, as the person would. */
+	private static void logout(Session session) throws Exception {
+		String page = send(session.browser(), HttpRequest.newBuilder(URI.create(issuer + "/logout")).build()).body();
+		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
+		assertThat(csrf.find()).as(page).isTrue();
+		HttpResponse<String> done = send(session.browser(), HttpRequest.newBuilder(URI.create(issuer + "/logout"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("_csrf", csrf.group(1)))))
+			.build());
+		assertThat(done.statusCode()).isIn(302, 303);
+	}
+
+	private static void assertRefusedWithinOneSecond(String token) throws Exception {
+		Instant deadline = Instant.now().plusSeconds(1);
+		int status = get(gateway + "/me", "Bearer " + token).statusCode();
+		while (status == 200 && Instant.now().isBefore(deadline)) {
+			Thread.sleep(50);
+			status = get(gateway + "/me", "Bearer " + token).statusCode();
+		}
+		assertThat(status).as("refused within one second").isEqualTo(401);
+	}
+
+	private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
+		String token = (String) json.readValue(post(issuer + "/oauth2/token",
+				Map.of("grant_type", "client_credentials", "scope", "admin"), basic("automation", AUTOMATION_SECRET)).body(),
+				new TypeReference<Map<String, Object>>() {
+				}).get("access_token");
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(issuer + path))
+			.header("Authorization", "Bearer " + token)
+			.method(method, (body == null) ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+		if (body != null) {
+			request.header("Content-Type", "application/json");
+		}
+		return send(http, request.build());
+	}
+
+	@SuppressWarnings("unchecked")
+	private static String userId(String username) throws Exception {
+		Map<String, Object> page = json.readValue(admin("GET", "/api/admin/users?q=" + username, null).body(),
+				new TypeReference<Map<String, Object>>() {
+				});
+		return (String) ((List<Map<String, Object>>) page.get("items")).stream()
+			.filter((user) -> username.equals(user.get("username")))
+			.findFirst()
+			.orElseThrow()
+			.get("id");
 	}
 
 	private static Map<String, Object> introspect(String token) throws Exception {
