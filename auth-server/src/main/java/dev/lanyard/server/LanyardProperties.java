@@ -25,13 +25,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param redis Redis usage settings
  * @param exchange token exchange settings
  * @param admin administration settings
+ * @param metricsToken the bearer token Prometheus scrapes {@code /actuator/prometheus} with
+ * ({@code LANYARD_METRICS_TOKEN}, at least 32 characters); unset: metrics are not served
  */
 @ConfigurationProperties("lanyard")
 public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issuer, String masterKey, Path bootstrap,
 		@DefaultValue("./data") Path dataDirectory, @DefaultValue Tokens tokens, @DefaultValue Login login,
-		@DefaultValue Redis redis, @DefaultValue Exchange exchange, @DefaultValue Admin admin) {
+		@DefaultValue Redis redis, @DefaultValue Exchange exchange, @DefaultValue Admin admin, String metricsToken) {
+
+	/** The shortest scrape token accepted. */
+	public static final int MINIMUM_METRICS_TOKEN_LENGTH = 32;
 
 	public LanyardProperties {
+		if (metricsToken != null && !metricsToken.isEmpty() && metricsToken.length() < MINIMUM_METRICS_TOKEN_LENGTH) {
+			throw new IllegalArgumentException("LANYARD_METRICS_TOKEN must be at least " + MINIMUM_METRICS_TOKEN_LENGTH
+					+ " characters of a random secret");
+		}
 		if (issuer.getRawQuery() != null || issuer.getRawFragment() != null || !issuer.isAbsolute()) {
 			throw new IllegalArgumentException(
 					"LANYARD_ISSUER must be an absolute URL without query or fragment (RFC 8414 §2), got " + issuer);

@@ -19,6 +19,9 @@ public final class LanyardTestServer implements AutoCloseable {
 
 	public static final String MASTER_KEY = "test-master-key-that-is-long-enough-0123456789";
 
+	/** The Prometheus scrape token of every test deployment. */
+	public static final String METRICS_TOKEN = "test-metrics-token-that-is-long-enough-42";
+
 	private final ConfigurableApplicationContext context;
 
 	private final int port;
@@ -38,6 +41,7 @@ public final class LanyardTestServer implements AutoCloseable {
 		settings.put("lanyard.redis.key-prefix", keyPrefix);
 		settings.put("spring.session.data.redis.namespace", keyPrefix + "session");
 		settings.put("lanyard.master-key", MASTER_KEY);
+		settings.put("lanyard.metrics-token", METRICS_TOKEN);
 		settings.put("lanyard.bootstrap", TestBootstrap.write().toString());
 		settings.put("lanyard.data-directory", TestBackends.tempDirectory("lanyard-data").toString());
 		return settings;

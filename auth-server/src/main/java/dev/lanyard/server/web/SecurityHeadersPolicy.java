@@ -1,5 +1,7 @@
 package dev.lanyard.server.web;
 
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.header.writers.CrossOriginOpenerPolicyHeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
@@ -18,6 +20,20 @@ public class SecurityHeadersPolicy {
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
 			+ "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
 			+ "frame-ancestors 'none'";
+
+	/**
+	 * Writes the same headers on a response that no filter chain handles (the container's own
+	 * error answers).
+	 */
+	static void writeTo(HttpServletResponse response) {
+		response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+		response.setHeader("X-Frame-Options", "DENY");
+		response.setHeader("X-Content-Type-Options", "nosniff");
+		response.setHeader("Referrer-Policy", "no-referrer");
+		response.setHeader("Strict-Transport-Security", "max-age=31536000 ; includeSubDomains");
+		response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+		response.setHeader("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate");
+	}
 
 	/** Applies the policy to a filter chain. */
 	public void applyTo(HttpSecurity http) throws Exception {

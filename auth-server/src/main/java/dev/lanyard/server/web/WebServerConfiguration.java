@@ -2,6 +2,10 @@ package dev.lanyard.server.web;
 
 import dev.lanyard.server.LanyardProperties;
 
+import org.apache.catalina.core.StandardHost;
+
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,10 +13,22 @@ import org.springframework.core.Ordered;
 
 /**
  * What every request meets before any of Lanyard's filter chains: the issuer as the one
- * origin absolute URLs are built from ({@link IssuerOriginFilter}).
+ * origin absolute URLs are built from ({@link IssuerOriginFilter}), and the container's own
+ * error answers ({@link SecureErrorReportValve}).
  */
 @Configuration(proxyBeanMethods = false)
 class WebServerConfiguration {
+
+	/** The container's own error answers carry Lanyard's headers and no server details. */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> secureErrorReports() {
+		return (factory) -> factory.addContextCustomizers((context) -> {
+			if (context.getParent() instanceof StandardHost host) {
+				host.setErrorReportValveClass(SecureErrorReportValve.class.getName());
+				host.getPipeline().addValve(new SecureErrorReportValve());
+			}
+		});
+	}
 
 	@Bean
 	FilterRegistrationBean<IssuerOriginFilter> issuerOriginFilter(LanyardProperties properties) {

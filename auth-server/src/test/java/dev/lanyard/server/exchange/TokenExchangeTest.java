@@ -107,7 +107,9 @@ class TokenExchangeTest {
 		assertThat(second).isEqualTo(first);
 		assertThat(billing).isNotEqualTo(first);
 		assertThat(rowCount(jdbc)).isEqualTo(rows);
-		String metrics = this.gateway.get(flows.url("/actuator/prometheus")).body();
+		String metrics = this.gateway
+			.get(flows.url("/actuator/prometheus"), "Authorization", "Bearer " + LanyardTestServer.METRICS_TOKEN)
+			.body();
 		assertThat(metrics).containsPattern("lanyard_exchanges_total\\{[^}]*outcome=\"issued\"[^}]*\\} [1-9]");
 	}
 

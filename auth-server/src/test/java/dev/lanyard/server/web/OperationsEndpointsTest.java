@@ -3,7 +3,9 @@ package dev.lanyard.server.web;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
+import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.RawHttp;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
@@ -32,9 +34,48 @@ class OperationsEndpointsTest {
 	void prometheusWhenTokensIssuedAndLoginsThenCounted() {
 		this.flows.token(this.client, "service", TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"));
 		this.flows.signIn(new TestBrowser(), "bob", TestBootstrap.BOB_PASSWORD);
-		String metrics = this.client.get(this.flows.url("/actuator/prometheus")).body();
+		String metrics = this.client
+			.get(this.flows.url("/actuator/prometheus"), "Authorization", "Bearer " + LanyardTestServer.METRICS_TOKEN)
+			.body();
 		assertThat(metrics).containsPattern("lanyard_tokens_issued_total\\{[^}]*grant=\"client_credentials\"[^}]*\\} [1-9]");
 		assertThat(metrics).containsPattern("lanyard_logins_total\\{[^}]*outcome=\"succeeded\"[^}]*\\} [1-9]");
+	}
+
+	/** HD-11: metrics are for the scraper holding the token, no one else. */
+	@Test
+	void hd11PrometheusWhenNoOrWrongScrapeTokenThen401() {
+		for (String[] headers : new String[][] { {}, { "Authorization", "Bearer wrong-token" },
+				{ "Authorization", "Basic " + LanyardTestServer.METRICS_TOKEN },
+				{ "Authorization", "Bearer " + LanyardTestServer.METRICS_TOKEN + "x" } }) {
+			HttpResponse<String> response = this.client.get(this.flows.url("/actuator/prometheus"), headers);
+			assertThat(response.statusCode()).isEqualTo(401);
+			assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
+			assertThat(response.body()).doesNotContain("lanyard_");
+		}
+	}
+
+	/**
+	 * HD-11: what the container refuses before Lanyard sees the request carries Lanyard's
+	 * security headers and no server details.
+	 */
+	@Test
+	void hd11ContainerErrorWhenRequestMalformedThenSecurityHeadersAndNoServerDetails() throws Exception {
+		int port = SharedLanyard.server().port();
+		for (String raw : new String[] { "GET /a%zz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+				"GET /%2e%2e/x HTTP/1.1\r\nHost: localhost\r\n\r\n", "GARBAGE\r\n\r\n",
+				"GET / HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n" }) {
+			String answer = RawHttp.exchange(port, raw);
+			assertThat(answer).as(raw).startsWith("HTTP/1.1 400");
+			String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+			assertThat(head).as(raw)
+				.contains("content-security-policy: default-src 'self'")
+				.contains("x-frame-options: deny")
+				.contains("x-content-type-options: nosniff")
+				.contains("referrer-policy: no-referrer")
+				.contains("strict-transport-security: max-age=31536000")
+				.doesNotContain("server:");
+			assertThat(answer).doesNotContain("Tomcat").doesNotContain("<html").doesNotContain("Exception");
+		}
 	}
 
 	@Test

@@ -48,6 +48,8 @@ class GatewayEndToEndIT {
 
 	private static final String WEB_APP_SECRET = "web-app-secret-at-least-32-characters";
 
+	private static final String METRICS_TOKEN = "exchange-metrics-token-at-least-32-characters";
+
 	private static final String AUTOMATION_SECRET = "automation-secret-at-least-32-characters";
 
 	private static final String REDIRECT_URI = "https://app.example.com/callback";
@@ -139,7 +141,7 @@ class GatewayEndToEndIT {
 				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")),
 				Map.of("SERVER_PORT", String.valueOf(exchangePort), "LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID",
 						"gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "SPRING_DATA_REDIS_URL", redis,
-						"LANYARD_REDIS_KEYPREFIX", prefix),
+						"LANYARD_REDIS_KEYPREFIX", prefix, "EXCHANGE_METRICS_TOKEN", METRICS_TOKEN),
 				work);
 
 		int servicePort = Backends.freePort();
@@ -248,7 +250,8 @@ class GatewayEndToEndIT {
 			}
 		}
 		assertThat(status).as("rejected within one second of the revocation").isEqualTo(401);
-		String metrics = get(exchangeUrl + "/actuator/prometheus", null).body();
+		assertThat(get(exchangeUrl + "/actuator/prometheus", null).statusCode()).isEqualTo(401);
+		String metrics = get(exchangeUrl + "/actuator/prometheus", "Bearer " + METRICS_TOKEN).body();
 		assertThat(metrics).containsPattern("lanyard_gateway_evictions_total [1-9]");
 	}
 

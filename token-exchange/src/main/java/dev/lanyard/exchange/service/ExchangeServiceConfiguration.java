@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,6 +23,15 @@ class ExchangeServiceConfiguration {
 	TokenExchangeClient tokenExchangeClient(ExchangeServiceProperties properties) {
 		return new TokenExchangeClient(properties.issuer(), properties.clientId(), properties.clientSecret(),
 				properties.audience(), properties.connectTimeout(), properties.requestTimeout());
+	}
+
+	/** Prometheus metrics only for the scraper holding the token (as the authorization server's). */
+	@Bean
+	FilterRegistrationBean<MetricsScrapeFilter> metricsScrapeFilter(ExchangeServiceProperties properties) {
+		FilterRegistrationBean<MetricsScrapeFilter> registration = new FilterRegistrationBean<>(
+				new MetricsScrapeFilter(properties.metricsToken()));
+		registration.addUrlPatterns("/actuator/prometheus", "/actuator/prometheus/*");
+		return registration;
 	}
 
 	@Bean

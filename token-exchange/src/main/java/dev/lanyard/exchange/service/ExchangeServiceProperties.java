@@ -21,12 +21,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rejectionTtl how long a rejected token is answered from memory
  * @param revocationChannel the Redis channel the authorization server publishes
  * revocations on
+ * @param metricsToken the bearer token Prometheus scrapes {@code /actuator/prometheus} with
+ * ({@code EXCHANGE_METRICS_TOKEN}); unset: metrics are not served
  */
 @ConfigurationProperties("lanyard.exchange")
 public record ExchangeServiceProperties(@DefaultValue("http://localhost:9000") URI issuer, String clientId,
 		String clientSecret, String audience, @DefaultValue("1s") Duration connectTimeout,
 		@DefaultValue("3s") Duration requestTimeout, @DefaultValue("30s") Duration expiryMargin,
-		@DefaultValue("10s") Duration rejectionTtl, @DefaultValue("lanyard:revocations") String revocationChannel) {
+		@DefaultValue("10s") Duration rejectionTtl, @DefaultValue("lanyard:revocations") String revocationChannel,
+		String metricsToken) {
 
 	public ExchangeServiceProperties {
 		if (clientId == null || clientId.isBlank() || clientSecret == null || clientSecret.isBlank()) {
