@@ -25,13 +25,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param redis Redis usage settings
  * @param exchange token exchange settings
  * @param admin administration settings
+ * @param keys signing key publication settings
  * @param metricsToken the bearer token Prometheus scrapes {@code /actuator/prometheus} with
  * ({@code LANYARD_METRICS_TOKEN}, at least 32 characters); unset: metrics are not served
  */
 @ConfigurationProperties("lanyard")
 public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issuer, String masterKey, Path bootstrap,
 		@DefaultValue("./data") Path dataDirectory, @DefaultValue Tokens tokens, @DefaultValue Login login,
-		@DefaultValue Redis redis, @DefaultValue Exchange exchange, @DefaultValue Admin admin, String metricsToken) {
+		@DefaultValue Redis redis, @DefaultValue Exchange exchange, @DefaultValue Admin admin,
+		@DefaultValue Keys keys, String metricsToken) {
 
 	/** The shortest scrape token accepted. */
 	public static final int MINIMUM_METRICS_TOKEN_LENGTH = 32;
@@ -99,6 +101,26 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 				throw new IllegalArgumentException("lanyard.exchange.token-lifetime must be positive and at most 5m");
 			}
 			attributes = List.copyOf(attributes);
+		}
+
+	}
+
+	/**
+	 * How signing keys are published before they sign.
+	 *
+	 * @param jwksMaxAge how long verifiers may cache the JWKS ({@code Cache-Control: max-age});
+	 * jwt-client-lib caches it at most five minutes
+	 * @param publicationPeriod how long a key is published before it may sign: longer than
+	 * {@code jwksMaxAge}, so every verifier's cached JWKS lists a key before the first token
+	 * signed with it arrives
+	 */
+	public record Keys(@DefaultValue("5m") Duration jwksMaxAge, @DefaultValue("330s") Duration publicationPeriod) {
+
+		public Keys {
+			if (jwksMaxAge.isNegative() || publicationPeriod.compareTo(jwksMaxAge) <= 0) {
+				throw new IllegalArgumentException(
+						"lanyard.keys.publication-period must be longer than lanyard.keys.jwks-max-age");
+			}
 		}
 
 	}

@@ -42,6 +42,9 @@ public final class LanyardTestServer implements AutoCloseable {
 		settings.put("spring.session.data.redis.namespace", keyPrefix + "session");
 		settings.put("lanyard.master-key", MASTER_KEY);
 		settings.put("lanyard.metrics-token", METRICS_TOKEN);
+		// Keys come of age in seconds rather than minutes, so rotations in tests take effect.
+		settings.put("lanyard.keys.jwks-max-age", "1s");
+		settings.put("lanyard.keys.publication-period", "2s");
 		settings.put("lanyard.bootstrap", TestBootstrap.write().toString());
 		settings.put("lanyard.data-directory", TestBackends.tempDirectory("lanyard-data").toString());
 		return settings;

@@ -121,7 +121,7 @@ final class RemoteJwkSet {
         }
         try {
             VerificationKeys keys = this.current;
-            if (keys != stale || !attemptAllowed(this.refetchIntervalMillis)) {
+            if (keys != stale || !refreshAllowed(keys)) {
                 return keys;
             }
             return fetch();
@@ -133,14 +133,14 @@ final class RemoteJwkSet {
     }
 
     private void refreshInBackground(VerificationKeys seen) {
-        if (!attemptAllowed(this.refetchIntervalMillis) || !this.backgroundRefresh.compareAndSet(false, true)) {
+        if (!refreshAllowed(seen) || !this.backgroundRefresh.compareAndSet(false, true)) {
             return;
         }
         Thread thread = new Thread(() -> {
             try {
                 this.fetchLock.lock();
                 try {
-                    if (this.current == seen && attemptAllowed(this.refetchIntervalMillis)) {
+                    if (this.current == seen && refreshAllowed(seen)) {
                         fetch();
                     }
                 } finally {
@@ -154,6 +154,15 @@ final class RemoteJwkSet {
         }, "lanyard-jwks-refresh");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * A refresh due to age is always allowed after a successful fetch (the cache TTL is the
+     * rate); after a failed one (an outage) attempts are spaced by the refetch interval.
+     */
+    private boolean refreshAllowed(VerificationKeys keys) {
+        boolean lastAttemptFailed = this.lastAttemptMillis > keys.fetchedAtMillis();
+        return !lastAttemptFailed || attemptAllowed(this.refetchIntervalMillis);
     }
 
     private boolean attemptAllowed(long spacingMillis) {

@@ -204,6 +204,26 @@ class JwtVerifierJwksTest {
     }
 
     @Test
+    @DisplayName("JW-29 a cache TTL shorter than the refetch interval is the refresh rate (key rotation relies on it)")
+    void verifyWhenCacheTtlShorterThanRefetchIntervalThenRefreshedAtTtl() throws Exception {
+        this.server = TestAuthorizationServer.start(TestKeys.RSA_K1);
+        JwtVerifier verifier = JwtVerifier.builder()
+                .issuer(this.server.issuer())
+                .clock(this.clock)
+                .jwksCacheTtl(Duration.ofSeconds(2))
+                .jwksRefreshAhead(Duration.ofMillis(500))
+                .build();
+        verifier.verify(token().build());
+        this.server.publish(TestKeys.RSA_K1, TestKeys.RSA_K2);
+        this.clock.advance(Duration.ofSeconds(3));
+        assertThat(verifier.verify(token().signedWith(TestKeys.RSA_K2).build())).isNotNull();
+        this.server.publish(TestKeys.RSA_K2);
+        this.clock.advance(Duration.ofSeconds(3));
+        assertRejected(verifier, token().build(), Reason.UNKNOWN_KEY);
+        assertThat(this.server.jwksFetches()).isEqualTo(3);
+    }
+
+    @Test
     @DisplayName("JW-29 under traffic the refresh runs ahead of expiry, in the background")
     void verifyWhenCacheNearExpiryThenRefreshedInBackground() throws Exception {
         JwtVerifier verifier = verifierFor(TestKeys.RSA_K1, TestKeys.RSA_K2);

@@ -1,5 +1,6 @@
 package dev.lanyard.admin.key;
 
+import java.time.Instant;
 import java.util.List;
 
 import dev.lanyard.admin.Actor;
@@ -11,9 +12,19 @@ public interface KeyAdministration {
 	List<KeyView> keys();
 
 	/**
-	 * Rotates now: the published next key starts signing, the active one retires (still
-	 * published until its tokens expire), and a new next key is published.
+	 * Rotates as soon as every verifier can know the next key: it starts signing (now, or at
+	 * the time returned if it has not been published long enough), the active one retires
+	 * (still published until its tokens expire), and a new next key is published. Asking
+	 * again before then changes nothing.
+	 * @return when the next key starts (or started) signing
 	 */
-	void rotate(Actor actor);
+	Instant rotate(Actor actor);
+
+	/**
+	 * Rotates at once and withdraws the active key from the JWKS, for a key that leaked:
+	 * tokens it signed stop verifying once verifiers re-read the JWKS, and verifiers that have
+	 * not fetched the next key yet refuse new tokens until they do.
+	 */
+	void rotateInEmergency(Actor actor);
 
 }

@@ -7,6 +7,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /** The console's signing keys page. */
 @Controller
@@ -32,6 +33,18 @@ class KeyConsoleController {
 	String rotate() {
 		this.keys.rotate(this.identity.current());
 		return "redirect:/admin/keys?rotated";
+	}
+
+	/** Withdraws the active key at once; needs the password again, as it breaks tokens. */
+	@PostMapping("/rotate-emergency")
+	String rotateInEmergency(@RequestParam(required = false) String confirmPassword, Model model) {
+		if (!this.identity.confirmPassword(confirmPassword)) {
+			model.addAttribute("keys", this.keys.keys());
+			model.addAttribute("emergencyPasswordWrong", true);
+			return "admin/keys";
+		}
+		this.keys.rotateInEmergency(this.identity.current());
+		return "redirect:/admin/keys?emergency";
 	}
 
 }

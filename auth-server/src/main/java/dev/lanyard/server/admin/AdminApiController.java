@@ -219,6 +219,14 @@ class AdminApiController {
 		return keys();
 	}
 
+	/** Withdraws the active key at once (see {@code rotateInEmergency}); needs a recent credential. */
+	@PostMapping("/keys/rotate-emergency")
+	List<KeyResponse> rotateInEmergency() {
+		this.recentAuthentication.require();
+		this.keys.rotateInEmergency(this.identity.current());
+		return keys();
+	}
+
 	@GetMapping("/audit")
 	PageResponse<AuditResponse> audit(@RequestParam(required = false) String actor,
 			@RequestParam(required = false) String action, @RequestParam(required = false) Instant from,

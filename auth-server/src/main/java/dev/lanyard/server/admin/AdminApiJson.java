@@ -125,11 +125,11 @@ final class AdminApiJson {
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record KeyResponse(String kid, String alg, String state, Instant createdAt, Instant activatedAt,
-			Instant retiredAt) {
+			Instant retiredAt, Instant activateAfter) {
 
 		static KeyResponse of(KeyView key) {
 			return new KeyResponse(key.kid(), key.algorithm(), key.state(), key.createdAt(), key.activatedAt(),
-					key.retiredAt());
+					key.retiredAt(), key.activateAfter());
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.lanyard.server.admin;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -29,14 +30,22 @@ class KeyAdministrationService implements KeyAdministration {
 		return this.keys.keys()
 			.stream()
 			.map((key) -> new KeyView(key.kid(), key.algorithm(), key.state().dbValue(), key.createdAt(),
-					key.activatedAt(), key.retiredAt()))
+					key.activatedAt(), key.retiredAt(), key.activateAfter()))
 			.toList();
 	}
 
 	@Override
-	public void rotate(Actor actor) {
-		this.keys.rotate();
-		this.audit.record(actor.id(), "keys.rotated", null, actor.address(), Map.of());
+	public Instant rotate(Actor actor) {
+		Instant startsAt = this.keys.rotate();
+		this.audit.record(actor.id(), "keys.rotated", null, actor.address(), Map.of("next_key_signs_from",
+				startsAt.toString()));
+		return startsAt;
+	}
+
+	@Override
+	public void rotateInEmergency(Actor actor) {
+		this.keys.rotateInEmergency();
+		this.audit.record(actor.id(), "keys.rotated_in_emergency", null, actor.address(), Map.of());
 	}
 
 }

@@ -48,9 +48,33 @@ public class JdbcSigningKeyRepository {
 	}
 
 	public void activate(String kid, Instant at) {
-		this.jdbc.sql("UPDATE signing_keys SET state = 'active', activated_at = ? WHERE kid = ?")
+		this.jdbc.sql("UPDATE signing_keys SET state = 'active', activated_at = ?, activate_after = NULL WHERE kid = ?")
 			.params(Timestamp.from(at), kid)
 			.update();
+	}
+
+	/** Schedules the next key to start signing at the given time. */
+	public void scheduleActivation(String kid, Instant at) {
+		this.jdbc.sql("UPDATE signing_keys SET activate_after = ? WHERE kid = ? AND state = 'next'")
+			.params(Timestamp.from(at), kid)
+			.update();
+	}
+
+	/** Removes a key from publication at once (emergency withdrawal). */
+	public void delete(String kid) {
+		this.jdbc.sql("DELETE FROM signing_keys WHERE kid = ?").param(kid).update();
+	}
+
+	/**
+	 * A value that changes whenever any key changes: nodes compare it to learn of a change
+	 * made on another node without reading the keys.
+	 */
+	public String fingerprint() {
+		return this.jdbc.sql("""
+				SELECT count(*) || ':' || coalesce(string_agg(kid || state || coalesce(activate_after::text, ''), ','
+				  ORDER BY kid), '') FROM signing_keys""")
+			.query(String.class)
+			.single();
 	}
 
 	/** Deletes retired keys whose tokens have all expired. */
@@ -81,7 +105,7 @@ public class JdbcSigningKeyRepository {
 		return new SigningKey(rs.getString("kid"), rs.getString("algorithm"),
 				SigningKey.State.fromDb(rs.getString("state")), rs.getString("public_jwk"),
 				rs.getBytes("private_key_sealed"), instant(rs, "created_at"), instant(rs, "activated_at"),
-				instant(rs, "retired_at"));
+				instant(rs, "retired_at"), instant(rs, "activate_after"));
 	}
 
 	private static Instant instant(ResultSet rs, String column) throws SQLException {

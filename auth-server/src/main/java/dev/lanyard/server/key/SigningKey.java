@@ -13,9 +13,11 @@ import java.time.Instant;
  * @param createdAt when the key was generated
  * @param activatedAt when it began signing; {@code null} while next
  * @param retiredAt when it stopped signing; {@code null} unless retired
+ * @param activateAfter for a next key a rotation was asked for: when it starts signing;
+ * {@code null} otherwise
  */
 public record SigningKey(String kid, String algorithm, State state, String publicJwk, byte[] sealedPrivateKey,
-		Instant createdAt, Instant activatedAt, Instant retiredAt) {
+		Instant createdAt, Instant activatedAt, Instant retiredAt, Instant activateAfter) {
 
 	/** Where a key is in its life. */
 	public enum State {

@@ -27,22 +27,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The life of token signing keys: generated on first start, shared by every node through
- * PostgreSQL (private parts sealed with the master key), published in the JWKS before
- * first use ({@code next}), and kept published after retirement until every token they
- * signed has expired. Nodes re-read keys at most {@link #CACHE_TTL} after a change.
- * Thread-safe.
+ * PostgreSQL (private parts sealed with the master key), published in the JWKS before first
+ * use ({@code next}), and kept published after retirement until every token they signed has
+ * expired.
+ * <p>
+ * No node signs with a key before every verifier can know it: a next key starts signing only
+ * once it has been published for the publication period (longer than the JWKS
+ * {@code Cache-Control: max-age}). Asking to rotate earlier schedules the rotation for that
+ * moment; asking again changes nothing. {@link #rotateInEmergency()} is the one exception,
+ * and says what it breaks. Every node re-reads the keys within a second of any change
+ * ({@link #refresh()}, PostgreSQL being the truth), so a node never signs with, or publishes
+ * less than, what another node decided. Thread-safe.
  */
 @Service
 public class SigningKeyService implements InitializingBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(SigningKeyService.class);
 
-	/** How long a node keeps keys in memory before re-reading them. */
+	/** Longest a node serves its snapshot if its periodic re-read keeps failing. */
 	static final Duration CACHE_TTL = Duration.ofSeconds(30);
 
 	private static final String PRIVATE_KEY_PURPOSE = "signing-key:";
@@ -59,6 +67,8 @@ public class SigningKeyService implements InitializingBean {
 
 	private final Duration retiredRetention;
 
+	private final Duration publicationPeriod;
+
 	private volatile Snapshot snapshot;
 
 	public SigningKeyService(JdbcSigningKeyRepository repository, MasterKey masterKey, TransactionTemplate transactions,
@@ -67,8 +77,9 @@ public class SigningKeyService implements InitializingBean {
 		this.masterKey = masterKey;
 		this.transactions = transactions;
 		this.clock = clock;
+		this.publicationPeriod = properties.keys().publicationPeriod();
 		// Longest-lived token signed by these keys, plus the verifiers' JWKS cache time.
-		this.retiredRetention = properties.tokens().idToken().plus(Duration.ofMinutes(10));
+		this.retiredRetention = properties.tokens().idToken().plus(properties.keys().jwksMaxAge()).plus(Duration.ofMinutes(5));
 	}
 
 	@Override
@@ -83,6 +94,7 @@ public class SigningKeyService implements InitializingBean {
 					this.repository.activate(next.get().kid(), now);
 				}
 				else {
+					// A new deployment: no verifier has seen any key or token yet.
 					this.repository.insert(generate(SigningKey.State.ACTIVE, now));
 					logger.info("Generated the first signing key");
 				}
@@ -96,26 +108,90 @@ public class SigningKeyService implements InitializingBean {
 	}
 
 	/**
-	 * Rotates now: the published next key starts signing, the active one retires, and a new
-	 * next key is published.
+	 * Rotates as soon as it is safe: the next key starts signing (the active one retires and a
+	 * new next key is published) now if it has been published for the publication period,
+	 * else at the moment it will have been. A rotation already scheduled stays as it is.
+	 * @return when the next key starts (or started) signing
 	 */
-	public void rotate() {
+	public Instant rotate() {
+		Instant startsAt = this.transactions.execute((status) -> {
+			this.repository.lockForKeyManagement();
+			Instant now = this.clock.instant();
+			SigningKey next = this.repository.findByState(SigningKey.State.NEXT).orElseThrow();
+			if (next.activateAfter() != null) {
+				return next.activateAfter();
+			}
+			Instant safe = next.createdAt().plus(this.publicationPeriod);
+			if (safe.isAfter(now)) {
+				this.repository.scheduleActivation(next.kid(), safe);
+				return safe;
+			}
+			activate(next, now);
+			return now;
+		});
+		refresh();
+		logger.info("Signing key rotation: the next key signs from {}", startsAt);
+		return startsAt;
+	}
+
+	/**
+	 * Rotates at once, for a key that must stop signing now (its private part leaked): the
+	 * next key signs from now on and the active key is withdrawn from the JWKS. What it
+	 * breaks: tokens signed with the withdrawn key are refused by every verifier once it
+	 * re-reads the JWKS (within {@code jwks-max-age}), and a verifier that has not yet fetched
+	 * the next key refuses new tokens until its unknown-key refetch.
+	 */
+	public void rotateInEmergency() {
 		this.transactions.executeWithoutResult((status) -> {
 			this.repository.lockForKeyManagement();
 			Instant now = this.clock.instant();
-			this.repository.findByState(SigningKey.State.ACTIVE).ifPresent((active) -> this.repository.retire(active.kid(), now));
-			SigningKey next = this.repository.findByState(SigningKey.State.NEXT)
-				.orElseGet(() -> {
-					SigningKey generated = generate(SigningKey.State.NEXT, now);
-					this.repository.insert(generated);
-					return generated;
-				});
+			SigningKey next = this.repository.findByState(SigningKey.State.NEXT).orElseThrow();
+			this.repository.findByState(SigningKey.State.ACTIVE).ifPresent((active) -> this.repository.delete(active.kid()));
 			this.repository.activate(next.kid(), now);
 			this.repository.insert(generate(SigningKey.State.NEXT, now));
-			this.repository.deleteRetiredBefore(now.minus(this.retiredRetention));
 		});
-		this.snapshot = load();
-		logger.info("Rotated the signing keys");
+		refresh();
+		logger.warn("Emergency signing key rotation: the previous key was withdrawn");
+	}
+
+	/**
+	 * Brings this node in line with the database, every second: performs a scheduled
+	 * rotation that has come due (whichever node gets there first; the others find it done),
+	 * and re-reads the keys if anything changed.
+	 */
+	@Scheduled(fixedDelayString = "PT1S", initialDelayString = "PT1S")
+	public void refresh() {
+		try {
+			Instant now = this.clock.instant();
+			Snapshot current = this.snapshot;
+			if (current != null && current.dueAt() != null && !current.dueAt().isAfter(now)) {
+				this.transactions.executeWithoutResult((status) -> {
+					this.repository.lockForKeyManagement();
+					this.repository.findByState(SigningKey.State.NEXT)
+						.filter((next) -> next.activateAfter() != null && !next.activateAfter().isAfter(now))
+						.ifPresent((next) -> activate(next, now));
+				});
+			}
+			String fingerprint = this.repository.fingerprint();
+			if (current == null || !fingerprint.equals(current.fingerprint())) {
+				this.snapshot = load();
+			}
+			else {
+				this.snapshot = current.checkedAt(now);
+			}
+		}
+		catch (RuntimeException ex) {
+			// PostgreSQL unavailable: keep signing with what this node knows; retried in a second.
+			logger.debug("Could not re-read the signing keys: {}", ex.getMessage());
+		}
+	}
+
+	/** Retires the active key, lets the next one sign, publishes a new next key. */
+	private void activate(SigningKey next, Instant now) {
+		this.repository.findByState(SigningKey.State.ACTIVE).ifPresent((active) -> this.repository.retire(active.kid(), now));
+		this.repository.activate(next.kid(), now);
+		this.repository.insert(generate(SigningKey.State.NEXT, now));
+		this.repository.deleteRetiredBefore(now.minus(this.retiredRetention));
 	}
 
 	/** Every key as stored, newest first, for the admin view. */
@@ -135,7 +211,7 @@ public class SigningKeyService implements InitializingBean {
 
 	private Snapshot current() {
 		Snapshot current = this.snapshot;
-		if (current == null || current.loadedAt().plus(CACHE_TTL).isBefore(this.clock.instant())) {
+		if (current == null || current.checkedAt().plus(CACHE_TTL).isBefore(this.clock.instant())) {
 			current = load();
 			this.snapshot = current;
 		}
@@ -143,19 +219,24 @@ public class SigningKeyService implements InitializingBean {
 	}
 
 	private Snapshot load() {
+		String fingerprint = this.repository.fingerprint();
 		List<JWK> published = new ArrayList<>();
 		RSAKey active = null;
+		Instant dueAt = null;
 		for (SigningKey key : this.repository.findAll()) {
 			RSAKey publicKey = parsePublic(key);
 			published.add(publicKey);
 			if (key.state() == SigningKey.State.ACTIVE) {
 				active = withPrivatePart(publicKey, key);
 			}
+			if (key.state() == SigningKey.State.NEXT && key.activateAfter() != null) {
+				dueAt = key.activateAfter();
+			}
 		}
 		if (active == null) {
 			throw new IllegalStateException("No active signing key in the database");
 		}
-		return new Snapshot(active, new JWKSet(published), this.clock.instant());
+		return new Snapshot(active, new JWKSet(published), dueAt, fingerprint, this.clock.instant());
 	}
 
 	private void verifyMasterKey() {
@@ -184,7 +265,7 @@ public class SigningKeyService implements InitializingBean {
 				.build();
 			byte[] sealed = this.masterKey.seal(pair.getPrivate().getEncoded(), PRIVATE_KEY_PURPOSE + publicJwk.getKeyID());
 			return new SigningKey(publicJwk.getKeyID(), "RS256", state, publicJwk.toJSONString(), sealed, now,
-					(state == SigningKey.State.ACTIVE) ? now : null, null);
+					(state == SigningKey.State.ACTIVE) ? now : null, null, null);
 		}
 		catch (NoSuchAlgorithmException | JOSEException ex) {
 			throw new IllegalStateException("RSA key generation failed", ex);
@@ -212,7 +293,21 @@ public class SigningKeyService implements InitializingBean {
 		}
 	}
 
-	private record Snapshot(RSAKey active, JWKSet published, Instant loadedAt) {
+	/**
+	 * What this node knows of the keys.
+	 *
+	 * @param active the signing key
+	 * @param published the public keys of the JWKS
+	 * @param dueAt when a scheduled rotation comes due; {@code null} if none
+	 * @param fingerprint the database's key fingerprint when read
+	 * @param checkedAt when last found current
+	 */
+	private record Snapshot(RSAKey active, JWKSet published, Instant dueAt, String fingerprint, Instant checkedAt) {
+
+		Snapshot checkedAt(Instant now) {
+			return new Snapshot(this.active, this.published, this.dueAt, this.fingerprint, now);
+		}
+
 	}
 
 }

@@ -73,8 +73,8 @@ class AuthorizationServerConfiguration {
 			OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
 			JdbcUserAccountRepository users, TokenExchangeAuthenticationProvider tokenExchange,
 			TokenIssuanceStatistics statistics, ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers,
-			MeterRegistry meters, AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock)
-			throws Exception {
+			MeterRegistry meters, AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock,
+			LanyardProperties properties) throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
 		http.oauth2AuthorizationServer((server) -> {
@@ -153,6 +153,8 @@ class AuthorizationServerConfiguration {
 				new LoginUrlAuthenticationEntryPoint("/login"),
 				PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/oauth2/authorize")));
 		http.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
+		http.addFilterAfter(new JwksCacheControl(settings.getJwkSetEndpoint(), properties.keys().jwksMaxAge()),
+				SecurityContextHolderFilter.class);
 		headers.applyTo(http);
 		return http.build();
 	}

@@ -30,6 +30,15 @@ class WebServerConfiguration {
 		});
 	}
 
+	/** Unreadable parameters answered at once, before any filter chain asks for one. */
+	@Bean
+	FilterRegistrationBean<RequestParametersFilter> requestParametersFilter() {
+		FilterRegistrationBean<RequestParametersFilter> registration = new FilterRegistrationBean<>(
+				new RequestParametersFilter());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		return registration;
+	}
+
 	@Bean
 	FilterRegistrationBean<IssuerOriginFilter> issuerOriginFilter(LanyardProperties properties) {
 		FilterRegistrationBean<IssuerOriginFilter> registration = new FilterRegistrationBean<>(

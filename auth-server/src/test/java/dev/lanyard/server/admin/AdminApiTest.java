@@ -143,7 +143,9 @@ class AdminApiTest {
 		assertThat(before).contains("\"state\":\"active\"").contains("\"state\":\"next\"").doesNotContain("\"d\"");
 		HttpResponse<String> rotated = call("POST", "/api/admin/keys/rotate", adminToken, null);
 		assertThat(rotated.statusCode()).isEqualTo(200);
-		assertThat(rotated.body()).contains("\"state\":\"retired\"");
+		// The next key signs once published for the publication period (two seconds in tests).
+		assertThat(eventually(() -> call("GET", "/api/admin/keys", adminToken, null).body(),
+				(keys) -> keys.contains("\"state\":\"retired\""))).isTrue();
 
 		// One grant revoked by id.
 		String single = (String) TestBrowser.json(flows.token(this.http, "service", TestBootstrap.SERVICE_SECRET,
@@ -202,6 +204,23 @@ class AdminApiTest {
 		HttpResponse<String> spec = this.http.get(flows.url("/api/admin/openapi.yaml"));
 		assertThat(spec.statusCode()).isEqualTo(200);
 		assertThat(spec.body()).contains("openapi: 3.1.0").contains("/clients/{client_id}/secret");
+	}
+
+	static boolean eventually(java.util.function.Supplier<String> read, java.util.function.Predicate<String> done) {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(6);
+		while (System.nanoTime() < deadline) {
+			if (done.test(read.get())) {
+				return true;
+			}
+			try {
+				Thread.sleep(200);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return false;
 	}
 
 	private HttpResponse<String> call(String method, String path, String token, Object body) {

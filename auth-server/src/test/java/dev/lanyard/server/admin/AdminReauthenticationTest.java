@@ -71,6 +71,7 @@ class AdminReauthenticationTest {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
 	void hd07ApiWhenUserSignedInLongAgoThenPasswordAndAdminRoleChangesRefused() throws InterruptedException {
 		String userToken = userToken();
 		String bob = (String) ((List<Map<String, Object>>) TestBrowser.json(call("GET", "/api/admin/users?q=bob",
@@ -84,6 +85,28 @@ class AdminReauthenticationTest {
 				Map.of("username", "bob", "roles", List.of("user", "reader"), "enabled", true)).statusCode()).isEqualTo(200);
 		assertThat(call("PUT", "/api/admin/users/" + bob + "/password", userToken(),
 				Map.of("password", "violet-anchor-meadow-12")).statusCode()).isEqualTo(204);
+	}
+
+	/** The emergency rotation breaks every token signed so far: it needs a fresh credential too. */
+	@Test
+	@SuppressWarnings("unchecked")
+	void hd07ApiWhenEmergencyRotationThenFreshCredentialNeededAndKeyWithdrawn() throws InterruptedException {
+		String stale = clientToken();
+		Thread.sleep(1500);
+		assertThat(call("POST", "/api/admin/keys/rotate-emergency", stale, null).statusCode()).isEqualTo(401);
+		String before = (String) ((List<Map<String, Object>>) json.readValue(
+				call("GET", "/api/admin/keys", stale, null).body(), List.class))
+			.stream()
+			.filter((key) -> "active".equals(key.get("state")))
+			.findFirst()
+			.orElseThrow()
+			.get("kid");
+		HttpResponse<String> rotated = call("POST", "/api/admin/keys/rotate-emergency", clientToken(), null);
+		assertThat(rotated.statusCode()).isEqualTo(200);
+		assertThat(rotated.body()).doesNotContain(before);
+		assertThat(this.http.get(flows.url("/oauth2/jwks")).body()).doesNotContain(before);
+		assertThat(call("GET", "/api/admin/audit?action=keys.rotated_in_emergency", clientToken(), null).body())
+			.contains("keys.rotated_in_emergency");
 	}
 
 	private String clientToken() {

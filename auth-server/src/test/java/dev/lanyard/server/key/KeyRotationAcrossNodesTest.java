@@ -1,0 +1,150 @@
+package dev.lanyard.server.key;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.lanyard.jwt.JwtVerificationException;
+import dev.lanyard.jwt.JwtVerifier;
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 9, item 1: no node signs with a key another node does not publish yet, or that a
+ * verifier's cached JWKS cannot know. Two nodes on one database; the verifier (jwt-client-lib)
+ * fetches the JWKS from node B while node A rotates twice in a row and signs.
+ */
+class KeyRotationAcrossNodesTest {
+
+	private static final String ISSUER = "http://lanyard.test";
+
+	private static LanyardTestServer nodeA;
+
+	private static LanyardTestServer nodeB;
+
+	@BeforeAll
+	static void startTwoNodes() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.issuer", ISSUER);
+		deployment.put("lanyard.keys.jwks-max-age", "2s");
+		deployment.put("lanyard.keys.publication-period", "4s");
+		nodeA = LanyardTestServer.start(deployment);
+		nodeB = LanyardTestServer.start(deployment);
+	}
+
+	@AfterAll
+	static void stop() {
+		nodeA.close();
+		nodeB.close();
+	}
+
+	@Test
+	void rotationWhenAskedTwiceInARowThenEveryTokenVerifiesThroughTheOtherNode() throws Exception {
+		JwtVerifier verifier = JwtVerifier.builder()
+			.issuer(ISSUER)
+			.audience("internal")
+			.jwksUri(URI.create(nodeB.baseUrl() + "/oauth2/jwks"))
+			.jwksCacheTtl(Duration.ofSeconds(2))
+			.jwksRefreshAhead(Duration.ofMillis(500))
+			.build();
+		verifier.verify(sign(nodeA));
+		// Let the next key published at start-up come of age, so the first rotation is immediate.
+		Thread.sleep(4500);
+
+		SigningKeyService keysOnA = nodeA.bean(SigningKeyService.class);
+		Instant first = keysOnA.rotate();
+		Instant second = keysOnA.rotate();
+		Instant third = keysOnA.rotate();
+		assertThat(second).as("the second rotation waits for the new next key's publication").isAfter(first);
+		assertThat(third).as("asking again changes nothing").isEqualTo(second);
+
+		Set<String> signingKeys = new HashSet<>();
+		List<String> refused = new ArrayList<>();
+		Instant until = second.plusSeconds(3);
+		while (Instant.now().isBefore(until)) {
+			for (LanyardTestServer node : new LanyardTestServer[] { nodeA, nodeB }) {
+				String jwt = sign(node);
+				signingKeys.add(kid(jwt));
+				try {
+					verifier.verify(jwt);
+				}
+				catch (JwtVerificationException ex) {
+					refused.add(ex.getMessage() + ": kid " + kid(jwt) + " signed at " + Instant.now());
+				}
+			}
+			Thread.sleep(100);
+		}
+		assertThat(refused).as("tokens refused by a verifier reading the other node's JWKS").isEmpty();
+		assertThat(signingKeys).as("keys that signed: before, after the first and after the second rotation")
+			.hasSizeGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	void jwksWhenServedThenCacheControlMatchesThePublicationRule() {
+		HttpResponse<String> jwks = new TestBrowser().get(nodeB.baseUrl() + "/oauth2/jwks");
+		assertThat(jwks.headers().firstValue("Cache-Control")).hasValue("public, max-age=2");
+		HttpResponse<String> token = new TestBrowser().postForm(nodeB.baseUrl() + "/oauth2/token",
+				Map.of("grant_type", "client_credentials"), "Authorization",
+				TestBrowser.basic("service", LanyardTestServer.TestBootstrap.SERVICE_SECRET));
+		assertThat(token.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+	}
+
+	/** An emergency rotation withdraws the key from every node's JWKS within a second or two. */
+	@Test
+	void emergencyRotationWhenDoneOnOneNodeThenOtherNodeStopsPublishingTheOldKey() throws Exception {
+		String before = kid(sign(nodeA));
+		nodeA.bean(SigningKeyService.class).rotateInEmergency();
+		assertThat(kid(sign(nodeA))).isNotEqualTo(before);
+		Instant deadline = Instant.now().plusSeconds(3);
+		String published = new TestBrowser().get(nodeB.baseUrl() + "/oauth2/jwks").body();
+		while (published.contains(before) && Instant.now().isBefore(deadline)) {
+			Thread.sleep(100);
+			published = new TestBrowser().get(nodeB.baseUrl() + "/oauth2/jwks").body();
+		}
+		assertThat(published).doesNotContain(before);
+		assertThat(kid(sign(nodeB))).isNotEqualTo(before);
+	}
+
+	/** An RFC 9068 token, signed by a node's JWT encoder (the path every internal JWT takes). */
+	private static String sign(LanyardTestServer node) {
+		Instant now = Instant.now();
+		JwtClaimsSet claims = JwtClaimsSet.builder()
+			.issuer(ISSUER)
+			.subject(UUID.randomUUID().toString())
+			.audience(List.of("internal"))
+			.issuedAt(now)
+			.notBefore(now)
+			.expiresAt(now.plusSeconds(120))
+			.id(UUID.randomUUID().toString())
+			.claim("client_id", "web-app")
+			.claim("scope", "openid")
+			.build();
+		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).type("at+jwt").build();
+		return node.bean(JwtEncoder.class).encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
+	}
+
+	private static String kid(String jwt) {
+		String header = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[0]),
+				java.nio.charset.StandardCharsets.UTF_8);
+		return (String) TestBrowser.json(header).get("kid");
+	}
+
+}
