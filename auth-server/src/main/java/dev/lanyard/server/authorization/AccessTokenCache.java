@@ -20,8 +20,12 @@ public interface AccessTokenCache {
 	/** The cached entry for a token hash, if any. */
 	Optional<Entry> get(String tokenHash);
 
-	/** Caches a row (or a tombstone) unless a newer version of it is cached already. */
-	void putIfNewer(String tokenHash, Entry entry, Duration ttl);
+	/**
+	 * Caches a row (or a tombstone) unless a newer version of it is cached already.
+	 * @return {@code false} when the cache could not be written (unreachable), so that a
+	 * revocation can be recorded as not yet in the cache
+	 */
+	boolean putIfNewer(String tokenHash, Entry entry, Duration ttl);
 
 	/**
 	 * A cached row.

@@ -29,11 +29,16 @@ class AuthorizationStorageConfiguration {
 	}
 
 	@Bean
+	RevocationOutbox revocationOutbox(JdbcClient jdbc) {
+		return new RevocationOutbox(jdbc);
+	}
+
+	@Bean
 	HashedAuthorizationService authorizationService(JdbcClient jdbc, TransactionTemplate transactions,
 			RegisteredClientRepository clients, AccessTokenCache cache, LanyardProperties properties,
-			ApplicationEventPublisher events, Clock clock) {
+			ApplicationEventPublisher events, Clock clock, RevocationOutbox outbox) {
 		return new HashedAuthorizationService(jdbc, transactions, clients, cache, properties.redis().tokenCacheTtl(),
-				events, clock);
+				events, clock, outbox);
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package dev.lanyard.server.authorization;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,15 +22,22 @@ class DeadGrantPurge {
 
 	static final Duration RETENTION = Duration.ofDays(7);
 
+	/** How long relayed revocations stay in the outbox (for operators looking into one). */
+	static final Duration RELAYED_REVOCATION_RETENTION = Duration.ofDays(1);
+
 	private final HashedAuthorizationService authorizations;
 
-	DeadGrantPurge(HashedAuthorizationService authorizations) {
+	private final RevocationOutbox outbox;
+
+	DeadGrantPurge(HashedAuthorizationService authorizations, RevocationOutbox outbox) {
 		this.authorizations = authorizations;
+		this.outbox = outbox;
 	}
 
 	@Scheduled(initialDelayString = "PT5M", fixedDelayString = "PT1H")
 	void purge() {
 		try {
+			this.outbox.purgeRelayedBefore(Instant.now().minus(RELAYED_REVOCATION_RETENTION));
 			int deleted = this.authorizations.purgeDead(RETENTION);
 			if (deleted > 0) {
 				logger.info("Deleted {} grants with nothing left to present", deleted);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
 import dev.lanyard.server.storage.SqlValues;
@@ -90,9 +91,17 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 
 	private final AuthorizationCodec codec = new AuthorizationCodec();
 
+	private final RevocationOutbox outbox;
+
+	/**
+	 * Whether a positive cache entry may be believed: not while a revocation is known that the
+	 * cache may not hold yet (written on a node cut off from Redis, or during an outage).
+	 */
+	private volatile boolean cacheTrusted = true;
+
 	public HashedAuthorizationService(JdbcClient jdbc, TransactionTemplate transactions,
 			RegisteredClientRepository clients, AccessTokenCache cache, Duration cacheTtl,
-			ApplicationEventPublisher events, Clock clock) {
+			ApplicationEventPublisher events, Clock clock, RevocationOutbox outbox) {
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.clients = clients;
@@ -100,6 +109,7 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		this.cacheTtl = cacheTtl;
 		this.events = events;
 		this.clock = clock;
+		this.outbox = outbox;
 	}
 
 	@Override
@@ -114,7 +124,30 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		}
 		Instant createdAt = authorization.getAttribute(AuthorizationAttributes.GRANT_STARTED_AT);
 		StoredAuthorization stored = this.codec.encode(authorization, version + 1, createdAt);
-		Optional<Previous> previous = this.transactions.execute((status) -> update(stored, version));
+		OAuth2Authorization.Token<OAuth2AccessToken> accessToken = authorization.getAccessToken();
+		List<String> sessionIds = (stored.sessionId() != null) ? List.of(stored.sessionId()) : List.of();
+		AtomicBoolean recorded = new AtomicBoolean();
+		Optional<Previous> previous = this.transactions.execute((status) -> {
+			Optional<Previous> before = update(stored, version);
+			before.ifPresent((row) -> {
+				String replaced = row.accessTokenHash();
+				boolean cached = cacheWritten(stored, replaced);
+				if (replaced != null && stored.accessToken() != null && !replaced.equals(stored.accessToken().hash())
+						&& !row.accessTokenInvalidated()) {
+					// A refresh replaced the access token: it stopped working here, so gateways
+					// must drop what they cached for it now, not when its JWT expires (HD-02).
+					recordRevocation(List.of(replaced), sessionIds, "refreshed", cached);
+					recorded.set(true);
+				}
+				if (accessToken != null && accessToken.isInvalidated() && !row.accessTokenInvalidated()
+						&& stored.accessToken().hash().equals(replaced)) {
+					// Revoked through the framework (revocation endpoint, code replay).
+					recordRevocation(List.of(replaced), sessionIds, "revoked", cached);
+					recorded.set(true);
+				}
+			});
+			return before;
+		});
 		if (previous == null || previous.isEmpty()) {
 			// Someone else changed this authorization since it was read: a concurrent second
 			// use of a single-use artifact.
@@ -122,21 +155,8 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The grant was used concurrently and has been revoked", null));
 		}
-		cacheWritten(stored, previous.get().accessTokenHash());
-		String replaced = previous.get().accessTokenHash();
-		if (replaced != null && stored.accessToken() != null && !replaced.equals(stored.accessToken().hash())
-				&& !previous.get().accessTokenInvalidated()) {
-			// A refresh replaced the access token: it stopped working here, so gateways must
-			// drop what they cached for it now, not when its JWT expires (HD-02).
-			this.events.publishEvent(new AuthorizationRevokedEvent(List.of(replaced),
-					(stored.sessionId() != null) ? List.of(stored.sessionId()) : List.of(), "refreshed"));
-		}
-		OAuth2Authorization.Token<OAuth2AccessToken> accessToken = authorization.getAccessToken();
-		if (accessToken != null && accessToken.isInvalidated() && !previous.get().accessTokenInvalidated()
-				&& stored.accessToken().hash().equals(previous.get().accessTokenHash())) {
-			// Revoked through the framework (revocation endpoint, code replay): tell listeners.
-			this.events.publishEvent(new AuthorizationRevokedEvent(List.of(stored.accessToken().hash()),
-					(stored.sessionId() != null) ? List.of(stored.sessionId()) : List.of(), "revoked"));
+		if (recorded.get()) {
+			this.events.publishEvent(new RevocationsRecordedEvent("saved"));
 		}
 	}
 
@@ -173,9 +193,11 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		}
 		if (kind == null || kind == TokenKind.ACCESS_TOKEN) {
 			Optional<AccessTokenCache.Entry> cached = this.cache.get(hash);
-			if (cached.isPresent()) {
-				return cached.get().gone() ? null
-						: decode(this.codec.fromJson(cached.get().row()), token, TokenKind.ACCESS_TOKEN);
+			if (cached.isPresent() && cached.get().gone()) {
+				return null;
+			}
+			if (cached.isPresent() && this.cacheTrusted) {
+				return decode(this.codec.fromJson(cached.get().row()), token, TokenKind.ACCESS_TOKEN);
 			}
 		}
 		Optional<StoredAuthorization> stored = (kind != null) ? findByHash(kind, hash) : findByAnyHash(hash);
@@ -267,31 +289,74 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 	 * with a long history does not rewrite it on every revocation.
 	 */
 	private int revoke(String condition, String value, String reason) {
-		List<StoredAuthorization> revoked = this.jdbc
-			.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + condition + " AND " + LIVE
-					+ " RETURNING *")
-			.param("value", value)
-			.param("now", Timestamp.from(this.clock.instant()))
-			.query(this::map)
-			.list();
-		// The revoked rows replace whatever the cache holds (a newer version always wins),
-		// so a reader that loaded a row before this update cannot put it back.
-		revoked.forEach(this::cache);
-		List<String> accessTokenHashes = new ArrayList<>(revoked.stream()
-			.map(StoredAuthorization::accessToken)
-			.filter(Objects::nonNull)
-			.map(StoredToken::hash)
-			.toList());
-		accessTokenHashes.addAll(replacedAccessTokens(revoked.stream().map(StoredAuthorization::id).toList()));
-		List<String> sessionIds = revoked.stream()
-			.map(StoredAuthorization::sessionId)
-			.filter(Objects::nonNull)
-			.distinct()
-			.toList();
+		List<StoredAuthorization> revoked = this.transactions.execute((status) -> {
+			List<StoredAuthorization> rows = this.jdbc
+				.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + condition + " AND " + LIVE
+						+ " RETURNING *")
+				.param("value", value)
+				.param("now", Timestamp.from(this.clock.instant()))
+				.query(this::map)
+				.list();
+			if (!rows.isEmpty()) {
+				List<String> accessTokenHashes = new ArrayList<>(rows.stream()
+					.map(StoredAuthorization::accessToken)
+					.filter(Objects::nonNull)
+					.map(StoredToken::hash)
+					.toList());
+				accessTokenHashes.addAll(replacedAccessTokens(rows.stream().map(StoredAuthorization::id).toList()));
+				List<String> sessionIds = rows.stream()
+					.map(StoredAuthorization::sessionId)
+					.filter(Objects::nonNull)
+					.distinct()
+					.toList();
+				// The revoked rows replace whatever the cache holds (a newer version always
+				// wins), so a reader that loaded a row before this update cannot put it back.
+				boolean cached = true;
+				for (StoredAuthorization row : rows) {
+					cached &= cache(row);
+				}
+				recordRevocation(accessTokenHashes, sessionIds, reason, cached);
+			}
+			return rows;
+		});
 		if (!revoked.isEmpty()) {
-			this.events.publishEvent(new AuthorizationRevokedEvent(accessTokenHashes, sessionIds, reason));
+			this.events.publishEvent(new RevocationsRecordedEvent(reason));
 		}
 		return revoked.size();
+	}
+
+	/**
+	 * Records a revocation in the outbox, in the transaction that revokes, so that no node
+	 * and no gateway can miss it (issue 9). When this node could not write it into the cache,
+	 * the row says so: a node that can reach the cache applies it, and until then no node
+	 * believes a positive cache entry (this one at once).
+	 */
+	private void recordRevocation(List<String> tokenHashes, List<String> sessionIds, String reason, boolean cached) {
+		this.outbox.add(tokenHashes, sessionIds, reason, cached);
+		if (!cached) {
+			this.cacheTrusted = false;
+		}
+	}
+
+	/**
+	 * Invalidates the cached entries of revoked tokens for good (a node that could not reach
+	 * the cache when they were revoked left that to another).
+	 * @return whether the cache took every one
+	 */
+	public boolean invalidateCached(List<String> tokenHashes) {
+		boolean applied = true;
+		for (String hash : tokenHashes) {
+			applied &= this.cache.putIfNewer(hash, AccessTokenCache.Entry.tombstone(Long.MAX_VALUE), this.cacheTtl);
+		}
+		return applied;
+	}
+
+	/**
+	 * Whether positive cache entries may be believed on this node: set from the outbox, which
+	 * knows of revocations the cache may not hold yet.
+	 */
+	public void trustCache(boolean trusted) {
+		this.cacheTrusted = trusted;
 	}
 
 	/** The hashes of the unexpired access tokens that refreshes of these grants replaced. */
@@ -382,22 +447,26 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		return Optional.of(new Previous(previousAccessTokenHash, (Boolean) previous.get(0)[2]));
 	}
 
-	private void cacheWritten(StoredAuthorization stored, String previousAccessTokenHash) {
+	/** @return whether the cache took it */
+	private boolean cacheWritten(StoredAuthorization stored, String previousAccessTokenHash) {
 		String accessTokenHash = (stored.accessToken() != null) ? stored.accessToken().hash() : null;
+		boolean written = true;
 		if (previousAccessTokenHash != null && !previousAccessTokenHash.equals(accessTokenHash)) {
 			// The old access token was replaced (refresh): it no longer resolves.
-			this.cache.putIfNewer(previousAccessTokenHash, AccessTokenCache.Entry.tombstone(stored.version()),
-					this.cacheTtl);
+			written = this.cache.putIfNewer(previousAccessTokenHash,
+					AccessTokenCache.Entry.tombstone(stored.version()), this.cacheTtl);
 		}
-		cache(stored);
+		return cache(stored) && written;
 	}
 
-	private void cache(StoredAuthorization stored) {
+	/** @return whether the cache took it */
+	private boolean cache(StoredAuthorization stored) {
 		if (stored.accessToken() != null) {
-			this.cache.putIfNewer(stored.accessToken().hash(),
+			return this.cache.putIfNewer(stored.accessToken().hash(),
 					new AccessTokenCache.Entry(stored.version(), this.codec.toJson(stored)),
 					cacheTtl(stored.accessToken()));
 		}
+		return true;
 	}
 
 	private Duration cacheTtl(StoredToken accessToken) {

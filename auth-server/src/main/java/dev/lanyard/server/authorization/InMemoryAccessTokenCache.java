@@ -36,13 +36,14 @@ public final class InMemoryAccessTokenCache implements AccessTokenCache {
 	}
 
 	@Override
-	public void putIfNewer(String tokenHash, Entry entry, Duration ttl) {
+	public boolean putIfNewer(String tokenHash, Entry entry, Duration ttl) {
 		if (this.entries.size() >= MAXIMUM_ENTRIES) {
 			this.entries.clear();
 		}
 		Instant expiresAt = this.clock.instant().plus(ttl);
 		this.entries.merge(tokenHash, new Timed(entry, expiresAt),
 				(current, candidate) -> (current.entry().version() >= candidate.entry().version()) ? current : candidate);
+		return true;
 	}
 
 	private record Timed(Entry entry, Instant expiresAt) {

@@ -56,15 +56,17 @@ public final class RedisAccessTokenCache implements AccessTokenCache {
 	}
 
 	@Override
-	public void putIfNewer(String tokenHash, Entry entry, Duration ttl) {
+	public boolean putIfNewer(String tokenHash, Entry entry, Duration ttl) {
 		try {
 			this.redis.execute(PUT_IF_NEWER, List.of(this.prefix + tokenHash), String.valueOf(entry.version()),
 					(entry.row() != null) ? entry.row() : "", String.valueOf(Math.max(1, ttl.toMillis())));
+			return true;
 		}
 		catch (RuntimeException ex) {
-			// Redis down: readers fall back to PostgreSQL. Should Redis come back with old
-			// entries (a partition, not a restart), they live at most the cache TTL.
+			// Redis unreachable: readers fall back to PostgreSQL. A revocation that could not
+			// be written here is recorded as such and applied by a node that can reach Redis.
 			logger.warn("Token cache unavailable: {}", ex.getMessage());
+			return false;
 		}
 	}
 

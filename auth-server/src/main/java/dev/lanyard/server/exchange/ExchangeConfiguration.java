@@ -3,6 +3,8 @@ package dev.lanyard.server.exchange;
 import java.time.Clock;
 
 import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -18,6 +20,7 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Token exchange at the server, and the revocation channel gateways listen to. */
 @Configuration(proxyBeanMethods = false)
@@ -37,10 +40,11 @@ class ExchangeConfiguration {
 	}
 
 	@Bean
-	RevocationChannel revocationChannel(ExchangedTokenCache cache, RedisMode redisMode,
+	RevocationChannel revocationChannel(RevocationOutbox outbox, HashedAuthorizationService authorizations,
+			ExchangedTokenCache cache, TransactionTemplate transactions, RedisMode redisMode,
 			ObjectProvider<StringRedisTemplate> redis, LanyardProperties properties) {
-		return new RevocationChannel(cache, redisMode.enabled() ? redis.getObject() : null,
-				properties.redis().keyPrefix() + "revocations");
+		return new RevocationChannel(outbox, authorizations, cache, transactions,
+				redisMode.enabled() ? redis.getObject() : null, properties.redis().keyPrefix() + "revocations");
 	}
 
 	@Bean

@@ -2,8 +2,11 @@ package dev.lanyard.server.exchange;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
-import dev.lanyard.server.authorization.AuthorizationRevokedEvent;
+import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.RevocationOutbox;
+import dev.lanyard.server.authorization.RevocationsRecordedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -12,33 +15,49 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
-
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The revocation channel: when grants are revoked (revocation endpoint, logout, refresh
- * token reuse, an administrator), this publishes the revoked access tokens' SHA-256 hashes
- * and the login session ids on the Redis channel {@code <prefix>revocations}, so that
- * gateways drop the JWTs they cached for them at once. Every server node listens too and
- * forgets the internal JWTs it issued for those tokens.
+ * The revocation channel: relays the revocations recorded in the {@link RevocationOutbox} to
+ * every node's token cache and to gateways, which listen on the Redis channel
+ * {@code <prefix>revocations} and drop the JWTs they cached for those tokens at once.
  * <p>
+ * Every node runs the relay, right after a revocation commits and twice a second, so a
+ * revocation made while Redis is down, or on a node cut off from Redis, goes out as soon as
+ * any node can reach Redis; none is lost (issue 9, items 6 and 7). A relay pass:
+ * <ol>
+ * <li>forgets, on this node, the internal JWTs issued for every revoked token it has not seen
+ * yet;</li>
+ * <li>takes the rows no node has relayed yet (rows another node is relaying are skipped),
+ * writes the revocation into the token cache where the revoking node could not, and publishes
+ * the message;</li>
+ * <li>believes positive token-cache entries only while no revocation is missing from the
+ * cache.</li>
+ * </ol>
  * Message (JSON): {@code {"token_hashes":["…"],"session_ids":["…"],"reason":"logout"}},
- * hashes being unpadded base64url SHA-256 of the opaque token. Without Redis, only this
- * node's cache is told. A revocation naming more than {@value #MAXIMUM_PER_MESSAGE} tokens
- * is published as several messages.
+ * hashes being unpadded base64url SHA-256 of the opaque token, at most
+ * {@value RevocationOutbox#MAXIMUM_PER_MESSAGE} of each. Without Redis there is nothing to
+ * publish, and the one node's caches are told directly.
  */
 public final class RevocationChannel implements MessageListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevocationChannel.class);
 
-	/** At most this many token hashes (and session ids) in one message. */
-	static final int MAXIMUM_PER_MESSAGE = 1000;
+	private static final int BATCH = 100;
 
 	private static final TypeReference<Map<String, Object>> MESSAGE = new TypeReference<>() {
 	};
 
+	private final RevocationOutbox outbox;
+
+	private final HashedAuthorizationService authorizations;
+
 	private final ExchangedTokenCache exchangedTokens;
+
+	private final TransactionTemplate transactions;
 
 	private final StringRedisTemplate redis;
 
@@ -46,12 +65,22 @@ public final class RevocationChannel implements MessageListener {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
+	private final ReentrantLock relaying = new ReentrantLock();
+
+	/** The newest outbox row this node has applied locally; -1 before the first pass. */
+	private long lastSeen = -1;
+
 	/**
 	 * @param redis the Redis to publish on; {@code null} without Redis
 	 * @param channel the channel name
 	 */
-	public RevocationChannel(ExchangedTokenCache exchangedTokens, StringRedisTemplate redis, String channel) {
+	public RevocationChannel(RevocationOutbox outbox, HashedAuthorizationService authorizations,
+			ExchangedTokenCache exchangedTokens, TransactionTemplate transactions, StringRedisTemplate redis,
+			String channel) {
+		this.outbox = outbox;
+		this.authorizations = authorizations;
 		this.exchangedTokens = exchangedTokens;
+		this.transactions = transactions;
 		this.redis = redis;
 		this.channel = channel;
 	}
@@ -61,42 +90,88 @@ public final class RevocationChannel implements MessageListener {
 	}
 
 	/**
-	 * Runs once the revocation is committed (or at once outside a transaction): a listener
-	 * told earlier could exchange the token again before the revoked row is visible.
+	 * Relays at once what a transaction recorded, once it has committed: a listener told
+	 * earlier could exchange the token again before the revoked row is visible.
 	 */
 	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
-	public void onRevoked(AuthorizationRevokedEvent event) {
-		this.exchangedTokens.evict(event.accessTokenHashes());
-		if (this.redis == null) {
+	public void onRecorded(RevocationsRecordedEvent event) {
+		relay();
+	}
+
+	/** One relay pass (see the class description); also every half second on every node. */
+	@Scheduled(fixedDelayString = "PT0.5S", initialDelayString = "PT0.5S")
+	public void relay() {
+		if (!this.relaying.tryLock()) {
 			return;
 		}
-		List<String> hashes = event.accessTokenHashes();
-		List<String> sessionIds = event.sessionIds();
-		// Revoking a busy client's grants can name many thousands of tokens: several
-		// messages of bounded size rather than one that subscribers choke on.
-		int messages = Math.max(1, Math.max(chunks(hashes), chunks(sessionIds)));
 		try {
-			for (int i = 0; i < messages; i++) {
-				this.redis.convertAndSend(this.channel, this.json.writeValueAsString(Map.of("token_hashes",
-						chunk(hashes, i), "session_ids", chunk(sessionIds, i), "reason", event.reason())));
+			forgetLocally();
+			int relayed;
+			do {
+				relayed = relayBatch();
 			}
+			while (relayed == BATCH);
+			this.authorizations.trustCache(!this.outbox.cacheBehind());
 		}
 		catch (RuntimeException ex) {
-			// Gateways still drop their cached JWTs when those expire (at most 5 minutes).
-			logger.warn("Could not publish a revocation on {}: {}", this.channel, ex.getMessage());
+			// PostgreSQL unavailable: the next pass catches up.
+			logger.debug("Revocation relay pass failed: {}", ex.getMessage());
+		}
+		finally {
+			this.relaying.unlock();
 		}
 	}
 
-	private static int chunks(List<String> values) {
-		return (values.size() + MAXIMUM_PER_MESSAGE - 1) / MAXIMUM_PER_MESSAGE;
+	/** Drops this node's exchanged JWTs for revocations recorded since the last pass. */
+	private void forgetLocally() {
+		if (this.lastSeen < 0) {
+			// Nothing was exchanged on this node before it started.
+			this.lastSeen = this.outbox.lastId();
+			return;
+		}
+		List<RevocationOutbox.Revocation> unseen;
+		do {
+			unseen = this.outbox.after(this.lastSeen, 1000);
+			for (RevocationOutbox.Revocation revocation : unseen) {
+				this.exchangedTokens.evict(revocation.tokenHashes());
+				this.lastSeen = revocation.id();
+			}
+		}
+		while (unseen.size() == 1000);
 	}
 
-	private static List<String> chunk(List<String> values, int index) {
-		int from = Math.min(values.size(), index * MAXIMUM_PER_MESSAGE);
-		return values.subList(from, Math.min(values.size(), from + MAXIMUM_PER_MESSAGE));
+	private int relayBatch() {
+		Integer count = this.transactions.execute((status) -> {
+			List<RevocationOutbox.Revocation> pending = this.outbox.claimPending(BATCH);
+			for (RevocationOutbox.Revocation revocation : pending) {
+				boolean cacheApplied = revocation.cacheApplied()
+						|| this.authorizations.invalidateCached(revocation.tokenHashes());
+				boolean published = revocation.published() || publish(revocation);
+				this.outbox.relayed(revocation.id(), cacheApplied, published);
+			}
+			return pending.size();
+		});
+		return (count != null) ? count : 0;
 	}
 
-	/** A revocation published by any node. */
+	/** @return whether gateways were told (trivially, without Redis: there are none to tell) */
+	private boolean publish(RevocationOutbox.Revocation revocation) {
+		if (this.redis == null) {
+			return true;
+		}
+		try {
+			this.redis.convertAndSend(this.channel, this.json.writeValueAsString(Map.of("token_hashes",
+					revocation.tokenHashes(), "session_ids", revocation.sessionIds(), "reason", revocation.reason())));
+			return true;
+		}
+		catch (RuntimeException ex) {
+			// Kept in the outbox: published by the first pass that reaches Redis.
+			logger.warn("Could not publish a revocation on {}: {}", this.channel, ex.getMessage());
+			return false;
+		}
+	}
+
+	/** A revocation published by any node (gateways' message; nodes apply the outbox instead). */
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
 		try {

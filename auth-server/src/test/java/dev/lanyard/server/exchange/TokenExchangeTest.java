@@ -25,7 +25,7 @@ import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
-import dev.lanyard.server.authorization.AuthorizationRevokedEvent;
+import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.token.TokenHash;
 import org.junit.jupiter.api.BeforeAll;
@@ -220,7 +220,8 @@ class TokenExchangeTest {
 
 			// A mass revocation goes out in bounded messages, every hash in exactly one.
 			List<String> many = java.util.stream.IntStream.range(0, 2500).mapToObj((i) -> TokenHash.of("t" + i)).toList();
-			server.bean(RevocationChannel.class).onRevoked(new AuthorizationRevokedEvent(many, List.of("sid"), "test"));
+			server.bean(RevocationOutbox.class).add(many, List.of("sid"), "test", true);
+			server.bean(RevocationChannel.class).relay();
 			List<String> parts = new java.util.ArrayList<>();
 			for (int i = 0; i < 3; i++) {
 				parts.add(messages.poll(5, TimeUnit.SECONDS));

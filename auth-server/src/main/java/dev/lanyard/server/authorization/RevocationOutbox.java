@@ -1,0 +1,121 @@
+package dev.lanyard.server.authorization;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+
+import dev.lanyard.server.storage.SqlValues;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Revocations waiting to reach every node's token cache and every gateway, in PostgreSQL.
+ * A revocation writes its rows in the transaction that revokes, so a crash, a Redis outage
+ * or a revoking node cut off from Redis loses none; whichever node can reach Redis relays
+ * them ({@code RevocationChannel}). Thread-safe.
+ */
+public class RevocationOutbox {
+
+	/** At most this many token hashes (and session ids) in one row, and so in one message. */
+	public static final int MAXIMUM_PER_MESSAGE = 1000;
+
+	private final JdbcClient jdbc;
+
+	public RevocationOutbox(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * Records a revocation, in as many rows as its size needs.
+	 * @param cacheApplied whether the token cache already holds it
+	 */
+	public void add(List<String> tokenHashes, List<String> sessionIds, String reason, boolean cacheApplied) {
+		int rows = Math.max(1, Math.max(chunks(tokenHashes), chunks(sessionIds)));
+		for (int i = 0; i < rows; i++) {
+			this.jdbc.sql("""
+					INSERT INTO revocation_outbox (token_hashes, session_ids, reason, cache_applied)
+					VALUES (?, ?, ?, ?)""")
+				.params(SqlValues.of(chunk(tokenHashes, i)), SqlValues.of(chunk(sessionIds, i)), reason, cacheApplied)
+				.update();
+		}
+	}
+
+	/**
+	 * Locks up to {@code limit} rows still to be relayed, skipping rows another node is
+	 * relaying; call inside a transaction, which {@link #relayed} ends.
+	 */
+	public List<Revocation> claimPending(int limit) {
+		return this.jdbc.sql("""
+				SELECT * FROM revocation_outbox WHERE NOT published OR NOT cache_applied
+				ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")
+			.param(limit)
+			.query(this::map)
+			.list();
+	}
+
+	/** Marks a row relayed: cache invalidated (or not), message published (or not). */
+	public void relayed(long id, boolean cacheApplied, boolean published) {
+		this.jdbc.sql("UPDATE revocation_outbox SET cache_applied = ?, published = ? WHERE id = ?")
+			.params(cacheApplied, published, id)
+			.update();
+	}
+
+	/** Rows added after {@code id}, oldest first: what this node has not seen yet. */
+	public List<Revocation> after(long id, int limit) {
+		return this.jdbc.sql("SELECT * FROM revocation_outbox WHERE id > ? ORDER BY id LIMIT ?")
+			.params(id, limit)
+			.query(this::map)
+			.list();
+	}
+
+	/** The newest row's id; 0 when there is none. */
+	public long lastId() {
+		return this.jdbc.sql("SELECT coalesce(max(id), 0) FROM revocation_outbox").query(Long.class).single();
+	}
+
+	/** Whether some revocation has not reached the token cache yet (its entries may be stale). */
+	public boolean cacheBehind() {
+		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM revocation_outbox WHERE NOT cache_applied)")
+			.query(Boolean.class)
+			.single();
+	}
+
+	/** Deletes relayed rows older than the cutoff. */
+	public int purgeRelayedBefore(Instant cutoff) {
+		return this.jdbc.sql("DELETE FROM revocation_outbox WHERE published AND cache_applied AND created_at < ?")
+			.param(Timestamp.from(cutoff))
+			.update();
+	}
+
+	private Revocation map(ResultSet rs, int row) throws SQLException {
+		return new Revocation(rs.getLong("id"), SqlValues.toList(rs.getArray("token_hashes")),
+				SqlValues.toList(rs.getArray("session_ids")), rs.getString("reason"), rs.getBoolean("cache_applied"),
+				rs.getBoolean("published"));
+	}
+
+	private static int chunks(List<String> values) {
+		return (values.size() + MAXIMUM_PER_MESSAGE - 1) / MAXIMUM_PER_MESSAGE;
+	}
+
+	private static List<String> chunk(List<String> values, int index) {
+		int from = Math.min(values.size(), index * MAXIMUM_PER_MESSAGE);
+		return values.subList(from, Math.min(values.size(), from + MAXIMUM_PER_MESSAGE));
+	}
+
+	/**
+	 * One recorded revocation message.
+	 *
+	 * @param id its place in the outbox
+	 * @param tokenHashes SHA-256 hashes of the access tokens that stopped working
+	 * @param sessionIds login sessions of the revoked grants
+	 * @param reason why
+	 * @param cacheApplied whether the token cache holds it
+	 * @param published whether it went out on the revocation channel
+	 */
+	public record Revocation(long id, List<String> tokenHashes, List<String> sessionIds, String reason,
+			boolean cacheApplied, boolean published) {
+	}
+
+}

@@ -1,0 +1,135 @@
+package dev.lanyard.server.authorization;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TcpProxy;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.exchange.RevocationChannel;
+import dev.lanyard.server.token.TokenHash;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 9, items 6 and 7: a revocation is durable and reaches every node's token cache and
+ * every gateway, whether Redis is cut off from the revoking node only or down for all. Two
+ * nodes on one PostgreSQL and Redis; a TCP relay cuts Redis.
+ */
+class RevocationDurabilityTest {
+
+	@Test
+	void revocationWhenRevokingNodeCutOffFromRedisThenOtherNodeNeverServesTheStaleCacheEntry() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		URI redis = URI.create(deployment.get("spring.data.redis.url"));
+		try (TcpProxy proxy = new TcpProxy(redis.getPort())) {
+			Map<String, String> cutOff = new HashMap<>(deployment);
+			cutOff.put("spring.data.redis.url", "redis://127.0.0.1:" + proxy.port());
+			try (LanyardTestServer nodeA = LanyardTestServer.start(cutOff);
+					LanyardTestServer nodeB = LanyardTestServer.start(deployment)) {
+				OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
+				OAuthFlows b = new OAuthFlows(nodeB.baseUrl());
+				TestBrowser client = new TestBrowser();
+				String token = serviceToken(b, client);
+				// Node B answers from the shared Redis cache.
+				assertThat(b.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active")).isEqualTo(true);
+
+				proxy.blackhole();
+				HttpResponse<String> revoked = client.postForm(a.url("/oauth2/revoke"), Map.of("token", token),
+						"Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET));
+				assertThat(revoked.statusCode()).isEqualTo(200);
+				Instant answered = Instant.now();
+				assertInactiveFrom(b, client, token, answered.plusSeconds(1), Duration.ofSeconds(3));
+
+				proxy.restore();
+				assertInactiveFrom(b, client, token, Instant.now(), Duration.ofSeconds(3));
+				assertThat(a.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token))
+					.isEqualTo(Map.of("active", false));
+			}
+		}
+	}
+
+	@Test
+	void revocationWhenRedisDownForEveryNodeThenPublishedWithinASecondOfItsReturn() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		URI redis = URI.create(deployment.get("spring.data.redis.url"));
+		try (TcpProxy proxy = new TcpProxy(redis.getPort())) {
+			deployment.put("spring.data.redis.url", "redis://127.0.0.1:" + proxy.port());
+			try (LanyardTestServer nodeA = LanyardTestServer.start(deployment);
+					LanyardTestServer nodeB = LanyardTestServer.start(deployment)) {
+				OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
+				TestBrowser client = new TestBrowser();
+				String token = serviceToken(a, client);
+				// A gateway, subscribed before the outage (its connection survives it).
+				BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+				RedisMessageListenerContainer gateway = new RedisMessageListenerContainer();
+				gateway.setConnectionFactory(nodeA.bean(RedisConnectionFactory.class));
+				String channel = nodeA.bean(RevocationChannel.class).channel();
+				gateway.addMessageListener((message, pattern) -> messages.add(new String(message.getBody(),
+						StandardCharsets.UTF_8)), new ChannelTopic(channel));
+				gateway.afterPropertiesSet();
+				gateway.start();
+				Thread.sleep(500);
+				try {
+					proxy.blackhole();
+					HttpResponse<String> revoked = client.postForm(a.url("/oauth2/revoke"), Map.of("token", token),
+							"Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET));
+					assertThat(revoked.statusCode()).isEqualTo(200);
+					Thread.sleep(1500);
+					assertThat(messages).as("nothing can be published while Redis is down").isEmpty();
+
+					proxy.restore();
+					String message = null;
+					Instant deadline = Instant.now().plusSeconds(3);
+					while (Instant.now().isBefore(deadline)) {
+						String next = messages.poll(100, TimeUnit.MILLISECONDS);
+						if (next != null && next.contains(TokenHash.of(token))) {
+							message = next;
+							break;
+						}
+					}
+					assertThat(message).as("published once Redis is back").isNotNull();
+				}
+				finally {
+					gateway.stop();
+					gateway.destroy();
+				}
+			}
+		}
+	}
+
+	private static void assertInactiveFrom(OAuthFlows node, TestBrowser client, String token, Instant from,
+			Duration during) throws InterruptedException {
+		Instant until = from.plus(during);
+		while (Instant.now().isBefore(from)) {
+			Thread.sleep(50);
+		}
+		while (Instant.now().isBefore(until)) {
+			assertThat(node.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token))
+				.as("introspection at %s", Instant.now())
+				.isEqualTo(Map.of("active", false));
+			Thread.sleep(100);
+		}
+	}
+
+	private static String serviceToken(OAuthFlows node, TestBrowser client) {
+		return (String) TestBrowser.json(node.token(client, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials"))).get("access_token");
+	}
+
+}
