@@ -19,7 +19,11 @@ import java.util.function.Function;
  * <li>Rejected tokens are remembered briefly, so a flood of bad tokens does not become a
  * flood of exchanges.</li>
  * <li>However many requests carry the same token at once, one exchange is in flight.</li>
- * <li>{@link #revoked} drops cached JWTs at once (from the revocation channel).</li>
+ * <li>{@link #revoked} drops cached JWTs at once (from the revocation channel). While the
+ * channel is not being heard ({@link #revocationFeed}), a cached JWT is served only for
+ * {@link #UNHEARD_CACHE_TTL} after it was cached, so a revocation still takes effect within
+ * that time; when the channel is heard again, everything cached is dropped (messages may
+ * have been missed).</li>
  * <li>When the authorization server is unreachable the answer is
  * {@link ExchangeResult.Unavailable} (503, not 401), and still-valid cached JWTs keep being
  * served.</li>
@@ -51,6 +55,12 @@ public final class GatewayTokenExchanger {
 
 	private static final Duration UNAVAILABLE_LOG_INTERVAL = Duration.ofSeconds(10);
 
+	/** How long a cached JWT is served while the revocation channel is not heard. */
+	public static final Duration UNHEARD_CACHE_TTL = Duration.ofSeconds(10);
+
+	/** Whether revocations are being heard; {@code true} until told otherwise (no channel configured). */
+	private volatile boolean revocationsHeard = true;
+
 	private static final System.Logger logger = System.getLogger(GatewayTokenExchanger.class.getName());
 
 	private final AtomicReference<Instant> lastUnavailableLogged = new AtomicReference<>();
@@ -76,7 +86,8 @@ public final class GatewayTokenExchanger {
 		String hash = TokenHashes.sha256(opaqueToken);
 		Cached cached = this.cache.get(hash);
 		Instant now = this.clock.instant();
-		if (cached != null && cached.validUntil().isAfter(now)) {
+		if (cached != null && cached.validUntil().isAfter(now)
+				&& (this.revocationsHeard || cached.cachedAt().plus(UNHEARD_CACHE_TTL).isAfter(now))) {
 			this.events.cacheHit();
 			return cached.result();
 		}
@@ -130,6 +141,24 @@ public final class GatewayTokenExchanger {
 		}
 	}
 
+	/**
+	 * Whether the revocation channel is being heard. Going quiet shortens how long cached
+	 * JWTs are served; being heard again after a gap drops every cached JWT, since
+	 * revocations published meanwhile were missed.
+	 */
+	public void revocationFeed(boolean heard) {
+		boolean wasHeard = this.revocationsHeard;
+		this.revocationsHeard = heard;
+		if (heard && !wasHeard) {
+			this.cache.clear();
+		}
+	}
+
+	/** Whether the revocation channel is being heard. */
+	public boolean revocationsHeard() {
+		return this.revocationsHeard;
+	}
+
 	/** How many tokens are cached now. */
 	public int size() {
 		return this.cache.size();
@@ -153,7 +182,7 @@ public final class GatewayTokenExchanger {
 				this.cache.clear();
 			}
 		}
-		Cached entry = new Cached(result, validUntil);
+		Cached entry = new Cached(result, validUntil, now);
 		this.cache.put(hash, entry);
 		// Written first, checked after: a revocation that arrived while the exchange was in
 		// flight (its mark set before its eviction) is always seen here, whatever the
@@ -184,7 +213,7 @@ public final class GatewayTokenExchanger {
 		return true;
 	}
 
-	private record Cached(ExchangeResult result, Instant validUntil) {
+	private record Cached(ExchangeResult result, Instant validUntil, Instant cachedAt) {
 	}
 
 }

@@ -41,6 +41,29 @@ class GatewayTokenExchangerTest {
 		assertThat(this.calls).hasValue(2);
 	}
 
+	/**
+	 * Issue 9, item 8: while the revocation channel is not heard, cached JWTs are served for
+	 * seconds only; once heard again, everything cached is dropped (messages were missed).
+	 */
+	@Test
+	void exchangeWhenRevocationsNotHeardThenCacheShortAndDroppedWhenHeardAgain() {
+		GatewayTokenExchanger exchanger = exchanger(
+				(token) -> new ExchangeResult.Exchanged("jwt-" + token, this.clock.instant().plusSeconds(300)));
+		exchanger.exchange("lyat_a");
+		exchanger.revocationFeed(false);
+		this.clock.advance(GatewayTokenExchanger.UNHEARD_CACHE_TTL.plusSeconds(1));
+		exchanger.exchange("lyat_a");
+		assertThat(this.calls).as("cached longer ago than the short TTL: asked again").hasValue(2);
+		exchanger.exchange("lyat_a");
+		assertThat(this.calls).as("freshly cached: served").hasValue(2);
+		exchanger.revocationFeed(true);
+		assertThat(exchanger.size()).isZero();
+		exchanger.exchange("lyat_a");
+		this.clock.advance(Duration.ofSeconds(60));
+		exchanger.exchange("lyat_a");
+		assertThat(this.calls).as("heard: the full cache time again").hasValue(3);
+	}
+
 	@Test
 	void exchangeWhenRejectedThenRememberedBriefly() {
 		GatewayTokenExchanger exchanger = exchanger((token) -> new ExchangeResult.Rejected("invalid_grant"));

@@ -11,18 +11,17 @@ import dev.lanyard.server.user.JdbcUserAccountRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Token exchange at the server, and the revocation channel gateways listen to. */
+/**
+ * Token exchange at the server, and the revocation channel gateways listen to. Server nodes
+ * do not subscribe to it: they read the revocation outbox, which misses nothing.
+ */
 @Configuration(proxyBeanMethods = false)
 class ExchangeConfiguration {
 
@@ -45,16 +44,6 @@ class ExchangeConfiguration {
 			ObjectProvider<StringRedisTemplate> redis, LanyardProperties properties) {
 		return new RevocationChannel(outbox, authorizations, cache, transactions,
 				redisMode.enabled() ? redis.getObject() : null, properties.redis().keyPrefix() + "revocations");
-	}
-
-	@Bean
-	@ConditionalOnProperty(name = "lanyard.redis-mode", havingValue = "redis")
-	RedisMessageListenerContainer revocationListenerContainer(RedisConnectionFactory connections,
-			RevocationChannel channel) {
-		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-		container.setConnectionFactory(connections);
-		container.addMessageListener(channel, new ChannelTopic(channel.channel()));
-		return container;
 	}
 
 }

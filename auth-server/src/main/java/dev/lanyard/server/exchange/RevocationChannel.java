@@ -9,11 +9,8 @@ import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.authorization.RevocationsRecordedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.data.redis.connection.Message;
-import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.event.TransactionPhase;
@@ -42,14 +39,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@value RevocationOutbox#MAXIMUM_PER_MESSAGE} of each. Without Redis there is nothing to
  * publish, and the one node's caches are told directly.
  */
-public final class RevocationChannel implements MessageListener {
+public final class RevocationChannel {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevocationChannel.class);
 
 	private static final int BATCH = 100;
-
-	private static final TypeReference<Map<String, Object>> MESSAGE = new TypeReference<>() {
-	};
 
 	private final RevocationOutbox outbox;
 
@@ -168,20 +162,6 @@ public final class RevocationChannel implements MessageListener {
 			// Kept in the outbox: published by the first pass that reaches Redis.
 			logger.warn("Could not publish a revocation on {}: {}", this.channel, ex.getMessage());
 			return false;
-		}
-	}
-
-	/** A revocation published by any node (gateways' message; nodes apply the outbox instead). */
-	@Override
-	public void onMessage(Message message, byte[] pattern) {
-		try {
-			Map<String, Object> revocation = this.json.readValue(message.getBody(), MESSAGE);
-			if (revocation.get("token_hashes") instanceof List<?> hashes) {
-				this.exchangedTokens.evict(hashes.stream().map(String::valueOf).toList());
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Ignoring an unreadable message on {}", this.channel);
 		}
 	}
 

@@ -1,17 +1,36 @@
 package dev.lanyard.server.storage;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.stereotype.Component;
 
 /**
  * Gives every connection pool timeouts that turn a database outage into a quick, clear
  * error instead of a hung request: HikariCP waits 30 s for a connection and the driver
- * waits for ever for a reply by default. Values a deployment set explicitly are kept.
+ * waits for ever for a reply by default. Values a deployment set explicitly are kept. Then
+ * puts the pool behind the PostgreSQL circuit breaker ({@link GuardedDataSource}), so that
+ * once the outage is known, requests fail at once.
  */
 @Component
 class FailFastDataSourcePostProcessor implements BeanPostProcessor {
+
+	private final ObjectProvider<BackendBreakers> breakers;
+
+	FailFastDataSourcePostProcessor(ObjectProvider<BackendBreakers> breakers) {
+		this.breakers = breakers;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (bean instanceof DataSource pool && !(bean instanceof GuardedDataSource)) {
+			return new GuardedDataSource(pool, this.breakers.getObject().postgresql());
+		}
+		return bean;
+	}
 
 	private static final long HIKARI_DEFAULT_CONNECTION_TIMEOUT_MS = 30_000;
 

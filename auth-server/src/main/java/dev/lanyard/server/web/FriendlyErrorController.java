@@ -61,13 +61,16 @@ class FriendlyErrorController implements ErrorController {
 
 	private static boolean wantsJson(HttpServletRequest request) {
 		Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-		String path = (uri instanceof String value) ? value : "";
+		return wantsJson((uri instanceof String value) ? value : "", request.getHeader("Accept"));
+	}
+
+	/** Whether an answer to this path and {@code Accept} header is JSON (programs) rather than a page. */
+	static boolean wantsJson(String path, String accept) {
 		if (path.startsWith("/oauth2/token") || path.startsWith("/oauth2/introspect") || path.startsWith("/oauth2/revoke")
 				|| path.startsWith("/userinfo") || path.startsWith("/api/") || path.startsWith("/actuator/")
 				|| path.startsWith("/oauth2/jwks") || path.startsWith("/.well-known/")) {
 			return true;
 		}
-		String accept = request.getHeader("Accept");
 		return accept != null && accept.contains("application/json") && !accept.contains("text/html");
 	}
 

@@ -39,6 +39,15 @@ class WebServerConfiguration {
 		return registration;
 	}
 
+	/** Backend outages answered 503, outside the session filter (a session that cannot be saved included). */
+	@Bean
+	FilterRegistrationBean<BackendUnavailableFilter> backendUnavailableFilter() {
+		FilterRegistrationBean<BackendUnavailableFilter> registration = new FilterRegistrationBean<>(
+				new BackendUnavailableFilter());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+		return registration;
+	}
+
 	@Bean
 	FilterRegistrationBean<IssuerOriginFilter> issuerOriginFilter(LanyardProperties properties) {
 		FilterRegistrationBean<IssuerOriginFilter> registration = new FilterRegistrationBean<>(

@@ -49,11 +49,20 @@ class BackendOutageTest {
 				assertThat(revoke.statusCode()).isNotEqualTo(200).isGreaterThanOrEqualTo(500);
 
 				HttpResponse<String> health = client.get(flows.url("/actuator/health/readiness"));
-				assertThat(health.statusCode()).isEqualTo(503);
+				assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
 
 				proxy.restore();
-				assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
-					.isEqualTo(true);
+				// Answers 503 with Retry-After until the breaker's next probe finds PostgreSQL back.
+				HttpResponse<String> introspection = null;
+				for (int i = 0; i < 40; i++) {
+					introspection = client.postForm(flows.url("/oauth2/introspect"), Map.of("token", token),
+							"Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET));
+					if (introspection.statusCode() != 503) {
+						break;
+					}
+					Thread.sleep(250);
+				}
+				assertThat(TestBrowser.json(introspection).get("active")).isEqualTo(true);
 			}
 		}
 	}
@@ -83,6 +92,129 @@ class BackendOutageTest {
 				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
 			}
 		}
+	}
+
+
+	/**
+	 * Issue 9, item 3: a PostgreSQL outage is 503 with {@code Retry-After} and
+	 * {@code temporarily_unavailable}, never 500, and once it is known every request answers
+	 * at once (circuit breaker) until PostgreSQL is back.
+	 */
+	@Test
+	void databaseWhenUnreachableThen503QuicklyOnceKnownAndRecovers() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		URI database = URI.create(deployment.get("spring.datasource.url").substring("jdbc:".length()));
+		try (TcpProxy proxy = new TcpProxy(database.getPort())) {
+			deployment.put("spring.datasource.url",
+					"jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+				OAuthFlows flows = new OAuthFlows(server.baseUrl());
+				TestBrowser client = new TestBrowser();
+				proxy.blackhole();
+				for (int i = 0; i < 3; i++) {
+					flows.token(client, "service", TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"));
+				}
+				for (int i = 0; i < 10; i++) {
+					long started = System.nanoTime();
+					HttpResponse<String> answer = flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+							Map.of("grant_type", "client_credentials"));
+					assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answer %d", i)
+						.isLessThan(Duration.ofMillis(1000));
+					assertThat(answer.statusCode()).isEqualTo(503);
+					assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+					assertThat(TestBrowser.json(answer).get("error")).isEqualTo("temporarily_unavailable");
+				}
+				HttpResponse<String> page = client.get(flows.url("/admin/users"), "Accept", "text/html");
+				assertThat(page.statusCode()).isIn(302, 503);
+
+				proxy.restore();
+				HttpResponse<String> recovered = null;
+				for (int i = 0; i < 40; i++) {
+					recovered = flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+							Map.of("grant_type", "client_credentials"));
+					if (recovered.statusCode() == 200) {
+						break;
+					}
+					Thread.sleep(250);
+				}
+				assertThat(recovered.statusCode()).as("back within ten seconds").isEqualTo(200);
+			}
+		}
+	}
+
+	/**
+	 * Issue 9, items 4 and 8: once Redis is known to be unreachable, no request waits on it
+	 * (circuit breaker): tokens, introspection and the login page answer at once from
+	 * PostgreSQL; readiness stays up (health says Redis is degraded); a sign-in whose session
+	 * cannot be stored gets a 503 page, never a 500; all recovers when Redis is back.
+	 */
+	@Test
+	void redisWhenUnreachableThenHotPathsDoNotWaitAndReadinessStaysUp() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		URI redis = URI.create(deployment.get("spring.data.redis.url"));
+		try (TcpProxy proxy = new TcpProxy(redis.getPort())) {
+			deployment.put("spring.data.redis.url", "redis://127.0.0.1:" + proxy.port());
+			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+				OAuthFlows flows = new OAuthFlows(server.baseUrl());
+				TestBrowser client = new TestBrowser();
+				String before = serviceToken(flows, client);
+				proxy.blackhole();
+				// The first calls find out (each waits out one Redis timeout at most).
+				serviceToken(flows, client);
+				serviceToken(flows, client);
+				long started = System.nanoTime();
+				for (int i = 0; i < 10; i++) {
+					String token = serviceToken(flows, client);
+					assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
+						.isEqualTo(true);
+					assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, before).get("active"))
+						.isEqualTo(true);
+				}
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).as("30 calls while Redis is out")
+					.isLessThan(Duration.ofSeconds(5));
+
+				HttpResponse<String> readiness = client.get(flows.url("/actuator/health/readiness"));
+				assertThat(readiness.statusCode()).isEqualTo(200);
+				HttpResponse<String> health = client.get(flows.url("/actuator/health"));
+				assertThat(health.statusCode()).isEqualTo(200);
+				assertThat(TestBrowser.json(health).get("status")).isEqualTo("DEGRADED");
+
+				TestBrowser browser = new TestBrowser();
+				long pageStarted = System.nanoTime();
+				HttpResponse<String> login = browser.get(flows.url("/login"));
+				assertThat(Duration.ofNanos(System.nanoTime() - pageStarted)).isLessThan(Duration.ofMillis(1500));
+				assertThat(login.statusCode()).isIn(200, 503);
+				HttpResponse<String> authorize = browser.get(flows.url("/oauth2/authorize?response_type=code&client_id=web-app"),
+						"Accept", "text/html");
+				assertThat(authorize.statusCode()).isNotEqualTo(500);
+				if (login.statusCode() == 200) {
+					HttpResponse<String> signIn = browser.postForm(flows.url("/login"), Map.of("username", "bob",
+							"password", TestBootstrap.BOB_PASSWORD, "_csrf", TestBrowser.csrf(login.body())));
+					assertThat(signIn.statusCode()).isNotEqualTo(500);
+				}
+
+				proxy.restore();
+				HttpResponse<String> up = null;
+				for (int i = 0; i < 40; i++) {
+					up = client.get(flows.url("/actuator/health"));
+					if ("UP".equals(TestBrowser.json(up).get("status"))) {
+						break;
+					}
+					Thread.sleep(250);
+				}
+				assertThat(TestBrowser.json(up).get("status")).as("Redis back within ten seconds").isEqualTo("UP");
+				TestBrowser again = new TestBrowser();
+				assertThat(TestBrowser.location(flows.signIn(again, "bob", TestBootstrap.BOB_PASSWORD)))
+					.doesNotContain("error");
+			}
+		}
+	}
+
+	private static String serviceToken(OAuthFlows flows, TestBrowser client) {
+		HttpResponse<String> issued = flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials"));
+		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+		return (String) TestBrowser.json(issued).get("access_token");
 	}
 
 }

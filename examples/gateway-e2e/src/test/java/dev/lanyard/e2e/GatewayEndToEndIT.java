@@ -368,6 +368,31 @@ class GatewayEndToEndIT {
 			.doesNotContain("stolen");
 	}
 
+	/**
+	 * Issue 9, item 8: the exchange service starts and serves with Redis absent; health says the
+	 * revocation channel is not heard (degraded), and it is not a reason to leave the balancer.
+	 */
+	@Test
+	@Order(11)
+	void exchangeServiceWhenRedisAbsentThenStartsServesAndReportsDegraded() throws Exception {
+		int port = Backends.freePort();
+		int nowhere = Backends.freePort();
+		Path work = root.resolve("examples/gateway-e2e/target/e2e");
+		try (ManagedProcess lonely = ManagedProcess.start("token-exchange-without-redis",
+				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")),
+				Map.of("SERVER_PORT", String.valueOf(port), "LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID", "gateway",
+						"EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "SPRING_DATA_REDIS_URL", "redis://127.0.0.1:" + nowhere),
+				work)) {
+			lonely.awaitHttp("http://127.0.0.1:" + port + "/actuator/health/readiness", Duration.ofSeconds(90));
+			HttpResponse<String> health = get("http://127.0.0.1:" + port + "/actuator/health", null);
+			assertThat(health.statusCode()).isEqualTo(200);
+			assertThat(health.body()).contains("DEGRADED");
+			HttpResponse<String> exchanged = get("http://127.0.0.1:" + port + "/exchange", "Bearer " + userAccessToken());
+			assertThat(exchanged.statusCode()).isEqualTo(200);
+			assertThat(exchanged.headers().firstValue("X-Internal-Jwt")).isPresent();
+		}
+	}
+
 	/** Lanyard unreachable: cached sessions keep working, new tokens get 503 (not 401). */
 	@Test
 	@Order(20)

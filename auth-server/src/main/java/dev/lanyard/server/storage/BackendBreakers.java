@@ -1,0 +1,94 @@
+package dev.lanyard.server.storage;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.stereotype.Component;
+
+/**
+ * One circuit breaker per backend (Resilience4j): once PostgreSQL or Redis is known to be
+ * unreachable, calls to it fail at once instead of each waiting out a timeout, and a probe
+ * every {@link #OPEN_FOR} finds out when it is back (issue 9, items 3 and 4). Only outages
+ * count as failures, never a refused statement. Published as
+ * {@code lanyard_backend_available{backend}} (1 or 0).
+ */
+@Component
+public class BackendBreakers implements MeterBinder {
+
+	/** How long a breaker stays open before it lets a probe through. */
+	static final Duration OPEN_FOR = Duration.ofSeconds(2);
+
+	private final CircuitBreaker postgresql;
+
+	private final CircuitBreaker redis;
+
+	public BackendBreakers() {
+		CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(4)
+			.minimumNumberOfCalls(2)
+			.failureRateThreshold(50)
+			.waitDurationInOpenState(OPEN_FOR)
+			.permittedNumberOfCallsInHalfOpenState(1)
+			.recordException(BackendBreakers::isOutage)
+			.build();
+		this.postgresql = CircuitBreaker.of("postgresql", config);
+		this.redis = CircuitBreaker.of("redis", config);
+	}
+
+	@Override
+	public void bindTo(MeterRegistry meters) {
+		for (CircuitBreaker breaker : new CircuitBreaker[] { this.postgresql, this.redis }) {
+			Gauge.builder("lanyard.backend.available", breaker, (b) -> (b.getState() == CircuitBreaker.State.OPEN) ? 0 : 1)
+				.description("Whether the backend is reachable (0 while its circuit breaker is open)")
+				.tag("backend", breaker.getName())
+				.register(meters);
+		}
+	}
+
+	public CircuitBreaker postgresql() {
+		return this.postgresql;
+	}
+
+	public CircuitBreaker redis() {
+		return this.redis;
+	}
+
+	/** Whether a failure means the backend could not be reached (rather than refused a statement). */
+	public static boolean isOutage(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof CallNotPermittedException || cause instanceof RedisConnectionFailureException
+					|| cause instanceof QueryTimeoutException || cause instanceof DataAccessResourceFailureException
+					|| cause instanceof TransientDataAccessResourceException
+					|| cause instanceof SQLTransientConnectionException || cause instanceof ConnectException
+					|| cause instanceof TimeoutException || cause instanceof SocketTimeoutException
+					|| cause instanceof RedisCommandTimeoutException || cause instanceof RedisConnectionException
+					|| (cause instanceof SQLException sql && sql.getSQLState() != null
+							&& sql.getSQLState().startsWith("08"))) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
+	}
+
+}

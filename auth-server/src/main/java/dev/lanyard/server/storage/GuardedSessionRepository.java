@@ -1,0 +1,89 @@
+package dev.lanyard.server.storage;
+
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
+
+/**
+ * Login sessions in Redis, behind the Redis circuit breaker. While Redis is unreachable a
+ * session cannot be read, so the person is signed out (asked to sign in again) rather than
+ * shown an error, and one that cannot be saved gets a 503 page at once rather than after a
+ * timeout (issue 9, item 8). Never a 500.
+ *
+ * @param <S> the session type
+ */
+public final class GuardedSessionRepository<S extends Session> implements SessionRepository<S> {
+
+	private final SessionRepository<S> sessions;
+
+	private final CircuitBreaker breaker;
+
+	public GuardedSessionRepository(SessionRepository<S> sessions, CircuitBreaker breaker) {
+		this.sessions = sessions;
+		this.breaker = breaker;
+	}
+
+	@Override
+	public S createSession() {
+		return this.sessions.createSession();
+	}
+
+	@Override
+	public void save(S session) {
+		if (!this.breaker.tryAcquirePermission()) {
+			throw new RedisConnectionFailureException("Redis is unreachable (circuit open): the session cannot be saved");
+		}
+		long started = System.nanoTime();
+		try {
+			this.sessions.save(session);
+			this.breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+		}
+		catch (RuntimeException ex) {
+			this.breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, ex);
+			throw ex;
+		}
+	}
+
+	@Override
+	public S findById(String id) {
+		if (!this.breaker.tryAcquirePermission()) {
+			return null;
+		}
+		long started = System.nanoTime();
+		try {
+			S session = this.sessions.findById(id);
+			this.breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+			return session;
+		}
+		catch (RuntimeException ex) {
+			this.breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, ex);
+			if (BackendBreakers.isOutage(ex)) {
+				return null;
+			}
+			throw ex;
+		}
+	}
+
+	@Override
+	public void deleteById(String id) {
+		if (!this.breaker.tryAcquirePermission()) {
+			return;
+		}
+		long started = System.nanoTime();
+		try {
+			this.sessions.deleteById(id);
+			this.breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+		}
+		catch (RuntimeException ex) {
+			this.breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, ex);
+			if (!BackendBreakers.isOutage(ex)) {
+				throw ex;
+			}
+		}
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.lanyard.server.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.lanyard.server.storage.BackendBreakers;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Turns a backend outage (PostgreSQL or Redis unreachable, wherever in the request it shows)
+ * into {@code 503 Service Unavailable} with {@code Retry-After} and the OAuth error
+ * {@code temporarily_unavailable} (RFC 6749 §4.1.2.1, §5.2), or a short page for a browser:
+ * never a 500, never a stack trace (issue 9, item 3). One log line every ten seconds at most
+ * says which backend is out.
+ */
+public final class BackendUnavailableFilter extends OncePerRequestFilter {
+
+	private static final Logger logger = LoggerFactory.getLogger(BackendUnavailableFilter.class);
+
+	private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+
+	private static final String PAGE = """
+			<!DOCTYPE html>
+			<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+			<title>Lanyard: try again in a moment</title><link rel="stylesheet" href="/css/lanyard.css"></head>
+			<body><main id="main" class="card"><h1>Try again in a moment</h1>
+			<p>Lanyard cannot reach its storage just now. Nothing was lost; please try again in a few seconds.</p>
+			<p lang="zh-CN">Lanyard 暂时无法访问其存储。没有任何数据丢失，请几秒钟后重试。</p>
+			</main></body></html>
+			""";
+
+	private final AtomicReference<Instant> lastLogged = new AtomicReference<>();
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		try {
+			chain.doFilter(request, response);
+		}
+		catch (ServletException | IOException | RuntimeException ex) {
+			if (!BackendBreakers.isOutage(ex) || response.isCommitted()) {
+				throw ex;
+			}
+			log(ex);
+			response.reset();
+			response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+			response.setHeader("Retry-After", "5");
+			SecurityHeadersPolicy.writeTo(response);
+			response.setCharacterEncoding("UTF-8");
+			if (FriendlyErrorController.wantsJson(request.getServletPath(), request.getHeader("Accept"))) {
+				response.setContentType("application/json");
+				response.getWriter()
+					.write("{\"error\":\"temporarily_unavailable\",\"error_description\":\"Try again in a moment\"}");
+			}
+			else {
+				response.setContentType("text/html");
+				response.getWriter().write(PAGE);
+			}
+		}
+	}
+
+	private void log(Exception ex) {
+		Instant now = Instant.now();
+		Instant last = this.lastLogged.get();
+		if ((last == null || last.plus(LOG_INTERVAL).isBefore(now)) && this.lastLogged.compareAndSet(last, now)) {
+			Throwable root = ex;
+			while (root.getCause() != null && root.getCause() != root) {
+				root = root.getCause();
+			}
+			logger.warn("Answering 503: a backend is unreachable ({})", root.getMessage());
+		}
+	}
+
+}
