@@ -26,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param exchange token exchange settings
  * @param admin administration settings
  * @param keys signing key publication settings
+ * @param shutdown how a node stops
  * @param metricsToken the bearer token Prometheus scrapes {@code /actuator/prometheus} with
  * ({@code LANYARD_METRICS_TOKEN}, at least 32 characters); unset: metrics are not served
  */
@@ -33,7 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issuer, String masterKey, Path bootstrap,
 		@DefaultValue("./data") Path dataDirectory, @DefaultValue Tokens tokens, @DefaultValue Login login,
 		@DefaultValue Redis redis, @DefaultValue Exchange exchange, @DefaultValue Admin admin,
-		@DefaultValue Keys keys, String metricsToken) {
+		@DefaultValue Keys keys, @DefaultValue Shutdown shutdown, String metricsToken) {
 
 	/** The shortest scrape token accepted. */
 	public static final int MINIMUM_METRICS_TOKEN_LENGTH = 32;
@@ -123,6 +124,15 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 			}
 		}
 
+	}
+
+	/**
+	 * How a node stops.
+	 *
+	 * @param drain how long it keeps serving, reported not ready, after being told to stop
+	 * (SIGTERM), so balancers take it out first
+	 */
+	public record Shutdown(@DefaultValue("10s") Duration drain) {
 	}
 
 	/**

@@ -45,6 +45,8 @@ public final class LanyardTestServer implements AutoCloseable {
 		// Keys come of age in seconds rather than minutes, so rotations in tests take effect.
 		settings.put("lanyard.keys.jwks-max-age", "1s");
 		settings.put("lanyard.keys.publication-period", "2s");
+		// Nothing balances test nodes: no drain period when one stops.
+		settings.put("lanyard.shutdown.drain", "0s");
 		settings.put("lanyard.bootstrap", TestBootstrap.write().toString());
 		settings.put("lanyard.data-directory", TestBackends.tempDirectory("lanyard-data").toString());
 		return settings;

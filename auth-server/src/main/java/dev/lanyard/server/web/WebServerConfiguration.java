@@ -7,6 +7,7 @@ import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -36,6 +37,19 @@ class WebServerConfiguration {
 		FilterRegistrationBean<RequestParametersFilter> registration = new FilterRegistrationBean<>(
 				new RequestParametersFilter());
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		return registration;
+	}
+
+	@Bean
+	Drain drain(ApplicationContext context, LanyardProperties properties) {
+		return new Drain(context, properties);
+	}
+
+	/** While draining, responses close their connections. */
+	@Bean
+	FilterRegistrationBean<Drain> drainFilter(Drain drain) {
+		FilterRegistrationBean<Drain> registration = new FilterRegistrationBean<>(drain);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
 	}
 

@@ -28,6 +28,7 @@ class EmbeddedDefaultTest {
 		settings.put("lanyard.data-directory", data.toString());
 		settings.put("lanyard.bootstrap", LanyardTestServer.newDeployment().get("lanyard.bootstrap"));
 		settings.put("lanyard.issuer", "http://localhost:1");
+		settings.put("lanyard.shutdown.drain", "0s");
 		String token;
 		try (LanyardTestServer first = LanyardTestServer.start(settings)) {
 			assertThat(first.bean(RedisMode.class).enabled()).isFalse();

@@ -127,6 +127,8 @@ class GatewayEndToEndIT {
 				"LANYARD_ISSUER", issuer, "SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix,
 				"LANYARD_MASTER_KEY", "e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString(),
 				"LANYARD_DATA_DIRECTORY", Files.createDirectories(work.resolve("data")).toString()));
+		// This test stops the server on purpose to see the gateway cope: no drain needed.
+		authEnvironment.put("LANYARD_SHUTDOWN_DRAIN", "0s");
 		String database = backends.newDatabase();
 		if (database != null) {
 			authEnvironment.put("SPRING_DATASOURCE_URL", database);

@@ -80,6 +80,11 @@ final class ManagedProcess implements AutoCloseable {
 		return Files.readString(this.log);
 	}
 
+	/** Sends SIGTERM and returns at once. */
+	void terminate() {
+		this.process.destroy();
+	}
+
 	@Override
 	public void close() throws InterruptedException {
 		this.process.destroy();
