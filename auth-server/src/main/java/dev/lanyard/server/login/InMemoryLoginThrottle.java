@@ -9,8 +9,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
- * Login throttling counters in this JVM: the default without Redis, and each node's
- * fallback when Redis is unreachable (still bounded per node). Bounded in time (a counter
+ * Login throttling counters in this JVM, the default without Redis (one node). Bounded in time (a counter
  * lives until its window ends) and in size ({@value #MAXIMUM_KEYS} keys, least useful
  * evicted first), whatever an attacker sends.
  */

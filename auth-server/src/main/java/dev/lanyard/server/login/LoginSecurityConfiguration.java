@@ -36,18 +36,17 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration(proxyBeanMethods = false)
 class LoginSecurityConfiguration {
 
-	/** Counters in Redis when it is configured (falling back to this node's), else in-process. */
+	/** Counters in Redis, shared by every node, when it is configured; else in this process. */
 	@Bean
 	LoginThrottle loginThrottle(LanyardProperties properties, Clock clock, RedisMode redisMode,
 			ObjectProvider<StringRedisTemplate> redis) {
 		LanyardProperties.Login login = properties.login();
-		LoginThrottle local = new InMemoryLoginThrottle(login.maxAttemptsPerAccount(), login.maxAttemptsPerAddress(),
-				login.throttleWindow(), clock);
 		if (!redisMode.enabled()) {
-			return local;
+			return new InMemoryLoginThrottle(login.maxAttemptsPerAccount(), login.maxAttemptsPerAddress(),
+					login.throttleWindow(), clock);
 		}
 		return new RedisLoginThrottle(redis.getObject(), properties.redis().keyPrefix(), login.maxAttemptsPerAccount(),
-				login.maxAttemptsPerAddress(), login.throttleWindow(), local);
+				login.maxAttemptsPerAddress(), login.throttleWindow());
 	}
 
 	/** Device cookies, signed with a key derived from the master key. */

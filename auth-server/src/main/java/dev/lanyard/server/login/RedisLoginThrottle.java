@@ -7,6 +7,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 
@@ -14,8 +15,13 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
  * Login throttling counters in Redis, shared by every node; a counter and its expiry are
  * set in one script, so a crash can never leave a counter without expiry (which would be a
  * permanent lockout). The address is counted first and, once throttled, nothing else is
- * written. When Redis is unreachable, each node falls back to its own counters rather than
- * stop logins.
+ * written.
+ * <p>
+ * When Redis cannot count an attempt, the attempt is refused as a temporary outage (a 503
+ * page, {@code BackendUnavailableFilter}), never let through on counters of this node alone:
+ * with N nodes those would allow N times the bound (issue 9, item 4: stricter, never looser).
+ * This costs no sign-in that could have succeeded, since the login session a sign-in
+ * creates lives in the same Redis. A slot that cannot be given back expires with its window.
  */
 public final class RedisLoginThrottle implements LoginThrottle {
 
@@ -52,16 +58,13 @@ public final class RedisLoginThrottle implements LoginThrottle {
 
 	private final Duration window;
 
-	private final LoginThrottle fallback;
-
 	public RedisLoginThrottle(StringRedisTemplate redis, String keyPrefix, int maxPerAccount, int maxPerAddress,
-			Duration window, LoginThrottle fallback) {
+			Duration window) {
 		this.redis = redis;
 		this.prefix = keyPrefix + "login:";
 		this.maxPerAccount = maxPerAccount;
 		this.maxPerAddress = maxPerAddress;
 		this.window = window;
-		this.fallback = fallback;
 	}
 
 	@Override
@@ -80,8 +83,9 @@ public final class RedisLoginThrottle implements LoginThrottle {
 			return (attempt.boundKey() == null) || count <= this.maxPerAccount;
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Login throttling falls back to this node's counters: {}", ex.getMessage());
-			return this.fallback.tryAcquire(attempt);
+			logger.warn("Password check refused: the login throttling counters in Redis are unavailable: {}",
+					ex.getMessage());
+			throw new RedisConnectionFailureException("Login throttling counters are unavailable", ex);
 		}
 	}
 
@@ -91,13 +95,13 @@ public final class RedisLoginThrottle implements LoginThrottle {
 			this.redis.execute(RELEASE, keys(attempt));
 		}
 		catch (RuntimeException ex) {
-			this.fallback.release(attempt);
+			logger.debug("A login throttling slot was not given back (it expires with its window): {}",
+					ex.getMessage());
 		}
 	}
 
 	@Override
 	public void reset(String loginName) {
-		this.fallback.reset(loginName);
 		try {
 			this.redis.delete(this.prefix + LoginAttempt.accountKey(loginName));
 		}

@@ -1,19 +1,32 @@
 package dev.lanyard.server.login;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TcpProxy;
+import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.storage.BackendBreakers;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * LG-06: repeated failures for one account are throttled across nodes (counters in Redis),
@@ -104,6 +117,63 @@ class LoginThrottleTest {
 		assertThat(right.body()).contains("That is not your password.");
 		assertThat(TestBrowser.location(a.signIn(new TestBrowser(), "bob", TestBootstrap.BOB_PASSWORD)))
 			.doesNotContain("login?");
+	}
+
+	/**
+	 * Issue 9, item 4: when Redis cannot count a password check, the check is refused as an
+	 * outage (503 through BackendUnavailableFilter), never let through on this node's own
+	 * counters, which with N nodes would allow N times the bound. When Redis is back, the
+	 * shared counters hold again.
+	 */
+	@Test
+	void throttleWhenRedisCannotCountThenRefusedAsOutageNeverLooser() throws Exception {
+		URI redis = URI.create(TestBackends.redisUrl());
+		String prefix = "throttle-outage-" + UUID.randomUUID() + ":";
+		try (TcpProxy proxy = new TcpProxy(redis.getPort())) {
+			LettuceConnectionFactory connections = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration("127.0.0.1", proxy.port()),
+					LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
+			connections.afterPropertiesSet();
+			connections.start();
+			try {
+				StringRedisTemplate template = new StringRedisTemplate(connections);
+				template.afterPropertiesSet();
+				RedisLoginThrottle throttle = new RedisLoginThrottle(template, prefix, 3, 1000, Duration.ofMinutes(5));
+				LoginAttempt attempt = LoginAttempt.of("carol", null, "192.0.2.7");
+				for (int i = 0; i < 2; i++) {
+					assertThat(throttle.tryAcquire(attempt)).isTrue();
+				}
+				proxy.blackhole();
+				for (int i = 0; i < 5; i++) {
+					assertThatThrownBy(() -> throttle.tryAcquire(attempt))
+						.as("attempt %d while Redis cannot count", i)
+						.isInstanceOf(RedisConnectionFailureException.class)
+						.satisfies((ex) -> assertThat(BackendBreakers.isOutage(ex)).isTrue());
+				}
+				proxy.restore();
+				// Commands held by the cut reach Redis now and count (stricter, never looser): of
+				// the bound of three, at most the one left before the cut can still be taken.
+				Boolean answered = null;
+				for (int i = 0; i < 40 && answered == null; i++) {
+					try {
+						answered = throttle.tryAcquire(attempt);
+					}
+					catch (RedisConnectionFailureException reconnecting) {
+						Thread.sleep(250);
+					}
+				}
+				assertThat(answered).as("Redis counts again once reachable").isNotNull();
+				int allowed = answered ? 1 : 0;
+				for (int i = 0; i < 3; i++) {
+					allowed += throttle.tryAcquire(attempt) ? 1 : 0;
+				}
+				assertThat(allowed).as("attempts allowed after the cut").isLessThanOrEqualTo(1);
+				template.delete(template.keys(prefix + "*"));
+			}
+			finally {
+				connections.destroy();
+			}
+		}
 	}
 
 }
