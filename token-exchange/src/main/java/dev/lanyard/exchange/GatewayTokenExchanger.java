@@ -154,6 +154,18 @@ public final class GatewayTokenExchanger {
 		}
 	}
 
+	/**
+	 * The revocation channel was subscribed, or subscribed again after a reconnection (the
+	 * Redis client resubscribes by itself, e.g. to a new primary after a Sentinel failover,
+	 * possibly between two checks that would have noticed the gap). Revocations published
+	 * while no subscription existed were missed, so every cached JWT is dropped, and the
+	 * channel is heard from now on.
+	 */
+	public void revocationFeedSubscribed() {
+		this.cache.clear();
+		this.revocationsHeard = true;
+	}
+
 	/** Whether the revocation channel is being heard. */
 	public boolean revocationsHeard() {
 		return this.revocationsHeard;

@@ -64,6 +64,25 @@ class GatewayTokenExchangerTest {
 		assertThat(this.calls).as("heard: the full cache time again").hasValue(3);
 	}
 
+	/**
+	 * A resubscription (the Redis client reconnected, e.g. to a new primary after a failover)
+	 * may follow a gap no check noticed: it drops what is cached even though the channel was
+	 * never marked unheard.
+	 */
+	@Test
+	void exchangeWhenChannelSubscribedAgainThenCacheDropped() {
+		GatewayTokenExchanger exchanger = exchanger(
+				(token) -> new ExchangeResult.Exchanged("jwt-" + token, this.clock.instant().plusSeconds(300)));
+		exchanger.exchange("lyat_a");
+		exchanger.exchange("lyat_a");
+		assertThat(this.calls).hasValue(1);
+		exchanger.revocationFeedSubscribed();
+		assertThat(exchanger.size()).isZero();
+		assertThat(exchanger.revocationsHeard()).isTrue();
+		exchanger.exchange("lyat_a");
+		assertThat(this.calls).as("asked again after the resubscription").hasValue(2);
+	}
+
 	@Test
 	void exchangeWhenRejectedThenRememberedBriefly() {
 		GatewayTokenExchanger exchanger = exchanger((token) -> new ExchangeResult.Rejected("invalid_grant"));

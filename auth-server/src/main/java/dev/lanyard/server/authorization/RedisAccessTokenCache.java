@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lanyard.server.storage.BackendBreakers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class RedisAccessTokenCache implements AccessTokenCache {
 			return Optional.of(new Entry(Long.parseLong(value.substring(0, bar)), row.isEmpty() ? null : row));
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Token cache unavailable, reading from PostgreSQL: {}", ex.getMessage());
+			BackendBreakers.logFailure(logger, "Token cache unavailable, reading from PostgreSQL", ex);
 			return Optional.empty();
 		}
 	}
@@ -65,7 +66,7 @@ public final class RedisAccessTokenCache implements AccessTokenCache {
 		catch (RuntimeException ex) {
 			// Redis unreachable: readers fall back to PostgreSQL. A revocation that could not
 			// be written here is recorded as such and applied by a node that can reach Redis.
-			logger.warn("Token cache unavailable: {}", ex.getMessage());
+			BackendBreakers.logFailure(logger, "Token cache unavailable", ex);
 			return false;
 		}
 	}

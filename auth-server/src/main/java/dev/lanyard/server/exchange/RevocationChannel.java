@@ -7,6 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.authorization.RevocationsRecordedEvent;
+import dev.lanyard.server.storage.BackendBreakers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -160,7 +161,7 @@ public final class RevocationChannel {
 		}
 		catch (RuntimeException ex) {
 			// Kept in the outbox: published by the first pass that reaches Redis.
-			logger.warn("Could not publish a revocation on {}: {}", this.channel, ex.getMessage());
+			BackendBreakers.logFailure(logger, "Could not publish a revocation on " + this.channel, ex);
 			return false;
 		}
 	}

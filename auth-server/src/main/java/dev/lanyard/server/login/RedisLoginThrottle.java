@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.lanyard.server.storage.BackendBreakers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,9 @@ public final class RedisLoginThrottle implements LoginThrottle {
 	public RedisLoginThrottle(StringRedisTemplate redis, String keyPrefix, int maxPerAccount, int maxPerAddress,
 			Duration window) {
 		this.redis = redis;
-		this.prefix = keyPrefix + "login:";
+		// One hash tag for every counter: the script touches two keys, which Redis Cluster
+		// allows only within one slot (the counters are small and few).
+		this.prefix = keyPrefix + "login:{throttle}:";
 		this.maxPerAccount = maxPerAccount;
 		this.maxPerAddress = maxPerAddress;
 		this.window = window;
@@ -83,8 +86,8 @@ public final class RedisLoginThrottle implements LoginThrottle {
 			return (attempt.boundKey() == null) || count <= this.maxPerAccount;
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Password check refused: the login throttling counters in Redis are unavailable: {}",
-					ex.getMessage());
+			BackendBreakers.logFailure(logger, "Password check refused: the login throttling counters are unavailable",
+					ex);
 			throw new RedisConnectionFailureException("Login throttling counters are unavailable", ex);
 		}
 	}

@@ -15,6 +15,8 @@ import io.lettuce.core.RedisConnectionException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
@@ -31,6 +33,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class BackendBreakers implements MeterBinder {
+
+	private static final Logger logger = LoggerFactory.getLogger(BackendBreakers.class);
 
 	/** How long a breaker stays open before it lets a probe through. */
 	static final Duration OPEN_FOR = Duration.ofSeconds(2);
@@ -51,6 +55,77 @@ public class BackendBreakers implements MeterBinder {
 			.build();
 		this.postgresql = CircuitBreaker.of("postgresql", config);
 		this.redis = CircuitBreaker.of("redis", config);
+		for (CircuitBreaker breaker : new CircuitBreaker[] { this.postgresql, this.redis }) {
+			breaker.getEventPublisher().onStateTransition((event) -> logTransition(breaker.getName(), event.getStateTransition()));
+		}
+	}
+
+	/** An outage is logged once, when the breaker opens, and again when the backend is back. */
+	private static void logTransition(String name, CircuitBreaker.StateTransition transition) {
+		String backend = "redis".equals(name) ? "Redis" : "PostgreSQL";
+		switch (transition.getToState()) {
+			case OPEN -> {
+				if (transition.getFromState() == CircuitBreaker.State.CLOSED) {
+					logger.warn("{} is unreachable: calls to it fail at once (probing every {} s) until it is back",
+							backend, OPEN_FOR.toSeconds());
+				}
+			}
+			case CLOSED -> logger.info("{} is reachable again", backend);
+			default -> {
+			}
+		}
+	}
+
+	/**
+	 * Logs a failed call to a backend: at WARN when it is news, at DEBUG when the call was
+	 * refused by an open breaker (the outage was logged when it opened), so an outage under
+	 * load does not flood the log.
+	 */
+	public static void logFailure(Logger log, String message, Throwable failure) {
+		if (isRefusedByOpenBreaker(failure)) {
+			log.debug("{}: {}", message, failure.getMessage());
+		}
+		else {
+			log.warn("{}: {}", message, failure.getMessage());
+		}
+	}
+
+	/** Whether a failure is a call refused at once by an open breaker. */
+	public static boolean isRefusedByOpenBreaker(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RefusedByOpenBreaker || cause instanceof CallNotPermittedException) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	/** Marks the exceptions the guarded Redis and PostgreSQL access throw while a breaker is open. */
+	public interface RefusedByOpenBreaker {
+
+	}
+
+	/** Redis refused at once: its breaker is open. */
+	public static final class RedisRefusedByOpenBreaker extends RedisConnectionFailureException
+			implements RefusedByOpenBreaker {
+
+		public RedisRefusedByOpenBreaker(String message) {
+			super(message);
+		}
+
+	}
+
+	/** PostgreSQL refused at once: its breaker is open (SQLState 08001, as a connection failure). */
+	public static final class PostgresqlRefusedByOpenBreaker extends SQLTransientConnectionException
+			implements RefusedByOpenBreaker {
+
+		public PostgresqlRefusedByOpenBreaker(String message) {
+			super(message, "08001");
+		}
+
 	}
 
 	@Override

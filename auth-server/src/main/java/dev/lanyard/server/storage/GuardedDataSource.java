@@ -2,7 +2,6 @@ package dev.lanyard.server.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -37,7 +36,7 @@ public class GuardedDataSource extends DelegatingDataSource {
 
 	private Connection guarded(ConnectionSupplier supplier) throws SQLException {
 		if (!this.breaker.tryAcquirePermission()) {
-			throw new SQLTransientConnectionException("PostgreSQL is unreachable (circuit open)", "08001");
+			throw new BackendBreakers.PostgresqlRefusedByOpenBreaker("PostgreSQL is unreachable (circuit open)");
 		}
 		long started = System.nanoTime();
 		try {

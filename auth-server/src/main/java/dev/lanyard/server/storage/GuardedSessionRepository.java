@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
-import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
@@ -35,7 +34,7 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 	@Override
 	public void save(S session) {
 		if (!this.breaker.tryAcquirePermission()) {
-			throw new RedisConnectionFailureException("Redis is unreachable (circuit open): the session cannot be saved");
+			throw new BackendBreakers.RedisRefusedByOpenBreaker("Redis is unreachable (circuit open): the session cannot be saved");
 		}
 		long started = System.nanoTime();
 		try {

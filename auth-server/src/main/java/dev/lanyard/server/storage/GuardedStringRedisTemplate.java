@@ -27,7 +27,7 @@ public class GuardedStringRedisTemplate extends StringRedisTemplate {
 	@Override
 	public <T> T execute(RedisCallback<T> action, boolean exposeConnection, boolean pipeline) {
 		if (!this.breaker.tryAcquirePermission()) {
-			throw new RedisConnectionFailureException("Redis is unreachable (circuit open)");
+			throw new BackendBreakers.RedisRefusedByOpenBreaker("Redis is unreachable (circuit open)");
 		}
 		long started = System.nanoTime();
 		try {

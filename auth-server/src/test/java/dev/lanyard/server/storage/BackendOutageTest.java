@@ -11,6 +11,10 @@ import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TcpProxy;
 import dev.lanyard.server.TestBrowser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -149,7 +153,8 @@ class BackendOutageTest {
 	 * cannot be stored gets a 503 page, never a 500; all recovers when Redis is back.
 	 */
 	@Test
-	void redisWhenUnreachableThenHotPathsDoNotWaitAndReadinessStaysUp() throws Exception {
+	@ExtendWith(OutputCaptureExtension.class)
+	void redisWhenUnreachableThenHotPathsDoNotWaitAndReadinessStaysUp(CapturedOutput output) throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		URI redis = URI.create(deployment.get("spring.data.redis.url"));
 		try (TcpProxy proxy = new TcpProxy(redis.getPort())) {
@@ -172,6 +177,10 @@ class BackendOutageTest {
 				}
 				assertThat(Duration.ofNanos(System.nanoTime() - started)).as("30 calls while Redis is out")
 					.isLessThan(Duration.ofSeconds(5));
+				// The outage is logged when the breaker opens, not once per request.
+				assertThat(output.getOut()).contains("Redis is unreachable: calls to it fail at once");
+				assertThat(output.getOut().lines().filter((line) -> line.contains("WARN")
+						&& line.contains("circuit open")).count()).as("warnings per refused call").isZero();
 
 				HttpResponse<String> readiness = client.get(flows.url("/actuator/health/readiness"));
 				assertThat(readiness.statusCode()).isEqualTo(200);

@@ -1,16 +1,10 @@
 package dev.lanyard.e2e;
 
-import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,9 +23,15 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
+import dev.lanyard.e2e.WebApp.Session;
+
+import static dev.lanyard.e2e.E2eHttp.basic;
+import static dev.lanyard.e2e.E2eHttp.form;
+import static dev.lanyard.e2e.E2eHttp.get;
+import static dev.lanyard.e2e.E2eHttp.http;
+import static dev.lanyard.e2e.E2eHttp.post;
+import static dev.lanyard.e2e.E2eHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,7 +53,6 @@ class GatewayEndToEndIT {
 
 	private static final String REDIRECT_URI = "https://app.example.com/callback";
 
-	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final Path root = Path.of(System.getProperty("lanyard.root", "../..")).toAbsolutePath().normalize();
 
@@ -80,7 +78,7 @@ class GatewayEndToEndIT {
 
 	private static String echoGateway;
 
-	private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+	private static WebApp webApp;
 
 	@BeforeAll
 	static void startEverything() throws Exception {
@@ -94,6 +92,7 @@ class GatewayEndToEndIT {
 		String prefix = "lanyard-e2e-" + System.nanoTime() + ":";
 		int authPort = Backends.freePort();
 		issuer = "http://localhost:" + authPort;
+		webApp = new WebApp(issuer, "web-app", WEB_APP_SECRET, REDIRECT_URI);
 
 		Path bootstrap = work.resolve("bootstrap.yaml");
 		Files.writeString(bootstrap, """
@@ -198,8 +197,7 @@ class GatewayEndToEndIT {
 		String token = userAccessToken();
 		HttpResponse<String> response = get(gateway + "/me", "Bearer " + token);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Map<String, Object> session = json.readValue(response.body(), new TypeReference<Map<String, Object>>() {
-		});
+		Map<String, Object> session = E2eHttp.json(response.body());
 		Map<String, Object> introspection = introspect(token);
 		assertThat(session.get("sub")).isEqualTo(introspection.get("sub"));
 		assertThat(String.valueOf(session)).contains("alice").contains("admin").contains("openid").contains("acme")
@@ -240,8 +238,7 @@ class GatewayEndToEndIT {
 		String token = userAccessToken();
 		assertThat(get(gateway + "/me", "Bearer " + token).statusCode()).isEqualTo(200);
 		assertThat(get(gateway + "/me", "Bearer " + token).statusCode()).isEqualTo(200);
-		HttpResponse<String> revoked = post(issuer + "/oauth2/revoke", Map.of("token", token),
-				basic("web-app", WEB_APP_SECRET));
+		HttpResponse<String> revoked = webApp.revoke(token);
 		assertThat(revoked.statusCode()).isEqualTo(200);
 		Instant deadline = Instant.now().plusSeconds(1);
 		int status = 200;
@@ -352,8 +349,8 @@ class GatewayEndToEndIT {
 		spoofed.forEach(request::header);
 		HttpResponse<String> response = send(http, request.build());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Map<String, String> seen = json.readValue(response.body(), new TypeReference<Map<String, String>>() {
-		});
+		Map<String, String> seen = new HashMap<>();
+		E2eHttp.json(response.body()).forEach((name, value) -> seen.put(name, String.valueOf(value)));
 		assertThat(seen.get("x-real-ip")).isEqualTo("127.0.0.1");
 		assertThat(seen.get("x-forwarded-for")).isEqualTo("127.0.0.1");
 		assertThat(seen.get("x-forwarded-proto")).isEqualTo("http");
@@ -413,54 +410,12 @@ class GatewayEndToEndIT {
 		return signIn("alice", "alice-password-for-e2e").accessToken();
 	}
 
-	/** A person signed in through the login page, and the tokens the web app got for them. */
-	private record Session(HttpClient browser, String accessToken, String refreshToken) {
-	}
-
 	private static Session signIn(String username, String password) throws Exception {
-		HttpClient browser = HttpClient.newBuilder()
-			.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
-		byte[] random = new byte[32];
-		new SecureRandom().nextBytes(random);
-		String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-		String challenge = Base64.getUrlEncoder()
-			.withoutPadding()
-			.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-		String authorize = issuer + "/oauth2/authorize?response_type=code&client_id=web-app&scope="
-				+ encode("openid profile") + "&state=e2e&redirect_uri=" + encode(REDIRECT_URI) + "&code_challenge="
-				+ challenge + "&code_challenge_method=S256";
-		send(browser, HttpRequest.newBuilder(URI.create(authorize)).build());
-		String page = send(browser, HttpRequest.newBuilder(URI.create(issuer + "/login")).build()).body();
-		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
-		assertThat(csrf.find()).isTrue();
-		HttpResponse<String> login = send(browser, HttpRequest.newBuilder(URI.create(issuer + "/login"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password",
-					password, "_csrf", csrf.group(1)))))
-			.build());
-		String resumed = URI.create(issuer).resolve(login.headers().firstValue("Location").orElseThrow()).toString();
-		HttpResponse<String> answer = send(browser, HttpRequest.newBuilder(URI.create(resumed)).build());
-		String location = answer.headers().firstValue("Location").orElseThrow();
-		Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
-		assertThat(code.find()).as(location).isTrue();
-		HttpResponse<String> tokens = post(issuer + "/oauth2/token",
-				Map.of("grant_type", "authorization_code", "code", code.group(1), "redirect_uri", REDIRECT_URI,
-						"code_verifier", verifier),
-				basic("web-app", WEB_APP_SECRET));
-		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
-		Map<String, Object> body = json.readValue(tokens.body(), new TypeReference<Map<String, Object>>() {
-		});
-		return new Session(browser, (String) body.get("access_token"), (String) body.get("refresh_token"));
+		return webApp.signIn(username, password);
 	}
 
 	private static Map<String, Object> refresh(String refreshToken) throws Exception {
-		HttpResponse<String> refreshed = post(issuer + "/oauth2/token",
-				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken), basic("web-app", WEB_APP_SECRET));
-		assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
-		return json.readValue(refreshed.body(), new TypeReference<Map<String, Object>>() {
-		});
+		return webApp.refresh(refreshToken);
 	}
 
 	/** Signs out on the logout page, as the person would. */
@@ -486,10 +441,9 @@ class GatewayEndToEndIT {
 	}
 
 	private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
-		String token = (String) json.readValue(post(issuer + "/oauth2/token",
-				Map.of("grant_type", "client_credentials", "scope", "admin"), basic("automation", AUTOMATION_SECRET)).body(),
-				new TypeReference<Map<String, Object>>() {
-				}).get("access_token");
+		String token = (String) E2eHttp.json(post(issuer + "/oauth2/token",
+				Map.of("grant_type", "client_credentials", "scope", "admin"), basic("automation", AUTOMATION_SECRET)).body())
+			.get("access_token");
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(issuer + path))
 			.header("Authorization", "Bearer " + token)
 			.method(method, (body == null) ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -501,9 +455,7 @@ class GatewayEndToEndIT {
 
 	@SuppressWarnings("unchecked")
 	private static String userId(String username) throws Exception {
-		Map<String, Object> page = json.readValue(admin("GET", "/api/admin/users?q=" + username, null).body(),
-				new TypeReference<Map<String, Object>>() {
-				});
+		Map<String, Object> page = E2eHttp.json(admin("GET", "/api/admin/users?q=" + username, null).body());
 		return (String) ((List<Map<String, Object>>) page.get("items")).stream()
 			.filter((user) -> username.equals(user.get("username")))
 			.findFirst()
@@ -512,44 +464,8 @@ class GatewayEndToEndIT {
 	}
 
 	private static Map<String, Object> introspect(String token) throws Exception {
-		return json.readValue(post(issuer + "/oauth2/introspect", Map.of("token", token),
-				basic("gateway", GATEWAY_SECRET)).body(), new TypeReference<Map<String, Object>>() {
-				});
-	}
-
-	private static HttpResponse<String> get(String url, String authorization) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15));
-		if (authorization != null) {
-			request.header("Authorization", authorization);
-		}
-		return send(http, request.build());
-	}
-
-	private static HttpResponse<String> post(String url, Map<String, String> form, String authorization)
-			throws Exception {
-		return send(http, HttpRequest.newBuilder(URI.create(url))
-			.header("Authorization", authorization)
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form(form)))
-			.build());
-	}
-
-	private static HttpResponse<String> send(HttpClient client, HttpRequest request) throws Exception {
-		return client.send(request, HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static String form(Map<String, String> form) {
-		StringJoiner body = new StringJoiner("&");
-		form.forEach((name, value) -> body.add(encode(name) + "=" + encode(value)));
-		return body.toString();
-	}
-
-	private static String basic(String id, String secret) {
-		return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String encode(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+		return E2eHttp.json(post(issuer + "/oauth2/introspect", Map.of("token", token),
+				basic("gateway", GATEWAY_SECRET)).body());
 	}
 
 	private static String randomString() {

@@ -80,6 +80,17 @@ final class ManagedProcess implements AutoCloseable {
 		return Files.readString(this.log);
 	}
 
+	/** Kills the process outright (SIGKILL) and waits for it to be gone. */
+	void kill() {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	/** Sends SIGTERM and returns at once. */
 	void terminate() {
 		this.process.destroy();

@@ -34,8 +34,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * Listens to the authorization server's revocation channel and drops cached JWTs of revoked
- * tokens at once. Active when {@code SPRING_DATA_REDIS_URL} is set; without it cached JWTs
- * live until they expire (at most five minutes).
+ * tokens at once. Active when Redis is configured ({@code SPRING_DATA_REDIS_URL}, or a
+ * Sentinel master and its sentinels, or Cluster nodes); without it cached JWTs live until
+ * they expire (at most five minutes).
  * <p>
  * The service starts whether Redis is there or not, and subscribes in the background,
  * retrying every second. Every second it also checks that Redis answers: while the channel
@@ -44,7 +45,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * {@code DEGRADED} meanwhile, metrics {@code lanyard_gateway_revocations_heard}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnExpression("!'${spring.data.redis.url:}'.isEmpty()")
+@ConditionalOnExpression("!'${spring.data.redis.url:}${spring.data.redis.sentinel.master:}${spring.data.redis.cluster.nodes:}'.isEmpty()")
 class RevocationSubscription {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevocationSubscription.class);
@@ -98,7 +99,10 @@ class RevocationSubscription {
 		return List.of();
 	}
 
-	/** Revocation messages, and the (re)subscriptions that tell the channel is heard again. */
+	/**
+	 * Revocation messages, and the (re)subscriptions that tell the channel is heard again
+	 * (each one may follow a gap, so each drops what is cached).
+	 */
 	private static final class RevocationListener
 			implements MessageListener, SubscriptionListener {
 
@@ -115,7 +119,7 @@ class RevocationSubscription {
 
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
-			this.exchanger.revocationFeed(true);
+			this.exchanger.revocationFeedSubscribed();
 		}
 
 	}

@@ -1,0 +1,70 @@
+package dev.lanyard.e2e;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The HTTP calls the end-to-end tests make, as a client outside would make them. */
+final class E2eHttp {
+
+	static final HttpClient http = HttpClient.newBuilder()
+		.connectTimeout(Duration.ofSeconds(5))
+		.followRedirects(HttpClient.Redirect.NEVER)
+		.build();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private E2eHttp() {
+	}
+
+	static HttpResponse<String> get(String url, String authorization) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15));
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return send(http, request.build());
+	}
+
+	static HttpResponse<String> post(String url, Map<String, String> form, String authorization) throws Exception {
+		return send(http, HttpRequest.newBuilder(URI.create(url))
+			.timeout(Duration.ofSeconds(15))
+			.header("Authorization", authorization)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form(form)))
+			.build());
+	}
+
+	static HttpResponse<String> send(HttpClient client, HttpRequest request) throws Exception {
+		return client.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	static Map<String, Object> json(String body) {
+		return json.readValue(body, new TypeReference<Map<String, Object>>() {
+		});
+	}
+
+	static String form(Map<String, String> form) {
+		StringJoiner body = new StringJoiner("&");
+		form.forEach((name, value) -> body.add(encode(name) + "=" + encode(value)));
+		return body.toString();
+	}
+
+	static String basic(String id, String secret) {
+		return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+	}
+
+	static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+}
