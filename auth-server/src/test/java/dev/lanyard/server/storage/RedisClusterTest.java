@@ -1,0 +1,175 @@
+package dev.lanyard.server.storage;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBackends;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.exchange.RevocationChannel;
+import dev.lanyard.server.token.TokenHash;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 9, scale-out: every Redis use works on Redis Cluster (three real primaries on
+ * loopback, slots spread by {@code redis-cli --cluster create}): login sessions, throttling
+ * counters (a two-key script, one hash tag), the token-lookup cache, and the revocation
+ * channel that gateways subscribe to.
+ */
+class RedisClusterTest {
+
+	private static final List<Process> servers = new ArrayList<>();
+
+	private static String nodes;
+
+	@BeforeAll
+	static void startCluster() throws Exception {
+		Path binary = Path.of("/usr/bin/redis-server");
+		Path cli = Path.of("/usr/bin/redis-cli");
+		if (System.getenv("LANYARD_E2E_REQUIRED") == null) {
+			Assumptions.assumeTrue(Files.isExecutable(binary) && Files.isExecutable(cli),
+					"redis-server is not installed (apt-get install redis-server)");
+		}
+		Path directory = TestBackends.tempDirectory("redis-cluster");
+		List<String> addresses = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			int port = TestBackends.freePort();
+			servers.add(new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+					"--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf", "--save", "",
+					"--appendonly", "no", "--dir", directory.toString())
+				.redirectErrorStream(true)
+				.redirectOutput(directory.resolve("redis-" + port + ".log").toFile())
+				.start());
+			addresses.add("127.0.0.1:" + port);
+		}
+		nodes = String.join(",", addresses);
+		List<String> create = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
+		create.addAll(addresses);
+		create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+		Instant deadline = Instant.now().plusSeconds(30);
+		while (true) {
+			Process creation = new ProcessBuilder(create).redirectErrorStream(true).start();
+			String output = new String(creation.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (creation.waitFor() == 0 && output.contains("All 16384 slots covered")) {
+				break;
+			}
+			if (Instant.now().isAfter(deadline)) {
+				throw new IllegalStateException("Could not create the cluster: " + output);
+			}
+			Thread.sleep(200);
+		}
+		for (String address : addresses) {
+			awaitClusterOk(cli, address.substring(address.indexOf(':') + 1));
+		}
+	}
+
+	@AfterAll
+	static void stopCluster() throws InterruptedException {
+		for (Process server : servers) {
+			server.destroy();
+			server.waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void clusterWhenConfiguredThenSessionsThrottlingCacheAndRevocationChannelWork() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.remove("spring.data.redis.url");
+		deployment.put("spring.data.redis.cluster.nodes", nodes);
+		deployment.put("lanyard.login.max-attempts-per-account", "3");
+		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+			assertThat(server.bean(RedisConnectionFactory.class).getConnection())
+				.as("Lanyard is on the cluster").isInstanceOf(RedisClusterConnection.class);
+			OAuthFlows flows = new OAuthFlows(server.baseUrl());
+			TestBrowser client = new TestBrowser();
+			assertThat(TestBrowser.json(client.get(flows.url("/actuator/health"))).get("status")).isEqualTo("UP");
+
+			// Login session (Spring Session) and throttling counters.
+			TestBrowser bob = new TestBrowser();
+			assertThat(TestBrowser.location(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD))).doesNotContain("login?");
+			assertThat(bob.get(flows.url("/login")).statusCode()).isIn(200, 302);
+			for (int i = 0; i < 3; i++) {
+				assertThat(TestBrowser.location(flows.signIn(new TestBrowser(), "alice", "wrong-" + i)))
+					.endsWith("/login?error");
+			}
+			assertThat(TestBrowser.location(flows.signIn(new TestBrowser(), "alice", TestBootstrap.ALICE_PASSWORD)))
+				.as("the fourth attempt, over the bound").endsWith("/login?throttled");
+
+			// Token-lookup cache and the revocation channel.
+			BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+			RedisMessageListenerContainer gateway = new RedisMessageListenerContainer();
+			gateway.setConnectionFactory(server.bean(RedisConnectionFactory.class));
+			gateway.addMessageListener((message, pattern) -> messages.add(new String(message.getBody(),
+					StandardCharsets.UTF_8)), new ChannelTopic(server.bean(RevocationChannel.class).channel()));
+			gateway.afterPropertiesSet();
+			gateway.start();
+			try {
+				Thread.sleep(500);
+				String token = (String) TestBrowser.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+						Map.of("grant_type", "client_credentials"))).get("access_token");
+				for (int i = 0; i < 2; i++) {
+					assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
+						.isEqualTo(true);
+				}
+				HttpResponse<String> revoked = client.postForm(flows.url("/oauth2/revoke"), Map.of("token", token),
+						"Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET));
+				assertThat(revoked.statusCode()).isEqualTo(200);
+				assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token))
+					.isEqualTo(Map.of("active", false));
+				String heard = null;
+				Instant deadline = Instant.now().plusSeconds(3);
+				while (heard == null && Instant.now().isBefore(deadline)) {
+					String next = messages.poll(100, TimeUnit.MILLISECONDS);
+					if (next != null && next.contains(TokenHash.of(token))) {
+						heard = next;
+					}
+				}
+				assertThat(heard).as("the revocation reached a subscriber on the cluster").isNotNull();
+			}
+			finally {
+				gateway.stop();
+				gateway.destroy();
+			}
+			assertThat(TestBrowser.json(client.get(flows.url("/actuator/health"))).get("status")).isEqualTo("UP");
+		}
+	}
+
+	private static void awaitClusterOk(Path cli, String port) throws IOException, InterruptedException {
+		Instant deadline = Instant.now().plusSeconds(30);
+		while (Instant.now().isBefore(deadline)) {
+			Process info = new ProcessBuilder(cli.toString(), "-p", port, "cluster", "info").redirectErrorStream(true)
+				.start();
+			String output = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			info.waitFor();
+			if (output.contains("cluster_state:ok")) {
+				return;
+			}
+			Thread.sleep(200);
+		}
+		throw new IllegalStateException("The cluster never reached cluster_state:ok on port " + port);
+	}
+
+}
