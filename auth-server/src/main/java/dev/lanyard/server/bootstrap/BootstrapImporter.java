@@ -13,13 +13,16 @@ import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.storage.AdvisoryLocks;
 import dev.lanyard.server.user.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.MessageSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Imports the bootstrap file ({@code LANYARD_BOOTSTRAP}) at start-up, before the server
@@ -43,14 +46,21 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final MessageSource messages;
 
+	private final TransactionTemplate transactions;
+
+	private final JdbcClient jdbc;
+
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
-			HashedAuthorizationService authorizations, AuditLog audit, MessageSource messages) {
+			HashedAuthorizationService authorizations, AuditLog audit, MessageSource messages,
+			TransactionTemplate transactions, JdbcClient jdbc) {
 		this.properties = properties;
 		this.users = users;
 		this.clients = clients;
 		this.authorizations = authorizations;
 		this.audit = audit;
 		this.messages = messages;
+		this.transactions = transactions;
+		this.jdbc = jdbc;
 	}
 
 	@Override
@@ -63,6 +73,17 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			throw new BootstrapFileException("LANYARD_BOOTSTRAP names " + file + ", which is not a readable file");
 		}
 		BootstrapFile bootstrap = BootstrapFile.read(file);
+		// One transaction under a lock shared by every node: nodes started at once import one
+		// after the other, and the later ones find everything in place (idempotent).
+		this.transactions.executeWithoutResult((status) -> {
+			AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.jdbc);
+			importAll(file, bootstrap);
+		});
+		logger.info("Imported {} users and {} clients from {}", bootstrap.users().size(), bootstrap.clients().size(),
+				file);
+	}
+
+	private void importAll(Path file, BootstrapFile bootstrap) {
 		for (BootstrapFile.User user : bootstrap.users()) {
 			this.users.passwordProblem(user.password(), user.username(), user.email())
 				.ifPresent((problem) -> logger.warn("{} {}: the password breaks the password policy ({}); "
@@ -93,8 +114,6 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		}
 		this.audit.record("system", "bootstrap.imported", file.getFileName().toString(), null,
 				Map.of("users", bootstrap.users().size(), "clients", bootstrap.clients().size()));
-		logger.info("Imported {} users and {} clients from {}", bootstrap.users().size(), bootstrap.clients().size(),
-				file);
 	}
 
 	/** The first rule an entry broke, as "file line N, clients[1].redirect-uris: message". */

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lanyard.server.storage.AdvisoryLocks;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -86,7 +88,7 @@ public class JdbcSigningKeyRepository {
 
 	/** Serialises key management across nodes for the current transaction. */
 	public void lockForKeyManagement() {
-		this.jdbc.sql("SELECT pg_advisory_xact_lock(7163001)").query((rs, row) -> 1).single();
+		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.jdbc);
 	}
 
 	public Optional<byte[]> findMasterKeyCheck() {
