@@ -11,6 +11,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
@@ -38,6 +39,8 @@ public final class TokenExchangeClient {
 
 	private final Duration requestTimeout;
 
+	private final Consumer<HttpRequest.Builder> beforeSend;
+
 	/**
 	 * @param issuer the authorization server's issuer, e.g. {@code https://auth.example.com}
 	 * @param clientId the gateway's client id
@@ -48,6 +51,18 @@ public final class TokenExchangeClient {
 	 */
 	public TokenExchangeClient(URI issuer, String clientId, String clientSecret, String audience,
 			Duration connectTimeout, Duration requestTimeout) {
+		this(issuer, clientId, clientSecret, audience, connectTimeout, requestTimeout, (request) -> {
+		});
+	}
+
+	/**
+	 * As above, with headers of the caller's added to every request (e.g. the trace context,
+	 * W3C {@code traceparent}).
+	 * @param beforeSend adds headers to each request before it is sent
+	 */
+	public TokenExchangeClient(URI issuer, String clientId, String clientSecret, String audience,
+			Duration connectTimeout, Duration requestTimeout, Consumer<HttpRequest.Builder> beforeSend) {
+		this.beforeSend = beforeSend;
 		String base = issuer.toString().endsWith("/") ? issuer.toString() : issuer + "/";
 		this.tokenEndpoint = URI.create(base).resolve("oauth2/token");
 		this.authorization = "Basic " + Base64.getEncoder()
@@ -73,13 +88,14 @@ public final class TokenExchangeClient {
 		if (this.audience != null) {
 			form.append("&audience=").append(encode(this.audience));
 		}
-		HttpRequest request = HttpRequest.newBuilder(this.tokenEndpoint)
+		HttpRequest.Builder builder = HttpRequest.newBuilder(this.tokenEndpoint)
 			.timeout(this.requestTimeout)
 			.header("Authorization", this.authorization)
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-			.build();
+			.POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+		this.beforeSend.accept(builder);
+		HttpRequest request = builder.build();
 		HttpResponse<String> response;
 		try {
 			response = this.http.send(request, HttpResponse.BodyHandlers.ofString());

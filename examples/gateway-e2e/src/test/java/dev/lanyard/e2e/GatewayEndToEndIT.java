@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,6 +81,8 @@ class GatewayEndToEndIT {
 
 	private static WebApp webApp;
 
+	private static OtlpReceiver traces;
+
 	@BeforeAll
 	static void startEverything() throws Exception {
 		var nginxBinary = Nginx.binary();
@@ -122,12 +125,18 @@ class GatewayEndToEndIT {
 				    grant-types: [client_credentials]
 				    scopes: [admin]
 				""".formatted(WEB_APP_SECRET, REDIRECT_URI, GATEWAY_SECRET, AUTOMATION_SECRET));
+		traces = OtlpReceiver.start();
+		Map<String, String> tracing = Map.of("LANYARD_TRACING_ENABLED", "true", "LANYARD_TRACING_OTLP_ENDPOINT",
+				traces.endpoint(), "LANYARD_TRACING_SAMPLING", "1.0", "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULEDELAY",
+				"200ms");
 		Map<String, String> authEnvironment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(authPort),
 				"LANYARD_ISSUER", issuer, "SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix,
 				"LANYARD_MASTER_KEY", "e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString(),
 				"LANYARD_DATA_DIRECTORY", Files.createDirectories(work.resolve("data")).toString()));
 		// This test stops the server on purpose to see the gateway cope: no drain needed.
 		authEnvironment.put("LANYARD_SHUTDOWN_DRAIN", "0s");
+		authEnvironment.putAll(tracing);
+		authEnvironment.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
 		String database = backends.newDatabase();
 		if (database != null) {
 			authEnvironment.put("SPRING_DATASOURCE_URL", database);
@@ -138,12 +147,14 @@ class GatewayEndToEndIT {
 
 		int exchangePort = Backends.freePort();
 		exchangeUrl = "http://127.0.0.1:" + exchangePort;
+		Map<String, String> exchangeEnvironment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(exchangePort),
+				"LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID", "gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET,
+				"SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix, "EXCHANGE_METRICS_TOKEN",
+				METRICS_TOKEN));
+		exchangeEnvironment.putAll(tracing);
 		tokenExchange = ManagedProcess.start("token-exchange",
 				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")),
-				Map.of("SERVER_PORT", String.valueOf(exchangePort), "LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID",
-						"gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "SPRING_DATA_REDIS_URL", redis,
-						"LANYARD_REDIS_KEYPREFIX", prefix, "EXCHANGE_METRICS_TOKEN", METRICS_TOKEN),
-				work);
+				exchangeEnvironment, work);
 
 		int servicePort = Backends.freePort();
 		demoService = ManagedProcess.start("demo-service",
@@ -188,6 +199,9 @@ class GatewayEndToEndIT {
 		}
 		if (backends != null) {
 			backends.close();
+		}
+		if (traces != null) {
+			traces.close();
 		}
 	}
 
@@ -252,6 +266,48 @@ class GatewayEndToEndIT {
 		assertThat(get(exchangeUrl + "/actuator/prometheus", null).statusCode()).isEqualTo(401);
 		String metrics = get(exchangeUrl + "/actuator/prometheus", "Bearer " + METRICS_TOKEN).body();
 		assertThat(metrics).containsPattern("lanyard_gateway_evictions_total [1-9]");
+	}
+
+	/**
+	 * Issue 9, observability: with tracing on, a request through the gateway is one trace,
+	 * from the exchange service (NGINX passes the W3C trace context to it) to Lanyard's token
+	 * endpoint and on to PostgreSQL and Redis, exported over OTLP. And the server's log, in
+	 * Spring Boot's structured format, is one JSON object per line.
+	 */
+	@Test
+	@Order(5)
+	void tracingWhenEnabledThenOneTraceFromGatewayThroughLanyardToPostgresqlAndRedis() throws Exception {
+		String token = userAccessToken();
+		String traceId = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+		String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8)) + "-01";
+		HttpResponse<String> response = send(http, HttpRequest.newBuilder(URI.create(gateway + "/me"))
+			.header("Authorization", "Bearer " + token)
+			.header("traceparent", traceparent)
+			.build());
+		assertThat(response.statusCode()).isEqualTo(200);
+		Instant deadline = Instant.now().plusSeconds(15);
+		boolean gatewaySpan = false;
+		boolean lanyardSpans = false;
+		while (!(gatewaySpan && lanyardSpans) && Instant.now().isBefore(deadline)) {
+			Thread.sleep(200);
+			gatewaySpan = traces.received(traceId, "lanyard-token-exchange", "/exchange");
+			lanyardSpans = traces.received(traceId, "/oauth2/token") && traces.received(traceId, "jdbc.query[0]")
+					&& traces.received(traceId, "db.system", "redis");
+		}
+		traces.dump(root.resolve("examples/gateway-e2e/target/e2e/traces.txt"), traceId);
+		assertThat(gatewaySpan).as("the exchange service's span, in the caller's trace").isTrue();
+		assertThat(lanyardSpans).as("Lanyard's token endpoint, PostgreSQL and Redis spans in the same trace").isTrue();
+		assertThat(traces.mentions(token)).as("the opaque token in an exported span").isFalse();
+		assertThat(traces.mentions(token.substring(5))).as("the token's secret part in an exported span").isFalse();
+
+		List<String> lines = Files.readAllLines(root.resolve("examples/gateway-e2e/target/e2e/auth-server.log"));
+		assertThat(lines).as("log lines").isNotEmpty();
+		assertThat(lines).as("the token in the server's log").noneMatch((line) -> line.contains(token.substring(5)));
+		for (String line : lines) {
+			if (!line.isBlank()) {
+				assertThat(E2eHttp.json(line)).as(line).containsKeys("@timestamp", "log", "message");
+			}
+		}
 	}
 
 	/**

@@ -1,7 +1,9 @@
 package dev.lanyard.exchange.service;
 
+import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import dev.lanyard.exchange.ExchangeEvents;
 import dev.lanyard.exchange.ExchangeResult;
@@ -10,7 +12,11 @@ import dev.lanyard.exchange.TokenExchangeClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,10 +25,23 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ExchangeServiceConfiguration {
 
+	/**
+	 * With tracing on, each exchange carries the trace context of the request that needed it
+	 * (W3C {@code traceparent}), so Lanyard's spans join the gateway's trace.
+	 */
 	@Bean
-	TokenExchangeClient tokenExchangeClient(ExchangeServiceProperties properties) {
+	TokenExchangeClient tokenExchangeClient(ExchangeServiceProperties properties, ObjectProvider<Tracer> tracers,
+			ObjectProvider<Propagator> propagators) {
+		Tracer tracer = tracers.getIfAvailable();
+		Propagator propagator = propagators.getIfAvailable();
+		Consumer<HttpRequest.Builder> traceContext = (request) -> {
+			TraceContext current = (tracer != null) ? tracer.currentTraceContext().context() : null;
+			if (current != null && propagator != null) {
+				propagator.inject(current, request, HttpRequest.Builder::header);
+			}
+		};
 		return new TokenExchangeClient(properties.issuer(), properties.clientId(), properties.clientSecret(),
-				properties.audience(), properties.connectTimeout(), properties.requestTimeout());
+				properties.audience(), properties.connectTimeout(), properties.requestTimeout(), traceContext);
 	}
 
 	/** Prometheus metrics only for the scraper holding the token (as the authorization server's). */
