@@ -8,6 +8,7 @@ import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,9 +42,13 @@ class ExchangeConfiguration {
 	@Bean
 	RevocationChannel revocationChannel(RevocationOutbox outbox, HashedAuthorizationService authorizations,
 			ExchangedTokenCache cache, TransactionTemplate transactions, RedisMode redisMode,
-			ObjectProvider<StringRedisTemplate> redis, LanyardProperties properties) {
-		return new RevocationChannel(outbox, authorizations, cache, transactions,
+			ObjectProvider<StringRedisTemplate> redis, LanyardProperties properties, MeterRegistry meters) {
+		RevocationChannel channel = new RevocationChannel(outbox, authorizations, cache, transactions,
 				redisMode.enabled() ? redis.getObject() : null, properties.redis().keyPrefix() + "revocations");
+		Gauge.builder("lanyard.revocations.unrelayed", channel, RevocationChannel::unrelayed)
+			.description("Revocations this node's last relay pass could not put in the token cache or publish")
+			.register(meters);
+		return channel;
 	}
 
 }

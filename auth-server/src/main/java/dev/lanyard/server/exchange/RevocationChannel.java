@@ -2,6 +2,7 @@ package dev.lanyard.server.exchange;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.lanyard.server.authorization.HashedAuthorizationService;
@@ -62,6 +63,9 @@ public final class RevocationChannel {
 
 	private final ReentrantLock relaying = new ReentrantLock();
 
+	/** Revocations this node's last pass could not relay (PostgreSQL or Redis out). */
+	private final AtomicInteger unrelayed = new AtomicInteger();
+
 	/** The newest outbox row this node has applied locally; -1 before the first pass. */
 	private long lastSeen = -1;
 
@@ -101,11 +105,12 @@ public final class RevocationChannel {
 		}
 		try {
 			forgetLocally();
-			int relayed;
+			int[] pass = { 0, 0 };
 			do {
-				relayed = relayBatch();
+				relayBatch(pass);
 			}
-			while (relayed == BATCH);
+			while (pass[0] == BATCH && pass[1] == 0);
+			this.unrelayed.set(pass[1]);
 			this.authorizations.trustCache(!this.outbox.cacheBehind());
 		}
 		catch (RuntimeException ex) {
@@ -135,18 +140,31 @@ public final class RevocationChannel {
 		while (unseen.size() == 1000);
 	}
 
-	private int relayBatch() {
-		Integer count = this.transactions.execute((status) -> {
+	/** @param pass {rows claimed, rows left unrelayed}, overwritten by this batch */
+	private void relayBatch(int[] pass) {
+		pass[0] = 0;
+		pass[1] = 0;
+		this.transactions.executeWithoutResult((status) -> {
 			List<RevocationOutbox.Revocation> pending = this.outbox.claimPending(BATCH);
 			for (RevocationOutbox.Revocation revocation : pending) {
 				boolean cacheApplied = revocation.cacheApplied()
 						|| this.authorizations.invalidateCached(revocation.tokenHashes());
 				boolean published = revocation.published() || publish(revocation);
 				this.outbox.relayed(revocation.id(), cacheApplied, published);
+				if (!cacheApplied || !published) {
+					pass[1]++;
+				}
 			}
-			return pending.size();
+			pass[0] = pending.size();
 		});
-		return (count != null) ? count : 0;
+	}
+
+	/**
+	 * How many revocations this node's last relay pass left for later (not yet in the token
+	 * cache or not yet published): above zero for long, gateways are not being told.
+	 */
+	public int unrelayed() {
+		return this.unrelayed.get();
 	}
 
 	/** @return whether gateways were told (trivially, without Redis: there are none to tell) */

@@ -92,6 +92,13 @@ class RevocationDurabilityTest {
 					assertThat(revoked.statusCode()).isEqualTo(200);
 					Thread.sleep(1500);
 					assertThat(messages).as("nothing can be published while Redis is down").isEmpty();
+					// The metric an alert watches: once a relay pass has found it cannot publish
+					// (the first waits out Redis timeouts), it says one revocation is waiting.
+					Instant metricBy = Instant.now().plusSeconds(5);
+					while (unrelayedMetric(nodeA, client) == 0 && Instant.now().isBefore(metricBy)) {
+						Thread.sleep(100);
+					}
+					assertThat(unrelayedMetric(nodeA, client)).as("revocations waiting, on the revoking node").isEqualTo(1.0);
 
 					proxy.restore();
 					String message = null;
@@ -104,6 +111,8 @@ class RevocationDurabilityTest {
 						}
 					}
 					assertThat(message).as("published once Redis is back").isNotNull();
+					Thread.sleep(600);
+					assertThat(unrelayedMetric(nodeA, client)).isZero();
 				}
 				finally {
 					gateway.stop();
@@ -125,6 +134,17 @@ class RevocationDurabilityTest {
 				.isEqualTo(Map.of("active", false));
 			Thread.sleep(100);
 		}
+	}
+
+	/** {@code lanyard_revocations_unrelayed} as Prometheus scrapes it. */
+	private static double unrelayedMetric(LanyardTestServer node, TestBrowser client) {
+		String metrics = client.get(node.baseUrl() + "/actuator/prometheus", "Authorization",
+				"Bearer " + LanyardTestServer.METRICS_TOKEN).body();
+		return metrics.lines()
+			.filter((line) -> line.startsWith("lanyard_revocations_unrelayed "))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no lanyard_revocations_unrelayed in " + metrics));
 	}
 
 	private static String serviceToken(OAuthFlows node, TestBrowser client) {

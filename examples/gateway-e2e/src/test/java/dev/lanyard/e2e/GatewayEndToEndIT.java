@@ -136,6 +136,7 @@ class GatewayEndToEndIT {
 		// This test stops the server on purpose to see the gateway cope: no drain needed.
 		authEnvironment.put("LANYARD_SHUTDOWN_DRAIN", "0s");
 		authEnvironment.putAll(tracing);
+		authEnvironment.put("LANYARD_METRICS_TOKEN", METRICS_TOKEN);
 		authEnvironment.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
 		String database = backends.newDatabase();
 		if (database != null) {
@@ -446,6 +447,32 @@ class GatewayEndToEndIT {
 			assertThat(exchanged.statusCode()).isEqualTo(200);
 			assertThat(exchanged.headers().firstValue("X-Internal-Jwt")).isPresent();
 		}
+	}
+
+	/**
+	 * The alert rules and the Grafana dashboard in {@code docker/observability} name only
+	 * metrics that Lanyard and the exchange service really export (after the traffic of the
+	 * tests before: sign-ins, tokens, exchanges, revocations).
+	 */
+	@Test
+	@Order(19)
+	void observabilityFilesWhenReadThenEveryMetricTheyNameIsExported() throws Exception {
+		String exported = get(issuer + "/actuator/prometheus", "Bearer " + METRICS_TOKEN).body()
+				+ get(exchangeUrl + "/actuator/prometheus", "Bearer " + METRICS_TOKEN).body();
+		Set<String> names = exported.lines()
+			.filter((line) -> !line.startsWith("#") && !line.isBlank())
+			.map((line) -> line.split("[{ ]", 2)[0])
+			.collect(java.util.stream.Collectors.toSet());
+		Pattern metric = Pattern.compile("\\b(lanyard_[a-z_]+|http_server_requests_seconds_[a-z]+|hikaricp_[a-z_]+|jvm_[a-z_]+)\\b");
+		int checked = 0;
+		for (String file : List.of("lanyard-alerts.yml", "lanyard-dashboard.json")) {
+			Matcher named = metric.matcher(Files.readString(root.resolve("docker/observability").resolve(file)));
+			while (named.find()) {
+				assertThat(names).as("%s names %s", file, named.group(1)).contains(named.group(1));
+				checked++;
+			}
+		}
+		assertThat(checked).isGreaterThan(20);
 	}
 
 	/** Lanyard unreachable: cached sessions keep working, new tokens get 503 (not 401). */
