@@ -11,6 +11,9 @@
 #  token-exchange service (gateway side)
 #   - its liveness endpoint
 #   - cached GET /exchange
+#  and for each: requests per CPU-second of the Java process, PostgreSQL and Redis, and
+#  PostgreSQL commits and WAL bytes per request (the capacity figures in the README), and
+#  the resident memory of both Java processes at the end
 #
 #   bench/run.sh            # needs wrk, curl, psql, PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 6379
 #   DURATION=30s CONNECTIONS=32 bench/run.sh
@@ -79,15 +82,40 @@ GATEWAY=$!
 for _ in $(seq 1 120); do curl -sf "http://localhost:$GATEWAY_PORT/actuator/health/liveness" >/dev/null && break; sleep 1; done
 
 warm() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-10s}" "$@" >/dev/null; }
-measure() { # name, then wrk arguments; prints requests/s
+measure() { # name, then wrk arguments; prints requests/s (and the capacity figures of the run)
   local name=$1; shift
+  local before; before=$(snapshot)
   local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
+  capacity "$name" "$(requests_of "$out")" "$before" "$(snapshot)"
   local rps; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   local p99; p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   local bad; bad=$(echo "$out" | awk '/non-2xx/ {print $2}')
   printf '%-22s %10s req/s   p99 %-8s non-2xx %s\n' "$name" "$rps" "$p99" "${bad:-0}" >&2
   echo "$rps"
 }
+
+# Capacity: requests per CPU-second of the measured Java process (the server, or the
+# exchange service for the gateway_ lines), of PostgreSQL and of Redis, and PostgreSQL commits
+# and WAL bytes per request, around each measurement (other load on the machine counts too:
+# run it on an otherwise idle machine).
+ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
+sql() { psql -h 127.0.0.1 -U postgres -d "$DB" -tAc "$1"; }
+snapshot() { # prints: server_ticks pg_ticks redis_ticks commits wal_lsn rows
+  echo "$(ticks "${MEASURED:-$SERVER}") $(ticks $(pgrep -x postgres)) $(ticks $(pgrep -x redis-server)) \
+$(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()") \
+$(sql "SELECT pg_current_wal_lsn()") $(sql "SELECT count(*) FROM oauth_authorizations")"
+}
+capacity() { # name, requests served, snapshot before, snapshot after
+  local name=$1 requests=$2; read -r s0 p0 r0 c0 w0 n0 <<<"$3"; read -r s1 p1 r1 c1 w1 n1 <<<"$4"
+  local wal; wal=$(sql "SELECT pg_wal_lsn_diff('$w1', '$w0')")
+  local hz; hz=$(getconf CLK_TCK)
+  awk -v name="$name" -v req="$requests" -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) -v c=$((c1 - c0)) \
+      -v w="$wal" -v n=$((n1 - n0)) -v hz="$hz" 'BEGIN {
+    printf "%-22s per CPU-second: Java %6.0f  PostgreSQL %6.0f  Redis %6.0f;  per request: %.2f commits, %5.0f WAL bytes, %.2f rows\n",
+      name, (s > 0) ? req / (s / hz) : 0, (p > 0) ? req / (p / hz) : 0, (r > 0) ? req / (r / hz) : 0, c / req, w / req, n / req
+  }' >&2
+}
+requests_of() { awk '/requests in/ {print $1}' <<<"$1"; }
 
 echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(date -u +%Y-%m-%d)" >&2
 # Warm the JIT on every path first, so no measurement pays for compilation.
@@ -107,10 +135,12 @@ SIGN=$(java bench/RsaSignBaseline.java "$THREADS" "$SECONDS_RUN")
 kill -CONT $GATEWAY
 printf '%-22s %10s sig/s\n' "jca_rs256_sign" "$SIGN" >&2
 kill -STOP $SERVER
-GATEWAY_FLOOR=$(measure gateway_liveness "http://localhost:$GATEWAY_PORT/actuator/health/liveness")
+GATEWAY_FLOOR=$(MEASURED=$GATEWAY measure gateway_liveness "http://localhost:$GATEWAY_PORT/actuator/health/liveness")
 kill -CONT $SERVER
-GATEWAY_CACHED=$(BENCH_TOKEN=$USER_TOKEN measure gateway_exchange -s bench/gateway-exchange.lua "http://localhost:$GATEWAY_PORT/exchange")
+GATEWAY_CACHED=$(MEASURED=$GATEWAY BENCH_TOKEN=$USER_TOKEN measure gateway_exchange -s bench/gateway-exchange.lua "http://localhost:$GATEWAY_PORT/exchange")
 ISSUED=$(psql -h 127.0.0.1 -U postgres -d "$DB" -tAc "SELECT count(*) FROM oauth_authorizations")
+rss() { awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' "/proc/$1/status"; }
+echo "resident memory after the run: server $(rss $SERVER) (heap -Xmx512m), exchange service $(rss $GATEWAY) (-Xmx256m)" >&2
 
 awk -v f="$FLOOR" -v i="$ISSUE" -v n="$INTROSPECT" -v x="$EXCHANGE" -v s="$SIGN" -v gf="$GATEWAY_FLOOR" \
     -v gc="$GATEWAY_CACHED" -v rows="$ISSUED" 'BEGIN {

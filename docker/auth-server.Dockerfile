@@ -22,4 +22,6 @@ RUN java -Djarmode=tools -jar /tmp/lanyard-auth-server.jar extract --destination
  && rm -rf /tmp/training
 EXPOSE 9000
 # A JVM that cannot use the archive (another build of Java) starts without it and says so.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/app/application.jsa", "-jar", "/app/lanyard-auth-server.jar"]
+# The heap takes 60 % of the container's memory: the rest is metaspace, code cache, thread
+# stacks and the class archive (measured: resident memory is the heap plus about 160 MiB).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:SharedArchiveFile=/app/application.jsa", "-jar", "/app/lanyard-auth-server.jar"]

@@ -11,4 +11,6 @@ USER lanyard
 WORKDIR /app
 COPY --from=build /src/token-exchange/target/lanyard-token-exchange-exec.jar /app/lanyard-token-exchange.jar
 EXPOSE 9100
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/lanyard-token-exchange.jar"]
+# The heap takes 60 % of the container's memory: the rest is metaspace, code cache, thread
+# stacks and the class archive (measured: resident memory is the heap plus about 160 MiB).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-jar", "/app/lanyard-token-exchange.jar"]
