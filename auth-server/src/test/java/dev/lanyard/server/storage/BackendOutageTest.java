@@ -150,7 +150,9 @@ class BackendOutageTest {
 	 * Issue 9, items 4 and 8: once Redis is known to be unreachable, no request waits on it
 	 * (circuit breaker): tokens, introspection and the login page answer at once from
 	 * PostgreSQL; readiness stays up (health says Redis is degraded); a sign-in whose session
-	 * cannot be stored gets a 503 page, never a 500; all recovers when Redis is back.
+	 * cannot be stored gets a 503 page, never a 500; all recovers when Redis is back. Two
+	 * nodes, Redis cut off from one: the other serves on from Redis, and tokens issued on
+	 * either are good on both.
 	 */
 	@Test
 	@ExtendWith(OutputCaptureExtension.class)
@@ -158,8 +160,11 @@ class BackendOutageTest {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		URI redis = URI.create(deployment.get("spring.data.redis.url"));
 		try (TcpProxy proxy = new TcpProxy(redis.getPort())) {
-			deployment.put("spring.data.redis.url", "redis://127.0.0.1:" + proxy.port());
-			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+			Map<String, String> cutOff = new java.util.HashMap<>(deployment);
+			cutOff.put("spring.data.redis.url", "redis://127.0.0.1:" + proxy.port());
+			try (LanyardTestServer server = LanyardTestServer.start(cutOff);
+					LanyardTestServer other = LanyardTestServer.start(deployment)) {
+				OAuthFlows otherFlows = new OAuthFlows(other.baseUrl());
 				OAuthFlows flows = new OAuthFlows(server.baseUrl());
 				TestBrowser client = new TestBrowser();
 				String before = serviceToken(flows, client);
@@ -177,6 +182,13 @@ class BackendOutageTest {
 				}
 				assertThat(Duration.ofNanos(System.nanoTime() - started)).as("30 calls while Redis is out")
 					.isLessThan(Duration.ofSeconds(5));
+				String fromOther = serviceToken(otherFlows, client);
+				assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, fromOther).get("active"))
+					.as("issued on the node with Redis, good on the one without").isEqualTo(true);
+				assertThat(otherFlows.introspect(client, "service", TestBootstrap.SERVICE_SECRET,
+						serviceToken(flows, client)).get("active")).as("and the other way round").isEqualTo(true);
+				assertThat(TestBrowser.json(client.get(otherFlows.url("/actuator/health"))).get("status"))
+					.as("the node that reaches Redis").isEqualTo("UP");
 				// The outage is logged when the breaker opens, not once per request.
 				assertThat(output.getOut()).contains("Redis is unreachable: calls to it fail at once");
 				assertThat(output.getOut().lines().filter((line) -> line.contains("WARN")
