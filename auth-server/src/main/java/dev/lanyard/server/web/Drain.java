@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -26,7 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the node is about to close (which it could not retry for a POST): its next request opens a
  * new connection, refused once the node stops listening, and goes to another node.
  */
-public final class Drain extends OncePerRequestFilter implements SmartLifecycle {
+public final class Drain extends OncePerRequestFilter
+		implements SmartLifecycle, ApplicationListener<AvailabilityChangeEvent<ReadinessState>>, Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger(Drain.class);
 
@@ -37,6 +40,8 @@ public final class Drain extends OncePerRequestFilter implements SmartLifecycle 
 	private volatile boolean running;
 
 	private volatile boolean draining;
+
+	private volatile boolean stopping;
 
 	public Drain(ApplicationContext context, LanyardProperties properties) {
 		this.context = context;
@@ -57,8 +62,25 @@ public final class Drain extends OncePerRequestFilter implements SmartLifecycle 
 		this.running = true;
 	}
 
+	/**
+	 * Spring Boot reports the node not ready as soon as the context starts closing, before
+	 * any lifecycle bean stops: from that moment on (this listener runs before the one that
+	 * makes readiness answer 503), connections are not kept. Also while an operator has
+	 * marked the node not ready.
+	 */
+	@Override
+	public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {
+		this.draining = this.stopping || event.getState() == ReadinessState.REFUSING_TRAFFIC;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
 	@Override
 	public void stop() {
+		this.stopping = true;
 		this.draining = true;
 		AvailabilityChangeEvent.publish(this.context, ReadinessState.REFUSING_TRAFFIC);
 		if (!this.period.isZero()) {

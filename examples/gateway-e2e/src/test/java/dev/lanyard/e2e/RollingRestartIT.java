@@ -155,6 +155,9 @@ class RollingRestartIT {
 			assertThat(served.headers().firstValue("Connection")).hasValue("close");
 			nodes.get(index).close();
 			nodes.set(index, startNode(index, 1));
+			// NGINX takes a node that refused connections back only after fail_timeout (2 s):
+			// stopping the next one before that would leave it none (see the template).
+			Thread.sleep(2500);
 		}
 		Thread.sleep(2000);
 		loading.set(false);
