@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.UUID;
 
 import redis.embedded.RedisServer;
@@ -30,6 +33,18 @@ final class Backends implements AutoCloseable {
 			connection.createStatement().execute("CREATE DATABASE " + name);
 		}
 		return "jdbc:postgresql://127.0.0.1:5432/" + name;
+	}
+
+	/**
+	 * The database settings of an authorization server process: a new database on the
+	 * machine's PostgreSQL, else the server's embedded one with its data in {@code work/data}.
+	 */
+	Map<String, String> databaseEnvironment(Path work) throws SQLException, IOException {
+		String database = newDatabase();
+		if (database != null) {
+			return Map.of("SPRING_DATASOURCE_URL", database, "SPRING_DATASOURCE_USERNAME", "postgres");
+		}
+		return Map.of("LANYARD_DATA_DIRECTORY", Files.createDirectories(work.resolve("data")).toString());
 	}
 
 	String redisUrl() throws IOException {

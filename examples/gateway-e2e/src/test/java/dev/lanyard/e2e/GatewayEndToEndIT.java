@@ -131,18 +131,13 @@ class GatewayEndToEndIT {
 				"200ms");
 		Map<String, String> authEnvironment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(authPort),
 				"LANYARD_ISSUER", issuer, "SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix,
-				"LANYARD_MASTER_KEY", "e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString(),
-				"LANYARD_DATA_DIRECTORY", Files.createDirectories(work.resolve("data")).toString()));
+				"LANYARD_MASTER_KEY", "e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString()));
 		// This test stops the server on purpose to see the gateway cope: no drain needed.
 		authEnvironment.put("LANYARD_SHUTDOWN_DRAIN", "0s");
 		authEnvironment.putAll(tracing);
 		authEnvironment.put("LANYARD_METRICS_TOKEN", METRICS_TOKEN);
 		authEnvironment.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
-		String database = backends.newDatabase();
-		if (database != null) {
-			authEnvironment.put("SPRING_DATASOURCE_URL", database);
-			authEnvironment.put("SPRING_DATASOURCE_USERNAME", "postgres");
-		}
+		authEnvironment.putAll(backends.databaseEnvironment(work));
 		authServer = ManagedProcess.start("auth-server",
 				ManagedProcess.java(root.resolve("auth-server/target/lanyard-auth-server.jar")), authEnvironment, work);
 

@@ -25,6 +25,15 @@ final class Nginx {
 		return Optional.empty();
 	}
 
+	/** NGINX balancing two Lanyard nodes with the template {@code lanyard-balancer.conf.template}. */
+	static ManagedProcess startBalancer(Path binary, Path root, int listenPort, int[] nodePorts, Path directory)
+			throws IOException {
+		return start(binary, root.resolve("docker/nginx/templates/lanyard-balancer.conf.template"),
+				Map.of("BALANCER_LISTEN", "127.0.0.1:" + listenPort, "LANYARD_NODE_1", "127.0.0.1:" + nodePorts[0],
+						"LANYARD_NODE_2", "127.0.0.1:" + nodePorts[1]),
+				directory);
+	}
+
 	static ManagedProcess start(Path binary, Path template, Map<String, String> variables, Path directory)
 			throws IOException {
 		String server = Files.readString(template);

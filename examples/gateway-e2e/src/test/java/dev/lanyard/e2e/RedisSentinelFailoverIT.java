@@ -101,14 +101,7 @@ class RedisSentinelFailoverIT {
 		environment.putAll(Map.of("LANYARD_ISSUER", balancer, "LANYARD_REDIS_KEYPREFIX", prefix, "LANYARD_MASTER_KEY",
 				"sentinel-master-key-sentinel-master-key-01", "LANYARD_BOOTSTRAP", bootstrap.toString(),
 				"LANYARD_SHUTDOWN_DRAIN", "0s", "LANYARD_TRUSTED_PROXIES", "127.0.0.1"));
-		String database = backends.newDatabase();
-		if (database != null) {
-			environment.put("SPRING_DATASOURCE_URL", database);
-			environment.put("SPRING_DATASOURCE_USERNAME", "postgres");
-		}
-		else {
-			environment.put("LANYARD_DATA_DIRECTORY", Files.createDirectories(work.resolve("data")).toString());
-		}
+		environment.putAll(backends.databaseEnvironment(work));
 		List<ManagedProcess> servers = new ArrayList<>();
 		int[] ports = { Backends.freePort(), Backends.freePort() };
 		for (int index = 0; index < 2; index++) {
@@ -132,10 +125,7 @@ class RedisSentinelFailoverIT {
 		for (int index = 0; index < 2; index++) {
 			servers.get(index).awaitHttp(nodes.get(index) + "/actuator/health", Duration.ofSeconds(120));
 		}
-		started.add(Nginx.start(nginxBinary.orElseThrow(),
-				root.resolve("docker/nginx/templates/lanyard-balancer.conf.template"),
-				Map.of("BALANCER_LISTEN", "127.0.0.1:" + balancerPort, "LANYARD_NODE_1", "127.0.0.1:" + ports[0],
-						"LANYARD_NODE_2", "127.0.0.1:" + ports[1]),
+		started.add(Nginx.startBalancer(nginxBinary.orElseThrow(), root, balancerPort, ports,
 				Files.createDirectories(work.resolve("nginx")))
 			.awaitHttp(balancer + "/actuator/health/readiness", Duration.ofSeconds(20)));
 		// Health 200 with status UP: subscribed to the revocation channel through the sentinel.

@@ -75,19 +75,10 @@ class RollingRestartIT {
 				"LANYARD_REDIS_KEYPREFIX", "lanyard-rolling-" + System.nanoTime() + ":", "LANYARD_MASTER_KEY",
 				"rolling-master-key-rolling-master-key-0123", "LANYARD_BOOTSTRAP", bootstrap.toString(),
 				"LANYARD_SHUTDOWN_DRAIN", "3s", "LANYARD_TRUSTED_PROXIES", "127.0.0.1"));
-		String database = backends.newDatabase();
-		if (database != null) {
-			environment.put("SPRING_DATASOURCE_URL", database);
-			environment.put("SPRING_DATASOURCE_USERNAME", "postgres");
-		}
-		else {
-			environment.put("LANYARD_DATA_DIRECTORY", Files.createDirectories(work.resolve("data")).toString());
-		}
+		environment.putAll(backends.databaseEnvironment(work));
 		nodes.add(startNode(0, 0));
 		nodes.add(startNode(1, 0));
-		nginx = Nginx.start(nginxBinary.orElseThrow(), root.resolve("docker/nginx/templates/lanyard-balancer.conf.template"),
-				Map.of("BALANCER_LISTEN", "127.0.0.1:" + balancerPort, "LANYARD_NODE_1", "127.0.0.1:" + ports[0],
-						"LANYARD_NODE_2", "127.0.0.1:" + ports[1]),
+		nginx = Nginx.startBalancer(nginxBinary.orElseThrow(), root, balancerPort, ports,
 				Files.createDirectories(work.resolve("nginx")));
 		nginx.awaitHttp(balancer + "/actuator/health/readiness", Duration.ofSeconds(20));
 	}
