@@ -4,11 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
  * The gateway's side of token exchange: turns the opaque token on a request into the
@@ -18,7 +23,11 @@ import java.util.function.Function;
  * expiry minus a margin.</li>
  * <li>Rejected tokens are remembered briefly, so a flood of bad tokens does not become a
  * flood of exchanges.</li>
- * <li>However many requests carry the same token at once, one exchange is in flight.</li>
+ * <li>However many requests carry the same token at once, one exchange is in flight (the
+ * in-flight answer is the cache entry, Caffeine's {@link AsyncCache}).</li>
+ * <li>The cache is bounded ({@value #MAXIMUM_ENTRIES} tokens): when full, the least useful
+ * entries go (Caffeine's frequency-aware eviction), never everything at once, so a flood
+ * of new tokens cannot empty it of the ones in use.</li>
  * <li>{@link #revoked} drops cached JWTs at once (from the revocation channel). While the
  * channel is not being heard ({@link #revocationFeed}), a cached JWT is served only for
  * {@link #UNHEARD_CACHE_TTL} after it was cached, so a revocation still takes effect within
@@ -32,7 +41,16 @@ import java.util.function.Function;
  */
 public final class GatewayTokenExchanger {
 
-	private static final int MAXIMUM_ENTRIES = 100_000;
+	static final int MAXIMUM_ENTRIES = 100_000;
+
+	private static final Duration REVOCATION_MEMORY = Duration.ofMinutes(6);
+
+	private static final Duration UNAVAILABLE_LOG_INTERVAL = Duration.ofSeconds(10);
+
+	/** How long a cached JWT is served while the revocation channel is not heard. */
+	public static final Duration UNHEARD_CACHE_TTL = Duration.ofSeconds(10);
+
+	private static final System.Logger logger = System.getLogger(GatewayTokenExchanger.class.getName());
 
 	private final Function<String, ExchangeResult> exchange;
 
@@ -44,24 +62,14 @@ public final class GatewayTokenExchanger {
 
 	private final Clock clock;
 
-	private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+	/** Answers by token hash, each until its {@code validUntil}; in flight while exchanging. */
+	private final AsyncCache<String, Cached> cache;
 
-	private final Map<String, CompletableFuture<ExchangeResult>> inFlight = new ConcurrentHashMap<>();
-
-	/** Recently revoked token hashes; longer than any internal JWT lives. */
-	private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
-
-	private static final Duration REVOCATION_MEMORY = Duration.ofMinutes(6);
-
-	private static final Duration UNAVAILABLE_LOG_INTERVAL = Duration.ofSeconds(10);
-
-	/** How long a cached JWT is served while the revocation channel is not heard. */
-	public static final Duration UNHEARD_CACHE_TTL = Duration.ofSeconds(10);
+	/** Recently revoked token hashes; remembered longer than any internal JWT lives. */
+	private final Cache<String, Boolean> revoked;
 
 	/** Whether revocations are being heard; {@code true} until told otherwise (no channel configured). */
 	private volatile boolean revocationsHeard = true;
-
-	private static final System.Logger logger = System.getLogger(GatewayTokenExchanger.class.getName());
 
 	private final AtomicReference<Instant> lastUnavailableLogged = new AtomicReference<>();
 
@@ -79,30 +87,45 @@ public final class GatewayTokenExchanger {
 		this.rejectionTtl = rejectionTtl;
 		this.events = events;
 		this.clock = clock;
+		Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+		this.cache = Caffeine.newBuilder()
+			.maximumSize(MAXIMUM_ENTRIES)
+			.ticker(ticker)
+			.expireAfter(Expiry.<String, Cached>writing(
+					(hash, cached) -> positive(Duration.between(clock.instant(), cached.validUntil()))))
+			.buildAsync();
+		this.revoked = Caffeine.newBuilder()
+			.maximumSize(MAXIMUM_ENTRIES)
+			.ticker(ticker)
+			.expireAfterWrite(REVOCATION_MEMORY)
+			.build();
 	}
 
 	/** The JWT for an opaque token, from the cache or a fresh exchange. */
 	public ExchangeResult exchange(String opaqueToken) {
 		String hash = TokenHashes.sha256(opaqueToken);
-		Cached cached = this.cache.get(hash);
 		Instant now = this.clock.instant();
-		if (cached != null && cached.validUntil().isAfter(now)
-				&& (this.revocationsHeard || cached.cachedAt().plus(UNHEARD_CACHE_TTL).isAfter(now))) {
-			this.events.cacheHit();
-			return cached.result();
+		CompletableFuture<Cached> present = this.cache.getIfPresent(hash);
+		if (present != null && present.isDone()) {
+			Cached cached = present.join();
+			if (servable(cached, now)) {
+				this.events.cacheHit();
+				return cached.result();
+			}
+			// Cached before the revocation channel went quiet, too long ago to trust now.
+			this.cache.asMap().remove(hash, present);
 		}
 		this.events.cacheMiss();
-		CompletableFuture<ExchangeResult> mine = new CompletableFuture<>();
-		CompletableFuture<ExchangeResult> running = this.inFlight.putIfAbsent(hash, mine);
-		if (running != null) {
-			return running.join();
+		CompletableFuture<Cached> mine = new CompletableFuture<>();
+		CompletableFuture<Cached> answer = this.cache.get(hash, (key, executor) -> mine);
+		if (answer != mine) {
+			return answer.join().result();
 		}
 		ExchangeResult result = null;
 		try {
 			long started = System.nanoTime();
 			result = this.exchange.apply(opaqueToken);
 			this.events.exchanged(result, Duration.ofNanos(System.nanoTime() - started));
-			remember(hash, result);
 			return result;
 		}
 		catch (RuntimeException ex) {
@@ -111,11 +134,17 @@ public final class GatewayTokenExchanger {
 		}
 		finally {
 			// Whatever happened (even an Error), the requests waiting on this exchange get an
-			// answer and the next request may try again.
-			this.inFlight.remove(hash, mine);
-			ExchangeResult answer = (result != null) ? result : new ExchangeResult.Unavailable("exchange failed");
-			mine.complete(answer);
-			if (answer instanceof ExchangeResult.Unavailable unavailable) {
+			// answer, and an answer not worth keeping (unavailable, already expired) leaves the
+			// cache at once, so the next request tries again.
+			ExchangeResult settled = (result != null) ? result : new ExchangeResult.Unavailable("exchange failed");
+			mine.complete(new Cached(settled, validUntil(settled, now), now));
+			// Completed first, checked after: a revocation that arrived while the exchange was
+			// in flight (its mark set before its eviction) is always seen here, whatever the
+			// interleaving, and the answer is not kept.
+			if (this.revoked.getIfPresent(hash) != null) {
+				this.cache.asMap().remove(hash, mine);
+			}
+			if (settled instanceof ExchangeResult.Unavailable unavailable) {
 				logUnavailable(unavailable, now);
 			}
 		}
@@ -124,15 +153,10 @@ public final class GatewayTokenExchanger {
 	/** Drops what is cached for revoked tokens, by their SHA-256. */
 	public void revoked(Collection<String> tokenHashes) {
 		int evicted = 0;
-		Instant now = this.clock.instant();
-		Instant until = now.plus(REVOCATION_MEMORY);
-		if (this.revoked.size() > MAXIMUM_ENTRIES) {
-			this.revoked.values().removeIf((expiry) -> expiry.isBefore(now));
-		}
 		for (String hash : tokenHashes) {
-			// An exchange already in flight for this token must not cache its answer.
-			this.revoked.put(hash, until);
-			if (this.cache.remove(hash) != null) {
+			// An exchange already in flight for this token must not keep its answer.
+			this.revoked.put(hash, Boolean.TRUE);
+			if (this.cache.asMap().remove(hash) != null) {
 				evicted++;
 			}
 		}
@@ -150,7 +174,7 @@ public final class GatewayTokenExchanger {
 		boolean wasHeard = this.revocationsHeard;
 		this.revocationsHeard = heard;
 		if (heard && !wasHeard) {
-			this.cache.clear();
+			this.cache.synchronous().invalidateAll();
 		}
 	}
 
@@ -162,7 +186,7 @@ public final class GatewayTokenExchanger {
 	 * channel is heard from now on.
 	 */
 	public void revocationFeedSubscribed() {
-		this.cache.clear();
+		this.cache.synchronous().invalidateAll();
 		this.revocationsHeard = true;
 	}
 
@@ -173,35 +197,28 @@ public final class GatewayTokenExchanger {
 
 	/** How many tokens are cached now. */
 	public int size() {
-		return this.cache.size();
+		this.cache.synchronous().cleanUp();
+		return (int) this.cache.synchronous().estimatedSize();
 	}
 
-	private void remember(String hash, ExchangeResult result) {
-		Instant now = this.clock.instant();
-		Instant validUntil = now;
+	private boolean servable(Cached cached, Instant now) {
+		return cached.validUntil().isAfter(now)
+				&& (this.revocationsHeard || cached.cachedAt().plus(UNHEARD_CACHE_TTL).isAfter(now));
+	}
+
+	/** How long an answer may be served: a JWT until its expiry less the margin, a rejection briefly, else not. */
+	private Instant validUntil(ExchangeResult result, Instant now) {
 		if (result instanceof ExchangeResult.Exchanged exchanged) {
-			validUntil = exchanged.expiresAt().minus(this.expiryMargin);
+			return exchanged.expiresAt().minus(this.expiryMargin);
 		}
-		else if (result instanceof ExchangeResult.Rejected) {
-			validUntil = now.plus(this.rejectionTtl);
+		if (result instanceof ExchangeResult.Rejected) {
+			return now.plus(this.rejectionTtl);
 		}
-		if (!validUntil.isAfter(now)) {
-			return;
-		}
-		if (this.cache.size() >= MAXIMUM_ENTRIES) {
-			this.cache.values().removeIf((entry) -> !entry.validUntil().isAfter(now));
-			if (this.cache.size() >= MAXIMUM_ENTRIES) {
-				this.cache.clear();
-			}
-		}
-		Cached entry = new Cached(result, validUntil, now);
-		this.cache.put(hash, entry);
-		// Written first, checked after: a revocation that arrived while the exchange was in
-		// flight (its mark set before its eviction) is always seen here, whatever the
-		// interleaving, and the entry never outlives it.
-		if (revokedRecently(hash, now)) {
-			this.cache.remove(hash, entry);
-		}
+		return now;
+	}
+
+	private static Duration positive(Duration duration) {
+		return duration.isNegative() ? Duration.ZERO : duration;
 	}
 
 	/** The server could not be asked: worth an operator's attention, but not once per request. */
@@ -211,18 +228,6 @@ public final class GatewayTokenExchanger {
 				&& this.lastUnavailableLogged.compareAndSet(last, now)) {
 			logger.log(System.Logger.Level.WARNING, "Token exchange unavailable: {0}", unavailable.reason());
 		}
-	}
-
-	private boolean revokedRecently(String hash, Instant now) {
-		Instant until = this.revoked.get(hash);
-		if (until == null) {
-			return false;
-		}
-		if (until.isBefore(now)) {
-			this.revoked.remove(hash, until);
-			return false;
-		}
-		return true;
 	}
 
 	private record Cached(ExchangeResult result, Instant validUntil, Instant cachedAt) {

@@ -206,6 +206,32 @@ class GatewayTokenExchangerTest {
 		assertThat(holder[0].size()).as("remembered revocations expire").isOne();
 	}
 
+	/**
+	 * Issue 10: the cache is bounded without ever being emptied at once: a flood of new
+	 * tokens (here rejected ones, as an attacker would send) past the bound leaves the
+	 * tokens in use cached.
+	 */
+	@Test
+	void exchangeWhenFloodedPastTheBoundThenTokensInUseStayCached() {
+		AtomicInteger goodExchanges = new AtomicInteger();
+		GatewayTokenExchanger exchanger = exchanger((token) -> token.startsWith("lyat_good")
+				? new ExchangeResult.Exchanged("jwt-" + goodExchanges.incrementAndGet(),
+						this.clock.instant().plusSeconds(300))
+				: new ExchangeResult.Rejected("invalid_grant"));
+		for (int round = 0; round < 5; round++) {
+			exchanger.exchange("lyat_good");
+		}
+		for (int i = 0; i < GatewayTokenExchanger.MAXIMUM_ENTRIES + 20_000; i++) {
+			exchanger.exchange("lyat_flood_" + i);
+			if (i % 10_000 == 0) {
+				exchanger.exchange("lyat_good");
+			}
+		}
+		exchanger.exchange("lyat_good");
+		assertThat(goodExchanges).as("the token in use was exchanged once, cached all along").hasValue(1);
+		assertThat(exchanger.size()).isLessThanOrEqualTo(GatewayTokenExchanger.MAXIMUM_ENTRIES);
+	}
+
 	@Test
 	void cacheKeyWhenComputedThenTokenHashNotToken() {
 		assertThat(TokenHashes.sha256("lyat_secret")).doesNotContain("secret").hasSize(43);

@@ -4,46 +4,55 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
- * The in-process stand-in for the Redis cache, for a single node without Redis. Bounded: it
- * drops everything when full rather than grow without limit.
+ * The in-process stand-in for the Redis cache, for a single node without Redis (Caffeine).
+ * Bounded by size ({@value #MAXIMUM_ENTRIES} tokens, the least useful evicted first, never
+ * everything at once) and by each entry's time to live.
  */
 public final class InMemoryAccessTokenCache implements AccessTokenCache {
 
-	private static final int MAXIMUM_ENTRIES = 100_000;
+	static final int MAXIMUM_ENTRIES = 100_000;
 
-	private final ConcurrentHashMap<String, Timed> entries = new ConcurrentHashMap<>();
+	private final Cache<String, Timed> entries;
 
 	private final Clock clock;
 
 	public InMemoryAccessTokenCache(Clock clock) {
 		this.clock = clock;
+		this.entries = Caffeine.newBuilder()
+			.maximumSize(MAXIMUM_ENTRIES)
+			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.expireAfter(Expiry.<String, Timed>writing((hash, timed) -> {
+				Duration left = Duration.between(clock.instant(), timed.expiresAt());
+				return left.isNegative() ? Duration.ZERO : left;
+			}))
+			.build();
 	}
 
 	@Override
 	public Optional<Entry> get(String tokenHash) {
-		Timed timed = this.entries.get(tokenHash);
-		if (timed == null) {
-			return Optional.empty();
-		}
-		if (timed.expiresAt().isBefore(this.clock.instant())) {
-			this.entries.remove(tokenHash, timed);
-			return Optional.empty();
-		}
-		return Optional.of(timed.entry());
+		return Optional.ofNullable(this.entries.getIfPresent(tokenHash)).map(Timed::entry);
 	}
 
 	@Override
 	public boolean putIfNewer(String tokenHash, Entry entry, Duration ttl) {
-		if (this.entries.size() >= MAXIMUM_ENTRIES) {
-			this.entries.clear();
-		}
 		Instant expiresAt = this.clock.instant().plus(ttl);
-		this.entries.merge(tokenHash, new Timed(entry, expiresAt),
-				(current, candidate) -> (current.entry().version() >= candidate.entry().version()) ? current : candidate);
+		this.entries.asMap()
+			.merge(tokenHash, new Timed(entry, expiresAt), (current, candidate) -> (current.entry()
+				.version() >= candidate.entry().version()) ? current : candidate);
 		return true;
+	}
+
+	/** How many tokens are cached now (for tests of the bound). */
+	long size() {
+		this.entries.cleanUp();
+		return this.entries.estimatedSize();
 	}
 
 	private record Timed(Entry entry, Instant expiresAt) {

@@ -2,13 +2,13 @@ package dev.lanyard.server.client;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.token.ClientTokenSettings;
 
@@ -45,17 +45,25 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 
 	private final LanyardProperties properties;
 
-	private final Clock clock;
+	/** Enabled clients by id and by client id, for {@link #CACHE_TTL} (Caffeine; unknown ones are not kept). */
+	private final Cache<String, RegisteredClient> byId;
 
-	private final Map<String, Cached> byId = new ConcurrentHashMap<>();
-
-	private final Map<String, Cached> byClientId = new ConcurrentHashMap<>();
+	private final Cache<String, RegisteredClient> byClientId;
 
 	public LanyardRegisteredClientRepository(JdbcOAuthClientRepository clients, LanyardProperties properties,
 			Clock clock) {
 		this.clients = clients;
 		this.properties = properties;
-		this.clock = clock;
+		this.byId = newCache(clock);
+		this.byClientId = newCache(clock);
+	}
+
+	private static Cache<String, RegisteredClient> newCache(Clock clock) {
+		return Caffeine.newBuilder()
+			.maximumSize(CACHE_LIMIT)
+			.expireAfterWrite(CACHE_TTL)
+			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.build();
 	}
 
 	/** The audiences a client may exchange tokens for, its default first. */
@@ -71,8 +79,8 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 
 	/** Forgets a client at once, after it changed. */
 	void evict(OAuthClient client) {
-		this.byId.remove(client.id());
-		this.byClientId.remove(client.clientId());
+		this.byId.invalidate(client.id());
+		this.byClientId.invalidate(client.clientId());
 	}
 
 	@Override
@@ -90,23 +98,10 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 		return cached(this.byClientId, clientId, () -> this.clients.findByClientId(clientId));
 	}
 
-	private RegisteredClient cached(Map<String, Cached> cache, String key, Supplier<Optional<OAuthClient>> loader) {
-		Instant now = this.clock.instant();
-		Cached entry = cache.get(key);
-		if (entry != null && entry.loadedAt().plus(CACHE_TTL).isAfter(now)) {
-			return entry.client();
-		}
-		RegisteredClient client = loader.get().filter(OAuthClient::enabled).map(this::toRegisteredClient).orElse(null);
-		if (client != null) {
-			if (cache.size() >= CACHE_LIMIT) {
-				cache.clear();
-			}
-			cache.put(key, new Cached(client, now));
-		}
-		else {
-			cache.remove(key);
-		}
-		return client;
+	private RegisteredClient cached(Cache<String, RegisteredClient> cache, String key,
+			Supplier<Optional<OAuthClient>> loader) {
+		return cache.get(key,
+				(k) -> loader.get().filter(OAuthClient::enabled).map(this::toRegisteredClient).orElse(null));
 	}
 
 	private RegisteredClient toRegisteredClient(OAuthClient client) {
@@ -136,9 +131,6 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			builder.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST);
 		}
 		return builder.build();
-	}
-
-	private record Cached(RegisteredClient client, Instant loadedAt) {
 	}
 
 }

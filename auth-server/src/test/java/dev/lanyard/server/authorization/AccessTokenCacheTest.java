@@ -61,4 +61,23 @@ class AccessTokenCacheTest {
 		assertThat(cache.get("h3")).isEmpty();
 	}
 
+	/**
+	 * Issue 10: the in-memory cache is bounded without ever being emptied at once: tokens in
+	 * use stay cached through a flood of new ones past the bound.
+	 */
+	@org.junit.jupiter.api.Test
+	void inMemoryWhenFloodedPastTheBoundThenTokensInUseStay() {
+		InMemoryAccessTokenCache cache = new InMemoryAccessTokenCache(Clock.systemUTC());
+		AccessTokenCache.Entry hot = new AccessTokenCache.Entry(1, "{\"hot\":true}");
+		cache.putIfNewer("hot", hot, Duration.ofMinutes(5));
+		for (int i = 0; i < InMemoryAccessTokenCache.MAXIMUM_ENTRIES + 20_000; i++) {
+			cache.putIfNewer("flood-" + i, new AccessTokenCache.Entry(1, "{}"), Duration.ofMinutes(5));
+			if (i % 1_000 == 0) {
+				assertThat(cache.get("hot")).as("after %d new tokens", i).contains(hot);
+			}
+		}
+		assertThat(cache.get("hot")).contains(hot);
+		assertThat(cache.size()).isLessThanOrEqualTo(InMemoryAccessTokenCache.MAXIMUM_ENTRIES);
+	}
+
 }

@@ -45,4 +45,49 @@ class ExchangedTokenCacheTest {
 		assertThat(this.cache.find("other", "gateway", "internal", "openid")).isEmpty();
 	}
 
+	/**
+	 * Issue 10: bounded without ever being emptied at once: a subject token in use keeps its
+	 * JWT through a flood of new subjects past the bound.
+	 */
+	@Test
+	void putWhenFloodedPastTheBoundThenSubjectsInUseStay() {
+		this.cache.put("hot", "gateway", "internal", "openid", this.jwt);
+		for (int i = 0; i < ExchangedTokenCache.MAXIMUM_SUBJECTS + 10_000; i++) {
+			this.cache.put("flood-" + i, "gateway", "internal", "openid", this.jwt);
+			if (i % 1_000 == 0) {
+				assertThat(this.cache.find("hot", "gateway", "internal", "openid")).as("after %d", i).contains(this.jwt);
+			}
+		}
+		assertThat(this.cache.find("hot", "gateway", "internal", "openid")).contains(this.jwt);
+		assertThat(this.cache.size()).isLessThanOrEqualTo(ExchangedTokenCache.MAXIMUM_SUBJECTS);
+	}
+
+	@Test
+	void findWhenExpiredThenGone() {
+		java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+		Clock moving = new Clock() {
+
+			@Override
+			public java.time.ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(java.time.ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				return now.get();
+			}
+
+		};
+		ExchangedTokenCache cache = new ExchangedTokenCache(moving);
+		cache.put("subject", "gateway", "internal", "openid", this.jwt);
+		now.set(NOW.plusSeconds(301));
+		assertThat(cache.find("subject", "gateway", "internal", "openid")).isEmpty();
+		assertThat(cache.size()).isZero();
+	}
+
 }
