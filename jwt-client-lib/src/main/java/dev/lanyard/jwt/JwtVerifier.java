@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JWSAlgorithm;
 
 import dev.lanyard.jwt.JwtVerificationException.Reason;
@@ -99,6 +105,9 @@ public final class JwtVerifier {
     /** Default size limit for discovery and JWKS responses, in bytes. */
     public static final int DEFAULT_JWKS_SIZE_LIMIT = 51_200;
 
+    /** Default number of verified tokens remembered ({@link Builder#verifiedTokenCacheSize(int)}). */
+    public static final int DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
     // Asymmetric JWS algorithms only: RFC 8725 §3.1, §3.2.
     private static final Set<String> SUPPORTED_ALGORITHMS = Set.of(
             "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
@@ -119,6 +128,9 @@ public final class JwtVerifier {
     private final Set<String> types;
     private final RemoteJwkSet jwks;
     private final Clock clock;
+    // Tokens verified before, by SHA-256: a service sees the same token on every request of a
+    // session, and a repeated verification then costs a hash instead of a signature check.
+    private final Cache<TokenDigest, Verified> verified;
     // The header of the last verified token: tokens from one key share it byte for byte, so its
     // checks need not be repeated (memoisation of a pure function of the header text).
     private volatile CheckedHeader lastHeader;
@@ -141,6 +153,16 @@ public final class JwtVerifier {
         this.types = Set.copyOf(accepted);
         this.jwks = jwks;
         this.clock = builder.clock;
+        this.verified = builder.verifiedTokenCacheSize == 0 ? null : Caffeine.newBuilder()
+                .maximumSize(builder.verifiedTokenCacheSize)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(this.clock.millis()))
+                // An entry never outlives its token's exp (without the clock skew the
+                // verifier tolerates: the cache is never more lenient than a verification).
+                .expireAfter(Expiry.<TokenDigest, Verified>creating((digest, entry) -> {
+                    long left = entry.claims.expiresAt().toEpochMilli() - this.clock.millis();
+                    return Duration.ofMillis(Math.max(0, left));
+                }))
+                .build();
     }
 
     /**
@@ -167,6 +189,29 @@ public final class JwtVerifier {
         if (token.length() > this.maxTokenLength) {
             throw malformed("Token is longer than " + this.maxTokenLength + " characters");
         }
+        if (this.verified == null) {
+            return verifyFully(token).claims;
+        }
+        TokenDigest digest = TokenDigest.of(token);
+        Verified known = this.verified.getIfPresent(digest);
+        if (known != null) {
+            VerificationKeys keys = this.jwks.keys();
+            if (keys == known.keys
+                    || keys.select(known.key.keyId(), known.algorithm) != null
+                            && keys.select(known.key.keyId(), known.algorithm).sameKeyAs(known.key)) {
+                if (known.claims.expiresAt().toEpochMilli() > this.clock.millis()) {
+                    return known.claims;
+                }
+            }
+            // The key it was verified with left the JWKS (or the token just expired): verify anew.
+            this.verified.invalidate(digest);
+        }
+        Verified fresh = verifyFully(token);
+        this.verified.put(digest, fresh);
+        return fresh.claims;
+    }
+
+    private Verified verifyFully(String token) throws JwtVerificationException {
         int firstDot = token.indexOf('.');
         int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
         if (firstDot <= 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
@@ -215,7 +260,7 @@ public final class JwtVerifier {
         SessionClaims claims = SessionClaims.fromVerifiedJson(parseJson(payloadBytes, "payload"));
         checkClaims(claims);
         this.lastHeader = header;
-        return claims;
+        return new Verified(claims, keys, key, header.algorithm);
     }
 
     /**
@@ -352,6 +397,40 @@ public final class JwtVerifier {
         return new JwtVerificationException(Reason.MALFORMED, message);
     }
 
+    /** A token that verified: its claims, and the key set and key it verified with. Immutable. */
+    private static final class Verified {
+        private final SessionClaims claims;
+        private final VerificationKeys keys;
+        private final VerificationKey key;
+        private final JWSAlgorithm algorithm;
+
+        private Verified(SessionClaims claims, VerificationKeys keys, VerificationKey key, JWSAlgorithm algorithm) {
+            this.claims = claims;
+            this.keys = keys;
+            this.key = key;
+            this.algorithm = algorithm;
+        }
+    }
+
+    /** The SHA-256 of a token, as the cache's key: the token itself is not kept. */
+    private record TokenDigest(long a, long b, long c, long d) {
+
+        private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+            }
+        });
+
+        static TokenDigest of(String token) {
+            MessageDigest sha256 = SHA_256.get();
+            // Tokens are ASCII by then (the length is checked; other characters never verify).
+            ByteBuffer hash = ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
+            return new TokenDigest(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
+        }
+    }
+
     /** A JOSE header that passed {@link #checkHeader}: what verification needs from it. Immutable. */
     private static final class CheckedHeader {
         private final String encoded;
@@ -390,6 +469,7 @@ public final class JwtVerifier {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private int jwksSizeLimit = DEFAULT_JWKS_SIZE_LIMIT;
+        private int verifiedTokenCacheSize = DEFAULT_VERIFIED_TOKEN_CACHE_SIZE;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -558,6 +638,21 @@ public final class JwtVerifier {
         }
 
         /**
+         * Sets how many verified tokens are remembered (by their SHA-256, never the token), so
+         * that verifying the same token again costs a hash rather than a signature check;
+         * default {@value JwtVerifier#DEFAULT_VERIFIED_TOKEN_CACHE_SIZE}, {@code 0} to turn it
+         * off. A remembered token is answered only until its {@code exp} and only while the key
+         * it verified with is still in the JWKS; the least used are forgotten first when full.
+         *
+         * @param verifiedTokenCacheSize 0 to 1,000,000
+         * @return this builder
+         */
+        public Builder verifiedTokenCacheSize(int verifiedTokenCacheSize) {
+            this.verifiedTokenCacheSize = verifiedTokenCacheSize;
+            return this;
+        }
+
+        /**
          * Sets the clock used for token times and JWKS caching; default the system UTC clock.
          *
          * @param clock the clock, not {@code null}
@@ -612,6 +707,8 @@ public final class JwtVerifier {
             requirePositive(this.connectTimeout, "connectTimeout");
             requirePositive(this.readTimeout, "readTimeout");
             require(this.jwksSizeLimit > 0, "jwksSizeLimit must be positive");
+            require(this.verifiedTokenCacheSize >= 0 && this.verifiedTokenCacheSize <= 1_000_000,
+                    "verifiedTokenCacheSize must be between 0 (off) and 1000000");
             Objects.requireNonNull(this.clock, "clock");
             JwkSetFetcher fetcher = new JwkSetFetcher(this.issuer, this.jwksUri, this.connectTimeout,
                     this.readTimeout, this.jwksSizeLimit);

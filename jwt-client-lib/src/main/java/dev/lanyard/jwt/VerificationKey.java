@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
@@ -137,6 +138,12 @@ final class VerificationKey {
 
     boolean supports(JWSAlgorithm algorithm) {
         return this.algorithms.contains(algorithm);
+    }
+
+    /** Whether another fetch of the JWKS holds this same key (same {@code kid} and public key). */
+    boolean sameKeyAs(VerificationKey other) {
+        return other == this || other != null && Objects.equals(this.keyId, other.keyId)
+                && this.publicKey.equals(other.publicKey);
     }
 
     /**

@@ -21,7 +21,7 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * Build gates: the library's only required dependency is nimbus-jose-jwt, the core package uses
+ * Build gates: the library's only required dependencies are nimbus-jose-jwt and Caffeine, the core package uses
  * nothing else, and no vulnerable JOSE library or JDK is in play (SECURITY.md §3, JW-35).
  */
 class DependencyGateTest {
@@ -29,7 +29,7 @@ class DependencyGateTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
 
     @Test
-    void pomWhenReadThenOnlyNimbusIsARequiredDependency() throws Exception {
+    void pomWhenReadThenOnlyNimbusAndCaffeineAreRequiredDependencies() throws Exception {
         List<String> required = new ArrayList<>();
         for (Element dependency : dependencies(MODULE.resolve("pom.xml"))) {
             String scope = text(dependency, "scope");
@@ -38,7 +38,7 @@ class DependencyGateTest {
                 required.add(text(dependency, "groupId") + ":" + text(dependency, "artifactId"));
             }
         }
-        assertThat(required).containsExactly("com.nimbusds:nimbus-jose-jwt");
+        assertThat(required).containsExactly("com.nimbusds:nimbus-jose-jwt", "com.github.ben-manes.caffeine:caffeine");
         // Dependencies declared in the parent would be inherited as required ones.
         assertThat(dependencies(MODULE.resolve("../pom.xml"))).as("dependencies inherited from the parent").isEmpty();
     }

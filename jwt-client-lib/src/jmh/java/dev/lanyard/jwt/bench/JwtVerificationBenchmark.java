@@ -54,6 +54,7 @@ public class JwtVerificationBenchmark {
     private byte[] signingInput;
     private byte[] signature;
     private JwtVerifier lanyard;
+    private JwtVerifier lanyardCached;
     private NimbusJwtDecoder spring;
 
     /** A Signature object confined to one benchmark thread: the cheapest possible JCA verify. */
@@ -76,7 +77,10 @@ public class JwtVerificationBenchmark {
         this.signature = Base64.getUrlDecoder().decode(this.token.substring(dot + 1));
         this.publicKey = TestKeys.RSA_K1.toRSAPublicKey();
 
-        this.lanyard = JwtVerifier.builder().issuer(this.server.issuer()).build();
+        // A first verification every time (no verified-token cache) ...
+        this.lanyard = JwtVerifier.builder().issuer(this.server.issuer()).verifiedTokenCacheSize(0).build();
+        // ... and the default verifier, which sees the same token again (as on every request of a session).
+        this.lanyardCached = JwtVerifier.builder().issuer(this.server.issuer()).build();
         this.spring = NimbusJwtDecoder.withJwkSetUri(this.server.jwksUri().toString())
                 .jwsAlgorithm(SignatureAlgorithm.RS256).validateType(false).build();
         // The same rules as Lanyard's: issuer, audience, typ (RFC 9068), timestamps.
@@ -85,6 +89,7 @@ public class JwtVerificationBenchmark {
                 new JwtTypeValidator(List.of("at+jwt", "application/at+jwt")))));
 
         if (!jcaSha256WithRsa() || this.lanyard.verify(this.token).claimNames().size() != 15
+                || this.lanyardCached.verify(this.token).claimNames().size() != 15
                 || !"u1".equals(this.spring.decode(this.token).getSubject())) {
             throw new IllegalStateException("benchmark fixtures do not verify");
         }
@@ -116,6 +121,12 @@ public class JwtVerificationBenchmark {
     @Benchmark
     public SessionClaims lanyardJwtVerifier() throws JwtVerificationException {
         return this.lanyard.verify(this.token);
+    }
+
+    /** Lanyard verifying a token it verified before: the verified-token cache (a SHA-256 and a lookup). */
+    @Benchmark
+    public SessionClaims lanyardJwtVerifierRepeated() throws JwtVerificationException {
+        return this.lanyardCached.verify(this.token);
     }
 
     /**

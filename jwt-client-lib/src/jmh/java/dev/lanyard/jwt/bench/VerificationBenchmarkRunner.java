@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class VerificationBenchmarkRunner {
 
     private static final List<String> SINGLE = List.of("jcaSha256WithRsa", "lanyardJwtVerifier",
-            "springNimbusJwtDecoder", "jcaSha256WithRsaReused");
+            "springNimbusJwtDecoder", "jcaSha256WithRsaReused", "lanyardJwtVerifierRepeated");
 
     private VerificationBenchmarkRunner() {
     }
@@ -76,6 +76,7 @@ public final class VerificationBenchmarkRunner {
         printRatio(scores, "sideBySideLanyard", "sideBySideJca", rounds);
         printRatio(scores, "lanyardJwtVerifier", "jcaSha256WithRsaReused", rounds);
         printRatio(scores, "lanyardJwtVerifier", "springNimbusJwtDecoder", rounds);
+        printRatio(scores, "lanyardJwtVerifierRepeated", "jcaSha256WithRsa", rounds);
     }
 
     private static RunResult run(String pattern, Map<String, String> settings) throws RunnerException {

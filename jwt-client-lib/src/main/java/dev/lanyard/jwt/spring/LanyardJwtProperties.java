@@ -25,6 +25,8 @@ import dev.lanyard.jwt.JwtVerifier;
  * @param maxTokenLength the longest token accepted, in characters, checked before decoding
  *        (default 8192)
  * @param maxTokenLifetime the longest accepted {@code exp - iat} (default 10m)
+ * @param verifiedTokenCacheSize how many verified tokens are remembered, by SHA-256, each until
+ *        its {@code exp} and while its key is in the JWKS (default 10000; 0 turns it off)
  * @param publicPaths request paths served without a token, exact or ending in {@code /**}, for
  *        example {@code /actuator/health} (default none)
  * @param jwks JWKS fetching and caching
@@ -41,6 +43,7 @@ public record LanyardJwtProperties(
         List<String> types,
         Integer maxTokenLength,
         Duration maxTokenLifetime,
+        Integer verifiedTokenCacheSize,
         List<String> publicPaths,
         Jwks jwks,
         Propagation propagation) {
@@ -54,6 +57,8 @@ public record LanyardJwtProperties(
         types = types != null ? List.copyOf(types) : JwtVerifier.DEFAULT_TYPES;
         maxTokenLength = maxTokenLength != null ? maxTokenLength : JwtVerifier.DEFAULT_MAX_TOKEN_LENGTH;
         maxTokenLifetime = maxTokenLifetime != null ? maxTokenLifetime : JwtVerifier.DEFAULT_MAX_TOKEN_LIFETIME;
+        verifiedTokenCacheSize = verifiedTokenCacheSize != null ? verifiedTokenCacheSize
+                : JwtVerifier.DEFAULT_VERIFIED_TOKEN_CACHE_SIZE;
         publicPaths = publicPaths != null ? List.copyOf(publicPaths) : List.of();
         jwks = jwks != null ? jwks : new Jwks(null, null, null, null, null, null);
         propagation = propagation != null ? propagation : new Propagation(null);
@@ -122,6 +127,7 @@ public record LanyardJwtProperties(
                 .types(this.types)
                 .maxTokenLength(this.maxTokenLength)
                 .maxTokenLifetime(this.maxTokenLifetime)
+                .verifiedTokenCacheSize(this.verifiedTokenCacheSize)
                 .jwksCacheTtl(this.jwks.cacheTtl())
                 .jwksRefreshAhead(this.jwks.refreshAhead())
                 .jwksRefetchInterval(this.jwks.refetchInterval())

@@ -101,11 +101,12 @@ class LanyardJwtAutoConfigurationTest {
     @Test
     void propertiesWhenUnsetThenDefaultsAreTheVerifierConstants() {
         LanyardJwtProperties properties = new LanyardJwtProperties(null, "http://localhost:9000", null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
         assertThat(properties.audience()).isEqualTo(JwtVerifier.DEFAULT_AUDIENCE);
         assertThat(properties.clockSkew()).isEqualTo(JwtVerifier.DEFAULT_CLOCK_SKEW).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.algorithms()).isEqualTo(List.of("RS256", "ES256"));
         assertThat(properties.jwks().cacheTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(properties.verifiedTokenCacheSize()).isEqualTo(JwtVerifier.DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
         assertThat(properties.jwks().refetchInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.propagation().allowedHosts()).isEmpty();
         assertThat(properties.publicPaths()).isEmpty();
