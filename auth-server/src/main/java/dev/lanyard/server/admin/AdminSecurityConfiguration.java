@@ -1,6 +1,5 @@
 package dev.lanyard.server.admin;
 
-import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.login.ActiveAccountFilter;
 import dev.lanyard.server.protocol.LocalOpaqueTokenIntrospector;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -12,6 +11,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -28,7 +28,7 @@ class AdminSecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain adminApiSecurityFilterChain(HttpSecurity http, HashedAuthorizationService authorizations,
+	SecurityFilterChain adminApiSecurityFilterChain(HttpSecurity http, OAuth2AuthorizationService authorizations,
 			JdbcUserAccountRepository users, SecurityHeadersPolicy headers) throws Exception {
 		http.securityMatcher("/api/admin/**")
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/api/admin/openapi.yaml")

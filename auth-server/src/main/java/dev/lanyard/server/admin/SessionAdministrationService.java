@@ -11,7 +11,7 @@ import dev.lanyard.admin.session.GrantView;
 import dev.lanyard.admin.session.SessionAdministration;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.ActiveGrant;
-import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.authorization.JdbcActiveGrants;
 import dev.lanyard.server.client.JdbcOAuthClientRepository;
 import dev.lanyard.server.client.OAuthClient;
@@ -29,7 +29,7 @@ class SessionAdministrationService implements SessionAdministration {
 
 	private final JdbcActiveGrants grants;
 
-	private final HashedAuthorizationService authorizations;
+	private final GrantRevocations authorizations;
 
 	private final JdbcOAuthClientRepository clients;
 
@@ -37,7 +37,7 @@ class SessionAdministrationService implements SessionAdministration {
 
 	private final AuditLog audit;
 
-	SessionAdministrationService(JdbcActiveGrants grants, HashedAuthorizationService authorizations,
+	SessionAdministrationService(JdbcActiveGrants grants, GrantRevocations authorizations,
 			JdbcOAuthClientRepository clients, JdbcUserAccountRepository users, AuditLog audit) {
 		this.grants = grants;
 		this.authorizations = authorizations;

@@ -11,7 +11,7 @@ import dev.lanyard.admin.user.UserAdministration;
 import dev.lanyard.admin.user.UserDraft;
 import dev.lanyard.admin.user.UserView;
 import dev.lanyard.server.audit.AuditLog;
-import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.login.LoginThrottle;
 import dev.lanyard.server.user.LoginName;
 import dev.lanyard.server.user.UserAccount;
@@ -30,13 +30,13 @@ class UserAdministrationService implements UserAdministration {
 
 	private final UserService users;
 
-	private final HashedAuthorizationService authorizations;
+	private final GrantRevocations authorizations;
 
 	private final LoginThrottle throttle;
 
 	private final AuditLog audit;
 
-	UserAdministrationService(UserService users, HashedAuthorizationService authorizations, LoginThrottle throttle,
+	UserAdministrationService(UserService users, GrantRevocations authorizations, LoginThrottle throttle,
 			AuditLog audit) {
 		this.users = users;
 		this.authorizations = authorizations;

@@ -34,11 +34,32 @@ class AuthorizationStorageConfiguration {
 	}
 
 	@Bean
-	HashedAuthorizationService authorizationService(JdbcClient jdbc, TransactionTemplate transactions,
-			RegisteredClientRepository clients, AccessTokenCache cache, LanyardProperties properties,
-			ApplicationEventPublisher events, Clock clock, RevocationOutbox outbox) {
-		return new HashedAuthorizationService(jdbc, transactions, clients, cache, properties.redis().tokenCacheTtl(),
-				events, clock, outbox);
+	JdbcAuthorizationRows authorizationRows(JdbcClient jdbc, Clock clock) {
+		return new JdbcAuthorizationRows(jdbc, clock);
+	}
+
+	@Bean
+	AuthorizationCodec authorizationCodec() {
+		return new AuthorizationCodec();
+	}
+
+	@Bean
+	CachedAccessTokens cachedAccessTokens(AccessTokenCache cache, LanyardProperties properties, Clock clock,
+			AuthorizationCodec codec) {
+		return new CachedAccessTokens(cache, properties.redis().tokenCacheTtl(), clock, codec);
+	}
+
+	@Bean
+	RecordedGrantRevocations grantRevocations(JdbcAuthorizationRows rows, CachedAccessTokens cache,
+			RevocationOutbox outbox, TransactionTemplate transactions, ApplicationEventPublisher events) {
+		return new RecordedGrantRevocations(rows, cache, outbox, transactions, events);
+	}
+
+	@Bean
+	HashedAuthorizationService authorizationService(JdbcAuthorizationRows rows, CachedAccessTokens cache,
+			RecordedGrantRevocations revocations, TransactionTemplate transactions, RegisteredClientRepository clients,
+			Clock clock, AuthorizationCodec codec) {
+		return new HashedAuthorizationService(rows, cache, revocations, transactions, clients, clock, codec);
 	}
 
 	@Bean

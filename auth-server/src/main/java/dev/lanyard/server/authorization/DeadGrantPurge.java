@@ -25,12 +25,12 @@ class DeadGrantPurge {
 	/** How long relayed revocations stay in the outbox (for operators looking into one). */
 	static final Duration RELAYED_REVOCATION_RETENTION = Duration.ofDays(1);
 
-	private final HashedAuthorizationService authorizations;
+	private final JdbcAuthorizationRows rows;
 
 	private final RevocationOutbox outbox;
 
-	DeadGrantPurge(HashedAuthorizationService authorizations, RevocationOutbox outbox) {
-		this.authorizations = authorizations;
+	DeadGrantPurge(JdbcAuthorizationRows rows, RevocationOutbox outbox) {
+		this.rows = rows;
 		this.outbox = outbox;
 	}
 
@@ -38,7 +38,7 @@ class DeadGrantPurge {
 	void purge() {
 		try {
 			this.outbox.purgeRelayedBefore(Instant.now().minus(RELAYED_REVOCATION_RETENTION));
-			int deleted = this.authorizations.purgeDead(RETENTION);
+			int deleted = this.rows.purgeDead(RETENTION);
 			if (deleted > 0) {
 				logger.info("Deleted {} grants with nothing left to present", deleted);
 			}

@@ -11,7 +11,7 @@ import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
-import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.storage.AdvisoryLocks;
 import dev.lanyard.server.user.UserService;
@@ -40,7 +40,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final ClientService clients;
 
-	private final HashedAuthorizationService authorizations;
+	private final GrantRevocations authorizations;
 
 	private final AuditLog audit;
 
@@ -51,7 +51,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	private final JdbcClient jdbc;
 
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
-			HashedAuthorizationService authorizations, AuditLog audit, MessageSource messages,
+			GrantRevocations authorizations, AuditLog audit, MessageSource messages,
 			TransactionTemplate transactions, JdbcClient jdbc) {
 		this.properties = properties;
 		this.users = users;

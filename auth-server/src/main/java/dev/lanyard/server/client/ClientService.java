@@ -12,7 +12,7 @@ import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.server.LanyardProperties;
-import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.token.OpaqueTokenValues;
 import dev.lanyard.server.token.TokenHash;
 
@@ -30,14 +30,14 @@ public class ClientService {
 
 	private final LanyardRegisteredClientRepository registeredClients;
 
-	private final HashedAuthorizationService authorizations;
+	private final GrantRevocations authorizations;
 
 	private final LanyardProperties properties;
 
 	private final Clock clock;
 
 	public ClientService(JdbcOAuthClientRepository clients, LanyardRegisteredClientRepository registeredClients,
-			HashedAuthorizationService authorizations, LanyardProperties properties, Clock clock) {
+			GrantRevocations authorizations, LanyardProperties properties, Clock clock) {
 		this.clients = clients;
 		this.registeredClients = registeredClients;
 		this.authorizations = authorizations;

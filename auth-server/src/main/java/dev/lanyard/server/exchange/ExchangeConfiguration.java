@@ -3,7 +3,7 @@ package dev.lanyard.server.exchange;
 import java.time.Clock;
 
 import dev.lanyard.server.LanyardProperties;
-import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.CachedAccessTokens;
 import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.storage.RedisMode;
@@ -40,10 +40,10 @@ class ExchangeConfiguration {
 	}
 
 	@Bean
-	RevocationChannel revocationChannel(RevocationOutbox outbox, HashedAuthorizationService authorizations,
+	RevocationChannel revocationChannel(RevocationOutbox outbox, CachedAccessTokens cachedTokens,
 			ExchangedTokenCache cache, TransactionTemplate transactions, RedisMode redisMode,
 			ObjectProvider<StringRedisTemplate> redis, LanyardProperties properties, MeterRegistry meters) {
-		RevocationChannel channel = new RevocationChannel(outbox, authorizations, cache, transactions,
+		RevocationChannel channel = new RevocationChannel(outbox, cachedTokens, cache, transactions,
 				redisMode.enabled() ? redis.getObject() : null, properties.redis().keyPrefix() + "revocations");
 		Gauge.builder("lanyard.revocations.unrelayed", channel, RevocationChannel::unrelayed)
 			.description("Revocations this node's last relay pass could not put in the token cache or publish")

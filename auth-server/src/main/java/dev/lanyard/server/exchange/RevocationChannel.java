@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.CachedAccessTokens;
 import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.authorization.RevocationsRecordedEvent;
 import dev.lanyard.server.storage.BackendBreakers;
@@ -49,7 +49,7 @@ public final class RevocationChannel {
 
 	private final RevocationOutbox outbox;
 
-	private final HashedAuthorizationService authorizations;
+	private final CachedAccessTokens cachedTokens;
 
 	private final ExchangedTokenCache exchangedTokens;
 
@@ -73,11 +73,11 @@ public final class RevocationChannel {
 	 * @param redis the Redis to publish on; {@code null} without Redis
 	 * @param channel the channel name
 	 */
-	public RevocationChannel(RevocationOutbox outbox, HashedAuthorizationService authorizations,
+	public RevocationChannel(RevocationOutbox outbox, CachedAccessTokens cachedTokens,
 			ExchangedTokenCache exchangedTokens, TransactionTemplate transactions, StringRedisTemplate redis,
 			String channel) {
 		this.outbox = outbox;
-		this.authorizations = authorizations;
+		this.cachedTokens = cachedTokens;
 		this.exchangedTokens = exchangedTokens;
 		this.transactions = transactions;
 		this.redis = redis;
@@ -111,7 +111,7 @@ public final class RevocationChannel {
 			}
 			while (pass[0] == BATCH && pass[1] == 0);
 			this.unrelayed.set(pass[1]);
-			this.authorizations.trustCache(!this.outbox.cacheBehind());
+			this.cachedTokens.trust(!this.outbox.cacheBehind());
 		}
 		catch (RuntimeException ex) {
 			// PostgreSQL unavailable: the next pass catches up.
@@ -148,7 +148,7 @@ public final class RevocationChannel {
 			List<RevocationOutbox.Revocation> pending = this.outbox.claimPending(BATCH);
 			for (RevocationOutbox.Revocation revocation : pending) {
 				boolean cacheApplied = revocation.cacheApplied()
-						|| this.authorizations.invalidateCached(revocation.tokenHashes());
+						|| this.cachedTokens.invalidate(revocation.tokenHashes());
 				boolean published = revocation.published() || publish(revocation);
 				this.outbox.relayed(revocation.id(), cacheApplied, published);
 				if (!cacheApplied || !published) {

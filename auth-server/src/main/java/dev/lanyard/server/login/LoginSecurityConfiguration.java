@@ -4,7 +4,7 @@ import java.time.Clock;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
-import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.key.MasterKey;
 import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -88,7 +88,7 @@ class LoginSecurityConfiguration {
 	@Order(10)
 	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http, UserDetailsService userDetails,
 			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
-			AuditLog audit, JdbcUserAccountRepository users, HashedAuthorizationService authorizations,
+			AuditLog audit, JdbcUserAccountRepository users, GrantRevocations authorizations,
 			MeterRegistry meters, SecurityHeadersPolicy headers, TrustedDevices devices) throws Exception {
 		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices);
 		http.authenticationManager(loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle))

@@ -2,7 +2,7 @@ package dev.lanyard.server.login;
 
 import java.io.IOException;
 
-import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.authorization.GrantRevocations;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -20,9 +20,9 @@ final class LoginSessionLogoutHandler implements LogoutHandler {
 
 	private static final String FINISHED = LoginSessionLogoutHandler.class.getName() + ".finished";
 
-	private final HashedAuthorizationService authorizations;
+	private final GrantRevocations authorizations;
 
-	LoginSessionLogoutHandler(HashedAuthorizationService authorizations) {
+	LoginSessionLogoutHandler(GrantRevocations authorizations) {
 		this.authorizations = authorizations;
 	}
 

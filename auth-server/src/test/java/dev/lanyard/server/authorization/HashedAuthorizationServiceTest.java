@@ -39,6 +39,10 @@ class HashedAuthorizationServiceTest {
 
 	private final HashedAuthorizationService service = SharedLanyard.server().bean(HashedAuthorizationService.class);
 
+	private final GrantRevocations revocations = SharedLanyard.server().bean(GrantRevocations.class);
+
+	private final JdbcAuthorizationRows rows = SharedLanyard.server().bean(JdbcAuthorizationRows.class);
+
 	private final AccessTokenCache cache = SharedLanyard.server().bean(AccessTokenCache.class);
 
 	private final RegisteredClient client = SharedLanyard.server()
@@ -98,14 +102,14 @@ class HashedAuthorizationServiceTest {
 		String staleRow = this.cache.get(TokenHash.of(accessToken)).orElseThrow().row();
 		long staleVersion = this.cache.get(TokenHash.of(accessToken)).orElseThrow().version();
 
-		assertThat(this.service.revokeById(beforeRevocation.getId(), "test")).isEqualTo(1);
+		assertThat(this.revocations.revokeById(beforeRevocation.getId(), "test")).isEqualTo(1);
 		// A slow reader that loaded the row before the revocation now writes it back.
 		this.cache.putIfNewer(TokenHash.of(accessToken), new AccessTokenCache.Entry(staleVersion, staleRow),
 				Duration.ofMinutes(1));
 
 		assertThat(this.service.findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isInvalidated())
 			.isTrue();
-		assertThat(this.service.revokeById(beforeRevocation.getId(), "again")).as("already revoked").isZero();
+		assertThat(this.revocations.revokeById(beforeRevocation.getId(), "again")).as("already revoked").isZero();
 	}
 
 	@Test
@@ -154,7 +158,7 @@ class HashedAuthorizationServiceTest {
 			assertThat(awaitMessage(messages, "refreshed").get("token_hashes")).isEqualTo(List.of(TokenHash.of(second)));
 
 			String id = this.service.findByToken(third, OAuth2TokenType.ACCESS_TOKEN).getId();
-			assertThat(this.service.revokeById(id, "logout")).isOne();
+			assertThat(this.revocations.revokeById(id, "logout")).isOne();
 			assertThat((List<Object>) awaitMessage(messages, "logout").get("token_hashes"))
 				.containsExactlyInAnyOrder(TokenHash.of(first), TokenHash.of(second), TokenHash.of(third));
 		}
@@ -216,7 +220,7 @@ class HashedAuthorizationServiceTest {
 		jdbc.update(backdate.formatted("1 day", "1 day"), TokenHash.of(recentlyDead));
 		jdbc.update(backdate.formatted("20 days", "20 days"), TokenHash.of(oldButRefreshable));
 
-		assertThat(this.service.purgeDead(Duration.ofDays(7))).isGreaterThanOrEqualTo(1);
+		assertThat(this.rows.purgeDead(Duration.ofDays(7))).isGreaterThanOrEqualTo(1);
 
 		String count = "SELECT count(*) FROM oauth_authorizations WHERE access_token_hash = ?";
 		assertThat(jdbc.queryForObject(count, Long.class, TokenHash.of(longDead))).isZero();

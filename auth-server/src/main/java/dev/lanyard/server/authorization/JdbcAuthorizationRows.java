@@ -1,0 +1,297 @@
+package dev.lanyard.server.authorization;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
+import dev.lanyard.server.storage.SqlValues;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The grant rows ({@code oauth_authorizations}) and the tables kept beside them (rotated-away
+ * refresh tokens, replaced access tokens): every SQL statement on them, and nothing else.
+ * Callers hold the transactions. Thread-safe.
+ */
+final class JdbcAuthorizationRows {
+
+	/** Which grants a revocation selects. */
+	enum Selector {
+
+		SESSION("session_id"), PRINCIPAL("principal_name"), CLIENT("registered_client_id"), ID("id");
+
+		private final String column;
+
+		Selector(String column) {
+			this.column = column;
+		}
+
+	}
+
+	private static final String INVALIDATE = """
+			code_metadata = CASE WHEN code_hash IS NULL THEN code_metadata
+			  ELSE jsonb_set(coalesce(code_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
+			access_token_metadata = CASE WHEN access_token_hash IS NULL THEN access_token_metadata
+			  ELSE jsonb_set(coalesce(access_token_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
+			refresh_token_metadata = CASE WHEN refresh_token_hash IS NULL THEN refresh_token_metadata
+			  ELSE jsonb_set(coalesce(refresh_token_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
+			version = version + 1, updated_at = now()""";
+
+	/** A grant with a token that could still be presented. */
+	private static final String LIVE = """
+			((code_hash IS NOT NULL AND code_expires_at > :now
+			    AND NOT coalesce((code_metadata ->> 'metadata.token.invalidated')::boolean, false))
+			  OR (access_token_hash IS NOT NULL AND access_token_expires_at > :now
+			    AND NOT coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false))
+			  OR (refresh_token_hash IS NOT NULL AND (refresh_token_expires_at IS NULL OR refresh_token_expires_at > :now)
+			    AND NOT coalesce((refresh_token_metadata ->> 'metadata.token.invalidated')::boolean, false)))""";
+
+	private static final int PURGE_BATCH = 5000;
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	JdbcAuthorizationRows(JdbcClient jdbc, Clock clock) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	void insert(StoredAuthorization stored) {
+		this.jdbc.sql("""
+				INSERT INTO oauth_authorizations (id, registered_client_id, principal_name, grant_type,
+				  authorized_scopes, attributes, session_id, state_hash,
+				  code_hash, code_issued_at, code_expires_at, code_metadata,
+				  access_token_hash, access_token_issued_at, access_token_expires_at, access_token_metadata,
+				  access_token_scopes,
+				  refresh_token_hash, refresh_token_issued_at, refresh_token_expires_at, refresh_token_metadata,
+				  id_token_hash, id_token_issued_at, id_token_expires_at, id_token_metadata, version, created_at)
+				VALUES (:id, :client, :principal, :grant, :scopes, :attributes::jsonb, :session, :state,
+				  :code_hash, :code_issued, :code_expires, :code_metadata::jsonb,
+				  :access_hash, :access_issued, :access_expires, :access_metadata::jsonb, :access_scopes,
+				  :refresh_hash, :refresh_issued, :refresh_expires, :refresh_metadata::jsonb,
+				  :id_hash, :id_issued, :id_expires, :id_metadata::jsonb, :version, :created)""")
+			.paramSource(parameters(stored))
+			.update();
+	}
+
+	/**
+	 * Writes a new version of a row if it is still at the version read, and remembers what
+	 * it replaced: a rotated-away refresh token (to detect its reuse) and a replaced access
+	 * token that has not expired (a gateway may still hold a JWT for it, HD-02).
+	 * @return what the row held before, or empty if the row was changed or removed meanwhile
+	 */
+	Optional<Previous> update(StoredAuthorization stored, long expectedVersion) {
+		Map<String, Object> parameters = parameters(stored);
+		parameters.put("expected_version", expectedVersion);
+		List<Object[]> previous = this.jdbc.sql("""
+				UPDATE oauth_authorizations a SET principal_name = :principal, authorized_scopes = :scopes,
+				  attributes = :attributes::jsonb, session_id = :session, state_hash = :state,
+				  code_hash = :code_hash, code_issued_at = :code_issued, code_expires_at = :code_expires,
+				  code_metadata = :code_metadata::jsonb,
+				  access_token_hash = :access_hash, access_token_issued_at = :access_issued,
+				  access_token_expires_at = :access_expires, access_token_metadata = :access_metadata::jsonb,
+				  access_token_scopes = :access_scopes,
+				  refresh_token_hash = :refresh_hash, refresh_token_issued_at = :refresh_issued,
+				  refresh_token_expires_at = :refresh_expires, refresh_token_metadata = :refresh_metadata::jsonb,
+				  id_token_hash = :id_hash, id_token_issued_at = :id_issued, id_token_expires_at = :id_expires,
+				  id_token_metadata = :id_metadata::jsonb, version = :version, updated_at = now()
+				FROM (SELECT id, access_token_hash, refresh_token_hash, access_token_expires_at,
+				        coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false) AS revoked
+				      FROM oauth_authorizations WHERE id = :id FOR UPDATE) previous
+				WHERE a.id = previous.id AND a.version = :expected_version
+				RETURNING previous.access_token_hash, previous.refresh_token_hash, previous.revoked,
+				  previous.access_token_expires_at""")
+			.paramSource(parameters)
+			.query((rs, row) -> new Object[] { rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getTimestamp(4) })
+			.list();
+		if (previous.isEmpty()) {
+			return Optional.empty();
+		}
+		String previousAccessTokenHash = (String) previous.get(0)[0];
+		Timestamp previousAccessTokenExpiry = (Timestamp) previous.get(0)[3];
+		String newAccessTokenHash = (stored.accessToken() != null) ? stored.accessToken().hash() : null;
+		if (previousAccessTokenHash != null && !previousAccessTokenHash.equals(newAccessTokenHash)
+				&& previousAccessTokenExpiry != null && previousAccessTokenExpiry.toInstant().isAfter(this.clock.instant())) {
+			this.jdbc.sql("""
+					INSERT INTO oauth_replaced_access_tokens (token_hash, authorization_id, expires_at) VALUES (?, ?, ?)
+					ON CONFLICT (token_hash) DO NOTHING""")
+				.params(previousAccessTokenHash, stored.id(), previousAccessTokenExpiry)
+				.update();
+		}
+		String previousRefreshTokenHash = (String) previous.get(0)[1];
+		String newRefreshTokenHash = (stored.refreshToken() != null) ? stored.refreshToken().hash() : null;
+		if (previousRefreshTokenHash != null && !previousRefreshTokenHash.equals(newRefreshTokenHash)) {
+			this.jdbc.sql("""
+					INSERT INTO oauth_rotated_refresh_tokens (token_hash, authorization_id) VALUES (?, ?)
+					ON CONFLICT (token_hash) DO NOTHING""")
+				.params(previousRefreshTokenHash, stored.id())
+				.update();
+		}
+		return Optional.of(new Previous(previousAccessTokenHash, (Boolean) previous.get(0)[2]));
+	}
+
+	void delete(String id) {
+		this.jdbc.sql("DELETE FROM oauth_authorizations WHERE id = ?").param(id).update();
+	}
+
+	Optional<StoredAuthorization> findById(String id) {
+		return this.jdbc.sql("SELECT * FROM oauth_authorizations WHERE id = ?").param(id).query(this::map).optional();
+	}
+
+	Optional<StoredAuthorization> findByHash(TokenKind kind, String hash) {
+		return this.jdbc.sql("SELECT * FROM oauth_authorizations WHERE " + kind.hashColumn() + " = ?")
+			.param(hash)
+			.query(this::map)
+			.optional();
+	}
+
+	/**
+	 * A grant holding the hash as one of its tokens. Never the consent {@code state}: that is
+	 * looked up only by its own type (the consent step), so a state value sent to
+	 * introspection or revocation is just an unknown token.
+	 */
+	Optional<StoredAuthorization> findByAnyHash(String hash) {
+		return this.jdbc.sql("""
+				SELECT * FROM oauth_authorizations WHERE access_token_hash = :hash OR refresh_token_hash = :hash
+				  OR code_hash = :hash OR id_token_hash = :hash LIMIT 1""")
+			.param("hash", hash)
+			.query(this::map)
+			.optional();
+	}
+
+	/** The grant a refresh token was rotated away from, if it is one. */
+	Optional<String> grantOfRotatedRefreshToken(String hash) {
+		return this.jdbc.sql("SELECT authorization_id FROM oauth_rotated_refresh_tokens WHERE token_hash = ?")
+			.param(hash)
+			.query(String.class)
+			.optional();
+	}
+
+	/**
+	 * Marks every token of the selected live grants invalidated. Grants with nothing left to
+	 * present (all tokens expired or already revoked) are left alone, so a user or client
+	 * with a long history does not rewrite it on every revocation.
+	 * @return the rows as revoked
+	 */
+	List<StoredAuthorization> invalidateLive(Selector selector, String value) {
+		return this.jdbc
+			.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + selector.column + " = :value AND "
+					+ LIVE + " RETURNING *")
+			.param("value", value)
+			.param("now", Timestamp.from(this.clock.instant()))
+			.query(this::map)
+			.list();
+	}
+
+	/** The hashes of the unexpired access tokens that refreshes of these grants replaced. */
+	List<String> replacedAccessTokens(List<String> authorizationIds) {
+		if (authorizationIds.isEmpty()) {
+			return List.of();
+		}
+		return this.jdbc.sql("""
+				SELECT token_hash FROM oauth_replaced_access_tokens
+				WHERE authorization_id = ANY(:ids) AND expires_at > :now""")
+			.param("ids", SqlValues.of(authorizationIds))
+			.param("now", Timestamp.from(this.clock.instant()))
+			.query(String.class)
+			.list();
+	}
+
+	/**
+	 * Deletes grants that have had nothing presentable for longer than {@code retention}:
+	 * every token expired or revoked, and nothing changed since. Deletes in batches so a
+	 * large backlog does not hold long locks.
+	 * @return how many grants were deleted
+	 */
+	int purgeDead(Duration retention) {
+		Instant now = this.clock.instant();
+		Timestamp cutoff = Timestamp.from(now.minus(retention));
+		int total = 0;
+		int deleted;
+		do {
+			deleted = this.jdbc.sql("""
+					DELETE FROM oauth_authorizations WHERE id IN (
+					  SELECT id FROM oauth_authorizations
+					  WHERE updated_at < :cutoff
+					    AND coalesce(greatest(code_expires_at, access_token_expires_at, refresh_token_expires_at),
+					      created_at) < :cutoff
+					    AND NOT""" + LIVE + """
+					  LIMIT :batch)""")
+				.param("cutoff", cutoff)
+				.param("now", Timestamp.from(now))
+				.param("batch", PURGE_BATCH)
+				.update();
+			total += deleted;
+		}
+		while (deleted == PURGE_BATCH);
+		this.jdbc.sql("DELETE FROM oauth_replaced_access_tokens WHERE expires_at < :now")
+			.param("now", Timestamp.from(now))
+			.update();
+		return total;
+	}
+
+	/** What a row held before an update. */
+	record Previous(String accessTokenHash, boolean accessTokenInvalidated) {
+	}
+
+	private static Map<String, Object> parameters(StoredAuthorization stored) {
+		Map<String, Object> parameters = new HashMap<>();
+		parameters.put("id", stored.id());
+		parameters.put("client", stored.registeredClientId());
+		parameters.put("principal", stored.principalName());
+		parameters.put("grant", stored.grantType());
+		parameters.put("scopes", stored.authorizedScopes());
+		parameters.put("attributes", stored.attributes());
+		parameters.put("session", stored.sessionId());
+		parameters.put("state", stored.stateHash());
+		putToken(parameters, "code", stored.code());
+		putToken(parameters, "access", stored.accessToken());
+		parameters.put("access_scopes", stored.accessTokenScopes());
+		putToken(parameters, "refresh", stored.refreshToken());
+		putToken(parameters, "id", stored.idToken());
+		parameters.put("version", stored.version());
+		parameters.put("created", timestamp(stored.createdAt()));
+		return parameters;
+	}
+
+	private static void putToken(Map<String, Object> parameters, String name, StoredToken token) {
+		parameters.put(name + "_hash", (token != null) ? token.hash() : null);
+		parameters.put(name + "_issued", (token != null) ? timestamp(token.issuedAt()) : null);
+		parameters.put(name + "_expires", (token != null) ? timestamp(token.expiresAt()) : null);
+		parameters.put(name + "_metadata", (token != null) ? token.metadata() : null);
+	}
+
+	private static Timestamp timestamp(Instant instant) {
+		return (instant != null) ? Timestamp.from(instant) : null;
+	}
+
+	private StoredAuthorization map(ResultSet rs, int row) throws SQLException {
+		return new StoredAuthorization(rs.getString("id"), rs.getString("registered_client_id"),
+				rs.getString("principal_name"), rs.getString("grant_type"), rs.getString("authorized_scopes"),
+				rs.getString("attributes"), rs.getString("session_id"), rs.getString("state_hash"),
+				token(rs, "code"), token(rs, "access_token"), rs.getString("access_token_scopes"),
+				token(rs, "refresh_token"), token(rs, "id_token"), rs.getLong("version"),
+				rs.getTimestamp("created_at").toInstant());
+	}
+
+	private static StoredToken token(ResultSet rs, String prefix) throws SQLException {
+		String hash = rs.getString(prefix + "_hash");
+		if (hash == null) {
+			return null;
+		}
+		Timestamp issued = rs.getTimestamp(prefix + "_issued_at");
+		Timestamp expires = rs.getTimestamp(prefix + "_expires_at");
+		return new StoredToken(hash, (issued != null) ? issued.toInstant() : null,
+				(expires != null) ? expires.toInstant() : null, rs.getString(prefix + "_metadata"));
+	}
+
+}
