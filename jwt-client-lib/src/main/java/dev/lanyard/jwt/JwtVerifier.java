@@ -72,7 +72,7 @@ public final class JwtVerifier {
     /** Default clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
 
-    /** The largest clock skew a verifier accepts (SECURITY.md, decision on skew). */
+    /** The largest clock skew a verifier accepts (docs/SECURITY.md, decision 7: clock skew). */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
 
     /** Default allowed signature algorithms. */

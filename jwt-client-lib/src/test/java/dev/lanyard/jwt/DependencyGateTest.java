@@ -22,7 +22,7 @@ import org.w3c.dom.NodeList;
 
 /**
  * Build gates: the library's only required dependencies are nimbus-jose-jwt and Caffeine, the core package uses
- * nothing else, and no vulnerable JOSE library or JDK is in play (SECURITY.md §3, JW-35).
+ * nothing else, and no vulnerable JOSE library or JDK is in play (docs/SECURITY.md §3, JW-35).
  */
 class DependencyGateTest {
 

@@ -20,7 +20,7 @@ import dev.lanyard.jwt.JwtVerificationException.Reason;
 
 /**
  * Valid tokens and the claim rules: times with and without skew, issuer, audience, token type
- * confusion (SECURITY.md §3, JW-18 to JW-24).
+ * confusion (docs/SECURITY.md §3, JW-18 to JW-24).
  */
 class JwtVerifierClaimsTest {
 
@@ -183,7 +183,7 @@ class JwtVerifierClaimsTest {
     void verifyWhenAudienceDiffersThenRejected() {
         assertRejected(verifier, token().claim("aud", "svc-b").build(), Reason.WRONG_AUDIENCE);
         assertRejected(verifier, token().withoutClaim("aud").build(), Reason.MISSING_CLAIM);
-        // Policy (SECURITY.md decision 2): exactly one audience; a multi-audience token is refused.
+        // Policy (docs/SECURITY.md decision 2): exactly one audience; a multi-audience token is refused.
         assertRejected(verifier, token().claim("aud", List.of("svc-b", "internal")).build(), Reason.WRONG_AUDIENCE);
         assertRejected(verifier, token().claim("aud", 42).build(), Reason.INVALID_CLAIM);
         assertRejected(verifier, token().claim("aud", Map.of("x", "internal")).build(), Reason.INVALID_CLAIM);

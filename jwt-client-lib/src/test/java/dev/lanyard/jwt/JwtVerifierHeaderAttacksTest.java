@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import dev.lanyard.jwt.JwtVerificationException.Reason;
 
 /**
- * Attacks on the JOSE header and the signature (SECURITY.md §3: JW-01 to JW-08, JW-10, JW-13 to
- * JW-15, JW-25, JW-27, JW-28). Each test builds the malicious input it names.
+ * Attacks on the JOSE header and the signature (docs/SECURITY.md §3: JW-01 to JW-08, JW-10,
+ * JW-13 to JW-15, JW-25, JW-27, JW-28). Each test builds the malicious input it names.
  */
 class JwtVerifierHeaderAttacksTest {
 

@@ -44,8 +44,8 @@ import dev.lanyard.jwt.JwtVerificationException.Reason;
 /**
  * JWKS handling against a real HTTP server that counts requests: caching, refresh ahead,
  * rate-limited refetch on unknown {@code kid}, key rotation and withdrawal, outages, hostile JWKS
- * content, and headers or issuers that try to redirect key loading (SECURITY.md §3: JW-09, JW-11,
- * JW-12, JW-29, JW-30, JW-31).
+ * content, and headers or issuers that try to redirect key loading (docs/SECURITY.md §3: JW-09,
+ * JW-11, JW-12, JW-29, JW-30, JW-31).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JwtVerifierJwksTest {

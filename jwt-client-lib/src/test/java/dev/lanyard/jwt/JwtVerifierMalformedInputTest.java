@@ -20,7 +20,7 @@ import dev.lanyard.jwt.JwtVerificationException.Reason;
 
 /**
  * Hostile byte strings: truncated, non-base64, oversized and deeply nested inputs must end in
- * {@link JwtVerificationException} and nothing else, in bounded time (SECURITY.md §3: JW-16,
+ * {@link JwtVerificationException} and nothing else, in bounded time (docs/SECURITY.md §3: JW-16,
  * JW-17, JW-26).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -62,7 +62,7 @@ final class Rejections {
 
     /**
      * Asserts the median CPU time of rejecting the token, after warm-up, stays under the budget
-     * (SECURITY.md §3 targets < 5 ms per rejection).
+     * (docs/SECURITY.md §3 targets < 5 ms per rejection).
      */
     static void assertRejectedWithinCpuMillis(JwtVerifier verifier, String token, Reason reason, long budgetMillis) {
         for (int i = 0; i < 5; i++) {

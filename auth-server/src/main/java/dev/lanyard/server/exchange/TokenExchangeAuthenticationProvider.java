@@ -48,7 +48,7 @@ import org.springframework.security.oauth2.server.authorization.context.Authoriz
 /**
  * Lanyard's token exchange (RFC 8693): a gateway presents a user's opaque access token and
  * gets a short-lived internal JWT (RFC 9068 shape, {@code typ: at+jwt}) with the user's
- * session claims. The rules (SECURITY.md §1c):
+ * session claims. The rules (docs/SECURITY.md §1c):
  * <ul>
  * <li>only clients registered for the grant (TX-01, RFC 8693 §2.1);</li>
  * <li>the subject is an active opaque access token of this server for a user: refresh
@@ -57,7 +57,7 @@ import org.springframework.security.oauth2.server.authorization.context.Authoriz
  * {@code invalid_request} (TX-07) — never another identity;</li>
  * <li>the requested scope is a subset of the subject token's (TX-04);</li>
  * <li>exactly one audience, from the client's allow-list or its default; anything else is
- * {@code invalid_target} (TX-05; SECURITY.md decision 2);</li>
+ * {@code invalid_target} (TX-05; docs/SECURITY.md decision 2);</li>
  * <li>the JWT lives at most five minutes and never past the subject token (TX-06).</li>
  * </ul>
  * Nothing is written per exchange.
@@ -223,7 +223,7 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 				Map.of(OAuth2ParameterNames.ISSUED_TOKEN_TYPE, JWT_TOKEN_TYPE));
 	}
 
-	/** RFC 8693 §2.1 and SECURITY.md decision 2: exactly one audience, allow-listed. */
+	/** RFC 8693 §2.1 and docs/SECURITY.md decision 2: exactly one audience, allow-listed. */
 	private static String audience(OAuth2TokenExchangeAuthenticationToken request, RegisteredClient gateway) {
 		List<String> allowedList = LanyardRegisteredClientRepository.exchangeAudiences(gateway);
 		if (!request.getResources().isEmpty()) {

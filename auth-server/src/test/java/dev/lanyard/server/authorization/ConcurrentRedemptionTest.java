@@ -86,7 +86,7 @@ class ConcurrentRedemptionTest {
 					() -> b.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, refreshToken));
 			List<HttpResponse<String>> winners = answers.stream().filter((answer) -> answer.statusCode() == 200).toList();
 			assertThat(winners).as("trial %d", trial).hasSize(1);
-			// Strict reuse policy (SECURITY.md decision 1): the second use revoked the grant,
+			// Strict reuse policy (docs/SECURITY.md decision 1): the second use revoked the grant,
 			// so the winner's new refresh token is dead too.
 			String winnersToken = (String) TestBrowser.json(winners.get(0)).get("refresh_token");
 			assertThat(TestBrowser.json(a.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,

@@ -38,7 +38,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Token exchange at the server (RFC 8693), SECURITY.md §1c TX-01 to TX-08. */
+/** Token exchange at the server (RFC 8693), docs/SECURITY.md §1c TX-01 to TX-08. */
 class TokenExchangeTest {
 
 	private static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";

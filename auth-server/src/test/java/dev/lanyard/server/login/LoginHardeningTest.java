@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The login page under attack (SECURITY.md §7): attacker-chosen names are never kept or used
+ * The login page under attack (docs/SECURITY.md §7): attacker-chosen names are never kept or used
  * as keys (HD-01), one canonical login name (HD-03), and no lockout of an account's owner
  * from elsewhere (HD-05). Two deployments, with Redis and without (the one-command default,
  * and every node's fallback), each trusting the test as its reverse proxy so that every

@@ -22,7 +22,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The hosted login page: CSRF, uniform failures, language, headers (SECURITY.md §6). */
+/** The hosted login page: CSRF, uniform failures, language, headers (docs/SECURITY.md §6). */
 class LoginPageTest {
 
 	private static LanyardTestServer server;

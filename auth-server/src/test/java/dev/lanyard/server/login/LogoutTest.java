@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * RP-initiated logout (SECURITY.md decision 6, OA-22, LG-13): works without
+ * RP-initiated logout (docs/SECURITY.md decision 6, OA-22, LG-13): works without
  * {@code id_token_hint}, asks for confirmation, redirects only to registered URIs, and ends
  * the tokens issued in the login session.
  */

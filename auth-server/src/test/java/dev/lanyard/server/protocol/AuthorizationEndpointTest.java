@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Rules of the authorization endpoint (SECURITY.md §1a): requests that must never be
+ * Rules of the authorization endpoint (docs/SECURITY.md §1a): requests that must never be
  * redirected, errors that are redirected with {@code iss} and {@code state}, and requests
  * that succeed.
  */

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The protocol rules of the hardening issue (SECURITY.md §7): consent (HD-04), introspection
+ * The protocol rules of the hardening issue (docs/SECURITY.md §7): consent (HD-04), introspection
  * (HD-06), odd input (HD-08) and client authentication (HD-11), each over real HTTP.
  */
 class ProtocolHardeningTest {

@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Rules of the token endpoint and client authentication (SECURITY.md §1b). */
+/** Rules of the token endpoint and client authentication (docs/SECURITY.md §1b). */
 class TokenEndpointTest {
 
 	private static OAuthFlows flows;

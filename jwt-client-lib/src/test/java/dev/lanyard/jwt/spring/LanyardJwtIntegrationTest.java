@@ -27,7 +27,7 @@ import dev.lanyard.jwt.TestKeys;
 
 /**
  * The filter, the argument resolver and outbound propagation over real HTTP, wired by the
- * auto-configuration from {@code lanyard.jwt.*} only (SECURITY.md §3: JW-17, JW-32 to JW-34).
+ * auto-configuration from {@code lanyard.jwt.*} only (docs/SECURITY.md §3: JW-17, JW-32 to JW-34).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "lanyard.jwt.public-paths=/health,/public/**",
