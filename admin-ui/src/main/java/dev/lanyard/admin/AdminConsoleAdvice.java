@@ -8,7 +8,10 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.ResponseStatus;
 
-/** What every console page shares: who is signed in, the current section, and not-found pages. */
+/**
+ * What every console page shares: who is signed in, the current section, and not-found
+ * pages.
+ */
 @ControllerAdvice(basePackages = "dev.lanyard.admin")
 class AdminConsoleAdvice {
 

@@ -20,12 +20,12 @@ public final class ConfirmationRules {
 	}
 
 	/**
-	 * Whether saving a client needs confirmation: anything that decides where codes and tokens
-	 * may be sent or widens what the client can obtain. Registering: a client with redirect
-	 * URIs (it can receive codes at them), the admin scope, token exchange, introspection of
-	 * other clients' tokens, or PKCE off. Changing: redirect URIs, grant types,
-	 * exchange audiences or the client type; adding the admin scope or introspection;
-	 * turning PKCE or consent off.
+	 * Whether saving a client needs confirmation: anything that decides where codes and
+	 * tokens may be sent or widens what the client can obtain. Registering: a client with
+	 * redirect URIs (it can receive codes at them), the admin scope, token exchange,
+	 * introspection of other clients' tokens, or PKCE off. Changing: redirect URIs, grant
+	 * types, exchange audiences or the client type; adding the admin scope or
+	 * introspection; turning PKCE or consent off.
 	 * @param current the client as it is; {@code null} when registering
 	 * @param draft the client as it is to be
 	 */
@@ -49,8 +49,8 @@ public final class ConfirmationRules {
 	}
 
 	/**
-	 * Whether saving a user needs confirmation: giving the admin role hands over the whole
-	 * server.
+	 * Whether saving a user needs confirmation: giving the admin role hands over the
+	 * whole server.
 	 * @param currentRoles the user's roles now; empty when creating
 	 * @param draft the user as they are to be
 	 */

@@ -1,6 +1,9 @@
 package dev.lanyard.admin;
 
-/** The change conflicts with what exists (e.g. a client id already taken). The API answers 409. */
+/**
+ * The change conflicts with what exists (e.g. a client id already taken). The API answers
+ * 409.
+ */
 public class ConflictException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;

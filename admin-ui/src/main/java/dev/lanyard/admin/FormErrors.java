@@ -13,14 +13,15 @@ public final class FormErrors {
 
 	private static final Map<String, String> FIELDS = Map.ofEntries(Map.entry("client_id", "clientId"),
 			Map.entry("client_name", "clientName"), Map.entry("client_secret", "type"),
-			Map.entry("redirect_uris", "redirectUris"), Map.entry("post_logout_redirect_uris", "postLogoutRedirectUris"),
-			Map.entry("grant_types", "grantTypes"), Map.entry("scope", "scopes"), Map.entry("require_pkce", "requirePkce"),
+			Map.entry("redirect_uris", "redirectUris"),
+			Map.entry("post_logout_redirect_uris", "postLogoutRedirectUris"), Map.entry("grant_types", "grantTypes"),
+			Map.entry("scope", "scopes"), Map.entry("require_pkce", "requirePkce"),
 			Map.entry("access_token_ttl", "accessTokenTtl"), Map.entry("refresh_token_idle", "refreshTokenIdle"),
 			Map.entry("refresh_token_max", "refreshTokenMax"), Map.entry("exchange_audiences", "exchangeAudiences"),
 			Map.entry("token_endpoint_auth_method", "type"), Map.entry("introspection_allowed", "introspectionAllowed"),
-			Map.entry("require_consent", "requireConsent"),
-			Map.entry("username", "username"), Map.entry("email", "email"), Map.entry("password", "password"),
-			Map.entry("roles", "roles"), Map.entry("attributes", "attributes"));
+			Map.entry("require_consent", "requireConsent"), Map.entry("username", "username"),
+			Map.entry("email", "email"), Map.entry("password", "password"), Map.entry("roles", "roles"),
+			Map.entry("attributes", "attributes"));
 
 	private FormErrors() {
 	}
@@ -32,12 +33,14 @@ public final class FormErrors {
 	}
 
 	/**
-	 * Puts the problem next to its field, or above the form when the form has no such field
-	 * (a rule about something the form does not show must still be reported, not fail).
+	 * Puts the problem next to its field, or above the form when the form has no such
+	 * field (a rule about something the form does not show must still be reported, not
+	 * fail).
 	 */
 	public static void reject(BindingResult form, String field, String code) {
 		String property = FIELDS.getOrDefault(field, field);
-		if (form.getTarget() != null && BeanUtils.getPropertyDescriptor(form.getTarget().getClass(), property) != null) {
+		if (form.getTarget() != null
+				&& BeanUtils.getPropertyDescriptor(form.getTarget().getClass(), property) != null) {
 			form.rejectValue(property, code, code);
 		}
 		else {

@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Lanyard's own settings (prefix {@code lanyard}); the README's configuration table lists
  * them with the environment variables that set them. Every default lives here.
  *
- * @param issuer the issuer identifier, an absolute URL without query or fragment
- * (RFC 8414 §2); {@code LANYARD_ISSUER}
+ * @param issuer the issuer identifier, an absolute URL without query or fragment (RFC
+ * 8414 §2); {@code LANYARD_ISSUER}
  * @param masterKey the secret the key-encryption key is derived from; at least 32
  * characters; {@code LANYARD_MASTER_KEY}; blank in development only
  * @param bootstrap a YAML file of users and clients imported at start-up;
@@ -27,14 +27,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param admin administration settings
  * @param keys signing key publication settings
  * @param shutdown how a node stops
- * @param metricsToken the bearer token Prometheus scrapes {@code /actuator/prometheus} with
- * ({@code LANYARD_METRICS_TOKEN}, at least 32 characters); unset: metrics are not served
+ * @param metricsToken the bearer token Prometheus scrapes {@code /actuator/prometheus}
+ * with ({@code LANYARD_METRICS_TOKEN}, at least 32 characters); unset: metrics are not
+ * served
  */
 @ConfigurationProperties("lanyard")
 public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issuer, String masterKey, Path bootstrap,
 		@DefaultValue("./data") Path dataDirectory, @DefaultValue Tokens tokens, @DefaultValue Login login,
-		@DefaultValue Redis redis, @DefaultValue Exchange exchange, @DefaultValue Admin admin,
-		@DefaultValue Keys keys, @DefaultValue Shutdown shutdown, String metricsToken) {
+		@DefaultValue Redis redis, @DefaultValue Exchange exchange, @DefaultValue Admin admin, @DefaultValue Keys keys,
+		@DefaultValue Shutdown shutdown, String metricsToken) {
 
 	/** The shortest scrape token accepted. */
 	public static final int MINIMUM_METRICS_TOKEN_LENGTH = 32;
@@ -65,8 +66,8 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 * Default token lifetimes for clients that do not set their own.
 	 *
 	 * @param accessToken opaque access token lifetime
-	 * @param refreshTokenIdle a refresh token expires when unused this long (it rotates on
-	 * every use)
+	 * @param refreshTokenIdle a refresh token expires when unused this long (it rotates
+	 * on every use)
 	 * @param refreshTokenMax no refresh token outlives its grant by more than this
 	 * @param authorizationCode authorization code lifetime
 	 * @param idToken ID token lifetime
@@ -91,10 +92,12 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	/**
 	 * Token exchange (RFC 8693) settings.
 	 *
-	 * @param tokenLifetime the longest an internal JWT lives; never past its subject token
+	 * @param tokenLifetime the longest an internal JWT lives; never past its subject
+	 * token
 	 * @param attributes user attributes copied into internal JWTs as claims
 	 */
-	public record Exchange(@DefaultValue("5m") Duration tokenLifetime, @DefaultValue("tenant") List<String> attributes) {
+	public record Exchange(@DefaultValue("5m") Duration tokenLifetime,
+			@DefaultValue("tenant") List<String> attributes) {
 
 		public Exchange {
 			if (tokenLifetime.compareTo(Duration.ofMinutes(5)) > 0 || tokenLifetime.isNegative()
@@ -109,11 +112,11 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	/**
 	 * How signing keys are published before they sign.
 	 *
-	 * @param jwksMaxAge how long verifiers may cache the JWKS ({@code Cache-Control: max-age});
-	 * jwt-client-lib caches it at most five minutes
-	 * @param publicationPeriod how long a key is published before it may sign: longer than
-	 * {@code jwksMaxAge}, so every verifier's cached JWKS lists a key before the first token
-	 * signed with it arrives
+	 * @param jwksMaxAge how long verifiers may cache the JWKS
+	 * ({@code Cache-Control: max-age}); jwt-client-lib caches it at most five minutes
+	 * @param publicationPeriod how long a key is published before it may sign: longer
+	 * than {@code jwksMaxAge}, so every verifier's cached JWKS lists a key before the
+	 * first token signed with it arrives
 	 */
 	public record Keys(@DefaultValue("5m") Duration jwksMaxAge, @DefaultValue("330s") Duration publicationPeriod) {
 
@@ -129,8 +132,8 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	/**
 	 * How a node stops.
 	 *
-	 * @param drain how long it keeps serving, reported not ready, after being told to stop
-	 * (SIGTERM), so balancers take it out first
+	 * @param drain how long it keeps serving, reported not ready, after being told to
+	 * stop (SIGTERM), so balancers take it out first
 	 */
 	public record Shutdown(@DefaultValue("10s") Duration drain) {
 	}
@@ -138,8 +141,9 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	/**
 	 * Administration settings.
 	 *
-	 * @param reauthenticationMaxAge how recently an admin API caller must have proven their
-	 * credential (signed in, or obtained the client token) for a security-relevant change
+	 * @param reauthenticationMaxAge how recently an admin API caller must have proven
+	 * their credential (signed in, or obtained the client token) for a security-relevant
+	 * change
 	 */
 	public record Admin(@DefaultValue("5m") Duration reauthenticationMaxAge) {
 	}
@@ -147,8 +151,8 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	/**
 	 * Redis usage.
 	 *
-	 * @param keyPrefix prefix of every key Lanyard writes, so that several deployments can
-	 * share one Redis
+	 * @param keyPrefix prefix of every key Lanyard writes, so that several deployments
+	 * can share one Redis
 	 * @param tokenCacheTtl how long an access-token lookup stays cached at most
 	 */
 	public record Redis(@DefaultValue("lanyard:") String keyPrefix, @DefaultValue("60s") Duration tokenCacheTtl) {

@@ -42,7 +42,8 @@ public final class LanyardTestServer implements AutoCloseable {
 		settings.put("spring.session.data.redis.namespace", keyPrefix + "session");
 		settings.put("lanyard.master-key", MASTER_KEY);
 		settings.put("lanyard.metrics-token", METRICS_TOKEN);
-		// Keys come of age in seconds rather than minutes, so rotations in tests take effect.
+		// Keys come of age in seconds rather than minutes, so rotations in tests take
+		// effect.
 		settings.put("lanyard.keys.jwks-max-age", "1s");
 		settings.put("lanyard.keys.publication-period", "2s");
 		// Nothing balances test nodes: no drain period when one stops.
@@ -53,8 +54,8 @@ public final class LanyardTestServer implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a node of a deployment on the port it names ({@code server.port}), else on a free
-	 * one; its issuer is that port's URL unless the deployment names one.
+	 * Starts a node of a deployment on the port it names ({@code server.port}), else on a
+	 * free one; its issuer is that port's URL unless the deployment names one.
 	 */
 	public static LanyardTestServer start(Map<String, String> deployment) {
 		Map<String, String> properties = new HashMap<>(deployment);
@@ -62,7 +63,8 @@ public final class LanyardTestServer implements AutoCloseable {
 				: TestBackends.freePort();
 		properties.put("server.port", String.valueOf(port));
 		properties.putIfAbsent("lanyard.issuer", "http://localhost:" + port);
-		// As command-line arguments, so they outrank application.yml as a deployment's would.
+		// As command-line arguments, so they outrank application.yml as a deployment's
+		// would.
 		String[] arguments = properties.entrySet()
 			.stream()
 			.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())

@@ -44,7 +44,9 @@ public final class OAuthFlows {
 		return parameters;
 	}
 
-	/** Signs in at the login page (CSRF included); returns the response to the form post. */
+	/**
+	 * Signs in at the login page (CSRF included); returns the response to the form post.
+	 */
 	public HttpResponse<String> signIn(TestBrowser browser, String username, String password) {
 		HttpResponse<String> page = browser.get(url("/login"));
 		assertThat(page.statusCode()).isEqualTo(200);
@@ -76,8 +78,8 @@ public final class OAuthFlows {
 
 	public HttpResponse<String> redeemCode(TestBrowser client, String clientId, String secret, String code,
 			String redirectUri, String verifier) {
-		return token(client, clientId, secret, Map.of("grant_type", "authorization_code", "code", code,
-				"redirect_uri", redirectUri, "code_verifier", verifier));
+		return token(client, clientId, secret, Map.of("grant_type", "authorization_code", "code", code, "redirect_uri",
+				redirectUri, "code_verifier", verifier));
 	}
 
 	public HttpResponse<String> refresh(TestBrowser client, String clientId, String secret, String refreshToken) {

@@ -8,15 +8,18 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Requests written byte for byte, for what an HTTP client library will not send (a foreign
- * {@code Host}, a malformed request line or header).
+ * Requests written byte for byte, for what an HTTP client library will not send (a
+ * foreign {@code Host}, a malformed request line or header).
  */
 public final class RawHttp {
 
 	private RawHttp() {
 	}
 
-	/** Sends the raw request to 127.0.0.1 and returns everything answered until the server closes or pauses. */
+	/**
+	 * Sends the raw request to 127.0.0.1 and returns everything answered until the server
+	 * closes or pauses.
+	 */
 	public static String exchange(int port, String request) throws IOException {
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(3000);

@@ -2,7 +2,8 @@ package dev.lanyard.server;
 
 /**
  * One Lanyard server shared by the protocol tests of a test run (a Spring context takes
- * seconds to start). Tests that change global state (throttling, restarts) start their own.
+ * seconds to start). Tests that change global state (throttling, restarts) start their
+ * own.
  */
 public final class SharedLanyard {
 

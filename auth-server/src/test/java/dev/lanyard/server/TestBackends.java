@@ -16,9 +16,9 @@ import dev.lanyard.server.storage.EmbeddedPostgresServer;
 import redis.embedded.RedisServer;
 
 /**
- * The PostgreSQL and Redis the tests talk to: the ones running on 127.0.0.1 (5432, 6379) when
- * reachable, as on CI; otherwise embedded ones started once for the test JVM, so the tests
- * pass on a machine with only a JDK. Each caller gets a fresh database.
+ * The PostgreSQL and Redis the tests talk to: the ones running on 127.0.0.1 (5432, 6379)
+ * when reachable, as on CI; otherwise embedded ones started once for the test JVM, so the
+ * tests pass on a machine with only a JDK. Each caller gets a fresh database.
  */
 public final class TestBackends {
 
@@ -92,10 +92,14 @@ public final class TestBackends {
 		}
 	}
 
-	/** A new directory that other users may enter (the embedded PostgreSQL runs as nobody under root). */
+	/**
+	 * A new directory that other users may enter (the embedded PostgreSQL runs as nobody
+	 * under root).
+	 */
 	public static Path tempDirectory(String prefix) {
 		try {
-			return Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+			return Files.createTempDirectory(prefix,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);

@@ -78,8 +78,10 @@ public final class TestBrowser {
 
 	/** Follows a redirect's Location against the URL that answered. */
 	public static String location(HttpResponse<String> response) {
-		String location = response.headers().firstValue("Location").orElseThrow(
-				() -> new AssertionError("No Location header; status " + response.statusCode() + ": " + response.body()));
+		String location = response.headers()
+			.firstValue("Location")
+			.orElseThrow(() -> new AssertionError(
+					"No Location header; status " + response.statusCode() + ": " + response.body()));
 		return response.uri().resolve(location).toString();
 	}
 
@@ -93,8 +95,8 @@ public final class TestBrowser {
 
 	public static String form(Map<String, String> form) {
 		StringJoiner body = new StringJoiner("&");
-		form.forEach((name, value) -> body
-			.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8)));
+		form.forEach((name, value) -> body.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
+				+ URLEncoder.encode(value, StandardCharsets.UTF_8)));
 		return body.toString();
 	}
 
@@ -121,7 +123,9 @@ public final class TestBrowser {
 		});
 	}
 
-	/** The claims of a JWT, unverified (tests check the server's own tokens' contents). */
+	/**
+	 * The claims of a JWT, unverified (tests check the server's own tokens' contents).
+	 */
 	public static Map<String, Object> jwtClaims(String jwt) {
 		String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
 		return json.readValue(payload, new TypeReference<Map<String, Object>>() {
@@ -131,7 +135,8 @@ public final class TestBrowser {
 	public static String basic(String clientId, String secret) {
 		return "Basic " + Base64.getEncoder()
 			.encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
-					+ URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+					+ URLEncoder.encode(secret, StandardCharsets.UTF_8))
+				.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/** A PKCE pair (RFC 7636): a random verifier and its S256 challenge. */
@@ -142,7 +147,8 @@ public final class TestBrowser {
 			new SecureRandom().nextBytes(bytes);
 			String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 			try {
-				byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+				byte[] digest = MessageDigest.getInstance("SHA-256")
+					.digest(verifier.getBytes(StandardCharsets.US_ASCII));
 				return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
 			}
 			catch (NoSuchAlgorithmException ex) {

@@ -9,28 +9,29 @@ import java.time.ZoneOffset;
 /** A clock that tests move by hand. Thread-safe. */
 final class MutableClock extends Clock {
 
-    private volatile Instant now;
+	private volatile Instant now;
 
-    MutableClock(Instant now) {
-        this.now = now;
-    }
+	MutableClock(Instant now) {
+		this.now = now;
+	}
 
-    void advance(Duration duration) {
-        this.now = this.now.plus(duration);
-    }
+	void advance(Duration duration) {
+		this.now = this.now.plus(duration);
+	}
 
-    @Override
-    public Instant instant() {
-        return this.now;
-    }
+	@Override
+	public Instant instant() {
+		return this.now;
+	}
 
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
+	@Override
+	public ZoneId getZone() {
+		return ZoneOffset.UTC;
+	}
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
-    }
+	@Override
+	public Clock withZone(ZoneId zone) {
+		return this;
+	}
+
 }

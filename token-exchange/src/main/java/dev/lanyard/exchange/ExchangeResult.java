@@ -23,7 +23,8 @@ public sealed interface ExchangeResult {
 	}
 
 	/**
-	 * The authorization server refused the token (unknown, expired, revoked, not a user's).
+	 * The authorization server refused the token (unknown, expired, revoked, not a
+	 * user's).
 	 *
 	 * @param error the OAuth error code, e.g. {@code invalid_grant}
 	 */

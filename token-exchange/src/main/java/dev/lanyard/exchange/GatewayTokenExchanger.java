@@ -25,17 +25,17 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * flood of exchanges.</li>
  * <li>However many requests carry the same token at once, one exchange is in flight (the
  * in-flight answer is the cache entry, Caffeine's {@link AsyncCache}).</li>
- * <li>The cache is bounded ({@value #MAXIMUM_ENTRIES} tokens): when full, the least useful
- * entries go (Caffeine's frequency-aware eviction), never everything at once, so a flood
- * of new tokens cannot empty it of the ones in use.</li>
+ * <li>The cache is bounded ({@value #MAXIMUM_ENTRIES} tokens): when full, the least
+ * useful entries go (Caffeine's frequency-aware eviction), never everything at once, so a
+ * flood of new tokens cannot empty it of the ones in use.</li>
  * <li>{@link #revoked} drops cached JWTs at once (from the revocation channel). While the
  * channel is not being heard ({@link #revocationFeed}), a cached JWT is served only for
- * {@link #UNHEARD_CACHE_TTL} after it was cached, so a revocation still takes effect within
- * that time; when the channel is heard again, everything cached is dropped (messages may
- * have been missed).</li>
+ * {@link #UNHEARD_CACHE_TTL} after it was cached, so a revocation still takes effect
+ * within that time; when the channel is heard again, everything cached is dropped
+ * (messages may have been missed).</li>
  * <li>When the authorization server is unreachable the answer is
- * {@link ExchangeResult.Unavailable} (503, not 401), and still-valid cached JWTs keep being
- * served.</li>
+ * {@link ExchangeResult.Unavailable} (503, not 401), and still-valid cached JWTs keep
+ * being served.</li>
  * </ul>
  * Thread-safe.
  */
@@ -62,19 +62,26 @@ public final class GatewayTokenExchanger {
 
 	private final Clock clock;
 
-	/** Answers by token hash, each until its {@code validUntil}; in flight while exchanging. */
+	/**
+	 * Answers by token hash, each until its {@code validUntil}; in flight while
+	 * exchanging.
+	 */
 	private final AsyncCache<String, Cached> cache;
 
 	/** Recently revoked token hashes; remembered longer than any internal JWT lives. */
 	private final Cache<String, Boolean> revoked;
 
-	/** Whether revocations are being heard; {@code true} until told otherwise (no channel configured). */
+	/**
+	 * Whether revocations are being heard; {@code true} until told otherwise (no channel
+	 * configured).
+	 */
 	private volatile boolean revocationsHeard = true;
 
 	private final AtomicReference<Instant> lastUnavailableLogged = new AtomicReference<>();
 
 	/**
-	 * @param exchange asks the authorization server, e.g. {@link TokenExchangeClient#exchange}
+	 * @param exchange asks the authorization server, e.g.
+	 * {@link TokenExchangeClient#exchange}
 	 * @param expiryMargin a JWT is served until this long before it expires
 	 * @param rejectionTtl how long a rejected token is answered from memory
 	 * @param events metrics sink
@@ -133,13 +140,17 @@ public final class GatewayTokenExchanger {
 			return result;
 		}
 		finally {
-			// Whatever happened (even an Error), the requests waiting on this exchange get an
-			// answer, and an answer not worth keeping (unavailable, already expired) leaves the
+			// Whatever happened (even an Error), the requests waiting on this exchange
+			// get an
+			// answer, and an answer not worth keeping (unavailable, already expired)
+			// leaves the
 			// cache at once, so the next request tries again.
 			ExchangeResult settled = (result != null) ? result : new ExchangeResult.Unavailable("exchange failed");
 			mine.complete(new Cached(settled, validUntil(settled, now), now));
-			// Completed first, checked after: a revocation that arrived while the exchange was
-			// in flight (its mark set before its eviction) is always seen here, whatever the
+			// Completed first, checked after: a revocation that arrived while the
+			// exchange was
+			// in flight (its mark set before its eviction) is always seen here, whatever
+			// the
 			// interleaving, and the answer is not kept.
 			if (this.revoked.getIfPresent(hash) != null) {
 				this.cache.asMap().remove(hash, mine);
@@ -179,11 +190,11 @@ public final class GatewayTokenExchanger {
 	}
 
 	/**
-	 * The revocation channel was subscribed, or subscribed again after a reconnection (the
-	 * Redis client resubscribes by itself, e.g. to a new primary after a Sentinel failover,
-	 * possibly between two checks that would have noticed the gap). Revocations published
-	 * while no subscription existed were missed, so every cached JWT is dropped, and the
-	 * channel is heard from now on.
+	 * The revocation channel was subscribed, or subscribed again after a reconnection
+	 * (the Redis client resubscribes by itself, e.g. to a new primary after a Sentinel
+	 * failover, possibly between two checks that would have noticed the gap). Revocations
+	 * published while no subscription existed were missed, so every cached JWT is
+	 * dropped, and the channel is heard from now on.
 	 */
 	public void revocationFeedSubscribed() {
 		this.cache.synchronous().invalidateAll();
@@ -206,7 +217,10 @@ public final class GatewayTokenExchanger {
 				&& (this.revocationsHeard || cached.cachedAt().plus(UNHEARD_CACHE_TTL).isAfter(now));
 	}
 
-	/** How long an answer may be served: a JWT until its expiry less the margin, a rejection briefly, else not. */
+	/**
+	 * How long an answer may be served: a JWT until its expiry less the margin, a
+	 * rejection briefly, else not.
+	 */
 	private Instant validUntil(ExchangeResult result, Instant now) {
 		if (result instanceof ExchangeResult.Exchanged exchanged) {
 			return exchanged.expiresAt().minus(this.expiryMargin);
@@ -221,7 +235,10 @@ public final class GatewayTokenExchanger {
 		return duration.isNegative() ? Duration.ZERO : duration;
 	}
 
-	/** The server could not be asked: worth an operator's attention, but not once per request. */
+	/**
+	 * The server could not be asked: worth an operator's attention, but not once per
+	 * request.
+	 */
 	private void logUnavailable(ExchangeResult.Unavailable unavailable, Instant now) {
 		Instant last = this.lastUnavailableLogged.get();
 		if ((last == null || last.plus(UNAVAILABLE_LOG_INTERVAL).isBefore(now))

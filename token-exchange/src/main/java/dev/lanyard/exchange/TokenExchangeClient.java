@@ -42,7 +42,8 @@ public final class TokenExchangeClient {
 	private final Consumer<HttpRequest.Builder> beforeSend;
 
 	/**
-	 * @param issuer the authorization server's issuer, e.g. {@code https://auth.example.com}
+	 * @param issuer the authorization server's issuer, e.g.
+	 * {@code https://auth.example.com}
 	 * @param clientId the gateway's client id
 	 * @param clientSecret the gateway's client secret
 	 * @param audience the audience to ask for; {@code null} for the client's default
@@ -56,8 +57,8 @@ public final class TokenExchangeClient {
 	}
 
 	/**
-	 * As above, with headers of the caller's added to every request (e.g. the trace context,
-	 * W3C {@code traceparent}).
+	 * As above, with headers of the caller's added to every request (e.g. the trace
+	 * context, W3C {@code traceparent}).
 	 * @param beforeSend adds headers to each request before it is sent
 	 */
 	public TokenExchangeClient(URI issuer, String clientId, String clientSecret, String audience,
@@ -76,7 +77,10 @@ public final class TokenExchangeClient {
 			.build();
 	}
 
-	/** Exchanges one opaque access token. Never throws for the server's or network's failures. */
+	/**
+	 * Exchanges one opaque access token. Never throws for the server's or network's
+	 * failures.
+	 */
 	public ExchangeResult exchange(String opaqueToken) {
 		StringBuilder form = new StringBuilder("grant_type=").append(encode(GRANT_TYPE))
 			.append("&subject_token_type=")
@@ -132,16 +136,20 @@ public final class TokenExchangeClient {
 			}
 		}
 		if (status == 401) {
-			// The gateway's own credentials were refused: a configuration fault, not the token's.
+			// The gateway's own credentials were refused: a configuration fault, not the
+			// token's.
 			return new ExchangeResult.Unavailable("the gateway's client authentication was refused");
 		}
 		Object error = json.get("error");
 		if ("invalid_grant".equals(error)) {
-			// RFC 8693 §2.2.2: the subject token is invalid, expired, revoked or not a user's.
+			// RFC 8693 §2.2.2: the subject token is invalid, expired, revoked or not a
+			// user's.
 			return new ExchangeResult.Rejected("invalid_grant");
 		}
-		// Anything else (invalid_target, invalid_scope, unauthorized_client, ...) is about
-		// the gateway's request, the same for every token: a configuration fault to surface
+		// Anything else (invalid_target, invalid_scope, unauthorized_client, ...) is
+		// about
+		// the gateway's request, the same for every token: a configuration fault to
+		// surface
 		// as unavailability, not a reason to turn users away as unauthenticated.
 		return new ExchangeResult.Unavailable("the exchange request was refused: "
 				+ ((error instanceof String code && code.matches("[a-z_]{1,40}")) ? code : "status " + status));

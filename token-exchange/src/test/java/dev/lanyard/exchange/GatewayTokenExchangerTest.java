@@ -42,8 +42,9 @@ class GatewayTokenExchangerTest {
 	}
 
 	/**
-	 * Issue 9, item 8: while the revocation channel is not heard, cached JWTs are served for
-	 * seconds only; once heard again, everything cached is dropped (messages were missed).
+	 * Issue 9, item 8: while the revocation channel is not heard, cached JWTs are served
+	 * for seconds only; once heard again, everything cached is dropped (messages were
+	 * missed).
 	 */
 	@Test
 	void exchangeWhenRevocationsNotHeardThenCacheShortAndDroppedWhenHeardAgain() {
@@ -65,9 +66,9 @@ class GatewayTokenExchangerTest {
 	}
 
 	/**
-	 * A resubscription (the Redis client reconnected, e.g. to a new primary after a failover)
-	 * may follow a gap no check noticed: it drops what is cached even though the channel was
-	 * never marked unheard.
+	 * A resubscription (the Redis client reconnected, e.g. to a new primary after a
+	 * failover) may follow a gap no check noticed: it drops what is cached even though
+	 * the channel was never marked unheard.
 	 */
 	@Test
 	void exchangeWhenChannelSubscribedAgainThenCacheDropped() {
@@ -152,7 +153,10 @@ class GatewayTokenExchangerTest {
 		assertThat(this.calls).hasValue(1);
 	}
 
-	/** Even an Error in the exchange answers the requests waiting on it, and the next one retries. */
+	/**
+	 * Even an Error in the exchange answers the requests waiting on it, and the next one
+	 * retries.
+	 */
 	@Test
 	void exchangeWhenExchangeFailsWithErrorThenWaitersAnsweredUnavailable() throws Exception {
 		CountDownLatch waiterArrived = new CountDownLatch(1);

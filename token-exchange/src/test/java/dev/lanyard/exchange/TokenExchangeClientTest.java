@@ -14,7 +14,8 @@ class TokenExchangeClientTest {
 			.isInstanceOf(ExchangeResult.Unavailable.class);
 		assertThat(TokenExchangeClient.read(401, "{\"error\":\"invalid_client\"}"))
 			.isInstanceOf(ExchangeResult.Unavailable.class);
-		assertThat(TokenExchangeClient.read(200, "<html>proxy page</html>")).isInstanceOf(ExchangeResult.Unavailable.class);
+		assertThat(TokenExchangeClient.read(200, "<html>proxy page</html>"))
+			.isInstanceOf(ExchangeResult.Unavailable.class);
 	}
 
 	@Test

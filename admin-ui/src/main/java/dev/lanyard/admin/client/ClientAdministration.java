@@ -12,7 +12,9 @@ public interface ClientAdministration {
 	/** Clients whose id or name contains the query (any case), by client id. */
 	Page<ClientView> search(String query, int page, int size);
 
-	/** @throws dev.lanyard.admin.NotFoundException if there is no such client */
+	/**
+	 * @throws dev.lanyard.admin.NotFoundException if there is no such client
+	 */
 	ClientView get(String clientId);
 
 	/**

@@ -106,7 +106,8 @@ class ClientConsoleController {
 		if (draft == null) {
 			return "admin/client-form";
 		}
-		if (ConfirmationRules.clientChange(current, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
+		if (ConfirmationRules.clientChange(current, draft)
+				&& !this.identity.confirmPassword(form.getConfirmPassword())) {
 			FormErrors.reject(binding, "confirmPassword", "confirm-password.wrong");
 			return "admin/client-form";
 		}

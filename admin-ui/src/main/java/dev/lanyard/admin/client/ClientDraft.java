@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A client as an administrator wants it, for creating or changing one. Names follow
- * RFC 7591 client metadata. Collections are never {@code null}; optional values may be.
+ * A client as an administrator wants it, for creating or changing one. Names follow RFC
+ * 7591 client metadata. Collections are never {@code null}; optional values may be.
  *
  * @param clientId the client id
  * @param clientName a readable name; may be {@code null}

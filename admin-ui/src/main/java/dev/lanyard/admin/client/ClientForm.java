@@ -13,8 +13,8 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * The client form as the browser posts it: lists as text (one URI per line, scopes and
- * audiences separated by spaces), durations as text such as {@code 15m}. Mutable, for data
- * binding only.
+ * audiences separated by spaces), durations as text such as {@code 15m}. Mutable, for
+ * data binding only.
  */
 public class ClientForm {
 
@@ -77,9 +77,10 @@ public class ClientForm {
 	ClientDraft toDraft() {
 		return new ClientDraft(this.clientId.strip(), this.clientName.strip(), "public".equals(this.type), null,
 				lines(this.redirectUris), lines(this.postLogoutRedirectUris), new LinkedHashSet<>(this.grantTypes),
-				words(this.scopes), this.requirePkce, this.requireConsent, duration("accessTokenTtl", this.accessTokenTtl),
-				duration("refreshTokenIdle", this.refreshTokenIdle), duration("refreshTokenMax", this.refreshTokenMax),
-				List.copyOf(words(this.exchangeAudiences)), this.introspectionAllowed, this.enabled);
+				words(this.scopes), this.requirePkce, this.requireConsent,
+				duration("accessTokenTtl", this.accessTokenTtl), duration("refreshTokenIdle", this.refreshTokenIdle),
+				duration("refreshTokenMax", this.refreshTokenMax), List.copyOf(words(this.exchangeAudiences)),
+				this.introspectionAllowed, this.enabled);
 	}
 
 	static List<String> lines(String text) {

@@ -30,6 +30,5 @@ public record ClientView(String clientId, String clientName, boolean publicClien
 		List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes, List<String> scopes,
 		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
 		Duration refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed, boolean enabled,
-		Instant clientIdIssuedAt,
-		Instant updatedAt) {
+		Instant clientIdIssuedAt, Instant updatedAt) {
 }

@@ -12,18 +12,18 @@ public interface KeyAdministration {
 	List<KeyView> keys();
 
 	/**
-	 * Rotates as soon as every verifier can know the next key: it starts signing (now, or at
-	 * the time returned if it has not been published long enough), the active one retires
-	 * (still published until its tokens expire), and a new next key is published. Asking
-	 * again before then changes nothing.
+	 * Rotates as soon as every verifier can know the next key: it starts signing (now, or
+	 * at the time returned if it has not been published long enough), the active one
+	 * retires (still published until its tokens expire), and a new next key is published.
+	 * Asking again before then changes nothing.
 	 * @return when the next key starts (or started) signing
 	 */
 	Instant rotate(Actor actor);
 
 	/**
 	 * Rotates at once and withdraws the active key from the JWKS, for a key that leaked:
-	 * tokens it signed stop verifying once verifiers re-read the JWKS, and verifiers that have
-	 * not fetched the next key yet refuse new tokens until they do.
+	 * tokens it signed stop verifying once verifiers re-read the JWKS, and verifiers that
+	 * have not fetched the next key yet refuse new tokens until they do.
 	 */
 	void rotateInEmergency(Actor actor);
 

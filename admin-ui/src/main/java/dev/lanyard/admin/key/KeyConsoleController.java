@@ -35,7 +35,9 @@ class KeyConsoleController {
 		return "redirect:/admin/keys?rotated";
 	}
 
-	/** Withdraws the active key at once; needs the password again, as it breaks tokens. */
+	/**
+	 * Withdraws the active key at once; needs the password again, as it breaks tokens.
+	 */
 	@PostMapping("/rotate-emergency")
 	String rotateInEmergency(@RequestParam(required = false) String confirmPassword, Model model) {
 		if (!this.identity.confirmPassword(confirmPassword)) {

@@ -11,8 +11,8 @@ import java.time.Instant;
  * @param createdAt when generated
  * @param activatedAt when it began signing; may be {@code null}
  * @param retiredAt when it stopped signing; may be {@code null}
- * @param activateAfter for a next key whose rotation is scheduled: when it starts signing;
- * may be {@code null}
+ * @param activateAfter for a next key whose rotation is scheduled: when it starts
+ * signing; may be {@code null}
  */
 public record KeyView(String kid, String algorithm, String state, Instant createdAt, Instant activatedAt,
 		Instant retiredAt, Instant activateAfter) {

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * An active grant: what a user (or a client on its own behalf) holds at a client. Immutable.
+ * An active grant: what a user (or a client on its own behalf) holds at a client.
+ * Immutable.
  *
  * @param id the grant id
  * @param clientId the client

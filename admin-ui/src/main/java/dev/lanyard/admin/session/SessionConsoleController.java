@@ -9,7 +9,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** The console's sessions page: active grants per user or per client, and revoking them. */
+/**
+ * The console's sessions page: active grants per user or per client, and revoking them.
+ */
 @Controller
 @RequestMapping("/admin/sessions")
 class SessionConsoleController {

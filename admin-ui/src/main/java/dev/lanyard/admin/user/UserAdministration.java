@@ -12,7 +12,9 @@ public interface UserAdministration {
 	/** Users whose username or e-mail contains the query (any case), by username. */
 	Page<UserView> search(String query, int page, int size);
 
-	/** @throws dev.lanyard.admin.NotFoundException if there is no such user */
+	/**
+	 * @throws dev.lanyard.admin.NotFoundException if there is no such user
+	 */
 	UserView get(String id);
 
 	/**

@@ -130,7 +130,8 @@ class UserConsoleController {
 	 */
 	private boolean confirmedIfMadeAdmin(List<String> currentRoles, UserDraft draft, UserForm form,
 			BindingResult binding) {
-		if (ConfirmationRules.userChange(currentRoles, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
+		if (ConfirmationRules.userChange(currentRoles, draft)
+				&& !this.identity.confirmPassword(form.getConfirmPassword())) {
 			FormErrors.reject(binding, "confirmPassword", "confirm-password.wrong");
 			return false;
 		}

@@ -56,7 +56,9 @@ public class UserForm {
 			}
 			parsed.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
 		}
-		List<String> roleList = Arrays.stream(this.roles.strip().split("\\s+")).filter((role) -> !role.isEmpty()).toList();
+		List<String> roleList = Arrays.stream(this.roles.strip().split("\\s+"))
+			.filter((role) -> !role.isEmpty())
+			.toList();
 		String mail = this.email.isBlank() ? null : this.email.strip();
 		return new UserDraft(this.username.strip(), mail, this.enabled, this.locked, roleList, parsed);
 	}

@@ -21,9 +21,9 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  * away or an account disabled takes effect at once, not at the next sign-in):
  * <ul>
  * <li>console: a signed-in user who has the role {@code admin} now;</li>
- * <li>API: an access token with scope {@code admin}; when the token is a user's, that user
- * must have the role {@code admin} now, so a client granted the scope cannot lend it to an
- * ordinary user.</li>
+ * <li>API: an access token with scope {@code admin}; when the token is a user's, that
+ * user must have the role {@code admin} now, so a client granted the scope cannot lend it
+ * to an ordinary user.</li>
  * </ul>
  */
 final class AdminAccess {

@@ -219,7 +219,10 @@ class AdminApiController {
 		return keys();
 	}
 
-	/** Withdraws the active key at once (see {@code rotateInEmergency}); needs a recent credential. */
+	/**
+	 * Withdraws the active key at once (see {@code rotateInEmergency}); needs a recent
+	 * credential.
+	 */
 	@PostMapping("/keys/rotate-emergency")
 	List<KeyResponse> rotateInEmergency() {
 		this.recentAuthentication.require();

@@ -55,7 +55,9 @@ class AdminApiErrors {
 		return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "conflict", "field", ex.field()));
 	}
 
-	/** RFC 9470 §3: the caller must authenticate again, within {@code max_age} seconds. */
+	/**
+	 * RFC 9470 §3: the caller must authenticate again, within {@code max_age} seconds.
+	 */
 	@ExceptionHandler(RecentAuthentication.ReauthenticationRequiredException.class)
 	ResponseEntity<Map<String, Object>> reauthenticate(RecentAuthentication.ReauthenticationRequiredException ex) {
 		String description = "This change needs a recent sign-in, or a newly issued client token";
@@ -70,7 +72,8 @@ class AdminApiErrors {
 			HttpMediaTypeNotSupportedException.class })
 	ResponseEntity<Map<String, Object>> unreadable(Exception ex) {
 		return ResponseEntity.badRequest()
-			.body(Map.of("error", "invalid_request", "error_description", "The request body or parameters cannot be read"));
+			.body(Map.of("error", "invalid_request", "error_description",
+					"The request body or parameters cannot be read"));
 	}
 
 }

@@ -20,9 +20,9 @@ import tools.jackson.databind.annotation.JsonNaming;
 /**
  * The admin API's JSON shapes. Clients use the RFC 7591 metadata names
  * ({@code client_id}, {@code redirect_uris}, {@code scope} as a space-separated string,
- * times in seconds) plus Lanyard's own ({@code exchange_audiences}, lifetimes in seconds);
- * {@code client_secret} appears only in the answer that creates or regenerates it. Users
- * take {@code password} on the way in and never give it out.
+ * times in seconds) plus Lanyard's own ({@code exchange_audiences}, lifetimes in
+ * seconds); {@code client_secret} appears only in the answer that creates or regenerates
+ * it. Users take {@code password} on the way in and never give it out.
  */
 final class AdminApiJson {
 
@@ -38,7 +38,8 @@ final class AdminApiJson {
 		ClientDraft toDraft(String pathClientId) {
 			return new ClientDraft((pathClientId != null) ? pathClientId : this.clientId, this.clientName,
 					"none".equals(this.tokenEndpointAuthMethod), this.clientSecret, this.redirectUris,
-					this.postLogoutRedirectUris, (this.grantTypes != null) ? new LinkedHashSet<>(this.grantTypes) : null,
+					this.postLogoutRedirectUris,
+					(this.grantTypes != null) ? new LinkedHashSet<>(this.grantTypes) : null,
 					(this.scope != null) ? new LinkedHashSet<>(Arrays.asList(this.scope.trim().split("\\s+"))) : null,
 					this.requirePkce, this.requireConsent, seconds(this.accessTokenTtl), seconds(this.refreshTokenIdle),
 					seconds(this.refreshTokenMax), this.exchangeAudiences, this.introspectionAllowed, this.enabled);
@@ -63,8 +64,8 @@ final class AdminApiJson {
 					client.clientIdIssuedAt().getEpochSecond(), client.tokenEndpointAuthMethod(), client.redirectUris(),
 					client.postLogoutRedirectUris(), client.grantTypes(), String.join(" ", client.scopes()),
 					client.requirePkce(), client.requireConsent(), client.accessTokenTtl().toSeconds(),
-					client.refreshTokenIdle().toSeconds(), client.refreshTokenMax().toSeconds(), client.exchangeAudiences(),
-					client.introspectionAllowed(), client.enabled(), client.updatedAt());
+					client.refreshTokenIdle().toSeconds(), client.refreshTokenMax().toSeconds(),
+					client.exchangeAudiences(), client.introspectionAllowed(), client.enabled(), client.updatedAt());
 		}
 
 		@Override
@@ -95,8 +96,8 @@ final class AdminApiJson {
 			Map<String, String> attributes, Instant createdAt, Instant updatedAt) {
 
 		static UserResponse of(UserView user) {
-			return new UserResponse(user.id(), user.username(), user.email(), user.enabled(), user.locked(), user.roles(),
-					user.attributes(), user.createdAt(), user.updatedAt());
+			return new UserResponse(user.id(), user.username(), user.email(), user.enabled(), user.locked(),
+					user.roles(), user.attributes(), user.createdAt(), user.updatedAt());
 		}
 
 	}
@@ -124,8 +125,8 @@ final class AdminApiJson {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-	record KeyResponse(String kid, String alg, String state, Instant createdAt, Instant activatedAt,
-			Instant retiredAt, Instant activateAfter) {
+	record KeyResponse(String kid, String alg, String state, Instant createdAt, Instant activatedAt, Instant retiredAt,
+			Instant activateAfter) {
 
 		static KeyResponse of(KeyView key) {
 			return new KeyResponse(key.kid(), key.algorithm(), key.state(), key.createdAt(), key.activatedAt(),

@@ -55,8 +55,8 @@ class AdminIdentityAdapter implements AdminIdentity {
 	@Override
 	public boolean confirmPassword(String password) {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		if (authentication == null || !(authentication.getPrincipal() instanceof LanyardUser user)
-				|| password == null || password.isEmpty()) {
+		if (authentication == null || !(authentication.getPrincipal() instanceof LanyardUser user) || password == null
+				|| password.isEmpty()) {
 			// Nothing typed is not a guess: it takes no slot.
 			return false;
 		}

@@ -51,8 +51,8 @@ class AdminSecurityConfiguration {
 			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers) throws Exception {
 		http.securityMatcher("/admin", "/admin/**")
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().access(AdminAccess.console(users)))
-			.exceptionHandling((exceptions) -> exceptions
-				.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
 			.logout((logout) -> logout.disable())
 			.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		headers.applyTo(http);

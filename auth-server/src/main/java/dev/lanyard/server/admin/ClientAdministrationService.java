@@ -82,11 +82,12 @@ class ClientAdministrationService implements ClientAdministration {
 	}
 
 	static ClientView view(OAuthClient client) {
-		return new ClientView(client.clientId(), client.clientName(), client.isPublic(), client.tokenEndpointAuthMethod(),
-				client.redirectUris(), client.postLogoutRedirectUris(), new ArrayList<>(new TreeSet<>(client.grantTypes())),
-				new ArrayList<>(new TreeSet<>(client.scopes())), client.requirePkce(), client.requireConsent(),
-				client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(), client.exchangeAudiences(),
-				client.introspectionAllowed(), client.enabled(), client.clientIdIssuedAt(), client.updatedAt());
+		return new ClientView(client.clientId(), client.clientName(), client.isPublic(),
+				client.tokenEndpointAuthMethod(), client.redirectUris(), client.postLogoutRedirectUris(),
+				new ArrayList<>(new TreeSet<>(client.grantTypes())), new ArrayList<>(new TreeSet<>(client.scopes())),
+				client.requirePkce(), client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(),
+				client.refreshTokenMax(), client.exchangeAudiences(), client.introspectionAllowed(), client.enabled(),
+				client.clientIdIssuedAt(), client.updatedAt());
 	}
 
 }

@@ -52,7 +52,10 @@ class DashboardService implements DashboardStatistics {
 
 	@Override
 	public List<AuditEntry> recentEvents(int limit) {
-		return this.audit.search(null, null, null, null, limit, 0).stream().map(AuditAdministrationService::entry).toList();
+		return this.audit.search(null, null, null, null, limit, 0)
+			.stream()
+			.map(AuditAdministrationService::entry)
+			.toList();
 	}
 
 }

@@ -37,8 +37,8 @@ class KeyAdministrationService implements KeyAdministration {
 	@Override
 	public Instant rotate(Actor actor) {
 		Instant startsAt = this.keys.rotate();
-		this.audit.record(actor.id(), "keys.rotated", null, actor.address(), Map.of("next_key_signs_from",
-				startsAt.toString()));
+		this.audit.record(actor.id(), "keys.rotated", null, actor.address(),
+				Map.of("next_key_signs_from", startsAt.toString()));
 		return startsAt;
 	}
 

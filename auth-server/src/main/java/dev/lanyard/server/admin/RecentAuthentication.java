@@ -32,7 +32,10 @@ class RecentAuthentication {
 		this.clock = clock;
 	}
 
-	/** @throws ReauthenticationRequiredException if the caller's credential is older than the limit */
+	/**
+	 * @throws ReauthenticationRequiredException if the caller's credential is older than
+	 * the limit
+	 */
 	void require() {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		Instant provenAt = null;

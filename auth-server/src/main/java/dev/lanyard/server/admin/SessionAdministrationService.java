@@ -74,7 +74,8 @@ class SessionAdministrationService implements SessionAdministration {
 	@Override
 	public int revokeAllForUser(String userId, Actor actor) {
 		int revoked = this.authorizations.revokeByPrincipal(userId, "admin");
-		this.audit.record(actor.id(), "session.revoked_all", "user:" + userId, actor.address(), Map.of("count", revoked));
+		this.audit.record(actor.id(), "session.revoked_all", "user:" + userId, actor.address(),
+				Map.of("count", revoked));
 		return revoked;
 	}
 
@@ -89,7 +90,9 @@ class SessionAdministrationService implements SessionAdministration {
 
 	private GrantView view(ActiveGrant grant) {
 		String clientId = this.clients.findById(grant.registeredClientId()).map(OAuthClient::clientId).orElse("?");
-		String username = userId(grant.principalName()).flatMap(this.users::findById).map(UserAccount::username).orElse(null);
+		String username = userId(grant.principalName()).flatMap(this.users::findById)
+			.map(UserAccount::username)
+			.orElse(null);
 		return new GrantView(grant.id(), clientId, grant.principalName(), username, grant.grantType(), grant.scopes(),
 				grant.createdAt(), grant.updatedAt(), grant.expiresAt());
 	}

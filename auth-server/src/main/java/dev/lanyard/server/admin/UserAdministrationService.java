@@ -20,9 +20,9 @@ import dev.lanyard.server.user.UserService;
 import org.springframework.stereotype.Service;
 
 /**
- * The users port, for console and API alike: account rules are {@link UserService}'s; this
- * withdraws access where a change calls for it (disabling or locking an account, or a new
- * password with "sign out everywhere", revokes its grants — OWASP ASVS 5.0 §7.4.2,
+ * The users port, for console and API alike: account rules are {@link UserService}'s;
+ * this withdraws access where a change calls for it (disabling or locking an account, or
+ * a new password with "sign out everywhere", revokes its grants — OWASP ASVS 5.0 §7.4.2,
  * RFC 9700 §4.14.2), lifts throttling on unlock, and records each change.
  */
 @Service
@@ -46,7 +46,10 @@ class UserAdministrationService implements UserAdministration {
 
 	@Override
 	public Page<UserView> search(String query, int page, int size) {
-		List<UserView> items = this.users.search(query, size, (long) page * size).stream().map(UserAdministrationService::view).toList();
+		List<UserView> items = this.users.search(query, size, (long) page * size)
+			.stream()
+			.map(UserAdministrationService::view)
+			.toList();
 		return new Page<>(items, page, size, this.users.countMatching(query));
 	}
 

@@ -68,7 +68,8 @@ public class AuditLog {
 	 * @param actionPrefix matches actions that start with it, e.g. {@code login.}
 	 */
 	public List<Event> search(String actor, String actionPrefix, Instant from, Instant to, int limit, long offset) {
-		return this.jdbc.sql("SELECT * FROM audit_events WHERE " + FILTER + " ORDER BY id DESC LIMIT :limit OFFSET :offset")
+		return this.jdbc
+			.sql("SELECT * FROM audit_events WHERE " + FILTER + " ORDER BY id DESC LIMIT :limit OFFSET :offset")
 			.params(filter(actor, actionPrefix, from, to))
 			.param("limit", limit)
 			.param("offset", offset)

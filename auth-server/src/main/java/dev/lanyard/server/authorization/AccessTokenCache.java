@@ -4,16 +4,16 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A cache in front of the access-token lookup (introspection and exchange hot path), keyed
- * by the token's SHA-256, holding the stored authorization row as JSON. It never holds a
- * token value.
+ * A cache in front of the access-token lookup (introspection and exchange hot path),
+ * keyed by the token's SHA-256, holding the stored authorization row as JSON. It never
+ * holds a token value.
  * <p>
  * Every entry carries the version of the row it was read from, and an entry is only ever
  * replaced by a newer version, whoever writes it: a reader that loaded a row before a
- * revocation cannot put it back over the revoked one, and a slow writer cannot undo a later
- * revocation. Revocation and removal write tombstones (never deletes), so the slot does not
- * fall open. A failing cache counts as a miss: PostgreSQL stays the record. Implementations
- * are thread-safe.
+ * revocation cannot put it back over the revoked one, and a slow writer cannot undo a
+ * later revocation. Revocation and removal write tombstones (never deletes), so the slot
+ * does not fall open. A failing cache counts as a miss: PostgreSQL stays the record.
+ * Implementations are thread-safe.
  */
 public interface AccessTokenCache {
 
@@ -31,7 +31,8 @@ public interface AccessTokenCache {
 	 * A cached row.
 	 *
 	 * @param version the row version
-	 * @param row the row as JSON; {@code null} for a tombstone (the token no longer resolves)
+	 * @param row the row as JSON; {@code null} for a tombstone (the token no longer
+	 * resolves)
 	 */
 	record Entry(long version, String row) {
 

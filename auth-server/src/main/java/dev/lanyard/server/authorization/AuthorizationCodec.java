@@ -39,8 +39,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * Converts between the framework's {@link OAuth2Authorization} and
- * {@link StoredAuthorization}. Token values become SHA-256 hashes on the way in; on the way
- * out, only the value that was presented can be restored, so the other tokens carry a
+ * {@link StoredAuthorization}. Token values become SHA-256 hashes on the way in; on the
+ * way out, only the value that was presented can be restored, so the other tokens carry a
  * placeholder ({@code hash:…}) that is never sent to anyone and is recognised when the
  * authorization is saved again. Thread-safe.
  */
@@ -126,9 +126,10 @@ final class AuthorizationCodec {
 		}
 		StoredToken access = stored.accessToken();
 		if (access != null) {
-			builder.token(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
-					value(access.hash(), TokenKind.ACCESS_TOKEN, presentedValue, presentedKind), access.issuedAt(),
-					access.expiresAt(), scopes(stored.accessTokenScopes())),
+			builder.token(
+					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
+							value(access.hash(), TokenKind.ACCESS_TOKEN, presentedValue, presentedKind),
+							access.issuedAt(), access.expiresAt(), scopes(stored.accessTokenScopes())),
 					(metadata) -> metadata.putAll(metadata(access)));
 		}
 		StoredToken refresh = stored.refreshToken();
@@ -141,7 +142,8 @@ final class AuthorizationCodec {
 		if (id != null) {
 			Map<String, Object> metadata = metadata(id);
 			@SuppressWarnings("unchecked")
-			Map<String, Object> claims = (Map<String, Object>) metadata.get(OAuth2Authorization.Token.CLAIMS_METADATA_NAME);
+			Map<String, Object> claims = (Map<String, Object>) metadata
+				.get(OAuth2Authorization.Token.CLAIMS_METADATA_NAME);
 			builder.token(new OidcIdToken(value(id.hash(), TokenKind.ID_TOKEN, presentedValue, presentedKind),
 					id.issuedAt(), id.expiresAt(), claims), (target) -> target.putAll(metadata));
 		}
@@ -161,7 +163,8 @@ final class AuthorizationCodec {
 		if (value == null) {
 			return null;
 		}
-		return value.startsWith(PLACEHOLDER_PREFIX) ? value.substring(PLACEHOLDER_PREFIX.length()) : TokenHash.of(value);
+		return value.startsWith(PLACEHOLDER_PREFIX) ? value.substring(PLACEHOLDER_PREFIX.length())
+				: TokenHash.of(value);
 	}
 
 	private static String value(String hash, TokenKind kind, String presentedValue, TokenKind presentedKind) {
@@ -182,7 +185,8 @@ final class AuthorizationCodec {
 	private Map<String, Object> metadata(StoredToken token) {
 		Map<String, Object> metadata = new HashMap<>();
 		if (token.metadata() != null) {
-			this.json.readValue(token.metadata(), MAP).forEach((name, value) -> metadata.put(name, fromJsonValue(value)));
+			this.json.readValue(token.metadata(), MAP)
+				.forEach((name, value) -> metadata.put(name, fromJsonValue(value)));
 		}
 		return metadata;
 	}

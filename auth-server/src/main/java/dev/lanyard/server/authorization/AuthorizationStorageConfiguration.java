@@ -17,7 +17,10 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Where grants and consents live: PostgreSQL, with the token cache in Redis or in-process. */
+/**
+ * Where grants and consents live: PostgreSQL, with the token cache in Redis or
+ * in-process.
+ */
 @Configuration(proxyBeanMethods = false)
 class AuthorizationStorageConfiguration {
 

@@ -9,10 +9,10 @@ import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
 
 /**
  * The access-token cache kept coherent with the grant rows: each cached row carries its
- * version and only a newer one replaces it; a revoked or replaced token leaves a tombstone;
- * and while a revocation is known that the cache may not hold yet (written on a node cut off
- * from Redis, or during an outage), no positive entry is believed (issue 9, item 6).
- * Thread-safe.
+ * version and only a newer one replaces it; a revoked or replaced token leaves a
+ * tombstone; and while a revocation is known that the cache may not hold yet (written on
+ * a node cut off from Redis, or during an outage), no positive entry is believed (issue
+ * 9, item 6). Thread-safe.
  */
 public final class CachedAccessTokens {
 
@@ -68,14 +68,14 @@ public final class CachedAccessTokens {
 	boolean put(StoredAuthorization stored) {
 		if (stored.accessToken() != null) {
 			return this.cache.putIfNewer(stored.accessToken().hash(),
-					new AccessTokenCache.Entry(stored.version(), this.codec.toJson(stored)),
-					ttl(stored.accessToken()));
+					new AccessTokenCache.Entry(stored.version(), this.codec.toJson(stored)), ttl(stored.accessToken()));
 		}
 		return true;
 	}
 
 	/**
-	 * Caches a row just written, and a tombstone for the access token it replaced (refresh).
+	 * Caches a row just written, and a tombstone for the access token it replaced
+	 * (refresh).
 	 * @return whether the cache took both
 	 */
 	boolean written(StoredAuthorization stored, String previousAccessTokenHash) {
@@ -89,8 +89,8 @@ public final class CachedAccessTokens {
 	}
 
 	/**
-	 * Invalidates the cached entries of these tokens for good: no version of their rows may
-	 * come back (revoked tokens a node could not write to the cache, deleted rows).
+	 * Invalidates the cached entries of these tokens for good: no version of their rows
+	 * may come back (revoked tokens a node could not write to the cache, deleted rows).
 	 * @return whether the cache took every one
 	 */
 	public boolean invalidate(List<String> tokenHashes) {
@@ -102,8 +102,8 @@ public final class CachedAccessTokens {
 	}
 
 	/**
-	 * Whether positive entries may be believed on this node: set from the revocation outbox,
-	 * which knows of revocations the cache may not hold yet.
+	 * Whether positive entries may be believed on this node: set from the revocation
+	 * outbox, which knows of revocations the cache may not hold yet.
 	 */
 	public void trust(boolean trusted) {
 		this.trusted = trusted;

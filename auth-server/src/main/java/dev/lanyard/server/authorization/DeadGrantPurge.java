@@ -10,10 +10,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the grant table from growing without bound: once an hour, every node deletes grants
- * that have had nothing presentable for a week (their tokens expired or revoked). The week
- * keeps recent history visible to operators in the sessions view. Running on several
- * nodes at once is harmless: each delete is idempotent.
+ * Keeps the grant table from growing without bound: once an hour, every node deletes
+ * grants that have had nothing presentable for a week (their tokens expired or revoked).
+ * The week keeps recent history visible to operators in the sessions view. Running on
+ * several nodes at once is harmless: each delete is idempotent.
  */
 @Component
 class DeadGrantPurge {
@@ -22,7 +22,9 @@ class DeadGrantPurge {
 
 	static final Duration RETENTION = Duration.ofDays(7);
 
-	/** How long relayed revocations stay in the outbox (for operators looking into one). */
+	/**
+	 * How long relayed revocations stay in the outbox (for operators looking into one).
+	 */
 	static final Duration RELAYED_REVOCATION_RETENTION = Duration.ofDays(1);
 
 	private final JdbcAuthorizationRows rows;

@@ -1,10 +1,10 @@
 package dev.lanyard.server.authorization;
 
 /**
- * Ends grants: every token of the selected live grants stops working at once, on every node
- * and at every gateway (the revocation is recorded in the outbox in the same transaction).
- * What sign-out, the admin console, client and user changes and the bootstrap import depend
- * on, rather than on the storage behind it.
+ * Ends grants: every token of the selected live grants stops working at once, on every
+ * node and at every gateway (the revocation is recorded in the outbox in the same
+ * transaction). What sign-out, the admin console, client and user changes and the
+ * bootstrap import depend on, rather than on the storage behind it.
  */
 public interface GrantRevocations {
 

@@ -22,9 +22,10 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The framework's {@link OAuth2AuthorizationService} over {@link JdbcAuthorizationRows}: every
- * token, code and state stored as a SHA-256 hash, so that a copy of the database holds
- * nothing that can be presented; access-token lookups through {@link CachedAccessTokens}.
+ * The framework's {@link OAuth2AuthorizationService} over {@link JdbcAuthorizationRows}:
+ * every token, code and state stored as a SHA-256 hash, so that a copy of the database
+ * holds nothing that can be presented; access-token lookups through
+ * {@link CachedAccessTokens}.
  * <p>
  * Two rules the framework leaves to storage are enforced here:
  * <ul>
@@ -36,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * request and SHOULD revoke … all tokens previously issued based on that authorization
  * code"; RFC 9700 §4.14.2 for refresh tokens).</li>
  * <li>Refresh-token reuse revokes the grant. Rotated-away refresh tokens are remembered
- * (by hash); presenting one again revokes every token of the grant (RFC 9700 §4.14.2).</li>
+ * (by hash); presenting one again revokes every token of the grant (RFC 9700
+ * §4.14.2).</li>
  * </ul>
  * Thread-safe.
  */
@@ -91,8 +93,10 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 				boolean cached = this.cache.written(stored, replaced);
 				if (replaced != null && stored.accessToken() != null && !replaced.equals(stored.accessToken().hash())
 						&& !row.accessTokenInvalidated()) {
-					// A refresh replaced the access token: it stopped working here, so gateways
-					// must drop what they cached for it now, not when its JWT expires (HD-02).
+					// A refresh replaced the access token: it stopped working here, so
+					// gateways
+					// must drop what they cached for it now, not when its JWT expires
+					// (HD-02).
 					this.revocations.record(List.of(replaced), sessionIds, "refreshed", cached);
 					recorded.set(true);
 				}
@@ -106,7 +110,8 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			return before;
 		});
 		if (previous == null || previous.isEmpty()) {
-			// Someone else changed this authorization since it was read: a concurrent second
+			// Someone else changed this authorization since it was read: a concurrent
+			// second
 			// use of a single-use artifact.
 			this.revocations.revokeById(authorization.getId(), "concurrent_redemption");
 			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
@@ -168,7 +173,8 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 
 	private void revokeOnRefreshTokenReuse(String hash) {
 		this.rows.grantOfRotatedRefreshToken(hash).ifPresent((authorizationId) -> {
-			// RFC 9700 §4.14.2: a rotated-away refresh token came back, so either the client
+			// RFC 9700 §4.14.2: a rotated-away refresh token came back, so either the
+			// client
 			// or an attacker holds a stolen copy; end the whole grant.
 			logger.warn("Refresh token reuse detected; revoking authorization {}", authorizationId);
 			this.revocations.revokeById(authorizationId, "refresh_token_reuse");

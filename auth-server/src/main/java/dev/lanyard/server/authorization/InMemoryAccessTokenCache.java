@@ -11,9 +11,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
- * The in-process stand-in for the Redis cache, for a single node without Redis (Caffeine).
- * Bounded by size ({@value #MAXIMUM_ENTRIES} tokens, the least useful evicted first, never
- * everything at once) and by each entry's time to live.
+ * The in-process stand-in for the Redis cache, for a single node without Redis
+ * (Caffeine). Bounded by size ({@value #MAXIMUM_ENTRIES} tokens, the least useful evicted
+ * first, never everything at once) and by each entry's time to live.
  */
 public final class InMemoryAccessTokenCache implements AccessTokenCache {
 
@@ -44,8 +44,8 @@ public final class InMemoryAccessTokenCache implements AccessTokenCache {
 	public boolean putIfNewer(String tokenHash, Entry entry, Duration ttl) {
 		Instant expiresAt = this.clock.instant().plus(ttl);
 		this.entries.asMap()
-			.merge(tokenHash, new Timed(entry, expiresAt), (current, candidate) -> (current.entry()
-				.version() >= candidate.entry().version()) ? current : candidate);
+			.merge(tokenHash, new Timed(entry, expiresAt), (current,
+					candidate) -> (current.entry().version() >= candidate.entry().version()) ? current : candidate);
 		return true;
 	}
 

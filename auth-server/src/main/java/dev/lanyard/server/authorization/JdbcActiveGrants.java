@@ -30,7 +30,8 @@ public class JdbcActiveGrants {
 	}
 
 	public List<ActiveGrant> forPrincipal(String principalName) {
-		return this.jdbc.sql(COLUMNS + " WHERE principal_name = ? AND " + ACTIVE + " ORDER BY created_at DESC LIMIT 500")
+		return this.jdbc
+			.sql(COLUMNS + " WHERE principal_name = ? AND " + ACTIVE + " ORDER BY created_at DESC LIMIT 500")
 			.param(principalName)
 			.query(this::map)
 			.list();

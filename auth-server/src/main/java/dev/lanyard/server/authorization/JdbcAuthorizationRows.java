@@ -17,9 +17,9 @@ import dev.lanyard.server.storage.SqlValues;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The grant rows ({@code oauth_authorizations}) and the tables kept beside them (rotated-away
- * refresh tokens, replaced access tokens): every SQL statement on them, and nothing else.
- * Callers hold the transactions. Thread-safe.
+ * The grant rows ({@code oauth_authorizations}) and the tables kept beside them
+ * (rotated-away refresh tokens, replaced access tokens): every SQL statement on them, and
+ * nothing else. Callers hold the transactions. Thread-safe.
  */
 final class JdbcAuthorizationRows {
 
@@ -84,10 +84,11 @@ final class JdbcAuthorizationRows {
 	}
 
 	/**
-	 * Writes a new version of a row if it is still at the version read, and remembers what
-	 * it replaced: a rotated-away refresh token (to detect its reuse) and a replaced access
-	 * token that has not expired (a gateway may still hold a JWT for it, HD-02).
-	 * @return what the row held before, or empty if the row was changed or removed meanwhile
+	 * Writes a new version of a row if it is still at the version read, and remembers
+	 * what it replaced: a rotated-away refresh token (to detect its reuse) and a replaced
+	 * access token that has not expired (a gateway may still hold a JWT for it, HD-02).
+	 * @return what the row held before, or empty if the row was changed or removed
+	 * meanwhile
 	 */
 	Optional<Previous> update(StoredAuthorization stored, long expectedVersion) {
 		Map<String, Object> parameters = parameters(stored);
@@ -120,7 +121,8 @@ final class JdbcAuthorizationRows {
 		Timestamp previousAccessTokenExpiry = (Timestamp) previous.get(0)[3];
 		String newAccessTokenHash = (stored.accessToken() != null) ? stored.accessToken().hash() : null;
 		if (previousAccessTokenHash != null && !previousAccessTokenHash.equals(newAccessTokenHash)
-				&& previousAccessTokenExpiry != null && previousAccessTokenExpiry.toInstant().isAfter(this.clock.instant())) {
+				&& previousAccessTokenExpiry != null
+				&& previousAccessTokenExpiry.toInstant().isAfter(this.clock.instant())) {
 			this.jdbc.sql("""
 					INSERT INTO oauth_replaced_access_tokens (token_hash, authorization_id, expires_at) VALUES (?, ?, ?)
 					ON CONFLICT (token_hash) DO NOTHING""")
@@ -132,9 +134,7 @@ final class JdbcAuthorizationRows {
 		if (previousRefreshTokenHash != null && !previousRefreshTokenHash.equals(newRefreshTokenHash)) {
 			this.jdbc.sql("""
 					INSERT INTO oauth_rotated_refresh_tokens (token_hash, authorization_id) VALUES (?, ?)
-					ON CONFLICT (token_hash) DO NOTHING""")
-				.params(previousRefreshTokenHash, stored.id())
-				.update();
+					ON CONFLICT (token_hash) DO NOTHING""").params(previousRefreshTokenHash, stored.id()).update();
 		}
 		return Optional.of(new Previous(previousAccessTokenHash, (Boolean) previous.get(0)[2]));
 	}
@@ -155,8 +155,8 @@ final class JdbcAuthorizationRows {
 	}
 
 	/**
-	 * A grant holding the hash as one of its tokens. Never the consent {@code state}: that is
-	 * looked up only by its own type (the consent step), so a state value sent to
+	 * A grant holding the hash as one of its tokens. Never the consent {@code state}:
+	 * that is looked up only by its own type (the consent step), so a state value sent to
 	 * introspection or revocation is just an unknown token.
 	 */
 	Optional<StoredAuthorization> findByAnyHash(String hash) {
@@ -177,22 +177,24 @@ final class JdbcAuthorizationRows {
 	}
 
 	/**
-	 * Marks every token of the selected live grants invalidated. Grants with nothing left to
-	 * present (all tokens expired or already revoked) are left alone, so a user or client
-	 * with a long history does not rewrite it on every revocation.
+	 * Marks every token of the selected live grants invalidated. Grants with nothing left
+	 * to present (all tokens expired or already revoked) are left alone, so a user or
+	 * client with a long history does not rewrite it on every revocation.
 	 * @return the rows as revoked
 	 */
 	List<StoredAuthorization> invalidateLive(Selector selector, String value) {
 		return this.jdbc
-			.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + selector.column + " = :value AND "
-					+ LIVE + " RETURNING *")
+			.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + selector.column + " = :value AND " + LIVE
+					+ " RETURNING *")
 			.param("value", value)
 			.param("now", Timestamp.from(this.clock.instant()))
 			.query(this::map)
 			.list();
 	}
 
-	/** The hashes of the unexpired access tokens that refreshes of these grants replaced. */
+	/**
+	 * The hashes of the unexpired access tokens that refreshes of these grants replaced.
+	 */
 	List<String> replacedAccessTokens(List<String> authorizationIds) {
 		if (authorizationIds.isEmpty()) {
 			return List.of();
@@ -225,7 +227,7 @@ final class JdbcAuthorizationRows {
 					    AND coalesce(greatest(code_expires_at, access_token_expires_at, refresh_token_expires_at),
 					      created_at) < :cutoff
 					    AND NOT""" + LIVE + """
-					  LIMIT :batch)""")
+					LIMIT :batch)""")
 				.param("cutoff", cutoff)
 				.param("now", Timestamp.from(now))
 				.param("batch", PURGE_BATCH)
@@ -277,10 +279,9 @@ final class JdbcAuthorizationRows {
 	private StoredAuthorization map(ResultSet rs, int row) throws SQLException {
 		return new StoredAuthorization(rs.getString("id"), rs.getString("registered_client_id"),
 				rs.getString("principal_name"), rs.getString("grant_type"), rs.getString("authorized_scopes"),
-				rs.getString("attributes"), rs.getString("session_id"), rs.getString("state_hash"),
-				token(rs, "code"), token(rs, "access_token"), rs.getString("access_token_scopes"),
-				token(rs, "refresh_token"), token(rs, "id_token"), rs.getLong("version"),
-				rs.getTimestamp("created_at").toInstant());
+				rs.getString("attributes"), rs.getString("session_id"), rs.getString("state_hash"), token(rs, "code"),
+				token(rs, "access_token"), rs.getString("access_token_scopes"), token(rs, "refresh_token"),
+				token(rs, "id_token"), rs.getLong("version"), rs.getTimestamp("created_at").toInstant());
 	}
 
 	private static StoredToken token(ResultSet rs, String prefix) throws SQLException {

@@ -11,11 +11,11 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Revokes grants in PostgreSQL and records each revocation in the {@link RevocationOutbox} in
- * the same transaction, so that no node and no gateway can miss it (issue 9, item 7); the
- * revoked rows go into the token cache at once, or, when this node cannot write it, the
- * outbox row says so and no node believes a positive cache entry until one could.
- * Thread-safe.
+ * Revokes grants in PostgreSQL and records each revocation in the
+ * {@link RevocationOutbox} in the same transaction, so that no node and no gateway can
+ * miss it (issue 9, item 7); the revoked rows go into the token cache at once, or, when
+ * this node cannot write it, the outbox row says so and no node believes a positive cache
+ * entry until one could. Thread-safe.
  */
 final class RecordedGrantRevocations implements GrantRevocations {
 
@@ -67,14 +67,17 @@ final class RecordedGrantRevocations implements GrantRevocations {
 					.filter(Objects::nonNull)
 					.map(StoredToken::hash)
 					.toList());
-				accessTokenHashes.addAll(this.rows.replacedAccessTokens(rows.stream().map(StoredAuthorization::id).toList()));
+				accessTokenHashes
+					.addAll(this.rows.replacedAccessTokens(rows.stream().map(StoredAuthorization::id).toList()));
 				List<String> sessionIds = rows.stream()
 					.map(StoredAuthorization::sessionId)
 					.filter(Objects::nonNull)
 					.distinct()
 					.toList();
-				// The revoked rows replace whatever the cache holds (a newer version always
-				// wins), so a reader that loaded a row before this update cannot put it back.
+				// The revoked rows replace whatever the cache holds (a newer version
+				// always
+				// wins), so a reader that loaded a row before this update cannot put it
+				// back.
 				boolean cached = true;
 				for (StoredAuthorization row : rows) {
 					cached &= this.cache.put(row);
@@ -90,9 +93,10 @@ final class RecordedGrantRevocations implements GrantRevocations {
 	}
 
 	/**
-	 * Records a revocation in the outbox; call within the transaction that revokes. When this
-	 * node could not write it into the cache, the row says so: a node that can reach the cache
-	 * applies it, and until then no node believes a positive cache entry (this one at once).
+	 * Records a revocation in the outbox; call within the transaction that revokes. When
+	 * this node could not write it into the cache, the row says so: a node that can reach
+	 * the cache applies it, and until then no node believes a positive cache entry (this
+	 * one at once).
 	 */
 	void record(List<String> tokenHashes, List<String> sessionIds, String reason, boolean cached) {
 		this.outbox.add(tokenHashes, sessionIds, reason, cached);

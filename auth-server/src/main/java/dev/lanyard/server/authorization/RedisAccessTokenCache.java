@@ -64,8 +64,10 @@ public final class RedisAccessTokenCache implements AccessTokenCache {
 			return true;
 		}
 		catch (RuntimeException ex) {
-			// Redis unreachable: readers fall back to PostgreSQL. A revocation that could not
-			// be written here is recorded as such and applied by a node that can reach Redis.
+			// Redis unreachable: readers fall back to PostgreSQL. A revocation that could
+			// not
+			// be written here is recorded as such and applied by a node that can reach
+			// Redis.
 			BackendBreakers.logFailure(logger, "Token cache unavailable", ex);
 			return false;
 		}

@@ -12,13 +12,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Revocations waiting to reach every node's token cache and every gateway, in PostgreSQL.
- * A revocation writes its rows in the transaction that revokes, so a crash, a Redis outage
- * or a revoking node cut off from Redis loses none; whichever node can reach Redis relays
- * them ({@code RevocationChannel}). Thread-safe.
+ * A revocation writes its rows in the transaction that revokes, so a crash, a Redis
+ * outage or a revoking node cut off from Redis loses none; whichever node can reach Redis
+ * relays them ({@code RevocationChannel}). Thread-safe.
  */
 public class RevocationOutbox {
 
-	/** At most this many token hashes (and session ids) in one row, and so in one message. */
+	/**
+	 * At most this many token hashes (and session ids) in one row, and so in one message.
+	 */
 	public static final int MAXIMUM_PER_MESSAGE = 1000;
 
 	private final JdbcClient jdbc;
@@ -49,10 +51,7 @@ public class RevocationOutbox {
 	public List<Revocation> claimPending(int limit) {
 		return this.jdbc.sql("""
 				SELECT * FROM revocation_outbox WHERE NOT published OR NOT cache_applied
-				ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")
-			.param(limit)
-			.query(this::map)
-			.list();
+				ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""").param(limit).query(this::map).list();
 	}
 
 	/** Marks a row relayed: cache invalidated (or not), message published (or not). */
@@ -75,7 +74,10 @@ public class RevocationOutbox {
 		return this.jdbc.sql("SELECT coalesce(max(id), 0) FROM revocation_outbox").query(Long.class).single();
 	}
 
-	/** Whether some revocation has not reached the token cache yet (its entries may be stale). */
+	/**
+	 * Whether some revocation has not reached the token cache yet (its entries may be
+	 * stale).
+	 */
 	public boolean cacheBehind() {
 		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM revocation_outbox WHERE NOT cache_applied)")
 			.query(Boolean.class)

@@ -16,7 +16,8 @@ import java.time.Instant;
  * @param stateHash hash of the consent state; may be {@code null}
  * @param code the authorization code; may be {@code null}
  * @param accessToken the access token; may be {@code null}
- * @param accessTokenScopes the access token's scopes, space-separated; may be {@code null}
+ * @param accessTokenScopes the access token's scopes, space-separated; may be
+ * {@code null}
  * @param refreshToken the refresh token; may be {@code null}
  * @param idToken the ID token; may be {@code null}
  * @param version the optimistic-lock version
@@ -24,8 +25,8 @@ import java.time.Instant;
  */
 public record StoredAuthorization(String id, String registeredClientId, String principalName, String grantType,
 		String authorizedScopes, String attributes, String sessionId, String stateHash, StoredToken code,
-		StoredToken accessToken, String accessTokenScopes, StoredToken refreshToken, StoredToken idToken,
-		long version, Instant createdAt) {
+		StoredToken accessToken, String accessTokenScopes, StoredToken refreshToken, StoredToken idToken, long version,
+		Instant createdAt) {
 
 	/** The same row at another version. */
 	StoredAuthorization withVersion(long newVersion) {

@@ -7,11 +7,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 /** The kinds of value an authorization can be found by, with their hash columns. */
 enum TokenKind {
 
-	ACCESS_TOKEN("access_token_hash"),
-	REFRESH_TOKEN("refresh_token_hash"),
-	CODE("code_hash"),
-	ID_TOKEN("id_token_hash"),
-	STATE("state_hash");
+	ACCESS_TOKEN("access_token_hash"), REFRESH_TOKEN("refresh_token_hash"), CODE("code_hash"),
+	ID_TOKEN("id_token_hash"), STATE("state_hash");
 
 	private final String hashColumn;
 

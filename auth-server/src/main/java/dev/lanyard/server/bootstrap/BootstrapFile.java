@@ -27,9 +27,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * The bootstrap file ({@code LANYARD_BOOTSTRAP}): users and clients to import at start-up.
- * Reading it checks its shape and reports the first problem with the file, line and field;
- * unknown keys are errors, so a typo cannot silently drop a setting.
+ * The bootstrap file ({@code LANYARD_BOOTSTRAP}): users and clients to import at
+ * start-up. Reading it checks its shape and reports the first problem with the file, line
+ * and field; unknown keys are errors, so a typo cannot silently drop a setting.
  *
  * @param users the users, in file order
  * @param clients the clients, in file order
@@ -39,8 +39,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	private static final Set<String> USER_KEYS = Set.of("username", "password", "email", "roles", "attributes",
 			"enabled");
 
-	private static final Set<String> CLIENT_KEYS = Set.of("client-id", "client-name", "client-secret",
-			"redirect-uris", "post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
+	private static final Set<String> CLIENT_KEYS = Set.of("client-id", "client-name", "client-secret", "redirect-uris",
+			"post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
 			"exchange-audiences", "introspection-allowed", "access-token-ttl", "refresh-token-idle",
 			"refresh-token-max", "enabled");
 
@@ -86,8 +86,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 			root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
 		}
 		catch (MarkedYAMLException ex) {
-			throw new BootstrapFileException(file + " line " + (ex.getProblemMark().getLine() + 1)
-					+ ": not valid YAML: " + ex.getProblem());
+			throw new BootstrapFileException(
+					file + " line " + (ex.getProblemMark().getLine() + 1) + ": not valid YAML: " + ex.getProblem());
 		}
 		catch (IOException ex) {
 			throw new BootstrapFileException("Cannot read " + file + ": " + ex.getMessage());
@@ -145,8 +145,9 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 					strings(fields, where, "redirect-uris"), strings(fields, where, "post-logout-redirect-uris"),
 					grantTypes, strings(fields, where, "scopes"), bool(fields, where, "require-consent"),
 					bool(fields, where, "require-pkce"), strings(fields, where, "exchange-audiences"),
-					bool(fields, where, "introspection-allowed"), duration(fields, where, "access-token-ttl"), duration(fields, where, "refresh-token-idle"),
-					duration(fields, where, "refresh-token-max"), bool(fields, where, "enabled"));
+					bool(fields, where, "introspection-allowed"), duration(fields, where, "access-token-ttl"),
+					duration(fields, where, "refresh-token-idle"), duration(fields, where, "refresh-token-max"),
+					bool(fields, where, "enabled"));
 		}
 
 		private Map<String, NodeTuple> mapping(Node node, String where, Set<String> allowed) {
@@ -219,7 +220,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 			}
 			Map<String, String> values = new LinkedHashMap<>();
 			for (NodeTuple entry : mapping.getValue()) {
-				if (!(entry.getKeyNode() instanceof ScalarNode name) || !(entry.getValueNode() instanceof ScalarNode value)) {
+				if (!(entry.getKeyNode() instanceof ScalarNode name)
+						|| !(entry.getValueNode() instanceof ScalarNode value)) {
 					throw error(entry.getKeyNode(), where + "." + key, "expected plain names and values");
 				}
 				values.put(name.getValue(), value.getValue());

@@ -51,8 +51,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	private final JdbcClient jdbc;
 
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
-			GrantRevocations authorizations, AuditLog audit, MessageSource messages,
-			TransactionTemplate transactions, JdbcClient jdbc) {
+			GrantRevocations authorizations, AuditLog audit, MessageSource messages, TransactionTemplate transactions,
+			JdbcClient jdbc) {
 		this.properties = properties;
 		this.users = users;
 		this.clients = clients;
@@ -73,7 +73,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			throw new BootstrapFileException("LANYARD_BOOTSTRAP names " + file + ", which is not a readable file");
 		}
 		BootstrapFile bootstrap = BootstrapFile.read(file);
-		// One transaction under a lock shared by every node: nodes started at once import one
+		// One transaction under a lock shared by every node: nodes started at once import
+		// one
 		// after the other, and the later ones find everything in place (idempotent).
 		this.transactions.executeWithoutResult((status) -> {
 			AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.jdbc);
@@ -86,12 +87,14 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	private void importAll(Path file, BootstrapFile bootstrap) {
 		for (BootstrapFile.User user : bootstrap.users()) {
 			this.users.passwordProblem(user.password(), user.username(), user.email())
-				.ifPresent((problem) -> logger.warn("{} {}: the password breaks the password policy ({}); "
-						+ "change it before production", file, user.location(), problem));
+				.ifPresent((problem) -> logger.warn(
+						"{} {}: the password breaks the password policy ({}); " + "change it before production", file,
+						user.location(), problem));
 			try {
 				UserService.Change change = this.users.importUser(user.username(), user.password(), user.email(),
 						user.roles(), user.attributes(), user.enabled());
-				// The file is the operator's word: a user it disables, or whose password it
+				// The file is the operator's word: a user it disables, or whose password
+				// it
 				// replaces, keeps no session or token from before.
 				if (change.accessWithdrawn() || change.passwordReplaced()) {
 					int revoked = this.authorizations.revokeByPrincipal(change.after().id().toString(),
@@ -116,7 +119,9 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				Map.of("users", bootstrap.users().size(), "clients", bootstrap.clients().size()));
 	}
 
-	/** The first rule an entry broke, as "file line N, clients[1].redirect-uris: message". */
+	/**
+	 * The first rule an entry broke, as "file line N, clients[1].redirect-uris: message".
+	 */
 	private BootstrapFileException problem(Path file, InvalidInputException ex, String location,
 			Map<String, Integer> lines, String entryKey) {
 		FieldProblem first = ex.problems().get(0);

@@ -20,8 +20,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Registers and changes OAuth clients: the one place their rules are applied, whoever asks
- * (bootstrap file, admin console, admin API).
+ * Registers and changes OAuth clients: the one place their rules are applied, whoever
+ * asks (bootstrap file, admin console, admin API).
  */
 @Service
 public class ClientService {
@@ -81,8 +81,7 @@ public class ClientService {
 			this.clients.insert(client);
 			return client;
 		}
-		OAuthClient client = toClient(existing.get().id(), registration, secretHash,
-				existing.get().clientIdIssuedAt());
+		OAuthClient client = toClient(existing.get().id(), registration, secretHash, existing.get().clientIdIssuedAt());
 		this.clients.update(client);
 		this.registeredClients.evict(client);
 		if (existing.get().enabled() && !client.enabled()) {
@@ -92,8 +91,8 @@ public class ClientService {
 	}
 
 	/**
-	 * Changes a client: everything but its id and secret. Disabling it revokes every grant
-	 * it holds.
+	 * Changes a client: everything but its id and secret. Disabling it revokes every
+	 * grant it holds.
 	 * @throws NotFoundException if there is no such client
 	 * @throws InvalidInputException if a rule is broken
 	 */
@@ -115,8 +114,8 @@ public class ClientService {
 	}
 
 	/**
-	 * Replaces a confidential client's secret with a new server-generated one; the old one
-	 * stops working at once.
+	 * Replaces a confidential client's secret with a new server-generated one; the old
+	 * one stops working at once.
 	 * @return the client and the new secret in clear, shown once
 	 */
 	@Transactional
@@ -126,12 +125,12 @@ public class ClientService {
 			throw new InvalidInputException("client_secret", "client-secret.public");
 		}
 		String secret = OpaqueTokenValues.CLIENT_SECRET.generate();
-		OAuthClient updated = new OAuthClient(current.id(), current.clientId(), current.clientName(), TokenHash.of(secret),
-				current.clientIdIssuedAt(), current.tokenEndpointAuthMethod(), current.redirectUris(),
-				current.postLogoutRedirectUris(), current.grantTypes(), current.scopes(), current.requirePkce(),
-				current.requireConsent(), current.accessTokenTtl(), current.refreshTokenIdle(), current.refreshTokenMax(),
-				current.exchangeAudiences(), current.introspectionAllowed(), current.enabled(), current.createdAt(),
-				this.clock.instant());
+		OAuthClient updated = new OAuthClient(current.id(), current.clientId(), current.clientName(),
+				TokenHash.of(secret), current.clientIdIssuedAt(), current.tokenEndpointAuthMethod(),
+				current.redirectUris(), current.postLogoutRedirectUris(), current.grantTypes(), current.scopes(),
+				current.requirePkce(), current.requireConsent(), current.accessTokenTtl(), current.refreshTokenIdle(),
+				current.refreshTokenMax(), current.exchangeAudiences(), current.introspectionAllowed(),
+				current.enabled(), current.createdAt(), this.clock.instant());
 		this.clients.update(updated);
 		this.registeredClients.evict(updated);
 		return new ClientWithSecret(updated, secret);

@@ -21,7 +21,9 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
  */
 public final class ClientValidator {
 
-	/** Grant types Lanyard serves; implicit and password never (RFC 9700 §2.1.2, §2.4). */
+	/**
+	 * Grant types Lanyard serves; implicit and password never (RFC 9700 §2.1.2, §2.4).
+	 */
 	public static final Set<String> SUPPORTED_GRANT_TYPES = Set.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
 			AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue(),
 			AuthorizationGrantType.TOKEN_EXCHANGE.getValue());
@@ -56,7 +58,8 @@ public final class ClientValidator {
 			errors.add(new FieldProblem("client_id", "client-id.format"));
 		}
 		else if (isUuid(registration.clientId())) {
-			// RFC 9700 §4.15: a client's sub must never equal a user's sub (user subs are UUIDs).
+			// RFC 9700 §4.15: a client's sub must never equal a user's sub (user subs are
+			// UUIDs).
 			errors.add(new FieldProblem("client_id", "client-id.uuid"));
 		}
 		if (registration.clientName() != null && registration.clientName().length() > 200) {
@@ -78,9 +81,9 @@ public final class ClientValidator {
 				errors.add(new FieldProblem("grant_types", "grant-types.unsupported"));
 			}
 		}
-		if (registration.publicClient() && (registration.grantTypes()
-			.contains(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue())
-				|| registration.grantTypes().contains(AuthorizationGrantType.TOKEN_EXCHANGE.getValue()))) {
+		if (registration.publicClient()
+				&& (registration.grantTypes().contains(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue())
+						|| registration.grantTypes().contains(AuthorizationGrantType.TOKEN_EXCHANGE.getValue()))) {
 			errors.add(new FieldProblem("grant_types", "grant-types.public-client"));
 		}
 		if (registration.publicClient() && Boolean.FALSE.equals(registration.requirePkce())) {
@@ -129,8 +132,9 @@ public final class ClientValidator {
 	}
 
 	/**
-	 * Why a redirect URI is not acceptable, as a message key (RFC 9700 §2.1 and §4.1: exact,
-	 * absolute, no fragment, no wildcard; RFC 6749 §3.1.2; RFC 8252 §7.3 for loopback).
+	 * Why a redirect URI is not acceptable, as a message key (RFC 9700 §2.1 and §4.1:
+	 * exact, absolute, no fragment, no wildcard; RFC 6749 §3.1.2; RFC 8252 §7.3 for
+	 * loopback).
 	 */
 	public static Optional<String> redirectUriError(String value) {
 		if (value == null || value.isBlank() || value.length() > 2000) {

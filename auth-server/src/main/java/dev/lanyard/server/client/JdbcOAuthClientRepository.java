@@ -52,7 +52,8 @@ public class JdbcOAuthClientRepository {
 	}
 
 	public long countMatching(String text) {
-		return this.jdbc.sql("SELECT count(*) FROM oauth_clients WHERE client_id ILIKE :pattern OR client_name ILIKE :pattern")
+		return this.jdbc
+			.sql("SELECT count(*) FROM oauth_clients WHERE client_id ILIKE :pattern OR client_name ILIKE :pattern")
 			.param("pattern", SqlValues.containsPattern(text))
 			.query(Long.class)
 			.single();
@@ -112,8 +113,8 @@ public class JdbcOAuthClientRepository {
 				Duration.ofSeconds(rs.getInt("refresh_token_idle_seconds")),
 				Duration.ofSeconds(rs.getInt("refresh_token_max_seconds")),
 				SqlValues.toList(rs.getArray("exchange_audiences")), rs.getBoolean("introspection_allowed"),
-				rs.getBoolean("enabled"),
-				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
+				rs.getBoolean("enabled"), instant(rs.getTimestamp("created_at")),
+				instant(rs.getTimestamp("updated_at")));
 	}
 
 	private static int seconds(Duration duration) {

@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * Presents Lanyard's clients to the framework as {@link RegisteredClient}s. A disabled
  * client is not found, so it can neither authenticate nor use tokens issued before.
  * <p>
- * Every token request looks its client up (often twice), so clients are kept in memory for
- * {@link #CACHE_TTL}: a change made on this node applies at once, one made on another
+ * Every token request looks its client up (often twice), so clients are kept in memory
+ * for {@link #CACHE_TTL}: a change made on this node applies at once, one made on another
  * node within that time. Thread-safe.
  */
 @Component
@@ -36,7 +36,10 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	/** Client setting: whether the client may introspect other clients' access tokens. */
 	public static final String INTROSPECTION_ALLOWED = "lanyard.introspection-allowed";
 
-	/** How long a client stays in memory; also how long a change takes to reach other nodes. */
+	/**
+	 * How long a client stays in memory; also how long a change takes to reach other
+	 * nodes.
+	 */
 	static final Duration CACHE_TTL = Duration.ofSeconds(5);
 
 	private static final int CACHE_LIMIT = 10_000;
@@ -45,7 +48,10 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 
 	private final LanyardProperties properties;
 
-	/** Enabled clients by id and by client id, for {@link #CACHE_TTL} (Caffeine; unknown ones are not kept). */
+	/**
+	 * Enabled clients by id and by client id, for {@link #CACHE_TTL} (Caffeine; unknown
+	 * ones are not kept).
+	 */
 	private final Cache<String, RegisteredClient> byId;
 
 	private final Cache<String, RegisteredClient> byClientId;
@@ -113,8 +119,8 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			.redirectUris((uris) -> uris.addAll(client.redirectUris()))
 			.postLogoutRedirectUris((uris) -> uris.addAll(client.postLogoutRedirectUris()))
 			.scopes((scopes) -> scopes.addAll(client.scopes()))
-			.authorizationGrantTypes((grants) -> client.grantTypes()
-				.forEach((grant) -> grants.add(new AuthorizationGrantType(grant))))
+			.authorizationGrantTypes(
+					(grants) -> client.grantTypes().forEach((grant) -> grants.add(new AuthorizationGrantType(grant))))
 			.clientSettings(ClientSettings.builder()
 				.requireProofKey(client.isPublic() || client.requirePkce())
 				.requireAuthorizationConsent(client.requireConsent())

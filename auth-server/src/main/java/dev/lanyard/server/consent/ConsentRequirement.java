@@ -13,10 +13,10 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * user's code silently):
  * <ul>
  * <li>{@code prompt=consent} always shows it (OpenID Connect Core §3.1.2.1: "The
- * Authorization Server SHOULD prompt the End-User for consent before returning information
- * to the Client");</li>
- * <li>a client registered with {@code require-consent} shows it until the user has approved
- * every requested scope, {@code openid} included.</li>
+ * Authorization Server SHOULD prompt the End-User for consent before returning
+ * information to the Client");</li>
+ * <li>a client registered with {@code require-consent} shows it until the user has
+ * approved every requested scope, {@code openid} included.</li>
  * </ul>
  */
 public final class ConsentRequirement {

@@ -20,8 +20,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Token exchange at the server, and the revocation channel gateways listen to. Server nodes
- * do not subscribe to it: they read the revocation outbox, which misses nothing.
+ * Token exchange at the server, and the revocation channel gateways listen to. Server
+ * nodes do not subscribe to it: they read the revocation outbox, which misses nothing.
  */
 @Configuration(proxyBeanMethods = false)
 class ExchangeConfiguration {

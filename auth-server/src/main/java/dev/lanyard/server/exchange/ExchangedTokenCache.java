@@ -16,10 +16,11 @@ import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
  * Internal JWTs this node issued, kept in memory so that the same client exchanging the
- * same opaque token for the same audience and scope again gets the still-valid JWT instead
- * of a newly signed one. Entries are dropped when their subject token is revoked (on any node, through
- * the revocation channel) and are never handed out with less than {@link #MINIMUM_REMAINING}
- * of life left. Nothing here is written to disk or shared. Thread-safe (Caffeine).
+ * same opaque token for the same audience and scope again gets the still-valid JWT
+ * instead of a newly signed one. Entries are dropped when their subject token is revoked
+ * (on any node, through the revocation channel) and are never handed out with less than
+ * {@link #MINIMUM_REMAINING} of life left. Nothing here is written to disk or shared.
+ * Thread-safe (Caffeine).
  */
 public final class ExchangedTokenCache {
 
@@ -29,9 +30,9 @@ public final class ExchangedTokenCache {
 	static final int MAXIMUM_SUBJECTS = 50_000;
 
 	/**
-	 * By subject token hash, the JWTs issued for it (one per actor, audience and scope); a
-	 * subject's entry lives as long as its longest-lived JWT. Bounded by size (the least
-	 * useful subjects evicted first, never everything at once).
+	 * By subject token hash, the JWTs issued for it (one per actor, audience and scope);
+	 * a subject's entry lives as long as its longest-lived JWT. Bounded by size (the
+	 * least useful subjects evicted first, never everything at once).
 	 */
 	private final Cache<String, Map<String, IssuedJwt>> bySubject;
 

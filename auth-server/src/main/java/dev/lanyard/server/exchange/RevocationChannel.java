@@ -20,26 +20,26 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The revocation channel: relays the revocations recorded in the {@link RevocationOutbox} to
- * every node's token cache and to gateways, which listen on the Redis channel
+ * The revocation channel: relays the revocations recorded in the {@link RevocationOutbox}
+ * to every node's token cache and to gateways, which listen on the Redis channel
  * {@code <prefix>revocations} and drop the JWTs they cached for those tokens at once.
  * <p>
  * Every node runs the relay, right after a revocation commits and twice a second, so a
- * revocation made while Redis is down, or on a node cut off from Redis, goes out as soon as
- * any node can reach Redis; none is lost (issue 9, items 6 and 7). A relay pass:
+ * revocation made while Redis is down, or on a node cut off from Redis, goes out as soon
+ * as any node can reach Redis; none is lost (issue 9, items 6 and 7). A relay pass:
  * <ol>
- * <li>forgets, on this node, the internal JWTs issued for every revoked token it has not seen
- * yet;</li>
+ * <li>forgets, on this node, the internal JWTs issued for every revoked token it has not
+ * seen yet;</li>
  * <li>takes the rows no node has relayed yet (rows another node is relaying are skipped),
- * writes the revocation into the token cache where the revoking node could not, and publishes
- * the message;</li>
+ * writes the revocation into the token cache where the revoking node could not, and
+ * publishes the message;</li>
  * <li>believes positive token-cache entries only while no revocation is missing from the
  * cache.</li>
  * </ol>
  * Message (JSON): {@code {"token_hashes":["…"],"session_ids":["…"],"reason":"logout"}},
  * hashes being unpadded base64url SHA-256 of the opaque token, at most
- * {@value RevocationOutbox#MAXIMUM_PER_MESSAGE} of each. Without Redis there is nothing to
- * publish, and the one node's caches are told directly.
+ * {@value RevocationOutbox#MAXIMUM_PER_MESSAGE} of each. Without Redis there is nothing
+ * to publish, and the one node's caches are told directly.
  */
 public final class RevocationChannel {
 
@@ -97,7 +97,9 @@ public final class RevocationChannel {
 		relay();
 	}
 
-	/** One relay pass (see the class description); also every half second on every node. */
+	/**
+	 * One relay pass (see the class description); also every half second on every node.
+	 */
 	@Scheduled(fixedDelayString = "PT0.5S", initialDelayString = "PT0.5S")
 	public void relay() {
 		if (!this.relaying.tryLock()) {
@@ -140,7 +142,9 @@ public final class RevocationChannel {
 		while (unseen.size() == 1000);
 	}
 
-	/** @param pass {rows claimed, rows left unrelayed}, overwritten by this batch */
+	/**
+	 * @param pass {rows claimed, rows left unrelayed}, overwritten by this batch
+	 */
 	private void relayBatch(int[] pass) {
 		pass[0] = 0;
 		pass[1] = 0;
@@ -160,14 +164,18 @@ public final class RevocationChannel {
 	}
 
 	/**
-	 * How many revocations this node's last relay pass left for later (not yet in the token
-	 * cache or not yet published): above zero for long, gateways are not being told.
+	 * How many revocations this node's last relay pass left for later (not yet in the
+	 * token cache or not yet published): above zero for long, gateways are not being
+	 * told.
 	 */
 	public int unrelayed() {
 		return this.unrelayed.get();
 	}
 
-	/** @return whether gateways were told (trivially, without Redis: there are none to tell) */
+	/**
+	 * @return whether gateways were told (trivially, without Redis: there are none to
+	 * tell)
+	 */
 	private boolean publish(RevocationOutbox.Revocation revocation) {
 		if (this.redis == null) {
 			return true;

@@ -46,9 +46,9 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 
 /**
- * Lanyard's token exchange (RFC 8693): a gateway presents a user's opaque access token and
- * gets a short-lived internal JWT (RFC 9068 shape, {@code typ: at+jwt}) with the user's
- * session claims. The rules (docs/SECURITY.md §1c):
+ * Lanyard's token exchange (RFC 8693): a gateway presents a user's opaque access token
+ * and gets a short-lived internal JWT (RFC 9068 shape, {@code typ: at+jwt}) with the
+ * user's session claims. The rules (docs/SECURITY.md §1c):
  * <ul>
  * <li>only clients registered for the grant (TX-01, RFC 8693 §2.1);</li>
  * <li>the subject is an active opaque access token of this server for a user: refresh
@@ -69,7 +69,10 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 
 	static final String JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
 
-	/** Longer than any opaque token Lanyard issues; longer subject tokens are refused unread. */
+	/**
+	 * Longer than any opaque token Lanyard issues; longer subject tokens are refused
+	 * unread.
+	 */
 	static final int MAXIMUM_SUBJECT_TOKEN_LENGTH = 512;
 
 	/** RFC 8693 §4.1: the acting party. */
@@ -159,8 +162,8 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 		}
 		String scope = String.join(" ", new TreeSet<>(scopes));
 		String subjectHash = TokenHash.of(subjectToken);
-		Optional<ExchangedTokenCache.IssuedJwt> reusable = this.cache.find(subjectHash, gateway.getClientId(),
-				audience, scope);
+		Optional<ExchangedTokenCache.IssuedJwt> reusable = this.cache.find(subjectHash, gateway.getClientId(), audience,
+				scope);
 		if (reusable.isPresent()) {
 			return response(gateway, clientPrincipal, reusable.get());
 		}
@@ -223,7 +226,9 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 				Map.of(OAuth2ParameterNames.ISSUED_TOKEN_TYPE, JWT_TOKEN_TYPE));
 	}
 
-	/** RFC 8693 §2.1 and docs/SECURITY.md decision 2: exactly one audience, allow-listed. */
+	/**
+	 * RFC 8693 §2.1 and docs/SECURITY.md decision 2: exactly one audience, allow-listed.
+	 */
 	private static String audience(OAuth2TokenExchangeAuthenticationToken request, RegisteredClient gateway) {
 		List<String> allowedList = LanyardRegisteredClientRepository.exchangeAudiences(gateway);
 		if (!request.getResources().isEmpty()) {

@@ -34,9 +34,10 @@ public class JdbcSigningKeyRepository {
 	}
 
 	public void insert(SigningKey key) {
-		this.jdbc.sql("""
-				INSERT INTO signing_keys (kid, algorithm, state, public_jwk, private_key_sealed, created_at, activated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)""")
+		this.jdbc
+			.sql("""
+					INSERT INTO signing_keys (kid, algorithm, state, public_jwk, private_key_sealed, created_at, activated_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?)""")
 			.params(key.kid(), key.algorithm(), key.state().dbValue(), key.publicJwk(), key.sealedPrivateKey(),
 					Timestamp.from(key.createdAt()),
 					(key.activatedAt() != null) ? Timestamp.from(key.activatedAt()) : null)
@@ -68,15 +69,13 @@ public class JdbcSigningKeyRepository {
 	}
 
 	/**
-	 * A value that changes whenever any key changes: nodes compare it to learn of a change
-	 * made on another node without reading the keys.
+	 * A value that changes whenever any key changes: nodes compare it to learn of a
+	 * change made on another node without reading the keys.
 	 */
 	public String fingerprint() {
 		return this.jdbc.sql("""
 				SELECT count(*) || ':' || coalesce(string_agg(kid || state || coalesce(activate_after::text, ''), ','
-				  ORDER BY kid), '') FROM signing_keys""")
-			.query(String.class)
-			.single();
+				  ORDER BY kid), '') FROM signing_keys""").query(String.class).single();
 	}
 
 	/** Deletes retired keys whose tokens have all expired. */

@@ -48,8 +48,8 @@ public final class MasterKey {
 	}
 
 	/**
-	 * The master key from configuration, or in development (none configured) one generated
-	 * once and kept in {@code dataDirectory/master.key}.
+	 * The master key from configuration, or in development (none configured) one
+	 * generated once and kept in {@code dataDirectory/master.key}.
 	 * @param configured the configured secret; may be {@code null} or blank
 	 * @param dataDirectory where a development key is kept
 	 * @return the key
@@ -88,8 +88,8 @@ public final class MasterKey {
 	}
 
 	/**
-	 * A 256-bit key for another purpose, independent of the key-encryption key and of every
-	 * other purpose's key (HKDF-Expand, RFC 5869 §2.3, with the purpose as info).
+	 * A 256-bit key for another purpose, independent of the key-encryption key and of
+	 * every other purpose's key (HKDF-Expand, RFC 5869 §2.3, with the purpose as info).
 	 * @param purpose what the key is for, e.g. {@code device-cookie}
 	 */
 	public byte[] derive(String purpose) {

@@ -22,7 +22,10 @@ public record SigningKey(String kid, String algorithm, State state, String publi
 	/** Where a key is in its life. */
 	public enum State {
 
-		/** Published in the JWKS ahead of use, so verifiers know it before the first token. */
+		/**
+		 * Published in the JWKS ahead of use, so verifiers know it before the first
+		 * token.
+		 */
 		NEXT,
 		/** Signs every new token. */
 		ACTIVE,

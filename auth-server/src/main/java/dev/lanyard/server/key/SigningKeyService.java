@@ -33,17 +33,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The life of token signing keys: generated on first start, shared by every node through
- * PostgreSQL (private parts sealed with the master key), published in the JWKS before first
- * use ({@code next}), and kept published after retirement until every token they signed has
- * expired.
+ * PostgreSQL (private parts sealed with the master key), published in the JWKS before
+ * first use ({@code next}), and kept published after retirement until every token they
+ * signed has expired.
  * <p>
- * No node signs with a key before every verifier can know it: a next key starts signing only
- * once it has been published for the publication period (longer than the JWKS
- * {@code Cache-Control: max-age}). Asking to rotate earlier schedules the rotation for that
- * moment; asking again changes nothing. {@link #rotateInEmergency()} is the one exception,
- * and says what it breaks. Every node re-reads the keys within a second of any change
- * ({@link #refresh()}, PostgreSQL being the truth), so a node never signs with, or publishes
- * less than, what another node decided. Thread-safe.
+ * No node signs with a key before every verifier can know it: a next key starts signing
+ * only once it has been published for the publication period (longer than the JWKS
+ * {@code Cache-Control: max-age}). Asking to rotate earlier schedules the rotation for
+ * that moment; asking again changes nothing. {@link #rotateInEmergency()} is the one
+ * exception, and says what it breaks. Every node re-reads the keys within a second of any
+ * change ({@link #refresh()}, PostgreSQL being the truth), so a node never signs with, or
+ * publishes less than, what another node decided. Thread-safe.
  */
 @Service
 public class SigningKeyService implements InitializingBean {
@@ -79,7 +79,10 @@ public class SigningKeyService implements InitializingBean {
 		this.clock = clock;
 		this.publicationPeriod = properties.keys().publicationPeriod();
 		// Longest-lived token signed by these keys, plus the verifiers' JWKS cache time.
-		this.retiredRetention = properties.tokens().idToken().plus(properties.keys().jwksMaxAge()).plus(Duration.ofMinutes(5));
+		this.retiredRetention = properties.tokens()
+			.idToken()
+			.plus(properties.keys().jwksMaxAge())
+			.plus(Duration.ofMinutes(5));
 	}
 
 	@Override
@@ -108,9 +111,10 @@ public class SigningKeyService implements InitializingBean {
 	}
 
 	/**
-	 * Rotates as soon as it is safe: the next key starts signing (the active one retires and a
-	 * new next key is published) now if it has been published for the publication period,
-	 * else at the moment it will have been. A rotation already scheduled stays as it is.
+	 * Rotates as soon as it is safe: the next key starts signing (the active one retires
+	 * and a new next key is published) now if it has been published for the publication
+	 * period, else at the moment it will have been. A rotation already scheduled stays as
+	 * it is.
 	 * @return when the next key starts (or started) signing
 	 */
 	public Instant rotate() {
@@ -135,18 +139,19 @@ public class SigningKeyService implements InitializingBean {
 	}
 
 	/**
-	 * Rotates at once, for a key that must stop signing now (its private part leaked): the
-	 * next key signs from now on and the active key is withdrawn from the JWKS. What it
-	 * breaks: tokens signed with the withdrawn key are refused by every verifier once it
-	 * re-reads the JWKS (within {@code jwks-max-age}), and a verifier that has not yet fetched
-	 * the next key refuses new tokens until its unknown-key refetch.
+	 * Rotates at once, for a key that must stop signing now (its private part leaked):
+	 * the next key signs from now on and the active key is withdrawn from the JWKS. What
+	 * it breaks: tokens signed with the withdrawn key are refused by every verifier once
+	 * it re-reads the JWKS (within {@code jwks-max-age}), and a verifier that has not yet
+	 * fetched the next key refuses new tokens until its unknown-key refetch.
 	 */
 	public void rotateInEmergency() {
 		this.transactions.executeWithoutResult((status) -> {
 			this.repository.lockForKeyManagement();
 			Instant now = this.clock.instant();
 			SigningKey next = this.repository.findByState(SigningKey.State.NEXT).orElseThrow();
-			this.repository.findByState(SigningKey.State.ACTIVE).ifPresent((active) -> this.repository.delete(active.kid()));
+			this.repository.findByState(SigningKey.State.ACTIVE)
+				.ifPresent((active) -> this.repository.delete(active.kid()));
 			this.repository.activate(next.kid(), now);
 			this.repository.insert(generate(SigningKey.State.NEXT, now));
 		});
@@ -156,8 +161,8 @@ public class SigningKeyService implements InitializingBean {
 
 	/**
 	 * Brings this node in line with the database, every second: performs a scheduled
-	 * rotation that has come due (whichever node gets there first; the others find it done),
-	 * and re-reads the keys if anything changed.
+	 * rotation that has come due (whichever node gets there first; the others find it
+	 * done), and re-reads the keys if anything changed.
 	 */
 	@Scheduled(fixedDelayString = "PT1S", initialDelayString = "PT1S")
 	public void refresh() {
@@ -181,14 +186,16 @@ public class SigningKeyService implements InitializingBean {
 			}
 		}
 		catch (RuntimeException ex) {
-			// PostgreSQL unavailable: keep signing with what this node knows; retried in a second.
+			// PostgreSQL unavailable: keep signing with what this node knows; retried in
+			// a second.
 			logger.debug("Could not re-read the signing keys: {}", ex.getMessage());
 		}
 	}
 
 	/** Retires the active key, lets the next one sign, publishes a new next key. */
 	private void activate(SigningKey next, Instant now) {
-		this.repository.findByState(SigningKey.State.ACTIVE).ifPresent((active) -> this.repository.retire(active.kid(), now));
+		this.repository.findByState(SigningKey.State.ACTIVE)
+			.ifPresent((active) -> this.repository.retire(active.kid(), now));
 		this.repository.activate(next.kid(), now);
 		this.repository.insert(generate(SigningKey.State.NEXT, now));
 		this.repository.deleteRetiredBefore(now.minus(this.retiredRetention));
@@ -263,7 +270,8 @@ public class SigningKeyService implements InitializingBean {
 				.algorithm(JWSAlgorithm.RS256)
 				.keyIDFromThumbprint()
 				.build();
-			byte[] sealed = this.masterKey.seal(pair.getPrivate().getEncoded(), PRIVATE_KEY_PURPOSE + publicJwk.getKeyID());
+			byte[] sealed = this.masterKey.seal(pair.getPrivate().getEncoded(),
+					PRIVATE_KEY_PURPOSE + publicJwk.getKeyID());
 			return new SigningKey(publicJwk.getKeyID(), "RS256", state, publicJwk.toJSONString(), sealed, now,
 					(state == SigningKey.State.ACTIVE) ? now : null, null, null);
 		}

@@ -33,9 +33,7 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (authentication != null && authentication.getPrincipal() instanceof LanyardUser user) {
-			boolean active = this.users.findById(user.id())
-				.map(UserAccount::active)
-				.orElse(false);
+			boolean active = this.users.findById(user.id()).map(UserAccount::active).orElse(false);
 			if (!active) {
 				SecurityContextHolder.clearContext();
 				HttpSession session = request.getSession(false);

@@ -9,9 +9,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
- * Login throttling counters in this JVM, the default without Redis (one node). Bounded in time (a counter
- * lives until its window ends) and in size ({@value #MAXIMUM_KEYS} keys, least useful
- * evicted first), whatever an attacker sends.
+ * Login throttling counters in this JVM, the default without Redis (one node). Bounded in
+ * time (a counter lives until its window ends) and in size ({@value #MAXIMUM_KEYS} keys,
+ * least useful evicted first), whatever an attacker sends.
  */
 public final class InMemoryLoginThrottle implements LoginThrottle {
 
@@ -71,8 +71,9 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
 	private int increment(String key) {
 		Instant now = this.clock.instant();
 		return this.counters.asMap()
-			.compute(key, (k, current) -> (current == null || !current.endsAt().isAfter(now))
-					? new Window(1, now.plus(this.window)) : new Window(current.count() + 1, current.endsAt()))
+			.compute(key,
+					(k, current) -> (current == null || !current.endsAt().isAfter(now))
+							? new Window(1, now.plus(this.window)) : new Window(current.count() + 1, current.endsAt()))
 			.count();
 	}
 

@@ -7,8 +7,8 @@ import java.util.Base64;
 
 /**
  * One password check as the {@link LoginThrottle} counts it: fixed-size keys (SHA-256
- * digests) for the account, the trusted device and the client address, never the strings an
- * attacker chose (a 2 MiB login name must not become a 2 MiB key). Immutable.
+ * digests) for the account, the trusted device and the client address, never the strings
+ * an attacker chose (a 2 MiB login name must not become a 2 MiB key). Immutable.
  *
  * @param accountKey the account's key; {@code null} when the typed name cannot be an
  * account's (over-long), so only the address is counted
@@ -20,7 +20,8 @@ public record LoginAttempt(String accountKey, String deviceKey, String addressKe
 
 	/**
 	 * @param loginName the canonical login name ({@code LoginName}); may be {@code null}
-	 * @param trustedDevice the id of a device cookie valid for this account; may be {@code null}
+	 * @param trustedDevice the id of a device cookie valid for this account; may be
+	 * {@code null}
 	 * @param address the client address; may be {@code null}
 	 */
 	public static LoginAttempt of(String loginName, String trustedDevice, String address) {

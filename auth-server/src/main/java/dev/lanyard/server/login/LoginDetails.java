@@ -14,15 +14,15 @@ import org.springframework.security.authentication.AuthenticationDetailsSource;
 /**
  * What Lanyard remembers about one sign-in at the hosted login page: the login session's
  * identifier (the OpenID Connect {@code sid}), when the user authenticated
- * ({@code auth_time}), from which address, and whether from a browser that signed in to the
- * account before. Immutable.
+ * ({@code auth_time}), from which address, and whether from a browser that signed in to
+ * the account before. Immutable.
  *
  * @param sessionId a random identifier of the login session, stable across the HTTP
  * session id changes that protect against fixation
  * @param authenticatedAt when the password was checked
  * @param remoteAddress the client address seen by the server; may be {@code null}
- * @param trustedDevice the id of the device cookie valid for the typed account; {@code null}
- * from an unknown device
+ * @param trustedDevice the id of the device cookie valid for the typed account;
+ * {@code null} from an unknown device
  */
 public record LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress,
 		String trustedDevice) implements Serializable {

@@ -21,11 +21,11 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 
 /**
- * What follows a sign-in attempt: metrics ({@code lanyard_logins_total{outcome}}), an audit
- * event, and the redirect. Every failure but throttling gets the same redirect and page, so
- * the response does not tell whether the account exists, is locked or disabled, or the
- * password was wrong (OWASP ASVS 5.0 §6.3.8). After success the user returns only to the
- * request saved on this server, never to a URL from a parameter.
+ * What follows a sign-in attempt: metrics ({@code lanyard_logins_total{outcome}}), an
+ * audit event, and the redirect. Every failure but throttling gets the same redirect and
+ * page, so the response does not tell whether the account exists, is locked or disabled,
+ * or the password was wrong (OWASP ASVS 5.0 §6.3.8). After success the user returns only
+ * to the request saved on this server, never to a URL from a parameter.
  */
 final class LoginOutcomes implements AuthenticationSuccessHandler, AuthenticationFailureHandler {
 

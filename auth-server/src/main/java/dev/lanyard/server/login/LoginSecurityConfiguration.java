@@ -36,7 +36,10 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration(proxyBeanMethods = false)
 class LoginSecurityConfiguration {
 
-	/** Counters in Redis, shared by every node, when it is configured; else in this process. */
+	/**
+	 * Counters in Redis, shared by every node, when it is configured; else in this
+	 * process.
+	 */
 	@Bean
 	LoginThrottle loginThrottle(LanyardProperties properties, Clock clock, RedisMode redisMode,
 			ObjectProvider<StringRedisTemplate> redis) {
@@ -55,7 +58,10 @@ class LoginSecurityConfiguration {
 		return new TrustedDevices(masterKey.derive("device-cookie"), properties.secureTransport(), clock);
 	}
 
-	/** Drops login sessions of accounts disabled or locked since sign-in; used by every chain with sessions. */
+	/**
+	 * Drops login sessions of accounts disabled or locked since sign-in; used by every
+	 * chain with sessions.
+	 */
 	@Bean
 	ActiveAccountFilter activeAccountFilter(JdbcUserAccountRepository users) {
 		return new ActiveAccountFilter(users);
@@ -69,13 +75,16 @@ class LoginSecurityConfiguration {
 		return registration;
 	}
 
-	/** Password checks for the login form: throttled, and alike for every kind of failure. */
+	/**
+	 * Password checks for the login form: throttled, and alike for every kind of failure.
+	 */
 	private static AuthenticationManager loginAuthenticationManager(UserDetailsService users,
 			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle) {
 		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
 		passwords.setPasswordEncoder(passwordEncoder);
 		passwords.setUserDetailsPasswordService(passwordUpgrades);
-		// Locked and disabled accounts are checked after the password, not before, so every
+		// Locked and disabled accounts are checked after the password, not before, so
+		// every
 		// failure costs the same time and looks the same (OWASP ASVS 5.0 §6.3.8).
 		UserDetailsChecker accountStatus = new AccountStatusUserDetailsChecker();
 		passwords.setPreAuthenticationChecks((user) -> {
@@ -88,8 +97,8 @@ class LoginSecurityConfiguration {
 	@Order(10)
 	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http, UserDetailsService userDetails,
 			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
-			AuditLog audit, JdbcUserAccountRepository users, GrantRevocations authorizations,
-			MeterRegistry meters, SecurityHeadersPolicy headers, TrustedDevices devices) throws Exception {
+			AuditLog audit, JdbcUserAccountRepository users, GrantRevocations authorizations, MeterRegistry meters,
+			SecurityHeadersPolicy headers, TrustedDevices devices) throws Exception {
 		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices);
 		http.authenticationManager(loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle))
 			.authorizeHttpRequests((authorize) -> authorize

@@ -12,9 +12,9 @@ import org.springframework.security.web.authentication.logout.LogoutHandler;
 
 /**
  * Ends a login session: revokes every token issued in it (so a stolen refresh token dies
- * with the session; RFC 9700 §4.14.2, OWASP ASVS 5.0 §7.4.1), then returns the user to the
- * client that asked for the logout, if its post-logout redirect URI was validated, or to
- * Lanyard's "signed out" page.
+ * with the session; RFC 9700 §4.14.2, OWASP ASVS 5.0 §7.4.1), then returns the user to
+ * the client that asked for the logout, if its post-logout redirect URI was validated, or
+ * to Lanyard's "signed out" page.
  */
 final class LoginSessionLogoutHandler implements LogoutHandler {
 
@@ -37,8 +37,8 @@ final class LoginSessionLogoutHandler implements LogoutHandler {
 		}
 	}
 
-	static void onLogoutSuccess(HttpServletRequest request, HttpServletResponse response,
-			Authentication authentication) throws IOException {
+	static void onLogoutSuccess(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
+			throws IOException {
 		PendingLogout pending = (request.getAttribute(FINISHED) instanceof PendingLogout finished) ? finished
 				: new PendingLogout(null, null, null);
 		String location = pending.finishLocation(request.getContextPath());

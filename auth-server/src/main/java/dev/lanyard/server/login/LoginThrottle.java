@@ -21,8 +21,8 @@ public interface LoginThrottle {
 
 	/**
 	 * Takes the slots for a password check.
-	 * @return {@code false} when the address or the account (for this device) has used its
-	 * slots for the window
+	 * @return {@code false} when the address or the account (for this device) has used
+	 * its slots for the window
 	 */
 	boolean tryAcquire(LoginAttempt attempt);
 

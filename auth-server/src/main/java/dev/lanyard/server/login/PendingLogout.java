@@ -8,8 +8,8 @@ import java.util.Map;
 import dev.lanyard.server.protocol.RedirectUriParameters;
 
 /**
- * A validated RP-initiated logout request waiting for the user's confirmation, kept in the
- * login session. The redirect URI was checked against the client's registered
+ * A validated RP-initiated logout request waiting for the user's confirmation, kept in
+ * the login session. The redirect URI was checked against the client's registered
  * post-logout redirect URIs before it got here.
  *
  * @param clientName the client that asked; may be {@code null}
@@ -25,8 +25,8 @@ public record PendingLogout(String clientName, String postLogoutRedirectUri, Str
 	public static final String SESSION_ATTRIBUTE = PendingLogout.class.getName();
 
 	/**
-	 * Where the user goes once signed out: the client's validated post-logout redirect URI
-	 * with its state, or Lanyard's "signed out" page.
+	 * Where the user goes once signed out: the client's validated post-logout redirect
+	 * URI with its state, or Lanyard's "signed out" page.
 	 */
 	public String finishLocation(String contextPath) {
 		if (this.postLogoutRedirectUri == null) {

@@ -14,15 +14,16 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 
 /**
  * Login throttling counters in Redis, shared by every node; a counter and its expiry are
- * set in one script, so a crash can never leave a counter without expiry (which would be a
- * permanent lockout). The address is counted first and, once throttled, nothing else is
+ * set in one script, so a crash can never leave a counter without expiry (which would be
+ * a permanent lockout). The address is counted first and, once throttled, nothing else is
  * written.
  * <p>
  * When Redis cannot count an attempt, the attempt is refused as a temporary outage (a 503
- * page, {@code BackendUnavailableFilter}), never let through on counters of this node alone:
- * with N nodes those would allow N times the bound (issue 9, item 4: stricter, never looser).
- * This costs no sign-in that could have succeeded, since the login session a sign-in
- * creates lives in the same Redis. A slot that cannot be given back expires with its window.
+ * page, {@code BackendUnavailableFilter}), never let through on counters of this node
+ * alone: with N nodes those would allow N times the bound (issue 9, item 4: stricter,
+ * never looser). This costs no sign-in that could have succeeded, since the login session
+ * a sign-in creates lives in the same Redis. A slot that cannot be given back expires
+ * with its window.
  */
 public final class RedisLoginThrottle implements LoginThrottle {
 
@@ -31,7 +32,8 @@ public final class RedisLoginThrottle implements LoginThrottle {
 	/**
 	 * KEYS: the counters in order (the address's first when ARGV[2] is "1"); ARGV[1]: the
 	 * window in ms; ARGV[2]: whether KEYS[1] is the address; ARGV[3]: the address bound.
-	 * Returns 0 when the address is throttled (nothing else counted), else the last count.
+	 * Returns 0 when the address is throttled (nothing else counted), else the last
+	 * count.
 	 */
 	private static final DefaultRedisScript<Long> ACQUIRE = new DefaultRedisScript<>("""
 			local count = 0
@@ -62,7 +64,8 @@ public final class RedisLoginThrottle implements LoginThrottle {
 	public RedisLoginThrottle(StringRedisTemplate redis, String keyPrefix, int maxPerAccount, int maxPerAddress,
 			Duration window) {
 		this.redis = redis;
-		// One hash tag for every counter: the script touches two keys, which Redis Cluster
+		// One hash tag for every counter: the script touches two keys, which Redis
+		// Cluster
 		// allows only within one slot (the counters are small and few).
 		this.prefix = keyPrefix + "login:{throttle}:";
 		this.maxPerAccount = maxPerAccount;

@@ -11,10 +11,10 @@ import org.springframework.security.core.Authentication;
 
 /**
  * Checks passwords only while the client address and the account (for this device) have
- * attempts left ({@link LoginThrottle}). The limit applies alike to accounts that exist and
- * accounts that do not, so it tells an attacker nothing about which exist. A name longer
- * than any account's ({@link LoginName#MAXIMUM_LENGTH}) costs its address a slot and fails
- * at once: it is never looked up, kept or used as a key.
+ * attempts left ({@link LoginThrottle}). The limit applies alike to accounts that exist
+ * and accounts that do not, so it tells an attacker nothing about which exist. A name
+ * longer than any account's ({@link LoginName#MAXIMUM_LENGTH}) costs its address a slot
+ * and fails at once: it is never looked up, kept or used as a key.
  */
 final class ThrottledAuthenticationProvider implements AuthenticationProvider {
 

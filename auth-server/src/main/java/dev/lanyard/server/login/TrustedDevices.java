@@ -22,17 +22,17 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.ResponseCookie;
 
 /**
- * Device cookies (OWASP, "Slow down online guessing attacks with device cookies"): a browser
- * that signed in to an account gets a token bound to that account, so later attempts from
- * it are throttled apart from everyone else's ({@link LoginThrottle}). An attacker
- * hammering the account from elsewhere cannot lock its owner out.
+ * Device cookies (OWASP, "Slow down online guessing attacks with device cookies"): a
+ * browser that signed in to an account gets a token bound to that account, so later
+ * attempts from it are throttled apart from everyone else's ({@link LoginThrottle}). An
+ * attacker hammering the account from elsewhere cannot lock its owner out.
  * <p>
  * A token is {@code <device id>.<issued>.<mac>}: a random 128-bit id, the issue time in
  * seconds, and an HMAC-SHA256 (key derived from the master key) over the canonical login
  * name, id and time, so a token is useless for another account and cannot be forged. One
- * cookie holds the tokens of up to {@value #MAXIMUM_ACCOUNTS} accounts; a token is trusted
- * for {@link #LIFETIME}. The cookie is {@code HttpOnly}, {@code SameSite=Strict}, and
- * {@code __Host-}/{@code Secure} when the issuer is https. Thread-safe.
+ * cookie holds the tokens of up to {@value #MAXIMUM_ACCOUNTS} accounts; a token is
+ * trusted for {@link #LIFETIME}. The cookie is {@code HttpOnly}, {@code SameSite=Strict},
+ * and {@code __Host-}/{@code Secure} when the issuer is https. Thread-safe.
  */
 public final class TrustedDevices {
 
@@ -55,7 +55,8 @@ public final class TrustedDevices {
 
 	/**
 	 * @param key the MAC key (32 bytes, from the master key)
-	 * @param secure whether the server is reached over https (cookie {@code __Host-}, {@code Secure})
+	 * @param secure whether the server is reached over https (cookie {@code __Host-},
+	 * {@code Secure})
 	 * @param clock the clock
 	 */
 	public TrustedDevices(byte[] key, boolean secure, Clock clock) {
@@ -114,7 +115,9 @@ public final class TrustedDevices {
 		response.addHeader("Set-Cookie", cookie.toString());
 	}
 
-	/** The well-formed tokens of the request's cookie, at most {@value #MAXIMUM_ACCOUNTS}. */
+	/**
+	 * The well-formed tokens of the request's cookie, at most {@value #MAXIMUM_ACCOUNTS}.
+	 */
 	private List<String> tokens(HttpServletRequest request) {
 		Cookie[] cookies = request.getCookies();
 		if (cookies == null) {

@@ -15,10 +15,11 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 
 /**
  * Decides who learns what at the introspection endpoint, before the framework's provider
- * describes the token. RFC 7662 §4: "the authorization server MUST determine whether or not
- * the protected resource is allowed to introspect" and may answer {@code active:false}
- * otherwise; §2.2 lets it answer {@code active:false} "to a protected resource that is not
- * allowed to know about the token". Lanyard answers {@code active:true} only
+ * describes the token. RFC 7662 §4: "the authorization server MUST determine whether or
+ * not the protected resource is allowed to introspect" and may answer
+ * {@code active:false} otherwise; §2.2 lets it answer {@code active:false} "to a
+ * protected resource that is not allowed to know about the token". Lanyard answers
+ * {@code active:true} only
  * <ul>
  * <li>for an access token (codes, refresh tokens and ID tokens are never described: they
  * are not presented to resource servers), and</li>

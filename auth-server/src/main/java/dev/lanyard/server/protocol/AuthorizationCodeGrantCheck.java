@@ -13,12 +13,13 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
 /**
- * Runs first at the authorization endpoint and refuses, on the error page, an authorization
- * request from a client that is not registered for the authorization code grant. The
- * framework checks this too, but first looks for a redirect URI to send the error to, and a
- * client without the grant usually has none (that ended in a 500). RFC 6749 §4.1.2.1: with
- * no valid redirect URI the error is shown to the person, not redirected. Returns
- * {@code null} otherwise, so the framework's converters read the request.
+ * Runs first at the authorization endpoint and refuses, on the error page, an
+ * authorization request from a client that is not registered for the authorization code
+ * grant. The framework checks this too, but first looks for a redirect URI to send the
+ * error to, and a client without the grant usually has none (that ended in a 500). RFC
+ * 6749 §4.1.2.1: with no valid redirect URI the error is shown to the person, not
+ * redirected. Returns {@code null} otherwise, so the framework's converters read the
+ * request.
  */
 final class AuthorizationCodeGrantCheck implements AuthenticationConverter {
 
@@ -36,7 +37,8 @@ final class AuthorizationCodeGrantCheck implements AuthenticationConverter {
 			return null;
 		}
 		RegisteredClient client = this.clients.findByClientId(clientIds[0]);
-		if (client != null && !client.getAuthorizationGrantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE)) {
+		if (client != null
+				&& !client.getAuthorizationGrantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE)) {
 			throw new OAuth2AuthenticationException(
 					new OAuth2Error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT, "OAuth 2.0 Parameter: client_id", null));
 		}

@@ -8,9 +8,9 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.util.StringUtils;
 
 /**
- * Errors of an authorization request, in the two forms {@link AuthorizationResponseHandler}
- * sends: redirected to the client, or shown on the error page when there is no safe place to
- * redirect to (RFC 6749 §4.1.2.1).
+ * Errors of an authorization request, in the two forms
+ * {@link AuthorizationResponseHandler} sends: redirected to the client, or shown on the
+ * error page when there is no safe place to redirect to (RFC 6749 §4.1.2.1).
  */
 final class AuthorizationErrors {
 
@@ -24,8 +24,9 @@ final class AuthorizationErrors {
 	}
 
 	/**
-	 * An error redirected to the client: to the requested redirect URI, which the redirect
-	 * URI rule has already accepted, or else to the client's only registered one.
+	 * An error redirected to the client: to the requested redirect URI, which the
+	 * redirect URI rule has already accepted, or else to the client's only registered
+	 * one.
 	 */
 	static OAuth2AuthorizationCodeRequestAuthenticationException redirected(
 			OAuth2AuthorizationCodeRequestAuthenticationContext context, OAuth2Error error) {

@@ -13,10 +13,12 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 
 /**
  * Authorization request rules Lanyard adds to the framework's. They run after the
- * {@link RedirectUriRule}, so their errors are redirected only to an accepted redirect URI.
+ * {@link RedirectUriRule}, so their errors are redirected only to an accepted redirect
+ * URI.
  * <ul>
- * <li>{@code response_mode} other than {@code query} is refused: answering in another mode
- * than the client asked for would be worse than refusing (OWASP ASVS 5.0 §10.4.12).</li>
+ * <li>{@code response_mode} other than {@code query} is refused: answering in another
+ * mode than the client asked for would be worse than refusing (OWASP ASVS 5.0
+ * §10.4.12).</li>
  * <li>A {@code code_challenge} must look like an S256 challenge: 43 base64url characters
  * (RFC 7636 §4.2).</li>
  * </ul>

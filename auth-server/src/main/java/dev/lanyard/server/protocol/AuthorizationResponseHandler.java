@@ -23,8 +23,8 @@ import org.springframework.util.StringUtils;
  * Sends authorization responses, successful and failed, with the {@code iss} parameter
  * (RFC 9207 §2: "the authorization server MUST include the iss parameter in every
  * authorization response", so a client can tell which server answered and mix-up attacks
- * fail). An error that cannot be redirected (unknown client, unregistered redirect URI) is
- * shown on a friendly error page instead (RFC 6749 §4.1.2.1).
+ * fail). An error that cannot be redirected (unknown client, unregistered redirect URI)
+ * is shown on a friendly error page instead (RFC 6749 §4.1.2.1).
  */
 final class AuthorizationResponseHandler implements AuthenticationSuccessHandler, AuthenticationFailureHandler {
 
@@ -57,7 +57,8 @@ final class AuthorizationResponseHandler implements AuthenticationSuccessHandler
 
 	private static void redirect(HttpServletResponse response, String redirectUri, Map<String, String> parameters,
 			String state) {
-		// RFC 6749 §4.1.2: state is returned exactly as received, and only if it was sent.
+		// RFC 6749 §4.1.2: state is returned exactly as received, and only if it was
+		// sent.
 		if (StringUtils.hasText(state)) {
 			parameters.put(OAuth2ParameterNames.STATE, state);
 		}

@@ -40,10 +40,10 @@ import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * The protocol endpoints' security filter chain: the framework's authorization server with
- * OpenID Connect, shaped by Lanyard's rules (opaque tokens, {@code iss} in authorization
- * responses, response-mode check, logout without {@code id_token_hint}, public-client
- * refresh, hashed client secrets).
+ * The protocol endpoints' security filter chain: the framework's authorization server
+ * with OpenID Connect, shaped by Lanyard's rules (opaque tokens, {@code iss} in
+ * authorization responses, response-mode check, logout without {@code id_token_hint},
+ * public-client refresh, hashed client secrets).
  */
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServerConfiguration {
@@ -106,19 +106,20 @@ class AuthorizationServerConfiguration {
 				}))
 				.authorizationResponseHandler(authorizationResponses)
 				.errorResponseHandler(authorizationResponses));
-			server.tokenIntrospectionEndpoint((introspection) -> introspection
-				.authenticationProviders((providers) -> providers.replaceAll(
-						(provider) -> (provider instanceof OAuth2TokenIntrospectionAuthenticationProvider)
+			server.tokenIntrospectionEndpoint(
+					(introspection) -> introspection.authenticationProviders((providers) -> providers
+						.replaceAll((provider) -> (provider instanceof OAuth2TokenIntrospectionAuthenticationProvider)
 								? new AccessTokenIntrospectionGuard(provider, authorizations) : provider)));
 			server.tokenEndpoint((token) -> token
-				// Token exchange is Lanyard's own grant; the framework's is too permissive.
+				// Token exchange is Lanyard's own grant; the framework's is too
+				// permissive.
 				.authenticationProviders((providers) -> {
 					providers.removeIf(OAuth2TokenExchangeAuthenticationProvider.class::isInstance);
 					providers.add(0, tokenExchange);
 				})
 				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters, statistics)));
-			server.authorizationServerMetadataEndpoint(
-					(metadata) -> metadata.authorizationServerMetadataCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)));
+			server.authorizationServerMetadataEndpoint((metadata) -> metadata
+				.authorizationServerMetadataCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)));
 			server.oidc((oidc) -> oidc
 				.providerConfigurationEndpoint((configuration) -> configuration
 					.providerConfigurationCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)))
@@ -133,17 +134,18 @@ class AuthorizationServerConfiguration {
 		// manager of our own replaces JWT decoding with a local token lookup.
 		ProviderManager opaqueTokens = new ProviderManager(
 				new OpaqueTokenAuthenticationProvider(new LocalOpaqueTokenIntrospector(authorizations)));
-		// Bearer tokens are read at the user info endpoint only: elsewhere on this chain (the
+		// Bearer tokens are read at the user info endpoint only: elsewhere on this chain
+		// (the
 		// authorization endpoint above all) a stray Authorization header must not replace
 		// the user's sign-in.
 		DefaultBearerTokenResolver bearerTokens = new DefaultBearerTokenResolver();
 		String userInfoEndpoint = settings.getOidcUserInfoEndpoint();
-		http.oauth2ResourceServer((resourceServer) -> resourceServer
-			.bearerTokenResolver((request) -> userInfoEndpoint.equals(request.getServletPath())
-					? bearerTokens.resolve(request) : null)
+		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(
+				(request) -> userInfoEndpoint.equals(request.getServletPath()) ? bearerTokens.resolve(request) : null)
 			.jwt((jwt) -> jwt.authenticationManager(opaqueTokens)));
 		http.authorizeHttpRequests((authorize) -> authorize
-			// OpenID Connect Core §3.1.2.6: prompt=none must answer login_required rather than
+			// OpenID Connect Core §3.1.2.6: prompt=none must answer login_required rather
+			// than
 			// show a login page, so such requests reach the endpoint unauthenticated.
 			.requestMatchers(AuthorizationServerConfiguration::isPromptNone)
 			.permitAll()

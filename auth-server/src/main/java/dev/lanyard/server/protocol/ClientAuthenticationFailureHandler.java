@@ -36,7 +36,8 @@ final class ClientAuthenticationFailureHandler implements AuthenticationFailureH
 		if (OAuth2ErrorCodes.INVALID_CLIENT.equals(errorCode)) {
 			httpResponse.setStatusCode(HttpStatus.UNAUTHORIZED);
 			if (ClientAuthenticationMethodRule.isBasic(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-				httpResponse.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"lanyard\", charset=\"UTF-8\"");
+				httpResponse.getHeaders()
+					.set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"lanyard\", charset=\"UTF-8\"");
 			}
 		}
 		else {

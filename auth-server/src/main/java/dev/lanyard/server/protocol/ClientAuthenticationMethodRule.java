@@ -15,15 +15,15 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
 /**
- * Runs before the framework's client-authentication converters, which take the first method
- * they recognise and ignore the rest:
+ * Runs before the framework's client-authentication converters, which take the first
+ * method they recognise and ignore the rest:
  * <ul>
  * <li>RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each
  * request." A request carrying several (Basic header, {@code client_secret},
  * {@code client_assertion}) is refused with {@code invalid_request}.</li>
  * <li>RFC 6749 §5.2: a client that attempted to authenticate and failed gets
- * {@code invalid_client} (401). A malformed {@code Authorization: Basic} header is such an
- * attempt, not a malformed request.</li>
+ * {@code invalid_client} (401). A malformed {@code Authorization: Basic} header is such
+ * an attempt, not a malformed request.</li>
  * </ul>
  * Returns {@code null} otherwise, so the framework's converters read the credentials.
  */
@@ -45,13 +45,19 @@ final class ClientAuthenticationMethodRule implements AuthenticationConverter {
 		return null;
 	}
 
-	/** Whether an Authorization header uses the Basic scheme (RFC 7617), well formed or not. */
+	/**
+	 * Whether an Authorization header uses the Basic scheme (RFC 7617), well formed or
+	 * not.
+	 */
 	static boolean isBasic(String authorization) {
 		return authorization != null && authorization.regionMatches(true, 0, "Basic", 0, 5)
 				&& (authorization.length() == 5 || Character.isWhitespace(authorization.charAt(5)));
 	}
 
-	/** RFC 7617 §2 with RFC 6749 §2.3.1's form-encoding: {@code Basic base64(urlenc(id):urlenc(secret))}. */
+	/**
+	 * RFC 7617 §2 with RFC 6749 §2.3.1's form-encoding:
+	 * {@code Basic base64(urlenc(id):urlenc(secret))}.
+	 */
 	private static boolean wellFormedBasic(String header) {
 		String[] parts = header.split("\\s");
 		if (parts.length != 2) {

@@ -7,9 +7,9 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
 /**
  * What discovery ({@code /.well-known/openid-configuration} and
- * {@code /.well-known/oauth-authorization-server}, RFC 8414) says about Lanyard: only what
- * it really does. Code flow only, S256 only (RFC 9700 §2.1.1), {@code iss} in authorization
- * responses (RFC 9207 §3), no certificate- or DPoP-bound tokens.
+ * {@code /.well-known/oauth-authorization-server}, RFC 8414) says about Lanyard: only
+ * what it really does. Code flow only, S256 only (RFC 9700 §2.1.1), {@code iss} in
+ * authorization responses (RFC 9207 §3), no certificate- or DPoP-bound tokens.
  */
 final class DiscoveryMetadata {
 
@@ -21,10 +21,12 @@ final class DiscoveryMetadata {
 		claims.put("grant_types_supported", List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
 				AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue(),
 				AuthorizationGrantType.TOKEN_EXCHANGE.getValue()));
-		claims.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+		claims.put("token_endpoint_auth_methods_supported",
+				List.of("client_secret_basic", "client_secret_post", "none"));
 		claims.put("revocation_endpoint_auth_methods_supported",
 				List.of("client_secret_basic", "client_secret_post", "none"));
-		claims.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+		claims.put("introspection_endpoint_auth_methods_supported",
+				List.of("client_secret_basic", "client_secret_post"));
 		claims.put("response_types_supported", List.of("code"));
 		claims.put("response_modes_supported", List.of("query"));
 		claims.put("code_challenge_methods_supported", List.of("S256"));

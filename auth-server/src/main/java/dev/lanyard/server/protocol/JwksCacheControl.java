@@ -35,7 +35,8 @@ final class JwksCacheControl extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		// Set before the body is written: Spring Security's no-store default then stays out.
+		// Set before the body is written: Spring Security's no-store default then stays
+		// out.
 		response.setHeader("Cache-Control", this.cacheControl);
 		chain.doFilter(request, response);
 	}

@@ -22,13 +22,15 @@ import org.springframework.security.oauth2.server.resource.introspection.BadOpaq
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 
 /**
- * Resolves this server's own opaque access tokens in-process, for the endpoints that accept
- * them as bearer tokens ({@code /userinfo}). Inactive, revoked, expired and unknown tokens
- * are rejected alike.
+ * Resolves this server's own opaque access tokens in-process, for the endpoints that
+ * accept them as bearer tokens ({@code /userinfo}). Inactive, revoked, expired and
+ * unknown tokens are rejected alike.
  */
 public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospector {
 
-	/** Attribute of a user's token: when the user signed in, an {@link java.time.Instant}. */
+	/**
+	 * Attribute of a user's token: when the user signed in, an {@link java.time.Instant}.
+	 */
 	public static final String AUTH_TIME = "auth_time";
 
 	private final OAuth2AuthorizationService authorizations;
@@ -52,11 +54,14 @@ public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospect
 		attributes.put(OAuth2TokenIntrospectionClaimNames.SUB, authorization.getPrincipalName());
 		if (authorization.getAttribute(Principal.class.getName()) instanceof Authentication user
 				&& user.getDetails() instanceof LoginDetails login) {
-			// When the user signed in: what a recent-authentication check needs (RFC 9470).
+			// When the user signed in: what a recent-authentication check needs (RFC
+			// 9470).
 			attributes.put(AUTH_TIME, login.authenticatedAt());
 		}
 		List<GrantedAuthority> authorities = new ArrayList<>();
-		accessToken.getToken().getScopes().forEach((scope) -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + scope)));
+		accessToken.getToken()
+			.getScopes()
+			.forEach((scope) -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + scope)));
 		return new DefaultOAuth2AuthenticatedPrincipal(authorization.getPrincipalName(), attributes, authorities);
 	}
 

@@ -9,8 +9,9 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 
 /**
  * Shows a protocol error to the person in the browser when there is nowhere safe to
- * redirect (RFC 6749 §4.1.2.1: never redirect to an unregistered or invalid redirect URI).
- * The error goes to the container's error page, which Lanyard renders as a friendly page.
+ * redirect (RFC 6749 §4.1.2.1: never redirect to an unregistered or invalid redirect
+ * URI). The error goes to the container's error page, which Lanyard renders as a friendly
+ * page.
  */
 public final class OAuthErrorPage {
 

@@ -29,8 +29,8 @@ final class PublicClientIdAuthentication {
 
 	/**
 	 * Reads {@code client_id} from a request that carries no client credentials, at two
-	 * endpoints only: a refresh at the token endpoint, and revocation (RFC 7009 §2.1 lets a
-	 * public client revoke its own tokens). Never at introspection, which RFC 7662 §2.1
+	 * endpoints only: a refresh at the token endpoint, and revocation (RFC 7009 §2.1 lets
+	 * a public client revoke its own tokens). Never at introspection, which RFC 7662 §2.1
 	 * reserves for authenticated clients.
 	 */
 	static AuthenticationConverter converter(String tokenEndpoint, String revocationEndpoint) {
@@ -54,7 +54,9 @@ final class PublicClientIdAuthentication {
 		};
 	}
 
-	/** Authenticates a registered public client named in a refresh or revocation request. */
+	/**
+	 * Authenticates a registered public client named in a refresh or revocation request.
+	 */
 	static AuthenticationProvider provider(RegisteredClientRepository clients) {
 		return new AuthenticationProvider() {
 
@@ -63,7 +65,8 @@ final class PublicClientIdAuthentication {
 				OAuth2ClientAuthenticationToken request = (OAuth2ClientAuthenticationToken) authentication;
 				if (!ClientAuthenticationMethod.NONE.equals(request.getClientAuthenticationMethod())
 						|| request.getAdditionalParameters() != null && !request.getAdditionalParameters().isEmpty()) {
-					// Not ours: PKCE token requests carry code_verifier in the parameters.
+					// Not ours: PKCE token requests carry code_verifier in the
+					// parameters.
 					return null;
 				}
 				RegisteredClient client = clients.findByClientId((String) request.getPrincipal());

@@ -6,12 +6,13 @@ import java.util.Map;
 import org.springframework.web.util.UriUtils;
 
 /**
- * Adds response parameters to a registered redirect URI. RFC 6749 §3.1.2: the redirect URI
- * "MAY include an application/x-www-form-urlencoded formatted query component, which MUST be
- * retained when adding additional query parameters". The registered string is kept exactly
- * as registered (never parsed and rebuilt, which would re-encode or reject what a client
- * registered, such as {@code =} inside a query value); each added name and value is
- * percent-encoded. Registered redirect URIs never have a fragment (refused at registration).
+ * Adds response parameters to a registered redirect URI. RFC 6749 §3.1.2: the redirect
+ * URI "MAY include an application/x-www-form-urlencoded formatted query component, which
+ * MUST be retained when adding additional query parameters". The registered string is
+ * kept exactly as registered (never parsed and rebuilt, which would re-encode or reject
+ * what a client registered, such as {@code =} inside a query value); each added name and
+ * value is percent-encoded. Registered redirect URIs never have a fragment (refused at
+ * registration).
  */
 public final class RedirectUriParameters {
 

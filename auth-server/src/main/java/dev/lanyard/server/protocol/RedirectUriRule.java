@@ -18,18 +18,20 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.util.StringUtils;
 
 /**
- * Lanyard's redirect URI check at the authorization endpoint, in place of the framework's.
+ * Lanyard's redirect URI check at the authorization endpoint, in place of the
+ * framework's.
  * <ul>
- * <li>The requested URI must equal a registered one exactly (RFC 9700 §4.1.3: "authorization
- * servers MUST utilize exact string matching").</li>
- * <li>The one exception is the port of a loopback redirect URI, and only for a public client
- * (a native app): RFC 8252 §7.3, "the authorization server MUST allow any port to be
- * specified at the time of the request for loopback IP redirect URIs, to accommodate clients
- * that obtain an available ephemeral port from the operating system". A confidential
- * client's loopback URI is matched exactly, so a local process listening on another port
- * cannot receive its codes. The requested port must be a port (1–65535).</li>
- * <li>Without {@code redirect_uri}, the client must have exactly one registered URI, and an
- * OpenID Connect request must always name it (OpenID Connect Core §3.1.2.1).</li>
+ * <li>The requested URI must equal a registered one exactly (RFC 9700 §4.1.3:
+ * "authorization servers MUST utilize exact string matching").</li>
+ * <li>The one exception is the port of a loopback redirect URI, and only for a public
+ * client (a native app): RFC 8252 §7.3, "the authorization server MUST allow any port to
+ * be specified at the time of the request for loopback IP redirect URIs, to accommodate
+ * clients that obtain an available ephemeral port from the operating system". A
+ * confidential client's loopback URI is matched exactly, so a local process listening on
+ * another port cannot receive its codes. The requested port must be a port
+ * (1–65535).</li>
+ * <li>Without {@code redirect_uri}, the client must have exactly one registered URI, and
+ * an OpenID Connect request must always name it (OpenID Connect Core §3.1.2.1).</li>
  * </ul>
  * Every failure is shown on the error page, never redirected (RFC 6749 §4.1.2.1).
  */
@@ -52,16 +54,22 @@ final class RedirectUriRule implements Consumer<OAuth2AuthorizationCodeRequestAu
 			return;
 		}
 		boolean nativeApp = client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE);
-		if (!nativeApp || client.getRedirectUris().stream().noneMatch((registered) -> sameLoopbackUriExceptPort(registered, requested))) {
+		if (!nativeApp || client.getRedirectUris()
+			.stream()
+			.noneMatch((registered) -> sameLoopbackUriExceptPort(registered, requested))) {
 			throw notRedirectable(request);
 		}
 	}
 
-	/** Whether both are the same loopback IP redirect URI but for the port, the requested one naming a valid port. */
+	/**
+	 * Whether both are the same loopback IP redirect URI but for the port, the requested
+	 * one naming a valid port.
+	 */
 	static boolean sameLoopbackUriExceptPort(String registered, String requested) {
 		URI registeredUri = parse(registered);
 		URI requestedUri = parse(requested);
-		if (registeredUri == null || requestedUri == null || !isLoopbackIp(registeredUri) || !isLoopbackIp(requestedUri)) {
+		if (registeredUri == null || requestedUri == null || !isLoopbackIp(registeredUri)
+				|| !isLoopbackIp(requestedUri)) {
 			return false;
 		}
 		int port = requestedUri.getPort();
@@ -78,7 +86,8 @@ final class RedirectUriRule implements Consumer<OAuth2AuthorizationCodeRequestAu
 	private static URI parse(String value) {
 		try {
 			URI uri = new URI(value);
-			// "http://127.0.0.1:/cb" parses with no port: an empty port is no port at all.
+			// "http://127.0.0.1:/cb" parses with no port: an empty port is no port at
+			// all.
 			return (uri.getRawAuthority() != null && uri.getRawAuthority().endsWith(":")) ? null : uri;
 		}
 		catch (URISyntaxException ex) {

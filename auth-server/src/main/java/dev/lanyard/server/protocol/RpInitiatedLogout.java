@@ -33,11 +33,11 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
 
 /**
  * OpenID Connect RP-Initiated Logout at {@code /connect/logout}, through the framework's
- * logout endpoint. The request is validated here; the user then confirms on the logout page
- * (a CSRF-protected form), which ends the login session, revokes the tokens issued in it,
- * and only then returns to the client. A {@code post_logout_redirect_uri} is honoured only
- * if it exactly matches one the client registered (RP-Initiated Logout 1.0 §3), so logout
- * can never become an open redirect.
+ * logout endpoint. The request is validated here; the user then confirms on the logout
+ * page (a CSRF-protected form), which ends the login session, revokes the tokens issued
+ * in it, and only then returns to the client. A {@code post_logout_redirect_uri} is
+ * honoured only if it exactly matches one the client registered (RP-Initiated Logout 1.0
+ * §3), so logout can never become an open redirect.
  */
 final class RpInitiatedLogout {
 
@@ -88,7 +88,8 @@ final class RpInitiatedLogout {
 						&& (client == null || !client.getPostLogoutRedirectUris().contains(redirectUri))) {
 					throw error("post_logout_redirect_uri");
 				}
-				return new RpInitiatedLogoutRequest(request.user(), null, (client != null) ? client.getClientId() : null,
+				return new RpInitiatedLogoutRequest(request.user(), null,
+						(client != null) ? client.getClientId() : null,
 						(client != null) ? client.getClientName() : null, redirectUri, request.state(), true);
 			}
 
@@ -120,18 +121,18 @@ final class RpInitiatedLogout {
 
 	static AuthenticationFailureHandler errorHandler() {
 		return (HttpServletRequest request, HttpServletResponse response, AuthenticationException exception) -> {
-			OAuth2Error error = (exception instanceof OAuth2AuthenticationException oauth2)
-					? oauth2.getError() : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
+			OAuth2Error error = (exception instanceof OAuth2AuthenticationException oauth2) ? oauth2.getError()
+					: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
 			OAuthErrorPage.send(request, response, error);
 		};
 	}
 
 	/**
-	 * The claims of an ID token this server issued. RP-Initiated Logout 1.0 §2: "The OP need
-	 * not be listed as an audience of the ID Token" and the hint may have expired, so the
-	 * token is checked only for this server's signature (against the published keys, which
-	 * include recently retired ones) and issuer. It need not be the grant's latest ID token:
-	 * a client that refreshed may still hold the first one.
+	 * The claims of an ID token this server issued. RP-Initiated Logout 1.0 §2: "The OP
+	 * need not be listed as an audience of the ID Token" and the hint may have expired,
+	 * so the token is checked only for this server's signature (against the published
+	 * keys, which include recently retired ones) and issuer. It need not be the grant's
+	 * latest ID token: a client that refreshed may still hold the first one.
 	 */
 	private static JWTClaimsSet verifiedHint(String hint, SigningKeyService keys) {
 		try {
@@ -155,7 +156,10 @@ final class RpInitiatedLogout {
 		}
 	}
 
-	/** The client an ID token was issued to: its single audience, or its {@code azp} (OIDC Core §2). */
+	/**
+	 * The client an ID token was issued to: its single audience, or its {@code azp} (OIDC
+	 * Core §2).
+	 */
 	private static String hintedClientId(JWTClaimsSet hint) {
 		List<String> audience = hint.getAudience();
 		Object authorizedParty = hint.getClaim("azp");
@@ -180,8 +184,8 @@ final class RpInitiatedLogout {
 	}
 
 	private static OAuth2AuthenticationException error(String parameter) {
-		return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
-				"Invalid logout parameter: " + parameter, null));
+		return new OAuth2AuthenticationException(
+				new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, "Invalid logout parameter: " + parameter, null));
 	}
 
 }

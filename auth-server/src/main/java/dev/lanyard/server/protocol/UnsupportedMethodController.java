@@ -10,10 +10,10 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Answers the token, introspection and revocation endpoints when called with a method other
- * than POST: 405 with an OAuth error, never a token (RFC 6749 §3.2: "The client MUST use
- * the HTTP POST method when making access token requests"; credentials never travel in a
- * query string).
+ * Answers the token, introspection and revocation endpoints when called with a method
+ * other than POST: 405 with an OAuth error, never a token (RFC 6749 §3.2: "The client
+ * MUST use the HTTP POST method when making access token requests"; credentials never
+ * travel in a query string).
  */
 @RestController
 class UnsupportedMethodController {

@@ -13,7 +13,10 @@ public enum AdvisoryLocks {
 	/** Signing key creation, rotation and retirement. */
 	KEY_MANAGEMENT(7163001),
 
-	/** The bootstrap file import (several nodes starting at once import it one after the other). */
+	/**
+	 * The bootstrap file import (several nodes starting at once import it one after the
+	 * other).
+	 */
 	BOOTSTRAP_IMPORT(7163002);
 
 	private final long id;

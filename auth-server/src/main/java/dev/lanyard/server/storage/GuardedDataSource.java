@@ -11,8 +11,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
- * The connection pool behind the PostgreSQL circuit breaker: once PostgreSQL is known to be
- * unreachable, asking for a connection fails at once instead of waiting out the pool's
+ * The connection pool behind the PostgreSQL circuit breaker: once PostgreSQL is known to
+ * be unreachable, asking for a connection fails at once instead of waiting out the pool's
  * timeout, so a request during an outage gets its 503 in milliseconds (issue 9, item 3).
  */
 public class GuardedDataSource extends DelegatingDataSource {

@@ -9,9 +9,9 @@ import org.springframework.session.SessionRepository;
 
 /**
  * Login sessions in Redis, behind the Redis circuit breaker. While Redis is unreachable a
- * session cannot be read, so the person is signed out (asked to sign in again) rather than
- * shown an error, and one that cannot be saved gets a 503 page at once rather than after a
- * timeout (issue 9, item 8). Never a 500.
+ * session cannot be read, so the person is signed out (asked to sign in again) rather
+ * than shown an error, and one that cannot be saved gets a 503 page at once rather than
+ * after a timeout (issue 9, item 8). Never a 500.
  *
  * @param <S> the session type
  */
@@ -34,7 +34,8 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 	@Override
 	public void save(S session) {
 		if (!this.breaker.tryAcquirePermission()) {
-			throw new BackendBreakers.RedisRefusedByOpenBreaker("Redis is unreachable (circuit open): the session cannot be saved");
+			throw new BackendBreakers.RedisRefusedByOpenBreaker(
+					"Redis is unreachable (circuit open): the session cannot be saved");
 		}
 		long started = System.nanoTime();
 		try {

@@ -12,8 +12,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * The {@link StringRedisTemplate} every Lanyard component uses, behind the Redis circuit
  * breaker: once Redis is known to be unreachable, an operation fails at once with
- * {@link RedisConnectionFailureException} (which every caller already treats as "fall back")
- * instead of waiting out the command timeout, request after request (issue 9, item 4).
+ * {@link RedisConnectionFailureException} (which every caller already treats as "fall
+ * back") instead of waiting out the command timeout, request after request (issue 9, item
+ * 4).
  */
 public class GuardedStringRedisTemplate extends StringRedisTemplate {
 

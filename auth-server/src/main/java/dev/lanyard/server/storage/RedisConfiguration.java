@@ -20,11 +20,11 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.session.SessionRepository;
 
 /**
- * How Lanyard talks to Redis when it has one: through the Redis circuit breaker, reconnecting
- * within two seconds of Redis coming back (Lettuce would wait up to 30 s after a long
- * outage), and reported in health as {@code DEGRADED}, not {@code DOWN}, when unreachable:
- * without Redis every node still serves tokens from PostgreSQL, so Redis is not part of
- * readiness (issue 9, item 8).
+ * How Lanyard talks to Redis when it has one: through the Redis circuit breaker,
+ * reconnecting within two seconds of Redis coming back (Lettuce would wait up to 30 s
+ * after a long outage), and reported in health as {@code DEGRADED}, not {@code DOWN},
+ * when unreachable: without Redis every node still serves tokens from PostgreSQL, so
+ * Redis is not part of readiness (issue 9, item 8).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = RedisModeEnvironmentPostProcessor.MODE_PROPERTY, havingValue = "redis")
@@ -61,7 +61,10 @@ class RedisConfiguration {
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
 	}
 
-	/** Replaces Spring Boot's Redis health indicator ({@code management.health.redis.enabled=false}). */
+	/**
+	 * Replaces Spring Boot's Redis health indicator
+	 * ({@code management.health.redis.enabled=false}).
+	 */
 	@Bean
 	HealthIndicator redisHealthIndicator(StringRedisTemplate redis) {
 		return () -> {

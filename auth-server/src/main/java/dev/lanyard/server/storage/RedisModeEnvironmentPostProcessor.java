@@ -15,11 +15,11 @@ import org.springframework.util.StringUtils;
 
 /**
  * Decides at start-up whether Lanyard uses Redis. With {@code SPRING_DATA_REDIS_URL} (or
- * host), a Sentinel master ({@code SPRING_DATA_REDIS_SENTINEL_MASTER} and
- * {@code _NODES}) or Cluster nodes ({@code SPRING_DATA_REDIS_CLUSTER_NODES}) set it does
- * (login sessions, token-lookup cache, throttling counters, revocation channel);
- * without it, in-process equivalents take over and Spring Boot's Redis auto-configuration
- * is switched off, so nothing tries to reach a Redis that is not there.
+ * host), a Sentinel master ({@code SPRING_DATA_REDIS_SENTINEL_MASTER} and {@code _NODES})
+ * or Cluster nodes ({@code SPRING_DATA_REDIS_CLUSTER_NODES}) set it does (login sessions,
+ * token-lookup cache, throttling counters, revocation channel); without it, in-process
+ * equivalents take over and Spring Boot's Redis auto-configuration is switched off, so
+ * nothing tries to reach a Redis that is not there.
  * <p>
  * Sets {@value #MODE_PROPERTY} to {@code redis} or {@code in-process}.
  */
@@ -56,8 +56,8 @@ public class RedisModeEnvironmentPostProcessor implements EnvironmentPostProcess
 		excluded.addAll(REDIS_AUTO_CONFIGURATIONS);
 		excluded.remove("");
 		environment.getPropertySources()
-			.addFirst(new MapPropertySource("lanyardRedisMode", Map.of(MODE_PROPERTY, "in-process",
-					"spring.autoconfigure.exclude", String.join(",", excluded))));
+			.addFirst(new MapPropertySource("lanyardRedisMode",
+					Map.of(MODE_PROPERTY, "in-process", "spring.autoconfigure.exclude", String.join(",", excluded))));
 	}
 
 }

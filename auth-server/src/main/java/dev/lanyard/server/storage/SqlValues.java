@@ -11,12 +11,18 @@ public final class SqlValues {
 	private SqlValues() {
 	}
 
-	/** A JDBC parameter value for a {@code text[]} column (the driver binds {@code String[]}). */
+	/**
+	 * A JDBC parameter value for a {@code text[]} column (the driver binds
+	 * {@code String[]}).
+	 */
 	public static String[] of(Collection<String> values) {
 		return values.toArray(String[]::new);
 	}
 
-	/** A {@code LIKE}/{@code ILIKE} pattern matching values that contain the text literally. */
+	/**
+	 * A {@code LIKE}/{@code ILIKE} pattern matching values that contain the text
+	 * literally.
+	 */
 	public static String containsPattern(String text) {
 		return "%" + literal(text) + "%";
 	}

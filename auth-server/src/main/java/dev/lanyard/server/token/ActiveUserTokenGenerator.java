@@ -16,9 +16,10 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 
 /**
  * Refuses a refresh for a user who may no longer sign in. Disabling or locking an account
- * revokes its grants, but a grant can outlive that (an account disabled in the database by
- * hand, a revocation lost to an outage); a refresh is where a grant would be renewed, so the
- * account is checked there (RFC 6749 §6: the server validates the refresh token's grant).
+ * revokes its grants, but a grant can outlive that (an account disabled in the database
+ * by hand, a revocation lost to an outage); a refresh is where a grant would be renewed,
+ * so the account is checked there (RFC 6749 §6: the server validates the refresh token's
+ * grant).
  */
 final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token> {
 

@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Random token values: 256 bits from a CSPRNG, base64url, behind a short prefix that makes
- * a leaked value recognisable (secret scanners, logs) and tells the kinds apart.
+ * Random token values: 256 bits from a CSPRNG, base64url, behind a short prefix that
+ * makes a leaked value recognisable (secret scanners, logs) and tells the kinds apart.
  */
 public enum OpaqueTokenValues {
 

@@ -12,9 +12,9 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 
 /**
- * Generates opaque refresh tokens. Each one lives for the client's idle timeout, and never
- * past the grant's absolute lifetime (RFC 9700 §4.14.2: refresh tokens expire after a
- * period of inactivity and have a maximum lifetime). Public clients get refresh tokens
+ * Generates opaque refresh tokens. Each one lives for the client's idle timeout, and
+ * never past the grant's absolute lifetime (RFC 9700 §4.14.2: refresh tokens expire after
+ * a period of inactivity and have a maximum lifetime). Public clients get refresh tokens
  * too, since they rotate on every use (RFC 9700 §4.14.2).
  */
 final class RotatingRefreshTokenGenerator implements OAuth2TokenGenerator<OAuth2RefreshToken> {

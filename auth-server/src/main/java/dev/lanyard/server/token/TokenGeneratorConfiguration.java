@@ -17,8 +17,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Acce
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 
 /**
- * The token generator the framework uses for every grant (opaque access and refresh tokens,
- * JWT ID tokens), and the issuance statistics.
+ * The token generator the framework uses for every grant (opaque access and refresh
+ * tokens, JWT ID tokens), and the issuance statistics.
  */
 @Configuration(proxyBeanMethods = false)
 class TokenGeneratorConfiguration {

@@ -7,8 +7,8 @@ import java.util.Base64;
 
 /**
  * The SHA-256 of a token, code or secret, as unpadded base64url (43 characters): the only
- * form in which Lanyard stores them. A slow hash would add nothing for values with 256 bits
- * of entropy and would cost time on every request.
+ * form in which Lanyard stores them. A slow hash would add nothing for values with 256
+ * bits of entropy and would cost time on every request.
  */
 public final class TokenHash {
 

@@ -74,8 +74,9 @@ public class JdbcUserAccountRepository {
 		this.jdbc.sql("""
 				INSERT INTO users (id, username, login_name, email, password_hash, enabled, locked, roles, attributes)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
-			.params(user.id(), user.username(), LoginName.canonical(user.username()), user.email(), user.passwordHash(), user.enabled(), user.locked(),
-					SqlValues.of(user.roles()), this.json.writeValueAsString(user.attributes()))
+			.params(user.id(), user.username(), LoginName.canonical(user.username()), user.email(), user.passwordHash(),
+					user.enabled(), user.locked(), SqlValues.of(user.roles()),
+					this.json.writeValueAsString(user.attributes()))
 			.update();
 	}
 
@@ -84,8 +85,8 @@ public class JdbcUserAccountRepository {
 		this.jdbc.sql("""
 				UPDATE users SET username = ?, login_name = ?, email = ?, enabled = ?, locked = ?, roles = ?,
 				attributes = ?::jsonb, updated_at = now() WHERE id = ?""")
-			.params(user.username(), LoginName.canonical(user.username()), user.email(), user.enabled(), user.locked(), SqlValues.of(user.roles()),
-					this.json.writeValueAsString(user.attributes()), user.id())
+			.params(user.username(), LoginName.canonical(user.username()), user.email(), user.enabled(), user.locked(),
+					SqlValues.of(user.roles()), this.json.writeValueAsString(user.attributes()), user.id())
 			.update();
 	}
 

@@ -5,21 +5,21 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The one canonical form of a login name, used for lookup, uniqueness, throttling and audit
- * alike: Unicode NFKC, then a locale-independent case fold, then NFKC again. Computed here
- * and nowhere else, so no two parts of Lanyard can disagree on whether two spellings are
- * one account (the database's {@code lower()} folded {@code İ} to {@code i} while Java did
- * not, which gave an account with k letters "i" 2^k throttle buckets).
+ * The one canonical form of a login name, used for lookup, uniqueness, throttling and
+ * audit alike: Unicode NFKC, then a locale-independent case fold, then NFKC again.
+ * Computed here and nowhere else, so no two parts of Lanyard can disagree on whether two
+ * spellings are one account (the database's {@code lower()} folded {@code İ} to {@code i}
+ * while Java did not, which gave an account with k letters "i" 2^k throttle buckets).
  * <p>
- * The case fold is upper case then lower case in {@link Locale#ROOT}, which follows Unicode
- * full case folding where it matters ({@code ß}/{@code SS}, final sigma, {@code ſ}) and
- * never depends on the server's locale.
+ * The case fold is upper case then lower case in {@link Locale#ROOT}, which follows
+ * Unicode full case folding where it matters ({@code ß}/{@code SS}, final sigma,
+ * {@code ſ}) and never depends on the server's locale.
  */
 public final class LoginName {
 
 	/**
-	 * The longest login name Lanyard reads. Longer ones are refused before any lookup, any
-	 * throttle counter or any log line (stored usernames are at most 100 characters).
+	 * The longest login name Lanyard reads. Longer ones are refused before any lookup,
+	 * any throttle counter or any log line (stored usernames are at most 100 characters).
 	 */
 	public static final int MAXIMUM_LENGTH = 256;
 
@@ -38,8 +38,8 @@ public final class LoginName {
 	}
 
 	/**
-	 * The canonical form of what someone typed at a login form, or empty when it cannot be
-	 * any account's name (missing, or longer than {@link #MAXIMUM_LENGTH}).
+	 * The canonical form of what someone typed at a login form, or empty when it cannot
+	 * be any account's name (missing, or longer than {@link #MAXIMUM_LENGTH}).
 	 */
 	public static Optional<String> ofTyped(String typed) {
 		return (typed == null || typed.isEmpty() || typed.length() > MAXIMUM_LENGTH) ? Optional.empty()
@@ -48,8 +48,8 @@ public final class LoginName {
 
 	/**
 	 * Whether a new username is written in its normal form: names that NFKC would change
-	 * (compatibility characters such as full-width letters or ligatures) are refused when an
-	 * account is created, so what an administrator sees is what people type.
+	 * (compatibility characters such as full-width letters or ligatures) are refused when
+	 * an account is created, so what an administrator sees is what people type.
 	 */
 	public static boolean isNormalized(String username) {
 		return Normalizer.isNormalized(username, Normalizer.Form.NFKC);

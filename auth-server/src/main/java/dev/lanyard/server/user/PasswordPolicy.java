@@ -23,12 +23,12 @@ import org.springframework.stereotype.Component;
 /**
  * What a new password must be (OWASP ASVS 5.0 §6.2; NIST SP 800-63B §3.1.1.2): 8 to 256
  * characters, no composition rules, and not guessable. Guessability is judged by zxcvbn
- * (a kept estimator: dictionaries of common passwords, words and names, keyboard patterns,
- * repeats, sequences, dates and l33t substitutions) with Lanyard's own list of breached
- * passwords as one more ranked dictionary, and the username and e-mail address as words an
- * attacker would try first. A password must reach score {@value #MINIMUM_SCORE} of 4
- * ("safely unguessable"). Passwords are taken exactly as typed: no trimming, no case
- * folding. Thread-safe.
+ * (a kept estimator: dictionaries of common passwords, words and names, keyboard
+ * patterns, repeats, sequences, dates and l33t substitutions) with Lanyard's own list of
+ * breached passwords as one more ranked dictionary, and the username and e-mail address
+ * as words an attacker would try first. A password must reach score
+ * {@value #MINIMUM_SCORE} of 4 ("safely unguessable"). Passwords are taken exactly as
+ * typed: no trimming, no case folding. Thread-safe.
  */
 @Component
 public class PasswordPolicy {
@@ -40,7 +40,10 @@ public class PasswordPolicy {
 	/** zxcvbn's score from 0 (too guessable) to 4 (very unguessable). */
 	static final int MINIMUM_SCORE = 3;
 
-	/** zxcvbn's matching grows quickly with length; a longer password is judged by its start. */
+	/**
+	 * zxcvbn's matching grows quickly with length; a longer password is judged by its
+	 * start.
+	 */
 	private static final int MEASURED_LENGTH = 100;
 
 	private final Set<String> common;

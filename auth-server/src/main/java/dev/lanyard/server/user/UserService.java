@@ -131,7 +131,9 @@ public class UserService {
 		return account.withPasswordHash(hash);
 	}
 
-	/** @throws NotFoundException if there is no such account */
+	/**
+	 * @throws NotFoundException if there is no such account
+	 */
 	public UserAccount get(UUID id) {
 		return this.users.findById(id).orElseThrow(() -> new NotFoundException("User"));
 	}
@@ -150,9 +152,9 @@ public class UserService {
 
 	/** Whether a password is the account's, checked at Argon2id cost. */
 	public boolean passwordMatches(UUID id, String password) {
-		return password != null
-				&& this.users.findById(id).map((account) -> this.passwordEncoder.matches(password, account.passwordHash()))
-					.orElse(false);
+		return password != null && this.users.findById(id)
+			.map((account) -> this.passwordEncoder.matches(password, account.passwordHash()))
+			.orElse(false);
 	}
 
 	/**
@@ -176,7 +178,10 @@ public class UserService {
 
 	}
 
-	/** Why a password would be refused for an account, as a message key; empty if acceptable. */
+	/**
+	 * Why a password would be refused for an account, as a message key; empty if
+	 * acceptable.
+	 */
 	public Optional<String> passwordProblem(String password, String username, String email) {
 		return this.passwordPolicy.check(password, username, email);
 	}
@@ -205,6 +210,5 @@ public class UserService {
 			}
 		}
 	}
-
 
 }

@@ -21,11 +21,11 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 /**
- * The operations endpoints' filter chain: health probes are open to the network the server
- * runs in (they carry no secrets: health shows no details); Prometheus metrics need the
- * scrape token ({@code LANYARD_METRICS_TOKEN}, as {@code Authorization: Bearer}) and are not
- * served without one configured (HD-11: what clients, grants and throttles do is no one
- * else's business); every other actuator endpoint is closed.
+ * The operations endpoints' filter chain: health probes are open to the network the
+ * server runs in (they carry no secrets: health shows no details); Prometheus metrics
+ * need the scrape token ({@code LANYARD_METRICS_TOKEN}, as {@code Authorization: Bearer})
+ * and are not served without one configured (HD-11: what clients, grants and throttles do
+ * is no one else's business); every other actuator endpoint is closed.
  */
 @Configuration(proxyBeanMethods = false)
 class ActuatorSecurityConfiguration {
@@ -52,7 +52,10 @@ class ActuatorSecurityConfiguration {
 		return http.build();
 	}
 
-	/** Grants the request that presents the configured scrape token; none configured, nobody. */
+	/**
+	 * Grants the request that presents the configured scrape token; none configured,
+	 * nobody.
+	 */
 	private static AuthorizationManager<RequestAuthorizationContext> scrapeToken(String configured) {
 		byte[] expected = (configured == null || configured.isEmpty()) ? null : sha256(configured);
 		return (Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) -> {

@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Turns a backend outage (PostgreSQL or Redis unreachable, wherever in the request it shows)
- * into {@code 503 Service Unavailable} with {@code Retry-After} and the OAuth error
- * {@code temporarily_unavailable} (RFC 6749 §4.1.2.1, §5.2), or a short page for a browser:
- * never a 500, never a stack trace (issue 9, item 3). One log line every ten seconds at most
- * says which backend is out.
+ * Turns a backend outage (PostgreSQL or Redis unreachable, wherever in the request it
+ * shows) into {@code 503 Service Unavailable} with {@code Retry-After} and the OAuth
+ * error {@code temporarily_unavailable} (RFC 6749 §4.1.2.1, §5.2), or a short page for a
+ * browser: never a 500, never a stack trace (issue 9, item 3). One log line every ten
+ * seconds at most says which backend is out.
  */
 public final class BackendUnavailableFilter extends OncePerRequestFilter {
 

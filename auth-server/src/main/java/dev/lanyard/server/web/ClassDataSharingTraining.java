@@ -19,10 +19,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The training run of the class-data-sharing archive ({@code lanyard.training-run=true},
- * started with {@code -XX:ArchiveClassesAtExit}): once the node is ready it asks itself for
- * the pages and documents every deployment serves first (discovery, JWKS, the login page,
- * readiness), so the classes those requests load are in the archive too, then closes the
- * application normally; the JVM writes the archive as it exits (issue 9, item 5).
+ * started with {@code -XX:ArchiveClassesAtExit}): once the node is ready it asks itself
+ * for the pages and documents every deployment serves first (discovery, JWKS, the login
+ * page, readiness), so the classes those requests load are in the archive too, then
+ * closes the application normally; the JVM writes the archive as it exits (issue 9, item
+ * 5).
  * <p>
  * Spring's own {@code spring.context.exit=onRefresh} halts the JVM before any shutdown
  * callback runs, which would leave the embedded PostgreSQL of the default set-up running

@@ -22,11 +22,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The first thing a node does when told to stop (SIGTERM): it reports readiness
  * {@code OUT_OF_SERVICE} and keeps serving for the drain period (the Kubernetes
- * {@code preStop} pattern), so balancers take it out while nothing fails; only then does the
- * web server shut down gracefully (issue 9, item 2). While draining, every response says
- * {@code Connection: close}, so a balancer never sends a request on a kept-alive connection
- * the node is about to close (which it could not retry for a POST): its next request opens a
- * new connection, refused once the node stops listening, and goes to another node.
+ * {@code preStop} pattern), so balancers take it out while nothing fails; only then does
+ * the web server shut down gracefully (issue 9, item 2). While draining, every response
+ * says {@code Connection: close}, so a balancer never sends a request on a kept-alive
+ * connection the node is about to close (which it could not retry for a POST): its next
+ * request opens a new connection, refused once the node stops listening, and goes to
+ * another node.
  */
 public final class Drain extends OncePerRequestFilter
 		implements SmartLifecycle, ApplicationListener<AvailabilityChangeEvent<ReadinessState>>, Ordered {
@@ -63,10 +64,10 @@ public final class Drain extends OncePerRequestFilter
 	}
 
 	/**
-	 * Spring Boot reports the node not ready as soon as the context starts closing, before
-	 * any lifecycle bean stops: from that moment on (this listener runs before the one that
-	 * makes readiness answer 503), connections are not kept. Also while an operator has
-	 * marked the node not ready.
+	 * Spring Boot reports the node not ready as soon as the context starts closing,
+	 * before any lifecycle bean stops: from that moment on (this listener runs before the
+	 * one that makes readiness answer 503), connections are not kept. Also while an
+	 * operator has marked the node not ready.
 	 */
 	@Override
 	public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {

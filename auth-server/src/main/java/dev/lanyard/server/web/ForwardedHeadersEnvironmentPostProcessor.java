@@ -14,16 +14,16 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Forwarded headers ({@code X-Forwarded-For}, {@code X-Forwarded-Proto}) are believed only
- * from proxies the operator names in {@code LANYARD_TRUSTED_PROXIES} (comma-separated
- * addresses or CIDR blocks). Otherwise they are ignored, explicitly: Spring Boot would
- * switch forwarded-header handling on by itself on Kubernetes, and Tomcat's default list of
- * trusted proxies is every private network, so anyone inside the cluster could choose their
- * client address (and escape the per-address login throttle).
+ * Forwarded headers ({@code X-Forwarded-For}, {@code X-Forwarded-Proto}) are believed
+ * only from proxies the operator names in {@code LANYARD_TRUSTED_PROXIES}
+ * (comma-separated addresses or CIDR blocks). Otherwise they are ignored, explicitly:
+ * Spring Boot would switch forwarded-header handling on by itself on Kubernetes, and
+ * Tomcat's default list of trusted proxies is every private network, so anyone inside the
+ * cluster could choose their client address (and escape the per-address login throttle).
  * <p>
  * {@code SERVER_FORWARD_HEADERS_STRATEGY=native} is accepted only with an explicit
- * {@code SERVER_TOMCAT_REMOTEIP_INTERNALPROXIES}; {@code framework} trusts every sender and
- * is refused. The host a request names is never used for absolute URLs
+ * {@code SERVER_TOMCAT_REMOTEIP_INTERNALPROXIES}; {@code framework} trusts every sender
+ * and is refused. The host a request names is never used for absolute URLs
  * ({@link IssuerOriginFilter}).
  */
 public class ForwardedHeadersEnvironmentPostProcessor implements EnvironmentPostProcessor {
@@ -79,7 +79,8 @@ public class ForwardedHeadersEnvironmentPostProcessor implements EnvironmentPost
 			}
 			try {
 				InetAddress parsed = InetAddress.getByName(address);
-				blocks.add(value.contains("/") ? value : address + ((parsed.getAddress().length == 4) ? "/32" : "/128"));
+				blocks
+					.add(value.contains("/") ? value : address + ((parsed.getAddress().length == 4) ? "/32" : "/128"));
 			}
 			catch (UnknownHostException ex) {
 				throw new IllegalStateException("LANYARD_TRUSTED_PROXIES: '" + value + "' is not an IP address");

@@ -17,9 +17,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * Every error a person or a program can meet ends here: a friendly page for browsers, OAuth
- * error JSON for programs. Never a stack trace or an exception message: the detail goes to
- * the log, the response gets a code and a short safe description.
+ * Every error a person or a program can meet ends here: a friendly page for browsers,
+ * OAuth error JSON for programs. Never a stack trace or an exception message: the detail
+ * goes to the log, the response gets a code and a short safe description.
  */
 @Controller
 class FriendlyErrorController implements ErrorController {
@@ -64,11 +64,15 @@ class FriendlyErrorController implements ErrorController {
 		return wantsJson((uri instanceof String value) ? value : "", request.getHeader("Accept"));
 	}
 
-	/** Whether an answer to this path and {@code Accept} header is JSON (programs) rather than a page. */
+	/**
+	 * Whether an answer to this path and {@code Accept} header is JSON (programs) rather
+	 * than a page.
+	 */
 	static boolean wantsJson(String path, String accept) {
-		if (path.startsWith("/oauth2/token") || path.startsWith("/oauth2/introspect") || path.startsWith("/oauth2/revoke")
-				|| path.startsWith("/userinfo") || path.startsWith("/api/") || path.startsWith("/actuator/")
-				|| path.startsWith("/oauth2/jwks") || path.startsWith("/.well-known/")) {
+		if (path.startsWith("/oauth2/token") || path.startsWith("/oauth2/introspect")
+				|| path.startsWith("/oauth2/revoke") || path.startsWith("/userinfo") || path.startsWith("/api/")
+				|| path.startsWith("/actuator/") || path.startsWith("/oauth2/jwks")
+				|| path.startsWith("/.well-known/")) {
 			return true;
 		}
 		return accept != null && accept.contains("application/json") && !accept.contains("text/html");

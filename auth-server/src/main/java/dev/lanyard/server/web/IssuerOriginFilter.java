@@ -13,8 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Makes every request describe itself with the issuer's scheme, host and port, whatever its
- * {@code Host} header says, so that every absolute URL Lanyard builds (the login page
+ * Makes every request describe itself with the issuer's scheme, host and port, whatever
+ * its {@code Host} header says, so that every absolute URL Lanyard builds (the login page
  * redirect, the return after sign-in) points at the issuer. A request with
  * {@code Host: evil.example} must not send a browser to {@code http://evil.example/login}
  * (HD-09). Runs before every other filter.

@@ -11,11 +11,11 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Reads a request's parameters before anything else does, and answers one whose parameters
- * cannot be read (a form over the size limit, too many parameters, broken encoding) with
- * the status the container gives it (400 or 413) and OAuth error JSON. Otherwise the
- * first component to ask for a parameter would fail with an exception and a stack trace in
- * the log, for nothing but odd input (HD-08).
+ * Reads a request's parameters before anything else does, and answers one whose
+ * parameters cannot be read (a form over the size limit, too many parameters, broken
+ * encoding) with the status the container gives it (400 or 413) and OAuth error JSON.
+ * Otherwise the first component to ask for a parameter would fail with an exception and a
+ * stack trace in the log, for nothing but odd input (HD-08).
  */
 public final class RequestParametersFilter extends OncePerRequestFilter {
 

@@ -8,10 +8,10 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 
 /**
- * The servlet container's own error answer, for requests refused before they reach Lanyard
- * (a malformed request line, URI or header): the same security headers as every page of
- * Lanyard's, a short JSON body, no HTML, no server name or version (HD-11). Errors of
- * requests that reach Lanyard are answered by its error page instead.
+ * The servlet container's own error answer, for requests refused before they reach
+ * Lanyard (a malformed request line, URI or header): the same security headers as every
+ * page of Lanyard's, a short JSON body, no HTML, no server name or version (HD-11).
+ * Errors of requests that reach Lanyard are answered by its error page instead.
  */
 public class SecureErrorReportValve extends ErrorReportValve {
 

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
  * The response headers every filter chain sends (OWASP ASVS 5.0 §3.4; RFC 9700 §4.2.4 and
  * §4.16): no framing, no referrer leaking codes or tokens, no inline or third-party
  * script, no MIME sniffing. CSP has no {@code form-action}: browsers apply it to the
- * redirect that follows the login and consent forms, which must reach the client's origin.
+ * redirect that follows the login and consent forms, which must reach the client's
+ * origin.
  */
 @Component
 public class SecurityHeadersPolicy {
@@ -22,8 +23,8 @@ public class SecurityHeadersPolicy {
 			+ "frame-ancestors 'none'";
 
 	/**
-	 * Writes the same headers on a response that no filter chain handles (the container's own
-	 * error answers).
+	 * Writes the same headers on a response that no filter chain handles (the container's
+	 * own error answers).
 	 */
 	static void writeTo(HttpServletResponse response) {
 		response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
@@ -42,11 +43,12 @@ public class SecurityHeadersPolicy {
 			.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
 			.httpStrictTransportSecurity((hsts) -> hsts.includeSubDomains(true)
 				.maxAgeInSeconds(31_536_000)
-				// Browsers ignore HSTS over plain HTTP, so sending it always is harmless and
+				// Browsers ignore HSTS over plain HTTP, so sending it always is harmless
+				// and
 				// also covers TLS terminated at a proxy.
 				.requestMatcher(AnyRequestMatcher.INSTANCE))
-			.crossOriginOpenerPolicy((coop) -> coop
-				.policy(CrossOriginOpenerPolicyHeaderWriter.CrossOriginOpenerPolicy.SAME_ORIGIN)));
+			.crossOriginOpenerPolicy(
+					(coop) -> coop.policy(CrossOriginOpenerPolicyHeaderWriter.CrossOriginOpenerPolicy.SAME_ORIGIN)));
 	}
 
 }

@@ -13,8 +13,8 @@ import org.springframework.core.env.MapPropertySource;
  * {@code __Host-LANYARD_SESSION; Secure; HttpOnly; SameSite=Lax; Path=/} (OWASP ASVS 5.0
  * §3.3); on plain-HTTP development issuers the {@code __Host-} prefix and {@code Secure}
  * flag cannot work, so the cookie is {@code LANYARD_SESSION}. Lax, not Strict, so that a
- * client's cross-site redirect to {@code /oauth2/authorize} keeps single sign-on. Values a
- * deployment sets explicitly win.
+ * client's cross-site redirect to {@code /oauth2/authorize} keeps single sign-on. Values
+ * a deployment sets explicitly win.
  */
 public class SessionCookieEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -29,12 +29,10 @@ public class SessionCookieEnvironmentPostProcessor implements EnvironmentPostPro
 			// LanyardProperties reports a malformed issuer with a clear message.
 		}
 		environment.getPropertySources()
-			.addLast(new MapPropertySource("lanyardSessionCookie",
-					Map.of("server.servlet.session.cookie.name", secure ? "__Host-LANYARD_SESSION" : "LANYARD_SESSION",
-							"server.servlet.session.cookie.secure", String.valueOf(secure),
-							"server.servlet.session.cookie.http-only", "true",
-							"server.servlet.session.cookie.same-site", "lax",
-							"server.servlet.session.cookie.path", "/")));
+			.addLast(new MapPropertySource("lanyardSessionCookie", Map.of("server.servlet.session.cookie.name",
+					secure ? "__Host-LANYARD_SESSION" : "LANYARD_SESSION", "server.servlet.session.cookie.secure",
+					String.valueOf(secure), "server.servlet.session.cookie.http-only", "true",
+					"server.servlet.session.cookie.same-site", "lax", "server.servlet.session.cookie.path", "/")));
 	}
 
 }

@@ -14,13 +14,15 @@ import org.springframework.core.Ordered;
 
 /**
  * What every request meets before any of Lanyard's filter chains: the issuer as the one
- * origin absolute URLs are built from ({@link IssuerOriginFilter}), and the container's own
- * error answers ({@link SecureErrorReportValve}).
+ * origin absolute URLs are built from ({@link IssuerOriginFilter}), and the container's
+ * own error answers ({@link SecureErrorReportValve}).
  */
 @Configuration(proxyBeanMethods = false)
 class WebServerConfiguration {
 
-	/** The container's own error answers carry Lanyard's headers and no server details. */
+	/**
+	 * The container's own error answers carry Lanyard's headers and no server details.
+	 */
 	@Bean
 	WebServerFactoryCustomizer<TomcatServletWebServerFactory> secureErrorReports() {
 		return (factory) -> factory.addContextCustomizers((context) -> {
@@ -53,7 +55,10 @@ class WebServerConfiguration {
 		return registration;
 	}
 
-	/** Backend outages answered 503, outside the session filter (a session that cannot be saved included). */
+	/**
+	 * Backend outages answered 503, outside the session filter (a session that cannot be
+	 * saved included).
+	 */
 	@Bean
 	FilterRegistrationBean<BackendUnavailableFilter> backendUnavailableFilter() {
 		FilterRegistrationBean<BackendUnavailableFilter> registration = new FilterRegistrationBean<>(

@@ -31,8 +31,9 @@ class AdminApiTest {
 	@BeforeAll
 	static void token() {
 		flows = SharedLanyard.flows();
-		adminToken = (String) TestBrowser.json(flows.token(new TestBrowser(), "automation", TestBootstrap.AUTOMATION_SECRET,
-				Map.of("grant_type", "client_credentials", "scope", "admin"))).get("access_token");
+		adminToken = (String) TestBrowser.json(flows.token(new TestBrowser(), "automation",
+				TestBootstrap.AUTOMATION_SECRET, Map.of("grant_type", "client_credentials", "scope", "admin")))
+			.get("access_token");
 	}
 
 	@Test
@@ -40,14 +41,17 @@ class AdminApiTest {
 		HttpResponse<String> none = call("GET", "/api/admin/clients", null, null);
 		assertThat(none.statusCode()).isEqualTo(401);
 		assertThat(none.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
-		String reportsOnly = (String) TestBrowser.json(flows.token(this.http, "automation", TestBootstrap.AUTOMATION_SECRET,
-				Map.of("grant_type", "client_credentials", "scope", "reports.read"))).get("access_token");
+		String reportsOnly = (String) TestBrowser.json(flows.token(this.http, "automation",
+				TestBootstrap.AUTOMATION_SECRET, Map.of("grant_type", "client_credentials", "scope", "reports.read")))
+			.get("access_token");
 		assertThat(call("GET", "/api/admin/clients", reportsOnly, null).statusCode()).isEqualTo(403);
 		assertThat(call("GET", "/api/admin/clients", "lyat_forged", null).statusCode()).isEqualTo(401);
 		assertThat(call("GET", "/api/admin/clients", adminToken, null).statusCode()).isEqualTo(200);
 	}
 
-	/** A client granted the admin scope cannot lend it to a user without the admin role. */
+	/**
+	 * A client granted the admin scope cannot lend it to a user without the admin role.
+	 */
 	@Test
 	void apiWhenUserTokenThenUserMustHaveAdminRole() {
 		assertThat(call("GET", "/api/admin/users", userToken("bob", TestBootstrap.BOB_PASSWORD), null).statusCode())
@@ -78,8 +82,9 @@ class AdminApiTest {
 
 		assertThat(call("POST", "/api/admin/clients", adminToken, request).statusCode()).isEqualTo(409);
 
-		HttpResponse<String> invalid = call("POST", "/api/admin/clients", adminToken, Map.of("client_id", "bad-" + clientId,
-				"redirect_uris", List.of("https://x.example/cb#frag"), "grant_types", List.of("authorization_code")));
+		HttpResponse<String> invalid = call("POST", "/api/admin/clients", adminToken,
+				Map.of("client_id", "bad-" + clientId, "redirect_uris", List.of("https://x.example/cb#frag"),
+						"grant_types", List.of("authorization_code")));
 		assertThat(invalid.statusCode()).isEqualTo(400);
 		assertThat(invalid.body()).contains("\"field\":\"redirect_uris\"").contains("redirect-uri.fragment");
 		assertThat(call("GET", "/api/admin/clients/bad-" + clientId, adminToken, null).statusCode()).isEqualTo(404);
@@ -100,8 +105,13 @@ class AdminApiTest {
 		assertThat(call("DELETE", "/api/admin/clients/" + clientId, adminToken, null).statusCode()).isEqualTo(404);
 
 		String audit = call("GET", "/api/admin/audit?action=client.", adminToken, null).body();
-		assertThat(audit).contains("client.created").contains("client.updated").contains("client.secret_regenerated")
-			.contains("client.deleted").contains("client:" + clientId).doesNotContain(secret).doesNotContain(newSecret);
+		assertThat(audit).contains("client.created")
+			.contains("client.updated")
+			.contains("client.secret_regenerated")
+			.contains("client.deleted")
+			.contains("client:" + clientId)
+			.doesNotContain(secret)
+			.doesNotContain(newSecret);
 	}
 
 	@Test
@@ -111,27 +121,32 @@ class AdminApiTest {
 				Map.of("username", username, "password", "password123"));
 		assertThat(weak.statusCode()).isEqualTo(400);
 		assertThat(weak.body()).contains("password.too-common");
-		HttpResponse<String> created = call("POST", "/api/admin/users", adminToken, Map.of("username", username, "password",
-				"a-good-long-password-42", "email", username + "@example.com", "roles", List.of("user"), "attributes",
-				Map.of("tenant", "acme")));
+		HttpResponse<String> created = call("POST", "/api/admin/users", adminToken,
+				Map.of("username", username, "password", "a-good-long-password-42", "email", username + "@example.com",
+						"roles", List.of("user"), "attributes", Map.of("tenant", "acme")));
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		assertThat(created.body()).doesNotContain("password");
 		String id = (String) TestBrowser.json(created).get("id");
 		assertThat(call("POST", "/api/admin/users", adminToken,
-				Map.of("username", username.toUpperCase(), "password", "another-good-password-43")).statusCode())
-			.isEqualTo(409);
+				Map.of("username", username.toUpperCase(), "password", "another-good-password-43"))
+			.statusCode()).isEqualTo(409);
 		HttpResponse<String> updated = call("PUT", "/api/admin/users/" + id, adminToken,
 				Map.of("username", username, "roles", List.of("user", "auditor"), "enabled", true));
 		assertThat(TestBrowser.json(updated).get("roles")).isEqualTo(List.of("user", "auditor"));
 		assertThat(call("PUT", "/api/admin/users/" + id + "/password", adminToken,
-				Map.of("password", "a-new-good-password-44")).statusCode()).isEqualTo(204);
+				Map.of("password", "a-new-good-password-44"))
+			.statusCode()).isEqualTo(204);
 		assertThat(TestBrowser.location(flows.signIn(new TestBrowser(), username, "a-new-good-password-44")))
 			.doesNotContain("error");
 		HttpResponse<String> unlocked = call("POST", "/api/admin/users/" + id + "/unlock", adminToken, null);
 		assertThat(TestBrowser.json(unlocked).get("locked")).isEqualTo(false);
 		String audit = call("GET", "/api/admin/audit?action=user.", adminToken, null).body();
-		assertThat(audit).contains("user.created").contains("user.updated").contains("user.password_set")
-			.contains("user.unlocked").contains("user:" + username).doesNotContain("a-new-good-password-44");
+		assertThat(audit).contains("user.created")
+			.contains("user.updated")
+			.contains("user.password_set")
+			.contains("user.unlocked")
+			.contains("user:" + username)
+			.doesNotContain("a-new-good-password-44");
 		assertThat(call("GET", "/api/admin/users/" + UUID.randomUUID(), adminToken, null).statusCode()).isEqualTo(404);
 		assertThat(call("GET", "/api/admin/users/not-a-uuid", adminToken, null).statusCode()).isEqualTo(404);
 		assertThat(call("POST", "/api/admin/users", adminToken, "{not json").statusCode()).isEqualTo(400);
@@ -143,13 +158,16 @@ class AdminApiTest {
 		assertThat(before).contains("\"state\":\"active\"").contains("\"state\":\"next\"").doesNotContain("\"d\"");
 		HttpResponse<String> rotated = call("POST", "/api/admin/keys/rotate", adminToken, null);
 		assertThat(rotated.statusCode()).isEqualTo(200);
-		// The next key signs once published for the publication period (two seconds in tests).
+		// The next key signs once published for the publication period (two seconds in
+		// tests).
 		assertThat(eventually(() -> call("GET", "/api/admin/keys", adminToken, null).body(),
-				(keys) -> keys.contains("\"state\":\"retired\""))).isTrue();
+				(keys) -> keys.contains("\"state\":\"retired\"")))
+			.isTrue();
 
 		// One grant revoked by id.
 		String single = (String) TestBrowser.json(flows.token(this.http, "service", TestBootstrap.SERVICE_SECRET,
-				Map.of("grant_type", "client_credentials", "scope", "reports.write"))).get("access_token");
+				Map.of("grant_type", "client_credentials", "scope", "reports.write")))
+			.get("access_token");
 		List<Map<String, Object>> grants = json.readValue(
 				call("GET", "/api/admin/sessions?client=service", adminToken, null).body(),
 				new tools.jackson.core.type.TypeReference<List<Map<String, Object>>>() {
@@ -160,8 +178,10 @@ class AdminApiTest {
 		assertThat(flows.introspect(this.http, "service", TestBootstrap.SERVICE_SECRET, single))
 			.isEqualTo(Map.of("active", false));
 		assertThat(call("DELETE", "/api/admin/sessions/no-such-grant", adminToken, null).statusCode()).isEqualTo(404);
-		String serviceToken = (String) TestBrowser.json(flows.token(this.http, "service", TestBootstrap.SERVICE_SECRET,
-				Map.of("grant_type", "client_credentials"))).get("access_token");
+		String serviceToken = (String) TestBrowser
+			.json(flows.token(this.http, "service", TestBootstrap.SERVICE_SECRET,
+					Map.of("grant_type", "client_credentials")))
+			.get("access_token");
 		List<?> sessions = json.readValue(call("GET", "/api/admin/sessions?client=service", adminToken, null).body(),
 				List.class);
 		assertThat(sessions).isNotEmpty();
@@ -170,7 +190,9 @@ class AdminApiTest {
 		assertThat(flows.introspect(this.http, "service", TestBootstrap.SERVICE_SECRET, serviceToken))
 			.isEqualTo(Map.of("active", false));
 		String audit = call("GET", "/api/admin/audit?action=", adminToken, null).body();
-		assertThat(audit).contains("keys.rotated").contains("session.revoked").contains("session.revoked_all")
+		assertThat(audit).contains("keys.rotated")
+			.contains("session.revoked")
+			.contains("session.revoked_all")
 			.contains("\"actor\":\"automation\"");
 	}
 
@@ -229,8 +251,8 @@ class AdminApiTest {
 			request.header("Authorization", "Bearer " + token);
 		}
 		String payload = (body == null) ? null : (body instanceof String text) ? text : json.writeValueAsString(body);
-		request.method(method, (payload == null) ? HttpRequest.BodyPublishers.noBody()
-				: HttpRequest.BodyPublishers.ofString(payload));
+		request.method(method,
+				(payload == null) ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(payload));
 		if (payload != null) {
 			request.header("Content-Type", "application/json");
 		}
@@ -242,8 +264,9 @@ class AdminApiTest {
 		String redirect = flows.authorizeWithLogin(new TestBrowser(),
 				OAuthFlows.codeRequest("admin-tool", TestBootstrap.REDIRECT_URI, "openid admin", "s", pkce), username,
 				password);
-		return (String) TestBrowser.json(flows.redeemCode(new TestBrowser(), "admin-tool", TestBootstrap.WEB_APP_SECRET,
-				TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()))
+		return (String) TestBrowser
+			.json(flows.redeemCode(new TestBrowser(), "admin-tool", TestBootstrap.WEB_APP_SECRET,
+					TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()))
 			.get("access_token");
 	}
 

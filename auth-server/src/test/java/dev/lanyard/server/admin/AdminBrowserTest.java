@@ -43,7 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * administrator signs in, registers a confidential client with a redirect URI, copies the
  * secret shown once; then that client runs an authorization-code flow with a user, and
  * redeems the code with the copied secret. Along the way it takes the screenshots in
- * {@code docs/} (written there when {@code -Dlanyard.screenshots=<dir>} is set).
+ * {@code docs/} (written there when {@code -Dlanyard.screenshots=
+ *
+<dir>
+ * } is set).
  */
 class AdminBrowserTest {
 
@@ -122,7 +125,8 @@ class AdminBrowserTest {
 		this.browser.findElement(By.id("clientId")).sendKeys(clientId);
 		this.browser.findElement(By.id("clientName")).sendKeys("Browser Test App");
 		this.browser.findElement(By.id("redirectUris")).sendKeys(redirectUri);
-		// A client that can receive codes at a redirect URI needs the password again (HD-07).
+		// A client that can receive codes at a redirect URI needs the password again
+		// (HD-07).
 		this.browser.findElement(By.id("confirmPassword")).sendKeys(TestBootstrap.ALICE_PASSWORD);
 		screenshot("admin-client-form.png");
 		this.browser.findElement(By.id("save-client")).click();
@@ -136,7 +140,8 @@ class AdminBrowserTest {
 
 		// The client sends a user to sign in.
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-		this.browser.get(flows.authorizeUrl(OAuthFlows.codeRequest(clientId, redirectUri, "openid profile", "xyz", pkce)));
+		this.browser
+			.get(flows.authorizeUrl(OAuthFlows.codeRequest(clientId, redirectUri, "openid profile", "xyz", pkce)));
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys("bob");
 		this.browser.findElement(By.id("password")).sendKeys(TestBootstrap.BOB_PASSWORD);
 		this.browser.findElement(By.cssSelector("button[type=submit]")).click();

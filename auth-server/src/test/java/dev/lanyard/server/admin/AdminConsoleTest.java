@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The admin console over real HTTP: access rules, forms, confirmations, audit. */
 class AdminConsoleTest {
 
-	private static final Pattern SECRET = Pattern.compile("id=\"client-secret\" type=\"text\" readonly value=\"([^\"]+)\"");
+	private static final Pattern SECRET = Pattern
+		.compile("id=\"client-secret\" type=\"text\" readonly value=\"([^\"]+)\"");
 
 	private static OAuthFlows flows;
 
@@ -44,8 +45,10 @@ class AdminConsoleTest {
 			assertThat(refused.statusCode()).as(path).isEqualTo(403);
 			assertThat(refused.body()).doesNotContain("Register a client");
 		}
-		assertThat(bob.postForm(flows.url("/admin/keys/rotate"), Map.of("_csrf", TestBrowser.csrf(
-				bob.get(flows.url("/logout")).body()))).statusCode()).isEqualTo(403);
+		assertThat(bob
+			.postForm(flows.url("/admin/keys/rotate"),
+					Map.of("_csrf", TestBrowser.csrf(bob.get(flows.url("/logout")).body())))
+			.statusCode()).isEqualTo(403);
 	}
 
 	/** Path tricks do not get around the console's rules. */
@@ -65,11 +68,14 @@ class AdminConsoleTest {
 
 	@Test
 	void dashboardWhenAdminThenCountsChartAndEvents() {
-		flows.token(new TestBrowser(), "service", TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"));
+		flows.token(new TestBrowser(), "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials"));
 		HttpResponse<String> dashboard = admin.get(flows.url("/admin"));
 		assertThat(dashboard.statusCode()).isEqualTo(200);
-		assertThat(dashboard.body()).contains("id=\"count-clients\"").contains("<svg class=\"chart\"")
-			.contains("client_credentials").contains("login.succeeded");
+		assertThat(dashboard.body()).contains("id=\"count-clients\"")
+			.contains("<svg class=\"chart\"")
+			.contains("client_credentials")
+			.contains("login.succeeded");
 		assertThat(dashboard.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'");
 		assertThat(dashboard.body()).doesNotContain("<script").doesNotContain("style=\"");
 		assertThat(admin.get(flows.url("/admin?lang=zh-CN")).body()).contains("概览");
@@ -86,7 +92,8 @@ class AdminConsoleTest {
 				clientForm(clientId, "https://console.example/cb", ""));
 		assertThat(withoutCsrf.statusCode()).isEqualTo(403);
 
-		// HD-07: a client that can receive codes at a redirect URI needs the password again.
+		// HD-07: a client that can receive codes at a redirect URI needs the password
+		// again.
 		HttpResponse<String> unconfirmed = admin.postForm(flows.url("/admin/clients/new"), form);
 		assertThat(unconfirmed.body()).contains("That is not your password.");
 		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).statusCode()).isEqualTo(404);
@@ -125,7 +132,8 @@ class AdminConsoleTest {
 		Map<String, String> form = clientForm(clientId, "https://console.example/other", TestBrowser.csrf(page));
 		HttpResponse<String> unconfirmed = admin.postForm(flows.url("/admin/clients/" + clientId), form);
 		assertThat(unconfirmed.body()).contains("That is not your password.");
-		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).doesNotContain("https://console.example/other");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body())
+			.doesNotContain("https://console.example/other");
 		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
 		HttpResponse<String> confirmed = admin.postForm(flows.url("/admin/clients/" + clientId), form);
 		assertThat(confirmed.statusCode()).isEqualTo(302);
@@ -133,7 +141,10 @@ class AdminConsoleTest {
 		assertThat(admin.get(flows.url("/admin/audit?action=client.updated")).body()).contains("client:" + clientId);
 	}
 
-	/** Widening what a client may obtain needs the password too, not only redirect changes. */
+	/**
+	 * Widening what a client may obtain needs the password too, not only redirect
+	 * changes.
+	 */
 	@Test
 	void clientWhenGrantsOrAdminScopeWidenedThenPasswordConfirmationRequired() {
 		String clientId = registerClient();
@@ -148,7 +159,8 @@ class AdminConsoleTest {
 			HttpResponse<String> unconfirmed = admin.postForm(flows.url("/admin/clients/" + clientId), form);
 			assertThat(unconfirmed.body()).contains("That is not your password.");
 		}
-		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).doesNotContain("client_credentials\" checked");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body())
+			.doesNotContain("client_credentials\" checked");
 		// A harmless change goes through without it.
 		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), renamed).statusCode()).isEqualTo(302);
 		adminScope.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
@@ -198,7 +210,8 @@ class AdminConsoleTest {
 				Map.of("_csrf", csrf, "confirmPassword", TestBootstrap.ALICE_PASSWORD));
 		Matcher secret = SECRET.matcher(regenerated.body());
 		assertThat(secret.find()).isTrue();
-		assertThat(flows.introspect(new TestBrowser(), clientId, secret.group(1), "lyat_x")).isEqualTo(Map.of("active", false));
+		assertThat(flows.introspect(new TestBrowser(), clientId, secret.group(1), "lyat_x"))
+			.isEqualTo(Map.of("active", false));
 	}
 
 	@Test
@@ -217,9 +230,9 @@ class AdminConsoleTest {
 	void userWhenManagedThroughConsoleThenRulesConfirmationsAndRevocation() {
 		String username = "console-user-" + UUID.randomUUID().toString().substring(0, 6);
 		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/users/new")).body());
-		Map<String, String> form = new LinkedHashMap<>(Map.of("_csrf", csrf, "username", username, "email",
-				username + "@example.com", "password", "password123", "roles", "user", "attributes", "tenant=acme",
-				"enabled", "true"));
+		Map<String, String> form = new LinkedHashMap<>(
+				Map.of("_csrf", csrf, "username", username, "email", username + "@example.com", "password",
+						"password123", "roles", "user", "attributes", "tenant=acme", "enabled", "true"));
 		assertThat(admin.postForm(flows.url("/admin/users/new"), form).body()).contains("This password is too common");
 		form.put("password", "console-user-password-77");
 		HttpResponse<String> created = admin.postForm(flows.url("/admin/users/new"), form);
@@ -229,20 +242,22 @@ class AdminConsoleTest {
 
 		// The user signs in and holds a grant.
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-		String redirect = flows.authorizeWithLogin(new TestBrowser(), OAuthFlows.codeRequest("web-app",
-				TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, "console-user-password-77");
-		String accessToken = (String) TestBrowser.json(flows.redeemCode(new TestBrowser(), "web-app",
-				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI,
-				pkce.verifier())).get("access_token");
+		String redirect = flows.authorizeWithLogin(new TestBrowser(),
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username,
+				"console-user-password-77");
+		String accessToken = (String) TestBrowser
+			.json(flows.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+					TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()))
+			.get("access_token");
 		assertThat(admin.get(flows.url("/admin/sessions?user=" + userId)).body()).contains("web-app");
 
 		// A new password needs the admin's password.
 		HttpResponse<String> unconfirmed = admin.postForm(flows.url("/admin/users/" + userId + "/password"),
 				Map.of("_csrf", csrf, "password", "another-password-88", "confirmPassword", "wrong"));
 		assertThat(unconfirmed.body()).contains("That is not your password.");
-		HttpResponse<String> set = admin.postForm(flows.url("/admin/users/" + userId + "/password"), Map.of("_csrf", csrf,
-				"password", "another-password-88", "confirmPassword", TestBootstrap.ALICE_PASSWORD, "signOutEverywhere",
-				"true"));
+		HttpResponse<String> set = admin.postForm(flows.url("/admin/users/" + userId + "/password"),
+				Map.of("_csrf", csrf, "password", "another-password-88", "confirmPassword",
+						TestBootstrap.ALICE_PASSWORD, "signOutEverywhere", "true"));
 		assertThat(TestBrowser.location(set)).endsWith("?password");
 		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, accessToken))
 			.isEqualTo(Map.of("active", false));
@@ -257,14 +272,19 @@ class AdminConsoleTest {
 		assertThat(admin.postForm(flows.url("/admin/users/" + userId + "/unlock"), Map.of("_csrf", csrf)).statusCode())
 			.isEqualTo(302);
 		String audit = admin.get(flows.url("/admin/audit?action=user.")).body();
-		assertThat(audit).contains("user.created").contains("user.password_set").contains("user.updated")
-			.contains("user.unlocked").doesNotContain("another-password-88").doesNotContain("console-user-password-77");
+		assertThat(audit).contains("user.created")
+			.contains("user.password_set")
+			.contains("user.updated")
+			.contains("user.unlocked")
+			.doesNotContain("another-password-88")
+			.doesNotContain("console-user-password-77");
 	}
 
 	@Test
 	void sessionsAndKeysWhenRevokedOrRotatedThenImmediate() {
 		String serviceToken = (String) TestBrowser.json(flows.token(new TestBrowser(), "service",
-				TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"))).get("access_token");
+				TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials")))
+			.get("access_token");
 		HttpResponse<String> sessions = admin.get(flows.url("/admin/sessions?client=service"));
 		assertThat(sessions.body()).contains("service");
 		HttpResponse<String> revoked = admin.postForm(flows.url("/admin/sessions/revoke-all"),
@@ -276,21 +296,28 @@ class AdminConsoleTest {
 		String keys = admin.get(flows.url("/admin/keys")).body();
 		assertThat(keys).contains("state-active").contains("state-next");
 		String jwksBefore = new TestBrowser().get(flows.url("/oauth2/jwks")).body();
-		HttpResponse<String> rotated = admin.postForm(flows.url("/admin/keys/rotate"), Map.of("_csrf", TestBrowser.csrf(keys)));
+		HttpResponse<String> rotated = admin.postForm(flows.url("/admin/keys/rotate"),
+				Map.of("_csrf", TestBrowser.csrf(keys)));
 		assertThat(TestBrowser.location(rotated)).endsWith("/admin/keys?rotated");
 		assertThat(AdminApiTest.eventually(() -> admin.get(flows.url("/admin/keys")).body(),
-				(page) -> page.contains("state-retired"))).isTrue();
+				(page) -> page.contains("state-retired")))
+			.isTrue();
 		assertThat(new TestBrowser().get(flows.url("/oauth2/jwks")).body()).isNotEqualTo(jwksBefore);
-		// The emergency rotation needs the password again (done for real in AdminReauthenticationTest,
+		// The emergency rotation needs the password again (done for real in
+		// AdminReauthenticationTest,
 		// on a server of its own: it breaks every token signed so far).
 		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/keys")).body());
 		String activeBefore = activeKid(admin.get(flows.url("/admin/keys")).body());
-		assertThat(admin.postForm(flows.url("/admin/keys/rotate-emergency"), Map.of("_csrf", csrf, "confirmPassword",
-				"wrong")).body()).contains("That is not your password.");
+		assertThat(admin
+			.postForm(flows.url("/admin/keys/rotate-emergency"), Map.of("_csrf", csrf, "confirmPassword", "wrong"))
+			.body()).contains("That is not your password.");
 		assertThat(new TestBrowser().get(flows.url("/oauth2/jwks")).body()).contains(activeBefore);
 	}
 
-	/** HD-07: turning consent off, or letting a client introspect others' tokens, needs the password. */
+	/**
+	 * HD-07: turning consent off, or letting a client introspect others' tokens, needs
+	 * the password.
+	 */
 	@Test
 	void hd07ClientWhenConsentTurnedOffOrIntrospectionOnThenPasswordRequired() {
 		String clientId = "console-" + UUID.randomUUID().toString().substring(0, 8);
@@ -308,14 +335,18 @@ class AdminConsoleTest {
 		introspecting.put("introspectionAllowed", "true");
 		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), introspecting).body())
 			.contains("That is not your password.");
-		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).contains("name=\"requireConsent\" value=\"true\" checked");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body())
+			.contains("name=\"requireConsent\" value=\"true\" checked");
 		introspecting.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
 		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), introspecting).statusCode()).isEqualTo(302);
 		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body())
 			.contains("name=\"introspectionAllowed\" value=\"true\" checked");
 	}
 
-	/** HD-08: a public client's form is saved as shown (its type radios are disabled, so not posted). */
+	/**
+	 * HD-08: a public client's form is saved as shown (its type radios are disabled, so
+	 * not posted).
+	 */
 	@Test
 	void hd08ClientWhenPublicClientSavedUnchangedThenSaved() {
 		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/spa")).body());
@@ -325,7 +356,8 @@ class AdminConsoleTest {
 		form.put("grantTypes", "authorization_code,refresh_token");
 		HttpResponse<String> saved = admin.postForm(flows.url("/admin/clients/spa"), form);
 		assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
-		// A rule about something the form does not show is reported on the page, not a 500.
+		// A rule about something the form does not show is reported on the page, not a
+		// 500.
 		Map<String, String> wrong = clientForm("spa", "http://127.0.0.1:8765/callback", csrf);
 		wrong.put("grantTypes", "authorization_code,client_credentials");
 		wrong.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
@@ -342,7 +374,8 @@ class AdminConsoleTest {
 		assertThat(admin.get(flows.url("/admin/audit?page=2147483647")).statusCode()).isEqualTo(200);
 		assertThat(admin.get(flows.url("/admin/clients?page=nope"), "Accept", "text/html").statusCode()).isEqualTo(400);
 		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/new")).body());
-		for (String ttl : new String[] { "9223372036854775807s", "106751991167301d", "999999999999999999999d", "-5m" }) {
+		for (String ttl : new String[] { "9223372036854775807s", "106751991167301d", "999999999999999999999d",
+				"-5m" }) {
 			Map<String, String> form = clientForm("console-" + UUID.randomUUID().toString().substring(0, 8),
 					"https://console.example/cb", csrf);
 			form.put("accessTokenTtl", ttl);
@@ -354,7 +387,8 @@ class AdminConsoleTest {
 	}
 
 	private static String activeKid(String keysPage) {
-		Matcher active = Pattern.compile("<code>([^<]+)</code></td>\\s*<td>RS256</td>\\s*<td><span class=\"chip state-active\"")
+		Matcher active = Pattern
+			.compile("<code>([^<]+)</code></td>\\s*<td>RS256</td>\\s*<td><span class=\"chip state-active\"")
 			.matcher(keysPage);
 		assertThat(active.find()).as(keysPage).isTrue();
 		return active.group(1);

@@ -74,29 +74,36 @@ class AdminReauthenticationTest {
 	@SuppressWarnings("unchecked")
 	void hd07ApiWhenUserSignedInLongAgoThenPasswordAndAdminRoleChangesRefused() throws InterruptedException {
 		String userToken = userToken();
-		String bob = (String) ((List<Map<String, Object>>) TestBrowser.json(call("GET", "/api/admin/users?q=bob",
-				userToken, null)).get("items")).get(0).get("id");
+		String bob = (String) ((List<Map<String, Object>>) TestBrowser
+			.json(call("GET", "/api/admin/users?q=bob", userToken, null))
+			.get("items")).get(0).get("id");
 		Thread.sleep(1500);
 		assertThat(call("PUT", "/api/admin/users/" + bob + "/password", userToken,
-				Map.of("password", "violet-anchor-meadow-12")).statusCode()).isEqualTo(401);
+				Map.of("password", "violet-anchor-meadow-12"))
+			.statusCode()).isEqualTo(401);
 		assertThat(call("PUT", "/api/admin/users/" + bob, userToken,
-				Map.of("username", "bob", "roles", List.of("user", "admin"), "enabled", true)).statusCode()).isEqualTo(401);
+				Map.of("username", "bob", "roles", List.of("user", "admin"), "enabled", true))
+			.statusCode()).isEqualTo(401);
 		assertThat(call("PUT", "/api/admin/users/" + bob, userToken,
-				Map.of("username", "bob", "roles", List.of("user", "reader"), "enabled", true)).statusCode()).isEqualTo(200);
+				Map.of("username", "bob", "roles", List.of("user", "reader"), "enabled", true))
+			.statusCode()).isEqualTo(200);
 		assertThat(call("PUT", "/api/admin/users/" + bob + "/password", userToken(),
-				Map.of("password", "violet-anchor-meadow-12")).statusCode()).isEqualTo(204);
+				Map.of("password", "violet-anchor-meadow-12"))
+			.statusCode()).isEqualTo(204);
 	}
 
-	/** The emergency rotation breaks every token signed so far: it needs a fresh credential too. */
+	/**
+	 * The emergency rotation breaks every token signed so far: it needs a fresh
+	 * credential too.
+	 */
 	@Test
 	@SuppressWarnings("unchecked")
 	void hd07ApiWhenEmergencyRotationThenFreshCredentialNeededAndKeyWithdrawn() throws InterruptedException {
 		String stale = clientToken();
 		Thread.sleep(1500);
 		assertThat(call("POST", "/api/admin/keys/rotate-emergency", stale, null).statusCode()).isEqualTo(401);
-		String before = (String) ((List<Map<String, Object>>) json.readValue(
-				call("GET", "/api/admin/keys", stale, null).body(), List.class))
-			.stream()
+		String before = (String) ((List<Map<String, Object>>) json
+			.readValue(call("GET", "/api/admin/keys", stale, null).body(), List.class)).stream()
 			.filter((key) -> "active".equals(key.get("state")))
 			.findFirst()
 			.orElseThrow()
@@ -111,7 +118,8 @@ class AdminReauthenticationTest {
 
 	private String clientToken() {
 		return (String) TestBrowser.json(flows.token(this.http, "automation", TestBootstrap.AUTOMATION_SECRET,
-				Map.of("grant_type", "client_credentials", "scope", "admin"))).get("access_token");
+				Map.of("grant_type", "client_credentials", "scope", "admin")))
+			.get("access_token");
 	}
 
 	private static String userToken() {
@@ -119,8 +127,9 @@ class AdminReauthenticationTest {
 		String redirect = flows.authorizeWithLogin(new TestBrowser(),
 				OAuthFlows.codeRequest("admin-tool", TestBootstrap.REDIRECT_URI, "openid admin", "s", pkce), "alice",
 				TestBootstrap.ALICE_PASSWORD);
-		return (String) TestBrowser.json(flows.redeemCode(new TestBrowser(), "admin-tool", TestBootstrap.WEB_APP_SECRET,
-				TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()))
+		return (String) TestBrowser
+			.json(flows.redeemCode(new TestBrowser(), "admin-tool", TestBootstrap.WEB_APP_SECRET,
+					TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()))
 			.get("access_token");
 	}
 
@@ -128,8 +137,8 @@ class AdminReauthenticationTest {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(flows.url(path)))
 			.header("Authorization", "Bearer " + token);
 		String payload = (body == null) ? null : json.writeValueAsString(body);
-		request.method(method, (payload == null) ? HttpRequest.BodyPublishers.noBody()
-				: HttpRequest.BodyPublishers.ofString(payload));
+		request.method(method,
+				(payload == null) ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(payload));
 		if (payload != null) {
 			request.header("Content-Type", "application/json");
 		}

@@ -24,8 +24,8 @@ class AccessTokenCacheTest {
 				new RedisStandaloneConfiguration(redis.getHost(), redis.getPort()));
 		connections.afterPropertiesSet();
 		connections.start();
-		return Stream.of(new InMemoryAccessTokenCache(Clock.systemUTC()),
-				new RedisAccessTokenCache(new StringRedisTemplate(connections), "cache-test-" + UUID.randomUUID() + ":"));
+		return Stream.of(new InMemoryAccessTokenCache(Clock.systemUTC()), new RedisAccessTokenCache(
+				new StringRedisTemplate(connections), "cache-test-" + UUID.randomUUID() + ":"));
 	}
 
 	@ParameterizedTest
@@ -62,8 +62,8 @@ class AccessTokenCacheTest {
 	}
 
 	/**
-	 * Issue 10: the in-memory cache is bounded without ever being emptied at once: tokens in
-	 * use stay cached through a flood of new ones past the bound.
+	 * Issue 10: the in-memory cache is bounded without ever being emptied at once: tokens
+	 * in use stay cached through a flood of new ones past the bound.
 	 */
 	@org.junit.jupiter.api.Test
 	void inMemoryWhenFloodedPastTheBoundThenTokensInUseStay() {

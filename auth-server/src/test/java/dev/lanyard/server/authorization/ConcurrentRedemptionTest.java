@@ -57,14 +57,17 @@ class ConcurrentRedemptionTest {
 		assertThat(a.signIn(browser, "alice", TestBootstrap.ALICE_PASSWORD).statusCode()).isIn(302, 303);
 		for (int trial = 0; trial < TRIALS; trial++) {
 			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-			String code = TestBrowser.queryParameters(TestBrowser.location(browser.get(a.authorizeUrl(
-					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce))))).get("code");
+			String code = TestBrowser
+				.queryParameters(TestBrowser.location(browser.get(a
+					.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce)))))
+				.get("code");
 			List<HttpResponse<String>> answers = race(
 					() -> a.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, code,
 							TestBootstrap.REDIRECT_URI, pkce.verifier()),
 					() -> b.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, code,
 							TestBootstrap.REDIRECT_URI, pkce.verifier()));
-			assertThat(answers.stream().filter((answer) -> answer.statusCode() == 200)).as("trial %d", trial).hasSize(1);
+			assertThat(answers.stream().filter((answer) -> answer.statusCode() == 200)).as("trial %d", trial)
+				.hasSize(1);
 			assertThat(answers.stream().filter((answer) -> answer.statusCode() == 400)).hasSize(1);
 		}
 	}
@@ -77,20 +80,27 @@ class ConcurrentRedemptionTest {
 		assertThat(b.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
 		for (int trial = 0; trial < TRIALS; trial++) {
 			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-			String code = TestBrowser.queryParameters(TestBrowser.location(browser.get(b.authorizeUrl(
-					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce))))).get("code");
+			String code = TestBrowser
+				.queryParameters(TestBrowser.location(browser.get(b
+					.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce)))))
+				.get("code");
 			String refreshToken = (String) TestBrowser.json(b.redeemCode(new TestBrowser(), "web-app",
-					TestBootstrap.WEB_APP_SECRET, code, TestBootstrap.REDIRECT_URI, pkce.verifier())).get("refresh_token");
+					TestBootstrap.WEB_APP_SECRET, code, TestBootstrap.REDIRECT_URI, pkce.verifier()))
+				.get("refresh_token");
 			List<HttpResponse<String>> answers = race(
 					() -> a.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, refreshToken),
 					() -> b.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, refreshToken));
-			List<HttpResponse<String>> winners = answers.stream().filter((answer) -> answer.statusCode() == 200).toList();
+			List<HttpResponse<String>> winners = answers.stream()
+				.filter((answer) -> answer.statusCode() == 200)
+				.toList();
 			assertThat(winners).as("trial %d", trial).hasSize(1);
-			// Strict reuse policy (docs/SECURITY.md decision 1): the second use revoked the grant,
+			// Strict reuse policy (docs/SECURITY.md decision 1): the second use revoked
+			// the grant,
 			// so the winner's new refresh token is dead too.
 			String winnersToken = (String) TestBrowser.json(winners.get(0)).get("refresh_token");
-			assertThat(TestBrowser.json(a.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
-					winnersToken)).get("error")).isEqualTo("invalid_grant");
+			assertThat(TestBrowser
+				.json(a.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, winnersToken))
+				.get("error")).isEqualTo("invalid_grant");
 		}
 	}
 

@@ -131,9 +131,9 @@ class HashedAuthorizationServiceTest {
 	}
 
 	/**
-	 * HD-02: a refresh announces the access token it replaced, and a later revocation of the
-	 * grant announces every access token of it a gateway may still hold, replaced ones included
-	 * (in case the refresh's announcement was missed).
+	 * HD-02: a refresh announces the access token it replaced, and a later revocation of
+	 * the grant announces every access token of it a gateway may still hold, replaced
+	 * ones included (in case the refresh's announcement was missed).
 	 */
 	@Test
 	@SuppressWarnings("unchecked")
@@ -142,8 +142,10 @@ class HashedAuthorizationServiceTest {
 		List<Map<String, Object>> messages = new CopyOnWriteArrayList<>();
 		RedisMessageListenerContainer listener = new RedisMessageListenerContainer();
 		listener.setConnectionFactory(SharedLanyard.server().bean(RedisConnectionFactory.class));
-		listener.addMessageListener((message, pattern) -> messages.add(TestBrowser.json(new String(message.getBody(),
-				StandardCharsets.UTF_8))), new ChannelTopic(channel.channel()));
+		listener.addMessageListener(
+				(message, pattern) -> messages
+					.add(TestBrowser.json(new String(message.getBody(), StandardCharsets.UTF_8))),
+				new ChannelTopic(channel.channel()));
 		listener.afterPropertiesSet();
 		listener.start();
 		try {
@@ -155,7 +157,8 @@ class HashedAuthorizationServiceTest {
 			replaceAccessToken(first, second);
 			assertThat(awaitMessage(messages, "refreshed").get("token_hashes")).isEqualTo(List.of(TokenHash.of(first)));
 			replaceAccessToken(second, third);
-			assertThat(awaitMessage(messages, "refreshed").get("token_hashes")).isEqualTo(List.of(TokenHash.of(second)));
+			assertThat(awaitMessage(messages, "refreshed").get("token_hashes"))
+				.isEqualTo(List.of(TokenHash.of(second)));
 
 			String id = this.service.findByToken(third, OAuth2TokenType.ACCESS_TOKEN).getId();
 			assertThat(this.revocations.revokeById(id, "logout")).isOne();
@@ -177,7 +180,8 @@ class HashedAuthorizationServiceTest {
 			.build());
 	}
 
-	private static void awaitSubscribed(String channel, List<Map<String, Object>> messages) throws InterruptedException {
+	private static void awaitSubscribed(String channel, List<Map<String, Object>> messages)
+			throws InterruptedException {
 		StringRedisTemplate redis = SharedLanyard.server().bean(StringRedisTemplate.class);
 		for (int i = 0; i < 100 && messages.isEmpty(); i++) {
 			redis.convertAndSend(channel, "{\"reason\":\"probe\"}");

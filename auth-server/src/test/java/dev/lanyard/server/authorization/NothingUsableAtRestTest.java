@@ -24,9 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Nothing usable at rest: after a full flow, a dump of every table (and of Lanyard's Redis
- * keys) holds none of the issued tokens, codes, client secrets or passwords, and neither
- * does the log.
+ * Nothing usable at rest: after a full flow, a dump of every table (and of Lanyard's
+ * Redis keys) holds none of the issued tokens, codes, client secrets or passwords, and
+ * neither does the log.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class NothingUsableAtRestTest {
@@ -41,12 +41,13 @@ class NothingUsableAtRestTest {
 		List<String> secrets = new ArrayList<>(List.of(TestBootstrap.ALICE_PASSWORD, TestBootstrap.BOB_PASSWORD,
 				TestBootstrap.WEB_APP_SECRET, TestBootstrap.SERVICE_SECRET, pkce.verifier()));
 
-		String redirect = flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
-				TestBootstrap.REDIRECT_URI, "openid profile email", "s", pkce), "alice", TestBootstrap.ALICE_PASSWORD);
+		String redirect = flows.authorizeWithLogin(browser,
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile email", "s", pkce),
+				"alice", TestBootstrap.ALICE_PASSWORD);
 		String code = TestBrowser.queryParameters(redirect).get("code");
 		secrets.add(code);
-		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(client, "web-app",
-				TestBootstrap.WEB_APP_SECRET, code, TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				code, TestBootstrap.REDIRECT_URI, pkce.verifier()));
 		secrets.add((String) tokens.get("access_token"));
 		secrets.add((String) tokens.get("refresh_token"));
 		secrets.add((String) tokens.get("id_token"));
@@ -54,8 +55,10 @@ class NothingUsableAtRestTest {
 				(String) tokens.get("refresh_token"));
 		secrets.add((String) TestBrowser.json(refreshed).get("access_token"));
 		secrets.add((String) TestBrowser.json(refreshed).get("refresh_token"));
-		String serviceToken = (String) TestBrowser.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
-				Map.of("grant_type", "client_credentials"))).get("access_token");
+		String serviceToken = (String) TestBrowser
+			.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+					Map.of("grant_type", "client_credentials")))
+			.get("access_token");
 		secrets.add(serviceToken);
 		// Introspection fills the token cache too.
 		flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken);

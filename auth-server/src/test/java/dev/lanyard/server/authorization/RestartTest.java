@@ -31,15 +31,18 @@ class RestartTest {
 		try (LanyardTestServer before = LanyardTestServer.start(deployment)) {
 			OAuthFlows flows = new OAuthFlows(before.baseUrl());
 			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-			String redirect = flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
-					TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce), "alice", TestBootstrap.ALICE_PASSWORD);
+			String redirect = flows.authorizeWithLogin(browser,
+					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce), "alice",
+					TestBootstrap.ALICE_PASSWORD);
 			Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(client, "web-app",
 					TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"),
 					TestBootstrap.REDIRECT_URI, pkce.verifier()));
 			accessToken = (String) tokens.get("access_token");
 			refreshToken = (String) tokens.get("refresh_token");
-			serviceToken = (String) TestBrowser.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
-					Map.of("grant_type", "client_credentials"))).get("access_token");
+			serviceToken = (String) TestBrowser
+				.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+						Map.of("grant_type", "client_credentials")))
+				.get("access_token");
 			jwks = client.get(flows.url("/oauth2/jwks")).body();
 		}
 		try (LanyardTestServer after = LanyardTestServer.start(deployment)) {
@@ -48,7 +51,8 @@ class RestartTest {
 				.isEqualTo(true);
 			assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken).get("active"))
 				.isEqualTo(true);
-			HttpResponse<String> refreshed = flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshToken);
+			HttpResponse<String> refreshed = flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+					refreshToken);
 			assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
 			assertThat(client.get(flows.url("/oauth2/jwks")).body()).isEqualTo(jwks);
 		}

@@ -27,9 +27,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 9, items 6 and 7: a revocation is durable and reaches every node's token cache and
- * every gateway, whether Redis is cut off from the revoking node only or down for all. Two
- * nodes on one PostgreSQL and Redis; a TCP relay cuts Redis.
+ * Issue 9, items 6 and 7: a revocation is durable and reaches every node's token cache
+ * and every gateway, whether Redis is cut off from the revoking node only or down for
+ * all. Two nodes on one PostgreSQL and Redis; a TCP relay cuts Redis.
  */
 class RevocationDurabilityTest {
 
@@ -47,7 +47,8 @@ class RevocationDurabilityTest {
 				TestBrowser client = new TestBrowser();
 				String token = serviceToken(b, client);
 				// Node B answers from the shared Redis cache.
-				assertThat(b.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active")).isEqualTo(true);
+				assertThat(b.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
+					.isEqualTo(true);
 
 				proxy.blackhole();
 				HttpResponse<String> revoked = client.postForm(a.url("/oauth2/revoke"), Map.of("token", token),
@@ -80,8 +81,9 @@ class RevocationDurabilityTest {
 				RedisMessageListenerContainer gateway = new RedisMessageListenerContainer();
 				gateway.setConnectionFactory(nodeA.bean(RedisConnectionFactory.class));
 				String channel = nodeA.bean(RevocationChannel.class).channel();
-				gateway.addMessageListener((message, pattern) -> messages.add(new String(message.getBody(),
-						StandardCharsets.UTF_8)), new ChannelTopic(channel));
+				gateway.addMessageListener(
+						(message, pattern) -> messages.add(new String(message.getBody(), StandardCharsets.UTF_8)),
+						new ChannelTopic(channel));
 				gateway.afterPropertiesSet();
 				gateway.start();
 				Thread.sleep(500);
@@ -92,13 +94,16 @@ class RevocationDurabilityTest {
 					assertThat(revoked.statusCode()).isEqualTo(200);
 					Thread.sleep(1500);
 					assertThat(messages).as("nothing can be published while Redis is down").isEmpty();
-					// The metric an alert watches: once a relay pass has found it cannot publish
-					// (the first waits out Redis timeouts), it says one revocation is waiting.
+					// The metric an alert watches: once a relay pass has found it cannot
+					// publish
+					// (the first waits out Redis timeouts), it says one revocation is
+					// waiting.
 					Instant metricBy = Instant.now().plusSeconds(5);
 					while (unrelayedMetric(nodeA, client) == 0 && Instant.now().isBefore(metricBy)) {
 						Thread.sleep(100);
 					}
-					assertThat(unrelayedMetric(nodeA, client)).as("revocations waiting, on the revoking node").isEqualTo(1.0);
+					assertThat(unrelayedMetric(nodeA, client)).as("revocations waiting, on the revoking node")
+						.isEqualTo(1.0);
 
 					proxy.restore();
 					String message = null;
@@ -138,8 +143,9 @@ class RevocationDurabilityTest {
 
 	/** {@code lanyard_revocations_unrelayed} as Prometheus scrapes it. */
 	private static double unrelayedMetric(LanyardTestServer node, TestBrowser client) {
-		String metrics = client.get(node.baseUrl() + "/actuator/prometheus", "Authorization",
-				"Bearer " + LanyardTestServer.METRICS_TOKEN).body();
+		String metrics = client
+			.get(node.baseUrl() + "/actuator/prometheus", "Authorization", "Bearer " + LanyardTestServer.METRICS_TOKEN)
+			.body();
 		return metrics.lines()
 			.filter((line) -> line.startsWith("lanyard_revocations_unrelayed "))
 			.mapToDouble((line) -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
@@ -148,8 +154,10 @@ class RevocationDurabilityTest {
 	}
 
 	private static String serviceToken(OAuthFlows node, TestBrowser client) {
-		return (String) TestBrowser.json(node.token(client, "service", TestBootstrap.SERVICE_SECRET,
-				Map.of("grant_type", "client_credentials"))).get("access_token");
+		return (String) TestBrowser
+			.json(node.token(client, "service", TestBootstrap.SERVICE_SECRET,
+					Map.of("grant_type", "client_credentials")))
+			.get("access_token");
 	}
 
 }

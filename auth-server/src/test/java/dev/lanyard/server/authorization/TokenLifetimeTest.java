@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * OA-26: a code redeemed after its lifetime is refused. OA-39: refresh tokens expire when
- * unused for the idle timeout, and no refresh token outlives the grant's absolute lifetime.
+ * unused for the idle timeout, and no refresh token outlives the grant's absolute
+ * lifetime.
  */
 class TokenLifetimeTest {
 
@@ -39,7 +40,8 @@ class TokenLifetimeTest {
 		server.bean(ClientService.class)
 			.importClient(new ClientDraft("short-lived", null, false, TestBootstrap.WEB_APP_SECRET,
 					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
-					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(6), List.of(), null, null));
+					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(6), List.of(), null,
+					null));
 		browser = new TestBrowser();
 		flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
 	}
@@ -63,8 +65,9 @@ class TokenLifetimeTest {
 	void refreshTokenWhenIdleTooLongThenInvalidGrant() throws Exception {
 		String refreshToken = tokens().get("refresh_token");
 		Thread.sleep(3_500);
-		assertThat(TestBrowser.json(flows.refresh(new TestBrowser(), "short-lived", TestBootstrap.WEB_APP_SECRET,
-				refreshToken)).get("error")).isEqualTo("invalid_grant");
+		assertThat(TestBrowser
+			.json(flows.refresh(new TestBrowser(), "short-lived", TestBootstrap.WEB_APP_SECRET, refreshToken))
+			.get("error")).isEqualTo("invalid_grant");
 	}
 
 	@Test
@@ -79,8 +82,9 @@ class TokenLifetimeTest {
 			refreshToken = (String) TestBrowser.json(refreshed).get("refresh_token");
 		}
 		Thread.sleep(Math.max(0, 6_600 - Duration.ofNanos(System.nanoTime() - started).toMillis()));
-		assertThat(TestBrowser.json(flows.refresh(new TestBrowser(), "short-lived", TestBootstrap.WEB_APP_SECRET,
-				refreshToken)).get("error")).isEqualTo("invalid_grant");
+		assertThat(TestBrowser
+			.json(flows.refresh(new TestBrowser(), "short-lived", TestBootstrap.WEB_APP_SECRET, refreshToken))
+			.get("error")).isEqualTo("invalid_grant");
 	}
 
 	private static Map<String, String> tokens() {
@@ -91,8 +95,8 @@ class TokenLifetimeTest {
 	}
 
 	private static String code(String clientId, TestBrowser.Pkce pkce) {
-		String location = TestBrowser.location(browser.get(flows.authorizeUrl(
-				OAuthFlows.codeRequest(clientId, TestBootstrap.REDIRECT_URI, "openid", "s", pkce))));
+		String location = TestBrowser.location(browser.get(
+				flows.authorizeUrl(OAuthFlows.codeRequest(clientId, TestBootstrap.REDIRECT_URI, "openid", "s", pkce))));
 		return TestBrowser.queryParameters(location).get("code");
 	}
 

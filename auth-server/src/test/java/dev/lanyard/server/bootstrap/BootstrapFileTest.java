@@ -56,8 +56,7 @@ class BootstrapFileTest {
 				users:
 				  - username: alice
 				    pasword: typo
-				""")))
-			.isInstanceOf(BootstrapFileException.class)
+				"""))).isInstanceOf(BootstrapFileException.class)
 			.hasMessageContaining("line 3")
 			.hasMessageContaining("users[0].pasword")
 			.hasMessageContaining("unknown key");
@@ -71,24 +70,20 @@ class BootstrapFileTest {
 				    grant-types: [authorization_code]
 				  - client-name: no id
 				    grant-types: [client_credentials]
-				""")))
-			.hasMessageContaining("line 4")
+				"""))).hasMessageContaining("line 4")
 			.hasMessageContaining("clients[1].client-id")
 			.hasMessageContaining("is required");
 		assertThatThrownBy(() -> BootstrapFile.read(write("""
 				clients:
 				  - client-id: web
 				    grant-types: authorization_code
-				""")))
-			.hasMessageContaining("line 3")
+				"""))).hasMessageContaining("line 3")
 			.hasMessageContaining("clients[0].grant-types")
 			.hasMessageContaining("expected a list");
 		assertThatThrownBy(() -> BootstrapFile.read(write("""
 				users:
 				  - username: [a, b]
-				""")))
-			.hasMessageContaining("line 2")
-			.hasMessageContaining("users[0].username");
+				"""))).hasMessageContaining("line 2").hasMessageContaining("users[0].username");
 	}
 
 	@Test
@@ -110,8 +105,7 @@ class BootstrapFileTest {
 				""");
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		deployment.put("lanyard.bootstrap", file.toString());
-		assertThatThrownBy(() -> LanyardTestServer.start(deployment).close())
-			.isInstanceOf(BootstrapFileException.class)
+		assertThatThrownBy(() -> LanyardTestServer.start(deployment).close()).isInstanceOf(BootstrapFileException.class)
 			.hasMessageContaining("line 5")
 			.hasMessageContaining("clients[0].redirect-uris")
 			.hasMessageContaining("must not contain a fragment");
@@ -144,8 +138,9 @@ class BootstrapFileTest {
 			HashedAuthorizationService authorizations = second.bean(HashedAuthorizationService.class);
 			assertThat(authorizations.findByToken(aliceToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isActive())
 				.isTrue();
-			assertThat(authorizations.findByToken(bobToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken()
-				.isInvalidated()).isTrue();
+			assertThat(
+					authorizations.findByToken(bobToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isInvalidated())
+				.isTrue();
 		}
 	}
 

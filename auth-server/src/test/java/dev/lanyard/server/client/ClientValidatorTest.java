@@ -58,9 +58,9 @@ class ClientValidatorTest {
 
 	@Test
 	void validateWhenPublicClientAsksForClientCredentialsOrNoPkceThenRefused() {
-		ClientDraft registration = new ClientDraft("spa", null, true, null, List.of("https://a.example/cb"),
-				List.of(), Set.of("authorization_code", "client_credentials"), Set.of(), false, null, null, null, null,
-				List.of(), null, null);
+		ClientDraft registration = new ClientDraft("spa", null, true, null, List.of("https://a.example/cb"), List.of(),
+				Set.of("authorization_code", "client_credentials"), Set.of(), false, null, null, null, null, List.of(),
+				null, null);
 		assertThat(ClientValidator.validate(registration)).contains(
 				new FieldProblem("grant_types", "grant-types.public-client"),
 				new FieldProblem("require_pkce", "require-pkce.public-client"));

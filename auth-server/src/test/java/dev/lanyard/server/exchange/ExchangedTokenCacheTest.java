@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Reuse of issued internal JWTs: only for the same client, audience and scope, and only while fresh. */
+/**
+ * Reuse of issued internal JWTs: only for the same client, audience and scope, and only
+ * while fresh.
+ */
 class ExchangedTokenCacheTest {
 
 	private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
@@ -46,8 +49,8 @@ class ExchangedTokenCacheTest {
 	}
 
 	/**
-	 * Issue 10: bounded without ever being emptied at once: a subject token in use keeps its
-	 * JWT through a flood of new subjects past the bound.
+	 * Issue 10: bounded without ever being emptied at once: a subject token in use keeps
+	 * its JWT through a flood of new subjects past the bound.
 	 */
 	@Test
 	void putWhenFloodedPastTheBoundThenSubjectsInUseStay() {
@@ -55,7 +58,8 @@ class ExchangedTokenCacheTest {
 		for (int i = 0; i < ExchangedTokenCache.MAXIMUM_SUBJECTS + 10_000; i++) {
 			this.cache.put("flood-" + i, "gateway", "internal", "openid", this.jwt);
 			if (i % 1_000 == 0) {
-				assertThat(this.cache.find("hot", "gateway", "internal", "openid")).as("after %d", i).contains(this.jwt);
+				assertThat(this.cache.find("hot", "gateway", "internal", "openid")).as("after %d", i)
+					.contains(this.jwt);
 			}
 		}
 		assertThat(this.cache.find("hot", "gateway", "internal", "openid")).contains(this.jwt);
@@ -64,7 +68,8 @@ class ExchangedTokenCacheTest {
 
 	@Test
 	void findWhenExpiredThenGone() {
-		java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+		java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+				NOW);
 		Clock moving = new Clock() {
 
 			@Override

@@ -75,7 +75,8 @@ class TokenExchangeTest {
 		assertThat(jwt.verify(new RSASSAVerifier(key))).isTrue();
 
 		JWTClaimsSet claims = jwt.getJWTClaimsSet();
-		Map<String, Object> introspection = flows.introspect(this.gateway, "gateway", TestBootstrap.GATEWAY_SECRET, subject);
+		Map<String, Object> introspection = flows.introspect(this.gateway, "gateway", TestBootstrap.GATEWAY_SECRET,
+				subject);
 		assertThat(claims.getIssuer()).isEqualTo(server.baseUrl());
 		assertThat(claims.getSubject()).isEqualTo(introspection.get("sub"));
 		assertThat(claims.getAudience()).containsExactly("internal");
@@ -125,14 +126,19 @@ class TokenExchangeTest {
 		assertThat(wrongSecret.body()).doesNotContain("access_token");
 	}
 
-	/** TX-02, TX-08: refresh tokens, ID tokens, JWTs, garbage, and client tokens give no JWT. */
+	/**
+	 * TX-02, TX-08: refresh tokens, ID tokens, JWTs, garbage, and client tokens give no
+	 * JWT.
+	 */
 	@Test
 	void exchangeWhenSubjectIsNotAUserAccessTokenThenRefused() {
 		String internalJwt = (String) TestBrowser
 			.json(exchange(Map.of("subject_token", (String) aliceTokens.get("access_token"))))
 			.get("access_token");
-		String clientToken = (String) TestBrowser.json(flows.token(this.gateway, "service", TestBootstrap.SERVICE_SECRET,
-				Map.of("grant_type", "client_credentials"))).get("access_token");
+		String clientToken = (String) TestBrowser
+			.json(flows.token(this.gateway, "service", TestBootstrap.SERVICE_SECRET,
+					Map.of("grant_type", "client_credentials")))
+			.get("access_token");
 		for (String subject : List.of((String) aliceTokens.get("refresh_token"), (String) aliceTokens.get("id_token"),
 				internalJwt, "garbage", "lyat_never-issued", clientToken)) {
 			HttpResponse<String> response = exchange(Map.of("subject_token", subject));
@@ -142,7 +148,8 @@ class TokenExchangeTest {
 		}
 		HttpResponse<String> refreshType = exchange(Map.of("subject_token", (String) aliceTokens.get("refresh_token"),
 				"subject_token_type", "urn:ietf:params:oauth:token-type:refresh_token"));
-		assertThat((String) TestBrowser.json(refreshType).get("error")).isIn("invalid_request", "unsupported_token_type");
+		assertThat((String) TestBrowser.json(refreshType).get("error")).isIn("invalid_request",
+				"unsupported_token_type");
 	}
 
 	/** TX-03: a revoked subject token. */
@@ -172,12 +179,14 @@ class TokenExchangeTest {
 		assertError(exchange(Map.of("subject_token", subject, "audience", "payments")), "invalid_target");
 		assertError(exchange(Map.of("subject_token", subject, "resource", "https://internal.example/")),
 				"invalid_target");
-		String body = TestBrowser.form(request(Map.of("subject_token", subject))) + "&audience=internal&audience=billing";
-		HttpResponse<String> two = this.gateway.send(java.net.http.HttpRequest.newBuilder(URI.create(flows.url("/oauth2/token")))
-			.header("Authorization", TestBrowser.basic("gateway", TestBootstrap.GATEWAY_SECRET))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
-			.build());
+		String body = TestBrowser.form(request(Map.of("subject_token", subject)))
+				+ "&audience=internal&audience=billing";
+		HttpResponse<String> two = this.gateway
+			.send(java.net.http.HttpRequest.newBuilder(URI.create(flows.url("/oauth2/token")))
+				.header("Authorization", TestBrowser.basic("gateway", TestBootstrap.GATEWAY_SECRET))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+				.build());
 		assertError(two, "invalid_target");
 	}
 
@@ -191,15 +200,18 @@ class TokenExchangeTest {
 		}
 		String subject = (String) aliceTokens.get("access_token");
 		String body = TestBrowser.form(request(Map.of("subject_token", subject))) + "&subject_token=" + subject;
-		HttpResponse<String> repeated = this.gateway.send(java.net.http.HttpRequest.newBuilder(URI.create(flows.url("/oauth2/token")))
-			.header("Authorization", TestBrowser.basic("gateway", TestBootstrap.GATEWAY_SECRET))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
-			.build());
+		HttpResponse<String> repeated = this.gateway
+			.send(java.net.http.HttpRequest.newBuilder(URI.create(flows.url("/oauth2/token")))
+				.header("Authorization", TestBrowser.basic("gateway", TestBootstrap.GATEWAY_SECRET))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+				.build());
 		assertError(repeated, "invalid_request");
 	}
 
-	/** Revoking a token publishes its hash on the revocation channel, for the gateways. */
+	/**
+	 * Revoking a token publishes its hash on the revocation channel, for the gateways.
+	 */
 	@Test
 	void revokeWhenTokenRevokedThenHashPublishedOnChannel() throws Exception {
 		BlockingQueue<String> messages = new LinkedBlockingQueue<>();
@@ -219,7 +231,9 @@ class TokenExchangeTest {
 			assertThat(message).isNotNull().contains(TokenHash.of(subject)).doesNotContain(subject);
 
 			// A mass revocation goes out in bounded messages, every hash in exactly one.
-			List<String> many = java.util.stream.IntStream.range(0, 2500).mapToObj((i) -> TokenHash.of("t" + i)).toList();
+			List<String> many = java.util.stream.IntStream.range(0, 2500)
+				.mapToObj((i) -> TokenHash.of("t" + i))
+				.toList();
 			server.bean(RevocationOutbox.class).add(many, List.of("sid"), "test", true);
 			server.bean(RevocationChannel.class).relay();
 			List<String> parts = new java.util.ArrayList<>();

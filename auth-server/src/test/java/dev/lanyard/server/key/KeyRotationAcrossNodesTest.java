@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 9, item 1: no node signs with a key another node does not publish yet, or that a
- * verifier's cached JWKS cannot know. Two nodes on one database; the verifier (jwt-client-lib)
- * fetches the JWKS from node B while node A rotates twice in a row and signs.
+ * verifier's cached JWKS cannot know. Two nodes on one database; the verifier
+ * (jwt-client-lib) fetches the JWKS from node B while node A rotates twice in a row and
+ * signs.
  */
 class KeyRotationAcrossNodesTest {
 
@@ -66,7 +67,8 @@ class KeyRotationAcrossNodesTest {
 			.jwksRefreshAhead(Duration.ofMillis(500))
 			.build();
 		verifier.verify(sign(nodeA));
-		// Let the next key published at start-up come of age, so the first rotation is immediate.
+		// Let the next key published at start-up come of age, so the first rotation is
+		// immediate.
 		Thread.sleep(4500);
 
 		SigningKeyService keysOnA = nodeA.bean(SigningKeyService.class);
@@ -107,7 +109,10 @@ class KeyRotationAcrossNodesTest {
 		assertThat(token.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
 	}
 
-	/** An emergency rotation withdraws the key from every node's JWKS within a second or two. */
+	/**
+	 * An emergency rotation withdraws the key from every node's JWKS within a second or
+	 * two.
+	 */
 	@Test
 	void emergencyRotationWhenDoneOnOneNodeThenOtherNodeStopsPublishingTheOldKey() throws Exception {
 		String before = kid(sign(nodeA));
@@ -123,7 +128,10 @@ class KeyRotationAcrossNodesTest {
 		assertThat(kid(sign(nodeB))).isNotEqualTo(before);
 	}
 
-	/** An RFC 9068 token, signed by a node's JWT encoder (the path every internal JWT takes). */
+	/**
+	 * An RFC 9068 token, signed by a node's JWT encoder (the path every internal JWT
+	 * takes).
+	 */
 	private static String sign(LanyardTestServer node) {
 		Instant now = Instant.now();
 		JwtClaimsSet claims = JwtClaimsSet.builder()

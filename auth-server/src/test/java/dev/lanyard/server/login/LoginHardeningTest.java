@@ -27,11 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The login page under attack (docs/SECURITY.md §7): attacker-chosen names are never kept or used
- * as keys (HD-01), one canonical login name (HD-03), and no lockout of an account's owner
- * from elsewhere (HD-05). Two deployments, with Redis and without (the one-command default,
- * and every node's fallback), each trusting the test as its reverse proxy so that every
- * attempt can come from an address of its own.
+ * The login page under attack (docs/SECURITY.md §7): attacker-chosen names are never kept
+ * or used as keys (HD-01), one canonical login name (HD-03), and no lockout of an
+ * account's owner from elsewhere (HD-05). Two deployments, with Redis and without (the
+ * one-command default, and every node's fallback), each trusting the test as its reverse
+ * proxy so that every attempt can come from an address of its own.
  */
 class LoginHardeningTest {
 
@@ -82,9 +82,11 @@ class LoginHardeningTest {
 	void hd01LoginNameWhenHugeThenRefusedAndNothingStored(LanyardTestServer server) {
 		long keysBefore = storedKeys(server);
 		for (int i = 0; i < 300; i++) {
-			// Under the form-size limit, so each reaches the password check: 60 000 characters.
+			// Under the form-size limit, so each reaches the password check: 60 000
+			// characters.
 			String name = "n" + i + "x".repeat(60_000);
-			HttpResponse<String> answer = signIn(server, new TestBrowser(), name, "whatever-" + i, "203.0.113." + (i % 250 + 1));
+			HttpResponse<String> answer = signIn(server, new TestBrowser(), name, "whatever-" + i,
+					"203.0.113." + (i % 250 + 1));
 			assertThat(answer.statusCode()).isEqualTo(303);
 			assertThat(answer.headers().firstValue("Location").orElseThrow()).isEqualTo("/login?error");
 		}
@@ -94,7 +96,10 @@ class LoginHardeningTest {
 		assertAnswersAndSignsIn(server);
 	}
 
-	/** Bodies over the form limit are not parsed at all: refused, never a 500, nothing kept. */
+	/**
+	 * Bodies over the form limit are not parsed at all: refused, never a 500, nothing
+	 * kept.
+	 */
 	@ParameterizedTest(autoCloseArguments = false)
 	@MethodSource("servers")
 	void hd01LoginWhenBodyOfMegabytesThenRefusedCheaply(LanyardTestServer server) {
@@ -144,8 +149,10 @@ class LoginHardeningTest {
 		assertThatThrownBy(() -> users.create("ｉｒｉｓ", null, PASSWORD, true, false, List.of("user"), Map.of()))
 			.isInstanceOf(InvalidInputException.class);
 
-		// İ folds to "i̇", not "i": "İris" is not iris's name, whatever PostgreSQL's lower() says.
-		assertThat(location(signIn(server, new TestBrowser(), "İris", PASSWORD, "192.0.2.31"))).isEqualTo("/login?error");
+		// İ folds to "i̇", not "i": "İris" is not iris's name, whatever PostgreSQL's
+		// lower() says.
+		assertThat(location(signIn(server, new TestBrowser(), "İris", PASSWORD, "192.0.2.31")))
+			.isEqualTo("/login?error");
 		assertThat(location(signIn(server, new TestBrowser(), "IRIS", PASSWORD, "192.0.2.32"))).isEqualTo("/");
 
 		// Every spelling that is iris counts against iris's one bucket.
@@ -172,21 +179,25 @@ class LoginHardeningTest {
 		assertThat(location(signIn(server, owner, victim, PASSWORD, "198.18.0.10"))).isEqualTo("/");
 		owner.get(server.baseUrl() + "/logout");
 
-		// The attacker exhausts the account's slots for unknown devices, then its address's.
+		// The attacker exhausts the account's slots for unknown devices, then its
+		// address's.
 		String attacker = "198.18.7.7";
 		int refused = 0;
 		for (int i = 0; i < PER_ADDRESS + 5; i++) {
-			String outcome = location(signIn(server, new TestBrowser(), (i % 2 == 0) ? victim : other, "guess-" + i, attacker));
+			String outcome = location(
+					signIn(server, new TestBrowser(), (i % 2 == 0) ? victim : other, "guess-" + i, attacker));
 			refused += outcome.equals("/login?throttled") ? 1 : 0;
 		}
 		assertThat(refused).isGreaterThanOrEqualTo(5);
-		assertThat(location(signIn(server, new TestBrowser(), victim, PASSWORD, attacker))).isEqualTo("/login?throttled");
+		assertThat(location(signIn(server, new TestBrowser(), victim, PASSWORD, attacker)))
+			.isEqualTo("/login?throttled");
 		// An unknown device elsewhere is still held back: the account stays protected ...
 		assertThat(location(signIn(server, new TestBrowser(), victim, PASSWORD, "198.18.0.99")))
 			.isEqualTo("/login?throttled");
 		// ... but its owner, on the browser that signed in before, gets in.
 		assertThat(location(signIn(server, owner, victim, PASSWORD, "198.18.0.10"))).isEqualTo("/");
-		// That browser's cookie is the victim's alone: it does not open the other account.
+		// That browser's cookie is the victim's alone: it does not open the other
+		// account.
 		assertThat(location(signIn(server, owner, other, PASSWORD, "198.18.0.10"))).isEqualTo("/login?throttled");
 	}
 

@@ -22,7 +22,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The hosted login page: CSRF, uniform failures, language, headers (docs/SECURITY.md §6). */
+/**
+ * The hosted login page: CSRF, uniform failures, language, headers (docs/SECURITY.md §6).
+ */
 class LoginPageTest {
 
 	private static LanyardTestServer server;
@@ -57,8 +59,9 @@ class LoginPageTest {
 	}
 
 	/**
-	 * LG-04: unknown user, wrong password, locked and disabled accounts get the same status,
-	 * redirect and page; all of them check a password, so none answers markedly faster.
+	 * LG-04: unknown user, wrong password, locked and disabled accounts get the same
+	 * status, redirect and page; all of them check a password, so none answers markedly
+	 * faster.
 	 */
 	@Test
 	void loginWhenAnyKindOfFailureThenIdenticalAnswer() {
@@ -81,7 +84,8 @@ class LoginPageTest {
 			medians.add(times.get(times.size() / 2));
 		}
 		assertThat(answers).allMatch((answer) -> answer.equals(answers.get(0)));
-		assertThat(answers.get(0)).startsWith("303 " + flows.url("/login?error")).contains("Incorrect username or password");
+		assertThat(answers.get(0)).startsWith("303 " + flows.url("/login?error"))
+			.contains("Incorrect username or password");
 		// Every failure runs one Argon2id check (tens of ms); a skipped check would be an
 		// order of magnitude faster. This catches a missing check, not small differences.
 		long fastest = Collections.min(medians);
@@ -95,8 +99,8 @@ class LoginPageTest {
 		TestBrowser browser = new TestBrowser();
 		HttpResponse<String> page = browser.get(flows.url("/login"));
 		String before = sessionCookie(page);
-		HttpResponse<String> login = browser.postForm(flows.url("/login"),
-				Map.of("username", "bob", "password", TestBootstrap.BOB_PASSWORD, "_csrf", TestBrowser.csrf(page.body())));
+		HttpResponse<String> login = browser.postForm(flows.url("/login"), Map.of("username", "bob", "password",
+				TestBootstrap.BOB_PASSWORD, "_csrf", TestBrowser.csrf(page.body())));
 		String after = sessionCookie(login);
 		assertThat(before).contains("LANYARD_SESSION=");
 		assertThat(after).contains("LANYARD_SESSION=");
@@ -113,13 +117,15 @@ class LoginPageTest {
 			.orElse("");
 	}
 
-	/** LG-17: after login, only the request saved on this server, never a URL parameter. */
+	/**
+	 * LG-17: after login, only the request saved on this server, never a URL parameter.
+	 */
 	@Test
 	void loginWhenContinueParameterPointsElsewhereThenIgnored() {
 		TestBrowser browser = new TestBrowser();
 		HttpResponse<String> page = browser.get(flows.url("/login?continue=https://evil.example/"));
-		HttpResponse<String> login = browser.postForm(flows.url("/login?continue=https://evil.example/"),
-				Map.of("username", "bob", "password", TestBootstrap.BOB_PASSWORD, "_csrf", TestBrowser.csrf(page.body())));
+		HttpResponse<String> login = browser.postForm(flows.url("/login?continue=https://evil.example/"), Map
+			.of("username", "bob", "password", TestBootstrap.BOB_PASSWORD, "_csrf", TestBrowser.csrf(page.body())));
 		assertThat(TestBrowser.location(login)).startsWith(flows.url("/")).doesNotContain("evil");
 	}
 
@@ -137,14 +143,23 @@ class LoginPageTest {
 		assertThat(remembered.body()).contains("用户名");
 	}
 
-	/** The page is usable by keyboard and assistive technology: labels, autocomplete, focus. */
+	/**
+	 * The page is usable by keyboard and assistive technology: labels, autocomplete,
+	 * focus.
+	 */
 	@Test
 	void loginPageWhenRenderedThenAccessibleForm() {
 		String body = new TestBrowser().get(flows.url("/login")).body();
-		assertThat(body).contains("<label for=\"username\"").contains("<label for=\"password\"")
-			.contains("autocomplete=\"username\"").contains("autocomplete=\"current-password\"")
-			.contains("type=\"password\"").contains("autofocus").contains("href=\"#main\"")
-			.doesNotContain("<script").doesNotContain("http://cdn").doesNotContain("https://");
+		assertThat(body).contains("<label for=\"username\"")
+			.contains("<label for=\"password\"")
+			.contains("autocomplete=\"username\"")
+			.contains("autocomplete=\"current-password\"")
+			.contains("type=\"password\"")
+			.contains("autofocus")
+			.contains("href=\"#main\"")
+			.doesNotContain("<script")
+			.doesNotContain("http://cdn")
+			.doesNotContain("https://");
 	}
 
 	/** LG-15, OA-20, OA-21: headers on login, error and consent pages. */
@@ -155,13 +170,18 @@ class LoginPageTest {
 			HttpResponse<String> response = browser.get(flows.url(path));
 			Map<String, List<String>> headers = response.headers().map();
 			String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
-			assertThat(csp).as(path).contains("default-src 'self'").contains("script-src 'self'")
-				.contains("object-src 'none'").contains("base-uri 'none'").contains("frame-ancestors 'none'");
+			assertThat(csp).as(path)
+				.contains("default-src 'self'")
+				.contains("script-src 'self'")
+				.contains("object-src 'none'")
+				.contains("base-uri 'none'")
+				.contains("frame-ancestors 'none'");
 			assertThat(response.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
 			assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
 			assertThat(response.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
 			assertThat(response.headers().firstValue("Strict-Transport-Security").orElse("")).as(path)
-				.contains("max-age=31536000").contains("includeSubDomains");
+				.contains("max-age=31536000")
+				.contains("includeSubDomains");
 			assertThat(response.headers().firstValue("Cross-Origin-Opener-Policy")).as(path).hasValue("same-origin");
 			assertThat(response.headers().firstValue("Cache-Control").orElse("")).as(path).contains("no-store");
 			assertThat(headers).as(path).doesNotContainKey("Server");
@@ -172,7 +192,8 @@ class LoginPageTest {
 	void errorPageWhenNotFoundThenFriendlyPageWithoutDetails() {
 		HttpResponse<String> response = new TestBrowser().get(flows.url("/no/such/page"), "Accept", "text/html");
 		assertThat(response.statusCode()).isIn(302, 404);
-		HttpResponse<String> json = new TestBrowser().get(flows.url("/oauth2/jwks/nothing"), "Accept", "application/json");
+		HttpResponse<String> json = new TestBrowser().get(flows.url("/oauth2/jwks/nothing"), "Accept",
+				"application/json");
 		assertThat(json.body()).doesNotContain("Exception").doesNotContain("trace");
 	}
 

@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * LG-06: repeated failures for one account are throttled across nodes (counters in Redis),
- * for accounts that exist and accounts that do not alike; the limit is per window, not a
- * permanent lockout.
+ * LG-06: repeated failures for one account are throttled across nodes (counters in
+ * Redis), for accounts that exist and accounts that do not alike; the limit is per
+ * window, not a permanent lockout.
  */
 class LoginThrottleTest {
 
@@ -80,7 +80,8 @@ class LoginThrottleTest {
 	void loginWhenAccountDoesNotExistThenThrottledTheSameWay() {
 		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
 		for (int i = 0; i < 6; i++) {
-			assertThat(TestBrowser.location(a.signIn(new TestBrowser(), "ghost", "guess-" + i))).endsWith("/login?error");
+			assertThat(TestBrowser.location(a.signIn(new TestBrowser(), "ghost", "guess-" + i)))
+				.endsWith("/login?error");
 		}
 		assertThat(TestBrowser.location(a.signIn(new TestBrowser(), "ghost", "guess-7"))).endsWith("/login?throttled");
 	}
@@ -94,7 +95,9 @@ class LoginThrottleTest {
 		}
 	}
 
-	/** Password confirmations in the console take from the same bound as the login page. */
+	/**
+	 * Password confirmations in the console take from the same bound as the login page.
+	 */
 	@Test
 	void consoleConfirmationWhenTooManyWrongPasswordsThenRefusedEvenWhenRight() {
 		String username = "second-admin";
@@ -104,26 +107,26 @@ class LoginThrottleTest {
 		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
 		TestBrowser admin = new TestBrowser();
 		assertThat(TestBrowser.location(a.signIn(admin, username, password))).doesNotContain("login?");
-		String userPage = a.url("/admin/users/" + nodeA.bean(JdbcUserAccountRepository.class)
-			.findByLoginName("bob").orElseThrow().id());
+		String userPage = a.url("/admin/users/"
+				+ nodeA.bean(JdbcUserAccountRepository.class).findByLoginName("bob").orElseThrow().id());
 		String csrf = TestBrowser.csrf(admin.get(userPage).body());
 		for (int i = 0; i < 6; i++) {
-			HttpResponse<String> wrong = admin.postForm(userPage + "/password", Map.of("_csrf", csrf, "password",
-					"bobs-new-password-99", "confirmPassword", "not-it-" + i));
+			HttpResponse<String> wrong = admin.postForm(userPage + "/password",
+					Map.of("_csrf", csrf, "password", "bobs-new-password-99", "confirmPassword", "not-it-" + i));
 			assertThat(wrong.body()).contains("That is not your password.");
 		}
-		HttpResponse<String> right = admin.postForm(userPage + "/password", Map.of("_csrf", csrf, "password",
-				"bobs-new-password-99", "confirmPassword", password));
+		HttpResponse<String> right = admin.postForm(userPage + "/password",
+				Map.of("_csrf", csrf, "password", "bobs-new-password-99", "confirmPassword", password));
 		assertThat(right.body()).contains("That is not your password.");
 		assertThat(TestBrowser.location(a.signIn(new TestBrowser(), "bob", TestBootstrap.BOB_PASSWORD)))
 			.doesNotContain("login?");
 	}
 
 	/**
-	 * Issue 9, item 4: when Redis cannot count a password check, the check is refused as an
-	 * outage (503 through BackendUnavailableFilter), never let through on this node's own
-	 * counters, which with N nodes would allow N times the bound. When Redis is back, the
-	 * shared counters hold again.
+	 * Issue 9, item 4: when Redis cannot count a password check, the check is refused as
+	 * an outage (503 through BackendUnavailableFilter), never let through on this node's
+	 * own counters, which with N nodes would allow N times the bound. When Redis is back,
+	 * the shared counters hold again.
 	 */
 	@Test
 	void throttleWhenRedisCannotCountThenRefusedAsOutageNeverLooser() throws Exception {
@@ -145,14 +148,15 @@ class LoginThrottleTest {
 				}
 				proxy.blackhole();
 				for (int i = 0; i < 5; i++) {
-					assertThatThrownBy(() -> throttle.tryAcquire(attempt))
-						.as("attempt %d while Redis cannot count", i)
+					assertThatThrownBy(() -> throttle.tryAcquire(attempt)).as("attempt %d while Redis cannot count", i)
 						.isInstanceOf(RedisConnectionFailureException.class)
 						.satisfies((ex) -> assertThat(BackendBreakers.isOutage(ex)).isTrue());
 				}
 				proxy.restore();
-				// Commands held by the cut reach Redis now and count (stricter, never looser): of
-				// the bound of three, at most the one left before the cut can still be taken.
+				// Commands held by the cut reach Redis now and count (stricter, never
+				// looser): of
+				// the bound of three, at most the one left before the cut can still be
+				// taken.
 				Boolean answered = null;
 				for (int i = 0; i < 40 && answered == null; i++) {
 					try {

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * RP-initiated logout (docs/SECURITY.md decision 6, OA-22, LG-13): works without
- * {@code id_token_hint}, asks for confirmation, redirects only to registered URIs, and ends
- * the tokens issued in the login session.
+ * {@code id_token_hint}, asks for confirmation, redirects only to registered URIs, and
+ * ends the tokens issued in the login session.
  */
 class LogoutTest {
 
@@ -33,21 +33,23 @@ class LogoutTest {
 		TestBrowser browser = new TestBrowser();
 		TestBrowser client = new TestBrowser();
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-		String redirect = this.flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
-				TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce), "alice", TestBootstrap.ALICE_PASSWORD);
-		Map<String, Object> tokens = TestBrowser.json(this.flows.redeemCode(client, "web-app",
-				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"),
-				TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		String redirect = this.flows.authorizeWithLogin(browser,
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce), "alice",
+				TestBootstrap.ALICE_PASSWORD);
+		Map<String, Object> tokens = TestBrowser
+			.json(this.flows.redeemCode(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+					TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()));
 
-		HttpResponse<String> logout = browser.get(this.flows.url(
-				"/connect/logout?client_id=web-app&post_logout_redirect_uri=https://app.example.com/&state=bye"));
+		HttpResponse<String> logout = browser.get(this.flows
+			.url("/connect/logout?client_id=web-app&post_logout_redirect_uri=https://app.example.com/&state=bye"));
 		assertThat(logout.statusCode()).isEqualTo(303);
 		assertThat(TestBrowser.location(logout)).isEqualTo(this.flows.url("/logout"));
 		HttpResponse<String> confirm = browser.get(this.flows.url("/logout"));
 		assertThat(confirm.body()).contains("Web App asks you to sign out");
 		// Nothing happened yet: the tokens still work until the user confirms.
-		assertThat(this.flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
-				(String) tokens.get("access_token")).get("active")).isEqualTo(true);
+		assertThat(this.flows
+			.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, (String) tokens.get("access_token"))
+			.get("active")).isEqualTo(true);
 
 		HttpResponse<String> withoutCsrf = browser.postForm(this.flows.url("/logout"), Map.of());
 		assertThat(withoutCsrf.statusCode()).isEqualTo(403);
@@ -57,9 +59,12 @@ class LogoutTest {
 		assertThat(done.statusCode()).isEqualTo(303);
 		assertThat(TestBrowser.location(done)).isEqualTo("https://app.example.com/?state=bye");
 		assertThat(this.flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
-				(String) tokens.get("access_token"))).isEqualTo(Map.of("active", false));
-		assertThat(TestBrowser.json(this.flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
-				(String) tokens.get("refresh_token"))).get("error")).isEqualTo("invalid_grant");
+				(String) tokens.get("access_token")))
+			.isEqualTo(Map.of("active", false));
+		assertThat(TestBrowser
+			.json(this.flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+					(String) tokens.get("refresh_token")))
+			.get("error")).isEqualTo("invalid_grant");
 		// The login session is over.
 		HttpResponse<String> again = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest("web-app",
 				TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create())));
@@ -72,12 +77,12 @@ class LogoutTest {
 		TestBrowser client = new TestBrowser();
 		String idToken = signInWithIdToken(browser, client, "bob", TestBootstrap.BOB_PASSWORD);
 		// The client refreshed since: its first ID token is no longer the grant's latest.
-		Map<String, Object> refreshed = TestBrowser.json(this.flows.refresh(client, "web-app",
-				TestBootstrap.WEB_APP_SECRET, this.lastRefreshToken));
+		Map<String, Object> refreshed = TestBrowser
+			.json(this.flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET, this.lastRefreshToken));
 		assertThat(refreshed.get("id_token")).isNotNull().isNotEqualTo(idToken);
 
-		HttpResponse<String> logout = browser.get(this.flows.url("/connect/logout?id_token_hint=" + idToken
-				+ "&post_logout_redirect_uri=https://app.example.com/"));
+		HttpResponse<String> logout = browser.get(this.flows
+			.url("/connect/logout?id_token_hint=" + idToken + "&post_logout_redirect_uri=https://app.example.com/"));
 		assertThat(TestBrowser.location(logout)).isEqualTo(this.flows.url("/logout"));
 		HttpResponse<String> confirm = browser.get(this.flows.url("/logout"));
 		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"),
@@ -93,13 +98,15 @@ class LogoutTest {
 		TestBrowser bob = new TestBrowser();
 		this.flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD);
 		String[] parts = aliceIdToken.split("\\.");
-		SignedJWT foreign = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(
-				SignedJWT.parse(aliceIdToken).getHeader().getKeyID()).build(), SignedJWT.parse(aliceIdToken).getJWTClaimsSet());
+		SignedJWT foreign = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(SignedJWT.parse(aliceIdToken).getHeader().getKeyID())
+					.build(),
+				SignedJWT.parse(aliceIdToken).getJWTClaimsSet());
 		foreign.sign(new RSASSASigner(new RSAKeyGenerator(2048).generate()));
 		for (String hint : new String[] { aliceIdToken, parts[0] + "." + parts[1] + ".AAAA", foreign.serialize(),
 				parts[0] + "." + parts[1] + "." }) {
-			HttpResponse<String> response = bob.get(this.flows.url("/connect/logout?id_token_hint=" + hint
-					+ "&post_logout_redirect_uri=https://app.example.com/"));
+			HttpResponse<String> response = bob.get(this.flows
+				.url("/connect/logout?id_token_hint=" + hint + "&post_logout_redirect_uri=https://app.example.com/"));
 			assertThat(response.statusCode()).isEqualTo(400);
 			assertThat(response.headers().firstValue("Location")).isEmpty();
 		}
@@ -107,11 +114,11 @@ class LogoutTest {
 
 	private String signInWithIdToken(TestBrowser browser, TestBrowser client, String username, String password) {
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-		String redirect = this.flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
-				TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, password);
-		Map<String, Object> tokens = TestBrowser.json(this.flows.redeemCode(client, "web-app",
-				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"),
-				TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		String redirect = this.flows.authorizeWithLogin(browser,
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, password);
+		Map<String, Object> tokens = TestBrowser
+			.json(this.flows.redeemCode(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+					TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()));
 		this.lastRefreshToken = (String) tokens.get("refresh_token");
 		return (String) tokens.get("id_token");
 	}
@@ -122,14 +129,17 @@ class LogoutTest {
 		TestBrowser browser = new TestBrowser();
 		this.flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
 		for (String query : new String[] { "client_id=web-app&post_logout_redirect_uri=https://evil.example/",
-				"post_logout_redirect_uri=https://app.example.com/", "client_id=nope&post_logout_redirect_uri=https://app.example.com/",
+				"post_logout_redirect_uri=https://app.example.com/",
+				"client_id=nope&post_logout_redirect_uri=https://app.example.com/",
 				"id_token_hint=forged.token.value&post_logout_redirect_uri=https://app.example.com/" }) {
 			HttpResponse<String> response = browser.get(this.flows.url("/connect/logout?" + query));
 			assertThat(response.statusCode()).as(query).isEqualTo(400);
 			assertThat(response.headers().firstValue("Location")).as(query).isEmpty();
 		}
-		HttpResponse<String> logoutPage = browser.get(this.flows.url("/logout?post_logout_redirect_uri=https://evil.example/"));
-		HttpResponse<String> done = browser.postForm(this.flows.url("/logout?post_logout_redirect_uri=https://evil.example/"),
+		HttpResponse<String> logoutPage = browser
+			.get(this.flows.url("/logout?post_logout_redirect_uri=https://evil.example/"));
+		HttpResponse<String> done = browser.postForm(
+				this.flows.url("/logout?post_logout_redirect_uri=https://evil.example/"),
 				Map.of("_csrf", TestBrowser.csrf(logoutPage.body())));
 		assertThat(TestBrowser.location(done)).isEqualTo(this.flows.url("/logout/done"));
 	}
@@ -137,8 +147,8 @@ class LogoutTest {
 	@Test
 	void logoutWhenNotSignedInThenStraightToClientOrDonePage() {
 		TestBrowser browser = new TestBrowser();
-		HttpResponse<String> toClient = browser.get(this.flows.url(
-				"/connect/logout?client_id=web-app&post_logout_redirect_uri=https://app.example.com/&state=x"));
+		HttpResponse<String> toClient = browser.get(this.flows
+			.url("/connect/logout?client_id=web-app&post_logout_redirect_uri=https://app.example.com/&state=x"));
 		assertThat(TestBrowser.location(toClient)).isEqualTo("https://app.example.com/?state=x");
 		HttpResponse<String> plain = browser.get(this.flows.url("/connect/logout"));
 		assertThat(TestBrowser.location(plain)).isEqualTo(this.flows.url("/logout/done"));

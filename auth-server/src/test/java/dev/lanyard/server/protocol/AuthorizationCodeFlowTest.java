@@ -37,8 +37,9 @@ class AuthorizationCodeFlowTest {
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
 		String state = "st/ate?&=+ü";
 
-		String redirect = flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
-				TestBootstrap.REDIRECT_URI, "openid profile email", state, pkce), "alice", TestBootstrap.ALICE_PASSWORD);
+		String redirect = flows.authorizeWithLogin(browser,
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile email", state, pkce),
+				"alice", TestBootstrap.ALICE_PASSWORD);
 
 		assertThat(redirect).startsWith(TestBootstrap.REDIRECT_URI + "?");
 		Map<String, String> response = TestBrowser.queryParameters(redirect);
@@ -86,7 +87,8 @@ class AuthorizationCodeFlowTest {
 		String rotatedRefreshToken = (String) TestBrowser.json(refreshed).get("refresh_token");
 		String refreshedAccessToken = (String) TestBrowser.json(refreshed).get("access_token");
 		assertThat(rotatedRefreshToken).isNotEqualTo(refreshToken);
-		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshedAccessToken).get("active"))
+		assertThat(
+				flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshedAccessToken).get("active"))
 			.isEqualTo(true);
 
 		// Reuse of the rotated-away refresh token revokes the whole grant.
@@ -114,8 +116,10 @@ class AuthorizationCodeFlowTest {
 		assertThat(TestBrowser.json(replay).get("error")).isEqualTo("invalid_grant");
 		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, secondAccessToken))
 			.isEqualTo(Map.of("active", false));
-		assertThat(TestBrowser.json(flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
-				(String) secondTokens.get("refresh_token"))).get("error")).isEqualTo("invalid_grant");
+		assertThat(TestBrowser
+			.json(flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+					(String) secondTokens.get("refresh_token")))
+			.get("error")).isEqualTo("invalid_grant");
 
 		// Revocation (RFC 7009) of a refresh token ends its access token too.
 		TestBrowser.Pkce thirdPkce = TestBrowser.Pkce.create();
@@ -127,7 +131,8 @@ class AuthorizationCodeFlowTest {
 				"Authorization", TestBrowser.basic("web-app", TestBootstrap.WEB_APP_SECRET));
 		assertThat(revoked.statusCode()).isEqualTo(200);
 		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
-				(String) thirdTokens.get("access_token"))).isEqualTo(Map.of("active", false));
+				(String) thirdTokens.get("access_token")))
+			.isEqualTo(Map.of("active", false));
 		assertThat(client.get(flows.url("/userinfo"), "Authorization", "Bearer " + thirdTokens.get("access_token"))
 			.statusCode()).isEqualTo(401);
 
@@ -146,8 +151,8 @@ class AuthorizationCodeFlowTest {
 	}
 
 	private static String browserAuthorize(TestBrowser signedIn, TestBrowser.Pkce pkce) {
-		HttpResponse<String> answer = signedIn.get(flows.authorizeUrl(OAuthFlows.codeRequest("web-app",
-				TestBootstrap.REDIRECT_URI, "openid profile", "again", pkce)));
+		HttpResponse<String> answer = signedIn.get(flows.authorizeUrl(
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "again", pkce)));
 		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
 		return TestBrowser.location(answer);
 	}

@@ -51,11 +51,13 @@ class AuthorizationEndpointTest {
 			"https://app.example.com.evil.example/callback", "javascript:alert(1)", "not a uri" })
 	void authorizeWhenRedirectUriNotRegisteredThenErrorPageWithoutRedirect(String redirectUri) {
 		for (TestBrowser browser : new TestBrowser[] { new TestBrowser(), signedIn }) {
-			HttpResponse<String> response = browser.get(flows.authorizeUrl(request("web-app", redirectUri)),
-					"Accept", "text/html");
+			HttpResponse<String> response = browser.get(flows.authorizeUrl(request("web-app", redirectUri)), "Accept",
+					"text/html");
 			assertThat(response.statusCode()).isEqualTo(400);
 			assertThat(response.headers().firstValue("Location")).isEmpty();
-			assertThat(response.body()).contains("invalid_request").doesNotContain("Exception").doesNotContain("at org.");
+			assertThat(response.body()).contains("invalid_request")
+				.doesNotContain("Exception")
+				.doesNotContain("at org.");
 		}
 	}
 
@@ -110,7 +112,10 @@ class AuthorizationEndpointTest {
 		}
 	}
 
-	/** OA-14, OA-15: iss on every response, state echoed exactly (URL-unsafe characters included). */
+	/**
+	 * OA-14, OA-15: iss on every response, state echoed exactly (URL-unsafe characters
+	 * included).
+	 */
 	@Test
 	void authorizeWhenSucceededThenIssAndExactStateInRedirect() {
 		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
@@ -198,8 +203,10 @@ class AuthorizationEndpointTest {
 	void authorizeWhenRepeatedThenCodesUniqueAndLong() {
 		java.util.Set<String> codes = new java.util.HashSet<>();
 		for (int i = 0; i < 50; i++) {
-			String code = TestBrowser.queryParameters(TestBrowser.location(
-					signedIn.get(flows.authorizeUrl(request("web-app", TestBootstrap.REDIRECT_URI))))).get("code");
+			String code = TestBrowser
+				.queryParameters(TestBrowser
+					.location(signedIn.get(flows.authorizeUrl(request("web-app", TestBootstrap.REDIRECT_URI)))))
+				.get("code");
 			assertThat(code.substring("lyac_".length())).hasSize(43);
 			codes.add(code);
 		}
@@ -217,7 +224,10 @@ class AuthorizationEndpointTest {
 		assertThat(parameters).doesNotContainKey("code");
 	}
 
-	/** A bearer token means nothing at the authorization endpoint: the user still signs in. */
+	/**
+	 * A bearer token means nothing at the authorization endpoint: the user still signs
+	 * in.
+	 */
 	@Test
 	void authorizeWhenBearerTokenSentThenLoginNotServerError() {
 		for (String token : new String[] { "lyat_not-a-token", "a.b.c", "" }) {

@@ -22,7 +22,8 @@ class DiscoveryTest {
 	@Test
 	@SuppressWarnings("unchecked")
 	void discoveryWhenReadAtBothWellKnownPathsThenDescribesLanyardTruthfully() {
-		for (String path : new String[] { "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server" }) {
+		for (String path : new String[] { "/.well-known/openid-configuration",
+				"/.well-known/oauth-authorization-server" }) {
 			HttpResponse<String> response = this.client.get(this.issuer + path);
 			assertThat(response.statusCode()).as(path).isEqualTo(200);
 			Map<String, Object> metadata = TestBrowser.json(response);

@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The protocol rules of the hardening issue (docs/SECURITY.md §7): consent (HD-04), introspection
- * (HD-06), odd input (HD-08) and client authentication (HD-11), each over real HTTP.
+ * The protocol rules of the hardening issue (docs/SECURITY.md §7): consent (HD-04),
+ * introspection (HD-06), odd input (HD-08) and client authentication (HD-11), each over
+ * real HTTP.
  */
 class ProtocolHardeningTest {
 
@@ -60,8 +61,8 @@ class ProtocolHardeningTest {
 	@Test
 	void hd04ConsentWhenClientRequiresItAndOnlyOpenidAskedThenConsentPageFirst() {
 		TestBrowser carol = signedInAsNewUser();
-		HttpResponse<String> first = carol.get(flows.authorizeUrl(
-				OAuthFlows.codeRequest("consenting-app", TestBootstrap.REDIRECT_URI, "openid", "c1", TestBrowser.Pkce.create())));
+		HttpResponse<String> first = carol.get(flows.authorizeUrl(OAuthFlows.codeRequest("consenting-app",
+				TestBootstrap.REDIRECT_URI, "openid", "c1", TestBrowser.Pkce.create())));
 		String consentUrl = TestBrowser.location(first);
 		assertThat(consentUrl).startsWith(flows.url("/oauth2/consent?"));
 		HttpResponse<String> page = carol.get(consentUrl);
@@ -71,14 +72,15 @@ class ProtocolHardeningTest {
 		assertThat(TestBrowser.queryParameters(approved).get("code")).startsWith("lyac_");
 
 		// Approved once, openid included: not asked again ...
-		HttpResponse<String> again = carol.get(flows.authorizeUrl(
-				OAuthFlows.codeRequest("consenting-app", TestBootstrap.REDIRECT_URI, "openid", "c2", TestBrowser.Pkce.create())));
+		HttpResponse<String> again = carol.get(flows.authorizeUrl(OAuthFlows.codeRequest("consenting-app",
+				TestBootstrap.REDIRECT_URI, "openid", "c2", TestBrowser.Pkce.create())));
 		assertThat(TestBrowser.location(again)).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
 		// ... unless the client asks with prompt=consent.
 		Map<String, String> prompted = OAuthFlows.codeRequest("consenting-app", TestBootstrap.REDIRECT_URI, "openid",
 				"c3", TestBrowser.Pkce.create());
 		prompted.put("prompt", "consent");
-		assertThat(TestBrowser.location(carol.get(flows.authorizeUrl(prompted)))).startsWith(flows.url("/oauth2/consent?"));
+		assertThat(TestBrowser.location(carol.get(flows.authorizeUrl(prompted))))
+			.startsWith(flows.url("/oauth2/consent?"));
 	}
 
 	@Test
@@ -86,7 +88,8 @@ class ProtocolHardeningTest {
 		Map<String, String> request = OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile",
 				"p1", TestBrowser.Pkce.create());
 		request.put("prompt", "consent");
-		assertThat(TestBrowser.location(bob.get(flows.authorizeUrl(request)))).startsWith(flows.url("/oauth2/consent?"));
+		assertThat(TestBrowser.location(bob.get(flows.authorizeUrl(request))))
+			.startsWith(flows.url("/oauth2/consent?"));
 	}
 
 	/** A local process on another port must not receive a confidential client's codes. */
@@ -96,12 +99,15 @@ class ProtocolHardeningTest {
 				"http://127.0.0.1:7002/cb", "openid", "l1", TestBrowser.Pkce.create())), "Accept", "text/html");
 		assertThat(otherPort.statusCode()).isEqualTo(400);
 		assertThat(otherPort.headers().firstValue("Location")).isEmpty();
-		HttpResponse<String> registered = bob.get(flows.authorizeUrl(OAuthFlows.codeRequest("loopback-confidential",
-				LOOPBACK, "openid", "l2", TestBrowser.Pkce.create())));
+		HttpResponse<String> registered = bob.get(flows.authorizeUrl(
+				OAuthFlows.codeRequest("loopback-confidential", LOOPBACK, "openid", "l2", TestBrowser.Pkce.create())));
 		assertThat(TestBrowser.location(registered)).startsWith(LOOPBACK + "?code=");
 	}
 
-	/** RFC 8252 §7.3: a native (public) client may use any port of its loopback redirect URI. */
+	/**
+	 * RFC 8252 §7.3: a native (public) client may use any port of its loopback redirect
+	 * URI.
+	 */
 	@Test
 	void hd04LoopbackWhenPublicNativeClientThenAnyPort() {
 		HttpResponse<String> ephemeral = bob.get(flows.authorizeUrl(OAuthFlows.codeRequest("spa",
@@ -116,8 +122,10 @@ class ProtocolHardeningTest {
 
 	@Test
 	void hd06IntrospectionWhenAnotherClientsTokenThenInactiveUnlessAllowed() {
-		String serviceToken = (String) TestBrowser.json(flows.token(this.client, "service",
-				TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"))).get("access_token");
+		String serviceToken = (String) TestBrowser
+			.json(flows.token(this.client, "service", TestBootstrap.SERVICE_SECRET,
+					Map.of("grant_type", "client_credentials")))
+			.get("access_token");
 		assertThat(flows.introspect(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, serviceToken))
 			.isEqualTo(Map.of("active", false));
 		assertThat(flows.introspect(this.client, "service", TestBootstrap.SERVICE_SECRET, serviceToken).get("active"))
@@ -132,8 +140,10 @@ class ProtocolHardeningTest {
 	@Test
 	void hd06IntrospectionWhenCodeRefreshOrIdTokenThenInactiveForEveryone() {
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-		String code = TestBrowser.queryParameters(TestBrowser.location(bob.get(flows.authorizeUrl(
-				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "i1", pkce))))).get("code");
+		String code = TestBrowser
+			.queryParameters(TestBrowser.location(bob.get(flows
+				.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "i1", pkce)))))
+			.get("code");
 		for (String[] caller : callers()) {
 			assertThat(flows.introspect(this.client, caller[0], caller[1], code)).as("code to " + caller[0])
 				.isEqualTo(Map.of("active", false));
@@ -147,8 +157,9 @@ class ProtocolHardeningTest {
 					.isEqualTo(Map.of("active", false));
 			}
 		}
-		assertThat(flows.introspect(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
-				(String) tokens.get("access_token")).get("active")).isEqualTo(true);
+		assertThat(flows
+			.introspect(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, (String) tokens.get("access_token"))
+			.get("active")).isEqualTo(true);
 	}
 
 	// HD-08: odd input gets an answer, never a 500.
@@ -156,8 +167,8 @@ class ProtocolHardeningTest {
 	@Test
 	void hd08AuthorizeWhenClientLacksCodeGrantAndNoRedirectUriThenErrorPage() {
 		for (TestBrowser browser : new TestBrowser[] { new TestBrowser(), bob }) {
-			HttpResponse<String> response = browser.get(flows.url("/oauth2/authorize?client_id=service&response_type=code"),
-					"Accept", "text/html");
+			HttpResponse<String> response = browser
+				.get(flows.url("/oauth2/authorize?client_id=service&response_type=code"), "Accept", "text/html");
 			assertThat(response.statusCode()).isEqualTo(400);
 			assertThat(response.headers().firstValue("Location")).isEmpty();
 			assertThat(response.body()).contains("unauthorized_client");
@@ -165,11 +176,14 @@ class ProtocolHardeningTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http://127.0.0.1:/callback", "http://127.0.0.1:0/callback", "http://127.0.0.1:65536/callback",
-			"http://127.0.0.1:99999999999/callback", "http://127.0.0.1:-1/callback", "http://[::1]:70000/callback" })
+	@ValueSource(strings = { "http://127.0.0.1:/callback", "http://127.0.0.1:0/callback",
+			"http://127.0.0.1:65536/callback", "http://127.0.0.1:99999999999/callback", "http://127.0.0.1:-1/callback",
+			"http://[::1]:70000/callback" })
 	void hd08AuthorizeWhenLoopbackPortEmptyOrOutOfRangeThenErrorPage(String redirectUri) {
-		HttpResponse<String> response = bob.get(flows.authorizeUrl(
-				OAuthFlows.codeRequest("spa", redirectUri, "openid", "x", TestBrowser.Pkce.create())), "Accept", "text/html");
+		HttpResponse<String> response = bob.get(
+				flows
+					.authorizeUrl(OAuthFlows.codeRequest("spa", redirectUri, "openid", "x", TestBrowser.Pkce.create())),
+				"Accept", "text/html");
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.headers().firstValue("Location")).isEmpty();
 		assertThat(response.body()).contains("invalid_request");
@@ -195,7 +209,9 @@ class ProtocolHardeningTest {
 		assertThat(TestBrowser.queryParameters(approved).get("code")).startsWith("lyac_");
 	}
 
-	/** RFC 6749 §3.1.2: a registered query is kept as registered, "=" in a value included. */
+	/**
+	 * RFC 6749 §3.1.2: a registered query is kept as registered, "=" in a value included.
+	 */
 	@Test
 	void hd08RedirectUriWhenQueryValueHasEqualsSignThenKeptAndAnswered() {
 		HttpResponse<String> response = bob.get(flows.authorizeUrl(
@@ -227,11 +243,15 @@ class ProtocolHardeningTest {
 		assertThat(postAndAssertion.statusCode()).isEqualTo(400);
 		assertThat(TestBrowser.json(postAndAssertion).get("error")).isEqualTo("invalid_request");
 		// Each alone still works.
-		assertThat(flows.token(this.client, "service", TestBootstrap.SERVICE_SECRET,
-				Map.of("grant_type", "client_credentials")).statusCode()).isEqualTo(200);
+		assertThat(flows
+			.token(this.client, "service", TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"))
+			.statusCode()).isEqualTo(200);
 	}
 
-	/** RFC 6749 §5.2: a client that tried to authenticate and failed gets 401 invalid_client. */
+	/**
+	 * RFC 6749 §5.2: a client that tried to authenticate and failed gets 401
+	 * invalid_client.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "Basic !!!not-base64!!!", "Basic", "Basic a b", "Basic bm8tY29sb24=", "Basic OnNlY3JldA==",
 			"Basic c2VydmljZTo=", "Basic c2VydmljZToleno=" })

@@ -42,7 +42,8 @@ class TokenEndpointTest {
 			HttpResponse<String> response = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
 					Map.of("grant_type", grant, "username", "bob", "password", TestBootstrap.BOB_PASSWORD));
 			assertThat(response.statusCode()).as(grant).isEqualTo(400);
-			assertThat(TestBrowser.json(response).get("error")).as(grant).isIn("unsupported_grant_type", "invalid_request");
+			assertThat(TestBrowser.json(response).get("error")).as(grant)
+				.isIn("unsupported_grant_type", "invalid_request");
 			assertThat(response.body()).doesNotContain("access_token");
 		}
 	}
@@ -90,21 +91,24 @@ class TokenEndpointTest {
 	/** OA-34: GET, and credentials in the query string, never give a token. */
 	@Test
 	void tokenWhenGetThenMethodNotAllowed() {
-		HttpResponse<String> response = this.client.get(flows.url(
-				"/oauth2/token?grant_type=client_credentials&client_id=service&client_secret=" + TestBootstrap.SERVICE_SECRET));
+		HttpResponse<String> response = this.client
+			.get(flows.url("/oauth2/token?grant_type=client_credentials&client_id=service&client_secret="
+					+ TestBootstrap.SERVICE_SECRET));
 		assertThat(response.statusCode()).isEqualTo(405);
 		assertThat(response.body()).doesNotContain("access_token");
 	}
 
 	@Test
 	void tokenWhenBodyMalformedThenOAuthErrorNot500() {
-		String[] bodies = { "{\"grant_type\":\"client_credentials\"}", "%%%&&&===", "grant_type", "a=" + "x".repeat(100_000) };
+		String[] bodies = { "{\"grant_type\":\"client_credentials\"}", "%%%&&&===", "grant_type",
+				"a=" + "x".repeat(100_000) };
 		for (String body : bodies) {
-			HttpResponse<String> response = this.client.send(HttpRequest.newBuilder(URI.create(flows.url("/oauth2/token")))
-				.header("Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET))
-				.header("Content-Type", "application/x-www-form-urlencoded")
-				.POST(HttpRequest.BodyPublishers.ofString(body))
-				.build());
+			HttpResponse<String> response = this.client
+				.send(HttpRequest.newBuilder(URI.create(flows.url("/oauth2/token")))
+					.header("Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.build());
 			assertThat(response.statusCode()).as(body.substring(0, Math.min(20, body.length()))).isBetween(400, 499);
 			assertThat(response.body()).doesNotContain("Exception").doesNotContain("access_token");
 		}
@@ -124,9 +128,9 @@ class TokenEndpointTest {
 		HttpResponse<String> wrong = flows.redeemCode(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, code,
 				TestBootstrap.REDIRECT_URI, TestBrowser.Pkce.create().verifier());
 		assertThat(TestBrowser.json(wrong).get("error")).isEqualTo("invalid_grant");
-		HttpResponse<String> missing = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, Map.of(
-				"grant_type", "authorization_code", "code", code(TestBrowser.Pkce.create()), "redirect_uri",
-				TestBootstrap.REDIRECT_URI));
+		HttpResponse<String> missing = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				Map.of("grant_type", "authorization_code", "code", code(TestBrowser.Pkce.create()), "redirect_uri",
+						TestBootstrap.REDIRECT_URI));
 		assertThat(missing.statusCode()).isEqualTo(400);
 		assertThat(TestBrowser.json(missing).get("error")).isIn("invalid_grant", "invalid_request");
 	}
@@ -143,8 +147,8 @@ class TokenEndpointTest {
 				code(second), "https://app.example.com/other", second.verifier());
 		assertThat(TestBrowser.json(otherRedirect).get("error")).isEqualTo("invalid_grant");
 		TestBrowser.Pkce third = TestBrowser.Pkce.create();
-		HttpResponse<String> noRedirect = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, Map.of(
-				"grant_type", "authorization_code", "code", code(third), "code_verifier", third.verifier()));
+		HttpResponse<String> noRedirect = flows.token(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				Map.of("grant_type", "authorization_code", "code", code(third), "code_verifier", third.verifier()));
 		assertThat(TestBrowser.json(noRedirect).get("error")).isEqualTo("invalid_grant");
 	}
 
@@ -167,17 +171,20 @@ class TokenEndpointTest {
 		assertThat(TestBrowser.json(narrower).get("scope")).isEqualTo("openid");
 	}
 
-	/** Public clients: PKCE instead of a secret, and rotating refresh tokens (RFC 9700 §4.14.2). */
+	/**
+	 * Public clients: PKCE instead of a secret, and rotating refresh tokens (RFC 9700
+	 * §4.14.2).
+	 */
 	@Test
 	void publicClientWhenCodeAndRefreshThenTokensWithoutSecret() {
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
 		String redirectUri = "http://127.0.0.1:8765/callback";
-		String location = TestBrowser.location(signedIn.get(flows.authorizeUrl(
-				OAuthFlows.codeRequest("spa", redirectUri, "openid profile", "s", pkce))));
+		String location = TestBrowser.location(signedIn
+			.get(flows.authorizeUrl(OAuthFlows.codeRequest("spa", redirectUri, "openid profile", "s", pkce))));
 		String code = TestBrowser.queryParameters(location).get("code");
-		HttpResponse<String> tokens = this.client.postForm(flows.url("/oauth2/token"), Map.of("grant_type",
-				"authorization_code", "code", code, "redirect_uri", redirectUri, "code_verifier", pkce.verifier(),
-				"client_id", "spa"));
+		HttpResponse<String> tokens = this.client.postForm(flows.url("/oauth2/token"),
+				Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", redirectUri, "code_verifier",
+						pkce.verifier(), "client_id", "spa"));
 		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
 		String refreshToken = (String) TestBrowser.json(tokens).get("refresh_token");
 		assertThat(refreshToken).startsWith("lyrt_");
@@ -185,9 +192,9 @@ class TokenEndpointTest {
 				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", "spa"));
 		assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
 		assertThat(TestBrowser.json(refreshed).get("refresh_token")).isNotEqualTo(refreshToken);
-		HttpResponse<String> byOtherClient = this.client.postForm(flows.url("/oauth2/token"), Map.of("grant_type",
-				"refresh_token", "refresh_token", (String) TestBrowser.json(refreshed).get("refresh_token"), "client_id",
-				"web-app"));
+		HttpResponse<String> byOtherClient = this.client.postForm(flows.url("/oauth2/token"),
+				Map.of("grant_type", "refresh_token", "refresh_token",
+						(String) TestBrowser.json(refreshed).get("refresh_token"), "client_id", "web-app"));
 		assertThat(byOtherClient.statusCode()).isEqualTo(401);
 
 		// A public client may not introspect (RFC 7662 §2.1 wants client authentication),
@@ -205,12 +212,19 @@ class TokenEndpointTest {
 		assertThat(revocation.statusCode()).as(revocation.body()).isEqualTo(200);
 		assertThat(flows.introspect(this.client, "web-app", TestBootstrap.WEB_APP_SECRET, accessToken))
 			.isEqualTo(Map.of("active", false));
-		assertThat(this.client.postForm(flows.url("/oauth2/token"),
-				Map.of("grant_type", "refresh_token", "refresh_token", latestRefreshToken, "client_id", "spa"))
-			.statusCode()).isEqualTo(400);
+		assertThat(
+				this.client
+					.postForm(flows.url("/oauth2/token"),
+							Map.of("grant_type", "refresh_token", "refresh_token", latestRefreshToken, "client_id",
+									"spa"))
+					.statusCode())
+			.isEqualTo(400);
 	}
 
-	/** A grant that outlived its user's access (disabled by hand, no revocation) is not renewed. */
+	/**
+	 * A grant that outlived its user's access (disabled by hand, no revocation) is not
+	 * renewed.
+	 */
 	@Test
 	void refreshWhenUserDisabledSinceThenInvalidGrant() {
 		String username = "refresh-" + java.util.UUID.randomUUID();
@@ -221,9 +235,9 @@ class TokenEndpointTest {
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
 		String redirect = flows.authorizeWithLogin(new TestBrowser(),
 				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, password);
-		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(this.client, "web-app",
-				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(redirect).get("code"),
-				TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		Map<String, Object> tokens = TestBrowser
+			.json(flows.redeemCode(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+					TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()));
 		String refreshToken = (String) tokens.get("refresh_token");
 		new JdbcTemplate(SharedLanyard.server().bean(DataSource.class))
 			.update("UPDATE users SET enabled = false WHERE username = ?", username);
@@ -240,8 +254,10 @@ class TokenEndpointTest {
 	void publicClientWhenNoCodeVerifierThenRefused() {
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
 		String redirectUri = "http://127.0.0.1:8765/callback";
-		String code = TestBrowser.queryParameters(TestBrowser.location(signedIn.get(flows.authorizeUrl(
-				OAuthFlows.codeRequest("spa", redirectUri, "openid", "s", pkce))))).get("code");
+		String code = TestBrowser
+			.queryParameters(TestBrowser.location(
+					signedIn.get(flows.authorizeUrl(OAuthFlows.codeRequest("spa", redirectUri, "openid", "s", pkce)))))
+			.get("code");
 		HttpResponse<String> response = this.client.postForm(flows.url("/oauth2/token"), Map.of("grant_type",
 				"authorization_code", "code", code, "redirect_uri", redirectUri, "client_id", "spa"));
 		assertThat(response.statusCode()).isIn(400, 401);
@@ -249,8 +265,8 @@ class TokenEndpointTest {
 	}
 
 	private static String code(TestBrowser.Pkce pkce) {
-		String location = TestBrowser.location(signedIn.get(flows.authorizeUrl(
-				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce))));
+		String location = TestBrowser.location(signedIn.get(flows
+			.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce))));
 		return TestBrowser.queryParameters(location).get("code");
 	}
 

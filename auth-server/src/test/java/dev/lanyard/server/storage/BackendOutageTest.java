@@ -30,13 +30,14 @@ class BackendOutageTest {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		URI database = URI.create(deployment.get("spring.datasource.url").substring("jdbc:".length()));
 		try (TcpProxy proxy = new TcpProxy(database.getPort())) {
-			deployment.put("spring.datasource.url",
-					"jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+			deployment.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
 			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
 				OAuthFlows flows = new OAuthFlows(server.baseUrl());
 				TestBrowser client = new TestBrowser();
-				String token = (String) TestBrowser.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
-						Map.of("grant_type", "client_credentials"))).get("access_token");
+				String token = (String) TestBrowser
+					.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+							Map.of("grant_type", "client_credentials")))
+					.get("access_token");
 
 				proxy.blackhole();
 				long started = System.nanoTime();
@@ -44,7 +45,9 @@ class BackendOutageTest {
 						Map.of("grant_type", "client_credentials"));
 				Duration took = Duration.ofNanos(System.nanoTime() - started);
 				assertThat(issue.statusCode()).isBetween(500, 599);
-				assertThat(issue.body()).doesNotContain("Exception").doesNotContain("jdbc").doesNotContain("access_token");
+				assertThat(issue.body()).doesNotContain("Exception")
+					.doesNotContain("jdbc")
+					.doesNotContain("access_token");
 				assertThat(took).isLessThan(Duration.ofSeconds(10));
 
 				HttpResponse<String> revoke = client.postForm(flows.url("/oauth2/revoke"),
@@ -56,7 +59,8 @@ class BackendOutageTest {
 				assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
 
 				proxy.restore();
-				// Answers 503 with Retry-After until the breaker's next probe finds PostgreSQL back.
+				// Answers 503 with Retry-After until the breaker's next probe finds
+				// PostgreSQL back.
 				HttpResponse<String> introspection = null;
 				for (int i = 0; i < 40; i++) {
 					introspection = client.postForm(flows.url("/oauth2/introspect"), Map.of("token", token),
@@ -80,8 +84,10 @@ class BackendOutageTest {
 			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
 				OAuthFlows flows = new OAuthFlows(server.baseUrl());
 				TestBrowser client = new TestBrowser();
-				String cached = (String) TestBrowser.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
-						Map.of("grant_type", "client_credentials"))).get("access_token");
+				String cached = (String) TestBrowser
+					.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+							Map.of("grant_type", "client_credentials")))
+					.get("access_token");
 
 				proxy.blackhole();
 				long started = System.nanoTime();
@@ -98,25 +104,24 @@ class BackendOutageTest {
 		}
 	}
 
-
 	/**
 	 * Issue 9, item 3: a PostgreSQL outage is 503 with {@code Retry-After} and
-	 * {@code temporarily_unavailable}, never 500, and once it is known every request answers
-	 * at once (circuit breaker) until PostgreSQL is back.
+	 * {@code temporarily_unavailable}, never 500, and once it is known every request
+	 * answers at once (circuit breaker) until PostgreSQL is back.
 	 */
 	@Test
 	void databaseWhenUnreachableThen503QuicklyOnceKnownAndRecovers() throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		URI database = URI.create(deployment.get("spring.datasource.url").substring("jdbc:".length()));
 		try (TcpProxy proxy = new TcpProxy(database.getPort())) {
-			deployment.put("spring.datasource.url",
-					"jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+			deployment.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
 			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
 				OAuthFlows flows = new OAuthFlows(server.baseUrl());
 				TestBrowser client = new TestBrowser();
 				proxy.blackhole();
 				for (int i = 0; i < 3; i++) {
-					flows.token(client, "service", TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"));
+					flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+							Map.of("grant_type", "client_credentials"));
 				}
 				for (int i = 0; i < 10; i++) {
 					long started = System.nanoTime();
@@ -147,12 +152,12 @@ class BackendOutageTest {
 	}
 
 	/**
-	 * Issue 9, items 4 and 8: once Redis is known to be unreachable, no request waits on it
-	 * (circuit breaker): tokens, introspection and the login page answer at once from
-	 * PostgreSQL; readiness stays up (health says Redis is degraded); a sign-in whose session
-	 * cannot be stored gets a 503 page, never a 500; all recovers when Redis is back. Two
-	 * nodes, Redis cut off from one: the other serves on from Redis, and tokens issued on
-	 * either are good on both.
+	 * Issue 9, items 4 and 8: once Redis is known to be unreachable, no request waits on
+	 * it (circuit breaker): tokens, introspection and the login page answer at once from
+	 * PostgreSQL; readiness stays up (health says Redis is degraded); a sign-in whose
+	 * session cannot be stored gets a 503 page, never a 500; all recovers when Redis is
+	 * back. Two nodes, Redis cut off from one: the other serves on from Redis, and tokens
+	 * issued on either are good on both.
 	 */
 	@Test
 	@ExtendWith(OutputCaptureExtension.class)
@@ -184,15 +189,20 @@ class BackendOutageTest {
 					.isLessThan(Duration.ofSeconds(5));
 				String fromOther = serviceToken(otherFlows, client);
 				assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, fromOther).get("active"))
-					.as("issued on the node with Redis, good on the one without").isEqualTo(true);
-				assertThat(otherFlows.introspect(client, "service", TestBootstrap.SERVICE_SECRET,
-						serviceToken(flows, client)).get("active")).as("and the other way round").isEqualTo(true);
+					.as("issued on the node with Redis, good on the one without")
+					.isEqualTo(true);
+				assertThat(otherFlows
+					.introspect(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken(flows, client))
+					.get("active")).as("and the other way round").isEqualTo(true);
 				assertThat(TestBrowser.json(client.get(otherFlows.url("/actuator/health"))).get("status"))
-					.as("the node that reaches Redis").isEqualTo("UP");
+					.as("the node that reaches Redis")
+					.isEqualTo("UP");
 				// The outage is logged when the breaker opens, not once per request.
 				assertThat(output.getOut()).contains("Redis is unreachable: calls to it fail at once");
-				assertThat(output.getOut().lines().filter((line) -> line.contains("WARN")
-						&& line.contains("circuit open")).count()).as("warnings per refused call").isZero();
+				assertThat(output.getOut()
+					.lines()
+					.filter((line) -> line.contains("WARN") && line.contains("circuit open"))
+					.count()).as("warnings per refused call").isZero();
 
 				HttpResponse<String> readiness = client.get(flows.url("/actuator/health/readiness"));
 				assertThat(readiness.statusCode()).isEqualTo(200);
@@ -205,8 +215,8 @@ class BackendOutageTest {
 				HttpResponse<String> login = browser.get(flows.url("/login"));
 				assertThat(Duration.ofNanos(System.nanoTime() - pageStarted)).isLessThan(Duration.ofMillis(1500));
 				assertThat(login.statusCode()).isIn(200, 503);
-				HttpResponse<String> authorize = browser.get(flows.url("/oauth2/authorize?response_type=code&client_id=web-app"),
-						"Accept", "text/html");
+				HttpResponse<String> authorize = browser
+					.get(flows.url("/oauth2/authorize?response_type=code&client_id=web-app"), "Accept", "text/html");
 				assertThat(authorize.statusCode()).isNotEqualTo(500);
 				if (login.statusCode() == 200) {
 					HttpResponse<String> signIn = browser.postForm(flows.url("/login"), Map.of("username", "bob",

@@ -34,7 +34,8 @@ class EmbeddedDefaultTest {
 			assertThat(first.bean(RedisMode.class).enabled()).isFalse();
 			OAuthFlows flows = new OAuthFlows(first.baseUrl());
 			token = (String) TestBrowser.json(flows.token(new TestBrowser(), "service", TestBootstrap.SERVICE_SECRET,
-					Map.of("grant_type", "client_credentials"))).get("access_token");
+					Map.of("grant_type", "client_credentials")))
+				.get("access_token");
 			assertThat(token).startsWith("lyat_");
 			HttpCheck.loginWorks(flows);
 		}
@@ -42,7 +43,8 @@ class EmbeddedDefaultTest {
 		assertThat(Files.readString(data.resolve("master.key"))).hasSizeGreaterThanOrEqualTo(32);
 		try (LanyardTestServer second = LanyardTestServer.start(settings)) {
 			OAuthFlows flows = new OAuthFlows(second.baseUrl());
-			assertThat(flows.introspect(new TestBrowser(), "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
+			assertThat(
+					flows.introspect(new TestBrowser(), "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
 				.isEqualTo(true);
 		}
 	}

@@ -29,12 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 9, scale-out: Lanyard behind PgBouncer in transaction mode, where consecutive
- * transactions of one client connection run on different server connections. Two nodes start
- * at once on an empty database (Flyway's lock, a transaction-level advisory lock, serialises
- * the migration), then sign-ins, code redemption, refresh, exchange, issuance, introspection
- * and revocation run concurrently on both through a pool of three server connections. The
- * JDBC URL carries {@code prepareThreshold=0}, as the README says: PgBouncer 1.18 keeps no
- * server-side prepared statements across transactions.
+ * transactions of one client connection run on different server connections. Two nodes
+ * start at once on an empty database (Flyway's lock, a transaction-level advisory lock,
+ * serialises the migration), then sign-ins, code redemption, refresh, exchange, issuance,
+ * introspection and revocation run concurrently on both through a pool of three server
+ * connections. The JDBC URL carries {@code prepareThreshold=0}, as the README says:
+ * PgBouncer 1.18 keeps no server-side prepared statements across transactions.
  */
 class PgBouncerTest {
 
@@ -46,7 +46,8 @@ class PgBouncerTest {
 	static void startPgBouncer() throws Exception {
 		Path binary = Path.of("/usr/sbin/pgbouncer");
 		if (System.getenv("LANYARD_E2E_REQUIRED") == null) {
-			Assumptions.assumeTrue(Files.isExecutable(binary), "PgBouncer is not installed (apt-get install pgbouncer)");
+			Assumptions.assumeTrue(Files.isExecutable(binary),
+					"PgBouncer is not installed (apt-get install pgbouncer)");
 		}
 		Path directory = TestBackends.tempDirectory("pgbouncer");
 		port = TestBackends.freePort();
@@ -65,7 +66,8 @@ class PgBouncerTest {
 				max_client_conn = 200
 				ignore_startup_parameters = extra_float_digits
 				""".formatted(port, directory));
-		List<String> command = new ArrayList<>(List.of(binary.toString(), directory.resolve("pgbouncer.ini").toString()));
+		List<String> command = new ArrayList<>(
+				List.of(binary.toString(), directory.resolve("pgbouncer.ini").toString()));
 		if ("root".equals(System.getProperty("user.name"))) {
 			// PgBouncer refuses to run as root.
 			command.addAll(0, List.of("runuser", "-u", "postgres", "--"));
@@ -98,10 +100,12 @@ class PgBouncerTest {
 	void pgBouncerWhenTransactionPoolingThenTwoNodesMigrateAtOnceAndServeConcurrently() throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		String database = deployment.get("spring.datasource.url");
-		deployment.put("spring.datasource.url", database.replace("127.0.0.1:5432", "127.0.0.1:" + port)
-				+ "?prepareThreshold=0");
-		CompletableFuture<LanyardTestServer> startingA = CompletableFuture.supplyAsync(() -> LanyardTestServer.start(deployment));
-		CompletableFuture<LanyardTestServer> startingB = CompletableFuture.supplyAsync(() -> LanyardTestServer.start(deployment));
+		deployment.put("spring.datasource.url",
+				database.replace("127.0.0.1:5432", "127.0.0.1:" + port) + "?prepareThreshold=0");
+		CompletableFuture<LanyardTestServer> startingA = CompletableFuture
+			.supplyAsync(() -> LanyardTestServer.start(deployment));
+		CompletableFuture<LanyardTestServer> startingB = CompletableFuture
+			.supplyAsync(() -> LanyardTestServer.start(deployment));
 		try (LanyardTestServer nodeA = startingA.join(); LanyardTestServer nodeB = startingB.join()) {
 			List<OAuthFlows> nodes = List.of(new OAuthFlows(nodeA.baseUrl()), new OAuthFlows(nodeB.baseUrl()));
 			ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -140,11 +144,13 @@ class PgBouncerTest {
 				Map.of("grant_type", "client_credentials"));
 		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
 		String token = (String) TestBrowser.json(issued).get("access_token");
-		assertThat(there.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active")).isEqualTo(true);
+		assertThat(there.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
+			.isEqualTo(true);
 		HttpResponse<String> revoked = client.postForm(here.url("/oauth2/revoke"), Map.of("token", token),
 				"Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET));
 		assertThat(revoked.statusCode()).isEqualTo(200);
-		assertThat(there.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token)).isEqualTo(Map.of("active", false));
+		assertThat(there.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token))
+			.isEqualTo(Map.of("active", false));
 	}
 
 	/** Sign in, redeem the code on the other node, refresh, exchange. */

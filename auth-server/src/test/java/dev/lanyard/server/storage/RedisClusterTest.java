@@ -35,9 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 9, scale-out: every Redis use works on Redis Cluster (three real primaries on
- * loopback, slots spread by {@code redis-cli --cluster create}): login sessions, throttling
- * counters (a two-key script, one hash tag), the token-lookup cache, and the revocation
- * channel that gateways subscribe to.
+ * loopback, slots spread by {@code redis-cli --cluster create}): login sessions,
+ * throttling counters (a two-key script, one hash tag), the token-lookup cache, and the
+ * revocation channel that gateways subscribe to.
  */
 class RedisClusterTest {
 
@@ -101,35 +101,40 @@ class RedisClusterTest {
 		deployment.put("spring.data.redis.cluster.nodes", nodes);
 		deployment.put("lanyard.login.max-attempts-per-account", "3");
 		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
-			assertThat(server.bean(RedisConnectionFactory.class).getConnection())
-				.as("Lanyard is on the cluster").isInstanceOf(RedisClusterConnection.class);
+			assertThat(server.bean(RedisConnectionFactory.class).getConnection()).as("Lanyard is on the cluster")
+				.isInstanceOf(RedisClusterConnection.class);
 			OAuthFlows flows = new OAuthFlows(server.baseUrl());
 			TestBrowser client = new TestBrowser();
 			assertThat(TestBrowser.json(client.get(flows.url("/actuator/health"))).get("status")).isEqualTo("UP");
 
 			// Login session (Spring Session) and throttling counters.
 			TestBrowser bob = new TestBrowser();
-			assertThat(TestBrowser.location(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD))).doesNotContain("login?");
+			assertThat(TestBrowser.location(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD)))
+				.doesNotContain("login?");
 			assertThat(bob.get(flows.url("/login")).statusCode()).isIn(200, 302);
 			for (int i = 0; i < 3; i++) {
 				assertThat(TestBrowser.location(flows.signIn(new TestBrowser(), "alice", "wrong-" + i)))
 					.endsWith("/login?error");
 			}
 			assertThat(TestBrowser.location(flows.signIn(new TestBrowser(), "alice", TestBootstrap.ALICE_PASSWORD)))
-				.as("the fourth attempt, over the bound").endsWith("/login?throttled");
+				.as("the fourth attempt, over the bound")
+				.endsWith("/login?throttled");
 
 			// Token-lookup cache and the revocation channel.
 			BlockingQueue<String> messages = new LinkedBlockingQueue<>();
 			RedisMessageListenerContainer gateway = new RedisMessageListenerContainer();
 			gateway.setConnectionFactory(server.bean(RedisConnectionFactory.class));
-			gateway.addMessageListener((message, pattern) -> messages.add(new String(message.getBody(),
-					StandardCharsets.UTF_8)), new ChannelTopic(server.bean(RevocationChannel.class).channel()));
+			gateway.addMessageListener(
+					(message, pattern) -> messages.add(new String(message.getBody(), StandardCharsets.UTF_8)),
+					new ChannelTopic(server.bean(RevocationChannel.class).channel()));
 			gateway.afterPropertiesSet();
 			gateway.start();
 			try {
 				Thread.sleep(500);
-				String token = (String) TestBrowser.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
-						Map.of("grant_type", "client_credentials"))).get("access_token");
+				String token = (String) TestBrowser
+					.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+							Map.of("grant_type", "client_credentials")))
+					.get("access_token");
 				for (int i = 0; i < 2; i++) {
 					assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
 						.isEqualTo(true);

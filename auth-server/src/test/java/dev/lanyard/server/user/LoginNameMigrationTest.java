@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * HD-03 on upgrade: accounts created before canonical login names get theirs from migration
- * 8.1, and two accounts that turn out to be one name stop the upgrade with a message that
- * names them.
+ * HD-03 on upgrade: accounts created before canonical login names get theirs from
+ * migration 8.1, and two accounts that turn out to be one name stop the upgrade with a
+ * message that names them.
  */
 class LoginNameMigrationTest {
 
@@ -43,7 +43,8 @@ class LoginNameMigrationTest {
 	void migrationWhenTwoAccountsAreOneCanonicalNameThenStopsNamingThem() throws SQLException {
 		String database = TestBackends.newDatabase();
 		migrateTo(database, "7");
-		// Distinct under the old lower(username) index, one name once case-folded (ß → ss).
+		// Distinct under the old lower(username) index, one name once case-folded (ß →
+		// ss).
 		insertUser(database, "straße", "{noop}unused");
 		insertUser(database, "STRASSE", "{noop}unused");
 		assertThatExceptionOfType(FlywayException.class)
@@ -53,20 +54,24 @@ class LoginNameMigrationTest {
 				.javaMigrations(new LoginNameMigration())
 				.load()
 				.migrate())
-			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("straße").hasStackTraceContaining("STRASSE")
+			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("straße")
+				.hasStackTraceContaining("STRASSE")
 				.hasStackTraceContaining("rename one of them"));
 	}
 
 	private static void migrateTo(String database, String version) {
-		Flyway.configure().dataSource(database, "postgres", "").locations("classpath:db/migration").target(version)
+		Flyway.configure()
+			.dataSource(database, "postgres", "")
+			.locations("classpath:db/migration")
+			.target(version)
 			.load()
 			.migrate();
 	}
 
 	private static void insertUser(String database, String username, String passwordHash) throws SQLException {
 		try (Connection connection = DriverManager.getConnection(database, "postgres", "")) {
-			var insert = connection.prepareStatement(
-					"INSERT INTO users (id, username, password_hash) VALUES (gen_random_uuid(), ?, ?)");
+			var insert = connection
+				.prepareStatement("INSERT INTO users (id, username, password_hash) VALUES (gen_random_uuid(), ?, ?)");
 			insert.setString(1, username);
 			insert.setString(2, passwordHash);
 			insert.executeUpdate();

@@ -25,10 +25,12 @@ class PasswordHashingTest {
 
 	@Test
 	void newPasswordWhenStoredThenArgon2idWithAsvsParametersAndUniqueSalt() {
-		UserAccount first = this.userService.importUser("hash-one-" + UUID.randomUUID(), "same-password-123", null,
-				List.of(), Map.of(), true).after();
-		UserAccount second = this.userService.importUser("hash-two-" + UUID.randomUUID(), "same-password-123", null,
-				List.of(), Map.of(), true).after();
+		UserAccount first = this.userService
+			.importUser("hash-one-" + UUID.randomUUID(), "same-password-123", null, List.of(), Map.of(), true)
+			.after();
+		UserAccount second = this.userService
+			.importUser("hash-two-" + UUID.randomUUID(), "same-password-123", null, List.of(), Map.of(), true)
+			.after();
 		assertThat(first.passwordHash()).startsWith("{argon2}$argon2id$v=19$m=19456,t=2,p=1$");
 		assertThat(first.passwordHash()).isNotEqualTo(second.passwordHash());
 	}
@@ -62,8 +64,8 @@ class PasswordHashingTest {
 	}
 
 	/**
-	 * HD-11: guessability is judged by a kept estimator (zxcvbn) fed with Lanyard's list of
-	 * breached passwords and the account's own names, not by composition rules.
+	 * HD-11: guessability is judged by a kept estimator (zxcvbn) fed with Lanyard's list
+	 * of breached passwords and the account's own names, not by composition rules.
 	 */
 	@Test
 	void hd11PasswordWhenGuessableThenRefusedByTheEstimator() {
@@ -73,7 +75,8 @@ class PasswordHashingTest {
 				"12/05/1990x", "iloveyou2026" }) {
 			assertThat(policy.check(guessable, "someone", null)).as(guessable).hasValue("password.too-guessable");
 		}
-		// Famous published passwords: the list refuses them as typed, the estimator as the
+		// Famous published passwords: the list refuses them as typed, the estimator as
+		// the
 		// words inside a longer one.
 		assertThat(policy.check("correcthorsebatterystaple", "x", null)).hasValue("password.too-common");
 		assertThat(policy.check("Tr0ub4dor&3", "x", null)).hasValue("password.too-common");

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * HD-09: forwarded headers count only from proxies the operator names, on Kubernetes too, and
- * absolute URLs come from the issuer, never from the request's {@code Host}.
+ * HD-09: forwarded headers count only from proxies the operator names, on Kubernetes too,
+ * and absolute URLs come from the issuer, never from the request's {@code Host}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ForwardedHeadersTest {
@@ -33,7 +33,8 @@ class ForwardedHeadersTest {
 	@BeforeAll
 	static void start() {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		// As the shipped manifest runs it: Spring Boot would switch forwarded headers on here.
+		// As the shipped manifest runs it: Spring Boot would switch forwarded headers on
+		// here.
 		deployment.put("spring.main.cloud-platform", "kubernetes");
 		deployment.put("lanyard.login.max-attempts-per-address", "10");
 		server = LanyardTestServer.start(deployment);
@@ -54,9 +55,11 @@ class ForwardedHeadersTest {
 			TestBrowser browser = new TestBrowser();
 			String address = "203.0.113." + (i + 1);
 			HttpResponse<String> page = browser.get(base + "/login", "X-Forwarded-For", address);
-			HttpResponse<String> answer = browser.postForm(base + "/login", Map.of("username",
-					"ghost-" + UUID.randomUUID(), "password", "guess", "_csrf", TestBrowser.csrf(page.body())),
-					"X-Forwarded-For", address, "Forwarded", "for=" + address);
+			HttpResponse<String> answer = browser
+				.postForm(base + "/login",
+						Map.of("username", "ghost-" + UUID.randomUUID(), "password", "guess", "_csrf",
+								TestBrowser.csrf(page.body())),
+						"X-Forwarded-For", address, "Forwarded", "for=" + address);
 			throttled += answer.headers().firstValue("Location").orElseThrow().endsWith("throttled") ? 1 : 0;
 		}
 		// One socket, one address: the per-address bound applies after ten guesses.
@@ -66,11 +69,12 @@ class ForwardedHeadersTest {
 	@Test
 	void hd09HostHeaderWhenForeignThenRedirectsNameTheIssuer() throws Exception {
 		String issuer = server.baseUrl();
-		for (String path : new String[] { "/admin", "/oauth2/authorize?response_type=code&client_id=web-app"
-				+ "&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&scope=openid&code_challenge="
-				+ "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256" }) {
-			for (String headers : new String[] { "Host: evil.example\r\n",
-					"Host: localhost:" + server.port() + "\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\n" }) {
+		for (String path : new String[] { "/admin",
+				"/oauth2/authorize?response_type=code&client_id=web-app"
+						+ "&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&scope=openid&code_challenge="
+						+ "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256" }) {
+			for (String headers : new String[] { "Host: evil.example\r\n", "Host: localhost:" + server.port()
+					+ "\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\n" }) {
 				String answer = RawHttp.exchange(server.port(),
 						"GET " + path + " HTTP/1.1\r\n" + headers + "Connection: close\r\n\r\n");
 				String location = answer.lines()
@@ -79,14 +83,18 @@ class ForwardedHeadersTest {
 					.orElseThrow(() -> new AssertionError(answer))
 					.substring(9)
 					.strip();
-				// Relative, or absolute on the issuer; never on the host the request named.
+				// Relative, or absolute on the issuer; never on the host the request
+				// named.
 				assertThat(location).as(path + " with " + headers).isIn("/login", issuer + "/login");
 				assertThat(answer).doesNotContain("evil.example");
 			}
 		}
 	}
 
-	/** The return after sign-in is rebuilt from the saved request: it too must name the issuer. */
+	/**
+	 * The return after sign-in is rebuilt from the saved request: it too must name the
+	 * issuer.
+	 */
 	@Test
 	void hd09HostHeaderWhenForeignThenReturnAfterSignInNamesTheIssuer() throws Exception {
 		String authorize = "/oauth2/authorize?response_type=code&client_id=web-app&redirect_uri="
@@ -95,13 +103,14 @@ class ForwardedHeadersTest {
 		String first = RawHttp.exchange(server.port(),
 				"GET " + authorize + " HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
 		String cookie = header(first, "Set-Cookie").split(";")[0];
-		String page = RawHttp.exchange(server.port(), "GET /login HTTP/1.1\r\nHost: evil.example\r\nCookie: " + cookie
-				+ "\r\nConnection: close\r\n\r\n");
-		String form = TestBrowser.form(Map.of("username", "bob", "password", LanyardTestServer.TestBootstrap.BOB_PASSWORD,
-				"_csrf", TestBrowser.csrf(page)));
-		String login = RawHttp.exchange(server.port(), "POST /login HTTP/1.1\r\nHost: evil.example\r\nCookie: " + cookie
-				+ "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
-				+ "\r\nConnection: close\r\n\r\n" + form);
+		String page = RawHttp.exchange(server.port(),
+				"GET /login HTTP/1.1\r\nHost: evil.example\r\nCookie: " + cookie + "\r\nConnection: close\r\n\r\n");
+		String form = TestBrowser.form(Map.of("username", "bob", "password",
+				LanyardTestServer.TestBootstrap.BOB_PASSWORD, "_csrf", TestBrowser.csrf(page)));
+		String login = RawHttp.exchange(server.port(),
+				"POST /login HTTP/1.1\r\nHost: evil.example\r\nCookie: " + cookie
+						+ "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+						+ "\r\nConnection: close\r\n\r\n" + form);
 		String location = header(login, "Location");
 		assertThat(location).startsWith(server.baseUrl() + "/oauth2/authorize?").doesNotContain("evil");
 	}
@@ -117,11 +126,14 @@ class ForwardedHeadersTest {
 
 	@Test
 	void hd09SettingsWhenForwardedHeadersWithoutNamedProxiesThenStartRefused() {
-		assertThatIllegalStateException().isThrownBy(() -> postProcess(Map.of("server.forward-headers-strategy", "framework")))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> postProcess(Map.of("server.forward-headers-strategy", "framework")))
 			.withMessageContaining("LANYARD_TRUSTED_PROXIES");
-		assertThatIllegalStateException().isThrownBy(() -> postProcess(Map.of("server.forward-headers-strategy", "native")))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> postProcess(Map.of("server.forward-headers-strategy", "native")))
 			.withMessageContaining("LANYARD_TRUSTED_PROXIES");
-		assertThatIllegalStateException().isThrownBy(() -> postProcess(Map.of("lanyard.trusted-proxies", "proxy.example")))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> postProcess(Map.of("lanyard.trusted-proxies", "proxy.example")))
 			.withMessageContaining("not an IP address");
 		StandardEnvironment none = postProcess(Map.of());
 		assertThat(none.getProperty("server.forward-headers-strategy")).isEqualTo("none");

@@ -22,7 +22,8 @@ class OperationsEndpointsTest {
 
 	@Test
 	void healthWhenBackendsUpThenUpAndNoDetails() {
-		for (String path : new String[] { "/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness" }) {
+		for (String path : new String[] { "/actuator/health", "/actuator/health/readiness",
+				"/actuator/health/liveness" }) {
 			HttpResponse<String> response = this.client.get(this.flows.url(path));
 			assertThat(response.statusCode()).as(path).isEqualTo(200);
 			assertThat(TestBrowser.json(response)).as(path).containsEntry("status", "UP");
@@ -32,12 +33,14 @@ class OperationsEndpointsTest {
 
 	@Test
 	void prometheusWhenTokensIssuedAndLoginsThenCounted() {
-		this.flows.token(this.client, "service", TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"));
+		this.flows.token(this.client, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials"));
 		this.flows.signIn(new TestBrowser(), "bob", TestBootstrap.BOB_PASSWORD);
 		String metrics = this.client
 			.get(this.flows.url("/actuator/prometheus"), "Authorization", "Bearer " + LanyardTestServer.METRICS_TOKEN)
 			.body();
-		assertThat(metrics).containsPattern("lanyard_tokens_issued_total\\{[^}]*grant=\"client_credentials\"[^}]*\\} [1-9]");
+		assertThat(metrics)
+			.containsPattern("lanyard_tokens_issued_total\\{[^}]*grant=\"client_credentials\"[^}]*\\} [1-9]");
 		assertThat(metrics).containsPattern("lanyard_logins_total\\{[^}]*outcome=\"succeeded\"[^}]*\\} [1-9]");
 	}
 
@@ -83,7 +86,9 @@ class OperationsEndpointsTest {
 		for (String path : new String[] { "/actuator/env", "/actuator/beans", "/actuator/configprops", "/actuator" }) {
 			HttpResponse<String> response = this.client.get(this.flows.url(path));
 			assertThat(response.statusCode()).as(path).isIn(401, 403, 404);
-			assertThat(response.body()).doesNotContain("master-key").doesNotContain("jdbc:").doesNotContain("MASTER_KEY");
+			assertThat(response.body()).doesNotContain("master-key")
+				.doesNotContain("jdbc:")
+				.doesNotContain("MASTER_KEY");
 		}
 	}
 

@@ -37,7 +37,8 @@ final class Backends implements AutoCloseable {
 
 	/**
 	 * The database settings of an authorization server process: a new database on the
-	 * machine's PostgreSQL, else the server's embedded one with its data in {@code work/data}.
+	 * machine's PostgreSQL, else the server's embedded one with its data in
+	 * {@code work/data}.
 	 */
 	Map<String, String> databaseEnvironment(Path work) throws SQLException, IOException {
 		String database = newDatabase();

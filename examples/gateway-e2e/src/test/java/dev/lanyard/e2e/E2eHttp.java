@@ -36,12 +36,13 @@ final class E2eHttp {
 	}
 
 	static HttpResponse<String> post(String url, Map<String, String> form, String authorization) throws Exception {
-		return send(http, HttpRequest.newBuilder(URI.create(url))
-			.timeout(Duration.ofSeconds(15))
-			.header("Authorization", authorization)
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form(form)))
-			.build());
+		return send(http,
+				HttpRequest.newBuilder(URI.create(url))
+					.timeout(Duration.ofSeconds(15))
+					.header("Authorization", authorization)
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString(form(form)))
+					.build());
 	}
 
 	static HttpResponse<String> send(HttpClient client, HttpRequest request) throws Exception {

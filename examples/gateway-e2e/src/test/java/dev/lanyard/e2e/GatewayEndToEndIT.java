@@ -36,8 +36,8 @@ import static dev.lanyard.e2e.E2eHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole path with the real parts, each its own process: a user signs in at Lanyard and
- * gets an opaque token; a client calls the demo service through NGINX; NGINX asks the
+ * The whole path with the real parts, each its own process: a user signs in at Lanyard
+ * and gets an opaque token; a client calls the demo service through NGINX; NGINX asks the
  * token-exchange service (auth_request), which exchanges the token at Lanyard for an
  * internal JWT; the demo service verifies it with jwt-client-lib and answers the session.
  */
@@ -53,7 +53,6 @@ class GatewayEndToEndIT {
 	private static final String AUTOMATION_SECRET = "automation-secret-at-least-32-characters";
 
 	private static final String REDIRECT_URI = "https://app.example.com/callback";
-
 
 	private static final Path root = Path.of(System.getProperty("lanyard.root", "../..")).toAbsolutePath().normalize();
 
@@ -127,11 +126,12 @@ class GatewayEndToEndIT {
 				""".formatted(WEB_APP_SECRET, REDIRECT_URI, GATEWAY_SECRET, AUTOMATION_SECRET));
 		traces = OtlpReceiver.start();
 		Map<String, String> tracing = Map.of("LANYARD_TRACING_ENABLED", "true", "LANYARD_TRACING_OTLP_ENDPOINT",
-				traces.endpoint(), "LANYARD_TRACING_SAMPLING", "1.0", "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULEDELAY",
-				"200ms");
-		Map<String, String> authEnvironment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(authPort),
-				"LANYARD_ISSUER", issuer, "SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix,
-				"LANYARD_MASTER_KEY", "e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString()));
+				traces.endpoint(), "LANYARD_TRACING_SAMPLING", "1.0",
+				"MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULEDELAY", "200ms");
+		Map<String, String> authEnvironment = new HashMap<>(
+				Map.of("SERVER_PORT", String.valueOf(authPort), "LANYARD_ISSUER", issuer, "SPRING_DATA_REDIS_URL",
+						redis, "LANYARD_REDIS_KEYPREFIX", prefix, "LANYARD_MASTER_KEY",
+						"e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString()));
 		// This test stops the server on purpose to see the gateway cope: no drain needed.
 		authEnvironment.put("LANYARD_SHUTDOWN_DRAIN", "0s");
 		authEnvironment.putAll(tracing);
@@ -143,10 +143,10 @@ class GatewayEndToEndIT {
 
 		int exchangePort = Backends.freePort();
 		exchangeUrl = "http://127.0.0.1:" + exchangePort;
-		Map<String, String> exchangeEnvironment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(exchangePort),
-				"LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID", "gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET,
-				"SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix, "EXCHANGE_METRICS_TOKEN",
-				METRICS_TOKEN));
+		Map<String, String> exchangeEnvironment = new HashMap<>(
+				Map.of("SERVER_PORT", String.valueOf(exchangePort), "LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID",
+						"gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "SPRING_DATA_REDIS_URL", redis,
+						"LANYARD_REDIS_KEYPREFIX", prefix, "EXCHANGE_METRICS_TOKEN", METRICS_TOKEN));
 		exchangeEnvironment.putAll(tracing);
 		tokenExchange = ManagedProcess.start("token-exchange",
 				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")),
@@ -177,8 +177,8 @@ class GatewayEndToEndIT {
 		echoGateway = "http://127.0.0.1:" + echoGatewayPort;
 		echoNginx = Nginx.start(nginxBinary.orElseThrow(),
 				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
-				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + echoGatewayPort, "EXCHANGE_UPSTREAM", "127.0.0.1:" + exchangePort,
-						"SERVICE_UPSTREAM", "127.0.0.1:" + echo.port()),
+				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + echoGatewayPort, "EXCHANGE_UPSTREAM",
+						"127.0.0.1:" + exchangePort, "SERVICE_UPSTREAM", "127.0.0.1:" + echo.port()),
 				Files.createDirectories(work.resolve("nginx-echo")));
 		awaitPort(echoGatewayPort);
 	}
@@ -188,7 +188,8 @@ class GatewayEndToEndIT {
 		if (echo != null) {
 			echo.close();
 		}
-		for (ManagedProcess process : new ManagedProcess[] { echoNginx, nginx, demoService, tokenExchange, authServer }) {
+		for (ManagedProcess process : new ManagedProcess[] { echoNginx, nginx, demoService, tokenExchange,
+				authServer }) {
 			if (process != null) {
 				process.close();
 			}
@@ -210,7 +211,10 @@ class GatewayEndToEndIT {
 		Map<String, Object> session = E2eHttp.json(response.body());
 		Map<String, Object> introspection = introspect(token);
 		assertThat(session.get("sub")).isEqualTo(introspection.get("sub"));
-		assertThat(String.valueOf(session)).contains("alice").contains("admin").contains("openid").contains("acme")
+		assertThat(String.valueOf(session)).contains("alice")
+			.contains("admin")
+			.contains("openid")
+			.contains("acme")
 			.contains("web-app");
 		// The service never saw the opaque token, and the client never sees the JWT.
 		assertThat(response.body()).doesNotContain(token);
@@ -265,21 +269,23 @@ class GatewayEndToEndIT {
 	}
 
 	/**
-	 * Issue 9, observability: with tracing on, a request through the gateway is one trace,
-	 * from the exchange service (NGINX passes the W3C trace context to it) to Lanyard's token
-	 * endpoint and on to PostgreSQL and Redis, exported over OTLP. And the server's log, in
-	 * Spring Boot's structured format, is one JSON object per line.
+	 * Issue 9, observability: with tracing on, a request through the gateway is one
+	 * trace, from the exchange service (NGINX passes the W3C trace context to it) to
+	 * Lanyard's token endpoint and on to PostgreSQL and Redis, exported over OTLP. And
+	 * the server's log, in Spring Boot's structured format, is one JSON object per line.
 	 */
 	@Test
 	@Order(5)
 	void tracingWhenEnabledThenOneTraceFromGatewayThroughLanyardToPostgresqlAndRedis() throws Exception {
 		String token = userAccessToken();
 		String traceId = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-		String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8)) + "-01";
-		HttpResponse<String> response = send(http, HttpRequest.newBuilder(URI.create(gateway + "/me"))
-			.header("Authorization", "Bearer " + token)
-			.header("traceparent", traceparent)
-			.build());
+		String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8))
+				+ "-01";
+		HttpResponse<String> response = send(http,
+				HttpRequest.newBuilder(URI.create(gateway + "/me"))
+					.header("Authorization", "Bearer " + token)
+					.header("traceparent", traceparent)
+					.build());
 		assertThat(response.statusCode()).isEqualTo(200);
 		Instant deadline = Instant.now().plusSeconds(15);
 		boolean gatewaySpan = false;
@@ -307,8 +313,8 @@ class GatewayEndToEndIT {
 	}
 
 	/**
-	 * HD-02: a refresh replaces the access token, and a logout ends the session: a gateway that
-	 * cached a JWT for either refuses it within a second.
+	 * HD-02: a refresh replaces the access token, and a logout ends the session: a
+	 * gateway that cached a JWT for either refuses it within a second.
 	 */
 	@Test
 	@Order(6)
@@ -334,12 +340,16 @@ class GatewayEndToEndIT {
 		String current = (String) refreshed.get("access_token");
 		assertThat(get(gateway + "/me", "Bearer " + current).statusCode()).isEqualTo(200);
 		HttpResponse<String> reuse = post(issuer + "/oauth2/token",
-				Map.of("grant_type", "refresh_token", "refresh_token", bob.refreshToken()), basic("web-app", WEB_APP_SECRET));
+				Map.of("grant_type", "refresh_token", "refresh_token", bob.refreshToken()),
+				basic("web-app", WEB_APP_SECRET));
 		assertThat(reuse.statusCode()).isEqualTo(400);
 		assertRefusedWithinOneSecond(current);
 	}
 
-	/** HD-02: an administrator's "revoke all", for every access token of the user's grants. */
+	/**
+	 * HD-02: an administrator's "revoke all", for every access token of the user's
+	 * grants.
+	 */
 	@Test
 	@Order(8)
 	void hd02AdminRevokesAllWhenTokensCachedThenRefusedWithinOneSecond() throws Exception {
@@ -354,7 +364,9 @@ class GatewayEndToEndIT {
 		assertRefusedWithinOneSecond(first);
 	}
 
-	/** HD-02: disabling the user ends everything the user was granted, at the gateway too. */
+	/**
+	 * HD-02: disabling the user ends everything the user was granted, at the gateway too.
+	 */
 	@Test
 	@Order(9)
 	void hd02UserDisabledWhenTokensCachedThenRefusedWithinOneSecond() throws Exception {
@@ -368,8 +380,8 @@ class GatewayEndToEndIT {
 	}
 
 	/**
-	 * HD-10: behind the template, a service sees the gateway's word on who and where a request
-	 * comes from, never the client's.
+	 * HD-10: behind the template, a service sees the gateway's word on who and where a
+	 * request comes from, never the client's.
 	 */
 	@Test
 	@Order(10)
@@ -415,13 +427,15 @@ class GatewayEndToEndIT {
 				assertThat(seen).as(name + " reached the service").doesNotContainKey(lower);
 			}
 		}
-		assertThat(response.body()).doesNotContain("203.0.113.66").doesNotContain("evil.example")
+		assertThat(response.body()).doesNotContain("203.0.113.66")
+			.doesNotContain("evil.example")
 			.doesNotContain("stolen");
 	}
 
 	/**
-	 * Issue 9, item 8: the exchange service starts and serves with Redis absent; health says the
-	 * revocation channel is not heard (degraded), and it is not a reason to leave the balancer.
+	 * Issue 9, item 8: the exchange service starts and serves with Redis absent; health
+	 * says the revocation channel is not heard (degraded), and it is not a reason to
+	 * leave the balancer.
 	 */
 	@Test
 	@Order(11)
@@ -432,13 +446,15 @@ class GatewayEndToEndIT {
 		try (ManagedProcess lonely = ManagedProcess.start("token-exchange-without-redis",
 				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")),
 				Map.of("SERVER_PORT", String.valueOf(port), "LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID", "gateway",
-						"EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "SPRING_DATA_REDIS_URL", "redis://127.0.0.1:" + nowhere),
+						"EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "SPRING_DATA_REDIS_URL",
+						"redis://127.0.0.1:" + nowhere),
 				work)) {
 			lonely.awaitHttp("http://127.0.0.1:" + port + "/actuator/health/readiness", Duration.ofSeconds(90));
 			HttpResponse<String> health = get("http://127.0.0.1:" + port + "/actuator/health", null);
 			assertThat(health.statusCode()).isEqualTo(200);
 			assertThat(health.body()).contains("DEGRADED");
-			HttpResponse<String> exchanged = get("http://127.0.0.1:" + port + "/exchange", "Bearer " + userAccessToken());
+			HttpResponse<String> exchanged = get("http://127.0.0.1:" + port + "/exchange",
+					"Bearer " + userAccessToken());
 			assertThat(exchanged.statusCode()).isEqualTo(200);
 			assertThat(exchanged.headers().firstValue("X-Internal-Jwt")).isPresent();
 		}
@@ -446,8 +462,8 @@ class GatewayEndToEndIT {
 
 	/**
 	 * The alert rules and the Grafana dashboard in {@code docker/observability} name only
-	 * metrics that Lanyard and the exchange service really export (after the traffic of the
-	 * tests before: sign-ins, tokens, exchanges, revocations).
+	 * metrics that Lanyard and the exchange service really export (after the traffic of
+	 * the tests before: sign-ins, tokens, exchanges, revocations).
 	 */
 	@Test
 	@Order(19)
@@ -458,7 +474,8 @@ class GatewayEndToEndIT {
 			.filter((line) -> !line.startsWith("#") && !line.isBlank())
 			.map((line) -> line.split("[{ ]", 2)[0])
 			.collect(java.util.stream.Collectors.toSet());
-		Pattern metric = Pattern.compile("\\b(lanyard_[a-z_]+|http_server_requests_seconds_[a-z]+|hikaricp_[a-z_]+|jvm_[a-z_]+)\\b");
+		Pattern metric = Pattern
+			.compile("\\b(lanyard_[a-z_]+|http_server_requests_seconds_[a-z]+|hikaricp_[a-z_]+|jvm_[a-z_]+)\\b");
 		int checked = 0;
 		for (String file : List.of("lanyard-alerts.yml", "lanyard-dashboard.json")) {
 			Matcher named = metric.matcher(Files.readString(root.resolve("docker/observability").resolve(file)));
@@ -470,7 +487,9 @@ class GatewayEndToEndIT {
 		assertThat(checked).isGreaterThan(20);
 	}
 
-	/** Lanyard unreachable: cached sessions keep working, new tokens get 503 (not 401). */
+	/**
+	 * Lanyard unreachable: cached sessions keep working, new tokens get 503 (not 401).
+	 */
 	@Test
 	@Order(20)
 	void gatewayWhenAuthorizationServerDownThen503AndCachedStillServed() throws Exception {
@@ -501,10 +520,11 @@ class GatewayEndToEndIT {
 		String page = send(session.browser(), HttpRequest.newBuilder(URI.create(issuer + "/logout")).build()).body();
 		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
 		assertThat(csrf.find()).as(page).isTrue();
-		HttpResponse<String> done = send(session.browser(), HttpRequest.newBuilder(URI.create(issuer + "/logout"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("_csrf", csrf.group(1)))))
-			.build());
+		HttpResponse<String> done = send(session.browser(),
+				HttpRequest.newBuilder(URI.create(issuer + "/logout"))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("_csrf", csrf.group(1)))))
+					.build());
 		assertThat(done.statusCode()).isIn(302, 303);
 	}
 
@@ -519,12 +539,15 @@ class GatewayEndToEndIT {
 	}
 
 	private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
-		String token = (String) E2eHttp.json(post(issuer + "/oauth2/token",
-				Map.of("grant_type", "client_credentials", "scope", "admin"), basic("automation", AUTOMATION_SECRET)).body())
+		String token = (String) E2eHttp
+			.json(post(issuer + "/oauth2/token", Map.of("grant_type", "client_credentials", "scope", "admin"),
+					basic("automation", AUTOMATION_SECRET))
+				.body())
 			.get("access_token");
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(issuer + path))
 			.header("Authorization", "Bearer " + token)
-			.method(method, (body == null) ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+			.method(method,
+					(body == null) ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
 		if (body != null) {
 			request.header("Content-Type", "application/json");
 		}
@@ -542,8 +565,8 @@ class GatewayEndToEndIT {
 	}
 
 	private static Map<String, Object> introspect(String token) throws Exception {
-		return E2eHttp.json(post(issuer + "/oauth2/introspect", Map.of("token", token),
-				basic("gateway", GATEWAY_SECRET)).body());
+		return E2eHttp
+			.json(post(issuer + "/oauth2/introspect", Map.of("token", token), basic("gateway", GATEWAY_SECRET)).body());
 	}
 
 	private static String randomString() {

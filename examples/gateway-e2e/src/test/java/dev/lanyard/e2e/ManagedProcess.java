@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A server started as its own process for an end-to-end test, with its output in a file. */
+/**
+ * A server started as its own process for an end-to-end test, with its output in a file.
+ */
 final class ManagedProcess implements AutoCloseable {
 
 	private final String name;
@@ -31,8 +33,7 @@ final class ManagedProcess implements AutoCloseable {
 			throws IOException {
 		Files.createDirectories(logDirectory);
 		Path log = logDirectory.resolve(name + ".log");
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(log.toFile());
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().putAll(environment);
 		return new ManagedProcess(name, builder.start(), log);
 	}
@@ -51,9 +52,9 @@ final class ManagedProcess implements AutoCloseable {
 				throw new IllegalStateException(this.name + " exited: " + tail());
 			}
 			try {
-				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
-					.timeout(Duration.ofSeconds(2))
-					.build(), HttpResponse.BodyHandlers.discarding());
+				HttpResponse<Void> response = http.send(
+						HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+						HttpResponse.BodyHandlers.discarding());
 				if (response.statusCode() == 200) {
 					return this;
 				}

@@ -25,7 +25,10 @@ final class Nginx {
 		return Optional.empty();
 	}
 
-	/** NGINX balancing two Lanyard nodes with the template {@code lanyard-balancer.conf.template}. */
+	/**
+	 * NGINX balancing two Lanyard nodes with the template
+	 * {@code lanyard-balancer.conf.template}.
+	 */
 	static ManagedProcess startBalancer(Path binary, Path root, int listenPort, int[] nodePorts, Path directory)
 			throws IOException {
 		return start(binary, root.resolve("docker/nginx/templates/lanyard-balancer.conf.template"),
@@ -57,8 +60,10 @@ final class Nginx {
 				    include %1$s/gateway.conf;
 				}
 				""".formatted(directory));
-		return ManagedProcess.start("nginx", List.of(binary.toString(), "-p", directory.toString(), "-c",
-				directory.resolve("nginx.conf").toString(), "-g", "daemon off; user root;"), Map.of(), directory);
+		return ManagedProcess.start(
+				"nginx", List.of(binary.toString(), "-p", directory.toString(), "-c",
+						directory.resolve("nginx.conf").toString(), "-g", "daemon off; user root;"),
+				Map.of(), directory);
 	}
 
 }

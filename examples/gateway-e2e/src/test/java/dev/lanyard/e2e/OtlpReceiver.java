@@ -11,9 +11,9 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * Stands in for an OpenTelemetry collector: accepts OTLP/HTTP trace exports
- * ({@code POST /v1/traces}, protobuf) and keeps their bodies. Spans are found by the bytes
- * they must contain (a trace id, a service name, a span name), which protobuf stores as they
- * are.
+ * ({@code POST /v1/traces}, protobuf) and keeps their bodies. Spans are found by the
+ * bytes they must contain (a trace id, a service name, a span name), which protobuf
+ * stores as they are.
  */
 final class OtlpReceiver implements AutoCloseable {
 
@@ -48,8 +48,9 @@ final class OtlpReceiver implements AutoCloseable {
 	boolean received(String traceIdHex, String... texts) {
 		byte[] traceId = HexFormat.of().parseHex(traceIdHex);
 		for (byte[] export : this.exports) {
-			if (contains(export, traceId) && List.of(texts).stream().allMatch((text) -> contains(export,
-					text.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+			if (contains(export, traceId) && List.of(texts)
+				.stream()
+				.allMatch((text) -> contains(export, text.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
 				return true;
 			}
 		}
@@ -62,7 +63,10 @@ final class OtlpReceiver implements AutoCloseable {
 		return this.exports.stream().anyMatch((export) -> contains(export, bytes));
 	}
 
-	/** Writes the printable runs of the exports of one trace to a file, for whoever reads a failure. */
+	/**
+	 * Writes the printable runs of the exports of one trace to a file, for whoever reads
+	 * a failure.
+	 */
 	void dump(java.nio.file.Path file, String traceIdHex) throws IOException {
 		byte[] traceId = HexFormat.of().parseHex(traceIdHex);
 		StringBuilder text = new StringBuilder();

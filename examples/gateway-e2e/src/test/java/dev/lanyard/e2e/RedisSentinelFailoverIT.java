@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gateway's exchange service, all configured with the sentinel only; the Redis primary is
  * killed under load and Sentinel promotes the replica. Rules: no request answered 500
  * (tokens and introspection carry on from PostgreSQL meanwhile), no revocation lost (one
- * made while there is no primary and one made just after the switch both reach the gateway,
- * which refuses the tokens it had cached), and every node is back on Redis (the new
- * primary) within seconds.
+ * made while there is no primary and one made just after the switch both reach the
+ * gateway, which refuses the tokens it had cached), and every node is back on Redis (the
+ * new primary) within seconds.
  */
 class RedisSentinelFailoverIT {
 
@@ -64,7 +64,8 @@ class RedisSentinelFailoverIT {
 		var redisBinary = RedisSentinelSet.binary();
 		if (System.getenv("LANYARD_E2E_REQUIRED") == null) {
 			Assumptions.assumeTrue(nginxBinary.isPresent(), "NGINX is not installed (apt-get install nginx)");
-			Assumptions.assumeTrue(redisBinary.isPresent(), "redis-server is not installed (apt-get install redis-server)");
+			Assumptions.assumeTrue(redisBinary.isPresent(),
+					"redis-server is not installed (apt-get install redis-server)");
 		}
 		Path work = Files.createDirectories(root.resolve("examples/gateway-e2e/target/sentinel"));
 		redis = RedisSentinelSet.start(redisBinary.orElseThrow(), work.resolve("redis"));
@@ -116,19 +117,22 @@ class RedisSentinelFailoverIT {
 		int exchangePort = Backends.freePort();
 		exchange = "http://127.0.0.1:" + exchangePort;
 		Map<String, String> gateway = new HashMap<>(redis.environment());
-		gateway.putAll(Map.of("SERVER_PORT", String.valueOf(exchangePort), "LANYARD_ISSUER", balancer,
-				"EXCHANGE_CLIENT_ID", "gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "LANYARD_REDIS_KEYPREFIX",
-				prefix));
+		gateway.putAll(
+				Map.of("SERVER_PORT", String.valueOf(exchangePort), "LANYARD_ISSUER", balancer, "EXCHANGE_CLIENT_ID",
+						"gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "LANYARD_REDIS_KEYPREFIX", prefix));
 		ManagedProcess exchangeService = ManagedProcess.start("token-exchange",
-				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")), gateway, work);
+				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")), gateway,
+				work);
 		started.add(exchangeService);
 		for (int index = 0; index < 2; index++) {
 			servers.get(index).awaitHttp(nodes.get(index) + "/actuator/health", Duration.ofSeconds(120));
 		}
-		started.add(Nginx.startBalancer(nginxBinary.orElseThrow(), root, balancerPort, ports,
-				Files.createDirectories(work.resolve("nginx")))
+		started.add(Nginx
+			.startBalancer(nginxBinary.orElseThrow(), root, balancerPort, ports,
+					Files.createDirectories(work.resolve("nginx")))
 			.awaitHttp(balancer + "/actuator/health/readiness", Duration.ofSeconds(20)));
-		// Health 200 with status UP: subscribed to the revocation channel through the sentinel.
+		// Health 200 with status UP: subscribed to the revocation channel through the
+		// sentinel.
 		exchangeService.awaitHttp(exchange + "/actuator/health", Duration.ofSeconds(90));
 		awaitBody(exchange + "/actuator/health", "\"UP\"", Duration.ofSeconds(20));
 	}
@@ -158,7 +162,8 @@ class RedisSentinelFailoverIT {
 		AtomicInteger served = new AtomicInteger();
 		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 		ExecutorService load = Executors.newFixedThreadPool(3);
-		List<Runnable> calls = List.of(() -> record("token", () -> serviceTokenResponse().statusCode(), served, failures),
+		List<Runnable> calls = List.of(
+				() -> record("token", () -> serviceTokenResponse().statusCode(), served, failures),
 				() -> record("introspection", () -> {
 					var answer = post(balancer + "/oauth2/introspect", Map.of("token", serviceToken),
 							basic("service", SERVICE_SECRET));
@@ -197,7 +202,8 @@ class RedisSentinelFailoverIT {
 		for (String node : nodes) {
 			awaitBody(node + "/actuator/health", "\"status\":\"UP\"", Duration.ofSeconds(15));
 			assertThat(E2eHttp.json(post(node + "/oauth2/introspect", Map.of("token", revokedWithoutPrimary),
-					basic("service", SERVICE_SECRET)).body())).isEqualTo(Map.of("active", false));
+					basic("service", SERVICE_SECRET))
+				.body())).isEqualTo(Map.of("active", false));
 		}
 		assertThat(exchange(kept)).as("a token not revoked still passes").isEqualTo(200);
 		Thread.sleep(1000);

@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A Redis primary, its replica and a Sentinel watching them, three real {@code redis-server}
- * processes on loopback: the smallest set-up in which Sentinel promotes the replica when the
- * primary dies. A quorum of one is enough for a test (production runs three sentinels).
+ * A Redis primary, its replica and a Sentinel watching them, three real
+ * {@code redis-server} processes on loopback: the smallest set-up in which Sentinel
+ * promotes the replica when the primary dies. A quorum of one is enough for a test
+ * (production runs three sentinels).
  */
 final class RedisSentinelSet implements AutoCloseable {
 
@@ -56,8 +57,8 @@ final class RedisSentinelSet implements AutoCloseable {
 				""".formatted(this.sentinelPort, directory, MASTER_NAME, this.primaryPort));
 		this.processes.add(ManagedProcess.start("redis-sentinel",
 				List.of(binary.toString(), configuration.toString(), "--sentinel"), Map.of(), directory));
-		await(() -> command(this.sentinelPort, "SENTINEL", "replicas", MASTER_NAME).contains(
-				String.valueOf(this.replicaPort)), "the sentinel to know the replica");
+		await(() -> command(this.sentinelPort, "SENTINEL", "replicas", MASTER_NAME)
+			.contains(String.valueOf(this.replicaPort)), "the sentinel to know the replica");
 	}
 
 	static Optional<Path> binary() {
@@ -101,9 +102,9 @@ final class RedisSentinelSet implements AutoCloseable {
 
 	private ManagedProcess server(Path binary, Path directory, String name, int port, String... extra)
 			throws IOException {
-		List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", String.valueOf(port), "--bind",
-				"127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.toString(), "--dbfilename",
-				name + ".rdb"));
+		List<String> command = new ArrayList<>(
+				List.of(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+						"--appendonly", "no", "--dir", directory.toString(), "--dbfilename", name + ".rdb"));
 		command.addAll(List.of(extra));
 		ManagedProcess process = ManagedProcess.start(name, command, Map.of(), directory);
 		this.processes.add(process);
@@ -111,21 +112,25 @@ final class RedisSentinelSet implements AutoCloseable {
 	}
 
 	/**
-	 * One command in RESP; the reply flattened to its lines (status, errors, integers, bulk
-	 * strings and arrays of them, all ASCII here).
+	 * One command in RESP; the reply flattened to its lines (status, errors, integers,
+	 * bulk strings and arrays of them, all ASCII here).
 	 */
 	static String command(int port, String... arguments) {
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(2000);
 			StringBuilder request = new StringBuilder("*" + arguments.length + "\r\n");
 			for (String argument : arguments) {
-				request.append('$').append(argument.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
-					.append(argument).append("\r\n");
+				request.append('$')
+					.append(argument.getBytes(StandardCharsets.UTF_8).length)
+					.append("\r\n")
+					.append(argument)
+					.append("\r\n");
 			}
 			OutputStream out = socket.getOutputStream();
 			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
 			out.flush();
-			BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+			BufferedReader in = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
 			StringBuilder reply = new StringBuilder();
 			readReply(in, reply);
 			return reply.toString();

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 9, item 2: a rolling restart of both nodes behind NGINX (the balancer template in
- * {@code docker/nginx/templates}) under load loses no request: each node, on SIGTERM, drains
- * (reports not ready, keeps serving, closes its connections) before it stops.
+ * {@code docker/nginx/templates}) under load loses no request: each node, on SIGTERM,
+ * drains (reports not ready, keeps serving, closes its connections) before it stops.
  */
 class RollingRestartIT {
 
@@ -99,8 +99,8 @@ class RollingRestartIT {
 	@Test
 	void rollingRestartWhenUnderLoadThenNoRequestFails() throws Exception {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-		String basic = "Basic " + Base64.getEncoder()
-			.encodeToString(("service:" + SERVICE_SECRET).getBytes(StandardCharsets.UTF_8));
+		String basic = "Basic "
+				+ Base64.getEncoder().encodeToString(("service:" + SERVICE_SECRET).getBytes(StandardCharsets.UTF_8));
 		AtomicBoolean loading = new AtomicBoolean(true);
 		AtomicInteger succeeded = new AtomicInteger();
 		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -109,12 +109,13 @@ class RollingRestartIT {
 			load.submit(() -> {
 				while (loading.get()) {
 					try {
-						HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(balancer + "/oauth2/token"))
-							.timeout(Duration.ofSeconds(30))
-							.header("Authorization", basic)
-							.header("Content-Type", "application/x-www-form-urlencoded")
-							.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
-							.build(), HttpResponse.BodyHandlers.ofString());
+						HttpResponse<String> answer = http
+							.send(HttpRequest.newBuilder(URI.create(balancer + "/oauth2/token"))
+								.timeout(Duration.ofSeconds(30))
+								.header("Authorization", basic)
+								.header("Content-Type", "application/x-www-form-urlencoded")
+								.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+								.build(), HttpResponse.BodyHandlers.ofString());
 						if (answer.statusCode() == 200) {
 							succeeded.incrementAndGet();
 						}
@@ -131,7 +132,8 @@ class RollingRestartIT {
 		}
 		Thread.sleep(2000);
 		for (int index = 0; index < 2; index++) {
-			// SIGTERM, as Kubernetes or systemd sends it: the node reports itself not ready
+			// SIGTERM, as Kubernetes or systemd sends it: the node reports itself not
+			// ready
 			// at once and keeps serving while it drains, then stops.
 			String node = "http://127.0.0.1:" + ports[index];
 			nodes.get(index).terminate();
@@ -146,7 +148,8 @@ class RollingRestartIT {
 			assertThat(served.headers().firstValue("Connection")).hasValue("close");
 			nodes.get(index).close();
 			nodes.set(index, startNode(index, 1));
-			// NGINX takes a node that refused connections back only after fail_timeout (2 s):
+			// NGINX takes a node that refused connections back only after fail_timeout (2
+			// s):
 			// stopping the next one before that would leave it none (see the template).
 			Thread.sleep(2500);
 		}

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A confidential web app registered at Lanyard ({@code authorization_code} with PKCE and
- * {@code refresh_token}), signing people in through the login page as their browser would.
+ * {@code refresh_token}), signing people in through the login page as their browser
+ * would.
  *
  * @param issuer Lanyard's URL
  * @param clientId the app's client id
@@ -32,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 record WebApp(String issuer, String clientId, String secret, String redirectUri) {
 
-	/** A person signed in through the login page, and the tokens the web app got for them. */
+	/**
+	 * A person signed in through the login page, and the tokens the web app got for them.
+	 */
 	record Session(HttpClient browser, String accessToken, String refreshToken) {
 	}
 
@@ -54,19 +57,22 @@ record WebApp(String issuer, String clientId, String secret, String redirectUri)
 		String page = send(browser, HttpRequest.newBuilder(URI.create(this.issuer + "/login")).build()).body();
 		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
 		assertThat(csrf.find()).isTrue();
-		HttpResponse<String> login = send(browser, HttpRequest.newBuilder(URI.create(this.issuer + "/login"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password",
-					password, "_csrf", csrf.group(1)))))
-			.build());
-		String resumed = URI.create(this.issuer).resolve(login.headers().firstValue("Location").orElseThrow()).toString();
+		HttpResponse<String> login = send(browser,
+				HttpRequest.newBuilder(URI.create(this.issuer + "/login"))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers
+						.ofString(form(Map.of("username", username, "password", password, "_csrf", csrf.group(1)))))
+					.build());
+		String resumed = URI.create(this.issuer)
+			.resolve(login.headers().firstValue("Location").orElseThrow())
+			.toString();
 		HttpResponse<String> answer = send(browser, HttpRequest.newBuilder(URI.create(resumed)).build());
 		String location = answer.headers().firstValue("Location").orElseThrow();
 		Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
 		assertThat(code.find()).as(location).isTrue();
-		HttpResponse<String> tokens = post(this.issuer + "/oauth2/token",
-				Map.of("grant_type", "authorization_code", "code", code.group(1), "redirect_uri", this.redirectUri,
-						"code_verifier", verifier),
+		HttpResponse<String> tokens = post(
+				this.issuer + "/oauth2/token", Map.of("grant_type", "authorization_code", "code", code.group(1),
+						"redirect_uri", this.redirectUri, "code_verifier", verifier),
 				basic(this.clientId, this.secret));
 		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
 		Map<String, Object> body = E2eHttp.json(tokens.body());
@@ -75,7 +81,8 @@ record WebApp(String issuer, String clientId, String secret, String redirectUri)
 
 	Map<String, Object> refresh(String refreshToken) throws Exception {
 		HttpResponse<String> refreshed = post(this.issuer + "/oauth2/token",
-				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken), basic(this.clientId, this.secret));
+				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
+				basic(this.clientId, this.secret));
 		assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
 		return E2eHttp.json(refreshed.body());
 	}

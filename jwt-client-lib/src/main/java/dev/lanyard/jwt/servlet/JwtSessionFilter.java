@@ -23,169 +23,178 @@ import dev.lanyard.jwt.SessionClaims;
  * A servlet filter that admits only requests carrying a valid internal JWT in
  * {@code Authorization: Bearer} (RFC 6750 §2.1).
  *
- * <p>On success the {@link SessionClaims} are stored in the request attribute
- * {@link #SESSION_CLAIMS_ATTRIBUTE} and made current in {@link SessionContext} for the rest of
- * the request on this thread. Otherwise the request ends here with 401 and
+ * <p>
+ * On success the {@link SessionClaims} are stored in the request attribute
+ * {@link #SESSION_CLAIMS_ATTRIBUTE} and made current in {@link SessionContext} for the
+ * rest of the request on this thread. Otherwise the request ends here with 401 and
  * {@code WWW-Authenticate} as RFC 6750 §3 prescribes:
  * <ul>
- *   <li>no {@code Authorization} header, or another scheme: {@code Bearer} without an error
- *       code (§3.1: the request lacks bearer credentials);</li>
- *   <li>a bearer token that is malformed or fails verification:
- *       {@code Bearer error="invalid_token"};</li>
- *   <li>more than one {@code Authorization} header: 400 and {@code Bearer error="invalid_request"}.</li>
+ * <li>no {@code Authorization} header, or another scheme: {@code Bearer} without an error
+ * code (§3.1: the request lacks bearer credentials);</li>
+ * <li>a bearer token that is malformed or fails verification:
+ * {@code Bearer error="invalid_token"};</li>
+ * <li>more than one {@code Authorization} header: 400 and
+ * {@code Bearer error="invalid_request"}.</li>
  * </ul>
- * Tokens in the query string or form body (RFC 6750 §2.2, §2.3) are never read. The response body
- * is empty and nothing from the token is logged; the rejection reason code is logged at DEBUG.
+ * Tokens in the query string or form body (RFC 6750 §2.2, §2.3) are never read. The
+ * response body is empty and nothing from the token is logged; the rejection reason code
+ * is logged at DEBUG.
  *
- * <p>Paths listed as public (exact, or a prefix ending in {@code /**}) pass without a token. They
- * are matched against the container-normalised servlet path, so {@code ..} or {@code ;} tricks
- * do not widen them. Thread-safe.
+ * <p>
+ * Paths listed as public (exact, or a prefix ending in {@code /**}) pass without a token.
+ * They are matched against the container-normalised servlet path, so {@code ..} or
+ * {@code ;} tricks do not widen them. Thread-safe.
  */
 public final class JwtSessionFilter implements Filter {
 
-    /** The request attribute holding the verified {@link SessionClaims}. */
-    public static final String SESSION_CLAIMS_ATTRIBUTE = SessionClaims.class.getName();
+	/** The request attribute holding the verified {@link SessionClaims}. */
+	public static final String SESSION_CLAIMS_ATTRIBUTE = SessionClaims.class.getName();
 
-    private static final System.Logger LOG = System.getLogger(JwtSessionFilter.class.getName());
+	private static final System.Logger LOG = System.getLogger(JwtSessionFilter.class.getName());
 
-    private static final String BEARER = "Bearer";
+	private static final String BEARER = "Bearer";
 
-    private final JwtVerifier verifier;
-    private final List<String> publicPaths;
+	private final JwtVerifier verifier;
 
-    /**
-     * Creates a filter that requires a token on every request.
-     *
-     * @param verifier the verifier, not {@code null}
-     */
-    public JwtSessionFilter(JwtVerifier verifier) {
-        this(verifier, List.of());
-    }
+	private final List<String> publicPaths;
 
-    /**
-     * Creates a filter with public paths.
-     *
-     * @param verifier the verifier, not {@code null}
-     * @param publicPaths paths served without a token, each exact ({@code /actuator/health}) or a
-     *        prefix pattern ({@code /public/**}); not {@code null}
-     */
-    public JwtSessionFilter(JwtVerifier verifier, Collection<String> publicPaths) {
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
-        for (String path : publicPaths) {
-            if (path == null || !path.startsWith("/")) {
-                throw new IllegalArgumentException("public paths must start with '/': " + path);
-            }
-        }
-        this.publicPaths = List.copyOf(publicPaths);
-    }
+	/**
+	 * Creates a filter that requires a token on every request.
+	 * @param verifier the verifier, not {@code null}
+	 */
+	public JwtSessionFilter(JwtVerifier verifier) {
+		this(verifier, List.of());
+	}
 
-    @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
-            throws IOException, ServletException {
-        HttpServletRequest request = (HttpServletRequest) req;
-        HttpServletResponse response = (HttpServletResponse) res;
-        if (isPublic(request)) {
-            chain.doFilter(request, response);
-            return;
-        }
-        Enumeration<String> headers = request.getHeaders("Authorization");
-        String authorization = headers != null && headers.hasMoreElements() ? headers.nextElement() : null;
-        if (authorization != null && headers.hasMoreElements()) {
-            reject(response, HttpServletResponse.SC_BAD_REQUEST, "Bearer error=\"invalid_request\"", "duplicate_header");
-            return;
-        }
-        String token = bearerToken(authorization);
-        if (token == null) {
-            reject(response, HttpServletResponse.SC_UNAUTHORIZED, BEARER, "no_bearer_token");
-            return;
-        }
-        SessionClaims claims;
-        try {
-            claims = this.verifier.verify(token);
-        } catch (JwtVerificationException e) {
-            reject(response, HttpServletResponse.SC_UNAUTHORIZED, "Bearer error=\"invalid_token\"", e.reason().code());
-            return;
-        }
-        request.setAttribute(SESSION_CLAIMS_ATTRIBUTE, claims);
-        SessionContext.Scope scope = SessionContext.open(claims, token);
-        try {
-            chain.doFilter(request, response);
-        } finally {
-            scope.close();
-        }
-    }
+	/**
+	 * Creates a filter with public paths.
+	 * @param verifier the verifier, not {@code null}
+	 * @param publicPaths paths served without a token, each exact
+	 * ({@code /actuator/health}) or a prefix pattern ({@code /public/**}); not
+	 * {@code null}
+	 */
+	public JwtSessionFilter(JwtVerifier verifier, Collection<String> publicPaths) {
+		this.verifier = Objects.requireNonNull(verifier, "verifier");
+		for (String path : publicPaths) {
+			if (path == null || !path.startsWith("/")) {
+				throw new IllegalArgumentException("public paths must start with '/': " + path);
+			}
+		}
+		this.publicPaths = List.copyOf(publicPaths);
+	}
 
-    /**
-     * Extracts the token from an {@code Authorization} value. RFC 6750 §2.1:
-     * {@code "Bearer" 1*SP b64token}; the scheme is case-insensitive (RFC 9110 §11.1).
-     *
-     * @return the token; the empty string when the scheme is Bearer but the token is not a
-     *         b64token; {@code null} when there are no bearer credentials at all
-     */
-    private static String bearerToken(String authorization) {
-        if (authorization == null || authorization.length() < BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        int start = BEARER.length();
-        if (authorization.length() == start) {
-            return "";
-        }
-        if (authorization.charAt(start) != ' ') {
-            return null; // e.g. "Bearerx": another scheme
-        }
-        while (start < authorization.length() && authorization.charAt(start) == ' ') {
-            start++;
-        }
-        String token = authorization.substring(start);
-        return isB64Token(token) ? token : "";
-    }
+	@Override
+	public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+			throws IOException, ServletException {
+		HttpServletRequest request = (HttpServletRequest) req;
+		HttpServletResponse response = (HttpServletResponse) res;
+		if (isPublic(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		Enumeration<String> headers = request.getHeaders("Authorization");
+		String authorization = headers != null && headers.hasMoreElements() ? headers.nextElement() : null;
+		if (authorization != null && headers.hasMoreElements()) {
+			reject(response, HttpServletResponse.SC_BAD_REQUEST, "Bearer error=\"invalid_request\"",
+					"duplicate_header");
+			return;
+		}
+		String token = bearerToken(authorization);
+		if (token == null) {
+			reject(response, HttpServletResponse.SC_UNAUTHORIZED, BEARER, "no_bearer_token");
+			return;
+		}
+		SessionClaims claims;
+		try {
+			claims = this.verifier.verify(token);
+		}
+		catch (JwtVerificationException e) {
+			reject(response, HttpServletResponse.SC_UNAUTHORIZED, "Bearer error=\"invalid_token\"", e.reason().code());
+			return;
+		}
+		request.setAttribute(SESSION_CLAIMS_ATTRIBUTE, claims);
+		SessionContext.Scope scope = SessionContext.open(claims, token);
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			scope.close();
+		}
+	}
 
-    // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-    private static boolean isB64Token(String token) {
-        int i = 0;
-        int n = token.length();
-        while (i < n) {
-            char c = token.charAt(i);
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/') {
-                i++;
-            } else {
-                break;
-            }
-        }
-        if (i == 0) {
-            return false;
-        }
-        while (i < n && token.charAt(i) == '=') {
-            i++;
-        }
-        return i == n;
-    }
+	/**
+	 * Extracts the token from an {@code Authorization} value. RFC 6750 §2.1:
+	 * {@code "Bearer" 1*SP b64token}; the scheme is case-insensitive (RFC 9110 §11.1).
+	 * @return the token; the empty string when the scheme is Bearer but the token is not
+	 * a b64token; {@code null} when there are no bearer credentials at all
+	 */
+	private static String bearerToken(String authorization) {
+		if (authorization == null || authorization.length() < BEARER.length()
+				|| !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			return null;
+		}
+		int start = BEARER.length();
+		if (authorization.length() == start) {
+			return "";
+		}
+		if (authorization.charAt(start) != ' ') {
+			return null; // e.g. "Bearerx": another scheme
+		}
+		while (start < authorization.length() && authorization.charAt(start) == ' ') {
+			start++;
+		}
+		String token = authorization.substring(start);
+		return isB64Token(token) ? token : "";
+	}
 
-    private boolean isPublic(HttpServletRequest request) {
-        if (this.publicPaths.isEmpty()) {
-            return false;
-        }
-        String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
-        for (String pattern : this.publicPaths) {
-            if (pattern.endsWith("/**")) {
-                String prefix = pattern.substring(0, pattern.length() - 3);
-                if (path.equals(prefix) || path.startsWith(prefix + "/")) {
-                    return true;
-                }
-            } else if (path.equals(pattern)) {
-                return true;
-            }
-        }
-        return false;
-    }
+	// b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+	private static boolean isB64Token(String token) {
+		int i = 0;
+		int n = token.length();
+		while (i < n) {
+			char c = token.charAt(i);
+			if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+					|| c == '~' || c == '+' || c == '/') {
+				i++;
+			}
+			else {
+				break;
+			}
+		}
+		if (i == 0) {
+			return false;
+		}
+		while (i < n && token.charAt(i) == '=') {
+			i++;
+		}
+		return i == n;
+	}
 
-    private static void reject(HttpServletResponse response, int status, String challenge, String reason) {
-        LOG.log(Level.DEBUG, "Rejected request: {0}", reason);
-        response.setStatus(status);
-        response.setHeader("WWW-Authenticate", challenge);
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentLength(0);
-    }
+	private boolean isPublic(HttpServletRequest request) {
+		if (this.publicPaths.isEmpty()) {
+			return false;
+		}
+		String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
+		for (String pattern : this.publicPaths) {
+			if (pattern.endsWith("/**")) {
+				String prefix = pattern.substring(0, pattern.length() - 3);
+				if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+					return true;
+				}
+			}
+			else if (path.equals(pattern)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static void reject(HttpServletResponse response, int status, String challenge, String reason) {
+		LOG.log(Level.DEBUG, "Rejected request: {0}", reason);
+		response.setStatus(status);
+		response.setHeader("WWW-Authenticate", challenge);
+		response.setHeader("Cache-Control", "no-store");
+		response.setContentLength(0);
+	}
+
 }

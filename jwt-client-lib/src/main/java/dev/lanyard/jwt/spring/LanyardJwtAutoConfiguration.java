@@ -24,13 +24,14 @@ import dev.lanyard.jwt.servlet.JwtSessionFilter;
 
 /**
  * Spring Boot auto-configuration of the Lanyard JWT client library: with
- * {@code lanyard.jwt.issuer} set, every servlet request needs a valid internal JWT, controllers
- * can take a {@link dev.lanyard.jwt.SessionClaims} argument, and {@code RestClient}s built from
- * Boot's builder forward the token to allow-listed hosts.
+ * {@code lanyard.jwt.issuer} set, every servlet request needs a valid internal JWT,
+ * controllers can take a {@link dev.lanyard.jwt.SessionClaims} argument, and
+ * {@code RestClient}s built from Boot's builder forward the token to allow-listed hosts.
  *
- * <p>Each part activates only when its optional dependency is on the classpath: Servlet API
- * (filter), Spring MVC (argument resolver), {@code spring-boot-restclient} (propagation). Set
- * {@code lanyard.jwt.enabled=false} to switch everything off. Declaring your own
+ * <p>
+ * Each part activates only when its optional dependency is on the classpath: Servlet API
+ * (filter), Spring MVC (argument resolver), {@code spring-boot-restclient} (propagation).
+ * Set {@code lanyard.jwt.enabled=false} to switch everything off. Declaring your own
  * {@link JwtVerifier} bean replaces the one built from the properties.
  */
 @AutoConfiguration
@@ -38,72 +39,76 @@ import dev.lanyard.jwt.servlet.JwtSessionFilter;
 @EnableConfigurationProperties(LanyardJwtProperties.class)
 public class LanyardJwtAutoConfiguration {
 
-    /**
-     * Order of the session filter: after Boot's character-encoding and observation filters, before
-     * Spring Security's filter chain (-100), so security rules can read the session.
-     */
-    public static final int FILTER_ORDER = -110;
+	/**
+	 * Order of the session filter: after Boot's character-encoding and observation
+	 * filters, before Spring Security's filter chain (-100), so security rules can read
+	 * the session.
+	 */
+	public static final int FILTER_ORDER = -110;
 
-    /**
-     * The verifier built from {@code lanyard.jwt.*}.
-     *
-     * @param properties the bound properties
-     * @return the verifier
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    public JwtVerifier lanyardJwtVerifier(LanyardJwtProperties properties) {
-        return properties.toVerifier();
-    }
+	/**
+	 * The verifier built from {@code lanyard.jwt.*}.
+	 * @param properties the bound properties
+	 * @return the verifier
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	public JwtVerifier lanyardJwtVerifier(LanyardJwtProperties properties) {
+		return properties.toVerifier();
+	}
 
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnClass(Filter.class)
-    static class ServletConfiguration {
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(Filter.class)
+	static class ServletConfiguration {
 
-        @Bean
-        @ConditionalOnMissingBean(name = "lanyardJwtSessionFilter")
-        FilterRegistrationBean<JwtSessionFilter> lanyardJwtSessionFilter(JwtVerifier verifier,
-                LanyardJwtProperties properties) {
-            FilterRegistrationBean<JwtSessionFilter> registration = new FilterRegistrationBean<>(
-                    new JwtSessionFilter(verifier, properties.publicPaths()));
-            registration.setName("lanyardJwtSessionFilter");
-            registration.setOrder(FILTER_ORDER);
-            registration.setUrlPatterns(List.of("/*"));
-            registration.setDispatcherTypes(DispatcherType.REQUEST);
-            return registration;
-        }
-    }
+		@Bean
+		@ConditionalOnMissingBean(name = "lanyardJwtSessionFilter")
+		FilterRegistrationBean<JwtSessionFilter> lanyardJwtSessionFilter(JwtVerifier verifier,
+				LanyardJwtProperties properties) {
+			FilterRegistrationBean<JwtSessionFilter> registration = new FilterRegistrationBean<>(
+					new JwtSessionFilter(verifier, properties.publicPaths()));
+			registration.setName("lanyardJwtSessionFilter");
+			registration.setOrder(FILTER_ORDER);
+			registration.setUrlPatterns(List.of("/*"));
+			registration.setDispatcherTypes(DispatcherType.REQUEST);
+			return registration;
+		}
 
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnClass(WebMvcConfigurer.class)
-    static class WebMvcConfiguration {
+	}
 
-        @Bean
-        WebMvcConfigurer lanyardSessionClaimsWebMvcConfigurer() {
-            return new WebMvcConfigurer() {
-                @Override
-                public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
-                    resolvers.add(new SessionClaimsArgumentResolver());
-                }
-            };
-        }
-    }
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(WebMvcConfigurer.class)
+	static class WebMvcConfiguration {
 
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass({ RestClient.class, RestClientCustomizer.class })
-    static class RestClientConfiguration {
+		@Bean
+		WebMvcConfigurer lanyardSessionClaimsWebMvcConfigurer() {
+			return new WebMvcConfigurer() {
+				@Override
+				public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+					resolvers.add(new SessionClaimsArgumentResolver());
+				}
+			};
+		}
 
-        @Bean
-        @ConditionalOnMissingBean
-        SessionPropagationInterceptor lanyardSessionPropagationInterceptor(LanyardJwtProperties properties) {
-            return new SessionPropagationInterceptor(properties.propagation().allowedHosts());
-        }
+	}
 
-        @Bean
-        RestClientCustomizer lanyardSessionPropagationCustomizer(SessionPropagationInterceptor interceptor) {
-            return builder -> builder.requestInterceptor(interceptor);
-        }
-    }
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ RestClient.class, RestClientCustomizer.class })
+	static class RestClientConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SessionPropagationInterceptor lanyardSessionPropagationInterceptor(LanyardJwtProperties properties) {
+			return new SessionPropagationInterceptor(properties.propagation().allowedHosts());
+		}
+
+		@Bean
+		RestClientCustomizer lanyardSessionPropagationCustomizer(SessionPropagationInterceptor interceptor) {
+			return builder -> builder.requestInterceptor(interceptor);
+		}
+
+	}
+
 }

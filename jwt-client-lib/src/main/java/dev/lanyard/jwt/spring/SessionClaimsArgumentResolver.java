@@ -19,30 +19,32 @@ import dev.lanyard.jwt.servlet.JwtSessionFilter;
  * session.
  *
  * <pre>{@code
- * @GetMapping("/orders")
+ * &#64;GetMapping("/orders")
  * List<Order> orders(SessionClaims session) { ... }
  * }</pre>
  *
- * <p>When the request has no verified session (a public path), the handler is not called and the
- * answer is 401 with {@code WWW-Authenticate: Bearer} (RFC 6750 §3). Thread-safe.
+ * <p>
+ * When the request has no verified session (a public path), the handler is not called and
+ * the answer is 401 with {@code WWW-Authenticate: Bearer} (RFC 6750 §3). Thread-safe.
  */
 public final class SessionClaimsArgumentResolver implements HandlerMethodArgumentResolver {
 
-    @Override
-    public boolean supportsParameter(MethodParameter parameter) {
-        return SessionClaims.class.equals(parameter.getParameterType());
-    }
+	@Override
+	public boolean supportsParameter(MethodParameter parameter) {
+		return SessionClaims.class.equals(parameter.getParameterType());
+	}
 
-    @Override
-    public Object resolveArgument(MethodParameter parameter, @Nullable ModelAndViewContainer mavContainer,
-            NativeWebRequest webRequest, @Nullable WebDataBinderFactory binderFactory) {
-        Object claims = webRequest.getAttribute(JwtSessionFilter.SESSION_CLAIMS_ATTRIBUTE,
-                RequestAttributes.SCOPE_REQUEST);
-        if (claims instanceof SessionClaims sessionClaims) {
-            return sessionClaims;
-        }
-        ErrorResponseException unauthorized = new ErrorResponseException(HttpStatus.UNAUTHORIZED);
-        unauthorized.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        throw unauthorized;
-    }
+	@Override
+	public Object resolveArgument(MethodParameter parameter, @Nullable ModelAndViewContainer mavContainer,
+			NativeWebRequest webRequest, @Nullable WebDataBinderFactory binderFactory) {
+		Object claims = webRequest.getAttribute(JwtSessionFilter.SESSION_CLAIMS_ATTRIBUTE,
+				RequestAttributes.SCOPE_REQUEST);
+		if (claims instanceof SessionClaims sessionClaims) {
+			return sessionClaims;
+		}
+		ErrorResponseException unauthorized = new ErrorResponseException(HttpStatus.UNAUTHORIZED);
+		unauthorized.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		throw unauthorized;
+	}
+
 }

@@ -22,101 +22,104 @@ import dev.lanyard.jwt.servlet.JwtSessionFilter;
 /** Which beans the auto-configuration contributes, and when it refuses to start. */
 class LanyardJwtAutoConfigurationTest {
 
-    private final WebApplicationContextRunner web = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(LanyardJwtAutoConfiguration.class));
+	private final WebApplicationContextRunner web = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(LanyardJwtAutoConfiguration.class));
 
-    @Test
-    void contextWhenIssuerSetThenVerifierFilterResolverAndPropagation() {
-        this.web.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000", "lanyard.jwt.audience=orders")
-                .run(context -> {
-                    assertThat(context).hasNotFailed();
-                    assertThat(context.getBean(JwtVerifier.class).issuer()).isEqualTo("http://localhost:9000");
-                    assertThat(context.getBean(JwtVerifier.class).audience()).isEqualTo("orders");
-                    FilterRegistrationBean<?> filter = context.getBean("lanyardJwtSessionFilter",
-                            FilterRegistrationBean.class);
-                    assertThat(filter.getFilter()).isInstanceOf(JwtSessionFilter.class);
-                    assertThat(filter.getOrder()).isEqualTo(LanyardJwtAutoConfiguration.FILTER_ORDER);
-                    assertThat(context).hasSingleBean(WebMvcConfigurer.class);
-                    assertThat(context).hasSingleBean(SessionPropagationInterceptor.class);
-                    assertThat(context).hasSingleBean(RestClientCustomizer.class);
-                });
-    }
+	@Test
+	void contextWhenIssuerSetThenVerifierFilterResolverAndPropagation() {
+		this.web.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000", "lanyard.jwt.audience=orders")
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(JwtVerifier.class).issuer()).isEqualTo("http://localhost:9000");
+				assertThat(context.getBean(JwtVerifier.class).audience()).isEqualTo("orders");
+				FilterRegistrationBean<?> filter = context.getBean("lanyardJwtSessionFilter",
+						FilterRegistrationBean.class);
+				assertThat(filter.getFilter()).isInstanceOf(JwtSessionFilter.class);
+				assertThat(filter.getOrder()).isEqualTo(LanyardJwtAutoConfiguration.FILTER_ORDER);
+				assertThat(context).hasSingleBean(WebMvcConfigurer.class);
+				assertThat(context).hasSingleBean(SessionPropagationInterceptor.class);
+				assertThat(context).hasSingleBean(RestClientCustomizer.class);
+			});
+	}
 
-    @Test
-    void contextWhenIssuerMissingThenFailsSayingWhatToSet() {
-        this.web.run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("Set lanyard.jwt.issuer");
-        });
-    }
+	@Test
+	void contextWhenIssuerMissingThenFailsSayingWhatToSet() {
+		this.web.run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("Set lanyard.jwt.issuer");
+		});
+	}
 
-    @Test
-    void contextWhenDisabledThenNothingContributedAndNoIssuerNeeded() {
-        this.web.withPropertyValues("lanyard.jwt.enabled=false").run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context).doesNotHaveBean(JwtVerifier.class);
-            assertThat(context).doesNotHaveBean("lanyardJwtSessionFilter");
-            assertThat(context).doesNotHaveBean(SessionPropagationInterceptor.class);
-        });
-    }
+	@Test
+	void contextWhenDisabledThenNothingContributedAndNoIssuerNeeded() {
+		this.web.withPropertyValues("lanyard.jwt.enabled=false").run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(JwtVerifier.class);
+			assertThat(context).doesNotHaveBean("lanyardJwtSessionFilter");
+			assertThat(context).doesNotHaveBean(SessionPropagationInterceptor.class);
+		});
+	}
 
-    @Test
-    void contextWhenSkewAboveSixtySecondsThenFailsNamingTheSetting() {
-        this.web.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000", "lanyard.jwt.clock-skew=90s")
-                .run(context -> assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("clockSkew"));
-    }
+	@Test
+	void contextWhenSkewAboveSixtySecondsThenFailsNamingTheSetting() {
+		this.web.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000", "lanyard.jwt.clock-skew=90s")
+			.run(context -> assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("clockSkew"));
+	}
 
-    @Test
-    void contextWhenNotAWebApplicationThenVerifierButNoFilter() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LanyardJwtAutoConfiguration.class))
-                .withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
-                .run(context -> {
-                    assertThat(context).hasSingleBean(JwtVerifier.class);
-                    assertThat(context).doesNotHaveBean("lanyardJwtSessionFilter");
-                    assertThat(context).doesNotHaveBean(WebMvcConfigurer.class);
-                });
-    }
+	@Test
+	void contextWhenNotAWebApplicationThenVerifierButNoFilter() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LanyardJwtAutoConfiguration.class))
+			.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
+			.run(context -> {
+				assertThat(context).hasSingleBean(JwtVerifier.class);
+				assertThat(context).doesNotHaveBean("lanyardJwtSessionFilter");
+				assertThat(context).doesNotHaveBean(WebMvcConfigurer.class);
+			});
+	}
 
-    @Test
-    void contextWhenOptionalLibrariesAbsentThenTheirPartsStayOff() {
-        this.web.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
-                .withClassLoader(new FilteredClassLoader(RestClientCustomizer.class))
-                .run(context -> {
-                    assertThat(context).hasSingleBean(JwtVerifier.class);
-                    assertThat(context).doesNotHaveBean(SessionPropagationInterceptor.class);
-                });
-        this.web.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
-                .withClassLoader(new FilteredClassLoader(WebMvcConfigurer.class))
-                .run(context -> assertThat(context).doesNotHaveBean(WebMvcConfigurer.class));
-    }
+	@Test
+	void contextWhenOptionalLibrariesAbsentThenTheirPartsStayOff() {
+		this.web.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
+			.withClassLoader(new FilteredClassLoader(RestClientCustomizer.class))
+			.run(context -> {
+				assertThat(context).hasSingleBean(JwtVerifier.class);
+				assertThat(context).doesNotHaveBean(SessionPropagationInterceptor.class);
+			});
+		this.web.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
+			.withClassLoader(new FilteredClassLoader(WebMvcConfigurer.class))
+			.run(context -> assertThat(context).doesNotHaveBean(WebMvcConfigurer.class));
+	}
 
-    @Test
-    void contextWhenUserDefinesVerifierThenItIsUsed() {
-        this.web.withUserConfiguration(OwnVerifier.class).run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context.getBean(JwtVerifier.class).issuer()).isEqualTo("http://own:9000");
-        });
-    }
+	@Test
+	void contextWhenUserDefinesVerifierThenItIsUsed() {
+		this.web.withUserConfiguration(OwnVerifier.class).run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(JwtVerifier.class).issuer()).isEqualTo("http://own:9000");
+		});
+	}
 
-    @Test
-    void propertiesWhenUnsetThenDefaultsAreTheVerifierConstants() {
-        LanyardJwtProperties properties = new LanyardJwtProperties(null, "http://localhost:9000", null, null, null,
-                null, null, null, null, null, null, null, null);
-        assertThat(properties.audience()).isEqualTo(JwtVerifier.DEFAULT_AUDIENCE);
-        assertThat(properties.clockSkew()).isEqualTo(JwtVerifier.DEFAULT_CLOCK_SKEW).isEqualTo(Duration.ofSeconds(30));
-        assertThat(properties.algorithms()).isEqualTo(List.of("RS256", "ES256"));
-        assertThat(properties.jwks().cacheTtl()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(properties.verifiedTokenCacheSize()).isEqualTo(JwtVerifier.DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
-        assertThat(properties.jwks().refetchInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(properties.propagation().allowedHosts()).isEmpty();
-        assertThat(properties.publicPaths()).isEmpty();
-    }
+	@Test
+	void propertiesWhenUnsetThenDefaultsAreTheVerifierConstants() {
+		LanyardJwtProperties properties = new LanyardJwtProperties(null, "http://localhost:9000", null, null, null,
+				null, null, null, null, null, null, null, null);
+		assertThat(properties.audience()).isEqualTo(JwtVerifier.DEFAULT_AUDIENCE);
+		assertThat(properties.clockSkew()).isEqualTo(JwtVerifier.DEFAULT_CLOCK_SKEW).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.algorithms()).isEqualTo(List.of("RS256", "ES256"));
+		assertThat(properties.jwks().cacheTtl()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(properties.verifiedTokenCacheSize()).isEqualTo(JwtVerifier.DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
+		assertThat(properties.jwks().refetchInterval()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.propagation().allowedHosts()).isEmpty();
+		assertThat(properties.publicPaths()).isEmpty();
+	}
 
-    @Configuration(proxyBeanMethods = false)
-    static class OwnVerifier {
-        @Bean
-        JwtVerifier ownVerifier() {
-            return JwtVerifier.builder().issuer("http://own:9000").build();
-        }
-    }
+	@Configuration(proxyBeanMethods = false)
+	static class OwnVerifier {
+
+		@Bean
+		JwtVerifier ownVerifier() {
+			return JwtVerifier.builder().issuer("http://own:9000").build();
+		}
+
+	}
+
 }

@@ -13,55 +13,62 @@ import org.springframework.web.client.RestClient;
 import dev.lanyard.jwt.SessionClaims;
 import dev.lanyard.jwt.servlet.SessionContext;
 
-/** A minimal service using the library only through auto-configuration, as a user would. */
+/**
+ * A minimal service using the library only through auto-configuration, as a user would.
+ */
 @SpringBootApplication
 public class TestServiceApplication {
 
-    @RestController
-    static class Endpoints {
+	@RestController
+	static class Endpoints {
 
-        private final RestClient restClient;
+		private final RestClient restClient;
 
-        Endpoints(RestClient.Builder restClientBuilder) {
-            this.restClient = restClientBuilder.build();
-        }
+		Endpoints(RestClient.Builder restClientBuilder) {
+			this.restClient = restClientBuilder.build();
+		}
 
-        @GetMapping("/me")
-        Map<String, Object> me(SessionClaims session) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("sub", session.subject());
-            body.put("username", session.username().orElse(null));
-            body.put("scopes", session.scopes());
-            body.put("roles", session.roles());
-            body.put("tenant", session.tenant().orElse(null));
-            return body;
-        }
+		@GetMapping("/me")
+		Map<String, Object> me(SessionClaims session) {
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("sub", session.subject());
+			body.put("username", session.username().orElse(null));
+			body.put("scopes", session.scopes());
+			body.put("roles", session.roles());
+			body.put("tenant", session.tenant().orElse(null));
+			return body;
+		}
 
-        @GetMapping({ "/context", "/public/context" })
-        String context() {
-            return SessionContext.current().map(SessionClaims::subject).orElse("none");
-        }
+		@GetMapping({ "/context", "/public/context" })
+		String context() {
+			return SessionContext.current().map(SessionClaims::subject).orElse("none");
+		}
 
-        @GetMapping("/public/whoami")
-        String whoami(SessionClaims session) {
-            return session.subject();
-        }
+		@GetMapping("/public/whoami")
+		String whoami(SessionClaims session) {
+			return session.subject();
+		}
 
-        @GetMapping("/health")
-        String health() {
-            return "UP";
-        }
+		@GetMapping("/health")
+		String health() {
+			return "UP";
+		}
 
-        @GetMapping("/public/authorization")
-        String authorization(@RequestHeader(name = "Authorization", required = false) String authorization) {
-            return authorization == null ? "none" : authorization.startsWith("Bearer ey") ? "bearer" : "other";
-        }
+		@GetMapping("/public/authorization")
+		String authorization(@RequestHeader(name = "Authorization", required = false) String authorization) {
+			return authorization == null ? "none" : authorization.startsWith("Bearer ey") ? "bearer" : "other";
+		}
 
-        // Calls the next service with a RestClient from Boot's builder; the token follows on its own.
-        @GetMapping("/relay")
-        String relay(@RequestParam String target) {
-            return this.restClient.get().uri(target).exchange((request, response) ->
-                    response.getStatusCode().value() + ":" + new String(response.getBody().readAllBytes()));
-        }
-    }
+		// Calls the next service with a RestClient from Boot's builder; the token follows
+		// on its own.
+		@GetMapping("/relay")
+		String relay(@RequestParam String target) {
+			return this.restClient.get()
+				.uri(target)
+				.exchange((request, response) -> response.getStatusCode().value() + ":"
+						+ new String(response.getBody().readAllBytes()));
+		}
+
+	}
+
 }

@@ -16,9 +16,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /exchange}, for NGINX {@code auth_request}: 200 with {@code X-Internal-Jwt},
- * 401 with {@code WWW-Authenticate} (RFC 6750 §3) for a missing or refused token, 503 when
- * the authorization server cannot be asked. Only the {@code Authorization} header is read
- * (RFC 6750 §2.1), and only once.
+ * 401 with {@code WWW-Authenticate} (RFC 6750 §3) for a missing or refused token, 503
+ * when the authorization server cannot be asked. Only the {@code Authorization} header is
+ * read (RFC 6750 §2.1), and only once.
  */
 @RestController
 class ExchangeEndpoint {
@@ -43,7 +43,8 @@ class ExchangeEndpoint {
 			return unauthorized("Bearer realm=\"lanyard\"");
 		}
 		if (headers.size() > 1) {
-			// Two credentials: refuse rather than guess which one counts (as jwt-client-lib does).
+			// Two credentials: refuse rather than guess which one counts (as
+			// jwt-client-lib does).
 			return ResponseEntity.status(HttpStatus.BAD_REQUEST)
 				.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"lanyard\", error=\"invalid_request\"")
 				.build();

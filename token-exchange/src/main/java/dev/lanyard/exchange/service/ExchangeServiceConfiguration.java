@@ -26,8 +26,8 @@ import org.springframework.context.annotation.Configuration;
 class ExchangeServiceConfiguration {
 
 	/**
-	 * With tracing on, each exchange carries the trace context of the request that needed it
-	 * (W3C {@code traceparent}), so Lanyard's spans join the gateway's trace.
+	 * With tracing on, each exchange carries the trace context of the request that needed
+	 * it (W3C {@code traceparent}), so Lanyard's spans join the gateway's trace.
 	 */
 	@Bean
 	TokenExchangeClient tokenExchangeClient(ExchangeServiceProperties properties, ObjectProvider<Tracer> tracers,
@@ -44,7 +44,10 @@ class ExchangeServiceConfiguration {
 				properties.audience(), properties.connectTimeout(), properties.requestTimeout(), traceContext);
 	}
 
-	/** Prometheus metrics only for the scraper holding the token (as the authorization server's). */
+	/**
+	 * Prometheus metrics only for the scraper holding the token (as the authorization
+	 * server's).
+	 */
 	@Bean
 	FilterRegistrationBean<MetricsScrapeFilter> metricsScrapeFilter(ExchangeServiceProperties properties) {
 		FilterRegistrationBean<MetricsScrapeFilter> registration = new FilterRegistrationBean<>(
@@ -62,7 +65,8 @@ class ExchangeServiceConfiguration {
 
 	/**
 	 * Metrics: {@code lanyard_gateway_cache_total{result=hit|miss}},
-	 * {@code lanyard_gateway_evictions_total}, {@code lanyard_gateway_exchange_seconds{outcome}}.
+	 * {@code lanyard_gateway_evictions_total},
+	 * {@code lanyard_gateway_exchange_seconds{outcome}}.
 	 */
 	static final class MicrometerExchangeEvents implements ExchangeEvents {
 

@@ -21,8 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rejectionTtl how long a rejected token is answered from memory
  * @param revocationChannel the Redis channel the authorization server publishes
  * revocations on
- * @param metricsToken the bearer token Prometheus scrapes {@code /actuator/prometheus} with
- * ({@code EXCHANGE_METRICS_TOKEN}); unset: metrics are not served
+ * @param metricsToken the bearer token Prometheus scrapes {@code /actuator/prometheus}
+ * with ({@code EXCHANGE_METRICS_TOKEN}); unset: metrics are not served
  */
 @ConfigurationProperties("lanyard.exchange")
 public record ExchangeServiceProperties(@DefaultValue("http://localhost:9000") URI issuer, String clientId,

@@ -21,7 +21,9 @@ final class MetricsScrapeFilter extends OncePerRequestFilter {
 
 	private final byte[] expected;
 
-	/** @param token the scrape token; {@code null} or empty: metrics are not served */
+	/**
+	 * @param token the scrape token; {@code null} or empty: metrics are not served
+	 */
 	MetricsScrapeFilter(String token) {
 		this.expected = (token == null || token.isEmpty()) ? null : sha256(token);
 	}

@@ -33,16 +33,17 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
- * Listens to the authorization server's revocation channel and drops cached JWTs of revoked
- * tokens at once. Active when Redis is configured ({@code SPRING_DATA_REDIS_URL}, or a
- * Sentinel master and its sentinels, or Cluster nodes); without it cached JWTs live until
- * they expire (at most five minutes).
+ * Listens to the authorization server's revocation channel and drops cached JWTs of
+ * revoked tokens at once. Active when Redis is configured ({@code SPRING_DATA_REDIS_URL},
+ * or a Sentinel master and its sentinels, or Cluster nodes); without it cached JWTs live
+ * until they expire (at most five minutes).
  * <p>
  * The service starts whether Redis is there or not, and subscribes in the background,
- * retrying every second. Every second it also checks that Redis answers: while the channel
- * cannot be heard, the exchanger serves cached JWTs for a few seconds only, and once it is
- * heard again it drops them all (issue 9, item 8). Health shows {@code revocations} as
- * {@code DEGRADED} meanwhile, metrics {@code lanyard_gateway_revocations_heard}.
+ * retrying every second. Every second it also checks that Redis answers: while the
+ * channel cannot be heard, the exchanger serves cached JWTs for a few seconds only, and
+ * once it is heard again it drops them all (issue 9, item 8). Health shows
+ * {@code revocations} as {@code DEGRADED} meanwhile, metrics
+ * {@code lanyard_gateway_revocations_heard}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("!'${spring.data.redis.url:}${spring.data.redis.sentinel.master:}${spring.data.redis.cluster.nodes:}'.isEmpty()")
@@ -59,7 +60,8 @@ class RevocationSubscription {
 		container.setConnectionFactory(connections);
 		// Started by the watch below, in the background: never a reason not to start.
 		container.setAutoStartup(false);
-		container.addMessageListener(new RevocationListener(exchanger), new ChannelTopic(properties.revocationChannel()));
+		container.addMessageListener(new RevocationListener(exchanger),
+				new ChannelTopic(properties.revocationChannel()));
 		return container;
 	}
 
@@ -73,7 +75,9 @@ class RevocationSubscription {
 		return watch;
 	}
 
-	/** Reconnect within two seconds of Redis coming back (Lettuce would wait up to 30 s). */
+	/**
+	 * Reconnect within two seconds of Redis coming back (Lettuce would wait up to 30 s).
+	 */
 	@Bean
 	ClientResourcesBuilderCustomizer quickRedisReconnect() {
 		return (resources) -> resources
@@ -103,8 +107,7 @@ class RevocationSubscription {
 	 * Revocation messages, and the (re)subscriptions that tell the channel is heard again
 	 * (each one may follow a gap, so each drops what is cached).
 	 */
-	private static final class RevocationListener
-			implements MessageListener, SubscriptionListener {
+	private static final class RevocationListener implements MessageListener, SubscriptionListener {
 
 		private final GatewayTokenExchanger exchanger;
 
@@ -125,7 +128,8 @@ class RevocationSubscription {
 	}
 
 	/**
-	 * Starts the subscription in the background and checks every second that Redis answers.
+	 * Starts the subscription in the background and checks every second that Redis
+	 * answers.
 	 */
 	static final class RevocationWatch implements SmartLifecycle {
 
@@ -166,7 +170,8 @@ class RevocationSubscription {
 						connection.ping();
 					}
 					if (!this.exchanger.revocationsHeard()) {
-						// Redis answers again: subscribe afresh; the confirmation marks the
+						// Redis answers again: subscribe afresh; the confirmation marks
+						// the
 						// channel heard (and drops what was cached while it was not).
 						if (this.container.isRunning()) {
 							this.container.stop();
@@ -176,7 +181,8 @@ class RevocationSubscription {
 					warned = false;
 				}
 				catch (RuntimeException ex) {
-					// Redis unreachable: whatever the subscription says, nothing is heard.
+					// Redis unreachable: whatever the subscription says, nothing is
+					// heard.
 					this.exchanger.revocationFeed(false);
 					if (!warned) {
 						logger.warn("Revocation channel not heard ({}); cached JWTs are served for {} s at most",

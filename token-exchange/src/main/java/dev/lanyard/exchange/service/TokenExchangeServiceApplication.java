@@ -5,8 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * The gateway's token exchange service: NGINX asks it, through {@code auth_request}, to turn
- * the opaque token on each request into the internal JWT it forwards.
+ * The gateway's token exchange service: NGINX asks it, through {@code auth_request}, to
+ * turn the opaque token on each request into the internal JWT it forwards.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
