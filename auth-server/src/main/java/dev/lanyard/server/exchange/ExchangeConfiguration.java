@@ -8,6 +8,7 @@ import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.UserAccount;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -35,8 +36,10 @@ class ExchangeConfiguration {
 	TokenExchangeAuthenticationProvider tokenExchangeAuthenticationProvider(OAuth2AuthorizationService authorizations,
 			LanyardRegisteredClientRepository clients, JdbcUserAccountRepository users, JwtEncoder jwtEncoder,
 			ExchangedTokenCache cache, LanyardProperties properties, MeterRegistry meters, Clock clock) {
-		return new TokenExchangeAuthenticationProvider(authorizations, clients, users, jwtEncoder, cache,
-				properties.exchange().tokenLifetime(), properties.exchange().attributes(), meters, clock);
+		InternalJwtIssuer issuer = new InternalJwtIssuer(jwtEncoder, properties.exchange().tokenLifetime(),
+				properties.exchange().attributes(), clock);
+		return new TokenExchangeAuthenticationProvider(authorizations, clients,
+				(id) -> users.findById(id).filter(UserAccount::active), issuer, cache, meters);
 	}
 
 	@Bean

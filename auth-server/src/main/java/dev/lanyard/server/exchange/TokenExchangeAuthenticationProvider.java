@@ -1,23 +1,17 @@
 package dev.lanyard.server.exchange;
 
 import java.security.Principal;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
-import dev.lanyard.jwt.ClaimNames;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.token.TokenHash;
-import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.ActiveUsers;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.UserAccount;
 import io.micrometer.core.instrument.Counter;
@@ -31,11 +25,6 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
-import org.springframework.security.oauth2.jwt.JwsHeader;
-import org.springframework.security.oauth2.jwt.JwtClaimsSet;
-import org.springframework.security.oauth2.jwt.JwtEncoder;
-import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
@@ -43,6 +32,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 
 /**
@@ -60,7 +50,10 @@ import org.springframework.security.oauth2.server.authorization.context.Authoriz
  * {@code invalid_target} (TX-05; docs/SECURITY.md decision 2);</li>
  * <li>the JWT lives at most five minutes and never past the subject token (TX-06).</li>
  * </ul>
- * Nothing is written per exchange.
+ * Nothing is written per exchange. Its collaborators are narrow: the framework's
+ * authorization service and client repository, {@link ActiveUsers}, the
+ * {@link InternalJwtIssuer} that signs and the {@link ExchangedTokenCache} of JWTs to
+ * reuse.
  */
 public final class TokenExchangeAuthenticationProvider implements AuthenticationProvider {
 
@@ -75,41 +68,28 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 	 */
 	static final int MAXIMUM_SUBJECT_TOKEN_LENGTH = 512;
 
-	/** RFC 8693 §4.1: the acting party. */
-	private static final String ACTOR = "act";
-
 	static final String METRIC = "lanyard.exchanges";
 
 	private final OAuth2AuthorizationService authorizations;
 
-	private final LanyardRegisteredClientRepository clients;
+	private final RegisteredClientRepository clients;
 
-	private final JdbcUserAccountRepository users;
+	private final ActiveUsers users;
 
-	private final JwtEncoder jwtEncoder;
+	private final InternalJwtIssuer issuer;
 
 	private final ExchangedTokenCache cache;
 
-	private final Duration lifetime;
-
-	private final List<String> attributes;
-
 	private final MeterRegistry meters;
 
-	private final Clock clock;
-
-	public TokenExchangeAuthenticationProvider(OAuth2AuthorizationService authorizations,
-			LanyardRegisteredClientRepository clients, JdbcUserAccountRepository users, JwtEncoder jwtEncoder,
-			ExchangedTokenCache cache, Duration lifetime, List<String> attributes, MeterRegistry meters, Clock clock) {
+	TokenExchangeAuthenticationProvider(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
+			ActiveUsers users, InternalJwtIssuer issuer, ExchangedTokenCache cache, MeterRegistry meters) {
 		this.authorizations = authorizations;
 		this.clients = clients;
 		this.users = users;
-		this.jwtEncoder = jwtEncoder;
+		this.issuer = issuer;
 		this.cache = cache;
-		this.lifetime = lifetime;
-		this.attributes = List.copyOf(attributes);
 		this.meters = meters;
-		this.clock = clock;
 	}
 
 	@Override
@@ -155,12 +135,13 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 			throw error(OAuth2ErrorCodes.INVALID_GRANT, "subject_token is not an active access token");
 		}
 		Set<String> grantedScopes = subject.getToken().getScopes();
-		Set<String> scopes = (request.getScopes() == null || request.getScopes().isEmpty()) ? grantedScopes
+		Set<String> requested = (request.getScopes() == null || request.getScopes().isEmpty()) ? grantedScopes
 				: request.getScopes();
-		if (!grantedScopes.containsAll(scopes)) {
+		if (!grantedScopes.containsAll(requested)) {
 			throw error(OAuth2ErrorCodes.INVALID_SCOPE, "scope must be within the subject token's scope");
 		}
-		String scope = String.join(" ", new TreeSet<>(scopes));
+		Set<String> scopes = new LinkedHashSet<>(new TreeSet<>(requested));
+		String scope = String.join(" ", scopes);
 		String subjectHash = TokenHash.of(subjectToken);
 		Optional<ExchangedTokenCache.IssuedJwt> reusable = this.cache.find(subjectHash, gateway.getClientId(), audience,
 				scope);
@@ -173,46 +154,16 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 			// RFC 9700 §4.15: a client's own token carries no user; it gains none here.
 			throw error(OAuth2ErrorCodes.INVALID_GRANT, "subject_token does not represent a user");
 		}
-		UserAccount user = this.users.findById(signedIn.id())
-			.filter(UserAccount::active)
+		UserAccount user = this.users.find(signedIn.id())
 			.orElseThrow(() -> error(OAuth2ErrorCodes.INVALID_GRANT, "The user can no longer sign in"));
 		RegisteredClient originalClient = this.clients.findById(authorization.getRegisteredClientId());
 		if (originalClient == null) {
 			throw error(OAuth2ErrorCodes.INVALID_GRANT, "subject_token is not an active access token");
 		}
-
-		Instant now = this.clock.instant();
-		Instant expiresAt = now.plus(this.lifetime);
-		if (subject.getToken().getExpiresAt() != null && subject.getToken().getExpiresAt().isBefore(expiresAt)) {
-			expiresAt = subject.getToken().getExpiresAt();
-		}
-		JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
-			.issuer(AuthorizationServerContextHolder.getContext().getIssuer())
-			.subject(user.id().toString())
-			.audience(List.of(audience))
-			.issuedAt(now)
-			.notBefore(now)
-			.expiresAt(expiresAt)
-			.id(UUID.randomUUID().toString())
-			.claim(ClaimNames.CLIENT_ID, originalClient.getClientId())
-			.claim(ClaimNames.SCOPE, scope)
-			.claim(ClaimNames.PREFERRED_USERNAME, user.username())
-			.claim(ClaimNames.ROLES, new ArrayList<>(user.roles()))
-			.claim(ACTOR, Map.of(ClaimNames.SUBJECT, gateway.getClientId()));
-		if (principal.getDetails() instanceof LoginDetails login) {
-			claims.claim(ClaimNames.SESSION_ID, login.sessionId());
-			claims.claim(ClaimNames.AUTH_TIME, login.authenticatedAt().getEpochSecond());
-		}
-		for (String attribute : this.attributes) {
-			String value = user.attributes().get(attribute);
-			if (value != null) {
-				claims.claim(attribute, value);
-			}
-		}
-		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).type(ClaimNames.ACCESS_TOKEN_TYPE).build();
-		String jwt = this.jwtEncoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();
-		ExchangedTokenCache.IssuedJwt issued = new ExchangedTokenCache.IssuedJwt(jwt, now, expiresAt,
-				new LinkedHashSet<>(new TreeSet<>(scopes)));
+		LoginDetails login = (principal.getDetails() instanceof LoginDetails details) ? details : null;
+		ExchangedTokenCache.IssuedJwt issued = this.issuer.issue(new InternalJwtIssuer.Request(
+				AuthorizationServerContextHolder.getContext().getIssuer(), user, login, originalClient.getClientId(),
+				gateway.getClientId(), audience, scopes, subject.getToken().getExpiresAt()));
 		this.cache.put(subjectHash, gateway.getClientId(), audience, scope, issued);
 		return response(gateway, clientPrincipal, issued);
 	}
