@@ -52,28 +52,30 @@ class ClientAdministrationService implements ClientAdministration {
 
 	@Override
 	public ClientWithSecret create(ClientDraft draft, Actor actor) {
-		ClientService.ClientWithSecret created = this.clients.register(draft);
+		ClientService.ClientWithSecret created = CoreInput
+			.translated(() -> this.clients.register(CoreInput.registration(draft)));
 		record(actor, "client.created", draft.clientId(), Map.of("public", draft.publicClient()));
 		return new ClientWithSecret(view(created.client()), created.clientSecret());
 	}
 
 	@Override
 	public ClientView update(String clientId, ClientDraft draft, Actor actor) {
-		OAuthClient updated = this.clients.update(clientId, draft);
+		OAuthClient updated = CoreInput.translated(() -> this.clients.update(clientId, CoreInput.registration(draft)));
 		record(actor, "client.updated", clientId, Map.of("enabled", updated.enabled()));
 		return view(updated);
 	}
 
 	@Override
 	public ClientWithSecret regenerateSecret(String clientId, Actor actor) {
-		ClientService.ClientWithSecret regenerated = this.clients.regenerateSecret(clientId);
+		ClientService.ClientWithSecret regenerated = CoreInput
+			.translated(() -> this.clients.regenerateSecret(clientId));
 		record(actor, "client.secret_regenerated", clientId, Map.of());
 		return new ClientWithSecret(view(regenerated.client()), regenerated.clientSecret());
 	}
 
 	@Override
 	public void delete(String clientId, Actor actor) {
-		this.clients.delete(clientId);
+		CoreInput.translated(() -> this.clients.delete(clientId));
 		record(actor, "client.deleted", clientId, Map.of());
 	}
 

@@ -60,8 +60,8 @@ class UserAdministrationService implements UserAdministration {
 
 	@Override
 	public UserView create(UserDraft draft, String password, Actor actor) {
-		UserAccount created = this.users.create(draft.username(), draft.email(), password, draft.enabled(),
-				draft.locked(), draft.roles(), draft.attributes());
+		UserAccount created = CoreInput.translated(() -> this.users.create(draft.username(), draft.email(), password,
+				draft.enabled(), draft.locked(), draft.roles(), draft.attributes()));
 		record(actor, "user.created", created, Map.of("roles", created.roles()));
 		return view(created);
 	}
@@ -69,8 +69,8 @@ class UserAdministrationService implements UserAdministration {
 	@Override
 	public UserView update(String id, UserDraft draft, Actor actor) {
 		UUID userId = account(id).id();
-		UserService.Change change = this.users.update(userId, draft.username(), draft.email(), draft.enabled(),
-				draft.locked(), draft.roles(), draft.attributes());
+		UserService.Change change = CoreInput.translated(() -> this.users.update(userId, draft.username(),
+				draft.email(), draft.enabled(), draft.locked(), draft.roles(), draft.attributes()));
 		if (change.accessWithdrawn()) {
 			this.authorizations.revokeByPrincipal(userId.toString(), "user_disabled");
 		}
@@ -82,7 +82,7 @@ class UserAdministrationService implements UserAdministration {
 	@Override
 	public void setPassword(String id, String password, boolean signOutEverywhere, Actor actor) {
 		UserAccount account = account(id);
-		this.users.setPassword(account.id(), password);
+		CoreInput.translated(() -> this.users.setPassword(account.id(), password));
 		if (signOutEverywhere) {
 			this.authorizations.revokeByPrincipal(account.id().toString(), "password_changed");
 		}
@@ -92,8 +92,8 @@ class UserAdministrationService implements UserAdministration {
 	@Override
 	public UserView unlock(String id, Actor actor) {
 		UserAccount account = account(id);
-		UserService.Change change = this.users.update(account.id(), account.username(), account.email(),
-				account.enabled(), false, account.roles(), account.attributes());
+		UserService.Change change = CoreInput.translated(() -> this.users.update(account.id(), account.username(),
+				account.email(), account.enabled(), false, account.roles(), account.attributes()));
 		this.throttle.reset(LoginName.canonical(account.username()));
 		record(actor, "user.unlocked", account, Map.of());
 		return view(change.after());
@@ -101,7 +101,8 @@ class UserAdministrationService implements UserAdministration {
 
 	private UserAccount account(String id) {
 		try {
-			return this.users.get(UUID.fromString(id));
+			UUID userId = UUID.fromString(id);
+			return CoreInput.translated(() -> this.users.get(userId));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new NotFoundException("User");

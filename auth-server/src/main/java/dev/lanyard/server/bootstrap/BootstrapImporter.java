@@ -6,12 +6,11 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.lanyard.admin.FieldProblem;
-import dev.lanyard.admin.InvalidInputException;
-import dev.lanyard.admin.client.ClientDraft;
+import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.GrantRevocations;
+import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.storage.AdvisoryLocks;
 import dev.lanyard.server.user.UserService;
@@ -103,15 +102,15 @@ class BootstrapImporter implements SmartInitializingSingleton {
 							change.accessWithdrawn() ? "disabled" : "password replaced", revoked);
 				}
 			}
-			catch (InvalidInputException ex) {
+			catch (InputRejectedException ex) {
 				throw problem(file, ex, user.location(), user.lines(), "username");
 			}
 		}
 		for (BootstrapFile.Client client : bootstrap.clients()) {
 			try {
-				this.clients.importClient(toDraft(client));
+				this.clients.importClient(toRegistration(client));
 			}
-			catch (InvalidInputException ex) {
+			catch (InputRejectedException ex) {
 				throw problem(file, ex, client.location(), client.lines(), "client-id");
 			}
 		}
@@ -122,17 +121,17 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	/**
 	 * The first rule an entry broke, as "file line N, clients[1].redirect-uris: message".
 	 */
-	private BootstrapFileException problem(Path file, InvalidInputException ex, String location,
+	private BootstrapFileException problem(Path file, InputRejectedException ex, String location,
 			Map<String, Integer> lines, String entryKey) {
-		FieldProblem first = ex.problems().get(0);
+		InputRejectedException.Problem first = ex.problems().get(0);
 		String key = yamlKey(first.field());
 		Integer line = lines.getOrDefault(key, lines.get(entryKey));
 		return new BootstrapFileException(file + " line " + line + ", " + location + "." + key + ": "
 				+ this.messages.getMessage(first.code(), null, first.code(), Locale.ENGLISH));
 	}
 
-	private static ClientDraft toDraft(BootstrapFile.Client client) {
-		return new ClientDraft(client.clientId(), client.clientName(), client.clientSecret() == null,
+	private static ClientRegistration toRegistration(BootstrapFile.Client client) {
+		return new ClientRegistration(client.clientId(), client.clientName(), client.clientSecret() == null,
 				client.clientSecret(), client.redirectUris(), client.postLogoutRedirectUris(),
 				new HashSet<>(client.grantTypes()), new HashSet<>(client.scopes()), client.requirePkce(),
 				client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(),

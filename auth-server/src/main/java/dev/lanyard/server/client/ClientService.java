@@ -6,11 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.lanyard.admin.ConflictException;
-import dev.lanyard.admin.FieldProblem;
-import dev.lanyard.admin.InvalidInputException;
-import dev.lanyard.admin.NotFoundException;
-import dev.lanyard.admin.client.ClientDraft;
+import dev.lanyard.server.AlreadyExistsException;
+import dev.lanyard.server.InputRejectedException;
+import dev.lanyard.server.NoSuchEntityException;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.token.OpaqueTokenValues;
@@ -49,14 +47,14 @@ public class ClientService {
 	 * Registers a new client.
 	 * @return the client and, for a confidential client, its secret in clear: shown once,
 	 * stored only as a hash
-	 * @throws InvalidInputException if a rule is broken
-	 * @throws ConflictException if the client id is taken
+	 * @throws InputRejectedException if a rule is broken
+	 * @throws AlreadyExistsException if the client id is taken
 	 */
 	@Transactional
-	public ClientWithSecret register(ClientDraft registration) {
+	public ClientWithSecret register(ClientRegistration registration) {
 		requireValid(registration);
 		if (this.clients.findByClientId(registration.clientId()).isPresent()) {
-			throw new ConflictException("client_id", "A client with this client_id exists");
+			throw new AlreadyExistsException("client_id", "A client with this client_id exists");
 		}
 		String secret = registration.publicClient() ? null
 				: Optional.ofNullable(registration.clientSecret()).orElseGet(OpaqueTokenValues.CLIENT_SECRET::generate);
@@ -72,7 +70,7 @@ public class ClientService {
 	 * (bootstrap import: running it twice changes nothing).
 	 */
 	@Transactional
-	public OAuthClient importClient(ClientDraft registration) {
+	public OAuthClient importClient(ClientRegistration registration) {
 		requireValid(registration);
 		Optional<OAuthClient> existing = this.clients.findByClientId(registration.clientId());
 		String secretHash = (registration.clientSecret() != null) ? TokenHash.of(registration.clientSecret()) : null;
@@ -93,14 +91,15 @@ public class ClientService {
 	/**
 	 * Changes a client: everything but its id and secret. Disabling it revokes every
 	 * grant it holds.
-	 * @throws NotFoundException if there is no such client
-	 * @throws InvalidInputException if a rule is broken
+	 * @throws NoSuchEntityException if there is no such client
+	 * @throws InputRejectedException if a rule is broken
 	 */
 	@Transactional
-	public OAuthClient update(String clientId, ClientDraft registration) {
-		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new NotFoundException("Client"));
+	public OAuthClient update(String clientId, ClientRegistration registration) {
+		OAuthClient current = this.clients.findByClientId(clientId)
+			.orElseThrow(() -> new NoSuchEntityException("Client"));
 		if (registration.publicClient() != current.isPublic()) {
-			throw new InvalidInputException("token_endpoint_auth_method", "client-type.unchangeable");
+			throw new InputRejectedException("token_endpoint_auth_method", "client-type.unchangeable");
 		}
 		requireValid(registration);
 		OAuthClient updated = toClient(current.id(), registration, current.clientSecretHash(),
@@ -120,9 +119,10 @@ public class ClientService {
 	 */
 	@Transactional
 	public ClientWithSecret regenerateSecret(String clientId) {
-		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new NotFoundException("Client"));
+		OAuthClient current = this.clients.findByClientId(clientId)
+			.orElseThrow(() -> new NoSuchEntityException("Client"));
 		if (current.isPublic()) {
-			throw new InvalidInputException("client_secret", "client-secret.public");
+			throw new InputRejectedException("client_secret", "client-secret.public");
 		}
 		String secret = OpaqueTokenValues.CLIENT_SECRET.generate();
 		OAuthClient updated = new OAuthClient(current.id(), current.clientId(), current.clientName(),
@@ -139,7 +139,8 @@ public class ClientService {
 	/** Deletes a client; every grant it held is revoked first, so gateways are told. */
 	@Transactional
 	public void delete(String clientId) {
-		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow(() -> new NotFoundException("Client"));
+		OAuthClient current = this.clients.findByClientId(clientId)
+			.orElseThrow(() -> new NoSuchEntityException("Client"));
 		this.authorizations.revokeByClient(current.id(), "client_deleted");
 		this.clients.delete(current.id());
 		this.registeredClients.evict(current);
@@ -166,14 +167,14 @@ public class ClientService {
 		return this.clients.findAll();
 	}
 
-	private void requireValid(ClientDraft registration) {
-		List<FieldProblem> errors = ClientValidator.validate(registration);
+	private void requireValid(ClientRegistration registration) {
+		List<InputRejectedException.Problem> errors = ClientValidator.validate(registration);
 		if (!errors.isEmpty()) {
-			throw new InvalidInputException(errors);
+			throw new InputRejectedException(errors);
 		}
 	}
 
-	private OAuthClient toClient(String id, ClientDraft registration, String secretHash, Instant issuedAt) {
+	private OAuthClient toClient(String id, ClientRegistration registration, String secretHash, Instant issuedAt) {
 		LanyardProperties.Tokens defaults = this.properties.tokens();
 		boolean publicClient = registration.publicClient();
 		return new OAuthClient(id, registration.clientId(),

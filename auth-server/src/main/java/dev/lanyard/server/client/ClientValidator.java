@@ -11,8 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import dev.lanyard.admin.FieldProblem;
-import dev.lanyard.admin.client.ClientDraft;
+import dev.lanyard.server.InputRejectedException;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
@@ -52,75 +51,77 @@ public final class ClientValidator {
 	}
 
 	/** Every rule the registration breaks; empty when it is acceptable. */
-	public static List<FieldProblem> validate(ClientDraft registration) {
-		List<FieldProblem> errors = new ArrayList<>();
+	public static List<InputRejectedException.Problem> validate(ClientRegistration registration) {
+		List<InputRejectedException.Problem> errors = new ArrayList<>();
 		if (registration.clientId() == null || !CLIENT_ID.matcher(registration.clientId()).matches()) {
-			errors.add(new FieldProblem("client_id", "client-id.format"));
+			errors.add(new InputRejectedException.Problem("client_id", "client-id.format"));
 		}
 		else if (isUuid(registration.clientId())) {
 			// RFC 9700 §4.15: a client's sub must never equal a user's sub (user subs are
 			// UUIDs).
-			errors.add(new FieldProblem("client_id", "client-id.uuid"));
+			errors.add(new InputRejectedException.Problem("client_id", "client-id.uuid"));
 		}
 		if (registration.clientName() != null && registration.clientName().length() > 200) {
-			errors.add(new FieldProblem("client_name", "client-name.length"));
+			errors.add(new InputRejectedException.Problem("client_name", "client-name.length"));
 		}
 		if (registration.clientSecret() != null) {
 			if (registration.publicClient()) {
-				errors.add(new FieldProblem("client_secret", "client-secret.public"));
+				errors.add(new InputRejectedException.Problem("client_secret", "client-secret.public"));
 			}
 			else if (registration.clientSecret().length() < MINIMUM_SECRET_LENGTH) {
-				errors.add(new FieldProblem("client_secret", "client-secret.too-short"));
+				errors.add(new InputRejectedException.Problem("client_secret", "client-secret.too-short"));
 			}
 		}
 		if (registration.grantTypes().isEmpty()) {
-			errors.add(new FieldProblem("grant_types", "grant-types.empty"));
+			errors.add(new InputRejectedException.Problem("grant_types", "grant-types.empty"));
 		}
 		for (String grantType : registration.grantTypes()) {
 			if (!SUPPORTED_GRANT_TYPES.contains(grantType)) {
-				errors.add(new FieldProblem("grant_types", "grant-types.unsupported"));
+				errors.add(new InputRejectedException.Problem("grant_types", "grant-types.unsupported"));
 			}
 		}
 		if (registration.publicClient()
 				&& (registration.grantTypes().contains(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue())
 						|| registration.grantTypes().contains(AuthorizationGrantType.TOKEN_EXCHANGE.getValue()))) {
-			errors.add(new FieldProblem("grant_types", "grant-types.public-client"));
+			errors.add(new InputRejectedException.Problem("grant_types", "grant-types.public-client"));
 		}
 		if (registration.publicClient() && Boolean.FALSE.equals(registration.requirePkce())) {
 			// RFC 9700 §2.1.1: public clients MUST use PKCE.
-			errors.add(new FieldProblem("require_pkce", "require-pkce.public-client"));
+			errors.add(new InputRejectedException.Problem("require_pkce", "require-pkce.public-client"));
 		}
 		boolean authorizationCode = registration.grantTypes()
 			.contains(AuthorizationGrantType.AUTHORIZATION_CODE.getValue());
 		if (authorizationCode && registration.redirectUris().isEmpty()) {
-			errors.add(new FieldProblem("redirect_uris", "redirect-uris.empty"));
+			errors.add(new InputRejectedException.Problem("redirect_uris", "redirect-uris.empty"));
 		}
 		if (registration.grantTypes().contains(AuthorizationGrantType.REFRESH_TOKEN.getValue()) && !authorizationCode) {
-			errors.add(new FieldProblem("grant_types", "grant-types.refresh-without-code"));
+			errors.add(new InputRejectedException.Problem("grant_types", "grant-types.refresh-without-code"));
 		}
 		for (String uri : registration.redirectUris()) {
-			redirectUriError(uri).ifPresent((code) -> errors.add(new FieldProblem("redirect_uris", code)));
+			redirectUriError(uri)
+				.ifPresent((code) -> errors.add(new InputRejectedException.Problem("redirect_uris", code)));
 		}
 		for (String uri : registration.postLogoutRedirectUris()) {
-			redirectUriError(uri).ifPresent((code) -> errors.add(new FieldProblem("post_logout_redirect_uris", code)));
+			redirectUriError(uri)
+				.ifPresent((code) -> errors.add(new InputRejectedException.Problem("post_logout_redirect_uris", code)));
 		}
 		for (String scope : registration.scopes()) {
 			if (!SCOPE.matcher(scope).matches()) {
-				errors.add(new FieldProblem("scope", "scope.format"));
+				errors.add(new InputRejectedException.Problem("scope", "scope.format"));
 			}
 		}
 		for (String audience : registration.exchangeAudiences()) {
 			if (!AUDIENCE.matcher(audience).matches()) {
-				errors.add(new FieldProblem("exchange_audiences", "exchange-audience.format"));
+				errors.add(new InputRejectedException.Problem("exchange_audiences", "exchange-audience.format"));
 			}
 		}
 		if (!registration.exchangeAudiences().isEmpty()
 				&& !registration.grantTypes().contains(AuthorizationGrantType.TOKEN_EXCHANGE.getValue())) {
-			errors.add(new FieldProblem("exchange_audiences", "exchange-audience.without-grant"));
+			errors.add(new InputRejectedException.Problem("exchange_audiences", "exchange-audience.without-grant"));
 		}
 		if (registration.publicClient() && Boolean.TRUE.equals(registration.introspectionAllowed())) {
 			// RFC 7662 §2.1: introspection is for authenticated (confidential) clients.
-			errors.add(new FieldProblem("introspection_allowed", "introspection.public-client"));
+			errors.add(new InputRejectedException.Problem("introspection_allowed", "introspection.public-client"));
 		}
 		within(registration.accessTokenTtl(), MINIMUM_ACCESS_TOKEN_TTL, MAXIMUM_ACCESS_TOKEN_TTL, "access_token_ttl",
 				"duration.access-token-range", errors);
@@ -180,9 +181,9 @@ public final class ClientValidator {
 	}
 
 	private static void within(Duration duration, Duration minimum, Duration maximum, String field, String code,
-			List<FieldProblem> errors) {
+			List<InputRejectedException.Problem> errors) {
 		if (duration != null && (duration.compareTo(minimum) < 0 || duration.compareTo(maximum) > 0)) {
-			errors.add(new FieldProblem(field, code));
+			errors.add(new InputRejectedException.Problem(field, code));
 		}
 	}
 

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import dev.lanyard.admin.ConflictException;
-import dev.lanyard.admin.InvalidInputException;
-import dev.lanyard.admin.NotFoundException;
+import dev.lanyard.server.AlreadyExistsException;
+import dev.lanyard.server.InputRejectedException;
+import dev.lanyard.server.NoSuchEntityException;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -71,18 +71,18 @@ public class UserService {
 
 	/**
 	 * Creates an account; the password must pass the password policy.
-	 * @throws InvalidInputException if a rule is broken
-	 * @throws ConflictException if the username is taken
+	 * @throws InputRejectedException if a rule is broken
+	 * @throws AlreadyExistsException if the username is taken
 	 */
 	@Transactional
 	public UserAccount create(String username, String email, String password, boolean enabled, boolean locked,
 			List<String> roles, Map<String, String> attributes) {
 		requireValidProfile(username, email, roles, attributes);
 		this.passwordPolicy.check(password, username, email).ifPresent((problem) -> {
-			throw new InvalidInputException("password", problem);
+			throw new InputRejectedException("password", problem);
 		});
 		if (this.users.findByLoginName(username).isPresent()) {
-			throw new ConflictException("username", "A user with this username exists");
+			throw new AlreadyExistsException("username", "A user with this username exists");
 		}
 		Instant now = Instant.now();
 		UserAccount created = new UserAccount(UUID.randomUUID(), username, email, this.passwordEncoder.encode(password),
@@ -91,7 +91,7 @@ public class UserService {
 			this.users.insert(created);
 		}
 		catch (DuplicateKeyException ex) {
-			throw new ConflictException("username", "A user with this username exists");
+			throw new AlreadyExistsException("username", "A user with this username exists");
 		}
 		return created;
 	}
@@ -106,7 +106,7 @@ public class UserService {
 		UserAccount before = get(id);
 		requireValidProfile(username, email, roles, attributes);
 		this.users.findByLoginName(username).filter((other) -> !other.id().equals(id)).ifPresent((other) -> {
-			throw new ConflictException("username", "A user with this username exists");
+			throw new AlreadyExistsException("username", "A user with this username exists");
 		});
 		UserAccount after = new UserAccount(id, username, email, before.passwordHash(), enabled, locked, roles,
 				attributes, before.createdAt(), Instant.now());
@@ -114,7 +114,7 @@ public class UserService {
 			this.users.updateProfile(after);
 		}
 		catch (DuplicateKeyException ex) {
-			throw new ConflictException("username", "A user with this username exists");
+			throw new AlreadyExistsException("username", "A user with this username exists");
 		}
 		return new Change(before, after);
 	}
@@ -124,7 +124,7 @@ public class UserService {
 	public UserAccount setPassword(UUID id, String password) {
 		UserAccount account = get(id);
 		this.passwordPolicy.check(password, account.username(), account.email()).ifPresent((problem) -> {
-			throw new InvalidInputException("password", problem);
+			throw new InputRejectedException("password", problem);
 		});
 		String hash = this.passwordEncoder.encode(password);
 		this.users.updatePasswordHash(id, hash);
@@ -132,10 +132,10 @@ public class UserService {
 	}
 
 	/**
-	 * @throws NotFoundException if there is no such account
+	 * @throws NoSuchEntityException if there is no such account
 	 */
 	public UserAccount get(UUID id) {
-		return this.users.findById(id).orElseThrow(() -> new NotFoundException("User"));
+		return this.users.findById(id).orElseThrow(() -> new NoSuchEntityException("User"));
 	}
 
 	public List<UserAccount> search(String text, int limit, long offset) {
@@ -189,24 +189,24 @@ public class UserService {
 	private static void requireValidProfile(String username, String email, List<String> roles,
 			Map<String, String> attributes) {
 		if (username == null || !USERNAME.matcher(username).matches()) {
-			throw new InvalidInputException("username", "username.format");
+			throw new InputRejectedException("username", "username.format");
 		}
 		if (!LoginName.isNormalized(username)) {
 			// What an administrator sees must be what people type: no full-width letters,
 			// ligatures or other compatibility forms (HD-03).
-			throw new InvalidInputException("username", "username.normalization");
+			throw new InputRejectedException("username", "username.normalization");
 		}
 		if (email != null && !EMAIL.matcher(email).matches()) {
-			throw new InvalidInputException("email", "email.format");
+			throw new InputRejectedException("email", "email.format");
 		}
 		for (String role : roles) {
 			if (!ROLE.matcher(role).matches()) {
-				throw new InvalidInputException("roles", "role.format");
+				throw new InputRejectedException("roles", "role.format");
 			}
 		}
 		for (Map.Entry<String, String> attribute : attributes.entrySet()) {
 			if (!ROLE.matcher(attribute.getKey()).matches() || attribute.getValue().length() > 500) {
-				throw new InvalidInputException("attributes", "attributes.format");
+				throw new InputRejectedException("attributes", "attributes.format");
 			}
 		}
 	}

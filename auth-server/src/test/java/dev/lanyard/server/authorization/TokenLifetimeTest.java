@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.lanyard.admin.client.ClientDraft;
+import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
@@ -38,7 +38,7 @@ class TokenLifetimeTest {
 		server = LanyardTestServer.start(deployment);
 		flows = new OAuthFlows(server.baseUrl());
 		server.bean(ClientService.class)
-			.importClient(new ClientDraft("short-lived", null, false, TestBootstrap.WEB_APP_SECRET,
+			.importClient(new ClientRegistration("short-lived", null, false, TestBootstrap.WEB_APP_SECRET,
 					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
 					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(6), List.of(), null,
 					null));

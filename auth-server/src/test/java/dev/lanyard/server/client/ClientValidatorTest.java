@@ -3,8 +3,7 @@ package dev.lanyard.server.client;
 import java.util.List;
 import java.util.Set;
 
-import dev.lanyard.admin.FieldProblem;
-import dev.lanyard.admin.client.ClientDraft;
+import dev.lanyard.server.InputRejectedException.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,8 +26,8 @@ class ClientValidatorTest {
 			"https://app.example.com/c b|redirect-uri.invalid", "com.example.app:/callback|redirect-uri.scheme" })
 	void redirectUriWhenUnsafeThenRefusedWithReason(String uri, String reason) {
 		assertThat(ClientValidator.redirectUriError(uri)).hasValue(reason);
-		List<FieldProblem> errors = ClientValidator.validate(registration(List.of(uri)));
-		assertThat(errors).contains(new FieldProblem("redirect_uris", reason));
+		List<Problem> errors = ClientValidator.validate(registration(List.of(uri)));
+		assertThat(errors).contains(new Problem("redirect_uris", reason));
 	}
 
 	@ParameterizedTest
@@ -41,33 +40,33 @@ class ClientValidatorTest {
 
 	@Test
 	void validateWhenClientIdIsUuidThenRefused() {
-		ClientDraft registration = new ClientDraft("3f1a2b3c-1111-2222-3333-444455556666", null, true, null,
-				List.of("https://a.example/cb"), List.of(), Set.of("authorization_code"), Set.of("openid"), null, null,
-				null, null, null, List.of(), null, null);
-		assertThat(ClientValidator.validate(registration)).contains(new FieldProblem("client_id", "client-id.uuid"));
+		ClientRegistration registration = new ClientRegistration("3f1a2b3c-1111-2222-3333-444455556666", null, true,
+				null, List.of("https://a.example/cb"), List.of(), Set.of("authorization_code"), Set.of("openid"), null,
+				null, null, null, null, List.of(), null, null);
+		assertThat(ClientValidator.validate(registration)).contains(new Problem("client_id", "client-id.uuid"));
 	}
 
 	@Test
 	void validateWhenSecretShortOrGrantUnsupportedThenRefused() {
-		ClientDraft registration = new ClientDraft("svc", null, false, "short", List.of(), List.of(),
+		ClientRegistration registration = new ClientRegistration("svc", null, false, "short", List.of(), List.of(),
 				Set.of("password", "implicit"), Set.of(), null, null, null, null, null, List.of(), null, null);
 		assertThat(ClientValidator.validate(registration)).contains(
-				new FieldProblem("client_secret", "client-secret.too-short"),
-				new FieldProblem("grant_types", "grant-types.unsupported"));
+				new Problem("client_secret", "client-secret.too-short"),
+				new Problem("grant_types", "grant-types.unsupported"));
 	}
 
 	@Test
 	void validateWhenPublicClientAsksForClientCredentialsOrNoPkceThenRefused() {
-		ClientDraft registration = new ClientDraft("spa", null, true, null, List.of("https://a.example/cb"), List.of(),
-				Set.of("authorization_code", "client_credentials"), Set.of(), false, null, null, null, null, List.of(),
-				null, null);
+		ClientRegistration registration = new ClientRegistration("spa", null, true, null,
+				List.of("https://a.example/cb"), List.of(), Set.of("authorization_code", "client_credentials"),
+				Set.of(), false, null, null, null, null, List.of(), null, null);
 		assertThat(ClientValidator.validate(registration)).contains(
-				new FieldProblem("grant_types", "grant-types.public-client"),
-				new FieldProblem("require_pkce", "require-pkce.public-client"));
+				new Problem("grant_types", "grant-types.public-client"),
+				new Problem("require_pkce", "require-pkce.public-client"));
 	}
 
-	private static ClientDraft registration(List<String> redirectUris) {
-		return new ClientDraft("web", "Web", true, null, redirectUris, List.of(), Set.of("authorization_code"),
+	private static ClientRegistration registration(List<String> redirectUris) {
+		return new ClientRegistration("web", "Web", true, null, redirectUris, List.of(), Set.of("authorization_code"),
 				Set.of("openid"), null, null, null, null, null, List.of(), null, null);
 	}
 

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import dev.lanyard.admin.ConflictException;
-import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.server.AlreadyExistsException;
+import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.user.UserService;
@@ -145,9 +145,9 @@ class LoginHardeningTest {
 		UserService users = server.bean(UserService.class);
 		users.create("iris", null, PASSWORD, true, false, List.of("user"), Map.of());
 		assertThatThrownBy(() -> users.create("IRIS", null, PASSWORD, true, false, List.of("user"), Map.of()))
-			.isInstanceOf(ConflictException.class);
+			.isInstanceOf(AlreadyExistsException.class);
 		assertThatThrownBy(() -> users.create("ｉｒｉｓ", null, PASSWORD, true, false, List.of("user"), Map.of()))
-			.isInstanceOf(InvalidInputException.class);
+			.isInstanceOf(InputRejectedException.class);
 
 		// İ folds to "i̇", not "i": "İris" is not iris's name, whatever PostgreSQL's
 		// lower() says.

@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.lanyard.admin.client.ClientDraft;
+import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
@@ -50,7 +50,7 @@ class ProtocolHardeningTest {
 		ClientService clients = SharedLanyard.server().bean(ClientService.class);
 		clients.importClient(client("loopback-confidential", false, List.of(LOOPBACK), false));
 		clients.importClient(client("query-app", false, List.of(QUERY_REDIRECT), false));
-		clients.importClient(new ClientDraft("resource-server", null, false, SECRET, List.of(), List.of(),
+		clients.importClient(new ClientRegistration("resource-server", null, false, SECRET, List.of(), List.of(),
 				Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(), true, null));
 		bob = new TestBrowser();
 		assertThat(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
@@ -278,11 +278,11 @@ class ProtocolHardeningTest {
 		return browser;
 	}
 
-	private static ClientDraft client(String clientId, boolean publicClient, List<String> redirectUris,
+	private static ClientRegistration client(String clientId, boolean publicClient, List<String> redirectUris,
 			boolean requireConsent) {
-		return new ClientDraft(clientId, null, publicClient, publicClient ? null : SECRET, redirectUris, List.of(),
-				Set.of("authorization_code"), Set.of("openid", "profile"), null, requireConsent, null, null, null,
-				List.of(), null, null);
+		return new ClientRegistration(clientId, null, publicClient, publicClient ? null : SECRET, redirectUris,
+				List.of(), Set.of("authorization_code"), Set.of("openid", "profile"), null, requireConsent, null, null,
+				null, List.of(), null, null);
 	}
 
 	private static String state(String html) {

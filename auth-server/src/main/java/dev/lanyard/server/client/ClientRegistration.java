@@ -1,0 +1,48 @@
+package dev.lanyard.server.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What registering or changing a client asks for, in the server's own terms (the admin
+ * console, the admin API and the bootstrap file each map their input to it). A
+ * {@code null} setting means the server's default. Immutable.
+ *
+ * @param clientId the client identifier
+ * @param clientName a display name, or {@code null}
+ * @param publicClient whether the client has no secret (PKCE only)
+ * @param clientSecret the secret to set, or {@code null} to generate one (confidential)
+ * @param redirectUris the exact redirect URIs
+ * @param postLogoutRedirectUris the exact post-logout redirect URIs
+ * @param grantTypes the grant types
+ * @param scopes the scopes it may ask for
+ * @param requirePkce whether PKCE is required ({@code null}: yes)
+ * @param requireConsent whether users are asked for consent ({@code null}: no)
+ * @param accessTokenTtl its access token lifetime, or {@code null}
+ * @param refreshTokenIdle its refresh token idle timeout, or {@code null}
+ * @param refreshTokenMax its refresh token absolute lifetime, or {@code null}
+ * @param exchangeAudiences the audiences it may exchange tokens for, default first
+ * @param introspectionAllowed whether it may introspect other clients' tokens
+ * @param enabled whether it may be used ({@code null}: yes)
+ */
+public record ClientRegistration(String clientId, String clientName, boolean publicClient, String clientSecret,
+		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
+		Boolean requirePkce, Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
+		Duration refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
+
+	public ClientRegistration {
+		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();
+		postLogoutRedirectUris = (postLogoutRedirectUris != null) ? List.copyOf(postLogoutRedirectUris) : List.of();
+		grantTypes = (grantTypes != null) ? Set.copyOf(grantTypes) : Set.of();
+		scopes = (scopes != null) ? Set.copyOf(scopes) : Set.of();
+		exchangeAudiences = (exchangeAudiences != null) ? List.copyOf(exchangeAudiences) : List.of();
+	}
+
+	@Override
+	public String toString() {
+		// Never the secret.
+		return "ClientRegistration[clientId=" + this.clientId + "]";
+	}
+
+}
