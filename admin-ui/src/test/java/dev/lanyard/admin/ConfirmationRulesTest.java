@@ -1,0 +1,136 @@
+package dev.lanyard.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.lanyard.admin.client.ClientView;
+import dev.lanyard.admin.client.TestClientDrafts;
+import dev.lanyard.admin.client.TestClientViews;
+import dev.lanyard.admin.user.UserDraft;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * {@link ConfirmationRules}: which changes need the administrator's password again (OWASP
+ * ASVS 5.0 §7.5.1), and which do not.
+ */
+class ConfirmationRulesTest {
+
+	private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+	/**
+	 * A confidential machine client: no redirect URI, nothing that needs confirmation.
+	 */
+	private static final ClientView MACHINE = TestClientViews.confidentialClient("machine")
+		.redirectUris()
+		.grantTypes("client_credentials")
+		.scopes("orders.read")
+		.build();
+
+	/** A web app that asks its users for consent. */
+	private static final ClientView WEB_APP = TestClientViews.confidentialClient("web-app")
+		.requireConsent(true)
+		.exchangeAudiences("orders")
+		.build();
+
+	@ParameterizedTest
+	@MethodSource
+	void clientChangeWhenRegistering(TestClientDrafts.Builder draft, boolean confirmationNeeded) {
+		assertThat(ConfirmationRules.clientChange(null, draft.build())).isEqualTo(confirmationNeeded);
+	}
+
+	static Stream<Arguments> clientChangeWhenRegistering() {
+		return Stream.of(case_("a machine client", machine(), false),
+				case_("no consent asked", machine().requireConsent(false), false),
+				case_("PKCE unset (means required)", machine().requirePkce(null), false),
+				case_("a redirect URI", machine().redirectUris("https://app.example/cb"), true),
+				case_("a post-logout redirect URI", machine().postLogoutRedirectUris("https://app.example/bye"), true),
+				case_("the admin scope", machine().scopes("orders.read", AdminIdentity.ADMIN_SCOPE), true),
+				case_("token exchange", machine().grantTypes("client_credentials", TOKEN_EXCHANGE), true),
+				case_("introspection", machine().introspectionAllowed(true), true),
+				case_("PKCE off", machine().requirePkce(false), true));
+	}
+
+	@ParameterizedTest
+	@MethodSource
+	void clientChangeWhenChanging(TestClientDrafts.Builder draft, boolean confirmationNeeded) {
+		assertThat(ConfirmationRules.clientChange(WEB_APP, draft.build())).isEqualTo(confirmationNeeded);
+	}
+
+	static Stream<Arguments> clientChangeWhenChanging() {
+		return Stream.of(case_("nothing", webApp(), false), case_("the name", webApp().clientName("Renamed"), false),
+				case_("scopes narrowed", webApp().scopes("openid"), false),
+				case_("PKCE unset (means required)", webApp().requirePkce(null), false),
+				case_("the redirect URIs", webApp().redirectUris("https://app.example/other"), true),
+				case_("a redirect URI added",
+						webApp().redirectUris("https://app.example/callback", "https://app.example/two"), true),
+				case_("the post-logout redirect URIs", webApp().postLogoutRedirectUris("https://app.example/bye"),
+						true),
+				case_("grant types widened",
+						webApp().grantTypes("authorization_code", "refresh_token", "client_credentials"), true),
+				case_("grant types narrowed", webApp().grantTypes("authorization_code"), true),
+				case_("the exchange audiences", webApp().exchangeAudiences("orders", "billing"), true),
+				case_("the client type", webApp().publicClient(true), true),
+				case_("the admin scope added", webApp().scopes("openid", AdminIdentity.ADMIN_SCOPE), true),
+				case_("introspection turned on", webApp().introspectionAllowed(true), true),
+				case_("PKCE turned off", webApp().requirePkce(false), true),
+				case_("consent turned off", webApp().requireConsent(false), true),
+				case_("consent unset (means off)", webApp().requireConsent(null), true));
+	}
+
+	@ParameterizedTest
+	@MethodSource
+	void clientChangeWhenAlreadyGranted(ClientView current, TestClientDrafts.Builder draft,
+			boolean confirmationNeeded) {
+		assertThat(ConfirmationRules.clientChange(current, draft.build())).isEqualTo(confirmationNeeded);
+	}
+
+	static Stream<Arguments> clientChangeWhenAlreadyGranted() {
+		ClientView admin = TestClientViews.confidentialClient("robot")
+			.scopes(AdminIdentity.ADMIN_SCOPE)
+			.introspectionAllowed(true)
+			.requirePkce(false)
+			.build();
+		return Stream.of(arguments(Named.of("admin scope kept", admin), TestClientDrafts.from(admin), false),
+				arguments(Named.of("introspection turned off", admin),
+						TestClientDrafts.from(admin).introspectionAllowed(false), false),
+				arguments(Named.of("PKCE turned on", admin), TestClientDrafts.from(admin).requirePkce(true), false),
+				arguments(Named.of("consent turned on", MACHINE), TestClientDrafts.from(MACHINE).requireConsent(true),
+						false));
+	}
+
+	@ParameterizedTest
+	@MethodSource
+	void userChange(List<String> currentRoles, List<String> roles, boolean confirmationNeeded) {
+		UserDraft draft = new UserDraft("erin", null, true, false, roles, Map.of());
+		assertThat(ConfirmationRules.userChange(currentRoles, draft)).isEqualTo(confirmationNeeded);
+	}
+
+	static Stream<Arguments> userChange() {
+		return Stream.of(arguments(List.of(), List.of("user"), false),
+				arguments(List.of(), List.of("user", AdminIdentity.ADMIN_ROLE), true),
+				arguments(List.of("user"), List.of(AdminIdentity.ADMIN_ROLE), true),
+				arguments(List.of(AdminIdentity.ADMIN_ROLE), List.of(AdminIdentity.ADMIN_ROLE, "auditor"), false),
+				arguments(List.of(AdminIdentity.ADMIN_ROLE), List.of("user"), false),
+				arguments(List.of("user"), List.of("administrator", "ADMIN"), false));
+	}
+
+	private static TestClientDrafts.Builder machine() {
+		return TestClientDrafts.from(MACHINE);
+	}
+
+	private static TestClientDrafts.Builder webApp() {
+		return TestClientDrafts.from(WEB_APP);
+	}
+
+	private static Arguments case_(String name, TestClientDrafts.Builder draft, boolean confirmationNeeded) {
+		return arguments(Named.of(name, draft), confirmationNeeded);
+	}
+
+}

@@ -1,0 +1,186 @@
+package dev.lanyard.admin.user;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.NotFoundException;
+import dev.lanyard.admin.Page;
+import dev.lanyard.admin.TestDouble;
+import dev.lanyard.admin.TestPages;
+
+/**
+ * A {@link UserAdministration} in memory: holds {@code bob} after a reset, records every
+ * change, and can be told to refuse the next one as the server's rules would.
+ */
+public class InMemoryUserAdministration implements UserAdministration, TestDouble {
+
+	/** The id given to the next user created here. */
+	public static final String NEW_USER_ID = "id-created";
+
+	private final Map<String, UserView> users = new LinkedHashMap<>();
+
+	private final List<Search> searches = new ArrayList<>();
+
+	private final List<Created> created = new ArrayList<>();
+
+	private final Map<String, UserDraft> updated = new LinkedHashMap<>();
+
+	private final List<PasswordSet> passwordsSet = new ArrayList<>();
+
+	private final List<String> unlocked = new ArrayList<>();
+
+	private final List<Actor> actors = new ArrayList<>();
+
+	private RuntimeException refusal;
+
+	@Override
+	public void reset() {
+		this.users.clear();
+		save(TestUserViews.user("bob").attributes(Map.of("tenant", "acme")).build());
+		this.searches.clear();
+		this.created.clear();
+		this.updated.clear();
+		this.passwordsSet.clear();
+		this.unlocked.clear();
+		this.actors.clear();
+		this.refusal = null;
+	}
+
+	@Override
+	public boolean untouched() {
+		return this.created.isEmpty() && this.updated.isEmpty() && this.passwordsSet.isEmpty()
+				&& this.unlocked.isEmpty();
+	}
+
+	/** Adds or replaces a user. */
+	public void save(UserView user) {
+		this.users.put(user.id(), user);
+	}
+
+	/**
+	 * The next create, update or new password throws this instead of changing anything.
+	 */
+	public void refuseNext(RuntimeException refusal) {
+		this.refusal = refusal;
+	}
+
+	@Override
+	public Page<UserView> search(String query, int page, int size) {
+		this.searches.add(new Search(query, page, size));
+		String needle = query.toLowerCase(Locale.ROOT);
+		List<UserView> matching = this.users.values()
+			.stream()
+			.filter((user) -> user.username().contains(needle)
+					|| (user.email() != null && user.email().toLowerCase(Locale.ROOT).contains(needle)))
+			.toList();
+		return TestPages.slice(matching, page, size);
+	}
+
+	@Override
+	public UserView get(String id) {
+		UserView user = this.users.get(id);
+		if (user == null) {
+			throw new NotFoundException("User");
+		}
+		return user;
+	}
+
+	@Override
+	public UserView create(UserDraft draft, String password, Actor actor) {
+		refuseIfAsked();
+		this.created.add(new Created(draft, password));
+		this.actors.add(actor);
+		UserView user = view(NEW_USER_ID, draft);
+		save(user);
+		return user;
+	}
+
+	@Override
+	public UserView update(String id, UserDraft draft, Actor actor) {
+		get(id);
+		refuseIfAsked();
+		this.updated.put(id, draft);
+		this.actors.add(actor);
+		UserView user = view(id, draft);
+		save(user);
+		return user;
+	}
+
+	@Override
+	public void setPassword(String id, String password, boolean signOutEverywhere, Actor actor) {
+		get(id);
+		refuseIfAsked();
+		this.passwordsSet.add(new PasswordSet(id, password, signOutEverywhere));
+		this.actors.add(actor);
+	}
+
+	@Override
+	public UserView unlock(String id, Actor actor) {
+		UserView user = get(id);
+		this.unlocked.add(id);
+		this.actors.add(actor);
+		return user;
+	}
+
+	public List<Search> searches() {
+		return List.copyOf(this.searches);
+	}
+
+	public List<Created> created() {
+		return List.copyOf(this.created);
+	}
+
+	/** Drafts saved over existing users, by id. */
+	public Map<String, UserDraft> updated() {
+		return Map.copyOf(this.updated);
+	}
+
+	public List<PasswordSet> passwordsSet() {
+		return List.copyOf(this.passwordsSet);
+	}
+
+	public List<String> unlocked() {
+		return List.copyOf(this.unlocked);
+	}
+
+	/** Who asked for each change, in order. */
+	public List<Actor> actors() {
+		return List.copyOf(this.actors);
+	}
+
+	private void refuseIfAsked() {
+		RuntimeException refusal = this.refusal;
+		this.refusal = null;
+		if (refusal != null) {
+			throw refusal;
+		}
+	}
+
+	private static UserView view(String id, UserDraft draft) {
+		return TestUserViews.user(draft.username())
+			.id(id)
+			.email(draft.email())
+			.enabled(draft.enabled())
+			.locked(draft.locked())
+			.roles(draft.roles().toArray(String[]::new))
+			.attributes(draft.attributes())
+			.build();
+	}
+
+	/** One search as the console asked it. */
+	public record Search(String query, int page, int size) {
+	}
+
+	/** A user created, with the password it was given. */
+	public record Created(UserDraft draft, String password) {
+	}
+
+	/** A new password set. */
+	public record PasswordSet(String id, String password, boolean signOutEverywhere) {
+	}
+
+}

@@ -1,0 +1,344 @@
+package dev.lanyard.admin.user;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.lanyard.admin.AdminConsoleWebMvcTest;
+import dev.lanyard.admin.ConflictException;
+import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.TestAdminIdentity;
+import dev.lanyard.admin.user.InMemoryUserAdministration.PasswordSet;
+import dev.lanyard.admin.user.InMemoryUserAdministration.Search;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.model;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.view;
+
+/**
+ * {@link UserConsoleController}: listing, creating, changing, new passwords and
+ * unlocking, with the password asked again when someone is made an administrator.
+ */
+@AdminConsoleWebMvcTest
+class UserConsoleControllerTest {
+
+	@Autowired
+	private MockMvc mvc;
+
+	@Autowired
+	private InMemoryUserAdministration users;
+
+	@Autowired
+	private TestAdminIdentity identity;
+
+	@Test
+	void listWhenSearchedThenUsersWithTheirStatus() throws Exception {
+		this.users.save(TestUserViews.user("carol").locked(true).build());
+		this.users.save(TestUserViews.user("dave").enabled(false).locked(true).roles("user", "admin").build());
+		this.mvc.perform(get("/admin/users").param("q", "a").param("page", "-1"))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/users"))
+			.andExpect(content().string(containsString("<a href=\"/admin/users/id-carol\">carol</a>")))
+			.andExpect(content().string(containsString("<td>carol@example.com</td>")))
+			.andExpect(content().string(containsString("<td>Locked</td>")))
+			// Disabled wins over locked.
+			.andExpect(content().string(containsString("<td>Disabled</td>")))
+			.andExpect(content().string(containsString("<code class=\"chip\">admin</code>")));
+		assertThat(this.users.searches()).containsExactly(new Search("a", 0, 20));
+	}
+
+	@Test
+	void newUserWhenOpenedThenPasswordFieldAndDefaultRole() throws Exception {
+		this.mvc.perform(get("/admin/users/new"))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attribute("creating", true))
+			.andExpect(content().string(containsString("<h1>New user</h1>")))
+			.andExpect(content().string(containsString("id=\"password\" type=\"password\"")))
+			.andExpect(content().string(containsString("name=\"roles\" value=\"user\"")))
+			.andExpect(content().string(not(containsString("Set a new password"))));
+	}
+
+	@Test
+	void createWhenValidThenCreatedWithParsedRolesAndAttributesAndRedirected() throws Exception {
+		MultiValueMap<String, String> form = form(" erin ", "user   auditor ");
+		form.set("email", " erin@example.com ");
+		form.set("attributes", "tenant=acme\r\n\r\n team = blue \n");
+		form.set("password", "erin-password-42");
+		this.mvc.perform(post("/admin/users/new").params(form).with(csrf()))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/admin/users/" + InMemoryUserAdministration.NEW_USER_ID + "?created"));
+		assertThat(this.identity.confirmations()).isEmpty();
+		assertThat(this.users.created()).singleElement().satisfies((created) -> {
+			assertThat(created.password()).isEqualTo("erin-password-42");
+			assertThat(created.draft()).isEqualTo(new UserDraft("erin", "erin@example.com", true, false,
+					List.of("user", "auditor"), Map.of("tenant", "acme", "team", "blue")));
+		});
+		assertThat(this.users.actors()).containsExactly(TestAdminIdentity.ACTOR);
+	}
+
+	@Test
+	void createWhenEmailBlankThenNoEmail() throws Exception {
+		MultiValueMap<String, String> form = form("erin", "user");
+		form.set("email", "  ");
+		this.mvc.perform(post("/admin/users/new").params(form).with(csrf())).andExpect(status().isFound());
+		assertThat(this.users.created()).singleElement()
+			.satisfies((created) -> assertThat(created.draft().email()).isNull());
+	}
+
+	/** Giving the admin role hands over the server, so it needs the password again. */
+	@Test
+	void createWhenAdminRoleWithoutPasswordThenAskedAndInputKept() throws Exception {
+		MultiValueMap<String, String> form = form("erin", "user admin");
+		form.set("attributes", "tenant=acme");
+		this.mvc.perform(post("/admin/users/new").params(form).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attributeHasFieldErrorCode("form", "confirmPassword", "confirm-password.wrong"))
+			.andExpect(content().string(containsString("That is not your password.")))
+			.andExpect(content().string(containsString("name=\"username\" value=\"erin\"")))
+			.andExpect(content().string(containsString("name=\"roles\" value=\"user admin\"")))
+			.andExpect(content().string(containsString(">tenant=acme</textarea>")));
+		assertThat(this.identity.confirmations()).containsExactly((String) null);
+		assertThat(this.users.untouched()).isTrue();
+	}
+
+	@Test
+	void createWhenAdminRoleAndPasswordConfirmedThenCreated() throws Exception {
+		MultiValueMap<String, String> form = form("erin", "admin");
+		form.set("confirmPassword", TestAdminIdentity.PASSWORD);
+		this.mvc.perform(post("/admin/users/new").params(form).with(csrf())).andExpect(status().isFound());
+		assertThat(this.users.created()).singleElement()
+			.satisfies((created) -> assertThat(created.draft().roles()).containsExactly("admin"));
+	}
+
+	@Test
+	void createWhenPasswordPolicyRefusesThenErrorOnPasswordAndPasswordNotEchoed() throws Exception {
+		this.users.refuseNext(new InvalidInputException("password", "password.common"));
+		MultiValueMap<String, String> form = form("erin", "user");
+		form.set("password", "password123");
+		this.mvc.perform(post("/admin/users/new").params(form).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attributeHasFieldErrorCode("form", "password", "password.common"))
+			.andExpect(content().string(containsString("name=\"username\" value=\"erin\"")))
+			.andExpect(content().string(not(containsString("password123"))));
+	}
+
+	@Test
+	void createWhenServerRefusesRoleThenErrorOnRoles() throws Exception {
+		this.users.refuseNext(new InvalidInputException("roles", "role.format"));
+		this.mvc.perform(post("/admin/users/new").params(form("erin", "user$")).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(model().attributeHasFieldErrorCode("form", "roles", "role.format"))
+			.andExpect(content().string(containsString("Roles are letters, digits or _ . : -")));
+	}
+
+	@Test
+	void createWhenUsernameTakenThenErrorOnUsername() throws Exception {
+		this.users.refuseNext(new ConflictException("username", "taken"));
+		this.mvc.perform(post("/admin/users/new").params(form("bob", "user")).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(model().attributeHasFieldErrorCode("form", "username", "username.taken"))
+			.andExpect(content().string(containsString("A user with this name already exists.")));
+	}
+
+	@Test
+	void createWhenAttributeLineMalformedThenErrorOnAttributesAndNothingAsked() throws Exception {
+		MultiValueMap<String, String> form = form("erin", "user admin");
+		form.set("attributes", "tenant=acme\njust-a-name");
+		this.mvc.perform(post("/admin/users/new").params(form).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(model().attributeHasFieldErrorCode("form", "attributes", "attributes.format"))
+			.andExpect(content().string(containsString("Write each attribute as name=value on its own line.")))
+			.andExpect(content().string(containsString(">tenant=acme\njust-a-name</textarea>")));
+		assertThat(this.identity.confirmations()).isEmpty();
+		assertThat(this.users.untouched()).isTrue();
+	}
+
+	@Test
+	void editWhenUserExistsThenFormFromUserWithPasswordAndAccessPanels() throws Exception {
+		this.mvc.perform(get("/admin/users/id-bob"))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attribute("creating", false))
+			.andExpect(content().string(containsString("<h1>bob</h1>")))
+			.andExpect(content().string(containsString("name=\"email\" value=\"bob@example.com\"")))
+			.andExpect(content().string(containsString(">tenant=acme\n</textarea>")))
+			.andExpect(content().string(not(containsString("id=\"password\""))))
+			.andExpect(content().string(containsString("action=\"/admin/users/id-bob/password\"")))
+			.andExpect(content().string(containsString("action=\"/admin/users/id-bob/unlock\"")))
+			.andExpect(content().string(containsString("href=\"/admin/sessions?user=id-bob\"")));
+	}
+
+	@Test
+	void editWhenNoticesAskedThenShown() throws Exception {
+		this.mvc.perform(get("/admin/users/id-bob").param("created", ""))
+			.andExpect(content().string(containsString("Saved.")));
+		this.mvc.perform(get("/admin/users/id-bob").param("password", ""))
+			.andExpect(content().string(containsString("The new password is set.")));
+		this.mvc.perform(get("/admin/users/id-bob").param("unlocked", ""))
+			.andExpect(content().string(containsString("The account is unlocked.")));
+	}
+
+	@Test
+	void editWhenNoSuchUserThenNotFoundPage() throws Exception {
+		this.mvc.perform(get("/admin/users/nobody"))
+			.andExpect(status().isNotFound())
+			.andExpect(view().name("admin/not-found"));
+	}
+
+	@Test
+	void updateWhenRolesNotWidenedThenSavedWithoutPasswordAndRedirected() throws Exception {
+		MultiValueMap<String, String> form = form("bob", "user");
+		form.set("enabled", "false");
+		this.mvc.perform(post("/admin/users/id-bob").params(form).with(csrf()))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/admin/users/id-bob?saved"));
+		assertThat(this.identity.confirmations()).isEmpty();
+		assertThat(this.users.updated()).containsOnlyKeys("id-bob");
+		assertThat(this.users.updated().get("id-bob").enabled()).isFalse();
+	}
+
+	@Test
+	void updateWhenAlreadyAdminThenNoPasswordAsked() throws Exception {
+		this.users.save(TestUserViews.user("root").roles("admin").build());
+		this.mvc.perform(post("/admin/users/id-root").params(form("root", "admin auditor")).with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-root?saved"));
+		assertThat(this.identity.confirmations()).isEmpty();
+	}
+
+	@Test
+	void updateWhenMadeAdminThenSavedOnlyWithPassword() throws Exception {
+		MultiValueMap<String, String> form = form("bob", "user admin");
+		form.set("confirmPassword", "guess");
+		this.mvc.perform(post("/admin/users/id-bob").params(form).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(model().attributeHasFieldErrorCode("form", "confirmPassword", "confirm-password.wrong"))
+			.andExpect(content().string(containsString("action=\"/admin/users/id-bob\"")));
+		assertThat(this.users.untouched()).isTrue();
+
+		form.set("confirmPassword", TestAdminIdentity.PASSWORD);
+		this.mvc.perform(post("/admin/users/id-bob").params(form).with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-bob?saved"));
+		assertThat(this.identity.confirmations()).containsExactly("guess", TestAdminIdentity.PASSWORD);
+		assertThat(this.users.updated().get("id-bob").roles()).containsExactly("user", "admin");
+	}
+
+	@Test
+	void updateWhenUsernameTakenThenErrorOnUsername() throws Exception {
+		this.users.refuseNext(new ConflictException("username", "taken"));
+		this.mvc.perform(post("/admin/users/id-bob").params(form("carol", "user")).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(model().attributeHasFieldErrorCode("form", "username", "username.taken"))
+			.andExpect(content().string(containsString("name=\"username\" value=\"carol\"")));
+	}
+
+	@Test
+	void updateWhenNoSuchUserThenNotFound() throws Exception {
+		this.mvc.perform(post("/admin/users/nobody").params(form("x", "user")).with(csrf()))
+			.andExpect(status().isNotFound());
+		assertThat(this.users.untouched()).isTrue();
+	}
+
+	@Test
+	void setPasswordWhenConfirmedThenSetAndRedirected() throws Exception {
+		this.mvc
+			.perform(post("/admin/users/id-bob/password").param("password", "new-password-88")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.param("signOutEverywhere", "true")
+				.with(csrf()))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/admin/users/id-bob?password"));
+		this.mvc
+			.perform(post("/admin/users/id-bob/password").param("password", "newer-password-99")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-bob?password"));
+		assertThat(this.users.passwordsSet()).containsExactly(new PasswordSet("id-bob", "new-password-88", true),
+				new PasswordSet("id-bob", "newer-password-99", false));
+	}
+
+	@Test
+	void setPasswordWhenAdminPasswordWrongThenUserPageWithErrorAndNothingSet() throws Exception {
+		this.mvc
+			.perform(post("/admin/users/id-bob/password").param("password", "new-password-88")
+				.param("confirmPassword", "guess")
+				.with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attribute("passwordError", "confirm-password.wrong"))
+			.andExpect(model().attribute("creating", false))
+			.andExpect(content()
+				.string(containsString("<div class=\"errors\" role=\"alert\">That is not your password.</div>")))
+			.andExpect(content().string(containsString("name=\"username\" value=\"bob\"")))
+			.andExpect(content().string(not(containsString("new-password-88"))));
+		assertThat(this.users.untouched()).isTrue();
+	}
+
+	@Test
+	void setPasswordWhenPolicyRefusesThenItsMessageShown() throws Exception {
+		this.users.refuseNext(new InvalidInputException("password", "attributes.format"));
+		this.mvc
+			.perform(post("/admin/users/id-bob/password").param("password", "short")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(model().attribute("passwordError", "attributes.format"))
+			.andExpect(content().string(containsString("Write each attribute as name=value on its own line.")));
+		assertThat(this.users.untouched()).isTrue();
+	}
+
+	@Test
+	void setPasswordWhenNoSuchUserThenNotFoundAndNothingAsked() throws Exception {
+		this.mvc
+			.perform(post("/admin/users/nobody/password").param("password", "new-password-88")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(status().isNotFound());
+		assertThat(this.identity.confirmations()).isEmpty();
+	}
+
+	@Test
+	void unlockWhenPostedThenUnlockedAndRedirected() throws Exception {
+		this.mvc.perform(post("/admin/users/id-bob/unlock").with(csrf()))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/admin/users/id-bob?unlocked"));
+		assertThat(this.users.unlocked()).containsExactly("id-bob");
+		assertThat(this.users.actors()).containsExactly(TestAdminIdentity.ACTOR);
+	}
+
+	@Test
+	void pageWhenChineseThenChineseMessages() throws Exception {
+		this.users.refuseNext(new ConflictException("username", "taken"));
+		this.mvc.perform(
+				post("/admin/users/new").params(form("bob", "user")).header("Accept-Language", "zh-CN").with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("<html lang=\"zh-CN\">")))
+			.andExpect(content().string(containsString("<h1>新建用户</h1>")))
+			.andExpect(content().string(containsString("已存在同名用户。")))
+			.andExpect(content().string(not(containsString("??"))));
+	}
+
+	/** The user form as a browser posts it, with the checkbox markers. */
+	private static MultiValueMap<String, String> form(String username, String roles) {
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.setAll(Map.of("username", username, "email", "", "roles", roles, "attributes", "", "enabled", "true",
+				"_enabled", "on", "_locked", "on"));
+		return form;
+	}
+
+}
