@@ -3,6 +3,7 @@ package dev.lanyard.admin;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -37,9 +38,16 @@ class AdminConsoleAdvice {
 		return (parts.length > 2) ? parts[2] : "dashboard";
 	}
 
+	/**
+	 * The not-found page, with the header of every other page: an exception handler's
+	 * model starts empty, without what the {@code @ModelAttribute} methods above add.
+	 */
 	@ExceptionHandler(NotFoundException.class)
 	@ResponseStatus(HttpStatus.NOT_FOUND)
-	String notFound() {
+	String notFound(HttpServletRequest request, Model model) {
+		model.addAttribute("admin", admin());
+		model.addAttribute("time", time());
+		model.addAttribute("section", section(request));
 		return "admin/not-found";
 	}
 

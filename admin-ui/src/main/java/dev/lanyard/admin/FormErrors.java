@@ -23,10 +23,24 @@ public final class FormErrors {
 			Map.entry("email", "email"), Map.entry("password", "password"), Map.entry("roles", "roles"),
 			Map.entry("attributes", "attributes"));
 
+	/**
+	 * The message key for input refused without naming a rule: the form must still say
+	 * that nothing was saved.
+	 */
+	public static final String INPUT_INVALID = "input.invalid";
+
 	private FormErrors() {
 	}
 
+	/**
+	 * Puts each problem next to its field; a refusal that names no problem is reported
+	 * above the form, so that it never looks as if nothing happened.
+	 */
 	public static void reject(BindingResult form, InvalidInputException problems) {
+		if (problems.problems().isEmpty()) {
+			form.reject(INPUT_INVALID, INPUT_INVALID);
+			return;
+		}
 		for (FieldProblem problem : problems.problems()) {
 			reject(form, problem.field(), problem.code());
 		}
@@ -34,12 +48,12 @@ public final class FormErrors {
 
 	/**
 	 * Puts the problem next to its field, or above the form when the form has no such
-	 * field (a rule about something the form does not show must still be reported, not
-	 * fail).
+	 * field or none is named (a rule about something the form does not show must still be
+	 * reported, not fail).
 	 */
 	public static void reject(BindingResult form, String field, String code) {
-		String property = FIELDS.getOrDefault(field, field);
-		if (form.getTarget() != null
+		String property = (field != null) ? FIELDS.getOrDefault(field, field) : null;
+		if (property != null && form.getTarget() != null
 				&& BeanUtils.getPropertyDescriptor(form.getTarget().getClass(), property) != null) {
 			form.rejectValue(property, code, code);
 		}

@@ -28,8 +28,8 @@ class AdminMessagesTest {
 	 * from values.
 	 */
 	private static final Set<String> CONSOLE_CODES = Set.of("confirm-password.wrong", "client-id.taken",
-			"username.taken", "attributes.format", "duration.format", "admin.keys.state.next",
-			"admin.keys.state.active", "admin.keys.state.retired");
+			"username.taken", "attributes.format", "duration.format", "input.invalid", "typeMismatch",
+			"typeMismatch.boolean", "admin.keys.state.next", "admin.keys.state.active", "admin.keys.state.retired");
 
 	private static final Pattern TEMPLATE_KEY = Pattern.compile("#\\{([A-Za-z0-9_.-]+)[}(]");
 

@@ -61,6 +61,12 @@ class ClientConsoleController {
 	@PostMapping("/new")
 	String create(@ModelAttribute("form") ClientForm form, BindingResult binding, Model model) {
 		model.addAttribute("creating", true);
+		// A value that could not be bound (a checkbox posted as neither true nor
+		// false) has left the form's default in place: saving it would change what
+		// was not asked for.
+		if (binding.hasErrors()) {
+			return "admin/client-form";
+		}
 		ClientDraft draft = draft(form, binding);
 		if (draft == null) {
 			return "admin/client-form";
@@ -102,6 +108,10 @@ class ClientConsoleController {
 		form.setClientId(clientId);
 		// The type cannot change, and its (disabled) radio buttons are not posted.
 		form.setType(current.publicClient() ? "public" : "confidential");
+		// As when registering: a value that could not be bound is refused, not defaulted.
+		if (binding.hasErrors()) {
+			return "admin/client-form";
+		}
 		ClientDraft draft = draft(form, binding);
 		if (draft == null) {
 			return "admin/client-form";

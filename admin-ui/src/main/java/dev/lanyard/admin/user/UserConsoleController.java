@@ -6,6 +6,7 @@ import java.util.function.Function;
 import dev.lanyard.admin.AdminIdentity;
 import dev.lanyard.admin.ConfirmationRules;
 import dev.lanyard.admin.ConflictException;
+import dev.lanyard.admin.FieldProblem;
 import dev.lanyard.admin.FormErrors;
 import dev.lanyard.admin.InvalidInputException;
 
@@ -81,6 +82,12 @@ class UserConsoleController {
 	/** Applies a form through {@code change}, or shows it again with what was wrong. */
 	private String save(UserForm form, BindingResult binding, List<String> currentRoles,
 			Function<UserDraft, String> change) {
+		// A value that could not be bound (a checkbox posted as neither true nor
+		// false) has left the form's default in place: saving it would change what
+		// was not asked for.
+		if (binding.hasErrors()) {
+			return "admin/user-form";
+		}
 		try {
 			UserDraft draft = form.toDraft();
 			if (!confirmedIfMadeAdmin(currentRoles, draft, form, binding)) {
@@ -113,7 +120,9 @@ class UserConsoleController {
 			return "redirect:/admin/users/" + id + "?password";
 		}
 		catch (InvalidInputException ex) {
-			return passwordPageWithError(user, ex.problems().get(0).code(), model);
+			List<FieldProblem> problems = ex.problems();
+			return passwordPageWithError(user, problems.isEmpty() ? FormErrors.INPUT_INVALID : problems.get(0).code(),
+					model);
 		}
 	}
 

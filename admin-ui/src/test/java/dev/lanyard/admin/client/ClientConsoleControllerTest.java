@@ -14,6 +14,9 @@ import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.TestAdminIdentity;
 import dev.lanyard.admin.client.InMemoryClientAdministration.Search;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
@@ -42,6 +45,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @AdminConsoleWebMvcTest
 class ClientConsoleControllerTest {
+
+	private static final String BOOLEAN_UNREADABLE = "This choice can only be on or off, so nothing was saved. Choose again.";
 
 	@Autowired
 	private MockMvc mvc;
@@ -250,6 +255,81 @@ class ClientConsoleControllerTest {
 		assertThat(this.clients.untouched()).isTrue();
 	}
 
+	/**
+	 * A checkbox posted as neither true nor false (a hand-made request) is refused next
+	 * to that checkbox: saving the form's default instead would change what was not asked
+	 * for. The password is not checked, so no guess is spent.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "requirePkce", "requireConsent", "introspectionAllowed", "enabled" })
+	void createWhenCheckboxValueUnreadableThenErrorNextToItInputKeptAndNothingAsked(String checkbox) throws Exception {
+		MultiValueMap<String, String> form = form("shop", "https://shop.example/cb");
+		form.set("clientName", "The Shop");
+		form.set("confirmPassword", TestAdminIdentity.PASSWORD);
+		form.set(checkbox, "maybe");
+		MvcResult result = this.mvc.perform(post("/admin/clients/new").params(form).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/client-form"))
+			.andExpect(model().attribute("creating", true))
+			.andExpect(model().attributeHasFieldErrorCode("form", checkbox, "typeMismatch"))
+			.andExpect(content().string(containsString("Some fields need your attention.")))
+			.andExpect(content().string(not(containsString("Failed to convert"))))
+			.andExpect(content().string(containsString("name=\"clientId\" value=\"shop\"")))
+			.andExpect(content().string(containsString("name=\"clientName\" value=\"The Shop\"")))
+			.andExpect(content().string(containsString(">https://shop.example/cb</textarea>")))
+			.andExpect(content().string(not(containsString(TestAdminIdentity.PASSWORD))))
+			.andReturn();
+		assertThat(result.getResponse().getContentAsString())
+			.containsPattern(errorAfterCheckbox(checkbox, BOOLEAN_UNREADABLE));
+		assertThat(binding(result).getErrorCount()).isOne();
+		assertThat(this.identity.confirmations()).isEmpty();
+		assertThat(this.clients.untouched()).isTrue();
+	}
+
+	@Test
+	void createWhenCheckboxValueUnreadableAndChineseThenChineseMessage() throws Exception {
+		MultiValueMap<String, String> form = form("machine", "");
+		form.set("enabled", "x");
+		this.mvc.perform(post("/admin/clients/new").params(form).header("Accept-Language", "zh-CN").with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("此选项只能是开启或关闭，因此未保存任何内容。请重新选择。")))
+			.andExpect(content().string(not(containsString("??"))));
+		assertThat(this.clients.untouched()).isTrue();
+	}
+
+	/**
+	 * A refusal that names no rule must still say that nothing was saved, not show the
+	 * form again as if nothing had happened.
+	 */
+	@Test
+	void createWhenServerRefusesWithoutAProblemThenGenericErrorAboveFormAndInputKept() throws Exception {
+		this.clients.refuseNext(new InvalidInputException(List.of()));
+		MvcResult result = this.mvc.perform(post("/admin/clients/new").params(form("machine", "")).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/client-form"))
+			.andExpect(content().string(containsString("Some fields need your attention.")))
+			.andExpect(content().string(containsString(
+					"<p class=\"field-error\">The input was refused and nothing was saved. Check it and try again.</p>")))
+			.andExpect(content().string(containsString("name=\"clientId\" value=\"machine\"")))
+			.andReturn();
+		assertThat(binding(result).getAllErrors()).singleElement()
+			.satisfies((error) -> assertThat(error.getCode()).isEqualTo("input.invalid"));
+		assertThat(this.clients.untouched()).isTrue();
+	}
+
+	/** A rule that names no field is reported above the form. */
+	@Test
+	void createWhenServerRefusesWithoutNamingAFieldThenErrorAboveForm() throws Exception {
+		this.clients.refuseNext(new InvalidInputException(List.of(new FieldProblem(null, "duration.format"))));
+		MvcResult result = this.mvc.perform(post("/admin/clients/new").params(form("machine", "")).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/client-form"))
+			.andExpect(content().string(containsString("Write a duration such as 15m, 8h or 30d.")))
+			.andReturn();
+		assertThat(binding(result).getGlobalErrors()).singleElement()
+			.satisfies((error) -> assertThat(error.getCode()).isEqualTo("duration.format"));
+	}
+
 	@Test
 	void editWhenConfidentialClientThenFormFromClientWithSecretAndDeleteActions() throws Exception {
 		this.mvc.perform(get("/admin/clients/web-app"))
@@ -361,6 +441,43 @@ class ClientConsoleControllerTest {
 			.andExpect(content().string(containsString("class=\"field-error\"")));
 	}
 
+	/**
+	 * A checkbox posted as neither true nor false would otherwise save the form's default
+	 * (not the client's value) without a word.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "requirePkce, maybe", "requireConsent, nope", "introspectionAllowed, 2", "enabled, x" })
+	void updateWhenCheckboxValueUnreadableThenErrorNextToItAndClientUnchanged(String checkbox, String value)
+			throws Exception {
+		MultiValueMap<String, String> form = webAppForm();
+		form.set("clientName", "Web App (renamed)");
+		form.set(checkbox, value);
+		MvcResult result = this.mvc.perform(post("/admin/clients/web-app").params(form).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/client-form"))
+			.andExpect(model().attribute("creating", false))
+			.andExpect(model().attributeHasFieldErrorCode("form", checkbox, "typeMismatch"))
+			.andExpect(content().string(containsString("<h1>Client web-app</h1>")))
+			.andExpect(content().string(containsString("name=\"clientName\" value=\"Web App (renamed)\"")))
+			.andExpect(content().string(containsString("action=\"/admin/clients/web-app/secret\"")))
+			.andReturn();
+		assertThat(result.getResponse().getContentAsString())
+			.containsPattern(errorAfterCheckbox(checkbox, BOOLEAN_UNREADABLE));
+		assertThat(this.identity.confirmations()).isEmpty();
+		assertThat(this.clients.untouched()).isTrue();
+	}
+
+	@Test
+	void updateWhenServerRefusesWithoutAProblemThenGenericErrorAboveForm() throws Exception {
+		this.clients.refuseNext(new InvalidInputException(List.of()));
+		this.mvc.perform(post("/admin/clients/web-app").params(webAppForm()).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/client-form"))
+			.andExpect(model().attributeHasErrors("form"))
+			.andExpect(content().string(containsString("The input was refused and nothing was saved.")));
+		assertThat(this.clients.untouched()).isTrue();
+	}
+
 	@Test
 	void updateWhenNoSuchClientThenNotFoundAndNothingSaved() throws Exception {
 		this.mvc.perform(post("/admin/clients/nobody").params(webAppForm()).with(csrf()))
@@ -431,6 +548,13 @@ class ClientConsoleControllerTest {
 			.andExpect(content().string(containsString("密码不正确。")))
 			.andExpect(content().string(not(containsString("That is not your password."))))
 			.andExpect(content().string(not(containsString("??"))));
+	}
+
+	/** A field error with this message right after the checkbox it concerns. */
+	private static String errorAfterCheckbox(String name, String message) {
+		return "name=\"" + name
+				+ "\" value=\"true\"[^<]*>(<input type=\"hidden\"[^>]*>)?\\s*<span>[^<]*</span></label>\\s*"
+				+ "<p class=\"field-error\">" + Pattern.quote(message) + "</p>";
 	}
 
 	/** A checked checkbox with this value. */

@@ -2,6 +2,7 @@ package dev.lanyard.admin.user;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.lanyard.admin.AdminConsoleWebMvcTest;
 import dev.lanyard.admin.ConflictException;
@@ -10,9 +11,13 @@ import dev.lanyard.admin.TestAdminIdentity;
 import dev.lanyard.admin.user.InMemoryUserAdministration.PasswordSet;
 import dev.lanyard.admin.user.InMemoryUserAdministration.Search;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 
@@ -34,6 +39,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @AdminConsoleWebMvcTest
 class UserConsoleControllerTest {
+
+	private static final String BOOLEAN_UNREADABLE = "This choice can only be on or off, so nothing was saved. Choose again.";
 
 	@Autowired
 	private MockMvc mvc;
@@ -184,6 +191,68 @@ class UserConsoleControllerTest {
 			.andExpect(content().string(containsString("href=\"/admin/sessions?user=id-bob\"")));
 	}
 
+	/**
+	 * A checkbox posted as neither true nor false (a hand-made request) is refused next
+	 * to that checkbox: saving the form's default instead would change what was not asked
+	 * for. The password is not checked, so no guess is spent.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "enabled", "locked" })
+	void createWhenCheckboxValueUnreadableThenErrorNextToItInputKeptAndNothingAsked(String checkbox) throws Exception {
+		MultiValueMap<String, String> form = form("erin", "user admin");
+		form.set("email", "erin@example.com");
+		form.set("attributes", "tenant=acme");
+		form.set("password", "erin-password-42");
+		form.set("confirmPassword", TestAdminIdentity.PASSWORD);
+		form.set(checkbox, "maybe");
+		MvcResult result = this.mvc.perform(post("/admin/users/new").params(form).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attribute("creating", true))
+			.andExpect(model().attributeHasFieldErrorCode("form", checkbox, "typeMismatch"))
+			.andExpect(content().string(containsString("Some fields need your attention.")))
+			.andExpect(content().string(not(containsString("Failed to convert"))))
+			.andExpect(content().string(containsString("name=\"username\" value=\"erin\"")))
+			.andExpect(content().string(containsString("name=\"email\" value=\"erin@example.com\"")))
+			.andExpect(content().string(containsString("name=\"roles\" value=\"user admin\"")))
+			.andExpect(content().string(containsString(">tenant=acme</textarea>")))
+			.andExpect(content().string(not(containsString(TestAdminIdentity.PASSWORD))))
+			.andReturn();
+		assertThat(result.getResponse().getContentAsString())
+			.containsPattern(errorAfterCheckbox(checkbox, BOOLEAN_UNREADABLE));
+		assertThat(this.identity.confirmations()).isEmpty();
+		assertThat(this.users.untouched()).isTrue();
+	}
+
+	@Test
+	void createWhenCheckboxValueUnreadableAndChineseThenChineseMessage() throws Exception {
+		MultiValueMap<String, String> form = form("erin", "user");
+		form.set("locked", "x");
+		this.mvc.perform(post("/admin/users/new").params(form).header("Accept-Language", "zh-CN").with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("此选项只能是开启或关闭，因此未保存任何内容。请重新选择。")))
+			.andExpect(content().string(not(containsString("??"))));
+		assertThat(this.users.untouched()).isTrue();
+	}
+
+	/**
+	 * A refusal that names no rule must still say that nothing was saved, not show the
+	 * form again as if nothing had happened.
+	 */
+	@Test
+	void createWhenServerRefusesWithoutAProblemThenGenericErrorAboveFormAndInputKept() throws Exception {
+		this.users.refuseNext(new InvalidInputException(List.of()));
+		this.mvc.perform(post("/admin/users/new").params(form("erin", "user")).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attributeHasErrors("form"))
+			.andExpect(content().string(containsString("Some fields need your attention.")))
+			.andExpect(content().string(containsString(
+					"<p class=\"field-error\">The input was refused and nothing was saved. Check it and try again.</p>")))
+			.andExpect(content().string(containsString("name=\"username\" value=\"erin\"")));
+		assertThat(this.users.untouched()).isTrue();
+	}
+
 	@Test
 	void editWhenNoticesAskedThenShown() throws Exception {
 		this.mvc.perform(get("/admin/users/id-bob").param("created", ""))
@@ -247,6 +316,31 @@ class UserConsoleControllerTest {
 			.andExpect(content().string(containsString("name=\"username\" value=\"carol\"")));
 	}
 
+	/**
+	 * A checkbox posted as neither true nor false would otherwise save the form's default
+	 * (not the user's value) without a word.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "enabled, x", "enabled, maybe", "locked, nope", "locked, 2" })
+	void updateWhenCheckboxValueUnreadableThenErrorNextToItAndUserUnchanged(String checkbox, String value)
+			throws Exception {
+		MultiValueMap<String, String> form = form("bob", "user auditor");
+		form.set(checkbox, value);
+		MvcResult result = this.mvc.perform(post("/admin/users/id-bob").params(form).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attribute("creating", false))
+			.andExpect(model().attributeHasFieldErrorCode("form", checkbox, "typeMismatch"))
+			.andExpect(content().string(containsString("action=\"/admin/users/id-bob\"")))
+			.andExpect(content().string(containsString("name=\"roles\" value=\"user auditor\"")))
+			.andExpect(content().string(containsString("action=\"/admin/users/id-bob/password\"")))
+			.andReturn();
+		assertThat(result.getResponse().getContentAsString())
+			.containsPattern(errorAfterCheckbox(checkbox, BOOLEAN_UNREADABLE));
+		assertThat(this.identity.confirmations()).isEmpty();
+		assertThat(this.users.untouched()).isTrue();
+	}
+
 	@Test
 	void updateWhenNoSuchUserThenNotFound() throws Exception {
 		this.mvc.perform(post("/admin/users/nobody").params(form("x", "user")).with(csrf()))
@@ -302,6 +396,40 @@ class UserConsoleControllerTest {
 		assertThat(this.users.untouched()).isTrue();
 	}
 
+	/** A refusal that names no rule still says that the password was not set. */
+	@Test
+	void setPasswordWhenRefusedWithoutAProblemThenGenericErrorAndNothingSet() throws Exception {
+		this.users.refuseNext(new InvalidInputException(List.of()));
+		this.mvc
+			.perform(post("/admin/users/id-bob/password").param("password", "new-password-88")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attribute("passwordError", "input.invalid"))
+			.andExpect(content().string(containsString(
+					"<div class=\"errors\" role=\"alert\">The input was refused and nothing was saved. Check it and try again.</div>")))
+			.andExpect(content().string(containsString("name=\"username\" value=\"bob\"")))
+			.andExpect(content().string(not(containsString("new-password-88"))));
+		assertThat(this.users.untouched()).isTrue();
+	}
+
+	/**
+	 * The password form binds plain request parameters: an unreadable choice is refused
+	 * before anything is done, not read as its default, and spends no password guess.
+	 */
+	@Test
+	void setPasswordWhenSignOutChoiceUnreadableThenBadRequestAndNothingSetOrAsked() throws Exception {
+		this.mvc
+			.perform(post("/admin/users/id-bob/password").param("password", "new-password-88")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.param("signOutEverywhere", "maybe")
+				.with(csrf()))
+			.andExpect(status().isBadRequest());
+		assertThat(this.identity.confirmations()).isEmpty();
+		assertThat(this.users.untouched()).isTrue();
+	}
+
 	@Test
 	void setPasswordWhenNoSuchUserThenNotFoundAndNothingAsked() throws Exception {
 		this.mvc
@@ -331,6 +459,13 @@ class UserConsoleControllerTest {
 			.andExpect(content().string(containsString("<h1>新建用户</h1>")))
 			.andExpect(content().string(containsString("已存在同名用户。")))
 			.andExpect(content().string(not(containsString("??"))));
+	}
+
+	/** A field error with this message right after the checkbox it concerns. */
+	private static String errorAfterCheckbox(String name, String message) {
+		return "name=\"" + name
+				+ "\" value=\"true\"[^<]*>(<input type=\"hidden\"[^>]*>)?\\s*<span>[^<]*</span></label>\\s*"
+				+ "<p class=\"field-error\">" + Pattern.quote(message) + "</p>";
 	}
 
 	/** The user form as a browser posts it, with the checkbox markers. */
