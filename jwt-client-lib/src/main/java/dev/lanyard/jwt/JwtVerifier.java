@@ -9,11 +9,9 @@ import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +22,16 @@ import java.util.concurrent.TimeUnit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JOSEObjectTypeVerifier;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.SignedJWT;
 
 import dev.lanyard.jwt.JwtVerificationException.Reason;
 
@@ -36,8 +43,8 @@ import dev.lanyard.jwt.JwtVerificationException.Reason;
  * and checks that need no key come first, so forged tokens cost little):
  * <ol>
  * <li>it is at most {@link Builder#maxTokenLength(int) maxTokenLength} characters,
- * checked before any decoding, and is a JWS in compact serialization: three base64url
- * parts without padding (RFC 7515 §7.1; no JSON serialization, no JWE);</li>
+ * checked before any decoding, and is a JWS in compact serialization: three canonical
+ * base64url parts without padding (RFC 7515 §7.1; no JSON serialization, no JWE);</li>
  * <li>the header is a JSON object whose {@code alg} is on the allow-list (RS256 and ES256
  * by default; never {@code none} nor HMAC, RFC 8725 §3.1), without {@code crit},
  * {@code b64}, {@code jku}, {@code x5u}, {@code jwk} or {@code x5c}: keys come only from
@@ -53,6 +60,13 @@ import dev.lanyard.jwt.JwtVerificationException.Reason;
  * and {@code iat} not in the future (each with the clock skew, RFC 7519 §4.1), and
  * {@code exp - iat} not above the maximum lifetime.</li>
  * </ol>
+ *
+ * <p>
+ * Steps 3 to 6 are nimbus-jose-jwt's {@code DefaultJWTProcessor} (see
+ * {@link InternalJwtProcessor}), with keys from a nimbus JWK source (see
+ * {@link JwksKeySelector}). Steps 1 and 2 are Lanyard's own: nimbus decodes base64url
+ * leniently, reads JSON it should refuse (see {@link JoseJson}) and would accept or
+ * misreport the refused headers.
  *
  * <p>
  * Every failure is a {@link JwtVerificationException}; no other exception escapes for any
@@ -132,60 +146,63 @@ public final class JwtVerifier {
 			"ES256", "ES384", "ES512");
 
 	// RFC 8725 §3.10: key-locating headers are never followed; crit/b64 (RFC 7515
-	// §4.1.11, RFC 7797)
-	// name extensions Lanyard does not implement.
+	// §4.1.11, RFC 7797) name extensions Lanyard does not implement. Refused even when
+	// null, before nimbus reads the header (which would refuse a private "jwk" as
+	// malformed and ignore the others).
 	private static final Set<String> UNSUPPORTED_HEADERS = Set.of("crit", "b64", "jku", "x5u", "jwk", "x5c");
 
 	// JOSE headers that only a JWE carries.
 	private static final Set<String> ENCRYPTION_HEADERS = Set.of("enc", "zip", "epk", "p2s", "p2c", "iv", "tag");
 
+	// The value of each base64url character (RFC 4648 §5), -1 for any other.
+	private static final byte[] SEXTETS = new byte[128];
+
+	static {
+		Arrays.fill(SEXTETS, (byte) -1);
+		String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+		for (int i = 0; i < alphabet.length(); i++) {
+			SEXTETS[alphabet.charAt(i)] = (byte) i;
+		}
+	}
+
 	private final String issuer;
 
 	private final String audience;
 
-	private final long skewSeconds;
-
-	private final long maxLifetimeSeconds;
-
 	private final int maxTokenLength;
 
-	private final Map<String, JWSAlgorithm> algorithms;
+	private final Set<String> algorithms;
 
-	private final Set<String> types;
+	private final JOSEObjectTypeVerifier<VerificationContext> typeVerifier;
 
-	private final RemoteJwkSet jwks;
+	private final JwksKeySelector keys;
+
+	private final InternalJwtProcessor processor;
 
 	private final Clock clock;
 
 	// Tokens verified before, by SHA-256: a service sees the same token on every request
-	// of a
-	// session, and a repeated verification then costs a hash instead of a signature
+	// of a session, and a repeated verification then costs a hash instead of a signature
 	// check.
 	private final Cache<TokenDigest, Verified> verified;
 
-	// The header of the last verified token: tokens from one key share it byte for byte,
-	// so its
-	// checks need not be repeated (memoisation of a pure function of the header text).
-	private volatile CheckedHeader lastHeader;
+	// The encoded header of the last verified token: tokens from one key share it byte
+	// for
+	// byte, so Lanyard's header checks need not be repeated (memoisation of a pure
+	// function of the header text; nimbus still parses every header).
+	private volatile String lastHeader;
 
-	private JwtVerifier(Builder builder, RemoteJwkSet jwks) {
+	private JwtVerifier(Builder builder, JwksKeySelector keys) {
 		this.issuer = builder.issuer;
 		this.audience = builder.audience;
-		this.skewSeconds = builder.clockSkew.toSeconds();
-		this.maxLifetimeSeconds = builder.maxTokenLifetime.toSeconds();
 		this.maxTokenLength = builder.maxTokenLength;
-		Map<String, JWSAlgorithm> allowed = new LinkedHashMap<>();
-		for (String algorithm : builder.algorithms) {
-			allowed.put(algorithm, JWSAlgorithm.parse(algorithm));
-		}
-		this.algorithms = Map.copyOf(allowed);
-		Set<String> accepted = new LinkedHashSet<>();
-		for (String type : builder.types) {
-			accepted.add(normalizeType(type));
-		}
-		this.types = Set.copyOf(accepted);
-		this.jwks = jwks;
+		this.algorithms = Set.copyOf(builder.algorithms);
+		this.keys = keys;
 		this.clock = builder.clock;
+		this.typeVerifier = typeVerifier(builder.types);
+		this.processor = new InternalJwtProcessor(this.typeVerifier, keys,
+				new InternalJwtProcessor.ClaimRules(builder.issuer, builder.audience, builder.clockSkew.toSeconds(),
+						builder.maxTokenLifetime.toSeconds(), builder.clock));
 		this.verified = builder.verifiedTokenCacheSize == 0 ? null
 				: Caffeine.newBuilder()
 					.maximumSize(builder.verifiedTokenCacheSize)
@@ -198,6 +215,27 @@ public final class JwtVerifier {
 						return Duration.ofMillis(Math.max(0, left));
 					}))
 					.build();
+	}
+
+	// RFC 7515 §4.1.9: media types compare case-insensitively (JOSEObjectType does) and
+	// "application/" may be omitted, so each type is accepted in both forms.
+	private static JOSEObjectTypeVerifier<VerificationContext> typeVerifier(List<String> types) {
+		Set<JOSEObjectType> accepted = new HashSet<>();
+		for (String type : types) {
+			String shortForm = type.toLowerCase(Locale.ROOT).startsWith("application/")
+					? type.substring("application/".length()) : type;
+			accepted.add(new JOSEObjectType(shortForm));
+			accepted.add(new JOSEObjectType("application/" + shortForm));
+		}
+		DefaultJOSEObjectTypeVerifier<VerificationContext> verifier = new DefaultJOSEObjectTypeVerifier<>(accepted);
+		return (type, context) -> {
+			try {
+				verifier.verify(type, context);
+			}
+			catch (BadJOSEException e) {
+				throw InternalJwtProcessor.rejected(Reason.WRONG_TYPE, "Header \"typ\" is not an accepted token type");
+			}
+		};
 	}
 
 	/**
@@ -229,12 +267,9 @@ public final class JwtVerifier {
 		TokenDigest digest = TokenDigest.of(token);
 		Verified known = this.verified.getIfPresent(digest);
 		if (known != null) {
-			VerificationKeys keys = this.jwks.keys();
-			if (keys == known.keys || keys.select(known.key.keyId(), known.algorithm) != null
-					&& keys.select(known.key.keyId(), known.algorithm).sameKeyAs(known.key)) {
-				if (known.claims.expiresAt().toEpochMilli() > this.clock.millis()) {
-					return known.claims;
-				}
+			if (this.keys.stillPublished(known.keySet, known.key)
+					&& known.claims.expiresAt().toEpochMilli() > this.clock.millis()) {
+				return known.claims;
 			}
 			// The key it was verified with left the JWKS (or the token just expired):
 			// verify anew.
@@ -254,48 +289,42 @@ public final class JwtVerifier {
 		if (secondDot == firstDot + 1 || secondDot == token.length() - 1) {
 			throw malformed("Token has an empty payload or signature");
 		}
-		// RFC 7515 §2, §7.1: unpadded base64url. '=' is the one foreign character the JDK
-		// decoder
-		// would accept; every other one fails the decoding below.
-		if (token.indexOf('=') >= 0) {
-			throw malformed("Token contains base64 padding");
-		}
+		// RFC 7515 §2, §7.1: unpadded base64url, one encoding per value. nimbus's decoder
+		// skips foreign characters, so they are refused here.
 		requireCanonical(token, 0, firstDot);
 		requireCanonical(token, firstDot + 1, secondDot);
 		requireCanonical(token, secondDot + 1, token.length());
-		// Unmappable characters become '?', which the base64url decoding rejects.
-		byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-		CheckedHeader header = this.lastHeader;
-		byte[] headerBytes = null;
-		if (header == null || !header.matches(token, firstDot)) {
-			header = null;
-			headerBytes = decode(ascii, 0, firstDot, "header");
+		String header = this.lastHeader;
+		if (header == null || header.length() != firstDot || !token.startsWith(header)) {
+			header = token.substring(0, firstDot);
+			checkHeader(header);
 		}
-		byte[] payloadBytes = decode(ascii, firstDot + 1, secondDot, "payload");
-		byte[] signature = decode(ascii, secondDot + 1, ascii.length, "signature");
-		if (header == null) {
-			header = checkHeader(token.substring(0, firstDot), parseJson(headerBytes, "header"));
+		VerificationContext context = new VerificationContext(token, firstDot + 1, secondDot);
+		SignedJWT jwt;
+		try {
+			jwt = new SignedJWT(new CheckedBase64URL(header),
+					new CheckedBase64URL(token.substring(firstDot + 1, secondDot)),
+					new CheckedBase64URL(token.substring(secondDot + 1)));
 		}
-
-		VerificationKeys keys = this.jwks.keys();
-		VerificationKey key = keys.select(header.keyId, header.algorithm);
-		if (key == null && header.keyId != null) {
-			keys = this.jwks.keysAfterMiss(keys);
-			key = keys.select(header.keyId, header.algorithm);
+		catch (ParseException | RuntimeException e) {
+			// nimbus's header parser also refuses registered parameters of the wrong
+			// type,
+			// such as a "cty" or "x5t" that is not a string.
+			throw malformed("JOSE header is not a valid JWS header");
 		}
-		if (key == null) {
-			throw new JwtVerificationException(Reason.UNKNOWN_KEY,
-					header.keyId == null ? "Token has no kid and the JWKS does not hold exactly one suitable key"
-							: "No key in the JWKS matches the token's kid and alg");
+		try {
+			this.processor.process(jwt, context);
 		}
-		if (!key.verify(header.algorithm, ascii, secondDot, signature)) {
-			throw new JwtVerificationException(Reason.BAD_SIGNATURE, "Signature does not verify");
+		catch (BadJOSEException | JOSEException e) {
+			throw rejection(e, context, jwt.getHeader().getKeyID() != null);
 		}
-
-		SessionClaims claims = SessionClaims.fromVerifiedJson(parseJson(payloadBytes, "payload"));
-		checkClaims(claims);
+		catch (RuntimeException e) {
+			// Defence in depth: no input may surface as anything but a verification
+			// failure.
+			throw malformed("Token could not be processed");
+		}
 		this.lastHeader = header;
-		return new Verified(claims, keys, key, header.algorithm);
+		return new Verified(context.claims(), context.keySet(), context.key());
 	}
 
 	/**
@@ -314,13 +343,21 @@ public final class JwtVerifier {
 		return this.audience;
 	}
 
-	private CheckedHeader checkHeader(String encoded, Map<String, Object> header) throws JwtVerificationException {
+	private void checkHeader(String encoded) throws JwtVerificationException {
+		Map<String, Object> header;
+		try {
+			header = JoseJson.parseObject(Base64.getUrlDecoder().decode(encoded));
+		}
+		catch (ParseException e) {
+			// Includes invalid UTF-8 and duplicate member names (RFC 7515 §5.2 lets us
+			// reject them).
+			throw malformed("JOSE header is not a valid JSON object (" + e.getMessage() + ")");
+		}
 		Object alg = header.get("alg");
 		if (!(alg instanceof String)) {
 			throw malformed("Header has no string \"alg\"");
 		}
-		JWSAlgorithm algorithm = this.algorithms.get(alg);
-		if (algorithm == null) {
+		if (!this.algorithms.contains(alg)) {
 			// Exact, case-sensitive match (RFC 7515 §4.1.1): "none", "None", HS256, ...
 			// all land here.
 			throw new JwtVerificationException(Reason.UNSUPPORTED_ALGORITHM, "Algorithm is not on the allow-list");
@@ -335,103 +372,58 @@ public final class JwtVerifier {
 			}
 		}
 		Object typ = header.get("typ");
-		if (!(typ instanceof String type) || !this.types.contains(normalizeType(type))) {
-			throw new JwtVerificationException(Reason.WRONG_TYPE, "Header \"typ\" is not an accepted token type");
+		try {
+			this.typeVerifier.verify(typ instanceof String type ? new JOSEObjectType(type) : null, null);
+		}
+		catch (BadJOSEException e) {
+			// A typ that is not a string counts as absent.
+			throw (JwtVerificationException) e.getCause();
 		}
 		Object kid = header.get("kid");
 		if (kid != null && !(kid instanceof String)) {
 			throw malformed("Header \"kid\" is not a string");
 		}
-		return new CheckedHeader(encoded, algorithm, (String) kid);
 	}
 
-	private void checkClaims(SessionClaims claims) throws JwtVerificationException {
-		if (!this.issuer.equals(claims.issuer())) {
-			throw new JwtVerificationException(Reason.WRONG_ISSUER, "Issuer does not match " + this.issuer);
+	// Lanyard's own steps carry their rejection as the cause; nimbus's are mapped here.
+	private static JwtVerificationException rejection(Exception e, VerificationContext context, boolean hasKeyId) {
+		if (e.getCause() instanceof JwtVerificationException rejection) {
+			return rejection;
 		}
-		if (!this.audience.equals(claims.audience())) {
-			throw new JwtVerificationException(Reason.WRONG_AUDIENCE, "Audience does not match " + this.audience);
+		if (e instanceof BadJWSException) {
+			return new JwtVerificationException(Reason.BAD_SIGNATURE, "Signature does not verify");
 		}
-		long now = Math.floorDiv(this.clock.millis(), 1000L);
-		// RFC 7519 §4.1.4: not accepted on or after exp.
-		if (now - this.skewSeconds >= claims.expiresAt().getEpochSecond()) {
-			throw new JwtVerificationException(Reason.EXPIRED, "Token expired");
+		if (context.key() == null) {
+			return new JwtVerificationException(Reason.UNKNOWN_KEY,
+					hasKeyId ? "No key in the JWKS matches the token's kid and alg"
+							: "Token has no kid and the JWKS does not hold exactly one suitable key");
 		}
-		Instant notBefore = claims.notBefore().orElse(null);
-		if (notBefore != null && now + this.skewSeconds < notBefore.getEpochSecond()) {
-			throw new JwtVerificationException(Reason.NOT_YET_VALID, "Token is not valid yet (nbf)");
-		}
-		long issuedAt = claims.issuedAt().getEpochSecond();
-		if (now + this.skewSeconds < issuedAt) {
-			throw new JwtVerificationException(Reason.NOT_YET_VALID, "Token is issued in the future (iat)");
-		}
-		if (claims.expiresAt().getEpochSecond() - issuedAt > this.maxLifetimeSeconds) {
-			throw new JwtVerificationException(Reason.INVALID_CLAIM, "Token lifetime exceeds the maximum");
-		}
+		return new JwtVerificationException(Reason.BAD_SIGNATURE, "Signature could not be verified");
 	}
 
-	// RFC 4648 §3.5: the unused bits of the last character must be zero, so that each
-	// value has
-	// exactly one encoding and a token cannot be altered without breaking its signature.
+	// RFC 4648 §3.5: only the base64url alphabet, and the unused bits of the last
+	// character must be zero, so that each value has exactly one encoding and a token
+	// cannot be altered without breaking its signature.
 	private static void requireCanonical(String token, int start, int end) throws JwtVerificationException {
-		int length = end - start;
-		int unusedBitsMask = switch (length % 4) {
+		for (int i = start; i < end; i++) {
+			if (sextet(token.charAt(i)) < 0) {
+				throw malformed(
+						token.charAt(i) == '=' ? "Token contains base64 padding" : "Token part is not base64url");
+			}
+		}
+		int unusedBitsMask = switch ((end - start) % 4) {
 			case 0 -> 0;
 			case 2 -> 0x0F;
 			case 3 -> 0x03;
 			default -> -1;
 		};
-		if (unusedBitsMask < 0 || unusedBitsMask > 0 && (sextet(token.charAt(end - 1)) & unusedBitsMask) != 0) {
+		if (unusedBitsMask < 0 || (sextet(token.charAt(end - 1)) & unusedBitsMask) != 0) {
 			throw malformed("Token part is not canonical base64url");
 		}
 	}
 
 	private static int sextet(char c) {
-		if (c >= 'A' && c <= 'Z') {
-			return c - 'A';
-		}
-		if (c >= 'a' && c <= 'z') {
-			return c - 'a' + 26;
-		}
-		if (c >= '0' && c <= '9') {
-			return c - '0' + 52;
-		}
-		return c == '-' ? 62 : 63;
-	}
-
-	private static byte[] decode(byte[] ascii, int start, int end, String part) throws JwtVerificationException {
-		try {
-			ByteBuffer decoded = Base64.getUrlDecoder().decode(ByteBuffer.wrap(ascii, start, end - start));
-			byte[] bytes = decoded.array();
-			return decoded.remaining() == bytes.length ? bytes : Arrays.copyOf(bytes, decoded.remaining());
-		}
-		catch (IllegalArgumentException e) {
-			throw malformed("JOSE " + part + " is not valid base64url");
-		}
-	}
-
-	private static Map<String, Object> parseJson(byte[] bytes, String part) throws JwtVerificationException {
-		try {
-			return StrictJsonParser.parseObject(bytes);
-		}
-		catch (ParseException e) {
-			// Includes invalid UTF-8, duplicate member names (RFC 7515 §5.2 lets us
-			// reject them)
-			// and excessive nesting.
-			throw malformed("JOSE " + part + " is not a valid JSON object (" + e.getMessage() + ")");
-		}
-		catch (RuntimeException e) {
-			// Defence in depth: no input may surface as anything but a verification
-			// failure.
-			throw malformed("JOSE " + part + " could not be parsed");
-		}
-	}
-
-	// RFC 7515 §4.1.9: media types compare case-insensitively and "application/" may be
-	// omitted.
-	private static String normalizeType(String type) {
-		String lower = type.toLowerCase(Locale.ROOT);
-		return lower.startsWith("application/") ? lower.substring("application/".length()) : lower;
+		return c < SEXTETS.length ? SEXTETS[c] : -1;
 	}
 
 	private static JwtVerificationException malformed(String message) {
@@ -439,26 +431,30 @@ public final class JwtVerifier {
 	}
 
 	/**
+	 * A token part whose characters {@link #requireCanonical} has checked. The JDK
+	 * decodes it to the same bytes as nimbus's own codec, which runs in constant time for
+	 * key material and costs several microseconds on a signature, which is public.
+	 */
+	private static final class CheckedBase64URL extends Base64URL {
+
+		private static final long serialVersionUID = 1L;
+
+		private CheckedBase64URL(String encoded) {
+			super(encoded);
+		}
+
+		@Override
+		public byte[] decode() {
+			return Base64.getUrlDecoder().decode(toString());
+		}
+
+	}
+
+	/**
 	 * A token that verified: its claims, and the key set and key it verified with.
 	 * Immutable.
 	 */
-	private static final class Verified {
-
-		private final SessionClaims claims;
-
-		private final VerificationKeys keys;
-
-		private final VerificationKey key;
-
-		private final JWSAlgorithm algorithm;
-
-		private Verified(SessionClaims claims, VerificationKeys keys, VerificationKey key, JWSAlgorithm algorithm) {
-			this.claims = claims;
-			this.keys = keys;
-			this.key = key;
-			this.algorithm = algorithm;
-		}
-
+	private record Verified(SessionClaims claims, JWKSet keySet, JWK key) {
 	}
 
 	/** The SHA-256 of a token, as the cache's key: the token itself is not kept. */
@@ -480,30 +476,6 @@ public final class JwtVerifier {
 			ByteBuffer hash = ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
 			return new TokenDigest(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
 		}
-	}
-
-	/**
-	 * A JOSE header that passed {@link #checkHeader}: what verification needs from it.
-	 * Immutable.
-	 */
-	private static final class CheckedHeader {
-
-		private final String encoded;
-
-		private final JWSAlgorithm algorithm;
-
-		private final String keyId;
-
-		private CheckedHeader(String encoded, JWSAlgorithm algorithm, String keyId) {
-			this.encoded = encoded;
-			this.algorithm = algorithm;
-			this.keyId = keyId;
-		}
-
-		boolean matches(String token, int headerEnd) {
-			return this.encoded.length() == headerEnd && token.startsWith(this.encoded);
-		}
-
 	}
 
 	/**
@@ -738,9 +710,9 @@ public final class JwtVerifier {
 			require(this.issuer != null && !this.issuer.isBlank(),
 					"issuer is required: set it to the Lanyard authorization server's issuer URL, e.g. http://localhost:9000");
 			try {
-				JwkSetFetcher.httpUri(this.issuer);
+				IssuerJwkSetSource.httpUri(this.issuer);
 				if (this.jwksUri != null) {
-					JwkSetFetcher.httpUri(this.jwksUri.toString());
+					IssuerJwkSetSource.httpUri(this.jwksUri.toString());
 				}
 			}
 			catch (IOException e) {
@@ -775,11 +747,17 @@ public final class JwtVerifier {
 			require(this.verifiedTokenCacheSize >= 0 && this.verifiedTokenCacheSize <= 1_000_000,
 					"verifiedTokenCacheSize must be between 0 (off) and 1000000");
 			Objects.requireNonNull(this.clock, "clock");
-			JwkSetFetcher fetcher = new JwkSetFetcher(this.issuer, this.jwksUri, this.connectTimeout, this.readTimeout,
-					this.jwksSizeLimit);
-			RemoteJwkSet jwks = new RemoteJwkSet(fetcher, this.clock, this.jwksCacheTtl.toMillis(),
-					this.jwksRefreshAhead.toMillis(), this.jwksRefetchInterval.toMillis());
-			return new JwtVerifier(this, jwks);
+			IssuerJwkSetSource endpoint = new IssuerJwkSetSource(this.issuer, this.jwksUri, this.connectTimeout,
+					this.readTimeout, this.jwksSizeLimit, this.jwksRefetchInterval);
+			// How long requests wait for a refresh another thread is running: a discovery
+			// and a JWKS request at most, but never into the refresh-ahead window (nimbus
+			// requires refresh-ahead + this wait <= TTL).
+			Duration refreshWait = this.connectTimeout.plus(this.readTimeout).multipliedBy(2);
+			Duration untilRefreshAhead = this.jwksCacheTtl.minus(this.jwksRefreshAhead);
+			JwksKeySelector keys = new JwksKeySelector(endpoint, this.clock, this.jwksCacheTtl, this.jwksRefreshAhead,
+					this.jwksRefetchInterval,
+					refreshWait.compareTo(untilRefreshAhead) < 0 ? refreshWait : untilRefreshAhead);
+			return new JwtVerifier(this, keys);
 		}
 
 		private static void requirePositive(Duration duration, String name) {

@@ -83,8 +83,8 @@ public final class SessionClaims {
 	/**
 	 * Converts the parsed JWT claims set into typed claims, checking presence and JSON
 	 * types but not values (issuer, audience and times are the verifier's business).
-	 * @param json the claims as {@link StrictJsonParser} returns them: deeply
-	 * unmodifiable, so they are kept without a copy
+	 * @param json the claims as {@link JoseJson} returns them: deeply unmodifiable, so
+	 * they are kept without a copy
 	 * @throws JwtVerificationException {@code missing_claim} or {@code invalid_claim}
 	 */
 	static SessionClaims fromVerifiedJson(Map<String, Object> json) throws JwtVerificationException {

@@ -20,8 +20,8 @@ import dev.lanyard.jwt.JwtVerificationException.Reason;
 
 /**
  * One verifier shared by many threads, with algorithms alternating on each thread: the
- * per-thread JCA objects and the memoised header never let one token's outcome leak into
- * another's.
+ * shared processor, key selection and verified-token cache never let one token's outcome
+ * leak into another's.
  */
 class JwtVerifierConcurrencyTest {
 

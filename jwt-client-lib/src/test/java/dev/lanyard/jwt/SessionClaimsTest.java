@@ -20,7 +20,7 @@ class SessionClaimsTest {
 	private static Map<String, Object> json() throws Exception {
 		// Parsed exactly as the verifier parses payloads, then made mutable for the tests
 		// to edit.
-		return new LinkedHashMap<>(StrictJsonParser.parseObject(("""
+		return new LinkedHashMap<>(JoseJson.parseObject(("""
 				{"iss":"http://localhost:9000","sub":"u1","aud":"internal","exp":%d,"iat":%d,"nbf":%d,
 				 "jti":"j-1","client_id":"web-app","scope":"openid  orders:read profile","sid":"s-42",
 				 "auth_time":%d,"preferred_username":"alice","roles":["user","admin"],"tenant":"acme",
