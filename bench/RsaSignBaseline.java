@@ -2,6 +2,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  *   java bench/RsaSignBaseline.java <threads> <seconds>
  *
- * Prints the signatures per second.
+ * Prints the signatures per second and the CPU milliseconds per signature.
  */
 public class RsaSignBaseline {
 
@@ -55,16 +57,25 @@ public class RsaSignBaseline {
 			workers[t].start();
 		}
 		Thread.sleep(3000);
+		ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+		long cpuBefore = 0;
+		for (Thread worker : workers) {
+			cpuBefore += cpu.getThreadCpuTime(worker.getId());
+		}
 		measuring.set(true);
 		long started = System.nanoTime();
 		Thread.sleep(seconds * 1000L);
 		measuring.set(false);
 		long elapsed = System.nanoTime() - started;
+		long cpuAfter = 0;
+		for (Thread worker : workers) {
+			cpuAfter += cpu.getThreadCpuTime(worker.getId());
+		}
 		running.set(false);
 		for (Thread worker : workers) {
 			worker.join();
 		}
-		System.out.printf("%.2f%n", signatures.sum() / (elapsed / 1e9));
+		System.out.printf("%.2f %.4f%n", signatures.sum() / (elapsed / 1e9), (cpuAfter - cpuBefore) / 1e6 / signatures.sum());
 	}
 
 }

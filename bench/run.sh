@@ -3,20 +3,23 @@
 # Redis (the numbers that matter are the ratios; the machine is shared and noisy):
 #
 #  authorization server
-#   - liveness endpoint (the framework's floor)
+#   - discovery (/.well-known/openid-configuration: a static JSON, the framework's floor)
 #   - client_credentials issuance (every token durable in PostgreSQL before the answer)
-#   - introspection of a valid opaque token
-#   - token exchange of a user's opaque token (the internal JWT is reused while valid)
+#   - introspection of a user's opaque access token
+#   - token exchange of a user's opaque token, the internal JWT reused while valid
+#   - token exchange of distinct user tokens (every exchange signs a new JWT)
 #   - bare JCA SHA256withRSA signing with the same threads (the exchange grant's bound)
 #  token-exchange service (gateway side)
 #   - its liveness endpoint
 #   - cached GET /exchange
-#  and for each: requests per CPU-second of the Java process, PostgreSQL and Redis, and
-#  PostgreSQL commits and WAL bytes per request (the capacity figures in the README), and
-#  the resident memory of both Java processes at the end
+#  and for each the server CPU per request: the measured Java process plus PostgreSQL and
+#  Redis, from /proc (throughput on a shared machine swings by tens of percent, CPU per
+#  request much less), PostgreSQL commits and WAL bytes per request (the capacity figures
+#  in the README), and the resident memory of both Java processes at the end.
 #
-#   bench/run.sh            # needs wrk, curl, psql, PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 6379
-#   DURATION=30s CONNECTIONS=32 bench/run.sh
+#   bench/run.sh            # needs wrk, curl, psql, python3, PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 6379
+#   DURATION=30s CONNECTIONS=32 DISTINCT_TOKENS=8000 bench/run.sh
+#   SERVER_JAVA_OPTS="-Xmx512m" bench/run.sh   # the server's JVM options (default: the Docker image's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +29,8 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 PORT=${PORT:-9400}
 GATEWAY_PORT=${GATEWAY_PORT:-9410}
+DISTINCT_TOKENS=${DISTINCT_TOKENS:-4000}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' docker/auth-server.Dockerfile)}
 DB=lanyard_bench_$$
 PREFIX="bench-$$:"
 
@@ -39,7 +44,7 @@ SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/$DB SPRING_DATASOURCE_USE
 SPRING_DATA_REDIS_URL=redis://127.0.0.1:6379 LANYARD_REDIS_KEYPREFIX="$PREFIX" \
 LANYARD_MASTER_KEY=bench-master-key-bench-master-key-0123 LANYARD_BOOTSTRAP=bench/bootstrap.yaml \
 LANYARD_ISSUER=http://localhost:$PORT SERVER_PORT=$PORT LOGGING_LEVEL_ROOT=warn \
-  java -Xms512m -Xmx512m -jar auth-server/target/lanyard-auth-server.jar >"$WORK/auth-server.log" 2>&1 &
+  java $SERVER_JAVA_OPTS -jar auth-server/target/lanyard-auth-server.jar >"$WORK/auth-server.log" 2>&1 &
 SERVER=$!
 GATEWAY=
 cleanup() {
@@ -73,6 +78,8 @@ USER_TOKEN=$(curl -sf -u bench-web:bench-web-secret-at-least-32-characters-x -d 
   -d "code=$CODE" -d redirect_uri=http://127.0.0.1:1/callback -d "code_verifier=$VERIFIER" \
   "http://localhost:$PORT/oauth2/token" | json_field access_token)
 [ -n "$USER_TOKEN" ] || { echo "Could not get a user token" >&2; exit 1; }
+# Distinct user tokens for the exchange that must sign every time.
+python3 bench/user-tokens.py "http://localhost:$PORT" "$DISTINCT_TOKENS" >"$WORK/user-tokens.txt"
 
 LANYARD_ISSUER=http://localhost:$PORT EXCHANGE_CLIENT_ID=bench-gateway \
 EXCHANGE_CLIENT_SECRET=bench-gateway-secret-at-least-32-characters SPRING_DATA_REDIS_URL=redis://127.0.0.1:6379 \
@@ -82,22 +89,22 @@ GATEWAY=$!
 for _ in $(seq 1 120); do curl -sf "http://localhost:$GATEWAY_PORT/actuator/health/liveness" >/dev/null && break; sleep 1; done
 
 warm() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-10s}" "$@" >/dev/null; }
-measure() { # name, then wrk arguments; prints requests/s (and the capacity figures of the run)
+measure() { # name, then wrk arguments; prints "requests/s CPU-ms-per-request" (and the figures of the run)
   local name=$1; shift
   local before; before=$(snapshot)
   local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
-  capacity "$name" "$(requests_of "$out")" "$before" "$(snapshot)"
   local rps; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   local p99; p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   local bad; bad=$(echo "$out" | awk '/non-2xx/ {print $2}')
+  local cpu; cpu=$(capacity "$name" "$(requests_of "$out")" "$before" "$(snapshot)")
   printf '%-22s %10s req/s   p99 %-8s non-2xx %s\n' "$name" "$rps" "$p99" "${bad:-0}" >&2
-  echo "$rps"
+  echo "$rps $cpu"
 }
 
-# Capacity: requests per CPU-second of the measured Java process (the server, or the
-# exchange service for the gateway_ lines), of PostgreSQL and of Redis, and PostgreSQL commits
-# and WAL bytes per request, around each measurement (other load on the machine counts too:
-# run it on an otherwise idle machine).
+# CPU per request of the measured Java process (the server, or the exchange service for the
+# gateway_ lines), PostgreSQL and Redis, and PostgreSQL commits and WAL bytes per request,
+# around each measurement (other load on the machine counts too: run it on an otherwise
+# idle machine). Prints the total CPU milliseconds per request.
 ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
 sql() { psql -h 127.0.0.1 -U postgres -d "$DB" -tAc "$1"; }
 snapshot() { # prints: server_ticks pg_ticks redis_ticks commits wal_lsn rows
@@ -111,42 +118,49 @@ capacity() { # name, requests served, snapshot before, snapshot after
   local hz; hz=$(getconf CLK_TCK)
   awk -v name="$name" -v req="$requests" -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) -v c=$((c1 - c0)) \
       -v w="$wal" -v n=$((n1 - n0)) -v hz="$hz" 'BEGIN {
-    printf "%-22s per CPU-second: Java %6.0f  PostgreSQL %6.0f  Redis %6.0f;  per request: %.2f commits, %5.0f WAL bytes, %.2f rows\n",
-      name, (s > 0) ? req / (s / hz) : 0, (p > 0) ? req / (p / hz) : 0, (r > 0) ? req / (r / hz) : 0, c / req, w / req, n / req
-  }' >&2
+    ms = 1000 / hz / req
+    printf "%-22s CPU ms/request: %.3f (Java %.3f, PostgreSQL %.3f, Redis %.3f);  %.2f commits, %5.0f WAL bytes, %.2f rows per request\n",
+      name, (s + p + r) * ms, s * ms, p * ms, r * ms, c / req, w / req, n / req > "/dev/stderr"
+    printf "%.4f\n", (s + p + r) * ms
+  }'
 }
 requests_of() { awk '/requests in/ {print $1}' <<<"$1"; }
 
-echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(date -u +%Y-%m-%d)" >&2
+echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, server JVM options: ${SERVER_JAVA_OPTS:-none}, $(date -u +%Y-%m-%d)" >&2
 # Warm the JIT on every path first, so no measurement pays for compilation.
-warm "http://localhost:$PORT/actuator/health/liveness"
+warm "http://localhost:$PORT/.well-known/openid-configuration"
 BENCH_BASIC=$SERVICE warm -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token"
-BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$TOKEN warm -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect"
+BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$USER_TOKEN warm -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect"
 BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKEN=$USER_TOKEN warm -s bench/exchange.lua "http://localhost:$PORT/oauth2/token"
+head -n 500 "$WORK/user-tokens.txt" >"$WORK/warm-tokens.txt"
+tail -n +501 "$WORK/user-tokens.txt" >"$WORK/distinct-tokens.txt"
+BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKENS=$WORK/warm-tokens.txt THREADS=$THREADS warm -s bench/exchange-distinct.lua "http://localhost:$PORT/oauth2/token"
 warm "http://localhost:$GATEWAY_PORT/actuator/health/liveness"
 BENCH_TOKEN=$USER_TOKEN warm -s bench/gateway-exchange.lua "http://localhost:$GATEWAY_PORT/exchange"
 
-FLOOR=$(measure liveness "http://localhost:$PORT/actuator/health/liveness")
-ISSUE=$(BENCH_BASIC=$SERVICE measure client_credentials -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token")
-INTROSPECT=$(BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$TOKEN measure introspection -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect")
-EXCHANGE=$(BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKEN=$USER_TOKEN measure token_exchange -s bench/exchange.lua "http://localhost:$PORT/oauth2/token")
+read -r FLOOR FLOOR_CPU <<<"$(measure discovery "http://localhost:$PORT/.well-known/openid-configuration")"
+read -r ISSUE ISSUE_CPU <<<"$(BENCH_BASIC=$SERVICE measure client_credentials -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token")"
+read -r INTROSPECT INTROSPECT_CPU <<<"$(BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$USER_TOKEN measure introspection -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect")"
+read -r EXCHANGE EXCHANGE_CPU <<<"$(BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKEN=$USER_TOKEN measure exchange_reused -s bench/exchange.lua "http://localhost:$PORT/oauth2/token")"
+read -r DISTINCT DISTINCT_CPU <<<"$(BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKENS=$WORK/distinct-tokens.txt THREADS=$THREADS measure exchange_distinct -s bench/exchange-distinct.lua "http://localhost:$PORT/oauth2/token")"
 kill -STOP $GATEWAY
-SIGN=$(java bench/RsaSignBaseline.java "$THREADS" "$SECONDS_RUN")
+read -r SIGN SIGN_CPU <<<"$(java bench/RsaSignBaseline.java "$THREADS" "$SECONDS_RUN")"
 kill -CONT $GATEWAY
-printf '%-22s %10s sig/s\n' "jca_rs256_sign" "$SIGN" >&2
+printf '%-22s %10s sig/s   CPU ms/signature: %s\n' "jca_rs256_sign" "$SIGN" "$SIGN_CPU" >&2
 kill -STOP $SERVER
-GATEWAY_FLOOR=$(MEASURED=$GATEWAY measure gateway_liveness "http://localhost:$GATEWAY_PORT/actuator/health/liveness")
+read -r GATEWAY_FLOOR _ <<<"$(MEASURED=$GATEWAY measure gateway_liveness "http://localhost:$GATEWAY_PORT/actuator/health/liveness")"
 kill -CONT $SERVER
-GATEWAY_CACHED=$(MEASURED=$GATEWAY BENCH_TOKEN=$USER_TOKEN measure gateway_exchange -s bench/gateway-exchange.lua "http://localhost:$GATEWAY_PORT/exchange")
+read -r GATEWAY_CACHED _ <<<"$(MEASURED=$GATEWAY BENCH_TOKEN=$USER_TOKEN measure gateway_exchange -s bench/gateway-exchange.lua "http://localhost:$GATEWAY_PORT/exchange")"
 ISSUED=$(psql -h 127.0.0.1 -U postgres -d "$DB" -tAc "SELECT count(*) FROM oauth_authorizations")
 rss() { awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' "/proc/$1/status"; }
-echo "resident memory after the run: server $(rss $SERVER) (heap -Xmx512m), exchange service $(rss $GATEWAY) (-Xmx256m)" >&2
+echo "resident memory after the run: server $(rss $SERVER) (JVM options: ${SERVER_JAVA_OPTS:-none}), exchange service $(rss $GATEWAY) (-Xmx256m)" >&2
 
-awk -v f="$FLOOR" -v i="$ISSUE" -v n="$INTROSPECT" -v x="$EXCHANGE" -v s="$SIGN" -v gf="$GATEWAY_FLOOR" \
-    -v gc="$GATEWAY_CACHED" -v rows="$ISSUED" 'BEGIN {
-  printf "client_credentials / liveness:         %4.0f%% (goal >= 25%%)\n", 100 * i / f
-  printf "introspection / liveness:              %4.0f%% (goal >= 50%%)\n", 100 * n / f
-  printf "token exchange / bare RS256 signing:   %4.0f%% (goal >= 60%%)\n", 100 * x / s
-  printf "cached /exchange / gateway liveness:   %4.0f%% (goal >= 70%%)\n", 100 * gc / gf
-  printf "tokens durable in PostgreSQL:          %d rows\n", rows
+awk -v fc="$FLOOR_CPU" -v ic="$ISSUE_CPU" -v nc="$INTROSPECT_CPU" -v xc="$EXCHANGE_CPU" -v dc="$DISTINCT_CPU" \
+    -v sc="$SIGN_CPU" -v gf="$GATEWAY_FLOOR" -v gc="$GATEWAY_CACHED" -v rows="$ISSUED" 'BEGIN {
+  printf "client_credentials, CPU per token:          %.3f ms (goal <= 0.5 ms)\n", ic
+  printf "introspection / discovery, CPU:             %.2f x (goal <= 1.5 x)\n", nc / fc
+  printf "exchange reusing its JWT, CPU:              %.3f ms (goal <= 0.25 ms)\n", xc
+  printf "exchange of distinct tokens / bare RS256:   %.2f x CPU (goal <= 1.3 x)\n", dc / sc
+  printf "cached /exchange / gateway liveness:        %4.0f%% req/s (goal >= 70%%)\n", 100 * gc / gf
+  printf "tokens durable in PostgreSQL:               %d rows\n", rows
 }'

@@ -22,6 +22,9 @@ RUN java -Djarmode=tools -jar /tmp/lanyard-auth-server.jar extract --destination
  && rm -rf /tmp/training
 EXPOSE 9000
 # A JVM that cannot use the archive (another build of Java) starts without it and says so.
-# The heap takes 60 % of the container's memory: the rest is metaspace, code cache, thread
-# stacks and the class archive (measured: resident memory is the heap plus about 160 MiB).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:SharedArchiveFile=/app/application.jsa", "-jar", "/app/lanyard-auth-server.jar"]
+# Memory (bench/run.sh, README "Performance"): a 256 MiB heap holds about five times the live
+# data of a node under load; the serial collector and a 64 MiB code cache keep the resident
+# size under 400 MiB (G1 with the same heap: about 480 MiB). Override with JAVA_TOOL_OPTIONS
+# (e.g. a larger -Xmx for a single node holding many sessions without Redis).
+ENV JAVA_TOOL_OPTIONS="-Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m"
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/application.jsa", "-jar", "/app/lanyard-auth-server.jar"]

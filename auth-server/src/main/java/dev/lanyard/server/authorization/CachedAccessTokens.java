@@ -44,8 +44,10 @@ public final class CachedAccessTokens {
 		record Gone() implements Lookup {
 		}
 
-		/** The token's row as cached. */
-		record Hit(StoredAuthorization row) implements Lookup {
+		/**
+		 * The token's row as cached: its JSON text ({@link AuthorizationCodec#fromJson}).
+		 */
+		record Hit(String row) implements Lookup {
 		}
 
 	}
@@ -58,7 +60,7 @@ public final class CachedAccessTokens {
 		if (cached.get().gone()) {
 			return new Lookup.Gone();
 		}
-		return this.trusted ? new Lookup.Hit(this.codec.fromJson(cached.get().row())) : new Lookup.Miss();
+		return this.trusted ? new Lookup.Hit(cached.get().row()) : new Lookup.Miss();
 	}
 
 	/**

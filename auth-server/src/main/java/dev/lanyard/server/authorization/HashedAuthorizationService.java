@@ -60,6 +60,8 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 
 	private final AuthorizationCodec codec;
 
+	private final DecodedAccessTokens decoded = new DecodedAccessTokens();
+
 	HashedAuthorizationService(JdbcAuthorizationRows rows, CachedAccessTokens cache,
 			RecordedGrantRevocations revocations, TransactionTemplate transactions, RegisteredClientRepository clients,
 			Clock clock, AuthorizationCodec codec) {
@@ -153,7 +155,7 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 				return null;
 			}
 			if (cached instanceof CachedAccessTokens.Lookup.Hit hit) {
-				return decode(hit.row(), token, TokenKind.ACCESS_TOKEN);
+				return decodeCached(hash, hit.row(), token);
 			}
 		}
 		Optional<StoredAuthorization> stored = (kind != null) ? this.rows.findByHash(kind, hash)
@@ -192,6 +194,25 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			return TokenKind.CODE;
 		}
 		return TokenKind.ID_TOKEN;
+	}
+
+	/**
+	 * A cached access token's authorization, decoded from its JSON only when this node
+	 * has not decoded that very text for the same client before.
+	 */
+	private OAuth2Authorization decodeCached(String tokenHash, String row, String token) {
+		OAuth2Authorization known = this.decoded.find(tokenHash, row, this.clients::findById);
+		if (known != null) {
+			return known;
+		}
+		StoredAuthorization stored = this.codec.fromJson(row);
+		RegisteredClient client = this.clients.findById(stored.registeredClientId());
+		if (client == null) {
+			return null;
+		}
+		OAuth2Authorization authorization = this.codec.decode(stored, client, token, TokenKind.ACCESS_TOKEN);
+		this.decoded.remember(tokenHash, row, client, authorization);
+		return authorization;
 	}
 
 	private OAuth2Authorization decode(StoredAuthorization stored, String presentedValue, TokenKind presentedKind) {

@@ -7,18 +7,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 
 /**
- * Token responses per grant type and minute, for the dashboard's last-hour chart: counted
- * in Redis so every node's tokens show (one {@code INCR} per token response), or in this
- * node alone without Redis. A Redis failure loses counts, never a token response.
- * Thread-safe.
+ * Token responses per grant type and minute, for the dashboard's last-hour chart. A token
+ * response only adds to this node's count; every few seconds the counts are added to
+ * Redis ({@code INCRBY}, one per grant type and minute) so every node's tokens show,
+ * instead of a Redis round trip on every token response. Without Redis, or while it is
+ * out, counts stay in this node and still show on its dashboard; they are added once it
+ * is back (at least once: an addition that timed out may still have reached Redis, so the
+ * chart may count a few twice after an outage, never lose them). A Redis failure never
+ * costs a token response. Thread-safe.
  */
 public final class TokenIssuanceStatistics {
 
@@ -36,7 +40,8 @@ public final class TokenIssuanceStatistics {
 
 	private final Clock clock;
 
-	private final Map<String, AtomicLong> local = new ConcurrentHashMap<>();
+	/** Counts not yet in Redis (all counts without Redis), by key. */
+	private final Map<String, Long> local = new ConcurrentHashMap<>();
 
 	/**
 	 * @param redis the shared Redis; {@code null} to count in this node only
@@ -53,23 +58,41 @@ public final class TokenIssuanceStatistics {
 		if (!GRANT_TYPES.contains(grantType)) {
 			return;
 		}
-		String key = key(grantType, minute());
-		if (this.redis != null) {
-			try {
-				Long count = this.redis.opsForValue().increment(key);
-				if (count != null && count == 1) {
-					this.redis.expire(key, Duration.ofMinutes(MINUTES + 5));
-				}
-				return;
+		this.local.merge(key(grantType, minute()), 1L, Long::sum);
+	}
+
+	/**
+	 * Adds this node's counts to Redis; what cannot be added stays here for the next
+	 * time. Counts older than the chart are dropped.
+	 */
+	@Scheduled(fixedDelayString = "PT2S", initialDelayString = "PT2S")
+	public void flush() {
+		long oldest = minute() - MINUTES;
+		for (String key : this.local.keySet()) {
+			if (minuteOf(key) < oldest) {
+				this.local.remove(key);
 			}
-			catch (RuntimeException ex) {
-				logger.debug("Token statistics not counted in Redis: {}", ex.getMessage());
+			else if (this.redis != null) {
+				Long count = this.local.remove(key);
+				if (count != null && !added(key, count)) {
+					this.local.merge(key, count, Long::sum);
+					return;
+				}
 			}
 		}
-		this.local.computeIfAbsent(key, (k) -> new AtomicLong()).incrementAndGet();
-		if (this.local.size() > GRANT_TYPES.size() * (MINUTES + 5)) {
-			long oldest = minute() - MINUTES;
-			this.local.keySet().removeIf((k) -> Long.parseLong(k.substring(k.lastIndexOf(':') + 1)) < oldest);
+	}
+
+	private boolean added(String key, long count) {
+		try {
+			Long total = this.redis.opsForValue().increment(key, count);
+			if (total != null && total == count) {
+				this.redis.expire(key, Duration.ofMinutes(MINUTES + 5));
+			}
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Token statistics not counted in Redis: {}", ex.getMessage());
+			return false;
 		}
 	}
 
@@ -98,8 +121,7 @@ public final class TokenIssuanceStatistics {
 				int index = g * MINUTES + m;
 				String value = (values != null) ? values.get(index) : null;
 				long count = (value != null) ? Long.parseLong(value) : 0;
-				AtomicLong local = this.local.get(keys.get(index));
-				series.add(count + ((local != null) ? local.get() : 0));
+				series.add(count + this.local.getOrDefault(keys.get(index), 0L));
 			}
 			counts.put(GRANT_TYPES.get(g), series);
 		}
@@ -108,6 +130,10 @@ public final class TokenIssuanceStatistics {
 
 	private long minute() {
 		return this.clock.instant().getEpochSecond() / 60;
+	}
+
+	private static long minuteOf(String key) {
+		return Long.parseLong(key.substring(key.lastIndexOf(':') + 1));
 	}
 
 	private String key(String grantType, long minute) {

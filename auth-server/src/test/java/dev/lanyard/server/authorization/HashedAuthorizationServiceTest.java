@@ -113,6 +113,23 @@ class HashedAuthorizationServiceTest {
 	}
 
 	@Test
+	void findByTokenWhenLookedUpAgainThenDecodedOnceAndARevocationStillSeenAtOnce() {
+		String accessToken = "lyat_" + TokenHash.of("m" + System.nanoTime());
+		this.service.save(authorization(accessToken, null));
+		OAuth2Authorization first = this.service.findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN);
+
+		assertThat(this.service.findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN))
+			.as("the same cached row is not decoded again")
+			.isSameAs(first);
+
+		this.revocations.revokeById(first.getId(), "test");
+		OAuth2Authorization revoked = this.service.findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN);
+		assertThat(revoked).isNotSameAs(first);
+		assertThat(revoked.getAccessToken().isInvalidated()).as("the revoked row, decoded afresh").isTrue();
+		assertThat(first.getAccessToken().isInvalidated()).as("what was handed out before is unchanged").isFalse();
+	}
+
+	@Test
 	void findByTokenWhenAccessTokenReplacedByRefreshThenOldOneNoLongerResolves() {
 		String oldAccess = "lyat_" + TokenHash.of("e" + System.nanoTime());
 		String newAccess = "lyat_" + TokenHash.of("f" + System.nanoTime());
