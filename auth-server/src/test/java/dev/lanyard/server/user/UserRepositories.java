@@ -1,0 +1,21 @@
+package dev.lanyard.server.user;
+
+import org.flywaydb.core.api.migration.JavaMigration;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The user repository for {@code RepositorySliceTest}, with migration 8.1, which Flyway
+ * runs between the SQL migrations as it does on the server. Not a {@code @Configuration},
+ * so that a full server's component scan does not find it.
+ */
+@Import(JdbcUserAccountRepository.class)
+public class UserRepositories {
+
+	@Bean
+	JavaMigration loginNameMigration() {
+		return new LoginNameMigration();
+	}
+
+}
