@@ -1,6 +1,7 @@
 package dev.lanyard.server;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Input broke one or more of the server's rules; nothing was changed. Each problem names
@@ -13,8 +14,14 @@ public class InputRejectedException extends RuntimeException {
 
 	private final List<Problem> problems;
 
+	/**
+	 * @param problems at least one: a refusal always says what was wrong
+	 */
 	public InputRejectedException(List<Problem> problems) {
 		super("Input rejected: " + problems);
+		if (problems.isEmpty()) {
+			throw new IllegalArgumentException("A refusal names at least one problem");
+		}
 		this.problems = List.copyOf(problems);
 	}
 
@@ -33,6 +40,12 @@ public class InputRejectedException extends RuntimeException {
 	 * @param code the message key, e.g. {@code redirect-uri.fragment}
 	 */
 	public record Problem(String field, String code) {
+
+		public Problem {
+			Objects.requireNonNull(field, "field");
+			Objects.requireNonNull(code, "code");
+		}
+
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.lanyard.admin.ConflictException;
+import dev.lanyard.admin.FieldProblem;
 import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.NotFoundException;
 
@@ -34,15 +35,22 @@ class AdminApiErrors {
 
 	@ExceptionHandler(InvalidInputException.class)
 	ResponseEntity<Map<String, Object>> invalid(InvalidInputException ex) {
-		List<Map<String, String>> fields = ex.problems()
-			.stream()
-			.map((problem) -> Map.of("field", problem.field(), "code", problem.code(), "message",
-					this.messages.getMessage(problem.code(), null, problem.code(), Locale.ENGLISH)))
-			.toList();
+		List<Map<String, String>> fields = ex.problems().stream().map(this::field).toList();
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("error", "invalid_request");
 		body.put("fields", fields);
 		return ResponseEntity.badRequest().body(body);
+	}
+
+	/** One problem; without a field it concerns the request as a whole. */
+	private Map<String, String> field(FieldProblem problem) {
+		Map<String, String> field = new LinkedHashMap<>();
+		if (problem.field() != null) {
+			field.put("field", problem.field());
+		}
+		field.put("code", problem.code());
+		field.put("message", this.messages.getMessage(problem.code(), null, problem.code(), Locale.ENGLISH));
+		return field;
 	}
 
 	@ExceptionHandler(NotFoundException.class)
@@ -52,7 +60,12 @@ class AdminApiErrors {
 
 	@ExceptionHandler(ConflictException.class)
 	ResponseEntity<Map<String, Object>> conflict(ConflictException ex) {
-		return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "conflict", "field", ex.field()));
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("error", "conflict");
+		if (ex.field() != null) {
+			body.put("field", ex.field());
+		}
+		return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
 	}
 
 	/**

@@ -14,6 +14,7 @@ import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.token.OpaqueTokenValues;
 import dev.lanyard.server.token.TokenHash;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -61,7 +62,13 @@ public class ClientService {
 		Instant now = this.clock.instant();
 		OAuthClient client = toClient(UUID.randomUUID().toString(), registration,
 				(secret != null) ? TokenHash.of(secret) : null, now);
-		this.clients.insert(client);
+		try {
+			this.clients.insert(client);
+		}
+		catch (DuplicateKeyException ex) {
+			// Registered by someone else since the check above.
+			throw new AlreadyExistsException("client_id", "A client with this client_id exists");
+		}
 		return new ClientWithSecret(client, secret);
 	}
 
