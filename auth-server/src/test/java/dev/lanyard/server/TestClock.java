@@ -35,9 +35,28 @@ public final class TestClock extends Clock {
 		return ZoneOffset.UTC;
 	}
 
+	/** The same clock (set and reset through this one), seen in another zone. */
 	@Override
 	public Clock withZone(ZoneId zone) {
-		throw new UnsupportedOperationException("Lanyard reads instants only");
+		TestClock clock = this;
+		return new Clock() {
+
+			@Override
+			public Instant instant() {
+				return clock.instant();
+			}
+
+			@Override
+			public ZoneId getZone() {
+				return zone;
+			}
+
+			@Override
+			public Clock withZone(ZoneId other) {
+				return clock.withZone(other);
+			}
+
+		};
 	}
 
 }

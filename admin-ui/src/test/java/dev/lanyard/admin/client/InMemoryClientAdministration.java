@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import dev.lanyard.admin.Actor;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.Page;
+import dev.lanyard.admin.NextRefusal;
 import dev.lanyard.admin.TestDouble;
 import dev.lanyard.admin.TestPages;
 
@@ -41,7 +42,7 @@ public class InMemoryClientAdministration implements ClientAdministration, TestD
 
 	private final List<Actor> actors = new ArrayList<>();
 
-	private RuntimeException refusal;
+	private final NextRefusal refusal = new NextRefusal();
 
 	@Override
 	public void reset() {
@@ -54,7 +55,7 @@ public class InMemoryClientAdministration implements ClientAdministration, TestD
 		this.regenerated.clear();
 		this.deleted.clear();
 		this.actors.clear();
-		this.refusal = null;
+		this.refusal.clear();
 	}
 
 	@Override
@@ -69,7 +70,7 @@ public class InMemoryClientAdministration implements ClientAdministration, TestD
 
 	/** The next create or update throws this instead of changing anything. */
 	public void refuseNext(RuntimeException refusal) {
-		this.refusal = refusal;
+		this.refusal.set(refusal);
 	}
 
 	@Override
@@ -95,7 +96,7 @@ public class InMemoryClientAdministration implements ClientAdministration, TestD
 
 	@Override
 	public ClientWithSecret create(ClientDraft draft, Actor actor) {
-		refuseIfAsked();
+		this.refusal.throwIfSet();
 		this.created.add(draft);
 		this.actors.add(actor);
 		ClientView client = view(draft);
@@ -106,7 +107,7 @@ public class InMemoryClientAdministration implements ClientAdministration, TestD
 	@Override
 	public ClientView update(String clientId, ClientDraft draft, Actor actor) {
 		get(clientId);
-		refuseIfAsked();
+		this.refusal.throwIfSet();
 		this.updated.put(clientId, draft);
 		this.actors.add(actor);
 		ClientView client = view(draft);
@@ -154,14 +155,6 @@ public class InMemoryClientAdministration implements ClientAdministration, TestD
 	/** Who asked for each change, in order. */
 	public List<Actor> actors() {
 		return List.copyOf(this.actors);
-	}
-
-	private void refuseIfAsked() {
-		RuntimeException refusal = this.refusal;
-		this.refusal = null;
-		if (refusal != null) {
-			throw refusal;
-		}
 	}
 
 	private static ClientView view(ClientDraft draft) {

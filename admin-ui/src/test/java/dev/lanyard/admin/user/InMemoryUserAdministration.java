@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.lanyard.admin.Actor;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.Page;
+import dev.lanyard.admin.NextRefusal;
 import dev.lanyard.admin.TestDouble;
 import dev.lanyard.admin.TestPages;
 
@@ -35,7 +36,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 
 	private final List<Actor> actors = new ArrayList<>();
 
-	private RuntimeException refusal;
+	private final NextRefusal refusal = new NextRefusal();
 
 	@Override
 	public void reset() {
@@ -47,7 +48,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 		this.passwordsSet.clear();
 		this.unlocked.clear();
 		this.actors.clear();
-		this.refusal = null;
+		this.refusal.clear();
 	}
 
 	@Override
@@ -65,7 +66,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 	 * The next create, update or new password throws this instead of changing anything.
 	 */
 	public void refuseNext(RuntimeException refusal) {
-		this.refusal = refusal;
+		this.refusal.set(refusal);
 	}
 
 	@Override
@@ -91,7 +92,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 
 	@Override
 	public UserView create(UserDraft draft, String password, Actor actor) {
-		refuseIfAsked();
+		this.refusal.throwIfSet();
 		this.created.add(new Created(draft, password));
 		this.actors.add(actor);
 		UserView user = view(NEW_USER_ID, draft);
@@ -102,7 +103,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 	@Override
 	public UserView update(String id, UserDraft draft, Actor actor) {
 		get(id);
-		refuseIfAsked();
+		this.refusal.throwIfSet();
 		this.updated.put(id, draft);
 		this.actors.add(actor);
 		UserView user = view(id, draft);
@@ -113,7 +114,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 	@Override
 	public void setPassword(String id, String password, boolean signOutEverywhere, Actor actor) {
 		get(id);
-		refuseIfAsked();
+		this.refusal.throwIfSet();
 		this.passwordsSet.add(new PasswordSet(id, password, signOutEverywhere));
 		this.actors.add(actor);
 	}
@@ -150,14 +151,6 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 	/** Who asked for each change, in order. */
 	public List<Actor> actors() {
 		return List.copyOf(this.actors);
-	}
-
-	private void refuseIfAsked() {
-		RuntimeException refusal = this.refusal;
-		this.refusal = null;
-		if (refusal != null) {
-			throw refusal;
-		}
 	}
 
 	private static UserView view(String id, UserDraft draft) {
