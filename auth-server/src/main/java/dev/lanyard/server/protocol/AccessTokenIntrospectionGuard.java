@@ -10,8 +10,10 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 /**
  * Decides who learns what at the introspection endpoint, before the framework's provider
@@ -27,16 +29,18 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * {@code introspection-allowed} (a resource server), or a token-exchange client (the
  * gateway, which must learn whether the token it exchanges is alive).</li>
  * </ul>
- * Everything else is {@code active:false}, indistinguishable from an unknown token.
+ * Everything else is {@code active:false}, indistinguishable from an unknown token. The
+ * token is looked up once: the framework's provider describes the authorization found
+ * here.
  */
 final class AccessTokenIntrospectionGuard implements AuthenticationProvider {
 
-	private final AuthenticationProvider introspection;
+	private final RegisteredClientRepository clients;
 
 	private final OAuth2AuthorizationService authorizations;
 
-	AccessTokenIntrospectionGuard(AuthenticationProvider introspection, OAuth2AuthorizationService authorizations) {
-		this.introspection = introspection;
+	AccessTokenIntrospectionGuard(RegisteredClientRepository clients, OAuth2AuthorizationService authorizations) {
+		this.clients = clients;
 		this.authorizations = authorizations;
 	}
 
@@ -46,7 +50,7 @@ final class AccessTokenIntrospectionGuard implements AuthenticationProvider {
 		if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken caller) || !caller.isAuthenticated()
 				|| caller.getRegisteredClient() == null) {
 			// The framework refuses it with invalid_client.
-			return this.introspection.authenticate(authentication);
+			return describe(request, null);
 		}
 		OAuth2Authorization authorization = this.authorizations.findByToken(request.getToken(),
 				OAuth2TokenType.ACCESS_TOKEN);
@@ -54,7 +58,18 @@ final class AccessTokenIntrospectionGuard implements AuthenticationProvider {
 			return new OAuth2TokenIntrospectionAuthenticationToken(request.getToken(), caller,
 					OAuth2TokenIntrospection.builder().build());
 		}
-		return this.introspection.authenticate(authentication);
+		return describe(request, authorization);
+	}
+
+	/**
+	 * The framework's provider describes the token, reading the authorization found here
+	 * instead of looking the token up a second time.
+	 */
+	private Authentication describe(OAuth2TokenIntrospectionAuthenticationToken request,
+			OAuth2Authorization authorization) {
+		return new OAuth2TokenIntrospectionAuthenticationProvider(this.clients,
+				new FoundAuthorization(request.getToken(), authorization))
+			.authenticate(request);
 	}
 
 	private static boolean mayIntrospect(RegisteredClient caller, OAuth2Authorization authorization) {
@@ -65,7 +80,36 @@ final class AccessTokenIntrospectionGuard implements AuthenticationProvider {
 
 	@Override
 	public boolean supports(Class<?> authentication) {
-		return this.introspection.supports(authentication);
+		return OAuth2TokenIntrospectionAuthenticationToken.class.isAssignableFrom(authentication);
+	}
+
+	/**
+	 * The one authorization an introspection request has already found, for its token
+	 * only. The framework's provider only reads; nothing here writes.
+	 */
+	private record FoundAuthorization(String token,
+			OAuth2Authorization authorization) implements OAuth2AuthorizationService {
+
+		@Override
+		public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+			return this.token.equals(token) ? this.authorization : null;
+		}
+
+		@Override
+		public OAuth2Authorization findById(String id) {
+			return (this.authorization != null && this.authorization.getId().equals(id)) ? this.authorization : null;
+		}
+
+		@Override
+		public void save(OAuth2Authorization authorization) {
+			throw new IllegalStateException("Introspection does not change authorizations");
+		}
+
+		@Override
+		public void remove(OAuth2Authorization authorization) {
+			throw new IllegalStateException("Introspection does not change authorizations");
+		}
+
 	}
 
 }

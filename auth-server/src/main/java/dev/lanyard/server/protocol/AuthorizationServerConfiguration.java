@@ -109,7 +109,7 @@ class AuthorizationServerConfiguration {
 			server.tokenIntrospectionEndpoint(
 					(introspection) -> introspection.authenticationProviders((providers) -> providers
 						.replaceAll((provider) -> (provider instanceof OAuth2TokenIntrospectionAuthenticationProvider)
-								? new AccessTokenIntrospectionGuard(provider, authorizations) : provider)));
+								? new AccessTokenIntrospectionGuard(clients, authorizations) : provider)));
 			server.tokenEndpoint((token) -> token
 				// Token exchange is Lanyard's own grant; the framework's is too
 				// permissive.

@@ -138,8 +138,7 @@ class GatewayEndToEndIT {
 		authEnvironment.put("LANYARD_METRICS_TOKEN", METRICS_TOKEN);
 		authEnvironment.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
 		authEnvironment.putAll(backends.databaseEnvironment(work));
-		authServer = ManagedProcess.start("auth-server",
-				ManagedProcess.java(root.resolve("auth-server/target/lanyard-auth-server.jar")), authEnvironment, work);
+		authServer = ManagedProcess.start("auth-server", ManagedProcess.authServer(root), authEnvironment, work);
 
 		int exchangePort = Backends.freePort();
 		exchangeUrl = "http://127.0.0.1:" + exchangePort;

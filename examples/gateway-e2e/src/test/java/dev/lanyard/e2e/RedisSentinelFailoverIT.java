@@ -108,8 +108,7 @@ class RedisSentinelFailoverIT {
 		for (int index = 0; index < 2; index++) {
 			Map<String, String> node = new HashMap<>(environment);
 			node.put("SERVER_PORT", String.valueOf(ports[index]));
-			ManagedProcess server = ManagedProcess.start("node-" + index,
-					ManagedProcess.java(root.resolve("auth-server/target/lanyard-auth-server.jar")), node, work);
+			ManagedProcess server = ManagedProcess.start("node-" + index, ManagedProcess.authServer(root), node, work);
 			started.add(server);
 			servers.add(server);
 			nodes.add("http://127.0.0.1:" + ports[index]);

@@ -181,7 +181,7 @@ class RollingRestartIT {
 		Map<String, String> node = new HashMap<>(environment);
 		node.put("SERVER_PORT", String.valueOf(ports[index]));
 		ManagedProcess process = ManagedProcess.start("node-" + index + "-" + generation,
-				ManagedProcess.java(root.resolve("auth-server/target/lanyard-auth-server.jar")), node, work);
+				ManagedProcess.authServer(root), node, work);
 		process.awaitHttp("http://127.0.0.1:" + ports[index] + "/actuator/health/readiness", Duration.ofSeconds(120));
 		return process;
 	}
