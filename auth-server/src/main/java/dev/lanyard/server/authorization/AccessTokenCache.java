@@ -28,6 +28,15 @@ public interface AccessTokenCache {
 	boolean putIfNewer(String tokenHash, Entry entry, Duration ttl);
 
 	/**
+	 * Caches the first row of a token just issued unless anything is cached for it
+	 * already: its hash is new, so what could be there is only a tombstone or a newer
+	 * version written by a revocation or lookup that overtook the issuance, and either
+	 * stays. Cheaper than {@link #putIfNewer} (no version to compare).
+	 * @return {@code false} when the cache could not be written (unreachable)
+	 */
+	boolean putIfAbsent(String tokenHash, Entry entry, Duration ttl);
+
+	/**
 	 * A cached row.
 	 *
 	 * @param version the row version

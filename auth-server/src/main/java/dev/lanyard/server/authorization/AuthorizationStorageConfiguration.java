@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
@@ -37,7 +38,7 @@ class AuthorizationStorageConfiguration {
 	}
 
 	@Bean
-	JdbcAuthorizationRows authorizationRows(JdbcClient jdbc, Clock clock) {
+	JdbcAuthorizationRows authorizationRows(NamedParameterJdbcOperations jdbc, Clock clock) {
 		return new JdbcAuthorizationRows(jdbc, clock);
 	}
 

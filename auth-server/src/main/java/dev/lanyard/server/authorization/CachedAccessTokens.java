@@ -64,6 +64,19 @@ public final class CachedAccessTokens {
 	}
 
 	/**
+	 * Caches the access token of a row just inserted: nothing but a tombstone or a newer
+	 * version can be cached for its new hash, and either stays.
+	 * @return whether the cache took it
+	 */
+	boolean issued(StoredAuthorization stored) {
+		if (stored.accessToken() != null) {
+			return this.cache.putIfAbsent(stored.accessToken().hash(),
+					new AccessTokenCache.Entry(stored.version(), this.codec.toJson(stored)), ttl(stored.accessToken()));
+		}
+		return true;
+	}
+
+	/**
 	 * Caches a row's access token (a newer version always wins).
 	 * @return whether the cache took it
 	 */

@@ -24,8 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The framework's {@link OAuth2AuthorizationService} over {@link JdbcAuthorizationRows}:
  * every token, code and state stored as a SHA-256 hash, so that a copy of the database
- * holds nothing that can be presented; access-token lookups through
- * {@link CachedAccessTokens}.
+ * holds nothing that can be presented; new rows committed in groups
+ * ({@link GroupedInserts}); access-token lookups through {@link CachedAccessTokens}.
  * <p>
  * Two rules the framework leaves to storage are enforced here:
  * <ul>
@@ -62,6 +62,8 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 
 	private final DecodedAccessTokens decoded = new DecodedAccessTokens();
 
+	private final GroupedInserts inserts;
+
 	HashedAuthorizationService(JdbcAuthorizationRows rows, CachedAccessTokens cache,
 			RecordedGrantRevocations revocations, TransactionTemplate transactions, RegisteredClientRepository clients,
 			Clock clock, AuthorizationCodec codec) {
@@ -72,6 +74,7 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		this.clients = clients;
 		this.clock = clock;
 		this.codec = codec;
+		this.inserts = new GroupedInserts(rows, transactions);
 	}
 
 	@Override
@@ -79,8 +82,9 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		Long version = authorization.getAttribute(AuthorizationAttributes.VERSION);
 		if (version == null) {
 			StoredAuthorization stored = this.codec.encode(authorization, 0, this.clock.instant());
-			this.rows.insert(stored);
-			this.cache.written(stored, null);
+			// Committed (with the rows issued beside it) before the token is answered.
+			this.inserts.insert(stored);
+			this.cache.issued(stored);
 			return;
 		}
 		Instant createdAt = authorization.getAttribute(AuthorizationAttributes.GRANT_STARTED_AT);

@@ -49,6 +49,12 @@ public final class InMemoryAccessTokenCache implements AccessTokenCache {
 		return true;
 	}
 
+	@Override
+	public boolean putIfAbsent(String tokenHash, Entry entry, Duration ttl) {
+		this.entries.asMap().putIfAbsent(tokenHash, new Timed(entry, this.clock.instant().plus(ttl)));
+		return true;
+	}
+
 	/** How many tokens are cached now (for tests of the bound). */
 	long size() {
 		this.entries.cleanUp();

@@ -14,6 +14,9 @@ import java.util.Optional;
 import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
 import dev.lanyard.server.storage.SqlValues;
 
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -56,31 +59,46 @@ final class JdbcAuthorizationRows {
 
 	private static final int PURGE_BATCH = 5000;
 
+	private static final String INSERT = """
+			INSERT INTO oauth_authorizations (id, registered_client_id, principal_name, grant_type,
+			  authorized_scopes, attributes, session_id, state_hash,
+			  code_hash, code_issued_at, code_expires_at, code_metadata,
+			  access_token_hash, access_token_issued_at, access_token_expires_at, access_token_metadata,
+			  access_token_scopes,
+			  refresh_token_hash, refresh_token_issued_at, refresh_token_expires_at, refresh_token_metadata,
+			  id_token_hash, id_token_issued_at, id_token_expires_at, id_token_metadata, version, created_at)
+			VALUES (:id, :client, :principal, :grant, :scopes, :attributes::jsonb, :session, :state,
+			  :code_hash, :code_issued, :code_expires, :code_metadata::jsonb,
+			  :access_hash, :access_issued, :access_expires, :access_metadata::jsonb, :access_scopes,
+			  :refresh_hash, :refresh_issued, :refresh_expires, :refresh_metadata::jsonb,
+			  :id_hash, :id_issued, :id_expires, :id_metadata::jsonb, :version, :created)""";
+
+	private final NamedParameterJdbcOperations batches;
+
 	private final JdbcClient jdbc;
 
 	private final Clock clock;
 
-	JdbcAuthorizationRows(JdbcClient jdbc, Clock clock) {
-		this.jdbc = jdbc;
+	JdbcAuthorizationRows(NamedParameterJdbcOperations jdbc, Clock clock) {
+		this.batches = jdbc;
+		this.jdbc = JdbcClient.create(jdbc);
 		this.clock = clock;
 	}
 
 	void insert(StoredAuthorization stored) {
-		this.jdbc.sql("""
-				INSERT INTO oauth_authorizations (id, registered_client_id, principal_name, grant_type,
-				  authorized_scopes, attributes, session_id, state_hash,
-				  code_hash, code_issued_at, code_expires_at, code_metadata,
-				  access_token_hash, access_token_issued_at, access_token_expires_at, access_token_metadata,
-				  access_token_scopes,
-				  refresh_token_hash, refresh_token_issued_at, refresh_token_expires_at, refresh_token_metadata,
-				  id_token_hash, id_token_issued_at, id_token_expires_at, id_token_metadata, version, created_at)
-				VALUES (:id, :client, :principal, :grant, :scopes, :attributes::jsonb, :session, :state,
-				  :code_hash, :code_issued, :code_expires, :code_metadata::jsonb,
-				  :access_hash, :access_issued, :access_expires, :access_metadata::jsonb, :access_scopes,
-				  :refresh_hash, :refresh_issued, :refresh_expires, :refresh_metadata::jsonb,
-				  :id_hash, :id_issued, :id_expires, :id_metadata::jsonb, :version, :created)""")
-			.paramSource(parameters(stored))
-			.update();
+		this.jdbc.sql(INSERT).paramSource(parameters(stored)).update();
+	}
+
+	/**
+	 * Inserts new rows in one JDBC batch (one round trip); the caller holds the
+	 * transaction that makes them durable together.
+	 */
+	void insertAll(List<StoredAuthorization> stored) {
+		SqlParameterSource[] rows = new SqlParameterSource[stored.size()];
+		for (int i = 0; i < rows.length; i++) {
+			rows[i] = new MapSqlParameterSource(parameters(stored.get(i)));
+		}
+		this.batches.batchUpdate(INSERT, rows);
 	}
 
 	/**

@@ -57,6 +57,21 @@ public final class RedisAccessTokenCache implements AccessTokenCache {
 	}
 
 	@Override
+	public boolean putIfAbsent(String tokenHash, Entry entry, Duration ttl) {
+		try {
+			this.redis.opsForValue()
+				.setIfAbsent(this.prefix + tokenHash,
+						entry.version() + "|" + ((entry.row() != null) ? entry.row() : ""),
+						Duration.ofMillis(Math.max(1, ttl.toMillis())));
+			return true;
+		}
+		catch (RuntimeException ex) {
+			BackendBreakers.logFailure(logger, "Token cache unavailable", ex);
+			return false;
+		}
+	}
+
+	@Override
 	public boolean putIfNewer(String tokenHash, Entry entry, Duration ttl) {
 		try {
 			this.redis.execute(PUT_IF_NEWER, List.of(this.prefix + tokenHash), String.valueOf(entry.version()),

@@ -15,7 +15,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The version rule both caches keep: an entry is only ever replaced by a newer one. */
+/**
+ * The version rule both caches keep: an entry is only ever replaced by a newer one, and a
+ * new token's first row never replaces anything.
+ */
 class AccessTokenCacheTest {
 
 	static Stream<AccessTokenCache> caches() {
@@ -51,6 +54,33 @@ class AccessTokenCacheTest {
 
 		assertThat(cache.get("h2")).hasValueSatisfying((entry) -> assertThat(entry.gone()).isTrue());
 		assertThat(cache.get("unknown")).isEmpty();
+	}
+
+	/**
+	 * The first row of a new token is cached unless a revocation or a newer version got
+	 * there first.
+	 */
+	@ParameterizedTest
+	@MethodSource("caches")
+	void putIfAbsentWhenNothingCachedThenCachedElseWhatIsCachedStays(AccessTokenCache cache) {
+		cache.putIfAbsent("issued", new AccessTokenCache.Entry(0, "{\"v\":0}"), Duration.ofMinutes(1));
+		assertThat(cache.get("issued")).contains(new AccessTokenCache.Entry(0, "{\"v\":0}"));
+
+		cache.putIfNewer("revoked-first", AccessTokenCache.Entry.tombstone(Long.MAX_VALUE), Duration.ofMinutes(1));
+		cache.putIfAbsent("revoked-first", new AccessTokenCache.Entry(0, "{\"v\":0}"), Duration.ofMinutes(1));
+		assertThat(cache.get("revoked-first")).hasValueSatisfying((entry) -> assertThat(entry.gone()).isTrue());
+
+		cache.putIfNewer("refreshed-first", new AccessTokenCache.Entry(1, "{\"v\":1}"), Duration.ofMinutes(1));
+		cache.putIfAbsent("refreshed-first", new AccessTokenCache.Entry(0, "{\"v\":0}"), Duration.ofMinutes(1));
+		assertThat(cache.get("refreshed-first")).contains(new AccessTokenCache.Entry(1, "{\"v\":1}"));
+	}
+
+	@ParameterizedTest
+	@MethodSource("caches")
+	void putIfAbsentWhenTtlPassedThenMiss(AccessTokenCache cache) throws InterruptedException {
+		cache.putIfAbsent("h4", new AccessTokenCache.Entry(0, "{}"), Duration.ofMillis(50));
+		Thread.sleep(300);
+		assertThat(cache.get("h4")).isEmpty();
 	}
 
 	@ParameterizedTest

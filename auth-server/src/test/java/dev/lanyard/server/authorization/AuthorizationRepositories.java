@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -15,7 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class AuthorizationRepositories {
 
 	@Bean
-	JdbcAuthorizationRows authorizationRows(JdbcClient jdbc, Clock clock) {
+	JdbcAuthorizationRows authorizationRows(NamedParameterJdbcOperations jdbc, Clock clock) {
 		return new JdbcAuthorizationRows(jdbc, clock);
 	}
 
