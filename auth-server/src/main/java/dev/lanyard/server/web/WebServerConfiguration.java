@@ -11,6 +11,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 
 /**
  * What every request meets before any of Lanyard's filter chains: the issuer as the one
@@ -65,6 +66,17 @@ class WebServerConfiguration {
 				new BackendUnavailableFilter());
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
 		return registration;
+	}
+
+	/**
+	 * Spring Security observes nothing: no filter chain, authentication or authorization
+	 * is wrapped in an observation (one per filter per request cost more CPU than the
+	 * token endpoint's own work, bench/run.sh). {@code http.server.requests} still times
+	 * every request.
+	 */
+	@Bean
+	static SecurityObservationSettings securityObservationSettings() {
+		return SecurityObservationSettings.noObservations();
 	}
 
 	@Bean
