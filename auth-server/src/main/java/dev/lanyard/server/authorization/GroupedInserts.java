@@ -107,6 +107,13 @@ final class GroupedInserts {
 		catch (RuntimeException ex) {
 			group.forEach((pending) -> pending.settle(ex));
 		}
+		catch (Error ex) {
+			// Every row taken from the queue is settled, whatever happens: a caller waits
+			// for exactly that.
+			IllegalStateException failure = new IllegalStateException("Grant rows could not be written", ex);
+			group.forEach((pending) -> pending.settle(failure));
+			throw ex;
+		}
 	}
 
 	/**
