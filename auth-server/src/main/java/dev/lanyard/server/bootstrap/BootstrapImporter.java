@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
@@ -19,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.MessageSource;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -47,11 +48,11 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final TransactionTemplate transactions;
 
-	private final JdbcClient jdbc;
+	private final DataSource dataSource;
 
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
 			GrantRevocations authorizations, AuditLog audit, MessageSource messages, TransactionTemplate transactions,
-			JdbcClient jdbc) {
+			DataSource dataSource) {
 		this.properties = properties;
 		this.users = users;
 		this.clients = clients;
@@ -59,7 +60,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		this.audit = audit;
 		this.messages = messages;
 		this.transactions = transactions;
-		this.jdbc = jdbc;
+		this.dataSource = dataSource;
 	}
 
 	@Override
@@ -76,7 +77,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		// one
 		// after the other, and the later ones find everything in place (idempotent).
 		this.transactions.executeWithoutResult((status) -> {
-			AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.jdbc);
+			AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.dataSource);
 			importAll(file, bootstrap);
 		});
 		logger.info("Imported {} users and {} clients from {}", bootstrap.users().size(), bootstrap.clients().size(),

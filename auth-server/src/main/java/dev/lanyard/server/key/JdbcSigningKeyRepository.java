@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import dev.lanyard.server.storage.AdvisoryLocks;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,8 +20,11 @@ public class JdbcSigningKeyRepository {
 
 	private final JdbcClient jdbc;
 
-	public JdbcSigningKeyRepository(JdbcClient jdbc) {
+	private final DataSource dataSource;
+
+	public JdbcSigningKeyRepository(JdbcClient jdbc, DataSource dataSource) {
 		this.jdbc = jdbc;
+		this.dataSource = dataSource;
 	}
 
 	public List<SigningKey> findAll() {
@@ -87,7 +92,7 @@ public class JdbcSigningKeyRepository {
 
 	/** Serialises key management across nodes for the current transaction. */
 	public void lockForKeyManagement() {
-		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.jdbc);
+		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource);
 	}
 
 	public Optional<byte[]> findMasterKeyCheck() {

@@ -8,12 +8,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import dev.lanyard.server.RepositorySliceTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Propagation;
@@ -40,9 +45,12 @@ class AdvisoryLocksTest {
 	@Autowired
 	private PlatformTransactionManager transactionManager;
 
+	@Autowired
+	private DataSource dataSource;
+
 	@Test
 	void lockForTransactionWhenAnotherTransactionHoldsItThenNotGranted() {
-		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.jdbc);
+		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource);
 		assertThatExceptionOfType(DataAccessException.class)
 			.isThrownBy(() -> inOtherTransaction(AdvisoryLocks.KEY_MANAGEMENT))
 			.satisfies((ex) -> assertThat(ex.getMostSpecificCause()).isInstanceOf(SQLException.class)
@@ -52,15 +60,15 @@ class AdvisoryLocksTest {
 
 	@Test
 	void lockForTransactionWhenAnotherLockIsHeldThenGranted() {
-		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.jdbc);
+		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource);
 		inOtherTransaction(AdvisoryLocks.BOOTSTRAP_IMPORT);
 		assertThat(heldAdvisoryLocks()).isEqualTo(1);
 	}
 
 	@Test
 	void lockForTransactionWhenSameTransactionAsksAgainThenGranted() {
-		AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.jdbc);
-		AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.jdbc);
+		AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.dataSource);
+		AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.dataSource);
 		assertThat(heldAdvisoryLocks()).isEqualTo(1);
 	}
 
@@ -69,7 +77,7 @@ class AdvisoryLocksTest {
 	void lockForTransactionWhenHolderRollsBackThenReleased() {
 		TransactionTemplate holder = new TransactionTemplate(this.transactionManager);
 		holder.executeWithoutResult((status) -> {
-			AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.jdbc);
+			AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource);
 			status.setRollbackOnly();
 		});
 		inOtherTransaction(AdvisoryLocks.KEY_MANAGEMENT);
@@ -85,13 +93,13 @@ class AdvisoryLocksTest {
 			CountDownLatch commit = new CountDownLatch(1);
 			TransactionTemplate transaction = new TransactionTemplate(this.transactionManager);
 			Future<?> holder = threads.submit(() -> transaction.executeWithoutResult((status) -> {
-				AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.jdbc);
+				AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource);
 				held.countDown();
 				awaitLatch(commit);
 			}));
 			awaitLatch(held);
 			Future<?> waiter = threads.submit(() -> transaction
-				.executeWithoutResult((status) -> AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.jdbc)));
+				.executeWithoutResult((status) -> AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource)));
 			try {
 				await().atMost(Duration.ofSeconds(5)).until(() -> waitingForAdvisoryLock() == 1);
 				assertThat(waiter).isNotDone();
@@ -109,6 +117,59 @@ class AdvisoryLocksTest {
 	}
 
 	/**
+	 * A node waiting while another holds the lock (generating keys, hashing the bootstrap
+	 * file's passwords) waits past its connection's short read timeout instead of failing
+	 * to start, and the read timeout is back afterwards.
+	 */
+	@Test
+	@Transactional(propagation = Propagation.NOT_SUPPORTED)
+	void lockForTransactionWhenHeldLongerThanTheReadTimeoutThenWaitsInsteadOfFailing() throws Exception {
+		HikariDataSource shortTimeout = new HikariDataSource();
+		shortTimeout.setJdbcUrl(((HikariDataSource) this.dataSource).getJdbcUrl());
+		shortTimeout.setUsername("postgres");
+		shortTimeout.setMaximumPoolSize(1);
+		shortTimeout.addDataSourceProperty("socketTimeout", "1");
+		ExecutorService threads = Executors.newFixedThreadPool(1);
+		try {
+			CountDownLatch held = new CountDownLatch(1);
+			Future<?> holder = threads
+				.submit(() -> new TransactionTemplate(this.transactionManager).executeWithoutResult((status) -> {
+					AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource);
+					held.countDown();
+					sleep(Duration.ofMillis(2500));
+				}));
+			awaitLatch(held);
+			long started = System.nanoTime();
+			int readTimeoutAfter = new TransactionTemplate(new DataSourceTransactionManager(shortTimeout))
+				.execute((status) -> {
+					AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(shortTimeout);
+					try {
+						return DataSourceUtils.getConnection(shortTimeout).getNetworkTimeout();
+					}
+					catch (SQLException ex) {
+						throw new IllegalStateException(ex);
+					}
+				});
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofSeconds(1));
+			assertThat(readTimeoutAfter).isEqualTo(1000);
+			holder.get(5, TimeUnit.SECONDS);
+		}
+		finally {
+			threads.shutdownNow();
+			shortTimeout.close();
+		}
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
 	 * Takes the lock in a transaction of its own, giving up after 100 ms of waiting (SQL
 	 * state {@value #LOCK_NOT_AVAILABLE}).
 	 */
@@ -117,7 +178,7 @@ class AdvisoryLocksTest {
 		other.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		other.executeWithoutResult((status) -> {
 			this.jdbc.sql("SET LOCAL lock_timeout = '100ms'").update();
-			lock.lockForTransaction(this.jdbc);
+			lock.lockForTransaction(this.dataSource);
 		});
 	}
 
