@@ -2,12 +2,15 @@ package dev.lanyard.server.bootstrap;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
@@ -76,15 +79,16 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		// One transaction under a lock shared by every node: nodes started at once import
 		// one
 		// after the other, and the later ones find everything in place (idempotent).
-		this.transactions.executeWithoutResult((status) -> {
+		Outcomes outcomes = this.transactions.execute((status) -> {
 			AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.dataSource);
-			importAll(file, bootstrap);
+			return importAll(file, bootstrap);
 		});
-		logger.info("Imported {} users and {} clients from {}", bootstrap.users().size(), bootstrap.clients().size(),
-				file);
+		logger.info("Bootstrap file {}: users {}; clients {}", file, Outcomes.describe(outcomes.users()),
+				Outcomes.describe(outcomes.clients()));
 	}
 
-	private void importAll(Path file, BootstrapFile bootstrap) {
+	private Outcomes importAll(Path file, BootstrapFile bootstrap) {
+		Outcomes outcomes = new Outcomes(new EnumMap<>(ImportOutcome.class), new EnumMap<>(ImportOutcome.class));
 		for (BootstrapFile.User user : bootstrap.users()) {
 			this.users.passwordProblem(user.password(), user.username(), user.email())
 				.ifPresent((problem) -> logger.warn(
@@ -93,6 +97,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			try {
 				UserService.Change change = this.users.importUser(user.username(), user.password(), user.email(),
 						user.roles(), user.attributes(), user.enabled());
+				outcomes.users().merge(change.outcome(), 1, Integer::sum);
 				// The file is the operator's word: a user it disables, or whose password
 				// it
 				// replaces, keeps no session or token from before.
@@ -109,14 +114,38 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		}
 		for (BootstrapFile.Client client : bootstrap.clients()) {
 			try {
-				this.clients.importClient(toRegistration(client));
+				outcomes.clients().merge(this.clients.importClient(toRegistration(client)), 1, Integer::sum);
 			}
 			catch (InputRejectedException ex) {
 				throw problem(file, ex, client.location(), client.lines(), "client-id");
 			}
 		}
-		this.audit.record("system", "bootstrap.imported", file.getFileName().toString(), null,
-				Map.of("users", bootstrap.users().size(), "clients", bootstrap.clients().size()));
+		if (outcomes.changedAnything()) {
+			this.audit.record("system", "bootstrap.imported", file.getFileName().toString(), null, Map.of("users",
+					Outcomes.describe(outcomes.users()), "clients", Outcomes.describe(outcomes.clients())));
+		}
+		return outcomes;
+	}
+
+	/** How many entries of each kind were created, updated or left unchanged. */
+	private record Outcomes(Map<ImportOutcome, Integer> users, Map<ImportOutcome, Integer> clients) {
+
+		boolean changedAnything() {
+			return this.users.keySet().stream().anyMatch((outcome) -> outcome != ImportOutcome.UNCHANGED)
+					|| this.clients.keySet().stream().anyMatch((outcome) -> outcome != ImportOutcome.UNCHANGED);
+		}
+
+		/** "2 created, 1 unchanged", or "none". */
+		static String describe(Map<ImportOutcome, Integer> counts) {
+			if (counts.isEmpty()) {
+				return "none";
+			}
+			return counts.entrySet()
+				.stream()
+				.map((count) -> count.getValue() + " " + count.getKey().name().toLowerCase(Locale.ROOT))
+				.collect(Collectors.joining(", "));
+		}
+
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.lanyard.server.AlreadyExistsException;
+import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.NoSuchEntityException;
 import dev.lanyard.server.LanyardProperties;
@@ -74,25 +75,40 @@ public class ClientService {
 
 	/**
 	 * Creates the client, or brings an existing one in line with the registration
-	 * (bootstrap import: running it twice changes nothing).
+	 * (bootstrap import: running it twice changes nothing, and writes nothing the second
+	 * time).
 	 */
 	@Transactional
-	public OAuthClient importClient(ClientRegistration registration) {
+	public ImportOutcome importClient(ClientRegistration registration) {
 		requireValid(registration);
 		Optional<OAuthClient> existing = this.clients.findByClientId(registration.clientId());
 		String secretHash = (registration.clientSecret() != null) ? TokenHash.of(registration.clientSecret()) : null;
 		if (existing.isEmpty()) {
 			OAuthClient client = toClient(UUID.randomUUID().toString(), registration, secretHash, this.clock.instant());
 			this.clients.insert(client);
-			return client;
+			return ImportOutcome.CREATED;
 		}
-		OAuthClient client = toClient(existing.get().id(), registration, secretHash, existing.get().clientIdIssuedAt());
+		OAuthClient current = existing.get();
+		OAuthClient client = toClient(current.id(), registration, secretHash, current.clientIdIssuedAt());
+		if (sameSettings(current, client)) {
+			return ImportOutcome.UNCHANGED;
+		}
 		this.clients.update(client);
 		this.registeredClients.evict(client);
-		if (existing.get().enabled() && !client.enabled()) {
+		if (current.enabled() && !client.enabled()) {
 			this.authorizations.revokeByClient(client.id(), "client_disabled");
 		}
-		return client;
+		return ImportOutcome.UPDATED;
+	}
+
+	/** Equal but for the creation and update times, which an import does not set. */
+	private static boolean sameSettings(OAuthClient stored, OAuthClient imported) {
+		return imported.equals(new OAuthClient(stored.id(), stored.clientId(), stored.clientName(),
+				stored.clientSecretHash(), stored.clientIdIssuedAt(), stored.tokenEndpointAuthMethod(),
+				stored.redirectUris(), stored.postLogoutRedirectUris(), stored.grantTypes(), stored.scopes(),
+				stored.requirePkce(), stored.requireConsent(), stored.accessTokenTtl(), stored.refreshTokenIdle(),
+				stored.refreshTokenMax(), stored.exchangeAudiences(), stored.introspectionAllowed(), stored.enabled(),
+				imported.createdAt(), imported.updatedAt()));
 	}
 
 	/**

@@ -33,13 +33,13 @@ class ExchangeConfiguration {
 	}
 
 	@Bean
-	TokenExchangeAuthenticationProvider tokenExchangeAuthenticationProvider(OAuth2AuthorizationService authorizations,
+	TokenExchangeGrant tokenExchangeGrant(OAuth2AuthorizationService authorizations,
 			LanyardRegisteredClientRepository clients, JdbcUserAccountRepository users, JwtEncoder jwtEncoder,
 			ExchangedTokenCache cache, LanyardProperties properties, MeterRegistry meters, Clock clock) {
 		InternalJwtIssuer issuer = new InternalJwtIssuer(jwtEncoder, properties.exchange().tokenLifetime(),
 				properties.exchange().attributes(), clock);
-		return new TokenExchangeAuthenticationProvider(authorizations, clients,
-				(id) -> users.findById(id).filter(UserAccount::active), issuer, cache, meters);
+		return new TokenExchangeGrant(new TokenExchangeAuthenticationProvider(authorizations, clients,
+				(id) -> users.findById(id).filter(UserAccount::active), issuer, cache, meters));
 	}
 
 	@Bean

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.client.ClientSecretEncoder;
 import dev.lanyard.server.consent.ConsentRequirement;
-import dev.lanyard.server.exchange.TokenExchangeAuthenticationProvider;
+import dev.lanyard.server.exchange.TokenExchangeGrant;
 import dev.lanyard.server.key.SigningKeyService;
 import dev.lanyard.server.login.ActiveAccountFilter;
 import dev.lanyard.server.token.TokenIssuanceStatistics;
@@ -71,9 +71,9 @@ class AuthorizationServerConfiguration {
 	@Order(1)
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http,
 			OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
-			JdbcUserAccountRepository users, TokenExchangeAuthenticationProvider tokenExchange,
-			TokenIssuanceStatistics statistics, ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers,
-			MeterRegistry meters, AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock,
+			JdbcUserAccountRepository users, TokenExchangeGrant tokenExchange, TokenIssuanceStatistics statistics,
+			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers, MeterRegistry meters,
+			AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock,
 			LanyardProperties properties) throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
@@ -115,7 +115,7 @@ class AuthorizationServerConfiguration {
 				// permissive.
 				.authenticationProviders((providers) -> {
 					providers.removeIf(OAuth2TokenExchangeAuthenticationProvider.class::isInstance);
-					providers.add(0, tokenExchange);
+					providers.add(0, tokenExchange.provider());
 				})
 				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters, statistics)));
 			server.authorizationServerMetadataEndpoint((metadata) -> metadata

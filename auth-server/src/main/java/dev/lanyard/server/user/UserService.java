@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import dev.lanyard.server.AlreadyExistsException;
+import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.NoSuchEntityException;
 
@@ -60,7 +61,9 @@ public class UserService {
 		UserAccount current = existing.get();
 		UserAccount updated = new UserAccount(current.id(), username, email, current.passwordHash(), enabled,
 				current.locked(), roles, attributes, current.createdAt(), current.updatedAt());
-		this.users.updateProfile(updated);
+		if (!updated.equals(current)) {
+			this.users.updateProfile(updated);
+		}
 		if (!this.passwordEncoder.matches(password, current.passwordHash())) {
 			String hash = this.passwordEncoder.encode(password);
 			this.users.updatePasswordHash(current.id(), hash);
@@ -169,6 +172,14 @@ public class UserService {
 		public boolean accessWithdrawn() {
 			return this.before != null && ((this.before.enabled() && !this.after.enabled())
 					|| (!this.before.locked() && this.after.locked()));
+		}
+
+		/** Whether the account was created, changed or left as it was. */
+		public ImportOutcome outcome() {
+			if (this.before == null) {
+				return ImportOutcome.CREATED;
+			}
+			return this.before.equals(this.after) ? ImportOutcome.UNCHANGED : ImportOutcome.UPDATED;
 		}
 
 		/** Whether the change replaced the account's password. */

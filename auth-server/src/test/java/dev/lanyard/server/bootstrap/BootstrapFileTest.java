@@ -11,7 +11,10 @@ import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
@@ -112,7 +115,9 @@ class BootstrapFileTest {
 	}
 
 	@Test
-	void startWhenImportedAgainThenOnlyChangesAppliedAndDisabledUserLosesGrants() throws Exception {
+	@ExtendWith(OutputCaptureExtension.class)
+	void startWhenImportedAgainThenOnlyChangesAppliedAndDisabledUserLosesGrants(CapturedOutput output)
+			throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		deployment.put("lanyard.issuer", "http://localhost:1");
 		String firstHash;
@@ -130,11 +135,16 @@ class BootstrapFileTest {
 		assertThat(bobDisabled).contains("enabled: false");
 		deployment.put("lanyard.bootstrap", write(bobDisabled).toString());
 
+		int startOfSecond = output.getOut().length();
 		try (LanyardTestServer second = LanyardTestServer.start(deployment)) {
 			JdbcUserAccountRepository users = second.bean(JdbcUserAccountRepository.class);
 			assertThat(users.findByLoginName("alice").orElseThrow().passwordHash()).isEqualTo(firstHash);
 			assertThat(users.count()).isEqualTo(2);
 			assertThat(second.bean(dev.lanyard.server.client.ClientService.class).findAll()).hasSize(7);
+			// The restart says what it did: bob changed, nothing else did.
+			assertThat(output.getOut().substring(startOfSecond))
+				.contains("users 1 updated, 1 unchanged; clients 7 unchanged")
+				.doesNotContain("UserDetailsService beans will not be used");
 			HashedAuthorizationService authorizations = second.bean(HashedAuthorizationService.class);
 			assertThat(authorizations.findByToken(aliceToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isActive())
 				.isTrue();
