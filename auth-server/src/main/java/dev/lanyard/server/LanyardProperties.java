@@ -71,10 +71,12 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 * @param refreshTokenMax no refresh token outlives its grant by more than this
 	 * @param authorizationCode authorization code lifetime
 	 * @param idToken ID token lifetime
+	 * @param idTokenUserClaims whether ID tokens carry the user claims the scopes release
+	 * (as {@code /userinfo} does), or only {@code sub}
 	 */
 	public record Tokens(@DefaultValue("15m") Duration accessToken, @DefaultValue("8h") Duration refreshTokenIdle,
 			@DefaultValue("30d") Duration refreshTokenMax, @DefaultValue("2m") Duration authorizationCode,
-			@DefaultValue("15m") Duration idToken) {
+			@DefaultValue("15m") Duration idToken, @DefaultValue("true") boolean idTokenUserClaims) {
 	}
 
 	/**

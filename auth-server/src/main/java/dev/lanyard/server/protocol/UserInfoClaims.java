@@ -3,17 +3,16 @@ package dev.lanyard.server.protocol;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.ScopedUserClaims;
 import dev.lanyard.server.user.UserAccount;
 
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
@@ -21,8 +20,7 @@ import org.springframework.security.oauth2.server.authorization.oidc.authenticat
 
 /**
  * The claims {@code /userinfo} returns, read fresh from the user's account and limited to
- * the scopes of the access token (OpenID Connect Core §5.4): {@code profile} gives the
- * username, {@code email} the address.
+ * the scopes of the access token ({@link ScopedUserClaims}).
  */
 final class UserInfoClaims implements Function<OidcUserInfoAuthenticationContext, OidcUserInfo> {
 
@@ -39,17 +37,9 @@ final class UserInfoClaims implements Function<OidcUserInfoAuthenticationContext
 		UserAccount user = parseId(authorization.getPrincipalName()).flatMap(this.users::findById)
 			.filter(UserAccount::active)
 			.orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_TOKEN));
-		Set<String> scopes = accessToken.getScopes();
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put(StandardClaimNames.SUB, user.id().toString());
-		if (scopes.contains(OidcScopes.PROFILE)) {
-			claims.put(StandardClaimNames.PREFERRED_USERNAME, user.username());
-			claims.put(StandardClaimNames.UPDATED_AT, user.updatedAt().getEpochSecond());
-		}
-		if (scopes.contains(OidcScopes.EMAIL) && user.email() != null) {
-			claims.put(StandardClaimNames.EMAIL, user.email());
-			claims.put(StandardClaimNames.EMAIL_VERIFIED, false);
-		}
+		claims.putAll(ScopedUserClaims.of(user, accessToken.getScopes()));
 		return new OidcUserInfo(claims);
 	}
 

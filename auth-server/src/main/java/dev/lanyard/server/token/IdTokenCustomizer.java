@@ -2,25 +2,42 @@ package dev.lanyard.server.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
 
 import dev.lanyard.server.login.LoginDetails;
+import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.ScopedUserClaims;
+import dev.lanyard.server.user.UserAccount;
 
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 
 /**
- * Shapes ID tokens: Lanyard's lifetime (the framework fixes 30 minutes), and the login
+ * Shapes ID tokens: Lanyard's lifetime (the framework fixes 30 minutes), the login
  * session's {@code sid} and {@code auth_time} taken from the sign-in itself, so they are
  * the same whichever node issues the token (OpenID Connect Core §2; Front-Channel Logout
- * §3 for {@code sid}).
+ * §3 for {@code sid}), and, unless switched off, the user claims the granted scopes
+ * release ({@link ScopedUserClaims}, read fresh from the account): most relying-party
+ * libraries take the user's name and address from the ID token and never call
+ * {@code /userinfo} (OpenID Connect Core §5.4 allows either).
  */
 final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
 	private final Duration idTokenLifetime;
 
-	IdTokenCustomizer(Duration idTokenLifetime) {
+	private final Function<UUID, Optional<UserAccount>> users;
+
+	/**
+	 * @param idTokenLifetime how long an ID token is valid
+	 * @param users the account of a user id; {@code null} to keep user claims out of ID
+	 * tokens ({@code /userinfo} only)
+	 */
+	IdTokenCustomizer(Duration idTokenLifetime, Function<UUID, Optional<UserAccount>> users) {
 		this.idTokenLifetime = idTokenLifetime;
+		this.users = users;
 	}
 
 	@Override
@@ -34,6 +51,11 @@ final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContex
 			context.getClaims().claim("sid", login.sessionId());
 			// OpenID Connect Core §2: a JSON number of seconds since the epoch.
 			context.getClaims().claim("auth_time", login.authenticatedAt().getEpochSecond());
+		}
+		if (this.users != null && context.getPrincipal().getPrincipal() instanceof LanyardUser user) {
+			this.users.apply(user.id())
+				.ifPresent((account) -> ScopedUserClaims.of(account, context.getAuthorizedScopes())
+					.forEach(context.getClaims()::claim));
 		}
 	}
 

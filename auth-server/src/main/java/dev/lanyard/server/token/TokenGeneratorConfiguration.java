@@ -34,7 +34,8 @@ class TokenGeneratorConfiguration {
 	OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder jwtEncoder, LanyardProperties properties,
 			JdbcUserAccountRepository users, Clock clock) {
 		JwtGenerator idTokens = new JwtGenerator(jwtEncoder);
-		idTokens.setJwtCustomizer(new IdTokenCustomizer(properties.tokens().idToken()));
+		idTokens.setJwtCustomizer(new IdTokenCustomizer(properties.tokens().idToken(),
+				properties.tokens().idTokenUserClaims() ? users::findById : null));
 		OAuth2AccessTokenGenerator accessTokenClaims = new OAuth2AccessTokenGenerator();
 		accessTokenClaims.setClock(clock);
 		return new ActiveUserTokenGenerator(new DelegatingOAuth2TokenGenerator(idTokens,

@@ -62,6 +62,9 @@ class AuthorizationCodeFlowTest {
 		assertThat(idToken.get("aud")).isEqualTo("web-app");
 		assertThat(idToken.get("sid")).isInstanceOf(String.class);
 		assertThat(idToken.get("auth_time")).isInstanceOf(Number.class);
+		// The claims the scopes release are in the ID token too, as relying parties
+		// expect.
+		assertThat(idToken).containsEntry("preferred_username", "alice").containsEntry("email", "alice@example.com");
 		assertThat(((Number) idToken.get("exp")).longValue() - ((Number) idToken.get("iat")).longValue())
 			.isEqualTo(900);
 		assertThat(body.get("token_type")).isEqualTo("Bearer");
@@ -72,6 +75,7 @@ class AuthorizationCodeFlowTest {
 		assertThat(claims.get("preferred_username")).isEqualTo("alice");
 		assertThat(claims.get("email")).isEqualTo("alice@example.com");
 		String subject = (String) claims.get("sub");
+		assertThat(idToken.get("sub")).isEqualTo(subject);
 
 		Map<String, Object> introspection = flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
 				accessToken);
