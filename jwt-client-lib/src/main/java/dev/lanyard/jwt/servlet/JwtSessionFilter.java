@@ -1,9 +1,7 @@
 package dev.lanyard.jwt.servlet;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.util.Collection;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,10 +48,6 @@ public final class JwtSessionFilter implements Filter {
 	/** The request attribute holding the verified {@link SessionClaims}. */
 	public static final String SESSION_CLAIMS_ATTRIBUTE = SessionClaims.class.getName();
 
-	private static final System.Logger LOG = System.getLogger(JwtSessionFilter.class.getName());
-
-	private static final String BEARER = "Bearer";
-
 	private final JwtVerifier verifier;
 
 	private final List<String> publicPaths;
@@ -92,24 +86,34 @@ public final class JwtSessionFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		Enumeration<String> headers = request.getHeaders("Authorization");
-		String authorization = headers != null && headers.hasMoreElements() ? headers.nextElement() : null;
-		if (authorization != null && headers.hasMoreElements()) {
-			reject(response, HttpServletResponse.SC_BAD_REQUEST, "Bearer error=\"invalid_request\"",
-					"duplicate_header");
-			return;
+		BearerCredentials credentials = BearerCredentials.of(request);
+		switch (credentials.kind()) {
+			case DUPLICATE_HEADER -> {
+				BearerCredentials.reject(response, HttpServletResponse.SC_BAD_REQUEST,
+						BearerCredentials.INVALID_REQUEST_CHALLENGE, "duplicate_header");
+				return;
+			}
+			case NONE -> {
+				BearerCredentials.reject(response, HttpServletResponse.SC_UNAUTHORIZED, BearerCredentials.CHALLENGE,
+						"no_bearer_token");
+				return;
+			}
+			case MALFORMED -> {
+				BearerCredentials.reject(response, HttpServletResponse.SC_UNAUTHORIZED,
+						BearerCredentials.INVALID_TOKEN_CHALLENGE, "malformed");
+				return;
+			}
+			case TOKEN -> {
+			}
 		}
-		String token = bearerToken(authorization);
-		if (token == null) {
-			reject(response, HttpServletResponse.SC_UNAUTHORIZED, BEARER, "no_bearer_token");
-			return;
-		}
+		String token = credentials.token();
 		SessionClaims claims;
 		try {
 			claims = this.verifier.verify(token);
 		}
 		catch (JwtVerificationException e) {
-			reject(response, HttpServletResponse.SC_UNAUTHORIZED, "Bearer error=\"invalid_token\"", e.reason().code());
+			BearerCredentials.reject(response, HttpServletResponse.SC_UNAUTHORIZED,
+					BearerCredentials.INVALID_TOKEN_CHALLENGE, e.reason().code());
 			return;
 		}
 		request.setAttribute(SESSION_CLAIMS_ATTRIBUTE, claims);
@@ -120,54 +124,6 @@ public final class JwtSessionFilter implements Filter {
 		finally {
 			scope.close();
 		}
-	}
-
-	/**
-	 * Extracts the token from an {@code Authorization} value. RFC 6750 §2.1:
-	 * {@code "Bearer" 1*SP b64token}; the scheme is case-insensitive (RFC 9110 §11.1).
-	 * @return the token; the empty string when the scheme is Bearer but the token is not
-	 * a b64token; {@code null} when there are no bearer credentials at all
-	 */
-	private static String bearerToken(String authorization) {
-		if (authorization == null || authorization.length() < BEARER.length()
-				|| !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-			return null;
-		}
-		int start = BEARER.length();
-		if (authorization.length() == start) {
-			return "";
-		}
-		if (authorization.charAt(start) != ' ') {
-			return null; // e.g. "Bearerx": another scheme
-		}
-		while (start < authorization.length() && authorization.charAt(start) == ' ') {
-			start++;
-		}
-		String token = authorization.substring(start);
-		return isB64Token(token) ? token : "";
-	}
-
-	// b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-	private static boolean isB64Token(String token) {
-		int i = 0;
-		int n = token.length();
-		while (i < n) {
-			char c = token.charAt(i);
-			if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
-					|| c == '~' || c == '+' || c == '/') {
-				i++;
-			}
-			else {
-				break;
-			}
-		}
-		if (i == 0) {
-			return false;
-		}
-		while (i < n && token.charAt(i) == '=') {
-			i++;
-		}
-		return i == n;
 	}
 
 	private boolean isPublic(HttpServletRequest request) {
@@ -187,14 +143,6 @@ public final class JwtSessionFilter implements Filter {
 			}
 		}
 		return false;
-	}
-
-	private static void reject(HttpServletResponse response, int status, String challenge, String reason) {
-		LOG.log(Level.DEBUG, "Rejected request: {0}", reason);
-		response.setStatus(status);
-		response.setHeader("WWW-Authenticate", challenge);
-		response.setHeader("Cache-Control", "no-store");
-		response.setContentLength(0);
 	}
 
 }

@@ -2,9 +2,6 @@ package dev.lanyard.jwt.spring;
 
 import java.util.List;
 
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.Filter;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,7 +9,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.restclient.RestClientCustomizer;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
@@ -20,7 +16,6 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import dev.lanyard.jwt.JwtVerifier;
-import dev.lanyard.jwt.servlet.JwtSessionFilter;
 
 /**
  * Spring Boot auto-configuration of the Lanyard JWT client library: with
@@ -31,20 +26,16 @@ import dev.lanyard.jwt.servlet.JwtSessionFilter;
  * <p>
  * Each part activates only when its optional dependency is on the classpath: Servlet API
  * (filter), Spring MVC (argument resolver), {@code spring-boot-restclient} (propagation).
- * Set {@code lanyard.jwt.enabled=false} to switch everything off. Declaring your own
- * {@link JwtVerifier} bean replaces the one built from the properties.
+ * The servlet filter is {@link LanyardJwtServletAutoConfiguration}'s; with Spring
+ * Security, its filter chain checks the tokens instead
+ * ({@code dev.lanyard.jwt.security}). Set {@code lanyard.jwt.enabled=false} to switch
+ * everything off. Declaring your own {@link JwtVerifier} bean replaces the one built from
+ * the properties.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "lanyard.jwt.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LanyardJwtProperties.class)
 public class LanyardJwtAutoConfiguration {
-
-	/**
-	 * Order of the session filter: after Boot's character-encoding and observation
-	 * filters, before Spring Security's filter chain (-100), so security rules can read
-	 * the session.
-	 */
-	public static final int FILTER_ORDER = -110;
 
 	/**
 	 * The verifier built from {@code lanyard.jwt.*}.
@@ -55,26 +46,6 @@ public class LanyardJwtAutoConfiguration {
 	@ConditionalOnMissingBean
 	public JwtVerifier lanyardJwtVerifier(LanyardJwtProperties properties) {
 		return properties.toVerifier();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-	@ConditionalOnClass(Filter.class)
-	static class ServletConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(name = "lanyardJwtSessionFilter")
-		FilterRegistrationBean<JwtSessionFilter> lanyardJwtSessionFilter(JwtVerifier verifier,
-				LanyardJwtProperties properties) {
-			FilterRegistrationBean<JwtSessionFilter> registration = new FilterRegistrationBean<>(
-					new JwtSessionFilter(verifier, properties.publicPaths()));
-			registration.setName("lanyardJwtSessionFilter");
-			registration.setOrder(FILTER_ORDER);
-			registration.setUrlPatterns(List.of("/*"));
-			registration.setDispatcherTypes(DispatcherType.REQUEST);
-			return registration;
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -12,18 +12,25 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import dev.lanyard.jwt.JwtVerifier;
+import dev.lanyard.jwt.security.LanyardJwtAuthenticationProvider;
+import dev.lanyard.jwt.security.LanyardJwtSecurityAutoConfiguration;
 import dev.lanyard.jwt.servlet.JwtSessionFilter;
 
 /** Which beans the auto-configuration contributes, and when it refuses to start. */
 class LanyardJwtAutoConfigurationTest {
 
-	private final WebApplicationContextRunner web = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(LanyardJwtAutoConfiguration.class));
+	private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(LanyardJwtAutoConfiguration.class, LanyardJwtServletAutoConfiguration.class));
 
 	@Test
 	void contextWhenIssuerSetThenVerifierFilterResolverAndPropagation() {
@@ -35,7 +42,7 @@ class LanyardJwtAutoConfigurationTest {
 				FilterRegistrationBean<?> filter = context.getBean("lanyardJwtSessionFilter",
 						FilterRegistrationBean.class);
 				assertThat(filter.getFilter()).isInstanceOf(JwtSessionFilter.class);
-				assertThat(filter.getOrder()).isEqualTo(LanyardJwtAutoConfiguration.FILTER_ORDER);
+				assertThat(filter.getOrder()).isEqualTo(LanyardJwtServletAutoConfiguration.FILTER_ORDER);
 				assertThat(context).hasSingleBean(WebMvcConfigurer.class);
 				assertThat(context).hasSingleBean(SessionPropagationInterceptor.class);
 				assertThat(context).hasSingleBean(RestClientCustomizer.class);
@@ -88,6 +95,38 @@ class LanyardJwtAutoConfigurationTest {
 		this.web.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
 			.withClassLoader(new FilteredClassLoader(WebMvcConfigurer.class))
 			.run(context -> assertThat(context).doesNotHaveBean(WebMvcConfigurer.class));
+	}
+
+	@Test
+	void contextWhenSpringSecurityActiveThenItsChainChecksTokensInsteadOfTheFilter() {
+		this.web
+			.withConfiguration(
+					AutoConfigurations.of(LanyardJwtSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
+							ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class))
+			.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(LanyardJwtAuthenticationProvider.class);
+				assertThat(context).hasBean("lanyardJwtHttpSecurityCustomizer");
+				// The library's stateless chain replaces Boot's form and basic login...
+				assertThat(context).hasSingleBean(SecurityFilterChain.class).hasBean("lanyardJwtSecurityFilterChain");
+				// ...and no generated-password user is created.
+				assertThat(context).doesNotHaveBean(UserDetailsService.class);
+				assertThat(context).doesNotHaveBean("lanyardJwtSessionFilter");
+			});
+	}
+
+	@Test
+	void contextWhenSpringSecurityPresentButWebSecurityOffThenTheFilterStillGuards() {
+		// Spring Security's classes, but no filter chain (its auto-configuration
+		// excluded):
+		// the servlet filter must not step aside.
+		this.web.withConfiguration(AutoConfigurations.of(LanyardJwtSecurityAutoConfiguration.class))
+			.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
+			.run(context -> {
+				assertThat(context).doesNotHaveBean("springSecurityFilterChain");
+				assertThat(context).hasBean("lanyardJwtSessionFilter");
+			});
 	}
 
 	@Test

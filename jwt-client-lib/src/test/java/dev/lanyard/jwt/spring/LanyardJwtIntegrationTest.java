@@ -30,9 +30,15 @@ import dev.lanyard.jwt.TestKeys;
  * auto-configuration from {@code lanyard.jwt.*} only (docs/SECURITY.md §3: JW-17, JW-32
  * to JW-34).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "lanyard.jwt.public-paths=/health,/public/**", "lanyard.jwt.propagation.allowed-hosts=localhost",
-				"logging.level.dev.lanyard=DEBUG" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"lanyard.jwt.public-paths=/health,/public/**", "lanyard.jwt.propagation.allowed-hosts=localhost",
+		"logging.level.dev.lanyard=DEBUG",
+		// The library's own servlet filter, as in a service without Spring Security
+		// (with it: examples/secured-service).
+		"spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+				+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+				+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
+				+ "dev.lanyard.jwt.security.LanyardJwtSecurityAutoConfiguration" })
 @ExtendWith(OutputCaptureExtension.class)
 class LanyardJwtIntegrationTest {
 
