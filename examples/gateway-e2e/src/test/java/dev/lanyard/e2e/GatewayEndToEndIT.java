@@ -64,6 +64,20 @@ class GatewayEndToEndIT {
 
 	private static ManagedProcess demoService;
 
+	/** examples/secured-service with the library's Spring Security integration. */
+	private static ManagedProcess securedService;
+
+	/** The same service on Spring's own resource server (profile resource-server). */
+	private static ManagedProcess resourceServerService;
+
+	private static ManagedProcess securedNginx;
+
+	private static ManagedProcess resourceServerNginx;
+
+	private static String securedGateway;
+
+	private static String resourceServerGateway;
+
 	private static ManagedProcess nginx;
 
 	private static String issuer;
@@ -158,6 +172,16 @@ class GatewayEndToEndIT {
 						"internal"),
 				work);
 
+		Path securedJar = root.resolve("examples/secured-service/target/lanyard-secured-service.jar");
+		int securedPort = Backends.freePort();
+		securedService = ManagedProcess.start("secured-service", ManagedProcess.java(securedJar),
+				Map.of("SERVER_PORT", String.valueOf(securedPort), "LANYARD_ISSUER", issuer), work);
+		int resourceServerPort = Backends.freePort();
+		resourceServerService = ManagedProcess.start("secured-service-resource-server", ManagedProcess.java(securedJar),
+				Map.of("SERVER_PORT", String.valueOf(resourceServerPort), "LANYARD_ISSUER", issuer,
+						"SPRING_PROFILES_ACTIVE", "resource-server"),
+				work);
+
 		authServer.awaitHttp(issuer + "/actuator/health/readiness", Duration.ofSeconds(120));
 		tokenExchange.awaitHttp(exchangeUrl + "/actuator/health", Duration.ofSeconds(90));
 		demoService.awaitHttp("http://127.0.0.1:" + servicePort + "/actuator/health", Duration.ofSeconds(90));
@@ -170,6 +194,26 @@ class GatewayEndToEndIT {
 						"SERVICE_UPSTREAM", "127.0.0.1:" + servicePort),
 				Files.createDirectories(work.resolve("nginx")));
 		awaitPort(gatewayPort);
+
+		securedService.awaitHttp("http://127.0.0.1:" + securedPort + "/public/ping", Duration.ofSeconds(90));
+		resourceServerService.awaitHttp("http://127.0.0.1:" + resourceServerPort + "/public/ping",
+				Duration.ofSeconds(90));
+		int securedGatewayPort = Backends.freePort();
+		securedGateway = "http://127.0.0.1:" + securedGatewayPort;
+		securedNginx = Nginx.start(nginxBinary.orElseThrow(),
+				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
+				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + securedGatewayPort, "EXCHANGE_UPSTREAM",
+						"127.0.0.1:" + exchangePort, "SERVICE_UPSTREAM", "127.0.0.1:" + securedPort),
+				Files.createDirectories(work.resolve("nginx-secured")));
+		int resourceServerGatewayPort = Backends.freePort();
+		resourceServerGateway = "http://127.0.0.1:" + resourceServerGatewayPort;
+		resourceServerNginx = Nginx.start(nginxBinary.orElseThrow(),
+				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
+				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + resourceServerGatewayPort, "EXCHANGE_UPSTREAM",
+						"127.0.0.1:" + exchangePort, "SERVICE_UPSTREAM", "127.0.0.1:" + resourceServerPort),
+				Files.createDirectories(work.resolve("nginx-resource-server")));
+		awaitPort(securedGatewayPort);
+		awaitPort(resourceServerGatewayPort);
 
 		echo = Echo.start();
 		int echoGatewayPort = Backends.freePort();
@@ -187,8 +231,8 @@ class GatewayEndToEndIT {
 		if (echo != null) {
 			echo.close();
 		}
-		for (ManagedProcess process : new ManagedProcess[] { echoNginx, nginx, demoService, tokenExchange,
-				authServer }) {
+		for (ManagedProcess process : new ManagedProcess[] { echoNginx, nginx, securedNginx, resourceServerNginx,
+				demoService, securedService, resourceServerService, tokenExchange, authServer }) {
 			if (process != null) {
 				process.close();
 			}
@@ -218,6 +262,28 @@ class GatewayEndToEndIT {
 		// The service never saw the opaque token, and the client never sees the JWT.
 		assertThat(response.body()).doesNotContain(token);
 		assertThat(response.headers().firstValue("X-Internal-Jwt")).isEmpty();
+	}
+
+	/**
+	 * A service on Spring Security behind the gateway, with real tokens: the library
+	 * makes the session its Authentication, so {@code @PreAuthorize("hasRole('admin')")}
+	 * lets alice (admin) in and keeps bob (user) out; the same with Spring's own resource
+	 * server configured as the library's README documents.
+	 */
+	@Test
+	@Order(1)
+	void springSecurityServiceWhenAdminThen200AndUserThen403() throws Exception {
+		String alice = userAccessToken();
+		String bob = signIn("bob", "bob-password-for-e2e").accessToken();
+		for (String gatewayUrl : List.of(securedGateway, resourceServerGateway)) {
+			HttpResponse<String> admin = get(gatewayUrl + "/admin/report", "Bearer " + alice);
+			assertThat(admin.statusCode()).as(gatewayUrl + " " + admin.body()).isEqualTo(200);
+			assertThat(admin.body()).contains(String.valueOf(introspect(alice).get("sub")));
+			HttpResponse<String> user = get(gatewayUrl + "/admin/report", "Bearer " + bob);
+			assertThat(user.statusCode()).as(gatewayUrl).isEqualTo(403);
+			assertThat(get(gatewayUrl + "/orders", "Bearer " + bob).statusCode()).as(gatewayUrl).isEqualTo(200);
+			assertThat(get(gatewayUrl + "/orders", null).statusCode()).as(gatewayUrl).isEqualTo(401);
+		}
 	}
 
 	@Test

@@ -48,8 +48,12 @@ class ResourceServerConfiguration {
 	@Bean
 	JwtDecoder jwtDecoder(@Value("${lanyard.jwt.issuer}") String issuer,
 			@Value("${lanyard.jwt.audience:internal}") String audience) {
-		// validateType(false): the at+jwt check below replaces nimbus's JWT-only one.
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer).validateType(false).build();
+		// The JWKS URL, not withIssuerLocation(issuer): that one reads the discovery
+		// document
+		// at start-up, so the service could not start while Lanyard is down. Keys are
+		// fetched on first use. validateType(false): the at+jwt check below replaces
+		// nimbus's JWT-only one.
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(issuer + "/oauth2/jwks").validateType(false).build();
 		decoder.setJwtValidator(JwtValidators.createAtJwtValidator()
 			.issuer(issuer)
 			.audience(audience)
