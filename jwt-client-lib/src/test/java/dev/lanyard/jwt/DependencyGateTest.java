@@ -65,6 +65,27 @@ class DependencyGateTest {
 		}
 	}
 
+	/**
+	 * What a service's build names is what this build publishes: the BOM's version and
+	 * the library's are the reactor's, and the README snippet imports that version
+	 * (issue: a snippet naming a version nobody can download).
+	 */
+	@Test
+	void bomAndReadmeWhenReadThenNameThisVersion() throws Exception {
+		String version = projectVersion(MODULE.resolve("../pom.xml"));
+		Element bom = document(MODULE.resolve("../bom/pom.xml"));
+		assertThat(childText(bom, "version")).isEqualTo(version);
+		assertThat(bom.getElementsByTagName("parent").getLength()).as("the BOM has no parent").isZero();
+		NodeList managed = bom.getElementsByTagName("dependency");
+		assertThat(managed.getLength()).isPositive();
+		for (int i = 0; i < managed.getLength(); i++) {
+			assertThat(text((Element) managed.item(i), "version")).isEqualTo(version);
+		}
+		String readme = Files.readString(MODULE.resolve("README.md"));
+		assertThat(readme)
+			.contains("<artifactId>lanyard-bom</artifactId>\n            <version>" + version + "</version>");
+	}
+
 	@Test
 	@DisplayName("JW-35 nimbus-jose-jwt >= 10.0.2, no jose4j < 0.9.6, no jjwt < 0.12, JDK after the April 2022 CPU")
 	void classpathWhenInspectedThenNoVulnerableJoseLibraryOrJdk() throws Exception {
@@ -121,6 +142,26 @@ class DependencyGateTest {
 			end++;
 		}
 		return end == 0 ? 0 : Integer.parseInt(part.substring(0, end));
+	}
+
+	private static Element document(Path pom) throws Exception {
+		DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+		factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+		return factory.newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
+	}
+
+	private static String projectVersion(Path pom) throws Exception {
+		return childText(document(pom), "version");
+	}
+
+	/** A direct child's text: the project's own version, not its parent's. */
+	private static String childText(Element parent, String tag) {
+		for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+			if (node instanceof Element element && element.getTagName().equals(tag)) {
+				return element.getTextContent().trim();
+			}
+		}
+		return null;
 	}
 
 	private static List<Element> dependencies(Path pom) throws Exception {
