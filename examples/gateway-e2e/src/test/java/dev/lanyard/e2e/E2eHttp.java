@@ -68,4 +68,18 @@ final class E2eHttp {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * Polls {@code url} with the token until the gateway refuses it; fails unless that
+	 * happens within one second (the promise for revocations).
+	 */
+	static void assertRefusedWithinOneSecond(String url, String token) throws Exception {
+		java.time.Instant deadline = java.time.Instant.now().plusSeconds(1);
+		int status = get(url, "Bearer " + token).statusCode();
+		while (status == 200 && java.time.Instant.now().isBefore(deadline)) {
+			Thread.sleep(50);
+			status = get(url, "Bearer " + token).statusCode();
+		}
+		org.assertj.core.api.Assertions.assertThat(status).as("refused within one second").isEqualTo(401);
+	}
+
 }

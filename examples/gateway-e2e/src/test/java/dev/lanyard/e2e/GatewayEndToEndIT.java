@@ -582,25 +582,11 @@ class GatewayEndToEndIT {
 
 	/** Signs out on the logout page, as the person would. */
 	private static void logout(Session session) throws Exception {
-		String page = send(session.browser(), HttpRequest.newBuilder(URI.create(issuer + "/logout")).build()).body();
-		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
-		assertThat(csrf.find()).as(page).isTrue();
-		HttpResponse<String> done = send(session.browser(),
-				HttpRequest.newBuilder(URI.create(issuer + "/logout"))
-					.header("Content-Type", "application/x-www-form-urlencoded")
-					.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("_csrf", csrf.group(1)))))
-					.build());
-		assertThat(done.statusCode()).isIn(302, 303);
+		webApp.signOut(session);
 	}
 
 	private static void assertRefusedWithinOneSecond(String token) throws Exception {
-		Instant deadline = Instant.now().plusSeconds(1);
-		int status = get(gateway + "/me", "Bearer " + token).statusCode();
-		while (status == 200 && Instant.now().isBefore(deadline)) {
-			Thread.sleep(50);
-			status = get(gateway + "/me", "Bearer " + token).statusCode();
-		}
-		assertThat(status).as("refused within one second").isEqualTo(401);
+		E2eHttp.assertRefusedWithinOneSecond(gateway + "/me", token);
 	}
 
 	private static HttpResponse<String> admin(String method, String path, String body) throws Exception {

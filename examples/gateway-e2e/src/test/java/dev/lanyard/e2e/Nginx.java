@@ -3,13 +3,15 @@ package dev.lanyard.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A real NGINX (the Debian package) running the gateway template from
- * {@code docker/nginx/templates}, filled in as the official image would.
+ * A real NGINX (the Debian package) running a template from
+ * {@code docker/nginx/templates}, filled in as the official image would, inside the
+ * shipped {@code docker/nginx/nginx.conf}.
  */
 final class Nginx {
 
@@ -37,6 +39,11 @@ final class Nginx {
 				directory);
 	}
 
+	/** The checkout a template of {@code docker/nginx/templates} belongs to. */
+	private static Path root(Path template) {
+		return template.toAbsolutePath().getParent().getParent().getParent().getParent();
+	}
+
 	static ManagedProcess start(Path binary, Path template, Map<String, String> variables, Path directory)
 			throws IOException {
 		String server = Files.readString(template);
@@ -44,22 +51,10 @@ final class Nginx {
 			server = server.replace("${" + variable.getKey() + "}", variable.getValue());
 		}
 		Files.createDirectories(directory.resolve("temp"));
-		Files.writeString(directory.resolve("gateway.conf"), server);
-		Files.writeString(directory.resolve("nginx.conf"), """
-				worker_processes 1;
-				error_log stderr warn;
-				pid %1$s/nginx.pid;
-				events { worker_connections 512; }
-				http {
-				    access_log off;
-				    client_body_temp_path %1$s/temp/body;
-				    proxy_temp_path %1$s/temp/proxy;
-				    fastcgi_temp_path %1$s/temp/fastcgi;
-				    uwsgi_temp_path %1$s/temp/uwsgi;
-				    scgi_temp_path %1$s/temp/scgi;
-				    include %1$s/gateway.conf;
-				}
-				""".formatted(directory));
+		// The shipped nginx.conf, which includes lanyard-gateway.conf from its directory.
+		Files.writeString(directory.resolve("lanyard-gateway.conf"), server);
+		Files.copy(root(template).resolve("docker/nginx/nginx.conf"), directory.resolve("nginx.conf"),
+				StandardCopyOption.REPLACE_EXISTING);
 		return ManagedProcess.start(
 				"nginx", List.of(binary.toString(), "-p", directory.toString(), "-c",
 						directory.resolve("nginx.conf").toString(), "-g", "daemon off; user root;"),

@@ -92,4 +92,18 @@ record WebApp(String issuer, String clientId, String secret, String redirectUri)
 		return post(this.issuer + "/oauth2/revoke", Map.of("token", token), basic(this.clientId, this.secret));
 	}
 
+	/** Signs the person out at Lanyard (the logout page, as their browser would). */
+	void signOut(Session session) throws Exception {
+		String page = send(session.browser(), HttpRequest.newBuilder(URI.create(this.issuer + "/logout")).build())
+			.body();
+		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
+		assertThat(csrf.find()).as(page).isTrue();
+		HttpResponse<String> done = send(session.browser(),
+				HttpRequest.newBuilder(URI.create(this.issuer + "/logout"))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("_csrf", csrf.group(1)))))
+					.build());
+		assertThat(done.statusCode()).isIn(302, 303);
+	}
+
 }
