@@ -201,6 +201,15 @@ public final class GatewayTokenExchanger {
 		this.revocationsHeard = true;
 	}
 
+	/**
+	 * The revocation channel is heard again after a break, and everything published
+	 * meanwhile has been delivered (the revocation stream resumes from the last event it
+	 * delivered): nothing was missed, so the cache stays.
+	 */
+	public void revocationFeedResumed() {
+		this.revocationsHeard = true;
+	}
+
 	/** Whether the revocation channel is being heard. */
 	public boolean revocationsHeard() {
 		return this.revocationsHeard;

@@ -66,8 +66,7 @@ public final class TokenExchangeClient {
 		this.beforeSend = beforeSend;
 		String base = issuer.toString().endsWith("/") ? issuer.toString() : issuer + "/";
 		this.tokenEndpoint = URI.create(base).resolve("oauth2/token");
-		this.authorization = "Basic " + Base64.getEncoder()
-			.encodeToString((encode(clientId) + ":" + encode(clientSecret)).getBytes(StandardCharsets.UTF_8));
+		this.authorization = clientSecretBasic(clientId, clientSecret);
 		this.audience = audience;
 		this.requestTimeout = requestTimeout;
 		this.http = HttpClient.newBuilder()
@@ -153,6 +152,15 @@ public final class TokenExchangeClient {
 		// as unavailability, not a reason to turn users away as unauthenticated.
 		return new ExchangeResult.Unavailable("the exchange request was refused: "
 				+ ((error instanceof String code && code.matches("[a-z_]{1,40}")) ? code : "status " + status));
+	}
+
+	/**
+	 * The {@code Authorization} value of {@code client_secret_basic}: id and secret
+	 * form-encoded before Base64 (RFC 6749 §2.3.1).
+	 */
+	static String clientSecretBasic(String clientId, String clientSecret) {
+		return "Basic " + Base64.getEncoder()
+			.encodeToString((encode(clientId) + ":" + encode(clientSecret)).getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static String encode(String value) {

@@ -43,6 +43,15 @@ class ExchangeConfiguration {
 	}
 
 	@Bean
+	RevocationStream revocationStream(RevocationOutbox outbox, MeterRegistry meters) {
+		RevocationStream stream = new RevocationStream(outbox);
+		Gauge.builder("lanyard.revocations.stream.subscribers", stream, RevocationStream::subscribers)
+			.description("Gateways listening to this node's revocation stream (those without Redis)")
+			.register(meters);
+		return stream;
+	}
+
+	@Bean
 	RevocationChannel revocationChannel(RevocationOutbox outbox, CachedAccessTokens cachedTokens,
 			ExchangedTokenCache cache, TransactionTemplate transactions, RedisMode redisMode,
 			ObjectProvider<StringRedisTemplate> redis, LanyardProperties properties, MeterRegistry meters) {

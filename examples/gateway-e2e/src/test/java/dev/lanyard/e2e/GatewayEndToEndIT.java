@@ -72,6 +72,22 @@ class GatewayEndToEndIT {
 
 	private static ManagedProcess securedNginx;
 
+	/** An exchange service without Redis: revocations over the HTTP stream. */
+	private static ManagedProcess streamExchange;
+
+	private static ManagedProcess streamNginx;
+
+	private static String streamGateway;
+
+	private static String streamExchangeUrl;
+
+	private static Map<String, String> authEnvironment;
+
+	/** Signed in before Lanyard is stopped (order 20), signed out after its restart. */
+	private static Session streamSession;
+
+	private static Path work;
+
 	private static ManagedProcess resourceServerNginx;
 
 	private static String securedGateway;
@@ -102,7 +118,7 @@ class GatewayEndToEndIT {
 		if (System.getenv("LANYARD_E2E_REQUIRED") == null) {
 			Assumptions.assumeTrue(nginxBinary.isPresent(), "NGINX is not installed (apt-get install nginx)");
 		}
-		Path work = Files.createDirectories(root.resolve("examples/gateway-e2e/target/e2e"));
+		work = Files.createDirectories(root.resolve("examples/gateway-e2e/target/e2e"));
 		backends = new Backends();
 		String redis = backends.redisUrl();
 		String prefix = "lanyard-e2e-" + System.nanoTime() + ":";
@@ -142,10 +158,9 @@ class GatewayEndToEndIT {
 		Map<String, String> tracing = Map.of("LANYARD_TRACING_ENABLED", "true", "LANYARD_TRACING_OTLP_ENDPOINT",
 				traces.endpoint(), "LANYARD_TRACING_SAMPLING", "1.0",
 				"MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULEDELAY", "200ms");
-		Map<String, String> authEnvironment = new HashMap<>(
-				Map.of("SERVER_PORT", String.valueOf(authPort), "LANYARD_ISSUER", issuer, "SPRING_DATA_REDIS_URL",
-						redis, "LANYARD_REDIS_KEYPREFIX", prefix, "LANYARD_MASTER_KEY",
-						"e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString()));
+		authEnvironment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(authPort), "LANYARD_ISSUER", issuer,
+				"SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix, "LANYARD_MASTER_KEY",
+				"e2e-master-key-e2e-master-key-e2e-0123", "LANYARD_BOOTSTRAP", bootstrap.toString()));
 		// This test stops the server on purpose to see the gateway cope: no drain needed.
 		authEnvironment.put("LANYARD_SHUTDOWN_DRAIN", "0s");
 		authEnvironment.putAll(tracing);
@@ -164,6 +179,14 @@ class GatewayEndToEndIT {
 		tokenExchange = ManagedProcess.start("token-exchange",
 				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")),
 				exchangeEnvironment, work);
+
+		int streamExchangePort = Backends.freePort();
+		streamExchangeUrl = "http://127.0.0.1:" + streamExchangePort;
+		streamExchange = ManagedProcess.start("token-exchange-stream",
+				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")),
+				Map.of("SERVER_PORT", String.valueOf(streamExchangePort), "LANYARD_ISSUER", issuer,
+						"EXCHANGE_CLIENT_ID", "gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET),
+				work);
 
 		int servicePort = Backends.freePort();
 		demoService = ManagedProcess.start("demo-service",
@@ -194,6 +217,16 @@ class GatewayEndToEndIT {
 						"SERVICE_UPSTREAM", "127.0.0.1:" + servicePort),
 				Files.createDirectories(work.resolve("nginx")));
 		awaitPort(gatewayPort);
+
+		streamExchange.awaitHttp(streamExchangeUrl + "/actuator/health", Duration.ofSeconds(90));
+		int streamGatewayPort = Backends.freePort();
+		streamGateway = "http://127.0.0.1:" + streamGatewayPort;
+		streamNginx = Nginx.start(nginxBinary.orElseThrow(),
+				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
+				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + streamGatewayPort, "EXCHANGE_UPSTREAM",
+						"127.0.0.1:" + streamExchangePort, "SERVICE_UPSTREAM", "127.0.0.1:" + servicePort),
+				Files.createDirectories(work.resolve("nginx-stream")));
+		awaitPort(streamGatewayPort);
 
 		securedService.awaitHttp("http://127.0.0.1:" + securedPort + "/public/ping", Duration.ofSeconds(90));
 		resourceServerService.awaitHttp("http://127.0.0.1:" + resourceServerPort + "/public/ping",
@@ -232,7 +265,8 @@ class GatewayEndToEndIT {
 			echo.close();
 		}
 		for (ManagedProcess process : new ManagedProcess[] { echoNginx, nginx, securedNginx, resourceServerNginx,
-				demoService, securedService, resourceServerService, tokenExchange, authServer }) {
+				streamNginx, demoService, securedService, resourceServerService, streamExchange, tokenExchange,
+				authServer }) {
 			if (process != null) {
 				process.close();
 			}
@@ -530,6 +564,33 @@ class GatewayEndToEndIT {
 	 * metrics that Lanyard and the exchange service really export (after the traffic of
 	 * the tests before: sign-ins, tokens, exchanges, revocations).
 	 */
+	/**
+	 * Without Redis the gateway hears revocations over Lanyard's HTTP stream: a rotated
+	 * refresh token's old access token and a logged-out session are refused within a
+	 * second, as with Redis.
+	 */
+	@Test
+	@Order(12)
+	void gatewayWithoutRedisWhenRefreshedAndLoggedOutThenRefusedWithinOneSecond() throws Exception {
+		awaitRevocationsHeard(streamExchangeUrl);
+		Session bob = signIn("bob", "bob-password-for-e2e");
+		String first = bob.accessToken();
+		assertThat(get(streamGateway + "/me", "Bearer " + first).statusCode()).isEqualTo(200);
+		String second = (String) refresh(bob.refreshToken()).get("access_token");
+		E2eHttp.assertRefusedWithinOneSecond(streamGateway + "/me", first);
+		assertThat(get(streamGateway + "/me", "Bearer " + second).statusCode()).isEqualTo(200);
+		logout(bob);
+		E2eHttp.assertRefusedWithinOneSecond(streamGateway + "/me", second);
+	}
+
+	private static void awaitRevocationsHeard(String exchange) throws Exception {
+		Instant deadline = Instant.now().plusSeconds(15);
+		while (get(exchange + "/actuator/health", null).body().contains("DEGRADED")) {
+			assertThat(Instant.now()).as("the revocation stream is heard again").isBefore(deadline);
+			Thread.sleep(100);
+		}
+	}
+
 	@Test
 	@Order(19)
 	void observabilityFilesWhenReadThenEveryMetricTheyNameIsExported() throws Exception {
@@ -561,11 +622,30 @@ class GatewayEndToEndIT {
 		String cached = userAccessToken();
 		String fresh = userAccessToken();
 		assertThat(get(gateway + "/me", "Bearer " + cached).statusCode()).isEqualTo(200);
+		// For the next test: a session whose token the gateway without Redis has cached.
+		streamSession = signIn("bob", "bob-password-for-e2e");
+		assertThat(get(streamGateway + "/me", "Bearer " + streamSession.accessToken()).statusCode()).isEqualTo(200);
 		authServer.close();
 		assertThat(get(gateway + "/me", "Bearer " + cached).statusCode()).isEqualTo(200);
 		HttpResponse<String> unavailable = get(gateway + "/me", "Bearer " + fresh);
 		assertThat(unavailable.statusCode()).isEqualTo(503);
 		assertThat(unavailable.body()).doesNotContain("Exception");
+	}
+
+	/**
+	 * The fault that would break the HTTP revocation stream: Lanyard goes down (the test
+	 * above) and comes back under the gateway. The exchange service reconnects, resumes
+	 * from the last event it saw, and the next revocation is refused within a second.
+	 */
+	@Test
+	@Order(21)
+	void gatewayWithoutRedisWhenLanyardRestartedThenStreamResumesAndRevocationsStillArrive() throws Exception {
+		authServer = ManagedProcess.start("auth-server-restarted", ManagedProcess.authServer(root), authEnvironment,
+				work);
+		authServer.awaitHttp(issuer + "/actuator/health/readiness", Duration.ofSeconds(120));
+		awaitRevocationsHeard(streamExchangeUrl);
+		logout(streamSession);
+		E2eHttp.assertRefusedWithinOneSecond(streamGateway + "/me", streamSession.accessToken());
 	}
 
 	private static String userAccessToken() throws Exception {

@@ -10,6 +10,7 @@ import dev.lanyard.exchange.ExchangeResult;
 import dev.lanyard.exchange.GatewayTokenExchanger;
 import dev.lanyard.exchange.TokenExchangeClient;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.TraceContext;
@@ -18,6 +19,9 @@ import io.micrometer.tracing.propagation.Propagator;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -54,6 +58,19 @@ class ExchangeServiceConfiguration {
 				new MetricsScrapeFilter(properties.metricsToken()));
 		registration.addUrlPatterns("/actuator/prometheus", "/actuator/prometheus/*");
 		return registration;
+	}
+
+	/**
+	 * {@code revocations} in health: {@code DEGRADED} while the revocation channel (Redis
+	 * or the HTTP stream) is not heard; metric {@code lanyard_gateway_revocations_heard}.
+	 */
+	@Bean
+	HealthIndicator revocationsHealthIndicator(GatewayTokenExchanger exchanger, MeterRegistry meters) {
+		Gauge.builder("lanyard.gateway.revocations.heard", exchanger, (e) -> e.revocationsHeard() ? 1 : 0)
+			.description("Whether the revocation channel is being heard")
+			.register(meters);
+		Status degraded = new Status("DEGRADED", "Revocations not heard: cached JWTs are served for seconds only");
+		return () -> exchanger.revocationsHeard() ? Health.up().build() : Health.status(degraded).build();
 	}
 
 	@Bean

@@ -1,26 +1,19 @@
 package dev.lanyard.exchange.service;
 
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.lanyard.exchange.GatewayTokenExchanger;
+import dev.lanyard.exchange.RevocationStreamClient;
 import io.lettuce.core.resource.Delay;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,8 +28,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 /**
  * Listens to the authorization server's revocation channel and drops cached JWTs of
  * revoked tokens at once. Active when Redis is configured ({@code SPRING_DATA_REDIS_URL},
- * or a Sentinel master and its sentinels, or Cluster nodes); without it cached JWTs live
- * until they expire (at most five minutes).
+ * or a Sentinel master and its sentinels, or Cluster nodes); without Redis,
+ * {@link RevocationStreamSubscription} hears them over HTTP instead.
  * <p>
  * The service starts whether Redis is there or not, and subscribes in the background,
  * retrying every second. Every second it also checks that Redis answers: while the
@@ -67,12 +60,8 @@ class RevocationSubscription {
 
 	@Bean
 	RevocationWatch revocationWatch(RedisMessageListenerContainer container, RedisConnectionFactory connections,
-			GatewayTokenExchanger exchanger, MeterRegistry meters) {
-		RevocationWatch watch = new RevocationWatch(container, connections, exchanger);
-		Gauge.builder("lanyard.gateway.revocations.heard", exchanger, (e) -> e.revocationsHeard() ? 1 : 0)
-			.description("Whether the revocation channel is being heard")
-			.register(meters);
-		return watch;
+			GatewayTokenExchanger exchanger) {
+		return new RevocationWatch(container, connections, exchanger);
 	}
 
 	/**
@@ -84,23 +73,8 @@ class RevocationSubscription {
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
 	}
 
-	@Bean
-	HealthIndicator revocationsHealthIndicator(GatewayTokenExchanger exchanger) {
-		Status degraded = new Status("DEGRADED", "Revocations not heard: cached JWTs are served for seconds only");
-		return () -> exchanger.revocationsHeard() ? Health.up().build() : Health.status(degraded).build();
-	}
-
 	static List<String> tokenHashes(byte[] message) {
-		try {
-			Map<String, Object> revocation = JSONObjectUtils.parse(new String(message, StandardCharsets.UTF_8));
-			if (revocation.get("token_hashes") instanceof List<?> hashes) {
-				return hashes.stream().map(String::valueOf).toList();
-			}
-		}
-		catch (ParseException ex) {
-			logger.warn("Ignoring an unreadable revocation message");
-		}
-		return List.of();
+		return RevocationStreamClient.tokenHashes(new String(message, StandardCharsets.UTF_8));
 	}
 
 	/**

@@ -1,0 +1,284 @@
+package dev.lanyard.server.exchange;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.lanyard.server.authorization.RevocationOutbox;
+import dev.lanyard.server.authorization.RevocationsRecordedEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.MediaType;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The revocation channel over HTTP, for gateways without Redis: a Server-Sent Events
+ * stream (WHATWG HTML, "Server-sent events") of the revocations recorded in the
+ * {@link RevocationOutbox}, which every node reads, so a gateway connected to any node
+ * hears revocations made on every node.
+ *
+ * <p>
+ * Events:
+ * <ul>
+ * <li>{@code revocation}, with the outbox row's id as the event id and the same JSON as
+ * the Redis channel: {@code {"token_hashes":[…],"session_ids":[…],"reason":"…"}};</li>
+ * <li>{@code reset} first, for a subscriber without a usable {@code Last-Event-ID}: it
+ * drops every JWT it cached, since it may have missed revocations;</li>
+ * <li>{@code resumed} first after a reconnection with {@code Last-Event-ID}, once the
+ * revocations recorded since that id were sent: nothing was missed, the cache stays.</li>
+ * </ul>
+ * Resuming from any earlier id is safe: the outbox keeps rows for a day, far longer than
+ * an internal JWT lives (five minutes at most), so what was purged cannot be in any
+ * gateway's cache. An id beyond the newest row (the database was restored or replaced)
+ * gets a {@code reset}. A comment every 15 s keeps proxies from closing an idle stream
+ * and lets the subscriber notice a dead connection.
+ *
+ * <p>
+ * Revocations reach subscribers right after they commit on this node, and within a
+ * quarter of a second from other nodes (the outbox is polled while anyone listens).
+ */
+public final class RevocationStream implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(RevocationStream.class);
+
+	/** How long one stream lasts before the subscriber reconnects (and resumes). */
+	static final Duration STREAM_LIFETIME = Duration.ofMinutes(30);
+
+	private static final int BATCH = 500;
+
+	private final RevocationOutbox outbox;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+
+	/** Orders every send: backlogs, live revocations and keep-alives never interleave. */
+	private final ReentrantLock sending = new ReentrantLock();
+
+	/** The newest outbox row sent to live subscribers. */
+	private long streamedUpTo;
+
+	private volatile boolean running;
+
+	public RevocationStream(RevocationOutbox outbox) {
+		this.outbox = outbox;
+	}
+
+	/**
+	 * A new stream.
+	 * @param lastEventId the {@code Last-Event-ID} the subscriber sent, if any
+	 */
+	public SseEmitter subscribe(String lastEventId) {
+		SseEmitter emitter = new SseEmitter(STREAM_LIFETIME.toMillis());
+		Subscriber subscriber = new Subscriber(emitter);
+		emitter.onCompletion(() -> this.subscribers.remove(subscriber));
+		emitter.onTimeout(() -> this.subscribers.remove(subscriber));
+		emitter.onError((ex) -> this.subscribers.remove(subscriber));
+		Long resumeFrom = parse(lastEventId);
+		if (!this.running) {
+			// Stopping: the gateway reconnects, to another node.
+			emitter.complete();
+			return emitter;
+		}
+		this.sending.lock();
+		try {
+			long newest = this.outbox.lastId();
+			if (this.subscribers.isEmpty()) {
+				this.streamedUpTo = newest;
+			}
+			if (resumeFrom == null || resumeFrom > newest) {
+				subscriber.lastSent = this.streamedUpTo;
+				subscriber.send(SseEmitter.event().name("reset").id(Long.toString(this.streamedUpTo)).data("{}"));
+			}
+			else {
+				subscriber.lastSent = resumeFrom;
+				sendBacklog(subscriber);
+				subscriber.send(SseEmitter.event().name("resumed").id(Long.toString(subscriber.lastSent)).data("{}"));
+			}
+			this.subscribers.add(subscriber);
+		}
+		catch (IOException ex) {
+			emitter.completeWithError(ex);
+		}
+		finally {
+			this.sending.unlock();
+		}
+		return emitter;
+	}
+
+	/** Sends right after a revocation commits on this node. */
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+	public void onRecorded(RevocationsRecordedEvent event) {
+		poll();
+	}
+
+	/** Sends what any node recorded since the last pass; only while someone listens. */
+	@Scheduled(fixedDelayString = "PT0.25S", initialDelayString = "PT0.25S")
+	public void poll() {
+		if (this.subscribers.isEmpty()) {
+			return;
+		}
+		this.sending.lock();
+		try {
+			List<RevocationOutbox.Revocation> rows;
+			do {
+				rows = this.outbox.after(this.streamedUpTo, BATCH);
+				for (RevocationOutbox.Revocation revocation : rows) {
+					for (Subscriber subscriber : this.subscribers) {
+						if (revocation.id() > subscriber.lastSent) {
+							subscriber.sendOrDrop(revocation);
+						}
+					}
+					this.streamedUpTo = revocation.id();
+				}
+			}
+			while (rows.size() == BATCH);
+		}
+		catch (RuntimeException ex) {
+			// PostgreSQL unavailable: the next pass catches up.
+			logger.debug("Revocation stream pass failed: {}", ex.getMessage());
+		}
+		finally {
+			this.sending.unlock();
+		}
+	}
+
+	/** A comment line, so idle streams stay open and dead ones are noticed. */
+	@Scheduled(fixedDelayString = "PT15S", initialDelayString = "PT15S")
+	public void keepAlive() {
+		this.sending.lock();
+		try {
+			for (Subscriber subscriber : this.subscribers) {
+				try {
+					subscriber.send(SseEmitter.event().comment("keep-alive"));
+				}
+				catch (IOException ex) {
+					subscriber.drop(ex);
+				}
+			}
+		}
+		finally {
+			this.sending.unlock();
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Ends every stream, after the drain and before the web server's graceful shutdown,
+	 * which would otherwise wait for these never-ending requests: the gateways reconnect
+	 * (to another node) and resume.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		this.sending.lock();
+		try {
+			for (Subscriber subscriber : this.subscribers) {
+				subscriber.emitter.complete();
+			}
+			this.subscribers.clear();
+		}
+		finally {
+			this.sending.unlock();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 1;
+	}
+
+	/** How many gateways listen on this node. */
+	public int subscribers() {
+		return this.subscribers.size();
+	}
+
+	private void sendBacklog(Subscriber subscriber) throws IOException {
+		List<RevocationOutbox.Revocation> rows;
+		do {
+			rows = this.outbox.after(subscriber.lastSent, BATCH);
+			for (RevocationOutbox.Revocation revocation : rows) {
+				if (revocation.id() > this.streamedUpTo) {
+					// Newer rows go to everyone with the next poll.
+					return;
+				}
+				subscriber.send(event(revocation));
+				subscriber.lastSent = revocation.id();
+			}
+		}
+		while (rows.size() == BATCH);
+	}
+
+	private SseEmitter.SseEventBuilder event(RevocationOutbox.Revocation revocation) {
+		return SseEmitter.event()
+			.name("revocation")
+			.id(Long.toString(revocation.id()))
+			.data(this.json.writeValueAsString(Map.of("token_hashes", revocation.tokenHashes(), "session_ids",
+					revocation.sessionIds(), "reason", revocation.reason())), MediaType.APPLICATION_JSON);
+	}
+
+	private static Long parse(String lastEventId) {
+		if (lastEventId == null || lastEventId.isBlank() || lastEventId.length() > 19) {
+			return null;
+		}
+		try {
+			long id = Long.parseLong(lastEventId.strip());
+			return (id >= 0) ? id : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	/** One listening gateway. Its fields are guarded by {@code sending}. */
+	private final class Subscriber {
+
+		private final SseEmitter emitter;
+
+		private long lastSent;
+
+		Subscriber(SseEmitter emitter) {
+			this.emitter = emitter;
+		}
+
+		void send(SseEmitter.SseEventBuilder event) throws IOException {
+			this.emitter.send(event);
+		}
+
+		void sendOrDrop(RevocationOutbox.Revocation revocation) {
+			try {
+				send(event(revocation));
+				this.lastSent = revocation.id();
+			}
+			catch (IOException | IllegalStateException ex) {
+				drop(ex);
+			}
+		}
+
+		void drop(Exception ex) {
+			RevocationStream.this.subscribers.remove(this);
+			this.emitter.completeWithError(ex);
+		}
+
+	}
+
+}
