@@ -64,7 +64,10 @@ class GatewayEndToEndIT {
 
 	private static ManagedProcess demoService;
 
-	/** examples/secured-service with the library's Spring Security integration. */
+	/**
+	 * A fresh service on Spring Security, built against the installed library
+	 * ({@link FreshService}: examples/secured-service's sources), with the library.
+	 */
 	private static ManagedProcess securedService;
 
 	/** The same service on Spring's own resource server (profile resource-server). */
@@ -195,7 +198,7 @@ class GatewayEndToEndIT {
 						"internal"),
 				work);
 
-		Path securedJar = root.resolve("examples/secured-service/target/lanyard-secured-service.jar");
+		Path securedJar = FreshService.build(root, work);
 		int securedPort = Backends.freePort();
 		securedService = ManagedProcess.start("secured-service", ManagedProcess.java(securedJar),
 				Map.of("SERVER_PORT", String.valueOf(securedPort), "LANYARD_ISSUER", issuer), work);
