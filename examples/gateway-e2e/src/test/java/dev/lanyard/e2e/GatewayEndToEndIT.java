@@ -323,6 +323,51 @@ class GatewayEndToEndIT {
 		}
 	}
 
+	/**
+	 * A service in another language verifies the internal JWT with the documented checks
+	 * (examples/node-verifier, Node.js with jose): the real gateway's JWT passes; a
+	 * tampered one and one for another audience do not.
+	 */
+	@Test
+	@Order(2)
+	void otherLanguageWhenNodeVerifiesInternalJwtThenSameChecksHold() throws Exception {
+		Path verifier = root.resolve("examples/node-verifier");
+		boolean node = Files.isExecutable(Path.of("/usr/bin/node"))
+				|| Files.isExecutable(Path.of("/usr/local/bin/node"));
+		if (System.getenv("LANYARD_E2E_REQUIRED") == null) {
+			Assumptions.assumeTrue(node, "Node.js is not installed");
+		}
+		if (!Files.isDirectory(verifier.resolve("node_modules/jose"))) {
+			assertThat(run(verifier, "npm", "ci", "--no-audit", "--no-fund").exitCode()).isZero();
+		}
+		String token = userAccessToken();
+		HttpResponse<String> exchanged = get(exchangeUrl + "/exchange", "Bearer " + token);
+		String jwt = exchanged.headers().firstValue("X-Internal-Jwt").orElseThrow();
+
+		Run verified = run(verifier, "node", "verify.mjs", issuer, "internal", jwt);
+		assertThat(verified.exitCode()).as(verified.output()).isZero();
+		assertThat(verified.output()).contains("\"sub\":\"" + introspect(token).get("sub") + "\"")
+			.contains("\"iss\":\"" + issuer + "\"");
+
+		String tampered = jwt.substring(0, jwt.length() - 4) + (jwt.endsWith("AAAA") ? "BBBB" : "AAAA");
+		Run forged = run(verifier, "node", "verify.mjs", issuer, "internal", tampered);
+		assertThat(forged.exitCode()).isEqualTo(1);
+		assertThat(forged.output()).contains("refused");
+		Run elsewhere = run(verifier, "node", "verify.mjs", issuer, "billing", jwt);
+		assertThat(elsewhere.exitCode()).isEqualTo(1);
+		assertThat(elsewhere.output()).contains("aud");
+	}
+
+	private record Run(int exitCode, String output) {
+	}
+
+	private static Run run(Path directory, String... command) throws Exception {
+		Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		assertThat(process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+		return new Run(process.exitValue(), output);
+	}
+
 	@Test
 	@Order(2)
 	void gatewayWhenNoTokenOrRandomTokenThen401() throws Exception {
