@@ -39,7 +39,6 @@ public final class LanyardTestServer implements AutoCloseable {
 		settings.put("spring.datasource.username", "postgres");
 		settings.put("spring.data.redis.url", TestBackends.redisUrl());
 		settings.put("lanyard.redis.key-prefix", keyPrefix);
-		settings.put("spring.session.data.redis.namespace", keyPrefix + "session");
 		settings.put("lanyard.master-key", MASTER_KEY);
 		settings.put("lanyard.metrics-token", METRICS_TOKEN);
 		// Keys come of age in seconds rather than minutes, so rotations in tests take
@@ -48,6 +47,8 @@ public final class LanyardTestServer implements AutoCloseable {
 		settings.put("lanyard.keys.publication-period", "2s");
 		// Nothing balances test nodes: no drain period when one stops.
 		settings.put("lanyard.shutdown.drain", "0s");
+		// Not the default, so that a test can tell the setting reaches the sessions.
+		settings.put("lanyard.login.session-timeout", "29m");
 		settings.put("lanyard.bootstrap", TestBootstrap.write().toString());
 		settings.put("lanyard.data-directory", TestBackends.tempDirectory("lanyard-data").toString());
 		return settings;

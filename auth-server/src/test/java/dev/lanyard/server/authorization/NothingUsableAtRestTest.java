@@ -76,6 +76,14 @@ class NothingUsableAtRestTest {
 		String prefix = server.bean(dev.lanyard.server.LanyardProperties.class).redis().keyPrefix();
 		Set<String> keys = redis.keys(prefix + "*");
 		assertThat(keys).isNotEmpty();
+		// Login sessions live under the deployment's prefix too, like every other key,
+		// and
+		// expire after lanyard.login.session-timeout (29m in tests) without use.
+		String session = keys.stream()
+			.filter((key) -> key.startsWith(prefix + "session:sessions:"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no login session under " + prefix + ": " + keys));
+		assertThat(redis.getExpire(session)).isBetween(28 * 60L, 29 * 60L);
 		for (String key : keys) {
 			dump.append(key);
 			if ("string".equals(redis.type(key).code())) {

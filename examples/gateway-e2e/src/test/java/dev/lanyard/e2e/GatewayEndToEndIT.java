@@ -73,12 +73,8 @@ class GatewayEndToEndIT {
 	/** The same service on Spring's own resource server (profile resource-server). */
 	private static ManagedProcess resourceServerService;
 
-	private static ManagedProcess securedNginx;
-
 	/** An exchange service without Redis: revocations over the HTTP stream. */
 	private static ManagedProcess streamExchange;
-
-	private static ManagedProcess streamNginx;
 
 	private static String streamGateway;
 
@@ -86,18 +82,17 @@ class GatewayEndToEndIT {
 
 	private static Map<String, String> authEnvironment;
 
+	/** Every NGINX gateway this test started. */
+	private static final List<ManagedProcess> gateways = new java.util.ArrayList<>();
+
 	/** Signed in before Lanyard is stopped (order 20), signed out after its restart. */
 	private static Session streamSession;
 
 	private static Path work;
 
-	private static ManagedProcess resourceServerNginx;
-
 	private static String securedGateway;
 
 	private static String resourceServerGateway;
-
-	private static ManagedProcess nginx;
 
 	private static String issuer;
 
@@ -107,8 +102,6 @@ class GatewayEndToEndIT {
 
 	private static Echo echo;
 
-	private static ManagedProcess echoNginx;
-
 	private static String echoGateway;
 
 	private static WebApp webApp;
@@ -117,9 +110,8 @@ class GatewayEndToEndIT {
 
 	@BeforeAll
 	static void startEverything() throws Exception {
-		var nginxBinary = Nginx.binary();
 		if (System.getenv("LANYARD_E2E_REQUIRED") == null) {
-			Assumptions.assumeTrue(nginxBinary.isPresent(), "NGINX is not installed (apt-get install nginx)");
+			Assumptions.assumeTrue(Nginx.binary().isPresent(), "NGINX is not installed (apt-get install nginx)");
 		}
 		work = Files.createDirectories(root.resolve("examples/gateway-e2e/target/e2e"));
 		backends = new Backends();
@@ -212,54 +204,17 @@ class GatewayEndToEndIT {
 		tokenExchange.awaitHttp(exchangeUrl + "/actuator/health", Duration.ofSeconds(90));
 		demoService.awaitHttp("http://127.0.0.1:" + servicePort + "/actuator/health", Duration.ofSeconds(90));
 
-		int gatewayPort = Backends.freePort();
-		gateway = "http://127.0.0.1:" + gatewayPort;
-		nginx = Nginx.start(nginxBinary.orElseThrow(() -> new AssertionError("LANYARD_E2E_REQUIRED but no NGINX")),
-				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
-				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + gatewayPort, "EXCHANGE_UPSTREAM", "127.0.0.1:" + exchangePort,
-						"SERVICE_UPSTREAM", "127.0.0.1:" + servicePort),
-				Files.createDirectories(work.resolve("nginx")));
-		awaitPort(gatewayPort);
-
+		Path nginxBinary = Nginx.binary().orElseThrow(() -> new AssertionError("LANYARD_E2E_REQUIRED but no NGINX"));
+		gateway = startGateway(nginxBinary, "nginx", exchangePort, servicePort);
 		streamExchange.awaitHttp(streamExchangeUrl + "/actuator/health", Duration.ofSeconds(90));
-		int streamGatewayPort = Backends.freePort();
-		streamGateway = "http://127.0.0.1:" + streamGatewayPort;
-		streamNginx = Nginx.start(nginxBinary.orElseThrow(),
-				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
-				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + streamGatewayPort, "EXCHANGE_UPSTREAM",
-						"127.0.0.1:" + streamExchangePort, "SERVICE_UPSTREAM", "127.0.0.1:" + servicePort),
-				Files.createDirectories(work.resolve("nginx-stream")));
-		awaitPort(streamGatewayPort);
-
+		streamGateway = startGateway(nginxBinary, "nginx-stream", streamExchangePort, servicePort);
 		securedService.awaitHttp("http://127.0.0.1:" + securedPort + "/public/ping", Duration.ofSeconds(90));
 		resourceServerService.awaitHttp("http://127.0.0.1:" + resourceServerPort + "/public/ping",
 				Duration.ofSeconds(90));
-		int securedGatewayPort = Backends.freePort();
-		securedGateway = "http://127.0.0.1:" + securedGatewayPort;
-		securedNginx = Nginx.start(nginxBinary.orElseThrow(),
-				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
-				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + securedGatewayPort, "EXCHANGE_UPSTREAM",
-						"127.0.0.1:" + exchangePort, "SERVICE_UPSTREAM", "127.0.0.1:" + securedPort),
-				Files.createDirectories(work.resolve("nginx-secured")));
-		int resourceServerGatewayPort = Backends.freePort();
-		resourceServerGateway = "http://127.0.0.1:" + resourceServerGatewayPort;
-		resourceServerNginx = Nginx.start(nginxBinary.orElseThrow(),
-				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
-				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + resourceServerGatewayPort, "EXCHANGE_UPSTREAM",
-						"127.0.0.1:" + exchangePort, "SERVICE_UPSTREAM", "127.0.0.1:" + resourceServerPort),
-				Files.createDirectories(work.resolve("nginx-resource-server")));
-		awaitPort(securedGatewayPort);
-		awaitPort(resourceServerGatewayPort);
-
+		securedGateway = startGateway(nginxBinary, "nginx-secured", exchangePort, securedPort);
+		resourceServerGateway = startGateway(nginxBinary, "nginx-resource-server", exchangePort, resourceServerPort);
 		echo = Echo.start();
-		int echoGatewayPort = Backends.freePort();
-		echoGateway = "http://127.0.0.1:" + echoGatewayPort;
-		echoNginx = Nginx.start(nginxBinary.orElseThrow(),
-				root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
-				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + echoGatewayPort, "EXCHANGE_UPSTREAM",
-						"127.0.0.1:" + exchangePort, "SERVICE_UPSTREAM", "127.0.0.1:" + echo.port()),
-				Files.createDirectories(work.resolve("nginx-echo")));
-		awaitPort(echoGatewayPort);
+		echoGateway = startGateway(nginxBinary, "nginx-echo", exchangePort, echo.port());
 	}
 
 	@AfterAll
@@ -267,9 +222,11 @@ class GatewayEndToEndIT {
 		if (echo != null) {
 			echo.close();
 		}
-		for (ManagedProcess process : new ManagedProcess[] { echoNginx, nginx, securedNginx, resourceServerNginx,
-				streamNginx, demoService, securedService, resourceServerService, streamExchange, tokenExchange,
-				authServer }) {
+		for (ManagedProcess gatewayProcess : gateways) {
+			gatewayProcess.close();
+		}
+		for (ManagedProcess process : new ManagedProcess[] { demoService, securedService, resourceServerService,
+				streamExchange, tokenExchange, authServer }) {
 			if (process != null) {
 				process.close();
 			}
@@ -754,11 +711,22 @@ class GatewayEndToEndIT {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
-	private static void awaitPort(int port) throws InterruptedException {
+	/**
+	 * An NGINX gateway from the shipped template in front of a service.
+	 * @return its URL, once it listens
+	 */
+	private static String startGateway(Path binary, String name, int exchangePort, int servicePort) throws Exception {
+		int port = Backends.freePort();
+		ManagedProcess nginx = Nginx
+			.start(binary, root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
+					Map.of("GATEWAY_LISTEN", "127.0.0.1:" + port, "EXCHANGE_UPSTREAM", "127.0.0.1:" + exchangePort,
+							"SERVICE_UPSTREAM", "127.0.0.1:" + servicePort),
+					Files.createDirectories(work.resolve(name)));
+		gateways.add(nginx);
 		Instant deadline = Instant.now().plusSeconds(20);
 		while (Instant.now().isBefore(deadline)) {
 			try (var socket = new java.net.Socket("127.0.0.1", port)) {
-				return;
+				return "http://127.0.0.1:" + port;
 			}
 			catch (java.io.IOException ex) {
 				Thread.sleep(100);

@@ -49,23 +49,13 @@ final class LanyardBearerTokenFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		BearerCredentials credentials = BearerCredentials.of(request);
-		switch (credentials.kind()) {
-			case NONE -> {
-				chain.doFilter(request, response);
-				return;
-			}
-			case DUPLICATE_HEADER -> {
-				BearerCredentials.reject(response, HttpServletResponse.SC_BAD_REQUEST,
-						BearerCredentials.INVALID_REQUEST_CHALLENGE, "duplicate_header");
-				return;
-			}
-			case MALFORMED -> {
-				BearerCredentials.reject(response, HttpServletResponse.SC_UNAUTHORIZED,
-						BearerCredentials.INVALID_TOKEN_CHALLENGE, "malformed");
-				return;
-			}
-			case TOKEN -> {
-			}
+		if (credentials.rejectUnusable(response)) {
+			return;
+		}
+		if (credentials.kind() == BearerCredentials.Kind.NONE) {
+			// The chain's rules decide whether a session is needed here.
+			chain.doFilter(request, response);
+			return;
 		}
 		Authentication authentication;
 		try {

@@ -74,6 +74,25 @@ public record BearerCredentials(Kind kind, String token) {
 	}
 
 	/**
+	 * Ends the request when its credentials cannot be used at all (several
+	 * {@code Authorization} headers: 400; the Bearer scheme without a token: 401
+	 * {@code invalid_token}).
+	 * @return whether the request was ended
+	 */
+	public boolean rejectUnusable(HttpServletResponse response) {
+		switch (this.kind) {
+			case DUPLICATE_HEADER ->
+				reject(response, HttpServletResponse.SC_BAD_REQUEST, INVALID_REQUEST_CHALLENGE, "duplicate_header");
+			case MALFORMED ->
+				reject(response, HttpServletResponse.SC_UNAUTHORIZED, INVALID_TOKEN_CHALLENGE, "malformed");
+			default -> {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
 	 * Ends a request with an empty answer, {@code WWW-Authenticate} and
 	 * {@code Cache-Control: no-store}. Only the reason code is logged, at DEBUG.
 	 * @param response the response, not committed

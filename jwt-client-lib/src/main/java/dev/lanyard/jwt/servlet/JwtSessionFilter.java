@@ -87,24 +87,13 @@ public final class JwtSessionFilter implements Filter {
 			return;
 		}
 		BearerCredentials credentials = BearerCredentials.of(request);
-		switch (credentials.kind()) {
-			case DUPLICATE_HEADER -> {
-				BearerCredentials.reject(response, HttpServletResponse.SC_BAD_REQUEST,
-						BearerCredentials.INVALID_REQUEST_CHALLENGE, "duplicate_header");
-				return;
-			}
-			case NONE -> {
-				BearerCredentials.reject(response, HttpServletResponse.SC_UNAUTHORIZED, BearerCredentials.CHALLENGE,
-						"no_bearer_token");
-				return;
-			}
-			case MALFORMED -> {
-				BearerCredentials.reject(response, HttpServletResponse.SC_UNAUTHORIZED,
-						BearerCredentials.INVALID_TOKEN_CHALLENGE, "malformed");
-				return;
-			}
-			case TOKEN -> {
-			}
+		if (credentials.rejectUnusable(response)) {
+			return;
+		}
+		if (credentials.kind() == BearerCredentials.Kind.NONE) {
+			BearerCredentials.reject(response, HttpServletResponse.SC_UNAUTHORIZED, BearerCredentials.CHALLENGE,
+					"no_bearer_token");
+			return;
 		}
 		String token = credentials.token();
 		SessionClaims claims;
