@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 import dev.lanyard.server.storage.SqlValues;
@@ -66,6 +67,28 @@ public class RevocationOutbox {
 		return this.jdbc.sql("SELECT * FROM revocation_outbox WHERE id > ? ORDER BY id LIMIT ?")
 			.params(id, limit)
 			.query(this::map)
+			.list();
+	}
+
+	/**
+	 * The rows among these ids that exist now, oldest first: ids once skipped because
+	 * their transaction had not committed yet.
+	 */
+	public List<Revocation> withIds(Collection<Long> ids) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		return this.jdbc.sql("SELECT * FROM revocation_outbox WHERE id = ANY (?) ORDER BY id")
+			.param(ids.toArray(Long[]::new))
+			.query(this::map)
+			.list();
+	}
+
+	/** The ids of the rows visible now in {@code (from, to]}. */
+	public List<Long> idsBetween(long from, long to) {
+		return this.jdbc.sql("SELECT id FROM revocation_outbox WHERE id > ? AND id <= ? ORDER BY id")
+			.params(from, to)
+			.query(Long.class)
 			.list();
 	}
 

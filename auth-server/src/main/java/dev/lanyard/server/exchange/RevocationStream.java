@@ -2,6 +2,8 @@ package dev.lanyard.server.exchange;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,6 +58,18 @@ public final class RevocationStream implements SmartLifecycle {
 
 	private static final int BATCH = 500;
 
+	/** How long a revoking transaction may take to commit and still be streamed. */
+	static final Duration LATE_COMMIT = Duration.ofMinutes(1);
+
+	/** More gaps than this at once: the oldest are given up (bounded memory). */
+	private static final int MAXIMUM_GAPS = 10_000;
+
+	/**
+	 * A resuming subscriber is sent again this many rows before its last event, in case
+	 * one of them committed late after it left (duplicates are harmless).
+	 */
+	private static final long RESUME_MARGIN = 1_000;
+
 	private final RevocationOutbox outbox;
 
 	private final JsonMapper json = JsonMapper.builder().build();
@@ -67,6 +81,17 @@ public final class RevocationStream implements SmartLifecycle {
 
 	/** The newest outbox row sent to live subscribers. */
 	private long streamedUpTo;
+
+	/**
+	 * Ids below {@code streamedUpTo} that had no row when it moved past them, with when
+	 * that was seen ({@link System#nanoTime()}). Outbox ids come from a sequence when the
+	 * row is inserted, but rows become visible when their transaction commits, in any
+	 * order: a revocation committing after a newer one would otherwise never be sent. A
+	 * gap is looked up again on every pass until its row appears (then it is sent to
+	 * everyone) or {@link #LATE_COMMIT} has passed (its transaction rolled back, or the
+	 * sequence skipped the number).
+	 */
+	private final Map<Long, Long> gaps = new LinkedHashMap<>();
 
 	private volatile boolean running;
 
@@ -94,15 +119,26 @@ public final class RevocationStream implements SmartLifecycle {
 		try {
 			long newest = this.outbox.lastId();
 			if (this.subscribers.isEmpty()) {
+				// Nobody listened: stream from the newest row on, and chase the ids below
+				// it
+				// whose transactions have not committed yet.
 				this.streamedUpTo = newest;
+				this.gaps.clear();
+				long from = Math.max(0, newest - RESUME_MARGIN);
+				long previous = from;
+				for (long id : this.outbox.idsBetween(from, newest)) {
+					rememberGaps(previous, id);
+					previous = id;
+				}
 			}
 			if (resumeFrom == null || resumeFrom > newest) {
 				subscriber.lastSent = this.streamedUpTo;
 				subscriber.send(SseEmitter.event().name("reset").id(Long.toString(this.streamedUpTo)).data("{}"));
 			}
 			else {
-				subscriber.lastSent = resumeFrom;
+				subscriber.lastSent = Math.max(0, resumeFrom - RESUME_MARGIN);
 				sendBacklog(subscriber);
+				subscriber.lastSent = Math.max(subscriber.lastSent, resumeFrom);
 				subscriber.send(SseEmitter.event().name("resumed").id(Long.toString(subscriber.lastSent)).data("{}"));
 			}
 			this.subscribers.add(subscriber);
@@ -134,6 +170,7 @@ public final class RevocationStream implements SmartLifecycle {
 			do {
 				rows = this.outbox.after(this.streamedUpTo, BATCH);
 				for (RevocationOutbox.Revocation revocation : rows) {
+					rememberGaps(this.streamedUpTo, revocation.id());
 					for (Subscriber subscriber : this.subscribers) {
 						if (revocation.id() > subscriber.lastSent) {
 							subscriber.sendOrDrop(revocation);
@@ -143,6 +180,7 @@ public final class RevocationStream implements SmartLifecycle {
 				}
 			}
 			while (rows.size() == BATCH);
+			sendLateCommits();
 		}
 		catch (RuntimeException ex) {
 			// PostgreSQL unavailable: the next pass catches up.
@@ -151,6 +189,34 @@ public final class RevocationStream implements SmartLifecycle {
 		finally {
 			this.sending.unlock();
 		}
+	}
+
+	/** Ids skipped between two rows: their transactions may still commit. */
+	private void rememberGaps(long before, long next) {
+		long now = System.nanoTime();
+		for (long id = Math.max(before + 1, next - MAXIMUM_GAPS); id < next; id++) {
+			this.gaps.put(id, now);
+		}
+		Iterator<Long> oldest = this.gaps.keySet().iterator();
+		while (this.gaps.size() > MAXIMUM_GAPS && oldest.hasNext()) {
+			oldest.next();
+			oldest.remove();
+		}
+	}
+
+	/** Sends the rows that appeared in earlier gaps to every subscriber. */
+	private void sendLateCommits() {
+		if (this.gaps.isEmpty()) {
+			return;
+		}
+		for (RevocationOutbox.Revocation late : this.outbox.withIds(this.gaps.keySet())) {
+			this.gaps.remove(late.id());
+			for (Subscriber subscriber : this.subscribers) {
+				subscriber.sendOrDrop(late);
+			}
+		}
+		long expired = System.nanoTime() - LATE_COMMIT.toNanos();
+		this.gaps.values().removeIf((seen) -> seen - expired < 0);
 	}
 
 	/** A comment line, so idle streams stay open and dead ones are noticed. */
@@ -267,7 +333,7 @@ public final class RevocationStream implements SmartLifecycle {
 		void sendOrDrop(RevocationOutbox.Revocation revocation) {
 			try {
 				send(event(revocation));
-				this.lastSent = revocation.id();
+				this.lastSent = Math.max(this.lastSent, revocation.id());
 			}
 			catch (IOException | IllegalStateException ex) {
 				drop(ex);

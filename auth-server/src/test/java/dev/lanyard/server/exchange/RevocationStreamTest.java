@@ -10,6 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,8 +23,11 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.token.TokenHash;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,20 +68,60 @@ class RevocationStreamTest {
 		assertThat(revocation.data()).contains(TokenHash.of(token)).contains("\"reason\"");
 		first.close();
 
-		// Missed while away: sent on reconnection, before "resumed".
+		// Missed while away: sent on reconnection, before "resumed" (with some earlier
+		// rows again, in case one of them committed late: duplicates are harmless).
 		String missed = serviceToken();
 		revoke(missed);
 		Stream second = Stream.of(open(gateway(), revocation.id()));
-		Event replayed = second.next();
-		assertThat(replayed.name()).isEqualTo("revocation");
-		assertThat(replayed.data()).contains(TokenHash.of(missed));
-		assertThat(second.next().name()).isEqualTo("resumed");
+		List<Event> replayed = new java.util.ArrayList<>();
+		for (Event event = second.next(); !"resumed".equals(event.name()); event = second.next()) {
+			assertThat(event.name()).isEqualTo("revocation");
+			replayed.add(event);
+		}
+		assertThat(replayed).anyMatch((event) -> event.data().contains(TokenHash.of(missed)));
 		second.close();
 
 		// An id from another database (beyond the newest row): start afresh.
 		Stream third = Stream.of(open(gateway(), "999999999999"));
 		assertThat(third.next().name()).isEqualTo("reset");
 		third.close();
+	}
+
+	/**
+	 * Outbox ids are taken at insert, rows appear at commit: a revocation whose
+	 * transaction commits after a newer one's must still reach the gateway.
+	 */
+	@Test
+	void streamWhenOlderRevocationCommitsLateThenStillSent() throws Exception {
+		Stream stream = Stream.of(open(gateway(), null));
+		assertThat(stream.next().name()).isEqualTo("reset");
+		RevocationOutbox outbox = SharedLanyard.server().bean(RevocationOutbox.class);
+		TransactionTemplate transactions = SharedLanyard.server().bean(TransactionTemplate.class);
+		String lateHash = "late-" + UUID.randomUUID();
+		String earlyHash = "early-" + UUID.randomUUID();
+		CountDownLatch inserted = new CountDownLatch(1);
+		CountDownLatch commit = new CountDownLatch(1);
+		CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> transactions.executeWithoutResult((tx) -> {
+			outbox.add(List.of(lateHash), List.of(), "logout", true);
+			inserted.countDown();
+			try {
+				commit.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}));
+		assertThat(inserted.await(10, TimeUnit.SECONDS)).isTrue();
+		outbox.add(List.of(earlyHash), List.of(), "logout", true);
+		Event newer = stream.next();
+		assertThat(newer.data()).contains(earlyHash);
+
+		commit.countDown();
+		slow.get(10, TimeUnit.SECONDS);
+		Event older = stream.next();
+		assertThat(older.data()).contains(lateHash);
+		assertThat(Long.parseLong(older.id())).isLessThan(Long.parseLong(newer.id()));
+		stream.close();
 	}
 
 	private String serviceToken() {
