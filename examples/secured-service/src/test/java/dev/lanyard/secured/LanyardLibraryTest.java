@@ -29,6 +29,12 @@ class LanyardLibraryTest extends SpringSecurityContract {
 		assertThat(send("GET", "/session", withoutTenant).body()).contains("\"tenant\":\"none\"");
 	}
 
+	/** Error pages and other later dispatches keep the session (a 404 stays a 404). */
+	@Test
+	void unknownPathWhenValidTokenThen404Not401() throws Exception {
+		assertThat(send("GET", "/no-such-page", admin()).statusCode()).isEqualTo(404);
+	}
+
 	@Test
 	void startWhenLibraryPresentThenNoGeneratedPasswordAndNoBasicLogin(CapturedOutput output) throws Exception {
 		assertThat(output.getAll()).doesNotContain("Using generated security password");

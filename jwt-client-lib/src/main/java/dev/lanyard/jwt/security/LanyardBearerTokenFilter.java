@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.lanyard.jwt.SessionClaims;
@@ -40,6 +42,8 @@ final class LanyardBearerTokenFilter extends OncePerRequestFilter {
 
 	private final SecurityContextHolderStrategy contexts;
 
+	private final SecurityContextRepository repository = new RequestAttributeSecurityContextRepository();
+
 	LanyardBearerTokenFilter(LanyardJwtAuthenticationProvider provider, SecurityContextHolderStrategy contexts) {
 		this.provider = Objects.requireNonNull(provider, "provider");
 		this.contexts = Objects.requireNonNull(contexts, "contexts");
@@ -48,6 +52,13 @@ final class LanyardBearerTokenFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (request.getAttribute(JwtSessionFilter.SESSION_CLAIMS_ATTRIBUTE) instanceof SessionClaims verified) {
+			// The library's servlet filter verified this request's token already, and
+			// made the session current for the request.
+			authenticate(new LanyardAuthentication(verified), request, response);
+			chain.doFilter(request, response);
+			return;
+		}
 		BearerCredentials credentials = BearerCredentials.of(request);
 		if (credentials.rejectUnusable(response)) {
 			return;
@@ -67,14 +78,23 @@ final class LanyardBearerTokenFilter extends OncePerRequestFilter {
 					BearerCredentials.INVALID_TOKEN_CHALLENGE, ex.reasonCode());
 			return;
 		}
-		SecurityContext context = this.contexts.createEmptyContext();
-		context.setAuthentication(authentication);
-		this.contexts.setContext(context);
+		authenticate(authentication, request, response);
 		SessionClaims session = (SessionClaims) authentication.getPrincipal();
 		request.setAttribute(JwtSessionFilter.SESSION_CLAIMS_ATTRIBUTE, session);
 		try (SessionContext.Scope scope = SessionContext.open(session, credentials.token())) {
 			chain.doFilter(request, response);
 		}
+	}
+
+	/**
+	 * Makes the authentication current, and keeps it for the request's later dispatches
+	 * (error pages, async results), which this filter does not see again.
+	 */
+	private void authenticate(Authentication authentication, HttpServletRequest request, HttpServletResponse response) {
+		SecurityContext context = this.contexts.createEmptyContext();
+		context.setAuthentication(authentication);
+		this.contexts.setContext(context);
+		this.repository.saveContext(context, request, response);
 	}
 
 }

@@ -9,9 +9,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.security.autoconfigure.web.servlet.ConditionalOnDefaultWebSecurity;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.web.SecurityFilterChain;
 
 import dev.lanyard.jwt.JwtVerifier;
@@ -26,11 +28,10 @@ import dev.lanyard.jwt.spring.LanyardJwtProperties;
  * library's own checks stay the ones applied.
  *
  * <ul>
- * <li>{@link LanyardJwtAuthenticationProvider}: verifies tokens with the
- * {@link JwtVerifier} bean (and keeps Boot from creating its generated-password
- * user);</li>
  * <li>a {@code Customizer<HttpSecurity>} that applies {@link LanyardJwtConfigurer} to
- * every security filter chain, the service's own ones included;</li>
+ * every security filter chain, the service's own ones included; its
+ * {@link LanyardJwtAuthenticationProvider} verifies with the {@link JwtVerifier}
+ * bean;</li>
  * <li>without a chain of the service's own, a stateless one that needs a session
  * everywhere but on {@code lanyard.jwt.public-paths} (instead of Boot's form and basic
  * login).</li>
@@ -48,21 +49,14 @@ import dev.lanyard.jwt.spring.LanyardJwtProperties;
 public class LanyardJwtSecurityAutoConfiguration {
 
 	/**
+	 * Not an {@code AuthenticationProvider} bean: Spring Security would make a lone one
+	 * the global {@code AuthenticationManager}'s and ignore the service's own user store.
 	 * @param verifier the library's verifier
-	 * @return the provider
-	 */
-	@Bean
-	@ConditionalOnMissingBean
-	public LanyardJwtAuthenticationProvider lanyardJwtAuthenticationProvider(JwtVerifier verifier) {
-		return new LanyardJwtAuthenticationProvider(verifier);
-	}
-
-	/**
-	 * @param provider the provider
 	 * @return applies Lanyard bearer authentication to every security filter chain
 	 */
 	@Bean
-	public Customizer<HttpSecurity> lanyardJwtHttpSecurityCustomizer(LanyardJwtAuthenticationProvider provider) {
+	public Customizer<HttpSecurity> lanyardJwtHttpSecurityCustomizer(JwtVerifier verifier) {
+		LanyardJwtAuthenticationProvider provider = new LanyardJwtAuthenticationProvider(verifier);
 		return (http) -> http.with(new LanyardJwtConfigurer(provider));
 	}
 
@@ -75,6 +69,17 @@ public class LanyardJwtSecurityAutoConfiguration {
 		 * security excluded): then there is no filter chain proxy to run it, and the
 		 * library's servlet filter guards the service instead
 		 */
+		/**
+		 * With the library's own chain nothing signs people in: this keeps Boot from
+		 * creating its generated-password user (and saying so at every start).
+		 */
+		@Bean
+		@ConditionalOnDefaultWebSecurity
+		@ConditionalOnMissingBean({ AuthenticationProvider.class, UserDetailsService.class })
+		LanyardJwtAuthenticationProvider lanyardJwtAuthenticationProvider(JwtVerifier verifier) {
+			return new LanyardJwtAuthenticationProvider(verifier);
+		}
+
 		@Bean
 		@ConditionalOnDefaultWebSecurity
 		SecurityFilterChain lanyardJwtSecurityFilterChain(ObjectProvider<HttpSecurity> httpSecurity,

@@ -19,31 +19,28 @@ import dev.lanyard.jwt.servlet.JwtSessionFilter;
 
 /**
  * The library's servlet filter ({@link JwtSessionFilter}): every request needs a valid
- * internal JWT but {@code lanyard.jwt.public-paths}.
+ * internal JWT but {@code lanyard.jwt.public-paths}, before any framework sees it.
  *
  * <p>
- * Not registered when Spring Security's filter chain ({@code springSecurityFilterChain})
- * is in the service: there {@code dev.lanyard.jwt.security} makes the session Spring
- * Security's {@code Authentication} and the chain's rules decide. The condition is on the
- * chain itself, not on Spring Security's classes: a service that has them but switched
- * web security off keeps the filter, so one of the two always guards it.
+ * It stays in place when the service uses Spring Security too (there
+ * {@code dev.lanyard.jwt.security} also makes the session the {@code Authentication},
+ * from the claims this filter verified): a chain of the service's own that permits more
+ * than it should ({@code permitAll()}, a {@code securityMatcher} that leaves paths out,
+ * {@code WebSecurityCustomizer.ignoring()}) then still lets no request without a token
+ * through. A service whose Spring Security rules alone should decide, e.g. one that also
+ * signs browsers in, sets {@code lanyard.jwt.servlet-filter=false}.
  */
-@AutoConfiguration(after = LanyardJwtAutoConfiguration.class, afterName = {
-		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
+@AutoConfiguration(after = LanyardJwtAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "lanyard.jwt.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "lanyard.jwt.servlet-filter", matchIfMissing = true)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(Filter.class)
 @ConditionalOnBean(JwtVerifier.class)
-@ConditionalOnMissingBean(name = LanyardJwtServletAutoConfiguration.SPRING_SECURITY_FILTER_CHAIN)
 public class LanyardJwtServletAutoConfiguration {
-
-	/** The bean name of Spring Security's filter chain proxy. */
-	static final String SPRING_SECURITY_FILTER_CHAIN = "springSecurityFilterChain";
 
 	/**
 	 * Order of the session filter: after Boot's character-encoding and observation
-	 * filters.
+	 * filters, before Spring Security's filter chain (-100).
 	 */
 	public static final int FILTER_ORDER = -110;
 

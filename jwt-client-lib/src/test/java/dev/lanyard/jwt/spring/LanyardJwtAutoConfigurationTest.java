@@ -98,7 +98,7 @@ class LanyardJwtAutoConfigurationTest {
 	}
 
 	@Test
-	void contextWhenSpringSecurityActiveThenItsChainChecksTokensInsteadOfTheFilter() {
+	void contextWhenSpringSecurityActiveThenItsChainAuthenticatesBehindTheFilter() {
 		this.web
 			.withConfiguration(
 					AutoConfigurations.of(LanyardJwtSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
@@ -106,14 +106,21 @@ class LanyardJwtAutoConfigurationTest {
 			.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000")
 			.run(context -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).hasSingleBean(LanyardJwtAuthenticationProvider.class);
 				assertThat(context).hasBean("lanyardJwtHttpSecurityCustomizer");
 				// The library's stateless chain replaces Boot's form and basic login...
 				assertThat(context).hasSingleBean(SecurityFilterChain.class).hasBean("lanyardJwtSecurityFilterChain");
 				// ...and no generated-password user is created.
+				assertThat(context).hasSingleBean(LanyardJwtAuthenticationProvider.class);
 				assertThat(context).doesNotHaveBean(UserDetailsService.class);
-				assertThat(context).doesNotHaveBean("lanyardJwtSessionFilter");
+				// The library's filter stays in front of whatever the chains permit.
+				assertThat(context).hasBean("lanyardJwtSessionFilter");
 			});
+		this.web
+			.withConfiguration(
+					AutoConfigurations.of(LanyardJwtSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
+							ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class))
+			.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000", "lanyard.jwt.servlet-filter=false")
+			.run(context -> assertThat(context).doesNotHaveBean("lanyardJwtSessionFilter"));
 	}
 
 	@Test
