@@ -39,7 +39,11 @@ public final class RevocationStreamClient implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(RevocationStreamClient.class.getName());
 
-	static final Duration SILENCE = Duration.ofSeconds(45);
+	/** Three keep-alives missed (the server writes one every 5 s). */
+	static final Duration SILENCE = Duration.ofSeconds(15);
+
+	/** How long to wait for the server's answer to start (not for events). */
+	private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Duration MAXIMUM_RETRY = Duration.ofSeconds(5);
 
@@ -169,6 +173,7 @@ public final class RevocationStreamClient implements AutoCloseable {
 	 */
 	private String readOnce() throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(this.stream)
+			.timeout(ANSWER_TIMEOUT)
 			.header("Accept", "text/event-stream")
 			.header("Authorization", this.authorization)
 			.GET();
@@ -182,8 +187,8 @@ public final class RevocationStreamClient implements AutoCloseable {
 				return "HTTP " + response.statusCode() + ((response.statusCode() == 401 || response.statusCode() == 403)
 						? ": the gateway client may not read it (needs the token-exchange grant)" : "");
 			}
-			this.open.set(body);
 			this.lastLineNanos.set(System.nanoTime());
+			this.open.set(body);
 			if (!this.running.get()) {
 				return "stopped";
 			}

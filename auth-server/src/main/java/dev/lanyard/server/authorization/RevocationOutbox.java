@@ -92,6 +92,11 @@ public class RevocationOutbox {
 			.list();
 	}
 
+	/** The oldest row's id (older ones were purged); 0 when there is none. */
+	public long firstId() {
+		return this.jdbc.sql("SELECT coalesce(min(id), 0) FROM revocation_outbox").query(Long.class).single();
+	}
+
 	/** The newest row's id; 0 when there is none. */
 	public long lastId() {
 		return this.jdbc.sql("SELECT coalesce(max(id), 0) FROM revocation_outbox").query(Long.class).single();

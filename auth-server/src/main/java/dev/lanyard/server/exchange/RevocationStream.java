@@ -7,6 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.lanyard.server.authorization.RevocationOutbox;
@@ -18,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -58,17 +62,36 @@ public final class RevocationStream implements SmartLifecycle {
 
 	private static final int BATCH = 500;
 
-	/** How long a revoking transaction may take to commit and still be streamed. */
-	static final Duration LATE_COMMIT = Duration.ofMinutes(1);
+	/**
+	 * How long a revoking transaction may take to commit and still be streamed (a
+	 * bootstrap import revokes inside one transaction over every user).
+	 */
+	static final Duration LATE_COMMIT = Duration.ofMinutes(10);
 
 	/** More gaps than this at once: the oldest are given up (bounded memory). */
 	private static final int MAXIMUM_GAPS = 10_000;
 
 	/**
 	 * A resuming subscriber is sent again this many rows before its last event, in case
-	 * one of them committed late after it left (duplicates are harmless).
+	 * one of them committed late after it left (duplicates are harmless); and the ids
+	 * this far below the newest row are checked for uncommitted ones when streaming
+	 * starts.
 	 */
 	private static final long RESUME_MARGIN = 1_000;
+
+	/**
+	 * A subscriber further behind than this many rows starts afresh ({@code reset}):
+	 * cheaper than replaying them, and as safe.
+	 */
+	private static final long MAXIMUM_BACKLOG = 10_000;
+
+	/** Streams one gateway client may hold on this node at once. */
+	static final int MAXIMUM_STREAMS_PER_CLIENT = 16;
+
+	/** How often an idle stream gets a comment line. */
+	static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+
+	private static final Duration POLL = Duration.ofMillis(250);
 
 	private final RevocationOutbox outbox;
 
@@ -95,6 +118,15 @@ public final class RevocationStream implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	/**
+	 * Every send happens here, never on a request thread: a gateway that stops reading
+	 * holds up this thread (until its write times out and it is dropped), not the token
+	 * endpoint that recorded a revocation, nor the application's scheduler.
+	 */
+	private ScheduledExecutorService worker;
+
+	private final AtomicBoolean wakeRequested = new AtomicBoolean();
+
 	public RevocationStream(RevocationOutbox outbox) {
 		this.outbox = outbox;
 	}
@@ -103,20 +135,19 @@ public final class RevocationStream implements SmartLifecycle {
 	 * A new stream.
 	 * @param lastEventId the {@code Last-Event-ID} the subscriber sent, if any
 	 */
-	public SseEmitter subscribe(String lastEventId) {
+	public SseEmitter subscribe(String clientId, String lastEventId) {
 		SseEmitter emitter = new SseEmitter(STREAM_LIFETIME.toMillis());
-		Subscriber subscriber = new Subscriber(emitter);
+		Subscriber subscriber = new Subscriber(emitter, clientId);
 		emitter.onCompletion(() -> this.subscribers.remove(subscriber));
 		emitter.onTimeout(() -> this.subscribers.remove(subscriber));
 		emitter.onError((ex) -> this.subscribers.remove(subscriber));
 		Long resumeFrom = parse(lastEventId);
-		if (!this.running) {
-			// Stopping: the gateway reconnects, to another node.
-			emitter.complete();
-			return emitter;
-		}
 		this.sending.lock();
 		try {
+			if (!this.running || streamsOf(clientId) >= MAXIMUM_STREAMS_PER_CLIENT) {
+				emitter.complete();
+				return emitter;
+			}
 			long newest = this.outbox.lastId();
 			if (this.subscribers.isEmpty()) {
 				// Nobody listened: stream from the newest row on, and chase the ids below
@@ -124,22 +155,28 @@ public final class RevocationStream implements SmartLifecycle {
 				// whose transactions have not committed yet.
 				this.streamedUpTo = newest;
 				this.gaps.clear();
-				long from = Math.max(0, newest - RESUME_MARGIN);
+				long from = Math.max(this.outbox.firstId() - 1, newest - RESUME_MARGIN);
 				long previous = from;
 				for (long id : this.outbox.idsBetween(from, newest)) {
 					rememberGaps(previous, id);
 					previous = id;
 				}
 			}
-			if (resumeFrom == null || resumeFrom > newest) {
+			if (resumeFrom == null || resumeFrom > newest || resumeFrom < newest - MAXIMUM_BACKLOG) {
 				subscriber.lastSent = this.streamedUpTo;
 				subscriber.send(SseEmitter.event().name("reset").id(Long.toString(this.streamedUpTo)).data("{}"));
 			}
 			else {
 				subscriber.lastSent = Math.max(0, resumeFrom - RESUME_MARGIN);
 				sendBacklog(subscriber);
-				subscriber.lastSent = Math.max(subscriber.lastSent, resumeFrom);
-				subscriber.send(SseEmitter.event().name("resumed").id(Long.toString(subscriber.lastSent)).data("{}"));
+				// Never above what this node streamed: rows after that reach it with the
+				// next pass, even those it may have seen elsewhere (duplicates are
+				// harmless, a row skipped is not).
+				subscriber.lastSent = Math.min(Math.max(subscriber.lastSent, resumeFrom), this.streamedUpTo);
+				subscriber.send(SseEmitter.event()
+					.name("resumed")
+					.id(Long.toString(Math.max(subscriber.lastSent, resumeFrom)))
+					.data("{}"));
 			}
 			this.subscribers.add(subscriber);
 		}
@@ -152,15 +189,31 @@ public final class RevocationStream implements SmartLifecycle {
 		return emitter;
 	}
 
-	/** Sends right after a revocation commits on this node. */
+	/**
+	 * Sends right after a revocation commits on this node: wakes the stream's own thread;
+	 * the committing request does not wait for it.
+	 */
 	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
 	public void onRecorded(RevocationsRecordedEvent event) {
-		poll();
+		ScheduledExecutorService current = this.worker;
+		if (current != null && !this.subscribers.isEmpty() && this.wakeRequested.compareAndSet(false, true)) {
+			try {
+				current.execute(() -> {
+					this.wakeRequested.set(false);
+					poll();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+			}
+		}
 	}
 
-	/** Sends what any node recorded since the last pass; only while someone listens. */
-	@Scheduled(fixedDelayString = "PT0.25S", initialDelayString = "PT0.25S")
-	public void poll() {
+	/**
+	 * Sends what any node recorded since the last pass (every 250 ms, on the stream's
+	 * thread); only while someone listens.
+	 */
+	void poll() {
 		if (this.subscribers.isEmpty()) {
 			return;
 		}
@@ -220,15 +273,14 @@ public final class RevocationStream implements SmartLifecycle {
 	}
 
 	/** A comment line, so idle streams stay open and dead ones are noticed. */
-	@Scheduled(fixedDelayString = "PT15S", initialDelayString = "PT15S")
-	public void keepAlive() {
+	void keepAlive() {
 		this.sending.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
 				try {
 					subscriber.send(SseEmitter.event().comment("keep-alive"));
 				}
-				catch (IOException ex) {
+				catch (IOException | IllegalStateException ex) {
 					subscriber.drop(ex);
 				}
 			}
@@ -238,8 +290,21 @@ public final class RevocationStream implements SmartLifecycle {
 		}
 	}
 
+	private long streamsOf(String clientId) {
+		return this.subscribers.stream().filter((subscriber) -> subscriber.clientId.equals(clientId)).count();
+	}
+
 	@Override
 	public void start() {
+		ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread streaming = new Thread(task, "lanyard-revocation-stream");
+			streaming.setDaemon(true);
+			return streaming;
+		});
+		thread.scheduleWithFixedDelay(this::poll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+		thread.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(),
+				TimeUnit.MILLISECONDS);
+		this.worker = thread;
 		this.running = true;
 	}
 
@@ -251,6 +316,10 @@ public final class RevocationStream implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		ScheduledExecutorService thread = this.worker;
+		if (thread != null) {
+			thread.shutdownNow();
+		}
 		this.sending.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
@@ -322,8 +391,11 @@ public final class RevocationStream implements SmartLifecycle {
 
 		private long lastSent;
 
-		Subscriber(SseEmitter emitter) {
+		private final String clientId;
+
+		Subscriber(SseEmitter emitter, String clientId) {
 			this.emitter = emitter;
+			this.clientId = clientId;
 		}
 
 		void send(SseEmitter.SseEventBuilder event) throws IOException {

@@ -1,6 +1,9 @@
 package dev.lanyard.server.exchange;
 
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,8 +25,11 @@ class RevocationStreamController {
 	}
 
 	@GetMapping(path = PATH, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	SseEmitter revocations(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-		return this.stream.subscribe(lastEventId);
+	SseEmitter revocations(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+			Authentication client, HttpServletResponse response) {
+		// Events must not wait in a proxy's buffer (NGINX in front of Lanyard).
+		response.setHeader("X-Accel-Buffering", "no");
+		return this.stream.subscribe(client.getName(), lastEventId);
 	}
 
 }
