@@ -7,6 +7,7 @@ import dev.lanyard.server.LanyardProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
@@ -15,8 +16,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 class KeyConfiguration {
 
 	@Bean
-	MasterKey masterKey(LanyardProperties properties) {
-		return MasterKey.resolve(properties.masterKey(), properties.dataDirectory());
+	MasterKey masterKey(LanyardProperties properties, Environment environment) {
+		boolean externalDatabase = !environment.getProperty("spring.datasource.url", "").isBlank();
+		return MasterKey.resolve(properties.masterKey(), properties.dataDirectory(), externalDatabase);
 	}
 
 	/** What {@code /oauth2/jwks} publishes: public keys only. */

@@ -55,6 +55,23 @@ public final class MasterKey {
 	 * @return the key
 	 */
 	public static MasterKey resolve(String configured, Path dataDirectory) {
+		return resolve(configured, dataDirectory, false);
+	}
+
+	/**
+	 * As {@link #resolve(String, Path)}, refusing the development key with a database of
+	 * the operator's own: there the signing keys outlive this machine and are shared with
+	 * other nodes, which a key file on one node's disk cannot serve (each node would seal
+	 * with its own and not open the others'; a lost disk would lose every signing key).
+	 * @param externalDatabase whether the database is not the embedded development one
+	 */
+	public static MasterKey resolve(String configured, Path dataDirectory, boolean externalDatabase) {
+		if ((configured == null || configured.isBlank()) && externalDatabase) {
+			throw new IllegalStateException("LANYARD_MASTER_KEY is not set. With a database of your own "
+					+ "(SPRING_DATASOURCE_URL), set it to at least " + MINIMUM_LENGTH
+					+ " characters of a random secret, the same on every node, kept in a secret store: it seals the "
+					+ "signing keys. Only the embedded development database runs without it.");
+		}
 		if (configured != null && !configured.isBlank()) {
 			if (configured.length() < MINIMUM_LENGTH) {
 				throw new IllegalStateException("LANYARD_MASTER_KEY must be at least " + MINIMUM_LENGTH

@@ -42,6 +42,15 @@ class MasterKeyTest {
 	}
 
 	@Test
+	void resolveWhenNotConfiguredWithOwnDatabaseThenRefusedSayingWhatToSet(@TempDir Path data) {
+		assertThatIllegalStateException().isThrownBy(() -> MasterKey.resolve(null, data, true))
+			.withMessageContaining("LANYARD_MASTER_KEY is not set")
+			.withMessageContaining("same on every node");
+		assertThat(data.resolve("master.key")).doesNotExist();
+		assertThat(MasterKey.resolve("a-master-key-of-at-least-32-characters", data, true)).isNotNull();
+	}
+
+	@Test
 	void resolveWhenNotConfiguredThenDevelopmentKeyKeptAcrossRuns(@TempDir Path data) {
 		byte[] sealed = MasterKey.resolve(null, data).seal(new byte[] { 7 }, "p");
 		assertThat(MasterKey.resolve("", data).open(sealed, "p")).containsExactly(7);
