@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
@@ -44,8 +45,26 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 		}
 		catch (RuntimeException ex) {
 			this.breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, ex);
+			if (BackendBreakers.isOutage(ex)) {
+				throw new SessionNotSavedException(ex);
+			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * A login session Redis could not store. Before the answer is sent it becomes the 503
+	 * page; after (the save Spring Session repeats at the end of every request), the
+	 * answer is complete and stays as it is ({@code BackendUnavailableFilter}).
+	 */
+	public static final class SessionNotSavedException extends RedisConnectionFailureException {
+
+		private static final long serialVersionUID = 1L;
+
+		public SessionNotSavedException(RuntimeException cause) {
+			super("The login session could not be stored: " + cause.getMessage(), cause);
+		}
+
 	}
 
 	@Override

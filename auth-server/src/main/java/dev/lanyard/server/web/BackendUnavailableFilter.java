@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.lanyard.server.storage.BackendBreakers;
+import dev.lanyard.server.storage.GuardedSessionRepository;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,6 +48,13 @@ public final class BackendUnavailableFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		catch (ServletException | IOException | RuntimeException ex) {
+			if (response.isCommitted() && ex instanceof GuardedSessionRepository.SessionNotSavedException) {
+				// Spring Session saves again once the answer was written and sent: the
+				// answer is whole, and throwing now would only cut the connection under
+				// it.
+				log(ex);
+				return;
+			}
 			if (!BackendBreakers.isOutage(ex) || response.isCommitted()) {
 				throw ex;
 			}

@@ -1,0 +1,59 @@
+package dev.lanyard.server.web;
+
+import dev.lanyard.server.storage.GuardedSessionRepository.SessionNotSavedException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The filter alone, with the servlet API's test doubles: what a Redis failure while the
+ * login session is stored becomes, before and after the answer was sent.
+ */
+class BackendUnavailableFilterTest {
+
+	private final BackendUnavailableFilter filter = new BackendUnavailableFilter();
+
+	/**
+	 * Seen on a loaded CI host: Redis timed out on the save Spring Session repeats after
+	 * the login page was sent; the exception then cut the connection under a whole page.
+	 */
+	@Test
+	void filterWhenSessionNotSavedAfterAnswerSentThenAnswerStands() throws Exception {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		this.filter.doFilter(new MockHttpServletRequest("GET", "/login"), response, (request, answer) -> {
+			answer.getWriter().write("<html>the login page</html>");
+			answer.flushBuffer();
+			throw new SessionNotSavedException(new QueryTimeoutException("Redis command timed out"));
+		});
+		assertThat(response.getStatus()).isEqualTo(200);
+		assertThat(response.getContentAsString()).isEqualTo("<html>the login page</html>");
+	}
+
+	@Test
+	void filterWhenSessionNotSavedBeforeAnswerSentThen503Page() throws Exception {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		this.filter.doFilter(new MockHttpServletRequest("POST", "/login"), response, (request, answer) -> {
+			throw new SessionNotSavedException(new QueryTimeoutException("Redis command timed out"));
+		});
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+		assertThat(response.getContentAsString()).contains("Try again in a moment");
+	}
+
+	@Test
+	void filterWhenOtherOutageAfterAnswerSentThenConnectionCut() {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(
+				() -> this.filter.doFilter(new MockHttpServletRequest("GET", "/admin"), response, (request, answer) -> {
+					answer.getWriter().write("<html>half a ");
+					answer.flushBuffer();
+					throw new QueryTimeoutException("PostgreSQL timed out");
+				}));
+	}
+
+}
