@@ -11,6 +11,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
@@ -52,11 +53,18 @@ final class AuthorizationResponseHandler implements AuthenticationSuccessHandler
 		if (StringUtils.hasText(error.getDescription())) {
 			parameters.put(OAuth2ParameterNames.ERROR_DESCRIPTION, error.getDescription());
 		}
-		redirect(response, failed.getRedirectUri(), parameters, failed.getState());
+		boolean fragment = OAuth2ErrorCodes.UNSUPPORTED_RESPONSE_TYPE.equals(error.getErrorCode())
+				&& ResponseTypeCheck.usesFragment(request.getParameter(OAuth2ParameterNames.RESPONSE_TYPE));
+		redirect(response, failed.getRedirectUri(), parameters, failed.getState(), fragment);
 	}
 
 	private static void redirect(HttpServletResponse response, String redirectUri, Map<String, String> parameters,
 			String state) {
+		redirect(response, redirectUri, parameters, state, false);
+	}
+
+	private static void redirect(HttpServletResponse response, String redirectUri, Map<String, String> parameters,
+			String state, boolean fragment) {
 		// RFC 6749 §4.1.2: state is returned exactly as received, and only if it was
 		// sent.
 		if (StringUtils.hasText(state)) {
@@ -65,7 +73,8 @@ final class AuthorizationResponseHandler implements AuthenticationSuccessHandler
 		parameters.put("iss", AuthorizationServerContextHolder.getContext().getIssuer());
 		// RFC 9700 §4.12: 302/303, never 307, so credentials are not re-posted.
 		response.setStatus(HttpServletResponse.SC_FOUND);
-		response.setHeader("Location", RedirectUriParameters.append(redirectUri, parameters));
+		response.setHeader("Location", fragment ? RedirectUriParameters.appendFragment(redirectUri, parameters)
+				: RedirectUriParameters.append(redirectUri, parameters));
 	}
 
 }

@@ -42,6 +42,24 @@ public final class RedirectUriParameters {
 		return uri.toString();
 	}
 
+	/**
+	 * The redirect URI with the parameters as its fragment, for responses the fragment
+	 * carries (OAuth 2.0 Multiple Response Type Encoding Practices §2.1).
+	 */
+	public static String appendFragment(String redirectUri, Map<String, String> parameters) {
+		StringBuilder fragment = new StringBuilder();
+		for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+			if (parameter.getValue() == null) {
+				continue;
+			}
+			fragment.append(fragment.isEmpty() ? "" : "&")
+				.append(encode(parameter.getKey()))
+				.append('=')
+				.append(encode(parameter.getValue()));
+		}
+		return redirectUri + "#" + fragment;
+	}
+
 	private static String encode(String value) {
 		return UriUtils.encode(value, StandardCharsets.UTF_8);
 	}

@@ -92,24 +92,43 @@ class AuthorizationEndpointTest {
 		}
 	}
 
-	/** OA-11: only the code flow. */
+	/**
+	 * OA-11: only the code flow. With a known client and one of its redirect URIs the
+	 * refusal is an error redirect (RFC 6749 §4.1.2.1), in the fragment for the types
+	 * that would return tokens there (OAuth 2.0 Multiple Response Type Encoding Practices
+	 * §2.1), and never carries a code or a token.
+	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "token", "id_token token", "code token", "code id_token" })
-	void authorizeWhenResponseTypeNotCodeThenRefused(String responseType) {
+	@ValueSource(strings = { "token", "id_token", "id_token token", "code token", "code id_token", "none", "unknown" })
+	void authorizeWhenResponseTypeNotCodeThenUnsupportedResponseTypeRedirect(String responseType) {
 		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
 		request.put("response_type", responseType);
+		request.put("state", "st ate");
 		HttpResponse<String> response = signedIn.get(flows.authorizeUrl(request));
-		if (response.statusCode() == 302) {
-			Map<String, String> parameters = TestBrowser.queryParameters(TestBrowser.location(response));
-			assertThat(parameters.get("error")).isIn("unsupported_response_type", "invalid_request");
-			assertThat(parameters).doesNotContainKeys("code", "access_token");
-		}
-		else {
-			// The framework refuses these before the redirect URI is validated: an error
-			// page, which is as safe as a redirect and never carries a token.
-			assertThat(response.statusCode()).isEqualTo(400);
-			assertThat(response.headers().firstValue("Location")).isEmpty();
-		}
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+		String location = TestBrowser.location(response);
+		assertThat(location).startsWith(TestBootstrap.REDIRECT_URI);
+		boolean fragment = responseType.contains("token");
+		String encoded = fragment ? location.substring(location.indexOf('#') + 1)
+				: location.substring(location.indexOf('?') + 1);
+		assertThat(location.contains("#")).isEqualTo(fragment);
+		Map<String, String> parameters = TestBrowser.queryParameters(TestBootstrap.REDIRECT_URI + "?" + encoded);
+		assertThat(parameters).containsEntry("error", "unsupported_response_type")
+			.containsEntry("state", "st ate")
+			.containsEntry("iss", flows.url(""))
+			.doesNotContainKeys("code", "access_token", "id_token");
+	}
+
+	/**
+	 * A redirect URI the client did not register gets the error page, never a redirect.
+	 */
+	@Test
+	void authorizeWhenResponseTypeNotCodeAndRedirectUnknownThenErrorPage() {
+		Map<String, String> request = request("web-app", "https://attacker.example/cb");
+		request.put("response_type", "token");
+		HttpResponse<String> response = signedIn.get(flows.authorizeUrl(request));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Location")).isEmpty();
 	}
 
 	/**
