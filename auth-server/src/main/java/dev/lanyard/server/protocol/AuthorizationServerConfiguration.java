@@ -152,9 +152,14 @@ class AuthorizationServerConfiguration {
 			.permitAll()
 			.anyRequest()
 			.authenticated());
-		http.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
-				new LoginUrlAuthenticationEntryPoint("/login"),
-				PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/oauth2/authorize")));
+		// Authorization requests by GET or POST (OpenID Connect Core §3.1.2.1) go to the
+		// login page, and come back after it with every parameter.
+		http.exceptionHandling((exceptions) -> exceptions
+			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+					PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/oauth2/authorize"))
+			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+					PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize")));
+		http.requestCache((cache) -> cache.requestCache(new AuthorizationRequestCache()));
 		http.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		http.addFilterAfter(new JwksCacheControl(settings.getJwkSetEndpoint(), properties.keys().jwksMaxAge()),
 				SecurityContextHolderFilter.class);

@@ -154,6 +154,30 @@ class AuthorizationCodeFlowTest {
 		assertThat(serviceIntrospection.get("scope")).isEqualTo("reports.read");
 	}
 
+	/**
+	 * OpenID Connect Core §3.1.2.1: an authorization request may be POSTed; it goes
+	 * through the login page like a GET and ends at the client with a code.
+	 */
+	@Test
+	void authorizeWhenPostedThenContinuesThroughLoginToTheClient() {
+		TestBrowser browser = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		Map<String, String> request = OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile",
+				"posted state", pkce);
+		HttpResponse<String> start = browser.postForm(flows.url("/oauth2/authorize"), request);
+		assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
+		assertThat(TestBrowser.location(start)).isEqualTo(flows.url("/login"));
+		HttpResponse<String> login = flows.signIn(browser, "alice", TestBootstrap.ALICE_PASSWORD);
+		String resumed = TestBrowser.location(login);
+		assertThat(resumed).startsWith(flows.url("/oauth2/authorize?"));
+		HttpResponse<String> answer = browser.get(resumed);
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+		Map<String, String> response = TestBrowser.queryParameters(TestBrowser.location(answer));
+		assertThat(TestBrowser.location(answer)).startsWith(TestBootstrap.REDIRECT_URI + "?");
+		assertThat(response.get("state")).isEqualTo("posted state");
+		assertThat(response.get("code")).startsWith("lyac_");
+	}
+
 	private static String browserAuthorize(TestBrowser signedIn, TestBrowser.Pkce pkce) {
 		HttpResponse<String> answer = signedIn.get(flows.authorizeUrl(
 				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "again", pkce)));

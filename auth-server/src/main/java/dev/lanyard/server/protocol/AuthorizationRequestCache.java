@@ -1,0 +1,128 @@
+package dev.lanyard.server.protocol;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Remembers the authorization request while the person signs in, GET or POST alike
+ * (OpenID Connect Core §3.1.2.1: the authorization endpoint takes both). A POSTed request
+ * is kept as the equivalent GET, so the sign-in resumes it at the same endpoint with the
+ * same parameters; Spring Security's cache keeps GET requests only, and a POSTed request
+ * used to end on the account page. Reading and removing are the framework's cache.
+ */
+final class AuthorizationRequestCache implements RequestCache {
+
+	/**
+	 * Where {@link HttpSessionRequestCache} keeps the request, read by the login flow.
+	 */
+	private static final String SAVED_REQUEST = "SPRING_SECURITY_SAVED_REQUEST";
+
+	private final HttpSessionRequestCache framework = new HttpSessionRequestCache();
+
+	/**
+	 * Keeps authorization requests only: nothing else on this chain leads to the login
+	 * page, and no other request (token, introspection, user info) should start a
+	 * session.
+	 */
+	@Override
+	public void saveRequest(HttpServletRequest request, HttpServletResponse response) {
+		if (!"/oauth2/authorize".equals(request.getServletPath())) {
+			return;
+		}
+		if ("GET".equals(request.getMethod())) {
+			this.framework.saveRequest(request, response);
+		}
+		else if ("POST".equals(request.getMethod()) && request.getParameter("response_type") != null) {
+			request.getSession().setAttribute(SAVED_REQUEST, new AuthorizationRequestAsGet(request));
+		}
+	}
+
+	@Override
+	public SavedRequest getRequest(HttpServletRequest request, HttpServletResponse response) {
+		return this.framework.getRequest(request, response);
+	}
+
+	@Override
+	public HttpServletRequest getMatchingRequest(HttpServletRequest request, HttpServletResponse response) {
+		return this.framework.getMatchingRequest(request, response);
+	}
+
+	@Override
+	public void removeRequest(HttpServletRequest request, HttpServletResponse response) {
+		this.framework.removeRequest(request, response);
+	}
+
+	/** A POSTed authorization request as the GET that carries the same parameters. */
+	static final class AuthorizationRequestAsGet implements SavedRequest, Serializable {
+
+		@Serial
+		private static final long serialVersionUID = 1L;
+
+		private final String redirectUrl;
+
+		private final LinkedHashMap<String, String[]> parameters;
+
+		AuthorizationRequestAsGet(HttpServletRequest request) {
+			this.parameters = new LinkedHashMap<>(request.getParameterMap());
+			UriComponentsBuilder url = UriComponentsBuilder.fromUriString(request.getRequestURL().toString());
+			this.parameters.forEach((name, values) -> url.queryParam(name, (Object[]) values));
+			this.redirectUrl = url.encode().build().toUriString();
+		}
+
+		@Override
+		public String getRedirectUrl() {
+			return this.redirectUrl;
+		}
+
+		@Override
+		public List<Cookie> getCookies() {
+			return List.of();
+		}
+
+		@Override
+		public String getMethod() {
+			return "GET";
+		}
+
+		@Override
+		public List<String> getHeaderValues(String name) {
+			return List.of();
+		}
+
+		@Override
+		public Collection<String> getHeaderNames() {
+			return List.of();
+		}
+
+		@Override
+		public List<Locale> getLocales() {
+			return List.of();
+		}
+
+		@Override
+		public String[] getParameterValues(String name) {
+			return this.parameters.get(name);
+		}
+
+		@Override
+		public Map<String, String[]> getParameterMap() {
+			return this.parameters;
+		}
+
+	}
+
+}
