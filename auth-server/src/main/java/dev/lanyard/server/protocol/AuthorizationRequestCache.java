@@ -51,6 +51,15 @@ final class AuthorizationRequestCache implements RequestCache {
 		}
 	}
 
+	/**
+	 * Keeps an authorization request of a signed-in person who must sign in again, as the
+	 * GET to resume after it, without the prompt values that asked for the new sign-in
+	 * ({@link ReauthenticationFilter}).
+	 */
+	void saveWithoutSignInPrompt(HttpServletRequest request) {
+		request.getSession().setAttribute(SAVED_REQUEST, new AuthorizationRequestAsGet(request, true));
+	}
+
 	@Override
 	public SavedRequest getRequest(HttpServletRequest request, HttpServletResponse response) {
 		return this.framework.getRequest(request, response);
@@ -77,7 +86,33 @@ final class AuthorizationRequestCache implements RequestCache {
 		private final LinkedHashMap<String, String[]> parameters;
 
 		AuthorizationRequestAsGet(HttpServletRequest request) {
+			this(request, false);
+		}
+
+		/**
+		 * @param withoutSignInPrompt whether to drop what asked for a new sign-in:
+		 * {@code login} and {@code select_account} from {@code prompt}, and
+		 * {@code max_age}
+		 */
+		AuthorizationRequestAsGet(HttpServletRequest request, boolean withoutSignInPrompt) {
 			this.parameters = new LinkedHashMap<>(request.getParameterMap());
+			String[] prompt = this.parameters.get("prompt");
+			if (withoutSignInPrompt) {
+				// Met by the sign-in this request is saved for (max_age=0 would ask again
+				// forever).
+				this.parameters.remove("max_age");
+			}
+			if (withoutSignInPrompt && prompt != null && prompt.length == 1) {
+				String rest = java.util.Arrays.stream(prompt[0].trim().split(" +"))
+					.filter((value) -> !"login".equals(value) && !"select_account".equals(value))
+					.collect(java.util.stream.Collectors.joining(" "));
+				if (rest.isEmpty()) {
+					this.parameters.remove("prompt");
+				}
+				else {
+					this.parameters.put("prompt", new String[] { rest });
+				}
+			}
 			UriComponentsBuilder url = UriComponentsBuilder.fromUriString(request.getRequestURL().toString());
 			this.parameters.forEach((name, values) -> url.queryParam(name, (Object[]) values));
 			this.redirectUrl = url.encode().build().toUriString();

@@ -159,7 +159,10 @@ class AuthorizationServerConfiguration {
 					PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/oauth2/authorize"))
 			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
 					PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize")));
-		http.requestCache((cache) -> cache.requestCache(new AuthorizationRequestCache()));
+		AuthorizationRequestCache authorizationRequests = new AuthorizationRequestCache();
+		http.requestCache((cache) -> cache.requestCache(authorizationRequests));
+		http.addFilterAfter(new ReauthenticationFilter(authorizationRequests, clock),
+				SecurityContextHolderFilter.class);
 		http.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		http.addFilterAfter(new JwksCacheControl(settings.getJwkSetEndpoint(), properties.keys().jwksMaxAge()),
 				SecurityContextHolderFilter.class);

@@ -35,6 +35,9 @@ final class DiscoveryMetadata {
 		claims.remove("dpop_signing_alg_values_supported");
 		if (claims.containsKey("subject_types_supported")) {
 			claims.put("scopes_supported", List.of("openid", "profile", "email"));
+			// OpenID Connect Prompt Create 1.0 §4.1 defines the field; "create" is not
+			// among them.
+			claims.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
 			claims.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid",
 					"preferred_username", "email", "email_verified"));
 		}

@@ -1,6 +1,7 @@
 package dev.lanyard.server.protocol;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.server.LanyardTestServer;
@@ -176,6 +177,57 @@ class AuthorizationCodeFlowTest {
 		assertThat(TestBrowser.location(answer)).startsWith(TestBootstrap.REDIRECT_URI + "?");
 		assertThat(response.get("state")).isEqualTo("posted state");
 		assertThat(response.get("code")).startsWith("lyac_");
+	}
+
+	/**
+	 * OpenID Connect Core §3.1.2.1: {@code prompt=login} and a {@code max_age} older than
+	 * the sign-in take a signed-in person to the login page again, and the ID token then
+	 * tells the fresh {@code auth_time}; a {@code max_age} the sign-in meets does not.
+	 */
+	@Test
+	void authorizeWhenPromptLoginOrMaxAgeExceededThenSignInAgainWithFreshAuthTime() throws Exception {
+		TestBrowser browser = new TestBrowser();
+		TestBrowser client = new TestBrowser();
+		TestBrowser.Pkce first = TestBrowser.Pkce.create();
+		String firstCode = TestBrowser.queryParameters(flows.authorizeWithLogin(browser,
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "one", first), "alice",
+				TestBootstrap.ALICE_PASSWORD))
+			.get("code");
+		long firstAuthTime = authTime(client, firstCode, first);
+
+		// A sign-in that meets max_age: straight to the client.
+		TestBrowser.Pkce fresh = TestBrowser.Pkce.create();
+		Map<String, String> recent = OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "two",
+				fresh);
+		recent.put("max_age", "3600");
+		HttpResponse<String> direct = browser.get(flows.authorizeUrl(recent));
+		assertThat(TestBrowser.location(direct)).startsWith(TestBootstrap.REDIRECT_URI + "?");
+
+		Thread.sleep(1100); // auth_time counts whole seconds
+		for (String parameter : List.of("prompt=login", "max_age=0")) {
+			TestBrowser.Pkce again = TestBrowser.Pkce.create();
+			Map<String, String> request = OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid",
+					"three", again);
+			String[] pair = parameter.split("=");
+			request.put(pair[0], pair[1]);
+			HttpResponse<String> start = browser.get(flows.authorizeUrl(request));
+			assertThat(TestBrowser.location(start)).as(parameter).isEqualTo(flows.url("/login"));
+			HttpResponse<String> login = flows.signIn(browser, "alice", TestBootstrap.ALICE_PASSWORD);
+			String resumed = TestBrowser.location(login);
+			assertThat(resumed).startsWith(flows.url("/oauth2/authorize?")).doesNotContain("prompt=login");
+			String location = TestBrowser.location(browser.get(resumed));
+			assertThat(location).as(parameter).startsWith(TestBootstrap.REDIRECT_URI + "?");
+			String code = TestBrowser.queryParameters(location).get("code");
+			assertThat(authTime(client, code, again)).as(parameter).isGreaterThan(firstAuthTime);
+		}
+	}
+
+	private static long authTime(TestBrowser client, String code, TestBrowser.Pkce pkce) {
+		HttpResponse<String> tokens = flows.redeemCode(client, "web-app", TestBootstrap.WEB_APP_SECRET, code,
+				TestBootstrap.REDIRECT_URI, pkce.verifier());
+		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+		return ((Number) TestBrowser.jwtClaims((String) TestBrowser.json(tokens).get("id_token")).get("auth_time"))
+			.longValue();
 	}
 
 	private static String browserAuthorize(TestBrowser signedIn, TestBrowser.Pkce pkce) {

@@ -42,6 +42,8 @@ class DiscoveryTest {
 		assertThat(oidc.get("userinfo_endpoint")).isEqualTo(this.issuer + "/userinfo");
 		assertThat(oidc.get("end_session_endpoint")).isEqualTo(this.issuer + "/connect/logout");
 		assertThat(oidc.get("id_token_signing_alg_values_supported")).isEqualTo(List.of("RS256"));
+		assertThat(oidc.get("prompt_values_supported"))
+			.isEqualTo(List.of("none", "login", "consent", "select_account"));
 	}
 
 	@Test

@@ -1,0 +1,97 @@
+package dev.lanyard.server.protocol;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.lanyard.server.login.LoginDetails;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Asks a signed-in person to sign in again when the authorization request says so (OpenID
+ * Connect Core §3.1.2.1):
+ * <ul>
+ * <li>{@code prompt=login} (and {@code select_account}, which Lanyard, with one account
+ * per sign-in, answers the same way): always;</li>
+ * <li>{@code max_age}: when the last sign-in is older than that many seconds
+ * ({@code max_age=0}: always). The ID token then carries {@code auth_time}, as it always
+ * does at Lanyard.</li>
+ * </ul>
+ * The request is kept (without {@code login} and {@code select_account} in {@code prompt}
+ * and without {@code max_age}, which the fresh sign-in meets, so it is not asked for
+ * again) and resumed after the login page. The session is not ended: leaving the login
+ * page keeps the earlier sign-in. Requests with {@code prompt=none} are left to the
+ * framework: they must show no page (a {@code max_age} they combine with is not enforced
+ * yet).
+ */
+final class ReauthenticationFilter extends OncePerRequestFilter {
+
+	/** Prompt values that ask for a new sign-in. */
+	private static final List<String> SIGN_IN_AGAIN = List.of("login", "select_account");
+
+	private final AuthorizationRequestCache requests;
+
+	private final Clock clock;
+
+	ReauthenticationFilter(AuthorizationRequestCache requests, Clock clock) {
+		this.requests = requests;
+		this.clock = clock;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return !"/oauth2/authorize".equals(request.getServletPath()) || request.getParameter("response_type") == null;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
+		if (signedIn == null || !signedIn.isAuthenticated() || signedIn instanceof AnonymousAuthenticationToken
+				|| !mustSignInAgain(request, signedIn)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		this.requests.saveWithoutSignInPrompt(request);
+		response.sendRedirect(request.getContextPath() + "/login");
+	}
+
+	private boolean mustSignInAgain(HttpServletRequest request, Authentication signedIn) {
+		String prompt = request.getParameter("prompt");
+		if (prompt != null && Arrays.asList(prompt.trim().split(" +")).contains("none")) {
+			return false;
+		}
+		if (prompt != null && Arrays.stream(prompt.trim().split(" +")).anyMatch(SIGN_IN_AGAIN::contains)) {
+			return true;
+		}
+		String maxAge = request.getParameter("max_age");
+		if (maxAge == null) {
+			return false;
+		}
+		long seconds;
+		try {
+			seconds = Long.parseLong(maxAge.trim());
+		}
+		catch (NumberFormatException ex) {
+			// Not a number of seconds: the strictest reading.
+			return true;
+		}
+		if (seconds <= 0 || !(signedIn.getDetails() instanceof LoginDetails login)) {
+			return true;
+		}
+		Instant oldest = this.clock.instant().minus(Duration.ofSeconds(seconds));
+		return login.authenticatedAt().isBefore(oldest);
+	}
+
+}
