@@ -63,16 +63,25 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
+		if (prompts(request).contains("none")) {
+			// No page may be shown: the framework answers login_required to a request
+			// without a (recent enough) sign-in. The session keeps its sign-in.
+			SecurityContextHolder.getContextHolderStrategy()
+				.setContext(SecurityContextHolder.getContextHolderStrategy().createEmptyContext());
+			chain.doFilter(request, response);
+			return;
+		}
 		this.requests.saveWithoutSignInPrompt(request);
 		response.sendRedirect(request.getContextPath() + "/login");
 	}
 
-	private boolean mustSignInAgain(HttpServletRequest request, Authentication signedIn) {
+	private static List<String> prompts(HttpServletRequest request) {
 		String prompt = request.getParameter("prompt");
-		if (prompt != null && Arrays.asList(prompt.trim().split(" +")).contains("none")) {
-			return false;
-		}
-		if (prompt != null && Arrays.stream(prompt.trim().split(" +")).anyMatch(SIGN_IN_AGAIN::contains)) {
+		return (prompt != null) ? Arrays.asList(prompt.trim().split(" +")) : List.of();
+	}
+
+	private boolean mustSignInAgain(HttpServletRequest request, Authentication signedIn) {
+		if (prompts(request).stream().anyMatch(SIGN_IN_AGAIN::contains)) {
 			return true;
 		}
 		String maxAge = request.getParameter("max_age");

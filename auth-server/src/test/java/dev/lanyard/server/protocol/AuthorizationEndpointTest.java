@@ -208,6 +208,24 @@ class AuthorizationEndpointTest {
 		assertErrorRedirect(new TestBrowser().get(flows.authorizeUrl(request)), "login_required");
 	}
 
+	/**
+	 * OA-24 with max_age (OpenID Connect Core §3.1.2.1, §3.1.2.6): a sign-in older than
+	 * max_age cannot be renewed without a page, so prompt=none answers login_required; a
+	 * recent enough one gets its code.
+	 */
+	@Test
+	void authorizeWhenPromptNoneAndSignInOlderThanMaxAgeThenLoginRequired() {
+		Map<String, String> tooOld = request("web-app", TestBootstrap.REDIRECT_URI);
+		tooOld.put("prompt", "none");
+		tooOld.put("max_age", "0");
+		assertErrorRedirect(signedIn.get(flows.authorizeUrl(tooOld)), "login_required");
+		Map<String, String> recent = request("web-app", TestBootstrap.REDIRECT_URI);
+		recent.put("prompt", "none");
+		recent.put("max_age", "3600");
+		String location = TestBrowser.location(signedIn.get(flows.authorizeUrl(recent)));
+		assertThat(TestBrowser.queryParameters(location)).containsKey("code");
+	}
+
 	/** OA-25: response modes other than query. */
 	@ParameterizedTest
 	@ValueSource(strings = { "fragment", "form_post", "web_message" })
