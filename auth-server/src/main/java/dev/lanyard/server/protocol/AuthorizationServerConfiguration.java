@@ -1,7 +1,6 @@
 package dev.lanyard.server.protocol;
 
 import java.time.Clock;
-import java.util.Arrays;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.client.ClientSecretEncoder;
@@ -171,9 +170,8 @@ class AuthorizationServerConfiguration {
 	}
 
 	private static boolean isPromptNone(HttpServletRequest request) {
-		String prompt = request.getParameter("prompt");
-		return "/oauth2/authorize".equals(request.getServletPath()) && prompt != null
-				&& Arrays.asList(prompt.split(" ")).contains("none");
+		return "/oauth2/authorize".equals(request.getServletPath())
+				&& ReauthenticationFilter.prompts(request).contains("none");
 	}
 
 }

@@ -75,9 +75,10 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 		response.sendRedirect(request.getContextPath() + "/login");
 	}
 
-	private static List<String> prompts(HttpServletRequest request) {
+	/** The space-separated values of {@code prompt} (OpenID Connect Core §3.1.2.1). */
+	static List<String> prompts(HttpServletRequest request) {
 		String prompt = request.getParameter("prompt");
-		return (prompt != null) ? Arrays.asList(prompt.trim().split(" +")) : List.of();
+		return (prompt != null && !prompt.isBlank()) ? Arrays.asList(prompt.trim().split(" +")) : List.of();
 	}
 
 	private boolean mustSignInAgain(HttpServletRequest request, Authentication signedIn) {

@@ -84,14 +84,4 @@ public final class LanyardAuthentication extends AbstractAuthenticationToken {
 		super.setAuthenticated(false);
 	}
 
-	@Override
-	public boolean equals(Object other) {
-		return other instanceof LanyardAuthentication that && super.equals(that) && this.session.equals(that.session);
-	}
-
-	@Override
-	public int hashCode() {
-		return Objects.hash(super.hashCode(), this.session);
-	}
-
 }

@@ -44,14 +44,4 @@ public final class LanyardBearerToken extends AbstractAuthenticationToken {
 		return "LanyardBearerToken [not verified]";
 	}
 
-	@Override
-	public boolean equals(Object other) {
-		return other instanceof LanyardBearerToken that && this.token.equals(that.token);
-	}
-
-	@Override
-	public int hashCode() {
-		return this.token.hashCode();
-	}
-
 }

@@ -1,0 +1,81 @@
+package dev.lanyard.server.exchange;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.exchange.RevocationStreamTest.Event;
+import dev.lanyard.server.exchange.RevocationStreamTest.Stream;
+import dev.lanyard.server.token.TokenHash;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's promise for gateways without Redis: a gateway listening to one node hears
+ * a revocation made on another within a second. Two nodes on one database, no Redis.
+ */
+class RevocationStreamAcrossNodesTest {
+
+	private static LanyardTestServer nodeA;
+
+	private static LanyardTestServer nodeB;
+
+	@BeforeAll
+	static void startTwoNodesWithoutRedis() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.remove("spring.data.redis.url");
+		nodeA = LanyardTestServer.start(deployment);
+		nodeB = LanyardTestServer.start(deployment);
+	}
+
+	@AfterAll
+	static void stop() {
+		nodeA.close();
+		nodeB.close();
+	}
+
+	@Test
+	void streamWhenRevokedOnAnotherNodeThenEventWithinASecond() throws Exception {
+		HttpResponse<java.io.InputStream> opened = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(nodeA.baseUrl() + "/revocations"))
+				.header("Accept", "text/event-stream")
+				.header("Authorization", basic("gateway", TestBootstrap.GATEWAY_SECRET))
+				.build(), HttpResponse.BodyHandlers.ofInputStream());
+		try (Stream stream = Stream.of(opened)) {
+			assertThat(stream.next().name()).isEqualTo("reset");
+
+			OAuthFlows onB = new OAuthFlows(nodeB.baseUrl());
+			TestBrowser client = new TestBrowser();
+			String token = (String) TestBrowser
+				.json(onB.token(client, "service", TestBootstrap.SERVICE_SECRET,
+						Map.of("grant_type", "client_credentials")))
+				.get("access_token");
+			long revokedAt = System.nanoTime();
+			HttpResponse<String> revoked = client.postForm(onB.url("/oauth2/revoke"), Map.of("token", token),
+					"Authorization", basic("service", TestBootstrap.SERVICE_SECRET));
+			assertThat(revoked.statusCode()).isEqualTo(200);
+
+			Event event = stream.next();
+			assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofSeconds(1));
+			assertThat(event.name()).isEqualTo("revocation");
+			assertThat(event.data()).contains(TokenHash.of(token));
+		}
+	}
+
+	private static String basic(String id, String secret) {
+		return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+	}
+
+}
