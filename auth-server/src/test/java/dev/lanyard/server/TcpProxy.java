@@ -42,6 +42,14 @@ public final class TcpProxy implements AutoCloseable {
 		this.blackhole = true;
 	}
 
+	/** Drops every open connection (new ones are still relayed unless blackholed). */
+	public void cut() throws IOException {
+		for (Socket socket : this.sockets) {
+			socket.close();
+		}
+		this.sockets.clear();
+	}
+
 	public void restore() {
 		this.blackhole = false;
 	}

@@ -4,11 +4,14 @@ import java.time.Clock;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.storage.RedisMode;
+import io.lettuce.core.RedisClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
@@ -27,9 +30,19 @@ class AuthorizationStorageConfiguration {
 
 	@Bean
 	AccessTokenCache accessTokenCache(RedisMode redisMode, ObjectProvider<StringRedisTemplate> redis,
-			LanyardProperties properties, Clock clock) {
-		return redisMode.enabled() ? new RedisAccessTokenCache(redis.getObject(), properties.redis().keyPrefix())
-				: new InMemoryAccessTokenCache(clock);
+			ObjectProvider<RedisConnectionFactory> connections, LanyardProperties properties, Clock clock) {
+		if (!redisMode.enabled()) {
+			return new InMemoryAccessTokenCache(clock);
+		}
+		RedisAccessTokenCache shared = new RedisAccessTokenCache(redis.getObject(), properties.redis().keyPrefix());
+		if (connections.getObject() instanceof LettuceConnectionFactory lettuce && !lettuce.isClusterAware()) {
+			// A single server (or a Sentinel-chosen primary) holds every key: one
+			// connection hears every change of the cache.
+			return new TrackedAccessTokenCache(shared, shared.keyPrefix(),
+					() -> ((RedisClient) lettuce.getRequiredNativeClient()).connect(),
+					properties.redis().tokenCacheTtl());
+		}
+		return shared;
 	}
 
 	@Bean

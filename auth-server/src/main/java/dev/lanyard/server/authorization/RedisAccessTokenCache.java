@@ -39,21 +39,30 @@ public final class RedisAccessTokenCache implements AccessTokenCache {
 		this.prefix = keyPrefix + "at:";
 	}
 
+	/** What every key of this cache starts with; the token hash follows. */
+	String keyPrefix() {
+		return this.prefix;
+	}
+
 	@Override
 	public Optional<Entry> get(String tokenHash) {
 		try {
-			String value = this.redis.opsForValue().get(this.prefix + tokenHash);
-			if (value == null) {
-				return Optional.empty();
-			}
-			int bar = value.indexOf('|');
-			String row = value.substring(bar + 1);
-			return Optional.of(new Entry(Long.parseLong(value.substring(0, bar)), row.isEmpty() ? null : row));
+			return parse(this.redis.opsForValue().get(this.prefix + tokenHash));
 		}
 		catch (RuntimeException ex) {
 			BackendBreakers.logFailure(logger, "Token cache unavailable, reading from PostgreSQL", ex);
 			return Optional.empty();
 		}
+	}
+
+	/** An entry as stored: {@code <version>|<row JSON>}, or nothing. */
+	static Optional<Entry> parse(String value) {
+		if (value == null) {
+			return Optional.empty();
+		}
+		int bar = value.indexOf('|');
+		String row = value.substring(bar + 1);
+		return Optional.of(new Entry(Long.parseLong(value.substring(0, bar)), row.isEmpty() ? null : row));
 	}
 
 	@Override

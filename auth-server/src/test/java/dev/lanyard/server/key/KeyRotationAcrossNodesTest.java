@@ -76,8 +76,17 @@ class KeyRotationAcrossNodesTest {
 		Instant first = keysOnA.rotate();
 		Instant second = keysOnA.rotate();
 		Instant third = keysOnA.rotate();
+		Instant thirdAnswered = Instant.now();
 		assertThat(second).as("the second rotation waits for the new next key's publication").isAfter(first);
-		assertThat(third).as("asking again changes nothing").isEqualTo(second);
+		if (thirdAnswered.isBefore(second)) {
+			assertThat(third).as("asking again changes nothing").isEqualTo(second);
+		}
+		else {
+			// A loaded host: each rotation generates an RSA key, and the calls took
+			// longer
+			// than the publication period, so the scheduled rotation happened meanwhile.
+			assertThat(third).as("asked after the scheduled rotation").isAfterOrEqualTo(second);
+		}
 
 		// The key from before the rotations may or may not still sign in the loop below
 		// (that depends on how soon each node switches); it counts either way.
