@@ -54,6 +54,18 @@ public final class ClaimNames {
 	/** When the user last authenticated, NumericDate seconds (OpenID Connect Core §2). */
 	public static final String AUTH_TIME = "auth_time";
 
+	/**
+	 * How the user authenticated, as a JSON array of RFC 8176 values ({@code pwd},
+	 * {@code otp}, {@code hwk}, {@code mfa}; OpenID Connect Core §2).
+	 */
+	public static final String AUTHENTICATION_METHODS = "amr";
+
+	/**
+	 * The authentication context class the sign-in satisfied (OpenID Connect Core §2),
+	 * one of the authorization server's {@code acr_values_supported}.
+	 */
+	public static final String AUTHENTICATION_CONTEXT = "acr";
+
 	/** The user's login name (OpenID Connect Core §5.1). */
 	public static final String PREFERRED_USERNAME = "preferred_username";
 

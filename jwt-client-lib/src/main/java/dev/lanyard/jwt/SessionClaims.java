@@ -62,6 +62,10 @@ public final class SessionClaims {
 
 	private final Set<String> roles;
 
+	private final Set<String> authenticationMethods;
+
+	private final String authenticationContext;
+
 	private SessionClaims(Map<String, Object> claims) throws JwtVerificationException {
 		this.claims = claims;
 		this.issuer = requiredString(ClaimNames.ISSUER);
@@ -78,6 +82,8 @@ public final class SessionClaims {
 		this.tenant = optionalString(ClaimNames.TENANT);
 		this.scopes = scopeSet();
 		this.roles = stringSet(ClaimNames.ROLES);
+		this.authenticationMethods = stringSet(ClaimNames.AUTHENTICATION_METHODS);
+		this.authenticationContext = optionalString(ClaimNames.AUTHENTICATION_CONTEXT);
 	}
 
 	/**
@@ -177,6 +183,32 @@ public final class SessionClaims {
 	 */
 	public Set<String> roles() {
 		return this.roles;
+	}
+
+	/**
+	 * How the user authenticated ({@code amr}, RFC 8176 values such as {@code pwd},
+	 * {@code otp}, {@code hwk}, {@code mfa}).
+	 * @return an unmodifiable set in token order, empty when the claim is absent (a
+	 * client's own token)
+	 */
+	public Set<String> amr() {
+		return this.authenticationMethods;
+	}
+
+	/**
+	 * Tells whether the user authenticated with a method.
+	 * @param method an RFC 8176 value, e.g. {@code hwk}, not {@code null}
+	 * @return whether {@link #amr()} contains it
+	 */
+	public boolean hasAuthenticationMethod(String method) {
+		return this.authenticationMethods.contains(Objects.requireNonNull(method, "method"));
+	}
+
+	/**
+	 * The authentication context class the sign-in satisfied ({@code acr}), if present.
+	 */
+	public Optional<String> acr() {
+		return Optional.ofNullable(this.authenticationContext);
 	}
 
 	/**

@@ -24,6 +24,7 @@ class SessionClaimsTest {
 				{"iss":"http://localhost:9000","sub":"u1","aud":"internal","exp":%d,"iat":%d,"nbf":%d,
 				 "jti":"j-1","client_id":"web-app","scope":"openid  orders:read profile","sid":"s-42",
 				 "auth_time":%d,"preferred_username":"alice","roles":["user","admin"],"tenant":"acme",
+				 "amr":["pwd","hwk","mfa"],"acr":"urn:lanyard:acr:multi-factor",
 				 "email_verified":true,"level":3,"ratio":0.5,"groups":["a","b"],"address":{"city":"Lyon"},
 				 "mixed":["a",1],"nothing":null,"expires_soon":%d}
 				""".formatted(NOW + 300, NOW, NOW, NOW - 60, NOW + 60)).getBytes(StandardCharsets.UTF_8)));
@@ -52,13 +53,17 @@ class SessionClaimsTest {
 		assertThat(claims.hasScope("orders")).isFalse();
 		assertThat(claims.hasRole("admin")).isTrue();
 		assertThat(claims.hasRole("Admin")).isFalse();
+		assertThat(claims.amr()).containsExactly("pwd", "hwk", "mfa");
+		assertThat(claims.hasAuthenticationMethod("hwk")).isTrue();
+		assertThat(claims.hasAuthenticationMethod("otp")).isFalse();
+		assertThat(claims.acr()).contains("urn:lanyard:acr:multi-factor");
 	}
 
 	@Test
 	void accessorsWhenOptionalClaimsAbsentThenEmpty() throws Exception {
 		Map<String, Object> json = json();
 		for (String name : List.of("client_id", "scope", "sid", "auth_time", "preferred_username", "roles", "tenant",
-				"nbf")) {
+				"nbf", "amr", "acr")) {
 			json.remove(name);
 		}
 		SessionClaims claims = SessionClaims.fromVerifiedJson(json);
@@ -70,6 +75,8 @@ class SessionClaimsTest {
 		assertThat(claims.notBefore()).isEmpty();
 		assertThat(claims.scopes()).isEmpty();
 		assertThat(claims.roles()).isEmpty();
+		assertThat(claims.amr()).isEmpty();
+		assertThat(claims.acr()).isEmpty();
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.lanyard.jwt.ClaimNames;
+import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.user.UserAccount;
 
@@ -55,14 +56,15 @@ final class InternalJwtIssuer {
 	 * @param issuer this server's issuer identifier
 	 * @param user the signed-in user the subject token was issued for
 	 * @param login the login session it came from, if known
+	 * @param authenticationMethods how the user signed in ({@code amr}), empty if unknown
 	 * @param clientId the client the subject token was issued to
 	 * @param actor the client exchanging it (the gateway)
 	 * @param audience the one audience
 	 * @param scopes the scopes, within the subject token's
 	 * @param subjectExpiresAt when the subject token expires, if it does
 	 */
-	record Request(String issuer, UserAccount user, LoginDetails login, String clientId, String actor, String audience,
-			Set<String> scopes, Instant subjectExpiresAt) {
+	record Request(String issuer, UserAccount user, LoginDetails login, List<String> authenticationMethods,
+			String clientId, String actor, String audience, Set<String> scopes, Instant subjectExpiresAt) {
 	}
 
 	ExchangedTokenCache.IssuedJwt issue(Request request) {
@@ -88,6 +90,11 @@ final class InternalJwtIssuer {
 		if (request.login() != null) {
 			claims.claim(ClaimNames.SESSION_ID, request.login().sessionId());
 			claims.claim(ClaimNames.AUTH_TIME, request.login().authenticatedAt().getEpochSecond());
+		}
+		if (!request.authenticationMethods().isEmpty()) {
+			claims.claim(ClaimNames.AUTHENTICATION_METHODS, request.authenticationMethods());
+			claims.claim(ClaimNames.AUTHENTICATION_CONTEXT,
+					AuthenticationMethods.contextOf(request.authenticationMethods()));
 		}
 		for (String attribute : this.attributes) {
 			String value = user.attributes().get(attribute);

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
+import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.ActiveUsers;
@@ -161,9 +162,10 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 			throw error(OAuth2ErrorCodes.INVALID_GRANT, "subject_token is not an active access token");
 		}
 		LoginDetails login = (principal.getDetails() instanceof LoginDetails details) ? details : null;
-		ExchangedTokenCache.IssuedJwt issued = this.issuer.issue(new InternalJwtIssuer.Request(
-				AuthorizationServerContextHolder.getContext().getIssuer(), user, login, originalClient.getClientId(),
-				gateway.getClientId(), audience, scopes, subject.getToken().getExpiresAt()));
+		ExchangedTokenCache.IssuedJwt issued = this.issuer
+			.issue(new InternalJwtIssuer.Request(AuthorizationServerContextHolder.getContext().getIssuer(), user, login,
+					AuthenticationMethods.of(principal), originalClient.getClientId(), gateway.getClientId(), audience,
+					scopes, subject.getToken().getExpiresAt()));
 		this.cache.put(subjectHash, gateway.getClientId(), audience, scope, issued);
 		return response(gateway, clientPrincipal, issued);
 	}

@@ -3,6 +3,8 @@ package dev.lanyard.server.protocol;
 import java.util.List;
 import java.util.Map;
 
+import dev.lanyard.server.login.AuthenticationMethods;
+
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
 /**
@@ -39,7 +41,8 @@ final class DiscoveryMetadata {
 			// among them.
 			claims.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
 			claims.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid",
-					"preferred_username", "email", "email_verified"));
+					"amr", "acr", "preferred_username", "email", "email_verified"));
+			claims.put("acr_values_supported", AuthenticationMethods.SUPPORTED_CONTEXTS);
 		}
 	}
 

@@ -2,10 +2,12 @@ package dev.lanyard.server.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
+import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.ScopedUserClaims;
@@ -17,12 +19,13 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 
 /**
  * Shapes ID tokens: Lanyard's lifetime (the framework fixes 30 minutes), the login
- * session's {@code sid} and {@code auth_time} taken from the sign-in itself, so they are
- * the same whichever node issues the token (OpenID Connect Core §2; Front-Channel Logout
- * §3 for {@code sid}), and, unless switched off, the user claims the granted scopes
- * release ({@link ScopedUserClaims}, read fresh from the account): most relying-party
- * libraries take the user's name and address from the ID token and never call
- * {@code /userinfo} (OpenID Connect Core §5.4 allows either).
+ * session's {@code sid}, {@code auth_time}, {@code amr} and {@code acr} taken from the
+ * sign-in itself ({@link AuthenticationMethods}), so they are the same whichever node
+ * issues the token (OpenID Connect Core §2; Front-Channel Logout §3 for {@code sid}),
+ * and, unless switched off, the user claims the granted scopes release
+ * ({@link ScopedUserClaims}, read fresh from the account): most relying-party libraries
+ * take the user's name and address from the ID token and never call {@code /userinfo}
+ * (OpenID Connect Core §5.4 allows either).
  */
 final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -51,6 +54,11 @@ final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContex
 			context.getClaims().claim("sid", login.sessionId());
 			// OpenID Connect Core §2: a JSON number of seconds since the epoch.
 			context.getClaims().claim("auth_time", login.authenticatedAt().getEpochSecond());
+		}
+		List<String> methods = AuthenticationMethods.of(context.getPrincipal());
+		if (!methods.isEmpty()) {
+			context.getClaims().claim("amr", methods);
+			context.getClaims().claim("acr", AuthenticationMethods.contextOf(methods));
 		}
 		if (this.users != null && context.getPrincipal().getPrincipal() instanceof LanyardUser user) {
 			this.users.apply(user.id())

@@ -87,6 +87,8 @@ class TokenExchangeTest {
 		assertThat(claims.getStringClaim("tenant")).isEqualTo("acme");
 		assertThat(claims.getStringClaim("sid")).isNotBlank();
 		assertThat(claims.getLongClaim("auth_time")).isLessThanOrEqualTo(Instant.now().getEpochSecond());
+		assertThat(claims.getStringListClaim("amr")).containsExactly("pwd");
+		assertThat(claims.getStringClaim("acr")).isEqualTo("urn:lanyard:acr:single-factor");
 		assertThat(claims.getJSONObjectClaim("act")).containsEntry("sub", "gateway");
 		assertThat(claims.getJWTID()).isNotBlank();
 		Instant expiresAt = claims.getExpirationTime().toInstant();

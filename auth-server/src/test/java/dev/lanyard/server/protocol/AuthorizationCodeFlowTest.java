@@ -63,6 +63,8 @@ class AuthorizationCodeFlowTest {
 		assertThat(idToken.get("aud")).isEqualTo("web-app");
 		assertThat(idToken.get("sid")).isInstanceOf(String.class);
 		assertThat(idToken.get("auth_time")).isInstanceOf(Number.class);
+		// RFC 8176 §2: a password; OpenID Connect Core §2: the class it satisfies.
+		assertThat(idToken).containsEntry("amr", List.of("pwd")).containsEntry("acr", "urn:lanyard:acr:single-factor");
 		// The claims the scopes release are in the ID token too, as relying parties
 		// expect.
 		assertThat(idToken).containsEntry("preferred_username", "alice").containsEntry("email", "alice@example.com");

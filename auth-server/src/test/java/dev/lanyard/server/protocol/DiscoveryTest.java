@@ -10,6 +10,8 @@ import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
 import org.junit.jupiter.api.Test;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Discovery metadata (OA-10, OA-14, OA-47) and the JWKS. */
@@ -44,6 +46,8 @@ class DiscoveryTest {
 		assertThat(oidc.get("id_token_signing_alg_values_supported")).isEqualTo(List.of("RS256"));
 		assertThat(oidc.get("prompt_values_supported"))
 			.isEqualTo(List.of("none", "login", "consent", "select_account"));
+		assertThat(oidc.get("acr_values_supported")).isEqualTo(List.of("urn:lanyard:acr:single-factor"));
+		assertThat(oidc.get("claims_supported")).asInstanceOf(InstanceOfAssertFactories.LIST).contains("amr", "acr");
 	}
 
 	@Test
