@@ -23,6 +23,10 @@ public final class FormErrors {
 			Map.entry("email", "email"), Map.entry("password", "password"), Map.entry("roles", "roles"),
 			Map.entry("attributes", "attributes"));
 
+	private static final String CLAIMS = "claims";
+
+	private static final String CLAIM_PREFIX = CLAIMS + ".";
+
 	/**
 	 * The message key for input refused without naming a rule: the form must still say
 	 * that nothing was saved.
@@ -53,7 +57,12 @@ public final class FormErrors {
 	 */
 	public static void reject(BindingResult form, String field, String code) {
 		String property = (field != null) ? FIELDS.getOrDefault(field, field) : null;
-		if (property != null && form.getTarget() != null
+		if (property != null && property.startsWith(CLAIM_PREFIX) && form.getTarget() != null
+				&& BeanUtils.getPropertyDescriptor(form.getTarget().getClass(), CLAIMS) != null) {
+			// A standard claim: the form's claims map, entry by claim name.
+			form.rejectValue(CLAIMS + "[" + property.substring(CLAIM_PREFIX.length()) + "]", code, code);
+		}
+		else if (property != null && form.getTarget() != null
 				&& BeanUtils.getPropertyDescriptor(form.getTarget().getClass(), property) != null) {
 			form.rejectValue(property, code, code);
 		}

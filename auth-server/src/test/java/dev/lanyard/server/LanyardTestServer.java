@@ -120,6 +120,13 @@ public final class LanyardTestServer implements AutoCloseable {
 					    email: alice@example.com
 					    roles: [user, admin]
 					    attributes: { tenant: acme }
+					    given-name: Alice
+					    family-name: Liddell
+					    locale: en-GB
+					    zoneinfo: Europe/London
+					    phone-number: "+44 1865 000000"
+					    phone-number-verified: true
+					    address: { locality: Oxford, country: GB }
 					  - username: bob
 					    password: "%s"
 					    roles: [user]
@@ -130,7 +137,7 @@ public final class LanyardTestServer implements AutoCloseable {
 					    redirect-uris: [%s]
 					    post-logout-redirect-uris: [https://app.example.com/]
 					    grant-types: [authorization_code, refresh_token]
-					    scopes: [openid, profile, email]
+					    scopes: [openid, profile, email, address, phone]
 					    require-consent: false
 					  - client-id: consenting-app
 					    client-name: Consenting App

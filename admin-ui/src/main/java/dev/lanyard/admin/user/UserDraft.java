@@ -12,13 +12,23 @@ import java.util.Map;
  * @param locked whether the account is locked
  * @param roles role names
  * @param attributes free attributes, carried into internal JWTs where configured
+ * @param claims OpenID Connect standard claims by claim name ({@code given_name}; the
+ * parts of the address as {@code address.locality}; booleans as {@code true} or
+ * {@code false}); blank values are dropped
  */
 public record UserDraft(String username, String email, boolean enabled, boolean locked, List<String> roles,
-		Map<String, String> attributes) {
+		Map<String, String> attributes, Map<String, String> claims) {
 
 	public UserDraft {
 		roles = (roles != null) ? List.copyOf(roles) : List.of();
 		attributes = (attributes != null) ? Map.copyOf(attributes) : Map.of();
+		claims = (claims != null) ? Map.copyOf(claims) : Map.of();
+	}
+
+	/** A draft without standard claims. */
+	public UserDraft(String username, String email, boolean enabled, boolean locked, List<String> roles,
+			Map<String, String> attributes) {
+		this(username, email, enabled, locked, roles, attributes, Map.of());
 	}
 
 }

@@ -1,15 +1,39 @@
 package dev.lanyard.admin.user;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The user form as the browser posts it: roles separated by spaces, attributes one
- * {@code name=value} per line. Mutable, for data binding only.
+ * {@code name=value} per line, each standard claim in its own field
+ * ({@code claims[given_name]}) and the two verified flags as checkboxes. Mutable, for
+ * data binding only.
  */
 public class UserForm {
+
+	/**
+	 * The standard claims the form shows as text, in display order: the parts of the
+	 * address as {@code address.<part>}.
+	 */
+	static final List<String> TEXT_CLAIMS = List.of("name", "given_name", "family_name", "middle_name", "nickname",
+			"profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "phone_number",
+			"address.formatted", "address.street_address", "address.locality", "address.region", "address.postal_code",
+			"address.country");
+
+	/**
+	 * The standard claims the form shows as checkboxes, bound as
+	 * {@link #isEmailVerified() emailVerified} and {@link #isPhoneNumberVerified()
+	 * phoneNumberVerified} so that an unchecked box (which posts nothing but its
+	 * {@code _} marker) reads as false.
+	 */
+	static final List<String> BOOLEAN_CLAIMS = List.of("email_verified", "phone_number_verified");
+
+	private static final String EMAIL_VERIFIED = "email_verified";
+
+	private static final String PHONE_NUMBER_VERIFIED = "phone_number_verified";
 
 	private String username = "";
 
@@ -27,6 +51,17 @@ public class UserForm {
 
 	private String confirmPassword;
 
+	/**
+	 * Every claim of {@link #TEXT_CLAIMS} (empty when unset) and of
+	 * {@link #BOOLEAN_CLAIMS} ({@code "true"} or {@code "false"}); binding writes into
+	 * this map, so it always holds every key.
+	 */
+	private final Map<String, String> claims = new LinkedHashMap<>();
+
+	public UserForm() {
+		fillClaims(Map.of());
+	}
+
 	static UserForm of(UserView user) {
 		UserForm form = new UserForm();
 		form.username = user.username();
@@ -37,6 +72,7 @@ public class UserForm {
 		StringBuilder attributes = new StringBuilder();
 		user.attributes().forEach((name, value) -> attributes.append(name).append('=').append(value).append('\n'));
 		form.attributes = attributes.toString();
+		form.setClaims(user.claims());
 		return form;
 	}
 
@@ -60,7 +96,28 @@ public class UserForm {
 			.filter((role) -> !role.isEmpty())
 			.toList();
 		String mail = this.email.isBlank() ? null : this.email.strip();
-		return new UserDraft(this.username.strip(), mail, this.enabled, this.locked, roleList, parsed);
+		return new UserDraft(this.username.strip(), mail, this.enabled, this.locked, roleList, parsed, claimsToSave());
+	}
+
+	/**
+	 * The claims to save: text stripped, with the line breaks a browser posts (CRLF) as
+	 * {@code \n}; blank text and unchecked booleans left out, so that an untouched field
+	 * stores nothing. Keys the form does not show are ignored.
+	 */
+	private Map<String, String> claimsToSave() {
+		Map<String, String> saved = new LinkedHashMap<>();
+		for (String claim : TEXT_CLAIMS) {
+			String value = this.claims.get(claim);
+			if (value != null && !value.isBlank()) {
+				saved.put(claim, value.strip().replaceAll("\\R", "\n"));
+			}
+		}
+		for (String claim : BOOLEAN_CLAIMS) {
+			if (Boolean.parseBoolean(this.claims.get(claim))) {
+				saved.put(claim, "true");
+			}
+		}
+		return saved;
 	}
 
 	public String getUsername() {
@@ -109,6 +166,51 @@ public class UserForm {
 
 	public void setAttributes(String attributes) {
 		this.attributes = (attributes != null) ? attributes : "";
+	}
+
+	/**
+	 * The standard claims by name, every key present: the map binding writes
+	 * {@code claims[given_name]} into, not a copy.
+	 */
+	public Map<String, String> getClaims() {
+		return this.claims;
+	}
+
+	/**
+	 * Replaces the claims with these: the claims the form shows, each key kept (empty
+	 * text, {@code "false"}, when not given); others are ignored.
+	 * @param claims claims by name; may be {@code null}
+	 */
+	public void setClaims(Map<String, String> claims) {
+		// A copy first: the argument may be this very map.
+		fillClaims((claims != null) ? new HashMap<>(claims) : Map.of());
+	}
+
+	private void fillClaims(Map<String, String> given) {
+		this.claims.clear();
+		for (String claim : TEXT_CLAIMS) {
+			String value = given.get(claim);
+			this.claims.put(claim, (value != null) ? value : "");
+		}
+		for (String claim : BOOLEAN_CLAIMS) {
+			this.claims.put(claim, String.valueOf(Boolean.parseBoolean(given.get(claim))));
+		}
+	}
+
+	public boolean isEmailVerified() {
+		return Boolean.parseBoolean(this.claims.get(EMAIL_VERIFIED));
+	}
+
+	public void setEmailVerified(boolean emailVerified) {
+		this.claims.put(EMAIL_VERIFIED, String.valueOf(emailVerified));
+	}
+
+	public boolean isPhoneNumberVerified() {
+		return Boolean.parseBoolean(this.claims.get(PHONE_NUMBER_VERIFIED));
+	}
+
+	public void setPhoneNumberVerified(boolean phoneNumberVerified) {
+		this.claims.put(PHONE_NUMBER_VERIFIED, String.valueOf(phoneNumberVerified));
 	}
 
 	public String getPassword() {

@@ -14,9 +14,10 @@ import java.util.Map;
  * @param locked whether an administrator locked it
  * @param roles role names
  * @param attributes free attributes
+ * @param claims OpenID Connect standard claims, as in {@link UserDraft#claims()}
  * @param createdAt when created
  * @param updatedAt when last changed
  */
 public record UserView(String id, String username, String email, boolean enabled, boolean locked, List<String> roles,
-		Map<String, String> attributes, Instant createdAt, Instant updatedAt) {
+		Map<String, String> attributes, Map<String, String> claims, Instant createdAt, Instant updatedAt) {
 }

@@ -161,6 +161,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 			.locked(draft.locked())
 			.roles(draft.roles().toArray(String[]::new))
 			.attributes(draft.attributes())
+			.claims(draft.claims())
 			.build();
 	}
 

@@ -36,6 +36,8 @@ public final class TestUserViews {
 
 		private Map<String, String> attributes = Map.of();
 
+		private Map<String, String> claims = Map.of();
+
 		private Builder(String username) {
 			this.id = "id-" + username;
 			this.username = username;
@@ -67,6 +69,11 @@ public final class TestUserViews {
 			return this;
 		}
 
+		public Builder claims(Map<String, String> claims) {
+			this.claims = claims;
+			return this;
+		}
+
 		public Builder attributes(Map<String, String> attributes) {
 			this.attributes = attributes;
 			return this;
@@ -74,7 +81,7 @@ public final class TestUserViews {
 
 		public UserView build() {
 			return new UserView(this.id, this.username, this.email, this.enabled, this.locked, this.roles,
-					this.attributes, CREATED_AT, CREATED_AT);
+					this.attributes, this.claims, CREATED_AT, CREATED_AT);
 		}
 
 	}

@@ -106,6 +106,31 @@ class UserConsoleControllerTest {
 			.satisfies((created) -> assertThat(created.draft().email()).isNull());
 	}
 
+	/**
+	 * Each standard claim has its own field: blank ones and unchecked boxes are left out
+	 * rather than stored empty, and a claim the page does not show is not sent.
+	 */
+	@Test
+	void createWhenClaimsGivenThenSentStrippedWithoutBlanks() throws Exception {
+		MultiValueMap<String, String> form = form("erin", "user");
+		form.set("password", "erin-password-42");
+		form.set("claims[given_name]", " Erin ");
+		form.set("claims[family_name]", "   ");
+		form.set("claims[website]", "https://erin.example.com/");
+		form.set("claims[address.locality]", "Lyon");
+		form.set("claims[address.country]", "");
+		form.set("claims[updated_at]", "1700000000");
+		form.set("emailVerified", "true");
+		form.set("_emailVerified", "on");
+		form.set("_phoneNumberVerified", "on");
+		this.mvc.perform(post("/admin/users/new").params(form).with(csrf()))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/admin/users/" + InMemoryUserAdministration.NEW_USER_ID + "?created"));
+		assertThat(this.users.created()).singleElement()
+			.satisfies((created) -> assertThat(created.draft().claims()).isEqualTo(Map.of("given_name", "Erin",
+					"website", "https://erin.example.com/", "address.locality", "Lyon", "email_verified", "true")));
+	}
+
 	/** Giving the admin role hands over the server, so it needs the password again. */
 	@Test
 	void createWhenAdminRoleWithoutPasswordThenAskedAndInputKept() throws Exception {
@@ -189,6 +214,41 @@ class UserConsoleControllerTest {
 			.andExpect(content().string(containsString("action=\"/admin/users/id-bob/password\"")))
 			.andExpect(content().string(containsString("action=\"/admin/users/id-bob/unlock\"")))
 			.andExpect(content().string(containsString("href=\"/admin/sessions?user=id-bob\"")));
+	}
+
+	@Test
+	void editWhenUserHasClaimsThenEachInItsLabelledField() throws Exception {
+		this.users.save(TestUserViews.user("alice")
+			.claims(Map.of("given_name", "Alice", "website", "https://alice.example.com/", "address.locality", "Lyon",
+					"address.street_address", "10 rue de la Paix\nBuilding B", "email_verified", "true"))
+			.build());
+		String page = this.mvc.perform(get("/admin/users/id-alice"))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		assertThat(page).contains("<legend>Standard claims (OpenID Connect)</legend>")
+			.contains("<label for=\"claim-given_name\">Given name</label>")
+			.contains("name=\"claims[given_name]\" value=\"Alice\"")
+			.contains("type=\"url\"")
+			.contains("name=\"claims[website]\" value=\"https://alice.example.com/\"")
+			.contains("<label for=\"claim-address.locality\">City or locality</label>")
+			.contains("name=\"claims[address.locality]\" value=\"Lyon\"")
+			.contains(">10 rue de la Paix\nBuilding B</textarea>")
+			.contains("id=\"claim-birthdate-help\"")
+			.contains("E.164 recommended, for example +33 1 23 45 67 89.")
+			.containsPattern("name=\"emailVerified\" value=\"true\"[^>]*checked")
+			.doesNotContainPattern("name=\"phoneNumberVerified\" value=\"true\"[^>]*checked")
+			.contains("name=\"_emailVerified\"")
+			.contains("name=\"_phoneNumberVerified\"");
+		// Every claim the form reads back has its field, labelled, once.
+		for (String claim : UserForm.TEXT_CLAIMS) {
+			assertThat(page).as(claim)
+				.containsOnlyOnce("name=\"claims[" + claim + "]\"")
+				.containsOnlyOnce("id=\"claim-" + claim + "\"")
+				.containsOnlyOnce("<label for=\"claim-" + claim + "\">");
+		}
 	}
 
 	/**
@@ -314,6 +374,77 @@ class UserConsoleControllerTest {
 			.andExpect(status().isOk())
 			.andExpect(model().attributeHasFieldErrorCode("form", "username", "username.taken"))
 			.andExpect(content().string(containsString("name=\"username\" value=\"carol\"")));
+	}
+
+	/** Saving the page as it was shown changes none of the user's claims. */
+	@Test
+	void updateWhenClaimsPostedAsShownThenKept() throws Exception {
+		Map<String, String> claims = Map.ofEntries(Map.entry("name", "Bob Martin"), Map.entry("given_name", "Bob"),
+				Map.entry("family_name", "Martin"), Map.entry("picture", "https://bob.example.com/me.png"),
+				Map.entry("birthdate", "1990"), Map.entry("zoneinfo", "Europe/Paris"), Map.entry("locale", "fr-FR"),
+				Map.entry("email_verified", "true"), Map.entry("phone_number", "+33 1 23 45 67 89"),
+				Map.entry("phone_number_verified", "true"),
+				Map.entry("address.street_address", "10 rue de la Paix\nBuilding B"),
+				Map.entry("address.locality", "Lyon"), Map.entry("address.postal_code", "69001"),
+				Map.entry("address.country", "France"));
+		this.users.save(TestUserViews.user("bob").attributes(Map.of("tenant", "acme")).claims(claims).build());
+		MultiValueMap<String, String> form = form("bob", "user");
+		form.set("attributes", "tenant=acme\n");
+		form.addAll(claimFields(claims));
+		this.mvc.perform(post("/admin/users/id-bob").params(form).with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-bob?saved"));
+		assertThat(this.users.updated().get("id-bob").claims()).isEqualTo(claims);
+	}
+
+	@Test
+	void updateWhenVerifiedBoxUncheckedThenClaimRemoved() throws Exception {
+		Map<String, String> claims = Map.of("given_name", "Bob", "email_verified", "true", "phone_number",
+				"+33 1 23 45 67 89", "phone_number_verified", "true");
+		this.users.save(TestUserViews.user("bob").claims(claims).build());
+		MultiValueMap<String, String> form = form("bob", "user");
+		form.addAll(claimFields(claims));
+		// An unchecked box posts only its marker.
+		form.remove("phoneNumberVerified");
+		this.mvc.perform(post("/admin/users/id-bob").params(form).with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-bob?saved"));
+		assertThat(this.users.updated().get("id-bob").claims())
+			.isEqualTo(Map.of("given_name", "Bob", "email_verified", "true", "phone_number", "+33 1 23 45 67 89"));
+	}
+
+	/**
+	 * The server names the claim it refused as {@code claims.<name>}: the message says
+	 * which, and what was typed stays in the form.
+	 */
+	@Test
+	void updateWhenServerRefusesAClaimThenItsMessageShownAndInputKept() throws Exception {
+		this.users.refuseNext(new InvalidInputException("claims.birthdate", "claim.date"));
+		MultiValueMap<String, String> form = form("bob", "user");
+		form.addAll(claimFields(Map.of("given_name", "Bob", "birthdate", "1990-02-30", "email_verified", "true")));
+		MvcResult result = this.mvc.perform(post("/admin/users/id-bob").params(form).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(model().attributeHasErrors("form"))
+			.andExpect(content().string(containsString("Some fields need your attention.")))
+			.andExpect(content().string(containsString("Write the birthdate as YYYY-MM-DD, or YYYY.")))
+			.andExpect(content().string(containsString("name=\"claims[given_name]\" value=\"Bob\"")))
+			.andExpect(content().string(containsString("name=\"claims[birthdate]\" value=\"1990-02-30\"")))
+			.andReturn();
+		assertThat(result.getResponse().getContentAsString())
+			.containsPattern("name=\"emailVerified\" value=\"true\"[^>]*checked");
+		assertThat(this.users.untouched()).isTrue();
+	}
+
+	@Test
+	void updateWhenServerRefusesTheClaimsThenErrorAtTheirFieldset() throws Exception {
+		this.users.refuseNext(new InvalidInputException("claims", "claim.unknown"));
+		MvcResult result = this.mvc.perform(post("/admin/users/id-bob").params(form("bob", "user")).with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(model().attributeHasFieldErrorCode("form", "claims", "claim.unknown"))
+			.andReturn();
+		assertThat(result.getResponse().getContentAsString())
+			.containsPattern("<legend>Standard claims \\(OpenID Connect\\)</legend>\\s*<p class=\"help\">[^<]*</p>\\s*"
+					+ "<p class=\"field-error\">This is not a standard claim Lanyard keeps.</p>");
+		assertThat(this.users.untouched()).isTrue();
 	}
 
 	/**
@@ -466,6 +597,26 @@ class UserConsoleControllerTest {
 		return "name=\"" + name
 				+ "\" value=\"true\"[^<]*>(<input type=\"hidden\"[^>]*>)?\\s*<span>[^<]*</span></label>\\s*"
 				+ "<p class=\"field-error\">" + Pattern.quote(message) + "</p>";
+	}
+
+	/**
+	 * The standard claim fields as the user page posts them for these claims: every text
+	 * field (line breaks as a browser sends them), each checked box, and the markers.
+	 */
+	private static MultiValueMap<String, String> claimFields(Map<String, String> claims) {
+		MultiValueMap<String, String> fields = new LinkedMultiValueMap<>();
+		for (String claim : UserForm.TEXT_CLAIMS) {
+			fields.add("claims[" + claim + "]", claims.getOrDefault(claim, "").replace("\n", "\r\n"));
+		}
+		if ("true".equals(claims.get("email_verified"))) {
+			fields.add("emailVerified", "true");
+		}
+		if ("true".equals(claims.get("phone_number_verified"))) {
+			fields.add("phoneNumberVerified", "true");
+		}
+		fields.add("_emailVerified", "on");
+		fields.add("_phoneNumberVerified", "on");
+		return fields;
 	}
 
 	/** The user form as a browser posts it, with the checkbox markers. */

@@ -14,6 +14,7 @@ import dev.lanyard.admin.key.KeyView;
 import dev.lanyard.admin.session.GrantView;
 import dev.lanyard.admin.user.UserDraft;
 import dev.lanyard.admin.user.UserView;
+import dev.lanyard.server.user.StandardClaim;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
@@ -77,11 +78,12 @@ final class AdminApiJson {
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record UserRequest(String username, String email, String password, Boolean enabled, Boolean locked,
-			List<String> roles, Map<String, String> attributes) {
+			List<String> roles, Map<String, String> attributes, Map<String, Object> claims) {
 
 		UserDraft toDraft() {
 			return new UserDraft(this.username, this.email, !Boolean.FALSE.equals(this.enabled),
-					Boolean.TRUE.equals(this.locked), this.roles, this.attributes);
+					Boolean.TRUE.equals(this.locked), this.roles, this.attributes,
+					(this.claims != null) ? StandardClaim.fromJson(this.claims) : Map.of());
 		}
 
 		@Override
@@ -93,11 +95,12 @@ final class AdminApiJson {
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record UserResponse(String id, String username, String email, boolean enabled, boolean locked, List<String> roles,
-			Map<String, String> attributes, Instant createdAt, Instant updatedAt) {
+			Map<String, String> attributes, Map<String, Object> claims, Instant createdAt, Instant updatedAt) {
 
 		static UserResponse of(UserView user) {
 			return new UserResponse(user.id(), user.username(), user.email(), user.enabled(), user.locked(),
-					user.roles(), user.attributes(), user.createdAt(), user.updatedAt());
+					user.roles(), user.attributes(), StandardClaim.toJson(user.claims()), user.createdAt(),
+					user.updatedAt());
 		}
 
 	}

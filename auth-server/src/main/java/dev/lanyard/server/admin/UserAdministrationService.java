@@ -61,7 +61,7 @@ class UserAdministrationService implements UserAdministration {
 	@Override
 	public UserView create(UserDraft draft, String password, Actor actor) {
 		UserAccount created = CoreInput.translated(() -> this.users.create(draft.username(), draft.email(), password,
-				draft.enabled(), draft.locked(), draft.roles(), draft.attributes()));
+				draft.enabled(), draft.locked(), draft.roles(), draft.attributes(), draft.claims()));
 		record(actor, "user.created", created, Map.of("roles", created.roles()));
 		return view(created);
 	}
@@ -70,7 +70,7 @@ class UserAdministrationService implements UserAdministration {
 	public UserView update(String id, UserDraft draft, Actor actor) {
 		UUID userId = account(id).id();
 		UserService.Change change = CoreInput.translated(() -> this.users.update(userId, draft.username(),
-				draft.email(), draft.enabled(), draft.locked(), draft.roles(), draft.attributes()));
+				draft.email(), draft.enabled(), draft.locked(), draft.roles(), draft.attributes(), draft.claims()));
 		if (change.accessWithdrawn()) {
 			this.authorizations.revokeByPrincipal(userId.toString(), "user_disabled");
 		}
@@ -93,7 +93,7 @@ class UserAdministrationService implements UserAdministration {
 	public UserView unlock(String id, Actor actor) {
 		UserAccount account = account(id);
 		UserService.Change change = CoreInput.translated(() -> this.users.update(account.id(), account.username(),
-				account.email(), account.enabled(), false, account.roles(), account.attributes()));
+				account.email(), account.enabled(), false, account.roles(), account.attributes(), account.claims()));
 		this.throttle.reset(LoginName.canonical(account.username()));
 		record(actor, "user.unlocked", account, Map.of());
 		return view(change.after());
@@ -115,7 +115,8 @@ class UserAdministrationService implements UserAdministration {
 
 	static UserView view(UserAccount account) {
 		return new UserView(account.id().toString(), account.username(), account.email(), account.enabled(),
-				account.locked(), account.roles(), account.attributes(), account.createdAt(), account.updatedAt());
+				account.locked(), account.roles(), account.attributes(), account.claims(), account.createdAt(),
+				account.updatedAt());
 	}
 
 }

@@ -8,11 +8,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import dev.lanyard.server.user.StandardClaim;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -36,8 +41,13 @@ import org.springframework.boot.convert.DurationStyle;
  */
 public record BootstrapFile(List<User> users, List<Client> clients) {
 
-	private static final Set<String> USER_KEYS = Set.of("username", "password", "email", "roles", "attributes",
-			"enabled");
+	private static final Set<String> USER_KEYS = userKeys();
+
+	/** OpenID Connect Core §5.1.1: the parts of the address, nested under it. */
+	private static final Set<String> ADDRESS_KEYS = Arrays.stream(StandardClaim.values())
+		.filter(StandardClaim::addressPart)
+		.map(StandardClaim::bootstrapKey)
+		.collect(Collectors.toUnmodifiableSet());
 
 	private static final Set<String> CLIENT_KEYS = Set.of("client-id", "client-name", "client-secret", "redirect-uris",
 			"post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
@@ -51,7 +61,7 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	 * @param lines the line of each key
 	 */
 	public record User(String location, Map<String, Integer> lines, String username, String password, String email,
-			List<String> roles, Map<String, String> attributes, boolean enabled) {
+			List<String> roles, Map<String, String> attributes, Map<String, String> claims, boolean enabled) {
 
 		@Override
 		public String toString() {
@@ -95,6 +105,17 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 		return new Parser(file).parse(root);
 	}
 
+	private static Set<String> userKeys() {
+		Set<String> keys = new HashSet<>(
+				Set.of("username", "password", "email", "roles", "attributes", "enabled", StandardClaim.ADDRESS));
+		for (StandardClaim claim : StandardClaim.values()) {
+			if (!claim.addressPart()) {
+				keys.add(claim.bootstrapKey());
+			}
+		}
+		return Set.copyOf(keys);
+	}
+
 	private static final class Parser {
 
 		private final Path file;
@@ -130,7 +151,27 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 			return new User(where, lines(fields), requiredString(fields, node, where, "username"),
 					requiredString(fields, node, where, "password"), string(fields, where, "email"),
 					strings(fields, where, "roles"), stringMap(fields, where, "attributes"),
-					!Boolean.FALSE.equals(bool(fields, where, "enabled")));
+					standardClaims(fields, where), !Boolean.FALSE.equals(bool(fields, where, "enabled")));
+		}
+
+		/** The standard claims, by claim name (their rules are the user service's). */
+		private Map<String, String> standardClaims(Map<String, NodeTuple> fields, String where) {
+			Map<String, String> claims = new LinkedHashMap<>();
+			Map<String, String> address = stringMap(fields, where, StandardClaim.ADDRESS);
+			for (StandardClaim claim : StandardClaim.values()) {
+				String value = claim.addressPart() ? address.get(claim.bootstrapKey())
+						: string(fields, where, claim.bootstrapKey());
+				if (value != null) {
+					claims.put(claim.claimName(), value);
+				}
+			}
+			for (String key : address.keySet()) {
+				if (!ADDRESS_KEYS.contains(key)) {
+					throw error(fields.get(StandardClaim.ADDRESS).getValueNode(), where + ".address." + key,
+							"unknown key; expected one of " + new TreeSet<>(ADDRESS_KEYS));
+				}
+			}
+			return claims;
 		}
 
 		private Client client(Node node, String where) {

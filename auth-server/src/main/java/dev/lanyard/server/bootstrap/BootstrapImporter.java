@@ -18,6 +18,7 @@ import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.storage.AdvisoryLocks;
+import dev.lanyard.server.user.StandardClaim;
 import dev.lanyard.server.user.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 						user.location(), problem));
 			try {
 				UserService.Change change = this.users.importUser(user.username(), user.password(), user.email(),
-						user.roles(), user.attributes(), user.enabled());
+						user.roles(), user.attributes(), user.claims(), user.enabled());
 				outcomes.users().merge(change.outcome(), 1, Integer::sum);
 				// The file is the operator's word: a user it disables, or whose password
 				// it
@@ -169,6 +170,10 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	}
 
 	private static String yamlKey(String field) {
+		if (field.startsWith("claims.")) {
+			StandardClaim claim = StandardClaim.named(field.substring("claims.".length()));
+			return (claim == null) ? field : claim.addressPart() ? StandardClaim.ADDRESS : claim.bootstrapKey();
+		}
 		return switch (field) {
 			case "scope" -> "scopes";
 			case "access_token_ttl" -> "access-token-ttl";

@@ -1,9 +1,11 @@
 package dev.lanyard.server.protocol;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.server.login.AuthenticationMethods;
+import dev.lanyard.server.user.StandardClaim;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
@@ -36,12 +38,19 @@ final class DiscoveryMetadata {
 		claims.remove("tls_client_certificate_bound_access_tokens");
 		claims.remove("dpop_signing_alg_values_supported");
 		if (claims.containsKey("subject_types_supported")) {
-			claims.put("scopes_supported", List.of("openid", "profile", "email"));
+			claims.put("scopes_supported", List.of("openid", "profile", "email", "address", "phone"));
 			// OpenID Connect Prompt Create 1.0 §4.1 defines the field; "create" is not
 			// among them.
 			claims.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
-			claims.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid",
-					"amr", "acr", "preferred_username", "email", "email_verified"));
+			List<String> supported = new ArrayList<>(List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",
+					"sid", "amr", "acr", "preferred_username", "updated_at", "email"));
+			for (StandardClaim claim : StandardClaim.values()) {
+				String name = claim.addressPart() ? StandardClaim.ADDRESS : claim.claimName();
+				if (!supported.contains(name)) {
+					supported.add(name);
+				}
+			}
+			claims.put("claims_supported", supported);
 			claims.put("acr_values_supported", AuthenticationMethods.SUPPORTED_CONTEXTS);
 		}
 	}

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,9 @@ import org.springframework.stereotype.Repository;
 public class JdbcUserAccountRepository {
 
 	private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() {
+	};
+
+	private static final TypeReference<LinkedHashMap<String, String>> CLAIMS = new TypeReference<>() {
 	};
 
 	private final JdbcClient jdbc;
@@ -72,11 +76,11 @@ public class JdbcUserAccountRepository {
 
 	public void insert(UserAccount user) {
 		this.jdbc.sql("""
-				INSERT INTO users (id, username, login_name, email, password_hash, enabled, locked, roles, attributes)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
+				INSERT INTO users (id, username, login_name, email, password_hash, enabled, locked, roles, attributes,
+				claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)""")
 			.params(user.id(), user.username(), LoginName.canonical(user.username()), user.email(), user.passwordHash(),
 					user.enabled(), user.locked(), SqlValues.of(user.roles()),
-					this.json.writeValueAsString(user.attributes()))
+					this.json.writeValueAsString(user.attributes()), this.json.writeValueAsString(user.claims()))
 			.update();
 	}
 
@@ -84,9 +88,10 @@ public class JdbcUserAccountRepository {
 	public void updateProfile(UserAccount user) {
 		this.jdbc.sql("""
 				UPDATE users SET username = ?, login_name = ?, email = ?, enabled = ?, locked = ?, roles = ?,
-				attributes = ?::jsonb, updated_at = now() WHERE id = ?""")
+				attributes = ?::jsonb, claims = ?::jsonb, updated_at = now() WHERE id = ?""")
 			.params(user.username(), LoginName.canonical(user.username()), user.email(), user.enabled(), user.locked(),
-					SqlValues.of(user.roles()), this.json.writeValueAsString(user.attributes()), user.id())
+					SqlValues.of(user.roles()), this.json.writeValueAsString(user.attributes()),
+					this.json.writeValueAsString(user.claims()), user.id())
 			.update();
 	}
 
@@ -100,7 +105,8 @@ public class JdbcUserAccountRepository {
 		return new UserAccount(rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("email"),
 				rs.getString("password_hash"), rs.getBoolean("enabled"), rs.getBoolean("locked"),
 				SqlValues.toList(rs.getArray("roles")), this.json.readValue(rs.getString("attributes"), ATTRIBUTES),
-				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
+				this.json.readValue(rs.getString("claims"), CLAIMS), instant(rs.getTimestamp("created_at")),
+				instant(rs.getTimestamp("updated_at")));
 	}
 
 	private static Instant instant(Timestamp timestamp) {

@@ -9,8 +9,12 @@ import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
 
 /**
  * The claims about a user that the granted scopes release (OpenID Connect Core §5.4):
- * {@code profile} gives the username and when the account last changed, {@code email} the
- * address. One rule for {@code /userinfo} and the ID token.
+ * {@code profile} the username, when the account last changed and the profile claims the
+ * account has, {@code email} the address and whether it is verified, {@code phone} the
+ * number and whether it is verified, {@code address} the address as one JSON object
+ * (§5.1.1). Only claims the account has are released (§5.3.2: absent rather than empty);
+ * the two booleans are released with their claim. One rule for {@code /userinfo} and the
+ * ID token.
  */
 public final class ScopedUserClaims {
 
@@ -24,16 +28,40 @@ public final class ScopedUserClaims {
 	 */
 	public static Map<String, Object> of(UserAccount user, Set<String> scopes) {
 		Map<String, Object> claims = new LinkedHashMap<>();
+		Map<String, Object> address = new LinkedHashMap<>();
 		if (scopes.contains(OidcScopes.PROFILE)) {
 			claims.put(StandardClaimNames.PREFERRED_USERNAME, user.username());
+		}
+		for (StandardClaim claim : StandardClaim.values()) {
+			String value = user.claims().get(claim.claimName());
+			if (value == null || claim.bool() || !scopes.contains(claim.scope())) {
+				continue;
+			}
+			if (claim.addressPart()) {
+				address.put(claim.memberName(), value);
+			}
+			else {
+				claims.put(claim.claimName(), value);
+			}
+		}
+		if (scopes.contains(OidcScopes.PROFILE)) {
 			claims.put(StandardClaimNames.UPDATED_AT, user.updatedAt().getEpochSecond());
 		}
 		if (scopes.contains(OidcScopes.EMAIL) && user.email() != null) {
 			claims.put(StandardClaimNames.EMAIL, user.email());
-			// Lanyard does not verify addresses (yet): say so rather than leave it open.
-			claims.put(StandardClaimNames.EMAIL_VERIFIED, false);
+			claims.put(StandardClaimNames.EMAIL_VERIFIED, verified(user, StandardClaim.EMAIL_VERIFIED));
+		}
+		if (claims.containsKey(StandardClaimNames.PHONE_NUMBER)) {
+			claims.put(StandardClaimNames.PHONE_NUMBER_VERIFIED, verified(user, StandardClaim.PHONE_NUMBER_VERIFIED));
+		}
+		if (!address.isEmpty()) {
+			claims.put(StandardClaim.ADDRESS, address);
 		}
 		return claims;
+	}
+
+	private static boolean verified(UserAccount user, StandardClaim claim) {
+		return "true".equals(user.claims().get(claim.claimName()));
 	}
 
 }

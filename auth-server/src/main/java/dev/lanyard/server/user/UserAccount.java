@@ -1,6 +1,8 @@
 package dev.lanyard.server.user;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,15 +18,24 @@ import java.util.UUID;
  * @param locked whether the account is locked by an administrator
  * @param roles role names, e.g. {@code admin}
  * @param attributes free attributes carried into internal JWTs (e.g. {@code tenant})
+ * @param claims OpenID Connect standard claims by claim name ({@link StandardClaim})
  * @param createdAt when the account was created
  * @param updatedAt when it last changed
  */
 public record UserAccount(UUID id, String username, String email, String passwordHash, boolean enabled, boolean locked,
-		List<String> roles, Map<String, String> attributes, Instant createdAt, Instant updatedAt) {
+		List<String> roles, Map<String, String> attributes, Map<String, String> claims, Instant createdAt,
+		Instant updatedAt) {
 
 	public UserAccount {
 		roles = List.copyOf(roles);
 		attributes = Map.copyOf(attributes);
+		claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+	}
+
+	/** An account without standard claims. */
+	public UserAccount(UUID id, String username, String email, String passwordHash, boolean enabled, boolean locked,
+			List<String> roles, Map<String, String> attributes, Instant createdAt, Instant updatedAt) {
+		this(id, username, email, passwordHash, enabled, locked, roles, attributes, Map.of(), createdAt, updatedAt);
 	}
 
 	/** Whether the account may sign in and keep using what it was granted. */
@@ -35,7 +46,7 @@ public record UserAccount(UUID id, String username, String email, String passwor
 	/** The same account with another password hash. */
 	public UserAccount withPasswordHash(String newHash) {
 		return new UserAccount(this.id, this.username, this.email, newHash, this.enabled, this.locked, this.roles,
-				this.attributes, this.createdAt, this.updatedAt);
+				this.attributes, this.claims, this.createdAt, this.updatedAt);
 	}
 
 	@Override

@@ -48,19 +48,20 @@ public class UserService {
 	 */
 	@Transactional
 	public Change importUser(String username, String password, String email, List<String> roles,
-			Map<String, String> attributes, boolean enabled) {
+			Map<String, String> attributes, Map<String, String> standardClaims, boolean enabled) {
 		requireValidProfile(username, email, roles, attributes);
+		Map<String, String> claims = StandardClaim.normalize(standardClaims);
 		Optional<UserAccount> existing = this.users.findByLoginName(username);
 		if (existing.isEmpty()) {
 			UserAccount created = new UserAccount(UUID.randomUUID(), username, email,
-					this.passwordEncoder.encode(password), enabled, false, roles, attributes, Instant.now(),
+					this.passwordEncoder.encode(password), enabled, false, roles, attributes, claims, Instant.now(),
 					Instant.now());
 			this.users.insert(created);
 			return new Change(null, created);
 		}
 		UserAccount current = existing.get();
 		UserAccount updated = new UserAccount(current.id(), username, email, current.passwordHash(), enabled,
-				current.locked(), roles, attributes, current.createdAt(), current.updatedAt());
+				current.locked(), roles, attributes, claims, current.createdAt(), current.updatedAt());
 		if (!updated.equals(current)) {
 			this.users.updateProfile(updated);
 		}
@@ -79,8 +80,9 @@ public class UserService {
 	 */
 	@Transactional
 	public UserAccount create(String username, String email, String password, boolean enabled, boolean locked,
-			List<String> roles, Map<String, String> attributes) {
+			List<String> roles, Map<String, String> attributes, Map<String, String> standardClaims) {
 		requireValidProfile(username, email, roles, attributes);
+		Map<String, String> claims = StandardClaim.normalize(standardClaims);
 		this.passwordPolicy.check(password, username, email).ifPresent((problem) -> {
 			throw new InputRejectedException("password", problem);
 		});
@@ -89,7 +91,7 @@ public class UserService {
 		}
 		Instant now = Instant.now();
 		UserAccount created = new UserAccount(UUID.randomUUID(), username, email, this.passwordEncoder.encode(password),
-				enabled, locked, roles, attributes, now, now);
+				enabled, locked, roles, attributes, claims, now, now);
 		try {
 			this.users.insert(created);
 		}
@@ -105,14 +107,15 @@ public class UserService {
 	 */
 	@Transactional
 	public Change update(UUID id, String username, String email, boolean enabled, boolean locked, List<String> roles,
-			Map<String, String> attributes) {
+			Map<String, String> attributes, Map<String, String> standardClaims) {
 		UserAccount before = get(id);
 		requireValidProfile(username, email, roles, attributes);
+		Map<String, String> claims = StandardClaim.normalize(standardClaims);
 		this.users.findByLoginName(username).filter((other) -> !other.id().equals(id)).ifPresent((other) -> {
 			throw new AlreadyExistsException("username", "A user with this username exists");
 		});
 		UserAccount after = new UserAccount(id, username, email, before.passwordHash(), enabled, locked, roles,
-				attributes, before.createdAt(), Instant.now());
+				attributes, claims, before.createdAt(), Instant.now());
 		try {
 			this.users.updateProfile(after);
 		}

@@ -152,6 +152,29 @@ class AdminApiTest {
 		assertThat(call("POST", "/api/admin/users", adminToken, "{not json").statusCode()).isEqualTo(400);
 	}
 
+	/**
+	 * The standard claims through the API, in their OpenID Connect JSON shape; a bad one
+	 * is refused by name and changes nothing; unlock keeps them.
+	 */
+	@Test
+	void usersWhenStandardClaimsGivenThenStoredInTheirJsonShapeAndCheckedByName() {
+		String username = "api-claims-" + UUID.randomUUID().toString().substring(0, 8);
+		Map<String, Object> claims = Map.of("given_name", "Zoë", "birthdate", "1984-06-01", "email_verified", true,
+				"address", Map.of("locality", "Ghent", "country", "BE"));
+		HttpResponse<String> created = call("POST", "/api/admin/users", adminToken,
+				Map.of("username", username, "password", "a-good-long-password-42", "claims", claims));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		assertThat(TestBrowser.json(created).get("claims")).isEqualTo(claims);
+		String id = (String) TestBrowser.json(created).get("id");
+
+		HttpResponse<String> refused = call("PUT", "/api/admin/users/" + id, adminToken, Map.of("username", username,
+				"claims", Map.of("website", "javascript:alert(1)", "zoneinfo", "Mars/Olympus")));
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("claims.website").contains("claim.url").contains("claims.zoneinfo");
+		assertThat(TestBrowser.json(call("POST", "/api/admin/users/" + id + "/unlock", adminToken, null)).get("claims"))
+			.isEqualTo(claims);
+	}
+
 	@Test
 	void keysAndSessionsWhenManagedThroughApiThenImmediateAndAudited() {
 		String before = call("GET", "/api/admin/keys", adminToken, null).body();

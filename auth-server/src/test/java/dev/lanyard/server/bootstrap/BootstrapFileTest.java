@@ -98,6 +98,44 @@ class BootstrapFileTest {
 	}
 
 	@Test
+	void readWhenStandardClaimsInKebabCaseThenClaimNamesAndUnknownAddressPartRefused() throws Exception {
+		BootstrapFile file = BootstrapFile.read(write("""
+				users:
+				  - username: zoe
+				    password: "a-long-enough-password"
+				    given-name: Zoë
+				    email-verified: true
+				    phone-number: "+32 9 000 00 00"
+				    address: { street-address: "Veldstraat 1", postal-code: "9000" }
+				"""));
+		assertThat(file.users().get(0).claims()).containsExactly(Map.entry("given_name", "Zoë"),
+				Map.entry("email_verified", "true"), Map.entry("phone_number", "+32 9 000 00 00"),
+				Map.entry("address.street_address", "Veldstraat 1"), Map.entry("address.postal_code", "9000"));
+
+		assertThatThrownBy(() -> BootstrapFile.read(write("""
+				users:
+				  - username: zoe
+				    password: "a-long-enough-password"
+				    address: { street: "Veldstraat 1" }
+				"""))).hasMessageContaining("users[0].address.street").hasMessageContaining("unknown key");
+	}
+
+	@Test
+	void startWhenUserClaimBreaksRuleThenStartupStopsNamingLineAndKey() throws Exception {
+		Path file = write("""
+				users:
+				  - username: zoe
+				    password: "a-long-enough-password-for-zoe"
+				    birthdate: "1984-13-01"
+				""");
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.bootstrap", file.toString());
+		assertThatThrownBy(() -> LanyardTestServer.start(deployment).close()).isInstanceOf(BootstrapFileException.class)
+			.hasMessageContaining("line 4")
+			.hasMessageContaining("users[0].birthdate");
+	}
+
+	@Test
 	void startWhenClientBreaksRuleThenStartupStopsNamingLineAndField() throws Exception {
 		Path file = write("""
 				clients:

@@ -143,10 +143,10 @@ class LoginHardeningTest {
 	void hd03LoginNameWhenSpelledWithOtherCaseOrDottedCapitalThenOneAccountOneBucket() {
 		LanyardTestServer server = withRedis;
 		UserService users = server.bean(UserService.class);
-		users.create("iris", null, PASSWORD, true, false, List.of("user"), Map.of());
-		assertThatThrownBy(() -> users.create("IRIS", null, PASSWORD, true, false, List.of("user"), Map.of()))
+		users.create("iris", null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of());
+		assertThatThrownBy(() -> users.create("IRIS", null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of()))
 			.isInstanceOf(AlreadyExistsException.class);
-		assertThatThrownBy(() -> users.create("ｉｒｉｓ", null, PASSWORD, true, false, List.of("user"), Map.of()))
+		assertThatThrownBy(() -> users.create("ｉｒｉｓ", null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of()))
 			.isInstanceOf(InputRejectedException.class);
 
 		// İ folds to "i̇", not "i": "İris" is not iris's name, whatever PostgreSQL's
@@ -173,8 +173,8 @@ class LoginHardeningTest {
 		String victim = "victim-" + UUID.randomUUID().toString().substring(0, 8);
 		String other = "other-" + UUID.randomUUID().toString().substring(0, 8);
 		UserService users = server.bean(UserService.class);
-		users.create(victim, null, PASSWORD, true, false, List.of("user"), Map.of());
-		users.create(other, null, PASSWORD, true, false, List.of("user"), Map.of());
+		users.create(victim, null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of());
+		users.create(other, null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of());
 		TestBrowser owner = new TestBrowser();
 		assertThat(location(signIn(server, owner, victim, PASSWORD, "198.18.0.10"))).isEqualTo("/");
 		owner.get(server.baseUrl() + "/logout");
@@ -203,7 +203,8 @@ class LoginHardeningTest {
 
 	private static void assertAnswersAndSignsIn(LanyardTestServer server) {
 		String username = "after-" + UUID.randomUUID().toString().substring(0, 8);
-		server.bean(UserService.class).create(username, null, PASSWORD, true, false, List.of("user"), Map.of());
+		server.bean(UserService.class)
+			.create(username, null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of());
 		assertThat(location(signIn(server, new TestBrowser(), username, PASSWORD, "192.0.2.250"))).isEqualTo("/");
 	}
 

@@ -103,7 +103,7 @@ class LoginThrottleTest {
 		String username = "second-admin";
 		String password = "second-admin-password-42";
 		nodeA.bean(UserService.class)
-			.create(username, null, password, true, false, java.util.List.of("admin"), Map.of());
+			.create(username, null, password, true, false, java.util.List.of("admin"), Map.of(), Map.of());
 		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
 		TestBrowser admin = new TestBrowser();
 		assertThat(TestBrowser.location(a.signIn(admin, username, password))).doesNotContain("login?");

@@ -239,4 +239,31 @@ class AuthorizationCodeFlowTest {
 		return TestBrowser.location(answer);
 	}
 
+	/**
+	 * OpenID Connect Core §5.4: each scope releases its standard claims, in userinfo and
+	 * in the ID token; a scope not asked for releases nothing (alice has an e-mail, but
+	 * {@code email} is not requested here).
+	 */
+	@Test
+	void userinfoWhenProfileAddressAndPhoneGrantedThenTheirStandardClaimsOnly() {
+		TestBrowser browser = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String callback = flows.authorizeWithLogin(browser, OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid profile address phone", "claims", pkce), "alice",
+				TestBootstrap.ALICE_PASSWORD);
+		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(browser, "web-app", TestBootstrap.WEB_APP_SECRET,
+				TestBrowser.queryParameters(callback).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		Map<String, Object> userInfo = TestBrowser
+			.json(browser.get(flows.url("/userinfo"), "Authorization", "Bearer " + tokens.get("access_token")));
+
+		Map<String, Object> expected = Map.of("given_name", "Alice", "family_name", "Liddell", "locale", "en-GB",
+				"zoneinfo", "Europe/London", "phone_number", "+44 1865 000000", "phone_number_verified", true,
+				"address", Map.of("locality", "Oxford", "country", "GB"));
+		assertThat(userInfo).containsAllEntriesOf(expected)
+			.containsEntry("preferred_username", "alice")
+			.doesNotContainKeys("email", "email_verified");
+		assertThat(TestBrowser.jwtClaims((String) tokens.get("id_token"))).containsAllEntriesOf(expected)
+			.doesNotContainKeys("email", "email_verified");
+	}
+
 }

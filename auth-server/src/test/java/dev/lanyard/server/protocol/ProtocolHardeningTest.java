@@ -272,7 +272,7 @@ class ProtocolHardeningTest {
 		String username = "user-" + UUID.randomUUID().toString().substring(0, 8);
 		SharedLanyard.server()
 			.bean(UserService.class)
-			.create(username, null, "quiet-harbor-lantern-91", true, false, List.of("user"), Map.of());
+			.create(username, null, "quiet-harbor-lantern-91", true, false, List.of("user"), Map.of(), Map.of());
 		TestBrowser browser = new TestBrowser();
 		assertThat(flows.signIn(browser, username, "quiet-harbor-lantern-91").statusCode()).isIn(302, 303);
 		return browser;

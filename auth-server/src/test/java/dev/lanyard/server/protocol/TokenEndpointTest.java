@@ -231,7 +231,7 @@ class TokenEndpointTest {
 		String password = "a-password-for-refresh-tests";
 		SharedLanyard.server()
 			.bean(UserService.class)
-			.create(username, null, password, true, false, java.util.List.of("user"), Map.of());
+			.create(username, null, password, true, false, java.util.List.of("user"), Map.of(), Map.of());
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
 		String redirect = flows.authorizeWithLogin(new TestBrowser(),
 				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, password);

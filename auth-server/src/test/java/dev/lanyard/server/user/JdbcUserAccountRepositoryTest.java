@@ -36,6 +36,8 @@ class JdbcUserAccountRepositoryTest {
 			.locked(true)
 			.roles("admin", "auditor")
 			.attributes(Map.of("tenant", "north", "quote", "say \"hi\"", "emoji", "🦊", "empty", ""))
+			.claims(Map.of("given_name", "Ólafur", "address.street_address", "Laugavegur 1\n101", "email_verified",
+					"true"))
 			.build();
 		this.users.insert(written);
 
@@ -49,6 +51,8 @@ class JdbcUserAccountRepositoryTest {
 		assertThat(read.roles()).containsExactly("admin", "auditor");
 		assertThat(read.attributes()).containsExactlyInAnyOrderEntriesOf(
 				Map.of("tenant", "north", "quote", "say \"hi\"", "emoji", "🦊", "empty", ""));
+		assertThat(read.claims()).containsExactlyInAnyOrderEntriesOf(Map.of("given_name", "Ólafur",
+				"address.street_address", "Laugavegur 1\n101", "email_verified", "true"));
 		assertThat(read.createdAt()).isEqualTo(transactionStart());
 		assertThat(read.updatedAt()).isEqualTo(transactionStart());
 		assertThat(loginName(written.id())).isEqualTo("ölaf");
@@ -135,6 +139,7 @@ class JdbcUserAccountRepositoryTest {
 			.locked(true)
 			.roles("admin")
 			.attributes(Map.of("tenant", "south"))
+			.claims(Map.of("nickname", "Ali"))
 			.build());
 
 		UserAccount read = this.users.findById(original.id()).orElseThrow();
@@ -145,6 +150,7 @@ class JdbcUserAccountRepositoryTest {
 		assertThat(read.locked()).isTrue();
 		assertThat(read.roles()).containsExactly("admin");
 		assertThat(read.attributes()).containsExactlyEntriesOf(Map.of("tenant", "south"));
+		assertThat(read.claims()).containsExactlyEntriesOf(Map.of("nickname", "Ali"));
 		assertThat(read.createdAt()).isEqualTo(BACKDATED);
 		assertThat(read.updatedAt()).isEqualTo(transactionStart());
 	}

@@ -26,10 +26,10 @@ class PasswordHashingTest {
 	@Test
 	void newPasswordWhenStoredThenArgon2idWithAsvsParametersAndUniqueSalt() {
 		UserAccount first = this.userService
-			.importUser("hash-one-" + UUID.randomUUID(), "same-password-123", null, List.of(), Map.of(), true)
+			.importUser("hash-one-" + UUID.randomUUID(), "same-password-123", null, List.of(), Map.of(), Map.of(), true)
 			.after();
 		UserAccount second = this.userService
-			.importUser("hash-two-" + UUID.randomUUID(), "same-password-123", null, List.of(), Map.of(), true)
+			.importUser("hash-two-" + UUID.randomUUID(), "same-password-123", null, List.of(), Map.of(), Map.of(), true)
 			.after();
 		assertThat(first.passwordHash()).startsWith("{argon2}$argon2id$v=19$m=19456,t=2,p=1$");
 		assertThat(first.passwordHash()).isNotEqualTo(second.passwordHash());

@@ -37,6 +37,8 @@ public final class TestUserAccounts {
 
 		private Map<String, String> attributes = Map.of();
 
+		private Map<String, String> claims = Map.of();
+
 		private Builder(String username) {
 			this.username = username;
 			this.email = username + "@example.com";
@@ -77,6 +79,11 @@ public final class TestUserAccounts {
 			return this;
 		}
 
+		public Builder claims(Map<String, String> claims) {
+			this.claims = claims;
+			return this;
+		}
+
 		public Builder attributes(Map<String, String> attributes) {
 			this.attributes = attributes;
 			return this;
@@ -85,7 +92,7 @@ public final class TestUserAccounts {
 		/** The account; its creation and change times are the database's to set. */
 		public UserAccount build() {
 			return new UserAccount(this.id, this.username, this.email, this.passwordHash, this.enabled, this.locked,
-					this.roles, this.attributes, null, null);
+					this.roles, this.attributes, this.claims, null, null);
 		}
 
 	}
