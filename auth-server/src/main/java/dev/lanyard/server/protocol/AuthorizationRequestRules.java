@@ -4,6 +4,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import dev.lanyard.server.user.ClaimsRequest;
+
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
@@ -21,6 +23,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * §10.4.12).</li>
  * <li>A {@code code_challenge} must look like an S256 challenge: 43 base64url characters
  * (RFC 7636 §4.2).</li>
+ * <li>A {@code claims} parameter must be a JSON object of the shape OpenID Connect Core
+ * §5.5 gives it ({@link ClaimsRequest}).</li>
  * </ul>
  */
 final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> {
@@ -39,6 +43,15 @@ final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCod
 		Object challenge = request.getAdditionalParameters().get(PkceParameterNames.CODE_CHALLENGE);
 		if (challenge != null && !(challenge instanceof String value && S256_CHALLENGE.matcher(value).matches())) {
 			throw invalidRequest(context, "code_challenge must be the S256 challenge: 43 base64url characters");
+		}
+		Object claims = request.getAdditionalParameters().get(ClaimsRequest.PARAMETER);
+		if (claims != null) {
+			try {
+				ClaimsRequest.parse((claims instanceof String text) ? text : "");
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalidRequest(context, ex.getMessage());
+			}
 		}
 	}
 

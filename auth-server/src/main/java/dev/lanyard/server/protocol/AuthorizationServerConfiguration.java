@@ -127,7 +127,7 @@ class AuthorizationServerConfiguration {
 					.authenticationProvider(RpInitiatedLogout.provider(signingKeys, clients))
 					.logoutResponseHandler(RpInitiatedLogout.responseHandler())
 					.errorResponseHandler(RpInitiatedLogout.errorHandler()))
-				.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoClaims(users))));
+				.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoClaims(users, clients))));
 		});
 		// The user info endpoint takes this server's opaque access tokens. The framework
 		// wires its resource-server support through jwt(); handing that an authentication

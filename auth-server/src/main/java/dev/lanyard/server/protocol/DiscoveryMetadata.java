@@ -52,6 +52,8 @@ final class DiscoveryMetadata {
 			}
 			claims.put("claims_supported", supported);
 			claims.put("acr_values_supported", AuthenticationMethods.SUPPORTED_CONTEXTS);
+			// OpenID Connect Core §5.5 (ClaimsRequest).
+			claims.put("claims_parameter_supported", true);
 		}
 	}
 

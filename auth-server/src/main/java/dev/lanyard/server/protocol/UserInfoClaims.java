@@ -3,9 +3,11 @@ package dev.lanyard.server.protocol;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import dev.lanyard.server.user.ClaimsRequest;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.ScopedUserClaims;
 import dev.lanyard.server.user.UserAccount;
@@ -16,18 +18,23 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 
 /**
  * The claims {@code /userinfo} returns, read fresh from the user's account and limited to
- * the scopes of the access token ({@link ScopedUserClaims}).
+ * the scopes of the access token ({@link ScopedUserClaims}) and the claims the
+ * authorization request asked for by name ({@link ClaimsRequest}).
  */
 final class UserInfoClaims implements Function<OidcUserInfoAuthenticationContext, OidcUserInfo> {
 
 	private final JdbcUserAccountRepository users;
 
-	UserInfoClaims(JdbcUserAccountRepository users) {
+	private final RegisteredClientRepository clients;
+
+	UserInfoClaims(JdbcUserAccountRepository users, RegisteredClientRepository clients) {
 		this.users = users;
+		this.clients = clients;
 	}
 
 	@Override
@@ -39,7 +46,10 @@ final class UserInfoClaims implements Function<OidcUserInfoAuthenticationContext
 			.orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_TOKEN));
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put(StandardClaimNames.SUB, user.id().toString());
-		claims.putAll(ScopedUserClaims.of(user, accessToken.getScopes()));
+		ClaimsRequest requested = ClaimsRequest.of(authorization);
+		Set<String> releasable = requested.userinfo().isEmpty() ? Set.of() : ClaimsRequest
+			.releasableScopes(this.clients.findById(authorization.getRegisteredClientId()), accessToken.getScopes());
+		claims.putAll(ScopedUserClaims.of(user, accessToken.getScopes(), requested.userinfo(), releasable));
 		return new OidcUserInfo(claims);
 	}
 

@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.LoginDetails;
+import dev.lanyard.server.user.ClaimsRequest;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.ScopedUserClaims;
 import dev.lanyard.server.user.UserAccount;
@@ -22,10 +23,11 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * session's {@code sid}, {@code auth_time}, {@code amr} and {@code acr} taken from the
  * sign-in itself ({@link AuthenticationMethods}), so they are the same whichever node
  * issues the token (OpenID Connect Core §2; Front-Channel Logout §3 for {@code sid}),
- * and, unless switched off, the user claims the granted scopes release
- * ({@link ScopedUserClaims}, read fresh from the account): most relying-party libraries
- * take the user's name and address from the ID token and never call {@code /userinfo}
- * (OpenID Connect Core §5.4 allows either).
+ * and, unless switched off, the user claims the granted scopes release and those the
+ * authorization request asked for by name ({@link ScopedUserClaims},
+ * {@link ClaimsRequest}; read fresh from the account): most relying-party libraries take
+ * the user's name and address from the ID token and never call {@code /userinfo} (OpenID
+ * Connect Core §5.4 allows either).
  */
 final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -62,8 +64,12 @@ final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContex
 		}
 		if (this.users != null && context.getPrincipal().getPrincipal() instanceof LanyardUser user) {
 			this.users.apply(user.id())
-				.ifPresent((account) -> ScopedUserClaims.of(account, context.getAuthorizedScopes())
-					.forEach(context.getClaims()::claim));
+				.ifPresent(
+						(account) -> ScopedUserClaims
+							.of(account, context.getAuthorizedScopes(),
+									ClaimsRequest.of(context.getAuthorization()).idToken(), ClaimsRequest
+										.releasableScopes(context.getRegisteredClient(), context.getAuthorizedScopes()))
+							.forEach(context.getClaims()::claim));
 		}
 	}
 

@@ -266,4 +266,33 @@ class AuthorizationCodeFlowTest {
 			.doesNotContainKeys("email", "email_verified");
 	}
 
+	/**
+	 * OA-52, OpenID Connect Core §5.5: single claims asked for by name go where they were
+	 * asked for (given_name in the ID token, the address at userinfo) although only
+	 * {@code openid} was requested, because web-app is registered for their scopes and
+	 * needs no consent; a claim of a scope it is not registered for (none here: nothing
+	 * else is released) stays out.
+	 */
+	@Test
+	void claimsParameterWhenClaimsAskedByNameThenReleasedWhereAsked() {
+		TestBrowser browser = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		Map<String, String> request = OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "by-name",
+				pkce);
+		request.put("claims", """
+				{"id_token":{"given_name":{"essential":true},"acr":null},
+				 "userinfo":{"address":null,"nickname":null},"other":{"x":1}}""");
+		String callback = flows.authorizeWithLogin(browser, request, "alice", TestBootstrap.ALICE_PASSWORD);
+		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(browser, "web-app", TestBootstrap.WEB_APP_SECRET,
+				TestBrowser.queryParameters(callback).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()));
+
+		Map<String, Object> idToken = TestBrowser.jwtClaims((String) tokens.get("id_token"));
+		assertThat(idToken).containsEntry("given_name", "Alice")
+			.doesNotContainKeys("family_name", "address", "preferred_username", "email");
+		Map<String, Object> userInfo = TestBrowser
+			.json(browser.get(flows.url("/userinfo"), "Authorization", "Bearer " + tokens.get("access_token")));
+		assertThat(userInfo).containsEntry("address", Map.of("locality", "Oxford", "country", "GB"))
+			.doesNotContainKeys("given_name", "nickname", "preferred_username", "email");
+	}
+
 }

@@ -235,6 +235,16 @@ class AuthorizationEndpointTest {
 		assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), "invalid_request");
 	}
 
+	/** OA-52: a claims parameter that is not the JSON object OIDC Core §5.5 describes. */
+	@ParameterizedTest
+	@ValueSource(strings = { "not json", "[]", "{\"id_token\":[\"name\"]}", "{\"userinfo\":{\"name\":true}}",
+			"{\"id_token\":{\"name\":{\"essential\":\"yes\"}}}" })
+	void authorizeWhenClaimsParameterMalformedThenInvalidRequest(String claims) {
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.put("claims", claims);
+		assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), "invalid_request");
+	}
+
 	/** OA-27: codes are unique, long and random. */
 	@Test
 	void authorizeWhenRepeatedThenCodesUniqueAndLong() {

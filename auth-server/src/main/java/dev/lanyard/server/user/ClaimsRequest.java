@@ -1,0 +1,132 @@
+package dev.lanyard.server.user;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+
+/**
+ * The {@code claims} parameter of an authorization request (OpenID Connect Core §5.5):
+ * single claims a client asks for by name, for the ID token and for {@code /userinfo}.
+ * Lanyard releases such a claim when the account has it and its scope is one the client
+ * may be given without asking the user again: any scope registered for a client that
+ * needs no consent, only the granted scopes for one that does. It never widens what the
+ * client's registration allows. {@code essential}, {@code value} and {@code values} are
+ * read for their shape only (§5.5.1: a claim that cannot be given is left out, not an
+ * error). Members other than {@code id_token} and {@code userinfo} are ignored (§5.5).
+ *
+ * @param idToken the claim names asked for in the ID token
+ * @param userinfo the claim names asked for at {@code /userinfo}
+ */
+public record ClaimsRequest(Set<String> idToken, Set<String> userinfo) {
+
+	/** The authorization request parameter. */
+	public static final String PARAMETER = "claims";
+
+	/** No claims asked for by name. */
+	public static final ClaimsRequest NONE = new ClaimsRequest(Set.of(), Set.of());
+
+	/** More than any client needs: every standard claim fits many times over. */
+	private static final int LONGEST = 4096;
+
+	private static final int MOST_CLAIMS = 64;
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	public ClaimsRequest {
+		idToken = Collections.unmodifiableSet(new LinkedHashSet<>(idToken));
+		userinfo = Collections.unmodifiableSet(new LinkedHashSet<>(userinfo));
+	}
+
+	/**
+	 * Reads the parameter.
+	 * @throws IllegalArgumentException with a description for the client, when it is not
+	 * a JSON object of that shape
+	 */
+	public static ClaimsRequest parse(String parameter) {
+		if (parameter.length() > LONGEST) {
+			throw new IllegalArgumentException("claims is too long");
+		}
+		JsonNode root;
+		try {
+			root = json.readTree(parameter);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("claims must be a JSON object");
+		}
+		if (root == null || !root.isObject()) {
+			throw new IllegalArgumentException("claims must be a JSON object");
+		}
+		return new ClaimsRequest(member(root, "id_token"), member(root, "userinfo"));
+	}
+
+	/**
+	 * What the authorization request behind a grant asked for; none when it asked nothing
+	 * (or is not an authorization-code grant).
+	 */
+	public static ClaimsRequest of(OAuth2Authorization authorization) {
+		OAuth2AuthorizationRequest request = (authorization != null)
+				? authorization.getAttribute(OAuth2AuthorizationRequest.class.getName()) : null;
+		Object parameter = (request != null) ? request.getAdditionalParameters().get(PARAMETER) : null;
+		if (!(parameter instanceof String text)) {
+			return NONE;
+		}
+		try {
+			return parse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			// Refused at the authorization endpoint; nothing to release from it here.
+			return NONE;
+		}
+	}
+
+	/**
+	 * The scopes whose claims may be released on request to this client.
+	 * @param granted the scopes the grant carries
+	 */
+	public static Set<String> releasableScopes(RegisteredClient client, Set<String> granted) {
+		if (client == null || client.getClientSettings().isRequireAuthorizationConsent()) {
+			return granted;
+		}
+		return client.getScopes();
+	}
+
+	private static Set<String> member(JsonNode root, String name) {
+		JsonNode member = root.get(name);
+		if (member == null || member.isNull()) {
+			return Set.of();
+		}
+		if (!member.isObject()) {
+			throw new IllegalArgumentException("claims." + name + " must be a JSON object");
+		}
+		Set<String> names = new LinkedHashSet<>();
+		for (Map.Entry<String, JsonNode> claim : member.properties()) {
+			JsonNode request = claim.getValue();
+			if (!request.isNull() && !(request.isObject() && shapeOk(request))) {
+				throw new IllegalArgumentException("claims." + name + "." + claim.getKey()
+						+ " must be null or an object (OpenID Connect Core 5.5.1)");
+			}
+			names.add(claim.getKey());
+		}
+		if (names.size() > MOST_CLAIMS) {
+			throw new IllegalArgumentException("claims." + name + " names too many claims");
+		}
+		return names;
+	}
+
+	/** §5.5.1: {@code essential} a boolean, {@code values} an array. */
+	private static boolean shapeOk(JsonNode request) {
+		JsonNode essential = request.get("essential");
+		JsonNode values = request.get("values");
+		return (essential == null || essential.isBoolean()) && (values == null || values.isArray());
+	}
+
+}

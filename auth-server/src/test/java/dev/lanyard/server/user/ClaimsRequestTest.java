@@ -1,0 +1,76 @@
+package dev.lanyard.server.user;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The claims parameter (OpenID Connect Core §5.5) and the release rule: a claim asked for
+ * by name is released only when its scope is one the client may be given without asking
+ * the user again.
+ */
+class ClaimsRequestTest {
+
+	private static final UserAccount ALICE = new UserAccount(UUID.randomUUID(), "alice", "alice@example.com", "x", true,
+			false, List.of(), Map.of(),
+			Map.of("given_name", "Alice", "phone_number", "+44 1865 000000", "address.locality", "Oxford"),
+			Instant.EPOCH, Instant.EPOCH);
+
+	@Test
+	void parseWhenBothMembersThenTheirNamesAndOthersIgnored() {
+		ClaimsRequest request = ClaimsRequest.parse("""
+				{"id_token":{"given_name":{"essential":true},"acr":{"values":["a"]}},"userinfo":{"email":null},
+				 "verified_claims":{}}""");
+
+		assertThat(request.idToken()).containsExactly("given_name", "acr");
+		assertThat(request.userinfo()).containsExactly("email");
+	}
+
+	@Test
+	void parseWhenShapeWrongOrTooLongThenRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":\"email\"}"));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":{\"email\":{\"values\":\"a\"}}}"));
+		assertThatIllegalArgumentException().isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":{}"));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":{\"" + "x".repeat(5000) + "\":null}}"));
+	}
+
+	@Test
+	void releasableScopesWhenClientNeedsConsentThenOnlyGrantedElseRegistered() {
+		assertThat(ClaimsRequest.releasableScopes(client(false), Set.of("openid"))).containsExactlyInAnyOrder("openid",
+				"profile", "phone");
+		assertThat(ClaimsRequest.releasableScopes(client(true), Set.of("openid"))).containsExactly("openid");
+	}
+
+	@Test
+	void ofWhenClaimsAskedByNameThenOnlyThoseOfReleasableScopes() {
+		Map<String, Object> claims = ScopedUserClaims.of(ALICE, Set.of("openid"),
+				Set.of("given_name", "phone_number", "address", "email"), Set.of("openid", "profile", "phone"));
+
+		assertThat(claims).containsOnlyKeys("given_name", "phone_number", "phone_number_verified");
+		assertThat(ScopedUserClaims.of(ALICE, Set.of("openid"), Set.of("given_name"), Set.of("openid"))).isEmpty();
+	}
+
+	private static RegisteredClient client(boolean consent) {
+		return RegisteredClient.withId("id")
+			.clientId("app")
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("https://app.example.com/cb")
+			.scopes((scopes) -> scopes.addAll(List.of("openid", "profile", "phone")))
+			.clientSettings(ClientSettings.builder().requireAuthorizationConsent(consent).build())
+			.build();
+	}
+
+}
