@@ -54,7 +54,7 @@ final class AuthorizationResponseHandler implements AuthenticationSuccessHandler
 			parameters.put(OAuth2ParameterNames.ERROR_DESCRIPTION, error.getDescription());
 		}
 		boolean fragment = OAuth2ErrorCodes.UNSUPPORTED_RESPONSE_TYPE.equals(error.getErrorCode())
-				&& ResponseTypeCheck.usesFragment(request.getParameter(OAuth2ParameterNames.RESPONSE_TYPE));
+				&& UnsupportedRequestCheck.usesFragment(request.getParameter(OAuth2ParameterNames.RESPONSE_TYPE));
 		redirect(response, failed.getRedirectUri(), parameters, failed.getState(), fragment);
 	}
 

@@ -91,7 +91,7 @@ class AuthorizationServerConfiguration {
 				.errorResponseHandler(new ClientAuthenticationFailureHandler()));
 			server.authorizationEndpoint((authorization) -> authorization.consentPage("/oauth2/consent")
 				.authorizationRequestConverter(new AuthorizationCodeGrantCheck(clients))
-				.authorizationRequestConverter(new ResponseTypeCheck(clients))
+				.authorizationRequestConverter(new UnsupportedRequestCheck(clients))
 				.authenticationProviders((providers) -> providers.forEach((provider) -> {
 					if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider requests) {
 						requests.setAuthorizationCodeGenerator(codeGenerator);

@@ -54,6 +54,10 @@ final class DiscoveryMetadata {
 			claims.put("acr_values_supported", AuthenticationMethods.SUPPORTED_CONTEXTS);
 			// OpenID Connect Core §5.5 (ClaimsRequest).
 			claims.put("claims_parameter_supported", true);
+			// OpenID Connect Discovery §3: request_uri_parameter_supported defaults to
+			// true; Lanyard takes neither (UnsupportedRequestCheck).
+			claims.put("request_parameter_supported", false);
+			claims.put("request_uri_parameter_supported", false);
 		}
 	}
 

@@ -13,6 +13,7 @@ import dev.lanyard.server.TestBrowser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,6 +118,27 @@ class AuthorizationEndpointTest {
 			.containsEntry("state", "st ate")
 			.containsEntry("iss", flows.url(""))
 			.doesNotContainKeys("code", "access_token", "id_token");
+	}
+
+	/**
+	 * OA-53: request objects are not taken (discovery says so). A request that carries
+	 * one, by value or by reference, gets the matching error redirect even when the
+	 * parameters it would hold (here response_type, scope, code_challenge) are only in
+	 * the object; web-app has a single redirect URI, so it may be left out.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "request, eyJhbGciOiJub25lIn0.eyJyZXNwb25zZV90eXBlIjoiY29kZSJ9., request_not_supported",
+			"request_uri, urn:ietf:params:oauth:request_uri:abc, request_uri_not_supported" })
+	void authorizeWhenRequestObjectThenNotSupportedRedirect(String parameter, String value, String error) {
+		Map<String, String> request = new LinkedHashMap<>();
+		request.put("client_id", "web-app");
+		request.put("state", "xyz");
+		request.put(parameter, value);
+		assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), error);
+
+		Map<String, String> full = request("web-app", TestBootstrap.REDIRECT_URI);
+		full.put(parameter, value);
+		assertErrorRedirect(signedIn.get(flows.authorizeUrl(full)), error);
 	}
 
 	/**

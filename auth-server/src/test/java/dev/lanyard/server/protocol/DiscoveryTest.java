@@ -48,6 +48,8 @@ class DiscoveryTest {
 			.isEqualTo(List.of("none", "login", "consent", "select_account"));
 		assertThat(oidc.get("acr_values_supported")).isEqualTo(List.of("urn:lanyard:acr:single-factor"));
 		assertThat(oidc.get("claims_parameter_supported")).isEqualTo(true);
+		assertThat(oidc.get("request_parameter_supported")).isEqualTo(false);
+		assertThat(oidc.get("request_uri_parameter_supported")).isEqualTo(false);
 		assertThat(oidc.get("scopes_supported")).isEqualTo(List.of("openid", "profile", "email", "address", "phone"));
 		assertThat(oidc.get("claims_supported")).asInstanceOf(InstanceOfAssertFactories.LIST).contains("amr", "acr");
 	}

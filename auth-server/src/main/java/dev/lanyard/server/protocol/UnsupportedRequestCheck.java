@@ -19,20 +19,38 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
 /**
- * Answers an authorization request for a response type other than {@code code} (Lanyard
- * issues tokens by the code flow only) with an error redirect,
- * {@code unsupported_response_type}, when the client and its redirect URI are known: RFC
- * 6749 §4.1.2.1 sends errors to the client once its redirect URI is validated (the
- * framework refused before that, on the error page). The redirect URI must be exactly one
- * of the client's, or be left out by a client that has only one. Anything less certain
- * stays the error page. Returns {@code null} otherwise, so the framework's converters
- * read the request.
+ * Answers with an error redirect, once the client and its redirect URI are known (RFC
+ * 6749 §4.1.2.1: errors go to the client once its redirect URI is validated; the
+ * framework would refuse before that, on the error page), an authorization request that
+ * asks for what Lanyard does not do:
+ * <ul>
+ * <li>a response type other than {@code code} (tokens come by the code flow only):
+ * {@code unsupported_response_type};</li>
+ * <li>a request object, by value ({@code request}, RFC 9101 §5.1):
+ * {@code request_not_supported}, or by reference ({@code request_uri}):
+ * {@code request_uri_not_supported} (OpenID Connect Core §3.1.2.6; discovery says both
+ * are unsupported). Without this the framework reads the outer parameters only and fails
+ * on the first one that lives inside the object.</li>
+ * </ul>
+ * The redirect URI must be exactly one of the client's, or be left out by a client that
+ * has only one. Anything less certain stays the error page. Returns {@code null}
+ * otherwise, so the framework's converters read the request.
  */
-final class ResponseTypeCheck implements AuthenticationConverter {
+final class UnsupportedRequestCheck implements AuthenticationConverter {
+
+	/** RFC 9101 §5.1. */
+	private static final String REQUEST = "request";
+
+	private static final String REQUEST_URI = "request_uri";
+
+	/** OpenID Connect Core §3.1.2.6. */
+	private static final String REQUEST_NOT_SUPPORTED = "request_not_supported";
+
+	private static final String REQUEST_URI_NOT_SUPPORTED = "request_uri_not_supported";
 
 	private final RegisteredClientRepository clients;
 
-	ResponseTypeCheck(RegisteredClientRepository clients) {
+	UnsupportedRequestCheck(RegisteredClientRepository clients) {
 		this.clients = clients;
 	}
 
@@ -42,9 +60,9 @@ final class ResponseTypeCheck implements AuthenticationConverter {
 		String[] clientIds = request.getParameterValues(OAuth2ParameterNames.CLIENT_ID);
 		String[] redirectUris = request.getParameterValues(OAuth2ParameterNames.REDIRECT_URI);
 		String[] states = request.getParameterValues(OAuth2ParameterNames.STATE);
-		if (responseTypes == null || responseTypes.length != 1 || "code".equals(responseTypes[0]) || clientIds == null
-				|| clientIds.length != 1 || (redirectUris != null && redirectUris.length != 1)
-				|| (states != null && states.length != 1)) {
+		String error = refusal(request, responseTypes);
+		if (error == null || clientIds == null || clientIds.length != 1
+				|| (redirectUris != null && redirectUris.length != 1) || (states != null && states.length != 1)) {
 			return null;
 		}
 		RegisteredClient client = this.clients.findByClientId(clientIds[0]);
@@ -62,8 +80,29 @@ final class ResponseTypeCheck implements AuthenticationConverter {
 						AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")),
 				redirectUri, (states != null) ? states[0] : null, Set.of(), Map.of());
 		throw new OAuth2AuthorizationCodeRequestAuthenticationException(
-				new OAuth2Error(OAuth2ErrorCodes.UNSUPPORTED_RESPONSE_TYPE, "OAuth 2.0 Parameter: response_type", null),
-				failed);
+				new OAuth2Error(error, description(error), null), failed);
+	}
+
+	/** The error to answer, or {@code null} for a request the framework should read. */
+	private static String refusal(HttpServletRequest request, String[] responseTypes) {
+		if (responseTypes != null && (responseTypes.length != 1 || !"code".equals(responseTypes[0]))) {
+			return (responseTypes.length == 1) ? OAuth2ErrorCodes.UNSUPPORTED_RESPONSE_TYPE : null;
+		}
+		if (request.getParameter(REQUEST) != null) {
+			return REQUEST_NOT_SUPPORTED;
+		}
+		if (request.getParameter(REQUEST_URI) != null) {
+			return REQUEST_URI_NOT_SUPPORTED;
+		}
+		return null;
+	}
+
+	private static String description(String error) {
+		return switch (error) {
+			case REQUEST_NOT_SUPPORTED -> "Request objects are not supported; send the parameters themselves";
+			case REQUEST_URI_NOT_SUPPORTED -> "request_uri is not supported; send the parameters themselves";
+			default -> "OAuth 2.0 Parameter: response_type";
+		};
 	}
 
 	/**
