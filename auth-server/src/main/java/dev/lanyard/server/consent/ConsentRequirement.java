@@ -1,7 +1,6 @@
 package dev.lanyard.server.consent;
 
-import java.util.Arrays;
-import java.util.Set;
+import dev.lanyard.server.protocol.PromptValues;
 
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
@@ -27,7 +26,8 @@ public final class ConsentRequirement {
 	/** Whether the user must see the consent page for this request. */
 	public static boolean isRequired(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
 		OAuth2AuthorizationRequest request = context.getAuthorizationRequest();
-		if (promptValues(request).contains("consent")) {
+		Object prompt = request.getAdditionalParameters().get(PromptValues.PARAMETER);
+		if (PromptValues.of((prompt instanceof String value) ? value : null).contains("consent")) {
 			return true;
 		}
 		if (!context.getRegisteredClient().getClientSettings().isRequireAuthorizationConsent()) {
@@ -35,11 +35,6 @@ public final class ConsentRequirement {
 		}
 		OAuth2AuthorizationConsent previous = context.getAuthorizationConsent();
 		return previous == null || !previous.getScopes().containsAll(request.getScopes());
-	}
-
-	private static Set<String> promptValues(OAuth2AuthorizationRequest request) {
-		Object prompt = request.getAdditionalParameters().get("prompt");
-		return (prompt instanceof String value) ? Set.copyOf(Arrays.asList(value.trim().split(" +"))) : Set.of();
 	}
 
 }

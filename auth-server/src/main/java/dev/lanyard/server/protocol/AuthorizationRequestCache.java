@@ -103,7 +103,8 @@ final class AuthorizationRequestCache implements RequestCache {
 				this.parameters.remove("max_age");
 			}
 			if (withoutSignInPrompt && prompt != null && prompt.length == 1) {
-				String rest = java.util.Arrays.stream(prompt[0].trim().split(" +"))
+				String rest = PromptValues.of(prompt[0])
+					.stream()
 					.filter((value) -> !"login".equals(value) && !"select_account".equals(value))
 					.collect(java.util.stream.Collectors.joining(" "));
 				if (rest.isEmpty()) {

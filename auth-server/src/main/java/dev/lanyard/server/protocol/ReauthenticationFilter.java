@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 
 import dev.lanyard.server.login.LoginDetails;
@@ -77,8 +76,7 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 
 	/** The space-separated values of {@code prompt} (OpenID Connect Core §3.1.2.1). */
 	static List<String> prompts(HttpServletRequest request) {
-		String prompt = request.getParameter("prompt");
-		return (prompt != null && !prompt.isBlank()) ? Arrays.asList(prompt.trim().split(" +")) : List.of();
+		return PromptValues.of(request.getParameter(PromptValues.PARAMETER));
 	}
 
 	private boolean mustSignInAgain(HttpServletRequest request, Authentication signedIn) {
