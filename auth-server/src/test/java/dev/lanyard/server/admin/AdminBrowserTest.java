@@ -29,10 +29,12 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -117,6 +119,21 @@ class AdminBrowserTest {
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("count-clients")));
 		screenshot("admin-dashboard.png");
 
+		// Gives bob standard claims (a given name, a city) on his user page.
+		this.browser.findElement(By.linkText("Users")).click();
+		this.browser.findElement(By.linkText("bob")).click();
+		WebElement givenName = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("claim-given_name")));
+		givenName.clear();
+		givenName.sendKeys("Robert");
+		WebElement locality = this.browser.findElement(By.id("claim-address.locality"));
+		locality.clear();
+		locality.sendKeys("Lyon");
+		new Actions(this.browser).scrollToElement(locality).perform();
+		screenshot("admin-user-form.png");
+		this.browser.findElement(By.cssSelector("form.admin-form button.primary")).click();
+		wait.until(ExpectedConditions.urlContains("saved"));
+		assertThat(this.browser.findElement(By.id("claim-given_name")).getDomProperty("value")).isEqualTo("Robert");
+
 		// Registers a confidential client with a redirect URI.
 		this.browser.findElement(By.linkText("Clients")).click();
 		this.browser.findElement(By.id("new-client")).click();
@@ -158,7 +175,9 @@ class AdminBrowserTest {
 		String accessToken = (String) TestBrowser.json(tokens).get("access_token");
 		HttpResponse<String> userInfo = new TestBrowser().get(flows.url("/userinfo"), "Authorization",
 				"Bearer " + accessToken);
-		assertThat(TestBrowser.json(userInfo).get("preferred_username")).isEqualTo("bob");
+		assertThat(TestBrowser.json(userInfo)).containsEntry("preferred_username", "bob")
+			.containsEntry("given_name", "Robert")
+			.doesNotContainKey("address");
 	}
 
 	private void screenshot(String name) throws IOException {
