@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.storage.RedisMode;
 import io.lettuce.core.RedisClient;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
@@ -42,6 +43,8 @@ class AuthorizationStorageConfiguration {
 					() -> ((RedisClient) lettuce.getRequiredNativeClient()).connect(),
 					properties.redis().tokenCacheTtl());
 		}
+		LoggerFactory.getLogger(AuthorizationStorageConfiguration.class)
+			.info("Redis Cluster: token lookups read Redis every time (no copy in the node)");
 		return shared;
 	}
 
