@@ -13,7 +13,9 @@ import java.util.function.Supplier;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushListener;
@@ -248,13 +250,24 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 		try {
 			connection.addListener((PushListener) candidate);
 			connection.addListener((RedisConnectionStateListener) candidate);
+			// Pushes come on the same connection only with RESP3: on RESP2 Redis accepts
+			// CLIENT TRACKING and drops every invalidation (no REDIRECT here), so a
+			// connection that fell back to RESP2 (a proxy refusing HELLO, a configured
+			// protocol) must never be believed.
+			if (!(connection instanceof StatefulRedisConnectionImpl<?, ?> negotiated)
+					|| negotiated.getConnectionState().getNegotiatedProtocolVersion() != ProtocolVersion.RESP3) {
+				throw new IllegalStateException("the Redis connection does not speak RESP3 (Redis 6 or later)");
+			}
 			long sent = System.nanoTime();
 			// RESP3 pushes arrive on this connection, in order with its answers, for the
 			// keys it read.
 			connection.sync().clientTracking(TrackingArgs.Builder.enabled());
 			synchronized (this.trackingLock) {
 				if (candidate.lost || this.closed) {
-					connection.closeAsync();
+					if (!candidate.lost) {
+						candidate.lost = true;
+						connection.closeAsync();
+					}
 					return;
 				}
 				this.heardUpTo = sent;
@@ -272,7 +285,9 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 	/** The connection dropped or went silent: pushes may have been lost. */
 	private void lost(Tracking lost) {
 		boolean wasTracking;
+		boolean wasLost;
 		synchronized (this.trackingLock) {
+			wasLost = lost.lost;
 			lost.lost = true;
 			wasTracking = this.tracking == lost;
 			if (wasTracking) {
@@ -282,9 +297,13 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 		}
 		if (wasTracking) {
 			this.local.invalidateAll();
-			logger.warn("Token cache tracking lost: reading Redis for every lookup until it is back");
+			if (!this.closed) {
+				logger.warn("Token cache tracking lost: reading Redis for every lookup until it is back");
+			}
 		}
-		lost.connection.closeAsync();
+		if (!wasLost) {
+			lost.connection.closeAsync();
+		}
 	}
 
 	private void flushed() {

@@ -17,6 +17,8 @@ import java.util.function.BooleanSupplier;
 
 import dev.lanyard.server.TcpProxy;
 import dev.lanyard.server.TestBackends;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +144,30 @@ class TrackedAccessTokenCacheTest {
 		awaitTrue("heard again", this.node::believed, Duration.ofSeconds(2));
 		assertThat(this.node.get("h4")).as("the held-back push arrived before the answer that restored belief")
 			.contains(new AccessTokenCache.Entry(2, "{\"v\":2}"));
+	}
+
+	/**
+	 * On RESP2 Redis takes CLIENT TRACKING but sends no push on the connection: a node
+	 * whose connection fell back to RESP2 must never believe a copy.
+	 */
+	@Test
+	void getWhenConnectionSpeaksOnlyResp2ThenNeverBelieved() throws Exception {
+		URI redis = URI.create(TestBackends.redisUrl());
+		RedisClient resp2 = RedisClient.create(RedisURI.create(redis.getHost(), redis.getPort()));
+		resp2.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
+		this.resources.add(resp2::shutdown);
+		String prefix = "tracked-resp2-" + UUID.randomUUID() + ":";
+		TrackedAccessTokenCache resp2Node = new TrackedAccessTokenCache(
+				new RedisAccessTokenCache(template(redis), prefix), prefix + "at:", resp2::connect, MINUTE);
+		this.resources.add(resp2Node);
+		RedisAccessTokenCache other = new RedisAccessTokenCache(template(redis), prefix);
+		other.putIfNewer("h7", new AccessTokenCache.Entry(1, "{\"v\":1}"), MINUTE);
+
+		Thread.sleep(1500);
+		assertThat(resp2Node.believed()).isFalse();
+		assertThat(resp2Node.get("h7")).contains(new AccessTokenCache.Entry(1, "{\"v\":1}"));
+		other.putIfNewer("h7", AccessTokenCache.Entry.tombstone(2), MINUTE);
+		assertThat(resp2Node.get("h7")).hasValueSatisfying((entry) -> assertThat(entry.gone()).isTrue());
 	}
 
 	/**
