@@ -14,7 +14,8 @@ import java.util.Map;
  * @param attributes free attributes, carried into internal JWTs where configured
  * @param claims OpenID Connect standard claims by claim name ({@code given_name}; the
  * parts of the address as {@code address.locality}; booleans as {@code true} or
- * {@code false}); blank values are dropped
+ * {@code false}); blank values are dropped; {@code null} leaves an account's claims as
+ * they are (none for a new one)
  */
 public record UserDraft(String username, String email, boolean enabled, boolean locked, List<String> roles,
 		Map<String, String> attributes, Map<String, String> claims) {
@@ -22,13 +23,13 @@ public record UserDraft(String username, String email, boolean enabled, boolean 
 	public UserDraft {
 		roles = (roles != null) ? List.copyOf(roles) : List.of();
 		attributes = (attributes != null) ? Map.copyOf(attributes) : Map.of();
-		claims = (claims != null) ? Map.copyOf(claims) : Map.of();
+		claims = (claims != null) ? Map.copyOf(claims) : null;
 	}
 
-	/** A draft without standard claims. */
+	/** A draft that leaves standard claims as they are. */
 	public UserDraft(String username, String email, boolean enabled, boolean locked, List<String> roles,
 			Map<String, String> attributes) {
-		this(username, email, enabled, locked, roles, attributes, Map.of());
+		this(username, email, enabled, locked, roles, attributes, null);
 	}
 
 }

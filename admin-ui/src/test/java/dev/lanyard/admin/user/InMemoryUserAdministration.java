@@ -161,7 +161,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 			.locked(draft.locked())
 			.roles(draft.roles().toArray(String[]::new))
 			.attributes(draft.attributes())
-			.claims(draft.claims())
+			.claims((draft.claims() != null) ? draft.claims() : Map.of())
 			.build();
 	}
 

@@ -92,7 +92,7 @@ class UserConsoleControllerTest {
 		assertThat(this.users.created()).singleElement().satisfies((created) -> {
 			assertThat(created.password()).isEqualTo("erin-password-42");
 			assertThat(created.draft()).isEqualTo(new UserDraft("erin", "erin@example.com", true, false,
-					List.of("user", "auditor"), Map.of("tenant", "acme", "team", "blue")));
+					List.of("user", "auditor"), Map.of("tenant", "acme", "team", "blue"), Map.of()));
 		});
 		assertThat(this.users.actors()).containsExactly(TestAdminIdentity.ACTOR);
 	}

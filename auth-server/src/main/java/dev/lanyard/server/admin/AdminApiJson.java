@@ -83,7 +83,7 @@ final class AdminApiJson {
 		UserDraft toDraft() {
 			return new UserDraft(this.username, this.email, !Boolean.FALSE.equals(this.enabled),
 					Boolean.TRUE.equals(this.locked), this.roles, this.attributes,
-					(this.claims != null) ? StandardClaim.fromJson(this.claims) : Map.of());
+					(this.claims != null) ? StandardClaim.fromJson(this.claims) : null);
 		}
 
 		@Override

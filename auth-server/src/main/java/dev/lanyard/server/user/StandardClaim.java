@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -173,6 +174,27 @@ public enum StandardClaim {
 			}
 		}
 		return ordered;
+	}
+
+	/**
+	 * Drops {@code email_verified} when the e-mail address changes, and
+	 * {@code phone_number_verified} when the phone number does: a verification vouches
+	 * for the value it was made for, not for its successor (a relying party linking
+	 * accounts by verified address would otherwise trust an unchecked one).
+	 * @param explicit claim names the caller set on purpose, which stay
+	 * @return the claims to store
+	 */
+	public static Map<String, String> verificationKept(String emailBefore, String emailAfter,
+			Map<String, String> before, Map<String, String> after, Set<String> explicit) {
+		Map<String, String> kept = new LinkedHashMap<>(after);
+		if (!Objects.equals(emailBefore, emailAfter) && !explicit.contains(EMAIL_VERIFIED.claimName)) {
+			kept.remove(EMAIL_VERIFIED.claimName);
+		}
+		if (!Objects.equals(before.get(PHONE_NUMBER.claimName), after.get(PHONE_NUMBER.claimName))
+				&& !explicit.contains(PHONE_NUMBER_VERIFIED.claimName)) {
+			kept.remove(PHONE_NUMBER_VERIFIED.claimName);
+		}
+		return kept;
 	}
 
 	/**

@@ -1,9 +1,11 @@
 package dev.lanyard.server.user;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -50,8 +52,14 @@ public class UserService {
 	public Change importUser(String username, String password, String email, List<String> roles,
 			Map<String, String> attributes, Map<String, String> standardClaims, boolean enabled) {
 		requireValidProfile(username, email, roles, attributes);
-		Map<String, String> claims = StandardClaim.normalize(standardClaims);
 		Optional<UserAccount> existing = this.users.findByLoginName(username);
+		// The claims the file names replace those of the account; the others stay (set
+		// in the console or API), and a blank one removes it.
+		Map<String, String> named = new LinkedHashMap<>(existing.map(UserAccount::claims).orElse(Map.of()));
+		named.putAll(standardClaims);
+		Map<String, String> claims = existing.isEmpty() ? StandardClaim.normalize(named)
+				: StandardClaim.verificationKept(existing.get().email(), email, existing.get().claims(),
+						StandardClaim.normalize(named), standardClaims.keySet());
 		if (existing.isEmpty()) {
 			UserAccount created = new UserAccount(UUID.randomUUID(), username, email,
 					this.passwordEncoder.encode(password), enabled, false, roles, attributes, claims, Instant.now(),
@@ -82,7 +90,7 @@ public class UserService {
 	public UserAccount create(String username, String email, String password, boolean enabled, boolean locked,
 			List<String> roles, Map<String, String> attributes, Map<String, String> standardClaims) {
 		requireValidProfile(username, email, roles, attributes);
-		Map<String, String> claims = StandardClaim.normalize(standardClaims);
+		Map<String, String> claims = StandardClaim.normalize((standardClaims != null) ? standardClaims : Map.of());
 		this.passwordPolicy.check(password, username, email).ifPresent((problem) -> {
 			throw new InputRejectedException("password", problem);
 		});
@@ -102,7 +110,9 @@ public class UserService {
 	}
 
 	/**
-	 * Changes an account's profile and status (not its password).
+	 * Changes an account's profile and status (not its password). Standard claims
+	 * {@code null} stay as they are. A changed e-mail address or phone number is no
+	 * longer verified.
 	 * @return the account before and after
 	 */
 	@Transactional
@@ -110,7 +120,10 @@ public class UserService {
 			Map<String, String> attributes, Map<String, String> standardClaims) {
 		UserAccount before = get(id);
 		requireValidProfile(username, email, roles, attributes);
-		Map<String, String> claims = StandardClaim.normalize(standardClaims);
+		Map<String, String> claims = (standardClaims != null)
+				? StandardClaim.verificationKept(before.email(), email, before.claims(),
+						StandardClaim.normalize(standardClaims), Set.of())
+				: StandardClaim.verificationKept(before.email(), email, before.claims(), before.claims(), Set.of());
 		this.users.findByLoginName(username).filter((other) -> !other.id().equals(id)).ifPresent((other) -> {
 			throw new AlreadyExistsException("username", "A user with this username exists");
 		});

@@ -173,6 +173,10 @@ class AdminApiTest {
 		assertThat(refused.body()).contains("claims.website").contains("claim.url").contains("claims.zoneinfo");
 		assertThat(TestBrowser.json(call("POST", "/api/admin/users/" + id + "/unlock", adminToken, null)).get("claims"))
 			.isEqualTo(claims);
+		// A PUT that says nothing of claims (an older script toggling roles) keeps them.
+		HttpResponse<String> roles = call("PUT", "/api/admin/users/" + id, adminToken,
+				Map.of("username", username, "roles", List.of("user", "auditor")));
+		assertThat(TestBrowser.json(roles).get("claims")).isEqualTo(claims);
 	}
 
 	@Test
