@@ -4,8 +4,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.user.ClaimsRequest;
+import dev.lanyard.server.user.LanyardUser;
 
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
@@ -46,12 +49,36 @@ final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCod
 		}
 		Object claims = request.getAdditionalParameters().get(ClaimsRequest.PARAMETER);
 		if (claims != null) {
+			ClaimsRequest asked;
 			try {
-				ClaimsRequest.parse((claims instanceof String text) ? text : "");
+				asked = ClaimsRequest.parse((claims instanceof String text) ? text : "");
 			}
 			catch (IllegalArgumentException ex) {
 				throw invalidRequest(context, ex.getMessage());
 			}
+			requireMet(context, asked);
+		}
+	}
+
+	/**
+	 * OpenID Connect Core §5.5.1: tokens for another user than the {@code sub} asked for
+	 * are never issued; §5.5.1.1: an essential {@code acr} Lanyard cannot meet is a
+	 * failed authentication. Checked once someone is signed in (the request comes back
+	 * here after the login page).
+	 */
+	private static void requireMet(OAuth2AuthorizationCodeRequestAuthenticationContext context, ClaimsRequest asked) {
+		if (!(context.getAuthentication().getPrincipal() instanceof Authentication signedIn)
+				|| !signedIn.isAuthenticated() || !(signedIn.getPrincipal() instanceof LanyardUser user)) {
+			return;
+		}
+		if (asked.subject() != null && !asked.subject().equals(user.id().toString())) {
+			throw AuthorizationErrors.redirected(context, new OAuth2Error("login_required",
+					"Signed in as another user than the sub the claims parameter asks for", null));
+		}
+		if (!asked.essentialAcr().isEmpty() && !asked.essentialAcr()
+			.contains(AuthenticationMethods.contextOf(AuthenticationMethods.of(signedIn)))) {
+			throw AuthorizationErrors.redirected(context, new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED,
+					"The sign-in meets none of the essential acr values", null));
 		}
 	}
 

@@ -21,18 +21,25 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequ
  * needs no consent, only the granted scopes for one that does. It never widens what the
  * client's registration allows. {@code essential}, {@code value} and {@code values} are
  * read for their shape only (§5.5.1: a claim that cannot be given is left out, not an
- * error). Members other than {@code id_token} and {@code userinfo} are ignored (§5.5).
+ * error), except for the two §5.5.1 makes binding: a {@code sub} with a {@code value}
+ * (the token must be for that user) and an essential {@code acr} with {@code value(s)} (a
+ * sign-in that meets none of them is a failed authentication, §5.5.1.1). Members other
+ * than {@code id_token} and {@code userinfo} are ignored (§5.5).
  *
  * @param idToken the claim names asked for in the ID token
  * @param userinfo the claim names asked for at {@code /userinfo}
+ * @param subject the user the tokens must be for ({@code sub} with a {@code value}), or
+ * {@code null}
+ * @param essentialAcr the {@code acr} values one of which the sign-in must meet (an
+ * essential {@code acr} in the ID token), empty for none
  */
-public record ClaimsRequest(Set<String> idToken, Set<String> userinfo) {
+public record ClaimsRequest(Set<String> idToken, Set<String> userinfo, String subject, Set<String> essentialAcr) {
 
 	/** The authorization request parameter. */
 	public static final String PARAMETER = "claims";
 
 	/** No claims asked for by name. */
-	public static final ClaimsRequest NONE = new ClaimsRequest(Set.of(), Set.of());
+	public static final ClaimsRequest NONE = new ClaimsRequest(Set.of(), Set.of(), null, Set.of());
 
 	/** More than any client needs: every standard claim fits many times over. */
 	private static final int LONGEST = 4096;
@@ -44,6 +51,7 @@ public record ClaimsRequest(Set<String> idToken, Set<String> userinfo) {
 	public ClaimsRequest {
 		idToken = Collections.unmodifiableSet(new LinkedHashSet<>(idToken));
 		userinfo = Collections.unmodifiableSet(new LinkedHashSet<>(userinfo));
+		essentialAcr = Set.copyOf(essentialAcr);
 	}
 
 	/**
@@ -65,7 +73,13 @@ public record ClaimsRequest(Set<String> idToken, Set<String> userinfo) {
 		if (root == null || !root.isObject()) {
 			throw new IllegalArgumentException("claims must be a JSON object");
 		}
-		return new ClaimsRequest(member(root, "id_token"), member(root, "userinfo"));
+		String subject = subject(root, "id_token");
+		String userinfoSubject = subject(root, "userinfo");
+		if (subject != null && userinfoSubject != null && !subject.equals(userinfoSubject)) {
+			throw new IllegalArgumentException("claims asks for two different sub values");
+		}
+		return new ClaimsRequest(member(root, "id_token"), member(root, "userinfo"),
+				(subject != null) ? subject : userinfoSubject, essentialAcr(root));
 	}
 
 	/**
@@ -120,6 +134,37 @@ public record ClaimsRequest(Set<String> idToken, Set<String> userinfo) {
 			throw new IllegalArgumentException("claims." + name + " names too many claims");
 		}
 		return names;
+	}
+
+	/** §5.5.1: the {@code value} asked for {@code sub}, if any. */
+	private static String subject(JsonNode root, String member) {
+		JsonNode value = root.path(member).path("sub").path("value");
+		if (value.isMissingNode() || value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			throw new IllegalArgumentException("claims." + member + ".sub.value must be a string");
+		}
+		return value.asString();
+	}
+
+	/** §5.5.1.1: the values of an essential {@code acr} in the ID token. */
+	private static Set<String> essentialAcr(JsonNode root) {
+		JsonNode acr = root.path("id_token").path("acr");
+		if (!acr.path("essential").asBoolean(false)) {
+			return Set.of();
+		}
+		Set<String> values = new LinkedHashSet<>();
+		JsonNode value = acr.path("value");
+		if (value.isString()) {
+			values.add(value.asString());
+		}
+		for (JsonNode each : acr.path("values")) {
+			if (each.isString()) {
+				values.add(each.asString());
+			}
+		}
+		return values;
 	}
 
 	/** §5.5.1: {@code essential} a boolean, {@code values} an array. */

@@ -5,11 +5,13 @@ import java.net.http.HttpResponse;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -265,6 +267,30 @@ class AuthorizationEndpointTest {
 		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
 		request.put("claims", claims);
 		assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), "invalid_request");
+	}
+
+	/**
+	 * OA-52, OIDC Core §5.5.1: a sub asked for by value must be the signed-in user's, and
+	 * an essential acr must be met; otherwise no code.
+	 */
+	@Test
+	void authorizeWhenClaimsAskForAnotherSubOrAnUnmetEssentialAcrThenNoCode() {
+		String bob = SharedLanyard.server()
+			.bean(JdbcUserAccountRepository.class)
+			.findByLoginName("bob")
+			.orElseThrow()
+			.id()
+			.toString();
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.put("claims", "{\"id_token\":{\"sub\":{\"value\":\"" + UUID.randomUUID() + "\"}}}");
+		assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), "login_required");
+		request.put("claims", "{\"id_token\":{\"acr\":{\"essential\":true,\"values\":[\"urn:example:mfa\"]}}}");
+		assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), "access_denied");
+
+		request.put("claims", "{\"userinfo\":{\"sub\":{\"value\":\"" + bob
+				+ "\"}},\"id_token\":{\"acr\":{\"essential\":true,\"values\":[\"urn:example:mfa\",\"urn:lanyard:acr:single-factor\"]}}}");
+		String location = TestBrowser.location(signedIn.get(flows.authorizeUrl(request)));
+		assertThat(TestBrowser.queryParameters(location)).containsKey("code");
 	}
 
 	/** OA-27: codes are unique, long and random. */

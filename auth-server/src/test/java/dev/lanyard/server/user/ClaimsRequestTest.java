@@ -38,6 +38,19 @@ class ClaimsRequestTest {
 	}
 
 	@Test
+	void parseWhenSubValueOrEssentialAcrThenKept() {
+		ClaimsRequest request = ClaimsRequest.parse("""
+				{"id_token":{"sub":{"value":"u-1"},"acr":{"essential":true,"value":"a","values":["b"]}},
+				 "userinfo":{"sub":{"value":"u-1"}}}""");
+
+		assertThat(request.subject()).isEqualTo("u-1");
+		assertThat(request.essentialAcr()).containsExactlyInAnyOrder("a", "b");
+		assertThat(ClaimsRequest.parse("{\"id_token\":{\"acr\":{\"values\":[\"a\"]}}}").essentialAcr()).isEmpty();
+		assertThatIllegalArgumentException().isThrownBy(() -> ClaimsRequest
+			.parse("{\"id_token\":{\"sub\":{\"value\":\"u-1\"}},\"userinfo\":{\"sub\":{\"value\":\"u-2\"}}}"));
+	}
+
+	@Test
 	void parseWhenShapeWrongOrTooLongThenRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":\"email\"}"));
 		assertThatIllegalArgumentException()

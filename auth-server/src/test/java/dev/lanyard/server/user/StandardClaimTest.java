@@ -64,6 +64,19 @@ class StandardClaimTest {
 	}
 
 	@Test
+	void normalizeWhenBidiOverrideOrLoneSurrogateThenRefusedButJoinersKept() {
+		for (String bad : new String[] { "evil\u202Egnp.exe", "a\u2066b", "\uD800x" }) {
+			InputRejectedException refused = catchThrowableOfType(InputRejectedException.class,
+					() -> StandardClaim.normalize(Map.of("nickname", bad)));
+			assertThat(refused.problems()).as(bad)
+				.containsExactly(new InputRejectedException.Problem("claims.nickname", "claim.text"));
+		}
+		// ZERO WIDTH NON-JOINER belongs to Persian names.
+		assertThat(StandardClaim.normalize(Map.of("given_name", "\u0645\u06cc\u200c\u0646\u0627")))
+			.containsEntry("given_name", "\u0645\u06cc\u200c\u0646\u0627");
+	}
+
+	@Test
 	void normalizeWhenYearOnlyOrYearOmittedThenAccepted() {
 		assertThat(StandardClaim.normalize(Map.of("birthdate", "1990"))).containsEntry("birthdate", "1990");
 		assertThat(StandardClaim.normalize(Map.of("birthdate", "0000-02-28"))).containsEntry("birthdate", "0000-02-28");
