@@ -1,6 +1,6 @@
 package dev.lanyard.server.consent;
 
-import dev.lanyard.server.protocol.PromptValues;
+import dev.lanyard.server.PromptValues;
 
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;

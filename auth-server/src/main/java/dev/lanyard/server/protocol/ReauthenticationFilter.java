@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.lanyard.server.PromptValues;
 import dev.lanyard.server.login.LoginDetails;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

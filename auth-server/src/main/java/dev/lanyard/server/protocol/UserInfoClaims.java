@@ -47,8 +47,8 @@ final class UserInfoClaims implements Function<OidcUserInfoAuthenticationContext
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put(StandardClaimNames.SUB, user.id().toString());
 		ClaimsRequest requested = ClaimsRequest.of(authorization);
-		Set<String> releasable = requested.userinfo().isEmpty() ? Set.of() : ClaimsRequest
-			.releasableScopes(this.clients.findById(authorization.getRegisteredClientId()), accessToken.getScopes());
+		Set<String> releasable = requested.userinfo().isEmpty() ? Set.of() : ClaimsRequest.releasableScopes(
+				this.clients.findById(authorization.getRegisteredClientId()), accessToken.getScopes(), authorization);
 		claims.putAll(ScopedUserClaims.of(user, accessToken.getScopes(), requested.userinfo(), releasable));
 		return new OidcUserInfo(claims);
 	}

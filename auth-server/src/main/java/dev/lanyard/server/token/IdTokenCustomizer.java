@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -63,13 +64,13 @@ final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContex
 			context.getClaims().claim("acr", AuthenticationMethods.contextOf(methods));
 		}
 		if (this.users != null && context.getPrincipal().getPrincipal() instanceof LanyardUser user) {
+			Set<String> releasable = ClaimsRequest.releasableScopes(context.getRegisteredClient(),
+					context.getAuthorizedScopes(), context.getAuthorization());
 			this.users.apply(user.id())
-				.ifPresent(
-						(account) -> ScopedUserClaims
-							.of(account, context.getAuthorizedScopes(),
-									ClaimsRequest.of(context.getAuthorization()).idToken(), ClaimsRequest
-										.releasableScopes(context.getRegisteredClient(), context.getAuthorizedScopes()))
-							.forEach(context.getClaims()::claim));
+				.ifPresent((account) -> ScopedUserClaims
+					.of(account, context.getAuthorizedScopes(), ClaimsRequest.of(context.getAuthorization()).idToken(),
+							releasable)
+					.forEach(context.getClaims()::claim));
 		}
 	}
 

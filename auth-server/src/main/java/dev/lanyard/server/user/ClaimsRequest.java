@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import dev.lanyard.server.PromptValues;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -103,14 +104,27 @@ public record ClaimsRequest(Set<String> idToken, Set<String> userinfo, String su
 	}
 
 	/**
-	 * The scopes whose claims may be released on request to this client.
+	 * The scopes whose claims may be released on request to this client: those it is
+	 * registered for when the user was not asked, only the granted ones when the user saw
+	 * the consent page (the client requires consent, or the request said
+	 * {@code prompt=consent}): the page showed the requested scopes only.
 	 * @param granted the scopes the grant carries
+	 * @param authorization the grant, whose authorization request tells the prompt
 	 */
-	public static Set<String> releasableScopes(RegisteredClient client, Set<String> granted) {
-		if (client == null || client.getClientSettings().isRequireAuthorizationConsent()) {
+	public static Set<String> releasableScopes(RegisteredClient client, Set<String> granted,
+			OAuth2Authorization authorization) {
+		if (client == null || client.getClientSettings().isRequireAuthorizationConsent()
+				|| consentPrompted(authorization)) {
 			return granted;
 		}
 		return client.getScopes();
+	}
+
+	private static boolean consentPrompted(OAuth2Authorization authorization) {
+		OAuth2AuthorizationRequest request = (authorization != null)
+				? authorization.getAttribute(OAuth2AuthorizationRequest.class.getName()) : null;
+		Object prompt = (request != null) ? request.getAdditionalParameters().get(PromptValues.PARAMETER) : null;
+		return PromptValues.of((prompt instanceof String value) ? value : null).contains("consent");
 	}
 
 	private static Set<String> member(JsonNode root, String name) {

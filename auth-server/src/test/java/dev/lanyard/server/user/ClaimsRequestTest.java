@@ -1,6 +1,7 @@
 package dev.lanyard.server.user;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 
@@ -61,10 +64,13 @@ class ClaimsRequestTest {
 	}
 
 	@Test
-	void releasableScopesWhenClientNeedsConsentThenOnlyGrantedElseRegistered() {
-		assertThat(ClaimsRequest.releasableScopes(client(false), Set.of("openid"))).containsExactlyInAnyOrder("openid",
-				"profile", "phone");
-		assertThat(ClaimsRequest.releasableScopes(client(true), Set.of("openid"))).containsExactly("openid");
+	void releasableScopesWhenClientNeedsConsentOrConsentPromptedThenOnlyGrantedElseRegistered() {
+		assertThat(ClaimsRequest.releasableScopes(client(false), Set.of("openid"), grant(client(false), "login")))
+			.containsExactlyInAnyOrder("openid", "profile", "phone");
+		assertThat(ClaimsRequest.releasableScopes(client(true), Set.of("openid"), grant(client(true), null)))
+			.containsExactly("openid");
+		assertThat(ClaimsRequest.releasableScopes(client(false), Set.of("openid"), grant(client(false), "consent")))
+			.containsExactly("openid");
 	}
 
 	@Test
@@ -74,6 +80,24 @@ class ClaimsRequestTest {
 
 		assertThat(claims).containsOnlyKeys("given_name", "phone_number", "phone_number_verified");
 		assertThat(ScopedUserClaims.of(ALICE, Set.of("openid"), Set.of("given_name"), Set.of("openid"))).isEmpty();
+	}
+
+	/** A grant from an authorization request with this prompt. */
+	private static OAuth2Authorization grant(RegisteredClient client, String prompt) {
+		Map<String, Object> parameters = new HashMap<>();
+		if (prompt != null) {
+			parameters.put("prompt", prompt);
+		}
+		OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.authorizationCode()
+			.authorizationUri("https://lanyard.example/oauth2/authorize")
+			.clientId(client.getClientId())
+			.additionalParameters(parameters)
+			.build();
+		return OAuth2Authorization.withRegisteredClient(client)
+			.principalName("alice")
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.attribute(OAuth2AuthorizationRequest.class.getName(), request)
+			.build();
 	}
 
 	private static RegisteredClient client(boolean consent) {

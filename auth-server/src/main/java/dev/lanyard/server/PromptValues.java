@@ -1,4 +1,4 @@
-package dev.lanyard.server.protocol;
+package dev.lanyard.server;
 
 import java.util.Arrays;
 import java.util.List;
