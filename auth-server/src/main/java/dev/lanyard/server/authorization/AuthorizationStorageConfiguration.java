@@ -5,6 +5,9 @@ import java.time.Clock;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.storage.RedisMode;
 import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,7 +34,8 @@ class AuthorizationStorageConfiguration {
 
 	@Bean
 	AccessTokenCache accessTokenCache(RedisMode redisMode, ObjectProvider<StringRedisTemplate> redis,
-			ObjectProvider<RedisConnectionFactory> connections, LanyardProperties properties, Clock clock) {
+			ObjectProvider<RedisConnectionFactory> connections, LanyardProperties properties, Clock clock,
+			MeterRegistry meters) {
 		if (!redisMode.enabled()) {
 			return new InMemoryAccessTokenCache(clock);
 		}
@@ -39,9 +43,17 @@ class AuthorizationStorageConfiguration {
 		if (connections.getObject() instanceof LettuceConnectionFactory lettuce && !lettuce.isClusterAware()) {
 			// A single server (or a Sentinel-chosen primary) holds every key: one
 			// connection hears every change of the cache.
-			return new TrackedAccessTokenCache(shared, shared.keyPrefix(),
+			TrackedAccessTokenCache tracked = new TrackedAccessTokenCache(shared, shared.keyPrefix(),
 					() -> ((RedisClient) lettuce.getRequiredNativeClient()).connect(),
 					properties.redis().tokenCacheTtl());
+			Gauge.builder("lanyard.token.cache.copy.believed", tracked, (cache) -> cache.believed() ? 1 : 0)
+				.description("1 while this node answers token lookups from its copy, kept exact by Redis; "
+						+ "0 while it reads Redis every time (tracking lost, stalled, or refused)")
+				.register(meters);
+			FunctionCounter.builder("lanyard.token.cache.copy.hits", tracked, TrackedAccessTokenCache::servedFromCopy)
+				.description("Token lookups this node answered from its copy, without Redis")
+				.register(meters);
+			return tracked;
 		}
 		LoggerFactory.getLogger(AuthorizationStorageConfiguration.class)
 			.info("Redis Cluster: token lookups read Redis every time (no copy in the node)");

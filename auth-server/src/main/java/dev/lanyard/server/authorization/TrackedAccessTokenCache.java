@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -87,6 +88,8 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 
 	private final Object trackingLock = new Object();
 
+	private final LongAdder servedFromCopy = new LongAdder();
+
 	private final Thread watch;
 
 	private volatile Tracking tracking;
@@ -128,6 +131,7 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 		if (believed) {
 			Entry copy = this.local.getIfPresent(tokenHash);
 			if (copy != null) {
+				this.servedFromCopy.increment();
 				return Optional.of(copy);
 			}
 		}
@@ -181,6 +185,11 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 		finally {
 			changed(tokenHash);
 		}
+	}
+
+	/** Lookups this node answered from its copy, since it started. */
+	long servedFromCopy() {
+		return this.servedFromCopy.sum();
 	}
 
 	/** Whether this node's copy may be believed now. */

@@ -56,6 +56,8 @@ class RevocationDurabilityTest {
 				// again.
 				String copied = serviceToken(b, client);
 				copyOn(a, client, copied);
+				assertThat(metric(nodeA, client, "lanyard_token_cache_copy_believed")).isEqualTo(1.0);
+				assertThat(metric(nodeA, client, "lanyard_token_cache_copy_hits_total")).isGreaterThanOrEqualTo(1.0);
 				revoke(b, client, copied);
 				assertInactiveFrom(a, client, copied, Instant.now(), Duration.ofSeconds(1));
 
@@ -71,6 +73,7 @@ class RevocationDurabilityTest {
 				// long.
 				revoke(b, client, stalled);
 				assertInactiveFrom(a, client, stalled, Instant.now().plusMillis(600), Duration.ofMillis(1500));
+				assertThat(metric(nodeA, client, "lanyard_token_cache_copy_believed")).isZero();
 				// Revoked on A while it cannot reach Redis: B hears it through the
 				// outbox.
 				revoke(a, client, token);
@@ -183,14 +186,19 @@ class RevocationDurabilityTest {
 
 	/** {@code lanyard_revocations_unrelayed} as Prometheus scrapes it. */
 	private static double unrelayedMetric(LanyardTestServer node, TestBrowser client) {
+		return metric(node, client, "lanyard_revocations_unrelayed");
+	}
+
+	/** A metric without labels as Prometheus scrapes it. */
+	private static double metric(LanyardTestServer node, TestBrowser client, String name) {
 		String metrics = client
 			.get(node.baseUrl() + "/actuator/prometheus", "Authorization", "Bearer " + LanyardTestServer.METRICS_TOKEN)
 			.body();
 		return metrics.lines()
-			.filter((line) -> line.startsWith("lanyard_revocations_unrelayed "))
+			.filter((line) -> line.startsWith(name + " "))
 			.mapToDouble((line) -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
 			.findFirst()
-			.orElseThrow(() -> new AssertionError("no lanyard_revocations_unrelayed in " + metrics));
+			.orElseThrow(() -> new AssertionError("no " + name + " in " + metrics));
 	}
 
 	private static String serviceToken(OAuthFlows node, TestBrowser client) {
