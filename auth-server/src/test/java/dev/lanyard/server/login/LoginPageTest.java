@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -141,6 +142,30 @@ class LoginPageTest {
 		assertThat(switched.body()).contains("用户名");
 		HttpResponse<String> remembered = browser.get(flows.url("/login"), "Accept-Language", "en-US");
 		assertThat(remembered.body()).contains("用户名");
+	}
+
+	/**
+	 * OIDC Core §3.1.2.1: the relying party's ui_locales picks the login page's language
+	 * (its first tag Lanyard has pages in) over Accept-Language; the person's own switch
+	 * still wins.
+	 */
+	@Test
+	void loginPageWhenAuthorizationRequestHasUiLocalesThenFirstSupportedLanguage() {
+		TestBrowser browser = new TestBrowser();
+		Map<String, String> request = new LinkedHashMap<>(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI,
+				"openid", "ui", TestBrowser.Pkce.create()));
+		request.put("ui_locales", "fr-CA zh-Hans en");
+		assertThat(browser.get(flows.authorizeUrl(request), "Accept-Language", "en-US").statusCode()).isEqualTo(302);
+		HttpResponse<String> page = browser.get(flows.url("/login"), "Accept-Language", "en-US");
+		assertThat(page.body()).contains("用户名").contains("lang=\"zh-CN\"");
+
+		browser.get(flows.url("/login?lang=en"), "Accept-Language", "en-US");
+		assertThat(browser.get(flows.url("/login"), "Accept-Language", "en-US").body()).contains("Username");
+
+		TestBrowser other = new TestBrowser();
+		request.put("ui_locales", "fr de");
+		other.get(flows.authorizeUrl(request), "Accept-Language", "en-US");
+		assertThat(other.get(flows.url("/login"), "Accept-Language", "en-US").body()).contains("Username");
 	}
 
 	/**

@@ -66,6 +66,7 @@ class DiscoveryTest {
 		oidc.put("claims_parameter_supported", true);
 		oidc.put("request_parameter_supported", false);
 		oidc.put("request_uri_parameter_supported", false);
+		oidc.put("ui_locales_supported", List.of("en", "zh-CN"));
 		assertThat(TestBrowser.json(this.client.get(this.issuer + "/.well-known/openid-configuration")))
 			.containsExactlyInAnyOrderEntriesOf(oidc);
 	}
