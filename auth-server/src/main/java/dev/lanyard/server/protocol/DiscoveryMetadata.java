@@ -58,7 +58,7 @@ final class DiscoveryMetadata {
 			// true; Lanyard takes neither (UnsupportedRequestCheck).
 			claims.put("request_parameter_supported", false);
 			claims.put("request_uri_parameter_supported", false);
-			// The login page's languages (LocaleConfiguration reads ui_locales).
+			// The login and consent pages' languages (LocaleConfiguration).
 			claims.put("ui_locales_supported", List.of("en", "zh-CN"));
 		}
 	}

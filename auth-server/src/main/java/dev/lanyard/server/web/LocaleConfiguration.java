@@ -1,15 +1,22 @@
 package dev.lanyard.server.web;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -20,13 +27,16 @@ import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
  * Page language: English or Simplified Chinese. The person's own pick with the switch
  * ({@code ?lang=}, remembered by a cookie) wins; before that, the first supported tag of
  * the authorization request's {@code ui_locales} (OpenID Connect Core §3.1.2.1, the
- * relying party's hint, read from the request or from the one saved while the person
- * signs in), else {@code Accept-Language}.
+ * relying party's hint: read from the request, from the one saved while the person signs
+ * in, or, for the consent page, from the login session the request was made in), else
+ * {@code Accept-Language}.
  */
 @Configuration(proxyBeanMethods = false)
 class LocaleConfiguration implements WebMvcConfigurer {
 
 	private static final String UI_LOCALES = "ui_locales";
+
+	private static final String SESSION_ATTRIBUTE = LocaleConfiguration.class.getName() + ".UI_LOCALE";
 
 	/** Reads the authorization request saved while the person signs in. */
 	private static final HttpSessionRequestCache SAVED_REQUESTS = new HttpSessionRequestCache();
@@ -50,6 +60,36 @@ class LocaleConfiguration implements WebMvcConfigurer {
 		registry.addInterceptor(interceptor);
 	}
 
+	/**
+	 * Remembers in the login session, when there is one, the language an authorization
+	 * request asked for, so that the consent page it leads to speaks it too.
+	 */
+	@Bean
+	FilterRegistrationBean<OncePerRequestFilter> uiLocalesOfAuthorizationRequests() {
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+				new OncePerRequestFilter() {
+
+					@Override
+					protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+							FilterChain chain) throws ServletException, IOException {
+						HttpSession session = request.getSession(false);
+						if (session != null) {
+							Optional<Locale> asked = fromTags(request.getParameter(UI_LOCALES));
+							if (asked.isPresent()) {
+								session.setAttribute(SESSION_ATTRIBUTE, asked.get().toLanguageTag());
+							}
+						}
+						chain.doFilter(request, response);
+					}
+
+				});
+		registration.addUrlPatterns("/oauth2/authorize");
+		// After Spring Session's filter (the login session), before Spring Security's
+		// (-100), which answers the request with a redirect.
+		registration.setOrder(-110);
+		return registration;
+	}
+
 	/** The first tag of {@code ui_locales} Lanyard has pages in, if any. */
 	static Optional<Locale> uiLocales(HttpServletRequest request) {
 		String uiLocales = request.getParameter(UI_LOCALES);
@@ -58,6 +98,15 @@ class LocaleConfiguration implements WebMvcConfigurer {
 			String[] values = (saved != null) ? saved.getParameterValues(UI_LOCALES) : null;
 			uiLocales = (values != null && values.length == 1) ? values[0] : null;
 		}
+		if (uiLocales == null) {
+			HttpSession session = request.getSession(false);
+			Object remembered = (session != null) ? session.getAttribute(SESSION_ATTRIBUTE) : null;
+			uiLocales = (remembered instanceof String tag) ? tag : null;
+		}
+		return fromTags(uiLocales);
+	}
+
+	private static Optional<Locale> fromTags(String uiLocales) {
 		if (uiLocales == null || uiLocales.length() > 200) {
 			return Optional.empty();
 		}

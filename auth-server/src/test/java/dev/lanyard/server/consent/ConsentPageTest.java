@@ -1,6 +1,7 @@
 package dev.lanyard.server.consent;
 
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +50,19 @@ class ConsentPageTest {
 		HttpResponse<String> again = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest("consenting-app",
 				TestBootstrap.REDIRECT_URI, "openid profile", "s2", TestBrowser.Pkce.create())));
 		assertThat(TestBrowser.location(again)).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
+	}
+
+	/** The consent page speaks the language the authorization request asked for. */
+	@Test
+	void consentWhenUiLocalesThenThatLanguage() {
+		TestBrowser browser = new TestBrowser();
+		assertThat(this.flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+		Map<String, String> request = new LinkedHashMap<>(OAuthFlows.codeRequest("consenting-app",
+				TestBootstrap.REDIRECT_URI, "openid profile", "zh", TestBrowser.Pkce.create()));
+		request.put("ui_locales", "zh-CN en");
+		HttpResponse<String> asked = browser.get(this.flows.authorizeUrl(request), "Accept-Language", "en-US");
+		HttpResponse<String> page = browser.get(TestBrowser.location(asked), "Accept-Language", "en-US");
+		assertThat(page.body()).contains("<html lang=\"zh-CN\">");
 	}
 
 	@Test
