@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.lanyard.server.PromptValues;
 import jakarta.servlet.http.Cookie;
@@ -97,7 +98,7 @@ final class AuthorizationRequestCache implements RequestCache {
 		 */
 		AuthorizationRequestAsGet(HttpServletRequest request, boolean withoutSignInPrompt) {
 			this.parameters = new LinkedHashMap<>(request.getParameterMap());
-			String[] prompt = this.parameters.get("prompt");
+			String[] prompt = this.parameters.get(PromptValues.PARAMETER);
 			if (withoutSignInPrompt) {
 				// Met by the sign-in this request is saved for (max_age=0 would ask again
 				// forever).
@@ -106,13 +107,13 @@ final class AuthorizationRequestCache implements RequestCache {
 			if (withoutSignInPrompt && prompt != null && prompt.length == 1) {
 				String rest = PromptValues.of(prompt[0])
 					.stream()
-					.filter((value) -> !"login".equals(value) && !"select_account".equals(value))
-					.collect(java.util.stream.Collectors.joining(" "));
+					.filter((value) -> !ReauthenticationFilter.SIGN_IN_AGAIN.contains(value))
+					.collect(Collectors.joining(" "));
 				if (rest.isEmpty()) {
-					this.parameters.remove("prompt");
+					this.parameters.remove(PromptValues.PARAMETER);
 				}
 				else {
-					this.parameters.put("prompt", new String[] { rest });
+					this.parameters.put(PromptValues.PARAMETER, new String[] { rest });
 				}
 			}
 			UriComponentsBuilder url = UriComponentsBuilder.fromUriString(request.getRequestURL().toString());

@@ -38,7 +38,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class ReauthenticationFilter extends OncePerRequestFilter {
 
 	/** Prompt values that ask for a new sign-in. */
-	private static final List<String> SIGN_IN_AGAIN = List.of("login", "select_account");
+	/** The prompt values that ask a signed-in person to sign in again. */
+	static final List<String> SIGN_IN_AGAIN = List.of("login", "select_account");
 
 	private final AuthorizationRequestCache requests;
 
