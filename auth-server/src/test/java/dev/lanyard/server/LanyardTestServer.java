@@ -6,9 +6,16 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationStartingEvent;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.SpringApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
 
 /**
  * A Lanyard server started for a test, on its own port, against the test PostgreSQL and
@@ -70,7 +77,9 @@ public final class LanyardTestServer implements AutoCloseable {
 			.stream()
 			.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
 			.toArray(String[]::new);
+		LoggingSetUpTurn turn = new LoggingSetUpTurn();
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(LanyardServerApplication.class)
+			.listeners(turn.take(), turn.give())
 			.run(arguments);
 		return new LanyardTestServer(context, port);
 	}
@@ -178,6 +187,62 @@ public final class LanyardTestServer implements AutoCloseable {
 			catch (IOException ex) {
 				throw new IllegalStateException(ex);
 			}
+		}
+
+	}
+
+	/**
+	 * Spring Boot sets up logging for the whole JVM (one Logback context) while an
+	 * application starts. Two nodes started at once in one test JVM would set it up at
+	 * the same time and break each other's set-up ("Unable to find Spring Environment in
+	 * logger context"): a node takes its turn before Boot's logging listener runs and
+	 * gives it back once the environment (and so logging) is ready. The rest of the start
+	 * — migrations, keys, the web server — still runs side by side.
+	 */
+	private static final class LoggingSetUpTurn {
+
+		private static final Semaphore TURN = new Semaphore(1);
+
+		private boolean held;
+
+		ApplicationListener<SpringApplicationEvent> take() {
+			return new Step(Ordered.HIGHEST_PRECEDENCE) {
+				@Override
+				public void onApplicationEvent(SpringApplicationEvent event) {
+					if (event instanceof ApplicationStartingEvent) {
+						TURN.acquireUninterruptibly();
+						LoggingSetUpTurn.this.held = true;
+					}
+				}
+			};
+		}
+
+		ApplicationListener<SpringApplicationEvent> give() {
+			return new Step(Ordered.LOWEST_PRECEDENCE) {
+				@Override
+				public void onApplicationEvent(SpringApplicationEvent event) {
+					if ((event instanceof ApplicationEnvironmentPreparedEvent
+							|| event instanceof ApplicationFailedEvent) && LoggingSetUpTurn.this.held) {
+						LoggingSetUpTurn.this.held = false;
+						TURN.release();
+					}
+				}
+			};
+		}
+
+		private abstract static class Step implements ApplicationListener<SpringApplicationEvent>, Ordered {
+
+			private final int order;
+
+			Step(int order) {
+				this.order = order;
+			}
+
+			@Override
+			public int getOrder() {
+				return this.order;
+			}
+
 		}
 
 	}
