@@ -1,6 +1,7 @@
 package dev.lanyard.admin;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import dev.lanyard.admin.client.ClientDraft;
@@ -24,8 +25,9 @@ public final class ConfirmationRules {
 	 * tokens may be sent or widens what the client can obtain. Registering: a client with
 	 * redirect URIs (it can receive codes at them), the admin scope, token exchange,
 	 * introspection of other clients' tokens, or PKCE off. Changing: redirect URIs, grant
-	 * types, exchange audiences or the client type; adding the admin scope or
-	 * introspection; turning PKCE or consent off.
+	 * types, exchange audiences, the client type, how it authenticates or the keys it
+	 * signs its assertions with; adding the admin scope or introspection; turning PKCE or
+	 * consent off.
 	 * @param current the client as it is; {@code null} when registering
 	 * @param draft the client as it is to be
 	 */
@@ -43,6 +45,9 @@ public final class ConfirmationRules {
 				|| !draft.grantTypes().equals(Set.copyOf(current.grantTypes()))
 				|| !draft.exchangeAudiences().equals(current.exchangeAudiences())
 				|| draft.publicClient() != current.publicClient()
+				|| (draft.tokenEndpointAuthMethod() != null
+						&& !draft.tokenEndpointAuthMethod().equals(current.tokenEndpointAuthMethod()))
+				|| !Objects.equals(draft.jwks(), current.jwks()) || !Objects.equals(draft.jwksUri(), current.jwksUri())
 				|| (asksForAdmin && !current.scopes().contains(AdminIdentity.ADMIN_SCOPE))
 				|| (introspects && !current.introspectionAllowed()) || (pkceOff && current.requirePkce())
 				|| (consentOff && current.requireConsent());

@@ -13,6 +13,12 @@ import java.util.Set;
  * @param publicClient whether the client cannot keep a secret
  * @param clientSecret a secret to set (API only, at least 32 characters); {@code null} to
  * have the server generate one
+ * @param tokenEndpointAuthMethod how it authenticates ({@code client_secret_basic},
+ * {@code client_secret_post}, {@code private_key_jwt}, {@code none}); {@code null} for
+ * its type's default
+ * @param jwks its public keys as a JWK Set document ({@code private_key_jwt}), or
+ * {@code null}
+ * @param jwksUri the URL of its public keys ({@code private_key_jwt}), or {@code null}
  * @param redirectUris redirect URIs
  * @param postLogoutRedirectUris post-logout redirect URIs
  * @param grantTypes grant types
@@ -28,9 +34,10 @@ import java.util.Set;
  * @param enabled whether the client works; {@code null} means yes
  */
 public record ClientDraft(String clientId, String clientName, boolean publicClient, String clientSecret,
-		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
-		Boolean requirePkce, Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
-		Duration refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
+		String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
+		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
+		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
+		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
 
 	public ClientDraft {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();

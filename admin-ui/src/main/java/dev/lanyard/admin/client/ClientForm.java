@@ -24,6 +24,13 @@ public class ClientForm {
 
 	private String type = "confidential";
 
+	/** How a confidential client authenticates; a public one uses {@code none}. */
+	private String tokenEndpointAuthMethod = "client_secret_basic";
+
+	private String jwks = "";
+
+	private String jwksUri = "";
+
 	private String redirectUris = "";
 
 	private String postLogoutRedirectUris = "";
@@ -55,6 +62,11 @@ public class ClientForm {
 		form.clientId = client.clientId();
 		form.clientName = client.clientName();
 		form.type = client.publicClient() ? "public" : "confidential";
+		if (!client.publicClient()) {
+			form.tokenEndpointAuthMethod = client.tokenEndpointAuthMethod();
+		}
+		form.jwks = (client.jwks() != null) ? client.jwks() : "";
+		form.jwksUri = (client.jwksUri() != null) ? client.jwksUri() : "";
 		form.redirectUris = String.join("\n", client.redirectUris());
 		form.postLogoutRedirectUris = String.join("\n", client.postLogoutRedirectUris());
 		form.grantTypes = new ArrayList<>(client.grantTypes());
@@ -75,12 +87,18 @@ public class ClientForm {
 	 * @throws IllegalArgumentException naming the field whose duration cannot be read
 	 */
 	ClientDraft toDraft() {
-		return new ClientDraft(this.clientId.strip(), this.clientName.strip(), "public".equals(this.type), null,
-				lines(this.redirectUris), lines(this.postLogoutRedirectUris), new LinkedHashSet<>(this.grantTypes),
-				words(this.scopes), this.requirePkce, this.requireConsent,
+		boolean publicClient = "public".equals(this.type);
+		return new ClientDraft(this.clientId.strip(), this.clientName.strip(), publicClient, null,
+				publicClient ? "none" : blankAsNull(this.tokenEndpointAuthMethod), blankAsNull(this.jwks),
+				blankAsNull(this.jwksUri), lines(this.redirectUris), lines(this.postLogoutRedirectUris),
+				new LinkedHashSet<>(this.grantTypes), words(this.scopes), this.requirePkce, this.requireConsent,
 				duration("accessTokenTtl", this.accessTokenTtl), duration("refreshTokenIdle", this.refreshTokenIdle),
 				duration("refreshTokenMax", this.refreshTokenMax), List.copyOf(words(this.exchangeAudiences)),
 				this.introspectionAllowed, this.enabled);
+	}
+
+	private static String blankAsNull(String text) {
+		return (text == null || text.isBlank()) ? null : text.strip();
 	}
 
 	static List<String> lines(String text) {
@@ -130,6 +148,30 @@ public class ClientForm {
 
 	public void setType(String type) {
 		this.type = type;
+	}
+
+	public String getTokenEndpointAuthMethod() {
+		return this.tokenEndpointAuthMethod;
+	}
+
+	public void setTokenEndpointAuthMethod(String tokenEndpointAuthMethod) {
+		this.tokenEndpointAuthMethod = tokenEndpointAuthMethod;
+	}
+
+	public String getJwks() {
+		return this.jwks;
+	}
+
+	public void setJwks(String jwks) {
+		this.jwks = (jwks != null) ? jwks : "";
+	}
+
+	public String getJwksUri() {
+		return this.jwksUri;
+	}
+
+	public void setJwksUri(String jwksUri) {
+		this.jwksUri = (jwksUri != null) ? jwksUri : "";
 	}
 
 	public String getRedirectUris() {

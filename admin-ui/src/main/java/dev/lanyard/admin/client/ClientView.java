@@ -10,7 +10,10 @@ import java.util.List;
  * @param clientId the client id
  * @param clientName the readable name
  * @param publicClient whether it is a public client
- * @param tokenEndpointAuthMethod {@code client_secret_basic} or {@code none}
+ * @param tokenEndpointAuthMethod {@code client_secret_basic}, {@code client_secret_post},
+ * {@code private_key_jwt} or {@code none}
+ * @param jwks its public keys as a JWK Set document, or {@code null}
+ * @param jwksUri the URL of its public keys, or {@code null}
  * @param redirectUris redirect URIs
  * @param postLogoutRedirectUris post-logout redirect URIs
  * @param grantTypes grant types, sorted
@@ -27,8 +30,8 @@ import java.util.List;
  * @param updatedAt when it last changed
  */
 public record ClientView(String clientId, String clientName, boolean publicClient, String tokenEndpointAuthMethod,
-		List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes, List<String> scopes,
-		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
-		Duration refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed, boolean enabled,
-		Instant clientIdIssuedAt, Instant updatedAt) {
+		String jwks, String jwksUri, List<String> redirectUris, List<String> postLogoutRedirectUris,
+		List<String> grantTypes, List<String> scopes, boolean requirePkce, boolean requireConsent,
+		Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax, List<String> exchangeAudiences,
+		boolean introspectionAllowed, boolean enabled, Instant clientIdIssuedAt, Instant updatedAt) {
 }

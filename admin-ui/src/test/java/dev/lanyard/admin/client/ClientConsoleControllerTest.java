@@ -213,7 +213,7 @@ class ClientConsoleControllerTest {
 		this.clients
 			.refuseNext(new InvalidInputException(List.of(new FieldProblem("redirect_uris", "redirect-uri.fragment"),
 					new FieldProblem("access_token_ttl", "duration.format"),
-					new FieldProblem("jwks_uri", "jwks-uri.unsupported"))));
+					new FieldProblem("software_statement", "software-statement.unsupported"))));
 		MultiValueMap<String, String> form = form("shop", "https://shop.example/cb#fragment");
 		form.set("confirmPassword", TestAdminIdentity.PASSWORD);
 		MvcResult result = this.mvc.perform(post("/admin/clients/new").params(form).with(csrf()))
@@ -227,8 +227,8 @@ class ClientConsoleControllerTest {
 			.andReturn();
 		// A rule about a field the form does not have is still reported, above the form.
 		assertThat(binding(result).getGlobalErrors()).singleElement()
-			.satisfies((error) -> assertThat(error.getCode()).isEqualTo("jwks-uri.unsupported"));
-		assertThat(result.getResponse().getContentAsString()).contains("jwks-uri.unsupported");
+			.satisfies((error) -> assertThat(error.getCode()).isEqualTo("software-statement.unsupported"));
+		assertThat(result.getResponse().getContentAsString()).contains("software-statement.unsupported");
 	}
 
 	@Test

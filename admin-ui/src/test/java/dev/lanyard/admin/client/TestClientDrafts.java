@@ -111,9 +111,10 @@ public final class TestClientDrafts {
 		}
 
 		public ClientDraft build() {
-			return new ClientDraft(this.clientId, this.clientName, this.publicClient, null, this.redirectUris,
-					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
-					this.accessTokenTtl, null, null, this.exchangeAudiences, this.introspectionAllowed, true);
+			return new ClientDraft(this.clientId, this.clientName, this.publicClient, null, null, null, null,
+					this.redirectUris, this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce,
+					this.requireConsent, this.accessTokenTtl, null, null, this.exchangeAudiences,
+					this.introspectionAllowed, true);
 		}
 
 	}

@@ -117,10 +117,10 @@ public final class TestClientViews {
 
 		public ClientView build() {
 			return new ClientView(this.clientId, this.clientName, this.publicClient,
-					this.publicClient ? "none" : "client_secret_basic", this.redirectUris, this.postLogoutRedirectUris,
-					this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
-					this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-					this.enabled, REGISTERED_AT, REGISTERED_AT);
+					this.publicClient ? "none" : "client_secret_basic", null, null, this.redirectUris,
+					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
+					this.accessTokenTtl, this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences,
+					this.introspectionAllowed, this.enabled, REGISTERED_AT, REGISTERED_AT);
 		}
 
 	}

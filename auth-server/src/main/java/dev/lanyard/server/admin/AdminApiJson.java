@@ -1,5 +1,6 @@
 package dev.lanyard.server.admin;
 
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -7,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.lanyard.admin.audit.AuditEntry;
 import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.admin.client.ClientView;
@@ -32,14 +34,16 @@ final class AdminApiJson {
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record ClientRequest(String clientId, String clientName, String clientSecret, String tokenEndpointAuthMethod,
-			List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes, String scope,
-			Boolean requirePkce, Boolean requireConsent, Long accessTokenTtl, Long refreshTokenIdle,
-			Long refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
+			Map<String, Object> jwks, String jwksUri, List<String> redirectUris, List<String> postLogoutRedirectUris,
+			List<String> grantTypes, String scope, Boolean requirePkce, Boolean requireConsent, Long accessTokenTtl,
+			Long refreshTokenIdle, Long refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed,
+			Boolean enabled) {
 
 		ClientDraft toDraft(String pathClientId) {
 			return new ClientDraft((pathClientId != null) ? pathClientId : this.clientId, this.clientName,
-					"none".equals(this.tokenEndpointAuthMethod), this.clientSecret, this.redirectUris,
-					this.postLogoutRedirectUris,
+					"none".equals(this.tokenEndpointAuthMethod), this.clientSecret, this.tokenEndpointAuthMethod,
+					(this.jwks != null) ? JSONObjectUtils.toJSONString(this.jwks) : null, this.jwksUri,
+					this.redirectUris, this.postLogoutRedirectUris,
 					(this.grantTypes != null) ? new LinkedHashSet<>(this.grantTypes) : null,
 					(this.scope != null) ? new LinkedHashSet<>(Arrays.asList(this.scope.trim().split("\\s+"))) : null,
 					this.requirePkce, this.requireConsent, seconds(this.accessTokenTtl), seconds(this.refreshTokenIdle),
@@ -55,18 +59,31 @@ final class AdminApiJson {
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record ClientResponse(String clientId, String clientName, String clientSecret, long clientIdIssuedAt,
-			String tokenEndpointAuthMethod, List<String> redirectUris, List<String> postLogoutRedirectUris,
-			List<String> grantTypes, String scope, boolean requirePkce, boolean requireConsent, long accessTokenTtl,
-			long refreshTokenIdle, long refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed,
-			boolean enabled, Instant updatedAt) {
+			String tokenEndpointAuthMethod, Map<String, Object> jwks, String jwksUri, List<String> redirectUris,
+			List<String> postLogoutRedirectUris, List<String> grantTypes, String scope, boolean requirePkce,
+			boolean requireConsent, long accessTokenTtl, long refreshTokenIdle, long refreshTokenMax,
+			List<String> exchangeAudiences, boolean introspectionAllowed, boolean enabled, Instant updatedAt) {
 
 		static ClientResponse of(ClientView client, String secret) {
 			return new ClientResponse(client.clientId(), client.clientName(), secret,
-					client.clientIdIssuedAt().getEpochSecond(), client.tokenEndpointAuthMethod(), client.redirectUris(),
-					client.postLogoutRedirectUris(), client.grantTypes(), String.join(" ", client.scopes()),
-					client.requirePkce(), client.requireConsent(), client.accessTokenTtl().toSeconds(),
-					client.refreshTokenIdle().toSeconds(), client.refreshTokenMax().toSeconds(),
-					client.exchangeAudiences(), client.introspectionAllowed(), client.enabled(), client.updatedAt());
+					client.clientIdIssuedAt().getEpochSecond(), client.tokenEndpointAuthMethod(), jwks(client.jwks()),
+					client.jwksUri(), client.redirectUris(), client.postLogoutRedirectUris(), client.grantTypes(),
+					String.join(" ", client.scopes()), client.requirePkce(), client.requireConsent(),
+					client.accessTokenTtl().toSeconds(), client.refreshTokenIdle().toSeconds(),
+					client.refreshTokenMax().toSeconds(), client.exchangeAudiences(), client.introspectionAllowed(),
+					client.enabled(), client.updatedAt());
+		}
+
+		private static Map<String, Object> jwks(String document) {
+			if (document == null) {
+				return null;
+			}
+			try {
+				return JSONObjectUtils.parse(document);
+			}
+			catch (ParseException ex) {
+				throw new IllegalStateException("A stored JWK Set cannot be read", ex);
+			}
 		}
 
 		@Override

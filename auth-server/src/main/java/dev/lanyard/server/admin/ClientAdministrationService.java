@@ -85,11 +85,12 @@ class ClientAdministrationService implements ClientAdministration {
 
 	static ClientView view(OAuthClient client) {
 		return new ClientView(client.clientId(), client.clientName(), client.isPublic(),
-				client.tokenEndpointAuthMethod(), client.redirectUris(), client.postLogoutRedirectUris(),
-				new ArrayList<>(new TreeSet<>(client.grantTypes())), new ArrayList<>(new TreeSet<>(client.scopes())),
-				client.requirePkce(), client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(),
-				client.refreshTokenMax(), client.exchangeAudiences(), client.introspectionAllowed(), client.enabled(),
-				client.clientIdIssuedAt(), client.updatedAt());
+				client.tokenEndpointAuthMethod(), client.jwks(), client.jwksUri(), client.redirectUris(),
+				client.postLogoutRedirectUris(), new ArrayList<>(new TreeSet<>(client.grantTypes())),
+				new ArrayList<>(new TreeSet<>(client.scopes())), client.requirePkce(), client.requireConsent(),
+				client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(),
+				client.exchangeAudiences(), client.introspectionAllowed(), client.enabled(), client.clientIdIssuedAt(),
+				client.updatedAt());
 	}
 
 }

@@ -52,9 +52,10 @@ final class CoreInput {
 
 	static ClientRegistration registration(ClientDraft draft) {
 		return new ClientRegistration(draft.clientId(), draft.clientName(), draft.publicClient(), draft.clientSecret(),
-				draft.redirectUris(), draft.postLogoutRedirectUris(), draft.grantTypes(), draft.scopes(),
-				draft.requirePkce(), draft.requireConsent(), draft.accessTokenTtl(), draft.refreshTokenIdle(),
-				draft.refreshTokenMax(), draft.exchangeAudiences(), draft.introspectionAllowed(), draft.enabled());
+				draft.tokenEndpointAuthMethod(), draft.jwks(), draft.jwksUri(), draft.redirectUris(),
+				draft.postLogoutRedirectUris(), draft.grantTypes(), draft.scopes(), draft.requirePkce(),
+				draft.requireConsent(), draft.accessTokenTtl(), draft.refreshTokenIdle(), draft.refreshTokenMax(),
+				draft.exchangeAudiences(), draft.introspectionAllowed(), draft.enabled());
 	}
 
 }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.lanyard.server.user.StandardClaim;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -52,7 +53,10 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	private static final Set<String> CLIENT_KEYS = Set.of("client-id", "client-name", "client-secret", "redirect-uris",
 			"post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
 			"exchange-audiences", "introspection-allowed", "access-token-ttl", "refresh-token-idle",
-			"refresh-token-max", "enabled");
+			"refresh-token-max", "enabled", "token-endpoint-auth-method", "jwks", "jwks-uri");
+
+	/** The authentication methods that need a secret. */
+	private static final Set<String> SECRET_METHODS = Set.of("client_secret_basic", "client_secret_post");
 
 	/**
 	 * A user entry.
@@ -71,15 +75,16 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	}
 
 	/**
-	 * A client entry; {@code clientSecret} absent means a public client.
+	 * A client entry; without {@code token-endpoint-auth-method}, {@code clientSecret}
+	 * absent means a public client. {@code jwks} is the JWK Set as JSON text.
 	 *
 	 * @param location where it stands, e.g. {@code clients[1]}
 	 * @param lines the line of each key
 	 */
 	public record Client(String location, Map<String, Integer> lines, String clientId, String clientName,
-			String clientSecret, List<String> redirectUris, List<String> postLogoutRedirectUris,
-			List<String> grantTypes, List<String> scopes, Boolean requireConsent, Boolean requirePkce,
-			List<String> exchangeAudiences, Boolean introspectionAllowed, Duration accessTokenTtl,
+			String clientSecret, String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
+			List<String> postLogoutRedirectUris, List<String> grantTypes, List<String> scopes, Boolean requireConsent,
+			Boolean requirePkce, List<String> exchangeAudiences, Boolean introspectionAllowed, Duration accessTokenTtl,
 			Duration refreshTokenIdle, Duration refreshTokenMax, Boolean enabled) {
 
 		@Override
@@ -181,14 +186,64 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 				throw error(fields.containsKey("grant-types") ? fields.get("grant-types").getKeyNode() : node,
 						where + ".grant-types", "at least one grant type is required");
 			}
+			String method = string(fields, where, "token-endpoint-auth-method");
+			String secret = string(fields, where, "client-secret");
+			if (method != null && SECRET_METHODS.contains(method) && secret == null) {
+				throw error(fields.get("token-endpoint-auth-method").getValueNode(), where + ".client-secret",
+						"is required for " + method);
+			}
 			return new Client(where, lines(fields), requiredString(fields, node, where, "client-id"),
-					string(fields, where, "client-name"), string(fields, where, "client-secret"),
-					strings(fields, where, "redirect-uris"), strings(fields, where, "post-logout-redirect-uris"),
-					grantTypes, strings(fields, where, "scopes"), bool(fields, where, "require-consent"),
-					bool(fields, where, "require-pkce"), strings(fields, where, "exchange-audiences"),
-					bool(fields, where, "introspection-allowed"), duration(fields, where, "access-token-ttl"),
-					duration(fields, where, "refresh-token-idle"), duration(fields, where, "refresh-token-max"),
-					bool(fields, where, "enabled"));
+					string(fields, where, "client-name"), secret, method, jwks(fields, where),
+					string(fields, where, "jwks-uri"), strings(fields, where, "redirect-uris"),
+					strings(fields, where, "post-logout-redirect-uris"), grantTypes, strings(fields, where, "scopes"),
+					bool(fields, where, "require-consent"), bool(fields, where, "require-pkce"),
+					strings(fields, where, "exchange-audiences"), bool(fields, where, "introspection-allowed"),
+					duration(fields, where, "access-token-ttl"), duration(fields, where, "refresh-token-idle"),
+					duration(fields, where, "refresh-token-max"), bool(fields, where, "enabled"));
+		}
+
+		/**
+		 * A JWK Set written as YAML (a mapping with a {@code keys} list) or as JSON text,
+		 * as JSON text.
+		 */
+		private String jwks(Map<String, NodeTuple> fields, String where) {
+			NodeTuple tuple = fields.get("jwks");
+			if (tuple == null) {
+				return null;
+			}
+			if (tuple.getValueNode() instanceof ScalarNode scalar) {
+				return scalar.getValue();
+			}
+			if (!(tuple.getValueNode() instanceof MappingNode)) {
+				throw error(tuple.getValueNode(), where + ".jwks", "expected a JWK Set (a mapping with a keys list)");
+			}
+			return JSONObjectUtils.toJSONString(plain((MappingNode) tuple.getValueNode(), where + ".jwks"));
+		}
+
+		/** A YAML mapping as maps, lists and strings (what a JWK Set is made of). */
+		private Map<String, Object> plain(MappingNode mapping, String where) {
+			Map<String, Object> values = new LinkedHashMap<>();
+			for (NodeTuple entry : mapping.getValue()) {
+				if (!(entry.getKeyNode() instanceof ScalarNode name)) {
+					throw error(entry.getKeyNode(), where, "expected plain names");
+				}
+				values.put(name.getValue(), plain(entry.getValueNode(), where + "." + name.getValue()));
+			}
+			return values;
+		}
+
+		private Object plain(Node node, String where) {
+			if (node instanceof ScalarNode scalar) {
+				return scalar.getValue();
+			}
+			if (node instanceof MappingNode mapping) {
+				return plain(mapping, where);
+			}
+			List<Object> values = new ArrayList<>();
+			for (Node element : sequence(node, where)) {
+				values.add(plain(element, where));
+			}
+			return values;
 		}
 
 		private Map<String, NodeTuple> mapping(Node node, String where, Set<String> allowed) {

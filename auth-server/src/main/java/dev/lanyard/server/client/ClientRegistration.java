@@ -12,7 +12,12 @@ import java.util.Set;
  * @param clientId the client identifier
  * @param clientName a display name, or {@code null}
  * @param publicClient whether the client has no secret (PKCE only)
- * @param clientSecret the secret to set, or {@code null} to generate one (confidential)
+ * @param clientSecret the secret to set, or {@code null} to generate one (confidential
+ * clients that authenticate with a secret)
+ * @param tokenEndpointAuthMethod how it authenticates (RFC 7591 §2), or {@code null}:
+ * {@code none} for a public client, {@code client_secret_basic} otherwise
+ * @param jwks its public keys as a JWK Set document, for {@code private_key_jwt}
+ * @param jwksUri where it publishes its public keys, for {@code private_key_jwt}
  * @param redirectUris the exact redirect URIs
  * @param postLogoutRedirectUris the exact post-logout redirect URIs
  * @param grantTypes the grant types
@@ -27,9 +32,10 @@ import java.util.Set;
  * @param enabled whether it may be used ({@code null}: yes)
  */
 public record ClientRegistration(String clientId, String clientName, boolean publicClient, String clientSecret,
-		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
-		Boolean requirePkce, Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
-		Duration refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
+		String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
+		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
+		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
+		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
 
 	public ClientRegistration {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();
@@ -37,6 +43,31 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 		grantTypes = (grantTypes != null) ? Set.copyOf(grantTypes) : Set.of();
 		scopes = (scopes != null) ? Set.copyOf(scopes) : Set.of();
 		exchangeAudiences = (exchangeAudiences != null) ? List.copyOf(exchangeAudiences) : List.of();
+	}
+
+	/**
+	 * This registration with the client's current way of authenticating (type, method,
+	 * keys) where it names no method: a change that does not mention it keeps it.
+	 */
+	ClientRegistration keepingAuthenticationOf(OAuthClient current) {
+		if (this.tokenEndpointAuthMethod != null) {
+			return this;
+		}
+		boolean keepKeys = this.jwks == null && this.jwksUri == null;
+		return new ClientRegistration(this.clientId, this.clientName, current.isPublic(), this.clientSecret,
+				current.tokenEndpointAuthMethod(), keepKeys ? current.jwks() : this.jwks,
+				keepKeys ? current.jwksUri() : this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
+				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
+				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
+				this.enabled);
+	}
+
+	/** The authentication method it asks for, or the default for its type. */
+	public String effectiveTokenEndpointAuthMethod() {
+		if (this.tokenEndpointAuthMethod != null) {
+			return this.tokenEndpointAuthMethod;
+		}
+		return this.publicClient ? OAuthClient.AUTH_NONE : OAuthClient.AUTH_CLIENT_SECRET_BASIC;
 	}
 
 	@Override

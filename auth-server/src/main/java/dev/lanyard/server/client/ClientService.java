@@ -58,7 +58,7 @@ public class ClientService {
 		if (this.clients.findByClientId(registration.clientId()).isPresent()) {
 			throw new AlreadyExistsException("client_id", "A client with this client_id exists");
 		}
-		String secret = registration.publicClient() ? null
+		String secret = !usesSecret(registration) ? null
 				: Optional.ofNullable(registration.clientSecret()).orElseGet(OpaqueTokenValues.CLIENT_SECRET::generate);
 		Instant now = this.clock.instant();
 		OAuthClient client = toClient(UUID.randomUUID().toString(), registration,
@@ -103,30 +103,35 @@ public class ClientService {
 
 	/** Equal but for the creation and update times, which an import does not set. */
 	private static boolean sameSettings(OAuthClient stored, OAuthClient imported) {
-		return imported.equals(new OAuthClient(stored.id(), stored.clientId(), stored.clientName(),
-				stored.clientSecretHash(), stored.clientIdIssuedAt(), stored.tokenEndpointAuthMethod(),
-				stored.redirectUris(), stored.postLogoutRedirectUris(), stored.grantTypes(), stored.scopes(),
-				stored.requirePkce(), stored.requireConsent(), stored.accessTokenTtl(), stored.refreshTokenIdle(),
-				stored.refreshTokenMax(), stored.exchangeAudiences(), stored.introspectionAllowed(), stored.enabled(),
-				imported.createdAt(), imported.updatedAt()));
+		return imported.equals(stored.withTimes(imported.createdAt(), imported.updatedAt()));
+	}
+
+	private static boolean usesSecret(ClientRegistration registration) {
+		String method = registration.effectiveTokenEndpointAuthMethod();
+		return OAuthClient.AUTH_CLIENT_SECRET_BASIC.equals(method)
+				|| OAuthClient.AUTH_CLIENT_SECRET_POST.equals(method);
 	}
 
 	/**
 	 * Changes a client: everything but its id and secret. Disabling it revokes every
-	 * grant it holds.
+	 * grant it holds. A client that moves to {@code private_key_jwt} loses its secret at
+	 * once; one that moves from it to a secret method has none until one is generated
+	 * ({@link #regenerateSecret}). A change that names no authentication method keeps the
+	 * client's type, method and keys.
 	 * @throws NoSuchEntityException if there is no such client
 	 * @throws InputRejectedException if a rule is broken
 	 */
 	@Transactional
-	public OAuthClient update(String clientId, ClientRegistration registration) {
+	public OAuthClient update(String clientId, ClientRegistration change) {
 		OAuthClient current = this.clients.findByClientId(clientId)
 			.orElseThrow(() -> new NoSuchEntityException("Client"));
+		ClientRegistration registration = change.keepingAuthenticationOf(current);
 		if (registration.publicClient() != current.isPublic()) {
 			throw new InputRejectedException("token_endpoint_auth_method", "client-type.unchangeable");
 		}
 		requireValid(registration);
-		OAuthClient updated = toClient(current.id(), registration, current.clientSecretHash(),
-				current.clientIdIssuedAt());
+		OAuthClient updated = toClient(current.id(), registration,
+				usesSecret(registration) ? current.clientSecretHash() : null, current.clientIdIssuedAt());
 		this.clients.update(updated);
 		this.registeredClients.evict(updated);
 		if (current.enabled() && !updated.enabled()) {
@@ -147,13 +152,11 @@ public class ClientService {
 		if (current.isPublic()) {
 			throw new InputRejectedException("client_secret", "client-secret.public");
 		}
+		if (!current.usesSecret()) {
+			throw new InputRejectedException("client_secret", "client-secret.private-key-jwt");
+		}
 		String secret = OpaqueTokenValues.CLIENT_SECRET.generate();
-		OAuthClient updated = new OAuthClient(current.id(), current.clientId(), current.clientName(),
-				TokenHash.of(secret), current.clientIdIssuedAt(), current.tokenEndpointAuthMethod(),
-				current.redirectUris(), current.postLogoutRedirectUris(), current.grantTypes(), current.scopes(),
-				current.requirePkce(), current.requireConsent(), current.accessTokenTtl(), current.refreshTokenIdle(),
-				current.refreshTokenMax(), current.exchangeAudiences(), current.introspectionAllowed(),
-				current.enabled(), current.createdAt(), this.clock.instant());
+		OAuthClient updated = current.withSecretHash(TokenHash.of(secret), this.clock.instant());
 		this.clients.update(updated);
 		this.registeredClients.evict(updated);
 		return new ClientWithSecret(updated, secret);
@@ -203,9 +206,11 @@ public class ClientService {
 		return new OAuthClient(id, registration.clientId(),
 				(registration.clientName() != null && !registration.clientName().isBlank()) ? registration.clientName()
 						: registration.clientId(),
-				secretHash, issuedAt, publicClient ? OAuthClient.AUTH_NONE : OAuthClient.AUTH_CLIENT_SECRET_BASIC,
-				registration.redirectUris(), registration.postLogoutRedirectUris(), registration.grantTypes(),
-				registration.scopes(), publicClient || !Boolean.FALSE.equals(registration.requirePkce()),
+				secretHash, issuedAt, registration.effectiveTokenEndpointAuthMethod(),
+				(registration.jwks() != null) ? ClientKeys.normalized(registration.jwks()) : null,
+				registration.jwksUri(), registration.redirectUris(), registration.postLogoutRedirectUris(),
+				registration.grantTypes(), registration.scopes(),
+				publicClient || !Boolean.FALSE.equals(registration.requirePkce()),
 				Boolean.TRUE.equals(registration.requireConsent()),
 				Optional.ofNullable(registration.accessTokenTtl()).orElse(defaults.accessToken()),
 				Optional.ofNullable(registration.refreshTokenIdle()).orElse(defaults.refreshTokenIdle()),

@@ -27,6 +27,10 @@ public final class ClientValidator {
 			AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue(),
 			AuthorizationGrantType.TOKEN_EXCHANGE.getValue());
 
+	/** How a client may authenticate (RFC 7591 §2); it uses the one it registered. */
+	public static final Set<String> TOKEN_ENDPOINT_AUTH_METHODS = Set.of(OAuthClient.AUTH_CLIENT_SECRET_BASIC,
+			OAuthClient.AUTH_CLIENT_SECRET_POST, OAuthClient.AUTH_PRIVATE_KEY_JWT, OAuthClient.AUTH_NONE);
+
 	/** The shortest client secret an operator may supply. */
 	public static final int MINIMUM_SECRET_LENGTH = 32;
 
@@ -64,8 +68,21 @@ public final class ClientValidator {
 		if (registration.clientName() != null && registration.clientName().length() > 200) {
 			errors.add(new InputRejectedException.Problem("client_name", "client-name.length"));
 		}
+		String method = registration.effectiveTokenEndpointAuthMethod();
+		if (!TOKEN_ENDPOINT_AUTH_METHODS.contains(method)) {
+			errors.add(new InputRejectedException.Problem("token_endpoint_auth_method",
+					"token-endpoint-auth-method.unsupported"));
+		}
+		else if (registration.publicClient() != OAuthClient.AUTH_NONE.equals(method)) {
+			errors.add(new InputRejectedException.Problem("token_endpoint_auth_method",
+					"token-endpoint-auth-method.client-type"));
+		}
+		keyErrors(registration, method, errors);
 		if (registration.clientSecret() != null) {
-			if (registration.publicClient()) {
+			if (OAuthClient.AUTH_PRIVATE_KEY_JWT.equals(method)) {
+				errors.add(new InputRejectedException.Problem("client_secret", "client-secret.private-key-jwt"));
+			}
+			else if (registration.publicClient()) {
 				errors.add(new InputRejectedException.Problem("client_secret", "client-secret.public"));
 			}
 			else if (registration.clientSecret().length() < MINIMUM_SECRET_LENGTH) {
@@ -130,6 +147,37 @@ public final class ClientValidator {
 		within(registration.refreshTokenMax(), MINIMUM_REFRESH_TOKEN_TTL, MAXIMUM_REFRESH_TOKEN_TTL,
 				"refresh_token_max", "duration.refresh-token-range", errors);
 		return errors.stream().distinct().toList();
+	}
+
+	/**
+	 * RFC 7523 §3 and OpenID Connect Core §9: a client that signs its assertions
+	 * registers the keys to check them with, inline or by URL (RFC 7591 §2: "MUST NOT
+	 * both be present"); other clients register none.
+	 */
+	private static void keyErrors(ClientRegistration registration, String method,
+			List<InputRejectedException.Problem> errors) {
+		boolean inline = registration.jwks() != null;
+		boolean byUrl = registration.jwksUri() != null;
+		if (!OAuthClient.AUTH_PRIVATE_KEY_JWT.equals(method)) {
+			if (inline || byUrl) {
+				errors.add(new InputRejectedException.Problem(inline ? "jwks" : "jwks_uri", "jwks.without-method"));
+			}
+			return;
+		}
+		if (inline && byUrl) {
+			errors.add(new InputRejectedException.Problem("jwks", "jwks.both"));
+		}
+		else if (!inline && !byUrl) {
+			errors.add(new InputRejectedException.Problem("jwks", "jwks.required"));
+		}
+		if (inline) {
+			ClientKeys.jwksError(registration.jwks())
+				.ifPresent((code) -> errors.add(new InputRejectedException.Problem("jwks", code)));
+		}
+		if (byUrl) {
+			ClientKeys.jwksUriError(registration.jwksUri())
+				.ifPresent((code) -> errors.add(new InputRejectedException.Problem("jwks_uri", code)));
+		}
 	}
 
 	/**

@@ -66,15 +66,16 @@ public class JdbcOAuthClientRepository {
 	public void insert(OAuthClient client) {
 		this.jdbc.sql("""
 				INSERT INTO oauth_clients (id, client_id, client_name, client_secret_hash, client_id_issued_at,
-				  token_endpoint_auth_method, redirect_uris, post_logout_redirect_uris, grant_types, scopes,
-				  require_pkce, require_consent, access_token_ttl_seconds, refresh_token_idle_seconds,
+				  token_endpoint_auth_method, jwks, jwks_uri, redirect_uris, post_logout_redirect_uris, grant_types,
+				  scopes, require_pkce, require_consent, access_token_ttl_seconds, refresh_token_idle_seconds,
 				  refresh_token_max_seconds, exchange_audiences, introspection_allowed, enabled)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
 			.params(client.id(), client.clientId(), client.clientName(), client.clientSecretHash(),
-					Timestamp.from(client.clientIdIssuedAt()), client.tokenEndpointAuthMethod(),
-					SqlValues.of(client.redirectUris()), SqlValues.of(client.postLogoutRedirectUris()),
-					SqlValues.of(client.grantTypes()), SqlValues.of(client.scopes()), client.requirePkce(),
-					client.requireConsent(), seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
+					Timestamp.from(client.clientIdIssuedAt()), client.tokenEndpointAuthMethod(), client.jwks(),
+					client.jwksUri(), SqlValues.of(client.redirectUris()),
+					SqlValues.of(client.postLogoutRedirectUris()), SqlValues.of(client.grantTypes()),
+					SqlValues.of(client.scopes()), client.requirePkce(), client.requireConsent(),
+					seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
 					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
 					client.introspectionAllowed(), client.enabled())
 			.update();
@@ -82,17 +83,19 @@ public class JdbcOAuthClientRepository {
 
 	/** Updates every field but the ids; the secret hash too. */
 	public void update(OAuthClient client) {
-		this.jdbc.sql("""
-				UPDATE oauth_clients SET client_name = ?, client_secret_hash = ?, token_endpoint_auth_method = ?,
-				  redirect_uris = ?, post_logout_redirect_uris = ?, grant_types = ?, scopes = ?, require_pkce = ?,
-				  require_consent = ?, access_token_ttl_seconds = ?, refresh_token_idle_seconds = ?,
-				  refresh_token_max_seconds = ?, exchange_audiences = ?, introspection_allowed = ?, enabled = ?,
-				  updated_at = now()
-				WHERE id = ?""")
-			.params(client.clientName(), client.clientSecretHash(), client.tokenEndpointAuthMethod(),
-					SqlValues.of(client.redirectUris()), SqlValues.of(client.postLogoutRedirectUris()),
-					SqlValues.of(client.grantTypes()), SqlValues.of(client.scopes()), client.requirePkce(),
-					client.requireConsent(), seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
+		this.jdbc
+			.sql("""
+					UPDATE oauth_clients SET client_name = ?, client_secret_hash = ?, token_endpoint_auth_method = ?,
+					  jwks = ?, jwks_uri = ?, redirect_uris = ?, post_logout_redirect_uris = ?, grant_types = ?, scopes = ?, require_pkce = ?,
+					  require_consent = ?, access_token_ttl_seconds = ?, refresh_token_idle_seconds = ?,
+					  refresh_token_max_seconds = ?, exchange_audiences = ?, introspection_allowed = ?, enabled = ?,
+					  updated_at = now()
+					WHERE id = ?""")
+			.params(client.clientName(), client.clientSecretHash(), client.tokenEndpointAuthMethod(), client.jwks(),
+					client.jwksUri(), SqlValues.of(client.redirectUris()),
+					SqlValues.of(client.postLogoutRedirectUris()), SqlValues.of(client.grantTypes()),
+					SqlValues.of(client.scopes()), client.requirePkce(), client.requireConsent(),
+					seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
 					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
 					client.introspectionAllowed(), client.enabled(), client.id())
 			.update();
@@ -105,7 +108,8 @@ public class JdbcOAuthClientRepository {
 	private OAuthClient map(ResultSet rs, int row) throws SQLException {
 		return new OAuthClient(rs.getString("id"), rs.getString("client_id"), rs.getString("client_name"),
 				rs.getString("client_secret_hash"), instant(rs.getTimestamp("client_id_issued_at")),
-				rs.getString("token_endpoint_auth_method"), SqlValues.toList(rs.getArray("redirect_uris")),
+				rs.getString("token_endpoint_auth_method"), rs.getString("jwks"), rs.getString("jwks_uri"),
+				SqlValues.toList(rs.getArray("redirect_uris")),
 				SqlValues.toList(rs.getArray("post_logout_redirect_uris")),
 				new HashSet<>(SqlValues.toList(rs.getArray("grant_types"))),
 				new HashSet<>(SqlValues.toList(rs.getArray("scopes"))), rs.getBoolean("require_pkce"),

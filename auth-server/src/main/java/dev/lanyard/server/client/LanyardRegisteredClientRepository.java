@@ -14,6 +14,7 @@ import dev.lanyard.server.token.ClientTokenSettings;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
@@ -32,6 +33,12 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 
 	/** Client setting holding the audiences a client may exchange tokens for. */
 	public static final String EXCHANGE_AUDIENCES = "lanyard.exchange-audiences";
+
+	/**
+	 * Client setting holding the JWK Set a {@code private_key_jwt} client registered
+	 * inline (its URL, when it publishes one, is the framework's own setting).
+	 */
+	public static final String JWKS = "lanyard.jwks";
 
 	/** Client setting: whether the client may introspect other clients' access tokens. */
 	public static final String INTROSPECTION_ALLOWED = "lanyard.introspection-allowed";
@@ -78,6 +85,11 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 		return (audiences != null) ? audiences : List.of();
 	}
 
+	/** The JWK Set a client registered inline, or {@code null}. */
+	public static String jwks(RegisteredClient client) {
+		return client.getClientSettings().getSetting(JWKS);
+	}
+
 	/** Whether a client may introspect access tokens issued to other clients. */
 	public static boolean introspectionAllowed(RegisteredClient client) {
 		return Boolean.TRUE.equals(client.getClientSettings().getSetting(INTROSPECTION_ALLOWED));
@@ -121,22 +133,34 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			.scopes((scopes) -> scopes.addAll(client.scopes()))
 			.authorizationGrantTypes(
 					(grants) -> client.grantTypes().forEach((grant) -> grants.add(new AuthorizationGrantType(grant))))
-			.clientSettings(ClientSettings.builder()
-				.requireProofKey(client.isPublic() || client.requirePkce())
-				.requireAuthorizationConsent(client.requireConsent())
-				.setting(EXCHANGE_AUDIENCES, client.exchangeAudiences())
-				.setting(INTROSPECTION_ALLOWED, client.introspectionAllowed())
-				.build())
+			.clientSettings(clientSettings(client))
 			.tokenSettings(ClientTokenSettings.of(client.accessTokenTtl(), client.refreshTokenIdle(),
 					client.refreshTokenMax(), this.properties.tokens().authorizationCode()));
-		if (client.isPublic()) {
-			builder.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
-		}
-		else {
-			builder.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
-			builder.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST);
-		}
+		// The one method it registered (RFC 7591 §2): a secret sent another way, or an
+		// assertion from a client with a secret, is refused.
+		builder.clientAuthenticationMethod(new ClientAuthenticationMethod(client.tokenEndpointAuthMethod()));
 		return builder.build();
+	}
+
+	private static ClientSettings clientSettings(OAuthClient client) {
+		ClientSettings.Builder settings = ClientSettings.builder()
+			.requireProofKey(client.isPublic() || client.requirePkce())
+			.requireAuthorizationConsent(client.requireConsent())
+			.setting(EXCHANGE_AUDIENCES, client.exchangeAudiences())
+			.setting(INTROSPECTION_ALLOWED, client.introspectionAllowed());
+		if (OAuthClient.AUTH_PRIVATE_KEY_JWT.equals(client.tokenEndpointAuthMethod())) {
+			// The framework names the method it authenticated by this setting's kind
+			// (a signature algorithm: private_key_jwt); the algorithms accepted are
+			// ClientKeys.SIGNING_ALGORITHMS.
+			settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS256);
+			if (client.jwksUri() != null) {
+				settings.jwkSetUrl(client.jwksUri());
+			}
+			if (client.jwks() != null) {
+				settings.setting(JWKS, client.jwks());
+			}
+		}
+		return settings.build();
 	}
 
 }

@@ -14,8 +14,14 @@ import java.util.Set;
  * @param clientName a human-readable name, shown on the consent page
  * @param clientSecretHash SHA-256 of the secret; {@code null} for a public client
  * @param clientIdIssuedAt when the client was registered
- * @param tokenEndpointAuthMethod {@code client_secret_basic} (also accepts
- * {@code client_secret_post}) or {@code none} for a public client
+ * @param tokenEndpointAuthMethod how it authenticates, the one way it may (RFC 7591 §2):
+ * {@code client_secret_basic}, {@code client_secret_post}, {@code private_key_jwt} or
+ * {@code none} for a public client
+ * @param jwks its public keys as a JWK Set document (RFC 7517 §5), for
+ * {@code private_key_jwt}; {@code null} when it has none or publishes them at
+ * {@code jwksUri}
+ * @param jwksUri where it publishes its public keys, for {@code private_key_jwt};
+ * {@code null} when it has none or registered them inline
  * @param redirectUris registered redirect URIs, compared exactly
  * @param postLogoutRedirectUris where RP-initiated logout may send the user
  * @param grantTypes grant type identifiers
@@ -33,14 +39,26 @@ import java.util.Set;
  * @param updatedAt when last changed
  */
 public record OAuthClient(String id, String clientId, String clientName, String clientSecretHash,
-		Instant clientIdIssuedAt, String tokenEndpointAuthMethod, List<String> redirectUris,
-		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, boolean requirePkce,
-		boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
-		List<String> exchangeAudiences, boolean introspectionAllowed, boolean enabled, Instant createdAt,
-		Instant updatedAt) {
+		Instant clientIdIssuedAt, String tokenEndpointAuthMethod, String jwks, String jwksUri,
+		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
+		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
+		Duration refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed, boolean enabled,
+		Instant createdAt, Instant updatedAt) {
 
-	/** Token endpoint authentication for confidential clients (RFC 7591 §2). */
+	/**
+	 * Token endpoint authentication with the secret in a Basic header (RFC 7591 §2), the
+	 * default for confidential clients.
+	 */
 	public static final String AUTH_CLIENT_SECRET_BASIC = "client_secret_basic";
+
+	/** Token endpoint authentication with the secret in the form body (RFC 7591 §2). */
+	public static final String AUTH_CLIENT_SECRET_POST = "client_secret_post";
+
+	/**
+	 * Token endpoint authentication with a JWT signed by the client's private key (RFC
+	 * 7523 §2.2, OpenID Connect Core §9).
+	 */
+	public static final String AUTH_PRIVATE_KEY_JWT = "private_key_jwt";
 
 	/** Token endpoint authentication for public clients (RFC 7591 §2). */
 	public static final String AUTH_NONE = "none";
@@ -57,10 +75,34 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 		return AUTH_NONE.equals(this.tokenEndpointAuthMethod);
 	}
 
+	/** Whether it authenticates with a secret (Basic header or form body). */
+	public boolean usesSecret() {
+		return AUTH_CLIENT_SECRET_BASIC.equals(this.tokenEndpointAuthMethod)
+				|| AUTH_CLIENT_SECRET_POST.equals(this.tokenEndpointAuthMethod);
+	}
+
+	/** The same client with another secret hash, changed at the given time. */
+	OAuthClient withSecretHash(String secretHash, Instant changedAt) {
+		return new OAuthClient(this.id, this.clientId, this.clientName, secretHash, this.clientIdIssuedAt,
+				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
+				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
+				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
+				this.enabled, this.createdAt, changedAt);
+	}
+
+	/** The same client with the given creation and change times. */
+	OAuthClient withTimes(Instant created, Instant changed) {
+		return new OAuthClient(this.id, this.clientId, this.clientName, this.clientSecretHash, this.clientIdIssuedAt,
+				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
+				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
+				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
+				this.enabled, created, changed);
+	}
+
 	@Override
 	public String toString() {
-		return "OAuthClient[clientId=" + this.clientId + ", public=" + isPublic() + ", grantTypes=" + this.grantTypes
-				+ "]";
+		return "OAuthClient[clientId=" + this.clientId + ", tokenEndpointAuthMethod=" + this.tokenEndpointAuthMethod
+				+ ", grantTypes=" + this.grantTypes + "]";
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.lanyard.server.protocol;
 import java.time.Clock;
 
 import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.client.ClientAssertionReplays;
 import dev.lanyard.server.client.ClientSecretEncoder;
 import dev.lanyard.server.consent.ConsentRequirement;
 import dev.lanyard.server.exchange.TokenExchangeGrant;
@@ -24,6 +25,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.web.authentication.JwtClientAssertionAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationProvider;
@@ -73,7 +76,7 @@ class AuthorizationServerConfiguration {
 			JdbcUserAccountRepository users, TokenExchangeGrant tokenExchange, TokenIssuanceStatistics statistics,
 			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers, MeterRegistry meters,
 			AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock,
-			LanyardProperties properties) throws Exception {
+			LanyardProperties properties, ClientAssertionReplays assertionReplays) throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
 		http.oauth2AuthorizationServer((server) -> {
@@ -81,11 +84,19 @@ class AuthorizationServerConfiguration {
 			server.clientAuthentication((clientAuthentication) -> clientAuthentication
 				.authenticationConverter(PublicClientIdAuthentication.converter(settings.getTokenEndpoint(),
 						settings.getTokenRevocationEndpoint()))
-				.authenticationConverters((converters) -> converters.add(0, new ClientAuthenticationMethodRule()))
+				.authenticationConverters((converters) -> {
+					converters
+						.replaceAll((converter) -> (converter instanceof JwtClientAssertionAuthenticationConverter)
+								? new ClientAssertionClientId() : converter);
+					converters.add(0, new ClientAuthenticationMethodRule());
+				})
 				.authenticationProvider(PublicClientIdAuthentication.provider(clients))
 				.authenticationProviders((providers) -> providers.forEach((provider) -> {
 					if (provider instanceof ClientSecretAuthenticationProvider secrets) {
 						secrets.setPasswordEncoder(new ClientSecretEncoder());
+					}
+					if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
+						assertions.setJwtDecoderFactory(new ClientAssertionDecoders(assertionReplays, clock));
 					}
 				}))
 				.errorResponseHandler(new ClientAuthenticationFailureHandler()));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.lanyard.server.client.ClientKeys;
 import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.user.StandardClaim;
 
@@ -25,12 +26,17 @@ final class DiscoveryMetadata {
 		claims.put("grant_types_supported", List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
 				AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue(),
 				AuthorizationGrantType.TOKEN_EXCHANGE.getValue()));
+		// Each client uses the one method it registered (RFC 7591 §2); private_key_jwt
+		// assertions are signed with one of ClientKeys.SIGNING_ALGORITHMS (RFC 8414 §2).
 		claims.put("token_endpoint_auth_methods_supported",
-				List.of("client_secret_basic", "client_secret_post", "none"));
+				List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
+		claims.put("token_endpoint_auth_signing_alg_values_supported", ClientKeys.SIGNING_ALGORITHM_NAMES);
 		claims.put("revocation_endpoint_auth_methods_supported",
-				List.of("client_secret_basic", "client_secret_post", "none"));
+				List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
+		claims.put("revocation_endpoint_auth_signing_alg_values_supported", ClientKeys.SIGNING_ALGORITHM_NAMES);
 		claims.put("introspection_endpoint_auth_methods_supported",
-				List.of("client_secret_basic", "client_secret_post"));
+				List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
+		claims.put("introspection_endpoint_auth_signing_alg_values_supported", ClientKeys.SIGNING_ALGORITHM_NAMES);
 		claims.put("response_types_supported", List.of("code"));
 		claims.put("response_modes_supported", List.of("query"));
 		claims.put("code_challenge_methods_supported", List.of("S256"));

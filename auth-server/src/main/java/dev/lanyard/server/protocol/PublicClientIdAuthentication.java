@@ -40,7 +40,8 @@ final class PublicClientIdAuthentication {
 				.equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE));
 			if (!"POST".equals(request.getMethod()) || !(refresh || revocationEndpoint.equals(path))
 					|| request.getHeader(HttpHeaders.AUTHORIZATION) != null
-					|| request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null) {
+					|| request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null
+					|| request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION) != null) {
 				return null;
 			}
 			String[] clientIds = request.getParameterValues(OAuth2ParameterNames.CLIENT_ID);

@@ -38,8 +38,8 @@ class TokenLifetimeTest {
 		server = LanyardTestServer.start(deployment);
 		flows = new OAuthFlows(server.baseUrl());
 		server.bean(ClientService.class)
-			.importClient(new ClientRegistration("short-lived", null, false, TestBootstrap.WEB_APP_SECRET,
-					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
+			.importClient(new ClientRegistration("short-lived", null, false, TestBootstrap.WEB_APP_SECRET, null, null,
+					null, List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
 					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(6), List.of(), null,
 					null));
 		browser = new TestBrowser();

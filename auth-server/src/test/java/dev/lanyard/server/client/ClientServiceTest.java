@@ -39,8 +39,9 @@ class ClientServiceTest {
 	@Test
 	void registerWhenSameClientIdRegisteredConcurrentlyThenSecondIsAlreadyExists() throws Exception {
 		String clientId = "race-" + UUID.randomUUID();
-		ClientRegistration registration = new ClientRegistration(clientId, null, false, null, List.of(), List.of(),
-				Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(), false, null);
+		ClientRegistration registration = new ClientRegistration(clientId, null, false, null, null, null, null,
+				List.of(), List.of(), Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(),
+				false, null);
 		CountDownLatch inserted = new CountDownLatch(1);
 		CountDownLatch commit = new CountDownLatch(1);
 		CompletableFuture<Void> first = CompletableFuture

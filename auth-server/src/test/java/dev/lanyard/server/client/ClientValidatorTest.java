@@ -41,15 +41,16 @@ class ClientValidatorTest {
 	@Test
 	void validateWhenClientIdIsUuidThenRefused() {
 		ClientRegistration registration = new ClientRegistration("3f1a2b3c-1111-2222-3333-444455556666", null, true,
-				null, List.of("https://a.example/cb"), List.of(), Set.of("authorization_code"), Set.of("openid"), null,
-				null, null, null, null, List.of(), null, null);
+				null, null, null, null, List.of("https://a.example/cb"), List.of(), Set.of("authorization_code"),
+				Set.of("openid"), null, null, null, null, null, List.of(), null, null);
 		assertThat(ClientValidator.validate(registration)).contains(new Problem("client_id", "client-id.uuid"));
 	}
 
 	@Test
 	void validateWhenSecretShortOrGrantUnsupportedThenRefused() {
-		ClientRegistration registration = new ClientRegistration("svc", null, false, "short", List.of(), List.of(),
-				Set.of("password", "implicit"), Set.of(), null, null, null, null, null, List.of(), null, null);
+		ClientRegistration registration = new ClientRegistration("svc", null, false, "short", null, null, null,
+				List.of(), List.of(), Set.of("password", "implicit"), Set.of(), null, null, null, null, null, List.of(),
+				null, null);
 		assertThat(ClientValidator.validate(registration)).contains(
 				new Problem("client_secret", "client-secret.too-short"),
 				new Problem("grant_types", "grant-types.unsupported"));
@@ -57,7 +58,7 @@ class ClientValidatorTest {
 
 	@Test
 	void validateWhenPublicClientAsksForClientCredentialsOrNoPkceThenRefused() {
-		ClientRegistration registration = new ClientRegistration("spa", null, true, null,
+		ClientRegistration registration = new ClientRegistration("spa", null, true, null, null, null, null,
 				List.of("https://a.example/cb"), List.of(), Set.of("authorization_code", "client_credentials"),
 				Set.of(), false, null, null, null, null, List.of(), null, null);
 		assertThat(ClientValidator.validate(registration)).contains(
@@ -66,8 +67,8 @@ class ClientValidatorTest {
 	}
 
 	private static ClientRegistration registration(List<String> redirectUris) {
-		return new ClientRegistration("web", "Web", true, null, redirectUris, List.of(), Set.of("authorization_code"),
-				Set.of("openid"), null, null, null, null, null, List.of(), null, null);
+		return new ClientRegistration("web", "Web", true, null, null, null, null, redirectUris, List.of(),
+				Set.of("authorization_code"), Set.of("openid"), null, null, null, null, null, List.of(), null, null);
 	}
 
 }

@@ -158,9 +158,10 @@ public final class TestOAuthClients {
 		/** The client; its creation and change times are the database's to set. */
 		public OAuthClient build() {
 			return new OAuthClient(this.id, this.clientId, this.clientName, this.secretHash, this.issuedAt,
-					this.tokenEndpointAuthMethod, this.redirectUris, this.postLogoutRedirectUris, this.grantTypes,
-					this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl, this.refreshTokenIdle,
-					this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed, this.enabled, null, null);
+					this.tokenEndpointAuthMethod, null, null, this.redirectUris, this.postLogoutRedirectUris,
+					this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
+					this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
+					this.enabled, null, null);
 		}
 
 	}

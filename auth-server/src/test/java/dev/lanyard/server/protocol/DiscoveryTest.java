@@ -31,9 +31,13 @@ class DiscoveryTest {
 		common.put("issuer", this.issuer);
 		common.put("authorization_endpoint", this.issuer + "/oauth2/authorize");
 		common.put("token_endpoint", this.issuer + "/oauth2/token");
-		// none: public clients with PKCE (OA-46 for confidential ones).
+		// none: public clients with PKCE; each client uses the method it registered
+		// (OA-46, OA-54).
+		List<String> assertionAlgorithms = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+				"ES384", "ES512");
 		common.put("token_endpoint_auth_methods_supported",
-				List.of("client_secret_basic", "client_secret_post", "none"));
+				List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
+		common.put("token_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
 		common.put("jwks_uri", this.issuer + "/oauth2/jwks");
 		common.put("response_types_supported", List.of("code"));
 		common.put("response_modes_supported", List.of("query"));
@@ -41,10 +45,12 @@ class DiscoveryTest {
 				"urn:ietf:params:oauth:grant-type:token-exchange"));
 		common.put("revocation_endpoint", this.issuer + "/oauth2/revoke");
 		common.put("revocation_endpoint_auth_methods_supported",
-				List.of("client_secret_basic", "client_secret_post", "none"));
+				List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
+		common.put("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
 		common.put("introspection_endpoint", this.issuer + "/oauth2/introspect");
 		common.put("introspection_endpoint_auth_methods_supported",
-				List.of("client_secret_basic", "client_secret_post"));
+				List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
+		common.put("introspection_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
 		common.put("code_challenge_methods_supported", List.of("S256"));
 		common.put("authorization_response_iss_parameter_supported", true);
 		assertThat(TestBrowser.json(this.client.get(this.issuer + "/.well-known/oauth-authorization-server")))

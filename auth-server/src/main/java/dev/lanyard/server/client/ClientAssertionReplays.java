@@ -1,0 +1,61 @@
+package dev.lanyard.server.client;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The client assertions ({@code jti} per client) already used, in PostgreSQL so every
+ * node sees the same set (RFC 7523 §3, RFC 9700 §2.5: an assertion is good for one
+ * request). A row is kept until its assertion has expired. Thread-safe.
+ */
+@Repository
+public class ClientAssertionReplays {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClientAssertionReplays.class);
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	public ClientAssertionReplays(JdbcClient jdbc, Clock clock) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	/**
+	 * Records that a client used an assertion; {@code false} if it (or another node) had
+	 * recorded it before. Atomic across nodes: the primary key decides.
+	 * @param keepUntil when the assertion expires (clock skew included)
+	 */
+	public boolean firstUse(String clientId, String jti, Instant keepUntil) {
+		return this.jdbc.sql("""
+				INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES (?, ?, ?)
+				ON CONFLICT (client_id, jti) DO NOTHING""")
+			.params(clientId, jti, Timestamp.from(keepUntil))
+			.update() == 1;
+	}
+
+	/**
+	 * Forgets the assertions that have expired: they are refused by their time anyway.
+	 */
+	@Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT10M")
+	public void purgeExpired() {
+		try {
+			this.jdbc.sql("DELETE FROM client_assertion_jtis WHERE expires_at < ?")
+				.param(Timestamp.from(this.clock.instant()))
+				.update();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not purge expired client assertion ids: {}", ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,91 @@
+package dev.lanyard.server.protocol;
+
+import java.text.ParseException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.nimbusds.jwt.JWTParser;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.web.authentication.JwtClientAssertionAuthenticationConverter;
+import org.springframework.security.web.authentication.AuthenticationConverter;
+
+/**
+ * Reads a client assertion (RFC 7523 §2.2) the way the RFC allows it to be sent: with or
+ * without {@code client_id}. The framework's converter requires {@code client_id}; RFC
+ * 7523 §3 makes the assertion's {@code sub} the client id, so when {@code client_id} is
+ * absent it is taken from there (unverified: it only picks the client whose keys must
+ * then verify the signature, and the claims rules require {@code iss} and {@code sub} to
+ * be that client). Relying-party libraries such as nimbus's OAuth 2.0 SDK send no
+ * {@code client_id} with an assertion.
+ */
+final class ClientAssertionClientId implements AuthenticationConverter {
+
+	private static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+	private final AuthenticationConverter framework = new JwtClientAssertionAuthenticationConverter();
+
+	@Override
+	public Authentication convert(HttpServletRequest request) {
+		String assertion = request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION);
+		if (assertion == null || request.getParameter(OAuth2ParameterNames.CLIENT_ID) != null
+				|| !JWT_BEARER.equals(request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION_TYPE))) {
+			return this.framework.convert(request);
+		}
+		String subject;
+		try {
+			subject = JWTParser.parse(assertion).getJWTClaimsSet().getSubject();
+		}
+		catch (ParseException ex) {
+			// RFC 6749 §5.2: the client tried to authenticate and failed.
+			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+		}
+		if (subject == null || subject.isEmpty()) {
+			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+		}
+		return this.framework.convert(new WithClientId(request, subject));
+	}
+
+	/** The request with {@code client_id} added as a form parameter. */
+	private static final class WithClientId extends HttpServletRequestWrapper {
+
+		private final Map<String, String[]> parameters;
+
+		WithClientId(HttpServletRequest request, String clientId) {
+			super(request);
+			Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameterMap());
+			parameters.put(OAuth2ParameterNames.CLIENT_ID, new String[] { clientId });
+			this.parameters = Collections.unmodifiableMap(parameters);
+		}
+
+		@Override
+		public String getParameter(String name) {
+			String[] values = this.parameters.get(name);
+			return (values != null && values.length > 0) ? values[0] : null;
+		}
+
+		@Override
+		public Map<String, String[]> getParameterMap() {
+			return this.parameters;
+		}
+
+		@Override
+		public Enumeration<String> getParameterNames() {
+			return Collections.enumeration(this.parameters.keySet());
+		}
+
+		@Override
+		public String[] getParameterValues(String name) {
+			return this.parameters.get(name);
+		}
+
+	}
+
+}
