@@ -151,6 +151,23 @@ class ClientConsoleControllerTest {
 		assertThat(this.clients.actors()).containsExactly(TestAdminIdentity.ACTOR);
 	}
 
+	/** OA-54: the form registers a private_key_jwt client with its keys, no secret. */
+	@Test
+	void createWhenPrivateKeyJwtThenMethodAndKeysInDraft() throws Exception {
+		MultiValueMap<String, String> form = form("signed", "");
+		form.put("grantTypes", List.of("client_credentials"));
+		form.set("tokenEndpointAuthMethod", "private_key_jwt");
+		form.set("jwks", "  ");
+		form.set("jwksUri", " https://keys.example/jwks.json ");
+		this.mvc.perform(post("/admin/clients/new").params(form).with(csrf())).andExpect(status().isOk());
+		assertThat(this.clients.created()).singleElement().satisfies((draft) -> {
+			assertThat(draft.publicClient()).isFalse();
+			assertThat(draft.tokenEndpointAuthMethod()).isEqualTo("private_key_jwt");
+			assertThat(draft.jwks()).isNull();
+			assertThat(draft.jwksUri()).isEqualTo("https://keys.example/jwks.json");
+		});
+	}
+
 	@Test
 	void createWhenPublicClientThenNoSecretShown() throws Exception {
 		MultiValueMap<String, String> form = form("mobile", "");

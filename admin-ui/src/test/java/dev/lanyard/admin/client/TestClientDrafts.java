@@ -45,6 +45,12 @@ public final class TestClientDrafts {
 
 		private Boolean introspectionAllowed;
 
+		private String tokenEndpointAuthMethod;
+
+		private String jwks;
+
+		private String jwksUri;
+
 		private Builder(ClientView client) {
 			this.clientId = client.clientId();
 			this.clientName = client.clientName();
@@ -110,11 +116,26 @@ public final class TestClientDrafts {
 			return this;
 		}
 
+		public Builder tokenEndpointAuthMethod(String tokenEndpointAuthMethod) {
+			this.tokenEndpointAuthMethod = tokenEndpointAuthMethod;
+			return this;
+		}
+
+		public Builder jwks(String jwks) {
+			this.jwks = jwks;
+			return this;
+		}
+
+		public Builder jwksUri(String jwksUri) {
+			this.jwksUri = jwksUri;
+			return this;
+		}
+
 		public ClientDraft build() {
-			return new ClientDraft(this.clientId, this.clientName, this.publicClient, null, null, null, null,
-					this.redirectUris, this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce,
-					this.requireConsent, this.accessTokenTtl, null, null, this.exchangeAudiences,
-					this.introspectionAllowed, true);
+			return new ClientDraft(this.clientId, this.clientName, this.publicClient, null,
+					this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris,
+					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
+					this.accessTokenTtl, null, null, this.exchangeAudiences, this.introspectionAllowed, true);
 		}
 
 	}

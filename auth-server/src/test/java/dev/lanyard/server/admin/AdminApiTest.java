@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
@@ -58,6 +61,47 @@ class AdminApiTest {
 			.isEqualTo(403);
 		assertThat(call("GET", "/api/admin/users", userToken("alice", TestBootstrap.ALICE_PASSWORD), null).statusCode())
 			.isEqualTo(200);
+	}
+
+	/**
+	 * OA-54: a private_key_jwt client registered through the API with its JWK Set gets no
+	 * secret and gives its keys back; a private key is refused by field; a change that
+	 * names no method keeps it.
+	 */
+	@Test
+	void clientsWhenPrivateKeyJwtThroughApiThenKeysNoSecretAndPrivateKeyRefused() throws Exception {
+		String clientId = "api-signed-" + UUID.randomUUID().toString().substring(0, 8);
+		RSAKey key = new RSAKeyGenerator(2048).keyID("api-1").generate();
+		Map<String, Object> publicKeys = new JWKSet(key.toPublicJWK()).toJSONObject(true);
+		HttpResponse<String> created = call("POST", "/api/admin/clients", adminToken,
+				Map.of("client_id", clientId, "token_endpoint_auth_method", "private_key_jwt", "jwks", publicKeys,
+						"grant_types", List.of("client_credentials")));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		Map<String, Object> body = TestBrowser.json(created);
+		assertThat(body).doesNotContainKey("client_secret")
+			.containsEntry("token_endpoint_auth_method", "private_key_jwt");
+		@SuppressWarnings("unchecked")
+		Map<String, Object> readKeys = (Map<String, Object>) TestBrowser
+			.json(call("GET", "/api/admin/clients/" + clientId, adminToken, null))
+			.get("jwks");
+		assertThat(JWKSet.parse(readKeys).getKeyByKeyId("api-1").toRSAKey().toRSAPublicKey())
+			.isEqualTo(key.toRSAPublicKey());
+		assertThat(call("POST", "/api/admin/clients/" + clientId + "/secret", adminToken, null).statusCode())
+			.isEqualTo(400);
+
+		HttpResponse<String> unnamed = call("PUT", "/api/admin/clients/" + clientId, adminToken,
+				Map.of("client_name", "Signed", "grant_types", List.of("client_credentials")));
+		assertThat(unnamed.statusCode()).as(unnamed.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(unnamed)).containsEntry("token_endpoint_auth_method", "private_key_jwt")
+			.containsKey("jwks");
+
+		HttpResponse<String> privateKey = call("POST", "/api/admin/clients", adminToken,
+				Map.of("client_id", "leaky-" + clientId, "token_endpoint_auth_method", "private_key_jwt", "jwks",
+						new JWKSet(key).toJSONObject(false), "grant_types", List.of("client_credentials")));
+		assertThat(privateKey.statusCode()).isEqualTo(400);
+		assertThat(privateKey.body()).contains("\"field\":\"jwks\"")
+			.contains("jwks.private")
+			.doesNotContain(key.getPrivateExponent().toString());
 	}
 
 	@Test

@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.token.TokenHash;
@@ -51,6 +54,42 @@ class BootstrapFileTest {
 			assertThat(client.exchangeAudiences()).containsExactly("internal");
 			assertThat(client.toString()).doesNotContain("secret-at-least");
 		});
+	}
+
+	/**
+	 * OA-54: a private_key_jwt client's keys written as YAML; a secret method without a
+	 * secret is named at its line.
+	 */
+	@Test
+	void readWhenClientKeysAsYamlThenJwkSetAndMethodRead() throws Exception {
+		RSAKey key = new RSAKeyGenerator(2048).keyID("ci-1").generate().toPublicJWK();
+		BootstrapFile file = BootstrapFile.read(write("""
+				clients:
+				  - client-id: ci-pipeline
+				    token-endpoint-auth-method: private_key_jwt
+				    grant-types: [client_credentials]
+				    jwks:
+				      keys:
+				        - kty: RSA
+				          kid: ci-1
+				          use: sig
+				          e: "%s"
+				          n: "%s"
+				""".formatted(key.getPublicExponent(), key.getModulus())));
+		assertThat(file.clients()).singleElement().satisfies((client) -> {
+			assertThat(client.tokenEndpointAuthMethod()).isEqualTo("private_key_jwt");
+			assertThat(client.clientSecret()).isNull();
+			assertThat(JWKSet.parse(client.jwks()).getKeyByKeyId("ci-1").toRSAKey().toRSAPublicKey())
+				.isEqualTo(key.toRSAPublicKey());
+		});
+		assertThatThrownBy(() -> BootstrapFile.read(write("""
+				clients:
+				  - client-id: poster
+				    token-endpoint-auth-method: client_secret_post
+				    grant-types: [client_credentials]
+				"""))).isInstanceOf(BootstrapFileException.class)
+			.hasMessageContaining("line 3")
+			.hasMessageContaining("clients[0].client-secret: is required for client_secret_post");
 	}
 
 	@Test

@@ -15,10 +15,17 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.lanyard.server.AlreadyExistsException;
+import dev.lanyard.server.ImportOutcome;
+import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.SharedLanyard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Client registration rules that need the database's word, not only the check before it.
@@ -86,6 +93,49 @@ class ClientServiceTest {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * OA-54: a private_key_jwt client has no secret; moving a client to it drops its
+	 * secret, moving it back leaves none until one is generated; a change that names no
+	 * method keeps the method and keys; importing the same keys twice changes nothing.
+	 */
+	@Test
+	void privateKeyJwtWhenClientMovesBetweenMethodsThenSecretDroppedAndKeysKept() throws Exception {
+		String clientId = "moving-" + UUID.randomUUID().toString().substring(0, 8);
+		String keys = new JWKSet(new RSAKeyGenerator(2048).keyID("k").generate().toPublicJWK()).toString();
+		ClientService.ClientWithSecret registered = this.clients.register(change(clientId, "client_secret_post", null));
+		assertThat(registered.clientSecret()).isNotNull();
+		assertThat(registered.client().clientSecretHash()).isNotNull();
+
+		OAuthClient signed = this.clients.update(clientId, change(clientId, "private_key_jwt", keys));
+		assertThat(signed.clientSecretHash()).isNull();
+		assertThat(signed.jwks()).isEqualTo(keys);
+		assertThatThrownBy(() -> this.clients.regenerateSecret(clientId)).isInstanceOf(InputRejectedException.class);
+
+		OAuthClient unnamed = this.clients.update(clientId, change(clientId, null, null));
+		assertThat(unnamed.tokenEndpointAuthMethod()).isEqualTo("private_key_jwt");
+		assertThat(unnamed.jwks()).isEqualTo(keys);
+
+		OAuthClient secretAgain = this.clients.update(clientId, change(clientId, "client_secret_basic", null));
+		assertThat(secretAgain.clientSecretHash()).isNull();
+		assertThat(secretAgain.jwks()).isNull();
+		assertThat(this.clients.regenerateSecret(clientId).clientSecret()).isNotNull();
+
+		String imported = "imported-" + UUID.randomUUID().toString().substring(0, 8);
+		// Written by hand, members in another order and spaced: stored once, the same.
+		JWK key = JWKSet.parse(keys).getKeys().get(0);
+		String byHand = "{ \"keys\": [ { \"e\": \"" + ((RSAKey) key).getPublicExponent() + "\", \"kid\": \"k\", "
+				+ "\"n\": \"" + ((RSAKey) key).getModulus() + "\", \"kty\": \"RSA\" } ] }";
+		assertThat(this.clients.importClient(change(imported, "private_key_jwt", byHand)))
+			.isEqualTo(ImportOutcome.CREATED);
+		assertThat(this.clients.importClient(change(imported, "private_key_jwt", keys)))
+			.isEqualTo(ImportOutcome.UNCHANGED);
+	}
+
+	private static ClientRegistration change(String clientId, String method, String jwks) {
+		return new ClientRegistration(clientId, null, false, null, method, jwks, null, List.of(), List.of(),
+				Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(), false, null);
 	}
 
 }

@@ -3,6 +3,14 @@ package dev.lanyard.server.client;
 import java.util.List;
 import java.util.Set;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.lanyard.server.InputRejectedException.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,6 +72,68 @@ class ClientValidatorTest {
 		assertThat(ClientValidator.validate(registration)).contains(
 				new Problem("grant_types", "grant-types.public-client"),
 				new Problem("require_pkce", "require-pkce.public-client"));
+	}
+
+	/** OA-54: what a private_key_jwt client may register as its keys, and what not. */
+	@Test
+	void validateWhenPrivateKeyJwtKeysThenOnlyPublicSignatureKeysOneWay() throws Exception {
+		RSAKey rsa = new RSAKeyGenerator(2048).keyID("r").generate();
+		ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("e").generate();
+		assertThat(ClientValidator
+			.validate(signed(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString(), null, null)))
+			.isEmpty();
+		assertThat(ClientValidator.validate(signed(null, "https://keys.example/jwks.json", null))).isEmpty();
+		assertThat(ClientValidator.validate(signed(null, "http://127.0.0.1:8080/jwks", null))).isEmpty();
+
+		assertThat(ClientValidator.validate(signed(new JWKSet(rsa).toString(false), null, null)))
+			.containsExactly(new Problem("jwks", "jwks.private"));
+		assertThat(ClientValidator.validate(
+				signed(new JWKSet(new RSAKeyGenerator(1024, true).generate().toPublicJWK()).toString(), null, null)))
+			.containsExactly(new Problem("jwks", "jwks.rsa-size"));
+		assertThat(ClientValidator
+			.validate(signed(new JWKSet(new OctetSequenceKeyGenerator(256).generate()).toString(false), null, null)))
+			.containsExactly(new Problem("jwks", "jwks.private"));
+		assertThat(ClientValidator.validate(signed(
+				new JWKSet(new RSAKeyGenerator(2048).keyUse(KeyUse.ENCRYPTION).generate().toPublicJWK()).toString(),
+				null, null)))
+			.containsExactly(new Problem("jwks", "jwks.use"));
+		assertThat(ClientValidator.validate(signed("{\"keys\": []}", null, null)))
+			.containsExactly(new Problem("jwks", "jwks.empty"));
+		assertThat(ClientValidator.validate(signed("not json", null, null)))
+			.containsExactly(new Problem("jwks", "jwks.invalid"));
+		assertThat(ClientValidator
+			.validate(signed(new JWKSet(rsa.toPublicJWK()).toString(), "https://keys.example/jwks.json", null)))
+			.containsExactly(new Problem("jwks", "jwks.both"));
+		assertThat(ClientValidator.validate(signed(null, null, null)))
+			.containsExactly(new Problem("jwks", "jwks.required"));
+		assertThat(ClientValidator.validate(signed(null, "http://keys.example/jwks.json", null)))
+			.containsExactly(new Problem("jwks_uri", "jwks-uri.https-required"));
+		assertThat(ClientValidator.validate(signed(null, "https://user@keys.example/jwks.json", null)))
+			.containsExactly(new Problem("jwks_uri", "jwks-uri.invalid"));
+		assertThat(ClientValidator
+			.validate(signed(null, "https://keys.example/jwks.json", "a-secret-that-is-long-enough-0123456789")))
+			.containsExactly(new Problem("client_secret", "client-secret.private-key-jwt"));
+	}
+
+	@Test
+	void validateWhenMethodDoesNotMatchTypeOrKeysWithoutPrivateKeyJwtThenRefused() {
+		assertThat(ClientValidator.validate(
+				new ClientRegistration("svc", null, false, null, "client_secret_jwt", null, null, List.of(), List.of(),
+						Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(), null, null)))
+			.containsExactly(new Problem("token_endpoint_auth_method", "token-endpoint-auth-method.unsupported"));
+		assertThat(ClientValidator
+			.validate(new ClientRegistration("svc", null, false, null, "none", null, null, List.of(), List.of(),
+					Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(), null, null)))
+			.contains(new Problem("token_endpoint_auth_method", "token-endpoint-auth-method.client-type"));
+		assertThat(ClientValidator.validate(new ClientRegistration("svc", null, false, null, "client_secret_basic",
+				null, "https://keys.example/jwks.json", List.of(), List.of(), Set.of("client_credentials"), Set.of(),
+				null, null, null, null, null, List.of(), null, null)))
+			.containsExactly(new Problem("jwks_uri", "jwks.without-method"));
+	}
+
+	private static ClientRegistration signed(String jwks, String jwksUri, String secret) {
+		return new ClientRegistration("signed", null, false, secret, "private_key_jwt", jwks, jwksUri, List.of(),
+				List.of(), Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(), null, null);
 	}
 
 	private static ClientRegistration registration(List<String> redirectUris) {
