@@ -27,7 +27,7 @@ public final class ConfirmationRules {
 	 * introspection of other clients' tokens, or PKCE off. Changing: redirect URIs, grant
 	 * types, exchange audiences, the client type, how it authenticates or the keys it
 	 * signs its assertions with; adding the admin scope or introspection; turning PKCE or
-	 * consent off.
+	 * consent off, or no longer requiring pushed authorization requests.
 	 * @param current the client as it is; {@code null} when registering
 	 * @param draft the client as it is to be
 	 */
@@ -50,7 +50,9 @@ public final class ConfirmationRules {
 				|| !Objects.equals(draft.jwks(), current.jwks()) || !Objects.equals(draft.jwksUri(), current.jwksUri())
 				|| (asksForAdmin && !current.scopes().contains(AdminIdentity.ADMIN_SCOPE))
 				|| (introspects && !current.introspectionAllowed()) || (pkceOff && current.requirePkce())
-				|| (consentOff && current.requireConsent());
+				|| (consentOff && current.requireConsent())
+				|| (!Boolean.TRUE.equals(draft.requirePushedAuthorizationRequests())
+						&& current.requirePushedAuthorizationRequests());
 	}
 
 	/**

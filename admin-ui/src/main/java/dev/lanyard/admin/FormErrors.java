@@ -21,7 +21,8 @@ public final class FormErrors {
 			Map.entry("token_endpoint_auth_method", "type"), Map.entry("introspection_allowed", "introspectionAllowed"),
 			Map.entry("require_consent", "requireConsent"), Map.entry("username", "username"),
 			Map.entry("email", "email"), Map.entry("password", "password"), Map.entry("roles", "roles"),
-			Map.entry("attributes", "attributes"), Map.entry("jwks", "jwks"), Map.entry("jwks_uri", "jwksUri"));
+			Map.entry("attributes", "attributes"), Map.entry("jwks", "jwks"), Map.entry("jwks_uri", "jwksUri"),
+			Map.entry("require_pushed_authorization_requests", "requirePushedAuthorizationRequests"));
 
 	private static final String CLAIMS = "claims";
 

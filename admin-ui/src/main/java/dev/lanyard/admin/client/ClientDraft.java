@@ -31,13 +31,16 @@ import java.util.Set;
  * @param exchangeAudiences audiences for token exchange
  * @param introspectionAllowed whether it may introspect other clients' access tokens;
  * {@code null} means no
+ * @param requirePushedAuthorizationRequests whether its authorization requests must be
+ * pushed first (RFC 9126); {@code null} means no
  * @param enabled whether the client works; {@code null} means yes
  */
 public record ClientDraft(String clientId, String clientName, boolean publicClient, String clientSecret,
 		String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
-		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
+		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
+		Boolean enabled) {
 
 	public ClientDraft {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();

@@ -53,6 +53,8 @@ public class ClientForm {
 
 	private boolean introspectionAllowed;
 
+	private boolean requirePushedAuthorizationRequests;
+
 	private boolean enabled = true;
 
 	private String confirmPassword;
@@ -78,6 +80,7 @@ public class ClientForm {
 		form.refreshTokenMax = AdminTime.UTC.format(client.refreshTokenMax());
 		form.exchangeAudiences = String.join(" ", client.exchangeAudiences());
 		form.introspectionAllowed = client.introspectionAllowed();
+		form.requirePushedAuthorizationRequests = client.requirePushedAuthorizationRequests();
 		form.enabled = client.enabled();
 		return form;
 	}
@@ -94,7 +97,7 @@ public class ClientForm {
 				new LinkedHashSet<>(this.grantTypes), words(this.scopes), this.requirePkce, this.requireConsent,
 				duration("accessTokenTtl", this.accessTokenTtl), duration("refreshTokenIdle", this.refreshTokenIdle),
 				duration("refreshTokenMax", this.refreshTokenMax), List.copyOf(words(this.exchangeAudiences)),
-				this.introspectionAllowed, this.enabled);
+				this.introspectionAllowed, this.requirePushedAuthorizationRequests, this.enabled);
 	}
 
 	private static String blankAsNull(String text) {
@@ -260,6 +263,14 @@ public class ClientForm {
 
 	public void setIntrospectionAllowed(boolean introspectionAllowed) {
 		this.introspectionAllowed = introspectionAllowed;
+	}
+
+	public boolean isRequirePushedAuthorizationRequests() {
+		return this.requirePushedAuthorizationRequests;
+	}
+
+	public void setRequirePushedAuthorizationRequests(boolean requirePushedAuthorizationRequests) {
+		this.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests;
 	}
 
 	public boolean isEnabled() {

@@ -37,7 +37,7 @@ final class AdminApiJson {
 			Map<String, Object> jwks, String jwksUri, List<String> redirectUris, List<String> postLogoutRedirectUris,
 			List<String> grantTypes, String scope, Boolean requirePkce, Boolean requireConsent, Long accessTokenTtl,
 			Long refreshTokenIdle, Long refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed,
-			Boolean enabled) {
+			Boolean requirePushedAuthorizationRequests, Boolean enabled) {
 
 		ClientDraft toDraft(String pathClientId) {
 			return new ClientDraft((pathClientId != null) ? pathClientId : this.clientId, this.clientName,
@@ -47,7 +47,8 @@ final class AdminApiJson {
 					(this.grantTypes != null) ? new LinkedHashSet<>(this.grantTypes) : null,
 					(this.scope != null) ? new LinkedHashSet<>(Arrays.asList(this.scope.trim().split("\\s+"))) : null,
 					this.requirePkce, this.requireConsent, seconds(this.accessTokenTtl), seconds(this.refreshTokenIdle),
-					seconds(this.refreshTokenMax), this.exchangeAudiences, this.introspectionAllowed, this.enabled);
+					seconds(this.refreshTokenMax), this.exchangeAudiences, this.introspectionAllowed,
+					this.requirePushedAuthorizationRequests, this.enabled);
 		}
 
 		@Override
@@ -62,7 +63,8 @@ final class AdminApiJson {
 			String tokenEndpointAuthMethod, Map<String, Object> jwks, String jwksUri, List<String> redirectUris,
 			List<String> postLogoutRedirectUris, List<String> grantTypes, String scope, boolean requirePkce,
 			boolean requireConsent, long accessTokenTtl, long refreshTokenIdle, long refreshTokenMax,
-			List<String> exchangeAudiences, boolean introspectionAllowed, boolean enabled, Instant updatedAt) {
+			List<String> exchangeAudiences, boolean introspectionAllowed, boolean requirePushedAuthorizationRequests,
+			boolean enabled, Instant updatedAt) {
 
 		static ClientResponse of(ClientView client, String secret) {
 			return new ClientResponse(client.clientId(), client.clientName(), secret,
@@ -71,7 +73,7 @@ final class AdminApiJson {
 					String.join(" ", client.scopes()), client.requirePkce(), client.requireConsent(),
 					client.accessTokenTtl().toSeconds(), client.refreshTokenIdle().toSeconds(),
 					client.refreshTokenMax().toSeconds(), client.exchangeAudiences(), client.introspectionAllowed(),
-					client.enabled(), client.updatedAt());
+					client.requirePushedAuthorizationRequests(), client.enabled(), client.updatedAt());
 		}
 
 		private static Map<String, Object> jwks(String document) {

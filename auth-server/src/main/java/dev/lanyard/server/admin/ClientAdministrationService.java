@@ -89,8 +89,8 @@ class ClientAdministrationService implements ClientAdministration {
 				client.postLogoutRedirectUris(), new ArrayList<>(new TreeSet<>(client.grantTypes())),
 				new ArrayList<>(new TreeSet<>(client.scopes())), client.requirePkce(), client.requireConsent(),
 				client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(),
-				client.exchangeAudiences(), client.introspectionAllowed(), client.enabled(), client.clientIdIssuedAt(),
-				client.updatedAt());
+				client.exchangeAudiences(), client.introspectionAllowed(), client.requirePushedAuthorizationRequests(),
+				client.enabled(), client.clientIdIssuedAt(), client.updatedAt());
 	}
 
 }

@@ -55,7 +55,8 @@ final class CoreInput {
 				draft.tokenEndpointAuthMethod(), draft.jwks(), draft.jwksUri(), draft.redirectUris(),
 				draft.postLogoutRedirectUris(), draft.grantTypes(), draft.scopes(), draft.requirePkce(),
 				draft.requireConsent(), draft.accessTokenTtl(), draft.refreshTokenIdle(), draft.refreshTokenMax(),
-				draft.exchangeAudiences(), draft.introspectionAllowed(), draft.enabled());
+				draft.exchangeAudiences(), draft.introspectionAllowed(), draft.requirePushedAuthorizationRequests(),
+				draft.enabled());
 	}
 
 }

@@ -53,7 +53,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	private static final Set<String> CLIENT_KEYS = Set.of("client-id", "client-name", "client-secret", "redirect-uris",
 			"post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
 			"exchange-audiences", "introspection-allowed", "access-token-ttl", "refresh-token-idle",
-			"refresh-token-max", "enabled", "token-endpoint-auth-method", "jwks", "jwks-uri");
+			"refresh-token-max", "enabled", "token-endpoint-auth-method", "jwks", "jwks-uri",
+			"require-pushed-authorization-requests");
 
 	/** The authentication methods that need a secret. */
 	private static final Set<String> SECRET_METHODS = Set.of("client_secret_basic", "client_secret_post");
@@ -84,8 +85,9 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	public record Client(String location, Map<String, Integer> lines, String clientId, String clientName,
 			String clientSecret, String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
 			List<String> postLogoutRedirectUris, List<String> grantTypes, List<String> scopes, Boolean requireConsent,
-			Boolean requirePkce, List<String> exchangeAudiences, Boolean introspectionAllowed, Duration accessTokenTtl,
-			Duration refreshTokenIdle, Duration refreshTokenMax, Boolean enabled) {
+			Boolean requirePkce, List<String> exchangeAudiences, Boolean introspectionAllowed,
+			Boolean requirePushedAuthorizationRequests, Duration accessTokenTtl, Duration refreshTokenIdle,
+			Duration refreshTokenMax, Boolean enabled) {
 
 		@Override
 		public String toString() {
@@ -198,6 +200,7 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 					strings(fields, where, "post-logout-redirect-uris"), grantTypes, strings(fields, where, "scopes"),
 					bool(fields, where, "require-consent"), bool(fields, where, "require-pkce"),
 					strings(fields, where, "exchange-audiences"), bool(fields, where, "introspection-allowed"),
+					bool(fields, where, "require-pushed-authorization-requests"),
 					duration(fields, where, "access-token-ttl"), duration(fields, where, "refresh-token-idle"),
 					duration(fields, where, "refresh-token-max"), bool(fields, where, "enabled"));
 		}

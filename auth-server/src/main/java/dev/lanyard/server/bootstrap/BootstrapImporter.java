@@ -168,7 +168,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				client.tokenEndpointAuthMethod(), client.jwks(), client.jwksUri(), client.redirectUris(),
 				client.postLogoutRedirectUris(), new HashSet<>(client.grantTypes()), new HashSet<>(client.scopes()),
 				client.requirePkce(), client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(),
-				client.refreshTokenMax(), client.exchangeAudiences(), client.introspectionAllowed(), client.enabled());
+				client.refreshTokenMax(), client.exchangeAudiences(), client.introspectionAllowed(),
+				client.requirePushedAuthorizationRequests(), client.enabled());
 	}
 
 	private static String yamlKey(String field) {

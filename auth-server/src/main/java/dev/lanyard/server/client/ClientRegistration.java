@@ -29,13 +29,16 @@ import java.util.Set;
  * @param refreshTokenMax its refresh token absolute lifetime, or {@code null}
  * @param exchangeAudiences the audiences it may exchange tokens for, default first
  * @param introspectionAllowed whether it may introspect other clients' tokens
+ * @param requirePushedAuthorizationRequests whether it must push its authorization
+ * requests first (RFC 9126 §6; {@code null}: no)
  * @param enabled whether it may be used ({@code null}: yes)
  */
 public record ClientRegistration(String clientId, String clientName, boolean publicClient, String clientSecret,
 		String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
-		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean enabled) {
+		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
+		Boolean enabled) {
 
 	public ClientRegistration {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();
@@ -59,7 +62,7 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 				keepKeys ? current.jwksUri() : this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.enabled);
+				this.requirePushedAuthorizationRequests, this.enabled);
 	}
 
 	/** The authentication method it asks for, or the default for its type. */

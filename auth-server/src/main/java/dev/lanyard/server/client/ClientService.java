@@ -216,6 +216,7 @@ public class ClientService {
 				Optional.ofNullable(registration.refreshTokenIdle()).orElse(defaults.refreshTokenIdle()),
 				Optional.ofNullable(registration.refreshTokenMax()).orElse(defaults.refreshTokenMax()),
 				registration.exchangeAudiences(), Boolean.TRUE.equals(registration.introspectionAllowed()),
+				Boolean.TRUE.equals(registration.requirePushedAuthorizationRequests()),
 				!Boolean.FALSE.equals(registration.enabled()), issuedAt, issuedAt);
 	}
 

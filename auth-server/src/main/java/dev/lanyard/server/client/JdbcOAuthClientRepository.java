@@ -68,8 +68,9 @@ public class JdbcOAuthClientRepository {
 				INSERT INTO oauth_clients (id, client_id, client_name, client_secret_hash, client_id_issued_at,
 				  token_endpoint_auth_method, jwks, jwks_uri, redirect_uris, post_logout_redirect_uris, grant_types,
 				  scopes, require_pkce, require_consent, access_token_ttl_seconds, refresh_token_idle_seconds,
-				  refresh_token_max_seconds, exchange_audiences, introspection_allowed, enabled)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+				  refresh_token_max_seconds, exchange_audiences, introspection_allowed,
+				  require_pushed_authorization_requests, enabled)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
 			.params(client.id(), client.clientId(), client.clientName(), client.clientSecretHash(),
 					Timestamp.from(client.clientIdIssuedAt()), client.tokenEndpointAuthMethod(), client.jwks(),
 					client.jwksUri(), SqlValues.of(client.redirectUris()),
@@ -77,7 +78,7 @@ public class JdbcOAuthClientRepository {
 					SqlValues.of(client.scopes()), client.requirePkce(), client.requireConsent(),
 					seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
 					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
-					client.introspectionAllowed(), client.enabled())
+					client.introspectionAllowed(), client.requirePushedAuthorizationRequests(), client.enabled())
 			.update();
 	}
 
@@ -88,7 +89,8 @@ public class JdbcOAuthClientRepository {
 					UPDATE oauth_clients SET client_name = ?, client_secret_hash = ?, token_endpoint_auth_method = ?,
 					  jwks = ?, jwks_uri = ?, redirect_uris = ?, post_logout_redirect_uris = ?, grant_types = ?, scopes = ?, require_pkce = ?,
 					  require_consent = ?, access_token_ttl_seconds = ?, refresh_token_idle_seconds = ?,
-					  refresh_token_max_seconds = ?, exchange_audiences = ?, introspection_allowed = ?, enabled = ?,
+					  refresh_token_max_seconds = ?, exchange_audiences = ?, introspection_allowed = ?,
+					 require_pushed_authorization_requests = ?, enabled = ?,
 					  updated_at = now()
 					WHERE id = ?""")
 			.params(client.clientName(), client.clientSecretHash(), client.tokenEndpointAuthMethod(), client.jwks(),
@@ -97,7 +99,8 @@ public class JdbcOAuthClientRepository {
 					SqlValues.of(client.scopes()), client.requirePkce(), client.requireConsent(),
 					seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
 					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
-					client.introspectionAllowed(), client.enabled(), client.id())
+					client.introspectionAllowed(), client.requirePushedAuthorizationRequests(), client.enabled(),
+					client.id())
 			.update();
 	}
 
@@ -117,8 +120,8 @@ public class JdbcOAuthClientRepository {
 				Duration.ofSeconds(rs.getInt("refresh_token_idle_seconds")),
 				Duration.ofSeconds(rs.getInt("refresh_token_max_seconds")),
 				SqlValues.toList(rs.getArray("exchange_audiences")), rs.getBoolean("introspection_allowed"),
-				rs.getBoolean("enabled"), instant(rs.getTimestamp("created_at")),
-				instant(rs.getTimestamp("updated_at")));
+				rs.getBoolean("require_pushed_authorization_requests"), rs.getBoolean("enabled"),
+				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
 	}
 
 	private static int seconds(Duration duration) {

@@ -40,6 +40,12 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	 */
 	public static final String JWKS = "lanyard.jwks";
 
+	/**
+	 * Client setting: whether the client's authorization requests must be pushed first
+	 * (RFC 9126 §6, {@code require_pushed_authorization_requests}).
+	 */
+	public static final String REQUIRE_PUSHED_AUTHORIZATION_REQUESTS = "lanyard.require-pushed-authorization-requests";
+
 	/** Client setting: whether the client may introspect other clients' access tokens. */
 	public static final String INTROSPECTION_ALLOWED = "lanyard.introspection-allowed";
 
@@ -88,6 +94,11 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	/** The JWK Set a client registered inline, or {@code null}. */
 	public static String jwks(RegisteredClient client) {
 		return client.getClientSettings().getSetting(JWKS);
+	}
+
+	/** Whether a client's authorization requests must be pushed first (RFC 9126 §6). */
+	public static boolean requirePushedAuthorizationRequests(RegisteredClient client) {
+		return Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRE_PUSHED_AUTHORIZATION_REQUESTS));
 	}
 
 	/** Whether a client may introspect access tokens issued to other clients. */
@@ -147,7 +158,8 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			.requireProofKey(client.isPublic() || client.requirePkce())
 			.requireAuthorizationConsent(client.requireConsent())
 			.setting(EXCHANGE_AUDIENCES, client.exchangeAudiences())
-			.setting(INTROSPECTION_ALLOWED, client.introspectionAllowed());
+			.setting(INTROSPECTION_ALLOWED, client.introspectionAllowed())
+			.setting(REQUIRE_PUSHED_AUTHORIZATION_REQUESTS, client.requirePushedAuthorizationRequests());
 		if (OAuthClient.AUTH_PRIVATE_KEY_JWT.equals(client.tokenEndpointAuthMethod())) {
 			// The framework names the method it authenticated by this setting's kind
 			// (a signature algorithm: private_key_jwt); the algorithms accepted are

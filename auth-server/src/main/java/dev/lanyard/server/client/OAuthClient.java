@@ -34,6 +34,8 @@ import java.util.Set;
  * @param exchangeAudiences audiences this client may request internal JWTs for
  * @param introspectionAllowed whether it may introspect access tokens issued to other
  * clients (a resource server); every client may introspect its own
+ * @param requirePushedAuthorizationRequests whether its authorization requests must be
+ * pushed first (RFC 9126 §6)
  * @param enabled a disabled client can do nothing and its tokens stop working
  * @param createdAt when created
  * @param updatedAt when last changed
@@ -42,8 +44,8 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 		Instant clientIdIssuedAt, String tokenEndpointAuthMethod, String jwks, String jwksUri,
 		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
 		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
-		Duration refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed, boolean enabled,
-		Instant createdAt, Instant updatedAt) {
+		Duration refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed,
+		boolean requirePushedAuthorizationRequests, boolean enabled, Instant createdAt, Instant updatedAt) {
 
 	/**
 	 * Token endpoint authentication with the secret in a Basic header (RFC 7591 §2), the
@@ -87,7 +89,7 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.enabled, this.createdAt, changedAt);
+				this.requirePushedAuthorizationRequests, this.enabled, this.createdAt, changedAt);
 	}
 
 	/** The same client with the given creation and change times. */
@@ -96,7 +98,7 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.enabled, created, changed);
+				this.requirePushedAuthorizationRequests, this.enabled, created, changed);
 	}
 
 	@Override

@@ -7,13 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-import dev.lanyard.server.PromptValues;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
@@ -98,23 +97,15 @@ final class AuthorizationRequestCache implements RequestCache {
 		 */
 		AuthorizationRequestAsGet(HttpServletRequest request, boolean withoutSignInPrompt) {
 			this.parameters = new LinkedHashMap<>(request.getParameterMap());
-			String[] prompt = this.parameters.get(PromptValues.PARAMETER);
-			if (withoutSignInPrompt) {
-				// Met by the sign-in this request is saved for (max_age=0 would ask again
-				// forever).
-				this.parameters.remove("max_age");
+			if (PushedRequestParameters.isPushed(request)) {
+				// RFC 9126: the pushed parameters stay on the server; the way back
+				// carries
+				// only what the browser brought (PushedRequestParameters resolves it).
+				this.parameters.keySet()
+					.retainAll(List.of(OAuth2ParameterNames.CLIENT_ID, OAuth2ParameterNames.REQUEST_URI));
 			}
-			if (withoutSignInPrompt && prompt != null && prompt.length == 1) {
-				String rest = PromptValues.of(prompt[0])
-					.stream()
-					.filter((value) -> !ReauthenticationFilter.SIGN_IN_AGAIN.contains(value))
-					.collect(Collectors.joining(" "));
-				if (rest.isEmpty()) {
-					this.parameters.remove(PromptValues.PARAMETER);
-				}
-				else {
-					this.parameters.put(PromptValues.PARAMETER, new String[] { rest });
-				}
+			else if (withoutSignInPrompt) {
+				ReauthenticationFilter.dropSignInPrompt(this.parameters);
 			}
 			UriComponentsBuilder url = UriComponentsBuilder.fromUriString(request.getRequestURL().toString());
 			this.parameters.forEach((name, values) -> url.queryParam(name, (Object[]) values));

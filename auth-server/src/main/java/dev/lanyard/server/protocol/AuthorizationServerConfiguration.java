@@ -1,6 +1,8 @@
 package dev.lanyard.server.protocol;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.client.ClientAssertionReplays;
@@ -23,6 +25,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
@@ -31,11 +35,14 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2PushedAuthorizationRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -57,6 +64,7 @@ class AuthorizationServerConfiguration {
 			.authorizationEndpoint("/oauth2/authorize")
 			.tokenEndpoint("/oauth2/token")
 			.tokenIntrospectionEndpoint("/oauth2/introspect")
+			.pushedAuthorizationRequestEndpoint("/oauth2/par")
 			.tokenRevocationEndpoint("/oauth2/revoke")
 			.jwkSetEndpoint("/oauth2/jwks")
 			.oidcUserInfoEndpoint("/userinfo")
@@ -79,6 +87,7 @@ class AuthorizationServerConfiguration {
 			LanyardProperties properties, ClientAssertionReplays assertionReplays) throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
+		ClientAuthenticationFailureHandler clientFailures = new ClientAuthenticationFailureHandler();
 		http.oauth2AuthorizationServer((server) -> {
 			http.securityMatcher(server.getEndpointsMatcher());
 			server.clientAuthentication((clientAuthentication) -> clientAuthentication
@@ -99,16 +108,14 @@ class AuthorizationServerConfiguration {
 						assertions.setJwtDecoderFactory(new ClientAssertionDecoders(assertionReplays, clock));
 					}
 				}))
-				.errorResponseHandler(new ClientAuthenticationFailureHandler()));
+				.errorResponseHandler(clientFailures));
 			server.authorizationEndpoint((authorization) -> authorization.consentPage("/oauth2/consent")
 				.authorizationRequestConverter(new AuthorizationCodeGrantCheck(clients))
 				.authorizationRequestConverter(new UnsupportedRequestCheck(clients))
 				.authenticationProviders((providers) -> providers.forEach((provider) -> {
 					if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider requests) {
 						requests.setAuthorizationCodeGenerator(codeGenerator);
-						requests.setAuthenticationValidator(new RedirectUriRule()
-							.andThen(OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR)
-							.andThen(new AuthorizationRequestRules()));
+						requests.setAuthenticationValidator(authorizationRequestRules());
 						requests.setAuthorizationConsentRequired(ConsentRequirement::isRequired);
 					}
 					if (provider instanceof OAuth2AuthorizationConsentAuthenticationProvider consents) {
@@ -117,6 +124,17 @@ class AuthorizationServerConfiguration {
 				}))
 				.authorizationResponseHandler(authorizationResponses)
 				.errorResponseHandler(authorizationResponses));
+			// RFC 9126: the same rules as the authorization endpoint, answered as JSON;
+			// the
+			// request_uri it issues is good once, for 300 s, for the client that pushed
+			// it.
+			server.pushedAuthorizationRequestEndpoint((par) -> par
+				.pushedAuthorizationRequestConverters((converters) -> converters.add(0, new PushedRequestCheck()))
+				.authenticationProviders((providers) -> providers.forEach((provider) -> {
+					if (provider instanceof OAuth2PushedAuthorizationRequestAuthenticationProvider pushed) {
+						pushed.setAuthenticationValidator(authorizationRequestRules());
+					}
+				})));
 			server.tokenIntrospectionEndpoint(
 					(introspection) -> introspection.authenticationProviders((providers) -> providers
 						.replaceAll((provider) -> (provider instanceof OAuth2TokenIntrospectionAuthenticationProvider)
@@ -164,13 +182,27 @@ class AuthorizationServerConfiguration {
 			.authenticated());
 		// Authorization requests by GET or POST (OpenID Connect Core §3.1.2.1) go to the
 		// login page, and come back after it with every parameter.
-		http.exceptionHandling((exceptions) -> exceptions
-			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
-					PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/oauth2/authorize"))
-			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
-					PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize")));
+		// RFC 6749 §5.2: a request to an endpoint that needs client authentication and
+		// carries none gets invalid_client, as JSON, like a failed one.
+		AuthenticationEntryPoint noClient = (request, response, exception) -> clientFailures.onAuthenticationFailure(
+				request, response, new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT));
+		http.exceptionHandling((exceptions) -> {
+			exceptions
+				.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+						PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/oauth2/authorize"))
+				.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+						PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize"));
+			for (String endpoint : List.of(settings.getTokenEndpoint(), settings.getTokenIntrospectionEndpoint(),
+					settings.getTokenRevocationEndpoint(), settings.getPushedAuthorizationRequestEndpoint())) {
+				exceptions.defaultAuthenticationEntryPointFor(noClient,
+						PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, endpoint));
+			}
+		});
 		AuthorizationRequestCache authorizationRequests = new AuthorizationRequestCache();
 		http.requestCache((cache) -> cache.requestCache(authorizationRequests));
+		// First after the security context: every rule below reads a pushed request's
+		// parameters.
+		http.addFilterAfter(new PushedRequestParameters(authorizations), SecurityContextHolderFilter.class);
 		http.addFilterAfter(new ReauthenticationFilter(authorizationRequests, clock),
 				SecurityContextHolderFilter.class);
 		http.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
@@ -178,6 +210,13 @@ class AuthorizationServerConfiguration {
 				SecurityContextHolderFilter.class);
 		headers.applyTo(http);
 		return http.build();
+	}
+
+	/** What an authorization request must meet, pushed or not. */
+	private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> authorizationRequestRules() {
+		return new RedirectUriRule()
+			.andThen(OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR)
+			.andThen(new AuthorizationRequestRules());
 	}
 
 	private static boolean isPromptNone(HttpServletRequest request) {

@@ -1,14 +1,11 @@
 package dev.lanyard.server.protocol;
 
 import java.text.ParseException;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.nimbusds.jwt.JWTParser;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -50,42 +47,9 @@ final class ClientAssertionClientId implements AuthenticationConverter {
 		if (subject == null || subject.isEmpty()) {
 			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
 		}
-		return this.framework.convert(new WithClientId(request, subject));
-	}
-
-	/** The request with {@code client_id} added as a form parameter. */
-	private static final class WithClientId extends HttpServletRequestWrapper {
-
-		private final Map<String, String[]> parameters;
-
-		WithClientId(HttpServletRequest request, String clientId) {
-			super(request);
-			Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameterMap());
-			parameters.put(OAuth2ParameterNames.CLIENT_ID, new String[] { clientId });
-			this.parameters = Collections.unmodifiableMap(parameters);
-		}
-
-		@Override
-		public String getParameter(String name) {
-			String[] values = this.parameters.get(name);
-			return (values != null && values.length > 0) ? values[0] : null;
-		}
-
-		@Override
-		public Map<String, String[]> getParameterMap() {
-			return this.parameters;
-		}
-
-		@Override
-		public Enumeration<String> getParameterNames() {
-			return Collections.enumeration(this.parameters.keySet());
-		}
-
-		@Override
-		public String[] getParameterValues(String name) {
-			return this.parameters.get(name);
-		}
-
+		Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameterMap());
+		parameters.put(OAuth2ParameterNames.CLIENT_ID, new String[] { subject });
+		return this.framework.convert(new ReplacedParameters(request, parameters));
 	}
 
 }

@@ -37,6 +37,9 @@ final class DiscoveryMetadata {
 		claims.put("introspection_endpoint_auth_methods_supported",
 				List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
 		claims.put("introspection_endpoint_auth_signing_alg_values_supported", ClientKeys.SIGNING_ALGORITHM_NAMES);
+		// RFC 9126 §5: pushed requests are taken from every client and required from
+		// those registered so (require_pushed_authorization_requests).
+		claims.put("require_pushed_authorization_requests", false);
 		claims.put("response_types_supported", List.of("code"));
 		claims.put("response_modes_supported", List.of("query"));
 		claims.put("code_challenge_methods_supported", List.of("S256"));

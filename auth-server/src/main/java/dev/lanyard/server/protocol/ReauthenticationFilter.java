@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.lanyard.server.PromptValues;
 import dev.lanyard.server.login.LoginDetails;
@@ -73,7 +75,30 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 			return;
 		}
 		this.requests.saveWithoutSignInPrompt(request);
+		PushedRequestParameters.rememberSignInAsked(request, this.clock.instant());
 		response.sendRedirect(request.getContextPath() + "/login");
+	}
+
+	/**
+	 * Drops from an authorization request's parameters what asked for a new sign-in, once
+	 * that sign-in happened: {@code login} and {@code select_account} from
+	 * {@code prompt}, and {@code max_age} ({@code max_age=0} would ask again forever).
+	 */
+	static void dropSignInPrompt(Map<String, String[]> parameters) {
+		parameters.remove("max_age");
+		String[] prompt = parameters.get(PromptValues.PARAMETER);
+		if (prompt != null && prompt.length == 1) {
+			String rest = PromptValues.of(prompt[0])
+				.stream()
+				.filter((value) -> !SIGN_IN_AGAIN.contains(value))
+				.collect(Collectors.joining(" "));
+			if (rest.isEmpty()) {
+				parameters.remove(PromptValues.PARAMETER);
+			}
+			else {
+				parameters.put(PromptValues.PARAMETER, new String[] { rest });
+			}
+		}
 	}
 
 	/** The space-separated values of {@code prompt} (OpenID Connect Core §3.1.2.1). */

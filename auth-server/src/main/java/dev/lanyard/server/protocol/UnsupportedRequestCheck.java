@@ -3,6 +3,7 @@ package dev.lanyard.server.protocol;
 import java.util.Map;
 import java.util.Set;
 
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -29,8 +30,13 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
  * <li>a request object, by value ({@code request}, RFC 9101 §5.1):
  * {@code request_not_supported}, or by reference ({@code request_uri}):
  * {@code request_uri_not_supported} (OpenID Connect Core §3.1.2.6; discovery says both
- * are unsupported). Without this the framework reads the outer parameters only and fails
- * on the first one that lives inside the object.</li>
+ * are unsupported), unless the {@code request_uri} is one the pushed authorization
+ * request endpoint issued (RFC 9126), which the framework checks. Without this the
+ * framework reads the outer parameters only and fails on the first one that lives inside
+ * the object.</li>
+ * <li>from a client that must push its requests (RFC 9126 §6,
+ * {@code require_pushed_authorization_requests}), a request that was not pushed:
+ * {@code invalid_request}.</li>
  * </ul>
  * The redirect URI must be exactly one of the client's, or be left out by a client that
  * has only one. Anything less certain stays the error page. Returns {@code null}
@@ -60,14 +66,17 @@ final class UnsupportedRequestCheck implements AuthenticationConverter {
 		String[] clientIds = request.getParameterValues(OAuth2ParameterNames.CLIENT_ID);
 		String[] redirectUris = request.getParameterValues(OAuth2ParameterNames.REDIRECT_URI);
 		String[] states = request.getParameterValues(OAuth2ParameterNames.STATE);
-		String error = refusal(request, responseTypes);
-		if (error == null || clientIds == null || clientIds.length != 1
-				|| (redirectUris != null && redirectUris.length != 1) || (states != null && states.length != 1)) {
+		if (clientIds == null || clientIds.length != 1 || (redirectUris != null && redirectUris.length != 1)
+				|| (states != null && states.length != 1)) {
 			return null;
 		}
 		RegisteredClient client = this.clients.findByClientId(clientIds[0]);
 		if (client == null
 				|| !client.getAuthorizationGrantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE)) {
+			return null;
+		}
+		String error = refusal(request, responseTypes, client);
+		if (error == null) {
 			return null;
 		}
 		String redirectUri = (redirectUris != null) ? redirectUris[0] : onlyOne(client.getRedirectUris());
@@ -84,7 +93,15 @@ final class UnsupportedRequestCheck implements AuthenticationConverter {
 	}
 
 	/** The error to answer, or {@code null} for a request the framework should read. */
-	private static String refusal(HttpServletRequest request, String[] responseTypes) {
+	private static String refusal(HttpServletRequest request, String[] responseTypes, RegisteredClient client) {
+		if (PushedRequestParameters.isPushed(request)) {
+			// Issued by /oauth2/par (RFC 9126): the framework checks it.
+			return null;
+		}
+		if (LanyardRegisteredClientRepository.requirePushedAuthorizationRequests(client)) {
+			// RFC 9126 §6: this client's requests come through /oauth2/par only.
+			return OAuth2ErrorCodes.INVALID_REQUEST;
+		}
 		if (responseTypes != null && (responseTypes.length != 1 || !"code".equals(responseTypes[0]))) {
 			return (responseTypes.length == 1) ? OAuth2ErrorCodes.UNSUPPORTED_RESPONSE_TYPE : null;
 		}
@@ -100,7 +117,10 @@ final class UnsupportedRequestCheck implements AuthenticationConverter {
 	private static String description(String error) {
 		return switch (error) {
 			case REQUEST_NOT_SUPPORTED -> "Request objects are not supported; send the parameters themselves";
-			case REQUEST_URI_NOT_SUPPORTED -> "request_uri is not supported; send the parameters themselves";
+			case REQUEST_URI_NOT_SUPPORTED ->
+				"Only a request_uri issued by the pushed authorization request endpoint is taken";
+			case OAuth2ErrorCodes.INVALID_REQUEST ->
+				"This client must push its authorization requests to the pushed authorization request endpoint first";
 			default -> "OAuth 2.0 Parameter: response_type";
 		};
 	}

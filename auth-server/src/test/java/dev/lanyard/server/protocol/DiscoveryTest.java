@@ -52,6 +52,9 @@ class DiscoveryTest {
 				List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
 		common.put("introspection_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
 		common.put("code_challenge_methods_supported", List.of("S256"));
+		// RFC 9126 §5 (OA-55).
+		common.put("pushed_authorization_request_endpoint", this.issuer + "/oauth2/par");
+		common.put("require_pushed_authorization_requests", false);
 		common.put("authorization_response_iss_parameter_supported", true);
 		assertThat(TestBrowser.json(this.client.get(this.issuer + "/.well-known/oauth-authorization-server")))
 			.containsExactlyInAnyOrderEntriesOf(common);

@@ -1,0 +1,138 @@
+package dev.lanyard.server.protocol;
+
+import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.lanyard.server.login.LoginDetails;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.util.StringUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Shows Lanyard's own authorization-endpoint rules the parameters of a pushed
+ * authorization request (RFC 9126). The browser brings only {@code client_id} and the
+ * {@code request_uri} the client got from {@code /oauth2/par}; RFC 9126 §4 says the
+ * pushed parameters are the request, and the framework reads them from its store. The
+ * sign-in rules ({@code prompt}, {@code max_age}), the language of the pages
+ * ({@code ui_locales}) and the early refusals read request parameters, so for such a
+ * request they see the pushed ones — and nothing else the browser sent. The framework
+ * still decides: a {@code request_uri} that is unknown, expired, used or issued to
+ * another client is refused by it, unchanged.
+ * <p>
+ * A pushed request that asked for a new sign-in ({@code prompt=login}, {@code max_age})
+ * is met once the person signed in after it was asked ({@link #rememberSignInAsked}):
+ * otherwise the pushed {@code prompt} would send them to the login page forever.
+ */
+final class PushedRequestParameters extends OncePerRequestFilter {
+
+	/** RFC 9126 §2.2: the form of the {@code request_uri} the framework issues. */
+	static final String REQUEST_URI_PREFIX = "urn:ietf:params:oauth:request_uri:";
+
+	private static final OAuth2TokenType STATE = new OAuth2TokenType(OAuth2ParameterNames.STATE);
+
+	private static final String SIGN_IN_ASKED = PushedRequestParameters.class.getName() + ".SIGN_IN_ASKED";
+
+	private final OAuth2AuthorizationService authorizations;
+
+	PushedRequestParameters(OAuth2AuthorizationService authorizations) {
+		this.authorizations = authorizations;
+	}
+
+	/** Whether a request names a pushed authorization request. */
+	static boolean isPushed(HttpServletRequest request) {
+		String requestUri = request.getParameter(OAuth2ParameterNames.REQUEST_URI);
+		return requestUri != null && requestUri.startsWith(REQUEST_URI_PREFIX);
+	}
+
+	/**
+	 * Remembers that the person was sent to sign in again for this pushed request, at
+	 * this time; a sign-in after it meets the request's sign-in prompt.
+	 */
+	static void rememberSignInAsked(HttpServletRequest request, Instant now) {
+		if (isPushed(request)) {
+			request.getSession()
+				.setAttribute(SIGN_IN_ASKED,
+						new SignInAsked(request.getParameter(OAuth2ParameterNames.REQUEST_URI), now));
+		}
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return !"/oauth2/authorize".equals(request.getServletPath()) || !isPushed(request);
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String requestUri = request.getParameter(OAuth2ParameterNames.REQUEST_URI);
+		String clientId = request.getParameter(OAuth2ParameterNames.CLIENT_ID);
+		OAuth2Authorization pushed = this.authorizations.findByToken(requestUri.substring(REQUEST_URI_PREFIX.length()),
+				STATE);
+		OAuth2AuthorizationRequest stored = (pushed != null)
+				? pushed.getAttribute(OAuth2AuthorizationRequest.class.getName()) : null;
+		if (stored == null || !stored.getClientId().equals(clientId)) {
+			// The framework refuses it.
+			chain.doFilter(request, response);
+			return;
+		}
+		Map<String, String[]> parameters = new LinkedHashMap<>();
+		parameters.put(OAuth2ParameterNames.RESPONSE_TYPE, new String[] { "code" });
+		parameters.put(OAuth2ParameterNames.CLIENT_ID, new String[] { clientId });
+		put(parameters, OAuth2ParameterNames.REDIRECT_URI, stored.getRedirectUri());
+		put(parameters, OAuth2ParameterNames.SCOPE, String.join(" ", stored.getScopes()));
+		put(parameters, OAuth2ParameterNames.STATE, stored.getState());
+		stored.getAdditionalParameters().forEach((name, value) -> {
+			if (value instanceof String[] values) {
+				parameters.put(name, values);
+			}
+			else if (value != null) {
+				parameters.put(name, new String[] { value.toString() });
+			}
+		});
+		parameters.put(OAuth2ParameterNames.REQUEST_URI, new String[] { requestUri });
+		if (signedInSinceAsked(request, requestUri)) {
+			ReauthenticationFilter.dropSignInPrompt(parameters);
+		}
+		chain.doFilter(new ReplacedParameters(request, parameters), response);
+	}
+
+	private static void put(Map<String, String[]> parameters, String name, String value) {
+		if (StringUtils.hasText(value)) {
+			parameters.put(name, new String[] { value });
+		}
+	}
+
+	private static boolean signedInSinceAsked(HttpServletRequest request, String requestUri) {
+		HttpSession session = request.getSession(false);
+		Object asked = (session != null) ? session.getAttribute(SIGN_IN_ASKED) : null;
+		Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
+		return asked instanceof SignInAsked signInAsked && signInAsked.requestUri().equals(requestUri)
+				&& signedIn != null && signedIn.getDetails() instanceof LoginDetails login
+				&& login.authenticatedAt().isAfter(signInAsked.at());
+	}
+
+	/** A pushed request's sign-in prompt, and when the person was sent to meet it. */
+	private record SignInAsked(String requestUri, Instant at) implements Serializable {
+
+		@Serial
+		private static final long serialVersionUID = 1L;
+
+	}
+
+}

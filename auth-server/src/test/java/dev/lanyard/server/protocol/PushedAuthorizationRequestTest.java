@@ -1,0 +1,215 @@
+package dev.lanyard.server.protocol;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationRequest;
+import com.nimbusds.oauth2.sdk.PushedAuthorizationRequest;
+import com.nimbusds.oauth2.sdk.PushedAuthorizationResponse;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.Prompt;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.client.ClientRegistration;
+import dev.lanyard.server.client.ClientService;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pushed authorization requests (RFC 9126; docs/SECURITY.md OA-55) over real HTTP: a
+ * relying party from nimbus's OAuth 2.0 SDK pushes its request with
+ * {@code private_key_jwt}, the browser brings only {@code client_id} and
+ * {@code request_uri}, and the code is redeemed with an assertion again.
+ */
+class PushedAuthorizationRequestTest {
+
+	private static final String CLIENT = "pushing-app";
+
+	private static final URI REDIRECT = URI.create(TestBootstrap.REDIRECT_URI);
+
+	private static OAuthFlows flows;
+
+	private static String issuer;
+
+	private static RSAKey key;
+
+	/** A browser signed in as bob. */
+	private static TestBrowser bob;
+
+	private final TestBrowser http = new TestBrowser();
+
+	@BeforeAll
+	static void setUp() throws Exception {
+		flows = SharedLanyard.flows();
+		issuer = SharedLanyard.server().baseUrl();
+		key = new RSAKeyGenerator(2048).keyID("par-1").generate();
+		SharedLanyard.server()
+			.bean(ClientService.class)
+			.importClient(new ClientRegistration(CLIENT, "Pushing App", false, null, "private_key_jwt",
+					new JWKSet(key.toPublicJWK()).toString(), null, List.of(TestBootstrap.REDIRECT_URI), List.of(),
+					Set.of("authorization_code"), Set.of("openid", "profile"), null, null, null, null, null, List.of(),
+					null, true, null));
+		bob = new TestBrowser();
+		assertThat(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+	}
+
+	@Test
+	void parWhenRelyingPartyPushesWithPrivateKeyJwtThenCodeFlowCompletesAndRequestUriIsGoodOnce() throws Exception {
+		CodeVerifier verifier = new CodeVerifier();
+		Nonce nonce = new Nonce();
+		State state = new State();
+		PushedAuthorizationResponse pushed = push(new AuthenticationRequest.Builder(new ResponseType("code"),
+				new Scope("openid", "profile"), new ClientID(CLIENT), REDIRECT)
+			.state(state)
+			.nonce(nonce)
+			.codeChallenge(verifier, CodeChallengeMethod.S256)
+			.build());
+		assertThat(pushed.indicatesSuccess()).as(() -> pushed.toErrorResponse().getErrorObject().toString()).isTrue();
+		URI requestUri = pushed.toSuccessResponse().getRequestURI();
+		assertThat(requestUri.toString()).startsWith("urn:ietf:params:oauth:request_uri:");
+		assertThat(pushed.toSuccessResponse().getLifetime()).isBetween(1L, 300L);
+
+		String answer = TestBrowser.location(bob.get(frontChannel(requestUri)));
+		Map<String, String> response = TestBrowser.queryParameters(answer);
+		assertThat(answer).startsWith(TestBootstrap.REDIRECT_URI);
+		assertThat(response).containsEntry("state", state.getValue()).containsEntry("iss", issuer);
+
+		TokenResponse tokens = OIDCTokenResponse
+			.parse(new TokenRequest(URI.create(issuer + "/oauth2/token"), assertion(),
+					new AuthorizationCodeGrant(new AuthorizationCode(response.get("code")), REDIRECT, verifier))
+				.toHTTPRequest()
+				.send());
+		assertThat(tokens.indicatesSuccess()).as(() -> tokens.toErrorResponse().getErrorObject().toString()).isTrue();
+		assertThat(JWTParser.parse(((OIDCTokenResponse) tokens.toSuccessResponse()).getOIDCTokens().getIDTokenString())
+			.getJWTClaimsSet()
+			.getStringClaim("nonce")).isEqualTo(nonce.getValue());
+
+		// RFC 9126 §4: one authorization response per pushed request.
+		HttpResponse<String> again = bob.get(frontChannel(requestUri));
+		assertThat(again.headers().firstValue("Location").orElse("")).doesNotContain("code=");
+	}
+
+	/** RFC 9126 §4: the pushed parameters are the request; the browser's are not read. */
+	@Test
+	void parWhenBrowserAddsParametersThenOnlyThePushedOnesCount() throws Exception {
+		State state = new State();
+		URI requestUri = push(new AuthorizationRequest.Builder(new ResponseType("code"), new ClientID(CLIENT))
+			.redirectionURI(REDIRECT)
+			.scope(new Scope("openid"))
+			.state(state)
+			.codeChallenge(new CodeVerifier(), CodeChallengeMethod.S256)
+			.build()).toSuccessResponse().getRequestURI();
+		String answer = TestBrowser.location(bob.get(frontChannel(requestUri)
+				+ "&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&state=theirs&scope=openid%20profile%20admin&prompt=none"));
+		assertThat(answer).startsWith(TestBootstrap.REDIRECT_URI);
+		assertThat(TestBrowser.queryParameters(answer)).containsEntry("state", state.getValue()).containsKey("code");
+	}
+
+	/** A pushed prompt=login sends the person to sign in once, then the code comes. */
+	@Test
+	void parWhenPushedPromptLoginThenSignInAskedOnceThenCode() throws Exception {
+		TestBrowser browser = new TestBrowser();
+		assertThat(flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+		URI requestUri = push(new AuthenticationRequest.Builder(new ResponseType("code"), new Scope("openid"),
+				new ClientID(CLIENT), REDIRECT)
+			.prompt(new Prompt(Prompt.Type.LOGIN))
+			.state(new State())
+			.codeChallenge(new CodeVerifier(), CodeChallengeMethod.S256)
+			.build()).toSuccessResponse().getRequestURI();
+		HttpResponse<String> start = browser.get(frontChannel(requestUri));
+		assertThat(TestBrowser.location(start)).isEqualTo(flows.url("/login"));
+		HttpResponse<String> signedIn = flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
+		String resumed = TestBrowser.location(signedIn);
+		assertThat(resumed).startsWith(flows.url("/oauth2/authorize"))
+			.contains("request_uri=")
+			.doesNotContain("prompt");
+		String answer = TestBrowser.location(browser.get(resumed));
+		assertThat(answer).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
+	}
+
+	/** RFC 9126 §6: a client registered so may not skip the pushed request. */
+	@Test
+	void parWhenRequiredAndAuthorizationRequestSentDirectlyThenInvalidRequestRedirect() {
+		String answer = TestBrowser.location(bob.get(flows.authorizeUrl(OAuthFlows.codeRequest(CLIENT,
+				TestBootstrap.REDIRECT_URI, "openid", "direct", TestBrowser.Pkce.create()))));
+		assertThat(answer).startsWith(TestBootstrap.REDIRECT_URI);
+		assertThat(TestBrowser.queryParameters(answer)).containsEntry("error", "invalid_request")
+			.containsEntry("state", "direct")
+			.doesNotContainKey("code");
+		// Clients not registered so may still send their requests directly.
+		String webApp = TestBrowser.location(bob.get(flows.authorizeUrl(OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid", "direct", TestBrowser.Pkce.create()))));
+		assertThat(TestBrowser.queryParameters(webApp)).containsKey("code");
+	}
+
+	@Test
+	void parWhenUnauthenticatedOrRequestObjectOrAnotherClientsUriThenRefused() throws Exception {
+		Map<String, String> form = Map.of("client_id", CLIENT, "response_type", "code", "redirect_uri",
+				TestBootstrap.REDIRECT_URI, "scope", "openid", "code_challenge", TestBrowser.Pkce.create().challenge(),
+				"code_challenge_method", "S256");
+		HttpResponse<String> anonymous = this.http.postForm(issuer + "/oauth2/par", form);
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		assertThat(TestBrowser.json(anonymous)).containsEntry("error", "invalid_client");
+
+		HttpResponse<String> withObject = this.http.postForm(issuer + "/oauth2/par",
+				Map.of("client_id", "web-app", "request", "eyJhbGciOiJub25lIn0.e30."), "Authorization",
+				TestBrowser.basic("web-app", TestBootstrap.WEB_APP_SECRET));
+		assertThat(withObject.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(withObject)).containsEntry("error", "invalid_request");
+
+		// Pushed by pushing-app, brought with web-app's client_id: no code for anyone.
+		URI requestUri = push(new AuthorizationRequest.Builder(new ResponseType("code"), new ClientID(CLIENT))
+			.redirectionURI(REDIRECT)
+			.scope(new Scope("openid"))
+			.codeChallenge(new CodeVerifier(), CodeChallengeMethod.S256)
+			.build()).toSuccessResponse().getRequestURI();
+		HttpResponse<String> stolen = bob.get(issuer + "/oauth2/authorize?client_id=web-app&request_uri="
+				+ java.net.URLEncoder.encode(requestUri.toString(), java.nio.charset.StandardCharsets.UTF_8));
+		assertThat(stolen.headers().firstValue("Location").orElse("")).doesNotContain("code=");
+		assertThat(stolen.statusCode()).isEqualTo(400);
+	}
+
+	private static PushedAuthorizationResponse push(AuthorizationRequest request) throws Exception {
+		HTTPResponse response = new PushedAuthorizationRequest(URI.create(issuer + "/oauth2/par"), assertion(), request)
+			.toHTTPRequest()
+			.send();
+		return PushedAuthorizationResponse.parse(response);
+	}
+
+	private static PrivateKeyJWT assertion() throws Exception {
+		return new PrivateKeyJWT(new ClientID(CLIENT), URI.create(issuer), JWSAlgorithm.RS256, key.toPrivateKey(),
+				key.getKeyID(), null);
+	}
+
+	private static String frontChannel(URI requestUri) {
+		return issuer + "/oauth2/authorize?client_id=" + CLIENT + "&request_uri="
+				+ java.net.URLEncoder.encode(requestUri.toString(), java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+}
