@@ -3,6 +3,7 @@ package dev.lanyard.server.admin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 import dev.lanyard.admin.Actor;
@@ -54,14 +55,21 @@ class ClientAdministrationService implements ClientAdministration {
 	public ClientWithSecret create(ClientDraft draft, Actor actor) {
 		ClientService.ClientWithSecret created = CoreInput
 			.translated(() -> this.clients.register(CoreInput.registration(draft)));
-		record(actor, "client.created", draft.clientId(), Map.of("public", draft.publicClient()));
+		record(actor, "client.created", draft.clientId(), Map.of("public", draft.publicClient(),
+				"token_endpoint_auth_method", created.client().tokenEndpointAuthMethod()));
 		return new ClientWithSecret(view(created.client()), created.clientSecret());
 	}
 
 	@Override
 	public ClientView update(String clientId, ClientDraft draft, Actor actor) {
+		OAuthClient before = this.clients.findByClientId(clientId).orElse(null);
 		OAuthClient updated = CoreInput.translated(() -> this.clients.update(clientId, CoreInput.registration(draft)));
-		record(actor, "client.updated", clientId, Map.of("enabled", updated.enabled()));
+		// Who may authenticate as the client is as sensitive as its secret: say when the
+		// method or the keys changed (never the keys themselves).
+		boolean keysChanged = before != null && (!Objects.equals(before.jwks(), updated.jwks())
+				|| !Objects.equals(before.jwksUri(), updated.jwksUri()));
+		record(actor, "client.updated", clientId, Map.of("enabled", updated.enabled(), "token_endpoint_auth_method",
+				updated.tokenEndpointAuthMethod(), "keys_changed", keysChanged));
 		return view(updated);
 	}
 

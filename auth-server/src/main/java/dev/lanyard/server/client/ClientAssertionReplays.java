@@ -2,6 +2,7 @@ package dev.lanyard.server.client;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 import org.slf4j.Logger;
@@ -20,6 +21,9 @@ import org.springframework.stereotype.Repository;
 public class ClientAssertionReplays {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientAssertionReplays.class);
+
+	/** How long a row outlives its assertion. */
+	static final Duration PURGE_MARGIN = Duration.ofMinutes(10);
 
 	private final JdbcClient jdbc;
 
@@ -44,13 +48,15 @@ public class ClientAssertionReplays {
 	}
 
 	/**
-	 * Forgets the assertions that have expired: they are refused by their time anyway.
+	 * Forgets the assertions that expired more than {@link #PURGE_MARGIN} ago: they are
+	 * refused by their time anyway, and the margin covers nodes whose clocks run behind
+	 * the purging one's.
 	 */
 	@Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT10M")
 	public void purgeExpired() {
 		try {
 			this.jdbc.sql("DELETE FROM client_assertion_jtis WHERE expires_at < ?")
-				.param(Timestamp.from(this.clock.instant()))
+				.param(Timestamp.from(this.clock.instant().minus(PURGE_MARGIN)))
 				.update();
 		}
 		catch (RuntimeException ex) {

@@ -68,22 +68,30 @@ public final class ClientKeys {
 		if (keys.size() > MAXIMUM_KEYS) {
 			return Optional.of("jwks.too-many");
 		}
-		for (JWK key : keys.getKeys()) {
-			// A private key pasted by mistake is refused, never stored.
-			if (key.isPrivate()) {
-				return Optional.of("jwks.private");
-			}
-			if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
-				return Optional.of("jwks.use");
-			}
-			if (key instanceof RSAKey rsa) {
-				if (rsa.size() < MINIMUM_RSA_BITS) {
-					return Optional.of("jwks.rsa-size");
-				}
-			}
-			else if (!(key instanceof ECKey ec) || !CURVES.contains(ec.getCurve())) {
-				return Optional.of("jwks.key-type");
-			}
+		return keys.getKeys().stream().map(ClientKeys::keyError).flatMap(Optional::stream).findFirst();
+	}
+
+	/**
+	 * Whether a key, registered or fetched from a {@code jwks_uri}, may verify a client
+	 * assertion: the same rules as for registration.
+	 */
+	public static boolean usable(JWK key) {
+		return keyError(key).isEmpty();
+	}
+
+	private static Optional<String> keyError(JWK key) {
+		// A private key pasted by mistake is refused, never stored.
+		if (key.isPrivate()) {
+			return Optional.of("jwks.private");
+		}
+		if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
+			return Optional.of("jwks.use");
+		}
+		if (key instanceof RSAKey rsa) {
+			return (rsa.size() < MINIMUM_RSA_BITS) ? Optional.of("jwks.rsa-size") : Optional.empty();
+		}
+		if (!(key instanceof ECKey ec) || !CURVES.contains(ec.getCurve())) {
+			return Optional.of("jwks.key-type");
 		}
 		return Optional.empty();
 	}

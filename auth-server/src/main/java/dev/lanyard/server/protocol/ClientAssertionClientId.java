@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.core.Authentication;
@@ -38,7 +39,10 @@ final class ClientAssertionClientId implements AuthenticationConverter {
 		}
 		String subject;
 		try {
-			subject = JWTParser.parse(assertion).getJWTClaimsSet().getSubject();
+			// Only a signed JWT can be a client assertion (an encrypted one has no
+			// readable claims here).
+			subject = (JWTParser.parse(assertion) instanceof SignedJWT signed && signed.getJWTClaimsSet() != null)
+					? signed.getJWTClaimsSet().getSubject() : null;
 		}
 		catch (ParseException ex) {
 			// RFC 6749 §5.2: the client tried to authenticate and failed.

@@ -1,5 +1,6 @@
 package dev.lanyard.server.protocol;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
@@ -8,13 +9,13 @@ import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -39,9 +40,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
-import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Checks {@code private_key_jwt} client assertions (RFC 7523 §3, OpenID Connect Core §9)
@@ -55,8 +54,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * <li>signature: the algorithms of {@link ClientKeys#SIGNING_ALGORITHMS}, never
  * {@code none} or a MAC; {@code typ}, if present, {@code JWT} or
  * {@code client-authentication+jwt} — never one of Lanyard's own token types;</li>
- * <li>claims: {@code iss} and {@code sub} the client id; {@code aud} the issuer or the
- * token endpoint; {@code exp} required and at most {@link #MAXIMUM_LIFETIME} ahead;
+ * <li>claims: {@code iss} and {@code sub} the client id; {@code aud} the issuer alone
+ * (RFC 7523 §3 lets it identify the server; accepting the token endpoint or a list of
+ * audiences would let a hostile server that a client also trusts replay here an assertion
+ * it received — the audience-injection attack, which draft-ietf-oauth-rfc7523bis closes
+ * this way); {@code exp} required and at most {@link #MAXIMUM_LIFETIME} ahead;
  * {@code nbf} not in the future; {@code jti} required;</li>
  * <li>replay: a {@code jti} is good once per client across every node
  * ({@link ClientAssertionReplays}), recorded only once everything else held.</li>
@@ -77,6 +79,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	private static final int JWKS_SIZE_LIMIT = 64 * 1024;
 
+	private static final long JWKS_REFRESH_WAIT_MILLIS = 3_000;
+
 	private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(
 			JOSEObjectType.JWT, new JOSEObjectType("client-authentication+jwt"), null);
 
@@ -86,10 +90,23 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	private final Clock clock;
 
-	/** Decoders by client and the keys they were built for. */
-	private final Cache<String, JwtDecoder> decoders = Caffeine.newBuilder()
+	/**
+	 * Decoders by client and the keys they were built for; a key source that fetches is
+	 * closed (its refresh thread stopped) when its decoder goes.
+	 */
+	private final Cache<String, Decoder> decoders = Caffeine.newBuilder()
 		.maximumSize(10_000)
 		.expireAfterAccess(Duration.ofHours(1))
+		.<String, Decoder>removalListener((key, decoder, cause) -> {
+			if (decoder != null && decoder.keys() instanceof Closeable closeable) {
+				try {
+					closeable.close();
+				}
+				catch (IOException ex) {
+					logger.debug("Could not close a client's key source: {}", ex.getMessage());
+				}
+			}
+		})
 		.build();
 
 	ClientAssertionDecoders(ClientAssertionReplays replays, Clock clock) {
@@ -102,28 +119,49 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 		String jwks = LanyardRegisteredClientRepository.jwks(client);
 		String jwksUri = client.getClientSettings().getJwkSetUrl();
 		String keys = (jwks != null) ? "jwks:" + TokenHash.of(jwks) : "jwks_uri:" + jwksUri;
-		return this.decoders.get(client.getId() + "\n" + keys, (key) -> build(client, jwks, jwksUri));
+		return this.decoders.get(client.getId() + "\n" + keys, (key) -> build(client, jwks, jwksUri)).decoder();
 	}
 
-	private JwtDecoder build(RegisteredClient client, String jwks, String jwksUri) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keySource(jwks, jwksUri))
+	private Decoder build(RegisteredClient client, String jwks, String jwksUri) {
+		JWKSource<SecurityContext> source = keySource(jwks, jwksUri);
+		// Fetched keys meet the registration rules too (RSA of 2048 bits and more, the
+		// listed curves, public keys only): a JCA verifier would take a weak key.
+		JWKSource<SecurityContext> usable = (selector,
+				context) -> source.get(selector, context).stream().filter(ClientKeys::usable).toList();
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(usable)
 			.jwsAlgorithms((algorithms) -> ClientKeys.SIGNING_ALGORITHM_NAMES
 				.forEach((name) -> algorithms.add(SignatureAlgorithm.from(name))))
 			.jwtProcessorCustomizer((processor) -> processor.setJWSTypeVerifier(TYPES))
 			.build();
 		decoder.setJwtValidator(new AssertionRules(client.getClientId()));
 		String clientId = client.getClientId();
-		return (assertion) -> {
+		JwtDecoder logged = (assertion) -> {
 			try {
 				return decoder.decode(assertion);
 			}
 			catch (JwtException ex) {
 				// The framework answers invalid_client and keeps the reason to itself; an
-				// operator finds it here (never the assertion).
-				logger.debug("Client assertion of {} refused: {}", clientId, ex.getMessage());
+				// operator finds it here (never the assertion). The client's keys
+				// unreadable is the operator's business: WARN.
+				if (causedByKeySource(ex)) {
+					logger.warn("Could not read the keys of client {} at {}: {}", clientId, jwksUri, ex.getMessage());
+				}
+				else {
+					logger.debug("Client assertion of {} refused: {}", clientId, ex.getMessage());
+				}
 				throw ex;
 			}
 		};
+		return new Decoder(logged, source);
+	}
+
+	private static boolean causedByKeySource(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof KeySourceException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static JWKSource<SecurityContext> keySource(String jwks, String jwksUri) {
@@ -146,11 +184,18 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 		};
 		retriever.setHeaders(Map.of("Accept", List.of("application/jwk-set+json, application/json")));
 		try {
-			return JWKSourceBuilder.create(URI.create(jwksUri).toURL(), retriever).build();
+			// Requests for this client wait at most that long for a fetch under way.
+			return JWKSourceBuilder.create(URI.create(jwksUri).toURL(), retriever)
+				.cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, JWKS_REFRESH_WAIT_MILLIS)
+				.build();
 		}
 		catch (MalformedURLException ex) {
 			throw new IllegalStateException("A registered jwks_uri is not a URL", ex);
 		}
+	}
+
+	/** A client's decoder and the key source it reads. */
+	private record Decoder(JwtDecoder decoder, JWKSource<SecurityContext> keys) {
 	}
 
 	/** The claims rules of a client assertion; the replay check last. */
@@ -172,9 +217,9 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 					|| !this.clientId.equals(assertion.getSubject())) {
 				problem = "iss and sub must be the client id";
 			}
-			else if (assertion.getAudience() == null
-					|| assertion.getAudience().stream().noneMatch(audiences()::contains)) {
-				problem = "aud must be the issuer or the token endpoint";
+			else if (assertion.getAudience() == null || !assertion.getAudience()
+				.equals(List.of(AuthorizationServerContextHolder.getContext().getIssuer()))) {
+				problem = "aud must be the issuer, alone";
 			}
 			else if (expiresAt == null || expiresAt.isBefore(now.minus(CLOCK_SKEW))) {
 				problem = "expired";
@@ -187,8 +232,9 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			else if (inFuture(assertion.getNotBefore(), now)) {
 				problem = "not valid yet";
 			}
-			else if (jti == null || jti.isEmpty() || jti.length() > MAXIMUM_JTI_LENGTH) {
-				problem = "jti is required";
+			else if (jti == null || jti.isEmpty() || jti.length() > MAXIMUM_JTI_LENGTH
+					|| jti.chars().anyMatch(Character::isISOControl)) {
+				problem = "jti is required (200 characters at most, no control characters)";
 			}
 			else if (!ClientAssertionDecoders.this.replays.firstUse(this.clientId, jti, expiresAt.plus(CLOCK_SKEW))) {
 				problem = "already used";
@@ -201,22 +247,6 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 		private static boolean inFuture(Instant time, Instant now) {
 			return time != null && time.isAfter(now.plus(CLOCK_SKEW));
-		}
-
-		/**
-		 * RFC 7523 §3: the audience identifies the authorization server: its issuer
-		 * identifier (RFC 9700 §2.5's advice) or its token endpoint (OpenID Connect Core
-		 * §9), the same at every endpoint that takes client authentication.
-		 */
-		private static List<String> audiences() {
-			AuthorizationServerContext context = AuthorizationServerContextHolder.getContext();
-			List<String> audiences = new ArrayList<>();
-			audiences.add(context.getIssuer());
-			audiences.add(UriComponentsBuilder.fromUriString(context.getIssuer())
-				.path(context.getAuthorizationServerSettings().getTokenEndpoint())
-				.build()
-				.toUriString());
-			return audiences;
 		}
 
 	}

@@ -95,6 +95,18 @@ class AdminApiTest {
 		assertThat(TestBrowser.json(unnamed)).containsEntry("token_endpoint_auth_method", "private_key_jwt")
 			.containsKey("jwks");
 
+		// New keys: audited as such (never the keys themselves).
+		RSAKey next = new RSAKeyGenerator(2048).keyID("api-2").generate();
+		HttpResponse<String> rekeyed = call("PUT", "/api/admin/clients/" + clientId, adminToken,
+				Map.of("token_endpoint_auth_method", "private_key_jwt", "jwks",
+						new JWKSet(next.toPublicJWK()).toJSONObject(true), "grant_types",
+						List.of("client_credentials")));
+		assertThat(rekeyed.statusCode()).as(rekeyed.body()).isEqualTo(200);
+		String audit = call("GET", "/api/admin/audit?action=client.updated", adminToken, null).body();
+		assertThat(audit).contains("\"keys_changed\":true")
+			.contains("\"keys_changed\":false")
+			.doesNotContain(next.getModulus().toString());
+
 		HttpResponse<String> privateKey = call("POST", "/api/admin/clients", adminToken,
 				Map.of("client_id", "leaky-" + clientId, "token_endpoint_auth_method", "private_key_jwt", "jwks",
 						new JWKSet(key).toJSONObject(false), "grant_types", List.of("client_credentials")));

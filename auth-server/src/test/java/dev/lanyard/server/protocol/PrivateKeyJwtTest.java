@@ -138,10 +138,10 @@ class PrivateKeyJwtTest {
 	@Test
 	void privateKeyJwtWhenRelyingPartyLibrarySignsThenTokenIntrospectionAndRevocationAccepted() throws Exception {
 		ClientID client = new ClientID("signed-inline");
-		AccessToken token = accessToken(nodeA, new PrivateKeyJWT(client, endpoint(ISSUER, "/oauth2/token"),
-				JWSAlgorithm.RS256, inlineKey.toPrivateKey(), inlineKey.getKeyID(), null));
+		AccessToken token = accessToken(nodeA, new PrivateKeyJWT(client, URI.create(ISSUER), JWSAlgorithm.RS256,
+				inlineKey.toPrivateKey(), inlineKey.getKeyID(), null));
 
-		// The issuer identifier is an audience too (RFC 7523 §3), at every endpoint.
+		// The issuer identifier is the audience (RFC 7523 §3), at every endpoint.
 		TokenIntrospectionResponse introspection = TokenIntrospectionResponse.parse(
 				new TokenIntrospectionRequest(endpoint(nodeA.baseUrl(), "/oauth2/introspect"), new PrivateKeyJWT(client,
 						URI.create(ISSUER), JWSAlgorithm.PS256, inlineKey.toPrivateKey(), inlineKey.getKeyID(), null),
@@ -153,8 +153,8 @@ class PrivateKeyJwtTest {
 		assertThat(introspection.toSuccessResponse().getClientID()).isEqualTo(client);
 
 		HTTPResponse revoked = new TokenRevocationRequest(endpoint(nodeB.baseUrl(), "/oauth2/revoke"),
-				new PrivateKeyJWT(client, endpoint(ISSUER, "/oauth2/token"), JWSAlgorithm.RS256,
-						inlineKey.toPrivateKey(), inlineKey.getKeyID(), null),
+				new PrivateKeyJWT(client, URI.create(ISSUER), JWSAlgorithm.RS256, inlineKey.toPrivateKey(),
+						inlineKey.getKeyID(), null),
 				token)
 			.toHTTPRequest()
 			.send();
@@ -170,8 +170,8 @@ class PrivateKeyJwtTest {
 
 	@Test
 	void privateKeyJwtWhenAssertionReplayedThenRefusedAtThisNodeAndTheOther() throws Exception {
-		PrivateKeyJWT once = new PrivateKeyJWT(new ClientID("signed-inline"), endpoint(ISSUER, "/oauth2/token"),
-				JWSAlgorithm.RS256, inlineKey.toPrivateKey(), inlineKey.getKeyID(), null);
+		PrivateKeyJWT once = new PrivateKeyJWT(new ClientID("signed-inline"), URI.create(ISSUER), JWSAlgorithm.RS256,
+				inlineKey.toPrivateKey(), inlineKey.getKeyID(), null);
 		accessToken(nodeA, once);
 		assertThat(tokenError(nodeA, once).getHTTPStatusCode()).isEqualTo(401);
 		ErrorObject atOtherNode = tokenError(nodeB, once);
@@ -182,16 +182,43 @@ class PrivateKeyJwtTest {
 	@Test
 	void privateKeyJwtWhenKeysPublishedAtUrlThenEcAssertionAcceptedAndANewKeyFoundAtOnce() throws Exception {
 		ClientID client = new ClientID("signed-by-url");
-		accessToken(nodeA, new PrivateKeyJWT(client, endpoint(ISSUER, "/oauth2/token"), JWSAlgorithm.ES256,
+		accessToken(nodeA, new PrivateKeyJWT(client, URI.create(ISSUER), JWSAlgorithm.ES256,
 				publishedKey.toPrivateKey(), publishedKey.getKeyID(), null));
 
 		// The client rolls its key: the unknown kid makes Lanyard fetch the set again.
 		ECKey rolled = new ECKeyGenerator(Curve.P_256).keyID("ec-2").generate();
 		published = new JWKSet(List.of(publishedKey.toPublicJWK(), rolled.toPublicJWK())).toString();
-		accessToken(nodeB, new PrivateKeyJWT(client, endpoint(ISSUER, "/oauth2/token"), JWSAlgorithm.ES256,
-				rolled.toPrivateKey(), rolled.getKeyID(), null));
-		accessToken(nodeA, new PrivateKeyJWT(client, endpoint(ISSUER, "/oauth2/token"), JWSAlgorithm.ES256,
-				rolled.toPrivateKey(), rolled.getKeyID(), null));
+		accessToken(nodeB, new PrivateKeyJWT(client, URI.create(ISSUER), JWSAlgorithm.ES256, rolled.toPrivateKey(),
+				rolled.getKeyID(), null));
+		accessToken(nodeA, new PrivateKeyJWT(client, URI.create(ISSUER), JWSAlgorithm.ES256, rolled.toPrivateKey(),
+				rolled.getKeyID(), null));
+	}
+
+	/** A key published at a jwks_uri meets the registration rules too (OA-54). */
+	@Test
+	void privateKeyJwtWhenJwksUriPublishesAWeakKeyThenItIsNotUsed() throws Exception {
+		RSAKey weak = new RSAKeyGenerator(1024, true).keyID("weak").generate();
+		published = new JWKSet(List.of(publishedKey.toPublicJWK(), weak.toPublicJWK())).toString();
+		try {
+			ClientService clients = nodeA.bean(ClientService.class);
+			String clientId = "weak-keys-" + UUID.randomUUID().toString().substring(0, 8);
+			clients.importClient(registration(clientId, "private_key_jwt", null, null,
+					"http://127.0.0.1:" + keyHost.getAddress().getPort() + "/jwks"));
+			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("weak").build(),
+					claims(clientId).build());
+			jwt.sign(new RSASSASigner(weak.toPrivateKey(), true));
+			HttpResponse<String> response = this.http.postForm(nodeA.baseUrl() + "/oauth2/token",
+					Map.of("grant_type", "client_credentials", "client_assertion_type",
+							"urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion",
+							jwt.serialize()));
+			assertThat(response.statusCode()).isEqualTo(401);
+			// The same client's acceptable key still works.
+			accessToken(nodeA, new PrivateKeyJWT(new ClientID(clientId), URI.create(ISSUER), JWSAlgorithm.ES256,
+					publishedKey.toPrivateKey(), publishedKey.getKeyID(), null));
+		}
+		finally {
+			published = new JWKSet(publishedKey.toPublicJWK()).toString();
+		}
 	}
 
 	@Test
@@ -215,13 +242,22 @@ class PrivateKeyJwtTest {
 	 * not make them), sent without {@code client_id}: each gets {@code invalid_client}.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "another key", "another audience", "exp an hour ahead", "expired", "no exp", "no jti",
-			"iss another client", "nbf ahead", "typ at+jwt", "alg none", "HS256", "no sub" })
+	@ValueSource(strings = { "another key", "another audience", "the token endpoint as audience",
+			"the issuer among other audiences", "exp an hour ahead", "expired", "no exp", "no jti", "jti with a NUL",
+			"iss another client", "nbf ahead", "typ at+jwt", "alg none", "HS256", "no sub", "encrypted" })
 	void privateKeyJwtWhenAssertionBreaksARuleThenInvalidClient(String broken) throws Exception {
 		String assertion = switch (broken) {
 			case "another key" -> signed(new RSAKeyGenerator(2048).keyID(inlineKey.getKeyID()).generate(), (claims) -> {
 			}, null);
 			case "another audience" -> signed(inlineKey, (claims) -> claims.audience("https://other.example"), null);
+			// The audience-injection attack: an assertion a hostile server received
+			// for "its" token endpoint, or naming several servers.
+			case "the token endpoint as audience" ->
+				signed(inlineKey, (claims) -> claims.audience(ISSUER + "/oauth2/token"), null);
+			case "the issuer among other audiences" ->
+				signed(inlineKey, (claims) -> claims.audience(List.of("https://as.attacker.example", ISSUER)), null);
+			case "jti with a NUL" -> signed(inlineKey, (claims) -> claims.jwtID("a\u0000b"), null);
+			case "encrypted" -> "eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0..AAAA.AAAA.AAAA";
 			case "exp an hour ahead" -> signed(inlineKey, (claims) -> claims.expirationTime(in(3600)), null);
 			case "expired" -> signed(inlineKey, (claims) -> claims.expirationTime(in(-120)), null);
 			case "no exp" -> signed(inlineKey, (claims) -> claims.expirationTime(null), null);
@@ -243,8 +279,7 @@ class PrivateKeyJwtTest {
 				Map.of("grant_type", "client_credentials", "client_assertion_type",
 						"urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion", assertion));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
-		assertThat(TestBrowser.json(response)).containsEntry("error", "invalid_client");
-		assertThat(response.body()).doesNotContain(assertion);
+		assertThat(TestBrowser.json(response)).isEqualTo(Map.of("error", "invalid_client"));
 	}
 
 	@Test
@@ -302,14 +337,14 @@ class PrivateKeyJwtTest {
 	}
 
 	private static PrivateKeyJWT assertion(String clientId, RSAKey key) throws JOSEException {
-		return new PrivateKeyJWT(new ClientID(clientId), endpoint(ISSUER, "/oauth2/token"), JWSAlgorithm.RS256,
-				key.toPrivateKey(), key.getKeyID(), null);
+		return new PrivateKeyJWT(new ClientID(clientId), URI.create(ISSUER), JWSAlgorithm.RS256, key.toPrivateKey(),
+				key.getKeyID(), null);
 	}
 
 	private static JWTClaimsSet.Builder claims(String clientId) {
 		return new JWTClaimsSet.Builder().issuer(clientId)
 			.subject(clientId)
-			.audience(ISSUER + "/oauth2/token")
+			.audience(ISSUER)
 			.issueTime(in(0))
 			.expirationTime(in(60))
 			.jwtID(UUID.randomUUID().toString());
