@@ -22,7 +22,9 @@ public final class FormErrors {
 			Map.entry("require_consent", "requireConsent"), Map.entry("username", "username"),
 			Map.entry("email", "email"), Map.entry("password", "password"), Map.entry("roles", "roles"),
 			Map.entry("attributes", "attributes"), Map.entry("jwks", "jwks"), Map.entry("jwks_uri", "jwksUri"),
-			Map.entry("require_pushed_authorization_requests", "requirePushedAuthorizationRequests"));
+			Map.entry("require_pushed_authorization_requests", "requirePushedAuthorizationRequests"),
+			Map.entry("backchannel_logout_uri", "backchannelLogoutUri"),
+			Map.entry("backchannel_logout_session_required", "backchannelLogoutSessionRequired"));
 
 	private static final String CLAIMS = "claims";
 

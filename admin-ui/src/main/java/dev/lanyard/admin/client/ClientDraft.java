@@ -33,6 +33,10 @@ import java.util.Set;
  * {@code null} means no
  * @param requirePushedAuthorizationRequests whether its authorization requests must be
  * pushed first (RFC 9126); {@code null} means no
+ * @param backchannelLogoutUri where it takes logout tokens (OpenID Connect Back-Channel
+ * Logout), or {@code null}
+ * @param backchannelLogoutSessionRequired whether its logout tokens must carry
+ * {@code sid}; {@code null} means no
  * @param enabled whether the client works; {@code null} means yes
  */
 public record ClientDraft(String clientId, String clientName, boolean publicClient, String clientSecret,
@@ -40,7 +44,7 @@ public record ClientDraft(String clientId, String clientName, boolean publicClie
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
 		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
-		Boolean enabled) {
+		String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired, Boolean enabled) {
 
 	public ClientDraft {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();

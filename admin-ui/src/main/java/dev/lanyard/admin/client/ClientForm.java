@@ -55,6 +55,10 @@ public class ClientForm {
 
 	private boolean requirePushedAuthorizationRequests;
 
+	private String backchannelLogoutUri = "";
+
+	private boolean backchannelLogoutSessionRequired;
+
 	private boolean enabled = true;
 
 	private String confirmPassword;
@@ -81,6 +85,8 @@ public class ClientForm {
 		form.exchangeAudiences = String.join(" ", client.exchangeAudiences());
 		form.introspectionAllowed = client.introspectionAllowed();
 		form.requirePushedAuthorizationRequests = client.requirePushedAuthorizationRequests();
+		form.backchannelLogoutUri = (client.backchannelLogoutUri() != null) ? client.backchannelLogoutUri() : "";
+		form.backchannelLogoutSessionRequired = client.backchannelLogoutSessionRequired();
 		form.enabled = client.enabled();
 		return form;
 	}
@@ -97,7 +103,8 @@ public class ClientForm {
 				new LinkedHashSet<>(this.grantTypes), words(this.scopes), this.requirePkce, this.requireConsent,
 				duration("accessTokenTtl", this.accessTokenTtl), duration("refreshTokenIdle", this.refreshTokenIdle),
 				duration("refreshTokenMax", this.refreshTokenMax), List.copyOf(words(this.exchangeAudiences)),
-				this.introspectionAllowed, this.requirePushedAuthorizationRequests, this.enabled);
+				this.introspectionAllowed, this.requirePushedAuthorizationRequests,
+				blankAsNull(this.backchannelLogoutUri), this.backchannelLogoutSessionRequired, this.enabled);
 	}
 
 	private static String blankAsNull(String text) {
@@ -271,6 +278,22 @@ public class ClientForm {
 
 	public void setRequirePushedAuthorizationRequests(boolean requirePushedAuthorizationRequests) {
 		this.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests;
+	}
+
+	public String getBackchannelLogoutUri() {
+		return this.backchannelLogoutUri;
+	}
+
+	public void setBackchannelLogoutUri(String backchannelLogoutUri) {
+		this.backchannelLogoutUri = (backchannelLogoutUri != null) ? backchannelLogoutUri : "";
+	}
+
+	public boolean isBackchannelLogoutSessionRequired() {
+		return this.backchannelLogoutSessionRequired;
+	}
+
+	public void setBackchannelLogoutSessionRequired(boolean backchannelLogoutSessionRequired) {
+		this.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired;
 	}
 
 	public boolean isEnabled() {

@@ -135,7 +135,8 @@ public final class TestClientDrafts {
 			return new ClientDraft(this.clientId, this.clientName, this.publicClient, null,
 					this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris,
 					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
-					this.accessTokenTtl, null, null, this.exchangeAudiences, this.introspectionAllowed, null, true);
+					this.accessTokenTtl, null, null, this.exchangeAudiences, this.introspectionAllowed, null, null,
+					null, true);
 		}
 
 	}

@@ -120,7 +120,7 @@ public final class TestClientViews {
 					this.publicClient ? "none" : "client_secret_basic", null, null, this.redirectUris,
 					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
 					this.accessTokenTtl, this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences,
-					this.introspectionAllowed, false, this.enabled, REGISTERED_AT, REGISTERED_AT);
+					this.introspectionAllowed, false, null, false, this.enabled, REGISTERED_AT, REGISTERED_AT);
 		}
 
 	}

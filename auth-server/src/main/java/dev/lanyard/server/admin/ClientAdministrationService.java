@@ -98,7 +98,8 @@ class ClientAdministrationService implements ClientAdministration {
 				new ArrayList<>(new TreeSet<>(client.scopes())), client.requirePkce(), client.requireConsent(),
 				client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(),
 				client.exchangeAudiences(), client.introspectionAllowed(), client.requirePushedAuthorizationRequests(),
-				client.enabled(), client.clientIdIssuedAt(), client.updatedAt());
+				client.backchannelLogoutUri(), client.backchannelLogoutSessionRequired(), client.enabled(),
+				client.clientIdIssuedAt(), client.updatedAt());
 	}
 
 }

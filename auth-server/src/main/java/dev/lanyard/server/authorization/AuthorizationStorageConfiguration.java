@@ -83,8 +83,9 @@ class AuthorizationStorageConfiguration {
 
 	@Bean
 	RecordedGrantRevocations grantRevocations(JdbcAuthorizationRows rows, CachedAccessTokens cache,
-			RevocationOutbox outbox, TransactionTemplate transactions, ApplicationEventPublisher events) {
-		return new RecordedGrantRevocations(rows, cache, outbox, transactions, events);
+			RevocationOutbox outbox, TransactionTemplate transactions, ApplicationEventPublisher events,
+			ObjectProvider<SessionEndObserver> sessionEnds) {
+		return new RecordedGrantRevocations(rows, cache, outbox, transactions, events, sessionEnds);
 	}
 
 	@Bean

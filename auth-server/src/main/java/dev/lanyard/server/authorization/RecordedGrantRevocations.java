@@ -7,6 +7,7 @@ import java.util.Objects;
 import dev.lanyard.server.authorization.JdbcAuthorizationRows.Selector;
 import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,13 +30,17 @@ final class RecordedGrantRevocations implements GrantRevocations {
 
 	private final ApplicationEventPublisher events;
 
+	private final ObjectProvider<SessionEndObserver> sessionEnds;
+
 	RecordedGrantRevocations(JdbcAuthorizationRows rows, CachedAccessTokens cache, RevocationOutbox outbox,
-			TransactionTemplate transactions, ApplicationEventPublisher events) {
+			TransactionTemplate transactions, ApplicationEventPublisher events,
+			ObjectProvider<SessionEndObserver> sessionEnds) {
 		this.rows = rows;
 		this.cache = cache;
 		this.outbox = outbox;
 		this.transactions = transactions;
 		this.events = events;
+		this.sessionEnds = sessionEnds;
 	}
 
 	@Override
@@ -83,6 +88,15 @@ final class RecordedGrantRevocations implements GrantRevocations {
 					cached &= this.cache.put(row);
 				}
 				record(accessTokenHashes, sessionIds, reason, cached);
+				List<SessionEndObserver.EndedGrant> ended = rows.stream()
+					.filter((row) -> row.sessionId() != null)
+					.map((row) -> new SessionEndObserver.EndedGrant(row.registeredClientId(), row.principalName(),
+							row.sessionId()))
+					.distinct()
+					.toList();
+				if (!ended.isEmpty()) {
+					this.sessionEnds.forEach((observer) -> observer.sessionsEnded(ended, reason));
+				}
 			}
 			return rows;
 		});

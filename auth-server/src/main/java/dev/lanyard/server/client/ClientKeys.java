@@ -1,10 +1,7 @@
 package dev.lanyard.server.client;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.text.ParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -42,8 +39,6 @@ public final class ClientKeys {
 	private static final int MINIMUM_RSA_BITS = 2048;
 
 	private static final Set<Curve> CURVES = Set.of(Curve.P_256, Curve.P_384, Curve.P_521);
-
-	private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
 
 	private ClientKeys() {
 	}
@@ -120,34 +115,9 @@ public final class ClientKeys {
 		}
 	}
 
-	/**
-	 * Why a JWK Set URL cannot be registered, as a message key: absolute {@code https}
-	 * (plain {@code http} only on the loopback interface, for development), no user
-	 * information, no fragment.
-	 */
+	/** Why a JWK Set URL cannot be registered, as a message key. */
 	static Optional<String> jwksUriError(String value) {
-		if (value.isBlank() || value.length() > 2000) {
-			return Optional.of("jwks-uri.invalid");
-		}
-		URI uri;
-		try {
-			uri = new URI(value);
-		}
-		catch (URISyntaxException ex) {
-			return Optional.of("jwks-uri.invalid");
-		}
-		if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null || uri.getRawUserInfo() != null
-				|| uri.getRawFragment() != null) {
-			return Optional.of("jwks-uri.invalid");
-		}
-		String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-		if (scheme.equals("https")) {
-			return Optional.empty();
-		}
-		if (scheme.equals("http") && LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
-			return Optional.empty();
-		}
-		return Optional.of("jwks-uri.https-required");
+		return ClientValidator.serverUrlError(value).map((problem) -> "jwks-uri." + problem);
 	}
 
 }

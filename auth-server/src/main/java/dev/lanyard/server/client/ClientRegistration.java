@@ -31,6 +31,9 @@ import java.util.Set;
  * @param introspectionAllowed whether it may introspect other clients' tokens
  * @param requirePushedAuthorizationRequests whether it must push its authorization
  * requests first (RFC 9126 §6; {@code null}: no)
+ * @param backchannelLogoutUri where it takes logout tokens, or {@code null}
+ * @param backchannelLogoutSessionRequired whether its logout tokens must carry
+ * {@code sid} ({@code null}: no)
  * @param enabled whether it may be used ({@code null}: yes)
  */
 public record ClientRegistration(String clientId, String clientName, boolean publicClient, String clientSecret,
@@ -38,7 +41,7 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
 		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
-		Boolean enabled) {
+		String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired, Boolean enabled) {
 
 	public ClientRegistration {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();
@@ -62,7 +65,8 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 				keepKeys ? current.jwksUri() : this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.enabled);
+				this.requirePushedAuthorizationRequests, this.backchannelLogoutUri,
+				this.backchannelLogoutSessionRequired, this.enabled);
 	}
 
 	/** The authentication method it asks for, or the default for its type. */

@@ -122,6 +122,19 @@ public final class ClientValidator {
 			redirectUriError(uri)
 				.ifPresent((code) -> errors.add(new InputRejectedException.Problem("post_logout_redirect_uris", code)));
 		}
+		if (registration.backchannelLogoutUri() != null) {
+			// OpenID Connect Back-Channel Logout 1.0 §2.2: for clients users sign in to.
+			if (!authorizationCode) {
+				errors.add(new InputRejectedException.Problem("backchannel_logout_uri",
+						"backchannel-logout-uri.without-code"));
+			}
+			serverUrlError(registration.backchannelLogoutUri()).ifPresent((problem) -> errors.add(
+					new InputRejectedException.Problem("backchannel_logout_uri", "backchannel-logout-uri." + problem)));
+		}
+		else if (Boolean.TRUE.equals(registration.backchannelLogoutSessionRequired())) {
+			errors.add(new InputRejectedException.Problem("backchannel_logout_session_required",
+					"backchannel-logout-session.without-uri"));
+		}
 		for (String scope : registration.scopes()) {
 			if (!SCOPE.matcher(scope).matches()) {
 				errors.add(new InputRejectedException.Problem("scope", "scope.format"));
@@ -178,6 +191,35 @@ public final class ClientValidator {
 			ClientKeys.jwksUriError(registration.jwksUri())
 				.ifPresent((code) -> errors.add(new InputRejectedException.Problem("jwks_uri", code)));
 		}
+	}
+
+	/**
+	 * Why a URL Lanyard itself calls (a {@code jwks_uri}, a
+	 * {@code backchannel_logout_uri}) cannot be registered: {@code invalid} unless
+	 * absolute, without user information or fragment; {@code https-required} unless
+	 * {@code https} (plain {@code http} only on the loopback interface, for development).
+	 */
+	static Optional<String> serverUrlError(String value) {
+		if (value.isBlank() || value.length() > 2000) {
+			return Optional.of("invalid");
+		}
+		URI uri;
+		try {
+			uri = new URI(value);
+		}
+		catch (URISyntaxException ex) {
+			return Optional.of("invalid");
+		}
+		if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null || uri.getRawUserInfo() != null
+				|| uri.getRawFragment() != null) {
+			return Optional.of("invalid");
+		}
+		String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+		if (scheme.equals("https")
+				|| scheme.equals("http") && LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
+			return Optional.empty();
+		}
+		return Optional.of("https-required");
 	}
 
 	/**

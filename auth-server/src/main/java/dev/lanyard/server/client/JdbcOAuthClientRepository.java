@@ -69,8 +69,9 @@ public class JdbcOAuthClientRepository {
 				  token_endpoint_auth_method, jwks, jwks_uri, redirect_uris, post_logout_redirect_uris, grant_types,
 				  scopes, require_pkce, require_consent, access_token_ttl_seconds, refresh_token_idle_seconds,
 				  refresh_token_max_seconds, exchange_audiences, introspection_allowed,
-				  require_pushed_authorization_requests, enabled)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+				  require_pushed_authorization_requests, backchannel_logout_uri, backchannel_logout_session_required,
+				  enabled)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
 			.params(client.id(), client.clientId(), client.clientName(), client.clientSecretHash(),
 					Timestamp.from(client.clientIdIssuedAt()), client.tokenEndpointAuthMethod(), client.jwks(),
 					client.jwksUri(), SqlValues.of(client.redirectUris()),
@@ -78,7 +79,8 @@ public class JdbcOAuthClientRepository {
 					SqlValues.of(client.scopes()), client.requirePkce(), client.requireConsent(),
 					seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
 					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
-					client.introspectionAllowed(), client.requirePushedAuthorizationRequests(), client.enabled())
+					client.introspectionAllowed(), client.requirePushedAuthorizationRequests(),
+					client.backchannelLogoutUri(), client.backchannelLogoutSessionRequired(), client.enabled())
 			.update();
 	}
 
@@ -90,7 +92,8 @@ public class JdbcOAuthClientRepository {
 					  jwks = ?, jwks_uri = ?, redirect_uris = ?, post_logout_redirect_uris = ?, grant_types = ?, scopes = ?, require_pkce = ?,
 					  require_consent = ?, access_token_ttl_seconds = ?, refresh_token_idle_seconds = ?,
 					  refresh_token_max_seconds = ?, exchange_audiences = ?, introspection_allowed = ?,
-					 require_pushed_authorization_requests = ?, enabled = ?,
+					 require_pushed_authorization_requests = ?, backchannel_logout_uri = ?,
+					  backchannel_logout_session_required = ?, enabled = ?,
 					  updated_at = now()
 					WHERE id = ?""")
 			.params(client.clientName(), client.clientSecretHash(), client.tokenEndpointAuthMethod(), client.jwks(),
@@ -99,7 +102,8 @@ public class JdbcOAuthClientRepository {
 					SqlValues.of(client.scopes()), client.requirePkce(), client.requireConsent(),
 					seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
 					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
-					client.introspectionAllowed(), client.requirePushedAuthorizationRequests(), client.enabled(),
+					client.introspectionAllowed(), client.requirePushedAuthorizationRequests(),
+					client.backchannelLogoutUri(), client.backchannelLogoutSessionRequired(), client.enabled(),
 					client.id())
 			.update();
 	}
@@ -120,7 +124,8 @@ public class JdbcOAuthClientRepository {
 				Duration.ofSeconds(rs.getInt("refresh_token_idle_seconds")),
 				Duration.ofSeconds(rs.getInt("refresh_token_max_seconds")),
 				SqlValues.toList(rs.getArray("exchange_audiences")), rs.getBoolean("introspection_allowed"),
-				rs.getBoolean("require_pushed_authorization_requests"), rs.getBoolean("enabled"),
+				rs.getBoolean("require_pushed_authorization_requests"), rs.getString("backchannel_logout_uri"),
+				rs.getBoolean("backchannel_logout_session_required"), rs.getBoolean("enabled"),
 				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
 	}
 

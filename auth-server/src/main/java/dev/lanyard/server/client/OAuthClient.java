@@ -36,6 +36,10 @@ import java.util.Set;
  * clients (a resource server); every client may introspect its own
  * @param requirePushedAuthorizationRequests whether its authorization requests must be
  * pushed first (RFC 9126 §6)
+ * @param backchannelLogoutUri where it takes logout tokens (OpenID Connect Back-Channel
+ * Logout 1.0 §2.2), or {@code null}
+ * @param backchannelLogoutSessionRequired whether its logout tokens must carry
+ * {@code sid}
  * @param enabled a disabled client can do nothing and its tokens stop working
  * @param createdAt when created
  * @param updatedAt when last changed
@@ -45,7 +49,8 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
 		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
 		Duration refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed,
-		boolean requirePushedAuthorizationRequests, boolean enabled, Instant createdAt, Instant updatedAt) {
+		boolean requirePushedAuthorizationRequests, String backchannelLogoutUri,
+		boolean backchannelLogoutSessionRequired, boolean enabled, Instant createdAt, Instant updatedAt) {
 
 	/**
 	 * Token endpoint authentication with the secret in a Basic header (RFC 7591 §2), the
@@ -89,7 +94,8 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.enabled, this.createdAt, changedAt);
+				this.requirePushedAuthorizationRequests, this.backchannelLogoutUri,
+				this.backchannelLogoutSessionRequired, this.enabled, this.createdAt, changedAt);
 	}
 
 	/** The same client with the given creation and change times. */
@@ -98,7 +104,8 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.enabled, created, changed);
+				this.requirePushedAuthorizationRequests, this.backchannelLogoutUri,
+				this.backchannelLogoutSessionRequired, this.enabled, created, changed);
 	}
 
 	@Override

@@ -63,6 +63,10 @@ final class DiscoveryMetadata {
 			claims.put("acr_values_supported", AuthenticationMethods.SUPPORTED_CONTEXTS);
 			// OpenID Connect Core §5.5 (ClaimsRequest).
 			claims.put("claims_parameter_supported", true);
+			// OpenID Connect Back-Channel Logout 1.0 §2.1: logout tokens always carry
+			// sid.
+			claims.put("backchannel_logout_supported", true);
+			claims.put("backchannel_logout_session_supported", true);
 			// OpenID Connect Discovery §3: request_uri_parameter_supported defaults to
 			// true; Lanyard takes neither (UnsupportedRequestCheck).
 			claims.put("request_parameter_supported", false);

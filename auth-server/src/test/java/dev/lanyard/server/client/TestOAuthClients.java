@@ -161,7 +161,7 @@ public final class TestOAuthClients {
 					this.tokenEndpointAuthMethod, null, null, this.redirectUris, this.postLogoutRedirectUris,
 					this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 					this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-					false, this.enabled, null, null);
+					false, null, false, this.enabled, null, null);
 		}
 
 	}

@@ -126,11 +126,12 @@ class AuthorizationEndpointTest {
 	 * OA-53: request objects are not taken (discovery says so). A request that carries
 	 * one, by value or by reference, gets the matching error redirect even when the
 	 * parameters it would hold (here response_type, scope, code_challenge) are only in
-	 * the object; web-app has a single redirect URI, so it may be left out.
+	 * the object; web-app has a single redirect URI, so it may be left out. Only a
+	 * request_uri issued by /oauth2/par is taken (PushedAuthorizationRequestTest).
 	 */
 	@ParameterizedTest
 	@CsvSource({ "request, eyJhbGciOiJub25lIn0.eyJyZXNwb25zZV90eXBlIjoiY29kZSJ9., request_not_supported",
-			"request_uri, urn:ietf:params:oauth:request_uri:abc, request_uri_not_supported" })
+			"request_uri, https://app.example.com/request.jwt, request_uri_not_supported" })
 	void authorizeWhenRequestObjectThenNotSupportedRedirect(String parameter, String value, String error) {
 		Map<String, String> request = new LinkedHashMap<>();
 		request.put("client_id", "web-app");

@@ -73,6 +73,9 @@ class DiscoveryTest {
 						"email_verified", "phone_number", "phone_number_verified", "address"));
 		oidc.put("acr_values_supported", List.of("urn:lanyard:acr:single-factor"));
 		oidc.put("claims_parameter_supported", true);
+		// OpenID Connect Back-Channel Logout 1.0 §2.1 (OA-56).
+		oidc.put("backchannel_logout_supported", true);
+		oidc.put("backchannel_logout_session_supported", true);
 		oidc.put("request_parameter_supported", false);
 		oidc.put("request_uri_parameter_supported", false);
 		oidc.put("ui_locales_supported", List.of("en", "zh-CN"));

@@ -74,7 +74,7 @@ class PushedAuthorizationRequestTest {
 			.importClient(new ClientRegistration(CLIENT, "Pushing App", false, null, "private_key_jwt",
 					new JWKSet(key.toPublicJWK()).toString(), null, List.of(TestBootstrap.REDIRECT_URI), List.of(),
 					Set.of("authorization_code"), Set.of("openid", "profile"), null, null, null, null, null, List.of(),
-					null, true, null));
+					null, true, null, null, null));
 		bob = new TestBrowser();
 		assertThat(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
 	}
