@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.lanyard.jwt.LogoutTokenVerifier;
 import dev.lanyard.server.LanyardProperties;
 
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -18,16 +19,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Signs logout tokens (OpenID Connect Back-Channel Logout 1.0 §2.4) with Lanyard's active
- * signing key, the one ID tokens are signed with. Thread-safe.
+ * signing key, the one ID tokens are signed with; {@code typ} and the event name are the
+ * ones the client library's {@link LogoutTokenVerifier} checks. Thread-safe.
  */
 @Component
 public class LogoutTokens {
-
-	/** The {@code typ} of a logout token (§2.4): never taken for another kind of JWT. */
-	public static final String TYPE = "logout+jwt";
-
-	/** The event a logout token carries (§2.4). */
-	public static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
 	/** How long a logout token is valid: long enough to arrive, short against replay. */
 	static final Duration LIFETIME = Duration.ofMinutes(2);
@@ -59,9 +55,9 @@ public class LogoutTokens {
 			.id(UUID.randomUUID().toString())
 			.subject(subject)
 			.claim("sid", sessionId)
-			.claim("events", Map.of(EVENT, Map.of()))
+			.claim("events", Map.of(LogoutTokenVerifier.EVENT, Map.of()))
 			.build();
-		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).type(TYPE).build();
+		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).type(LogoutTokenVerifier.TYPE).build();
 		return this.encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
 	}
 
