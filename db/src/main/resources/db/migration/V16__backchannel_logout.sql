@@ -5,8 +5,8 @@ ALTER TABLE oauth_clients ADD COLUMN backchannel_logout_uri VARCHAR(2000);
 ALTER TABLE oauth_clients ADD COLUMN backchannel_logout_session_required BOOLEAN NOT NULL DEFAULT FALSE;
 
 -- Logout tokens to deliver, written in the transaction that ends the session's grants, so a
--- delivery survives a node restart and never holds up the person's logout. One row per
--- client and session; the token itself is signed when it is sent. Rows are purged a day
+-- delivery survives a node restart and never holds up the person's logout. The token itself
+-- is signed when it is sent. Rows are purged a day
 -- after their last attempt.
 CREATE TABLE backchannel_logouts (
     id                    BIGSERIAL     PRIMARY KEY,
@@ -19,8 +19,12 @@ CREATE TABLE backchannel_logouts (
     delivered_at          TIMESTAMPTZ,
     failed_at             TIMESTAMPTZ,
     last_error            VARCHAR(300),
-    created_at            TIMESTAMPTZ   NOT NULL DEFAULT now(),
-    UNIQUE (registered_client_id, session_id)
+    created_at            TIMESTAMPTZ   NOT NULL DEFAULT now()
 );
+-- One pending delivery per client and session (a session that began again at the client
+-- after a delivery may end again).
+CREATE UNIQUE INDEX backchannel_logouts_pending ON backchannel_logouts (registered_client_id, session_id)
+    WHERE delivered_at IS NULL AND failed_at IS NULL;
+CREATE INDEX backchannel_logouts_sent ON backchannel_logouts (registered_client_id, session_id, created_at);
 CREATE INDEX backchannel_logouts_due ON backchannel_logouts (next_attempt_at)
     WHERE delivered_at IS NULL AND failed_at IS NULL;

@@ -211,6 +211,23 @@ final class JdbcAuthorizationRows {
 	}
 
 	/**
+	 * The clients and login sessions of the grants a selector names, live or not, that
+	 * carried an ID token (a session at the client), with each one's newest grant.
+	 */
+	List<SessionEndObserver.EndedGrant> sessionGrants(Selector selector, String value) {
+		return this.jdbc.sql("""
+				SELECT registered_client_id, principal_name, session_id, max(created_at) AS last_grant_at
+				FROM oauth_authorizations
+				WHERE %s = :value AND session_id IS NOT NULL AND id_token_hash IS NOT NULL
+				GROUP BY registered_client_id, principal_name, session_id""".formatted(selector.column))
+			.param("value", value)
+			.query((rs, row) -> new SessionEndObserver.EndedGrant(rs.getString("registered_client_id"),
+					rs.getString("principal_name"), rs.getString("session_id"),
+					rs.getTimestamp("last_grant_at").toInstant()))
+			.list();
+	}
+
+	/**
 	 * The hashes of the unexpired access tokens that refreshes of these grants replaced.
 	 */
 	List<String> replacedAccessTokens(List<String> authorizationIds) {
@@ -232,6 +249,9 @@ final class JdbcAuthorizationRows {
 	 * large backlog does not hold long locks.
 	 * @return how many grants were deleted
 	 */
+	/** How long an authorization holding only a state (no token) is kept. */
+	static final Duration STATE_RETENTION = Duration.ofHours(1);
+
 	int purgeDead(Duration retention) {
 		Instant now = this.clock.instant();
 		Timestamp cutoff = Timestamp.from(now.minus(retention));
@@ -255,6 +275,16 @@ final class JdbcAuthorizationRows {
 		while (deleted == PURGE_BATCH);
 		this.jdbc.sql("DELETE FROM oauth_replaced_access_tokens WHERE expires_at < :now")
 			.param("now", Timestamp.from(now))
+			.update();
+		// Pushed authorization requests (RFC 9126, good for 300 s) and consent states
+		// that
+		// were never used: no token, only a state. Their parameters are kept no longer
+		// than STATE_RETENTION.
+		total += this.jdbc.sql("""
+				DELETE FROM oauth_authorizations
+				WHERE state_hash IS NOT NULL AND code_hash IS NULL AND access_token_hash IS NULL
+				  AND refresh_token_hash IS NULL AND id_token_hash IS NULL AND created_at < :cutoff""")
+			.param("cutoff", Timestamp.from(now.minus(STATE_RETENTION)))
 			.update();
 		return total;
 	}

@@ -88,16 +88,15 @@ final class RecordedGrantRevocations implements GrantRevocations {
 					cached &= this.cache.put(row);
 				}
 				record(accessTokenHashes, sessionIds, reason, cached);
-				List<SessionEndObserver.EndedGrant> ended = rows.stream()
-					.filter((row) -> row.sessionId() != null)
-					.map((row) -> new SessionEndObserver.EndedGrant(row.registeredClientId(), row.principalName(),
-							row.sessionId()))
-					.distinct()
-					.toList();
-				if (!ended.isEmpty()) {
-					this.sessionEnds.forEach((observer) -> observer.sessionsEnded(ended, reason));
-				}
 			}
+			this.sessionEnds.forEach((observer) -> {
+				if (observer.endsSessions(reason)) {
+					List<SessionEndObserver.EndedGrant> ended = this.rows.sessionGrants(selector, value);
+					if (!ended.isEmpty()) {
+						observer.sessionsEnded(ended, reason);
+					}
+				}
+			});
 			return rows;
 		});
 		if (!revoked.isEmpty()) {

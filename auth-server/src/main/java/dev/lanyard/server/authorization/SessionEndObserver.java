@@ -1,5 +1,6 @@
 package dev.lanyard.server.authorization;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -9,8 +10,12 @@ import java.util.List;
  */
 public interface SessionEndObserver {
 
+	/** Whether revocations for this reason end sessions this observer cares about. */
+	boolean endsSessions(String reason);
+
 	/**
-	 * @param grants the revoked grants that belonged to a login session
+	 * @param grants the grants of the login sessions the revocation reached, live or not
+	 * (a client's session with the person outlives its tokens)
 	 * @param reason why they were revoked ({@code logout}, {@code admin},
 	 * {@code user_disabled}, …)
 	 */
@@ -22,8 +27,9 @@ public interface SessionEndObserver {
 	 * @param registeredClientId the client's internal id
 	 * @param subject the user's {@code sub}
 	 * @param sessionId the login session's id ({@code sid})
+	 * @param lastGrantAt when the client's newest grant of that session was created
 	 */
-	record EndedGrant(String registeredClientId, String subject, String sessionId) {
+	record EndedGrant(String registeredClientId, String subject, String sessionId, Instant lastGrantAt) {
 	}
 
 }

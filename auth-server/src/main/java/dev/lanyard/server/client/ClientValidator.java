@@ -149,6 +149,11 @@ public final class ClientValidator {
 				&& !registration.grantTypes().contains(AuthorizationGrantType.TOKEN_EXCHANGE.getValue())) {
 			errors.add(new InputRejectedException.Problem("exchange_audiences", "exchange-audience.without-grant"));
 		}
+		if (registration.publicClient() && Boolean.TRUE.equals(registration.requirePushedAuthorizationRequests())) {
+			// The pushed authorization request endpoint takes authenticated clients only.
+			errors.add(new InputRejectedException.Problem("require_pushed_authorization_requests",
+					"require-par.public-client"));
+		}
 		if (registration.publicClient() && Boolean.TRUE.equals(registration.introspectionAllowed())) {
 			// RFC 7662 §2.1: introspection is for authenticated (confidential) clients.
 			errors.add(new InputRejectedException.Problem("introspection_allowed", "introspection.public-client"));

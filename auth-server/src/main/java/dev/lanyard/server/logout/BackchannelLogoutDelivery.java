@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.lanyard.server.audit.AuditLog;
@@ -59,6 +61,9 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 
 	private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
 
+	/** The most one attempt may take, connection, answer and body included. */
+	private static final Duration ATTEMPT_DEADLINE = Duration.ofSeconds(10);
+
 	private static final Logger logger = LoggerFactory.getLogger(BackchannelLogoutDelivery.class);
 
 	private final BackchannelLogoutOutbox outbox;
@@ -71,16 +76,24 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 
 	private final MeterRegistry meters;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.connectTimeout(Duration.ofSeconds(2))
-		.followRedirects(HttpClient.Redirect.NEVER)
-		.build();
-
 	private final ExecutorService worker = Executors.newSingleThreadExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "backchannel-logout");
 		thread.setDaemon(true);
 		return thread;
 	});
+
+	/** The HTTP client's own threads, stopped with this class. */
+	private final ExecutorService connections = Executors.newFixedThreadPool(2, (runnable) -> {
+		Thread thread = new Thread(runnable, "backchannel-logout-http");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.connectTimeout(Duration.ofSeconds(2))
+		.followRedirects(HttpClient.Redirect.NEVER)
+		.executor(this.connections)
+		.build();
 
 	/** Whether a run is queued on the worker (runs asked for meanwhile join it). */
 	private final AtomicBoolean queued = new AtomicBoolean();
@@ -139,14 +152,41 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 				batch = this.outbox.claimDue(BATCH, LEASE_SECONDS);
 				List<CompletableFuture<Void>> sent = new ArrayList<>();
 				for (PendingLogout pending : batch) {
-					sent.add(deliver(pending));
+					sent.add(deliverQuietly(pending));
 				}
-				CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+				try {
+					// Each send ends by its own deadline; this bounds the batch whatever
+					// happens.
+					CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+						.get(2 * ATTEMPT_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+				}
+				catch (ExecutionException | TimeoutException ex) {
+					logger.warn("Back-channel logouts still unanswered; their leases run out: {}", ex.getMessage());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
 			}
 			while (batch.size() == BATCH);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Back-channel logouts not delivered now: {}", ex.getMessage());
+		}
+	}
+
+	/** One row: whatever goes wrong with it is its outcome, never the batch's. */
+	private CompletableFuture<Void> deliverQuietly(PendingLogout pending) {
+		try {
+			if (pending.attempts() > MAX_ATTEMPTS) {
+				finish(pending, null, "failed", "too many attempts");
+				return CompletableFuture.completedFuture(null);
+			}
+			return deliver(pending);
+		}
+		catch (RuntimeException ex) {
+			finish(pending, null, (pending.attempts() >= MAX_ATTEMPTS) ? "failed" : "retry", describe(ex));
+			return CompletableFuture.completedFuture(null);
 		}
 	}
 
@@ -164,25 +204,29 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 			.POST(HttpRequest.BodyPublishers
 				.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
 			.build();
-		return this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
-			if (failure == null && (response.statusCode() == 200 || response.statusCode() == 204)) {
-				finish(pending, client.get(), "delivered", null);
-			}
-			else {
-				String error = (failure != null) ? describe(failure) : "HTTP " + response.statusCode();
-				finish(pending, client.get(), (pending.attempts() >= MAX_ATTEMPTS) ? "failed" : "retry", error);
-			}
-			return null;
-		});
+		// The request timeout ends at the response headers; this ends a body that never
+		// comes too.
+		return this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+			.orTimeout(ATTEMPT_DEADLINE.toSeconds(), TimeUnit.SECONDS)
+			.handle((response, failure) -> {
+				if (failure == null && (response.statusCode() == 200 || response.statusCode() == 204)) {
+					finish(pending, client.get(), "delivered", null);
+				}
+				else {
+					String error = (failure != null) ? describe(failure) : "HTTP " + response.statusCode();
+					finish(pending, client.get(), (pending.attempts() >= MAX_ATTEMPTS) ? "failed" : "retry", error);
+				}
+				return null;
+			});
 	}
 
 	private void finish(PendingLogout pending, OAuthClient client, String outcome, String error) {
 		try {
 			switch (outcome) {
-				case "delivered" -> this.outbox.delivered(pending.id());
-				case "retry" -> this.outbox.retryIn(pending.id(),
+				case "delivered" -> this.outbox.delivered(pending);
+				case "retry" -> this.outbox.retryIn(pending,
 						BACKOFF_SECONDS[Math.min(pending.attempts(), BACKOFF_SECONDS.length) - 1], error);
-				default -> this.outbox.failed(pending.id(), error);
+				default -> this.outbox.failed(pending, error);
 			}
 			String target = (client != null) ? "client:" + client.clientId() : "client:" + pending.registeredClientId();
 			this.audit.record("system", "logout.backchannel_" + outcome, target, null, (error != null)
@@ -216,6 +260,7 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 	@Override
 	public void destroy() throws InterruptedException {
 		this.worker.shutdownNow();
+		this.connections.shutdownNow();
 		this.worker.awaitTermination(5, TimeUnit.SECONDS);
 	}
 

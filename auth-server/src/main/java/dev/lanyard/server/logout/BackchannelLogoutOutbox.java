@@ -1,5 +1,6 @@
 package dev.lanyard.server.logout;
 
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.Set;
 
@@ -32,19 +33,31 @@ public class BackchannelLogoutOutbox implements SessionEndObserver {
 	}
 
 	@Override
+	public boolean endsSessions(String reason) {
+		return SESSION_ENDING.contains(reason);
+	}
+
+	@Override
 	public void sessionsEnded(List<EndedGrant> grants, String reason) {
-		if (!SESSION_ENDING.contains(reason)) {
-			return;
-		}
 		for (EndedGrant grant : grants) {
-			// Only clients that registered a back-channel logout URI; one row per client
-			// and session however many of its grants end.
+			// Only clients that registered a back-channel logout URI; one pending row per
+			// client and session however many of its grants end; and not again for a
+			// session the client was told about after its last grant (a grant since then
+			// means the client's session began again).
 			this.jdbc.sql("""
 					INSERT INTO backchannel_logouts (registered_client_id, subject, session_id, reason)
-					SELECT id, ?, ?, ? FROM oauth_clients
-					WHERE id = ? AND backchannel_logout_uri IS NOT NULL AND enabled
-					ON CONFLICT (registered_client_id, session_id) DO NOTHING""")
-				.params(grant.subject(), grant.sessionId(), reason, grant.registeredClientId())
+					SELECT c.id, :subject, :session, :reason FROM oauth_clients c
+					WHERE c.id = :client AND c.backchannel_logout_uri IS NOT NULL AND c.enabled
+					  AND NOT EXISTS (SELECT 1 FROM backchannel_logouts b
+					    WHERE b.registered_client_id = c.id AND b.session_id = :session
+					      AND b.created_at >= :lastGrant)
+					ON CONFLICT (registered_client_id, session_id) WHERE delivered_at IS NULL AND failed_at IS NULL
+					DO NOTHING""")
+				.param("subject", grant.subject())
+				.param("session", grant.sessionId())
+				.param("reason", reason)
+				.param("client", grant.registeredClientId())
+				.param("lastGrant", Timestamp.from(grant.lastGrantAt()))
 				.update();
 		}
 	}
@@ -70,23 +83,28 @@ public class BackchannelLogoutOutbox implements SessionEndObserver {
 			.list();
 	}
 
-	void delivered(long id) {
-		this.jdbc.sql("UPDATE backchannel_logouts SET delivered_at = now(), last_error = NULL WHERE id = ?")
-			.param(id)
+	// Outcomes apply only to the attempt that was claimed: a node that answers after its
+	// lease ran out and another node took the row does not overwrite the newer outcome.
+
+	void delivered(PendingLogout pending) {
+		this.jdbc
+			.sql("UPDATE backchannel_logouts SET delivered_at = now(), last_error = NULL"
+					+ " WHERE id = ? AND attempts = ?")
+			.params(pending.id(), pending.attempts())
 			.update();
 	}
 
-	void retryIn(long id, int seconds, String error) {
+	void retryIn(PendingLogout pending, int seconds, String error) {
 		this.jdbc
 			.sql("UPDATE backchannel_logouts SET next_attempt_at = now() + make_interval(secs => ?), last_error = ?"
-					+ " WHERE id = ?")
-			.params(seconds, error, id)
+					+ " WHERE id = ? AND attempts = ?")
+			.params(seconds, error, pending.id(), pending.attempts())
 			.update();
 	}
 
-	void failed(long id, String error) {
-		this.jdbc.sql("UPDATE backchannel_logouts SET failed_at = now(), last_error = ? WHERE id = ?")
-			.params(error, id)
+	void failed(PendingLogout pending, String error) {
+		this.jdbc.sql("UPDATE backchannel_logouts SET failed_at = now(), last_error = ? WHERE id = ? AND attempts = ?")
+			.params(error, pending.id(), pending.attempts())
 			.update();
 	}
 

@@ -48,10 +48,26 @@ final class PushedRequestParameters extends OncePerRequestFilter {
 
 	private static final String SIGN_IN_ASKED = PushedRequestParameters.class.getName() + ".SIGN_IN_ASKED";
 
+	/**
+	 * Request attribute: the parameters are those of a pushed request, from the store.
+	 */
+	private static final String SUBSTITUTED = PushedRequestParameters.class.getName() + ".SUBSTITUTED";
+
+	/** What separates the expiry (epoch milliseconds) at the end of a request_uri. */
+	private static final String EXPIRY_DELIMITER = "___";
+
 	private final OAuth2AuthorizationService authorizations;
 
 	PushedRequestParameters(OAuth2AuthorizationService authorizations) {
 		this.authorizations = authorizations;
+	}
+
+	/**
+	 * Whether this request's parameters were replaced by those of a pushed request found
+	 * in the store (not merely whether it names one).
+	 */
+	static boolean substituted(HttpServletRequest request) {
+		return Boolean.TRUE.equals(request.getAttribute(SUBSTITUTED));
 	}
 
 	/** Whether a request names a pushed authorization request. */
@@ -74,7 +90,10 @@ final class PushedRequestParameters extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !"/oauth2/authorize".equals(request.getServletPath()) || !isPushed(request);
+		// A POST with a query string is left as it came: UnsupportedRequestCheck refuses
+		// it.
+		return !"/oauth2/authorize".equals(request.getServletPath()) || !isPushed(request)
+				|| (!"GET".equals(request.getMethod()) && request.getQueryString() != null);
 	}
 
 	@Override
@@ -86,7 +105,7 @@ final class PushedRequestParameters extends OncePerRequestFilter {
 				STATE);
 		OAuth2AuthorizationRequest stored = (pushed != null)
 				? pushed.getAttribute(OAuth2AuthorizationRequest.class.getName()) : null;
-		if (stored == null || !stored.getClientId().equals(clientId)) {
+		if (stored == null || !stored.getClientId().equals(clientId) || expired(requestUri)) {
 			// The framework refuses it.
 			chain.doFilter(request, response);
 			return;
@@ -109,7 +128,20 @@ final class PushedRequestParameters extends OncePerRequestFilter {
 		if (signedInSinceAsked(request, requestUri)) {
 			ReauthenticationFilter.dropSignInPrompt(parameters);
 		}
+		request.setAttribute(SUBSTITUTED, true);
 		chain.doFilter(new ReplacedParameters(request, parameters), response);
+	}
+
+	/** The framework writes the expiry into the request_uri it issues. */
+	private boolean expired(String requestUri) {
+		int delimiter = requestUri.lastIndexOf(EXPIRY_DELIMITER);
+		try {
+			return delimiter < 0 || Instant.ofEpochMilli(Long.parseLong(requestUri.substring(delimiter + 3)))
+				.isBefore(Instant.now());
+		}
+		catch (NumberFormatException ex) {
+			return true;
+		}
 	}
 
 	private static void put(Map<String, String[]> parameters, String name, String value) {

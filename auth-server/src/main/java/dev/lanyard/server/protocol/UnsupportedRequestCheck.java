@@ -10,6 +10,7 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
@@ -62,12 +63,20 @@ final class UnsupportedRequestCheck implements AuthenticationConverter {
 
 	@Override
 	public Authentication convert(HttpServletRequest request) {
+		if (!"GET".equals(request.getMethod()) && request.getQueryString() != null) {
+			// OpenID Connect Core §3.1.2.1: a POSTed request is form-serialized.
+			// Parameters
+			// in the query as well would be read by the framework and by Lanyard's rules
+			// differently (the framework takes a name found in the query as no form
+			// parameter).
+			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+					"A POSTed authorization request carries its parameters in the body only", null));
+		}
 		String[] responseTypes = request.getParameterValues(OAuth2ParameterNames.RESPONSE_TYPE);
 		String[] clientIds = request.getParameterValues(OAuth2ParameterNames.CLIENT_ID);
 		String[] redirectUris = request.getParameterValues(OAuth2ParameterNames.REDIRECT_URI);
 		String[] states = request.getParameterValues(OAuth2ParameterNames.STATE);
-		if (clientIds == null || clientIds.length != 1 || (redirectUris != null && redirectUris.length != 1)
-				|| (states != null && states.length != 1)) {
+		if (clientIds == null || clientIds.length != 1) {
 			return null;
 		}
 		RegisteredClient client = this.clients.findByClientId(clientIds[0]);
@@ -75,12 +84,22 @@ final class UnsupportedRequestCheck implements AuthenticationConverter {
 				|| !client.getAuthorizationGrantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE)) {
 			return null;
 		}
-		String error = refusal(request, responseTypes, client);
+		// RFC 9126 §6: this client's requests come through /oauth2/par only — a request
+		// whose parameters are a stored pushed request's, whatever else it looks like.
+		boolean notPushed = LanyardRegisteredClientRepository.requirePushedAuthorizationRequests(client)
+				&& !PushedRequestParameters.substituted(request);
+		String error = notPushed ? OAuth2ErrorCodes.INVALID_REQUEST : refusal(request, responseTypes);
 		if (error == null) {
 			return null;
 		}
-		String redirectUri = (redirectUris != null) ? redirectUris[0] : onlyOne(client.getRedirectUris());
-		if (redirectUri == null || !client.getRedirectUris().contains(redirectUri)) {
+		String redirectUri = (redirectUris == null) ? onlyOne(client.getRedirectUris())
+				: (redirectUris.length == 1) ? redirectUris[0] : null;
+		if (redirectUri == null || !client.getRedirectUris().contains(redirectUri)
+				|| (states != null && states.length != 1)) {
+			if (notPushed) {
+				// No redirect URI to trust: the error page.
+				throw new OAuth2AuthenticationException(new OAuth2Error(error, description(error), null));
+			}
 			return null;
 		}
 		OAuth2AuthorizationCodeRequestAuthenticationToken failed = new OAuth2AuthorizationCodeRequestAuthenticationToken(
@@ -93,14 +112,10 @@ final class UnsupportedRequestCheck implements AuthenticationConverter {
 	}
 
 	/** The error to answer, or {@code null} for a request the framework should read. */
-	private static String refusal(HttpServletRequest request, String[] responseTypes, RegisteredClient client) {
+	private static String refusal(HttpServletRequest request, String[] responseTypes) {
 		if (PushedRequestParameters.isPushed(request)) {
 			// Issued by /oauth2/par (RFC 9126): the framework checks it.
 			return null;
-		}
-		if (LanyardRegisteredClientRepository.requirePushedAuthorizationRequests(client)) {
-			// RFC 9126 §6: this client's requests come through /oauth2/par only.
-			return OAuth2ErrorCodes.INVALID_REQUEST;
 		}
 		if (responseTypes != null && (responseTypes.length != 1 || !"code".equals(responseTypes[0]))) {
 			return (responseTypes.length == 1) ? OAuth2ErrorCodes.UNSUPPORTED_RESPONSE_TYPE : null;

@@ -71,7 +71,8 @@ class BackchannelLogoutTest {
 
 	private static String adminToken;
 
-	private static LogoutTokenVerifier logouts;
+	/** One verifier per client, kept: each jti passes once. */
+	private static final Map<String, LogoutTokenVerifier> logouts = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private final TestBrowser http = new TestBrowser();
 
@@ -99,11 +100,11 @@ class BackchannelLogoutTest {
 		clients.importClient(
 				client("bcl-app", "http://127.0.0.1:" + relyingParty.getAddress().getPort() + "/backchannel"));
 		clients.importClient(client("quiet-app", null));
-		logouts = LogoutTokenVerifier.builder()
-			.issuer(nodeA.baseUrl())
-			.clientId("bcl-app")
-			.jwksUri(URI.create(nodeA.baseUrl() + "/oauth2/jwks"))
-			.build();
+		// Access tokens of one second, no refresh token.
+		clients.importClient(new ClientRegistration("short-bcl-app", null, false, TestBootstrap.WEB_APP_SECRET, null,
+				null, null, List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code"),
+				Set.of("openid"), null, null, Duration.ofSeconds(1), null, null, List.of(), null, null,
+				"http://127.0.0.1:" + relyingParty.getAddress().getPort() + "/backchannel", false, null));
 		adminToken = (String) TestBrowser
 			.json(new OAuthFlows(nodeA.baseUrl()).token(new TestBrowser(), "automation",
 					TestBootstrap.AUTOMATION_SECRET, Map.of("grant_type", "client_credentials", "scope", "admin")))
@@ -154,6 +155,32 @@ class BackchannelLogoutTest {
 		assertThat(logout.subject()).isEqualTo(user.id().toString());
 		assertThat(logout.sessionId()).isEqualTo(sid);
 		// One client of the session registered a back-channel URI: one token, once.
+		assertThat(received.poll(1500, TimeUnit.MILLISECONDS)).isNull();
+	}
+
+	/**
+	 * The client's session with the person outlives its tokens: it is told even when its
+	 * access token has expired and it holds no refresh token; and a session the client
+	 * began again after being told is told again when it ends.
+	 */
+	@Test
+	void backchannelLogoutWhenTokensExpiredOrSessionBeganAgainThenStillTold() throws Exception {
+		UserAccount user = newUser();
+		TestBrowser browser = signedIn(nodeA, user);
+		String sid = sid(tokens(nodeA, browser, "short-bcl-app"));
+		Thread.sleep(1500);
+		HttpResponse<String> revoked = admin("POST", "/api/admin/sessions/revoke?user=" + user.id(), null);
+		assertThat(revoked.statusCode()).isEqualTo(200);
+		assertThat(TestBrowser.json(revoked)).containsEntry("revoked", 0);
+		assertThat(verified(received.poll(10, TimeUnit.SECONDS), "short-bcl-app").sessionId()).isEqualTo(sid);
+
+		// The same sign-in authorizes again (same sid); signing out tells the client
+		// again.
+		assertThat(sid(tokens(nodeA, browser, "short-bcl-app"))).isEqualTo(sid);
+		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
+		HttpResponse<String> confirm = browser.get(flows.url("/logout"));
+		browser.postForm(flows.url("/logout"), Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+		assertThat(verified(received.poll(10, TimeUnit.SECONDS), "short-bcl-app").sessionId()).isEqualTo(sid);
 		assertThat(received.poll(1500, TimeUnit.MILLISECONDS)).isNull();
 	}
 
@@ -226,8 +253,19 @@ class BackchannelLogoutTest {
 	 * events, no nonce.
 	 */
 	private static LogoutToken verified(String token) throws JwtVerificationException {
+		return verified(token, "bcl-app");
+	}
+
+	private static LogoutToken verified(String token, String clientId) throws JwtVerificationException {
 		assertThat(token).as("a logout token arrived").isNotNull();
-		LogoutToken logout = logouts.verify(token);
+		LogoutToken logout = logouts
+			.computeIfAbsent(clientId,
+					(id) -> LogoutTokenVerifier.builder()
+						.issuer(nodeA.baseUrl())
+						.clientId(id)
+						.jwksUri(URI.create(nodeA.baseUrl() + "/oauth2/jwks"))
+						.build())
+			.verify(token);
 		assertThat(logout.expiresAt()).isBeforeOrEqualTo(logout.issuedAt().plusSeconds(120));
 		return logout;
 	}
