@@ -44,7 +44,12 @@ final class AuthorizationRequestCache implements RequestCache {
 		if (!"/oauth2/authorize".equals(request.getServletPath())) {
 			return;
 		}
-		if ("GET".equals(request.getMethod())) {
+		if (ReplacedAuthorizationRequest.brought(request) != null) {
+			// Parameters from a pushed request or a request object: the way back carries
+			// only what the browser brought.
+			request.getSession().setAttribute(SAVED_REQUEST, new AuthorizationRequestAsGet(request));
+		}
+		else if ("GET".equals(request.getMethod())) {
 			this.framework.saveRequest(request, response);
 		}
 		else if ("POST".equals(request.getMethod()) && request.getParameter("response_type") != null) {
@@ -96,15 +101,14 @@ final class AuthorizationRequestCache implements RequestCache {
 		 * {@code max_age}
 		 */
 		AuthorizationRequestAsGet(HttpServletRequest request, boolean withoutSignInPrompt) {
-			this.parameters = new LinkedHashMap<>(request.getParameterMap());
-			if (PushedRequestParameters.isPushed(request)) {
-				// RFC 9126: the pushed parameters stay on the server; the way back
-				// carries
-				// only what the browser brought (PushedRequestParameters resolves it).
+			Map<String, String[]> brought = ReplacedAuthorizationRequest.brought(request);
+			this.parameters = new LinkedHashMap<>((brought != null) ? brought : request.getParameterMap());
+			if (brought == null && PushedRequestParameters.isPushed(request)) {
+				// RFC 9126: the pushed parameters stay on the server.
 				this.parameters.keySet()
 					.retainAll(List.of(OAuth2ParameterNames.CLIENT_ID, OAuth2ParameterNames.REQUEST_URI));
 			}
-			else if (withoutSignInPrompt) {
+			else if (brought == null && withoutSignInPrompt) {
 				ReauthenticationFilter.dropSignInPrompt(this.parameters);
 			}
 			UriComponentsBuilder url = UriComponentsBuilder.fromUriString(request.getRequestURL().toString());

@@ -88,6 +88,7 @@ class AuthorizationServerConfiguration {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
 		ClientAuthenticationFailureHandler clientFailures = new ClientAuthenticationFailureHandler();
+		ClientKeySources keySources = new ClientKeySources();
 		http.oauth2AuthorizationServer((server) -> {
 			http.securityMatcher(server.getEndpointsMatcher());
 			server.clientAuthentication((clientAuthentication) -> clientAuthentication
@@ -105,7 +106,8 @@ class AuthorizationServerConfiguration {
 						secrets.setPasswordEncoder(new ClientSecretEncoder());
 					}
 					if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
-						assertions.setJwtDecoderFactory(new ClientAssertionDecoders(assertionReplays, clock));
+						assertions
+							.setJwtDecoderFactory(new ClientAssertionDecoders(keySources, assertionReplays, clock));
 					}
 				}))
 				.errorResponseHandler(clientFailures));
@@ -203,6 +205,8 @@ class AuthorizationServerConfiguration {
 		// First after the security context: every rule below reads a pushed request's
 		// parameters.
 		http.addFilterAfter(new PushedRequestParameters(authorizations), SecurityContextHolderFilter.class);
+		http.addFilterAfter(new RequestObjectParameters(clients, keySources, properties, clock),
+				SecurityContextHolderFilter.class);
 		http.addFilterAfter(new ReauthenticationFilter(authorizationRequests, clock),
 				SecurityContextHolderFilter.class);
 		http.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);

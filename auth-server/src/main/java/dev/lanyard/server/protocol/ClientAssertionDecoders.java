@@ -75,12 +75,6 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	private static final int MAXIMUM_JTI_LENGTH = 200;
 
-	private static final int JWKS_TIMEOUT_MILLIS = 2_000;
-
-	private static final int JWKS_SIZE_LIMIT = 64 * 1024;
-
-	private static final long JWKS_REFRESH_WAIT_MILLIS = 3_000;
-
 	private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(
 			JOSEObjectType.JWT, new JOSEObjectType("client-authentication+jwt"), null);
 
@@ -90,44 +84,33 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	private final Clock clock;
 
-	/**
-	 * Decoders by client and the keys they were built for; a key source that fetches is
-	 * closed (its refresh thread stopped) when its decoder goes.
-	 */
-	private final Cache<String, Decoder> decoders = Caffeine.newBuilder()
+	/** Decoders by client and the keys they were built for. */
+	private final Cache<String, JwtDecoder> decoders = Caffeine.newBuilder()
 		.maximumSize(10_000)
 		.expireAfterAccess(Duration.ofHours(1))
-		.<String, Decoder>removalListener((key, decoder, cause) -> {
-			if (decoder != null && decoder.keys() instanceof Closeable closeable) {
-				try {
-					closeable.close();
-				}
-				catch (IOException ex) {
-					logger.debug("Could not close a client's key source: {}", ex.getMessage());
-				}
-			}
-		})
 		.build();
 
-	ClientAssertionDecoders(ClientAssertionReplays replays, Clock clock) {
+	private final ClientKeySources keySources;
+
+	ClientAssertionDecoders(ClientKeySources keySources, ClientAssertionReplays replays, Clock clock) {
+		this.keySources = keySources;
 		this.replays = replays;
 		this.clock = clock;
 	}
 
 	@Override
 	public JwtDecoder createDecoder(RegisteredClient client) {
-		String jwks = LanyardRegisteredClientRepository.jwks(client);
-		String jwksUri = client.getClientSettings().getJwkSetUrl();
-		String keys = (jwks != null) ? "jwks:" + TokenHash.of(jwks) : "jwks_uri:" + jwksUri;
-		return this.decoders.get(client.getId() + "\n" + keys, (key) -> build(client, jwks, jwksUri)).decoder();
+		String keys = ClientKeySources.keysOf(client);
+		if (keys == null) {
+			// A private_key_jwt client always has keys (ClientValidator).
+			throw new IllegalStateException("A private_key_jwt client without keys");
+		}
+		return this.decoders.get(keys, (key) -> build(client));
 	}
 
-	private Decoder build(RegisteredClient client, String jwks, String jwksUri) {
-		JWKSource<SecurityContext> source = keySource(jwks, jwksUri);
-		// Fetched keys meet the registration rules too (RSA of 2048 bits and more, the
-		// listed curves, public keys only): a JCA verifier would take a weak key.
-		JWKSource<SecurityContext> usable = (selector,
-				context) -> source.get(selector, context).stream().filter(ClientKeys::usable).toList();
+	private JwtDecoder build(RegisteredClient client) {
+		JWKSource<SecurityContext> usable = this.keySources.of(client);
+		String jwksUri = client.getClientSettings().getJwkSetUrl();
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(usable)
 			.jwsAlgorithms((algorithms) -> ClientKeys.SIGNING_ALGORITHM_NAMES
 				.forEach((name) -> algorithms.add(SignatureAlgorithm.from(name))))
@@ -152,7 +135,7 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 				throw ex;
 			}
 		};
-		return new Decoder(logged, source);
+		return logged;
 	}
 
 	private static boolean causedByKeySource(Throwable ex) {
@@ -162,40 +145,6 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			}
 		}
 		return false;
-	}
-
-	private static JWKSource<SecurityContext> keySource(String jwks, String jwksUri) {
-		if (jwks != null) {
-			return new ImmutableJWKSet<>(ClientKeys.parse(jwks));
-		}
-		if (jwksUri == null) {
-			// A private_key_jwt client always has one or the other (ClientValidator).
-			throw new IllegalStateException("A private_key_jwt client without keys");
-		}
-		DefaultResourceRetriever retriever = new DefaultResourceRetriever(JWKS_TIMEOUT_MILLIS, JWKS_TIMEOUT_MILLIS,
-				JWKS_SIZE_LIMIT) {
-			@Override
-			protected HttpURLConnection openHTTPConnection(URL url) throws IOException {
-				HttpURLConnection connection = super.openHTTPConnection(url);
-				// The registered URL, not wherever it points to.
-				connection.setInstanceFollowRedirects(false);
-				return connection;
-			}
-		};
-		retriever.setHeaders(Map.of("Accept", List.of("application/jwk-set+json, application/json")));
-		try {
-			// Requests for this client wait at most that long for a fetch under way.
-			return JWKSourceBuilder.create(URI.create(jwksUri).toURL(), retriever)
-				.cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, JWKS_REFRESH_WAIT_MILLIS)
-				.build();
-		}
-		catch (MalformedURLException ex) {
-			throw new IllegalStateException("A registered jwks_uri is not a URL", ex);
-		}
-	}
-
-	/** A client's decoder and the key source it reads. */
-	private record Decoder(JwtDecoder decoder, JWKSource<SecurityContext> keys) {
 	}
 
 	/** The claims rules of a client assertion; the replay check last. */

@@ -67,9 +67,11 @@ final class DiscoveryMetadata {
 			// sid.
 			claims.put("backchannel_logout_supported", true);
 			claims.put("backchannel_logout_session_supported", true);
-			// OpenID Connect Discovery §3: request_uri_parameter_supported defaults to
-			// true; Lanyard takes neither (UnsupportedRequestCheck).
-			claims.put("request_parameter_supported", false);
+			// OpenID Connect Discovery §3: signed request objects by value from clients
+			// with registered keys (RequestObjectParameters); by reference only as
+			// issued by /oauth2/par (request_uri_parameter_supported defaults to true).
+			claims.put("request_parameter_supported", true);
+			claims.put("request_object_signing_alg_values_supported", ClientKeys.SIGNING_ALGORITHM_NAMES);
 			claims.put("request_uri_parameter_supported", false);
 			// The login and consent pages' languages (LocaleConfiguration).
 			claims.put("ui_locales_supported", List.of("en", "zh-CN"));

@@ -1,21 +1,15 @@
 package dev.lanyard.server.protocol;
 
 import java.io.IOException;
-import java.io.Serial;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.lanyard.server.login.LoginDetails;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
@@ -33,11 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * ({@code ui_locales}) and the early refusals read request parameters, so for such a
  * request they see the pushed ones — and nothing else the browser sent. The framework
  * still decides: a {@code request_uri} that is unknown, expired, used or issued to
- * another client is refused by it, unchanged.
- * <p>
- * A pushed request that asked for a new sign-in ({@code prompt=login}, {@code max_age})
- * is met once the person signed in after it was asked ({@link #rememberSignInAsked}):
- * otherwise the pushed {@code prompt} would send them to the login page forever.
+ * another client is refused by it, unchanged. ({@link ReplacedAuthorizationRequest}).
  */
 final class PushedRequestParameters extends OncePerRequestFilter {
 
@@ -45,13 +35,6 @@ final class PushedRequestParameters extends OncePerRequestFilter {
 	static final String REQUEST_URI_PREFIX = "urn:ietf:params:oauth:request_uri:";
 
 	private static final OAuth2TokenType STATE = new OAuth2TokenType(OAuth2ParameterNames.STATE);
-
-	private static final String SIGN_IN_ASKED = PushedRequestParameters.class.getName() + ".SIGN_IN_ASKED";
-
-	/**
-	 * Request attribute: the parameters are those of a pushed request, from the store.
-	 */
-	private static final String SUBSTITUTED = PushedRequestParameters.class.getName() + ".SUBSTITUTED";
 
 	/** What separates the expiry (epoch milliseconds) at the end of a request_uri. */
 	private static final String EXPIRY_DELIMITER = "___";
@@ -67,25 +50,13 @@ final class PushedRequestParameters extends OncePerRequestFilter {
 	 * in the store (not merely whether it names one).
 	 */
 	static boolean substituted(HttpServletRequest request) {
-		return Boolean.TRUE.equals(request.getAttribute(SUBSTITUTED));
+		return "pushed".equals(ReplacedAuthorizationRequest.kind(request));
 	}
 
 	/** Whether a request names a pushed authorization request. */
 	static boolean isPushed(HttpServletRequest request) {
 		String requestUri = request.getParameter(OAuth2ParameterNames.REQUEST_URI);
 		return requestUri != null && requestUri.startsWith(REQUEST_URI_PREFIX);
-	}
-
-	/**
-	 * Remembers that the person was sent to sign in again for this pushed request, at
-	 * this time; a sign-in after it meets the request's sign-in prompt.
-	 */
-	static void rememberSignInAsked(HttpServletRequest request, Instant now) {
-		if (isPushed(request)) {
-			request.getSession()
-				.setAttribute(SIGN_IN_ASKED,
-						new SignInAsked(request.getParameter(OAuth2ParameterNames.REQUEST_URI), now));
-		}
 	}
 
 	@Override
@@ -125,11 +96,10 @@ final class PushedRequestParameters extends OncePerRequestFilter {
 			}
 		});
 		parameters.put(OAuth2ParameterNames.REQUEST_URI, new String[] { requestUri });
-		if (signedInSinceAsked(request, requestUri)) {
-			ReauthenticationFilter.dropSignInPrompt(parameters);
-		}
-		request.setAttribute(SUBSTITUTED, true);
-		chain.doFilter(new ReplacedParameters(request, parameters), response);
+		ReplacedAuthorizationRequest.proceed(
+				request, response, chain, parameters, "pushed", Map.of(OAuth2ParameterNames.CLIENT_ID,
+						new String[] { clientId }, OAuth2ParameterNames.REQUEST_URI, new String[] { requestUri }),
+				"request_uri:" + requestUri);
 	}
 
 	/** The framework writes the expiry into the request_uri it issues. */
@@ -148,23 +118,6 @@ final class PushedRequestParameters extends OncePerRequestFilter {
 		if (StringUtils.hasText(value)) {
 			parameters.put(name, new String[] { value });
 		}
-	}
-
-	private static boolean signedInSinceAsked(HttpServletRequest request, String requestUri) {
-		HttpSession session = request.getSession(false);
-		Object asked = (session != null) ? session.getAttribute(SIGN_IN_ASKED) : null;
-		Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
-		return asked instanceof SignInAsked signInAsked && signInAsked.requestUri().equals(requestUri)
-				&& signedIn != null && signedIn.getDetails() instanceof LoginDetails login
-				&& login.authenticatedAt().isAfter(signInAsked.at());
-	}
-
-	/** A pushed request's sign-in prompt, and when the person was sent to meet it. */
-	private record SignInAsked(String requestUri, Instant at) implements Serializable {
-
-		@Serial
-		private static final long serialVersionUID = 1L;
-
 	}
 
 }

@@ -75,7 +75,7 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 			return;
 		}
 		this.requests.saveWithoutSignInPrompt(request);
-		PushedRequestParameters.rememberSignInAsked(request, this.clock.instant());
+		ReplacedAuthorizationRequest.rememberSignInAsked(request, this.clock.instant());
 		response.sendRedirect(request.getContextPath() + "/login");
 	}
 

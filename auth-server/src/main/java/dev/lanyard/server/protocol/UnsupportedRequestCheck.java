@@ -55,6 +55,9 @@ final class UnsupportedRequestCheck implements AuthenticationConverter {
 
 	private static final String REQUEST_URI_NOT_SUPPORTED = "request_uri_not_supported";
 
+	/** RFC 9101 §6.3, OpenID Connect Core §3.1.2.6. */
+	private static final String INVALID_REQUEST_OBJECT = "invalid_request_object";
+
 	private final RegisteredClientRepository clients;
 
 	UnsupportedRequestCheck(RegisteredClientRepository clients) {
@@ -120,7 +123,11 @@ final class UnsupportedRequestCheck implements AuthenticationConverter {
 		if (responseTypes != null && (responseTypes.length != 1 || !"code".equals(responseTypes[0]))) {
 			return (responseTypes.length == 1) ? OAuth2ErrorCodes.UNSUPPORTED_RESPONSE_TYPE : null;
 		}
+		if (RequestObjectParameters.refusal(request) != null) {
+			return INVALID_REQUEST_OBJECT;
+		}
 		if (request.getParameter(REQUEST) != null) {
+			// From a client without registered keys: nothing to check it with.
 			return REQUEST_NOT_SUPPORTED;
 		}
 		if (request.getParameter(REQUEST_URI) != null) {
@@ -131,7 +138,9 @@ final class UnsupportedRequestCheck implements AuthenticationConverter {
 
 	private static String description(String error) {
 		return switch (error) {
-			case REQUEST_NOT_SUPPORTED -> "Request objects are not supported; send the parameters themselves";
+			case REQUEST_NOT_SUPPORTED ->
+				"Request objects are taken from clients with registered keys; send the parameters themselves";
+			case INVALID_REQUEST_OBJECT -> "The request object is not valid";
 			case REQUEST_URI_NOT_SUPPORTED ->
 				"Only a request_uri issued by the pushed authorization request endpoint is taken";
 			case OAuth2ErrorCodes.INVALID_REQUEST ->

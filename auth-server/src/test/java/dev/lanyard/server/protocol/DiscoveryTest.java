@@ -76,7 +76,8 @@ class DiscoveryTest {
 		// OpenID Connect Back-Channel Logout 1.0 §2.1 (OA-56).
 		oidc.put("backchannel_logout_supported", true);
 		oidc.put("backchannel_logout_session_supported", true);
-		oidc.put("request_parameter_supported", false);
+		oidc.put("request_parameter_supported", true);
+		oidc.put("request_object_signing_alg_values_supported", assertionAlgorithms);
 		oidc.put("request_uri_parameter_supported", false);
 		oidc.put("ui_locales_supported", List.of("en", "zh-CN"));
 		assertThat(TestBrowser.json(this.client.get(this.issuer + "/.well-known/openid-configuration")))

@@ -1,0 +1,113 @@
+package dev.lanyard.server.protocol;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import dev.lanyard.server.client.ClientKeys;
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
+import dev.lanyard.server.token.TokenHash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+
+/**
+ * The public keys a client registered, inline ({@code jwks}) or by URL
+ * ({@code jwks_uri}), as a nimbus key source: what its client assertions (RFC 7523) and
+ * request objects (RFC 9101) are verified with. A URL is fetched with 2 s timeouts, no
+ * redirects, 64 KiB at most, cached five minutes (nimbus's cache and rate limit; requests
+ * wait at most 3 s for a fetch under way); only keys that meet the registration rules are
+ * used, fetched ones too. A source is kept per client and key set, and dropped (its
+ * refresh thread stopped) as soon as the registration names other keys. Thread-safe.
+ */
+final class ClientKeySources {
+
+	private static final int JWKS_TIMEOUT_MILLIS = 2_000;
+
+	private static final int JWKS_SIZE_LIMIT = 64 * 1024;
+
+	private static final long JWKS_REFRESH_WAIT_MILLIS = 3_000;
+
+	private static final Logger logger = LoggerFactory.getLogger(ClientKeySources.class);
+
+	private final Cache<String, JWKSource<SecurityContext>> sources = Caffeine.newBuilder()
+		.maximumSize(10_000)
+		.expireAfterAccess(Duration.ofHours(1))
+		.<String, JWKSource<SecurityContext>>removalListener((key, source, cause) -> {
+			if (source instanceof Closeable closeable) {
+				try {
+					closeable.close();
+				}
+				catch (IOException ex) {
+					logger.debug("Could not close a client's key source: {}", ex.getMessage());
+				}
+			}
+		})
+		.build();
+
+	/**
+	 * Names a client's current keys: the same name as long as its registration names the
+	 * same keys, {@code null} when it has none.
+	 */
+	static String keysOf(RegisteredClient client) {
+		String jwks = LanyardRegisteredClientRepository.jwks(client);
+		String jwksUri = client.getClientSettings().getJwkSetUrl();
+		if (jwks == null && jwksUri == null) {
+			return null;
+		}
+		return client.getId() + "\n" + ((jwks != null) ? "jwks:" + TokenHash.of(jwks) : "jwks_uri:" + jwksUri);
+	}
+
+	/** The client's usable keys, or {@code null} when it registered none. */
+	JWKSource<SecurityContext> of(RegisteredClient client) {
+		String keys = keysOf(client);
+		if (keys == null) {
+			return null;
+		}
+		JWKSource<SecurityContext> source = this.sources.get(keys, (key) -> build(client));
+		// Fetched keys meet the registration rules too (RSA of 2048 bits and more, the
+		// listed curves, public keys only): a JCA verifier would take a weak key.
+		return (selector, context) -> source.get(selector, context).stream().filter(ClientKeys::usable).toList();
+	}
+
+	private static JWKSource<SecurityContext> build(RegisteredClient client) {
+		String jwks = LanyardRegisteredClientRepository.jwks(client);
+		if (jwks != null) {
+			return new ImmutableJWKSet<>(ClientKeys.parse(jwks));
+		}
+		DefaultResourceRetriever retriever = new DefaultResourceRetriever(JWKS_TIMEOUT_MILLIS, JWKS_TIMEOUT_MILLIS,
+				JWKS_SIZE_LIMIT) {
+			@Override
+			protected HttpURLConnection openHTTPConnection(URL url) throws IOException {
+				HttpURLConnection connection = super.openHTTPConnection(url);
+				// The registered URL, not wherever it points to.
+				connection.setInstanceFollowRedirects(false);
+				return connection;
+			}
+		};
+		retriever.setHeaders(Map.of("Accept", List.of("application/jwk-set+json, application/json")));
+		try {
+			return JWKSourceBuilder.create(URI.create(client.getClientSettings().getJwkSetUrl()).toURL(), retriever)
+				.cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, JWKS_REFRESH_WAIT_MILLIS)
+				.build();
+		}
+		catch (MalformedURLException ex) {
+			throw new IllegalStateException("A registered jwks_uri is not a URL", ex);
+		}
+	}
+
+}
