@@ -2,6 +2,7 @@ package dev.lanyard.server.protocol;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +47,10 @@ final class AuthorizationRequestCache implements RequestCache {
 		}
 		if (ReplacedAuthorizationRequest.brought(request) != null) {
 			// Parameters from a pushed request or a request object: the way back carries
-			// only what the browser brought.
+			// only what the browser brought, and the sign-in this leads to meets its
+			// sign-in prompt.
 			request.getSession().setAttribute(SAVED_REQUEST, new AuthorizationRequestAsGet(request));
+			ReplacedAuthorizationRequest.rememberSignInAsked(request, Instant.now());
 		}
 		else if ("GET".equals(request.getMethod())) {
 			this.framework.saveRequest(request, response);

@@ -130,9 +130,11 @@ class AuthorizationServerConfiguration {
 			// the
 			// request_uri it issues is good once, for 300 s, for the client that pushed
 			// it.
-			server.pushedAuthorizationRequestEndpoint((par) -> par
-				.pushedAuthorizationRequestConverters((converters) -> converters.add(0, new PushedRequestCheck()))
-				.authenticationProviders((providers) -> providers.forEach((provider) -> {
+			server
+				.pushedAuthorizationRequestEndpoint((par) -> par.pushedAuthorizationRequestConverters((converters) -> {
+					converters.clear();
+					converters.add(new PushedRequestCheck());
+				}).authenticationProviders((providers) -> providers.forEach((provider) -> {
 					if (provider instanceof OAuth2PushedAuthorizationRequestAuthenticationProvider pushed) {
 						pushed.setAuthenticationValidator(authorizationRequestRules());
 					}

@@ -181,6 +181,11 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			else if (inFuture(assertion.getNotBefore(), now)) {
 				problem = "not valid yet";
 			}
+			else if (assertion.hasClaim("response_type") || assertion.hasClaim("redirect_uri")) {
+				// A request object (RFC 9101) is signed with the same keys and travels
+				// through the browser: never a client's credentials.
+				problem = "is a request object";
+			}
 			else if (jti == null || jti.isEmpty() || jti.length() > MAXIMUM_JTI_LENGTH
 					|| jti.chars().anyMatch(Character::isISOControl)) {
 				problem = "jti is required (200 characters at most, no control characters)";

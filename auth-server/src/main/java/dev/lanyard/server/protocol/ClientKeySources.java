@@ -12,6 +12,7 @@ import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -32,7 +33,8 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * redirects, 64 KiB at most, cached five minutes (nimbus's cache and rate limit; requests
  * wait at most 3 s for a fetch under way); only keys that meet the registration rules are
  * used, fetched ones too. A source is kept per client and key set, and dropped (its
- * refresh thread stopped) as soon as the registration names other keys. Thread-safe.
+ * refresh thread stopped) once the registration names other keys and they are used, or
+ * after an hour unused. Thread-safe.
  */
 final class ClientKeySources {
 
@@ -72,16 +74,38 @@ final class ClientKeySources {
 		return client.getId() + "\n" + ((jwks != null) ? "jwks:" + TokenHash.of(jwks) : "jwks_uri:" + jwksUri);
 	}
 
-	/** The client's usable keys, or {@code null} when it registered none. */
+	/**
+	 * The client's usable keys, or {@code null} when it registered none. The source goes
+	 * through the cache at every use, so a decoder that keeps it never reads one that was
+	 * dropped (and closed) meanwhile.
+	 */
 	JWKSource<SecurityContext> of(RegisteredClient client) {
 		String keys = keysOf(client);
 		if (keys == null) {
 			return null;
 		}
-		JWKSource<SecurityContext> source = this.sources.get(keys, (key) -> build(client));
-		// Fetched keys meet the registration rules too (RSA of 2048 bits and more, the
-		// listed curves, public keys only): a JCA verifier would take a weak key.
-		return (selector, context) -> source.get(selector, context).stream().filter(ClientKeys::usable).toList();
+		return (selector, context) -> {
+			try {
+				// Fetched keys meet the registration rules too (RSA of 2048 bits and
+				// more, the listed curves, public keys only): a JCA verifier would take a
+				// weak key.
+				return source(keys, client).get(selector, context).stream().filter(ClientKeys::usable).toList();
+			}
+			catch (RuntimeException ex) {
+				throw new KeySourceException("The client's keys cannot be read: " + ex.getMessage(), ex);
+			}
+		};
+	}
+
+	private JWKSource<SecurityContext> source(String keys, RegisteredClient client) {
+		JWKSource<SecurityContext> source = this.sources.getIfPresent(keys);
+		if (source != null) {
+			return source;
+		}
+		// The client's earlier keys, if it had others, go at once.
+		String prefix = client.getId() + "\n";
+		this.sources.asMap().keySet().removeIf((key) -> key.startsWith(prefix) && !key.equals(keys));
+		return this.sources.get(keys, (key) -> build(client));
 	}
 
 	private static JWKSource<SecurityContext> build(RegisteredClient client) {

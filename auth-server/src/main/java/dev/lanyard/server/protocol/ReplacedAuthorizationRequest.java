@@ -52,6 +52,8 @@ final class ReplacedAuthorizationRequest {
 			Map<String, String[]> parameters, String kind, Map<String, String[]> brought, String key)
 			throws IOException, ServletException {
 		if (signedInSinceAsked(request, key)) {
+			// Met once: the same object sent again asks again.
+			request.getSession().removeAttribute(SIGN_IN_ASKED);
 			ReauthenticationFilter.dropSignInPrompt(parameters);
 		}
 		request.setAttribute(KIND, kind);

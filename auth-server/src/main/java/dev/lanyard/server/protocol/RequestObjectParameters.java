@@ -133,17 +133,20 @@ final class RequestObjectParameters extends OncePerRequestFilter {
 			claims = verified(objects[0], client, keys);
 		}
 		catch (RefusedObject ex) {
-			logger.debug("Request object of {} refused: {}", client.getClientId(), ex.getMessage());
-			request.setAttribute(REFUSAL, ex.getMessage());
-			chain.doFilter(request, response);
+			refuse(request, response, chain, client, ex.getMessage());
 			return;
 		}
 		Map<String, String[]> parameters = new LinkedHashMap<>();
-		claims.getClaims().forEach((name, value) -> {
-			if (!ENVELOPE.contains(name) && value != null) {
-				parameters.put(name, new String[] { parameter(value) });
+		for (Map.Entry<String, Object> claim : claims.getClaims().entrySet()) {
+			String value = parameter(claim.getKey(), claim.getValue());
+			if (value == null && !ENVELOPE.contains(claim.getKey()) && claim.getValue() != null) {
+				refuse(request, response, chain, client, "\"" + claim.getKey() + "\" is not a string");
+				return;
 			}
-		});
+			if (value != null && !ENVELOPE.contains(claim.getKey())) {
+				parameters.put(claim.getKey(), new String[] { value });
+			}
+		}
 		Map<String, String[]> brought = new LinkedHashMap<>();
 		brought.put(OAuth2ParameterNames.CLIENT_ID, clientIds);
 		brought.put("request", objects);
@@ -158,20 +161,31 @@ final class RequestObjectParameters extends OncePerRequestFilter {
 				"request:" + dev.lanyard.server.token.TokenHash.of(objects[0]));
 	}
 
-	/** A claim's value as a request parameter: strings as they are, the rest as JSON. */
-	private static String parameter(Object value) {
+	private static void refuse(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			RegisteredClient client, String reason) throws IOException, ServletException {
+		logger.debug("Request object of {} refused: {}", client.getClientId(), reason);
+		request.setAttribute(REFUSAL, reason);
+		chain.doFilter(request, response);
+	}
+
+	/**
+	 * A claim's value as a request parameter (OpenID Connect Core §6.1): strings; a
+	 * number for {@code max_age}; a JSON object for {@code claims}. {@code null} for any
+	 * other value, which is refused.
+	 */
+	private static String parameter(String name, Object value) {
 		if (value instanceof String text) {
 			return text;
 		}
-		if (value instanceof Map<?, ?> map) {
+		if ("max_age".equals(name) && value instanceof Number number) {
+			return number.toString();
+		}
+		if ("claims".equals(name) && value instanceof Map<?, ?> map) {
 			@SuppressWarnings("unchecked")
 			Map<String, Object> object = (Map<String, Object>) map;
 			return JSONObjectUtils.toJSONString(object);
 		}
-		if (value instanceof Date date) {
-			return Long.toString(date.toInstant().getEpochSecond());
-		}
-		return value.toString();
+		return null;
 	}
 
 	private JWTClaimsSet verified(String object, RegisteredClient client, JWKSource<SecurityContext> keys)
@@ -199,7 +213,7 @@ final class RequestObjectParameters extends OncePerRequestFilter {
 		try {
 			claims = processor.process(jwt, null);
 		}
-		catch (BadJOSEException | JOSEException ex) {
+		catch (BadJOSEException | JOSEException | RuntimeException ex) {
 			throw new RefusedObject(ex.getMessage());
 		}
 		String clientId = client.getClientId();

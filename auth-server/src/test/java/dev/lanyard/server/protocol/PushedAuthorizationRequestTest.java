@@ -39,6 +39,8 @@ import dev.lanyard.server.client.ClientService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -196,6 +198,27 @@ class PushedAuthorizationRequestTest {
 		assertThat(TestBrowser.location(bob.postForm(issuer + "/oauth2/authorize", pushed))).contains("code=");
 		assertThat(bob.postForm(issuer + "/oauth2/authorize", pushed).headers().firstValue("Location").orElse(""))
 			.doesNotContain("code=");
+	}
+
+	/** A client's credentials are not part of its pushed request: never stored. */
+	@Test
+	void parWhenClientSendsItsSecretInTheFormThenTheSecretIsNotStored() {
+		String secret = "posted-secret-that-is-long-enough-" + java.util.UUID.randomUUID();
+		SharedLanyard.server()
+			.bean(ClientService.class)
+			.importClient(new ClientRegistration("posting-app", null, false, secret, "client_secret_post", null, null,
+					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code"), Set.of("openid"),
+					null, null, null, null, null, List.of(), null, null, null, null, null));
+		HttpResponse<String> pushed = this.http.postForm(issuer + "/oauth2/par",
+				Map.of("client_id", "posting-app", "client_secret", secret, "response_type", "code", "redirect_uri",
+						TestBootstrap.REDIRECT_URI, "scope", "openid", "code_challenge",
+						TestBrowser.Pkce.create().challenge(), "code_challenge_method", "S256"));
+		assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(201);
+		JdbcClient jdbc = JdbcClient.create(SharedLanyard.server().bean(javax.sql.DataSource.class));
+		assertThat(jdbc.sql("SELECT count(*) FROM oauth_authorizations WHERE attributes::text LIKE ?")
+			.param("%" + secret + "%")
+			.query(Long.class)
+			.single()).isZero();
 	}
 
 	@Test

@@ -111,7 +111,7 @@ class RequestObjectTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "another key", "another audience", "another issuer", "another client_id", "expired",
-			"exp two hours ahead", "no exp", "typ at+jwt", "a request_uri inside" })
+			"exp two hours ahead", "no exp", "typ at+jwt", "a request_uri inside", "prompt as a list" })
 	void requestObjectWhenARuleIsBrokenThenInvalidRequestObjectAndNoCode(String broken) throws Exception {
 		RSAKey signing = broken.equals("another key") ? new RSAKeyGenerator(2048).keyID("jar-1").generate() : key;
 		Consumer<JWTClaimsSet.Builder> change = switch (broken) {
@@ -122,6 +122,7 @@ class RequestObjectTest {
 			case "exp two hours ahead" -> (claims) -> claims.expirationTime(in(7200));
 			case "no exp" -> (claims) -> claims.expirationTime(null);
 			case "a request_uri inside" -> (claims) -> claims.claim("request_uri", "https://x.example/r");
+			case "prompt as a list" -> (claims) -> claims.claim("prompt", List.of("login"));
 			default -> (claims) -> {
 			};
 		};
@@ -176,6 +177,34 @@ class RequestObjectTest {
 		String resumed = TestBrowser.location(flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD));
 		assertThat(resumed).contains("request=").doesNotContain("prompt").doesNotContain("state=");
 		assertThat(TestBrowser.location(browser.get(resumed))).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
+		// The same object again asks again: a sign-in meets one request.
+		assertThat(TestBrowser
+			.location(browser.get(issuer + "/oauth2/authorize?client_id=" + CLIENT + "&request=" + object)))
+			.isEqualTo(flows.url("/login"));
+	}
+
+	/** Not signed in: the object's prompt=login is met by the one sign-in it leads to. */
+	@Test
+	void requestObjectWhenPromptLoginAndNotSignedInThenOneSignIn() throws Exception {
+		TestBrowser browser = new TestBrowser();
+		String object = signed(key, (claims) -> claims.claim("prompt", "login"));
+		HttpResponse<String> start = browser
+			.get(issuer + "/oauth2/authorize?client_id=" + CLIENT + "&request=" + object);
+		assertThat(TestBrowser.location(start)).isEqualTo(flows.url("/login"));
+		String resumed = TestBrowser.location(flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD));
+		assertThat(TestBrowser.location(browser.get(resumed))).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
+	}
+
+	/** RFC 9126 §3: a pushed object is the authenticated client's own. */
+	@Test
+	void requestObjectWhenPushedByAnotherClientThenInvalidRequest() throws Exception {
+		String object = signed(key, (claims) -> {
+		});
+		HttpResponse<String> answer = new TestBrowser().postForm(issuer + "/oauth2/par",
+				Map.of("client_id", CLIENT, "request", object), "Authorization",
+				TestBrowser.basic("web-app", TestBootstrap.WEB_APP_SECRET));
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+		assertThat(TestBrowser.json(answer)).containsEntry("error", "invalid_request");
 	}
 
 	private static String signed(RSAKey signing, Consumer<JWTClaimsSet.Builder> change) throws Exception {
