@@ -41,6 +41,8 @@ final class DiscoveryMetadata {
 		// those registered so (require_pushed_authorization_requests).
 		claims.put("require_pushed_authorization_requests", false);
 		claims.put("response_types_supported", List.of("code"));
+		// RFC 7591, open to the holders of an administrator's initial access token.
+		claims.put("registration_endpoint", claims.get("issuer") + "/connect/register");
 		claims.put("response_modes_supported", List.of("query"));
 		claims.put("code_challenge_methods_supported", List.of("S256"));
 		claims.put("authorization_response_iss_parameter_supported", true);

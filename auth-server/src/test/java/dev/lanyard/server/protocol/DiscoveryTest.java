@@ -55,6 +55,8 @@ class DiscoveryTest {
 		// RFC 9126 §5 (OA-55).
 		common.put("pushed_authorization_request_endpoint", this.issuer + "/oauth2/par");
 		common.put("require_pushed_authorization_requests", false);
+		// RFC 7591 §3, behind an administrator's initial access token (OA-58).
+		common.put("registration_endpoint", this.issuer + "/connect/register");
 		common.put("authorization_response_iss_parameter_supported", true);
 		assertThat(TestBrowser.json(this.client.get(this.issuer + "/.well-known/oauth-authorization-server")))
 			.containsExactlyInAnyOrderEntriesOf(common);

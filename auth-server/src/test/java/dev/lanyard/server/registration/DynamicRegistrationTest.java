@@ -1,0 +1,177 @@
+package dev.lanyard.server.registration;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.oauth2.sdk.client.ClientDeleteRequest;
+import com.nimbusds.oauth2.sdk.client.ClientInformation;
+import com.nimbusds.oauth2.sdk.client.ClientInformationResponse;
+import com.nimbusds.oauth2.sdk.client.ClientMetadata;
+import com.nimbusds.oauth2.sdk.client.ClientReadRequest;
+import com.nimbusds.oauth2.sdk.client.ClientRegistrationErrorResponse;
+import com.nimbusds.oauth2.sdk.client.ClientRegistrationRequest;
+import com.nimbusds.oauth2.sdk.client.ClientRegistrationResponse;
+import com.nimbusds.oauth2.sdk.client.ClientUpdateRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Dynamic client registration (RFC 7591) and management (RFC 7592; docs/SECURITY.md
+ * OA-58) over real HTTP, with nimbus's OAuth 2.0 SDK as the registering client: closed
+ * without an administrator's initial access token, each token good for its number of
+ * registrations, the console's rules and the dynamic clients' own, then read, update,
+ * delete with the registration access token.
+ */
+class DynamicRegistrationTest {
+
+	private static OAuthFlows flows;
+
+	private static URI endpoint;
+
+	private static String adminToken;
+
+	private final TestBrowser http = new TestBrowser();
+
+	@BeforeAll
+	static void setUp() {
+		flows = SharedLanyard.flows();
+		endpoint = URI.create(flows.url("/connect/register"));
+		adminToken = (String) TestBrowser.json(flows.token(new TestBrowser(), "automation",
+				TestBootstrap.AUTOMATION_SECRET, Map.of("grant_type", "client_credentials", "scope", "admin")))
+			.get("access_token");
+	}
+
+	@Test
+	void registrationWhenInitialAccessTokenThenClientWorksAndIsManagedWithItsOwnToken() throws Exception {
+		BearerAccessToken initial = new BearerAccessToken(initialAccessToken(1));
+		ClientMetadata metadata = new ClientMetadata();
+		metadata.setName("Nightly report");
+		metadata.setGrantTypes(Set.of(GrantType.CLIENT_CREDENTIALS));
+		metadata.setScope(new Scope("reports.read"));
+		metadata.setTokenEndpointAuthMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+		ClientRegistrationResponse response = ClientRegistrationResponse
+			.parse(new ClientRegistrationRequest(endpoint, metadata, initial).toHTTPRequest().send());
+		assertThat(response.indicatesSuccess())
+			.as(() -> ((ClientRegistrationErrorResponse) response).getErrorObject().toString())
+			.isTrue();
+		ClientInformation client = ((ClientInformationResponse) response).getClientInformation();
+		String clientId = client.getID().getValue();
+		String secret = client.getSecret().getValue();
+		assertThat(clientId).startsWith("dyn-");
+		assertThat(client.getRegistrationURI()).isEqualTo(URI.create(flows.url("/connect/register/" + clientId)));
+
+		// The client works at once.
+		HttpResponse<String> token = flows.token(this.http, clientId, secret,
+				Map.of("grant_type", "client_credentials", "scope", "reports.read"));
+		assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+
+		// The initial access token was good for one registration.
+		assertThat(new ClientRegistrationRequest(endpoint, metadata, initial).toHTTPRequest().send().getStatusCode())
+			.isEqualTo(401);
+
+		BearerAccessToken management = client.getRegistrationAccessToken();
+		ClientInformationResponse read = ClientInformationResponse
+			.parse(new ClientReadRequest(client.getRegistrationURI(), management).toHTTPRequest().send());
+		assertThat(read.getClientInformation().getMetadata().getName()).isEqualTo("Nightly report");
+		assertThat(read.getClientInformation().getSecret()).isNull();
+
+		ClientMetadata changed = client.getMetadata();
+		changed.setName("Weekly report");
+		HTTPResponse updated = new ClientUpdateRequest(client.getRegistrationURI(), client.getID(), management, changed,
+				null)
+			.toHTTPRequest()
+			.send();
+		assertThat(updated.getStatusCode()).as(updated.getBody()).isEqualTo(200);
+		assertThat(ClientInformationResponse.parse(updated).getClientInformation().getMetadata().getName())
+			.isEqualTo("Weekly report");
+
+		// Another client's token, or none, manages nothing.
+		assertThat(
+				new ClientReadRequest(client.getRegistrationURI(), new BearerAccessToken("lyra_nope")).toHTTPRequest()
+					.send()
+					.getStatusCode())
+			.isEqualTo(401);
+
+		assertThat(
+				new ClientDeleteRequest(client.getRegistrationURI(), management).toHTTPRequest().send().getStatusCode())
+			.isEqualTo(204);
+		assertThat(flows.token(this.http, clientId, secret, Map.of("grant_type", "client_credentials")).statusCode())
+			.isEqualTo(401);
+		String audit = admin("GET", "/api/admin/audit?action=client.", null).body();
+		assertThat(audit).contains("client.registered").contains("client:" + clientId).doesNotContain(secret);
+	}
+
+	@Test
+	void registrationWhenNoTokenOrBrokenMetadataThenRefusedAndTokenKept() throws Exception {
+		String body = "{\"redirect_uris\":[\"https://app.example/cb\"],\"client_name\":\"Web\"}";
+		assertThat(post(null, body).statusCode()).isEqualTo(401);
+		assertThat(post("lyit_unknown", body).statusCode()).isEqualTo(401);
+
+		String initial = initialAccessToken(1);
+		HttpResponse<String> fragment = post(initial, "{\"redirect_uris\":[\"https://app.example/cb#x\"]}");
+		assertThat(fragment.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(fragment)).containsEntry("error", "invalid_redirect_uri");
+		HttpResponse<String> notAList = post(initial, "{\"redirect_uris\":\"https://app.example/cb\"}");
+		assertThat(TestBrowser.json(notAList)).containsEntry("error", "invalid_redirect_uri");
+		for (String broken : List.of("{\"grant_types\":[\"urn:ietf:params:oauth:grant-type:token-exchange\"]}",
+				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"admin\"}",
+				"{\"redirect_uris\":[\"https://app.example/cb\"],\"response_types\":[\"token\"]}",
+				"{\"redirect_uris\":[\"https://app.example/cb\"],\"client_name\":42}")) {
+			HttpResponse<String> refused = post(initial, broken);
+			assertThat(refused.statusCode()).as(broken).isEqualTo(400);
+			assertThat(TestBrowser.json(refused)).as(broken).containsEntry("error", "invalid_client_metadata");
+		}
+		// Refusals used no registration: the token still registers one client, which
+		// asks people for consent.
+		HttpResponse<String> registered = post(initial, body);
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+		String clientId = (String) TestBrowser.json(registered).get("client_id");
+		TestBrowser bob = new TestBrowser();
+		assertThat(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+		String consent = TestBrowser.location(bob.get(flows.authorizeUrl(
+				OAuthFlows.codeRequest(clientId, "https://app.example/cb", "openid", "s", TestBrowser.Pkce.create()))));
+		assertThat(consent).startsWith(flows.url("/oauth2/consent"));
+	}
+
+	private String initialAccessToken(int uses) {
+		HttpResponse<String> created = admin("POST", "/api/admin/registration-tokens",
+				"{\"description\":\"test\",\"uses\":" + uses + "}");
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		return (String) TestBrowser.json(created).get("token");
+	}
+
+	private HttpResponse<String> post(String token, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json));
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return this.http.send(request.build());
+	}
+
+	private HttpResponse<String> admin(String method, String path, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(flows.url(path)))
+			.header("Authorization", "Bearer " + adminToken)
+			.header("Content-Type", "application/json");
+		request.method(method,
+				(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
+		return this.http.send(request.build());
+	}
+
+}
