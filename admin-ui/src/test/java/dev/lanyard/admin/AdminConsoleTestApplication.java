@@ -4,6 +4,7 @@ import dev.lanyard.admin.audit.InMemoryAuditAdministration;
 import dev.lanyard.admin.client.InMemoryClientAdministration;
 import dev.lanyard.admin.dashboard.InMemoryDashboardStatistics;
 import dev.lanyard.admin.key.InMemoryKeyAdministration;
+import dev.lanyard.admin.registration.InMemoryRegistrationTokenAdministration;
 import dev.lanyard.admin.session.InMemorySessionAdministration;
 import dev.lanyard.admin.user.InMemoryUserAdministration;
 
@@ -44,6 +45,11 @@ public class AdminConsoleTestApplication {
 	@Bean
 	InMemorySessionAdministration sessionAdministration() {
 		return new InMemorySessionAdministration();
+	}
+
+	@Bean
+	InMemoryRegistrationTokenAdministration registrationTokenAdministration() {
+		return new InMemoryRegistrationTokenAdministration();
 	}
 
 	@Bean

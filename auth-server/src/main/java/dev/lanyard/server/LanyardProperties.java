@@ -35,7 +35,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issuer, String masterKey, Path bootstrap,
 		@DefaultValue("./data") Path dataDirectory, @DefaultValue Tokens tokens, @DefaultValue Login login,
 		@DefaultValue Redis redis, @DefaultValue Exchange exchange, @DefaultValue Admin admin, @DefaultValue Keys keys,
-		@DefaultValue Shutdown shutdown, String metricsToken) {
+		@DefaultValue Shutdown shutdown, String metricsToken, @DefaultValue Registration registration) {
 
 	/** The shortest scrape token accepted. */
 	public static final int MINIMUM_METRICS_TOKEN_LENGTH = 32;
@@ -138,6 +138,17 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 * stop (SIGTERM), so balancers take it out first
 	 */
 	public record Shutdown(@DefaultValue("10s") Duration drain) {
+	}
+
+	/**
+	 * Dynamic client registration (RFC 7591).
+	 *
+	 * @param scopes the scopes a dynamically registered client may ask to be registered
+	 * for ({@code LANYARD_REGISTRATION_SCOPES}); by default OpenID Connect's own, so that
+	 * a client that registered itself gets no scope a resource server grants rights for
+	 */
+	public record Registration(@DefaultValue( {
+			"openid", "profile", "email", "address", "phone" }) List<String> scopes){
 	}
 
 	/**

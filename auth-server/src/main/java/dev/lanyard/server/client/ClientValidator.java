@@ -31,6 +31,12 @@ public final class ClientValidator {
 	public static final Set<String> TOKEN_ENDPOINT_AUTH_METHODS = Set.of(OAuthClient.AUTH_CLIENT_SECRET_BASIC,
 			OAuthClient.AUTH_CLIENT_SECRET_POST, OAuthClient.AUTH_PRIVATE_KEY_JWT, OAuthClient.AUTH_NONE);
 
+	/** The most redirect URIs (and exchange audiences) one client may register. */
+	public static final int MAXIMUM_URIS = 20;
+
+	/** The most scopes one client may register. */
+	public static final int MAXIMUM_SCOPES = 50;
+
 	/** The shortest client secret an operator may supply. */
 	public static final int MINIMUM_SECRET_LENGTH = 32;
 
@@ -134,6 +140,19 @@ public final class ClientValidator {
 		else if (Boolean.TRUE.equals(registration.backchannelLogoutSessionRequired())) {
 			errors.add(new InputRejectedException.Problem("backchannel_logout_session_required",
 					"backchannel-logout-session.without-uri"));
+		}
+		// Bounded lists: what is stored and compared on every request stays small.
+		if (registration.redirectUris().size() > MAXIMUM_URIS) {
+			errors.add(new InputRejectedException.Problem("redirect_uris", "redirect-uris.too-many"));
+		}
+		if (registration.postLogoutRedirectUris().size() > MAXIMUM_URIS) {
+			errors.add(new InputRejectedException.Problem("post_logout_redirect_uris", "redirect-uris.too-many"));
+		}
+		if (registration.scopes().size() > MAXIMUM_SCOPES) {
+			errors.add(new InputRejectedException.Problem("scope", "scope.too-many"));
+		}
+		if (registration.exchangeAudiences().size() > MAXIMUM_URIS) {
+			errors.add(new InputRejectedException.Problem("exchange_audiences", "exchange-audience.too-many"));
 		}
 		for (String scope : registration.scopes()) {
 			if (!SCOPE.matcher(scope).matches()) {

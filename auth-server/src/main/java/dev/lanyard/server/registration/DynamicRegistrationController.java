@@ -18,11 +18,14 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.client.OAuthClient;
+import dev.lanyard.server.token.TokenHash;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -53,20 +56,21 @@ class DynamicRegistrationController {
 
 	private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
 
-	private static final String ADMIN_SCOPE = "admin";
-
 	private final ClientService clients;
 
 	private final RegistrationTokens tokens;
+
+	private final DynamicRegistrations registrations;
 
 	private final AuditLog audit;
 
 	private final LanyardProperties properties;
 
-	DynamicRegistrationController(ClientService clients, RegistrationTokens tokens, AuditLog audit,
-			LanyardProperties properties) {
+	DynamicRegistrationController(ClientService clients, RegistrationTokens tokens, DynamicRegistrations registrations,
+			AuditLog audit, LanyardProperties properties) {
 		this.clients = clients;
 		this.tokens = tokens;
+		this.registrations = registrations;
 		this.audit = audit;
 		this.properties = properties;
 	}
@@ -77,16 +81,21 @@ class DynamicRegistrationController {
 			@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			@RequestBody Map<String, Object> metadata, HttpServletRequest request) {
 		String initialToken = bearer(authorization).orElseThrow(InvalidToken::new);
+		// The token first (read only), then the metadata: a refused request costs no
+		// registration, and nobody without a token gets past this.
+		if (!this.tokens.usable(initialToken)) {
+			throw new InvalidToken();
+		}
 		ClientRegistration registration = registration(
-				"dyn-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), metadata);
-		// Checked before the token is used, so a refused request costs no registration.
+				"dyn-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), metadata, null);
 		requireValid(registration);
-		String tokenId = this.tokens.use(initialToken).orElseThrow(InvalidToken::new);
-		ClientService.ClientWithSecret created = this.clients.register(registration);
-		String accessToken = this.tokens.issueAccessToken(created.client().clientId());
-		this.audit.record("registration-token:" + tokenId, "client.registered", "client:" + created.client().clientId(),
-				request.getRemoteAddr(), Map.of("token_endpoint_auth_method",
-						created.client().tokenEndpointAuthMethod(), "grant_types", created.client().grantTypes()));
+		DynamicRegistrations.Registered registered = this.registrations.register(initialToken, registration,
+				request.getRemoteAddr());
+		if (registered == null) {
+			throw new InvalidToken();
+		}
+		ClientService.ClientWithSecret created = registered.client();
+		String accessToken = registered.accessToken();
 		Map<String, Object> body = metadata(created.client());
 		if (created.clientSecret() != null) {
 			body.put("client_secret", created.clientSecret());
@@ -103,7 +112,7 @@ class DynamicRegistrationController {
 	ResponseEntity<Map<String, Object>> read(@PathVariable String clientId,
 			@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
 		OAuthClient client = managed(clientId, authorization);
-		return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(metadata(client));
+		return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(withNewAccessToken(client));
 	}
 
 	/** RFC 7592 §2.2: the metadata sent replace the client's. */
@@ -111,19 +120,21 @@ class DynamicRegistrationController {
 	ResponseEntity<Map<String, Object>> update(@PathVariable String clientId,
 			@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			@RequestBody Map<String, Object> metadata, HttpServletRequest request) {
-		managed(clientId, authorization);
+		OAuthClient current = managed(clientId, authorization);
 		if (!clientId.equals(metadata.get("client_id"))) {
 			throw new InputRejectedException("client_id", "client-id.mismatch");
 		}
-		if (metadata.containsKey("client_secret")) {
-			throw new InputRejectedException("client_secret", "client-secret.use-regenerate");
+		// RFC 7592 §2.2: a secret sent back must be the client's own; it is not changed.
+		Object secret = metadata.get("client_secret");
+		if (secret != null && !(secret instanceof String text && TokenHash.matches(text, current.clientSecretHash()))) {
+			throw new InputRejectedException("client_secret", "client-secret.mismatch");
 		}
-		ClientRegistration registration = registration(clientId, metadata);
+		ClientRegistration registration = registration(clientId, metadata, current);
 		requireValid(registration);
 		OAuthClient updated = this.clients.update(clientId, registration);
 		this.audit.record("client:" + clientId, "client.updated", "client:" + clientId, request.getRemoteAddr(),
 				Map.of("token_endpoint_auth_method", updated.tokenEndpointAuthMethod(), "dynamic", true));
-		return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(metadata(updated));
+		return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(withNewAccessToken(updated));
 	}
 
 	/** RFC 7592 §2.3: the client and every grant it holds go. */
@@ -145,19 +156,50 @@ class DynamicRegistrationController {
 			// RFC 7592 §2: an unknown client and a wrong token look the same.
 			throw new InvalidToken();
 		}
-		return this.clients.findByClientId(clientId).orElseThrow(InvalidToken::new);
+		// An administrator disabled it: its registration is the administrator's now.
+		return this.clients.findByClientId(clientId).filter(OAuthClient::enabled).orElseThrow(InvalidToken::new);
+	}
+
+	/**
+	 * RFC 7592 §3: every answer about a registration carries its registration access
+	 * token. Lanyard keeps only a hash, so it hands out a new one and the old one stops.
+	 */
+	private Map<String, Object> withNewAccessToken(OAuthClient client) {
+		Map<String, Object> body = metadata(client);
+		body.put("registration_access_token", this.tokens.issueAccessToken(client.clientId()));
+		return body;
 	}
 
 	private void requireValid(ClientRegistration registration) {
 		List<InputRejectedException.Problem> problems = new ArrayList<>(
 				dev.lanyard.server.client.ClientValidator.validate(registration));
+		List<String> allowed = this.properties.registration().scopes();
+		if (!allowed.containsAll(registration.scopes())) {
+			problems.add(new InputRejectedException.Problem("scope", "scope.not-allowed-dynamic"));
+		}
+		for (Map.Entry<String, String> url : Map
+			.of("jwks_uri", nullToEmpty(registration.jwksUri()), "backchannel_logout_uri",
+					nullToEmpty(registration.backchannelLogoutUri()))
+			.entrySet()) {
+			if (!url.getValue().isEmpty() && !PublicUrls.isPublicHttps(url.getValue())) {
+				problems.add(new InputRejectedException.Problem(url.getKey(), "url.not-public-https"));
+			}
+		}
 		if (!problems.isEmpty()) {
 			throw new InputRejectedException(problems);
 		}
 	}
 
-	/** RFC 7591 §2 metadata as a registration, with the rules for dynamic clients. */
-	private ClientRegistration registration(String clientId, Map<String, Object> metadata) {
+	private static String nullToEmpty(String value) {
+		return (value != null) ? value : "";
+	}
+
+	/**
+	 * RFC 7591 §2 metadata as a registration, with the rules for dynamic clients. What
+	 * RFC 7591 does not name (lifetimes, enabled) is the current client's, or the
+	 * defaults.
+	 */
+	private ClientRegistration registration(String clientId, Map<String, Object> metadata, OAuthClient current) {
 		String method = string(metadata, "token_endpoint_auth_method");
 		List<String> grantTypes = strings(metadata, "grant_types");
 		if (grantTypes == null) {
@@ -175,9 +217,7 @@ class DynamicRegistrationController {
 		String scope = string(metadata, "scope");
 		Set<String> scopes = (scope != null) ? new LinkedHashSet<>(List.of(scope.trim().split("\\s+")))
 				: new LinkedHashSet<>(Set.of("openid"));
-		if (scopes.contains(ADMIN_SCOPE)) {
-			throw new InputRejectedException("scope", "scope.admin-dynamic");
-		}
+
 		Object jwks = metadata.get("jwks");
 		if (jwks != null && !(jwks instanceof Map)) {
 			throw new InputRejectedException("jwks", "jwks.invalid");
@@ -187,13 +227,19 @@ class DynamicRegistrationController {
 		boolean publicClient = "none".equals(method);
 		List<String> redirectUris = strings(metadata, "redirect_uris");
 		List<String> postLogout = strings(metadata, "post_logout_redirect_uris");
+		if (current != null && method == null) {
+			// Unnamed on update: the client's type, method and keys stay.
+			publicClient = current.isPublic();
+		}
 		return new ClientRegistration(clientId, string(metadata, "client_name"), publicClient, null,
-				(method != null) ? method : OAuthClient.AUTH_CLIENT_SECRET_BASIC, jwksJson,
+				(method != null || current != null) ? method : OAuthClient.AUTH_CLIENT_SECRET_BASIC, jwksJson,
 				string(metadata, "jwks_uri"), (redirectUris != null) ? redirectUris : List.of(),
 				(postLogout != null) ? postLogout : List.of(), new LinkedHashSet<>(grantTypes), scopes, null, true,
-				null, null, null, List.of(), false, bool(metadata, "require_pushed_authorization_requests"),
-				string(metadata, "backchannel_logout_uri"), bool(metadata, "backchannel_logout_session_required"),
-				true);
+				(current != null) ? current.accessTokenTtl() : null,
+				(current != null) ? current.refreshTokenIdle() : null,
+				(current != null) ? current.refreshTokenMax() : null, List.of(), false,
+				bool(metadata, "require_pushed_authorization_requests"), string(metadata, "backchannel_logout_uri"),
+				bool(metadata, "backchannel_logout_session_required"), (current != null) ? current.enabled() : true);
 	}
 
 	/** A client's metadata as RFC 7591 §3.2.1 answers it (never its secret). */
@@ -282,8 +328,19 @@ class DynamicRegistrationController {
 					first.field() + ": " + first.code()));
 	}
 
+	/** RFC 7591 §3.2.2: a body that is not a JSON object of metadata. */
+	@ExceptionHandler({ HttpMessageNotReadableException.class, HttpMediaTypeNotSupportedException.class })
+	ResponseEntity<Map<String, String>> unreadable() {
+		return ResponseEntity.badRequest()
+			.header(HttpHeaders.CACHE_CONTROL, "no-store")
+			.body(Map.of("error", "invalid_client_metadata", "error_description",
+					"The body must be a JSON object of client metadata"));
+	}
+
 	@ExceptionHandler(InvalidToken.class)
 	ResponseEntity<Map<String, String>> invalidToken() {
+		// RFC 6750 §3.1: a token was sent (RegistrationRequestLimits answers requests
+		// without one) and it is not good.
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
 			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
 			.body(Map.of("error", "invalid_token"));

@@ -8,6 +8,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 
 /**
  * The dynamic client registration endpoint's chain: no session, no CSRF (a bearer token
@@ -25,7 +26,8 @@ class RegistrationSecurityConfiguration {
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().permitAll())
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
-			.requestCache((cache) -> cache.disable());
+			.requestCache((cache) -> cache.disable())
+			.addFilterBefore(new RegistrationRequestLimits(), SecurityContextHolderFilter.class);
 		headers.applyTo(http);
 		return http.build();
 	}

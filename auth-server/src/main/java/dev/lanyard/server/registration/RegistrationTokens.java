@@ -70,6 +70,16 @@ public class RegistrationTokens {
 		return this.jdbc.sql("DELETE FROM client_registration_tokens WHERE id = ?").param(id).update() > 0;
 	}
 
+	/** Whether an initial access token is still good (nothing used). */
+	boolean usable(String token) {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM client_registration_tokens
+				WHERE token_hash = ? AND uses_left > 0 AND expires_at > ?""")
+			.params(TokenHash.of(token), Timestamp.from(this.clock.instant()))
+			.query(Long.class)
+			.single() > 0;
+	}
+
 	/**
 	 * Uses an initial access token once, atomically across nodes.
 	 * @return its id, or empty when it is unknown, used up or expired

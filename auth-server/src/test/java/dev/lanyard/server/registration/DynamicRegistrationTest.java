@@ -62,7 +62,7 @@ class DynamicRegistrationTest {
 		ClientMetadata metadata = new ClientMetadata();
 		metadata.setName("Nightly report");
 		metadata.setGrantTypes(Set.of(GrantType.CLIENT_CREDENTIALS));
-		metadata.setScope(new Scope("reports.read"));
+		metadata.setScope(new Scope("profile"));
 		metadata.setTokenEndpointAuthMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
 		ClientRegistrationResponse response = ClientRegistrationResponse
 			.parse(new ClientRegistrationRequest(endpoint, metadata, initial).toHTTPRequest().send());
@@ -77,18 +77,24 @@ class DynamicRegistrationTest {
 
 		// The client works at once.
 		HttpResponse<String> token = flows.token(this.http, clientId, secret,
-				Map.of("grant_type", "client_credentials", "scope", "reports.read"));
+				Map.of("grant_type", "client_credentials", "scope", "profile"));
 		assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
 
 		// The initial access token was good for one registration.
 		assertThat(new ClientRegistrationRequest(endpoint, metadata, initial).toHTTPRequest().send().getStatusCode())
 			.isEqualTo(401);
 
-		BearerAccessToken management = client.getRegistrationAccessToken();
+		BearerAccessToken first = client.getRegistrationAccessToken();
 		ClientInformationResponse read = ClientInformationResponse
-			.parse(new ClientReadRequest(client.getRegistrationURI(), management).toHTTPRequest().send());
+			.parse(new ClientReadRequest(client.getRegistrationURI(), first).toHTTPRequest().send());
 		assertThat(read.getClientInformation().getMetadata().getName()).isEqualTo("Nightly report");
 		assertThat(read.getClientInformation().getSecret()).isNull();
+		// RFC 7592 §3: each answer carries the registration access token; Lanyard hands
+		// out a new one and the one used stops.
+		BearerAccessToken management = read.getClientInformation().getRegistrationAccessToken();
+		assertThat(management).isNotEqualTo(first);
+		assertThat(new ClientReadRequest(client.getRegistrationURI(), first).toHTTPRequest().send().getStatusCode())
+			.isEqualTo(401);
 
 		ClientMetadata changed = client.getMetadata();
 		changed.setName("Weekly report");
@@ -97,8 +103,9 @@ class DynamicRegistrationTest {
 			.toHTTPRequest()
 			.send();
 		assertThat(updated.getStatusCode()).as(updated.getBody()).isEqualTo(200);
-		assertThat(ClientInformationResponse.parse(updated).getClientInformation().getMetadata().getName())
-			.isEqualTo("Weekly report");
+		ClientInformation afterUpdate = ClientInformationResponse.parse(updated).getClientInformation();
+		assertThat(afterUpdate.getMetadata().getName()).isEqualTo("Weekly report");
+		management = afterUpdate.getRegistrationAccessToken();
 
 		// Another client's token, or none, manages nothing.
 		assertThat(
@@ -116,10 +123,36 @@ class DynamicRegistrationTest {
 		assertThat(audit).contains("client.registered").contains("client:" + clientId).doesNotContain(secret);
 	}
 
+	/** A client an administrator disabled cannot manage (re-enable) itself. */
+	@Test
+	void registrationWhenAdministratorDisablesTheClientThenItCannotManageItself() throws Exception {
+		HttpResponse<String> registered = post(initialAccessToken(1),
+				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}");
+		Map<String, Object> client = TestBrowser.json(registered);
+		String clientId = (String) client.get("client_id");
+		HttpResponse<String> disabled = admin("PUT", "/api/admin/clients/" + clientId,
+				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\",\"enabled\":false}");
+		assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+		HttpRequest put = HttpRequest.newBuilder(URI.create((String) client.get("registration_client_uri")))
+			.header("Authorization", "Bearer " + client.get("registration_access_token"))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"client_id\":\"" + clientId
+					+ "\",\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}"))
+			.build();
+		assertThat(this.http.send(put).statusCode()).isEqualTo(401);
+		assertThat(flows
+			.token(this.http, clientId, (String) client.get("client_secret"),
+					Map.of("grant_type", "client_credentials"))
+			.statusCode()).isEqualTo(401);
+	}
+
 	@Test
 	void registrationWhenNoTokenOrBrokenMetadataThenRefusedAndTokenKept() throws Exception {
 		String body = "{\"redirect_uris\":[\"https://app.example/cb\"],\"client_name\":\"Web\"}";
 		assertThat(post(null, body).statusCode()).isEqualTo(401);
+		// Nobody makes it read a large body: 413 before any token is looked at.
+		assertThat(post("lyit_unknown", "{\"client_name\":\"" + "x".repeat(100_000) + "\"}").statusCode())
+			.isEqualTo(413);
 		assertThat(post("lyit_unknown", body).statusCode()).isEqualTo(401);
 
 		String initial = initialAccessToken(1);
@@ -130,7 +163,12 @@ class DynamicRegistrationTest {
 		assertThat(TestBrowser.json(notAList)).containsEntry("error", "invalid_redirect_uri");
 		for (String broken : List.of("{\"grant_types\":[\"urn:ietf:params:oauth:grant-type:token-exchange\"]}",
 				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"admin\"}",
-				"{\"redirect_uris\":[\"https://app.example/cb\"],\"response_types\":[\"token\"]}",
+				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"payments.write\"}",
+				"{\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks_uri\":\"https://10.0.0.1/jwks\","
+						+ "\"grant_types\":[\"client_credentials\"]}",
+				"{\"redirect_uris\":[\"https://app.example/cb\"],"
+						+ "\"backchannel_logout_uri\":\"http://127.0.0.1:15000/quitquitquit\"}",
+				"[1, 2]", "not json", "{\"redirect_uris\":[\"https://app.example/cb\"],\"response_types\":[\"token\"]}",
 				"{\"redirect_uris\":[\"https://app.example/cb\"],\"client_name\":42}")) {
 			HttpResponse<String> refused = post(initial, broken);
 			assertThat(refused.statusCode()).as(broken).isEqualTo(400);

@@ -1,4 +1,4 @@
-package dev.lanyard.server.registration;
+package dev.lanyard.server.admin;
 
 import java.net.URI;
 import java.time.Duration;
@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.admin.AdminIdentity;
-import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.NotFoundException;
+import dev.lanyard.admin.registration.RegistrationTokenAdministration;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -22,62 +24,72 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The admin API's initial access tokens for dynamic client registration (under
  * {@code /api/admin}, so only administrators reach it): create one (its value shown
- * once), list the usable ones (never their values), revoke one. Audited.
+ * once), list the usable ones (never their values), revoke one. The console's rules and
+ * audit ({@link RegistrationTokenAdministration}).
  */
 @RestController
 @RequestMapping("/api/admin/registration-tokens")
 class RegistrationTokenController {
 
-	private final RegistrationTokens tokens;
+	private final RegistrationTokenAdministration tokens;
 
 	private final AdminIdentity identity;
 
-	private final AuditLog audit;
+	private final RecentAuthentication recentAuthentication;
 
-	RegistrationTokenController(RegistrationTokens tokens, AdminIdentity identity, AuditLog audit) {
+	RegistrationTokenController(RegistrationTokenAdministration tokens, AdminIdentity identity,
+			RecentAuthentication recentAuthentication) {
 		this.tokens = tokens;
 		this.identity = identity;
-		this.audit = audit;
+		this.recentAuthentication = recentAuthentication;
 	}
 
 	/**
 	 * {@code {"description": "...", "uses": 1, "lifetime": 86400}}: uses 1 to 1000
-	 * (default 1), lifetime in seconds up to 30 days (default one day).
+	 * (default 1), lifetime in seconds, a minute to 30 days (default one day).
 	 */
 	@PostMapping
 	ResponseEntity<Map<String, Object>> create(@RequestBody TokenRequest request) {
-		int uses = (request.uses() != null) ? request.uses() : 1;
-		long lifetime = (request.lifetime() != null) ? request.lifetime() : Duration.ofDays(1).toSeconds();
-		String description = (request.description() != null) ? request.description().strip() : "";
-		if (uses < 1 || uses > RegistrationTokens.MAXIMUM_USES || lifetime < 60
-				|| lifetime > RegistrationTokens.MAXIMUM_LIFETIME.toSeconds() || description.isEmpty()
-				|| description.length() > 200) {
+		// Up to a thousand registrations: as weighty as registering a client that
+		// receives codes, which needs a recent sign-in too.
+		this.recentAuthentication.require();
+		RegistrationTokenAdministration.CreatedToken created;
+		try {
+			created = this.tokens.create((request.description() != null) ? request.description().strip() : null,
+					(request.uses() != null) ? request.uses() : 1,
+					Duration
+						.ofSeconds((request.lifetime() != null) ? request.lifetime() : Duration.ofDays(1).toSeconds()),
+					this.identity.current());
+		}
+		catch (InvalidInputException ex) {
 			return ResponseEntity.badRequest()
 				.body(Map.of("error", "invalid_request", "error_description",
 						"description (1 to 200 characters), uses 1 to 1000, lifetime 60 s to 30 days"));
 		}
-		String actor = this.identity.current().id();
-		RegistrationTokens.Created created = this.tokens.create(description, uses, Duration.ofSeconds(lifetime), actor);
-		this.audit.record(actor, "registration_token.created", "registration-token:" + created.token().id(),
-				this.identity.current().address(), Map.of("uses", uses, "expires_at", created.token().expiresAt()));
 		return ResponseEntity.created(URI.create("/api/admin/registration-tokens/" + created.token().id()))
 			.header(HttpHeaders.CACHE_CONTROL, "no-store")
-			.body(Map.of("id", created.token().id(), "token", created.value(), "uses_left", uses, "expires_at",
+			.body(Map.of("id", created.token().id(), "token", created.value(), "description",
+					created.token().description(), "uses_left", created.token().usesLeft(), "expires_at",
 					created.token().expiresAt().toString()));
 	}
 
 	@GetMapping
-	List<RegistrationTokens.InitialAccessToken> usable() {
-		return this.tokens.usable();
+	List<Map<String, Object>> usable() {
+		return this.tokens.usable()
+			.stream()
+			.map((token) -> Map.<String, Object>of("id", token.id(), "description", token.description(), "created_by",
+					token.createdBy(), "uses_left", token.usesLeft(), "expires_at", token.expiresAt().toString()))
+			.toList();
 	}
 
 	@DeleteMapping("/{id}")
 	ResponseEntity<Void> revoke(@PathVariable String id) {
-		if (!this.tokens.revoke(id)) {
+		try {
+			this.tokens.revoke(id, this.identity.current());
+		}
+		catch (NotFoundException ex) {
 			return ResponseEntity.status(HttpStatus.NOT_FOUND).build();
 		}
-		this.audit.record(this.identity.current().id(), "registration_token.revoked", "registration-token:" + id,
-				this.identity.current().address(), Map.of());
 		return ResponseEntity.noContent().build();
 	}
 
