@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.lanyard.server.login.LoginDetails;
+import dev.lanyard.server.web.UiLocales;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletResponse;
@@ -59,7 +60,10 @@ final class ReplacedAuthorizationRequest {
 		request.setAttribute(KIND, kind);
 		request.setAttribute(BROUGHT, new LinkedHashMap<>(brought));
 		request.setAttribute(KEY, key);
-		chain.doFilter(new ReplacedParameters(request, parameters), response);
+		ReplacedParameters replaced = new ReplacedParameters(request, parameters);
+		// The pages' language is the request's, not what the browser sent alongside.
+		UiLocales.remember(replaced, true);
+		chain.doFilter(replaced, response);
 	}
 
 	/** What the parameters were replaced from, or {@code null} when they were not. */

@@ -34,9 +34,9 @@ import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
 @Configuration(proxyBeanMethods = false)
 class LocaleConfiguration implements WebMvcConfigurer {
 
-	private static final String UI_LOCALES = "ui_locales";
+	private static final String UI_LOCALES = UiLocales.PARAMETER;
 
-	private static final String SESSION_ATTRIBUTE = LocaleConfiguration.class.getName() + ".UI_LOCALE";
+	private static final String SESSION_ATTRIBUTE = UiLocales.SESSION_ATTRIBUTE;
 
 	/** Reads the authorization request saved while the person signs in. */
 	private static final HttpSessionRequestCache SAVED_REQUESTS = new HttpSessionRequestCache();
@@ -72,13 +72,7 @@ class LocaleConfiguration implements WebMvcConfigurer {
 					@Override
 					protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
 							FilterChain chain) throws ServletException, IOException {
-						HttpSession session = request.getSession(false);
-						if (session != null) {
-							Optional<Locale> asked = fromTags(request.getParameter(UI_LOCALES));
-							if (asked.isPresent()) {
-								session.setAttribute(SESSION_ATTRIBUTE, asked.get().toLanguageTag());
-							}
-						}
+						UiLocales.remember(request, false);
 						chain.doFilter(request, response);
 					}
 
@@ -103,23 +97,7 @@ class LocaleConfiguration implements WebMvcConfigurer {
 			Object remembered = (session != null) ? session.getAttribute(SESSION_ATTRIBUTE) : null;
 			uiLocales = (remembered instanceof String tag) ? tag : null;
 		}
-		return fromTags(uiLocales);
-	}
-
-	private static Optional<Locale> fromTags(String uiLocales) {
-		if (uiLocales == null || uiLocales.length() > 200) {
-			return Optional.empty();
-		}
-		for (String tag : uiLocales.trim().split(" +")) {
-			String language = Locale.forLanguageTag(tag).getLanguage();
-			if ("zh".equals(language)) {
-				return Optional.of(Locale.SIMPLIFIED_CHINESE);
-			}
-			if ("en".equals(language)) {
-				return Optional.of(Locale.ENGLISH);
-			}
-		}
-		return Optional.empty();
+		return UiLocales.fromTags(uiLocales);
 	}
 
 	private static Locale supported(Locale requested) {

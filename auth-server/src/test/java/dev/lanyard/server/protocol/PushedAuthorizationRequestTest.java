@@ -155,6 +155,21 @@ class PushedAuthorizationRequestTest {
 		assertThat(answer).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
 	}
 
+	/** The pages speak the pushed request's ui_locales, not one the browser adds. */
+	@Test
+	void parWhenPushedUiLocalesThenLoginPageInThatLanguage() throws Exception {
+		URI requestUri = push(new AuthorizationRequest.Builder(new ResponseType("code"), new ClientID(CLIENT))
+			.redirectionURI(REDIRECT)
+			.scope(new Scope("openid"))
+			.codeChallenge(new CodeVerifier(), CodeChallengeMethod.S256)
+			.customParameter("ui_locales", "zh-CN")
+			.build()).toSuccessResponse().getRequestURI();
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> start = browser.get(frontChannel(requestUri) + "&ui_locales=en");
+		assertThat(TestBrowser.location(start)).isEqualTo(flows.url("/login"));
+		assertThat(browser.get(flows.url("/login")).body()).contains("<html lang=\"zh-CN\"");
+	}
+
 	/** RFC 9126 §6: a client registered so may not skip the pushed request. */
 	@Test
 	void parWhenRequiredAndAuthorizationRequestSentDirectlyThenInvalidRequestRedirect() {
