@@ -43,7 +43,7 @@ class RegistrationTokenAdministrationService implements RegistrationTokenAdminis
 				|| lifetime.compareTo(MAXIMUM_LIFETIME) > 0) {
 			throw new InvalidInputException(List.of(new FieldProblem("uses", "registration-token.range")));
 		}
-		RegistrationTokens.Created created = this.tokens.create(description, uses, lifetime, actor.id());
+		RegistrationTokens.Created created = this.tokens.create(description, uses, lifetime, actor.name());
 		this.audit.record(actor.id(), "registration_token.created", "registration-token:" + created.token().id(),
 				actor.address(), Map.of("uses", uses, "expires_at", created.token().expiresAt().toString()));
 		return new CreatedToken(view(created.token()), created.value());

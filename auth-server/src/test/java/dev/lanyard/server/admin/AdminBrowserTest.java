@@ -152,6 +152,28 @@ class AdminBrowserTest {
 		String secret = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("client-secret")))
 			.getDomAttribute("value");
 		assertThat(secret).startsWith("lycs_");
+
+		// Creates an initial access token for dynamic registration; a pipeline registers
+		// a client with it.
+		this.browser.findElement(By.linkText("Registration tokens")).click();
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("description"))).sendKeys("Team billing CI");
+		WebElement uses = this.browser.findElement(By.id("uses"));
+		uses.clear();
+		uses.sendKeys("2");
+		this.browser.findElement(By.id("confirmPassword")).sendKeys(TestBootstrap.ALICE_PASSWORD);
+		this.browser.findElement(By.id("create-registration-token")).click();
+		String initialToken = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("registration-token")))
+			.getDomAttribute("value");
+		assertThat(initialToken).startsWith("lyit_");
+		screenshot("admin-registration-tokens.png");
+		HttpResponse<String> registered = new TestBrowser()
+			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(flows.url("/connect/register")))
+				.header("Authorization", "Bearer " + initialToken)
+				.header("Content-Type", "application/json")
+				.POST(java.net.http.HttpRequest.BodyPublishers
+					.ofString("{\"client_name\":\"Pipeline\",\"redirect_uris\":[\"https://ci.example/cb\"]}"))
+				.build());
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
 		this.browser.findElement(By.cssSelector(".admin-account form.inline button")).click();
 		wait.until(ExpectedConditions.urlContains("/logout/done"));
 
