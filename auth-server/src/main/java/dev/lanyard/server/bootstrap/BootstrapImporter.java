@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -19,12 +20,14 @@ import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.storage.AdvisoryLocks;
 import dev.lanyard.server.user.StandardClaim;
+import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.MessageSource;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -54,9 +57,17 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final DataSource dataSource;
 
+	private final Environment environment;
+
+	/** The first administrator's username, for a start without a file. */
+	static final String ADMIN_USERNAME = "LANYARD_BOOTSTRAP_ADMIN_USERNAME";
+
+	/** The first administrator's password (policy applies; never logged). */
+	static final String ADMIN_PASSWORD = "LANYARD_BOOTSTRAP_ADMIN_PASSWORD";
+
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
 			GrantRevocations authorizations, AuditLog audit, MessageSource messages, TransactionTemplate transactions,
-			DataSource dataSource) {
+			DataSource dataSource, Environment environment) {
 		this.properties = properties;
 		this.users = users;
 		this.clients = clients;
@@ -65,10 +76,65 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		this.messages = messages;
 		this.transactions = transactions;
 		this.dataSource = dataSource;
+		this.environment = environment;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
+		importFile();
+		firstAdministrator();
+	}
+
+	/**
+	 * With no administrator in the database: creates one from
+	 * {@code LANYARD_BOOTSTRAP_ADMIN_USERNAME} and
+	 * {@code LANYARD_BOOTSTRAP_ADMIN_PASSWORD} (a container's first start, no file), or
+	 * says how to. Under the bootstrap lock, so nodes started at once create one
+	 * administrator; never again once one exists, so the variables can stay set.
+	 */
+	private void firstAdministrator() {
+		String username = this.environment.getProperty(ADMIN_USERNAME);
+		String password = this.environment.getProperty(ADMIN_PASSWORD);
+		boolean given = username != null && !username.isBlank() && password != null && !password.isEmpty();
+		Boolean created = this.transactions.execute((status) -> {
+			AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.dataSource);
+			if (this.users.anAdministratorExists()) {
+				return false;
+			}
+			if (!given) {
+				return null;
+			}
+			this.users.passwordProblem(password, username, null).ifPresent((problem) -> {
+				throw new BootstrapFileException(ADMIN_PASSWORD + " breaks the password policy (" + problem
+						+ "): choose a longer or less common one");
+			});
+			try {
+				UserAccount admin = this.users.create(username.strip(), null, password, true, false,
+						List.of(UserService.ADMINISTRATOR_ROLE), Map.of(), Map.of());
+				this.audit.record("system", "bootstrap.admin_created", "user:" + admin.id(), null,
+						Map.of("username", admin.username()));
+			}
+			catch (InputRejectedException ex) {
+				throw new BootstrapFileException(
+						ADMIN_USERNAME + " is not a username Lanyard takes (" + ex.problems().get(0).code() + ")");
+			}
+			return true;
+		});
+		if (created == null) {
+			logger.warn(
+					"No administrator exists yet: set {} and {} (or give one in the bootstrap file, "
+							+ "LANYARD_BOOTSTRAP) and start again to create the first one",
+					ADMIN_USERNAME, ADMIN_PASSWORD);
+		}
+		else if (created) {
+			logger.info("Created the first administrator, {}, from {}", username.strip(), ADMIN_USERNAME);
+		}
+		else if (given) {
+			logger.info("An administrator exists: {} and {} are not used", ADMIN_USERNAME, ADMIN_PASSWORD);
+		}
+	}
+
+	private void importFile() {
 		Path file = this.properties.bootstrap();
 		if (file == null || file.toString().isBlank()) {
 			return;

@@ -74,6 +74,14 @@ public class JdbcUserAccountRepository {
 		return this.jdbc.sql("SELECT count(*) FROM users").query(Long.class).single();
 	}
 
+	/** How many enabled, unlocked accounts hold a role. */
+	public long countActiveWithRole(String role) {
+		return this.jdbc.sql("SELECT count(*) FROM users WHERE enabled AND NOT locked AND ? = ANY(roles)")
+			.param(role)
+			.query(Long.class)
+			.single();
+	}
+
 	public void insert(UserAccount user) {
 		this.jdbc.sql("""
 				INSERT INTO users (id, username, login_name, email, password_hash, enabled, locked, roles, attributes,

@@ -23,6 +23,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class UserService {
 
+	/** The role that may use the admin console and API. */
+	public static final String ADMINISTRATOR_ROLE = "admin";
+
 	private static final Pattern USERNAME = Pattern.compile("[\\p{L}\\p{N}._@+-]{1,100}");
 
 	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
@@ -163,6 +166,11 @@ public class UserService {
 
 	public long countMatching(String text) {
 		return this.users.countMatching(text);
+	}
+
+	/** Whether some enabled, unlocked account can administer Lanyard. */
+	public boolean anAdministratorExists() {
+		return this.users.countActiveWithRole(ADMINISTRATOR_ROLE) > 0;
 	}
 
 	public long count() {
