@@ -59,6 +59,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final Environment environment;
 
+	private final FirstRunSetup setup;
+
 	/** The first administrator's username, for a start without a file. */
 	static final String ADMIN_USERNAME = "LANYARD_BOOTSTRAP_ADMIN_USERNAME";
 
@@ -67,7 +69,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
 			GrantRevocations authorizations, AuditLog audit, MessageSource messages, TransactionTemplate transactions,
-			DataSource dataSource, Environment environment) {
+			DataSource dataSource, Environment environment, FirstRunSetup setup) {
 		this.properties = properties;
 		this.users = users;
 		this.clients = clients;
@@ -77,6 +79,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		this.transactions = transactions;
 		this.dataSource = dataSource;
 		this.environment = environment;
+		this.setup = setup;
 	}
 
 	@Override
@@ -121,10 +124,13 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			return true;
 		});
 		if (created == null) {
+			// A one-time secret on purpose (the log of the machine Lanyard runs on):
+			// useful only from that machine, only until an administrator exists.
+			String link = this.properties.issuerString() + "/setup?token=" + this.setup.open();
 			logger.warn(
-					"No administrator exists yet: set {} and {} (or give one in the bootstrap file, "
-							+ "LANYARD_BOOTSTRAP) and start again to create the first one",
-					ADMIN_USERNAME, ADMIN_PASSWORD);
+					"No administrator exists yet. From this machine, open {} to create the first one "
+							+ "(or set {} and {}, or give one in the bootstrap file)",
+					link, ADMIN_USERNAME, ADMIN_PASSWORD);
 		}
 		else if (created) {
 			logger.info("Created the first administrator, {}, from {}", username.strip(), ADMIN_USERNAME);

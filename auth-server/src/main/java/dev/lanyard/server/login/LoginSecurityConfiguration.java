@@ -102,7 +102,8 @@ class LoginSecurityConfiguration {
 		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices);
 		http.authenticationManager(loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle))
 			.authorizeHttpRequests((authorize) -> authorize
-				.requestMatchers("/login", "/logout", "/logout/done", "/error", "/css/**", "/img/**", "/favicon.ico")
+				.requestMatchers("/login", "/logout", "/logout/done", "/error", "/css/**", "/img/**", "/favicon.ico",
+						"/setup")
 				.permitAll()
 				// Methods the protocol endpoints do not take land here and get a 405.
 				.requestMatchers("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke")

@@ -2,6 +2,8 @@ package dev.lanyard.server.bootstrap;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -64,13 +66,50 @@ class FirstAdministratorTest {
 			.hasMessageContaining("LANYARD_BOOTSTRAP_ADMIN_PASSWORD breaks the password policy");
 	}
 
+	/**
+	 * Neither file nor variables: the log prints a one-time setup link; the page creates
+	 * the first administrator from this machine only, with the token, and then closes.
+	 */
 	@Test
-	void firstStartWhenNoAdministratorAndNoVariablesThenTheLogSaysHow(CapturedOutput output) {
+	void firstStartWhenNoAdministratorThenSetupLinkCreatesOneOnceFromLoopbackOnly(CapturedOutput output) {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		deployment.put("lanyard.bootstrap", "");
 		try (LanyardTestServer node = LanyardTestServer.start(deployment)) {
-			assertThat(output).contains("No administrator exists yet: set LANYARD_BOOTSTRAP_ADMIN_USERNAME");
+			Matcher link = Pattern.compile("open (http\\S+/setup\\?token=(\\S+)) to create").matcher(output.toString());
+			assertThat(link.find()).as("a setup link in the log").isTrue();
+			String token = link.group(2);
+			OAuthFlows flows = new OAuthFlows(node.baseUrl());
+			TestBrowser browser = new TestBrowser();
+			assertThat(browser.get(flows.url("/setup?token=" + token)).statusCode()).isEqualTo(200);
+			assertThat(browser.get(flows.url("/setup?token=wrong")).statusCode()).isEqualTo(404);
+			assertThat(browser.get(flows.url("/setup")).statusCode()).isEqualTo(404);
+			// Relayed by a proxy (its own address would be loopback): not this machine.
+			assertThat(browser.get(flows.url("/setup?token=" + token), "X-Forwarded-For", "203.0.113.9").statusCode())
+				.isEqualTo(404);
+
+			HttpResponse<String> page = browser.get(flows.url("/setup?token=" + token));
+			HttpResponse<String> mismatch = browser.postForm(flows.url("/setup"),
+					Map.of("token", token, "username", "first-admin", "password", PASSWORD, "passwordAgain", "other",
+							"_csrf", TestBrowser.csrf(page.body())));
+			assertThat(mismatch.statusCode()).isEqualTo(200);
+			assertThat(mismatch.body()).contains("The two passwords differ");
+			HttpResponse<String> weak = browser.postForm(flows.url("/setup"),
+					Map.of("token", token, "username", "first-admin", "password", "password", "passwordAgain",
+							"password", "_csrf", TestBrowser.csrf(mismatch.body())));
+			assertThat(weak.body()).contains("too common");
+			HttpResponse<String> created = browser.postForm(flows.url("/setup"),
+					Map.of("token", token, "username", "first-admin", "password", PASSWORD, "passwordAgain", PASSWORD,
+							"_csrf", TestBrowser.csrf(weak.body())));
+			assertThat(created.statusCode()).isIn(302, 303);
+			assertThat(TestBrowser.location(created)).endsWith("/admin");
+
+			// Closed for good.
+			assertThat(new TestBrowser().get(flows.url("/setup?token=" + token)).statusCode()).isEqualTo(404);
+			TestBrowser admin = new TestBrowser();
+			assertThat(flows.signIn(admin, "first-admin", PASSWORD).statusCode()).isIn(302, 303);
+			assertThat(admin.get(flows.url("/admin")).statusCode()).isEqualTo(200);
 		}
+		assertThat(output).doesNotContain(PASSWORD);
 	}
 
 }
