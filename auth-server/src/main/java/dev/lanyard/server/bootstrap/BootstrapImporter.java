@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import dev.lanyard.server.AlreadyExistsException;
 import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardProperties;
@@ -89,33 +90,47 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	}
 
 	/**
-	 * With no administrator in the database: creates one from
+	 * With no administrator in the database, ever: creates one from
 	 * {@code LANYARD_BOOTSTRAP_ADMIN_USERNAME} and
 	 * {@code LANYARD_BOOTSTRAP_ADMIN_PASSWORD} (a container's first start, no file), or
-	 * says how to. Under the bootstrap lock, so nodes started at once create one
-	 * administrator; never again once one exists, so the variables can stay set.
+	 * opens {@code /setup} with a token written to the data directory. Under the
+	 * bootstrap lock, so nodes started at once create one administrator; never again once
+	 * any account holds the role (even disabled or locked), so the variables can stay
+	 * set.
 	 */
 	private void firstAdministrator() {
 		String username = this.environment.getProperty(ADMIN_USERNAME);
 		String password = this.environment.getProperty(ADMIN_PASSWORD);
-		boolean given = username != null && !username.isBlank() && password != null && !password.isEmpty();
+		boolean hasUsername = username != null && !username.isBlank();
+		boolean hasPassword = password != null && !password.isEmpty();
+		if (hasUsername != hasPassword) {
+			throw new BootstrapFileException(ADMIN_USERNAME + " and " + ADMIN_PASSWORD
+					+ " go together: set both to create the first administrator, or neither");
+		}
+		// A secret read from a file often ends with a line break that is no part of it.
+		String secret = hasPassword ? password.replaceAll("[\\r\\n]+$", "") : null;
+		String name = hasUsername ? username.strip() : null;
 		Boolean created = this.transactions.execute((status) -> {
 			AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.dataSource);
-			if (this.users.anAdministratorExists()) {
+			if (this.users.anAdministratorEverExisted()) {
 				return false;
 			}
-			if (!given) {
+			if (name == null) {
 				return null;
 			}
-			this.users.passwordProblem(password, username, null).ifPresent((problem) -> {
+			this.users.passwordProblem(secret, name, null).ifPresent((problem) -> {
 				throw new BootstrapFileException(ADMIN_PASSWORD + " breaks the password policy (" + problem
 						+ "): choose a longer or less common one");
 			});
 			try {
-				UserAccount admin = this.users.create(username.strip(), null, password, true, false,
+				UserAccount admin = this.users.create(name, null, secret, true, false,
 						List.of(UserService.ADMINISTRATOR_ROLE), Map.of(), Map.of());
 				this.audit.record("system", "bootstrap.admin_created", "user:" + admin.id(), null,
 						Map.of("username", admin.username()));
+			}
+			catch (AlreadyExistsException ex) {
+				throw new BootstrapFileException(ADMIN_USERNAME + " names an account that exists without the "
+						+ "administrator role; choose another username for the first administrator");
 			}
 			catch (InputRejectedException ex) {
 				throw new BootstrapFileException(
@@ -124,18 +139,16 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			return true;
 		});
 		if (created == null) {
-			// A one-time secret on purpose (the log of the machine Lanyard runs on):
-			// useful only from that machine, only until an administrator exists.
-			String link = this.properties.issuerString() + "/setup?token=" + this.setup.open();
+			Path file = this.setup.open();
 			logger.warn(
-					"No administrator exists yet. From this machine, open {} to create the first one "
-							+ "(or set {} and {}, or give one in the bootstrap file)",
-					link, ADMIN_USERNAME, ADMIN_PASSWORD);
+					"No administrator exists yet. Open /setup on this server (e.g. http://localhost:{}/setup) "
+							+ "and give the token in {}, or set {} and {}, or give one in the bootstrap file",
+					this.environment.getProperty("server.port", "9000"), file, ADMIN_USERNAME, ADMIN_PASSWORD);
 		}
 		else if (created) {
-			logger.info("Created the first administrator, {}, from {}", username.strip(), ADMIN_USERNAME);
+			logger.info("Created the first administrator, {}, from {}", name, ADMIN_USERNAME);
 		}
-		else if (given) {
+		else if (hasUsername) {
 			logger.info("An administrator exists: {} and {} are not used", ADMIN_USERNAME, ADMIN_PASSWORD);
 		}
 	}

@@ -1,56 +1,79 @@
 package dev.lanyard.server.bootstrap;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
+import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.token.OpaqueTokenValues;
 import dev.lanyard.server.token.TokenHash;
-import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.stereotype.Component;
 
 /**
- * The one-time setup link of a first start with no administrator (like Jenkins' and
- * Keycloak's): a random token, printed to this node's log, that opens {@code /setup} —
- * from this machine only, and only until an administrator exists. Kept as a hash in this
- * node's memory: a restart prints a new one. Thread-safe.
+ * The one-time setup token of a first start with no administrator (as Jenkins does it):
+ * random, written to {@code setup-token} in this node's data directory (readable by its
+ * owner only), never logged and never in a URL; {@code /setup} asks for it. Whoever can
+ * read that file runs this node already. Kept as a hash in this node's memory: a restart
+ * writes a new one. Thread-safe.
  */
 @Component
 public class FirstRunSetup {
 
+	static final String FILE_NAME = "setup-token";
+
+	private final LanyardProperties properties;
+
 	private volatile String tokenHash;
 
-	/** Opens setup; returns the token to print. */
-	String open() {
-		String token = OpaqueTokenValues.CLIENT_SECRET.generate().replace("lycs_", "setup_");
-		this.tokenHash = TokenHash.of(token);
-		return token;
-	}
-
-	/** Closes setup for good (an administrator exists). */
-	void close() {
-		this.tokenHash = null;
+	FirstRunSetup(LanyardProperties properties) {
+		this.properties = properties;
 	}
 
 	/**
-	 * Whether a request may use setup: the token printed, from the loopback interface,
-	 * not relayed by a proxy (whose own address would be loopback).
+	 * Opens setup: writes a new token to the data directory.
+	 * @return the file it is in
 	 */
-	boolean admits(HttpServletRequest request, String token) {
-		String hash = this.tokenHash;
-		if (hash == null || token == null || !TokenHash.matches(token, hash)) {
-			return false;
-		}
-		if (request.getHeader("X-Forwarded-For") != null || request.getHeader("Forwarded") != null
-				|| request.getHeader("X-Real-IP") != null) {
-			return false;
-		}
+	Path open() {
+		String token = OpaqueTokenValues.CLIENT_SECRET.generate().replace("lycs_", "setup_");
+		Path file = this.properties.dataDirectory().resolve(FILE_NAME).toAbsolutePath();
 		try {
-			return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress();
+			Files.createDirectories(file.getParent());
+			Files.deleteIfExists(file);
+			try {
+				Files.createFile(file,
+						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			}
+			catch (UnsupportedOperationException ex) {
+				// Not a POSIX file system: the directory's own protection applies.
+				Files.createFile(file);
+			}
+			Files.writeString(file, token + "\n", StandardOpenOption.TRUNCATE_EXISTING);
 		}
-		catch (UnknownHostException ex) {
-			return false;
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot write the setup token to " + file + ": " + ex.getMessage(), ex);
 		}
+		this.tokenHash = TokenHash.of(token);
+		return file;
+	}
+
+	/** Closes setup on this node: the token stops and its file goes. */
+	void close() {
+		this.tokenHash = null;
+		try {
+			Files.deleteIfExists(this.properties.dataDirectory().resolve(FILE_NAME));
+		}
+		catch (IOException ex) {
+			// The token no longer opens anything.
+		}
+	}
+
+	/** Whether a token is the one this node wrote. */
+	boolean admits(String token) {
+		String hash = this.tokenHash;
+		return hash != null && token != null && TokenHash.matches(token.strip(), hash);
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.lanyard.server.AlreadyExistsException;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.storage.AdvisoryLocks;
@@ -24,9 +25,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * {@code /setup}: creates the first administrator on a first start without one, from the
- * link the log printed ({@link FirstRunSetup}). Anything else — another machine, a wrong
- * token, an administrator already there — is "not found".
+ * {@code /setup}: creates the first administrator of a database that never had one, for
+ * whoever gives the token this node wrote to its data directory ({@link FirstRunSetup}).
+ * Once any account holds the administrator role — even disabled or locked — the page is
+ * "not found" on every node, for good.
  */
 @Controller
 @RequestMapping("/setup")
@@ -52,55 +54,63 @@ class FirstRunSetupController {
 	}
 
 	@GetMapping
-	String page(@RequestParam(required = false) String token, HttpServletRequest request, Model model) {
-		requireAdmitted(token, request);
-		model.addAttribute("token", token);
+	String page() {
+		requireOpen();
 		return "setup";
 	}
 
 	@PostMapping
-	String create(@RequestParam(required = false) String token, @RequestParam(defaultValue = "") String username,
+	String create(@RequestParam(defaultValue = "") String token, @RequestParam(defaultValue = "") String username,
 			@RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String passwordAgain,
 			HttpServletRequest request, Model model) {
-		requireAdmitted(token, request);
-		model.addAttribute("token", token);
-		model.addAttribute("username", username);
+		requireOpen();
+		String name = username.strip();
+		model.addAttribute("username", name);
+		if (!this.setup.admits(token)) {
+			model.addAttribute("problem", "setup.token-wrong");
+			return "setup";
+		}
 		if (!password.equals(passwordAgain)) {
 			model.addAttribute("problem", "setup.password-mismatch");
 			return "setup";
 		}
-		Optional<String> weak = this.users.passwordProblem(password, username, null);
+		Optional<String> weak = this.users.passwordProblem(password, name, null);
 		if (weak.isPresent()) {
 			model.addAttribute("problem", weak.get());
 			return "setup";
 		}
-		String problem;
+		String outcome;
 		try {
-			problem = this.transactions.execute((status) -> {
+			outcome = this.transactions.execute((status) -> {
 				AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.dataSource);
-				if (this.users.anAdministratorExists()) {
+				if (this.users.anAdministratorEverExisted()) {
 					return "exists";
 				}
-				UserAccount admin = this.users.create(username.strip(), null, password, true, false,
+				UserAccount admin = this.users.create(name, null, password, true, false,
 						List.of(UserService.ADMINISTRATOR_ROLE), Map.of(), Map.of());
 				this.audit.record("system", "bootstrap.admin_created", "user:" + admin.id(), request.getRemoteAddr(),
 						Map.of("username", admin.username(), "by", "setup page"));
-				return null;
+				return "created";
 			});
+		}
+		catch (AlreadyExistsException ex) {
+			model.addAttribute("problem", "setup.username-taken");
+			return "setup";
 		}
 		catch (InputRejectedException ex) {
 			model.addAttribute("problem", "setup.username-invalid");
 			return "setup";
 		}
 		this.setup.close();
-		if ("exists".equals(problem)) {
+		if (!"created".equals(outcome)) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
 		return "redirect:/admin";
 	}
 
-	private void requireAdmitted(String token, HttpServletRequest request) {
-		if (!this.setup.admits(request, token) || this.users.anAdministratorExists()) {
+	private void requireOpen() {
+		if (this.users.anAdministratorEverExisted()) {
+			this.setup.close();
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
 	}

@@ -74,12 +74,9 @@ public class JdbcUserAccountRepository {
 		return this.jdbc.sql("SELECT count(*) FROM users").query(Long.class).single();
 	}
 
-	/** How many enabled, unlocked accounts hold a role. */
-	public long countActiveWithRole(String role) {
-		return this.jdbc.sql("SELECT count(*) FROM users WHERE enabled AND NOT locked AND ? = ANY(roles)")
-			.param(role)
-			.query(Long.class)
-			.single();
+	/** How many accounts hold a role, enabled or not. */
+	public long countWithRole(String role) {
+		return this.jdbc.sql("SELECT count(*) FROM users WHERE ? = ANY(roles)").param(role).query(Long.class).single();
 	}
 
 	public void insert(UserAccount user) {

@@ -168,9 +168,13 @@ public class UserService {
 		return this.users.countMatching(text);
 	}
 
-	/** Whether some enabled, unlocked account can administer Lanyard. */
-	public boolean anAdministratorExists() {
-		return this.users.countActiveWithRole(ADMINISTRATOR_ROLE) > 0;
+	/**
+	 * Whether any account holds the administrator role, enabled, locked or not: the first
+	 * administrator is made once, and locking or disabling administrators never reopens
+	 * that.
+	 */
+	public boolean anAdministratorEverExisted() {
+		return this.users.countWithRole(ADMINISTRATOR_ROLE) > 0;
 	}
 
 	public long count() {

@@ -1,15 +1,18 @@
 package dev.lanyard.server.bootstrap;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -67,49 +70,67 @@ class FirstAdministratorTest {
 	}
 
 	/**
-	 * Neither file nor variables: the log prints a one-time setup link; the page creates
-	 * the first administrator from this machine only, with the token, and then closes.
+	 * Neither file nor variables: Lanyard writes a one-time setup token to its data
+	 * directory (never to the log or a URL); /setup creates the first administrator for
+	 * whoever gives it, once; locking that administrator does not reopen setup.
 	 */
 	@Test
-	void firstStartWhenNoAdministratorThenSetupLinkCreatesOneOnceFromLoopbackOnly(CapturedOutput output) {
+	void firstStartWhenNoAdministratorThenSetupTokenFromTheDataDirectoryCreatesOneOnce(CapturedOutput output)
+			throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		deployment.put("lanyard.bootstrap", "");
 		try (LanyardTestServer node = LanyardTestServer.start(deployment)) {
-			Matcher link = Pattern.compile("open (http\\S+/setup\\?token=(\\S+)) to create").matcher(output.toString());
-			assertThat(link.find()).as("a setup link in the log").isTrue();
-			String token = link.group(2);
+			Path file = Path.of(deployment.get("lanyard.data-directory")).resolve("setup-token");
+			String token = Files.readString(file).strip();
+			assertThat(output).contains("give the token in " + file.toAbsolutePath()).doesNotContain(token);
+			assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+					PosixFilePermission.OWNER_WRITE);
+			node.bean(UserService.class)
+				.create("taken-name", null, "quiet-harbor-lantern-91", true, false, List.of("user"), Map.of(),
+						Map.of());
 			OAuthFlows flows = new OAuthFlows(node.baseUrl());
 			TestBrowser browser = new TestBrowser();
-			assertThat(browser.get(flows.url("/setup?token=" + token)).statusCode()).isEqualTo(200);
-			assertThat(browser.get(flows.url("/setup?token=wrong")).statusCode()).isEqualTo(404);
-			assertThat(browser.get(flows.url("/setup")).statusCode()).isEqualTo(404);
-			// Relayed by a proxy (its own address would be loopback): not this machine.
-			assertThat(browser.get(flows.url("/setup?token=" + token), "X-Forwarded-For", "203.0.113.9").statusCode())
-				.isEqualTo(404);
-
-			HttpResponse<String> page = browser.get(flows.url("/setup?token=" + token));
-			HttpResponse<String> mismatch = browser.postForm(flows.url("/setup"),
-					Map.of("token", token, "username", "first-admin", "password", PASSWORD, "passwordAgain", "other",
-							"_csrf", TestBrowser.csrf(page.body())));
-			assertThat(mismatch.statusCode()).isEqualTo(200);
-			assertThat(mismatch.body()).contains("The two passwords differ");
-			HttpResponse<String> weak = browser.postForm(flows.url("/setup"),
-					Map.of("token", token, "username", "first-admin", "password", "password", "passwordAgain",
-							"password", "_csrf", TestBrowser.csrf(mismatch.body())));
-			assertThat(weak.body()).contains("too common");
-			HttpResponse<String> created = browser.postForm(flows.url("/setup"),
-					Map.of("token", token, "username", "first-admin", "password", PASSWORD, "passwordAgain", PASSWORD,
-							"_csrf", TestBrowser.csrf(weak.body())));
+			HttpResponse<String> page = browser.get(flows.url("/setup"));
+			assertThat(page.statusCode()).isEqualTo(200);
+			assertThat(post(browser, flows, page, "wrong-token", "first-admin", PASSWORD, PASSWORD).body())
+				.contains("This is not the setup token");
+			assertThat(post(browser, flows, page, token, "first-admin", PASSWORD, "other").body())
+				.contains("The two passwords differ");
+			assertThat(post(browser, flows, page, token, "first-admin", "password", "password").body())
+				.contains("too common");
+			assertThat(post(browser, flows, page, token, "taken-name", PASSWORD, PASSWORD).body())
+				.contains("An account with this username exists");
+			HttpResponse<String> created = post(browser, flows, page, token, "first-admin", PASSWORD, PASSWORD);
 			assertThat(created.statusCode()).isIn(302, 303);
 			assertThat(TestBrowser.location(created)).endsWith("/admin");
+			assertThat(Files.exists(file)).isFalse();
 
-			// Closed for good.
-			assertThat(new TestBrowser().get(flows.url("/setup?token=" + token)).statusCode()).isEqualTo(404);
+			// Closed for good, even with its administrator locked.
+			assertThat(new TestBrowser().get(flows.url("/setup")).statusCode()).isEqualTo(404);
 			TestBrowser admin = new TestBrowser();
 			assertThat(flows.signIn(admin, "first-admin", PASSWORD).statusCode()).isIn(302, 303);
 			assertThat(admin.get(flows.url("/admin")).statusCode()).isEqualTo(200);
+			JdbcClient.create(node.bean(DataSource.class))
+				.sql("UPDATE users SET locked = true WHERE username = 'first-admin'")
+				.update();
+			assertThat(new TestBrowser().get(flows.url("/setup")).statusCode()).isEqualTo(404);
 		}
 		assertThat(output).doesNotContain(PASSWORD);
+	}
+
+	@Test
+	void firstStartWhenOnlyOneAdminVariableThenStopsAndSaysSo() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.bootstrap", "");
+		deployment.put("LANYARD_BOOTSTRAP_ADMIN_USERNAME", "root-admin");
+		assertThatThrownBy(() -> LanyardTestServer.start(deployment).close()).isInstanceOf(BootstrapFileException.class)
+			.hasMessageContaining("go together");
+	}
+
+	private static HttpResponse<String> post(TestBrowser browser, OAuthFlows flows, HttpResponse<String> page,
+			String token, String username, String password, String again) {
+		return browser.postForm(flows.url("/setup"), Map.of("token", token, "username", username, "password", password,
+				"passwordAgain", again, "_csrf", TestBrowser.csrf(page.body())));
 	}
 
 }
