@@ -140,6 +140,9 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		});
 		if (created == null) {
 			Path file = this.setup.open();
+			if (file == null) {
+				return;
+			}
 			logger.warn(
 					"No administrator exists yet. Open /setup on this server (e.g. http://localhost:{}/setup) "
 							+ "and give the token in {}, or set {} and {}, or give one in the bootstrap file",

@@ -3,12 +3,14 @@ package dev.lanyard.server.bootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.token.OpaqueTokenValues;
 import dev.lanyard.server.token.TokenHash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -24,6 +26,8 @@ public class FirstRunSetup {
 
 	static final String FILE_NAME = "setup-token";
 
+	private static final Logger logger = LoggerFactory.getLogger(FirstRunSetup.class);
+
 	private final LanyardProperties properties;
 
 	private volatile String tokenHash;
@@ -33,27 +37,33 @@ public class FirstRunSetup {
 	}
 
 	/**
-	 * Opens setup: writes a new token to the data directory.
-	 * @return the file it is in
+	 * Opens setup: writes a new token to the data directory, whole or not at all (written
+	 * beside it, then moved into place: nodes that share a data directory never see half
+	 * a token, and the last one's stands).
+	 * @return the file it is in, or {@code null} when it could not be written (setup
+	 * stays closed on this node; the start goes on)
 	 */
 	Path open() {
 		String token = OpaqueTokenValues.CLIENT_SECRET.generate().replace("lycs_", "setup_");
 		Path file = this.properties.dataDirectory().resolve(FILE_NAME).toAbsolutePath();
 		try {
 			Files.createDirectories(file.getParent());
-			Files.deleteIfExists(file);
+			Path written;
 			try {
-				Files.createFile(file,
+				written = Files.createTempFile(file.getParent(), FILE_NAME, ".new",
 						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 			}
 			catch (UnsupportedOperationException ex) {
 				// Not a POSIX file system: the directory's own protection applies.
-				Files.createFile(file);
+				written = Files.createTempFile(file.getParent(), FILE_NAME, ".new");
 			}
-			Files.writeString(file, token + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+			Files.writeString(written, token + "\n");
+			Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Cannot write the setup token to " + file + ": " + ex.getMessage(), ex);
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not write the setup token to {} ({}): set {} and {} instead", file, ex.getMessage(),
+					BootstrapImporter.ADMIN_USERNAME, BootstrapImporter.ADMIN_PASSWORD);
+			return null;
 		}
 		this.tokenHash = TokenHash.of(token);
 		return file;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
@@ -116,6 +117,25 @@ class FirstAdministratorTest {
 			assertThat(new TestBrowser().get(flows.url("/setup")).statusCode()).isEqualTo(404);
 		}
 		assertThat(output).doesNotContain(PASSWORD);
+	}
+
+	/**
+	 * Nodes that share a data directory and start at once both start; the token file is
+	 * whole (one of theirs).
+	 */
+	@Test
+	void firstStartWhenTwoNodesShareADataDirectoryThenBothStartAndTheTokenIsWhole() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.bootstrap", "");
+		CompletableFuture<LanyardTestServer> a = CompletableFuture
+			.supplyAsync(() -> LanyardTestServer.start(deployment));
+		CompletableFuture<LanyardTestServer> b = CompletableFuture
+			.supplyAsync(() -> LanyardTestServer.start(deployment));
+		try (LanyardTestServer nodeA = a.join(); LanyardTestServer nodeB = b.join()) {
+			String token = Files.readString(Path.of(deployment.get("lanyard.data-directory")).resolve("setup-token"))
+				.strip();
+			assertThat(token).startsWith("setup_").hasSizeGreaterThan(40);
+		}
 	}
 
 	@Test
