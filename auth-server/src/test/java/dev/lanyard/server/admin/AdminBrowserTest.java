@@ -5,9 +5,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -19,21 +16,14 @@ import com.sun.net.httpserver.HttpServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
-import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.TestChromium;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -52,10 +42,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdminBrowserTest {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
 	private WebDriver browser;
 
 	private HttpServer clientApp;
@@ -64,21 +50,7 @@ class AdminBrowserTest {
 
 	@BeforeEach
 	void startBrowserAndClientApp() throws IOException {
-		boolean available = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-		if (System.getenv("LANYARD_E2E_REQUIRED") == null) {
-			Assumptions.assumeTrue(available, "chromium and chromium-driver are not installed");
-		}
-		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-					"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-					"--disable-sync", "--lang=en-US",
-					"--user-data-dir=" + TestBackends.tempDirectory("lanyard-chromium"));
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		this.browser = new ChromeDriver(service, options);
-		this.browser.manage().window().setSize(new Dimension(1280, 900));
-		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+		this.browser = TestChromium.start();
 
 		// The client application: it only receives the browser at its redirect URI.
 		this.clientApp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -203,11 +175,7 @@ class AdminBrowserTest {
 	}
 
 	private void screenshot(String name) throws IOException {
-		Path shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE).toPath();
-		String target = System.getProperty("lanyard.screenshots");
-		Path directory = (target != null) ? Path.of(target) : Path.of("target", "screenshots");
-		Files.createDirectories(directory);
-		Files.copy(shot, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+		TestChromium.screenshot(this.browser, name);
 	}
 
 }
