@@ -243,15 +243,15 @@ final class JdbcAuthorizationRows {
 			.list();
 	}
 
+	/** How long an authorization holding only a state (no token) is kept. */
+	static final Duration STATE_RETENTION = Duration.ofHours(1);
+
 	/**
 	 * Deletes grants that have had nothing presentable for longer than {@code retention}:
 	 * every token expired or revoked, and nothing changed since. Deletes in batches so a
 	 * large backlog does not hold long locks.
 	 * @return how many grants were deleted
 	 */
-	/** How long an authorization holding only a state (no token) is kept. */
-	static final Duration STATE_RETENTION = Duration.ofHours(1);
-
 	int purgeDead(Duration retention) {
 		Instant now = this.clock.instant();
 		Timestamp cutoff = Timestamp.from(now.minus(retention));

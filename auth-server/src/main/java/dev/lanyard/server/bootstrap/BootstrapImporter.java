@@ -125,6 +125,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			try {
 				UserAccount admin = this.users.create(name, null, secret, true, false,
 						List.of(UserService.ADMINISTRATOR_ROLE), Map.of(), Map.of());
+				this.users.rememberAnAdministratorExisted();
 				this.audit.record("system", "bootstrap.admin_created", "user:" + admin.id(), null,
 						Map.of("username", admin.username()));
 			}

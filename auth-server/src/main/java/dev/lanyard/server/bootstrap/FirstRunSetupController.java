@@ -88,6 +88,7 @@ class FirstRunSetupController {
 				}
 				UserAccount admin = this.users.create(name, null, password, true, false,
 						List.of(UserService.ADMINISTRATOR_ROLE), Map.of(), Map.of());
+				this.users.rememberAnAdministratorExisted();
 				this.audit.record("system", "bootstrap.admin_created", "user:" + admin.id(), request.getRemoteAddr(),
 						Map.of("username", admin.username(), "by", "setup page"));
 				return "created";

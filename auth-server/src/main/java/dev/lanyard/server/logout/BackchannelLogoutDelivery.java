@@ -206,18 +206,22 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 			.build();
 		// The request timeout ends at the response headers; this ends a body that never
 		// comes too.
-		return this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-			.orTimeout(ATTEMPT_DEADLINE.toSeconds(), TimeUnit.SECONDS)
-			.handle((response, failure) -> {
-				if (failure == null && (response.statusCode() == 200 || response.statusCode() == 204)) {
-					finish(pending, client.get(), "delivered", null);
-				}
-				else {
-					String error = (failure != null) ? describe(failure) : "HTTP " + response.statusCode();
-					finish(pending, client.get(), (pending.attempts() >= MAX_ATTEMPTS) ? "failed" : "retry", error);
-				}
-				return null;
-			});
+		CompletableFuture<HttpResponse<Void>> sending = this.http.sendAsync(request,
+				HttpResponse.BodyHandlers.discarding());
+		// cancel(true) aborts the exchange itself (a timeout alone would leave the
+		// connection to a client that trickles its answer open).
+		CompletableFuture.delayedExecutor(ATTEMPT_DEADLINE.toSeconds(), TimeUnit.SECONDS)
+			.execute(() -> sending.cancel(true));
+		return sending.handle((response, failure) -> {
+			if (failure == null && (response.statusCode() == 200 || response.statusCode() == 204)) {
+				finish(pending, client.get(), "delivered", null);
+			}
+			else {
+				String error = (failure != null) ? describe(failure) : "HTTP " + response.statusCode();
+				finish(pending, client.get(), (pending.attempts() >= MAX_ATTEMPTS) ? "failed" : "retry", error);
+			}
+			return null;
+		});
 	}
 
 	private void finish(PendingLogout pending, OAuthClient client, String outcome, String error) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,7 @@ import dev.lanyard.server.client.OAuthClient;
 import dev.lanyard.server.token.TokenHash;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.context.MessageSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -66,13 +68,16 @@ class DynamicRegistrationController {
 
 	private final LanyardProperties properties;
 
+	private final MessageSource messages;
+
 	DynamicRegistrationController(ClientService clients, RegistrationTokens tokens, DynamicRegistrations registrations,
-			AuditLog audit, LanyardProperties properties) {
+			AuditLog audit, LanyardProperties properties, MessageSource messages) {
 		this.clients = clients;
 		this.tokens = tokens;
 		this.registrations = registrations;
 		this.audit = audit;
 		this.properties = properties;
+		this.messages = messages;
 	}
 
 	/** RFC 7591 §3.1. */
@@ -325,7 +330,7 @@ class DynamicRegistrationController {
 		return ResponseEntity.badRequest()
 			.header(HttpHeaders.CACHE_CONTROL, "no-store")
 			.body(Map.of("error", redirect ? "invalid_redirect_uri" : "invalid_client_metadata", "error_description",
-					first.field() + ": " + first.code()));
+					first.field() + ": " + this.messages.getMessage(first.code(), null, first.code(), Locale.ENGLISH)));
 	}
 
 	/** RFC 7591 §3.2.2: a body that is not a JSON object of metadata. */

@@ -79,6 +79,21 @@ public class JdbcUserAccountRepository {
 		return this.jdbc.sql("SELECT count(*) FROM users WHERE ? = ANY(roles)").param(role).query(Long.class).single();
 	}
 
+	/** Whether an installation fact was recorded (V18). */
+	public boolean hasFact(String name) {
+		return this.jdbc.sql("SELECT count(*) FROM installation_facts WHERE name = ?")
+			.param(name)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	/** Records an installation fact, once. */
+	public void recordFact(String name) {
+		this.jdbc.sql("INSERT INTO installation_facts (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
+			.param(name)
+			.update();
+	}
+
 	public void insert(UserAccount user) {
 		this.jdbc.sql("""
 				INSERT INTO users (id, username, login_name, email, password_hash, enabled, locked, roles, attributes,

@@ -26,6 +26,8 @@ public class UserService {
 	/** The role that may use the admin console and API. */
 	public static final String ADMINISTRATOR_ROLE = "admin";
 
+	private static final String ADMINISTRATOR_FACT = "administrator";
+
 	private static final Pattern USERNAME = Pattern.compile("[\\p{L}\\p{N}._@+-]{1,100}");
 
 	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
@@ -174,7 +176,20 @@ public class UserService {
 	 * that.
 	 */
 	public boolean anAdministratorEverExisted() {
-		return this.users.countWithRole(ADMINISTRATOR_ROLE) > 0;
+		if (this.users.hasFact(ADMINISTRATOR_FACT)) {
+			return true;
+		}
+		if (this.users.countWithRole(ADMINISTRATOR_ROLE) > 0) {
+			// Remembered for good: taking the role from everyone never reopens setup.
+			this.users.recordFact(ADMINISTRATOR_FACT);
+			return true;
+		}
+		return false;
+	}
+
+	/** Records that an administrator exists (the first was just made). */
+	public void rememberAnAdministratorExisted() {
+		this.users.recordFact(ADMINISTRATOR_FACT);
 	}
 
 	public long count() {

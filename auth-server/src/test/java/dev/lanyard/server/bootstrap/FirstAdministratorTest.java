@@ -111,9 +111,11 @@ class FirstAdministratorTest {
 			TestBrowser admin = new TestBrowser();
 			assertThat(flows.signIn(admin, "first-admin", PASSWORD).statusCode()).isIn(302, 303);
 			assertThat(admin.get(flows.url("/admin")).statusCode()).isEqualTo(200);
-			JdbcClient.create(node.bean(DataSource.class))
-				.sql("UPDATE users SET locked = true WHERE username = 'first-admin'")
-				.update();
+			JdbcClient jdbc = JdbcClient.create(node.bean(DataSource.class));
+			jdbc.sql("UPDATE users SET locked = true WHERE username = 'first-admin'").update();
+			assertThat(new TestBrowser().get(flows.url("/setup")).statusCode()).isEqualTo(404);
+			// Nor when every account has lost the role since.
+			jdbc.sql("UPDATE users SET roles = '{user}'").update();
 			assertThat(new TestBrowser().get(flows.url("/setup")).statusCode()).isEqualTo(404);
 		}
 		assertThat(output).doesNotContain(PASSWORD);
