@@ -238,6 +238,21 @@ class PrivateKeyJwtTest {
 	}
 
 	/**
+	 * The hand-made assertion the next test breaks rule by rule, unbroken: accepted, sent
+	 * without client_id. Without it every refusal below could have another cause.
+	 */
+	@Test
+	void privateKeyJwtWhenHandMadeAssertionKeepsEveryRuleThenAccepted() throws Exception {
+		HttpResponse<String> response = this.http.postForm(nodeA.baseUrl() + "/oauth2/token",
+				Map.of("grant_type", "client_credentials", "client_assertion_type",
+						"urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion",
+						signed(inlineKey, (claims) -> {
+						}, null)));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(response)).containsKey("access_token");
+	}
+
+	/**
 	 * Assertions that break one rule each, made by hand (the relying-party library would
 	 * not make them), sent without {@code client_id}: each gets {@code invalid_client}.
 	 */
