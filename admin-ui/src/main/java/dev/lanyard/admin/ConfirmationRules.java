@@ -27,7 +27,8 @@ public final class ConfirmationRules {
 	 * introspection of other clients' tokens, or PKCE off. Changing: redirect URIs, grant
 	 * types, exchange audiences, the client type, how it authenticates or the keys it
 	 * signs its assertions with; adding the admin scope or introspection; turning PKCE or
-	 * consent off, or no longer requiring pushed authorization requests.
+	 * consent off, or no longer requiring pushed authorization requests or DPoP-bound
+	 * access tokens.
 	 * @param current the client as it is; {@code null} when registering
 	 * @param draft the client as it is to be
 	 */
@@ -52,7 +53,8 @@ public final class ConfirmationRules {
 				|| (introspects && !current.introspectionAllowed()) || (pkceOff && current.requirePkce())
 				|| (consentOff && current.requireConsent())
 				|| (!Boolean.TRUE.equals(draft.requirePushedAuthorizationRequests())
-						&& current.requirePushedAuthorizationRequests());
+						&& current.requirePushedAuthorizationRequests())
+				|| (!Boolean.TRUE.equals(draft.dpopBoundAccessTokens()) && current.dpopBoundAccessTokens());
 	}
 
 	/**

@@ -54,6 +54,7 @@ class ConfirmationRulesTest {
 				case_("the admin scope", machine().scopes("orders.read", AdminIdentity.ADMIN_SCOPE), true),
 				case_("token exchange", machine().grantTypes("client_credentials", TOKEN_EXCHANGE), true),
 				case_("introspection", machine().introspectionAllowed(true), true),
+				case_("DPoP-bound access tokens", machine().dpopBoundAccessTokens(true), false),
 				case_("PKCE off", machine().requirePkce(false), true));
 	}
 
@@ -85,6 +86,7 @@ class ConfirmationRulesTest {
 				case_("signing keys inline", webApp().jwks("{\"keys\":[]}"), true),
 				case_("the admin scope added", webApp().scopes("openid", AdminIdentity.ADMIN_SCOPE), true),
 				case_("introspection turned on", webApp().introspectionAllowed(true), true),
+				case_("DPoP-bound access tokens turned on", webApp().dpopBoundAccessTokens(true), false),
 				case_("PKCE turned off", webApp().requirePkce(false), true),
 				case_("consent turned off", webApp().requireConsent(false), true),
 				case_("consent unset (means off)", webApp().requireConsent(null), true));
@@ -103,12 +105,18 @@ class ConfirmationRulesTest {
 			.introspectionAllowed(true)
 			.requirePkce(false)
 			.build();
+		ClientView bound = TestClientViews.confidentialClient("bound").dpopBoundAccessTokens(true).build();
 		return Stream.of(arguments(Named.of("admin scope kept", admin), TestClientDrafts.from(admin), false),
 				arguments(Named.of("introspection turned off", admin),
 						TestClientDrafts.from(admin).introspectionAllowed(false), false),
 				arguments(Named.of("PKCE turned on", admin), TestClientDrafts.from(admin).requirePkce(true), false),
 				arguments(Named.of("consent turned on", MACHINE), TestClientDrafts.from(MACHINE).requireConsent(true),
-						false));
+						false),
+				arguments(Named.of("DPoP-bound access tokens kept", bound), TestClientDrafts.from(bound), false),
+				arguments(Named.of("DPoP-bound access tokens turned off", bound),
+						TestClientDrafts.from(bound).dpopBoundAccessTokens(false), true),
+				arguments(Named.of("DPoP-bound access tokens unset (means off)", bound),
+						TestClientDrafts.from(bound).dpopBoundAccessTokens(null), true));
 	}
 
 	@ParameterizedTest

@@ -107,7 +107,22 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 				throw new IllegalArgumentException("lanyard.exchange.token-lifetime must be positive and at most 5m");
 			}
 			attributes = List.copyOf(attributes);
+			for (String attribute : attributes) {
+				if (CLAIMS_SET_BY_LANYARD.contains(attribute)) {
+					// A user attribute must never stand in for who, for whom or bound to
+					// which key.
+					throw new IllegalArgumentException("lanyard.exchange.attributes cannot name the claim '" + attribute
+							+ "', which Lanyard sets itself");
+				}
+			}
 		}
+
+		/**
+		 * The claims of an internal JWT that come from Lanyard, never from attributes.
+		 */
+		private static final List<String> CLAIMS_SET_BY_LANYARD = List.of("iss", "sub", "aud", "iat", "nbf", "exp",
+				"jti", "client_id", "scope", "preferred_username", "roles", "act", "sid", "auth_time", "amr", "acr",
+				"cnf");
 
 	}
 

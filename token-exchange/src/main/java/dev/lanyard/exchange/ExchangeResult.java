@@ -12,12 +12,19 @@ public sealed interface ExchangeResult {
 	 *
 	 * @param jwt the compact JWT, to forward as {@code Authorization: Bearer}
 	 * @param expiresAt its expiry
+	 * @param dpopThumbprint the JWK thumbprint of the DPoP key the opaque token is bound
+	 * to (the JWT's {@code cnf.jkt}, RFC 9449 §6.1), or {@code null} for a bearer token
 	 */
-	record Exchanged(String jwt, Instant expiresAt) implements ExchangeResult {
+	record Exchanged(String jwt, Instant expiresAt, String dpopThumbprint) implements ExchangeResult {
+
+		/** A JWT for a bearer token. */
+		public Exchanged(String jwt, Instant expiresAt) {
+			this(jwt, expiresAt, null);
+		}
 
 		@Override
 		public String toString() {
-			return "Exchanged[expiresAt=" + this.expiresAt + "]";
+			return "Exchanged[expiresAt=" + this.expiresAt + ", dpopThumbprint=" + this.dpopThumbprint + "]";
 		}
 
 	}

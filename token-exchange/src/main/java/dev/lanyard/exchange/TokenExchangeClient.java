@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
@@ -127,8 +128,11 @@ public final class TokenExchangeClient {
 		if (status == 200 && json.get("access_token") instanceof String jwt
 				&& JWT_TOKEN_TYPE.equals(json.get("issued_token_type"))) {
 			try {
-				return new ExchangeResult.Exchanged(jwt,
-						SignedJWT.parse(jwt).getJWTClaimsSet().getExpirationTime().toInstant());
+				JWTClaimsSet claims = SignedJWT.parse(jwt).getJWTClaimsSet();
+				Map<String, Object> confirmation = claims.getJSONObjectClaim("cnf");
+				String dpopThumbprint = (confirmation != null && confirmation.get("jkt") instanceof String jkt) ? jkt
+						: null;
+				return new ExchangeResult.Exchanged(jwt, claims.getExpirationTime().toInstant(), dpopThumbprint);
 			}
 			catch (ParseException | NullPointerException ex) {
 				return new ExchangeResult.Unavailable("the issued token is not a JWT with exp");

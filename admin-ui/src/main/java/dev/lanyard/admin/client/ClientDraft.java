@@ -33,6 +33,8 @@ import java.util.Set;
  * {@code null} means no
  * @param requirePushedAuthorizationRequests whether its authorization requests must be
  * pushed first (RFC 9126); {@code null} means no
+ * @param dpopBoundAccessTokens whether it always uses DPoP for token requests (RFC 9449);
+ * {@code null} means no
  * @param backchannelLogoutUri where it takes logout tokens (OpenID Connect Back-Channel
  * Logout), or {@code null}
  * @param backchannelLogoutSessionRequired whether its logout tokens must carry
@@ -44,7 +46,8 @@ public record ClientDraft(String clientId, String clientName, boolean publicClie
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
 		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
-		String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired, Boolean enabled) {
+		Boolean dpopBoundAccessTokens, String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
+		Boolean enabled) {
 
 	public ClientDraft {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();

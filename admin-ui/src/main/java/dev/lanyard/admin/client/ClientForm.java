@@ -55,6 +55,8 @@ public class ClientForm {
 
 	private boolean requirePushedAuthorizationRequests;
 
+	private boolean dpopBoundAccessTokens;
+
 	private String backchannelLogoutUri = "";
 
 	private boolean backchannelLogoutSessionRequired;
@@ -85,6 +87,7 @@ public class ClientForm {
 		form.exchangeAudiences = String.join(" ", client.exchangeAudiences());
 		form.introspectionAllowed = client.introspectionAllowed();
 		form.requirePushedAuthorizationRequests = client.requirePushedAuthorizationRequests();
+		form.dpopBoundAccessTokens = client.dpopBoundAccessTokens();
 		form.backchannelLogoutUri = (client.backchannelLogoutUri() != null) ? client.backchannelLogoutUri() : "";
 		form.backchannelLogoutSessionRequired = client.backchannelLogoutSessionRequired();
 		form.enabled = client.enabled();
@@ -103,7 +106,7 @@ public class ClientForm {
 				new LinkedHashSet<>(this.grantTypes), words(this.scopes), this.requirePkce, this.requireConsent,
 				duration("accessTokenTtl", this.accessTokenTtl), duration("refreshTokenIdle", this.refreshTokenIdle),
 				duration("refreshTokenMax", this.refreshTokenMax), List.copyOf(words(this.exchangeAudiences)),
-				this.introspectionAllowed, this.requirePushedAuthorizationRequests,
+				this.introspectionAllowed, this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens,
 				blankAsNull(this.backchannelLogoutUri), this.backchannelLogoutSessionRequired, this.enabled);
 	}
 
@@ -278,6 +281,14 @@ public class ClientForm {
 
 	public void setRequirePushedAuthorizationRequests(boolean requirePushedAuthorizationRequests) {
 		this.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests;
+	}
+
+	public boolean isDpopBoundAccessTokens() {
+		return this.dpopBoundAccessTokens;
+	}
+
+	public void setDpopBoundAccessTokens(boolean dpopBoundAccessTokens) {
+		this.dpopBoundAccessTokens = dpopBoundAccessTokens;
 	}
 
 	public String getBackchannelLogoutUri() {

@@ -27,6 +27,7 @@ import java.util.List;
  * @param introspectionAllowed whether it may introspect other clients' access tokens
  * @param requirePushedAuthorizationRequests whether its authorization requests must be
  * pushed first (RFC 9126)
+ * @param dpopBoundAccessTokens whether it always uses DPoP for token requests (RFC 9449)
  * @param backchannelLogoutUri where it takes logout tokens, or {@code null}
  * @param backchannelLogoutSessionRequired whether its logout tokens must carry
  * {@code sid}
@@ -38,6 +39,7 @@ public record ClientView(String clientId, String clientName, boolean publicClien
 		String jwks, String jwksUri, List<String> redirectUris, List<String> postLogoutRedirectUris,
 		List<String> grantTypes, List<String> scopes, boolean requirePkce, boolean requireConsent,
 		Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax, List<String> exchangeAudiences,
-		boolean introspectionAllowed, boolean requirePushedAuthorizationRequests, String backchannelLogoutUri,
-		boolean backchannelLogoutSessionRequired, boolean enabled, Instant clientIdIssuedAt, Instant updatedAt) {
+		boolean introspectionAllowed, boolean requirePushedAuthorizationRequests, boolean dpopBoundAccessTokens,
+		String backchannelLogoutUri, boolean backchannelLogoutSessionRequired, boolean enabled,
+		Instant clientIdIssuedAt, Instant updatedAt) {
 }

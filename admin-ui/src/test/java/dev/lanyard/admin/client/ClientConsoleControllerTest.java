@@ -278,7 +278,8 @@ class ClientConsoleControllerTest {
 	 * for. The password is not checked, so no guess is spent.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "requirePkce", "requireConsent", "introspectionAllowed", "enabled" })
+	@ValueSource(
+			strings = { "requirePkce", "requireConsent", "introspectionAllowed", "dpopBoundAccessTokens", "enabled" })
 	void createWhenCheckboxValueUnreadableThenErrorNextToItInputKeptAndNothingAsked(String checkbox) throws Exception {
 		MultiValueMap<String, String> form = form("shop", "https://shop.example/cb");
 		form.set("clientName", "The Shop");
@@ -463,7 +464,8 @@ class ClientConsoleControllerTest {
 	 * (not the client's value) without a word.
 	 */
 	@ParameterizedTest
-	@CsvSource({ "requirePkce, maybe", "requireConsent, nope", "introspectionAllowed, 2", "enabled, x" })
+	@CsvSource({ "requirePkce, maybe", "requireConsent, nope", "introspectionAllowed, 2",
+			"dpopBoundAccessTokens, sometimes", "enabled, x" })
 	void updateWhenCheckboxValueUnreadableThenErrorNextToItAndClientUnchanged(String checkbox, String value)
 			throws Exception {
 		MultiValueMap<String, String> form = webAppForm();

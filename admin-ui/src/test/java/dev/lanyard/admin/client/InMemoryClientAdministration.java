@@ -169,6 +169,7 @@ public class InMemoryClientAdministration implements ClientAdministration, TestD
 			.requireConsent(Boolean.TRUE.equals(draft.requireConsent()))
 			.exchangeAudiences(draft.exchangeAudiences().toArray(String[]::new))
 			.introspectionAllowed(Boolean.TRUE.equals(draft.introspectionAllowed()))
+			.dpopBoundAccessTokens(Boolean.TRUE.equals(draft.dpopBoundAccessTokens()))
 			.enabled(!Boolean.FALSE.equals(draft.enabled()))
 			.build();
 	}

@@ -45,6 +45,8 @@ public final class TestClientDrafts {
 
 		private Boolean introspectionAllowed;
 
+		private Boolean dpopBoundAccessTokens;
+
 		private String tokenEndpointAuthMethod;
 
 		private String jwks;
@@ -64,6 +66,7 @@ public final class TestClientDrafts {
 			this.accessTokenTtl = client.accessTokenTtl();
 			this.exchangeAudiences = client.exchangeAudiences();
 			this.introspectionAllowed = client.introspectionAllowed();
+			this.dpopBoundAccessTokens = client.dpopBoundAccessTokens();
 		}
 
 		public Builder clientName(String clientName) {
@@ -116,6 +119,11 @@ public final class TestClientDrafts {
 			return this;
 		}
 
+		public Builder dpopBoundAccessTokens(Boolean dpopBoundAccessTokens) {
+			this.dpopBoundAccessTokens = dpopBoundAccessTokens;
+			return this;
+		}
+
 		public Builder tokenEndpointAuthMethod(String tokenEndpointAuthMethod) {
 			this.tokenEndpointAuthMethod = tokenEndpointAuthMethod;
 			return this;
@@ -135,8 +143,8 @@ public final class TestClientDrafts {
 			return new ClientDraft(this.clientId, this.clientName, this.publicClient, null,
 					this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris,
 					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
-					this.accessTokenTtl, null, null, this.exchangeAudiences, this.introspectionAllowed, null, null,
-					null, true);
+					this.accessTokenTtl, null, null, this.exchangeAudiences, this.introspectionAllowed, null,
+					this.dpopBoundAccessTokens, null, null, true);
 		}
 
 	}

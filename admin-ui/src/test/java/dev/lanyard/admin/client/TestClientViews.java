@@ -53,6 +53,8 @@ public final class TestClientViews {
 
 		private boolean introspectionAllowed;
 
+		private boolean dpopBoundAccessTokens;
+
 		private boolean enabled = true;
 
 		private Builder(String clientId) {
@@ -110,6 +112,11 @@ public final class TestClientViews {
 			return this;
 		}
 
+		public Builder dpopBoundAccessTokens(boolean dpopBoundAccessTokens) {
+			this.dpopBoundAccessTokens = dpopBoundAccessTokens;
+			return this;
+		}
+
 		public Builder enabled(boolean enabled) {
 			this.enabled = enabled;
 			return this;
@@ -120,7 +127,8 @@ public final class TestClientViews {
 					this.publicClient ? "none" : "client_secret_basic", null, null, this.redirectUris,
 					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
 					this.accessTokenTtl, this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences,
-					this.introspectionAllowed, false, null, false, this.enabled, REGISTERED_AT, REGISTERED_AT);
+					this.introspectionAllowed, false, this.dpopBoundAccessTokens, null, false, this.enabled,
+					REGISTERED_AT, REGISTERED_AT);
 		}
 
 	}

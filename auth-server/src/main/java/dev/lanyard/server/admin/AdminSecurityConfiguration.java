@@ -5,6 +5,11 @@ import dev.lanyard.server.protocol.LocalOpaqueTokenIntrospector;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.web.SecurityHeadersPolicy;
 
+import dev.lanyard.server.dpop.DPoPProofs;
+import dev.lanyard.server.dpop.DPoPResourceRequests;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -29,14 +34,19 @@ class AdminSecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain adminApiSecurityFilterChain(HttpSecurity http, OAuth2AuthorizationService authorizations,
-			JdbcUserAccountRepository users, SecurityHeadersPolicy headers) throws Exception {
+			JdbcUserAccountRepository users, SecurityHeadersPolicy headers, DPoPProofs dpopProofs) throws Exception {
 		http.securityMatcher("/api/admin/**")
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/api/admin/openapi.yaml")
 				.permitAll()
 				.anyRequest()
 				.access(AdminAccess.api(users)))
+			// RFC 9449 §7.1: a DPoP-bound token with its proof, or a bearer token.
 			.oauth2ResourceServer((resourceServer) -> resourceServer
-				.opaqueToken((opaque) -> opaque.introspector(new LocalOpaqueTokenIntrospector(authorizations))))
+				.opaqueToken((opaque) -> opaque.introspector(new LocalOpaqueTokenIntrospector(authorizations, false)))
+				.withObjectPostProcessor(new DPoPResourceRequests(AnyRequestMatcher.INSTANCE,
+						new ProviderManager(new OpaqueTokenAuthenticationProvider(
+								new LocalOpaqueTokenIntrospector(authorizations, true))),
+						dpopProofs)))
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			// Bearer tokens, no cookies: nothing for a cross-site request to ride on.
 			.csrf((csrf) -> csrf.disable())

@@ -98,8 +98,9 @@ class ClientAdministrationService implements ClientAdministration {
 				new ArrayList<>(new TreeSet<>(client.scopes())), client.requirePkce(), client.requireConsent(),
 				client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(),
 				client.exchangeAudiences(), client.introspectionAllowed(), client.requirePushedAuthorizationRequests(),
-				client.backchannelLogoutUri(), client.backchannelLogoutSessionRequired(), client.enabled(),
-				client.clientIdIssuedAt(), client.updatedAt());
+				client.dpopBoundAccessTokens(), client.backchannelLogoutUri(),
+				client.backchannelLogoutSessionRequired(), client.enabled(), client.clientIdIssuedAt(),
+				client.updatedAt());
 	}
 
 }

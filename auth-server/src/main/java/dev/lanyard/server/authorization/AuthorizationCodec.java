@@ -126,11 +126,12 @@ final class AuthorizationCodec {
 		}
 		StoredToken access = stored.accessToken();
 		if (access != null) {
+			Map<String, Object> metadata = metadata(access);
 			builder.token(
-					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
+					new OAuth2AccessToken(tokenType(metadata),
 							value(access.hash(), TokenKind.ACCESS_TOKEN, presentedValue, presentedKind),
 							access.issuedAt(), access.expiresAt(), scopes(stored.accessTokenScopes())),
-					(metadata) -> metadata.putAll(metadata(access)));
+					(target) -> target.putAll(metadata));
 		}
 		StoredToken refresh = stored.refreshToken();
 		if (refresh != null) {
@@ -148,6 +149,16 @@ final class AuthorizationCodec {
 					id.issuedAt(), id.expiresAt(), claims), (target) -> target.putAll(metadata));
 		}
 		return builder.build();
+	}
+
+	/**
+	 * RFC 9449 §6: an access token bound to a DPoP key ({@code cnf.jkt} among its claims)
+	 * is of type {@code DPoP}, else {@code Bearer}.
+	 */
+	private static OAuth2AccessToken.TokenType tokenType(Map<String, Object> metadata) {
+		return (metadata.get(OAuth2Authorization.Token.CLAIMS_METADATA_NAME) instanceof Map<?, ?> claims
+				&& claims.get("cnf") instanceof Map<?, ?> confirmation && confirmation.get("jkt") instanceof String)
+						? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER;
 	}
 
 	String toJson(StoredAuthorization stored) {

@@ -258,8 +258,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				client.postLogoutRedirectUris(), new HashSet<>(client.grantTypes()), new HashSet<>(client.scopes()),
 				client.requirePkce(), client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(),
 				client.refreshTokenMax(), client.exchangeAudiences(), client.introspectionAllowed(),
-				client.requirePushedAuthorizationRequests(), client.backchannelLogoutUri(),
-				client.backchannelLogoutSessionRequired(), client.enabled());
+				client.requirePushedAuthorizationRequests(), client.dpopBoundAccessTokens(),
+				client.backchannelLogoutUri(), client.backchannelLogoutSessionRequired(), client.enabled());
 	}
 
 	private static String yamlKey(String field) {

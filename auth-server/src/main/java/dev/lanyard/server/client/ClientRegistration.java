@@ -31,6 +31,8 @@ import java.util.Set;
  * @param introspectionAllowed whether it may introspect other clients' tokens
  * @param requirePushedAuthorizationRequests whether it must push its authorization
  * requests first (RFC 9126 §6; {@code null}: no)
+ * @param dpopBoundAccessTokens whether it always uses DPoP for token requests (RFC 9449
+ * §5.2; {@code null}: no)
  * @param backchannelLogoutUri where it takes logout tokens, or {@code null}
  * @param backchannelLogoutSessionRequired whether its logout tokens must carry
  * {@code sid} ({@code null}: no)
@@ -41,7 +43,8 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
 		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
-		String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired, Boolean enabled) {
+		Boolean dpopBoundAccessTokens, String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
+		Boolean enabled) {
 
 	public ClientRegistration {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();
@@ -65,7 +68,7 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 				keepKeys ? current.jwksUri() : this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.backchannelLogoutUri,
+				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.backchannelLogoutUri,
 				this.backchannelLogoutSessionRequired, this.enabled);
 	}
 

@@ -46,6 +46,12 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	 */
 	public static final String REQUIRE_PUSHED_AUTHORIZATION_REQUESTS = "lanyard.require-pushed-authorization-requests";
 
+	/**
+	 * Client setting: whether the client always uses DPoP for token requests (RFC 9449
+	 * §5.2, {@code dpop_bound_access_tokens}).
+	 */
+	public static final String DPOP_BOUND_ACCESS_TOKENS = "lanyard.dpop-bound-access-tokens";
+
 	/** Client setting: whether the client may introspect other clients' access tokens. */
 	public static final String INTROSPECTION_ALLOWED = "lanyard.introspection-allowed";
 
@@ -99,6 +105,11 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	/** Whether a client's authorization requests must be pushed first (RFC 9126 §6). */
 	public static boolean requirePushedAuthorizationRequests(RegisteredClient client) {
 		return Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRE_PUSHED_AUTHORIZATION_REQUESTS));
+	}
+
+	/** Whether a client always uses DPoP for token requests (RFC 9449 §5.2). */
+	public static boolean dpopBoundAccessTokens(RegisteredClient client) {
+		return Boolean.TRUE.equals(client.getClientSettings().getSetting(DPOP_BOUND_ACCESS_TOKENS));
 	}
 
 	/** Whether a client may introspect access tokens issued to other clients. */
@@ -159,7 +170,8 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			.requireAuthorizationConsent(client.requireConsent())
 			.setting(EXCHANGE_AUDIENCES, client.exchangeAudiences())
 			.setting(INTROSPECTION_ALLOWED, client.introspectionAllowed())
-			.setting(REQUIRE_PUSHED_AUTHORIZATION_REQUESTS, client.requirePushedAuthorizationRequests());
+			.setting(REQUIRE_PUSHED_AUTHORIZATION_REQUESTS, client.requirePushedAuthorizationRequests())
+			.setting(DPOP_BOUND_ACCESS_TOKENS, client.dpopBoundAccessTokens());
 		if (OAuthClient.AUTH_PRIVATE_KEY_JWT.equals(client.tokenEndpointAuthMethod())) {
 			// The framework names the method it authenticated by this setting's kind
 			// (a signature algorithm: private_key_jwt); the algorithms accepted are

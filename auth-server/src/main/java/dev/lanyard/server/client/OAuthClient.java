@@ -36,6 +36,8 @@ import java.util.Set;
  * clients (a resource server); every client may introspect its own
  * @param requirePushedAuthorizationRequests whether its authorization requests must be
  * pushed first (RFC 9126 §6)
+ * @param dpopBoundAccessTokens whether it always uses DPoP for token requests, so its
+ * access tokens are always DPoP-bound (RFC 9449 §5.2)
  * @param backchannelLogoutUri where it takes logout tokens (OpenID Connect Back-Channel
  * Logout 1.0 §2.2), or {@code null}
  * @param backchannelLogoutSessionRequired whether its logout tokens must carry
@@ -49,7 +51,7 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
 		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
 		Duration refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed,
-		boolean requirePushedAuthorizationRequests, String backchannelLogoutUri,
+		boolean requirePushedAuthorizationRequests, boolean dpopBoundAccessTokens, String backchannelLogoutUri,
 		boolean backchannelLogoutSessionRequired, boolean enabled, Instant createdAt, Instant updatedAt) {
 
 	/**
@@ -94,7 +96,7 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.backchannelLogoutUri,
+				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.backchannelLogoutUri,
 				this.backchannelLogoutSessionRequired, this.enabled, this.createdAt, changedAt);
 	}
 
@@ -104,7 +106,7 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.backchannelLogoutUri,
+				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.backchannelLogoutUri,
 				this.backchannelLogoutSessionRequired, this.enabled, created, changed);
 	}
 

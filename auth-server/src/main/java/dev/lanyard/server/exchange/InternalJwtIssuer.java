@@ -62,9 +62,11 @@ final class InternalJwtIssuer {
 	 * @param audience the one audience
 	 * @param scopes the scopes, within the subject token's
 	 * @param subjectExpiresAt when the subject token expires, if it does
+	 * @param dpopThumbprint the DPoP key the subject token is bound to, if it is
 	 */
 	record Request(String issuer, UserAccount user, LoginDetails login, List<String> authenticationMethods,
-			String clientId, String actor, String audience, Set<String> scopes, Instant subjectExpiresAt) {
+			String clientId, String actor, String audience, Set<String> scopes, Instant subjectExpiresAt,
+			String dpopThumbprint) {
 	}
 
 	ExchangedTokenCache.IssuedJwt issue(Request request) {
@@ -101,6 +103,12 @@ final class InternalJwtIssuer {
 			if (value != null) {
 				claims.claim(attribute, value);
 			}
+		}
+		if (request.dpopThumbprint() != null) {
+			// RFC 9449 §6.1 / RFC 7800: the gateway checks each request's proof against
+			// it,
+			// and a service may too.
+			claims.claim("cnf", Map.of("jkt", request.dpopThumbprint()));
 		}
 		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).type(ClaimNames.ACCESS_TOKEN_TYPE).build();
 		String jwt = this.encoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();

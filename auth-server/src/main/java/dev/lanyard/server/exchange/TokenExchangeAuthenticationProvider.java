@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.lanyard.server.dpop.DPoPProofs;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.LoginDetails;
@@ -165,7 +166,7 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 		ExchangedTokenCache.IssuedJwt issued = this.issuer
 			.issue(new InternalJwtIssuer.Request(AuthorizationServerContextHolder.getContext().getIssuer(), user, login,
 					AuthenticationMethods.of(principal), originalClient.getClientId(), gateway.getClientId(), audience,
-					scopes, subject.getToken().getExpiresAt()));
+					scopes, subject.getToken().getExpiresAt(), DPoPProofs.boundThumbprint(subject.getClaims())));
 		this.cache.put(subjectHash, gateway.getClientId(), audience, scope, issued);
 		return response(gateway, clientPrincipal, issued);
 	}

@@ -18,6 +18,9 @@ import dev.lanyard.server.web.SecurityHeadersPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.lanyard.server.dpop.DPoPProofs;
+import dev.lanyard.server.dpop.DPoPResourceRequests;
+import dev.lanyard.server.dpop.DPoPTokenRequestRule;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -84,7 +87,8 @@ class AuthorizationServerConfiguration {
 			JdbcUserAccountRepository users, TokenExchangeGrant tokenExchange, TokenIssuanceStatistics statistics,
 			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers, MeterRegistry meters,
 			AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock,
-			LanyardProperties properties, ClientAssertionReplays assertionReplays) throws Exception {
+			LanyardProperties properties, ClientAssertionReplays assertionReplays, DPoPProofs dpopProofs)
+			throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
 		ClientAuthenticationFailureHandler clientFailures = new ClientAuthenticationFailureHandler();
@@ -149,6 +153,9 @@ class AuthorizationServerConfiguration {
 				.authenticationProviders((providers) -> {
 					providers.removeIf(OAuth2TokenExchangeAuthenticationProvider.class::isInstance);
 					providers.add(0, tokenExchange.provider());
+					// RFC 9449: Lanyard's DPoP rules around the grants clients use.
+					providers
+						.replaceAll((provider) -> DPoPTokenRequestRule.around(provider, dpopProofs, authorizations));
 				})
 				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters, statistics)));
 			server.authorizationServerMetadataEndpoint((metadata) -> metadata
@@ -165,8 +172,12 @@ class AuthorizationServerConfiguration {
 		// The user info endpoint takes this server's opaque access tokens. The framework
 		// wires its resource-server support through jwt(); handing that an authentication
 		// manager of our own replaces JWT decoding with a local token lookup.
+		// RFC 9449 §7.1: a token bound to a DPoP key is refused as a bearer token; with
+		// the DPoP scheme, the framework's DPoP support checks the proof against it.
 		ProviderManager opaqueTokens = new ProviderManager(
-				new OpaqueTokenAuthenticationProvider(new LocalOpaqueTokenIntrospector(authorizations)));
+				new OpaqueTokenAuthenticationProvider(new LocalOpaqueTokenIntrospector(authorizations, false)));
+		ProviderManager dpopBoundTokens = new ProviderManager(
+				new OpaqueTokenAuthenticationProvider(new LocalOpaqueTokenIntrospector(authorizations, true)));
 		// Bearer tokens are read at the user info endpoint only: elsewhere on this chain
 		// (the
 		// authorization endpoint above all) a stray Authorization header must not replace
@@ -175,7 +186,9 @@ class AuthorizationServerConfiguration {
 		String userInfoEndpoint = settings.getOidcUserInfoEndpoint();
 		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(
 				(request) -> userInfoEndpoint.equals(request.getServletPath()) ? bearerTokens.resolve(request) : null)
-			.jwt((jwt) -> jwt.authenticationManager(opaqueTokens)));
+			.jwt((jwt) -> jwt.authenticationManager(opaqueTokens))
+			.withObjectPostProcessor(new DPoPResourceRequests(
+					(request) -> userInfoEndpoint.equals(request.getServletPath()), dpopBoundTokens, dpopProofs)));
 		http.authorizeHttpRequests((authorize) -> authorize
 			// OpenID Connect Core §3.1.2.6: prompt=none must answer login_required rather
 			// than

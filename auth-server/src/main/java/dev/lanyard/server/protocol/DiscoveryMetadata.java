@@ -14,9 +14,12 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
  * What discovery ({@code /.well-known/openid-configuration} and
  * {@code /.well-known/oauth-authorization-server}, RFC 8414) says about Lanyard: only
  * what it really does. Code flow only, S256 only (RFC 9700 §2.1.1), {@code iss} in
- * authorization responses (RFC 9207 §3), no certificate- or DPoP-bound tokens.
+ * authorization responses (RFC 9207 §3), DPoP-bound tokens but no certificate-bound ones.
  */
 final class DiscoveryMetadata {
+
+	static final List<String> DPOP_SIGNING_ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+			"ES256", "ES384", "ES512");
 
 	private DiscoveryMetadata() {
 	}
@@ -47,7 +50,8 @@ final class DiscoveryMetadata {
 		claims.put("code_challenge_methods_supported", List.of("S256"));
 		claims.put("authorization_response_iss_parameter_supported", true);
 		claims.remove("tls_client_certificate_bound_access_tokens");
-		claims.remove("dpop_signing_alg_values_supported");
+		// RFC 9449 §5.1: the proofs the framework's verifier takes (RSA and EC keys).
+		claims.put("dpop_signing_alg_values_supported", DPOP_SIGNING_ALGORITHMS);
 		if (claims.containsKey("subject_types_supported")) {
 			claims.put("scopes_supported", List.of("openid", "profile", "email", "address", "phone"));
 			// OpenID Connect Prompt Create 1.0 §4.1 defines the field; "create" is not

@@ -23,8 +23,8 @@ import org.springframework.security.oauth2.server.resource.introspection.OpaqueT
 
 /**
  * Resolves this server's own opaque access tokens in-process, for the endpoints that
- * accept them as bearer tokens ({@code /userinfo}). Inactive, revoked, expired and
- * unknown tokens are rejected alike.
+ * accept them ({@code /userinfo}). Inactive, revoked, expired and unknown tokens are
+ * rejected alike.
  */
 public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospector {
 
@@ -35,8 +35,17 @@ public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospect
 
 	private final OAuth2AuthorizationService authorizations;
 
-	public LocalOpaqueTokenIntrospector(OAuth2AuthorizationService authorizations) {
+	private final boolean withDPoPProof;
+
+	/**
+	 * @param authorizations where tokens are found
+	 * @param withDPoPProof whether the token came with a DPoP proof (the DPoP scheme,
+	 * whose proof the framework checks against the token's key); without one, a token
+	 * bound to a DPoP key is refused (RFC 9449 §7.1)
+	 */
+	public LocalOpaqueTokenIntrospector(OAuth2AuthorizationService authorizations, boolean withDPoPProof) {
 		this.authorizations = authorizations;
+		this.withDPoPProof = withDPoPProof;
 	}
 
 	@Override
@@ -46,6 +55,9 @@ public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospect
 				? authorization.getAccessToken() : null;
 		if (accessToken == null || !accessToken.isActive()) {
 			throw new BadOpaqueTokenException("The access token is not active");
+		}
+		if (!this.withDPoPProof && OAuth2AccessToken.TokenType.DPOP.equals(accessToken.getToken().getTokenType())) {
+			throw new BadOpaqueTokenException("The access token is bound to a DPoP key: send it with a DPoP proof");
 		}
 		Map<String, Object> attributes = new HashMap<>();
 		if (accessToken.getClaims() != null) {

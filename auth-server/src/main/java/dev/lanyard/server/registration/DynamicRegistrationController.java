@@ -243,8 +243,9 @@ class DynamicRegistrationController {
 				(current != null) ? current.accessTokenTtl() : null,
 				(current != null) ? current.refreshTokenIdle() : null,
 				(current != null) ? current.refreshTokenMax() : null, List.of(), false,
-				bool(metadata, "require_pushed_authorization_requests"), string(metadata, "backchannel_logout_uri"),
-				bool(metadata, "backchannel_logout_session_required"), (current != null) ? current.enabled() : true);
+				bool(metadata, "require_pushed_authorization_requests"), bool(metadata, "dpop_bound_access_tokens"),
+				string(metadata, "backchannel_logout_uri"), bool(metadata, "backchannel_logout_session_required"),
+				(current != null) ? current.enabled() : true);
 	}
 
 	/** A client's metadata as RFC 7591 §3.2.1 answers it (never its secret). */
@@ -270,6 +271,7 @@ class DynamicRegistrationController {
 			body.put("backchannel_logout_session_required", client.backchannelLogoutSessionRequired());
 		}
 		body.put("require_pushed_authorization_requests", client.requirePushedAuthorizationRequests());
+		body.put("dpop_bound_access_tokens", client.dpopBoundAccessTokens());
 		body.put("registration_client_uri", clientUri(client.clientId()));
 		return body;
 	}

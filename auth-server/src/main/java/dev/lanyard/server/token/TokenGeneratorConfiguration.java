@@ -3,6 +3,7 @@ package dev.lanyard.server.token;
 import java.time.Clock;
 
 import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.dpop.DPoPAccessTokenBinding;
 import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 
@@ -38,6 +39,7 @@ class TokenGeneratorConfiguration {
 				properties.tokens().idTokenUserClaims() ? users::findById : null));
 		OAuth2AccessTokenGenerator accessTokenClaims = new OAuth2AccessTokenGenerator();
 		accessTokenClaims.setClock(clock);
+		accessTokenClaims.setAccessTokenCustomizer(new DPoPAccessTokenBinding());
 		return new ActiveUserTokenGenerator(new DelegatingOAuth2TokenGenerator(idTokens,
 				new OpaqueAccessTokenGenerator(accessTokenClaims), new RotatingRefreshTokenGenerator(clock)), users);
 	}

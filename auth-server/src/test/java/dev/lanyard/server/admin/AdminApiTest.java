@@ -121,7 +121,7 @@ class AdminApiTest {
 		String clientId = "api-client-" + UUID.randomUUID().toString().substring(0, 8);
 		Map<String, Object> request = Map.of("client_id", clientId, "client_name", "API client", "redirect_uris",
 				List.of("https://api-client.example/cb"), "grant_types", List.of("authorization_code", "refresh_token"),
-				"scope", "openid profile");
+				"scope", "openid profile", "dpop_bound_access_tokens", true);
 		HttpResponse<String> created = call("POST", "/api/admin/clients", adminToken, request);
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		Map<String, Object> body = TestBrowser.json(created);
@@ -129,6 +129,7 @@ class AdminApiTest {
 		assertThat(secret).startsWith("lycs_");
 		assertThat(body.get("token_endpoint_auth_method")).isEqualTo("client_secret_basic");
 		assertThat(body.get("scope")).isEqualTo("openid profile");
+		assertThat(body.get("dpop_bound_access_tokens")).isEqualTo(true);
 
 		HttpResponse<String> read = call("GET", "/api/admin/clients/" + clientId, adminToken, null);
 		assertThat(read.statusCode()).isEqualTo(200);

@@ -41,7 +41,7 @@ class TokenLifetimeTest {
 			.importClient(new ClientRegistration("short-lived", null, false, TestBootstrap.WEB_APP_SECRET, null, null,
 					null, List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
 					Set.of("openid"), null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(6), List.of(), null,
-					null, null, null, null));
+					null, null, null, null, null));
 		browser = new TestBrowser();
 		flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
 	}

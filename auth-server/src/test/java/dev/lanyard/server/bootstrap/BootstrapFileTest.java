@@ -44,6 +44,7 @@ class BootstrapFileTest {
 				    client-secret: "gateway-secret-at-least-32-characters"
 				    grant-types: ["urn:ietf:params:oauth:grant-type:token-exchange"]
 				    exchange-audiences: [internal]
+				    dpop-bound-access-tokens: true
 				"""));
 		assertThat(file.users()).singleElement().satisfies((user) -> {
 			assertThat(user.username()).isEqualTo("alice");
@@ -52,6 +53,7 @@ class BootstrapFileTest {
 		});
 		assertThat(file.clients()).singleElement().satisfies((client) -> {
 			assertThat(client.exchangeAudiences()).containsExactly("internal");
+			assertThat(client.dpopBoundAccessTokens()).isTrue();
 			assertThat(client.toString()).doesNotContain("secret-at-least");
 		});
 	}

@@ -48,7 +48,7 @@ class ClientServiceTest {
 		String clientId = "race-" + UUID.randomUUID();
 		ClientRegistration registration = new ClientRegistration(clientId, null, false, null, null, null, null,
 				List.of(), List.of(), Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(),
-				false, null, null, null, null);
+				false, null, null, null, null, null);
 		CountDownLatch inserted = new CountDownLatch(1);
 		CountDownLatch commit = new CountDownLatch(1);
 		CompletableFuture<Void> first = CompletableFuture
@@ -136,7 +136,7 @@ class ClientServiceTest {
 	private static ClientRegistration change(String clientId, String method, String jwks) {
 		return new ClientRegistration(clientId, null, false, null, method, jwks, null, List.of(), List.of(),
 				Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(), false, null, null,
-				null, null);
+				null, null, null);
 	}
 
 }

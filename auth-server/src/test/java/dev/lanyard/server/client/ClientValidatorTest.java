@@ -50,7 +50,7 @@ class ClientValidatorTest {
 	void validateWhenClientIdIsUuidThenRefused() {
 		ClientRegistration registration = new ClientRegistration("3f1a2b3c-1111-2222-3333-444455556666", null, true,
 				null, null, null, null, List.of("https://a.example/cb"), List.of(), Set.of("authorization_code"),
-				Set.of("openid"), null, null, null, null, null, List.of(), null, null, null, null, null);
+				Set.of("openid"), null, null, null, null, null, List.of(), null, null, null, null, null, null);
 		assertThat(ClientValidator.validate(registration)).contains(new Problem("client_id", "client-id.uuid"));
 	}
 
@@ -58,7 +58,7 @@ class ClientValidatorTest {
 	void validateWhenSecretShortOrGrantUnsupportedThenRefused() {
 		ClientRegistration registration = new ClientRegistration("svc", null, false, "short", null, null, null,
 				List.of(), List.of(), Set.of("password", "implicit"), Set.of(), null, null, null, null, null, List.of(),
-				null, null, null, null, null);
+				null, null, null, null, null, null);
 		assertThat(ClientValidator.validate(registration)).contains(
 				new Problem("client_secret", "client-secret.too-short"),
 				new Problem("grant_types", "grant-types.unsupported"));
@@ -68,7 +68,7 @@ class ClientValidatorTest {
 	void validateWhenPublicClientAsksForClientCredentialsOrNoPkceThenRefused() {
 		ClientRegistration registration = new ClientRegistration("spa", null, true, null, null, null, null,
 				List.of("https://a.example/cb"), List.of(), Set.of("authorization_code", "client_credentials"),
-				Set.of(), false, null, null, null, null, List.of(), null, null, null, null, null);
+				Set.of(), false, null, null, null, null, List.of(), null, null, null, null, null, null);
 		assertThat(ClientValidator.validate(registration)).contains(
 				new Problem("grant_types", "grant-types.public-client"),
 				new Problem("require_pkce", "require-pkce.public-client"));
@@ -119,22 +119,22 @@ class ClientValidatorTest {
 	void validateWhenMethodDoesNotMatchTypeOrKeysWithoutPrivateKeyJwtThenRefused() {
 		assertThat(ClientValidator.validate(new ClientRegistration("svc", null, false, null, "client_secret_jwt", null,
 				null, List.of(), List.of(), Set.of("client_credentials"), Set.of(), null, null, null, null, null,
-				List.of(), null, null, null, null, null)))
+				List.of(), null, null, null, null, null, null)))
 			.containsExactly(new Problem("token_endpoint_auth_method", "token-endpoint-auth-method.unsupported"));
 		assertThat(ClientValidator.validate(new ClientRegistration("svc", null, false, null, "none", null, null,
 				List.of(), List.of(), Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(),
-				null, null, null, null, null)))
+				null, null, null, null, null, null)))
 			.contains(new Problem("token_endpoint_auth_method", "token-endpoint-auth-method.client-type"));
 		assertThat(ClientValidator.validate(new ClientRegistration("svc", null, false, null, "client_secret_basic",
 				null, "https://keys.example/jwks.json", List.of(), List.of(), Set.of("client_credentials"), Set.of(),
-				null, null, null, null, null, List.of(), null, null, null, null, null)))
+				null, null, null, null, null, List.of(), null, null, null, null, null, null)))
 			.containsExactly(new Problem("jwks_uri", "jwks.without-method"));
 	}
 
 	private static ClientRegistration signed(String jwks, String jwksUri, String secret) {
 		return new ClientRegistration("signed", null, false, secret, "private_key_jwt", jwks, jwksUri, List.of(),
 				List.of(), Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(), null, null,
-				null, null, null);
+				null, null, null, null);
 	}
 
 	/**
@@ -157,13 +157,13 @@ class ClientValidatorTest {
 	private static ClientRegistration backchannel(String uri, Set<String> grants) {
 		return new ClientRegistration("bcl", null, false, null, null, null, null,
 				grants.contains("authorization_code") ? List.of("https://app.example/cb") : List.of(), List.of(),
-				grants, Set.of(), null, null, null, null, null, List.of(), null, null, uri, true, null);
+				grants, Set.of(), null, null, null, null, null, List.of(), null, null, null, uri, true, null);
 	}
 
 	private static ClientRegistration registration(List<String> redirectUris) {
 		return new ClientRegistration("web", "Web", true, null, null, null, null, redirectUris, List.of(),
 				Set.of("authorization_code"), Set.of("openid"), null, null, null, null, null, List.of(), null, null,
-				null, null, null);
+				null, null, null, null);
 	}
 
 }

@@ -41,6 +41,7 @@ class JdbcOAuthClientRepositoryTest {
 			.tokenLifetimes(Duration.ofSeconds(61), Duration.ofSeconds(3601), Duration.ofSeconds(86401))
 			.exchangeAudiences("orders", "invoices")
 			.introspectionAllowed(true)
+			.dpopBoundAccessTokens(true)
 			.enabled(false)
 			.build();
 		this.clients.insert(written);
@@ -65,6 +66,7 @@ class JdbcOAuthClientRepositoryTest {
 		assertThat(read.refreshTokenMax()).isEqualTo(Duration.ofSeconds(86401));
 		assertThat(read.exchangeAudiences()).containsExactly("orders", "invoices");
 		assertThat(read.introspectionAllowed()).isTrue();
+		assertThat(read.dpopBoundAccessTokens()).isTrue();
 		assertThat(read.enabled()).isFalse();
 		assertThat(read.createdAt()).isEqualTo(transactionStart());
 		assertThat(read.updatedAt()).isEqualTo(transactionStart());
@@ -138,6 +140,7 @@ class JdbcOAuthClientRepositoryTest {
 			.tokenLifetimes(Duration.ofSeconds(30), Duration.ofSeconds(40), Duration.ofSeconds(50))
 			.exchangeAudiences("warehouse")
 			.introspectionAllowed(true)
+			.dpopBoundAccessTokens(true)
 			.enabled(false)
 			.build();
 		this.clients.update(changed);
@@ -159,6 +162,7 @@ class JdbcOAuthClientRepositoryTest {
 		assertThat(read.refreshTokenMax()).isEqualTo(Duration.ofSeconds(50));
 		assertThat(read.exchangeAudiences()).containsExactly("warehouse");
 		assertThat(read.introspectionAllowed()).isTrue();
+		assertThat(read.dpopBoundAccessTokens()).isTrue();
 		assertThat(read.enabled()).isFalse();
 		assertThat(read.createdAt()).isEqualTo(BACKDATED);
 		assertThat(read.updatedAt()).isEqualTo(transactionStart());

@@ -70,6 +70,8 @@ public final class TestOAuthClients {
 
 		private boolean introspectionAllowed;
 
+		private boolean dpopBoundAccessTokens;
+
 		private boolean enabled = true;
 
 		private Builder(String clientId) {
@@ -150,6 +152,11 @@ public final class TestOAuthClients {
 			return this;
 		}
 
+		public Builder dpopBoundAccessTokens(boolean dpopBoundAccessTokens) {
+			this.dpopBoundAccessTokens = dpopBoundAccessTokens;
+			return this;
+		}
+
 		public Builder enabled(boolean enabled) {
 			this.enabled = enabled;
 			return this;
@@ -161,7 +168,7 @@ public final class TestOAuthClients {
 					this.tokenEndpointAuthMethod, null, null, this.redirectUris, this.postLogoutRedirectUris,
 					this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 					this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-					false, null, false, this.enabled, null, null);
+					false, this.dpopBoundAccessTokens, null, false, this.enabled, null, null);
 		}
 
 	}

@@ -103,7 +103,7 @@ class BackchannelLogoutTest {
 		// Access tokens of one second, no refresh token.
 		clients.importClient(new ClientRegistration("short-bcl-app", null, false, TestBootstrap.WEB_APP_SECRET, null,
 				null, null, List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code"),
-				Set.of("openid"), null, null, Duration.ofSeconds(1), null, null, List.of(), null, null,
+				Set.of("openid"), null, null, Duration.ofSeconds(1), null, null, List.of(), null, null, null,
 				"http://127.0.0.1:" + relyingParty.getAddress().getPort() + "/backchannel", false, null));
 		adminToken = (String) TestBrowser
 			.json(new OAuthFlows(nodeA.baseUrl()).token(new TestBrowser(), "automation",
@@ -133,7 +133,7 @@ class BackchannelLogoutTest {
 	private static ClientRegistration client(String clientId, String backchannelLogoutUri) {
 		return new ClientRegistration(clientId, null, false, TestBootstrap.WEB_APP_SECRET, null, null, null,
 				List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
-				Set.of("openid"), null, null, null, null, null, List.of(), null, null, backchannelLogoutUri,
+				Set.of("openid"), null, null, null, null, null, List.of(), null, null, null, backchannelLogoutUri,
 				backchannelLogoutUri != null, null);
 	}
 

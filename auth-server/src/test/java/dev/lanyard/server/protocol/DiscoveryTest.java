@@ -58,6 +58,8 @@ class DiscoveryTest {
 		// RFC 7591 §3, behind an administrator's initial access token (OA-58).
 		common.put("registration_endpoint", this.issuer + "/connect/register");
 		common.put("authorization_response_iss_parameter_supported", true);
+		// RFC 9449 §5.1: the framework's proof verifier takes RSA and EC keys (OA-60).
+		common.put("dpop_signing_alg_values_supported", assertionAlgorithms);
 		assertThat(TestBrowser.json(this.client.get(this.issuer + "/.well-known/oauth-authorization-server")))
 			.containsExactlyInAnyOrderEntriesOf(common);
 

@@ -132,7 +132,7 @@ class PrivateKeyJwtTest {
 			String jwksUri) {
 		return new ClientRegistration(clientId, null, false, secret, method, jwks, jwksUri, List.of(), List.of(),
 				Set.of("client_credentials"), Set.of("orders.read"), null, null, null, null, null, List.of(), null,
-				null, null, null, null);
+				null, null, null, null, null);
 	}
 
 	@Test

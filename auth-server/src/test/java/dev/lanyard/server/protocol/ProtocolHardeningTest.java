@@ -52,7 +52,7 @@ class ProtocolHardeningTest {
 		clients.importClient(client("query-app", false, List.of(QUERY_REDIRECT), false));
 		clients.importClient(new ClientRegistration("resource-server", null, false, SECRET, null, null, null, List.of(),
 				List.of(), Set.of("client_credentials"), Set.of(), null, null, null, null, null, List.of(), true, null,
-				null, null, null));
+				null, null, null, null));
 		bob = new TestBrowser();
 		assertThat(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
 	}
@@ -283,7 +283,7 @@ class ProtocolHardeningTest {
 			boolean requireConsent) {
 		return new ClientRegistration(clientId, null, publicClient, publicClient ? null : SECRET, null, null, null,
 				redirectUris, List.of(), Set.of("authorization_code"), Set.of("openid", "profile"), null,
-				requireConsent, null, null, null, List.of(), null, null, null, null, null);
+				requireConsent, null, null, null, List.of(), null, null, null, null, null, null);
 	}
 
 	private static String state(String html) {

@@ -76,7 +76,7 @@ class PushedAuthorizationRequestTest {
 			.importClient(new ClientRegistration(CLIENT, "Pushing App", false, null, "private_key_jwt",
 					new JWKSet(key.toPublicJWK()).toString(), null, List.of(TestBootstrap.REDIRECT_URI), List.of(),
 					Set.of("authorization_code"), Set.of("openid", "profile"), null, null, null, null, null, List.of(),
-					null, true, null, null, null));
+					null, true, null, null, null, null));
 		bob = new TestBrowser();
 		assertThat(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
 	}
@@ -223,7 +223,7 @@ class PushedAuthorizationRequestTest {
 			.bean(ClientService.class)
 			.importClient(new ClientRegistration("posting-app", null, false, secret, "client_secret_post", null, null,
 					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code"), Set.of("openid"),
-					null, null, null, null, null, List.of(), null, null, null, null, null));
+					null, null, null, null, null, List.of(), null, null, null, null, null, null));
 		HttpResponse<String> pushed = this.http.postForm(issuer + "/oauth2/par",
 				Map.of("client_id", "posting-app", "client_secret", secret, "response_type", "code", "redirect_uri",
 						TestBootstrap.REDIRECT_URI, "scope", "openid", "code_challenge",

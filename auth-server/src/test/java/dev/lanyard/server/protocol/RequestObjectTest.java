@@ -77,7 +77,7 @@ class RequestObjectTest {
 			.importClient(new ClientRegistration(CLIENT, "JAR App", false, null, "private_key_jwt",
 					new JWKSet(key.toPublicJWK()).toString(), null, List.of(TestBootstrap.REDIRECT_URI), List.of(),
 					Set.of("authorization_code"), Set.of("openid", "profile"), null, null, null, null, null, List.of(),
-					null, null, null, null, null));
+					null, null, null, null, null, null));
 		bob = new TestBrowser();
 		assertThat(flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
 	}

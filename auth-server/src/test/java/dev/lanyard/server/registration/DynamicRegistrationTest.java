@@ -146,6 +146,28 @@ class DynamicRegistrationTest {
 			.statusCode()).isEqualTo(401);
 	}
 
+	/**
+	 * RFC 9449 §5.2: {@code dpop_bound_access_tokens} is kept and answered, also to
+	 * administrators; left out, it is false.
+	 */
+	@Test
+	void registrationWhenDpopBoundAccessTokensThenKeptAndAnswered() throws Exception {
+		String initial = initialAccessToken(2);
+		HttpResponse<String> bound = post(initial,
+				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\",\"dpop_bound_access_tokens\":true}");
+		assertThat(bound.statusCode()).as(bound.body()).isEqualTo(201);
+		Map<String, Object> client = TestBrowser.json(bound);
+		assertThat(client.get("dpop_bound_access_tokens")).isEqualTo(true);
+		HttpResponse<String> read = admin("GET", "/api/admin/clients/" + client.get("client_id"), null);
+		assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(read).get("dpop_bound_access_tokens")).isEqualTo(true);
+
+		HttpResponse<String> unbound = post(initial,
+				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}");
+		assertThat(unbound.statusCode()).as(unbound.body()).isEqualTo(201);
+		assertThat(TestBrowser.json(unbound).get("dpop_bound_access_tokens")).isEqualTo(false);
+	}
+
 	@Test
 	void registrationWhenNoTokenOrBrokenMetadataThenRefusedAndTokenKept() throws Exception {
 		String body = "{\"redirect_uris\":[\"https://app.example/cb\"],\"client_name\":\"Web\"}";

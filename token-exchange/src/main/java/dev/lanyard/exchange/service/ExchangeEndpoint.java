@@ -2,11 +2,14 @@ package dev.lanyard.exchange.service;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import dev.lanyard.exchange.ExchangeResult;
 import dev.lanyard.exchange.GatewayTokenExchanger;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,24 +19,48 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /exchange}, for NGINX {@code auth_request}: 200 with {@code X-Internal-Jwt},
- * 401 with {@code WWW-Authenticate} (RFC 6750 §3) for a missing or refused token, 503
- * when the authorization server cannot be asked. Only the {@code Authorization} header is
- * read (RFC 6750 §2.1), and only once.
+ * 401 with {@code WWW-Authenticate} (RFC 6750 §3, RFC 9449 §7.1) for a missing or refused
+ * token, 503 when the authorization server cannot be asked. The {@code Authorization}
+ * header is read once: a bearer token ({@code Bearer}, RFC 6750 §2.1) or a DPoP-bound
+ * token ({@code DPoP}, RFC 9449 §7.1), whose request must carry a {@code DPoP} proof for
+ * the original request's method and URL (NGINX passes them as {@code X-Original-Method}
+ * and {@code X-Original-URL}). A token bound to a DPoP key is refused as a bearer token,
+ * and a bearer token as a DPoP one, so a stolen DPoP-bound token is of no use without its
+ * key.
  */
 @RestController
 class ExchangeEndpoint {
 
+	private static final Logger logger = LoggerFactory.getLogger(ExchangeEndpoint.class);
+
 	static final String JWT_HEADER = "X-Internal-Jwt";
 
-	/** RFC 6750 §2.1: "Bearer" (any case), one or more spaces, b64token. */
-	private static final Pattern BEARER = Pattern.compile("(?i:bearer) +([A-Za-z0-9\\-._~+/]+=*)");
+	static final String DPOP_HEADER = "DPoP";
+
+	static final String ORIGINAL_METHOD_HEADER = "X-Original-Method";
+
+	static final String ORIGINAL_URL_HEADER = "X-Original-URL";
+
+	/**
+	 * RFC 6750 §2.1 and RFC 9449 §7.1: "Bearer" or "DPoP" (any case), one or more spaces,
+	 * b64token.
+	 */
+	private static final Pattern CREDENTIALS = Pattern.compile("(?i:(bearer|dpop)) +([A-Za-z0-9\\-._~+/]+=*)");
 
 	private static final int MAXIMUM_TOKEN_LENGTH = 512;
 
+	/** RFC 9449 §7.1: the algorithms a proof may be signed with, named in challenges. */
+	private static final String DPOP_ALGORITHMS = "RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512";
+
 	private final GatewayTokenExchanger exchanger;
+
+	private final DPoPProofCheck proofs;
+
+	private final AtomicBoolean missingOriginalRequestLogged = new AtomicBoolean();
 
 	ExchangeEndpoint(GatewayTokenExchanger exchanger) {
 		this.exchanger = exchanger;
+		this.proofs = new DPoPProofCheck();
 	}
 
 	@GetMapping("/exchange")
@@ -49,21 +76,59 @@ class ExchangeEndpoint {
 				.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"lanyard\", error=\"invalid_request\"")
 				.build();
 		}
-		var matcher = BEARER.matcher(headers.get(0));
-		if (!matcher.matches() || matcher.group(1).length() > MAXIMUM_TOKEN_LENGTH) {
+		var matcher = CREDENTIALS.matcher(headers.get(0));
+		if (!matcher.matches() || matcher.group(2).length() > MAXIMUM_TOKEN_LENGTH) {
 			return unauthorized("Bearer realm=\"lanyard\", error=\"invalid_token\"");
 		}
-		ExchangeResult result = this.exchanger.exchange(matcher.group(1));
+		boolean dpopScheme = "dpop".equalsIgnoreCase(matcher.group(1));
+		String token = matcher.group(2);
+		ExchangeResult result = this.exchanger.exchange(token);
 		if (result instanceof ExchangeResult.Exchanged exchanged) {
+			if (exchanged.dpopThumbprint() == null && dpopScheme) {
+				return unauthorized(dpopChallenge("invalid_token", "The access token is not bound to a DPoP key"));
+			}
+			if (exchanged.dpopThumbprint() != null) {
+				if (!dpopScheme) {
+					return unauthorized(dpopChallenge("invalid_token", "The access token is bound to a DPoP key"));
+				}
+				if (!proofAccepted(request, token, exchanged.dpopThumbprint())) {
+					return unauthorized(dpopChallenge("invalid_dpop_proof", "The DPoP proof is not valid"));
+				}
+			}
 			return ResponseEntity.ok()
 				.header(JWT_HEADER, exchanged.jwt())
 				.header(HttpHeaders.CACHE_CONTROL, "no-store")
 				.build();
 		}
 		if (result instanceof ExchangeResult.Rejected) {
-			return unauthorized("Bearer realm=\"lanyard\", error=\"invalid_token\"");
+			return unauthorized(dpopScheme ? dpopChallenge("invalid_token", null)
+					: "Bearer realm=\"lanyard\", error=\"invalid_token\"");
 		}
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").build();
+	}
+
+	/** The one proof of the request, for the original request NGINX describes. */
+	private boolean proofAccepted(HttpServletRequest request, String token, String thumbprint) {
+		List<String> proofs = Collections.list(request.getHeaders(DPOP_HEADER));
+		if (proofs.size() != 1) {
+			return false;
+		}
+		String method = request.getHeader(ORIGINAL_METHOD_HEADER);
+		String url = request.getHeader(ORIGINAL_URL_HEADER);
+		if (method == null || url == null) {
+			if (this.missingOriginalRequestLogged.compareAndSet(false, true)) {
+				logger.warn("A DPoP-bound token arrived but the gateway does not pass {} and {}: every such request "
+						+ "is refused (see README, NGINX)", ORIGINAL_METHOD_HEADER, ORIGINAL_URL_HEADER);
+			}
+			return false;
+		}
+		return this.proofs.verify(proofs.get(0), method, url, token, thumbprint);
+	}
+
+	private static String dpopChallenge(String error, String description) {
+		return "DPoP realm=\"lanyard\", error=\"" + error + "\""
+				+ ((description != null) ? ", error_description=\"" + description + "\"" : "") + ", algs=\""
+				+ DPOP_ALGORITHMS + "\"";
 	}
 
 	private static ResponseEntity<Void> unauthorized(String challenge) {
