@@ -27,22 +27,32 @@ final class E2eHttp {
 	private E2eHttp() {
 	}
 
-	static HttpResponse<String> get(String url, String authorization) throws Exception {
+	/**
+	 * A GET with an Authorization header (if not null) and other headers (name, value …).
+	 */
+	static HttpResponse<String> get(String url, String authorization, String... headers) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15));
 		if (authorization != null) {
 			request.header("Authorization", authorization);
 		}
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
 		return send(http, request.build());
 	}
 
-	static HttpResponse<String> post(String url, Map<String, String> form, String authorization) throws Exception {
-		return send(http,
-				HttpRequest.newBuilder(URI.create(url))
-					.timeout(Duration.ofSeconds(15))
-					.header("Authorization", authorization)
-					.header("Content-Type", "application/x-www-form-urlencoded")
-					.POST(HttpRequest.BodyPublishers.ofString(form(form)))
-					.build());
+	/** A form POST with an Authorization header and other headers (name, value …). */
+	static HttpResponse<String> post(String url, Map<String, String> form, String authorization, String... headers)
+			throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.timeout(Duration.ofSeconds(15))
+			.header("Authorization", authorization)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form(form)));
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		return send(http, request.build());
 	}
 
 	static HttpResponse<String> send(HttpClient client, HttpRequest request) throws Exception {

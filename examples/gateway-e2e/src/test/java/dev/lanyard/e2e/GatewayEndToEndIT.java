@@ -17,6 +17,13 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.oauth2.sdk.dpop.DPoPProofFactory;
+import com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -323,6 +330,68 @@ class GatewayEndToEndIT {
 		String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
 		assertThat(process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
 		return new Run(process.exitValue(), output);
+	}
+
+	/**
+	 * DPoP through the gateway (RFC 9449): a token bound to the web app's key passes
+	 * NGINX only with a fresh proof signed by that key for this very request; stolen, it
+	 * is refused as a bearer token, with the thief's own proof, with a replayed proof and
+	 * with a proof for another URL. The service gets the internal JWT, with the token's
+	 * cnf.
+	 */
+	@Test
+	@Order(2)
+	void gatewayWhenDpopBoundTokenThenOnlyItsKeysFreshProofPasses() throws Exception {
+		ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+		DPoPProofFactory proofs = new DefaultDPoPProofFactory(key, JWSAlgorithm.ES256);
+		DPoPProofFactory thief = new DefaultDPoPProofFactory(new ECKeyGenerator(Curve.P_256).generate(),
+				JWSAlgorithm.ES256);
+		String token = webApp
+			.signIn("alice", "alice-password-for-e2e", "DPoP",
+					proofs.createDPoPJWT("POST", URI.create(issuer + "/oauth2/token")).serialize())
+			.accessToken();
+		assertThat(introspect(token)).containsEntry("token_type", "DPoP")
+			.containsEntry("cnf", Map.of("jkt", key.computeThumbprint().toString()));
+		DPoPAccessToken bound = new DPoPAccessToken(token);
+		URI me = URI.create(echoGateway + "/me");
+
+		String proof = proofs.createDPoPJWT("GET", me, bound).serialize();
+		HttpResponse<String> passed = get(me.toString(), "DPoP " + token, "DPoP", proof);
+		assertThat(passed.statusCode()).as(passed.body()).isEqualTo(200);
+		Map<String, Object> seen = E2eHttp.json(passed.body());
+		String forwarded = String.valueOf(seen.get("authorization"));
+		assertThat(forwarded).startsWith("Bearer ey");
+		assertThat(String.valueOf(decodePayload(forwarded.substring("Bearer ".length())).get("cnf")))
+			.contains(key.computeThumbprint().toString());
+		assertThat(seen).doesNotContainKey("dpop");
+
+		HttpResponse<String> replayed = get(me.toString(), "DPoP " + token, "DPoP", proof);
+		assertThat(replayed.statusCode()).isEqualTo(401);
+		assertThat(replayed.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("DPoP")
+			.contains("invalid_dpop_proof");
+		HttpResponse<String> asBearer = get(me.toString(), "Bearer " + token);
+		assertThat(asBearer.statusCode()).isEqualTo(401);
+		assertThat(asBearer.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+		assertThat(get(me.toString(), "DPoP " + token, "DPoP", thief.createDPoPJWT("GET", me, bound).serialize())
+			.statusCode()).isEqualTo(401);
+		assertThat(get(me.toString(), "DPoP " + token, "DPoP",
+				proofs.createDPoPJWT("GET", URI.create(echoGateway + "/elsewhere"), bound).serialize())
+			.statusCode()).isEqualTo(401);
+		assertThat(get(me.toString(), "DPoP " + token, "DPoP", proofs.createDPoPJWT("POST", me, bound).serialize())
+			.statusCode()).isEqualTo(401);
+		assertThat(get(me.toString(), "DPoP " + token).statusCode()).isEqualTo(401);
+		// Its holder, with a fresh proof, still passes.
+		assertThat(get(me.toString(), "DPoP " + token, "DPoP", proofs.createDPoPJWT("GET", me, bound).serialize())
+			.statusCode()).isEqualTo(200);
+		// A bearer token presented as DPoP is refused as well.
+		assertThat(get(me.toString(), "DPoP " + userAccessToken(), "DPoP",
+				proofs.createDPoPJWT("GET", me, bound).serialize())
+			.statusCode()).isEqualTo(401);
+	}
+
+	private static Map<String, Object> decodePayload(String jwt) {
+		return E2eHttp.json(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]),
+				java.nio.charset.StandardCharsets.UTF_8));
 	}
 
 	@Test

@@ -40,6 +40,14 @@ record WebApp(String issuer, String clientId, String secret, String redirectUri)
 	}
 
 	Session signIn(String username, String password) throws Exception {
+		return signIn(username, password, new String[0]);
+	}
+
+	/**
+	 * Signs a person in; the code is redeemed with these extra headers (name, value …), a
+	 * DPoP proof for instance.
+	 */
+	Session signIn(String username, String password, String... tokenRequestHeaders) throws Exception {
 		HttpClient browser = HttpClient.newBuilder()
 			.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -73,7 +81,7 @@ record WebApp(String issuer, String clientId, String secret, String redirectUri)
 		HttpResponse<String> tokens = post(
 				this.issuer + "/oauth2/token", Map.of("grant_type", "authorization_code", "code", code.group(1),
 						"redirect_uri", this.redirectUri, "code_verifier", verifier),
-				basic(this.clientId, this.secret));
+				basic(this.clientId, this.secret), tokenRequestHeaders);
 		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
 		Map<String, Object> body = E2eHttp.json(tokens.body());
 		return new Session(browser, (String) body.get("access_token"), (String) body.get("refresh_token"));
