@@ -26,7 +26,7 @@ class ClientConsoleController {
 	private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
 	static final List<String> GRANT_TYPES = List.of("authorization_code", "refresh_token", "client_credentials",
-			TOKEN_EXCHANGE);
+			"urn:ietf:params:oauth:grant-type:device_code", TOKEN_EXCHANGE);
 
 	private static final int PAGE_SIZE = 20;
 

@@ -27,8 +27,10 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2DeviceCode;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.OAuth2UserCode;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
@@ -82,6 +84,12 @@ final class AuthorizationCodec {
 				attributes.put(name, encodeAuthorizationRequest(request));
 				continue;
 			}
+			if (attribute.getValue() instanceof Set<?> set) {
+				// The framework reads some attributes back as sets (the scopes a device
+				// asks for, RFC 8628).
+				attributes.put(name, Map.of(TYPE, "set", "values", toJsonValue(set)));
+				continue;
+			}
 			attributes.put(name, toJsonValue(attribute.getValue()));
 		}
 		OAuth2Authorization.Token<OAuth2AccessToken> accessToken = authorization.getAccessToken();
@@ -92,7 +100,8 @@ final class AuthorizationCodec {
 				encodeToken(accessToken),
 				(accessToken != null) ? String.join(" ", accessToken.getToken().getScopes()) : null,
 				encodeToken(authorization.getRefreshToken()), encodeToken(authorization.getToken(OidcIdToken.class)),
-				version, createdAt);
+				encodeToken(authorization.getToken(OAuth2DeviceCode.class)),
+				encodeToken(authorization.getToken(OAuth2UserCode.class)), version, createdAt);
 	}
 
 	/**
@@ -138,6 +147,17 @@ final class AuthorizationCodec {
 			builder.token(new OAuth2RefreshToken(
 					value(refresh.hash(), TokenKind.REFRESH_TOKEN, presentedValue, presentedKind), refresh.issuedAt(),
 					refresh.expiresAt()), (metadata) -> metadata.putAll(metadata(refresh)));
+		}
+		StoredToken device = stored.deviceCode();
+		if (device != null) {
+			builder
+				.token(new OAuth2DeviceCode(value(device.hash(), TokenKind.DEVICE_CODE, presentedValue, presentedKind),
+						device.issuedAt(), device.expiresAt()), (metadata) -> metadata.putAll(metadata(device)));
+		}
+		StoredToken user = stored.userCode();
+		if (user != null) {
+			builder.token(new OAuth2UserCode(value(user.hash(), TokenKind.USER_CODE, presentedValue, presentedKind),
+					user.issuedAt(), user.expiresAt()), (metadata) -> metadata.putAll(metadata(user)));
 		}
 		StoredToken id = stored.idToken();
 		if (id != null) {
@@ -240,6 +260,7 @@ final class AuthorizationCodec {
 			return switch (type) {
 				case "user" -> decodePrincipal(encoded);
 				case "authorization_request" -> decodeAuthorizationRequest(encoded);
+				case "set" -> new LinkedHashSet<>((List<Object>) fromJsonValue(encoded.get("values")));
 				default -> throw new IllegalStateException("Unknown stored attribute type " + type);
 			};
 		}

@@ -42,6 +42,10 @@ final class JdbcAuthorizationRows {
 	private static final String INVALIDATE = """
 			code_metadata = CASE WHEN code_hash IS NULL THEN code_metadata
 			  ELSE jsonb_set(coalesce(code_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
+			device_code_metadata = CASE WHEN device_code_hash IS NULL THEN device_code_metadata
+			  ELSE jsonb_set(coalesce(device_code_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
+			user_code_metadata = CASE WHEN user_code_hash IS NULL THEN user_code_metadata
+			  ELSE jsonb_set(coalesce(user_code_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
 			access_token_metadata = CASE WHEN access_token_hash IS NULL THEN access_token_metadata
 			  ELSE jsonb_set(coalesce(access_token_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true') END,
 			refresh_token_metadata = CASE WHEN refresh_token_hash IS NULL THEN refresh_token_metadata
@@ -52,6 +56,8 @@ final class JdbcAuthorizationRows {
 	private static final String LIVE = """
 			((code_hash IS NOT NULL AND code_expires_at > :now
 			    AND NOT coalesce((code_metadata ->> 'metadata.token.invalidated')::boolean, false))
+			  OR (device_code_hash IS NOT NULL AND device_code_expires_at > :now
+			    AND NOT coalesce((device_code_metadata ->> 'metadata.token.invalidated')::boolean, false))
 			  OR (access_token_hash IS NOT NULL AND access_token_expires_at > :now
 			    AND NOT coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false))
 			  OR (refresh_token_hash IS NOT NULL AND (refresh_token_expires_at IS NULL OR refresh_token_expires_at > :now)
@@ -66,12 +72,16 @@ final class JdbcAuthorizationRows {
 			  access_token_hash, access_token_issued_at, access_token_expires_at, access_token_metadata,
 			  access_token_scopes,
 			  refresh_token_hash, refresh_token_issued_at, refresh_token_expires_at, refresh_token_metadata,
-			  id_token_hash, id_token_issued_at, id_token_expires_at, id_token_metadata, version, created_at)
+			  id_token_hash, id_token_issued_at, id_token_expires_at, id_token_metadata,
+			  device_code_hash, device_code_issued_at, device_code_expires_at, device_code_metadata,
+			  user_code_hash, user_code_issued_at, user_code_expires_at, user_code_metadata, version, created_at)
 			VALUES (:id, :client, :principal, :grant, :scopes, :attributes::jsonb, :session, :state,
 			  :code_hash, :code_issued, :code_expires, :code_metadata::jsonb,
 			  :access_hash, :access_issued, :access_expires, :access_metadata::jsonb, :access_scopes,
 			  :refresh_hash, :refresh_issued, :refresh_expires, :refresh_metadata::jsonb,
-			  :id_hash, :id_issued, :id_expires, :id_metadata::jsonb, :version, :created)""";
+			  :id_hash, :id_issued, :id_expires, :id_metadata::jsonb,
+			  :device_hash, :device_issued, :device_expires, :device_metadata::jsonb,
+			  :user_hash, :user_issued, :user_expires, :user_metadata::jsonb, :version, :created)""";
 
 	private final NamedParameterJdbcOperations batches;
 
@@ -122,7 +132,11 @@ final class JdbcAuthorizationRows {
 				  refresh_token_hash = :refresh_hash, refresh_token_issued_at = :refresh_issued,
 				  refresh_token_expires_at = :refresh_expires, refresh_token_metadata = :refresh_metadata::jsonb,
 				  id_token_hash = :id_hash, id_token_issued_at = :id_issued, id_token_expires_at = :id_expires,
-				  id_token_metadata = :id_metadata::jsonb, version = :version, updated_at = now()
+				  id_token_metadata = :id_metadata::jsonb,
+				  device_code_hash = :device_hash, device_code_issued_at = :device_issued,
+				  device_code_expires_at = :device_expires, device_code_metadata = :device_metadata::jsonb,
+				  user_code_hash = :user_hash, user_code_issued_at = :user_issued, user_code_expires_at = :user_expires,
+				  user_code_metadata = :user_metadata::jsonb, version = :version, updated_at = now()
 				FROM (SELECT id, access_token_hash, refresh_token_hash, access_token_expires_at,
 				        coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false) AS revoked
 				      FROM oauth_authorizations WHERE id = :id FOR UPDATE) previous
@@ -262,8 +276,8 @@ final class JdbcAuthorizationRows {
 					DELETE FROM oauth_authorizations WHERE id IN (
 					  SELECT id FROM oauth_authorizations
 					  WHERE updated_at < :cutoff
-					    AND coalesce(greatest(code_expires_at, access_token_expires_at, refresh_token_expires_at),
-					      created_at) < :cutoff
+					    AND coalesce(greatest(code_expires_at, access_token_expires_at, refresh_token_expires_at,
+					      device_code_expires_at), created_at) < :cutoff
 					    AND NOT""" + LIVE + """
 					LIMIT :batch)""")
 				.param("cutoff", cutoff)
@@ -308,6 +322,8 @@ final class JdbcAuthorizationRows {
 		parameters.put("access_scopes", stored.accessTokenScopes());
 		putToken(parameters, "refresh", stored.refreshToken());
 		putToken(parameters, "id", stored.idToken());
+		putToken(parameters, "device", stored.deviceCode());
+		putToken(parameters, "user", stored.userCode());
 		parameters.put("version", stored.version());
 		parameters.put("created", timestamp(stored.createdAt()));
 		return parameters;
@@ -329,7 +345,8 @@ final class JdbcAuthorizationRows {
 				rs.getString("principal_name"), rs.getString("grant_type"), rs.getString("authorized_scopes"),
 				rs.getString("attributes"), rs.getString("session_id"), rs.getString("state_hash"), token(rs, "code"),
 				token(rs, "access_token"), rs.getString("access_token_scopes"), token(rs, "refresh_token"),
-				token(rs, "id_token"), rs.getLong("version"), rs.getTimestamp("created_at").toInstant());
+				token(rs, "id_token"), token(rs, "device_code"), token(rs, "user_code"), rs.getLong("version"),
+				rs.getTimestamp("created_at").toInstant());
 	}
 
 	private static StoredToken token(ResultSet rs, String prefix) throws SQLException {

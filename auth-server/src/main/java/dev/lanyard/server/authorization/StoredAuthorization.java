@@ -20,19 +20,22 @@ import java.time.Instant;
  * {@code null}
  * @param refreshToken the refresh token; may be {@code null}
  * @param idToken the ID token; may be {@code null}
+ * @param deviceCode the device code (RFC 8628); may be {@code null}
+ * @param userCode the user code (RFC 8628); may be {@code null}
  * @param version the optimistic-lock version
  * @param createdAt when the grant began
  */
 public record StoredAuthorization(String id, String registeredClientId, String principalName, String grantType,
 		String authorizedScopes, String attributes, String sessionId, String stateHash, StoredToken code,
-		StoredToken accessToken, String accessTokenScopes, StoredToken refreshToken, StoredToken idToken, long version,
-		Instant createdAt) {
+		StoredToken accessToken, String accessTokenScopes, StoredToken refreshToken, StoredToken idToken,
+		StoredToken deviceCode, StoredToken userCode, long version, Instant createdAt) {
 
 	/** The same row at another version. */
 	StoredAuthorization withVersion(long newVersion) {
 		return new StoredAuthorization(this.id, this.registeredClientId, this.principalName, this.grantType,
 				this.authorizedScopes, this.attributes, this.sessionId, this.stateHash, this.code, this.accessToken,
-				this.accessTokenScopes, this.refreshToken, this.idToken, newVersion, this.createdAt);
+				this.accessTokenScopes, this.refreshToken, this.idToken, this.deviceCode, this.userCode, newVersion,
+				this.createdAt);
 	}
 
 	/**

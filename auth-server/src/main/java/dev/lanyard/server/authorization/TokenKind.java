@@ -8,7 +8,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 enum TokenKind {
 
 	ACCESS_TOKEN("access_token_hash"), REFRESH_TOKEN("refresh_token_hash"), CODE("code_hash"),
-	ID_TOKEN("id_token_hash"), STATE("state_hash");
+	ID_TOKEN("id_token_hash"), STATE("state_hash"), DEVICE_CODE("device_code_hash"), USER_CODE("user_code_hash");
 
 	private final String hashColumn;
 
@@ -28,6 +28,8 @@ enum TokenKind {
 			case OAuth2ParameterNames.CODE -> CODE;
 			case OidcParameterNames.ID_TOKEN -> ID_TOKEN;
 			case OAuth2ParameterNames.STATE -> STATE;
+			case OAuth2ParameterNames.DEVICE_CODE -> DEVICE_CODE;
+			case OAuth2ParameterNames.USER_CODE -> USER_CODE;
 			default -> null;
 		};
 	}

@@ -25,7 +25,7 @@ public final class ClientValidator {
 	 */
 	public static final Set<String> SUPPORTED_GRANT_TYPES = Set.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
 			AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue(),
-			AuthorizationGrantType.TOKEN_EXCHANGE.getValue());
+			AuthorizationGrantType.DEVICE_CODE.getValue(), AuthorizationGrantType.TOKEN_EXCHANGE.getValue());
 
 	/** How a client may authenticate (RFC 7591 §2); it uses the one it registered. */
 	public static final Set<String> TOKEN_ENDPOINT_AUTH_METHODS = Set.of(OAuthClient.AUTH_CLIENT_SECRET_BASIC,
@@ -117,7 +117,9 @@ public final class ClientValidator {
 		if (authorizationCode && registration.redirectUris().isEmpty()) {
 			errors.add(new InputRejectedException.Problem("redirect_uris", "redirect-uris.empty"));
 		}
-		if (registration.grantTypes().contains(AuthorizationGrantType.REFRESH_TOKEN.getValue()) && !authorizationCode) {
+		// A person's grant (code or device, RFC 8628) is what a refresh token continues.
+		if (registration.grantTypes().contains(AuthorizationGrantType.REFRESH_TOKEN.getValue()) && !authorizationCode
+				&& !registration.grantTypes().contains(AuthorizationGrantType.DEVICE_CODE.getValue())) {
 			errors.add(new InputRejectedException.Problem("grant_types", "grant-types.refresh-without-code"));
 		}
 		for (String uri : registration.redirectUris()) {

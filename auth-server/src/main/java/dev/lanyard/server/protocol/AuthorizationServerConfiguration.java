@@ -18,6 +18,7 @@ import dev.lanyard.server.web.SecurityHeadersPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.lanyard.server.device.DevicePolling;
 import dev.lanyard.server.dpop.DPoPProofs;
 import dev.lanyard.server.dpop.DPoPResourceRequests;
 import dev.lanyard.server.dpop.DPoPTokenRequestRule;
@@ -68,6 +69,7 @@ class AuthorizationServerConfiguration {
 			.tokenEndpoint("/oauth2/token")
 			.tokenIntrospectionEndpoint("/oauth2/introspect")
 			.pushedAuthorizationRequestEndpoint("/oauth2/par")
+			.deviceAuthorizationEndpoint("/oauth2/device_authorization")
 			.tokenRevocationEndpoint("/oauth2/revoke")
 			.jwkSetEndpoint("/oauth2/jwks")
 			.oidcUserInfoEndpoint("/userinfo")
@@ -87,8 +89,8 @@ class AuthorizationServerConfiguration {
 			JdbcUserAccountRepository users, TokenExchangeGrant tokenExchange, TokenIssuanceStatistics statistics,
 			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers, MeterRegistry meters,
 			AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock,
-			LanyardProperties properties, ClientAssertionReplays assertionReplays, DPoPProofs dpopProofs)
-			throws Exception {
+			LanyardProperties properties, ClientAssertionReplays assertionReplays, DPoPProofs dpopProofs,
+			DevicePolling devicePolling) throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
 		ClientAuthenticationFailureHandler clientFailures = new ClientAuthenticationFailureHandler();
@@ -96,8 +98,7 @@ class AuthorizationServerConfiguration {
 		http.oauth2AuthorizationServer((server) -> {
 			http.securityMatcher(server.getEndpointsMatcher());
 			server.clientAuthentication((clientAuthentication) -> clientAuthentication
-				.authenticationConverter(PublicClientIdAuthentication.converter(settings.getTokenEndpoint(),
-						settings.getTokenRevocationEndpoint()))
+				.authenticationConverter(PublicClientIdAuthentication.converter(settings))
 				.authenticationConverters((converters) -> {
 					converters
 						.replaceAll((converter) -> (converter instanceof JwtClientAssertionAuthenticationConverter)
@@ -153,11 +154,26 @@ class AuthorizationServerConfiguration {
 				.authenticationProviders((providers) -> {
 					providers.removeIf(OAuth2TokenExchangeAuthenticationProvider.class::isInstance);
 					providers.add(0, tokenExchange.provider());
-					// RFC 9449: Lanyard's DPoP rules around the grants clients use.
-					providers
-						.replaceAll((provider) -> DPoPTokenRequestRule.around(provider, dpopProofs, authorizations));
+					// RFC 8628 §3.5 slow_down, and RFC 9449: Lanyard's DPoP rules around
+					// the grants clients use.
+					providers.replaceAll((provider) -> DPoPTokenRequestRule.around(devicePolling.around(provider),
+							dpopProofs, authorizations));
 				})
 				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters, statistics)));
+			// RFC 8628: devices ask here; people confirm at /activate
+			// (ActivateController),
+			// never by following a link to the framework's verification endpoint, which
+			// would grant at once for a client without consent (RFC 8628 §5.4).
+			server.deviceAuthorizationEndpoint((device) -> device.verificationUri("/activate"));
+			server.deviceVerificationEndpoint(
+					(verification) -> verification.deviceVerificationRequestConverters((converters) -> {
+						converters.clear();
+						converters.add((request) -> {
+							throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_REQUEST);
+						});
+					})
+						.authenticationProviders(List::clear)
+						.errorResponseHandler((request, response, exception) -> response.sendRedirect("/activate")));
 			server.authorizationServerMetadataEndpoint((metadata) -> metadata
 				.authorizationServerMetadataCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)));
 			server.oidc((oidc) -> oidc
@@ -210,7 +226,8 @@ class AuthorizationServerConfiguration {
 				.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
 						PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize"));
 			for (String endpoint : List.of(settings.getTokenEndpoint(), settings.getTokenIntrospectionEndpoint(),
-					settings.getTokenRevocationEndpoint(), settings.getPushedAuthorizationRequestEndpoint())) {
+					settings.getTokenRevocationEndpoint(), settings.getPushedAuthorizationRequestEndpoint(),
+					settings.getDeviceAuthorizationEndpoint())) {
 				exceptions.defaultAuthenticationEntryPointFor(noClient,
 						PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, endpoint));
 			}

@@ -28,7 +28,7 @@ final class DiscoveryMetadata {
 	static void customize(Map<String, Object> claims) {
 		claims.put("grant_types_supported", List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
 				AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue(),
-				AuthorizationGrantType.TOKEN_EXCHANGE.getValue()));
+				AuthorizationGrantType.DEVICE_CODE.getValue(), AuthorizationGrantType.TOKEN_EXCHANGE.getValue()));
 		// Each client uses the one method it registered (RFC 7591 §2); private_key_jwt
 		// assertions are signed with one of ClientKeys.SIGNING_ALGORITHMS (RFC 8414 §2).
 		claims.put("token_endpoint_auth_methods_supported",

@@ -13,14 +13,16 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
 /**
- * Lets public clients use and revoke their refresh tokens. The framework authenticates a
- * public client only by its PKCE {@code code_verifier}, which a refresh request does not
- * carry; RFC 6749 §6 lets a public client refresh with just its {@code client_id}, and
- * RFC 9700 §4.14.2 makes that safe by rotating the refresh token on every use (which
- * Lanyard does, with reuse detection).
+ * Lets public clients use and revoke their refresh tokens, and devices (RFC 8628) ask and
+ * poll. The framework authenticates a public client only by its PKCE
+ * {@code code_verifier}, which a refresh request does not carry; RFC 6749 §6 lets a
+ * public client refresh with just its {@code client_id}, and RFC 9700 §4.14.2 makes that
+ * safe by rotating the refresh token on every use (which Lanyard does, with reuse
+ * detection).
  */
 final class PublicClientIdAuthentication {
 
@@ -28,17 +30,23 @@ final class PublicClientIdAuthentication {
 	}
 
 	/**
-	 * Reads {@code client_id} from a request that carries no client credentials, at two
-	 * endpoints only: a refresh at the token endpoint, and revocation (RFC 7009 §2.1 lets
-	 * a public client revoke its own tokens). Never at introspection, which RFC 7662 §2.1
-	 * reserves for authenticated clients.
+	 * Reads {@code client_id} from a request that carries no client credentials, at these
+	 * endpoints only: a refresh or a device's poll (RFC 8628 §3.4) at the token endpoint,
+	 * the device authorization endpoint (RFC 8628 §3.1: devices are usually public
+	 * clients), and revocation (RFC 7009 §2.1 lets a public client revoke its own
+	 * tokens). Never at introspection, which RFC 7662 §2.1 reserves for authenticated
+	 * clients.
 	 */
-	static AuthenticationConverter converter(String tokenEndpoint, String revocationEndpoint) {
+	static AuthenticationConverter converter(AuthorizationServerSettings settings) {
 		return (HttpServletRequest request) -> {
 			String path = request.getServletPath();
-			boolean refresh = tokenEndpoint.equals(path) && AuthorizationGrantType.REFRESH_TOKEN.getValue()
-				.equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE));
-			if (!"POST".equals(request.getMethod()) || !(refresh || revocationEndpoint.equals(path))
+			String grantType = request.getParameter(OAuth2ParameterNames.GRANT_TYPE);
+			boolean withoutCodeVerifier = settings.getTokenEndpoint().equals(path)
+					&& (AuthorizationGrantType.REFRESH_TOKEN.getValue().equals(grantType)
+							|| AuthorizationGrantType.DEVICE_CODE.getValue().equals(grantType));
+			if (!"POST".equals(request.getMethod())
+					|| !(withoutCodeVerifier || settings.getTokenRevocationEndpoint().equals(path)
+							|| settings.getDeviceAuthorizationEndpoint().equals(path))
 					|| request.getHeader(HttpHeaders.AUTHORIZATION) != null
 					|| request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null
 					|| request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION) != null) {
@@ -56,7 +64,8 @@ final class PublicClientIdAuthentication {
 	}
 
 	/**
-	 * Authenticates a registered public client named in a refresh or revocation request.
+	 * Authenticates a registered public client named in a refresh, device or revocation
+	 * request.
 	 */
 	static AuthenticationProvider provider(RegisteredClientRepository clients) {
 		return new AuthenticationProvider() {

@@ -500,6 +500,28 @@ class JdbcAuthorizationRowsTest {
 			.containsExactly(hash("x2"));
 	}
 
+	/**
+	 * RFC 8628: a device's request the person never answered lives while its device code
+	 * does, and goes like any dead grant after; device and user codes are found by their
+	 * hashes and round-trip.
+	 */
+	@Test
+	void deviceCodesWhenStoredThenFoundByHashAndPurgedOnlyAfterTheyExpire() {
+		String unanswered = insert(
+				grant(CREATED).deviceCode(token("d1", minutes(5))).userCode(token("u1", minutes(5))));
+		String waiting = insert(grant(CREATED).deviceCode(token("d2", days(30).plusSeconds(60)))
+			.userCode(token("u2", days(30).plusSeconds(60))));
+		assertThat(this.rows.findByHash(TokenKind.DEVICE_CODE, hash("d2")).map(StoredAuthorization::id))
+			.contains(waiting);
+		assertThat(this.rows.findByHash(TokenKind.USER_CODE, hash("u2")).map(StoredAuthorization::userCode))
+			.contains(token("u2", days(30).plusSeconds(60)));
+		this.clock.set(days(30));
+
+		assertThat(this.rows.purgeDead(Duration.ofDays(7))).isEqualTo(1);
+		assertThat(this.rows.findById(unanswered)).isEmpty();
+		assertThat(this.rows.findById(waiting)).isPresent();
+	}
+
 	@Test
 	void purgeDeadWhenMoreThanOneBatchThenAllDeletedAndCounted() {
 		this.jdbc.sql("""

@@ -44,6 +44,8 @@ public final class TestStoredAuthorizations {
 		builder.accessTokenScopes = stored.accessTokenScopes();
 		builder.refreshToken = stored.refreshToken();
 		builder.idToken = stored.idToken();
+		builder.deviceCode = stored.deviceCode();
+		builder.userCode = stored.userCode();
 		builder.version = stored.version();
 		return builder;
 	}
@@ -91,6 +93,10 @@ public final class TestStoredAuthorizations {
 		private StoredToken refreshToken;
 
 		private StoredToken idToken;
+
+		private StoredToken deviceCode;
+
+		private StoredToken userCode;
 
 		private long version;
 
@@ -167,6 +173,16 @@ public final class TestStoredAuthorizations {
 			return this;
 		}
 
+		public Builder deviceCode(StoredToken deviceCode) {
+			this.deviceCode = deviceCode;
+			return this;
+		}
+
+		public Builder userCode(StoredToken userCode) {
+			this.userCode = userCode;
+			return this;
+		}
+
 		public Builder version(long version) {
 			this.version = version;
 			return this;
@@ -175,7 +191,8 @@ public final class TestStoredAuthorizations {
 		public StoredAuthorization build() {
 			return new StoredAuthorization(this.id, this.registeredClientId, this.principalName, this.grantType,
 					this.authorizedScopes, this.attributes, this.sessionId, this.stateHash, this.code, this.accessToken,
-					this.accessTokenScopes, this.refreshToken, this.idToken, this.version, this.createdAt);
+					this.accessTokenScopes, this.refreshToken, this.idToken, this.deviceCode, this.userCode,
+					this.version, this.createdAt);
 		}
 
 	}

@@ -42,7 +42,9 @@ class DiscoveryTest {
 		common.put("response_types_supported", List.of("code"));
 		common.put("response_modes_supported", List.of("query"));
 		common.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials",
-				"urn:ietf:params:oauth:grant-type:token-exchange"));
+				"urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange"));
+		// RFC 8628 §4 (OA-61).
+		common.put("device_authorization_endpoint", this.issuer + "/oauth2/device_authorization");
 		common.put("revocation_endpoint", this.issuer + "/oauth2/revoke");
 		common.put("revocation_endpoint_auth_methods_supported",
 				List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));

@@ -1,0 +1,119 @@
+package dev.lanyard.server.device;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.login.LoginAttempt;
+import dev.lanyard.server.login.LoginThrottle;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * {@code /activate}, the verification page of the device authorization grant (RFC 8628
+ * §3.3), in the login page's style: the signed-in person types the code the device shows
+ * (or arrives with it from {@code verification_uri_complete}), sees which application
+ * asks for what, and allows or denies. Nothing is granted without that confirmation, sent
+ * with the page's CSRF token (RFC 8628 §5.4). Wrong codes count against the person and
+ * their address like wrong passwords (RFC 8628 §5.1: user codes are short), so guessing
+ * the code of someone else's device is throttled.
+ */
+@Controller
+class ActivateController {
+
+	private final DeviceVerification devices;
+
+	private final LoginThrottle throttle;
+
+	private final AuditLog audit;
+
+	ActivateController(DeviceVerification devices, LoginThrottle throttle, AuditLog audit) {
+		this.devices = devices;
+		this.throttle = throttle;
+		this.audit = audit;
+	}
+
+	@GetMapping("/activate")
+	String enter(@RequestParam(name = "user_code", required = false) String userCode, Model model) {
+		model.addAttribute("step", "enter");
+		model.addAttribute("userCode", (userCode != null && userCode.length() <= 32) ? userCode : "");
+		return "activate";
+	}
+
+	@PostMapping("/activate")
+	String check(@RequestParam(name = "user_code", defaultValue = "") String userCode, Authentication person,
+			HttpServletRequest request, Model model) {
+		LoginAttempt attempt = attempt(person, request);
+		if (!this.throttle.tryAcquire(attempt)) {
+			this.audit.record(person.getName(), "device.code-throttled", null, request.getRemoteAddr(), Map.of());
+			return enterAgain(model, userCode, "throttled");
+		}
+		Optional<DeviceVerification.Pending> pending = this.devices.find(userCode);
+		if (pending.isEmpty()) {
+			// The slot stays taken: a wrong code counts.
+			this.audit.record(person.getName(), "device.code-refused", null, request.getRemoteAddr(), Map.of());
+			return enterAgain(model, userCode, "unknown");
+		}
+		this.throttle.release(attempt);
+		DeviceVerification.Pending found = pending.get();
+		List<String> scopes = new ArrayList<>();
+		for (String scope : found.scopes()) {
+			if (!OidcScopes.OPENID.equals(scope)) {
+				scopes.add(scope);
+			}
+		}
+		scopes.sort(null);
+		model.addAttribute("step", "confirm");
+		model.addAttribute("userCode", found.userCode());
+		model.addAttribute("clientId", found.client().getClientId());
+		model.addAttribute("clientName", found.client().getClientName());
+		model.addAttribute("scopes", scopes);
+		return "activate";
+	}
+
+	@PostMapping("/activate/confirm")
+	String confirm(@RequestParam(name = "user_code", defaultValue = "") String userCode,
+			@RequestParam(name = "decision", defaultValue = "") String decision, Authentication person,
+			HttpServletRequest request, Model model) {
+		Optional<DeviceVerification.Pending> pending = this.devices.find(userCode);
+		if (pending.isEmpty()) {
+			// Used, expired or denied meanwhile (another tab, another node).
+			return enterAgain(model, "", "unknown");
+		}
+		String clientId = pending.get().client().getClientId();
+		boolean allowed = "allow".equals(decision);
+		if (allowed) {
+			this.devices.approve(pending.get(), person);
+		}
+		else {
+			this.devices.deny(pending.get());
+		}
+		this.audit.record(person.getName(), allowed ? "device.allowed" : "device.denied", clientId,
+				request.getRemoteAddr(), Map.of("scopes", String.join(" ", pending.get().scopes())));
+		model.addAttribute("step", allowed ? "allowed" : "denied");
+		model.addAttribute("clientName", pending.get().client().getClientName());
+		return "activate";
+	}
+
+	private static String enterAgain(Model model, String userCode, String error) {
+		model.addAttribute("step", "enter");
+		model.addAttribute("userCode", (userCode.length() <= 32) ? userCode : "");
+		model.addAttribute("error", error);
+		return "activate";
+	}
+
+	/** Wrong codes count per person and per address, apart from their passwords. */
+	private static LoginAttempt attempt(Authentication person, HttpServletRequest request) {
+		return LoginAttempt.of("device-code:" + person.getName(), null, "device-code:" + request.getRemoteAddr());
+	}
+
+}
