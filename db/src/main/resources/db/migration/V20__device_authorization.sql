@@ -13,5 +13,7 @@ ALTER TABLE oauth_authorizations
 
 CREATE UNIQUE INDEX oauth_authorizations_device_code_hash ON oauth_authorizations (device_code_hash)
     WHERE device_code_hash IS NOT NULL;
+-- Unique among codes still waiting for a person: a used or denied code may come again.
 CREATE UNIQUE INDEX oauth_authorizations_user_code_hash ON oauth_authorizations (user_code_hash)
-    WHERE user_code_hash IS NOT NULL;
+    WHERE user_code_hash IS NOT NULL
+      AND NOT coalesce((user_code_metadata ->> 'metadata.token.invalidated')::boolean, false);

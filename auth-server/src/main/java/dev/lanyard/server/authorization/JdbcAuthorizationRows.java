@@ -180,7 +180,10 @@ final class JdbcAuthorizationRows {
 	}
 
 	Optional<StoredAuthorization> findByHash(TokenKind kind, String hash) {
-		return this.jdbc.sql("SELECT * FROM oauth_authorizations WHERE " + kind.hashColumn() + " = ?")
+		// A user code is unique only while it waits for a person (V20): the one waiting.
+		String waiting = (kind == TokenKind.USER_CODE)
+				? " AND NOT coalesce((user_code_metadata ->> 'metadata.token.invalidated')::boolean, false)" : "";
+		return this.jdbc.sql("SELECT * FROM oauth_authorizations WHERE " + kind.hashColumn() + " = ?" + waiting)
 			.param(hash)
 			.query(this::map)
 			.optional();
@@ -298,6 +301,15 @@ final class JdbcAuthorizationRows {
 				DELETE FROM oauth_authorizations
 				WHERE state_hash IS NOT NULL AND code_hash IS NULL AND access_token_hash IS NULL
 				  AND refresh_token_hash IS NULL AND id_token_hash IS NULL AND created_at < :cutoff""")
+			.param("cutoff", Timestamp.from(now.minus(STATE_RETENTION)))
+			.update();
+		// Device requests (RFC 8628) nobody answered, or answered but never redeemed:
+		// nothing of them is kept longer than STATE_RETENTION after their device code
+		// expired.
+		total += this.jdbc.sql("""
+				DELETE FROM oauth_authorizations
+				WHERE device_code_hash IS NOT NULL AND access_token_hash IS NULL AND refresh_token_hash IS NULL
+				  AND device_code_expires_at < :cutoff""")
 			.param("cutoff", Timestamp.from(now.minus(STATE_RETENTION)))
 			.update();
 		return total;

@@ -23,12 +23,16 @@ import org.springframework.web.bind.annotation.RequestParam;
  * §3.3), in the login page's style: the signed-in person types the code the device shows
  * (or arrives with it from {@code verification_uri_complete}), sees which application
  * asks for what, and allows or denies. Nothing is granted without that confirmation, sent
- * with the page's CSRF token (RFC 8628 §5.4). Wrong codes count against the person and
- * their address like wrong passwords (RFC 8628 §5.1: user codes are short), so guessing
- * the code of someone else's device is throttled.
+ * with the page's CSRF token (RFC 8628 §5.4), for the code this session was shown the
+ * confirmation of and no other. Wrong codes count against the person and their address
+ * like wrong passwords (RFC 8628 §5.1: user codes are short), so guessing the code of
+ * someone else's device is throttled.
  */
 @Controller
 class ActivateController {
+
+	/** The session attribute naming the code whose confirmation was shown. */
+	static final String CONFIRMING = ActivateController.class.getName() + ".confirming";
 
 	private final DeviceVerification devices;
 
@@ -65,6 +69,7 @@ class ActivateController {
 		}
 		this.throttle.release(attempt);
 		DeviceVerification.Pending found = pending.get();
+		request.getSession().setAttribute(CONFIRMING, found.userCode());
 		List<String> scopes = new ArrayList<>();
 		for (String scope : found.scopes()) {
 			if (!OidcScopes.OPENID.equals(scope)) {
@@ -75,7 +80,7 @@ class ActivateController {
 		model.addAttribute("step", "confirm");
 		model.addAttribute("userCode", found.userCode());
 		model.addAttribute("clientId", found.client().getClientId());
-		model.addAttribute("clientName", found.client().getClientName());
+		model.addAttribute("clientName", found.clientName());
 		model.addAttribute("scopes", scopes);
 		return "activate";
 	}
@@ -84,23 +89,29 @@ class ActivateController {
 	String confirm(@RequestParam(name = "user_code", defaultValue = "") String userCode,
 			@RequestParam(name = "decision", defaultValue = "") String decision, Authentication person,
 			HttpServletRequest request, Model model) {
+		// Only the code this session was shown the confirmation of: a code posted here
+		// directly would skip the throttle on wrong codes.
+		jakarta.servlet.http.HttpSession session = request.getSession(false);
+		Object confirming = (session != null) ? session.getAttribute(CONFIRMING) : null;
+		if (confirming == null || !confirming.equals(DeviceVerification.normalize(userCode))) {
+			LoginAttempt attempt = attempt(person, request);
+			this.throttle.tryAcquire(attempt);
+			this.audit.record(person.getName(), "device.code-refused", null, request.getRemoteAddr(), Map.of());
+			return enterAgain(model, "", "unknown");
+		}
+		session.removeAttribute(CONFIRMING);
 		Optional<DeviceVerification.Pending> pending = this.devices.find(userCode);
-		if (pending.isEmpty()) {
+		boolean allowed = "allow".equals(decision);
+		if (pending.isEmpty()
+				|| !(allowed ? this.devices.approve(pending.get(), person) : this.devices.deny(pending.get()))) {
 			// Used, expired or denied meanwhile (another tab, another node).
 			return enterAgain(model, "", "unknown");
 		}
 		String clientId = pending.get().client().getClientId();
-		boolean allowed = "allow".equals(decision);
-		if (allowed) {
-			this.devices.approve(pending.get(), person);
-		}
-		else {
-			this.devices.deny(pending.get());
-		}
 		this.audit.record(person.getName(), allowed ? "device.allowed" : "device.denied", clientId,
 				request.getRemoteAddr(), Map.of("scopes", String.join(" ", pending.get().scopes())));
 		model.addAttribute("step", allowed ? "allowed" : "denied");
-		model.addAttribute("clientName", pending.get().client().getClientName());
+		model.addAttribute("clientName", pending.get().clientName());
 		return "activate";
 	}
 

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2DeviceCode;
 import org.springframework.security.oauth2.core.OAuth2UserCode;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
@@ -66,6 +67,17 @@ public class DeviceVerification {
 	 * @param scopes the scopes it asks for
 	 */
 	public record Pending(String userCode, RegisteredClient client, Set<String> scopes) {
+
+		/**
+		 * What the person is shown: the client's name, or its client id when it has none
+		 * (the framework then puts its internal id in the name).
+		 */
+		public String clientName() {
+			String name = this.client.getClientName();
+			return (name == null || name.isBlank() || name.equals(this.client.getId())) ? this.client.getClientId()
+					: name;
+		}
+
 	}
 
 	/**
@@ -93,22 +105,35 @@ public class DeviceVerification {
 	/**
 	 * The person allows the device: its next poll gets tokens for them. The scopes join
 	 * what the person allowed the client before, as a consent page's do.
+	 * @return {@code false} if the code was used, denied or expired meanwhile
 	 */
-	public void approve(Pending pending, Authentication person) {
-		this.approvals
-			.authenticate(new OAuth2DeviceVerificationAuthenticationToken(person, pending.userCode(), Map.of()));
+	public boolean approve(Pending pending, Authentication person) {
+		try {
+			this.approvals
+				.authenticate(new OAuth2DeviceVerificationAuthenticationToken(person, pending.userCode(), Map.of()));
+		}
+		catch (OAuth2AuthenticationException ex) {
+			// Another tab or node decided first, or it expired: nothing granted here.
+			return false;
+		}
 		OAuth2AuthorizationConsent previous = this.consents.findById(pending.client().getId(), person.getName());
 		OAuth2AuthorizationConsent.Builder consent = (previous != null) ? OAuth2AuthorizationConsent.from(previous)
 				: OAuth2AuthorizationConsent.withId(pending.client().getId(), person.getName());
 		pending.scopes().forEach(consent::scope);
 		this.consents.save(consent.build());
+		return true;
 	}
 
-	/** The person refuses: the device's next poll gets {@code access_denied}. */
-	public void deny(Pending pending) {
+	/**
+	 * The person refuses: the device's next poll gets {@code access_denied}.
+	 * @return {@code false} if the code was used or expired meanwhile
+	 */
+	public boolean deny(Pending pending) {
 		OAuth2Authorization authorization = this.authorizations.findByToken(pending.userCode(), USER_CODE);
-		if (authorization == null) {
-			return;
+		OAuth2Authorization.Token<OAuth2UserCode> pendingCode = (authorization != null)
+				? authorization.getToken(OAuth2UserCode.class) : null;
+		if (pendingCode == null || !pendingCode.isActive()) {
+			return false;
 		}
 		OAuth2Authorization.Builder denied = OAuth2Authorization.from(authorization);
 		OAuth2Authorization.Token<OAuth2UserCode> userCode = authorization.getToken(OAuth2UserCode.class);
@@ -119,7 +144,14 @@ public class DeviceVerification {
 		if (deviceCode != null) {
 			denied.invalidate(deviceCode.getToken());
 		}
-		this.authorizations.save(denied.build());
+		try {
+			this.authorizations.save(denied.build());
+		}
+		catch (OAuth2AuthenticationException ex) {
+			// Changed meanwhile (allowed in another tab or on another node).
+			return false;
+		}
+		return true;
 	}
 
 	/** "bcdf ghjk", "BCDF-GHJK" and "bcdfghjk" are all BCDF-GHJK; anything else none. */

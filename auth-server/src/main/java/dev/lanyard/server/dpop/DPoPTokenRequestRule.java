@@ -91,8 +91,8 @@ public final class DPoPTokenRequestRule implements AuthenticationProvider {
 				this.proofs.verify(proof, (String) parameters.get("dpop_method"),
 						(String) parameters.get("dpop_target_uri"));
 			}
-			catch (JwtException ex) {
-				throw refused("The DPoP proof is not valid: " + ex.getMessage());
+			catch (JwtException | IllegalArgumentException | ClassCastException ex) {
+				throw refused("The DPoP proof is not valid");
 			}
 			return;
 		}

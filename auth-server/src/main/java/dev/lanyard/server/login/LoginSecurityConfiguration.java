@@ -27,6 +27,7 @@ import org.springframework.security.core.userdetails.UserDetailsPasswordService;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 
 /**
  * The hosted login page's security filter chain, which also serves every page that is not
@@ -98,7 +99,8 @@ class LoginSecurityConfiguration {
 	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http, UserDetailsService userDetails,
 			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
 			AuditLog audit, JdbcUserAccountRepository users, GrantRevocations authorizations, MeterRegistry meters,
-			SecurityHeadersPolicy headers, TrustedDevices devices) throws Exception {
+			SecurityHeadersPolicy headers, TrustedDevices devices, ActiveAccountFilter activeAccounts)
+			throws Exception {
 		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices);
 		http.authenticationManager(loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle))
 			.authorizeHttpRequests((authorize) -> authorize
@@ -118,7 +120,10 @@ class LoginSecurityConfiguration {
 			.logout((logout) -> logout.logoutUrl("/logout")
 				.addLogoutHandler(new LoginSessionLogoutHandler(authorizations))
 				.logoutSuccessHandler(LoginSessionLogoutHandler::onLogoutSuccess))
-			.sessionManagement((sessions) -> sessions.sessionFixation((fixation) -> fixation.changeSessionId()));
+			.sessionManagement((sessions) -> sessions.sessionFixation((fixation) -> fixation.changeSessionId()))
+			// A session whose account was disabled or locked since must not approve a
+			// device at /activate, nor anything else here.
+			.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		headers.applyTo(http);
 		return http.build();
 	}

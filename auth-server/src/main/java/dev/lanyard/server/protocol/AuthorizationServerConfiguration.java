@@ -19,6 +19,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 
 import dev.lanyard.server.device.DevicePolling;
+import dev.lanyard.server.device.DeviceRequestLimit;
+import dev.lanyard.server.dpop.DPoPParameterCheck;
+import dev.lanyard.server.login.LoginThrottle;
 import dev.lanyard.server.dpop.DPoPProofs;
 import dev.lanyard.server.dpop.DPoPResourceRequests;
 import dev.lanyard.server.dpop.DPoPTokenRequestRule;
@@ -90,7 +93,7 @@ class AuthorizationServerConfiguration {
 			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers, MeterRegistry meters,
 			AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock,
 			LanyardProperties properties, ClientAssertionReplays assertionReplays, DPoPProofs dpopProofs,
-			DevicePolling devicePolling) throws Exception {
+			DevicePolling devicePolling, LoginThrottle loginThrottle) throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
 		ClientAuthenticationFailureHandler clientFailures = new ClientAuthenticationFailureHandler();
@@ -149,6 +152,7 @@ class AuthorizationServerConfiguration {
 						.replaceAll((provider) -> (provider instanceof OAuth2TokenIntrospectionAuthenticationProvider)
 								? new AccessTokenIntrospectionGuard(clients, authorizations) : provider)));
 			server.tokenEndpoint((token) -> token
+				.accessTokenRequestConverters((converters) -> converters.add(0, new DPoPParameterCheck()))
 				// Token exchange is Lanyard's own grant; the framework's is too
 				// permissive.
 				.authenticationProviders((providers) -> {
@@ -164,7 +168,9 @@ class AuthorizationServerConfiguration {
 			// (ActivateController),
 			// never by following a link to the framework's verification endpoint, which
 			// would grant at once for a client without consent (RFC 8628 §5.4).
-			server.deviceAuthorizationEndpoint((device) -> device.verificationUri("/activate"));
+			server.deviceAuthorizationEndpoint((device) -> device.verificationUri("/activate")
+				.authenticationProviders((providers) -> providers
+					.replaceAll((provider) -> DeviceRequestLimit.around(provider, loginThrottle))));
 			server.deviceVerificationEndpoint(
 					(verification) -> verification.deviceVerificationRequestConverters((converters) -> {
 						converters.clear();
@@ -173,7 +179,8 @@ class AuthorizationServerConfiguration {
 						});
 					})
 						.authenticationProviders(List::clear)
-						.errorResponseHandler((request, response, exception) -> response.sendRedirect("/activate")));
+						.errorResponseHandler((request, response, exception) -> response
+							.sendRedirect(request.getContextPath() + "/activate")));
 			server.authorizationServerMetadataEndpoint((metadata) -> metadata
 				.authorizationServerMetadataCustomizer((builder) -> builder.claims(DiscoveryMetadata::customize)));
 			server.oidc((oidc) -> oidc

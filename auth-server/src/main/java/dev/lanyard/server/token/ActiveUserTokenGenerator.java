@@ -35,8 +35,11 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 	@Override
 	public OAuth2Token generate(OAuth2TokenContext context) {
 		Authentication principal = context.getPrincipal();
-		// The access token is generated first in a refresh: checking there checks once.
-		if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+		// The access token is generated first in a refresh or a device's redemption (up
+		// to
+		// five minutes after the person allowed it): checking there checks once.
+		if ((AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+				|| AuthorizationGrantType.DEVICE_CODE.equals(context.getAuthorizationGrantType()))
 				&& OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType()) && principal != null
 				&& principal.getPrincipal() instanceof LanyardUser user
 				&& !this.users.findById(user.id()).map(UserAccount::active).orElse(false)) {

@@ -53,6 +53,8 @@ class DeviceAuthorizationTest {
 	 */
 	private static final String GUESSER_PASSWORD = "guesser-password-for-device-tests";
 
+	private static final String LEAVER_PASSWORD = "leaver-password-for-device-tests";
+
 	private static LanyardTestServer nodeA;
 
 	private static LanyardTestServer nodeB;
@@ -131,6 +133,45 @@ class DeviceAuthorizationTest {
 			.send());
 		assertThat(refreshed.indicatesSuccess()).as(() -> refreshed.toErrorResponse().getErrorObject().toString())
 			.isTrue();
+		// The device code is good for one redemption (the framework calls the used code
+		// denied).
+		Thread.sleep(DevicePolling.INTERVAL_SECONDS * 1000L + 200);
+		assertThat(pollError(nodeA, TV, null, device.getDeviceCode()).getCode()).isEqualTo("access_denied");
+	}
+
+	/**
+	 * The confirmation is taken only for the code this session was shown: posted directly
+	 * (guessing codes without the throttle) it is refused, and nothing granted.
+	 */
+	@Test
+	void deviceWhenConfirmationPostedWithoutBeingShownThenRefused() throws Exception {
+		DeviceAuthorizationSuccessResponse device = ask(nodeA, TV, null);
+		TestBrowser person = signedIn(nodeA, "bob", TestBootstrap.BOB_PASSWORD);
+		HttpResponse<String> page = person.get(nodeA.baseUrl() + "/activate?lang=en");
+		HttpResponse<String> direct = person.postForm(nodeA.baseUrl() + "/activate/confirm", Map.of("user_code",
+				device.getUserCode().getValue(), "decision", "allow", "_csrf", TestBrowser.csrf(page.body())));
+		assertThat(direct.body()).contains("not valid").doesNotContain("id=\"result\"");
+		assertThat(pollError(nodeA, TV, null, device.getDeviceCode()))
+			.isEqualTo(DeviceAuthorizationGrantError.AUTHORIZATION_PENDING);
+	}
+
+	/**
+	 * An account disabled after its person allowed a device gets no token at the poll,
+	 * and its session can approve nothing more.
+	 */
+	@Test
+	void deviceWhenAccountDisabledAfterApprovalThenNoTokensAndNoMoreApprovals() throws Exception {
+		UserService users = nodeA.bean(UserService.class);
+		users.importUser("leaver", LEAVER_PASSWORD, null, List.of("user"), Map.of(), Map.of(), true);
+		DeviceAuthorizationSuccessResponse device = ask(nodeA, TV, null);
+		TestBrowser person = signedIn(nodeA, "leaver", LEAVER_PASSWORD);
+		decide(nodeA, person, enter(nodeA, person, device.getUserCode().getValue()), "allow");
+		users.importUser("leaver", LEAVER_PASSWORD, null, List.of("user"), Map.of(), Map.of(), false);
+
+		assertThat(pollError(nodeB, TV, null, device.getDeviceCode()).getCode()).isEqualTo("invalid_grant");
+		HttpResponse<String> again = person.get(nodeB.baseUrl() + "/activate");
+		assertThat(again.statusCode()).isEqualTo(302);
+		assertThat(TestBrowser.location(again)).endsWith("/login");
 	}
 
 	/**

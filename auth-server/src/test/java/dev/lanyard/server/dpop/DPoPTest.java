@@ -234,6 +234,64 @@ class DPoPTest {
 		assertThat(refreshed.getAccessToken().getType()).isEqualTo(AccessTokenType.DPOP);
 	}
 
+	/**
+	 * A proof travels in the DPoP header only: named among the form's parameters (where
+	 * the framework would check it against the method and URL it names itself) it is
+	 * refused, and a malformed or doubled header is a clear error, never a 500.
+	 */
+	@Test
+	void dpopWhenProofSentAsParametersOrMalformedThenClearErrorNot500() throws Exception {
+		SignedJWT elsewhere = proofs.createDPoPJWT("GET", URI.create("https://rs.example/x"));
+		Map<String, String> form = Map.of("grant_type", "client_credentials", "dpop_proof", elsewhere.serialize(),
+				"dpop_method", "GET", "dpop_target_uri", "https://rs.example/x");
+		String basic = TestBrowser.basic(BOUND_SERVICE, SERVICE_SECRET);
+		HttpResponse<String> asParameters = new TestBrowser().postForm(nodeA.baseUrl() + "/oauth2/token", form,
+				"Authorization", basic);
+		assertThat(asParameters.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(asParameters)).containsEntry("error", "invalid_request");
+		HttpResponse<String> withHeaderToo = new TestBrowser().postForm(nodeA.baseUrl() + "/oauth2/token",
+				Map.of("grant_type", "client_credentials", "dpop_method", "POST"), "Authorization", basic, "DPoP",
+				proofs.createDPoPJWT("POST", URI.create(issuer + "/oauth2/token")).serialize());
+		assertThat(TestBrowser.json(withHeaderToo)).containsEntry("error", "invalid_request");
+		for (String header : List.of("x", "a.b.c", "")) {
+			HttpResponse<String> malformed = new TestBrowser().postForm(nodeA.baseUrl() + "/oauth2/token",
+					Map.of("grant_type", "client_credentials"), "Authorization", basic, "DPoP", header);
+			assertThat(malformed.statusCode()).as(header).isEqualTo(400);
+			assertThat(TestBrowser.json(malformed).get("error")).as(header)
+				.isIn("invalid_dpop_proof", "invalid_request");
+		}
+	}
+
+	/**
+	 * RFC 9449 §7.1 at the admin API: a bound token with its proof, never as a bearer.
+	 */
+	@Test
+	void dpopWhenAdminApiCalledWithBoundTokenThenOnlyWithItsProof() throws Exception {
+		ClientAuthentication automation = new ClientSecretBasic(new ClientID("automation"),
+				new Secret(TestBootstrap.AUTOMATION_SECRET));
+		URI tokenEndpoint = URI.create(nodeA.baseUrl() + "/oauth2/token");
+		HTTPRequest request = new TokenRequest.Builder(tokenEndpoint, automation, new ClientCredentialsGrant())
+			.scope(new Scope("admin"))
+			.build()
+			.toHTTPRequest();
+		request.setDPoP(proofs.createDPoPJWT("POST", URI.create(issuer + "/oauth2/token")));
+		com.nimbusds.oauth2.sdk.token.AccessToken token = TokenResponse.parse(request.send())
+			.toSuccessResponse()
+			.getTokens()
+			.getAccessToken();
+		assertThat(token.getType()).isEqualTo(AccessTokenType.DPOP);
+		URI users = URI.create(issuer + "/api/admin/users");
+		HttpResponse<String> withProof = new TestBrowser().get(nodeB.baseUrl() + "/api/admin/users", "Authorization",
+				"DPoP " + token.getValue(), "DPoP", proofs.createDPoPJWT("GET", users, token).serialize());
+		assertThat(withProof.statusCode()).as(withProof.body()).isEqualTo(200);
+		HttpResponse<String> asBearer = new TestBrowser().get(nodeB.baseUrl() + "/api/admin/users", "Authorization",
+				"Bearer " + token.getValue());
+		assertThat(asBearer.statusCode()).isEqualTo(401);
+		HttpResponse<String> thief = new TestBrowser().get(nodeB.baseUrl() + "/api/admin/users", "Authorization",
+				"DPoP " + token.getValue(), "DPoP", thiefProofs.createDPoPJWT("GET", users, token).serialize());
+		assertThat(thief.statusCode()).isEqualTo(401);
+	}
+
 	/** The internal JWT a gateway exchanges the token for carries the same cnf. */
 	@Test
 	void dpopWhenGatewayExchangesBoundTokenThenInternalJwtCarriesCnf() throws Exception {

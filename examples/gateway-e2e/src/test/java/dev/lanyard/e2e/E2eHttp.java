@@ -92,4 +92,19 @@ final class E2eHttp {
 		org.assertj.core.api.Assertions.assertThat(status).as("refused within one second").isEqualTo(401);
 	}
 
+
+	/**
+	 * Waits until an exchange service hears revocations (its health is no longer
+	 * DEGRADED): before that, cached JWTs are served for up to 10 s after a revocation.
+	 */
+	static void awaitRevocationsHeard(String exchange) throws Exception {
+		java.time.Instant deadline = java.time.Instant.now().plusSeconds(15);
+		while (get(exchange + "/actuator/health", null).body().contains("DEGRADED")) {
+			org.assertj.core.api.Assertions.assertThat(java.time.Instant.now())
+				.as("the revocation stream is heard")
+				.isBefore(deadline);
+			Thread.sleep(100);
+		}
+	}
+
 }

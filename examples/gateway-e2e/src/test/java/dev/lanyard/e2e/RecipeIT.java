@@ -66,6 +66,9 @@ class RecipeIT {
 			awaitHealthy("http://localhost:9000/actuator/health/readiness", shell);
 			awaitHealthy("http://127.0.0.1:9100/actuator/health", shell);
 			awaitHealthy("http://127.0.0.1:9200/actuator/health", shell);
+			// The exchange service may have started before Lanyard: its stream connects
+			// within seconds, and revocations reach it at once from then on.
+			E2eHttp.awaitRevocationsHeard("http://127.0.0.1:9100");
 
 			WebApp webApp = new WebApp("http://localhost:9000", "web-app", "web-app-secret-at-least-32-characters",
 					"http://127.0.0.1:8765/callback");

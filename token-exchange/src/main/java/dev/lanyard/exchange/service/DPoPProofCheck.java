@@ -56,16 +56,17 @@ final class DPoPProofCheck {
 		if (target == null) {
 			return false;
 		}
-		DPoPProofContext context = DPoPProofContext.withDPoPProof(proof)
-			.method(method)
-			.targetUri(target)
-			.accessToken(new BoundToken(accessToken, Map.of("cnf", Map.of("jkt", thumbprint))))
-			.build();
 		try {
+			DPoPProofContext context = DPoPProofContext.withDPoPProof(proof)
+				.method(method)
+				.targetUri(target)
+				.accessToken(new BoundToken(accessToken, Map.of("cnf", Map.of("jkt", thumbprint))))
+				.build();
 			this.decoders.createDecoder(context).decode(proof);
 			return true;
 		}
-		catch (JwtException ex) {
+		catch (JwtException | IllegalArgumentException ex) {
+			// Not a JWT at all, or a method that is none: refused like a bad signature.
 			return false;
 		}
 	}

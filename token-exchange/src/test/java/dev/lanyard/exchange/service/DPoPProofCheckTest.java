@@ -59,6 +59,9 @@ class DPoPProofCheckTest {
 		assertThat(this.check.verify(proof(key, "GET", URL, ath(TOKEN), new Date(now.getTime() - 120_000)), "GET", URL,
 				TOKEN, jkt))
 			.isFalse();
+		// Not a JWT, or no method: refused, never an exception.
+		assertThat(this.check.verify("x", "GET", URL, TOKEN, jkt)).isFalse();
+		assertThat(this.check.verify(proof(key, "GET", URL, ath(TOKEN), now), "", URL, TOKEN, jkt)).isFalse();
 		// Not a URL at all.
 		assertThat(this.check.verify(proof(key, "GET", URL, ath(TOKEN), now), "GET", "/orders", TOKEN, jkt)).isFalse();
 		// Unbroken, the same key and request still pass (each refusal above had its own
