@@ -92,7 +92,8 @@ class KeyRotationAcrossNodesTest {
 		// (that depends on how soon each node switches); it counts either way.
 		Set<String> signingKeys = new HashSet<>(Set.of(kid(before)));
 		List<String> refused = new ArrayList<>();
-		Instant until = second.plusSeconds(3);
+		// Nodes re-read keys every second; on a loaded test host that second stretches.
+		Instant until = second.plusSeconds(5);
 		while (Instant.now().isBefore(until)) {
 			for (LanyardTestServer node : new LanyardTestServer[] { nodeA, nodeB }) {
 				String jwt = sign(node);
@@ -122,15 +123,16 @@ class KeyRotationAcrossNodesTest {
 	}
 
 	/**
-	 * An emergency rotation withdraws the key from every node's JWKS within a second or
-	 * two.
+	 * An emergency rotation withdraws the key from every node's JWKS within seconds (each
+	 * node re-reads the keys every second).
 	 */
 	@Test
 	void emergencyRotationWhenDoneOnOneNodeThenOtherNodeStopsPublishingTheOldKey() throws Exception {
 		String before = kid(sign(nodeA));
 		nodeA.bean(SigningKeyService.class).rotateInEmergency();
 		assertThat(kid(sign(nodeA))).isNotEqualTo(before);
-		Instant deadline = Instant.now().plusSeconds(3);
+		// Within a second or two; more on a loaded test host.
+		Instant deadline = Instant.now().plusSeconds(6);
 		String published = new TestBrowser().get(nodeB.baseUrl() + "/oauth2/jwks").body();
 		while (published.contains(before) && Instant.now().isBefore(deadline)) {
 			Thread.sleep(100);
