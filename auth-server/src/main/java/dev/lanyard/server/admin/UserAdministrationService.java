@@ -85,6 +85,8 @@ class UserAdministrationService implements UserAdministration {
 		CoreInput.translated(() -> this.users.setPassword(account.id(), password));
 		if (signOutEverywhere) {
 			this.authorizations.revokeByPrincipal(account.id().toString(), "password_changed");
+			// Its sign-in sessions too, on every node, at their next request.
+			this.users.endSignIns(account.id(), java.time.Instant.now());
 		}
 		record(actor, "user.password_set", account, Map.of("signed_out_everywhere", signOutEverywhere));
 	}

@@ -1,10 +1,10 @@
 package dev.lanyard.server.login;
 
 import java.io.IOException;
+import java.time.Instant;
 
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
-import dev.lanyard.server.user.UserAccount;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,9 +16,11 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Ends a login session whose account was disabled or locked since sign-in, before the
- * session is used to authorize a client or open the console (OWASP ASVS 5.0 §7.4.2). The
- * request then continues as anonymous, so it meets the login page.
+ * Ends a login session whose account was disabled or locked since sign-in, or that began
+ * before the account's sessions were ended (a password change, an administrator signing
+ * the person out everywhere), before the session is used to authorize a client, approve a
+ * device or open a page (OWASP ASVS 5.0 §7.4.2, §7.4.3). The request then continues as
+ * anonymous, so it meets the login page.
  */
 public final class ActiveAccountFilter extends OncePerRequestFilter {
 
@@ -33,8 +35,12 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (authentication != null && authentication.getPrincipal() instanceof LanyardUser user) {
-			boolean active = this.users.findById(user.id()).map(UserAccount::active).orElse(false);
-			if (!active) {
+			Instant signedInAt = (authentication.getDetails() instanceof LoginDetails login) ? login.authenticatedAt()
+					: null;
+			boolean goesOn = this.users.standing(user.id())
+				.map((standing) -> standing.allows(signedInAt))
+				.orElse(false);
+			if (!goesOn) {
 				SecurityContextHolder.clearContext();
 				HttpSession session = request.getSession(false);
 				if (session != null) {

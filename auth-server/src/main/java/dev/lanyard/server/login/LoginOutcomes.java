@@ -53,7 +53,11 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 			Authentication authentication) throws IOException, ServletException {
 		count("succeeded");
 		LanyardUser user = (LanyardUser) authentication.getPrincipal();
-		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(), Map.of());
+		// The browser, for the person's own list of sign-ins (not a secret; cut short).
+		String agent = request.getHeader("User-Agent");
+		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(),
+				(agent != null) ? Map.of("user_agent", (agent.length() > 200) ? agent.substring(0, 200) : agent)
+						: Map.of());
 		this.devices.remember(request, response, LoginName.canonical(user.loginName()));
 		this.savedRequests.onAuthenticationSuccess(request, response, authentication);
 	}

@@ -115,6 +115,42 @@ public class JdbcUserAccountRepository {
 			.update();
 	}
 
+	/**
+	 * Whether a sign-in session of the account may go on: the account is active, and the
+	 * session did not begin before {@code signInsNotBefore}.
+	 *
+	 * @param active enabled and not locked
+	 * @param signInsNotBefore sessions begun before it are over; may be {@code null}
+	 */
+	public record Standing(boolean active, Instant signInsNotBefore) {
+
+		/** Whether a session that began at {@code signedInAt} may go on. */
+		public boolean allows(Instant signedInAt) {
+			return this.active && (this.signInsNotBefore == null || signedInAt == null
+					|| !signedInAt.isBefore(this.signInsNotBefore));
+		}
+
+	}
+
+	/** What a sign-in session of the account needs to go on; empty if it is gone. */
+	public Optional<Standing> standing(UUID id) {
+		return this.jdbc.sql("SELECT enabled, locked, sign_ins_not_before FROM users WHERE id = ?")
+			.param(id)
+			.query((rs, row) -> {
+				Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
+				return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
+						(notBefore != null) ? notBefore.toInstant() : null);
+			})
+			.optional();
+	}
+
+	/** Ends every sign-in session of the account begun before the given moment. */
+	public void endSignInsBefore(UUID id, Instant moment) {
+		this.jdbc.sql("UPDATE users SET sign_ins_not_before = ?, updated_at = now() WHERE id = ?")
+			.params(Timestamp.from(moment), id)
+			.update();
+	}
+
 	public void updatePasswordHash(UUID id, String passwordHash) {
 		this.jdbc.sql("UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?")
 			.params(passwordHash, id)

@@ -143,6 +143,18 @@ public class UserService {
 		return new Change(before, after);
 	}
 
+	/**
+	 * Ends every sign-in session of the account begun before the given moment, on every
+	 * node at its next request (the session filter reads it).
+	 * @return the moment as stored (PostgreSQL keeps microseconds, and rounds): a session
+	 * that begins at it goes on
+	 */
+	public Instant endSignIns(UUID id, Instant moment) {
+		Instant stored = moment.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+		this.users.endSignInsBefore(id, stored);
+		return stored;
+	}
+
 	/** Sets a new password, which must pass the password policy. */
 	@Transactional
 	public UserAccount setPassword(UUID id, String password) {

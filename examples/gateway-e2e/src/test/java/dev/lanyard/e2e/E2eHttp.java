@@ -92,7 +92,6 @@ final class E2eHttp {
 		org.assertj.core.api.Assertions.assertThat(status).as("refused within one second").isEqualTo(401);
 	}
 
-
 	/**
 	 * Waits until an exchange service hears revocations (its health is no longer
 	 * DEGRADED): before that, cached JWTs are served for up to 10 s after a revocation.

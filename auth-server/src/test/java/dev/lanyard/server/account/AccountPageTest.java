@@ -1,0 +1,212 @@
+package dev.lanyard.server.account;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.UserAccount;
+import dev.lanyard.server.user.UserService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The self-service account page ({@code /account}; docs/SECURITY.md LG-23) over real HTTP
+ * on two nodes: the profile, the password (every other sign-in and every grant ends, on
+ * either node; this session goes on), the applications with access, the sign-ins.
+ */
+class AccountPageTest {
+
+	private static LanyardTestServer nodeA;
+
+	private static LanyardTestServer nodeB;
+
+	private static UserService users;
+
+	@BeforeAll
+	static void setUp() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		nodeA = LanyardTestServer.start(deployment);
+		deployment.put("lanyard.issuer", nodeA.baseUrl());
+		nodeB = LanyardTestServer.start(deployment);
+		users = nodeA.bean(UserService.class);
+	}
+
+	@AfterAll
+	static void tearDown() {
+		if (nodeB != null) {
+			nodeB.close();
+		}
+		if (nodeA != null) {
+			nodeA.close();
+		}
+	}
+
+	/**
+	 * The person edits their standard claims; a verification stays only for the value it
+	 * was made for, and a value that breaks its rule is named and nothing is saved.
+	 */
+	@Test
+	void profileWhenSavedThenStoredAndVerificationsOnlyForUnchangedValues() {
+		UserAccount pat = person("pat",
+				Map.of("email_verified", "true", "phone_number", "+1 555 0100", "phone_number_verified", "true"));
+		TestBrowser browser = signedIn(nodeA, "pat");
+		HttpResponse<String> page = browser.get(nodeA.baseUrl() + "/account?lang=en");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("pat").contains("Your account");
+
+		HttpResponse<String> saved = browser.postForm(nodeA.baseUrl() + "/account/profile",
+				Map.of("claim.given_name", "Pat", "claim.phone_number", "+1 555 0199", "claim.locale", "en-GB", "_csrf",
+						TestBrowser.csrf(page.body())));
+		assertThat(saved.statusCode()).isEqualTo(302);
+		String shown = browser.get(nodeA.baseUrl() + "/account?lang=en").body();
+		assertThat(shown).contains("Your profile is saved")
+			.containsPattern("name=\"claim.given_name\"[^>]*value=\"Pat\"")
+			.doesNotContainPattern("name=\"claim.name\"[^>]*value=\"Pat\"");
+		Map<String, String> claims = users.get(pat.id()).claims();
+		assertThat(claims).containsEntry("given_name", "Pat")
+			.containsEntry("phone_number", "+1 555 0199")
+			.containsEntry("locale", "en-GB")
+			.containsEntry("email_verified", "true")
+			.doesNotContainKey("phone_number_verified");
+
+		HttpResponse<String> again = browser.get(nodeA.baseUrl() + "/account?lang=en");
+		browser.postForm(nodeA.baseUrl() + "/account/profile", Map.of("claim.given_name", "Changed", "claim.birthdate",
+				"tomorrow", "_csrf", TestBrowser.csrf(again.body())));
+		assertThat(browser.get(nodeA.baseUrl() + "/account?lang=en").body()).contains("Check these fields")
+			.contains("Birth date");
+		assertThat(users.get(pat.id()).claims()).containsEntry("given_name", "Pat");
+	}
+
+	/**
+	 * A new password needs the current one and the policy; then every grant and every
+	 * other sign-in ends, on either node, and this session goes on.
+	 */
+	@Test
+	void passwordWhenChangedThenOtherSessionsAndGrantsEndAndThisSessionGoesOn() {
+		person("quinn", Map.of());
+		TestBrowser here = signedIn(nodeA, "quinn");
+		TestBrowser elsewhere = signedIn(nodeB, "quinn");
+		String token = accessToken(nodeA, "quinn");
+		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
+		TestBrowser client = new TestBrowser();
+		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, token)).containsEntry("active",
+				true);
+
+		assertThat(changePassword(here, "not-the-password", "quinn-new-password-2026-autumn"))
+			.contains("current password is not correct");
+		assertThat(changePassword(here, password("quinn"), "short")).contains("at least 8 characters");
+		assertThat(elsewhere.get(nodeB.baseUrl() + "/account").statusCode()).as("nothing changed yet").isEqualTo(200);
+
+		assertThat(changePassword(here, password("quinn"), "quinn-new-password-2026-autumn"))
+			.contains("Your password is changed");
+		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, token)).containsEntry("active",
+				false);
+		HttpResponse<String> other = elsewhere.get(nodeB.baseUrl() + "/account");
+		assertThat(other.statusCode()).isEqualTo(302);
+		assertThat(TestBrowser.location(other)).endsWith("/login");
+		assertThat(here.get(nodeB.baseUrl() + "/account").statusCode()).as("this session, on either node")
+			.isEqualTo(200);
+		assertThat(new OAuthFlows(nodeB.baseUrl()).signIn(new TestBrowser(), "quinn", "quinn-new-password-2026-autumn")
+			.headers()
+			.firstValue("Location")
+			.orElse("")).doesNotContain("error");
+		assertThat(new OAuthFlows(nodeB.baseUrl()).signIn(new TestBrowser(), "quinn", password("quinn"))
+			.headers()
+			.firstValue("Location")
+			.orElse("")).contains("error");
+	}
+
+	/** An application's access ends when the person revokes it; nobody else can. */
+	@Test
+	void applicationsWhenRevokedThenItsTokenStopsAndOthersCannotRevokeIt() {
+		person("robin", Map.of());
+		person("sam", Map.of());
+		String token = accessToken(nodeA, "robin");
+		TestBrowser robin = signedIn(nodeB, "robin");
+		HttpResponse<String> page = robin.get(nodeB.baseUrl() + "/account?lang=en");
+		assertThat(page.body()).contains("Web App").contains("Signed in").contains("class=\"device\"");
+		Matcher revoke = Pattern.compile("/account/applications/([^/\"]+)/revoke").matcher(page.body());
+		assertThat(revoke.find()).isTrue();
+		String grantId = revoke.group(1);
+
+		TestBrowser sam = signedIn(nodeA, "sam");
+		HttpResponse<String> samPage = sam.get(nodeA.baseUrl() + "/account");
+		sam.postForm(nodeA.baseUrl() + "/account/applications/" + grantId + "/revoke",
+				Map.of("_csrf", TestBrowser.csrf(samPage.body())));
+		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
+		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, token))
+			.as("another person's revocation")
+			.containsEntry("active", true);
+
+		robin.postForm(nodeB.baseUrl() + "/account/applications/" + grantId + "/revoke",
+				Map.of("_csrf", TestBrowser.csrf(page.body())));
+		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, token))
+			.containsEntry("active", false);
+		assertThat(robin.get(nodeB.baseUrl() + "/account?lang=en").body())
+			.contains("The application no longer has access");
+	}
+
+	@Test
+	void accountWhenNotSignedInOrWithoutCsrfThenNothing() {
+		HttpResponse<String> anonymous = new TestBrowser().get(nodeA.baseUrl() + "/account");
+		assertThat(TestBrowser.location(anonymous)).endsWith("/login");
+		person("tess", Map.of());
+		TestBrowser tess = signedIn(nodeA, "tess");
+		assertThat(tess.postForm(nodeA.baseUrl() + "/account/password", Map.of("current", password("tess"), "password",
+				"tess-new-password-2026-autumn", "passwordAgain", "tess-new-password-2026-autumn"))
+			.statusCode()).isEqualTo(403);
+		assertThat(tess.postForm(nodeA.baseUrl() + "/account/applications/revoke-all", Map.of()).statusCode())
+			.isEqualTo(403);
+	}
+
+	private static UserAccount person(String username, Map<String, String> claims) {
+		return users
+			.importUser(username, password(username), username + "@example.com", List.of("user"), Map.of(), claims,
+					true)
+			.after();
+	}
+
+	private static String password(String username) {
+		return username + "-password-for-account-tests";
+	}
+
+	private static TestBrowser signedIn(LanyardTestServer node, String username) {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> login = new OAuthFlows(node.baseUrl()).signIn(browser, username, password(username));
+		assertThat(TestBrowser.location(login)).doesNotContain("error");
+		return browser;
+	}
+
+	/** An access token of web-app's for the person, by the code flow. */
+	private static String accessToken(LanyardTestServer node, String username) {
+		OAuthFlows flows = new OAuthFlows(node.baseUrl());
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String answer = flows.authorizeWithLogin(new TestBrowser(),
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce), username,
+				password(username));
+		String code = TestBrowser.queryParameters(answer).get("code");
+		HttpResponse<String> tokens = flows.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, code,
+				TestBootstrap.REDIRECT_URI, pkce.verifier());
+		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+		return (String) TestBrowser.json(tokens).get("access_token");
+	}
+
+	/** Changes the password on the page; returns the page shown afterwards. */
+	private static String changePassword(TestBrowser browser, String current, String next) {
+		HttpResponse<String> page = browser.get(nodeA.baseUrl() + "/account?lang=en");
+		HttpResponse<String> posted = browser.postForm(nodeA.baseUrl() + "/account/password", Map.of("current", current,
+				"password", next, "passwordAgain", next, "_csrf", TestBrowser.csrf(page.body())));
+		assertThat(posted.statusCode()).isEqualTo(302);
+		return browser.get(nodeA.baseUrl() + "/account?lang=en").body();
+	}
+
+}
