@@ -1,6 +1,5 @@
 package dev.lanyard.server.account;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.lanyard.server.InputRejectedException;
@@ -21,6 +21,7 @@ import dev.lanyard.server.login.LoginAttempt;
 import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.login.LoginThrottle;
 import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.LoginName;
 import dev.lanyard.server.user.StandardClaim;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
@@ -30,6 +31,8 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -55,6 +58,16 @@ class AccountController {
 			"website", "picture", "profile", "gender", "birthdate", "zoneinfo", "locale", "phone_number",
 			"address.street_address", "address.locality", "address.region", "address.postal_code", "address.country");
 
+	/** What browsers may fill each field with (WCAG 2.1 §1.3.5). */
+	private static final Map<String, String> AUTOCOMPLETE = Map.ofEntries(Map.entry("name", "name"),
+			Map.entry("given_name", "given-name"), Map.entry("family_name", "family-name"),
+			Map.entry("middle_name", "additional-name"), Map.entry("nickname", "nickname"), Map.entry("website", "url"),
+			Map.entry("picture", "photo"), Map.entry("profile", "url"), Map.entry("gender", "sex"),
+			Map.entry("birthdate", "bday"), Map.entry("zoneinfo", "off"), Map.entry("locale", "language"),
+			Map.entry("phone_number", "tel"), Map.entry("address.street_address", "street-address"),
+			Map.entry("address.locality", "address-level2"), Map.entry("address.region", "address-level1"),
+			Map.entry("address.postal_code", "postal-code"), Map.entry("address.country", "country-name"));
+
 	private static final int HISTORY = 10;
 
 	private final UserService users;
@@ -69,17 +82,21 @@ class AccountController {
 
 	private final LoginThrottle throttle;
 
-	private final Clock clock;
+	private final PasswordChange passwords;
+
+	private final OAuth2AuthorizationConsentService consents;
 
 	AccountController(UserService users, JdbcActiveGrants grants, GrantRevocations revocations,
-			JdbcOAuthClientRepository clients, AuditLog audit, LoginThrottle throttle, Clock clock) {
+			JdbcOAuthClientRepository clients, AuditLog audit, LoginThrottle throttle, PasswordChange passwords,
+			OAuth2AuthorizationConsentService consents) {
 		this.users = users;
 		this.grants = grants;
 		this.revocations = revocations;
 		this.clients = clients;
 		this.audit = audit;
 		this.throttle = throttle;
-		this.clock = clock;
+		this.passwords = passwords;
+		this.consents = consents;
 	}
 
 	/** Times as the page shows them: UTC, to the minute or second. */
@@ -105,6 +122,7 @@ class AccountController {
 			model.addAttribute("claims", account.claims());
 		}
 		model.addAttribute("editableClaims", EDITABLE_CLAIMS);
+		model.addAttribute("autocomplete", AUTOCOMPLETE);
 		List<Application> applications = new ArrayList<>();
 		for (ActiveGrant grant : this.grants.forPrincipal(account.id().toString())) {
 			String name = this.clients.findById(grant.registeredClientId())
@@ -126,28 +144,32 @@ class AccountController {
 	@PostMapping("/account/profile")
 	String profile(Authentication person, @RequestParam Map<String, String> form, HttpServletRequest request,
 			RedirectAttributes redirect) {
-		UserAccount account = this.users.get(id(person));
-		Map<String, String> claims = new LinkedHashMap<>(account.claims());
+		UUID id = id(person);
+		Map<String, String> changes = new LinkedHashMap<>();
 		for (String name : EDITABLE_CLAIMS) {
 			String value = form.get("claim." + name);
 			if (value != null) {
-				claims.put(name, value);
+				changes.put(name, value);
 			}
 		}
+		Set<String> changed;
 		try {
-			// Verifications stay only for values that did not change (StandardClaim).
-			this.users.update(account.id(), account.username(), account.email(), account.enabled(), account.locked(),
-					account.roles(), account.attributes(), claims);
+			// Only these claims, under the row's lock; verifications stay only for values
+			// that did not change (StandardClaim).
+			changed = this.users.updateClaims(id, changes);
 		}
 		catch (InputRejectedException ex) {
 			List<String> fields = new ArrayList<>();
 			ex.problems().forEach((problem) -> fields.add(problem.field().replaceFirst("^claims\\.", "")));
+			Map<String, String> shown = new LinkedHashMap<>(this.users.get(id).claims());
+			shown.putAll(changes);
 			redirect.addFlashAttribute("profileProblems", fields);
-			redirect.addFlashAttribute("claims", claims);
+			redirect.addFlashAttribute("claims", shown);
 			return "redirect:/account#profile";
 		}
-		this.audit.record(account.id().toString(), "account.profile_changed", "user:" + account.id(),
-				request.getRemoteAddr(), Map.of());
+		// Which claims, never their values.
+		this.audit.record(id.toString(), "account.profile_changed", "user:" + id, request.getRemoteAddr(),
+				Map.of("claims", String.join(" ", changed)));
 		redirect.addFlashAttribute("notice", "account.profile-saved");
 		return "redirect:/account#profile";
 	}
@@ -158,10 +180,13 @@ class AccountController {
 			@RequestParam(name = "passwordAgain", defaultValue = "") String passwordAgain, HttpServletRequest request,
 			RedirectAttributes redirect) {
 		UserAccount account = this.users.get(id(person));
-		// A stolen session must not turn into password guesses: the password budget.
-		LoginAttempt attempt = LoginAttempt.of(((LanyardUser) person.getPrincipal()).loginName(), null,
-				request.getRemoteAddr());
+		// A stolen session must not turn into password guesses: the login page's budget
+		// for this account (its canonical name) and this address.
+		LoginAttempt attempt = LoginAttempt.of(LoginName.canonical(((LanyardUser) person.getPrincipal()).loginName()),
+				null, request.getRemoteAddr());
 		if (!this.throttle.tryAcquire(attempt)) {
+			this.audit.record(account.id().toString(), "account.password_throttled", "user:" + account.id(),
+					request.getRemoteAddr(), Map.of());
 			return passwordProblem(redirect, "login.throttled");
 		}
 		if (!this.users.passwordMatches(account.id(), current)) {
@@ -173,19 +198,19 @@ class AccountController {
 		if (!password.equals(passwordAgain)) {
 			return passwordProblem(redirect, "setup.password-mismatch");
 		}
+		PasswordChange.Result changed;
 		try {
-			this.users.setPassword(account.id(), password);
+			changed = this.passwords.change(account.id(), password);
 		}
 		catch (InputRejectedException ex) {
 			return passwordProblem(redirect, ex.problems().get(0).code());
 		}
-		// Every grant ends (the gateways hear it at once), and every other sign-in: this
-		// session goes on as one begun now, the password just typed being a sign-in.
-		int revoked = this.revocations.revokeByPrincipal(account.id().toString(), "password_changed");
-		Instant now = this.users.endSignIns(account.id(), this.clock.instant());
-		signedInAgain(person, now, request);
+		// Every other sign-in and every grant ended (the gateways hear it at once): this
+		// session goes on as one begun now, under a new id, the password just typed being
+		// a sign-in.
+		signedInAgain(person, changed.signInsNotBefore(), request);
 		this.audit.record(account.id().toString(), "account.password_changed", "user:" + account.id(),
-				request.getRemoteAddr(), Map.of("grants_revoked", revoked));
+				request.getRemoteAddr(), Map.of("grants_revoked", changed.grantsRevoked()));
 		redirect.addFlashAttribute("notice", "account.password-changed");
 		return "redirect:/account#password";
 	}
@@ -195,12 +220,21 @@ class AccountController {
 			RedirectAttributes redirect) {
 		String userId = id(person).toString();
 		Optional<ActiveGrant> grant = this.grants.find(grantId).filter((found) -> userId.equals(found.principalName()));
-		if (grant.isPresent()) {
-			this.revocations.revokeById(grant.get().id(), "user");
-			this.audit.record(userId, "account.application_revoked", "grant:" + grant.get().id(),
-					request.getRemoteAddr(), Map.of());
-			redirect.addFlashAttribute("notice", "account.application-revoked");
+		if (grant.isEmpty()) {
+			// Not this person's (or no longer live): nothing happens, and it is recorded.
+			this.audit.record(userId, "account.application_revoke_refused", "grant:" + grantId, request.getRemoteAddr(),
+					Map.of());
+			return "redirect:/account#applications";
 		}
+		this.revocations.revokeById(grant.get().id(), "user");
+		// The remembered consent goes too: the application must ask again.
+		OAuth2AuthorizationConsent consent = this.consents.findById(grant.get().registeredClientId(), userId);
+		if (consent != null) {
+			this.consents.remove(consent);
+		}
+		this.audit.record(userId, "account.application_revoked", "grant:" + grant.get().id(), request.getRemoteAddr(),
+				Map.of());
+		redirect.addFlashAttribute("notice", "account.application-revoked");
 		return "redirect:/account#applications";
 	}
 
@@ -236,6 +270,9 @@ class AccountController {
 		SecurityContext context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(again);
 		SecurityContextHolder.setContext(context);
+		// A new session id: a copy of the old cookie (the usual reason to change a
+		// password) does not carry on.
+		request.changeSessionId();
 		request.getSession().setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, context);
 	}
 

@@ -84,9 +84,10 @@ class UserAdministrationService implements UserAdministration {
 		UserAccount account = account(id);
 		CoreInput.translated(() -> this.users.setPassword(account.id(), password));
 		if (signOutEverywhere) {
-			this.authorizations.revokeByPrincipal(account.id().toString(), "password_changed");
-			// Its sign-in sessions too, on every node, at their next request.
+			// Its sign-in sessions first (on every node, at their next request), so none
+			// starts a grant after the revocation.
 			this.users.endSignIns(account.id(), java.time.Instant.now());
+			this.authorizations.revokeByPrincipal(account.id().toString(), "password_changed");
 		}
 		record(actor, "user.password_set", account, Map.of("signed_out_everywhere", signOutEverywhere));
 	}

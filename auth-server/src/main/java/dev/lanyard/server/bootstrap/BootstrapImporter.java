@@ -192,6 +192,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				// it
 				// replaces, keeps no session or token from before.
 				if (change.accessWithdrawn() || change.passwordReplaced()) {
+					this.users.endSignIns(change.after().id(), java.time.Instant.now());
 					int revoked = this.authorizations.revokeByPrincipal(change.after().id().toString(),
 							change.accessWithdrawn() ? "user_disabled" : "password_changed");
 					logger.info("{} {}: {}; revoked {} grants", file, user.location(),

@@ -53,11 +53,8 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 			Authentication authentication) throws IOException, ServletException {
 		count("succeeded");
 		LanyardUser user = (LanyardUser) authentication.getPrincipal();
-		// The browser, for the person's own list of sign-ins (not a secret; cut short).
-		String agent = request.getHeader("User-Agent");
 		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(),
-				(agent != null) ? Map.of("user_agent", (agent.length() > 200) ? agent.substring(0, 200) : agent)
-						: Map.of());
+				browser(request));
 		this.devices.remember(request, response, LoginName.canonical(user.loginName()));
 		this.savedRequests.onAuthenticationSuccess(request, response, authentication);
 	}
@@ -72,7 +69,7 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		// username field must not end up in the audit log.
 		String actor = this.users.findByLoginName(typed).map((account) -> account.id().toString()).orElse("unknown");
 		this.audit.record(actor, throttled ? "login.throttled" : "login.failed", null, request.getRemoteAddr(),
-				Map.of());
+				browser(request));
 		// RFC 9700 §4.12: 302/303 after a form POST, never 307.
 		response.setStatus(HttpServletResponse.SC_SEE_OTHER);
 		response.setHeader("Location", request.getContextPath() + (throttled ? "/login?throttled" : "/login?error"));
@@ -84,6 +81,16 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 			.tag("outcome", outcome.toLowerCase(Locale.ROOT))
 			.register(this.meters)
 			.increment();
+	}
+
+	/**
+	 * The browser, for the person's own list of sign-ins (a refused one above all): not a
+	 * secret, cut short.
+	 */
+	private static Map<String, String> browser(HttpServletRequest request) {
+		String agent = request.getHeader("User-Agent");
+		return (agent != null) ? Map.of("user_agent", (agent.length() > 200) ? agent.substring(0, 200) : agent)
+				: Map.of();
 	}
 
 }

@@ -104,6 +104,18 @@ public class JdbcUserAccountRepository {
 			.update();
 	}
 
+	/** The account, its row locked until the end of the transaction. */
+	public Optional<UserAccount> findByIdForUpdate(UUID id) {
+		return this.jdbc.sql("SELECT * FROM users WHERE id = ? FOR UPDATE").param(id).query(this::map).optional();
+	}
+
+	/** Replaces the account's standard claims only. */
+	public void updateClaims(UUID id, Map<String, String> claims) {
+		this.jdbc.sql("UPDATE users SET claims = ?::jsonb, updated_at = now() WHERE id = ?")
+			.params(this.json.writeValueAsString(claims), id)
+			.update();
+	}
+
 	/** Updates everything but the id and the password. */
 	public void updateProfile(UserAccount user) {
 		this.jdbc.sql("""
@@ -124,10 +136,13 @@ public class JdbcUserAccountRepository {
 	 */
 	public record Standing(boolean active, Instant signInsNotBefore) {
 
-		/** Whether a session that began at {@code signedInAt} may go on. */
+		/**
+		 * Whether a session that began at {@code signedInAt} may go on; one that does not
+		 * say when it began does not once sessions were ended.
+		 */
 		public boolean allows(Instant signedInAt) {
-			return this.active && (this.signInsNotBefore == null || signedInAt == null
-					|| !signedInAt.isBefore(this.signInsNotBefore));
+			return this.active && (this.signInsNotBefore == null
+					|| (signedInAt != null && !signedInAt.isBefore(this.signInsNotBefore)));
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -141,6 +142,34 @@ public class UserService {
 			throw new AlreadyExistsException("username", "A user with this username exists");
 		}
 		return new Change(before, after);
+	}
+
+	/**
+	 * Changes some of the account's standard claims and nothing else, under the row's
+	 * lock: what an administrator changed meanwhile (roles, enabled, a verification)
+	 * stays. A blank value removes the claim; a verification stays only for the value it
+	 * was made for.
+	 * @param changes claim name to new value, for the claims being changed
+	 * @return the names of the claims that changed
+	 * @throws InputRejectedException naming each claim that breaks its rule
+	 */
+	@Transactional
+	public Set<String> updateClaims(UUID id, Map<String, String> changes) {
+		UserAccount before = this.users.findByIdForUpdate(id).orElseThrow(() -> new NoSuchEntityException("User"));
+		Map<String, String> merged = new LinkedHashMap<>(before.claims());
+		merged.putAll(changes);
+		Map<String, String> after = StandardClaim.verificationKept(before.email(), before.email(), before.claims(),
+				StandardClaim.normalize(merged), Set.of());
+		Set<String> changed = new java.util.TreeSet<>();
+		for (String name : merged.keySet()) {
+			if (!Objects.equals(before.claims().get(name), after.get(name))) {
+				changed.add(name);
+			}
+		}
+		if (!changed.isEmpty()) {
+			this.users.updateClaims(id, after);
+		}
+		return changed;
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.user.UserAdministration;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
@@ -63,10 +65,17 @@ class AccountPageTest {
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.body()).contains("pat").contains("Your account");
 
+		assertThat(page.body()).contains("<span>pat</span>");
+		// The form sends every field back, the unchanged phone number too: its
+		// verification stays.
 		HttpResponse<String> saved = browser.postForm(nodeA.baseUrl() + "/account/profile",
-				Map.of("claim.given_name", "Pat", "claim.phone_number", "+1 555 0199", "claim.locale", "en-GB", "_csrf",
+				Map.of("claim.given_name", "Pat", "claim.phone_number", "+1 555 0100", "claim.locale", "en-GB", "_csrf",
 						TestBrowser.csrf(page.body())));
 		assertThat(saved.statusCode()).isEqualTo(302);
+		assertThat(users.get(pat.id()).claims()).containsEntry("phone_number_verified", "true");
+		HttpResponse<String> second = browser.get(nodeA.baseUrl() + "/account?lang=en");
+		browser.postForm(nodeA.baseUrl() + "/account/profile", Map.of("claim.given_name", "Pat", "claim.phone_number",
+				"+1 555 0199", "claim.locale", "en-GB", "_csrf", TestBrowser.csrf(second.body())));
 		String shown = browser.get(nodeA.baseUrl() + "/account?lang=en").body();
 		assertThat(shown).contains("Your profile is saved")
 			.containsPattern("name=\"claim.given_name\"[^>]*value=\"Pat\"")
@@ -123,6 +132,64 @@ class AccountPageTest {
 			.headers()
 			.firstValue("Location")
 			.orElse("")).contains("error");
+	}
+
+	/**
+	 * The current-password check is the login page's budget for the account: wrong
+	 * answers on the page leave the login page refusing the right password too (a
+	 * username in any case, counted under its canonical form).
+	 */
+	@Test
+	void passwordWhenCurrentOneGuessedThenTheLoginPageBudgetIsSpent() {
+		person("Vera", Map.of());
+		TestBrowser thief = signedIn(nodeA, "Vera");
+		for (int i = 0; i < 10; i++) {
+			assertThat(changePassword(thief, "guess-" + i, "vera-new-password-2026-autumn"))
+				.contains("current password is not correct");
+		}
+		assertThat(changePassword(thief, password("Vera"), "vera-new-password-2026-autumn"))
+			.contains("Too many sign-in attempts");
+		HttpResponse<String> login = new OAuthFlows(nodeB.baseUrl()).signIn(new TestBrowser(), "vera",
+				password("Vera"));
+		assertThat(TestBrowser.location(login)).contains("throttled");
+	}
+
+	/**
+	 * A changed password gives this session a new id: a copy of the old cookie (the usual
+	 * reason to change it) is signed out like every other session.
+	 */
+	@Test
+	void passwordWhenChangedThenTheOldSessionCookieIsSignedOut() {
+		person("wren", Map.of());
+		TestBrowser wren = signedIn(nodeA, "wren");
+		String copied = wren.cookie("LANYARD_SESSION");
+		assertThat(copied).isNotNull();
+		assertThat(
+				new TestBrowser().get(nodeA.baseUrl() + "/account", "Cookie", "LANYARD_SESSION=" + copied).statusCode())
+			.isEqualTo(200);
+		assertThat(changePassword(wren, password("wren"), "wren-new-password-2026-autumn"))
+			.contains("Your password is changed");
+		assertThat(wren.cookie("LANYARD_SESSION")).isNotEqualTo(copied);
+		HttpResponse<String> copy = new TestBrowser().get(nodeB.baseUrl() + "/account", "Cookie",
+				"LANYARD_SESSION=" + copied);
+		assertThat(copy.statusCode()).isEqualTo(302);
+		assertThat(TestBrowser.location(copy)).endsWith("/login");
+	}
+
+	/**
+	 * An administrator's "sign out everywhere" ends the person's browser sessions too.
+	 */
+	@Test
+	void adminPasswordResetWhenSignOutEverywhereThenBrowserSessionsEnd() {
+		UserAccount xan = person("xan", Map.of());
+		TestBrowser browser = signedIn(nodeB, "xan");
+		assertThat(browser.get(nodeB.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		nodeA.bean(UserAdministration.class)
+			.setPassword(xan.id().toString(), "xan-new-password-2026-autumn", true,
+					new Actor("test-admin", "test-admin", "127.0.0.1"));
+		HttpResponse<String> after = browser.get(nodeB.baseUrl() + "/account");
+		assertThat(after.statusCode()).isEqualTo(302);
+		assertThat(TestBrowser.location(after)).endsWith("/login");
 	}
 
 	/** An application's access ends when the person revokes it; nobody else can. */
