@@ -162,10 +162,13 @@ public class SigningKeyService implements InitializingBean {
 	/**
 	 * Brings this node in line with the database, every second: performs a scheduled
 	 * rotation that has come due (whichever node gets there first; the others find it
-	 * done), and re-reads the keys if anything changed.
+	 * done), and re-reads the keys if anything changed. One at a time: a refresh that
+	 * read the keys before a rotation on a request thread must not write its older
+	 * snapshot over the one that rotation loaded (the node would sign with a withdrawn
+	 * key until the next refresh).
 	 */
 	@Scheduled(fixedDelayString = "PT1S", initialDelayString = "PT1S")
-	public void refresh() {
+	public synchronized void refresh() {
 		try {
 			Instant now = this.clock.instant();
 			Snapshot current = this.snapshot;
@@ -219,8 +222,15 @@ public class SigningKeyService implements InitializingBean {
 	private Snapshot current() {
 		Snapshot current = this.snapshot;
 		if (current == null || current.checkedAt().plus(CACHE_TTL).isBefore(this.clock.instant())) {
-			current = load();
-			this.snapshot = current;
+			// Rarely (the refresh keeps it fresh): with the refresh's lock, for the same
+			// reason.
+			synchronized (this) {
+				current = this.snapshot;
+				if (current == null || current.checkedAt().plus(CACHE_TTL).isBefore(this.clock.instant())) {
+					current = load();
+					this.snapshot = current;
+				}
+			}
 		}
 		return current;
 	}
