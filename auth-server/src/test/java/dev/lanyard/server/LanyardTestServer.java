@@ -39,6 +39,25 @@ public final class LanyardTestServer implements AutoCloseable {
 	}
 
 	/** Settings for a new deployment: a fresh database and Redis key space. */
+	/**
+	 * Starts two nodes of one deployment; the issuer is the first one's URL (unless the
+	 * deployment names one), as a balancer in front of both would make it.
+	 */
+	public static LanyardTestServer[] startTwoNodes(Map<String, String> deployment) {
+		LanyardTestServer first = start(deployment);
+		deployment.putIfAbsent("lanyard.issuer", first.baseUrl());
+		return new LanyardTestServer[] { first, start(deployment) };
+	}
+
+	/** Stops the nodes that were started (none may be {@code null}), the last first. */
+	public static void closeAll(LanyardTestServer... nodes) {
+		for (int i = nodes.length - 1; i >= 0; i--) {
+			if (nodes[i] != null) {
+				nodes[i].close();
+			}
+		}
+	}
+
 	public static Map<String, String> newDeployment() {
 		String keyPrefix = "lanyard-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
 		Map<String, String> settings = new HashMap<>();

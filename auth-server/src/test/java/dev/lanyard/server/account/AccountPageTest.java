@@ -35,21 +35,15 @@ class AccountPageTest {
 
 	@BeforeAll
 	static void setUp() {
-		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		nodeA = LanyardTestServer.start(deployment);
-		deployment.put("lanyard.issuer", nodeA.baseUrl());
-		nodeB = LanyardTestServer.start(deployment);
+		LanyardTestServer[] nodes = LanyardTestServer.startTwoNodes(LanyardTestServer.newDeployment());
+		nodeA = nodes[0];
+		nodeB = nodes[1];
 		users = nodeA.bean(UserService.class);
 	}
 
 	@AfterAll
 	static void tearDown() {
-		if (nodeB != null) {
-			nodeB.close();
-		}
-		if (nodeA != null) {
-			nodeA.close();
-		}
+		LanyardTestServer.closeAll(nodeA, nodeB);
 	}
 
 	/**

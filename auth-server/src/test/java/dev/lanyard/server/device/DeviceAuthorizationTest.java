@@ -61,10 +61,9 @@ class DeviceAuthorizationTest {
 
 	@BeforeAll
 	static void setUp() {
-		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		nodeA = LanyardTestServer.start(deployment);
-		deployment.put("lanyard.issuer", nodeA.baseUrl());
-		nodeB = LanyardTestServer.start(deployment);
+		LanyardTestServer[] nodes = LanyardTestServer.startTwoNodes(LanyardTestServer.newDeployment());
+		nodeA = nodes[0];
+		nodeB = nodes[1];
 		ClientService clients = nodeA.bean(ClientService.class);
 		clients.importClient(new ClientRegistration(TV, "Living Room TV", true, null, "none", null, null, List.of(),
 				List.of(), Set.of("urn:ietf:params:oauth:grant-type:device_code", "refresh_token"), Set.of("profile"),
@@ -78,12 +77,7 @@ class DeviceAuthorizationTest {
 
 	@AfterAll
 	static void tearDown() {
-		if (nodeB != null) {
-			nodeB.close();
-		}
-		if (nodeA != null) {
-			nodeA.close();
-		}
+		LanyardTestServer.closeAll(nodeA, nodeB);
 	}
 
 	/**

@@ -97,10 +97,9 @@ class DPoPTest {
 
 	@BeforeAll
 	static void setUp() throws Exception {
-		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		nodeA = LanyardTestServer.start(deployment);
-		deployment.put("lanyard.issuer", nodeA.baseUrl());
-		nodeB = LanyardTestServer.start(deployment);
+		LanyardTestServer[] nodes = LanyardTestServer.startTwoNodes(LanyardTestServer.newDeployment());
+		nodeA = nodes[0];
+		nodeB = nodes[1];
 		issuer = nodeA.baseUrl();
 		clientKey = new RSAKeyGenerator(2048).keyID("client-1").generate();
 		dpopKey = new ECKeyGenerator(Curve.P_256).keyID("dpop-1").generate();
@@ -120,12 +119,7 @@ class DPoPTest {
 
 	@AfterAll
 	static void tearDown() {
-		if (nodeB != null) {
-			nodeB.close();
-		}
-		if (nodeA != null) {
-			nodeA.close();
-		}
+		LanyardTestServer.closeAll(nodeA, nodeB);
 	}
 
 	/**
