@@ -30,6 +30,13 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 		this.users = users;
 	}
 
+	/** Style sheets and images say nothing about the account: no lookup for them. */
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		String path = request.getServletPath();
+		return path.startsWith("/css/") || path.startsWith("/img/") || "/favicon.ico".equals(path);
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {

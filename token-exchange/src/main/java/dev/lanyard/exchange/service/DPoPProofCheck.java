@@ -56,6 +56,13 @@ final class DPoPProofCheck {
 		if (target == null) {
 			return false;
 		}
+		// RFC 9449 §4.3 (9): htu and the request's URI are compared once both are
+		// normalised. The verifier compares exactly, so it is given the proof's own htu
+		// when that names this URI in another form (HTTPS://API.example.com:443/x).
+		String htu = claimedTarget(proof);
+		if (htu != null && target.equals(targetUri(htu))) {
+			target = htu;
+		}
 		try {
 			DPoPProofContext context = DPoPProofContext.withDPoPProof(proof)
 				.method(method)
@@ -68,6 +75,17 @@ final class DPoPProofCheck {
 		catch (JwtException | IllegalArgumentException ex) {
 			// Not a JWT at all, or a method that is none: refused like a bad signature.
 			return false;
+		}
+	}
+
+	/** The proof's htu as it claims it, unverified; {@code null} if unreadable. */
+	private static String claimedTarget(String proof) {
+		try {
+			Object htu = com.nimbusds.jwt.SignedJWT.parse(proof).getJWTClaimsSet().getClaim("htu");
+			return (htu instanceof String value) ? value : null;
+		}
+		catch (java.text.ParseException ex) {
+			return null;
 		}
 	}
 

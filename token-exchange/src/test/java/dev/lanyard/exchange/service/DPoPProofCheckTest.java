@@ -69,6 +69,16 @@ class DPoPProofCheckTest {
 		assertThat(this.check.verify(proof(key, "GET", URL, ath(TOKEN), now), "GET", URL, TOKEN, jkt)).isTrue();
 	}
 
+	/** RFC 9449 §4.3 (9): htu and the request's URI compared once both are normalised. */
+	@Test
+	void verifyWhenHtuNamesTheUrlInAnotherFormThenAccepted() throws Exception {
+		ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+		String proof = proof(key, "GET", "HTTPS://API.Example.com:443/orders", ath(TOKEN), new Date());
+		assertThat(this.check.verify(proof, "GET", URL, TOKEN, thumbprint(key))).isTrue();
+		String elsewhere = proof(key, "GET", "https://api.example.com:8443/orders", ath(TOKEN), new Date());
+		assertThat(this.check.verify(elsewhere, "GET", URL, TOKEN, thumbprint(key))).isFalse();
+	}
+
 	@Test
 	void targetUriWhenUrlHasQueryCaseOrDefaultPortThenNormalised() {
 		assertThat(DPoPProofCheck.targetUri("HTTPS://API.Example.com:443/orders/7?x=1#f"))
