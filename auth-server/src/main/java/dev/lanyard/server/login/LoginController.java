@@ -1,5 +1,6 @@
 package dev.lanyard.server.login;
 
+import dev.lanyard.server.account.PasswordResets;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.client.OAuthClient;
 import dev.lanyard.server.user.LanyardUser;
@@ -23,8 +24,11 @@ class LoginController {
 
 	private final ClientService clients;
 
-	LoginController(ClientService clients) {
+	private final PasswordResets resets;
+
+	LoginController(ClientService clients, PasswordResets resets) {
 		this.clients = clients;
+		this.resets = resets;
 	}
 
 	@GetMapping("/login")
@@ -40,6 +44,7 @@ class LoginController {
 		}
 		model.addAttribute("error", request.getParameter("error") != null);
 		model.addAttribute("throttled", request.getParameter("throttled") != null);
+		model.addAttribute("passwordReset", this.resets.enabled());
 		return "login";
 	}
 

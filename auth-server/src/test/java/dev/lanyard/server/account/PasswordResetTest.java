@@ -1,0 +1,201 @@
+package dev.lanyard.server.account;
+
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.UserService;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Password reset by e-mail (docs/SECURITY.md LG-21) over real HTTP and a real SMTP server
+ * (GreenMail) on two nodes: the link asked for at one works at the other, once, for 15
+ * minutes; the answer is the same for unknown addresses; the reset ends every session and
+ * grant. Without SMTP in production the feature is off.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PasswordResetTest {
+
+	private static final Pattern LINK = Pattern.compile("(http://\\S+/reset\\?token=[A-Za-z0-9_-]+)");
+
+	private static GreenMail smtp;
+
+	private static LanyardTestServer nodeA;
+
+	private static LanyardTestServer nodeB;
+
+	private static UserService users;
+
+	@BeforeAll
+	static void setUp() throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+		smtp.start();
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("spring.mail.host", "127.0.0.1");
+		deployment.put("spring.mail.port", String.valueOf(port));
+		deployment.put("lanyard.mail.from", "login@lanyard.test");
+		deployment.put("lanyard.login.max-attempts-per-address", "20");
+		LanyardTestServer[] nodes = LanyardTestServer.startTwoNodes(deployment);
+		nodeA = nodes[0];
+		nodeB = nodes[1];
+		users = nodeA.bean(UserService.class);
+	}
+
+	@AfterAll
+	static void tearDown() {
+		LanyardTestServer.closeAll(nodeA, nodeB);
+		if (smtp != null) {
+			smtp.stop();
+		}
+	}
+
+	@Test
+	void resetWhenLinkAskedAtOneNodeThenItWorksOnceAtTheOtherAndEndsEverything() throws Exception {
+		users.importUser("yara", "yara-password-for-reset-tests", "yara@example.com", List.of("user"), Map.of(),
+				Map.of(), true);
+		TestBrowser signedIn = new TestBrowser();
+		new OAuthFlows(nodeA.baseUrl()).signIn(signedIn, "yara", "yara-password-for-reset-tests");
+		assertThat(signedIn.get(nodeA.baseUrl() + "/account").statusCode()).isEqualTo(200);
+
+		assertThat(new TestBrowser().get(nodeA.baseUrl() + "/login?lang=en").body()).contains("id=\"forgot\"");
+		String sent = ask(nodeA, "YARA@example.com", "en");
+		assertThat(sent).contains("If an account has this address");
+		String link = linkIn(awaitMail("yara@example.com"), "Reset your password");
+		assertThat(link).startsWith(nodeA.baseUrl() + "/reset?token=");
+
+		TestBrowser person = new TestBrowser();
+		String atB = link.replace(nodeA.baseUrl(), nodeB.baseUrl());
+		HttpResponse<String> choose = person.get(atB + "&lang=en");
+		assertThat(choose.body()).contains("Choose a new password");
+		String token = link.substring(link.indexOf("token=") + 6);
+		assertThat(person
+			.postForm(nodeB.baseUrl() + "/reset", Map.of("token", token, "password", "short", "passwordAgain", "short",
+					"_csrf", TestBrowser.csrf(choose.body())))
+			.body()).contains("at least 8 characters");
+		HttpResponse<String> done = person.postForm(nodeB.baseUrl() + "/reset",
+				Map.of("token", token, "password", "yara-new-password-2026-winter", "passwordAgain",
+						"yara-new-password-2026-winter", "_csrf", TestBrowser.csrf(choose.body())));
+		assertThat(done.body()).contains("id=\"done\"");
+
+		HttpResponse<String> again = person.get(atB);
+		assertThat(again.body()).contains("id=\"expired\"");
+		assertThat(signedIn.get(nodeA.baseUrl() + "/account").statusCode()).as("the session from before")
+			.isEqualTo(302);
+		assertThat(TestBrowser.location(
+				new OAuthFlows(nodeB.baseUrl()).signIn(new TestBrowser(), "yara", "yara-password-for-reset-tests")))
+			.contains("error");
+		assertThat(TestBrowser.location(
+				new OAuthFlows(nodeB.baseUrl()).signIn(new TestBrowser(), "yara", "yara-new-password-2026-winter")))
+			.doesNotContain("error");
+	}
+
+	@Test
+	void resetWhenAddressUnknownOrLinkExpiredThenSameAnswerAndNothing() throws Exception {
+		users.importUser("zed", "zed-password-for-reset-tests", "zed@example.com", List.of("user"), Map.of(), Map.of(),
+				true);
+		int before = smtp.getReceivedMessages().length;
+		String unknown = ask(nodeB, "nobody@example.com", "en");
+		assertThat(unknown).contains("If an account has this address");
+		Thread.sleep(500);
+		assertThat(smtp.getReceivedMessages()).hasSize(before);
+
+		String chinese = ask(nodeA, "zed@example.com", "zh-CN");
+		assertThat(chinese).contains("如果有账户使用该地址");
+		String link = linkIn(awaitMail("zed@example.com"), "重置您的密码");
+		JdbcClient.create(nodeA.bean(DataSource.class))
+			.sql("UPDATE password_resets SET expires_at = ? WHERE token_hash IS NOT NULL")
+			.param(Timestamp.from(Instant.now().minusSeconds(1)))
+			.update();
+		assertThat(new TestBrowser().get(link).body()).contains("id=\"expired\"");
+		assertThat(new TestBrowser().get(nodeA.baseUrl() + "/reset?token=made-up").body()).contains("id=\"expired\"");
+	}
+
+	/**
+	 * Requests count against the address (20 per window in this deployment): a flood of
+	 * reset mails to someone stops. Last: it spends this address's budget for the others.
+	 */
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void resetWhenRequestedTooOftenFromOneAddressThenRefused() {
+		int answered = 0;
+		String answer = "";
+		while (answered <= 21) {
+			answer = ask(nodeB, "flood-" + answered + "@example.com", "en");
+			if (answer.contains("Too many")) {
+				break;
+			}
+			answered++;
+		}
+		assertThat(answer).contains("Too many");
+		assertThat(answered).isLessThanOrEqualTo(20);
+	}
+
+	/** Without an SMTP server, a production deployment has no password reset at all. */
+	@Test
+	void resetWhenNoMailServerInProductionThenOff() {
+		String base = SharedLanyard.server().baseUrl();
+		assertThat(new TestBrowser().get(base + "/forgot").statusCode()).isEqualTo(404);
+		assertThat(new TestBrowser().get(base + "/reset?token=x").statusCode()).isEqualTo(404);
+		assertThat(new TestBrowser().get(base + "/login").body()).doesNotContain("id=\"forgot\"");
+	}
+
+	private static String ask(LanyardTestServer node, String email, String language) {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> page = browser.get(node.baseUrl() + "/forgot?lang=" + language);
+		assertThat(page.statusCode()).isEqualTo(200);
+		return browser
+			.postForm(node.baseUrl() + "/forgot", Map.of("email", email, "_csrf", TestBrowser.csrf(page.body())))
+			.body();
+	}
+
+	private static MimeMessage awaitMail(String to) throws Exception {
+		long deadline = System.currentTimeMillis() + 10_000;
+		while (System.currentTimeMillis() < deadline) {
+			for (MimeMessage message : smtp.getReceivedMessages()) {
+				if (message.getAllRecipients()[0].toString().equals(to)) {
+					return message;
+				}
+			}
+			Thread.sleep(100);
+		}
+		throw new AssertionError("no mail to " + to);
+	}
+
+	private static String linkIn(MimeMessage message, String subject) throws Exception {
+		assertThat(message.getSubject()).isEqualTo(subject);
+		assertThat(message.getFrom()[0].toString()).isEqualTo("login@lanyard.test");
+		// The text as the person reads it (decoded from its transfer encoding).
+		String text = (String) message.getContent();
+		Matcher link = LINK.matcher(text);
+		assertThat(link.find()).as(text).isTrue();
+		return link.group(1);
+	}
+
+}
