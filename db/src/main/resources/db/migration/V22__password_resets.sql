@@ -8,3 +8,5 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX password_resets_user_id ON password_resets (user_id);
 CREATE INDEX password_resets_expires_at ON password_resets (expires_at);
+-- Reset requests find accounts by address, in any case.
+CREATE INDEX users_email_lower ON users (lower(email));

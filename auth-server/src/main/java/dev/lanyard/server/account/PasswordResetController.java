@@ -21,8 +21,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * "Forgot password?": {@code /forgot} asks for the e-mail address and answers the same
  * whatever it is (no account enumeration); {@code /reset} takes the link's token and a
- * new password. Requests are counted per address like password checks. Both pages are
- * "not found" where password reset is off (no SMTP server in production).
+ * new password. Requests, and links that do not work, are counted per client address like
+ * password checks. Both pages are "not found" where password reset is off (no SMTP server
+ * in production).
  */
 @Controller
 class PasswordResetController {
@@ -58,7 +59,7 @@ class PasswordResetController {
 		// mails to someone is a nuisance this bounds.
 		if (!this.throttle.tryAcquire(LoginAttempt.of(null, null, "password-reset:" + request.getRemoteAddr()))) {
 			model.addAttribute("step", "ask");
-			model.addAttribute("problem", "login.throttled");
+			model.addAttribute("problem", "reset.throttled");
 			return "reset";
 		}
 		this.resets.request(email, locale, request.getRemoteAddr());
@@ -89,19 +90,32 @@ class PasswordResetController {
 			model.addAttribute("problem", "setup.password-mismatch");
 			return "reset";
 		}
+		// Made-up or used links count against the address, like wrong passwords.
+		LoginAttempt attempt = LoginAttempt.of(null, null, "password-reset-use:" + request.getRemoteAddr());
+		if (!this.throttle.tryAcquire(attempt)) {
+			model.addAttribute("step", "choose");
+			model.addAttribute("problem", "reset.throttled");
+			return "reset";
+		}
 		Optional<UUID> account;
 		try {
-			account = this.resets.reset(token, password, request.getRemoteAddr());
+			account = this.resets.reset(token, password);
 		}
 		catch (InputRejectedException ex) {
+			this.throttle.release(attempt);
 			model.addAttribute("step", "choose");
 			model.addAttribute("problem", ex.problems().get(0).code());
 			return "reset";
 		}
 		if (account.isEmpty()) {
 			this.audit.record("unknown", "account.password_reset_refused", null, request.getRemoteAddr(), Map.of());
+			model.addAttribute("step", "expired");
+			return "reset";
 		}
-		model.addAttribute("step", account.isPresent() ? "done" : "expired");
+		this.throttle.release(attempt);
+		this.audit.record(account.get().toString(), "account.password_reset", "user:" + account.get(),
+				request.getRemoteAddr(), Map.of());
+		model.addAttribute("step", "done");
 		return "reset";
 	}
 

@@ -1,5 +1,10 @@
 package dev.lanyard.server.account;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -11,6 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
@@ -19,6 +27,7 @@ import dev.lanyard.server.storage.EmbeddedPostgresServer;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +48,15 @@ import org.springframework.transaction.annotation.Transactional;
  * a random token (256 bits from a CSPRNG; only its SHA-256 is stored), good once, for
  * {@value #LIFETIME_MINUTES} minutes. Setting a new password with it ends every sign-in
  * session and revokes every grant, like a change on the account page. The answer to the
- * request is the same whether or not the address is known.
+ * request is the same whether or not the address is known, and as fast: the lookup and
+ * the mail happen on a thread of their own, after the answer. An account gets at most one
+ * link a minute and {@value #PER_HOUR} an hour, however many people ask. Any new password
+ * or e-mail address of the account uses up its outstanding links.
  * <p>
  * Mail goes through Spring Boot's mail support ({@code SPRING_MAIL_HOST} …). Without it,
- * the development default (the embedded database) writes the link to the log at WARN, and
- * a production deployment has no password reset (said at start-up).
+ * the development default (the embedded database) writes the links to
+ * {@code password-reset-links} in the data directory (owner only; the log says so, never
+ * the link), and a production deployment has no password reset (said at start-up).
  */
 @Service
 public class PasswordResets {
@@ -51,6 +64,9 @@ public class PasswordResets {
 	private static final Logger logger = LoggerFactory.getLogger(PasswordResets.class);
 
 	static final long LIFETIME_MINUTES = 15;
+
+	/** The most links one account gets in an hour. */
+	static final int PER_HOUR = 3;
 
 	private static final Duration LIFETIME = Duration.ofMinutes(LIFETIME_MINUTES);
 
@@ -64,7 +80,7 @@ public class PasswordResets {
 
 	private final JavaMailSender mail;
 
-	private final boolean logInstead;
+	private final boolean writeDownInstead;
 
 	private final MessageSource messages;
 
@@ -76,6 +92,14 @@ public class PasswordResets {
 
 	private final String from;
 
+	/** Requests waiting to be looked up and mailed; a full queue drops them (logged). */
+	private final ThreadPoolExecutor mailer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+			new ArrayBlockingQueue<>(100), (runnable) -> {
+				Thread thread = new Thread(runnable, "password-reset-mail");
+				thread.setDaemon(true);
+				return thread;
+			}, (runnable, pool) -> logger.warn("Too many password reset requests waiting: one dropped"));
+
 	PasswordResets(JdbcClient jdbc, UserService users, GrantRevocations revocations,
 			ObjectProvider<JavaMailSender> mail, ObjectProvider<EmbeddedPostgresServer> embedded,
 			MessageSource messages, LanyardProperties properties, AuditLog audit, Clock clock,
@@ -84,50 +108,43 @@ public class PasswordResets {
 		this.users = users;
 		this.revocations = revocations;
 		this.mail = mail.getIfAvailable();
-		this.logInstead = this.mail == null && embedded.getIfAvailable() != null;
+		this.writeDownInstead = this.mail == null && embedded.getIfAvailable() != null;
 		this.messages = messages;
 		this.properties = properties;
 		this.audit = audit;
 		this.clock = clock;
 		this.from = from.isBlank() ? "no-reply@" + properties.issuer().getHost() : from;
 		if (this.mail == null) {
-			logger.warn(this.logInstead
-					? "No SMTP server configured (SPRING_MAIL_HOST): password reset links are written to this log "
-							+ "(development default only)"
+			logger.warn(this.writeDownInstead
+					? "No SMTP server configured (SPRING_MAIL_HOST): password reset links are written to "
+							+ "password-reset-links in the data directory (development default only)"
 					: "No SMTP server configured (SPRING_MAIL_HOST): password reset by e-mail is off");
 		}
 	}
 
 	/** Whether people can reset a forgotten password here. */
 	public boolean enabled() {
-		return this.mail != null || this.logInstead;
+		return this.mail != null || this.writeDownInstead;
 	}
 
 	/**
-	 * Sends a reset link to every active account with this address; nothing, silently,
-	 * when there is none (the caller answers the same either way).
+	 * Sends, after returning, a reset link to every active account with this address;
+	 * nothing, silently, when there is none (the caller answers the same either way, as
+	 * fast).
 	 */
 	public void request(String email, Locale locale, String address) {
 		if (!enabled() || email == null || email.isBlank() || email.length() > 320) {
 			return;
 		}
-		List<UUID> accounts = this.jdbc
-			.sql("SELECT id FROM users WHERE lower(email) = lower(?) AND enabled AND NOT locked")
-			.param(email.strip())
-			.query(UUID.class)
-			.list();
-		for (UUID id : accounts) {
-			UserAccount account = this.users.get(id);
-			String token = newToken();
-			Instant now = this.clock.instant();
-			this.jdbc
-				.sql("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-				.params(TokenHash.of(token), id, Timestamp.from(now), Timestamp.from(now.plus(LIFETIME)))
-				.update();
-			String link = this.properties.issuerString() + "/reset?token=" + token;
-			send(account, link, locale);
-			this.audit.record(id.toString(), "account.password_reset_requested", "user:" + id, address, Map.of());
-		}
+		String typed = email.strip();
+		this.mailer.execute(() -> {
+			try {
+				sendLinks(typed, locale, address);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not handle a password reset request: {}", ex.getMessage());
+			}
+		});
 	}
 
 	/** The account a token may reset the password of: unused, unexpired, still active. */
@@ -150,28 +167,24 @@ public class PasswordResets {
 	 * @throws dev.lanyard.server.InputRejectedException if the password breaks the policy
 	 */
 	@Transactional
-	public Optional<UUID> reset(String token, String password, String address) {
+	public Optional<UUID> reset(String token, String password) {
 		Optional<UUID> account = accountOf(token);
 		if (account.isEmpty()) {
 			return account;
 		}
 		UUID id = account.get();
-		Instant now = this.clock.instant();
 		// Only one use, even with two requests at once: the row is claimed first.
 		int claimed = this.jdbc.sql("UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
-			.params(Timestamp.from(now), TokenHash.of(token))
+			.params(Timestamp.from(this.clock.instant()), TokenHash.of(token))
 			.update();
 		if (claimed != 1) {
 			return Optional.empty();
 		}
+		// The new password uses up the account's other links too.
 		this.users.setPassword(id, password);
-		this.jdbc.sql("UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
-			.params(Timestamp.from(now), id)
-			.update();
-		this.users.endSignIns(id, now);
-		int revoked = this.revocations.revokeByPrincipal(id.toString(), "password_changed");
-		this.audit.record(id.toString(), "account.password_reset", "user:" + id, address,
-				Map.of("grants_revoked", revoked));
+		// After it is set: a sign-in with the old password meanwhile ends too.
+		this.users.endSignIns(id, this.clock.instant());
+		this.revocations.revokeByPrincipal(id.toString(), "password_changed");
 		return account;
 	}
 
@@ -188,11 +201,48 @@ public class PasswordResets {
 		}
 	}
 
-	private void send(UserAccount account, String link, Locale locale) {
+	@PreDestroy
+	void stop() {
+		this.mailer.shutdownNow();
+	}
+
+	private void sendLinks(String email, Locale locale, String address) {
+		List<UUID> accounts = this.jdbc
+			.sql("SELECT id FROM users WHERE lower(email) = lower(?) AND enabled AND NOT locked")
+			.param(email)
+			.query(UUID.class)
+			.list();
+		for (UUID id : accounts) {
+			Instant now = this.clock.instant();
+			// However many ask, an account gets a link a minute and PER_HOUR an hour.
+			boolean tooSoon = this.jdbc.sql("""
+					SELECT count(*) FILTER (WHERE created_at > ?) > 0 OR count(*) >= ?
+					FROM password_resets WHERE user_id = ? AND created_at > ?""")
+				.params(Timestamp.from(now.minusSeconds(60)), PER_HOUR, id, Timestamp.from(now.minusSeconds(3600)))
+				.query(Boolean.class)
+				.single();
+			if (tooSoon) {
+				this.audit.record("unknown", "account.password_reset_withheld", "user:" + id, address, Map.of());
+				continue;
+			}
+			UserAccount account = this.users.get(id);
+			String token = newToken();
+			this.jdbc
+				.sql("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+				.params(TokenHash.of(token), id, Timestamp.from(now), Timestamp.from(now.plus(LIFETIME)))
+				.update();
+			boolean sent = deliver(account, this.properties.issuerString() + "/reset?token=" + token, locale);
+			// Someone asked for this account's link, not the account itself.
+			this.audit.record("unknown", "account.password_reset_requested", "user:" + id, address,
+					Map.of("sent", sent));
+		}
+	}
+
+	/** Mails the link; {@code false} if it could not be sent. */
+	private boolean deliver(UserAccount account, String link, Locale locale) {
 		if (this.mail == null) {
-			// Development default only (see enabled()): never in production.
-			logger.warn("Password reset link for {} (no SMTP server configured): {}", account.username(), link);
-			return;
+			// Development default only (see enabled()).
+			return writeDown(account, link);
 		}
 		SimpleMailMessage message = new SimpleMailMessage();
 		message.setTo(account.email());
@@ -202,10 +252,37 @@ public class PasswordResets {
 				new Object[] { account.username(), link, LIFETIME_MINUTES }, locale));
 		try {
 			this.mail.send(message);
+			return true;
 		}
 		catch (MailException ex) {
-			// The person sees the same answer; the operator sees why no mail went out.
+			// The person saw the same answer; the operator sees why no mail went out.
 			logger.warn("Could not send a password reset e-mail: {}", ex.getMessage());
+			return false;
+		}
+	}
+
+	/** Into an owner-only file of the data directory: never a token in a log line. */
+	private boolean writeDown(UserAccount account, String link) {
+		Path file = this.properties.dataDirectory().resolve("password-reset-links");
+		try {
+			if (!Files.exists(file)) {
+				Files.createFile(file);
+				try {
+					Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+				}
+				catch (UnsupportedOperationException ex) {
+					// No POSIX permissions here: the data directory's own protection
+					// applies.
+				}
+			}
+			Files.writeString(file, this.clock.instant() + " " + account.username() + " " + link + "\n",
+					StandardOpenOption.APPEND);
+			logger.warn("No SMTP server configured: a password reset link for {} is in {}", account.username(), file);
+			return true;
+		}
+		catch (IOException ex) {
+			logger.warn("Could not write a password reset link to {}: {}", file, ex.getMessage());
+			return false;
 		}
 	}
 

@@ -170,6 +170,17 @@ public class JdbcUserAccountRepository {
 		this.jdbc.sql("UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?")
 			.params(passwordHash, id)
 			.update();
+		usePasswordResets(id);
+	}
+
+	/**
+	 * Uses up the account's outstanding password reset links: a link sent before a new
+	 * password, or to an address the account no longer has, must not override it.
+	 */
+	public void usePasswordResets(UUID id) {
+		this.jdbc.sql("UPDATE password_resets SET used_at = now() WHERE user_id = ? AND used_at IS NULL")
+			.param(id)
+			.update();
 	}
 
 	private UserAccount map(ResultSet rs, int row) throws SQLException {

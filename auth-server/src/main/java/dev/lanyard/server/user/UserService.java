@@ -141,6 +141,10 @@ public class UserService {
 		catch (DuplicateKeyException ex) {
 			throw new AlreadyExistsException("username", "A user with this username exists");
 		}
+		if (!Objects.equals(before.email(), email)) {
+			// A reset link mailed to the old address must not outlive the change.
+			this.users.usePasswordResets(id);
+		}
 		return new Change(before, after);
 	}
 
