@@ -44,6 +44,7 @@ class LoginController {
 		}
 		model.addAttribute("error", request.getParameter("error") != null);
 		model.addAttribute("throttled", request.getParameter("throttled") != null);
+		model.addAttribute("expired", request.getParameter("expired") != null);
 		model.addAttribute("passwordReset", this.resets.enabled());
 		return "login";
 	}

@@ -123,7 +123,8 @@ class LoginSecurityConfiguration {
 			.sessionManagement((sessions) -> sessions.sessionFixation((fixation) -> fixation.changeSessionId()))
 			// A session whose account was disabled or locked since must not approve a
 			// device at /activate, nor anything else here.
-			.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
+			.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class)
+			.exceptionHandling((exceptions) -> exceptions.accessDeniedHandler(new EndedSessionDeniedHandler()));
 		headers.applyTo(http);
 		return http.build();
 	}

@@ -107,12 +107,20 @@ class AccountPageTest {
 		assertThat(changePassword(here, "not-the-password", "quinn-new-password-2026-autumn"))
 			.contains("current password is not correct");
 		assertThat(changePassword(here, password("quinn"), "short")).contains("at least 8 characters");
-		assertThat(elsewhere.get(nodeB.baseUrl() + "/account").statusCode()).as("nothing changed yet").isEqualTo(200);
+		HttpResponse<String> openForm = elsewhere.get(nodeB.baseUrl() + "/account");
+		assertThat(openForm.statusCode()).as("nothing changed yet").isEqualTo(200);
 
 		assertThat(changePassword(here, password("quinn"), "quinn-new-password-2026-autumn"))
 			.contains("Your password is changed");
 		assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, token)).containsEntry("active",
 				false);
+		// A form still open in the other session: sign in again, not "forbidden".
+		HttpResponse<String> staleForm = elsewhere.postForm(nodeB.baseUrl() + "/account/profile",
+				Map.of("claim.nickname", "q", "_csrf", TestBrowser.csrf(openForm.body())));
+		assertThat(staleForm.statusCode()).isEqualTo(303);
+		assertThat(TestBrowser.location(staleForm)).endsWith("/login?expired");
+		assertThat(new TestBrowser().get(nodeB.baseUrl() + "/login?expired&lang=en").body())
+			.contains("Your session has ended");
 		HttpResponse<String> other = elsewhere.get(nodeB.baseUrl() + "/account");
 		assertThat(other.statusCode()).isEqualTo(302);
 		assertThat(TestBrowser.location(other)).endsWith("/login");
