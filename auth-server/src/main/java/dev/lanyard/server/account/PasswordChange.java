@@ -11,10 +11,11 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * A person's own password change, in one transaction: the new password (the policy), the
- * end of every earlier sign-in session, then every grant revoked (gateways hear it once
- * the transaction commits). Sessions end before grants, so an old session cannot start a
- * grant that outlives the revocation; and either all of it happens or none.
+ * A person's own password change (on the account page, or with a reset link), in one
+ * transaction: the new password (the policy), the end of every earlier sign-in session,
+ * then every grant revoked (gateways hear it once the transaction commits). Sessions end
+ * before grants, so an old session cannot start a grant that outlives the revocation; and
+ * either all of it happens or none.
  */
 @Service
 class PasswordChange {

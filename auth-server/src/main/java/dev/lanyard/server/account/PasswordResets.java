@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
-import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.storage.EmbeddedPostgresServer;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.UserAccount;
@@ -76,7 +75,7 @@ public class PasswordResets {
 
 	private final UserService users;
 
-	private final GrantRevocations revocations;
+	private final PasswordChange passwords;
 
 	private final JavaMailSender mail;
 
@@ -100,13 +99,12 @@ public class PasswordResets {
 				return thread;
 			}, (runnable, pool) -> logger.warn("Too many password reset requests waiting: one dropped"));
 
-	PasswordResets(JdbcClient jdbc, UserService users, GrantRevocations revocations,
-			ObjectProvider<JavaMailSender> mail, ObjectProvider<EmbeddedPostgresServer> embedded,
-			MessageSource messages, LanyardProperties properties, AuditLog audit, Clock clock,
-			@Value("${lanyard.mail.from:}") String from) {
+	PasswordResets(JdbcClient jdbc, UserService users, PasswordChange passwords, ObjectProvider<JavaMailSender> mail,
+			ObjectProvider<EmbeddedPostgresServer> embedded, MessageSource messages, LanyardProperties properties,
+			AuditLog audit, Clock clock, @Value("${lanyard.mail.from:}") String from) {
 		this.jdbc = jdbc;
 		this.users = users;
-		this.revocations = revocations;
+		this.passwords = passwords;
 		this.mail = mail.getIfAvailable();
 		this.writeDownInstead = this.mail == null && embedded.getIfAvailable() != null;
 		this.messages = messages;
@@ -180,11 +178,9 @@ public class PasswordResets {
 		if (claimed != 1) {
 			return Optional.empty();
 		}
-		// The new password uses up the account's other links too.
-		this.users.setPassword(id, password);
-		// After it is set: a sign-in with the old password meanwhile ends too.
-		this.users.endSignIns(id, this.clock.instant());
-		this.revocations.revokeByPrincipal(id.toString(), "password_changed");
+		// As on the account page: the new password (which uses up the account's other
+		// links), then every session and every grant ends.
+		this.passwords.change(id, password);
 		return account;
 	}
 
