@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -86,9 +87,11 @@ class AccountController {
 
 	private final OAuth2AuthorizationConsentService consents;
 
+	private final EmailVerifications verifications;
+
 	AccountController(UserService users, JdbcActiveGrants grants, GrantRevocations revocations,
 			JdbcOAuthClientRepository clients, AuditLog audit, LoginThrottle throttle, PasswordChange passwords,
-			OAuth2AuthorizationConsentService consents) {
+			OAuth2AuthorizationConsentService consents, EmailVerifications verifications) {
 		this.users = users;
 		this.grants = grants;
 		this.revocations = revocations;
@@ -97,6 +100,7 @@ class AccountController {
 		this.throttle = throttle;
 		this.passwords = passwords;
 		this.consents = consents;
+		this.verifications = verifications;
 	}
 
 	/** Times as the page shows them: UTC, to the minute or second. */
@@ -122,6 +126,8 @@ class AccountController {
 			model.addAttribute("claims", account.claims());
 		}
 		model.addAttribute("editableClaims", EDITABLE_CLAIMS);
+		model.addAttribute("canVerifyEmail", account.email() != null
+				&& !"true".equals(account.claims().get("email_verified")) && this.verifications.enabled());
 		model.addAttribute("autocomplete", AUTOCOMPLETE);
 		List<Application> applications = new ArrayList<>();
 		for (ActiveGrant grant : this.grants.forPrincipal(account.id().toString())) {
@@ -213,6 +219,22 @@ class AccountController {
 				request.getRemoteAddr(), Map.of("grants_revoked", changed.grantsRevoked()));
 		redirect.addFlashAttribute("notice", "account.password-changed");
 		return "redirect:/account#password";
+	}
+
+	@PostMapping("/account/email/verify")
+	String verifyEmail(Authentication person, Locale locale, HttpServletRequest request, RedirectAttributes redirect) {
+		this.verifications.send(id(person), locale, request.getRemoteAddr());
+		redirect.addFlashAttribute("notice", "account.email-verification-sent");
+		return "redirect:/account";
+	}
+
+	@GetMapping("/verify-email")
+	String emailVerified(@RequestParam(defaultValue = "") String token, HttpServletRequest request, Model model) {
+		Optional<UUID> account = this.verifications.verify(token);
+		account.ifPresent((id) -> this.audit.record(id.toString(), "account.email_verified", "user:" + id,
+				request.getRemoteAddr(), Map.of()));
+		model.addAttribute("verified", account.isPresent());
+		return "email-verified";
 	}
 
 	@PostMapping("/account/applications/{grantId}/revoke")

@@ -1,10 +1,5 @@
 package dev.lanyard.server.account;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -16,27 +11,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
-import dev.lanyard.server.storage.EmbeddedPostgresServer;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.MessageSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.mail.MailException;
-import org.springframework.mail.SimpleMailMessage;
-import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -52,10 +36,8 @@ import org.springframework.transaction.annotation.Transactional;
  * link a minute and {@value #PER_HOUR} an hour, however many people ask. Any new password
  * or e-mail address of the account uses up its outstanding links.
  * <p>
- * Mail goes through Spring Boot's mail support ({@code SPRING_MAIL_HOST} …). Without it,
- * the development default (the embedded database) writes the links to
- * {@code password-reset-links} in the data directory (owner only; the log says so, never
- * the link), and a production deployment has no password reset (said at start-up).
+ * Mail goes out through {@link AccountMail}: without an SMTP server a production
+ * deployment has no password reset.
  */
 @Service
 public class PasswordResets {
@@ -77,11 +59,7 @@ public class PasswordResets {
 
 	private final PasswordChange passwords;
 
-	private final JavaMailSender mail;
-
-	private final boolean writeDownInstead;
-
-	private final MessageSource messages;
+	private final AccountMail mail;
 
 	private final LanyardProperties properties;
 
@@ -89,40 +67,20 @@ public class PasswordResets {
 
 	private final Clock clock;
 
-	private final String from;
-
-	/** Requests waiting to be looked up and mailed; a full queue drops them (logged). */
-	private final ThreadPoolExecutor mailer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-			new ArrayBlockingQueue<>(100), (runnable) -> {
-				Thread thread = new Thread(runnable, "password-reset-mail");
-				thread.setDaemon(true);
-				return thread;
-			}, (runnable, pool) -> logger.warn("Too many password reset requests waiting: one dropped"));
-
-	PasswordResets(JdbcClient jdbc, UserService users, PasswordChange passwords, ObjectProvider<JavaMailSender> mail,
-			ObjectProvider<EmbeddedPostgresServer> embedded, MessageSource messages, LanyardProperties properties,
-			AuditLog audit, Clock clock, @Value("${lanyard.mail.from:}") String from) {
+	PasswordResets(JdbcClient jdbc, UserService users, PasswordChange passwords, AccountMail mail,
+			LanyardProperties properties, AuditLog audit, Clock clock) {
 		this.jdbc = jdbc;
 		this.users = users;
 		this.passwords = passwords;
-		this.mail = mail.getIfAvailable();
-		this.writeDownInstead = this.mail == null && embedded.getIfAvailable() != null;
-		this.messages = messages;
+		this.mail = mail;
 		this.properties = properties;
 		this.audit = audit;
 		this.clock = clock;
-		this.from = from.isBlank() ? "no-reply@" + properties.issuer().getHost() : from;
-		if (this.mail == null) {
-			logger.warn(this.writeDownInstead
-					? "No SMTP server configured (SPRING_MAIL_HOST): password reset links are written to "
-							+ "password-reset-links in the data directory (development default only)"
-					: "No SMTP server configured (SPRING_MAIL_HOST): password reset by e-mail is off");
-		}
 	}
 
 	/** Whether people can reset a forgotten password here. */
 	public boolean enabled() {
-		return this.mail != null || this.writeDownInstead;
+		return this.mail.enabled();
 	}
 
 	/**
@@ -135,14 +93,7 @@ public class PasswordResets {
 			return;
 		}
 		String typed = email.strip();
-		this.mailer.execute(() -> {
-			try {
-				sendLinks(typed, locale, address);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not handle a password reset request: {}", ex.getMessage());
-			}
-		});
+		this.mail.later(() -> sendLinks(typed, locale, address));
 	}
 
 	/** The account a token may reset the password of: unused, unexpired, still active. */
@@ -197,11 +148,6 @@ public class PasswordResets {
 		}
 	}
 
-	@PreDestroy
-	void stop() {
-		this.mailer.shutdownNow();
-	}
-
 	private void sendLinks(String email, Locale locale, String address) {
 		List<UUID> accounts = this.jdbc
 			.sql("SELECT id FROM users WHERE lower(email) = lower(?) AND enabled AND NOT locked")
@@ -227,58 +173,11 @@ public class PasswordResets {
 				.sql("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
 				.params(TokenHash.of(token), id, Timestamp.from(now), Timestamp.from(now.plus(LIFETIME)))
 				.update();
-			boolean sent = deliver(account, this.properties.issuerString() + "/reset?token=" + token, locale);
+			boolean sent = this.mail.send(account, "reset", this.properties.issuerString() + "/reset?token=" + token,
+					LIFETIME_MINUTES, locale);
 			// Someone asked for this account's link, not the account itself.
 			this.audit.record("unknown", "account.password_reset_requested", "user:" + id, address,
 					Map.of("sent", sent));
-		}
-	}
-
-	/** Mails the link; {@code false} if it could not be sent. */
-	private boolean deliver(UserAccount account, String link, Locale locale) {
-		if (this.mail == null) {
-			// Development default only (see enabled()).
-			return writeDown(account, link);
-		}
-		SimpleMailMessage message = new SimpleMailMessage();
-		message.setTo(account.email());
-		message.setFrom(this.from);
-		message.setSubject(this.messages.getMessage("reset.mail.subject", null, locale));
-		message.setText(this.messages.getMessage("reset.mail.body",
-				new Object[] { account.username(), link, LIFETIME_MINUTES }, locale));
-		try {
-			this.mail.send(message);
-			return true;
-		}
-		catch (MailException ex) {
-			// The person saw the same answer; the operator sees why no mail went out.
-			logger.warn("Could not send a password reset e-mail: {}", ex.getMessage());
-			return false;
-		}
-	}
-
-	/** Into an owner-only file of the data directory: never a token in a log line. */
-	private boolean writeDown(UserAccount account, String link) {
-		Path file = this.properties.dataDirectory().resolve("password-reset-links");
-		try {
-			if (!Files.exists(file)) {
-				Files.createFile(file);
-				try {
-					Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-				}
-				catch (UnsupportedOperationException ex) {
-					// No POSIX permissions here: the data directory's own protection
-					// applies.
-				}
-			}
-			Files.writeString(file, this.clock.instant() + " " + account.username() + " " + link + "\n",
-					StandardOpenOption.APPEND);
-			logger.warn("No SMTP server configured: a password reset link for {} is in {}", account.username(), file);
-			return true;
-		}
-		catch (IOException ex) {
-			logger.warn("Could not write a password reset link to {}: {}", file, ex.getMessage());
-			return false;
 		}
 	}
 

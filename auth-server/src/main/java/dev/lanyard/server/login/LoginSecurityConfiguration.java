@@ -105,7 +105,7 @@ class LoginSecurityConfiguration {
 		http.authenticationManager(loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle))
 			.authorizeHttpRequests((authorize) -> authorize
 				.requestMatchers("/login", "/logout", "/logout/done", "/error", "/css/**", "/img/**", "/favicon.ico",
-						"/setup", "/forgot", "/reset")
+						"/setup", "/forgot", "/reset", "/verify-email")
 				.permitAll()
 				// Methods the protocol endpoints do not take land here and get a 405.
 				.requestMatchers("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke")

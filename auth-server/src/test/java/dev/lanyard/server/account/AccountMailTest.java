@@ -32,15 +32,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Password reset by e-mail (docs/SECURITY.md LG-21) over real HTTP and a real SMTP server
- * (GreenMail) on two nodes: the link asked for at one works at the other, once, for 15
- * minutes; the answer is the same for unknown addresses; the reset ends every session and
- * grant. Without SMTP in production the feature is off.
+ * The mails Lanyard sends people, over real HTTP and a real SMTP server (GreenMail) on
+ * two nodes. Password reset (docs/SECURITY.md LG-21): the link asked for at one node
+ * works at the other, once, for 15 minutes; the answer is the same for unknown addresses;
+ * the reset ends every session and grant. E-mail verification (LG-24): the address is
+ * verified only by the link sent to it. Without SMTP in production both are off.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PasswordResetTest {
-
-	private static final Pattern LINK = Pattern.compile("(http://\\S+/reset\\?token=[A-Za-z0-9_-]+)");
+class AccountMailTest {
 
 	private static GreenMail smtp;
 
@@ -179,6 +178,37 @@ class PasswordResetTest {
 		assertThat(answered).isLessThanOrEqualTo(20);
 	}
 
+	/**
+	 * {@code email_verified} only after the link sent to the address is opened, once, and
+	 * never for an address the account no longer has.
+	 */
+	@Test
+	void verificationWhenLinkOpenedThenVerifiedOnceAndOnlyForThatAddress() throws Exception {
+		UserAccount bea = users
+			.importUser("bea", "bea-password-for-mail-tests", "bea@example.com", List.of("user"), Map.of(), Map.of(),
+					true)
+			.after();
+		TestBrowser browser = new TestBrowser();
+		new OAuthFlows(nodeA.baseUrl()).signIn(browser, "bea", "bea-password-for-mail-tests");
+		HttpResponse<String> page = browser.get(nodeA.baseUrl() + "/account?lang=en");
+		assertThat(page.body()).contains("id=\"verify-email\"");
+		browser.postForm(nodeA.baseUrl() + "/account/email/verify", Map.of("_csrf", TestBrowser.csrf(page.body())));
+		String link = linkIn(awaitMail("bea@example.com"), "Verify your e-mail address", "/verify-email");
+		assertThat(users.get(bea.id()).claims()).doesNotContainKey("email_verified");
+
+		assertThat(new TestBrowser().get(link.replace(nodeA.baseUrl(), nodeB.baseUrl())).body())
+			.contains("id=\"verified\"");
+		assertThat(users.get(bea.id()).claims()).containsEntry("email_verified", "true");
+		assertThat(new TestBrowser().get(link).body()).as("once").contains("id=\"expired\"");
+		assertThat(browser.get(nodeA.baseUrl() + "/account?lang=en").body()).doesNotContain("id=\"verify-email\"");
+
+		// A new address is unverified until a link sent to it is opened.
+		users.update(bea.id(), "bea", "bea@new.example", true, false, List.of("user"), Map.of(), null);
+		assertThat(users.get(bea.id()).claims()).doesNotContainKey("email_verified");
+		assertThat(new TestBrowser().get(nodeA.baseUrl() + "/verify-email?token=made-up").body())
+			.contains("id=\"expired\"");
+	}
+
 	/** Without an SMTP server, a production deployment has no password reset at all. */
 	@Test
 	void resetWhenNoMailServerInProductionThenOff() {
@@ -215,11 +245,15 @@ class PasswordResetTest {
 	}
 
 	private static String linkIn(MimeMessage message, String subject) throws Exception {
+		return linkIn(message, subject, "/reset");
+	}
+
+	private static String linkIn(MimeMessage message, String subject, String path) throws Exception {
 		assertThat(message.getSubject()).isEqualTo(subject);
 		assertThat(message.getFrom()[0].toString()).isEqualTo("login@lanyard.test");
 		// The text as the person reads it (decoded from its transfer encoding).
 		String text = (String) message.getContent();
-		Matcher link = LINK.matcher(text);
+		Matcher link = Pattern.compile("(http://\\S+" + Pattern.quote(path) + "\\?token=[A-Za-z0-9_-]+)").matcher(text);
 		assertThat(link.find()).as(text).isTrue();
 		return link.group(1);
 	}

@@ -1,0 +1,151 @@
+package dev.lanyard.server.account;
+
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.token.TokenHash;
+import dev.lanyard.server.user.UserAccount;
+import dev.lanyard.server.user.UserService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * E-mail verification: {@code email_verified} becomes true only when the person opens a
+ * link mailed to the address (OpenID Connect Core §5.1: the provider took affirmative
+ * steps). The link (256 random bits; only its SHA-256 is stored) names the address it was
+ * sent to and works once, for {@value #LIFETIME_HOURS} hours, while the account still has
+ * that address; an account gets at most one link a minute. Thread-safe.
+ */
+@Service
+public class EmailVerifications {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmailVerifications.class);
+
+	static final long LIFETIME_HOURS = 24;
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final JdbcClient jdbc;
+
+	private final UserService users;
+
+	private final AccountMail mail;
+
+	private final LanyardProperties properties;
+
+	private final AuditLog audit;
+
+	private final Clock clock;
+
+	EmailVerifications(JdbcClient jdbc, UserService users, AccountMail mail, LanyardProperties properties,
+			AuditLog audit, Clock clock) {
+		this.jdbc = jdbc;
+		this.users = users;
+		this.mail = mail;
+		this.properties = properties;
+		this.audit = audit;
+		this.clock = clock;
+	}
+
+	/** Whether links can be mailed here. */
+	public boolean enabled() {
+		return this.mail.enabled();
+	}
+
+	/** Mails, after returning, a verification link to the account's current address. */
+	public void send(UUID id, Locale locale, String address) {
+		if (!enabled()) {
+			return;
+		}
+		this.mail.later(() -> {
+			UserAccount account = this.users.get(id);
+			Instant now = this.clock.instant();
+			boolean tooSoon = this.jdbc
+				.sql("SELECT count(*) > 0 FROM email_verifications WHERE user_id = ? AND created_at > ?")
+				.params(id, Timestamp.from(now.minusSeconds(60)))
+				.query(Boolean.class)
+				.single();
+			if (account.email() == null || tooSoon) {
+				return;
+			}
+			String token = newToken();
+			this.jdbc.sql("""
+					INSERT INTO email_verifications (token_hash, user_id, email, created_at, expires_at)
+					VALUES (?, ?, ?, ?, ?)""")
+				.params(TokenHash.of(token), id, account.email(), Timestamp.from(now),
+						Timestamp.from(now.plus(Duration.ofHours(LIFETIME_HOURS))))
+				.update();
+			boolean sent = this.mail.send(account, "verify",
+					this.properties.issuerString() + "/verify-email?token=" + token, LIFETIME_HOURS * 60, locale);
+			this.audit.record(id.toString(), "account.email_verification_sent", "user:" + id, address,
+					Map.of("sent", sent));
+		});
+	}
+
+	/**
+	 * Marks the address verified, once, if the account still has the address the link was
+	 * sent to.
+	 * @return the account, or empty if the link is not (or no longer) good
+	 */
+	@Transactional
+	public Optional<UUID> verify(String token) {
+		if (token == null || token.isEmpty() || token.length() > 100) {
+			return Optional.empty();
+		}
+		Optional<Map<String, Object>> link = this.jdbc.sql("""
+				UPDATE email_verifications SET used_at = ?
+				WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+				RETURNING user_id, email""")
+			.params(Timestamp.from(this.clock.instant()), TokenHash.of(token), Timestamp.from(this.clock.instant()))
+			.query()
+			.listOfRows()
+			.stream()
+			.findFirst();
+		if (link.isEmpty()) {
+			return Optional.empty();
+		}
+		UUID id = (UUID) link.get().get("user_id");
+		UserAccount account = this.users.get(id);
+		if (!account.active() || !Objects.equals(account.email(), link.get().get("email"))) {
+			return Optional.empty();
+		}
+		this.users.updateClaims(id, Map.of("email_verified", "true"));
+		return Optional.of(id);
+	}
+
+	/** Forgets verification links a day after they expired. */
+	@Scheduled(initialDelayString = "PT3M", fixedDelayString = "PT1H")
+	public void purgeExpired() {
+		try {
+			this.jdbc.sql("DELETE FROM email_verifications WHERE expires_at < ?")
+				.param(Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))
+				.update();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not purge expired e-mail verification links: {}", ex.getMessage());
+		}
+	}
+
+	private String newToken() {
+		byte[] bytes = new byte[32];
+		this.random.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+}
