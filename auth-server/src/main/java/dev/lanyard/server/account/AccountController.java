@@ -228,12 +228,23 @@ class AccountController {
 		return "redirect:/account";
 	}
 
+	/**
+	 * The link only shows the confirmation: mail scanners fetch links, and a fetch must
+	 * not verify an address nobody confirmed.
+	 */
 	@GetMapping("/verify-email")
+	String confirmEmail(@RequestParam(defaultValue = "") String token, Model model) {
+		model.addAttribute("step", "confirm");
+		model.addAttribute("token", token);
+		return "email-verified";
+	}
+
+	@PostMapping("/verify-email")
 	String emailVerified(@RequestParam(defaultValue = "") String token, HttpServletRequest request, Model model) {
 		Optional<UUID> account = this.verifications.verify(token);
 		account.ifPresent((id) -> this.audit.record(id.toString(), "account.email_verified", "user:" + id,
 				request.getRemoteAddr(), Map.of()));
-		model.addAttribute("verified", account.isPresent());
+		model.addAttribute("step", account.isPresent() ? "verified" : "expired");
 		return "email-verified";
 	}
 

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,6 +40,8 @@ import org.springframework.stereotype.Component;
 class AccountMail {
 
 	private static final Logger logger = LoggerFactory.getLogger(AccountMail.class);
+
+	private final SecureRandom random = new SecureRandom();
 
 	private final JavaMailSender mail;
 
@@ -76,6 +80,15 @@ class AccountMail {
 		}
 	}
 
+	/**
+	 * A new link token: 256 bits from a CSPRNG, base64url (store only its SHA-256).
+	 */
+	String newToken() {
+		byte[] bytes = new byte[32];
+		this.random.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
 	/** Whether links can reach people here. */
 	boolean enabled() {
 		return this.mail != null || this.writeDownInstead;
@@ -96,15 +109,15 @@ class AccountMail {
 	/**
 	 * Mails a link to the account's address.
 	 * @param kind the messages' prefix: {@code <kind>.mail.subject} and
-	 * {@code <kind>.mail.body} (arguments: username, link, minutes)
+	 * {@code <kind>.mail.body} (arguments: username, link, how long it works)
 	 * @return {@code false} if it could not be sent
 	 */
-	boolean send(UserAccount account, String kind, String link, long minutes, Locale locale) {
-		return send(account, account.email(), kind, link, minutes, locale);
+	boolean send(UserAccount account, String kind, String link, long lifetime, Locale locale) {
+		return send(account, account.email(), kind, link, lifetime, locale);
 	}
 
 	/** Mails a link to the given address of the account. */
-	boolean send(UserAccount account, String to, String kind, String link, long minutes, Locale locale) {
+	boolean send(UserAccount account, String to, String kind, String link, long lifetime, Locale locale) {
 		if (this.mail == null) {
 			return writeDown(account, link);
 		}
@@ -113,7 +126,7 @@ class AccountMail {
 		message.setFrom(this.from);
 		message.setSubject(this.messages.getMessage(kind + ".mail.subject", null, locale));
 		message.setText(this.messages.getMessage(kind + ".mail.body",
-				new Object[] { account.username(), link, minutes }, locale));
+				new Object[] { account.username(), link, lifetime }, locale));
 		try {
 			this.mail.send(message);
 			return true;

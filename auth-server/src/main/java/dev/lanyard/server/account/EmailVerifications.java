@@ -1,11 +1,9 @@
 package dev.lanyard.server.account;
 
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -26,11 +24,13 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * E-mail verification: {@code email_verified} becomes true only when the person opens a
- * link mailed to the address (OpenID Connect Core §5.1: the provider took affirmative
+ * E-mail verification: {@code email_verified} becomes true only when the person confirms
+ * a link mailed to the address (OpenID Connect Core §5.1: the provider took affirmative
  * steps). The link (256 random bits; only its SHA-256 is stored) names the address it was
  * sent to and works once, for {@value #LIFETIME_HOURS} hours, while the account still has
- * that address; an account gets at most one link a minute. Thread-safe.
+ * that address; an account gets at most one link a minute and three an hour. Opening the
+ * link shows a page that asks to confirm; only that confirmation (a form) verifies, so a
+ * mail scanner that fetches links does not. Thread-safe.
  */
 @Service
 public class EmailVerifications {
@@ -39,7 +39,8 @@ public class EmailVerifications {
 
 	static final long LIFETIME_HOURS = 24;
 
-	private final SecureRandom random = new SecureRandom();
+	/** The most links one account gets in an hour. */
+	static final int PER_HOUR = 3;
 
 	private final JdbcClient jdbc;
 
@@ -68,23 +69,22 @@ public class EmailVerifications {
 		return this.mail.enabled();
 	}
 
-	/** Mails, after returning, a verification link to the account's current address. */
+	/**
+	 * Mails, after returning, a verification link to the account's current address; none
+	 * for an address already verified, and at most one a minute and {@value #PER_HOUR} an
+	 * hour (checked before anything is queued).
+	 */
 	public void send(UUID id, Locale locale, String address) {
-		if (!enabled()) {
+		if (!enabled() || tooSoon(id)) {
 			return;
 		}
 		this.mail.later(() -> {
 			UserAccount account = this.users.get(id);
 			Instant now = this.clock.instant();
-			boolean tooSoon = this.jdbc
-				.sql("SELECT count(*) > 0 FROM email_verifications WHERE user_id = ? AND created_at > ?")
-				.params(id, Timestamp.from(now.minusSeconds(60)))
-				.query(Boolean.class)
-				.single();
-			if (account.email() == null || tooSoon) {
+			if (account.email() == null || "true".equals(account.claims().get("email_verified")) || tooSoon(id)) {
 				return;
 			}
-			String token = newToken();
+			String token = this.mail.newToken();
 			this.jdbc.sql("""
 					INSERT INTO email_verifications (token_hash, user_id, email, created_at, expires_at)
 					VALUES (?, ?, ?, ?, ?)""")
@@ -92,7 +92,7 @@ public class EmailVerifications {
 						Timestamp.from(now.plus(Duration.ofHours(LIFETIME_HOURS))))
 				.update();
 			boolean sent = this.mail.send(account, "verify",
-					this.properties.issuerString() + "/verify-email?token=" + token, LIFETIME_HOURS * 60, locale);
+					this.properties.issuerString() + "/verify-email?token=" + token, LIFETIME_HOURS, locale);
 			this.audit.record(id.toString(), "account.email_verification_sent", "user:" + id, address,
 					Map.of("sent", sent));
 		});
@@ -121,12 +121,13 @@ public class EmailVerifications {
 			return Optional.empty();
 		}
 		UUID id = (UUID) link.get().get("user_id");
-		UserAccount account = this.users.get(id);
-		if (!account.active() || !Objects.equals(account.email(), link.get().get("email"))) {
+		if (!this.users.get(id).active()) {
 			return Optional.empty();
 		}
-		this.users.updateClaims(id, Map.of("email_verified", "true"));
-		return Optional.of(id);
+		// Under the account's lock, only while it still has the address the link went to.
+		String sentTo = (String) link.get().get("email");
+		this.users.updateClaims(id, Map.of("email_verified", "true"), sentTo);
+		return Objects.equals(this.users.get(id).email(), sentTo) ? Optional.of(id) : Optional.empty();
 	}
 
 	/** Forgets verification links a day after they expired. */
@@ -142,10 +143,14 @@ public class EmailVerifications {
 		}
 	}
 
-	private String newToken() {
-		byte[] bytes = new byte[32];
-		this.random.nextBytes(bytes);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	private boolean tooSoon(UUID id) {
+		Instant now = this.clock.instant();
+		return this.jdbc.sql("""
+				SELECT count(*) FILTER (WHERE created_at > ?) > 0 OR count(*) >= ?
+				FROM email_verifications WHERE user_id = ? AND created_at > ?""")
+			.params(Timestamp.from(now.minusSeconds(60)), PER_HOUR, id, Timestamp.from(now.minusSeconds(3600)))
+			.query(Boolean.class)
+			.single();
 	}
 
 }

@@ -1,11 +1,9 @@
 package dev.lanyard.server.account;
 
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,8 +48,6 @@ public class PasswordResets {
 	static final int PER_HOUR = 3;
 
 	private static final Duration LIFETIME = Duration.ofMinutes(LIFETIME_MINUTES);
-
-	private final SecureRandom random = new SecureRandom();
 
 	private final JdbcClient jdbc;
 
@@ -168,7 +164,7 @@ public class PasswordResets {
 				continue;
 			}
 			UserAccount account = this.users.get(id);
-			String token = newToken();
+			String token = this.mail.newToken();
 			this.jdbc
 				.sql("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
 				.params(TokenHash.of(token), id, Timestamp.from(now), Timestamp.from(now.plus(LIFETIME)))
@@ -179,12 +175,6 @@ public class PasswordResets {
 			this.audit.record("unknown", "account.password_reset_requested", "user:" + id, address,
 					Map.of("sent", sent));
 		}
-	}
-
-	private String newToken() {
-		byte[] bytes = new byte[32];
-		this.random.nextBytes(bytes);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
 }

@@ -183,6 +183,13 @@ public class JdbcUserAccountRepository {
 			.update();
 	}
 
+	/** Uses up the account's outstanding e-mail verification links (a new address). */
+	public void useEmailVerifications(UUID id) {
+		this.jdbc.sql("UPDATE email_verifications SET used_at = now() WHERE user_id = ? AND used_at IS NULL")
+			.param(id)
+			.update();
+	}
+
 	private UserAccount map(ResultSet rs, int row) throws SQLException {
 		return new UserAccount(rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("email"),
 				rs.getString("password_hash"), rs.getBoolean("enabled"), rs.getBoolean("locked"),

@@ -142,8 +142,9 @@ public class UserService {
 			throw new AlreadyExistsException("username", "A user with this username exists");
 		}
 		if (!Objects.equals(before.email(), email)) {
-			// A reset link mailed to the old address must not outlive the change.
+			// Links mailed to the old address must not outlive the change.
 			this.users.usePasswordResets(id);
+			this.users.useEmailVerifications(id);
 		}
 		return new Change(before, after);
 	}
@@ -159,7 +160,20 @@ public class UserService {
 	 */
 	@Transactional
 	public Set<String> updateClaims(UUID id, Map<String, String> changes) {
+		return updateClaims(id, changes, null);
+	}
+
+	/**
+	 * {@link #updateClaims(UUID, Map)}, only while the account has the given e-mail
+	 * address (checked under the row's lock); nothing when it has another.
+	 * @param email the address the change is for; {@code null} for any
+	 */
+	@Transactional
+	public Set<String> updateClaims(UUID id, Map<String, String> changes, String email) {
 		UserAccount before = this.users.findByIdForUpdate(id).orElseThrow(() -> new NoSuchEntityException("User"));
+		if (email != null && !email.equals(before.email())) {
+			return Set.of();
+		}
 		Map<String, String> merged = new LinkedHashMap<>(before.claims());
 		merged.putAll(changes);
 		Map<String, String> after = StandardClaim.verificationKept(before.email(), before.email(), before.claims(),
