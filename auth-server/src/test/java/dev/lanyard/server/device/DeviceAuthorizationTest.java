@@ -25,12 +25,15 @@ import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -214,6 +217,22 @@ class DeviceAuthorizationTest {
 		// Not signed in: the page asks for a sign-in first.
 		HttpResponse<String> anonymous = new TestBrowser().get(device.getVerificationURIComplete().toString());
 		assertThat(TestBrowser.location(anonymous)).endsWith("/login");
+	}
+
+	/**
+	 * Revoking a client's grants (as disabling it does) ends its devices' pending
+	 * requests too: the code cannot be confirmed, and the device hears access_denied.
+	 */
+	@Test
+	void deviceWhenClientGrantsRevokedThenPendingRequestEnds() throws Exception {
+		ClientSecretBasic kiosk = new ClientSecretBasic(new ClientID(KIOSK), new Secret(KIOSK_SECRET));
+		DeviceAuthorizationSuccessResponse device = ask(nodeA, KIOSK, kiosk);
+		String kioskId = nodeA.bean(RegisteredClientRepository.class).findByClientId(KIOSK).getId();
+		assertThat(nodeB.bean(GrantRevocations.class).revokeByClient(kioskId, "test")).isPositive();
+
+		TestBrowser person = signedIn(nodeA, "alice", TestBootstrap.ALICE_PASSWORD);
+		assertThat(enter(nodeA, person, device.getUserCode().getValue()).body()).contains("not valid");
+		assertThat(pollError(nodeB, KIOSK, kiosk, device.getDeviceCode()).getCode()).isEqualTo("access_denied");
 	}
 
 	/** RFC 8628 §5.1: user codes are short, so wrong ones count like wrong passwords. */
