@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import redis.embedded.RedisServer;
 
@@ -62,6 +63,27 @@ final class Backends implements AutoCloseable {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
+	}
+
+	/**
+	 * A free port for a process that is stopped and started again on it.
+	 * {@link #freePort()} hands out ports from the kernel's ephemeral range, which it
+	 * gives to anyone asking for a port (another test started beside this one, an
+	 * outgoing connection) once it is free: while the process is down, someone else could
+	 * take its port and answer in its place. Ports below that range (32768 and up on
+	 * Linux) are never handed out so.
+	 */
+	static int restartablePort() throws IOException {
+		for (int tries = 0; tries < 100; tries++) {
+			int port = ThreadLocalRandom.current().nextInt(20000, 32000);
+			try (ServerSocket socket = new ServerSocket(port)) {
+				return socket.getLocalPort();
+			}
+			catch (IOException taken) {
+				// Try another.
+			}
+		}
+		throw new IOException("No free port between 20000 and 32000");
 	}
 
 	private static boolean reachable(int port) {

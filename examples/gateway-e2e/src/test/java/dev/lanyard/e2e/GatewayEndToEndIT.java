@@ -124,7 +124,8 @@ class GatewayEndToEndIT {
 		backends = new Backends();
 		String redis = backends.redisUrl();
 		String prefix = "lanyard-e2e-" + System.nanoTime() + ":";
-		int authPort = Backends.freePort();
+		// Lanyard is restarted on it (order 21).
+		int authPort = Backends.restartablePort();
 		issuer = "http://localhost:" + authPort;
 		webApp = new WebApp(issuer, "web-app", WEB_APP_SECRET, REDIRECT_URI);
 

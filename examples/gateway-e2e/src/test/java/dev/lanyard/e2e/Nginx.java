@@ -15,7 +15,21 @@ import java.util.Optional;
  */
 final class Nginx {
 
+	private static final String ACCESS_LOG_FORMAT = """
+			log_format attempts '$time_iso8601 $msec "$request" $status $request_length '
+			    'upstreams=$upstream_addr statuses=$upstream_status times=$upstream_response_time';
+			""";
+
 	private Nginx() {
+	}
+
+	/** The requests NGINX answered other than with 200, with the nodes it tried. */
+	static String unsuccessfulRequests(Path directory) throws IOException {
+		Path log = directory.resolve("access.log");
+		if (!Files.exists(log)) {
+			return "(no access log)";
+		}
+		return String.join("\n", Files.readAllLines(log).stream().filter((line) -> !line.contains("\" 200 ")).toList());
 	}
 
 	static Optional<Path> binary() {
@@ -50,7 +64,13 @@ final class Nginx {
 		for (Map.Entry<String, String> variable : variables.entrySet()) {
 			server = server.replace("${" + variable.getKey() + "}", variable.getValue());
 		}
+		// For the test's eyes only (the shipped configuration logs no requests): every
+		// request with the nodes NGINX tried, their answers and timings, in
+		// access.log.
+		server = ACCESS_LOG_FORMAT
+				+ server.replaceFirst("(?m)^(\\s*listen [^;]+;)$", "$1\n    access_log access.log attempts;");
 		Files.createDirectories(directory.resolve("temp"));
+		Files.deleteIfExists(directory.resolve("access.log"));
 		// The shipped nginx.conf, which includes lanyard-gateway.conf from its directory.
 		Files.writeString(directory.resolve("lanyard-gateway.conf"), server);
 		Files.copy(root(template).resolve("docker/nginx/nginx.conf"), directory.resolve("nginx.conf"),

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -59,6 +60,14 @@ class RollingRestartIT {
 			Assumptions.assumeTrue(nginxBinary.isPresent(), "NGINX is not installed (apt-get install nginx)");
 		}
 		work = Files.createDirectories(root.resolve("examples/gateway-e2e/target/rolling"));
+		try (var old = Files.walk(work.resolve("access")).filter(Files::isRegularFile)) {
+			for (Path log : old.toList()) {
+				Files.delete(log);
+			}
+		}
+		catch (java.nio.file.NoSuchFileException ex) {
+			// The first run here.
+		}
 		backends = new Backends();
 		Path bootstrap = work.resolve("bootstrap.yaml");
 		Files.writeString(bootstrap, """
@@ -70,7 +79,7 @@ class RollingRestartIT {
 				""".formatted(SERVICE_SECRET));
 		int balancerPort = Backends.freePort();
 		balancer = "http://127.0.0.1:" + balancerPort;
-		ports = new int[] { Backends.freePort(), Backends.freePort() };
+		ports = new int[] { Backends.restartablePort(), Backends.restartablePort() };
 		environment = new HashMap<>(Map.of("LANYARD_ISSUER", balancer, "SPRING_DATA_REDIS_URL", backends.redisUrl(),
 				"LANYARD_REDIS_KEYPREFIX", "lanyard-rolling-" + System.nanoTime() + ":", "LANYARD_MASTER_KEY",
 				"rolling-master-key-rolling-master-key-0123", "LANYARD_BOOTSTRAP", bootstrap.toString(),
@@ -120,11 +129,11 @@ class RollingRestartIT {
 							succeeded.incrementAndGet();
 						}
 						else {
-							failures.add(answer.statusCode() + " " + answer.body());
+							failures.add(Instant.now() + " " + answer.statusCode() + " " + answer.body());
 						}
 					}
 					catch (Exception ex) {
-						failures.add(ex.toString());
+						failures.add(Instant.now() + " " + ex);
 					}
 				}
 				return null;
@@ -157,8 +166,29 @@ class RollingRestartIT {
 		loading.set(false);
 		load.shutdown();
 		assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(failures).as("requests that failed during the rolling restart").isEmpty();
+		assertThat(failures).as(() -> "requests that failed during the rolling restart; " + diagnostics()).isEmpty();
 		assertThat(succeeded.get()).as("requests served").isGreaterThan(50);
+	}
+
+	/** What NGINX and each node saw of the requests that did not succeed. */
+	private static String diagnostics() {
+		try {
+			StringBuilder seen = new StringBuilder("NGINX:\n")
+				.append(Nginx.unsuccessfulRequests(work.resolve("nginx")));
+			try (var logs = Files.list(work.resolve("access"))) {
+				for (Path log : logs.sorted().toList()) {
+					seen.append("\n").append(log.getFileName()).append(":\n");
+					Files.readAllLines(log)
+						.stream()
+						.filter((line) -> !line.contains("\" 200 "))
+						.forEach((line) -> seen.append(line).append("\n"));
+				}
+			}
+			return seen.toString();
+		}
+		catch (java.io.IOException ex) {
+			return "(no logs: " + ex + ")";
+		}
 	}
 
 	private static boolean awaitStatus(HttpClient http, String url, int status) throws Exception {
@@ -180,6 +210,13 @@ class RollingRestartIT {
 	private static ManagedProcess startNode(int index, int generation) throws Exception {
 		Map<String, String> node = new HashMap<>(environment);
 		node.put("SERVER_PORT", String.valueOf(ports[index]));
+		// Each node's own record of what it answered, read when the test fails.
+		node.put("SERVER_TOMCAT_ACCESSLOG_ENABLED", "true");
+		node.put("SERVER_TOMCAT_ACCESSLOG_DIRECTORY", work.resolve("access").toString());
+		node.put("SERVER_TOMCAT_ACCESSLOG_PREFIX", "node-" + index + "-" + generation);
+		node.put("SERVER_TOMCAT_ACCESSLOG_PATTERN",
+				"%{yyyy-MM-dd'T'HH:mm:ss.SSS}t \"%r\" %s %b %{ms}T ms conn=%{Connection}o");
+		node.put("SERVER_TOMCAT_ACCESSLOG_BUFFERED", "false");
 		ManagedProcess process = ManagedProcess.start("node-" + index + "-" + generation,
 				ManagedProcess.authServer(root), node, work);
 		process.awaitHttp("http://127.0.0.1:" + ports[index] + "/actuator/health/readiness", Duration.ofSeconds(120));
