@@ -18,11 +18,9 @@ import dev.lanyard.server.authorization.ActiveGrant;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.authorization.JdbcActiveGrants;
 import dev.lanyard.server.client.JdbcOAuthClientRepository;
-import dev.lanyard.server.login.LoginAttempt;
 import dev.lanyard.server.login.LoginDetails;
-import dev.lanyard.server.login.LoginThrottle;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.LanyardUser;
-import dev.lanyard.server.user.LoginName;
 import dev.lanyard.server.user.StandardClaim;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
@@ -81,7 +79,7 @@ class AccountController {
 
 	private final AuditLog audit;
 
-	private final LoginThrottle throttle;
+	private final CurrentPassword currentPassword;
 
 	private final PasswordChange passwords;
 
@@ -89,15 +87,19 @@ class AccountController {
 
 	private final EmailVerifications verifications;
 
+	private final SecondFactors secondFactors;
+
 	AccountController(UserService users, JdbcActiveGrants grants, GrantRevocations revocations,
-			JdbcOAuthClientRepository clients, AuditLog audit, LoginThrottle throttle, PasswordChange passwords,
-			OAuth2AuthorizationConsentService consents, EmailVerifications verifications) {
+			JdbcOAuthClientRepository clients, AuditLog audit, CurrentPassword currentPassword,
+			PasswordChange passwords, OAuth2AuthorizationConsentService consents, EmailVerifications verifications,
+			SecondFactors secondFactors) {
 		this.users = users;
 		this.grants = grants;
 		this.revocations = revocations;
 		this.clients = clients;
 		this.audit = audit;
-		this.throttle = throttle;
+		this.currentPassword = currentPassword;
+		this.secondFactors = secondFactors;
 		this.passwords = passwords;
 		this.consents = consents;
 		this.verifications = verifications;
@@ -138,6 +140,7 @@ class AccountController {
 			applications.add(new Application(grant.id(), name, grant.scopes(), MINUTES.format(grant.createdAt())));
 		}
 		model.addAttribute("applications", applications);
+		model.addAttribute("secondFactors", this.secondFactors.status(account.id()));
 		model.addAttribute("signIns", this.audit.search(account.id().toString(), "login.", null, null, HISTORY, 0)
 			.stream()
 			.map((event) -> new SignIn(event.action(), SECONDS.format(event.occurredAt()), event.clientAddress(),
@@ -186,21 +189,16 @@ class AccountController {
 			@RequestParam(name = "passwordAgain", defaultValue = "") String passwordAgain, HttpServletRequest request,
 			RedirectAttributes redirect) {
 		UserAccount account = this.users.get(id(person));
-		// A stolen session must not turn into password guesses: the login page's budget
-		// for this account (its canonical name) and this address.
-		LoginAttempt attempt = LoginAttempt.of(LoginName.canonical(((LanyardUser) person.getPrincipal()).loginName()),
-				null, request.getRemoteAddr());
-		if (!this.throttle.tryAcquire(attempt)) {
-			this.audit.record(account.id().toString(), "account.password_throttled", "user:" + account.id(),
-					request.getRemoteAddr(), Map.of());
-			return passwordProblem(redirect, "login.throttled");
+		switch (this.currentPassword.check(person, current, request)) {
+			case THROTTLED -> {
+				return passwordProblem(redirect, "login.throttled");
+			}
+			case WRONG -> {
+				return passwordProblem(redirect, "account.password-current-wrong");
+			}
+			case CONFIRMED -> {
+			}
 		}
-		if (!this.users.passwordMatches(account.id(), current)) {
-			this.audit.record(account.id().toString(), "account.password_refused", "user:" + account.id(),
-					request.getRemoteAddr(), Map.of());
-			return passwordProblem(redirect, "account.password-current-wrong");
-		}
-		this.throttle.release(attempt);
 		if (!password.equals(passwordAgain)) {
 			return passwordProblem(redirect, "setup.password-mismatch");
 		}

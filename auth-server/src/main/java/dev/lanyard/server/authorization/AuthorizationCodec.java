@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
+import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.LanyardUser;
@@ -235,6 +236,15 @@ final class AuthorizationCodec {
 			encoded.put("sid", login.sessionId());
 			encoded.put("auth_time", login.authenticatedAt().toString());
 			encoded.put("remote_address", login.remoteAddress());
+			// The factors proven, for amr and acr in every token of the grant.
+			List<Map<String, String>> factors = new ArrayList<>();
+			for (FactorGrantedAuthority factor : AuthenticationMethods.factorsOf(principal)) {
+				Map<String, String> stored = new LinkedHashMap<>();
+				stored.put("authority", factor.getAuthority());
+				stored.put("issued_at", factor.getIssuedAt().toString());
+				factors.add(stored);
+			}
+			encoded.put("factors", factors);
 		}
 		return encoded;
 	}
@@ -276,10 +286,17 @@ final class AuthorizationCodec {
 		if (encoded.get("sid") instanceof String sid) {
 			login = new LoginDetails(sid, Instant.parse((String) encoded.get("auth_time")),
 					(String) encoded.get("remote_address"), null);
-			// The factor the user signed in with, as Spring Security records it.
-			authorities.add(FactorGrantedAuthority.withAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY)
-				.issuedAt(login.authenticatedAt())
-				.build());
+			// The factors the user signed in with, as Spring Security records them
+			// (grants stored before factors were kept: the password).
+			List<Map<String, String>> factors = (encoded.get("factors") instanceof List<?> stored)
+					? (List<Map<String, String>>) stored
+					: List.of(Map.of("authority", FactorGrantedAuthority.PASSWORD_AUTHORITY, "issued_at",
+							login.authenticatedAt().toString()));
+			for (Map<String, String> factor : factors) {
+				authorities.add(FactorGrantedAuthority.withAuthority(factor.get("authority"))
+					.issuedAt(Instant.parse(factor.get("issued_at")))
+					.build());
+			}
 		}
 		UsernamePasswordAuthenticationToken authentication = UsernamePasswordAuthenticationToken.authenticated(user,
 				null, authorities);

@@ -1,8 +1,11 @@
 package dev.lanyard.server.login;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+
+import dev.lanyard.server.secondfactor.SecondFactors;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -20,37 +23,78 @@ public final class AuthenticationMethods {
 	/** One factor (a password). */
 	public static final String SINGLE_FACTOR = "urn:lanyard:acr:single-factor";
 
-	/** Every class Lanyard can satisfy today. */
-	public static final List<String> SUPPORTED_CONTEXTS = List.of(SINGLE_FACTOR);
+	/** Two factors or more (a password and a code from an authenticator app). */
+	public static final String MULTI_FACTOR = "urn:lanyard:acr:multi-factor";
 
-	/** RFC 8176 §2: {@code pwd} password, {@code hwk} proof of a hardware-bound key. */
+	/** Every class Lanyard can satisfy today. */
+	public static final List<String> SUPPORTED_CONTEXTS = List.of(SINGLE_FACTOR, MULTI_FACTOR);
+
+	/** RFC 8176 §2: "Multiple-factor authentication". */
+	public static final String MULTIPLE_FACTORS = "mfa";
+
+	/**
+	 * RFC 8176 §2: {@code pwd} password, {@code hwk} proof of a hardware-bound key,
+	 * {@code otp} one-time password (an authenticator app's code or a recovery code).
+	 */
 	private static final Map<String, String> BY_FACTOR = Map.of(FactorGrantedAuthority.PASSWORD_AUTHORITY, "pwd",
-			FactorGrantedAuthority.WEBAUTHN_AUTHORITY, "hwk");
+			FactorGrantedAuthority.WEBAUTHN_AUTHORITY, "hwk", SecondFactors.TOTP_AUTHORITY, "otp",
+			SecondFactors.RECOVERY_CODE_AUTHORITY, "otp");
 
 	private AuthenticationMethods() {
 	}
 
 	/**
-	 * The {@code amr} of a user's authentication: one value per factor, in the order they
-	 * were proven; empty for anything but a sign-in (a client's own token).
+	 * The {@code amr} of a user's authentication: one value per kind of factor (the
+	 * password first), then {@code mfa} when there were two factors or more; empty for
+	 * anything but a sign-in (a client's own token).
 	 */
 	public static List<String> of(Authentication authentication) {
-		List<String> methods = new ArrayList<>(1);
-		for (GrantedAuthority authority : authentication.getAuthorities()) {
-			String method = (authority instanceof FactorGrantedAuthority factor) ? BY_FACTOR.get(factor.getAuthority())
-					: null;
-			if (method != null && !methods.contains(method)) {
-				methods.add(method);
+		List<String> methods = new ArrayList<>(3);
+		int factors = 0;
+		for (GrantedAuthority authority : factorsOf(authentication)) {
+			String method = BY_FACTOR.get(authority.getAuthority());
+			if (method != null) {
+				factors++;
+				if (!methods.contains(method)) {
+					methods.add(method);
+				}
 			}
 		}
+		methods.sort(Comparator.comparing((method) -> !"pwd".equals(method)));
+		if (factors > 1) {
+			methods.add(MULTIPLE_FACTORS);
+		}
 		return List.copyOf(methods);
+	}
+
+	/** The factors Spring Security recorded on an authentication. */
+	public static List<FactorGrantedAuthority> factorsOf(Authentication authentication) {
+		List<FactorGrantedAuthority> factors = new ArrayList<>(2);
+		for (GrantedAuthority authority : authentication.getAuthorities()) {
+			if (authority instanceof FactorGrantedAuthority factor) {
+				factors.add(factor);
+			}
+		}
+		return factors;
+	}
+
+	/**
+	 * Whether a sign-in with these methods meets an authentication context class: a
+	 * multi-factor sign-in meets the single-factor class too.
+	 */
+	public static boolean meets(List<String> methods, String context) {
+		return SINGLE_FACTOR.equals(context) && !methods.isEmpty()
+				|| MULTI_FACTOR.equals(context) && methods.contains(MULTIPLE_FACTORS);
 	}
 
 	/**
 	 * The {@code acr} these methods satisfy, or {@code null} for none.
 	 */
 	public static String contextOf(List<String> methods) {
-		return methods.isEmpty() ? null : SINGLE_FACTOR;
+		if (methods.isEmpty()) {
+			return null;
+		}
+		return methods.contains(MULTIPLE_FACTORS) ? MULTI_FACTOR : SINGLE_FACTOR;
 	}
 
 }

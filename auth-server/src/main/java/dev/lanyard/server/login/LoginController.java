@@ -1,5 +1,7 @@
 package dev.lanyard.server.login;
 
+import java.time.Clock;
+
 import dev.lanyard.server.account.PasswordResets;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.client.OAuthClient;
@@ -26,9 +28,12 @@ class LoginController {
 
 	private final PasswordResets resets;
 
-	LoginController(ClientService clients, PasswordResets resets) {
+	private final Clock clock;
+
+	LoginController(ClientService clients, PasswordResets resets, Clock clock) {
 		this.clients = clients;
 		this.resets = resets;
+		this.clock = clock;
 	}
 
 	@GetMapping("/login")
@@ -47,6 +52,20 @@ class LoginController {
 		model.addAttribute("expired", request.getParameter("expired") != null);
 		model.addAttribute("passwordReset", this.resets.enabled());
 		return "login";
+	}
+
+	/**
+	 * The second step of signing in ({@link SecondFactorStep}); without a sign-in waiting
+	 * for it, the login page.
+	 */
+	@GetMapping(SecondFactorStep.PATH)
+	String secondFactor(HttpServletRequest request, Model model) {
+		if (PendingSignIn.of(request, this.clock.instant()) == null) {
+			return "redirect:/login?expired";
+		}
+		model.addAttribute("error", request.getParameter("error") != null);
+		model.addAttribute("throttled", request.getParameter("throttled") != null);
+		return "second-factor";
 	}
 
 	@GetMapping("/")

@@ -1,10 +1,14 @@
 package dev.lanyard.server.login;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.LoginName;
@@ -16,9 +20,11 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.context.SecurityContextRepository;
 
 /**
  * What follows a sign-in attempt: metrics ({@code lanyard_logins_total{outcome}}), an
@@ -41,20 +47,48 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 
 	private final TrustedDevices devices;
 
-	LoginOutcomes(AuditLog audit, JdbcUserAccountRepository users, MeterRegistry meters, TrustedDevices devices) {
+	private final SecondFactors secondFactors;
+
+	private final SecurityContextRepository contexts;
+
+	private final Clock clock;
+
+	LoginOutcomes(AuditLog audit, JdbcUserAccountRepository users, MeterRegistry meters, TrustedDevices devices,
+			SecondFactors secondFactors, SecurityContextRepository contexts, Clock clock) {
 		this.audit = audit;
 		this.users = users;
 		this.meters = meters;
 		this.devices = devices;
+		this.secondFactors = secondFactors;
+		this.contexts = contexts;
+		this.clock = clock;
 	}
 
+	/**
+	 * After the password, a person with a second factor is not signed in yet: the session
+	 * forgets the authentication and keeps it aside ({@link PendingSignIn}) for the
+	 * second-factor page. After the last factor, the person returns to what they asked
+	 * for.
+	 */
 	@Override
 	public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
 			Authentication authentication) throws IOException, ServletException {
-		count("succeeded");
 		LanyardUser user = (LanyardUser) authentication.getPrincipal();
-		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(),
-				browser(request));
+		List<String> methods = AuthenticationMethods.of(authentication);
+		if (!methods.contains(AuthenticationMethods.MULTIPLE_FACTORS) && this.secondFactors.enrolled(user.id())) {
+			SecurityContextHolder.clearContext();
+			this.contexts.saveContext(SecurityContextHolder.createEmptyContext(), request, response);
+			PendingSignIn.hold(request, authentication, this.clock.instant());
+			this.audit.record(user.getUsername(), "login.password_accepted", user.loginName(), request.getRemoteAddr(),
+					browser(request));
+			seeOther(request, response, SecondFactorStep.PATH);
+			return;
+		}
+		PendingSignIn.clear(request);
+		count("succeeded");
+		Map<String, Object> details = new LinkedHashMap<>(browser(request));
+		details.put("amr", methods);
+		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(), details);
 		this.devices.remember(request, response, LoginName.canonical(user.loginName()));
 		this.savedRequests.onAuthenticationSuccess(request, response, authentication);
 	}
@@ -64,15 +98,32 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 			AuthenticationException exception) throws IOException {
 		boolean throttled = exception instanceof LoginThrottledException;
 		count(throttled ? "throttled" : "failed");
+		if (SecondFactorStep.PATH.equals(request.getServletPath())) {
+			PendingSignIn pending = PendingSignIn.of(request, this.clock.instant());
+			if (pending == null) {
+				// Too late (or never asked): the password again.
+				seeOther(request, response, "/login?expired");
+				return;
+			}
+			this.audit.record(pending.passwordSignIn().getName(),
+					throttled ? "login.throttled" : "login.second_factor_failed", null, request.getRemoteAddr(),
+					browser(request));
+			seeOther(request, response, SecondFactorStep.PATH + (throttled ? "?throttled" : "?error"));
+			return;
+		}
 		String typed = request.getParameter("username");
 		// Only a name that matches an account is recorded: a password typed into the
 		// username field must not end up in the audit log.
 		String actor = this.users.findByLoginName(typed).map((account) -> account.id().toString()).orElse("unknown");
 		this.audit.record(actor, throttled ? "login.throttled" : "login.failed", null, request.getRemoteAddr(),
 				browser(request));
-		// RFC 9700 §4.12: 302/303 after a form POST, never 307.
+		seeOther(request, response, throttled ? "/login?throttled" : "/login?error");
+	}
+
+	/** RFC 9700 §4.12: 302/303 after a form POST, never 307. */
+	private static void seeOther(HttpServletRequest request, HttpServletResponse response, String path) {
 		response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-		response.setHeader("Location", request.getContextPath() + (throttled ? "/login?throttled" : "/login?error"));
+		response.setHeader("Location", request.getContextPath() + path);
 	}
 
 	private void count(String outcome) {
@@ -87,7 +138,7 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 	 * The browser, for the person's own list of sign-ins (a refused one above all): not a
 	 * secret, cut short.
 	 */
-	private static Map<String, String> browser(HttpServletRequest request) {
+	private static Map<String, Object> browser(HttpServletRequest request) {
 		String agent = request.getHeader("User-Agent");
 		return (agent != null) ? Map.of("user_agent", (agent.length() > 200) ? agent.substring(0, 200) : agent)
 				: Map.of();

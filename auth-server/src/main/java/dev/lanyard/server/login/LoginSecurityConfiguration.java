@@ -6,6 +6,7 @@ import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.key.MasterKey;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.web.SecurityHeadersPolicy;
@@ -27,7 +28,12 @@ import org.springframework.security.core.userdetails.UserDetailsPasswordService;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.context.SecurityContextRepository;
 
 /**
  * The hosted login page's security filter chain, which also serves every page that is not
@@ -99,19 +105,25 @@ class LoginSecurityConfiguration {
 	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http, UserDetailsService userDetails,
 			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
 			AuditLog audit, JdbcUserAccountRepository users, GrantRevocations authorizations, MeterRegistry meters,
-			SecurityHeadersPolicy headers, TrustedDevices devices, ActiveAccountFilter activeAccounts)
-			throws Exception {
-		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices);
+			SecurityHeadersPolicy headers, TrustedDevices devices, ActiveAccountFilter activeAccounts,
+			SecondFactors secondFactors, Clock clock) throws Exception {
+		// Where the login form keeps the sign-in (Spring Security's default for it).
+		SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
+				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
+		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, secondFactors, contexts, clock);
 		http.authenticationManager(loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle))
 			.authorizeHttpRequests((authorize) -> authorize
-				.requestMatchers("/login", "/logout", "/logout/done", "/error", "/css/**", "/img/**", "/favicon.ico",
-						"/setup", "/forgot", "/reset", "/verify-email")
+				.requestMatchers("/login", SecondFactorStep.PATH, "/logout", "/logout/done", "/error", "/css/**",
+						"/img/**", "/favicon.ico", "/setup", "/forgot", "/reset", "/verify-email")
 				.permitAll()
 				// Methods the protocol endpoints do not take land here and get a 405.
 				.requestMatchers("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke")
 				.permitAll()
 				.anyRequest()
 				.authenticated())
+			.securityContext((context) -> context.securityContextRepository(contexts))
+			.addFilterBefore(SecondFactorStep.filter(secondFactors, throttle, outcomes, contexts, clock),
+					UsernamePasswordAuthenticationFilter.class)
 			.formLogin((form) -> form.loginPage("/login")
 				.authenticationDetailsSource(LoginDetails.source(devices))
 				.successHandler(outcomes)

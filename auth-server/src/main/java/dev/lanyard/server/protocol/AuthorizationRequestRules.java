@@ -1,5 +1,7 @@
 package dev.lanyard.server.protocol;
 
+import java.util.List;
+
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -75,8 +77,9 @@ final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCod
 			throw AuthorizationErrors.redirected(context, new OAuth2Error("login_required",
 					"Signed in as another user than the sub the claims parameter asks for", null));
 		}
-		if (!asked.essentialAcr().isEmpty() && !asked.essentialAcr()
-			.contains(AuthenticationMethods.contextOf(AuthenticationMethods.of(signedIn)))) {
+		List<String> methods = AuthenticationMethods.of(signedIn);
+		if (!asked.essentialAcr().isEmpty()
+				&& asked.essentialAcr().stream().noneMatch((acr) -> AuthenticationMethods.meets(methods, acr))) {
 			throw AuthorizationErrors.redirected(context, new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED,
 					"The sign-in meets none of the essential acr values", null));
 		}

@@ -77,7 +77,7 @@ class DiscoveryTest {
 						"preferred_username", "updated_at", "email", "name", "given_name", "family_name", "middle_name",
 						"nickname", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale",
 						"email_verified", "phone_number", "phone_number_verified", "address"));
-		oidc.put("acr_values_supported", List.of("urn:lanyard:acr:single-factor"));
+		oidc.put("acr_values_supported", List.of("urn:lanyard:acr:single-factor", "urn:lanyard:acr:multi-factor"));
 		oidc.put("claims_parameter_supported", true);
 		// OpenID Connect Back-Channel Logout 1.0 §2.1 (OA-56).
 		oidc.put("backchannel_logout_supported", true);

@@ -1,0 +1,57 @@
+package dev.lanyard.server.login;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.core.Authentication;
+
+/**
+ * A sign-in whose password was right and whose second factor is still to come. It waits
+ * in the HTTP session, apart from the security context: until the second factor, the
+ * session is not signed in on any chain (a forgotten check somewhere cannot let a
+ * password alone through). It is good for {@value #MINUTES} minutes.
+ *
+ * @param passwordSignIn the authentication the password check made
+ * @param since when the password was accepted
+ */
+record PendingSignIn(Authentication passwordSignIn, Instant since) implements Serializable {
+
+	@Serial
+	private static final long serialVersionUID = 1L;
+
+	static final long MINUTES = 5;
+
+	private static final String ATTRIBUTE = PendingSignIn.class.getName();
+
+	static void hold(HttpServletRequest request, Authentication passwordSignIn, Instant now) {
+		request.getSession().setAttribute(ATTRIBUTE, new PendingSignIn(passwordSignIn, now));
+	}
+
+	/**
+	 * The sign-in waiting in this request's session, unless there is none or it expired.
+	 */
+	static PendingSignIn of(HttpServletRequest request, Instant now) {
+		HttpSession session = request.getSession(false);
+		if (session == null || !(session.getAttribute(ATTRIBUTE) instanceof PendingSignIn pending)) {
+			return null;
+		}
+		if (now.isAfter(pending.since().plus(Duration.ofMinutes(MINUTES)))) {
+			session.removeAttribute(ATTRIBUTE);
+			return null;
+		}
+		return pending;
+	}
+
+	static void clear(HttpServletRequest request) {
+		HttpSession session = request.getSession(false);
+		if (session != null) {
+			session.removeAttribute(ATTRIBUTE);
+		}
+	}
+
+}

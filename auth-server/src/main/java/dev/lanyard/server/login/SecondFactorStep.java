@@ -1,0 +1,124 @@
+package dev.lanyard.server.login;
+
+import java.io.Serial;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.server.secondfactor.SecondFactors;
+import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.LoginName;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+/**
+ * The second step of signing in, for a person with a second factor: after the password
+ * ({@link PendingSignIn}), a code from their authenticator app or one of their recovery
+ * codes, posted to {@value #PATH}. Attempts are throttled with the password's own budget
+ * for the account and the address (a six-digit code must not be guessable where a
+ * password is not). The resulting authentication is the password's plus the new factor
+ * ({@link FactorGrantedAuthority}, as Spring Security records factors), authenticated
+ * now; the session id changes, and the person goes on to what they asked for.
+ */
+final class SecondFactorStep {
+
+	static final String PATH = "/login/second-factor";
+
+	private SecondFactorStep() {
+	}
+
+	static AuthenticationFilter filter(SecondFactors secondFactors, LoginThrottle throttle, LoginOutcomes outcomes,
+			SecurityContextRepository contexts, Clock clock) {
+		AuthenticationFilter filter = new AuthenticationFilter(
+				new ProviderManager(new CodeCheck(secondFactors, throttle, clock)), (request) -> {
+					PendingSignIn pending = PendingSignIn.of(request, clock.instant());
+					if (pending == null) {
+						throw new BadCredentialsException("No sign-in waits for a second factor");
+					}
+					return new TypedCode(pending.passwordSignIn(), request.getParameter("code"),
+							request.getRemoteAddr());
+				});
+		filter.setRequestMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, PATH));
+		filter.setSecurityContextRepository(contexts);
+		filter.setSuccessHandler(outcomes);
+		filter.setFailureHandler(outcomes);
+		return filter;
+	}
+
+	/** A code typed for a sign-in whose password was right. */
+	static final class TypedCode extends AbstractAuthenticationToken {
+
+		@Serial
+		private static final long serialVersionUID = 1L;
+
+		private final transient Authentication passwordSignIn;
+
+		private final String code;
+
+		private final String remoteAddress;
+
+		TypedCode(Authentication passwordSignIn, String code, String remoteAddress) {
+			super(List.of());
+			this.passwordSignIn = passwordSignIn;
+			this.code = code;
+			this.remoteAddress = remoteAddress;
+		}
+
+		@Override
+		public Object getCredentials() {
+			return this.code;
+		}
+
+		@Override
+		public Object getPrincipal() {
+			return this.passwordSignIn.getPrincipal();
+		}
+
+	}
+
+	private record CodeCheck(SecondFactors secondFactors, LoginThrottle throttle,
+			Clock clock) implements AuthenticationProvider {
+
+		@Override
+		public Authentication authenticate(Authentication authentication) {
+			TypedCode typed = (TypedCode) authentication;
+			LanyardUser user = (LanyardUser) typed.getPrincipal();
+			LoginDetails signIn = (typed.passwordSignIn.getDetails() instanceof LoginDetails details) ? details : null;
+			LoginAttempt attempt = LoginAttempt.of(LoginName.canonical(user.loginName()),
+					(signIn != null) ? signIn.trustedDevice() : null, typed.remoteAddress);
+			if (!this.throttle.tryAcquire(attempt)) {
+				throw new LoginThrottledException();
+			}
+			Optional<String> factor = this.secondFactors.prove(user.id(), typed.code);
+			if (factor.isEmpty()) {
+				throw new BadCredentialsException("Wrong or used code");
+			}
+			this.throttle.release(attempt);
+			Instant now = this.clock.instant();
+			return typed.passwordSignIn.toBuilder()
+				.authorities((authorities) -> authorities
+					.add(FactorGrantedAuthority.withAuthority(factor.get()).issuedAt(now).build()))
+				.details((signIn != null)
+						? new LoginDetails(signIn.sessionId(), now, signIn.remoteAddress(), signIn.trustedDevice())
+						: null)
+				.build();
+		}
+
+		@Override
+		public boolean supports(Class<?> authentication) {
+			return TypedCode.class.isAssignableFrom(authentication);
+		}
+
+	}
+
+}

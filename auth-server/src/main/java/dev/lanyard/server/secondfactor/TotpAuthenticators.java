@@ -1,0 +1,116 @@
+package dev.lanyard.server.secondfactor;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+import dev.lanyard.server.key.MasterKey;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Each person's authenticator app (at most one): its shared secret, sealed with the
+ * master key like signing keys (a copy of the database alone yields no secret), and the
+ * step of the last code it accepted. An authenticator counts only once the person has
+ * typed a first code from it (confirmation), so a QR code shown to someone else, or
+ * scanned wrongly, never becomes a way in.
+ */
+@Repository
+public class TotpAuthenticators {
+
+	private static final String PURPOSE = "totp-secret";
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private final JdbcClient jdbc;
+
+	private final MasterKey masterKey;
+
+	private final Clock clock;
+
+	TotpAuthenticators(JdbcClient jdbc, MasterKey masterKey, Clock clock) {
+		this.jdbc = jdbc;
+		this.masterKey = masterKey;
+		this.clock = clock;
+	}
+
+	/**
+	 * A new secret for an authenticator still to be confirmed, replacing one that was
+	 * never confirmed.
+	 * @return the secret, or empty when the person already has a confirmed authenticator
+	 * (it must be removed first)
+	 */
+	public Optional<byte[]> begin(UUID userId) {
+		byte[] secret = new byte[Totp.SECRET_BYTES];
+		random.nextBytes(secret);
+		int stored = this.jdbc.sql("""
+				INSERT INTO totp_authenticators (user_id, sealed_secret) VALUES (?, ?)
+				ON CONFLICT (user_id) DO UPDATE SET sealed_secret = EXCLUDED.sealed_secret, created_at = now(),
+				    last_used_step = -1
+				WHERE totp_authenticators.confirmed_at IS NULL""")
+			.params(userId, this.masterKey.seal(secret, PURPOSE))
+			.update();
+		return (stored == 1) ? Optional.of(secret) : Optional.empty();
+	}
+
+	/** The secret of an authenticator waiting for its first code. */
+	public Optional<byte[]> pending(UUID userId) {
+		return this.jdbc.sql("SELECT sealed_secret FROM totp_authenticators WHERE user_id = ? AND confirmed_at IS NULL")
+			.param(userId)
+			.query(byte[].class)
+			.optional()
+			.map((sealed) -> this.masterKey.open(sealed, PURPOSE));
+	}
+
+	/**
+	 * Confirms the waiting authenticator with a first code from it.
+	 * @return whether the code was right (and the authenticator now counts)
+	 */
+	public boolean confirm(UUID userId, String code) {
+		return pending(userId).map((secret) -> use(userId, secret, code, "confirmed_at IS NULL", true)).orElse(false);
+	}
+
+	/** Whether the person has a confirmed authenticator. */
+	public boolean confirmed(UUID userId) {
+		return this.jdbc.sql("SELECT count(*) FROM totp_authenticators WHERE user_id = ? AND confirmed_at IS NOT NULL")
+			.param(userId)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	/**
+	 * Checks a code from the person's confirmed authenticator. A code is good once, on
+	 * every node: it is accepted only by moving the step of the last accepted code
+	 * forward, in one statement (RFC 6238 §5.2).
+	 */
+	public boolean verify(UUID userId, String code) {
+		Optional<byte[]> secret = this.jdbc
+			.sql("SELECT sealed_secret FROM totp_authenticators WHERE user_id = ? AND confirmed_at IS NOT NULL")
+			.param(userId)
+			.query(byte[].class)
+			.optional()
+			.map((sealed) -> this.masterKey.open(sealed, PURPOSE));
+		return secret.map((value) -> use(userId, value, code, "confirmed_at IS NOT NULL", false)).orElse(false);
+	}
+
+	/** Removes the person's authenticator, confirmed or not. */
+	public boolean remove(UUID userId) {
+		return this.jdbc.sql("DELETE FROM totp_authenticators WHERE user_id = ?").param(userId).update() == 1;
+	}
+
+	private boolean use(UUID userId, byte[] secret, String code, String state, boolean confirming) {
+		OptionalLong step = Totp.matchingStep(secret, code, this.clock.instant());
+		if (step.isEmpty()) {
+			return false;
+		}
+		return this.jdbc
+			.sql("UPDATE totp_authenticators SET last_used_step = ?" + (confirming ? ", confirmed_at = now()" : "")
+					+ " WHERE user_id = ? AND " + state + " AND last_used_step < ?")
+			.params(step.getAsLong(), userId, step.getAsLong())
+			.update() == 1;
+	}
+
+}
