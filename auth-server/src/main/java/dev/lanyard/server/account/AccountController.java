@@ -121,7 +121,9 @@ class AccountController {
 	}
 
 	@GetMapping("/account")
-	String account(Authentication person, Model model) {
+	String account(Authentication person, Model model,
+			@RequestParam(name = "second-factor-required", required = false) String secondFactorRequired) {
+		model.addAttribute("secondFactorRequired", secondFactorRequired != null);
 		UserAccount account = this.users.get(id(person));
 		model.addAttribute("account", account);
 		if (!model.containsAttribute("claims")) {

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.server.login.StepUp;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.UserAccount;
@@ -20,7 +21,9 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  * Who may administer, checked on every request against the current account (a role taken
  * away or an account disabled takes effect at once, not at the next sign-in):
  * <ul>
- * <li>console: a signed-in user who has the role {@code admin} now;</li>
+ * <li>console: a signed-in user who has the role {@code admin} now, signed in with a
+ * second factor unless {@code lanyard.login.mfa-required-roles} leaves {@code admin} out
+ * ({@link ConsoleSecondFactor} asks for it);</li>
  * <li>API: an access token with scope {@code admin}; when the token is a user's, that
  * user must have the role {@code admin} now, so a client granted the scope cannot lend it
  * to an ordinary user.</li>
@@ -33,13 +36,21 @@ final class AdminAccess {
 	private AdminAccess() {
 	}
 
-	static AuthorizationManager<RequestAuthorizationContext> console(JdbcUserAccountRepository users) {
+	static AuthorizationManager<RequestAuthorizationContext> console(JdbcUserAccountRepository users,
+			boolean secondFactorRequired) {
 		return (Supplier<? extends Authentication> authentication, RequestAuthorizationContext request) -> {
 			Authentication current = authentication.get();
 			boolean granted = current != null && current.getPrincipal() instanceof LanyardUser user
-					&& isActiveAdmin(users.findById(user.id()));
+					&& isActiveAdmin(users.findById(user.id()))
+					&& (!secondFactorRequired || StepUp.multiFactor(current));
 			return new AuthorizationDecision(granted);
 		};
+	}
+
+	/** Whether the account has the administrator role now and may sign in. */
+	static boolean isActiveAdmin(JdbcUserAccountRepository users, Authentication current) {
+		return current != null && current.getPrincipal() instanceof LanyardUser user
+				&& isActiveAdmin(users.findById(user.id()));
 	}
 
 	static AuthorizationManager<RequestAuthorizationContext> api(JdbcUserAccountRepository users) {

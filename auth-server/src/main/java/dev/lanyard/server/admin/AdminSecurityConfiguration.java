@@ -1,6 +1,9 @@
 package dev.lanyard.server.admin;
 
+import dev.lanyard.server.LanyardProperties;
+
 import dev.lanyard.server.login.ActiveAccountFilter;
+import dev.lanyard.server.login.StepUp;
 import dev.lanyard.server.protocol.LocalOpaqueTokenIntrospector;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.web.SecurityHeadersPolicy;
@@ -58,11 +61,15 @@ class AdminSecurityConfiguration {
 	@Bean
 	@Order(3)
 	SecurityFilterChain adminConsoleSecurityFilterChain(HttpSecurity http, JdbcUserAccountRepository users,
-			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers) throws Exception {
+			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers, StepUp stepUp,
+			LanyardProperties properties) throws Exception {
+		boolean secondFactorRequired = properties.login().mfaRequiredRoles().contains(AdminAccess.ROLE);
 		http.securityMatcher("/admin", "/admin/**")
-			.authorizeHttpRequests((authorize) -> authorize.anyRequest().access(AdminAccess.console(users)))
+			.authorizeHttpRequests(
+					(authorize) -> authorize.anyRequest().access(AdminAccess.console(users, secondFactorRequired)))
 			.exceptionHandling(
-					(exceptions) -> exceptions.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
+					(exceptions) -> exceptions.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"))
+						.accessDeniedHandler(new ConsoleSecondFactor(users, stepUp, secondFactorRequired)))
 			.logout((logout) -> logout.disable())
 			.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		headers.applyTo(http);

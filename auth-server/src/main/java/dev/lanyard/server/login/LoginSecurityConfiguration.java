@@ -59,6 +59,11 @@ class LoginSecurityConfiguration {
 				login.maxAttemptsPerAddress(), login.throttleWindow());
 	}
 
+	@Bean
+	StepUp stepUp(SecondFactors secondFactors, Clock clock) {
+		return new StepUp(secondFactors, clock);
+	}
+
 	/** Device cookies, signed with a key derived from the master key. */
 	@Bean
 	TrustedDevices trustedDevices(MasterKey masterKey, LanyardProperties properties, Clock clock) {

@@ -22,6 +22,7 @@ import dev.lanyard.server.device.DevicePolling;
 import dev.lanyard.server.device.DeviceRequestLimit;
 import dev.lanyard.server.dpop.DPoPParameterCheck;
 import dev.lanyard.server.login.LoginThrottle;
+import dev.lanyard.server.login.StepUp;
 import dev.lanyard.server.dpop.DPoPProofs;
 import dev.lanyard.server.dpop.DPoPResourceRequests;
 import dev.lanyard.server.dpop.DPoPTokenRequestRule;
@@ -93,7 +94,7 @@ class AuthorizationServerConfiguration {
 			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers, MeterRegistry meters,
 			AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock,
 			LanyardProperties properties, ClientAssertionReplays assertionReplays, DPoPProofs dpopProofs,
-			DevicePolling devicePolling, LoginThrottle loginThrottle) throws Exception {
+			DevicePolling devicePolling, LoginThrottle loginThrottle, StepUp stepUp) throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
 		ClientAuthenticationFailureHandler clientFailures = new ClientAuthenticationFailureHandler();
@@ -248,6 +249,7 @@ class AuthorizationServerConfiguration {
 				SecurityContextHolderFilter.class);
 		http.addFilterAfter(new ReauthenticationFilter(authorizationRequests, clock),
 				SecurityContextHolderFilter.class);
+		http.addFilterAfter(new StepUpFilter(authorizationRequests, stepUp), SecurityContextHolderFilter.class);
 		http.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		http.addFilterAfter(new JwksCacheControl(settings.getJwkSetEndpoint(), properties.keys().jwksMaxAge()),
 				SecurityContextHolderFilter.class);

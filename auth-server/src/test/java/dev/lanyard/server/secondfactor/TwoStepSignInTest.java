@@ -31,10 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TwoStepSignInTest {
 
-	private static final Pattern SECRET = Pattern.compile("<code id=\"secret\">([A-Z2-7 ]+)</code>");
-
-	private static final Pattern RECOVERY_CODE = Pattern.compile("<li><code>([a-z2-7-]{29})</code></li>");
-
 	private static LanyardTestServer nodeA;
 
 	private static LanyardTestServer nodeB;
@@ -61,7 +57,8 @@ class TwoStepSignInTest {
 	@Test
 	void signInWhenAuthenticatorAppEnrolledThenCodeAskedAndTokensSayMultiFactor() {
 		person("tara");
-		Enrolment enrolment = enrol(signedIn(nodeA, "tara"), "tara");
+		TestAuthenticatorApp enrolment = TestAuthenticatorApp.enrol(signedIn(nodeA, "tara"), nodeA.baseUrl(),
+				password("tara"));
 		assertThat(enrolment.recoveryCodes()).hasSize(10).doesNotHaveDuplicates();
 
 		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
@@ -77,8 +74,8 @@ class TwoStepSignInTest {
 			.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s1", pkce)));
 		assertThat(TestBrowser.location(early)).isEqualTo(flows.url("/login"));
 
-		String code = nextCode(enrolment.secret());
-		HttpResponse<String> verified = submitCode(browser, nodeA, code);
+		String code = enrolment.nextCode();
+		HttpResponse<String> verified = TestAuthenticatorApp.submitCode(browser, nodeA.baseUrl(), code);
 		assertThat(verified.statusCode()).isIn(302, 303);
 		String resumed = TestBrowser.location(verified);
 		assertThat(resumed).startsWith(flows.url("/oauth2/authorize"));
@@ -93,7 +90,7 @@ class TwoStepSignInTest {
 
 		// RFC 6238 §5.2: the code is used up, on every node.
 		TestBrowser again = passwordAccepted(nodeB, "tara");
-		HttpResponse<String> replayed = submitCode(again, nodeB, code);
+		HttpResponse<String> replayed = TestAuthenticatorApp.submitCode(again, nodeB.baseUrl(), code);
 		assertThat(TestBrowser.location(replayed)).endsWith("/login/second-factor?error");
 		assertThat(again.get(nodeB.baseUrl() + "/account").statusCode()).as("still not signed in").isEqualTo(302);
 	}
@@ -102,16 +99,19 @@ class TwoStepSignInTest {
 	@Test
 	void signInWhenRecoveryCodeThenGoodOnce() {
 		person("uma");
-		Enrolment enrolment = enrol(signedIn(nodeA, "uma"), "uma");
+		TestAuthenticatorApp enrolment = TestAuthenticatorApp.enrol(signedIn(nodeA, "uma"), nodeA.baseUrl(),
+				password("uma"));
 		String recovery = enrolment.recoveryCodes().get(3);
 
 		TestBrowser first = passwordAccepted(nodeA, "uma");
-		HttpResponse<String> used = submitCode(first, nodeA, recovery.toUpperCase().replace("-", " "));
+		HttpResponse<String> used = TestAuthenticatorApp.submitCode(first, nodeA.baseUrl(),
+				recovery.toUpperCase().replace("-", " "));
 		assertThat(TestBrowser.location(used)).doesNotContain("error");
 		assertThat(first.get(nodeA.baseUrl() + "/account?lang=en").body()).contains("Recovery codes left: 9");
 
 		TestBrowser second = passwordAccepted(nodeB, "uma");
-		assertThat(TestBrowser.location(submitCode(second, nodeB, recovery))).endsWith("/login/second-factor?error");
+		assertThat(TestBrowser.location(TestAuthenticatorApp.submitCode(second, nodeB.baseUrl(), recovery)))
+			.endsWith("/login/second-factor?error");
 	}
 
 	/**
@@ -121,14 +121,16 @@ class TwoStepSignInTest {
 	@Test
 	void secondFactorWhenGuessedThenThrottled() {
 		UserAccount vic = person("vic");
-		Enrolment enrolment = enrol(signedIn(nodeA, "vic"), "vic");
+		TestAuthenticatorApp enrolment = TestAuthenticatorApp.enrol(signedIn(nodeA, "vic"), nodeA.baseUrl(),
+				password("vic"));
 		TestBrowser guesser = passwordAccepted(nodeA, "vic");
 		List<String> outcomes = new ArrayList<>();
 		for (int i = 0; i < 12; i++) {
-			outcomes.add(TestBrowser.location(submitCode(guesser, nodeA, "000000")));
+			outcomes.add(TestBrowser.location(TestAuthenticatorApp.submitCode(guesser, nodeA.baseUrl(), "000000")));
 		}
 		assertThat(outcomes.get(outcomes.size() - 1)).endsWith("/login/second-factor?throttled");
-		assertThat(TestBrowser.location(submitCode(guesser, nodeA, nextCode(enrolment.secret()))))
+		assertThat(
+				TestBrowser.location(TestAuthenticatorApp.submitCode(guesser, nodeA.baseUrl(), enrolment.nextCode())))
 			.endsWith("/login/second-factor?throttled");
 		assertThat(
 				nodeA.bean(AuditLog.class).search(vic.id().toString(), "login.second_factor_failed", null, null, 20, 0))
@@ -148,8 +150,7 @@ class TwoStepSignInTest {
 		String enrolmentPage = browser.get(nodeA.baseUrl() + "/account/authenticator?lang=en").body();
 		// The QR code is drawn on the server: the page carries no URI with the key.
 		assertThat(enrolmentPage).contains("<svg").doesNotContain("otpauth");
-		byte[] secret = secretOf(enrolmentPage);
-		String right = nextCode(secret);
+		String right = new TestAuthenticatorApp(TestAuthenticatorApp.secretOf(enrolmentPage), List.of()).nextCode();
 		HttpResponse<String> wrongCode = browser.postForm(nodeA.baseUrl() + "/account/authenticator/confirm",
 				Map.of("code", "123456".equals(right) ? "654321" : "123456", "current", password("wes"), "_csrf",
 						TestBrowser.csrf(enrolmentPage)));
@@ -166,7 +167,7 @@ class TwoStepSignInTest {
 				TestBrowser.location(new OAuthFlows(nodeA.baseUrl()).signIn(new TestBrowser(), "wes", password("wes"))))
 			.doesNotContain("second-factor");
 
-		Enrolment enrolment = enrol(browser, "wes");
+		TestAuthenticatorApp enrolment = TestAuthenticatorApp.enrol(browser, nodeA.baseUrl(), password("wes"));
 		String account = browser.get(nodeA.baseUrl() + "/account?lang=en").body();
 		HttpResponse<String> refused = browser.postForm(nodeA.baseUrl() + "/account/authenticator/remove",
 				Map.of("current", "not-the-password", "_csrf", TestBrowser.csrf(account)));
@@ -195,53 +196,6 @@ class TwoStepSignInTest {
 		HttpResponse<String> posted = browser.postForm(nodeA.baseUrl() + "/login/second-factor",
 				Map.of("code", "123456", "_csrf", TestBrowser.csrf(login.body())));
 		assertThat(TestBrowser.location(posted)).endsWith("/login?expired");
-	}
-
-	record Enrolment(byte[] secret, List<String> recoveryCodes) {
-	}
-
-	/** Turns on the authenticator app from the account page, as the person would. */
-	private static Enrolment enrol(TestBrowser browser, String username) {
-		String page = browser.get(nodeA.baseUrl() + "/account?lang=en").body();
-		assertThat(page).contains("Set up an authenticator app");
-		HttpResponse<String> begun = browser.postForm(nodeA.baseUrl() + "/account/authenticator/begin",
-				Map.of("_csrf", TestBrowser.csrf(page)));
-		assertThat(TestBrowser.location(begun)).endsWith("/account/authenticator");
-		String enrolmentPage = browser.get(nodeA.baseUrl() + "/account/authenticator?lang=en").body();
-		byte[] secret = secretOf(enrolmentPage);
-		HttpResponse<String> confirmed = browser.postForm(nodeA.baseUrl() + "/account/authenticator/confirm",
-				Map.of("code", Totp.code(secret, Totp.step(Instant.now())), "current", password(username), "_csrf",
-						TestBrowser.csrf(enrolmentPage)));
-		assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
-		List<String> codes = new ArrayList<>();
-		Matcher matcher = RECOVERY_CODE.matcher(confirmed.body());
-		while (matcher.find()) {
-			codes.add(matcher.group(1));
-		}
-		assertThat(browser.get(nodeA.baseUrl() + "/account?lang=en").body())
-			.contains("after your password, sign-in asks for a code");
-		return new Enrolment(secret, codes);
-	}
-
-	private static byte[] secretOf(String enrolmentPage) {
-		Matcher secret = SECRET.matcher(enrolmentPage);
-		assertThat(secret.find()).as("the key is shown as text").isTrue();
-		return new Base32().decode(secret.group(1).replace(" ", ""));
-	}
-
-	/**
-	 * The code of the step after this one, which the server accepts now (one step of
-	 * drift) and which no earlier use has passed yet.
-	 */
-	private static String nextCode(byte[] secret) {
-		return Totp.code(secret, Totp.step(Instant.now()) + 1);
-	}
-
-	private static HttpResponse<String> submitCode(TestBrowser browser, LanyardTestServer node, String code) {
-		HttpResponse<String> page = browser.get(node.baseUrl() + "/login/second-factor");
-		assertThat(page.statusCode()).isEqualTo(200);
-		return browser.postForm(node.baseUrl() + "/login/second-factor",
-				Map.of("code", code, "_csrf", TestBrowser.csrf(page.body())));
 	}
 
 	/** A browser whose password was accepted, waiting for the second factor. */

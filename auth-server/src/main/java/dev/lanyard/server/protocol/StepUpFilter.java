@@ -1,0 +1,80 @@
+package dev.lanyard.server.protocol;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+import dev.lanyard.server.login.AuthenticationMethods;
+import dev.lanyard.server.login.StepUp;
+import dev.lanyard.server.user.ClaimsRequest;
+import dev.lanyard.server.user.LanyardUser;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Asks a person signed in with one factor for their second one when an authorization
+ * request wants multi-factor authentication (a step-up): {@code acr_values} naming
+ * {@value AuthenticationMethods#MULTI_FACTOR} (OpenID Connect Core §3.1.2.1), or the
+ * {@code claims} parameter asking for it as the only essential {@code acr} (§5.5.1.1).
+ * The request is kept and resumed after the second factor, in the same session. A person
+ * without a second factor goes on as they are: a voluntary {@code acr_values} is then
+ * answered with the {@code acr} the sign-in met, an essential one with
+ * {@code access_denied} ({@link AuthorizationRequestRules}). Requests with
+ * {@code prompt=none} show no page and are left to those rules too.
+ */
+final class StepUpFilter extends OncePerRequestFilter {
+
+	private final AuthorizationRequestCache requests;
+
+	private final StepUp stepUp;
+
+	StepUpFilter(AuthorizationRequestCache requests, StepUp stepUp) {
+		this.requests = requests;
+		this.stepUp = stepUp;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return !"/oauth2/authorize".equals(request.getServletPath()) || request.getParameter("response_type") == null;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
+		if (signedIn == null || !signedIn.isAuthenticated() || !(signedIn.getPrincipal() instanceof LanyardUser)
+				|| StepUp.multiFactor(signedIn) || !asksForMultiFactor(request)
+				|| ReauthenticationFilter.prompts(request).contains("none") || !this.stepUp.possible(signedIn)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		this.requests.saveRequest(request, response);
+		this.stepUp.begin(request, response, signedIn);
+	}
+
+	private static boolean asksForMultiFactor(HttpServletRequest request) {
+		String acrValues = request.getParameter("acr_values");
+		if (acrValues != null && List.of(acrValues.trim().split(" +")).contains(AuthenticationMethods.MULTI_FACTOR)) {
+			return true;
+		}
+		String claims = request.getParameter(ClaimsRequest.PARAMETER);
+		if (claims == null) {
+			return false;
+		}
+		try {
+			Set<String> essential = ClaimsRequest.parse(claims).essentialAcr();
+			return essential.equals(Set.of(AuthenticationMethods.MULTI_FACTOR));
+		}
+		catch (IllegalArgumentException ex) {
+			// Refused as invalid_request further on.
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,149 @@
+package dev.lanyard.server.secondfactor;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.UserService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A second factor asked of someone signed in with a password alone (a step-up), with the
+ * shipped defaults: administrators at the console (no second factor yet: sent to set one
+ * up; with one: asked for it and brought back), and an authorization request asking for
+ * {@code urn:lanyard:acr:multi-factor}; docs/SECURITY.md LG-26.
+ */
+class StepUpTest {
+
+	private static final String MULTI_FACTOR = "urn:lanyard:acr:multi-factor";
+
+	private static LanyardTestServer node;
+
+	private static UserService users;
+
+	@BeforeAll
+	static void setUp() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		// The shipped default: administrators need a second factor at the console.
+		deployment.remove("lanyard.login.mfa-required-roles");
+		node = LanyardTestServer.start(deployment);
+		users = node.bean(UserService.class);
+	}
+
+	@AfterAll
+	static void tearDown() {
+		node.close();
+	}
+
+	@Test
+	void consoleWhenAdministratorSignedInWithPasswordOnlyThenSecondFactorFirst() {
+		person("ada", List.of("user", "admin"));
+		TestBrowser browser = signedIn("ada");
+		HttpResponse<String> console = browser.get(node.baseUrl() + "/admin");
+		assertThat(console.statusCode()).isEqualTo(303);
+		assertThat(TestBrowser.location(console)).endsWith("/account?second-factor-required#two-step");
+		assertThat(browser.get(node.baseUrl() + "/account?second-factor-required&lang=en").body())
+			.contains("Administrators must use two-step sign-in");
+
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(browser, node.baseUrl(), password("ada"));
+		// This session signed in with the password alone: the console asks for the code
+		// and then shows the page asked for.
+		HttpResponse<String> stepUp = browser.get(node.baseUrl() + "/admin/users");
+		assertThat(TestBrowser.location(stepUp)).endsWith("/login/second-factor");
+		HttpResponse<String> given = TestAuthenticatorApp.submitCode(browser, node.baseUrl(), app.nextCode());
+		assertThat(TestBrowser.location(given)).contains("/admin/users");
+		assertThat(browser.get(node.baseUrl() + "/admin/users").statusCode()).isEqualTo(200);
+
+		// A new sign-in with both factors goes straight in.
+		TestBrowser later = new TestBrowser();
+		HttpResponse<String> password = new OAuthFlows(node.baseUrl()).signIn(later, "ada", password("ada"));
+		assertThat(TestBrowser.location(password)).endsWith("/login/second-factor");
+		TestAuthenticatorApp.submitCode(later, node.baseUrl(), app.recoveryCodes().get(0));
+		assertThat(later.get(node.baseUrl() + "/admin").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void consoleWhenNotAdministratorThenForbiddenNotAskedForSecondFactor() {
+		person("ben", List.of("user"));
+		assertThat(signedIn("ben").get(node.baseUrl() + "/admin").statusCode()).isEqualTo(403);
+	}
+
+	/**
+	 * OpenID Connect Core §3.1.2.1 {@code acr_values}: a session signed in with one
+	 * factor is asked for the second, and the request resumes; the ID token says so.
+	 */
+	@Test
+	void authorizationWhenAcrValuesAskForMultiFactorThenStepUpThenAcrMet() {
+		person("cy", List.of("user"));
+		TestBrowser browser = signedIn("cy");
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(browser, node.baseUrl(), password("cy"));
+		OAuthFlows flows = new OAuthFlows(node.baseUrl());
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		Map<String, String> request = new java.util.LinkedHashMap<>(
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce));
+		request.put("acr_values", MULTI_FACTOR);
+		HttpResponse<String> asked = browser.get(flows.authorizeUrl(request));
+		assertThat(TestBrowser.location(asked)).endsWith("/login/second-factor");
+		HttpResponse<String> given = TestAuthenticatorApp.submitCode(browser, node.baseUrl(), app.nextCode());
+		String resumed = TestBrowser.location(given);
+		assertThat(resumed).contains("/oauth2/authorize").contains("acr_values");
+		Map<String, Object> idToken = idToken(flows, TestBrowser.location(browser.get(resumed)), pkce);
+		assertThat(idToken).containsEntry("acr", MULTI_FACTOR).containsEntry("amr", List.of("pwd", "otp", "mfa"));
+	}
+
+	/**
+	 * Without a second factor, a voluntary {@code acr_values} is answered with what the
+	 * sign-in met; an essential one (the {@code claims} parameter) is refused.
+	 */
+	@Test
+	void authorizationWhenMultiFactorAskedWithoutSecondFactorThenSingleFactorOrRefused() {
+		person("dee", List.of("user"));
+		TestBrowser browser = signedIn("dee");
+		OAuthFlows flows = new OAuthFlows(node.baseUrl());
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		Map<String, String> voluntary = new java.util.LinkedHashMap<>(
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce));
+		voluntary.put("acr_values", MULTI_FACTOR);
+		String callback = TestBrowser.location(browser.get(flows.authorizeUrl(voluntary)));
+		assertThat(idToken(flows, callback, pkce)).containsEntry("acr", "urn:lanyard:acr:single-factor");
+
+		Map<String, String> essential = new java.util.LinkedHashMap<>(OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create()));
+		essential.put("claims", "{\"id_token\":{\"acr\":{\"essential\":true,\"values\":[\"" + MULTI_FACTOR + "\"]}}}");
+		String refused = TestBrowser.location(browser.get(flows.authorizeUrl(essential)));
+		assertThat(TestBrowser.queryParameters(refused)).containsEntry("error", "access_denied");
+	}
+
+	private static Map<String, Object> idToken(OAuthFlows flows, String callback, TestBrowser.Pkce pkce) {
+		String code = TestBrowser.queryParameters(callback).get("code");
+		assertThat(code).as(callback).isNotNull();
+		HttpResponse<String> tokens = flows.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, code,
+				TestBootstrap.REDIRECT_URI, pkce.verifier());
+		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+		return TestBrowser.jwtClaims((String) TestBrowser.json(tokens).get("id_token"));
+	}
+
+	private static TestBrowser signedIn(String username) {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> login = new OAuthFlows(node.baseUrl()).signIn(browser, username, password(username));
+		assertThat(TestBrowser.location(login)).doesNotContain("error").doesNotContain("second-factor");
+		return browser;
+	}
+
+	private static void person(String username, List<String> roles) {
+		users.importUser(username, password(username), username + "@example.com", roles, Map.of(), Map.of(), true);
+	}
+
+	private static String password(String username) {
+		return username + "-password-for-step-up-tests";
+	}
+
+}
