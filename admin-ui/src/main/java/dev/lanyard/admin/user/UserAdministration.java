@@ -40,4 +40,12 @@ public interface UserAdministration {
 	/** Lifts an administrator's lock and the sign-in throttling of the account. */
 	UserView unlock(String id, Actor actor);
 
+	/**
+	 * Removes the user's second factors (authenticator app, recovery codes), for a lost
+	 * phone or factors blocked by wrong codes: they sign in with their password and may
+	 * set up new ones.
+	 * @return whether the user had any
+	 */
+	boolean resetSecondFactors(String id, Actor actor);
+
 }

@@ -34,6 +34,8 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 
 	private final List<String> unlocked = new ArrayList<>();
 
+	private final List<String> secondFactorsReset = new ArrayList<>();
+
 	private final List<Actor> actors = new ArrayList<>();
 
 	private final NextRefusal refusal = new NextRefusal();
@@ -47,6 +49,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 		this.updated.clear();
 		this.passwordsSet.clear();
 		this.unlocked.clear();
+		this.secondFactorsReset.clear();
 		this.actors.clear();
 		this.refusal.clear();
 	}
@@ -125,6 +128,18 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 		this.unlocked.add(id);
 		this.actors.add(actor);
 		return user;
+	}
+
+	@Override
+	public boolean resetSecondFactors(String id, Actor actor) {
+		get(id);
+		this.secondFactorsReset.add(id);
+		this.actors.add(actor);
+		return true;
+	}
+
+	public List<String> secondFactorsReset() {
+		return List.copyOf(this.secondFactorsReset);
 	}
 
 	public List<Search> searches() {

@@ -1,6 +1,5 @@
 package dev.lanyard.server.account;
 
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import dev.lanyard.server.authorization.ActiveGrant;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.authorization.JdbcActiveGrants;
 import dev.lanyard.server.client.JdbcOAuthClientRepository;
-import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.StandardClaim;
@@ -26,13 +24,9 @@ import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -214,7 +208,7 @@ class AccountController {
 		// Every other sign-in and every grant ended (the gateways hear it at once): this
 		// session goes on as one begun now, under a new id, the password just typed being
 		// a sign-in.
-		signedInAgain(person, changed.signInsNotBefore(), request);
+		SignInRenewal.continueFrom(person, changed.signInsNotBefore(), request);
 		this.audit.record(account.id().toString(), "account.password_changed", "user:" + account.id(),
 				request.getRemoteAddr(), Map.of("grants_revoked", changed.grantsRevoked()));
 		redirect.addFlashAttribute("notice", "account.password-changed");
@@ -288,25 +282,6 @@ class AccountController {
 
 	private static UUID id(Authentication person) {
 		return ((LanyardUser) person.getPrincipal()).id();
-	}
-
-	/**
-	 * This session goes on as one that signed in now (the current password was just
-	 * proven), so the end of every earlier sign-in does not end it.
-	 */
-	private static void signedInAgain(Authentication person, Instant now, HttpServletRequest request) {
-		LoginDetails before = (person.getDetails() instanceof LoginDetails details) ? details : null;
-		UsernamePasswordAuthenticationToken again = UsernamePasswordAuthenticationToken
-			.authenticated(person.getPrincipal(), null, person.getAuthorities());
-		again.setDetails((before != null)
-				? new LoginDetails(before.sessionId(), now, before.remoteAddress(), before.trustedDevice()) : null);
-		SecurityContext context = SecurityContextHolder.createEmptyContext();
-		context.setAuthentication(again);
-		SecurityContextHolder.setContext(context);
-		// A new session id: a copy of the old cookie (the usual reason to change a
-		// password) does not carry on.
-		request.changeSessionId();
-		request.getSession().setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, context);
 	}
 
 }

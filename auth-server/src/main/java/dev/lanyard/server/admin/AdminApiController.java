@@ -178,6 +178,18 @@ class AdminApiController {
 		return UserResponse.of(this.users.unlock(id, this.identity.current()));
 	}
 
+	/**
+	 * Removes a user's second factors (their password alone signs them in again, and the
+	 * console's rule for administrators then asks them to set up new ones); needs a
+	 * recent authentication.
+	 */
+	@DeleteMapping("/users/{id}/second-factors")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void resetSecondFactors(@PathVariable String id) {
+		this.recentAuthentication.require();
+		this.users.resetSecondFactors(id, this.identity.current());
+	}
+
 	@GetMapping("/sessions")
 	List<SessionResponse> sessions(@RequestParam(required = false) String user,
 			@RequestParam(required = false) String client) {

@@ -11,6 +11,7 @@ import dev.lanyard.admin.user.UserAdministration;
 import dev.lanyard.admin.user.UserDraft;
 import dev.lanyard.admin.user.UserView;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.login.LoginThrottle;
 import dev.lanyard.server.user.LoginName;
@@ -36,12 +37,15 @@ class UserAdministrationService implements UserAdministration {
 
 	private final AuditLog audit;
 
+	private final SecondFactors secondFactors;
+
 	UserAdministrationService(UserService users, GrantRevocations authorizations, LoginThrottle throttle,
-			AuditLog audit) {
+			AuditLog audit, SecondFactors secondFactors) {
 		this.users = users;
 		this.authorizations = authorizations;
 		this.throttle = throttle;
 		this.audit = audit;
+		this.secondFactors = secondFactors;
 	}
 
 	@Override
@@ -100,6 +104,14 @@ class UserAdministrationService implements UserAdministration {
 		this.throttle.reset(LoginName.canonical(account.username()));
 		record(actor, "user.unlocked", account, Map.of());
 		return view(change.after());
+	}
+
+	@Override
+	public boolean resetSecondFactors(String id, Actor actor) {
+		UserAccount account = account(id);
+		boolean removed = this.secondFactors.reset(account.id());
+		record(actor, "user.second_factors_reset", account, Map.of("removed", removed));
+		return removed;
 	}
 
 	private UserAccount account(String id) {

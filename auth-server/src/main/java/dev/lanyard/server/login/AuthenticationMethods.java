@@ -1,6 +1,7 @@
 package dev.lanyard.server.login;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -45,23 +46,19 @@ public final class AuthenticationMethods {
 
 	/**
 	 * The {@code amr} of a user's authentication: one value per kind of factor (the
-	 * password first), then {@code mfa} when there were two factors or more; empty for
-	 * anything but a sign-in (a client's own token).
+	 * password first), then {@code mfa} when two kinds of factor or more were proven;
+	 * empty for anything but a sign-in (a client's own token).
 	 */
 	public static List<String> of(Authentication authentication) {
 		List<String> methods = new ArrayList<>(3);
-		int factors = 0;
 		for (GrantedAuthority authority : factorsOf(authentication)) {
 			String method = BY_FACTOR.get(authority.getAuthority());
-			if (method != null) {
-				factors++;
-				if (!methods.contains(method)) {
-					methods.add(method);
-				}
+			if (method != null && !methods.contains(method)) {
+				methods.add(method);
 			}
 		}
 		methods.sort(Comparator.comparing((method) -> !"pwd".equals(method)));
-		if (factors > 1) {
+		if (methods.size() > 1) {
 			methods.add(MULTIPLE_FACTORS);
 		}
 		return List.copyOf(methods);
@@ -85,6 +82,20 @@ public final class AuthenticationMethods {
 	public static boolean meets(List<String> methods, String context) {
 		return SINGLE_FACTOR.equals(context) && !methods.isEmpty()
 				|| MULTI_FACTOR.equals(context) && methods.contains(MULTIPLE_FACTORS);
+	}
+
+	/**
+	 * The {@code acr} to state for a sign-in when the client asked for essential values:
+	 * one of those it meets, the strongest first (OpenID Connect Core §5.5.1.1: the value
+	 * returned must be one of those requested); else {@link #contextOf}.
+	 */
+	public static String contextOf(List<String> methods, Collection<String> essential) {
+		for (String context : List.of(MULTI_FACTOR, SINGLE_FACTOR)) {
+			if (essential.contains(context) && meets(methods, context)) {
+				return context;
+			}
+		}
+		return contextOf(methods);
 	}
 
 	/**

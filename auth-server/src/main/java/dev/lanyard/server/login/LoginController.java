@@ -65,6 +65,7 @@ class LoginController {
 		}
 		model.addAttribute("error", request.getParameter("error") != null);
 		model.addAttribute("throttled", request.getParameter("throttled") != null);
+		model.addAttribute("blocked", request.getParameter("blocked") != null);
 		return "second-factor";
 	}
 

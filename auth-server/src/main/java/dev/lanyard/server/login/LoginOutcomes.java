@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.lanyard.server.audit.AuditLog;
-import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.LoginName;
@@ -20,11 +19,11 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
-import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
 
 /**
  * What follows a sign-in attempt: metrics ({@code lanyard_logins_total{outcome}}), an
@@ -47,47 +46,43 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 
 	private final TrustedDevices devices;
 
-	private final SecondFactors secondFactors;
-
-	private final SecurityContextRepository contexts;
+	private final CsrfAuthenticationStrategy csrf;
 
 	private final Clock clock;
 
 	LoginOutcomes(AuditLog audit, JdbcUserAccountRepository users, MeterRegistry meters, TrustedDevices devices,
-			SecondFactors secondFactors, SecurityContextRepository contexts, Clock clock) {
+			CsrfTokenRepository csrfTokens, Clock clock) {
 		this.audit = audit;
 		this.users = users;
 		this.meters = meters;
 		this.devices = devices;
-		this.secondFactors = secondFactors;
-		this.contexts = contexts;
+		this.csrf = new CsrfAuthenticationStrategy(csrfTokens);
 		this.clock = clock;
 	}
 
 	/**
-	 * After the password, a person with a second factor is not signed in yet: the session
-	 * forgets the authentication and keeps it aside ({@link PendingSignIn}) for the
-	 * second-factor page. After the last factor, the person returns to what they asked
-	 * for.
+	 * After the last factor (the password, or the password and the second factor), the
+	 * person returns to what they asked for.
 	 */
 	@Override
 	public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
 			Authentication authentication) throws IOException, ServletException {
 		LanyardUser user = (LanyardUser) authentication.getPrincipal();
 		List<String> methods = AuthenticationMethods.of(authentication);
-		if (!methods.contains(AuthenticationMethods.MULTIPLE_FACTORS) && this.secondFactors.enrolled(user.id())) {
-			SecurityContextHolder.clearContext();
-			this.contexts.saveContext(SecurityContextHolder.createEmptyContext(), request, response);
-			PendingSignIn.hold(request, authentication, this.clock.instant());
-			this.audit.record(user.getUsername(), "login.password_accepted", user.loginName(), request.getRemoteAddr(),
-					browser(request));
-			seeOther(request, response, SecondFactorStep.PATH);
-			return;
+		if (SecondFactorStep.PATH.equals(request.getServletPath())) {
+			// A new sign-in state: the CSRF token changes with it, as after the password.
+			this.csrf.onAuthentication(authentication, request, response);
 		}
 		PendingSignIn.clear(request);
 		count("succeeded");
 		Map<String, Object> details = new LinkedHashMap<>(browser(request));
 		details.put("amr", methods);
+		// Which factors exactly (a recovery code and an app's code are both "otp").
+		details.put("factors",
+				AuthenticationMethods.factorsOf(authentication)
+					.stream()
+					.map((factor) -> factor.getAuthority())
+					.toList());
 		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(), details);
 		this.devices.remember(request, response, LoginName.canonical(user.loginName()));
 		this.savedRequests.onAuthenticationSuccess(request, response, authentication);
@@ -96,10 +91,23 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 	@Override
 	public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException exception) throws IOException {
+		if (exception instanceof SecondFactorRequiredException required) {
+			// Not signed in: the password's sign-in waits apart for the second factor.
+			Authentication passwordSignIn = required.passwordSignIn();
+			PendingSignIn.hold(request, passwordSignIn, this.clock.instant());
+			this.audit.record(passwordSignIn.getName(), "login.password_accepted", null, request.getRemoteAddr(),
+					browser(request));
+			seeOther(request, response, SecondFactorStep.PATH);
+			return;
+		}
 		boolean throttled = exception instanceof LoginThrottledException;
 		count(throttled ? "throttled" : "failed");
 		if (SecondFactorStep.PATH.equals(request.getServletPath())) {
 			PendingSignIn pending = PendingSignIn.of(request, this.clock.instant());
+			if (exception instanceof SecondFactorStep.SignInEndedException) {
+				PendingSignIn.clear(request);
+				pending = null;
+			}
 			if (pending == null) {
 				// Too late (or never asked): the password again.
 				seeOther(request, response, "/login?expired");
@@ -108,7 +116,9 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 			this.audit.record(pending.passwordSignIn().getName(),
 					throttled ? "login.throttled" : "login.second_factor_failed", null, request.getRemoteAddr(),
 					browser(request));
-			seeOther(request, response, SecondFactorStep.PATH + (throttled ? "?throttled" : "?error"));
+			boolean blocked = exception instanceof SecondFactorStep.SecondFactorBlockedException;
+			seeOther(request, response,
+					SecondFactorStep.PATH + (throttled ? "?throttled" : blocked ? "?blocked" : "?error"));
 			return;
 		}
 		String typed = request.getParameter("username");

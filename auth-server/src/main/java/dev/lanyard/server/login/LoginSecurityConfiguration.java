@@ -34,6 +34,8 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 
 /**
  * The hosted login page's security filter chain, which also serves every page that is not
@@ -91,7 +93,8 @@ class LoginSecurityConfiguration {
 	 * Password checks for the login form: throttled, and alike for every kind of failure.
 	 */
 	private static AuthenticationManager loginAuthenticationManager(UserDetailsService users,
-			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle) {
+			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
+			SecondFactors secondFactors) {
 		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
 		passwords.setPasswordEncoder(passwordEncoder);
 		passwords.setUserDetailsPasswordService(passwordUpgrades);
@@ -102,7 +105,7 @@ class LoginSecurityConfiguration {
 		passwords.setPreAuthenticationChecks((user) -> {
 		});
 		passwords.setPostAuthenticationChecks(accountStatus);
-		return new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle));
+		return new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle, secondFactors));
 	}
 
 	@Bean
@@ -115,8 +118,12 @@ class LoginSecurityConfiguration {
 		// Where the login form keeps the sign-in (Spring Security's default for it).
 		SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
 				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
-		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, secondFactors, contexts, clock);
-		http.authenticationManager(loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle))
+		// The login form's CSRF tokens (Spring Security's default store), renewed at the
+		// second step too.
+		CsrfTokenRepository csrfTokens = new HttpSessionCsrfTokenRepository();
+		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, csrfTokens, clock);
+		http.authenticationManager(
+				loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle, secondFactors))
 			.authorizeHttpRequests((authorize) -> authorize
 				.requestMatchers("/login", SecondFactorStep.PATH, "/logout", "/logout/done", "/error", "/css/**",
 						"/img/**", "/favicon.ico", "/setup", "/forgot", "/reset", "/verify-email")
@@ -127,8 +134,9 @@ class LoginSecurityConfiguration {
 				.anyRequest()
 				.authenticated())
 			.securityContext((context) -> context.securityContextRepository(contexts))
-			.addFilterBefore(SecondFactorStep.filter(secondFactors, throttle, outcomes, contexts, clock),
+			.addFilterBefore(SecondFactorStep.filter(secondFactors, throttle, users, outcomes, contexts, clock),
 					UsernamePasswordAuthenticationFilter.class)
+			.csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
 			.formLogin((form) -> form.loginPage("/login")
 				.authenticationDetailsSource(LoginDetails.source(devices))
 				.successHandler(outcomes)

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.server.secondfactor.SecondFactors;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.LoginName;
 
@@ -16,6 +17,7 @@ import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.context.SecurityContextRepository;
@@ -37,10 +39,10 @@ final class SecondFactorStep {
 	private SecondFactorStep() {
 	}
 
-	static AuthenticationFilter filter(SecondFactors secondFactors, LoginThrottle throttle, LoginOutcomes outcomes,
-			SecurityContextRepository contexts, Clock clock) {
+	static AuthenticationFilter filter(SecondFactors secondFactors, LoginThrottle throttle,
+			JdbcUserAccountRepository users, LoginOutcomes outcomes, SecurityContextRepository contexts, Clock clock) {
 		AuthenticationFilter filter = new AuthenticationFilter(
-				new ProviderManager(new CodeCheck(secondFactors, throttle, clock)), (request) -> {
+				new ProviderManager(new CodeCheck(secondFactors, throttle, users, clock)), (request) -> {
 					PendingSignIn pending = PendingSignIn.of(request, clock.instant());
 					if (pending == null) {
 						throw new BadCredentialsException("No sign-in waits for a second factor");
@@ -53,6 +55,33 @@ final class SecondFactorStep {
 		filter.setSuccessHandler(outcomes);
 		filter.setFailureHandler(outcomes);
 		return filter;
+	}
+
+	/** The sign-in waiting for its second factor may not go on. */
+	static final class SignInEndedException extends AuthenticationException {
+
+		@Serial
+		private static final long serialVersionUID = 1L;
+
+		SignInEndedException() {
+			super("The sign-in may not go on");
+		}
+
+	}
+
+	/**
+	 * Too many wrong second factors one after the other: none is taken until an
+	 * administrator resets them.
+	 */
+	static final class SecondFactorBlockedException extends AuthenticationException {
+
+		@Serial
+		private static final long serialVersionUID = 1L;
+
+		SecondFactorBlockedException() {
+			super("Second factors blocked");
+		}
+
 	}
 
 	/** A code typed for a sign-in whose password was right. */
@@ -86,7 +115,7 @@ final class SecondFactorStep {
 
 	}
 
-	private record CodeCheck(SecondFactors secondFactors, LoginThrottle throttle,
+	private record CodeCheck(SecondFactors secondFactors, LoginThrottle throttle, JdbcUserAccountRepository users,
 			Clock clock) implements AuthenticationProvider {
 
 		@Override
@@ -98,6 +127,16 @@ final class SecondFactorStep {
 					(signIn != null) ? signIn.trustedDevice() : null, typed.remoteAddress);
 			if (!this.throttle.tryAcquire(attempt)) {
 				throw new LoginThrottledException();
+			}
+			// The account as it is now: disabled, locked, or every sign-in ended (a
+			// password change, "sign out everywhere") since the password was given, and
+			// the sign-in is over.
+			Instant signedInAt = (signIn != null) ? signIn.authenticatedAt() : null;
+			if (!this.users.standing(user.id()).map((standing) -> standing.allows(signedInAt)).orElse(false)) {
+				throw new SignInEndedException();
+			}
+			if (this.secondFactors.blocked(user.id())) {
+				throw new SecondFactorBlockedException();
 			}
 			Optional<String> factor = this.secondFactors.prove(user.id(), typed.code);
 			if (factor.isEmpty()) {

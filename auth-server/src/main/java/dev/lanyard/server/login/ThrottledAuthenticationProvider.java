@@ -2,6 +2,8 @@ package dev.lanyard.server.login;
 
 import java.util.Optional;
 
+import dev.lanyard.server.secondfactor.SecondFactors;
+import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.LoginName;
 
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -14,7 +16,9 @@ import org.springframework.security.core.Authentication;
  * attempts left ({@link LoginThrottle}). The limit applies alike to accounts that exist
  * and accounts that do not, so it tells an attacker nothing about which exist. A name
  * longer than any account's ({@link LoginName#MAXIMUM_LENGTH}) costs its address a slot
- * and fails at once: it is never looked up, kept or used as a key.
+ * and fails at once: it is never looked up, kept or used as a key. A right password of a
+ * person with a second factor does not sign in: it ends in
+ * {@link SecondFactorRequiredException}, for the second-factor page.
  */
 final class ThrottledAuthenticationProvider implements AuthenticationProvider {
 
@@ -22,9 +26,13 @@ final class ThrottledAuthenticationProvider implements AuthenticationProvider {
 
 	private final LoginThrottle throttle;
 
-	ThrottledAuthenticationProvider(AuthenticationProvider passwords, LoginThrottle throttle) {
+	private final SecondFactors secondFactors;
+
+	ThrottledAuthenticationProvider(AuthenticationProvider passwords, LoginThrottle throttle,
+			SecondFactors secondFactors) {
 		this.passwords = passwords;
 		this.throttle = throttle;
+		this.secondFactors = secondFactors;
 	}
 
 	@Override
@@ -41,6 +49,10 @@ final class ThrottledAuthenticationProvider implements AuthenticationProvider {
 		}
 		Authentication result = this.passwords.authenticate(authentication);
 		this.throttle.release(attempt);
+		if (result != null && result.getPrincipal() instanceof LanyardUser user
+				&& this.secondFactors.enrolled(user.id())) {
+			throw new SecondFactorRequiredException(result);
+		}
 		return result;
 	}
 

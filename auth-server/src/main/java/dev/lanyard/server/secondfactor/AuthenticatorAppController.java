@@ -1,6 +1,7 @@
 package dev.lanyard.server.secondfactor;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,8 +9,10 @@ import java.util.UUID;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.account.CurrentPassword;
+import dev.lanyard.server.account.SignInRenewal;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.codec.binary.Base32;
 
@@ -38,12 +41,19 @@ class AuthenticatorAppController {
 
 	private final CurrentPassword currentPassword;
 
+	private final SecondFactors secondFactors;
+
+	private final UserService users;
+
 	private final AuditLog audit;
 
 	private final String issuerLabel;
 
 	AuthenticatorAppController(TotpAuthenticators authenticators, RecoveryCodes recoveryCodes,
-			CurrentPassword currentPassword, AuditLog audit, LanyardProperties properties) {
+			CurrentPassword currentPassword, SecondFactors secondFactors, UserService users, AuditLog audit,
+			LanyardProperties properties) {
+		this.secondFactors = secondFactors;
+		this.users = users;
 		this.authenticators = authenticators;
 		this.recoveryCodes = recoveryCodes;
 		this.currentPassword = currentPassword;
@@ -92,6 +102,7 @@ class AuthenticatorAppController {
 			redirect.addFlashAttribute("enrolmentProblem", refused);
 			return "redirect:/account/authenticator";
 		}
+		endOtherSignIns(person, id, request);
 		this.audit.record(id.toString(), "account.authenticator_added", "user:" + id, request.getRemoteAddr(),
 				Map.of());
 		return recoveryCodes(id, model);
@@ -123,13 +134,22 @@ class AuthenticatorAppController {
 			redirect.addFlashAttribute("twoStepProblem", refused);
 			return "redirect:/account#two-step";
 		}
-		if (this.authenticators.remove(id)) {
-			this.recoveryCodes.removeAll(id);
+		if (this.secondFactors.reset(id)) {
+			endOtherSignIns(person, id, request);
 			this.audit.record(id.toString(), "account.authenticator_removed", "user:" + id, request.getRemoteAddr(),
 					Map.of());
 		}
 		redirect.addFlashAttribute("notice", "authenticator.removed");
 		return "redirect:/account#two-step";
+	}
+
+	/**
+	 * A factor added or removed ends the person's other sign-ins (ASVS 5.0 7.4.3): one
+	 * begun with the password alone before it was added, or by someone who knew the
+	 * factor removed. This session goes on.
+	 */
+	private void endOtherSignIns(Authentication person, UUID id, HttpServletRequest request) {
+		SignInRenewal.continueFrom(person, this.users.endSignIns(id, Instant.now()), request);
 	}
 
 	/** New recovery codes, shown on this one page and never again. */

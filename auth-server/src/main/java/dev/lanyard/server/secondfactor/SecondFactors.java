@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * A person's second factors as sign-in sees them: whether they have one, and which one a
@@ -20,6 +21,13 @@ public class SecondFactors {
 
 	/** A one-time recovery code. */
 	public static final String RECOVERY_CODE_AUTHORITY = "FACTOR_RECOVERY_CODE";
+
+	/**
+	 * NIST SP 800-63B §5.2.2: wrong second factors accepted one after the other, before
+	 * none is accepted until an administrator resets the person's factors. Guesses are
+	 * throttled besides (the password's budget), so an owner never gets there by mistake.
+	 */
+	public static final int MOST_CONSECUTIVE_FAILURES = 100;
 
 	private final TotpAuthenticators authenticators;
 
@@ -54,14 +62,44 @@ public class SecondFactors {
 	 * @return the factor's authority, or empty when the code proves nothing
 	 */
 	public Optional<String> prove(UUID userId, String typed) {
+		if (blocked(userId)) {
+			return Optional.empty();
+		}
 		String code = (typed != null) ? typed.strip() : "";
+		Optional<String> proven = Optional.empty();
 		if (this.authenticators.verify(userId, code.replace(" ", ""))) {
-			return Optional.of(TOTP_AUTHORITY);
+			proven = Optional.of(TOTP_AUTHORITY);
 		}
-		if (this.recoveryCodes.use(userId, code)) {
-			return Optional.of(RECOVERY_CODE_AUTHORITY);
+		else if (this.recoveryCodes.use(userId, code)) {
+			proven = Optional.of(RECOVERY_CODE_AUTHORITY);
 		}
-		return Optional.empty();
+		if (proven.isPresent()) {
+			this.authenticators.succeeded(userId);
+		}
+		else {
+			this.authenticators.failed(userId);
+		}
+		return proven;
+	}
+
+	/**
+	 * Whether the person's second factors take no code any more: too many wrong ones one
+	 * after the other ({@value #MOST_CONSECUTIVE_FAILURES}).
+	 */
+	public boolean blocked(UUID userId) {
+		return this.authenticators.consecutiveFailures(userId) >= MOST_CONSECUTIVE_FAILURES;
+	}
+
+	/**
+	 * Removes the person's authenticator app and recovery codes (an administrator's
+	 * reset: a lost phone, or factors blocked by guesses).
+	 * @return whether there was anything to remove
+	 */
+	@Transactional
+	public boolean reset(UUID userId) {
+		boolean removed = this.authenticators.remove(userId);
+		this.recoveryCodes.removeAll(userId);
+		return removed;
 	}
 
 }

@@ -15,13 +15,17 @@ import org.springframework.stereotype.Repository;
  * Each person's authenticator app (at most one): its shared secret, sealed with the
  * master key like signing keys (a copy of the database alone yields no secret), and the
  * step of the last code it accepted. An authenticator counts only once the person has
- * typed a first code from it (confirmation), so a QR code shown to someone else, or
- * scanned wrongly, never becomes a way in.
+ * typed a first code from it (confirmation), within {@value #ENROLMENT_MINUTES} minutes,
+ * so a QR code shown to someone else, or scanned wrongly, never becomes a way in.
  */
 @Repository
 public class TotpAuthenticators {
 
-	private static final String PURPOSE = "totp-secret";
+	/** Sealed for one account only: a secret copied to another row does not open. */
+	private static final String PURPOSE = "totp-secret:";
+
+	/** How long a secret shown for enrolment waits for its first code. */
+	static final int ENROLMENT_MINUTES = 15;
 
 	private static final SecureRandom random = new SecureRandom();
 
@@ -51,26 +55,32 @@ public class TotpAuthenticators {
 				ON CONFLICT (user_id) DO UPDATE SET sealed_secret = EXCLUDED.sealed_secret, created_at = now(),
 				    last_used_step = -1
 				WHERE totp_authenticators.confirmed_at IS NULL""")
-			.params(userId, this.masterKey.seal(secret, PURPOSE))
+			.params(userId, this.masterKey.seal(secret, PURPOSE + userId))
 			.update();
 		return (stored == 1) ? Optional.of(secret) : Optional.empty();
 	}
 
-	/** The secret of an authenticator waiting for its first code. */
+	/** The secret of an authenticator waiting for its first code, while it may. */
 	public Optional<byte[]> pending(UUID userId) {
-		return this.jdbc.sql("SELECT sealed_secret FROM totp_authenticators WHERE user_id = ? AND confirmed_at IS NULL")
-			.param(userId)
-			.query(byte[].class)
-			.optional()
-			.map((sealed) -> this.masterKey.open(sealed, PURPOSE));
+		return pendingSealed(userId).map((sealed) -> open(userId, sealed));
 	}
 
 	/**
-	 * Confirms the waiting authenticator with a first code from it.
+	 * Confirms the waiting authenticator with a first code from it: the very secret the
+	 * code was checked against, should another enrolment have begun meanwhile.
 	 * @return whether the code was right (and the authenticator now counts)
 	 */
 	public boolean confirm(UUID userId, String code) {
-		return pending(userId).map((secret) -> use(userId, secret, code, "confirmed_at IS NULL", true)).orElse(false);
+		Optional<byte[]> sealed = pendingSealed(userId);
+		if (sealed.isEmpty()) {
+			return false;
+		}
+		OptionalLong step = Totp.matchingStep(open(userId, sealed.get()), code, this.clock.instant());
+		return step.isPresent() && this.jdbc.sql("""
+				UPDATE totp_authenticators SET last_used_step = ?, confirmed_at = now()
+				WHERE user_id = ? AND confirmed_at IS NULL AND sealed_secret = ?""")
+			.params(step.getAsLong(), userId, sealed.get())
+			.update() == 1;
 	}
 
 	/** Whether the person has a confirmed authenticator. */
@@ -92,8 +102,16 @@ public class TotpAuthenticators {
 			.param(userId)
 			.query(byte[].class)
 			.optional()
-			.map((sealed) -> this.masterKey.open(sealed, PURPOSE));
-		return secret.map((value) -> use(userId, value, code, "confirmed_at IS NOT NULL", false)).orElse(false);
+			.map((sealed) -> open(userId, sealed));
+		if (secret.isEmpty()) {
+			return false;
+		}
+		OptionalLong step = Totp.matchingStep(secret.get(), code, this.clock.instant());
+		return step.isPresent() && this.jdbc.sql("""
+				UPDATE totp_authenticators SET last_used_step = ?
+				WHERE user_id = ? AND confirmed_at IS NOT NULL AND last_used_step < ?""")
+			.params(step.getAsLong(), userId, step.getAsLong())
+			.update() == 1;
 	}
 
 	/** Removes the person's authenticator, confirmed or not. */
@@ -101,16 +119,47 @@ public class TotpAuthenticators {
 		return this.jdbc.sql("DELETE FROM totp_authenticators WHERE user_id = ?").param(userId).update() == 1;
 	}
 
-	private boolean use(UUID userId, byte[] secret, String code, String state, boolean confirming) {
-		OptionalLong step = Totp.matchingStep(secret, code, this.clock.instant());
-		if (step.isEmpty()) {
-			return false;
-		}
-		return this.jdbc
-			.sql("UPDATE totp_authenticators SET last_used_step = ?" + (confirming ? ", confirmed_at = now()" : "")
-					+ " WHERE user_id = ? AND " + state + " AND last_used_step < ?")
-			.params(step.getAsLong(), userId, step.getAsLong())
-			.update() == 1;
+	/**
+	 * Counts a wrong second factor against the authenticator.
+	 * @return the wrong ones given one after the other, this one included
+	 */
+	int failed(UUID userId) {
+		return this.jdbc.sql("""
+				UPDATE totp_authenticators SET consecutive_failures = consecutive_failures + 1
+				WHERE user_id = ? RETURNING consecutive_failures""")
+			.param(userId)
+			.query(Integer.class)
+			.optional()
+			.orElse(0);
+	}
+
+	/** Starts the count of wrong ones anew, after a right one. */
+	void succeeded(UUID userId) {
+		this.jdbc.sql("UPDATE totp_authenticators SET consecutive_failures = 0 WHERE user_id = ?")
+			.param(userId)
+			.update();
+	}
+
+	/** The wrong second factors given one after the other. */
+	int consecutiveFailures(UUID userId) {
+		return this.jdbc.sql("SELECT consecutive_failures FROM totp_authenticators WHERE user_id = ?")
+			.param(userId)
+			.query(Integer.class)
+			.optional()
+			.orElse(0);
+	}
+
+	private byte[] open(UUID userId, byte[] sealed) {
+		return this.masterKey.open(sealed, PURPOSE + userId);
+	}
+
+	private Optional<byte[]> pendingSealed(UUID userId) {
+		return this.jdbc.sql("""
+				SELECT sealed_secret FROM totp_authenticators WHERE user_id = ? AND confirmed_at IS NULL
+				AND created_at > now() - make_interval(mins => ?)""")
+			.params(userId, ENROLMENT_MINUTES)
+			.query(byte[].class)
+			.optional();
 	}
 
 }

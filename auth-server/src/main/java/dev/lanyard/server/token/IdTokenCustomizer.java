@@ -61,7 +61,9 @@ final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContex
 		List<String> methods = AuthenticationMethods.of(context.getPrincipal());
 		if (!methods.isEmpty()) {
 			context.getClaims().claim("amr", methods);
-			context.getClaims().claim("acr", AuthenticationMethods.contextOf(methods));
+			context.getClaims()
+				.claim("acr", AuthenticationMethods.contextOf(methods,
+						ClaimsRequest.of(context.getAuthorization()).essentialAcr()));
 		}
 		if (this.users != null && context.getPrincipal().getPrincipal() instanceof LanyardUser user) {
 			Set<String> releasable = ClaimsRequest.releasableScopes(context.getRegisteredClient(),

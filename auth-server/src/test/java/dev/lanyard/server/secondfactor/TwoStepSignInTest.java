@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.user.UserAdministration;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
@@ -19,6 +21,8 @@ import org.apache.commons.codec.binary.Base32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -184,6 +188,110 @@ class TwoStepSignInTest {
 				TestBrowser.location(new OAuthFlows(nodeA.baseUrl()).signIn(new TestBrowser(), "wes", password("wes"))))
 			.doesNotContain("second-factor");
 		assertThat(enrolment.recoveryCodes()).hasSize(10);
+	}
+
+	/**
+	 * Finding of a review: were the check for a second factor to fail (the database
+	 * gone), the password alone must not have signed anyone in.
+	 */
+	@Test
+	void signInWhenSecondFactorCannotBeCheckedThenNotSignedIn() {
+		person("xan");
+		TestAuthenticatorApp.enrol(signedIn(nodeA, "xan"), nodeA.baseUrl(), password("xan"));
+		JdbcClient jdbc = nodeA.bean(JdbcClient.class);
+		TestBrowser browser = new TestBrowser();
+		jdbc.sql("ALTER TABLE totp_authenticators RENAME TO totp_authenticators_away").update();
+		try {
+			HttpResponse<String> login = new OAuthFlows(nodeA.baseUrl()).signIn(browser, "xan", password("xan"));
+			assertThat(login.statusCode()).isNotIn(302, 303);
+		}
+		finally {
+			jdbc.sql("ALTER TABLE totp_authenticators_away RENAME TO totp_authenticators").update();
+		}
+		assertThat(browser.get(nodeA.baseUrl() + "/account").statusCode()).as("not signed in").isEqualTo(302);
+	}
+
+	/**
+	 * A code that enrolment took is not taken again at sign-in; every other sign-in of
+	 * the person ended when the factor was added.
+	 */
+	@Test
+	void enrolmentWhenDoneThenItsCodeUsedAndOtherSignInsEnded() {
+		person("yara");
+		TestBrowser before = signedIn(nodeB, "yara");
+		TestBrowser here = signedIn(nodeA, "yara");
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(here, nodeA.baseUrl(), password("yara"));
+		assertThat(before.get(nodeB.baseUrl() + "/account").statusCode()).as("the older sign-in ended").isEqualTo(302);
+		assertThat(here.get(nodeA.baseUrl() + "/account").statusCode()).as("this one goes on").isEqualTo(200);
+		TestBrowser browser = passwordAccepted(nodeA, "yara");
+		assertThat(TestBrowser.location(TestAuthenticatorApp.submitCode(browser, nodeA.baseUrl(), app.currentCode())))
+			.endsWith("/login/second-factor?error");
+	}
+
+	/**
+	 * A password given, then every sign-in ended (a password change, an administrator):
+	 * the code no longer completes that sign-in.
+	 */
+	@Test
+	void secondFactorWhenSignInsEndedMeanwhileThenRefused() {
+		UserAccount zed = person("zed");
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(signedIn(nodeA, "zed"), nodeA.baseUrl(), password("zed"));
+		TestBrowser browser = passwordAccepted(nodeA, "zed");
+		users.endSignIns(zed.id(), Instant.now());
+		assertThat(TestBrowser.location(TestAuthenticatorApp.submitCode(browser, nodeA.baseUrl(), app.nextCode())))
+			.endsWith("/login?expired");
+		assertThat(browser.get(nodeA.baseUrl() + "/account").statusCode()).isEqualTo(302);
+	}
+
+	/** New recovery codes replace the old ones; they need the password. */
+	@Test
+	void recoveryCodesWhenRenewedThenOldOnesRefused() {
+		person("abe");
+		TestBrowser browser = signedIn(nodeA, "abe");
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(browser, nodeA.baseUrl(), password("abe"));
+		String page = browser.get(nodeA.baseUrl() + "/account?lang=en").body();
+		HttpResponse<String> refused = browser.postForm(nodeA.baseUrl() + "/account/recovery-codes",
+				Map.of("current", "not-the-password", "_csrf", TestBrowser.csrf(page)));
+		assertThat(TestBrowser.location(refused)).endsWith("/account#two-step");
+		String again = browser.get(nodeA.baseUrl() + "/account?lang=en").body();
+		HttpResponse<String> renewed = browser.postForm(nodeA.baseUrl() + "/account/recovery-codes",
+				Map.of("current", password("abe"), "_csrf", TestBrowser.csrf(again)));
+		assertThat(renewed.statusCode()).isEqualTo(200);
+		assertThat(renewed.body()).contains("recovery-codes").doesNotContain(app.recoveryCodes().get(0));
+		TestBrowser old = passwordAccepted(nodeB, "abe");
+		assertThat(
+				TestBrowser.location(TestAuthenticatorApp.submitCode(old, nodeB.baseUrl(), app.recoveryCodes().get(0))))
+			.endsWith("/login/second-factor?error");
+	}
+
+	/**
+	 * NIST SP 800-63B §5.2.2: after 100 wrong codes one after the other none is taken,
+	 * the right one neither, until an administrator resets the factors; then the password
+	 * alone signs in.
+	 */
+	@Test
+	void secondFactorWhenTooManyWrongCodesThenBlockedUntilAdministratorResets() {
+		UserAccount bo = person("bo");
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(signedIn(nodeA, "bo"), nodeA.baseUrl(), password("bo"));
+		// The 99 before come from elsewhere over weeks (the throttle spaces them out).
+		nodeA.bean(JdbcClient.class)
+			.sql("UPDATE totp_authenticators SET consecutive_failures = ? WHERE user_id = ?")
+			.params(SecondFactors.MOST_CONSECUTIVE_FAILURES - 1, bo.id())
+			.update();
+		TestBrowser browser = passwordAccepted(nodeA, "bo");
+		assertThat(TestBrowser.location(TestAuthenticatorApp.submitCode(browser, nodeA.baseUrl(), "000000")))
+			.endsWith("/login/second-factor?error");
+		HttpResponse<String> right = TestAuthenticatorApp.submitCode(browser, nodeA.baseUrl(), app.nextCode());
+		assertThat(TestBrowser.location(right)).endsWith("/login/second-factor?blocked");
+		assertThat(browser.get(nodeA.baseUrl() + "/login/second-factor?blocked&lang=en").body())
+			.contains("Ask an administrator");
+
+		assertThat(nodeA.bean(UserAdministration.class)
+			.resetSecondFactors(bo.id().toString(), new Actor("admin", "admin", "127.0.0.1"))).isTrue();
+		assertThat(
+				TestBrowser.location(new OAuthFlows(nodeB.baseUrl()).signIn(new TestBrowser(), "bo", password("bo"))))
+			.doesNotContain("second-factor")
+			.doesNotContain("error");
 	}
 
 	/** The second-factor page without a password accepted first: the login page. */
