@@ -97,6 +97,18 @@ class StepUpTest {
 		assertThat(resumed).contains("/oauth2/authorize").contains("acr_values");
 		Map<String, Object> idToken = idToken(flows, TestBrowser.location(browser.get(resumed)), pkce);
 		assertThat(idToken).containsEntry("acr", MULTI_FACTOR).containsEntry("amr", List.of("pwd", "otp", "mfa"));
+
+		// OpenID Connect Core §5.5.1.1: asked for single-factor as essential, the ID
+		// token
+		// names that value, which the multi-factor sign-in meets.
+		TestBrowser.Pkce again = TestBrowser.Pkce.create();
+		Map<String, String> essential = new java.util.LinkedHashMap<>(
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", again));
+		essential.put("claims",
+				"{\"id_token\":{\"acr\":{\"essential\":true,\"values\":[\"urn:lanyard:acr:single-factor\"]}}}");
+		assertThat(idToken(flows, TestBrowser.location(browser.get(flows.authorizeUrl(essential))), again))
+			.containsEntry("acr", "urn:lanyard:acr:single-factor")
+			.containsEntry("amr", List.of("pwd", "otp", "mfa"));
 	}
 
 	/**
