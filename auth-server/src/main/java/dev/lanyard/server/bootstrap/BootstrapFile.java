@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import org.apache.commons.codec.binary.Base32;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -65,9 +67,12 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	 *
 	 * @param location where it stands, e.g. {@code users[0]}
 	 * @param lines the line of each key
+	 * @param totpSecret the shared secret of an authenticator app the user already has (a
+	 * migration from another provider: {@code totp-secret}, base32), or {@code null}
 	 */
 	public record User(String location, Map<String, Integer> lines, String username, String password, String email,
-			List<String> roles, Map<String, String> attributes, Map<String, String> claims, boolean enabled) {
+			List<String> roles, Map<String, String> attributes, Map<String, String> claims, boolean enabled,
+			byte[] totpSecret) {
 
 		@Override
 		public String toString() {
@@ -115,8 +120,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	}
 
 	private static Set<String> userKeys() {
-		Set<String> keys = new HashSet<>(
-				Set.of("username", "password", "email", "roles", "attributes", "enabled", StandardClaim.ADDRESS));
+		Set<String> keys = new HashSet<>(Set.of("username", "password", "email", "roles", "attributes", "enabled",
+				"totp-secret", StandardClaim.ADDRESS));
 		for (StandardClaim claim : StandardClaim.values()) {
 			if (!claim.addressPart()) {
 				keys.add(claim.bootstrapKey());
@@ -160,7 +165,26 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 			return new User(where, lines(fields), requiredString(fields, node, where, "username"),
 					requiredString(fields, node, where, "password"), string(fields, where, "email"),
 					strings(fields, where, "roles"), stringMap(fields, where, "attributes"),
-					standardClaims(fields, where), !Boolean.FALSE.equals(bool(fields, where, "enabled")));
+					standardClaims(fields, where), !Boolean.FALSE.equals(bool(fields, where, "enabled")),
+					totpSecret(fields, where));
+		}
+
+		/**
+		 * RFC 6238 / RFC 4226 §4 R6: a shared secret of 128 bits at least, in base32 (RFC
+		 * 4648 §6) as authenticator apps show it; spaces and padding do not matter.
+		 */
+		private byte[] totpSecret(Map<String, NodeTuple> fields, String where) {
+			String text = string(fields, where, "totp-secret");
+			if (text == null) {
+				return null;
+			}
+			String base32 = text.replace(" ", "").replace("=", "").toUpperCase(java.util.Locale.ROOT);
+			byte[] secret = base32.matches("[A-Z2-7]+") ? new Base32().decode(base32) : new byte[0];
+			if (secret.length < 16) {
+				throw error(fields.get("totp-secret").getValueNode(), where + ".totp-secret",
+						"must be a base32 secret of 128 bits or more (26 characters or more)");
+			}
+			return secret;
 		}
 
 		/** The standard claims, by claim name (their rules are the user service's). */

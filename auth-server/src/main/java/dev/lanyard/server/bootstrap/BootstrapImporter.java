@@ -16,6 +16,7 @@ import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.secondfactor.TotpAuthenticators;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
@@ -62,6 +63,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final FirstRunSetup setup;
 
+	private final TotpAuthenticators authenticators;
+
 	/** The first administrator's username, for a start without a file. */
 	static final String ADMIN_USERNAME = "LANYARD_BOOTSTRAP_ADMIN_USERNAME";
 
@@ -70,7 +73,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
 			GrantRevocations authorizations, AuditLog audit, MessageSource messages, TransactionTemplate transactions,
-			DataSource dataSource, Environment environment, FirstRunSetup setup) {
+			DataSource dataSource, Environment environment, FirstRunSetup setup, TotpAuthenticators authenticators) {
 		this.properties = properties;
 		this.users = users;
 		this.clients = clients;
@@ -81,6 +84,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		this.dataSource = dataSource;
 		this.environment = environment;
 		this.setup = setup;
+		this.authenticators = authenticators;
 	}
 
 	@Override
@@ -187,7 +191,13 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			try {
 				UserService.Change change = this.users.importUser(user.username(), user.password(), user.email(),
 						user.roles(), user.attributes(), user.claims(), user.enabled());
-				outcomes.users().merge(change.outcome(), 1, Integer::sum);
+				ImportOutcome outcome = change.outcome();
+				if (user.totpSecret() != null
+						&& this.authenticators.importSecret(change.after().id(), user.totpSecret())
+						&& outcome == ImportOutcome.UNCHANGED) {
+					outcome = ImportOutcome.UPDATED;
+				}
+				outcomes.users().merge(outcome, 1, Integer::sum);
 				// The file is the operator's word: a user it disables, or whose password
 				// it
 				// replaces, keeps no session or token from before.

@@ -114,6 +114,30 @@ public class TotpAuthenticators {
 			.update() == 1;
 	}
 
+	/**
+	 * Gives the person a confirmed authenticator with this secret (the bootstrap file: a
+	 * migration from another provider), unless it already has it.
+	 * @return whether anything changed
+	 */
+	public boolean importSecret(UUID userId, byte[] secret) {
+		Optional<byte[]> current = this.jdbc
+			.sql("SELECT sealed_secret FROM totp_authenticators WHERE user_id = ? AND confirmed_at IS NOT NULL")
+			.param(userId)
+			.query(byte[].class)
+			.optional()
+			.map((sealed) -> open(userId, sealed));
+		if (current.isPresent() && java.security.MessageDigest.isEqual(current.get(), secret)) {
+			return false;
+		}
+		this.jdbc.sql("""
+				INSERT INTO totp_authenticators (user_id, sealed_secret, confirmed_at) VALUES (?, ?, now())
+				ON CONFLICT (user_id) DO UPDATE SET sealed_secret = EXCLUDED.sealed_secret, created_at = now(),
+				    confirmed_at = now(), last_used_step = -1, consecutive_failures = 0""")
+			.params(userId, this.masterKey.seal(secret, PURPOSE + userId))
+			.update();
+		return true;
+	}
+
 	/** Removes the person's authenticator, confirmed or not. */
 	public boolean remove(UUID userId) {
 		return this.jdbc.sql("DELETE FROM totp_authenticators WHERE user_id = ?").param(userId).update() == 1;

@@ -3,6 +3,7 @@ package dev.lanyard.server.bootstrap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,9 +11,13 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.authorization.HashedAuthorizationService;
+import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
+import org.apache.commons.codec.binary.Base32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -159,6 +164,54 @@ class BootstrapFileTest {
 				    password: "a-long-enough-password"
 				    address: { street: "Veldstraat 1" }
 				"""))).hasMessageContaining("users[0].address.street").hasMessageContaining("unknown key");
+	}
+
+	@Test
+	void readWhenTotpSecretThenBase32Of128BitsOrMore() throws Exception {
+		BootstrapFile file = BootstrapFile.read(write("""
+				users:
+				  - username: zoe
+				    password: "a-long-enough-password"
+				    totp-secret: "jbsw y3dp ehpk 3pxp jbsw y3dp ehpk 3pxp"
+				"""));
+		assertThat(file.users().get(0).totpSecret()).hasSize(20);
+		for (String secret : new String[] { "JBSWY3DPEHPK3PXP", "JBSWY3DPEHPK3PXP!BSWY3DPEHPK3PX" }) {
+			assertThatThrownBy(() -> BootstrapFile.read(write("""
+					users:
+					  - username: zoe
+					    password: "a-long-enough-password"
+					    totp-secret: "%s"
+					""".formatted(secret)))).hasMessageContaining("users[0].totp-secret")
+				.hasMessageContaining("128 bits")
+				.hasMessageNotContaining(secret);
+		}
+	}
+
+	/**
+	 * A user brought from another provider with the authenticator app they have: signing
+	 * in asks for its code, which the app computes from the imported secret.
+	 */
+	@Test
+	void startWhenUserImportedWithTotpSecretThenSignInAsksForItsCode() throws Exception {
+		Path file = write("""
+				users:
+				  - username: yves
+				    password: "yves-password-from-the-old-provider"
+				    totp-secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+				""");
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.bootstrap", file.toString());
+		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+			TestBrowser browser = new TestBrowser();
+			OAuthFlows flows = new OAuthFlows(server.baseUrl());
+			assertThat(TestBrowser.location(flows.signIn(browser, "yves", "yves-password-from-the-old-provider")))
+				.endsWith("/login/second-factor");
+			TestAuthenticatorApp app = new TestAuthenticatorApp(new Base32().decode("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+					List.of());
+			assertThat(TestBrowser.location(TestAuthenticatorApp.submitCode(browser, server.baseUrl(), app.nextCode())))
+				.doesNotContain("second-factor");
+			assertThat(browser.get(server.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		}
 	}
 
 	@Test
