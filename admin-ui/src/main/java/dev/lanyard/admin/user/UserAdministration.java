@@ -41,9 +41,9 @@ public interface UserAdministration {
 	UserView unlock(String id, Actor actor);
 
 	/**
-	 * Removes the user's second factors (authenticator app, recovery codes), for a lost
-	 * phone or factors blocked by wrong codes: they sign in with their password and may
-	 * set up new ones.
+	 * Removes the user's second factors (authenticator app, recovery codes, passkeys),
+	 * for a lost phone or factors blocked by wrong codes: they sign in with their
+	 * password and may set up new ones.
 	 * @return whether the user had any
 	 */
 	boolean resetSecondFactors(String id, Actor actor);

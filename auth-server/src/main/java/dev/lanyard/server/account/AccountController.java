@@ -17,6 +17,7 @@ import dev.lanyard.server.authorization.ActiveGrant;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.authorization.JdbcActiveGrants;
 import dev.lanyard.server.client.JdbcOAuthClientRepository;
+import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.StandardClaim;
@@ -83,10 +84,13 @@ class AccountController {
 
 	private final SecondFactors secondFactors;
 
+	private final Passkeys passkeys;
+
 	AccountController(UserService users, JdbcActiveGrants grants, GrantRevocations revocations,
 			JdbcOAuthClientRepository clients, AuditLog audit, CurrentPassword currentPassword,
 			PasswordChange passwords, OAuth2AuthorizationConsentService consents, EmailVerifications verifications,
-			SecondFactors secondFactors) {
+			SecondFactors secondFactors, Passkeys passkeys) {
+		this.passkeys = passkeys;
 		this.users = users;
 		this.grants = grants;
 		this.revocations = revocations;
@@ -108,6 +112,12 @@ class AccountController {
 
 	/** An application holding a grant of the person's. */
 	record Application(String grantId, String clientName, List<String> scopes, String since) {
+	}
+
+	/**
+	 * A passkey of the person's; {@code lastUsed} is {@code null} before its first use.
+	 */
+	record PasskeyRow(String id, String label, String created, String lastUsed) {
 	}
 
 	/** A sign-in (or a refused one) of the person's. */
@@ -137,6 +147,12 @@ class AccountController {
 		}
 		model.addAttribute("applications", applications);
 		model.addAttribute("secondFactors", this.secondFactors.status(account.id()));
+		model.addAttribute("passkeys",
+				this.passkeys.list(account.id())
+					.stream()
+					.map((passkey) -> new PasskeyRow(passkey.id(), passkey.label(), MINUTES.format(passkey.created()),
+							passkey.lastUsed().equals(passkey.created()) ? null : MINUTES.format(passkey.lastUsed())))
+					.toList());
 		model.addAttribute("signIns", this.audit.search(account.id().toString(), "login.", null, null, HISTORY, 0)
 			.stream()
 			.map((event) -> new SignIn(event.action(), SECONDS.format(event.occurredAt()), event.clientAddress(),
@@ -185,15 +201,9 @@ class AccountController {
 			@RequestParam(name = "passwordAgain", defaultValue = "") String passwordAgain, HttpServletRequest request,
 			RedirectAttributes redirect) {
 		UserAccount account = this.users.get(id(person));
-		switch (this.currentPassword.check(person, current, request)) {
-			case THROTTLED -> {
-				return passwordProblem(redirect, "login.throttled");
-			}
-			case WRONG -> {
-				return passwordProblem(redirect, "account.password-current-wrong");
-			}
-			case CONFIRMED -> {
-			}
+		String refused = this.currentPassword.problem(person, current, request);
+		if (refused != null) {
+			return passwordProblem(redirect, refused);
 		}
 		if (!password.equals(passwordAgain)) {
 			return passwordProblem(redirect, "setup.password-mismatch");

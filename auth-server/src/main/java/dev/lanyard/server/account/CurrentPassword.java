@@ -46,6 +46,18 @@ public class CurrentPassword {
 		this.audit = audit;
 	}
 
+	/**
+	 * Checks the typed password.
+	 * @return the message key of the problem to show, or {@code null} when confirmed
+	 */
+	public String problem(Authentication person, String typed, HttpServletRequest request) {
+		return switch (check(person, typed, request)) {
+			case THROTTLED -> "login.throttled";
+			case WRONG -> "account.password-current-wrong";
+			case CONFIRMED -> null;
+		};
+	}
+
 	public Outcome check(Authentication person, String typed, HttpServletRequest request) {
 		LanyardUser user = (LanyardUser) person.getPrincipal();
 		LoginAttempt attempt = LoginAttempt.of(LoginName.canonical(user.loginName()), null, request.getRemoteAddr());

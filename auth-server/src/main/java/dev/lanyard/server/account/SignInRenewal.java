@@ -3,6 +3,8 @@ package dev.lanyard.server.account;
 import java.time.Instant;
 
 import dev.lanyard.server.login.LoginDetails;
+import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -20,6 +22,14 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 public final class SignInRenewal {
 
 	private SignInRenewal() {
+	}
+
+	/**
+	 * Ends every other sign-in of the person now (a factor was added or removed); this
+	 * one goes on.
+	 */
+	public static void endOtherSignIns(Authentication person, UserService users, HttpServletRequest request) {
+		continueFrom(person, users.endSignIns(((LanyardUser) person.getPrincipal()).id(), Instant.now()), request);
 	}
 
 	/**

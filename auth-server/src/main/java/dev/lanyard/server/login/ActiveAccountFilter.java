@@ -34,7 +34,8 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		String path = request.getServletPath();
-		return path.startsWith("/css/") || path.startsWith("/img/") || "/favicon.ico".equals(path);
+		return path.startsWith("/css/") || path.startsWith("/img/") || path.startsWith("/js/")
+				|| "/favicon.ico".equals(path);
 	}
 
 	@Override

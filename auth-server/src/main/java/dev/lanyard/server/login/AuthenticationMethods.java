@@ -30,6 +30,13 @@ public final class AuthenticationMethods {
 	/** Every class Lanyard can satisfy today. */
 	public static final List<String> SUPPORTED_CONTEXTS = List.of(SINGLE_FACTOR, MULTI_FACTOR);
 
+	/**
+	 * The authenticator verified its user (a PIN or a biometric) when a passkey signed in
+	 * alone: with the key it holds, two factors in one device (NIST SP 800-63B
+	 * multi-factor cryptographic authenticator). No {@code amr} value of its own.
+	 */
+	public static final String USER_VERIFICATION_AUTHORITY = "FACTOR_USER_VERIFICATION";
+
 	/** RFC 8176 §2: "Multiple-factor authentication". */
 	public static final String MULTIPLE_FACTORS = "mfa";
 
@@ -58,7 +65,9 @@ public final class AuthenticationMethods {
 			}
 		}
 		methods.sort(Comparator.comparing((method) -> !"pwd".equals(method)));
-		if (methods.size() > 1) {
+		boolean verifiedDevice = methods.contains("hwk") && factorsOf(authentication).stream()
+			.anyMatch((factor) -> USER_VERIFICATION_AUTHORITY.equals(factor.getAuthority()));
+		if (methods.size() > 1 || verifiedDevice) {
 			methods.add(MULTIPLE_FACTORS);
 		}
 		return List.copyOf(methods);

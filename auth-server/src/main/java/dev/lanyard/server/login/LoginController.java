@@ -1,8 +1,11 @@
 package dev.lanyard.server.login;
 
 import java.time.Clock;
+import java.util.UUID;
 
 import dev.lanyard.server.account.PasswordResets;
+import dev.lanyard.server.passkey.Passkeys;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.client.OAuthClient;
 import dev.lanyard.server.user.LanyardUser;
@@ -10,6 +13,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
@@ -17,6 +23,8 @@ import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
 
 /** The hosted login page and the pages around a login session. */
 @Controller
@@ -30,10 +38,17 @@ class LoginController {
 
 	private final Clock clock;
 
-	LoginController(ClientService clients, PasswordResets resets, Clock clock) {
+	private final Passkeys passkeys;
+
+	private final SecondFactors secondFactors;
+
+	LoginController(ClientService clients, PasswordResets resets, Clock clock, Passkeys passkeys,
+			SecondFactors secondFactors) {
 		this.clients = clients;
 		this.resets = resets;
 		this.clock = clock;
+		this.passkeys = passkeys;
+		this.secondFactors = secondFactors;
 	}
 
 	@GetMapping("/login")
@@ -50,6 +65,7 @@ class LoginController {
 		model.addAttribute("error", request.getParameter("error") != null);
 		model.addAttribute("throttled", request.getParameter("throttled") != null);
 		model.addAttribute("expired", request.getParameter("expired") != null);
+		model.addAttribute("passkeyRefused", request.getParameter("passkey") != null);
 		model.addAttribute("passwordReset", this.resets.enabled());
 		return "login";
 	}
@@ -60,13 +76,39 @@ class LoginController {
 	 */
 	@GetMapping(SecondFactorStep.PATH)
 	String secondFactor(HttpServletRequest request, Model model) {
-		if (PendingSignIn.of(request, this.clock.instant()) == null) {
+		PendingSignIn pending = PendingSignIn.of(request, this.clock.instant());
+		if (pending == null) {
 			return "redirect:/login?expired";
 		}
 		model.addAttribute("error", request.getParameter("error") != null);
 		model.addAttribute("throttled", request.getParameter("throttled") != null);
 		model.addAttribute("blocked", request.getParameter("blocked") != null);
+		model.addAttribute("passkeyRefused", request.getParameter("passkey") != null);
+		UUID person = ((LanyardUser) pending.passwordSignIn().getPrincipal()).id();
+		model.addAttribute("passkeys", this.passkeys.any(person));
+		model.addAttribute("authenticatorApp", this.secondFactors.status(person).authenticatorApp());
 		return "second-factor";
+	}
+
+	/**
+	 * Options to sign in with a passkey alone (WebAuthn), for the login page's script.
+	 */
+	@PostMapping(path = PasskeySignIn.PATH + "/options", produces = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseBody
+	String passkeySignInOptions(HttpServletRequest request) {
+		return this.passkeys.signInOptions(request);
+	}
+
+	/** Options to give one of the waiting sign-in's passkeys as the second factor. */
+	@PostMapping(path = SecondFactorStep.PASSKEY_PATH + "/options", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<String> passkeySecondFactorOptions(HttpServletRequest request) {
+		PendingSignIn pending = PendingSignIn.of(request, this.clock.instant());
+		if (pending == null) {
+			return ResponseEntity.status(HttpStatus.UNAUTHORIZED).build();
+		}
+		return ResponseEntity.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(this.passkeys.secondFactorOptions(request, pending.passwordSignIn()));
 	}
 
 	@GetMapping("/")

@@ -69,8 +69,9 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 			Authentication authentication) throws IOException, ServletException {
 		LanyardUser user = (LanyardUser) authentication.getPrincipal();
 		List<String> methods = AuthenticationMethods.of(authentication);
-		if (SecondFactorStep.PATH.equals(request.getServletPath())) {
-			// A new sign-in state: the CSRF token changes with it, as after the password.
+		if (!"/login".equals(request.getServletPath())) {
+			// A new sign-in state (the second step, a passkey): the CSRF token changes
+			// with it, as the form login changes it after the password.
 			this.csrf.onAuthentication(authentication, request, response);
 		}
 		PendingSignIn.clear(request);
@@ -102,7 +103,13 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		}
 		boolean throttled = exception instanceof LoginThrottledException;
 		count(throttled ? "throttled" : "failed");
-		if (SecondFactorStep.PATH.equals(request.getServletPath())) {
+		if (PasskeySignIn.PATH.equals(request.getServletPath())) {
+			this.audit.record("unknown", throttled ? "login.throttled" : "login.failed", null, request.getRemoteAddr(),
+					browser(request));
+			seeOther(request, response, throttled ? "/login?throttled" : "/login?passkey");
+			return;
+		}
+		if (request.getServletPath().startsWith(SecondFactorStep.PATH)) {
 			PendingSignIn pending = PendingSignIn.of(request, this.clock.instant());
 			if (exception instanceof SecondFactorStep.SignInEndedException) {
 				PendingSignIn.clear(request);
@@ -117,8 +124,9 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 					throttled ? "login.throttled" : "login.second_factor_failed", null, request.getRemoteAddr(),
 					browser(request));
 			boolean blocked = exception instanceof SecondFactorStep.SecondFactorBlockedException;
-			seeOther(request, response,
-					SecondFactorStep.PATH + (throttled ? "?throttled" : blocked ? "?blocked" : "?error"));
+			boolean passkey = SecondFactorStep.PASSKEY_PATH.equals(request.getServletPath());
+			seeOther(request, response, SecondFactorStep.PATH
+					+ (throttled ? "?throttled" : blocked ? "?blocked" : passkey ? "?passkey" : "?error"));
 			return;
 		}
 		String typed = request.getParameter("username");

@@ -6,6 +6,7 @@ import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.key.MasterKey;
+import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -114,7 +115,7 @@ class LoginSecurityConfiguration {
 			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
 			AuditLog audit, JdbcUserAccountRepository users, GrantRevocations authorizations, MeterRegistry meters,
 			SecurityHeadersPolicy headers, TrustedDevices devices, ActiveAccountFilter activeAccounts,
-			SecondFactors secondFactors, Clock clock) throws Exception {
+			SecondFactors secondFactors, Passkeys passkeys, Clock clock) throws Exception {
 		// Where the login form keeps the sign-in (Spring Security's default for it).
 		SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
 				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
@@ -125,8 +126,9 @@ class LoginSecurityConfiguration {
 		http.authenticationManager(
 				loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle, secondFactors))
 			.authorizeHttpRequests((authorize) -> authorize
-				.requestMatchers("/login", SecondFactorStep.PATH, "/logout", "/logout/done", "/error", "/css/**",
-						"/img/**", "/favicon.ico", "/setup", "/forgot", "/reset", "/verify-email")
+				.requestMatchers("/login", SecondFactorStep.PATH, SecondFactorStep.PATH + "/**", PasskeySignIn.PATH,
+						PasskeySignIn.PATH + "/options", "/logout", "/logout/done", "/error", "/css/**", "/img/**",
+						"/js/**", "/favicon.ico", "/setup", "/forgot", "/reset", "/verify-email")
 				.permitAll()
 				// Methods the protocol endpoints do not take land here and get a 405.
 				.requestMatchers("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke")
@@ -134,7 +136,11 @@ class LoginSecurityConfiguration {
 				.anyRequest()
 				.authenticated())
 			.securityContext((context) -> context.securityContextRepository(contexts))
-			.addFilterBefore(SecondFactorStep.filter(secondFactors, throttle, users, outcomes, contexts, clock),
+			.addFilterBefore(SecondFactorStep.codeFilter(secondFactors, throttle, users, outcomes, contexts, clock),
+					UsernamePasswordAuthenticationFilter.class)
+			.addFilterBefore(SecondFactorStep.passkeyFilter(passkeys, throttle, users, outcomes, contexts, clock),
+					UsernamePasswordAuthenticationFilter.class)
+			.addFilterBefore(PasskeySignIn.filter(passkeys, throttle, users, devices, outcomes, contexts, clock),
 					UsernamePasswordAuthenticationFilter.class)
 			.csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
 			.formLogin((form) -> form.loginPage("/login")

@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.LoginName;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -26,9 +28,10 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 /**
  * The second step of signing in, for a person with a second factor: after the password
  * ({@link PendingSignIn}), a code from their authenticator app or one of their recovery
- * codes, posted to {@value #PATH}. Attempts are throttled with the password's own budget
- * for the account and the address (a six-digit code must not be guessable where a
- * password is not). The resulting authentication is the password's plus the new factor
+ * codes, posted to {@value #PATH}, or one of their passkeys, posted to
+ * {@value #PASSKEY_PATH}. Attempts are throttled with the password's own budget for the
+ * account and the address (a six-digit code must not be guessable where a password is
+ * not). The resulting authentication is the password's plus the new factor
  * ({@link FactorGrantedAuthority}, as Spring Security records factors), authenticated
  * now; the session id changes, and the person goes on to what they asked for.
  */
@@ -36,25 +39,66 @@ final class SecondFactorStep {
 
 	static final String PATH = "/login/second-factor";
 
+	static final String PASSKEY_PATH = PATH + "/passkey";
+
 	private SecondFactorStep() {
 	}
 
-	static AuthenticationFilter filter(SecondFactors secondFactors, LoginThrottle throttle,
+	/** A code from the authenticator app, or a recovery code. */
+	static AuthenticationFilter codeFilter(SecondFactors secondFactors, LoginThrottle throttle,
+			JdbcUserAccountRepository users, LoginOutcomes outcomes, SecurityContextRepository contexts, Clock clock) {
+		Prover codes = (user, answer) -> {
+			if (secondFactors.blocked(user.id())) {
+				throw new SecondFactorBlockedException();
+			}
+			return secondFactors.prove(user.id(), (String) answer);
+		};
+		return filter(PATH, (request) -> request.getParameter("code"), codes, throttle, users, outcomes, contexts,
+				clock);
+	}
+
+	/** One of the person's passkeys (WebAuthn), answering this session's options. */
+	static AuthenticationFilter passkeyFilter(Passkeys passkeys, LoginThrottle throttle,
+			JdbcUserAccountRepository users, LoginOutcomes outcomes, SecurityContextRepository contexts, Clock clock) {
+		Prover theirPasskey = (user, answer) -> ((Optional<?>) answer).filter(user.id()::equals)
+			.map((owner) -> FactorGrantedAuthority.WEBAUTHN_AUTHORITY);
+		return filter(PASSKEY_PATH,
+				(request) -> passkeys.authenticate(request, request.getParameter("credential"), true), theirPasskey,
+				throttle, users, outcomes, contexts, clock);
+	}
+
+	private static AuthenticationFilter filter(String path, AnswerReader answers, Prover prover, LoginThrottle throttle,
 			JdbcUserAccountRepository users, LoginOutcomes outcomes, SecurityContextRepository contexts, Clock clock) {
 		AuthenticationFilter filter = new AuthenticationFilter(
-				new ProviderManager(new CodeCheck(secondFactors, throttle, users, clock)), (request) -> {
+				new ProviderManager(new SecondFactorCheck(prover, throttle, users, clock)), (request) -> {
 					PendingSignIn pending = PendingSignIn.of(request, clock.instant());
 					if (pending == null) {
 						throw new BadCredentialsException("No sign-in waits for a second factor");
 					}
-					return new TypedCode(pending.passwordSignIn(), request.getParameter("code"),
+					return new SecondFactorAnswer(pending.passwordSignIn(), answers.read(request),
 							request.getRemoteAddr());
 				});
-		filter.setRequestMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, PATH));
+		filter.setRequestMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, path));
 		filter.setSecurityContextRepository(contexts);
 		filter.setSuccessHandler(outcomes);
 		filter.setFailureHandler(outcomes);
 		return filter;
+	}
+
+	/** What the person gave, read from the request (with the session it belongs to). */
+	@FunctionalInterface
+	private interface AnswerReader {
+
+		Object read(HttpServletRequest request);
+
+	}
+
+	/** The factor an answer proves for the person, if any. */
+	@FunctionalInterface
+	private interface Prover {
+
+		Optional<String> prove(LanyardUser user, Object answer);
+
 	}
 
 	/** The sign-in waiting for its second factor may not go on. */
@@ -84,28 +128,28 @@ final class SecondFactorStep {
 
 	}
 
-	/** A code typed for a sign-in whose password was right. */
-	static final class TypedCode extends AbstractAuthenticationToken {
+	/** An answer given for a sign-in whose password was right. */
+	static final class SecondFactorAnswer extends AbstractAuthenticationToken {
 
 		@Serial
 		private static final long serialVersionUID = 1L;
 
 		private final transient Authentication passwordSignIn;
 
-		private final String code;
+		private final transient Object answer;
 
 		private final String remoteAddress;
 
-		TypedCode(Authentication passwordSignIn, String code, String remoteAddress) {
+		SecondFactorAnswer(Authentication passwordSignIn, Object answer, String remoteAddress) {
 			super(List.of());
 			this.passwordSignIn = passwordSignIn;
-			this.code = code;
+			this.answer = answer;
 			this.remoteAddress = remoteAddress;
 		}
 
 		@Override
 		public Object getCredentials() {
-			return this.code;
+			return null;
 		}
 
 		@Override
@@ -115,16 +159,16 @@ final class SecondFactorStep {
 
 	}
 
-	private record CodeCheck(SecondFactors secondFactors, LoginThrottle throttle, JdbcUserAccountRepository users,
+	private record SecondFactorCheck(Prover prover, LoginThrottle throttle, JdbcUserAccountRepository users,
 			Clock clock) implements AuthenticationProvider {
 
 		@Override
 		public Authentication authenticate(Authentication authentication) {
-			TypedCode typed = (TypedCode) authentication;
-			LanyardUser user = (LanyardUser) typed.getPrincipal();
-			LoginDetails signIn = (typed.passwordSignIn.getDetails() instanceof LoginDetails details) ? details : null;
+			SecondFactorAnswer given = (SecondFactorAnswer) authentication;
+			LanyardUser user = (LanyardUser) given.getPrincipal();
+			LoginDetails signIn = (given.passwordSignIn.getDetails() instanceof LoginDetails details) ? details : null;
 			LoginAttempt attempt = LoginAttempt.of(LoginName.canonical(user.loginName()),
-					(signIn != null) ? signIn.trustedDevice() : null, typed.remoteAddress);
+					(signIn != null) ? signIn.trustedDevice() : null, given.remoteAddress);
 			if (!this.throttle.tryAcquire(attempt)) {
 				throw new LoginThrottledException();
 			}
@@ -135,16 +179,13 @@ final class SecondFactorStep {
 			if (!this.users.standing(user.id()).map((standing) -> standing.allows(signedInAt)).orElse(false)) {
 				throw new SignInEndedException();
 			}
-			if (this.secondFactors.blocked(user.id())) {
-				throw new SecondFactorBlockedException();
-			}
-			Optional<String> factor = this.secondFactors.prove(user.id(), typed.code);
+			Optional<String> factor = this.prover.prove(user, given.answer);
 			if (factor.isEmpty()) {
-				throw new BadCredentialsException("Wrong or used code");
+				throw new BadCredentialsException("Wrong or used second factor");
 			}
 			this.throttle.release(attempt);
 			Instant now = this.clock.instant();
-			return typed.passwordSignIn.toBuilder()
+			return given.passwordSignIn.toBuilder()
 				.authorities((authorities) -> authorities
 					.add(FactorGrantedAuthority.withAuthority(factor.get()).issuedAt(now).build()))
 				.details((signIn != null)
@@ -155,7 +196,7 @@ final class SecondFactorStep {
 
 		@Override
 		public boolean supports(Class<?> authentication) {
-			return TypedCode.class.isAssignableFrom(authentication);
+			return SecondFactorAnswer.class.isAssignableFrom(authentication);
 		}
 
 	}

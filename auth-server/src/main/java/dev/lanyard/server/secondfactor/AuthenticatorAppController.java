@@ -1,7 +1,6 @@
 package dev.lanyard.server.secondfactor;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,7 +93,7 @@ class AuthenticatorAppController {
 			@RequestParam(defaultValue = "") String current, HttpServletRequest request, Model model,
 			RedirectAttributes redirect) {
 		UUID id = ((LanyardUser) person.getPrincipal()).id();
-		String refused = passwordProblem(person, current, request);
+		String refused = this.currentPassword.problem(person, current, request);
 		if (refused == null && !this.authenticators.confirm(id, code.replace(" ", "").strip())) {
 			refused = "authenticator.code-wrong";
 		}
@@ -102,7 +101,7 @@ class AuthenticatorAppController {
 			redirect.addFlashAttribute("enrolmentProblem", refused);
 			return "redirect:/account/authenticator";
 		}
-		endOtherSignIns(person, id, request);
+		SignInRenewal.endOtherSignIns(person, this.users, request);
 		this.audit.record(id.toString(), "account.authenticator_added", "user:" + id, request.getRemoteAddr(),
 				Map.of());
 		return recoveryCodes(id, model);
@@ -112,7 +111,7 @@ class AuthenticatorAppController {
 	String newRecoveryCodes(Authentication person, @RequestParam(defaultValue = "") String current,
 			HttpServletRequest request, Model model, RedirectAttributes redirect) {
 		UUID id = ((LanyardUser) person.getPrincipal()).id();
-		String refused = passwordProblem(person, current, request);
+		String refused = this.currentPassword.problem(person, current, request);
 		if (refused == null && !this.authenticators.confirmed(id)) {
 			refused = "authenticator.none";
 		}
@@ -129,13 +128,13 @@ class AuthenticatorAppController {
 	String remove(Authentication person, @RequestParam(defaultValue = "") String current, HttpServletRequest request,
 			RedirectAttributes redirect) {
 		UUID id = ((LanyardUser) person.getPrincipal()).id();
-		String refused = passwordProblem(person, current, request);
+		String refused = this.currentPassword.problem(person, current, request);
 		if (refused != null) {
 			redirect.addFlashAttribute("twoStepProblem", refused);
 			return "redirect:/account#two-step";
 		}
-		if (this.secondFactors.reset(id)) {
-			endOtherSignIns(person, id, request);
+		if (this.secondFactors.removeAuthenticatorApp(id)) {
+			SignInRenewal.endOtherSignIns(person, this.users, request);
 			this.audit.record(id.toString(), "account.authenticator_removed", "user:" + id, request.getRemoteAddr(),
 					Map.of());
 		}
@@ -143,28 +142,11 @@ class AuthenticatorAppController {
 		return "redirect:/account#two-step";
 	}
 
-	/**
-	 * A factor added or removed ends the person's other sign-ins (ASVS 5.0 7.4.3): one
-	 * begun with the password alone before it was added, or by someone who knew the
-	 * factor removed. This session goes on.
-	 */
-	private void endOtherSignIns(Authentication person, UUID id, HttpServletRequest request) {
-		SignInRenewal.continueFrom(person, this.users.endSignIns(id, Instant.now()), request);
-	}
-
 	/** New recovery codes, shown on this one page and never again. */
 	private String recoveryCodes(UUID id, Model model) {
 		List<String> codes = this.recoveryCodes.replace(id);
 		model.addAttribute("codes", codes);
 		return "recovery-codes";
-	}
-
-	private String passwordProblem(Authentication person, String current, HttpServletRequest request) {
-		return switch (this.currentPassword.check(person, current, request)) {
-			case THROTTLED -> "login.throttled";
-			case WRONG -> "account.password-current-wrong";
-			case CONFIRMED -> null;
-		};
 	}
 
 }

@@ -4,6 +4,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.security.core.authority.FactorGrantedAuthority;
+import dev.lanyard.server.passkey.Passkeys;
+
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,9 +35,12 @@ public class SecondFactors {
 
 	private final RecoveryCodes recoveryCodes;
 
-	SecondFactors(TotpAuthenticators authenticators, RecoveryCodes recoveryCodes) {
+	private final Passkeys passkeys;
+
+	SecondFactors(TotpAuthenticators authenticators, RecoveryCodes recoveryCodes, Passkeys passkeys) {
 		this.authenticators = authenticators;
 		this.recoveryCodes = recoveryCodes;
+		this.passkeys = passkeys;
 	}
 
 	/**
@@ -51,9 +56,20 @@ public class SecondFactors {
 		return new Status(this.authenticators.confirmed(userId), this.recoveryCodes.remaining(userId));
 	}
 
+	/**
+	 * Removes the person's authenticator app and its recovery codes (their own choice:
+	 * passkeys stay).
+	 */
+	@Transactional
+	public boolean removeAuthenticatorApp(UUID userId) {
+		boolean removed = this.authenticators.remove(userId);
+		this.recoveryCodes.removeAll(userId);
+		return removed;
+	}
+
 	/** Whether sign-in asks this person for a second factor after the password. */
 	public boolean enrolled(UUID userId) {
-		return this.authenticators.confirmed(userId);
+		return this.authenticators.confirmed(userId) || this.passkeys.any(userId);
 	}
 
 	/**
@@ -99,7 +115,7 @@ public class SecondFactors {
 	public boolean reset(UUID userId) {
 		boolean removed = this.authenticators.remove(userId);
 		this.recoveryCodes.removeAll(userId);
-		return removed;
+		return this.passkeys.removeAll(userId) || removed;
 	}
 
 }

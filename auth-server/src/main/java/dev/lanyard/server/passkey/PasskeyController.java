@@ -1,0 +1,103 @@
+package dev.lanyard.server.passkey;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.lanyard.server.account.CurrentPassword;
+import dev.lanyard.server.account.SignInRenewal;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.UserService;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The account page's passkeys: adding one (the browser makes it for the options given
+ * here, {@code /js/passkeys.js}; the current password confirms) and removing one (the
+ * password again). Either ends every other sign-in of the person (ASVS 5.0 7.4.3).
+ */
+@Controller
+class PasskeyController {
+
+	/** A passkey's name on the page, as the person typed it. */
+	private static final int LONGEST_LABEL = 100;
+
+	private final Passkeys passkeys;
+
+	private final CurrentPassword currentPassword;
+
+	private final UserService users;
+
+	private final AuditLog audit;
+
+	PasskeyController(Passkeys passkeys, CurrentPassword currentPassword, UserService users, AuditLog audit) {
+		this.passkeys = passkeys;
+		this.currentPassword = currentPassword;
+		this.users = users;
+		this.audit = audit;
+	}
+
+	@PostMapping(path = "/account/passkeys/options", produces = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseBody
+	String creationOptions(Authentication person, HttpServletRequest request) {
+		return this.passkeys.creationOptions(request, person);
+	}
+
+	@PostMapping("/account/passkeys")
+	String add(Authentication person, @RequestParam(defaultValue = "") String label,
+			@RequestParam(defaultValue = "") String current, @RequestParam(defaultValue = "") String credential,
+			HttpServletRequest request, RedirectAttributes redirect) {
+		UUID id = ((LanyardUser) person.getPrincipal()).id();
+		String name = label.strip();
+		if (name.isEmpty() || name.length() > LONGEST_LABEL) {
+			return problem(redirect, "passkeys.label-needed");
+		}
+		String refused = this.currentPassword.problem(person, current, request);
+		if (refused != null) {
+			return problem(redirect, refused);
+		}
+		Optional<Passkeys.Passkey> added = this.passkeys.register(request, person, credential, name);
+		if (added.isEmpty()) {
+			return problem(redirect, "passkeys.not-added");
+		}
+		SignInRenewal.endOtherSignIns(person, this.users, request);
+		this.audit.record(id.toString(), "account.passkey_added", "user:" + id, request.getRemoteAddr(),
+				Map.of("label", name));
+		redirect.addFlashAttribute("notice", "passkeys.added");
+		return "redirect:/account#passkeys";
+	}
+
+	@PostMapping("/account/passkeys/{credentialId}/remove")
+	String remove(Authentication person, @PathVariable String credentialId,
+			@RequestParam(defaultValue = "") String current, HttpServletRequest request, RedirectAttributes redirect) {
+		UUID id = ((LanyardUser) person.getPrincipal()).id();
+		String refused = this.currentPassword.problem(person, current, request);
+		if (refused != null) {
+			return problem(redirect, refused);
+		}
+		if (!this.passkeys.remove(id, credentialId)) {
+			this.audit.record(id.toString(), "account.passkey_remove_refused", "user:" + id, request.getRemoteAddr(),
+					Map.of());
+			return problem(redirect, "passkeys.not-found");
+		}
+		SignInRenewal.endOtherSignIns(person, this.users, request);
+		this.audit.record(id.toString(), "account.passkey_removed", "user:" + id, request.getRemoteAddr(), Map.of());
+		redirect.addFlashAttribute("notice", "passkeys.removed");
+		return "redirect:/account#passkeys";
+	}
+
+	private static String problem(RedirectAttributes redirect, String problem) {
+		redirect.addFlashAttribute("passkeyProblem", problem);
+		return "redirect:/account#passkeys";
+	}
+
+}

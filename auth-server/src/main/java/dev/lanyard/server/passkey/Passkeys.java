@@ -1,0 +1,299 @@
+package dev.lanyard.server.passkey;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.lanyard.server.LanyardProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.webauthn.api.AttestationConveyancePreference;
+import org.springframework.security.web.webauthn.api.AuthenticatorAssertionResponse;
+import org.springframework.security.web.webauthn.api.AuthenticatorAttestationResponse;
+import org.springframework.security.web.webauthn.api.AuthenticatorSelectionCriteria;
+import org.springframework.security.web.webauthn.api.Bytes;
+import org.springframework.security.web.webauthn.api.CredentialRecord;
+import org.springframework.security.web.webauthn.api.ImmutableAuthenticationExtensionsClientInput;
+import org.springframework.security.web.webauthn.api.ImmutableAuthenticationExtensionsClientInputs;
+import org.springframework.security.web.webauthn.api.PublicKeyCredential;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialCreationOptions;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialParameters;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialRequestOptions;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialRpEntity;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialUserEntity;
+import org.springframework.security.web.webauthn.api.ResidentKeyRequirement;
+import org.springframework.security.web.webauthn.api.UserVerificationRequirement;
+import org.springframework.security.web.webauthn.jackson.WebauthnJacksonModule;
+import org.springframework.security.web.webauthn.management.ImmutablePublicKeyCredentialRequestOptionsRequest;
+import org.springframework.security.web.webauthn.management.ImmutableRelyingPartyRegistrationRequest;
+import org.springframework.security.web.webauthn.management.JdbcUserCredentialRepository;
+import org.springframework.security.web.webauthn.management.RelyingPartyAuthenticationRequest;
+import org.springframework.security.web.webauthn.management.RelyingPartyPublicKey;
+import org.springframework.security.web.webauthn.management.Webauthn4JRelyingPartyOperations;
+import org.springframework.stereotype.Service;
+
+/**
+ * Passkeys (WebAuthn Level 3) through Spring Security's relying party (webauthn4j): the
+ * relying-party id is the issuer's host and the only origin the issuer's, so a passkey
+ * made for this server answers no other. Registering asks for a discoverable credential;
+ * signing in with a passkey alone requires user verification (the authenticator's PIN or
+ * biometric: two factors in one device), as the second factor after a password it is
+ * preferred. Each ceremony's options (its challenge) wait in the session and are used
+ * once. Credentials live in PostgreSQL ({@link JdbcUserCredentialRepository}), hung off
+ * the account's random user handle ({@link PasskeyUsers}).
+ */
+@Service
+public class Passkeys {
+
+	private static final String CREATION = Passkeys.class.getName() + ".CREATION";
+
+	private static final String SIGN_IN = Passkeys.class.getName() + ".SIGN_IN";
+
+	private static final String SECOND_FACTOR = Passkeys.class.getName() + ".SECOND_FACTOR";
+
+	/** How long a ceremony may take (the options' timeout). */
+	private static final Duration CEREMONY = Duration.ofMinutes(5);
+
+	private static final JsonMapper json = JsonMapper.builder().addModule(new WebauthnJacksonModule()).build();
+
+	private final PasskeyUsers users;
+
+	private final JdbcUserCredentialRepository credentials;
+
+	private final PublicKeyCredentialRpEntity relyingParty;
+
+	private final Webauthn4JRelyingPartyOperations verifying;
+
+	private final Webauthn4JRelyingPartyOperations preferring;
+
+	Passkeys(JdbcClient jdbc, JdbcOperations jdbcOperations, dev.lanyard.server.user.JdbcUserAccountRepository accounts,
+			LanyardProperties properties) {
+		this.users = new PasskeyUsers(jdbc, accounts);
+		this.credentials = new JdbcUserCredentialRepository(jdbcOperations);
+		URI issuer = properties.issuer();
+		this.relyingParty = PublicKeyCredentialRpEntity.builder().id(issuer.getHost()).name("Lanyard").build();
+		Set<String> origins = Set.of(origin(issuer));
+		this.verifying = new Webauthn4JRelyingPartyOperations(this.users, this.credentials, this.relyingParty, origins);
+		this.verifying
+			.setCustomizeRequestOptions((options) -> options.userVerification(UserVerificationRequirement.REQUIRED));
+		this.preferring = new Webauthn4JRelyingPartyOperations(this.users, this.credentials, this.relyingParty,
+				origins);
+	}
+
+	/** A passkey as the account page lists it. */
+	public record Passkey(String id, String label, Instant created, Instant lastUsed) {
+	}
+
+	/** The creation options for a new passkey of the signed-in person, as JSON. */
+	public String creationOptions(HttpServletRequest request, Authentication person) {
+		PublicKeyCredentialUserEntity user = this.users.findByUsername(person.getName());
+		Bytes challenge = Bytes.random();
+		List<CredentialRecord> existing = this.credentials.findByUserId(user.getId());
+		PublicKeyCredentialCreationOptions options = creationOptions(challenge, user, existing);
+		request.getSession()
+			.setAttribute(CREATION, new PendingCreation(challenge.getBytes(), user.getId().getBytes(), user.getName(),
+					user.getDisplayName(), Instant.now()));
+		return json.writeValueAsString(options);
+	}
+
+	/**
+	 * Registers the passkey the browser made for the options this session was given.
+	 * @return the new passkey, or empty when the answer does not hold
+	 */
+	public Optional<Passkey> register(HttpServletRequest request, Authentication person, String credentialJson,
+			String label) {
+		HttpSession session = request.getSession(false);
+		if (session == null || !(session.getAttribute(CREATION) instanceof PendingCreation pending)) {
+			return Optional.empty();
+		}
+		session.removeAttribute(CREATION);
+		PublicKeyCredentialUserEntity user = this.users.findByUsername(person.getName());
+		if (user == null || !user.getId().equals(new Bytes(pending.userHandle()))
+				|| Instant.now().isAfter(pending.at().plus(CEREMONY))) {
+			return Optional.empty();
+		}
+		try {
+			JavaType type = json.getTypeFactory()
+				.constructParametricType(PublicKeyCredential.class, AuthenticatorAttestationResponse.class);
+			PublicKeyCredential<AuthenticatorAttestationResponse> credential = json.readValue(credentialJson, type);
+			CredentialRecord record = this.preferring.registerCredential(new ImmutableRelyingPartyRegistrationRequest(
+					creationOptions(new Bytes(pending.challenge()), user, List.of()),
+					new RelyingPartyPublicKey(credential, label)));
+			return Optional.of(passkey(record));
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/** The person's passkeys, newest first. */
+	public List<Passkey> list(UUID account) {
+		return this.users.handleOf(account)
+			.map((handle) -> this.credentials.findByUserId(handle)
+				.stream()
+				.map(Passkeys::passkey)
+				.sorted(Comparator.comparing(Passkey::created).reversed())
+				.toList())
+			.orElse(List.of());
+	}
+
+	/** Whether the person has a passkey. */
+	public boolean any(UUID account) {
+		return !list(account).isEmpty();
+	}
+
+	/**
+	 * Removes one of the person's passkeys.
+	 * @return whether it was theirs
+	 */
+	public boolean remove(UUID account, String credentialId) {
+		Optional<Bytes> handle = this.users.handleOf(account);
+		Bytes id;
+		try {
+			id = Bytes.fromBase64(credentialId);
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+		CredentialRecord record = this.credentials.findByCredentialId(id);
+		if (handle.isEmpty() || record == null || !record.getUserEntityUserId().equals(handle.get())) {
+			return false;
+		}
+		this.credentials.delete(id);
+		return true;
+	}
+
+	/** Removes every passkey of the person (an administrator's reset). */
+	public boolean removeAll(UUID account) {
+		Optional<Bytes> handle = this.users.handleOf(account);
+		if (handle.isEmpty()) {
+			return false;
+		}
+		List<CredentialRecord> records = this.credentials.findByUserId(handle.get());
+		records.forEach((record) -> this.credentials.delete(record.getCredentialId()));
+		return !records.isEmpty();
+	}
+
+	/**
+	 * Options to sign in with a passkey alone (any of this server's discoverable
+	 * credentials, user verification required), as JSON.
+	 */
+	public String signInOptions(HttpServletRequest request) {
+		PublicKeyCredentialRequestOptions options = this.verifying
+			.createCredentialRequestOptions(new ImmutablePublicKeyCredentialRequestOptionsRequest(null));
+		request.getSession().setAttribute(SIGN_IN, new PendingRequest(options, Instant.now()));
+		return json.writeValueAsString(options);
+	}
+
+	/**
+	 * Options to prove a second factor with one of this person's passkeys, as JSON.
+	 */
+	public String secondFactorOptions(HttpServletRequest request, Authentication person) {
+		PublicKeyCredentialRequestOptions options = this.preferring
+			.createCredentialRequestOptions(new ImmutablePublicKeyCredentialRequestOptionsRequest(person));
+		request.getSession().setAttribute(SECOND_FACTOR, new PendingRequest(options, Instant.now()));
+		return json.writeValueAsString(options);
+	}
+
+	/**
+	 * Checks a passkey's answer to the options this session was given (once), and returns
+	 * whose passkey it is.
+	 * @param secondFactor whether it answers the second-factor options, else the
+	 * sign-in's
+	 * @return the account, or empty when the answer does not hold
+	 */
+	public Optional<UUID> authenticate(HttpServletRequest request, String credentialJson, boolean secondFactor) {
+		HttpSession session = request.getSession(false);
+		String attribute = secondFactor ? SECOND_FACTOR : SIGN_IN;
+		if (session == null || !(session.getAttribute(attribute) instanceof PendingRequest pending)) {
+			return Optional.empty();
+		}
+		session.removeAttribute(attribute);
+		if (credentialJson == null || Instant.now().isAfter(pending.at().plus(CEREMONY))) {
+			return Optional.empty();
+		}
+		try {
+			JavaType type = json.getTypeFactory()
+				.constructParametricType(PublicKeyCredential.class, AuthenticatorAssertionResponse.class);
+			PublicKeyCredential<AuthenticatorAssertionResponse> credential = json.readValue(credentialJson, type);
+			Webauthn4JRelyingPartyOperations operations = secondFactor ? this.preferring : this.verifying;
+			PublicKeyCredentialUserEntity owner = operations
+				.authenticate(new RelyingPartyAuthenticationRequest(pending.options(), credential));
+			Bytes userHandle = credential.getResponse().getUserHandle();
+			if (userHandle != null && !userHandle.equals(owner.getId())) {
+				// The authenticator says the credential is someone else's.
+				return Optional.empty();
+			}
+			return this.users.accountOf(owner.getId());
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private PublicKeyCredentialCreationOptions creationOptions(Bytes challenge, PublicKeyCredentialUserEntity user,
+			List<CredentialRecord> existing) {
+		return PublicKeyCredentialCreationOptions.builder()
+			.attestation(AttestationConveyancePreference.NONE)
+			.pubKeyCredParams(PublicKeyCredentialParameters.EdDSA, PublicKeyCredentialParameters.ES256,
+					PublicKeyCredentialParameters.RS256)
+			.authenticatorSelection(AuthenticatorSelectionCriteria.builder()
+				.userVerification(UserVerificationRequirement.PREFERRED)
+				.residentKey(ResidentKeyRequirement.REQUIRED)
+				.build())
+			.challenge(challenge)
+			.extensions(new ImmutableAuthenticationExtensionsClientInputs(
+					ImmutableAuthenticationExtensionsClientInput.credProps))
+			.timeout(CEREMONY)
+			.user(user)
+			.rp(this.relyingParty)
+			.excludeCredentials(existing.stream()
+				.map((record) -> org.springframework.security.web.webauthn.api.PublicKeyCredentialDescriptor.builder()
+					.id(record.getCredentialId())
+					.transports(record.getTransports())
+					.build())
+				.toList())
+			.build();
+	}
+
+	private static Passkey passkey(CredentialRecord record) {
+		return new Passkey(record.getCredentialId().toBase64UrlString(), record.getLabel(), record.getCreated(),
+				record.getLastUsed());
+	}
+
+	/** The issuer's origin (RFC 6454), without a default port. */
+	private static String origin(URI issuer) {
+		return issuer.getScheme() + "://" + issuer.getHost() + ((issuer.getPort() == -1) ? "" : ":" + issuer.getPort());
+	}
+
+	/** What a registration needs of its creation options, kept in the session. */
+	private record PendingCreation(byte[] challenge, byte[] userHandle, String name, String displayName,
+			Instant at) implements Serializable {
+
+		@Serial
+		private static final long serialVersionUID = 1L;
+
+	}
+
+	/** Request options waiting for their answer, kept in the session. */
+	private record PendingRequest(PublicKeyCredentialRequestOptions options, Instant at) implements Serializable {
+
+		@Serial
+		private static final long serialVersionUID = 1L;
+
+	}
+
+}
