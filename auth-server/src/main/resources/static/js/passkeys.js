@@ -103,6 +103,9 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('.passkey-unavailable').forEach(function (notice) {
+      notice.hidden = true;
+    });
     document.querySelectorAll('form[data-passkey]').forEach(function (form) {
       form.hidden = false;
       form.addEventListener('submit', function (event) {

@@ -7,8 +7,8 @@ CREATE TABLE passkey_users (
 );
 
 CREATE TABLE user_credentials (
-    credential_id                VARCHAR(1000) PRIMARY KEY,
-    user_entity_user_id          VARCHAR(1000) NOT NULL REFERENCES passkey_users (id) ON DELETE CASCADE,
+    credential_id                TEXT          PRIMARY KEY,
+    user_entity_user_id          TEXT          NOT NULL REFERENCES passkey_users (id) ON DELETE CASCADE,
     public_key                   BYTEA         NOT NULL,
     signature_count              BIGINT,
     uv_initialized               BOOLEAN,

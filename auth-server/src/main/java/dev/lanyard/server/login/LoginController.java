@@ -86,7 +86,9 @@ class LoginController {
 		model.addAttribute("passkeyRefused", request.getParameter("passkey") != null);
 		UUID person = ((LanyardUser) pending.passwordSignIn().getPrincipal()).id();
 		model.addAttribute("passkeys", this.passkeys.any(person));
-		model.addAttribute("authenticatorApp", this.secondFactors.status(person).authenticatorApp());
+		SecondFactors.Status status = this.secondFactors.status(person);
+		model.addAttribute("authenticatorApp", status.authenticatorApp());
+		model.addAttribute("codes", status.authenticatorApp() || status.recoveryCodesLeft() > 0);
 		return "second-factor";
 	}
 

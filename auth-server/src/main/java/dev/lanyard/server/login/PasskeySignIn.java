@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -46,7 +45,7 @@ final class PasskeySignIn {
 		AuthenticationFilter filter = new AuthenticationFilter(
 				new ProviderManager(new PasskeyCheck(throttle, users, clock)),
 				(request) -> new PasskeyAnswer(
-						passkeys.authenticate(request, request.getParameter("credential"), false),
+						() -> passkeys.authenticate(request, request.getParameter("credential"), false),
 						LoginDetails.source(devices).buildDetails(request)));
 		filter.setRequestMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, PATH));
 		filter.setSecurityContextRepository(contexts);
@@ -61,13 +60,14 @@ final class PasskeySignIn {
 		@Serial
 		private static final long serialVersionUID = 1L;
 
-		private final transient Optional<UUID> owner;
+		/** Checks the answer; called once the throttle allows it. */
+		private final transient SecondFactorStep.PasskeyAnswer answer;
 
 		private final LoginDetails login;
 
-		PasskeyAnswer(Optional<UUID> owner, LoginDetails login) {
+		PasskeyAnswer(SecondFactorStep.PasskeyAnswer answer, LoginDetails login) {
 			super(List.of());
-			this.owner = owner;
+			this.answer = answer;
 			this.login = login;
 		}
 
@@ -78,7 +78,7 @@ final class PasskeySignIn {
 
 		@Override
 		public Object getPrincipal() {
-			return this.owner.map(UUID::toString).orElse(null);
+			return null;
 		}
 
 	}
@@ -93,7 +93,9 @@ final class PasskeySignIn {
 			if (!this.throttle.tryAcquire(attempt)) {
 				throw new LoginThrottledException();
 			}
-			Optional<UserAccount> account = answer.owner.flatMap(this.users::findById)
+			Optional<Passkeys.Verified> verified = answer.answer.check();
+			Optional<UserAccount> account = verified.map(Passkeys.Verified::account)
+				.flatMap(this.users::findById)
 				.filter((found) -> found.enabled() && !found.locked());
 			if (account.isEmpty()) {
 				throw new BadCredentialsException("The passkey did not sign anyone in");
@@ -106,9 +108,11 @@ final class PasskeySignIn {
 			authorities.add(FactorGrantedAuthority.withAuthority(FactorGrantedAuthority.WEBAUTHN_AUTHORITY)
 				.issuedAt(now)
 				.build());
-			authorities.add(FactorGrantedAuthority.withAuthority(AuthenticationMethods.USER_VERIFICATION_AUTHORITY)
-				.issuedAt(now)
-				.build());
+			if (verified.get().userVerified()) {
+				authorities.add(FactorGrantedAuthority.withAuthority(AuthenticationMethods.USER_VERIFICATION_AUTHORITY)
+					.issuedAt(now)
+					.build());
+			}
 			UsernamePasswordAuthenticationToken signedIn = UsernamePasswordAuthenticationToken.authenticated(user, null,
 					authorities);
 			signedIn.setDetails(new LoginDetails(answer.login.sessionId(), now, answer.login.remoteAddress(),

@@ -60,11 +60,14 @@ final class SecondFactorStep {
 	/** One of the person's passkeys (WebAuthn), answering this session's options. */
 	static AuthenticationFilter passkeyFilter(Passkeys passkeys, LoginThrottle throttle,
 			JdbcUserAccountRepository users, LoginOutcomes outcomes, SecurityContextRepository contexts, Clock clock) {
-		Prover theirPasskey = (user, answer) -> ((Optional<?>) answer).filter(user.id()::equals)
-			.map((owner) -> FactorGrantedAuthority.WEBAUTHN_AUTHORITY);
-		return filter(PASSKEY_PATH,
-				(request) -> passkeys.authenticate(request, request.getParameter("credential"), true), theirPasskey,
-				throttle, users, outcomes, contexts, clock);
+		// Checked only once the throttle and the account allow it (the answer waits).
+		Prover theirPasskey = (user, answer) -> ((PasskeyAnswer) answer).check()
+			.filter((verified) -> verified.account().equals(user.id()))
+			.map((verified) -> FactorGrantedAuthority.WEBAUTHN_AUTHORITY);
+		return filter(
+				PASSKEY_PATH, (request) -> (PasskeyAnswer) () -> passkeys.authenticate(request,
+						request.getParameter("credential"), true),
+				theirPasskey, throttle, users, outcomes, contexts, clock);
 	}
 
 	private static AuthenticationFilter filter(String path, AnswerReader answers, Prover prover, LoginThrottle throttle,
@@ -90,6 +93,14 @@ final class SecondFactorStep {
 	private interface AnswerReader {
 
 		Object read(HttpServletRequest request);
+
+	}
+
+	/** A passkey's answer, checked when called. */
+	@FunctionalInterface
+	interface PasskeyAnswer {
+
+		Optional<Passkeys.Verified> check();
 
 	}
 

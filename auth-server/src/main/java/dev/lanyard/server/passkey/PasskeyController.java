@@ -7,6 +7,8 @@ import java.util.UUID;
 import dev.lanyard.server.account.CurrentPassword;
 import dev.lanyard.server.account.SignInRenewal;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.secondfactor.RecoveryCodes;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.UserService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -39,7 +42,14 @@ class PasskeyController {
 
 	private final AuditLog audit;
 
-	PasskeyController(Passkeys passkeys, CurrentPassword currentPassword, UserService users, AuditLog audit) {
+	private final SecondFactors secondFactors;
+
+	private final RecoveryCodes recoveryCodes;
+
+	PasskeyController(Passkeys passkeys, CurrentPassword currentPassword, UserService users, AuditLog audit,
+			SecondFactors secondFactors, RecoveryCodes recoveryCodes) {
+		this.secondFactors = secondFactors;
+		this.recoveryCodes = recoveryCodes;
 		this.passkeys = passkeys;
 		this.currentPassword = currentPassword;
 		this.users = users;
@@ -55,7 +65,7 @@ class PasskeyController {
 	@PostMapping("/account/passkeys")
 	String add(Authentication person, @RequestParam(defaultValue = "") String label,
 			@RequestParam(defaultValue = "") String current, @RequestParam(defaultValue = "") String credential,
-			HttpServletRequest request, RedirectAttributes redirect) {
+			HttpServletRequest request, Model model, RedirectAttributes redirect) {
 		UUID id = ((LanyardUser) person.getPrincipal()).id();
 		String name = label.strip();
 		if (name.isEmpty() || name.length() > LONGEST_LABEL) {
@@ -72,6 +82,12 @@ class PasskeyController {
 		SignInRenewal.endOtherSignIns(person, this.users, request);
 		this.audit.record(id.toString(), "account.passkey_added", "user:" + id, request.getRemoteAddr(),
 				Map.of("label", name));
+		if (this.recoveryCodes.remaining(id) == 0) {
+			// The first second factor: sign-in now asks for it, so recovery codes, shown
+			// once, for a lost device.
+			model.addAttribute("codes", this.recoveryCodes.replace(id));
+			return "recovery-codes";
+		}
 		redirect.addFlashAttribute("notice", "passkeys.added");
 		return "redirect:/account#passkeys";
 	}
@@ -83,6 +99,9 @@ class PasskeyController {
 		String refused = this.currentPassword.problem(person, current, request);
 		if (refused != null) {
 			return problem(redirect, refused);
+		}
+		if (!this.secondFactors.mayRemove(id, this.users.get(id).roles(), credentialId)) {
+			return problem(redirect, "two-step.last-factor");
 		}
 		if (!this.passkeys.remove(id, credentialId)) {
 			this.audit.record(id.toString(), "account.passkey_remove_refused", "user:" + id, request.getRemoteAddr(),

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -14,9 +15,12 @@ import java.util.UUID;
 import dev.lanyard.server.LanyardProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
@@ -67,6 +71,8 @@ public class Passkeys {
 	/** How long a ceremony may take (the options' timeout). */
 	private static final Duration CEREMONY = Duration.ofMinutes(5);
 
+	private static final Logger logger = LoggerFactory.getLogger(Passkeys.class);
+
 	private static final JsonMapper json = JsonMapper.builder().addModule(new WebauthnJacksonModule()).build();
 
 	private final PasskeyUsers users;
@@ -84,7 +90,10 @@ public class Passkeys {
 		this.users = new PasskeyUsers(jdbc, accounts);
 		this.credentials = new JdbcUserCredentialRepository(jdbcOperations);
 		URI issuer = properties.issuer();
-		this.relyingParty = PublicKeyCredentialRpEntity.builder().id(issuer.getHost()).name("Lanyard").build();
+		this.relyingParty = PublicKeyCredentialRpEntity.builder()
+			.id(issuer.getHost().toLowerCase(Locale.ROOT))
+			.name("Lanyard")
+			.build();
 		Set<String> origins = Set.of(origin(issuer));
 		this.verifying = new Webauthn4JRelyingPartyOperations(this.users, this.credentials, this.relyingParty, origins);
 		this.verifying
@@ -161,11 +170,8 @@ public class Passkeys {
 	 */
 	public boolean remove(UUID account, String credentialId) {
 		Optional<Bytes> handle = this.users.handleOf(account);
-		Bytes id;
-		try {
-			id = Bytes.fromBase64(credentialId);
-		}
-		catch (IllegalArgumentException ex) {
+		Bytes id = canonical(credentialId);
+		if (id == null) {
 			return false;
 		}
 		CredentialRecord record = this.credentials.findByCredentialId(id);
@@ -174,6 +180,20 @@ public class Passkeys {
 		}
 		this.credentials.delete(id);
 		return true;
+	}
+
+	/**
+	 * A credential id as the page shows it (base64url without padding), or {@code null}
+	 * when it is written any other way: one credential has one name.
+	 */
+	public static Bytes canonical(String credentialId) {
+		try {
+			Bytes id = Bytes.fromBase64(credentialId);
+			return id.toBase64UrlString().equals(credentialId) ? id : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 	/** Removes every passkey of the person (an administrator's reset). */
@@ -215,7 +235,7 @@ public class Passkeys {
 	 * sign-in's
 	 * @return the account, or empty when the answer does not hold
 	 */
-	public Optional<UUID> authenticate(HttpServletRequest request, String credentialJson, boolean secondFactor) {
+	public Optional<Verified> authenticate(HttpServletRequest request, String credentialJson, boolean secondFactor) {
 		HttpSession session = request.getSession(false);
 		String attribute = secondFactor ? SECOND_FACTOR : SIGN_IN;
 		if (session == null || !(session.getAttribute(attribute) instanceof PendingRequest pending)) {
@@ -225,23 +245,55 @@ public class Passkeys {
 		if (credentialJson == null || Instant.now().isAfter(pending.at().plus(CEREMONY))) {
 			return Optional.empty();
 		}
+		PublicKeyCredential<AuthenticatorAssertionResponse> credential;
 		try {
 			JavaType type = json.getTypeFactory()
 				.constructParametricType(PublicKeyCredential.class, AuthenticatorAssertionResponse.class);
-			PublicKeyCredential<AuthenticatorAssertionResponse> credential = json.readValue(credentialJson, type);
-			Webauthn4JRelyingPartyOperations operations = secondFactor ? this.preferring : this.verifying;
-			PublicKeyCredentialUserEntity owner = operations
-				.authenticate(new RelyingPartyAuthenticationRequest(pending.options(), credential));
-			Bytes userHandle = credential.getResponse().getUserHandle();
-			if (userHandle != null && !userHandle.equals(owner.getId())) {
-				// The authenticator says the credential is someone else's.
-				return Optional.empty();
-			}
-			return this.users.accountOf(owner.getId());
+			credential = json.readValue(credentialJson, type);
 		}
 		catch (RuntimeException ex) {
+			logger.debug("A passkey answer that is not WebAuthn JSON: {}", ex.getClass().getSimpleName());
 			return Optional.empty();
 		}
+		Bytes userHandle = credential.getResponse().getUserHandle();
+		if (!secondFactor && userHandle == null) {
+			// WebAuthn §7.2 step 6: without allowed credentials, the authenticator must
+			// say whose credential it is.
+			return Optional.empty();
+		}
+		Webauthn4JRelyingPartyOperations operations = secondFactor ? this.preferring : this.verifying;
+		PublicKeyCredentialUserEntity owner;
+		try {
+			owner = operations.authenticate(new RelyingPartyAuthenticationRequest(pending.options(), credential));
+		}
+		catch (DataAccessException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// A wrong signature, challenge, origin or an unknown credential: refused; the
+			// reason (never the answer) for whoever runs the server.
+			logger.debug("A passkey answer was refused: {}: {}", ex.getClass().getSimpleName(), ex.getMessage());
+			return Optional.empty();
+		}
+		if (userHandle != null && !userHandle.equals(owner.getId())) {
+			// The authenticator says the credential is someone else's.
+			return Optional.empty();
+		}
+		// WebAuthn §6.1: bit 2 of the flags byte (after the 32-byte RP ID hash) is UV,
+		// user verified; webauthn4j required it where the options did.
+		byte[] authenticatorData = credential.getResponse().getAuthenticatorData().getBytes();
+		boolean userVerified = authenticatorData.length > 32 && (authenticatorData[32] & 0x04) != 0 && (secondFactor
+				|| UserVerificationRequirement.REQUIRED.equals(pending.options().getUserVerification()));
+		return this.users.accountOf(owner.getId()).map((account) -> new Verified(account, userVerified));
+	}
+
+	/**
+	 * A passkey's answer that held.
+	 *
+	 * @param account whose passkey it is
+	 * @param userVerified whether the authenticator verified its user (PIN, biometric)
+	 */
+	public record Verified(UUID account, boolean userVerified) {
 	}
 
 	private PublicKeyCredentialCreationOptions creationOptions(Bytes challenge, PublicKeyCredentialUserEntity user,
@@ -274,9 +326,16 @@ public class Passkeys {
 				record.getLastUsed());
 	}
 
-	/** The issuer's origin (RFC 6454), without a default port. */
-	private static String origin(URI issuer) {
-		return issuer.getScheme() + "://" + issuer.getHost() + ((issuer.getPort() == -1) ? "" : ":" + issuer.getPort());
+	/**
+	 * The issuer's origin (RFC 6454 §4: scheme and host in lower case, no default port),
+	 * as browsers write it in a passkey's client data.
+	 */
+	static String origin(URI issuer) {
+		String scheme = issuer.getScheme().toLowerCase(Locale.ROOT);
+		int port = issuer.getPort();
+		boolean defaultPort = port == -1 || ("https".equals(scheme) && port == 443)
+				|| ("http".equals(scheme) && port == 80);
+		return scheme + "://" + issuer.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
 	}
 
 	/** What a registration needs of its creation options, kept in the session. */

@@ -112,7 +112,7 @@ class AuthenticatorAppController {
 			HttpServletRequest request, Model model, RedirectAttributes redirect) {
 		UUID id = ((LanyardUser) person.getPrincipal()).id();
 		String refused = this.currentPassword.problem(person, current, request);
-		if (refused == null && !this.authenticators.confirmed(id)) {
+		if (refused == null && !this.secondFactors.enrolled(id)) {
 			refused = "authenticator.none";
 		}
 		if (refused != null) {
@@ -131,6 +131,10 @@ class AuthenticatorAppController {
 		String refused = this.currentPassword.problem(person, current, request);
 		if (refused != null) {
 			redirect.addFlashAttribute("twoStepProblem", refused);
+			return "redirect:/account#two-step";
+		}
+		if (!this.secondFactors.mayRemove(id, this.users.get(id).roles(), null)) {
+			redirect.addFlashAttribute("twoStepProblem", "two-step.last-factor");
 			return "redirect:/account#two-step";
 		}
 		if (this.secondFactors.removeAuthenticatorApp(id)) {

@@ -1,9 +1,11 @@
 package dev.lanyard.server.secondfactor;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.security.core.authority.FactorGrantedAuthority;
+import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.passkey.Passkeys;
 
 import org.springframework.stereotype.Service;
@@ -37,10 +39,35 @@ public class SecondFactors {
 
 	private final Passkeys passkeys;
 
-	SecondFactors(TotpAuthenticators authenticators, RecoveryCodes recoveryCodes, Passkeys passkeys) {
+	private final List<String> requiredForRoles;
+
+	SecondFactors(TotpAuthenticators authenticators, RecoveryCodes recoveryCodes, Passkeys passkeys,
+			LanyardProperties properties) {
 		this.authenticators = authenticators;
 		this.recoveryCodes = recoveryCodes;
 		this.passkeys = passkeys;
+		this.requiredForRoles = properties.login().mfaRequiredRoles();
+	}
+
+	/**
+	 * Whether the person may remove a second factor of theirs: not their last one while a
+	 * role of theirs requires a second factor ({@code lanyard.login.mfa-required-roles}).
+	 * @param roles the person's roles now
+	 * @param passkeyId the passkey to remove, or {@code null} for the authenticator app
+	 */
+	public boolean mayRemove(UUID userId, List<String> roles, String passkeyId) {
+		if (roles.stream().noneMatch(this.requiredForRoles::contains)) {
+			return true;
+		}
+		if (passkeyId != null && Passkeys.canonical(passkeyId) == null) {
+			return false;
+		}
+		boolean appRemains = passkeyId != null && this.authenticators.confirmed(userId);
+		long passkeysRemaining = this.passkeys.list(userId)
+			.stream()
+			.filter((passkey) -> !passkey.id().equals(passkeyId))
+			.count();
+		return appRemains || passkeysRemaining > 0;
 	}
 
 	/**
@@ -48,12 +75,20 @@ public class SecondFactors {
 	 *
 	 * @param authenticatorApp whether the person has a confirmed authenticator app
 	 * @param recoveryCodesLeft how many unused recovery codes they have
+	 * @param passkeys whether they have a passkey
 	 */
-	public record Status(boolean authenticatorApp, int recoveryCodesLeft) {
+	public record Status(boolean authenticatorApp, int recoveryCodesLeft, boolean passkeys) {
+
+		/** Whether sign-in asks for a second factor. */
+		public boolean on() {
+			return this.authenticatorApp || this.passkeys;
+		}
+
 	}
 
 	public Status status(UUID userId) {
-		return new Status(this.authenticators.confirmed(userId), this.recoveryCodes.remaining(userId));
+		return new Status(this.authenticators.confirmed(userId), this.recoveryCodes.remaining(userId),
+				this.passkeys.any(userId));
 	}
 
 	/**

@@ -72,9 +72,14 @@ class PasskeyBrowserTest {
 			browser.findElement(By.id("passkey-label")).sendKeys("Laptop");
 			browser.findElement(By.id("passkey-current")).sendKeys(PASSWORD);
 			browser.findElement(By.id("add-passkey")).click();
-			assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(By.id("notice"))).getText())
-				.contains("The passkey is added");
-			assertThat(browser.findElement(By.cssSelector(".passkey-label")).getText()).isEqualTo("Laptop");
+			// The first second factor: sign-in now asks for it, so recovery codes, once.
+			wait.until(ExpectedConditions.presenceOfElementLocated(By.id("recovery-codes")));
+			assertThat(browser.findElements(By.cssSelector("#recovery-codes code"))).hasSize(10);
+			browser.findElement(By.id("done")).click();
+			assertThat(
+					wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".passkey-label"))).getText())
+				.isEqualTo("Laptop");
+			assertThat(browser.findElement(By.id("two-step-passkeys")).getText()).contains("one of your passkeys");
 			assertThat(authenticator.getCredentials()).hasSize(1);
 			assertThat(authenticator.getCredentials().get(0).isResidentCredential()).isTrue();
 			assertThat(authenticator.getCredentials().get(0).getRpId()).isEqualTo("localhost");

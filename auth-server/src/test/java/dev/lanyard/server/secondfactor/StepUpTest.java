@@ -62,6 +62,15 @@ class StepUpTest {
 		assertThat(TestBrowser.location(given)).contains("/admin/users");
 		assertThat(browser.get(node.baseUrl() + "/admin/users").statusCode()).isEqualTo(200);
 
+		// The role needs a second factor: the last one cannot be removed.
+		String account = browser.get(node.baseUrl() + "/account?lang=en").body();
+		HttpResponse<String> removal = browser.postForm(node.baseUrl() + "/account/authenticator/remove",
+				Map.of("current", password("ada"), "_csrf", TestBrowser.csrf(account)));
+		assertThat(TestBrowser.location(removal)).endsWith("/account#two-step");
+		assertThat(browser.get(node.baseUrl() + "/account?lang=en").body())
+			.contains("Your role requires two-step sign-in")
+			.contains("after your password, sign-in asks for a code");
+
 		// A new sign-in with both factors goes straight in.
 		TestBrowser later = new TestBrowser();
 		HttpResponse<String> password = new OAuthFlows(node.baseUrl()).signIn(later, "ada", password("ada"));

@@ -183,7 +183,8 @@ class TwoStepSignInTest {
 			.endsWith("/login/second-factor");
 		browser.postForm(nodeA.baseUrl() + "/account/authenticator/remove",
 				Map.of("current", password("wes"), "_csrf", TestBrowser.csrf(account)));
-		assertThat(browser.get(nodeA.baseUrl() + "/account?lang=en").body()).contains("Two-step sign-in is off");
+		assertThat(browser.get(nodeA.baseUrl() + "/account?lang=en").body())
+			.contains("The authenticator app is removed");
 		assertThat(
 				TestBrowser.location(new OAuthFlows(nodeA.baseUrl()).signIn(new TestBrowser(), "wes", password("wes"))))
 			.doesNotContain("second-factor");
