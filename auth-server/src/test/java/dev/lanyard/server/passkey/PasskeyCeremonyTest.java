@@ -1,0 +1,161 @@
+package dev.lanyard.server.passkey;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.UserService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The passkey ceremonies over real HTTP with a software authenticator, for the answers a
+ * browser would not give: an answer without user verification does not sign in alone; an
+ * answer is good for its own options once; options given for the second step do not sign
+ * in alone; another person's passkey is not this person's second factor; nonsense is
+ * refused with a page, never a 500; one person cannot remove another's passkey.
+ */
+class PasskeyCeremonyTest {
+
+	private static LanyardTestServer node;
+
+	private static String base;
+
+	@BeforeAll
+	static void setUp() {
+		node = LanyardTestServer.start(LanyardTestServer.newDeployment());
+		base = node.baseUrl();
+		for (String username : List.of("ola", "pal")) {
+			node.bean(UserService.class)
+				.importUser(username, password(username), username + "@example.com", List.of("user"), Map.of(),
+						Map.of(), true);
+		}
+	}
+
+	@AfterAll
+	static void tearDown() {
+		node.close();
+	}
+
+	@Test
+	void passkeyWhenAnswersABrowserWouldNotGiveThenRefused() throws Exception {
+		SoftwarePasskey ola = register("ola");
+		SoftwarePasskey pal = register("pal");
+
+		// Without user verification: no sign-in with the passkey alone.
+		TestBrowser browser = new TestBrowser();
+		assertThat(TestBrowser.location(signIn(browser, ola.get(signInOptions(browser), false))))
+			.endsWith("/login?passkey");
+		assertThat(browser.get(base + "/account").statusCode()).isEqualTo(302);
+
+		// With it: signed in; the same answer again, for new options, is refused.
+		String answer = ola.get(signInOptions(browser), true);
+		assertThat(TestBrowser.location(signIn(browser, answer))).doesNotContain("/login");
+		assertThat(browser.get(base + "/account").statusCode()).isEqualTo(200);
+		TestBrowser replayer = new TestBrowser();
+		signInOptions(replayer);
+		assertThat(TestBrowser.location(signIn(replayer, answer))).endsWith("/login?passkey");
+		// Twice for the same options: the options are used up by the first.
+		TestBrowser twice = new TestBrowser();
+		String once = ola.get(signInOptions(twice), true);
+		signIn(twice, once);
+		TestBrowser other = new TestBrowser();
+		assertThat(TestBrowser.location(signIn(other, once))).endsWith("/login?passkey");
+
+		// Options given for the second step (user verification only preferred) do not
+		// sign in alone.
+		TestBrowser stepped = new TestBrowser();
+		assertThat(TestBrowser.location(new OAuthFlows(base).signIn(stepped, "ola", password("ola"))))
+			.endsWith("/login/second-factor");
+		String secondStep = ola
+			.get(postOptions(stepped, "/login/second-factor", "/login/second-factor/passkey/options"), false);
+		assertThat(TestBrowser.location(signIn(stepped, secondStep))).endsWith("/login?passkey");
+
+		// Another person's passkey is not ola's second factor; ola's own is.
+		TestBrowser mixed = new TestBrowser();
+		new OAuthFlows(base).signIn(mixed, "ola", password("ola"));
+		String palsAnswer = pal.get(postOptions(mixed, "/login/second-factor", "/login/second-factor/passkey/options"),
+				true);
+		assertThat(TestBrowser.location(secondFactor(mixed, palsAnswer))).endsWith("/login/second-factor?passkey");
+		String olasAnswer = ola.get(postOptions(mixed, "/login/second-factor", "/login/second-factor/passkey/options"),
+				false);
+		assertThat(TestBrowser.location(secondFactor(mixed, olasAnswer))).doesNotContain("/login");
+		assertThat(mixed.get(base + "/account").statusCode()).isEqualTo(200);
+
+		// Nonsense: a page, not a 500.
+		TestBrowser nonsense = new TestBrowser();
+		signInOptions(nonsense);
+		for (String junk : new String[] { "not json", "{}", "{\"response\":{\"userHandle\":\"%%%\"}}", "" }) {
+			HttpResponse<String> refused = signIn(nonsense, junk);
+			assertThat(refused.statusCode()).isEqualTo(303);
+		}
+
+		// pal cannot remove ola's passkey, even written another way.
+		TestBrowser palBrowser = new TestBrowser();
+		new OAuthFlows(base).signIn(palBrowser, "pal", password("pal"));
+		String pals = TestBrowser.location(secondFactor(palBrowser, pal
+			.get(postOptions(palBrowser, "/login/second-factor", "/login/second-factor/passkey/options"), true)));
+		assertThat(pals).doesNotContain("/login");
+		String page = palBrowser.get(base + "/account?lang=en").body();
+		for (String id : new String[] { ola.credentialId(), ola.credentialId() + "==" }) {
+			palBrowser.postForm(base + "/account/passkeys/" + id + "/remove",
+					Map.of("current", password("pal"), "_csrf", TestBrowser.csrf(page)));
+		}
+		assertThat(palBrowser.get(base + "/account?lang=en").body()).contains("not yours or is gone");
+		TestBrowser olaAgain = new TestBrowser();
+		assertThat(TestBrowser.location(signIn(olaAgain, ola.get(signInOptions(olaAgain), true))))
+			.doesNotContain("/login");
+	}
+
+	/** Signs the person in with the password and adds a software passkey. */
+	private static SoftwarePasskey register(String username) throws Exception {
+		TestBrowser browser = new TestBrowser();
+		new OAuthFlows(base).signIn(browser, username, password(username));
+		SoftwarePasskey passkey = new SoftwarePasskey(base);
+		String page = browser.get(base + "/account?lang=en").body();
+		String options = browser
+			.postForm(base + "/account/passkeys/options", Map.of(), "X-CSRF-TOKEN", TestBrowser.csrf(page))
+			.body();
+		HttpResponse<String> added = browser.postForm(base + "/account/passkeys", Map.of("label", "Software", "current",
+				password(username), "credential", passkey.create(options), "_csrf", TestBrowser.csrf(page)));
+		assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+		assertThat(added.body()).contains("recovery-codes");
+		return passkey;
+	}
+
+	private static String signInOptions(TestBrowser browser) {
+		return postOptions(browser, "/login", "/login/passkey/options");
+	}
+
+	/** The options JSON from a page's form token. */
+	private static String postOptions(TestBrowser browser, String pagePath, String optionsPath) {
+		String page = browser.get(base + pagePath).body();
+		HttpResponse<String> options = browser.postForm(base + optionsPath, Map.of(), "X-CSRF-TOKEN",
+				TestBrowser.csrf(page));
+		assertThat(options.statusCode()).as(options.body()).isEqualTo(200);
+		return options.body();
+	}
+
+	private static HttpResponse<String> signIn(TestBrowser browser, String credential) {
+		String page = browser.get(base + "/login").body();
+		return browser.postForm(base + "/login/passkey",
+				Map.of("credential", credential, "_csrf", TestBrowser.csrf(page)));
+	}
+
+	private static HttpResponse<String> secondFactor(TestBrowser browser, String credential) {
+		String page = browser.get(base + "/login/second-factor").body();
+		return browser.postForm(base + "/login/second-factor/passkey",
+				Map.of("credential", credential, "_csrf", TestBrowser.csrf(page)));
+	}
+
+	private static String password(String username) {
+		return username + "-password-for-passkey-ceremonies";
+	}
+
+}
