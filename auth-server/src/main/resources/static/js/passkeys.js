@@ -83,15 +83,32 @@
     return json;
   }
 
+  // A refusal the server explains (a wrong current password) is shown as it says.
+  function Refusal(problem) {
+    this.problem = problem;
+  }
+
   function ceremony(form) {
     var token = form.querySelector('input[name="_csrf"]');
+    var headers = token ? { 'X-CSRF-TOKEN': token.value } : {};
+    var current = form.querySelector('input[name="current"]');
+    var body = null;
+    if (current) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams({ current: current.value }).toString();
+    }
     return fetch(form.dataset.options, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: token ? { 'X-CSRF-TOKEN': token.value } : {}
+      headers: headers,
+      body: body
     }).then(function (response) {
       if (!response.ok) {
-        throw new Error('The server gave no options');
+        return response.json().catch(function () {
+          return {};
+        }).then(function (refusal) {
+          throw new Refusal(refusal.problem);
+        });
       }
       return response.json();
     }).then(function (json) {
@@ -116,9 +133,17 @@
         }
         ceremony(form).then(function (credential) {
           form.querySelector('input[name="credential"]').value = JSON.stringify(answer(credential));
+          var current = form.querySelector('input[name="current"]');
+          if (current) {
+            // Confirmed already, with the options: not sent again.
+            current.disabled = true;
+          }
           form.submit();
-        }).catch(function () {
+        }).catch(function (error) {
           if (failed) {
+            if (error instanceof Refusal && error.problem) {
+              failed.textContent = error.problem;
+            }
             failed.hidden = false;
           }
         });

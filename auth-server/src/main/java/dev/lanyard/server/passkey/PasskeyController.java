@@ -1,5 +1,6 @@
 package dev.lanyard.server.passkey;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,8 +13,11 @@ import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.UserService;
 import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.MessageSource;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -31,6 +35,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class PasskeyController {
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	/** A passkey's name on the page, as the person typed it. */
 	private static final int LONGEST_LABEL = 100;
 
@@ -46,8 +52,11 @@ class PasskeyController {
 
 	private final RecoveryCodes recoveryCodes;
 
+	private final MessageSource messages;
+
 	PasskeyController(Passkeys passkeys, CurrentPassword currentPassword, UserService users, AuditLog audit,
-			SecondFactors secondFactors, RecoveryCodes recoveryCodes) {
+			SecondFactors secondFactors, RecoveryCodes recoveryCodes, MessageSource messages) {
+		this.messages = messages;
 		this.secondFactors = secondFactors;
 		this.recoveryCodes = recoveryCodes;
 		this.passkeys = passkeys;
@@ -56,24 +65,37 @@ class PasskeyController {
 		this.audit = audit;
 	}
 
+	/**
+	 * The options for a new passkey, once the current password is confirmed: asked first,
+	 * so that a wrong password never leaves a passkey on the device that this server does
+	 * not know.
+	 */
 	@PostMapping(path = "/account/passkeys/options", produces = MediaType.APPLICATION_JSON_VALUE)
-	@ResponseBody
-	String creationOptions(Authentication person, HttpServletRequest request) {
-		return this.passkeys.creationOptions(request, person);
+	ResponseEntity<String> creationOptions(Authentication person, @RequestParam(defaultValue = "") String current,
+			HttpServletRequest request, Locale locale) {
+		String refused = this.currentPassword.problem(person, current, request);
+		if (refused != null) {
+			return ResponseEntity.badRequest()
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(JSON.writeValueAsString(Map.of("problem", this.messages.getMessage(refused, null, locale))));
+		}
+		return ResponseEntity.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(this.passkeys.creationOptions(request, person));
 	}
 
+	/**
+	 * Registers the passkey made for this session's options (given only after the
+	 * password, {@link #creationOptions}).
+	 */
 	@PostMapping("/account/passkeys")
 	String add(Authentication person, @RequestParam(defaultValue = "") String label,
-			@RequestParam(defaultValue = "") String current, @RequestParam(defaultValue = "") String credential,
-			HttpServletRequest request, Model model, RedirectAttributes redirect) {
+			@RequestParam(defaultValue = "") String credential, HttpServletRequest request, Model model,
+			RedirectAttributes redirect) {
 		UUID id = ((LanyardUser) person.getPrincipal()).id();
 		String name = label.strip();
 		if (name.isEmpty() || name.length() > LONGEST_LABEL) {
 			return problem(redirect, "passkeys.label-needed");
-		}
-		String refused = this.currentPassword.problem(person, current, request);
-		if (refused != null) {
-			return problem(redirect, refused);
 		}
 		Optional<Passkeys.Passkey> added = this.passkeys.register(request, person, credential, name);
 		if (added.isEmpty()) {

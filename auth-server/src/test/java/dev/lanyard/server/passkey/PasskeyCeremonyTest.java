@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * browser would not give: an answer without user verification does not sign in alone; an
  * answer is good for its own options once; options given for the second step do not sign
  * in alone; another person's passkey is not this person's second factor; nonsense is
- * refused with a page, never a 500; one person cannot remove another's passkey.
+ * refused with a page, never a 500; one person cannot remove another's passkey; no
+ * options for a new passkey without the current password.
  */
 class PasskeyCeremonyTest {
 
@@ -119,11 +120,16 @@ class PasskeyCeremonyTest {
 		new OAuthFlows(base).signIn(browser, username, password(username));
 		SoftwarePasskey passkey = new SoftwarePasskey(base);
 		String page = browser.get(base + "/account?lang=en").body();
+		HttpResponse<String> refused = browser.postForm(base + "/account/passkeys/options",
+				Map.of("current", "not-the-password"), "X-CSRF-TOKEN", TestBrowser.csrf(page));
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("current password is not correct").doesNotContain("challenge");
 		String options = browser
-			.postForm(base + "/account/passkeys/options", Map.of(), "X-CSRF-TOKEN", TestBrowser.csrf(page))
+			.postForm(base + "/account/passkeys/options", Map.of("current", password(username)), "X-CSRF-TOKEN",
+					TestBrowser.csrf(page))
 			.body();
-		HttpResponse<String> added = browser.postForm(base + "/account/passkeys", Map.of("label", "Software", "current",
-				password(username), "credential", passkey.create(options), "_csrf", TestBrowser.csrf(page)));
+		HttpResponse<String> added = browser.postForm(base + "/account/passkeys",
+				Map.of("label", "Software", "credential", passkey.create(options), "_csrf", TestBrowser.csrf(page)));
 		assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
 		assertThat(added.body()).contains("recovery-codes");
 		return passkey;
