@@ -54,7 +54,8 @@ public final class ConfirmationRules {
 				|| (consentOff && current.requireConsent())
 				|| (!Boolean.TRUE.equals(draft.requirePushedAuthorizationRequests())
 						&& current.requirePushedAuthorizationRequests())
-				|| (!Boolean.TRUE.equals(draft.dpopBoundAccessTokens()) && current.dpopBoundAccessTokens());
+				|| (!Boolean.TRUE.equals(draft.dpopBoundAccessTokens()) && current.dpopBoundAccessTokens())
+				|| (!Boolean.TRUE.equals(draft.requireMfa()) && current.requireMfa());
 	}
 
 	/**

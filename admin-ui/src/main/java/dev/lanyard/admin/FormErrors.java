@@ -23,7 +23,7 @@ public final class FormErrors {
 			Map.entry("email", "email"), Map.entry("password", "password"), Map.entry("roles", "roles"),
 			Map.entry("attributes", "attributes"), Map.entry("jwks", "jwks"), Map.entry("jwks_uri", "jwksUri"),
 			Map.entry("require_pushed_authorization_requests", "requirePushedAuthorizationRequests"),
-			Map.entry("dpop_bound_access_tokens", "dpopBoundAccessTokens"),
+			Map.entry("dpop_bound_access_tokens", "dpopBoundAccessTokens"), Map.entry("require_mfa", "requireMfa"),
 			Map.entry("backchannel_logout_uri", "backchannelLogoutUri"),
 			Map.entry("backchannel_logout_session_required", "backchannelLogoutSessionRequired"));
 

@@ -46,8 +46,8 @@ public record ClientDraft(String clientId, String clientName, boolean publicClie
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
 		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
-		Boolean dpopBoundAccessTokens, String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
-		Boolean enabled) {
+		Boolean dpopBoundAccessTokens, Boolean requireMfa, String backchannelLogoutUri,
+		Boolean backchannelLogoutSessionRequired, Boolean enabled) {
 
 	public ClientDraft {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();

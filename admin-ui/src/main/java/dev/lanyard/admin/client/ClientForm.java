@@ -57,6 +57,8 @@ public class ClientForm {
 
 	private boolean dpopBoundAccessTokens;
 
+	private boolean requireMfa;
+
 	private String backchannelLogoutUri = "";
 
 	private boolean backchannelLogoutSessionRequired;
@@ -88,6 +90,7 @@ public class ClientForm {
 		form.introspectionAllowed = client.introspectionAllowed();
 		form.requirePushedAuthorizationRequests = client.requirePushedAuthorizationRequests();
 		form.dpopBoundAccessTokens = client.dpopBoundAccessTokens();
+		form.requireMfa = client.requireMfa();
 		form.backchannelLogoutUri = (client.backchannelLogoutUri() != null) ? client.backchannelLogoutUri() : "";
 		form.backchannelLogoutSessionRequired = client.backchannelLogoutSessionRequired();
 		form.enabled = client.enabled();
@@ -107,7 +110,8 @@ public class ClientForm {
 				duration("accessTokenTtl", this.accessTokenTtl), duration("refreshTokenIdle", this.refreshTokenIdle),
 				duration("refreshTokenMax", this.refreshTokenMax), List.copyOf(words(this.exchangeAudiences)),
 				this.introspectionAllowed, this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens,
-				blankAsNull(this.backchannelLogoutUri), this.backchannelLogoutSessionRequired, this.enabled);
+				this.requireMfa, blankAsNull(this.backchannelLogoutUri), this.backchannelLogoutSessionRequired,
+				this.enabled);
 	}
 
 	private static String blankAsNull(String text) {
@@ -289,6 +293,14 @@ public class ClientForm {
 
 	public void setDpopBoundAccessTokens(boolean dpopBoundAccessTokens) {
 		this.dpopBoundAccessTokens = dpopBoundAccessTokens;
+	}
+
+	public boolean isRequireMfa() {
+		return this.requireMfa;
+	}
+
+	public void setRequireMfa(boolean requireMfa) {
+		this.requireMfa = requireMfa;
 	}
 
 	public String getBackchannelLogoutUri() {

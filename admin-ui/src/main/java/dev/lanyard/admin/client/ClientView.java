@@ -40,6 +40,6 @@ public record ClientView(String clientId, String clientName, boolean publicClien
 		List<String> grantTypes, List<String> scopes, boolean requirePkce, boolean requireConsent,
 		Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax, List<String> exchangeAudiences,
 		boolean introspectionAllowed, boolean requirePushedAuthorizationRequests, boolean dpopBoundAccessTokens,
-		String backchannelLogoutUri, boolean backchannelLogoutSessionRequired, boolean enabled,
+		boolean requireMfa, String backchannelLogoutUri, boolean backchannelLogoutSessionRequired, boolean enabled,
 		Instant clientIdIssuedAt, Instant updatedAt) {
 }

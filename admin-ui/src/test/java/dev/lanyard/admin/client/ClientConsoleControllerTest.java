@@ -278,8 +278,8 @@ class ClientConsoleControllerTest {
 	 * for. The password is not checked, so no guess is spent.
 	 */
 	@ParameterizedTest
-	@ValueSource(
-			strings = { "requirePkce", "requireConsent", "introspectionAllowed", "dpopBoundAccessTokens", "enabled" })
+	@ValueSource(strings = { "requirePkce", "requireConsent", "introspectionAllowed", "dpopBoundAccessTokens",
+			"requireMfa", "enabled" })
 	void createWhenCheckboxValueUnreadableThenErrorNextToItInputKeptAndNothingAsked(String checkbox) throws Exception {
 		MultiValueMap<String, String> form = form("shop", "https://shop.example/cb");
 		form.set("clientName", "The Shop");

@@ -170,6 +170,7 @@ public class InMemoryClientAdministration implements ClientAdministration, TestD
 			.exchangeAudiences(draft.exchangeAudiences().toArray(String[]::new))
 			.introspectionAllowed(Boolean.TRUE.equals(draft.introspectionAllowed()))
 			.dpopBoundAccessTokens(Boolean.TRUE.equals(draft.dpopBoundAccessTokens()))
+			.requireMfa(Boolean.TRUE.equals(draft.requireMfa()))
 			.enabled(!Boolean.FALSE.equals(draft.enabled()))
 			.build();
 	}

@@ -47,6 +47,8 @@ public final class TestClientDrafts {
 
 		private Boolean dpopBoundAccessTokens;
 
+		private Boolean requireMfa;
+
 		private String tokenEndpointAuthMethod;
 
 		private String jwks;
@@ -67,6 +69,7 @@ public final class TestClientDrafts {
 			this.exchangeAudiences = client.exchangeAudiences();
 			this.introspectionAllowed = client.introspectionAllowed();
 			this.dpopBoundAccessTokens = client.dpopBoundAccessTokens();
+			this.requireMfa = client.requireMfa();
 		}
 
 		public Builder clientName(String clientName) {
@@ -119,6 +122,11 @@ public final class TestClientDrafts {
 			return this;
 		}
 
+		public Builder requireMfa(Boolean requireMfa) {
+			this.requireMfa = requireMfa;
+			return this;
+		}
+
 		public Builder dpopBoundAccessTokens(Boolean dpopBoundAccessTokens) {
 			this.dpopBoundAccessTokens = dpopBoundAccessTokens;
 			return this;
@@ -144,7 +152,7 @@ public final class TestClientDrafts {
 					this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris,
 					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
 					this.accessTokenTtl, null, null, this.exchangeAudiences, this.introspectionAllowed, null,
-					this.dpopBoundAccessTokens, null, null, true);
+					this.dpopBoundAccessTokens, this.requireMfa, null, null, true);
 		}
 
 	}

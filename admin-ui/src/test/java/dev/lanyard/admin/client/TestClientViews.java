@@ -55,6 +55,8 @@ public final class TestClientViews {
 
 		private boolean dpopBoundAccessTokens;
 
+		private boolean requireMfa;
+
 		private boolean enabled = true;
 
 		private Builder(String clientId) {
@@ -112,6 +114,11 @@ public final class TestClientViews {
 			return this;
 		}
 
+		public Builder requireMfa(boolean requireMfa) {
+			this.requireMfa = requireMfa;
+			return this;
+		}
+
 		public Builder dpopBoundAccessTokens(boolean dpopBoundAccessTokens) {
 			this.dpopBoundAccessTokens = dpopBoundAccessTokens;
 			return this;
@@ -127,8 +134,8 @@ public final class TestClientViews {
 					this.publicClient ? "none" : "client_secret_basic", null, null, this.redirectUris,
 					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
 					this.accessTokenTtl, this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences,
-					this.introspectionAllowed, false, this.dpopBoundAccessTokens, null, false, this.enabled,
-					REGISTERED_AT, REGISTERED_AT);
+					this.introspectionAllowed, false, this.dpopBoundAccessTokens, this.requireMfa, null, false,
+					this.enabled, REGISTERED_AT, REGISTERED_AT);
 		}
 
 	}

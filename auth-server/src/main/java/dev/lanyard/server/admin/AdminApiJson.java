@@ -37,8 +37,8 @@ final class AdminApiJson {
 			Map<String, Object> jwks, String jwksUri, List<String> redirectUris, List<String> postLogoutRedirectUris,
 			List<String> grantTypes, String scope, Boolean requirePkce, Boolean requireConsent, Long accessTokenTtl,
 			Long refreshTokenIdle, Long refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed,
-			Boolean requirePushedAuthorizationRequests, Boolean dpopBoundAccessTokens, String backchannelLogoutUri,
-			Boolean backchannelLogoutSessionRequired, Boolean enabled) {
+			Boolean requirePushedAuthorizationRequests, Boolean dpopBoundAccessTokens, Boolean requireMfa,
+			String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired, Boolean enabled) {
 
 		ClientDraft toDraft(String pathClientId) {
 			return new ClientDraft((pathClientId != null) ? pathClientId : this.clientId, this.clientName,
@@ -49,8 +49,8 @@ final class AdminApiJson {
 					(this.scope != null) ? new LinkedHashSet<>(Arrays.asList(this.scope.trim().split("\\s+"))) : null,
 					this.requirePkce, this.requireConsent, seconds(this.accessTokenTtl), seconds(this.refreshTokenIdle),
 					seconds(this.refreshTokenMax), this.exchangeAudiences, this.introspectionAllowed,
-					this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.backchannelLogoutUri,
-					this.backchannelLogoutSessionRequired, this.enabled);
+					this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.requireMfa,
+					this.backchannelLogoutUri, this.backchannelLogoutSessionRequired, this.enabled);
 		}
 
 		@Override
@@ -66,8 +66,8 @@ final class AdminApiJson {
 			List<String> postLogoutRedirectUris, List<String> grantTypes, String scope, boolean requirePkce,
 			boolean requireConsent, long accessTokenTtl, long refreshTokenIdle, long refreshTokenMax,
 			List<String> exchangeAudiences, boolean introspectionAllowed, boolean requirePushedAuthorizationRequests,
-			boolean dpopBoundAccessTokens, String backchannelLogoutUri, boolean backchannelLogoutSessionRequired,
-			boolean enabled, Instant updatedAt) {
+			boolean dpopBoundAccessTokens, boolean requireMfa, String backchannelLogoutUri,
+			boolean backchannelLogoutSessionRequired, boolean enabled, Instant updatedAt) {
 
 		static ClientResponse of(ClientView client, String secret) {
 			return new ClientResponse(client.clientId(), client.clientName(), secret,
@@ -76,7 +76,7 @@ final class AdminApiJson {
 					String.join(" ", client.scopes()), client.requirePkce(), client.requireConsent(),
 					client.accessTokenTtl().toSeconds(), client.refreshTokenIdle().toSeconds(),
 					client.refreshTokenMax().toSeconds(), client.exchangeAudiences(), client.introspectionAllowed(),
-					client.requirePushedAuthorizationRequests(), client.dpopBoundAccessTokens(),
+					client.requirePushedAuthorizationRequests(), client.dpopBoundAccessTokens(), client.requireMfa(),
 					client.backchannelLogoutUri(), client.backchannelLogoutSessionRequired(), client.enabled(),
 					client.updatedAt());
 		}

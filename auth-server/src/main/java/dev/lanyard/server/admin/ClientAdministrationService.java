@@ -98,7 +98,7 @@ class ClientAdministrationService implements ClientAdministration {
 				new ArrayList<>(new TreeSet<>(client.scopes())), client.requirePkce(), client.requireConsent(),
 				client.accessTokenTtl(), client.refreshTokenIdle(), client.refreshTokenMax(),
 				client.exchangeAudiences(), client.introspectionAllowed(), client.requirePushedAuthorizationRequests(),
-				client.dpopBoundAccessTokens(), client.backchannelLogoutUri(),
+				client.dpopBoundAccessTokens(), client.requireMfa(), client.backchannelLogoutUri(),
 				client.backchannelLogoutSessionRequired(), client.enabled(), client.clientIdIssuedAt(),
 				client.updatedAt());
 	}

@@ -56,8 +56,8 @@ final class CoreInput {
 				draft.postLogoutRedirectUris(), draft.grantTypes(), draft.scopes(), draft.requirePkce(),
 				draft.requireConsent(), draft.accessTokenTtl(), draft.refreshTokenIdle(), draft.refreshTokenMax(),
 				draft.exchangeAudiences(), draft.introspectionAllowed(), draft.requirePushedAuthorizationRequests(),
-				draft.dpopBoundAccessTokens(), draft.backchannelLogoutUri(), draft.backchannelLogoutSessionRequired(),
-				draft.enabled());
+				draft.dpopBoundAccessTokens(), draft.requireMfa(), draft.backchannelLogoutUri(),
+				draft.backchannelLogoutSessionRequired(), draft.enabled());
 	}
 
 }

@@ -56,8 +56,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 			"post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
 			"exchange-audiences", "introspection-allowed", "access-token-ttl", "refresh-token-idle",
 			"refresh-token-max", "enabled", "token-endpoint-auth-method", "jwks", "jwks-uri",
-			"require-pushed-authorization-requests", "dpop-bound-access-tokens", "backchannel-logout-uri",
-			"backchannel-logout-session-required");
+			"require-pushed-authorization-requests", "dpop-bound-access-tokens", "require-mfa",
+			"backchannel-logout-uri", "backchannel-logout-session-required");
 
 	/** The authentication methods that need a secret. */
 	private static final Set<String> SECRET_METHODS = Set.of("client_secret_basic", "client_secret_post");
@@ -92,9 +92,9 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 			String clientSecret, String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
 			List<String> postLogoutRedirectUris, List<String> grantTypes, List<String> scopes, Boolean requireConsent,
 			Boolean requirePkce, List<String> exchangeAudiences, Boolean introspectionAllowed,
-			Boolean requirePushedAuthorizationRequests, Boolean dpopBoundAccessTokens, String backchannelLogoutUri,
-			Boolean backchannelLogoutSessionRequired, Duration accessTokenTtl, Duration refreshTokenIdle,
-			Duration refreshTokenMax, Boolean enabled) {
+			Boolean requirePushedAuthorizationRequests, Boolean dpopBoundAccessTokens, Boolean requireMfa,
+			String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired, Duration accessTokenTtl,
+			Duration refreshTokenIdle, Duration refreshTokenMax, Boolean enabled) {
 
 		@Override
 		public String toString() {
@@ -227,7 +227,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 					bool(fields, where, "require-consent"), bool(fields, where, "require-pkce"),
 					strings(fields, where, "exchange-audiences"), bool(fields, where, "introspection-allowed"),
 					bool(fields, where, "require-pushed-authorization-requests"),
-					bool(fields, where, "dpop-bound-access-tokens"), string(fields, where, "backchannel-logout-uri"),
+					bool(fields, where, "dpop-bound-access-tokens"), bool(fields, where, "require-mfa"),
+					string(fields, where, "backchannel-logout-uri"),
 					bool(fields, where, "backchannel-logout-session-required"),
 					duration(fields, where, "access-token-ttl"), duration(fields, where, "refresh-token-idle"),
 					duration(fields, where, "refresh-token-max"), bool(fields, where, "enabled"));

@@ -269,7 +269,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				client.postLogoutRedirectUris(), new HashSet<>(client.grantTypes()), new HashSet<>(client.scopes()),
 				client.requirePkce(), client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(),
 				client.refreshTokenMax(), client.exchangeAudiences(), client.introspectionAllowed(),
-				client.requirePushedAuthorizationRequests(), client.dpopBoundAccessTokens(),
+				client.requirePushedAuthorizationRequests(), client.dpopBoundAccessTokens(), client.requireMfa(),
 				client.backchannelLogoutUri(), client.backchannelLogoutSessionRequired(), client.enabled());
 	}
 

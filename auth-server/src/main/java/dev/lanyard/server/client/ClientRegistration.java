@@ -31,6 +31,8 @@ import java.util.Set;
  * @param introspectionAllowed whether it may introspect other clients' tokens
  * @param requirePushedAuthorizationRequests whether it must push its authorization
  * requests first (RFC 9126 §6; {@code null}: no)
+ * @param requireMfa whether its users must sign in with a second factor ({@code null}:
+ * no)
  * @param dpopBoundAccessTokens whether it always uses DPoP for token requests (RFC 9449
  * §5.2; {@code null}: no)
  * @param backchannelLogoutUri where it takes logout tokens, or {@code null}
@@ -43,8 +45,8 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
 		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
-		Boolean dpopBoundAccessTokens, String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
-		Boolean enabled) {
+		Boolean dpopBoundAccessTokens, Boolean requireMfa, String backchannelLogoutUri,
+		Boolean backchannelLogoutSessionRequired, Boolean enabled) {
 
 	public ClientRegistration {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();
@@ -52,6 +54,21 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 		grantTypes = (grantTypes != null) ? Set.copyOf(grantTypes) : Set.of();
 		scopes = (scopes != null) ? Set.copyOf(scopes) : Set.of();
 		exchangeAudiences = (exchangeAudiences != null) ? List.copyOf(exchangeAudiences) : List.of();
+	}
+
+	/** A registration that does not ask for two-step sign-in of its users. */
+	public ClientRegistration(String clientId, String clientName, boolean publicClient, String clientSecret,
+			String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
+			List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
+			Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
+			List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
+			Boolean dpopBoundAccessTokens, String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
+			Boolean enabled) {
+		this(clientId, clientName, publicClient, clientSecret, tokenEndpointAuthMethod, jwks, jwksUri, redirectUris,
+				postLogoutRedirectUris, grantTypes, scopes, requirePkce, requireConsent, accessTokenTtl,
+				refreshTokenIdle, refreshTokenMax, exchangeAudiences, introspectionAllowed,
+				requirePushedAuthorizationRequests, dpopBoundAccessTokens, null, backchannelLogoutUri,
+				backchannelLogoutSessionRequired, enabled);
 	}
 
 	/**
@@ -68,8 +85,8 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 				keepKeys ? current.jwksUri() : this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.backchannelLogoutUri,
-				this.backchannelLogoutSessionRequired, this.enabled);
+				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.requireMfa,
+				this.backchannelLogoutUri, this.backchannelLogoutSessionRequired, this.enabled);
 	}
 
 	/** The authentication method it asks for, or the default for its type. */

@@ -217,7 +217,8 @@ public class ClientService {
 				Optional.ofNullable(registration.refreshTokenMax()).orElse(defaults.refreshTokenMax()),
 				registration.exchangeAudiences(), Boolean.TRUE.equals(registration.introspectionAllowed()),
 				Boolean.TRUE.equals(registration.requirePushedAuthorizationRequests()),
-				Boolean.TRUE.equals(registration.dpopBoundAccessTokens()), registration.backchannelLogoutUri(),
+				Boolean.TRUE.equals(registration.dpopBoundAccessTokens()),
+				Boolean.TRUE.equals(registration.requireMfa()), registration.backchannelLogoutUri(),
 				Boolean.TRUE.equals(registration.backchannelLogoutSessionRequired()),
 				!Boolean.FALSE.equals(registration.enabled()), issuedAt, issuedAt);
 	}

@@ -69,9 +69,9 @@ public class JdbcOAuthClientRepository {
 				  token_endpoint_auth_method, jwks, jwks_uri, redirect_uris, post_logout_redirect_uris, grant_types,
 				  scopes, require_pkce, require_consent, access_token_ttl_seconds, refresh_token_idle_seconds,
 				  refresh_token_max_seconds, exchange_audiences, introspection_allowed,
-				  require_pushed_authorization_requests, dpop_bound_access_tokens, backchannel_logout_uri,
+				  require_pushed_authorization_requests, dpop_bound_access_tokens, require_mfa, backchannel_logout_uri,
 				  backchannel_logout_session_required, enabled)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
 			.params(client.id(), client.clientId(), client.clientName(), client.clientSecretHash(),
 					Timestamp.from(client.clientIdIssuedAt()), client.tokenEndpointAuthMethod(), client.jwks(),
 					client.jwksUri(), SqlValues.of(client.redirectUris()),
@@ -80,7 +80,7 @@ public class JdbcOAuthClientRepository {
 					seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
 					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
 					client.introspectionAllowed(), client.requirePushedAuthorizationRequests(),
-					client.dpopBoundAccessTokens(), client.backchannelLogoutUri(),
+					client.dpopBoundAccessTokens(), client.requireMfa(), client.backchannelLogoutUri(),
 					client.backchannelLogoutSessionRequired(), client.enabled())
 			.update();
 	}
@@ -93,7 +93,7 @@ public class JdbcOAuthClientRepository {
 					  jwks = ?, jwks_uri = ?, redirect_uris = ?, post_logout_redirect_uris = ?, grant_types = ?, scopes = ?, require_pkce = ?,
 					  require_consent = ?, access_token_ttl_seconds = ?, refresh_token_idle_seconds = ?,
 					  refresh_token_max_seconds = ?, exchange_audiences = ?, introspection_allowed = ?,
-					 require_pushed_authorization_requests = ?, dpop_bound_access_tokens = ?, backchannel_logout_uri = ?,
+					 require_pushed_authorization_requests = ?, dpop_bound_access_tokens = ?, require_mfa = ?, backchannel_logout_uri = ?,
 					  backchannel_logout_session_required = ?, enabled = ?,
 					  updated_at = now()
 					WHERE id = ?""")
@@ -104,7 +104,7 @@ public class JdbcOAuthClientRepository {
 					seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
 					seconds(client.refreshTokenMax()), SqlValues.of(client.exchangeAudiences()),
 					client.introspectionAllowed(), client.requirePushedAuthorizationRequests(),
-					client.dpopBoundAccessTokens(), client.backchannelLogoutUri(),
+					client.dpopBoundAccessTokens(), client.requireMfa(), client.backchannelLogoutUri(),
 					client.backchannelLogoutSessionRequired(), client.enabled(), client.id())
 			.update();
 	}
@@ -126,9 +126,9 @@ public class JdbcOAuthClientRepository {
 				Duration.ofSeconds(rs.getInt("refresh_token_max_seconds")),
 				SqlValues.toList(rs.getArray("exchange_audiences")), rs.getBoolean("introspection_allowed"),
 				rs.getBoolean("require_pushed_authorization_requests"), rs.getBoolean("dpop_bound_access_tokens"),
-				rs.getString("backchannel_logout_uri"), rs.getBoolean("backchannel_logout_session_required"),
-				rs.getBoolean("enabled"), instant(rs.getTimestamp("created_at")),
-				instant(rs.getTimestamp("updated_at")));
+				rs.getBoolean("require_mfa"), rs.getString("backchannel_logout_uri"),
+				rs.getBoolean("backchannel_logout_session_required"), rs.getBoolean("enabled"),
+				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
 	}
 
 	private static int seconds(Duration duration) {

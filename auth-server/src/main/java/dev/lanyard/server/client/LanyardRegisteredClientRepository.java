@@ -52,6 +52,9 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	 */
 	public static final String DPOP_BOUND_ACCESS_TOKENS = "lanyard.dpop-bound-access-tokens";
 
+	/** Client setting: its users must sign in with a second factor. */
+	public static final String REQUIRE_MFA = "lanyard.require-mfa";
+
 	/** Client setting: whether the client may introspect other clients' access tokens. */
 	public static final String INTROSPECTION_ALLOWED = "lanyard.introspection-allowed";
 
@@ -105,6 +108,11 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	/** Whether a client's authorization requests must be pushed first (RFC 9126 §6). */
 	public static boolean requirePushedAuthorizationRequests(RegisteredClient client) {
 		return Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRE_PUSHED_AUTHORIZATION_REQUESTS));
+	}
+
+	/** Whether the client's users must sign in with a second factor. */
+	public static boolean requireMfa(RegisteredClient client) {
+		return Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRE_MFA));
 	}
 
 	/** Whether a client always uses DPoP for token requests (RFC 9449 §5.2). */
@@ -171,7 +179,8 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			.setting(EXCHANGE_AUDIENCES, client.exchangeAudiences())
 			.setting(INTROSPECTION_ALLOWED, client.introspectionAllowed())
 			.setting(REQUIRE_PUSHED_AUTHORIZATION_REQUESTS, client.requirePushedAuthorizationRequests())
-			.setting(DPOP_BOUND_ACCESS_TOKENS, client.dpopBoundAccessTokens());
+			.setting(DPOP_BOUND_ACCESS_TOKENS, client.dpopBoundAccessTokens())
+			.setting(REQUIRE_MFA, client.requireMfa());
 		if (OAuthClient.AUTH_PRIVATE_KEY_JWT.equals(client.tokenEndpointAuthMethod())) {
 			// The framework names the method it authenticated by this setting's kind
 			// (a signature algorithm: private_key_jwt); the algorithms accepted are

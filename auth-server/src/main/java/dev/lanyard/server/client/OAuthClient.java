@@ -51,8 +51,9 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
 		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
 		Duration refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed,
-		boolean requirePushedAuthorizationRequests, boolean dpopBoundAccessTokens, String backchannelLogoutUri,
-		boolean backchannelLogoutSessionRequired, boolean enabled, Instant createdAt, Instant updatedAt) {
+		boolean requirePushedAuthorizationRequests, boolean dpopBoundAccessTokens, boolean requireMfa,
+		String backchannelLogoutUri, boolean backchannelLogoutSessionRequired, boolean enabled, Instant createdAt,
+		Instant updatedAt) {
 
 	/**
 	 * Token endpoint authentication with the secret in a Basic header (RFC 7591 §2), the
@@ -96,8 +97,9 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.backchannelLogoutUri,
-				this.backchannelLogoutSessionRequired, this.enabled, this.createdAt, changedAt);
+				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.requireMfa,
+				this.backchannelLogoutUri, this.backchannelLogoutSessionRequired, this.enabled, this.createdAt,
+				changedAt);
 	}
 
 	/** The same client with the given creation and change times. */
@@ -106,8 +108,8 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.backchannelLogoutUri,
-				this.backchannelLogoutSessionRequired, this.enabled, created, changed);
+				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.requireMfa,
+				this.backchannelLogoutUri, this.backchannelLogoutSessionRequired, this.enabled, created, changed);
 	}
 
 	@Override

@@ -6,6 +6,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import dev.lanyard.server.PromptValues;
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.user.ClaimsRequest;
 import dev.lanyard.server.user.LanyardUser;
@@ -59,6 +61,29 @@ final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCod
 				throw invalidRequest(context, ex.getMessage());
 			}
 			requireMet(context, asked);
+		}
+		requireClientMet(context);
+	}
+
+	/**
+	 * A client registered with {@code require-mfa} gets codes for sign-ins with two
+	 * factors only; the step-up before this ({@link StepUpFilter}) normally met it, and a
+	 * request that may show no page ({@code prompt=none}) gets
+	 * {@code interaction_required} (OpenID Connect Core §3.1.2.6).
+	 */
+	private static void requireClientMet(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
+		if (!LanyardRegisteredClientRepository.requireMfa(context.getRegisteredClient())
+				|| !(context.getAuthentication().getPrincipal() instanceof Authentication signedIn)
+				|| !signedIn.isAuthenticated() || !(signedIn.getPrincipal() instanceof LanyardUser)) {
+			return;
+		}
+		if (!AuthenticationMethods.of(signedIn).contains(AuthenticationMethods.MULTIPLE_FACTORS)) {
+			OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+			Object prompt = request.getAdditionalParameters().get(PromptValues.PARAMETER);
+			boolean silent = PromptValues.of((prompt instanceof String text) ? text : null).contains("none");
+			throw AuthorizationErrors.redirected(context,
+					new OAuth2Error(silent ? "interaction_required" : OAuth2ErrorCodes.ACCESS_DENIED,
+							"The client requires a sign-in with two factors", null));
 		}
 	}
 

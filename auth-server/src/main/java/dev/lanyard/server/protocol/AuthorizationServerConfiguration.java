@@ -249,7 +249,8 @@ class AuthorizationServerConfiguration {
 				SecurityContextHolderFilter.class);
 		http.addFilterAfter(new ReauthenticationFilter(authorizationRequests, clock),
 				SecurityContextHolderFilter.class);
-		http.addFilterAfter(new StepUpFilter(authorizationRequests, stepUp), SecurityContextHolderFilter.class);
+		http.addFilterAfter(new StepUpFilter(authorizationRequests, stepUp, clients),
+				SecurityContextHolderFilter.class);
 		http.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		http.addFilterAfter(new JwksCacheControl(settings.getJwkSetEndpoint(), properties.keys().jwksMaxAge()),
 				SecurityContextHolderFilter.class);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.StepUp;
 import dev.lanyard.server.user.ClaimsRequest;
@@ -15,18 +16,22 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Asks a person signed in with one factor for their second one when an authorization
  * request wants multi-factor authentication (a step-up): {@code acr_values} naming
  * {@value AuthenticationMethods#MULTI_FACTOR} (OpenID Connect Core §3.1.2.1), or the
- * {@code claims} parameter asking for it as the only essential {@code acr} (§5.5.1.1).
- * The request is kept and resumed after the second factor, in the same session. A person
- * without a second factor goes on as they are: a voluntary {@code acr_values} is then
- * answered with the {@code acr} the sign-in met, an essential one with
- * {@code access_denied} ({@link AuthorizationRequestRules}). Requests with
- * {@code prompt=none} show no page and are left to those rules too.
+ * {@code claims} parameter asking for it as the only essential {@code acr} (§5.5.1.1). A
+ * client registered with {@code require-mfa} asks the same of every request; a person
+ * without a second factor is then sent to set one up. The request is kept and resumed
+ * after the second factor, in the same session. A person without a second factor goes on
+ * as they are: a voluntary {@code acr_values} is then answered with the {@code acr} the
+ * sign-in met, an essential one with {@code access_denied}
+ * ({@link AuthorizationRequestRules}). Requests with {@code prompt=none} show no page and
+ * are left to those rules too.
  */
 final class StepUpFilter extends OncePerRequestFilter {
 
@@ -34,9 +39,12 @@ final class StepUpFilter extends OncePerRequestFilter {
 
 	private final StepUp stepUp;
 
-	StepUpFilter(AuthorizationRequestCache requests, StepUp stepUp) {
+	private final RegisteredClientRepository clients;
+
+	StepUpFilter(AuthorizationRequestCache requests, StepUp stepUp, RegisteredClientRepository clients) {
 		this.requests = requests;
 		this.stepUp = stepUp;
+		this.clients = clients;
 	}
 
 	@Override
@@ -49,13 +57,36 @@ final class StepUpFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
 		if (signedIn == null || !signedIn.isAuthenticated() || !(signedIn.getPrincipal() instanceof LanyardUser)
-				|| StepUp.multiFactor(signedIn) || !asksForMultiFactor(request)
-				|| ReauthenticationFilter.prompts(request).contains("none") || !this.stepUp.possible(signedIn)) {
+				|| StepUp.multiFactor(signedIn) || ReauthenticationFilter.prompts(request).contains("none")) {
 			chain.doFilter(request, response);
 			return;
 		}
-		this.requests.saveRequest(request, response);
-		this.stepUp.begin(request, response, signedIn);
+		boolean clientRequires = clientRequiresMultiFactor(request);
+		if (!clientRequires && !asksForMultiFactor(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		if (this.stepUp.possible(signedIn)) {
+			this.requests.saveRequest(request, response);
+			this.stepUp.begin(request, response, signedIn);
+			return;
+		}
+		if (clientRequires) {
+			// No second factor to give: the person sets one up first (the client is
+			// refused the single-factor sign-in by AuthorizationRequestRules in any
+			// case).
+			response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+			response.setHeader("Location", request.getContextPath() + "/account?second-factor-required#two-step");
+			return;
+		}
+		chain.doFilter(request, response);
+	}
+
+	/** A client registered with {@code require-mfa}. */
+	private boolean clientRequiresMultiFactor(HttpServletRequest request) {
+		String clientId = request.getParameter("client_id");
+		RegisteredClient client = (clientId != null) ? this.clients.findByClientId(clientId) : null;
+		return client != null && LanyardRegisteredClientRepository.requireMfa(client);
 	}
 
 	private static boolean asksForMultiFactor(HttpServletRequest request) {

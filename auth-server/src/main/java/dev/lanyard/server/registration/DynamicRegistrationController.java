@@ -244,7 +244,7 @@ class DynamicRegistrationController {
 				(current != null) ? current.refreshTokenIdle() : null,
 				(current != null) ? current.refreshTokenMax() : null, List.of(), false,
 				bool(metadata, "require_pushed_authorization_requests"), bool(metadata, "dpop_bound_access_tokens"),
-				string(metadata, "backchannel_logout_uri"), bool(metadata, "backchannel_logout_session_required"),
+				null, string(metadata, "backchannel_logout_uri"), bool(metadata, "backchannel_logout_session_required"),
 				(current != null) ? current.enabled() : true);
 	}
 

@@ -168,7 +168,7 @@ public final class TestOAuthClients {
 					this.tokenEndpointAuthMethod, null, null, this.redirectUris, this.postLogoutRedirectUris,
 					this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 					this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-					false, this.dpopBoundAccessTokens, null, false, this.enabled, null, null);
+					false, this.dpopBoundAccessTokens, false, null, false, this.enabled, null, null);
 		}
 
 	}

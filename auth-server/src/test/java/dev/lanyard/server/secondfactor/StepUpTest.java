@@ -34,6 +34,22 @@ class StepUpTest {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		// The shipped default: administrators need a second factor at the console.
 		deployment.remove("lanyard.login.mfa-required-roles");
+		// And a client whose users must sign in with two factors.
+		try {
+			java.nio.file.Path bootstrap = java.nio.file.Path.of(deployment.get("lanyard.bootstrap"));
+			java.nio.file.Files.writeString(bootstrap, """
+					  - client-id: mfa-app
+					    client-secret: "%s"
+					    redirect-uris: [%s]
+					    grant-types: [authorization_code]
+					    scopes: [openid]
+					    require-mfa: true
+					""".formatted(TestBootstrap.WEB_APP_SECRET, TestBootstrap.REDIRECT_URI),
+					java.nio.file.StandardOpenOption.APPEND);
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 		node = LanyardTestServer.start(deployment);
 		users = node.bean(UserService.class);
 	}
@@ -51,7 +67,7 @@ class StepUpTest {
 		assertThat(console.statusCode()).isEqualTo(303);
 		assertThat(TestBrowser.location(console)).endsWith("/account?second-factor-required#two-step");
 		assertThat(browser.get(node.baseUrl() + "/account?second-factor-required&lang=en").body())
-			.contains("Administrators must use two-step sign-in");
+			.contains("require two-step sign-in");
 
 		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(browser, node.baseUrl(), password("ada"));
 		// This session signed in with the password alone: the console asks for the code
@@ -141,6 +157,42 @@ class StepUpTest {
 		essential.put("claims", "{\"id_token\":{\"acr\":{\"essential\":true,\"values\":[\"" + MULTI_FACTOR + "\"]}}}");
 		String refused = TestBrowser.location(browser.get(flows.authorizeUrl(essential)));
 		assertThat(TestBrowser.queryParameters(refused)).containsEntry("error", "access_denied");
+	}
+
+	/**
+	 * A client registered with {@code require-mfa}: a session signed in with the password
+	 * alone is asked for the second factor, or, without one, sent to set one up;
+	 * {@code prompt=none} gets {@code interaction_required}.
+	 */
+	@Test
+	void authorizationWhenClientRequiresMultiFactorThenStepUpOrSetUp() {
+		person("eli", List.of("user"));
+		TestBrowser browser = signedIn("eli");
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(browser, node.baseUrl(), password("eli"));
+		OAuthFlows flows = new OAuthFlows(node.baseUrl());
+		Map<String, String> silent = new java.util.LinkedHashMap<>(OAuthFlows.codeRequest("mfa-app",
+				TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create()));
+		silent.put("prompt", "none");
+		assertThat(TestBrowser.queryParameters(TestBrowser.location(browser.get(flows.authorizeUrl(silent)))))
+			.containsEntry("error", "interaction_required");
+
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		HttpResponse<String> asked = browser.get(
+				flows.authorizeUrl(OAuthFlows.codeRequest("mfa-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce)));
+		assertThat(TestBrowser.location(asked)).endsWith("/login/second-factor");
+		String resumed = TestBrowser.location(TestAuthenticatorApp.submitCode(browser, node.baseUrl(), app.nextCode()));
+		String callback = TestBrowser.location(browser.get(resumed));
+		String code = TestBrowser.queryParameters(callback).get("code");
+		HttpResponse<String> tokens = flows.redeemCode(new TestBrowser(), "mfa-app", TestBootstrap.WEB_APP_SECRET, code,
+				TestBootstrap.REDIRECT_URI, pkce.verifier());
+		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+		assertThat(TestBrowser.jwtClaims((String) TestBrowser.json(tokens).get("id_token"))).containsEntry("acr",
+				MULTI_FACTOR);
+
+		person("fay", List.of("user"));
+		HttpResponse<String> setUp = signedIn("fay").get(flows.authorizeUrl(OAuthFlows.codeRequest("mfa-app",
+				TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create())));
+		assertThat(TestBrowser.location(setUp)).endsWith("/account?second-factor-required#two-step");
 	}
 
 	private static Map<String, Object> idToken(OAuthFlows flows, String callback, TestBrowser.Pkce pkce) {
