@@ -86,6 +86,20 @@ public final class OAuthFlows {
 		return token(client, clientId, secret, Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
 	}
 
+	/**
+	 * Redeems the code a client's redirect URI was given (with the request's PKCE
+	 * verifier) and returns the token response.
+	 */
+	public Map<String, Object> tokensFor(String callback, String clientId, String secret, String redirectUri,
+			TestBrowser.Pkce pkce) {
+		String code = TestBrowser.queryParameters(callback).get("code");
+		assertThat(code).as(callback).isNotNull();
+		HttpResponse<String> tokens = redeemCode(new TestBrowser(), clientId, secret, code, redirectUri,
+				pkce.verifier());
+		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+		return TestBrowser.json(tokens);
+	}
+
 	public Map<String, Object> introspect(TestBrowser client, String clientId, String secret, String token) {
 		HttpResponse<String> response = client.postForm(url("/oauth2/introspect"), Map.of("token", token),
 				"Authorization", TestBrowser.basic(clientId, secret));

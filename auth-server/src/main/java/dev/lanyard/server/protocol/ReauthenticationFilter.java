@@ -54,7 +54,12 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !"/oauth2/authorize".equals(request.getServletPath()) || request.getParameter("response_type") == null;
+		return !isAuthorizationRequest(request);
+	}
+
+	/** An authorization request (not the consent form posted to the same endpoint). */
+	static boolean isAuthorizationRequest(HttpServletRequest request) {
+		return "/oauth2/authorize".equals(request.getServletPath()) && request.getParameter("response_type") != null;
 	}
 
 	@Override

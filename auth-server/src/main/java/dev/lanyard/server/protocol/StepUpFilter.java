@@ -49,7 +49,7 @@ final class StepUpFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !"/oauth2/authorize".equals(request.getServletPath()) || request.getParameter("response_type") == null;
+		return !ReauthenticationFilter.isAuthorizationRequest(request);
 	}
 
 	@Override

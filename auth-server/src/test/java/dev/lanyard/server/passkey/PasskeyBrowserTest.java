@@ -152,12 +152,7 @@ class PasskeyBrowserTest {
 	}
 
 	private static Map<String, Object> tokens(OAuthFlows flows, String callback, TestBrowser.Pkce pkce) {
-		String code = TestBrowser.queryParameters(callback).get("code");
-		assertThat(code).as(callback).isNotNull();
-		HttpResponse<String> tokens = flows.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, code,
-				TestBootstrap.REDIRECT_URI, pkce.verifier());
-		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
-		return TestBrowser.json(tokens);
+		return flows.tokensFor(callback, "web-app", TestBootstrap.WEB_APP_SECRET, TestBootstrap.REDIRECT_URI, pkce);
 	}
 
 	/**

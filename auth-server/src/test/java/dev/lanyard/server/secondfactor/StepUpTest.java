@@ -182,12 +182,9 @@ class StepUpTest {
 		assertThat(TestBrowser.location(asked)).endsWith("/login/second-factor");
 		String resumed = TestBrowser.location(TestAuthenticatorApp.submitCode(browser, node.baseUrl(), app.nextCode()));
 		String callback = TestBrowser.location(browser.get(resumed));
-		String code = TestBrowser.queryParameters(callback).get("code");
-		HttpResponse<String> tokens = flows.redeemCode(new TestBrowser(), "mfa-app", TestBootstrap.WEB_APP_SECRET, code,
-				TestBootstrap.REDIRECT_URI, pkce.verifier());
-		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
-		assertThat(TestBrowser.jwtClaims((String) TestBrowser.json(tokens).get("id_token"))).containsEntry("acr",
-				MULTI_FACTOR);
+		Map<String, Object> tokens = flows.tokensFor(callback, "mfa-app", TestBootstrap.WEB_APP_SECRET,
+				TestBootstrap.REDIRECT_URI, pkce);
+		assertThat(TestBrowser.jwtClaims((String) tokens.get("id_token"))).containsEntry("acr", MULTI_FACTOR);
 
 		person("fay", List.of("user"));
 		HttpResponse<String> setUp = signedIn("fay").get(flows.authorizeUrl(OAuthFlows.codeRequest("mfa-app",
@@ -196,12 +193,9 @@ class StepUpTest {
 	}
 
 	private static Map<String, Object> idToken(OAuthFlows flows, String callback, TestBrowser.Pkce pkce) {
-		String code = TestBrowser.queryParameters(callback).get("code");
-		assertThat(code).as(callback).isNotNull();
-		HttpResponse<String> tokens = flows.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, code,
-				TestBootstrap.REDIRECT_URI, pkce.verifier());
-		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
-		return TestBrowser.jwtClaims((String) TestBrowser.json(tokens).get("id_token"));
+		return TestBrowser.jwtClaims((String) flows
+			.tokensFor(callback, "web-app", TestBootstrap.WEB_APP_SECRET, TestBootstrap.REDIRECT_URI, pkce)
+			.get("id_token"));
 	}
 
 	private static TestBrowser signedIn(String username) {
