@@ -20,7 +20,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** The console's user pages: list, create, change, new password, unlock. */
+/**
+ * The console's user pages: list, create, change, new password, unlock, reset of second
+ * factors.
+ */
 @Controller
 @RequestMapping("/admin/users")
 class UserConsoleController {
@@ -130,6 +133,25 @@ class UserConsoleController {
 	String unlock(@PathVariable String id) {
 		this.users.unlock(id, this.identity.current());
 		return "redirect:/admin/users/" + id + "?unlocked";
+	}
+
+	/**
+	 * Removes the user's second factors (a lost phone, or codes blocked by guesses): a
+	 * way into the account, so it needs the administrator's own password.
+	 */
+	@PostMapping("/{id}/second-factors/reset")
+	String resetSecondFactors(@PathVariable String id, @RequestParam(required = false) String confirmPassword,
+			Model model) {
+		UserView user = this.users.get(id);
+		if (!this.identity.confirmPassword(confirmPassword)) {
+			model.addAttribute("secondFactorsError", "confirm-password.wrong");
+			model.addAttribute("user", user);
+			model.addAttribute("form", UserForm.of(user));
+			model.addAttribute("creating", false);
+			return "admin/user-form";
+		}
+		this.users.resetSecondFactors(id, this.identity.current());
+		return "redirect:/admin/users/" + id + "?second-factors-reset";
 	}
 
 	/**

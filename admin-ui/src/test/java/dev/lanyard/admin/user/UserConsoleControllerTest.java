@@ -480,6 +480,24 @@ class UserConsoleControllerTest {
 	}
 
 	@Test
+	void resetSecondFactorsWhenAdminPasswordConfirmedThenResetElseNot() throws Exception {
+		this.mvc
+			.perform(post("/admin/users/id-bob/second-factors/reset").param("confirmPassword", "guess").with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(content().string(containsString("That is not your password.")));
+		assertThat(this.users.secondFactorsReset()).isEmpty();
+		this.mvc
+			.perform(post("/admin/users/id-bob/second-factors/reset")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-bob?second-factors-reset"));
+		assertThat(this.users.secondFactorsReset()).containsExactly("id-bob");
+		this.mvc.perform(get("/admin/users/id-bob").param("second-factors-reset", ""))
+			.andExpect(content().string(containsString("The user&#39;s second factors are removed.")));
+	}
+
+	@Test
 	void setPasswordWhenConfirmedThenSetAndRedirected() throws Exception {
 		this.mvc
 			.perform(post("/admin/users/id-bob/password").param("password", "new-password-88")
