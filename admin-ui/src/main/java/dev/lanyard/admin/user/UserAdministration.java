@@ -48,4 +48,14 @@ public interface UserAdministration {
 	 */
 	boolean resetSecondFactors(String id, Actor actor);
 
+	/** Whether every sign-in of the user must have two factors ({@code mfa-required}). */
+	boolean secondFactorRequired(String id);
+
+	/**
+	 * Sets whether every sign-in of the user must have two factors: a session signed in
+	 * with a password alone is then asked for the second, and a user without one is sent
+	 * to set one up.
+	 */
+	void requireSecondFactor(String id, boolean required, Actor actor);
+
 }

@@ -68,6 +68,7 @@ class UserConsoleController {
 		model.addAttribute("user", user);
 		model.addAttribute("form", UserForm.of(user));
 		model.addAttribute("creating", false);
+		model.addAttribute("secondFactorRequired", this.users.secondFactorRequired(id));
 		return "admin/user-form";
 	}
 
@@ -139,16 +140,27 @@ class UserConsoleController {
 	 * Removes the user's second factors (a lost phone, or codes blocked by guesses): a
 	 * way into the account, so it needs the administrator's own password.
 	 */
+	/**
+	 * Sets whether every sign-in of the user must have two factors, with the
+	 * administrator's own password.
+	 */
+	@PostMapping("/{id}/second-factors/required")
+	String requireSecondFactor(@PathVariable String id, @RequestParam(defaultValue = "false") boolean required,
+			@RequestParam(required = false) String confirmPassword, Model model) {
+		UserView user = this.users.get(id);
+		if (!this.identity.confirmPassword(confirmPassword)) {
+			return secondFactorsPageWithError(user, model);
+		}
+		this.users.requireSecondFactor(id, required, this.identity.current());
+		return "redirect:/admin/users/" + id + "?second-factor-required-saved";
+	}
+
 	@PostMapping("/{id}/second-factors/reset")
 	String resetSecondFactors(@PathVariable String id, @RequestParam(required = false) String confirmPassword,
 			Model model) {
 		UserView user = this.users.get(id);
 		if (!this.identity.confirmPassword(confirmPassword)) {
-			model.addAttribute("secondFactorsError", "confirm-password.wrong");
-			model.addAttribute("user", user);
-			model.addAttribute("form", UserForm.of(user));
-			model.addAttribute("creating", false);
-			return "admin/user-form";
+			return secondFactorsPageWithError(user, model);
 		}
 		this.users.resetSecondFactors(id, this.identity.current());
 		return "redirect:/admin/users/" + id + "?second-factors-reset";
@@ -169,11 +181,21 @@ class UserConsoleController {
 		return true;
 	}
 
+	private String secondFactorsPageWithError(UserView user, Model model) {
+		model.addAttribute("secondFactorsError", "confirm-password.wrong");
+		model.addAttribute("user", user);
+		model.addAttribute("form", UserForm.of(user));
+		model.addAttribute("creating", false);
+		model.addAttribute("secondFactorRequired", this.users.secondFactorRequired(user.id()));
+		return "admin/user-form";
+	}
+
 	private String passwordPageWithError(UserView user, String code, Model model) {
 		model.addAttribute("user", user);
 		model.addAttribute("form", UserForm.of(user));
 		model.addAttribute("creating", false);
 		model.addAttribute("passwordError", code);
+		model.addAttribute("secondFactorRequired", this.users.secondFactorRequired(user.id()));
 		return "admin/user-form";
 	}
 

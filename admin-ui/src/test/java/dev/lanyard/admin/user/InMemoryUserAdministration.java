@@ -36,6 +36,8 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 
 	private final List<String> secondFactorsReset = new ArrayList<>();
 
+	private final java.util.Set<String> secondFactorRequired = new java.util.LinkedHashSet<>();
+
 	private final List<Actor> actors = new ArrayList<>();
 
 	private final NextRefusal refusal = new NextRefusal();
@@ -50,6 +52,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 		this.passwordsSet.clear();
 		this.unlocked.clear();
 		this.secondFactorsReset.clear();
+		this.secondFactorRequired.clear();
 		this.actors.clear();
 		this.refusal.clear();
 	}
@@ -136,6 +139,24 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 		this.secondFactorsReset.add(id);
 		this.actors.add(actor);
 		return true;
+	}
+
+	@Override
+	public boolean secondFactorRequired(String id) {
+		get(id);
+		return this.secondFactorRequired.contains(id);
+	}
+
+	@Override
+	public void requireSecondFactor(String id, boolean required, Actor actor) {
+		get(id);
+		if (required) {
+			this.secondFactorRequired.add(id);
+		}
+		else {
+			this.secondFactorRequired.remove(id);
+		}
+		this.actors.add(actor);
 	}
 
 	public List<String> secondFactorsReset() {

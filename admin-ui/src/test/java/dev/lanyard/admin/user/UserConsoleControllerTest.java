@@ -498,6 +498,31 @@ class UserConsoleControllerTest {
 	}
 
 	@Test
+	void requireSecondFactorWhenAdminPasswordConfirmedThenSetElseNot() throws Exception {
+		this.mvc
+			.perform(post("/admin/users/id-bob/second-factors/required").param("required", "true")
+				.param("confirmPassword", "guess")
+				.with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("That is not your password.")));
+		assertThat(this.users.secondFactorRequired("id-bob")).isFalse();
+		this.mvc
+			.perform(post("/admin/users/id-bob/second-factors/required").param("required", "true")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-bob?second-factor-required-saved"));
+		assertThat(this.users.secondFactorRequired("id-bob")).isTrue();
+		this.mvc.perform(get("/admin/users/id-bob"))
+			.andExpect(content().string(containsString("id=\"second-factor-required\" checked")));
+		this.mvc
+			.perform(post("/admin/users/id-bob/second-factors/required")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-bob?second-factor-required-saved"));
+		assertThat(this.users.secondFactorRequired("id-bob")).isFalse();
+	}
+
+	@Test
 	void setPasswordWhenConfirmedThenSetAndRedirected() throws Exception {
 		this.mvc
 			.perform(post("/admin/users/id-bob/password").param("password", "new-password-88")

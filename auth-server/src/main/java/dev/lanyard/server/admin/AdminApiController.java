@@ -190,6 +190,21 @@ class AdminApiController {
 		this.users.resetSecondFactors(id, this.identity.current());
 	}
 
+	/**
+	 * Sets whether every sign-in of the user must have two factors; needs a recent
+	 * authentication.
+	 */
+	@PutMapping("/users/{id}/mfa-required")
+	Map<String, Boolean> requireSecondFactor(@PathVariable String id, @RequestBody Map<String, Boolean> request) {
+		this.recentAuthentication.require();
+		Boolean required = request.get("mfa_required");
+		if (required == null) {
+			throw new InvalidInputException("mfa_required", "required");
+		}
+		this.users.requireSecondFactor(id, required, this.identity.current());
+		return Map.of("mfa_required", this.users.secondFactorRequired(id));
+	}
+
 	@GetMapping("/sessions")
 	List<SessionResponse> sessions(@RequestParam(required = false) String user,
 			@RequestParam(required = false) String client) {

@@ -114,6 +114,19 @@ class UserAdministrationService implements UserAdministration {
 		return removed;
 	}
 
+	@Override
+	public boolean secondFactorRequired(String id) {
+		return this.secondFactors.requiredFor(account(id).id());
+	}
+
+	@Override
+	public void requireSecondFactor(String id, boolean required, Actor actor) {
+		UserAccount account = account(id);
+		if (this.secondFactors.require(account.id(), required)) {
+			record(actor, "user.second_factor_required", account, Map.of("required", required));
+		}
+	}
+
 	private UserAccount account(String id) {
 		try {
 			UUID userId = UUID.fromString(id);

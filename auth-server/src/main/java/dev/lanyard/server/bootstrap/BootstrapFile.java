@@ -67,12 +67,14 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	 *
 	 * @param location where it stands, e.g. {@code users[0]}
 	 * @param lines the line of each key
+	 * @param mfaRequired whether every sign-in of the user must have two factors
+	 * ({@code mfa-required}), or {@code null} to leave it as it is
 	 * @param totpSecret the shared secret of an authenticator app the user already has (a
 	 * migration from another provider: {@code totp-secret}, base32), or {@code null}
 	 */
 	public record User(String location, Map<String, Integer> lines, String username, String password, String email,
 			List<String> roles, Map<String, String> attributes, Map<String, String> claims, boolean enabled,
-			byte[] totpSecret) {
+			Boolean mfaRequired, byte[] totpSecret) {
 
 		@Override
 		public String toString() {
@@ -121,7 +123,7 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 
 	private static Set<String> userKeys() {
 		Set<String> keys = new HashSet<>(Set.of("username", "password", "email", "roles", "attributes", "enabled",
-				"totp-secret", StandardClaim.ADDRESS));
+				"totp-secret", "mfa-required", StandardClaim.ADDRESS));
 		for (StandardClaim claim : StandardClaim.values()) {
 			if (!claim.addressPart()) {
 				keys.add(claim.bootstrapKey());
@@ -166,7 +168,7 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 					requiredString(fields, node, where, "password"), string(fields, where, "email"),
 					strings(fields, where, "roles"), stringMap(fields, where, "attributes"),
 					standardClaims(fields, where), !Boolean.FALSE.equals(bool(fields, where, "enabled")),
-					totpSecret(fields, where));
+					bool(fields, where, "mfa-required"), totpSecret(fields, where));
 		}
 
 		/**

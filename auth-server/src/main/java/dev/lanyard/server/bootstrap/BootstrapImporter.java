@@ -16,6 +16,7 @@ import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.secondfactor.TotpAuthenticators;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.client.ClientRegistration;
@@ -65,6 +66,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final TotpAuthenticators authenticators;
 
+	private final SecondFactors secondFactors;
+
 	/** The first administrator's username, for a start without a file. */
 	static final String ADMIN_USERNAME = "LANYARD_BOOTSTRAP_ADMIN_USERNAME";
 
@@ -73,7 +76,9 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
 			GrantRevocations authorizations, AuditLog audit, MessageSource messages, TransactionTemplate transactions,
-			DataSource dataSource, Environment environment, FirstRunSetup setup, TotpAuthenticators authenticators) {
+			DataSource dataSource, Environment environment, FirstRunSetup setup, TotpAuthenticators authenticators,
+			SecondFactors secondFactors) {
+		this.secondFactors = secondFactors;
 		this.properties = properties;
 		this.users = users;
 		this.clients = clients;
@@ -192,6 +197,10 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				UserService.Change change = this.users.importUser(user.username(), user.password(), user.email(),
 						user.roles(), user.attributes(), user.claims(), user.enabled());
 				ImportOutcome outcome = change.outcome();
+				if (user.mfaRequired() != null && this.secondFactors.require(change.after().id(), user.mfaRequired())
+						&& outcome == ImportOutcome.UNCHANGED) {
+					outcome = ImportOutcome.UPDATED;
+				}
 				if (user.totpSecret() != null
 						&& this.authenticators.importSecret(change.after().id(), user.totpSecret())
 						&& outcome == ImportOutcome.UNCHANGED) {

@@ -3,7 +3,9 @@ package dev.lanyard.server.protocol;
 import java.util.List;
 
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import dev.lanyard.server.PromptValues;
@@ -40,6 +42,13 @@ final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCod
 
 	private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
+	/** Whether a person must sign in with two factors whatever the client. */
+	private final Predicate<UUID> personRequiresMultiFactor;
+
+	AuthorizationRequestRules(Predicate<UUID> personRequiresMultiFactor) {
+		this.personRequiresMultiFactor = personRequiresMultiFactor;
+	}
+
 	@Override
 	public void accept(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
 		OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
@@ -71,10 +80,11 @@ final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCod
 	 * request that may show no page ({@code prompt=none}) gets
 	 * {@code interaction_required} (OpenID Connect Core §3.1.2.6).
 	 */
-	private static void requireClientMet(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
-		if (!LanyardRegisteredClientRepository.requireMfa(context.getRegisteredClient())
-				|| !(context.getAuthentication().getPrincipal() instanceof Authentication signedIn)
-				|| !signedIn.isAuthenticated() || !(signedIn.getPrincipal() instanceof LanyardUser)) {
+	private void requireClientMet(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
+		if (!(context.getAuthentication().getPrincipal() instanceof Authentication signedIn)
+				|| !signedIn.isAuthenticated() || !(signedIn.getPrincipal() instanceof LanyardUser user)
+				|| !LanyardRegisteredClientRepository.requireMfa(context.getRegisteredClient())
+						&& !this.personRequiresMultiFactor.test(user.id())) {
 			return;
 		}
 		if (!AuthenticationMethods.of(signedIn).contains(AuthenticationMethods.MULTIPLE_FACTORS)) {
@@ -83,7 +93,7 @@ final class AuthorizationRequestRules implements Consumer<OAuth2AuthorizationCod
 			boolean silent = PromptValues.of((prompt instanceof String text) ? text : null).contains("none");
 			throw AuthorizationErrors.redirected(context,
 					new OAuth2Error(silent ? "interaction_required" : OAuth2ErrorCodes.ACCESS_DENIED,
-							"The client requires a sign-in with two factors", null));
+							"The client or the account requires a sign-in with two factors", null));
 		}
 	}
 

@@ -23,6 +23,7 @@ import dev.lanyard.server.device.DeviceRequestLimit;
 import dev.lanyard.server.dpop.DPoPParameterCheck;
 import dev.lanyard.server.login.LoginThrottle;
 import dev.lanyard.server.login.StepUp;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.dpop.DPoPProofs;
 import dev.lanyard.server.dpop.DPoPResourceRequests;
 import dev.lanyard.server.dpop.DPoPTokenRequestRule;
@@ -94,7 +95,8 @@ class AuthorizationServerConfiguration {
 			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers, MeterRegistry meters,
 			AuthorizationServerSettings settings, SigningKeyService signingKeys, Clock clock,
 			LanyardProperties properties, ClientAssertionReplays assertionReplays, DPoPProofs dpopProofs,
-			DevicePolling devicePolling, LoginThrottle loginThrottle, StepUp stepUp) throws Exception {
+			DevicePolling devicePolling, LoginThrottle loginThrottle, StepUp stepUp, SecondFactors secondFactors)
+			throws Exception {
 		AuthorizationCodeGenerator codeGenerator = new AuthorizationCodeGenerator(clock);
 		AuthorizationResponseHandler authorizationResponses = new AuthorizationResponseHandler();
 		ClientAuthenticationFailureHandler clientFailures = new ClientAuthenticationFailureHandler();
@@ -126,7 +128,7 @@ class AuthorizationServerConfiguration {
 				.authenticationProviders((providers) -> providers.forEach((provider) -> {
 					if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider requests) {
 						requests.setAuthorizationCodeGenerator(codeGenerator);
-						requests.setAuthenticationValidator(authorizationRequestRules());
+						requests.setAuthenticationValidator(authorizationRequestRules(secondFactors));
 						requests.setAuthorizationConsentRequired(ConsentRequirement::isRequired);
 					}
 					if (provider instanceof OAuth2AuthorizationConsentAuthenticationProvider consents) {
@@ -145,7 +147,7 @@ class AuthorizationServerConfiguration {
 					converters.add(new PushedRequestCheck());
 				}).authenticationProviders((providers) -> providers.forEach((provider) -> {
 					if (provider instanceof OAuth2PushedAuthorizationRequestAuthenticationProvider pushed) {
-						pushed.setAuthenticationValidator(authorizationRequestRules());
+						pushed.setAuthenticationValidator(authorizationRequestRules(secondFactors));
 					}
 				})));
 			server.tokenIntrospectionEndpoint(
@@ -249,7 +251,7 @@ class AuthorizationServerConfiguration {
 				SecurityContextHolderFilter.class);
 		http.addFilterAfter(new ReauthenticationFilter(authorizationRequests, clock),
 				SecurityContextHolderFilter.class);
-		http.addFilterAfter(new StepUpFilter(authorizationRequests, stepUp, clients),
+		http.addFilterAfter(new StepUpFilter(authorizationRequests, stepUp, clients, secondFactors),
 				SecurityContextHolderFilter.class);
 		http.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		http.addFilterAfter(new JwksCacheControl(settings.getJwkSetEndpoint(), properties.keys().jwksMaxAge()),
@@ -259,10 +261,11 @@ class AuthorizationServerConfiguration {
 	}
 
 	/** What an authorization request must meet, pushed or not. */
-	private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> authorizationRequestRules() {
+	private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> authorizationRequestRules(
+			SecondFactors secondFactors) {
 		return new RedirectUriRule()
 			.andThen(OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR)
-			.andThen(new AuthorizationRequestRules());
+			.andThen(new AuthorizationRequestRules(secondFactors::requiredFor));
 	}
 
 	private static boolean isPromptNone(HttpServletRequest request) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.StepUp;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.ClaimsRequest;
 import dev.lanyard.server.user.LanyardUser;
 import jakarta.servlet.FilterChain;
@@ -25,13 +26,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * request wants multi-factor authentication (a step-up): {@code acr_values} naming
  * {@value AuthenticationMethods#MULTI_FACTOR} (OpenID Connect Core §3.1.2.1), or the
  * {@code claims} parameter asking for it as the only essential {@code acr} (§5.5.1.1). A
- * client registered with {@code require-mfa} asks the same of every request; a person
- * without a second factor is then sent to set one up. The request is kept and resumed
- * after the second factor, in the same session. A person without a second factor goes on
- * as they are: a voluntary {@code acr_values} is then answered with the {@code acr} the
- * sign-in met, an essential one with {@code access_denied}
- * ({@link AuthorizationRequestRules}). Requests with {@code prompt=none} show no page and
- * are left to those rules too.
+ * client registered with {@code require-mfa}, or a person marked {@code mfa-required},
+ * asks the same of every request; a person without a second factor is then sent to set
+ * one up. The request is kept and resumed after the second factor, in the same session. A
+ * person without a second factor goes on as they are: a voluntary {@code acr_values} is
+ * then answered with the {@code acr} the sign-in met, an essential one with
+ * {@code access_denied} ({@link AuthorizationRequestRules}). Requests with
+ * {@code prompt=none} show no page and are left to those rules too.
  */
 final class StepUpFilter extends OncePerRequestFilter {
 
@@ -41,7 +42,11 @@ final class StepUpFilter extends OncePerRequestFilter {
 
 	private final RegisteredClientRepository clients;
 
-	StepUpFilter(AuthorizationRequestCache requests, StepUp stepUp, RegisteredClientRepository clients) {
+	private final SecondFactors secondFactors;
+
+	StepUpFilter(AuthorizationRequestCache requests, StepUp stepUp, RegisteredClientRepository clients,
+			SecondFactors secondFactors) {
+		this.secondFactors = secondFactors;
 		this.requests = requests;
 		this.stepUp = stepUp;
 		this.clients = clients;
@@ -61,7 +66,8 @@ final class StepUpFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		boolean clientRequires = clientRequiresMultiFactor(request);
+		boolean clientRequires = clientRequiresMultiFactor(request)
+				|| this.secondFactors.requiredFor(((LanyardUser) signedIn.getPrincipal()).id());
 		if (!clientRequires && !asksForMultiFactor(request)) {
 			chain.doFilter(request, response);
 			return;

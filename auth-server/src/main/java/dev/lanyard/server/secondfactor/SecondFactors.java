@@ -8,6 +8,7 @@ import org.springframework.security.core.authority.FactorGrantedAuthority;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.passkey.Passkeys;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -41,8 +42,11 @@ public class SecondFactors {
 
 	private final List<String> requiredForRoles;
 
+	private final JdbcClient jdbc;
+
 	SecondFactors(TotpAuthenticators authenticators, RecoveryCodes recoveryCodes, Passkeys passkeys,
-			LanyardProperties properties) {
+			LanyardProperties properties, JdbcClient jdbc) {
+		this.jdbc = jdbc;
 		this.authenticators = authenticators;
 		this.recoveryCodes = recoveryCodes;
 		this.passkeys = passkeys;
@@ -56,7 +60,7 @@ public class SecondFactors {
 	 * @param passkeyId the passkey to remove, or {@code null} for the authenticator app
 	 */
 	public boolean mayRemove(UUID userId, List<String> roles, String passkeyId) {
-		if (roles.stream().noneMatch(this.requiredForRoles::contains)) {
+		if (roles.stream().noneMatch(this.requiredForRoles::contains) && !requiredFor(userId)) {
 			return true;
 		}
 		if (passkeyId != null && Passkeys.canonical(passkeyId) == null) {
@@ -100,6 +104,25 @@ public class SecondFactors {
 		boolean removed = this.authenticators.remove(userId);
 		this.recoveryCodes.removeAll(userId);
 		return removed;
+	}
+
+	/**
+	 * Whether every sign-in of the person must have two factors ({@code mfa-required},
+	 * set by an administrator or the bootstrap file).
+	 */
+	public boolean requiredFor(UUID userId) {
+		return this.jdbc.sql("SELECT mfa_required FROM users WHERE id = ?")
+			.param(userId)
+			.query(Boolean.class)
+			.optional()
+			.orElse(false);
+	}
+
+	/** Sets whether every sign-in of the person must have two factors. */
+	public boolean require(UUID userId, boolean required) {
+		return this.jdbc.sql("UPDATE users SET mfa_required = ?, updated_at = now() WHERE id = ? AND mfa_required <> ?")
+			.params(required, userId, required)
+			.update() == 1;
 	}
 
 	/** Whether sign-in asks this person for a second factor after the password. */

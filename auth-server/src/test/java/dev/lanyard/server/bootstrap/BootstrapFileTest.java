@@ -175,6 +175,13 @@ class BootstrapFileTest {
 				    totp-secret: "jbsw y3dp ehpk 3pxp jbsw y3dp ehpk 3pxp"
 				"""));
 		assertThat(file.users().get(0).totpSecret()).hasSize(20);
+		assertThat(file.users().get(0).mfaRequired()).isNull();
+		assertThat(BootstrapFile.read(write("""
+				users:
+				  - username: zoe
+				    password: "a-long-enough-password"
+				    mfa-required: true
+				""")).users().get(0).mfaRequired()).isTrue();
 		for (String secret : new String[] { "JBSWY3DPEHPK3PXP", "JBSWY3DPEHPK3PXP!BSWY3DPEHPK3PX" }) {
 			assertThatThrownBy(() -> BootstrapFile.read(write("""
 					users:

@@ -84,7 +84,7 @@ class StepUpTest {
 				Map.of("current", password("ada"), "_csrf", TestBrowser.csrf(account)));
 		assertThat(TestBrowser.location(removal)).endsWith("/account#two-step");
 		assertThat(browser.get(node.baseUrl() + "/account?lang=en").body())
-			.contains("Your role requires two-step sign-in")
+			.contains("Your account requires two-step sign-in")
 			.contains("after your password, sign-in asks for a code");
 
 		// A new sign-in with both factors goes straight in.
@@ -190,6 +190,37 @@ class StepUpTest {
 		HttpResponse<String> setUp = signedIn("fay").get(flows.authorizeUrl(OAuthFlows.codeRequest("mfa-app",
 				TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create())));
 		assertThat(TestBrowser.location(setUp)).endsWith("/account?second-factor-required#two-step");
+	}
+
+	/**
+	 * A person marked {@code mfa-required}: every client's request steps up a session
+	 * signed in with the password alone; without a second factor, set one up first; the
+	 * last one cannot be removed.
+	 */
+	@Test
+	void authorizationWhenPersonRequiresMultiFactorThenEveryClientStepsUp() {
+		UserService accounts = users;
+		person("gus", List.of("user"));
+		java.util.UUID gus = accounts.search("gus", 1, 0).get(0).id();
+		node.bean(dev.lanyard.admin.user.UserAdministration.class)
+			.requireSecondFactor(gus.toString(), true, new dev.lanyard.admin.Actor("admin", "admin", "127.0.0.1"));
+		TestBrowser browser = signedIn("gus");
+		OAuthFlows flows = new OAuthFlows(node.baseUrl());
+		assertThat(TestBrowser.location(browser.get(flows.authorizeUrl(OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create())))))
+			.endsWith("/account?second-factor-required#two-step");
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(browser, node.baseUrl(), password("gus"));
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		assertThat(TestBrowser.location(browser.get(flows
+			.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce)))))
+			.endsWith("/login/second-factor");
+		String resumed = TestBrowser.location(TestAuthenticatorApp.submitCode(browser, node.baseUrl(), app.nextCode()));
+		assertThat(idToken(flows, TestBrowser.location(browser.get(resumed)), pkce)).containsEntry("acr", MULTI_FACTOR);
+		String account = browser.get(node.baseUrl() + "/account?lang=en").body();
+		browser.postForm(node.baseUrl() + "/account/authenticator/remove",
+				Map.of("current", password("gus"), "_csrf", TestBrowser.csrf(account)));
+		assertThat(browser.get(node.baseUrl() + "/account?lang=en").body())
+			.contains("after your password, sign-in asks for a code");
 	}
 
 	private static Map<String, Object> idToken(OAuthFlows flows, String callback, TestBrowser.Pkce pkce) {
