@@ -137,10 +137,6 @@ class UserConsoleController {
 	}
 
 	/**
-	 * Removes the user's second factors (a lost phone, or codes blocked by guesses): a
-	 * way into the account, so it needs the administrator's own password.
-	 */
-	/**
 	 * Sets whether every sign-in of the user must have two factors, with the
 	 * administrator's own password.
 	 */
@@ -149,18 +145,22 @@ class UserConsoleController {
 			@RequestParam(required = false) String confirmPassword, Model model) {
 		UserView user = this.users.get(id);
 		if (!this.identity.confirmPassword(confirmPassword)) {
-			return secondFactorsPageWithError(user, model);
+			return secondFactorsPageWithError(user, "requiredError", model);
 		}
 		this.users.requireSecondFactor(id, required, this.identity.current());
 		return "redirect:/admin/users/" + id + "?second-factor-required-saved";
 	}
 
+	/**
+	 * Removes the user's second factors (a lost phone, or codes blocked by guesses): a
+	 * way into the account, so it needs the administrator's own password.
+	 */
 	@PostMapping("/{id}/second-factors/reset")
 	String resetSecondFactors(@PathVariable String id, @RequestParam(required = false) String confirmPassword,
 			Model model) {
 		UserView user = this.users.get(id);
 		if (!this.identity.confirmPassword(confirmPassword)) {
-			return secondFactorsPageWithError(user, model);
+			return secondFactorsPageWithError(user, "secondFactorsError", model);
 		}
 		this.users.resetSecondFactors(id, this.identity.current());
 		return "redirect:/admin/users/" + id + "?second-factors-reset";
@@ -181,8 +181,8 @@ class UserConsoleController {
 		return true;
 	}
 
-	private String secondFactorsPageWithError(UserView user, Model model) {
-		model.addAttribute("secondFactorsError", "confirm-password.wrong");
+	private String secondFactorsPageWithError(UserView user, String errorAttribute, Model model) {
+		model.addAttribute(errorAttribute, "confirm-password.wrong");
 		model.addAttribute("user", user);
 		model.addAttribute("form", UserForm.of(user));
 		model.addAttribute("creating", false);

@@ -2,6 +2,7 @@ package dev.lanyard.server.admin;
 
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.lanyard.admin.AdminIdentity;
@@ -37,12 +38,12 @@ final class AdminAccess {
 	}
 
 	static AuthorizationManager<RequestAuthorizationContext> console(JdbcUserAccountRepository users,
-			boolean secondFactorRequired) {
+			boolean secondFactorRequired, Predicate<UUID> personRequires) {
 		return (Supplier<? extends Authentication> authentication, RequestAuthorizationContext request) -> {
 			Authentication current = authentication.get();
 			boolean granted = current != null && current.getPrincipal() instanceof LanyardUser user
 					&& isActiveAdmin(users.findById(user.id()))
-					&& (!secondFactorRequired || StepUp.multiFactor(current));
+					&& (!secondFactorRequired && !personRequires.test(user.id()) || StepUp.multiFactor(current));
 			return new AuthorizationDecision(granted);
 		};
 	}

@@ -199,7 +199,7 @@ class AdminApiController {
 		this.recentAuthentication.require();
 		Boolean required = request.get("mfa_required");
 		if (required == null) {
-			throw new InvalidInputException("mfa_required", "required");
+			throw new InvalidInputException("mfa_required", "mfa-required.missing");
 		}
 		this.users.requireSecondFactor(id, required, this.identity.current());
 		return Map.of("mfa_required", this.users.secondFactorRequired(id));

@@ -4,6 +4,7 @@ import dev.lanyard.server.LanyardProperties;
 
 import dev.lanyard.server.login.ActiveAccountFilter;
 import dev.lanyard.server.login.StepUp;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.protocol.LocalOpaqueTokenIntrospector;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.web.SecurityHeadersPolicy;
@@ -62,14 +63,15 @@ class AdminSecurityConfiguration {
 	@Order(3)
 	SecurityFilterChain adminConsoleSecurityFilterChain(HttpSecurity http, JdbcUserAccountRepository users,
 			ActiveAccountFilter activeAccounts, SecurityHeadersPolicy headers, StepUp stepUp,
-			LanyardProperties properties) throws Exception {
+			LanyardProperties properties, SecondFactors secondFactors) throws Exception {
 		boolean secondFactorRequired = properties.login().mfaRequiredRoles().contains(AdminAccess.ROLE);
 		http.securityMatcher("/admin", "/admin/**")
-			.authorizeHttpRequests(
-					(authorize) -> authorize.anyRequest().access(AdminAccess.console(users, secondFactorRequired)))
+			.authorizeHttpRequests((authorize) -> authorize.anyRequest()
+				.access(AdminAccess.console(users, secondFactorRequired, secondFactors::requiredFor)))
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"))
-						.accessDeniedHandler(new ConsoleSecondFactor(users, stepUp, secondFactorRequired)))
+						.accessDeniedHandler(new ConsoleSecondFactor(users, stepUp, secondFactorRequired,
+								secondFactors::requiredFor)))
 			.logout((logout) -> logout.disable())
 			.addFilterAfter(activeAccounts, SecurityContextHolderFilter.class);
 		headers.applyTo(http);

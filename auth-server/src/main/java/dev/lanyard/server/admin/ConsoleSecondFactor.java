@@ -1,9 +1,12 @@
 package dev.lanyard.server.admin;
 
 import java.io.IOException;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 import dev.lanyard.server.login.StepUp;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.LanyardUser;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,10 +39,14 @@ final class ConsoleSecondFactor implements AccessDeniedHandler {
 
 	private final boolean secondFactorRequired;
 
-	ConsoleSecondFactor(JdbcUserAccountRepository users, StepUp stepUp, boolean secondFactorRequired) {
+	private final Predicate<UUID> personRequires;
+
+	ConsoleSecondFactor(JdbcUserAccountRepository users, StepUp stepUp, boolean secondFactorRequired,
+			Predicate<UUID> personRequires) {
 		this.users = users;
 		this.stepUp = stepUp;
 		this.secondFactorRequired = secondFactorRequired;
+		this.personRequires = personRequires;
 	}
 
 	@Override
@@ -48,8 +55,9 @@ final class ConsoleSecondFactor implements AccessDeniedHandler {
 		Authentication current = SecurityContextHolder.getContext().getAuthentication();
 		// Only the second-factor rule is answered here; a missing CSRF token, or anyone
 		// who is not an administrator, is refused.
-		if (!this.secondFactorRequired || denied instanceof CsrfException
-				|| !AdminAccess.isActiveAdmin(this.users, current) || StepUp.multiFactor(current)) {
+		if (denied instanceof CsrfException || !AdminAccess.isActiveAdmin(this.users, current)
+				|| StepUp.multiFactor(current) || !this.secondFactorRequired
+						&& !this.personRequires.test(((LanyardUser) current.getPrincipal()).id())) {
 			this.refused.handle(request, response, denied);
 			return;
 		}

@@ -6,12 +6,17 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.login.LoginAttempt;
 import dev.lanyard.server.login.LoginThrottle;
+import dev.lanyard.server.login.StepUp;
+import dev.lanyard.server.secondfactor.SecondFactors;
+import dev.lanyard.server.user.LanyardUser;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.web.savedrequest.SimpleSavedRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,10 +45,27 @@ class ActivateController {
 
 	private final AuditLog audit;
 
-	ActivateController(DeviceVerification devices, LoginThrottle throttle, AuditLog audit) {
+	private final StepUp stepUp;
+
+	private final SecondFactors secondFactors;
+
+	ActivateController(DeviceVerification devices, LoginThrottle throttle, AuditLog audit, StepUp stepUp,
+			SecondFactors secondFactors) {
 		this.devices = devices;
 		this.throttle = throttle;
 		this.audit = audit;
+		this.stepUp = stepUp;
+		this.secondFactors = secondFactors;
+	}
+
+	/**
+	 * Whether approving for this client needs a second factor this session has not given
+	 * (the client's {@code require-mfa}, the person's {@code mfa-required}).
+	 */
+	private boolean secondFactorMissing(DeviceVerification.Pending pending, Authentication person) {
+		return (LanyardRegisteredClientRepository.requireMfa(pending.client())
+				|| this.secondFactors.requiredFor(((LanyardUser) person.getPrincipal()).id()))
+				&& !StepUp.multiFactor(person);
 	}
 
 	@GetMapping("/activate")
@@ -69,6 +91,16 @@ class ActivateController {
 		}
 		this.throttle.release(attempt);
 		DeviceVerification.Pending found = pending.get();
+		if (secondFactorMissing(found, person)) {
+			if (!this.stepUp.possible(person)) {
+				return "redirect:/account?second-factor-required#two-step";
+			}
+			// The second factor, then back to this code's page.
+			request.getSession()
+				.setAttribute("SPRING_SECURITY_SAVED_REQUEST",
+						new SimpleSavedRequest("/activate?user_code=" + found.userCode()));
+			return "redirect:" + this.stepUp.hold(request, person);
+		}
 		request.getSession().setAttribute(CONFIRMING, found.userCode());
 		List<String> scopes = new ArrayList<>();
 		for (String scope : found.scopes()) {
@@ -102,6 +134,9 @@ class ActivateController {
 		session.removeAttribute(CONFIRMING);
 		Optional<DeviceVerification.Pending> pending = this.devices.find(userCode);
 		boolean allowed = "allow".equals(decision);
+		if (allowed && pending.isPresent() && secondFactorMissing(pending.get(), person)) {
+			return enterAgain(model, "", "unknown");
+		}
 		if (pending.isEmpty()
 				|| !(allowed ? this.devices.approve(pending.get(), person) : this.devices.deny(pending.get()))) {
 			// Used, expired or denied meanwhile (another tab, another node).

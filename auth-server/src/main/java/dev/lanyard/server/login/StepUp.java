@@ -38,6 +38,15 @@ public final class StepUp {
 		return signedIn.getPrincipal() instanceof LanyardUser user && this.secondFactors.enrolled(user.id());
 	}
 
+	/**
+	 * Keeps the sign-in for its second factor and returns the page that asks for it, for
+	 * a controller to redirect to.
+	 */
+	public String hold(HttpServletRequest request, Authentication signedIn) {
+		PendingSignIn.hold(request, signedIn, this.clock.instant());
+		return SecondFactorStep.PATH;
+	}
+
 	/** Sends the person to give their second factor (303: RFC 9700 §4.12). */
 	public void begin(HttpServletRequest request, HttpServletResponse response, Authentication signedIn)
 			throws IOException {

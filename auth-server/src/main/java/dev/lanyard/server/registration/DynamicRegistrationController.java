@@ -244,8 +244,9 @@ class DynamicRegistrationController {
 				(current != null) ? current.refreshTokenIdle() : null,
 				(current != null) ? current.refreshTokenMax() : null, List.of(), false,
 				bool(metadata, "require_pushed_authorization_requests"), bool(metadata, "dpop_bound_access_tokens"),
-				null, string(metadata, "backchannel_logout_uri"), bool(metadata, "backchannel_logout_session_required"),
-				(current != null) ? current.enabled() : true);
+				// An administrator's word, which the client's own registration keeps.
+				(current != null) ? current.requireMfa() : null, string(metadata, "backchannel_logout_uri"),
+				bool(metadata, "backchannel_logout_session_required"), (current != null) ? current.enabled() : true);
 	}
 
 	/** A client's metadata as RFC 7591 §3.2.1 answers it (never its secret). */

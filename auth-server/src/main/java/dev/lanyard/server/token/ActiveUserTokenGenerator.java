@@ -1,5 +1,8 @@
 package dev.lanyard.server.token;
 
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
+import dev.lanyard.server.login.StepUp;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.UserAccount;
@@ -27,9 +30,13 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 
 	private final JdbcUserAccountRepository users;
 
-	ActiveUserTokenGenerator(OAuth2TokenGenerator<? extends OAuth2Token> delegate, JdbcUserAccountRepository users) {
+	private final SecondFactors secondFactors;
+
+	ActiveUserTokenGenerator(OAuth2TokenGenerator<? extends OAuth2Token> delegate, JdbcUserAccountRepository users,
+			SecondFactors secondFactors) {
 		this.delegate = delegate;
 		this.users = users;
+		this.secondFactors = secondFactors;
 	}
 
 	@Override
@@ -45,6 +52,18 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 				&& !this.users.findById(user.id()).map(UserAccount::active).orElse(false)) {
 			throw new OAuth2AuthenticationException(
 					new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The user can no longer sign in", null));
+		}
+		// Two factors required (by the client or for the person) since a grant of one
+		// began: the grant ends; the person signs in again, with two.
+		if ((AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+				|| AuthorizationGrantType.DEVICE_CODE.equals(context.getAuthorizationGrantType()))
+				&& OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType()) && principal != null
+				&& principal.getPrincipal() instanceof LanyardUser user
+				&& (LanyardRegisteredClientRepository.requireMfa(context.getRegisteredClient())
+						|| this.secondFactors.requiredFor(user.id()))
+				&& !StepUp.multiFactor(principal)) {
+			throw new OAuth2AuthenticationException(
+					new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "A sign-in with two factors is required", null));
 		}
 		return this.delegate.generate(context);
 	}

@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.dpop.DPoPAccessTokenBinding;
 import dev.lanyard.server.storage.RedisMode;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,7 +34,7 @@ class TokenGeneratorConfiguration {
 
 	@Bean
 	OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder jwtEncoder, LanyardProperties properties,
-			JdbcUserAccountRepository users, Clock clock) {
+			JdbcUserAccountRepository users, Clock clock, SecondFactors secondFactors) {
 		JwtGenerator idTokens = new JwtGenerator(jwtEncoder);
 		idTokens.setJwtCustomizer(new IdTokenCustomizer(properties.tokens().idToken(),
 				properties.tokens().idTokenUserClaims() ? users::findById : null));
@@ -41,7 +42,8 @@ class TokenGeneratorConfiguration {
 		accessTokenClaims.setClock(clock);
 		accessTokenClaims.setAccessTokenCustomizer(new DPoPAccessTokenBinding());
 		return new ActiveUserTokenGenerator(new DelegatingOAuth2TokenGenerator(idTokens,
-				new OpaqueAccessTokenGenerator(accessTokenClaims), new RotatingRefreshTokenGenerator(clock)), users);
+				new OpaqueAccessTokenGenerator(accessTokenClaims), new RotatingRefreshTokenGenerator(clock)), users,
+				secondFactors);
 	}
 
 }

@@ -257,6 +257,34 @@ class DeviceAuthorizationTest {
 		assertThat(DeviceVerification.normalize(null)).isNull();
 	}
 
+	/**
+	 * A person who must sign in with two factors approves a device only with two: a
+	 * session signed in with the password alone is asked for the second factor and comes
+	 * back to the code, and a confirmation posted without it is refused.
+	 */
+	@Test
+	void deviceWhenPersonRequiresTwoFactorsThenSecondFactorBeforeApproval() throws Exception {
+		String password = "ivy-password-for-device-tests";
+		java.util.UUID ivy = nodeA.bean(UserService.class)
+			.importUser("ivy", password, null, List.of("user"), Map.of(), Map.of(), true)
+			.after()
+			.id();
+		TestBrowser person = signedIn(nodeA, "ivy", password);
+		dev.lanyard.server.secondfactor.TestAuthenticatorApp app = dev.lanyard.server.secondfactor.TestAuthenticatorApp
+			.enrol(person, nodeA.baseUrl(), password);
+		nodeA.bean(dev.lanyard.admin.user.UserAdministration.class)
+			.requireSecondFactor(ivy.toString(), true, new dev.lanyard.admin.Actor("admin", "admin", "127.0.0.1"));
+		DeviceAuthorizationSuccessResponse device = ask(nodeA, TV, null);
+		HttpResponse<String> asked = enter(nodeA, person, device.getUserCode().getValue());
+		assertThat(TestBrowser.location(asked)).endsWith("/login/second-factor");
+		HttpResponse<String> given = dev.lanyard.server.secondfactor.TestAuthenticatorApp.submitCode(person,
+				nodeA.baseUrl(), app.nextCode());
+		assertThat(TestBrowser.location(given)).contains("/activate?user_code=" + device.getUserCode().getValue());
+		HttpResponse<String> confirm = enter(nodeA, person, device.getUserCode().getValue());
+		assertThat(decide(nodeA, person, confirm, "allow").body()).contains("id=\"result\"");
+		assertThat(poll(nodeA, TV, null, device.getDeviceCode()).indicatesSuccess()).isTrue();
+	}
+
 	private static DeviceAuthorizationSuccessResponse ask(LanyardTestServer node, String clientId,
 			ClientSecretBasic authentication) throws Exception {
 		URI endpoint = URI.create(node.baseUrl() + "/oauth2/device_authorization");

@@ -223,6 +223,31 @@ class StepUpTest {
 			.contains("after your password, sign-in asks for a code");
 	}
 
+	/**
+	 * Two factors required after a grant of one began: its refresh token no longer gives
+	 * tokens (the person signs in again, with two).
+	 */
+	@Test
+	void refreshWhenPersonRequiredTwoFactorsSinceThenRefused() {
+		person("hal", List.of("user"));
+		TestBrowser browser = signedIn("hal");
+		OAuthFlows flows = new OAuthFlows(node.baseUrl());
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String callback = TestBrowser.location(browser.get(flows
+			.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce))));
+		String refreshToken = (String) flows
+			.tokensFor(callback, "web-app", TestBootstrap.WEB_APP_SECRET, TestBootstrap.REDIRECT_URI, pkce)
+			.get("refresh_token");
+		assertThat(refreshToken).isNotNull();
+		java.util.UUID hal = users.search("hal", 1, 0).get(0).id();
+		node.bean(dev.lanyard.admin.user.UserAdministration.class)
+			.requireSecondFactor(hal.toString(), true, new dev.lanyard.admin.Actor("admin", "admin", "127.0.0.1"));
+		HttpResponse<String> refreshed = flows.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+				refreshToken);
+		assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(400);
+		assertThat(refreshed.body()).contains("invalid_grant");
+	}
+
 	private static Map<String, Object> idToken(OAuthFlows flows, String callback, TestBrowser.Pkce pkce) {
 		return TestBrowser.jwtClaims((String) flows
 			.tokensFor(callback, "web-app", TestBootstrap.WEB_APP_SECRET, TestBootstrap.REDIRECT_URI, pkce)
