@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -16,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.storage.EmbeddedPostgresServer;
 import dev.lanyard.server.user.UserAccount;
+import dev.lanyard.server.storage.OwnerOnlyFiles;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,14 +148,7 @@ class AccountMail {
 		Path file = this.properties.dataDirectory().resolve("account-links");
 		try {
 			if (!Files.exists(file)) {
-				Files.createFile(file);
-				try {
-					Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-				}
-				catch (UnsupportedOperationException ex) {
-					// No POSIX permissions here: the data directory's own protection
-					// applies.
-				}
+				OwnerOnlyFiles.create(file);
 			}
 			Files.writeString(file, this.clock.instant() + " " + account.username() + " " + link + "\n",
 					StandardOpenOption.APPEND);

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.token.OpaqueTokenValues;
 import dev.lanyard.server.token.TokenHash;
+import dev.lanyard.server.storage.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,15 +48,7 @@ public class FirstRunSetup {
 		Path file = this.properties.dataDirectory().resolve(FILE_NAME).toAbsolutePath();
 		try {
 			Files.createDirectories(file.getParent());
-			Path written;
-			try {
-				written = Files.createTempFile(file.getParent(), FILE_NAME, ".new",
-						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-			}
-			catch (UnsupportedOperationException ex) {
-				// Not a POSIX file system: the directory's own protection applies.
-				written = Files.createTempFile(file.getParent(), FILE_NAME, ".new");
-			}
+			Path written = OwnerOnlyFiles.createTemp(file.getParent(), FILE_NAME, ".new");
 			Files.writeString(written, token + "\n");
 			Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -16,6 +15,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.lanyard.server.storage.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,8 +85,9 @@ public final class MasterKey {
 				Files.createDirectories(dataDirectory);
 				byte[] bytes = new byte[32];
 				random.nextBytes(bytes);
+				// Owner-only before the key is in it.
+				OwnerOnlyFiles.create(file);
 				Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
-				Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 			}
 			logger.warn("LANYARD_MASTER_KEY is not set: using the development master key in {}. "
 					+ "Set LANYARD_MASTER_KEY in production.", file.toAbsolutePath());

@@ -73,10 +73,27 @@ final class PasskeyUsers implements PublicKeyCredentialUserEntityRepository {
 		return handleOf(account).flatMap((handle) -> entity(account, handle)).orElse(null);
 	}
 
-	/** Never needed: {@link #findByUsername} makes the handle. */
+	/**
+	 * Keeps a user handle made elsewhere for the account its name gives (the principal's
+	 * name: the account id), unless the account has one; {@link #findByUsername} makes
+	 * them itself, so Spring Security's relying party never needs this.
+	 * @throws IllegalArgumentException when the name is no account's id
+	 */
 	@Override
 	public void save(PublicKeyCredentialUserEntity userEntity) {
-		throw new UnsupportedOperationException("User handles are made by findByUsername");
+		UUID account;
+		try {
+			account = UUID.fromString(userEntity.getName());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("A user handle belongs to an account, named by its id");
+		}
+		if (this.accounts.findById(account).isEmpty()) {
+			throw new IllegalArgumentException("No such account");
+		}
+		this.jdbc.sql("INSERT INTO passkey_users (id, user_id) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING")
+			.params(userEntity.getId().toBase64UrlString(), account)
+			.update();
 	}
 
 	@Override

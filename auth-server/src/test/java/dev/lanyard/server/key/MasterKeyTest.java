@@ -1,7 +1,9 @@
 package dev.lanyard.server.key;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +57,14 @@ class MasterKeyTest {
 		byte[] sealed = MasterKey.resolve(null, data).seal(new byte[] { 7 }, "p");
 		assertThat(MasterKey.resolve("", data).open(sealed, "p")).containsExactly(7);
 		assertThat(data.resolve("master.key")).exists();
+	}
+
+	/** Owner-only from its creation: never readable by others, not even for a moment. */
+	@Test
+	void resolveWhenDevelopmentKeyWrittenThenOwnerOnly(@TempDir Path data) throws Exception {
+		MasterKey.resolve(null, data);
+		assertThat(Files.getPosixFilePermissions(data.resolve("master.key")))
+			.isEqualTo(PosixFilePermissions.fromString("rw-------"));
 	}
 
 }
