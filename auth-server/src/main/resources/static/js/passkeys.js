@@ -125,8 +125,15 @@
     });
     document.querySelectorAll('form[data-passkey]').forEach(function (form) {
       form.hidden = false;
+      var busy = false;
       form.addEventListener('submit', function (event) {
         event.preventDefault();
+        if (busy) {
+          // One ceremony at a time: a second click would ask for options again and
+          // make the first answer useless.
+          return;
+        }
+        busy = true;
         var failed = form.querySelector('.passkey-failed');
         if (failed) {
           failed.hidden = true;
@@ -138,8 +145,14 @@
             // Confirmed already, with the options: not sent again.
             current.disabled = true;
           }
+          form.querySelectorAll('input[data-follows]').forEach(function (field) {
+            // A choice made in another form of the page (e.g. "Remember this device").
+            var choice = document.getElementById(field.getAttribute('data-follows'));
+            field.disabled = !(choice && choice.checked);
+          });
           form.submit();
         }).catch(function (error) {
+          busy = false;
           if (failed) {
             if (error instanceof Refusal && error.problem) {
               failed.textContent = error.problem;

@@ -74,6 +74,7 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 			// with it, as the form login changes it after the password.
 			this.csrf.onAuthentication(authentication, request, response);
 		}
+		Boolean rememberDevice = TrustedDevices.chosen(request, PendingSignIn.of(request, this.clock.instant()));
 		PendingSignIn.clear(request);
 		count("succeeded");
 		Map<String, Object> details = new LinkedHashMap<>(browser(request));
@@ -85,7 +86,12 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 					.map((factor) -> factor.getAuthority())
 					.toList());
 		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(), details);
-		this.devices.remember(request, response, LoginName.canonical(user.loginName()));
+		if (Boolean.TRUE.equals(rememberDevice)) {
+			this.devices.remember(request, response, LoginName.canonical(user.loginName()));
+		}
+		else if (Boolean.FALSE.equals(rememberDevice)) {
+			this.devices.forget(request, response, LoginName.canonical(user.loginName()));
+		}
 		this.savedRequests.onAuthenticationSuccess(request, response, authentication);
 	}
 
@@ -95,7 +101,7 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		if (exception instanceof SecondFactorRequiredException required) {
 			// Not signed in: the password's sign-in waits apart for the second factor.
 			Authentication passwordSignIn = required.passwordSignIn();
-			PendingSignIn.hold(request, passwordSignIn, this.clock.instant());
+			PendingSignIn.hold(request, passwordSignIn, this.clock.instant(), TrustedDevices.chosen(request, null));
 			this.audit.record(passwordSignIn.getName(), "login.password_accepted", null, request.getRemoteAddr(),
 					browser(request));
 			seeOther(request, response, SecondFactorStep.PATH);

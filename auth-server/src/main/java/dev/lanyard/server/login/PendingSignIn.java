@@ -18,8 +18,11 @@ import org.springframework.security.core.Authentication;
  *
  * @param passwordSignIn the authentication the password check made
  * @param since when the password was accepted
+ * @param rememberDevice whether the person chose on the login page to have this browser
+ * remembered ({@link TrustedDevices}); {@code null} for a step-up of a live sign-in,
+ * which leaves the browser as it is
  */
-record PendingSignIn(Authentication passwordSignIn, Instant since) implements Serializable {
+record PendingSignIn(Authentication passwordSignIn, Instant since, Boolean rememberDevice) implements Serializable {
 
 	@Serial
 	private static final long serialVersionUID = 1L;
@@ -28,8 +31,8 @@ record PendingSignIn(Authentication passwordSignIn, Instant since) implements Se
 
 	private static final String ATTRIBUTE = PendingSignIn.class.getName();
 
-	static void hold(HttpServletRequest request, Authentication passwordSignIn, Instant now) {
-		request.getSession().setAttribute(ATTRIBUTE, new PendingSignIn(passwordSignIn, now));
+	static void hold(HttpServletRequest request, Authentication passwordSignIn, Instant now, Boolean rememberDevice) {
+		request.getSession().setAttribute(ATTRIBUTE, new PendingSignIn(passwordSignIn, now, rememberDevice));
 	}
 
 	/**

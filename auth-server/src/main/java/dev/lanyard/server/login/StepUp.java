@@ -43,14 +43,14 @@ public final class StepUp {
 	 * a controller to redirect to.
 	 */
 	public String hold(HttpServletRequest request, Authentication signedIn) {
-		PendingSignIn.hold(request, signedIn, this.clock.instant());
+		PendingSignIn.hold(request, signedIn, this.clock.instant(), null);
 		return SecondFactorStep.PATH;
 	}
 
 	/** Sends the person to give their second factor (303: RFC 9700 §4.12). */
 	public void begin(HttpServletRequest request, HttpServletResponse response, Authentication signedIn)
 			throws IOException {
-		PendingSignIn.hold(request, signedIn, this.clock.instant());
+		PendingSignIn.hold(request, signedIn, this.clock.instant(), null);
 		response.setStatus(HttpServletResponse.SC_SEE_OTHER);
 		response.setHeader("Location", request.getContextPath() + SecondFactorStep.PATH);
 	}

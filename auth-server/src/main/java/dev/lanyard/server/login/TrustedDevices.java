@@ -33,6 +33,10 @@ import org.springframework.http.ResponseCookie;
  * cookie holds the tokens of up to {@value #MAXIMUM_ACCOUNTS} accounts; a token is
  * trusted for {@link #LIFETIME}. The cookie is {@code HttpOnly}, {@code SameSite=Strict},
  * and {@code __Host-}/{@code Secure} when the issuer is https. Thread-safe.
+ * <p>
+ * A browser is remembered only when the person ticks "Remember this device" on the login
+ * page ({@value #CHOICE_PARAMETER}); signing in without it forgets the account's token,
+ * so a shared computer keeps nothing of the person.
  */
 public final class TrustedDevices {
 
@@ -40,6 +44,9 @@ public final class TrustedDevices {
 	public static final Duration LIFETIME = Duration.ofDays(180);
 
 	static final int MAXIMUM_ACCOUNTS = 5;
+
+	/** The login form's field for the person's choice. */
+	static final String CHOICE_PARAMETER = "remember-device";
 
 	private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}\\.[0-9]{1,12}\\.[A-Za-z0-9_-]{22}");
 
@@ -86,6 +93,35 @@ public final class TrustedDevices {
 	}
 
 	/**
+	 * Whether the person chose to have this browser remembered: the choice of the request
+	 * that carries the first factor (the login form or a passkey's), or of the password
+	 * step a second factor completes.
+	 * @param pending the sign-in waiting for its second factor, or {@code null}
+	 * @return the choice, or {@code null} when a step-up of a live sign-in leaves the
+	 * browser as it is
+	 */
+	static Boolean chosen(HttpServletRequest request, PendingSignIn pending) {
+		if (pending != null && request.getServletPath().startsWith(SecondFactorStep.PATH)) {
+			return pending.rememberDevice();
+		}
+		return "true".equals(request.getParameter(CHOICE_PARAMETER));
+	}
+
+	/**
+	 * Forgets that this browser signed in to the account: its token leaves the cookie
+	 * (the cookie goes when it held no other). Nothing is written when the browser had
+	 * none.
+	 */
+	public void forget(HttpServletRequest request, HttpServletResponse response, String loginName) {
+		String deviceId = deviceOf(request, loginName);
+		if (deviceId == null) {
+			return;
+		}
+		List<String> kept = tokens(request).stream().filter((token) -> !token.startsWith(deviceId + ".")).toList();
+		write(response, kept, kept.isEmpty() ? Duration.ZERO : LIFETIME);
+	}
+
+	/**
 	 * Marks this browser as one the account signed in from: a new token for the account,
 	 * replacing its old one, the oldest other accounts' tokens dropped beyond the limit.
 	 */
@@ -104,13 +140,16 @@ public final class TrustedDevices {
 		}
 		String issued = String.valueOf(this.clock.instant().getEpochSecond());
 		kept.add(0, deviceId + "." + issued + "." + mac(loginName, deviceId, issued));
-		List<String> tokens = kept.subList(0, Math.min(kept.size(), MAXIMUM_ACCOUNTS));
+		write(response, kept.subList(0, Math.min(kept.size(), MAXIMUM_ACCOUNTS)), LIFETIME);
+	}
+
+	private void write(HttpServletResponse response, List<String> tokens, Duration maxAge) {
 		ResponseCookie cookie = ResponseCookie.from(this.cookieName, String.join("~", tokens))
 			.path("/")
 			.httpOnly(true)
 			.secure(this.secure)
 			.sameSite("Strict")
-			.maxAge(LIFETIME)
+			.maxAge(maxAge)
 			.build();
 		response.addHeader("Set-Cookie", cookie.toString());
 	}

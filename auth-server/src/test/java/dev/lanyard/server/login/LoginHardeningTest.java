@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -176,8 +177,15 @@ class LoginHardeningTest {
 		users.create(victim, null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of());
 		users.create(other, null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of());
 		TestBrowser owner = new TestBrowser();
-		assertThat(location(signIn(server, owner, victim, PASSWORD, "198.18.0.10"))).isEqualTo("/");
+		assertThat(location(signIn(server, owner, victim, PASSWORD, "198.18.0.10", true))).isEqualTo("/");
 		owner.get(server.baseUrl() + "/logout");
+		// A shared computer where the owner signed in without "Remember this device" (a
+		// browser remembered before is forgotten by it).
+		TestBrowser shared = new TestBrowser();
+		assertThat(location(signIn(server, shared, victim, PASSWORD, "198.18.0.20", true))).isEqualTo("/");
+		shared.get(server.baseUrl() + "/logout");
+		assertThat(location(signIn(server, shared, victim, PASSWORD, "198.18.0.20", false))).isEqualTo("/");
+		shared.get(server.baseUrl() + "/logout");
 
 		// The attacker exhausts the account's slots for unknown devices, then its
 		// address's.
@@ -195,7 +203,10 @@ class LoginHardeningTest {
 		assertThat(location(signIn(server, new TestBrowser(), victim, PASSWORD, "198.18.0.99")))
 			.isEqualTo("/login?throttled");
 		// ... but its owner, on the browser that signed in before, gets in.
-		assertThat(location(signIn(server, owner, victim, PASSWORD, "198.18.0.10"))).isEqualTo("/");
+		assertThat(location(signIn(server, owner, victim, PASSWORD, "198.18.0.10", true))).isEqualTo("/");
+		// The shared computer kept nothing of the owner: it is held back like any other.
+		assertThat(location(signIn(server, shared, victim, PASSWORD, "198.18.0.20", true)))
+			.isEqualTo("/login?throttled");
 		// That browser's cookie is the victim's alone: it does not open the other
 		// account.
 		assertThat(location(signIn(server, owner, other, PASSWORD, "198.18.0.10"))).isEqualTo("/login?throttled");
@@ -210,10 +221,21 @@ class LoginHardeningTest {
 
 	private static HttpResponse<String> signIn(LanyardTestServer server, TestBrowser browser, String username,
 			String password, String address) {
+		return signIn(server, browser, username, password, address, false);
+	}
+
+	/**
+	 * Signs in at the login page, with or without ticking "Remember this device".
+	 */
+	private static HttpResponse<String> signIn(LanyardTestServer server, TestBrowser browser, String username,
+			String password, String address, boolean rememberDevice) {
 		HttpResponse<String> page = browser.get(server.baseUrl() + "/login", "X-Forwarded-For", address);
-		return browser.postForm(server.baseUrl() + "/login",
-				Map.of("username", username, "password", password, "_csrf", TestBrowser.csrf(page.body())),
-				"X-Forwarded-For", address);
+		Map<String, String> form = new HashMap<>(
+				Map.of("username", username, "password", password, "_csrf", TestBrowser.csrf(page.body())));
+		if (rememberDevice) {
+			form.put("remember-device", "true");
+		}
+		return browser.postForm(server.baseUrl() + "/login", form, "X-Forwarded-For", address);
 	}
 
 	private static String location(HttpResponse<String> response) {

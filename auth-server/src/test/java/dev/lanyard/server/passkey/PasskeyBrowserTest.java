@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -95,6 +96,9 @@ class PasskeyBrowserTest {
 			browser.findElement(By.id("passkey-signin")).click();
 			wait.until(ExpectedConditions.urlContains("code="));
 			Map<String, Object> tokens = tokens(flows, browser.getCurrentUrl(), pkce);
+			// "Remember this device" is ticked by default: the passkey's sign-in keeps
+			// it.
+			assertThat(deviceCookie(browser, base)).isNotNull();
 			Map<String, Object> idToken = TestBrowser.jwtClaims((String) tokens.get("id_token"));
 			assertThat(idToken).containsEntry("amr", List.of("hwk", "mfa"))
 				.containsEntry("acr", "urn:lanyard:acr:multi-factor");
@@ -111,10 +115,14 @@ class PasskeyBrowserTest {
 			TestBrowser.Pkce second = TestBrowser.Pkce.create();
 			browser.get(flows
 				.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s2", second)));
+			wait.until(ExpectedConditions.elementToBeClickable(By.id("remember-device"))).click();
 			signInWithPassword(browser, wait);
 			wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("passkey-second-factor"))).click();
 			wait.until(ExpectedConditions.urlContains("code="));
-			assertThat(TestBrowser.jwtClaims((String) tokens(flows, browser.getCurrentUrl(), second).get("id_token")))
+			String callback = browser.getCurrentUrl();
+			// Not ticked at the password: the second step does not remember the browser.
+			assertThat(deviceCookie(browser, base)).isNull();
+			assertThat(TestBrowser.jwtClaims((String) tokens(flows, callback, second).get("id_token")))
 				.containsEntry("amr", List.of("pwd", "hwk", "mfa"));
 
 			// An authenticator that does not verify its user does not sign anyone in
@@ -159,6 +167,12 @@ class PasskeyBrowserTest {
 	 * A browser that never signed in: cookies go by the page's site, so from a page of
 	 * Lanyard's (the last one may be the client's callback).
 	 */
+	/** The device cookie Lanyard set in the browser (read on one of Lanyard's pages). */
+	private static Cookie deviceCookie(WebDriver browser, String base) {
+		browser.get(base + "/login/second-factor");
+		return browser.manage().getCookieNamed("LANYARD_DEVICE");
+	}
+
 	private static void forget(WebDriver browser, String base) {
 		browser.get(base + "/logout/done");
 		browser.manage().deleteAllCookies();
