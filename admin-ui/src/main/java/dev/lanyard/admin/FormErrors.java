@@ -24,7 +24,7 @@ public final class FormErrors {
 			Map.entry("attributes", "attributes"), Map.entry("jwks", "jwks"), Map.entry("jwks_uri", "jwksUri"),
 			Map.entry("require_pushed_authorization_requests", "requirePushedAuthorizationRequests"),
 			Map.entry("dpop_bound_access_tokens", "dpopBoundAccessTokens"), Map.entry("require_mfa", "requireMfa"),
-			Map.entry("backchannel_logout_uri", "backchannelLogoutUri"),
+			Map.entry("backchannel_logout_uri", "backchannelLogoutUri"), Map.entry("logo_uri", "logoUri"),
 			Map.entry("backchannel_logout_session_required", "backchannelLogoutSessionRequired"));
 
 	private static final String CLAIMS = "claims";

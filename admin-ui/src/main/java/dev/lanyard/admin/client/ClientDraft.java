@@ -10,6 +10,8 @@ import java.util.Set;
  *
  * @param clientId the client id
  * @param clientName a readable name; may be {@code null}
+ * @param logoUri where its logo is (shown on the login and consent pages), or
+ * {@code null}
  * @param publicClient whether the client cannot keep a secret
  * @param clientSecret a secret to set (API only, at least 32 characters); {@code null} to
  * have the server generate one
@@ -41,7 +43,7 @@ import java.util.Set;
  * {@code sid}; {@code null} means no
  * @param enabled whether the client works; {@code null} means yes
  */
-public record ClientDraft(String clientId, String clientName, boolean publicClient, String clientSecret,
+public record ClientDraft(String clientId, String clientName, String logoUri, boolean publicClient, String clientSecret,
 		String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,

@@ -22,6 +22,8 @@ public class ClientForm {
 
 	private String clientName = "";
 
+	private String logoUri = "";
+
 	private String type = "confidential";
 
 	/** How a confidential client authenticates; a public one uses {@code none}. */
@@ -71,6 +73,7 @@ public class ClientForm {
 		ClientForm form = new ClientForm();
 		form.clientId = client.clientId();
 		form.clientName = client.clientName();
+		form.logoUri = (client.logoUri() != null) ? client.logoUri() : "";
 		form.type = client.publicClient() ? "public" : "confidential";
 		if (!client.publicClient()) {
 			form.tokenEndpointAuthMethod = client.tokenEndpointAuthMethod();
@@ -103,8 +106,8 @@ public class ClientForm {
 	 */
 	ClientDraft toDraft() {
 		boolean publicClient = "public".equals(this.type);
-		return new ClientDraft(this.clientId.strip(), this.clientName.strip(), publicClient, null,
-				publicClient ? "none" : blankAsNull(this.tokenEndpointAuthMethod), blankAsNull(this.jwks),
+		return new ClientDraft(this.clientId.strip(), this.clientName.strip(), blankAsNull(this.logoUri), publicClient,
+				null, publicClient ? "none" : blankAsNull(this.tokenEndpointAuthMethod), blankAsNull(this.jwks),
 				blankAsNull(this.jwksUri), lines(this.redirectUris), lines(this.postLogoutRedirectUris),
 				new LinkedHashSet<>(this.grantTypes), words(this.scopes), this.requirePkce, this.requireConsent,
 				duration("accessTokenTtl", this.accessTokenTtl), duration("refreshTokenIdle", this.refreshTokenIdle),
@@ -305,6 +308,14 @@ public class ClientForm {
 
 	public String getBackchannelLogoutUri() {
 		return this.backchannelLogoutUri;
+	}
+
+	public String getLogoUri() {
+		return this.logoUri;
+	}
+
+	public void setLogoUri(String logoUri) {
+		this.logoUri = (logoUri != null) ? logoUri : "";
 	}
 
 	public void setBackchannelLogoutUri(String backchannelLogoutUri) {

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param clientId the client id
  * @param clientName the readable name
+ * @param logoUri where its logo is, or {@code null}
  * @param publicClient whether it is a public client
  * @param tokenEndpointAuthMethod {@code client_secret_basic}, {@code client_secret_post},
  * {@code private_key_jwt} or {@code none}
@@ -35,11 +36,11 @@ import java.util.List;
  * @param clientIdIssuedAt when it was registered
  * @param updatedAt when it last changed
  */
-public record ClientView(String clientId, String clientName, boolean publicClient, String tokenEndpointAuthMethod,
-		String jwks, String jwksUri, List<String> redirectUris, List<String> postLogoutRedirectUris,
-		List<String> grantTypes, List<String> scopes, boolean requirePkce, boolean requireConsent,
-		Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax, List<String> exchangeAudiences,
-		boolean introspectionAllowed, boolean requirePushedAuthorizationRequests, boolean dpopBoundAccessTokens,
-		boolean requireMfa, String backchannelLogoutUri, boolean backchannelLogoutSessionRequired, boolean enabled,
-		Instant clientIdIssuedAt, Instant updatedAt) {
+public record ClientView(String clientId, String clientName, String logoUri, boolean publicClient,
+		String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
+		List<String> postLogoutRedirectUris, List<String> grantTypes, List<String> scopes, boolean requirePkce,
+		boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
+		List<String> exchangeAudiences, boolean introspectionAllowed, boolean requirePushedAuthorizationRequests,
+		boolean dpopBoundAccessTokens, boolean requireMfa, String backchannelLogoutUri,
+		boolean backchannelLogoutSessionRequired, boolean enabled, Instant clientIdIssuedAt, Instant updatedAt) {
 }

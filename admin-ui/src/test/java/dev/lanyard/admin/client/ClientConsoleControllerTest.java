@@ -395,12 +395,14 @@ class ClientConsoleControllerTest {
 	void updateWhenHarmlessChangeThenSavedWithoutPasswordAndRedirected() throws Exception {
 		MultiValueMap<String, String> form = webAppForm();
 		form.set("clientName", "Web App (renamed)");
+		form.set("logoUri", " https://app.example.com/logo.svg ");
 		this.mvc.perform(post("/admin/clients/web-app").params(form).with(csrf()))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/admin/clients/web-app?saved"));
 		assertThat(this.identity.confirmations()).isEmpty();
 		assertThat(this.clients.updated()).containsOnlyKeys("web-app");
 		assertThat(this.clients.updated().get("web-app").clientName()).isEqualTo("Web App (renamed)");
+		assertThat(this.clients.updated().get("web-app").logoUri()).isEqualTo("https://app.example.com/logo.svg");
 	}
 
 	@Test

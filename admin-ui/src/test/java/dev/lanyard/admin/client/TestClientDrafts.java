@@ -148,7 +148,7 @@ public final class TestClientDrafts {
 		}
 
 		public ClientDraft build() {
-			return new ClientDraft(this.clientId, this.clientName, this.publicClient, null,
+			return new ClientDraft(this.clientId, this.clientName, null, this.publicClient, null,
 					this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris,
 					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
 					this.accessTokenTtl, null, null, this.exchangeAudiences, this.introspectionAllowed, null,

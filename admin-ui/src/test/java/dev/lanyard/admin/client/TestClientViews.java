@@ -130,7 +130,7 @@ public final class TestClientViews {
 		}
 
 		public ClientView build() {
-			return new ClientView(this.clientId, this.clientName, this.publicClient,
+			return new ClientView(this.clientId, this.clientName, null, this.publicClient,
 					this.publicClient ? "none" : "client_secret_basic", null, null, this.redirectUris,
 					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
 					this.accessTokenTtl, this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences,

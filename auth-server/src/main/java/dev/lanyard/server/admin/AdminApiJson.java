@@ -33,15 +33,16 @@ final class AdminApiJson {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-	record ClientRequest(String clientId, String clientName, String clientSecret, String tokenEndpointAuthMethod,
-			Map<String, Object> jwks, String jwksUri, List<String> redirectUris, List<String> postLogoutRedirectUris,
-			List<String> grantTypes, String scope, Boolean requirePkce, Boolean requireConsent, Long accessTokenTtl,
-			Long refreshTokenIdle, Long refreshTokenMax, List<String> exchangeAudiences, Boolean introspectionAllowed,
-			Boolean requirePushedAuthorizationRequests, Boolean dpopBoundAccessTokens, Boolean requireMfa,
-			String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired, Boolean enabled) {
+	record ClientRequest(String clientId, String clientName, String logoUri, String clientSecret,
+			String tokenEndpointAuthMethod, Map<String, Object> jwks, String jwksUri, List<String> redirectUris,
+			List<String> postLogoutRedirectUris, List<String> grantTypes, String scope, Boolean requirePkce,
+			Boolean requireConsent, Long accessTokenTtl, Long refreshTokenIdle, Long refreshTokenMax,
+			List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
+			Boolean dpopBoundAccessTokens, Boolean requireMfa, String backchannelLogoutUri,
+			Boolean backchannelLogoutSessionRequired, Boolean enabled) {
 
 		ClientDraft toDraft(String pathClientId) {
-			return new ClientDraft((pathClientId != null) ? pathClientId : this.clientId, this.clientName,
+			return new ClientDraft((pathClientId != null) ? pathClientId : this.clientId, this.clientName, this.logoUri,
 					"none".equals(this.tokenEndpointAuthMethod), this.clientSecret, this.tokenEndpointAuthMethod,
 					(this.jwks != null) ? JSONObjectUtils.toJSONString(this.jwks) : null, this.jwksUri,
 					this.redirectUris, this.postLogoutRedirectUris,
@@ -61,16 +62,16 @@ final class AdminApiJson {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-	record ClientResponse(String clientId, String clientName, String clientSecret, long clientIdIssuedAt,
-			String tokenEndpointAuthMethod, Map<String, Object> jwks, String jwksUri, List<String> redirectUris,
-			List<String> postLogoutRedirectUris, List<String> grantTypes, String scope, boolean requirePkce,
-			boolean requireConsent, long accessTokenTtl, long refreshTokenIdle, long refreshTokenMax,
-			List<String> exchangeAudiences, boolean introspectionAllowed, boolean requirePushedAuthorizationRequests,
-			boolean dpopBoundAccessTokens, boolean requireMfa, String backchannelLogoutUri,
-			boolean backchannelLogoutSessionRequired, boolean enabled, Instant updatedAt) {
+	record ClientResponse(String clientId, String clientName, String logoUri, String clientSecret,
+			long clientIdIssuedAt, String tokenEndpointAuthMethod, Map<String, Object> jwks, String jwksUri,
+			List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes, String scope,
+			boolean requirePkce, boolean requireConsent, long accessTokenTtl, long refreshTokenIdle,
+			long refreshTokenMax, List<String> exchangeAudiences, boolean introspectionAllowed,
+			boolean requirePushedAuthorizationRequests, boolean dpopBoundAccessTokens, boolean requireMfa,
+			String backchannelLogoutUri, boolean backchannelLogoutSessionRequired, boolean enabled, Instant updatedAt) {
 
 		static ClientResponse of(ClientView client, String secret) {
-			return new ClientResponse(client.clientId(), client.clientName(), secret,
+			return new ClientResponse(client.clientId(), client.clientName(), client.logoUri(), secret,
 					client.clientIdIssuedAt().getEpochSecond(), client.tokenEndpointAuthMethod(), jwks(client.jwks()),
 					client.jwksUri(), client.redirectUris(), client.postLogoutRedirectUris(), client.grantTypes(),
 					String.join(" ", client.scopes()), client.requirePkce(), client.requireConsent(),

@@ -92,7 +92,7 @@ class ClientAdministrationService implements ClientAdministration {
 	}
 
 	static ClientView view(OAuthClient client) {
-		return new ClientView(client.clientId(), client.clientName(), client.isPublic(),
+		return new ClientView(client.clientId(), client.clientName(), client.logoUri(), client.isPublic(),
 				client.tokenEndpointAuthMethod(), client.jwks(), client.jwksUri(), client.redirectUris(),
 				client.postLogoutRedirectUris(), new ArrayList<>(new TreeSet<>(client.grantTypes())),
 				new ArrayList<>(new TreeSet<>(client.scopes())), client.requirePkce(), client.requireConsent(),

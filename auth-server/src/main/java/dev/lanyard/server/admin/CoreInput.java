@@ -51,13 +51,13 @@ final class CoreInput {
 	}
 
 	static ClientRegistration registration(ClientDraft draft) {
-		return new ClientRegistration(draft.clientId(), draft.clientName(), draft.publicClient(), draft.clientSecret(),
-				draft.tokenEndpointAuthMethod(), draft.jwks(), draft.jwksUri(), draft.redirectUris(),
-				draft.postLogoutRedirectUris(), draft.grantTypes(), draft.scopes(), draft.requirePkce(),
-				draft.requireConsent(), draft.accessTokenTtl(), draft.refreshTokenIdle(), draft.refreshTokenMax(),
-				draft.exchangeAudiences(), draft.introspectionAllowed(), draft.requirePushedAuthorizationRequests(),
-				draft.dpopBoundAccessTokens(), draft.requireMfa(), draft.backchannelLogoutUri(),
-				draft.backchannelLogoutSessionRequired(), draft.enabled());
+		return new ClientRegistration(draft.clientId(), draft.clientName(), draft.logoUri(), draft.publicClient(),
+				draft.clientSecret(), draft.tokenEndpointAuthMethod(), draft.jwks(), draft.jwksUri(),
+				draft.redirectUris(), draft.postLogoutRedirectUris(), draft.grantTypes(), draft.scopes(),
+				draft.requirePkce(), draft.requireConsent(), draft.accessTokenTtl(), draft.refreshTokenIdle(),
+				draft.refreshTokenMax(), draft.exchangeAudiences(), draft.introspectionAllowed(),
+				draft.requirePushedAuthorizationRequests(), draft.dpopBoundAccessTokens(), draft.requireMfa(),
+				draft.backchannelLogoutUri(), draft.backchannelLogoutSessionRequired(), draft.enabled());
 	}
 
 }

@@ -52,8 +52,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 		.map(StandardClaim::bootstrapKey)
 		.collect(Collectors.toUnmodifiableSet());
 
-	private static final Set<String> CLIENT_KEYS = Set.of("client-id", "client-name", "client-secret", "redirect-uris",
-			"post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
+	private static final Set<String> CLIENT_KEYS = Set.of("client-id", "client-name", "logo-uri", "client-secret",
+			"redirect-uris", "post-logout-redirect-uris", "grant-types", "scopes", "require-consent", "require-pkce",
 			"exchange-audiences", "introspection-allowed", "access-token-ttl", "refresh-token-idle",
 			"refresh-token-max", "enabled", "token-endpoint-auth-method", "jwks", "jwks-uri",
 			"require-pushed-authorization-requests", "dpop-bound-access-tokens", "require-mfa",
@@ -91,12 +91,12 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 	 * @param lines the line of each key
 	 */
 	public record Client(String location, Map<String, Integer> lines, String clientId, String clientName,
-			String clientSecret, String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
-			List<String> postLogoutRedirectUris, List<String> grantTypes, List<String> scopes, Boolean requireConsent,
-			Boolean requirePkce, List<String> exchangeAudiences, Boolean introspectionAllowed,
-			Boolean requirePushedAuthorizationRequests, Boolean dpopBoundAccessTokens, Boolean requireMfa,
-			String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired, Duration accessTokenTtl,
-			Duration refreshTokenIdle, Duration refreshTokenMax, Boolean enabled) {
+			String logoUri, String clientSecret, String tokenEndpointAuthMethod, String jwks, String jwksUri,
+			List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes,
+			List<String> scopes, Boolean requireConsent, Boolean requirePkce, List<String> exchangeAudiences,
+			Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests, Boolean dpopBoundAccessTokens,
+			Boolean requireMfa, String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
+			Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax, Boolean enabled) {
 
 		@Override
 		public String toString() {
@@ -223,8 +223,8 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 						"is required for " + method);
 			}
 			return new Client(where, lines(fields), requiredString(fields, node, where, "client-id"),
-					string(fields, where, "client-name"), secret, method, jwks(fields, where),
-					string(fields, where, "jwks-uri"), strings(fields, where, "redirect-uris"),
+					string(fields, where, "client-name"), string(fields, where, "logo-uri"), secret, method,
+					jwks(fields, where), string(fields, where, "jwks-uri"), strings(fields, where, "redirect-uris"),
 					strings(fields, where, "post-logout-redirect-uris"), grantTypes, strings(fields, where, "scopes"),
 					bool(fields, where, "require-consent"), bool(fields, where, "require-pkce"),
 					strings(fields, where, "exchange-audiences"), bool(fields, where, "introspection-allowed"),

@@ -273,13 +273,14 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	private static ClientRegistration toRegistration(BootstrapFile.Client client) {
 		boolean publicClient = (client.tokenEndpointAuthMethod() != null)
 				? "none".equals(client.tokenEndpointAuthMethod()) : client.clientSecret() == null;
-		return new ClientRegistration(client.clientId(), client.clientName(), publicClient, client.clientSecret(),
-				client.tokenEndpointAuthMethod(), client.jwks(), client.jwksUri(), client.redirectUris(),
-				client.postLogoutRedirectUris(), new HashSet<>(client.grantTypes()), new HashSet<>(client.scopes()),
-				client.requirePkce(), client.requireConsent(), client.accessTokenTtl(), client.refreshTokenIdle(),
-				client.refreshTokenMax(), client.exchangeAudiences(), client.introspectionAllowed(),
-				client.requirePushedAuthorizationRequests(), client.dpopBoundAccessTokens(), client.requireMfa(),
-				client.backchannelLogoutUri(), client.backchannelLogoutSessionRequired(), client.enabled());
+		return new ClientRegistration(client.clientId(), client.clientName(), client.logoUri(), publicClient,
+				client.clientSecret(), client.tokenEndpointAuthMethod(), client.jwks(), client.jwksUri(),
+				client.redirectUris(), client.postLogoutRedirectUris(), new HashSet<>(client.grantTypes()),
+				new HashSet<>(client.scopes()), client.requirePkce(), client.requireConsent(), client.accessTokenTtl(),
+				client.refreshTokenIdle(), client.refreshTokenMax(), client.exchangeAudiences(),
+				client.introspectionAllowed(), client.requirePushedAuthorizationRequests(),
+				client.dpopBoundAccessTokens(), client.requireMfa(), client.backchannelLogoutUri(),
+				client.backchannelLogoutSessionRequired(), client.enabled());
 	}
 
 	private static String yamlKey(String field) {

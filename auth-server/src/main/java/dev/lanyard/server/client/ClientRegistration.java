@@ -11,6 +11,8 @@ import java.util.Set;
  *
  * @param clientId the client identifier
  * @param clientName a display name, or {@code null}
+ * @param logoUri where its logo is (https), shown on the login and consent pages, or
+ * {@code null}
  * @param publicClient whether the client has no secret (PKCE only)
  * @param clientSecret the secret to set, or {@code null} to generate one (confidential
  * clients that authenticate with a secret)
@@ -40,8 +42,8 @@ import java.util.Set;
  * {@code sid} ({@code null}: no)
  * @param enabled whether it may be used ({@code null}: yes)
  */
-public record ClientRegistration(String clientId, String clientName, boolean publicClient, String clientSecret,
-		String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
+public record ClientRegistration(String clientId, String clientName, String logoUri, boolean publicClient,
+		String clientSecret, String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
 		List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
 		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
@@ -56,6 +58,21 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 		exchangeAudiences = (exchangeAudiences != null) ? List.copyOf(exchangeAudiences) : List.of();
 	}
 
+	/** A registration without a logo. */
+	public ClientRegistration(String clientId, String clientName, boolean publicClient, String clientSecret,
+			String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
+			List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
+			Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
+			List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
+			Boolean dpopBoundAccessTokens, Boolean requireMfa, String backchannelLogoutUri,
+			Boolean backchannelLogoutSessionRequired, Boolean enabled) {
+		this(clientId, clientName, null, publicClient, clientSecret, tokenEndpointAuthMethod, jwks, jwksUri,
+				redirectUris, postLogoutRedirectUris, grantTypes, scopes, requirePkce, requireConsent, accessTokenTtl,
+				refreshTokenIdle, refreshTokenMax, exchangeAudiences, introspectionAllowed,
+				requirePushedAuthorizationRequests, dpopBoundAccessTokens, requireMfa, backchannelLogoutUri,
+				backchannelLogoutSessionRequired, enabled);
+	}
+
 	/** A registration that does not ask for two-step sign-in of its users. */
 	public ClientRegistration(String clientId, String clientName, boolean publicClient, String clientSecret,
 			String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
@@ -64,8 +81,8 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 			List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
 			Boolean dpopBoundAccessTokens, String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
 			Boolean enabled) {
-		this(clientId, clientName, publicClient, clientSecret, tokenEndpointAuthMethod, jwks, jwksUri, redirectUris,
-				postLogoutRedirectUris, grantTypes, scopes, requirePkce, requireConsent, accessTokenTtl,
+		this(clientId, clientName, null, publicClient, clientSecret, tokenEndpointAuthMethod, jwks, jwksUri,
+				redirectUris, postLogoutRedirectUris, grantTypes, scopes, requirePkce, requireConsent, accessTokenTtl,
 				refreshTokenIdle, refreshTokenMax, exchangeAudiences, introspectionAllowed,
 				requirePushedAuthorizationRequests, dpopBoundAccessTokens, null, backchannelLogoutUri,
 				backchannelLogoutSessionRequired, enabled);
@@ -80,8 +97,8 @@ public record ClientRegistration(String clientId, String clientName, boolean pub
 			return this;
 		}
 		boolean keepKeys = this.jwks == null && this.jwksUri == null;
-		return new ClientRegistration(this.clientId, this.clientName, current.isPublic(), this.clientSecret,
-				current.tokenEndpointAuthMethod(), keepKeys ? current.jwks() : this.jwks,
+		return new ClientRegistration(this.clientId, this.clientName, this.logoUri, current.isPublic(),
+				this.clientSecret, current.tokenEndpointAuthMethod(), keepKeys ? current.jwks() : this.jwks,
 				keepKeys ? current.jwksUri() : this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,

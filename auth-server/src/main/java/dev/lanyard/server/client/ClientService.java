@@ -206,7 +206,7 @@ public class ClientService {
 		return new OAuthClient(id, registration.clientId(),
 				(registration.clientName() != null && !registration.clientName().isBlank()) ? registration.clientName()
 						: registration.clientId(),
-				secretHash, issuedAt, registration.effectiveTokenEndpointAuthMethod(),
+				registration.logoUri(), secretHash, issuedAt, registration.effectiveTokenEndpointAuthMethod(),
 				(registration.jwks() != null) ? ClientKeys.normalized(registration.jwks()) : null,
 				registration.jwksUri(), registration.redirectUris(), registration.postLogoutRedirectUris(),
 				registration.grantTypes(), registration.scopes(),

@@ -74,6 +74,13 @@ public final class ClientValidator {
 		if (registration.clientName() != null && registration.clientName().length() > 200) {
 			errors.add(new InputRejectedException.Problem("client_name", "client-name.length"));
 		}
+		if (registration.logoUri() != null) {
+			// Loaded by the person's browser on Lanyard's own pages: https only, so the
+			// page stays free of mixed content (http on the loopback interface for
+			// development), and named in the page's Content-Security-Policy.
+			serverUrlError(registration.logoUri()).ifPresent(
+					(problem) -> errors.add(new InputRejectedException.Problem("logo_uri", "logo-uri." + problem)));
+		}
 		String method = registration.effectiveTokenEndpointAuthMethod();
 		if (!TOKEN_ENDPOINT_AUTH_METHODS.contains(method)) {
 			errors.add(new InputRejectedException.Problem("token_endpoint_auth_method",
@@ -220,10 +227,11 @@ public final class ClientValidator {
 	}
 
 	/**
-	 * Why a URL Lanyard itself calls (a {@code jwks_uri}, a
-	 * {@code backchannel_logout_uri}) cannot be registered: {@code invalid} unless
-	 * absolute, without user information or fragment; {@code https-required} unless
-	 * {@code https} (plain {@code http} only on the loopback interface, for development).
+	 * Why a URL Lanyard itself or the person's browser calls (a {@code jwks_uri}, a
+	 * {@code backchannel_logout_uri}, a {@code logo_uri}) cannot be registered:
+	 * {@code invalid} unless absolute, without user information or fragment;
+	 * {@code https-required} unless {@code https} (plain {@code http} only on the
+	 * loopback interface, for development).
 	 */
 	static Optional<String> serverUrlError(String value) {
 		if (value.isBlank() || value.length() > 2000) {

@@ -64,15 +64,16 @@ public class JdbcOAuthClientRepository {
 	}
 
 	public void insert(OAuthClient client) {
-		this.jdbc.sql("""
-				INSERT INTO oauth_clients (id, client_id, client_name, client_secret_hash, client_id_issued_at,
-				  token_endpoint_auth_method, jwks, jwks_uri, redirect_uris, post_logout_redirect_uris, grant_types,
-				  scopes, require_pkce, require_consent, access_token_ttl_seconds, refresh_token_idle_seconds,
-				  refresh_token_max_seconds, exchange_audiences, introspection_allowed,
-				  require_pushed_authorization_requests, dpop_bound_access_tokens, require_mfa, backchannel_logout_uri,
-				  backchannel_logout_session_required, enabled)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-			.params(client.id(), client.clientId(), client.clientName(), client.clientSecretHash(),
+		this.jdbc
+			.sql("""
+					INSERT INTO oauth_clients (id, client_id, client_name, logo_uri, client_secret_hash, client_id_issued_at,
+					  token_endpoint_auth_method, jwks, jwks_uri, redirect_uris, post_logout_redirect_uris, grant_types,
+					  scopes, require_pkce, require_consent, access_token_ttl_seconds, refresh_token_idle_seconds,
+					  refresh_token_max_seconds, exchange_audiences, introspection_allowed,
+					  require_pushed_authorization_requests, dpop_bound_access_tokens, require_mfa, backchannel_logout_uri,
+					  backchannel_logout_session_required, enabled)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+			.params(client.id(), client.clientId(), client.clientName(), client.logoUri(), client.clientSecretHash(),
 					Timestamp.from(client.clientIdIssuedAt()), client.tokenEndpointAuthMethod(), client.jwks(),
 					client.jwksUri(), SqlValues.of(client.redirectUris()),
 					SqlValues.of(client.postLogoutRedirectUris()), SqlValues.of(client.grantTypes()),
@@ -89,7 +90,7 @@ public class JdbcOAuthClientRepository {
 	public void update(OAuthClient client) {
 		this.jdbc
 			.sql("""
-					UPDATE oauth_clients SET client_name = ?, client_secret_hash = ?, token_endpoint_auth_method = ?,
+					UPDATE oauth_clients SET client_name = ?, logo_uri = ?, client_secret_hash = ?, token_endpoint_auth_method = ?,
 					  jwks = ?, jwks_uri = ?, redirect_uris = ?, post_logout_redirect_uris = ?, grant_types = ?, scopes = ?, require_pkce = ?,
 					  require_consent = ?, access_token_ttl_seconds = ?, refresh_token_idle_seconds = ?,
 					  refresh_token_max_seconds = ?, exchange_audiences = ?, introspection_allowed = ?,
@@ -97,8 +98,8 @@ public class JdbcOAuthClientRepository {
 					  backchannel_logout_session_required = ?, enabled = ?,
 					  updated_at = now()
 					WHERE id = ?""")
-			.params(client.clientName(), client.clientSecretHash(), client.tokenEndpointAuthMethod(), client.jwks(),
-					client.jwksUri(), SqlValues.of(client.redirectUris()),
+			.params(client.clientName(), client.logoUri(), client.clientSecretHash(), client.tokenEndpointAuthMethod(),
+					client.jwks(), client.jwksUri(), SqlValues.of(client.redirectUris()),
 					SqlValues.of(client.postLogoutRedirectUris()), SqlValues.of(client.grantTypes()),
 					SqlValues.of(client.scopes()), client.requirePkce(), client.requireConsent(),
 					seconds(client.accessTokenTtl()), seconds(client.refreshTokenIdle()),
@@ -115,9 +116,9 @@ public class JdbcOAuthClientRepository {
 
 	private OAuthClient map(ResultSet rs, int row) throws SQLException {
 		return new OAuthClient(rs.getString("id"), rs.getString("client_id"), rs.getString("client_name"),
-				rs.getString("client_secret_hash"), instant(rs.getTimestamp("client_id_issued_at")),
-				rs.getString("token_endpoint_auth_method"), rs.getString("jwks"), rs.getString("jwks_uri"),
-				SqlValues.toList(rs.getArray("redirect_uris")),
+				rs.getString("logo_uri"), rs.getString("client_secret_hash"),
+				instant(rs.getTimestamp("client_id_issued_at")), rs.getString("token_endpoint_auth_method"),
+				rs.getString("jwks"), rs.getString("jwks_uri"), SqlValues.toList(rs.getArray("redirect_uris")),
 				SqlValues.toList(rs.getArray("post_logout_redirect_uris")),
 				new HashSet<>(SqlValues.toList(rs.getArray("grant_types"))),
 				new HashSet<>(SqlValues.toList(rs.getArray("scopes"))), rs.getBoolean("require_pkce"),

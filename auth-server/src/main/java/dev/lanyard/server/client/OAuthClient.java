@@ -46,7 +46,7 @@ import java.util.Set;
  * @param createdAt when created
  * @param updatedAt when last changed
  */
-public record OAuthClient(String id, String clientId, String clientName, String clientSecretHash,
+public record OAuthClient(String id, String clientId, String clientName, String logoUri, String clientSecretHash,
 		Instant clientIdIssuedAt, String tokenEndpointAuthMethod, String jwks, String jwksUri,
 		List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes,
 		boolean requirePkce, boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle,
@@ -93,7 +93,7 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 
 	/** The same client with another secret hash, changed at the given time. */
 	OAuthClient withSecretHash(String secretHash, Instant changedAt) {
-		return new OAuthClient(this.id, this.clientId, this.clientName, secretHash, this.clientIdIssuedAt,
+		return new OAuthClient(this.id, this.clientId, this.clientName, this.logoUri, secretHash, this.clientIdIssuedAt,
 				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
 				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
@@ -104,12 +104,13 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 
 	/** The same client with the given creation and change times. */
 	OAuthClient withTimes(Instant created, Instant changed) {
-		return new OAuthClient(this.id, this.clientId, this.clientName, this.clientSecretHash, this.clientIdIssuedAt,
-				this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris, this.postLogoutRedirectUris,
-				this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
-				this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,
-				this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens, this.requireMfa,
-				this.backchannelLogoutUri, this.backchannelLogoutSessionRequired, this.enabled, created, changed);
+		return new OAuthClient(this.id, this.clientId, this.clientName, this.logoUri, this.clientSecretHash,
+				this.clientIdIssuedAt, this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris,
+				this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
+				this.accessTokenTtl, this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences,
+				this.introspectionAllowed, this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens,
+				this.requireMfa, this.backchannelLogoutUri, this.backchannelLogoutSessionRequired, this.enabled,
+				created, changed);
 	}
 
 	@Override

@@ -8,6 +8,8 @@ import java.util.Set;
 
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.client.OAuthClient;
+import dev.lanyard.server.web.ClientLogo;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
@@ -35,8 +37,9 @@ class ConsentController {
 	}
 
 	@GetMapping("/oauth2/consent")
-	String consent(Principal principal, Model model, @RequestParam("client_id") String clientId,
-			@RequestParam("scope") String scope, @RequestParam("state") String state) {
+	String consent(Principal principal, Model model, HttpServletResponse response,
+			@RequestParam("client_id") String clientId, @RequestParam("scope") String scope,
+			@RequestParam("state") String state) {
 		OAuthClient client = this.clients.findByClientId(clientId).filter(OAuthClient::enabled).orElse(null);
 		if (client == null) {
 			return "redirect:/error";
@@ -53,6 +56,7 @@ class ConsentController {
 		}
 		model.addAttribute("clientId", client.clientId());
 		model.addAttribute("clientName", client.clientName());
+		ClientLogo.show(model, response, client.logoUri());
 		model.addAttribute("state", state);
 		model.addAttribute("scopes", toApprove);
 		model.addAttribute("approvedScopes", alreadyApproved);

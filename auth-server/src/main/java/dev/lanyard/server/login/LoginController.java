@@ -8,6 +8,7 @@ import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.client.OAuthClient;
+import dev.lanyard.server.web.ClientLogo;
 import dev.lanyard.server.user.LanyardUser;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -57,9 +58,10 @@ class LoginController {
 		if (saved != null) {
 			String[] clientIds = saved.getParameterValues("client_id");
 			if (clientIds != null && clientIds.length == 1) {
-				this.clients.findByClientId(clientIds[0])
-					.filter(OAuthClient::enabled)
-					.ifPresent((client) -> model.addAttribute("clientName", client.clientName()));
+				this.clients.findByClientId(clientIds[0]).filter(OAuthClient::enabled).ifPresent((client) -> {
+					model.addAttribute("clientName", client.clientName());
+					ClientLogo.show(model, response, client.logoUri());
+				});
 			}
 		}
 		model.addAttribute("error", request.getParameter("error") != null);

@@ -236,9 +236,9 @@ class DynamicRegistrationController {
 			// Unnamed on update: the client's type, method and keys stay.
 			publicClient = current.isPublic();
 		}
-		return new ClientRegistration(clientId, string(metadata, "client_name"), publicClient, null,
-				(method != null || current != null) ? method : OAuthClient.AUTH_CLIENT_SECRET_BASIC, jwksJson,
-				string(metadata, "jwks_uri"), (redirectUris != null) ? redirectUris : List.of(),
+		return new ClientRegistration(clientId, string(metadata, "client_name"), string(metadata, "logo_uri"),
+				publicClient, null, (method != null || current != null) ? method : OAuthClient.AUTH_CLIENT_SECRET_BASIC,
+				jwksJson, string(metadata, "jwks_uri"), (redirectUris != null) ? redirectUris : List.of(),
 				(postLogout != null) ? postLogout : List.of(), new LinkedHashSet<>(grantTypes), scopes, null, true,
 				(current != null) ? current.accessTokenTtl() : null,
 				(current != null) ? current.refreshTokenIdle() : null,
@@ -255,6 +255,9 @@ class DynamicRegistrationController {
 		body.put("client_id", client.clientId());
 		body.put("client_id_issued_at", client.clientIdIssuedAt().getEpochSecond());
 		body.put("client_name", client.clientName());
+		if (client.logoUri() != null) {
+			body.put("logo_uri", client.logoUri());
+		}
 		body.put("token_endpoint_auth_method", client.tokenEndpointAuthMethod());
 		body.put("grant_types", List.copyOf(new LinkedHashSet<>(client.grantTypes())));
 		body.put("response_types", client.grantTypes().contains("authorization_code") ? List.of("code") : List.of());

@@ -146,12 +146,13 @@ class AdminApiTest {
 		assertThat(invalid.body()).contains("\"field\":\"redirect_uris\"").contains("redirect-uri.fragment");
 		assertThat(call("GET", "/api/admin/clients/bad-" + clientId, adminToken, null).statusCode()).isEqualTo(404);
 
-		Map<String, Object> change = Map.of("client_name", "Renamed", "redirect_uris",
-				List.of("https://api-client.example/cb", "https://api-client.example/cb2"), "grant_types",
-				List.of("authorization_code"), "scope", "openid", "enabled", true);
+		Map<String, Object> change = Map.of("client_name", "Renamed", "logo_uri", "https://api-client.example/logo.svg",
+				"redirect_uris", List.of("https://api-client.example/cb", "https://api-client.example/cb2"),
+				"grant_types", List.of("authorization_code"), "scope", "openid", "enabled", true);
 		HttpResponse<String> updated = call("PUT", "/api/admin/clients/" + clientId, adminToken, change);
 		assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
 		assertThat(TestBrowser.json(updated).get("client_name")).isEqualTo("Renamed");
+		assertThat(TestBrowser.json(updated).get("logo_uri")).isEqualTo("https://api-client.example/logo.svg");
 
 		HttpResponse<String> regenerated = call("POST", "/api/admin/clients/" + clientId + "/secret", adminToken, null);
 		String newSecret = (String) TestBrowser.json(regenerated).get("client_secret");

@@ -47,6 +47,7 @@ class BootstrapFileTest {
 				clients:
 				  - client-id: gateway
 				    client-secret: "gateway-secret-at-least-32-characters"
+				    logo-uri: https://gateway.example/logo.svg
 				    grant-types: ["urn:ietf:params:oauth:grant-type:token-exchange"]
 				    exchange-audiences: [internal]
 				    dpop-bound-access-tokens: true
@@ -59,6 +60,7 @@ class BootstrapFileTest {
 		assertThat(file.clients()).singleElement().satisfies((client) -> {
 			assertThat(client.exchangeAudiences()).containsExactly("internal");
 			assertThat(client.dpopBoundAccessTokens()).isTrue();
+			assertThat(client.logoUri()).isEqualTo("https://gateway.example/logo.svg");
 			assertThat(client.toString()).doesNotContain("secret-at-least");
 		});
 	}

@@ -160,6 +160,26 @@ class ClientValidatorTest {
 				grants, Set.of(), null, null, null, null, null, List.of(), null, null, null, uri, true, null);
 	}
 
+	@Test
+	void validateWhenLogoUriNotHttpsOrNotAUrlThenRefusedByName() {
+		assertThat(ClientValidator.validate(withLogo("https://cdn.example.com/logo.png"))).isEmpty();
+		assertThat(ClientValidator.validate(withLogo("http://localhost:8080/logo.png"))).isEmpty();
+		assertThat(ClientValidator.validate(withLogo("http://cdn.example.com/logo.png")))
+			.containsExactly(new Problem("logo_uri", "logo-uri.https-required"));
+		for (String bad : new String[] { "javascript:alert(1)", "data:image/png;base64,AAAA", "/logo.png",
+				"https://user@cdn.example.com/logo.png", "https://cdn.example.com/logo.png#x", " " }) {
+			assertThat(ClientValidator.validate(withLogo(bad))).as(bad)
+				.extracting(Problem::field)
+				.containsExactly("logo_uri");
+		}
+	}
+
+	private static ClientRegistration withLogo(String logoUri) {
+		return new ClientRegistration("web", "Web", logoUri, true, null, null, null, null,
+				List.of("https://app.example.com/cb"), List.of(), Set.of("authorization_code"), Set.of("openid"), null,
+				null, null, null, null, List.of(), null, null, null, null, null, null, null);
+	}
+
 	private static ClientRegistration registration(List<String> redirectUris) {
 		return new ClientRegistration("web", "Web", true, null, null, null, null, redirectUris, List.of(),
 				Set.of("authorization_code"), Set.of("openid"), null, null, null, null, null, List.of(), null, null,

@@ -164,7 +164,7 @@ public final class TestOAuthClients {
 
 		/** The client; its creation and change times are the database's to set. */
 		public OAuthClient build() {
-			return new OAuthClient(this.id, this.clientId, this.clientName, this.secretHash, this.issuedAt,
+			return new OAuthClient(this.id, this.clientId, this.clientName, null, this.secretHash, this.issuedAt,
 					this.tokenEndpointAuthMethod, null, null, this.redirectUris, this.postLogoutRedirectUris,
 					this.grantTypes, this.scopes, this.requirePkce, this.requireConsent, this.accessTokenTtl,
 					this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed,

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.lanyard.server.LanyardTestServer;
@@ -14,6 +15,8 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.client.ClientRegistration;
+import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserAccount;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,6 +190,36 @@ class LoginPageTest {
 			.doesNotContainPattern("<script[^>]*>[^<]+</script>")
 			.doesNotContain("http://cdn")
 			.doesNotContain("https://");
+	}
+
+	/**
+	 * The login page names the application and shows its registered logo; the page's CSP
+	 * lets images come from the logo's origin alone, whatever else its URL holds.
+	 */
+	@Test
+	void loginPageWhenClientHasLogoThenShownAndAllowedByItsOriginOnly() {
+		String clientId = "logo-app-" + UUID.randomUUID().toString().substring(0, 8);
+		String logo = "https://static.example.com:8443/brand/logo.svg;script-src%20*?v=2";
+		server.bean(ClientService.class)
+			.importClient(new ClientRegistration(clientId, "Logo App", logo, true, null, "none", null, null,
+					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code"), Set.of("openid"),
+					null, null, null, null, null, List.of(), null, null, null, null, null, null, null));
+		TestBrowser browser = new TestBrowser();
+		browser.get(flows.authorizeUrl(OAuthFlows.codeRequest(clientId, TestBootstrap.REDIRECT_URI, "openid", "logo",
+				TestBrowser.Pkce.create())));
+		HttpResponse<String> page = browser.get(flows.url("/login"));
+		assertThat(page.body()).contains("to continue to Logo App")
+			.contains("<img class=\"client-logo\" src=\"" + logo.replace("&", "&amp;") + "\"");
+		assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+			.contains("img-src 'self' data: https://static.example.com:8443;")
+			.contains("script-src 'self';")
+			.doesNotContain("script-src *")
+			.doesNotContain("/brand");
+
+		// Without a logo, the page has none and the policy its own images only.
+		HttpResponse<String> plain = new TestBrowser().get(flows.url("/login"));
+		assertThat(plain.body()).doesNotContain("client-logo\" src");
+		assertThat(plain.headers().firstValue("Content-Security-Policy").orElse("")).contains("img-src 'self' data:;");
 	}
 
 	/** LG-15, OA-20, OA-21: headers on login, error and consent pages. */

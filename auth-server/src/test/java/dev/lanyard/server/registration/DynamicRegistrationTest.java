@@ -61,6 +61,7 @@ class DynamicRegistrationTest {
 		BearerAccessToken initial = new BearerAccessToken(initialAccessToken(1));
 		ClientMetadata metadata = new ClientMetadata();
 		metadata.setName("Nightly report");
+		metadata.setLogoURI(URI.create("https://report.example/logo.png"));
 		metadata.setGrantTypes(Set.of(GrantType.CLIENT_CREDENTIALS));
 		metadata.setScope(new Scope("profile"));
 		metadata.setTokenEndpointAuthMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
@@ -88,6 +89,8 @@ class DynamicRegistrationTest {
 		ClientInformationResponse read = ClientInformationResponse
 			.parse(new ClientReadRequest(client.getRegistrationURI(), first).toHTTPRequest().send());
 		assertThat(read.getClientInformation().getMetadata().getName()).isEqualTo("Nightly report");
+		assertThat(read.getClientInformation().getMetadata().getLogoURI())
+			.isEqualTo(URI.create("https://report.example/logo.png"));
 		assertThat(read.getClientInformation().getSecret()).isNull();
 		// RFC 7592 §3: each answer carries the registration access token; Lanyard hands
 		// out a new one and the one used stops.
