@@ -48,8 +48,21 @@ public interface UserAdministration {
 	 */
 	boolean resetSecondFactors(String id, Actor actor);
 
-	/** Whether every sign-in of the user must have two factors ({@code mfa-required}). */
-	boolean secondFactorRequired(String id);
+	/**
+	 * The user's second factors and whether every sign-in of theirs must have two
+	 * ({@code mfa-required}).
+	 * @throws dev.lanyard.admin.NotFoundException if there is no such user
+	 */
+	SecondFactorsView secondFactors(String id);
+
+	/**
+	 * Gives the user the authenticator app they already have (a migration from another
+	 * provider): its shared secret in base32, 128 bits or more. Codes from it are then
+	 * asked at sign-in.
+	 * @throws dev.lanyard.admin.InvalidInputException ({@code totp_secret}) if the secret
+	 * is not base32 of 128 bits or more
+	 */
+	void importAuthenticatorApp(String id, String base32Secret, Actor actor);
 
 	/**
 	 * Sets whether every sign-in of the user must have two factors: a session signed in

@@ -68,7 +68,7 @@ class UserConsoleController {
 		model.addAttribute("user", user);
 		model.addAttribute("form", UserForm.of(user));
 		model.addAttribute("creating", false);
-		model.addAttribute("secondFactorRequired", this.users.secondFactorRequired(id));
+		model.addAttribute("secondFactors", this.users.secondFactors(id));
 		return "admin/user-form";
 	}
 
@@ -77,6 +77,7 @@ class UserConsoleController {
 		UserView current = this.users.get(id);
 		model.addAttribute("user", current);
 		model.addAttribute("creating", false);
+		model.addAttribute("secondFactors", this.users.secondFactors(id));
 		return save(form, binding, current.roles(), (draft) -> {
 			this.users.update(id, draft, this.identity.current());
 			return "redirect:/admin/users/" + id + "?saved";
@@ -186,7 +187,7 @@ class UserConsoleController {
 		model.addAttribute("user", user);
 		model.addAttribute("form", UserForm.of(user));
 		model.addAttribute("creating", false);
-		model.addAttribute("secondFactorRequired", this.users.secondFactorRequired(user.id()));
+		model.addAttribute("secondFactors", this.users.secondFactors(user.id()));
 		return "admin/user-form";
 	}
 
@@ -195,7 +196,7 @@ class UserConsoleController {
 		model.addAttribute("form", UserForm.of(user));
 		model.addAttribute("creating", false);
 		model.addAttribute("passwordError", code);
-		model.addAttribute("secondFactorRequired", this.users.secondFactorRequired(user.id()));
+		model.addAttribute("secondFactors", this.users.secondFactors(user.id()));
 		return "admin/user-form";
 	}
 

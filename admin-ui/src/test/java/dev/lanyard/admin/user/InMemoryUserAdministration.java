@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.Page;
 import dev.lanyard.admin.NextRefusal;
@@ -38,6 +39,8 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 
 	private final java.util.Set<String> secondFactorRequired = new java.util.LinkedHashSet<>();
 
+	private final java.util.Set<String> authenticatorApps = new java.util.LinkedHashSet<>();
+
 	private final List<Actor> actors = new ArrayList<>();
 
 	private final NextRefusal refusal = new NextRefusal();
@@ -53,6 +56,7 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 		this.unlocked.clear();
 		this.secondFactorsReset.clear();
 		this.secondFactorRequired.clear();
+		this.authenticatorApps.clear();
 		this.actors.clear();
 		this.refusal.clear();
 	}
@@ -142,9 +146,25 @@ public class InMemoryUserAdministration implements UserAdministration, TestDoubl
 	}
 
 	@Override
-	public boolean secondFactorRequired(String id) {
+	public SecondFactorsView secondFactors(String id) {
 		get(id);
-		return this.secondFactorRequired.contains(id);
+		return new SecondFactorsView(this.secondFactorRequired.contains(id), this.authenticatorApps.contains(id),
+				this.authenticatorApps.contains(id) ? 10 : 0, List.of(), false);
+	}
+
+	@Override
+	public void importAuthenticatorApp(String id, String base32Secret, Actor actor) {
+		get(id);
+		if (base32Secret == null || !base32Secret.matches("[A-Z2-7]{26,}")) {
+			throw new InvalidInputException("totp_secret", "totp-secret.invalid");
+		}
+		this.authenticatorApps.add(id);
+		this.actors.add(actor);
+	}
+
+	/** Whether every sign-in of the user must have two factors. */
+	public boolean secondFactorRequired(String id) {
+		return secondFactors(id).required();
 	}
 
 	@Override

@@ -498,6 +498,17 @@ class UserConsoleControllerTest {
 	}
 
 	@Test
+	void editWhenUserHasSecondFactorsThenListedWithoutSecrets() throws Exception {
+		this.mvc.perform(get("/admin/users/id-bob"))
+			.andExpect(content().string(containsString("None: the password alone signs this user in.")));
+		this.users.importAuthenticatorApp("id-bob", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", null);
+		this.mvc.perform(get("/admin/users/id-bob"))
+			.andExpect(content().string(containsString("Authenticator app (10 recovery codes left)")))
+			.andExpect(content().string(not(containsString("None: the password alone"))))
+			.andExpect(content().string(not(containsString("JBSWY3DP"))));
+	}
+
+	@Test
 	void requireSecondFactorWhenAdminPasswordConfirmedThenSetElseNot() throws Exception {
 		this.mvc
 			.perform(post("/admin/users/id-bob/second-factors/required").param("required", "true")

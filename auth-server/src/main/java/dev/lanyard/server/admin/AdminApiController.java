@@ -18,12 +18,15 @@ import dev.lanyard.admin.key.KeyAdministration;
 import dev.lanyard.admin.session.SessionAdministration;
 import dev.lanyard.admin.user.UserAdministration;
 import dev.lanyard.admin.user.UserDraft;
+import dev.lanyard.admin.user.UserView;
+import dev.lanyard.server.secondfactor.TotpAuthenticators;
 import dev.lanyard.server.admin.AdminApiJson.AuditResponse;
 import dev.lanyard.server.admin.AdminApiJson.ClientRequest;
 import dev.lanyard.server.admin.AdminApiJson.ClientResponse;
 import dev.lanyard.server.admin.AdminApiJson.KeyResponse;
 import dev.lanyard.server.admin.AdminApiJson.PageResponse;
 import dev.lanyard.server.admin.AdminApiJson.PasswordRequest;
+import dev.lanyard.server.admin.AdminApiJson.SecondFactorsResponse;
 import dev.lanyard.server.admin.AdminApiJson.SessionResponse;
 import dev.lanyard.server.admin.AdminApiJson.UserRequest;
 import dev.lanyard.server.admin.AdminApiJson.UserResponse;
@@ -141,10 +144,22 @@ class AdminApiController {
 	@PostMapping("/users")
 	ResponseEntity<UserResponse> createUser(@RequestBody UserRequest request) {
 		UserDraft draft = request.toDraft();
+		if (request.totpSecret() != null) {
+			// A second factor brought from another provider: a credential, like a
+			// password an administrator sets, checked before anything is created.
+			this.recentAuthentication.require();
+			if (TotpAuthenticators.importable(request.totpSecret()).isEmpty()) {
+				throw new InvalidInputException("totp_secret", "totp-secret.invalid");
+			}
+		}
 		if (ConfirmationRules.userChange(List.of(), draft)) {
 			this.recentAuthentication.require();
 		}
-		UserResponse created = UserResponse.of(this.users.create(draft, request.password(), this.identity.current()));
+		UserView user = this.users.create(draft, request.password(), this.identity.current());
+		if (request.totpSecret() != null) {
+			this.users.importAuthenticatorApp(user.id(), request.totpSecret(), this.identity.current());
+		}
+		UserResponse created = UserResponse.of(user);
 		return ResponseEntity.created(URI.create("/api/admin/users/" + created.id())).body(created);
 	}
 
@@ -157,6 +172,9 @@ class AdminApiController {
 	UserResponse updateUser(@PathVariable String id, @RequestBody UserRequest request) {
 		if (request.password() != null) {
 			throw new InvalidInputException("password", "password.use-password-endpoint");
+		}
+		if (request.totpSecret() != null) {
+			throw new InvalidInputException("totp_secret", "totp-secret.on-create-only");
 		}
 		UserDraft draft = request.toDraft();
 		if (ConfirmationRules.userChange(this.users.get(id).roles(), draft)) {
@@ -191,6 +209,15 @@ class AdminApiController {
 	}
 
 	/**
+	 * The user's second factors (which kinds, never a secret) and whether every sign-in
+	 * of theirs must have two.
+	 */
+	@GetMapping("/users/{id}/second-factors")
+	SecondFactorsResponse secondFactors(@PathVariable String id) {
+		return SecondFactorsResponse.of(this.users.secondFactors(id));
+	}
+
+	/**
 	 * Sets whether every sign-in of the user must have two factors; needs a recent
 	 * authentication.
 	 */
@@ -202,7 +229,7 @@ class AdminApiController {
 			throw new InvalidInputException("mfa_required", "mfa-required.missing");
 		}
 		this.users.requireSecondFactor(id, required, this.identity.current());
-		return Map.of("mfa_required", this.users.secondFactorRequired(id));
+		return Map.of("mfa_required", this.users.secondFactors(id).required());
 	}
 
 	@GetMapping("/sessions")

@@ -14,6 +14,7 @@ import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.admin.client.ClientView;
 import dev.lanyard.admin.key.KeyView;
 import dev.lanyard.admin.session.GrantView;
+import dev.lanyard.admin.user.SecondFactorsView;
 import dev.lanyard.admin.user.UserDraft;
 import dev.lanyard.admin.user.UserView;
 import dev.lanyard.server.user.StandardClaim;
@@ -103,7 +104,7 @@ final class AdminApiJson {
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record UserRequest(String username, String email, String password, Boolean enabled, Boolean locked,
-			List<String> roles, Map<String, String> attributes, Map<String, Object> claims) {
+			List<String> roles, Map<String, String> attributes, Map<String, Object> claims, String totpSecret) {
 
 		UserDraft toDraft() {
 			return new UserDraft(this.username, this.email, !Boolean.FALSE.equals(this.enabled),
@@ -116,6 +117,26 @@ final class AdminApiJson {
 			return "UserRequest[" + this.username + "]";
 		}
 
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record SecondFactorsResponse(boolean mfaRequired, boolean authenticatorApp, int recoveryCodesLeft,
+			List<PasskeyResponse> passkeys, boolean blocked) {
+
+		static SecondFactorsResponse of(SecondFactorsView factors) {
+			return new SecondFactorsResponse(factors.required(), factors.authenticatorApp(),
+					factors.recoveryCodesLeft(),
+					factors.passkeys()
+						.stream()
+						.map((passkey) -> new PasskeyResponse(passkey.label(), passkey.created(), passkey.lastUsed()))
+						.toList(),
+					factors.blocked());
+		}
+
+	}
+
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record PasskeyResponse(String label, Instant createdAt, Instant lastUsedAt) {
 	}
 
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -5,13 +5,16 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.Page;
 import dev.lanyard.admin.user.UserAdministration;
+import dev.lanyard.admin.user.SecondFactorsView;
 import dev.lanyard.admin.user.UserDraft;
 import dev.lanyard.admin.user.UserView;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.secondfactor.SecondFactors;
+import dev.lanyard.server.secondfactor.TotpAuthenticators;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.login.LoginThrottle;
 import dev.lanyard.server.user.LoginName;
@@ -115,8 +118,25 @@ class UserAdministrationService implements UserAdministration {
 	}
 
 	@Override
-	public boolean secondFactorRequired(String id) {
-		return this.secondFactors.requiredFor(account(id).id());
+	public SecondFactorsView secondFactors(String id) {
+		UUID userId = account(id).id();
+		SecondFactors.Status status = this.secondFactors.status(userId);
+		List<SecondFactorsView.Passkey> passkeys = this.secondFactors.passkeys(userId)
+			.stream()
+			.map((passkey) -> new SecondFactorsView.Passkey(passkey.label(), passkey.created(), passkey.lastUsed()))
+			.toList();
+		return new SecondFactorsView(this.secondFactors.requiredFor(userId), status.authenticatorApp(),
+				status.recoveryCodesLeft(), passkeys, this.secondFactors.blocked(userId));
+	}
+
+	@Override
+	public void importAuthenticatorApp(String id, String base32Secret, Actor actor) {
+		byte[] secret = TotpAuthenticators.importable(base32Secret)
+			.orElseThrow(() -> new InvalidInputException("totp_secret", "totp-secret.invalid"));
+		UserAccount account = account(id);
+		if (this.secondFactors.importAuthenticatorApp(account.id(), secret)) {
+			record(actor, "user.authenticator_app_imported", account, Map.of());
+		}
 	}
 
 	@Override

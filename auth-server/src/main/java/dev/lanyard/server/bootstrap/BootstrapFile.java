@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.commons.codec.binary.Base32;
+import dev.lanyard.server.secondfactor.TotpAuthenticators;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -180,13 +180,9 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 			if (text == null) {
 				return null;
 			}
-			String base32 = text.replace(" ", "").replace("=", "").toUpperCase(java.util.Locale.ROOT);
-			byte[] secret = base32.matches("[A-Z2-7]+") ? new Base32().decode(base32) : new byte[0];
-			if (secret.length < 16) {
-				throw error(fields.get("totp-secret").getValueNode(), where + ".totp-secret",
-						"must be a base32 secret of 128 bits or more (26 characters or more)");
-			}
-			return secret;
+			return TotpAuthenticators.importable(text)
+				.orElseThrow(() -> error(fields.get("totp-secret").getValueNode(), where + ".totp-secret",
+						"must be a base32 secret of 128 bits or more (26 characters or more)"));
 		}
 
 		/** The standard claims, by claim name (their rules are the user service's). */

@@ -90,6 +90,20 @@ public class SecondFactors {
 
 	}
 
+	/**
+	 * Gives the person the authenticator app they bring from another provider (its
+	 * secret, {@link TotpAuthenticators#importable}), confirmed at once.
+	 * @return whether anything changed
+	 */
+	public boolean importAuthenticatorApp(UUID userId, byte[] secret) {
+		return this.authenticators.importSecret(userId, secret);
+	}
+
+	/** The person's passkeys, by when they were added. */
+	public List<Passkeys.Passkey> passkeys(UUID userId) {
+		return this.passkeys.list(userId);
+	}
+
 	public Status status(UUID userId) {
 		return new Status(this.authenticators.confirmed(userId), this.recoveryCodes.remaining(userId),
 				this.passkeys.any(userId));

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import dev.lanyard.server.key.MasterKey;
 
+import org.apache.commons.codec.binary.Base32;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -115,8 +116,23 @@ public class TotpAuthenticators {
 	}
 
 	/**
-	 * Gives the person a confirmed authenticator with this secret (the bootstrap file: a
-	 * migration from another provider), unless it already has it.
+	 * The secret of an authenticator app a person brings from another provider, as apps
+	 * and providers write it: base32 (RFC 4648 §6), any case, spaces and padding ignored;
+	 * 128 bits or more (RFC 4226 §4 asks for 128 and recommends 160).
+	 * @return the secret, or empty when the text is no such secret
+	 */
+	public static Optional<byte[]> importable(String base32) {
+		if (base32 == null) {
+			return Optional.empty();
+		}
+		String text = base32.replace(" ", "").replace("=", "").toUpperCase(java.util.Locale.ROOT);
+		byte[] secret = text.matches("[A-Z2-7]+") ? new Base32().decode(text) : new byte[0];
+		return (secret.length >= 16) ? Optional.of(secret) : Optional.empty();
+	}
+
+	/**
+	 * Gives the person a confirmed authenticator with this secret (the bootstrap file or
+	 * the admin API: a migration from another provider), unless it already has it.
 	 * @return whether anything changed
 	 */
 	public boolean importSecret(UUID userId, byte[] secret) {

@@ -14,6 +14,7 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -328,6 +329,66 @@ class AdminApiTest {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * LG-25, LG-26 over the API: a user created with the authenticator app they bring
+	 * (migration) is asked for its codes at once; their factors are listed without
+	 * secrets; mfa-required and the reset are set through the API and audited.
+	 */
+	@Test
+	void usersWhenCreatedWithAuthenticatorAppThenSignInAsksForItsCodeAndFactorsManagedThroughApi() {
+		String username = "migrated-" + UUID.randomUUID().toString().substring(0, 8);
+		String password = "migrated-user-password-2026";
+		String base32 = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+		HttpResponse<String> weak = call("POST", "/api/admin/users", adminToken, Map.of("username", username,
+				"password", password, "roles", List.of("user"), "totp_secret", "JBSWY3DPEHPK3PXP"));
+		assertThat(weak.statusCode()).isEqualTo(400);
+		assertThat(weak.body()).contains("\"field\":\"totp_secret\"");
+		assertThat(call("GET", "/api/admin/users?q=" + username, adminToken, null).body())
+			.as("nothing created by a refused request")
+			.doesNotContain("\"username\":\"" + username + "\"");
+
+		HttpResponse<String> created = call("POST", "/api/admin/users", adminToken,
+				Map.of("username", username, "password", password, "roles", List.of("user"), "totp_secret",
+						"jbsw y3dp ehpk 3pxp jbsw y3dp ehpk 3pxp"));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		assertThat(created.body()).doesNotContainIgnoringCase("jbsw");
+		String id = (String) TestBrowser.json(created).get("id");
+		Map<String, Object> factors = TestBrowser
+			.json(call("GET", "/api/admin/users/" + id + "/second-factors", adminToken, null));
+		assertThat(factors).containsEntry("authenticator_app", true)
+			.containsEntry("mfa_required", false)
+			.containsEntry("passkeys", List.of())
+			.containsEntry("blocked", false);
+
+		TestBrowser browser = new TestBrowser();
+		assertThat(TestBrowser.location(flows.signIn(browser, username, password))).endsWith("/login/second-factor");
+		HttpResponse<String> signedIn = TestAuthenticatorApp.submitCode(browser, flows.url(""),
+				TestAuthenticatorApp.imported(base32).currentCode());
+		assertThat(TestBrowser.location(signedIn)).doesNotContain("/login");
+
+		HttpResponse<String> replaced = call("PUT", "/api/admin/users/" + id, adminToken,
+				Map.of("username", username, "roles", List.of("user"), "totp_secret", base32));
+		assertThat(replaced.statusCode()).isEqualTo(400);
+		assertThat(replaced.body()).contains("totp-secret.on-create-only");
+
+		HttpResponse<String> required = call("PUT", "/api/admin/users/" + id + "/mfa-required", adminToken,
+				Map.of("mfa_required", true));
+		assertThat(required.statusCode()).as(required.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(required)).containsEntry("mfa_required", true);
+		assertThat(call("PUT", "/api/admin/users/" + id + "/mfa-required", adminToken, Map.of()).statusCode())
+			.isEqualTo(400);
+
+		assertThat(call("DELETE", "/api/admin/users/" + id + "/second-factors", adminToken, null).statusCode())
+			.isEqualTo(204);
+		assertThat(TestBrowser.json(call("GET", "/api/admin/users/" + id + "/second-factors", adminToken, null)))
+			.containsEntry("authenticator_app", false)
+			.containsEntry("mfa_required", true);
+		assertThat(call("GET", "/api/admin/audit?action=user.", adminToken, null).body())
+			.contains("user.authenticator_app_imported")
+			.contains("user.second_factor_required")
+			.contains("user.second_factors_reset");
 	}
 
 	private HttpResponse<String> call(String method, String path, String token, Object body) {

@@ -50,6 +50,11 @@ public record TestAuthenticatorApp(byte[] secret, List<String> recoveryCodes) {
 		return new TestAuthenticatorApp(secret, codes);
 	}
 
+	/** The app of a person whose secret (base32) was brought from another provider. */
+	public static TestAuthenticatorApp imported(String base32) {
+		return new TestAuthenticatorApp(new Base32().decode(base32), List.of());
+	}
+
 	/** The key shown as text on the enrolment page. */
 	public static byte[] secretOf(String enrolmentPage) {
 		Matcher secret = SECRET.matcher(enrolmentPage);
