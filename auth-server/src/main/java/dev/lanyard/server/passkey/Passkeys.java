@@ -261,6 +261,10 @@ public class Passkeys {
 			// say whose credential it is.
 			return Optional.empty();
 		}
+		if (!signatureCounterMovedOn(credential)) {
+			logger.debug("A passkey answer was refused: its signature counter did not move on");
+			return Optional.empty();
+		}
 		Webauthn4JRelyingPartyOperations operations = secondFactor ? this.preferring : this.verifying;
 		PublicKeyCredentialUserEntity owner;
 		try {
@@ -285,6 +289,32 @@ public class Passkeys {
 		boolean userVerified = authenticatorData.length > 32 && (authenticatorData[32] & 0x04) != 0 && (secondFactor
 				|| UserVerificationRequirement.REQUIRED.equals(pending.options().getUserVerification()));
 		return this.users.accountOf(owner.getId()).map((account) -> new Verified(account, userVerified));
+	}
+
+	/**
+	 * Whether the answer's signature counter moved on from the one Lanyard saved with the
+	 * passkey (W3C WebAuthn Level 3 §6.1.1 and §7.2 step 21: unless both are zero, as
+	 * with authenticators that do not count, a counter that does not grow means a copy of
+	 * the authenticator's key). Spring Security's relying party hands webauthn4j the
+	 * counter the passkey had when it was registered, not the one it saved after each
+	 * use, so webauthn4j's own check only ever compares with zero; the comparison is made
+	 * here, before the answer is verified and its counter saved. An answer too short to
+	 * hold a counter, or for an unknown credential, is left to the verification to
+	 * refuse.
+	 */
+	private boolean signatureCounterMovedOn(PublicKeyCredential<AuthenticatorAssertionResponse> credential) {
+		if (credential.getRawId() == null || credential.getResponse().getAuthenticatorData() == null) {
+			return true;
+		}
+		byte[] authenticatorData = credential.getResponse().getAuthenticatorData().getBytes();
+		CredentialRecord saved = this.credentials.findByCredentialId(credential.getRawId());
+		if (authenticatorData.length < 37 || saved == null) {
+			return true;
+		}
+		// WebAuthn §6.1: the RP ID hash (32 bytes), the flags (1), the counter (4, big
+		// endian, unsigned).
+		long presented = java.nio.ByteBuffer.wrap(authenticatorData, 33, 4).getInt() & 0xFFFF_FFFFL;
+		return presented == 0 && saved.getSignatureCount() == 0 || presented > saved.getSignatureCount();
 	}
 
 	/**

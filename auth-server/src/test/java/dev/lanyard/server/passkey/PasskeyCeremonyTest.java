@@ -32,7 +32,7 @@ class PasskeyCeremonyTest {
 	static void setUp() {
 		node = LanyardTestServer.start(LanyardTestServer.newDeployment());
 		base = node.baseUrl();
-		for (String username : List.of("ola", "pal")) {
+		for (String username : List.of("ola", "pal", "kim")) {
 			node.bean(UserService.class)
 				.importUser(username, password(username), username + "@example.com", List.of("user"), Map.of(),
 						Map.of(), true);
@@ -111,6 +111,30 @@ class PasskeyCeremonyTest {
 		assertThat(palBrowser.get(base + "/account?lang=en").body()).contains("not yours or is gone");
 		TestBrowser olaAgain = new TestBrowser();
 		assertThat(TestBrowser.location(signIn(olaAgain, ola.get(signInOptions(olaAgain), true))))
+			.doesNotContain("/login");
+	}
+
+	/**
+	 * A copy of a passkey (its signature counter no further than the one Lanyard last
+	 * saw; W3C WebAuthn Level 3 §6.1.1 and §7.2 step 21) signs nobody in; the passkey
+	 * itself, counting on, still does.
+	 */
+	@Test
+	void passkeyWhenSignatureCounterGoesBackThenRefusedAsCopy() throws Exception {
+		SoftwarePasskey kim = register("kim");
+		TestBrowser first = new TestBrowser();
+		assertThat(TestBrowser.location(signIn(first, kim.get(signInOptions(first), true)))).doesNotContain("/login");
+		TestBrowser second = new TestBrowser();
+		assertThat(TestBrowser.location(signIn(second, kim.get(signInOptions(second), true)))).doesNotContain("/login");
+
+		kim.rewind(0);
+		TestBrowser copy = new TestBrowser();
+		assertThat(TestBrowser.location(signIn(copy, kim.get(signInOptions(copy), true)))).endsWith("/login?passkey");
+		assertThat(copy.get(base + "/account").statusCode()).isEqualTo(302);
+
+		kim.rewind(10);
+		TestBrowser onwards = new TestBrowser();
+		assertThat(TestBrowser.location(signIn(onwards, kim.get(signInOptions(onwards), true))))
 			.doesNotContain("/login");
 	}
 

@@ -59,6 +59,14 @@ final class SoftwarePasskey {
 		this.rpId = java.net.URI.create(origin).getHost();
 	}
 
+	/**
+	 * Makes this authenticator count its signatures from {@code counter} again, as a copy
+	 * of its key made earlier would (W3C WebAuthn Level 3 §6.1.1, signature counter).
+	 */
+	void rewind(long counter) {
+		this.counter = counter;
+	}
+
 	String credentialId() {
 		return base64url.encodeToString(this.credentialId);
 	}
