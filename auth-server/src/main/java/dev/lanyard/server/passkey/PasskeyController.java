@@ -114,6 +114,26 @@ class PasskeyController {
 		return "redirect:/account#passkeys";
 	}
 
+	/**
+	 * Gives one of the person's passkeys a new name (nothing about signing in changes).
+	 */
+	@PostMapping("/account/passkeys/{credentialId}/rename")
+	String rename(Authentication person, @PathVariable String credentialId,
+			@RequestParam(defaultValue = "") String label, HttpServletRequest request, RedirectAttributes redirect) {
+		UUID id = ((LanyardUser) person.getPrincipal()).id();
+		String name = label.strip();
+		if (name.isEmpty() || name.length() > LONGEST_LABEL) {
+			return problem(redirect, "passkeys.label-needed");
+		}
+		if (!this.passkeys.rename(id, credentialId, name)) {
+			return problem(redirect, "passkeys.not-found");
+		}
+		this.audit.record(id.toString(), "account.passkey_renamed", "user:" + id, request.getRemoteAddr(),
+				Map.of("label", name));
+		redirect.addFlashAttribute("notice", "passkeys.renamed");
+		return "redirect:/account#passkeys";
+	}
+
 	@PostMapping("/account/passkeys/{credentialId}/remove")
 	String remove(Authentication person, @PathVariable String credentialId,
 			@RequestParam(defaultValue = "") String current, HttpServletRequest request, RedirectAttributes redirect) {

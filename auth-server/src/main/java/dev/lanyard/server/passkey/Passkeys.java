@@ -30,6 +30,7 @@ import org.springframework.security.web.webauthn.api.AuthenticatorAttestationRes
 import org.springframework.security.web.webauthn.api.AuthenticatorSelectionCriteria;
 import org.springframework.security.web.webauthn.api.Bytes;
 import org.springframework.security.web.webauthn.api.CredentialRecord;
+import org.springframework.security.web.webauthn.api.ImmutableCredentialRecord;
 import org.springframework.security.web.webauthn.api.ImmutableAuthenticationExtensionsClientInput;
 import org.springframework.security.web.webauthn.api.ImmutableAuthenticationExtensionsClientInputs;
 import org.springframework.security.web.webauthn.api.PublicKeyCredential;
@@ -179,6 +180,21 @@ public class Passkeys {
 			return false;
 		}
 		this.credentials.delete(id);
+		return true;
+	}
+
+	/**
+	 * Gives one of the person's passkeys a new name.
+	 * @return whether it was theirs
+	 */
+	public boolean rename(UUID account, String credentialId, String label) {
+		Optional<Bytes> handle = this.users.handleOf(account);
+		Bytes id = canonical(credentialId);
+		CredentialRecord record = (id != null) ? this.credentials.findByCredentialId(id) : null;
+		if (handle.isEmpty() || record == null || !record.getUserEntityUserId().equals(handle.get())) {
+			return false;
+		}
+		this.credentials.save(ImmutableCredentialRecord.fromCredentialRecord(record).label(label).build());
 		return true;
 	}
 

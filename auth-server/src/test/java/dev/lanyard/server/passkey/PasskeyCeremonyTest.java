@@ -109,6 +109,22 @@ class PasskeyCeremonyTest {
 					Map.of("current", password("pal"), "_csrf", TestBrowser.csrf(page)));
 		}
 		assertThat(palBrowser.get(base + "/account?lang=en").body()).contains("not yours or is gone");
+		// Nor rename it; pal renames pal's own.
+		palBrowser.postForm(base + "/account/passkeys/" + ola.credentialId() + "/rename",
+				Map.of("label", "Taken over", "_csrf", TestBrowser.csrf(page)));
+		assertThat(palBrowser.get(base + "/account?lang=en").body()).contains("not yours or is gone");
+		HttpResponse<String> renamed = palBrowser.postForm(base + "/account/passkeys/" + pal.credentialId() + "/rename",
+				Map.of("label", "  Pal's <phone>  ", "_csrf", TestBrowser.csrf(page)));
+		assertThat(TestBrowser.location(renamed)).endsWith("/account#passkeys");
+		String afterRename = palBrowser.get(base + "/account?lang=en").body();
+		assertThat(afterRename).contains("The passkey has its new name.")
+			.contains("<strong class=\"passkey-label\">Pal&#39;s &lt;phone&gt;</strong>");
+		TestBrowser olaPage = new TestBrowser();
+		new OAuthFlows(base).signIn(olaPage, "ola", password("ola"));
+		secondFactor(olaPage,
+				ola.get(postOptions(olaPage, "/login/second-factor", "/login/second-factor/passkey/options"), true));
+		assertThat(olaPage.get(base + "/account?lang=en").body()).doesNotContain("Taken over")
+			.contains("<strong class=\"passkey-label\">Software</strong>");
 		TestBrowser olaAgain = new TestBrowser();
 		assertThat(TestBrowser.location(signIn(olaAgain, ola.get(signInOptions(olaAgain), true))))
 			.doesNotContain("/login");
