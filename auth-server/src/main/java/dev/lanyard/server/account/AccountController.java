@@ -86,11 +86,14 @@ class AccountController {
 
 	private final Passkeys passkeys;
 
+	private final AccountSessions sessions;
+
 	AccountController(UserService users, JdbcActiveGrants grants, GrantRevocations revocations,
 			JdbcOAuthClientRepository clients, AuditLog audit, CurrentPassword currentPassword,
 			PasswordChange passwords, OAuth2AuthorizationConsentService consents, EmailVerifications verifications,
-			SecondFactors secondFactors, Passkeys passkeys) {
+			SecondFactors secondFactors, Passkeys passkeys, AccountSessions sessions) {
 		this.passkeys = passkeys;
+		this.sessions = sessions;
 		this.users = users;
 		this.grants = grants;
 		this.revocations = revocations;
@@ -153,6 +156,7 @@ class AccountController {
 					.map((passkey) -> new PasskeyRow(passkey.id(), passkey.label(), MINUTES.format(passkey.created()),
 							passkey.lastUsed().equals(passkey.created()) ? null : MINUTES.format(passkey.lastUsed())))
 					.toList());
+		model.addAttribute("sessions", this.sessions.list(person));
 		model.addAttribute("signIns", this.audit.search(account.id().toString(), "login.", null, null, HISTORY, 0)
 			.stream()
 			.map((event) -> new SignIn(event.action(), SECONDS.format(event.occurredAt()), event.clientAddress(),
@@ -273,6 +277,21 @@ class AccountController {
 				Map.of());
 		redirect.addFlashAttribute("notice", "account.application-revoked");
 		return "redirect:/account#applications";
+	}
+
+	@PostMapping("/account/sessions/{sid}/end")
+	String endSession(Authentication person, @PathVariable String sid, HttpServletRequest request,
+			RedirectAttributes redirect) {
+		redirect.addFlashAttribute("notice",
+				this.sessions.end(person, sid, request) ? "account.session-ended" : "account.session-not-found");
+		return "redirect:/account#sessions";
+	}
+
+	@PostMapping("/account/sessions/end-others")
+	String endOtherSessions(Authentication person, HttpServletRequest request, RedirectAttributes redirect) {
+		this.sessions.endOthers(person, request);
+		redirect.addFlashAttribute("notice", "account.sessions-ended");
+		return "redirect:/account#sessions";
 	}
 
 	@PostMapping("/account/applications/revoke-all")

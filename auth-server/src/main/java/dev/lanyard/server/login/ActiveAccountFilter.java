@@ -16,11 +16,12 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Ends a login session whose account was disabled or locked since sign-in, or that began
+ * Ends a login session whose account was disabled or locked since sign-in, that began
  * before the account's sessions were ended (a password change, an administrator signing
- * the person out everywhere), before the session is used to authorize a client, approve a
- * device or open a page (OWASP ASVS 5.0 §7.4.2, §7.4.3). The request then continues as
- * anonymous, so it meets the login page.
+ * the person out everywhere), or that the person ended from their account page, before
+ * the session is used to authorize a client, approve a device or open a page (OWASP ASVS
+ * 5.0 §7.4.2, §7.4.3). The request then continues as anonymous, so it meets the login
+ * page.
  */
 public final class ActiveAccountFilter extends OncePerRequestFilter {
 
@@ -43,9 +44,9 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (authentication != null && authentication.getPrincipal() instanceof LanyardUser user) {
-			Instant signedInAt = (authentication.getDetails() instanceof LoginDetails login) ? login.authenticatedAt()
-					: null;
-			boolean goesOn = this.users.standing(user.id())
+			LoginDetails login = (authentication.getDetails() instanceof LoginDetails details) ? details : null;
+			Instant signedInAt = (login != null) ? login.authenticatedAt() : null;
+			boolean goesOn = this.users.standing(user.id(), (login != null) ? login.sessionId() : null)
 				.map((standing) -> standing.allows(signedInAt))
 				.orElse(false);
 			if (!goesOn) {

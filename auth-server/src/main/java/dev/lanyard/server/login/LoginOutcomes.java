@@ -48,10 +48,13 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 
 	private final CsrfAuthenticationStrategy csrf;
 
+	private final SignInSessions signInSessions;
+
 	private final Clock clock;
 
 	LoginOutcomes(AuditLog audit, JdbcUserAccountRepository users, MeterRegistry meters, TrustedDevices devices,
-			CsrfTokenRepository csrfTokens, Clock clock) {
+			CsrfTokenRepository csrfTokens, SignInSessions signInSessions, Clock clock) {
+		this.signInSessions = signInSessions;
 		this.audit = audit;
 		this.users = users;
 		this.meters = meters;
@@ -86,6 +89,10 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 					.map((factor) -> factor.getAuthority())
 					.toList());
 		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(), details);
+		if (authentication.getDetails() instanceof LoginDetails login) {
+			this.signInSessions.begun(login.sessionId(), user.id(), request.getRemoteAddr(),
+					(String) browser(request).get("user_agent"));
+		}
 		if (Boolean.TRUE.equals(rememberDevice)) {
 			this.devices.remember(request, response, LoginName.canonical(user.loginName()));
 		}

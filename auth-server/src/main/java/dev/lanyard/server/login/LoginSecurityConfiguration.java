@@ -115,14 +115,15 @@ class LoginSecurityConfiguration {
 			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
 			AuditLog audit, JdbcUserAccountRepository users, GrantRevocations authorizations, MeterRegistry meters,
 			SecurityHeadersPolicy headers, TrustedDevices devices, ActiveAccountFilter activeAccounts,
-			SecondFactors secondFactors, Passkeys passkeys, Clock clock) throws Exception {
+			SecondFactors secondFactors, Passkeys passkeys, SignInSessions signInSessions, Clock clock)
+			throws Exception {
 		// Where the login form keeps the sign-in (Spring Security's default for it).
 		SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
 				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
 		// The login form's CSRF tokens (Spring Security's default store), renewed at the
 		// second step too.
 		CsrfTokenRepository csrfTokens = new HttpSessionCsrfTokenRepository();
-		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, csrfTokens, clock);
+		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, csrfTokens, signInSessions, clock);
 		http.authenticationManager(
 				loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle, secondFactors))
 			.authorizeHttpRequests((authorize) -> authorize

@@ -133,15 +133,16 @@ public class JdbcUserAccountRepository {
 	 *
 	 * @param active enabled and not locked
 	 * @param signInsNotBefore sessions begun before it are over; may be {@code null}
+	 * @param sessionEnded whether the person ended this very session from elsewhere
 	 */
-	public record Standing(boolean active, Instant signInsNotBefore) {
+	public record Standing(boolean active, Instant signInsNotBefore, boolean sessionEnded) {
 
 		/**
 		 * Whether a session that began at {@code signedInAt} may go on; one that does not
 		 * say when it began does not once sessions were ended.
 		 */
 		public boolean allows(Instant signedInAt) {
-			return this.active && (this.signInsNotBefore == null
+			return this.active && !this.sessionEnded && (this.signInsNotBefore == null
 					|| (signedInAt != null && !signedInAt.isBefore(this.signInsNotBefore)));
 		}
 
@@ -149,14 +150,29 @@ public class JdbcUserAccountRepository {
 
 	/** What a sign-in session of the account needs to go on; empty if it is gone. */
 	public Optional<Standing> standing(UUID id) {
-		return this.jdbc.sql("SELECT enabled, locked, sign_ins_not_before FROM users WHERE id = ?")
-			.param(id)
-			.query((rs, row) -> {
-				Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
-				return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
-						(notBefore != null) ? notBefore.toInstant() : null);
-			})
-			.optional();
+		return standing(id, null);
+	}
+
+	/**
+	 * What the sign-in session {@code sid} of the account needs to go on, in one
+	 * statement that also notes the session as used (at most once a minute:
+	 * {@link dev.lanyard.server.login.SignInSessions}); empty if the account is gone.
+	 * @param sid the session's identifier, or {@code null} when it has none
+	 */
+	public Optional<Standing> standing(UUID id, String sid) {
+		return this.jdbc.sql("""
+				WITH seen AS (
+				  UPDATE sign_in_sessions SET last_seen_at = now()
+				  WHERE sid = ? AND user_id = ? AND ended_at IS NULL AND last_seen_at < now() - interval '1 minute'
+				  RETURNING sid)
+				SELECT enabled, locked, sign_ins_not_before,
+				  EXISTS (SELECT 1 FROM sign_in_sessions WHERE sid = ? AND ended_at IS NOT NULL) AS session_ended,
+				  (SELECT count(*) FROM seen) AS seen
+				FROM users WHERE id = ?""").params(sid, id, sid, id).query((rs, row) -> {
+			Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
+			return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
+					(notBefore != null) ? notBefore.toInstant() : null, rs.getBoolean("session_ended"));
+		}).optional();
 	}
 
 	/** Ends every sign-in session of the account begun before the given moment. */

@@ -224,6 +224,66 @@ class AccountPageTest {
 			.contains("The application no longer has access");
 	}
 
+	/**
+	 * LG-13 (ASVS 5.0 7.4.5): the person sees where they are signed in and signs one of
+	 * those sessions out from another: it ends at its next request on either node, and
+	 * the tokens it got go with it; another person cannot end it; "everywhere else" ends
+	 * all but this one.
+	 */
+	@Test
+	void sessionsWhenOneSignedOutFromAnotherThenItEndsOnEveryNodeWithItsTokens() {
+		person("uma", Map.of());
+		person("vic", Map.of());
+		TestBrowser laptop = signedIn(nodeB, "uma");
+		TestBrowser phone = new TestBrowser();
+		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String answer = flows.authorizeWithLogin(phone,
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce), "uma",
+				password("uma"));
+		HttpResponse<String> tokens = flows.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+				TestBrowser.queryParameters(answer).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier());
+		String phoneToken = (String) TestBrowser.json(tokens).get("access_token");
+
+		HttpResponse<String> page = laptop.get(nodeB.baseUrl() + "/account?lang=en");
+		assertThat(page.body()).contains("Where you are signed in").contains("(this browser)");
+		Matcher end = Pattern.compile("/account/sessions/([^/\"]+)/end").matcher(page.body());
+		assertThat(end.find()).as("the phone's session, with a button").isTrue();
+		String phoneSession = end.group(1);
+		assertThat(end.find()).as("only the other session has one").isFalse();
+
+		// Another person cannot end it.
+		TestBrowser vic = signedIn(nodeB, "vic");
+		HttpResponse<String> vicPage = vic.get(nodeB.baseUrl() + "/account?lang=en");
+		vic.postForm(nodeB.baseUrl() + "/account/sessions/" + phoneSession + "/end",
+				Map.of("_csrf", TestBrowser.csrf(vicPage.body())));
+		assertThat(vic.get(nodeB.baseUrl() + "/account?lang=en").body()).contains("not going on any more");
+		assertThat(phone.get(nodeB.baseUrl() + "/account").statusCode()).isEqualTo(200);
+
+		laptop.postForm(nodeB.baseUrl() + "/account/sessions/" + phoneSession + "/end",
+				Map.of("_csrf", TestBrowser.csrf(page.body())));
+		assertThat(laptop.get(nodeB.baseUrl() + "/account?lang=en").body()).contains("That session is signed out")
+			.doesNotContain("/account/sessions/" + phoneSession + "/end");
+		HttpResponse<String> phoneAfter = phone.get(nodeB.baseUrl() + "/account");
+		assertThat(phoneAfter.statusCode()).as("on the other node too").isEqualTo(302);
+		assertThat(TestBrowser.location(phoneAfter)).endsWith("/login");
+		assertThat(phone.get(nodeA.baseUrl() + "/account").statusCode()).isEqualTo(302);
+		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, phoneToken))
+			.containsEntry("active", false);
+		assertThat(laptop.get(nodeA.baseUrl() + "/account").statusCode()).as("this session goes on").isEqualTo(200);
+
+		// Everywhere else: a tablet signed in meanwhile ends, the laptop goes on.
+		TestBrowser tablet = signedIn(nodeB, "uma");
+		HttpResponse<String> again = laptop.get(nodeB.baseUrl() + "/account?lang=en");
+		assertThat(again.body()).contains("/account/sessions/");
+		laptop.postForm(nodeB.baseUrl() + "/account/sessions/end-others",
+				Map.of("_csrf", TestBrowser.csrf(again.body())));
+		assertThat(tablet.get(nodeB.baseUrl() + "/account").statusCode()).isEqualTo(302);
+		String after = laptop.get(nodeB.baseUrl() + "/account?lang=en").body();
+		assertThat(after).contains("You are signed out everywhere else")
+			.doesNotContainPattern("/account/sessions/[^/\"]+/end");
+	}
+
 	@Test
 	void accountWhenNotSignedInOrWithoutCsrfThenNothing() {
 		HttpResponse<String> anonymous = new TestBrowser().get(nodeA.baseUrl() + "/account");

@@ -1,0 +1,125 @@
+package dev.lanyard.server.account;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.authorization.GrantRevocations;
+import dev.lanyard.server.login.LoginDetails;
+import dev.lanyard.server.login.SignInSessions;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.UserService;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where the person is signed in, for their account page ({@link AccountController}): each
+ * sign-in session still going on (browser, address, when signed in and last used), and
+ * signing one of them out, or every one but this (OWASP ASVS 5.0 §7.4.5: "view and
+ * terminate" active sessions). A session signed out here ends at its next request on
+ * every node, and the tokens of the applications it signed in to are revoked with it (as
+ * at sign-out: RFC 9700 §4.14.2; clients with back-channel logout are told).
+ */
+@Component
+final class AccountSessions {
+
+	private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+		.withZone(ZoneOffset.UTC);
+
+	private final SignInSessions sessions;
+
+	private final JdbcUserAccountRepository accounts;
+
+	private final UserService users;
+
+	private final GrantRevocations revocations;
+
+	private final AuditLog audit;
+
+	private final Duration idleTimeout;
+
+	AccountSessions(SignInSessions sessions, JdbcUserAccountRepository accounts, UserService users,
+			GrantRevocations revocations, AuditLog audit, LanyardProperties properties) {
+		this.sessions = sessions;
+		this.accounts = accounts;
+		this.users = users;
+		this.revocations = revocations;
+		this.audit = audit;
+		this.idleTimeout = properties.login().sessionTimeout();
+	}
+
+	/**
+	 * A session as the page lists it.
+	 *
+	 * @param sid its identifier (the form's, to sign it out)
+	 * @param current whether it is the session asking
+	 */
+	record SessionRow(String sid, boolean current, String device, String address, String signedIn, String lastSeen) {
+	}
+
+	/** The person's sessions, this one first. */
+	List<SessionRow> list(Authentication person) {
+		UUID id = id(person);
+		String current = sid(person);
+		return this.sessions
+			.active(id,
+					this.accounts.standing(id).map(JdbcUserAccountRepository.Standing::signInsNotBefore).orElse(null),
+					this.idleTimeout, current)
+			.stream()
+			.map((session) -> new SessionRow(session.sid(), session.sid().equals(current), session.device(),
+					session.address(), MINUTES.format(session.signedInAt()), MINUTES.format(session.lastSeenAt())))
+			.toList();
+	}
+
+	/**
+	 * Signs out one of the person's other sessions and revokes its tokens.
+	 * @return whether it was theirs and still going on
+	 */
+	boolean end(Authentication person, String sid, HttpServletRequest request) {
+		UUID id = id(person);
+		if (sid.equals(sid(person)) || !this.sessions.end(id, sid)) {
+			// This session signs out with "Sign out"; another person's, or one already
+			// over, is left alone.
+			return false;
+		}
+		int revoked = this.revocations.revokeBySession(sid, "user");
+		this.audit.record(id.toString(), "account.session_ended", "user:" + id, request.getRemoteAddr(),
+				Map.of("tokens_revoked", revoked));
+		return true;
+	}
+
+	/**
+	 * Signs out every session of the person but this one (those too old to be listed, or
+	 * begun before the list existed, too) and revokes the listed ones' tokens.
+	 */
+	void endOthers(Authentication person, HttpServletRequest request) {
+		UUID id = id(person);
+		int ended = 0;
+		for (SessionRow session : list(person)) {
+			if (!session.current() && this.sessions.end(id, session.sid())) {
+				this.revocations.revokeBySession(session.sid(), "user");
+				ended++;
+			}
+		}
+		SignInRenewal.endOtherSignIns(person, this.users, request);
+		this.audit.record(id.toString(), "account.sessions_ended", "user:" + id, request.getRemoteAddr(),
+				Map.of("listed", ended));
+	}
+
+	private static UUID id(Authentication person) {
+		return ((LanyardUser) person.getPrincipal()).id();
+	}
+
+	private static String sid(Authentication person) {
+		return (person.getDetails() instanceof LoginDetails login) ? login.sessionId() : null;
+	}
+
+}

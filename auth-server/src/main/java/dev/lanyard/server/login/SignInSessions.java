@@ -1,0 +1,114 @@
+package dev.lanyard.server.login;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Where each person is signed in: a row per sign-in session (its {@code sid}), written
+ * when the session begins, touched at most once a minute while it is used
+ * ({@link dev.lanyard.server.user.JdbcUserAccountRepository#standing}), and ended by the
+ * person from their account page. An ended session is signed out at its next request on
+ * every node ({@link ActiveAccountFilter}); its grants are revoked by whoever ends it.
+ */
+@Repository
+public class SignInSessions {
+
+	private static final Logger logger = LoggerFactory.getLogger(SignInSessions.class);
+
+	/** How long a session's row is kept after its last use. */
+	static final Duration KEPT = Duration.ofDays(30);
+
+	/** The most sessions the account page lists. */
+	static final int LISTED = 20;
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	SignInSessions(JdbcClient jdbc, Clock clock) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	/**
+	 * One sign-in session of a person, as their account page shows it.
+	 *
+	 * @param sid its identifier
+	 * @param signedInAt when the person last signed in (or stepped up) in it
+	 * @param lastSeenAt when it was last used (to the minute)
+	 * @param address the client address at sign-in
+	 * @param device the browser's User-Agent at sign-in, shortened, or {@code null}
+	 */
+	public record SignInSession(String sid, Instant signedInAt, Instant lastSeenAt, String address, String device) {
+	}
+
+	/** Records a sign-in (a new session, or a new sign-in in the same one). */
+	void begun(String sid, UUID userId, String address, String device) {
+		Timestamp now = Timestamp.from(this.clock.instant());
+		this.jdbc
+			.sql("""
+					INSERT INTO sign_in_sessions (sid, user_id, signed_in_at, last_seen_at, address, device)
+					VALUES (?, ?, ?, ?, ?, ?)
+					ON CONFLICT (sid) DO UPDATE SET signed_in_at = EXCLUDED.signed_in_at, last_seen_at = EXCLUDED.last_seen_at
+					WHERE sign_in_sessions.user_id = EXCLUDED.user_id""")
+			.params(sid, userId, now, now, address, device)
+			.update();
+	}
+
+	/**
+	 * The person's sessions that still go on: not ended, used within the idle timeout,
+	 * and not begun before every earlier sign-in was ended; the current one always.
+	 * @param notBefore when the person's earlier sign-ins were ended, or {@code null}
+	 * @param idleTimeout the login session's idle timeout
+	 * @param current the asking session's sid
+	 */
+	public List<SignInSession> active(UUID userId, Instant notBefore, Duration idleTimeout, String current) {
+		return this.jdbc.sql("""
+				SELECT sid, signed_in_at, last_seen_at, address, device FROM sign_in_sessions
+				WHERE user_id = ? AND ended_at IS NULL
+				  AND (sid = ? OR last_seen_at > ? AND (CAST(? AS TIMESTAMPTZ) IS NULL OR signed_in_at >= ?))
+				ORDER BY sid = ? DESC, last_seen_at DESC LIMIT ?""")
+			.params(userId, current, Timestamp.from(this.clock.instant().minus(idleTimeout)),
+					(notBefore != null) ? Timestamp.from(notBefore) : null,
+					(notBefore != null) ? Timestamp.from(notBefore) : null, current, LISTED)
+			.query((rs, row) -> new SignInSession(rs.getString("sid"), rs.getTimestamp("signed_in_at").toInstant(),
+					rs.getTimestamp("last_seen_at").toInstant(), rs.getString("address"), rs.getString("device")))
+			.list();
+	}
+
+	/**
+	 * Ends one of the person's sessions.
+	 * @return whether it was theirs and still going on
+	 */
+	public boolean end(UUID userId, String sid) {
+		return this.jdbc
+			.sql("UPDATE sign_in_sessions SET ended_at = ? WHERE sid = ? AND user_id = ? AND ended_at IS NULL")
+			.params(Timestamp.from(this.clock.instant()), sid, userId)
+			.update() == 1;
+	}
+
+	/** Forgets sessions unused for {@link #KEPT}. */
+	@Scheduled(initialDelayString = "PT4M", fixedDelayString = "PT1H")
+	public void purge() {
+		try {
+			this.jdbc.sql("DELETE FROM sign_in_sessions WHERE last_seen_at < ?")
+				.param(Timestamp.from(this.clock.instant().minus(KEPT)))
+				.update();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not purge old sign-in sessions: {}", ex.getMessage());
+		}
+	}
+
+}
