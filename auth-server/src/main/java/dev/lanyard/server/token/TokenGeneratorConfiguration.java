@@ -40,7 +40,12 @@ class TokenGeneratorConfiguration {
 				properties.tokens().idTokenUserClaims() ? users::findById : null));
 		OAuth2AccessTokenGenerator accessTokenClaims = new OAuth2AccessTokenGenerator();
 		accessTokenClaims.setClock(clock);
-		accessTokenClaims.setAccessTokenCustomizer(new DPoPAccessTokenBinding());
+		DPoPAccessTokenBinding dpop = new DPoPAccessTokenBinding();
+		SignInAccessTokenClaims signIn = new SignInAccessTokenClaims();
+		accessTokenClaims.setAccessTokenCustomizer((context) -> {
+			dpop.customize(context);
+			signIn.customize(context);
+		});
 		return new ActiveUserTokenGenerator(new DelegatingOAuth2TokenGenerator(idTokens,
 				new OpaqueAccessTokenGenerator(accessTokenClaims), new RotatingRefreshTokenGenerator(clock)), users,
 				secondFactors);

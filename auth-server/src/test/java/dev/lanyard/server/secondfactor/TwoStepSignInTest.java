@@ -91,6 +91,15 @@ class TwoStepSignInTest {
 		Map<String, Object> idToken = TestBrowser.jwtClaims((String) TestBrowser.json(tokens).get("id_token"));
 		assertThat(idToken).containsEntry("amr", List.of("pwd", "otp", "mfa"))
 			.containsEntry("acr", "urn:lanyard:acr:multi-factor");
+		// Introspection answers how the person signed in too (a resource server may
+		// demand
+		// two factors).
+		Map<String, Object> introspected = flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) TestBrowser.json(tokens).get("access_token"));
+		assertThat(introspected).containsEntry("active", true)
+			.containsEntry("amr", List.of("pwd", "otp", "mfa"))
+			.containsEntry("acr", "urn:lanyard:acr:multi-factor")
+			.containsEntry("auth_time", idToken.get("auth_time"));
 
 		// RFC 6238 §5.2: the code is used up, on every node.
 		TestBrowser again = passwordAccepted(nodeB, "tara");
