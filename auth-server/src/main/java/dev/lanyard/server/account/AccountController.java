@@ -17,6 +17,7 @@ import dev.lanyard.server.authorization.ActiveGrant;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.authorization.JdbcActiveGrants;
 import dev.lanyard.server.client.JdbcOAuthClientRepository;
+import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.LanyardUser;
@@ -63,6 +64,12 @@ class AccountController {
 			Map.entry("address.postal_code", "postal-code"), Map.entry("address.country", "country-name"));
 
 	private static final int HISTORY = 10;
+
+	/**
+	 * The factors the sign-in history names, each with a message
+	 * {@code account.method.<value>}.
+	 */
+	private static final Set<String> SIGN_IN_METHODS = Set.of("pwd", "otp", "hwk");
 
 	private final UserService users;
 
@@ -123,8 +130,12 @@ class AccountController {
 	record PasskeyRow(String id, String label, String created, String lastUsed) {
 	}
 
-	/** A sign-in (or a refused one) of the person's. */
-	record SignIn(String action, String at, String address, String device) {
+	/**
+	 * A sign-in (or a refused one) of the person's; {@code methods} are the RFC 8176
+	 * values of a sign-in's factors ({@code pwd}, {@code otp}, {@code hwk}), none for a
+	 * refused one.
+	 */
+	record SignIn(String action, String at, String address, String device, List<String> methods) {
 	}
 
 	@GetMapping("/account")
@@ -161,7 +172,8 @@ class AccountController {
 			.stream()
 			.map((event) -> new SignIn(event.action(), SECONDS.format(event.occurredAt()), event.clientAddress(),
 					(event.details() != null && event.details().get("user_agent") instanceof String agent) ? agent
-							: null))
+							: null,
+					methodsOf(event.details())))
 			.toList());
 		return "account";
 	}
@@ -307,6 +319,18 @@ class AccountController {
 	private static String passwordProblem(RedirectAttributes redirect, String problem) {
 		redirect.addFlashAttribute("passwordProblem", problem);
 		return "redirect:/account#password";
+	}
+
+	/** The factors a sign-in's audit event names, without the summary {@code mfa}. */
+	private static List<String> methodsOf(Map<String, Object> details) {
+		if (details == null || !(details.get("amr") instanceof List<?> methods)) {
+			return List.of();
+		}
+		return methods.stream()
+			.filter((method) -> method instanceof String && !AuthenticationMethods.MULTIPLE_FACTORS.equals(method))
+			.map(String.class::cast)
+			.filter(SIGN_IN_METHODS::contains)
+			.toList();
 	}
 
 	private static UUID id(Authentication person) {

@@ -202,7 +202,11 @@ class AccountPageTest {
 		String token = accessToken(nodeA, "robin");
 		TestBrowser robin = signedIn(nodeB, "robin");
 		HttpResponse<String> page = robin.get(nodeB.baseUrl() + "/account?lang=en");
-		assertThat(page.body()).contains("Web App").contains("Signed in").contains("class=\"device\"");
+		assertThat(page.body()).contains("Web App")
+			.contains("Signed in")
+			.contains("class=\"device\"")
+			// How: the password alone.
+			.contains("<span class=\"methods\"><span>password</span></span>");
 		Matcher revoke = Pattern.compile("/account/applications/([^/\"]+)/revoke").matcher(page.body());
 		assertThat(revoke.find()).isTrue();
 		String grantId = revoke.group(1);

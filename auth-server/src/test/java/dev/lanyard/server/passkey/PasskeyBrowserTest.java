@@ -144,8 +144,9 @@ class PasskeyBrowserTest {
 			wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("passkey-second-factor"))).click();
 			// Back to the page asked for before (the account page).
 			wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-passkey-form")));
-			browser.findElement(By.cssSelector(".passkey input[name=current]")).sendKeys(PASSWORD);
-			browser.findElement(By.cssSelector(".passkey button[type=submit]")).click();
+			browser.findElement(By.cssSelector("li.passkey form[action$='/remove'] input[name=current]"))
+				.sendKeys(PASSWORD);
+			browser.findElement(By.cssSelector("li.passkey form[action$='/remove'] button[type=submit]")).click();
 			assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(By.id("passkeys-none"))).isDisplayed())
 				.isTrue();
 			forget(browser, base);

@@ -100,6 +100,8 @@ class TwoStepSignInTest {
 			.containsEntry("amr", List.of("pwd", "otp", "mfa"))
 			.containsEntry("acr", "urn:lanyard:acr:multi-factor")
 			.containsEntry("auth_time", idToken.get("auth_time"));
+		assertThat(browser.get(nodeA.baseUrl() + "/account?lang=en").body()).as("the sign-in history says how")
+			.contains("<span class=\"methods\"><span>password</span> + <span>code</span></span>");
 
 		// RFC 6238 §5.2: the code is used up, on every node.
 		TestBrowser again = passwordAccepted(nodeB, "tara");
