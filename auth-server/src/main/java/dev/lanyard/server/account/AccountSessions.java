@@ -10,6 +10,7 @@ import java.util.UUID;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.GrantRevocations;
+import dev.lanyard.server.authorization.JdbcActiveGrants;
 import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.login.SignInSessions;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -31,6 +32,12 @@ import org.springframework.stereotype.Component;
 @Component
 final class AccountSessions {
 
+	/**
+	 * The revocation reason: a session ended by its person, like a sign-out (clients with
+	 * back-channel logout are told).
+	 */
+	private static final String SIGNED_OUT = "logout";
+
 	private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
 		.withZone(ZoneOffset.UTC);
 
@@ -44,10 +51,13 @@ final class AccountSessions {
 
 	private final AuditLog audit;
 
+	private final JdbcActiveGrants grants;
+
 	private final Duration idleTimeout;
 
 	AccountSessions(SignInSessions sessions, JdbcUserAccountRepository accounts, UserService users,
-			GrantRevocations revocations, AuditLog audit, LanyardProperties properties) {
+			GrantRevocations revocations, AuditLog audit, JdbcActiveGrants grants, LanyardProperties properties) {
+		this.grants = grants;
 		this.sessions = sessions;
 		this.accounts = accounts;
 		this.users = users;
@@ -80,7 +90,8 @@ final class AccountSessions {
 	}
 
 	/**
-	 * Signs out one of the person's other sessions and revokes its tokens.
+	 * Signs out one of the person's other sessions and revokes its tokens (as at
+	 * sign-out: clients with back-channel logout are told).
 	 * @return whether it was theirs and still going on
 	 */
 	boolean end(Authentication person, String sid, HttpServletRequest request) {
@@ -90,28 +101,30 @@ final class AccountSessions {
 			// over, is left alone.
 			return false;
 		}
-		int revoked = this.revocations.revokeBySession(sid, "user");
+		int revoked = this.revocations.revokeBySession(sid, SIGNED_OUT);
 		this.audit.record(id.toString(), "account.session_ended", "user:" + id, request.getRemoteAddr(),
-				Map.of("tokens_revoked", revoked));
+				Map.of("session", sid, "tokens_revoked", revoked));
 		return true;
 	}
 
 	/**
-	 * Signs out every session of the person but this one (those too old to be listed, or
-	 * begun before the list existed, too) and revokes the listed ones' tokens.
+	 * Signs out every session of the person but this one, listed or not (too old to be
+	 * listed, or begun before the list existed), and revokes the tokens every other
+	 * session got.
 	 */
 	void endOthers(Authentication person, HttpServletRequest request) {
 		UUID id = id(person);
-		int ended = 0;
-		for (SessionRow session : list(person)) {
-			if (!session.current() && this.sessions.end(id, session.sid())) {
-				this.revocations.revokeBySession(session.sid(), "user");
-				ended++;
+		String current = sid(person);
+		int ended = this.sessions.endAllBut(id, current);
+		int revoked = 0;
+		for (String sid : this.grants.sessionsOf(id.toString())) {
+			if (!sid.equals(current)) {
+				revoked += this.revocations.revokeBySession(sid, SIGNED_OUT);
 			}
 		}
 		SignInRenewal.endOtherSignIns(person, this.users, request);
 		this.audit.record(id.toString(), "account.sessions_ended", "user:" + id, request.getRemoteAddr(),
-				Map.of("listed", ended));
+				Map.of("sessions_ended", ended, "tokens_revoked", revoked));
 	}
 
 	private static UUID id(Authentication person) {

@@ -35,6 +35,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -70,9 +71,12 @@ class AdminApiController {
 
 	private final RecentAuthentication recentAuthentication;
 
+	private final TransactionTemplate transactions;
+
 	AdminApiController(ClientAdministration clients, UserAdministration users, SessionAdministration sessions,
 			KeyAdministration keys, AuditAdministration audit, AdminIdentity identity,
-			RecentAuthentication recentAuthentication) {
+			RecentAuthentication recentAuthentication, TransactionTemplate transactions) {
+		this.transactions = transactions;
 		this.clients = clients;
 		this.users = users;
 		this.sessions = sessions;
@@ -155,10 +159,14 @@ class AdminApiController {
 		if (ConfirmationRules.userChange(List.of(), draft)) {
 			this.recentAuthentication.require();
 		}
-		UserView user = this.users.create(draft, request.password(), this.identity.current());
-		if (request.totpSecret() != null) {
-			this.users.importAuthenticatorApp(user.id(), request.totpSecret(), this.identity.current());
-		}
+		// The user and the app they bring, or neither.
+		UserView user = this.transactions.execute((status) -> {
+			UserView created = this.users.create(draft, request.password(), this.identity.current());
+			if (request.totpSecret() != null) {
+				this.users.importAuthenticatorApp(created.id(), request.totpSecret(), this.identity.current());
+			}
+			return created;
+		});
 		UserResponse created = UserResponse.of(user);
 		return ResponseEntity.created(URI.create("/api/admin/users/" + created.id())).body(created);
 	}

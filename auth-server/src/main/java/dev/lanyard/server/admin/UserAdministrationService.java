@@ -123,7 +123,9 @@ class UserAdministrationService implements UserAdministration {
 		SecondFactors.Status status = this.secondFactors.status(userId);
 		List<SecondFactorsView.Passkey> passkeys = this.secondFactors.passkeys(userId)
 			.stream()
-			.map((passkey) -> new SecondFactorsView.Passkey(passkey.label(), passkey.created(), passkey.lastUsed()))
+			.map((passkey) -> new SecondFactorsView.Passkey(passkey.label(), passkey.created(),
+					// Never used: the framework gives it its creation time.
+					passkey.lastUsed().equals(passkey.created()) ? null : passkey.lastUsed()))
 			.toList();
 		return new SecondFactorsView(this.secondFactors.requiredFor(userId), status.authenticatorApp(),
 				status.recoveryCodesLeft(), passkeys, this.secondFactors.blocked(userId));

@@ -37,6 +37,18 @@ public class JdbcActiveGrants {
 			.list();
 	}
 
+	/**
+	 * The sign-in sessions (their {@code sid}) the person's live grants were issued in.
+	 */
+	public List<String> sessionsOf(String principalName) {
+		return this.jdbc.sql(
+				"SELECT DISTINCT session_id FROM oauth_authorizations WHERE principal_name = ? AND session_id IS NOT NULL AND "
+						+ ACTIVE)
+			.param(principalName)
+			.query(String.class)
+			.list();
+	}
+
 	public List<ActiveGrant> forClient(String registeredClientId, int limit) {
 		return this.jdbc
 			.sql(COLUMNS + " WHERE registered_client_id = ? AND " + ACTIVE + " ORDER BY created_at DESC LIMIT ?")

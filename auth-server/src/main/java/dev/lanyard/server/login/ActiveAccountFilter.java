@@ -46,7 +46,7 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 		if (authentication != null && authentication.getPrincipal() instanceof LanyardUser user) {
 			LoginDetails login = (authentication.getDetails() instanceof LoginDetails details) ? details : null;
 			Instant signedInAt = (login != null) ? login.authenticatedAt() : null;
-			boolean goesOn = this.users.standing(user.id(), (login != null) ? login.sessionId() : null)
+			boolean goesOn = this.users.standing(user.id(), (login != null) ? login.sessionId() : null, signedInAt)
 				.map((standing) -> standing.allows(signedInAt))
 				.orElse(false);
 			if (!goesOn) {

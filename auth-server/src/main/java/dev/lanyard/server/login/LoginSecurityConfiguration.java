@@ -150,7 +150,7 @@ class LoginSecurityConfiguration {
 				.failureHandler(outcomes)
 				.permitAll())
 			.logout((logout) -> logout.logoutUrl("/logout")
-				.addLogoutHandler(new LoginSessionLogoutHandler(authorizations))
+				.addLogoutHandler(new LoginSessionLogoutHandler(authorizations, signInSessions))
 				.logoutSuccessHandler(LoginSessionLogoutHandler::onLogoutSuccess))
 			.sessionManagement((sessions) -> sessions.sessionFixation((fixation) -> fixation.changeSessionId()))
 			// A session whose account was disabled or locked since must not approve a

@@ -22,14 +22,18 @@ final class LoginSessionLogoutHandler implements LogoutHandler {
 
 	private final GrantRevocations authorizations;
 
-	LoginSessionLogoutHandler(GrantRevocations authorizations) {
+	private final SignInSessions signInSessions;
+
+	LoginSessionLogoutHandler(GrantRevocations authorizations, SignInSessions signInSessions) {
 		this.authorizations = authorizations;
+		this.signInSessions = signInSessions;
 	}
 
 	@Override
 	public void logout(HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
 		if (authentication != null && authentication.getDetails() instanceof LoginDetails login) {
 			this.authorizations.revokeBySession(login.sessionId(), "logout");
+			this.signInSessions.signedOut(login.sessionId());
 		}
 		HttpSession session = request.getSession(false);
 		if (session != null && session.getAttribute(PendingLogout.SESSION_ATTRIBUTE) instanceof PendingLogout pending) {

@@ -98,6 +98,36 @@ public class SignInSessions {
 			.update() == 1;
 	}
 
+	/**
+	 * Ends every session of the person but one.
+	 * @return how many ended
+	 */
+	public int endAllBut(UUID userId, String kept) {
+		return this.jdbc.sql(
+				"UPDATE sign_in_sessions SET ended_at = ? WHERE user_id = ? AND sid IS DISTINCT FROM ? AND ended_at IS NULL")
+			.params(Timestamp.from(this.clock.instant()), userId, kept)
+			.update();
+	}
+
+	/**
+	 * Ends a session that signed out, so the person's list no longer shows it.
+	 */
+	public void signedOut(String sid) {
+		this.jdbc.sql("UPDATE sign_in_sessions SET ended_at = ? WHERE sid = ? AND ended_at IS NULL")
+			.params(Timestamp.from(this.clock.instant()), sid)
+			.update();
+	}
+
+	/**
+	 * Notes that the session's person proved themselves again in it at {@code at} (a
+	 * renewal after a change that ended every other sign-in), so it stays listed.
+	 */
+	public void renewed(String sid, UUID userId, Instant at) {
+		this.jdbc.sql("UPDATE sign_in_sessions SET signed_in_at = ? WHERE sid = ? AND user_id = ?")
+			.params(Timestamp.from(at), sid, userId)
+			.update();
+	}
+
 	/** Forgets sessions unused for {@link #KEPT}. */
 	@Scheduled(initialDelayString = "PT4M", fixedDelayString = "PT1H")
 	public void purge() {

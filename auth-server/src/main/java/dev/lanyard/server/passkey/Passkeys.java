@@ -30,7 +30,6 @@ import org.springframework.security.web.webauthn.api.AuthenticatorAttestationRes
 import org.springframework.security.web.webauthn.api.AuthenticatorSelectionCriteria;
 import org.springframework.security.web.webauthn.api.Bytes;
 import org.springframework.security.web.webauthn.api.CredentialRecord;
-import org.springframework.security.web.webauthn.api.ImmutableCredentialRecord;
 import org.springframework.security.web.webauthn.api.ImmutableAuthenticationExtensionsClientInput;
 import org.springframework.security.web.webauthn.api.ImmutableAuthenticationExtensionsClientInputs;
 import org.springframework.security.web.webauthn.api.PublicKeyCredential;
@@ -86,8 +85,11 @@ public class Passkeys {
 
 	private final Webauthn4JRelyingPartyOperations preferring;
 
+	private final JdbcClient jdbc;
+
 	Passkeys(JdbcClient jdbc, JdbcOperations jdbcOperations, dev.lanyard.server.user.JdbcUserAccountRepository accounts,
 			LanyardProperties properties) {
+		this.jdbc = jdbc;
 		this.users = new PasskeyUsers(jdbc, accounts);
 		this.credentials = new JdbcUserCredentialRepository(jdbcOperations);
 		URI issuer = properties.issuer();
@@ -190,12 +192,16 @@ public class Passkeys {
 	public boolean rename(UUID account, String credentialId, String label) {
 		Optional<Bytes> handle = this.users.handleOf(account);
 		Bytes id = canonical(credentialId);
-		CredentialRecord record = (id != null) ? this.credentials.findByCredentialId(id) : null;
-		if (handle.isEmpty() || record == null || !record.getUserEntityUserId().equals(handle.get())) {
+		if (handle.isEmpty() || id == null) {
 			return false;
 		}
-		this.credentials.save(ImmutableCredentialRecord.fromCredentialRecord(record).label(label).build());
-		return true;
+		// The label alone (the framework's save would write the signature counter back
+		// too, undoing a sign-in's newer one on another node); the ids as the framework
+		// stores them.
+		return this.jdbc
+			.sql("UPDATE user_credentials SET label = ? WHERE credential_id = ? AND user_entity_user_id = ?")
+			.params(label, id.toBase64UrlString(), handle.get().toBase64UrlString())
+			.update() == 1;
 	}
 
 	/**
@@ -278,7 +284,9 @@ public class Passkeys {
 			return Optional.empty();
 		}
 		if (!signatureCounterMovedOn(credential)) {
-			logger.debug("A passkey answer was refused: its signature counter did not move on");
+			// Possibly a copy of the passkey's key (or an answer made up to look like
+			// one: the signature is not checked yet): worth an operator's look.
+			logger.warn("A passkey answer was refused: its signature counter did not move on from the saved one");
 			return Optional.empty();
 		}
 		Webauthn4JRelyingPartyOperations operations = secondFactor ? this.preferring : this.verifying;

@@ -184,7 +184,7 @@ class DynamicRegistrationController {
 		}
 		for (Map.Entry<String, String> url : Map
 			.of("jwks_uri", nullToEmpty(registration.jwksUri()), "backchannel_logout_uri",
-					nullToEmpty(registration.backchannelLogoutUri()))
+					nullToEmpty(registration.backchannelLogoutUri()), "logo_uri", nullToEmpty(registration.logoUri()))
 			.entrySet()) {
 			if (!url.getValue().isEmpty() && !PublicUrls.isPublicHttps(url.getValue())) {
 				problems.add(new InputRejectedException.Problem(url.getKey(), "url.not-public-https"));

@@ -150,29 +150,41 @@ public class JdbcUserAccountRepository {
 
 	/** What a sign-in session of the account needs to go on; empty if it is gone. */
 	public Optional<Standing> standing(UUID id) {
-		return standing(id, null);
+		return standing(id, null, null);
 	}
 
 	/**
 	 * What the sign-in session {@code sid} of the account needs to go on, in one
-	 * statement that also notes the session as used (at most once a minute:
-	 * {@link dev.lanyard.server.login.SignInSessions}); empty if the account is gone.
+	 * statement that also notes the session as used (at most once a minute) and when its
+	 * person last proved themselves in it (a renewal after a password change keeps the
+	 * session: {@link dev.lanyard.server.login.SignInSessions}); empty if the account is
+	 * gone.
 	 * @param sid the session's identifier, or {@code null} when it has none
+	 * @param signedInAt when the session's person last proved themselves, or {@code null}
 	 */
-	public Optional<Standing> standing(UUID id, String sid) {
-		return this.jdbc.sql("""
-				WITH seen AS (
-				  UPDATE sign_in_sessions SET last_seen_at = now()
-				  WHERE sid = ? AND user_id = ? AND ended_at IS NULL AND last_seen_at < now() - interval '1 minute'
-				  RETURNING sid)
-				SELECT enabled, locked, sign_ins_not_before,
-				  EXISTS (SELECT 1 FROM sign_in_sessions WHERE sid = ? AND ended_at IS NOT NULL) AS session_ended,
-				  (SELECT count(*) FROM seen) AS seen
-				FROM users WHERE id = ?""").params(sid, id, sid, id).query((rs, row) -> {
-			Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
-			return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
-					(notBefore != null) ? notBefore.toInstant() : null, rs.getBoolean("session_ended"));
-		}).optional();
+	public Optional<Standing> standing(UUID id, String sid, Instant signedInAt) {
+		// To the microsecond, as PostgreSQL keeps it (else every request would write).
+		Timestamp proven = (signedInAt != null)
+				? Timestamp.from(signedInAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS)) : null;
+		return this.jdbc
+			.sql("""
+					WITH seen AS (
+					  UPDATE sign_in_sessions
+					  SET last_seen_at = now(), signed_in_at = greatest(signed_in_at, coalesce(CAST(? AS TIMESTAMPTZ), signed_in_at))
+					  WHERE sid = ? AND user_id = ? AND ended_at IS NULL
+					    AND (last_seen_at < now() - interval '1 minute' OR signed_in_at < CAST(? AS TIMESTAMPTZ))
+					  RETURNING sid)
+					SELECT enabled, locked, sign_ins_not_before,
+					  EXISTS (SELECT 1 FROM sign_in_sessions WHERE sid = ? AND ended_at IS NOT NULL) AS session_ended,
+					  (SELECT count(*) FROM seen) AS seen
+					FROM users WHERE id = ?""")
+			.params(proven, sid, id, proven, sid, id)
+			.query((rs, row) -> {
+				Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
+				return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
+						(notBefore != null) ? notBefore.toInstant() : null, rs.getBoolean("session_ended"));
+			})
+			.optional();
 	}
 
 	/** Ends every sign-in session of the account begun before the given moment. */

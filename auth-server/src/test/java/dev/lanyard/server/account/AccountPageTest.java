@@ -276,16 +276,33 @@ class AccountPageTest {
 			.containsEntry("active", false);
 		assertThat(laptop.get(nodeA.baseUrl() + "/account").statusCode()).as("this session goes on").isEqualTo(200);
 
-		// Everywhere else: a tablet signed in meanwhile ends, the laptop goes on.
-		TestBrowser tablet = signedIn(nodeB, "uma");
+		// Everywhere else: a tablet signed in meanwhile ends with its tokens, the laptop
+		// goes on.
+		TestBrowser tablet = new TestBrowser();
+		TestBrowser.Pkce tabletPkce = TestBrowser.Pkce.create();
+		String tabletAnswer = flows.authorizeWithLogin(tablet,
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "t", tabletPkce), "uma",
+				password("uma"));
+		String tabletToken = (String) TestBrowser.json(flows.redeemCode(new TestBrowser(), "web-app",
+				TestBootstrap.WEB_APP_SECRET, TestBrowser.queryParameters(tabletAnswer).get("code"),
+				TestBootstrap.REDIRECT_URI, tabletPkce.verifier()))
+			.get("access_token");
 		HttpResponse<String> again = laptop.get(nodeB.baseUrl() + "/account?lang=en");
-		assertThat(again.body()).contains("/account/sessions/");
+		assertThat(again.body()).containsPattern("/account/sessions/[^/\"]+/end");
 		laptop.postForm(nodeB.baseUrl() + "/account/sessions/end-others",
 				Map.of("_csrf", TestBrowser.csrf(again.body())));
-		assertThat(tablet.get(nodeB.baseUrl() + "/account").statusCode()).isEqualTo(302);
+		assertThat(tablet.get(nodeA.baseUrl() + "/account").statusCode()).isEqualTo(302);
+		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, tabletToken))
+			.containsEntry("active", false);
 		String after = laptop.get(nodeB.baseUrl() + "/account?lang=en").body();
 		assertThat(after).contains("You are signed out everywhere else")
 			.doesNotContainPattern("/account/sessions/[^/\"]+/end");
+
+		// The laptop went on as one signed in just now: a browser signing in afterwards
+		// lists it, and can sign it out.
+		TestBrowser desk = signedIn(nodeA, "uma");
+		assertThat(desk.get(nodeA.baseUrl() + "/account?lang=en").body())
+			.containsPattern("/account/sessions/[^/\"]+/end");
 	}
 
 	@Test

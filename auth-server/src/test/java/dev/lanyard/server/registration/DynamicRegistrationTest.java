@@ -193,6 +193,8 @@ class DynamicRegistrationTest {
 						+ "\"grant_types\":[\"client_credentials\"]}",
 				"{\"redirect_uris\":[\"https://app.example/cb\"],"
 						+ "\"backchannel_logout_uri\":\"http://127.0.0.1:15000/quitquitquit\"}",
+				"{\"redirect_uris\":[\"https://app.example/cb\"],\"logo_uri\":\"http://127.0.0.1:8080/logo.png\"}",
+				"{\"redirect_uris\":[\"https://app.example/cb\"],\"logo_uri\":\"https://192.168.1.10/logo.png\"}",
 				"[1, 2]", "not json", "{\"redirect_uris\":[\"https://app.example/cb\"],\"response_types\":[\"token\"]}",
 				"{\"redirect_uris\":[\"https://app.example/cb\"],\"client_name\":42}")) {
 			HttpResponse<String> refused = post(initial, broken);
