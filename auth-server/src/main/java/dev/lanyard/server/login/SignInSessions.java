@@ -53,16 +53,20 @@ public class SignInSessions {
 	public record SignInSession(String sid, Instant signedInAt, Instant lastSeenAt, String address, String device) {
 	}
 
-	/** Records a sign-in (a new session, or a new sign-in in the same one). */
+	/**
+	 * Records a sign-in (a new session, or a new sign-in in the same one). When it was
+	 * made is the server's time, like the sign-in's own; when it was last used is the
+	 * database's, like the updates of {@code last_seen_at} and every comparison with it.
+	 */
 	void begun(String sid, UUID userId, String address, String device) {
 		Timestamp now = Timestamp.from(this.clock.instant());
 		this.jdbc
 			.sql("""
 					INSERT INTO sign_in_sessions (sid, user_id, signed_in_at, last_seen_at, address, device)
-					VALUES (?, ?, ?, ?, ?, ?)
+					VALUES (?, ?, ?, now(), ?, ?)
 					ON CONFLICT (sid) DO UPDATE SET signed_in_at = EXCLUDED.signed_in_at, last_seen_at = EXCLUDED.last_seen_at
 					WHERE sign_in_sessions.user_id = EXCLUDED.user_id""")
-			.params(sid, userId, now, now, address, device)
+			.params(sid, userId, now, address, device)
 			.update();
 	}
 
@@ -74,12 +78,13 @@ public class SignInSessions {
 	 * @param current the asking session's sid
 	 */
 	public List<SignInSession> active(UUID userId, Instant notBefore, Duration idleTimeout, String current) {
-		return this.jdbc.sql("""
-				SELECT sid, signed_in_at, last_seen_at, address, device FROM sign_in_sessions
-				WHERE user_id = ? AND ended_at IS NULL
-				  AND (sid = ? OR last_seen_at > ? AND (CAST(? AS TIMESTAMPTZ) IS NULL OR signed_in_at >= ?))
-				ORDER BY sid = ? DESC, last_seen_at DESC LIMIT ?""")
-			.params(userId, current, Timestamp.from(this.clock.instant().minus(idleTimeout)),
+		return this.jdbc
+			.sql("""
+					SELECT sid, signed_in_at, last_seen_at, address, device FROM sign_in_sessions
+					WHERE user_id = ? AND ended_at IS NULL
+					  AND (sid = ? OR last_seen_at > now() - make_interval(secs => ?) AND (CAST(? AS TIMESTAMPTZ) IS NULL OR signed_in_at >= ?))
+					ORDER BY sid = ? DESC, last_seen_at DESC LIMIT ?""")
+			.params(userId, current, (double) idleTimeout.toSeconds(),
 					(notBefore != null) ? Timestamp.from(notBefore) : null,
 					(notBefore != null) ? Timestamp.from(notBefore) : null, current, LISTED)
 			.query((rs, row) -> new SignInSession(rs.getString("sid"), rs.getTimestamp("signed_in_at").toInstant(),
@@ -132,8 +137,8 @@ public class SignInSessions {
 	@Scheduled(initialDelayString = "PT4M", fixedDelayString = "PT1H")
 	public void purge() {
 		try {
-			this.jdbc.sql("DELETE FROM sign_in_sessions WHERE last_seen_at < ?")
-				.param(Timestamp.from(this.clock.instant().minus(KEPT)))
+			this.jdbc.sql("DELETE FROM sign_in_sessions WHERE last_seen_at < now() - make_interval(days => ?)")
+				.param((int) KEPT.toDays())
 				.update();
 		}
 		catch (RuntimeException ex) {

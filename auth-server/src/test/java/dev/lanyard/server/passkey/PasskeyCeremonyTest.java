@@ -26,12 +26,19 @@ class PasskeyCeremonyTest {
 
 	private static LanyardTestServer node;
 
+	private static LanyardTestServer otherNode;
+
 	private static String base;
+
+	private static String otherBase;
 
 	@BeforeAll
 	static void setUp() {
-		node = LanyardTestServer.start(LanyardTestServer.newDeployment());
+		LanyardTestServer[] nodes = LanyardTestServer.startTwoNodes(LanyardTestServer.newDeployment());
+		node = nodes[0];
+		otherNode = nodes[1];
 		base = node.baseUrl();
+		otherBase = otherNode.baseUrl();
 		for (String username : List.of("ola", "pal", "kim")) {
 			node.bean(UserService.class)
 				.importUser(username, password(username), username + "@example.com", List.of("user"), Map.of(),
@@ -41,7 +48,7 @@ class PasskeyCeremonyTest {
 
 	@AfterAll
 	static void tearDown() {
-		node.close();
+		LanyardTestServer.closeAll(node, otherNode);
 	}
 
 	@Test
@@ -143,15 +150,19 @@ class PasskeyCeremonyTest {
 		TestBrowser second = new TestBrowser();
 		assertThat(TestBrowser.location(signIn(second, kim.get(signInOptions(second), true)))).doesNotContain("/login");
 
+		// The copy tried at the other node: the saved counter is every node's.
 		kim.rewind(0);
 		TestBrowser copy = new TestBrowser();
-		assertThat(TestBrowser.location(signIn(copy, kim.get(signInOptions(copy), true)))).endsWith("/login?passkey");
-		assertThat(copy.get(base + "/account").statusCode()).isEqualTo(302);
+		assertThat(TestBrowser.location(signInAt(otherBase, copy, kim.get(optionsAt(otherBase, copy), true))))
+			.endsWith("/login?passkey");
+		assertThat(copy.get(otherBase + "/account").statusCode()).isEqualTo(302);
 
 		kim.rewind(10);
 		TestBrowser onwards = new TestBrowser();
-		assertThat(TestBrowser.location(signIn(onwards, kim.get(signInOptions(onwards), true))))
+		assertThat(TestBrowser.location(signInAt(otherBase, onwards, kim.get(optionsAt(otherBase, onwards), true))))
 			.doesNotContain("/login");
+		assertThat(onwards.get(otherBase + "/account").statusCode()).isEqualTo(200);
+		assertThat(onwards.get(base + "/account").statusCode()).as("the sign-in, on either node").isEqualTo(200);
 	}
 
 	/** Signs the person in with the password and adds a software passkey. */
@@ -189,9 +200,22 @@ class PasskeyCeremonyTest {
 	}
 
 	private static HttpResponse<String> signIn(TestBrowser browser, String credential) {
-		String page = browser.get(base + "/login").body();
-		return browser.postForm(base + "/login/passkey",
+		return signInAt(base, browser, credential);
+	}
+
+	private static HttpResponse<String> signInAt(String node, TestBrowser browser, String credential) {
+		String page = browser.get(node + "/login").body();
+		return browser.postForm(node + "/login/passkey",
 				Map.of("credential", credential, "_csrf", TestBrowser.csrf(page)));
+	}
+
+	/** Sign-in options from the given node. */
+	private static String optionsAt(String node, TestBrowser browser) {
+		String page = browser.get(node + "/login").body();
+		HttpResponse<String> options = browser.postForm(node + "/login/passkey/options", Map.of(), "X-CSRF-TOKEN",
+				TestBrowser.csrf(page));
+		assertThat(options.statusCode()).as(options.body()).isEqualTo(200);
+		return options.body();
 	}
 
 	private static HttpResponse<String> secondFactor(TestBrowser browser, String credential) {
