@@ -10,6 +10,10 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TcpProxy;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.secondfactor.SecondFactors;
+import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
+import dev.lanyard.server.secondfactor.TotpAuthenticators;
+import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -237,6 +241,59 @@ class BackendOutageTest {
 				TestBrowser again = new TestBrowser();
 				assertThat(TestBrowser.location(flows.signIn(again, "bob", TestBootstrap.BOB_PASSWORD)))
 					.doesNotContain("error");
+			}
+		}
+	}
+
+	/**
+	 * LG-25 under a Redis outage: a sign-in waiting for its second factor (in the Redis
+	 * session) meets a 503 page while Redis is unreachable, never a 500 and never signed
+	 * in, and loses nothing: its code is not used up, and once Redis is back the same
+	 * code completes the same sign-in.
+	 */
+	@Test
+	void redisWhenUnreachableDuringSecondStepThen503AndTheSignInGoesOnAfterwards() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		URI redis = URI.create(deployment.get("spring.data.redis.url"));
+		String base32 = "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF";
+		try (TcpProxy proxy = new TcpProxy(redis.getPort())) {
+			Map<String, String> cutOff = new java.util.HashMap<>(deployment);
+			cutOff.put("spring.data.redis.url", "redis://127.0.0.1:" + proxy.port());
+			try (LanyardTestServer server = LanyardTestServer.start(cutOff)) {
+				String password = "ida-password-for-outage-tests";
+				java.util.UUID ida = server.bean(UserService.class)
+					.importUser("ida", password, "ida@example.com", java.util.List.of("user"), Map.of(), Map.of(), true)
+					.after()
+					.id();
+				server.bean(SecondFactors.class)
+					.importAuthenticatorApp(ida, TotpAuthenticators.importable(base32).orElseThrow());
+				OAuthFlows flows = new OAuthFlows(server.baseUrl());
+				TestBrowser browser = new TestBrowser();
+				assertThat(TestBrowser.location(flows.signIn(browser, "ida", password)))
+					.endsWith("/login/second-factor");
+				HttpResponse<String> page = browser.get(flows.url("/login/second-factor"));
+				assertThat(page.statusCode()).isEqualTo(200);
+				String code = TestAuthenticatorApp.imported(base32).currentCode();
+
+				proxy.blackhole();
+				HttpResponse<String> during = browser.postForm(flows.url("/login/second-factor"),
+						Map.of("code", code, "_csrf", TestBrowser.csrf(page.body())));
+				assertThat(during.statusCode()).as(during.body()).isEqualTo(503);
+				assertThat(during.body()).doesNotContain("Exception").doesNotContain(code);
+
+				proxy.restore();
+				HttpResponse<String> up = null;
+				for (int i = 0; i < 40; i++) {
+					up = browser.get(flows.url("/actuator/health"));
+					if ("UP".equals(TestBrowser.json(up).get("status"))) {
+						break;
+					}
+					Thread.sleep(250);
+				}
+				assertThat(TestBrowser.json(up).get("status")).as("Redis back within ten seconds").isEqualTo("UP");
+				HttpResponse<String> after = TestAuthenticatorApp.submitCode(browser, server.baseUrl(), code);
+				assertThat(TestBrowser.location(after)).doesNotContain("/login");
+				assertThat(browser.get(flows.url("/account")).statusCode()).isEqualTo(200);
 			}
 		}
 	}
