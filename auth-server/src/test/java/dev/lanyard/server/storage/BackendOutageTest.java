@@ -229,15 +229,7 @@ class BackendOutageTest {
 				}
 
 				proxy.restore();
-				HttpResponse<String> up = null;
-				for (int i = 0; i < 40; i++) {
-					up = client.get(flows.url("/actuator/health"));
-					if ("UP".equals(TestBrowser.json(up).get("status"))) {
-						break;
-					}
-					Thread.sleep(250);
-				}
-				assertThat(TestBrowser.json(up).get("status")).as("Redis back within ten seconds").isEqualTo("UP");
+				awaitRedisBack(flows, client);
 				TestBrowser again = new TestBrowser();
 				assertThat(TestBrowser.location(flows.signIn(again, "bob", TestBootstrap.BOB_PASSWORD)))
 					.doesNotContain("error");
@@ -282,20 +274,25 @@ class BackendOutageTest {
 				assertThat(during.body()).doesNotContain("Exception").doesNotContain(code);
 
 				proxy.restore();
-				HttpResponse<String> up = null;
-				for (int i = 0; i < 40; i++) {
-					up = browser.get(flows.url("/actuator/health"));
-					if ("UP".equals(TestBrowser.json(up).get("status"))) {
-						break;
-					}
-					Thread.sleep(250);
-				}
-				assertThat(TestBrowser.json(up).get("status")).as("Redis back within ten seconds").isEqualTo("UP");
+				awaitRedisBack(flows, browser);
 				HttpResponse<String> after = TestAuthenticatorApp.submitCode(browser, server.baseUrl(), code);
 				assertThat(TestBrowser.location(after)).doesNotContain("/login");
 				assertThat(browser.get(flows.url("/account")).statusCode()).isEqualTo(200);
 			}
 		}
+	}
+
+	/** Waits until the node's health says Redis is back (ten seconds at most). */
+	private static void awaitRedisBack(OAuthFlows flows, TestBrowser client) throws InterruptedException {
+		HttpResponse<String> up = null;
+		for (int i = 0; i < 40; i++) {
+			up = client.get(flows.url("/actuator/health"));
+			if ("UP".equals(TestBrowser.json(up).get("status"))) {
+				break;
+			}
+			Thread.sleep(250);
+		}
+		assertThat(TestBrowser.json(up).get("status")).as("Redis back within ten seconds").isEqualTo("UP");
 	}
 
 	private static String serviceToken(OAuthFlows flows, TestBrowser client) {
