@@ -93,8 +93,8 @@ class PasskeyController {
 			@RequestParam(defaultValue = "") String credential, HttpServletRequest request, Model model,
 			RedirectAttributes redirect) {
 		UUID id = ((LanyardUser) person.getPrincipal()).id();
-		String name = label.strip();
-		if (name.isEmpty() || name.length() > LONGEST_LABEL) {
+		String name = nameOf(label);
+		if (name == null) {
 			return problem(redirect, "passkeys.label-needed");
 		}
 		Optional<Passkeys.Passkey> added = this.passkeys.register(request, person, credential, name);
@@ -121,8 +121,8 @@ class PasskeyController {
 	String rename(Authentication person, @PathVariable String credentialId,
 			@RequestParam(defaultValue = "") String label, HttpServletRequest request, RedirectAttributes redirect) {
 		UUID id = ((LanyardUser) person.getPrincipal()).id();
-		String name = label.strip();
-		if (name.isEmpty() || name.length() > LONGEST_LABEL) {
+		String name = nameOf(label);
+		if (name == null) {
 			return problem(redirect, "passkeys.label-needed");
 		}
 		if (!this.passkeys.rename(id, credentialId, name)) {
@@ -154,6 +154,14 @@ class PasskeyController {
 		this.audit.record(id.toString(), "account.passkey_removed", "user:" + id, request.getRemoteAddr(), Map.of());
 		redirect.addFlashAttribute("notice", "passkeys.removed");
 		return "redirect:/account#passkeys";
+	}
+
+	/**
+	 * The name the person gave a passkey, or {@code null} when it is empty or too long.
+	 */
+	private static String nameOf(String label) {
+		String name = label.strip();
+		return (name.isEmpty() || name.length() > LONGEST_LABEL) ? null : name;
 	}
 
 	private static String problem(RedirectAttributes redirect, String problem) {

@@ -92,18 +92,23 @@ public class TotpAuthenticators {
 			.single() > 0;
 	}
 
+	/** The secret of the person's confirmed authenticator, opened. */
+	private Optional<byte[]> confirmedSecret(UUID userId) {
+		return this.jdbc
+			.sql("SELECT sealed_secret FROM totp_authenticators WHERE user_id = ? AND confirmed_at IS NOT NULL")
+			.param(userId)
+			.query(byte[].class)
+			.optional()
+			.map((sealed) -> open(userId, sealed));
+	}
+
 	/**
 	 * Checks a code from the person's confirmed authenticator. A code is good once, on
 	 * every node: it is accepted only by moving the step of the last accepted code
 	 * forward, in one statement (RFC 6238 §5.2).
 	 */
 	public boolean verify(UUID userId, String code) {
-		Optional<byte[]> secret = this.jdbc
-			.sql("SELECT sealed_secret FROM totp_authenticators WHERE user_id = ? AND confirmed_at IS NOT NULL")
-			.param(userId)
-			.query(byte[].class)
-			.optional()
-			.map((sealed) -> open(userId, sealed));
+		Optional<byte[]> secret = confirmedSecret(userId);
 		if (secret.isEmpty()) {
 			return false;
 		}
@@ -136,12 +141,7 @@ public class TotpAuthenticators {
 	 * @return whether anything changed
 	 */
 	public boolean importSecret(UUID userId, byte[] secret) {
-		Optional<byte[]> current = this.jdbc
-			.sql("SELECT sealed_secret FROM totp_authenticators WHERE user_id = ? AND confirmed_at IS NOT NULL")
-			.param(userId)
-			.query(byte[].class)
-			.optional()
-			.map((sealed) -> open(userId, sealed));
+		Optional<byte[]> current = confirmedSecret(userId);
 		if (current.isPresent() && java.security.MessageDigest.isEqual(current.get(), secret)) {
 			return false;
 		}
