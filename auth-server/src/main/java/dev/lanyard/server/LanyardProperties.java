@@ -131,7 +131,7 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 		 */
 		private static final List<String> CLAIMS_SET_BY_LANYARD = List.of("iss", "sub", "aud", "iat", "nbf", "exp",
 				"jti", "client_id", "scope", "preferred_username", "roles", "act", "sid", "auth_time", "amr", "acr",
-				"cnf");
+				"cnf", "idp");
 
 	}
 

@@ -56,7 +56,8 @@ public final class ClaimNames {
 
 	/**
 	 * How the user authenticated, as a JSON array of RFC 8176 values ({@code pwd},
-	 * {@code otp}, {@code hwk}, {@code mfa}; OpenID Connect Core §2).
+	 * {@code otp}, {@code hwk}, {@code mfa}; OpenID Connect Core §2) and {@code fed}
+	 * (signed in at an upstream identity provider).
 	 */
 	public static final String AUTHENTICATION_METHODS = "amr";
 
@@ -65,6 +66,12 @@ public final class ClaimNames {
 	 * one of the authorization server's {@code acr_values_supported}.
 	 */
 	public static final String AUTHENTICATION_CONTEXT = "acr";
+
+	/**
+	 * The upstream identity provider the user signed in with, by its id at Lanyard;
+	 * absent when the user signed in at Lanyard itself.
+	 */
+	public static final String IDENTITY_PROVIDER = "idp";
 
 	/** The user's login name (OpenID Connect Core §5.1). */
 	public static final String PREFERRED_USERNAME = "preferred_username";

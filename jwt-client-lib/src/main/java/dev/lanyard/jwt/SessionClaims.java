@@ -66,6 +66,8 @@ public final class SessionClaims {
 
 	private final String authenticationContext;
 
+	private final String identityProvider;
+
 	private SessionClaims(Map<String, Object> claims) throws JwtVerificationException {
 		this.claims = claims;
 		this.issuer = requiredString(ClaimNames.ISSUER);
@@ -84,6 +86,7 @@ public final class SessionClaims {
 		this.roles = stringSet(ClaimNames.ROLES);
 		this.authenticationMethods = stringSet(ClaimNames.AUTHENTICATION_METHODS);
 		this.authenticationContext = optionalString(ClaimNames.AUTHENTICATION_CONTEXT);
+		this.identityProvider = optionalString(ClaimNames.IDENTITY_PROVIDER);
 	}
 
 	/**
@@ -209,6 +212,14 @@ public final class SessionClaims {
 	 */
 	public Optional<String> acr() {
 		return Optional.ofNullable(this.authenticationContext);
+	}
+
+	/**
+	 * The upstream identity provider the user signed in with ({@code idp}), if they did
+	 * not sign in at Lanyard itself.
+	 */
+	public Optional<String> identityProvider() {
+		return Optional.ofNullable(this.identityProvider);
 	}
 
 	/**

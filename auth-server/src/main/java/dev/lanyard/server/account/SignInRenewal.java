@@ -39,9 +39,7 @@ public final class SignInRenewal {
 		LoginDetails before = (person.getDetails() instanceof LoginDetails details) ? details : null;
 		UsernamePasswordAuthenticationToken again = UsernamePasswordAuthenticationToken
 			.authenticated(person.getPrincipal(), null, person.getAuthorities());
-		again.setDetails((before != null)
-				? new LoginDetails(before.sessionId(), signInsNotBefore, before.remoteAddress(), before.trustedDevice())
-				: null);
+		again.setDetails((before != null) ? before.at(signInsNotBefore) : null);
 		SecurityContext context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(again);
 		SecurityContextHolder.setContext(context);

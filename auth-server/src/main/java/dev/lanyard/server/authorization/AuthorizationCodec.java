@@ -236,6 +236,9 @@ final class AuthorizationCodec {
 			encoded.put("sid", login.sessionId());
 			encoded.put("auth_time", login.authenticatedAt().toString());
 			encoded.put("remote_address", login.remoteAddress());
+			if (login.identityProvider() != null) {
+				encoded.put("idp", login.identityProvider());
+			}
 			// The factors proven, for amr and acr in every token of the grant.
 			List<Map<String, String>> factors = new ArrayList<>();
 			for (FactorGrantedAuthority factor : AuthenticationMethods.factorsOf(principal)) {
@@ -285,7 +288,7 @@ final class AuthorizationCodec {
 		LoginDetails login = null;
 		if (encoded.get("sid") instanceof String sid) {
 			login = new LoginDetails(sid, Instant.parse((String) encoded.get("auth_time")),
-					(String) encoded.get("remote_address"), null);
+					(String) encoded.get("remote_address"), null, (String) encoded.get("idp"));
 			// The factors the user signed in with, as Spring Security records them
 			// (grants stored before factors were kept: the password).
 			List<Map<String, String>> factors = (encoded.get("factors") instanceof List<?> stored)

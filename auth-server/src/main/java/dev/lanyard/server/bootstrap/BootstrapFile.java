@@ -35,14 +35,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * The bootstrap file ({@code LANYARD_BOOTSTRAP}): users and clients to import at
- * start-up. Reading it checks its shape and reports the first problem with the file, line
- * and field; unknown keys are errors, so a typo cannot silently drop a setting.
+ * The bootstrap file ({@code LANYARD_BOOTSTRAP}): users, clients and upstream identity
+ * providers to import at start-up. Reading it checks its shape and reports the first
+ * problem with the file, line and field; unknown keys are errors, so a typo cannot
+ * silently drop a setting.
  *
  * @param users the users, in file order
  * @param clients the clients, in file order
+ * @param identityProviders the upstream identity providers, in file order
  */
-public record BootstrapFile(List<User> users, List<Client> clients) {
+public record BootstrapFile(List<User> users, List<Client> clients, List<IdentityProvider> identityProviders) {
 
 	private static final Set<String> USER_KEYS = userKeys();
 
@@ -58,6 +60,11 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 			"refresh-token-max", "enabled", "token-endpoint-auth-method", "jwks", "jwks-uri",
 			"require-pushed-authorization-requests", "dpop-bound-access-tokens", "require-mfa",
 			"backchannel-logout-uri", "backchannel-logout-session-required");
+
+	private static final Set<String> IDENTITY_PROVIDER_KEYS = Set.of("id", "display-name", "issuer",
+			"authorization-uri", "token-uri", "user-info-uri", "subject-attribute", "client-id", "client-secret",
+			"scopes", "link-by-verified-email", "create-users", "default-roles", "claim-mappings", "trust-upstream-mfa",
+			"enabled");
 
 	/** The authentication methods that need a secret. */
 	private static final Set<String> SECRET_METHODS = Set.of("client_secret_basic", "client_secret_post");
@@ -105,6 +112,23 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 
 	}
 
+	/**
+	 * An upstream identity provider entry.
+	 *
+	 * @param location where it stands, e.g. {@code identity-providers[0]}
+	 * @param lines the line of each key
+	 * @param provider the provider as the file gives it
+	 */
+	public record IdentityProvider(String location, Map<String, Integer> lines,
+			dev.lanyard.server.federation.IdentityProvider provider) {
+
+		@Override
+		public String toString() {
+			return "IdentityProvider[" + this.provider.id() + "]";
+		}
+
+	}
+
 	/** Reads and checks a bootstrap file. */
 	public static BootstrapFile read(Path file) {
 		Node root;
@@ -142,9 +166,10 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 
 		BootstrapFile parse(Node root) {
 			if (root == null) {
-				return new BootstrapFile(List.of(), List.of());
+				return new BootstrapFile(List.of(), List.of(), List.of());
 			}
-			Map<String, NodeTuple> top = mapping(root, "the document", Set.of("users", "clients"));
+			Map<String, NodeTuple> top = mapping(root, "the document",
+					Set.of("users", "clients", "identity-providers"));
 			List<User> users = new ArrayList<>();
 			List<Client> clients = new ArrayList<>();
 			if (top.containsKey("users")) {
@@ -159,7 +184,30 @@ public record BootstrapFile(List<User> users, List<Client> clients) {
 					clients.add(client(entries.get(i), "clients[" + i + "]"));
 				}
 			}
-			return new BootstrapFile(users, clients);
+			List<IdentityProvider> identityProviders = new ArrayList<>();
+			if (top.containsKey("identity-providers")) {
+				List<Node> entries = sequence(top.get("identity-providers").getValueNode(), "identity-providers");
+				for (int i = 0; i < entries.size(); i++) {
+					identityProviders.add(identityProvider(entries.get(i), "identity-providers[" + i + "]"));
+				}
+			}
+			return new BootstrapFile(users, clients, identityProviders);
+		}
+
+		private IdentityProvider identityProvider(Node node, String where) {
+			Map<String, NodeTuple> fields = mapping(node, where, IDENTITY_PROVIDER_KEYS);
+			return new IdentityProvider(where, lines(fields),
+					new dev.lanyard.server.federation.IdentityProvider(requiredString(fields, node, where, "id"),
+							requiredString(fields, node, where, "display-name"), string(fields, where, "issuer"),
+							string(fields, where, "authorization-uri"), string(fields, where, "token-uri"),
+							string(fields, where, "user-info-uri"), string(fields, where, "subject-attribute"),
+							requiredString(fields, node, where, "client-id"), string(fields, where, "client-secret"),
+							strings(fields, where, "scopes"),
+							Boolean.TRUE.equals(bool(fields, where, "link-by-verified-email")),
+							Boolean.TRUE.equals(bool(fields, where, "create-users")),
+							strings(fields, where, "default-roles"), stringMap(fields, where, "claim-mappings"),
+							Boolean.TRUE.equals(bool(fields, where, "trust-upstream-mfa")),
+							!Boolean.FALSE.equals(bool(fields, where, "enabled"))));
 		}
 
 		private User user(Node node, String where) {

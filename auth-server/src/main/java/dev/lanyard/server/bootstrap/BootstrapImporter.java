@@ -16,6 +16,7 @@ import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.federation.IdentityProviders;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.secondfactor.TotpAuthenticators;
 import dev.lanyard.server.authorization.GrantRevocations;
@@ -68,6 +69,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final SecondFactors secondFactors;
 
+	private final IdentityProviders identityProviders;
+
 	/** The first administrator's username, for a start without a file. */
 	static final String ADMIN_USERNAME = "LANYARD_BOOTSTRAP_ADMIN_USERNAME";
 
@@ -77,7 +80,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
 			GrantRevocations authorizations, AuditLog audit, MessageSource messages, TransactionTemplate transactions,
 			DataSource dataSource, Environment environment, FirstRunSetup setup, TotpAuthenticators authenticators,
-			SecondFactors secondFactors) {
+			SecondFactors secondFactors, IdentityProviders identityProviders) {
+		this.identityProviders = identityProviders;
 		this.secondFactors = secondFactors;
 		this.properties = properties;
 		this.users = users;
@@ -228,6 +232,18 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			}
 			catch (InputRejectedException ex) {
 				throw problem(file, ex, client.location(), client.lines(), "client-id");
+			}
+		}
+		for (BootstrapFile.IdentityProvider entry : bootstrap.identityProviders()) {
+			try {
+				ImportOutcome outcome = this.identityProviders.save(entry.provider());
+				if (outcome != ImportOutcome.UNCHANGED) {
+					this.audit.record("system", "identity_provider." + outcome.name().toLowerCase(Locale.ROOT),
+							"idp:" + entry.provider().id(), null, Map.of("source", file.getFileName().toString()));
+				}
+			}
+			catch (InputRejectedException ex) {
+				throw problem(file, ex, entry.location(), entry.lines(), "id");
 			}
 		}
 		if (outcomes.changedAnything()) {

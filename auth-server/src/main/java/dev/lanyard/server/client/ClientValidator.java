@@ -233,7 +233,7 @@ public final class ClientValidator {
 	 * {@code https-required} unless {@code https} (plain {@code http} only on the
 	 * loopback interface, for development).
 	 */
-	static Optional<String> serverUrlError(String value) {
+	public static Optional<String> serverUrlError(String value) {
 		if (value.isBlank() || value.length() > 2000) {
 			return Optional.of("invalid");
 		}

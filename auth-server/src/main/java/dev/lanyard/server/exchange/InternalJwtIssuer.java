@@ -92,6 +92,9 @@ final class InternalJwtIssuer {
 		if (request.login() != null) {
 			claims.claim(ClaimNames.SESSION_ID, request.login().sessionId());
 			claims.claim(ClaimNames.AUTH_TIME, request.login().authenticatedAt().getEpochSecond());
+			if (request.login().identityProvider() != null) {
+				claims.claim(ClaimNames.IDENTITY_PROVIDER, request.login().identityProvider());
+			}
 		}
 		if (!request.authenticationMethods().isEmpty()) {
 			claims.claim(ClaimNames.AUTHENTICATION_METHODS, request.authenticationMethods());

@@ -37,6 +37,19 @@ public final class AuthenticationMethods {
 	 */
 	public static final String USER_VERIFICATION_AUTHORITY = "FACTOR_USER_VERIFICATION";
 
+	/**
+	 * The person signed in at an upstream identity provider: {@code amr} {@code fed}. Not
+	 * one of RFC 8176's values (it has none for federation); the value Microsoft Entra ID
+	 * uses, listed in Lanyard's README.
+	 */
+	public static final String FEDERATED_AUTHORITY = "FACTOR_FEDERATED";
+
+	/**
+	 * The upstream identity provider said its sign-in had several factors ({@code amr}
+	 * {@code mfa}) and its settings trust that: {@code mfa} here too.
+	 */
+	public static final String UPSTREAM_MFA_AUTHORITY = "FACTOR_UPSTREAM_MFA";
+
 	/** RFC 8176 §2: "Multiple-factor authentication". */
 	public static final String MULTIPLE_FACTORS = "mfa";
 
@@ -46,7 +59,7 @@ public final class AuthenticationMethods {
 	 */
 	private static final Map<String, String> BY_FACTOR = Map.of(FactorGrantedAuthority.PASSWORD_AUTHORITY, "pwd",
 			FactorGrantedAuthority.WEBAUTHN_AUTHORITY, "hwk", SecondFactors.TOTP_AUTHORITY, "otp",
-			SecondFactors.RECOVERY_CODE_AUTHORITY, "otp");
+			SecondFactors.RECOVERY_CODE_AUTHORITY, "otp", FEDERATED_AUTHORITY, "fed");
 
 	private AuthenticationMethods() {
 	}
@@ -64,10 +77,12 @@ public final class AuthenticationMethods {
 				methods.add(method);
 			}
 		}
-		methods.sort(Comparator.comparing((method) -> !"pwd".equals(method)));
+		methods.sort(Comparator.comparing((method) -> !"pwd".equals(method) && !"fed".equals(method)));
 		boolean verifiedDevice = methods.contains("hwk") && factorsOf(authentication).stream()
 			.anyMatch((factor) -> USER_VERIFICATION_AUTHORITY.equals(factor.getAuthority()));
-		if (methods.size() > 1 || verifiedDevice) {
+		boolean upstreamMultiFactor = methods.contains("fed") && factorsOf(authentication).stream()
+			.anyMatch((factor) -> UPSTREAM_MFA_AUTHORITY.equals(factor.getAuthority()));
+		if (methods.size() > 1 || verifiedDevice || upstreamMultiFactor) {
 			methods.add(MULTIPLE_FACTORS);
 		}
 		return List.copyOf(methods);

@@ -1,12 +1,16 @@
 package dev.lanyard.server.login;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 import dev.lanyard.server.account.PasswordResets;
 import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException;
+import dev.lanyard.server.federation.IdentityProvider;
+import dev.lanyard.server.federation.IdentityProviders;
 import dev.lanyard.server.client.OAuthClient;
 import dev.lanyard.server.web.ClientLogo;
 import dev.lanyard.server.user.LanyardUser;
@@ -43,8 +47,11 @@ class LoginController {
 
 	private final SecondFactors secondFactors;
 
+	private final IdentityProviders identityProviders;
+
 	LoginController(ClientService clients, PasswordResets resets, Clock clock, Passkeys passkeys,
-			SecondFactors secondFactors) {
+			SecondFactors secondFactors, IdentityProviders identityProviders) {
+		this.identityProviders = identityProviders;
 		this.clients = clients;
 		this.resets = resets;
 		this.clock = clock;
@@ -69,7 +76,33 @@ class LoginController {
 		model.addAttribute("expired", request.getParameter("expired") != null);
 		model.addAttribute("passkeyRefused", request.getParameter("passkey") != null);
 		model.addAttribute("passwordReset", this.resets.enabled());
+		List<IdentityProvider> upstreams = this.identityProviders.enabled();
+		model.addAttribute("identityProviders", upstreams);
+		upstreamProblem(request, upstreams, model);
 		return "login";
+	}
+
+	/**
+	 * What went wrong at an upstream identity provider ({@link FederatedSignIn}), naming
+	 * it; nothing for an unknown provider or problem.
+	 */
+	private static void upstreamProblem(HttpServletRequest request, List<IdentityProvider> upstreams, Model model) {
+		String providerId = request.getParameter("upstream");
+		String problem = request.getParameter("problem");
+		if (providerId == null || problem == null) {
+			return;
+		}
+		for (FederatedSignInException.Reason reason : FederatedSignInException.Reason.values()) {
+			if (reason.code().equals(problem)) {
+				upstreams.stream()
+					.filter((provider) -> provider.id().equals(providerId))
+					.findFirst()
+					.ifPresent((provider) -> {
+						model.addAttribute("upstreamProblem", "login.upstream." + reason.code());
+						model.addAttribute("upstreamName", provider.displayName());
+					});
+			}
+		}
 	}
 
 	/**

@@ -23,14 +23,32 @@ import org.springframework.security.authentication.AuthenticationDetailsSource;
  * @param remoteAddress the client address seen by the server; may be {@code null}
  * @param trustedDevice the id of the device cookie valid for the typed account;
  * {@code null} from an unknown device
+ * @param identityProvider the upstream identity provider the person signed in with (the
+ * {@code idp} claim); {@code null} when they signed in here
  */
-public record LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress,
-		String trustedDevice) implements Serializable {
+public record LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress, String trustedDevice,
+		String identityProvider) implements Serializable {
 
 	@Serial
 	private static final long serialVersionUID = 1L;
 
 	private static final SecureRandom random = new SecureRandom();
+
+	/** The details of a sign-in at this server (no upstream identity provider). */
+	public LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress, String trustedDevice) {
+		this(sessionId, authenticatedAt, remoteAddress, trustedDevice, null);
+	}
+
+	/** The same sign-in, authenticated again at another moment (a further factor). */
+	public LoginDetails at(Instant moment) {
+		return new LoginDetails(this.sessionId, moment, this.remoteAddress, this.trustedDevice, this.identityProvider);
+	}
+
+	/** The same sign-in, made through an upstream identity provider. */
+	public LoginDetails through(String providerId) {
+		return new LoginDetails(this.sessionId, this.authenticatedAt, this.remoteAddress, this.trustedDevice,
+				providerId);
+	}
 
 	/** Builds the details for a login attempt from its request. */
 	public static AuthenticationDetailsSource<HttpServletRequest, LoginDetails> source(TrustedDevices devices) {

@@ -102,6 +102,11 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		this.savedRequests.onAuthenticationSuccess(request, response, authentication);
 	}
 
+	/** Counts a sign-in that failed elsewhere (at an upstream identity provider). */
+	void countFailure() {
+		count("failed");
+	}
+
 	@Override
 	public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException exception) throws IOException {

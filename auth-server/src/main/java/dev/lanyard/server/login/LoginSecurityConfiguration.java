@@ -5,6 +5,9 @@ import java.time.Clock;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.GrantRevocations;
+import dev.lanyard.server.federation.FederatedAccounts;
+import dev.lanyard.server.federation.IdentityProviders;
+import dev.lanyard.server.federation.UpstreamRegistrations;
 import dev.lanyard.server.key.MasterKey;
 import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.secondfactor.SecondFactors;
@@ -28,7 +31,10 @@ import org.springframework.security.core.userdetails.UserDetailsChecker;
 import org.springframework.security.core.userdetails.UserDetailsPasswordService;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.client.web.AuthorizationRequestRepository;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -115,8 +121,9 @@ class LoginSecurityConfiguration {
 			UserDetailsPasswordService passwordUpgrades, PasswordEncoder passwordEncoder, LoginThrottle throttle,
 			AuditLog audit, JdbcUserAccountRepository users, GrantRevocations authorizations, MeterRegistry meters,
 			SecurityHeadersPolicy headers, TrustedDevices devices, ActiveAccountFilter activeAccounts,
-			SecondFactors secondFactors, Passkeys passkeys, SignInSessions signInSessions, Clock clock)
-			throws Exception {
+			SecondFactors secondFactors, Passkeys passkeys, SignInSessions signInSessions,
+			UpstreamRegistrations upstreams, IdentityProviders identityProviders, FederatedAccounts federatedAccounts,
+			Clock clock) throws Exception {
 		// Where the login form keeps the sign-in (Spring Security's default for it).
 		SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
 				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
@@ -124,12 +131,15 @@ class LoginSecurityConfiguration {
 		// second step too.
 		CsrfTokenRepository csrfTokens = new HttpSessionCsrfTokenRepository();
 		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, csrfTokens, signInSessions, clock);
+		AuthorizationRequestRepository<OAuth2AuthorizationRequest> upstreamRequests = FederatedSignIn.requests();
+		AuthenticationFailureHandler upstreamFailures = FederatedSignIn.failures(outcomes, audit);
 		http.authenticationManager(
 				loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle, secondFactors))
 			.authorizeHttpRequests((authorize) -> authorize
 				.requestMatchers("/login", SecondFactorStep.PATH, SecondFactorStep.PATH + "/**", PasskeySignIn.PATH,
 						PasskeySignIn.PATH + "/options", "/logout", "/logout/done", "/error", "/css/**", "/img/**",
-						"/js/**", "/favicon.ico", "/setup", "/forgot", "/reset", "/verify-email")
+						"/js/**", "/favicon.ico", "/setup", "/forgot", "/reset", "/verify-email",
+						FederatedSignIn.START_PATH + "/*", FederatedSignIn.CALLBACK_PATH + "/*")
 				.permitAll()
 				// Methods the protocol endpoints do not take land here and get a 405.
 				.requestMatchers("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke")
@@ -142,6 +152,12 @@ class LoginSecurityConfiguration {
 			.addFilterBefore(SecondFactorStep.passkeyFilter(passkeys, throttle, users, outcomes, contexts, clock),
 					UsernamePasswordAuthenticationFilter.class)
 			.addFilterBefore(PasskeySignIn.filter(passkeys, throttle, users, devices, outcomes, contexts, clock),
+					UsernamePasswordAuthenticationFilter.class)
+			.addFilterBefore(FederatedSignIn.startFilter(upstreams, upstreamRequests, upstreamFailures),
+					UsernamePasswordAuthenticationFilter.class)
+			.addFilterBefore(
+					FederatedSignIn.callbackFilter(upstreams, identityProviders, federatedAccounts, secondFactors,
+							devices, upstreamRequests, outcomes, upstreamFailures, contexts, clock),
 					UsernamePasswordAuthenticationFilter.class)
 			.csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
 			.formLogin((form) -> form.loginPage("/login")

@@ -199,9 +199,7 @@ final class SecondFactorStep {
 			return given.passwordSignIn.toBuilder()
 				.authorities((authorities) -> authorities
 					.add(FactorGrantedAuthority.withAuthority(factor.get()).issuedAt(now).build()))
-				.details((signIn != null)
-						? new LoginDetails(signIn.sessionId(), now, signIn.remoteAddress(), signIn.trustedDevice())
-						: null)
+				.details((signIn != null) ? signIn.at(now) : null)
 				.build();
 		}
 

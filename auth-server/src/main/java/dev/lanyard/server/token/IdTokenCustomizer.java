@@ -57,6 +57,10 @@ final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContex
 			context.getClaims().claim("sid", login.sessionId());
 			// OpenID Connect Core §2: a JSON number of seconds since the epoch.
 			context.getClaims().claim("auth_time", login.authenticatedAt().getEpochSecond());
+			if (login.identityProvider() != null) {
+				// The upstream identity provider the person signed in with.
+				context.getClaims().claim("idp", login.identityProvider());
+			}
 		}
 		List<String> methods = AuthenticationMethods.of(context.getPrincipal());
 		if (!methods.isEmpty()) {

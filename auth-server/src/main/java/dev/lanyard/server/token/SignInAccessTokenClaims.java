@@ -12,9 +12,9 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 /**
  * How the person signed in, on the claims of an access token issued for that sign-in, so
  * that introspection (RFC 7662 §2.2) answers them like the ID token and the exchanged
- * JWT: {@code auth_time}, {@code amr} (RFC 8176) and {@code acr}. A resource server that
- * introspects can then demand a second factor. A client's own token (client credentials)
- * has none of them.
+ * JWT: {@code auth_time}, {@code amr} (RFC 8176), {@code acr} and, after a sign-in at an
+ * upstream identity provider, {@code idp}. A resource server that introspects can then
+ * demand a second factor. A client's own token (client credentials) has none of them.
  */
 final class SignInAccessTokenClaims implements OAuth2TokenCustomizer<OAuth2TokenClaimsContext> {
 
@@ -22,6 +22,9 @@ final class SignInAccessTokenClaims implements OAuth2TokenCustomizer<OAuth2Token
 	public void customize(OAuth2TokenClaimsContext context) {
 		if (context.getPrincipal().getDetails() instanceof LoginDetails login) {
 			context.getClaims().claim("auth_time", login.authenticatedAt().getEpochSecond());
+			if (login.identityProvider() != null) {
+				context.getClaims().claim("idp", login.identityProvider());
+			}
 		}
 		List<String> methods = AuthenticationMethods.of(context.getPrincipal());
 		if (!methods.isEmpty()) {

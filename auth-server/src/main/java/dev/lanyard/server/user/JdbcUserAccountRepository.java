@@ -51,6 +51,14 @@ public class JdbcUserAccountRepository {
 		return this.jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(this::map).optional();
 	}
 
+	/** The accounts with this e-mail address (any case). */
+	public List<UUID> withEmail(String email) {
+		return this.jdbc.sql("SELECT id FROM users WHERE lower(email) = lower(?) ORDER BY created_at")
+			.param(email)
+			.query(UUID.class)
+			.list();
+	}
+
 	/** Users whose username or e-mail contains the text (any case), by username. */
 	public List<UserAccount> search(String text, int limit, long offset) {
 		return this.jdbc.sql("""

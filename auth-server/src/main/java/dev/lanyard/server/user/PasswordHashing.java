@@ -1,5 +1,7 @@
 package dev.lanyard.server.user;
 
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
 
 import org.springframework.context.annotation.Bean;
@@ -30,7 +32,47 @@ class PasswordHashing {
 	@Bean
 	PasswordEncoder passwordEncoder() {
 		Map<String, PasswordEncoder> encoders = Map.of(DEFAULT_ID, argon2id(), "bcrypt", new BCryptPasswordEncoder(12));
-		return new DelegatingPasswordEncoder(DEFAULT_ID, encoders);
+		return new AbsentPasswordNeverMatches(new DelegatingPasswordEncoder(DEFAULT_ID, encoders));
+	}
+
+	/**
+	 * An account without a password (provisioned from an upstream identity provider)
+	 * matches no password, at the cost of a real check against a hash of a random secret:
+	 * the time a wrong password takes does not tell such an account apart (OWASP ASVS 5.0
+	 * §6.3.8).
+	 */
+	static final class AbsentPasswordNeverMatches implements PasswordEncoder {
+
+		private final PasswordEncoder encoder;
+
+		private final String unusableHash;
+
+		AbsentPasswordNeverMatches(PasswordEncoder encoder) {
+			this.encoder = encoder;
+			byte[] secret = new byte[32];
+			new SecureRandom().nextBytes(secret);
+			this.unusableHash = encoder.encode(HexFormat.of().formatHex(secret));
+		}
+
+		@Override
+		public String encode(CharSequence rawPassword) {
+			return this.encoder.encode(rawPassword);
+		}
+
+		@Override
+		public boolean matches(CharSequence rawPassword, String encodedPassword) {
+			if (encodedPassword == null) {
+				this.encoder.matches((rawPassword != null) ? rawPassword : "", this.unusableHash);
+				return false;
+			}
+			return this.encoder.matches(rawPassword, encodedPassword);
+		}
+
+		@Override
+		public boolean upgradeEncoding(String encodedPassword) {
+			return encodedPassword != null && this.encoder.upgradeEncoding(encodedPassword);
+		}
+
 	}
 
 }

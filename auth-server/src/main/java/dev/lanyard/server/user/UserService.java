@@ -116,6 +116,33 @@ public class UserService {
 	}
 
 	/**
+	 * Creates an account without a password for a person who signed in through an
+	 * upstream identity provider; they can set one later with a password reset.
+	 * @throws InputRejectedException if a rule is broken
+	 * @throws AlreadyExistsException if the username is taken
+	 */
+	@Transactional
+	public UserAccount provision(String username, String email, List<String> roles, Map<String, String> attributes,
+			Map<String, String> standardClaims) {
+		requireValidProfile(username, email, roles, attributes);
+		Instant now = Instant.now();
+		UserAccount created = new UserAccount(UUID.randomUUID(), username, email, null, true, false, roles, attributes,
+				StandardClaim.normalize(standardClaims), now, now);
+		try {
+			this.users.insert(created);
+		}
+		catch (DuplicateKeyException ex) {
+			throw new AlreadyExistsException("username", "A user with this username exists");
+		}
+		return created;
+	}
+
+	/** Whether a name would be taken as a username (format and normal form). */
+	public static boolean acceptableUsername(String username) {
+		return username != null && USERNAME.matcher(username).matches() && LoginName.isNormalized(username);
+	}
+
+	/**
 	 * Changes an account's profile and status (not its password). Standard claims
 	 * {@code null} stay as they are. A changed e-mail address or phone number is no
 	 * longer verified.
@@ -286,7 +313,7 @@ public class UserService {
 
 		/** Whether the change replaced the account's password. */
 		public boolean passwordReplaced() {
-			return this.before != null && !this.before.passwordHash().equals(this.after.passwordHash());
+			return this.before != null && !Objects.equals(this.before.passwordHash(), this.after.passwordHash());
 		}
 
 	}

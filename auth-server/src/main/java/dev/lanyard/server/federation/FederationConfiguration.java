@@ -1,0 +1,17 @@
+package dev.lanyard.server.federation;
+
+import dev.lanyard.server.LanyardProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Sign-in at upstream identity providers. */
+@Configuration(proxyBeanMethods = false)
+class FederationConfiguration {
+
+	@Bean
+	UpstreamRegistrations upstreamRegistrations(IdentityProviders providers, LanyardProperties properties) {
+		return new UpstreamRegistrations(providers, properties.issuerString());
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.lanyard.server.federation;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An upstream identity provider people can sign in with: an OpenID Connect provider found
+ * by its issuer (discovery), or a plain OAuth 2.0 server named by its endpoints (GitHub).
+ * Immutable.
+ *
+ * @param id the short name in paths ({@code /login/federated/{id}}) and in the
+ * {@code idp} claim
+ * @param displayName the button's text on the login page
+ * @param issuer the OpenID Connect issuer; {@code null} for plain OAuth 2.0
+ * @param authorizationUri plain OAuth 2.0: the authorization endpoint
+ * @param tokenUri plain OAuth 2.0: the token endpoint
+ * @param userInfoUri plain OAuth 2.0: where the person's attributes are read
+ * @param subjectAttribute plain OAuth 2.0: the user-info member that names the person for
+ * good (GitHub: {@code id}, never the login, which can be renamed)
+ * @param clientId Lanyard's client id at the upstream
+ * @param clientSecret Lanyard's client secret there; {@code null} for none (a public
+ * client, PKCE alone)
+ * @param scopes the scopes asked for
+ * @param linkByVerifiedEmail whether a first sign-in may link to the local account with
+ * the same e-mail address, when the upstream says it verified it
+ * @param createUsers whether a first sign-in with nobody linked creates an account
+ * @param defaultRoles the roles of accounts it creates
+ * @param claimMappings Lanyard field ({@code roles}, {@code email}, a standard claim, or
+ * an attribute name) to the upstream claim it is read from
+ * @param trustUpstreamMfa whether the upstream's {@code amr} {@code mfa} counts as two
+ * factors here
+ * @param enabled whether the provider is offered
+ */
+public record IdentityProvider(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
+		String userInfoUri, String subjectAttribute, String clientId, String clientSecret, List<String> scopes,
+		boolean linkByVerifiedEmail, boolean createUsers, List<String> defaultRoles, Map<String, String> claimMappings,
+		boolean trustUpstreamMfa, boolean enabled) {
+
+	public IdentityProvider {
+		scopes = List.copyOf(scopes);
+		defaultRoles = List.copyOf(defaultRoles);
+		claimMappings = Map.copyOf(claimMappings);
+	}
+
+	/** Whether the upstream speaks OpenID Connect (found by its issuer). */
+	public boolean openIdConnect() {
+		return this.issuer != null;
+	}
+
+	@Override
+	public String toString() {
+		return "IdentityProvider[" + this.id + "]";
+	}
+
+}

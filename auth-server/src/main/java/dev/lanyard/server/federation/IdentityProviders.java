@@ -1,0 +1,218 @@
+package dev.lanyard.server.federation;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import dev.lanyard.server.ImportOutcome;
+import dev.lanyard.server.InputRejectedException;
+import dev.lanyard.server.client.ClientValidator;
+import dev.lanyard.server.key.MasterKey;
+import dev.lanyard.server.storage.SqlValues;
+import dev.lanyard.server.user.StandardClaim;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The upstream identity providers, in PostgreSQL; each one's client secret sealed with
+ * the master key. Checks a provider's settings before it is stored.
+ */
+@Repository
+public class IdentityProviders {
+
+	/** Lower case, digits and dashes: it stands in paths and in the {@code idp} claim. */
+	private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+
+	private static final TypeReference<LinkedHashMap<String, String>> MAPPINGS = new TypeReference<>() {
+	};
+
+	private final JdbcClient jdbc;
+
+	private final MasterKey masterKey;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	public IdentityProviders(JdbcClient jdbc, MasterKey masterKey) {
+		this.jdbc = jdbc;
+		this.masterKey = masterKey;
+	}
+
+	public Optional<IdentityProvider> find(String id) {
+		if (id == null || !ID.matcher(id).matches()) {
+			return Optional.empty();
+		}
+		return this.jdbc.sql("SELECT * FROM identity_providers WHERE id = ?").param(id).query(this::map).optional();
+	}
+
+	/** Every provider, by display name. */
+	public List<IdentityProvider> all() {
+		return this.jdbc.sql("SELECT * FROM identity_providers ORDER BY display_name, id").query(this::map).list();
+	}
+
+	/** The providers offered on the login page. */
+	public List<IdentityProvider> enabled() {
+		return all().stream().filter(IdentityProvider::enabled).toList();
+	}
+
+	/**
+	 * Creates the provider, or brings the stored one (same id) in line with it.
+	 * Idempotent: the bootstrap import gives the same provider at every start.
+	 * @throws InputRejectedException if a setting is not acceptable
+	 */
+	public ImportOutcome save(IdentityProvider provider) {
+		check(provider);
+		Optional<IdentityProvider> existing = find(provider.id());
+		if (existing.isPresent() && existing.get().equals(provider)) {
+			return ImportOutcome.UNCHANGED;
+		}
+		byte[] sealedSecret = (provider.clientSecret() != null) ? this.masterKey
+			.seal(provider.clientSecret().getBytes(StandardCharsets.UTF_8), secretPurpose(provider.id())) : null;
+		this.jdbc.sql("""
+				INSERT INTO identity_providers (id, display_name, issuer, authorization_uri, token_uri, user_info_uri,
+				subject_attribute, client_id, client_secret_sealed, scopes, link_by_verified_email, create_users,
+				default_roles, claim_mappings, trust_upstream_mfa, enabled)
+				VALUES (:id, :displayName, :issuer, :authorizationUri, :tokenUri, :userInfoUri, :subjectAttribute,
+				:clientId, :secret, :scopes, :link, :create, :roles, :mappings::jsonb, :trustMfa, :enabled)
+				ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, issuer = EXCLUDED.issuer,
+				authorization_uri = EXCLUDED.authorization_uri, token_uri = EXCLUDED.token_uri,
+				user_info_uri = EXCLUDED.user_info_uri, subject_attribute = EXCLUDED.subject_attribute,
+				client_id = EXCLUDED.client_id, client_secret_sealed = EXCLUDED.client_secret_sealed,
+				scopes = EXCLUDED.scopes, link_by_verified_email = EXCLUDED.link_by_verified_email,
+				create_users = EXCLUDED.create_users, default_roles = EXCLUDED.default_roles,
+				claim_mappings = EXCLUDED.claim_mappings, trust_upstream_mfa = EXCLUDED.trust_upstream_mfa,
+				enabled = EXCLUDED.enabled, updated_at = now()""")
+			.param("id", provider.id())
+			.param("displayName", provider.displayName())
+			.param("issuer", provider.issuer())
+			.param("authorizationUri", provider.authorizationUri())
+			.param("tokenUri", provider.tokenUri())
+			.param("userInfoUri", provider.userInfoUri())
+			.param("subjectAttribute", provider.subjectAttribute())
+			.param("clientId", provider.clientId())
+			.param("secret", sealedSecret)
+			.param("scopes", SqlValues.of(provider.scopes()))
+			.param("link", provider.linkByVerifiedEmail())
+			.param("create", provider.createUsers())
+			.param("roles", SqlValues.of(provider.defaultRoles()))
+			.param("mappings", this.json.writeValueAsString(provider.claimMappings()))
+			.param("trustMfa", provider.trustUpstreamMfa())
+			.param("enabled", provider.enabled())
+			.update();
+		return existing.isPresent() ? ImportOutcome.UPDATED : ImportOutcome.CREATED;
+	}
+
+	/**
+	 * Why a provider's settings cannot be stored, every problem at once.
+	 * @throws InputRejectedException naming each field and rule
+	 */
+	static void check(IdentityProvider provider) {
+		List<InputRejectedException.Problem> problems = new ArrayList<>();
+		if (provider.id() == null || !ID.matcher(provider.id()).matches()) {
+			problems.add(new InputRejectedException.Problem("id", "idp.id.format"));
+		}
+		if (provider.displayName() == null || provider.displayName().isBlank()
+				|| provider.displayName().length() > 100) {
+			problems.add(new InputRejectedException.Problem("display_name", "idp.display-name.format"));
+		}
+		if (provider.clientId() == null || provider.clientId().isBlank() || provider.clientId().length() > 255) {
+			problems.add(new InputRejectedException.Problem("client_id", "idp.client-id.required"));
+		}
+		if (provider.openIdConnect()) {
+			url(provider.issuer(), "issuer", problems);
+			if (provider.issuer() != null && (provider.issuer().contains("?") || provider.issuer().contains("#"))) {
+				problems.add(new InputRejectedException.Problem("issuer", "idp.url.invalid"));
+			}
+			if (!provider.scopes().contains("openid")) {
+				// OpenID Connect Core §3.1.2.1: no openid scope, no ID token.
+				problems.add(new InputRejectedException.Problem("scopes", "idp.scopes.openid"));
+			}
+			if (provider.authorizationUri() != null || provider.tokenUri() != null || provider.userInfoUri() != null) {
+				problems.add(new InputRejectedException.Problem("issuer", "idp.issuer.or-endpoints"));
+			}
+		}
+		else {
+			if (provider.authorizationUri() == null || provider.tokenUri() == null || provider.userInfoUri() == null
+					|| provider.subjectAttribute() == null) {
+				problems.add(new InputRejectedException.Problem("issuer", "idp.endpoints.required"));
+			}
+			url(provider.authorizationUri(), "authorization_uri", problems);
+			url(provider.tokenUri(), "token_uri", problems);
+			url(provider.userInfoUri(), "user_info_uri", problems);
+			if (provider.subjectAttribute() != null && !NAME.matcher(provider.subjectAttribute()).matches()) {
+				problems.add(new InputRejectedException.Problem("subject_attribute", "idp.claim-name.format"));
+			}
+		}
+		for (String scope : provider.scopes()) {
+			if (!scope.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,100}")) {
+				problems.add(new InputRejectedException.Problem("scopes", "idp.scopes.format"));
+			}
+		}
+		for (String role : provider.defaultRoles()) {
+			if (!NAME.matcher(role).matches()) {
+				problems.add(new InputRejectedException.Problem("default_roles", "role.format"));
+			}
+		}
+		provider.claimMappings().forEach((field, claim) -> {
+			if (!mappableField(field) || claim == null || !NAME.matcher(claim).matches()) {
+				problems.add(new InputRejectedException.Problem("claim_mappings", "idp.claim-mappings.format"));
+			}
+		});
+		if (!problems.isEmpty()) {
+			throw new InputRejectedException(problems);
+		}
+	}
+
+	/**
+	 * Whether a claim mapping may write this field: {@code roles}, a standard claim (not
+	 * {@code sub} nor a verification flag, which are Lanyard's own word), or an
+	 * attribute.
+	 */
+	static boolean mappableField(String field) {
+		if (field == null || !NAME.matcher(field).matches() || field.endsWith("_verified") || field.equals("sub")) {
+			return false;
+		}
+		return true;
+	}
+
+	/** Whether a mapped field is one of the standard claims rather than an attribute. */
+	static boolean standardClaim(String field) {
+		return StandardClaim.named(field) != null;
+	}
+
+	private static void url(String value, String field, List<InputRejectedException.Problem> problems) {
+		if (value != null) {
+			ClientValidator.serverUrlError(value)
+				.ifPresent((problem) -> problems.add(new InputRejectedException.Problem(field, "idp.url." + problem)));
+		}
+	}
+
+	private static String secretPurpose(String id) {
+		return "identity-provider-secret:" + id;
+	}
+
+	private IdentityProvider map(ResultSet rs, int row) throws SQLException {
+		String id = rs.getString("id");
+		byte[] sealed = rs.getBytes("client_secret_sealed");
+		String secret = (sealed != null)
+				? new String(this.masterKey.open(sealed, secretPurpose(id)), StandardCharsets.UTF_8) : null;
+		Map<String, String> mappings = this.json.readValue(rs.getString("claim_mappings"), MAPPINGS);
+		return new IdentityProvider(id, rs.getString("display_name"), rs.getString("issuer"),
+				rs.getString("authorization_uri"), rs.getString("token_uri"), rs.getString("user_info_uri"),
+				rs.getString("subject_attribute"), rs.getString("client_id"), secret,
+				SqlValues.toList(rs.getArray("scopes")), rs.getBoolean("link_by_verified_email"),
+				rs.getBoolean("create_users"), SqlValues.toList(rs.getArray("default_roles")), mappings,
+				rs.getBoolean("trust_upstream_mfa"), rs.getBoolean("enabled"));
+	}
+
+}

@@ -1,0 +1,208 @@
+package dev.lanyard.server.federation;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenValidator;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestTemplate;
+
+/**
+ * The upstream identity providers as Spring Security's OAuth 2.0 client sees them, read
+ * from the database at each sign-in (a provider changed in the console takes effect on
+ * every node at once). An OpenID Connect provider's discovery document is fetched when
+ * first needed, with short timeouts, and kept an hour; a failed fetch is not kept, so the
+ * next sign-in tries again. Start-up never waits for an upstream. Each provider's ID
+ * token decoder (and with it the upstream's JWKS, which nimbus caches and re-reads when
+ * an unknown key appears) is kept while its settings stay the same.
+ */
+public final class UpstreamRegistrations
+		implements ClientRegistrationRepository, JwtDecoderFactory<ClientRegistration> {
+
+	/**
+	 * Where the upstream sends the person back; one path per provider (RFC 9700 §4.4.2).
+	 */
+	static final String CALLBACK_PATH = "/login/federated/";
+
+	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+	private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+	};
+
+	private final IdentityProviders providers;
+
+	private final String issuer;
+
+	private final RestClient rest;
+
+	private final Cache<String, Map<String, Object>> discovery = Caffeine.newBuilder()
+		.maximumSize(100)
+		.expireAfterWrite(Duration.ofHours(1))
+		.build();
+
+	/** By the settings a decoder is made of (a registration is built anew each time). */
+	private final Cache<List<String>, JwtDecoder> decoders = Caffeine.newBuilder()
+		.maximumSize(100)
+		.expireAfterAccess(Duration.ofHours(1))
+		.build();
+
+	/**
+	 * @param issuer Lanyard's own issuer: the callback URIs are made of it, never of a
+	 * request's Host header
+	 */
+	public UpstreamRegistrations(IdentityProviders providers, String issuer) {
+		this.providers = providers;
+		this.issuer = issuer;
+		this.rest = RestClient.builder().requestFactory(requestFactory()).build();
+	}
+
+	/** The HTTP settings of every call to an upstream: short timeouts. */
+	public static SimpleClientHttpRequestFactory requestFactory() {
+		SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory();
+		factory.setConnectTimeout(CONNECT_TIMEOUT);
+		factory.setReadTimeout(READ_TIMEOUT);
+		return factory;
+	}
+
+	/**
+	 * The provider as a client registration; {@code null} if there is no enabled provider
+	 * with this id.
+	 * @throws UpstreamUnavailableException if its discovery document cannot be read
+	 */
+	@Override
+	public ClientRegistration findByRegistrationId(String id) {
+		IdentityProvider provider = this.providers.find(id).filter(IdentityProvider::enabled).orElse(null);
+		if (provider == null) {
+			return null;
+		}
+		ClientRegistration.Builder registration;
+		if (provider.openIdConnect()) {
+			registration = ClientRegistrations.fromOidcConfiguration(discover(provider));
+		}
+		else {
+			registration = ClientRegistration.withRegistrationId(provider.id())
+				.authorizationUri(provider.authorizationUri())
+				.tokenUri(provider.tokenUri())
+				.userInfoUri(provider.userInfoUri())
+				.userNameAttributeName(provider.subjectAttribute());
+		}
+		registration.registrationId(provider.id())
+			.clientName(provider.displayName())
+			.clientId(provider.clientId())
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri(this.issuer + CALLBACK_PATH + provider.id())
+			.scope(Set.copyOf(provider.scopes()))
+			// PKCE with every upstream, confidential client or not (RFC 9700 §2.1.1).
+			.clientSettings(ClientRegistration.ClientSettings.builder().requireProofKey(true).build());
+		if (provider.clientSecret() != null) {
+			registration.clientSecret(provider.clientSecret());
+			if (!provider.openIdConnect()) {
+				registration.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+			}
+		}
+		else {
+			registration.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+		}
+		return registration.build();
+	}
+
+	/**
+	 * Whether the upstream says it names itself in every authorization response (RFC 9207
+	 * §3: {@code authorization_response_iss_parameter_supported}).
+	 */
+	public static boolean sendsIssuer(ClientRegistration registration) {
+		return Boolean.TRUE.equals(registration.getProviderDetails()
+			.getConfigurationMetadata()
+			.get("authorization_response_iss_parameter_supported"));
+	}
+
+	/**
+	 * The ID token decoder of a provider: the upstream's keys, the algorithms OpenID
+	 * Connect providers sign with, and the ID token rules (OpenID Connect Core §3.1.3.7:
+	 * {@code iss}, {@code aud}, {@code azp}, {@code exp}, {@code iat}).
+	 */
+	@Override
+	public JwtDecoder createDecoder(ClientRegistration registration) {
+		List<String> settings = Arrays.asList(registration.getRegistrationId(),
+				registration.getProviderDetails().getIssuerUri(), registration.getProviderDetails().getJwkSetUri(),
+				registration.getClientId());
+		return this.decoders.get(settings, (key) -> {
+			RestTemplate keys = new RestTemplate(requestFactory());
+			NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(registration.getProviderDetails().getJwkSetUri())
+				.restOperations(keys)
+				.jwsAlgorithms((algorithms) -> algorithms.addAll(Set.of(SignatureAlgorithm.RS256,
+						SignatureAlgorithm.PS256, SignatureAlgorithm.ES256, SignatureAlgorithm.ES384)))
+				.build();
+			decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(),
+					new OidcIdTokenValidator(registration)));
+			decoder.setClaimSetConverter(OidcIdTokenDecoderFactory.createDefaultClaimTypeConverter());
+			return decoder;
+		});
+	}
+
+	/**
+	 * The provider's discovery document (OpenID Connect Discovery §4), whose
+	 * {@code issuer} must be the configured one exactly (§4.3).
+	 */
+	private Map<String, Object> discover(IdentityProvider provider) {
+		Map<String, Object> known = this.discovery.getIfPresent(provider.issuer());
+		if (known != null) {
+			return known;
+		}
+		String location = provider.issuer().replaceAll("/+$", "") + "/.well-known/openid-configuration";
+		Map<String, Object> document;
+		try {
+			document = this.rest.get().uri(location).retrieve().body(JSON_OBJECT);
+		}
+		catch (RestClientException ex) {
+			throw new UpstreamUnavailableException(provider.id(), "discovery failed: " + ex.getClass().getSimpleName());
+		}
+		if (document == null || !provider.issuer().equals(document.get("issuer"))) {
+			throw new UpstreamUnavailableException(provider.id(), "discovery names another issuer");
+		}
+		this.discovery.put(provider.issuer(), document);
+		return document;
+	}
+
+	/** An upstream could not be reached or answered something unusable. */
+	public static final class UpstreamUnavailableException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String providerId;
+
+		UpstreamUnavailableException(String providerId, String problem) {
+			super("Identity provider " + providerId + ": " + problem);
+			this.providerId = providerId;
+		}
+
+		public String providerId() {
+			return this.providerId;
+		}
+
+	}
+
+}

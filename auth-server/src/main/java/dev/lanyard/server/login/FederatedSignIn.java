@@ -1,0 +1,337 @@
+package dev.lanyard.server.login;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.federation.FederatedAccounts;
+import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException;
+import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException.Reason;
+import dev.lanyard.server.federation.IdentityProvider;
+import dev.lanyard.server.federation.IdentityProviders;
+import dev.lanyard.server.federation.UpstreamRegistrations;
+import dev.lanyard.server.secondfactor.SecondFactors;
+import dev.lanyard.server.user.LanyardUser;
+import dev.lanyard.server.user.UserAccount;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
+import org.springframework.security.oauth2.client.authentication.OAuth2LoginAuthenticationProvider;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.userinfo.DefaultOAuth2UserService;
+import org.springframework.security.oauth2.client.web.AuthorizationRequestRepository;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.HttpSessionOAuth2AuthorizationRequestRepository;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.client.web.OAuth2LoginAuthenticationFilter;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.oauth2.core.user.OAuth2User;
+import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
+import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestTemplate;
+
+/**
+ * Signing in at an upstream identity provider, with Spring Security's OAuth 2.0 client:
+ * the login page's button leads to {@value #START_PATH}{@code /{id}}, which sends the
+ * browser to the upstream with {@code state}, PKCE and (OpenID Connect) a {@code nonce};
+ * the upstream sends it back to {@code /login/federated/{id}}, where the code is redeemed
+ * and the ID token checked against the upstream's keys. Lanyard then checks what the
+ * framework does not: that the answer came back on the path of the provider it was sent
+ * to and, when the upstream names itself in its answers, that it names the right issuer
+ * (RFC 9207 §2.4; both defend against mix-up, RFC 9700 §4.4). The upstream identity then
+ * signs in to a local account ({@link FederatedAccounts}): the session is Lanyard's own,
+ * with {@code amr} {@code fed} and the provider in {@code idp}. A person with a second
+ * factor here gives it next, unless the provider is trusted for its own ({@code mfa}).
+ * Upstream tokens are not kept.
+ */
+final class FederatedSignIn {
+
+	static final String START_PATH = "/login/with";
+
+	static final String CALLBACK_PATH = "/login/federated";
+
+	private static final Logger logger = LoggerFactory.getLogger(FederatedSignIn.class);
+
+	private FederatedSignIn() {
+	}
+
+	/** Where the upstream's authorization request waits for its answer: the session. */
+	static AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests() {
+		return new HttpSessionOAuth2AuthorizationRequestRepository();
+	}
+
+	/** Sends the browser to the upstream. */
+	static OAuth2AuthorizationRequestRedirectFilter startFilter(UpstreamRegistrations registrations,
+			AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests,
+			AuthenticationFailureHandler failures) {
+		OAuth2AuthorizationRequestRedirectFilter filter = new OAuth2AuthorizationRequestRedirectFilter(
+				new DefaultOAuth2AuthorizationRequestResolver(registrations, START_PATH));
+		filter.setAuthorizationRequestRepository(requests);
+		filter.setAuthenticationFailureHandler(failures);
+		return filter;
+	}
+
+	/** Takes the upstream's answer and signs the person in. */
+	static OAuth2LoginAuthenticationFilter callbackFilter(UpstreamRegistrations registrations,
+			IdentityProviders providers, FederatedAccounts accounts, SecondFactors secondFactors,
+			TrustedDevices devices, AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests,
+			LoginOutcomes outcomes, AuthenticationFailureHandler failures, SecurityContextRepository contexts,
+			Clock clock) {
+		Callback filter = new Callback(registrations, providers, accounts, secondFactors, requests, clock);
+		filter.setAuthenticationManager(upstreamAnswers(registrations));
+		filter.setAuthorizationRequestRepository(requests);
+		filter.setAuthenticationDetailsSource(LoginDetails.source(devices));
+		filter.setSecurityContextRepository(contexts);
+		filter.setSessionAuthenticationStrategy(new ChangeSessionIdAuthenticationStrategy());
+		filter.setAuthenticationSuccessHandler(outcomes);
+		filter.setAuthenticationFailureHandler(failures);
+		return filter;
+	}
+
+	/**
+	 * Redeems the code and reads the person: OpenID Connect (ID token, then user info
+	 * where the upstream has it) or plain OAuth 2.0 (user info). Every call to the
+	 * upstream has short timeouts.
+	 */
+	private static ProviderManager upstreamAnswers(UpstreamRegistrations registrations) {
+		RestClientAuthorizationCodeTokenResponseClient tokens = new RestClientAuthorizationCodeTokenResponseClient();
+		tokens.setRestClient(RestClient.builder()
+			.requestFactory(UpstreamRegistrations.requestFactory())
+			.configureMessageConverters((converters) -> {
+				converters.addCustomConverter(new FormHttpMessageConverter());
+				converters.addCustomConverter(new OAuth2AccessTokenResponseHttpMessageConverter());
+			})
+			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+			.build());
+		RestTemplate userInfoCalls = new RestTemplate(UpstreamRegistrations.requestFactory());
+		userInfoCalls.setErrorHandler(new OAuth2ErrorResponseErrorHandler());
+		DefaultOAuth2UserService userInfo = new DefaultOAuth2UserService();
+		userInfo.setRestOperations(userInfoCalls);
+		OidcUserService oidcUsers = new OidcUserService();
+		oidcUsers.setOauth2UserService(userInfo);
+		OidcAuthorizationCodeAuthenticationProvider openIdConnect = new OidcAuthorizationCodeAuthenticationProvider(
+				tokens, oidcUsers);
+		openIdConnect.setJwtDecoderFactory(registrations);
+		return new ProviderManager(openIdConnect, new OAuth2LoginAuthenticationProvider(tokens, userInfo));
+	}
+
+	/** The answer's page: back on the login page, naming the provider and what failed. */
+	static AuthenticationFailureHandler failures(LoginOutcomes outcomes, AuditLog audit) {
+		return (request, response, exception) -> {
+			if (exception instanceof SecondFactorRequiredException) {
+				outcomes.onAuthenticationFailure(request, response, exception);
+				return;
+			}
+			String providerId = providerIdOf(request);
+			Reason reason;
+			if (exception instanceof FederatedSignInException refused) {
+				reason = refused.reason();
+			}
+			else if (causedByUnavailableUpstream(exception)) {
+				reason = Reason.UNAVAILABLE;
+			}
+			else {
+				reason = Reason.FAILED;
+			}
+			if (reason == Reason.UNAVAILABLE || reason == Reason.FAILED) {
+				// The error code only: never a token, a code or the upstream's own text.
+				logger.warn("Sign-in through identity provider {} failed: {}", providerId,
+						(exception instanceof OAuth2AuthenticationException oauth) ? oauth.getError().getErrorCode()
+								: exception.getClass().getSimpleName());
+			}
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("idp", providerId);
+			details.put("reason", reason.code());
+			audit.record("unknown", "login.federated_failed", "idp:" + providerId, request.getRemoteAddr(), details);
+			outcomes.countFailure();
+			response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+			response.setHeader("Location", request.getContextPath() + "/login?upstream="
+					+ ((providerId != null) ? providerId : "") + "&problem=" + reason.code());
+		};
+	}
+
+	private static boolean causedByUnavailableUpstream(Throwable exception) {
+		for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+			if (cause instanceof UpstreamRegistrations.UpstreamUnavailableException
+					|| cause instanceof org.springframework.web.client.ResourceAccessException) {
+				return true;
+			}
+			if (cause instanceof OAuth2AuthenticationException oauth
+					&& List.of("invalid_token_response", "invalid_user_info_response")
+						.contains(oauth.getError().getErrorCode())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The provider id in a start or callback path ({@code /login/…/{id}}). */
+	static String providerIdOf(HttpServletRequest request) {
+		String path = request.getServletPath();
+		String id = path.substring(path.lastIndexOf('/') + 1);
+		return id.matches("[a-z0-9][a-z0-9-]{0,39}") ? id : null;
+	}
+
+	/** The callback: the framework's checks, Lanyard's, then the local account. */
+	private static final class Callback extends OAuth2LoginAuthenticationFilter {
+
+		private final UpstreamRegistrations registrations;
+
+		private final IdentityProviders providers;
+
+		private final FederatedAccounts accounts;
+
+		private final SecondFactors secondFactors;
+
+		private final AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests;
+
+		private final Clock clock;
+
+		Callback(UpstreamRegistrations registrations, IdentityProviders providers, FederatedAccounts accounts,
+				SecondFactors secondFactors, AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests,
+				Clock clock) {
+			super(registrations, new NothingKept(), CALLBACK_PATH + "/*");
+			this.registrations = registrations;
+			this.providers = providers;
+			this.accounts = accounts;
+			this.secondFactors = secondFactors;
+			this.requests = requests;
+			this.clock = clock;
+		}
+
+		@Override
+		public Authentication attemptAuthentication(HttpServletRequest request, HttpServletResponse response)
+				throws AuthenticationException {
+			String providerId = providerIdOf(request);
+			try {
+				return attempt(request, response, providerId);
+			}
+			catch (UpstreamRegistrations.UpstreamUnavailableException | RestClientException ex) {
+				throw new FederatedSignInException(providerId, Reason.UNAVAILABLE);
+			}
+		}
+
+		private Authentication attempt(HttpServletRequest request, HttpServletResponse response, String providerId) {
+			OAuth2AuthorizationRequest sent = this.requests.loadAuthorizationRequest(request);
+			if (sent != null) {
+				String sentTo = sent.getAttribute(OAuth2ParameterNames.REGISTRATION_ID);
+				if (!sentTo.equals(providerId)) {
+					// An answer on another provider's path: a mix-up (RFC 9700 §4.4.2).
+					this.requests.removeAuthorizationRequest(request, response);
+					throw refused("mix_up");
+				}
+				ClientRegistration registration = this.registrations.findByRegistrationId(sentTo);
+				if (registration != null) {
+					checkIssuer(request, response, registration);
+				}
+			}
+			OAuth2AuthenticationToken upstream = (OAuth2AuthenticationToken) super.attemptAuthentication(request,
+					response);
+			IdentityProvider provider = this.providers.find(upstream.getAuthorizedClientRegistrationId())
+				.orElseThrow(() -> refused("client_registration_not_found"));
+			OAuth2User person = upstream.getPrincipal();
+			String subject = (person instanceof OidcUser oidc) ? oidc.getSubject() : person.getName();
+			LoginDetails details = ((LoginDetails) upstream.getDetails()).through(provider.id());
+			FederatedAccounts.UpstreamPerson upstreamPerson = new FederatedAccounts.UpstreamPerson(subject,
+					person.getAttributes());
+			UserAccount account = this.accounts.accountFor(provider, upstreamPerson, details.remoteAddress());
+			return signIn(provider, upstreamPerson, account, details);
+		}
+
+		/**
+		 * RFC 9207 §2.4: an {@code iss} in the answer must be the issuer the request went
+		 * to; an upstream that says it always sends one must have sent it.
+		 */
+		private void checkIssuer(HttpServletRequest request, HttpServletResponse response,
+				ClientRegistration registration) {
+			String expected = registration.getProviderDetails().getIssuerUri();
+			String issuer = request.getParameter("iss");
+			boolean wrong = (issuer != null) ? expected != null && !expected.equals(issuer)
+					: UpstreamRegistrations.sendsIssuer(registration);
+			if (wrong) {
+				this.requests.removeAuthorizationRequest(request, response);
+				throw refused("invalid_issuer");
+			}
+		}
+
+		private Authentication signIn(IdentityProvider provider, FederatedAccounts.UpstreamPerson person,
+				UserAccount account, LoginDetails details) {
+			Instant now = this.clock.instant();
+			LanyardUser user = new LanyardUser(account.id(), account.username(), null, true, false, account.roles());
+			List<GrantedAuthority> authorities = new ArrayList<>(user.getAuthorities());
+			authorities.add(FactorGrantedAuthority.withAuthority(AuthenticationMethods.FEDERATED_AUTHORITY)
+				.issuedAt(now)
+				.build());
+			boolean upstreamMultiFactor = provider.trustUpstreamMfa()
+					&& person.authenticationMethods().contains(AuthenticationMethods.MULTIPLE_FACTORS);
+			if (upstreamMultiFactor) {
+				authorities.add(FactorGrantedAuthority.withAuthority(AuthenticationMethods.UPSTREAM_MFA_AUTHORITY)
+					.issuedAt(now)
+					.build());
+			}
+			UsernamePasswordAuthenticationToken signedIn = UsernamePasswordAuthenticationToken.authenticated(user, null,
+					authorities);
+			signedIn.setDetails(details);
+			if (!upstreamMultiFactor && this.secondFactors.enrolled(account.id())) {
+				throw new SecondFactorRequiredException(signedIn);
+			}
+			return signedIn;
+		}
+
+		private static OAuth2AuthenticationException refused(String code) {
+			OAuth2Error error = new OAuth2Error(code);
+			return new OAuth2AuthenticationException(error, error.toString());
+		}
+
+	}
+
+	/** Upstream tokens are not kept: they were needed for the sign-in only. */
+	private static final class NothingKept implements OAuth2AuthorizedClientRepository {
+
+		@Override
+		public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId,
+				Authentication principal, HttpServletRequest request) {
+			return null;
+		}
+
+		@Override
+		public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal,
+				HttpServletRequest request, HttpServletResponse response) {
+		}
+
+		@Override
+		public void removeAuthorizedClient(String clientRegistrationId, Authentication principal,
+				HttpServletRequest request, HttpServletResponse response) {
+		}
+
+	}
+
+}

@@ -1,0 +1,276 @@
+package dev.lanyard.server.federation;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBackends;
+import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.UserAccount;
+import dev.lanyard.server.user.UserService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Signing in at Lanyard through an upstream OpenID Connect provider, with a real
+ * upstream: a second Lanyard (its own database) is the corporate provider. Real HTTP all
+ * the way, each redirect followed by hand so each step can be checked and tampered with.
+ */
+class FederatedSignInTest {
+
+	private static final String CAROL_PASSWORD = "carol-password-for-upstream-tests";
+
+	private static final String DAVE_PASSWORD = "dave-password-for-upstream-tests";
+
+	private static final String ERIN_PASSWORD = "erin-password-for-upstream-tests";
+
+	private static final String DOWNSTREAM_SECRET = "downstream-secret-at-least-32-characters";
+
+	private static LanyardTestServer upstream;
+
+	private static LanyardTestServer downstream;
+
+	@BeforeAll
+	static void start() throws Exception {
+		int downstreamPort = TestBackends.freePort();
+		int upstreamPort = TestBackends.freePort();
+		String upstreamIssuer = "http://127.0.0.1:" + upstreamPort;
+		Map<String, String> corp = LanyardTestServer.newDeployment();
+		corp.put("server.port", String.valueOf(upstreamPort));
+		corp.put("lanyard.issuer", upstreamIssuer);
+		corp.put("lanyard.bootstrap", file("""
+				users:
+				  - username: carol
+				    password: "%s"
+				    email: carol@corp.example
+				    email-verified: true
+				    nickname: globex
+				    given-name: Carol
+				  - username: dave
+				    password: "%s"
+				    email: alice@example.com
+				    email-verified: false
+				  - username: erin
+				    password: "%s"
+				    email: alice@example.com
+				    email-verified: true
+				clients:
+				  - client-id: downstream-lanyard
+				    client-secret: "%s"
+				    redirect-uris: [http://localhost:%d/login/federated/corp]
+				    grant-types: [authorization_code]
+				    scopes: [openid, profile, email]
+				    require-consent: false
+				""".formatted(CAROL_PASSWORD, DAVE_PASSWORD, ERIN_PASSWORD, DOWNSTREAM_SECRET, downstreamPort)));
+		upstream = LanyardTestServer.start(corp);
+		Map<String, String> settings = LanyardTestServer.newDeployment();
+		settings.put("server.port", String.valueOf(downstreamPort));
+		String bootstrap = Files.readString(Path.of(settings.get("lanyard.bootstrap")));
+		settings.put("lanyard.bootstrap", file(bootstrap + """
+				identity-providers:
+				  - id: corp
+				    display-name: "Corporate sign-in"
+				    issuer: %s
+				    client-id: downstream-lanyard
+				    client-secret: "%s"
+				    scopes: [openid, profile, email]
+				    create-users: true
+				    default-roles: [user]
+				    claim-mappings: { tenant: nickname, given_name: given_name }
+				""".formatted(upstreamIssuer, DOWNSTREAM_SECRET)));
+		downstream = LanyardTestServer.start(settings);
+	}
+
+	@AfterAll
+	static void stop() {
+		LanyardTestServer.closeAll(upstream, downstream);
+	}
+
+	/**
+	 * The whole way: the login page's button, the upstream's login page, the account
+	 * provisioned with the mapped claims, the client's code flow, and the claims of the
+	 * ID token, introspection and the exchanged JWT.
+	 */
+	@Test
+	void signInThroughUpstreamProvisionsTheAccountAndTheTokensNameTheProvider() {
+		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
+		TestBrowser browser = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		HttpResponse<String> authorize = browser.get(flows.authorizeUrl(OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid profile email", "client-state", pkce)));
+		assertThat(TestBrowser.location(authorize)).isEqualTo(downstream.baseUrl() + "/login");
+		HttpResponse<String> loginPage = browser.get(downstream.baseUrl() + "/login");
+		assertThat(loginPage.body()).contains("Corporate sign-in").contains("/login/with/corp");
+
+		String callback = throughUpstream(browser, "carol", CAROL_PASSWORD);
+		assertThat(TestBrowser.queryParameters(callback)).containsKey("iss");
+		HttpResponse<String> signedIn = browser.get(callback);
+		assertThat(signedIn.statusCode()).as(signedIn.body()).isIn(302, 303);
+		String resumed = TestBrowser.location(signedIn);
+		assertThat(resumed).startsWith(downstream.baseUrl() + "/oauth2/authorize");
+		String clientCallback = TestBrowser.location(browser.get(resumed));
+		Map<String, Object> tokens = flows.tokensFor(clientCallback, "web-app", TestBootstrap.WEB_APP_SECRET,
+				TestBootstrap.REDIRECT_URI, pkce);
+
+		UserAccount carol = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("carol").orElseThrow();
+		assertThat(carol.email()).isEqualTo("carol@corp.example");
+		assertThat(carol.passwordHash()).isNull();
+		assertThat(carol.roles()).containsExactly("user");
+		assertThat(carol.attributes()).containsEntry("tenant", "globex");
+		assertThat(carol.claims()).containsEntry("given_name", "Carol").containsEntry("email_verified", "true");
+
+		Map<String, Object> idToken = TestBrowser.jwtClaims((String) tokens.get("id_token"));
+		assertThat(idToken).containsEntry("sub", carol.id().toString())
+			.containsEntry("idp", "corp")
+			.containsEntry("amr", List.of("fed"))
+			.containsEntry("acr", "urn:lanyard:acr:single-factor");
+		Map<String, Object> introspection = flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("access_token"));
+		assertThat(introspection).containsEntry("active", true).containsEntry("idp", "corp");
+		HttpResponse<String> exchanged = flows.token(new TestBrowser(), "gateway", TestBootstrap.GATEWAY_SECRET,
+				Map.of("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token_type",
+						"urn:ietf:params:oauth:token-type:access_token", "subject_token",
+						(String) tokens.get("access_token")));
+		assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+		assertThat(TestBrowser.jwtClaims((String) TestBrowser.json(exchanged).get("access_token")))
+			.containsEntry("sub", carol.id().toString())
+			.containsEntry("idp", "corp")
+			.containsEntry("tenant", "globex")
+			.containsEntry("amr", List.of("fed"));
+
+		// The same callback again: its state was used up.
+		HttpResponse<String> replayed = new TestBrowser().get(callback);
+		assertThat(TestBrowser.location(replayed)).endsWith("/login?upstream=corp&problem=failed");
+		HttpResponse<String> replayedInSession = browser.get(callback);
+		assertThat(TestBrowser.location(replayedInSession)).endsWith("/login?upstream=corp&problem=failed");
+		HttpResponse<String> page = browser.get(TestBrowser.location(replayedInSession));
+		assertThat(page.body()).contains("Signing in with Corporate sign-in did not work");
+
+		// Signed in again later: the same account, not a second one.
+		long accounts = downstream.bean(UserService.class).count();
+		TestBrowser again = new TestBrowser();
+		HttpResponse<String> secondTime = again.get(throughUpstream(again, "carol", CAROL_PASSWORD));
+		assertThat(TestBrowser.location(secondTime)).isEqualTo(downstream.baseUrl() + "/");
+		assertThat(downstream.bean(UserService.class).count()).isEqualTo(accounts);
+		assertThat(downstream.bean(FederatedIdentities.class).of(carol.id())).singleElement()
+			.satisfies((linked) -> assertThat(linked.providerId()).isEqualTo("corp"));
+	}
+
+	/**
+	 * RFC 9207 §2.4: an answer naming another issuer is refused, and its state with it.
+	 */
+	@Test
+	void answerNamingAnotherIssuerIsRefused() {
+		TestBrowser browser = new TestBrowser();
+		browser.get(downstream.baseUrl() + "/login");
+		String callback = throughUpstream(browser, "carol", CAROL_PASSWORD);
+		String issuer = TestBrowser.queryParameters(callback).get("iss");
+		assertThat(issuer).isEqualTo(upstreamIssuer());
+		String forged = callback.replace("iss=" + URLEncoder.encode(issuer, StandardCharsets.UTF_8),
+				"iss=https%3A%2F%2Fevil.example");
+		assertThat(forged).isNotEqualTo(callback);
+		HttpResponse<String> refused = browser.get(forged);
+		assertThat(TestBrowser.location(refused)).endsWith("/login?upstream=corp&problem=failed");
+		// Nothing is left to finish with the right issuer either.
+		assertThat(TestBrowser.location(browser.get(callback))).endsWith("/login?upstream=corp&problem=failed");
+	}
+
+	/**
+	 * An upstream address the upstream did not verify is not used at all: no link to the
+	 * local account that has it, no address on the new account.
+	 */
+	@Test
+	void unverifiedAddressNeitherLinksNorIsKept() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> signedIn = browser.get(throughUpstream(browser, "dave", DAVE_PASSWORD));
+		assertThat(TestBrowser.location(signedIn)).isEqualTo(downstream.baseUrl() + "/");
+		UserAccount dave = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("dave").orElseThrow();
+		UserAccount alice = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("alice").orElseThrow();
+		assertThat(dave.id()).isNotEqualTo(alice.id());
+		assertThat(dave.email()).isNull();
+		assertThat(downstream.bean(FederatedIdentities.class).of(alice.id())).isEmpty();
+	}
+
+	/**
+	 * A verified upstream address that a local account has does not sign in to it, nor
+	 * create a second account: the person is asked to sign in here and link.
+	 */
+	@Test
+	void verifiedAddressOfLocalAccountAsksToSignInAndLink() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> answer = browser.get(throughUpstream(browser, "erin", ERIN_PASSWORD));
+		assertThat(TestBrowser.location(answer)).endsWith("/login?upstream=corp&problem=sign-in-to-link");
+		assertThat(browser.get(TestBrowser.location(answer)).body())
+			.contains("already has the e-mail address of your Corporate sign-in account");
+		assertThat(downstream.bean(JdbcUserAccountRepository.class).findByLoginName("erin")).isEmpty();
+		UserAccount alice = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("alice").orElseThrow();
+		assertThat(downstream.bean(FederatedIdentities.class).of(alice.id())).isEmpty();
+	}
+
+	/** A disabled local account does not sign in through the upstream either. */
+	@Test
+	void disabledLocalAccountIsRefused() {
+		TestBrowser first = new TestBrowser();
+		assertThat(TestBrowser.location(first.get(throughUpstream(first, "carol", CAROL_PASSWORD))))
+			.isEqualTo(downstream.baseUrl() + "/");
+		UserService users = downstream.bean(UserService.class);
+		UserAccount carol = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("carol").orElseThrow();
+		users.update(carol.id(), carol.username(), carol.email(), false, false, carol.roles(), carol.attributes(),
+				null);
+		try {
+			TestBrowser browser = new TestBrowser();
+			HttpResponse<String> refused = browser.get(throughUpstream(browser, "carol", CAROL_PASSWORD));
+			assertThat(TestBrowser.location(refused)).endsWith("/login?upstream=corp&problem=refused");
+		}
+		finally {
+			users.update(carol.id(), carol.username(), carol.email(), true, false, carol.roles(), carol.attributes(),
+					null);
+		}
+	}
+
+	/**
+	 * From the downstream's button to the upstream's answer on the downstream's callback:
+	 * the URL the upstream sent the browser to, not yet followed.
+	 */
+	private static String throughUpstream(TestBrowser browser, String username, String password) {
+		HttpResponse<String> start = browser.get(downstream.baseUrl() + "/login/with/corp");
+		assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
+		String authorization = TestBrowser.location(start);
+		Map<String, String> request = TestBrowser.queryParameters(authorization);
+		assertThat(authorization).startsWith(upstreamIssuer() + "/oauth2/authorize");
+		assertThat(request).containsKeys("state", "nonce", "code_challenge")
+			.containsEntry("code_challenge_method", "S256")
+			.containsEntry("redirect_uri", downstream.baseUrl() + "/login/federated/corp");
+		OAuthFlows upstreamFlows = new OAuthFlows(upstreamIssuer());
+		HttpResponse<String> toLogin = browser.get(authorization);
+		assertThat(TestBrowser.location(toLogin)).endsWith("/login");
+		HttpResponse<String> login = upstreamFlows.signIn(browser, username, password);
+		HttpResponse<String> resumed = browser.get(TestBrowser.location(login));
+		assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(302);
+		String callback = TestBrowser.location(resumed);
+		assertThat(callback).startsWith(downstream.baseUrl() + "/login/federated/corp?");
+		return callback;
+	}
+
+	private static String upstreamIssuer() {
+		return "http://127.0.0.1:" + upstream.port();
+	}
+
+	private static String file(String yaml) throws Exception {
+		Path file = Files.createTempFile("lanyard-bootstrap", ".yaml");
+		Files.writeString(file, yaml);
+		return file.toString();
+	}
+
+}
