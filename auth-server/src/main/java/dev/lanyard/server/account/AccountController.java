@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.federation.FederatedLinks;
 import dev.lanyard.server.authorization.ActiveGrant;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.authorization.JdbcActiveGrants;
@@ -69,7 +70,7 @@ class AccountController {
 	 * The factors the sign-in history names, each with a message
 	 * {@code account.method.<value>}.
 	 */
-	private static final Set<String> SIGN_IN_METHODS = Set.of("pwd", "otp", "hwk");
+	private static final Set<String> SIGN_IN_METHODS = Set.of("pwd", "otp", "hwk", "fed");
 
 	private final UserService users;
 
@@ -95,10 +96,13 @@ class AccountController {
 
 	private final AccountSessions sessions;
 
+	private final FederatedLinks links;
+
 	AccountController(UserService users, JdbcActiveGrants grants, GrantRevocations revocations,
 			JdbcOAuthClientRepository clients, AuditLog audit, CurrentPassword currentPassword,
 			PasswordChange passwords, OAuth2AuthorizationConsentService consents, EmailVerifications verifications,
-			SecondFactors secondFactors, Passkeys passkeys, AccountSessions sessions) {
+			SecondFactors secondFactors, Passkeys passkeys, AccountSessions sessions, FederatedLinks links) {
+		this.links = links;
 		this.passkeys = passkeys;
 		this.sessions = sessions;
 		this.users = users;
@@ -130,6 +134,11 @@ class AccountController {
 	record PasskeyRow(String id, String label, String created, String lastUsed) {
 	}
 
+	/** An upstream identity provider as the page shows it to the person. */
+	record IdentityRow(String providerId, String displayName, boolean linked, String email, String lastUsed,
+			boolean canUnlink) {
+	}
+
 	/**
 	 * A sign-in (or a refused one) of the person's; {@code methods} are the RFC 8176
 	 * values of a sign-in's factors ({@code pwd}, {@code otp}, {@code hwk}), none for a
@@ -140,8 +149,14 @@ class AccountController {
 
 	@GetMapping("/account")
 	String account(Authentication person, Model model,
-			@RequestParam(name = "second-factor-required", required = false) String secondFactorRequired) {
+			@RequestParam(name = "second-factor-required", required = false) String secondFactorRequired,
+			@RequestParam(name = "linked", required = false) String linked,
+			@RequestParam(name = "link-refused", required = false) String linkRefused) {
 		model.addAttribute("secondFactorRequired", secondFactorRequired != null);
+		if (linked != null || linkRefused != null) {
+			// Back from an upstream identity provider (FederatedSignIn).
+			model.addAttribute("notice", (linked != null) ? "identities.linked" : "identities.link-refused");
+		}
 		UserAccount account = this.users.get(id(person));
 		model.addAttribute("account", account);
 		if (!model.containsAttribute("claims")) {
@@ -168,6 +183,12 @@ class AccountController {
 							passkey.lastUsed().equals(passkey.created()) ? null : MINUTES.format(passkey.lastUsed())))
 					.toList());
 		model.addAttribute("sessions", this.sessions.list(person));
+		model.addAttribute("identities",
+				this.links.rows(account.id())
+					.stream()
+					.map((row) -> new IdentityRow(row.providerId(), row.displayName(), row.linked(), row.email(),
+							(row.lastUsed() != null) ? MINUTES.format(row.lastUsed()) : null, row.canUnlink()))
+					.toList());
 		model.addAttribute("signIns", this.audit.search(account.id().toString(), "login.", null, null, HISTORY, 0)
 			.stream()
 			.map((event) -> new SignIn(event.action(), SECONDS.format(event.occurredAt()), event.clientAddress(),

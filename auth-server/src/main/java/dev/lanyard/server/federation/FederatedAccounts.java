@@ -231,6 +231,11 @@ public class FederatedAccounts {
 			NO_ACCOUNT,
 			/** An account has the upstream's verified address: sign in here to link. */
 			SIGN_IN_TO_LINK,
+			/**
+			 * An account has the upstream's verified address, and the provider links by
+			 * it: signing in here now links.
+			 */
+			SIGN_IN_LINKS,
 			/** The linked account is disabled or locked. */
 			REFUSED;
 

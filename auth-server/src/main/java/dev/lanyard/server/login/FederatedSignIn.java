@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.federation.FederatedAccounts;
 import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException;
 import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException.Reason;
+import dev.lanyard.server.federation.FederatedLinks;
 import dev.lanyard.server.federation.IdentityProvider;
 import dev.lanyard.server.federation.IdentityProviders;
 import dev.lanyard.server.federation.UpstreamRegistrations;
@@ -28,6 +30,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
 import org.springframework.security.oauth2.client.authentication.OAuth2LoginAuthenticationProvider;
@@ -101,11 +104,11 @@ final class FederatedSignIn {
 
 	/** Takes the upstream's answer and signs the person in. */
 	static OAuth2LoginAuthenticationFilter callbackFilter(UpstreamRegistrations registrations,
-			IdentityProviders providers, FederatedAccounts accounts, SecondFactors secondFactors,
+			IdentityProviders providers, FederatedAccounts accounts, FederatedLinks links, SecondFactors secondFactors,
 			TrustedDevices devices, AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests,
 			LoginOutcomes outcomes, AuthenticationFailureHandler failures, SecurityContextRepository contexts,
 			Clock clock) {
-		Callback filter = new Callback(registrations, providers, accounts, secondFactors, requests, clock);
+		Callback filter = new Callback(registrations, providers, accounts, links, secondFactors, requests, clock);
 		filter.setAuthenticationManager(upstreamAnswers(registrations));
 		filter.setAuthorizationRequestRepository(requests);
 		filter.setAuthenticationDetailsSource(LoginDetails.source(devices));
@@ -144,7 +147,7 @@ final class FederatedSignIn {
 	}
 
 	/** The answer's page: back on the login page, naming the provider and what failed. */
-	static AuthenticationFailureHandler failures(LoginOutcomes outcomes, AuditLog audit) {
+	static AuthenticationFailureHandler failures(LoginOutcomes outcomes, AuditLog audit, IdentityProviders providers) {
 		return (request, response, exception) -> {
 			if (exception instanceof SecondFactorRequiredException) {
 				outcomes.onAuthenticationFailure(request, response, exception);
@@ -161,21 +164,38 @@ final class FederatedSignIn {
 			else {
 				reason = Reason.FAILED;
 			}
+			if (providerId == null || providers.find(providerId).isEmpty()) {
+				// No such provider (a stale or made-up link): the login page, nothing to
+				// log.
+				seeOther(request, response, "/login");
+				return;
+			}
 			if (reason == Reason.UNAVAILABLE || reason == Reason.FAILED) {
 				// The error code only: never a token, a code or the upstream's own text.
-				logger.warn("Sign-in through identity provider {} failed: {}", providerId,
+				logger.warn("Sign-in through identity provider {} failed ({}): {}", providerId, reason.code(),
 						(exception instanceof OAuth2AuthenticationException oauth) ? oauth.getError().getErrorCode()
-								: exception.getClass().getSimpleName());
+								: rootCause(exception).getClass().getSimpleName());
 			}
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("idp", providerId);
 			details.put("reason", reason.code());
 			audit.record("unknown", "login.federated_failed", "idp:" + providerId, request.getRemoteAddr(), details);
 			outcomes.countFailure();
-			response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-			response.setHeader("Location", request.getContextPath() + "/login?upstream="
-					+ ((providerId != null) ? providerId : "") + "&problem=" + reason.code());
+			seeOther(request, response, "/login?upstream=" + providerId + "&problem=" + reason.code());
 		};
+	}
+
+	private static void seeOther(HttpServletRequest request, HttpServletResponse response, String path) {
+		response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+		response.setHeader("Location", request.getContextPath() + path);
+	}
+
+	private static Throwable rootCause(Throwable exception) {
+		Throwable cause = exception;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return cause;
 	}
 
 	private static boolean causedByUnavailableUpstream(Throwable exception) {
@@ -215,10 +235,13 @@ final class FederatedSignIn {
 
 		private final Clock clock;
 
+		private final FederatedLinks links;
+
 		Callback(UpstreamRegistrations registrations, IdentityProviders providers, FederatedAccounts accounts,
-				SecondFactors secondFactors, AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests,
-				Clock clock) {
+				FederatedLinks links, SecondFactors secondFactors,
+				AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests, Clock clock) {
 			super(registrations, new NothingKept(), CALLBACK_PATH + "/*");
+			this.links = links;
 			this.registrations = registrations;
 			this.providers = providers;
 			this.accounts = accounts;
@@ -262,8 +285,40 @@ final class FederatedSignIn {
 			LoginDetails details = ((LoginDetails) upstream.getDetails()).through(provider.id());
 			FederatedAccounts.UpstreamPerson upstreamPerson = new FederatedAccounts.UpstreamPerson(subject,
 					person.getAttributes());
-			UserAccount account = this.accounts.accountFor(provider, upstreamPerson, details.remoteAddress());
+			UUID linking = this.links.requestedBy(request, provider.id());
+			if (linking != null) {
+				return linkTo(linking, provider, upstreamPerson, request, response);
+			}
+			UserAccount account;
+			try {
+				account = this.accounts.accountFor(provider, upstreamPerson, details.remoteAddress());
+			}
+			catch (FederatedSignInException ex) {
+				if (ex.reason() == Reason.SIGN_IN_TO_LINK && provider.linkByVerifiedEmail()) {
+					this.links.holdForSignIn(request, provider, upstreamPerson);
+					throw new FederatedSignInException(provider.id(), Reason.SIGN_IN_LINKS);
+				}
+				throw ex;
+			}
 			return signIn(provider, upstreamPerson, account, details);
+		}
+
+		/**
+		 * The person signed in here asked to link this provider on the account page: the
+		 * identity links to them, and they go back there; the sign-in stays as it was.
+		 * @return {@code null}: the answer is written
+		 */
+		private Authentication linkTo(UUID userId, IdentityProvider provider, FederatedAccounts.UpstreamPerson person,
+				HttpServletRequest request, HttpServletResponse response) {
+			Authentication current = SecurityContextHolder.getContext().getAuthentication();
+			if (current == null || !(current.getPrincipal() instanceof LanyardUser user) || !user.id().equals(userId)) {
+				throw refused("link_without_sign_in");
+			}
+			boolean linked = this.links.link(userId, provider.id(), person.subject(), person.verifiedEmail(),
+					request.getRemoteAddr());
+			seeOther(request, response,
+					"/account?" + (linked ? "linked=" : "link-refused=") + provider.id() + "#identities");
+			return null;
 		}
 
 		/**

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.federation.FederatedLinks;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.LoginName;
@@ -52,8 +53,11 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 
 	private final Clock clock;
 
+	private final FederatedLinks federatedLinks;
+
 	LoginOutcomes(AuditLog audit, JdbcUserAccountRepository users, MeterRegistry meters, TrustedDevices devices,
-			CsrfTokenRepository csrfTokens, SignInSessions signInSessions, Clock clock) {
+			CsrfTokenRepository csrfTokens, SignInSessions signInSessions, FederatedLinks federatedLinks, Clock clock) {
+		this.federatedLinks = federatedLinks;
 		this.signInSessions = signInSessions;
 		this.audit = audit;
 		this.users = users;
@@ -90,6 +94,10 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 					.toList());
 		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(), details);
 		if (authentication.getDetails() instanceof LoginDetails login) {
+			if (login.identityProvider() == null) {
+				// An upstream identity waiting for this account's own sign-in links now.
+				this.federatedLinks.signedIn(request, user.id());
+			}
 			this.signInSessions.begun(login.sessionId(), user.id(), request.getRemoteAddr(),
 					(String) browser(request).get("user_agent"));
 		}

@@ -6,6 +6,7 @@ import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.federation.FederatedAccounts;
+import dev.lanyard.server.federation.FederatedLinks;
 import dev.lanyard.server.federation.IdentityProviders;
 import dev.lanyard.server.federation.UpstreamRegistrations;
 import dev.lanyard.server.key.MasterKey;
@@ -123,16 +124,17 @@ class LoginSecurityConfiguration {
 			SecurityHeadersPolicy headers, TrustedDevices devices, ActiveAccountFilter activeAccounts,
 			SecondFactors secondFactors, Passkeys passkeys, SignInSessions signInSessions,
 			UpstreamRegistrations upstreams, IdentityProviders identityProviders, FederatedAccounts federatedAccounts,
-			Clock clock) throws Exception {
+			FederatedLinks federatedLinks, Clock clock) throws Exception {
 		// Where the login form keeps the sign-in (Spring Security's default for it).
 		SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
 				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
 		// The login form's CSRF tokens (Spring Security's default store), renewed at the
 		// second step too.
 		CsrfTokenRepository csrfTokens = new HttpSessionCsrfTokenRepository();
-		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, csrfTokens, signInSessions, clock);
+		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, csrfTokens, signInSessions,
+				federatedLinks, clock);
 		AuthorizationRequestRepository<OAuth2AuthorizationRequest> upstreamRequests = FederatedSignIn.requests();
-		AuthenticationFailureHandler upstreamFailures = FederatedSignIn.failures(outcomes, audit);
+		AuthenticationFailureHandler upstreamFailures = FederatedSignIn.failures(outcomes, audit, identityProviders);
 		http.authenticationManager(
 				loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle, secondFactors))
 			.authorizeHttpRequests((authorize) -> authorize
@@ -156,8 +158,8 @@ class LoginSecurityConfiguration {
 			.addFilterBefore(FederatedSignIn.startFilter(upstreams, upstreamRequests, upstreamFailures),
 					UsernamePasswordAuthenticationFilter.class)
 			.addFilterBefore(
-					FederatedSignIn.callbackFilter(upstreams, identityProviders, federatedAccounts, secondFactors,
-							devices, upstreamRequests, outcomes, upstreamFailures, contexts, clock),
+					FederatedSignIn.callbackFilter(upstreams, identityProviders, federatedAccounts, federatedLinks,
+							secondFactors, devices, upstreamRequests, outcomes, upstreamFailures, contexts, clock),
 					UsernamePasswordAuthenticationFilter.class)
 			.csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
 			.formLogin((form) -> form.loginPage("/login")

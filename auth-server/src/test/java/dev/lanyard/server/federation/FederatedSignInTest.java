@@ -35,11 +35,17 @@ class FederatedSignInTest {
 
 	private static final String ERIN_PASSWORD = "erin-password-for-upstream-tests";
 
+	private static final String FRANK_PASSWORD = "frank-password-for-upstream-tests";
+
+	private static final String GRACE_PASSWORD = "grace-password-for-upstream-tests";
+
 	private static final String DOWNSTREAM_SECRET = "downstream-secret-at-least-32-characters";
 
 	private static LanyardTestServer upstream;
 
 	private static LanyardTestServer downstream;
+
+	private static ScriptedUpstream scripted;
 
 	@BeforeAll
 	static void start() throws Exception {
@@ -49,31 +55,41 @@ class FederatedSignInTest {
 		Map<String, String> corp = LanyardTestServer.newDeployment();
 		corp.put("server.port", String.valueOf(upstreamPort));
 		corp.put("lanyard.issuer", upstreamIssuer);
-		corp.put("lanyard.bootstrap", file("""
-				users:
-				  - username: carol
-				    password: "%s"
-				    email: carol@corp.example
-				    email-verified: true
-				    nickname: globex
-				    given-name: Carol
-				  - username: dave
-				    password: "%s"
-				    email: alice@example.com
-				    email-verified: false
-				  - username: erin
-				    password: "%s"
-				    email: alice@example.com
-				    email-verified: true
-				clients:
-				  - client-id: downstream-lanyard
-				    client-secret: "%s"
-				    redirect-uris: [http://localhost:%d/login/federated/corp]
-				    grant-types: [authorization_code]
-				    scopes: [openid, profile, email]
-				    require-consent: false
-				""".formatted(CAROL_PASSWORD, DAVE_PASSWORD, ERIN_PASSWORD, DOWNSTREAM_SECRET, downstreamPort)));
+		corp.put("lanyard.bootstrap",
+				file("""
+						users:
+						  - username: carol
+						    password: "%s"
+						    email: carol@corp.example
+						    email-verified: true
+						    nickname: globex
+						    given-name: Carol
+						  - username: dave
+						    password: "%s"
+						    email: alice@example.com
+						    email-verified: false
+						  - username: erin
+						    password: "%s"
+						    email: alice@example.com
+						    email-verified: true
+						  - username: frank
+						    password: "%s"
+						  - username: grace
+						    password: "%s"
+						    email: grace@example.org
+						    email-verified: true
+						clients:
+						  - client-id: downstream-lanyard
+						    client-secret: "%s"
+						    redirect-uris: [http://localhost:%d/login/federated/corp, http://localhost:%d/login/federated/corp-linking]
+						    grant-types: [authorization_code]
+						    scopes: [openid, profile, email]
+						    require-consent: false
+						"""
+					.formatted(CAROL_PASSWORD, DAVE_PASSWORD, ERIN_PASSWORD, FRANK_PASSWORD, GRACE_PASSWORD,
+							DOWNSTREAM_SECRET, downstreamPort, downstreamPort)));
 		upstream = LanyardTestServer.start(corp);
+		scripted = new ScriptedUpstream("lanyard-at-scripted");
 		Map<String, String> settings = LanyardTestServer.newDeployment();
 		settings.put("server.port", String.valueOf(downstreamPort));
 		String bootstrap = Files.readString(Path.of(settings.get("lanyard.bootstrap")));
@@ -88,13 +104,48 @@ class FederatedSignInTest {
 				    create-users: true
 				    default-roles: [user]
 				    claim-mappings: { tenant: nickname, given_name: given_name }
-				""".formatted(upstreamIssuer, DOWNSTREAM_SECRET)));
+				  - id: corp-linking
+				    display-name: "Corporate, linking"
+				    issuer: %s
+				    client-id: downstream-lanyard
+				    client-secret: "%s"
+				    scopes: [openid, email]
+				    link-by-verified-email: true
+				  - id: scripted
+				    display-name: "Scripted"
+				    issuer: %s
+				    client-id: lanyard-at-scripted
+				    client-secret: "scripted-secret"
+				    scopes: [openid]
+				    create-users: true
+				    trust-upstream-mfa: true
+				  - id: hub
+				    display-name: "Hub"
+				    authorization-uri: %s/authorize
+				    token-uri: %s/token
+				    user-info-uri: %s/user
+				    subject-attribute: id
+				    client-id: lanyard-at-hub
+				    client-secret: "hub-secret"
+				    scopes: [read:user]
+				    create-users: true
+				    claim-mappings: { name: name }
+				  - id: gone
+				    display-name: "Gone"
+				    issuer: http://127.0.0.1:%d
+				    client-id: lanyard
+				    scopes: [openid]
+				""".formatted(upstreamIssuer, DOWNSTREAM_SECRET, upstreamIssuer, DOWNSTREAM_SECRET, scripted.issuer(),
+				scripted.hub(), scripted.hub(), scripted.hub(), TestBackends.freePort())));
 		downstream = LanyardTestServer.start(settings);
 	}
 
 	@AfterAll
 	static void stop() {
 		LanyardTestServer.closeAll(upstream, downstream);
+		if (scripted != null) {
+			scripted.close();
+		}
 	}
 
 	/**
@@ -240,18 +291,174 @@ class FederatedSignInTest {
 	}
 
 	/**
+	 * The account page links an upstream identity to the signed-in person; it then signs
+	 * them in; unlinking is allowed while their password remains.
+	 */
+	@Test
+	void accountPageLinksAndUnlinks() {
+		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
+		TestBrowser browser = new TestBrowser();
+		assertThat(flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+		HttpResponse<String> account = browser.get(downstream.baseUrl() + "/account");
+		assertThat(account.body()).contains("id=\"identity-corp\"");
+		HttpResponse<String> link = browser.postForm(downstream.baseUrl() + "/account/identities/corp/link",
+				Map.of("_csrf", TestBrowser.csrf(account.body())));
+		assertThat(TestBrowser.location(link)).isEqualTo(downstream.baseUrl() + "/login/with/corp");
+		String callback = throughUpstream(browser, "frank", FRANK_PASSWORD);
+		HttpResponse<String> linked = browser.get(callback);
+		assertThat(TestBrowser.location(linked)).isEqualTo(downstream.baseUrl() + "/account?linked=corp#identities");
+		assertThat(browser.get(TestBrowser.location(linked)).body()).contains("The account is linked");
+		UserAccount bob = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("bob").orElseThrow();
+		assertThat(downstream.bean(FederatedIdentities.class).of(bob.id())).singleElement()
+			.satisfies((identity) -> assertThat(identity.providerId()).isEqualTo("corp"));
+
+		// Frank's upstream identity now signs in as bob.
+		TestBrowser elsewhere = new TestBrowser();
+		HttpResponse<String> signedIn = elsewhere.get(throughUpstream(elsewhere, "frank", FRANK_PASSWORD));
+		assertThat(TestBrowser.location(signedIn)).isEqualTo(downstream.baseUrl() + "/");
+		assertThat(elsewhere.get(downstream.baseUrl() + "/account").body()).contains(">bob<");
+		assertThat(downstream.bean(JdbcUserAccountRepository.class).findByLoginName("frank")).isEmpty();
+
+		HttpResponse<String> page = browser.get(downstream.baseUrl() + "/account");
+		HttpResponse<String> unlinked = browser.postForm(downstream.baseUrl() + "/account/identities/corp/unlink",
+				Map.of("_csrf", TestBrowser.csrf(page.body())));
+		assertThat(TestBrowser.location(unlinked)).endsWith("/account#identities");
+		assertThat(downstream.bean(FederatedIdentities.class).of(bob.id())).isEmpty();
+	}
+
+	/**
+	 * A provider that links by verified address: the upstream's answer waits for the
+	 * local account's own sign-in, which links it; another account signing in does not.
+	 */
+	@Test
+	void verifiedAddressLinksAfterTheLocalSignIn() {
+		UserService users = downstream.bean(UserService.class);
+		UserAccount grace = users.create("grace", "grace@example.org", GRACE_PASSWORD, true, false, List.of("user"),
+				Map.of(), Map.of());
+		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
+		FederatedIdentities identities = downstream.bean(FederatedIdentities.class);
+
+		TestBrowser wrongPerson = new TestBrowser();
+		HttpResponse<String> waiting = wrongPerson
+			.get(throughUpstream(wrongPerson, "corp-linking", "grace", GRACE_PASSWORD));
+		assertThat(TestBrowser.location(waiting)).endsWith("/login?upstream=corp-linking&problem=sign-in-links");
+		flows.signIn(wrongPerson, "bob", TestBootstrap.BOB_PASSWORD);
+		UserAccount bob = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("bob").orElseThrow();
+		assertThat(identities.of(bob.id())).noneMatch((identity) -> identity.providerId().equals("corp-linking"));
+
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> asked = browser.get(throughUpstream(browser, "corp-linking", "grace", GRACE_PASSWORD));
+		assertThat(browser.get(TestBrowser.location(asked)).body())
+			.contains("Sign in with it below to link Corporate, linking to it");
+		assertThat(identities.of(grace.id())).isEmpty();
+		assertThat(flows.signIn(browser, "grace", GRACE_PASSWORD).statusCode()).isIn(302, 303);
+		assertThat(identities.of(grace.id())).singleElement()
+			.satisfies((identity) -> assertThat(identity.providerId()).isEqualTo("corp-linking"));
+
+		long accounts = users.count();
+		TestBrowser later = new TestBrowser();
+		HttpResponse<String> signedIn = later.get(throughUpstream(later, "corp-linking", "grace", GRACE_PASSWORD));
+		assertThat(TestBrowser.location(signedIn)).isEqualTo(downstream.baseUrl() + "/");
+		assertThat(later.get(downstream.baseUrl() + "/account").body()).contains(">grace<");
+		assertThat(users.count()).isEqualTo(accounts);
+	}
+
+	/**
+	 * An upstream trusted for its own second factor: its {@code amr} {@code mfa} makes
+	 * the sign-in multi-factor here.
+	 */
+	@Test
+	void trustedUpstreamMultiFactorCountsHere() {
+		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
+		TestBrowser browser = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		browser.get(flows.authorizeUrl(
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "client-state", pkce)));
+		HttpResponse<String> signedIn = browser.get(scriptedCallback(browser, "scripted"));
+		String clientCallback = TestBrowser.location(browser.get(TestBrowser.location(signedIn)));
+		Map<String, Object> tokens = flows.tokensFor(clientCallback, "web-app", TestBootstrap.WEB_APP_SECRET,
+				TestBootstrap.REDIRECT_URI, pkce);
+		assertThat(TestBrowser.jwtClaims((String) tokens.get("id_token"))).containsEntry("idp", "scripted")
+			.containsEntry("amr", List.of("fed", "mfa"))
+			.containsEntry("acr", "urn:lanyard:acr:multi-factor");
+	}
+
+	/** OpenID Connect Core §3.1.3.7 item 3: an ID token for another client is refused. */
+	@Test
+	void idTokenForAnotherAudienceIsRefused() {
+		scripted.idToken = ScriptedUpstream.IdToken.WRONG_AUDIENCE;
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> refused = browser.get(scriptedCallback(browser, "scripted"));
+		assertThat(TestBrowser.location(refused)).endsWith("/login?upstream=scripted&problem=failed");
+		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+	}
+
+	/** OpenID Connect Core §3.1.3.7 item 6: only the upstream's published keys sign. */
+	@Test
+	void idTokenSignedByAnotherKeyIsRefused() {
+		scripted.idToken = ScriptedUpstream.IdToken.FOREIGN_KEY;
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> refused = browser.get(scriptedCallback(browser, "scripted"));
+		assertThat(TestBrowser.location(refused)).endsWith("/login?upstream=scripted&problem=failed");
+		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+	}
+
+	/**
+	 * Plain OAuth 2.0 (a GitHub-like provider): the person is the user endpoint's number,
+	 * their login becomes the username, an address nobody verified is not kept.
+	 */
+	@Test
+	void plainOAuthProviderSignsInByItsNumber() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> signedIn = browser.get(scriptedCallback(browser, "hub"));
+		assertThat(TestBrowser.location(signedIn)).isEqualTo(downstream.baseUrl() + "/");
+		UserAccount octo = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("octo").orElseThrow();
+		assertThat(octo.email()).isNull();
+		assertThat(octo.claims()).containsEntry("name", "Octo Cat");
+		assertThat(downstream.bean(FederatedIdentities.class).of(octo.id())).singleElement()
+			.satisfies((linked) -> assertThat(linked.subject()).isEqualTo("4242"));
+	}
+
+	/** An upstream that cannot be reached: a page naming it, no error page. */
+	@Test
+	void unreachableUpstreamIsNamedOnTheLoginPage() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> start = browser.get(downstream.baseUrl() + "/login/with/gone");
+		assertThat(TestBrowser.location(start)).endsWith("/login?upstream=gone&problem=unavailable");
+		assertThat(browser.get(TestBrowser.location(start)).body()).contains("Gone could not be reached");
+		HttpResponse<String> unknown = browser.get(downstream.baseUrl() + "/login/with/nobody");
+		assertThat(unknown.statusCode()).isEqualTo(303);
+		assertThat(browser.get(TestBrowser.location(unknown)).body()).doesNotContain("could not be reached");
+	}
+
+	/** The scripted upstream signs the person in at once: its answer on our callback. */
+	private static String scriptedCallback(TestBrowser browser, String providerId) {
+		HttpResponse<String> start = browser.get(downstream.baseUrl() + "/login/with/" + providerId);
+		assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
+		HttpResponse<String> answer = browser.get(TestBrowser.location(start));
+		String callback = TestBrowser.location(answer);
+		assertThat(callback).startsWith(downstream.baseUrl() + "/login/federated/" + providerId + "?");
+		return callback;
+	}
+
+	/**
 	 * From the downstream's button to the upstream's answer on the downstream's callback:
 	 * the URL the upstream sent the browser to, not yet followed.
 	 */
 	private static String throughUpstream(TestBrowser browser, String username, String password) {
-		HttpResponse<String> start = browser.get(downstream.baseUrl() + "/login/with/corp");
+		return throughUpstream(browser, "corp", username, password);
+	}
+
+	private static String throughUpstream(TestBrowser browser, String providerId, String username, String password) {
+		HttpResponse<String> start = browser.get(downstream.baseUrl() + "/login/with/" + providerId);
 		assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
 		String authorization = TestBrowser.location(start);
 		Map<String, String> request = TestBrowser.queryParameters(authorization);
 		assertThat(authorization).startsWith(upstreamIssuer() + "/oauth2/authorize");
 		assertThat(request).containsKeys("state", "nonce", "code_challenge")
 			.containsEntry("code_challenge_method", "S256")
-			.containsEntry("redirect_uri", downstream.baseUrl() + "/login/federated/corp");
+			.containsEntry("redirect_uri", downstream.baseUrl() + "/login/federated/" + providerId);
 		OAuthFlows upstreamFlows = new OAuthFlows(upstreamIssuer());
 		HttpResponse<String> toLogin = browser.get(authorization);
 		assertThat(TestBrowser.location(toLogin)).endsWith("/login");
@@ -259,7 +466,7 @@ class FederatedSignInTest {
 		HttpResponse<String> resumed = browser.get(TestBrowser.location(login));
 		assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(302);
 		String callback = TestBrowser.location(resumed);
-		assertThat(callback).startsWith(downstream.baseUrl() + "/login/federated/corp?");
+		assertThat(callback).startsWith(downstream.baseUrl() + "/login/federated/" + providerId + "?");
 		return callback;
 	}
 

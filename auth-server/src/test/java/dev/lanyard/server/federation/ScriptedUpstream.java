@@ -1,0 +1,195 @@
+package dev.lanyard.server.federation;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * An upstream identity provider whose answers a test chooses, for what a well-behaved
+ * provider never sends: an ID token for another audience or signed by a key it does not
+ * publish. Speaks OpenID Connect at {@code /oidc} (discovery, authorization, token, JWKS)
+ * and plain OAuth 2.0 at {@code /hub} (authorization, token, a GitHub-like user endpoint
+ * whose person is named by a number, {@code id}). Real HTTP; codes are one-time.
+ */
+final class ScriptedUpstream implements AutoCloseable {
+
+	/** What the token endpoint's ID token is like. */
+	enum IdToken {
+
+		/** As it should be. */
+		GOOD,
+		/** For another client ({@code aud}). */
+		WRONG_AUDIENCE,
+		/** Signed by a key the upstream does not publish. */
+		FOREIGN_KEY
+
+	}
+
+	static final String SUBJECT = "upstream-person-7";
+
+	private final HttpServer server;
+
+	private final RSAKey published;
+
+	private final RSAKey foreign;
+
+	private final String clientId;
+
+	private final Map<String, Map<String, String>> codes = new ConcurrentHashMap<>();
+
+	volatile IdToken idToken = IdToken.GOOD;
+
+	ScriptedUpstream(String clientId) throws IOException, JOSEException {
+		this.clientId = clientId;
+		this.published = new RSAKeyGenerator(2048).keyID("published").generate();
+		this.foreign = new RSAKeyGenerator(2048).keyID("published").generate();
+		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		this.server.createContext("/oidc/.well-known/openid-configuration", (exchange) -> json(exchange, discovery()));
+		this.server.createContext("/oidc/jwks",
+				(exchange) -> json(exchange, new JWKSet(this.published.toPublicJWK()).toJSONObject()));
+		this.server.createContext("/oidc/authorize", this::authorize);
+		this.server.createContext("/oidc/token", this::oidcToken);
+		this.server.createContext("/hub/authorize", this::authorize);
+		this.server.createContext("/hub/token", this::hubToken);
+		this.server.createContext("/hub/user", (exchange) -> json(exchange,
+				Map.of("id", 4242, "login", "octo", "name", "Octo Cat", "email", "octo@hub.example")));
+		this.server.start();
+	}
+
+	String issuer() {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/oidc";
+	}
+
+	String hub() {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/hub";
+	}
+
+	private Map<String, Object> discovery() {
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put("issuer", issuer());
+		metadata.put("authorization_endpoint", issuer() + "/authorize");
+		metadata.put("token_endpoint", issuer() + "/token");
+		metadata.put("jwks_uri", issuer() + "/jwks");
+		metadata.put("response_types_supported", List.of("code"));
+		metadata.put("subject_types_supported", List.of("public"));
+		metadata.put("id_token_signing_alg_values_supported", List.of("RS256"));
+		metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic"));
+		return metadata;
+	}
+
+	/** Signs the person in at once and sends the browser back with a code. */
+	private void authorize(HttpExchange exchange) throws IOException {
+		Map<String, String> request = query(exchange.getRequestURI());
+		String code = UUID.randomUUID().toString();
+		this.codes.put(code, request);
+		String location = request.get("redirect_uri") + "?code=" + code + "&state="
+				+ URLEncoder.encode(request.get("state"), StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().add("Location", location);
+		exchange.sendResponseHeaders(302, -1);
+		exchange.close();
+	}
+
+	private void oidcToken(HttpExchange exchange) throws IOException {
+		Map<String, String> request = redeem(exchange);
+		if (request == null) {
+			return;
+		}
+		try {
+			Instant now = Instant.now();
+			JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer())
+				.subject(SUBJECT)
+				.audience((this.idToken == IdToken.WRONG_AUDIENCE) ? "someone-else" : this.clientId)
+				.issueTime(Date.from(now))
+				.expirationTime(Date.from(now.plusSeconds(300)))
+				.claim("nonce", request.get("nonce"))
+				.claim("amr", List.of("pwd", "otp", "mfa"))
+				.claim("preferred_username", "scripted")
+				.build();
+			RSAKey signer = (this.idToken == IdToken.FOREIGN_KEY) ? this.foreign : this.published;
+			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
+					claims);
+			jwt.sign(new RSASSASigner(signer));
+			json(exchange, Map.of("access_token", UUID.randomUUID().toString(), "token_type", "Bearer", "expires_in",
+					300, "id_token", jwt.serialize()));
+		}
+		catch (JOSEException ex) {
+			throw new IOException(ex);
+		}
+	}
+
+	private void hubToken(HttpExchange exchange) throws IOException {
+		if (redeem(exchange) != null) {
+			json(exchange,
+					Map.of("access_token", UUID.randomUUID().toString(), "token_type", "bearer", "scope", "read:user"));
+		}
+	}
+
+	/** The authorization request a code was issued for, once; else a 400 answered. */
+	private Map<String, String> redeem(HttpExchange exchange) throws IOException {
+		Map<String, String> form = parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+		Map<String, String> request = this.codes.remove(String.valueOf(form.get("code")));
+		if (request == null) {
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+			byte[] body = "{\"error\":\"invalid_grant\"}".getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(400, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+			return null;
+		}
+		return request;
+	}
+
+	private static void json(HttpExchange exchange, Map<String, ?> body) throws IOException {
+		byte[] bytes = JSONObjectUtils.toJSONString(new LinkedHashMap<>(body)).getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().add("Content-Type", "application/json");
+		exchange.sendResponseHeaders(200, bytes.length);
+		exchange.getResponseBody().write(bytes);
+		exchange.close();
+	}
+
+	private static Map<String, String> query(URI uri) {
+		return parse(uri.getRawQuery());
+	}
+
+	private static Map<String, String> parse(String encoded) {
+		Map<String, String> values = new LinkedHashMap<>();
+		if (encoded == null || encoded.isEmpty()) {
+			return values;
+		}
+		for (String pair : encoded.split("&")) {
+			String[] parts = pair.split("=", 2);
+			values.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+					(parts.length > 1) ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
+		}
+		return values;
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+	}
+
+}
