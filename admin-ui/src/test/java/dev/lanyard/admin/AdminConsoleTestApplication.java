@@ -3,6 +3,7 @@ package dev.lanyard.admin;
 import dev.lanyard.admin.audit.InMemoryAuditAdministration;
 import dev.lanyard.admin.client.InMemoryClientAdministration;
 import dev.lanyard.admin.dashboard.InMemoryDashboardStatistics;
+import dev.lanyard.admin.identityprovider.InMemoryIdentityProviderAdministration;
 import dev.lanyard.admin.key.InMemoryKeyAdministration;
 import dev.lanyard.admin.registration.InMemoryRegistrationTokenAdministration;
 import dev.lanyard.admin.session.InMemorySessionAdministration;
@@ -50,6 +51,11 @@ public class AdminConsoleTestApplication {
 	@Bean
 	InMemoryRegistrationTokenAdministration registrationTokenAdministration() {
 		return new InMemoryRegistrationTokenAdministration();
+	}
+
+	@Bean
+	InMemoryIdentityProviderAdministration identityProviderAdministration() {
+		return new InMemoryIdentityProviderAdministration();
 	}
 
 	@Bean

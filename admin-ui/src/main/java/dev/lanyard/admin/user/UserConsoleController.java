@@ -9,6 +9,7 @@ import dev.lanyard.admin.ConflictException;
 import dev.lanyard.admin.FieldProblem;
 import dev.lanyard.admin.FormErrors;
 import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.identityprovider.IdentityProviderAdministration;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -34,9 +35,13 @@ class UserConsoleController {
 
 	private final AdminIdentity identity;
 
-	UserConsoleController(UserAdministration users, AdminIdentity identity) {
+	private final IdentityProviderAdministration identityProviders;
+
+	UserConsoleController(UserAdministration users, AdminIdentity identity,
+			IdentityProviderAdministration identityProviders) {
 		this.users = users;
 		this.identity = identity;
+		this.identityProviders = identityProviders;
 	}
 
 	@GetMapping
@@ -68,7 +73,7 @@ class UserConsoleController {
 		model.addAttribute("user", user);
 		model.addAttribute("form", UserForm.of(user));
 		model.addAttribute("creating", false);
-		model.addAttribute("secondFactors", this.users.secondFactors(id));
+		signInMethods(model, id);
 		return "admin/user-form";
 	}
 
@@ -77,7 +82,7 @@ class UserConsoleController {
 		UserView current = this.users.get(id);
 		model.addAttribute("user", current);
 		model.addAttribute("creating", false);
-		model.addAttribute("secondFactors", this.users.secondFactors(id));
+		signInMethods(model, id);
 		return save(form, binding, current.roles(), (draft) -> {
 			this.users.update(id, draft, this.identity.current());
 			return "redirect:/admin/users/" + id + "?saved";
@@ -182,12 +187,27 @@ class UserConsoleController {
 		return true;
 	}
 
+	@PostMapping("/{id}/identities/{providerId}/unlink")
+	String unlink(@PathVariable String id, @PathVariable String providerId) {
+		this.identityProviders.unlink(id, providerId, this.identity.current());
+		return "redirect:/admin/users/" + id + "?identity-unlinked";
+	}
+
+	/**
+	 * The person's ways to sign in besides the password: second factors, upstream
+	 * identities.
+	 */
+	private void signInMethods(Model model, String id) {
+		model.addAttribute("secondFactors", this.users.secondFactors(id));
+		model.addAttribute("identities", this.identityProviders.linksOf(id));
+	}
+
 	private String secondFactorsPageWithError(UserView user, String errorAttribute, Model model) {
 		model.addAttribute(errorAttribute, "confirm-password.wrong");
 		model.addAttribute("user", user);
 		model.addAttribute("form", UserForm.of(user));
 		model.addAttribute("creating", false);
-		model.addAttribute("secondFactors", this.users.secondFactors(user.id()));
+		signInMethods(model, user.id());
 		return "admin/user-form";
 	}
 
@@ -196,7 +216,7 @@ class UserConsoleController {
 		model.addAttribute("form", UserForm.of(user));
 		model.addAttribute("creating", false);
 		model.addAttribute("passwordError", code);
-		model.addAttribute("secondFactors", this.users.secondFactors(user.id()));
+		signInMethods(model, user.id());
 		return "admin/user-form";
 	}
 

@@ -24,7 +24,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * The admin API's errors as JSON: 400 naming each field a rule refused, 404 for unknown
  * ids, 409 for conflicts. Never an exception message or stack trace.
  */
-@RestControllerAdvice(assignableTypes = AdminApiController.class)
+@RestControllerAdvice(assignableTypes = { AdminApiController.class, IdentityProviderApiController.class })
 class AdminApiErrors {
 
 	private final MessageSource messages;

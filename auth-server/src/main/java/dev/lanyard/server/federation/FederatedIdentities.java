@@ -2,7 +2,9 @@ package dev.lanyard.server.federation;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -64,6 +66,16 @@ public class FederatedIdentities {
 					rs.getObject("user_id", UUID.class), rs.getString("email"), instant(rs.getTimestamp("linked_at")),
 					instant(rs.getTimestamp("last_used_at"))))
 			.list();
+	}
+
+	/** How many accounts have an identity at each provider that has any. */
+	public Map<String, Long> countByProvider() {
+		Map<String, Long> counts = new HashMap<>();
+		this.jdbc.sql("SELECT provider_id, count(*) AS linked FROM federated_identities GROUP BY provider_id")
+			.query((rs) -> {
+				counts.put(rs.getString("provider_id"), rs.getLong("linked"));
+			});
+		return counts;
 	}
 
 	/** Unlinks an account's identity at a provider; {@code false} if none was linked. */

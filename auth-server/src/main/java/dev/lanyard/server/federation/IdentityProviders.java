@@ -113,6 +113,14 @@ public class IdentityProviders {
 	}
 
 	/**
+	 * Removes a provider and every identity linked through it.
+	 * @return whether there was one
+	 */
+	public boolean delete(String id) {
+		return this.jdbc.sql("DELETE FROM identity_providers WHERE id = ?").param(id).update() == 1;
+	}
+
+	/**
 	 * Why a provider's settings cannot be stored, every problem at once.
 	 * @throws InputRejectedException naming each field and rule
 	 */

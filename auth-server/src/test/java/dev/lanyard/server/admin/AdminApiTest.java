@@ -3,6 +3,7 @@ package dev.lanyard.server.admin;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +14,9 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.federation.IdentityProvider;
+import dev.lanyard.server.federation.IdentityProviders;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,6 +175,68 @@ class AdminApiTest {
 			.contains("client:" + clientId)
 			.doesNotContain(secret)
 			.doesNotContain(newSecret);
+	}
+
+	/**
+	 * Upstream identity providers through the API: the secret write-only and kept when
+	 * left out, the core's rules by field, audit, and a person's linked identities.
+	 */
+	@Test
+	void identityProvidersWhenManagedThroughApiThenSecretWriteOnlyAndRulesAndLinks() {
+		Map<String, Object> request = new LinkedHashMap<>();
+		request.put("display_name", "Corporate sign-in");
+		request.put("issuer", "https://login.corp.example");
+		request.put("client_id", "lanyard");
+		request.put("client_secret", "upstream-secret-never-shown");
+		request.put("scopes", List.of("openid", "email"));
+		request.put("create_users", true);
+		request.put("default_roles", List.of("user"));
+		request.put("claim_mappings", Map.of("tenant", "org_id"));
+		HttpResponse<String> created = call("PUT", "/api/admin/identity-providers/api-corp", adminToken, request);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+		assertThat(created.body()).doesNotContain("upstream-secret-never-shown");
+		assertThat(TestBrowser.json(created)).containsEntry("has_client_secret", true)
+			.containsEntry("create_users", true)
+			.containsEntry("callback_path", "/login/federated/api-corp")
+			.containsEntry("claim_mappings", Map.of("tenant", "org_id"));
+
+		request.remove("client_secret");
+		request.put("display_name", "Corporate");
+		HttpResponse<String> changed = call("PUT", "/api/admin/identity-providers/api-corp", adminToken, request);
+		assertThat(TestBrowser.json(changed)).containsEntry("display_name", "Corporate")
+			.containsEntry("has_client_secret", true);
+		IdentityProvider stored = SharedLanyard.server().bean(IdentityProviders.class).find("api-corp").orElseThrow();
+		assertThat(stored.clientSecret()).isEqualTo("upstream-secret-never-shown");
+		assertThat(call("GET", "/api/admin/identity-providers", adminToken, null).body()).contains("api-corp")
+			.doesNotContain("upstream-secret-never-shown");
+
+		Map<String, Object> broken = new LinkedHashMap<>(request);
+		broken.put("issuer", "http://login.corp.example");
+		broken.put("scopes", List.of("email"));
+		HttpResponse<String> refused = call("PUT", "/api/admin/identity-providers/Bad_Id", adminToken, broken);
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("\"field\":\"id\"")
+			.contains("\"field\":\"issuer\"")
+			.contains("\"field\":\"scopes\"");
+
+		String audit = call("GET", "/api/admin/audit?action=identity_provider.", adminToken, null).body();
+		assertThat(audit).contains("identity_provider.created").contains("identity_provider.updated");
+		assertThat(audit).doesNotContain("upstream-secret-never-shown");
+
+		String alice = SharedLanyard.server()
+			.bean(JdbcUserAccountRepository.class)
+			.findByLoginName("alice")
+			.orElseThrow()
+			.id()
+			.toString();
+		assertThat(call("GET", "/api/admin/users/" + alice + "/identities", adminToken, null).body()).isEqualTo("[]");
+		assertThat(call("DELETE", "/api/admin/users/" + alice + "/identities/api-corp", adminToken, null).statusCode())
+			.isEqualTo(404);
+		assertThat(call("GET", "/api/admin/users/not-a-user/identities", adminToken, null).statusCode()).isEqualTo(404);
+
+		assertThat(call("DELETE", "/api/admin/identity-providers/api-corp", adminToken, null).statusCode())
+			.isEqualTo(204);
+		assertThat(call("GET", "/api/admin/identity-providers/api-corp", adminToken, null).statusCode()).isEqualTo(404);
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,12 +14,19 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.TestChromium;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +46,8 @@ class FederatedSignInTest {
 	private static final String FRANK_PASSWORD = "frank-password-for-upstream-tests";
 
 	private static final String GRACE_PASSWORD = "grace-password-for-upstream-tests";
+
+	private static final String HEIDI_PASSWORD = "heidi-password-for-upstream-tests";
 
 	private static final String DOWNSTREAM_SECRET = "downstream-secret-at-least-32-characters";
 
@@ -78,6 +88,11 @@ class FederatedSignInTest {
 						    password: "%s"
 						    email: grace@example.org
 						    email-verified: true
+						  - username: heidi
+						    password: "%s"
+						    email: heidi@corp.example
+						    email-verified: true
+						    nickname: initech
 						clients:
 						  - client-id: downstream-lanyard
 						    client-secret: "%s"
@@ -87,7 +102,7 @@ class FederatedSignInTest {
 						    require-consent: false
 						"""
 					.formatted(CAROL_PASSWORD, DAVE_PASSWORD, ERIN_PASSWORD, FRANK_PASSWORD, GRACE_PASSWORD,
-							DOWNSTREAM_SECRET, downstreamPort, downstreamPort)));
+							HEIDI_PASSWORD, DOWNSTREAM_SECRET, downstreamPort, downstreamPort)));
 		upstream = LanyardTestServer.start(corp);
 		scripted = new ScriptedUpstream("lanyard-at-scripted");
 		Map<String, String> settings = LanyardTestServer.newDeployment();
@@ -361,6 +376,55 @@ class FederatedSignInTest {
 		assertThat(TestBrowser.location(signedIn)).isEqualTo(downstream.baseUrl() + "/");
 		assertThat(later.get(downstream.baseUrl() + "/account").body()).contains(">grace<");
 		assertThat(users.count()).isEqualTo(accounts);
+	}
+
+	/**
+	 * In Chromium: the downstream's login page with the providers' buttons, the
+	 * upstream's own login page, back signed in with the account created for the person;
+	 * their account page lists the linked provider; an administrator's console lists the
+	 * providers. Takes the screenshots in {@code docs/}.
+	 */
+	@Test
+	void signInThroughUpstreamInTheBrowser() throws Exception {
+		WebDriver browser = TestChromium.start();
+		try {
+			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+			browser.get(downstream.baseUrl() + "/account");
+			wait.until(ExpectedConditions.urlToBe(downstream.baseUrl() + "/login"));
+			TestChromium.screenshot(browser, "federated-login-page.png");
+			browser.findElement(By.id("upstream-corp")).click();
+			wait.until(ExpectedConditions.urlToBe(upstreamIssuer() + "/login"));
+			browser.findElement(By.id("username")).sendKeys("heidi");
+			browser.findElement(By.id("password")).sendKeys(HEIDI_PASSWORD);
+			browser.findElement(By.cssSelector("form[action$='/login'] button[type=submit]")).click();
+			wait.until(ExpectedConditions.urlContains(downstream.baseUrl() + "/account"));
+			WebElement linked = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("identity-corp")));
+			assertThat(linked.getText()).contains("Corporate sign-in").contains("heidi@corp.example");
+			assertThat(browser.findElement(By.tagName("main")).getText()).contains("heidi")
+				.contains("Your only way to sign in");
+			((JavascriptExecutor) browser).executeScript("document.getElementById('identities').scrollIntoView()");
+			TestChromium.screenshot(browser, "account-linked-identities.png");
+			UserAccount heidi = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("heidi").orElseThrow();
+			assertThat(heidi.attributes()).containsEntry("tenant", "initech");
+		}
+		finally {
+			browser.quit();
+		}
+		WebDriver admin = TestChromium.start();
+		try {
+			WebDriverWait wait = new WebDriverWait(admin, Duration.ofSeconds(15));
+			admin.get(downstream.baseUrl() + "/admin/identity-providers");
+			wait.until(ExpectedConditions.urlToBe(downstream.baseUrl() + "/login"));
+			admin.findElement(By.id("username")).sendKeys("alice");
+			admin.findElement(By.id("password")).sendKeys(TestBootstrap.ALICE_PASSWORD);
+			admin.findElement(By.cssSelector("form[action$='/login'] button[type=submit]")).click();
+			WebElement table = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("identity-provider-corp")));
+			assertThat(table.getText()).contains("Corporate sign-in").contains("/login/federated/corp");
+			TestChromium.screenshot(admin, "admin-identity-providers.png");
+		}
+		finally {
+			admin.quit();
+		}
 	}
 
 	/**

@@ -1,0 +1,101 @@
+package dev.lanyard.admin.identityprovider;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.lanyard.admin.Actor;
+
+/**
+ * The upstream identity providers people sign in with, and the identities linked to
+ * accounts, as the console and the admin API manage them. Implemented by the server.
+ */
+public interface IdentityProviderAdministration {
+
+	/** Every provider, by display name. */
+	List<ProviderView> list();
+
+	/**
+	 * One provider.
+	 * @throws dev.lanyard.admin.NotFoundException if there is none
+	 */
+	ProviderView get(String id);
+
+	/**
+	 * Creates the provider or changes the one with its id; audited.
+	 * @throws dev.lanyard.admin.InvalidInputException naming each field that breaks a
+	 * rule
+	 */
+	ProviderView save(ProviderDraft draft, Actor actor);
+
+	/**
+	 * Removes a provider and every identity linked through it; audited.
+	 * @throws dev.lanyard.admin.NotFoundException if there is none
+	 */
+	void delete(String id, Actor actor);
+
+	/**
+	 * The upstream identities linked to an account.
+	 * @throws dev.lanyard.admin.NotFoundException if there is no such account
+	 */
+	List<LinkView> linksOf(String userId);
+
+	/**
+	 * Unlinks an account's identity at a provider; audited.
+	 * @throws dev.lanyard.admin.NotFoundException if none is linked
+	 */
+	void unlink(String userId, String providerId, Actor actor);
+
+	/**
+	 * A provider as an administrator gives it.
+	 *
+	 * @param clientSecret the new client secret; {@code null} keeps the stored one (none
+	 * for a new provider)
+	 */
+	record ProviderDraft(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
+			String userInfoUri, String subjectAttribute, String clientId, String clientSecret, List<String> scopes,
+			boolean linkByVerifiedEmail, boolean createUsers, List<String> defaultRoles,
+			Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean enabled) {
+
+		public ProviderDraft {
+			scopes = (scopes != null) ? List.copyOf(scopes) : List.of();
+			defaultRoles = (defaultRoles != null) ? List.copyOf(defaultRoles) : List.of();
+			claimMappings = (claimMappings != null) ? Map.copyOf(claimMappings) : Map.of();
+		}
+
+		@Override
+		public String toString() {
+			return "ProviderDraft[" + this.id + "]";
+		}
+
+	}
+
+	/**
+	 * A provider as shown: never its client secret.
+	 *
+	 * @param hasClientSecret whether a client secret is stored
+	 * @param linkedPeople how many accounts have an identity there
+	 */
+	record ProviderView(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
+			String userInfoUri, String subjectAttribute, String clientId, boolean hasClientSecret, List<String> scopes,
+			boolean linkByVerifiedEmail, boolean createUsers, List<String> defaultRoles,
+			Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean enabled, long linkedPeople) {
+
+		/** The callback to register at the provider, under this server's issuer. */
+		public String callbackPath() {
+			return "/login/federated/" + this.id;
+		}
+
+	}
+
+	/**
+	 * An identity linked to an account.
+	 *
+	 * @param email the address the upstream gave at the last sign-in; may be {@code null}
+	 * @param lastUsedAt the last sign-in with it; may be {@code null}
+	 */
+	record LinkView(String providerId, String displayName, String subject, String email, Instant linkedAt,
+			Instant lastUsedAt) {
+	}
+
+}
