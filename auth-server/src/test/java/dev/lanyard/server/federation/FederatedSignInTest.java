@@ -15,6 +15,8 @@ import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.TestChromium;
+import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
+import dev.lanyard.server.secondfactor.TotpAuthenticators;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
@@ -46,6 +48,8 @@ class FederatedSignInTest {
 	private static final String FRANK_PASSWORD = "frank-password-for-upstream-tests";
 
 	private static final String GRACE_PASSWORD = "grace-password-for-upstream-tests";
+
+	private static final String IVAN_PASSWORD = "ivan-password-for-upstream-tests";
 
 	private static final String HEIDI_PASSWORD = "heidi-password-for-upstream-tests";
 
@@ -88,6 +92,8 @@ class FederatedSignInTest {
 						    password: "%s"
 						    email: grace@example.org
 						    email-verified: true
+						  - username: ivan
+						    password: "%s"
 						  - username: heidi
 						    password: "%s"
 						    email: heidi@corp.example
@@ -102,7 +108,7 @@ class FederatedSignInTest {
 						    require-consent: false
 						"""
 					.formatted(CAROL_PASSWORD, DAVE_PASSWORD, ERIN_PASSWORD, FRANK_PASSWORD, GRACE_PASSWORD,
-							HEIDI_PASSWORD, DOWNSTREAM_SECRET, downstreamPort, downstreamPort)));
+							IVAN_PASSWORD, HEIDI_PASSWORD, DOWNSTREAM_SECRET, downstreamPort, downstreamPort)));
 		upstream = LanyardTestServer.start(corp);
 		scripted = new ScriptedUpstream("lanyard-at-scripted");
 		Map<String, String> settings = LanyardTestServer.newDeployment();
@@ -425,6 +431,41 @@ class FederatedSignInTest {
 		finally {
 			admin.quit();
 		}
+	}
+
+	/**
+	 * A person with a second factor here gives it after an upstream that is not trusted
+	 * for its own: the sign-in waits on the second-factor page, and the tokens then say
+	 * both.
+	 */
+	@Test
+	void secondFactorHereIsAskedAfterTheUpstream() {
+		UserAccount local = downstream.bean(UserService.class)
+			.create("ivan-here", null, IVAN_PASSWORD, true, false, List.of("user"), Map.of(), Map.of());
+		TestAuthenticatorApp app = TestAuthenticatorApp.imported("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+		downstream.bean(TotpAuthenticators.class).importSecret(local.id(), app.secret());
+		String upstreamIvan = upstream.bean(JdbcUserAccountRepository.class)
+			.findByLoginName("ivan")
+			.orElseThrow()
+			.id()
+			.toString();
+		assertThat(downstream.bean(FederatedIdentities.class).link("corp", upstreamIvan, local.id(), null)).isTrue();
+
+		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
+		TestBrowser browser = new TestBrowser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		browser.get(flows.authorizeUrl(
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "client-state", pkce)));
+		HttpResponse<String> waiting = browser.get(throughUpstream(browser, "ivan", IVAN_PASSWORD));
+		assertThat(TestBrowser.location(waiting)).isEqualTo(downstream.baseUrl() + "/login/second-factor");
+		assertThat(browser.get(downstream.baseUrl() + "/login/second-factor").body()).contains("name=\"code\"");
+		HttpResponse<String> verified = TestAuthenticatorApp.submitCode(browser, downstream.baseUrl(), app.nextCode());
+		String clientCallback = TestBrowser.location(browser.get(TestBrowser.location(verified)));
+		Map<String, Object> tokens = flows.tokensFor(clientCallback, "web-app", TestBootstrap.WEB_APP_SECRET,
+				TestBootstrap.REDIRECT_URI, pkce);
+		assertThat(TestBrowser.jwtClaims((String) tokens.get("id_token"))).containsEntry("sub", local.id().toString())
+			.containsEntry("idp", "corp")
+			.containsEntry("amr", List.of("fed", "otp", "mfa"));
 	}
 
 	/**
