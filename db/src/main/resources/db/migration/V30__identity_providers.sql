@@ -17,6 +17,7 @@ CREATE TABLE identity_providers (
     default_roles          TEXT[] NOT NULL DEFAULT '{}',
     claim_mappings         JSONB NOT NULL DEFAULT '{}'::jsonb,
     trust_upstream_mfa     BOOLEAN NOT NULL DEFAULT FALSE,
+    upstream_logout        BOOLEAN NOT NULL DEFAULT FALSE,   -- signing out here continues at its end-session endpoint
     enabled                BOOLEAN NOT NULL DEFAULT TRUE,
     created_at             TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at             TIMESTAMPTZ NOT NULL DEFAULT now()

@@ -55,7 +55,7 @@ public interface IdentityProviderAdministration {
 	record ProviderDraft(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
 			String userInfoUri, String subjectAttribute, String clientId, String clientSecret, List<String> scopes,
 			boolean linkByVerifiedEmail, boolean createUsers, List<String> defaultRoles,
-			Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean enabled) {
+			Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean upstreamLogout, boolean enabled) {
 
 		public ProviderDraft {
 			scopes = (scopes != null) ? List.copyOf(scopes) : List.of();
@@ -79,7 +79,8 @@ public interface IdentityProviderAdministration {
 	record ProviderView(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
 			String userInfoUri, String subjectAttribute, String clientId, boolean hasClientSecret, List<String> scopes,
 			boolean linkByVerifiedEmail, boolean createUsers, List<String> defaultRoles,
-			Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean enabled, long linkedPeople) {
+			Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean upstreamLogout, boolean enabled,
+			long linkedPeople) {
 
 		/** The callback to register at the provider, under this server's issuer. */
 		public String callbackPath() {

@@ -90,11 +90,11 @@ class IdentityProviderConsoleController {
 	record ProviderForm(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
 			String userInfoUri, String subjectAttribute, String clientId, String clientSecret, String scopes,
 			Boolean linkByVerifiedEmail, Boolean createUsers, String defaultRoles, String claimMappings,
-			Boolean trustUpstreamMfa, Boolean enabled) {
+			Boolean trustUpstreamMfa, Boolean upstreamLogout, Boolean enabled) {
 
 		static ProviderForm empty() {
 			return new ProviderForm("", "", "", "", "", "", "", "", "", "openid profile email", false, false, "", "",
-					false, true);
+					false, false, true);
 		}
 
 		static ProviderForm of(ProviderView view) {
@@ -105,7 +105,7 @@ class IdentityProviderConsoleController {
 					text(view.tokenUri()), text(view.userInfoUri()), text(view.subjectAttribute()), view.clientId(), "",
 					String.join(" ", view.scopes()), view.linkByVerifiedEmail(), view.createUsers(),
 					String.join(" ", view.defaultRoles()), mappings.toString(), view.trustUpstreamMfa(),
-					view.enabled());
+					view.upstreamLogout(), view.enabled());
 		}
 
 		ProviderDraft toDraft() {
@@ -114,7 +114,8 @@ class IdentityProviderConsoleController {
 					blankToNull(this.subjectAttribute), strip(this.clientId), blankToNull(this.clientSecret),
 					words(this.scopes), Boolean.TRUE.equals(this.linkByVerifiedEmail),
 					Boolean.TRUE.equals(this.createUsers), words(this.defaultRoles), mappings(this.claimMappings),
-					Boolean.TRUE.equals(this.trustUpstreamMfa), Boolean.TRUE.equals(this.enabled));
+					Boolean.TRUE.equals(this.trustUpstreamMfa), Boolean.TRUE.equals(this.upstreamLogout),
+					Boolean.TRUE.equals(this.enabled));
 		}
 
 		private static List<String> words(String text) {

@@ -64,7 +64,8 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 		IdentityProvider provider = new IdentityProvider(draft.id(), draft.displayName(), draft.issuer(),
 				draft.authorizationUri(), draft.tokenUri(), draft.userInfoUri(), draft.subjectAttribute(),
 				draft.clientId(), secret, draft.scopes(), draft.linkByVerifiedEmail(), draft.createUsers(),
-				draft.defaultRoles(), draft.claimMappings(), draft.trustUpstreamMfa(), draft.enabled());
+				draft.defaultRoles(), draft.claimMappings(), draft.trustUpstreamMfa(), draft.upstreamLogout(),
+				draft.enabled());
 		CoreInput.translated(() -> this.providers.save(provider));
 		this.audit.record(actor.id(), existing.isPresent() ? "identity_provider.updated" : "identity_provider.created",
 				"idp:" + provider.id(), actor.address(),
@@ -122,7 +123,7 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 				provider.tokenUri(), provider.userInfoUri(), provider.subjectAttribute(), provider.clientId(),
 				provider.clientSecret() != null, provider.scopes(), provider.linkByVerifiedEmail(),
 				provider.createUsers(), provider.defaultRoles(), provider.claimMappings(), provider.trustUpstreamMfa(),
-				provider.enabled(), linkedPeople);
+				provider.upstreamLogout(), provider.enabled(), linkedPeople);
 	}
 
 }

@@ -97,6 +97,7 @@ class IdentityProviderApiController {
 		json.put("default_roles", view.defaultRoles());
 		json.put("claim_mappings", view.claimMappings());
 		json.put("trust_upstream_mfa", view.trustUpstreamMfa());
+		json.put("upstream_logout", view.upstreamLogout());
 		json.put("enabled", view.enabled());
 		json.put("linked_people", view.linkedPeople());
 		json.put("callback_path", view.callbackPath());
@@ -119,14 +120,14 @@ class IdentityProviderApiController {
 	record ProviderRequest(String displayName, String issuer, String authorizationUri, String tokenUri,
 			String userInfoUri, String subjectAttribute, String clientId, String clientSecret, List<String> scopes,
 			Boolean linkByVerifiedEmail, Boolean createUsers, List<String> defaultRoles,
-			Map<String, String> claimMappings, Boolean trustUpstreamMfa, Boolean enabled) {
+			Map<String, String> claimMappings, Boolean trustUpstreamMfa, Boolean upstreamLogout, Boolean enabled) {
 
 		ProviderDraft toDraft(String id) {
 			return new ProviderDraft(id, this.displayName, this.issuer, this.authorizationUri, this.tokenUri,
 					this.userInfoUri, this.subjectAttribute, this.clientId, this.clientSecret, this.scopes,
 					Boolean.TRUE.equals(this.linkByVerifiedEmail), Boolean.TRUE.equals(this.createUsers),
 					this.defaultRoles, this.claimMappings, Boolean.TRUE.equals(this.trustUpstreamMfa),
-					!Boolean.FALSE.equals(this.enabled));
+					Boolean.TRUE.equals(this.upstreamLogout), !Boolean.FALSE.equals(this.enabled));
 		}
 
 		@Override

@@ -63,8 +63,8 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 
 	private static final Set<String> IDENTITY_PROVIDER_KEYS = Set.of("id", "display-name", "issuer",
 			"authorization-uri", "token-uri", "user-info-uri", "subject-attribute", "client-id", "client-secret",
-			"scopes", "link-by-verified-email", "create-users", "default-roles", "claim-mappings", "trust-upstream-mfa",
-			"enabled");
+			"scopes", "link-by-verified-email", "create-users", "default-roles", "upstream-logout", "claim-mappings",
+			"trust-upstream-mfa", "enabled");
 
 	/** The authentication methods that need a secret. */
 	private static final Set<String> SECRET_METHODS = Set.of("client_secret_basic", "client_secret_post");
@@ -207,6 +207,7 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 							Boolean.TRUE.equals(bool(fields, where, "create-users")),
 							strings(fields, where, "default-roles"), stringMap(fields, where, "claim-mappings"),
 							Boolean.TRUE.equals(bool(fields, where, "trust-upstream-mfa")),
+							Boolean.TRUE.equals(bool(fields, where, "upstream-logout")),
 							!Boolean.FALSE.equals(bool(fields, where, "enabled"))));
 		}
 

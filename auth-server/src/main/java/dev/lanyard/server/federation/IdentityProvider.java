@@ -29,12 +29,14 @@ import java.util.Map;
  * an attribute name) to the upstream claim it is read from
  * @param trustUpstreamMfa whether the upstream's {@code amr} {@code mfa} counts as two
  * factors here
+ * @param upstreamLogout whether signing out here continues at the provider's end-session
+ * endpoint (OpenID Connect RP-Initiated Logout), for people who signed in through it
  * @param enabled whether the provider is offered
  */
 public record IdentityProvider(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
 		String userInfoUri, String subjectAttribute, String clientId, String clientSecret, List<String> scopes,
 		boolean linkByVerifiedEmail, boolean createUsers, List<String> defaultRoles, Map<String, String> claimMappings,
-		boolean trustUpstreamMfa, boolean enabled) {
+		boolean trustUpstreamMfa, boolean upstreamLogout, boolean enabled) {
 
 	public IdentityProvider {
 		scopes = List.copyOf(scopes);

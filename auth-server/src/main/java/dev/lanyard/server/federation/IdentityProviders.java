@@ -81,9 +81,10 @@ public class IdentityProviders {
 		this.jdbc.sql("""
 				INSERT INTO identity_providers (id, display_name, issuer, authorization_uri, token_uri, user_info_uri,
 				subject_attribute, client_id, client_secret_sealed, scopes, link_by_verified_email, create_users,
-				default_roles, claim_mappings, trust_upstream_mfa, enabled)
+				default_roles, claim_mappings, trust_upstream_mfa, upstream_logout, enabled)
 				VALUES (:id, :displayName, :issuer, :authorizationUri, :tokenUri, :userInfoUri, :subjectAttribute,
-				:clientId, :secret, :scopes, :link, :create, :roles, :mappings::jsonb, :trustMfa, :enabled)
+				:clientId, :secret, :scopes, :link, :create, :roles, :mappings::jsonb, :trustMfa, :upstreamLogout,
+				:enabled)
 				ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, issuer = EXCLUDED.issuer,
 				authorization_uri = EXCLUDED.authorization_uri, token_uri = EXCLUDED.token_uri,
 				user_info_uri = EXCLUDED.user_info_uri, subject_attribute = EXCLUDED.subject_attribute,
@@ -91,6 +92,7 @@ public class IdentityProviders {
 				scopes = EXCLUDED.scopes, link_by_verified_email = EXCLUDED.link_by_verified_email,
 				create_users = EXCLUDED.create_users, default_roles = EXCLUDED.default_roles,
 				claim_mappings = EXCLUDED.claim_mappings, trust_upstream_mfa = EXCLUDED.trust_upstream_mfa,
+				upstream_logout = EXCLUDED.upstream_logout,
 				enabled = EXCLUDED.enabled, updated_at = now()""")
 			.param("id", provider.id())
 			.param("displayName", provider.displayName())
@@ -107,6 +109,7 @@ public class IdentityProviders {
 			.param("roles", SqlValues.of(provider.defaultRoles()))
 			.param("mappings", this.json.writeValueAsString(provider.claimMappings()))
 			.param("trustMfa", provider.trustUpstreamMfa())
+			.param("upstreamLogout", provider.upstreamLogout())
 			.param("enabled", provider.enabled())
 			.update();
 		return existing.isPresent() ? ImportOutcome.UPDATED : ImportOutcome.CREATED;
@@ -220,7 +223,7 @@ public class IdentityProviders {
 				rs.getString("subject_attribute"), rs.getString("client_id"), secret,
 				SqlValues.toList(rs.getArray("scopes")), rs.getBoolean("link_by_verified_email"),
 				rs.getBoolean("create_users"), SqlValues.toList(rs.getArray("default_roles")), mappings,
-				rs.getBoolean("trust_upstream_mfa"), rs.getBoolean("enabled"));
+				rs.getBoolean("trust_upstream_mfa"), rs.getBoolean("upstream_logout"), rs.getBoolean("enabled"));
 	}
 
 }

@@ -13,6 +13,7 @@ import dev.lanyard.server.federation.FederatedAccounts;
 import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException;
 import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException.Reason;
 import dev.lanyard.server.federation.FederatedLinks;
+import dev.lanyard.server.federation.UpstreamLogout;
 import dev.lanyard.server.federation.IdentityProvider;
 import dev.lanyard.server.federation.IdentityProviders;
 import dev.lanyard.server.federation.UpstreamRegistrations;
@@ -104,11 +105,12 @@ final class FederatedSignIn {
 
 	/** Takes the upstream's answer and signs the person in. */
 	static OAuth2LoginAuthenticationFilter callbackFilter(UpstreamRegistrations registrations,
-			IdentityProviders providers, FederatedAccounts accounts, FederatedLinks links, SecondFactors secondFactors,
-			TrustedDevices devices, AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests,
-			LoginOutcomes outcomes, AuthenticationFailureHandler failures, SecurityContextRepository contexts,
-			Clock clock) {
-		Callback filter = new Callback(registrations, providers, accounts, links, secondFactors, requests, clock);
+			IdentityProviders providers, FederatedAccounts accounts, FederatedLinks links,
+			UpstreamLogout upstreamLogout, SecondFactors secondFactors, TrustedDevices devices,
+			AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests, LoginOutcomes outcomes,
+			AuthenticationFailureHandler failures, SecurityContextRepository contexts, Clock clock) {
+		Callback filter = new Callback(registrations, providers, accounts, links, upstreamLogout, secondFactors,
+				requests, clock);
 		filter.setAuthenticationManager(upstreamAnswers(registrations));
 		filter.setAuthorizationRequestRepository(requests);
 		filter.setAuthenticationDetailsSource(LoginDetails.source(devices));
@@ -237,11 +239,14 @@ final class FederatedSignIn {
 
 		private final FederatedLinks links;
 
+		private final UpstreamLogout upstreamLogout;
+
 		Callback(UpstreamRegistrations registrations, IdentityProviders providers, FederatedAccounts accounts,
-				FederatedLinks links, SecondFactors secondFactors,
+				FederatedLinks links, UpstreamLogout upstreamLogout, SecondFactors secondFactors,
 				AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests, Clock clock) {
 			super(registrations, new NothingKept(), CALLBACK_PATH + "/*");
 			this.links = links;
+			this.upstreamLogout = upstreamLogout;
 			this.registrations = registrations;
 			this.providers = providers;
 			this.accounts = accounts;
@@ -300,6 +305,9 @@ final class FederatedSignIn {
 				}
 				throw ex;
 			}
+			// What signing out here needs to sign out there too, where the provider asks.
+			this.upstreamLogout.signedIn(request, provider,
+					(person instanceof OidcUser oidc) ? oidc.getIdToken().getTokenValue() : null);
 			return signIn(provider, upstreamPerson, account, details);
 		}
 

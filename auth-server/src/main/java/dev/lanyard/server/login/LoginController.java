@@ -11,6 +11,7 @@ import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException;
 import dev.lanyard.server.federation.IdentityProvider;
 import dev.lanyard.server.federation.IdentityProviders;
+import dev.lanyard.server.federation.UpstreamLogout;
 import dev.lanyard.server.client.OAuthClient;
 import dev.lanyard.server.web.ClientLogo;
 import dev.lanyard.server.user.LanyardUser;
@@ -29,6 +30,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 
 /** The hosted login page and the pages around a login session. */
@@ -49,9 +51,12 @@ class LoginController {
 
 	private final IdentityProviders identityProviders;
 
+	private final UpstreamLogout upstreamLogout;
+
 	LoginController(ClientService clients, PasswordResets resets, Clock clock, Passkeys passkeys,
-			SecondFactors secondFactors, IdentityProviders identityProviders) {
+			SecondFactors secondFactors, IdentityProviders identityProviders, UpstreamLogout upstreamLogout) {
 		this.identityProviders = identityProviders;
+		this.upstreamLogout = upstreamLogout;
 		this.clients = clients;
 		this.resets = resets;
 		this.clock = clock;
@@ -167,6 +172,15 @@ class LoginController {
 			model.addAttribute("clientName", pending.clientName());
 		}
 		return "logout";
+	}
+
+	/**
+	 * Back from signing out at an upstream identity provider: on to where this server's
+	 * sign-out was to send the person.
+	 */
+	@GetMapping(UpstreamLogout.RETURN_PATH)
+	String upstreamSignedOut(HttpServletRequest request, @RequestParam(required = false) String state) {
+		return "redirect:" + this.upstreamLogout.returned(request, state);
 	}
 
 	@GetMapping("/logout/done")

@@ -7,6 +7,7 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.federation.FederatedAccounts;
 import dev.lanyard.server.federation.FederatedLinks;
+import dev.lanyard.server.federation.UpstreamLogout;
 import dev.lanyard.server.federation.IdentityProviders;
 import dev.lanyard.server.federation.UpstreamRegistrations;
 import dev.lanyard.server.key.MasterKey;
@@ -124,7 +125,7 @@ class LoginSecurityConfiguration {
 			SecurityHeadersPolicy headers, TrustedDevices devices, ActiveAccountFilter activeAccounts,
 			SecondFactors secondFactors, Passkeys passkeys, SignInSessions signInSessions,
 			UpstreamRegistrations upstreams, IdentityProviders identityProviders, FederatedAccounts federatedAccounts,
-			FederatedLinks federatedLinks, Clock clock) throws Exception {
+			FederatedLinks federatedLinks, UpstreamLogout upstreamLogout, Clock clock) throws Exception {
 		// Where the login form keeps the sign-in (Spring Security's default for it).
 		SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
 				new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
@@ -134,6 +135,8 @@ class LoginSecurityConfiguration {
 		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, csrfTokens, signInSessions,
 				federatedLinks, clock);
 		AuthorizationRequestRepository<OAuth2AuthorizationRequest> upstreamRequests = FederatedSignIn.requests();
+		LoginSessionLogoutHandler signOut = new LoginSessionLogoutHandler(authorizations, signInSessions,
+				upstreamLogout);
 		AuthenticationFailureHandler upstreamFailures = FederatedSignIn.failures(outcomes, audit, identityProviders);
 		http.authenticationManager(
 				loginAuthenticationManager(userDetails, passwordUpgrades, passwordEncoder, throttle, secondFactors))
@@ -141,7 +144,8 @@ class LoginSecurityConfiguration {
 				.requestMatchers("/login", SecondFactorStep.PATH, SecondFactorStep.PATH + "/**", PasskeySignIn.PATH,
 						PasskeySignIn.PATH + "/options", "/logout", "/logout/done", "/error", "/css/**", "/img/**",
 						"/js/**", "/favicon.ico", "/setup", "/forgot", "/reset", "/verify-email",
-						FederatedSignIn.START_PATH + "/*", FederatedSignIn.CALLBACK_PATH + "/*")
+						FederatedSignIn.START_PATH + "/*", FederatedSignIn.CALLBACK_PATH + "/*",
+						UpstreamLogout.RETURN_PATH)
 				.permitAll()
 				// Methods the protocol endpoints do not take land here and get a 405.
 				.requestMatchers("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke")
@@ -157,10 +161,9 @@ class LoginSecurityConfiguration {
 					UsernamePasswordAuthenticationFilter.class)
 			.addFilterBefore(FederatedSignIn.startFilter(upstreams, upstreamRequests, upstreamFailures),
 					UsernamePasswordAuthenticationFilter.class)
-			.addFilterBefore(
-					FederatedSignIn.callbackFilter(upstreams, identityProviders, federatedAccounts, federatedLinks,
-							secondFactors, devices, upstreamRequests, outcomes, upstreamFailures, contexts, clock),
-					UsernamePasswordAuthenticationFilter.class)
+			.addFilterBefore(FederatedSignIn.callbackFilter(upstreams, identityProviders, federatedAccounts,
+					federatedLinks, upstreamLogout, secondFactors, devices, upstreamRequests, outcomes,
+					upstreamFailures, contexts, clock), UsernamePasswordAuthenticationFilter.class)
 			.csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
 			.formLogin((form) -> form.loginPage("/login")
 				.authenticationDetailsSource(LoginDetails.source(devices))
@@ -168,8 +171,8 @@ class LoginSecurityConfiguration {
 				.failureHandler(outcomes)
 				.permitAll())
 			.logout((logout) -> logout.logoutUrl("/logout")
-				.addLogoutHandler(new LoginSessionLogoutHandler(authorizations, signInSessions))
-				.logoutSuccessHandler(LoginSessionLogoutHandler::onLogoutSuccess))
+				.addLogoutHandler(signOut)
+				.logoutSuccessHandler(signOut::onLogoutSuccess))
 			.sessionManagement((sessions) -> sessions.sessionFixation((fixation) -> fixation.changeSessionId()))
 			// A session whose account was disabled or locked since must not approve a
 			// device at /activate, nor anything else here.

@@ -3,6 +3,7 @@ package dev.lanyard.server.login;
 import java.io.IOException;
 
 import dev.lanyard.server.authorization.GrantRevocations;
+import dev.lanyard.server.federation.UpstreamLogout;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -22,11 +23,17 @@ final class LoginSessionLogoutHandler implements LogoutHandler {
 
 	private final GrantRevocations authorizations;
 
+	private static final String UPSTREAM = LoginSessionLogoutHandler.class.getName() + ".upstream";
+
 	private final SignInSessions signInSessions;
 
-	LoginSessionLogoutHandler(GrantRevocations authorizations, SignInSessions signInSessions) {
+	private final UpstreamLogout upstreamLogout;
+
+	LoginSessionLogoutHandler(GrantRevocations authorizations, SignInSessions signInSessions,
+			UpstreamLogout upstreamLogout) {
 		this.authorizations = authorizations;
 		this.signInSessions = signInSessions;
+		this.upstreamLogout = upstreamLogout;
 	}
 
 	@Override
@@ -39,13 +46,21 @@ final class LoginSessionLogoutHandler implements LogoutHandler {
 		if (session != null && session.getAttribute(PendingLogout.SESSION_ATTRIBUTE) instanceof PendingLogout pending) {
 			request.setAttribute(FINISHED, pending);
 		}
+		this.upstreamLogout.of(request).ifPresent((signedIn) -> request.setAttribute(UPSTREAM, signedIn));
 	}
 
-	static void onLogoutSuccess(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
+	/**
+	 * Sends the person on: to the upstream identity provider they signed in with, when
+	 * its sign-out should follow ({@link UpstreamLogout}), then to the client or the
+	 * "signed out" page.
+	 */
+	void onLogoutSuccess(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
 			throws IOException {
 		PendingLogout pending = (request.getAttribute(FINISHED) instanceof PendingLogout finished) ? finished
 				: new PendingLogout(null, null, null);
-		String location = pending.finishLocation(request.getContextPath());
+		String then = pending.finishLocation(request.getContextPath());
+		String location = (request.getAttribute(UPSTREAM) instanceof UpstreamLogout.SignedIn signedIn)
+				? this.upstreamLogout.continueAt(request, signedIn, then).orElse(then) : then;
 		response.setStatus(HttpServletResponse.SC_SEE_OTHER);
 		response.setHeader("Location", location);
 	}

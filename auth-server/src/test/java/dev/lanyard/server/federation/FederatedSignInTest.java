@@ -103,12 +103,14 @@ class FederatedSignInTest {
 						  - client-id: downstream-lanyard
 						    client-secret: "%s"
 						    redirect-uris: [http://localhost:%d/login/federated/corp, http://localhost:%d/login/federated/corp-linking]
+						    post-logout-redirect-uris: [http://localhost:%d/logout/upstream-done]
 						    grant-types: [authorization_code]
 						    scopes: [openid, profile, email]
 						    require-consent: false
 						"""
 					.formatted(CAROL_PASSWORD, DAVE_PASSWORD, ERIN_PASSWORD, FRANK_PASSWORD, GRACE_PASSWORD,
-							IVAN_PASSWORD, HEIDI_PASSWORD, DOWNSTREAM_SECRET, downstreamPort, downstreamPort)));
+							IVAN_PASSWORD, HEIDI_PASSWORD, DOWNSTREAM_SECRET, downstreamPort, downstreamPort,
+							downstreamPort)));
 		upstream = LanyardTestServer.start(corp);
 		scripted = new ScriptedUpstream("lanyard-at-scripted");
 		Map<String, String> settings = LanyardTestServer.newDeployment();
@@ -125,6 +127,7 @@ class FederatedSignInTest {
 				    create-users: true
 				    default-roles: [user]
 				    claim-mappings: { tenant: nickname, given_name: given_name }
+				    upstream-logout: true
 				  - id: corp-linking
 				    display-name: "Corporate, linking"
 				    issuer: %s
@@ -466,6 +469,45 @@ class FederatedSignInTest {
 		assertThat(TestBrowser.jwtClaims((String) tokens.get("id_token"))).containsEntry("sub", local.id().toString())
 			.containsEntry("idp", "corp")
 			.containsEntry("amr", List.of("fed", "otp", "mfa"));
+	}
+
+	/**
+	 * OpenID Connect RP-Initiated Logout at the upstream: signing out here goes on to the
+	 * upstream's end-session endpoint with the upstream ID token as hint, and back here,
+	 * signed out at both.
+	 */
+	@Test
+	void signingOutHereSignsOutAtTheUpstreamToo() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> signedIn = browser.get(throughUpstream(browser, "carol", CAROL_PASSWORD));
+		assertThat(TestBrowser.location(signedIn)).isEqualTo(downstream.baseUrl() + "/");
+		assertThat(browser.get(upstreamIssuer() + "/account").statusCode()).isEqualTo(200);
+
+		HttpResponse<String> confirm = browser.get(downstream.baseUrl() + "/logout");
+		HttpResponse<String> signedOut = browser.postForm(downstream.baseUrl() + "/logout",
+				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+		String endSession = TestBrowser.location(signedOut);
+		assertThat(endSession).startsWith(upstreamIssuer() + "/connect/logout?");
+		Map<String, String> request = TestBrowser.queryParameters(endSession);
+		assertThat(request).containsKeys("id_token_hint", "state")
+			.containsEntry("client_id", "downstream-lanyard")
+			.containsEntry("post_logout_redirect_uri", downstream.baseUrl() + "/logout/upstream-done");
+		assertThat(TestBrowser.jwtClaims(request.get("id_token_hint"))).containsEntry("iss", upstreamIssuer());
+
+		HttpResponse<String> atUpstream = browser.get(endSession);
+		HttpResponse<String> upstreamConfirm = browser.get(TestBrowser.location(atUpstream));
+		HttpResponse<String> upstreamSignedOut = browser.postForm(upstreamIssuer() + "/logout",
+				Map.of("_csrf", TestBrowser.csrf(upstreamConfirm.body())));
+		String back = TestBrowser.location(upstreamSignedOut);
+		assertThat(back).startsWith(downstream.baseUrl() + "/logout/upstream-done?")
+			.contains("state=" + request.get("state"));
+		assertThat(TestBrowser.location(browser.get(back))).isEqualTo(downstream.baseUrl() + "/logout/done");
+		assertThat(browser.get(upstreamIssuer() + "/account").statusCode()).isEqualTo(302);
+		assertThat(browser.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(302);
+
+		// A made-up return lands on the signed-out page, never elsewhere.
+		assertThat(TestBrowser.location(new TestBrowser().get(downstream.baseUrl() + "/logout/upstream-done?state=x")))
+			.isEqualTo(downstream.baseUrl() + "/logout/done");
 	}
 
 	/**
