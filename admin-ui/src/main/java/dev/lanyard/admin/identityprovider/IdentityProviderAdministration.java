@@ -1,8 +1,11 @@
 package dev.lanyard.admin.identityprovider;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.lanyard.admin.Actor;
 
@@ -58,9 +61,19 @@ public interface IdentityProviderAdministration {
 			Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean upstreamLogout, boolean enabled) {
 
 		public ProviderDraft {
-			scopes = (scopes != null) ? List.copyOf(scopes) : List.of();
-			defaultRoles = (defaultRoles != null) ? List.copyOf(defaultRoles) : List.of();
-			claimMappings = (claimMappings != null) ? Map.copyOf(claimMappings) : Map.of();
+			// What an API caller sent, nulls in lists and maps included: left out, not a
+			// server error.
+			scopes = (scopes != null) ? scopes.stream().filter(Objects::nonNull).toList() : List.of();
+			defaultRoles = (defaultRoles != null) ? defaultRoles.stream().filter(Objects::nonNull).toList() : List.of();
+			Map<String, String> mappings = new LinkedHashMap<>();
+			if (claimMappings != null) {
+				claimMappings.forEach((field, claim) -> {
+					if (field != null && claim != null) {
+						mappings.put(field, claim);
+					}
+				});
+			}
+			claimMappings = Collections.unmodifiableMap(mappings);
 		}
 
 		@Override

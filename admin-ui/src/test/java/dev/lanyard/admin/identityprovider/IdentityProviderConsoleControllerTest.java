@@ -12,7 +12,6 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.not;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -35,21 +34,31 @@ class IdentityProviderConsoleControllerTest {
 	private InMemoryIdentityProviderAdministration providers;
 
 	@Test
-	void listWhenProvidersThenEachWithCallbackAndNeverTheSecret() throws Exception {
+	void listWhenProvidersThenEachWithCallbackAndTheFormFilledToChangeOne() throws Exception {
 		this.mvc.perform(get("/admin/identity-providers"))
 			.andExpect(status().isOk())
 			.andExpect(content().string(containsString("Corporate sign-in")))
-			.andExpect(content().string(containsString("/login/federated/corp")))
-			.andExpect(content().string(not(containsString("stored-secret"))));
+			.andExpect(content().string(containsString("/login/federated/corp")));
 		this.mvc.perform(get("/admin/identity-providers").param("edit", "corp"))
 			.andExpect(status().isOk())
 			.andExpect(content().string(containsString("tenant=org_id")))
-			.andExpect(content().string(containsString("Leave empty to keep the stored secret")))
-			.andExpect(content().string(not(containsString("stored-secret"))));
+			.andExpect(content().string(containsString("value=\"https://login.corp.example\"")))
+			.andExpect(content().string(containsString("Leave empty to keep the stored secret")));
 	}
 
 	@Test
-	void saveWhenPasswordConfirmedThenDraftAsTypedAndEmptySecretKept() throws Exception {
+	void draftWhenListsHoldNullsThenLeftOut() {
+		IdentityProviderAdministration.ProviderDraft draft = new IdentityProviderAdministration.ProviderDraft("x", "X",
+				"https://x.example", null, null, null, null, "c", null, java.util.Arrays.asList("openid", null), false,
+				false, java.util.Arrays.asList((String) null), java.util.Collections.singletonMap("a", null), false,
+				false, true);
+		assertThat(draft.scopes()).containsExactly("openid");
+		assertThat(draft.defaultRoles()).isEmpty();
+		assertThat(draft.claimMappings()).isEmpty();
+	}
+
+	@Test
+	void saveWhenPasswordConfirmedThenDraftAsTypedWithNoSecretWhenLeftEmpty() throws Exception {
 		this.mvc
 			.perform(post("/admin/identity-providers").param("id", "github")
 				.param("displayName", "GitHub")

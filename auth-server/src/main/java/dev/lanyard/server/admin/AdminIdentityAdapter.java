@@ -1,9 +1,11 @@
 package dev.lanyard.server.admin;
 
+import java.time.Clock;
 import java.util.UUID;
 
 import dev.lanyard.admin.Actor;
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.server.account.CurrentPassword;
 import dev.lanyard.server.login.LoginAttempt;
 import dev.lanyard.server.login.LoginThrottle;
 import dev.lanyard.server.login.TrustedDevices;
@@ -32,7 +34,10 @@ class AdminIdentityAdapter implements AdminIdentity {
 
 	private final TrustedDevices devices;
 
-	AdminIdentityAdapter(UserService users, LoginThrottle throttle, TrustedDevices devices) {
+	private final Clock clock;
+
+	AdminIdentityAdapter(UserService users, LoginThrottle throttle, TrustedDevices devices, Clock clock) {
+		this.clock = clock;
 		this.users = users;
 		this.throttle = throttle;
 		this.devices = devices;
@@ -55,6 +60,11 @@ class AdminIdentityAdapter implements AdminIdentity {
 	@Override
 	public boolean confirmPassword(String password) {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (authentication != null && authentication.getPrincipal() instanceof LanyardUser signedIn
+				&& !this.users.hasPassword(signedIn.id())) {
+			// No password of their own: a recent sign-in through their provider confirms.
+			return CurrentPassword.recentUpstreamSignIn(authentication, this.clock.instant());
+		}
 		if (authentication == null || !(authentication.getPrincipal() instanceof LanyardUser user) || password == null
 				|| password.isEmpty()) {
 			// Nothing typed is not a guess: it takes no slot.

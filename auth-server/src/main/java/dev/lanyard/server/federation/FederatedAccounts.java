@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.lanyard.server.AlreadyExistsException;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -75,7 +76,8 @@ public class FederatedAccounts {
 			Object email = this.claims.get("email");
 			Object verified = this.claims.get("email_verified");
 			boolean isVerified = Boolean.TRUE.equals(verified) || "true".equals(verified);
-			return (isVerified && email instanceof String address && !address.isBlank()) ? address : null;
+			return (isVerified && email instanceof String address && UserService.acceptableEmail(address)) ? address
+					: null;
 		}
 
 		/** The upstream's {@code amr}, empty when it said none. */
@@ -91,6 +93,11 @@ public class FederatedAccounts {
 	 * @throws FederatedSignInException when nobody may sign in with it, and why
 	 */
 	public UserAccount accountFor(IdentityProvider provider, UpstreamPerson person, String remoteAddress) {
+		if (person.subject() == null || person.subject().isEmpty()
+				|| person.subject().length() > FederatedIdentities.MAXIMUM_SUBJECT_LENGTH) {
+			// OpenID Connect Core §2: at most 255 ASCII characters; none is no answer.
+			throw new FederatedSignInException(provider.id(), FederatedSignInException.Reason.FAILED);
+		}
 		String email = person.verifiedEmail();
 		Optional<UUID> linked = this.identities.signIn(provider.id(), person.subject(), email);
 		UserAccount account = linked.flatMap(this.users::findById)
@@ -115,16 +122,20 @@ public class FederatedAccounts {
 		if (email != null) {
 			claims.put(StandardClaim.EMAIL_VERIFIED.claimName(), "true");
 		}
-		UserAccount created = this.transactions.execute((status) -> {
-			UserAccount account = this.userService.provision(freeUsername(provider, person), email, mapped.roles(),
-					mapped.attributes(), claims);
-			if (!this.identities.link(provider.id(), person.subject(), account.id(), email)) {
-				// The same person's first sign-in on another node got there first.
-				status.setRollbackOnly();
-				return null;
+		UserAccount created;
+		try {
+			created = provisionAndLink(provider, person, email, mapped, claims, freeUsername(provider, person));
+		}
+		catch (AlreadyExistsException ex) {
+			// The name was taken meanwhile: by the same person's first sign-in on another
+			// node (then it is theirs), or by someone else (then another name).
+			Optional<UserAccount> theirs = this.identities.signIn(provider.id(), person.subject(), email)
+				.flatMap(this.users::findById);
+			if (theirs.isPresent()) {
+				return theirs.get();
 			}
-			return account;
-		});
+			created = provisionAndLink(provider, person, email, mapped, claims, randomUsername(provider));
+		}
 		if (created == null) {
 			return this.identities.signIn(provider.id(), person.subject(), email)
 				.flatMap(this.users::findById)
@@ -134,6 +145,31 @@ public class FederatedAccounts {
 		this.audit.record(created.id().toString(), "federation.user_provisioned", "user:" + created.id(), remoteAddress,
 				Map.of("idp", provider.id(), "username", created.username()));
 		return created;
+	}
+
+	/**
+	 * Creates the account and links the identity to it, in one transaction.
+	 * @return {@code null} if the identity was linked meanwhile (the same person's first
+	 * sign-in on another node): nothing was created
+	 */
+	private UserAccount provisionAndLink(IdentityProvider provider, UpstreamPerson person, String email, Mapped mapped,
+			Map<String, String> claims, String username) {
+		try {
+			return this.transactions.execute((status) -> {
+				UserAccount account = this.userService.provision(username, email, mapped.roles(), mapped.attributes(),
+						claims);
+				if (!this.identities.link(provider.id(), person.subject(), account.id(), email)) {
+					status.setRollbackOnly();
+					return null;
+				}
+				return account;
+			});
+		}
+		catch (InputRejectedException ex) {
+			// Nothing the upstream sent should get here (values are checked before), but
+			// a refusal is the upstream's answer not holding, never a server error.
+			throw new FederatedSignInException(provider.id(), FederatedSignInException.Reason.FAILED);
+		}
 	}
 
 	/**
@@ -159,14 +195,18 @@ public class FederatedAccounts {
 				return name;
 			}
 		}
-		while (true) {
-			byte[] suffix = new byte[4];
-			random.nextBytes(suffix);
-			String name = provider.id() + "-" + HexFormat.of().formatHex(suffix);
-			if (this.users.findByLoginName(name).isEmpty()) {
-				return name;
-			}
+		String name = randomUsername(provider);
+		while (this.users.findByLoginName(name).isPresent()) {
+			name = randomUsername(provider);
 		}
+		return name;
+	}
+
+	/** The provider's id and 32 random bits. */
+	private static String randomUsername(IdentityProvider provider) {
+		byte[] suffix = new byte[4];
+		random.nextBytes(suffix);
+		return provider.id() + "-" + HexFormat.of().formatHex(suffix);
 	}
 
 	/**
@@ -189,7 +229,9 @@ public class FederatedAccounts {
 					Collection<?> values = (value instanceof Collection<?> many) ? many : List.of(value);
 					values.stream()
 						.map(String::valueOf)
-						.filter((role) -> role.matches("[A-Za-z0-9_.:-]{1,100}"))
+						.filter(UserService::acceptableRole)
+						// Administrators are made here, never by an upstream's claim.
+						.filter((role) -> !role.equals(UserService.ADMINISTRATOR_ROLE))
 						.forEach(roles::add);
 				}
 				else if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {

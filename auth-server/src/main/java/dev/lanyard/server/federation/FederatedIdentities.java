@@ -19,6 +19,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class FederatedIdentities {
 
+	/**
+	 * The longest upstream subject kept (OpenID Connect Core §2: 255 ASCII characters).
+	 */
+	public static final int MAXIMUM_SUBJECT_LENGTH = 255;
+
 	private final JdbcClient jdbc;
 
 	public FederatedIdentities(JdbcClient jdbc) {

@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A person's links to upstream identities: the account page's list, linking one more,
@@ -48,8 +49,11 @@ public class FederatedLinks {
 
 	private final Clock clock;
 
+	private final TransactionTemplate transactions;
+
 	FederatedLinks(FederatedIdentities identities, IdentityProviders providers, JdbcUserAccountRepository users,
-			Passkeys passkeys, AuditLog audit, Clock clock) {
+			Passkeys passkeys, AuditLog audit, Clock clock, TransactionTemplate transactions) {
+		this.transactions = transactions;
 		this.identities = identities;
 		this.providers = providers;
 		this.users = users;
@@ -73,9 +77,9 @@ public class FederatedLinks {
 	/** The enabled providers, and any other one the person is linked to. */
 	public List<Row> rows(UUID userId) {
 		List<FederatedIdentities.Linked> linked = this.identities.of(userId);
-		boolean otherWay = hasOwnCredential(userId);
+		List<IdentityProvider> all = this.providers.all();
 		List<Row> rows = new ArrayList<>();
-		for (IdentityProvider provider : this.providers.all()) {
+		for (IdentityProvider provider : all) {
 			FederatedIdentities.Linked link = linked.stream()
 				.filter((identity) -> identity.providerId().equals(provider.id()))
 				.findFirst()
@@ -84,7 +88,8 @@ public class FederatedLinks {
 				continue;
 			}
 			rows.add(new Row(provider.id(), provider.displayName(), link != null, (link != null) ? link.email() : null,
-					(link != null) ? link.lastUsedAt() : null, link != null && (otherWay || linked.size() > 1)));
+					(link != null) ? link.lastUsedAt() : null,
+					link != null && keepsAWayIn(userId, provider.id(), linked, all)));
 		}
 		return rows;
 	}
@@ -153,10 +158,16 @@ public class FederatedLinks {
 	 * @return whether it was unlinked
 	 */
 	public boolean unlink(UUID userId, String providerId, String remoteAddress) {
-		if (!hasOwnCredential(userId) && this.identities.of(userId).size() < 2) {
-			return false;
-		}
-		boolean unlinked = this.identities.unlink(userId, providerId);
+		// One at a time per person (the account row locked), so two unlinks at once
+		// cannot
+		// each count on the other's link.
+		boolean unlinked = Boolean.TRUE.equals(this.transactions.execute((status) -> {
+			this.users.findByIdForUpdate(userId);
+			if (!keepsAWayIn(userId, providerId, this.identities.of(userId), this.providers.all())) {
+				return false;
+			}
+			return this.identities.unlink(userId, providerId);
+		}));
 		if (unlinked) {
 			this.audit.record(userId.toString(), "federation.unlinked", "user:" + userId, remoteAddress,
 					Map.of("idp", providerId));
@@ -164,8 +175,16 @@ public class FederatedLinks {
 		return unlinked;
 	}
 
-	private boolean hasOwnCredential(UUID userId) {
-		return this.users.findById(userId).map((account) -> account.passwordHash() != null).orElse(false)
+	/**
+	 * Whether the person keeps a way to sign in without their link to this provider: a
+	 * password, a passkey, or a link to another provider that is offered.
+	 */
+	private boolean keepsAWayIn(UUID userId, String providerId, List<FederatedIdentities.Linked> linked,
+			List<IdentityProvider> providers) {
+		boolean otherLink = linked.stream()
+			.anyMatch((identity) -> !identity.providerId().equals(providerId) && providers.stream()
+				.anyMatch((provider) -> provider.id().equals(identity.providerId()) && provider.enabled()));
+		return otherLink || this.users.findById(userId).map((account) -> account.passwordHash() != null).orElse(false)
 				|| this.passkeys.any(userId);
 	}
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -16,8 +17,12 @@ import dev.lanyard.server.client.ClientValidator;
 import dev.lanyard.server.key.MasterKey;
 import dev.lanyard.server.storage.SqlValues;
 import dev.lanyard.server.user.StandardClaim;
+import dev.lanyard.server.user.UserService;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -29,10 +34,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class IdentityProviders {
 
+	private static final Logger logger = LoggerFactory.getLogger(IdentityProviders.class);
+
 	/** Lower case, digits and dashes: it stands in paths and in the {@code idp} claim. */
 	private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
-
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
 	private static final TypeReference<LinkedHashMap<String, String>> MAPPINGS = new TypeReference<>() {
 	};
@@ -49,7 +54,7 @@ public class IdentityProviders {
 	}
 
 	public Optional<IdentityProvider> find(String id) {
-		if (id == null || !ID.matcher(id).matches()) {
+		if (!acceptableId(id)) {
 			return Optional.empty();
 		}
 		return this.jdbc.sql("SELECT * FROM identity_providers WHERE id = ?").param(id).query(this::map).optional();
@@ -75,6 +80,11 @@ public class IdentityProviders {
 		Optional<IdentityProvider> existing = find(provider.id());
 		if (existing.isPresent() && existing.get().equals(provider)) {
 			return ImportOutcome.UNCHANGED;
+		}
+		if (existing.isPresent() && !sameIdentities(existing.get(), provider) && anyoneLinked(provider.id())) {
+			// A subject means a person only at the upstream that issued it: at another
+			// issuer (or read from another member) the same value may be someone else.
+			throw new InputRejectedException("issuer", "idp.identity-source.linked");
 		}
 		byte[] sealedSecret = (provider.clientSecret() != null) ? this.masterKey
 			.seal(provider.clientSecret().getBytes(StandardCharsets.UTF_8), secretPurpose(provider.id())) : null;
@@ -115,6 +125,22 @@ public class IdentityProviders {
 		return existing.isPresent() ? ImportOutcome.UPDATED : ImportOutcome.CREATED;
 	}
 
+	/** Whether two settings name people the same way: the same issuer or endpoints. */
+	private static boolean sameIdentities(IdentityProvider before, IdentityProvider after) {
+		return Objects.equals(before.issuer(), after.issuer())
+				&& Objects.equals(before.authorizationUri(), after.authorizationUri())
+				&& Objects.equals(before.tokenUri(), after.tokenUri())
+				&& Objects.equals(before.userInfoUri(), after.userInfoUri())
+				&& Objects.equals(before.subjectAttribute(), after.subjectAttribute());
+	}
+
+	private boolean anyoneLinked(String id) {
+		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM federated_identities WHERE provider_id = ?)")
+			.param(id)
+			.query(Boolean.class)
+			.single();
+	}
+
 	/**
 	 * Removes a provider and every identity linked through it.
 	 * @return whether there was one
@@ -129,7 +155,7 @@ public class IdentityProviders {
 	 */
 	static void check(IdentityProvider provider) {
 		List<InputRejectedException.Problem> problems = new ArrayList<>();
-		if (provider.id() == null || !ID.matcher(provider.id()).matches()) {
+		if (!acceptableId(provider.id())) {
 			problems.add(new InputRejectedException.Problem("id", "idp.id.format"));
 		}
 		if (provider.displayName() == null || provider.displayName().isBlank()
@@ -160,7 +186,7 @@ public class IdentityProviders {
 			url(provider.authorizationUri(), "authorization_uri", problems);
 			url(provider.tokenUri(), "token_uri", problems);
 			url(provider.userInfoUri(), "user_info_uri", problems);
-			if (provider.subjectAttribute() != null && !NAME.matcher(provider.subjectAttribute()).matches()) {
+			if (provider.subjectAttribute() != null && !UserService.acceptableRole(provider.subjectAttribute())) {
 				problems.add(new InputRejectedException.Problem("subject_attribute", "idp.claim-name.format"));
 			}
 		}
@@ -170,12 +196,12 @@ public class IdentityProviders {
 			}
 		}
 		for (String role : provider.defaultRoles()) {
-			if (!NAME.matcher(role).matches()) {
+			if (!UserService.acceptableRole(role)) {
 				problems.add(new InputRejectedException.Problem("default_roles", "role.format"));
 			}
 		}
 		provider.claimMappings().forEach((field, claim) -> {
-			if (!mappableField(field) || claim == null || !NAME.matcher(claim).matches()) {
+			if (!mappableField(field) || !UserService.acceptableRole(claim)) {
 				problems.add(new InputRejectedException.Problem("claim_mappings", "idp.claim-mappings.format"));
 			}
 		});
@@ -185,15 +211,18 @@ public class IdentityProviders {
 	}
 
 	/**
-	 * Whether a claim mapping may write this field: {@code roles}, a standard claim (not
-	 * {@code sub} nor a verification flag, which are Lanyard's own word), or an
-	 * attribute.
+	 * Whether a claim mapping may write this field: {@code roles}, a standard claim, or
+	 * an attribute; not {@code sub}, {@code email} (only a verified address is taken, by
+	 * its own rule) nor a verification flag, which are Lanyard's own word.
 	 */
 	static boolean mappableField(String field) {
-		if (field == null || !NAME.matcher(field).matches() || field.endsWith("_verified") || field.equals("sub")) {
-			return false;
-		}
-		return true;
+		return UserService.acceptableRole(field) && !field.endsWith("_verified") && !field.equals("sub")
+				&& !field.equals("email");
+	}
+
+	/** Whether an id would be taken as a provider's (lower case, digits, dashes). */
+	public static boolean acceptableId(String id) {
+		return id != null && ID.matcher(id).matches();
 	}
 
 	/** Whether a mapped field is one of the standard claims rather than an attribute. */
@@ -208,6 +237,22 @@ public class IdentityProviders {
 		}
 	}
 
+	/**
+	 * A provider's client secret in clear; none when it cannot be opened (sealed with
+	 * another master key, or altered): signing in with that provider then fails at the
+	 * provider, while the login page and every other provider keep working.
+	 */
+	private String opened(String id, byte[] sealed) {
+		try {
+			return new String(this.masterKey.open(sealed, secretPurpose(id)), StandardCharsets.UTF_8);
+		}
+		catch (MasterKey.WrongMasterKeyException ex) {
+			logger.warn("The client secret of identity provider {} cannot be opened with this master key: "
+					+ "give it again in the console, the API or the bootstrap file", id);
+			return null;
+		}
+	}
+
 	private static String secretPurpose(String id) {
 		return "identity-provider-secret:" + id;
 	}
@@ -215,8 +260,7 @@ public class IdentityProviders {
 	private IdentityProvider map(ResultSet rs, int row) throws SQLException {
 		String id = rs.getString("id");
 		byte[] sealed = rs.getBytes("client_secret_sealed");
-		String secret = (sealed != null)
-				? new String(this.masterKey.open(sealed, secretPurpose(id)), StandardCharsets.UTF_8) : null;
+		String secret = (sealed != null) ? opened(id, sealed) : null;
 		Map<String, String> mappings = this.json.readValue(rs.getString("claim_mappings"), MAPPINGS);
 		return new IdentityProvider(id, rs.getString("display_name"), rs.getString("issuer"),
 				rs.getString("authorization_uri"), rs.getString("token_uri"), rs.getString("user_info_uri"),

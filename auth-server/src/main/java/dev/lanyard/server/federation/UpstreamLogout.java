@@ -83,6 +83,14 @@ public class UpstreamLogout {
 				new SignedIn(provider.id(), this.masterKey.seal(idToken.getBytes(StandardCharsets.UTF_8), PURPOSE)));
 	}
 
+	/** A sign-in here: nothing to sign out of upstream any more. */
+	public void signedInHere(HttpServletRequest request) {
+		HttpSession session = request.getSession(false);
+		if (session != null) {
+			session.removeAttribute(SIGNED_IN);
+		}
+	}
+
 	/** The sign-in a sign-out should continue at, read before the session ends. */
 	public Optional<SignedIn> of(HttpServletRequest request) {
 		HttpSession session = request.getSession(false);

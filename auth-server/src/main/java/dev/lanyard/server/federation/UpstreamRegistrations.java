@@ -43,7 +43,7 @@ public final class UpstreamRegistrations
 	/**
 	 * Where the upstream sends the person back; one path per provider (RFC 9700 §4.4.2).
 	 */
-	static final String CALLBACK_PATH = "/login/federated/";
+	public static final String CALLBACK_PATH = "/login/federated";
 
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
@@ -61,6 +61,15 @@ public final class UpstreamRegistrations
 	private final Cache<String, Map<String, Object>> discovery = Caffeine.newBuilder()
 		.maximumSize(100)
 		.expireAfterWrite(Duration.ofHours(1))
+		.build();
+
+	/**
+	 * Issuers whose discovery failed lately, and how: sign-ins meanwhile fail at once
+	 * rather than each waiting for the timeouts (the button is on a public page).
+	 */
+	private final Cache<String, String> failedDiscovery = Caffeine.newBuilder()
+		.maximumSize(100)
+		.expireAfterWrite(Duration.ofSeconds(30))
 		.build();
 
 	/** By the settings a decoder is made of (a registration is built anew each time). */
@@ -100,7 +109,16 @@ public final class UpstreamRegistrations
 		}
 		ClientRegistration.Builder registration;
 		if (provider.openIdConnect()) {
-			registration = ClientRegistrations.fromOidcConfiguration(discover(provider));
+			Map<String, Object> metadata = discover(provider);
+			try {
+				registration = ClientRegistrations.fromOidcConfiguration(metadata);
+			}
+			catch (RuntimeException ex) {
+				// Not a discovery document the OAuth 2.0 client can use (a member missing
+				// or malformed).
+				this.discovery.invalidate(provider.issuer());
+				throw failed(provider, "discovery document unusable: " + ex.getClass().getSimpleName());
+			}
 		}
 		else {
 			registration = ClientRegistration.withRegistrationId(provider.id())
@@ -113,7 +131,7 @@ public final class UpstreamRegistrations
 			.clientName(provider.displayName())
 			.clientId(provider.clientId())
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-			.redirectUri(this.issuer + CALLBACK_PATH + provider.id())
+			.redirectUri(this.issuer + CALLBACK_PATH + "/" + provider.id())
 			.scope(Set.copyOf(provider.scopes()))
 			// PKCE with every upstream, confidential client or not (RFC 9700 §2.1.1).
 			.clientSettings(ClientRegistration.ClientSettings.builder().requireProofKey(true).build());
@@ -172,19 +190,28 @@ public final class UpstreamRegistrations
 		if (known != null) {
 			return known;
 		}
+		String failed = this.failedDiscovery.getIfPresent(provider.issuer());
+		if (failed != null) {
+			throw new UpstreamUnavailableException(provider.id(), failed + " (within the last 30 s)");
+		}
 		String location = provider.issuer().replaceAll("/+$", "") + "/.well-known/openid-configuration";
 		Map<String, Object> document;
 		try {
 			document = this.rest.get().uri(location).retrieve().body(JSON_OBJECT);
 		}
 		catch (RestClientException ex) {
-			throw new UpstreamUnavailableException(provider.id(), "discovery failed: " + ex.getClass().getSimpleName());
+			throw failed(provider, "discovery failed: " + ex.getClass().getSimpleName());
 		}
 		if (document == null || !provider.issuer().equals(document.get("issuer"))) {
-			throw new UpstreamUnavailableException(provider.id(), "discovery names another issuer");
+			throw failed(provider, "discovery names another issuer");
 		}
 		this.discovery.put(provider.issuer(), document);
 		return document;
+	}
+
+	private UpstreamUnavailableException failed(IdentityProvider provider, String problem) {
+		this.failedDiscovery.put(provider.issuer(), problem);
+		return new UpstreamUnavailableException(provider.id(), problem);
 	}
 
 	/** An upstream could not be reached or answered something unusable. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.lanyard.server.PromptValues;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.federation.FederatedAccounts;
 import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException;
@@ -54,10 +55,15 @@ import org.springframework.security.oauth2.core.http.converter.OAuth2AccessToken
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.core.user.OAuth2User;
 import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
 import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestTemplate;
@@ -80,7 +86,7 @@ final class FederatedSignIn {
 
 	static final String START_PATH = "/login/with";
 
-	static final String CALLBACK_PATH = "/login/federated";
+	static final String CALLBACK_PATH = UpstreamRegistrations.CALLBACK_PATH;
 
 	private static final Logger logger = LoggerFactory.getLogger(FederatedSignIn.class);
 
@@ -96,11 +102,44 @@ final class FederatedSignIn {
 	static OAuth2AuthorizationRequestRedirectFilter startFilter(UpstreamRegistrations registrations,
 			AuthorizationRequestRepository<OAuth2AuthorizationRequest> requests,
 			AuthenticationFailureHandler failures) {
-		OAuth2AuthorizationRequestRedirectFilter filter = new OAuth2AuthorizationRequestRedirectFilter(
-				new DefaultOAuth2AuthorizationRequestResolver(registrations, START_PATH));
+		DefaultOAuth2AuthorizationRequestResolver resolver = new DefaultOAuth2AuthorizationRequestResolver(
+				registrations, START_PATH);
+		resolver.setAuthorizationRequestCustomizer(FederatedSignIn::askForWhatTheClientAsked);
+		OAuth2AuthorizationRequestRedirectFilter filter = new OAuth2AuthorizationRequestRedirectFilter(resolver);
 		filter.setAuthorizationRequestRepository(requests);
 		filter.setAuthenticationFailureHandler(failures);
 		return filter;
+	}
+
+	/**
+	 * Asks the upstream for the sign-in the client asked Lanyard for (OpenID Connect Core
+	 * §3.1.2.1): {@code prompt=login} when the person is to sign in again (they are
+	 * signed in here already, or the waiting request says {@code prompt=login} or
+	 * {@code select_account}), and the request's {@code max_age}; otherwise the upstream
+	 * may answer from its own session, and its {@code auth_time} says when.
+	 */
+	private static void askForWhatTheClientAsked(OAuth2AuthorizationRequest.Builder upstreamRequest) {
+		if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes)) {
+			return;
+		}
+		HttpServletRequest request = attributes.getRequest();
+		Authentication current = SecurityContextHolder.getContext().getAuthentication();
+		SavedRequest waiting = new HttpSessionRequestCache().getRequest(request, null);
+		String[] prompt = (waiting != null) ? waiting.getParameterValues(PromptValues.PARAMETER) : null;
+		String[] maxAge = (waiting != null) ? waiting.getParameterValues("max_age") : null;
+		boolean signInAgain = (current != null && current.getPrincipal() instanceof LanyardUser)
+				|| (prompt != null && prompt.length == 1
+						&& PromptValues.of(prompt[0])
+							.stream()
+							.anyMatch((value) -> value.equals("login") || value.equals("select_account")));
+		upstreamRequest.additionalParameters((parameters) -> {
+			if (signInAgain) {
+				parameters.put(PromptValues.PARAMETER, "login");
+			}
+			if (maxAge != null && maxAge.length == 1 && maxAge[0].matches("[0-9]{1,9}")) {
+				parameters.put("max_age", maxAge[0]);
+			}
+		});
 	}
 
 	/** Takes the upstream's answer and signs the person in. */
@@ -169,35 +208,34 @@ final class FederatedSignIn {
 			if (providerId == null || providers.find(providerId).isEmpty()) {
 				// No such provider (a stale or made-up link): the login page, nothing to
 				// log.
-				seeOther(request, response, "/login");
+				LoginOutcomes.seeOther(request, response, "/login");
 				return;
 			}
 			if (reason == Reason.UNAVAILABLE || reason == Reason.FAILED) {
 				// The error code only: never a token, a code or the upstream's own text.
 				logger.warn("Sign-in through identity provider {} failed ({}): {}", providerId, reason.code(),
-						(exception instanceof OAuth2AuthenticationException oauth) ? oauth.getError().getErrorCode()
-								: rootCause(exception).getClass().getSimpleName());
+						whatFailed(exception));
 			}
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("idp", providerId);
 			details.put("reason", reason.code());
 			audit.record("unknown", "login.federated_failed", "idp:" + providerId, request.getRemoteAddr(), details);
 			outcomes.countFailure();
-			seeOther(request, response, "/login?upstream=" + providerId + "&problem=" + reason.code());
+			LoginOutcomes.seeOther(request, response, "/login?upstream=" + providerId + "&problem=" + reason.code());
 		};
 	}
 
-	private static void seeOther(HttpServletRequest request, HttpServletResponse response, String path) {
-		response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-		response.setHeader("Location", request.getContextPath() + path);
-	}
-
-	private static Throwable rootCause(Throwable exception) {
-		Throwable cause = exception;
-		while (cause.getCause() != null && cause.getCause() != cause) {
-			cause = cause.getCause();
+	/**
+	 * What failed, for the log: an OAuth error code (which may come from the upstream's
+	 * answer, so only if it is a short plain token, else "unexpected"), or the kind of
+	 * exception; never a message, which may carry the upstream's text.
+	 */
+	static String whatFailed(Throwable exception) {
+		if (exception instanceof OAuth2AuthenticationException oauth) {
+			String code = oauth.getError().getErrorCode();
+			return (code != null && code.matches("[A-Za-z0-9_.-]{1,64}")) ? code : "unexpected";
 		}
-		return cause;
+		return NestedExceptionUtils.getMostSpecificCause(exception).getClass().getSimpleName();
 	}
 
 	private static boolean causedByUnavailableUpstream(Throwable exception) {
@@ -219,7 +257,7 @@ final class FederatedSignIn {
 	static String providerIdOf(HttpServletRequest request) {
 		String path = request.getServletPath();
 		String id = path.substring(path.lastIndexOf('/') + 1);
-		return id.matches("[a-z0-9][a-z0-9-]{0,39}") ? id : null;
+		return IdentityProviders.acceptableId(id) ? id : null;
 	}
 
 	/** The callback: the framework's checks, Lanyard's, then the local account. */
@@ -288,6 +326,12 @@ final class FederatedSignIn {
 			OAuth2User person = upstream.getPrincipal();
 			String subject = (person instanceof OidcUser oidc) ? oidc.getSubject() : person.getName();
 			LoginDetails details = ((LoginDetails) upstream.getDetails()).through(provider.id());
+			if (person instanceof OidcUser oidc && oidc.getAuthenticatedAt() != null
+					&& oidc.getAuthenticatedAt().isBefore(details.authenticatedAt())) {
+				// When the person last proved who they are: at the upstream (auth_time),
+				// which may have answered from its own session.
+				details = details.at(oidc.getAuthenticatedAt());
+			}
 			FederatedAccounts.UpstreamPerson upstreamPerson = new FederatedAccounts.UpstreamPerson(subject,
 					person.getAttributes());
 			UUID linking = this.links.requestedBy(request, provider.id());
@@ -324,7 +368,7 @@ final class FederatedSignIn {
 			}
 			boolean linked = this.links.link(userId, provider.id(), person.subject(), person.verifiedEmail(),
 					request.getRemoteAddr());
-			seeOther(request, response,
+			LoginOutcomes.seeOther(request, response,
 					"/account?" + (linked ? "linked=" : "link-refused=") + provider.id() + "#identities");
 			return null;
 		}
@@ -348,7 +392,7 @@ final class FederatedSignIn {
 		private Authentication signIn(IdentityProvider provider, FederatedAccounts.UpstreamPerson person,
 				UserAccount account, LoginDetails details) {
 			Instant now = this.clock.instant();
-			LanyardUser user = new LanyardUser(account.id(), account.username(), null, true, false, account.roles());
+			LanyardUser user = LanyardUser.signedIn(account);
 			List<GrantedAuthority> authorities = new ArrayList<>(user.getAuthorities());
 			authorities.add(FactorGrantedAuthority.withAuthority(AuthenticationMethods.FEDERATED_AUTHORITY)
 				.issuedAt(now)

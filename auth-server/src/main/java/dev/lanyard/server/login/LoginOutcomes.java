@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.federation.FederatedLinks;
+import dev.lanyard.server.federation.UpstreamLogout;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
 import dev.lanyard.server.user.LoginName;
@@ -55,9 +56,13 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 
 	private final FederatedLinks federatedLinks;
 
+	private final UpstreamLogout upstreamLogout;
+
 	LoginOutcomes(AuditLog audit, JdbcUserAccountRepository users, MeterRegistry meters, TrustedDevices devices,
-			CsrfTokenRepository csrfTokens, SignInSessions signInSessions, FederatedLinks federatedLinks, Clock clock) {
+			CsrfTokenRepository csrfTokens, SignInSessions signInSessions, FederatedLinks federatedLinks,
+			UpstreamLogout upstreamLogout, Clock clock) {
 		this.federatedLinks = federatedLinks;
+		this.upstreamLogout = upstreamLogout;
 		this.signInSessions = signInSessions;
 		this.audit = audit;
 		this.users = users;
@@ -95,8 +100,11 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(), details);
 		if (authentication.getDetails() instanceof LoginDetails login) {
 			if (login.identityProvider() == null) {
-				// An upstream identity waiting for this account's own sign-in links now.
+				// An upstream identity waiting for this account's own sign-in links now,
+				// and an earlier upstream sign-in in this browser is no longer the one to
+				// sign out of.
 				this.federatedLinks.signedIn(request, user.id());
+				this.upstreamLogout.signedInHere(request);
 			}
 			this.signInSessions.begun(login.sessionId(), user.id(), request.getRemoteAddr(),
 					(String) browser(request).get("user_agent"));
@@ -122,7 +130,10 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 			// Not signed in: the password's sign-in waits apart for the second factor.
 			Authentication passwordSignIn = required.passwordSignIn();
 			PendingSignIn.hold(request, passwordSignIn, this.clock.instant(), TrustedDevices.chosen(request, null));
-			this.audit.record(passwordSignIn.getName(), "login.password_accepted", null, request.getRemoteAddr(),
+			boolean federated = passwordSignIn.getDetails() instanceof LoginDetails login
+					&& login.identityProvider() != null;
+			this.audit.record(passwordSignIn.getName(),
+					federated ? "login.federated_accepted" : "login.password_accepted", null, request.getRemoteAddr(),
 					browser(request));
 			seeOther(request, response, SecondFactorStep.PATH);
 			return;
@@ -165,7 +176,7 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 	}
 
 	/** RFC 9700 §4.12: 302/303 after a form POST, never 307. */
-	private static void seeOther(HttpServletRequest request, HttpServletResponse response, String path) {
+	static void seeOther(HttpServletRequest request, HttpServletResponse response, String path) {
 		response.setStatus(HttpServletResponse.SC_SEE_OTHER);
 		response.setHeader("Location", request.getContextPath() + path);
 	}

@@ -133,7 +133,7 @@ class LoginSecurityConfiguration {
 		// second step too.
 		CsrfTokenRepository csrfTokens = new HttpSessionCsrfTokenRepository();
 		LoginOutcomes outcomes = new LoginOutcomes(audit, users, meters, devices, csrfTokens, signInSessions,
-				federatedLinks, clock);
+				federatedLinks, upstreamLogout, clock);
 		AuthorizationRequestRepository<OAuth2AuthorizationRequest> upstreamRequests = FederatedSignIn.requests();
 		LoginSessionLogoutHandler signOut = new LoginSessionLogoutHandler(authorizations, signInSessions,
 				upstreamLogout);

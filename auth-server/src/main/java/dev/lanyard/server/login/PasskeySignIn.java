@@ -102,7 +102,7 @@ final class PasskeySignIn {
 			}
 			this.throttle.release(attempt);
 			UserAccount found = account.get();
-			LanyardUser user = new LanyardUser(found.id(), found.username(), null, true, false, found.roles());
+			LanyardUser user = LanyardUser.signedIn(found);
 			Instant now = this.clock.instant();
 			List<GrantedAuthority> authorities = new ArrayList<>(user.getAuthorities());
 			authorities.add(FactorGrantedAuthority.withAuthority(FactorGrantedAuthority.WEBAUTHN_AUTHORITY)

@@ -52,12 +52,24 @@ final class AuthorizationRequestCache implements RequestCache {
 			request.getSession().setAttribute(SAVED_REQUEST, new AuthorizationRequestAsGet(request));
 			ReplacedAuthorizationRequest.rememberSignInAsked(request, Instant.now());
 		}
-		else if ("GET".equals(request.getMethod())) {
+		else if ("GET".equals(request.getMethod()) && !asksForSignIn(request)) {
 			this.framework.saveRequest(request, response);
 		}
-		else if ("POST".equals(request.getMethod()) && request.getParameter("response_type") != null) {
-			request.getSession().setAttribute(SAVED_REQUEST, new AuthorizationRequestAsGet(request));
+		else if ("GET".equals(request.getMethod())
+				|| "POST".equals(request.getMethod()) && request.getParameter("response_type") != null) {
+			// The sign-in this leads to is the fresh one a prompt=login or max_age asks
+			// for: resumed with them, the request would ask for another one, forever.
+			request.getSession().setAttribute(SAVED_REQUEST, new AuthorizationRequestAsGet(request, true));
 		}
+	}
+
+	/**
+	 * Whether the request asks for a new sign-in ({@code prompt=login}, {@code max_age}).
+	 */
+	private static boolean asksForSignIn(HttpServletRequest request) {
+		return request.getParameter("max_age") != null || ReauthenticationFilter.prompts(request)
+			.stream()
+			.anyMatch(ReauthenticationFilter.SIGN_IN_AGAIN::contains);
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import dev.lanyard.jwt.ClaimNames;
 import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.user.ClaimsRequest;
@@ -59,7 +60,7 @@ final class IdTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContex
 			context.getClaims().claim("auth_time", login.authenticatedAt().getEpochSecond());
 			if (login.identityProvider() != null) {
 				// The upstream identity provider the person signed in with.
-				context.getClaims().claim("idp", login.identityProvider());
+				context.getClaims().claim(ClaimNames.IDENTITY_PROVIDER, login.identityProvider());
 			}
 		}
 		List<String> methods = AuthenticationMethods.of(context.getPrincipal());

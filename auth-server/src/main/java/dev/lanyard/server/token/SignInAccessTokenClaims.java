@@ -2,6 +2,7 @@ package dev.lanyard.server.token;
 
 import java.util.List;
 
+import dev.lanyard.jwt.ClaimNames;
 import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.user.ClaimsRequest;
@@ -23,7 +24,7 @@ final class SignInAccessTokenClaims implements OAuth2TokenCustomizer<OAuth2Token
 		if (context.getPrincipal().getDetails() instanceof LoginDetails login) {
 			context.getClaims().claim("auth_time", login.authenticatedAt().getEpochSecond());
 			if (login.identityProvider() != null) {
-				context.getClaims().claim("idp", login.identityProvider());
+				context.getClaims().claim(ClaimNames.IDENTITY_PROVIDER, login.identityProvider());
 			}
 		}
 		List<String> methods = AuthenticationMethods.of(context.getPrincipal());

@@ -44,6 +44,14 @@ public final class LanyardUser implements UserDetails, CredentialsContainer {
 		this.roles = List.copyOf(roles);
 	}
 
+	/**
+	 * The principal of a sign-in to this account that checked no password here (a
+	 * passkey, an upstream identity provider): active, and no hash to carry.
+	 */
+	public static LanyardUser signedIn(UserAccount account) {
+		return new LanyardUser(account.id(), account.username(), null, true, false, account.roles());
+	}
+
 	static LanyardUser of(UserAccount account) {
 		return new LanyardUser(account.id(), account.username(), account.passwordHash(), account.enabled(),
 				account.locked(), account.roles());

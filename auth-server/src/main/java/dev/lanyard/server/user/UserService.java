@@ -142,6 +142,24 @@ public class UserService {
 		return username != null && USERNAME.matcher(username).matches() && LoginName.isNormalized(username);
 	}
 
+	/** Whether an address would be taken as an account's e-mail address. */
+	public static boolean acceptableEmail(String email) {
+		return email != null && EMAIL.matcher(email).matches();
+	}
+
+	/** Whether a name would be taken as a role or an attribute's name. */
+	public static boolean acceptableRole(String role) {
+		return role != null && ROLE.matcher(role).matches();
+	}
+
+	/**
+	 * Whether the account has a password of its own (an account created at a sign-in
+	 * through an upstream identity provider has none until one is set).
+	 */
+	public boolean hasPassword(UUID id) {
+		return this.users.findById(id).map((account) -> account.passwordHash() != null).orElse(false);
+	}
+
 	/**
 	 * Changes an account's profile and status (not its password). Standard claims
 	 * {@code null} stay as they are. A changed e-mail address or phone number is no
@@ -336,16 +354,16 @@ public class UserService {
 			// ligatures or other compatibility forms (HD-03).
 			throw new InputRejectedException("username", "username.normalization");
 		}
-		if (email != null && !EMAIL.matcher(email).matches()) {
+		if (email != null && !acceptableEmail(email)) {
 			throw new InputRejectedException("email", "email.format");
 		}
 		for (String role : roles) {
-			if (!ROLE.matcher(role).matches()) {
+			if (!acceptableRole(role)) {
 				throw new InputRejectedException("roles", "role.format");
 			}
 		}
 		for (Map.Entry<String, String> attribute : attributes.entrySet()) {
-			if (!ROLE.matcher(attribute.getKey()).matches() || attribute.getValue().length() > 500) {
+			if (!acceptableRole(attribute.getKey()) || attribute.getValue().length() > 500) {
 				throw new InputRejectedException("attributes", "attributes.format");
 			}
 		}

@@ -8,7 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
+import dev.lanyard.server.ImportOutcome;
+import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
@@ -31,6 +38,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Signing in at Lanyard through an upstream OpenID Connect provider, with a real
@@ -50,6 +58,8 @@ class FederatedSignInTest {
 	private static final String GRACE_PASSWORD = "grace-password-for-upstream-tests";
 
 	private static final String IVAN_PASSWORD = "ivan-password-for-upstream-tests";
+
+	private static final String JUDY_PASSWORD = "judy-password-for-upstream-tests";
 
 	private static final String HEIDI_PASSWORD = "heidi-password-for-upstream-tests";
 
@@ -94,6 +104,8 @@ class FederatedSignInTest {
 						    email-verified: true
 						  - username: ivan
 						    password: "%s"
+						  - username: judy
+						    password: "%s"
 						  - username: heidi
 						    password: "%s"
 						    email: heidi@corp.example
@@ -109,8 +121,8 @@ class FederatedSignInTest {
 						    require-consent: false
 						"""
 					.formatted(CAROL_PASSWORD, DAVE_PASSWORD, ERIN_PASSWORD, FRANK_PASSWORD, GRACE_PASSWORD,
-							IVAN_PASSWORD, HEIDI_PASSWORD, DOWNSTREAM_SECRET, downstreamPort, downstreamPort,
-							downstreamPort)));
+							IVAN_PASSWORD, JUDY_PASSWORD, HEIDI_PASSWORD, DOWNSTREAM_SECRET, downstreamPort,
+							downstreamPort, downstreamPort)));
 		upstream = LanyardTestServer.start(corp);
 		scripted = new ScriptedUpstream("lanyard-at-scripted");
 		Map<String, String> settings = LanyardTestServer.newDeployment();
@@ -262,6 +274,84 @@ class FederatedSignInTest {
 	}
 
 	/**
+	 * RFC 9700 §4.4.2: an answer on another provider's callback path is refused (the
+	 * request went to "corp"), and its state is used up.
+	 */
+	@Test
+	void answerOnAnotherProvidersPathIsRefused() {
+		TestBrowser browser = new TestBrowser();
+		String callback = throughUpstream(browser, "carol", CAROL_PASSWORD);
+		String elsewhere = callback.replace("/login/federated/corp?", "/login/federated/corp-linking?");
+		assertThat(elsewhere).isNotEqualTo(callback);
+		assertThat(TestBrowser.location(browser.get(elsewhere)))
+			.endsWith("/login?upstream=corp-linking&problem=failed");
+		assertThat(TestBrowser.location(browser.get(callback))).endsWith("/login?upstream=corp&problem=failed");
+	}
+
+	/**
+	 * RFC 9207 §2.4: an upstream that says it names itself in every answer
+	 * ({@code authorization_response_iss_parameter_supported}) must: an answer without
+	 * {@code iss} is refused.
+	 */
+	@Test
+	void answerWithoutIssuerFromAnUpstreamThatSendsItIsRefused() {
+		TestBrowser browser = new TestBrowser();
+		String callback = throughUpstream(browser, "carol", CAROL_PASSWORD);
+		String issuer = URLEncoder.encode(TestBrowser.queryParameters(callback).get("iss"), StandardCharsets.UTF_8);
+		String withoutIssuer = callback.replace("&iss=" + issuer, "").replace("iss=" + issuer + "&", "");
+		assertThat(withoutIssuer).doesNotContain("iss=");
+		assertThat(TestBrowser.location(browser.get(withoutIssuer))).endsWith("/login?upstream=corp&problem=failed");
+	}
+
+	/**
+	 * Whom an upstream's subjects name cannot change while people are linked through it:
+	 * at another issuer the same subject may be someone else.
+	 */
+	@Test
+	void issuerOfAProviderWithLinkedPeopleCannotChange() {
+		TestBrowser browser = new TestBrowser();
+		browser.get(throughUpstream(browser, "carol", CAROL_PASSWORD));
+		IdentityProviders providers = downstream.bean(IdentityProviders.class);
+		IdentityProvider corp = providers.find("corp").orElseThrow();
+		IdentityProvider moved = new IdentityProvider(corp.id(), corp.displayName(), "https://login.elsewhere.example",
+				null, null, null, null, corp.clientId(), corp.clientSecret(), corp.scopes(), corp.linkByVerifiedEmail(),
+				corp.createUsers(), corp.defaultRoles(), corp.claimMappings(), corp.trustUpstreamMfa(),
+				corp.upstreamLogout(), corp.enabled());
+		assertThatThrownBy(() -> providers.save(moved)).isInstanceOfSatisfying(InputRejectedException.class,
+				(ex) -> assertThat(ex.problems()).extracting(InputRejectedException.Problem::code)
+					.containsExactly("idp.identity-source.linked"));
+		assertThat(providers.find("corp").orElseThrow().issuer()).isEqualTo(corp.issuer());
+		IdentityProvider renamed = new IdentityProvider(corp.id(), "Corporate sign-in", corp.issuer(), null, null, null,
+				null, corp.clientId(), corp.clientSecret(), corp.scopes(), corp.linkByVerifiedEmail(),
+				corp.createUsers(), corp.defaultRoles(), corp.claimMappings(), corp.trustUpstreamMfa(),
+				corp.upstreamLogout(), corp.enabled());
+		assertThat(providers.save(renamed)).isEqualTo(ImportOutcome.UNCHANGED);
+	}
+
+	/**
+	 * A person created from an upstream has no password: linking another provider is
+	 * confirmed by their recent upstream sign-in, and their only link cannot be unlinked.
+	 */
+	@Test
+	void personWithoutPasswordKeepsTheirOnlyLink() {
+		TestBrowser browser = new TestBrowser();
+		assertThat(TestBrowser.location(browser.get(throughUpstream(browser, "judy", JUDY_PASSWORD))))
+			.isEqualTo(downstream.baseUrl() + "/");
+		HttpResponse<String> page = browser.get(downstream.baseUrl() + "/account");
+		assertThat(page.body()).contains("Your only way to sign in");
+		HttpResponse<String> unlink = browser.postForm(downstream.baseUrl() + "/account/identities/corp/unlink",
+				Map.of("_csrf", TestBrowser.csrf(page.body())));
+		assertThat(TestBrowser.location(unlink)).endsWith("/account#identities");
+		assertThat(browser.get(downstream.baseUrl() + "/account").body()).contains("keep at least one way to sign in");
+		UserAccount judy = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("judy").orElseThrow();
+		assertThat(downstream.bean(FederatedIdentities.class).of(judy.id())).hasSize(1);
+		HttpResponse<String> again = browser.get(downstream.baseUrl() + "/account");
+		HttpResponse<String> link = browser.postForm(downstream.baseUrl() + "/account/identities/corp-linking/link",
+				Map.of("_csrf", TestBrowser.csrf(again.body())));
+		assertThat(TestBrowser.location(link)).isEqualTo(downstream.baseUrl() + "/login/with/corp-linking");
+	}
+
+	/**
 	 * An upstream address the upstream did not verify is not used at all: no link to the
 	 * local account that has it, no address on the new account.
 	 */
@@ -325,8 +415,12 @@ class FederatedSignInTest {
 		assertThat(flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
 		HttpResponse<String> account = browser.get(downstream.baseUrl() + "/account");
 		assertThat(account.body()).contains("id=\"identity-corp\"");
-		HttpResponse<String> link = browser.postForm(downstream.baseUrl() + "/account/identities/corp/link",
+		HttpResponse<String> withoutPassword = browser.postForm(downstream.baseUrl() + "/account/identities/corp/link",
 				Map.of("_csrf", TestBrowser.csrf(account.body())));
+		assertThat(TestBrowser.location(withoutPassword)).endsWith("/account#identities");
+		account = browser.get(downstream.baseUrl() + "/account");
+		HttpResponse<String> link = browser.postForm(downstream.baseUrl() + "/account/identities/corp/link",
+				Map.of("_csrf", TestBrowser.csrf(account.body()), "current", TestBootstrap.BOB_PASSWORD));
 		assertThat(TestBrowser.location(link)).isEqualTo(downstream.baseUrl() + "/login/with/corp");
 		String callback = throughUpstream(browser, "frank", FRANK_PASSWORD);
 		HttpResponse<String> linked = browser.get(callback);
@@ -474,15 +568,34 @@ class FederatedSignInTest {
 	/**
 	 * OpenID Connect RP-Initiated Logout at the upstream: signing out here goes on to the
 	 * upstream's end-session endpoint with the upstream ID token as hint, and back here,
-	 * signed out at both.
+	 * signed out at both; from there on to where this server's sign-out was going (a
+	 * client's post-logout redirect URI). Coming back with another state in the same
+	 * browser goes only to the signed-out page.
 	 */
 	@Test
 	void signingOutHereSignsOutAtTheUpstreamToo() {
 		TestBrowser browser = new TestBrowser();
+		String back = signOutThroughUpstream(browser);
+		assertThat(TestBrowser.location(browser.get(back))).isEqualTo("https://app.example.com/?state=bye");
+		assertThat(browser.get(upstreamIssuer() + "/account").statusCode()).isEqualTo(302);
+		assertThat(browser.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(302);
+
+		TestBrowser forger = new TestBrowser();
+		String forged = signOutThroughUpstream(forger).replaceAll("state=[^&]+", "state=forged");
+		assertThat(TestBrowser.location(forger.get(forged))).isEqualTo(downstream.baseUrl() + "/logout/done");
+	}
+
+	/**
+	 * Signs carol in through the upstream, then out at the client's request (RP-initiated
+	 * logout at this server), through the upstream's end-session endpoint and its own
+	 * confirmation: the URL the upstream sends the browser back to, not yet followed.
+	 */
+	private static String signOutThroughUpstream(TestBrowser browser) {
 		HttpResponse<String> signedIn = browser.get(throughUpstream(browser, "carol", CAROL_PASSWORD));
 		assertThat(TestBrowser.location(signedIn)).isEqualTo(downstream.baseUrl() + "/");
 		assertThat(browser.get(upstreamIssuer() + "/account").statusCode()).isEqualTo(200);
-
+		browser.get(downstream.baseUrl()
+				+ "/connect/logout?client_id=web-app&post_logout_redirect_uri=https://app.example.com/&state=bye");
 		HttpResponse<String> confirm = browser.get(downstream.baseUrl() + "/logout");
 		HttpResponse<String> signedOut = browser.postForm(downstream.baseUrl() + "/logout",
 				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
@@ -493,7 +606,6 @@ class FederatedSignInTest {
 			.containsEntry("client_id", "downstream-lanyard")
 			.containsEntry("post_logout_redirect_uri", downstream.baseUrl() + "/logout/upstream-done");
 		assertThat(TestBrowser.jwtClaims(request.get("id_token_hint"))).containsEntry("iss", upstreamIssuer());
-
 		HttpResponse<String> atUpstream = browser.get(endSession);
 		HttpResponse<String> upstreamConfirm = browser.get(TestBrowser.location(atUpstream));
 		HttpResponse<String> upstreamSignedOut = browser.postForm(upstreamIssuer() + "/logout",
@@ -501,13 +613,7 @@ class FederatedSignInTest {
 		String back = TestBrowser.location(upstreamSignedOut);
 		assertThat(back).startsWith(downstream.baseUrl() + "/logout/upstream-done?")
 			.contains("state=" + request.get("state"));
-		assertThat(TestBrowser.location(browser.get(back))).isEqualTo(downstream.baseUrl() + "/logout/done");
-		assertThat(browser.get(upstreamIssuer() + "/account").statusCode()).isEqualTo(302);
-		assertThat(browser.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(302);
-
-		// A made-up return lands on the signed-out page, never elsewhere.
-		assertThat(TestBrowser.location(new TestBrowser().get(downstream.baseUrl() + "/logout/upstream-done?state=x")))
-			.isEqualTo(downstream.baseUrl() + "/logout/done");
+		return back;
 	}
 
 	/**
@@ -534,21 +640,81 @@ class FederatedSignInTest {
 	/** OpenID Connect Core §3.1.3.7 item 3: an ID token for another client is refused. */
 	@Test
 	void idTokenForAnotherAudienceIsRefused() {
-		scripted.idToken = ScriptedUpstream.IdToken.WRONG_AUDIENCE;
-		TestBrowser browser = new TestBrowser();
-		HttpResponse<String> refused = browser.get(scriptedCallback(browser, "scripted"));
-		assertThat(TestBrowser.location(refused)).endsWith("/login?upstream=scripted&problem=failed");
-		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+		assertRefusedAndNobodyCreated(ScriptedUpstream.IdToken.WRONG_AUDIENCE, "aud");
 	}
 
 	/** OpenID Connect Core §3.1.3.7 item 6: only the upstream's published keys sign. */
 	@Test
 	void idTokenSignedByAnotherKeyIsRefused() {
-		scripted.idToken = ScriptedUpstream.IdToken.FOREIGN_KEY;
-		TestBrowser browser = new TestBrowser();
-		HttpResponse<String> refused = browser.get(scriptedCallback(browser, "scripted"));
-		assertThat(TestBrowser.location(refused)).endsWith("/login?upstream=scripted&problem=failed");
-		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+		assertRefusedAndNobodyCreated(ScriptedUpstream.IdToken.FOREIGN_KEY, "key");
+	}
+
+	/** OpenID Connect Core §3.1.3.7 item 11: the nonce must be the request's. */
+	@Test
+	void idTokenWithAnotherNonceIsRefused() {
+		assertRefusedAndNobodyCreated(ScriptedUpstream.IdToken.WRONG_NONCE, "nonce");
+	}
+
+	/**
+	 * The scripted upstream answers with this kind of ID token for a person nobody has
+	 * seen: the sign-in is refused and no account is created for them. The same person
+	 * with a good ID token is then created, so the refusal was the ID token's.
+	 */
+	private static void assertRefusedAndNobodyCreated(ScriptedUpstream.IdToken kind, String person) {
+		String subject = "scripted-" + person + "-" + UUID.randomUUID();
+		scripted.subject = subject;
+		try {
+			scripted.idToken = kind;
+			TestBrowser browser = new TestBrowser();
+			HttpResponse<String> refused = browser.get(scriptedCallback(browser, "scripted"));
+			assertThat(TestBrowser.location(refused)).endsWith("/login?upstream=scripted&problem=failed");
+			assertThat(linkedTo("scripted", subject)).isFalse();
+			scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+			TestBrowser again = new TestBrowser();
+			assertThat(TestBrowser.location(again.get(scriptedCallback(again, "scripted"))))
+				.isEqualTo(downstream.baseUrl() + "/");
+			assertThat(linkedTo("scripted", subject)).isTrue();
+		}
+		finally {
+			scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+			scripted.subject = ScriptedUpstream.SUBJECT;
+		}
+	}
+
+	private static boolean linkedTo(String providerId, String subject) {
+		return downstream.bean(FederatedIdentities.class).signIn(providerId, subject, null).isPresent();
+	}
+
+	/**
+	 * Two first sign-ins of one person at once (two browsers): one account, both signed
+	 * in, no error page.
+	 */
+	@Test
+	void firstSignInsAtOnceMakeOneAccount() throws Exception {
+		String subject = "scripted-twice-" + UUID.randomUUID();
+		scripted.subject = subject;
+		try {
+			TestBrowser first = new TestBrowser();
+			TestBrowser second = new TestBrowser();
+			String firstCallback = scriptedCallback(first, "scripted");
+			String secondCallback = scriptedCallback(second, "scripted");
+			long accounts = downstream.bean(UserService.class).count();
+			ExecutorService both = Executors.newFixedThreadPool(2);
+			try {
+				Future<HttpResponse<String>> one = both.submit(() -> first.get(firstCallback));
+				Future<HttpResponse<String>> other = both.submit(() -> second.get(secondCallback));
+				assertThat(TestBrowser.location(one.get(30, TimeUnit.SECONDS))).isEqualTo(downstream.baseUrl() + "/");
+				assertThat(TestBrowser.location(other.get(30, TimeUnit.SECONDS))).isEqualTo(downstream.baseUrl() + "/");
+			}
+			finally {
+				both.shutdownNow();
+			}
+			assertThat(downstream.bean(UserService.class).count()).isEqualTo(accounts + 1);
+			assertThat(linkedTo("scripted", subject)).isTrue();
+		}
+		finally {
+			scripted.subject = ScriptedUpstream.SUBJECT;
+		}
 	}
 
 	/**

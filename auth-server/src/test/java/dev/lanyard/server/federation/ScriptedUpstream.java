@@ -44,7 +44,9 @@ final class ScriptedUpstream implements AutoCloseable {
 		/** For another client ({@code aud}). */
 		WRONG_AUDIENCE,
 		/** Signed by a key the upstream does not publish. */
-		FOREIGN_KEY
+		FOREIGN_KEY,
+		/** With a nonce other than the request's. */
+		WRONG_NONCE
 
 	}
 
@@ -61,6 +63,9 @@ final class ScriptedUpstream implements AutoCloseable {
 	private final Map<String, Map<String, String>> codes = new ConcurrentHashMap<>();
 
 	volatile IdToken idToken = IdToken.GOOD;
+
+	/** The person the upstream signs in. */
+	volatile String subject = SUBJECT;
 
 	ScriptedUpstream(String clientId) throws IOException, JOSEException {
 		this.clientId = clientId;
@@ -120,11 +125,11 @@ final class ScriptedUpstream implements AutoCloseable {
 		try {
 			Instant now = Instant.now();
 			JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer())
-				.subject(SUBJECT)
+				.subject(this.subject)
 				.audience((this.idToken == IdToken.WRONG_AUDIENCE) ? "someone-else" : this.clientId)
 				.issueTime(Date.from(now))
 				.expirationTime(Date.from(now.plusSeconds(300)))
-				.claim("nonce", request.get("nonce"))
+				.claim("nonce", (this.idToken == IdToken.WRONG_NONCE) ? "another-nonce" : request.get("nonce"))
 				.claim("amr", List.of("pwd", "otp", "mfa"))
 				.claim("preferred_username", "scripted")
 				.build();

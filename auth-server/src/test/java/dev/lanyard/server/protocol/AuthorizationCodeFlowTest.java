@@ -224,6 +224,26 @@ class AuthorizationCodeFlowTest {
 		}
 	}
 
+	/**
+	 * A person not signed in yet, asked with {@code prompt=login} or {@code max_age}: one
+	 * sign-in meets it, and the request goes on to the client (it used to send them back
+	 * to the login page after every sign-in).
+	 */
+	@Test
+	void authorizeWhenPromptLoginOrMaxAgeAndNotSignedInThenOneSignInMeetsIt() {
+		for (String parameter : List.of("prompt=login", "prompt=select_account", "max_age=0", "max_age=60")) {
+			TestBrowser browser = new TestBrowser();
+			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+			Map<String, String> request = OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid",
+					"first", pkce);
+			String[] pair = parameter.split("=");
+			request.put(pair[0], pair[1]);
+			String callback = flows.authorizeWithLogin(browser, request, "alice", TestBootstrap.ALICE_PASSWORD);
+			assertThat(callback).as(parameter).startsWith(TestBootstrap.REDIRECT_URI + "?");
+			assertThat(TestBrowser.queryParameters(callback)).as(parameter).containsKey("code");
+		}
+	}
+
 	private static long authTime(TestBrowser client, String code, TestBrowser.Pkce pkce) {
 		HttpResponse<String> tokens = flows.redeemCode(client, "web-app", TestBootstrap.WEB_APP_SECRET, code,
 				TestBootstrap.REDIRECT_URI, pkce.verifier());
