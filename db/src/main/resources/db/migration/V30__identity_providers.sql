@@ -11,6 +11,7 @@ CREATE TABLE identity_providers (
     subject_attribute      VARCHAR(100),              -- plain OAuth 2.0: the user-info member naming the person
     client_id              VARCHAR(255) NOT NULL,
     client_secret_sealed   BYTEA,                     -- sealed with the master key, never in clear
+    token_endpoint_auth_method VARCHAR(40),           -- none given: a secret in a Basic header, or none at all
     scopes                 TEXT[] NOT NULL DEFAULT '{}',
     link_by_verified_email BOOLEAN NOT NULL DEFAULT FALSE,
     create_users           BOOLEAN NOT NULL DEFAULT FALSE,

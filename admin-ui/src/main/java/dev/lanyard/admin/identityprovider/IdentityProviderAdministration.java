@@ -53,12 +53,15 @@ public interface IdentityProviderAdministration {
 	 * A provider as an administrator gives it.
 	 *
 	 * @param clientSecret the new client secret; {@code null} keeps the stored one (none
-	 * for a new provider)
+	 * for a new provider, or with a method that uses none)
+	 * @param tokenEndpointAuthMethod how the server authenticates at the provider's token
+	 * endpoint; {@code null}: with the secret if there is one
 	 */
 	record ProviderDraft(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
-			String userInfoUri, String subjectAttribute, String clientId, String clientSecret, List<String> scopes,
-			boolean linkByVerifiedEmail, boolean createUsers, List<String> defaultRoles,
-			Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean upstreamLogout, boolean enabled) {
+			String userInfoUri, String subjectAttribute, String clientId, String clientSecret,
+			String tokenEndpointAuthMethod, List<String> scopes, boolean linkByVerifiedEmail, boolean createUsers,
+			List<String> defaultRoles, Map<String, String> claimMappings, boolean trustUpstreamMfa,
+			boolean upstreamLogout, boolean enabled) {
 
 		public ProviderDraft {
 			// What an API caller sent, nulls in lists and maps included: left out, not a
@@ -90,10 +93,10 @@ public interface IdentityProviderAdministration {
 	 * @param linkedPeople how many accounts have an identity there
 	 */
 	record ProviderView(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
-			String userInfoUri, String subjectAttribute, String clientId, boolean hasClientSecret, List<String> scopes,
-			boolean linkByVerifiedEmail, boolean createUsers, List<String> defaultRoles,
-			Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean upstreamLogout, boolean enabled,
-			long linkedPeople) {
+			String userInfoUri, String subjectAttribute, String clientId, boolean hasClientSecret,
+			String tokenEndpointAuthMethod, List<String> scopes, boolean linkByVerifiedEmail, boolean createUsers,
+			List<String> defaultRoles, Map<String, String> claimMappings, boolean trustUpstreamMfa,
+			boolean upstreamLogout, boolean enabled, long linkedPeople) {
 
 		/** The callback to register at the provider, under this server's issuer. */
 		public String callbackPath() {

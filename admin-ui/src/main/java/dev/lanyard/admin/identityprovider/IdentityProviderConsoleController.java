@@ -88,13 +88,14 @@ class IdentityProviderConsoleController {
 	 * {@code field=claim} per line.
 	 */
 	record ProviderForm(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
-			String userInfoUri, String subjectAttribute, String clientId, String clientSecret, String scopes,
-			Boolean linkByVerifiedEmail, Boolean createUsers, String defaultRoles, String claimMappings,
-			Boolean trustUpstreamMfa, Boolean upstreamLogout, Boolean enabled) {
+			String userInfoUri, String subjectAttribute, String clientId, String clientSecret,
+			String tokenEndpointAuthMethod, String scopes, Boolean linkByVerifiedEmail, Boolean createUsers,
+			String defaultRoles, String claimMappings, Boolean trustUpstreamMfa, Boolean upstreamLogout,
+			Boolean enabled) {
 
 		static ProviderForm empty() {
-			return new ProviderForm("", "", "", "", "", "", "", "", "", "openid profile email", false, false, "", "",
-					false, false, true);
+			return new ProviderForm("", "", "", "", "", "", "", "", "", "", "openid profile email", false, false, "",
+					"", false, false, true);
 		}
 
 		static ProviderForm of(ProviderView view) {
@@ -103,19 +104,19 @@ class IdentityProviderConsoleController {
 				.forEach((field, claim) -> mappings.append(field).append('=').append(claim).append('\n'));
 			return new ProviderForm(view.id(), view.displayName(), text(view.issuer()), text(view.authorizationUri()),
 					text(view.tokenUri()), text(view.userInfoUri()), text(view.subjectAttribute()), view.clientId(), "",
-					String.join(" ", view.scopes()), view.linkByVerifiedEmail(), view.createUsers(),
-					String.join(" ", view.defaultRoles()), mappings.toString(), view.trustUpstreamMfa(),
-					view.upstreamLogout(), view.enabled());
+					text(view.tokenEndpointAuthMethod()), String.join(" ", view.scopes()), view.linkByVerifiedEmail(),
+					view.createUsers(), String.join(" ", view.defaultRoles()), mappings.toString(),
+					view.trustUpstreamMfa(), view.upstreamLogout(), view.enabled());
 		}
 
 		ProviderDraft toDraft() {
 			return new ProviderDraft(strip(this.id), strip(this.displayName), blankToNull(this.issuer),
 					blankToNull(this.authorizationUri), blankToNull(this.tokenUri), blankToNull(this.userInfoUri),
 					blankToNull(this.subjectAttribute), strip(this.clientId), blankToNull(this.clientSecret),
-					words(this.scopes), Boolean.TRUE.equals(this.linkByVerifiedEmail),
-					Boolean.TRUE.equals(this.createUsers), words(this.defaultRoles), mappings(this.claimMappings),
-					Boolean.TRUE.equals(this.trustUpstreamMfa), Boolean.TRUE.equals(this.upstreamLogout),
-					Boolean.TRUE.equals(this.enabled));
+					blankToNull(this.tokenEndpointAuthMethod), words(this.scopes),
+					Boolean.TRUE.equals(this.linkByVerifiedEmail), Boolean.TRUE.equals(this.createUsers),
+					words(this.defaultRoles), mappings(this.claimMappings), Boolean.TRUE.equals(this.trustUpstreamMfa),
+					Boolean.TRUE.equals(this.upstreamLogout), Boolean.TRUE.equals(this.enabled));
 		}
 
 		private static List<String> words(String text) {

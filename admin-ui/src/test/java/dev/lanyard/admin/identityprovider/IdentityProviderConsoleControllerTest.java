@@ -49,9 +49,9 @@ class IdentityProviderConsoleControllerTest {
 	@Test
 	void draftWhenListsHoldNullsThenLeftOut() {
 		IdentityProviderAdministration.ProviderDraft draft = new IdentityProviderAdministration.ProviderDraft("x", "X",
-				"https://x.example", null, null, null, null, "c", null, java.util.Arrays.asList("openid", null), false,
-				false, java.util.Arrays.asList((String) null), java.util.Collections.singletonMap("a", null), false,
-				false, true);
+				"https://x.example", null, null, null, null, "c", null, null, java.util.Arrays.asList("openid", null),
+				false, false, java.util.Arrays.asList((String) null), java.util.Collections.singletonMap("a", null),
+				false, false, true);
 		assertThat(draft.scopes()).containsExactly("openid");
 		assertThat(draft.defaultRoles()).isEmpty();
 		assertThat(draft.claimMappings()).isEmpty();

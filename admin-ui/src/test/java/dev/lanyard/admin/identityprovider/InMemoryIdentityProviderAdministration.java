@@ -33,7 +33,7 @@ public class InMemoryIdentityProviderAdministration implements IdentityProviderA
 		this.providers.clear();
 		this.providers.put("corp",
 				new ProviderDraft("corp", "Corporate sign-in", "https://login.corp.example", null, null, null, null,
-						"lanyard", "stored-secret", List.of("openid", "profile"), false, true, List.of("user"),
+						"lanyard", "stored-secret", null, List.of("openid", "profile"), false, true, List.of("user"),
 						Map.of("tenant", "org_id"), false, false, true));
 		this.links.clear();
 		this.links.add(new LinkView("corp", "Corporate sign-in", "upstream-1", "alice@corp.example",
@@ -104,9 +104,10 @@ public class InMemoryIdentityProviderAdministration implements IdentityProviderA
 	private ProviderView view(ProviderDraft draft) {
 		return new ProviderView(draft.id(), draft.displayName(), draft.issuer(), draft.authorizationUri(),
 				draft.tokenUri(), draft.userInfoUri(), draft.subjectAttribute(), draft.clientId(),
-				draft.clientSecret() != null, draft.scopes(), draft.linkByVerifiedEmail(), draft.createUsers(),
-				draft.defaultRoles(), draft.claimMappings(), draft.trustUpstreamMfa(), draft.upstreamLogout(),
-				draft.enabled(), this.links.stream().filter((link) -> link.providerId().equals(draft.id())).count());
+				draft.clientSecret() != null, draft.tokenEndpointAuthMethod(), draft.scopes(),
+				draft.linkByVerifiedEmail(), draft.createUsers(), draft.defaultRoles(), draft.claimMappings(),
+				draft.trustUpstreamMfa(), draft.upstreamLogout(), draft.enabled(),
+				this.links.stream().filter((link) -> link.providerId().equals(draft.id())).count());
 	}
 
 }

@@ -59,11 +59,13 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 	public ProviderView save(ProviderDraft draft, Actor actor) {
 		Optional<IdentityProvider> existing = this.providers.find(draft.id());
 		// A secret left out keeps the stored one: it is never shown, so never sent back.
+		String method = draft.tokenEndpointAuthMethod();
+		boolean secretless = "private_key_jwt".equals(method) || "none".equals(method);
 		String secret = (draft.clientSecret() != null) ? draft.clientSecret()
-				: existing.map(IdentityProvider::clientSecret).orElse(null);
+				: secretless ? null : existing.map(IdentityProvider::clientSecret).orElse(null);
 		IdentityProvider provider = new IdentityProvider(draft.id(), draft.displayName(), draft.issuer(),
 				draft.authorizationUri(), draft.tokenUri(), draft.userInfoUri(), draft.subjectAttribute(),
-				draft.clientId(), secret, draft.scopes(), draft.linkByVerifiedEmail(), draft.createUsers(),
+				draft.clientId(), secret, method, draft.scopes(), draft.linkByVerifiedEmail(), draft.createUsers(),
 				draft.defaultRoles(), draft.claimMappings(), draft.trustUpstreamMfa(), draft.upstreamLogout(),
 				draft.enabled());
 		CoreInput.translated(() -> this.providers.save(provider));
@@ -121,9 +123,10 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 	private static ProviderView view(IdentityProvider provider, long linkedPeople) {
 		return new ProviderView(provider.id(), provider.displayName(), provider.issuer(), provider.authorizationUri(),
 				provider.tokenUri(), provider.userInfoUri(), provider.subjectAttribute(), provider.clientId(),
-				provider.clientSecret() != null, provider.scopes(), provider.linkByVerifiedEmail(),
-				provider.createUsers(), provider.defaultRoles(), provider.claimMappings(), provider.trustUpstreamMfa(),
-				provider.upstreamLogout(), provider.enabled(), linkedPeople);
+				provider.clientSecret() != null, provider.tokenEndpointAuthMethod(), provider.scopes(),
+				provider.linkByVerifiedEmail(), provider.createUsers(), provider.defaultRoles(),
+				provider.claimMappings(), provider.trustUpstreamMfa(), provider.upstreamLogout(), provider.enabled(),
+				linkedPeople);
 	}
 
 }

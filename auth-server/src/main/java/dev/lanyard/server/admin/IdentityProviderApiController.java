@@ -91,6 +91,7 @@ class IdentityProviderApiController {
 		json.put("subject_attribute", view.subjectAttribute());
 		json.put("client_id", view.clientId());
 		json.put("has_client_secret", view.hasClientSecret());
+		json.put("token_endpoint_auth_method", view.tokenEndpointAuthMethod());
 		json.put("scopes", view.scopes());
 		json.put("link_by_verified_email", view.linkByVerifiedEmail());
 		json.put("create_users", view.createUsers());
@@ -118,16 +119,18 @@ class IdentityProviderApiController {
 	/** A provider as the API takes it (snake case, as the answers). */
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record ProviderRequest(String displayName, String issuer, String authorizationUri, String tokenUri,
-			String userInfoUri, String subjectAttribute, String clientId, String clientSecret, List<String> scopes,
-			Boolean linkByVerifiedEmail, Boolean createUsers, List<String> defaultRoles,
-			Map<String, String> claimMappings, Boolean trustUpstreamMfa, Boolean upstreamLogout, Boolean enabled) {
+			String userInfoUri, String subjectAttribute, String clientId, String clientSecret,
+			String tokenEndpointAuthMethod, List<String> scopes, Boolean linkByVerifiedEmail, Boolean createUsers,
+			List<String> defaultRoles, Map<String, String> claimMappings, Boolean trustUpstreamMfa,
+			Boolean upstreamLogout, Boolean enabled) {
 
 		ProviderDraft toDraft(String id) {
 			return new ProviderDraft(id, this.displayName, this.issuer, this.authorizationUri, this.tokenUri,
-					this.userInfoUri, this.subjectAttribute, this.clientId, this.clientSecret, this.scopes,
-					Boolean.TRUE.equals(this.linkByVerifiedEmail), Boolean.TRUE.equals(this.createUsers),
-					this.defaultRoles, this.claimMappings, Boolean.TRUE.equals(this.trustUpstreamMfa),
-					Boolean.TRUE.equals(this.upstreamLogout), !Boolean.FALSE.equals(this.enabled));
+					this.userInfoUri, this.subjectAttribute, this.clientId, this.clientSecret,
+					this.tokenEndpointAuthMethod, this.scopes, Boolean.TRUE.equals(this.linkByVerifiedEmail),
+					Boolean.TRUE.equals(this.createUsers), this.defaultRoles, this.claimMappings,
+					Boolean.TRUE.equals(this.trustUpstreamMfa), Boolean.TRUE.equals(this.upstreamLogout),
+					!Boolean.FALSE.equals(this.enabled));
 		}
 
 		@Override

@@ -63,8 +63,8 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 
 	private static final Set<String> IDENTITY_PROVIDER_KEYS = Set.of("id", "display-name", "issuer",
 			"authorization-uri", "token-uri", "user-info-uri", "subject-attribute", "client-id", "client-secret",
-			"scopes", "link-by-verified-email", "create-users", "default-roles", "upstream-logout", "claim-mappings",
-			"trust-upstream-mfa", "enabled");
+			"token-endpoint-auth-method", "scopes", "link-by-verified-email", "create-users", "default-roles",
+			"upstream-logout", "claim-mappings", "trust-upstream-mfa", "enabled");
 
 	/** The authentication methods that need a secret. */
 	private static final Set<String> SECRET_METHODS = Set.of("client_secret_basic", "client_secret_post");
@@ -202,7 +202,7 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 							string(fields, where, "authorization-uri"), string(fields, where, "token-uri"),
 							string(fields, where, "user-info-uri"), string(fields, where, "subject-attribute"),
 							requiredString(fields, node, where, "client-id"), string(fields, where, "client-secret"),
-							strings(fields, where, "scopes"),
+							string(fields, where, "token-endpoint-auth-method"), strings(fields, where, "scopes"),
 							Boolean.TRUE.equals(bool(fields, where, "link-by-verified-email")),
 							Boolean.TRUE.equals(bool(fields, where, "create-users")),
 							strings(fields, where, "default-roles"), stringMap(fields, where, "claim-mappings"),

@@ -1,6 +1,7 @@
 package dev.lanyard.server.federation;
 
 import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.key.SigningKeyService;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,8 +11,9 @@ import org.springframework.context.annotation.Configuration;
 class FederationConfiguration {
 
 	@Bean
-	UpstreamRegistrations upstreamRegistrations(IdentityProviders providers, LanyardProperties properties) {
-		return new UpstreamRegistrations(providers, properties.issuerString());
+	UpstreamRegistrations upstreamRegistrations(IdentityProviders providers, LanyardProperties properties,
+			SigningKeyService keys) {
+		return new UpstreamRegistrations(providers, properties.issuerString(), keys::activeSigningKey);
 	}
 
 }

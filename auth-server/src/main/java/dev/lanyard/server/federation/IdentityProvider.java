@@ -19,7 +19,11 @@ import java.util.Map;
  * good (GitHub: {@code id}, never the login, which can be renamed)
  * @param clientId Lanyard's client id at the upstream
  * @param clientSecret Lanyard's client secret there; {@code null} for none (a public
- * client, PKCE alone)
+ * client, PKCE alone, or {@code private_key_jwt})
+ * @param tokenEndpointAuthMethod how Lanyard authenticates at the token endpoint there
+ * ({@code client_secret_basic}, {@code client_secret_post}, {@code private_key_jwt} with
+ * Lanyard's own signing key, {@code none}); {@code null}: with the secret if there is
+ * one, else none
  * @param scopes the scopes asked for
  * @param linkByVerifiedEmail whether a first sign-in may link to the local account with
  * the same e-mail address, when the upstream says it verified it
@@ -34,9 +38,10 @@ import java.util.Map;
  * @param enabled whether the provider is offered
  */
 public record IdentityProvider(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
-		String userInfoUri, String subjectAttribute, String clientId, String clientSecret, List<String> scopes,
-		boolean linkByVerifiedEmail, boolean createUsers, List<String> defaultRoles, Map<String, String> claimMappings,
-		boolean trustUpstreamMfa, boolean upstreamLogout, boolean enabled) {
+		String userInfoUri, String subjectAttribute, String clientId, String clientSecret,
+		String tokenEndpointAuthMethod, List<String> scopes, boolean linkByVerifiedEmail, boolean createUsers,
+		List<String> defaultRoles, Map<String, String> claimMappings, boolean trustUpstreamMfa, boolean upstreamLogout,
+		boolean enabled) {
 
 	public IdentityProvider {
 		scopes = List.copyOf(scopes);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.lanyard.server.ImportOutcome;
@@ -38,6 +39,14 @@ public class IdentityProviders {
 
 	/** Lower case, digits and dashes: it stands in paths and in the {@code idp} claim. */
 	private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+	/**
+	 * How Lanyard may authenticate at an upstream's token endpoint: with the secret (RFC
+	 * 6749 §2.3.1), with an assertion signed by its own signing key (RFC 7523), or not at
+	 * all (PKCE alone).
+	 */
+	public static final Set<String> TOKEN_ENDPOINT_AUTH_METHODS = Set.of("client_secret_basic", "client_secret_post",
+			"private_key_jwt", "none");
 
 	private static final TypeReference<LinkedHashMap<String, String>> MAPPINGS = new TypeReference<>() {
 	};
@@ -88,22 +97,25 @@ public class IdentityProviders {
 		}
 		byte[] sealedSecret = (provider.clientSecret() != null) ? this.masterKey
 			.seal(provider.clientSecret().getBytes(StandardCharsets.UTF_8), secretPurpose(provider.id())) : null;
-		this.jdbc.sql("""
-				INSERT INTO identity_providers (id, display_name, issuer, authorization_uri, token_uri, user_info_uri,
-				subject_attribute, client_id, client_secret_sealed, scopes, link_by_verified_email, create_users,
-				default_roles, claim_mappings, trust_upstream_mfa, upstream_logout, enabled)
-				VALUES (:id, :displayName, :issuer, :authorizationUri, :tokenUri, :userInfoUri, :subjectAttribute,
-				:clientId, :secret, :scopes, :link, :create, :roles, :mappings::jsonb, :trustMfa, :upstreamLogout,
-				:enabled)
-				ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, issuer = EXCLUDED.issuer,
-				authorization_uri = EXCLUDED.authorization_uri, token_uri = EXCLUDED.token_uri,
-				user_info_uri = EXCLUDED.user_info_uri, subject_attribute = EXCLUDED.subject_attribute,
-				client_id = EXCLUDED.client_id, client_secret_sealed = EXCLUDED.client_secret_sealed,
-				scopes = EXCLUDED.scopes, link_by_verified_email = EXCLUDED.link_by_verified_email,
-				create_users = EXCLUDED.create_users, default_roles = EXCLUDED.default_roles,
-				claim_mappings = EXCLUDED.claim_mappings, trust_upstream_mfa = EXCLUDED.trust_upstream_mfa,
-				upstream_logout = EXCLUDED.upstream_logout,
-				enabled = EXCLUDED.enabled, updated_at = now()""")
+		this.jdbc
+			.sql("""
+					INSERT INTO identity_providers (id, display_name, issuer, authorization_uri, token_uri, user_info_uri,
+					subject_attribute, client_id, client_secret_sealed, token_endpoint_auth_method, scopes,
+					link_by_verified_email, create_users,
+					default_roles, claim_mappings, trust_upstream_mfa, upstream_logout, enabled)
+					VALUES (:id, :displayName, :issuer, :authorizationUri, :tokenUri, :userInfoUri, :subjectAttribute,
+					:clientId, :secret, :method, :scopes, :link, :create, :roles, :mappings::jsonb, :trustMfa, :upstreamLogout,
+					:enabled)
+					ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, issuer = EXCLUDED.issuer,
+					authorization_uri = EXCLUDED.authorization_uri, token_uri = EXCLUDED.token_uri,
+					user_info_uri = EXCLUDED.user_info_uri, subject_attribute = EXCLUDED.subject_attribute,
+					client_id = EXCLUDED.client_id, client_secret_sealed = EXCLUDED.client_secret_sealed,
+					token_endpoint_auth_method = EXCLUDED.token_endpoint_auth_method,
+					scopes = EXCLUDED.scopes, link_by_verified_email = EXCLUDED.link_by_verified_email,
+					create_users = EXCLUDED.create_users, default_roles = EXCLUDED.default_roles,
+					claim_mappings = EXCLUDED.claim_mappings, trust_upstream_mfa = EXCLUDED.trust_upstream_mfa,
+					upstream_logout = EXCLUDED.upstream_logout,
+					enabled = EXCLUDED.enabled, updated_at = now()""")
 			.param("id", provider.id())
 			.param("displayName", provider.displayName())
 			.param("issuer", provider.issuer())
@@ -113,6 +125,7 @@ public class IdentityProviders {
 			.param("subjectAttribute", provider.subjectAttribute())
 			.param("clientId", provider.clientId())
 			.param("secret", sealedSecret)
+			.param("method", provider.tokenEndpointAuthMethod())
 			.param("scopes", SqlValues.of(provider.scopes()))
 			.param("link", provider.linkByVerifiedEmail())
 			.param("create", provider.createUsers())
@@ -164,6 +177,17 @@ public class IdentityProviders {
 		}
 		if (provider.clientId() == null || provider.clientId().isBlank() || provider.clientId().length() > 255) {
 			problems.add(new InputRejectedException.Problem("client_id", "idp.client-id.required"));
+		}
+		String method = provider.tokenEndpointAuthMethod();
+		if (method != null && !TOKEN_ENDPOINT_AUTH_METHODS.contains(method)) {
+			problems.add(new InputRejectedException.Problem("token_endpoint_auth_method",
+					"idp.token-endpoint-auth-method.unsupported"));
+		}
+		else if (method != null && method.startsWith("client_secret_") && provider.clientSecret() == null) {
+			problems.add(new InputRejectedException.Problem("client_secret", "idp.client-secret.required"));
+		}
+		else if (method != null && !method.startsWith("client_secret_") && provider.clientSecret() != null) {
+			problems.add(new InputRejectedException.Problem("client_secret", "idp.client-secret.not-used"));
 		}
 		if (provider.openIdConnect()) {
 			url(provider.issuer(), "issuer", problems);
@@ -265,9 +289,10 @@ public class IdentityProviders {
 		return new IdentityProvider(id, rs.getString("display_name"), rs.getString("issuer"),
 				rs.getString("authorization_uri"), rs.getString("token_uri"), rs.getString("user_info_uri"),
 				rs.getString("subject_attribute"), rs.getString("client_id"), secret,
-				SqlValues.toList(rs.getArray("scopes")), rs.getBoolean("link_by_verified_email"),
-				rs.getBoolean("create_users"), SqlValues.toList(rs.getArray("default_roles")), mappings,
-				rs.getBoolean("trust_upstream_mfa"), rs.getBoolean("upstream_logout"), rs.getBoolean("enabled"));
+				rs.getString("token_endpoint_auth_method"), SqlValues.toList(rs.getArray("scopes")),
+				rs.getBoolean("link_by_verified_email"), rs.getBoolean("create_users"),
+				SqlValues.toList(rs.getArray("default_roles")), mappings, rs.getBoolean("trust_upstream_mfa"),
+				rs.getBoolean("upstream_logout"), rs.getBoolean("enabled"));
 	}
 
 }

@@ -5,12 +5,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.jwk.JWK;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.oauth2.client.endpoint.NimbusJwtClientAuthenticationParametersConverter;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenValidator;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
@@ -58,6 +62,8 @@ public final class UpstreamRegistrations
 
 	private final RestClient rest;
 
+	private final Supplier<? extends JWK> ownKey;
+
 	private final Cache<String, Map<String, Object>> discovery = Caffeine.newBuilder()
 		.maximumSize(100)
 		.expireAfterWrite(Duration.ofHours(1))
@@ -82,9 +88,10 @@ public final class UpstreamRegistrations
 	 * @param issuer Lanyard's own issuer: the callback URIs are made of it, never of a
 	 * request's Host header
 	 */
-	public UpstreamRegistrations(IdentityProviders providers, String issuer) {
+	public UpstreamRegistrations(IdentityProviders providers, String issuer, Supplier<? extends JWK> ownKey) {
 		this.providers = providers;
 		this.issuer = issuer;
+		this.ownKey = ownKey;
 		this.rest = RestClient.builder().requestFactory(requestFactory()).build();
 	}
 
@@ -137,14 +144,37 @@ public final class UpstreamRegistrations
 			.clientSettings(ClientRegistration.ClientSettings.builder().requireProofKey(true).build());
 		if (provider.clientSecret() != null) {
 			registration.clientSecret(provider.clientSecret());
-			if (!provider.openIdConnect()) {
-				registration.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
-			}
 		}
-		else {
+		if (provider.tokenEndpointAuthMethod() != null) {
+			registration.clientAuthenticationMethod(new ClientAuthenticationMethod(provider.tokenEndpointAuthMethod()));
+		}
+		else if (provider.clientSecret() == null) {
 			registration.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
 		}
+		else if (!provider.openIdConnect()) {
+			// OpenID Connect: what discovery says the provider takes.
+			registration.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+		}
 		return registration.build();
+	}
+
+	/**
+	 * Lanyard's client assertions for providers set to {@code private_key_jwt} (RFC 7523
+	 * §2.2): signed with Lanyard's own active signing key, which the provider finds in
+	 * Lanyard's JWKS; {@code aud} is the provider's issuer where it has one (the one
+	 * value an OpenID provider must accept, and the one that cannot be replayed at
+	 * another endpoint of it), else its token endpoint.
+	 */
+	public NimbusJwtClientAuthenticationParametersConverter<OAuth2AuthorizationCodeGrantRequest> clientAssertions() {
+		NimbusJwtClientAuthenticationParametersConverter<OAuth2AuthorizationCodeGrantRequest> assertions = new NimbusJwtClientAuthenticationParametersConverter<>(
+				(registration) -> this.ownKey.get());
+		assertions.setJwtClientAssertionCustomizer((context) -> {
+			ClientRegistration registration = context.getAuthorizationGrantRequest().getClientRegistration();
+			String issuerUri = registration.getProviderDetails().getIssuerUri();
+			context.getClaims()
+				.audience(List.of((issuerUri != null) ? issuerUri : registration.getProviderDetails().getTokenUri()));
+		});
+		return assertions;
 	}
 
 	/**

@@ -175,6 +175,7 @@ final class FederatedSignIn {
 			})
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.build());
+		tokens.addParametersConverter(registrations.clientAssertions());
 		RestTemplate userInfoCalls = new RestTemplate(UpstreamRegistrations.requestFactory());
 		userInfoCalls.setErrorHandler(new OAuth2ErrorResponseErrorHandler());
 		DefaultOAuth2UserService userInfo = new DefaultOAuth2UserService();

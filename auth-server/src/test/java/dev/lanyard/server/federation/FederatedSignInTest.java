@@ -61,6 +61,8 @@ class FederatedSignInTest {
 
 	private static final String JUDY_PASSWORD = "judy-password-for-upstream-tests";
 
+	private static final String KIM_PASSWORD = "kim-password-for-upstream-tests";
+
 	private static final String HEIDI_PASSWORD = "heidi-password-for-upstream-tests";
 
 	private static final String DOWNSTREAM_SECRET = "downstream-secret-at-least-32-characters";
@@ -106,6 +108,8 @@ class FederatedSignInTest {
 						    password: "%s"
 						  - username: judy
 						    password: "%s"
+						  - username: kim
+						    password: "%s"
 						  - username: heidi
 						    password: "%s"
 						    email: heidi@corp.example
@@ -119,10 +123,17 @@ class FederatedSignInTest {
 						    grant-types: [authorization_code]
 						    scopes: [openid, profile, email]
 						    require-consent: false
+						  - client-id: downstream-keyed
+						    token-endpoint-auth-method: private_key_jwt
+						    jwks-uri: http://localhost:%d/oauth2/jwks
+						    redirect-uris: [http://localhost:%d/login/federated/corp-keyed]
+						    grant-types: [authorization_code]
+						    scopes: [openid]
+						    require-consent: false
 						"""
 					.formatted(CAROL_PASSWORD, DAVE_PASSWORD, ERIN_PASSWORD, FRANK_PASSWORD, GRACE_PASSWORD,
-							IVAN_PASSWORD, JUDY_PASSWORD, HEIDI_PASSWORD, DOWNSTREAM_SECRET, downstreamPort,
-							downstreamPort, downstreamPort)));
+							IVAN_PASSWORD, JUDY_PASSWORD, KIM_PASSWORD, HEIDI_PASSWORD, DOWNSTREAM_SECRET,
+							downstreamPort, downstreamPort, downstreamPort, downstreamPort, downstreamPort)));
 		upstream = LanyardTestServer.start(corp);
 		scripted = new ScriptedUpstream("lanyard-at-scripted");
 		Map<String, String> settings = LanyardTestServer.newDeployment();
@@ -147,6 +158,13 @@ class FederatedSignInTest {
 				    client-secret: "%s"
 				    scopes: [openid, email]
 				    link-by-verified-email: true
+				  - id: corp-keyed
+				    display-name: "Corporate, keyed"
+				    issuer: %s
+				    client-id: downstream-keyed
+				    token-endpoint-auth-method: private_key_jwt
+				    scopes: [openid]
+				    create-users: true
 				  - id: scripted
 				    display-name: "Scripted"
 				    issuer: %s
@@ -171,8 +189,8 @@ class FederatedSignInTest {
 				    issuer: http://127.0.0.1:%d
 				    client-id: lanyard
 				    scopes: [openid]
-				""".formatted(upstreamIssuer, DOWNSTREAM_SECRET, upstreamIssuer, DOWNSTREAM_SECRET, scripted.issuer(),
-				scripted.hub(), scripted.hub(), scripted.hub(), TestBackends.freePort())));
+				""".formatted(upstreamIssuer, DOWNSTREAM_SECRET, upstreamIssuer, DOWNSTREAM_SECRET, upstreamIssuer,
+				scripted.issuer(), scripted.hub(), scripted.hub(), scripted.hub(), TestBackends.freePort())));
 		downstream = LanyardTestServer.start(settings);
 	}
 
@@ -314,17 +332,17 @@ class FederatedSignInTest {
 		IdentityProviders providers = downstream.bean(IdentityProviders.class);
 		IdentityProvider corp = providers.find("corp").orElseThrow();
 		IdentityProvider moved = new IdentityProvider(corp.id(), corp.displayName(), "https://login.elsewhere.example",
-				null, null, null, null, corp.clientId(), corp.clientSecret(), corp.scopes(), corp.linkByVerifiedEmail(),
-				corp.createUsers(), corp.defaultRoles(), corp.claimMappings(), corp.trustUpstreamMfa(),
-				corp.upstreamLogout(), corp.enabled());
+				null, null, null, null, corp.clientId(), corp.clientSecret(), corp.tokenEndpointAuthMethod(),
+				corp.scopes(), corp.linkByVerifiedEmail(), corp.createUsers(), corp.defaultRoles(),
+				corp.claimMappings(), corp.trustUpstreamMfa(), corp.upstreamLogout(), corp.enabled());
 		assertThatThrownBy(() -> providers.save(moved)).isInstanceOfSatisfying(InputRejectedException.class,
 				(ex) -> assertThat(ex.problems()).extracting(InputRejectedException.Problem::code)
 					.containsExactly("idp.identity-source.linked"));
 		assertThat(providers.find("corp").orElseThrow().issuer()).isEqualTo(corp.issuer());
 		IdentityProvider renamed = new IdentityProvider(corp.id(), "Corporate sign-in", corp.issuer(), null, null, null,
-				null, corp.clientId(), corp.clientSecret(), corp.scopes(), corp.linkByVerifiedEmail(),
-				corp.createUsers(), corp.defaultRoles(), corp.claimMappings(), corp.trustUpstreamMfa(),
-				corp.upstreamLogout(), corp.enabled());
+				null, corp.clientId(), corp.clientSecret(), corp.tokenEndpointAuthMethod(), corp.scopes(),
+				corp.linkByVerifiedEmail(), corp.createUsers(), corp.defaultRoles(), corp.claimMappings(),
+				corp.trustUpstreamMfa(), corp.upstreamLogout(), corp.enabled());
 		assertThat(providers.save(renamed)).isEqualTo(ImportOutcome.UNCHANGED);
 	}
 
@@ -528,6 +546,34 @@ class FederatedSignInTest {
 		finally {
 			admin.quit();
 		}
+	}
+
+	/**
+	 * A provider where Lanyard authenticates with {@code private_key_jwt}: an assertion
+	 * signed with Lanyard's own signing key, which the upstream reads from Lanyard's
+	 * JWKS. A provider set so cannot also have a client secret.
+	 */
+	@Test
+	void privateKeyJwtAtTheUpstreamSignsWithLanyardsOwnKey() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> signedIn = browser.get(throughUpstream(browser, "corp-keyed", "kim", KIM_PASSWORD));
+		assertThat(TestBrowser.location(signedIn)).isEqualTo(downstream.baseUrl() + "/");
+		String upstreamKim = upstream.bean(JdbcUserAccountRepository.class)
+			.findByLoginName("kim")
+			.orElseThrow()
+			.id()
+			.toString();
+		assertThat(linkedTo("corp-keyed", upstreamKim)).isTrue();
+
+		IdentityProviders providers = downstream.bean(IdentityProviders.class);
+		IdentityProvider keyed = providers.find("corp-keyed").orElseThrow();
+		assertThat(keyed.clientSecret()).isNull();
+		IdentityProvider withSecret = new IdentityProvider(keyed.id(), keyed.displayName(), keyed.issuer(), null, null,
+				null, null, keyed.clientId(), "a-secret-as-well", "private_key_jwt", keyed.scopes(), false, true,
+				List.of(), Map.of(), false, false, true);
+		assertThatThrownBy(() -> providers.save(withSecret)).isInstanceOfSatisfying(InputRejectedException.class,
+				(ex) -> assertThat(ex.problems()).extracting(InputRejectedException.Problem::code)
+					.containsExactly("idp.client-secret.not-used"));
 	}
 
 	/**
