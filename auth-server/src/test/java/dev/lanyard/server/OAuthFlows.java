@@ -100,6 +100,16 @@ public final class OAuthFlows {
 		return TestBrowser.json(tokens);
 	}
 
+	/**
+	 * The test deployment's gateway exchanges a user's access token for an internal JWT
+	 * (RFC 8693); returns the token endpoint's answer.
+	 */
+	public HttpResponse<String> exchangeAtGateway(String accessToken) {
+		return token(new TestBrowser(), "gateway", LanyardTestServer.TestBootstrap.GATEWAY_SECRET,
+				Map.of("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token_type",
+						"urn:ietf:params:oauth:token-type:access_token", "subject_token", accessToken));
+	}
+
 	public Map<String, Object> introspect(TestBrowser client, String clientId, String secret, String token) {
 		HttpResponse<String> response = client.postForm(url("/oauth2/introspect"), Map.of("token", token),
 				"Authorization", TestBrowser.basic(clientId, secret));

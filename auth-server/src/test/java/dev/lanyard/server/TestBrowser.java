@@ -114,12 +114,16 @@ public final class TestBrowser {
 	}
 
 	public static Map<String, String> queryParameters(String url) {
+		return formParameters(URI.create(url).getRawQuery());
+	}
+
+	/** The parameters of a form body or a raw query string (none for {@code null}). */
+	public static Map<String, String> formParameters(String encoded) {
 		Map<String, String> parameters = new LinkedHashMap<>();
-		String query = URI.create(url).getRawQuery();
-		if (query == null) {
+		if (encoded == null || encoded.isEmpty()) {
 			return parameters;
 		}
-		for (String pair : query.split("&")) {
+		for (String pair : encoded.split("&")) {
 			String[] parts = pair.split("=", 2);
 			parameters.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
 					(parts.length > 1) ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");

@@ -243,10 +243,7 @@ class FederatedSignInTest {
 		Map<String, Object> introspection = flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
 				(String) tokens.get("access_token"));
 		assertThat(introspection).containsEntry("active", true).containsEntry("idp", "corp");
-		HttpResponse<String> exchanged = flows.token(new TestBrowser(), "gateway", TestBootstrap.GATEWAY_SECRET,
-				Map.of("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token_type",
-						"urn:ietf:params:oauth:token-type:access_token", "subject_token",
-						(String) tokens.get("access_token")));
+		HttpResponse<String> exchanged = flows.exchangeAtGateway((String) tokens.get("access_token"));
 		assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
 		assertThat(TestBrowser.jwtClaims((String) TestBrowser.json(exchanged).get("access_token")))
 			.containsEntry("sub", carol.id().toString())

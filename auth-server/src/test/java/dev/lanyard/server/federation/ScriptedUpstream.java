@@ -2,8 +2,6 @@ package dev.lanyard.server.federation;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,6 +24,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.lanyard.server.TestBrowser;
 
 /**
  * An upstream identity provider whose answers a test chooses, for what a well-behaved
@@ -107,7 +106,7 @@ final class ScriptedUpstream implements AutoCloseable {
 
 	/** Signs the person in at once and sends the browser back with a code. */
 	private void authorize(HttpExchange exchange) throws IOException {
-		Map<String, String> request = query(exchange.getRequestURI());
+		Map<String, String> request = TestBrowser.formParameters(exchange.getRequestURI().getRawQuery());
 		String code = UUID.randomUUID().toString();
 		this.codes.put(code, request);
 		String location = request.get("redirect_uri") + "?code=" + code + "&state="
@@ -154,7 +153,8 @@ final class ScriptedUpstream implements AutoCloseable {
 
 	/** The authorization request a code was issued for, once; else a 400 answered. */
 	private Map<String, String> redeem(HttpExchange exchange) throws IOException {
-		Map<String, String> form = parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+		Map<String, String> form = TestBrowser
+			.formParameters(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
 		Map<String, String> request = this.codes.remove(String.valueOf(form.get("code")));
 		if (request == null) {
 			exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -173,23 +173,6 @@ final class ScriptedUpstream implements AutoCloseable {
 		exchange.sendResponseHeaders(200, bytes.length);
 		exchange.getResponseBody().write(bytes);
 		exchange.close();
-	}
-
-	private static Map<String, String> query(URI uri) {
-		return parse(uri.getRawQuery());
-	}
-
-	private static Map<String, String> parse(String encoded) {
-		Map<String, String> values = new LinkedHashMap<>();
-		if (encoded == null || encoded.isEmpty()) {
-			return values;
-		}
-		for (String pair : encoded.split("&")) {
-			String[] parts = pair.split("=", 2);
-			values.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
-					(parts.length > 1) ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
-		}
-		return values;
 	}
 
 	@Override

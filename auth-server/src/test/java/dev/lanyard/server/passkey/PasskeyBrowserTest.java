@@ -102,10 +102,7 @@ class PasskeyBrowserTest {
 			Map<String, Object> idToken = TestBrowser.jwtClaims((String) tokens.get("id_token"));
 			assertThat(idToken).containsEntry("amr", List.of("hwk", "mfa"))
 				.containsEntry("acr", "urn:lanyard:acr:multi-factor");
-			HttpResponse<String> exchanged = flows.token(new TestBrowser(), "gateway", TestBootstrap.GATEWAY_SECRET,
-					Map.of("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token_type",
-							"urn:ietf:params:oauth:token-type:access_token", "subject_token",
-							(String) tokens.get("access_token")));
+			HttpResponse<String> exchanged = flows.exchangeAtGateway((String) tokens.get("access_token"));
 			assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
 			assertThat(TestBrowser.jwtClaims((String) TestBrowser.json(exchanged).get("access_token")))
 				.containsEntry("amr", List.of("hwk", "mfa"));
