@@ -80,7 +80,9 @@ import org.springframework.web.client.RestTemplate;
  * signs in to a local account ({@link FederatedAccounts}): the session is Lanyard's own,
  * with {@code amr} {@code fed} and the provider in {@code idp}. A person with a second
  * factor here gives it next, unless the provider is trusted for its own ({@code mfa}).
- * Upstream tokens are not kept.
+ * Upstream access and refresh tokens are not kept; the upstream ID token waits in the
+ * login session, sealed, only where the provider's sign-out is to follow
+ * ({@link UpstreamLogout}).
  */
 final class FederatedSignIn {
 
@@ -421,7 +423,10 @@ final class FederatedSignIn {
 
 	}
 
-	/** Upstream tokens are not kept: they were needed for the sign-in only. */
+	/**
+	 * Upstream access and refresh tokens are not kept: they were needed for the sign-in
+	 * only.
+	 */
 	private static final class NothingKept implements OAuth2AuthorizedClientRepository {
 
 		@Override
