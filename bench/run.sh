@@ -70,7 +70,8 @@ VERIFIER=bench-verifier-0123456789-0123456789-0123456789
 CHALLENGE=$(printf '%s' "$VERIFIER" | openssl dgst -sha256 -binary | base64 -w0 | tr '+/' '-_' | tr -d '=')
 AUTHORIZE="http://localhost:$PORT/oauth2/authorize?response_type=code&client_id=bench-web&scope=openid%20profile&state=s&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcallback&code_challenge=$CHALLENGE&code_challenge_method=S256"
 curl -s -c "$JAR" -b "$JAR" -o /dev/null "$AUTHORIZE"
-CSRF=$(curl -s -c "$JAR" -b "$JAR" "http://localhost:$PORT/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p')
+# The login page has more than one form (password, passkey): each carries the same token.
+CSRF=$(curl -s -c "$JAR" -b "$JAR" "http://localhost:$PORT/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
 curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode username=bench-user \
   --data-urlencode password=bench-user-password-2026 --data-urlencode "_csrf=$CSRF" "http://localhost:$PORT/login"
 CODE=$(curl -s -c "$JAR" -b "$JAR" -o /dev/null -w '%{redirect_url}' "$AUTHORIZE" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
