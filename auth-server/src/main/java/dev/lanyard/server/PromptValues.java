@@ -16,6 +16,18 @@ public final class PromptValues {
 	private PromptValues() {
 	}
 
+	/**
+	 * The values that ask a signed-in person to sign in again: {@code login}, and
+	 * {@code select_account}, which Lanyard, with one account per sign-in, answers the
+	 * same way.
+	 */
+	public static final List<String> SIGN_IN_AGAIN = List.of("login", "select_account");
+
+	/** Whether a {@code prompt} asks for a new sign-in ({@link #SIGN_IN_AGAIN}). */
+	public static boolean asksToSignInAgain(String prompt) {
+		return of(prompt).stream().anyMatch(SIGN_IN_AGAIN::contains);
+	}
+
 	/** The values, none for a missing or blank parameter. */
 	public static List<String> of(String prompt) {
 		return (prompt != null && !prompt.isBlank()) ? Arrays.asList(prompt.trim().split(" +")) : List.of();

@@ -78,6 +78,7 @@ public class FederatedLinks {
 	public List<Row> rows(UUID userId) {
 		List<FederatedIdentities.Linked> linked = this.identities.of(userId);
 		List<IdentityProvider> all = this.providers.all();
+		boolean ownCredential = hasOwnCredential(userId);
 		List<Row> rows = new ArrayList<>();
 		for (IdentityProvider provider : all) {
 			FederatedIdentities.Linked link = linked.stream()
@@ -89,7 +90,7 @@ public class FederatedLinks {
 			}
 			rows.add(new Row(provider.id(), provider.displayName(), link != null, (link != null) ? link.email() : null,
 					(link != null) ? link.lastUsedAt() : null,
-					link != null && keepsAWayIn(userId, provider.id(), linked, all)));
+					link != null && keepsAWayIn(provider.id(), linked, all, ownCredential)));
 		}
 		return rows;
 	}
@@ -163,7 +164,7 @@ public class FederatedLinks {
 		// each count on the other's link.
 		boolean unlinked = Boolean.TRUE.equals(this.transactions.execute((status) -> {
 			this.users.findByIdForUpdate(userId);
-			if (!keepsAWayIn(userId, providerId, this.identities.of(userId), this.providers.all())) {
+			if (!keepsAWayIn(providerId, this.identities.of(userId), this.providers.all(), hasOwnCredential(userId))) {
 				return false;
 			}
 			return this.identities.unlink(userId, providerId);
@@ -177,14 +178,18 @@ public class FederatedLinks {
 
 	/**
 	 * Whether the person keeps a way to sign in without their link to this provider: a
-	 * password, a passkey, or a link to another provider that is offered.
+	 * credential of their own, or a link to another provider that is offered.
 	 */
-	private boolean keepsAWayIn(UUID userId, String providerId, List<FederatedIdentities.Linked> linked,
-			List<IdentityProvider> providers) {
-		boolean otherLink = linked.stream()
+	private static boolean keepsAWayIn(String providerId, List<FederatedIdentities.Linked> linked,
+			List<IdentityProvider> providers, boolean ownCredential) {
+		return ownCredential || linked.stream()
 			.anyMatch((identity) -> !identity.providerId().equals(providerId) && providers.stream()
 				.anyMatch((provider) -> provider.id().equals(identity.providerId()) && provider.enabled()));
-		return otherLink || this.users.findById(userId).map((account) -> account.passwordHash() != null).orElse(false)
+	}
+
+	/** Whether the person has a password or a passkey here. */
+	private boolean hasOwnCredential(UUID userId) {
+		return this.users.findById(userId).map((account) -> account.passwordHash() != null).orElse(false)
 				|| this.passkeys.any(userId);
 	}
 

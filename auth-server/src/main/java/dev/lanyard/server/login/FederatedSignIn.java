@@ -130,10 +130,7 @@ final class FederatedSignIn {
 		String[] prompt = (waiting != null) ? waiting.getParameterValues(PromptValues.PARAMETER) : null;
 		String[] maxAge = (waiting != null) ? waiting.getParameterValues("max_age") : null;
 		boolean signInAgain = (current != null && current.getPrincipal() instanceof LanyardUser)
-				|| (prompt != null && prompt.length == 1
-						&& PromptValues.of(prompt[0])
-							.stream()
-							.anyMatch((value) -> value.equals("login") || value.equals("select_account")));
+				|| (prompt != null && prompt.length == 1 && PromptValues.asksToSignInAgain(prompt[0]));
 		upstreamRequest.additionalParameters((parameters) -> {
 			if (signInAgain) {
 				parameters.put(PromptValues.PARAMETER, "login");

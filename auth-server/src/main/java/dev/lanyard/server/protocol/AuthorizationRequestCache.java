@@ -1,5 +1,6 @@
 package dev.lanyard.server.protocol;
 
+import dev.lanyard.server.PromptValues;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Instant;
@@ -67,9 +68,8 @@ final class AuthorizationRequestCache implements RequestCache {
 	 * Whether the request asks for a new sign-in ({@code prompt=login}, {@code max_age}).
 	 */
 	private static boolean asksForSignIn(HttpServletRequest request) {
-		return request.getParameter("max_age") != null || ReauthenticationFilter.prompts(request)
-			.stream()
-			.anyMatch(ReauthenticationFilter.SIGN_IN_AGAIN::contains);
+		return request.getParameter("max_age") != null
+				|| PromptValues.asksToSignInAgain(request.getParameter(PromptValues.PARAMETER));
 	}
 
 	/**

@@ -39,10 +39,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class ReauthenticationFilter extends OncePerRequestFilter {
 
-	/** Prompt values that ask for a new sign-in. */
-	/** The prompt values that ask a signed-in person to sign in again. */
-	static final List<String> SIGN_IN_AGAIN = List.of("login", "select_account");
-
 	private final AuthorizationRequestCache requests;
 
 	private final Clock clock;
@@ -95,7 +91,7 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 		if (prompt != null && prompt.length == 1) {
 			String rest = PromptValues.of(prompt[0])
 				.stream()
-				.filter((value) -> !SIGN_IN_AGAIN.contains(value))
+				.filter((value) -> !PromptValues.SIGN_IN_AGAIN.contains(value))
 				.collect(Collectors.joining(" "));
 			if (rest.isEmpty()) {
 				parameters.remove(PromptValues.PARAMETER);
@@ -112,7 +108,7 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 	}
 
 	private boolean mustSignInAgain(HttpServletRequest request, Authentication signedIn) {
-		if (prompts(request).stream().anyMatch(SIGN_IN_AGAIN::contains)) {
+		if (PromptValues.asksToSignInAgain(request.getParameter(PromptValues.PARAMETER))) {
 			return true;
 		}
 		String maxAge = request.getParameter("max_age");
