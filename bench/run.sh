@@ -18,7 +18,7 @@
 #  in the README), and the resident memory of both Java processes at the end.
 #
 #   bench/run.sh            # needs wrk, curl, psql, python3, PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 6379
-#   DURATION=30s CONNECTIONS=32 DISTINCT_TOKENS=8000 bench/run.sh
+#   DURATION=30s CONNECTIONS=32 DISTINCT_TOKENS=30000 bench/run.sh
 #   SERVER_JAVA_OPTS="-Xmx512m" bench/run.sh   # the server's JVM options (default: the Docker image's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,10 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 PORT=${PORT:-9400}
 GATEWAY_PORT=${GATEWAY_PORT:-9410}
-DISTINCT_TOKENS=${DISTINCT_TOKENS:-5000}
+# Distinct user tokens: the first DISTINCT_WARMUP warm the path, the rest must last the whole
+# measurement (the script warns when they ran out: the run's CPU then counts idle time).
+DISTINCT_TOKENS=${DISTINCT_TOKENS:-16000}
+DISTINCT_WARMUP=${DISTINCT_WARMUP:-6000}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' docker/auth-server.Dockerfile)}
 DB=lanyard_bench_$$
 PREFIX="bench-$$:"
@@ -90,6 +93,20 @@ GATEWAY=$!
 for _ in $(seq 1 120); do curl -sf "http://localhost:$GATEWAY_PORT/actuator/health/liveness" >/dev/null && break; sleep 1; done
 
 warm() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-10s}" "$@" >/dev/null; }
+# Warms a path that can be repeated until the JIT is done with it: another slice while the
+# measured process's compiler threads took more than 2 % of its CPU in the last one (at most
+# WARM_SLICES). Ten seconds leave client_credentials still compiling: its measurement then
+# counted 0.1-0.5 ms of compiler CPU per token, which a running server does not pay.
+warm_steady() {
+  local pid=${MEASURED:-$SERVER} slice
+  for slice in $(seq 1 "${WARM_SLICES:-8}"); do
+    local j0 s0; j0=$(jit_ticks "$pid"); s0=$(ticks "$pid")
+    warm "$@"
+    local j=$(($(jit_ticks "$pid") - j0)) s=$(($(ticks "$pid") - s0))
+    [ $((j * 50)) -le "$s" ] && return
+  done
+  echo "warning: the JIT was still compiling after $slice warm-up slices ($*)" >&2
+}
 measure() { # name, then wrk arguments; prints "requests/s CPU-ms-per-request" (and the figures of the run)
   local name=$1; shift
   local before; before=$(snapshot)
@@ -97,7 +114,11 @@ measure() { # name, then wrk arguments; prints "requests/s CPU-ms-per-request" (
   local rps; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   local p99; p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   local bad; bad=$(echo "$out" | awk '/non-2xx/ {print $2}')
-  local cpu; cpu=$(capacity "$name" "$(requests_of "$out")" "$before" "$(snapshot)")
+  local requests; requests=$(requests_of "$out")
+  local cpu; cpu=$(capacity "$name" "$requests" "$before" "$(snapshot)")
+  if [ -n "${REQUEST_LIMIT:-}" ] && [ "$requests" -ge "$REQUEST_LIMIT" ]; then
+    echo "warning: $name used up its $REQUEST_LIMIT requests before the end of the run: its CPU per request counts idle time (raise DISTINCT_TOKENS)" >&2
+  fi
   printf '%-22s %10s req/s   p99 %-8s non-2xx %s\n' "$name" "$rps" "$p99" "${bad:-0}" >&2
   echo "$rps $cpu"
 }
@@ -107,21 +128,32 @@ measure() { # name, then wrk arguments; prints "requests/s CPU-ms-per-request" (
 # around each measurement (other load on the machine counts too: run it on an otherwise
 # idle machine). Prints the total CPU milliseconds per request.
 ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
+# CPU ticks of a Java process's JIT compiler threads (part of its ticks above).
+jit_ticks() {
+  local t comm total=0
+  for t in /proc/"$1"/task/*; do
+    read -r comm <"$t/comm" 2>/dev/null || continue
+    case $comm in
+      C1\ Compiler*|C2\ Compiler*) total=$((total + $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}')));;
+    esac
+  done
+  echo "$total"
+}
 sql() { psql -h 127.0.0.1 -U postgres -d "$DB" -tAc "$1"; }
-snapshot() { # prints: server_ticks pg_ticks redis_ticks commits wal_lsn rows
+snapshot() { # prints: server_ticks pg_ticks redis_ticks commits wal_lsn rows jit_ticks
   echo "$(ticks "${MEASURED:-$SERVER}") $(ticks $(pgrep -x postgres)) $(ticks $(pgrep -x redis-server)) \
 $(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()") \
-$(sql "SELECT pg_current_wal_lsn()") $(sql "SELECT count(*) FROM oauth_authorizations")"
+$(sql "SELECT pg_current_wal_lsn()") $(sql "SELECT count(*) FROM oauth_authorizations") $(jit_ticks "${MEASURED:-$SERVER}")"
 }
 capacity() { # name, requests served, snapshot before, snapshot after
-  local name=$1 requests=$2; read -r s0 p0 r0 c0 w0 n0 <<<"$3"; read -r s1 p1 r1 c1 w1 n1 <<<"$4"
+  local name=$1 requests=$2; read -r s0 p0 r0 c0 w0 n0 j0 <<<"$3"; read -r s1 p1 r1 c1 w1 n1 j1 <<<"$4"
   local wal; wal=$(sql "SELECT pg_wal_lsn_diff('$w1', '$w0')")
   local hz; hz=$(getconf CLK_TCK)
   awk -v name="$name" -v req="$requests" -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) -v c=$((c1 - c0)) \
-      -v w="$wal" -v n=$((n1 - n0)) -v hz="$hz" 'BEGIN {
+      -v w="$wal" -v n=$((n1 - n0)) -v j=$((j1 - j0)) -v hz="$hz" 'BEGIN {
     ms = 1000 / hz / req
-    printf "%-22s CPU ms/request: %.3f (Java %.3f, PostgreSQL %.3f, Redis %.3f);  %.2f commits, %5.0f WAL bytes, %.2f rows per request\n",
-      name, (s + p + r) * ms, s * ms, p * ms, r * ms, c / req, w / req, n / req > "/dev/stderr"
+    printf "%-22s CPU ms/request: %.3f (Java %.3f of which JIT %.3f, PostgreSQL %.3f, Redis %.3f);  %.2f commits, %5.0f WAL bytes, %.2f rows per request\n",
+      name, (s + p + r) * ms, s * ms, j * ms, p * ms, r * ms, c / req, w / req, n / req > "/dev/stderr"
     printf "%.4f\n", (s + p + r) * ms
   }'
 }
@@ -129,23 +161,24 @@ requests_of() { awk '/requests in/ {print $1}' <<<"$1"; }
 
 echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, server JVM options: ${SERVER_JAVA_OPTS:-none}, $(date -u +%Y-%m-%d)" >&2
 # Warm the JIT on every path first, so no measurement pays for compilation.
-warm "http://localhost:$PORT/.well-known/openid-configuration"
-BENCH_BASIC=$SERVICE warm -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token"
-BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$USER_TOKEN warm -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect"
-BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKEN=$USER_TOKEN warm -s bench/exchange.lua "http://localhost:$PORT/oauth2/token"
+warm_steady "http://localhost:$PORT/.well-known/openid-configuration"
+BENCH_BASIC=$SERVICE warm_steady -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token"
+BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$USER_TOKEN warm_steady -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect"
+BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKEN=$USER_TOKEN warm_steady -s bench/exchange.lua "http://localhost:$PORT/oauth2/token"
 # The distinct path needs its own warm-up (a token-cache miss, a signature): with fewer, the
 # JIT still compiles it during the measurement.
-head -n 2000 "$WORK/user-tokens.txt" >"$WORK/warm-tokens.txt"
-tail -n +2001 "$WORK/user-tokens.txt" >"$WORK/distinct-tokens.txt"
+head -n "$DISTINCT_WARMUP" "$WORK/user-tokens.txt" >"$WORK/warm-tokens.txt"
+tail -n +$((DISTINCT_WARMUP + 1)) "$WORK/user-tokens.txt" >"$WORK/distinct-tokens.txt"
 BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKENS=$WORK/warm-tokens.txt THREADS=$THREADS warm -s bench/exchange-distinct.lua "http://localhost:$PORT/oauth2/token"
-warm "http://localhost:$GATEWAY_PORT/actuator/health/liveness"
-BENCH_TOKEN=$USER_TOKEN warm -s bench/gateway-exchange.lua "http://localhost:$GATEWAY_PORT/exchange"
+MEASURED=$GATEWAY warm_steady "http://localhost:$GATEWAY_PORT/actuator/health/liveness"
+MEASURED=$GATEWAY BENCH_TOKEN=$USER_TOKEN warm_steady -s bench/gateway-exchange.lua "http://localhost:$GATEWAY_PORT/exchange"
 
 read -r FLOOR FLOOR_CPU <<<"$(measure discovery "http://localhost:$PORT/.well-known/openid-configuration")"
 read -r ISSUE ISSUE_CPU <<<"$(BENCH_BASIC=$SERVICE measure client_credentials -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token")"
 read -r INTROSPECT INTROSPECT_CPU <<<"$(BENCH_BASIC=$INTROSPECTOR BENCH_TOKEN=$USER_TOKEN measure introspection -s bench/introspect.lua "http://localhost:$PORT/oauth2/introspect")"
 read -r EXCHANGE EXCHANGE_CPU <<<"$(BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKEN=$USER_TOKEN measure exchange_reused -s bench/exchange.lua "http://localhost:$PORT/oauth2/token")"
-read -r DISTINCT DISTINCT_CPU <<<"$(BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKENS=$WORK/distinct-tokens.txt THREADS=$THREADS measure exchange_distinct -s bench/exchange-distinct.lua "http://localhost:$PORT/oauth2/token")"
+read -r DISTINCT DISTINCT_CPU <<<"$(BENCH_BASIC=$GATEWAY_BASIC BENCH_TOKENS=$WORK/distinct-tokens.txt THREADS=$THREADS \
+  REQUEST_LIMIT=$((DISTINCT_TOKENS - DISTINCT_WARMUP - THREADS)) measure exchange_distinct -s bench/exchange-distinct.lua "http://localhost:$PORT/oauth2/token")"
 kill -STOP $GATEWAY
 read -r SIGN SIGN_CPU <<<"$(java bench/RsaSignBaseline.java "$THREADS" "$SECONDS_RUN")"
 kill -CONT $GATEWAY

@@ -290,15 +290,16 @@ public final class JwtVerifier {
 			throw malformed("Token has an empty payload or signature");
 		}
 		// RFC 7515 §2, §7.1: unpadded base64url, one encoding per value. nimbus's decoder
-		// skips foreign characters, so they are refused here.
-		requireCanonical(token, 0, firstDot);
-		requireCanonical(token, firstDot + 1, secondDot);
-		requireCanonical(token, secondDot + 1, token.length());
+		// skips foreign characters, so they are refused here. The header of the last
+		// token that verified passed every header check, this one included.
 		String header = this.lastHeader;
 		if (header == null || header.length() != firstDot || !token.startsWith(header)) {
+			requireCanonical(token, 0, firstDot);
 			header = token.substring(0, firstDot);
 			checkHeader(header);
 		}
+		requireCanonical(token, firstDot + 1, secondDot);
+		requireCanonical(token, secondDot + 1, token.length());
 		VerificationContext context = new VerificationContext(token, firstDot + 1, secondDot);
 		SignedJWT jwt;
 		try {
