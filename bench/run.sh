@@ -20,6 +20,7 @@
 #   bench/run.sh            # needs wrk, curl, psql, python3, PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 6379
 #   DURATION=30s CONNECTIONS=32 DISTINCT_TOKENS=30000 bench/run.sh
 #   SERVER_JAVA_OPTS="-Xmx512m" bench/run.sh   # the server's JVM options (default: the Docker image's)
+#   MEMORY_DETAIL=1 bench/run.sh                # also where the server's memory is at the end (native memory tracking)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,7 @@ GATEWAY_PORT=${GATEWAY_PORT:-9410}
 DISTINCT_TOKENS=${DISTINCT_TOKENS:-16000}
 DISTINCT_WARMUP=${DISTINCT_WARMUP:-6000}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' docker/auth-server.Dockerfile)}
+[ -n "${MEMORY_DETAIL:-}" ] && SERVER_JAVA_OPTS="$SERVER_JAVA_OPTS -XX:NativeMemoryTracking=summary"
 DB=lanyard_bench_$$
 PREFIX="bench-$$:"
 
@@ -190,6 +192,10 @@ read -r GATEWAY_CACHED _ <<<"$(MEASURED=$GATEWAY BENCH_TOKEN=$USER_TOKEN measure
 ISSUED=$(psql -h 127.0.0.1 -U postgres -d "$DB" -tAc "SELECT count(*) FROM oauth_authorizations")
 rss() { awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' "/proc/$1/status"; }
 echo "resident memory after the run: server $(rss $SERVER) (JVM options: ${SERVER_JAVA_OPTS:-none}), exchange service $(rss $GATEWAY) (-Xmx256m)" >&2
+if [ -n "${MEMORY_DETAIL:-}" ]; then
+  jcmd "$SERVER" GC.heap_info | sed -n '2,4p' >&2
+  jcmd "$SERVER" VM.native_memory summary | grep -E '^(Total|-  *[A-Za-z ]+ \(reserved)' | sed 's/reserved=[0-9]*KB, //' >&2
+fi
 
 awk -v fc="$FLOOR_CPU" -v ic="$ISSUE_CPU" -v nc="$INTROSPECT_CPU" -v xc="$EXCHANGE_CPU" -v dc="$DISTINCT_CPU" \
     -v sc="$SIGN_CPU" -v gf="$GATEWAY_FLOOR" -v gc="$GATEWAY_CACHED" -v rows="$ISSUED" 'BEGIN {
