@@ -118,6 +118,10 @@ public final class LanyardTestServer implements AutoCloseable {
 		return this.context.getBean(type);
 	}
 
+	public boolean hasBean(Class<?> type) {
+		return this.context.getBeanNamesForType(type).length > 0;
+	}
+
 	@Override
 	public void close() {
 		this.context.close();

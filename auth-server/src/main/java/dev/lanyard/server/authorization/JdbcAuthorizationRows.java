@@ -3,20 +3,23 @@ package dev.lanyard.server.authorization;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
 import dev.lanyard.server.storage.SqlValues;
 
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -65,38 +68,34 @@ final class JdbcAuthorizationRows {
 
 	private static final int PURGE_BATCH = 5000;
 
-	private static final String INSERT = """
-			INSERT INTO oauth_authorizations (id, registered_client_id, principal_name, grant_type,
-			  authorized_scopes, attributes, session_id, state_hash,
-			  code_hash, code_issued_at, code_expires_at, code_metadata,
-			  access_token_hash, access_token_issued_at, access_token_expires_at, access_token_metadata,
-			  access_token_scopes,
-			  refresh_token_hash, refresh_token_issued_at, refresh_token_expires_at, refresh_token_metadata,
-			  id_token_hash, id_token_issued_at, id_token_expires_at, id_token_metadata,
-			  device_code_hash, device_code_issued_at, device_code_expires_at, device_code_metadata,
-			  user_code_hash, user_code_issued_at, user_code_expires_at, user_code_metadata, version, created_at)
-			VALUES (:id, :client, :principal, :grant, :scopes, :attributes::jsonb, :session, :state,
-			  :code_hash, :code_issued, :code_expires, :code_metadata::jsonb,
-			  :access_hash, :access_issued, :access_expires, :access_metadata::jsonb, :access_scopes,
-			  :refresh_hash, :refresh_issued, :refresh_expires, :refresh_metadata::jsonb,
-			  :id_hash, :id_issued, :id_expires, :id_metadata::jsonb,
-			  :device_hash, :device_issued, :device_expires, :device_metadata::jsonb,
-			  :user_hash, :user_issued, :user_expires, :user_metadata::jsonb, :version, :created)""";
+	/**
+	 * The columns a new row is written with, each with its JDBC type and its value: one
+	 * list for the positional INSERT (no parameter map per row on the token endpoint's
+	 * path) and the named parameters of the UPDATE.
+	 */
+	private static final List<Column> COLUMNS = columns();
 
-	private final NamedParameterJdbcOperations batches;
+	private static final String INSERT = "INSERT INTO oauth_authorizations ("
+			+ COLUMNS.stream().map(Column::name).collect(Collectors.joining(", ")) + ") VALUES ("
+			+ COLUMNS.stream().map((column) -> column.json() ? "?::jsonb" : "?").collect(Collectors.joining(", "))
+			+ ")";
+
+	private static final int[] INSERT_TYPES = COLUMNS.stream().mapToInt(Column::sqlType).toArray();
+
+	private final JdbcOperations positional;
 
 	private final JdbcClient jdbc;
 
 	private final Clock clock;
 
 	JdbcAuthorizationRows(NamedParameterJdbcOperations jdbc, Clock clock) {
-		this.batches = jdbc;
+		this.positional = jdbc.getJdbcOperations();
 		this.jdbc = JdbcClient.create(jdbc);
 		this.clock = clock;
 	}
 
 	void insert(StoredAuthorization stored) {
-		this.jdbc.sql(INSERT).paramSource(parameters(stored)).update();
+		this.positional.update(INSERT, values(stored), INSERT_TYPES);
 	}
 
 	/**
@@ -104,11 +103,11 @@ final class JdbcAuthorizationRows {
 	 * transaction that makes them durable together.
 	 */
 	void insertAll(List<StoredAuthorization> stored) {
-		SqlParameterSource[] rows = new SqlParameterSource[stored.size()];
-		for (int i = 0; i < rows.length; i++) {
-			rows[i] = new MapSqlParameterSource(parameters(stored.get(i)));
+		List<Object[]> rows = new ArrayList<>(stored.size());
+		for (StoredAuthorization row : stored) {
+			rows.add(values(row));
 		}
-		this.batches.batchUpdate(INSERT, rows);
+		this.positional.batchUpdate(INSERT, rows, INSERT_TYPES);
 	}
 
 	/**
@@ -315,37 +314,82 @@ final class JdbcAuthorizationRows {
 		return total;
 	}
 
+	private static List<Column> columns() {
+		List<Column> columns = new ArrayList<>(List.of(Column.of("id", "id", Types.VARCHAR, StoredAuthorization::id),
+				Column.of("registered_client_id", "client", Types.VARCHAR, StoredAuthorization::registeredClientId),
+				Column.of("principal_name", "principal", Types.VARCHAR, StoredAuthorization::principalName),
+				Column.of("grant_type", "grant", Types.VARCHAR, StoredAuthorization::grantType),
+				Column.of("authorized_scopes", "scopes", Types.VARCHAR, StoredAuthorization::authorizedScopes),
+				Column.json("attributes", "attributes", StoredAuthorization::attributes),
+				Column.of("session_id", "session", Types.VARCHAR, StoredAuthorization::sessionId),
+				Column.of("state_hash", "state", Types.VARCHAR, StoredAuthorization::stateHash),
+				Column.of("version", "version", Types.BIGINT, StoredAuthorization::version),
+				Column.of("created_at", "created", Types.TIMESTAMP, (stored) -> timestamp(stored.createdAt())),
+				Column.of("access_token_scopes", "access_scopes", Types.VARCHAR,
+						StoredAuthorization::accessTokenScopes)));
+		columns.addAll(Column.token("code", "code", StoredAuthorization::code));
+		columns.addAll(Column.token("access_token", "access", StoredAuthorization::accessToken));
+		columns.addAll(Column.token("refresh_token", "refresh", StoredAuthorization::refreshToken));
+		columns.addAll(Column.token("id_token", "id", StoredAuthorization::idToken));
+		columns.addAll(Column.token("device_code", "device", StoredAuthorization::deviceCode));
+		columns.addAll(Column.token("user_code", "user", StoredAuthorization::userCode));
+		return List.copyOf(columns);
+	}
+
+	/**
+	 * A column of a new row: its name, the UPDATE's parameter for it, its JDBC type
+	 * (given, so a null needs no look-up of the driver) and whether it is cast to jsonb.
+	 */
+	private record Column(String name, String parameter, int sqlType, boolean json,
+			Function<StoredAuthorization, Object> value) {
+
+		static Column of(String name, String parameter, int sqlType, Function<StoredAuthorization, Object> value) {
+			return new Column(name, parameter, sqlType, false, value);
+		}
+
+		static Column json(String name, String parameter, Function<StoredAuthorization, Object> value) {
+			return new Column(name, parameter, Types.VARCHAR, true, value);
+		}
+
+		/** A stored token's four columns. */
+		static List<Column> token(String prefix, String parameter, Function<StoredAuthorization, StoredToken> token) {
+			return List.of(
+					of(prefix + "_hash", parameter + "_hash", Types.VARCHAR,
+							(stored) -> field(token, stored, StoredToken::hash)),
+					of(prefix + "_issued_at", parameter + "_issued", Types.TIMESTAMP,
+							(stored) -> field(token, stored, (t) -> timestamp(t.issuedAt()))),
+					of(prefix + "_expires_at", parameter + "_expires", Types.TIMESTAMP,
+							(stored) -> field(token, stored, (t) -> timestamp(t.expiresAt()))),
+					new Column(prefix + "_metadata", parameter + "_metadata", Types.VARCHAR, true,
+							(stored) -> field(token, stored, StoredToken::metadata)));
+		}
+
+		private static Object field(Function<StoredAuthorization, StoredToken> token, StoredAuthorization stored,
+				Function<StoredToken, Object> field) {
+			StoredToken value = token.apply(stored);
+			return (value != null) ? field.apply(value) : null;
+		}
+
+	}
+
 	/** What a row held before an update. */
 	record Previous(String accessTokenHash, boolean accessTokenInvalidated) {
 	}
 
-	private static Map<String, Object> parameters(StoredAuthorization stored) {
-		Map<String, Object> parameters = new HashMap<>();
-		parameters.put("id", stored.id());
-		parameters.put("client", stored.registeredClientId());
-		parameters.put("principal", stored.principalName());
-		parameters.put("grant", stored.grantType());
-		parameters.put("scopes", stored.authorizedScopes());
-		parameters.put("attributes", stored.attributes());
-		parameters.put("session", stored.sessionId());
-		parameters.put("state", stored.stateHash());
-		putToken(parameters, "code", stored.code());
-		putToken(parameters, "access", stored.accessToken());
-		parameters.put("access_scopes", stored.accessTokenScopes());
-		putToken(parameters, "refresh", stored.refreshToken());
-		putToken(parameters, "id", stored.idToken());
-		putToken(parameters, "device", stored.deviceCode());
-		putToken(parameters, "user", stored.userCode());
-		parameters.put("version", stored.version());
-		parameters.put("created", timestamp(stored.createdAt()));
-		return parameters;
+	private static Object[] values(StoredAuthorization stored) {
+		Object[] values = new Object[COLUMNS.size()];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = COLUMNS.get(i).value().apply(stored);
+		}
+		return values;
 	}
 
-	private static void putToken(Map<String, Object> parameters, String name, StoredToken token) {
-		parameters.put(name + "_hash", (token != null) ? token.hash() : null);
-		parameters.put(name + "_issued", (token != null) ? timestamp(token.issuedAt()) : null);
-		parameters.put(name + "_expires", (token != null) ? timestamp(token.expiresAt()) : null);
-		parameters.put(name + "_metadata", (token != null) ? token.metadata() : null);
+	private static Map<String, Object> parameters(StoredAuthorization stored) {
+		Map<String, Object> parameters = new HashMap<>();
+		for (Column column : COLUMNS) {
+			parameters.put(column.parameter(), column.value().apply(stored));
+		}
+		return parameters;
 	}
 
 	private static Timestamp timestamp(Instant instant) {

@@ -1,9 +1,9 @@
 package dev.lanyard.server.storage;
 
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+
+import dev.lanyard.server.AutoConfigurationExclusions;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -51,13 +51,10 @@ public class RedisModeEnvironmentPostProcessor implements EnvironmentPostProcess
 				.addFirst(new MapPropertySource("lanyardRedisMode", Map.of(MODE_PROPERTY, "redis")));
 			return;
 		}
-		Set<String> excluded = new LinkedHashSet<>(
-				StringUtils.commaDelimitedListToSet(environment.getProperty("spring.autoconfigure.exclude", "")));
-		excluded.addAll(REDIS_AUTO_CONFIGURATIONS);
-		excluded.remove("");
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource("lanyardRedisMode",
-					Map.of(MODE_PROPERTY, "in-process", "spring.autoconfigure.exclude", String.join(",", excluded))));
+					Map.of(MODE_PROPERTY, "in-process", AutoConfigurationExclusions.PROPERTY,
+							AutoConfigurationExclusions.with(environment, REDIS_AUTO_CONFIGURATIONS))));
 	}
 
 }

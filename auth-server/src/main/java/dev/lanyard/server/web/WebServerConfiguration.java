@@ -1,5 +1,7 @@
 package dev.lanyard.server.web;
 
+import java.util.Set;
+
 import dev.lanyard.server.LanyardProperties;
 
 import org.apache.catalina.core.StandardHost;
@@ -11,7 +13,9 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.observation.ServerRequestObservationConvention;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 
 /**
  * What every request meets before any of Lanyard's filter chains: the issuer as the one
@@ -77,6 +81,20 @@ class WebServerConfiguration {
 	@Bean
 	static SecurityObservationSettings securityObservationSettings() {
 		return SecurityObservationSettings.noObservations();
+	}
+
+	/**
+	 * {@code http.server.requests} names the protocol endpoints, which filters answer, by
+	 * their paths (see {@link EndpointUriObservationConvention}).
+	 */
+	@Bean
+	ServerRequestObservationConvention endpointUriObservationConvention(AuthorizationServerSettings settings) {
+		return new EndpointUriObservationConvention(Set.of(settings.getAuthorizationEndpoint(),
+				settings.getTokenEndpoint(), settings.getTokenIntrospectionEndpoint(),
+				settings.getTokenRevocationEndpoint(), settings.getPushedAuthorizationRequestEndpoint(),
+				settings.getDeviceAuthorizationEndpoint(), settings.getDeviceVerificationEndpoint(),
+				settings.getJwkSetEndpoint(), settings.getOidcUserInfoEndpoint(), settings.getOidcLogoutEndpoint(),
+				"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server", "/login", "/logout"));
 	}
 
 	@Bean

@@ -10,7 +10,10 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +35,10 @@ class EmbeddedDefaultTest {
 		String token;
 		try (LanyardTestServer first = LanyardTestServer.start(settings)) {
 			assertThat(first.bean(RedisMode.class).enabled()).isFalse();
+			// Both start-up decisions switch auto-configurations off; neither undoes the
+			// other.
+			assertThat(first.hasBean(RedisConnectionFactory.class)).isFalse();
+			assertThat(first.bean(Tracer.class)).isSameAs(Tracer.NOOP);
 			OAuthFlows flows = new OAuthFlows(first.baseUrl());
 			token = (String) TestBrowser.json(flows.token(new TestBrowser(), "service", TestBootstrap.SERVICE_SECRET,
 					Map.of("grant_type", "client_credentials")))

@@ -9,6 +9,7 @@ import dev.lanyard.server.RawHttp;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +43,26 @@ class OperationsEndpointsTest {
 		assertThat(metrics)
 			.containsPattern("lanyard_tokens_issued_total\\{[^}]*grant=\"client_credentials\"[^}]*\\} [1-9]");
 		assertThat(metrics).containsPattern("lanyard_logins_total\\{[^}]*outcome=\"succeeded\"[^}]*\\} [1-9]");
+	}
+
+	/**
+	 * Traces off (the default): no tracer opens spans on requests nobody exports, and no
+	 * gauge of requests in flight is looked up on each one; the request timer stays, and
+	 * names the endpoints filters answer (the alert rules select
+	 * {@code uri="/oauth2/token"}) without a tag value per requested path.
+	 */
+	@Test
+	void observationsWhenTracesNotExportedThenNoTracerAndRequestsStillTimed() {
+		this.flows.token(this.client, "service", TestBootstrap.SERVICE_SECRET,
+				Map.of("grant_type", "client_credentials"));
+		this.client.get(this.flows.url("/oauth2/token-not-an-endpoint"));
+		assertThat(SharedLanyard.server().bean(Tracer.class)).isSameAs(Tracer.NOOP);
+		String metrics = this.client
+			.get(this.flows.url("/actuator/prometheus"), "Authorization", "Bearer " + LanyardTestServer.METRICS_TOKEN)
+			.body();
+		assertThat(metrics)
+			.containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/oauth2/token\"[^}]*\\} [1-9]");
+		assertThat(metrics).doesNotContain("http_server_requests_active").doesNotContain("token-not-an-endpoint");
 	}
 
 	/** HD-11: metrics are for the scraper holding the token, no one else. */
