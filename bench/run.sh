@@ -20,6 +20,10 @@
 #   bench/run.sh            # needs wrk, curl, psql, python3, PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 6379
 #   DURATION=30s CONNECTIONS=32 DISTINCT_TOKENS=30000 bench/run.sh
 #   SERVER_JAVA_OPTS="-Xmx512m" bench/run.sh   # the server's JVM options (default: the Docker image's)
+#   SERVER_CDS=off bench/run.sh                 # the fat jar without the class-data-sharing archive
+#
+# The server runs as the Docker image runs it: the extracted jar with the class-data-sharing
+# archive of the build's training run (auth-server/target/cds/), and the image's JVM options.
 #   MEMORY_DETAIL=1 bench/run.sh                # also where the server's memory is at the end (native memory tracking)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,15 +45,21 @@ PREFIX="bench-$$:"
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 [ -f auth-server/target/lanyard-auth-server.jar ] && [ -f token-exchange/target/lanyard-token-exchange-exec.jar ] \
+  && { [ "${SERVER_CDS:-on}" = off ] || [ -f auth-server/target/cds/application.jsa ]; } \
   || ./mvnw -q -B -DskipTests -pl auth-server,token-exchange -am package
 
+if [ "${SERVER_CDS:-on}" = off ]; then
+  SERVER_JAR="-jar auth-server/target/lanyard-auth-server.jar"
+else
+  SERVER_JAR="-XX:SharedArchiveFile=auth-server/target/cds/application.jsa -jar auth-server/target/cds/lanyard-auth-server.jar"
+fi
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB" >/dev/null
 WORK=$(mktemp -d)
 SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/$DB SPRING_DATASOURCE_USERNAME=postgres \
 SPRING_DATA_REDIS_URL=redis://127.0.0.1:6379 LANYARD_REDIS_KEYPREFIX="$PREFIX" \
 LANYARD_MASTER_KEY=bench-master-key-bench-master-key-0123 LANYARD_BOOTSTRAP=bench/bootstrap.yaml \
 LANYARD_ISSUER=http://localhost:$PORT SERVER_PORT=$PORT LOGGING_LEVEL_ROOT=warn \
-  java $SERVER_JAVA_OPTS -jar auth-server/target/lanyard-auth-server.jar >"$WORK/auth-server.log" 2>&1 &
+  java $SERVER_JAVA_OPTS $SERVER_JAR >"$WORK/auth-server.log" 2>&1 &
 SERVER=$!
 GATEWAY=
 cleanup() {
@@ -161,7 +171,7 @@ capacity() { # name, requests served, snapshot before, snapshot after
 }
 requests_of() { awk '/requests in/ {print $1}' <<<"$1"; }
 
-echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, server JVM options: ${SERVER_JAVA_OPTS:-none}, $(date -u +%Y-%m-%d)" >&2
+echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, server JVM options: ${SERVER_JAVA_OPTS:-none} ${SERVER_JAR% -jar *}, $(date -u +%Y-%m-%d)" >&2
 # Warm the JIT on every path first, so no measurement pays for compilation.
 warm_steady "http://localhost:$PORT/.well-known/openid-configuration"
 BENCH_BASIC=$SERVICE warm_steady -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token"
