@@ -23,9 +23,10 @@ RUN java -Djarmode=tools -jar /tmp/lanyard-auth-server.jar extract --destination
 EXPOSE 9000
 # A JVM that cannot use the archive (another build of Java) starts without it and says so.
 # Memory (bench/run.sh, README "Performance"): a 256 MiB heap holds a node's live data
-# (about 50 MiB) and its bounded caches when full (up to about 110 MiB); the serial collector
-# and a 64 MiB code cache keep the resident size near the heap plus about 175 MiB, about
-# 430 MiB (G1 with the same heap: about 480 MiB), and giving the C library's freed memory
+# (about 50 MiB) and its bounded caches when full (up to about 110 MiB); the serial collector,
+# a 64 MiB code cache and the class-data-sharing archive above keep the resident size near
+# the heap plus about 140 MiB, about 395 MiB (without the archive about 430 MiB; G1 with the
+# same heap: about 480 MiB), and giving the C library's freed memory
 # back to the system every 5 s (TrimNativeHeapInterval, JDK 17.0.9 and later) takes about
 # 40 MiB more off after load. Override with JAVA_TOOL_OPTIONS (e.g. a larger
 # -Xmx for a single node holding many sessions without Redis).
