@@ -21,10 +21,10 @@
 #   DURATION=30s CONNECTIONS=32 DISTINCT_TOKENS=30000 bench/run.sh
 #   SERVER_JAVA_OPTS="-Xmx512m" bench/run.sh   # the server's JVM options (default: the Docker image's)
 #   SERVER_CDS=off bench/run.sh                 # the fat jar without the class-data-sharing archive
+#   MEMORY_DETAIL=1 bench/run.sh                # also where the server's memory is at the end (native memory tracking)
 #
 # The server runs as the Docker image runs it: the extracted jar with the class-data-sharing
 # archive of the build's training run (auth-server/target/cds/), and the image's JVM options.
-#   MEMORY_DETAIL=1 bench/run.sh                # also where the server's memory is at the end (native memory tracking)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -171,7 +171,7 @@ capacity() { # name, requests served, snapshot before, snapshot after
 }
 requests_of() { awk '/requests in/ {print $1}' <<<"$1"; }
 
-echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, server JVM options: ${SERVER_JAVA_OPTS:-none} ${SERVER_JAR% -jar *}, $(date -u +%Y-%m-%d)" >&2
+echo "Lanyard load benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, server JVM options: ${SERVER_JAVA_OPTS:-none}, server: java $SERVER_JAR, $(date -u +%Y-%m-%d)" >&2
 # Warm the JIT on every path first, so no measurement pays for compilation.
 warm_steady "http://localhost:$PORT/.well-known/openid-configuration"
 BENCH_BASIC=$SERVICE warm_steady -s bench/client-credentials.lua "http://localhost:$PORT/oauth2/token"

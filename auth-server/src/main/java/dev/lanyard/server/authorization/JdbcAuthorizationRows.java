@@ -360,7 +360,7 @@ final class JdbcAuthorizationRows {
 							(stored) -> field(token, stored, (t) -> timestamp(t.issuedAt()))),
 					of(prefix + "_expires_at", parameter + "_expires", Types.TIMESTAMP,
 							(stored) -> field(token, stored, (t) -> timestamp(t.expiresAt()))),
-					new Column(prefix + "_metadata", parameter + "_metadata", Types.VARCHAR, true,
+					json(prefix + "_metadata", parameter + "_metadata",
 							(stored) -> field(token, stored, StoredToken::metadata)));
 		}
 

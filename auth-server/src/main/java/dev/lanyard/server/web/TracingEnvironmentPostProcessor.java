@@ -14,7 +14,7 @@ import org.springframework.core.env.MapPropertySource;
  * With traces not exported ({@code LANYARD_TRACING_ENABLED} unset or false, the default),
  * no tracer is made at all. Spring Boot's {@code management.tracing.export.enabled} only
  * stops the exporter: the tracer would still open a span, a scope and a log-correlation
- * context on every request, none of which anyone reads (about a sixth of the CPU of a
+ * context on every request, none of which anyone reads (about a tenth of the CPU of a
  * discovery request, {@code bench/run.sh}). Micrometer's no-op tracer takes its place,
  * and {@code http.server.requests} still times every request.
  */
