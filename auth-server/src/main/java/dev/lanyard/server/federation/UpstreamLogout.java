@@ -112,10 +112,16 @@ public class UpstreamLogout {
 		}
 		Object endSession;
 		ClientRegistration registration;
+		String idToken;
 		try {
 			registration = this.registrations.findByRegistrationId(provider.get().id());
 			endSession = (registration != null)
 					? registration.getProviderDetails().getConfigurationMetadata().get("end_session_endpoint") : null;
+			// Sealed under another master key (changed while the session lived, or a node
+			// started with a different one): sign out here all the same, only the
+			// upstream
+			// step is skipped.
+			idToken = new String(this.masterKey.open(signedIn.sealedIdToken(), PURPOSE), StandardCharsets.UTF_8);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Signing out at identity provider {} skipped: {}", signedIn.providerId(),
@@ -129,7 +135,6 @@ public class UpstreamLogout {
 		random.nextBytes(bytes);
 		String state = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 		request.getSession().setAttribute(RETURNING, new Returning(state, then));
-		String idToken = new String(this.masterKey.open(signedIn.sealedIdToken(), PURPOSE), StandardCharsets.UTF_8);
 		return Optional.of(UriComponentsBuilder.fromUriString(endpoint)
 			.queryParam("id_token_hint", idToken)
 			.queryParam("client_id", registration.getClientId())

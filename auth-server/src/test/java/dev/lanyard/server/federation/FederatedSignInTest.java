@@ -22,6 +22,7 @@ import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.TestChromium;
+import dev.lanyard.server.key.MasterKey;
 import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
 import dev.lanyard.server.secondfactor.TotpAuthenticators;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -36,6 +37,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.mock.web.MockHttpServletRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -626,6 +628,30 @@ class FederatedSignInTest {
 		TestBrowser forger = new TestBrowser();
 		String forged = signOutThroughUpstream(forger).replaceAll("state=[^&]+", "state=forged");
 		assertThat(TestBrowser.location(forger.get(forged))).isEqualTo(downstream.baseUrl() + "/logout/done");
+	}
+
+	/**
+	 * An upstream ID token sealed under another master key (the key changed while the
+	 * session lived, or a node runs with a different one) cannot be opened: the sign-out
+	 * goes straight on, without the upstream step, rather than ending on an error page.
+	 */
+	@Test
+	void signingOutWhenTheUpstreamIdTokenNoLongerOpensSkipsOnlyTheUpstreamStep() {
+		UpstreamLogout upstreamLogout = downstream.bean(UpstreamLogout.class);
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		byte[] sealedElsewhere = MasterKey.fromSecret("another-master-key-at-least-32-characters")
+			.seal("header.payload.signature".getBytes(StandardCharsets.UTF_8), "upstream-id-token");
+
+		assertThat(upstreamLogout.continueAt(request, new UpstreamLogout.SignedIn("corp", sealedElsewhere),
+				"https://app.example.com/"))
+			.isEmpty();
+		assertThat(request.getSession(false)).isNull();
+		byte[] sealedHere = downstream.bean(MasterKey.class)
+			.seal("header.payload.signature".getBytes(StandardCharsets.UTF_8), "upstream-id-token");
+		assertThat(upstreamLogout.continueAt(request, new UpstreamLogout.SignedIn("corp", sealedHere),
+				"https://app.example.com/"))
+			.hasValueSatisfying((endSession) -> assertThat(endSession).startsWith(upstreamIssuer() + "/connect/logout?")
+				.contains("id_token_hint=header.payload.signature"));
 	}
 
 	/**
