@@ -19,11 +19,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * The signed-in person typing their current password again before a change that matters
- * (a new password, a second factor added or removed). A stolen session must not turn into
- * password guesses: each try takes a slot of the login page's budget for the account and
- * the address, and a refusal is audited. A person whose account has no password (created
- * at a sign-in through an upstream identity provider) confirms by having signed in
- * through it within the last {@value #RECENT_SIGN_IN_MINUTES} minutes instead.
+ * (a new password, a second factor added or removed, an administrator's change in the
+ * console). A stolen session must not turn into password guesses: each try takes a slot
+ * of the login page's budget for the account from unknown devices (not a trusted device's
+ * own: a copied session cookie may come with the device cookie) and for the address, and
+ * a refusal is audited; nothing typed is not a guess and takes no slot. A person whose
+ * account has no password (created at a sign-in through an upstream identity provider)
+ * confirms by having signed in through it within the last
+ * {@value #RECENT_SIGN_IN_MINUTES} minutes instead.
  */
 @Component
 public class CurrentPassword {
@@ -78,6 +81,9 @@ public class CurrentPassword {
 		LanyardUser user = (LanyardUser) person.getPrincipal();
 		if (!this.users.hasPassword(user.id())) {
 			return recentUpstreamSignIn(person, this.clock.instant()) ? Outcome.CONFIRMED : Outcome.SIGN_IN_AGAIN;
+		}
+		if (typed == null || typed.isEmpty()) {
+			return Outcome.WRONG;
 		}
 		LoginAttempt attempt = LoginAttempt.of(LoginName.canonical(user.loginName()), null, request.getRemoteAddr());
 		if (!this.throttle.tryAcquire(attempt)) {

@@ -12,8 +12,10 @@ import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TcpProxy;
 import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.storage.BackendBreakers;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,13 +98,14 @@ class LoginThrottleTest {
 	}
 
 	/**
-	 * Password confirmations in the console take from the same bound as the login page.
+	 * Password confirmations in the console take from the same bound as the login page,
+	 * the account's.
 	 */
 	@Test
 	void consoleConfirmationWhenTooManyWrongPasswordsThenRefusedEvenWhenRight() {
 		String username = "second-admin";
 		String password = "second-admin-password-42";
-		nodeA.bean(UserService.class)
+		UserAccount secondAdmin = nodeA.bean(UserService.class)
 			.create(username, null, password, true, false, java.util.List.of("admin"), Map.of(), Map.of());
 		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
 		TestBrowser admin = new TestBrowser();
@@ -118,6 +121,16 @@ class LoginThrottleTest {
 		HttpResponse<String> right = admin.postForm(userPage + "/password",
 				Map.of("_csrf", csrf, "password", "bobs-new-password-99", "confirmPassword", password));
 		assertThat(right.body()).contains("That is not your password.");
+		// The same check as on the account page (CurrentPassword): counted for the
+		// account
+		// and each refusal audited.
+		assertThat(TestBrowser.location(a.signIn(new TestBrowser(), username, password))).contains("throttled");
+		assertThat(
+				nodeA.bean(AuditLog.class).count(secondAdmin.id().toString(), "account.password_refused", null, null))
+			.isPositive();
+		assertThat(
+				nodeA.bean(AuditLog.class).count(secondAdmin.id().toString(), "account.password_throttled", null, null))
+			.isPositive();
 		assertThat(TestBrowser.location(a.signIn(new TestBrowser(), "bob", TestBootstrap.BOB_PASSWORD)))
 			.doesNotContain("login?");
 	}
