@@ -86,15 +86,20 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 * @param maxAttemptsPerAddress password checks allowed per client address and window
 	 * @param throttleWindow the throttling window
 	 * @param sessionTimeout idle timeout of a login session
+	 * @param sessionMaxLifetime how long a login session lasts after its sign-in however
+	 * busy (then the person signs in again)
 	 * @param mfaRequiredRoles roles whose holders must sign in with a second factor where
 	 * the role counts: {@code admin} for the console (set it empty to allow a password
 	 * alone)
 	 */
 	public record Login(@DefaultValue("10") int maxAttemptsPerAccount, @DefaultValue("100") int maxAttemptsPerAddress,
 			@DefaultValue("15m") Duration throttleWindow, @DefaultValue("30m") Duration sessionTimeout,
-			@DefaultValue("admin") List<String> mfaRequiredRoles) {
+			@DefaultValue("12h") Duration sessionMaxLifetime, @DefaultValue("admin") List<String> mfaRequiredRoles) {
 
 		public Login {
+			if (sessionMaxLifetime.isNegative() || sessionMaxLifetime.isZero()) {
+				throw new IllegalArgumentException("lanyard.login.session-max-lifetime must be positive");
+			}
 			mfaRequiredRoles = mfaRequiredRoles.stream().filter((role) -> !role.isBlank()).map(String::strip).toList();
 		}
 

@@ -1,6 +1,8 @@
 package dev.lanyard.server.login;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -20,15 +22,25 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * before the account's sessions were ended (a password change, an administrator signing
  * the person out everywhere), or that the person ended from their account page, before
  * the session is used to authorize a client, approve a device or open a page (OWASP ASVS
- * 5.0 §7.4.2, §7.4.3). The request then continues as anonymous, so it meets the login
- * page.
+ * 5.0 §7.4.2, §7.4.3), or that has lived its absolute lifetime since the sign-in however
+ * busy it was (ASVS 5.0 §7.3.2; the idle timeout, §7.3.1, is the session store's). The
+ * request then continues as anonymous, so it meets the login page.
  */
 public final class ActiveAccountFilter extends OncePerRequestFilter {
 
 	private final JdbcUserAccountRepository users;
 
-	public ActiveAccountFilter(JdbcUserAccountRepository users) {
+	private final Duration maxLifetime;
+
+	private final Clock clock;
+
+	/**
+	 * @param maxLifetime how long a login session lasts after its sign-in at most
+	 */
+	public ActiveAccountFilter(JdbcUserAccountRepository users, Duration maxLifetime, Clock clock) {
 		this.users = users;
+		this.maxLifetime = maxLifetime;
+		this.clock = clock;
 	}
 
 	/** Style sheets and images say nothing about the account: no lookup for them. */
@@ -46,9 +58,10 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 		if (authentication != null && authentication.getPrincipal() instanceof LanyardUser user) {
 			LoginDetails login = (authentication.getDetails() instanceof LoginDetails details) ? details : null;
 			Instant signedInAt = (login != null) ? login.authenticatedAt() : null;
-			boolean goesOn = this.users.standing(user.id(), (login != null) ? login.sessionId() : null, signedInAt)
-				.map((standing) -> standing.allows(signedInAt))
-				.orElse(false);
+			boolean goesOn = withinLifetime(request, signedInAt)
+					&& this.users.standing(user.id(), (login != null) ? login.sessionId() : null, signedInAt)
+						.map((standing) -> standing.allows(signedInAt))
+						.orElse(false);
 			if (!goesOn) {
 				SecurityContextHolder.clearContext();
 				HttpSession session = request.getSession(false);
@@ -58,6 +71,19 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 			}
 		}
 		chain.doFilter(request, response);
+	}
+
+	/** Counted from the sign-in, else from the session's creation. */
+	private boolean withinLifetime(HttpServletRequest request, Instant signedInAt) {
+		Instant since = signedInAt;
+		if (since == null) {
+			HttpSession session = request.getSession(false);
+			if (session == null) {
+				return true;
+			}
+			since = Instant.ofEpochMilli(session.getCreationTime());
+		}
+		return this.clock.instant().isBefore(since.plus(this.maxLifetime));
 	}
 
 }

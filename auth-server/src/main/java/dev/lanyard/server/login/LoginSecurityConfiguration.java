@@ -82,12 +82,13 @@ class LoginSecurityConfiguration {
 	}
 
 	/**
-	 * Drops login sessions of accounts disabled or locked since sign-in; used by every
-	 * chain with sessions.
+	 * Drops login sessions of accounts disabled or locked since sign-in, and those past
+	 * their absolute lifetime; used by every chain with sessions.
 	 */
 	@Bean
-	ActiveAccountFilter activeAccountFilter(JdbcUserAccountRepository users) {
-		return new ActiveAccountFilter(users);
+	ActiveAccountFilter activeAccountFilter(JdbcUserAccountRepository users, LanyardProperties properties,
+			Clock clock) {
+		return new ActiveAccountFilter(users, properties.login().sessionMaxLifetime(), clock);
 	}
 
 	/** Keeps the servlet container from also running the filter on every request. */

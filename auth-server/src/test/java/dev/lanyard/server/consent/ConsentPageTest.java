@@ -39,8 +39,12 @@ class ConsentPageTest {
 			.contains("<code>consenting-app</code>");
 		assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
 
-		String approved = TestBrowser.location(browser.postForm(this.flows.url("/oauth2/authorize"),
-				Map.of("client_id", "consenting-app", "state", state(page.body()), "scope", "profile")));
+		HttpResponse<String> consented = browser.postForm(this.flows.url("/oauth2/authorize"),
+				Map.of("client_id", "consenting-app", "state", state(page.body()), "scope", "profile"));
+		// OA-19, RFC 9700 §4.12: never a 307 or 308, which would re-post the form to the
+		// client.
+		assertThat(consented.statusCode()).isIn(302, 303);
+		String approved = TestBrowser.location(consented);
 		Map<String, String> response = TestBrowser.queryParameters(approved);
 		assertThat(approved).startsWith(TestBootstrap.REDIRECT_URI);
 		assertThat(response.get("code")).startsWith("lyac_");
@@ -74,6 +78,7 @@ class ConsentPageTest {
 		HttpResponse<String> page = browser.get(TestBrowser.location(request));
 		HttpResponse<String> denied = browser.postForm(this.flows.url("/oauth2/authorize"),
 				Map.of("client_id", "consenting-app", "state", state(page.body())));
+		assertThat(denied.statusCode()).isIn(302, 303);
 		Map<String, String> response = TestBrowser.queryParameters(TestBrowser.location(denied));
 		assertThat(response.get("error")).isEqualTo("access_denied");
 		assertThat(response.get("state")).isEqualTo("deny-me");

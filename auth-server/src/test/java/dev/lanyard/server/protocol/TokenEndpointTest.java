@@ -11,6 +11,8 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.client.ClientRegistration;
+import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -262,6 +264,79 @@ class TokenEndpointTest {
 				"authorization_code", "code", code, "redirect_uri", redirectUri, "client_id", "spa"));
 		assertThat(response.statusCode()).isIn(400, 401);
 		assertThat(response.body()).doesNotContain("access_token");
+	}
+
+	/**
+	 * OA-09, RFC 9700 §4.8.2: a code issued without a challenge (a confidential client
+	 * with PKCE off) is not redeemed with a {@code code_verifier}, so an attacker cannot
+	 * inject it into a session that uses PKCE; without one it is.
+	 */
+	@Test
+	void tokenWhenCodeIssuedWithoutChallengeAndVerifierSentThenInvalidGrant() {
+		String clientId = "no-pkce-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		SharedLanyard.server().bean(ClientService.class).importClient(confidentialClient(clientId, false, true));
+		String withVerifier = codeWithoutChallenge(clientId);
+		String withoutVerifier = codeWithoutChallenge(clientId);
+
+		HttpResponse<String> downgraded = flows.redeemCode(this.client, clientId, TestBootstrap.WEB_APP_SECRET,
+				withVerifier, TestBootstrap.REDIRECT_URI, TestBrowser.Pkce.create().verifier());
+		HttpResponse<String> plain = flows.token(this.client, clientId, TestBootstrap.WEB_APP_SECRET,
+				Map.of("grant_type", "authorization_code", "code", withoutVerifier, "redirect_uri",
+						TestBootstrap.REDIRECT_URI));
+
+		assertThat(downgraded.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(downgraded).get("error")).isEqualTo("invalid_grant");
+		assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
+	}
+
+	/**
+	 * OA-40: disabling a client revokes what it holds (its access tokens introspect as
+	 * inactive, its refresh tokens are refused) and it gets no new token.
+	 */
+	@Test
+	void clientWhenDisabledThenItsTokensRevokedAndNoNewOnes() {
+		String clientId = "disabled-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		ClientService clients = SharedLanyard.server().bean(ClientService.class);
+		clients.importClient(confidentialClient(clientId, true, true));
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String code = TestBrowser
+			.queryParameters(TestBrowser.location(signedIn.get(flows
+				.authorizeUrl(OAuthFlows.codeRequest(clientId, TestBootstrap.REDIRECT_URI, "openid", "s", pkce)))))
+			.get("code");
+		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(this.client, clientId,
+				TestBootstrap.WEB_APP_SECRET, code, TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		String accessToken = (String) tokens.get("access_token");
+		assertThat(flows.introspect(this.client, "gateway", TestBootstrap.GATEWAY_SECRET, accessToken).get("active"))
+			.isEqualTo(true);
+
+		clients.update(clientId, confidentialClient(clientId, true, false));
+
+		assertThat(flows.introspect(this.client, "gateway", TestBootstrap.GATEWAY_SECRET, accessToken))
+			.isEqualTo(Map.of("active", false));
+		HttpResponse<String> refreshed = flows.refresh(this.client, clientId, TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("refresh_token"));
+		assertThat(refreshed.statusCode()).isIn(400, 401);
+		assertThat(refreshed.body()).doesNotContain("access_token");
+		HttpResponse<String> exchanged = flows.exchangeAtGateway(accessToken);
+		assertThat(exchanged.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(exchanged).get("error")).isEqualTo("invalid_grant");
+	}
+
+	private static String codeWithoutChallenge(String clientId) {
+		Map<String, String> request = new java.util.LinkedHashMap<>(
+				OAuthFlows.codeRequest(clientId, TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create()));
+		request.remove("code_challenge");
+		request.remove("code_challenge_method");
+		String location = TestBrowser.location(signedIn.get(flows.authorizeUrl(request)));
+		assertThat(TestBrowser.queryParameters(location)).as(location).containsKey("code");
+		return TestBrowser.queryParameters(location).get("code");
+	}
+
+	private static ClientRegistration confidentialClient(String clientId, boolean requirePkce, boolean enabled) {
+		return new ClientRegistration(clientId, null, false, TestBootstrap.WEB_APP_SECRET, null, null, null,
+				java.util.List.of(TestBootstrap.REDIRECT_URI), java.util.List.of(),
+				java.util.Set.of("authorization_code", "refresh_token"), java.util.Set.of("openid"), requirePkce, false,
+				null, null, null, java.util.List.of(), null, null, null, null, null, null, enabled);
 	}
 
 	private static String code(TestBrowser.Pkce pkce) {

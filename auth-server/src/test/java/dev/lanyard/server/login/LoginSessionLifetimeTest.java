@@ -1,0 +1,118 @@
+package dev.lanyard.server.login;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How long a login session lasts (ASVS 5.0 §7.3.1, §7.3.2) and what its id is made of
+ * (§7.2.3), on a node with Redis-held sessions, an idle timeout of 3 s and an absolute
+ * lifetime of 6 s.
+ */
+class LoginSessionLifetimeTest {
+
+	private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
+
+	private static final Duration MAX_LIFETIME = Duration.ofSeconds(6);
+
+	private static LanyardTestServer node;
+
+	@BeforeAll
+	static void start() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.login.session-timeout", IDLE_TIMEOUT.toSeconds() + "s");
+		deployment.put("lanyard.login.session-max-lifetime", MAX_LIFETIME.toSeconds() + "s");
+		node = LanyardTestServer.start(deployment);
+	}
+
+	@AfterAll
+	static void stop() {
+		LanyardTestServer.closeAll(node);
+	}
+
+	@Test
+	void sessionWhenIdleLongerThanTheTimeoutThenSignInAgain() throws Exception {
+		TestBrowser bob = signedIn();
+		assertThat(bob.get(node.baseUrl() + "/account").statusCode()).isEqualTo(200);
+
+		Thread.sleep(IDLE_TIMEOUT.plusMillis(1500).toMillis());
+
+		assertSentToSignIn(bob.get(node.baseUrl() + "/account"));
+	}
+
+	/**
+	 * Used all the time, past the idle timeout: the session still ends once its absolute
+	 * lifetime since the sign-in is over.
+	 */
+	@Test
+	void sessionWhenBusyPastItsAbsoluteLifetimeThenSignInAgain() throws Exception {
+		long signedInAt = System.nanoTime();
+		TestBrowser bob = signedIn();
+		HttpResponse<String> page;
+		Duration lastServed = Duration.ZERO;
+		do {
+			page = bob.get(node.baseUrl() + "/account");
+			if (page.statusCode() == 200) {
+				lastServed = Duration.ofNanos(System.nanoTime() - signedInAt);
+			}
+			Thread.sleep(300);
+		}
+		while (page.statusCode() == 200 && lastServed.compareTo(MAX_LIFETIME.multipliedBy(3)) < 0);
+
+		assertThat(lastServed).as("served well past the idle timeout").isGreaterThan(IDLE_TIMEOUT.plusSeconds(1));
+		assertThat(lastServed).as("not served past the absolute lifetime").isLessThan(MAX_LIFETIME);
+		assertSentToSignIn(page);
+		assertThat(TestBrowser.location(new OAuthFlows(node.baseUrl()).signIn(bob, "bob", TestBootstrap.BOB_PASSWORD)))
+			.doesNotContain("error");
+		assertThat(bob.get(node.baseUrl() + "/account").statusCode()).isEqualTo(200);
+	}
+
+	/**
+	 * Session ids carry 256 bits (43 base64url characters) and never repeat; the sign-in
+	 * gives the session a new one.
+	 */
+	@Test
+	void sessionIdWhenSignedInThenLongRandomAndNew() {
+		TestBrowser browser = new TestBrowser();
+		browser.get(node.baseUrl() + "/login");
+		String beforeSignIn = sessionId(browser);
+		new OAuthFlows(node.baseUrl()).signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
+		String afterSignIn = sessionId(browser);
+		String other = sessionId(signedIn());
+
+		assertThat(beforeSignIn).matches("[A-Za-z0-9_-]{43}");
+		assertThat(afterSignIn).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(beforeSignIn).isNotEqualTo(other);
+		assertThat(other).matches("[A-Za-z0-9_-]{43}");
+	}
+
+	private static String sessionId(TestBrowser browser) {
+		String cookie = browser.cookie("LANYARD_SESSION");
+		assertThat(cookie).isNotNull();
+		return new String(Base64.getDecoder().decode(cookie), StandardCharsets.US_ASCII);
+	}
+
+	private static TestBrowser signedIn() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> login = new OAuthFlows(node.baseUrl()).signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
+		assertThat(TestBrowser.location(login)).doesNotContain("error");
+		return browser;
+	}
+
+	private static void assertSentToSignIn(HttpResponse<String> page) {
+		assertThat(page.statusCode()).isEqualTo(302);
+		assertThat(TestBrowser.location(page)).endsWith("/login");
+	}
+
+}
