@@ -348,6 +348,29 @@ class AdminConsoleTest {
 	}
 
 	/**
+	 * HD-07: turning PKCE off on an existing client, the only change, needs the password
+	 * (a code without a challenge can be injected into another session, RFC 9700 §4.8).
+	 */
+	@Test
+	void hd07ClientWhenPkceTurnedOffThenPasswordRequired() {
+		String clientId = registerClient();
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/clients/" + clientId)).body());
+		Map<String, String> pkceOff = clientForm(clientId, "https://console.example/cb", csrf);
+		// An unticked box, as a browser posts it: only the form's marker field.
+		pkceOff.remove("requirePkce");
+		pkceOff.put("_requirePkce", "on");
+
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), pkceOff).body())
+			.contains("That is not your password.");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body())
+			.contains("name=\"requirePkce\" value=\"true\" checked");
+		pkceOff.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), pkceOff).statusCode()).isEqualTo(302);
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).contains("name=\"requirePkce\"")
+			.doesNotContain("name=\"requirePkce\" value=\"true\" checked");
+	}
+
+	/**
 	 * HD-08: a public client's form is saved as shown (its type radios are disabled, so
 	 * not posted).
 	 */

@@ -2,7 +2,10 @@ package dev.lanyard.server.consent;
 
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,6 +13,9 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.client.ClientRegistration;
+import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,6 +99,79 @@ class ConsentPageTest {
 				Map.of("client_id", "consenting-app", "state", "forged-state", "scope", "profile"));
 		assertThat(forged.statusCode()).isEqualTo(400);
 		assertThat(forged.headers().firstValue("Location")).isEmpty();
+	}
+
+	/**
+	 * A client's name, chosen by whoever registered it (dynamic registration included),
+	 * is shown as text on the consent page, never as markup.
+	 */
+	@Test
+	void consentWhenClientNameHasMarkupThenShownAsText() {
+		String clientId = registerConsentingClient("<script>alert('x')</script><img src=x onerror=alert(1)> & Co");
+		TestBrowser browser = signedInAsNewUser();
+		HttpResponse<String> page = browser.get(TestBrowser.location(browser.get(this.flows.authorizeUrl(OAuthFlows
+			.codeRequest(clientId, TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create())))));
+
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body())
+			.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; Co")
+			.doesNotContain("<script>alert")
+			.doesNotContain("<img src=x");
+	}
+
+	/**
+	 * A consent is reviewed and taken back on the account page: revoking the application
+	 * ends its grant and forgets the consent, so the next authorization request asks
+	 * again.
+	 */
+	@Test
+	void consentWhenApplicationRevokedOnAccountPageThenAskedAgain() {
+		String clientId = registerConsentingClient("Revocable App");
+		TestBrowser browser = signedInAsNewUser();
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		HttpResponse<String> page = browser.get(TestBrowser.location(browser.get(this.flows
+			.authorizeUrl(OAuthFlows.codeRequest(clientId, TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce)))));
+		String approved = TestBrowser.location(browser.postForm(this.flows.url("/oauth2/authorize"),
+				Map.of("client_id", clientId, "state", state(page.body()), "scope", "profile")));
+		Map<String, Object> tokens = this.flows.tokensFor(approved, clientId, TestBootstrap.WEB_APP_SECRET,
+				TestBootstrap.REDIRECT_URI, pkce);
+
+		HttpResponse<String> account = browser.get(this.flows.url("/account"));
+		assertThat(account.body()).contains("Revocable App");
+		Matcher revoke = Pattern.compile("action=\"(/account/applications/[^\"]+/revoke)\"").matcher(account.body());
+		assertThat(revoke.find()).isTrue();
+		assertThat(browser.postForm(this.flows.url(revoke.group(1)), Map.of("_csrf", TestBrowser.csrf(account.body())))
+			.statusCode()).isIn(302, 303);
+
+		assertThat(browser.get(this.flows.url("/account")).body()).doesNotContain("Revocable App");
+		assertThat(this.flows
+			.introspect(new TestBrowser(), "gateway", TestBootstrap.GATEWAY_SECRET, (String) tokens.get("access_token"))
+			.get("active")).isEqualTo(false);
+		HttpResponse<String> again = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest(clientId,
+				TestBootstrap.REDIRECT_URI, "openid profile", "s2", TestBrowser.Pkce.create())));
+		assertThat(TestBrowser.location(again)).startsWith(this.flows.url("/oauth2/consent?"));
+	}
+
+	private static String registerConsentingClient(String name) {
+		String clientId = "consent-" + UUID.randomUUID().toString().substring(0, 8);
+		SharedLanyard.server()
+			.bean(ClientService.class)
+			.importClient(new ClientRegistration(clientId, name, false, TestBootstrap.WEB_APP_SECRET, null, null, null,
+					List.of(TestBootstrap.REDIRECT_URI), List.of(), Set.of("authorization_code", "refresh_token"),
+					Set.of("openid", "profile"), null, true, null, null, null, List.of(), null, null, null, null, null,
+					null, null));
+		return clientId;
+	}
+
+	private TestBrowser signedInAsNewUser() {
+		String username = "consent-" + UUID.randomUUID().toString().substring(0, 8);
+		String password = "consent-page-password-2026";
+		SharedLanyard.server()
+			.bean(UserService.class)
+			.create(username, null, password, true, false, List.of("user"), Map.of(), Map.of());
+		TestBrowser browser = new TestBrowser();
+		assertThat(this.flows.signIn(browser, username, password).statusCode()).isIn(302, 303);
+		return browser;
 	}
 
 	private static String state(String html) {
