@@ -557,6 +557,25 @@ class GatewayEndToEndIT {
 	}
 
 	/**
+	 * HD-02: a password an administrator sets with "sign out everywhere" (the default)
+	 * ends what the person was granted, at the gateway too.
+	 */
+	@Test
+	@Order(9)
+	void hd02PasswordSetWithSignOutEverywhereWhenTokensCachedThenRefusedWithinOneSecond() throws Exception {
+		String username = "dora-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		HttpResponse<String> created = admin("POST", "/api/admin/users", "{\"username\":\"" + username
+				+ "\",\"password\":\"dora-password-for-e2e\",\"enabled\":true,\"roles\":[\"user\"]}");
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String token = signIn(username, "dora-password-for-e2e").accessToken();
+		assertThat(get(gateway + "/me", "Bearer " + token).statusCode()).isEqualTo(200);
+		HttpResponse<String> changed = admin("PUT", "/api/admin/users/" + userId(username) + "/password",
+				"{\"password\":\"dora-new-password-for-e2e\"}");
+		assertThat(changed.statusCode()).as(changed.body()).isIn(200, 204);
+		assertRefusedWithinOneSecond(token);
+	}
+
+	/**
 	 * HD-10: behind the template, a service sees the gateway's word on who and where a
 	 * request comes from, never the client's.
 	 */
