@@ -46,6 +46,10 @@ class FirstAdministratorTest {
 			JdbcClient jdbc = JdbcClient.create(nodeA.bean(DataSource.class));
 			assertThat(jdbc.sql("SELECT count(*) FROM users WHERE 'admin' = ANY(roles)").query(Long.class).single())
 				.isEqualTo(1);
+			// LG-18: nothing seeded beside the operator's administrator, no account, no
+			// client.
+			assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single()).isEqualTo(1);
+			assertThat(jdbc.sql("SELECT count(*) FROM oauth_clients").query(Long.class).single()).isZero();
 			assertThat(jdbc.sql("SELECT count(*) FROM audit_events WHERE action = 'bootstrap.admin_created'")
 				.query(Long.class)
 				.single()).isEqualTo(1);
@@ -81,6 +85,10 @@ class FirstAdministratorTest {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		deployment.put("lanyard.bootstrap", "");
 		try (LanyardTestServer node = LanyardTestServer.start(deployment)) {
+			// LG-18: a first start without a bootstrap file has no account and no client.
+			JdbcClient jdbc = JdbcClient.create(node.bean(DataSource.class));
+			assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single()).isZero();
+			assertThat(jdbc.sql("SELECT count(*) FROM oauth_clients").query(Long.class).single()).isZero();
 			Path file = Path.of(deployment.get("lanyard.data-directory")).resolve("setup-token");
 			String token = Files.readString(file).strip();
 			assertThat(output).contains("give the token in " + file.toAbsolutePath()).doesNotContain(token);
@@ -111,7 +119,6 @@ class FirstAdministratorTest {
 			TestBrowser admin = new TestBrowser();
 			assertThat(flows.signIn(admin, "first-admin", PASSWORD).statusCode()).isIn(302, 303);
 			assertThat(admin.get(flows.url("/admin")).statusCode()).isEqualTo(200);
-			JdbcClient jdbc = JdbcClient.create(node.bean(DataSource.class));
 			jdbc.sql("UPDATE users SET locked = true WHERE username = 'first-admin'").update();
 			assertThat(new TestBrowser().get(flows.url("/setup")).statusCode()).isEqualTo(404);
 			// Nor when every account has lost the role since.
