@@ -337,12 +337,7 @@ class AdminConsoleTest {
 		Map<String, String> introspecting = clientForm(clientId, "https://console.example/cb", csrf);
 		introspecting.put("requireConsent", "true");
 		introspecting.put("introspectionAllowed", "true");
-		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), introspecting).body())
-			.contains("That is not your password.");
-		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body())
-			.contains("name=\"requireConsent\" value=\"true\" checked");
-		introspecting.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
-		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), introspecting).statusCode()).isEqualTo(302);
+		assertSavedOnlyWithPassword(clientId, introspecting, "name=\"requireConsent\" value=\"true\" checked");
 		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body())
 			.contains("name=\"introspectionAllowed\" value=\"true\" checked");
 	}
@@ -360,14 +355,21 @@ class AdminConsoleTest {
 		pkceOff.remove("requirePkce");
 		pkceOff.put("_requirePkce", "on");
 
-		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), pkceOff).body())
-			.contains("That is not your password.");
-		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body())
-			.contains("name=\"requirePkce\" value=\"true\" checked");
-		pkceOff.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
-		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), pkceOff).statusCode()).isEqualTo(302);
+		assertSavedOnlyWithPassword(clientId, pkceOff, "name=\"requirePkce\" value=\"true\" checked");
 		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).contains("name=\"requirePkce\"")
 			.doesNotContain("name=\"requirePkce\" value=\"true\" checked");
+	}
+
+	/**
+	 * The change is refused without the administrator's password (the client page still
+	 * shows what it had), then saved with it.
+	 */
+	private static void assertSavedOnlyWithPassword(String clientId, Map<String, String> form, String stillShown) {
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), form).body())
+			.contains("That is not your password.");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).contains(stillShown);
+		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), form).statusCode()).isEqualTo(302);
 	}
 
 	/**
