@@ -117,10 +117,9 @@ public class UpstreamLogout {
 			registration = this.registrations.findByRegistrationId(provider.get().id());
 			endSession = (registration != null)
 					? registration.getProviderDetails().getConfigurationMetadata().get("end_session_endpoint") : null;
-			// Sealed under another master key (changed while the session lived, or a node
-			// started with a different one): sign out here all the same, only the
-			// upstream
-			// step is skipped.
+			// Sealed under another master key (changed while the session lived, or a
+			// node runs with another one): the sign-out here goes on without the
+			// upstream step.
 			idToken = new String(this.masterKey.open(signedIn.sealedIdToken(), PURPOSE), StandardCharsets.UTF_8);
 		}
 		catch (RuntimeException ex) {
