@@ -13,7 +13,18 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class TokenExchangeServiceApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(TokenExchangeServiceApplication.class, args);
+		application().run(args);
+	}
+
+	/**
+	 * The service as {@link #main} runs it. Its start-up rules are added here rather than
+	 * in {@code META-INF/spring.factories}: this jar is also a library, and an
+	 * application that uses it keeps its own.
+	 */
+	static SpringApplication application() {
+		SpringApplication application = new SpringApplication(TokenExchangeServiceApplication.class);
+		application.addListeners(new NoTracerWhileTracesOff());
+		return application;
 	}
 
 }
