@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.lanyard.server.LanyardProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,9 +42,17 @@ class LocaleConfiguration implements WebMvcConfigurer {
 	/** Reads the authorization request saved while the person signs in. */
 	private static final HttpSessionRequestCache SAVED_REQUESTS = new HttpSessionRequestCache();
 
+	/**
+	 * The language cookie has the login cookies' form: {@code __Host-} and {@code Secure}
+	 * on an https issuer (ASVS 5.0 §3.3.1), {@code LANYARD_LANG} on a plain-HTTP
+	 * development one.
+	 */
 	@Bean
-	LocaleResolver localeResolver() {
-		CookieLocaleResolver resolver = new CookieLocaleResolver("LANYARD_LANG");
+	LocaleResolver localeResolver(LanyardProperties properties) {
+		boolean secure = properties.secureTransport();
+		CookieLocaleResolver resolver = new CookieLocaleResolver(secure ? "__Host-LANYARD_LANG" : "LANYARD_LANG");
+		resolver.setCookieSecure(secure);
+		resolver.setCookiePath("/");
 		resolver
 			.setDefaultLocaleFunction((request) -> uiLocales(request).orElseGet(() -> supported(request.getLocale())));
 		resolver.setCookieMaxAge(Duration.ofDays(365));

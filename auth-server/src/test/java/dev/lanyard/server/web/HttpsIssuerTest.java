@@ -82,6 +82,16 @@ class HttpsIssuerTest {
 			.hasValueSatisfying((hsts) -> assertThat(hsts).contains("max-age=31536000").contains("includeSubDomains"));
 	}
 
+	/** The language cookie too (ASVS 5.0 §3.3.1: every cookie Secure on https). */
+	@Test
+	void languageCookieWhenIssuerIsHttpsThenHostPrefixedAndSecure() throws Exception {
+		HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(local + "/login?lang=zh-CN")).GET(), null);
+
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertHostOnlySecure(setCookie(page, "__Host-LANYARD_LANG"), "Lax");
+		assertThat(setCookie(page, "LANYARD_LANG")).isNull();
+	}
+
 	/** Discovery names the https issuer, whatever the request came in on. */
 	@Test
 	void discoveryWhenIssuerIsHttpsThenEndpointsOnIt() throws Exception {
