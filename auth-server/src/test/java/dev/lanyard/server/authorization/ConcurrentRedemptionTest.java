@@ -1,6 +1,7 @@
 package dev.lanyard.server.authorization;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,9 @@ class ConcurrentRedemptionTest {
 	static void startTwoNodes() {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		deployment.put("lanyard.issuer", "http://localhost:1");
+		// Token lookups leave the shared cache after a second, so that a replay can come
+		// after them (OA-28).
+		deployment.put("lanyard.redis.token-cache-ttl", "1s");
 		nodeA = LanyardTestServer.start(deployment);
 		nodeB = LanyardTestServer.start(deployment);
 	}
@@ -102,6 +106,51 @@ class ConcurrentRedemptionTest {
 				.json(a.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, winnersToken))
 				.get("error")).isEqualTo("invalid_grant");
 		}
+	}
+
+	/**
+	 * OA-28 across nodes: a code replayed on the other node, at once or once its lookups
+	 * have left the shared cache, gets {@code invalid_grant} and ends what its first
+	 * redemption issued, on both nodes.
+	 */
+	@Test
+	void codeWhenReplayedOnTheOtherNodeAtOnceOrLaterThenInvalidGrantAndItsTokensRevoked() throws Exception {
+		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
+		OAuthFlows b = new OAuthFlows(nodeB.baseUrl());
+		TestBrowser browser = new TestBrowser();
+		assertThat(a.signIn(browser, "alice", TestBootstrap.ALICE_PASSWORD).statusCode()).isIn(302, 303);
+		for (Duration later : List.of(Duration.ZERO, Duration.ofMillis(1500))) {
+			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+			String code = TestBrowser
+				.queryParameters(TestBrowser.location(browser.get(a
+					.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce)))))
+				.get("code");
+			Map<String, Object> tokens = TestBrowser.json(a.redeemCode(new TestBrowser(), "web-app",
+					TestBootstrap.WEB_APP_SECRET, code, TestBootstrap.REDIRECT_URI, pkce.verifier()));
+			String accessToken = (String) tokens.get("access_token");
+			assertThat(active(b, accessToken)).isTrue();
+			Thread.sleep(later.toMillis());
+
+			HttpResponse<String> replayed = b.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+					code, TestBootstrap.REDIRECT_URI, pkce.verifier());
+
+			assertThat(replayed.statusCode()).as("replayed after %s", later).isEqualTo(400);
+			assertThat(TestBrowser.json(replayed).get("error")).isEqualTo("invalid_grant");
+			long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+			while ((active(a, accessToken) || active(b, accessToken)) && System.nanoTime() < deadline) {
+				Thread.sleep(50);
+			}
+			assertThat(active(a, accessToken)).as("on the node that issued it, after %s", later).isFalse();
+			assertThat(active(b, accessToken)).isFalse();
+			assertThat(TestBrowser.json(a.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+					(String) tokens.get("refresh_token")))
+				.get("error")).isEqualTo("invalid_grant");
+		}
+	}
+
+	private static boolean active(OAuthFlows node, String accessToken) {
+		return Boolean.TRUE.equals(
+				node.introspect(new TestBrowser(), "gateway", TestBootstrap.GATEWAY_SECRET, accessToken).get("active"));
 	}
 
 	private static List<HttpResponse<String>> race(Supplier<HttpResponse<String>> first,
