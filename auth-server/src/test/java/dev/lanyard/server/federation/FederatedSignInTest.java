@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -756,12 +757,14 @@ class FederatedSignInTest {
 
 	/**
 	 * Two first sign-ins of one person at once (two browsers): one account, both signed
-	 * in, no error page.
+	 * in, no error page. The upstream answers both token requests at the same moment, so
+	 * the two sign-ins reach the account's creation together.
 	 */
 	@Test
 	void firstSignInsAtOnceMakeOneAccount() throws Exception {
 		String subject = "scripted-twice-" + UUID.randomUUID();
 		scripted.subject = subject;
+		scripted.answerTogether = new CyclicBarrier(2);
 		try {
 			TestBrowser first = new TestBrowser();
 			TestBrowser second = new TestBrowser();
@@ -783,6 +786,7 @@ class FederatedSignInTest {
 		}
 		finally {
 			scripted.subject = ScriptedUpstream.SUBJECT;
+			scripted.answerTogether = null;
 		}
 	}
 

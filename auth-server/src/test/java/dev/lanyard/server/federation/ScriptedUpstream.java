@@ -10,7 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -66,6 +72,14 @@ final class ScriptedUpstream implements AutoCloseable {
 	/** The person the upstream signs in. */
 	volatile String subject = SUBJECT;
 
+	/**
+	 * When set, ID token answers wait until as many as the barrier's parties are asked
+	 * for, then all go at once: sign-ins that race from there on.
+	 */
+	volatile CyclicBarrier answerTogether;
+
+	private final ExecutorService handlers = Executors.newCachedThreadPool();
+
 	ScriptedUpstream(String clientId) throws IOException, JOSEException {
 		this.clientId = clientId;
 		this.published = new RSAKeyGenerator(2048).keyID("published").generate();
@@ -80,6 +94,7 @@ final class ScriptedUpstream implements AutoCloseable {
 		this.server.createContext("/hub/token", this::hubToken);
 		this.server.createContext("/hub/user", (exchange) -> json(exchange,
 				Map.of("id", 4242, "login", "octo", "name", "Octo Cat", "email", "octo@hub.example")));
+		this.server.setExecutor(this.handlers);
 		this.server.start();
 	}
 
@@ -120,6 +135,15 @@ final class ScriptedUpstream implements AutoCloseable {
 		Map<String, String> request = redeem(exchange);
 		if (request == null) {
 			return;
+		}
+		CyclicBarrier together = this.answerTogether;
+		try {
+			if (together != null) {
+				together.await(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException | BrokenBarrierException | TimeoutException ex) {
+			throw new IOException("The other token request did not come", ex);
 		}
 		try {
 			Instant now = Instant.now();
@@ -178,6 +202,7 @@ final class ScriptedUpstream implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.stop(0);
+		this.handlers.shutdownNow();
 	}
 
 }
