@@ -33,6 +33,10 @@ class ConcurrentRedemptionTest {
 
 	private static LanyardTestServer nodeB;
 
+	private static OAuthFlows a;
+
+	private static OAuthFlows b;
+
 	private static final ExecutorService pool = Executors.newFixedThreadPool(2);
 
 	@BeforeAll
@@ -44,6 +48,8 @@ class ConcurrentRedemptionTest {
 		deployment.put("lanyard.redis.token-cache-ttl", "1s");
 		nodeA = LanyardTestServer.start(deployment);
 		nodeB = LanyardTestServer.start(deployment);
+		a = new OAuthFlows(nodeA.baseUrl());
+		b = new OAuthFlows(nodeB.baseUrl());
 	}
 
 	@AfterAll
@@ -55,16 +61,10 @@ class ConcurrentRedemptionTest {
 
 	@Test
 	void codeWhenRedeemedOnTwoNodesAtOnceThenExactlyOneSucceeds() throws Exception {
-		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
-		OAuthFlows b = new OAuthFlows(nodeB.baseUrl());
-		TestBrowser browser = new TestBrowser();
-		assertThat(a.signIn(browser, "alice", TestBootstrap.ALICE_PASSWORD).statusCode()).isIn(302, 303);
+		TestBrowser browser = signedIn(a, "alice", TestBootstrap.ALICE_PASSWORD);
 		for (int trial = 0; trial < TRIALS; trial++) {
 			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-			String code = TestBrowser
-				.queryParameters(TestBrowser.location(browser.get(a
-					.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce)))))
-				.get("code");
+			String code = code(a, browser, pkce);
 			List<HttpResponse<String>> answers = race(
 					() -> a.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, code,
 							TestBootstrap.REDIRECT_URI, pkce.verifier()),
@@ -78,16 +78,10 @@ class ConcurrentRedemptionTest {
 
 	@Test
 	void refreshTokenWhenUsedOnTwoNodesAtOnceThenExactlyOneSucceedsAndGrantIsRevoked() throws Exception {
-		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
-		OAuthFlows b = new OAuthFlows(nodeB.baseUrl());
-		TestBrowser browser = new TestBrowser();
-		assertThat(b.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+		TestBrowser browser = signedIn(b, "bob", TestBootstrap.BOB_PASSWORD);
 		for (int trial = 0; trial < TRIALS; trial++) {
 			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-			String code = TestBrowser
-				.queryParameters(TestBrowser.location(browser.get(b
-					.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce)))))
-				.get("code");
+			String code = code(b, browser, pkce);
 			String refreshToken = (String) TestBrowser.json(b.redeemCode(new TestBrowser(), "web-app",
 					TestBootstrap.WEB_APP_SECRET, code, TestBootstrap.REDIRECT_URI, pkce.verifier()))
 				.get("refresh_token");
@@ -115,16 +109,10 @@ class ConcurrentRedemptionTest {
 	 */
 	@Test
 	void codeWhenReplayedOnTheOtherNodeAtOnceOrLaterThenInvalidGrantAndItsTokensRevoked() throws Exception {
-		OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
-		OAuthFlows b = new OAuthFlows(nodeB.baseUrl());
-		TestBrowser browser = new TestBrowser();
-		assertThat(a.signIn(browser, "alice", TestBootstrap.ALICE_PASSWORD).statusCode()).isIn(302, 303);
+		TestBrowser browser = signedIn(a, "alice", TestBootstrap.ALICE_PASSWORD);
 		for (Duration later : List.of(Duration.ZERO, Duration.ofMillis(1500))) {
 			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-			String code = TestBrowser
-				.queryParameters(TestBrowser.location(browser.get(a
-					.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce)))))
-				.get("code");
+			String code = code(a, browser, pkce);
 			Map<String, Object> tokens = TestBrowser.json(a.redeemCode(new TestBrowser(), "web-app",
 					TestBootstrap.WEB_APP_SECRET, code, TestBootstrap.REDIRECT_URI, pkce.verifier()));
 			String accessToken = (String) tokens.get("access_token");
@@ -146,6 +134,20 @@ class ConcurrentRedemptionTest {
 					(String) tokens.get("refresh_token")))
 				.get("error")).isEqualTo("invalid_grant");
 		}
+	}
+
+	private static TestBrowser signedIn(OAuthFlows node, String username, String password) {
+		TestBrowser browser = new TestBrowser();
+		assertThat(node.signIn(browser, username, password).statusCode()).isIn(302, 303);
+		return browser;
+	}
+
+	/** A code for web-app, issued by the node to the signed-in browser. */
+	private static String code(OAuthFlows node, TestBrowser browser, TestBrowser.Pkce pkce) {
+		return TestBrowser
+			.queryParameters(TestBrowser.location(browser.get(node
+				.authorizeUrl(OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce)))))
+			.get("code");
 	}
 
 	private static boolean active(OAuthFlows node, String accessToken) {
