@@ -52,7 +52,6 @@ class LocaleConfiguration implements WebMvcConfigurer {
 		boolean secure = properties.secureTransport();
 		CookieLocaleResolver resolver = new CookieLocaleResolver(secure ? "__Host-LANYARD_LANG" : "LANYARD_LANG");
 		resolver.setCookieSecure(secure);
-		resolver.setCookiePath("/");
 		resolver
 			.setDefaultLocaleFunction((request) -> uiLocales(request).orElseGet(() -> supported(request.getLocale())));
 		resolver.setCookieMaxAge(Duration.ofDays(365));

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How long a login session lasts (ASVS 5.0 §7.3.1, §7.3.2) and what its id is made of
- * (§7.2.3), on a node with Redis-held sessions, an idle timeout of 4 s and an absolute
- * lifetime of 8 s.
+ * (§7.2.3), on two nodes sharing Redis-held sessions, an idle timeout of 4 s and an
+ * absolute lifetime of 8 s.
  */
 class LoginSessionLifetimeTest {
 
@@ -27,34 +27,38 @@ class LoginSessionLifetimeTest {
 
 	private static final Duration MAX_LIFETIME = Duration.ofSeconds(8);
 
-	private static LanyardTestServer node;
+	private static LanyardTestServer nodeA;
+
+	private static LanyardTestServer nodeB;
 
 	@BeforeAll
 	static void start() {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		deployment.put("lanyard.login.session-timeout", IDLE_TIMEOUT.toSeconds() + "s");
 		deployment.put("lanyard.login.session-max-lifetime", MAX_LIFETIME.toSeconds() + "s");
-		node = LanyardTestServer.start(deployment);
+		LanyardTestServer[] nodes = LanyardTestServer.startTwoNodes(deployment);
+		nodeA = nodes[0];
+		nodeB = nodes[1];
 	}
 
 	@AfterAll
 	static void stop() {
-		LanyardTestServer.closeAll(node);
+		LanyardTestServer.closeAll(nodeA, nodeB);
 	}
 
 	@Test
 	void sessionWhenIdleLongerThanTheTimeoutThenSignInAgain() throws Exception {
 		TestBrowser bob = signedIn();
-		assertThat(bob.get(node.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		assertThat(bob.get(nodeA.baseUrl() + "/account").statusCode()).isEqualTo(200);
 
 		Thread.sleep(IDLE_TIMEOUT.plusMillis(1500).toMillis());
 
-		assertSentToSignIn(bob.get(node.baseUrl() + "/account"));
+		assertSentToSignIn(bob.get(nodeB.baseUrl() + "/account"));
 	}
 
 	/**
-	 * Used all the time, past the idle timeout: the session still ends once its absolute
-	 * lifetime since the sign-in is over.
+	 * Used all the time, on both nodes in turn, past the idle timeout: the session still
+	 * ends once its absolute lifetime since the sign-in is over, on whichever node.
 	 */
 	@Test
 	void sessionWhenBusyPastItsAbsoluteLifetimeThenSignInAgain() throws Exception {
@@ -64,9 +68,10 @@ class LoginSessionLifetimeTest {
 		long signedIn = System.nanoTime();
 		HttpResponse<String> page;
 		Duration lastServed = Duration.ZERO;
+		int request = 0;
 		do {
 			Duration age = Duration.ofNanos(System.nanoTime() - signedIn);
-			page = bob.get(node.baseUrl() + "/account");
+			page = bob.get(((request++ % 2 == 0) ? nodeA : nodeB).baseUrl() + "/account");
 			if (page.statusCode() == 200) {
 				lastServed = age;
 			}
@@ -77,9 +82,9 @@ class LoginSessionLifetimeTest {
 		assertThat(lastServed).as("served well past the idle timeout").isGreaterThan(IDLE_TIMEOUT.plusSeconds(1));
 		assertThat(lastServed).as("not served past the absolute lifetime").isLessThan(MAX_LIFETIME);
 		assertSentToSignIn(page);
-		assertThat(TestBrowser.location(new OAuthFlows(node.baseUrl()).signIn(bob, "bob", TestBootstrap.BOB_PASSWORD)))
+		assertThat(TestBrowser.location(new OAuthFlows(nodeA.baseUrl()).signIn(bob, "bob", TestBootstrap.BOB_PASSWORD)))
 			.doesNotContain("error");
-		assertThat(bob.get(node.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		assertThat(bob.get(nodeA.baseUrl() + "/account").statusCode()).isEqualTo(200);
 	}
 
 	/**
@@ -89,9 +94,9 @@ class LoginSessionLifetimeTest {
 	@Test
 	void sessionIdWhenSignedInThenLongRandomAndNew() {
 		TestBrowser browser = new TestBrowser();
-		browser.get(node.baseUrl() + "/login");
+		browser.get(nodeA.baseUrl() + "/login");
 		String beforeSignIn = sessionId(browser);
-		new OAuthFlows(node.baseUrl()).signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
+		new OAuthFlows(nodeA.baseUrl()).signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
 		String afterSignIn = sessionId(browser);
 		String other = sessionId(signedIn());
 
@@ -108,7 +113,7 @@ class LoginSessionLifetimeTest {
 
 	private static TestBrowser signedIn() {
 		TestBrowser browser = new TestBrowser();
-		HttpResponse<String> login = new OAuthFlows(node.baseUrl()).signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
+		HttpResponse<String> login = new OAuthFlows(nodeA.baseUrl()).signIn(browser, "bob", TestBootstrap.BOB_PASSWORD);
 		assertThat(TestBrowser.location(login)).doesNotContain("error");
 		return browser;
 	}
