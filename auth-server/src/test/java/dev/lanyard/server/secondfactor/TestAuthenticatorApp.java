@@ -20,12 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * @param secret the shared secret
  * @param recoveryCodes the recovery codes shown when it was turned on
+ * @param enrolmentCode the code that turned it on (used up); {@code null} when not known
  */
-public record TestAuthenticatorApp(byte[] secret, List<String> recoveryCodes) {
+public record TestAuthenticatorApp(byte[] secret, List<String> recoveryCodes, String enrolmentCode) {
 
 	private static final Pattern SECRET = Pattern.compile("<code id=\"secret\">([A-Z2-7 ]+)</code>");
 
 	private static final Pattern RECOVERY_CODE = Pattern.compile("<li><code>([a-z2-7-]{29})</code></li>");
+
+	/** An app whose enrolment code is not known. */
+	public TestAuthenticatorApp(byte[] secret, List<String> recoveryCodes) {
+		this(secret, recoveryCodes, null);
+	}
 
 	/** Turns on two-step sign-in for the signed-in browser's person. */
 	public static TestAuthenticatorApp enrol(TestBrowser browser, String baseUrl, String password) {
@@ -36,9 +42,9 @@ public record TestAuthenticatorApp(byte[] secret, List<String> recoveryCodes) {
 		assertThat(TestBrowser.location(begun)).endsWith("/account/authenticator");
 		String enrolmentPage = browser.get(baseUrl + "/account/authenticator?lang=en").body();
 		byte[] secret = secretOf(enrolmentPage);
+		String enrolmentCode = Totp.code(secret, Totp.step(Instant.now()));
 		HttpResponse<String> confirmed = browser.postForm(baseUrl + "/account/authenticator/confirm",
-				Map.of("code", Totp.code(secret, Totp.step(Instant.now())), "current", password, "_csrf",
-						TestBrowser.csrf(enrolmentPage)));
+				Map.of("code", enrolmentCode, "current", password, "_csrf", TestBrowser.csrf(enrolmentPage)));
 		assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
 		List<String> codes = new ArrayList<>();
 		Matcher matcher = RECOVERY_CODE.matcher(confirmed.body());
@@ -47,7 +53,7 @@ public record TestAuthenticatorApp(byte[] secret, List<String> recoveryCodes) {
 		}
 		assertThat(browser.get(baseUrl + "/account?lang=en").body())
 			.contains("after your password, sign-in asks for a code");
-		return new TestAuthenticatorApp(secret, codes);
+		return new TestAuthenticatorApp(secret, codes, enrolmentCode);
 	}
 
 	/** The app of a person whose secret (base32) was brought from another provider. */
@@ -70,7 +76,10 @@ public record TestAuthenticatorApp(byte[] secret, List<String> recoveryCodes) {
 		return Totp.code(this.secret, Totp.step(Instant.now()) + 1);
 	}
 
-	/** The code of this step (used up if the step after it was used). */
+	/**
+	 * The code of this step (used up if the step after it was used; not the enrolment's
+	 * code once a 30-s step has begun since).
+	 */
 	public String currentCode() {
 		return Totp.code(this.secret, Totp.step(Instant.now()));
 	}
