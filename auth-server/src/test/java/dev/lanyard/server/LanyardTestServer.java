@@ -61,8 +61,13 @@ public final class LanyardTestServer implements AutoCloseable {
 	public static Map<String, String> newDeployment() {
 		String keyPrefix = "lanyard-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
 		Map<String, String> settings = new HashMap<>();
-		settings.put("spring.datasource.url", TestBackends.newDatabase());
+		settings.put("spring.datasource.url", TestBackends.newMigratedDatabase());
 		settings.put("spring.datasource.username", "postgres");
+		// Three test JVMs run nodes side by side (surefire's forkCount): a test node
+		// holds
+		// one idle connection rather than the pool's ten, and at most six.
+		settings.put("spring.datasource.hikari.minimum-idle", "1");
+		settings.put("spring.datasource.hikari.maximum-pool-size", "6");
 		settings.put("spring.data.redis.url", TestBackends.redisUrl());
 		settings.put("lanyard.redis.key-prefix", keyPrefix);
 		settings.put("lanyard.master-key", MASTER_KEY);

@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.util.UUID;
 
 import dev.lanyard.server.storage.EmbeddedPostgresServer;
+import dev.lanyard.server.user.UserRepositories;
+import org.flywaydb.core.Flyway;
 import redis.embedded.RedisServer;
 
 /**
@@ -28,11 +30,38 @@ public final class TestBackends {
 
 	private static String redisUrl;
 
+	private static String migratedTemplate;
+
 	private TestBackends() {
 	}
 
 	/** A JDBC URL of a new, empty database (user {@code postgres}, no password). */
 	public static synchronized String newDatabase() {
+		return createDatabase(null);
+	}
+
+	/**
+	 * A JDBC URL of a new database with Lanyard's schema: a copy of one this JVM migrated
+	 * with Flyway from the server's migrations (SQL and Java) once, so that each test
+	 * deployment's first node finds its schema current (its Flyway still validates it)
+	 * rather than applying every migration again. Nothing else is in it: the first node
+	 * still generates the keys and imports the bootstrap file.
+	 */
+	public static synchronized String newMigratedDatabase() {
+		if (migratedTemplate == null) {
+			String url = createDatabase(null);
+			Flyway.configure()
+				.dataSource(url, "postgres", "")
+				.locations("classpath:db/migration")
+				.javaMigrations(UserRepositories.javaMigrations())
+				.load()
+				.migrate();
+			migratedTemplate = url.substring(url.lastIndexOf('/') + 1);
+		}
+		return createDatabase(migratedTemplate);
+	}
+
+	private static String createDatabase(String template) {
 		String name = "lanyard_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 		String adminUrl;
 		if (reachable(5432)) {
@@ -46,7 +75,8 @@ public final class TestBackends {
 			adminUrl = embeddedPostgres.jdbcUrl();
 		}
 		try (Connection connection = DriverManager.getConnection(adminUrl, "postgres", "")) {
-			connection.createStatement().execute("CREATE DATABASE " + name);
+			connection.createStatement()
+				.execute("CREATE DATABASE " + name + ((template != null) ? " TEMPLATE " + template : ""));
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Cannot create test database", ex);
