@@ -38,7 +38,6 @@ public final class LanyardTestServer implements AutoCloseable {
 		this.port = port;
 	}
 
-	/** Settings for a new deployment: a fresh database and Redis key space. */
 	/**
 	 * Starts two nodes of one deployment; the issuer is the first one's URL (unless the
 	 * deployment names one), as a balancer in front of both would make it.
@@ -58,14 +57,18 @@ public final class LanyardTestServer implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Settings for a new deployment: a fresh database with the schema already migrated
+	 * ({@link TestBackends#newMigratedDatabase}; a test of migration itself sets an empty
+	 * one) and a fresh Redis key space.
+	 */
 	public static Map<String, String> newDeployment() {
 		String keyPrefix = "lanyard-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
 		Map<String, String> settings = new HashMap<>();
 		settings.put("spring.datasource.url", TestBackends.newMigratedDatabase());
 		settings.put("spring.datasource.username", "postgres");
-		// Three test JVMs run nodes side by side (surefire's forkCount): a test node
-		// holds
-		// one idle connection rather than the pool's ten, and at most six.
+		// Three test JVMs run nodes side by side (surefire's forkCount): a test
+		// node holds one idle connection rather than the pool's ten, and at most six.
 		settings.put("spring.datasource.hikari.minimum-idle", "1");
 		settings.put("spring.datasource.hikari.maximum-pool-size", "6");
 		settings.put("spring.data.redis.url", TestBackends.redisUrl());

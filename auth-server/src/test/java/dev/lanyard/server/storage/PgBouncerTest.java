@@ -99,7 +99,8 @@ class PgBouncerTest {
 	@Test
 	void pgBouncerWhenTransactionPoolingThenTwoNodesMigrateAtOnceAndServeConcurrently() throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		String database = deployment.get("spring.datasource.url");
+		// An empty database: both nodes run the migrations, through the bouncer, at once.
+		String database = TestBackends.newDatabase();
 		deployment.put("spring.datasource.url",
 				database.replace("127.0.0.1:5432", "127.0.0.1:" + port) + "?prepareThreshold=0");
 		CompletableFuture<LanyardTestServer> startingA = CompletableFuture
