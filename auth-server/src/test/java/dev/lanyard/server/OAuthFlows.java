@@ -5,6 +5,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.lanyard.server.authorization.TrackedAccessTokenCache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,6 +118,34 @@ public final class OAuthFlows {
 				"Authorization", TestBrowser.basic(clientId, secret));
 		assertThat(response.statusCode()).as("introspection " + response.body()).isEqualTo(200);
 		return TestBrowser.json(response);
+	}
+
+	/**
+	 * Introspects a token that was revoked through another node, again and again while
+	 * that node's copy of the token cache may still hold it, and returns the first
+	 * inactive answer, or else the answer to the first request sent once that time was
+	 * up. The time is {@link TrackedAccessTokenCache#HEARD_WITHIN_MILLIS}, counted here
+	 * from the revocation's answer (Redis took the change before it): docs/SECURITY.md
+	 * OA-49, RFC 7009 §2.1's propagation delay. Call it right after the revocation.
+	 */
+	public Map<String, Object> introspectRevokedElsewhere(TestBrowser client, String clientId, String secret,
+			String token) {
+		long revoked = System.nanoTime();
+		long bound = TimeUnit.MILLISECONDS.toNanos(TrackedAccessTokenCache.HEARD_WITHIN_MILLIS);
+		while (true) {
+			long sent = System.nanoTime();
+			Map<String, Object> answer = introspect(client, clientId, secret, token);
+			if (Boolean.FALSE.equals(answer.get("active")) || sent - revoked > bound) {
+				return answer;
+			}
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return answer;
+			}
+		}
 	}
 
 }

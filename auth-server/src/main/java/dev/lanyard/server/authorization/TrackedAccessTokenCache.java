@@ -49,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * push for its key (one of {@value #STRIPES} stripes) or with a loss of tracking is not
  * kept.</li>
  * </ul>
+ * So a change made on another node reaches this node's answers when its push arrives, and
+ * at most {@value #HEARD_WITHIN_MILLIS} ms after Redis took it. Not before the other node
+ * answers its own request: Redis sends the push at the latest with its answer to the
+ * writer, but nothing makes this node read it before it serves a request that came in
+ * meanwhile (a busy node, a network that delays one connection). RFC 7009 §2.1 allows
+ * such a propagation delay and asks to keep it short; reading Redis on every lookup would
+ * close it at the cost the copy saves.
+ * <p>
  * While the copy is not believed, lookups go to the shared cache as without tracking.
  * Writes go to the shared cache (the version rule stays Redis's) and drop this node's
  * copy at once. {@link CachedAccessTokens} applies its own trust rule on top. Redis
@@ -62,7 +70,12 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 
 	static final long PING_INTERVAL_MILLIS = 100;
 
-	static final long HEARD_WITHIN_MILLIS = 500;
+	/**
+	 * The copy is believed only while the last answered {@code PING} was sent less than
+	 * this long ago: the most a change made elsewhere can take to reach this node's
+	 * answers.
+	 */
+	public static final long HEARD_WITHIN_MILLIS = 500;
 
 	/** A stalled connection is given up after this long without an answer. */
 	private static final long GIVE_UP_AFTER_MILLIS = 3_000;

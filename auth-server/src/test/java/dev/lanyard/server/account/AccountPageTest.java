@@ -222,7 +222,7 @@ class AccountPageTest {
 
 		robin.postForm(nodeB.baseUrl() + "/account/applications/" + grantId + "/revoke",
 				Map.of("_csrf", TestBrowser.csrf(page.body())));
-		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, token))
+		assertThat(flows.introspectRevokedElsewhere(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, token))
 			.containsEntry("active", false);
 		assertThat(robin.get(nodeB.baseUrl() + "/account?lang=en").body())
 			.contains("The application no longer has access");
