@@ -28,11 +28,15 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * <li>The cache is bounded ({@value #MAXIMUM_ENTRIES} tokens): when full, the least
  * useful entries go (Caffeine's frequency-aware eviction), never everything at once, so a
  * flood of new tokens cannot empty it of the ones in use.</li>
- * <li>{@link #revoked} drops cached JWTs at once (from the revocation channel). While the
- * channel is not being heard ({@link #revocationFeed}), a cached JWT is served only for
- * {@link #UNHEARD_CACHE_TTL} after it was cached, so a revocation still takes effect
- * within that time; when the channel is heard again, everything cached is dropped
- * (messages may have been missed).</li>
+ * <li>{@link #revoked} drops cached JWTs at once (from the revocation channel), and a
+ * token heard revoked is refused here, without asking, for as long as its revocation is
+ * remembered: revocation is for good, and an authorization server node may still answer
+ * from a copy of its token cache for a moment (RFC 7009 §2.1's propagation delay;
+ * docs/SECURITY.md OA-49). An exchange in flight when its revocation is heard answers the
+ * refusal too. While the channel is not being heard ({@link #revocationFeed}), a cached
+ * JWT is served only for {@link #UNHEARD_CACHE_TTL} after it was cached, so a revocation
+ * still takes effect within that time; when the channel is heard again, everything cached
+ * is dropped (messages may have been missed).</li>
  * <li>When the authorization server is unreachable the answer is
  * {@link ExchangeResult.Unavailable} (503, not 401), and still-valid cached JWTs keep
  * being served.</li>
@@ -44,6 +48,9 @@ public final class GatewayTokenExchanger {
 	static final int MAXIMUM_ENTRIES = 100_000;
 
 	private static final Duration REVOCATION_MEMORY = Duration.ofMinutes(6);
+
+	/** The answer for a token heard revoked, as the authorization server gives it. */
+	private static final ExchangeResult REVOKED = new ExchangeResult.Rejected("invalid_grant");
 
 	private static final Duration UNAVAILABLE_LOG_INTERVAL = Duration.ofSeconds(10);
 
@@ -112,6 +119,10 @@ public final class GatewayTokenExchanger {
 	public ExchangeResult exchange(String opaqueToken) {
 		String hash = TokenHashes.sha256(opaqueToken);
 		Instant now = this.clock.instant();
+		if (this.revoked.getIfPresent(hash) != null) {
+			this.events.cacheHit();
+			return REVOKED;
+		}
 		CompletableFuture<Cached> present = this.cache.getIfPresent(hash);
 		if (present != null && present.isDone()) {
 			Cached cached = present.join();
@@ -133,32 +144,33 @@ public final class GatewayTokenExchanger {
 			long started = System.nanoTime();
 			result = this.exchange.apply(opaqueToken);
 			this.events.exchanged(result, Duration.ofNanos(System.nanoTime() - started));
-			return result;
 		}
 		catch (RuntimeException ex) {
 			result = new ExchangeResult.Unavailable(ex.getClass().getSimpleName());
-			return result;
 		}
 		finally {
 			// Whatever happened (even an Error), the requests waiting on this exchange
-			// get an
-			// answer, and an answer not worth keeping (unavailable, already expired)
-			// leaves the
-			// cache at once, so the next request tries again.
-			ExchangeResult settled = (result != null) ? result : new ExchangeResult.Unavailable("exchange failed");
-			mine.complete(new Cached(settled, validUntil(settled, now), now));
+			// get an answer, and an answer not worth keeping (unavailable, already
+			// expired) leaves the cache at once, so the next request tries again.
+			if (result == null) {
+				result = new ExchangeResult.Unavailable("exchange failed");
+			}
+			else if (result instanceof ExchangeResult.Exchanged && this.revoked.getIfPresent(hash) != null) {
+				// Revoked while the exchange was in flight.
+				result = REVOKED;
+			}
+			mine.complete(new Cached(result, validUntil(result, now), now));
 			// Completed first, checked after: a revocation that arrived while the
-			// exchange was
-			// in flight (its mark set before its eviction) is always seen here, whatever
-			// the
-			// interleaving, and the answer is not kept.
+			// exchange was in flight (its mark set before its eviction) is always seen
+			// here, whatever the interleaving, and the answer is not kept.
 			if (this.revoked.getIfPresent(hash) != null) {
 				this.cache.asMap().remove(hash, mine);
 			}
-			if (settled instanceof ExchangeResult.Unavailable unavailable) {
+			if (result instanceof ExchangeResult.Unavailable unavailable) {
 				logUnavailable(unavailable, now);
 			}
 		}
+		return result;
 	}
 
 	/** Drops what is cached for revoked tokens, by their SHA-256. */
