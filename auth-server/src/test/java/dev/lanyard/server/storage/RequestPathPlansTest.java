@@ -1,0 +1,227 @@
+package dev.lanyard.server.storage;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBackends;
+import dev.lanyard.server.TestBrowser;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every statement the server sends PostgreSQL on the paths a deployment serves most
+ * (tokens, introspection, exchange, user info, sign-in, the account page, revocation,
+ * sign-out), planned the way PostgreSQL plans a statement it keeps: once, generically, on
+ * tables that are new and never analysed. pgjdbc prepares a statement on the server after
+ * five uses and PostgreSQL keeps that plan for the connection's life; on a table never
+ * analysed the planner guesses ten pages, and nothing replans the statement until the
+ * table is analysed. A plan that reads a table that grows with use from end to end would
+ * then cost time in proportion to its rows on every request, as the grant update once did
+ * (~0.4 s of PostgreSQL CPU per code redemption at 140,000 grants, see
+ * {@code JdbcAuthorizationRowsTest}). So none may.
+ *
+ * <p>
+ * The statements are the ones the driver really sent (its protocol trace, in this JVM),
+ * each planned again in a new migrated database with the parameter types the driver
+ * declared.
+ */
+class RequestPathPlansTest {
+
+	/** Tables that hold configuration, not a row per use: a scan of them stays small. */
+	private static final Set<String> SMALL_TABLES = Set.of("flyway_schema_history", "identity_providers",
+			"installation_facts", "master_key_check", "signing_keys");
+
+	// pgjdbc's protocol trace of a Parse message: the statement as sent, and the types.
+	private static final Pattern PARSE = Pattern
+		.compile("FE=> Parse\\(stmt=[^,]*,query=\"(.*)\",oids=\\{([0-9,]*)\\}\\)", Pattern.DOTALL);
+
+	private static final Pattern SCAN = Pattern.compile("Seq Scan on (\\w+)");
+
+	@Test
+	void statementsOfRequestPathsWhenPlannedOnNewTablesThenNoneReadsAGrowingTableWhole() throws SQLException {
+		Map<String, String> sent = new ConcurrentHashMap<>();
+		try (LanyardTestServer node = LanyardTestServer.start(LanyardTestServer.newDeployment());
+				DriverTrace trace = new DriverTrace(sent)) {
+			serveTheBusyPaths(new OAuthFlows(node.baseUrl()));
+		}
+		List<String> planned = new ArrayList<>();
+		Map<String, String> scans = new LinkedHashMap<>();
+		try (Connection connection = DriverManager.getConnection(TestBackends.newMigratedDatabase(), "postgres", "");
+				Statement statement = connection.createStatement()) {
+			statement.execute("SET plan_cache_mode = force_generic_plan");
+			int number = 0;
+			for (Map.Entry<String, String> statementSent : sent.entrySet()) {
+				String sql = statementSent.getKey();
+				if (!readsRows(sql)) {
+					continue;
+				}
+				String name = "request_path_" + (++number);
+				List<String> types = types(statement, statementSent.getValue());
+				statement.execute("PREPARE " + name + (types.isEmpty() ? "" : "(" + String.join(", ", types) + ")")
+						+ " AS " + sql);
+				StringBuilder plan = new StringBuilder();
+				try (ResultSet lines = statement.executeQuery("EXPLAIN EXECUTE " + name + (types.isEmpty() ? ""
+						: "(" + String.join(", ", Collections.nCopies(types.size(), "NULL")) + ")"))) {
+					while (lines.next()) {
+						plan.append(lines.getString(1)).append('\n');
+					}
+				}
+				planned.add(sql);
+				Matcher scan = SCAN.matcher(plan);
+				while (scan.find()) {
+					if (!SMALL_TABLES.contains(scan.group(1))) {
+						scans.put(sql, plan.toString());
+					}
+				}
+			}
+		}
+		// The paths above reach the tables a busy deployment grows.
+		assertThat(String.join("\n", planned).toLowerCase(Locale.ROOT)).contains("oauth_authorizations",
+				"sign_in_sessions", "users", "audit_events", "revocation_outbox", "oauth_clients");
+		assertThat(scans).as("statements whose generic plan reads a growing table whole, with their plans").isEmpty();
+	}
+
+	/** A service's token, a person's sign-in and tokens, and what each is used for. */
+	private static void serveTheBusyPaths(OAuthFlows flows) {
+		TestBrowser client = new TestBrowser();
+		// pgjdbc prepares a statement on the server from its fifth use: these paths run
+		// more often than that, so their named statements are among those traced.
+		for (int round = 0; round < 6; round++) {
+			HttpResponse<String> issued = flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+					Map.of("grant_type", "client_credentials"));
+			assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+			String serviceToken = (String) TestBrowser.json(issued).get("access_token");
+			assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken).get("active"))
+				.isEqualTo(true);
+			assertThat(client
+				.postForm(flows.url("/oauth2/revoke"), Map.of("token", serviceToken), "Authorization",
+						TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET))
+				.statusCode()).isEqualTo(200);
+
+			TestBrowser browser = new TestBrowser();
+			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+			String callback = flows.authorizeWithLogin(browser,
+					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce), "bob",
+					TestBootstrap.BOB_PASSWORD);
+			Map<String, Object> tokens = flows.tokensFor(callback, "web-app", TestBootstrap.WEB_APP_SECRET,
+					TestBootstrap.REDIRECT_URI, pkce);
+			String accessToken = (String) tokens.get("access_token");
+			assertThat(flows.exchangeAtGateway(accessToken).statusCode()).isEqualTo(200);
+			assertThat(client.get(flows.url("/userinfo"), "Authorization", "Bearer " + accessToken).statusCode())
+				.isEqualTo(200);
+			HttpResponse<String> refreshed = flows.refresh(client, "web-app", TestBootstrap.WEB_APP_SECRET,
+					(String) tokens.get("refresh_token"));
+			assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+			String refreshedToken = (String) TestBrowser.json(refreshed).get("access_token");
+			assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshedToken).get("active"))
+				.isEqualTo(true);
+			assertThat(flows.exchangeAtGateway(refreshedToken).statusCode()).isEqualTo(200);
+			assertThat(browser.get(flows.url("/account")).statusCode()).isEqualTo(200);
+			HttpResponse<String> confirm = browser.get(flows.url("/logout"));
+			assertThat(browser.postForm(flows.url("/logout"), Map.of("_csrf", TestBrowser.csrf(confirm.body())))
+				.statusCode()).isIn(302, 303);
+			assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshedToken))
+				.isEqualTo(Map.of("active", false));
+		}
+	}
+
+	/** Statements that find rows (an insert of values finds none). */
+	private static boolean readsRows(String sql) {
+		String start = sql.stripLeading().toUpperCase(Locale.ROOT);
+		if (start.startsWith("INSERT")) {
+			return start.contains("SELECT") || start.contains("ON CONFLICT");
+		}
+		return start.startsWith("SELECT") || start.startsWith("WITH") || start.startsWith("UPDATE")
+				|| start.startsWith("DELETE");
+	}
+
+	/** The driver's parameter types as SQL type names; unspecified ones are inferred. */
+	private static List<String> types(Statement statement, String oids) throws SQLException {
+		List<String> types = new ArrayList<>();
+		for (String oid : oids.split(",")) {
+			if (oid.isEmpty()) {
+				continue;
+			}
+			if ("0".equals(oid)) {
+				types.add("unknown");
+				continue;
+			}
+			try (ResultSet type = statement.executeQuery("SELECT format_type(" + Long.parseLong(oid) + ", NULL)")) {
+				type.next();
+				types.add(type.getString(1));
+			}
+		}
+		return types;
+	}
+
+	/**
+	 * pgjdbc's protocol trace (java.util.logging, {@code FINEST}) while it is open: each
+	 * statement the driver parses, with the parameter types it declared. Turned on after
+	 * the server started, as its logging set-up resets levels.
+	 */
+	private static final class DriverTrace extends Handler implements AutoCloseable {
+
+		private final Logger logger = Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
+
+		private final Map<String, String> sent;
+
+		private final Level level;
+
+		private final boolean useParentHandlers;
+
+		DriverTrace(Map<String, String> sent) {
+			this.sent = sent;
+			this.level = this.logger.getLevel();
+			this.useParentHandlers = this.logger.getUseParentHandlers();
+			this.logger.addHandler(this);
+			this.logger.setUseParentHandlers(false);
+			this.logger.setLevel(Level.FINEST);
+		}
+
+		@Override
+		public void publish(LogRecord record) {
+			String message = record.getMessage();
+			if (message != null && message.contains("FE=> Parse(")) {
+				Matcher parse = PARSE.matcher(message);
+				if (parse.find()) {
+					this.sent.put(parse.group(1), parse.group(2));
+				}
+			}
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+			this.logger.setLevel(this.level);
+			this.logger.setUseParentHandlers(this.useParentHandlers);
+			this.logger.removeHandler(this);
+		}
+
+	}
+
+}
