@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import dev.lanyard.server.ImportOutcome;
@@ -56,6 +58,12 @@ public class IdentityProviders {
 	private final MasterKey masterKey;
 
 	private final JsonMapper json = JsonMapper.builder().build();
+
+	/**
+	 * The sealed secrets already reported as unopenable: the login page lists the
+	 * providers on every view, and one warning per secret is enough.
+	 */
+	private final Set<String> reportedUnopenable = ConcurrentHashMap.newKeySet();
 
 	public IdentityProviders(JdbcClient jdbc, MasterKey masterKey) {
 		this.jdbc = jdbc;
@@ -271,8 +279,10 @@ public class IdentityProviders {
 			return new String(this.masterKey.open(sealed, secretPurpose(id)), StandardCharsets.UTF_8);
 		}
 		catch (MasterKey.WrongMasterKeyException ex) {
-			logger.warn("The client secret of identity provider {} cannot be opened with this master key: "
-					+ "give it again in the console, the API or the bootstrap file", id);
+			if (this.reportedUnopenable.add(id + ":" + Arrays.hashCode(sealed))) {
+				logger.warn("The client secret of identity provider {} cannot be opened with this master key: "
+						+ "give it again in the console, the API or the bootstrap file", id);
+			}
 			return null;
 		}
 	}
