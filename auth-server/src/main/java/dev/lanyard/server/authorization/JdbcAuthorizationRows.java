@@ -260,9 +260,8 @@ final class JdbcAuthorizationRows {
 		if (authorizationIds.isEmpty()) {
 			return List.of();
 		}
-		// One index lookup per grant: the subquery is not merged into the join (OFFSET
-		// 0),
-		// so no plan, however small PostgreSQL believes the table to be, reads it whole
+		// One index lookup per grant: OFFSET 0 keeps the subquery out of the join, so
+		// no plan reads the table whole, however small PostgreSQL believes it to be
 		// (RequestPathPlansTest); "authorization_id = ANY(:ids)" was planned so.
 		return this.jdbc.sql("""
 				SELECT r.token_hash FROM unnest(:ids) AS g(id)

@@ -108,10 +108,9 @@ public class RevocationOutbox {
 	 */
 	public boolean cacheBehind() {
 		// The pending rows' partial index, in its order: a day of relayed rows is never
-		// read, whatever PostgreSQL knows of the table. (An EXISTS of "NOT cache_applied"
+		// read, whatever PostgreSQL knows of the table. An EXISTS of "NOT cache_applied"
 		// alone was planned as a scan that stops at the first match, which reads every
-		// row
-		// when none is pending: RequestPathPlansTest.)
+		// row when none is pending (RequestPathPlansTest).
 		return this.jdbc.sql("""
 				SELECT id FROM revocation_outbox
 				WHERE (NOT published OR NOT cache_applied) AND NOT cache_applied

@@ -121,10 +121,12 @@ class RequestPathPlansTest {
 				.statusCode()).isEqualTo(200);
 
 			TestBrowser browser = new TestBrowser();
+			assertThat(flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
 			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-			String callback = flows.authorizeWithLogin(browser,
-					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce), "bob",
-					TestBootstrap.BOB_PASSWORD);
+			HttpResponse<String> authorized = browser.get(flows.authorizeUrl(
+					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce)));
+			assertThat(authorized.statusCode()).isEqualTo(302);
+			String callback = TestBrowser.location(authorized);
 			Map<String, Object> tokens = flows.tokensFor(callback, "web-app", TestBootstrap.WEB_APP_SECRET,
 					TestBootstrap.REDIRECT_URI, pkce);
 			String accessToken = (String) tokens.get("access_token");
