@@ -113,6 +113,19 @@ public final class OAuthFlows {
 						"urn:ietf:params:oauth:token-type:access_token", "subject_token", accessToken));
 	}
 
+	/** A new access token of a client by its own credentials (client_credentials). */
+	public String clientCredentialsToken(TestBrowser client, String clientId, String secret) {
+		HttpResponse<String> issued = token(client, clientId, secret, Map.of("grant_type", "client_credentials"));
+		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+		return (String) TestBrowser.json(issued).get("access_token");
+	}
+
+	/** Revokes a token (RFC 7009) as the given client; returns the answer. */
+	public HttpResponse<String> revoke(TestBrowser client, String clientId, String secret, String token) {
+		return client.postForm(url("/oauth2/revoke"), Map.of("token", token), "Authorization",
+				TestBrowser.basic(clientId, secret));
+	}
+
 	public Map<String, Object> introspect(TestBrowser client, String clientId, String secret, String token) {
 		HttpResponse<String> response = client.postForm(url("/oauth2/introspect"), Map.of("token", token),
 				"Authorization", TestBrowser.basic(clientId, secret));

@@ -106,9 +106,7 @@ class RevocationDurabilityTest {
 	}
 
 	private static void revoke(OAuthFlows node, TestBrowser client, String token) {
-		HttpResponse<String> revoked = client.postForm(node.url("/oauth2/revoke"), Map.of("token", token),
-				"Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET));
-		assertThat(revoked.statusCode()).isEqualTo(200);
+		assertThat(node.revoke(client, "service", TestBootstrap.SERVICE_SECRET, token).statusCode()).isEqualTo(200);
 	}
 
 	@Test
@@ -205,10 +203,7 @@ class RevocationDurabilityTest {
 	}
 
 	private static String serviceToken(OAuthFlows node, TestBrowser client) {
-		return (String) TestBrowser
-			.json(node.token(client, "service", TestBootstrap.SERVICE_SECRET,
-					Map.of("grant_type", "client_credentials")))
-			.get("access_token");
+		return node.clientCredentialsToken(client, "service", TestBootstrap.SERVICE_SECRET);
 	}
 
 }

@@ -141,15 +141,10 @@ class PgBouncerTest {
 	/** Issue, introspect on the other node, revoke, and see it inactive on both. */
 	private static void serviceRound(OAuthFlows here, OAuthFlows there) {
 		TestBrowser client = new TestBrowser();
-		HttpResponse<String> issued = here.token(client, "service", TestBootstrap.SERVICE_SECRET,
-				Map.of("grant_type", "client_credentials"));
-		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
-		String token = (String) TestBrowser.json(issued).get("access_token");
+		String token = here.clientCredentialsToken(client, "service", TestBootstrap.SERVICE_SECRET);
 		assertThat(there.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
 			.isEqualTo(true);
-		HttpResponse<String> revoked = client.postForm(here.url("/oauth2/revoke"), Map.of("token", token),
-				"Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET));
-		assertThat(revoked.statusCode()).isEqualTo(200);
+		assertThat(here.revoke(client, "service", TestBootstrap.SERVICE_SECRET, token).statusCode()).isEqualTo(200);
 		assertThat(there.introspectRevokedElsewhere(client, "service", TestBootstrap.SERVICE_SECRET, token))
 			.isEqualTo(Map.of("active", false));
 	}

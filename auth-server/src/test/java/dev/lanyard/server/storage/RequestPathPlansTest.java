@@ -109,16 +109,11 @@ class RequestPathPlansTest {
 		// pgjdbc prepares a statement on the server from its fifth use: these paths run
 		// more often than that, so their named statements are among those traced.
 		for (int round = 0; round < 6; round++) {
-			HttpResponse<String> issued = flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
-					Map.of("grant_type", "client_credentials"));
-			assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
-			String serviceToken = (String) TestBrowser.json(issued).get("access_token");
+			String serviceToken = flows.clientCredentialsToken(client, "service", TestBootstrap.SERVICE_SECRET);
 			assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken).get("active"))
 				.isEqualTo(true);
-			assertThat(client
-				.postForm(flows.url("/oauth2/revoke"), Map.of("token", serviceToken), "Authorization",
-						TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET))
-				.statusCode()).isEqualTo(200);
+			assertThat(flows.revoke(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken).statusCode())
+				.isEqualTo(200);
 
 			TestBrowser browser = new TestBrowser();
 			assertThat(flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
