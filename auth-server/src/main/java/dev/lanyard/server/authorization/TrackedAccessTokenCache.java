@@ -50,12 +50,12 @@ import org.slf4j.LoggerFactory;
  * kept.</li>
  * </ul>
  * So a change made on another node reaches this node's answers when its push arrives, and
- * at most {@value #HEARD_WITHIN_MILLIS} ms after Redis took it. Not before the other node
- * answers its own request: Redis sends the push at the latest with its answer to the
- * writer, but nothing makes this node read it before it serves a request that came in
- * meanwhile (a busy node, a network that delays one connection). RFC 7009 §2.1 allows
- * such a propagation delay and asks to keep it short; reading Redis on every lookup would
- * close it at the cost the copy saves.
+ * at most {@value #HEARD_WITHIN_MILLIS} ms after Redis took it, which may be after the
+ * node that made the change has answered: Redis sends the push at the latest with its
+ * answer to that node, but nothing makes this node read it before it serves a request
+ * that came in meanwhile (a busy node, a network that delays one connection). RFC 7009
+ * §2.1 allows such a propagation delay and asks to keep it short; reading Redis on every
+ * lookup would close it at the cost the copy saves.
  * <p>
  * While the copy is not believed, lookups go to the shared cache as without tracking.
  * Writes go to the shared cache (the version rule stays Redis's) and drop this node's
