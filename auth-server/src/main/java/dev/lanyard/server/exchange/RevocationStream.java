@@ -41,7 +41,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * <li>{@code reset} first, for a subscriber without a usable {@code Last-Event-ID}: it
  * drops every JWT it cached, since it may have missed revocations;</li>
  * <li>{@code resumed} first after a reconnection with {@code Last-Event-ID}, once the
- * revocations recorded since that id were sent: nothing was missed, the cache stays.</li>
+ * revocations recorded since that id that this node has streamed were sent: nothing was
+ * missed, the cache stays. Rows newer than this node's last pass follow right after, with
+ * the next pass, as live revocations do (sending them first would mean a pass on the
+ * reconnecting request's thread).</li>
  * </ul>
  * Resuming from any earlier id is safe: the outbox keeps rows for a day, far longer than
  * an internal JWT lives (five minutes at most), so what was purged cannot be in any
