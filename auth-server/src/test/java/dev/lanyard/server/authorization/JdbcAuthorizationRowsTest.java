@@ -1,10 +1,6 @@
 package dev.lanyard.server.authorization;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 
+import dev.lanyard.server.GenericPlans;
 import dev.lanyard.server.RepositorySliceTest;
 import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestClock;
@@ -624,19 +621,11 @@ class JdbcAuthorizationRowsTest {
 				numbered.append(c);
 			}
 		}
-		StringBuilder plan = new StringBuilder();
-		try (Connection connection = DriverManager.getConnection(TestBackends.newMigratedDatabase(), "postgres", "");
-				Statement statement = connection.createStatement()) {
-			statement.execute("SET plan_cache_mode = force_generic_plan");
-			statement.execute("PREPARE grant_update AS " + numbered);
-			try (ResultSet lines = statement.executeQuery("EXPLAIN EXECUTE grant_update("
-					+ String.join(", ", Collections.nCopies(parameters, "NULL")) + ")")) {
-				while (lines.next()) {
-					plan.append(lines.getString(1)).append('\n');
-				}
-			}
+		String plan;
+		try (GenericPlans plans = new GenericPlans()) {
+			plan = plans.of(numbered.toString(), Collections.nCopies(parameters, "unknown"));
 		}
-		assertThat(plan.toString()).as(plan.toString())
+		assertThat(plan).as(plan)
 			.contains("oauth_authorizations_pkey on oauth_authorizations a")
 			.doesNotContain("Seq Scan");
 	}

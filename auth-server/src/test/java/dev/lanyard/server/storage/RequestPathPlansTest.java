@@ -1,13 +1,8 @@
 package dev.lanyard.server.storage;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,10 +16,10 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lanyard.server.GenericPlans;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
-import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
 import org.junit.jupiter.api.Test;
 
@@ -68,31 +63,25 @@ class RequestPathPlansTest {
 		}
 		List<String> planned = new ArrayList<>();
 		Map<String, String> scans = new LinkedHashMap<>();
-		try (Connection connection = DriverManager.getConnection(TestBackends.newMigratedDatabase(), "postgres", "");
-				Statement statement = connection.createStatement()) {
-			statement.execute("SET plan_cache_mode = force_generic_plan");
-			int number = 0;
+		try (GenericPlans plans = new GenericPlans()) {
 			for (Map.Entry<String, String> statementSent : sent.entrySet()) {
 				String sql = statementSent.getKey();
 				if (!readsRows(sql)) {
 					continue;
 				}
-				String name = "request_path_" + (++number);
-				List<String> types = types(statement, statementSent.getValue());
-				statement.execute("PREPARE " + name + (types.isEmpty() ? "" : "(" + String.join(", ", types) + ")")
-						+ " AS " + sql);
-				StringBuilder plan = new StringBuilder();
-				try (ResultSet lines = statement.executeQuery("EXPLAIN EXECUTE " + name + (types.isEmpty() ? ""
-						: "(" + String.join(", ", Collections.nCopies(types.size(), "NULL")) + ")"))) {
-					while (lines.next()) {
-						plan.append(lines.getString(1)).append('\n');
+				List<String> types = new ArrayList<>();
+				for (String oid : statementSent.getValue().split(",")) {
+					if (!oid.isEmpty()) {
+						// Unspecified by the driver: inferred, as the server did.
+						types.add("0".equals(oid) ? "unknown" : plans.typeName(Long.parseLong(oid)));
 					}
 				}
+				String plan = plans.of(sql, types);
 				planned.add(sql);
 				Matcher scan = SCAN.matcher(plan);
 				while (scan.find()) {
 					if (!SMALL_TABLES.contains(scan.group(1))) {
-						scans.put(sql, plan.toString());
+						scans.put(sql, plan);
 					}
 				}
 			}
@@ -152,25 +141,6 @@ class RequestPathPlansTest {
 		}
 		return start.startsWith("SELECT") || start.startsWith("WITH") || start.startsWith("UPDATE")
 				|| start.startsWith("DELETE");
-	}
-
-	/** The driver's parameter types as SQL type names; unspecified ones are inferred. */
-	private static List<String> types(Statement statement, String oids) throws SQLException {
-		List<String> types = new ArrayList<>();
-		for (String oid : oids.split(",")) {
-			if (oid.isEmpty()) {
-				continue;
-			}
-			if ("0".equals(oid)) {
-				types.add("unknown");
-				continue;
-			}
-			try (ResultSet type = statement.executeQuery("SELECT format_type(" + Long.parseLong(oid) + ", NULL)")) {
-				type.next();
-				types.add(type.getString(1));
-			}
-		}
-		return types;
 	}
 
 	/**
