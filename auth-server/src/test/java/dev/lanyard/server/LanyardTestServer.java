@@ -29,7 +29,10 @@ public final class LanyardTestServer implements AutoCloseable {
 	/** The Prometheus scrape token of every test deployment. */
 	public static final String METRICS_TOKEN = "test-metrics-token-that-is-long-enough-42";
 
-	private final ConfigurableApplicationContext context;
+	// Released on close: test classes keep their nodes in static fields for the life of
+	// the test JVM, and a stopped context still holds its bean definitions, metadata and
+	// whatever its closed pools and meter registry reach.
+	private volatile ConfigurableApplicationContext context;
 
 	private final int port;
 
@@ -123,16 +126,29 @@ public final class LanyardTestServer implements AutoCloseable {
 	}
 
 	public <T> T bean(Class<T> type) {
-		return this.context.getBean(type);
+		return running().getBean(type);
 	}
 
 	public boolean hasBean(Class<?> type) {
-		return this.context.getBeanNamesForType(type).length > 0;
+		return running().getBeanNamesForType(type).length > 0;
 	}
 
+	private ConfigurableApplicationContext running() {
+		ConfigurableApplicationContext running = this.context;
+		if (running == null) {
+			throw new IllegalStateException("The node on port " + this.port + " is stopped");
+		}
+		return running;
+	}
+
+	/** Stops the node; closing a stopped node does nothing. */
 	@Override
 	public void close() {
-		this.context.close();
+		ConfigurableApplicationContext running = this.context;
+		if (running != null) {
+			running.close();
+			this.context = null;
+		}
 	}
 
 	/** The bootstrap file every test deployment imports. */

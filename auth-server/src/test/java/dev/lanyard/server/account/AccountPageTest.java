@@ -44,6 +44,9 @@ class AccountPageTest {
 	@AfterAll
 	static void tearDown() {
 		LanyardTestServer.closeAll(nodeA, nodeB);
+		// A bean kept in a static field would keep the stopped node in memory for the
+		// rest of the test JVM (LanyardTestServer#close).
+		users = null;
 	}
 
 	/**

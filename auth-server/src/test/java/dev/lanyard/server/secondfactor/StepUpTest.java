@@ -57,6 +57,9 @@ class StepUpTest {
 	@AfterAll
 	static void tearDown() {
 		node.close();
+		// A bean kept in a static field would keep the stopped node in memory for the
+		// rest of the test JVM (LanyardTestServer#close).
+		users = null;
 	}
 
 	@Test

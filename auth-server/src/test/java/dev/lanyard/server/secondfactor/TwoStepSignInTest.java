@@ -52,6 +52,9 @@ class TwoStepSignInTest {
 	@AfterAll
 	static void tearDown() {
 		LanyardTestServer.closeAll(nodeA, nodeB);
+		// A bean kept in a static field would keep the stopped node in memory for the
+		// rest of the test JVM (LanyardTestServer#close).
+		users = null;
 	}
 
 	/**
