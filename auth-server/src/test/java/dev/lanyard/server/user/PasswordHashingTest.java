@@ -11,6 +11,7 @@ import dev.lanyard.server.TestBrowser;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +34,25 @@ class PasswordHashingTest {
 			.after();
 		assertThat(first.passwordHash()).startsWith("{argon2}$argon2id$v=19$m=19456,t=2,p=1$");
 		assertThat(first.passwordHash()).isNotEqualTo(second.passwordHash());
+	}
+
+	@Test
+	void accountWithoutPasswordWhenCheckedThenRefusedAfterAnArgon2idCheckWithTheParametersOfNewHashes() {
+		PasswordEncoder encoder = this.server.bean(PasswordEncoder.class);
+		String newHash = encoder.encode("any-password-123");
+		// The same algorithm, version and cost as a stored password: the refusal takes as
+		// long as a wrong password does.
+		assertThat(PasswordHashing.UNUSABLE_HASH)
+			.matches("\\{argon2}\\$argon2id\\$v=19\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
+		assertThat(costPart(PasswordHashing.UNUSABLE_HASH)).isEqualTo(costPart(newHash));
+		assertThat(encoder.matches("any-password-123", null)).isFalse();
+		assertThat(encoder.matches("", null)).isFalse();
+		assertThat(encoder.matches(null, null)).isFalse();
+	}
+
+	// "{argon2}$argon2id$v=19$m=…,t=…,p=…" without the salt and hash.
+	private static String costPart(String hash) {
+		return hash.substring(0, hash.lastIndexOf('$', hash.lastIndexOf('$') - 1));
 	}
 
 	@Test
