@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +23,12 @@ import redis.embedded.RedisServer;
  */
 final class Backends implements AutoCloseable {
 
+	private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+
 	private RedisServer embeddedRedis;
+
+	// Dropped on close, once the processes that used them have stopped.
+	private final List<String> databases = new ArrayList<>();
 
 	/** A fresh database URL, or {@code null} to let the server run its embedded one. */
 	String newDatabase() throws SQLException {
@@ -29,10 +36,10 @@ final class Backends implements AutoCloseable {
 			return null;
 		}
 		String name = "lanyard_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-		try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres",
-				"postgres", "")) {
+		try (Connection connection = DriverManager.getConnection(ADMIN_URL, "postgres", "")) {
 			connection.createStatement().execute("CREATE DATABASE " + name);
 		}
+		this.databases.add(name);
 		return "jdbc:postgresql://127.0.0.1:5432/" + name;
 	}
 
@@ -100,6 +107,17 @@ final class Backends implements AutoCloseable {
 	public void close() throws IOException {
 		if (this.embeddedRedis != null) {
 			this.embeddedRedis.stop();
+		}
+		if (!this.databases.isEmpty()) {
+			try (Connection connection = DriverManager.getConnection(ADMIN_URL, "postgres", "")) {
+				for (String name : this.databases) {
+					// WITH (FORCE): a process that outlived its test must not keep it.
+					connection.createStatement().execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+				}
+			}
+			catch (SQLException ex) {
+				// Housekeeping only; the next run's databases have names of their own.
+			}
 		}
 	}
 
