@@ -37,6 +37,9 @@ class RollingRestartIT {
 
 	private static final String SERVICE_SECRET = "service-secret-at-least-32-characters-long";
 
+	// Between one client's requests: three clients send up to about 150 a second.
+	private static final long LOAD_PAUSE_MILLIS = 20;
+
 	private static final Path root = Path.of(System.getProperty("lanyard.root", "../..")).toAbsolutePath().normalize();
 
 	private static Backends backends;
@@ -85,8 +88,12 @@ class RollingRestartIT {
 				"rolling-master-key-rolling-master-key-0123", "LANYARD_BOOTSTRAP", bootstrap.toString(),
 				"LANYARD_SHUTDOWN_DRAIN", "3s", "LANYARD_TRUSTED_PROXIES", "127.0.0.1"));
 		environment.putAll(backends.databaseEnvironment(work));
-		nodes.add(startNode(0, 0));
-		nodes.add(startNode(1, 0));
+		// Both first nodes start side by side; the restarts below are one at a time.
+		nodes.add(launchNode(0, 0));
+		nodes.add(launchNode(1, 0));
+		for (int index = 0; index < 2; index++) {
+			awaitReady(nodes.get(index), index);
+		}
 		nginx = Nginx.startBalancer(nginxBinary.orElseThrow(), root, balancerPort, ports,
 				Files.createDirectories(work.resolve("nginx")));
 		nginx.awaitHttp(balancer + "/actuator/health/readiness", Duration.ofSeconds(20));
@@ -135,6 +142,14 @@ class RollingRestartIT {
 					catch (Exception ex) {
 						failures.add(Instant.now() + " " + ex);
 					}
+					// A steady load rather than a saturating one: a request still arrives
+					// every
+					// few milliseconds throughout each drain, and the restarted node (and
+					// the
+					// rest of the build, on two cores) keeps the CPU to start in about
+					// half
+					// the time.
+					Thread.sleep(LOAD_PAUSE_MILLIS);
 				}
 				return null;
 			});
@@ -207,7 +222,7 @@ class RollingRestartIT {
 		return false;
 	}
 
-	private static ManagedProcess startNode(int index, int generation) throws Exception {
+	private static ManagedProcess launchNode(int index, int generation) throws Exception {
 		Map<String, String> node = new HashMap<>(environment);
 		node.put("SERVER_PORT", String.valueOf(ports[index]));
 		// Each node's own record of what it answered, read when the test fails.
@@ -217,10 +232,16 @@ class RollingRestartIT {
 		node.put("SERVER_TOMCAT_ACCESSLOG_PATTERN",
 				"%{yyyy-MM-dd'T'HH:mm:ss.SSS}t \"%r\" %s %b %{ms}T ms conn=%{Connection}o");
 		node.put("SERVER_TOMCAT_ACCESSLOG_BUFFERED", "false");
-		ManagedProcess process = ManagedProcess.start("node-" + index + "-" + generation,
-				ManagedProcess.authServer(root), node, work);
-		process.awaitHttp("http://127.0.0.1:" + ports[index] + "/actuator/health/readiness", Duration.ofSeconds(120));
-		return process;
+		return ManagedProcess.start("node-" + index + "-" + generation, ManagedProcess.authServer(root), node, work);
+	}
+
+	private static ManagedProcess startNode(int index, int generation) throws Exception {
+		return awaitReady(launchNode(index, generation), index);
+	}
+
+	private static ManagedProcess awaitReady(ManagedProcess process, int index) throws InterruptedException {
+		return process.awaitHttp("http://127.0.0.1:" + ports[index] + "/actuator/health/readiness",
+				Duration.ofSeconds(120));
 	}
 
 }
