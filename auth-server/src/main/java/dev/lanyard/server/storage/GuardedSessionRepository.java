@@ -3,6 +3,8 @@ package dev.lanyard.server.storage;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.session.Session;
@@ -12,11 +14,15 @@ import org.springframework.session.SessionRepository;
  * Login sessions in Redis, behind the Redis circuit breaker. While Redis is unreachable a
  * session cannot be read, so the person is signed out (asked to sign in again) rather
  * than shown an error, and one that cannot be saved gets a 503 page at once rather than
- * after a timeout (issue 9, item 8). Never a 500.
+ * after a timeout (issue 9, item 8). Never a 500. A read that fails while the breaker is
+ * still closed (a timeout, a dropped connection) signs its person out too, and says so in
+ * the log: once the breaker is open, the breaker's own warning covers every refused read.
  *
  * @param <S> the session type
  */
 public final class GuardedSessionRepository<S extends Session> implements SessionRepository<S> {
+
+	private static final Logger logger = LoggerFactory.getLogger(GuardedSessionRepository.class);
 
 	private final SessionRepository<S> sessions;
 
@@ -81,6 +87,9 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 		catch (RuntimeException ex) {
 			this.breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, ex);
 			if (BackendBreakers.isOutage(ex)) {
+				// Never the session id: it is the person's credential.
+				logger.warn("A login session could not be read from Redis ({}): its request goes on signed out",
+						ex.getClass().getSimpleName());
 				return null;
 			}
 			throw ex;

@@ -176,8 +176,25 @@ class BackendOutageTest {
 				OAuthFlows otherFlows = new OAuthFlows(other.baseUrl());
 				OAuthFlows flows = new OAuthFlows(server.baseUrl());
 				TestBrowser client = new TestBrowser();
+				TestBrowser signedIn = new TestBrowser();
+				assertThat(TestBrowser.location(flows.signIn(signedIn, "bob", TestBootstrap.BOB_PASSWORD)))
+					.doesNotContain("error");
+				String sessionCookie = signedIn.cookie("LANYARD_SESSION");
+				assertThat(sessionCookie).isNotNull();
 				String before = serviceToken(flows, client);
 				proxy.blackhole();
+				// A session that cannot be read before the breaker knows: signed out,
+				// never a
+				// 500, and the log says so (not with the session id).
+				HttpResponse<String> account = signedIn.get(flows.url("/account"), "Accept", "text/html");
+				assertThat(account.statusCode()).as("the account page of a session that cannot be read")
+					.isIn(302, 303, 503);
+				assertThat(output.getOut()).contains("A login session could not be read from Redis")
+					.doesNotContain(sessionCookie);
+				// (The page's own 503, as its new session cannot be saved either, is
+				// logged:
+				// the token endpoints' calls below must not be.)
+				int tokenCallsLogFrom = output.getOut().length();
 				// The first calls find out (each waits out one Redis timeout at most).
 				serviceToken(flows, client);
 				serviceToken(flows, client);
@@ -204,6 +221,7 @@ class BackendOutageTest {
 				// The outage is logged when the breaker opens, not once per request.
 				assertThat(output.getOut()).contains("Redis is unreachable: calls to it fail at once");
 				assertThat(output.getOut()
+					.substring(tokenCallsLogFrom)
 					.lines()
 					.filter((line) -> line.contains("WARN") && line.contains("circuit open"))
 					.count()).as("warnings per refused call").isZero();
