@@ -1,5 +1,6 @@
 package dev.lanyard.server.storage;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -16,7 +17,8 @@ import org.springframework.session.SessionRepository;
  * than shown an error, and one that cannot be saved gets a 503 page at once rather than
  * after a timeout (issue 9, item 8). Never a 500. A read that fails while the breaker is
  * still closed (a timeout, a dropped connection) signs its person out too, and says so in
- * the log: once the breaker is open, the breaker's own warning covers every refused read.
+ * the log (every ten seconds at most): once the breaker is open, the breaker's own
+ * warning covers every refused read.
  *
  * @param <S> the session type
  */
@@ -25,6 +27,8 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 	private static final Logger logger = LoggerFactory.getLogger(GuardedSessionRepository.class);
 
 	private final SessionRepository<S> sessions;
+
+	private final WarningInterval unreadWarnings = new WarningInterval(Duration.ofSeconds(10));
 
 	private final CircuitBreaker breaker;
 
@@ -88,8 +92,10 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 			this.breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, ex);
 			if (BackendBreakers.isOutage(ex)) {
 				// Never the session id: it is the person's credential.
-				logger.warn("A login session could not be read from Redis ({}): its request goes on signed out",
-						ex.getClass().getSimpleName());
+				if (this.unreadWarnings.due()) {
+					logger.warn("A login session could not be read from Redis ({}): its request goes on signed out "
+							+ "(one warning every 10 s at most)", ex.getClass().getSimpleName());
+				}
 				return null;
 			}
 			throw ex;

@@ -2,11 +2,10 @@ package dev.lanyard.server.web;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.lanyard.server.storage.BackendBreakers;
 import dev.lanyard.server.storage.GuardedSessionRepository;
+import dev.lanyard.server.storage.WarningInterval;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,8 +26,6 @@ public final class BackendUnavailableFilter extends OncePerRequestFilter {
 
 	private static final Logger logger = LoggerFactory.getLogger(BackendUnavailableFilter.class);
 
-	private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
-
 	private static final String PAGE = """
 			<!DOCTYPE html>
 			<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -39,7 +36,7 @@ public final class BackendUnavailableFilter extends OncePerRequestFilter {
 			</main></body></html>
 			""";
 
-	private final AtomicReference<Instant> lastLogged = new AtomicReference<>();
+	private final WarningInterval warnings = new WarningInterval(Duration.ofSeconds(10));
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -77,9 +74,7 @@ public final class BackendUnavailableFilter extends OncePerRequestFilter {
 	}
 
 	private void log(Exception ex) {
-		Instant now = Instant.now();
-		Instant last = this.lastLogged.get();
-		if ((last == null || last.plus(LOG_INTERVAL).isBefore(now)) && this.lastLogged.compareAndSet(last, now)) {
+		if (this.warnings.due()) {
 			Throwable root = ex;
 			while (root.getCause() != null && root.getCause() != root) {
 				root = root.getCause();
