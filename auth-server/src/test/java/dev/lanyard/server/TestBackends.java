@@ -52,8 +52,7 @@ public final class TestBackends {
 	// Names from before the hour was part of them.
 	private static final Pattern UNDATED_TEST_DATABASE = Pattern.compile("lanyard_test_[0-9a-f]{16}");
 
-	// A test database older than this belongs to no run still going (a run takes
-	// minutes).
+	// Older than this, a test database belongs to no run still going (runs take minutes).
 	static final Duration LEFT_BEHIND_AFTER = Duration.ofHours(2);
 
 	// Each DROP DATABASE waits for a checkpoint (about 0.6 s here): a sweep drops at most

@@ -72,8 +72,7 @@ class AccountMailTest {
 	static void tearDown() {
 		LanyardTestServer.closeAll(nodeA, nodeB);
 		// A bean kept in a static field would keep the stopped node in memory for the
-		// rest
-		// of the test JVM (LanyardTestServer#close).
+		// rest of the test JVM (LanyardTestServer#close).
 		users = null;
 		if (smtp != null) {
 			smtp.stop();

@@ -183,17 +183,15 @@ class BackendOutageTest {
 				assertThat(sessionCookie).isNotNull();
 				String before = serviceToken(flows, client);
 				proxy.blackhole();
-				// A session that cannot be read before the breaker knows: signed out,
-				// never a
-				// 500, and the log says so (not with the session id).
+				// A session that cannot be read before the breaker knows: signed
+				// out, never a 500, and the log says so (not with the session id).
 				HttpResponse<String> account = signedIn.get(flows.url("/account"), "Accept", "text/html");
 				assertThat(account.statusCode()).as("the account page of a session that cannot be read")
 					.isIn(302, 303, 503);
 				assertThat(output.getOut()).contains("A login session could not be read from Redis")
 					.doesNotContain(sessionCookie);
-				// (The page's own 503, as its new session cannot be saved either, is
-				// logged:
-				// the token endpoints' calls below must not be.)
+				// The page's own 503 (its new session cannot be saved either) is
+				// logged; the token endpoints' calls below must not be.
 				int tokenCallsLogFrom = output.getOut().length();
 				// The first calls find out (each waits out one Redis timeout at most).
 				serviceToken(flows, client);

@@ -142,13 +142,10 @@ class RollingRestartIT {
 					catch (Exception ex) {
 						failures.add(Instant.now() + " " + ex);
 					}
-					// A steady load rather than a saturating one: a request still arrives
-					// every
-					// few milliseconds throughout each drain, and the restarted node (and
-					// the
-					// rest of the build, on two cores) keeps the CPU to start in about
-					// half
-					// the time.
+					// Steady, not saturating: a request still comes every few
+					// milliseconds during each drain, and a restarting node (and
+					// the rest of the build, on two cores) has the CPU to start
+					// in about half the time.
 					Thread.sleep(LOAD_PAUSE_MILLIS);
 				}
 				return null;
