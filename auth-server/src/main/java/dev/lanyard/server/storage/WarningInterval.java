@@ -2,6 +2,7 @@ package dev.lanyard.server.storage;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * At most one warning per interval, for failures that can repeat on every request (a
@@ -10,20 +11,29 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WarningInterval {
 
+	private static final long NEVER = Long.MIN_VALUE;
+
 	private final long intervalNanos;
 
-	// System.nanoTime() of the last warning let through; 0 before the first.
-	private final AtomicLong last = new AtomicLong();
+	private final LongSupplier nanoTime;
+
+	// nanoTime of the last warning let through.
+	private final AtomicLong last = new AtomicLong(NEVER);
 
 	public WarningInterval(Duration interval) {
+		this(interval, System::nanoTime);
+	}
+
+	WarningInterval(Duration interval, LongSupplier nanoTime) {
 		this.intervalNanos = interval.toNanos();
+		this.nanoTime = nanoTime;
 	}
 
 	/** Whether a warning may be logged now; {@code true} for one caller per interval. */
 	public boolean due() {
-		long now = System.nanoTime();
+		long now = this.nanoTime.getAsLong();
 		long previous = this.last.get();
-		return (previous == 0 || now - previous >= this.intervalNanos) && this.last.compareAndSet(previous, now);
+		return (previous == NEVER || now - previous >= this.intervalNanos) && this.last.compareAndSet(previous, now);
 	}
 
 }

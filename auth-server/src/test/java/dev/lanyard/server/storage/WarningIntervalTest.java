@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,12 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WarningIntervalTest {
 
 	@Test
-	void dueWhenAskedAgainWithinTheIntervalThenNoUntilItHasPassed() throws InterruptedException {
-		WarningInterval warnings = new WarningInterval(Duration.ofMillis(200));
+	void dueWhenAskedAgainWithinTheIntervalThenNoUntilItHasPassed() {
+		AtomicLong now = new AtomicLong(0);
+		WarningInterval warnings = new WarningInterval(Duration.ofSeconds(10), now::get);
 		assertThat(warnings.due()).isTrue();
+		now.addAndGet(Duration.ofSeconds(9).toNanos());
 		assertThat(warnings.due()).isFalse();
-		assertThat(warnings.due()).isFalse();
-		Thread.sleep(250);
+		now.addAndGet(Duration.ofSeconds(1).toNanos());
 		assertThat(warnings.due()).isTrue();
 		assertThat(warnings.due()).isFalse();
 	}
