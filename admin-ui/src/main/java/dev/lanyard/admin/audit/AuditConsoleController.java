@@ -1,9 +1,9 @@
 package dev.lanyard.admin.audit;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -49,7 +49,8 @@ class AuditConsoleController {
 		try {
 			return LocalDate.parse(value.strip()).plusDays(plusDays).atStartOfDay().toInstant(ZoneOffset.UTC);
 		}
-		catch (DateTimeParseException ex) {
+		catch (DateTimeException ex) {
+			// Unreadable, or a day the next of which has no date (+999999999-12-31).
 			return null;
 		}
 	}

@@ -47,17 +47,18 @@ class RegistrationTokenConsoleController {
 			return refused(model, description, uses, days);
 		}
 		int count;
-		long lifetimeDays;
+		Duration lifetime;
 		try {
 			count = Integer.parseInt(uses.strip());
-			lifetimeDays = Long.parseLong(days.strip());
+			lifetime = Duration.ofDays(Long.parseLong(days.strip()));
 		}
-		catch (NumberFormatException ex) {
+		catch (NumberFormatException | ArithmeticException ex) {
+			// Not a number, or more days than a duration holds (this was a 500).
 			return refused(model, description, uses, days);
 		}
 		try {
 			RegistrationTokenAdministration.CreatedToken created = this.tokens.create(description.strip(), count,
-					Duration.ofDays(lifetimeDays), this.identity.current());
+					lifetime, this.identity.current());
 			model.addAttribute("created", created);
 		}
 		catch (InvalidInputException ex) {

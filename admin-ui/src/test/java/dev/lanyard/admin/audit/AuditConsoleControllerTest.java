@@ -65,6 +65,22 @@ class AuditConsoleControllerTest {
 		});
 	}
 
+	/**
+	 * HD-08: days beyond the years PostgreSQL can compare with are brought within them,
+	 * and the last day a date can name, which has no next day, is no bound (each was a
+	 * 500).
+	 */
+	@Test
+	void listWhenDayBeyondTheCalendarThenBoundWithinIt() throws Exception {
+		this.mvc.perform(get("/admin/audit").param("from", "-999999999-01-01").param("to", "+300000-01-01"))
+			.andExpect(status().isOk());
+		this.mvc.perform(get("/admin/audit").param("to", "+999999999-12-31")).andExpect(status().isOk());
+		assertThat(this.audit.searches()).hasSize(2);
+		assertThat(this.audit.searches().get(0).query().from()).isEqualTo(AuditQuery.EARLIEST);
+		assertThat(this.audit.searches().get(0).query().to()).isEqualTo(AuditQuery.LATEST);
+		assertThat(this.audit.searches().get(1).query().to()).isNull();
+	}
+
 	@Test
 	void listWhenEventsThenOneRowEachWithTimeTargetAddressAndDetails() throws Exception {
 		this.audit.add(TestAuditEntries.entry(3, "user.updated")

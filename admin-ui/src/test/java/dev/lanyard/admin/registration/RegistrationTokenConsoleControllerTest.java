@@ -69,6 +69,17 @@ class RegistrationTokenConsoleControllerTest {
 				.andExpect(content().string(containsString("1 to 1000 registrations")))
 				.andExpect(content().string(containsString("value=\"keep me\"")));
 		}
+		// More days than a duration holds (HD-08: this was a 500), none, too many.
+		for (String days : new String[] { "999999999999999", "0", "31", "soon" }) {
+			this.mvc
+				.perform(post("/admin/registration-tokens").param("description", "keep me")
+					.param("uses", "1")
+					.param("days", days)
+					.param("confirmPassword", TestAdminIdentity.PASSWORD)
+					.with(csrf()))
+				.andExpect(status().isOk())
+				.andExpect(content().string(containsString("value=\"keep me\"")));
+		}
 		assertThat(this.tokens.untouched()).isTrue();
 	}
 

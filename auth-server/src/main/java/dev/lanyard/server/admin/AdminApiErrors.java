@@ -23,8 +23,13 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 /**
  * The admin API's errors as JSON: 400 naming each field a rule refused, 404 for unknown
  * ids, 409 for conflicts. Never an exception message or stack trace.
+ * <p>
+ * For every controller of this package (each one is a part of the API under
+ * {@code /api/admin}), rather than a list of them that a new one could be left out of:
+ * the registration tokens' controller once was, and a stale token there got a 500 instead
+ * of RFC 9470's 401.
  */
-@RestControllerAdvice(assignableTypes = { AdminApiController.class, IdentityProviderApiController.class })
+@RestControllerAdvice(basePackageClasses = AdminApiErrors.class)
 class AdminApiErrors {
 
 	private final MessageSource messages;

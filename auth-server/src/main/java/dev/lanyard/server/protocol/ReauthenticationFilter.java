@@ -3,7 +3,6 @@ package dev.lanyard.server.protocol;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -126,8 +125,10 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 		if (seconds <= 0 || !(signedIn.getDetails() instanceof LoginDetails login)) {
 			return true;
 		}
-		Instant oldest = this.clock.instant().minus(Duration.ofSeconds(seconds));
-		return login.authenticatedAt().isBefore(oldest);
+		// Compared as the time since the sign-in: "now minus max_age" would fall before
+		// Instant.MIN for a max_age of a few million years, and fail.
+		return Duration.between(login.authenticatedAt(), this.clock.instant())
+			.compareTo(Duration.ofSeconds(seconds)) > 0;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.lanyard.server.web;
 
 import java.io.IOException;
+import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,14 +17,22 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * encoding) with the status the container gives it (400 or 413) and OAuth error JSON.
  * Otherwise the first component to ask for a parameter would fail with an exception and a
  * stack trace in the log, for nothing but odd input (HD-08).
+ * <p>
+ * A parameter with a NUL character ({@code %00}) is refused too, with 400 and the error
+ * page (OAuth error JSON for programs): no OAuth parameter may hold one (RFC 6749
+ * Appendix A allows none below U+0020 but the tab), no form field of Lanyard's needs one,
+ * and PostgreSQL cannot store one in a text or JSON value, so a NUL that reached a
+ * statement (a login name looked up, a {@code state} kept with the authorization) would
+ * fail it.
  */
 public final class RequestParametersFilter extends OncePerRequestFilter {
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		Map<String, String[]> parameters;
 		try {
-			request.getParameterNames();
+			parameters = request.getParameterMap();
 		}
 		catch (InvalidParameterException ex) {
 			// Answered here, not through the error page: every later attempt to read a
@@ -35,7 +44,25 @@ public final class RequestParametersFilter extends OncePerRequestFilter {
 			response.getWriter().write("{\"error\":\"invalid_request\"}");
 			return;
 		}
+		if (holdsNul(parameters)) {
+			response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+			return;
+		}
 		chain.doFilter(request, response);
+	}
+
+	private static boolean holdsNul(Map<String, String[]> parameters) {
+		for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+			if (parameter.getKey().indexOf('\0') >= 0) {
+				return true;
+			}
+			for (String value : parameter.getValue()) {
+				if (value.indexOf('\0') >= 0) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 }

@@ -73,6 +73,18 @@ class WebServerConfiguration {
 	}
 
 	/**
+	 * A value PostgreSQL refused as data answered 400, never 500 (inside the outage
+	 * filter, which answers first for an unreachable backend).
+	 */
+	@Bean
+	FilterRegistrationBean<RefusedValueFilter> refusedValueFilter() {
+		FilterRegistrationBean<RefusedValueFilter> registration = new FilterRegistrationBean<>(
+				new RefusedValueFilter());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+		return registration;
+	}
+
+	/**
 	 * Spring Security observes nothing: no filter chain, authentication or authorization
 	 * is wrapped in an observation (one per filter per request cost more CPU than the
 	 * token endpoint's own work, bench/run.sh). {@code http.server.requests} still times

@@ -371,6 +371,40 @@ class AdminApiTest {
 		HttpResponse<String> overflow = call("POST", "/api/admin/clients", adminToken,
 				"{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],\"access_token_ttl\":99999999999999999999999}");
 		assertThat(overflow.statusCode()).isEqualTo(400);
+		// Instants PostgreSQL's timestamps cannot hold (these were 500s): the same events
+		// as the years 1 and 9999.
+		for (String bounds : new String[] { "from=%2B999999999-12-31T00:00:00Z", "to=-999999999-01-01T00:00:00Z",
+				"from=%2B300000-01-01T00:00:00Z" }) {
+			HttpResponse<String> bounded = call("GET", "/api/admin/audit?" + bounds, adminToken, null);
+			assertThat(bounded.statusCode()).as(bounds + " " + bounded.body()).isEqualTo(200);
+			assertThat(TestBrowser.json(bounded).get("items")).as(bounds).isEqualTo(List.of());
+		}
+		assertThat((List<?>) TestBrowser
+			.json(call("GET", "/api/admin/audit?to=%2B999999999-12-31T00:00:00Z", adminToken, null))
+			.get("items")).isNotEmpty();
+	}
+
+	/**
+	 * HD-08: a NUL character in a JSON string (PostgreSQL cannot store one in text or
+	 * JSON): 400 and nothing stored, never a 500, wherever it is (a user's e-mail
+	 * address, an attribute value, the query of a search).
+	 */
+	@Test
+	void hd08ValueWithNulWhenSentThen400AndNothingStored() {
+		String username = "nul-" + UUID.randomUUID().toString().substring(0, 8);
+		HttpResponse<String> email = call("POST", "/api/admin/users", adminToken, Map.of("username", username,
+				"password", "a-good-long-password-42", "email", "a\0b@example.com", "roles", List.of("user")));
+		assertThat(email.statusCode()).as(email.body()).isEqualTo(400);
+		assertThat(email.body()).contains("invalid_request").doesNotContain("Exception");
+		HttpResponse<String> attribute = call("POST", "/api/admin/users", adminToken,
+				Map.of("username", username, "password", "a-good-long-password-42", "roles", List.of("user"),
+						"attributes", Map.of("tenant", "ac\0me")));
+		assertThat(attribute.statusCode()).as(attribute.body()).isEqualTo(400);
+		assertThat(call("GET", "/api/admin/users?q=" + username, adminToken, null).body()).doesNotContain(username);
+		assertThat(call("GET", "/api/admin/users?q=a%00b", adminToken, null).statusCode()).isEqualTo(400);
+		HttpResponse<String> created = call("POST", "/api/admin/users", adminToken,
+				Map.of("username", username, "password", "a-good-long-password-42", "roles", List.of("user")));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 	}
 
 	@Test

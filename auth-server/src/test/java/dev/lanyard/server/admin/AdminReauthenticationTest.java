@@ -70,6 +70,27 @@ class AdminReauthenticationTest {
 		assertThat(call("POST", "/api/admin/clients", clientToken(), codeClient).statusCode()).isEqualTo(201);
 	}
 
+	/**
+	 * Initial access tokens for dynamic registration let anyone register clients: the
+	 * same 401 (its controller once lacked the API's errors, and this was a 500).
+	 */
+	@Test
+	void hd07ApiWhenClientTokenStaleThenRegistrationTokenNeedsNewToken() throws InterruptedException {
+		String token = clientToken();
+		Thread.sleep(1500);
+		Map<String, Object> request = Map.of("description", "partner onboarding", "uses", 1);
+		HttpResponse<String> stale = call("POST", "/api/admin/registration-tokens", token, request);
+		assertThat(stale.statusCode()).isEqualTo(401);
+		assertThat(stale.headers().firstValue("WWW-Authenticate").orElse(""))
+			.contains("error=\"insufficient_user_authentication\"")
+			.contains("max_age=1");
+		assertThat(stale.body()).doesNotContain("\"token\":");
+		// A body it cannot read is the API's 400, not a 500.
+		assertThat(call("POST", "/api/admin/registration-tokens", clientToken(), Map.of("uses", "many")).statusCode())
+			.isEqualTo(400);
+		assertThat(call("POST", "/api/admin/registration-tokens", clientToken(), request).statusCode()).isEqualTo(201);
+	}
+
 	@Test
 	@SuppressWarnings("unchecked")
 	void hd07ApiWhenUserSignedInLongAgoThenPasswordAndAdminRoleChangesRefused() throws InterruptedException {

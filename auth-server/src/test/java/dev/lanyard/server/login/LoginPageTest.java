@@ -63,6 +63,21 @@ class LoginPageTest {
 	}
 
 	/**
+	 * HD-08: a login name with a NUL character (which PostgreSQL cannot compare with a
+	 * text column: this was a 500 from the sign-in's failure handler) gets the error page
+	 * and signs nobody in; the same browser then signs in.
+	 */
+	@Test
+	void loginWhenUsernameHoldsNulThenErrorPageAndNothingElse() {
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> answer = flows.signIn(browser, "bob\0", TestBootstrap.BOB_PASSWORD);
+		assertThat(answer.statusCode()).isEqualTo(400);
+		assertThat(answer.body()).doesNotContain("Exception");
+		assertThat(TestBrowser.location(flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD)))
+			.doesNotContain("error");
+	}
+
+	/**
 	 * LG-04: unknown user, wrong password, locked and disabled accounts get the same
 	 * status, redirect and page; all of them check a password, so none answers markedly
 	 * faster.

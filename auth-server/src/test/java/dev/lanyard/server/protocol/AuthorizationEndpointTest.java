@@ -249,6 +249,30 @@ class AuthorizationEndpointTest {
 		recent.put("max_age", "3600");
 		String location = TestBrowser.location(signedIn.get(flows.authorizeUrl(recent)));
 		assertThat(TestBrowser.queryParameters(location)).containsKey("code");
+		// HD-08: a max_age of more seconds than the clock can go back (this was a 500) is
+		// no limit.
+		Map<String, String> huge = request("web-app", TestBootstrap.REDIRECT_URI);
+		huge.put("prompt", "none");
+		huge.put("max_age", String.valueOf(Long.MAX_VALUE));
+		assertThat(TestBrowser.queryParameters(TestBrowser.location(signedIn.get(flows.authorizeUrl(huge)))))
+			.containsKey("code");
+	}
+
+	/**
+	 * HD-08: a NUL character cannot be stored (PostgreSQL refuses it in text and JSON)
+	 * and has no place in any OAuth parameter: the error page, never a 500 (a client id,
+	 * looked up as it came, and a state or an extension parameter, kept with the
+	 * authorization, each made one), and nothing is issued.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "client_id, web-app<NUL>", "state, s<NUL>t", "x-extension, <NUL>", "x<NUL>y, 1" })
+	void authorizeWhenParameterHoldsNulThenErrorPage(String name, String value) {
+		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
+		request.put(name.replace("<NUL>", "\0"), value.replace("<NUL>", "\0"));
+		HttpResponse<String> answer = signedIn.get(flows.authorizeUrl(request));
+		assertThat(answer.statusCode()).isEqualTo(400);
+		assertThat(answer.headers().firstValue("Location")).isEmpty();
+		assertThat(answer.body()).contains("invalid_request").doesNotContain("Exception");
 	}
 
 	/** OA-25: response modes other than query. */
