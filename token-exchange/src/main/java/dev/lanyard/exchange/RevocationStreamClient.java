@@ -32,8 +32,8 @@ import com.nimbusds.jose.util.JSONObjectUtils;
  * what was recorded meanwhile and {@code resumed}, and the cache stays. A {@code reset}
  * (first connection, or an id the server does not know) drops every cached JWT. While no
  * stream is open, the exchanger serves cached JWTs for seconds only
- * ({@link GatewayTokenExchanger#UNHEARD_CACHE_TTL}). The server writes a comment every 15
- * s; 45 s of silence counts as a break.
+ * ({@link GatewayTokenExchanger#UNHEARD_CACHE_TTL}). The server writes a comment every 5
+ * s; 15 s of silence counts as a break.
  */
 public final class RevocationStreamClient implements AutoCloseable {
 

@@ -49,8 +49,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Resuming from any earlier id is safe: the outbox keeps rows for a day, far longer than
  * an internal JWT lives (five minutes at most), so what was purged cannot be in any
  * gateway's cache. An id beyond the newest row (the database was restored or replaced)
- * gets a {@code reset}. A comment every 15 s keeps proxies from closing an idle stream
- * and lets the subscriber notice a dead connection.
+ * gets a {@code reset}. A comment every 5 s keeps proxies from closing an idle stream and
+ * lets the subscriber notice a dead connection.
  *
  * <p>
  * Revocations reach subscribers right after they commit on this node, and within a

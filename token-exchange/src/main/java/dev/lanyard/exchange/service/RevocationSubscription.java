@@ -2,9 +2,12 @@ package dev.lanyard.exchange.service;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.lanyard.exchange.GatewayTokenExchanger;
 import dev.lanyard.exchange.RevocationStreamClient;
@@ -32,11 +35,17 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * {@link RevocationStreamSubscription} hears them over HTTP instead.
  * <p>
  * The service starts whether Redis is there or not, and subscribes in the background,
- * retrying every second. Every second it also checks that Redis answers: while the
- * channel cannot be heard, the exchanger serves cached JWTs for a few seconds only, and
- * once it is heard again it drops them all (issue 9, item 8). Health shows
- * {@code revocations} as {@code DEGRADED} meanwhile, metrics
- * {@code lanyard_gateway_revocations_heard}.
+ * retrying every second. Every second it also publishes a heartbeat on a channel of its
+ * own, which its subscription listens to beside the revocation channel: the heartbeat
+ * goes out on the command connection and comes back on the subscription's, so its arrival
+ * proves that a revocation published then would have arrived too. A subscription that
+ * stops delivering without its connection closing (a stalled or half-open connection, an
+ * idle timeout in a network device that drops rather than resets: Redis may still count
+ * it as subscribed, and nothing on the client side notices) is noticed when no heartbeat
+ * has come for {@link #SILENCE}, and is replaced. While the channel is not heard, the
+ * exchanger serves cached JWTs for a few seconds only, and once it is heard again it
+ * drops them all (issue 9, item 8). Health shows {@code revocations} as {@code DEGRADED}
+ * meanwhile, metrics {@code lanyard_gateway_revocations_heard}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("!'${spring.data.redis.url:}${spring.data.redis.sentinel.master:}${spring.data.redis.cluster.nodes:}'.isEmpty()")
@@ -46,22 +55,35 @@ class RevocationSubscription {
 
 	private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
 
+	/**
+	 * How long the subscription may go without a heartbeat (one is sent every
+	 * {@link #CHECK_INTERVAL}) before it counts as not heard: three missed in a row.
+	 */
+	static final Duration SILENCE = Duration.ofSeconds(3);
+
+	@Bean
+	Heartbeat revocationHeartbeat(ExchangeServiceProperties properties) {
+		// Each instance its own channel: nobody else hears its heartbeats.
+		return new Heartbeat(properties.revocationChannel() + ":heartbeat:" + UUID.randomUUID());
+	}
+
 	@Bean
 	RedisMessageListenerContainer revocationListener(RedisConnectionFactory connections,
-			GatewayTokenExchanger exchanger, ExchangeServiceProperties properties) {
+			GatewayTokenExchanger exchanger, ExchangeServiceProperties properties, Heartbeat heartbeat) {
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(connections);
 		// Started by the watch below, in the background: never a reason not to start.
 		container.setAutoStartup(false);
-		container.addMessageListener(new RevocationListener(exchanger),
+		container.addMessageListener(new RevocationListener(exchanger, properties.revocationChannel(), heartbeat),
 				new ChannelTopic(properties.revocationChannel()));
+		container.addMessageListener(heartbeat, new ChannelTopic(heartbeat.channel()));
 		return container;
 	}
 
 	@Bean
 	RevocationWatch revocationWatch(RedisMessageListenerContainer container, RedisConnectionFactory connections,
-			GatewayTokenExchanger exchanger) {
-		return new RevocationWatch(container, connections, exchanger);
+			GatewayTokenExchanger exchanger, Heartbeat heartbeat) {
+		return new RevocationWatch(container, connections, exchanger, heartbeat);
 	}
 
 	/**
@@ -85,8 +107,14 @@ class RevocationSubscription {
 
 		private final GatewayTokenExchanger exchanger;
 
-		RevocationListener(GatewayTokenExchanger exchanger) {
+		private final byte[] channel;
+
+		private final Heartbeat heartbeat;
+
+		RevocationListener(GatewayTokenExchanger exchanger, String channel, Heartbeat heartbeat) {
 			this.exchanger = exchanger;
+			this.channel = channel.getBytes(StandardCharsets.UTF_8);
+			this.heartbeat = heartbeat;
 		}
 
 		@Override
@@ -96,16 +124,56 @@ class RevocationSubscription {
 
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
-			this.exchanger.revocationFeedSubscribed();
+			// The heartbeat channel's confirmation comes too (one SUBSCRIBE names both).
+			if (Arrays.equals(channel, this.channel)) {
+				// A new subscription: its silence is counted from now.
+				this.heartbeat.heard();
+				this.exchanger.revocationFeedSubscribed();
+			}
 		}
 
 	}
 
 	/**
-	 * Starts the subscription in the background and checks every second that Redis
-	 * answers.
+	 * The instance's heartbeat channel and when a heartbeat last came back on the
+	 * subscription.
+	 */
+	static final class Heartbeat implements MessageListener {
+
+		private final String channel;
+
+		private final AtomicLong lastHeard = new AtomicLong(System.nanoTime());
+
+		Heartbeat(String channel) {
+			this.channel = channel;
+		}
+
+		String channel() {
+			return this.channel;
+		}
+
+		@Override
+		public void onMessage(Message message, byte[] pattern) {
+			heard();
+		}
+
+		void heard() {
+			this.lastHeard.set(System.nanoTime());
+		}
+
+		Duration silence() {
+			return Duration.ofNanos(System.nanoTime() - this.lastHeard.get());
+		}
+
+	}
+
+	/**
+	 * Starts the subscription in the background, and every second sends a heartbeat and
+	 * checks that the last one came back.
 	 */
 	static final class RevocationWatch implements SmartLifecycle {
+
+		private static final byte[] HEARTBEAT = "1".getBytes(StandardCharsets.UTF_8);
 
 		private final RedisMessageListenerContainer container;
 
@@ -113,15 +181,21 @@ class RevocationSubscription {
 
 		private final GatewayTokenExchanger exchanger;
 
+		private final Heartbeat heartbeat;
+
+		private final byte[] heartbeatChannel;
+
 		private final AtomicBoolean running = new AtomicBoolean();
 
 		private Thread thread;
 
 		RevocationWatch(RedisMessageListenerContainer container, RedisConnectionFactory connections,
-				GatewayTokenExchanger exchanger) {
+				GatewayTokenExchanger exchanger, Heartbeat heartbeat) {
 			this.container = container;
 			this.connections = connections;
 			this.exchanger = exchanger;
+			this.heartbeat = heartbeat;
+			this.heartbeatChannel = heartbeat.channel().getBytes(StandardCharsets.UTF_8);
 		}
 
 		@Override
@@ -141,18 +215,29 @@ class RevocationSubscription {
 			while (this.running.get()) {
 				try {
 					try (RedisConnection connection = this.connections.getConnection()) {
-						connection.ping();
+						// Also proves that Redis answers on the command connection.
+						connection.publish(this.heartbeatChannel, HEARTBEAT);
+					}
+					if (this.exchanger.revocationsHeard() && this.heartbeat.silence().compareTo(SILENCE) > 0) {
+						// Redis answers, but the subscription has delivered nothing for
+						// three heartbeats: whatever its connection says, it is deaf.
+						this.exchanger.revocationFeed(false);
+						logger.warn(
+								"Revocation channel not heard (no heartbeat on the subscription for {} s); cached JWTs are served for {} s at most while it is replaced",
+								SILENCE.toSeconds(), GatewayTokenExchanger.UNHEARD_CACHE_TTL.toSeconds());
+						warned = true;
 					}
 					if (!this.exchanger.revocationsHeard()) {
-						// Redis answers again: subscribe afresh; the confirmation marks
-						// the
-						// channel heard (and drops what was cached while it was not).
+						// Subscribe afresh, on a new connection; the confirmation marks
+						// the channel heard (and drops what was cached while it was not).
 						if (this.container.isRunning()) {
 							this.container.stop();
 						}
 						this.container.start();
 					}
-					warned = false;
+					else {
+						warned = false;
+					}
 				}
 				catch (RuntimeException ex) {
 					// Redis unreachable: whatever the subscription says, nothing is
