@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP relay in front of a real backend, to cut it off in a test: {@link #blackhole()}
  * keeps accepting connections but passes no byte either way, as a hung or partitioned
- * server does; {@link #restore()} relays again.
+ * server does; {@link #refuse()} drops every connection and closes each new one at once,
+ * as a server that is restarting does; {@link #restore()} relays again.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -23,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
 	private volatile boolean blackhole;
+
+	private volatile boolean refuse;
 
 	public TcpProxy(int targetPort) throws IOException {
 		this.targetPort = targetPort;
@@ -50,14 +53,28 @@ public final class TcpProxy implements AutoCloseable {
 		this.sockets.clear();
 	}
 
+	/**
+	 * Drops every open connection and closes new ones as soon as they are accepted, until
+	 * {@link #restore()}.
+	 */
+	public void refuse() throws IOException {
+		this.refuse = true;
+		cut();
+	}
+
 	public void restore() {
 		this.blackhole = false;
+		this.refuse = false;
 	}
 
 	private void accept() {
 		while (!this.server.isClosed()) {
 			try {
 				Socket client = this.server.accept();
+				if (this.refuse) {
+					client.close();
+					continue;
+				}
 				this.sockets.add(client);
 				if (this.blackhole) {
 					continue;
