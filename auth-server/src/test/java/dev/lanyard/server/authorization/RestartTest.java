@@ -1,6 +1,7 @@
 package dev.lanyard.server.authorization;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.server.LanyardTestServer;
@@ -8,11 +9,19 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A restart keeps every token, client, user and login session (PostgreSQL and Redis). */
+/**
+ * A restart keeps every token, client, user and login session: a restart of the server
+ * (login sessions live in Redis), and of the server and Redis together, Redis coming back
+ * empty (Lanyard's Redis keeps nothing on disk), when every token is read from
+ * PostgreSQL.
+ */
 class RestartTest {
 
 	@Test
@@ -47,6 +56,16 @@ class RestartTest {
 		}
 		try (LanyardTestServer after = LanyardTestServer.start(deployment)) {
 			OAuthFlows flows = new OAuthFlows(after.baseUrl());
+			// The login session: the account page without signing in again.
+			HttpResponse<String> account = browser.get(flows.url("/account"));
+			assertThat(account.statusCode()).as("still signed in").isEqualTo(200);
+			assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, accessToken).get("active"))
+				.isEqualTo(true);
+		}
+		// Redis restarted too, empty: nothing is left of the deployment's keys.
+		assertThat(deleteKeys(deployment.get("lanyard.redis.key-prefix"))).isPositive();
+		try (LanyardTestServer after = LanyardTestServer.start(deployment)) {
+			OAuthFlows flows = new OAuthFlows(after.baseUrl());
 			assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, accessToken).get("active"))
 				.isEqualTo(true);
 			assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken).get("active"))
@@ -55,6 +74,22 @@ class RestartTest {
 					refreshToken);
 			assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
 			assertThat(client.get(flows.url("/oauth2/jwks")).body()).isEqualTo(jwks);
+		}
+	}
+
+	/** Deletes every key that starts with the prefix; answers how many there were. */
+	private static long deleteKeys(String prefix) {
+		RedisClient redis = RedisClient.create(TestBackends.redisUrl());
+		try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+			RedisCommands<String, String> commands = connection.sync();
+			List<String> keys = commands.keys(prefix + "*");
+			if (!keys.isEmpty()) {
+				commands.del(keys.toArray(String[]::new));
+			}
+			return keys.size();
+		}
+		finally {
+			redis.shutdown();
 		}
 	}
 
