@@ -1,6 +1,7 @@
 package dev.lanyard.server.storage;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -42,6 +43,8 @@ class PgBouncerTest {
 
 	private static int port;
 
+	private static String database;
+
 	@BeforeAll
 	static void startPgBouncer() throws Exception {
 		Path binary = Path.of("/usr/sbin/pgbouncer");
@@ -51,10 +54,15 @@ class PgBouncerTest {
 		}
 		Path directory = TestBackends.tempDirectory("pgbouncer");
 		port = TestBackends.freePort();
+		// An empty database of the PostgreSQL the tests use, wherever it is (the
+		// machine's,
+		// or an embedded one on a port of its own).
+		database = TestBackends.newDatabase();
+		URI postgres = URI.create(database.substring("jdbc:".length()));
 		Files.writeString(directory.resolve("userlist.txt"), "\"postgres\" \"\"\n");
 		Files.writeString(directory.resolve("pgbouncer.ini"), """
 				[databases]
-				* = host=127.0.0.1 port=5432
+				* = host=127.0.0.1 port=%d
 				[pgbouncer]
 				listen_addr = 127.0.0.1
 				listen_port = %d
@@ -65,7 +73,7 @@ class PgBouncerTest {
 				default_pool_size = 3
 				max_client_conn = 200
 				ignore_startup_parameters = extra_float_digits
-				""".formatted(port, directory));
+				""".formatted(postgres.getPort(), port, directory));
 		List<String> command = new ArrayList<>(
 				List.of(binary.toString(), directory.resolve("pgbouncer.ini").toString()));
 		if ("root".equals(System.getProperty("user.name"))) {
@@ -100,9 +108,11 @@ class PgBouncerTest {
 	void pgBouncerWhenTransactionPoolingThenTwoNodesMigrateAtOnceAndServeConcurrently() throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		// An empty database: both nodes run the migrations, through the bouncer, at once.
-		String database = TestBackends.newDatabase();
-		deployment.put("spring.datasource.url",
-				database.replace("127.0.0.1:5432", "127.0.0.1:" + port) + "?prepareThreshold=0");
+		URI direct = URI.create(database.substring("jdbc:".length()));
+		String throughBouncer = "jdbc:postgresql://127.0.0.1:" + port + direct.getPath() + "?prepareThreshold=0";
+		// Through the bouncer, whatever port PostgreSQL has.
+		assertThat(direct.getPort()).isNotEqualTo(port);
+		deployment.put("spring.datasource.url", throughBouncer);
 		CompletableFuture<LanyardTestServer> startingA = CompletableFuture
 			.supplyAsync(() -> LanyardTestServer.start(deployment));
 		CompletableFuture<LanyardTestServer> startingB = CompletableFuture
