@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,60 @@ class FirstAdministratorTest {
 			String token = Files.readString(Path.of(deployment.get("lanyard.data-directory")).resolve("setup-token"))
 				.strip();
 			assertThat(token).startsWith("setup_").hasSizeGreaterThan(40);
+		}
+	}
+
+	/**
+	 * README: "With several nodes, each writes its own token". Two people set up at once,
+	 * each at a node with that node's token: one administrator results (the nodes take
+	 * turns under a PostgreSQL lock), the other request gets a 404 and creates nothing,
+	 * and setup is closed at both nodes.
+	 */
+	@Test
+	void setupWhenTwoNodesAskedAtOnceThenOneAdministratorAndClosedAtBoth() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.bootstrap", "");
+		Map<String, String> deploymentB = new java.util.HashMap<>(deployment);
+		deploymentB.put("lanyard.data-directory", TestBackends.tempDirectory("lanyard-data").toString());
+		CompletableFuture<LanyardTestServer> a = CompletableFuture
+			.supplyAsync(() -> LanyardTestServer.start(deployment));
+		CompletableFuture<LanyardTestServer> b = CompletableFuture
+			.supplyAsync(() -> LanyardTestServer.start(deploymentB));
+		try (LanyardTestServer nodeA = a.join(); LanyardTestServer nodeB = b.join()) {
+			List<OAuthFlows> nodes = List.of(new OAuthFlows(nodeA.baseUrl()), new OAuthFlows(nodeB.baseUrl()));
+			List<String> tokens = List.of(deployment, deploymentB)
+				.stream()
+				.map((settings) -> readToken(Path.of(settings.get("lanyard.data-directory"))))
+				.toList();
+			assertThat(tokens.get(0)).isNotEqualTo(tokens.get(1));
+			List<TestBrowser> browsers = List.of(new TestBrowser(), new TestBrowser());
+			List<HttpResponse<String>> pages = List.of(browsers.get(0).get(nodes.get(0).url("/setup")),
+					browsers.get(1).get(nodes.get(1).url("/setup")));
+			List<CompletableFuture<HttpResponse<String>>> posts = new java.util.ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				int node = i;
+				posts.add(CompletableFuture.supplyAsync(() -> post(browsers.get(node), nodes.get(node), pages.get(node),
+						tokens.get(node), "first-admin-" + node, PASSWORD, PASSWORD)));
+			}
+			List<Integer> statuses = posts.stream().map((post) -> post.join().statusCode()).sorted().toList();
+			assertThat(statuses.get(0)).as("one created").isIn(302, 303);
+			assertThat(statuses.get(1)).as("the other refused").isEqualTo(404);
+			JdbcClient jdbc = JdbcClient.create(nodeA.bean(DataSource.class));
+			assertThat(jdbc.sql("SELECT username FROM users WHERE 'admin' = ANY(roles)").query(String.class).list())
+				.hasSize(1)
+				.allMatch((name) -> name.startsWith("first-admin-"));
+			for (OAuthFlows node : nodes) {
+				assertThat(new TestBrowser().get(node.url("/setup")).statusCode()).isEqualTo(404);
+			}
+		}
+	}
+
+	private static String readToken(Path dataDirectory) {
+		try {
+			return Files.readString(dataDirectory.resolve("setup-token")).strip();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
 		}
 	}
 
