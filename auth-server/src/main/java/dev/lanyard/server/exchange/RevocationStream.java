@@ -293,7 +293,11 @@ public final class RevocationStream implements SmartLifecycle {
 		}
 	}
 
-	private long streamsOf(String clientId) {
+	/**
+	 * The streams a client holds at this node (one it closed counts until a write to it
+	 * fails).
+	 */
+	long streamsOf(String clientId) {
 		return this.subscribers.stream().filter((subscriber) -> subscriber.clientId.equals(clientId)).count();
 	}
 

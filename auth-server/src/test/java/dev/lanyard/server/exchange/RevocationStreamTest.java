@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -96,6 +97,55 @@ class RevocationStreamTest {
 		Stream third = Stream.of(open(gateway(), "999999999999"));
 		assertThat(third.next().name()).isEqualTo("reset");
 		third.close();
+	}
+
+	/**
+	 * README: "one client may hold 16 streams per node". The 17th is answered and ends at
+	 * once, without an event (the exchange service reconnects later); once one of the 16
+	 * closes, a new one is served.
+	 */
+	@Test
+	void streamWhenClientHoldsSixteenThenSeventeenthEndsAtOnce() throws Exception {
+		List<Stream> held = new ArrayList<>();
+		try {
+			for (int i = 0; i < RevocationStream.MAXIMUM_STREAMS_PER_CLIENT; i++) {
+				Stream stream = Stream.of(open(gateway(), null));
+				assertThat(stream.next().name()).as("stream %d", i + 1).isEqualTo("reset");
+				held.add(stream);
+			}
+			HttpResponse<InputStream> refused = open(gateway(), null);
+			assertThat(refused.statusCode()).isEqualTo(200);
+			try (InputStream body = refused.body()) {
+				assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).as("ended without an event")
+					.doesNotContain("event:");
+			}
+			held.remove(0).close();
+			RevocationStream streams = SharedLanyard.server().bean(RevocationStream.class);
+			awaitStreamsOfGateway(streams, RevocationStream.MAXIMUM_STREAMS_PER_CLIENT - 1);
+			Stream again = Stream.of(open(gateway(), null));
+			held.add(again);
+			assertThat(again.next().name()).as("served again once one of the sixteen closed").isEqualTo("reset");
+		}
+		finally {
+			for (Stream stream : held) {
+				stream.close();
+			}
+			// The other tests of this deployment's gateway open streams too.
+			awaitStreamsOfGateway(SharedLanyard.server().bean(RevocationStream.class), 0);
+		}
+	}
+
+	/**
+	 * Waits until the node holds no more than this many of the gateway's streams: it lets
+	 * go of a closed one when a write to it fails (its comments come every 5 s; the first
+	 * write after the peer closed may still succeed).
+	 */
+	private static void awaitStreamsOfGateway(RevocationStream streams, long most) throws InterruptedException {
+		long deadline = System.nanoTime() + RevocationStream.KEEP_ALIVE.multipliedBy(3).toNanos();
+		while (streams.streamsOf("gateway") > most && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		assertThat(streams.streamsOf("gateway")).isLessThanOrEqualTo(most);
 	}
 
 	/**
