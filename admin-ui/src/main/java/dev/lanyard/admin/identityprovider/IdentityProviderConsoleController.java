@@ -93,6 +93,12 @@ class IdentityProviderConsoleController {
 			String defaultRoles, String claimMappings, Boolean trustUpstreamMfa, Boolean upstreamLogout,
 			Boolean enabled) {
 
+		/** Never the client secret (a form may end up in a log with its binding). */
+		@Override
+		public String toString() {
+			return "ProviderForm[" + this.id + "]";
+		}
+
 		static ProviderForm empty() {
 			return new ProviderForm("", "", "", "", "", "", "", "", "", "", "openid profile email", false, false, "",
 					"", false, false, true);

@@ -143,4 +143,12 @@ class IdentityProviderConsoleControllerTest {
 		assertThat(this.providers.linksOf(InMemoryIdentityProviderAdministration.USER_ID)).isEqualTo(List.of());
 	}
 
+	@Test
+	void providerFormWhenPrintedThenNoClientSecret() {
+		IdentityProviderConsoleController.ProviderForm form = new IdentityProviderConsoleController.ProviderForm(
+				"upstream", "Upstream", "https://idp.example.com", "", "", "", "", "lanyard",
+				"upstream-client-secret-value", "", "openid", false, false, "", "", false, false, true);
+		assertThat(form.toString()).contains("upstream").doesNotContain("upstream-client-secret-value");
+	}
+
 }

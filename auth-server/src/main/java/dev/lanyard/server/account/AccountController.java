@@ -264,8 +264,9 @@ class AccountController {
 
 	@PostMapping("/account/email/verify")
 	String verifyEmail(Authentication person, Locale locale, HttpServletRequest request, RedirectAttributes redirect) {
-		this.verifications.send(id(person), locale, request.getRemoteAddr());
-		redirect.addFlashAttribute("notice", "account.email-verification-sent");
+		boolean queued = this.verifications.send(id(person), locale, request.getRemoteAddr());
+		redirect.addFlashAttribute("notice",
+				queued ? "account.email-verification-sent" : "account.email-verification-wait");
 		return "redirect:/account";
 	}
 

@@ -73,10 +73,12 @@ public class EmailVerifications {
 	 * Mails, after returning, a verification link to the account's current address; none
 	 * for an address already verified, and at most one a minute and {@value #PER_HOUR} an
 	 * hour (checked before anything is queued).
+	 * @return whether a link was queued; {@code false} when one was asked for too
+	 * recently (or mail is off), so that the page can say so rather than "sent"
 	 */
-	public void send(UUID id, Locale locale, String address) {
+	public boolean send(UUID id, Locale locale, String address) {
 		if (!enabled() || tooSoon(id)) {
-			return;
+			return false;
 		}
 		this.mail.later(() -> {
 			UserAccount account = this.users.get(id);
@@ -96,6 +98,7 @@ public class EmailVerifications {
 			this.audit.record(id.toString(), "account.email_verification_sent", "user:" + id, address,
 					Map.of("sent", sent));
 		});
+		return true;
 	}
 
 	/**

@@ -195,9 +195,17 @@ class AccountMailTest {
 		new OAuthFlows(nodeA.baseUrl()).signIn(browser, "bea", "bea-password-for-mail-tests");
 		HttpResponse<String> page = browser.get(nodeA.baseUrl() + "/account?lang=en");
 		assertThat(page.body()).contains("id=\"verify-email\"");
-		browser.postForm(nodeA.baseUrl() + "/account/email/verify", Map.of("_csrf", TestBrowser.csrf(page.body())));
+		HttpResponse<String> asked = browser.postForm(nodeA.baseUrl() + "/account/email/verify",
+				Map.of("_csrf", TestBrowser.csrf(page.body())));
+		assertThat(browser.get(TestBrowser.location(asked)).body()).contains("A link is on its way");
 		String link = linkIn(awaitMail("bea@example.com"), "Verify your e-mail address", "/verify-email");
 		assertThat(users.get(bea.id()).claims()).doesNotContainKey("email_verified");
+		// Asked again within the minute: nothing is sent, and the page says so rather
+		// than "on its way".
+		HttpResponse<String> again = browser.postForm(nodeA.baseUrl() + "/account/email/verify",
+				Map.of("_csrf", TestBrowser.csrf(page.body())));
+		assertThat(browser.get(TestBrowser.location(again)).body()).contains("A link was asked for a moment ago")
+			.doesNotContain("on its way");
 
 		// Opening the link (as a mail scanner would) verifies nothing; confirming does.
 		assertThat(confirm(link.replace(nodeA.baseUrl(), nodeB.baseUrl()), false)).contains("id=\"confirm-email\"");

@@ -54,6 +54,12 @@ class RequestPathPlansTest {
 
 	private static final Pattern SCAN = Pattern.compile("Seq Scan on (\\w+)");
 
+	// A purge of expired rows runs once per purge period, not per request, on whichever
+	// node's turn it is, and this trace hears every node of the test JVM: one landed in
+	// the window now and then. Reading the table once a period is what a purge costs.
+	private static final Pattern PURGE = Pattern.compile("^\\s*DELETE FROM \\w+ WHERE .*_at < ",
+			Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
 	@Test
 	void statementsOfRequestPathsWhenPlannedOnNewTablesThenNoneReadsAGrowingTableWhole() throws SQLException {
 		Map<String, String> sent = new ConcurrentHashMap<>();
@@ -66,7 +72,7 @@ class RequestPathPlansTest {
 		try (GenericPlans plans = new GenericPlans()) {
 			for (Map.Entry<String, String> statementSent : sent.entrySet()) {
 				String sql = statementSent.getKey();
-				if (!readsRows(sql)) {
+				if (!readsRows(sql) || PURGE.matcher(sql).find()) {
 					continue;
 				}
 				List<String> types = new ArrayList<>();
