@@ -1,6 +1,5 @@
 package dev.lanyard.exchange;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,6 +10,10 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -100,14 +103,26 @@ public final class TokenExchangeClient {
 			.POST(HttpRequest.BodyPublishers.ofString(form.toString()));
 		this.beforeSend.accept(builder);
 		HttpRequest request = builder.build();
+		// The request's own timeout ends when the answer's headers arrive: a body that
+		// stalls after them (a half-open connection, a stuck proxy) would hold this
+		// exchange, and every request waiting on it, for good. The whole answer gets the
+		// request timeout.
+		CompletableFuture<HttpResponse<String>> answer = this.http.sendAsync(request,
+				HttpResponse.BodyHandlers.ofString());
 		HttpResponse<String> response;
 		try {
-			response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			response = answer.get(this.requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
-		catch (IOException ex) {
-			return new ExchangeResult.Unavailable(ex.getClass().getSimpleName());
+		catch (TimeoutException ex) {
+			answer.cancel(true);
+			return new ExchangeResult.Unavailable("HttpTimeoutException");
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			return new ExchangeResult.Unavailable(cause.getClass().getSimpleName());
 		}
 		catch (InterruptedException ex) {
+			answer.cancel(true);
 			Thread.currentThread().interrupt();
 			return new ExchangeResult.Unavailable("interrupted");
 		}
