@@ -174,10 +174,12 @@ class GatewayEndToEndIT {
 
 		int exchangePort = Backends.freePort();
 		exchangeUrl = "http://127.0.0.1:" + exchangePort;
-		Map<String, String> exchangeEnvironment = new HashMap<>(
-				Map.of("SERVER_PORT", String.valueOf(exchangePort), "LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID",
-						"gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET, "SPRING_DATA_REDIS_URL", redis,
-						"LANYARD_REDIS_KEYPREFIX", prefix, "EXCHANGE_METRICS_TOKEN", METRICS_TOKEN));
+		// The gateway DPoP proofs are made for (the echo gateway, below): its origin.
+		int echoGatewayPort = Backends.freePort();
+		Map<String, String> exchangeEnvironment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(exchangePort),
+				"LANYARD_ISSUER", issuer, "EXCHANGE_CLIENT_ID", "gateway", "EXCHANGE_CLIENT_SECRET", GATEWAY_SECRET,
+				"SPRING_DATA_REDIS_URL", redis, "LANYARD_REDIS_KEYPREFIX", prefix, "EXCHANGE_METRICS_TOKEN",
+				METRICS_TOKEN, "EXCHANGE_PUBLIC_ORIGINS", "http://127.0.0.1:" + echoGatewayPort));
 		exchangeEnvironment.putAll(tracing);
 		tokenExchange = ManagedProcess.start("token-exchange",
 				ManagedProcess.java(root.resolve("token-exchange/target/lanyard-token-exchange-exec.jar")),
@@ -222,7 +224,7 @@ class GatewayEndToEndIT {
 		securedGateway = startGateway(nginxBinary, "nginx-secured", exchangePort, securedPort);
 		resourceServerGateway = startGateway(nginxBinary, "nginx-resource-server", exchangePort, resourceServerPort);
 		echo = Echo.start();
-		echoGateway = startGateway(nginxBinary, "nginx-echo", exchangePort, echo.port());
+		echoGateway = startGateway(nginxBinary, "nginx-echo", echoGatewayPort, exchangePort, echo.port());
 	}
 
 	@AfterAll
@@ -378,6 +380,17 @@ class GatewayEndToEndIT {
 		assertThat(get(me.toString(), "DPoP " + token, "DPoP",
 				proofs.createDPoPJWT("GET", URI.create(echoGateway + "/elsewhere"), bound).serialize())
 			.statusCode()).isEqualTo(401);
+		// A proof made for another server (which saw it with the token), sent here with
+		// that server's name as Host: NGINX writes the original URL from the Host, the
+		// exchange service takes only its own public origins (RFC 9449 §11.1).
+		URI files = URI.create("http://files.example.com/me");
+		assertThat(statusWithHost(me, "files.example.com", "Authorization", "DPoP " + token, "DPoP",
+				proofs.createDPoPJWT("GET", files, bound).serialize()))
+			.isEqualTo(401);
+		// The same request with the gateway's own name, and a proof for it, passes.
+		assertThat(statusWithHost(me, me.getAuthority(), "Authorization", "DPoP " + token, "DPoP",
+				proofs.createDPoPJWT("GET", me, bound).serialize()))
+			.isEqualTo(200);
 		assertThat(get(me.toString(), "DPoP " + token, "DPoP", proofs.createDPoPJWT("POST", me, bound).serialize())
 			.statusCode()).isEqualTo(401);
 		assertThat(get(me.toString(), "DPoP " + token).statusCode()).isEqualTo(401);
@@ -800,11 +813,36 @@ class GatewayEndToEndIT {
 	}
 
 	/**
+	 * The status of a GET sent with a {@code Host} of the caller's (the JDK's client does
+	 * not let one be set), over a plain socket.
+	 */
+	private static int statusWithHost(URI url, String host, String... headers) throws java.io.IOException {
+		try (var socket = new java.net.Socket(url.getHost(), url.getPort())) {
+			socket.setSoTimeout(10_000);
+			StringBuilder request = new StringBuilder(
+					"GET " + url.getRawPath() + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n");
+			for (int i = 0; i < headers.length; i += 2) {
+				request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+			}
+			socket.getOutputStream()
+				.write(request.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			String statusLine = new java.io.BufferedReader(
+					new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+				.readLine();
+			return Integer.parseInt(statusLine.split(" ")[1]);
+		}
+	}
+
+	/**
 	 * An NGINX gateway from the shipped template in front of a service.
 	 * @return its URL, once it listens
 	 */
 	private static String startGateway(Path binary, String name, int exchangePort, int servicePort) throws Exception {
-		int port = Backends.freePort();
+		return startGateway(binary, name, Backends.freePort(), exchangePort, servicePort);
+	}
+
+	private static String startGateway(Path binary, String name, int port, int exchangePort, int servicePort)
+			throws Exception {
 		ManagedProcess nginx = Nginx
 			.start(binary, root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
 					Map.of("GATEWAY_LISTEN", "127.0.0.1:" + port, "EXCHANGE_UPSTREAM", "127.0.0.1:" + exchangePort,

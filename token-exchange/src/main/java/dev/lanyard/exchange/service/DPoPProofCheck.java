@@ -2,15 +2,14 @@ package dev.lanyard.exchange.service;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-
-import org.springframework.cache.caffeine.CaffeineCache;
 import org.springframework.security.oauth2.core.ClaimAccessor;
 import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.jwt.DPoPProofContext;
@@ -24,23 +23,64 @@ import org.springframework.security.oauth2.jwt.JwtException;
  * key in its {@code jwk} header, that key's thumbprint equal to the token's
  * {@code cnf.jkt}, {@code ath} the token's hash, {@code htm} and {@code htu} the original
  * request's (NGINX passes them), {@code iat} within 30 s, and each proof once in this
- * service (a replayed {@code jti} is refused). Used proofs are remembered in Caffeine,
- * bounded, for as long as their {@code iat} would be accepted. Thread-safe.
+ * service (a replayed {@code jti} is refused). Thread-safe.
+ * <p>
+ * The original request's URL comes from NGINX, which builds it from the client's own
+ * {@code Host} header: its origin counts only when it is one of the gateway's public
+ * origins ({@code EXCHANGE_PUBLIC_ORIGINS}). Otherwise a proof made for another server
+ * (whose {@code htu} names that server) would pass here, sent with that server's name as
+ * {@code Host}: exactly the replay DPoP's {@code htu} exists to stop (RFC 9449 §11.1).
+ * Without public origins, no proof is accepted.
+ * <p>
+ * Used proofs are remembered in Spring Security's own proof memory
+ * ({@link DPoPProofReplayValidator.InMemoryCache}) for as long as their {@code iat} would
+ * be accepted: bounded in all ({@value #MAXIMUM_REMEMBERED} proofs, about 70 MB) and per
+ * key, and when full it refuses new proofs rather than forgetting used ones (a memory
+ * that forgot would let a proof be replayed; one without a bound would let a client with
+ * DPoP-bound tokens fill the heap).
  */
 final class DPoPProofCheck {
 
-	/** A proof is accepted while its iat is within 30 s of now: remember it longer. */
-	private static final Duration REMEMBERED = Duration.ofSeconds(90);
+	/** Used proofs remembered at most: about 330 bytes each. */
+	static final int MAXIMUM_REMEMBERED = 200_000;
 
-	private static final long MAXIMUM_REMEMBERED = 1_000_000;
+	/**
+	 * Used proofs of one key remembered at most: a client sending more requests than this
+	 * through one instance within a proof's lifetime (a minute and a half at most) is
+	 * refused until its older proofs expire.
+	 */
+	static final int MAXIMUM_REMEMBERED_PER_KEY = 20_000;
 
 	private final DPoPProofJwtDecoderFactory decoders = new DPoPProofJwtDecoderFactory();
 
-	DPoPProofCheck() {
-		CaffeineCache used = new CaffeineCache("dpop-proof-jtis",
-				Caffeine.newBuilder().maximumSize(MAXIMUM_REMEMBERED).expireAfterWrite(REMEMBERED).build(), false);
+	private final Set<String> origins;
+
+	/**
+	 * @param publicOrigins the origins the gateway answers at (scheme, host and port,
+	 * such as {@code https://api.example.com}); empty: no proof is accepted
+	 */
+	DPoPProofCheck(Collection<URI> publicOrigins) {
+		Set<String> origins = new HashSet<>();
+		for (URI origin : publicOrigins) {
+			String normalised = (origin.getRawQuery() == null) ? targetUri(origin.toString()) : null;
+			if (normalised == null || !normalised.equals(origin(normalised) + "/")) {
+				throw new IllegalArgumentException(
+						"EXCHANGE_PUBLIC_ORIGINS: not an origin (scheme, host and port only, such as https://api.example.com): "
+								+ origin);
+			}
+			origins.add(origin(normalised));
+		}
+		this.origins = Set.copyOf(origins);
+		DPoPProofReplayValidator.InMemoryCache used = new DPoPProofReplayValidator.InMemoryCache();
+		used.setMaxSize(MAXIMUM_REMEMBERED);
+		used.setMaxRequestsPerKey(MAXIMUM_REMEMBERED_PER_KEY);
 		this.decoders.setJwtValidatorFactory(DPoPProofJwtDecoderFactory
 			.createDefaultJwtValidatorFactory(List.of(new DPoPProofReplayValidator(used))));
+	}
+
+	/** Whether any public origin is set (without one, no proof is accepted). */
+	boolean knowsItsOrigins() {
+		return !this.origins.isEmpty();
 	}
 
 	/**
@@ -53,7 +93,7 @@ final class DPoPProofCheck {
 	 */
 	boolean verify(String proof, String method, String url, String accessToken, String thumbprint) {
 		String target = targetUri(url);
-		if (target == null) {
+		if (target == null || !this.origins.contains(origin(target))) {
 			return false;
 		}
 		// RFC 9449 §4.3 (9): htu and the request's URI are compared once both are
@@ -94,8 +134,17 @@ final class DPoPProofCheck {
 	 * lower case and without the scheme's default port (RFC 3986 §6.2.2, §6.2.3).
 	 */
 	static String targetUri(String url) {
+		// Query and fragment do not count, and a query may hold characters a URI may not
+		// ("[", "|"), which browsers and NGINX pass on as they are.
+		int end = url.length();
+		for (char cut : new char[] { '?', '#' }) {
+			int at = url.indexOf(cut);
+			if (at >= 0 && at < end) {
+				end = at;
+			}
+		}
 		try {
-			URI uri = new URI(url);
+			URI uri = new URI(url.substring(0, end));
 			if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getHost() == null) {
 				return null;
 			}
@@ -109,6 +158,12 @@ final class DPoPProofCheck {
 		catch (URISyntaxException ex) {
 			return null;
 		}
+	}
+
+	/** A target URI's scheme, host and port: everything before its path. */
+	private static String origin(String target) {
+		int path = target.indexOf('/', target.indexOf("://") + 3);
+		return (path < 0) ? target : target.substring(0, path);
 	}
 
 	/** The opaque token as the verifier reads it: its value (for ath) and its cnf. */

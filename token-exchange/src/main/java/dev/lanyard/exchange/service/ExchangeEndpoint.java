@@ -58,9 +58,11 @@ class ExchangeEndpoint {
 
 	private final AtomicBoolean missingOriginalRequestLogged = new AtomicBoolean();
 
-	ExchangeEndpoint(GatewayTokenExchanger exchanger) {
+	private final AtomicBoolean missingOriginsLogged = new AtomicBoolean();
+
+	ExchangeEndpoint(GatewayTokenExchanger exchanger, ExchangeServiceProperties properties) {
 		this.exchanger = exchanger;
-		this.proofs = new DPoPProofCheck();
+		this.proofs = new DPoPProofCheck(properties.publicOrigins());
 	}
 
 	@GetMapping("/exchange")
@@ -119,6 +121,13 @@ class ExchangeEndpoint {
 			if (this.missingOriginalRequestLogged.compareAndSet(false, true)) {
 				logger.warn("A DPoP-bound token arrived but the gateway does not pass {} and {}: every such request "
 						+ "is refused (see README, NGINX)", ORIGINAL_METHOD_HEADER, ORIGINAL_URL_HEADER);
+			}
+			return false;
+		}
+		if (!this.proofs.knowsItsOrigins()) {
+			if (this.missingOriginsLogged.compareAndSet(false, true)) {
+				logger.warn("A DPoP-bound token arrived but EXCHANGE_PUBLIC_ORIGINS is not set: every such request is "
+						+ "refused (a proof names the URL the client called, which must be this gateway's)");
 			}
 			return false;
 		}

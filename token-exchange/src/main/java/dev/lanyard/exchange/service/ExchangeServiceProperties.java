@@ -2,6 +2,7 @@ package dev.lanyard.exchange.service;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,13 +24,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * revocations on
  * @param metricsToken the bearer token Prometheus scrapes {@code /actuator/prometheus}
  * with ({@code EXCHANGE_METRICS_TOKEN}); unset: metrics are not served
+ * @param publicOrigins the origins clients reach the gateway at, such as
+ * {@code https://api.example.com} ({@code EXCHANGE_PUBLIC_ORIGINS}, comma-separated): a
+ * DPoP proof must name one of them; unset: DPoP-bound tokens are refused
  */
 @ConfigurationProperties("lanyard.exchange")
 public record ExchangeServiceProperties(@DefaultValue("http://localhost:9000") URI issuer, String clientId,
 		String clientSecret, String audience, @DefaultValue("1s") Duration connectTimeout,
 		@DefaultValue("3s") Duration requestTimeout, @DefaultValue("30s") Duration expiryMargin,
 		@DefaultValue("10s") Duration rejectionTtl, @DefaultValue("lanyard:revocations") String revocationChannel,
-		String metricsToken) {
+		String metricsToken, List<URI> publicOrigins) {
 
 	public ExchangeServiceProperties {
 		if (clientId == null || clientId.isBlank() || clientSecret == null || clientSecret.isBlank()) {
@@ -39,6 +43,7 @@ public record ExchangeServiceProperties(@DefaultValue("http://localhost:9000") U
 		if (audience != null && audience.isBlank()) {
 			audience = null;
 		}
+		publicOrigins = (publicOrigins == null) ? List.of() : List.copyOf(publicOrigins);
 	}
 
 	@Override

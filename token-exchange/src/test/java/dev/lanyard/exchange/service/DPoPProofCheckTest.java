@@ -2,6 +2,7 @@ package dev.lanyard.exchange.service;
 
 import java.net.URI;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -17,6 +18,7 @@ import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The gateway's DPoP proof check (RFC 9449 §4.3, §7.1) with proofs made by hand, one rule
@@ -29,7 +31,7 @@ class DPoPProofCheckTest {
 
 	private static final String TOKEN = "lyat_opaque-token-value";
 
-	private final DPoPProofCheck check = new DPoPProofCheck();
+	private final DPoPProofCheck check = new DPoPProofCheck(List.of(URI.create("https://api.example.com")));
 
 	@Test
 	void verifyWhenProofMadeForThisRequestAndTokenThenAcceptedOnceOnly() throws Exception {
@@ -77,6 +79,55 @@ class DPoPProofCheckTest {
 		assertThat(this.check.verify(proof, "GET", URL, TOKEN, thumbprint(key))).isTrue();
 		String elsewhere = proof(key, "GET", "https://api.example.com:8443/orders", ath(TOKEN), new Date());
 		assertThat(this.check.verify(elsewhere, "GET", URL, TOKEN, thumbprint(key))).isFalse();
+	}
+
+	/**
+	 * RFC 9449 §11.1: a proof the client made for another server, replayed at the gateway
+	 * with that server's name as {@code Host} (NGINX builds the original URL from it), is
+	 * refused: only the gateway's public origins count. Without them no proof passes.
+	 */
+	@Test
+	void verifyWhenProofMadeForAnotherServerAndSentWithItsHostThenRefused() throws Exception {
+		ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+		String elsewhere = "https://files.example.com/orders";
+		String proof = proof(key, "GET", elsewhere, ath(TOKEN), new Date());
+		assertThat(this.check.verify(proof, "GET", elsewhere, TOKEN, thumbprint(key))).isFalse();
+		DPoPProofCheck withoutOrigins = new DPoPProofCheck(List.of());
+		assertThat(withoutOrigins.knowsItsOrigins()).isFalse();
+		assertThat(withoutOrigins.verify(proof(key, "GET", URL, ath(TOKEN), new Date()), "GET", URL, TOKEN,
+				thumbprint(key)))
+			.isFalse();
+		// One of several origins, written in another form.
+		DPoPProofCheck twoOrigins = new DPoPProofCheck(
+				List.of(URI.create("https://api.example.com:443/"), URI.create("HTTP://127.0.0.1:8080")));
+		String local = "http://127.0.0.1:8080/orders";
+		assertThat(twoOrigins.verify(proof(key, "GET", local, ath(TOKEN), new Date()), "GET", local, TOKEN,
+				thumbprint(key)))
+			.isTrue();
+		assertThat(
+				this.check.verify(proof(key, "GET", URL, ath(TOKEN), new Date()), "GET", URL, TOKEN, thumbprint(key)))
+			.isTrue();
+	}
+
+	@Test
+	void publicOriginsWhenNotAnOriginThenRefusedAtStart() {
+		for (String notAnOrigin : new String[] { "https://api.example.com/v1", "/v1", "api.example.com",
+				"https://api.example.com/?x=1" }) {
+			assertThatThrownBy(() -> new DPoPProofCheck(List.of(URI.create(notAnOrigin)))).as(notAnOrigin)
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("EXCHANGE_PUBLIC_ORIGINS");
+		}
+	}
+
+	/**
+	 * A query is not part of what a proof names, and may hold characters a URI may not,
+	 * as browsers send them: the request still passes.
+	 */
+	@Test
+	void verifyWhenQueryHoldsCharactersAUriMayNotThenAccepted() throws Exception {
+		ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+		String proof = proof(key, "GET", URL, ath(TOKEN), new Date());
+		assertThat(this.check.verify(proof, "GET", URL + "?filter[a]=1|2", TOKEN, thumbprint(key))).isTrue();
 	}
 
 	@Test
