@@ -122,7 +122,9 @@ final class AccountSessions {
 				revoked += this.revocations.revokeBySession(sid, SIGNED_OUT);
 			}
 		}
-		SignInRenewal.endOtherSignIns(person, this.users, request);
+		// No credential was given: this session goes on past the cut-off, not as a new
+		// sign-in (a stolen cookie must not renew its sign-in time by asking this).
+		SignInRenewal.endOtherSignInsOnly(person, this.users, request);
 		this.audit.record(id.toString(), "account.sessions_ended", "user:" + id, request.getRemoteAddr(),
 				Map.of("sessions_ended", ended, "tokens_revoked", revoked));
 	}

@@ -17,7 +17,8 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
  * After a change that ends every other sign-in of the person (a new password, a second
  * factor added or removed: ASVS 5.0 7.4.3), this session goes on as one that signed in at
  * that moment (the current password was just proven), under a new session id, so a copy
- * of the old cookie does not carry on.
+ * of the old cookie does not carry on. "Sign out everywhere else", which proves nothing,
+ * carries the session past the cut-off without making it a new sign-in.
  */
 public final class SignInRenewal {
 
@@ -33,13 +34,30 @@ public final class SignInRenewal {
 	}
 
 	/**
+	 * Ends every other sign-in of the person now, asked from this one without any
+	 * credential ("sign out everywhere else"): this one goes on past the cut-off, its
+	 * sign-in time unchanged ({@link LoginDetails#carriedPast}), so that the request
+	 * renews nothing that counts from a sign-in ({@code auth_time}, {@code max_age}, the
+	 * absolute lifetime, recent-sign-in checks).
+	 */
+	public static void endOtherSignInsOnly(Authentication person, UserService users, HttpServletRequest request) {
+		Instant cutOff = users.endSignIns(((LanyardUser) person.getPrincipal()).id(), Instant.now());
+		LoginDetails before = (person.getDetails() instanceof LoginDetails details) ? details : null;
+		goOn(person, (before != null) ? before.carriedPast(cutOff) : null, request);
+	}
+
+	/**
 	 * @param signInsNotBefore the moment every earlier sign-in ended, as stored
 	 */
 	public static void continueFrom(Authentication person, Instant signInsNotBefore, HttpServletRequest request) {
 		LoginDetails before = (person.getDetails() instanceof LoginDetails details) ? details : null;
+		goOn(person, (before != null) ? before.at(signInsNotBefore) : null, request);
+	}
+
+	private static void goOn(Authentication person, LoginDetails details, HttpServletRequest request) {
 		UsernamePasswordAuthenticationToken again = UsernamePasswordAuthenticationToken
 			.authenticated(person.getPrincipal(), null, person.getAuthorities());
-		again.setDetails((before != null) ? before.at(signInsNotBefore) : null);
+		again.setDetails(details);
 		SecurityContext context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(again);
 		SecurityContextHolder.setContext(context);

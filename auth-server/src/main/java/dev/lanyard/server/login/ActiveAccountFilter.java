@@ -58,9 +58,13 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 		if (authentication != null && authentication.getPrincipal() instanceof LanyardUser user) {
 			LoginDetails login = (authentication.getDetails() instanceof LoginDetails details) ? details : null;
 			Instant signedInAt = (login != null) ? login.authenticatedAt() : null;
+			// Against an end of every sign-in: a cut-off this session was carried past
+			// (the person ended every other one from it) counts, without counting as a
+			// sign-in anywhere else (its lifetime runs from the sign-in).
+			Instant standingFrom = (login != null) ? login.standingFrom() : null;
 			boolean goesOn = withinLifetime(request, signedInAt)
-					&& this.users.standing(user.id(), (login != null) ? login.sessionId() : null, signedInAt)
-						.map((standing) -> standing.allows(signedInAt))
+					&& this.users.standing(user.id(), (login != null) ? login.sessionId() : null, standingFrom)
+						.map((standing) -> standing.allows(standingFrom))
 						.orElse(false);
 			if (!goesOn) {
 				SecurityContextHolder.clearContext();

@@ -25,9 +25,13 @@ import org.springframework.security.authentication.AuthenticationDetailsSource;
  * {@code null} from an unknown device
  * @param identityProvider the upstream identity provider the person signed in with (the
  * {@code idp} claim); {@code null} when they signed in here
+ * @param carriedPast the last time the person ended every other sign-in of theirs from
+ * this one without proving anything (this one goes on past that cut-off); {@code null} if
+ * never. It never counts as an authentication: {@code auth_time}, {@code max_age}, the
+ * absolute lifetime and recent-sign-in checks read {@code authenticatedAt} only
  */
 public record LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress, String trustedDevice,
-		String identityProvider) implements Serializable {
+		String identityProvider, Instant carriedPast) implements Serializable {
 
 	@Serial
 	private static final long serialVersionUID = 1L;
@@ -36,18 +40,44 @@ public record LoginDetails(String sessionId, Instant authenticatedAt, String rem
 
 	/** The details of a sign-in at this server (no upstream identity provider). */
 	public LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress, String trustedDevice) {
-		this(sessionId, authenticatedAt, remoteAddress, trustedDevice, null);
+		this(sessionId, authenticatedAt, remoteAddress, trustedDevice, null, null);
+	}
+
+	/** The details of a sign-in, possibly through an upstream identity provider. */
+	public LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress, String trustedDevice,
+			String identityProvider) {
+		this(sessionId, authenticatedAt, remoteAddress, trustedDevice, identityProvider, null);
 	}
 
 	/** The same sign-in, authenticated again at another moment (a further factor). */
 	public LoginDetails at(Instant moment) {
-		return new LoginDetails(this.sessionId, moment, this.remoteAddress, this.trustedDevice, this.identityProvider);
+		return new LoginDetails(this.sessionId, moment, this.remoteAddress, this.trustedDevice, this.identityProvider,
+				this.carriedPast);
 	}
 
 	/** The same sign-in, made through an upstream identity provider. */
 	public LoginDetails through(String providerId) {
 		return new LoginDetails(this.sessionId, this.authenticatedAt, this.remoteAddress, this.trustedDevice,
-				providerId);
+				providerId, this.carriedPast);
+	}
+
+	/**
+	 * The same sign-in, going on past an end of every other sign-in of the person made at
+	 * {@code cutOff} from it, without signing in again.
+	 */
+	public LoginDetails carriedPast(Instant cutOff) {
+		return new LoginDetails(this.sessionId, this.authenticatedAt, this.remoteAddress, this.trustedDevice,
+				this.identityProvider, cutOff);
+	}
+
+	/**
+	 * When this session counts as begun against an end of every sign-in of the person
+	 * ({@code sign_ins_not_before}): its authentication, or a later cut-off it was
+	 * carried past.
+	 */
+	public Instant standingFrom() {
+		return (this.carriedPast != null && this.carriedPast.isAfter(this.authenticatedAt)) ? this.carriedPast
+				: this.authenticatedAt;
 	}
 
 	/** Builds the details for a login attempt from its request. */

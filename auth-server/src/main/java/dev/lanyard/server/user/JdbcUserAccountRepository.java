@@ -168,7 +168,9 @@ public class JdbcUserAccountRepository {
 	 * session: {@link dev.lanyard.server.login.SignInSessions}); empty if the account is
 	 * gone.
 	 * @param sid the session's identifier, or {@code null} when it has none
-	 * @param signedInAt when the session's person last proved themselves, or {@code null}
+	 * @param signedInAt when the session counts as begun against an end of every sign-in:
+	 * when its person last proved themselves, or a later cut-off it was carried past
+	 * ({@link dev.lanyard.server.login.LoginDetails#standingFrom}); or {@code null}
 	 */
 	public Optional<Standing> standing(UUID id, String sid, Instant signedInAt) {
 		// To the microsecond, as PostgreSQL keeps it (else every request would write).
