@@ -7,6 +7,7 @@ import java.util.Set;
 import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.admin.client.ClientView;
 import dev.lanyard.admin.user.UserDraft;
+import dev.lanyard.admin.user.UserView;
 
 /**
  * Which administrative changes need the administrator to prove their credential again
@@ -60,12 +61,25 @@ public final class ConfirmationRules {
 
 	/**
 	 * Whether saving a user needs confirmation: giving the admin role hands over the
-	 * whole server.
-	 * @param currentRoles the user's roles now; empty when creating
+	 * whole server, and giving a person's account another e-mail address hands over the
+	 * account (a password reset link goes to that address: setting a password needs
+	 * confirmation, so this must too). A new account's address, or an address removed,
+	 * hands over nothing.
+	 * @param current the user as they are; {@code null} when creating
 	 * @param draft the user as they are to be
 	 */
-	public static boolean userChange(List<String> currentRoles, UserDraft draft) {
-		return draft.roles().contains(AdminIdentity.ADMIN_ROLE) && !currentRoles.contains(AdminIdentity.ADMIN_ROLE);
+	public static boolean userChange(UserView current, UserDraft draft) {
+		List<String> currentRoles = (current != null) ? current.roles() : List.of();
+		boolean madeAdmin = draft.roles().contains(AdminIdentity.ADMIN_ROLE)
+				&& !currentRoles.contains(AdminIdentity.ADMIN_ROLE);
+		return madeAdmin || (current != null && newAddress(current.email(), draft.email()));
+	}
+
+	private static boolean newAddress(String current, String draft) {
+		if (draft == null || draft.isBlank()) {
+			return false;
+		}
+		return current == null || !current.strip().equalsIgnoreCase(draft.strip());
 	}
 
 }

@@ -8,6 +8,7 @@ import dev.lanyard.admin.client.ClientView;
 import dev.lanyard.admin.client.TestClientDrafts;
 import dev.lanyard.admin.client.TestClientViews;
 import dev.lanyard.admin.user.UserDraft;
+import dev.lanyard.admin.user.UserView;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -123,7 +124,39 @@ class ConfirmationRulesTest {
 	@MethodSource
 	void userChange(List<String> currentRoles, List<String> roles, boolean confirmationNeeded) {
 		UserDraft draft = new UserDraft("erin", null, true, false, roles, Map.of());
-		assertThat(ConfirmationRules.userChange(currentRoles, draft)).isEqualTo(confirmationNeeded);
+		UserView current = currentRoles.isEmpty() ? null : erin("erin@example.com", currentRoles);
+		assertThat(ConfirmationRules.userChange(current, draft)).isEqualTo(confirmationNeeded);
+	}
+
+	/**
+	 * A password reset link goes to the account's address: another address hands the
+	 * account over, as setting its password would.
+	 */
+	@ParameterizedTest
+	@MethodSource
+	void userChangeOfAddress(String current, String draft, boolean confirmationNeeded) {
+		UserDraft changed = new UserDraft("erin", draft, true, false, List.of("user"), Map.of());
+		assertThat(ConfirmationRules.userChange(erin(current, List.of("user")), changed)).as("%s -> %s", current, draft)
+			.isEqualTo(confirmationNeeded);
+	}
+
+	static Stream<Arguments> userChangeOfAddress() {
+		return Stream.of(arguments("erin@example.com", "mallory@example.net", true),
+				arguments(null, "mallory@example.net", true), arguments("erin@example.com", "Erin@Example.com", false),
+				arguments("erin@example.com", " erin@example.com ", false), arguments("erin@example.com", null, false),
+				arguments("erin@example.com", "", false));
+	}
+
+	@ParameterizedTest
+	@MethodSource("userChangeOfAddress")
+	void userChangeWhenCreatedWithAnAddressThenNoConfirmation(String ignored, String draft, boolean ignoredToo) {
+		UserDraft created = new UserDraft("erin", draft, true, false, List.of("user"), Map.of());
+		assertThat(ConfirmationRules.userChange(null, created)).isFalse();
+	}
+
+	private static UserView erin(String email, List<String> roles) {
+		return new UserView("0b9d6c1e-6f0a-4c43-9d0e-1c7a0a4d2f11", "erin", email, true, false, roles, Map.of(),
+				Map.of(), java.time.Instant.EPOCH, java.time.Instant.EPOCH);
 	}
 
 	static Stream<Arguments> userChange() {

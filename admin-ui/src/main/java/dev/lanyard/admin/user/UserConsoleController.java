@@ -61,7 +61,7 @@ class UserConsoleController {
 	@PostMapping("/new")
 	String create(@ModelAttribute("form") UserForm form, BindingResult binding, Model model) {
 		model.addAttribute("creating", true);
-		return save(form, binding, List.of(), (draft) -> {
+		return save(form, binding, null, (draft) -> {
 			UserView user = this.users.create(draft, form.getPassword(), this.identity.current());
 			return "redirect:/admin/users/" + user.id() + "?created";
 		});
@@ -83,15 +83,14 @@ class UserConsoleController {
 		model.addAttribute("user", current);
 		model.addAttribute("creating", false);
 		signInMethods(model, id);
-		return save(form, binding, current.roles(), (draft) -> {
+		return save(form, binding, current, (draft) -> {
 			this.users.update(id, draft, this.identity.current());
 			return "redirect:/admin/users/" + id + "?saved";
 		});
 	}
 
 	/** Applies a form through {@code change}, or shows it again with what was wrong. */
-	private String save(UserForm form, BindingResult binding, List<String> currentRoles,
-			Function<UserDraft, String> change) {
+	private String save(UserForm form, BindingResult binding, UserView current, Function<UserDraft, String> change) {
 		// A value that could not be bound (a checkbox posted as neither true nor
 		// false) has left the form's default in place: saving it would change what
 		// was not asked for.
@@ -100,7 +99,7 @@ class UserConsoleController {
 		}
 		try {
 			UserDraft draft = form.toDraft();
-			if (!confirmedIfMadeAdmin(currentRoles, draft, form, binding)) {
+			if (!confirmedIfNeeded(current, draft, form, binding)) {
 				return "admin/user-form";
 			}
 			return change.apply(draft);
@@ -173,14 +172,13 @@ class UserConsoleController {
 	}
 
 	/**
-	 * Giving someone the admin role hands over the whole server, so it needs the
-	 * administrator's password again (OWASP ASVS 5.0 §7.5.1).
+	 * Giving someone the admin role, or an account another e-mail address, hands over the
+	 * server or the account, so it needs the administrator's password again (OWASP ASVS
+	 * 5.0 §7.5.1; {@link ConfirmationRules#userChange}).
 	 * @return whether the change may go ahead
 	 */
-	private boolean confirmedIfMadeAdmin(List<String> currentRoles, UserDraft draft, UserForm form,
-			BindingResult binding) {
-		if (ConfirmationRules.userChange(currentRoles, draft)
-				&& !this.identity.confirmPassword(form.getConfirmPassword())) {
+	private boolean confirmedIfNeeded(UserView current, UserDraft draft, UserForm form, BindingResult binding) {
+		if (ConfirmationRules.userChange(current, draft) && !this.identity.confirmPassword(form.getConfirmPassword())) {
 			FormErrors.reject(binding, "confirmPassword", "confirm-password.wrong");
 			return false;
 		}

@@ -156,7 +156,7 @@ class AdminApiController {
 				throw new InvalidInputException("totp_secret", "totp-secret.invalid");
 			}
 		}
-		if (ConfirmationRules.userChange(List.of(), draft)) {
+		if (ConfirmationRules.userChange(null, draft)) {
 			this.recentAuthentication.require();
 		}
 		// The user and the app they bring, or neither.
@@ -185,7 +185,7 @@ class AdminApiController {
 			throw new InvalidInputException("totp_secret", "totp-secret.on-create-only");
 		}
 		UserDraft draft = request.toDraft();
-		if (ConfirmationRules.userChange(this.users.get(id).roles(), draft)) {
+		if (ConfirmationRules.userChange(this.users.get(id), draft)) {
 			this.recentAuthentication.require();
 		}
 		return UserResponse.of(this.users.update(id, draft, this.identity.current()));

@@ -105,6 +105,10 @@ class AdminReauthenticationTest {
 		assertThat(call("PUT", "/api/admin/users/" + bob, userToken,
 				Map.of("username", "bob", "roles", List.of("user", "admin"), "enabled", true))
 			.statusCode()).isEqualTo(401);
+		// Another e-mail address hands the account over (a reset link goes there).
+		assertThat(call("PUT", "/api/admin/users/" + bob, userToken,
+				Map.of("username", "bob", "email", "mallory@example.net", "roles", List.of("user"), "enabled", true))
+			.statusCode()).isEqualTo(401);
 		assertThat(call("PUT", "/api/admin/users/" + bob, userToken,
 				Map.of("username", "bob", "roles", List.of("user", "reader"), "enabled", true))
 			.statusCode()).isEqualTo(200);
