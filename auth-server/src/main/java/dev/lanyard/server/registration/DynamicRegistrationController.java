@@ -116,8 +116,11 @@ class DynamicRegistrationController {
 	@GetMapping("/{clientId}")
 	ResponseEntity<Map<String, Object>> read(@PathVariable String clientId,
 			@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-		OAuthClient client = managed(clientId, authorization);
-		return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(withNewAccessToken(client));
+		DynamicRegistrations.Managed managed = this.registrations.read(clientId, accessToken(authorization));
+		if (managed == null) {
+			throw new InvalidToken();
+		}
+		return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(answer(managed));
 	}
 
 	/** RFC 7592 §2.2: the metadata sent replace the client's. */
@@ -125,21 +128,27 @@ class DynamicRegistrationController {
 	ResponseEntity<Map<String, Object>> update(@PathVariable String clientId,
 			@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			@RequestBody Map<String, Object> metadata, HttpServletRequest request) {
-		OAuthClient current = managed(clientId, authorization);
-		if (!clientId.equals(metadata.get("client_id"))) {
-			throw new InputRejectedException("client_id", "client-id.mismatch");
+		DynamicRegistrations.Managed managed = this.registrations.update(clientId, accessToken(authorization),
+				(current) -> {
+					if (!clientId.equals(metadata.get("client_id"))) {
+						throw new InputRejectedException("client_id", "client-id.mismatch");
+					}
+					// RFC 7592 §2.2: a secret sent back must be the client's own; it is
+					// not
+					// changed.
+					Object secret = metadata.get("client_secret");
+					if (secret != null && !(secret instanceof String text
+							&& TokenHash.matches(text, current.clientSecretHash()))) {
+						throw new InputRejectedException("client_secret", "client-secret.mismatch");
+					}
+					ClientRegistration registration = registration(clientId, metadata, current);
+					requireValid(registration);
+					return registration;
+				}, request.getRemoteAddr());
+		if (managed == null) {
+			throw new InvalidToken();
 		}
-		// RFC 7592 §2.2: a secret sent back must be the client's own; it is not changed.
-		Object secret = metadata.get("client_secret");
-		if (secret != null && !(secret instanceof String text && TokenHash.matches(text, current.clientSecretHash()))) {
-			throw new InputRejectedException("client_secret", "client-secret.mismatch");
-		}
-		ClientRegistration registration = registration(clientId, metadata, current);
-		requireValid(registration);
-		OAuthClient updated = this.clients.update(clientId, registration);
-		this.audit.record("client:" + clientId, "client.updated", "client:" + clientId, request.getRemoteAddr(),
-				Map.of("token_endpoint_auth_method", updated.tokenEndpointAuthMethod(), "dynamic", true));
-		return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(withNewAccessToken(updated));
+		return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(answer(managed));
 	}
 
 	/** RFC 7592 §2.3: the client and every grant it holds go. */
@@ -147,31 +156,27 @@ class DynamicRegistrationController {
 	ResponseEntity<Void> delete(@PathVariable String clientId,
 			@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			HttpServletRequest request) {
-		managed(clientId, authorization);
-		this.clients.delete(clientId);
-		this.audit.record("client:" + clientId, "client.deleted", "client:" + clientId, request.getRemoteAddr(),
-				Map.of("dynamic", true));
+		if (!this.registrations.delete(clientId, accessToken(authorization), request.getRemoteAddr())) {
+			throw new InvalidToken();
+		}
 		return ResponseEntity.noContent().build();
 	}
 
-	/** The client, when the registration access token is its own. */
-	private OAuthClient managed(String clientId, String authorization) {
-		String token = bearer(authorization).orElseThrow(InvalidToken::new);
-		if (!this.tokens.isAccessToken(clientId, token)) {
-			// RFC 7592 §2: an unknown client and a wrong token look the same.
-			throw new InvalidToken();
-		}
-		// An administrator disabled it: its registration is the administrator's now.
-		return this.clients.findByClientId(clientId).filter(OAuthClient::enabled).orElseThrow(InvalidToken::new);
+	/**
+	 * The registration access token of a request (RFC 7592 §2: an unknown client and a
+	 * wrong token look the same).
+	 */
+	private static String accessToken(String authorization) {
+		return bearer(authorization).orElseThrow(InvalidToken::new);
 	}
 
 	/**
 	 * RFC 7592 §3: every answer about a registration carries its registration access
 	 * token. Lanyard keeps only a hash, so it hands out a new one and the old one stops.
 	 */
-	private Map<String, Object> withNewAccessToken(OAuthClient client) {
-		Map<String, Object> body = metadata(client);
-		body.put("registration_access_token", this.tokens.issueAccessToken(client.clientId()));
+	private Map<String, Object> answer(DynamicRegistrations.Managed managed) {
+		Map<String, Object> body = metadata(managed.client());
+		body.put("registration_access_token", managed.accessToken());
 		return body;
 	}
 

@@ -1,10 +1,12 @@
 package dev.lanyard.server.registration;
 
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.client.OAuthClient;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -44,6 +46,71 @@ class DynamicRegistrations {
 				address, Map.of("token_endpoint_auth_method", created.client().tokenEndpointAuthMethod(), "grant_types",
 						created.client().grantTypes()));
 		return new Registered(created, accessToken);
+	}
+
+	/**
+	 * RFC 7592 §2.1: the client, for the holder of its registration access token, with a
+	 * new one (the old one is used up).
+	 * @return {@code null} when the token is not the client's or the client is disabled
+	 */
+	@Transactional
+	Managed read(String clientId, String accessToken) {
+		String next = this.tokens.replaceAccessToken(clientId, accessToken).orElse(null);
+		if (next == null) {
+			return null;
+		}
+		return new Managed(this.clients.findByClientId(clientId).orElseThrow(), next);
+	}
+
+	/**
+	 * RFC 7592 §2.2: the client changed by its own registration, in one transaction with
+	 * its token's use: the client's row is locked from the token's use on, so the
+	 * registration is made from the client as it is, and an administrator's change
+	 * (disabling it, requiring a second factor) lands either before it, and is kept, or
+	 * after it. A rule broken ({@code change} throws) uses nothing up.
+	 * @param change the new registration, made from the client as it is
+	 * @return {@code null} when the token is not the client's or the client is disabled
+	 */
+	@Transactional
+	Managed update(String clientId, String accessToken, Function<OAuthClient, ClientRegistration> change,
+			String address) {
+		String next = this.tokens.replaceAccessToken(clientId, accessToken).orElse(null);
+		if (next == null) {
+			return null;
+		}
+		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow();
+		OAuthClient updated = this.clients.update(clientId, change.apply(current));
+		this.audit.record("client:" + clientId, "client.updated", "client:" + clientId, address,
+				Map.of("token_endpoint_auth_method", updated.tokenEndpointAuthMethod(), "dynamic", true));
+		return new Managed(updated, next);
+	}
+
+	/**
+	 * RFC 7592 §2.3: the client and every grant it holds go.
+	 * @return whether the token was the client's (and the client enabled)
+	 */
+	@Transactional
+	boolean delete(String clientId, String accessToken, String address) {
+		if (this.tokens.replaceAccessToken(clientId, accessToken).isEmpty()) {
+			return false;
+		}
+		this.clients.delete(clientId);
+		this.audit.record("client:" + clientId, "client.deleted", "client:" + clientId, address,
+				Map.of("dynamic", true));
+		return true;
+	}
+
+	/**
+	 * A client as its registration's holder sees it, and its new registration access
+	 * token (shown once).
+	 */
+	record Managed(OAuthClient client, String accessToken) {
+
+		@Override
+		public String toString() {
+			return "Managed[" + this.client.clientId() + "]";
+		}
+
 	}
 
 	/**

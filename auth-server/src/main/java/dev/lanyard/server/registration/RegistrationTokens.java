@@ -102,14 +102,24 @@ public class RegistrationTokens {
 		return token;
 	}
 
-	/** Whether a token is the client's registration access token. */
-	boolean isAccessToken(String clientId, String token) {
-		Optional<String> stored = this.jdbc
-			.sql("SELECT registration_access_token_hash FROM oauth_clients WHERE client_id = ?")
-			.param(clientId)
-			.query(String.class)
-			.optional();
-		return stored.isPresent() && stored.get() != null && TokenHash.matches(token, stored.get());
+	/**
+	 * Uses a client's registration access token up and gives it a new one, in one
+	 * statement: of two requests with the same token (on two nodes at once), one gets the
+	 * new token and the other nothing. The client's row stays locked until the caller's
+	 * transaction ends, so what the caller reads and writes of the client next cannot
+	 * interleave with an administrator's change. A disabled client's token is good for
+	 * nothing (its registration is the administrator's now).
+	 * @return the new token, or empty when the token is not the client's or the client is
+	 * disabled (the same answer, RFC 7592 §2)
+	 */
+	Optional<String> replaceAccessToken(String clientId, String token) {
+		String next = OpaqueTokenValues.REGISTRATION_ACCESS_TOKEN.generate();
+		int replaced = this.jdbc.sql("""
+				UPDATE oauth_clients SET registration_access_token_hash = ?
+				WHERE client_id = ? AND registration_access_token_hash = ? AND enabled""")
+			.params(TokenHash.of(next), clientId, TokenHash.of(token))
+			.update();
+		return (replaced == 1) ? Optional.of(next) : Optional.empty();
 	}
 
 	/**

@@ -3,9 +3,16 @@ package dev.lanyard.server.registration;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.Scope;
@@ -147,6 +154,88 @@ class DynamicRegistrationTest {
 			.token(this.http, clientId, (String) client.get("client_secret"),
 					Map.of("grant_type", "client_credentials"))
 			.statusCode()).isEqualTo(401);
+	}
+
+	/**
+	 * The same, when the administrator's change commits while the client's own update is
+	 * under way (held here by a transaction of the test's that disables the client and
+	 * commits once the update waits): the update is refused and the client stays
+	 * disabled. It used to read the client before the change and write it back enabled
+	 * after.
+	 */
+	@Test
+	void registrationWhenDisabledWhileItsUpdateIsUnderWayThenStaysDisabled() throws Exception {
+		Map<String, Object> client = TestBrowser
+			.json(post(initialAccessToken(1), "{\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}"));
+		String clientId = (String) client.get("client_id");
+		DataSource database = SharedLanyard.server().bean(DataSource.class);
+		CompletableFuture<HttpResponse<String>> update;
+		try (Connection administrator = database.getConnection()) {
+			administrator.setAutoCommit(false);
+			try (PreparedStatement disable = administrator
+				.prepareStatement("UPDATE oauth_clients SET enabled = false WHERE client_id = ?")) {
+				disable.setString(1, clientId);
+				assertThat(disable.executeUpdate()).isEqualTo(1);
+			}
+			update = CompletableFuture.supplyAsync(() -> this.http.send(manage(client, "PUT", "{\"client_id\":\""
+					+ clientId + "\",\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}")));
+			// The update reaches the client's row and waits for this transaction.
+			Thread.sleep(1000);
+			administrator.commit();
+		}
+		assertThat(update.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
+		assertThat(enabled(database, clientId)).as("still disabled").isFalse();
+	}
+
+	/**
+	 * RFC 7592 §3: a registration access token is good once (each answer carries the
+	 * next). Two requests with it at once (held here until both wait): one is answered
+	 * with the next token, the other refused. Both used to pass.
+	 */
+	@Test
+	void registrationAccessTokenWhenUsedTwiceAtOnceThenOnceOnly() throws Exception {
+		Map<String, Object> client = TestBrowser
+			.json(post(initialAccessToken(1), "{\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}"));
+		DataSource database = SharedLanyard.server().bean(DataSource.class);
+		List<CompletableFuture<HttpResponse<String>>> reads = new java.util.ArrayList<>();
+		try (Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			try (PreparedStatement lock = holder
+				.prepareStatement("SELECT 1 FROM oauth_clients WHERE client_id = ? FOR UPDATE")) {
+				lock.setString(1, (String) client.get("client_id"));
+				assertThat(lock.executeQuery().next()).isTrue();
+			}
+			for (int i = 0; i < 2; i++) {
+				reads.add(CompletableFuture.supplyAsync(() -> new TestBrowser().send(manage(client, "GET", null))));
+			}
+			Thread.sleep(1000);
+			holder.commit();
+		}
+		List<Integer> statuses = new java.util.ArrayList<>();
+		for (CompletableFuture<HttpResponse<String>> read : reads) {
+			statuses.add(read.get(10, TimeUnit.SECONDS).statusCode());
+		}
+		assertThat(statuses).containsExactlyInAnyOrder(200, 401);
+	}
+
+	private static HttpRequest manage(Map<String, Object> client, String method, String json) {
+		return HttpRequest.newBuilder(URI.create((String) client.get("registration_client_uri")))
+			.header("Authorization", "Bearer " + client.get("registration_access_token"))
+			.header("Content-Type", "application/json")
+			.method(method,
+					(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody())
+			.build();
+	}
+
+	private static boolean enabled(DataSource database, String clientId) throws Exception {
+		try (Connection connection = database.getConnection();
+				PreparedStatement read = connection
+					.prepareStatement("SELECT enabled FROM oauth_clients WHERE client_id = ?")) {
+			read.setString(1, clientId);
+			ResultSet row = read.executeQuery();
+			assertThat(row.next()).isTrue();
+			return row.getBoolean(1);
+		}
 	}
 
 	/**
