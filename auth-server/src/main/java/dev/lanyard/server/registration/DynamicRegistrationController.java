@@ -133,9 +133,8 @@ class DynamicRegistrationController {
 					if (!clientId.equals(metadata.get("client_id"))) {
 						throw new InputRejectedException("client_id", "client-id.mismatch");
 					}
-					// RFC 7592 §2.2: a secret sent back must be the client's own; it is
-					// not
-					// changed.
+					// RFC 7592 §2.2: a secret sent back must be the client's own; it
+					// is not changed.
 					Object secret = metadata.get("client_secret");
 					if (secret != null && !(secret instanceof String text
 							&& TokenHash.matches(text, current.clientSecretHash()))) {
