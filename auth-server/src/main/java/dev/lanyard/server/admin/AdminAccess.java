@@ -1,11 +1,13 @@
 package dev.lanyard.server.admin;
 
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.login.StepUp;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
@@ -27,7 +29,11 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  * ({@link ConsoleSecondFactor} asks for it);</li>
  * <li>API: an access token with scope {@code admin}; when the token is a user's, that
  * user must have the role {@code admin} now, so a client granted the scope cannot lend it
- * to an ordinary user.</li>
+ * to an ordinary user, and must have signed in with a second factor whenever the console
+ * would ask for one (else a password alone, through any client allowed the scope, reached
+ * everything the console guards with two factors); a token without it is answered with
+ * RFC 9470's {@code insufficient_user_authentication} and the {@code acr_values} to ask
+ * for ({@link #secondFactorMissing}).</li>
  * </ul>
  */
 final class AdminAccess {
@@ -54,7 +60,8 @@ final class AdminAccess {
 				&& isActiveAdmin(users.findById(user.id()));
 	}
 
-	static AuthorizationManager<RequestAuthorizationContext> api(JdbcUserAccountRepository users) {
+	static AuthorizationManager<RequestAuthorizationContext> api(JdbcUserAccountRepository users,
+			boolean secondFactorRequired, Predicate<UUID> personRequires) {
 		return (Supplier<? extends Authentication> authentication, RequestAuthorizationContext request) -> {
 			Authentication current = authentication.get();
 			if (!(current instanceof BearerTokenAuthentication token) || token.getAuthorities()
@@ -63,9 +70,28 @@ final class AdminAccess {
 				return new AuthorizationDecision(false);
 			}
 			Optional<UUID> userId = userId(token.getName());
-			return (AuthorizationResult) new AuthorizationDecision(
-					userId.isEmpty() || isActiveAdmin(userId.flatMap(users::findById)));
+			if (userId.isEmpty()) {
+				// A client's own token: no person, no second factor to ask of one.
+				return new AuthorizationDecision(true);
+			}
+			return (AuthorizationResult) new AuthorizationDecision(isActiveAdmin(userId.flatMap(users::findById))
+					&& !secondFactorMissing(token, secondFactorRequired, personRequires));
 		};
+	}
+
+	/**
+	 * Whether a person's token lacks the second factor the console would ask of them: the
+	 * token's {@code amr} (the factors of the sign-in it was issued for) has no
+	 * {@code mfa}.
+	 */
+	static boolean secondFactorMissing(BearerTokenAuthentication token, boolean secondFactorRequired,
+			Predicate<UUID> personRequires) {
+		Optional<UUID> userId = userId(token.getName());
+		if (userId.isEmpty() || !secondFactorRequired && !personRequires.test(userId.get())) {
+			return false;
+		}
+		return !(token.getTokenAttributes().get("amr") instanceof Collection<?> methods
+				&& methods.contains(AuthenticationMethods.MULTIPLE_FACTORS));
 	}
 
 	private static boolean isActiveAdmin(Optional<UserAccount> account) {

@@ -38,12 +38,16 @@ class AdminSecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain adminApiSecurityFilterChain(HttpSecurity http, OAuth2AuthorizationService authorizations,
-			JdbcUserAccountRepository users, SecurityHeadersPolicy headers, DPoPProofs dpopProofs) throws Exception {
+			JdbcUserAccountRepository users, SecurityHeadersPolicy headers, DPoPProofs dpopProofs,
+			LanyardProperties properties, SecondFactors secondFactors) throws Exception {
+		boolean secondFactorRequired = properties.login().mfaRequiredRoles().contains(AdminAccess.ROLE);
 		http.securityMatcher("/api/admin/**")
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/api/admin/openapi.yaml")
 				.permitAll()
 				.anyRequest()
-				.access(AdminAccess.api(users)))
+				.access(AdminAccess.api(users, secondFactorRequired, secondFactors::requiredFor)))
+			.exceptionHandling((exceptions) -> exceptions
+				.accessDeniedHandler(new ApiSecondFactorRequired(secondFactorRequired, secondFactors::requiredFor)))
 			// RFC 9449 §7.1: a DPoP-bound token with its proof, or a bearer token.
 			.oauth2ResourceServer((resourceServer) -> resourceServer
 				.opaqueToken((opaque) -> opaque.introspector(new LocalOpaqueTokenIntrospector(authorizations, false)))

@@ -98,6 +98,58 @@ class StepUpTest {
 		assertThat(later.get(node.baseUrl() + "/admin").statusCode()).isEqualTo(200);
 	}
 
+	/**
+	 * The admin API asks of a person's token what the console asks of their session: a
+	 * token from a sign-in with the password alone, through a client allowed the admin
+	 * scope, is refused with RFC 9470's {@code insufficient_user_authentication} and the
+	 * {@code acr_values} to ask for; one from a sign-in with both factors is taken. (A
+	 * password alone used to reach everything the console guards with two factors.) A
+	 * client's own token names no person and is taken as before.
+	 */
+	@Test
+	void apiWhenAdministratorTokenFromPasswordOnlySignInThenSecondFactorAskedFor() {
+		person("abe", List.of("user", "admin"));
+		OAuthFlows flows = new OAuthFlows(node.baseUrl());
+		TestBrowser browser = signedIn("abe");
+		String passwordOnly = adminToolToken(flows, browser);
+		HttpResponse<String> refused = new TestBrowser().get(flows.url("/api/admin/users"), "Authorization",
+				"Bearer " + passwordOnly);
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+		assertThat(refused.headers().firstValue("WWW-Authenticate").orElse(""))
+			.contains("error=\"insufficient_user_authentication\"")
+			.contains("acr_values=\"" + MULTI_FACTOR + "\"");
+
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(browser, node.baseUrl(), password("abe"));
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		Map<String, String> request = new java.util.LinkedHashMap<>(
+				OAuthFlows.codeRequest("admin-tool", TestBootstrap.REDIRECT_URI, "openid admin", "s", pkce));
+		request.put("acr_values", MULTI_FACTOR);
+		assertThat(TestBrowser.location(browser.get(flows.authorizeUrl(request)))).endsWith("/login/second-factor");
+		String resumed = TestBrowser.location(TestAuthenticatorApp.submitCode(browser, node.baseUrl(), app.nextCode()));
+		String twoFactors = (String) flows
+			.tokensFor(TestBrowser.location(browser.get(resumed)), "admin-tool", TestBootstrap.WEB_APP_SECRET,
+					TestBootstrap.REDIRECT_URI, pkce)
+			.get("access_token");
+		assertThat(new TestBrowser().get(flows.url("/api/admin/users"), "Authorization", "Bearer " + twoFactors)
+			.statusCode()).isEqualTo(200);
+
+		String automation = (String) TestBrowser.json(flows.token(new TestBrowser(), "automation",
+				TestBootstrap.AUTOMATION_SECRET, Map.of("grant_type", "client_credentials", "scope", "admin")))
+			.get("access_token");
+		assertThat(new TestBrowser().get(flows.url("/api/admin/users"), "Authorization", "Bearer " + automation)
+			.statusCode()).isEqualTo(200);
+	}
+
+	private static String adminToolToken(OAuthFlows flows, TestBrowser browser) {
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		Map<String, String> request = OAuthFlows.codeRequest("admin-tool", TestBootstrap.REDIRECT_URI, "openid admin",
+				"s", pkce);
+		return (String) flows
+			.tokensFor(TestBrowser.location(browser.get(flows.authorizeUrl(request))), "admin-tool",
+					TestBootstrap.WEB_APP_SECRET, TestBootstrap.REDIRECT_URI, pkce)
+			.get("access_token");
+	}
+
 	@Test
 	void consoleWhenNotAdministratorThenForbiddenNotAskedForSecondFactor() {
 		person("ben", List.of("user"));
