@@ -19,11 +19,11 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
  * written.
  * <p>
  * When Redis cannot count an attempt, the attempt is refused as a temporary outage (a 503
- * page, {@code BackendUnavailableFilter}), never let through on counters of this node
- * alone: with N nodes those would allow N times the bound (issue 9, item 4: stricter,
- * never looser). This costs no sign-in that could have succeeded, since the login session
- * a sign-in creates lives in the same Redis. A slot that cannot be given back expires
- * with its window.
+ * page, {@code StorageFailureFilter}), never let through on counters of this node alone:
+ * with N nodes those would allow N times the bound (issue 9, item 4: stricter, never
+ * looser). This costs no sign-in that could have succeeded, since the login session a
+ * sign-in creates lives in the same Redis. A slot that cannot be given back expires with
+ * its window.
  */
 public final class RedisLoginThrottle implements LoginThrottle {
 

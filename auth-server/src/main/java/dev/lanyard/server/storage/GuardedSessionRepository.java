@@ -65,7 +65,7 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 	/**
 	 * A login session Redis could not store. Before the answer is sent it becomes the 503
 	 * page; after (the save Spring Session repeats at the end of every request), the
-	 * answer is complete and stays as it is ({@code BackendUnavailableFilter}).
+	 * answer is complete and stays as it is ({@code StorageFailureFilter}).
 	 */
 	public static final class SessionNotSavedException extends RedisConnectionFailureException {
 

@@ -61,26 +61,14 @@ class WebServerConfiguration {
 	}
 
 	/**
-	 * Backend outages answered 503, outside the session filter (a session that cannot be
-	 * saved included).
+	 * Backend outages answered 503 and values PostgreSQL refused answered 400, outside
+	 * the session filter (a session that cannot be saved included).
 	 */
 	@Bean
-	FilterRegistrationBean<BackendUnavailableFilter> backendUnavailableFilter() {
-		FilterRegistrationBean<BackendUnavailableFilter> registration = new FilterRegistrationBean<>(
-				new BackendUnavailableFilter());
+	FilterRegistrationBean<StorageFailureFilter> storageFailureFilter() {
+		FilterRegistrationBean<StorageFailureFilter> registration = new FilterRegistrationBean<>(
+				new StorageFailureFilter());
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
-		return registration;
-	}
-
-	/**
-	 * A value PostgreSQL refused as data answered 400, never 500 (inside the outage
-	 * filter, which answers first for an unreachable backend).
-	 */
-	@Bean
-	FilterRegistrationBean<RefusedValueFilter> refusedValueFilter() {
-		FilterRegistrationBean<RefusedValueFilter> registration = new FilterRegistrationBean<>(
-				new RefusedValueFilter());
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
 		return registration;
 	}
 

@@ -137,9 +137,9 @@ class LoginThrottleTest {
 
 	/**
 	 * Issue 9, item 4: when Redis cannot count a password check, the check is refused as
-	 * an outage (503 through BackendUnavailableFilter), never let through on this node's
-	 * own counters, which with N nodes would allow N times the bound. When Redis is back,
-	 * the shared counters hold again.
+	 * an outage (503 through StorageFailureFilter), never let through on this node's own
+	 * counters, which with N nodes would allow N times the bound. When Redis is back, the
+	 * shared counters hold again.
 	 */
 	@Test
 	void throttleWhenRedisCannotCountThenRefusedAsOutageNeverLooser() throws Exception {

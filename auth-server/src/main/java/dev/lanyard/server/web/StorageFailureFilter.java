@@ -1,6 +1,7 @@
 package dev.lanyard.server.web;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 
 import dev.lanyard.server.storage.BackendBreakers;
@@ -16,15 +17,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Turns a backend outage (PostgreSQL or Redis unreachable, wherever in the request it
- * shows) into {@code 503 Service Unavailable} with {@code Retry-After} and the OAuth
- * error {@code temporarily_unavailable} (RFC 6749 §4.1.2.1, §5.2), or a short page for a
- * browser: never a 500, never a stack trace (issue 9, item 3). One log line every ten
- * seconds at most says which backend is out.
+ * What a request sees of a storage failure that is not the server's fault, never a 500 or
+ * a stack trace:
+ * <ul>
+ * <li>a backend outage (PostgreSQL or Redis unreachable, wherever in the request it
+ * shows): {@code 503 Service Unavailable} with {@code Retry-After} and the OAuth error
+ * {@code temporarily_unavailable} (RFC 6749 §4.1.2.1, §5.2), or a short page for a
+ * browser (issue 9, item 3). One log line every ten seconds at most says which backend is
+ * out;</li>
+ * <li>a value PostgreSQL refused as data (SQLSTATE class 22, "data exception": a NUL
+ * character in text or JSON, a timestamp or a number out of range, a string too long for
+ * its column), which can only have come from a request the checks at the edge let through
+ * (HD-08): 400 {@code invalid_request} (the error page, or OAuth error JSON for
+ * programs); the statement's transaction was rolled back, so nothing was stored. The log
+ * names the SQLSTATE and the path, never the value, at most once a minute: each one is a
+ * missing edge check to add.</li>
+ * </ul>
  */
-public final class BackendUnavailableFilter extends OncePerRequestFilter {
+public final class StorageFailureFilter extends OncePerRequestFilter {
 
-	private static final Logger logger = LoggerFactory.getLogger(BackendUnavailableFilter.class);
+	private static final Logger logger = LoggerFactory.getLogger(StorageFailureFilter.class);
 
 	private static final String PAGE = """
 			<!DOCTYPE html>
@@ -37,6 +49,8 @@ public final class BackendUnavailableFilter extends OncePerRequestFilter {
 			""";
 
 	private final WarningInterval warnings = new WarningInterval(Duration.ofSeconds(10));
+
+	private final WarningInterval refusedValueWarnings = new WarningInterval(Duration.ofMinutes(1));
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -52,8 +66,21 @@ public final class BackendUnavailableFilter extends OncePerRequestFilter {
 				log(ex);
 				return;
 			}
-			if (!BackendBreakers.isOutage(ex) || response.isCommitted()) {
+			if (response.isCommitted()) {
 				throw ex;
+			}
+			if (!BackendBreakers.isOutage(ex)) {
+				String state = refusedValueState(ex);
+				if (state == null) {
+					throw ex;
+				}
+				if (this.refusedValueWarnings.due()) {
+					logger.warn("Answering 400: PostgreSQL refused a value of a request to {} (SQLSTATE {})",
+							request.getServletPath(), state);
+				}
+				response.reset();
+				response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+				return;
 			}
 			log(ex);
 			response.reset();
@@ -71,6 +98,22 @@ public final class BackendUnavailableFilter extends OncePerRequestFilter {
 				response.getWriter().write(PAGE);
 			}
 		}
+	}
+
+	/**
+	 * The SQLSTATE of a data exception (class 22) in the failure's causes, else
+	 * {@code null}.
+	 */
+	static String refusedValueState(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+				return sql.getSQLState();
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return null;
 	}
 
 	private void log(Exception ex) {

@@ -1,8 +1,11 @@
 package dev.lanyard.server.web;
 
+import java.sql.SQLException;
+
 import dev.lanyard.server.storage.GuardedSessionRepository.SessionNotSavedException;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -12,11 +15,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The filter alone, with the servlet API's test doubles: what a Redis failure while the
- * login session is stored becomes, before and after the answer was sent.
+ * login session is stored becomes, before and after the answer was sent, and what a value
+ * PostgreSQL refuses becomes.
  */
-class BackendUnavailableFilterTest {
+class StorageFailureFilterTest {
 
-	private final BackendUnavailableFilter filter = new BackendUnavailableFilter();
+	private final StorageFailureFilter filter = new StorageFailureFilter();
 
 	/**
 	 * Seen on a loaded CI host: Redis timed out on the save Spring Session repeats after
@@ -54,6 +58,29 @@ class BackendUnavailableFilterTest {
 					answer.flushBuffer();
 					throw new QueryTimeoutException("PostgreSQL timed out");
 				}));
+	}
+
+	/**
+	 * HD-08: a value PostgreSQL refused as data (here a NUL in text, SQLSTATE 22021) is
+	 * the request's fault: 400 through the error page, never a 500; any other statement
+	 * failure stays the server's.
+	 */
+	@Test
+	void filterWhenPostgresRefusedAValueThen400ElseRethrown() throws Exception {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		this.filter.doFilter(new MockHttpServletRequest("POST", "/api/admin/users"), response, (request, answer) -> {
+			throw new DataIntegrityViolationException("insert failed",
+					new SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
+		});
+		assertThat(response.getStatus()).isEqualTo(400);
+		assertThat(StorageFailureFilter.refusedValueState(new RuntimeException(new SQLException("x", "22P05"))))
+			.isEqualTo("22P05");
+		assertThatExceptionOfType(DataIntegrityViolationException.class)
+			.isThrownBy(() -> this.filter.doFilter(new MockHttpServletRequest("POST", "/api/admin/users"),
+					new MockHttpServletResponse(), (request, answer) -> {
+						throw new DataIntegrityViolationException("duplicate key",
+								new SQLException("duplicate key value", "23505"));
+					}));
 	}
 
 }
