@@ -40,7 +40,7 @@ class ConsentPageTest {
 		HttpResponse<String> page = browser.get(consentUrl);
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.body()).contains("Consenting App wants to access your account")
-			.contains("See your username")
+			.contains("See your name and profile: nickname, picture, website, gender, birthdate")
 			.contains("See your email address")
 			.contains("<code>consenting-app</code>");
 		assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
@@ -89,6 +89,40 @@ class ConsentPageTest {
 		assertThat(response.get("error")).isEqualTo("access_denied");
 		assertThat(response.get("state")).isEqualTo("deny-me");
 		assertThat(response).doesNotContainKey("code");
+	}
+
+	/**
+	 * The page is shown only for a state the authorization endpoint issued, pending for
+	 * this person and client, and lists what that request asked for: a link of anyone's
+	 * making (another state, a made-up one, words put in {@code scope}) cannot put its
+	 * words under a real client's name on this server's page.
+	 */
+	@Test
+	void consentPageWhenLinkMadeUpThenRefusedAndOnlyTheRequestsScopesShown() {
+		TestBrowser browser = new TestBrowser();
+		assertThat(this.flows.signIn(browser, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
+		HttpResponse<String> request = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest("consenting-app",
+				TestBootstrap.REDIRECT_URI, "openid email", "real", TestBrowser.Pkce.create())));
+		String consentUrl = TestBrowser.location(request);
+		String words = "Your\u00A0account\u00A0is\u00A0locked.\u00A0Call\u00A0us";
+		HttpResponse<String> added = browser.get(consentUrl + "&scope="
+				+ java.net.URLEncoder.encode("openid " + words, java.nio.charset.StandardCharsets.UTF_8));
+		assertThat(added.statusCode()).isEqualTo(200);
+		// (The language links repeat the query, encoded: the words are not shown.)
+		assertThat(added.body()).contains("See your email address")
+			.doesNotContain(words)
+			.doesNotContain("Use the permission");
+		String state = TestBrowser.queryParameters(consentUrl).get("state");
+		assertThat(browser.get(this.flows.url("/oauth2/consent?client_id=consenting-app&scope=openid&state=made-up"))
+			.statusCode()).isEqualTo(400);
+		// Another person's pending request, with its real state.
+		TestBrowser other = new TestBrowser();
+		assertThat(this.flows.signIn(other, "alice", TestBootstrap.ALICE_PASSWORD).statusCode()).isIn(302, 303);
+		assertThat(other.get(this.flows.url("/oauth2/consent?client_id=consenting-app&scope=openid&state=" + state))
+			.statusCode()).isEqualTo(400);
+		// The state under another client's name.
+		assertThat(browser.get(this.flows.url("/oauth2/consent?client_id=web-app&scope=openid&state=" + state))
+			.statusCode()).isEqualTo(400);
 	}
 
 	@Test
