@@ -94,6 +94,13 @@ final class AdminAccess {
 				&& methods.contains(AuthenticationMethods.MULTIPLE_FACTORS));
 	}
 
+	/**
+	 * Whether a token is a person's who has the administrator role now and may sign in.
+	 */
+	static boolean isActiveAdminPerson(JdbcUserAccountRepository users, BearerTokenAuthentication token) {
+		return isActiveAdmin(userId(token.getName()).flatMap(users::findById));
+	}
+
 	private static boolean isActiveAdmin(Optional<UserAccount> account) {
 		return account.filter((user) -> user.active() && user.roles().contains(ROLE)).isPresent();
 	}

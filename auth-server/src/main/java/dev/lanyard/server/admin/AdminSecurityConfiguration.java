@@ -46,8 +46,8 @@ class AdminSecurityConfiguration {
 				.permitAll()
 				.anyRequest()
 				.access(AdminAccess.api(users, secondFactorRequired, secondFactors::requiredFor)))
-			.exceptionHandling((exceptions) -> exceptions
-				.accessDeniedHandler(new ApiSecondFactorRequired(secondFactorRequired, secondFactors::requiredFor)))
+			.exceptionHandling((exceptions) -> exceptions.accessDeniedHandler(
+					new ApiSecondFactorRequired(users, secondFactorRequired, secondFactors::requiredFor)))
 			// RFC 9449 §7.1: a DPoP-bound token with its proof, or a bearer token.
 			.oauth2ResourceServer((resourceServer) -> resourceServer
 				.opaqueToken((opaque) -> opaque.introspector(new LocalOpaqueTokenIntrospector(authorizations, false)))

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 import dev.lanyard.server.login.AuthenticationMethods;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -25,13 +26,17 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  */
 final class ApiSecondFactorRequired implements AccessDeniedHandler {
 
+	private final JdbcUserAccountRepository users;
+
 	private final boolean secondFactorRequired;
 
 	private final Predicate<UUID> personRequires;
 
 	private final AccessDeniedHandler otherwise = new BearerTokenAccessDeniedHandler();
 
-	ApiSecondFactorRequired(boolean secondFactorRequired, Predicate<UUID> personRequires) {
+	ApiSecondFactorRequired(JdbcUserAccountRepository users, boolean secondFactorRequired,
+			Predicate<UUID> personRequires) {
+		this.users = users;
 		this.secondFactorRequired = secondFactorRequired;
 		this.personRequires = personRequires;
 	}
@@ -40,7 +45,9 @@ final class ApiSecondFactorRequired implements AccessDeniedHandler {
 	public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
 			throws IOException, jakarta.servlet.ServletException {
 		Authentication current = SecurityContextHolder.getContext().getAuthentication();
-		if (!(current instanceof BearerTokenAuthentication token)
+		// Only an administrator is told that a second factor would let them in; anyone
+		// else is refused as before, whatever they signed in with.
+		if (!(current instanceof BearerTokenAuthentication token) || !AdminAccess.isActiveAdminPerson(this.users, token)
 				|| !AdminAccess.secondFactorMissing(token, this.secondFactorRequired, this.personRequires)) {
 			this.otherwise.handle(request, response, denied);
 			return;

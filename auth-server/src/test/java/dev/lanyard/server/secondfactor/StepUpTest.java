@@ -133,6 +133,15 @@ class StepUpTest {
 		assertThat(new TestBrowser().get(flows.url("/api/admin/users"), "Authorization", "Bearer " + twoFactors)
 			.statusCode()).isEqualTo(200);
 
+		// Someone without the role is refused as before, not told a second factor would
+		// do.
+		person("abby", List.of("user"));
+		HttpResponse<String> notAdmin = new TestBrowser().get(flows.url("/api/admin/users"), "Authorization",
+				"Bearer " + adminToolToken(flows, signedIn("abby")));
+		assertThat(notAdmin.statusCode()).isEqualTo(403);
+		assertThat(notAdmin.headers().firstValue("WWW-Authenticate").orElse(""))
+			.doesNotContain("insufficient_user_authentication");
+
 		String automation = (String) TestBrowser.json(flows.token(new TestBrowser(), "automation",
 				TestBootstrap.AUTOMATION_SECRET, Map.of("grant_type", "client_credentials", "scope", "admin")))
 			.get("access_token");
