@@ -6,6 +6,7 @@ import java.util.function.Predicate;
 
 import dev.lanyard.server.login.AuthenticationMethods;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -43,7 +44,7 @@ final class ApiSecondFactorRequired implements AccessDeniedHandler {
 
 	@Override
 	public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
-			throws IOException, jakarta.servlet.ServletException {
+			throws IOException, ServletException {
 		Authentication current = SecurityContextHolder.getContext().getAuthentication();
 		// Only an administrator is told that a second factor would let them in; anyone
 		// else is refused as before, whatever they signed in with.
