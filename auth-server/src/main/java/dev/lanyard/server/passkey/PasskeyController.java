@@ -142,10 +142,11 @@ class PasskeyController {
 		if (refused != null) {
 			return problem(redirect, refused);
 		}
-		if (!this.secondFactors.mayRemove(id, this.users.get(id).roles(), credentialId)) {
+		SecondFactors.Removal removal = this.secondFactors.remove(id, credentialId);
+		if (removal == SecondFactors.Removal.LAST_FACTOR) {
 			return problem(redirect, "two-step.last-factor");
 		}
-		if (!this.passkeys.remove(id, credentialId)) {
+		if (removal == SecondFactors.Removal.NOT_FOUND) {
 			this.audit.record(id.toString(), "account.passkey_remove_refused", "user:" + id, request.getRemoteAddr(),
 					Map.of());
 			return problem(redirect, "passkeys.not-found");

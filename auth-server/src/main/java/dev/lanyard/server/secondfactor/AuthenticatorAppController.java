@@ -133,11 +133,12 @@ class AuthenticatorAppController {
 			redirect.addFlashAttribute("twoStepProblem", refused);
 			return "redirect:/account#two-step";
 		}
-		if (!this.secondFactors.mayRemove(id, this.users.get(id).roles(), null)) {
+		SecondFactors.Removal removal = this.secondFactors.remove(id, null);
+		if (removal == SecondFactors.Removal.LAST_FACTOR) {
 			redirect.addFlashAttribute("twoStepProblem", "two-step.last-factor");
 			return "redirect:/account#two-step";
 		}
-		if (this.secondFactors.removeAuthenticatorApp(id)) {
+		if (removal == SecondFactors.Removal.REMOVED) {
 			SignInRenewal.endOtherSignIns(person, this.users, request);
 			this.audit.record(id.toString(), "account.authenticator_removed", "user:" + id, request.getRemoteAddr(),
 					Map.of());

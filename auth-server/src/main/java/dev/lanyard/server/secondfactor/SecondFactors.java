@@ -7,6 +7,8 @@ import java.util.UUID;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.passkey.Passkeys;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.UserAccount;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -44,22 +46,66 @@ public class SecondFactors {
 
 	private final JdbcClient jdbc;
 
+	private final JdbcUserAccountRepository accounts;
+
 	SecondFactors(TotpAuthenticators authenticators, RecoveryCodes recoveryCodes, Passkeys passkeys,
-			LanyardProperties properties, JdbcClient jdbc) {
+			LanyardProperties properties, JdbcClient jdbc, JdbcUserAccountRepository accounts) {
 		this.jdbc = jdbc;
+		this.accounts = accounts;
 		this.authenticators = authenticators;
 		this.recoveryCodes = recoveryCodes;
 		this.passkeys = passkeys;
 		this.requiredForRoles = properties.login().mfaRequiredRoles();
 	}
 
+	/** What became of a person's request to remove one of their second factors. */
+	public enum Removal {
+
+		/** Removed. */
+		REMOVED,
+
+		/**
+		 * Kept: it is their last one and a second factor is required of them (a role of
+		 * theirs, {@code lanyard.login.mfa-required-roles}, or {@code mfa-required}).
+		 */
+		LAST_FACTOR,
+
+		/** Not theirs, or already gone. */
+		NOT_FOUND
+
+	}
+
 	/**
-	 * Whether the person may remove a second factor of theirs: not their last one while a
-	 * role of theirs requires a second factor ({@code lanyard.login.mfa-required-roles}).
-	 * @param roles the person's roles now
+	 * Removes one of the person's passkeys, or their authenticator app with its recovery
+	 * codes, unless it is the last second factor one is required of them. The person's
+	 * row is locked first, so two removals at once, or a removal beside a change of their
+	 * roles, happen one after the other, each seeing what the other left: checked apart
+	 * from the removal, two removals at once could each see the other's factor remain and
+	 * leave none.
 	 * @param passkeyId the passkey to remove, or {@code null} for the authenticator app
 	 */
-	public boolean mayRemove(UUID userId, List<String> roles, String passkeyId) {
+	@Transactional
+	public Removal remove(UUID userId, String passkeyId) {
+		List<String> roles = this.accounts.findByIdForUpdate(userId).map(UserAccount::roles).orElse(null);
+		if (roles == null) {
+			return Removal.NOT_FOUND;
+		}
+		if (!mayRemove(userId, roles, passkeyId)) {
+			return Removal.LAST_FACTOR;
+		}
+		boolean removed;
+		if (passkeyId != null) {
+			removed = this.passkeys.remove(userId, passkeyId);
+		}
+		else {
+			removed = this.authenticators.remove(userId);
+			this.recoveryCodes.removeAll(userId);
+		}
+		return removed ? Removal.REMOVED : Removal.NOT_FOUND;
+	}
+
+	/** Whether the person may remove this factor now; the caller holds their row. */
+	private boolean mayRemove(UUID userId, List<String> roles, String passkeyId) {
 		if (roles.stream().noneMatch(this.requiredForRoles::contains) && !requiredFor(userId)) {
 			return true;
 		}
@@ -107,17 +153,6 @@ public class SecondFactors {
 	public Status status(UUID userId) {
 		return new Status(this.authenticators.confirmed(userId), this.recoveryCodes.remaining(userId),
 				this.passkeys.any(userId));
-	}
-
-	/**
-	 * Removes the person's authenticator app and its recovery codes (their own choice:
-	 * passkeys stay).
-	 */
-	@Transactional
-	public boolean removeAuthenticatorApp(UUID userId) {
-		boolean removed = this.authenticators.remove(userId);
-		this.recoveryCodes.removeAll(userId);
-		return removed;
 	}
 
 	/**

@@ -1,12 +1,23 @@
 package dev.lanyard.server.passkey;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.secondfactor.SecondFactors;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +50,7 @@ class PasskeyCeremonyTest {
 		otherNode = nodes[1];
 		base = node.baseUrl();
 		otherBase = otherNode.baseUrl();
-		for (String username : List.of("ola", "pal", "kim")) {
+		for (String username : List.of("ola", "pal", "kim", "mia")) {
 			node.bean(UserService.class)
 				.importUser(username, password(username), username + "@example.com", List.of("user"), Map.of(),
 						Map.of(), true);
@@ -165,10 +176,82 @@ class PasskeyCeremonyTest {
 		assertThat(onwards.get(base + "/account").statusCode()).as("the sign-in, on either node").isEqualTo(200);
 	}
 
+	/**
+	 * A person of whom a second factor is required, with two passkeys, removes both at
+	 * once (the two removals held here until both wait): one goes, the other is refused
+	 * as the last. Checked apart from the removal, each used to see the other passkey
+	 * remain, and both went.
+	 */
+	@Test
+	void passkeysWhenBothRemovedAtOnceThenTheLastStays() throws Exception {
+		TestBrowser browser = new TestBrowser();
+		new OAuthFlows(base).signIn(browser, "mia", password("mia"));
+		List<SoftwarePasskey> passkeys = List.of(addPasskey(browser, "mia", true), addPasskey(browser, "mia", false));
+		UUID mia = node.bean(JdbcUserAccountRepository.class).findByLoginName("mia").orElseThrow().id();
+		assertThat(node.bean(SecondFactors.class).require(mia, true)).isTrue();
+		String page = browser.get(base + "/account?lang=en").body();
+
+		DataSource database = node.bean(DataSource.class);
+		List<CompletableFuture<HttpResponse<String>>> removals = new ArrayList<>();
+		try (Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			// What either removal would write: the person's row and their passkeys.
+			for (String lock : List.of("SELECT 1 FROM users WHERE id = ? FOR UPDATE",
+					"SELECT 1 FROM user_credentials WHERE user_entity_user_id = "
+							+ "(SELECT id FROM passkey_users WHERE user_id = ?) FOR UPDATE")) {
+				try (PreparedStatement statement = holder.prepareStatement(lock)) {
+					statement.setObject(1, mia);
+					statement.executeQuery();
+				}
+			}
+			for (SoftwarePasskey passkey : passkeys) {
+				removals.add(CompletableFuture.supplyAsync(
+						() -> browser.postForm(base + "/account/passkeys/" + passkey.credentialId() + "/remove",
+								Map.of("current", password("mia"), "_csrf", TestBrowser.csrf(page)))));
+			}
+			awaitWaiting(database, 2);
+			holder.rollback();
+		}
+		for (CompletableFuture<HttpResponse<String>> removal : removals) {
+			assertThat(removal.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(302);
+		}
+		assertThat(node.bean(SecondFactors.class).passkeys(mia)).hasSize(1);
+	}
+
+	/**
+	 * Waits until this many sessions of the test database wait for a lock. Asked on a
+	 * connection of its own: within a transaction, {@code pg_stat_activity} is read once.
+	 */
+	private static void awaitWaiting(DataSource database, int sessions) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		try (Connection connection = database.getConnection();
+				PreparedStatement waiting = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity "
+						+ "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+			while (true) {
+				try (ResultSet count = waiting.executeQuery()) {
+					count.next();
+					if (count.getInt(1) >= sessions) {
+						return;
+					}
+				}
+				assertThat(System.nanoTime()).as("removals waiting for the held rows").isLessThan(deadline);
+				Thread.sleep(20);
+			}
+		}
+	}
+
 	/** Signs the person in with the password and adds a software passkey. */
 	private static SoftwarePasskey register(String username) throws Exception {
 		TestBrowser browser = new TestBrowser();
 		new OAuthFlows(base).signIn(browser, username, password(username));
+		return addPasskey(browser, username, true);
+	}
+
+	/**
+	 * Adds a software passkey for the person signed in at the browser, their first second
+	 * factor or not.
+	 */
+	private static SoftwarePasskey addPasskey(TestBrowser browser, String username, boolean first) throws Exception {
 		SoftwarePasskey passkey = new SoftwarePasskey(base);
 		String page = browser.get(base + "/account?lang=en").body();
 		HttpResponse<String> refused = browser.postForm(base + "/account/passkeys/options",
@@ -181,8 +264,14 @@ class PasskeyCeremonyTest {
 			.body();
 		HttpResponse<String> added = browser.postForm(base + "/account/passkeys",
 				Map.of("label", "Software", "credential", passkey.create(options), "_csrf", TestBrowser.csrf(page)));
-		assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
-		assertThat(added.body()).contains("recovery-codes");
+		if (first) {
+			// The first second factor: its recovery codes are shown.
+			assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+			assertThat(added.body()).contains("recovery-codes");
+		}
+		else {
+			assertThat(TestBrowser.location(added)).endsWith("/account#passkeys");
+		}
 		return passkey;
 	}
 
