@@ -217,7 +217,11 @@ public class FederatedAccounts {
 	record Mapped(List<String> roles, Map<String, String> attributes, Map<String, String> claims) {
 
 		static Mapped of(IdentityProvider provider, Map<String, Object> upstream) {
+			// Administrators are made here, one person at a time, never by a provider:
+			// not by its default roles (refused when saved; a provider stored before
+			// that rule may still name it) nor by an upstream's claim.
 			Set<String> roles = new LinkedHashSet<>(provider.defaultRoles());
+			roles.remove(UserService.ADMINISTRATOR_ROLE);
 			Map<String, String> attributes = new LinkedHashMap<>();
 			Map<String, String> claims = new LinkedHashMap<>();
 			provider.claimMappings().forEach((field, claim) -> {
@@ -230,7 +234,6 @@ public class FederatedAccounts {
 					values.stream()
 						.map(String::valueOf)
 						.filter(UserService::acceptableRole)
-						// Administrators are made here, never by an upstream's claim.
 						.filter((role) -> !role.equals(UserService.ADMINISTRATOR_ROLE))
 						.forEach(roles::add);
 				}

@@ -231,6 +231,11 @@ public class IdentityProviders {
 			if (!UserService.acceptableRole(role)) {
 				problems.add(new InputRejectedException.Problem("default_roles", "role.format"));
 			}
+			else if (role.equals(UserService.ADMINISTRATOR_ROLE)) {
+				// Every account the provider creates would administer Lanyard: whoever
+				// can get an account at the upstream (often anyone) would.
+				problems.add(new InputRejectedException.Problem("default_roles", "idp.default-roles.admin"));
+			}
 		}
 		provider.claimMappings().forEach((field, claim) -> {
 			if (!mappableField(field) || !UserService.acceptableRole(claim)) {

@@ -213,11 +213,14 @@ class AdminApiTest {
 		Map<String, Object> broken = new LinkedHashMap<>(request);
 		broken.put("issuer", "http://login.corp.example");
 		broken.put("scopes", List.of("email"));
+		// Every account the provider creates would be an administrator.
+		broken.put("default_roles", List.of("user", "admin"));
 		HttpResponse<String> refused = call("PUT", "/api/admin/identity-providers/Bad_Id", adminToken, broken);
 		assertThat(refused.statusCode()).isEqualTo(400);
 		assertThat(refused.body()).contains("\"field\":\"id\"")
 			.contains("\"field\":\"issuer\"")
-			.contains("\"field\":\"scopes\"");
+			.contains("\"field\":\"scopes\"")
+			.contains("\"field\":\"default_roles\"");
 
 		String audit = call("GET", "/api/admin/audit?action=identity_provider.", adminToken, null).body();
 		assertThat(audit).contains("identity_provider.created").contains("identity_provider.updated");
