@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.CredentialsContainer;
 
 /**
  * A sign-in whose password was right and whose second factor is still to come. It waits
@@ -31,7 +32,16 @@ record PendingSignIn(Authentication passwordSignIn, Instant since, Boolean remem
 
 	private static final String ATTRIBUTE = PendingSignIn.class.getName();
 
+	/**
+	 * Keeps the sign-in in the session until its second factor, without its credentials:
+	 * the session is stored (Redis) for as long as the person leaves the page open, and
+	 * the password check's result still holds the typed password and the account's hash
+	 * (the framework erases them only from a sign-in that completes).
+	 */
 	static void hold(HttpServletRequest request, Authentication passwordSignIn, Instant now, Boolean rememberDevice) {
+		if (passwordSignIn instanceof CredentialsContainer credentials) {
+			credentials.eraseCredentials();
+		}
 		request.getSession().setAttribute(ATTRIBUTE, new PendingSignIn(passwordSignIn, now, rememberDevice));
 	}
 

@@ -1,10 +1,12 @@
 package dev.lanyard.server.authorization;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -13,11 +15,14 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
+import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -62,6 +67,18 @@ class NothingUsableAtRestTest {
 		secrets.add(serviceToken);
 		// Introspection fills the token cache too.
 		flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, serviceToken);
+		// A person with a second factor, stopped between the password and the code: what
+		// waits in the session for the code is neither the password nor its hash.
+		String pausedPassword = "paused-person-password-" + UUID.randomUUID();
+		server.bean(UserService.class)
+			.importUser("paused-at-rest", pausedPassword, null, List.of("user"), Map.of(), Map.of(), true);
+		TestBrowser enrolling = new TestBrowser();
+		flows.signIn(enrolling, "paused-at-rest", pausedPassword);
+		TestAuthenticatorApp.enrol(enrolling, server.baseUrl(), pausedPassword);
+		TestBrowser paused = new TestBrowser();
+		assertThat(TestBrowser.location(flows.signIn(paused, "paused-at-rest", pausedPassword)))
+			.endsWith("/login/second-factor");
+		secrets.add(pausedPassword);
 		assertThat(secrets).doesNotContainNull();
 
 		JdbcTemplate jdbc = new JdbcTemplate(server.bean(DataSource.class));
@@ -89,12 +106,35 @@ class NothingUsableAtRestTest {
 			.toList();
 		assertThat(sessionTtls).as("login sessions under " + prefix).isNotEmpty().allMatch((ttl) -> ttl <= 29 * 60L);
 		assertThat(sessionTtls.get(sessionTtls.size() - 1)).isBetween(28 * 60L, 29 * 60L);
+		// Every value as its bytes (sessions are hashes of serialized objects, whose
+		// strings are stored as their UTF-8 bytes).
+		StringBuilder redisDump = new StringBuilder();
 		for (String key : keys) {
-			dump.append(key);
-			if ("string".equals(redis.type(key).code())) {
-				dump.append(redis.opsForValue().get(key));
-			}
+			redisDump.append(key);
+			byte[] rawKey = key.getBytes(StandardCharsets.UTF_8);
+			redis.execute((RedisCallback<Void>) (connection) -> {
+				switch (connection.keyCommands().type(rawKey)) {
+					case STRING -> redisDump.append(latin1(connection.stringCommands().get(rawKey)));
+					case HASH -> connection.hashCommands()
+						.hGetAll(rawKey)
+						.forEach((field, value) -> redisDump.append(latin1(field)).append(latin1(value)));
+					case SET ->
+						connection.setCommands().sMembers(rawKey).forEach((member) -> redisDump.append(latin1(member)));
+					case ZSET -> connection.zSetCommands()
+						.zRange(rawKey, 0, -1)
+						.forEach((member) -> redisDump.append(latin1(member)));
+					case LIST -> connection.listCommands()
+						.lRange(rawKey, 0, -1)
+						.forEach((member) -> redisDump.append(latin1(member)));
+					default -> {
+					}
+				}
+				return null;
+			});
 		}
+		assertThat(redisDump.indexOf("paused-at-rest")).as("the paused sign-in's session dumped").isNotNegative();
+		assertThat(redisDump.indexOf("$argon2")).as("a password hash in Redis").isNegative();
+		dump.append(redisDump);
 		String everything = dump.toString();
 		assertThat(everything).contains("alice");
 		for (String secret : secrets) {
@@ -107,6 +147,10 @@ class NothingUsableAtRestTest {
 		for (String secret : secrets) {
 			assertThat(log.getAll()).as("a logged secret").doesNotContain(secret);
 		}
+	}
+
+	private static String latin1(byte[] bytes) {
+		return (bytes != null) ? new String(bytes, StandardCharsets.ISO_8859_1) : "";
 	}
 
 }
