@@ -18,7 +18,9 @@ import org.springframework.session.SessionRepository;
  * after a timeout (issue 9, item 8). Never a 500. A read that fails while the breaker is
  * still closed (a timeout, a dropped connection) signs its person out too, and says so in
  * the log (every ten seconds at most): once the breaker is open, the breaker's own
- * warning covers every refused read.
+ * warning covers every refused read. A session another request of the same browser ended
+ * or renamed while this one ran is not saved again, and a fragment such a race leaves
+ * behind is no session (neither is an error).
  *
  * @param <S> the session type
  */
@@ -52,6 +54,16 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 		try {
 			this.sessions.save(session);
 			this.breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+		}
+		catch (IllegalStateException ex) {
+			// Redis answered: the session is no longer stored under the id this request
+			// read it by (Spring Session's "Session was invalidated"). Another request of
+			// the same browser ended it or gave it a new id meanwhile (a sign-in, a
+			// sign-out, "sign out everywhere else"), or it expired. What this request
+			// changed in it goes with it: the browser goes on with the session as the
+			// other request left it. It used to fail the request with a 500.
+			this.breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+			logger.debug("A login session ended or renamed by another request was not saved");
 		}
 		catch (RuntimeException ex) {
 			this.breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, ex);
@@ -87,6 +99,20 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 			S session = this.sessions.findById(id);
 			this.breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 			return session;
+		}
+		catch (IllegalStateException ex) {
+			// Redis answered with a fragment of a session ("creationTime key must not be
+			// null"): a request saved its changes to a session just as another request of
+			// the same browser renamed or ended it, and the changes made a new entry
+			// under
+			// the old id (Spring Session checks the entry exists, then writes). No
+			// session
+			// to go on with: the fragment is removed, and this request is signed out. It
+			// used to fail with a 500 at every request with that id.
+			this.breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+			logger.debug("A fragment of a login session was found and removed");
+			deleteById(id);
+			return null;
 		}
 		catch (RuntimeException ex) {
 			this.breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, ex);
