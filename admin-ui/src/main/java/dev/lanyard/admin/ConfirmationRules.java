@@ -61,10 +61,11 @@ public final class ConfirmationRules {
 
 	/**
 	 * Whether saving a user needs confirmation: giving the admin role hands over the
-	 * whole server, and giving a person's account another e-mail address hands over the
-	 * account (a password reset link goes to that address: setting a password needs
-	 * confirmation, so this must too). A new account's address, or an address removed,
-	 * hands over nothing.
+	 * whole server; taking it from an active administrator, or disabling or locking one,
+	 * shuts them out (an unattended console could shut out every other administrator);
+	 * and giving a person's account another e-mail address hands over the account (a
+	 * password reset link goes to that address: setting a password needs confirmation, so
+	 * this must too). A new account's address, or an address removed, hands over nothing.
 	 * @param current the user as they are; {@code null} when creating
 	 * @param draft the user as they are to be
 	 */
@@ -72,7 +73,14 @@ public final class ConfirmationRules {
 		List<String> currentRoles = (current != null) ? current.roles() : List.of();
 		boolean madeAdmin = draft.roles().contains(AdminIdentity.ADMIN_ROLE)
 				&& !currentRoles.contains(AdminIdentity.ADMIN_ROLE);
-		return madeAdmin || (current != null && newAddress(current.email(), draft.email()));
+		boolean administratorShutOut = current != null
+				&& activeAdministrator(current.roles(), current.enabled(), current.locked())
+				&& !activeAdministrator(draft.roles(), draft.enabled(), draft.locked());
+		return madeAdmin || administratorShutOut || (current != null && newAddress(current.email(), draft.email()));
+	}
+
+	private static boolean activeAdministrator(List<String> roles, boolean enabled, boolean locked) {
+		return roles.contains(AdminIdentity.ADMIN_ROLE) && enabled && !locked;
 	}
 
 	private static boolean newAddress(String current, String draft) {

@@ -12,6 +12,7 @@ import dev.lanyard.admin.user.UserView;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,6 +130,22 @@ class ConfirmationRulesTest {
 	}
 
 	/**
+	 * Disabling or locking an administrator shuts them out, as taking the role does; a
+	 * person who is not one, or one already shut out, loses nothing the console guards.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "admin, true, false, false, false, true", "admin, true, false, true, true, true",
+			"admin, false, false, false, false, false", "admin, true, true, true, false, false",
+			"user, true, false, false, true, false", "admin, true, false, true, false, false" })
+	void userChangeOfStanding(String role, boolean enabled, boolean locked, boolean enabledAfter, boolean lockedAfter,
+			boolean confirmationNeeded) {
+		UserView current = new UserView("0b9d6c1e-6f0a-4c43-9d0e-1c7a0a4d2f11", "erin", null, enabled, locked,
+				List.of(role), Map.of(), Map.of(), java.time.Instant.EPOCH, java.time.Instant.EPOCH);
+		UserDraft draft = new UserDraft("erin", null, enabledAfter, lockedAfter, List.of(role), Map.of());
+		assertThat(ConfirmationRules.userChange(current, draft)).isEqualTo(confirmationNeeded);
+	}
+
+	/**
 	 * A password reset link goes to the account's address: another address hands the
 	 * account over, as setting its password would.
 	 */
@@ -164,7 +181,8 @@ class ConfirmationRulesTest {
 				arguments(List.of(), List.of("user", AdminIdentity.ADMIN_ROLE), true),
 				arguments(List.of("user"), List.of(AdminIdentity.ADMIN_ROLE), true),
 				arguments(List.of(AdminIdentity.ADMIN_ROLE), List.of(AdminIdentity.ADMIN_ROLE, "auditor"), false),
-				arguments(List.of(AdminIdentity.ADMIN_ROLE), List.of("user"), false),
+				// Shuts the administrator out.
+				arguments(List.of(AdminIdentity.ADMIN_ROLE), List.of("user"), true),
 				arguments(List.of("user"), List.of("administrator", "ADMIN"), false));
 	}
 

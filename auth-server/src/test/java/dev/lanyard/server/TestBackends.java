@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,9 +20,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
 
 import dev.lanyard.server.storage.EmbeddedPostgresServer;
 import dev.lanyard.server.user.UserRepositories;
@@ -170,6 +174,31 @@ public final class TestBackends {
 			// The tests do not depend on it.
 		}
 		return dropped;
+	}
+
+	/**
+	 * Waits until this many sessions of the database wait for a lock (for tests that hold
+	 * rows so that requests meet at them). Asked on a connection of its own: within a
+	 * transaction, {@code pg_stat_activity} is read once.
+	 */
+	public static void awaitLockWaiters(DataSource database, int sessions) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		try (Connection connection = database.getConnection();
+				PreparedStatement waiting = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity "
+						+ "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+			while (true) {
+				try (ResultSet count = waiting.executeQuery()) {
+					count.next();
+					if (count.getInt(1) >= sessions) {
+						return;
+					}
+				}
+				if (System.nanoTime() > deadline) {
+					throw new AssertionError(sessions + " sessions never waited for a lock");
+				}
+				Thread.sleep(20);
+			}
+		}
 	}
 
 	/** The URL of a Redis for the tests; callers keep apart with their own key prefix. */

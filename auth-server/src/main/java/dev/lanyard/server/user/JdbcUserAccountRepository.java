@@ -82,6 +82,20 @@ public class JdbcUserAccountRepository {
 		return this.jdbc.sql("SELECT count(*) FROM users").query(Long.class).single();
 	}
 
+	/**
+	 * The enabled, unlocked accounts holding a role, their rows locked until the end of
+	 * the transaction; taken in id order, so that two transactions taking them wait for
+	 * each other rather than deadlock. A row another transaction changed meanwhile is
+	 * counted as it is after that change.
+	 */
+	public List<UUID> lockActiveWithRole(String role) {
+		return this.jdbc
+			.sql("SELECT id FROM users WHERE ? = ANY(roles) AND enabled AND NOT locked ORDER BY id FOR UPDATE")
+			.param(role)
+			.query(UUID.class)
+			.list();
+	}
+
 	/** How many accounts hold a role, enabled or not. */
 	public long countWithRole(String role) {
 		return this.jdbc.sql("SELECT count(*) FROM users WHERE ? = ANY(roles)").param(role).query(Long.class).single();

@@ -180,6 +180,7 @@ public class UserService {
 		});
 		UserAccount after = new UserAccount(id, username, email, before.passwordHash(), enabled, locked, roles,
 				attributes, claims, before.createdAt(), Instant.now());
+		requireAnotherAdministratorIfWithdrawn(before, after);
 		try {
 			this.users.updateProfile(after);
 		}
@@ -192,6 +193,32 @@ public class UserService {
 			this.users.useEmailVerifications(id);
 		}
 		return new Change(before, after);
+	}
+
+	/**
+	 * Refuses a change that would leave no one able to administer Lanyard: an active
+	 * administrator (the role, enabled, not locked) who stops being one while no other
+	 * remains. Setup never reopens once an administrator existed, so the console and the
+	 * API would be closed for good (short of editing the database). The active
+	 * administrators' rows are locked first, in one order, so two administrators taking
+	 * the role from each other at once are one after the other: the second is refused.
+	 */
+	private void requireAnotherAdministratorIfWithdrawn(UserAccount before, UserAccount after) {
+		if (!activeAdministrator(before) || activeAdministrator(after)) {
+			return;
+		}
+		boolean anotherRemains = this.users.lockActiveWithRole(ADMINISTRATOR_ROLE)
+			.stream()
+			.anyMatch((other) -> !other.equals(before.id()));
+		if (!anotherRemains) {
+			String field = !after.roles().contains(ADMINISTRATOR_ROLE) ? "roles"
+					: after.locked() ? "locked" : "enabled";
+			throw new InputRejectedException(field, "user.last-administrator");
+		}
+	}
+
+	private static boolean activeAdministrator(UserAccount account) {
+		return account.enabled() && !account.locked() && account.roles().contains(ADMINISTRATOR_ROLE);
 	}
 
 	/**

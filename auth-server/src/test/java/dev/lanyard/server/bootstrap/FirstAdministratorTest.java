@@ -4,9 +4,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -14,6 +19,8 @@ import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.InputRejectedException;
+import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,6 +70,78 @@ class FirstAdministratorTest {
 		assertThat(output).contains("Created the first administrator, root-admin")
 			.contains("An administrator exists")
 			.doesNotContain(PASSWORD);
+	}
+
+	/**
+	 * Once an administrator existed, setup never reopens: the last active administrator
+	 * cannot take the role from themselves, nor be disabled or locked, in the console or
+	 * the API; with another one they can. Two administrators taking the role from each
+	 * other at once (held here until both wait): one goes, the other is refused. Nothing
+	 * stopped any of it, and the console was closed for good.
+	 */
+	@Test
+	void lastAdministratorWhenShutOutThenRefusedAlsoWhenTwoAtOnce() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.bootstrap", "");
+		deployment.put("LANYARD_BOOTSTRAP_ADMIN_USERNAME", "root-admin");
+		deployment.put("LANYARD_BOOTSTRAP_ADMIN_PASSWORD", PASSWORD);
+		try (LanyardTestServer node = LanyardTestServer.start(deployment)) {
+			UserService users = node.bean(UserService.class);
+			JdbcClient jdbc = JdbcClient.create(node.bean(DataSource.class));
+			UUID root = jdbc.sql("SELECT id FROM users WHERE username = 'root-admin'").query(UUID.class).single();
+			TestBrowser browser = new TestBrowser();
+			OAuthFlows flows = new OAuthFlows(node.baseUrl());
+			flows.signIn(browser, "root-admin", PASSWORD);
+			String csrf = TestBrowser.csrf(browser.get(flows.url("/admin/users/" + root)).body());
+			Map<String, String> demoted = Map.of("_csrf", csrf, "username", "root-admin", "roles", "user", "enabled",
+					"true", "confirmPassword", PASSWORD);
+			// An unticked box is sent as its marker alone.
+			Map<String, String> disabled = Map.of("_csrf", csrf, "username", "root-admin", "roles", "admin", "_enabled",
+					"on", "confirmPassword", PASSWORD);
+			Map<String, String> locked = Map.of("_csrf", csrf, "username", "root-admin", "roles", "admin", "enabled",
+					"true", "locked", "true", "confirmPassword", PASSWORD);
+			for (Map<String, String> form : List.of(demoted, disabled, locked)) {
+				assertThat(browser.postForm(flows.url("/admin/users/" + root + "?lang=en"), form).body())
+					.contains("This is the last active administrator");
+			}
+			assertThat(browser.get(flows.url("/admin")).statusCode()).isEqualTo(200);
+
+			// With a second administrator, each may step down, but not both at once.
+			UUID deputy = users
+				.importUser("deputy-admin", PASSWORD + "-deputy", null, List.of("admin"), Map.of(), Map.of(), true)
+				.after()
+				.id();
+			DataSource database = node.bean(DataSource.class);
+			List<CompletableFuture<String>> stepDowns = new ArrayList<>();
+			try (Connection holder = database.getConnection()) {
+				holder.setAutoCommit(false);
+				try (PreparedStatement lock = holder.prepareStatement("SELECT 1 FROM users FOR UPDATE")) {
+					lock.executeQuery();
+				}
+				for (UUID id : List.of(root, deputy)) {
+					stepDowns.add(CompletableFuture.supplyAsync(() -> {
+						UserAccount account = users.get(id);
+						try {
+							users.update(id, account.username(), account.email(), true, false, List.of("user"),
+									account.attributes(), null);
+							return "stepped down";
+						}
+						catch (InputRejectedException ex) {
+							return ex.problems().get(0).code();
+						}
+					}));
+				}
+				TestBackends.awaitLockWaiters(database, 2);
+				holder.rollback();
+			}
+			List<String> outcomes = new ArrayList<>();
+			for (CompletableFuture<String> stepDown : stepDowns) {
+				outcomes.add(stepDown.get(10, TimeUnit.SECONDS));
+			}
+			assertThat(outcomes).containsExactlyInAnyOrder("stepped down", "user.last-administrator");
+			assertThat(jdbc.sql("SELECT count(*) FROM users WHERE 'admin' = ANY(roles)").query(Long.class).single())
+				.isEqualTo(1);
+		}
 	}
 
 	@Test

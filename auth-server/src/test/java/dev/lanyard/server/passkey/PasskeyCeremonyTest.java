@@ -3,7 +3,6 @@ package dev.lanyard.server.passkey;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import javax.sql.DataSource;
 
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
@@ -209,35 +209,13 @@ class PasskeyCeremonyTest {
 						() -> browser.postForm(base + "/account/passkeys/" + passkey.credentialId() + "/remove",
 								Map.of("current", password("mia"), "_csrf", TestBrowser.csrf(page)))));
 			}
-			awaitWaiting(database, 2);
+			TestBackends.awaitLockWaiters(database, 2);
 			holder.rollback();
 		}
 		for (CompletableFuture<HttpResponse<String>> removal : removals) {
 			assertThat(removal.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(302);
 		}
 		assertThat(node.bean(SecondFactors.class).passkeys(mia)).hasSize(1);
-	}
-
-	/**
-	 * Waits until this many sessions of the test database wait for a lock. Asked on a
-	 * connection of its own: within a transaction, {@code pg_stat_activity} is read once.
-	 */
-	private static void awaitWaiting(DataSource database, int sessions) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		try (Connection connection = database.getConnection();
-				PreparedStatement waiting = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity "
-						+ "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-			while (true) {
-				try (ResultSet count = waiting.executeQuery()) {
-					count.next();
-					if (count.getInt(1) >= sessions) {
-						return;
-					}
-				}
-				assertThat(System.nanoTime()).as("removals waiting for the held rows").isLessThan(deadline);
-				Thread.sleep(20);
-			}
-		}
 	}
 
 	/** Signs the person in with the password and adds a software passkey. */

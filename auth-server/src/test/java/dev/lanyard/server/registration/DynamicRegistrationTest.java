@@ -31,6 +31,7 @@ import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
+import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,7 +181,7 @@ class DynamicRegistrationTest {
 			update = CompletableFuture.supplyAsync(() -> this.http.send(manage(client, "PUT", "{\"client_id\":\""
 					+ clientId + "\",\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}")));
 			// The update reaches the client's row and waits for this transaction.
-			Thread.sleep(1000);
+			TestBackends.awaitLockWaiters(database, 1);
 			administrator.commit();
 		}
 		assertThat(update.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
@@ -208,7 +209,7 @@ class DynamicRegistrationTest {
 			for (int i = 0; i < 2; i++) {
 				reads.add(CompletableFuture.supplyAsync(() -> new TestBrowser().send(manage(client, "GET", null))));
 			}
-			Thread.sleep(1000);
+			TestBackends.awaitLockWaiters(database, 2);
 			holder.commit();
 		}
 		List<Integer> statuses = new java.util.ArrayList<>();
