@@ -85,6 +85,8 @@ public class Passkeys {
 
 	private final Webauthn4JRelyingPartyOperations preferring;
 
+	private final Webauthn4JRelyingPartyOperations registering;
+
 	private final JdbcClient jdbc;
 
 	Passkeys(JdbcClient jdbc, JdbcOperations jdbcOperations, dev.lanyard.server.user.JdbcUserAccountRepository accounts,
@@ -98,10 +100,12 @@ public class Passkeys {
 			.name("Lanyard")
 			.build();
 		Set<String> origins = Set.of(origin(issuer));
-		this.verifying = new Webauthn4JRelyingPartyOperations(this.users, this.credentials, this.relyingParty, origins);
+		SignInCredentials signIns = new SignInCredentials(this.credentials, jdbc);
+		this.verifying = new Webauthn4JRelyingPartyOperations(this.users, signIns, this.relyingParty, origins);
 		this.verifying
 			.setCustomizeRequestOptions((options) -> options.userVerification(UserVerificationRequirement.REQUIRED));
-		this.preferring = new Webauthn4JRelyingPartyOperations(this.users, this.credentials, this.relyingParty,
+		this.preferring = new Webauthn4JRelyingPartyOperations(this.users, signIns, this.relyingParty, origins);
+		this.registering = new Webauthn4JRelyingPartyOperations(this.users, this.credentials, this.relyingParty,
 				origins);
 	}
 
@@ -141,7 +145,7 @@ public class Passkeys {
 			JavaType type = json.getTypeFactory()
 				.constructParametricType(PublicKeyCredential.class, AuthenticatorAttestationResponse.class);
 			PublicKeyCredential<AuthenticatorAttestationResponse> credential = json.readValue(credentialJson, type);
-			CredentialRecord record = this.preferring.registerCredential(new ImmutableRelyingPartyRegistrationRequest(
+			CredentialRecord record = this.registering.registerCredential(new ImmutableRelyingPartyRegistrationRequest(
 					creationOptions(new Bytes(pending.challenge()), user, List.of()),
 					new RelyingPartyPublicKey(credential, label)));
 			return Optional.of(passkey(record));
@@ -275,6 +279,10 @@ public class Passkeys {
 		}
 		catch (RuntimeException ex) {
 			logger.debug("A passkey answer that is not WebAuthn JSON: {}", ex.getClass().getSimpleName());
+			return Optional.empty();
+		}
+		if (credential == null || credential.getResponse() == null) {
+			// JSON null (read as no credential), or no response in it.
 			return Optional.empty();
 		}
 		Bytes userHandle = credential.getResponse().getUserHandle();

@@ -50,7 +50,7 @@ class PasskeyCeremonyTest {
 		otherNode = nodes[1];
 		base = node.baseUrl();
 		otherBase = otherNode.baseUrl();
-		for (String username : List.of("ola", "pal", "kim", "mia")) {
+		for (String username : List.of("ola", "pal", "kim", "mia", "nia")) {
 			node.bean(UserService.class)
 				.importUser(username, password(username), username + "@example.com", List.of("user"), Map.of(),
 						Map.of(), true);
@@ -107,12 +107,17 @@ class PasskeyCeremonyTest {
 		assertThat(TestBrowser.location(secondFactor(mixed, olasAnswer))).doesNotContain("/login");
 		assertThat(mixed.get(base + "/account").statusCode()).isEqualTo(200);
 
-		// Nonsense: a page, not a 500.
+		// Nonsense, each for options of its own (the first answer uses them up): a page,
+		// not a 500; at the second step too.
 		TestBrowser nonsense = new TestBrowser();
-		signInOptions(nonsense);
-		for (String junk : new String[] { "not json", "{}", "{\"response\":{\"userHandle\":\"%%%\"}}", "" }) {
-			HttpResponse<String> refused = signIn(nonsense, junk);
-			assertThat(refused.statusCode()).isEqualTo(303);
+		TestBrowser nonsenseSecond = new TestBrowser();
+		new OAuthFlows(base).signIn(nonsenseSecond, "ola", password("ola"));
+		for (String junk : new String[] { "not json", "{}", "{\"response\":{\"userHandle\":\"%%%\"}}", "", "null",
+				"{\"id\":\"AA\",\"rawId\":\"AA\",\"type\":\"public-key\"}" }) {
+			signInOptions(nonsense);
+			assertThat(signIn(nonsense, junk).statusCode()).as(junk).isEqualTo(303);
+			postOptions(nonsenseSecond, "/login/second-factor", "/login/second-factor/passkey/options");
+			assertThat(secondFactor(nonsenseSecond, junk).statusCode()).as(junk).isEqualTo(303);
 		}
 
 		// pal cannot remove ola's passkey, even written another way.
@@ -174,6 +179,35 @@ class PasskeyCeremonyTest {
 			.doesNotContain("/login");
 		assertThat(onwards.get(otherBase + "/account").statusCode()).isEqualTo(200);
 		assertThat(onwards.get(base + "/account").statusCode()).as("the sign-in, on either node").isEqualTo(200);
+	}
+
+	/**
+	 * A passkey removed while a sign-in with it is under way (its removal held here until
+	 * the sign-in's save waits for it) stays removed, and that sign-in is refused. The
+	 * framework's save inserted a passkey it found gone: it came back, and signed in.
+	 */
+	@Test
+	void passkeyWhenRemovedDuringASignInWithItThenStaysRemovedAndSignInRefused() throws Exception {
+		SoftwarePasskey nia = register("nia");
+		UUID niaId = node.bean(JdbcUserAccountRepository.class).findByLoginName("nia").orElseThrow().id();
+		DataSource database = node.bean(DataSource.class);
+		TestBrowser thief = new TestBrowser();
+		String answer = nia.get(signInOptions(thief), true);
+		CompletableFuture<HttpResponse<String>> signIn;
+		try (Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			try (PreparedStatement removal = holder
+				.prepareStatement("DELETE FROM user_credentials WHERE credential_id = ?")) {
+				removal.setString(1, nia.credentialId());
+				assertThat(removal.executeUpdate()).isEqualTo(1);
+			}
+			signIn = CompletableFuture.supplyAsync(() -> signIn(thief, answer));
+			TestBackends.awaitLockWaiters(database, 1);
+			holder.commit();
+		}
+		assertThat(TestBrowser.location(signIn.get(10, TimeUnit.SECONDS))).endsWith("/login?passkey");
+		assertThat(thief.get(base + "/account").statusCode()).isEqualTo(302);
+		assertThat(node.bean(SecondFactors.class).passkeys(niaId)).isEmpty();
 	}
 
 	/**
