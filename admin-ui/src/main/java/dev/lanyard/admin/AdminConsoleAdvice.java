@@ -2,6 +2,7 @@ package dev.lanyard.admin;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.beans.InvalidPropertyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -10,8 +11,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
- * What every console page shares: who is signed in, the current section, and not-found
- * pages.
+ * What every console page shares: who is signed in, the current section, and the
+ * not-found and bad-request pages.
  */
 @ControllerAdvice(basePackages = "dev.lanyard.admin")
 class AdminConsoleAdvice {
@@ -36,6 +37,21 @@ class AdminConsoleAdvice {
 	String section(HttpServletRequest request) {
 		String[] parts = request.getRequestURI().split("/");
 		return (parts.length > 2) ? parts[2] : "dashboard";
+	}
+
+	/**
+	 * HD-08: a request no console form sends (a list field indexed past what the binder
+	 * grows lists to, or a change the core refuses that no form offers) gets a page
+	 * saying nothing changed, not a server error. The forms' own refusals are shown on
+	 * the forms.
+	 */
+	@ExceptionHandler({ InvalidPropertyException.class, InvalidInputException.class })
+	@ResponseStatus(HttpStatus.BAD_REQUEST)
+	String badRequest(HttpServletRequest request, Model model) {
+		model.addAttribute("admin", admin());
+		model.addAttribute("time", time());
+		model.addAttribute("section", section(request));
+		return "admin/bad-request";
 	}
 
 	/**

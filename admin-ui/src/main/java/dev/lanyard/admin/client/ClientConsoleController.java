@@ -92,7 +92,10 @@ class ClientConsoleController {
 
 	@GetMapping("/{clientId}")
 	String edit(@PathVariable String clientId, Model model) {
-		ClientView client = this.clients.get(clientId);
+		return editForm(this.clients.get(clientId), model);
+	}
+
+	private static String editForm(ClientView client, Model model) {
 		model.addAttribute("form", ClientForm.of(client));
 		model.addAttribute("client", client);
 		model.addAttribute("creating", false);
@@ -135,12 +138,14 @@ class ClientConsoleController {
 	String regenerateSecret(@PathVariable String clientId, @RequestParam(required = false) String confirmPassword,
 			Model model) {
 		ClientView client = this.clients.get(clientId);
+		if (!client.hasSecret()) {
+			// No form offers it (a public or private_key_jwt client): a made-up or stale
+			// request gets the client's page, which says why.
+			return editForm(client, model);
+		}
 		if (!this.identity.confirmPassword(confirmPassword)) {
-			model.addAttribute("form", ClientForm.of(client));
-			model.addAttribute("client", client);
-			model.addAttribute("creating", false);
 			model.addAttribute("secretPasswordWrong", true);
-			return "admin/client-form";
+			return editForm(client, model);
 		}
 		ClientAdministration.ClientWithSecret regenerated = this.clients.regenerateSecret(clientId,
 				this.identity.current());

@@ -43,4 +43,14 @@ public record ClientView(String clientId, String clientName, String logoUri, boo
 		List<String> exchangeAudiences, boolean introspectionAllowed, boolean requirePushedAuthorizationRequests,
 		boolean dpopBoundAccessTokens, boolean requireMfa, String backchannelLogoutUri,
 		boolean backchannelLogoutSessionRequired, boolean enabled, Instant clientIdIssuedAt, Instant updatedAt) {
+
+	/**
+	 * Whether the client authenticates with a secret (one can be regenerated): not a
+	 * public client, nor one that signs assertions with its own key.
+	 */
+	public boolean hasSecret() {
+		return !this.publicClient && !"private_key_jwt".equals(this.tokenEndpointAuthMethod)
+				&& !"none".equals(this.tokenEndpointAuthMethod);
+	}
+
 }

@@ -507,6 +507,45 @@ class ClientConsoleControllerTest {
 		assertThat(this.clients.untouched()).isTrue();
 	}
 
+	/**
+	 * A client that signs with its own key, or a public one, has no secret: its page
+	 * offers none, and a request for one (made up, or from a page of before the client
+	 * changed) gets the page again, not the error the core answers (a 500).
+	 */
+	@Test
+	void regenerateSecretWhenClientHasNoSecretThenNotOfferedAndRefusedWithThePage() throws Exception {
+		this.clients
+			.save(TestClientViews.confidentialClient("signer").tokenEndpointAuthMethod("private_key_jwt").build());
+		this.mvc.perform(get("/admin/clients/signer"))
+			.andExpect(content().string(not(containsString("Generate a new secret"))))
+			.andExpect(content().string(containsString("has no secret")));
+		for (String clientId : List.of("signer", "spa")) {
+			this.mvc
+				.perform(post("/admin/clients/" + clientId + "/secret")
+					.param("confirmPassword", TestAdminIdentity.PASSWORD)
+					.with(csrf()))
+				.andExpect(status().isOk())
+				.andExpect(view().name("admin/client-form"));
+		}
+		assertThat(this.clients.regenerated()).isEmpty();
+	}
+
+	/**
+	 * HD-08: a list field sent with an index past what the binder grows lists to (256),
+	 * which no form sends: a page saying nothing changed. It was a 500.
+	 */
+	@Test
+	void createWhenListFieldIndexedPastTheLimitThenBadRequestPageAndNothingChanged() throws Exception {
+		MultiValueMap<String, String> form = form("indexed", "");
+		form.put("grantTypes", List.of("client_credentials"));
+		form.set("grantTypes[300]", "authorization_code");
+		this.mvc.perform(post("/admin/clients/new").params(form).with(csrf()))
+			.andExpect(status().isBadRequest())
+			.andExpect(view().name("admin/bad-request"))
+			.andExpect(content().string(containsString("Nothing was changed.")));
+		assertThat(this.clients.untouched()).isTrue();
+	}
+
 	@Test
 	void regenerateSecretWhenPasswordConfirmedThenNewSecretShownOnce() throws Exception {
 		this.mvc

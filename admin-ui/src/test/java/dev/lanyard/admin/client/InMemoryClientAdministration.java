@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.Page;
 import dev.lanyard.admin.NextRefusal;
@@ -118,6 +119,10 @@ public class InMemoryClientAdministration implements ClientAdministration, TestD
 	@Override
 	public ClientWithSecret regenerateSecret(String clientId, Actor actor) {
 		ClientView client = get(clientId);
+		if (!client.hasSecret()) {
+			// As the core refuses it.
+			throw new InvalidInputException("client_secret", "client-secret.private-key-jwt");
+		}
 		this.regenerated.add(clientId);
 		this.actors.add(actor);
 		return new ClientWithSecret(client, REGENERATED_SECRET);

@@ -59,6 +59,8 @@ public final class TestClientViews {
 
 		private boolean enabled = true;
 
+		private String tokenEndpointAuthMethod;
+
 		private Builder(String clientId) {
 			this.clientId = clientId;
 			this.clientName = "Client " + clientId;
@@ -66,6 +68,14 @@ public final class TestClientViews {
 
 		public Builder clientName(String clientName) {
 			this.clientName = clientName;
+			return this;
+		}
+
+		/**
+		 * How it authenticates; unset: {@code none} for a public client, else a secret.
+		 */
+		public Builder tokenEndpointAuthMethod(String tokenEndpointAuthMethod) {
+			this.tokenEndpointAuthMethod = tokenEndpointAuthMethod;
 			return this;
 		}
 
@@ -131,11 +141,13 @@ public final class TestClientViews {
 
 		public ClientView build() {
 			return new ClientView(this.clientId, this.clientName, null, this.publicClient,
-					this.publicClient ? "none" : "client_secret_basic", null, null, this.redirectUris,
-					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
-					this.accessTokenTtl, this.refreshTokenIdle, this.refreshTokenMax, this.exchangeAudiences,
-					this.introspectionAllowed, false, this.dpopBoundAccessTokens, this.requireMfa, null, false,
-					this.enabled, REGISTERED_AT, REGISTERED_AT);
+					(this.tokenEndpointAuthMethod != null) ? this.tokenEndpointAuthMethod
+							: this.publicClient ? "none" : "client_secret_basic",
+					null, null, this.redirectUris, this.postLogoutRedirectUris, this.grantTypes, this.scopes,
+					this.requirePkce, this.requireConsent, this.accessTokenTtl, this.refreshTokenIdle,
+					this.refreshTokenMax, this.exchangeAudiences, this.introspectionAllowed, false,
+					this.dpopBoundAccessTokens, this.requireMfa, null, false, this.enabled, REGISTERED_AT,
+					REGISTERED_AT);
 		}
 
 	}

@@ -4,11 +4,14 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.audit.AuditEntry;
 import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.admin.client.ClientView;
@@ -33,6 +36,17 @@ final class AdminApiJson {
 	private AdminApiJson() {
 	}
 
+	/**
+	 * Refuses a JSON {@code null} inside a list or as a map's value (the field itself may
+	 * be absent or {@code null}): no rule of Lanyard's takes one, and the drafts' copies
+	 * of the lists would fail on it with a server error.
+	 */
+	static void withoutNulls(String field, Collection<?> values) {
+		if (values != null && values.stream().anyMatch(Objects::isNull)) {
+			throw new InvalidInputException(field, "value.null");
+		}
+	}
+
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record ClientRequest(String clientId, String clientName, String logoUri, String clientSecret,
 			String tokenEndpointAuthMethod, Map<String, Object> jwks, String jwksUri, List<String> redirectUris,
@@ -43,6 +57,10 @@ final class AdminApiJson {
 			Boolean backchannelLogoutSessionRequired, Boolean enabled) {
 
 		ClientDraft toDraft(String pathClientId) {
+			withoutNulls("redirect_uris", this.redirectUris);
+			withoutNulls("post_logout_redirect_uris", this.postLogoutRedirectUris);
+			withoutNulls("grant_types", this.grantTypes);
+			withoutNulls("exchange_audiences", this.exchangeAudiences);
 			return new ClientDraft((pathClientId != null) ? pathClientId : this.clientId, this.clientName, this.logoUri,
 					"none".equals(this.tokenEndpointAuthMethod), this.clientSecret, this.tokenEndpointAuthMethod,
 					(this.jwks != null) ? JSONObjectUtils.toJSONString(this.jwks) : null, this.jwksUri,
@@ -107,6 +125,8 @@ final class AdminApiJson {
 			List<String> roles, Map<String, String> attributes, Map<String, Object> claims, String totpSecret) {
 
 		UserDraft toDraft() {
+			withoutNulls("roles", this.roles);
+			withoutNulls("attributes", (this.attributes != null) ? this.attributes.values() : null);
 			return new UserDraft(this.username, this.email, !Boolean.FALSE.equals(this.enabled),
 					Boolean.TRUE.equals(this.locked), this.roles, this.attributes,
 					(this.claims != null) ? StandardClaim.fromJson(this.claims) : null);

@@ -410,6 +410,39 @@ class AdminApiTest {
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 	}
 
+	/**
+	 * HD-08: a JSON {@code null} inside a list or as a map's value is refused, naming the
+	 * field. Each was a 500 (the drafts' copies of the lists failed on it).
+	 */
+	@Test
+	void hd08NullInsideListOrMapWhenSentThen400NamingTheField() {
+		String clientId = "nulls-" + UUID.randomUUID().toString().substring(0, 8);
+		for (String field : List.of("grant_types", "redirect_uris", "post_logout_redirect_uris",
+				"exchange_audiences")) {
+			Map<String, Object> client = new LinkedHashMap<>(
+					Map.of("client_id", clientId, "grant_types", List.of("client_credentials"), "scope", "profile"));
+			client.put(field, java.util.Arrays.asList("client_credentials", null));
+			HttpResponse<String> refused = call("POST", "/api/admin/clients", adminToken, client);
+			assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+			assertThat(refused.body()).contains("\"field\":\"" + field + "\"");
+		}
+		assertThat(call("GET", "/api/admin/clients/" + clientId, adminToken, null).statusCode()).isEqualTo(404);
+		String username = "nulls-" + UUID.randomUUID().toString().substring(0, 8);
+		Map<String, String> attributes = new java.util.HashMap<>();
+		attributes.put("tenant", null);
+		for (Map.Entry<String, Object> field : Map
+			.<String, Object>of("roles", java.util.Arrays.asList("user", null), "attributes", attributes)
+			.entrySet()) {
+			Map<String, Object> user = new LinkedHashMap<>(
+					Map.of("username", username, "password", "a-good-long-password-42", "roles", List.of("user")));
+			user.put(field.getKey(), field.getValue());
+			HttpResponse<String> refused = call("POST", "/api/admin/users", adminToken, user);
+			assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+			assertThat(refused.body()).contains("\"field\":\"" + field.getKey() + "\"");
+		}
+		assertThat(call("GET", "/api/admin/users?q=" + username, adminToken, null).body()).doesNotContain(username);
+	}
+
 	@Test
 	void openApiWhenRequestedThenServed() {
 		HttpResponse<String> spec = this.http.get(flows.url("/api/admin/openapi.yaml"));
