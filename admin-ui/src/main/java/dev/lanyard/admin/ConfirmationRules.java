@@ -18,18 +18,21 @@ public final class ConfirmationRules {
 
 	private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
+	private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+
 	private ConfirmationRules() {
 	}
 
 	/**
 	 * Whether saving a client needs confirmation: anything that decides where codes and
 	 * tokens may be sent or widens what the client can obtain. Registering: a client with
-	 * redirect URIs (it can receive codes at them), the admin scope, token exchange,
-	 * introspection of other clients' tokens, or PKCE off. Changing: redirect URIs, grant
-	 * types, exchange audiences, the client type, how it authenticates or the keys it
-	 * signs its assertions with; adding the admin scope or introspection; turning PKCE or
-	 * consent off, or no longer requiring pushed authorization requests or DPoP-bound
-	 * access tokens.
+	 * redirect URIs (it can receive codes at them) or the device flow (it receives the
+	 * tokens of whoever enters its code), the admin scope, token exchange, introspection
+	 * of other clients' tokens, or PKCE off. Changing: redirect URIs, grant types,
+	 * exchange audiences, the client type, how it authenticates or the keys it signs its
+	 * assertions with; adding the admin scope or introspection; turning PKCE or consent
+	 * off, or no longer requiring pushed authorization requests or DPoP-bound access
+	 * tokens.
 	 * @param current the client as it is; {@code null} when registering
 	 * @param draft the client as it is to be
 	 */
@@ -40,7 +43,8 @@ public final class ConfirmationRules {
 		boolean consentOff = !Boolean.TRUE.equals(draft.requireConsent());
 		if (current == null) {
 			return !draft.redirectUris().isEmpty() || !draft.postLogoutRedirectUris().isEmpty() || asksForAdmin
-					|| introspects || pkceOff || draft.grantTypes().contains(TOKEN_EXCHANGE);
+					|| introspects || pkceOff || draft.grantTypes().contains(TOKEN_EXCHANGE)
+					|| draft.grantTypes().contains(DEVICE_CODE);
 		}
 		return !draft.redirectUris().equals(current.redirectUris())
 				|| !draft.postLogoutRedirectUris().equals(current.postLogoutRedirectUris())

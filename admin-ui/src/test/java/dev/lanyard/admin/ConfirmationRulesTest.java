@@ -26,6 +26,8 @@ class ConfirmationRulesTest {
 
 	private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
+	private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+
 	/**
 	 * A confidential machine client: no redirect URI, nothing that needs confirmation.
 	 */
@@ -55,6 +57,9 @@ class ConfirmationRulesTest {
 				case_("a post-logout redirect URI", machine().postLogoutRedirectUris("https://app.example/bye"), true),
 				case_("the admin scope", machine().scopes("orders.read", AdminIdentity.ADMIN_SCOPE), true),
 				case_("token exchange", machine().grantTypes("client_credentials", TOKEN_EXCHANGE), true),
+				// It receives the tokens of whoever enters its code, as a redirect URI
+				// does.
+				case_("the device flow", machine().grantTypes(DEVICE_CODE), true),
 				case_("introspection", machine().introspectionAllowed(true), true),
 				case_("DPoP-bound access tokens", machine().dpopBoundAccessTokens(true), false),
 				case_("PKCE off", machine().requirePkce(false), true));
