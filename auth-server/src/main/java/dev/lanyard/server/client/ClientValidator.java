@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import dev.lanyard.server.InputRejectedException;
+import dev.lanyard.server.PlainText;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
@@ -73,6 +74,11 @@ public final class ClientValidator {
 		}
 		if (registration.clientName() != null && registration.clientName().length() > 200) {
 			errors.add(new InputRejectedException.Problem("client_name", "client-name.length"));
+		}
+		else if (registration.clientName() != null && !PlainText.isPlain(registration.clientName())) {
+			// Shown on the consent and device pages as who asks: a name that displays as
+			// another (bidi controls) or breaks the line would speak for someone else.
+			errors.add(new InputRejectedException.Problem("client_name", "client-name.format"));
 		}
 		if (registration.logoUri() != null) {
 			// Loaded by the person's browser on Lanyard's own pages: https only, so the

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
+import dev.lanyard.server.PlainText;
 import dev.lanyard.server.client.ClientValidator;
 import dev.lanyard.server.key.MasterKey;
 import dev.lanyard.server.storage.SqlValues;
@@ -179,8 +180,9 @@ public class IdentityProviders {
 		if (!acceptableId(provider.id())) {
 			problems.add(new InputRejectedException.Problem("id", "idp.id.format"));
 		}
-		if (provider.displayName() == null || provider.displayName().isBlank()
-				|| provider.displayName().length() > 100) {
+		// Shown on the login page's button: "Sign in with …".
+		if (provider.displayName() == null || provider.displayName().isBlank() || provider.displayName().length() > 100
+				|| !PlainText.isPlain(provider.displayName())) {
 			problems.add(new InputRejectedException.Problem("display_name", "idp.display-name.format"));
 		}
 		if (provider.clientId() == null || provider.clientId().isBlank() || provider.clientId().length() > 255) {

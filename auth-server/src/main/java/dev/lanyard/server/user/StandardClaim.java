@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.lanyard.server.InputRejectedException;
+import dev.lanyard.server.PlainText;
 
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 
@@ -263,9 +264,9 @@ public enum StandardClaim {
 		/** The message key of what is wrong with a stripped, non-empty value, or none. */
 		String problem(String value) {
 			return switch (this) {
-				case TEXT -> (value.length() <= LONGEST_TEXT && plain(value, false)) ? null : "claim.text";
-				case LINES -> (value.length() <= LONGEST_LINES && plain(value, true)) ? null : "claim.text";
-				case URL -> (plain(value, false) && webAddress(value)) ? null : "claim.url";
+				case TEXT -> (value.length() <= LONGEST_TEXT && PlainText.isPlain(value)) ? null : "claim.text";
+				case LINES -> (value.length() <= LONGEST_LINES && PlainText.isPlainLines(value)) ? null : "claim.text";
+				case URL -> (PlainText.isPlain(value) && webAddress(value)) ? null : "claim.url";
 				case DATE -> date(value) ? null : "claim.date";
 				case ZONE -> zone(value) ? null : "claim.zone";
 				case LOCALE ->
@@ -275,20 +276,6 @@ public enum StandardClaim {
 				case BOOLEAN ->
 					Set.of("true", "false").contains(value.toLowerCase(Locale.ROOT)) ? null : "claim.boolean";
 			};
-		}
-
-		/**
-		 * No control characters (but line breaks where lines are allowed), no bidi
-		 * overrides or isolates that would make a name display as something else (Unicode
-		 * TR #36 §2.4), and no lone surrogates (not text; PostgreSQL would store
-		 * something else). Other format characters stay: joiners belong to names in many
-		 * scripts.
-		 */
-		private static boolean plain(String value, boolean lines) {
-			return value.codePoints()
-				.noneMatch((c) -> (Character.isISOControl(c) && !(lines && (c == '\n' || c == '\r')))
-						|| (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)
-						|| Character.getType(c) == Character.SURROGATE);
 		}
 
 		private static boolean webAddress(String value) {

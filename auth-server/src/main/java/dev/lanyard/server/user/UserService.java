@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import dev.lanyard.server.AlreadyExistsException;
 import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
+import dev.lanyard.server.PlainText;
 import dev.lanyard.server.NoSuchEntityException;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -144,7 +145,8 @@ public class UserService {
 
 	/** Whether an address would be taken as an account's e-mail address. */
 	public static boolean acceptableEmail(String email) {
-		return email != null && EMAIL.matcher(email).matches();
+		// Shown on the account page and released as the email claim: plain text too.
+		return email != null && EMAIL.matcher(email).matches() && PlainText.isPlain(email);
 	}
 
 	/** Whether a name would be taken as a role or an attribute's name. */

@@ -441,6 +441,12 @@ class AdminApiTest {
 			assertThat(refused.body()).contains("\"field\":\"" + field.getKey() + "\"");
 		}
 		assertThat(call("GET", "/api/admin/users?q=" + username, adminToken, null).body()).doesNotContain(username);
+		// An address shown on the account page and released as the email claim is plain
+		// text: no bidi controls that would show it as another.
+		HttpResponse<String> reversed = call("POST", "/api/admin/users", adminToken, Map.of("username", username,
+				"password", "a-good-long-password-42", "email", "moc.elpmaxe\u202E@evil.example"));
+		assertThat(reversed.statusCode()).as(reversed.body()).isEqualTo(400);
+		assertThat(reversed.body()).contains("\"field\":\"email\"");
 	}
 
 	@Test

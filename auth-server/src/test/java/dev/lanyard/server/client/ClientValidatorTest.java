@@ -46,6 +46,26 @@ class ClientValidatorTest {
 		assertThat(ClientValidator.validate(registration(List.of(uri)))).isEmpty();
 	}
 
+	/**
+	 * The consent and device pages say who asks by the client's name: one that would
+	 * display as another (bidi controls) or break the line is refused.
+	 */
+	@Test
+	void validateWhenClientNameIsNotPlainTextThenRefused() {
+		for (String name : new String[] { "Corp\u202Eelgoog", "a\u2066b\u2069", "Line\nbreak", "Bell\u0007",
+				"\uD800x" }) {
+			ClientRegistration registration = new ClientRegistration("web", name, true, null, null, null, null,
+					List.of("https://a.example/cb"), List.of(), Set.of("authorization_code"), Set.of("openid"), null,
+					null, null, null, null, List.of(), null, null, null, null, null, null);
+			assertThat(ClientValidator.validate(registration)).as(name)
+				.contains(new Problem("client_name", "client-name.format"));
+		}
+		ClientRegistration joined = new ClientRegistration("web", "क्\u200Dष Café 東京", true, null, null, null, null,
+				List.of("https://a.example/cb"), List.of(), Set.of("authorization_code"), Set.of("openid"), null, null,
+				null, null, null, List.of(), null, null, null, null, null, null);
+		assertThat(ClientValidator.validate(joined)).isEmpty();
+	}
+
 	@Test
 	void validateWhenClientIdIsUuidThenRefused() {
 		ClientRegistration registration = new ClientRegistration("3f1a2b3c-1111-2222-3333-444455556666", null, true,
