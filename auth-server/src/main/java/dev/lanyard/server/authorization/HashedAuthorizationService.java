@@ -14,7 +14,9 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -128,14 +130,35 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		}
 	}
 
+	/**
+	 * Removes an authorization. One that only waits for its request to be carried on (a
+	 * pushed authorization request, or a request waiting for consent), once used, is
+	 * removed by the request that used it: if it is already gone, another request used it
+	 * at the same moment, and this one is refused (RFC 9126 §4: a {@code request_uri} is
+	 * used once). The framework reads it, issues a code, then removes it: two requests
+	 * with one {@code request_uri} at once each got a code.
+	 * @throws OAuth2AuthenticationException {@code invalid_request} when a waiting
+	 * request was used by another request meanwhile
+	 */
 	@Override
 	public void remove(OAuth2Authorization authorization) {
-		this.rows.delete(authorization.getId());
+		boolean removed = this.rows.delete(authorization.getId());
+		if (!removed && waitingRequest(authorization)) {
+			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+					"The authorization request was already used", null));
+		}
 		if (authorization.getAccessToken() != null) {
 			// The row is gone for good: no version of it may come back into the cache.
 			this.cache.invalidate(
 					List.of(AuthorizationCodec.hashOf(authorization.getAccessToken().getToken().getTokenValue())));
 		}
+	}
+
+	/** An authorization request waiting to be carried on: no code, no token yet. */
+	private static boolean waitingRequest(OAuth2Authorization authorization) {
+		return authorization.getAttribute(OAuth2AuthorizationRequest.class.getName()) != null
+				&& authorization.getToken(OAuth2AuthorizationCode.class) == null
+				&& authorization.getAccessToken() == null;
 	}
 
 	@Override

@@ -180,8 +180,10 @@ final class JdbcAuthorizationRows {
 		return Optional.of(new Previous(previousAccessTokenHash, (Boolean) previous.get(0)[2]));
 	}
 
-	void delete(String id) {
-		this.jdbc.sql("DELETE FROM oauth_authorizations WHERE id = ?").param(id).update();
+	/**
+	 * @return whether the row was there to delete */
+	boolean delete(String id) {
+		return this.jdbc.sql("DELETE FROM oauth_authorizations WHERE id = ?").param(id).update() == 1;
 	}
 
 	Optional<StoredAuthorization> findById(String id) {

@@ -18,6 +18,8 @@ final class PublicUrls {
 
 	private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
+	private static final Pattern NUMERIC_LAST_LABEL = Pattern.compile("(.*\\.)?([0-9]+|0x[0-9a-f]*)\\.?");
+
 	private PublicUrls() {
 	}
 
@@ -39,7 +41,11 @@ final class PublicUrls {
 		}
 		boolean literal = IPV4.matcher(host).matches() || host.startsWith("[");
 		if (!literal) {
-			return true;
+			// No host name ends with a number (RFC 3696 §2: top-level domains are not all
+			// numeric): such a host is an address written another way, which the
+			// resolver reads as one (https://2130706433/ and https://127.1/ are
+			// 127.0.0.1, https://0x7f000001/ too).
+			return !NUMERIC_LAST_LABEL.matcher(host).matches();
 		}
 		try {
 			// A literal: no name lookup happens.

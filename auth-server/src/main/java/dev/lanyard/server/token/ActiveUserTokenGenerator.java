@@ -18,11 +18,14 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 
 /**
- * Refuses a refresh for a user who may no longer sign in. Disabling or locking an account
+ * Refuses to renew a grant that could not be given now: for a user who may no longer sign
+ * in, or with a scope its client may no longer obtain. Disabling or locking an account
  * revokes its grants, but a grant can outlive that (an account disabled in the database
  * by hand, a revocation lost to an outage); a refresh is where a grant would be renewed,
  * so the account is checked there (RFC 6749 §6: the server validates the refresh token's
- * grant).
+ * grant). Likewise a scope taken from a client (say {@code admin} or {@code email}): the
+ * framework holds a refresh to the grant's own scopes only, so its grants went on issuing
+ * the scope for as long as their refresh tokens lived (30 days by default).
  */
 final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token> {
 
@@ -64,6 +67,14 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 				&& !StepUp.multiFactor(principal)) {
 			throw new OAuth2AuthenticationException(
 					new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "A sign-in with two factors is required", null));
+		}
+		// A scope the client may no longer obtain: the grant ends; the client asks again.
+		if ((AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+				|| AuthorizationGrantType.DEVICE_CODE.equals(context.getAuthorizationGrantType()))
+				&& OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())
+				&& !context.getRegisteredClient().getScopes().containsAll(context.getAuthorizedScopes())) {
+			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+					"The client may no longer obtain a scope of this grant", null));
 		}
 		return this.delegate.generate(context);
 	}

@@ -251,6 +251,46 @@ class TokenEndpointTest {
 		assertThat(TestBrowser.json(refreshed).get("error")).isEqualTo("invalid_grant");
 	}
 
+	/**
+	 * A scope taken from a client ends the grants that hold it at their next refresh
+	 * (they went on issuing it for the refresh token's life); a grant within what the
+	 * client may still obtain is renewed.
+	 */
+	@Test
+	void refreshWhenScopeTakenFromClientSinceThenInvalidGrant() {
+		String clientId = "narrowed-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		String secret = "a-secret-of-the-narrowed-client-0123456789";
+		ClientService clients = SharedLanyard.server().bean(ClientService.class);
+		clients.register(narrowable(clientId, secret, java.util.Set.of("openid", "email")));
+		String wide = refreshTokenOf(clientId, secret, "openid email");
+		String narrow = refreshTokenOf(clientId, secret, "openid");
+
+		clients.update(clientId, narrowable(clientId, null, java.util.Set.of("openid")));
+
+		HttpResponse<String> refused = flows.refresh(this.client, clientId, secret, wide);
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(refused).get("error")).isEqualTo("invalid_grant");
+		HttpResponse<String> renewed = flows.refresh(this.client, clientId, secret, narrow);
+		assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
+	}
+
+	private static ClientRegistration narrowable(String clientId, String secret, java.util.Set<String> scopes) {
+		return new ClientRegistration(clientId, "Narrowed", null, false, secret, null, null, null,
+				java.util.List.of(TestBootstrap.REDIRECT_URI), java.util.List.of(),
+				java.util.Set.of("authorization_code", "refresh_token"), scopes, true, false, null, null, null,
+				java.util.List.of(), null, null, null, null, null, null, true);
+	}
+
+	private String refreshTokenOf(String clientId, String secret, String scope) {
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String redirect = TestBrowser.location(signedIn
+			.get(flows.authorizeUrl(OAuthFlows.codeRequest(clientId, TestBootstrap.REDIRECT_URI, scope, "s", pkce))));
+		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(this.client, clientId, secret,
+				TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()));
+		assertThat(((String) tokens.get("scope")).split(" ")).containsExactlyInAnyOrder(scope.split(" "));
+		return (String) tokens.get("refresh_token");
+	}
+
 	/** A public client cannot skip PKCE (RFC 9700 §2.1.1). */
 	@Test
 	void publicClientWhenNoCodeVerifierThenRefused() {

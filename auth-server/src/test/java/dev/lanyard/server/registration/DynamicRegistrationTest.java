@@ -281,6 +281,10 @@ class DynamicRegistrationTest {
 				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"payments.write\"}",
 				"{\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks_uri\":\"https://10.0.0.1/jwks\","
 						+ "\"grant_types\":[\"client_credentials\"]}",
+				// 127.0.0.1 written as one number.
+				"{\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks_uri\":\"https://2130706433/jwks\","
+						+ "\"grant_types\":[\"client_credentials\"]}",
+				"{\"redirect_uris\":[\"https://app.example/cb\"],\"client_name\":\"Corp\\u202Eelgoog\"}",
 				"{\"redirect_uris\":[\"https://app.example/cb\"],"
 						+ "\"backchannel_logout_uri\":\"http://127.0.0.1:15000/quitquitquit\"}",
 				"{\"redirect_uris\":[\"https://app.example/cb\"],\"logo_uri\":\"http://127.0.0.1:8080/logo.png\"}",
