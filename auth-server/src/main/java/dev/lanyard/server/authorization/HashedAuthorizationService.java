@@ -117,10 +117,18 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			});
 			return before;
 		});
+		if ((previous == null || previous.isEmpty()) && accessToken == null) {
+			// Someone else changed this authorization since it was read, and this change
+			// issues no token: a second answer to one waiting request (a consent form
+			// sent twice, a device's approval and denial from two tabs). Refused; the
+			// first answer stands. Revoking here took back the code the first answer
+			// had just given, and the sign-in failed.
+			throw new OAuth2AuthenticationException(
+					new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, "The request was already answered", null));
+		}
 		if (previous == null || previous.isEmpty()) {
 			// Someone else changed this authorization since it was read: a concurrent
-			// second
-			// use of a single-use artifact.
+			// second use of a single-use artifact.
 			this.revocations.revokeById(authorization.getId(), "concurrent_redemption");
 			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The grant was used concurrently and has been revoked", null));

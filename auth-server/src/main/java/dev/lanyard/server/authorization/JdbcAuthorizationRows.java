@@ -181,7 +181,8 @@ final class JdbcAuthorizationRows {
 	}
 
 	/**
-	 * @return whether the row was there to delete */
+	 * @return whether the row was there to delete
+	 */
 	boolean delete(String id) {
 		return this.jdbc.sql("DELETE FROM oauth_authorizations WHERE id = ?").param(id).update() == 1;
 	}
