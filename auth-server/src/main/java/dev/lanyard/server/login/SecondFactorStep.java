@@ -47,11 +47,11 @@ final class SecondFactorStep {
 	/** A code from the authenticator app, or a recovery code. */
 	static AuthenticationFilter codeFilter(SecondFactors secondFactors, LoginThrottle throttle,
 			JdbcUserAccountRepository users, LoginOutcomes outcomes, SecurityContextRepository contexts, Clock clock) {
-		Prover codes = (user, answer) -> {
-			if (secondFactors.blocked(user.id())) {
+		Prover codes = (user, answer, fromTrustedDevice) -> {
+			if (secondFactors.blocked(user.id(), fromTrustedDevice)) {
 				throw new SecondFactorBlockedException();
 			}
-			return secondFactors.prove(user.id(), (String) answer);
+			return secondFactors.prove(user.id(), (String) answer, fromTrustedDevice);
 		};
 		return filter(PATH, (request) -> request.getParameter("code"), codes, throttle, users, outcomes, contexts,
 				clock);
@@ -61,7 +61,7 @@ final class SecondFactorStep {
 	static AuthenticationFilter passkeyFilter(Passkeys passkeys, LoginThrottle throttle,
 			JdbcUserAccountRepository users, LoginOutcomes outcomes, SecurityContextRepository contexts, Clock clock) {
 		// Checked only once the throttle and the account allow it (the answer waits).
-		Prover theirPasskey = (user, answer) -> ((PasskeyAnswer) answer).check()
+		Prover theirPasskey = (user, answer, fromTrustedDevice) -> ((PasskeyAnswer) answer).check()
 			.filter((verified) -> verified.account().equals(user.id()))
 			.map((verified) -> FactorGrantedAuthority.WEBAUTHN_AUTHORITY);
 		return filter(
@@ -104,11 +104,14 @@ final class SecondFactorStep {
 
 	}
 
-	/** The factor an answer proves for the person, if any. */
+	/**
+	 * The factor an answer proves for the person, if any, given from a browser the
+	 * account trusts (its device cookie) or not.
+	 */
 	@FunctionalInterface
 	private interface Prover {
 
-		Optional<String> prove(LanyardUser user, Object answer);
+		Optional<String> prove(LanyardUser user, Object answer, boolean fromTrustedDevice);
 
 	}
 
@@ -190,7 +193,8 @@ final class SecondFactorStep {
 			if (!this.users.standing(user.id()).map((standing) -> standing.allows(signedInAt)).orElse(false)) {
 				throw new SignInEndedException();
 			}
-			Optional<String> factor = this.prover.prove(user, given.answer);
+			Optional<String> factor = this.prover.prove(user, given.answer,
+					signIn != null && signIn.trustedDevice() != null);
 			if (factor.isEmpty()) {
 				throw new BadCredentialsException("Wrong or used second factor");
 			}

@@ -182,10 +182,14 @@ public class SecondFactors {
 	/**
 	 * The factor a typed code proves: a code from the authenticator app (six digits), or
 	 * else one of the recovery codes; each is used up by this.
+	 * @param fromTrustedDevice whether the code comes from a browser the account trusts
+	 * (its device cookie): wrong codes from there are counted apart from those from
+	 * anywhere else, so that someone with the password cannot block the owner's own
+	 * browser (HD-05)
 	 * @return the factor's authority, or empty when the code proves nothing
 	 */
-	public Optional<String> prove(UUID userId, String typed) {
-		if (blocked(userId)) {
+	public Optional<String> prove(UUID userId, String typed, boolean fromTrustedDevice) {
+		if (blocked(userId, fromTrustedDevice)) {
 			return Optional.empty();
 		}
 		String code = (typed != null) ? typed.strip() : "";
@@ -200,17 +204,28 @@ public class SecondFactors {
 			this.authenticators.succeeded(userId);
 		}
 		else {
-			this.authenticators.failed(userId);
+			this.authenticators.failed(userId, fromTrustedDevice);
 		}
 		return proven;
 	}
 
 	/**
-	 * Whether the person's second factors take no code any more: too many wrong ones one
-	 * after the other ({@value #MOST_CONSECUTIVE_FAILURES}).
+	 * Whether the person's second factors take no code any more from browsers the account
+	 * does not trust: too many wrong ones one after the other
+	 * ({@value #MOST_CONSECUTIVE_FAILURES}). The person's own remembered browsers have a
+	 * count of their own ({@link #blocked(UUID, boolean)}).
 	 */
 	public boolean blocked(UUID userId) {
-		return this.authenticators.consecutiveFailures(userId) >= MOST_CONSECUTIVE_FAILURES;
+		return blocked(userId, false);
+	}
+
+	/**
+	 * Whether the person's second factors take no code any more from a browser the
+	 * account trusts, or from anywhere else: too many wrong ones one after the other from
+	 * there ({@value #MOST_CONSECUTIVE_FAILURES}).
+	 */
+	public boolean blocked(UUID userId, boolean fromTrustedDevice) {
+		return this.authenticators.consecutiveFailures(userId, fromTrustedDevice) >= MOST_CONSECUTIVE_FAILURES;
 	}
 
 	/**

@@ -148,7 +148,7 @@ public class TotpAuthenticators {
 		this.jdbc.sql("""
 				INSERT INTO totp_authenticators (user_id, sealed_secret, confirmed_at) VALUES (?, ?, now())
 				ON CONFLICT (user_id) DO UPDATE SET sealed_secret = EXCLUDED.sealed_secret, created_at = now(),
-				    confirmed_at = now(), last_used_step = -1, consecutive_failures = 0""")
+				    confirmed_at = now(), last_used_step = -1, consecutive_failures = 0, trusted_device_failures = 0""")
 			.params(userId, this.masterKey.seal(secret, PURPOSE + userId))
 			.update();
 		return true;
@@ -160,33 +160,44 @@ public class TotpAuthenticators {
 	}
 
 	/**
-	 * Counts a wrong second factor against the authenticator.
-	 * @return the wrong ones given one after the other, this one included
+	 * Counts a wrong second factor against the authenticator: given from a browser the
+	 * account trusts, or from anywhere else (counted apart, V31).
+	 * @return the wrong ones given one after the other from there, this one included
 	 */
-	int failed(UUID userId) {
-		return this.jdbc.sql("""
-				UPDATE totp_authenticators SET consecutive_failures = consecutive_failures + 1
-				WHERE user_id = ? RETURNING consecutive_failures""")
+	int failed(UUID userId, boolean fromTrustedDevice) {
+		String column = failuresColumn(fromTrustedDevice);
+		return this.jdbc
+			.sql("UPDATE totp_authenticators SET " + column + " = " + column + " + 1 WHERE user_id = ? RETURNING "
+					+ column)
 			.param(userId)
 			.query(Integer.class)
 			.optional()
 			.orElse(0);
 	}
 
-	/** Starts the count of wrong ones anew, after a right one. */
+	/** Starts the counts of wrong ones anew, after a right one. */
 	void succeeded(UUID userId) {
-		this.jdbc.sql("UPDATE totp_authenticators SET consecutive_failures = 0 WHERE user_id = ?")
+		this.jdbc.sql(
+				"UPDATE totp_authenticators SET consecutive_failures = 0, trusted_device_failures = 0 WHERE user_id = ?")
 			.param(userId)
 			.update();
 	}
 
-	/** The wrong second factors given one after the other. */
-	int consecutiveFailures(UUID userId) {
-		return this.jdbc.sql("SELECT consecutive_failures FROM totp_authenticators WHERE user_id = ?")
+	/**
+	 * The wrong second factors given one after the other, from a browser the account
+	 * trusts or from anywhere else.
+	 */
+	int consecutiveFailures(UUID userId, boolean fromTrustedDevice) {
+		return this.jdbc
+			.sql("SELECT " + failuresColumn(fromTrustedDevice) + " FROM totp_authenticators WHERE user_id = ?")
 			.param(userId)
 			.query(Integer.class)
 			.optional()
 			.orElse(0);
+	}
+
+	private static String failuresColumn(boolean fromTrustedDevice) {
+		return fromTrustedDevice ? "trusted_device_failures" : "consecutive_failures";
 	}
 
 	private byte[] open(UUID userId, byte[] sealed) {

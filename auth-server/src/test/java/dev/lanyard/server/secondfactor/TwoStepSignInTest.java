@@ -283,12 +283,23 @@ class TwoStepSignInTest {
 	/**
 	 * NIST SP 800-63B §5.2.2: after 100 wrong codes one after the other none is taken,
 	 * the right one neither, until an administrator resets the factors; then the password
-	 * alone signs in.
+	 * alone signs in. HD-05: wrong codes from elsewhere (someone with the password) do
+	 * not block the owner's own remembered browser, which counts its own.
 	 */
 	@Test
 	void secondFactorWhenTooManyWrongCodesThenBlockedUntilAdministratorResets() {
 		UserAccount bo = person("bo");
 		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(signedIn(nodeA, "bo"), nodeA.baseUrl(), password("bo"));
+		// The owner's browser, remembered at a sign-in with both factors.
+		TestBrowser own = new TestBrowser();
+		HttpResponse<String> loginPage = own.get(nodeA.baseUrl() + "/login");
+		HttpResponse<String> remembered = own.postForm(nodeA.baseUrl() + "/login", Map.of("username", "bo", "password",
+				password("bo"), "remember-device", "true", "_csrf", TestBrowser.csrf(loginPage.body())));
+		assertThat(TestBrowser.location(remembered)).endsWith("/login/second-factor");
+		// A recovery code: each code of the app is good once, in its 30 s.
+		assertThat(
+				TestBrowser.location(TestAuthenticatorApp.submitCode(own, nodeA.baseUrl(), app.recoveryCodes().get(0))))
+			.doesNotContain("/login");
 		// The 99 before come from elsewhere over weeks (the throttle spaces them out).
 		nodeA.bean(JdbcClient.class)
 			.sql("UPDATE totp_authenticators SET consecutive_failures = ? WHERE user_id = ?")
@@ -301,6 +312,17 @@ class TwoStepSignInTest {
 		assertThat(TestBrowser.location(right)).endsWith("/login/second-factor?blocked");
 		assertThat(browser.get(nodeA.baseUrl() + "/login/second-factor?blocked&lang=en").body())
 			.contains("Ask an administrator");
+		// The owner's remembered browser still signs in with the right code, which starts
+		// the count anew for everyone.
+		assertThat(TestBrowser.location(new OAuthFlows(nodeA.baseUrl()).signIn(own, "bo", password("bo"))))
+			.endsWith("/login/second-factor");
+		assertThat(TestBrowser.location(TestAuthenticatorApp.submitCode(own, nodeA.baseUrl(), app.nextCode())))
+			.doesNotContain("/login");
+		assertThat(nodeA.bean(SecondFactors.class).blocked(bo.id())).isFalse();
+		nodeA.bean(JdbcClient.class)
+			.sql("UPDATE totp_authenticators SET consecutive_failures = ? WHERE user_id = ?")
+			.params(SecondFactors.MOST_CONSECUTIVE_FAILURES, bo.id())
+			.update();
 
 		assertThat(nodeA.bean(UserAdministration.class)
 			.resetSecondFactors(bo.id().toString(), new Actor("admin", "admin", "127.0.0.1"))).isTrue();
