@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.admin.FieldProblem;
 import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.identityprovider.IdentityProviderAdministration.ProviderDraft;
 import dev.lanyard.admin.identityprovider.IdentityProviderAdministration.ProviderView;
@@ -55,6 +56,12 @@ class IdentityProviderConsoleController {
 		if (!this.identity.confirmPassword(confirmPassword)) {
 			model.addAttribute("passwordWrong", true);
 			return page(model, form, editing);
+		}
+		if (!editing && this.providers.list().stream().anyMatch((provider) -> provider.id().equals(form.id()))) {
+			// Adding a provider whose id is taken would replace that provider (its secret
+			// kept): changing one starts from its own form.
+			model.addAttribute("problems", List.of(new FieldProblem("id", "idp.id.taken")));
+			return page(model, form, false);
 		}
 		try {
 			this.providers.save(form.toDraft(), this.identity.current());

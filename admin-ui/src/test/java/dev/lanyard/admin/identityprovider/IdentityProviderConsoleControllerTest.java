@@ -116,6 +116,34 @@ class IdentityProviderConsoleControllerTest {
 		assertThat(this.providers.saved()).isEmpty();
 	}
 
+	/**
+	 * Adding a provider with the id of one that exists is refused: it would replace that
+	 * provider, keeping its secret. Changing it goes through its own form.
+	 */
+	@Test
+	void saveWhenNewProviderTakesAnExistingIdThenRefused() throws Exception {
+		this.mvc
+			.perform(post("/admin/identity-providers").param("id", "corp")
+				.param("displayName", "Look-alike")
+				.param("issuer", "https://login.elsewhere.example")
+				.param("clientId", "x")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("a provider has this id")));
+		assertThat(this.providers.saved()).isEmpty();
+		this.mvc
+			.perform(post("/admin/identity-providers").param("id", "corp")
+				.param("editing", "true")
+				.param("displayName", "Corporate")
+				.param("issuer", "https://login.corp.example")
+				.param("clientId", "x")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(status().is3xxRedirection());
+		assertThat(this.providers.saved()).hasSize(1);
+	}
+
 	@Test
 	void deleteWhenPasswordConfirmedThenRemoved() throws Exception {
 		this.mvc.perform(post("/admin/identity-providers/corp/delete").param("confirmPassword", "wrong").with(csrf()))
