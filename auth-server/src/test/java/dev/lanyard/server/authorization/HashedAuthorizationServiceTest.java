@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.exchange.RevocationChannel;
@@ -26,7 +27,10 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -36,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The storage rules that make single use atomic and refresh-token reuse fatal. */
 class HashedAuthorizationServiceTest {
+
+	private static final OAuth2TokenType STATE = new OAuth2TokenType(OAuth2ParameterNames.STATE);
 
 	private final HashedAuthorizationService service = SharedLanyard.server().bean(HashedAuthorizationService.class);
 
@@ -64,6 +70,58 @@ class HashedAuthorizationServiceTest {
 		OAuth2Authorization after = this.service.findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN);
 		assertThat(after.getAccessToken().isInvalidated()).isTrue();
 		assertThat((String) after.getAttribute("note")).isEqualTo("first writer");
+	}
+
+	/**
+	 * One waiting authorization request answered twice at once (a consent form sent
+	 * twice, a device approved and denied from two tabs): both read it, the first
+	 * answer's code is saved, and the second answer, which issues no token, is refused
+	 * without revoking anything. Revoking took back the code the first answer had just
+	 * given.
+	 */
+	@Test
+	void saveWhenWaitingRequestAnsweredTwiceThenSecondRefusedAndFirstCodeStands() {
+		String state = "state-" + System.nanoTime();
+		this.service.save(waitingRequest(state));
+		OAuth2Authorization first = this.service.findByToken(state, STATE);
+		OAuth2Authorization second = this.service.findByToken(state, STATE);
+		String code = "lyac_" + TokenHash.of("first" + System.nanoTime());
+
+		this.service.save(OAuth2Authorization.from(first).token(authorizationCode(code)).build());
+
+		assertThatExceptionOfType(OAuth2AuthenticationException.class)
+			.isThrownBy(() -> this.service.save(OAuth2Authorization.from(second)
+				.token(authorizationCode("lyac_" + TokenHash.of("second" + System.nanoTime())))
+				.build()))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_request"));
+		OAuth2Authorization.Token<OAuth2AuthorizationCode> issued = this.service
+			.findByToken(code, new OAuth2TokenType(OAuth2ParameterNames.CODE))
+			.getToken(OAuth2AuthorizationCode.class);
+		assertThat(issued.isActive()).isTrue();
+	}
+
+	/**
+	 * RFC 9126 §4: a pushed request's {@code request_uri} is used once. Two authorization
+	 * requests with it at once both read it and issue a code before removing it: the one
+	 * that removes it second is refused (each used to get a code).
+	 */
+	@Test
+	void removeWhenWaitingRequestRemovedMeanwhileThenRefused() {
+		String state = "pushed-" + System.nanoTime();
+		this.service.save(waitingRequest(state));
+		OAuth2Authorization first = this.service.findByToken(state, STATE);
+		OAuth2Authorization second = this.service.findByToken(state, STATE);
+
+		this.service.remove(first);
+
+		assertThatExceptionOfType(OAuth2AuthenticationException.class).isThrownBy(() -> this.service.remove(second))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_request"));
+		// Anything else already gone is removed quietly.
+		String accessToken = "lyat_" + TokenHash.of("e" + System.nanoTime());
+		this.service.save(authorization(accessToken, null));
+		OAuth2Authorization issued = this.service.findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN);
+		this.service.remove(issued);
+		this.service.remove(issued);
 	}
 
 	@Test
@@ -261,6 +319,34 @@ class HashedAuthorizationServiceTest {
 			builder.refreshToken(refresh(refreshToken));
 		}
 		return builder.build();
+	}
+
+	/**
+	 * An authorization request waiting to be carried on (pushed, or waiting for consent):
+	 * found by its state, no code or token yet.
+	 */
+	private OAuth2Authorization waitingRequest(String state) {
+		RegisteredClient webApp = SharedLanyard.server()
+			.bean(RegisteredClientRepository.class)
+			.findByClientId("web-app");
+		OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.authorizationCode()
+			.authorizationUri(SharedLanyard.server().baseUrl() + "/oauth2/authorize")
+			.clientId("web-app")
+			.redirectUri(TestBootstrap.REDIRECT_URI)
+			.scopes(Set.of("openid"))
+			.state("client-state")
+			.build();
+		return OAuth2Authorization.withRegisteredClient(webApp)
+			.principalName("bob")
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.attribute(OAuth2AuthorizationRequest.class.getName(), request)
+			.attribute(OAuth2ParameterNames.STATE, state)
+			.build();
+	}
+
+	private static OAuth2AuthorizationCode authorizationCode(String value) {
+		Instant now = Instant.now();
+		return new OAuth2AuthorizationCode(value, now, now.plus(2, ChronoUnit.MINUTES));
 	}
 
 	private static OAuth2RefreshToken refresh(String value) {

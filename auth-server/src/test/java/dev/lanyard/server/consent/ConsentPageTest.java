@@ -1,25 +1,17 @@
 package dev.lanyard.server.consent;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import javax.sql.DataSource;
 
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
-import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
@@ -192,50 +184,6 @@ class ConsentPageTest {
 		HttpResponse<String> again = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest(clientId,
 				TestBootstrap.REDIRECT_URI, "openid profile", "s2", TestBrowser.Pkce.create())));
 		assertThat(TestBrowser.location(again)).startsWith(this.flows.url("/oauth2/consent?"));
-	}
-
-	/**
-	 * The consent form sent twice at once (a double click; held here until both wait):
-	 * one answer gives the code, the other is refused, and the code redeems. The second
-	 * answer used to revoke the grant, taking back the code the first had just given.
-	 */
-	@Test
-	void consentWhenSentTwiceAtOnceThenOneCodeWhichRedeems() throws Exception {
-		String clientId = registerConsentingClient("Double Click App");
-		TestBrowser browser = signedInAsNewUser();
-		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-		HttpResponse<String> request = browser.get(this.flows
-			.authorizeUrl(OAuthFlows.codeRequest(clientId, TestBootstrap.REDIRECT_URI, "openid profile", "s", pkce)));
-		String state = state(browser.get(TestBrowser.location(request)).body());
-		DataSource database = SharedLanyard.server().bean(DataSource.class);
-		List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-		try (Connection holder = database.getConnection()) {
-			holder.setAutoCommit(false);
-			try (PreparedStatement lock = holder.prepareStatement("SELECT 1 FROM oauth_authorizations WHERE "
-					+ "registered_client_id = (SELECT id FROM oauth_clients WHERE client_id = ?) FOR UPDATE")) {
-				lock.setString(1, clientId);
-				lock.executeQuery();
-			}
-			for (int i = 0; i < 2; i++) {
-				answers.add(CompletableFuture.supplyAsync(() -> browser.postForm(this.flows.url("/oauth2/authorize"),
-						Map.of("client_id", clientId, "state", state, "scope", "profile"))));
-			}
-			TestBackends.awaitLockWaiters(database, 2);
-			holder.rollback();
-		}
-		List<String> codes = new ArrayList<>();
-		for (CompletableFuture<HttpResponse<String>> answer : answers) {
-			HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
-			assertThat(response.statusCode()).as(response.body()).isNotEqualTo(500);
-			String code = TestBrowser.queryParameters(response.headers().firstValue("Location").orElse("")).get("code");
-			if (code != null) {
-				codes.add(code);
-			}
-		}
-		assertThat(codes).hasSize(1);
-		HttpResponse<String> tokens = this.flows.redeemCode(new TestBrowser(), clientId, TestBootstrap.WEB_APP_SECRET,
-				codes.get(0), TestBootstrap.REDIRECT_URI, pkce.verifier());
-		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
 	}
 
 	private static String registerConsentingClient(String name) {

@@ -2,16 +2,9 @@ package dev.lanyard.server.protocol;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import javax.sql.DataSource;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -40,7 +33,6 @@ import com.nimbusds.openid.connect.sdk.Prompt;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
-import dev.lanyard.server.TestBackends;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
@@ -123,47 +115,6 @@ class PushedAuthorizationRequestTest {
 		// RFC 9126 §4: one authorization response per pushed request.
 		HttpResponse<String> again = bob.get(frontChannel(requestUri));
 		assertThat(again.headers().firstValue("Location").orElse("")).doesNotContain("code=");
-	}
-
-	/**
-	 * RFC 9126 §4: a {@code request_uri} is used once, also by two requests at the same
-	 * moment (held here until both wait to remove it): one gets a code, the other an
-	 * error. Each used to get a code (the framework reads the request, issues a code and
-	 * only then removes it).
-	 */
-	@Test
-	void parWhenRequestUriUsedTwiceAtOnceThenOneCodeOnly() throws Exception {
-		PushedAuthorizationResponse pushed = push(new AuthenticationRequest.Builder(new ResponseType("code"),
-				new Scope("openid"), new ClientID(CLIENT), REDIRECT)
-			.state(new State())
-			.nonce(new Nonce())
-			.codeChallenge(new CodeVerifier(), CodeChallengeMethod.S256)
-			.build());
-		URI requestUri = pushed.toSuccessResponse().getRequestURI();
-		TestBrowser bobElsewhere = new TestBrowser();
-		assertThat(flows.signIn(bobElsewhere, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
-		DataSource database = SharedLanyard.server().bean(DataSource.class);
-		List<CompletableFuture<HttpResponse<String>>> uses = new ArrayList<>();
-		try (Connection holder = database.getConnection()) {
-			holder.setAutoCommit(false);
-			try (PreparedStatement lock = holder.prepareStatement("SELECT 1 FROM oauth_authorizations WHERE "
-					+ "registered_client_id = (SELECT id FROM oauth_clients WHERE client_id = ?) FOR UPDATE")) {
-				lock.setString(1, CLIENT);
-				lock.executeQuery();
-			}
-			for (TestBrowser browser : List.of(bob, bobElsewhere)) {
-				uses.add(CompletableFuture.supplyAsync(() -> browser.get(frontChannel(requestUri))));
-			}
-			TestBackends.awaitLockWaiters(database, 2);
-			holder.rollback();
-		}
-		List<String> locations = new ArrayList<>();
-		for (CompletableFuture<HttpResponse<String>> use : uses) {
-			HttpResponse<String> answer = use.get(10, TimeUnit.SECONDS);
-			assertThat(answer.statusCode()).as(answer.body()).isNotEqualTo(500);
-			locations.add(answer.headers().firstValue("Location").orElse(""));
-		}
-		assertThat(locations).filteredOn((location) -> location.contains("code=")).hasSize(1);
 	}
 
 	/** RFC 9126 §4: the pushed parameters are the request; the browser's are not read. */
