@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * at sign-out: RFC 9700 §4.14.2; clients with back-channel logout are told).
  */
 @Component
-final class AccountSessions {
+public final class AccountSessions {
 
 	/**
 	 * The revocation reason: a session ended by its person, like a sign-out (clients with
@@ -114,6 +114,32 @@ final class AccountSessions {
 	 */
 	void endOthers(Authentication person, HttpServletRequest request) {
 		UUID id = id(person);
+		int[] ended = signOutOthers(person);
+		// No credential was given: this session goes on past the cut-off, not as a new
+		// sign-in (a stolen cookie must not renew its sign-in time by asking this).
+		SignInRenewal.endOtherSignInsOnly(person, this.users, request);
+		this.audit.record(id.toString(), "account.sessions_ended", "user:" + id, request.getRemoteAddr(),
+				Map.of("sessions_ended", ended[0], "tokens_revoked", ended[1]));
+	}
+
+	/**
+	 * Ends every other sign-in of the person after a change of how they sign in (a second
+	 * factor added or removed; ASVS 5.0 7.4.3), with the tokens those sessions got
+	 * (clients with back-channel logout are told): a change made because a session was
+	 * stolen takes the thief's refresh tokens too. This session goes on as one that
+	 * signed in now (the current password was just proven).
+	 */
+	public void endOthersAfterChange(Authentication person, HttpServletRequest request) {
+		signOutOthers(person);
+		SignInRenewal.endOtherSignIns(person, this.users, request);
+	}
+
+	/**
+	 * Signs out every session of the person but this one and revokes what they got.
+	 * @return the sessions ended and the tokens revoked
+	 */
+	private int[] signOutOthers(Authentication person) {
+		UUID id = id(person);
 		String current = sid(person);
 		int ended = this.sessions.endAllBut(id, current);
 		int revoked = 0;
@@ -122,11 +148,7 @@ final class AccountSessions {
 				revoked += this.revocations.revokeBySession(sid, SIGNED_OUT);
 			}
 		}
-		// No credential was given: this session goes on past the cut-off, not as a new
-		// sign-in (a stolen cookie must not renew its sign-in time by asking this).
-		SignInRenewal.endOtherSignInsOnly(person, this.users, request);
-		this.audit.record(id.toString(), "account.sessions_ended", "user:" + id, request.getRemoteAddr(),
-				Map.of("sessions_ended", ended, "tokens_revoked", revoked));
+		return new int[] { ended, revoked };
 	}
 
 	private static UUID id(Authentication person) {

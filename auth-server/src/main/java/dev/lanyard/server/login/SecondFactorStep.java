@@ -189,7 +189,9 @@ final class SecondFactorStep {
 			// The account as it is now: disabled, locked, or every sign-in ended (a
 			// password change, "sign out everywhere") since the password was given, and
 			// the sign-in is over.
-			Instant signedInAt = (signIn != null) ? signIn.authenticatedAt() : null;
+			// Against a cut-off this session was carried past ("sign out everywhere
+			// else" from it), as at every request.
+			Instant signedInAt = (signIn != null) ? signIn.standingFrom() : null;
 			if (!this.users.standing(user.id()).map((standing) -> standing.allows(signedInAt)).orElse(false)) {
 				throw new SignInEndedException();
 			}

@@ -5,13 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.lanyard.server.account.AccountSessions;
 import dev.lanyard.server.account.CurrentPassword;
-import dev.lanyard.server.account.SignInRenewal;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.secondfactor.RecoveryCodes;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.LanyardUser;
-import dev.lanyard.server.user.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,7 +43,7 @@ class PasskeyController {
 
 	private final CurrentPassword currentPassword;
 
-	private final UserService users;
+	private final AccountSessions sessions;
 
 	private final AuditLog audit;
 
@@ -54,14 +53,14 @@ class PasskeyController {
 
 	private final MessageSource messages;
 
-	PasskeyController(Passkeys passkeys, CurrentPassword currentPassword, UserService users, AuditLog audit,
+	PasskeyController(Passkeys passkeys, CurrentPassword currentPassword, AccountSessions sessions, AuditLog audit,
 			SecondFactors secondFactors, RecoveryCodes recoveryCodes, MessageSource messages) {
 		this.messages = messages;
 		this.secondFactors = secondFactors;
 		this.recoveryCodes = recoveryCodes;
 		this.passkeys = passkeys;
 		this.currentPassword = currentPassword;
-		this.users = users;
+		this.sessions = sessions;
 		this.audit = audit;
 	}
 
@@ -101,7 +100,7 @@ class PasskeyController {
 		if (added.isEmpty()) {
 			return problem(redirect, "passkeys.not-added");
 		}
-		SignInRenewal.endOtherSignIns(person, this.users, request);
+		this.sessions.endOthersAfterChange(person, request);
 		this.audit.record(id.toString(), "account.passkey_added", "user:" + id, request.getRemoteAddr(),
 				Map.of("label", name));
 		if (this.recoveryCodes.remaining(id) == 0) {
@@ -151,7 +150,7 @@ class PasskeyController {
 					Map.of());
 			return problem(redirect, "passkeys.not-found");
 		}
-		SignInRenewal.endOtherSignIns(person, this.users, request);
+		this.sessions.endOthersAfterChange(person, request);
 		this.audit.record(id.toString(), "account.passkey_removed", "user:" + id, request.getRemoteAddr(), Map.of());
 		redirect.addFlashAttribute("notice", "passkeys.removed");
 		return "redirect:/account#passkeys";

@@ -7,11 +7,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.account.AccountSessions;
 import dev.lanyard.server.account.CurrentPassword;
-import dev.lanyard.server.account.SignInRenewal;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.user.LanyardUser;
-import dev.lanyard.server.user.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.codec.binary.Base32;
 
@@ -42,17 +41,17 @@ class AuthenticatorAppController {
 
 	private final SecondFactors secondFactors;
 
-	private final UserService users;
+	private final AccountSessions sessions;
 
 	private final AuditLog audit;
 
 	private final String issuerLabel;
 
 	AuthenticatorAppController(TotpAuthenticators authenticators, RecoveryCodes recoveryCodes,
-			CurrentPassword currentPassword, SecondFactors secondFactors, UserService users, AuditLog audit,
+			CurrentPassword currentPassword, SecondFactors secondFactors, AccountSessions sessions, AuditLog audit,
 			LanyardProperties properties) {
 		this.secondFactors = secondFactors;
-		this.users = users;
+		this.sessions = sessions;
 		this.authenticators = authenticators;
 		this.recoveryCodes = recoveryCodes;
 		this.currentPassword = currentPassword;
@@ -101,7 +100,7 @@ class AuthenticatorAppController {
 			redirect.addFlashAttribute("enrolmentProblem", refused);
 			return "redirect:/account/authenticator";
 		}
-		SignInRenewal.endOtherSignIns(person, this.users, request);
+		this.sessions.endOthersAfterChange(person, request);
 		this.audit.record(id.toString(), "account.authenticator_added", "user:" + id, request.getRemoteAddr(),
 				Map.of());
 		return recoveryCodes(id, model);
@@ -139,7 +138,7 @@ class AuthenticatorAppController {
 			return "redirect:/account#two-step";
 		}
 		if (removal == SecondFactors.Removal.REMOVED) {
-			SignInRenewal.endOtherSignIns(person, this.users, request);
+			this.sessions.endOthersAfterChange(person, request);
 			this.audit.record(id.toString(), "account.authenticator_removed", "user:" + id, request.getRemoteAddr(),
 					Map.of());
 		}

@@ -80,6 +80,11 @@ public class UserService {
 		if (!updated.equals(current)) {
 			this.users.updateProfile(updated);
 		}
+		if (!Objects.equals(current.email(), email)) {
+			// As for a change in the console: links mailed to the old address go.
+			this.users.usePasswordResets(current.id());
+			this.users.useEmailVerifications(current.id());
+		}
 		if (!this.passwordEncoder.matches(password, current.passwordHash())) {
 			String hash = this.passwordEncoder.encode(password);
 			this.users.updatePasswordHash(current.id(), hash);
@@ -194,7 +199,13 @@ public class UserService {
 			this.users.usePasswordResets(id);
 			this.users.useEmailVerifications(id);
 		}
-		return new Change(before, after);
+		Change change = new Change(before, after);
+		if (change.accessWithdrawn()) {
+			// Its sign-in sessions end for good, not only while it stays disabled or
+			// locked (checked at each request, an idle one came back with the account).
+			endSignIns(id, Instant.now());
+		}
+		return change;
 	}
 
 	/**

@@ -8,10 +8,12 @@ import java.util.regex.Pattern;
 
 import dev.lanyard.admin.Actor;
 import dev.lanyard.admin.user.UserAdministration;
+import dev.lanyard.admin.user.UserDraft;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.AfterAll;
@@ -317,6 +319,59 @@ class AccountPageTest {
 		TestBrowser desk = signedIn(nodeA, "uma");
 		assertThat(desk.get(nodeA.baseUrl() + "/account?lang=en").body())
 			.containsPattern("/account/sessions/[^/\"]+/end");
+	}
+
+	/**
+	 * Disabling or locking an account ends its sign-in sessions for good: one that made
+	 * no request meanwhile does not come back when the account is enabled again (it was
+	 * checked only at each request, so an idle one did, and with it silent sign-ins).
+	 */
+	@Test
+	void sessionWhenAccountDisabledAndEnabledAgainWhileIdleThenItStaysEnded() {
+		UserAccount wyn = person("wyn", Map.of());
+		TestBrowser idle = signedIn(nodeB, "wyn");
+		UserAdministration administration = nodeA.bean(UserAdministration.class);
+		Actor admin = new Actor("test-admin", "test-admin", "127.0.0.1");
+		for (boolean[] withdrawn : new boolean[][] { { false, false }, { true, true } }) {
+			administration.update(wyn.id().toString(),
+					new UserDraft("wyn", "wyn@example.com", withdrawn[0], withdrawn[1], List.of("user"), Map.of()),
+					admin);
+			administration.update(wyn.id().toString(),
+					new UserDraft("wyn", "wyn@example.com", true, false, List.of("user"), Map.of()), admin);
+			assertThat(TestBrowser.location(idle.get(nodeB.baseUrl() + "/account"))).endsWith("/login");
+			idle = signedIn(nodeB, "wyn");
+		}
+	}
+
+	/**
+	 * A second factor added (ASVS 5.0 7.4.3: the person may be locking a thief out) ends
+	 * every other session with the tokens it got, as "sign out everywhere else" does; the
+	 * refresh tokens of the ended sessions used to go on for their 30 days.
+	 */
+	@Test
+	void sessionsWhenSecondFactorAddedThenOtherSessionsEndWithTheirTokens() {
+		person("xia", Map.of());
+		TestBrowser thief = new TestBrowser();
+		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String answer = flows.authorizeWithLogin(thief,
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce), "xia",
+				password("xia"));
+		Map<String, Object> tokens = TestBrowser
+			.json(flows.redeemCode(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+					TestBrowser.queryParameters(answer).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()));
+
+		TestBrowser owner = signedIn(nodeB, "xia");
+		TestAuthenticatorApp.enrol(owner, nodeB.baseUrl(), password("xia"));
+
+		assertThat(TestBrowser.location(thief.get(nodeA.baseUrl() + "/account"))).endsWith("/login");
+		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("access_token")))
+			.containsEntry("active", false);
+		HttpResponse<String> refreshed = flows.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("refresh_token"));
+		assertThat(refreshed.statusCode()).isEqualTo(400);
+		assertThat(owner.get(nodeB.baseUrl() + "/account").statusCode()).as("this session goes on").isEqualTo(200);
 	}
 
 	@Test

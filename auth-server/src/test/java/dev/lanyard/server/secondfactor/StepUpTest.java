@@ -99,6 +99,27 @@ class StepUpTest {
 	}
 
 	/**
+	 * A session carried past its own "sign out everywhere else" still steps up: the
+	 * second factor is checked against the cut-off it was carried past, as every request
+	 * is (it was checked against its sign-in, older than the cut-off, and refused).
+	 */
+	@Test
+	void stepUpWhenSessionEndedEveryOtherThenStillTakesTheSecondFactor() {
+		person("ivo", List.of("user", "admin"));
+		TestBrowser browser = signedIn("ivo");
+		TestAuthenticatorApp app = TestAuthenticatorApp.enrol(browser, node.baseUrl(), password("ivo"));
+		String account = browser.get(node.baseUrl() + "/account?lang=en").body();
+		browser.postForm(node.baseUrl() + "/account/sessions/end-others", Map.of("_csrf", TestBrowser.csrf(account)));
+		assertThat(browser.get(node.baseUrl() + "/account").statusCode()).isEqualTo(200);
+
+		HttpResponse<String> stepUp = browser.get(node.baseUrl() + "/admin/users");
+		assertThat(TestBrowser.location(stepUp)).endsWith("/login/second-factor");
+		HttpResponse<String> given = TestAuthenticatorApp.submitCode(browser, node.baseUrl(), app.nextCode());
+		assertThat(TestBrowser.location(given)).contains("/admin/users");
+		assertThat(browser.get(node.baseUrl() + "/admin/users").statusCode()).isEqualTo(200);
+	}
+
+	/**
 	 * The admin API asks of a person's token what the console asks of their session: a
 	 * token from a sign-in with the password alone, through a client allowed the admin
 	 * scope, is refused with RFC 9470's {@code insufficient_user_authentication} and the
