@@ -57,7 +57,9 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (authentication != null && authentication.getPrincipal() instanceof LanyardUser user) {
 			LoginDetails login = (authentication.getDetails() instanceof LoginDetails details) ? details : null;
-			Instant signedInAt = (login != null) ? login.authenticatedAt() : null;
+			// Its beginning here: a sign-in through an upstream provider may carry the
+			// provider's older auth_time.
+			Instant signedInAt = (login != null) ? login.begun() : null;
 			// Against an end of every sign-in: a cut-off this session was carried past
 			// (the person ended every other one from it) counts, without counting as a
 			// sign-in anywhere else (its lifetime runs from the sign-in).

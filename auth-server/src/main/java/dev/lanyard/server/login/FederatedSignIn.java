@@ -329,8 +329,11 @@ final class FederatedSignIn {
 			if (person instanceof OidcUser oidc && oidc.getAuthenticatedAt() != null
 					&& oidc.getAuthenticatedAt().isBefore(details.authenticatedAt())) {
 				// When the person last proved who they are: at the upstream (auth_time),
-				// which may have answered from its own session.
-				details = details.at(oidc.getAuthenticatedAt());
+				// which may have answered from its own session. The session still begins
+				// now: its lifetime and the ends of every sign-in count from here (an
+				// upstream session older than 12 hours, or than the person's last
+				// password change, ended this one at its first request).
+				details = details.authenticatedUpstreamAt(oidc.getAuthenticatedAt());
 			}
 			FederatedAccounts.UpstreamPerson upstreamPerson = new FederatedAccounts.UpstreamPerson(subject,
 					person.getAttributes());

@@ -29,9 +29,14 @@ import org.springframework.security.authentication.AuthenticationDetailsSource;
  * this one without proving anything (this one goes on past that cut-off); {@code null} if
  * never. It never counts as an authentication: {@code auth_time}, {@code max_age}, the
  * absolute lifetime and recent-sign-in checks read {@code authenticatedAt} only
+ * @param begunAt when the session began here, where that is later than
+ * {@code authenticatedAt}: a sign-in through an upstream provider that answered from its
+ * own session says when the person authenticated there ({@code auth_time}), which may be
+ * long before; the session's absolute lifetime and the ends of every sign-in count from
+ * its beginning here. {@code null}: {@code authenticatedAt}
  */
 public record LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress, String trustedDevice,
-		String identityProvider, Instant carriedPast) implements Serializable {
+		String identityProvider, Instant carriedPast, Instant begunAt) implements Serializable {
 
 	@Serial
 	private static final long serialVersionUID = 1L;
@@ -40,25 +45,43 @@ public record LoginDetails(String sessionId, Instant authenticatedAt, String rem
 
 	/** The details of a sign-in at this server (no upstream identity provider). */
 	public LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress, String trustedDevice) {
-		this(sessionId, authenticatedAt, remoteAddress, trustedDevice, null, null);
+		this(sessionId, authenticatedAt, remoteAddress, trustedDevice, null, null, null);
 	}
 
 	/** The details of a sign-in, possibly through an upstream identity provider. */
 	public LoginDetails(String sessionId, Instant authenticatedAt, String remoteAddress, String trustedDevice,
 			String identityProvider) {
-		this(sessionId, authenticatedAt, remoteAddress, trustedDevice, identityProvider, null);
+		this(sessionId, authenticatedAt, remoteAddress, trustedDevice, identityProvider, null, null);
 	}
 
 	/** The same sign-in, authenticated again at another moment (a further factor). */
 	public LoginDetails at(Instant moment) {
 		return new LoginDetails(this.sessionId, moment, this.remoteAddress, this.trustedDevice, this.identityProvider,
-				this.carriedPast);
+				this.carriedPast, this.begunAt);
+	}
+
+	/**
+	 * The same sign-in, whose person authenticated earlier at the upstream provider it
+	 * was made through ({@code auth_time}); the session still begins now.
+	 */
+	public LoginDetails authenticatedUpstreamAt(Instant upstreamAuthentication) {
+		return new LoginDetails(this.sessionId, upstreamAuthentication, this.remoteAddress, this.trustedDevice,
+				this.identityProvider, this.carriedPast, begun());
 	}
 
 	/** The same sign-in, made through an upstream identity provider. */
 	public LoginDetails through(String providerId) {
 		return new LoginDetails(this.sessionId, this.authenticatedAt, this.remoteAddress, this.trustedDevice,
-				providerId, this.carriedPast);
+				providerId, this.carriedPast, this.begunAt);
+	}
+
+	/**
+	 * When this session began here, or was last authenticated again: what its absolute
+	 * lifetime counts from.
+	 */
+	public Instant begun() {
+		return (this.begunAt != null && this.begunAt.isAfter(this.authenticatedAt)) ? this.begunAt
+				: this.authenticatedAt;
 	}
 
 	/**
@@ -67,17 +90,17 @@ public record LoginDetails(String sessionId, Instant authenticatedAt, String rem
 	 */
 	public LoginDetails carriedPast(Instant cutOff) {
 		return new LoginDetails(this.sessionId, this.authenticatedAt, this.remoteAddress, this.trustedDevice,
-				this.identityProvider, cutOff);
+				this.identityProvider, cutOff, this.begunAt);
 	}
 
 	/**
 	 * When this session counts as begun against an end of every sign-in of the person
-	 * ({@code sign_ins_not_before}): its authentication, or a later cut-off it was
-	 * carried past.
+	 * ({@code sign_ins_not_before}): its beginning here ({@link #begun()}), or a later
+	 * cut-off it was carried past.
 	 */
 	public Instant standingFrom() {
-		return (this.carriedPast != null && this.carriedPast.isAfter(this.authenticatedAt)) ? this.carriedPast
-				: this.authenticatedAt;
+		Instant begun = begun();
+		return (this.carriedPast != null && this.carriedPast.isAfter(begun)) ? this.carriedPast : begun;
 	}
 
 	/** Builds the details for a login attempt from its request. */

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -705,6 +707,46 @@ class FederatedSignInTest {
 		assertThat(TestBrowser.jwtClaims((String) tokens.get("id_token"))).containsEntry("idp", "scripted")
 			.containsEntry("amr", List.of("fed", "mfa"))
 			.containsEntry("acr", "urn:lanyard:acr:multi-factor");
+	}
+
+	/**
+	 * An upstream that answers from a session of its own begun 13 hours ago says so in
+	 * {@code auth_time}: the ID token here says the same, and the session here, begun
+	 * now, goes on (its lifetime and the ends of every sign-in count from its beginning
+	 * here; the session used to end at its first request, past the 12 hours, or before
+	 * the person's last end of every sign-in).
+	 */
+	@Test
+	void upstreamAuthTimeWhenOldThenCarriedAndTheSessionHereGoesOn() {
+		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+		TestBrowser first = new TestBrowser();
+		assertThat(TestBrowser.location(first.get(scriptedCallback(first, "scripted"))))
+			.isEqualTo(downstream.baseUrl() + "/");
+		// Every sign-in of the person ended an hour ago, after the upstream's.
+		UUID account = downstream.bean(FederatedIdentities.class)
+			.signIn("scripted", ScriptedUpstream.SUBJECT, null)
+			.orElseThrow();
+		downstream.bean(UserService.class).endSignIns(account, Instant.now().minus(Duration.ofHours(1)));
+		Instant longAgo = Instant.now().minus(Duration.ofHours(13)).truncatedTo(ChronoUnit.SECONDS);
+		scripted.authTime = longAgo;
+		try {
+			OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
+			TestBrowser browser = new TestBrowser();
+			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+			browser.get(flows.authorizeUrl(
+					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "client-state", pkce)));
+			HttpResponse<String> signedIn = browser.get(scriptedCallback(browser, "scripted"));
+			String clientCallback = TestBrowser.location(browser.get(TestBrowser.location(signedIn)));
+			assertThat(clientCallback).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
+			Map<String, Object> tokens = flows.tokensFor(clientCallback, "web-app", TestBootstrap.WEB_APP_SECRET,
+					TestBootstrap.REDIRECT_URI, pkce);
+			assertThat(((Number) TestBrowser.jwtClaims((String) tokens.get("id_token")).get("auth_time")).longValue())
+				.isEqualTo(longAgo.getEpochSecond());
+			assertThat(browser.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		}
+		finally {
+			scripted.authTime = null;
+		}
 	}
 
 	/** OpenID Connect Core §3.1.3.7 item 3: an ID token for another client is refused. */

@@ -73,6 +73,12 @@ final class ScriptedUpstream implements AutoCloseable {
 	volatile String subject = SUBJECT;
 
 	/**
+	 * When the person last authenticated at the upstream ({@code auth_time}, as a
+	 * provider answering from its own session says); {@code null}: not said.
+	 */
+	volatile Instant authTime;
+
+	/**
 	 * When set, ID token answers wait until as many as the barrier's parties are asked
 	 * for, then all go at once: sign-ins that race from there on.
 	 */
@@ -147,7 +153,12 @@ final class ScriptedUpstream implements AutoCloseable {
 		}
 		try {
 			Instant now = Instant.now();
-			JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer())
+			JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+			Instant authenticated = this.authTime;
+			if (authenticated != null) {
+				builder.claim("auth_time", authenticated.getEpochSecond());
+			}
+			JWTClaimsSet claims = builder.issuer(issuer())
 				.subject(this.subject)
 				.audience((this.idToken == IdToken.WRONG_AUDIENCE) ? "someone-else" : this.clientId)
 				.issueTime(Date.from(now))
