@@ -34,6 +34,8 @@ public final class TestBrowser {
 
 	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
+	private static final Pattern LOGOUT_REQUEST = Pattern.compile("name=\"logout_request\" value=\"([^\"]+)\"");
+
 	private final HttpClient http;
 
 	private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
@@ -44,6 +46,19 @@ public final class TestBrowser {
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.connectTimeout(Duration.ofSeconds(5))
 			.build();
+	}
+
+	/**
+	 * The fields the logout confirmation page's form sends: its CSRF token and, when a
+	 * client's logout request waits for the confirmation, the request's name.
+	 */
+	public static Map<String, String> logoutForm(String confirmationPage) {
+		Map<String, String> form = new java.util.HashMap<>(Map.of("_csrf", csrf(confirmationPage)));
+		Matcher request = LOGOUT_REQUEST.matcher(confirmationPage);
+		if (request.find()) {
+			form.put("logout_request", request.group(1));
+		}
+		return form;
 	}
 
 	/** The value of a cookie this browser holds, or {@code null}. */

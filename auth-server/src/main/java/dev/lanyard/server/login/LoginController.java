@@ -170,6 +170,7 @@ class LoginController {
 		HttpSession session = request.getSession(false);
 		if (session != null && session.getAttribute(PendingLogout.SESSION_ATTRIBUTE) instanceof PendingLogout pending) {
 			model.addAttribute("clientName", pending.clientName());
+			model.addAttribute("logoutRequest", pending.id());
 		}
 		return "logout";
 	}

@@ -43,7 +43,10 @@ final class LoginSessionLogoutHandler implements LogoutHandler {
 			this.signInSessions.signedOut(login.sessionId());
 		}
 		HttpSession session = request.getSession(false);
-		if (session != null && session.getAttribute(PendingLogout.SESSION_ATTRIBUTE) instanceof PendingLogout pending) {
+		if (session != null && session.getAttribute(PendingLogout.SESSION_ATTRIBUTE) instanceof PendingLogout pending
+				&& pending.answeredBy(request)) {
+			// The confirmation of a client's logout request: on to that client. Any other
+			// sign-out (the home page's) ends here, whatever request was left waiting.
 			request.setAttribute(FINISHED, pending);
 		}
 		this.upstreamLogout.of(request).ifPresent((signedIn) -> request.setAttribute(UPSTREAM, signedIn));
@@ -57,7 +60,7 @@ final class LoginSessionLogoutHandler implements LogoutHandler {
 	void onLogoutSuccess(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
 			throws IOException {
 		PendingLogout pending = (request.getAttribute(FINISHED) instanceof PendingLogout finished) ? finished
-				: new PendingLogout(null, null, null);
+				: new PendingLogout(null, null, null, null);
 		String then = pending.finishLocation(request.getContextPath());
 		String location = (request.getAttribute(UPSTREAM) instanceof UpstreamLogout.SignedIn signedIn)
 				? this.upstreamLogout.continueAt(request, signedIn, then).orElse(then) : then;

@@ -107,13 +107,13 @@ final class RpInitiatedLogout {
 			RpInitiatedLogoutRequest logout = (RpInitiatedLogoutRequest) authentication;
 			if (logout.user() == null) {
 				PendingLogout finished = new PendingLogout(logout.clientName(), logout.postLogoutRedirectUri(),
-						logout.state());
+						logout.state(), null);
 				response.sendRedirect(finished.finishLocation(request.getContextPath()));
 				return;
 			}
 			request.getSession()
 				.setAttribute(PendingLogout.SESSION_ATTRIBUTE,
-						new PendingLogout(logout.clientName(), logout.postLogoutRedirectUri(), logout.state()));
+						PendingLogout.waiting(logout.clientName(), logout.postLogoutRedirectUri(), logout.state()));
 			response.setStatus(HttpServletResponse.SC_SEE_OTHER);
 			response.setHeader("Location", request.getContextPath() + "/logout");
 		};

@@ -670,7 +670,7 @@ class FederatedSignInTest {
 				+ "/connect/logout?client_id=web-app&post_logout_redirect_uri=https://app.example.com/&state=bye");
 		HttpResponse<String> confirm = browser.get(downstream.baseUrl() + "/logout");
 		HttpResponse<String> signedOut = browser.postForm(downstream.baseUrl() + "/logout",
-				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+				TestBrowser.logoutForm(confirm.body()));
 		String endSession = TestBrowser.location(signedOut);
 		assertThat(endSession).startsWith(upstreamIssuer() + "/connect/logout?");
 		Map<String, String> request = TestBrowser.queryParameters(endSession);
@@ -681,7 +681,7 @@ class FederatedSignInTest {
 		HttpResponse<String> atUpstream = browser.get(endSession);
 		HttpResponse<String> upstreamConfirm = browser.get(TestBrowser.location(atUpstream));
 		HttpResponse<String> upstreamSignedOut = browser.postForm(upstreamIssuer() + "/logout",
-				Map.of("_csrf", TestBrowser.csrf(upstreamConfirm.body())));
+				TestBrowser.logoutForm(upstreamConfirm.body()));
 		String back = TestBrowser.location(upstreamSignedOut);
 		assertThat(back).startsWith(downstream.baseUrl() + "/logout/upstream-done?")
 			.contains("state=" + request.get("state"));

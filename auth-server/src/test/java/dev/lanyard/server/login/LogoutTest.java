@@ -54,8 +54,7 @@ class LogoutTest {
 		HttpResponse<String> withoutCsrf = browser.postForm(this.flows.url("/logout"), Map.of());
 		assertThat(withoutCsrf.statusCode()).isEqualTo(403);
 
-		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"),
-				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"), TestBrowser.logoutForm(confirm.body()));
 		assertThat(done.statusCode()).isEqualTo(303);
 		assertThat(TestBrowser.location(done)).isEqualTo("https://app.example.com/?state=bye");
 		assertThat(this.flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET,
@@ -85,9 +84,30 @@ class LogoutTest {
 			.url("/connect/logout?id_token_hint=" + idToken + "&post_logout_redirect_uri=https://app.example.com/"));
 		assertThat(TestBrowser.location(logout)).isEqualTo(this.flows.url("/logout"));
 		HttpResponse<String> confirm = browser.get(this.flows.url("/logout"));
-		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"),
-				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"), TestBrowser.logoutForm(confirm.body()));
 		assertThat(TestBrowser.location(done)).isEqualTo("https://app.example.com/");
+	}
+
+	/**
+	 * A client's logout request left unanswered (the person stayed signed in) does not
+	 * take over a later sign-out from elsewhere (the home page's): that one ends on the
+	 * "signed out" page, not at the client with its old state. Any registered client
+	 * could capture people's later sign-outs with one logout link.
+	 */
+	@Test
+	void logoutWhenClientRequestLeftUnansweredThenLaterPlainSignOutEndsHere() {
+		TestBrowser browser = new TestBrowser();
+		TestBrowser client = new TestBrowser();
+		String idToken = signInWithIdToken(browser, client, "bob", TestBootstrap.BOB_PASSWORD);
+		HttpResponse<String> logout = browser.get(this.flows.url("/connect/logout?id_token_hint=" + idToken
+				+ "&post_logout_redirect_uri=https://app.example.com/&state=stale"));
+		assertThat(TestBrowser.location(logout)).isEqualTo(this.flows.url("/logout"));
+		// Not confirmed: the person goes on, and later signs out from the home page.
+		HttpResponse<String> home = browser.get(this.flows.url("/"));
+		assertThat(home.statusCode()).isEqualTo(200);
+		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"),
+				Map.of("_csrf", TestBrowser.csrf(home.body())));
+		assertThat(TestBrowser.location(done)).endsWith("/logout/done").doesNotContain("app.example.com");
 	}
 
 	/** A hint must be this server's signed ID token for the signed-in user. */

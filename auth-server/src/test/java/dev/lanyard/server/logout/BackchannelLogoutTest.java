@@ -147,8 +147,7 @@ class BackchannelLogoutTest {
 
 		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
 		HttpResponse<String> confirm = browser.get(flows.url("/logout"));
-		HttpResponse<String> done = browser.postForm(flows.url("/logout"),
-				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+		HttpResponse<String> done = browser.postForm(flows.url("/logout"), TestBrowser.logoutForm(confirm.body()));
 		assertThat(done.statusCode()).isIn(302, 303);
 
 		LogoutToken logout = verified(received.poll(10, TimeUnit.SECONDS));
@@ -179,7 +178,7 @@ class BackchannelLogoutTest {
 		assertThat(sid(tokens(nodeA, browser, "short-bcl-app"))).isEqualTo(sid);
 		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
 		HttpResponse<String> confirm = browser.get(flows.url("/logout"));
-		browser.postForm(flows.url("/logout"), Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+		browser.postForm(flows.url("/logout"), TestBrowser.logoutForm(confirm.body()));
 		assertThat(verified(received.poll(10, TimeUnit.SECONDS), "short-bcl-app").sessionId()).isEqualTo(sid);
 		assertThat(received.poll(1500, TimeUnit.MILLISECONDS)).isNull();
 	}
@@ -220,8 +219,7 @@ class BackchannelLogoutTest {
 			OAuthFlows flows = new OAuthFlows(nodeC.baseUrl());
 			HttpResponse<String> confirm = browser.get(flows.url("/logout"));
 			Instant before = Instant.now();
-			HttpResponse<String> done = browser.postForm(flows.url("/logout"),
-					Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+			HttpResponse<String> done = browser.postForm(flows.url("/logout"), TestBrowser.logoutForm(confirm.body()));
 			// The person's sign-out never waits for the client.
 			assertThat(done.statusCode()).isIn(302, 303);
 			assertThat(Duration.between(before, Instant.now())).isLessThan(Duration.ofSeconds(3));

@@ -132,8 +132,8 @@ class RequestPathPlansTest {
 			assertThat(flows.exchangeAtGateway(refreshedToken).statusCode()).isEqualTo(200);
 			assertThat(browser.get(flows.url("/account")).statusCode()).isEqualTo(200);
 			HttpResponse<String> confirm = browser.get(flows.url("/logout"));
-			assertThat(browser.postForm(flows.url("/logout"), Map.of("_csrf", TestBrowser.csrf(confirm.body())))
-				.statusCode()).isIn(302, 303);
+			assertThat(browser.postForm(flows.url("/logout"), TestBrowser.logoutForm(confirm.body())).statusCode())
+				.isIn(302, 303);
 			assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshedToken))
 				.isEqualTo(Map.of("active", false));
 		}
