@@ -3,8 +3,10 @@ package dev.lanyard.server.key;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -85,13 +87,28 @@ public final class MasterKey {
 				Files.createDirectories(dataDirectory);
 				byte[] bytes = new byte[32];
 				random.nextBytes(bytes);
-				// Owner-only before the key is in it.
-				OwnerOnlyFiles.create(file);
-				Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+				// Written whole, owner-only, then moved into place: a crash or a full
+				// disk
+				// never leaves a master.key that is empty or cut short (a key derived
+				// from it would be public). A node that moved its own first wins.
+				Path written = OwnerOnlyFiles.createTemp(dataDirectory, "master", ".key.tmp");
+				Files.writeString(written, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+				try {
+					Files.move(written, file, StandardCopyOption.ATOMIC_MOVE);
+				}
+				catch (FileAlreadyExistsException ex) {
+					Files.deleteIfExists(written);
+				}
 			}
 			logger.warn("LANYARD_MASTER_KEY is not set: using the development master key in {}. "
 					+ "Set LANYARD_MASTER_KEY in production.", file.toAbsolutePath());
-			return fromSecret(Files.readString(file).strip());
+			String kept = Files.readString(file).strip();
+			if (kept.length() < MINIMUM_LENGTH) {
+				throw new IllegalStateException("The development master key in " + file.toAbsolutePath()
+						+ " is shorter than " + MINIMUM_LENGTH + " characters (empty or cut short): it protects "
+						+ "nothing. Restore it from a backup, or set LANYARD_MASTER_KEY.");
+			}
+			return fromSecret(kept);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("LANYARD_MASTER_KEY is not set and no development key could be kept in "

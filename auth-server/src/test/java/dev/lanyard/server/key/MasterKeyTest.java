@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -57,6 +58,27 @@ class MasterKeyTest {
 		byte[] sealed = MasterKey.resolve(null, data).seal(new byte[] { 7 }, "p");
 		assertThat(MasterKey.resolve("", data).open(sealed, "p")).containsExactly(7);
 		assertThat(data.resolve("master.key")).exists();
+	}
+
+	/**
+	 * A development key file that is empty or cut short (a crash or a full disk while it
+	 * was written, before it was written whole and moved into place) is refused: a key
+	 * derived from it would be public. It used to be used.
+	 */
+	@Test
+	void resolveWhenDevelopmentKeyFileEmptyOrShortThenRefusedSayingWhy(@TempDir Path data) throws Exception {
+		for (String kept : new String[] { "", "  \n", "abc" }) {
+			Files.writeString(data.resolve("master.key"), kept);
+			assertThatThrownBy(() -> MasterKey.resolve(null, data)).isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("master.key")
+				.hasMessageContaining("LANYARD_MASTER_KEY");
+		}
+		Files.delete(data.resolve("master.key"));
+		MasterKey.resolve(null, data);
+		assertThat(Files.readString(data.resolve("master.key"))).hasSizeGreaterThanOrEqualTo(43);
+		try (var left = Files.list(data)) {
+			assertThat(left.map((file) -> file.getFileName().toString())).containsExactly("master.key");
+		}
 	}
 
 	/** Owner-only from its creation: never readable by others, not even for a moment. */
