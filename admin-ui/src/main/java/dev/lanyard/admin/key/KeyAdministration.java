@@ -21,10 +21,14 @@ public interface KeyAdministration {
 	Instant rotate(Actor actor);
 
 	/**
-	 * Rotates at once and withdraws the active key from the JWKS, for a key that leaked:
-	 * tokens it signed stop verifying once verifiers re-read the JWKS, and verifiers that
-	 * have not fetched the next key yet refuse new tokens until they do.
+	 * Withdraws a key from the JWKS at once, for a key that leaked, whatever its state:
+	 * tokens it signed stop verifying once verifiers re-read the JWKS. The active key's
+	 * withdrawal makes the next key sign at once (verifiers that have not fetched it yet
+	 * refuse new tokens until they do); a retired key's only unpublishes it. A key
+	 * already withdrawn is left as it is.
+	 * @param kid the key to withdraw
+	 * @return whether it was there to withdraw
 	 */
-	void rotateInEmergency(Actor actor);
+	boolean withdraw(String kid, Actor actor);
 
 }

@@ -36,17 +36,23 @@ class KeyConsoleController {
 	}
 
 	/**
-	 * Withdraws the active key at once; needs the password again, as it breaks tokens.
+	 * Withdraws the chosen key at once (the active one unless another is chosen); needs
+	 * the password again, as it breaks tokens. The form names the key: sent twice, it
+	 * withdraws that key once, not the one activated meanwhile.
 	 */
 	@PostMapping("/rotate-emergency")
-	String rotateInEmergency(@RequestParam(required = false) String confirmPassword, Model model) {
+	String rotateInEmergency(@RequestParam(required = false) String kid,
+			@RequestParam(required = false) String confirmPassword, Model model) {
 		if (!this.identity.confirmPassword(confirmPassword)) {
 			model.addAttribute("keys", this.keys.keys());
 			model.addAttribute("emergencyPasswordWrong", true);
 			return "admin/keys";
 		}
-		this.keys.rotateInEmergency(this.identity.current());
-		return "redirect:/admin/keys?emergency";
+		if (kid == null || kid.isBlank()) {
+			return "redirect:/admin/keys";
+		}
+		return this.keys.withdraw(kid, this.identity.current()) ? "redirect:/admin/keys?emergency"
+				: "redirect:/admin/keys?already-withdrawn";
 	}
 
 }

@@ -19,6 +19,8 @@ public class InMemoryKeyAdministration implements KeyAdministration, TestDouble 
 
 	private final List<Actor> emergencyRotations = new ArrayList<>();
 
+	private final List<String> withdrawn = new ArrayList<>();
+
 	@Override
 	public void reset() {
 		this.keys.clear();
@@ -27,6 +29,7 @@ public class InMemoryKeyAdministration implements KeyAdministration, TestDouble 
 		this.keys.add(TestKeyViews.retired("kid-retired"));
 		this.rotations.clear();
 		this.emergencyRotations.clear();
+		this.withdrawn.clear();
 	}
 
 	@Override
@@ -46,8 +49,18 @@ public class InMemoryKeyAdministration implements KeyAdministration, TestDouble 
 	}
 
 	@Override
-	public void rotateInEmergency(Actor actor) {
-		this.emergencyRotations.add(actor);
+	public boolean withdraw(String kid, Actor actor) {
+		boolean present = this.keys.removeIf((key) -> key.kid().equals(kid));
+		if (present) {
+			this.emergencyRotations.add(actor);
+			this.withdrawn.add(kid);
+		}
+		return present;
+	}
+
+	/** The keys withdrawn, in order. */
+	public List<String> withdrawn() {
+		return List.copyOf(this.withdrawn);
 	}
 
 	/** Who asked for each ordinary rotation. */

@@ -9,12 +9,14 @@ import java.util.function.Function;
 import dev.lanyard.admin.AdminIdentity;
 import dev.lanyard.admin.ConfirmationRules;
 import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.Page;
 import dev.lanyard.admin.audit.AuditAdministration;
 import dev.lanyard.admin.audit.AuditQuery;
 import dev.lanyard.admin.client.ClientAdministration;
 import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.admin.key.KeyAdministration;
+import dev.lanyard.admin.key.KeyView;
 import dev.lanyard.admin.session.SessionAdministration;
 import dev.lanyard.admin.user.UserAdministration;
 import dev.lanyard.admin.user.UserDraft;
@@ -282,13 +284,24 @@ class AdminApiController {
 	}
 
 	/**
-	 * Withdraws the active key at once (see {@code rotateInEmergency}); needs a recent
-	 * credential.
+	 * Withdraws a key at once ({@code KeyAdministration#withdraw}): the one named by
+	 * {@code kid}, else the active one; needs a recent credential. Naming the key makes
+	 * the request safe to repeat: a key already withdrawn is left as it is (404 tells
+	 * so), where "the active one" would then be the key activated meanwhile.
 	 */
 	@PostMapping("/keys/rotate-emergency")
-	List<KeyResponse> rotateInEmergency() {
+	List<KeyResponse> rotateInEmergency(@RequestParam(required = false) String kid) {
 		this.recentAuthentication.require();
-		this.keys.rotateInEmergency(this.identity.current());
+		String withdrawn = (kid != null) ? kid
+				: this.keys.keys()
+					.stream()
+					.filter((key) -> "active".equals(key.state()))
+					.map(KeyView::kid)
+					.findFirst()
+					.orElseThrow(() -> new NotFoundException("Key"));
+		if (!this.keys.withdraw(withdrawn, this.identity.current())) {
+			throw new NotFoundException("Key");
+		}
 		return keys();
 	}
 

@@ -43,9 +43,13 @@ class KeyAdministrationService implements KeyAdministration {
 	}
 
 	@Override
-	public void rotateInEmergency(Actor actor) {
-		this.keys.rotateInEmergency();
-		this.audit.record(actor.id(), "keys.rotated_in_emergency", null, actor.address(), Map.of());
+	public boolean withdraw(String kid, Actor actor) {
+		boolean withdrawn = this.keys.withdraw(kid);
+		if (withdrawn) {
+			this.audit.record(actor.id(), "keys.rotated_in_emergency", "key:" + kid, actor.address(),
+					Map.of("kid", kid));
+		}
+		return withdrawn;
 	}
 
 }

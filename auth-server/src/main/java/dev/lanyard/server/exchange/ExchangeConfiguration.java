@@ -6,6 +6,7 @@ import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.authorization.CachedAccessTokens;
 import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
+import dev.lanyard.server.key.SigningKeyService;
 import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserAccount;
@@ -35,11 +36,12 @@ class ExchangeConfiguration {
 	@Bean
 	TokenExchangeGrant tokenExchangeGrant(OAuth2AuthorizationService authorizations,
 			LanyardRegisteredClientRepository clients, JdbcUserAccountRepository users, JwtEncoder jwtEncoder,
-			ExchangedTokenCache cache, LanyardProperties properties, MeterRegistry meters, Clock clock) {
+			ExchangedTokenCache cache, SigningKeyService signingKeys, LanyardProperties properties,
+			MeterRegistry meters, Clock clock) {
 		InternalJwtIssuer issuer = new InternalJwtIssuer(jwtEncoder, properties.exchange().tokenLifetime(),
 				properties.exchange().attributes(), clock);
 		return new TokenExchangeGrant(new TokenExchangeAuthenticationProvider(authorizations, clients,
-				(id) -> users.findById(id).filter(UserAccount::active), issuer, cache, meters));
+				(id) -> users.findById(id).filter(UserAccount::active), issuer, cache, signingKeys::published, meters));
 	}
 
 	@Bean

@@ -100,11 +100,12 @@ public final class ExchangedTokenCache {
 	 * An issued internal JWT.
 	 *
 	 * @param value the compact JWT
+	 * @param kid the key it was signed with: reused only while that key is published
 	 * @param issuedAt its {@code iat}
 	 * @param expiresAt its {@code exp}
 	 * @param scopes its scopes
 	 */
-	record IssuedJwt(String value, Instant issuedAt, Instant expiresAt, Set<String> scopes) {
+	record IssuedJwt(String value, String kid, Instant issuedAt, Instant expiresAt, Set<String> scopes) {
 
 		@Override
 		public String toString() {

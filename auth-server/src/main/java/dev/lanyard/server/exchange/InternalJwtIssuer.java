@@ -17,6 +17,7 @@ import dev.lanyard.server.user.UserAccount;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 
@@ -114,8 +115,9 @@ final class InternalJwtIssuer {
 			claims.claim("cnf", Map.of("jkt", request.dpopThumbprint()));
 		}
 		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).type(ClaimNames.ACCESS_TOKEN_TYPE).build();
-		String jwt = this.encoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();
-		return new ExchangedTokenCache.IssuedJwt(jwt, now, expiresAt, request.scopes());
+		Jwt jwt = this.encoder.encode(JwtEncoderParameters.from(header, claims.build()));
+		return new ExchangedTokenCache.IssuedJwt(jwt.getTokenValue(), (String) jwt.getHeaders().get("kid"), now,
+				expiresAt, request.scopes());
 	}
 
 }

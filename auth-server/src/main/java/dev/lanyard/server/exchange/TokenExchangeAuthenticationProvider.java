@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import dev.lanyard.server.dpop.DPoPProofs;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
@@ -80,12 +81,17 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 
 	private final InternalJwtIssuer issuer;
 
+	/** Whether a signing key is still published (not withdrawn), by its kid. */
+	private final Predicate<String> publishedKeys;
+
 	private final ExchangedTokenCache cache;
 
 	private final MeterRegistry meters;
 
 	TokenExchangeAuthenticationProvider(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
-			ActiveUsers users, InternalJwtIssuer issuer, ExchangedTokenCache cache, MeterRegistry meters) {
+			ActiveUsers users, InternalJwtIssuer issuer, ExchangedTokenCache cache, Predicate<String> publishedKeys,
+			MeterRegistry meters) {
+		this.publishedKeys = publishedKeys;
 		this.authorizations = authorizations;
 		this.clients = clients;
 		this.users = users;
@@ -145,8 +151,11 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 		Set<String> scopes = new LinkedHashSet<>(new TreeSet<>(requested));
 		String scope = String.join(" ", scopes);
 		String subjectHash = TokenHash.of(subjectToken);
-		Optional<ExchangedTokenCache.IssuedJwt> reusable = this.cache.find(subjectHash, gateway.getClientId(), audience,
-				scope);
+		// Only while the key that signed it is published: a key withdrawn in an
+		// emergency must not go on reaching services in JWTs they refuse.
+		Optional<ExchangedTokenCache.IssuedJwt> reusable = this.cache
+			.find(subjectHash, gateway.getClientId(), audience, scope)
+			.filter((issued) -> this.publishedKeys.test(issued.kid()));
 		if (reusable.isPresent()) {
 			return response(gateway, clientPrincipal, reusable.get());
 		}

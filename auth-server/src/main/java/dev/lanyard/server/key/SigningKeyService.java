@@ -139,24 +139,61 @@ public class SigningKeyService implements InitializingBean {
 	}
 
 	/**
-	 * Rotates at once, for a key that must stop signing now (its private part leaked):
-	 * the next key signs from now on and the active key is withdrawn from the JWKS. What
-	 * it breaks: tokens signed with the withdrawn key are refused by every verifier once
-	 * it re-reads the JWKS (within {@code jwks-max-age}), and a verifier that has not yet
-	 * fetched the next key refuses new tokens until its unknown-key refetch.
+	 * Rotates at once, for the active key that must stop signing now (its private part
+	 * leaked): {@link #withdraw} of the key active at this moment.
 	 */
 	public void rotateInEmergency() {
-		this.transactions.executeWithoutResult((status) -> {
+		withdraw(activeSigningKey().getKeyID());
+	}
+
+	/**
+	 * Withdraws a key at once, whatever its state, for a key whose private part leaked:
+	 * it leaves the JWKS and signs nothing more. The active key: the next key signs from
+	 * now on. The next key: a new next key is made. A retired key only leaves the JWKS (a
+	 * leak found after a rotation; withdrawing the active key instead would withdraw an
+	 * innocent one and leave the leaked one published). What it breaks: tokens signed
+	 * with the withdrawn key are refused by every verifier once it re-reads the JWKS
+	 * (within {@code jwks-max-age}), and after the active key's withdrawal a verifier
+	 * that has not yet fetched the next key refuses new tokens until its unknown-key
+	 * refetch. A key already withdrawn is left as it is: the request sent twice, or by
+	 * two administrators at once, withdraws one key, not the one activated meanwhile.
+	 * @return whether the key was there to withdraw
+	 */
+	public boolean withdraw(String kid) {
+		SigningKey.State withdrawn = this.transactions.execute((status) -> {
 			this.repository.lockForKeyManagement();
 			Instant now = this.clock.instant();
-			SigningKey next = this.repository.findByState(SigningKey.State.NEXT).orElseThrow();
-			this.repository.findByState(SigningKey.State.ACTIVE)
-				.ifPresent((active) -> this.repository.delete(active.kid()));
-			this.repository.activate(next.kid(), now);
-			this.repository.insert(generate(SigningKey.State.NEXT, now));
+			SigningKey key = this.repository.findAll()
+				.stream()
+				.filter((candidate) -> candidate.kid().equals(kid))
+				.findFirst()
+				.orElse(null);
+			if (key == null) {
+				return null;
+			}
+			this.repository.delete(kid);
+			if (key.state() == SigningKey.State.ACTIVE) {
+				SigningKey next = this.repository.findByState(SigningKey.State.NEXT).orElseThrow();
+				this.repository.activate(next.kid(), now);
+			}
+			if (key.state() != SigningKey.State.RETIRED) {
+				this.repository.insert(generate(SigningKey.State.NEXT, now));
+			}
+			return key.state();
 		});
 		refresh();
-		logger.warn("Emergency signing key rotation: the previous key was withdrawn");
+		if (withdrawn == null) {
+			logger.info("Signing key {} was already withdrawn", kid);
+			return false;
+		}
+		logger.warn("Signing key {} ({}) was withdrawn at once{}", kid, withdrawn.dbValue(),
+				(withdrawn == SigningKey.State.ACTIVE) ? ": the next key signs now" : "");
+		return true;
+	}
+
+	/** Whether a key is in the JWKS this node publishes (not withdrawn). */
+	public boolean published(String kid) {
+		return kid != null && current().published().getKeyByKeyId(kid) != null;
 	}
 
 	/**

@@ -20,7 +20,7 @@ class ExchangedTokenCacheTest {
 
 	private final ExchangedTokenCache cache = new ExchangedTokenCache(Clock.fixed(NOW, ZoneOffset.UTC));
 
-	private final ExchangedTokenCache.IssuedJwt jwt = new ExchangedTokenCache.IssuedJwt("a.b.c", NOW,
+	private final ExchangedTokenCache.IssuedJwt jwt = new ExchangedTokenCache.IssuedJwt("a.b.c", "k1", NOW,
 			NOW.plusSeconds(300), Set.of("openid"));
 
 	@Test
@@ -40,7 +40,7 @@ class ExchangedTokenCacheTest {
 
 	@Test
 	void findWhenLessThanAMinuteLeftOrEvictedThenNotReused() {
-		this.cache.put("subject", "gateway", "internal", "openid", new ExchangedTokenCache.IssuedJwt("x.y.z", NOW,
+		this.cache.put("subject", "gateway", "internal", "openid", new ExchangedTokenCache.IssuedJwt("x.y.z", "k1", NOW,
 				NOW.plus(ExchangedTokenCache.MINIMUM_REMAINING).minusSeconds(1), Set.of("openid")));
 		assertThat(this.cache.find("subject", "gateway", "internal", "openid")).isEmpty();
 		this.cache.put("other", "gateway", "internal", "openid", this.jwt);

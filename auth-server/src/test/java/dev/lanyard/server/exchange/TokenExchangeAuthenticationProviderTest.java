@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,6 +111,9 @@ class TokenExchangeAuthenticationProviderTest {
 
 	private TokenExchangeAuthenticationProvider provider;
 
+	/** The kids of signing keys withdrawn (no longer published). */
+	private final Set<String> withdrawnKeys = new HashSet<>();
+
 	@BeforeEach
 	void setUp() throws Exception {
 		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -124,7 +128,7 @@ class TokenExchangeAuthenticationProviderTest {
 		this.provider = new TokenExchangeAuthenticationProvider(this.authorizations,
 				new InMemoryRegisteredClientRepository(this.gateway, this.webApp),
 				(id) -> Optional.ofNullable(this.activeUsers.get(id)), issuer, new ExchangedTokenCache(this.clock),
-				this.meters);
+				(kid) -> !this.withdrawnKeys.contains(kid), this.meters);
 		this.activeUsers.put(this.alice.id(), this.alice);
 		this.authorizations.save(userAuthorization(SUBJECT_TOKEN, NOW.plus(Duration.ofMinutes(15))));
 		AuthorizationServerContextHolder.setContext(new AuthorizationServerContext() {
@@ -186,6 +190,19 @@ class TokenExchangeAuthenticationProviderTest {
 			.isEqualTo(first);
 		assertThat(exchange(request(SUBJECT_TOKEN, Set.of("billing"), Set.of())).getAccessToken().getTokenValue())
 			.as("another audience gets its own JWT")
+			.isNotEqualTo(first);
+	}
+
+	/**
+	 * A JWT whose signing key was withdrawn (an emergency) is not handed out again,
+	 * though still valid by its time: services would refuse it. It was reused for up to
+	 * four minutes.
+	 */
+	@Test
+	void exchangeWhenTheCachedJwtsKeyWasWithdrawnThenANewJwt() {
+		String first = exchange(request(SUBJECT_TOKEN, Set.of(), Set.of())).getAccessToken().getTokenValue();
+		this.withdrawnKeys.add("k1");
+		assertThat(exchange(request(SUBJECT_TOKEN, Set.of(), Set.of())).getAccessToken().getTokenValue())
 			.isNotEqualTo(first);
 	}
 

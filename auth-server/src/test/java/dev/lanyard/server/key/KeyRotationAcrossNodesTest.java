@@ -143,6 +143,54 @@ class KeyRotationAcrossNodesTest {
 	}
 
 	/**
+	 * A leak found after a rotation: the retired key is named and withdrawn, from both
+	 * nodes' JWKS, while the active key goes on signing (the emergency rotation could
+	 * only withdraw whatever key was active: an innocent one, leaving the leaked one
+	 * published). Naming a key makes the request safe to repeat: sent twice, the active
+	 * key's withdrawal withdraws it once, not the key activated meanwhile.
+	 */
+	@Test
+	void withdrawWhenAKeyIsNamedThenThatKeyOnlyAndOnce() throws Exception {
+		SigningKeyService keysA = nodeA.bean(SigningKeyService.class);
+		String active = kid(sign(nodeA));
+		SigningKey next = keysA.keys()
+			.stream()
+			.filter((key) -> key.state() == SigningKey.State.NEXT)
+			.findFirst()
+			.orElseThrow();
+		// A rotation leaves the key it retires published.
+		Instant startsAt = keysA.rotate();
+		while (Instant.now().isBefore(startsAt.plusMillis(100))) {
+			Thread.sleep(100);
+		}
+		keysA.refresh();
+		String retired = active;
+		assertThat(kid(sign(nodeA))).isEqualTo(next.kid());
+
+		assertThat(keysA.withdraw(retired)).isTrue();
+		assertThat(keysA.withdraw(retired)).as("already withdrawn").isFalse();
+		awaitUnpublished(nodeB, retired);
+		assertThat(kid(sign(nodeA))).as("the active key goes on").isEqualTo(next.kid());
+
+		assertThat(keysA.withdraw(next.kid())).isTrue();
+		String promoted = kid(sign(nodeA));
+		assertThat(promoted).isNotEqualTo(next.kid());
+		assertThat(keysA.withdraw(next.kid())).as("sent twice").isFalse();
+		assertThat(kid(sign(nodeA))).isEqualTo(promoted);
+		awaitUnpublished(nodeB, next.kid());
+	}
+
+	private static void awaitUnpublished(LanyardTestServer node, String kid) throws InterruptedException {
+		Instant deadline = Instant.now().plusSeconds(6);
+		String published = new TestBrowser().get(node.baseUrl() + "/oauth2/jwks").body();
+		while (published.contains(kid) && Instant.now().isBefore(deadline)) {
+			Thread.sleep(100);
+			published = new TestBrowser().get(node.baseUrl() + "/oauth2/jwks").body();
+		}
+		assertThat(published).doesNotContain(kid);
+	}
+
+	/**
 	 * An RFC 9068 token, signed by a node's JWT encoder (the path every internal JWT
 	 * takes).
 	 */
