@@ -23,7 +23,8 @@ public final class GenericPlans implements AutoCloseable {
 
 	/** On a new migrated database ({@link TestBackends#newMigratedDatabase()}). */
 	public GenericPlans() throws SQLException {
-		this.connection = DriverManager.getConnection(TestBackends.newMigratedDatabase(), "postgres", "");
+		this.connection = DriverManager.getConnection(TestBackends.newMigratedDatabase(), "postgres",
+				TestBackends.superuserPassword());
 		this.statement = this.connection.createStatement();
 		this.statement.execute("SET plan_cache_mode = force_generic_plan");
 	}

@@ -70,6 +70,7 @@ public final class LanyardTestServer implements AutoCloseable {
 		Map<String, String> settings = new HashMap<>();
 		settings.put("spring.datasource.url", TestBackends.newMigratedDatabase());
 		settings.put("spring.datasource.username", "postgres");
+		settings.put("spring.datasource.password", TestBackends.superuserPassword());
 		// Three test JVMs run nodes side by side (surefire's forkCount): a test
 		// node holds one idle connection rather than the pool's ten, and at most six.
 		settings.put("spring.datasource.hikari.minimum-idle", "1");

@@ -88,7 +88,7 @@ public final class TestBackends {
 		if (migratedTemplate == null) {
 			String url = createDatabase(null);
 			Flyway.configure()
-				.dataSource(url, "postgres", "")
+				.dataSource(url, "postgres", superuserPassword())
 				.locations("classpath:db/migration")
 				.javaMigrations(UserRepositories.javaMigrations())
 				.load()
@@ -119,7 +119,7 @@ public final class TestBackends {
 			}
 			adminUrl = embeddedPostgres.jdbcUrl();
 		}
-		try (Connection connection = DriverManager.getConnection(adminUrl, "postgres", "")) {
+		try (Connection connection = DriverManager.getConnection(adminUrl, "postgres", superuserPassword())) {
 			connection.createStatement()
 				.execute("CREATE DATABASE " + name + ((template != null) ? " TEMPLATE " + template : ""));
 		}
@@ -141,7 +141,7 @@ public final class TestBackends {
 	static List<String> dropLeftBehind(String adminUrl, Instant now, Predicate<String> considered) {
 		List<String> dropped = new ArrayList<>();
 		String cutoff = HOUR.format(now.minus(LEFT_BEHIND_AFTER));
-		try (Connection connection = DriverManager.getConnection(adminUrl, "postgres", "");
+		try (Connection connection = DriverManager.getConnection(adminUrl, "postgres", superuserPassword());
 				Statement statement = connection.createStatement()) {
 			statement.execute("SELECT pg_advisory_lock(" + SWEEP_LOCK + ")");
 			List<String> names = new ArrayList<>();
@@ -199,6 +199,14 @@ public final class TestBackends {
 				Thread.sleep(20);
 			}
 		}
+	}
+
+	/**
+	 * The superuser's password on the test PostgreSQL: none on the machine's (trust on
+	 * the loopback interface, as on CI), the embedded server's own otherwise.
+	 */
+	public static synchronized String superuserPassword() {
+		return (embeddedPostgres != null) ? embeddedPostgres.password() : "";
 	}
 
 	/** The URL of a Redis for the tests; callers keep apart with their own key prefix. */

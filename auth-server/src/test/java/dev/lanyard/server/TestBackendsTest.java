@@ -25,7 +25,7 @@ class TestBackendsTest {
 		String undated = "lanyard_test_0123456789abcdef";
 		String earlierInUse = "lanyard_test_2000010100_ba9876543210";
 		String notATestDatabase = "lanyard_keep_2000010100_0123456789ab";
-		try (Connection admin = DriverManager.getConnection(adminUrl, "postgres", "")) {
+		try (Connection admin = DriverManager.getConnection(adminUrl, "postgres", TestBackends.superuserPassword())) {
 			// The sweeps of this run's test JVMs wait while the databases are made.
 			admin.createStatement().execute("SELECT pg_advisory_lock(" + TestBackends.SWEEP_LOCK + ")");
 			for (String name : List.of(earlierRun, undated, earlierInUse, notATestDatabase)) {
@@ -33,7 +33,7 @@ class TestBackendsTest {
 				admin.createStatement().execute("CREATE DATABASE " + name);
 			}
 			try (Connection open = DriverManager.getConnection(adminUrl.replace("/postgres", "/" + earlierInUse),
-					"postgres", "")) {
+					"postgres", TestBackends.superuserPassword())) {
 				admin.createStatement().execute("SELECT pg_advisory_unlock(" + TestBackends.SWEEP_LOCK + ")");
 
 				String currentName = current.substring(current.lastIndexOf('/') + 1);
@@ -45,7 +45,8 @@ class TestBackendsTest {
 				assertThat(databases(admin, earlierRun, undated, earlierInUse, notATestDatabase))
 					.containsExactlyInAnyOrder(earlierInUse, notATestDatabase);
 			}
-			admin.createStatement().execute("DROP DATABASE " + earlierInUse);
+			// Once closed, a sweep still running may drop it first.
+			admin.createStatement().execute("DROP DATABASE IF EXISTS " + earlierInUse);
 			admin.createStatement().execute("DROP DATABASE " + notATestDatabase);
 		}
 	}

@@ -36,6 +36,7 @@ class EmbeddedDatabaseConfiguration {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(server.jdbcUrl("lanyard"));
 		config.setUsername(server.username());
+		config.setPassword(server.password());
 		config.setPoolName("lanyard-embedded");
 		// As spring.datasource.hikari.data-source-properties in application.yml: grouped
 		// inserts as one multi-row INSERT.

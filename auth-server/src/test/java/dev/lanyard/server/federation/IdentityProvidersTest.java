@@ -57,8 +57,8 @@ class IdentityProvidersTest {
 	 */
 	@Test
 	void listWhenASecretWasSealedUnderAnotherMasterKeyThenListedWithoutItAndReportedOnce(CapturedOutput output) {
-		JdbcClient jdbc = JdbcClient
-			.create(new DriverManagerDataSource(TestBackends.newMigratedDatabase(), "postgres", ""));
+		JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(TestBackends.newMigratedDatabase(), "postgres",
+				TestBackends.superuserPassword()));
 		new IdentityProviders(jdbc, MasterKey.fromSecret("the-master-key-of-another-deployment-0123456789"))
 			.save(new IdentityProvider("corp", "Corp", "https://login.corp.example", null, null, null, null, "lanyard",
 					"a-client-secret-of-the-upstream", "client_secret_basic", List.of("openid"), false, false,

@@ -49,7 +49,7 @@ class LoginNameMigrationTest {
 		insertUser(database, "STRASSE", "{noop}unused");
 		assertThatExceptionOfType(FlywayException.class)
 			.isThrownBy(() -> Flyway.configure()
-				.dataSource(database, "postgres", "")
+				.dataSource(database, "postgres", TestBackends.superuserPassword())
 				.locations("classpath:db/migration")
 				.javaMigrations(new LoginNameMigration())
 				.load()
@@ -61,7 +61,7 @@ class LoginNameMigrationTest {
 
 	private static void migrateTo(String database, String version) {
 		Flyway.configure()
-			.dataSource(database, "postgres", "")
+			.dataSource(database, "postgres", TestBackends.superuserPassword())
 			.locations("classpath:db/migration")
 			.target(version)
 			.load()
@@ -69,7 +69,8 @@ class LoginNameMigrationTest {
 	}
 
 	private static void insertUser(String database, String username, String passwordHash) throws SQLException {
-		try (Connection connection = DriverManager.getConnection(database, "postgres", "")) {
+		try (Connection connection = DriverManager.getConnection(database, "postgres",
+				TestBackends.superuserPassword())) {
 			var insert = connection
 				.prepareStatement("INSERT INTO users (id, username, password_hash) VALUES (gen_random_uuid(), ?, ?)");
 			insert.setString(1, username);
