@@ -63,8 +63,14 @@ final class RpInitiatedLogout {
 			public Authentication authenticate(Authentication authentication) {
 				RpInitiatedLogoutRequest request = (RpInitiatedLogoutRequest) authentication;
 				RegisteredClient client = null;
-				if (request.idTokenHint() != null) {
-					JWTClaimsSet hint = verifiedHint(request.idTokenHint(), keys);
+				JWTClaimsSet hint = (request.idTokenHint() != null) ? verifiedHint(request.idTokenHint(), keys) : null;
+				// A hint signed by a key no longer published (retired long enough ago to
+				// leave the JWKS, or withdrawn) cannot be checked: it names nobody, as if
+				// absent. The person is still asked to confirm, and is sent back to a
+				// client only one the request names itself. It was an error page, and the
+				// person stayed signed in.
+				boolean uncheckable = request.idTokenHint() != null && hint == null;
+				if (hint != null) {
 					client = clients.findByClientId(hintedClientId(hint));
 					if (client == null) {
 						throw error("id_token_hint");
@@ -83,7 +89,8 @@ final class RpInitiatedLogout {
 						throw error(OAuth2ParameterNames.CLIENT_ID);
 					}
 				}
-				String redirectUri = request.postLogoutRedirectUri();
+				String redirectUri = (uncheckable && request.clientId() == null) ? null
+						: request.postLogoutRedirectUri();
 				if (redirectUri != null
 						&& (client == null || !client.getPostLogoutRedirectUris().contains(redirectUri))) {
 					throw error("post_logout_redirect_uri");
@@ -128,11 +135,12 @@ final class RpInitiatedLogout {
 	}
 
 	/**
-	 * The claims of an ID token this server issued. RP-Initiated Logout 1.0 §2: "The OP
-	 * need not be listed as an audience of the ID Token" and the hint may have expired,
-	 * so the token is checked only for this server's signature (against the published
-	 * keys, which include recently retired ones) and issuer. It need not be the grant's
-	 * latest ID token: a client that refreshed may still hold the first one.
+	 * The claims of an ID token this server issued, or {@code null} when it is signed by
+	 * a key no longer published (nothing to check it with). RP-Initiated Logout 1.0 §2:
+	 * "The OP need not be listed as an audience of the ID Token" and the hint may have
+	 * expired, so the token is checked only for this server's signature (against the
+	 * published keys, which include recently retired ones) and issuer. It need not be the
+	 * grant's latest ID token: a client that refreshed may still hold the first one.
 	 */
 	private static JWTClaimsSet verifiedHint(String hint, SigningKeyService keys) {
 		try {
@@ -141,6 +149,9 @@ final class RpInitiatedLogout {
 				throw error("id_token_hint");
 			}
 			JWK key = keys.publishedKeys().getKeyByKeyId(jwt.getHeader().getKeyID());
+			if (key == null) {
+				return null;
+			}
 			if (!(key instanceof RSAKey rsa) || !jwt.verify(new RSASSAVerifier(rsa))) {
 				throw error("id_token_hint");
 			}

@@ -132,6 +132,28 @@ class LogoutTest {
 		}
 	}
 
+	/**
+	 * A hint signed by a key no longer published (retired long enough ago to leave the
+	 * JWKS, or withdrawn) cannot be checked: the person is still asked, signed out, and
+	 * sent to Lanyard's "signed out" page (the redirect URI could not be tied to a client
+	 * the request names). It was an error page, and the person stayed signed in.
+	 */
+	@Test
+	void logoutWhenHintSignedByAKeyNoLongerPublishedThenConfirmedAndSignedOutHere() throws Exception {
+		TestBrowser browser = new TestBrowser();
+		String idToken = signInWithIdToken(browser, new TestBrowser(), "bob", TestBootstrap.BOB_PASSWORD);
+		SignedJWT stale = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("retired-and-gone").build(),
+				SignedJWT.parse(idToken).getJWTClaimsSet());
+		stale.sign(new RSASSASigner(new RSAKeyGenerator(2048).generate()));
+		HttpResponse<String> logout = browser.get(this.flows.url("/connect/logout?id_token_hint=" + stale.serialize()
+				+ "&post_logout_redirect_uri=https://app.example.com/&state=s"));
+		assertThat(TestBrowser.location(logout)).isEqualTo(this.flows.url("/logout"));
+		HttpResponse<String> confirm = browser.get(this.flows.url("/logout"));
+		HttpResponse<String> done = browser.postForm(this.flows.url("/logout"), TestBrowser.logoutForm(confirm.body()));
+		assertThat(TestBrowser.location(done)).endsWith("/logout/done");
+		assertThat(browser.get(this.flows.url("/account")).statusCode()).isEqualTo(302);
+	}
+
 	private String signInWithIdToken(TestBrowser browser, TestBrowser client, String username, String password) {
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
 		String redirect = this.flows.authorizeWithLogin(browser,
