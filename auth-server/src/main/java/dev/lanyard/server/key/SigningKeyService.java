@@ -87,9 +87,12 @@ public class SigningKeyService implements InitializingBean {
 
 	@Override
 	public void afterPropertiesSet() {
-		verifyMasterKey();
 		this.transactions.executeWithoutResult((status) -> {
 			this.repository.lockForKeyManagement();
+			// Under the lock: two nodes starting at once on a new database with different
+			// master keys used to both pass (each saw no check yet), and one then sealed
+			// the signing keys with a key the check disagreed with.
+			verifyMasterKey();
 			Instant now = this.clock.instant();
 			if (this.repository.findByState(SigningKey.State.ACTIVE).isEmpty()) {
 				Optional<SigningKey> next = this.repository.findByState(SigningKey.State.NEXT);
@@ -293,14 +296,17 @@ public class SigningKeyService implements InitializingBean {
 		return new Snapshot(active, new JWKSet(published), dueAt, fingerprint, this.clock.instant());
 	}
 
+	/**
+	 * Refuses to start with a master key other than the one this database's keys are
+	 * sealed with; the first start records a check sealed with its key. The caller holds
+	 * the key-management lock.
+	 */
 	private void verifyMasterKey() {
-		Optional<byte[]> check = this.repository.findMasterKeyCheck();
-		if (check.isEmpty()) {
+		if (this.repository.findMasterKeyCheck().isEmpty()) {
 			this.repository.insertMasterKeyCheck(this.masterKey.seal(new byte[] { 1 }, CHECK_PURPOSE));
-			return;
 		}
 		try {
-			this.masterKey.open(check.get(), CHECK_PURPOSE);
+			this.masterKey.open(this.repository.findMasterKeyCheck().orElseThrow(), CHECK_PURPOSE);
 		}
 		catch (MasterKey.WrongMasterKeyException ex) {
 			throw new IllegalStateException("LANYARD_MASTER_KEY is not the key this database's signing keys were "
