@@ -147,9 +147,12 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 * ({@code Cache-Control: max-age}); jwt-client-lib caches it at most five minutes
 	 * @param publicationPeriod how long a key is published before it may sign: longer
 	 * than {@code jwksMaxAge}, so every verifier's cached JWKS lists a key before the
-	 * first token signed with it arrives
+	 * first token signed with it arrives. The default leaves a minute beyond the max-age:
+	 * a node cut off from PostgreSQL serves the keys it read for up to 30 s more (a
+	 * verifier may cache that JWKS, without a key made meanwhile, for the whole max-age),
+	 * and nodes' clocks differ a little
 	 */
-	public record Keys(@DefaultValue("5m") Duration jwksMaxAge, @DefaultValue("330s") Duration publicationPeriod) {
+	public record Keys(@DefaultValue("5m") Duration jwksMaxAge, @DefaultValue("360s") Duration publicationPeriod) {
 
 		public Keys {
 			if (jwksMaxAge.isNegative() || publicationPeriod.compareTo(jwksMaxAge) <= 0) {
