@@ -48,10 +48,7 @@ class AdminConsoleAdvice {
 	@ExceptionHandler({ InvalidPropertyException.class, InvalidInputException.class })
 	@ResponseStatus(HttpStatus.BAD_REQUEST)
 	String badRequest(HttpServletRequest request, Model model) {
-		model.addAttribute("admin", admin());
-		model.addAttribute("time", time());
-		model.addAttribute("section", section(request));
-		return "admin/bad-request";
+		return page("admin/bad-request", request, model);
 	}
 
 	/**
@@ -61,10 +58,15 @@ class AdminConsoleAdvice {
 	@ExceptionHandler(NotFoundException.class)
 	@ResponseStatus(HttpStatus.NOT_FOUND)
 	String notFound(HttpServletRequest request, Model model) {
+		return page("admin/not-found", request, model);
+	}
+
+	/** An exception handler's page, given what every page's header needs. */
+	private String page(String view, HttpServletRequest request, Model model) {
 		model.addAttribute("admin", admin());
 		model.addAttribute("time", time());
 		model.addAttribute("section", section(request));
-		return "admin/not-found";
+		return view;
 	}
 
 }

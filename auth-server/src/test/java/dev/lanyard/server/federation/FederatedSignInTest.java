@@ -695,16 +695,7 @@ class FederatedSignInTest {
 	@Test
 	void trustedUpstreamMultiFactorCountsHere() {
 		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
-		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
-		TestBrowser browser = new TestBrowser();
-		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-		browser.get(flows.authorizeUrl(
-				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "client-state", pkce)));
-		HttpResponse<String> signedIn = browser.get(scriptedCallback(browser, "scripted"));
-		String clientCallback = TestBrowser.location(browser.get(TestBrowser.location(signedIn)));
-		Map<String, Object> tokens = flows.tokensFor(clientCallback, "web-app", TestBootstrap.WEB_APP_SECRET,
-				TestBootstrap.REDIRECT_URI, pkce);
-		assertThat(TestBrowser.jwtClaims((String) tokens.get("id_token"))).containsEntry("idp", "scripted")
+		assertThat(idTokenThroughScripted(new TestBrowser())).containsEntry("idp", "scripted")
 			.containsEntry("amr", List.of("fed", "mfa"))
 			.containsEntry("acr", "urn:lanyard:acr:multi-factor");
 	}
@@ -730,23 +721,31 @@ class FederatedSignInTest {
 		Instant longAgo = Instant.now().minus(Duration.ofHours(13)).truncatedTo(ChronoUnit.SECONDS);
 		scripted.authTime = longAgo;
 		try {
-			OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
 			TestBrowser browser = new TestBrowser();
-			TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
-			browser.get(flows.authorizeUrl(
-					OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "client-state", pkce)));
-			HttpResponse<String> signedIn = browser.get(scriptedCallback(browser, "scripted"));
-			String clientCallback = TestBrowser.location(browser.get(TestBrowser.location(signedIn)));
-			assertThat(clientCallback).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
-			Map<String, Object> tokens = flows.tokensFor(clientCallback, "web-app", TestBootstrap.WEB_APP_SECRET,
-					TestBootstrap.REDIRECT_URI, pkce);
-			assertThat(((Number) TestBrowser.jwtClaims((String) tokens.get("id_token")).get("auth_time")).longValue())
+			assertThat(((Number) idTokenThroughScripted(browser).get("auth_time")).longValue())
 				.isEqualTo(longAgo.getEpochSecond());
 			assertThat(browser.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(200);
 		}
 		finally {
 			scripted.authTime = null;
 		}
+	}
+
+	/**
+	 * The claims of the ID token web-app gets for a sign-in through the scripted upstream
+	 * in this browser.
+	 */
+	private static Map<String, Object> idTokenThroughScripted(TestBrowser browser) {
+		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		browser.get(flows.authorizeUrl(
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "client-state", pkce)));
+		HttpResponse<String> signedIn = browser.get(scriptedCallback(browser, "scripted"));
+		String clientCallback = TestBrowser.location(browser.get(TestBrowser.location(signedIn)));
+		assertThat(clientCallback).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
+		Map<String, Object> tokens = flows.tokensFor(clientCallback, "web-app", TestBootstrap.WEB_APP_SECRET,
+				TestBootstrap.REDIRECT_URI, pkce);
+		return TestBrowser.jwtClaims((String) tokens.get("id_token"));
 	}
 
 	/** OpenID Connect Core §3.1.3.7 item 3: an ID token for another client is refused. */
