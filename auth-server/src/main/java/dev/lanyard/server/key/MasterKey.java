@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Set;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -39,6 +40,10 @@ public final class MasterKey {
 	private static final int NONCE_BYTES = 12;
 
 	private static final SecureRandom random = new SecureRandom();
+
+	/** The example values of docker/compose.yaml and docker/k8s/secrets.example.yaml. */
+	private static final Set<String> PUBLISHED_PLACEHOLDERS = Set.of("change-this-master-key-to-a-long-random-secret",
+			"replace-me-with-at-least-32-random-characters");
 
 	private final byte[] pseudoRandomKey;
 
@@ -78,6 +83,12 @@ public final class MasterKey {
 			if (configured.length() < MINIMUM_LENGTH) {
 				throw new IllegalStateException("LANYARD_MASTER_KEY must be at least " + MINIMUM_LENGTH
 						+ " characters of a random secret; the configured one is shorter");
+			}
+			if (PUBLISHED_PLACEHOLDERS.contains(configured)) {
+				// Warned, not refused: docker/compose.yaml runs with it out of the box.
+				logger.warn("LANYARD_MASTER_KEY is a placeholder published with Lanyard: anyone can open the "
+						+ "signing keys and second-factor secrets it seals. Set a random secret of your own before "
+						+ "production (e.g. openssl rand -base64 48).");
 			}
 			return fromSecret(configured);
 		}

@@ -4,15 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+@ExtendWith(OutputCaptureExtension.class)
 class MasterKeyTest {
 
 	private final MasterKey key = MasterKey.fromSecret("a-master-key-of-at-least-32-characters!");
@@ -79,6 +86,26 @@ class MasterKeyTest {
 		try (var left = Files.list(data)) {
 			assertThat(left.map((file) -> file.getFileName().toString())).containsExactly("master.key");
 		}
+	}
+
+	/**
+	 * The repository's own example values are public: a start with one says so (not
+	 * refused: the compose file runs with it out of the box).
+	 */
+	@Test
+	void resolveWhenPublishedPlaceholderThenWarnedAndStillResolved(@TempDir Path data, CapturedOutput output)
+			throws Exception {
+		for (String file : new String[] { "docker/compose.yaml", "docker/k8s/secrets.example.yaml" }) {
+			String text = Files.readString(Path.of("..").resolve(file));
+			Matcher placeholder = Pattern.compile("(?:LANYARD_MASTER_KEY|master-key): (\\S+)").matcher(text);
+			assertThat(placeholder.find()).as(file).isTrue();
+			int before = output.getAll().length();
+			MasterKey.resolve(placeholder.group(1), data, true);
+			assertThat(output.getAll().substring(before)).contains("LANYARD_MASTER_KEY is a placeholder");
+		}
+		int before = output.getAll().length();
+		MasterKey.resolve("a-random-secret-of-our-own-0123456789abcdef", data, true);
+		assertThat(output.getAll().substring(before)).doesNotContain("placeholder");
 	}
 
 	/** Owner-only from its creation: never readable by others, not even for a moment. */
