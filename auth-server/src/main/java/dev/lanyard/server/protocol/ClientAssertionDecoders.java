@@ -1,11 +1,6 @@
 package dev.lanyard.server.protocol;
 
-import java.io.Closeable;
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,14 +13,13 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import dev.lanyard.server.client.ClientAssertionReplays;
 import dev.lanyard.server.client.ClientKeys;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.token.TokenHash;
+import dev.lanyard.server.storage.WarningInterval;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +74,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientAssertionDecoders.class);
 
+	private static final WarningInterval unreadableKeys = new WarningInterval(Duration.ofMinutes(1));
+
 	private final ClientAssertionReplays replays;
 
 	private final Clock clock;
@@ -126,8 +122,15 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 				// The framework answers invalid_client and keeps the reason to itself; an
 				// operator finds it here (never the assertion). The client's keys
 				// unreadable is the operator's business: WARN.
-				if (causedByKeySource(ex)) {
-					logger.warn("Could not read the keys of client {} at {}: {}", clientId, jwksUri, ex.getMessage());
+				if (causedByKeySource(ex) && unreadableKeys.due()) {
+					// At most one a minute: anyone can send assertions with made-up key
+					// ids, each a refetch (refused by the rate limit, a key-source
+					// failure too).
+					logger.warn("Could not read the keys of client {} at {}: {} (one warning a minute at most)",
+							clientId, jwksUri, ex.getMessage());
+				}
+				else if (causedByKeySource(ex)) {
+					logger.debug("Could not read the keys of client {}: {}", clientId, ex.getMessage());
 				}
 				else {
 					logger.debug("Client assertion of {} refused: {}", clientId, ex.getMessage());

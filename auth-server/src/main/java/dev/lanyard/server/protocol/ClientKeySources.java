@@ -2,13 +2,9 @@ package dev.lanyard.server.protocol;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URL;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -17,7 +13,6 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import dev.lanyard.server.client.ClientKeys;
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.token.TokenHash;
@@ -29,12 +24,12 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 /**
  * The public keys a client registered, inline ({@code jwks}) or by URL
  * ({@code jwks_uri}), as a nimbus key source: what its client assertions (RFC 7523) and
- * request objects (RFC 9101) are verified with. A URL is fetched with 2 s timeouts, no
- * redirects, 64 KiB at most, cached five minutes (nimbus's cache and rate limit; requests
- * wait at most 3 s for a fetch under way); only keys that meet the registration rules are
- * used, fetched ones too. A source is kept per client and key set, and dropped (its
- * refresh thread stopped) once the registration names other keys and they are used, or
- * after an hour unused. Thread-safe.
+ * request objects (RFC 9101) are verified with. A URL is fetched within 2 s for the whole
+ * answer ({@link BoundedResourceRetriever}), no redirects, 64 KiB at most, cached five
+ * minutes (nimbus's cache and rate limit; requests wait at most 3 s for a fetch under
+ * way); only keys that meet the registration rules are used, fetched ones too. A source
+ * is kept per client and key set, and dropped (its refresh thread stopped) once the
+ * registration names other keys and they are used, or after an hour unused. Thread-safe.
  */
 final class ClientKeySources {
 
@@ -113,17 +108,8 @@ final class ClientKeySources {
 		if (jwks != null) {
 			return new ImmutableJWKSet<>(ClientKeys.parse(jwks));
 		}
-		DefaultResourceRetriever retriever = new DefaultResourceRetriever(JWKS_TIMEOUT_MILLIS, JWKS_TIMEOUT_MILLIS,
-				JWKS_SIZE_LIMIT) {
-			@Override
-			protected HttpURLConnection openHTTPConnection(URL url) throws IOException {
-				HttpURLConnection connection = super.openHTTPConnection(url);
-				// The registered URL, not wherever it points to.
-				connection.setInstanceFollowRedirects(false);
-				return connection;
-			}
-		};
-		retriever.setHeaders(Map.of("Accept", List.of("application/jwk-set+json, application/json")));
+		BoundedResourceRetriever retriever = new BoundedResourceRetriever(Duration.ofMillis(JWKS_TIMEOUT_MILLIS),
+				JWKS_SIZE_LIMIT);
 		try {
 			return JWKSourceBuilder.create(URI.create(client.getClientSettings().getJwkSetUrl()).toURL(), retriever)
 				.cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, JWKS_REFRESH_WAIT_MILLIS)

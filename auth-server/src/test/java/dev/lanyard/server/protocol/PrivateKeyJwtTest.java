@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -101,6 +102,39 @@ class PrivateKeyJwtTest {
 				out.write(body);
 			}
 		});
+		// A host that answers, then sends its body a byte a second.
+		keyHost.createContext("/trickle", (exchange) -> {
+			exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+			exchange.sendResponseHeaders(200, 0);
+			try (OutputStream out = exchange.getResponseBody()) {
+				for (int i = 0; i < 60; i++) {
+					out.write(' ');
+					out.flush();
+					Thread.sleep(1000);
+				}
+			}
+			catch (InterruptedException | IOException ex) {
+				// The fetch gave up: what the test wants.
+			}
+		});
+		keyHost.createContext("/moved", (exchange) -> {
+			exchange.getResponseHeaders().add("Location", "/jwks");
+			exchange.sendResponseHeaders(302, -1);
+			exchange.close();
+		});
+		keyHost.createContext("/huge", (exchange) -> {
+			byte[] body = (published.substring(0, published.length() - 1) + ",\"pad\":\"" + "x".repeat(70_000) + "\"}")
+				.getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+			catch (IOException ex) {
+				// Cut off past the limit.
+			}
+		});
+		keyHost.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
 		keyHost.start();
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
 		deployment.put("lanyard.issuer", ISSUER);
@@ -192,6 +226,28 @@ class PrivateKeyJwtTest {
 				rolled.getKeyID(), null));
 		accessToken(nodeA, new PrivateKeyJWT(client, URI.create(ISSUER), JWSAlgorithm.ES256, rolled.toPrivateKey(),
 				rolled.getKeyID(), null));
+	}
+
+	/**
+	 * OA-54: a jwks_uri is fetched within 2 s for the whole answer, 64 KiB at most, the
+	 * registered URL only: a host that sends its keys a byte a second, one that
+	 * redirects, one that sends more, each make the assertion fail at once (a trickling
+	 * host held the request thread for as long as it liked: each read had its timeout,
+	 * the whole none).
+	 */
+	@Test
+	void privateKeyJwtWhenJwksUriTricklesRedirectsOrIsTooLargeThenRefusedWithinTheDeadline() throws Exception {
+		ClientService clients = nodeA.bean(ClientService.class);
+		for (String path : List.of("/trickle", "/moved", "/huge")) {
+			String clientId = "keys-at" + path.replace('/', '-') + "-" + UUID.randomUUID().toString().substring(0, 8);
+			clients.importClient(registration(clientId, "private_key_jwt", null, null,
+					"http://127.0.0.1:" + keyHost.getAddress().getPort() + path));
+			long started = System.nanoTime();
+			ErrorObject refused = tokenError(nodeA, new PrivateKeyJWT(new ClientID(clientId), URI.create(ISSUER),
+					JWSAlgorithm.ES256, publishedKey.toPrivateKey(), publishedKey.getKeyID(), null));
+			assertThat(refused.getCode()).as(path).isEqualTo("invalid_client");
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as(path).isLessThan(Duration.ofSeconds(6));
+		}
 	}
 
 	/** A key published at a jwks_uri meets the registration rules too (OA-54). */
