@@ -34,7 +34,8 @@ final class PublicUrls {
 		if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
 			return false;
 		}
-		String host = uri.getHost().toLowerCase(Locale.ROOT);
+		// A trailing dot names the same host ("localhost." is localhost to a resolver).
+		String host = uri.getHost().toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
 		if (host.equals("localhost") || host.endsWith(".localhost") || host.endsWith(".local")
 				|| host.endsWith(".internal")) {
 			return false;
