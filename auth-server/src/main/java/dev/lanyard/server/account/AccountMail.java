@@ -101,7 +101,7 @@ class AccountMail {
 				work.run();
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not send an account mail: {}", ex.getMessage());
+				logger.warn("Could not send an account mail: {}", whatFailed(ex));
 			}
 		});
 	}
@@ -133,9 +133,33 @@ class AccountMail {
 		}
 		catch (MailException ex) {
 			// The person saw the same answer; the operator sees why no mail went out.
-			logger.warn("Could not send an account e-mail: {}", ex.getMessage());
+			logger.warn("Could not send an account e-mail: {}", whatFailed(ex));
 			return false;
 		}
+	}
+
+	/**
+	 * What failed, for the log: the kinds of the exceptions in the chain, never their
+	 * messages, which carry the SMTP server's reply with the recipient's address (and
+	 * text an outside server chose, on several lines).
+	 */
+	static String whatFailed(Throwable failure) {
+		StringBuilder kinds = new StringBuilder();
+		java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+		for (Throwable cause = failure; cause != null && seen.add(cause); cause = next(cause)) {
+			kinds.append((kinds.length() > 0) ? " < " : "").append(cause.getClass().getSimpleName());
+		}
+		return kinds.toString();
+	}
+
+	private static Throwable next(Throwable failure) {
+		if (failure instanceof org.springframework.mail.MailSendException send && !send.getFailedMessages().isEmpty()) {
+			return send.getFailedMessages().values().iterator().next();
+		}
+		if (failure instanceof jakarta.mail.MessagingException messaging && messaging.getNextException() != null) {
+			return messaging.getNextException();
+		}
+		return failure.getCause();
 	}
 
 	@PreDestroy

@@ -295,4 +295,21 @@ class AccountMailTest {
 		return link.group(1);
 	}
 
+	/**
+	 * A mail the SMTP server refused is logged by the kinds of its exceptions, never
+	 * their messages: those carry the server's reply, with the recipient's address, on
+	 * several lines of an outside server's text. The address used to reach the log.
+	 */
+	@Test
+	void mailWhenRefusedByTheServerThenLoggedWithoutTheReply() {
+		jakarta.mail.SendFailedException refused = new jakarta.mail.SendFailedException("Invalid Addresses",
+				new jakarta.mail.MessagingException("550 5.1.1 <bob@example.com>: Recipient address rejected\r\nmore"));
+		org.springframework.mail.MailSendException failure = new org.springframework.mail.MailSendException(
+				java.util.Map.of(new Object(), refused));
+		String logged = AccountMail.whatFailed(failure);
+		assertThat(logged).isEqualTo("MailSendException < SendFailedException < MessagingException")
+			.doesNotContain("bob@example.com")
+			.doesNotContain("\n");
+	}
+
 }
