@@ -163,6 +163,11 @@ public class SigningKeyService implements InitializingBean {
 	 * @return whether the key was there to withdraw
 	 */
 	public boolean withdraw(String kid) {
+		if (kid == null || !kid.matches("[A-Za-z0-9_-]{1,64}")) {
+			// Not a key id of this server's (they are JWK thumbprints): nothing to look
+			// up, nor to write in the log as it came.
+			return false;
+		}
 		SigningKey.State withdrawn = this.transactions.execute((status) -> {
 			this.repository.lockForKeyManagement();
 			Instant now = this.clock.instant();
