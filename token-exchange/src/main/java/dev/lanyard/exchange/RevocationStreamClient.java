@@ -47,6 +47,11 @@ public final class RevocationStreamClient implements AutoCloseable {
 
 	private static final Duration MAXIMUM_RETRY = Duration.ofSeconds(5);
 
+	/**
+	 * How many times the stream was heard (reset or resumed); the reader thread's own.
+	 */
+	private long heardCount;
+
 	private final URI stream;
 
 	private final String authorization;
@@ -135,9 +140,16 @@ public final class RevocationStreamClient implements AutoCloseable {
 		Duration retry = Duration.ofMillis(250);
 		while (this.running.get()) {
 			String problem;
+			long heardBefore = this.heardCount;
 			try {
 				problem = readOnce();
-				retry = Duration.ofMillis(250);
+				if (this.heardCount != heardBefore) {
+					// The stream was heard (reset or resumed): a later end starts the
+					// waits anew. An answer that ends before (401, 503, a node's
+					// seventeenth stream of this client) keeps doubling them, or every
+					// gateway would ask four times a second for ever.
+					retry = Duration.ofMillis(250);
+				}
 			}
 			catch (IOException ex) {
 				problem = ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
@@ -258,6 +270,7 @@ public final class RevocationStreamClient implements AutoCloseable {
 	}
 
 	private void heard(String how) {
+		this.heardCount++;
 		logger.log(this.warned ? Level.INFO : Level.DEBUG, "Revocation stream {0} heard: {1}", this.stream, how);
 		this.warned = false;
 	}
