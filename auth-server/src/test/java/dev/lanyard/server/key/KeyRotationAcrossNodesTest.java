@@ -169,6 +169,7 @@ class KeyRotationAcrossNodesTest {
 
 		assertThat(keysA.withdraw(retired)).isTrue();
 		assertThat(keysA.withdraw(retired)).as("already withdrawn").isFalse();
+		assertThat(keysA.withdraw("no-such-key\r\nSigning key forged")).as("not a key id").isFalse();
 		awaitUnpublished(nodeB, retired);
 		assertThat(kid(sign(nodeA))).as("the active key goes on").isEqualTo(next.kid());
 
