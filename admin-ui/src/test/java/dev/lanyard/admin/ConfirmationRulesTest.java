@@ -57,8 +57,7 @@ class ConfirmationRulesTest {
 				case_("a post-logout redirect URI", machine().postLogoutRedirectUris("https://app.example/bye"), true),
 				case_("the admin scope", machine().scopes("orders.read", AdminIdentity.ADMIN_SCOPE), true),
 				case_("token exchange", machine().grantTypes("client_credentials", TOKEN_EXCHANGE), true),
-				// It receives the tokens of whoever enters its code, as a redirect URI
-				// does.
+				// It receives the tokens of whoever enters its code.
 				case_("the device flow", machine().grantTypes(DEVICE_CODE), true),
 				case_("introspection", machine().introspectionAllowed(true), true),
 				case_("DPoP-bound access tokens", machine().dpopBoundAccessTokens(true), false),

@@ -98,10 +98,10 @@ public final class MasterKey {
 				Files.createDirectories(dataDirectory);
 				byte[] bytes = new byte[32];
 				random.nextBytes(bytes);
-				// Written whole, owner-only, then moved into place: a crash or a full
-				// disk
-				// never leaves a master.key that is empty or cut short (a key derived
-				// from it would be public). A node that moved its own first wins.
+				// Written whole, owner-only, then moved into place: a crash or
+				// a full disk never leaves a master.key that is empty or cut
+				// short (a key derived from it would be public). A node that
+				// moved its own first wins.
 				Path written = OwnerOnlyFiles.createTemp(dataDirectory, "master", ".key.tmp");
 				Files.writeString(written, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
 				try {

@@ -27,8 +27,9 @@ import org.springframework.security.authentication.AuthenticationDetailsSource;
  * {@code idp} claim); {@code null} when they signed in here
  * @param carriedPast the last time the person ended every other sign-in of theirs from
  * this one without proving anything (this one goes on past that cut-off); {@code null} if
- * never. It never counts as an authentication: {@code auth_time}, {@code max_age}, the
- * absolute lifetime and recent-sign-in checks read {@code authenticatedAt} only
+ * never. It never counts as an authentication: {@code auth_time}, {@code max_age} and
+ * recent-sign-in checks read {@code authenticatedAt}, the absolute lifetime
+ * {@link #begun()}
  * @param begunAt when the session began here, where that is later than
  * {@code authenticatedAt}: a sign-in through an upstream provider that answered from its
  * own session says when the person authenticated there ({@code auth_time}), which may be

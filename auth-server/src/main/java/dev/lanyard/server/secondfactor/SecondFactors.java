@@ -77,11 +77,11 @@ public class SecondFactors {
 
 	/**
 	 * Removes one of the person's passkeys, or their authenticator app with its recovery
-	 * codes, unless it is the last second factor one is required of them. The person's
-	 * row is locked first, so two removals at once, or a removal beside a change of their
-	 * roles, happen one after the other, each seeing what the other left: checked apart
-	 * from the removal, two removals at once could each see the other's factor remain and
-	 * leave none.
+	 * codes, unless it is their last one while a second factor is required of them. The
+	 * person's row is locked first, so two removals at once, or a removal beside a change
+	 * of their roles, happen one after the other, each seeing what the other left:
+	 * checked apart from the removal, two removals at once could each see the other's
+	 * factor remain and leave none.
 	 * @param passkeyId the passkey to remove, or {@code null} for the authenticator app
 	 */
 	@Transactional

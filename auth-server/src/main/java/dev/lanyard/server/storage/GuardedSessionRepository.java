@@ -102,13 +102,11 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 		}
 		catch (IllegalStateException ex) {
 			// Redis answered with a fragment of a session ("creationTime key must not be
-			// null"): a request saved its changes to a session just as another request of
-			// the same browser renamed or ended it, and the changes made a new entry
-			// under
-			// the old id (Spring Session checks the entry exists, then writes). No
-			// session
-			// to go on with: the fragment is removed, and this request is signed out. It
-			// used to fail with a 500 at every request with that id.
+			// null"): a request saved its changes just as another request of the same
+			// browser renamed or ended the session, and the changes made a new entry
+			// under the old id (Spring Session checks the entry exists, then writes).
+			// No session to go on with: the fragment is removed, and this request is
+			// signed out. It used to fail with a 500 at every request with that id.
 			this.breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 			logger.debug("A fragment of a login session was found and removed");
 			deleteById(id);
