@@ -10,9 +10,10 @@ import java.util.function.Supplier;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.jwk.JWK;
+import dev.lanyard.server.client.ClientValidator;
 
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.security.oauth2.client.endpoint.NimbusJwtClientAuthenticationParametersConverter;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenValidator;
@@ -48,10 +49,6 @@ public final class UpstreamRegistrations
 	 * Where the upstream sends the person back; one path per provider (RFC 9700 §4.4.2).
 	 */
 	public static final String CALLBACK_PATH = "/login/federated";
-
-	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-
-	private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
 	};
@@ -95,12 +92,9 @@ public final class UpstreamRegistrations
 		this.rest = RestClient.builder().requestFactory(requestFactory()).build();
 	}
 
-	/** The HTTP settings of every call to an upstream: short timeouts. */
-	public static SimpleClientHttpRequestFactory requestFactory() {
-		SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory();
-		factory.setConnectTimeout(CONNECT_TIMEOUT);
-		factory.setReadTimeout(READ_TIMEOUT);
-		return factory;
+	/** The HTTP settings of every call to an upstream ({@link UpstreamCalls}). */
+	public static ClientHttpRequestFactory requestFactory() {
+		return UpstreamCalls.requestFactory();
 	}
 
 	/**
@@ -117,6 +111,16 @@ public final class UpstreamRegistrations
 		ClientRegistration.Builder registration;
 		if (provider.openIdConnect()) {
 			Map<String, Object> metadata = discover(provider);
+			for (String endpoint : List.of("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint",
+					"end_session_endpoint")) {
+				// The issuer's rule for every endpoint it names: the client secret, the
+				// code and the upstream ID token travel to them (https; http only on
+				// the loopback interface).
+				if (metadata.get(endpoint) instanceof String url && ClientValidator.serverUrlError(url).isPresent()) {
+					this.discovery.invalidate(provider.issuer());
+					throw failed(provider, "discovery names an endpoint that is not https: " + endpoint);
+				}
+			}
 			try {
 				registration = ClientRegistrations.fromOidcConfiguration(metadata);
 			}

@@ -748,6 +748,28 @@ class FederatedSignInTest {
 		return TestBrowser.jwtClaims((String) tokens.get("id_token"));
 	}
 
+	/**
+	 * The issuer's rule holds for every endpoint its discovery names: a token endpoint
+	 * over http to another host (the client secret and the code would travel in clear)
+	 * makes the provider unusable. It was used as given.
+	 */
+	@Test
+	void discoveryWhenItNamesACleartextEndpointThenProviderUnusable() {
+		scripted.cleartextTokenEndpoint = "http://login.scripted.example/token";
+		try {
+			// A registry of its own: the node's keeps discovery documents for an hour.
+			UpstreamRegistrations fresh = new UpstreamRegistrations(downstream.bean(IdentityProviders.class),
+					downstream.baseUrl(), () -> null);
+			assertThatThrownBy(() -> fresh.findByRegistrationId("scripted"))
+				.isInstanceOf(UpstreamRegistrations.UpstreamUnavailableException.class);
+		}
+		finally {
+			scripted.cleartextTokenEndpoint = null;
+		}
+		assertThat(new UpstreamRegistrations(downstream.bean(IdentityProviders.class), downstream.baseUrl(), () -> null)
+			.findByRegistrationId("scripted")).isNotNull();
+	}
+
 	/** OpenID Connect Core §3.1.3.7 item 3: an ID token for another client is refused. */
 	@Test
 	void idTokenForAnotherAudienceIsRefused() {

@@ -79,6 +79,12 @@ final class ScriptedUpstream implements AutoCloseable {
 	volatile Instant authTime;
 
 	/**
+	 * A token endpoint the discovery document names instead of its own; {@code null}: its
+	 * own.
+	 */
+	volatile String cleartextTokenEndpoint;
+
+	/**
 	 * When set, ID token answers wait until as many as the barrier's parties are asked
 	 * for, then all go at once: sign-ins that race from there on.
 	 */
@@ -116,7 +122,8 @@ final class ScriptedUpstream implements AutoCloseable {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put("issuer", issuer());
 		metadata.put("authorization_endpoint", issuer() + "/authorize");
-		metadata.put("token_endpoint", issuer() + "/token");
+		metadata.put("token_endpoint",
+				(this.cleartextTokenEndpoint != null) ? this.cleartextTokenEndpoint : issuer() + "/token");
 		metadata.put("jwks_uri", issuer() + "/jwks");
 		metadata.put("response_types_supported", List.of("code"));
 		metadata.put("subject_types_supported", List.of("public"));
