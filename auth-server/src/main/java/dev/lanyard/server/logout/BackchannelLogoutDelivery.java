@@ -7,17 +7,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.authorization.RevocationsRecordedEvent;
@@ -42,6 +42,10 @@ import org.springframework.stereotype.Component;
  * audited ({@code logout.backchannel_delivered}, {@code _retry}, {@code _failed}) and
  * counted ({@code lanyard_backchannel_logouts_total{outcome}}).
  * <p>
+ * At most {@value #IN_FLIGHT} sends are under way on a node, {@value #PER_CLIENT} per
+ * client, claimed fairly across clients: an endpoint that stalls delays its own
+ * deliveries only.
+ * <p>
  * The work runs on this class's own thread, never the person's request or the shared
  * scheduler: right after a revocation is committed, and every second for what is due
  * (retries, and rows another node claimed and never answered, after its lease).
@@ -54,7 +58,16 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 	/** Seconds to wait after attempt 1, 2, …; after the last, the delivery fails. */
 	private static final int[] BACKOFF_SECONDS = { 5, 30, 120, 600, 1800 };
 
-	private static final int BATCH = 20;
+	/** Sends under way at most, on this node. */
+	private static final int IN_FLIGHT = 20;
+
+	/** Sends under way to one client at most, on this node. */
+	private static final int PER_CLIENT = 2;
+
+	private final Semaphore slots = new Semaphore(IN_FLIGHT);
+
+	/** Sends under way, by registered client id. */
+	private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
 	/** How long a claimed delivery is this node's: well past one attempt's time. */
 	private static final int LEASE_SECONDS = 60;
@@ -144,31 +157,39 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 		}
 	}
 
-	/** Delivers what is due, a batch at a time, until nothing is. */
+	/**
+	 * Claims what is due, as many as there are free slots ({@value #IN_FLIGHT} sends
+	 * under way at most), at most {@value #PER_CLIENT} per client at a time, and sends
+	 * them; a send that ends frees its slot and asks for another run. Nothing waits for a
+	 * whole batch: one endpoint that stalls (each attempt ends by its deadline) holds its
+	 * own slots only. It used to hold every other client's delivery until the batch
+	 * ended.
+	 */
 	void deliverDue() {
 		try {
-			List<PendingLogout> batch;
-			do {
-				batch = this.outbox.claimDue(BATCH, LEASE_SECONDS);
-				List<CompletableFuture<Void>> sent = new ArrayList<>();
-				for (PendingLogout pending : batch) {
-					sent.add(deliverQuietly(pending));
+			while (this.slots.availablePermits() > 0) {
+				int free = this.slots.availablePermits();
+				List<String> busy = this.inFlight.entrySet()
+					.stream()
+					.filter((client) -> client.getValue().get() >= PER_CLIENT)
+					.map(Map.Entry::getKey)
+					.toList();
+				List<PendingLogout> claimed = this.outbox.claimDue(free, LEASE_SECONDS, PER_CLIENT, busy);
+				for (PendingLogout pending : claimed) {
+					this.slots.acquireUninterruptibly();
+					AtomicInteger ofClient = this.inFlight.computeIfAbsent(pending.registeredClientId(),
+							(client) -> new AtomicInteger());
+					ofClient.incrementAndGet();
+					deliverQuietly(pending).whenComplete((done, failure) -> {
+						ofClient.decrementAndGet();
+						this.slots.release();
+						runSoon();
+					});
 				}
-				try {
-					// Each send ends by its own deadline; this bounds the batch whatever
-					// happens.
-					CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-						.get(2 * ATTEMPT_DEADLINE.toSeconds(), TimeUnit.SECONDS);
-				}
-				catch (ExecutionException | TimeoutException ex) {
-					logger.warn("Back-channel logouts still unanswered; their leases run out: {}", ex.getMessage());
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
+				if (claimed.size() < free) {
 					return;
 				}
 			}
-			while (batch.size() == BATCH);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Back-channel logouts not delivered now: {}", ex.getMessage());

@@ -18,6 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.sql.DataSource;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.lanyard.admin.Actor;
 import dev.lanyard.jwt.JwtVerificationException;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,6 +158,53 @@ class BackchannelLogoutTest {
 		assertThat(logout.sessionId()).isEqualTo(sid);
 		// One client of the session registered a back-channel URI: one token, once.
 		assertThat(received.poll(1500, TimeUnit.MILLISECONDS)).isNull();
+	}
+
+	/**
+	 * OA-56: a row's failure is that row's: forty deliveries due to a client whose
+	 * endpoint never answers (each ending at the attempt's 10 s deadline) do not hold
+	 * another client's. That one arrives at once; it used to wait behind batches of
+	 * twenty held to their slowest send (20 s and more).
+	 */
+	@Test
+	void backchannelLogoutWhenAnotherClientsEndpointStallsThenThisOneStillToldAtOnce() throws Exception {
+		HttpServer stalling = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		stalling.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+		stalling.createContext("/backchannel", (exchange) -> {
+			try {
+				Thread.sleep(30_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			exchange.close();
+		});
+		stalling.start();
+		String stallingId = "stall-" + UUID.randomUUID().toString().substring(0, 8);
+		nodeA.bean(ClientService.class)
+			.importClient(client(stallingId, "http://127.0.0.1:" + stalling.getAddress().getPort() + "/backchannel"));
+		String registeredId = nodeA.bean(RegisteredClientRepository.class).findByClientId(stallingId).getId();
+		JdbcClient jdbc = JdbcClient.create(nodeA.bean(DataSource.class));
+		try {
+			for (int i = 0; i < 40; i++) {
+				jdbc.sql("""
+						INSERT INTO backchannel_logouts (registered_client_id, subject, session_id, reason)
+						VALUES (?, ?, ?, 'logout')""").params(registeredId, "someone", "stalled-" + i).update();
+			}
+			UserAccount user = newUser();
+			TestBrowser browser = signedIn(nodeA, user);
+			String sid = (String) TestBrowser.jwtClaims((String) tokens(nodeA, browser, "bcl-app").get("id_token"))
+				.get("sid");
+			OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
+			browser.postForm(flows.url("/logout"), TestBrowser.logoutForm(browser.get(flows.url("/logout")).body()));
+			assertThat(verified(received.poll(3, TimeUnit.SECONDS)).sessionId()).isEqualTo(sid);
+		}
+		finally {
+			jdbc.sql("UPDATE backchannel_logouts SET failed_at = now() WHERE registered_client_id = ?")
+				.param(registeredId)
+				.update();
+			stalling.stop(0);
+		}
 	}
 
 	/**
