@@ -1,9 +1,7 @@
 package dev.lanyard.server.admin;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
 import dev.lanyard.admin.Actor;
@@ -86,7 +84,7 @@ class UserAdministrationService implements UserAdministration {
 		record(actor, "user.updated", change.after(),
 				Map.of("enabled", change.after().enabled(), "locked", change.after().locked(), "roles",
 						change.after().roles(), "roles_before", change.before().roles(), "changed",
-						changedFields(change.before(), change.after())));
+						change.changedFields()));
 		return view(change.after());
 	}
 
@@ -161,44 +159,6 @@ class UserAdministrationService implements UserAdministration {
 		catch (IllegalArgumentException ex) {
 			throw new NotFoundException("User");
 		}
-	}
-
-	/**
-	 * The names of the fields a change gave new values (never the values: an address, a
-	 * claim), so the audit log says what an update did; an e-mail address changed hands
-	 * the account over as a password does.
-	 */
-	static List<String> changedFields(UserAccount before, UserAccount after) {
-		List<String> changed = new ArrayList<>();
-		if (!Objects.equals(before.username(), after.username())) {
-			changed.add("username");
-		}
-		if (!Objects.equals(before.email(), after.email())) {
-			changed.add("email");
-		}
-		if (before.enabled() != after.enabled()) {
-			changed.add("enabled");
-		}
-		if (before.locked() != after.locked()) {
-			changed.add("locked");
-		}
-		if (!before.roles().equals(after.roles())) {
-			changed.add("roles");
-		}
-		if (!before.attributes().equals(after.attributes())) {
-			changed.add("attributes");
-		}
-		after.claims()
-			.keySet()
-			.stream()
-			.filter((name) -> !Objects.equals(before.claims().get(name), after.claims().get(name)))
-			.forEach((name) -> changed.add("claims." + name));
-		before.claims()
-			.keySet()
-			.stream()
-			.filter((name) -> !after.claims().containsKey(name))
-			.forEach((name) -> changed.add("claims." + name));
-		return changed;
 	}
 
 	private void record(Actor actor, String action, UserAccount user, Map<String, ?> details) {

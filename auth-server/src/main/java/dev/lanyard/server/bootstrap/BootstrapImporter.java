@@ -2,6 +2,7 @@ package dev.lanyard.server.bootstrap;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -201,16 +202,29 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				UserService.Change change = this.users.importUser(user.username(), user.password(), user.email(),
 						user.roles(), user.attributes(), user.claims(), user.enabled());
 				ImportOutcome outcome = change.outcome();
-				if (user.mfaRequired() != null && this.secondFactors.require(change.after().id(), user.mfaRequired())
-						&& outcome == ImportOutcome.UNCHANGED) {
-					outcome = ImportOutcome.UPDATED;
-				}
-				if (user.totpSecret() != null
-						&& this.authenticators.importSecret(change.after().id(), user.totpSecret())
-						&& outcome == ImportOutcome.UNCHANGED) {
+				boolean mfaChanged = user.mfaRequired() != null
+						&& this.secondFactors.require(change.after().id(), user.mfaRequired());
+				boolean authenticatorImported = user.totpSecret() != null
+						&& this.authenticators.importSecret(change.after().id(), user.totpSecret());
+				if ((mfaChanged || authenticatorImported) && outcome == ImportOutcome.UNCHANGED) {
 					outcome = ImportOutcome.UPDATED;
 				}
 				outcomes.users().merge(outcome, 1, Integer::sum);
+				if (outcome != ImportOutcome.UNCHANGED) {
+					// Who the file changed and how (never values): the file's word goes
+					// on every start, so the audit log must say what it did to whom.
+					List<String> changed = new ArrayList<>(change.changedFields());
+					if (mfaChanged) {
+						changed.add("mfa_required");
+					}
+					if (authenticatorImported) {
+						changed.add("authenticator");
+					}
+					this.audit.record("system", "user." + outcome.name().toLowerCase(Locale.ROOT) + "_from_file",
+							"user:" + change.after().id(), null,
+							Map.of("source", file.getFileName().toString(), "username", change.after().username(),
+									"changed", changed, "roles", change.after().roles()));
+				}
 				// The file is the operator's word: a user it disables, or whose password
 				// it
 				// replaces, keeps no session or token from before.
@@ -228,7 +242,12 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		}
 		for (BootstrapFile.Client client : bootstrap.clients()) {
 			try {
-				outcomes.clients().merge(this.clients.importClient(toRegistration(client)), 1, Integer::sum);
+				ImportOutcome outcome = this.clients.importClient(toRegistration(client));
+				outcomes.clients().merge(outcome, 1, Integer::sum);
+				if (outcome != ImportOutcome.UNCHANGED) {
+					this.audit.record("system", "client." + outcome.name().toLowerCase(Locale.ROOT) + "_from_file",
+							"client:" + client.clientId(), null, Map.of("source", file.getFileName().toString()));
+				}
 			}
 			catch (InputRejectedException ex) {
 				throw problem(file, ex, client.location(), client.lines(), "client-id");

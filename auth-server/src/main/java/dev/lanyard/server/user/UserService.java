@@ -1,12 +1,14 @@
 package dev.lanyard.server.user;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -372,6 +374,45 @@ public class UserService {
 		/** Whether the change replaced the account's password. */
 		public boolean passwordReplaced() {
 			return this.before != null && !Objects.equals(this.before.passwordHash(), this.after.passwordHash());
+		}
+
+		/**
+		 * The names of the fields the change gave new values (never the values: an
+		 * address, a claim), so the audit log says what an update did: an e-mail address
+		 * changed hands the account over as a password does. Empty for a new account.
+		 */
+		public List<String> changedFields() {
+			List<String> changed = new ArrayList<>();
+			if (this.before == null) {
+				return changed;
+			}
+			if (!Objects.equals(this.before.username(), this.after.username())) {
+				changed.add("username");
+			}
+			if (!Objects.equals(this.before.email(), this.after.email())) {
+				changed.add("email");
+			}
+			if (this.before.enabled() != this.after.enabled()) {
+				changed.add("enabled");
+			}
+			if (this.before.locked() != this.after.locked()) {
+				changed.add("locked");
+			}
+			if (!this.before.roles().equals(this.after.roles())) {
+				changed.add("roles");
+			}
+			if (!this.before.attributes().equals(this.after.attributes())) {
+				changed.add("attributes");
+			}
+			Set<String> claims = new TreeSet<>(this.before.claims().keySet());
+			claims.addAll(this.after.claims().keySet());
+			claims.stream()
+				.filter((name) -> !Objects.equals(this.before.claims().get(name), this.after.claims().get(name)))
+				.forEach((name) -> changed.add("claims." + name));
+			if (passwordReplaced()) {
+				changed.add("password");
+			}
+			return changed;
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -28,6 +29,7 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -286,6 +288,14 @@ class BootstrapFileTest {
 			assertThat(output.getOut().substring(startOfSecond))
 				.contains("users 1 updated, 1 unchanged; clients 7 unchanged")
 				.doesNotContain("UserDetailsService beans will not be used");
+			// The audit log says whom the file changed and how: bob, his enabled flag.
+			UUID bob = users.findByLoginName("bob").orElseThrow().id();
+			assertThat(JdbcClient.create(second.bean(javax.sql.DataSource.class))
+				.sql("SELECT details->>'changed' FROM audit_events WHERE action = 'user.updated_from_file' "
+						+ "AND target = ?")
+				.param("user:" + bob)
+				.query(String.class)
+				.list()).singleElement().asString().contains("enabled").doesNotContain("password");
 			HashedAuthorizationService authorizations = second.bean(HashedAuthorizationService.class);
 			assertThat(authorizations.findByToken(aliceToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isActive())
 				.isTrue();
