@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.lanyard.server.TricklingAnswer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,20 +52,7 @@ class UpstreamCallsTest {
 				// Cut off: what the test wants.
 			}
 		});
-		this.upstream.createContext("/trickle", (exchange) -> {
-			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, 0);
-			try (OutputStream out = exchange.getResponseBody()) {
-				for (int i = 0; i < 60; i++) {
-					out.write(' ');
-					out.flush();
-					Thread.sleep(1000);
-				}
-			}
-			catch (IOException | InterruptedException ex) {
-				// Cut off: what the test wants.
-			}
-		});
+		this.upstream.createContext("/trickle", new TricklingAnswer("application/json"));
 		this.upstream.start();
 		this.calls = RestClient.builder().requestFactory(UpstreamCalls.requestFactory()).build();
 	}

@@ -53,6 +53,7 @@ import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.TricklingAnswer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,20 +104,7 @@ class PrivateKeyJwtTest {
 			}
 		});
 		// A host that answers, then sends its body a byte a second.
-		keyHost.createContext("/trickle", (exchange) -> {
-			exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
-			exchange.sendResponseHeaders(200, 0);
-			try (OutputStream out = exchange.getResponseBody()) {
-				for (int i = 0; i < 60; i++) {
-					out.write(' ');
-					out.flush();
-					Thread.sleep(1000);
-				}
-			}
-			catch (InterruptedException | IOException ex) {
-				// The fetch gave up: what the test wants.
-			}
-		});
+		keyHost.createContext("/trickle", new TricklingAnswer("application/jwk-set+json"));
 		keyHost.createContext("/moved", (exchange) -> {
 			exchange.getResponseHeaders().add("Location", "/jwks");
 			exchange.sendResponseHeaders(302, -1);
