@@ -115,6 +115,13 @@ public final class UpstreamCalls {
 
 		@Override
 		public void close() {
+			if (this.body instanceof Limited limited && limited.cut) {
+				// Cut off: closed, not read to its end first (the framework drains a body
+				// on close, to keep the connection, which a trickle or a flood would make
+				// last as long as the upstream liked).
+				limited.abort();
+				return;
+			}
 			this.response.close();
 		}
 
@@ -130,6 +137,19 @@ public final class UpstreamCalls {
 		private final long started;
 
 		private long read;
+
+		/** Whether the body was cut off, past its size or its deadline. */
+		private boolean cut;
+
+		/** Closes the connection's stream as it is, unread. */
+		void abort() {
+			try {
+				this.in.close();
+			}
+			catch (IOException ex) {
+				// Closed either way.
+			}
+		}
 
 		Limited(InputStream in, long started) {
 			super(in);
@@ -157,9 +177,11 @@ public final class UpstreamCalls {
 		private void count(int n) throws IOException {
 			this.read += n;
 			if (this.read > LARGEST_ANSWER) {
+				this.cut = true;
 				throw new IOException("An upstream answer larger than " + LARGEST_ANSWER + " bytes");
 			}
 			if (System.nanoTime() - this.started > DEADLINE.toNanos()) {
+				this.cut = true;
 				throw new IOException("An upstream answer still coming after " + DEADLINE.toSeconds() + " s");
 			}
 		}

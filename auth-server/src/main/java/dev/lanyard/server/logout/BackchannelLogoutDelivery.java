@@ -174,7 +174,10 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 					.filter((client) -> client.getValue().get() >= PER_CLIENT)
 					.map(Map.Entry::getKey)
 					.toList();
-				List<PendingLogout> claimed = this.outbox.claimDue(free, LEASE_SECONDS, PER_CLIENT, busy);
+				// A few at a time: between claims the clients that reached their share
+				// are left out (one claim of twenty could be one client's twenty).
+				int asked = Math.min(free, PER_CLIENT);
+				List<PendingLogout> claimed = this.outbox.claimDue(asked, LEASE_SECONDS, busy);
 				for (PendingLogout pending : claimed) {
 					this.slots.acquireUninterruptibly();
 					AtomicInteger ofClient = this.inFlight.computeIfAbsent(pending.registeredClientId(),
@@ -186,7 +189,7 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 						runSoon();
 					});
 				}
-				if (claimed.size() < free) {
+				if (claimed.size() < asked) {
 					return;
 				}
 			}

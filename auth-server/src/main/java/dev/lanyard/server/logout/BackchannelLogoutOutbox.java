@@ -66,29 +66,24 @@ public class BackchannelLogoutOutbox implements SessionEndObserver {
 	/**
 	 * Takes up to {@code limit} deliveries that are due, for {@code leaseSeconds}:
 	 * another node takes them again only if this one has not answered by then (it
-	 * stopped). Fairly: at most {@code perClient} of any one client, none of the clients
-	 * named busy, so that the deliveries of a client whose endpoint stalls (each taking
-	 * up to the attempt's deadline) never fill every slot ahead of the others'.
+	 * stopped). None of the clients named busy: the caller claims a few at a time and
+	 * names the clients that have as many sends under way as they may, so that the
+	 * deliveries of a client whose endpoint stalls never fill every slot ahead of the
+	 * others'.
 	 * @param busy registered client ids (not client ids) to take none of
 	 */
-	List<PendingLogout> claimDue(int limit, int leaseSeconds, int perClient, Collection<String> busy) {
+	List<PendingLogout> claimDue(int limit, int leaseSeconds, Collection<String> busy) {
 		return this.jdbc.sql("""
 				UPDATE backchannel_logouts SET attempts = attempts + 1,
 				  next_attempt_at = now() + make_interval(secs => :lease)
 				WHERE id IN (
 				  SELECT id FROM backchannel_logouts
-				  WHERE id IN (
-				    SELECT id FROM (
-				      SELECT id, row_number() OVER (PARTITION BY registered_client_id ORDER BY next_attempt_at) AS turn
-				      FROM backchannel_logouts
-				      WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-				        AND NOT (registered_client_id = ANY (:busy))) due
-				    WHERE turn <= :perClient)
+				  WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+				    AND NOT (registered_client_id = ANY (:busy))
 				  ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED)
 				RETURNING id, registered_client_id, subject, session_id, reason, attempts""")
 			.param("lease", leaseSeconds)
 			.param("limit", limit)
-			.param("perClient", perClient)
 			.param("busy", busy.toArray(String[]::new))
 			.query((rs, row) -> new PendingLogout(rs.getLong("id"), rs.getString("registered_client_id"),
 					rs.getString("subject"), rs.getString("session_id"), rs.getString("reason"), rs.getInt("attempts")))
