@@ -168,8 +168,11 @@ class AdminApiTest {
 		assertThat(call("DELETE", "/api/admin/clients/" + clientId, adminToken, null).statusCode()).isEqualTo(404);
 
 		String audit = call("GET", "/api/admin/audit?action=client.", adminToken, null).body();
+		// The update says which settings it changed, never their values.
 		assertThat(audit).contains("client.created")
 			.contains("client.updated")
+			.containsPattern("\"changed\":\\[[^\\]]*\"redirect_uris\"")
+			.doesNotContain("https://api-client.example/cb2")
 			.contains("client.secret_regenerated")
 			.contains("client.deleted")
 			.contains("client:" + clientId)
