@@ -226,7 +226,9 @@ class AdminApiTest {
 			.contains("\"field\":\"default_roles\"");
 
 		String audit = call("GET", "/api/admin/audit?action=identity_provider.", adminToken, null).body();
-		assertThat(audit).contains("identity_provider.created").contains("identity_provider.updated");
+		assertThat(audit).contains("identity_provider.created")
+			.contains("identity_provider.updated")
+			.containsPattern("\"changed\":\\[\"display_name\"\\]");
 		assertThat(audit).doesNotContain("upstream-secret-never-shown");
 
 		String alice = SharedLanyard.server()
