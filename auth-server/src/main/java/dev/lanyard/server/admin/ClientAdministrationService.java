@@ -71,41 +71,8 @@ class ClientAdministrationService implements ClientAdministration {
 		record(actor, "client.updated", clientId,
 				Map.of("enabled", updated.enabled(), "token_endpoint_auth_method", updated.tokenEndpointAuthMethod(),
 						"keys_changed", keysChanged, "changed",
-						(before != null) ? changedFields(before, updated) : List.of()));
+						(before != null) ? updated.settingsChangedSince(before) : List.of()));
 		return view(updated);
-	}
-
-	/**
-	 * The names of the settings an update gave new values, never the values: where codes
-	 * and tokens may go and what the client may obtain ({@code ConfirmationRules}'s
-	 * concerns) are what a reader of the audit log looks for.
-	 */
-	static List<String> changedFields(OAuthClient before, OAuthClient after) {
-		Map<String, Boolean> differs = new java.util.LinkedHashMap<>();
-		differs.put("client_name", !Objects.equals(before.clientName(), after.clientName()));
-		differs.put("logo_uri", !Objects.equals(before.logoUri(), after.logoUri()));
-		differs.put("redirect_uris", !before.redirectUris().equals(after.redirectUris()));
-		differs.put("post_logout_redirect_uris",
-				!before.postLogoutRedirectUris().equals(after.postLogoutRedirectUris()));
-		differs.put("grant_types", !before.grantTypes().equals(after.grantTypes()));
-		differs.put("scope", !before.scopes().equals(after.scopes()));
-		differs.put("require_pkce", before.requirePkce() != after.requirePkce());
-		differs.put("require_consent", before.requireConsent() != after.requireConsent());
-		differs.put("token_lifetimes",
-				!Objects.equals(before.accessTokenTtl(), after.accessTokenTtl())
-						|| !Objects.equals(before.refreshTokenIdle(), after.refreshTokenIdle())
-						|| !Objects.equals(before.refreshTokenMax(), after.refreshTokenMax()));
-		differs.put("exchange_audiences", !before.exchangeAudiences().equals(after.exchangeAudiences()));
-		differs.put("introspection_allowed", before.introspectionAllowed() != after.introspectionAllowed());
-		differs.put("require_pushed_authorization_requests",
-				before.requirePushedAuthorizationRequests() != after.requirePushedAuthorizationRequests());
-		differs.put("dpop_bound_access_tokens", before.dpopBoundAccessTokens() != after.dpopBoundAccessTokens());
-		differs.put("require_mfa", before.requireMfa() != after.requireMfa());
-		differs.put("backchannel_logout_uri",
-				!Objects.equals(before.backchannelLogoutUri(), after.backchannelLogoutUri())
-						|| before.backchannelLogoutSessionRequired() != after.backchannelLogoutSessionRequired());
-		differs.put("enabled", before.enabled() != after.enabled());
-		return differs.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
 	}
 
 	@Override

@@ -2,7 +2,6 @@ package dev.lanyard.server.admin;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -74,36 +73,8 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 				"idp:" + provider.id(), actor.address(),
 				Map.of("display_name", provider.displayName(), "create_users", provider.createUsers(), "default_roles",
 						provider.defaultRoles(), "secret_changed", draft.clientSecret() != null, "changed",
-						existing.map((before) -> changedFields(before, provider)).orElse(List.of())));
+						existing.map(provider::settingsChangedSince).orElse(List.of())));
 		return get(provider.id());
-	}
-
-	/**
-	 * The names of the settings a change gave new values, never the values; trusting the
-	 * provider's second factor, linking by address and whom it names are what decide who
-	 * signs in as whom.
-	 */
-	static List<String> changedFields(IdentityProvider before, IdentityProvider after) {
-		Map<String, Boolean> differs = new java.util.LinkedHashMap<>();
-		differs.put("display_name", !Objects.equals(before.displayName(), after.displayName()));
-		differs.put("endpoints",
-				!Objects.equals(before.issuer(), after.issuer())
-						|| !Objects.equals(before.authorizationUri(), after.authorizationUri())
-						|| !Objects.equals(before.tokenUri(), after.tokenUri())
-						|| !Objects.equals(before.userInfoUri(), after.userInfoUri())
-						|| !Objects.equals(before.subjectAttribute(), after.subjectAttribute()));
-		differs.put("client_id", !Objects.equals(before.clientId(), after.clientId()));
-		differs.put("token_endpoint_auth_method",
-				!Objects.equals(before.tokenEndpointAuthMethod(), after.tokenEndpointAuthMethod()));
-		differs.put("scopes", !before.scopes().equals(after.scopes()));
-		differs.put("link_by_verified_email", before.linkByVerifiedEmail() != after.linkByVerifiedEmail());
-		differs.put("create_users", before.createUsers() != after.createUsers());
-		differs.put("default_roles", !before.defaultRoles().equals(after.defaultRoles()));
-		differs.put("claim_mappings", !before.claimMappings().equals(after.claimMappings()));
-		differs.put("trust_upstream_mfa", before.trustUpstreamMfa() != after.trustUpstreamMfa());
-		differs.put("upstream_logout", before.upstreamLogout() != after.upstreamLogout());
-		differs.put("enabled", before.enabled() != after.enabled());
-		return differs.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
 	}
 
 	@Override

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.lanyard.server.secondfactor.TotpAuthenticators;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -78,10 +79,12 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 	 * ({@code mfa-required}), or {@code null} to leave it as it is
 	 * @param totpSecret the shared secret of an authenticator app the user already has (a
 	 * migration from another provider: {@code totp-secret}, base32), or {@code null}
+	 * @param content the entry as written, as JSON with sorted keys (tells a changed
+	 * entry)
 	 */
 	public record User(String location, Map<String, Integer> lines, String username, String password, String email,
 			List<String> roles, Map<String, String> attributes, Map<String, String> claims, boolean enabled,
-			Boolean mfaRequired, byte[] totpSecret) {
+			Boolean mfaRequired, byte[] totpSecret, String content) {
 
 		@Override
 		public String toString() {
@@ -96,6 +99,8 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 	 *
 	 * @param location where it stands, e.g. {@code clients[1]}
 	 * @param lines the line of each key
+	 * @param content the entry as written, as JSON with sorted keys (tells a changed
+	 * entry)
 	 */
 	public record Client(String location, Map<String, Integer> lines, String clientId, String clientName,
 			String logoUri, String clientSecret, String tokenEndpointAuthMethod, String jwks, String jwksUri,
@@ -103,7 +108,8 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 			List<String> scopes, Boolean requireConsent, Boolean requirePkce, List<String> exchangeAudiences,
 			Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests, Boolean dpopBoundAccessTokens,
 			Boolean requireMfa, String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
-			Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax, Boolean enabled) {
+			Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax, Boolean enabled,
+			String content) {
 
 		@Override
 		public String toString() {
@@ -118,9 +124,11 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 	 * @param location where it stands, e.g. {@code identity-providers[0]}
 	 * @param lines the line of each key
 	 * @param provider the provider as the file gives it
+	 * @param content the entry as written, as JSON with sorted keys (tells a changed
+	 * entry)
 	 */
 	public record IdentityProvider(String location, Map<String, Integer> lines,
-			dev.lanyard.server.federation.IdentityProvider provider) {
+			dev.lanyard.server.federation.IdentityProvider provider, String content) {
 
 		@Override
 		public String toString() {
@@ -208,7 +216,8 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 							strings(fields, where, "default-roles"), stringMap(fields, where, "claim-mappings"),
 							Boolean.TRUE.equals(bool(fields, where, "trust-upstream-mfa")),
 							Boolean.TRUE.equals(bool(fields, where, "upstream-logout")),
-							!Boolean.FALSE.equals(bool(fields, where, "enabled"))));
+							!Boolean.FALSE.equals(bool(fields, where, "enabled"))),
+					canonical(node, where));
 		}
 
 		private User user(Node node, String where) {
@@ -217,7 +226,7 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 					requiredString(fields, node, where, "password"), string(fields, where, "email"),
 					strings(fields, where, "roles"), stringMap(fields, where, "attributes"),
 					standardClaims(fields, where), !Boolean.FALSE.equals(bool(fields, where, "enabled")),
-					bool(fields, where, "mfa-required"), totpSecret(fields, where));
+					bool(fields, where, "mfa-required"), totpSecret(fields, where), canonical(node, where));
 		}
 
 		/**
@@ -278,7 +287,35 @@ public record BootstrapFile(List<User> users, List<Client> clients, List<Identit
 					string(fields, where, "backchannel-logout-uri"),
 					bool(fields, where, "backchannel-logout-session-required"),
 					duration(fields, where, "access-token-ttl"), duration(fields, where, "refresh-token-idle"),
-					duration(fields, where, "refresh-token-max"), bool(fields, where, "enabled"));
+					duration(fields, where, "refresh-token-max"), bool(fields, where, "enabled"),
+					canonical(node, where));
+		}
+
+		/**
+		 * An entry as JSON with its keys sorted at every level and its place in the file
+		 * left out: two writings of one entry (keys moved, comments, quoting, flow or
+		 * block style) give the same text, and any change of a value gives another.
+		 */
+		private String canonical(Node entry, String where) {
+			return JSONObjectUtils.toJSONString(sorted(plain((MappingNode) entry, where)));
+		}
+
+		@SuppressWarnings("unchecked")
+		private static Map<String, Object> sorted(Map<String, Object> mapping) {
+			Map<String, Object> sorted = new TreeMap<>();
+			mapping.forEach((key, value) -> sorted.put(key, sortedValue(value)));
+			return sorted;
+		}
+
+		@SuppressWarnings("unchecked")
+		private static Object sortedValue(Object value) {
+			if (value instanceof Map<?, ?> mapping) {
+				return sorted((Map<String, Object>) mapping);
+			}
+			if (value instanceof List<?> list) {
+				return list.stream().map(Parser::sortedValue).toList();
+			}
+			return value;
 		}
 
 		/**

@@ -8,7 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -23,6 +25,7 @@ import dev.lanyard.server.secondfactor.TotpAuthenticators;
 import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.client.OAuthClient;
 import dev.lanyard.server.storage.AdvisoryLocks;
 import dev.lanyard.server.user.StandardClaim;
 import dev.lanyard.server.user.UserAccount;
@@ -38,8 +41,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Imports the bootstrap file ({@code LANYARD_BOOTSTRAP}) at start-up, before the server
- * takes requests. Idempotent: importing the same file again changes nothing. A bad file
- * stops start-up with a message naming the line and field.
+ * takes requests. An entry is applied when it is new or changed in the file since it was
+ * last applied ({@link BootstrapEntries}): importing the same file again changes nothing,
+ * and leaves what administrators changed since as they left it. A bad file stops start-up
+ * with a message naming the line and field.
  */
 @Component
 class BootstrapImporter implements SmartInitializingSingleton {
@@ -72,6 +77,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final IdentityProviders identityProviders;
 
+	private final BootstrapEntries entries;
+
 	/** The first administrator's username, for a start without a file. */
 	static final String ADMIN_USERNAME = "LANYARD_BOOTSTRAP_ADMIN_USERNAME";
 
@@ -81,8 +88,9 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
 			GrantRevocations authorizations, AuditLog audit, MessageSource messages, TransactionTemplate transactions,
 			DataSource dataSource, Environment environment, FirstRunSetup setup, TotpAuthenticators authenticators,
-			SecondFactors secondFactors, IdentityProviders identityProviders) {
+			SecondFactors secondFactors, IdentityProviders identityProviders, BootstrapEntries entries) {
 		this.identityProviders = identityProviders;
+		this.entries = entries;
 		this.secondFactors = secondFactors;
 		this.properties = properties;
 		this.users = users;
@@ -176,24 +184,36 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		if (file == null || file.toString().isBlank()) {
 			return;
 		}
+		importFile(file);
+	}
+
+	/** Imports a bootstrap file: the one named at start, or another in a test. */
+	void importFile(Path file) {
 		if (!Files.isRegularFile(file)) {
 			throw new BootstrapFileException("LANYARD_BOOTSTRAP names " + file + ", which is not a readable file");
 		}
 		BootstrapFile bootstrap = BootstrapFile.read(file);
-		// One transaction under a lock shared by every node: nodes started at once import
-		// one
-		// after the other, and the later ones find everything in place (idempotent).
+		// One transaction under a lock shared by every node: nodes started at once
+		// import one after the other, and the later ones find everything in place.
 		Outcomes outcomes = this.transactions.execute((status) -> {
 			AdvisoryLocks.BOOTSTRAP_IMPORT.lockForTransaction(this.dataSource);
 			return importAll(file, bootstrap);
 		});
-		logger.info("Bootstrap file {}: users {}; clients {}", file, Outcomes.describe(outcomes.users()),
-				Outcomes.describe(outcomes.clients()));
+		logger.info(
+				"Bootstrap file {}: users {}; clients {}; identity providers {} (an entry is applied when the file "
+						+ "changes it: changes made since in the console stand)",
+				file, Outcomes.describe(outcomes.users()), Outcomes.describe(outcomes.clients()),
+				Outcomes.describe(outcomes.identityProviders()));
 	}
 
 	private Outcomes importAll(Path file, BootstrapFile bootstrap) {
-		Outcomes outcomes = new Outcomes(new EnumMap<>(ImportOutcome.class), new EnumMap<>(ImportOutcome.class));
+		Outcomes outcomes = new Outcomes();
 		for (BootstrapFile.User user : bootstrap.users()) {
+			byte[] digest = this.entries.digest(BootstrapEntries.USER, user.content());
+			if (this.entries.appliedAsIs(BootstrapEntries.USER, user.username(), digest)) {
+				outcomes.users().merge(ImportOutcome.UNCHANGED, 1, Integer::sum);
+				continue;
+			}
 			this.users.passwordProblem(user.password(), user.username(), user.email())
 				.ifPresent((problem) -> logger.warn(
 						"{} {}: the password breaks the password policy ({}); " + "change it before production", file,
@@ -211,8 +231,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				}
 				outcomes.users().merge(outcome, 1, Integer::sum);
 				if (outcome != ImportOutcome.UNCHANGED) {
-					// Who the file changed and how (never values): the file's word goes
-					// on every start, so the audit log must say what it did to whom.
+					// Who the file changed and how (never values): the file's word
+					// overrides the console's, so the audit log must say what it did.
 					List<String> changed = new ArrayList<>(change.changedFields());
 					if (mfaChanged) {
 						changed.add("mfa_required");
@@ -225,9 +245,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 							Map.of("source", file.getFileName().toString(), "username", change.after().username(),
 									"changed", changed, "roles", change.after().roles()));
 				}
-				// The file is the operator's word: a user it disables, or whose password
-				// it
-				// replaces, keeps no session or token from before.
+				// The file is the operator's word: a user it disables, or whose
+				// password it replaces, keeps no session or token from before.
 				if (change.accessWithdrawn() || change.passwordReplaced()) {
 					this.users.endSignIns(change.after().id(), java.time.Instant.now());
 					int revoked = this.authorizations.revokeByPrincipal(change.after().id().toString(),
@@ -235,49 +254,81 @@ class BootstrapImporter implements SmartInitializingSingleton {
 					logger.info("{} {}: {}; revoked {} grants", file, user.location(),
 							change.accessWithdrawn() ? "disabled" : "password replaced", revoked);
 				}
+				this.entries.applied(BootstrapEntries.USER, user.username(), digest);
 			}
 			catch (InputRejectedException ex) {
 				throw problem(file, ex, user.location(), user.lines(), "username");
 			}
 		}
 		for (BootstrapFile.Client client : bootstrap.clients()) {
+			byte[] digest = this.entries.digest(BootstrapEntries.CLIENT, client.content());
+			if (this.entries.appliedAsIs(BootstrapEntries.CLIENT, client.clientId(), digest)) {
+				outcomes.clients().merge(ImportOutcome.UNCHANGED, 1, Integer::sum);
+				continue;
+			}
 			try {
+				Optional<OAuthClient> before = this.clients.findByClientId(client.clientId());
 				ImportOutcome outcome = this.clients.importClient(toRegistration(client));
 				outcomes.clients().merge(outcome, 1, Integer::sum);
 				if (outcome != ImportOutcome.UNCHANGED) {
+					OAuthClient after = this.clients.findByClientId(client.clientId()).orElseThrow();
 					this.audit.record("system", "client." + outcome.name().toLowerCase(Locale.ROOT) + "_from_file",
-							"client:" + client.clientId(), null, Map.of("source", file.getFileName().toString()));
+							"client:" + client.clientId(), null, Map.of("source", file.getFileName().toString(),
+									"changed", before.map(after::settingsChangedSince).orElse(List.of())));
 				}
+				this.entries.applied(BootstrapEntries.CLIENT, client.clientId(), digest);
 			}
 			catch (InputRejectedException ex) {
 				throw problem(file, ex, client.location(), client.lines(), "client-id");
 			}
 		}
 		for (BootstrapFile.IdentityProvider entry : bootstrap.identityProviders()) {
+			String id = entry.provider().id();
+			byte[] digest = this.entries.digest(BootstrapEntries.IDENTITY_PROVIDER, entry.content());
+			if (this.entries.appliedAsIs(BootstrapEntries.IDENTITY_PROVIDER, id, digest)) {
+				outcomes.identityProviders().merge(ImportOutcome.UNCHANGED, 1, Integer::sum);
+				continue;
+			}
 			try {
+				Optional<dev.lanyard.server.federation.IdentityProvider> before = this.identityProviders.find(id);
 				ImportOutcome outcome = this.identityProviders.save(entry.provider());
+				outcomes.identityProviders().merge(outcome, 1, Integer::sum);
 				if (outcome != ImportOutcome.UNCHANGED) {
 					this.audit.record("system", "identity_provider." + outcome.name().toLowerCase(Locale.ROOT),
-							"idp:" + entry.provider().id(), null, Map.of("source", file.getFileName().toString()));
+							"idp:" + id, null, Map.of("source", file.getFileName().toString(), "changed",
+									before.map(entry.provider()::settingsChangedSince).orElse(List.of())));
 				}
+				this.entries.applied(BootstrapEntries.IDENTITY_PROVIDER, id, digest);
 			}
 			catch (InputRejectedException ex) {
 				throw problem(file, ex, entry.location(), entry.lines(), "id");
 			}
 		}
 		if (outcomes.changedAnything()) {
-			this.audit.record("system", "bootstrap.imported", file.getFileName().toString(), null, Map.of("users",
-					Outcomes.describe(outcomes.users()), "clients", Outcomes.describe(outcomes.clients())));
+			this.audit.record("system", "bootstrap.imported", file.getFileName().toString(), null,
+					Map.of("users", Outcomes.describe(outcomes.users()), "clients",
+							Outcomes.describe(outcomes.clients()), "identity_providers",
+							Outcomes.describe(outcomes.identityProviders())));
 		}
 		return outcomes;
 	}
 
-	/** How many entries of each kind were created, updated or left unchanged. */
-	private record Outcomes(Map<ImportOutcome, Integer> users, Map<ImportOutcome, Integer> clients) {
+	/**
+	 * How many entries of each kind were created, updated or left unchanged (the file
+	 * gives them as when last applied, or as the database has them).
+	 */
+	private record Outcomes(Map<ImportOutcome, Integer> users, Map<ImportOutcome, Integer> clients,
+			Map<ImportOutcome, Integer> identityProviders) {
+
+		Outcomes() {
+			this(new EnumMap<>(ImportOutcome.class), new EnumMap<>(ImportOutcome.class),
+					new EnumMap<>(ImportOutcome.class));
+		}
 
 		boolean changedAnything() {
-			return this.users.keySet().stream().anyMatch((outcome) -> outcome != ImportOutcome.UNCHANGED)
-					|| this.clients.keySet().stream().anyMatch((outcome) -> outcome != ImportOutcome.UNCHANGED);
+			return Stream.of(this.users, this.clients, this.identityProviders)
+				.flatMap((counts) -> counts.keySet().stream())
+				.anyMatch((outcome) -> outcome != ImportOutcome.UNCHANGED);
 		}
 
 		/** "2 created, 1 unchanged", or "none". */

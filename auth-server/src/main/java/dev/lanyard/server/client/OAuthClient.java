@@ -3,6 +3,8 @@ package dev.lanyard.server.client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -89,6 +91,43 @@ public record OAuthClient(String id, String clientId, String clientName, String 
 	public boolean usesSecret() {
 		return AUTH_CLIENT_SECRET_BASIC.equals(this.tokenEndpointAuthMethod)
 				|| AUTH_CLIENT_SECRET_POST.equals(this.tokenEndpointAuthMethod);
+	}
+
+	/**
+	 * The names of the settings that differ from the client as it was, never the values:
+	 * where codes and tokens may go, what the client may obtain and who may authenticate
+	 * as it are what a reader of the audit log looks for.
+	 * @param before the client before a change
+	 */
+	public List<String> settingsChangedSince(OAuthClient before) {
+		Map<String, Boolean> differs = new java.util.LinkedHashMap<>();
+		differs.put("client_name", !Objects.equals(before.clientName(), this.clientName));
+		differs.put("logo_uri", !Objects.equals(before.logoUri(), this.logoUri));
+		differs.put("redirect_uris", !before.redirectUris().equals(this.redirectUris));
+		differs.put("post_logout_redirect_uris", !before.postLogoutRedirectUris().equals(this.postLogoutRedirectUris));
+		differs.put("grant_types", !before.grantTypes().equals(this.grantTypes));
+		differs.put("scope", !before.scopes().equals(this.scopes));
+		differs.put("require_pkce", before.requirePkce() != this.requirePkce);
+		differs.put("require_consent", before.requireConsent() != this.requireConsent);
+		differs.put("token_lifetimes",
+				!Objects.equals(before.accessTokenTtl(), this.accessTokenTtl)
+						|| !Objects.equals(before.refreshTokenIdle(), this.refreshTokenIdle)
+						|| !Objects.equals(before.refreshTokenMax(), this.refreshTokenMax));
+		differs.put("exchange_audiences", !before.exchangeAudiences().equals(this.exchangeAudiences));
+		differs.put("introspection_allowed", before.introspectionAllowed() != this.introspectionAllowed);
+		differs.put("require_pushed_authorization_requests",
+				before.requirePushedAuthorizationRequests() != this.requirePushedAuthorizationRequests);
+		differs.put("dpop_bound_access_tokens", before.dpopBoundAccessTokens() != this.dpopBoundAccessTokens);
+		differs.put("require_mfa", before.requireMfa() != this.requireMfa);
+		differs.put("backchannel_logout_uri", !Objects.equals(before.backchannelLogoutUri(), this.backchannelLogoutUri)
+				|| before.backchannelLogoutSessionRequired() != this.backchannelLogoutSessionRequired);
+		differs.put("token_endpoint_auth_method",
+				!Objects.equals(before.tokenEndpointAuthMethod(), this.tokenEndpointAuthMethod));
+		differs.put("client_secret", !Objects.equals(before.clientSecretHash(), this.clientSecretHash));
+		differs.put("keys",
+				!Objects.equals(before.jwks(), this.jwks) || !Objects.equals(before.jwksUri(), this.jwksUri));
+		differs.put("enabled", before.enabled() != this.enabled);
+		return differs.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
 	}
 
 	/** The same client with another secret hash, changed at the given time. */

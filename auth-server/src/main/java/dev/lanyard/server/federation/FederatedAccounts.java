@@ -156,8 +156,8 @@ public class FederatedAccounts {
 			Map<String, String> claims, String username) {
 		try {
 			return this.transactions.execute((status) -> {
-				UserAccount account = this.userService.provision(username, email, mapped.roles(), mapped.attributes(),
-						claims);
+				UserAccount account = this.userService.provision(provider.id(), username, email, mapped.roles(),
+						mapped.attributes(), claims);
 				if (!this.identities.link(provider.id(), person.subject(), account.id(), email)) {
 					status.setRollbackOnly();
 					return null;

@@ -2,6 +2,7 @@ package dev.lanyard.server.federation;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An upstream identity provider people can sign in with: an OpenID Connect provider found
@@ -52,6 +53,36 @@ public record IdentityProvider(String id, String displayName, String issuer, Str
 	/** Whether the upstream speaks OpenID Connect (found by its issuer). */
 	public boolean openIdConnect() {
 		return this.issuer != null;
+	}
+
+	/**
+	 * The names of the settings that differ from the provider as it was, never the
+	 * values; trusting the provider's second factor, linking by address and whom it names
+	 * are what decide who signs in as whom.
+	 * @param before the provider before a change
+	 */
+	public List<String> settingsChangedSince(IdentityProvider before) {
+		Map<String, Boolean> differs = new java.util.LinkedHashMap<>();
+		differs.put("display_name", !Objects.equals(before.displayName(), this.displayName));
+		differs.put("endpoints",
+				!Objects.equals(before.issuer(), this.issuer)
+						|| !Objects.equals(before.authorizationUri(), this.authorizationUri)
+						|| !Objects.equals(before.tokenUri(), this.tokenUri)
+						|| !Objects.equals(before.userInfoUri(), this.userInfoUri)
+						|| !Objects.equals(before.subjectAttribute(), this.subjectAttribute));
+		differs.put("client_id", !Objects.equals(before.clientId(), this.clientId));
+		differs.put("token_endpoint_auth_method",
+				!Objects.equals(before.tokenEndpointAuthMethod(), this.tokenEndpointAuthMethod));
+		differs.put("client_secret", !Objects.equals(before.clientSecret(), this.clientSecret));
+		differs.put("scopes", !before.scopes().equals(this.scopes));
+		differs.put("link_by_verified_email", before.linkByVerifiedEmail() != this.linkByVerifiedEmail);
+		differs.put("create_users", before.createUsers() != this.createUsers);
+		differs.put("default_roles", !before.defaultRoles().equals(this.defaultRoles));
+		differs.put("claim_mappings", !before.claimMappings().equals(this.claimMappings));
+		differs.put("trust_upstream_mfa", before.trustUpstreamMfa() != this.trustUpstreamMfa);
+		differs.put("upstream_logout", before.upstreamLogout() != this.upstreamLogout);
+		differs.put("enabled", before.enabled() != this.enabled);
+		return differs.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
 	}
 
 	@Override

@@ -126,6 +126,25 @@ public class JdbcUserAccountRepository {
 			.update();
 	}
 
+	/**
+	 * Marks the account as created at a sign-in through the identity provider (V33): its
+	 * username came from there.
+	 */
+	public void markProvisioned(UUID id, String providerId) {
+		this.jdbc.sql("UPDATE users SET provisioned_by = ? WHERE id = ?").params(providerId, id).update();
+	}
+
+	/**
+	 * The identity provider whose sign-in created the account, if one did.
+	 */
+	public Optional<String> provisionedBy(UUID id) {
+		return this.jdbc.sql("SELECT provisioned_by FROM users WHERE id = ?")
+			.param(id)
+			.query((row, number) -> Optional.ofNullable(row.getString(1)))
+			.optional()
+			.flatMap((provider) -> provider);
+	}
+
 	/** The account, its row locked until the end of the transaction. */
 	public Optional<UserAccount> findByIdForUpdate(UUID id) {
 		return this.jdbc.sql("SELECT * FROM users WHERE id = ? FOR UPDATE").param(id).query(this::map).optional();

@@ -54,14 +54,22 @@ public class UserService {
 	/**
 	 * Creates the account, or brings an existing one (same username) in line with the
 	 * given values; the password is re-hashed only when it differs from the stored one.
-	 * Used by the bootstrap import, which must be idempotent.
+	 * Used by the bootstrap import, which must be idempotent. Never an account created at
+	 * a sign-in through an identity provider: its username was chosen from what the
+	 * provider said, so by whoever controls that identity, and taking it over would hand
+	 * them the file's roles and password.
 	 * @return the account before (none if created) and after
+	 * @throws InputRejectedException if a rule is broken, or the username names an
+	 * account an identity provider's sign-in created
 	 */
 	@Transactional
 	public Change importUser(String username, String password, String email, List<String> roles,
 			Map<String, String> attributes, Map<String, String> standardClaims, boolean enabled) {
 		requireValidProfile(username, email, roles, attributes);
 		Optional<UserAccount> existing = this.users.findByLoginName(username);
+		if (existing.isPresent() && this.users.provisionedBy(existing.get().id()).isPresent()) {
+			throw new InputRejectedException("username", "username.provisioned-upstream");
+		}
 		// The claims the file names replace those of the account; the others stay (set
 		// in the console or API), and a blank one removes it.
 		Map<String, String> named = new LinkedHashMap<>(existing.map(UserAccount::claims).orElse(Map.of()));
@@ -125,13 +133,15 @@ public class UserService {
 
 	/**
 	 * Creates an account without a password for a person who signed in through an
-	 * upstream identity provider; they can set one later with a password reset.
+	 * upstream identity provider; they can set one later with a password reset. The
+	 * account stays marked as the provider's: its username came from there.
+	 * @param providerId the identity provider the person signed in with
 	 * @throws InputRejectedException if a rule is broken
 	 * @throws AlreadyExistsException if the username is taken
 	 */
 	@Transactional
-	public UserAccount provision(String username, String email, List<String> roles, Map<String, String> attributes,
-			Map<String, String> standardClaims) {
+	public UserAccount provision(String providerId, String username, String email, List<String> roles,
+			Map<String, String> attributes, Map<String, String> standardClaims) {
 		requireValidProfile(username, email, roles, attributes);
 		Instant now = Instant.now();
 		UserAccount created = new UserAccount(UUID.randomUUID(), username, email, null, true, false, roles, attributes,
@@ -142,6 +152,7 @@ public class UserService {
 		catch (DuplicateKeyException ex) {
 			throw new AlreadyExistsException("username", "A user with this username exists");
 		}
+		this.users.markProvisioned(created.id(), providerId);
 		return created;
 	}
 

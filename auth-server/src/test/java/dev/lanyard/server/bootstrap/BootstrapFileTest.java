@@ -17,7 +17,10 @@ import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
 import dev.lanyard.server.token.TokenHash;
+import dev.lanyard.server.client.ClientService;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.UserAccount;
+import dev.lanyard.server.user.UserService;
 import org.apache.commons.codec.binary.Base32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -302,6 +305,110 @@ class BootstrapFileTest {
 			assertThat(
 					authorizations.findByToken(bobToken, OAuth2TokenType.ACCESS_TOKEN).getAccessToken().isInvalidated())
 				.isTrue();
+		}
+	}
+
+	/**
+	 * Incident response in the console survives a restart: an entry the file still gives
+	 * as when it was applied is not applied again (an account disabled, a client secret
+	 * regenerated, a client deleted stay so); an entry changed in the file is applied,
+	 * and its audit event names what it changed. (The file is imported again in the
+	 * running node, as a restart would.)
+	 */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void importWhenEntryUnchangedInFileThenConsoleChangesStandAndChangedEntryApplied(CapturedOutput output)
+			throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		Path file = Path.of(deployment.get("lanyard.bootstrap"));
+		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+			BootstrapImporter importer = server.bean(BootstrapImporter.class);
+			UserService users = server.bean(UserService.class);
+			ClientService clients = server.bean(ClientService.class);
+			UserAccount bob = server.bean(JdbcUserAccountRepository.class).findByLoginName("bob").orElseThrow();
+			users.update(bob.id(), bob.username(), bob.email(), false, bob.locked(), bob.roles(), bob.attributes(),
+					null);
+			String secretHash = clients.regenerateSecret("web-app").client().clientSecretHash();
+			clients.delete("automation");
+
+			int start = output.getOut().length();
+			importer.importFile(file);
+			assertThat(output.getOut().substring(start)).contains("users 2 unchanged; clients 7 unchanged");
+			assertThat(users.get(bob.id()).enabled()).isFalse();
+			assertThat(clients.findByClientId("web-app").orElseThrow().clientSecretHash()).isEqualTo(secretHash);
+			assertThat(clients.findByClientId("automation")).isEmpty();
+
+			// The same entries written otherwise (keys moved, quotes, flow style) are
+			// the same entries.
+			String yaml = Files.readString(file);
+			Path rewritten = write(yaml.replace("    roles: [user]\n", "    roles:\n      - \"user\"\n")
+				.replace("    scopes: [reports.read, reports.write]\n",
+						"    scopes: [\"reports.read\", reports.write]\n"));
+			assertThat(Files.readString(rewritten)).isNotEqualTo(yaml);
+			start = output.getOut().length();
+			importer.importFile(rewritten);
+			assertThat(output.getOut().substring(start)).contains("users 2 unchanged; clients 7 unchanged");
+
+			// Changed in the file: applied, and the audit log says what changed.
+			Path changed = write(
+					yaml.replace("    roles: [user]\n", "    roles: [user]\n    attributes: { tenant: globex }\n")
+						.replace("    scopes: [openid, profile]\n", "    scopes: [openid]\n"));
+			start = output.getOut().length();
+			importer.importFile(changed);
+			assertThat(output.getOut().substring(start))
+				.contains("users 1 updated, 1 unchanged; clients 1 updated, 6 unchanged");
+			UserAccount bobAfter = users.get(bob.id());
+			assertThat(bobAfter.enabled()).isTrue();
+			assertThat(bobAfter.attributes()).containsEntry("tenant", "globex");
+			assertThat(clients.findByClientId("spa").orElseThrow().scopes()).containsExactly("openid");
+			assertThat(clients.findByClientId("automation")).isEmpty();
+			JdbcClient jdbc = JdbcClient.create(server.bean(javax.sql.DataSource.class));
+			assertThat(jdbc
+				.sql("SELECT details->>'changed' FROM audit_events WHERE action = 'user.updated_from_file' "
+						+ "AND target = ?")
+				.param("user:" + bob.id())
+				.query(String.class)
+				.list()).singleElement().asString().contains("enabled", "attributes").doesNotContain("password");
+			assertThat(jdbc
+				.sql("SELECT details->>'changed' FROM audit_events WHERE action = 'client.updated_from_file' "
+						+ "AND target = 'client:spa'")
+				.query(String.class)
+				.list()).singleElement().asString().contains("scope").doesNotContain("redirect_uris");
+			// What is remembered of an entry is a keyed digest, never its text.
+			assertThat(jdbc.sql("SELECT count(*) FROM bootstrap_entries WHERE position(? in digest) > 0")
+				.param("acme".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+				.query(Integer.class)
+				.single()).isZero();
+		}
+	}
+
+	/**
+	 * An account an identity provider's sign-in created has a username chosen upstream:
+	 * an entry naming it stops the start rather than hand the outsider who chose the name
+	 * the file's roles and password.
+	 */
+	@Test
+	void importWhenEntryNamesAccountProvisionedUpstreamThenRefusedNamingLineAndNothingChanged() throws Exception {
+		try (LanyardTestServer server = LanyardTestServer.start(LanyardTestServer.newDeployment())) {
+			UserService users = server.bean(UserService.class);
+			UserAccount carol = users.provision("corp", "carol", "carol@corp.example", List.of("user"), Map.of(),
+					Map.of());
+			Path file = write("""
+					users:
+					  - username: dave
+					    password: "dave-password-that-is-long-enough"
+					  - username: carol
+					    password: "carol-password-that-is-long-enough"
+					    roles: [user, admin]
+					""");
+			assertThatThrownBy(() -> server.bean(BootstrapImporter.class).importFile(file))
+				.isInstanceOf(BootstrapFileException.class)
+				.hasMessageContaining("line 4")
+				.hasMessageContaining("users[1].username")
+				.hasMessageContaining("identity provider");
+			assertThat(users.get(carol.id()).roles()).containsExactly("user");
+			assertThat(users.hasPassword(carol.id())).isFalse();
+			assertThat(server.bean(JdbcUserAccountRepository.class).findByLoginName("dave")).isEmpty();
 		}
 	}
 
