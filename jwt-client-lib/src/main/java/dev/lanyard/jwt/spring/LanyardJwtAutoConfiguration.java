@@ -8,6 +8,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,7 +70,7 @@ public class LanyardJwtAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RestClient.class, RestClientCustomizer.class })
+	@ConditionalOnClass({ RestClient.class, RestClientCustomizer.class, HttpClientSettings.class })
 	static class RestClientConfiguration {
 
 		@Bean
@@ -75,9 +79,28 @@ public class LanyardJwtAutoConfiguration {
 			return new SessionPropagationInterceptor(properties.propagation().allowedHosts());
 		}
 
+		/**
+		 * Adds the interceptor and, while any host may receive the token, has the
+		 * builder's clients not follow redirects: a redirect is followed below the
+		 * interceptor, which sees only the first address, and the JDK client copies the
+		 * {@code Authorization} header to wherever a {@code Location} points (another
+		 * host, or a third party behind an open redirect of an allowed one). The request
+		 * factory is Boot's, with the application's HTTP client settings (timeouts, SSL),
+		 * redirects aside.
+		 */
 		@Bean
-		RestClientCustomizer lanyardSessionPropagationCustomizer(SessionPropagationInterceptor interceptor) {
-			return builder -> builder.requestInterceptor(interceptor);
+		RestClientCustomizer lanyardSessionPropagationCustomizer(SessionPropagationInterceptor interceptor,
+				LanyardJwtProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factoryBuilder,
+				ObjectProvider<HttpClientSettings> settings) {
+			boolean propagates = !properties.propagation().allowedHosts().isEmpty();
+			return builder -> {
+				if (propagates) {
+					builder.requestFactory(factoryBuilder.getIfAvailable(ClientHttpRequestFactoryBuilder::detect)
+						.build(settings.getIfAvailable(HttpClientSettings::defaults)
+							.withRedirects(HttpRedirects.DONT_FOLLOW)));
+				}
+				builder.requestInterceptor(interceptor);
+			};
 		}
 
 	}

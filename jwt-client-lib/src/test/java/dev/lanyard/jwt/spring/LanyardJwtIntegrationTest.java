@@ -214,4 +214,18 @@ class LanyardJwtIntegrationTest {
 		assertThat(allowed.body()).isEqualTo("200:bearer");
 	}
 
+	/**
+	 * A redirect from an allowed host is not followed: the interceptor sees only the
+	 * first address, and the HTTP client would carry the token to wherever it points.
+	 */
+	@Test
+	void relayWhenAllowedHostRedirectsElsewhereThenNotFollowedAndTokenStays() throws Exception {
+		String elsewhere = "http://127.0.0.1:" + this.port + "/public/authorization";
+		HttpResponse<String> response = get(
+				"/relay?target=http://localhost:" + this.port + "/public/redirect?to="
+						+ java.net.URLEncoder.encode(elsewhere, java.nio.charset.StandardCharsets.UTF_8),
+				"Authorization", "Bearer " + validToken());
+		assertThat(response.body()).isEqualTo("302:");
+	}
+
 }

@@ -49,6 +49,12 @@ public class TestServiceApplication {
 			return session.subject();
 		}
 
+		// An allowed host that sends callers on elsewhere (an open redirect).
+		@GetMapping("/public/redirect")
+		org.springframework.http.ResponseEntity<Void> redirect(@RequestParam String to) {
+			return org.springframework.http.ResponseEntity.status(302).header("Location", to).build();
+		}
+
 		@GetMapping("/health")
 		String health() {
 			return "UP";
