@@ -181,6 +181,18 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 */
 	public record Registration(@DefaultValue( {
 			"openid", "profile", "email", "address", "phone" }) List<String> scopes){
+
+		/**
+		 * Never the admin scope: anyone holding an initial access token could register a
+		 * client that reaches the whole admin API with its own token.
+		 */
+		public Registration {
+			if (scopes.contains(dev.lanyard.admin.AdminIdentity.ADMIN_SCOPE)) {
+				throw new IllegalArgumentException(
+						"lanyard.registration.scopes must not name the " + dev.lanyard.admin.AdminIdentity.ADMIN_SCOPE
+								+ " scope: a dynamically registered client would reach the admin API");
+			}
+		}
 	}
 
 	/**

@@ -21,6 +21,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -38,8 +39,8 @@ class AdminSecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain adminApiSecurityFilterChain(HttpSecurity http, OAuth2AuthorizationService authorizations,
-			JdbcUserAccountRepository users, SecurityHeadersPolicy headers, DPoPProofs dpopProofs,
-			LanyardProperties properties, SecondFactors secondFactors) throws Exception {
+			RegisteredClientRepository clients, JdbcUserAccountRepository users, SecurityHeadersPolicy headers,
+			DPoPProofs dpopProofs, LanyardProperties properties, SecondFactors secondFactors) throws Exception {
 		boolean secondFactorRequired = properties.login().mfaRequiredRoles().contains(AdminAccess.ROLE);
 		http.securityMatcher("/api/admin/**")
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(HttpMethod.GET, "/api/admin/openapi.yaml")
@@ -49,11 +50,11 @@ class AdminSecurityConfiguration {
 			.exceptionHandling((exceptions) -> exceptions.accessDeniedHandler(
 					new ApiSecondFactorRequired(users, secondFactorRequired, secondFactors::requiredFor)))
 			// RFC 9449 §7.1: a DPoP-bound token with its proof, or a bearer token.
-			.oauth2ResourceServer((resourceServer) -> resourceServer
-				.opaqueToken((opaque) -> opaque.introspector(new LocalOpaqueTokenIntrospector(authorizations, false)))
+			.oauth2ResourceServer((resourceServer) -> resourceServer.opaqueToken(
+					(opaque) -> opaque.introspector(new LocalOpaqueTokenIntrospector(authorizations, clients, false)))
 				.withObjectPostProcessor(new DPoPResourceRequests(AnyRequestMatcher.INSTANCE,
 						new ProviderManager(new OpaqueTokenAuthenticationProvider(
-								new LocalOpaqueTokenIntrospector(authorizations, true))),
+								new LocalOpaqueTokenIntrospector(authorizations, clients, true))),
 						dpopProofs)))
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			// Bearer tokens, no cookies: nothing for a cross-site request to ride on.

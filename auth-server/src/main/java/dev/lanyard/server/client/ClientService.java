@@ -3,6 +3,7 @@ package dev.lanyard.server.client;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -98,6 +99,7 @@ public class ClientService {
 		if (current.enabled() && !client.enabled()) {
 			this.authorizations.revokeByClient(client.id(), "client_disabled");
 		}
+		endOwnGrantsIfCredentialsChanged(current, client);
 		return ImportOutcome.UPDATED;
 	}
 
@@ -137,6 +139,7 @@ public class ClientService {
 		if (current.enabled() && !updated.enabled()) {
 			this.authorizations.revokeByClient(current.id(), "client_disabled");
 		}
+		endOwnGrantsIfCredentialsChanged(current, updated);
 		return updated;
 	}
 
@@ -159,7 +162,23 @@ public class ClientService {
 		OAuthClient updated = current.withSecretHash(TokenHash.of(secret), this.clock.instant());
 		this.clients.update(updated);
 		this.registeredClients.evict(updated);
+		endOwnGrantsIfCredentialsChanged(current, updated);
 		return new ClientWithSecret(updated, secret);
+	}
+
+	/**
+	 * A client whose secret, keys or way of authenticating changed (the answer to a
+	 * leaked credential) loses the grants it holds as itself (client credentials, and
+	 * exchanges of those tokens: every grant whose principal is the client), so tokens
+	 * obtained with the old credential stop working at once. Its users' grants stay:
+	 * their refresh needs the new credential anyway.
+	 */
+	private void endOwnGrantsIfCredentialsChanged(OAuthClient before, OAuthClient after) {
+		if (!Objects.equals(before.clientSecretHash(), after.clientSecretHash())
+				|| !Objects.equals(before.tokenEndpointAuthMethod(), after.tokenEndpointAuthMethod())
+				|| !Objects.equals(before.jwks(), after.jwks()) || !Objects.equals(before.jwksUri(), after.jwksUri())) {
+			this.authorizations.revokeByPrincipal(after.clientId(), "client_credentials_changed");
+		}
 	}
 
 	/** Deletes a client; every grant it held is revoked first, so gateways are told. */

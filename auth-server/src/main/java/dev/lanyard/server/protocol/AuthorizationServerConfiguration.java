@@ -200,14 +200,13 @@ class AuthorizationServerConfiguration {
 		// manager of our own replaces JWT decoding with a local token lookup.
 		// RFC 9449 §7.1: a token bound to a DPoP key is refused as a bearer token; with
 		// the DPoP scheme, the framework's DPoP support checks the proof against it.
-		ProviderManager opaqueTokens = new ProviderManager(
-				new OpaqueTokenAuthenticationProvider(new LocalOpaqueTokenIntrospector(authorizations, false)));
+		ProviderManager opaqueTokens = new ProviderManager(new OpaqueTokenAuthenticationProvider(
+				new LocalOpaqueTokenIntrospector(authorizations, clients, false)));
 		ProviderManager dpopBoundTokens = new ProviderManager(
-				new OpaqueTokenAuthenticationProvider(new LocalOpaqueTokenIntrospector(authorizations, true)));
+				new OpaqueTokenAuthenticationProvider(new LocalOpaqueTokenIntrospector(authorizations, clients, true)));
 		// Bearer tokens are read at the user info endpoint only: elsewhere on this chain
-		// (the
-		// authorization endpoint above all) a stray Authorization header must not replace
-		// the user's sign-in.
+		// (the authorization endpoint above all) a stray Authorization header must not
+		// replace the user's sign-in.
 		DefaultBearerTokenResolver bearerTokens = new DefaultBearerTokenResolver();
 		String userInfoEndpoint = settings.getOidcUserInfoEndpoint();
 		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(

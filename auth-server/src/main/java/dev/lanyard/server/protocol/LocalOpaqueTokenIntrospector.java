@@ -2,9 +2,12 @@ package dev.lanyard.server.protocol;
 
 import java.security.Principal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.lanyard.server.login.LoginDetails;
 
@@ -18,13 +21,17 @@ import org.springframework.security.oauth2.core.OAuth2TokenIntrospectionClaimNam
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 
 /**
  * Resolves this server's own opaque access tokens in-process, for the endpoints that
- * accept them ({@code /userinfo}). Inactive, revoked, expired and unknown tokens are
- * rejected alike.
+ * accept them ({@code /userinfo}, the admin API). Inactive, revoked, expired and unknown
+ * tokens are rejected alike. A token grants only the scopes its client still holds: a
+ * scope taken from a client (say {@code admin}, after its secret leaked) stops working
+ * here at once, not when the tokens issued before expire.
  */
 public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospector {
 
@@ -37,15 +44,34 @@ public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospect
 
 	private final boolean withDPoPProof;
 
+	private final RegisteredClientRepository clients;
+
 	/**
 	 * @param authorizations where tokens are found
+	 * @param clients the registered clients, whose scopes now bound a token's
 	 * @param withDPoPProof whether the token came with a DPoP proof (the DPoP scheme,
 	 * whose proof the framework checks against the token's key); without one, a token
 	 * bound to a DPoP key is refused (RFC 9449 §7.1)
 	 */
-	public LocalOpaqueTokenIntrospector(OAuth2AuthorizationService authorizations, boolean withDPoPProof) {
+	public LocalOpaqueTokenIntrospector(OAuth2AuthorizationService authorizations, RegisteredClientRepository clients,
+			boolean withDPoPProof) {
 		this.authorizations = authorizations;
+		this.clients = clients;
 		this.withDPoPProof = withDPoPProof;
+	}
+
+	/**
+	 * The scopes of a token its client still holds.
+	 * @param client the token's client, {@code null} if it is gone
+	 * @param granted the token's scopes
+	 */
+	public static Set<String> stillHeld(RegisteredClient client, Collection<String> granted) {
+		if (client == null) {
+			return Set.of();
+		}
+		Set<String> held = new LinkedHashSet<>(granted);
+		held.retainAll(client.getScopes());
+		return held;
 	}
 
 	@Override
@@ -71,8 +97,7 @@ public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospect
 			attributes.put(AUTH_TIME, login.authenticatedAt());
 		}
 		List<GrantedAuthority> authorities = new ArrayList<>();
-		accessToken.getToken()
-			.getScopes()
+		stillHeld(this.clients.findById(authorization.getRegisteredClientId()), accessToken.getToken().getScopes())
 			.forEach((scope) -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + scope)));
 		return new DefaultOAuth2AuthenticatedPrincipal(authorization.getPrincipalName(), attributes, authorities);
 	}

@@ -18,6 +18,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 
@@ -47,9 +48,12 @@ final class UserInfoClaims implements Function<OidcUserInfoAuthenticationContext
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put(StandardClaimNames.SUB, user.id().toString());
 		ClaimsRequest requested = ClaimsRequest.of(authorization);
-		Set<String> releasable = requested.userinfo().isEmpty() ? Set.of() : ClaimsRequest.releasableScopes(
-				this.clients.findById(authorization.getRegisteredClientId()), accessToken.getScopes(), authorization);
-		claims.putAll(ScopedUserClaims.of(user, accessToken.getScopes(), requested.userinfo(), releasable));
+		RegisteredClient client = this.clients.findById(authorization.getRegisteredClientId());
+		// A scope taken from the client since releases nothing more.
+		Set<String> scopes = LocalOpaqueTokenIntrospector.stillHeld(client, accessToken.getScopes());
+		Set<String> releasable = requested.userinfo().isEmpty() ? Set.of()
+				: ClaimsRequest.releasableScopes(client, scopes, authorization);
+		claims.putAll(ScopedUserClaims.of(user, scopes, requested.userinfo(), releasable));
 		return new OidcUserInfo(claims);
 	}
 

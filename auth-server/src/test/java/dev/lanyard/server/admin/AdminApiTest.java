@@ -58,6 +58,45 @@ class AdminApiTest {
 	}
 
 	/**
+	 * The answers to a leaked client secret work at once: a token of a client whose admin
+	 * scope was taken away is refused, and one obtained before its secret was regenerated
+	 * is dead (not alive for the rest of its lifetime).
+	 */
+	@Test
+	void apiWhenClientLosesAdminScopeOrSecretRegeneratedThenItsTokensRefusedAtOnce() {
+		String clientId = "ops-" + UUID.randomUUID().toString().substring(0, 8);
+		Map<String, Object> admin = Map.of("client_id", clientId, "grant_types", List.of("client_credentials"), "scope",
+				"admin reports.read");
+		HttpResponse<String> created = call("POST", "/api/admin/clients", adminToken, admin);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String secret = (String) TestBrowser.json(created).get("client_secret");
+		String before = clientToken(clientId, secret);
+		assertThat(call("GET", "/api/admin/clients", before, null).statusCode()).isEqualTo(200);
+
+		HttpResponse<String> narrowed = call("PUT", "/api/admin/clients/" + clientId, adminToken,
+				Map.of("client_id", clientId, "grant_types", List.of("client_credentials"), "scope", "reports.read"));
+		assertThat(narrowed.statusCode()).as(narrowed.body()).isEqualTo(200);
+		assertThat(call("GET", "/api/admin/clients", before, null).statusCode()).isEqualTo(403);
+
+		assertThat(call("PUT", "/api/admin/clients/" + clientId, adminToken, admin).statusCode()).isEqualTo(200);
+		String issued = clientToken(clientId, secret);
+		assertThat(call("GET", "/api/admin/clients", issued, null).statusCode()).isEqualTo(200);
+		HttpResponse<String> regenerated = call("POST", "/api/admin/clients/" + clientId + "/secret", adminToken, null);
+		assertThat(regenerated.statusCode()).as(regenerated.body()).isEqualTo(200);
+		assertThat(call("GET", "/api/admin/clients", issued, null).statusCode()).isEqualTo(401);
+		assertThat(call("GET", "/api/admin/clients",
+				clientToken(clientId, (String) TestBrowser.json(regenerated).get("client_secret")), null)
+			.statusCode()).isEqualTo(200);
+	}
+
+	private String clientToken(String clientId, String secret) {
+		return (String) TestBrowser
+			.json(flows.token(this.http, clientId, secret,
+					Map.of("grant_type", "client_credentials", "scope", "admin")))
+			.get("access_token");
+	}
+
+	/**
 	 * A client granted the admin scope cannot lend it to a user without the admin role.
 	 */
 	@Test
