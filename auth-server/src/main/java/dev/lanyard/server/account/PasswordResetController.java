@@ -57,7 +57,7 @@ class PasswordResetController {
 		}
 		// Each request counts against the address, never given back: a flood of reset
 		// mails to someone is a nuisance this bounds.
-		if (!this.throttle.tryAcquire(LoginAttempt.of(null, null, "password-reset:" + request.getRemoteAddr()))) {
+		if (!this.throttle.tryAcquire(LoginAttempt.forPurpose("password-reset", null, request.getRemoteAddr()))) {
 			model.addAttribute("step", "ask");
 			model.addAttribute("problem", "reset.throttled");
 			return "reset";
@@ -91,7 +91,7 @@ class PasswordResetController {
 			return "reset";
 		}
 		// Made-up or used links count against the address, like wrong passwords.
-		LoginAttempt attempt = LoginAttempt.of(null, null, "password-reset-use:" + request.getRemoteAddr());
+		LoginAttempt attempt = LoginAttempt.forPurpose("password-reset-use", null, request.getRemoteAddr());
 		if (!this.throttle.tryAcquire(attempt)) {
 			model.addAttribute("step", "choose");
 			model.addAttribute("problem", "reset.throttled");

@@ -159,7 +159,7 @@ class ActivateController {
 
 	/** Wrong codes count per person and per address, apart from their passwords. */
 	private static LoginAttempt attempt(Authentication person, HttpServletRequest request) {
-		return LoginAttempt.of("device-code:" + person.getName(), null, "device-code:" + request.getRemoteAddr());
+		return LoginAttempt.forPurpose("device-code", person.getName(), request.getRemoteAddr());
 	}
 
 }

@@ -33,7 +33,7 @@ public final class DeviceRequestLimit {
 				String address = (authentication.getDetails() instanceof WebAuthenticationDetails details)
 						? details.getRemoteAddress() : null;
 				if (address != null
-						&& !throttle.tryAcquire(LoginAttempt.of(null, null, "device-authorization:" + address))) {
+						&& !throttle.tryAcquire(LoginAttempt.forPurpose("device-authorization", null, address))) {
 					throw new OAuth2AuthenticationException(new OAuth2Error("slow_down",
 							"Too many device authorization requests from this address: try again later", null));
 				}

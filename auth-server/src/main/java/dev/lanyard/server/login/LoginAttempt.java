@@ -30,6 +30,20 @@ public record LoginAttempt(String accountKey, String deviceKey, String addressKe
 				(address != null) ? key("address", address) : null);
 	}
 
+	/**
+	 * An attempt at something other than a password (a code typed at {@code /activate}, a
+	 * reset link used), counted apart from passwords and from every other purpose: the
+	 * purpose is part of each key, never part of a name an attacker types (a login name
+	 * {@code device-code:<sub>} must not count against a person's device codes).
+	 * @param purpose what is attempted, e.g. {@code device-code}
+	 * @param account the person's id, or {@code null} to count by address only
+	 * @param address the client address; may be {@code null}
+	 */
+	public static LoginAttempt forPurpose(String purpose, String account, String address) {
+		return new LoginAttempt((account != null) ? key(purpose + "-account", account) : null, null,
+				(address != null) ? key(purpose + "-address", address) : null);
+	}
+
 	/** The key an account's attempts from unknown devices count under. */
 	public static String accountKey(String loginName) {
 		return key("account", loginName);

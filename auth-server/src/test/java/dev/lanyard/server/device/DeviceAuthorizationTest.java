@@ -248,6 +248,29 @@ class DeviceAuthorizationTest {
 		assertThat(throttled.body()).contains("Too many attempts").doesNotContain("decision");
 	}
 
+	/**
+	 * Wrong passwords typed for a made-up login name that spells a person's device-code
+	 * counter ({@code device-code:<sub>}, the sub any client of theirs knows) do not
+	 * count against that person's codes: the counter's purpose is no part of a typed
+	 * name.
+	 */
+	@Test
+	void deviceWhenPasswordsFailForANameSpellingAPersonsCounterThenTheirCodeStillTaken() throws Exception {
+		String password = "wren-password-for-device-tests";
+		java.util.UUID wren = nodeA.bean(UserService.class)
+			.importUser("wren", password, null, List.of("user"), Map.of(), Map.of(), true)
+			.after()
+			.id();
+		OAuthFlows flows = new OAuthFlows(nodeB.baseUrl());
+		for (int i = 0; i < 12; i++) {
+			flows.signIn(new TestBrowser(), "device-code:" + wren, "wrong-password-" + i);
+		}
+		TestBrowser person = signedIn(nodeA, "wren", password);
+		DeviceAuthorizationSuccessResponse device = ask(nodeA, TV, null);
+		HttpResponse<String> confirm = enter(nodeA, person, device.getUserCode().getValue());
+		assertThat(confirm.body()).doesNotContain("Too many attempts").contains("name=\"decision\"");
+	}
+
 	@Test
 	void normalizeWhenTypedLooselyThenTheIssuedForm() {
 		assertThat(DeviceVerification.normalize(" bcdf ghjk ")).isEqualTo("BCDF-GHJK");
