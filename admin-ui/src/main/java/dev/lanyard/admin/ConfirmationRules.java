@@ -32,7 +32,8 @@ public final class ConfirmationRules {
 	 * exchange audiences, the client type, how it authenticates or the keys it signs its
 	 * assertions with; adding the admin scope or introspection; turning PKCE or consent
 	 * off, or no longer requiring pushed authorization requests or DPoP-bound access
-	 * tokens.
+	 * tokens; enabling a disabled client (it was disabled for a reason: a leaked secret
+	 * works again with it).
 	 * @param current the client as it is; {@code null} when registering
 	 * @param draft the client as it is to be
 	 */
@@ -60,16 +61,19 @@ public final class ConfirmationRules {
 				|| (!Boolean.TRUE.equals(draft.requirePushedAuthorizationRequests())
 						&& current.requirePushedAuthorizationRequests())
 				|| (!Boolean.TRUE.equals(draft.dpopBoundAccessTokens()) && current.dpopBoundAccessTokens())
-				|| (!Boolean.TRUE.equals(draft.requireMfa()) && current.requireMfa());
+				|| (!Boolean.TRUE.equals(draft.requireMfa()) && current.requireMfa())
+				|| (!Boolean.FALSE.equals(draft.enabled()) && !current.enabled());
 	}
 
 	/**
 	 * Whether saving a user needs confirmation: giving the admin role hands over the
-	 * whole server; taking it from an active administrator, or disabling or locking one,
-	 * shuts them out (an unattended console could shut out every other administrator);
-	 * and giving a person's account another e-mail address hands over the account (a
-	 * password reset link goes to that address: setting a password needs confirmation, so
-	 * this must too). A new account's address, or an address removed, hands over nothing.
+	 * whole server, and so does enabling or unlocking an administrator shut out before
+	 * (perhaps because their password leaked); taking the role from an active
+	 * administrator, or disabling or locking one, shuts them out (an unattended console
+	 * could shut out every other administrator); and giving a person's account another
+	 * e-mail address hands over the account (a password reset link goes to that address:
+	 * setting a password needs confirmation, so this must too). A new account's address,
+	 * or an address removed, hands over nothing.
 	 * @param current the user as they are; {@code null} when creating
 	 * @param draft the user as they are to be
 	 */
@@ -77,10 +81,24 @@ public final class ConfirmationRules {
 		List<String> currentRoles = (current != null) ? current.roles() : List.of();
 		boolean madeAdmin = draft.roles().contains(AdminIdentity.ADMIN_ROLE)
 				&& !currentRoles.contains(AdminIdentity.ADMIN_ROLE);
-		boolean administratorShutOut = current != null
-				&& activeAdministrator(current.roles(), current.enabled(), current.locked())
-				&& !activeAdministrator(draft.roles(), draft.enabled(), draft.locked());
-		return madeAdmin || administratorShutOut || (current != null && newAddress(current.email(), draft.email()));
+		boolean wasActiveAdministrator = current != null
+				&& activeAdministrator(current.roles(), current.enabled(), current.locked());
+		boolean activeAdministrator = activeAdministrator(draft.roles(), draft.enabled(), draft.locked());
+		boolean administratorShutOut = wasActiveAdministrator && !activeAdministrator;
+		boolean administratorLetBackIn = current != null && !wasActiveAdministrator && activeAdministrator;
+		return madeAdmin || administratorShutOut || administratorLetBackIn
+				|| (current != null && newAddress(current.email(), draft.email()));
+	}
+
+	/**
+	 * Whether unlocking a user (which also forgets their wrong passwords) needs
+	 * confirmation: for an administrator, as letting one back in does
+	 * ({@link #userChange}); the throttling it lifts may be all that holds back someone
+	 * guessing their password.
+	 * @param current the user as they are
+	 */
+	public static boolean unlock(UserView current) {
+		return current.roles().contains(AdminIdentity.ADMIN_ROLE);
 	}
 
 	private static boolean activeAdministrator(List<String> roles, boolean enabled, boolean locked) {

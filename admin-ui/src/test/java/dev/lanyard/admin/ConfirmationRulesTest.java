@@ -10,6 +10,7 @@ import dev.lanyard.admin.client.TestClientViews;
 import dev.lanyard.admin.user.UserDraft;
 import dev.lanyard.admin.user.UserView;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -112,6 +113,7 @@ class ConfirmationRulesTest {
 			.requirePkce(false)
 			.build();
 		ClientView bound = TestClientViews.confidentialClient("bound").dpopBoundAccessTokens(true).build();
+		ClientView disabled = TestClientViews.confidentialClient("disabled").enabled(false).build();
 		return Stream.of(arguments(Named.of("admin scope kept", admin), TestClientDrafts.from(admin), false),
 				arguments(Named.of("introspection turned off", admin),
 						TestClientDrafts.from(admin).introspectionAllowed(false), false),
@@ -122,7 +124,12 @@ class ConfirmationRulesTest {
 				arguments(Named.of("DPoP-bound access tokens turned off", bound),
 						TestClientDrafts.from(bound).dpopBoundAccessTokens(false), true),
 				arguments(Named.of("DPoP-bound access tokens unset (means off)", bound),
-						TestClientDrafts.from(bound).dpopBoundAccessTokens(null), true));
+						TestClientDrafts.from(bound).dpopBoundAccessTokens(null), true),
+				arguments(Named.of("disabled client kept disabled", disabled), TestClientDrafts.from(disabled), false),
+				arguments(Named.of("disabled client enabled again", disabled),
+						TestClientDrafts.from(disabled).enabled(true), true),
+				arguments(Named.of("disabled client, enabled unset (means yes)", disabled),
+						TestClientDrafts.from(disabled).enabled(null), true));
 	}
 
 	@ParameterizedTest
@@ -134,19 +141,29 @@ class ConfirmationRulesTest {
 	}
 
 	/**
-	 * Disabling or locking an administrator shuts them out, as taking the role does; a
-	 * person who is not one, or one already shut out, loses nothing the console guards.
+	 * Disabling or locking an administrator shuts them out, as taking the role does, and
+	 * enabling or unlocking one lets them back in, as giving the role does; a person who
+	 * is not one, or one who stays shut out, changes nothing the console guards.
 	 */
 	@ParameterizedTest
 	@CsvSource({ "admin, true, false, false, false, true", "admin, true, false, true, true, true",
-			"admin, false, false, false, false, false", "admin, true, true, true, false, false",
-			"user, true, false, false, true, false", "admin, true, false, true, false, false" })
+			"admin, false, false, false, false, false", "admin, true, true, true, false, true",
+			"admin, false, false, true, false, true", "admin, false, true, true, true, false",
+			"user, true, false, false, true, false", "user, false, true, true, false, false",
+			"admin, true, false, true, false, false" })
 	void userChangeOfStanding(String role, boolean enabled, boolean locked, boolean enabledAfter, boolean lockedAfter,
 			boolean confirmationNeeded) {
 		UserView current = new UserView("0b9d6c1e-6f0a-4c43-9d0e-1c7a0a4d2f11", "erin", null, enabled, locked,
 				List.of(role), Map.of(), Map.of(), java.time.Instant.EPOCH, java.time.Instant.EPOCH);
 		UserDraft draft = new UserDraft("erin", null, enabledAfter, lockedAfter, List.of(role), Map.of());
 		assertThat(ConfirmationRules.userChange(current, draft)).isEqualTo(confirmationNeeded);
+	}
+
+	@Test
+	void unlockWhenAdministratorThenConfirmationElseNot() {
+		assertThat(ConfirmationRules.unlock(erin("erin@example.com", List.of("user", AdminIdentity.ADMIN_ROLE))))
+			.isTrue();
+		assertThat(ConfirmationRules.unlock(erin("erin@example.com", List.of("user")))).isFalse();
 	}
 
 	/**

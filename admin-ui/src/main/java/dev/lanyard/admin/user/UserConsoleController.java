@@ -135,8 +135,16 @@ class UserConsoleController {
 		}
 	}
 
+	/**
+	 * Unlocks the user and forgets their wrong passwords; for an administrator, with the
+	 * administrator's own password ({@link ConfirmationRules#unlock}).
+	 */
 	@PostMapping("/{id}/unlock")
-	String unlock(@PathVariable String id) {
+	String unlock(@PathVariable String id, @RequestParam(required = false) String confirmPassword, Model model) {
+		UserView user = this.users.get(id);
+		if (ConfirmationRules.unlock(user) && !this.identity.confirmPassword(confirmPassword)) {
+			return secondFactorsPageWithError(user, "unlockError", model);
+		}
 		this.users.unlock(id, this.identity.current());
 		return "redirect:/admin/users/" + id + "?unlocked";
 	}

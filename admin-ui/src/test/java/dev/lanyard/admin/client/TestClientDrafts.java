@@ -49,6 +49,8 @@ public final class TestClientDrafts {
 
 		private Boolean requireMfa;
 
+		private Boolean enabled = true;
+
 		private String tokenEndpointAuthMethod;
 
 		private String jwks;
@@ -70,6 +72,7 @@ public final class TestClientDrafts {
 			this.introspectionAllowed = client.introspectionAllowed();
 			this.dpopBoundAccessTokens = client.dpopBoundAccessTokens();
 			this.requireMfa = client.requireMfa();
+			this.enabled = client.enabled();
 		}
 
 		public Builder clientName(String clientName) {
@@ -122,6 +125,11 @@ public final class TestClientDrafts {
 			return this;
 		}
 
+		public Builder enabled(Boolean enabled) {
+			this.enabled = enabled;
+			return this;
+		}
+
 		public Builder requireMfa(Boolean requireMfa) {
 			this.requireMfa = requireMfa;
 			return this;
@@ -152,7 +160,7 @@ public final class TestClientDrafts {
 					this.tokenEndpointAuthMethod, this.jwks, this.jwksUri, this.redirectUris,
 					this.postLogoutRedirectUris, this.grantTypes, this.scopes, this.requirePkce, this.requireConsent,
 					this.accessTokenTtl, null, null, this.exchangeAudiences, this.introspectionAllowed, null,
-					this.dpopBoundAccessTokens, this.requireMfa, null, null, true);
+					this.dpopBoundAccessTokens, this.requireMfa, null, null, this.enabled);
 		}
 
 	}

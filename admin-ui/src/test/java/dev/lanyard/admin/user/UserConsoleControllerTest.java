@@ -148,6 +148,33 @@ class UserConsoleControllerTest {
 		assertThat(this.users.untouched()).isTrue();
 	}
 
+	/**
+	 * Unlocking an administrator lets them back in (and forgets the wrong passwords that
+	 * held a guesser back): the password again; anyone else is unlocked at once.
+	 */
+	@Test
+	void unlockWhenAdministratorThenPasswordAskedElseUnlockedAtOnce() throws Exception {
+		this.users.save(TestUserViews.user("carol").roles("user", "admin").locked(true).build());
+		this.users.save(TestUserViews.user("dan").locked(true).build());
+		this.mvc.perform(get("/admin/users/id-carol"))
+			.andExpect(content().string(containsString("id=\"unlock-confirm-password\"")));
+		this.mvc.perform(get("/admin/users/id-dan"))
+			.andExpect(content().string(not(containsString("id=\"unlock-confirm-password\""))));
+
+		this.mvc.perform(post("/admin/users/id-carol/unlock").with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/user-form"))
+			.andExpect(content().string(containsString("That is not your password.")));
+		assertThat(this.users.unlocked()).isEmpty();
+		this.mvc
+			.perform(post("/admin/users/id-carol/unlock").param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-carol?unlocked"));
+		this.mvc.perform(post("/admin/users/id-dan/unlock").with(csrf()))
+			.andExpect(redirectedUrl("/admin/users/id-dan?unlocked"));
+		assertThat(this.users.unlocked()).containsExactly("id-carol", "id-dan");
+	}
+
 	@Test
 	void createWhenAdminRoleAndPasswordConfirmedThenCreated() throws Exception {
 		MultiValueMap<String, String> form = form("erin", "admin");

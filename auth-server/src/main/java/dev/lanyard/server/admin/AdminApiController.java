@@ -149,7 +149,7 @@ class AdminApiController {
 
 	@PostMapping("/users")
 	ResponseEntity<UserResponse> createUser(@RequestBody UserRequest request) {
-		UserDraft draft = request.toDraft();
+		UserDraft draft = request.toDraft(null);
 		if (request.totpSecret() != null) {
 			// A second factor brought from another provider: a credential, like a
 			// password an administrator sets, checked before anything is created.
@@ -186,8 +186,9 @@ class AdminApiController {
 		if (request.totpSecret() != null) {
 			throw new InvalidInputException("totp_secret", "totp-secret.on-create-only");
 		}
-		UserDraft draft = request.toDraft();
-		if (ConfirmationRules.userChange(this.users.get(id), draft)) {
+		UserView current = this.users.get(id);
+		UserDraft draft = request.toDraft(current);
+		if (ConfirmationRules.userChange(current, draft)) {
 			this.recentAuthentication.require();
 		}
 		return UserResponse.of(this.users.update(id, draft, this.identity.current()));
@@ -203,6 +204,9 @@ class AdminApiController {
 
 	@PostMapping("/users/{id}/unlock")
 	UserResponse unlock(@PathVariable String id) {
+		if (ConfirmationRules.unlock(this.users.get(id))) {
+			this.recentAuthentication.require();
+		}
 		return UserResponse.of(this.users.unlock(id, this.identity.current()));
 	}
 

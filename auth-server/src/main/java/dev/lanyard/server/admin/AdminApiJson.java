@@ -124,11 +124,19 @@ final class AdminApiJson {
 	record UserRequest(String username, String email, String password, Boolean enabled, Boolean locked,
 			List<String> roles, Map<String, String> attributes, Map<String, Object> claims, String totpSecret) {
 
-		UserDraft toDraft() {
+		/**
+		 * @param current the user as they are, or {@code null} when creating: left out,
+		 * {@code enabled} and {@code locked} keep their state (a PUT must not bring back
+		 * an account disabled or locked on purpose), else a new account is enabled and
+		 * unlocked
+		 */
+		UserDraft toDraft(UserView current) {
 			withoutNulls("roles", this.roles);
 			withoutNulls("attributes", (this.attributes != null) ? this.attributes.values() : null);
-			return new UserDraft(this.username, this.email, !Boolean.FALSE.equals(this.enabled),
-					Boolean.TRUE.equals(this.locked), this.roles, this.attributes,
+			boolean enabledIfUnsaid = (current == null) || current.enabled();
+			boolean lockedIfUnsaid = (current != null) && current.locked();
+			return new UserDraft(this.username, this.email, (this.enabled != null) ? this.enabled : enabledIfUnsaid,
+					(this.locked != null) ? this.locked : lockedIfUnsaid, this.roles, this.attributes,
 					(this.claims != null) ? StandardClaim.fromJson(this.claims) : null);
 		}
 

@@ -63,7 +63,7 @@ public class ClientService {
 				: Optional.ofNullable(registration.clientSecret()).orElseGet(OpaqueTokenValues.CLIENT_SECRET::generate);
 		Instant now = this.clock.instant();
 		OAuthClient client = toClient(UUID.randomUUID().toString(), registration,
-				(secret != null) ? TokenHash.of(secret) : null, now);
+				(secret != null) ? TokenHash.of(secret) : null, now, true);
 		try {
 			this.clients.insert(client);
 		}
@@ -85,12 +85,13 @@ public class ClientService {
 		Optional<OAuthClient> existing = this.clients.findByClientId(registration.clientId());
 		String secretHash = (registration.clientSecret() != null) ? TokenHash.of(registration.clientSecret()) : null;
 		if (existing.isEmpty()) {
-			OAuthClient client = toClient(UUID.randomUUID().toString(), registration, secretHash, this.clock.instant());
+			OAuthClient client = toClient(UUID.randomUUID().toString(), registration, secretHash, this.clock.instant(),
+					true);
 			this.clients.insert(client);
 			return ImportOutcome.CREATED;
 		}
 		OAuthClient current = existing.get();
-		OAuthClient client = toClient(current.id(), registration, secretHash, current.clientIdIssuedAt());
+		OAuthClient client = toClient(current.id(), registration, secretHash, current.clientIdIssuedAt(), true);
 		if (sameSettings(current, client)) {
 			return ImportOutcome.UNCHANGED;
 		}
@@ -119,7 +120,8 @@ public class ClientService {
 	 * grant it holds. A client that moves to {@code private_key_jwt} loses its secret at
 	 * once; one that moves from it to a secret method has none until one is generated
 	 * ({@link #regenerateSecret}). A change that names no authentication method keeps the
-	 * client's type, method and keys.
+	 * client's type, method and keys; one that does not say whether it is enabled keeps
+	 * that too.
 	 * @throws NoSuchEntityException if there is no such client
 	 * @throws InputRejectedException if a rule is broken
 	 */
@@ -133,7 +135,8 @@ public class ClientService {
 		}
 		requireValid(registration);
 		OAuthClient updated = toClient(current.id(), registration,
-				usesSecret(registration) ? current.clientSecretHash() : null, current.clientIdIssuedAt());
+				usesSecret(registration) ? current.clientSecretHash() : null, current.clientIdIssuedAt(),
+				current.enabled());
 		this.clients.update(updated);
 		this.registeredClients.evict(updated);
 		if (current.enabled() && !updated.enabled()) {
@@ -219,7 +222,13 @@ public class ClientService {
 		}
 	}
 
-	private OAuthClient toClient(String id, ClientRegistration registration, String secretHash, Instant issuedAt) {
+	/**
+	 * @param enabledIfUnsaid whether the client works when the registration does not say
+	 * (a change keeps the client's state: a PUT that leaves {@code enabled} out must not
+	 * bring a disabled client back)
+	 */
+	private OAuthClient toClient(String id, ClientRegistration registration, String secretHash, Instant issuedAt,
+			boolean enabledIfUnsaid) {
 		LanyardProperties.Tokens defaults = this.properties.tokens();
 		boolean publicClient = registration.publicClient();
 		return new OAuthClient(id, registration.clientId(),
@@ -239,7 +248,7 @@ public class ClientService {
 				Boolean.TRUE.equals(registration.dpopBoundAccessTokens()),
 				Boolean.TRUE.equals(registration.requireMfa()), registration.backchannelLogoutUri(),
 				Boolean.TRUE.equals(registration.backchannelLogoutSessionRequired()),
-				!Boolean.FALSE.equals(registration.enabled()), issuedAt, issuedAt);
+				(registration.enabled() != null) ? registration.enabled() : enabledIfUnsaid, issuedAt, issuedAt);
 	}
 
 	/**

@@ -118,6 +118,39 @@ class AdminReauthenticationTest {
 	}
 
 	/**
+	 * An administrator shut out (disabled or locked, perhaps because their password
+	 * leaked) is let back in only with a fresh credential, as the role is given; a PUT
+	 * that leaves {@code enabled} out keeps the account as it is.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void hd07ApiWhenAdministratorLetBackInWithStaleTokenThenRefusedAndLeftOutEnabledKept() throws InterruptedException {
+		String fresh = clientToken();
+		String name = "ops-" + UUID.randomUUID().toString().substring(0, 8);
+		HttpResponse<String> created = call("POST", "/api/admin/users", fresh, Map.of("username", name, "password",
+				"quiet-harbour-lantern-58", "roles", List.of("user", "admin"), "enabled", false));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = (String) TestBrowser.json(created).get("id");
+		Thread.sleep(1500);
+		Map<String, Object> sameRoles = Map.of("username", name, "roles", List.of("user", "admin"));
+		HttpResponse<String> keptDisabled = call("PUT", "/api/admin/users/" + id, fresh, sameRoles);
+		assertThat(keptDisabled.statusCode()).as(keptDisabled.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(keptDisabled).get("enabled")).isEqualTo(false);
+		Map<String, Object> enabled = new java.util.HashMap<>(sameRoles);
+		enabled.put("enabled", true);
+		assertThat(call("PUT", "/api/admin/users/" + id, fresh, enabled).statusCode()).isEqualTo(401);
+		HttpResponse<String> locked = call("PUT", "/api/admin/users/" + id, clientToken(),
+				Map.of("username", name, "roles", List.of("user", "admin"), "enabled", true, "locked", true));
+		assertThat(locked.statusCode()).as(locked.body()).isEqualTo(200);
+		String staleAgain = clientToken();
+		Thread.sleep(1500);
+		assertThat(call("POST", "/api/admin/users/" + id + "/unlock", staleAgain, null).statusCode()).isEqualTo(401);
+		assertThat(TestBrowser.json(call("GET", "/api/admin/users/" + id, staleAgain, null)).get("locked"))
+			.isEqualTo(true);
+		assertThat(call("POST", "/api/admin/users/" + id + "/unlock", clientToken(), null).statusCode()).isEqualTo(200);
+	}
+
+	/**
 	 * The emergency rotation breaks every token signed so far: it needs a fresh
 	 * credential too.
 	 */
