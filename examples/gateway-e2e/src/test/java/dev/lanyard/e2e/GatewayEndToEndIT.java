@@ -720,6 +720,30 @@ class GatewayEndToEndIT {
 	}
 
 	/**
+	 * The shipped deployments set every variable the gateway template names (an unset one
+	 * is left as text by the image's envsubst: NGINX then fails, or sends a literal
+	 * origin that refuses every DPoP proof).
+	 */
+	@Test
+	@Order(19)
+	void deploymentFilesWhenReadThenEveryGatewayTemplateVariableIsSet() throws Exception {
+		Matcher placeholders = Pattern.compile("\\$\\{([A-Z_]+)}")
+			.matcher(Files.readString(root.resolve("docker/nginx/templates/lanyard-gateway.conf.template")));
+		Set<String> variables = new java.util.TreeSet<>();
+		while (placeholders.find()) {
+			variables.add(placeholders.group(1));
+		}
+		assertThat(variables).contains("GATEWAY_PUBLIC_ORIGIN");
+		String compose = Files.readString(root.resolve("docker/compose.yaml"));
+		String gateway = compose.substring(compose.indexOf("\n  gateway:"));
+		String kubernetes = Files.readString(root.resolve("docker/k8s/gateway.yaml"));
+		for (String variable : variables) {
+			assertThat(gateway).as("compose.yaml's gateway sets %s", variable).contains(variable + ":");
+			assertThat(kubernetes).as("k8s/gateway.yaml sets %s", variable).contains("name: " + variable + ",");
+		}
+	}
+
+	/**
 	 * Lanyard unreachable: cached sessions keep working, new tokens get 503 (not 401).
 	 */
 	@Test
@@ -843,11 +867,11 @@ class GatewayEndToEndIT {
 
 	private static String startGateway(Path binary, String name, int port, int exchangePort, int servicePort)
 			throws Exception {
-		ManagedProcess nginx = Nginx
-			.start(binary, root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
-					Map.of("GATEWAY_LISTEN", "127.0.0.1:" + port, "EXCHANGE_UPSTREAM", "127.0.0.1:" + exchangePort,
-							"SERVICE_UPSTREAM", "127.0.0.1:" + servicePort),
-					Files.createDirectories(work.resolve(name)));
+		ManagedProcess nginx = Nginx.start(binary, root.resolve("docker/nginx/templates/lanyard-gateway.conf.template"),
+				Map.of("GATEWAY_LISTEN", "127.0.0.1:" + port, "GATEWAY_PUBLIC_ORIGIN", "http://127.0.0.1:" + port,
+						"EXCHANGE_UPSTREAM", "127.0.0.1:" + exchangePort, "SERVICE_UPSTREAM",
+						"127.0.0.1:" + servicePort),
+				Files.createDirectories(work.resolve(name)));
 		gateways.add(nginx);
 		Instant deadline = Instant.now().plusSeconds(20);
 		while (Instant.now().isBefore(deadline)) {
