@@ -9,6 +9,7 @@ import dev.lanyard.server.storage.RedisMode;
 import dev.lanyard.server.token.TokenHash;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -30,7 +31,12 @@ public class DevicePolling {
 
 	static final int INTERVAL_SECONDS = 5;
 
-	private static final Duration INTERVAL = Duration.ofSeconds(INTERVAL_SECONDS);
+	/**
+	 * How long a poll holds the interval: a little under it, so that a device polling
+	 * every 5 seconds on its own clock, with a network between, is not told to slow down
+	 * for arriving a few milliseconds early.
+	 */
+	private static final Duration INTERVAL = Duration.ofSeconds(INTERVAL_SECONDS).minusMillis(500);
 
 	private final StringRedisTemplate redis;
 
@@ -72,11 +78,22 @@ public class DevicePolling {
 		};
 	}
 
-	/** Whether this is the first poll with this device code in the current interval. */
+	/**
+	 * Whether this is the first poll with this device code in the current interval.
+	 * Without Redis (not configured, or unreachable), this node's memory decides: the
+	 * rule is a politeness rule, looser across nodes for a while rather than a token
+	 * endpoint that fails and a person's approval lost with it (RFC 8628 §3.5: a device
+	 * keeps polling only on {@code authorization_pending} and {@code slow_down}).
+	 */
 	boolean firstPollOfInterval(String deviceCode) {
 		String hash = TokenHash.of(deviceCode);
 		if (this.redis != null) {
-			return Boolean.TRUE.equals(this.redis.opsForValue().setIfAbsent(this.keyPrefix + hash, "1", INTERVAL));
+			try {
+				return Boolean.TRUE.equals(this.redis.opsForValue().setIfAbsent(this.keyPrefix + hash, "1", INTERVAL));
+			}
+			catch (DataAccessException ex) {
+				// Redis unreachable: this node's memory below.
+			}
 		}
 		return this.recent.putIfAbsent(hash, Boolean.TRUE) == null;
 	}

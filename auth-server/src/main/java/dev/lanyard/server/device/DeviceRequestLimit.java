@@ -3,11 +3,17 @@ package dev.lanyard.server.device;
 import dev.lanyard.server.login.LoginAttempt;
 import dev.lanyard.server.login.LoginThrottle;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceAuthorizationRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ErrorAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
@@ -34,8 +40,7 @@ public final class DeviceRequestLimit {
 						? details.getRemoteAddress() : null;
 				if (address != null
 						&& !throttle.tryAcquire(LoginAttempt.forPurpose("device-authorization", null, address))) {
-					throw new OAuth2AuthenticationException(new OAuth2Error("slow_down",
-							"Too many device authorization requests from this address: try again later", null));
+					throw new TooManyRequests();
 				}
 				return provider.authenticate(authentication);
 			}
@@ -46,6 +51,44 @@ public final class DeviceRequestLimit {
 			}
 
 		};
+	}
+
+	/**
+	 * The device authorization endpoint's errors: the framework's (400 with the OAuth
+	 * error, RFC 8628 §3.2 and RFC 6749 §5.2), but a refused request for too many from
+	 * one address is 429 with {@code Retry-After} (RFC 6585 §4), which clients know to
+	 * wait on. ({@code slow_down} belongs to the token endpoint, RFC 8628 §3.5: a device
+	 * would take it here for an unknown, fatal error.)
+	 */
+	public static AuthenticationFailureHandler errorResponses() {
+		AuthenticationFailureHandler framework = new OAuth2ErrorAuthenticationFailureHandler();
+		return (request, response, exception) -> {
+			if (!(exception instanceof TooManyRequests)) {
+				framework.onAuthenticationFailure(request, response, exception);
+				return;
+			}
+			response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+			response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+			response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+			response.getWriter()
+				.write("{\"error\":\"" + OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE
+						+ "\",\"error_description\":\"Too many device authorization requests from this address: "
+						+ "try again later\"}");
+		};
+	}
+
+	/** How long a refused address is told to wait before asking again. */
+	static final int RETRY_AFTER_SECONDS = 60;
+
+	/** Too many device authorization requests from one address. */
+	private static final class TooManyRequests extends OAuth2AuthenticationException {
+
+		TooManyRequests() {
+			super(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
+					"Too many device authorization requests from this address: try again later", null));
+		}
+
 	}
 
 }

@@ -271,6 +271,41 @@ class DeviceAuthorizationTest {
 		assertThat(confirm.body()).doesNotContain("Too many attempts").contains("name=\"decision\"");
 	}
 
+	/**
+	 * A node of its own (its own counters): an address that asked too often is told 429
+	 * with Retry-After (RFC 6585), not the token endpoint's slow_down; and with Redis
+	 * unreachable a waiting device still hears authorization_pending (the polling
+	 * interval is then this node's to keep), never a 503 that would end its sign-in.
+	 */
+	@Test
+	void deviceWhenAddressAsksTooOftenThen429AndWhenRedisGoneThenPollingGoesOn() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.login.max-attempts-per-address", "2");
+		URI redis = URI.create(deployment.get("spring.data.redis.url"));
+		try (dev.lanyard.server.TcpProxy proxy = new dev.lanyard.server.TcpProxy(redis.getPort())) {
+			deployment.put("spring.data.redis.url", "redis://127.0.0.1:" + proxy.port());
+			try (LanyardTestServer node = LanyardTestServer.start(deployment)) {
+				node.bean(ClientService.class)
+					.importClient(new ClientRegistration(TV, "Living Room TV", true, null, "none", null, null,
+							List.of(), List.of(), Set.of("urn:ietf:params:oauth:grant-type:device_code"),
+							Set.of("profile"), null, null, null, null, null, List.of(), null, null, null, null, null,
+							null));
+				DeviceAuthorizationSuccessResponse device = ask(node, TV, null);
+				ask(node, TV, null);
+				HttpResponse<String> refused = new TestBrowser().postForm(
+						node.baseUrl() + "/oauth2/device_authorization", Map.of("client_id", TV, "scope", "profile"));
+				assertThat(refused.statusCode()).isEqualTo(429);
+				assertThat(refused.headers().firstValue("Retry-After")).hasValue("60");
+				assertThat(TestBrowser.json(refused).get("error")).isEqualTo("temporarily_unavailable");
+
+				proxy.blackhole();
+				assertThat(pollError(node, TV, null, device.getDeviceCode()).getCode())
+					.isEqualTo("authorization_pending");
+				assertThat(pollError(node, TV, null, device.getDeviceCode()).getCode()).isEqualTo("slow_down");
+			}
+		}
+	}
+
 	@Test
 	void normalizeWhenTypedLooselyThenTheIssuedForm() {
 		assertThat(DeviceVerification.normalize(" bcdf ghjk ")).isEqualTo("BCDF-GHJK");
