@@ -69,6 +69,26 @@ public class LanyardJwtAutoConfiguration {
 
 	}
 
+	/**
+	 * A reactive (WebFlux) application: the library's filter and Spring Security support
+	 * are servlet-only, so nothing would check a token and every route would answer
+	 * anyone. The start stops, unless the service says it checks tokens itself
+	 * ({@code lanyard.jwt.servlet-filter=false}, using the {@link JwtVerifier} bean).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnBooleanProperty(name = "lanyard.jwt.servlet-filter", matchIfMissing = true)
+	static class ReactiveApplicationRefused {
+
+		ReactiveApplicationRefused() {
+			throw new IllegalStateException("jwt-client-lib checks tokens in servlet applications only, and this "
+					+ "one is reactive (WebFlux): no request would be checked. Check tokens with the JwtVerifier "
+					+ "bean in a WebFilter of your own and set lanyard.jwt.servlet-filter=false, or run on "
+					+ "Spring MVC.");
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ RestClient.class, RestClientCustomizer.class, HttpClientSettings.class })
 	static class RestClientConfiguration {

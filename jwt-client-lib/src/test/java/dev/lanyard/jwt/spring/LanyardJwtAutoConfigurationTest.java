@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
@@ -47,6 +48,28 @@ class LanyardJwtAutoConfigurationTest {
 				assertThat(context).hasSingleBean(SessionPropagationInterceptor.class);
 				assertThat(context).hasSingleBean(RestClientCustomizer.class);
 			});
+	}
+
+	/**
+	 * A WebFlux service would start with nothing checking tokens: it does not start,
+	 * unless it says it checks them itself.
+	 */
+	@Test
+	void contextWhenReactiveThenFailsUnlessTheServiceChecksTokensItself() {
+		ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(LanyardJwtAutoConfiguration.class, LanyardJwtServletAutoConfiguration.class))
+			.withPropertyValues("lanyard.jwt.issuer=http://localhost:9000");
+		reactive.run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("reactive")
+				.hasMessageContaining("lanyard.jwt.servlet-filter=false");
+		});
+		reactive.withPropertyValues("lanyard.jwt.servlet-filter=false").run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(JwtVerifier.class);
+		});
 	}
 
 	@Test
