@@ -84,6 +84,9 @@ public final class GatewayTokenExchanger {
 	 */
 	private volatile boolean revocationsHeard = true;
 
+	/** Whether the authorization server says it publishes what it revokes. */
+	private volatile boolean publisherHeard = true;
+
 	private final AtomicReference<Instant> lastUnavailableLogged = new AtomicReference<>();
 
 	/**
@@ -222,9 +225,29 @@ public final class GatewayTokenExchanger {
 		this.revocationsHeard = true;
 	}
 
-	/** Whether the revocation channel is being heard. */
-	public boolean revocationsHeard() {
+	/**
+	 * Whether the authorization server's heartbeat arrives on the revocation channel: a
+	 * subscription that works proves only the gateway's side of it, not that Lanyard can
+	 * publish there (its nodes may have lost Redis, or publish to another Redis, database
+	 * or key prefix). While it does not, cached JWTs are served as while the channel is
+	 * not heard; when it comes back, everything cached is dropped.
+	 */
+	public void revocationPublisher(boolean heard) {
+		boolean wasHeard = this.publisherHeard;
+		this.publisherHeard = heard;
+		if (heard && !wasHeard) {
+			this.cache.synchronous().invalidateAll();
+		}
+	}
+
+	/** Whether the revocation channel itself is heard (its publisher aside). */
+	public boolean revocationChannelHeard() {
 		return this.revocationsHeard;
+	}
+
+	/** Whether revocations are being heard: the channel, and its publisher. */
+	public boolean revocationsHeard() {
+		return this.revocationsHeard && this.publisherHeard;
 	}
 
 	/** How many tokens are cached now. */
@@ -235,7 +258,7 @@ public final class GatewayTokenExchanger {
 
 	private boolean servable(Cached cached, Instant now) {
 		return cached.validUntil().isAfter(now)
-				&& (this.revocationsHeard || cached.cachedAt().plus(UNHEARD_CACHE_TTL).isAfter(now));
+				&& (revocationsHeard() || cached.cachedAt().plus(UNHEARD_CACHE_TTL).isAfter(now));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.lanyard.server.exchange;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,12 +41,27 @@ import org.springframework.transaction.support.TransactionTemplate;
  * hashes being unpadded base64url SHA-256 of the opaque token, at most
  * {@value RevocationOutbox#MAXIMUM_PER_MESSAGE} of each. Without Redis there is nothing
  * to publish, and the one node's caches are told directly.
+ * <p>
+ * A pass that leaves nothing unrelayed also publishes, at most once a second, a heartbeat
+ * ({@value #HEARTBEAT}) on the same channel: a gateway that hears it knows a Lanyard node
+ * can read the outbox and publish where the gateway listens. A gateway's own connection
+ * to Redis proves neither: Lanyard's nodes may have lost Redis (revocations then wait in
+ * the outbox) or publish to another Redis, database or key prefix; gateways stop trusting
+ * their caches when the heartbeat falls silent.
  */
 public final class RevocationChannel {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevocationChannel.class);
 
 	private static final int BATCH = 100;
+
+	/** The heartbeat message: no revocation in it, so older gateways ignore it. */
+	public static final String HEARTBEAT = "{\"heartbeat\":true}";
+
+	private static final long HEARTBEAT_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+	/** When this node last published a heartbeat (System.nanoTime), or 0. */
+	private long lastHeartbeat;
 
 	private final RevocationOutbox outbox;
 
@@ -114,6 +130,9 @@ public final class RevocationChannel {
 			while (pass[0] == BATCH && pass[1] == 0);
 			this.unrelayed.set(pass[1]);
 			this.cachedTokens.trust(!this.outbox.cacheBehind());
+			if (pass[1] == 0) {
+				heartbeat();
+			}
 		}
 		catch (RuntimeException ex) {
 			// PostgreSQL unavailable: the next pass catches up.
@@ -161,6 +180,22 @@ public final class RevocationChannel {
 			}
 			pass[0] = pending.size();
 		});
+	}
+
+	/** Says, at most once a second, that everything recorded has been published. */
+	private void heartbeat() {
+		long now = System.nanoTime();
+		if (this.redis == null || (this.lastHeartbeat != 0 && now - this.lastHeartbeat < HEARTBEAT_INTERVAL_NANOS)) {
+			return;
+		}
+		try {
+			this.redis.convertAndSend(this.channel, HEARTBEAT);
+			this.lastHeartbeat = now;
+		}
+		catch (RuntimeException ex) {
+			// Redis unreachable: gateways notice the silence.
+			logger.debug("Could not publish the revocation heartbeat: {}", ex.getMessage());
+		}
 	}
 
 	/**

@@ -122,6 +122,12 @@ public final class RevocationStream implements SmartLifecycle {
 	private volatile boolean running;
 
 	/**
+	 * When a pass last read the outbox (System.nanoTime): keep-alives say the stream is
+	 * live, so they stop while it cannot be.
+	 */
+	private volatile long lastGoodPass = System.nanoTime();
+
+	/**
 	 * Every send happens here, never on a request thread: a gateway that stops reading
 	 * holds up this thread (until its write times out and it is dropped), not the token
 	 * endpoint that recorded a revocation, nor the application's scheduler.
@@ -237,6 +243,7 @@ public final class RevocationStream implements SmartLifecycle {
 			}
 			while (rows.size() == BATCH);
 			sendLateCommits();
+			this.lastGoodPass = System.nanoTime();
 		}
 		catch (RuntimeException ex) {
 			// PostgreSQL unavailable: the next pass catches up.
@@ -275,8 +282,17 @@ public final class RevocationStream implements SmartLifecycle {
 		this.gaps.values().removeIf((seen) -> seen - expired < 0);
 	}
 
-	/** A comment line, so idle streams stay open and dead ones are noticed. */
+	/**
+	 * A comment line, so idle streams stay open and dead ones are noticed; none while
+	 * this node cannot read the outbox (PostgreSQL out): a gateway takes any line as
+	 * proof that revocations reach it, and would otherwise trust its cache while
+	 * revocations made on other nodes never came. Its silence sends it to another node.
+	 */
 	void keepAlive() {
+		if (System.nanoTime() - this.lastGoodPass > KEEP_ALIVE.toNanos()) {
+			logger.debug("Revocation stream keep-alive held back: the outbox could not be read");
+			return;
+		}
 		this.sending.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {

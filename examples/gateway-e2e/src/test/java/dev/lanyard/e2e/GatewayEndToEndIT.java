@@ -720,6 +720,23 @@ class GatewayEndToEndIT {
 	}
 
 	/**
+	 * Long after it started, the Redis gateway still counts revocations as heard:
+	 * Lanyard's own heartbeat reaches it on the revocation channel (its subscription
+	 * working proves only the gateway's side; without Lanyard's heartbeat it would say
+	 * DEGRADED).
+	 */
+	@Test
+	@Order(18)
+	void gatewayWithRedisWhenLanyardPublishesThenRevocationsHeard() throws Exception {
+		HttpResponse<String> health = get(exchangeUrl + "/actuator/health", null);
+		assertThat(health.body()).contains("\"status\":\"UP\"").doesNotContain("DEGRADED");
+		assertThat(get(exchangeUrl + "/actuator/prometheus", "Bearer " + METRICS_TOKEN).body()
+			.lines()
+			.filter((line) -> line.startsWith("lanyard_gateway_revocations_heard"))).isNotEmpty()
+			.allMatch((line) -> line.endsWith(" 1.0"));
+	}
+
+	/**
 	 * The shipped deployments set every variable the gateway template names (an unset one
 	 * is left as text by the image's envsubst: NGINX then fails, or sends a literal
 	 * origin that refuses every DPoP proof).

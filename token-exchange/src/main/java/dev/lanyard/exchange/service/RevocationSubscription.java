@@ -46,6 +46,12 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * exchanger serves cached JWTs for a few seconds only, and once it is heard again it
  * drops them all (issue 9, item 8). Health shows {@code revocations} as {@code DEGRADED}
  * meanwhile, metrics {@code lanyard_gateway_revocations_heard}.
+ * <p>
+ * A channel heard proves only this side of it. Lanyard's nodes publish a heartbeat there
+ * every second while they can read their outbox and reach Redis; when none has come for
+ * {@link #PUBLISHER_SILENCE} (Lanyard's nodes lost Redis and revocations wait in their
+ * outbox, or Lanyard publishes to another Redis, database or key prefix), revocations are
+ * not heard either, with the same consequences.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("!'${spring.data.redis.url:}${spring.data.redis.sentinel.master:}${spring.data.redis.cluster.nodes:}'.isEmpty()")
@@ -61,6 +67,15 @@ class RevocationSubscription {
 	 */
 	static final Duration SILENCE = Duration.ofSeconds(3);
 
+	/**
+	 * How long the channel may go without Lanyard's heartbeat (each node sends one every
+	 * second while it can publish) before revocations count as not heard.
+	 */
+	static final Duration PUBLISHER_SILENCE = Duration.ofSeconds(5);
+
+	/** Lanyard's heartbeat on the revocation channel. */
+	static final String PUBLISHER_HEARTBEAT = "{\"heartbeat\":true}";
+
 	@Bean
 	Heartbeat revocationHeartbeat(ExchangeServiceProperties properties) {
 		// Each instance its own channel: nobody else hears its heartbeats.
@@ -69,21 +84,28 @@ class RevocationSubscription {
 
 	@Bean
 	RedisMessageListenerContainer revocationListener(RedisConnectionFactory connections,
-			GatewayTokenExchanger exchanger, ExchangeServiceProperties properties, Heartbeat heartbeat) {
+			GatewayTokenExchanger exchanger, ExchangeServiceProperties properties, Heartbeat heartbeat,
+			PublisherHeartbeat publisher) {
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(connections);
 		// Started by the watch below, in the background: never a reason not to start.
 		container.setAutoStartup(false);
-		container.addMessageListener(new RevocationListener(exchanger, properties.revocationChannel(), heartbeat),
+		container.addMessageListener(
+				new RevocationListener(exchanger, properties.revocationChannel(), heartbeat, publisher),
 				new ChannelTopic(properties.revocationChannel()));
 		container.addMessageListener(heartbeat, new ChannelTopic(heartbeat.channel()));
 		return container;
 	}
 
 	@Bean
+	PublisherHeartbeat revocationPublisherHeartbeat() {
+		return new PublisherHeartbeat();
+	}
+
+	@Bean
 	RevocationWatch revocationWatch(RedisMessageListenerContainer container, RedisConnectionFactory connections,
-			GatewayTokenExchanger exchanger, Heartbeat heartbeat) {
-		return new RevocationWatch(container, connections, exchanger, heartbeat);
+			GatewayTokenExchanger exchanger, Heartbeat heartbeat, PublisherHeartbeat publisher) {
+		return new RevocationWatch(container, connections, exchanger, heartbeat, publisher);
 	}
 
 	/**
@@ -111,14 +133,24 @@ class RevocationSubscription {
 
 		private final Heartbeat heartbeat;
 
-		RevocationListener(GatewayTokenExchanger exchanger, String channel, Heartbeat heartbeat) {
+		private final PublisherHeartbeat publisher;
+
+		private final byte[] publisherHeartbeat = PUBLISHER_HEARTBEAT.getBytes(StandardCharsets.UTF_8);
+
+		RevocationListener(GatewayTokenExchanger exchanger, String channel, Heartbeat heartbeat,
+				PublisherHeartbeat publisher) {
 			this.exchanger = exchanger;
 			this.channel = channel.getBytes(StandardCharsets.UTF_8);
 			this.heartbeat = heartbeat;
+			this.publisher = publisher;
 		}
 
 		@Override
 		public void onMessage(Message message, byte[] pattern) {
+			if (Arrays.equals(message.getBody(), this.publisherHeartbeat)) {
+				this.publisher.heard();
+				return;
+			}
 			this.exchanger.revoked(tokenHashes(message.getBody()));
 		}
 
@@ -167,9 +199,25 @@ class RevocationSubscription {
 
 	}
 
+	/** When Lanyard's heartbeat last came on the revocation channel. */
+	static final class PublisherHeartbeat {
+
+		// From start: a gateway starting before Lanyard is not heard for long.
+		private final AtomicLong lastHeard = new AtomicLong(System.nanoTime());
+
+		void heard() {
+			this.lastHeard.set(System.nanoTime());
+		}
+
+		Duration silence() {
+			return Duration.ofNanos(System.nanoTime() - this.lastHeard.get());
+		}
+
+	}
+
 	/**
 	 * Starts the subscription in the background, and every second sends a heartbeat and
-	 * checks that the last one came back.
+	 * checks that the last one came back, and that Lanyard's keep coming.
 	 */
 	static final class RevocationWatch implements SmartLifecycle {
 
@@ -189,8 +237,13 @@ class RevocationSubscription {
 
 		private Thread thread;
 
+		private final PublisherHeartbeat publisher;
+
+		private boolean publisherWarned;
+
 		RevocationWatch(RedisMessageListenerContainer container, RedisConnectionFactory connections,
-				GatewayTokenExchanger exchanger, Heartbeat heartbeat) {
+				GatewayTokenExchanger exchanger, Heartbeat heartbeat, PublisherHeartbeat publisher) {
+			this.publisher = publisher;
 			this.container = container;
 			this.connections = connections;
 			this.exchanger = exchanger;
@@ -218,7 +271,8 @@ class RevocationSubscription {
 						// Also proves that Redis answers on the command connection.
 						connection.publish(this.heartbeatChannel, HEARTBEAT);
 					}
-					if (this.exchanger.revocationsHeard() && this.heartbeat.silence().compareTo(SILENCE) > 0) {
+					watchPublisher();
+					if (this.exchanger.revocationChannelHeard() && this.heartbeat.silence().compareTo(SILENCE) > 0) {
 						// Redis answers, but the subscription has delivered nothing for
 						// three heartbeats: whatever its connection says, it is deaf.
 						this.exchanger.revocationFeed(false);
@@ -227,7 +281,7 @@ class RevocationSubscription {
 								SILENCE.toSeconds(), GatewayTokenExchanger.UNHEARD_CACHE_TTL.toSeconds());
 						warned = true;
 					}
-					if (!this.exchanger.revocationsHeard()) {
+					if (!this.exchanger.revocationChannelHeard()) {
 						// Subscribe afresh, on a new connection; the confirmation marks
 						// the channel heard (and drops what was cached while it was not).
 						if (this.container.isRunning()) {
@@ -257,6 +311,26 @@ class RevocationSubscription {
 					return;
 				}
 			}
+		}
+
+		/**
+		 * Revocations count as heard only while Lanyard's heartbeat comes (checked while
+		 * the channel itself is heard: a deaf subscription hears no heartbeat either).
+		 */
+		private void watchPublisher() {
+			if (!this.exchanger.revocationChannelHeard()) {
+				return;
+			}
+			boolean silent = this.publisher.silence().compareTo(PUBLISHER_SILENCE) > 0;
+			this.exchanger.revocationPublisher(!silent);
+			if (silent && !this.publisherWarned) {
+				logger.warn("No heartbeat from Lanyard on the revocation channel for {} s: its nodes cannot publish "
+						+ "revocations (Redis or PostgreSQL unreachable from them), or publish elsewhere (check that "
+						+ "Lanyard and this service use the same Redis and LANYARD_REDIS_KEYPREFIX); cached JWTs are "
+						+ "served for {} s at most", PUBLISHER_SILENCE.toSeconds(),
+						GatewayTokenExchanger.UNHEARD_CACHE_TTL.toSeconds());
+			}
+			this.publisherWarned = silent;
 		}
 
 		@Override
