@@ -40,8 +40,10 @@ import dev.lanyard.jwt.SessionClaims;
  *
  * <p>
  * Paths listed as public (exact, or a prefix ending in {@code /**}) pass without a token.
- * They are matched against the container-normalised servlet path, so {@code ..} or
- * {@code ;} tricks do not widen them. Thread-safe.
+ * They are matched only when the request's path is already in normal form (the path as
+ * sent equals the container's normalised one): Spring MVC matches handlers on the path as
+ * sent, so {@code /files/../actuator/health} would look public here and reach a
+ * {@code /files/**} handler there. Such a request needs a token. Thread-safe.
  */
 public final class JwtSessionFilter implements Filter {
 
@@ -120,6 +122,12 @@ public final class JwtSessionFilter implements Filter {
 			return false;
 		}
 		String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
+		String sent = request.getRequestURI().substring(request.getContextPath().length());
+		if (!sent.equals(path)) {
+			// Dot segments, ';' parameters, '//' or escapes: what the container matched
+			// is not what the application will.
+			return false;
+		}
 		for (String pattern : this.publicPaths) {
 			if (pattern.endsWith("/**")) {
 				String prefix = pattern.substring(0, pattern.length() - 3);

@@ -184,6 +184,11 @@ class LanyardJwtIntegrationTest {
 		assertThat(get("/public/../me").statusCode()).isEqualTo(401);
 		assertThat(get("/public/%2e%2e/me").statusCode()).isIn(400, 401);
 		assertThat(get("/me;/health").statusCode()).isEqualTo(401);
+		// The container normalises /files/../health to the public /health, but Spring MVC
+		// matches the path as sent and would run the /files handler: a token is needed.
+		assertThat(get("/files/../health").statusCode()).isEqualTo(401);
+		assertThat(get("/files/..;/health").statusCode()).isIn(400, 401);
+		assertThat(get("/files/a", "Authorization", "Bearer " + validToken()).body()).isEqualTo("file:/a");
 	}
 
 	@Test

@@ -55,6 +55,12 @@ public class TestServiceApplication {
 			return org.springframework.http.ResponseEntity.status(302).header("Location", to).build();
 		}
 
+		// A handler matching many segments: Spring MVC matches it on the path as sent.
+		@GetMapping("/files/{*path}")
+		String file(@org.springframework.web.bind.annotation.PathVariable String path) {
+			return "file:" + path;
+		}
+
 		@GetMapping("/health")
 		String health() {
 			return "UP";
