@@ -21,8 +21,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * <ul>
  * <li>Exchanged JWTs are cached under the token's SHA-256 (never the token) until their
  * expiry minus a margin.</li>
- * <li>Rejected tokens are remembered briefly, so a flood of bad tokens does not become a
- * flood of exchanges.</li>
+ * <li>Rejected tokens are remembered briefly, so a bad token sent again and again does
+ * not become as many exchanges (made-up tokens that cannot be Lanyard's are refused
+ * before this, by the exchange endpoint).</li>
  * <li>However many requests carry the same token at once, one exchange is in flight (the
  * in-flight answer is the cache entry, Caffeine's {@link AsyncCache}).</li>
  * <li>The cache is bounded ({@value #MAXIMUM_ENTRIES} tokens): when full, the least

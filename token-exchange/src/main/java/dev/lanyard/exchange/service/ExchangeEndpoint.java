@@ -49,6 +49,14 @@ class ExchangeEndpoint {
 
 	private static final int MAXIMUM_TOKEN_LENGTH = 512;
 
+	/**
+	 * What a Lanyard access token looks like: its prefix, then base64url (256 random
+	 * bits). Anything else is refused here, without asking Lanyard: the rejection memory
+	 * helps only with a token that comes again, so a stream of distinct made-up tokens
+	 * would otherwise become as many token exchanges.
+	 */
+	private static final Pattern ACCESS_TOKEN = Pattern.compile("lyat_[A-Za-z0-9_-]{32,128}");
+
 	/** RFC 9449 §7.1: the algorithms a proof may be signed with, named in challenges. */
 	private static final String DPOP_ALGORITHMS = "RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512";
 
@@ -84,6 +92,9 @@ class ExchangeEndpoint {
 		}
 		boolean dpopScheme = "dpop".equalsIgnoreCase(matcher.group(1));
 		String token = matcher.group(2);
+		if (!ACCESS_TOKEN.matcher(token).matches()) {
+			return unauthorized("Bearer realm=\"lanyard\", error=\"invalid_token\"");
+		}
 		ExchangeResult result = this.exchanger.exchange(token);
 		if (result instanceof ExchangeResult.Exchanged exchanged) {
 			if (exchanged.dpopThumbprint() == null && dpopScheme) {
