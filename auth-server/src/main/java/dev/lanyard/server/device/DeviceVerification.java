@@ -1,5 +1,6 @@
 package dev.lanyard.server.device;
 
+import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -154,14 +155,21 @@ public class DeviceVerification {
 		return true;
 	}
 
-	/** "bcdf ghjk", "BCDF-GHJK" and "bcdfghjk" are all BCDF-GHJK; anything else none. */
+	/**
+	 * "bcdf ghjk", "BCDF-GHJK" and "bcdfghjk" are all BCDF-GHJK; anything else none. As
+	 * people type it (RFC 8628 §6.1): full-width letters from an East Asian input method
+	 * are the letters (NFKC), and any dash (an en dash from autocorrection) or space (a
+	 * no-break space) separates.
+	 */
 	static String normalize(String typed) {
 		if (typed == null || typed.length() > 32) {
 			return null;
 		}
 		StringBuilder letters = new StringBuilder();
-		for (char c : typed.toUpperCase(Locale.ROOT).toCharArray()) {
-			if (c == '-' || Character.isWhitespace(c)) {
+		String compatible = Normalizer.normalize(typed, Normalizer.Form.NFKC);
+		for (char c : compatible.toUpperCase(Locale.ROOT).toCharArray()) {
+			if (c == '-' || Character.getType(c) == Character.DASH_PUNCTUATION || Character.isWhitespace(c)
+					|| Character.isSpaceChar(c)) {
 				continue;
 			}
 			if (USER_CODE_LETTERS.indexOf(c) < 0) {

@@ -313,6 +313,11 @@ class DeviceAuthorizationTest {
 		assertThat(DeviceVerification.normalize("BCDF-GHJA")).isNull();
 		assertThat(DeviceVerification.normalize("BCDF-GHJ")).isNull();
 		assertThat(DeviceVerification.normalize(null)).isNull();
+		// Full-width letters (an East Asian input method), an en dash, a no-break space.
+		assertThat(DeviceVerification.normalize("ＢＣＤＦ－ＧＨＪＫ")).isEqualTo("BCDF-GHJK");
+		assertThat(DeviceVerification.normalize("BCDF\u2013GHJK")).isEqualTo("BCDF-GHJK");
+		assertThat(DeviceVerification.normalize("bcdf\u00a0ghjk")).isEqualTo("BCDF-GHJK");
+		assertThat(DeviceVerification.normalize("BCDF\u200bGHJK")).isNull();
 	}
 
 	/**
