@@ -125,9 +125,9 @@ class RevocationDurabilityTest {
 				RedisMessageListenerContainer gateway = new RedisMessageListenerContainer();
 				gateway.setConnectionFactory(nodeA.bean(RedisConnectionFactory.class));
 				String channel = nodeA.bean(RevocationChannel.class).channel();
-				gateway.addMessageListener(
-						(message, pattern) -> messages.add(new String(message.getBody(), StandardCharsets.UTF_8)),
-						new ChannelTopic(channel));
+				gateway.addMessageListener((message, pattern) -> dev.lanyard.server.exchange.RevocationMessages
+					.revocation(message.getBody())
+					.ifPresent(messages::add), new ChannelTopic(channel));
 				gateway.afterPropertiesSet();
 				gateway.start();
 				Thread.sleep(500);

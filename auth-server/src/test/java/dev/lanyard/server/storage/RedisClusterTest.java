@@ -125,7 +125,8 @@ class RedisClusterTest {
 			RedisMessageListenerContainer gateway = new RedisMessageListenerContainer();
 			gateway.setConnectionFactory(server.bean(RedisConnectionFactory.class));
 			gateway.addMessageListener(
-					(message, pattern) -> messages.add(new String(message.getBody(), StandardCharsets.UTF_8)),
+					(message, pattern) -> dev.lanyard.server.exchange.RevocationMessages.revocation(message.getBody())
+						.ifPresent(messages::add),
 					new ChannelTopic(server.bean(RevocationChannel.class).channel()));
 			gateway.afterPropertiesSet();
 			gateway.start();
