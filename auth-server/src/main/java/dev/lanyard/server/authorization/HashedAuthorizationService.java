@@ -15,6 +15,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -79,13 +80,35 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 		this.inserts = new GroupedInserts(rows, transactions);
 	}
 
+	/**
+	 * A new device request whose user code is the same as one still stored (V20: unique
+	 * while waiting for a person): when that one expired unanswered, it gives the code up
+	 * and the new request is stored; when it is still waiting (about one chance in
+	 * 10<sup>9</sup> per request), the device is told to ask again, never a server error.
+	 */
+	private void insertWithUserCodeOfExpiredRequest(StoredAuthorization stored, DuplicateKeyException ex) {
+		if (stored.userCode() == null) {
+			throw ex;
+		}
+		if (this.rows.releaseExpiredUserCode(stored.userCode().hash()) == 0) {
+			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
+					"The user code drawn for this request is in use: ask again", null));
+		}
+		this.inserts.insert(stored);
+	}
+
 	@Override
 	public void save(OAuth2Authorization authorization) {
 		Long version = authorization.getAttribute(AuthorizationAttributes.VERSION);
 		if (version == null) {
 			StoredAuthorization stored = this.codec.encode(authorization, 0, this.clock.instant());
 			// Committed (with the rows issued beside it) before the token is answered.
-			this.inserts.insert(stored);
+			try {
+				this.inserts.insert(stored);
+			}
+			catch (DuplicateKeyException ex) {
+				insertWithUserCodeOfExpiredRequest(stored, ex);
+			}
 			this.cache.issued(stored);
 			return;
 		}

@@ -181,6 +181,21 @@ final class JdbcAuthorizationRows {
 	}
 
 	/**
+	 * Marks the user code of a device request that expired while waiting as used, so that
+	 * a new request may draw the same code (V20 keeps a waiting code unique).
+	 * @return how many rows gave the code up (0: the code is still waiting)
+	 */
+	int releaseExpiredUserCode(String userCodeHash) {
+		return this.jdbc.sql("""
+				UPDATE oauth_authorizations SET user_code_metadata =
+				  jsonb_set(coalesce(user_code_metadata, '{}'::jsonb), '{metadata.token.invalidated}', 'true')
+				WHERE user_code_hash = ? AND user_code_expires_at <= ?
+				  AND NOT coalesce((user_code_metadata ->> 'metadata.token.invalidated')::boolean, false)""")
+			.params(userCodeHash, java.sql.Timestamp.from(this.clock.instant()))
+			.update();
+	}
+
+	/**
 	 * @return whether the row was there to delete
 	 */
 	boolean delete(String id) {

@@ -29,6 +29,8 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.OAuth2DeviceCode;
+import org.springframework.security.oauth2.core.OAuth2UserCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
@@ -98,6 +100,37 @@ class HashedAuthorizationServiceTest {
 			.findByToken(code, new OAuth2TokenType(OAuth2ParameterNames.CODE))
 			.getToken(OAuth2AuthorizationCode.class);
 		assertThat(issued.isActive()).isTrue();
+	}
+
+	/**
+	 * A user code is unique only while it waits for a person (V20): a new device request
+	 * that draws the code of one that expired unanswered is stored (it was a 500), and
+	 * one that draws the code of a request still waiting is told to ask again.
+	 */
+	@Test
+	void saveWhenUserCodeOfAnExpiredRequestDrawnAgainThenStoredAndOfAWaitingOneThenAskAgain() {
+		String userCode = "TEST-" + System.nanoTime();
+		Instant now = Instant.now();
+		this.service.save(deviceRequest(userCode, now.minusSeconds(600)));
+		OAuth2Authorization waiting = deviceRequest(userCode, now);
+		this.service.save(waiting);
+		assertThat(this.service.findByToken(userCode, new OAuth2TokenType(OAuth2ParameterNames.USER_CODE)).getId())
+			.isEqualTo(waiting.getId());
+
+		assertThatExceptionOfType(OAuth2AuthenticationException.class)
+			.isThrownBy(() -> this.service.save(deviceRequest(userCode, now)))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("temporarily_unavailable"));
+	}
+
+	private OAuth2Authorization deviceRequest(String userCode, Instant issuedAt) {
+		Instant expiresAt = issuedAt.plusSeconds(300);
+		return OAuth2Authorization.withRegisteredClient(this.client)
+			.principalName(this.client.getClientId())
+			.authorizationGrantType(AuthorizationGrantType.DEVICE_CODE)
+			.token(new OAuth2DeviceCode("lydc_" + TokenHash.of("device" + System.nanoTime()), issuedAt, expiresAt))
+			.token(new OAuth2UserCode(userCode, issuedAt, expiresAt))
+			.attribute(OAuth2ParameterNames.SCOPE, Set.of())
+			.build();
 	}
 
 	/**
