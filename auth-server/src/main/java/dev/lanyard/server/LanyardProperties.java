@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -40,6 +42,13 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	/** The shortest scrape token accepted. */
 	public static final int MINIMUM_METRICS_TOKEN_LENGTH = 32;
 
+	/**
+	 * The example secrets of docker/compose.yaml and docker/k8s/secrets.example.yaml:
+	 * public, so they protect nothing.
+	 */
+	public static final Set<String> PUBLISHED_PLACEHOLDERS = Set.of("change-this-master-key-to-a-long-random-secret",
+			"change-this-metrics-token-to-a-long-random-secret", "replace-me-with-at-least-32-random-characters");
+
 	public LanyardProperties {
 		if (metricsToken != null && !metricsToken.isEmpty() && metricsToken.length() < MINIMUM_METRICS_TOKEN_LENGTH) {
 			throw new IllegalArgumentException("LANYARD_METRICS_TOKEN must be at least " + MINIMUM_METRICS_TOKEN_LENGTH
@@ -49,6 +58,26 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 			throw new IllegalArgumentException(
 					"LANYARD_ISSUER must be an absolute URL without query or fragment (RFC 8414 §2), got " + issuer);
 		}
+		// A trial on one machine (compose) may run with the examples; a server others
+		// reach may not: anyone could open what the master key seals, or read metrics.
+		if (!onThisMachine(issuer)) {
+			for (Map.Entry<String, String> secret : Map
+				.of("LANYARD_MASTER_KEY", String.valueOf(masterKey), "LANYARD_METRICS_TOKEN",
+						String.valueOf(metricsToken))
+				.entrySet()) {
+				if (PUBLISHED_PLACEHOLDERS.contains(secret.getValue())) {
+					throw new IllegalArgumentException(secret.getKey() + " is an example value published with "
+							+ "Lanyard, and LANYARD_ISSUER (" + issuer + ") is not on this machine: set a random "
+							+ "secret of your own (e.g. openssl rand -base64 48)");
+				}
+			}
+		}
+	}
+
+	/** Whether the issuer names this machine (a trial), not a server others reach. */
+	private static boolean onThisMachine(URI issuer) {
+		String host = (issuer.getHost() != null) ? issuer.getHost().toLowerCase(java.util.Locale.ROOT) : "";
+		return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
 	}
 
 	/** The issuer as the exact string published in discovery and put in {@code iss}. */

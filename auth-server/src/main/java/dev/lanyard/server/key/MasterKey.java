@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Set;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -19,6 +18,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.lanyard.server.storage.OwnerOnlyFiles;
+import dev.lanyard.server.LanyardProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +40,6 @@ public final class MasterKey {
 	private static final int NONCE_BYTES = 12;
 
 	private static final SecureRandom random = new SecureRandom();
-
-	/** The example values of docker/compose.yaml and docker/k8s/secrets.example.yaml. */
-	private static final Set<String> PUBLISHED_PLACEHOLDERS = Set.of("change-this-master-key-to-a-long-random-secret",
-			"replace-me-with-at-least-32-random-characters");
 
 	private final byte[] pseudoRandomKey;
 
@@ -84,8 +80,9 @@ public final class MasterKey {
 				throw new IllegalStateException("LANYARD_MASTER_KEY must be at least " + MINIMUM_LENGTH
 						+ " characters of a random secret; the configured one is shorter");
 			}
-			if (PUBLISHED_PLACEHOLDERS.contains(configured)) {
-				// Warned, not refused: docker/compose.yaml runs with it out of the box.
+			if (LanyardProperties.PUBLISHED_PLACEHOLDERS.contains(configured)) {
+				// Warned here; refused (LanyardProperties) unless the issuer is on this
+				// machine: docker/compose.yaml runs with it out of the box.
 				logger.warn("LANYARD_MASTER_KEY is a placeholder published with Lanyard: anyone can open the "
 						+ "signing keys and second-factor secrets it seals. Set a random secret of your own before "
 						+ "production (e.g. openssl rand -base64 48).");

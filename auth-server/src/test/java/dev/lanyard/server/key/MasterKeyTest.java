@@ -89,8 +89,9 @@ class MasterKeyTest {
 	}
 
 	/**
-	 * The repository's own example values are public: a start with one says so (not
-	 * refused: the compose file runs with it out of the box).
+	 * The repository's own example values are public: a start with one says so (refused
+	 * by {@link dev.lanyard.server.LanyardProperties} unless the issuer is on this
+	 * machine, as the compose file's is: {@link PublishedPlaceholdersTest}).
 	 */
 	@Test
 	void resolveWhenPublishedPlaceholderThenWarnedAndStillResolved(@TempDir Path data, CapturedOutput output)
