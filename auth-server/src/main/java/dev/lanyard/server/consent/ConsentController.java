@@ -55,7 +55,9 @@ class ConsentController {
 			@RequestParam("client_id") String clientId, @RequestParam("state") String state) {
 		OAuthClient client = this.clients.findByClientId(clientId).filter(OAuthClient::enabled).orElse(null);
 		if (client == null) {
-			return "redirect:/error";
+			// Unknown, or disabled since the request began: a bad request, not an error
+			// of the server's.
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST);
 		}
 		OAuth2Authorization pending = this.authorizations.findByToken(state,
 				new OAuth2TokenType(OAuth2ParameterNames.STATE));

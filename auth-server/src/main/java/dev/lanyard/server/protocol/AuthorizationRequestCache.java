@@ -1,15 +1,18 @@
 package dev.lanyard.server.protocol;
 
-import dev.lanyard.server.PromptValues;
 import java.io.Serial;
 import java.io.Serializable;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 
+import dev.lanyard.server.PromptValues;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,7 +21,6 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Remembers the authorization request while the person signs in, GET or POST alike
@@ -126,9 +128,17 @@ final class AuthorizationRequestCache implements RequestCache {
 			else if (brought == null && withoutSignInPrompt) {
 				ReauthenticationFilter.dropSignInPrompt(this.parameters);
 			}
-			UriComponentsBuilder url = UriComponentsBuilder.fromUriString(request.getRequestURL().toString());
-			this.parameters.forEach((name, values) -> url.queryParam(name, (Object[]) values));
-			this.redirectUrl = url.encode().build().toUriString();
+			// Each name and value form-encoded whole: template encoding left "{...}" (a
+			// claims request, a state) raw, which the container then refused, and a '+'
+			// in a value came back as a space.
+			StringJoiner query = new StringJoiner("&");
+			this.parameters.forEach((name, values) -> {
+				for (String value : values) {
+					query.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
+							+ URLEncoder.encode(value, StandardCharsets.UTF_8));
+				}
+			});
+			this.redirectUrl = request.getRequestURL() + ((query.length() > 0) ? "?" + query : "");
 		}
 
 		@Override

@@ -43,6 +43,10 @@ class FriendlyErrorController implements ErrorController {
 
 	private static HttpStatus status(HttpServletRequest request) {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+		if (code == null) {
+			// /error asked for directly, not an error being shown: no such page.
+			return HttpStatus.NOT_FOUND;
+		}
 		HttpStatus status = (code instanceof Integer value) ? HttpStatus.resolve(value) : null;
 		return (status != null && status.isError()) ? status : HttpStatus.INTERNAL_SERVER_ERROR;
 	}
@@ -71,8 +75,9 @@ class FriendlyErrorController implements ErrorController {
 	static boolean wantsJson(String path, String accept) {
 		if (path.startsWith("/oauth2/token") || path.startsWith("/oauth2/introspect")
 				|| path.startsWith("/oauth2/revoke") || path.startsWith("/userinfo") || path.startsWith("/api/")
-				|| path.startsWith("/actuator/") || path.startsWith("/oauth2/jwks")
-				|| path.startsWith("/.well-known/")) {
+				|| path.startsWith("/actuator/") || path.startsWith("/oauth2/jwks") || path.startsWith("/.well-known/")
+				|| path.startsWith("/oauth2/par") || path.startsWith("/oauth2/device_authorization")
+				|| path.startsWith("/connect/register") || path.startsWith("/revocations")) {
 			return true;
 		}
 		return accept != null && accept.contains("application/json") && !accept.contains("text/html");

@@ -57,6 +57,10 @@ class LocaleConfiguration implements WebMvcConfigurer {
 		resolver.setCookieMaxAge(Duration.ofDays(365));
 		resolver.setCookieHttpOnly(true);
 		resolver.setCookieSameSite("Lax");
+		// A cookie that does not name a language (edited, or from another application
+		// on the host) is no language: by default the resolver failed every page with
+		// a 500 for as long as the cookie lived (a year).
+		resolver.setRejectInvalidCookies(false);
 		return resolver;
 	}
 
