@@ -19,13 +19,14 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 
 /**
  * Refuses to renew a grant that could not be given now: for a user who may no longer sign
- * in, or with a scope its client may no longer obtain. Disabling or locking an account
- * revokes its grants, but a grant can outlive that (an account disabled in the database
- * by hand, a revocation lost to an outage); a refresh is where a grant would be renewed,
- * so the account is checked there (RFC 6749 §6: the server validates the refresh token's
- * grant). Likewise a scope taken from a client (say {@code admin} or {@code email}): the
- * framework holds a refresh to the grant's own scopes only, so its grants went on issuing
- * the scope for as long as their refresh tokens lived (30 days by default).
+ * in, or with a scope or a grant type its client may no longer use. Disabling or locking
+ * an account revokes its grants, but a grant can outlive that (an account disabled in the
+ * database by hand, a revocation lost to an outage); a refresh is where a grant would be
+ * renewed, so the account is checked there (RFC 6749 §6: the server validates the refresh
+ * token's grant). Likewise a scope taken from a client (say {@code admin} or
+ * {@code email}): the framework holds a refresh to the grant's own scopes only, so its
+ * grants went on issuing the scope for as long as their refresh tokens lived (30 days by
+ * default).
  */
 final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token> {
 
@@ -46,8 +47,7 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 	public OAuth2Token generate(OAuth2TokenContext context) {
 		Authentication principal = context.getPrincipal();
 		// The access token is generated first in a refresh or a device's redemption (up
-		// to
-		// five minutes after the person allowed it): checking there checks once.
+		// to five minutes after the person allowed it): checking there checks once.
 		if ((AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
 				|| AuthorizationGrantType.DEVICE_CODE.equals(context.getAuthorizationGrantType()))
 				&& OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType()) && principal != null
@@ -67,6 +67,20 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 				&& !StepUp.multiFactor(principal)) {
 			throw new OAuth2AuthenticationException(
 					new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "A sign-in with two factors is required", null));
+		}
+		// A grant type the client may no longer use (device_code taken away: requests it
+		// made before could still be approved and redeemed, and refreshed for 30 days):
+		// the grant ends. The framework checks the grant type of the request (refresh
+		// token, for a refresh), not the one the grant began with, and not at all for a
+		// device's redemption.
+		if ((AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+				|| AuthorizationGrantType.DEVICE_CODE.equals(context.getAuthorizationGrantType()))
+				&& OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType()) && context.getAuthorization() != null
+				&& !context.getRegisteredClient()
+					.getAuthorizationGrantTypes()
+					.contains(context.getAuthorization().getAuthorizationGrantType())) {
+			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+					"The client may no longer use the grant type this grant began with", null));
 		}
 		// A scope the client may no longer obtain: the grant ends; the client asks again.
 		if ((AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())

@@ -137,6 +137,45 @@ class DeviceAuthorizationTest {
 	}
 
 	/**
+	 * The device flow taken from a client: a request it made before, approved but not yet
+	 * redeemed, gets no tokens, and the grant it redeemed before is not refreshed (the
+	 * framework checks neither).
+	 */
+	@Test
+	void deviceWhenClientLosesTheDeviceGrantThenApprovedRequestNotRedeemedAndRefreshRefused() throws Exception {
+		String gadget = "gadget-" + System.nanoTime();
+		ClientService clients = nodeA.bean(ClientService.class);
+		Set<String> grants = Set.of("urn:ietf:params:oauth:grant-type:device_code", "refresh_token");
+		clients.importClient(gadget(gadget, grants));
+		TestBrowser person = signedIn(nodeB, "bob", TestBootstrap.BOB_PASSWORD);
+		DeviceAuthorizationSuccessResponse redeemed = ask(nodeA, gadget, null);
+		decide(nodeB, person, enter(nodeB, person, redeemed.getUserCode().getValue()), "allow");
+		Tokens tokens = poll(nodeA, gadget, null, redeemed.getDeviceCode()).toSuccessResponse().getTokens();
+		DeviceAuthorizationSuccessResponse waiting = ask(nodeA, gadget, null);
+		decide(nodeB, person, enter(nodeB, person, waiting.getUserCode().getValue()), "allow");
+
+		// Signs people in with codes now, not on devices (a refresh token still continues
+		// those grants).
+		clients.update(gadget, gadget(gadget, Set.of("authorization_code", "refresh_token")));
+
+		assertThat(pollError(nodeA, gadget, null, waiting.getDeviceCode()).getCode()).isIn("invalid_grant",
+				"unauthorized_client");
+		TokenResponse refreshed = TokenResponse.parse(new TokenRequest(URI.create(nodeB.baseUrl() + "/oauth2/token"),
+				new ClientID(gadget), new RefreshTokenGrant(tokens.getRefreshToken()))
+			.toHTTPRequest()
+			.send());
+		assertThat(refreshed.indicatesSuccess()).isFalse();
+		assertThat(refreshed.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+	}
+
+	private static ClientRegistration gadget(String clientId, Set<String> grants) {
+		List<String> redirectUris = grants.contains("authorization_code") ? List.of("https://gadget.example/cb")
+				: List.of();
+		return new ClientRegistration(clientId, "Gadget", true, null, "none", null, null, redirectUris, List.of(),
+				grants, Set.of("profile"), null, null, null, null, null, List.of(), null, null, null, null, null, null);
+	}
+
+	/**
 	 * The confirmation is taken only for the code this session was shown: posted directly
 	 * (guessing codes without the throttle) it is refused, and nothing granted.
 	 */
