@@ -1,5 +1,7 @@
 package dev.lanyard.server.audit;
 
+import java.time.Duration;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.server.storage.SqlValues;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -33,6 +37,18 @@ public class AuditLog {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
+	/**
+	 * The repeatable events recorded in the last minute on this node, by kind and
+	 * address.
+	 */
+	private final Cache<String, Boolean> recentlyRepeated = Caffeine.newBuilder()
+		.maximumSize(100_000)
+		.expireAfterWrite(REPEAT_WINDOW)
+		.build();
+
+	/** How often one address's repeatable event of one kind is recorded at most. */
+	public static final Duration REPEAT_WINDOW = Duration.ofMinutes(1);
+
 	public AuditLog(JdbcClient jdbc) {
 		this.jdbc = jdbc;
 	}
@@ -57,6 +73,24 @@ public class AuditLog {
 		catch (RuntimeException ex) {
 			logger.warn("Could not record audit event {}: {}", action, ex.getMessage());
 		}
+	}
+
+	/**
+	 * Records an event anyone can cause over and over without signing in (a sign-in
+	 * refused as throttled, a made-up answer on a federated callback), at most once per
+	 * {@link #REPEAT_WINDOW} for one address, action and target on this node: otherwise
+	 * one host could write the table full (tens of gigabytes a day), which nothing ever
+	 * empties. The metrics count every one.
+	 * @return whether it was recorded (the caller may log it then, and only then)
+	 */
+	public boolean recordRepeatable(String actor, String action, String target, String clientAddress,
+			Map<String, ?> details) {
+		String key = action + '\0' + target + '\0' + clientAddress;
+		if (this.recentlyRepeated.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
+			return false;
+		}
+		record(actor, action, target, clientAddress, details);
+		return true;
 	}
 
 	/**

@@ -211,15 +211,18 @@ final class FederatedSignIn {
 				LoginOutcomes.seeOther(request, response, "/login");
 				return;
 			}
-			if (reason == Reason.UNAVAILABLE || reason == Reason.FAILED) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("idp", providerId);
+			details.put("reason", reason.code());
+			// Anyone can send made-up answers to the callback, as often as they like:
+			// recorded and logged once a minute per address (the metric counts all).
+			boolean recorded = audit.recordRepeatable("unknown", "login.federated_failed", "idp:" + providerId,
+					request.getRemoteAddr(), details);
+			if (recorded && (reason == Reason.UNAVAILABLE || reason == Reason.FAILED)) {
 				// The error code only: never a token, a code or the upstream's own text.
 				logger.warn("Sign-in through identity provider {} failed ({}): {}", providerId, reason.code(),
 						whatFailed(exception));
 			}
-			Map<String, Object> details = new LinkedHashMap<>();
-			details.put("idp", providerId);
-			details.put("reason", reason.code());
-			audit.record("unknown", "login.federated_failed", "idp:" + providerId, request.getRemoteAddr(), details);
 			outcomes.countFailure();
 			LoginOutcomes.seeOther(request, response, "/login?upstream=" + providerId + "&problem=" + reason.code());
 		};
@@ -302,6 +305,12 @@ final class FederatedSignIn {
 			}
 			catch (UpstreamRegistrations.UpstreamUnavailableException | RestClientException ex) {
 				throw new FederatedSignInException(providerId, Reason.UNAVAILABLE);
+			}
+			catch (IllegalArgumentException | IllegalStateException ex) {
+				// An answer the framework cannot make a person of (a plain OAuth 2.0
+				// provider's user info without the subject member names): a failed
+				// sign-in, never a server error.
+				throw refused("invalid_user_info_response");
 			}
 		}
 

@@ -141,7 +141,7 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		boolean throttled = exception instanceof LoginThrottledException;
 		count(throttled ? "throttled" : "failed");
 		if (PasskeySignIn.PATH.equals(request.getServletPath())) {
-			this.audit.record("unknown", throttled ? "login.throttled" : "login.failed", null, request.getRemoteAddr(),
+			recordFailure("unknown", throttled, throttled ? "login.throttled" : "login.failed", request,
 					browser(request));
 			seeOther(request, response, throttled ? "/login?throttled" : "/login?passkey");
 			return;
@@ -157,9 +157,8 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 				seeOther(request, response, "/login?expired");
 				return;
 			}
-			this.audit.record(pending.passwordSignIn().getName(),
-					throttled ? "login.throttled" : "login.second_factor_failed", null, request.getRemoteAddr(),
-					browser(request));
+			recordFailure(pending.passwordSignIn().getName(), throttled,
+					throttled ? "login.throttled" : "login.second_factor_failed", request, browser(request));
 			boolean blocked = exception instanceof SecondFactorStep.SecondFactorBlockedException;
 			boolean passkey = SecondFactorStep.PASSKEY_PATH.equals(request.getServletPath());
 			seeOther(request, response, SecondFactorStep.PATH
@@ -170,9 +169,23 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		// Only a name that matches an account is recorded: a password typed into the
 		// username field must not end up in the audit log.
 		String actor = this.users.findByLoginName(typed).map((account) -> account.id().toString()).orElse("unknown");
-		this.audit.record(actor, throttled ? "login.throttled" : "login.failed", null, request.getRemoteAddr(),
-				browser(request));
+		recordFailure(actor, throttled, throttled ? "login.throttled" : "login.failed", request, browser(request));
 		seeOther(request, response, throttled ? "/login?throttled" : "/login?error");
+	}
+
+	/**
+	 * A refused sign-in for the audit log: each wrong password or code (the throttle
+	 * bounds them), but a throttled attempt, which costs nothing to repeat, once a minute
+	 * per address ({@link AuditLog#recordRepeatable}; the metric counts them all).
+	 */
+	private void recordFailure(String actor, boolean throttled, String action, HttpServletRequest request,
+			Map<String, ?> details) {
+		if (throttled) {
+			this.audit.recordRepeatable(actor, action, null, request.getRemoteAddr(), details);
+		}
+		else {
+			this.audit.record(actor, action, null, request.getRemoteAddr(), details);
+		}
 	}
 
 	/** RFC 9700 §4.12: 302/303 after a form POST, never 307. */

@@ -869,6 +869,27 @@ class FederatedSignInTest {
 			.satisfies((linked) -> assertThat(linked.subject()).isEqualTo("4242"));
 	}
 
+	/**
+	 * A plain OAuth 2.0 provider whose user endpoint leaves out the member naming the
+	 * person: a failed sign-in on the login page, never a server error (the framework's
+	 * user object refuses it with an exception that is no authentication failure).
+	 */
+	@Test
+	void plainOAuthProviderWhenUserInfoLacksTheSubjectThenFailedSignInNotServerError() {
+		scripted.hubUser = Map.of("login", "nobody-in-particular");
+		try {
+			TestBrowser browser = new TestBrowser();
+			HttpResponse<String> answered = browser.get(scriptedCallback(browser, "hub"));
+			assertThat(answered.statusCode()).as(answered.body()).isIn(302, 303);
+			assertThat(TestBrowser.location(answered)).contains("/login");
+			assertThat(downstream.bean(JdbcUserAccountRepository.class).findByLoginName("nobody-in-particular"))
+				.isEmpty();
+		}
+		finally {
+			scripted.hubUser = ScriptedUpstream.HUB_USER;
+		}
+	}
+
 	/** An upstream that cannot be reached: a page naming it, no error page. */
 	@Test
 	void unreachableUpstreamIsNamedOnTheLoginPage() {

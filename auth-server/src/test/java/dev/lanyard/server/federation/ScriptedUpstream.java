@@ -90,6 +90,12 @@ final class ScriptedUpstream implements AutoCloseable {
 	 */
 	volatile CyclicBarrier answerTogether;
 
+	/** What the plain OAuth 2.0 user endpoint answers. */
+	static final Map<String, Object> HUB_USER = Map.of("id", 4242, "login", "octo", "name", "Octo Cat", "email",
+			"octo@hub.example");
+
+	volatile Map<String, Object> hubUser = HUB_USER;
+
 	private final ExecutorService handlers = Executors.newCachedThreadPool();
 
 	ScriptedUpstream(String clientId) throws IOException, JOSEException {
@@ -104,8 +110,7 @@ final class ScriptedUpstream implements AutoCloseable {
 		this.server.createContext("/oidc/token", this::oidcToken);
 		this.server.createContext("/hub/authorize", this::authorize);
 		this.server.createContext("/hub/token", this::hubToken);
-		this.server.createContext("/hub/user", (exchange) -> json(exchange,
-				Map.of("id", 4242, "login", "octo", "name", "Octo Cat", "email", "octo@hub.example")));
+		this.server.createContext("/hub/user", (exchange) -> json(exchange, this.hubUser));
 		this.server.setExecutor(this.handlers);
 		this.server.start();
 	}

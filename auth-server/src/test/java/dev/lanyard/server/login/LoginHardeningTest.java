@@ -136,6 +136,12 @@ class LoginHardeningTest {
 				.isEqualTo("/login?throttled");
 		}
 		assertThat(storedKeys(server)).isEqualTo(keys);
+		// Nor in the audit log, which nothing empties: one row a minute per address.
+		assertThat(org.springframework.jdbc.core.simple.JdbcClient.create(server.bean(javax.sql.DataSource.class))
+			.sql("SELECT count(*) FROM audit_events WHERE action = 'login.throttled' AND client_ip = ?")
+			.param(address)
+			.query(Long.class)
+			.single()).isEqualTo(1L);
 	}
 
 	// HD-03
