@@ -186,6 +186,29 @@ class ConsentPageTest {
 		assertThat(TestBrowser.location(again)).startsWith(this.flows.url("/oauth2/consent?"));
 	}
 
+	/** A deleted client's consents go with it (they stayed behind for ever). */
+	@Test
+	void consentsWhenClientDeletedThenDeletedWithIt() {
+		String clientId = registerConsentingClient("Short-lived App");
+		ClientService clients = SharedLanyard.server().bean(ClientService.class);
+		String id = clients.findByClientId(clientId).orElseThrow().id();
+		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents = SharedLanyard
+			.server()
+			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class);
+		consents.save(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent
+			.withId(id, UUID.randomUUID().toString())
+			.scope("profile")
+			.build());
+		org.springframework.jdbc.core.simple.JdbcClient jdbc = org.springframework.jdbc.core.simple.JdbcClient
+			.create(SharedLanyard.server().bean(javax.sql.DataSource.class));
+		String count = "SELECT count(*) FROM oauth2_authorization_consent WHERE registered_client_id = ?";
+		assertThat(jdbc.sql(count).param(id).query(Long.class).single()).isEqualTo(1L);
+
+		clients.delete(clientId);
+
+		assertThat(jdbc.sql(count).param(id).query(Long.class).single()).isZero();
+	}
+
 	private static String registerConsentingClient(String name) {
 		String clientId = "consent-" + UUID.randomUUID().toString().substring(0, 8);
 		SharedLanyard.server()
