@@ -62,8 +62,7 @@ class BrowserBadInputTest {
 		String state = "a+b {c}=d&e";
 		java.util.Map<String, String> request = OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid",
 				state, TestBrowser.Pkce.create());
-		// Asking for a fresh sign-in: the request is saved as Lanyard's own GET to
-		// resume.
+		// A fresh sign-in asked for: the request is saved as a GET of Lanyard's.
 		request.put("max_age", "3600");
 		String answer = this.flows.authorizeWithLogin(new TestBrowser(), request, "bob", TestBootstrap.BOB_PASSWORD);
 		assertThat(answer).startsWith(TestBootstrap.REDIRECT_URI);
