@@ -96,6 +96,13 @@ public final class RevocationStream implements SmartLifecycle {
 
 	private static final Duration POLL = Duration.ofMillis(250);
 
+	/**
+	 * How long the outbox may go unread (a pass every 250 ms) before keep-alives stop:
+	 * two keep-alive intervals, so that a pass delayed by a slow write, or the first pass
+	 * after a quiet spell, never holds one back.
+	 */
+	static final Duration OUTBOX_UNREAD = KEEP_ALIVE.multipliedBy(2);
+
 	private final RevocationOutbox outbox;
 
 	private final JsonMapper json = JsonMapper.builder().build();
@@ -289,7 +296,7 @@ public final class RevocationStream implements SmartLifecycle {
 	 * revocations made on other nodes never came. Its silence sends it to another node.
 	 */
 	void keepAlive() {
-		if (System.nanoTime() - this.lastGoodPass > KEEP_ALIVE.toNanos()) {
+		if (System.nanoTime() - this.lastGoodPass > OUTBOX_UNREAD.toNanos()) {
 			logger.debug("Revocation stream keep-alive held back: the outbox could not be read");
 			return;
 		}

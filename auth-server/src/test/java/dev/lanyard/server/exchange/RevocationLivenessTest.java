@@ -113,7 +113,8 @@ class RevocationLivenessTest {
 					.isNotNull();
 
 				proxy.refuse();
-				Thread.sleep(1000);
+				// Keep-alives stop once the outbox has gone unread this long.
+				Thread.sleep(RevocationStream.OUTBOX_UNREAD.plusSeconds(1).toMillis());
 				keepAlives.clear();
 				assertThat(keepAlives.poll(interval.multipliedBy(2).toSeconds(), TimeUnit.SECONDS))
 					.as("none while it cannot be")

@@ -141,7 +141,7 @@ class RevocationStreamTest {
 	 * write after the peer closed may still succeed).
 	 */
 	private static void awaitStreamsOfGateway(RevocationStream streams, long most) throws InterruptedException {
-		long deadline = System.nanoTime() + RevocationStream.KEEP_ALIVE.multipliedBy(3).toNanos();
+		long deadline = System.nanoTime() + RevocationStream.KEEP_ALIVE.multipliedBy(4).toNanos();
 		while (streams.streamsOf("gateway") > most && System.nanoTime() < deadline) {
 			Thread.sleep(100);
 		}
