@@ -97,6 +97,15 @@ public class RevocationOutbox {
 		return this.jdbc.sql("SELECT coalesce(min(id), 0) FROM revocation_outbox").query(Long.class).single();
 	}
 
+	/**
+	 * The last id the outbox's sequence gave (committed or not): it only grows, unless
+	 * the database was restored from a backup or failed over to a replica that lost
+	 * commits.
+	 */
+	public long lastIdGiven() {
+		return this.jdbc.sql("SELECT last_value FROM revocation_outbox_id_seq").query(Long.class).single();
+	}
+
 	/** The newest row's id; 0 when there is none. */
 	public long lastId() {
 		return this.jdbc.sql("SELECT coalesce(max(id), 0) FROM revocation_outbox").query(Long.class).single();

@@ -235,6 +235,9 @@ public final class RevocationStream implements SmartLifecycle {
 		}
 		this.sending.lock();
 		try {
+			if (this.outbox.lastIdGiven() < this.streamedUpTo) {
+				startAfresh();
+			}
 			List<RevocationOutbox.Revocation> rows;
 			do {
 				rows = this.outbox.after(this.streamedUpTo, BATCH);
@@ -258,6 +261,29 @@ public final class RevocationStream implements SmartLifecycle {
 		}
 		finally {
 			this.sending.unlock();
+		}
+	}
+
+	/**
+	 * The outbox's ids went back (the database restored from a backup, or failed over to
+	 * a replica that lost commits): revocations recorded from now on take ids this stream
+	 * has passed and would never be sent. Every subscriber starts afresh ({@code reset}:
+	 * it drops what it cached), from the newest row.
+	 */
+	private void startAfresh() {
+		long newest = this.outbox.lastId();
+		logger.warn("Revocation outbox ids went back (streamed up to {}, newest now {}): the database was restored "
+				+ "or failed over; every revocation stream starts afresh", this.streamedUpTo, newest);
+		this.streamedUpTo = newest;
+		this.gaps.clear();
+		for (Subscriber subscriber : this.subscribers) {
+			subscriber.lastSent = newest;
+			try {
+				subscriber.send(SseEmitter.event().name("reset").id(Long.toString(newest)).data("{}"));
+			}
+			catch (IOException | IllegalStateException ex) {
+				subscriber.drop(ex);
+			}
 		}
 	}
 

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
+import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.TcpProxy;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +129,47 @@ class RevocationLivenessTest {
 				stream.body().close();
 			}
 		}
+	}
+
+	/**
+	 * The database restored from a backup while gateways listen: the outbox's ids go
+	 * back, and revocations recorded from then on took ids the stream had passed, so they
+	 * never reached a gateway that kept trusting its cache. The stream starts afresh
+	 * ({@code reset}) and the next revocation arrives.
+	 */
+	@Test
+	void streamWhenOutboxIdsGoBackThenResetAndLaterRevocationsStillSent() throws Exception {
+		try (LanyardTestServer node = LanyardTestServer.start(LanyardTestServer.newDeployment())) {
+			OAuthFlows flows = new OAuthFlows(node.baseUrl());
+			RevocationStreamTest.Stream stream = RevocationStreamTest.Stream.of(java.net.http.HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/revocations"))
+					.header("Accept", "text/event-stream")
+					.header("Authorization", "Basic " + Base64.getEncoder()
+						.encodeToString(("gateway:" + TestBootstrap.GATEWAY_SECRET).getBytes(StandardCharsets.UTF_8)))
+					.build(), HttpResponse.BodyHandlers.ofInputStream()));
+			assertThat(stream.next().name()).isEqualTo("reset");
+			for (int i = 0; i < 3; i++) {
+				revoke(flows);
+				assertThat(stream.next().name()).isEqualTo("revocation");
+			}
+
+			// As a restore of an earlier backup leaves it: fewer rows, the sequence back.
+			org.springframework.jdbc.core.simple.JdbcClient jdbc = org.springframework.jdbc.core.simple.JdbcClient
+				.create(node.bean(javax.sql.DataSource.class));
+			jdbc.sql("DELETE FROM revocation_outbox").update();
+			jdbc.sql("SELECT setval('revocation_outbox_id_seq', 1, false)").query(Long.class).single();
+
+			assertThat(stream.next().name()).as("the stream starts afresh").isEqualTo("reset");
+			revoke(flows);
+			assertThat(stream.next().name()).as("a revocation after the restore arrives").isEqualTo("revocation");
+			stream.close();
+		}
+	}
+
+	private static void revoke(OAuthFlows flows) {
+		TestBrowser client = new TestBrowser();
+		String token = flows.clientCredentialsToken(client, "service", TestBootstrap.SERVICE_SECRET);
+		assertThat(flows.revoke(client, "service", TestBootstrap.SERVICE_SECRET, token).statusCode()).isEqualTo(200);
 	}
 
 }
