@@ -1,11 +1,8 @@
 package dev.lanyard.server.bootstrap;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Optional;
 
 import dev.lanyard.server.key.MasterKey;
 
@@ -34,35 +31,28 @@ class BootstrapEntries {
 
 	private final JdbcClient jdbc;
 
-	private final SecretKeySpec key;
+	private final MasterKey masterKey;
 
 	BootstrapEntries(JdbcClient jdbc, MasterKey masterKey) {
 		this.jdbc = jdbc;
-		this.key = new SecretKeySpec(masterKey.derive("bootstrap-entry"), "HmacSHA256");
+		this.masterKey = masterKey;
 	}
 
-	/** The digest of an entry of the given kind, as the file gives it. */
-	byte[] digest(String kind, String content) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(this.key);
-			mac.update(kind.getBytes(StandardCharsets.US_ASCII));
-			mac.update((byte) 0);
-			return mac.doFinal(content.getBytes(StandardCharsets.UTF_8));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is required of every Java runtime", ex);
-		}
-	}
-
-	/** Whether the entry was last applied exactly as the file gives it now. */
-	boolean appliedAsIs(String kind, String name, byte[] digest) {
-		return this.jdbc.sql("SELECT digest FROM bootstrap_entries WHERE kind = ? AND name = ?")
+	/**
+	 * An entry's digest when the file gives it otherwise than when it was last applied
+	 * (or it was never applied), to remember with {@link #applied} once it is; empty when
+	 * it was applied as it is.
+	 */
+	Optional<byte[]> changed(String kind, String name, String content) {
+		byte[] digest = this.masterKey.authenticate("bootstrap-entry",
+				(kind + '\0' + content).getBytes(StandardCharsets.UTF_8));
+		boolean appliedAsIs = this.jdbc.sql("SELECT digest FROM bootstrap_entries WHERE kind = ? AND name = ?")
 			.params(kind, name)
 			.query(byte[].class)
 			.optional()
 			.map((applied) -> MessageDigest.isEqual(applied, digest))
 			.orElse(false);
+		return appliedAsIs ? Optional.empty() : Optional.of(digest);
 	}
 
 	/** Remembers that the entry was applied as the file gives it now. */

@@ -209,11 +209,12 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	private Outcomes importAll(Path file, BootstrapFile bootstrap) {
 		Outcomes outcomes = new Outcomes();
 		for (BootstrapFile.User user : bootstrap.users()) {
-			byte[] digest = this.entries.digest(BootstrapEntries.USER, user.content());
-			if (this.entries.appliedAsIs(BootstrapEntries.USER, user.username(), digest)) {
+			Optional<byte[]> unapplied = this.entries.changed(BootstrapEntries.USER, user.username(), user.content());
+			if (unapplied.isEmpty()) {
 				outcomes.users().merge(ImportOutcome.UNCHANGED, 1, Integer::sum);
 				continue;
 			}
+			byte[] digest = unapplied.get();
 			this.users.passwordProblem(user.password(), user.username(), user.email())
 				.ifPresent((problem) -> logger.warn(
 						"{} {}: the password breaks the password policy ({}); " + "change it before production", file,
@@ -261,11 +262,13 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			}
 		}
 		for (BootstrapFile.Client client : bootstrap.clients()) {
-			byte[] digest = this.entries.digest(BootstrapEntries.CLIENT, client.content());
-			if (this.entries.appliedAsIs(BootstrapEntries.CLIENT, client.clientId(), digest)) {
+			Optional<byte[]> unapplied = this.entries.changed(BootstrapEntries.CLIENT, client.clientId(),
+					client.content());
+			if (unapplied.isEmpty()) {
 				outcomes.clients().merge(ImportOutcome.UNCHANGED, 1, Integer::sum);
 				continue;
 			}
+			byte[] digest = unapplied.get();
 			try {
 				Optional<OAuthClient> before = this.clients.findByClientId(client.clientId());
 				ImportOutcome outcome = this.clients.importClient(toRegistration(client));
@@ -284,11 +287,12 @@ class BootstrapImporter implements SmartInitializingSingleton {
 		}
 		for (BootstrapFile.IdentityProvider entry : bootstrap.identityProviders()) {
 			String id = entry.provider().id();
-			byte[] digest = this.entries.digest(BootstrapEntries.IDENTITY_PROVIDER, entry.content());
-			if (this.entries.appliedAsIs(BootstrapEntries.IDENTITY_PROVIDER, id, digest)) {
+			Optional<byte[]> unapplied = this.entries.changed(BootstrapEntries.IDENTITY_PROVIDER, id, entry.content());
+			if (unapplied.isEmpty()) {
 				outcomes.identityProviders().merge(ImportOutcome.UNCHANGED, 1, Integer::sum);
 				continue;
 			}
+			byte[] digest = unapplied.get();
 			try {
 				Optional<dev.lanyard.server.federation.IdentityProvider> before = this.identityProviders.find(id);
 				ImportOutcome outcome = this.identityProviders.save(entry.provider());

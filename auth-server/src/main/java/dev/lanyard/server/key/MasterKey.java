@@ -140,6 +140,15 @@ public final class MasterKey {
 	}
 
 	/**
+	 * An HMAC-SHA256 of a value under the key derived for a purpose ({@link #derive}): a
+	 * fingerprint of something secret that only holders of the master key can compute.
+	 * @param purpose what the fingerprint is for, e.g. {@code bootstrap-entry}
+	 */
+	public byte[] authenticate(String purpose, byte[] value) {
+		return hmac(derive(purpose), value);
+	}
+
+	/**
 	 * Encrypts and authenticates a value.
 	 * @param plaintext the value
 	 * @param purpose what the value is for; the same purpose must be given to open it
