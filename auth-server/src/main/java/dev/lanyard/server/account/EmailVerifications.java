@@ -15,6 +15,7 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
+import dev.lanyard.server.storage.TablePurges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,14 +55,17 @@ public class EmailVerifications {
 
 	private final Clock clock;
 
+	private final TablePurges purges;
+
 	EmailVerifications(JdbcClient jdbc, UserService users, AccountMail mail, LanyardProperties properties,
-			AuditLog audit, Clock clock) {
+			AuditLog audit, Clock clock, TablePurges purges) {
 		this.jdbc = jdbc;
 		this.users = users;
 		this.mail = mail;
 		this.properties = properties;
 		this.audit = audit;
 		this.clock = clock;
+		this.purges = purges;
 	}
 
 	/** Whether links can be mailed here. */
@@ -137,9 +141,10 @@ public class EmailVerifications {
 	@Scheduled(initialDelayString = "PT3M", fixedDelayString = "PT1H")
 	public void purgeExpired() {
 		try {
-			this.jdbc.sql("DELETE FROM email_verifications WHERE expires_at < ?")
-				.param(Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))
-				.update();
+			this.purges.onOneNode("email-verifications", Duration.ofHours(1),
+					() -> TablePurges.deleteInBatches(this.jdbc, "email_verifications", "expires_at < :cutoff",
+							"expires_at",
+							Map.of("cutoff", Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not purge expired e-mail verification links: {}", ex.getMessage());

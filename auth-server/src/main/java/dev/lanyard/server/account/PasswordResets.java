@@ -15,6 +15,7 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
+import dev.lanyard.server.storage.TablePurges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +64,10 @@ public class PasswordResets {
 
 	private final Clock clock;
 
+	private final TablePurges purges;
+
 	PasswordResets(JdbcClient jdbc, UserService users, PasswordChange passwords, AccountMail mail,
-			LanyardProperties properties, AuditLog audit, Clock clock) {
+			LanyardProperties properties, AuditLog audit, Clock clock, TablePurges purges) {
 		this.jdbc = jdbc;
 		this.users = users;
 		this.passwords = passwords;
@@ -72,6 +75,7 @@ public class PasswordResets {
 		this.properties = properties;
 		this.audit = audit;
 		this.clock = clock;
+		this.purges = purges;
 	}
 
 	/** Whether people can reset a forgotten password here. */
@@ -135,9 +139,10 @@ public class PasswordResets {
 	@Scheduled(initialDelayString = "PT2M", fixedDelayString = "PT1H")
 	public void purgeExpired() {
 		try {
-			this.jdbc.sql("DELETE FROM password_resets WHERE expires_at < ?")
-				.param(Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))
-				.update();
+			this.purges.onOneNode("password-resets", Duration.ofHours(1),
+					() -> TablePurges.deleteInBatches(this.jdbc, "password_resets", "expires_at < :cutoff",
+							"expires_at",
+							Map.of("cutoff", Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not purge expired password reset links: {}", ex.getMessage());

@@ -3,6 +3,7 @@ package dev.lanyard.server.authorization;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.lanyard.server.storage.TablePurges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,10 +11,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the grant table from growing without bound: once an hour, every node deletes
- * grants that have had nothing presentable for a week (their tokens expired or revoked).
- * The week keeps recent history visible to operators in the sessions view. Running on
- * several nodes at once is harmless: each delete is idempotent.
+ * Keeps the grant table from growing without bound: once an hour, one node deletes grants
+ * that have had nothing presentable for a week (their tokens expired or revoked), and the
+ * revocations relayed more than a day ago. The week keeps recent history visible to
+ * operators in the sessions view.
  */
 @Component
 class DeadGrantPurge {
@@ -31,19 +32,24 @@ class DeadGrantPurge {
 
 	private final RevocationOutbox outbox;
 
-	DeadGrantPurge(JdbcAuthorizationRows rows, RevocationOutbox outbox) {
+	private final TablePurges purges;
+
+	DeadGrantPurge(JdbcAuthorizationRows rows, RevocationOutbox outbox, TablePurges purges) {
 		this.rows = rows;
 		this.outbox = outbox;
+		this.purges = purges;
 	}
 
 	@Scheduled(initialDelayString = "PT5M", fixedDelayString = "PT1H")
 	void purge() {
 		try {
-			this.outbox.purgeRelayedBefore(Instant.now().minus(RELAYED_REVOCATION_RETENTION));
-			int deleted = this.rows.purgeDead(RETENTION);
-			if (deleted > 0) {
-				logger.info("Deleted {} grants with nothing left to present", deleted);
-			}
+			this.purges.onOneNode("dead-grants", Duration.ofHours(1), () -> {
+				this.outbox.purgeRelayedBefore(Instant.now().minus(RELAYED_REVOCATION_RETENTION));
+				int deleted = this.rows.purgeDead(RETENTION);
+				if (deleted > 0) {
+					logger.info("Deleted {} grants with nothing left to present", deleted);
+				}
+			});
 		}
 		catch (RuntimeException ex) {
 			// PostgreSQL unavailable: the next run catches up.

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import dev.lanyard.server.authorization.StoredAuthorization.StoredToken;
 import dev.lanyard.server.storage.SqlValues;
+import dev.lanyard.server.storage.TablePurges;
 
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
@@ -65,8 +66,6 @@ final class JdbcAuthorizationRows {
 			    AND NOT coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false))
 			  OR (refresh_token_hash IS NOT NULL AND (refresh_token_expires_at IS NULL OR refresh_token_expires_at > :now)
 			    AND NOT coalesce((refresh_token_metadata ->> 'metadata.token.invalidated')::boolean, false)))""";
-
-	private static final int PURGE_BATCH = 5000;
 
 	/**
 	 * The columns a new row is written with, each with its JDBC type and its value: one
@@ -295,54 +294,71 @@ final class JdbcAuthorizationRows {
 	static final Duration STATE_RETENTION = Duration.ofHours(1);
 
 	/**
+	 * When a grant went quiet: the later of its last change and its last expiry (its
+	 * creation when it never held an expiring token). The expression of the
+	 * {@code oauth_authorizations_quiet_since} index (V36), which the purge walks: it
+	 * must stay the same text to be served by it.
+	 */
+	static final String QUIET_SINCE = """
+			greatest(updated_at,
+			  coalesce(greatest(code_expires_at, access_token_expires_at, refresh_token_expires_at, device_code_expires_at),
+			    created_at))""";
+
+	/**
 	 * Deletes grants that have had nothing presentable for longer than {@code retention}:
-	 * every token expired or revoked, and nothing changed since. Deletes in batches so a
-	 * large backlog does not hold long locks.
+	 * every token expired or revoked, and nothing changed since. Walks the grants in the
+	 * order they went quiet, {@link TablePurges#BATCH} at a time, each step its own short
+	 * statements (a backlog neither holds long locks nor outlives the connection's read
+	 * timeout).
 	 * @return how many grants were deleted
 	 */
 	int purgeDead(Duration retention) {
 		Instant now = this.clock.instant();
 		Timestamp cutoff = Timestamp.from(now.minus(retention));
 		int total = 0;
-		int deleted;
+		// Replaced access tokens are remembered until they expire, whatever their grant.
+		TablePurges.deleteInBatches(this.jdbc, "oauth_replaced_access_tokens", "expires_at < :now", "expires_at",
+				Map.of("now", Timestamp.from(now)));
+		List<String> dead;
 		do {
-			deleted = this.jdbc.sql("""
-					DELETE FROM oauth_authorizations WHERE id IN (
-					  SELECT id FROM oauth_authorizations
-					  WHERE updated_at < :cutoff
-					    AND coalesce(greatest(code_expires_at, access_token_expires_at, refresh_token_expires_at,
-					      device_code_expires_at), created_at) < :cutoff
-					    AND NOT""" + LIVE + """
-					LIMIT :batch)""")
+			dead = this.jdbc
+				.sql("SELECT id FROM oauth_authorizations WHERE " + QUIET_SINCE + " < :cutoff AND NOT" + LIVE
+						+ " ORDER BY " + QUIET_SINCE + " LIMIT " + TablePurges.BATCH)
 				.param("cutoff", cutoff)
 				.param("now", Timestamp.from(now))
-				.param("batch", PURGE_BATCH)
+				.query(String.class)
+				.list();
+			if (dead.isEmpty()) {
+				break;
+			}
+			String[] ids = SqlValues.of(dead);
+			// A grant refreshed every few minutes for weeks rotated thousands of refresh
+			// tokens away: they go in statements of their own, not as one cascade.
+			TablePurges.deleteInBatches(this.jdbc, "oauth_rotated_refresh_tokens", "authorization_id = ANY(:ids)", null,
+					Map.of("ids", ids));
+			total += this.jdbc
+				.sql("DELETE FROM oauth_authorizations WHERE id = ANY(:ids) AND " + QUIET_SINCE + " < :cutoff AND NOT"
+						+ LIVE)
+				.param("ids", ids)
+				.param("cutoff", cutoff)
+				.param("now", Timestamp.from(now))
 				.update();
-			total += deleted;
 		}
-		while (deleted == PURGE_BATCH);
-		this.jdbc.sql("DELETE FROM oauth_replaced_access_tokens WHERE expires_at < :now")
-			.param("now", Timestamp.from(now))
-			.update();
+		while (dead.size() == TablePurges.BATCH);
 		// Pushed authorization requests (RFC 9126, good for 300 s) and consent states
-		// that
-		// were never used: no token, only a state. Their parameters are kept no longer
-		// than STATE_RETENTION.
-		total += this.jdbc.sql("""
-				DELETE FROM oauth_authorizations
-				WHERE state_hash IS NOT NULL AND code_hash IS NULL AND access_token_hash IS NULL
-				  AND refresh_token_hash IS NULL AND id_token_hash IS NULL AND created_at < :cutoff""")
-			.param("cutoff", Timestamp.from(now.minus(STATE_RETENTION)))
-			.update();
+		// that were never used: no token, only a state. Their parameters are kept no
+		// longer than STATE_RETENTION.
+		total += TablePurges.deleteInBatches(this.jdbc, "oauth_authorizations", """
+				state_hash IS NOT NULL AND code_hash IS NULL AND access_token_hash IS NULL
+				  AND refresh_token_hash IS NULL AND id_token_hash IS NULL AND created_at < :cutoff""", null,
+				Map.of("cutoff", Timestamp.from(now.minus(STATE_RETENTION))));
 		// Device requests (RFC 8628) nobody answered, or answered but never redeemed:
 		// nothing of them is kept longer than STATE_RETENTION after their device code
 		// expired.
-		total += this.jdbc.sql("""
-				DELETE FROM oauth_authorizations
-				WHERE device_code_hash IS NOT NULL AND access_token_hash IS NULL AND refresh_token_hash IS NULL
-				  AND device_code_expires_at < :cutoff""")
-			.param("cutoff", Timestamp.from(now.minus(STATE_RETENTION)))
-			.update();
+		total += TablePurges.deleteInBatches(this.jdbc, "oauth_authorizations", """
+				device_code_hash IS NOT NULL AND access_token_hash IS NULL AND refresh_token_hash IS NULL
+				  AND device_code_expires_at < :cutoff""", null,
+				Map.of("cutoff", Timestamp.from(now.minus(STATE_RETENTION))));
 		return total;
 	}
 

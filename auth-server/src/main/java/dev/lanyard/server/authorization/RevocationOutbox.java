@@ -6,8 +6,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import dev.lanyard.server.storage.SqlValues;
+import dev.lanyard.server.storage.TablePurges;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -128,9 +130,9 @@ public class RevocationOutbox {
 
 	/** Deletes relayed rows older than the cutoff. */
 	public int purgeRelayedBefore(Instant cutoff) {
-		return this.jdbc.sql("DELETE FROM revocation_outbox WHERE published AND cache_applied AND created_at < ?")
-			.param(Timestamp.from(cutoff))
-			.update();
+		return TablePurges.deleteInBatches(this.jdbc, "revocation_outbox",
+				"created_at < :cutoff AND published AND cache_applied", "created_at",
+				Map.of("cutoff", Timestamp.from(cutoff)));
 	}
 
 	private Revocation map(ResultSet rs, int row) throws SQLException {

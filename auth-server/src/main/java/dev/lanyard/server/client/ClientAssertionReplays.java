@@ -4,7 +4,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
+import dev.lanyard.server.storage.TablePurges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +31,12 @@ public class ClientAssertionReplays {
 
 	private final Clock clock;
 
-	public ClientAssertionReplays(JdbcClient jdbc, Clock clock) {
+	private final TablePurges purges;
+
+	public ClientAssertionReplays(JdbcClient jdbc, Clock clock, TablePurges purges) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.purges = purges;
 	}
 
 	/**
@@ -55,9 +60,9 @@ public class ClientAssertionReplays {
 	@Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT10M")
 	public void purgeExpired() {
 		try {
-			this.jdbc.sql("DELETE FROM client_assertion_jtis WHERE expires_at < ?")
-				.param(Timestamp.from(this.clock.instant().minus(PURGE_MARGIN)))
-				.update();
+			this.purges.onOneNode("client-assertion-ids", Duration.ofMinutes(10),
+					() -> TablePurges.deleteInBatches(this.jdbc, "client_assertion_jtis", "expires_at < :cutoff",
+							"expires_at", Map.of("cutoff", Timestamp.from(this.clock.instant().minus(PURGE_MARGIN)))));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not purge expired client assertion ids: {}", ex.getMessage());

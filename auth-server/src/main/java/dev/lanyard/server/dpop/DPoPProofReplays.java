@@ -3,8 +3,10 @@ package dev.lanyard.server.dpop;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.lanyard.server.storage.TablePurges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,12 @@ public class DPoPProofReplays implements Cache {
 
 	private final Clock clock;
 
-	public DPoPProofReplays(JdbcClient jdbc, Clock clock) {
+	private final TablePurges purges;
+
+	public DPoPProofReplays(JdbcClient jdbc, Clock clock, TablePurges purges) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.purges = purges;
 	}
 
 	/**
@@ -99,9 +104,9 @@ public class DPoPProofReplays implements Cache {
 	@Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT10M")
 	public void purgeExpired() {
 		try {
-			this.jdbc.sql("DELETE FROM dpop_proof_jtis WHERE expires_at < ?")
-				.param(Timestamp.from(this.clock.instant().minus(PURGE_MARGIN)))
-				.update();
+			this.purges.onOneNode("dpop-proof-ids", Duration.ofMinutes(10),
+					() -> TablePurges.deleteInBatches(this.jdbc, "dpop_proof_jtis", "expires_at < :cutoff",
+							"expires_at", Map.of("cutoff", Timestamp.from(this.clock.instant().minus(PURGE_MARGIN)))));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not purge used DPoP proof ids: {}", ex.getMessage());

@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import dev.lanyard.server.storage.TablePurges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,12 @@ public class SignInSessions {
 
 	private final Clock clock;
 
-	SignInSessions(JdbcClient jdbc, Clock clock) {
+	private final TablePurges purges;
+
+	SignInSessions(JdbcClient jdbc, Clock clock, TablePurges purges) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.purges = purges;
 	}
 
 	/**
@@ -137,9 +142,9 @@ public class SignInSessions {
 	@Scheduled(initialDelayString = "PT4M", fixedDelayString = "PT1H")
 	public void purge() {
 		try {
-			this.jdbc.sql("DELETE FROM sign_in_sessions WHERE last_seen_at < now() - make_interval(days => ?)")
-				.param((int) KEPT.toDays())
-				.update();
+			this.purges.onOneNode("sign-in-sessions", Duration.ofHours(1),
+					() -> TablePurges.deleteInBatches(this.jdbc, "sign_in_sessions", "last_seen_at < :cutoff",
+							"last_seen_at", Map.of("cutoff", Timestamp.from(this.clock.instant().minus(KEPT)))));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not purge old sign-in sessions: {}", ex.getMessage());

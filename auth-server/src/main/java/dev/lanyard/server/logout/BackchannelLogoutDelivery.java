@@ -24,6 +24,7 @@ import dev.lanyard.server.authorization.RevocationsRecordedEvent;
 import dev.lanyard.server.client.JdbcOAuthClientRepository;
 import dev.lanyard.server.client.OAuthClient;
 import dev.lanyard.server.logout.BackchannelLogoutOutbox.PendingLogout;
+import dev.lanyard.server.storage.TablePurges;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -89,6 +90,8 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 
 	private final MeterRegistry meters;
 
+	private final TablePurges purges;
+
 	private final ExecutorService worker = Executors.newSingleThreadExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "backchannel-logout");
 		thread.setDaemon(true);
@@ -112,12 +115,13 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 	private final AtomicBoolean queued = new AtomicBoolean();
 
 	public BackchannelLogoutDelivery(BackchannelLogoutOutbox outbox, JdbcOAuthClientRepository clients,
-			LogoutTokens tokens, AuditLog audit, MeterRegistry meters) {
+			LogoutTokens tokens, AuditLog audit, MeterRegistry meters, TablePurges purges) {
 		this.outbox = outbox;
 		this.clients = clients;
 		this.tokens = tokens;
 		this.audit = audit;
 		this.meters = meters;
+		this.purges = purges;
 	}
 
 	@EventListener
@@ -135,7 +139,7 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 	@Scheduled(initialDelayString = "PT10M", fixedDelayString = "PT1H")
 	void purge() {
 		try {
-			this.outbox.purgeEnded();
+			this.purges.onOneNode("backchannel-logouts", Duration.ofHours(1), this.outbox::purgeEnded);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not purge ended back-channel logouts: {}", ex.getMessage());

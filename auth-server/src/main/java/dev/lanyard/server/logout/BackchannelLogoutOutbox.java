@@ -3,9 +3,11 @@ package dev.lanyard.server.logout;
 import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.lanyard.server.authorization.SessionEndObserver;
+import dev.lanyard.server.storage.TablePurges;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -117,9 +119,11 @@ public class BackchannelLogoutOutbox implements SessionEndObserver {
 
 	/** Forgets deliveries that ended (delivered or given up) more than a day ago. */
 	int purgeEnded() {
-		return this.jdbc.sql("""
-				DELETE FROM backchannel_logouts
-				WHERE coalesce(delivered_at, failed_at) < now() - interval '1 day'""").update();
+		// The condition and order of the backchannel_logouts_ended_at index (V36).
+		return TablePurges.deleteInBatches(this.jdbc, "backchannel_logouts", """
+				(delivered_at IS NOT NULL OR failed_at IS NOT NULL)
+				  AND coalesce(delivered_at, failed_at) < now() - interval '1 day'""",
+				"coalesce(delivered_at, failed_at)", Map.of());
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 
+import dev.lanyard.server.DeletesPerStatement;
 import dev.lanyard.server.GenericPlans;
 import dev.lanyard.server.RepositorySliceTest;
 import dev.lanyard.server.TestBackends;
@@ -540,6 +541,33 @@ class JdbcAuthorizationRowsTest {
 
 		assertThat(this.rows.purgeDead(Duration.ofDays(7))).isEqualTo(5001);
 		assertThat(count("oauth_authorizations")).isEqualTo(1);
+	}
+
+	/**
+	 * A grant refreshed every few minutes for weeks rotated thousands of refresh tokens
+	 * away: they go in statements of their own, not as one cascade that outlasts the
+	 * connection's read timeout.
+	 */
+	@Test
+	void purgeDeadWhenAGrantRotatedManyRefreshTokensThenTheyGoInStatementsOfABatchEach() {
+		String dead = insert(grant(CREATED).refreshToken(token("r-now", days(1))));
+		this.jdbc.sql("""
+				INSERT INTO oauth_rotated_refresh_tokens (token_hash, authorization_id)
+				SELECT 'rotated-' || n, :id FROM generate_series(1, 2500) n""").param("id", dead).update();
+		String live = insert(grant(CREATED).refreshToken(token("r-live", days(60))));
+		this.jdbc.sql("INSERT INTO oauth_rotated_refresh_tokens (token_hash, authorization_id) VALUES ('kept', ?)")
+			.param(live)
+			.update();
+		DeletesPerStatement deletes = DeletesPerStatement.on(this.jdbc, "oauth_rotated_refresh_tokens");
+		this.clock.set(days(30));
+
+		assertThat(this.rows.purgeDead(Duration.ofDays(7))).isEqualTo(1);
+
+		// The grant's own delete then cascades to none.
+		assertThat(deletes.counts("oauth_rotated_refresh_tokens")).containsExactly(1000L, 1000L, 500L, 0L);
+		assertThat(this.rows.findById(dead)).isEmpty();
+		assertThat(this.jdbc.sql("SELECT token_hash FROM oauth_rotated_refresh_tokens").query(String.class).list())
+			.containsExactly("kept");
 	}
 
 	private String insert(TestStoredAuthorizations.Builder grant) {

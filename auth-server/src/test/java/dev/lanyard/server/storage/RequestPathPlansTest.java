@@ -2,20 +2,13 @@ package dev.lanyard.server.storage;
 
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import dev.lanyard.server.DriverTrace;
 import dev.lanyard.server.GenericPlans;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
@@ -45,20 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestPathPlansTest {
 
 	/** Tables that hold configuration, not a row per use: a scan of them stays small. */
-	private static final Set<String> SMALL_TABLES = Set.of("flyway_schema_history", "identity_providers",
-			"installation_facts", "master_key_check", "signing_keys");
-
-	// pgjdbc's protocol trace of a Parse message: the statement as sent, and the types.
-	private static final Pattern PARSE = Pattern
-		.compile("FE=> Parse\\(stmt=[^,]*,query=\"(.*)\",oids=\\{([0-9,]*)\\}\\)", Pattern.DOTALL);
-
-	private static final Pattern SCAN = Pattern.compile("Seq Scan on (\\w+)");
-
-	// A purge of expired rows runs once per purge period, not per request, on whichever
-	// node's turn it is, and this trace hears every node of the test JVM: one landed in
-	// the window now and then. Reading the table once a period is what a purge costs.
-	private static final Pattern PURGE = Pattern.compile("^\\s*DELETE FROM \\w+ WHERE .*_at < ",
-			Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+	static final Set<String> SMALL_TABLES = Set.of("flyway_schema_history", "identity_providers", "installation_facts",
+			"master_key_check", "scheduled_job_locks", "signing_keys");
 
 	@Test
 	void statementsOfRequestPathsWhenPlannedOnNewTablesThenNoneReadsAGrowingTableWhole() throws SQLException {
@@ -67,31 +48,11 @@ class RequestPathPlansTest {
 				DriverTrace trace = new DriverTrace(sent)) {
 			serveTheBusyPaths(new OAuthFlows(node.baseUrl()));
 		}
-		List<String> planned = new ArrayList<>();
-		Map<String, String> scans = new LinkedHashMap<>();
+		Map<String, String> scans;
 		try (GenericPlans plans = new GenericPlans()) {
-			for (Map.Entry<String, String> statementSent : sent.entrySet()) {
-				String sql = statementSent.getKey();
-				if (!readsRows(sql) || PURGE.matcher(sql).find()) {
-					continue;
-				}
-				List<String> types = new ArrayList<>();
-				for (String oid : statementSent.getValue().split(",")) {
-					if (!oid.isEmpty()) {
-						// Unspecified by the driver: inferred, as the server did.
-						types.add("0".equals(oid) ? "unknown" : plans.typeName(Long.parseLong(oid)));
-					}
-				}
-				String plan = plans.of(sql, types);
-				planned.add(sql);
-				Matcher scan = SCAN.matcher(plan);
-				while (scan.find()) {
-					if (!SMALL_TABLES.contains(scan.group(1))) {
-						scans.put(sql, plan);
-					}
-				}
-			}
+			scans = plans.wholeTableReads(sent, SMALL_TABLES);
 		}
+		List<String> planned = sent.keySet().stream().filter(GenericPlans::readsRows).toList();
 		// The paths above reach the tables a busy deployment grows.
 		assertThat(String.join("\n", planned).toLowerCase(Locale.ROOT)).contains("oauth_authorizations",
 				"sign_in_sessions", "users", "audit_events", "revocation_outbox", "oauth_clients");
@@ -137,64 +98,6 @@ class RequestPathPlansTest {
 			assertThat(flows.introspect(client, "web-app", TestBootstrap.WEB_APP_SECRET, refreshedToken))
 				.isEqualTo(Map.of("active", false));
 		}
-	}
-
-	/** Statements that find rows (an insert of values finds none). */
-	private static boolean readsRows(String sql) {
-		String start = sql.stripLeading().toUpperCase(Locale.ROOT);
-		if (start.startsWith("INSERT")) {
-			return start.contains("SELECT") || start.contains("ON CONFLICT");
-		}
-		return start.startsWith("SELECT") || start.startsWith("WITH") || start.startsWith("UPDATE")
-				|| start.startsWith("DELETE");
-	}
-
-	/**
-	 * pgjdbc's protocol trace (java.util.logging, {@code FINEST}) while it is open: each
-	 * statement the driver parses, with the parameter types it declared. Turned on after
-	 * the server started, as its logging set-up resets levels.
-	 */
-	private static final class DriverTrace extends Handler implements AutoCloseable {
-
-		private final Logger logger = Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
-
-		private final Map<String, String> sent;
-
-		private final Level level;
-
-		private final boolean useParentHandlers;
-
-		DriverTrace(Map<String, String> sent) {
-			this.sent = sent;
-			this.level = this.logger.getLevel();
-			this.useParentHandlers = this.logger.getUseParentHandlers();
-			this.logger.addHandler(this);
-			this.logger.setUseParentHandlers(false);
-			this.logger.setLevel(Level.FINEST);
-		}
-
-		@Override
-		public void publish(LogRecord record) {
-			String message = record.getMessage();
-			if (message != null && message.contains("FE=> Parse(")) {
-				Matcher parse = PARSE.matcher(message);
-				if (parse.find()) {
-					this.sent.put(parse.group(1), parse.group(2));
-				}
-			}
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-			this.logger.setLevel(this.level);
-			this.logger.setUseParentHandlers(this.useParentHandlers);
-			this.logger.removeHandler(this);
-		}
-
 	}
 
 }
