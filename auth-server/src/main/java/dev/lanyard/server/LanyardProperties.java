@@ -43,11 +43,18 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	public static final int MINIMUM_METRICS_TOKEN_LENGTH = 32;
 
 	/**
-	 * The example secrets of docker/compose.yaml and docker/k8s/secrets.example.yaml:
-	 * public, so they protect nothing.
+	 * The secrets of the examples published with Lanyard: docker/compose.yaml and
+	 * docker/k8s/secrets.example.yaml (master key, metrics token), and the passwords and
+	 * client secrets of the bootstrap files and README examples. Public, so they protect
+	 * nothing; {@code PublishedExampleSecretsTest} holds this list to those files.
 	 */
-	public static final Set<String> PUBLISHED_PLACEHOLDERS = Set.of("change-this-master-key-to-a-long-random-secret",
-			"change-this-metrics-token-to-a-long-random-secret", "replace-me-with-at-least-32-random-characters");
+	public static final Set<String> PUBLISHED_EXAMPLE_SECRETS = Set.of("change-this-master-key-to-a-long-random-secret",
+			"change-this-metrics-token-to-a-long-random-secret", "replace-me-with-at-least-32-random-characters",
+			"alice-wonderland-2026", "bob-builder-2026", "change-me", "a long passphrase of yours",
+			"web-app-secret-at-least-32-characters", "gateway-secret-at-least-32-characters",
+			"reporting-job-secret-at-least-32-chars", "bench-user-password-2026",
+			"bench-service-secret-at-least-32-characters", "bench-introspector-secret-at-least-32-chars",
+			"bench-web-secret-at-least-32-characters-x", "bench-gateway-secret-at-least-32-characters");
 
 	public LanyardProperties {
 		if (metricsToken != null && !metricsToken.isEmpty() && metricsToken.length() < MINIMUM_METRICS_TOKEN_LENGTH) {
@@ -65,7 +72,7 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 				.of("LANYARD_MASTER_KEY", String.valueOf(masterKey), "LANYARD_METRICS_TOKEN",
 						String.valueOf(metricsToken))
 				.entrySet()) {
-				if (PUBLISHED_PLACEHOLDERS.contains(secret.getValue())) {
+				if (PUBLISHED_EXAMPLE_SECRETS.contains(secret.getValue())) {
 					throw new IllegalArgumentException(secret.getKey() + " is an example value published with "
 							+ "Lanyard, and LANYARD_ISSUER (" + issuer + ") is not on this machine: set a random "
 							+ "secret of your own (e.g. openssl rand -base64 48)");
@@ -74,7 +81,14 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 		}
 	}
 
-	/** Whether the issuer names this machine (a trial), not a server others reach. */
+	/**
+	 * Whether the issuer names this machine (a trial), not a server others reach: only
+	 * then may the published example secrets be used.
+	 */
+	public boolean issuerOnThisMachine() {
+		return onThisMachine(this.issuer);
+	}
+
 	private static boolean onThisMachine(URI issuer) {
 		String host = (issuer.getHost() != null) ? issuer.getHost().toLowerCase(java.util.Locale.ROOT) : "";
 		return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");

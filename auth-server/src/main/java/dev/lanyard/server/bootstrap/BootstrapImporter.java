@@ -140,6 +140,11 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			if (name == null) {
 				return null;
 			}
+			if (LanyardProperties.PUBLISHED_EXAMPLE_SECRETS.contains(secret)
+					&& !this.properties.issuerOnThisMachine()) {
+				throw new BootstrapFileException(ADMIN_PASSWORD + " is the example published with Lanyard, and "
+						+ "LANYARD_ISSUER (" + this.properties.issuer() + ") is not on this machine: choose your own");
+			}
 			this.users.passwordProblem(secret, name, null).ifPresent((problem) -> {
 				throw new BootstrapFileException(ADMIN_PASSWORD + " breaks the password policy (" + problem
 						+ "): choose a longer or less common one");
@@ -193,6 +198,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			throw new BootstrapFileException("LANYARD_BOOTSTRAP names " + file + ", which is not a readable file");
 		}
 		BootstrapFile bootstrap = BootstrapFile.read(file);
+		refuseExampleSecrets(file, bootstrap);
 		// One transaction under a lock shared by every node: nodes started at once
 		// import one after the other, and the later ones find everything in place.
 		Outcomes outcomes = this.transactions.execute((status) -> {
@@ -346,6 +352,38 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				.collect(Collectors.joining(", "));
 		}
 
+	}
+
+	/**
+	 * Stops the start when the file holds a password or client secret of the examples
+	 * published with Lanyard and the issuer is not on this machine: anyone may sign in as
+	 * such a user (and enrol their own second factor) or use such a client. Checked for
+	 * every entry, applied before or not: an entry applied during a trial on this machine
+	 * keeps its secret.
+	 */
+	private void refuseExampleSecrets(Path file, BootstrapFile bootstrap) {
+		if (this.properties.issuerOnThisMachine()) {
+			return;
+		}
+		for (BootstrapFile.User user : bootstrap.users()) {
+			refuseExampleSecret(file, user.password(), user.location(), user.lines(), "password");
+		}
+		for (BootstrapFile.Client client : bootstrap.clients()) {
+			refuseExampleSecret(file, client.clientSecret(), client.location(), client.lines(), "client-secret");
+		}
+		for (BootstrapFile.IdentityProvider entry : bootstrap.identityProviders()) {
+			refuseExampleSecret(file, entry.provider().clientSecret(), entry.location(), entry.lines(),
+					"client-secret");
+		}
+	}
+
+	private void refuseExampleSecret(Path file, String secret, String location, Map<String, Integer> lines,
+			String key) {
+		if (secret != null && LanyardProperties.PUBLISHED_EXAMPLE_SECRETS.contains(secret)) {
+			throw new BootstrapFileException(file + " line " + lines.get(key) + ", " + location + "." + key
+					+ ": an example value published with Lanyard, and LANYARD_ISSUER (" + this.properties.issuer()
+					+ ") is not on this machine: set a secret of your own");
+		}
 	}
 
 	/**

@@ -80,7 +80,7 @@ public final class MasterKey {
 				throw new IllegalStateException("LANYARD_MASTER_KEY must be at least " + MINIMUM_LENGTH
 						+ " characters of a random secret; the configured one is shorter");
 			}
-			if (LanyardProperties.PUBLISHED_PLACEHOLDERS.contains(configured)) {
+			if (LanyardProperties.PUBLISHED_EXAMPLE_SECRETS.contains(configured)) {
 				// Warned here; refused (LanyardProperties) unless the issuer is on this
 				// machine: docker/compose.yaml runs with it out of the box.
 				logger.warn("LANYARD_MASTER_KEY is a placeholder published with Lanyard: anyone can open the "

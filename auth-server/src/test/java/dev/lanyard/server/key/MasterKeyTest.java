@@ -91,7 +91,7 @@ class MasterKeyTest {
 	/**
 	 * The repository's own example values are public: a start with one says so (refused
 	 * by {@link dev.lanyard.server.LanyardProperties} unless the issuer is on this
-	 * machine, as the compose file's is: {@link PublishedPlaceholdersTest}).
+	 * machine, as the compose file's is: {@link PublishedExampleSecretsTest}).
 	 */
 	@Test
 	void resolveWhenPublishedPlaceholderThenWarnedAndStillResolved(@TempDir Path data, CapturedOutput output)
