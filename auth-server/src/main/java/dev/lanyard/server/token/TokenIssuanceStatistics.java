@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
@@ -33,6 +34,16 @@ public final class TokenIssuanceStatistics {
 			"urn:ietf:params:oauth:grant-type:token-exchange");
 
 	private static final int MINUTES = 60;
+
+	/**
+	 * Adds to a minute's count and gives the key its expiry in one step: an addition
+	 * whose expiry was lost (a node stopped between two commands) would keep the key for
+	 * ever.
+	 */
+	private static final DefaultRedisScript<Long> ADD = new DefaultRedisScript<>("""
+			local total = redis.call('INCRBY', KEYS[1], ARGV[1])
+			if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+			return total""", Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -84,10 +95,8 @@ public final class TokenIssuanceStatistics {
 
 	private boolean added(String key, long count) {
 		try {
-			Long total = this.redis.opsForValue().increment(key, count);
-			if (total != null && total == count) {
-				this.redis.expire(key, Duration.ofMinutes(MINUTES + 5));
-			}
+			this.redis.execute(ADD, List.of(key), Long.toString(count),
+					Long.toString(Duration.ofMinutes(MINUTES + 5).toSeconds()));
 			return true;
 		}
 		catch (RuntimeException ex) {

@@ -87,6 +87,23 @@ class TokenIssuanceStatisticsTest {
 			.isPositive();
 	}
 
+	/**
+	 * A minute's key left without an expiry (a node that stopped between adding to it and
+	 * giving it one, as counts were once added) gets one at the next addition.
+	 */
+	@Test
+	void countsWhenAddedToAKeyWithoutExpiryThenItGetsOne() {
+		String key = this.prefix + "issued:client_credentials:" + minute();
+		this.redis.opsForValue().set(key, "3");
+		TokenIssuanceStatistics node = new TokenIssuanceStatistics(this.redis, this.prefix, CLOCK);
+		node.record("client_credentials");
+
+		node.flush();
+
+		assertThat(this.redis.opsForValue().get(key)).isEqualTo("4");
+		assertThat(this.redis.getExpire(key)).isPositive();
+	}
+
 	@Test
 	void countsWhenRedisIsOutThenKeptInTheNodeAndAddedOnceItIsBack() {
 		TokenIssuanceStatistics node = new TokenIssuanceStatistics(this.redis, this.prefix, CLOCK);
