@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.server.storage.SqlValues;
+import dev.lanyard.server.web.ClientNetwork;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
@@ -85,7 +86,8 @@ public class AuditLog {
 	 */
 	public boolean recordRepeatable(String actor, String action, String target, String clientAddress,
 			Map<String, ?> details) {
-		String key = action + '\0' + target + '\0' + clientAddress;
+		// An IPv6 client's /64: it picks the rest of its address at will.
+		String key = action + '\0' + target + '\0' + ((clientAddress != null) ? ClientNetwork.of(clientAddress) : null);
 		if (this.recentlyRepeated.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
 			return false;
 		}

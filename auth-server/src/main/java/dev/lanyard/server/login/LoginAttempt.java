@@ -1,14 +1,11 @@
 package dev.lanyard.server.login;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.regex.Pattern;
+
+import dev.lanyard.server.web.ClientNetwork;
 
 /**
  * One password check as the {@link LoginThrottle} counts it: fixed-size keys (SHA-256
@@ -32,7 +29,7 @@ public record LoginAttempt(String accountKey, String deviceKey, String addressKe
 	public static LoginAttempt of(String loginName, String trustedDevice, String address) {
 		return new LoginAttempt((loginName != null) ? accountKey(loginName) : null,
 				(loginName != null && trustedDevice != null) ? key("device", trustedDevice) : null,
-				(address != null) ? key("address", network(address)) : null);
+				(address != null) ? key("address", ClientNetwork.of(address)) : null);
 	}
 
 	/**
@@ -46,39 +43,8 @@ public record LoginAttempt(String accountKey, String deviceKey, String addressKe
 	 */
 	public static LoginAttempt forPurpose(String purpose, String account, String address) {
 		return new LoginAttempt((account != null) ? key(purpose + "-account", account) : null, null,
-				(address != null) ? key(purpose + "-address", network(address)) : null);
+				(address != null) ? key(purpose + "-address", ClientNetwork.of(address)) : null);
 	}
-
-	/**
-	 * The part of a client address that one client holds, as its attempts count: an IPv4
-	 * address whole, an IPv6 address's /64. A host picks the interface identifier, the
-	 * last 64 bits, itself (RFC 4291 §2.5.1; a new one as often as it likes, RFC 8981),
-	 * and a subscriber is given at least a /64: counted per address, one attacker would
-	 * have 2^64 budgets. An IPv4 address written as IPv6 ({@code ::ffff:192.0.2.7}) is
-	 * the IPv4 address.
-	 * @param address a literal address, as the connection or a trusted proxy gives it
-	 */
-	static String network(String address) {
-		// Literals only: InetAddress would look a host name up.
-		if (address.indexOf(':') < 0 || !IPV6_LITERAL.matcher(address).matches()) {
-			return address;
-		}
-		try {
-			String literal = address.replace("[", "").replace("]", "").replaceFirst("%.*$", "");
-			InetAddress parsed = InetAddress.getByName(literal);
-			if (!(parsed instanceof Inet6Address)) {
-				return parsed.getHostAddress();
-			}
-			byte[] prefix = Arrays.copyOf(parsed.getAddress(), 16);
-			Arrays.fill(prefix, 8, 16, (byte) 0);
-			return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
-		}
-		catch (UnknownHostException ex) {
-			return address;
-		}
-	}
-
-	private static final Pattern IPV6_LITERAL = Pattern.compile("\\[?[0-9A-Fa-f:.]+(%[0-9A-Za-z._-]+)?\\]?");
 
 	/** The key an account's attempts from unknown devices count under. */
 	public static String accountKey(String loginName) {

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.lanyard.server.RepositorySliceTest;
 import dev.lanyard.server.audit.AuditLog.Event;
@@ -77,6 +78,25 @@ class AuditLogTest {
 		finally {
 			this.jdbc.sql("DELETE FROM audit_events").update();
 		}
+	}
+
+	/**
+	 * An event anyone can repeat is recorded once a window per client network: a client
+	 * rotating through the addresses of its IPv6 /64 is one client.
+	 */
+	@Test
+	void recordRepeatableWhenAddressesOfOneSlash64ThenRecordedOnce() {
+		String action = "login.throttled." + UUID.randomUUID();
+
+		assertThat(this.audit.recordRepeatable("unknown", action, null, "2001:db8:7:7::1", Map.of())).isTrue();
+		assertThat(this.audit.recordRepeatable("unknown", action, null, "2001:db8:7:7:a:b:c:d", Map.of())).isFalse();
+		assertThat(this.audit.recordRepeatable("unknown", action, null, "2001:db8:7:8::1", Map.of())).isTrue();
+		assertThat(this.audit.recordRepeatable("unknown", action, null, "192.0.2.1", Map.of())).isTrue();
+		assertThat(this.audit.recordRepeatable("unknown", action, null, "192.0.2.2", Map.of())).isTrue();
+		assertThat(this.jdbc.sql("SELECT client_ip FROM audit_events WHERE action = ? ORDER BY id")
+			.param(action)
+			.query(String.class)
+			.list()).containsExactly("2001:db8:7:7::1", "2001:db8:7:8::1", "192.0.2.1", "192.0.2.2");
 	}
 
 	@Test
