@@ -159,11 +159,11 @@ public final class LanyardTestServer implements AutoCloseable {
 
 		public static final String BOB_PASSWORD = "bob-password-for-tests";
 
-		public static final String WEB_APP_SECRET = "web-app-secret-at-least-32-characters";
+		public static final String WEB_APP_SECRET = "web-app-secret-of-the-tests-32-characters";
 
 		public static final String SERVICE_SECRET = "service-secret-at-least-32-characters-long";
 
-		public static final String GATEWAY_SECRET = "gateway-secret-at-least-32-characters";
+		public static final String GATEWAY_SECRET = "gateway-secret-of-the-tests-32-characters";
 
 		public static final String AUTOMATION_SECRET = "automation-secret-at-least-32-characters";
 

@@ -1,9 +1,12 @@
 package dev.lanyard.exchange;
 
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.nimbusds.jose.util.JSONObjectUtils;
 
 /**
  * The gateway's side of token exchange: turns the opaque token on a request into the
@@ -54,6 +58,9 @@ public final class GatewayTokenExchanger {
 	private static final ExchangeResult REVOKED = new ExchangeResult.Rejected("invalid_grant");
 
 	private static final Duration UNAVAILABLE_LOG_INTERVAL = Duration.ofSeconds(10);
+
+	/** How long after a drop of everything cached the cache is dropped again. */
+	static final Duration DROP_ALL_AGAIN_AFTER = Duration.ofSeconds(3);
 
 	/** How long a cached JWT is served while the revocation channel is not heard. */
 	public static final Duration UNHEARD_CACHE_TTL = Duration.ofSeconds(10);
@@ -178,6 +185,41 @@ public final class GatewayTokenExchanger {
 	}
 
 	/** Drops what is cached for revoked tokens, by their SHA-256. */
+	/**
+	 * A message of the authorization server's revocation channel or stream (JSON): the
+	 * tokens it names are revoked ({@link #revoked}); one with {@code "drop_all":true} (a
+	 * signing key withdrawn) drops every cached JWT ({@link #droppedAll}).
+	 * @param message the message as published
+	 */
+	public void revocationMessage(String message) {
+		Map<String, Object> revocation;
+		try {
+			revocation = JSONObjectUtils.parse(message);
+		}
+		catch (ParseException ex) {
+			logger.log(System.Logger.Level.WARNING, "Ignoring an unreadable revocation message");
+			return;
+		}
+		if (Boolean.TRUE.equals(revocation.get("drop_all"))) {
+			droppedAll();
+		}
+		else if (revocation.get("token_hashes") instanceof List<?> hashes) {
+			revoked(hashes.stream().map(String::valueOf).toList());
+		}
+	}
+
+	/**
+	 * Every cached JWT goes: a signing key was withdrawn, and every service refuses what
+	 * it signed. Dropped again {@link #DROP_ALL_AGAIN_AFTER} later: an exchange answered
+	 * by an authorization server node that had not yet re-read its keys (each does every
+	 * second) may have been cached meanwhile.
+	 */
+	public void droppedAll() {
+		this.cache.synchronous().invalidateAll();
+		CompletableFuture.delayedExecutor(DROP_ALL_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS)
+			.execute(() -> this.cache.synchronous().invalidateAll());
+	}
+
 	public void revoked(Collection<String> tokenHashes) {
 		int evicted = 0;
 		for (String hash : tokenHashes) {

@@ -10,15 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.nimbusds.jose.util.JSONObjectUtils;
 
 /**
  * Hears revocations from the authorization server's revocation stream
@@ -259,7 +254,7 @@ public final class RevocationStreamClient implements AutoCloseable {
 				this.exchanger.revocationFeedResumed();
 				heard("resumed after event " + id + ", nothing missed");
 			}
-			case "revocation" -> this.exchanger.revoked(tokenHashes(data));
+			case "revocation" -> this.exchanger.revocationMessage(data);
 			default -> {
 				return;
 			}
@@ -273,22 +268,6 @@ public final class RevocationStreamClient implements AutoCloseable {
 		this.heardCount++;
 		logger.log(this.warned ? Level.INFO : Level.DEBUG, "Revocation stream {0} heard: {1}", this.stream, how);
 		this.warned = false;
-	}
-
-	/**
-	 * The token hashes of a revocation message (the same JSON as the Redis channel's).
-	 */
-	public static List<String> tokenHashes(String message) {
-		try {
-			Map<String, Object> revocation = JSONObjectUtils.parse(message);
-			if (revocation.get("token_hashes") instanceof List<?> hashes) {
-				return hashes.stream().map(String::valueOf).toList();
-			}
-		}
-		catch (ParseException ex) {
-			logger.log(Level.WARNING, "Ignoring an unreadable revocation message");
-		}
-		return List.of();
 	}
 
 	private void watchForSilence() {

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The exchanger's caching rules, with a scripted authorization server answer (the real
@@ -82,6 +83,35 @@ class GatewayTokenExchangerTest {
 		assertThat(exchanger.revocationsHeard()).isTrue();
 		exchanger.exchange("lyat_a");
 		assertThat(this.calls).as("asked again after the resubscription").hasValue(2);
+	}
+
+	/**
+	 * The authorization server's messages as published: one naming tokens revokes them;
+	 * one with {@code drop_all} (a signing key withdrawn, which every service now
+	 * refuses) drops everything cached, and again a moment later for exchanges answered
+	 * by a node still signing with the withdrawn key.
+	 */
+	@Test
+	void revocationMessageWhenDropAllThenEverythingCachedDroppedNowAndAgainAMomentLater() throws Exception {
+		GatewayTokenExchanger exchanger = exchanger(
+				(token) -> new ExchangeResult.Exchanged("jwt-" + token, this.clock.instant().plusSeconds(300)));
+		exchanger.exchange("lyat_a");
+		exchanger.exchange("lyat_b");
+		exchanger.revocationMessage("{\"token_hashes\":[\"" + TokenHashes.sha256("lyat_a")
+				+ "\"],\"session_ids\":[],\"reason\":\"logout\"}");
+		assertThat(exchanger.size()).isOne();
+		exchanger.revocationMessage("not json");
+		assertThat(exchanger.size()).isOne();
+
+		exchanger.revocationMessage(
+				"{\"token_hashes\":[],\"session_ids\":[],\"reason\":\"signing_key_withdrawn\",\"drop_all\":true}");
+
+		assertThat(exchanger.size()).isZero();
+		exchanger.exchange("lyat_b");
+		assertThat(exchanger.size()).as("cached in the moment after the drop").isOne();
+		await().atMost(GatewayTokenExchanger.DROP_ALL_AGAIN_AFTER.plusSeconds(2)).until(() -> exchanger.size() == 0);
+		assertThat(exchanger.exchange("lyat_a")).as("revoked by the first message")
+			.isEqualTo(new ExchangeResult.Rejected("invalid_grant"));
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,12 @@ public class RevocationOutbox {
 	public static final int MAXIMUM_PER_MESSAGE = 1000;
 
 	private final JdbcClient jdbc;
+
+	/**
+	 * The reason of a revocation that names no token: a signing key was withdrawn, and
+	 * gateways drop every JWT they hold.
+	 */
+	public static final String SIGNING_KEY_WITHDRAWN = "signing_key_withdrawn";
 
 	public RevocationOutbox(JdbcClient jdbc) {
 		this.jdbc = jdbc;
@@ -162,6 +169,24 @@ public class RevocationOutbox {
 	 */
 	public record Revocation(long id, List<String> tokenHashes, List<String> sessionIds, String reason,
 			boolean cacheApplied, boolean published) {
+
+		/**
+		 * The message gateways get, on the revocation channel and the revocation stream:
+		 * {@code {"token_hashes":[…],"session_ids":[…],"reason":"…"}}, with
+		 * {@code "drop_all":true} when every JWT a gateway holds must go (a signing key
+		 * withdrawn; a gateway that does not know the member finds no token named).
+		 */
+		public Map<String, Object> message() {
+			Map<String, Object> message = new LinkedHashMap<>();
+			message.put("token_hashes", this.tokenHashes);
+			message.put("session_ids", this.sessionIds);
+			message.put("reason", this.reason);
+			if (SIGNING_KEY_WITHDRAWN.equals(this.reason)) {
+				message.put("drop_all", true);
+			}
+			return message;
+		}
+
 	}
 
 }

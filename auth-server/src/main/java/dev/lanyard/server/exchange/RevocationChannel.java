@@ -216,8 +216,7 @@ public final class RevocationChannel {
 			return true;
 		}
 		try {
-			this.redis.convertAndSend(this.channel, this.json.writeValueAsString(Map.of("token_hashes",
-					revocation.tokenHashes(), "session_ids", revocation.sessionIds(), "reason", revocation.reason())));
+			this.redis.convertAndSend(this.channel, this.json.writeValueAsString(revocation.message()));
 			return true;
 		}
 		catch (RuntimeException ex) {

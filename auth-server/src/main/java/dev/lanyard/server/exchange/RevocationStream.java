@@ -423,8 +423,7 @@ public final class RevocationStream implements SmartLifecycle {
 		return SseEmitter.event()
 			.name("revocation")
 			.id(Long.toString(revocation.id()))
-			.data(this.json.writeValueAsString(Map.of("token_hashes", revocation.tokenHashes(), "session_ids",
-					revocation.sessionIds(), "reason", revocation.reason())), MediaType.APPLICATION_JSON);
+			.data(this.json.writeValueAsString(revocation.message()), MediaType.APPLICATION_JSON);
 	}
 
 	private static Long parse(String lastEventId) {

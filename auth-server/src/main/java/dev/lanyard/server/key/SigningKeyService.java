@@ -22,6 +22,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.LanyardProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,11 +70,14 @@ public class SigningKeyService implements InitializingBean {
 
 	private final Duration publicationPeriod;
 
+	private final RevocationOutbox revocations;
+
 	private volatile Snapshot snapshot;
 
 	public SigningKeyService(JdbcSigningKeyRepository repository, MasterKey masterKey, TransactionTemplate transactions,
-			Clock clock, LanyardProperties properties) {
+			Clock clock, LanyardProperties properties, RevocationOutbox revocations) {
 		this.repository = repository;
+		this.revocations = revocations;
 		this.masterKey = masterKey;
 		this.transactions = transactions;
 		this.clock = clock;
@@ -180,6 +184,12 @@ public class SigningKeyService implements InitializingBean {
 				return null;
 			}
 			this.repository.delete(kid);
+			if (key.state() != SigningKey.State.NEXT) {
+				// Gateways drop every JWT they hold (told in this transaction): those
+				// signed with this key would be refused by every service until they
+				// expired. A next key has signed nothing.
+				this.revocations.add(List.of(), List.of(), RevocationOutbox.SIGNING_KEY_WITHDRAWN, true);
+			}
 			if (key.state() == SigningKey.State.ACTIVE) {
 				SigningKey next = this.repository.findByState(SigningKey.State.NEXT).orElseThrow();
 				this.repository.activate(next.kid(), now);

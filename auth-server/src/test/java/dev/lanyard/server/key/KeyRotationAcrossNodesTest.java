@@ -10,15 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import dev.lanyard.jwt.JwtVerificationException;
 import dev.lanyard.jwt.JwtVerifier;
+import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.exchange.RevocationMessages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -179,6 +187,48 @@ class KeyRotationAcrossNodesTest {
 		assertThat(keysA.withdraw(next.kid())).as("sent twice").isFalse();
 		assertThat(kid(sign(nodeA))).isEqualTo(promoted);
 		awaitUnpublished(nodeB, next.kid());
+	}
+
+	/**
+	 * Gateways are told to drop every JWT they hold when a key that signed is withdrawn
+	 * (every service refuses what it signed, so a cached JWT would be refused until it
+	 * expired), by the node that withdrew it or any other; a next key, which signed
+	 * nothing, costs them nothing.
+	 */
+	@Test
+	void withdrawWhenAKeyThatSignedIsWithdrawnThenGatewaysToldToDropEveryJwt() throws Exception {
+		BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+		RedisMessageListenerContainer listener = new RedisMessageListenerContainer();
+		listener.setConnectionFactory(nodeB.bean(RedisConnectionFactory.class));
+		listener.addMessageListener(
+				(message, pattern) -> RevocationMessages.revocation(message.getBody()).ifPresent(messages::add),
+				new ChannelTopic(nodeB.bean(LanyardProperties.class).redis().keyPrefix() + "revocations"));
+		listener.afterPropertiesSet();
+		listener.start();
+		try {
+			Thread.sleep(300);
+			SigningKeyService keys = nodeA.bean(SigningKeyService.class);
+			String next = keys.keys()
+				.stream()
+				.filter((key) -> key.state() == SigningKey.State.NEXT)
+				.findFirst()
+				.orElseThrow()
+				.kid();
+			assertThat(keys.withdraw(next)).isTrue();
+			assertThat(messages.poll(1500, TimeUnit.MILLISECONDS)).as("a next key signed nothing").isNull();
+
+			assertThat(keys.withdraw(kid(sign(nodeA)))).isTrue();
+
+			String message = messages.poll(5, TimeUnit.SECONDS);
+			assertThat(message).isNotNull();
+			assertThat(TestBrowser.json(message)).containsEntry("drop_all", true)
+				.containsEntry("reason", "signing_key_withdrawn")
+				.containsEntry("token_hashes", List.of());
+		}
+		finally {
+			listener.stop();
+			listener.destroy();
+		}
 	}
 
 	private static void awaitUnpublished(LanyardTestServer node, String kid) throws InterruptedException {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.SharedLanyard;
@@ -62,7 +63,7 @@ class MasterKeyCheckTest {
 						new JdbcSigningKeyRepository(JdbcClient.create(database), database),
 						MasterKey.fromSecret(secret),
 						new TransactionTemplate(new DataSourceTransactionManager(database)), Clock.systemUTC(),
-						properties);
+						properties, new RevocationOutbox(JdbcClient.create(database)));
 				starts.add(CompletableFuture.supplyAsync(() -> {
 					try {
 						keys.afterPropertiesSet();

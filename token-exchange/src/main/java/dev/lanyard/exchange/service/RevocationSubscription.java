@@ -3,14 +3,12 @@ package dev.lanyard.exchange.service;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.lanyard.exchange.GatewayTokenExchanger;
-import dev.lanyard.exchange.RevocationStreamClient;
 import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,10 +115,6 @@ class RevocationSubscription {
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
 	}
 
-	static List<String> tokenHashes(byte[] message) {
-		return RevocationStreamClient.tokenHashes(new String(message, StandardCharsets.UTF_8));
-	}
-
 	/**
 	 * Revocation messages, and the (re)subscriptions that tell the channel is heard again
 	 * (each one may follow a gap, so each drops what is cached).
@@ -151,7 +145,7 @@ class RevocationSubscription {
 				this.publisher.heard();
 				return;
 			}
-			this.exchanger.revoked(tokenHashes(message.getBody()));
+			this.exchanger.revocationMessage(new String(message.getBody(), StandardCharsets.UTF_8));
 		}
 
 		@Override
