@@ -9,17 +9,23 @@
 -- finds them. (Flyway cannot build them concurrently itself: its lock is a transaction
 -- that a concurrent build would wait for, and a lock held outside a transaction is not
 -- safe behind PgBouncer.) A concurrent build that failed leaves an invalid index, which
--- is dropped here and built again.
+-- is dropped here and built again; one still running stops the migration, saying so.
 DO $$
 DECLARE
-    invalid TEXT;
+    invalid RECORD;
 BEGIN
     FOR invalid IN
-        SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        SELECT c.oid, c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
         WHERE NOT i.indisvalid AND c.relname IN ('oauth_authorizations_quiet_since',
             'sign_in_sessions_last_seen_at', 'revocation_outbox_created_at', 'backchannel_logouts_ended_at')
     LOOP
-        EXECUTE format('DROP INDEX %I', invalid);
+        -- A build still running holds a lock on its index: dropping it would wait for the
+        -- build, and hold off every use of the table meanwhile.
+        IF EXISTS (SELECT 1 FROM pg_locks WHERE relation = invalid.oid AND pid <> pg_backend_pid()) THEN
+            RAISE EXCEPTION 'Index % is still being built (CREATE INDEX CONCURRENTLY): start Lanyard again once the build has ended',
+                invalid.relname;
+        END IF;
+        EXECUTE format('DROP INDEX %I', invalid.relname);
     END LOOP;
 END $$;
 

@@ -200,7 +200,10 @@ public final class GatewayTokenExchanger {
 			logger.log(System.Logger.Level.WARNING, "Ignoring an unreadable revocation message");
 			return;
 		}
-		if (Boolean.TRUE.equals(revocation.get("drop_all"))) {
+		// The reason too: a node of the previous version relays a withdrawal it did not
+		// write without the flag.
+		if (Boolean.TRUE.equals(revocation.get("drop_all"))
+				|| "signing_key_withdrawn".equals(revocation.get("reason"))) {
 			droppedAll();
 		}
 		else if (revocation.get("token_hashes") instanceof List<?> hashes) {

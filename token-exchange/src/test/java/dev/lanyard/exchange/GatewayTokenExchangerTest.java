@@ -112,6 +112,10 @@ class GatewayTokenExchangerTest {
 		await().atMost(GatewayTokenExchanger.DROP_ALL_AGAIN_AFTER.plusSeconds(2)).until(() -> exchanger.size() == 0);
 		assertThat(exchanger.exchange("lyat_a")).as("revoked by the first message")
 			.isEqualTo(new ExchangeResult.Rejected("invalid_grant"));
+		// As relayed by a node of the previous version: the reason, without the flag.
+		exchanger.exchange("lyat_b");
+		exchanger.revocationMessage("{\"token_hashes\":[],\"session_ids\":[],\"reason\":\"signing_key_withdrawn\"}");
+		assertThat(exchanger.size()).isZero();
 	}
 
 	@Test

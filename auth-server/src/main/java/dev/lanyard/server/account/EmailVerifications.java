@@ -16,8 +16,6 @@ import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 import dev.lanyard.server.storage.TablePurges;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -35,8 +33,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class EmailVerifications {
-
-	private static final Logger logger = LoggerFactory.getLogger(EmailVerifications.class);
 
 	static final long LIFETIME_HOURS = 24;
 
@@ -140,15 +136,10 @@ public class EmailVerifications {
 	/** Forgets verification links a day after they expired. */
 	@Scheduled(initialDelayString = "PT3M", fixedDelayString = "PT1H")
 	public void purgeExpired() {
-		try {
-			this.purges.onOneNode("email-verifications", Duration.ofHours(1),
-					() -> TablePurges.deleteInBatches(this.jdbc, "email_verifications", "expires_at < :cutoff",
-							"expires_at",
-							Map.of("cutoff", Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not purge expired e-mail verification links: {}", ex.getMessage());
-		}
+		this.purges.inBackground("email-verifications", Duration.ofHours(1),
+				() -> TablePurges.deleteInBatches(this.jdbc, "email_verifications", "expires_at < :cutoff",
+						"expires_at",
+						Map.of("cutoff", Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))));
 	}
 
 	private boolean tooSoon(UUID id) {

@@ -16,8 +16,6 @@ import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 import dev.lanyard.server.storage.TablePurges;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -40,8 +38,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class PasswordResets {
-
-	private static final Logger logger = LoggerFactory.getLogger(PasswordResets.class);
 
 	static final long LIFETIME_MINUTES = 15;
 
@@ -138,15 +134,9 @@ public class PasswordResets {
 	/** Forgets reset links a day after they expired. */
 	@Scheduled(initialDelayString = "PT2M", fixedDelayString = "PT1H")
 	public void purgeExpired() {
-		try {
-			this.purges.onOneNode("password-resets", Duration.ofHours(1),
-					() -> TablePurges.deleteInBatches(this.jdbc, "password_resets", "expires_at < :cutoff",
-							"expires_at",
-							Map.of("cutoff", Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not purge expired password reset links: {}", ex.getMessage());
-		}
+		this.purges.inBackground("password-resets", Duration.ofHours(1),
+				() -> TablePurges.deleteInBatches(this.jdbc, "password_resets", "expires_at < :cutoff", "expires_at",
+						Map.of("cutoff", Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))));
 	}
 
 	private void sendLinks(String email, Locale locale, String address) {

@@ -42,19 +42,13 @@ class DeadGrantPurge {
 
 	@Scheduled(initialDelayString = "PT5M", fixedDelayString = "PT1H")
 	void purge() {
-		try {
-			this.purges.onOneNode("dead-grants", Duration.ofHours(1), () -> {
-				this.outbox.purgeRelayedBefore(Instant.now().minus(RELAYED_REVOCATION_RETENTION));
-				int deleted = this.rows.purgeDead(RETENTION);
-				if (deleted > 0) {
-					logger.info("Deleted {} grants with nothing left to present", deleted);
-				}
-			});
-		}
-		catch (RuntimeException ex) {
-			// PostgreSQL unavailable: the next run catches up.
-			logger.warn("Could not purge dead grants: {}", ex.getMessage());
-		}
+		this.purges.inBackground("dead-grants", Duration.ofHours(1), () -> {
+			this.outbox.purgeRelayedBefore(Instant.now().minus(RELAYED_REVOCATION_RETENTION));
+			int deleted = this.rows.purgeDead(RETENTION);
+			if (deleted > 0) {
+				logger.info("Deleted {} grants with nothing left to present", deleted);
+			}
+		});
 	}
 
 }

@@ -309,7 +309,7 @@ final class JdbcAuthorizationRows {
 	 * every token expired or revoked, and nothing changed since. Walks the grants in the
 	 * order they went quiet, {@link TablePurges#BATCH} at a time, each step its own short
 	 * statements (a backlog neither holds long locks nor outlives the connection's read
-	 * timeout).
+	 * timeout), at most {@link TablePurges#MOST_BATCHES_PER_RUN} steps a run.
 	 * @return how many grants were deleted
 	 */
 	int purgeDead(Duration retention) {
@@ -320,6 +320,7 @@ final class JdbcAuthorizationRows {
 		TablePurges.deleteInBatches(this.jdbc, "oauth_replaced_access_tokens", "expires_at < :now", "expires_at",
 				Map.of("now", Timestamp.from(now)));
 		List<String> dead;
+		int batches = 0;
 		do {
 			dead = this.jdbc
 				.sql("SELECT id FROM oauth_authorizations WHERE " + QUIET_SINCE + " < :cutoff AND NOT" + LIVE
@@ -344,7 +345,7 @@ final class JdbcAuthorizationRows {
 				.param("now", Timestamp.from(now))
 				.update();
 		}
-		while (dead.size() == TablePurges.BATCH);
+		while (dead.size() == TablePurges.BATCH && ++batches < TablePurges.MOST_BATCHES_PER_RUN);
 		// Pushed authorization requests (RFC 9126, good for 300 s) and consent states
 		// that were never used: no token, only a state. Their parameters are kept no
 		// longer than STATE_RETENTION.

@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.Map;
 
 import dev.lanyard.server.storage.TablePurges;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -21,8 +19,6 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class ClientAssertionReplays {
-
-	private static final Logger logger = LoggerFactory.getLogger(ClientAssertionReplays.class);
 
 	/** How long a row outlives its assertion. */
 	static final Duration PURGE_MARGIN = Duration.ofMinutes(10);
@@ -59,14 +55,9 @@ public class ClientAssertionReplays {
 	 */
 	@Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT10M")
 	public void purgeExpired() {
-		try {
-			this.purges.onOneNode("client-assertion-ids", Duration.ofMinutes(10),
-					() -> TablePurges.deleteInBatches(this.jdbc, "client_assertion_jtis", "expires_at < :cutoff",
-							"expires_at", Map.of("cutoff", Timestamp.from(this.clock.instant().minus(PURGE_MARGIN)))));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not purge expired client assertion ids: {}", ex.getMessage());
-		}
+		this.purges.inBackground("client-assertion-ids", Duration.ofMinutes(10),
+				() -> TablePurges.deleteInBatches(this.jdbc, "client_assertion_jtis", "expires_at < :cutoff",
+						"expires_at", Map.of("cutoff", Timestamp.from(this.clock.instant().minus(PURGE_MARGIN)))));
 	}
 
 }

@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.lanyard.server.storage.TablePurges;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.SimpleValueWrapper;
@@ -26,8 +24,6 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class DPoPProofReplays implements Cache {
-
-	private static final Logger logger = LoggerFactory.getLogger(DPoPProofReplays.class);
 
 	/**
 	 * How long a row outlives its proof: nodes' clocks may run behind the purging one.
@@ -103,14 +99,9 @@ public class DPoPProofReplays implements Cache {
 	/** Forgets the proofs too old to be accepted again (their age is checked first). */
 	@Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT10M")
 	public void purgeExpired() {
-		try {
-			this.purges.onOneNode("dpop-proof-ids", Duration.ofMinutes(10),
-					() -> TablePurges.deleteInBatches(this.jdbc, "dpop_proof_jtis", "expires_at < :cutoff",
-							"expires_at", Map.of("cutoff", Timestamp.from(this.clock.instant().minus(PURGE_MARGIN)))));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not purge used DPoP proof ids: {}", ex.getMessage());
-		}
+		this.purges.inBackground("dpop-proof-ids", Duration.ofMinutes(10),
+				() -> TablePurges.deleteInBatches(this.jdbc, "dpop_proof_jtis", "expires_at < :cutoff", "expires_at",
+						Map.of("cutoff", Timestamp.from(this.clock.instant().minus(PURGE_MARGIN)))));
 	}
 
 }

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.lanyard.server.storage.TablePurges;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -25,8 +23,6 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class SignInSessions {
-
-	private static final Logger logger = LoggerFactory.getLogger(SignInSessions.class);
 
 	/** How long a session's row is kept after its last use. */
 	static final Duration KEPT = Duration.ofDays(30);
@@ -141,14 +137,9 @@ public class SignInSessions {
 	/** Forgets sessions unused for {@link #KEPT}. */
 	@Scheduled(initialDelayString = "PT4M", fixedDelayString = "PT1H")
 	public void purge() {
-		try {
-			this.purges.onOneNode("sign-in-sessions", Duration.ofHours(1),
-					() -> TablePurges.deleteInBatches(this.jdbc, "sign_in_sessions", "last_seen_at < :cutoff",
-							"last_seen_at", Map.of("cutoff", Timestamp.from(this.clock.instant().minus(KEPT)))));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not purge old sign-in sessions: {}", ex.getMessage());
-		}
+		this.purges.inBackground("sign-in-sessions", Duration.ofHours(1),
+				() -> TablePurges.deleteInBatches(this.jdbc, "sign_in_sessions", "last_seen_at < :cutoff",
+						"last_seen_at", Map.of("cutoff", Timestamp.from(this.clock.instant().minus(KEPT)))));
 	}
 
 }

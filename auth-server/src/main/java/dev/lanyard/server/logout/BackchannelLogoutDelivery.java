@@ -138,12 +138,7 @@ public class BackchannelLogoutDelivery implements DisposableBean {
 
 	@Scheduled(initialDelayString = "PT10M", fixedDelayString = "PT1H")
 	void purge() {
-		try {
-			this.purges.onOneNode("backchannel-logouts", Duration.ofHours(1), this.outbox::purgeEnded);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not purge ended back-channel logouts: {}", ex.getMessage());
-		}
+		this.purges.inBackground("backchannel-logouts", Duration.ofHours(1), this.outbox::purgeEnded);
 	}
 
 	private void runSoon() {

@@ -51,6 +51,15 @@ class RevocationDurabilityTest {
 				OAuthFlows a = new OAuthFlows(nodeA.baseUrl());
 				OAuthFlows b = new OAuthFlows(nodeB.baseUrl());
 				TestBrowser client = new TestBrowser();
+				// A gateway on the revocation channel.
+				BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+				RedisMessageListenerContainer gateway = new RedisMessageListenerContainer();
+				gateway.setConnectionFactory(nodeB.bean(RedisConnectionFactory.class));
+				gateway.addMessageListener(
+						(message, pattern) -> heard.add(new String(message.getBody(), StandardCharsets.UTF_8)),
+						new ChannelTopic(deployment.get("lanyard.redis.key-prefix") + "revocations"));
+				gateway.afterPropertiesSet();
+				gateway.start();
 
 				// A copy on A, revoked on B: A hears it from Redis (when the push
 				// arrives, at the latest half a second after the revocation) and
@@ -78,10 +87,23 @@ class RevocationDurabilityTest {
 				assertInactiveFrom(a, client, stalled, Instant.now().plusMillis(600), Duration.ofMillis(1500));
 				assertThat(metric(nodeA, client, "lanyard_token_cache_copy_believed")).isZero();
 				// Revoked on A while it cannot reach Redis: B hears it through the
-				// outbox.
+				// outbox, and relays it to the gateways, whose heartbeat (B's) goes on.
+				heard.clear();
 				revoke(a, client, token);
 				Instant answered = Instant.now();
 				assertInactiveFrom(b, client, token, answered.plusSeconds(1), Duration.ofSeconds(2));
+				String revocation = null;
+				boolean heartbeat = false;
+				for (String message = heard.poll(3, TimeUnit.SECONDS); message != null
+						&& (revocation == null || !heartbeat); message = heard.poll(3, TimeUnit.SECONDS)) {
+					heartbeat |= message.equals(RevocationChannel.HEARTBEAT);
+					revocation = message.contains(TokenHash.of(token)) ? message : revocation;
+				}
+				assertThat(revocation).as("the revocation made on the node cut off, published by the other")
+					.isNotNull();
+				assertThat(heartbeat).as("the other node's heartbeat while one is cut off").isTrue();
+				gateway.stop();
+				gateway.destroy();
 
 				proxy.restore();
 				assertInactiveFrom(b, client, token, Instant.now(), Duration.ofSeconds(3));

@@ -41,12 +41,14 @@ class PurgeIndexesMigrationTest {
 		assertThat(statements).hasSize(INDEXES.size()).allMatch((sql) -> sql.contains("CONCURRENTLY"));
 		statements.forEach((sql) -> jdbc.sql(sql).update());
 		Map<String, String> builtBeforehand = definitions(jdbc);
+		Map<String, Long> builtBeforehandIds = ids(jdbc);
 
 		migrate(database, null);
 
 		assertThat(definitions(jdbc)).isEqualTo(builtBeforehand)
 			.isEqualTo(definitions(client(TestBackends.newMigratedDatabase())))
 			.containsOnlyKeys(INDEXES);
+		assertThat(ids(jdbc)).as("the very indexes built beforehand, not built again").isEqualTo(builtBeforehandIds);
 	}
 
 	@Test
@@ -79,6 +81,15 @@ class PurgeIndexesMigrationTest {
 		return jdbc.sql("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN (:names)")
 			.param("names", INDEXES)
 			.query((row, number) -> Map.entry(row.getString(1), row.getString(2)))
+			.list()
+			.stream()
+			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+	}
+
+	private static Map<String, Long> ids(JdbcClient jdbc) {
+		return jdbc.sql("SELECT relname, oid::bigint FROM pg_class WHERE relname IN (:names)")
+			.param("names", INDEXES)
+			.query((row, number) -> Map.entry(row.getString(1), row.getLong(2)))
 			.list()
 			.stream()
 			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));

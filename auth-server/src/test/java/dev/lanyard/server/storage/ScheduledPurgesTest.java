@@ -103,8 +103,11 @@ class ScheduledPurgesTest {
 				.map((task) -> task.getRunnable())
 				.toList();
 			assertThat(purges).hasSizeGreaterThanOrEqualTo(7);
+			TablePurges purging = node.bean(TablePurges.class);
 			try (DriverTrace trace = new DriverTrace(sent)) {
+				// Each queues its purge on the purge thread, off the scheduler's.
 				purges.forEach(Runnable::run);
+				await().atMost(Duration.ofSeconds(30)).until(purging::idle);
 			}
 
 			assertThat(purged).allSatisfy((table) -> assertThat(count(jdbc, table)).as(table).isZero());

@@ -62,16 +62,19 @@ public record ExchangeServiceProperties(@DefaultValue("http://localhost:9000") U
 		}
 		// A trial on one machine (compose, the README's recipe) may run with the
 		// examples; a gateway others reach may not: anyone could exchange tokens as it,
-		// or read its metrics.
-		boolean trial = onThisMachine(issuer) || (publicOrigins != null && !publicOrigins.isEmpty()
-				&& publicOrigins.stream().allMatch(ExchangeServiceProperties::onThisMachine));
+		// or read its metrics. Where clients reach the gateway tells, when it is set
+		// (Lanyard on localhost beside a public gateway is no trial); else Lanyard's
+		// address.
+		boolean trial = (publicOrigins == null || publicOrigins.isEmpty()) ? onThisMachine(issuer)
+				: publicOrigins.stream().allMatch(ExchangeServiceProperties::onThisMachine);
 		if (!trial) {
 			for (Map.Entry<String, String> secret : Map
 				.of("EXCHANGE_CLIENT_SECRET", clientSecret, "EXCHANGE_METRICS_TOKEN", String.valueOf(metricsToken))
 				.entrySet()) {
 				if (PUBLISHED_EXAMPLE_SECRETS.contains(secret.getValue())) {
 					throw new IllegalArgumentException(secret.getKey() + " is an example value published with "
-							+ "Lanyard, and neither LANYARD_ISSUER nor EXCHANGE_PUBLIC_ORIGINS is on this machine: "
+							+ "Lanyard, and the gateway is not on this machine (EXCHANGE_PUBLIC_ORIGINS, or without "
+							+ "them LANYARD_ISSUER): "
 							+ "set a random secret of your own (e.g. openssl rand -base64 48)");
 				}
 			}

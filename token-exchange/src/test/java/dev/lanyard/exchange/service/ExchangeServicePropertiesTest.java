@@ -27,17 +27,22 @@ class ExchangeServicePropertiesTest {
 	private static final String OWN_SECRET = "a-random-secret-of-our-own-0123456789abcdef";
 
 	@Test
-	void bindWhenExampleSecretAndNeitherIssuerNorOriginsHereThenRefusedNamingTheSetting() throws Exception {
+	void bindWhenExampleSecretAndGatewayNotOnThisMachineThenRefusedNamingTheSetting() throws Exception {
 		for (String example : publishedSecrets()) {
 			for (String setting : new String[] { "client-secret", "metrics-token" }) {
 				Map<String, String> secrets = new HashMap<>(Map.of("client-secret", OWN_SECRET));
 				secrets.put(setting, example);
+				String refusal = (setting.equals("client-secret") ? "EXCHANGE_CLIENT_SECRET" : "EXCHANGE_METRICS_TOKEN")
+						+ " is an example value published with Lanyard";
 				assertThatThrownBy(() -> bind(secrets, "http://lanyard-auth-server:9000", "https://api.example.com"))
 					.as(example)
 					.isInstanceOf(BindException.class)
-					.hasStackTraceContaining(
-							(setting.equals("client-secret") ? "EXCHANGE_CLIENT_SECRET" : "EXCHANGE_METRICS_TOKEN")
-									+ " is an example value published with Lanyard");
+					.hasStackTraceContaining(refusal);
+				// Lanyard beside it on this machine, the gateway public: no trial.
+				assertThatThrownBy(() -> bind(secrets, "http://localhost:9000", "https://api.example.com"))
+					.hasStackTraceContaining(refusal);
+				assertThatThrownBy(() -> bind(secrets, "http://lanyard-auth-server:9000", null))
+					.hasStackTraceContaining(refusal);
 				// A trial: the compose file (its gateway on localhost), the README's
 				// recipe
 				// (Lanyard on localhost).
