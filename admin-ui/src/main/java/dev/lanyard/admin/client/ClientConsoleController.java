@@ -160,8 +160,18 @@ class ClientConsoleController {
 		return "admin/client-delete";
 	}
 
+	/**
+	 * Deletes a client once the administrator's password is confirmed: the strongest way
+	 * of shutting a client out, which disabling one already asks for.
+	 */
 	@PostMapping("/{clientId}/delete")
-	String delete(@PathVariable String clientId) {
+	String delete(@PathVariable String clientId, @RequestParam(required = false) String confirmPassword, Model model) {
+		ClientView client = this.clients.get(clientId);
+		if (!this.identity.confirmPassword(confirmPassword)) {
+			model.addAttribute("client", client);
+			model.addAttribute("passwordWrong", true);
+			return "admin/client-delete";
+		}
 		this.clients.delete(clientId, this.identity.current());
 		return "redirect:/admin/clients?deleted";
 	}

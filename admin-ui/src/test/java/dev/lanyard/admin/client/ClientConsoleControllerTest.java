@@ -584,12 +584,27 @@ class ClientConsoleControllerTest {
 	}
 
 	@Test
-	void deleteWhenPostedThenDeletedAndBackToList() throws Exception {
-		this.mvc.perform(post("/admin/clients/web-app/delete").with(csrf()))
+	void deleteWhenPostedWithThePasswordThenDeletedAndBackToList() throws Exception {
+		this.mvc
+			.perform(post("/admin/clients/web-app/delete").param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
 			.andExpect(status().isFound())
 			.andExpect(redirectedUrl("/admin/clients?deleted"));
 		assertThat(this.clients.deleted()).containsExactly("web-app");
 		assertThat(this.clients.actors()).containsExactly(TestAdminIdentity.ACTOR);
+	}
+
+	/** HD-07: deleting shuts a client out as disabling does, so it asks the same. */
+	@Test
+	void deleteWhenPasswordWrongOrMissingThenNothingDeletedAndAskedAgain() throws Exception {
+		this.mvc.perform(post("/admin/clients/web-app/delete").param("confirmPassword", "guess").with(csrf()))
+			.andExpect(status().isOk())
+			.andExpect(view().name("admin/client-delete"))
+			.andExpect(content().string(containsString("That is not your password.")));
+		this.mvc.perform(post("/admin/clients/web-app/delete").with(csrf()))
+			.andExpect(view().name("admin/client-delete"));
+		assertThat(this.identity.confirmations()).containsExactly("guess", null);
+		assertThat(this.clients.untouched()).isTrue();
 	}
 
 	@Test

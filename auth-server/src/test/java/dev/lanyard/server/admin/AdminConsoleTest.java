@@ -219,8 +219,12 @@ class AdminConsoleTest {
 		String clientId = registerClient();
 		HttpResponse<String> confirm = admin.get(flows.url("/admin/clients/" + clientId + "/delete"));
 		assertThat(confirm.body()).contains("Delete client " + clientId + "?");
+		HttpResponse<String> refused = admin.postForm(flows.url("/admin/clients/" + clientId + "/delete"),
+				Map.of("_csrf", TestBrowser.csrf(confirm.body()), "confirmPassword", "not-the-password"));
+		assertThat(refused.body()).contains("That is not your password.");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).statusCode()).isEqualTo(200);
 		HttpResponse<String> deleted = admin.postForm(flows.url("/admin/clients/" + clientId + "/delete"),
-				Map.of("_csrf", TestBrowser.csrf(confirm.body())));
+				Map.of("_csrf", TestBrowser.csrf(confirm.body()), "confirmPassword", TestBootstrap.ALICE_PASSWORD));
 		assertThat(TestBrowser.location(deleted)).endsWith("/admin/clients?deleted");
 		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).statusCode()).isEqualTo(404);
 		assertThat(admin.get(flows.url("/admin/audit?action=client.deleted")).body()).contains("client:" + clientId);

@@ -66,6 +66,11 @@ class AdminReauthenticationTest {
 		assertThat(call("POST", "/api/admin/clients", token, machine).statusCode()).isEqualTo(201);
 		assertThat(call("POST", "/api/admin/clients/" + machine.get("client_id") + "/secret", token, null).statusCode())
 			.isEqualTo(401);
+		// Deleting shuts a client out, as disabling does.
+		assertThat(call("DELETE", "/api/admin/clients/" + machine.get("client_id"), token, null).statusCode())
+			.isEqualTo(401);
+		assertThat(call("GET", "/api/admin/clients/" + machine.get("client_id"), token, null).statusCode())
+			.isEqualTo(200);
 		// A fresh token does it.
 		assertThat(call("POST", "/api/admin/clients", clientToken(), codeClient).statusCode()).isEqualTo(201);
 	}
