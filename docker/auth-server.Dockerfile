@@ -7,19 +7,27 @@ COPY . .
 RUN ./mvnw -B -q -DskipTests -Dlanyard.cds.skip=true -pl auth-server -am package
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 lanyard && mkdir /app && chown lanyard /app
-USER lanyard
+RUN useradd --system --uid 10001 lanyard
 WORKDIR /app
-COPY --from=build --chown=lanyard /src/auth-server/target/lanyard-auth-server.jar /tmp/lanyard-auth-server.jar
-# Extracted jar plus a class-data-sharing archive written by a training run (the embedded
-# PostgreSQL default, started and stopped inside this step; see ClassDataSharingTraining):
-# ready in about 60-70 % of the time of `java -jar` on the nested jar (bench/startup.sh).
+# The code belongs to root: the server's own user can write only its data directory
+# (./data: the development defaults, e-mail links without SMTP), never the code it runs.
+COPY --from=build /src/auth-server/target/lanyard-auth-server.jar /tmp/lanyard-auth-server.jar
 RUN java -Djarmode=tools -jar /tmp/lanyard-auth-server.jar extract --destination /app \
  && rm /tmp/lanyard-auth-server.jar \
- && java -XX:ArchiveClassesAtExit=/app/application.jsa -Xlog:cds=off,cds+dynamic=off \
+ && mkdir /app/data && chown lanyard /app/data
+# Extracted jar plus a class-data-sharing archive written by a training run (the embedded
+# PostgreSQL default, started and stopped inside this step, as the server's user: PostgreSQL
+# refuses to run as root; see ClassDataSharingTraining): ready in about 60-70 % of the time
+# of `java -jar` on the nested jar (bench/startup.sh).
+USER lanyard
+RUN java -XX:ArchiveClassesAtExit=/tmp/application.jsa -Xlog:cds=off,cds+dynamic=off \
       -Dlanyard.training-run=true -Dlanyard.data-directory=/tmp/training -Dlanyard.shutdown.drain=0s \
       -Dserver.port=0 -Dlogging.level.root=warn -jar /app/lanyard-auth-server.jar \
  && rm -rf /tmp/training
+USER root
+RUN mv /tmp/application.jsa /app/application.jsa && chown root:root /app/application.jsa \
+ && chmod 644 /app/application.jsa
+USER lanyard
 EXPOSE 9000
 # A JVM that cannot use the archive (another build of Java) starts without it and says so.
 # Memory (bench/run.sh, README "Performance"): a 256 MiB heap holds a node's live data
