@@ -3,6 +3,8 @@ package dev.lanyard.server.authorization;
 import java.time.Clock;
 
 import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.consent.AuditedConsents;
 import dev.lanyard.server.storage.RedisMode;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -96,9 +98,9 @@ class AuthorizationStorageConfiguration {
 	}
 
 	@Bean
-	OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate jdbc,
-			RegisteredClientRepository clients) {
-		return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);
+	OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate jdbc, RegisteredClientRepository clients,
+			AuditLog audit) {
+		return new AuditedConsents(new JdbcOAuth2AuthorizationConsentService(jdbc, clients), clients, audit);
 	}
 
 }

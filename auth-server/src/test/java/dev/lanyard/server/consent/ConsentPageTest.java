@@ -13,8 +13,10 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +62,26 @@ class ConsentPageTest {
 		HttpResponse<String> again = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest("consenting-app",
 				TestBootstrap.REDIRECT_URI, "openid profile", "s2", TestBrowser.Pkce.create())));
 		assertThat(TestBrowser.location(again)).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
+		// Given once, audited once, with what it gave.
+		String bob = SharedLanyard.server()
+			.bean(JdbcUserAccountRepository.class)
+			.findByLoginName("bob")
+			.orElseThrow()
+			.id()
+			.toString();
+		assertThat(consentEvents("consent.granted", "consenting-app")).filteredOn((event) -> bob.equals(event.actor()))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.details()).containsEntry("scopes", List.of("openid", "profile")));
+	}
+
+	/** The audit log's consent events for a client. */
+	private static List<AuditLog.Event> consentEvents(String action, String clientId) {
+		return SharedLanyard.server()
+			.bean(AuditLog.class)
+			.search(null, action, null, null, 100, 0)
+			.stream()
+			.filter((event) -> ("client:" + clientId).equals(event.target()))
+			.toList();
 	}
 
 	/** The consent page speaks the language the authorization request asked for. */
@@ -184,6 +206,8 @@ class ConsentPageTest {
 		HttpResponse<String> again = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest(clientId,
 				TestBootstrap.REDIRECT_URI, "openid profile", "s2", TestBrowser.Pkce.create())));
 		assertThat(TestBrowser.location(again)).startsWith(this.flows.url("/oauth2/consent?"));
+		assertThat(consentEvents("consent.granted", clientId)).hasSize(1);
+		assertThat(consentEvents("consent.withdrawn", clientId)).hasSize(1);
 	}
 
 	/** A deleted client's consents go with it (they stayed behind for ever). */
