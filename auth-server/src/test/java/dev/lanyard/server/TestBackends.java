@@ -87,15 +87,25 @@ public final class TestBackends {
 	public static synchronized String newMigratedDatabase() {
 		if (migratedTemplate == null) {
 			String url = createDatabase(null);
-			Flyway.configure()
-				.dataSource(url, "postgres", superuserPassword())
-				.locations("classpath:db/migration")
-				.javaMigrations(UserRepositories.javaMigrations())
-				.load()
-				.migrate();
+			migrate(url, null);
 			migratedTemplate = url.substring(url.lastIndexOf('/') + 1);
 		}
 		return createDatabase(migratedTemplate);
+	}
+
+	/**
+	 * Migrates a database with the server's migrations (SQL and Java), as a node does.
+	 * @param target the version to stop at, or {@code null} for the latest
+	 */
+	public static void migrate(String url, String target) {
+		var configuration = Flyway.configure()
+			.dataSource(url, "postgres", superuserPassword())
+			.locations("classpath:db/migration")
+			.javaMigrations(UserRepositories.javaMigrations());
+		if (target != null) {
+			configuration.target(target);
+		}
+		configuration.load().migrate();
 	}
 
 	private static String createDatabase(String template) {

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.lanyard.server.TestBackends;
-import dev.lanyard.server.user.UserRepositories;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,7 +29,7 @@ class PurgeIndexesMigrationTest {
 	@Test
 	void migrationWhenIndexesBuiltBeforehandAsTheChecklistSaysThenKeptAndTheSameAsItsOwn() throws IOException {
 		String database = TestBackends.newDatabase();
-		migrate(database, "35");
+		TestBackends.migrate(database, "35");
 		JdbcClient jdbc = client(database);
 		jdbc.sql("""
 				INSERT INTO oauth_authorizations (id, registered_client_id, principal_name, grant_type)
@@ -41,9 +39,9 @@ class PurgeIndexesMigrationTest {
 		assertThat(statements).hasSize(INDEXES.size()).allMatch((sql) -> sql.contains("CONCURRENTLY"));
 		statements.forEach((sql) -> jdbc.sql(sql).update());
 		Map<String, String> builtBeforehand = definitions(jdbc);
-		Map<String, Long> builtBeforehandIds = ids(jdbc);
+		Map<String, String> builtBeforehandIds = ids(jdbc);
 
-		migrate(database, null);
+		TestBackends.migrate(database, null);
 
 		assertThat(definitions(jdbc)).isEqualTo(builtBeforehand)
 			.isEqualTo(definitions(client(TestBackends.newMigratedDatabase())))
@@ -54,14 +52,14 @@ class PurgeIndexesMigrationTest {
 	@Test
 	void migrationWhenABuildBeforehandLeftAnIndexInvalidThenItIsBuiltAgain() {
 		String database = TestBackends.newDatabase();
-		migrate(database, "35");
+		TestBackends.migrate(database, "35");
 		JdbcClient jdbc = client(database);
 		jdbc.sql("CREATE INDEX CONCURRENTLY sign_in_sessions_last_seen_at ON sign_in_sessions (last_seen_at)").update();
 		// What a cancelled or failed concurrent build leaves behind.
 		jdbc.sql("UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'sign_in_sessions_last_seen_at'::regclass")
 			.update();
 
-		migrate(database, null);
+		TestBackends.migrate(database, null);
 
 		assertThat(jdbc.sql("""
 				SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -78,7 +76,16 @@ class PurgeIndexesMigrationTest {
 	}
 
 	private static Map<String, String> definitions(JdbcClient jdbc) {
-		return jdbc.sql("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN (:names)")
+		return byIndexName(jdbc, "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN (:names)");
+	}
+
+	private static Map<String, String> ids(JdbcClient jdbc) {
+		return byIndexName(jdbc, "SELECT relname, oid::text FROM pg_class WHERE relname IN (:names)");
+	}
+
+	/** A query's second column by its first, for the purges' indexes. */
+	private static Map<String, String> byIndexName(JdbcClient jdbc, String sql) {
+		return jdbc.sql(sql)
 			.param("names", INDEXES)
 			.query((row, number) -> Map.entry(row.getString(1), row.getString(2)))
 			.list()
@@ -86,28 +93,8 @@ class PurgeIndexesMigrationTest {
 			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 	}
 
-	private static Map<String, Long> ids(JdbcClient jdbc) {
-		return jdbc.sql("SELECT relname, oid::bigint FROM pg_class WHERE relname IN (:names)")
-			.param("names", INDEXES)
-			.query((row, number) -> Map.entry(row.getString(1), row.getLong(2)))
-			.list()
-			.stream()
-			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-	}
-
 	private static JdbcClient client(String database) {
 		return JdbcClient.create(new DriverManagerDataSource(database, "postgres", TestBackends.superuserPassword()));
-	}
-
-	private static void migrate(String database, String target) {
-		var configuration = Flyway.configure()
-			.dataSource(database, "postgres", TestBackends.superuserPassword())
-			.locations("classpath:db/migration")
-			.javaMigrations(UserRepositories.javaMigrations());
-		if (target != null) {
-			configuration.target(target);
-		}
-		configuration.load().migrate();
 	}
 
 }

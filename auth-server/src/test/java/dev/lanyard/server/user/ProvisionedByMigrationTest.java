@@ -3,7 +3,6 @@ package dev.lanyard.server.user;
 import java.util.UUID;
 
 import dev.lanyard.server.TestBackends;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,7 +20,7 @@ class ProvisionedByMigrationTest {
 	@Test
 	void migrationWhenAccountsLinkedAtCreationThenMarkedAsTheProvidersOnly() {
 		String database = TestBackends.newDatabase();
-		migrate(database, "32");
+		TestBackends.migrate(database, "32");
 		JdbcClient jdbc = JdbcClient
 			.create(new DriverManagerDataSource(database, "postgres", TestBackends.superuserPassword()));
 		jdbc.sql("""
@@ -35,7 +34,7 @@ class ProvisionedByMigrationTest {
 		link(jdbc, "corp", "s-2", madeHere);
 		link(jdbc, "partner", "s-3", linkedByPartner);
 
-		migrate(database, null);
+		TestBackends.migrate(database, null);
 
 		assertThat(provisionedBy(jdbc, provisioned)).isEqualTo("corp");
 		assertThat(provisionedBy(jdbc, madeHere)).isNull();
@@ -62,17 +61,6 @@ class ProvisionedByMigrationTest {
 			.query((row, number) -> java.util.Optional.ofNullable(row.getString(1)))
 			.single()
 			.orElse(null);
-	}
-
-	private static void migrate(String database, String target) {
-		var configuration = Flyway.configure()
-			.dataSource(database, "postgres", TestBackends.superuserPassword())
-			.locations("classpath:db/migration")
-			.javaMigrations(UserRepositories.javaMigrations());
-		if (target != null) {
-			configuration.target(target);
-		}
-		configuration.load().migrate();
 	}
 
 }
