@@ -134,7 +134,7 @@ public class TablePurges implements DisposableBean {
 	 * little behind still finds the job free when its turn comes).
 	 * @return whether it ran here
 	 */
-	public boolean onOneNode(String job, Duration period, Runnable purge) {
+	boolean onOneNode(String job, Duration period, Runnable purge) {
 		LockConfiguration lock = new LockConfiguration(Instant.now(), job, period,
 				period.multipliedBy(9).dividedBy(10));
 		try {

@@ -16,7 +16,6 @@ import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.client.ClientRegistration;
 import dev.lanyard.server.client.ClientService;
-import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.Test;
 
@@ -63,12 +62,7 @@ class ConsentPageTest {
 				TestBootstrap.REDIRECT_URI, "openid profile", "s2", TestBrowser.Pkce.create())));
 		assertThat(TestBrowser.location(again)).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
 		// Given once, audited once, with what it gave.
-		String bob = SharedLanyard.server()
-			.bean(JdbcUserAccountRepository.class)
-			.findByLoginName("bob")
-			.orElseThrow()
-			.id()
-			.toString();
+		String bob = SharedLanyard.userId("bob");
 		assertThat(consentEvents("consent.granted", "consenting-app")).filteredOn((event) -> bob.equals(event.actor()))
 			.singleElement()
 			.satisfies((event) -> assertThat(event.details()).containsEntry("scopes", List.of("openid", "profile")));

@@ -11,7 +11,6 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
-import dev.lanyard.server.user.JdbcUserAccountRepository;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -300,12 +299,7 @@ class AuthorizationEndpointTest {
 	 */
 	@Test
 	void authorizeWhenClaimsAskForAnotherSubOrAnUnmetEssentialAcrThenNoCode() {
-		String bob = SharedLanyard.server()
-			.bean(JdbcUserAccountRepository.class)
-			.findByLoginName("bob")
-			.orElseThrow()
-			.id()
-			.toString();
+		String bob = SharedLanyard.userId("bob");
 		Map<String, String> request = request("web-app", TestBootstrap.REDIRECT_URI);
 		request.put("claims", "{\"id_token\":{\"sub\":{\"value\":\"" + UUID.randomUUID() + "\"}}}");
 		assertErrorRedirect(signedIn.get(flows.authorizeUrl(request)), "login_required");

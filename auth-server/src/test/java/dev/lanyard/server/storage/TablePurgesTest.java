@@ -183,8 +183,9 @@ class TablePurgesTest {
 	/**
 	 * A row chosen for deletion but changed meanwhile by another transaction so that it
 	 * no longer meets the condition is kept: the delete checks the condition again on the
-	 * row's new version. (PostgreSQL 15, here, also keeps it by the TID list alone; the
-	 * condition is what keeps it on a server whose TID scan does not check again.)
+	 * row's new version. (PostgreSQL 15, here, also keeps it by the TID list alone, so
+	 * the repeated condition is not what this test can catch here; it holds the rule
+	 * against any other way of choosing rows, by key say, which would delete it.)
 	 */
 	@Test
 	@Transactional(propagation = Propagation.NOT_SUPPORTED)
