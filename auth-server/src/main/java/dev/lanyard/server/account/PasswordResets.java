@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Password reset by e-mail (OWASP ASVS 6.4.1, 6.4.3). A person who forgot their password
@@ -62,8 +63,11 @@ public class PasswordResets {
 
 	private final TablePurges purges;
 
+	private final TransactionTemplate transactions;
+
 	PasswordResets(JdbcClient jdbc, UserService users, PasswordChange passwords, AccountMail mail,
-			LanyardProperties properties, AuditLog audit, Clock clock, TablePurges purges) {
+			LanyardProperties properties, AuditLog audit, Clock clock, TablePurges purges,
+			TransactionTemplate transactions) {
 		this.jdbc = jdbc;
 		this.users = users;
 		this.passwords = passwords;
@@ -72,6 +76,7 @@ public class PasswordResets {
 		this.audit = audit;
 		this.clock = clock;
 		this.purges = purges;
+		this.transactions = transactions;
 	}
 
 	/** Whether people can reset a forgotten password here. */
@@ -146,30 +151,56 @@ public class PasswordResets {
 			.query(UUID.class)
 			.list();
 		for (UUID id : accounts) {
-			Instant now = this.clock.instant();
-			// However many ask, an account gets a link a minute and PER_HOUR an hour.
-			boolean tooSoon = this.jdbc.sql("""
-					SELECT count(*) FILTER (WHERE created_at > ?) > 0 OR count(*) >= ?
-					FROM password_resets WHERE user_id = ? AND created_at > ?""")
-				.params(Timestamp.from(now.minusSeconds(60)), PER_HOUR, id, Timestamp.from(now.minusSeconds(3600)))
-				.query(Boolean.class)
-				.single();
-			if (tooSoon) {
-				this.audit.record("unknown", "account.password_reset_withheld", "user:" + id, address, Map.of());
+			Link link = this.transactions.execute((status) -> newLink(id, email, address));
+			if (link == null) {
 				continue;
 			}
-			UserAccount account = this.users.get(id);
-			String token = this.mail.newToken();
-			this.jdbc
-				.sql("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-				.params(TokenHash.of(token), id, Timestamp.from(now), Timestamp.from(now.plus(LIFETIME)))
-				.update();
-			boolean sent = this.mail.send(account, "reset", this.properties.issuerString() + "/reset?token=" + token,
-					LIFETIME_MINUTES, locale);
+			boolean sent = this.mail.send(link.account(), "reset",
+					this.properties.issuerString() + "/reset?token=" + link.token(), LIFETIME_MINUTES, locale);
 			// Someone asked for this account's link, not the account itself.
 			this.audit.record("unknown", "account.password_reset_requested", "user:" + id, address,
 					Map.of("sent", sent));
 		}
+	}
+
+	/**
+	 * A new link for the account, if it still has the address asked for and is within its
+	 * budget. Under the account's row lock: an address change committed meanwhile (which
+	 * uses up the account's links) is either seen here, and no link is made, or waits for
+	 * this link and uses it up; without it a link made just after the change went to the
+	 * old address and stayed good. Two requests at once (on two nodes) count against the
+	 * budget one after the other.
+	 */
+	private Link newLink(UUID id, String email, String address) {
+		boolean stillThere = this.jdbc.sql("""
+				SELECT count(*) > 0 FROM (SELECT 1 FROM users
+				WHERE id = ? AND lower(email) = lower(?) AND enabled AND NOT locked FOR NO KEY UPDATE) u""")
+			.params(id, email)
+			.query(Boolean.class)
+			.single();
+		if (!stillThere) {
+			return null;
+		}
+		Instant now = this.clock.instant();
+		// However many ask, an account gets a link a minute and PER_HOUR an hour.
+		boolean tooSoon = this.jdbc.sql("""
+				SELECT count(*) FILTER (WHERE created_at > ?) > 0 OR count(*) >= ?
+				FROM password_resets WHERE user_id = ? AND created_at > ?""")
+			.params(Timestamp.from(now.minusSeconds(60)), PER_HOUR, id, Timestamp.from(now.minusSeconds(3600)))
+			.query(Boolean.class)
+			.single();
+		if (tooSoon) {
+			this.audit.record("unknown", "account.password_reset_withheld", "user:" + id, address, Map.of());
+			return null;
+		}
+		String token = this.mail.newToken();
+		this.jdbc.sql("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+			.params(TokenHash.of(token), id, Timestamp.from(now), Timestamp.from(now.plus(LIFETIME)))
+			.update();
+		return new Link(this.users.get(id), token);
+	}
+
+	private record Link(UserAccount account, String token) {
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.lanyard.server.account;
 
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -162,6 +164,58 @@ class AccountMailTest {
 	}
 
 	/**
+	 * An address change committing while a link is being made for the old address: the
+	 * link is either made first and used up by the change, or not made. Here the change
+	 * (as the console's: the new address, then the account's links used up) holds the
+	 * account's row until the link's maker waits on it; without the row lock the link was
+	 * made and mailed to the old address meanwhile (and, made just after such a change,
+	 * stayed good).
+	 */
+	@Test
+	void resetWhenAddressChangesWhileTheLinkIsMadeThenNoLinkForTheOldAddress() throws Exception {
+		UserAccount una = users
+			.importUser("una", "una-password-for-reset-tests", "una@example.com", List.of("user"), Map.of(), Map.of(),
+					true)
+			.after();
+		DataSource database = nodeA.bean(DataSource.class);
+		try (Connection change = database.getConnection()) {
+			change.setAutoCommit(false);
+			try (PreparedStatement address = change.prepareStatement("UPDATE users SET email = ? WHERE id = ?")) {
+				address.setString(1, "una@new.example");
+				address.setObject(2, una.id());
+				address.executeUpdate();
+			}
+			ask(nodeB, "una@example.com", "en");
+			JdbcClient observer = JdbcClient.create(database);
+			long deadline = System.currentTimeMillis() + 10_000;
+			boolean waiting = false;
+			while (!waiting && mailTo("una@example.com") == null && System.currentTimeMillis() < deadline) {
+				Thread.sleep(50);
+				waiting = observer.sql("""
+						SELECT count(*) > 0 FROM pg_stat_activity
+						WHERE wait_event_type = 'Lock' AND query LIKE '%FROM users%'""").query(Boolean.class).single();
+			}
+			try (PreparedStatement useUp = change
+				.prepareStatement("UPDATE password_resets SET used_at = now() WHERE user_id = ? AND used_at IS NULL")) {
+				useUp.setObject(1, una.id());
+				useUp.executeUpdate();
+			}
+			change.commit();
+			assertThat(waiting).as("the link's maker waits for the change").isTrue();
+		}
+		// Node B sends its mails in order: once the new address has its mail, nothing for
+		// the old one can still be on its way.
+		assertThat(ask(nodeB, "una@new.example", "en")).contains("If an account");
+		awaitMail("una@new.example");
+		assertThat(mailTo("una@example.com")).isNull();
+		assertThat(JdbcClient.create(database)
+			.sql("SELECT count(*) FROM password_resets WHERE user_id = ? AND used_at IS NULL")
+			.param(una.id())
+			.query(Integer.class)
+			.single()).as("the link to the new address only").isEqualTo(1);
+	}
+
+	/**
 	 * Requests count against the address (20 per window in this deployment): a flood of
 	 * reset mails to someone stops. Last: it spends this address's budget for the others.
 	 */
@@ -271,14 +325,22 @@ class AccountMailTest {
 	private static MimeMessage awaitMail(String to) throws Exception {
 		long deadline = System.currentTimeMillis() + 10_000;
 		while (System.currentTimeMillis() < deadline) {
-			for (MimeMessage message : smtp.getReceivedMessages()) {
-				if (message.getAllRecipients()[0].toString().equals(to)) {
-					return message;
-				}
+			MimeMessage message = mailTo(to);
+			if (message != null) {
+				return message;
 			}
 			Thread.sleep(100);
 		}
 		throw new AssertionError("no mail to " + to);
+	}
+
+	private static MimeMessage mailTo(String to) throws Exception {
+		for (MimeMessage message : smtp.getReceivedMessages()) {
+			if (message.getAllRecipients()[0].toString().equals(to)) {
+				return message;
+			}
+		}
+		return null;
 	}
 
 	private static String linkIn(MimeMessage message, String subject) throws Exception {
