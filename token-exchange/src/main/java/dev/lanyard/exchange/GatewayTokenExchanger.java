@@ -17,6 +17,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 
 /**
@@ -87,6 +89,12 @@ public final class GatewayTokenExchanger {
 	private final Cache<String, Boolean> revoked;
 
 	/**
+	 * Ids of signing keys recently withdrawn; remembered longer than any internal JWT
+	 * lives.
+	 */
+	private final Cache<String, Boolean> withdrawnKeys;
+
+	/**
 	 * Whether revocations are being heard; {@code true} until told otherwise (no channel
 	 * configured).
 	 */
@@ -121,6 +129,11 @@ public final class GatewayTokenExchanger {
 			.buildAsync();
 		this.revoked = Caffeine.newBuilder()
 			.maximumSize(MAXIMUM_ENTRIES)
+			.ticker(ticker)
+			.expireAfterWrite(REVOCATION_MEMORY)
+			.build();
+		this.withdrawnKeys = Caffeine.newBuilder()
+			.maximumSize(1_000)
 			.ticker(ticker)
 			.expireAfterWrite(REVOCATION_MEMORY)
 			.build();
@@ -170,11 +183,16 @@ public final class GatewayTokenExchanger {
 				// Revoked while the exchange was in flight.
 				result = REVOKED;
 			}
-			mine.complete(new Cached(result, validUntil(result, now), now));
-			// Completed first, checked after: a revocation that arrived while the
-			// exchange was in flight (its mark set before its eviction) is always seen
-			// here, whatever the interleaving, and the answer is not kept.
-			if (this.revoked.getIfPresent(hash) != null) {
+			Cached answered = new Cached(result, validUntil(result, now), now, signingKeyOf(result));
+			mine.complete(answered);
+			// Completed first, checked after: a revocation or key withdrawal that arrived
+			// while the exchange was in flight (its mark set before its eviction) is
+			// always seen here, whatever the interleaving, and the answer is not kept.
+			// Signed with a withdrawn key, the JWT is passed on (its service refuses it,
+			// as it would have a moment ago) but never kept: the authorization server
+			// node that signed it had not yet re-read its keys.
+			if (this.revoked.getIfPresent(hash) != null || (answered.signingKey() != null
+					&& this.withdrawnKeys.getIfPresent(answered.signingKey()) != null)) {
 				this.cache.asMap().remove(hash, mine);
 			}
 			if (result instanceof ExchangeResult.Unavailable unavailable) {
@@ -184,11 +202,11 @@ public final class GatewayTokenExchanger {
 		return result;
 	}
 
-	/** Drops what is cached for revoked tokens, by their SHA-256. */
 	/**
 	 * A message of the authorization server's revocation channel or stream (JSON): the
-	 * tokens it names are revoked ({@link #revoked}); one with {@code "drop_all":true} (a
-	 * signing key withdrawn) drops every cached JWT ({@link #droppedAll}).
+	 * tokens it names are revoked ({@link #revoked}); a signing key withdrawn drops the
+	 * JWTs it signed ({@link #keyWithdrawn}), or every cached JWT ({@link #droppedAll})
+	 * when the message does not say which key.
 	 * @param message the message as published
 	 */
 	public void revocationMessage(String message) {
@@ -202,8 +220,12 @@ public final class GatewayTokenExchanger {
 		}
 		// The reason too: a node of the previous version relays a withdrawal it did not
 		// write without the flag.
-		if (Boolean.TRUE.equals(revocation.get("drop_all"))
-				|| "signing_key_withdrawn".equals(revocation.get("reason"))) {
+		boolean keyWithdrawn = Boolean.TRUE.equals(revocation.get("drop_all"))
+				|| "signing_key_withdrawn".equals(revocation.get("reason"));
+		if (keyWithdrawn && revocation.get("kid") instanceof String kid && !kid.isEmpty()) {
+			keyWithdrawn(kid);
+		}
+		else if (keyWithdrawn) {
 			droppedAll();
 		}
 		else if (revocation.get("token_hashes") instanceof List<?> hashes) {
@@ -223,6 +245,30 @@ public final class GatewayTokenExchanger {
 			.execute(() -> this.cache.synchronous().invalidateAll());
 	}
 
+	/**
+	 * A signing key was withdrawn: every service refuses what it signed. The JWTs it
+	 * signed go, and for as long as the withdrawal is remembered none it signs is kept
+	 * (an authorization server node signs with its keys as it read them up to a second
+	 * ago); the JWTs of other keys stay.
+	 * @param kid the key's id ({@code kid})
+	 */
+	public void keyWithdrawn(String kid) {
+		// Marked first, evicted after: an exchange completing meanwhile sees the mark.
+		this.withdrawnKeys.put(kid, Boolean.TRUE);
+		int evicted = 0;
+		for (Map.Entry<String, CompletableFuture<Cached>> entry : this.cache.asMap().entrySet()) {
+			CompletableFuture<Cached> answer = entry.getValue();
+			if (answer.isDone() && !answer.isCompletedExceptionally() && kid.equals(answer.join().signingKey())
+					&& this.cache.asMap().remove(entry.getKey(), answer)) {
+				evicted++;
+			}
+		}
+		if (evicted > 0) {
+			this.events.evicted(evicted);
+		}
+	}
+
+	/** Drops what is cached for revoked tokens, by their SHA-256. */
 	public void revoked(Collection<String> tokenHashes) {
 		int evicted = 0;
 		for (String hash : tokenHashes) {
@@ -337,7 +383,21 @@ public final class GatewayTokenExchanger {
 		}
 	}
 
-	private record Cached(ExchangeResult result, Instant validUntil, Instant cachedAt) {
+	/** The {@code kid} of the key that signed an exchanged JWT, else {@code null}. */
+	private static String signingKeyOf(ExchangeResult result) {
+		if (!(result instanceof ExchangeResult.Exchanged exchanged)) {
+			return null;
+		}
+		try {
+			return JWSHeader.parse(Base64URL.from(exchanged.jwt().substring(0, exchanged.jwt().indexOf('.'))))
+				.getKeyID();
+		}
+		catch (ParseException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private record Cached(ExchangeResult result, Instant validUntil, Instant cachedAt, String signingKey) {
 	}
 
 }

@@ -1,9 +1,11 @@
 package dev.lanyard.exchange;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
@@ -86,10 +89,10 @@ class GatewayTokenExchangerTest {
 	}
 
 	/**
-	 * The authorization server's messages as published: one naming tokens revokes them;
-	 * one with {@code drop_all} (a signing key withdrawn, which every service now
-	 * refuses) drops everything cached, and again a moment later for exchanges answered
-	 * by a node still signing with the withdrawn key.
+	 * The authorization server's messages as published: one naming tokens revokes them; a
+	 * withdrawal that does not name its key (written by a node of an earlier version,
+	 * with {@code drop_all} or only its reason) drops everything cached, and again a
+	 * moment later for exchanges answered by a node still signing with the withdrawn key.
 	 */
 	@Test
 	void revocationMessageWhenDropAllThenEverythingCachedDroppedNowAndAgainAMomentLater() throws Exception {
@@ -116,6 +119,51 @@ class GatewayTokenExchangerTest {
 		exchanger.exchange("lyat_b");
 		exchanger.revocationMessage("{\"token_hashes\":[],\"session_ids\":[],\"reason\":\"signing_key_withdrawn\"}");
 		assertThat(exchanger.size()).isZero();
+	}
+
+	/**
+	 * A withdrawal that names its key drops the JWTs that key signed and keeps the others
+	 * (a retired key's withdrawal, or a rotation meanwhile, leaves most of a busy cache
+	 * good); a JWT the withdrawn key signs afterwards (a node that has not yet re-read
+	 * its keys) is passed on but never kept, so the gateway does not serve it for
+	 * minutes.
+	 */
+	@Test
+	void revocationMessageWhenWithdrawnKeyNamedThenOnlyItsJwtsDroppedAndNoneItSignsLaterKept() {
+		AtomicReference<String> signingKey = new AtomicReference<>("key-old");
+		GatewayTokenExchanger exchanger = exchanger((token) -> new ExchangeResult.Exchanged(
+				jwtSignedBy(signingKey.get(), token), this.clock.instant().plusSeconds(300)));
+		exchanger.exchange("lyat_a");
+		signingKey.set("key-new");
+		exchanger.exchange("lyat_b");
+
+		exchanger.revocationMessage("{\"token_hashes\":[],\"session_ids\":[],"
+				+ "\"reason\":\"signing_key_withdrawn\",\"drop_all\":true,\"kid\":\"key-old\"}");
+
+		assertThat(exchanger.size()).as("the other key's JWT stays").isOne();
+		exchanger.exchange("lyat_b");
+		assertThat(this.calls).hasValue(2);
+		assertThat(((ExchangeResult.Exchanged) exchanger.exchange("lyat_a")).jwt()).as("exchanged again")
+			.isEqualTo(jwtSignedBy("key-new", "lyat_a"));
+		assertThat(this.calls).hasValue(3);
+
+		signingKey.set("key-old");
+		ExchangeResult late = exchanger.exchange("lyat_c");
+		assertThat(((ExchangeResult.Exchanged) late).jwt()).isEqualTo(jwtSignedBy("key-old", "lyat_c"));
+		exchanger.exchange("lyat_c");
+		assertThat(this.calls).as("signed with the withdrawn key: not kept").hasValue(5);
+		signingKey.set("key-new");
+		exchanger.exchange("lyat_c");
+		exchanger.exchange("lyat_c");
+		assertThat(this.calls).hasValue(6);
+	}
+
+	private static String jwtSignedBy(String kid, String token) {
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+		return base64.encodeToString(
+				("{\"typ\":\"at+jwt\",\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8))
+				+ "." + base64.encodeToString(("{\"sub\":\"" + token + "\"}").getBytes(StandardCharsets.UTF_8))
+				+ ".c2lnbmF0dXJl";
 	}
 
 	@Test

@@ -31,7 +31,7 @@ public class RevocationOutbox {
 
 	/**
 	 * The reason of a revocation that names no token: a signing key was withdrawn, and
-	 * gateways drop every JWT they hold.
+	 * gateways drop the JWTs it signed ({@link #addKeyWithdrawal}).
 	 */
 	public static final String SIGNING_KEY_WITHDRAWN = "signing_key_withdrawn";
 
@@ -52,6 +52,18 @@ public class RevocationOutbox {
 				.params(SqlValues.of(chunk(tokenHashes, i)), SqlValues.of(chunk(sessionIds, i)), reason, cacheApplied)
 				.update();
 		}
+	}
+
+	/**
+	 * Records that a signing key which signed was withdrawn: every service refuses what
+	 * it signed, so gateways drop the JWTs they hold of it, and cache none it signs later
+	 * (a node may sign with it until it re-reads its keys, within a second).
+	 * @param kid the key's id
+	 */
+	public void addKeyWithdrawal(String kid) {
+		this.jdbc.sql("""
+				INSERT INTO revocation_outbox (token_hashes, session_ids, reason, cache_applied, signing_key_id)
+				VALUES ('{}', '{}', ?, TRUE, ?)""").params(SIGNING_KEY_WITHDRAWN, kid).update();
 	}
 
 	/**
@@ -144,8 +156,8 @@ public class RevocationOutbox {
 
 	private Revocation map(ResultSet rs, int row) throws SQLException {
 		return new Revocation(rs.getLong("id"), SqlValues.toList(rs.getArray("token_hashes")),
-				SqlValues.toList(rs.getArray("session_ids")), rs.getString("reason"), rs.getBoolean("cache_applied"),
-				rs.getBoolean("published"));
+				SqlValues.toList(rs.getArray("session_ids")), rs.getString("reason"), rs.getString("signing_key_id"),
+				rs.getBoolean("cache_applied"), rs.getBoolean("published"));
 	}
 
 	private static int chunks(List<String> values) {
@@ -164,17 +176,21 @@ public class RevocationOutbox {
 	 * @param tokenHashes SHA-256 hashes of the access tokens that stopped working
 	 * @param sessionIds login sessions of the revoked grants
 	 * @param reason why
+	 * @param signingKeyId the signing key withdrawn, for {@link #SIGNING_KEY_WITHDRAWN}
+	 * (none in a row an earlier version wrote); else {@code null}
 	 * @param cacheApplied whether the token cache holds it
 	 * @param published whether it went out on the revocation channel
 	 */
 	public record Revocation(long id, List<String> tokenHashes, List<String> sessionIds, String reason,
-			boolean cacheApplied, boolean published) {
+			String signingKeyId, boolean cacheApplied, boolean published) {
 
 		/**
 		 * The message gateways get, on the revocation channel and the revocation stream:
-		 * {@code {"token_hashes":[…],"session_ids":[…],"reason":"…"}}, with
-		 * {@code "drop_all":true} when every JWT a gateway holds must go (a signing key
-		 * withdrawn; a gateway that does not know the member finds no token named).
+		 * {@code {"token_hashes":[…],"session_ids":[…],"reason":"…"}}. A signing key
+		 * withdrawn adds {@code "kid":"…"} (drop the JWTs that key signed, and cache none
+		 * it signs later) and {@code "drop_all":true} for gateways of an earlier version,
+		 * which drop every JWT (and for a withdrawal recorded without its key, every
+		 * gateway does); a gateway that knows neither member finds no token named.
 		 */
 		public Map<String, Object> message() {
 			Map<String, Object> message = new LinkedHashMap<>();
@@ -183,6 +199,9 @@ public class RevocationOutbox {
 			message.put("reason", this.reason);
 			if (SIGNING_KEY_WITHDRAWN.equals(this.reason)) {
 				message.put("drop_all", true);
+				if (this.signingKeyId != null) {
+					message.put("kid", this.signingKeyId);
+				}
 			}
 			return message;
 		}

@@ -39,8 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * </ol>
  * Message (JSON, {@link RevocationOutbox.Revocation#message}):
  * {@code {"token_hashes":["…"],"session_ids":["…"],"reason":"logout"}}, with
- * {@code "drop_all":true} added when a signing key was withdrawn, hashes being unpadded
- * base64url SHA-256 of the opaque token, at most
+ * {@code "kid"} and {@code "drop_all":true} added when a signing key was withdrawn,
+ * hashes being unpadded base64url SHA-256 of the opaque token, at most
  * {@value RevocationOutbox#MAXIMUM_PER_MESSAGE} of each. Without Redis there is nothing
  * to publish, and the one node's caches are told directly.
  * <p>

@@ -38,7 +38,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * <ul>
  * <li>{@code revocation}, with the outbox row's id as the event id and the same JSON as
  * the Redis channel: {@code {"token_hashes":[…],"session_ids":[…],"reason":"…"}}
- * ({@code "drop_all":true} added when a signing key was withdrawn);</li>
+ * ({@code "kid"} and {@code "drop_all":true} added when a signing key was
+ * withdrawn);</li>
  * <li>{@code reset} first, for a subscriber without a usable {@code Last-Event-ID}: it
  * drops every JWT it cached, since it may have missed revocations;</li>
  * <li>{@code resumed} first after a reconnection with {@code Last-Event-ID}, once the

@@ -185,10 +185,10 @@ public class SigningKeyService implements InitializingBean {
 			}
 			this.repository.delete(kid);
 			if (key.state() != SigningKey.State.NEXT) {
-				// Gateways drop every JWT they hold (told in this transaction): those
-				// signed with this key would be refused by every service until they
-				// expired. A next key has signed nothing.
-				this.revocations.add(List.of(), List.of(), RevocationOutbox.SIGNING_KEY_WITHDRAWN, true);
+				// Gateways drop the JWTs this key signed (told in this transaction):
+				// every service would refuse them until they expired. A next key has
+				// signed nothing.
+				this.revocations.addKeyWithdrawal(kid);
 			}
 			if (key.state() == SigningKey.State.ACTIVE) {
 				SigningKey next = this.repository.findByState(SigningKey.State.NEXT).orElseThrow();

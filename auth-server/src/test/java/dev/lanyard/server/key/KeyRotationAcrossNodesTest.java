@@ -190,10 +190,11 @@ class KeyRotationAcrossNodesTest {
 	}
 
 	/**
-	 * Gateways are told to drop every JWT they hold when a key that signed is withdrawn
-	 * (every service refuses what it signed, so a cached JWT would be refused until it
-	 * expired), by the node that withdrew it or any other; a next key, which signed
-	 * nothing, costs them nothing.
+	 * Gateways are told to drop the JWTs a key signed when it is withdrawn (every service
+	 * refuses what it signed, so a cached JWT would be refused until it expired), by the
+	 * node that withdrew it or any other: the message names the key, and asks gateways of
+	 * an earlier version to drop everything; a next key, which signed nothing, costs them
+	 * nothing.
 	 */
 	@Test
 	void withdrawWhenAKeyThatSignedIsWithdrawnThenGatewaysToldToDropEveryJwt() throws Exception {
@@ -217,11 +218,13 @@ class KeyRotationAcrossNodesTest {
 			assertThat(keys.withdraw(next)).isTrue();
 			assertThat(messages.poll(1500, TimeUnit.MILLISECONDS)).as("a next key signed nothing").isNull();
 
-			assertThat(keys.withdraw(kid(sign(nodeA)))).isTrue();
+			String active = kid(sign(nodeA));
+			assertThat(keys.withdraw(active)).isTrue();
 
 			String message = messages.poll(5, TimeUnit.SECONDS);
 			assertThat(message).isNotNull();
-			assertThat(TestBrowser.json(message)).containsEntry("drop_all", true)
+			assertThat(TestBrowser.json(message)).containsEntry("kid", active)
+				.containsEntry("drop_all", true)
 				.containsEntry("reason", "signing_key_withdrawn")
 				.containsEntry("token_hashes", List.of());
 		}
