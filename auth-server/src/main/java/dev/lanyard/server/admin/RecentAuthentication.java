@@ -3,8 +3,12 @@ package dev.lanyard.server.admin;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
+import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.AdminIdentity;
 import dev.lanyard.server.LanyardProperties;
+import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.protocol.LocalOpaqueTokenIntrospector;
 
 import org.springframework.security.core.Authentication;
@@ -12,6 +16,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.OAuth2TokenIntrospectionClaimNames;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthentication;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * The admin API's form of the console's password confirmation (OWASP ASVS 5.0 §7.5.1): a
@@ -27,9 +33,15 @@ class RecentAuthentication {
 
 	private final Clock clock;
 
-	RecentAuthentication(LanyardProperties properties, Clock clock) {
+	private final AdminIdentity identity;
+
+	private final AuditLog audit;
+
+	RecentAuthentication(LanyardProperties properties, Clock clock, AdminIdentity identity, AuditLog audit) {
 		this.maxAge = properties.admin().reauthenticationMaxAge();
 		this.clock = clock;
+		this.identity = identity;
+		this.audit = audit;
 	}
 
 	/**
@@ -46,8 +58,19 @@ class RecentAuthentication {
 					: (issuedAt instanceof Instant instant) ? instant : null;
 		}
 		if (provenAt == null || provenAt.plus(this.maxAge).isBefore(this.clock.instant())) {
+			// Audited like a wrong password in the console: a stolen token trying a
+			// change it may not make is worth an investigator's eye.
+			Actor actor = this.identity.current();
+			this.audit.record(actor.id(), "admin.reauthentication_required", null, actor.address(),
+					Map.of("request", request()));
 			throw new ReauthenticationRequiredException(this.maxAge);
 		}
+	}
+
+	/** The method and path of the refused call (no query: it may carry values). */
+	private static String request() {
+		return (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes)
+				? attributes.getRequest().getMethod() + " " + attributes.getRequest().getRequestURI() : "";
 	}
 
 	/** A change needs a credential proven within {@link #maxAge()}. */

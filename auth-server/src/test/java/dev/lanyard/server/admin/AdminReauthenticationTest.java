@@ -165,6 +165,10 @@ class AdminReauthenticationTest {
 		String stale = clientToken();
 		Thread.sleep(1500);
 		assertThat(call("POST", "/api/admin/keys/rotate-emergency", stale, null).statusCode()).isEqualTo(401);
+		assertThat(call("GET", "/api/admin/audit?action=admin.reauthentication_required", clientToken(), null).body())
+			.as("the refusal is audited, with what was asked")
+			.contains("POST /api/admin/keys/rotate-emergency")
+			.contains("\"actor\":\"automation\"");
 		String before = (String) ((List<Map<String, Object>>) json
 			.readValue(call("GET", "/api/admin/keys", stale, null).body(), List.class)).stream()
 			.filter((key) -> "active".equals(key.get("state")))
