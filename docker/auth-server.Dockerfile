@@ -38,5 +38,5 @@ EXPOSE 9000
 # back to the system every 5 s (TrimNativeHeapInterval, JDK 17.0.9 and later) takes about
 # 40 MiB more off after load. Override with JAVA_TOOL_OPTIONS (e.g. a larger
 # -Xmx for a single node holding many sessions without Redis).
-ENV JAVA_TOOL_OPTIONS="-Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"
+ENV JAVA_TOOL_OPTIONS="-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"
 ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/application.jsa", "-jar", "/app/lanyard-auth-server.jar"]

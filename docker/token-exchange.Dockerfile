@@ -13,4 +13,4 @@ COPY --from=build /src/token-exchange/target/lanyard-token-exchange-exec.jar /ap
 EXPOSE 9100
 # The heap takes 60 % of the container's memory: the rest is metaspace, code cache, thread
 # stacks and the class archive (measured: resident memory is the heap plus about 160 MiB).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-jar", "/app/lanyard-token-exchange.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/lanyard-token-exchange.jar"]

@@ -91,7 +91,7 @@ public class CurrentPassword {
 					request.getRemoteAddr(), Map.of());
 			return Outcome.THROTTLED;
 		}
-		if (!this.users.passwordMatches(user.id(), typed)) {
+		if (!this.throttle.checking(attempt, () -> this.users.passwordMatches(user.id(), typed))) {
 			this.audit.record(user.getUsername(), "account.password_refused", "user:" + user.id(),
 					request.getRemoteAddr(), Map.of());
 			return Outcome.WRONG;

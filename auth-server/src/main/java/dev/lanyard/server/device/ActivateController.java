@@ -83,7 +83,8 @@ class ActivateController {
 			this.audit.record(person.getName(), "device.code-throttled", null, request.getRemoteAddr(), Map.of());
 			return enterAgain(model, userCode, "throttled");
 		}
-		Optional<DeviceVerification.Pending> pending = this.devices.find(userCode);
+		Optional<DeviceVerification.Pending> pending = this.throttle.checking(attempt,
+				() -> this.devices.find(userCode));
 		if (pending.isEmpty()) {
 			// The slot stays taken: a wrong code counts.
 			this.audit.record(person.getName(), "device.code-refused", null, request.getRemoteAddr(), Map.of());

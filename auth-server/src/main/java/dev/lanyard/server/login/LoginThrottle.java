@@ -1,5 +1,12 @@
 package dev.lanyard.server.login;
 
+import java.util.function.Supplier;
+
+import dev.lanyard.server.storage.BackendBreakers;
+import dev.lanyard.server.web.StorageFailureFilter;
+
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
+
 /**
  * Bounds password guessing (OWASP ASVS 5.0 §6.3.1; v4.0.3 §2.2.1: no more than 100 failed
  * attempts per hour on one account) without letting one address lock an account for
@@ -31,5 +38,35 @@ public interface LoginThrottle {
 
 	/** Clears an account's counter for unknown devices (an administrator unlocked it). */
 	void reset(String loginName);
+
+	/**
+	 * Runs a check that took the attempt's slots ({@link #tryAcquire}). A check the
+	 * server could not make — its storage out, or too many password checks at once —
+	 * gives the slots back and fails as it did, unwrapped from the sign-in's own
+	 * {@link InternalAuthenticationServiceException}, so it is answered 503 (try again)
+	 * rather than counted as a wrong answer: people retrying through a database failover
+	 * used to spend their budget and be throttled for the rest of the window.
+	 * @param attempt the attempt whose slots were taken
+	 * @param check the check
+	 * @return what the check returned
+	 */
+	default <T> T checking(LoginAttempt attempt, Supplier<T> check) {
+		try {
+			return check.get();
+		}
+		catch (RuntimeException ex) {
+			if (!BackendBreakers.isOutage(ex) && !StorageFailureFilter.busy(ex)) {
+				throw ex;
+			}
+			try {
+				release(attempt);
+			}
+			catch (RuntimeException releaseFailed) {
+				// The counters' store is out as well: the slots expire with the window.
+			}
+			throw (ex instanceof InternalAuthenticationServiceException
+					&& ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+		}
+	}
 
 }

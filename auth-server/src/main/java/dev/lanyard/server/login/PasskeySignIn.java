@@ -93,10 +93,11 @@ final class PasskeySignIn {
 			if (!this.throttle.tryAcquire(attempt)) {
 				throw new LoginThrottledException();
 			}
-			Optional<Passkeys.Verified> verified = answer.answer.check();
-			Optional<UserAccount> account = verified.map(Passkeys.Verified::account)
-				.flatMap(this.users::findById)
-				.filter((found) -> found.enabled() && !found.locked());
+			Optional<Passkeys.Verified> verified = this.throttle.checking(attempt, answer.answer::check);
+			Optional<UserAccount> account = this.throttle.checking(attempt,
+					() -> verified.map(Passkeys.Verified::account)
+						.flatMap(this.users::findById)
+						.filter((found) -> found.enabled() && !found.locked()));
 			if (account.isEmpty()) {
 				throw new BadCredentialsException("The passkey did not sign anyone in");
 			}

@@ -192,11 +192,12 @@ final class SecondFactorStep {
 			// Against a cut-off this session was carried past ("sign out everywhere
 			// else" from it), as at every request.
 			Instant signedInAt = (signIn != null) ? signIn.standingFrom() : null;
-			if (!this.users.standing(user.id()).map((standing) -> standing.allows(signedInAt)).orElse(false)) {
-				throw new SignInEndedException();
-			}
-			Optional<String> factor = this.prover.prove(user, given.answer,
-					signIn != null && signIn.trustedDevice() != null);
+			Optional<String> factor = this.throttle.checking(attempt, () -> {
+				if (!this.users.standing(user.id()).map((standing) -> standing.allows(signedInAt)).orElse(false)) {
+					throw new SignInEndedException();
+				}
+				return this.prover.prove(user, given.answer, signIn != null && signIn.trustedDevice() != null);
+			});
 			if (factor.isEmpty()) {
 				throw new BadCredentialsException("Wrong or used second factor");
 			}

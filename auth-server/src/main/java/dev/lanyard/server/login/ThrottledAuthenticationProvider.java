@@ -47,7 +47,7 @@ final class ThrottledAuthenticationProvider implements AuthenticationProvider {
 		if (loginName.isEmpty()) {
 			throw new BadCredentialsException("Bad credentials");
 		}
-		Authentication result = this.passwords.authenticate(authentication);
+		Authentication result = this.throttle.checking(attempt, () -> this.passwords.authenticate(authentication));
 		this.throttle.release(attempt);
 		if (result != null && result.getPrincipal() instanceof LanyardUser user
 				&& this.secondFactors.enrolled(user.id())) {

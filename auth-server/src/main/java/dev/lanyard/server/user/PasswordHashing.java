@@ -1,6 +1,13 @@
 package dev.lanyard.server.user;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.lanyard.server.web.TemporarilyUnavailableException;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,10 +45,64 @@ class PasswordHashing {
 		return new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
 	}
 
+	/**
+	 * How long a password check waits for its turn before the request is answered 503.
+	 */
+	static final Duration LONGEST_WAIT = Duration.ofSeconds(2);
+
 	@Bean
 	PasswordEncoder passwordEncoder() {
 		Map<String, PasswordEncoder> encoders = Map.of(DEFAULT_ID, argon2id(), "bcrypt", new BCryptPasswordEncoder(12));
-		return new AbsentPasswordNeverMatches(new DelegatingPasswordEncoder(DEFAULT_ID, encoders));
+		return new AbsentPasswordNeverMatches(new AFewAtOnce(new DelegatingPasswordEncoder(DEFAULT_ID, encoders),
+				Math.max(1, Runtime.getRuntime().availableProcessors()), LONGEST_WAIT));
+	}
+
+	/**
+	 * At most one password hash a processor computed at once; others wait their turn, up
+	 * to a limit, then the request is answered 503
+	 * ({@link TemporarilyUnavailableException}). Each Argon2id computation holds 19 MiB
+	 * of heap for its time: without a bound, a hundred sign-in attempts sent at once
+	 * (each within its address's budget, unknown names checked too) asked for about 2 GB
+	 * of a heap of a few hundred MB, and the node ran out of memory; more at once than
+	 * processors only lengthens each. A bulkhead (Resilience4j) rather than a
+	 * hand-written semaphore.
+	 */
+	static final class AFewAtOnce implements PasswordEncoder {
+
+		private final PasswordEncoder encoder;
+
+		private final Bulkhead bulkhead;
+
+		AFewAtOnce(PasswordEncoder encoder, int atOnce, Duration longestWait) {
+			this.encoder = encoder;
+			this.bulkhead = Bulkhead.of("password-hashing",
+					BulkheadConfig.custom().maxConcurrentCalls(atOnce).maxWaitDuration(longestWait).build());
+		}
+
+		@Override
+		public String encode(CharSequence rawPassword) {
+			return inTurn(() -> this.encoder.encode(rawPassword));
+		}
+
+		@Override
+		public boolean matches(CharSequence rawPassword, String encodedPassword) {
+			return inTurn(() -> this.encoder.matches(rawPassword, encodedPassword));
+		}
+
+		@Override
+		public boolean upgradeEncoding(String encodedPassword) {
+			return this.encoder.upgradeEncoding(encodedPassword);
+		}
+
+		private <T> T inTurn(Supplier<T> work) {
+			try {
+				return this.bulkhead.executeSupplier(work);
+			}
+			catch (BulkheadFullException ex) {
+				throw new TemporarilyUnavailableException("Too many password checks at once");
+			}
+		}
+
 	}
 
 	/**

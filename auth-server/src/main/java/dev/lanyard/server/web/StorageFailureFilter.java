@@ -25,6 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code temporarily_unavailable} (RFC 6749 §4.1.2.1, §5.2), or a short page for a
  * browser (issue 9, item 3). One log line every ten seconds at most says which backend is
  * out;</li>
+ * <li>a request the server cannot take just now ({@link TemporarilyUnavailableException}:
+ * too many password checks at once): the same 503, its log line saying so;</li>
  * <li>a value PostgreSQL refused as data (SQLSTATE class 22, "data exception": a NUL
  * character in text or JSON, a timestamp or a number out of range, a string too long for
  * its column), which can only have come from a request the checks at the edge let through
@@ -43,8 +45,8 @@ public final class StorageFailureFilter extends OncePerRequestFilter {
 			<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 			<title>Lanyard: try again in a moment</title><link rel="stylesheet" href="/css/lanyard.css"></head>
 			<body><main id="main" class="card"><h1>Try again in a moment</h1>
-			<p>Lanyard cannot reach its storage just now. Nothing was lost; please try again in a few seconds.</p>
-			<p lang="zh-CN">Lanyard 暂时无法访问其存储。没有任何数据丢失，请几秒钟后重试。</p>
+			<p>Lanyard cannot answer just now. Nothing was lost; please try again in a few seconds.</p>
+			<p lang="zh-CN">Lanyard 暂时无法响应。没有任何数据丢失，请几秒钟后重试。</p>
 			</main></body></html>
 			""";
 
@@ -69,7 +71,7 @@ public final class StorageFailureFilter extends OncePerRequestFilter {
 			if (response.isCommitted()) {
 				throw ex;
 			}
-			if (!BackendBreakers.isOutage(ex)) {
+			if (!BackendBreakers.isOutage(ex) && !busy(ex)) {
 				String state = refusedValueState(ex);
 				if (state == null) {
 					throw ex;
@@ -100,6 +102,19 @@ public final class StorageFailureFilter extends OncePerRequestFilter {
 		}
 	}
 
+	/** Whether the failure is a request the server cannot take just now. */
+	public static boolean busy(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof TemporarilyUnavailableException) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
+	}
+
 	/**
 	 * The SQLSTATE of a data exception (class 22) in the failure's causes, else
 	 * {@code null}.
@@ -122,7 +137,8 @@ public final class StorageFailureFilter extends OncePerRequestFilter {
 			while (root.getCause() != null && root.getCause() != root) {
 				root = root.getCause();
 			}
-			logger.warn("Answering 503: a backend is unreachable ({})", root.getMessage());
+			logger.warn((root instanceof TemporarilyUnavailableException) ? "Answering 503: {}"
+					: "Answering 503: a backend is unreachable ({})", root.getMessage());
 		}
 	}
 

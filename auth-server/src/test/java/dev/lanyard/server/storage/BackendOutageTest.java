@@ -174,6 +174,50 @@ class BackendOutageTest {
 	}
 
 	/**
+	 * Sign-ins tried while PostgreSQL is out are answered 503 (try again), and cost no
+	 * attempt of the account's budget (10 in a window): a person retrying through a
+	 * failover used to be throttled for the rest of the window once it was over.
+	 */
+	@Test
+	void databaseWhenUnreachableDuringSignInsThen503AndNoAttemptSpent() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		URI database = URI.create(deployment.get("spring.datasource.url").substring("jdbc:".length()));
+		try (TcpProxy proxy = new TcpProxy(database.getPort())) {
+			deployment.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+				OAuthFlows flows = new OAuthFlows(server.baseUrl());
+				TestBrowser person = new TestBrowser();
+				// The page (which reads PostgreSQL) before the outage; the form sent
+				// during it.
+				String csrf = TestBrowser.csrf(person.get(flows.url("/login")).body());
+				proxy.refuse();
+				for (int i = 0; i < 12; i++) {
+					HttpResponse<String> answer = person.postForm(flows.url("/login"),
+							Map.of("username", "bob", "password", TestBootstrap.BOB_PASSWORD, "_csrf", csrf));
+					assertThat(answer.statusCode()).as("attempt %d: %s", i, answer.body()).isEqualTo(503);
+					assertThat(answer.body()).contains("Try again in a moment").doesNotContain("Exception");
+				}
+				proxy.restore();
+				awaitDatabaseBack(flows, new TestBrowser());
+				HttpResponse<String> signedIn = flows.signIn(new TestBrowser(), "bob", TestBootstrap.BOB_PASSWORD);
+				assertThat(signedIn.statusCode()).isIn(302, 303);
+				assertThat(TestBrowser.location(signedIn)).as("not throttled").doesNotContain("/login");
+			}
+		}
+	}
+
+	private static void awaitDatabaseBack(OAuthFlows flows, TestBrowser client) throws InterruptedException {
+		for (int i = 0; i < 40; i++) {
+			if (flows.token(client, "service", TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"))
+				.statusCode() == 200) {
+				return;
+			}
+			Thread.sleep(250);
+		}
+		throw new AssertionError("PostgreSQL not back within ten seconds");
+	}
+
+	/**
 	 * Issue 9, items 4 and 8: once Redis is known to be unreachable, no request waits on
 	 * it (circuit breaker): tokens, introspection and the login page answer at once from
 	 * PostgreSQL; readiness stays up (health says Redis is degraded); a sign-in whose

@@ -1,19 +1,29 @@
 package dev.lanyard.server.user;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.web.TemporarilyUnavailableException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** LG-01 to LG-03 and LG-07: how passwords are stored, upgraded and chosen. */
 class PasswordHashingTest {
@@ -48,6 +58,58 @@ class PasswordHashingTest {
 		assertThat(encoder.matches("any-password-123", null)).isFalse();
 		assertThat(encoder.matches("", null)).isFalse();
 		assertThat(encoder.matches(null, null)).isFalse();
+	}
+
+	/**
+	 * At most so many password hashes computed at once (each Argon2id holds 19 MiB of
+	 * heap): the others wait their turn, and past the longest wait the request is refused
+	 * as "try again" (503), never run beside the others.
+	 */
+	@Test
+	void passwordChecksWhenMoreAtOnceThanAllowedThenOthersWaitThenAreRefused() throws Exception {
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		CountDownLatch finish = new CountDownLatch(1);
+		PasswordEncoder slow = new PasswordEncoder() {
+
+			@Override
+			public String encode(CharSequence rawPassword) {
+				return "hash";
+			}
+
+			@Override
+			public boolean matches(CharSequence rawPassword, String encodedPassword) {
+				most.accumulateAndGet(running.incrementAndGet(), Math::max);
+				try {
+					return finish.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+				finally {
+					running.decrementAndGet();
+				}
+			}
+
+		};
+		PasswordHashing.AFewAtOnce bounded = new PasswordHashing.AFewAtOnce(slow, 2, Duration.ofMillis(300));
+		ExecutorService threads = Executors.newFixedThreadPool(3);
+		try {
+			Future<Boolean> first = threads.submit(() -> bounded.matches("a", "hash"));
+			Future<Boolean> second = threads.submit(() -> bounded.matches("b", "hash"));
+			Future<Boolean> waiting = threads.submit(() -> bounded.matches("c", "hash"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> running.get() == 2);
+			assertThatThrownBy(waiting::get).hasCauseInstanceOf(TemporarilyUnavailableException.class);
+			finish.countDown();
+			assertThat(first.get()).isTrue();
+			assertThat(second.get()).isTrue();
+			assertThat(bounded.matches("d", "hash")).as("its turn came").isTrue();
+			assertThat(most).hasValue(2);
+		}
+		finally {
+			threads.shutdownNow();
+		}
 	}
 
 	// "{argon2}$argon2id$v=19$m=…,t=…,p=…" without the salt and hash.

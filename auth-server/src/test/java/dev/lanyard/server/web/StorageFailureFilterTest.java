@@ -49,6 +49,20 @@ class StorageFailureFilterTest {
 		assertThat(response.getContentAsString()).contains("Try again in a moment");
 	}
 
+	/** Too many password checks at once: the same 503, for a program as JSON. */
+	@Test
+	void filterWhenServerBusyThen503() throws Exception {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		MockHttpServletRequest token = new MockHttpServletRequest("POST", "/oauth2/token");
+		token.setServletPath("/oauth2/token");
+		this.filter.doFilter(token, response, (request, answer) -> {
+			throw new IllegalStateException(new TemporarilyUnavailableException("Too many password checks at once"));
+		});
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+		assertThat(response.getContentAsString()).contains("\"error\":\"temporarily_unavailable\"");
+	}
+
 	@Test
 	void filterWhenOtherOutageAfterAnswerSentThenConnectionCut() {
 		MockHttpServletResponse response = new MockHttpServletResponse();
