@@ -39,8 +39,11 @@ final class LoginSessionLogoutHandler implements LogoutHandler {
 	@Override
 	public void logout(HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
 		if (authentication != null && authentication.getDetails() instanceof LoginDetails login) {
-			this.authorizations.revokeBySession(login.sessionId(), "logout");
+			// The sign-in ends first, then its grants: a request carrying this session's
+			// cookie in between (a copied cookie, a prompt=none frame) is refused by the
+			// session check, rather than starting a grant the revocation has passed.
 			this.signInSessions.signedOut(login.sessionId());
+			this.authorizations.revokeBySession(login.sessionId(), "logout");
 		}
 		HttpSession session = request.getSession(false);
 		if (session != null && session.getAttribute(PendingLogout.SESSION_ATTRIBUTE) instanceof PendingLogout pending

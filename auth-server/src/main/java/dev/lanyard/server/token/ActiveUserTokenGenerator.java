@@ -1,11 +1,13 @@
 package dev.lanyard.server.token;
 
+import java.util.Optional;
+
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
+import dev.lanyard.server.login.LoginDetails;
 import dev.lanyard.server.login.StepUp;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.LanyardUser;
-import dev.lanyard.server.user.UserAccount;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -46,13 +48,13 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 	@Override
 	public OAuth2Token generate(OAuth2TokenContext context) {
 		Authentication principal = context.getPrincipal();
-		// The access token is generated first in a refresh or a device's redemption (up
-		// to five minutes after the person allowed it): checking there checks once.
+		// The access token is generated first in a redemption or a refresh: checking
+		// there checks once.
 		if ((AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
-				|| AuthorizationGrantType.DEVICE_CODE.equals(context.getAuthorizationGrantType()))
+				|| AuthorizationGrantType.DEVICE_CODE.equals(context.getAuthorizationGrantType())
+				|| AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType()))
 				&& OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType()) && principal != null
-				&& principal.getPrincipal() instanceof LanyardUser user
-				&& !this.users.findById(user.id()).map(UserAccount::active).orElse(false)) {
+				&& principal.getPrincipal() instanceof LanyardUser user && !standing(principal, user, context)) {
 			throw new OAuth2AuthenticationException(
 					new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The user can no longer sign in", null));
 		}
@@ -91,6 +93,28 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 					"The client may no longer obtain a scope of this grant", null));
 		}
 		return this.delegate.generate(context);
+	}
+
+	/**
+	 * Whether the person's grant may go on: the account may sign in, and the sign-in
+	 * session the grant began in was not ended (signed out, or ended from the account
+	 * page). A code is redeemed within minutes of the sign-in it was issued in, which
+	 * must also not have been ended since by an end of every sign-in (a password change,
+	 * "sign out everywhere"). Each of these ends revokes the session's grants too, but a
+	 * grant being issued in that moment (its row written after the revocation's statement
+	 * read the table) escaped it: its code was redeemed, and its refresh token lived on.
+	 * A refresh does not hold the grant to the end of every sign-in: the session that
+	 * asked for it goes on past it, with the grants it had.
+	 */
+	private boolean standing(Authentication principal, LanyardUser user, OAuth2TokenContext context) {
+		LoginDetails login = (principal.getDetails() instanceof LoginDetails details) ? details : null;
+		Optional<JdbcUserAccountRepository.Standing> standing = this.users.grantStanding(user.id(),
+				(login != null) ? login.sessionId() : null);
+		if (standing.isEmpty() || !standing.get().active() || standing.get().sessionEnded()) {
+			return false;
+		}
+		return !AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())
+				|| standing.get().allows((login != null) ? login.standingFrom() : null);
 	}
 
 }

@@ -195,6 +195,22 @@ public class JdbcUserAccountRepository {
 	}
 
 	/**
+	 * What a grant begun in the sign-in session {@code sid} needs to go on, read only (a
+	 * grant's use is not the session's: its "last used" stays as it is).
+	 * @param sid the session's identifier, or {@code null} when it has none
+	 */
+	public Optional<Standing> grantStanding(UUID id, String sid) {
+		return this.jdbc.sql("""
+				SELECT enabled, locked, sign_ins_not_before,
+				  EXISTS (SELECT 1 FROM sign_in_sessions WHERE sid = ? AND ended_at IS NOT NULL) AS session_ended
+				FROM users WHERE id = ?""").params(sid, id).query((rs, row) -> {
+			Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
+			return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
+					(notBefore != null) ? notBefore.toInstant() : null, rs.getBoolean("session_ended"));
+		}).optional();
+	}
+
+	/**
 	 * What the sign-in session {@code sid} of the account needs to go on, in one
 	 * statement that also notes the session as used (at most once a minute) and when its
 	 * person last proved themselves in it (a renewal after a password change keeps the

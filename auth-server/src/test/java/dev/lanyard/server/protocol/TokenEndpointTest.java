@@ -252,6 +252,51 @@ class TokenEndpointTest {
 	}
 
 	/**
+	 * Ending sign-ins revokes their grants, but a grant being issued in that moment (its
+	 * row written after the revocation's statement read the table) escaped it: here the
+	 * end is written without a revocation, as such a grant sees it. Its code is not
+	 * redeemed after an end of every sign-in, nor its refresh token renewed once its
+	 * sign-in session was signed out; a sign-in after the end is not touched.
+	 */
+	@Test
+	void redeemAndRefreshWhenTheirSignInEndedWithoutRevokingThemThenInvalidGrant() {
+		String username = "ended-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		String password = "a-password-for-ended-sign-ins";
+		java.util.UUID id = SharedLanyard.server()
+			.bean(UserService.class)
+			.create(username, null, password, true, false, java.util.List.of("user"), Map.of(), Map.of())
+			.id();
+		JdbcTemplate database = new JdbcTemplate(SharedLanyard.server().bean(DataSource.class));
+		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
+		String before = flows.authorizeWithLogin(new TestBrowser(),
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, password);
+		database.update("UPDATE users SET sign_ins_not_before = now() WHERE id = ?", id);
+
+		HttpResponse<String> escaped = flows.redeemCode(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				TestBrowser.queryParameters(before).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier());
+		assertThat(escaped.statusCode()).as(escaped.body()).isEqualTo(400);
+		assertThat(TestBrowser.json(escaped).get("error")).isEqualTo("invalid_grant");
+
+		TestBrowser.Pkce again = TestBrowser.Pkce.create();
+		String after = flows.authorizeWithLogin(new TestBrowser(),
+				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", again), username,
+				password);
+		HttpResponse<String> redeemed = flows.redeemCode(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				TestBrowser.queryParameters(after).get("code"), TestBootstrap.REDIRECT_URI, again.verifier());
+		assertThat(redeemed.statusCode()).as("a sign-in after the end").isEqualTo(200);
+		HttpResponse<String> renewed = flows.refresh(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) TestBrowser.json(redeemed).get("refresh_token"));
+		assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
+		String refreshToken = (String) TestBrowser.json(renewed).get("refresh_token");
+		database.update("UPDATE sign_in_sessions SET ended_at = now() WHERE user_id = ? AND ended_at IS NULL", id);
+
+		HttpResponse<String> signedOut = flows.refresh(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
+				refreshToken);
+		assertThat(signedOut.statusCode()).as(signedOut.body()).isEqualTo(400);
+		assertThat(TestBrowser.json(signedOut).get("error")).isEqualTo("invalid_grant");
+	}
+
+	/**
 	 * A scope taken from a client ends the grants that hold it at their next refresh
 	 * (they went on issuing it for the refresh token's life); a grant within what the
 	 * client may still obtain is renewed.
