@@ -253,6 +253,16 @@ public class JdbcUserAccountRepository {
 			.update();
 	}
 
+	/**
+	 * Replaces a hash by its upgrade (the same password, hashed as new hashes are), if it
+	 * is still the account's. Not a new password: reset links and sessions stay.
+	 */
+	public void upgradePasswordHash(UUID id, String checkedHash, String upgradedHash) {
+		this.jdbc.sql("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")
+			.params(upgradedHash, id, checkedHash)
+			.update();
+	}
+
 	public void updatePasswordHash(UUID id, String passwordHash) {
 		this.jdbc.sql("UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?")
 			.params(passwordHash, id)

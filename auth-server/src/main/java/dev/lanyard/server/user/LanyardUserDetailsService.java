@@ -28,10 +28,15 @@ public class LanyardUserDetailsService implements UserDetailsService, UserDetail
 			.orElseThrow(() -> new UsernameNotFoundException("No such account"));
 	}
 
+	/**
+	 * Replaces the hash a sign-in just checked with its upgrade (Argon2id), only if it is
+	 * still the account's: a password set meanwhile (by the person, a reset link or an
+	 * administrator) stays, where the upgrade of the old password used to undo it.
+	 */
 	@Override
 	public UserDetails updatePassword(UserDetails user, String newPassword) {
 		UUID id = UUID.fromString(user.getUsername());
-		this.users.updatePasswordHash(id, newPassword);
+		this.users.upgradePasswordHash(id, user.getPassword(), newPassword);
 		LanyardUser current = (LanyardUser) user;
 		return new LanyardUser(current.id(), current.loginName(), newPassword, current.isEnabled(),
 				!current.isAccountNonLocked(), current.roles());

@@ -18,6 +18,7 @@ import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.web.TemporarilyUnavailableException;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
@@ -110,6 +111,27 @@ class PasswordHashingTest {
 		finally {
 			threads.shutdownNow();
 		}
+	}
+
+	/**
+	 * A sign-in checked the old (bcrypt) password while a new one was set: the old one's
+	 * upgrade, written after, used to put the old password back.
+	 */
+	@Test
+	void upgradeWhenPasswordSetMeanwhileThenTheNewPasswordStays() {
+		String username = "upgraded-" + UUID.randomUUID().toString().substring(0, 8);
+		UUID id = UUID.randomUUID();
+		this.users.insert(
+				new UserAccount(id, username, null, "{bcrypt}" + new BCryptPasswordEncoder(4).encode("old-password-42"),
+						true, false, List.of("user"), Map.of(), Instant.now(), Instant.now()));
+		LanyardUserDetailsService accounts = this.server.bean(LanyardUserDetailsService.class);
+		UserDetails checked = accounts.loadUserByUsername(username);
+		String setMeanwhile = this.server.bean(PasswordEncoder.class).encode("new-password-42");
+		this.users.updatePasswordHash(id, setMeanwhile);
+
+		accounts.updatePassword(checked, this.server.bean(PasswordEncoder.class).encode("old-password-42"));
+
+		assertThat(this.users.findById(id).orElseThrow().passwordHash()).isEqualTo(setMeanwhile);
 	}
 
 	// "{argon2}$argon2id$v=19$m=…,t=…,p=…" without the salt and hash.
