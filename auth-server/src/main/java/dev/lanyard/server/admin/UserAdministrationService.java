@@ -104,11 +104,10 @@ class UserAdministrationService implements UserAdministration {
 	@Override
 	public UserView unlock(String id, Actor actor) {
 		UserAccount account = account(id);
-		UserService.Change change = CoreInput.translated(() -> this.users.update(account.id(), account.username(),
-				account.email(), account.enabled(), false, account.roles(), account.attributes(), account.claims()));
+		UserAccount unlocked = this.users.unlock(account.id());
 		this.throttle.reset(LoginName.canonical(account.username()));
 		record(actor, "user.unlocked", account, Map.of());
-		return view(change.after());
+		return view(unlocked);
 	}
 
 	@Override

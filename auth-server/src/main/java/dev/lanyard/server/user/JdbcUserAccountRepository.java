@@ -253,6 +253,11 @@ public class JdbcUserAccountRepository {
 			.update();
 	}
 
+	/** Unlocks the account, nothing else. */
+	public void unlock(UUID id) {
+		this.jdbc.sql("UPDATE users SET locked = FALSE, updated_at = now() WHERE id = ? AND locked").param(id).update();
+	}
+
 	/**
 	 * Replaces a hash by its upgrade (the same password, hashed as new hashes are), if it
 	 * is still the account's. Not a new password: reset links and sessions stay.

@@ -181,6 +181,18 @@ public class UserService {
 	}
 
 	/**
+	 * Unlocks an account, changing nothing else: a change another administrator made
+	 * meanwhile (disabled, a role taken away, a new address) stays, where writing back
+	 * the whole account as read a moment before undid it.
+	 * @return the account as unlocked
+	 */
+	@Transactional
+	public UserAccount unlock(UUID id) {
+		this.users.unlock(id);
+		return get(id);
+	}
+
+	/**
 	 * Changes an account's profile and status (not its password). Standard claims
 	 * {@code null} stay as they are. A changed e-mail address or phone number is no
 	 * longer verified.
@@ -189,7 +201,9 @@ public class UserService {
 	@Transactional
 	public Change update(UUID id, String username, String email, boolean enabled, boolean locked, List<String> roles,
 			Map<String, String> attributes, Map<String, String> standardClaims) {
-		UserAccount before = get(id);
+		// Under the row's lock: what changed (and so what it withdraws or uses up) is
+		// against the account as it is, not as another change left it a moment ago.
+		UserAccount before = this.users.findByIdForUpdate(id).orElseThrow(() -> new NoSuchEntityException("User"));
 		requireValidProfile(username, email, roles, attributes);
 		Map<String, String> claims = (standardClaims != null)
 				? StandardClaim.verificationKept(before.email(), email, before.claims(),

@@ -3,10 +3,17 @@ package dev.lanyard.server.admin;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -17,13 +24,17 @@ import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.federation.IdentityProvider;
 import dev.lanyard.server.federation.IdentityProviders;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
+import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The admin REST API over real HTTP, authorised by admin-scoped access tokens. */
 class AdminApiTest {
@@ -324,6 +335,50 @@ class AdminApiTest {
 		assertThat(call("GET", "/api/admin/users/" + UUID.randomUUID(), adminToken, null).statusCode()).isEqualTo(404);
 		assertThat(call("GET", "/api/admin/users/not-a-uuid", adminToken, null).statusCode()).isEqualTo(404);
 		assertThat(call("POST", "/api/admin/users", adminToken, "{not json").statusCode()).isEqualTo(400);
+	}
+
+	/**
+	 * An unlock while another administrator disables the account: the account ends
+	 * unlocked and disabled. The unlock wrote back the whole account as it read it a
+	 * moment before, enabling it again (here the disabling holds the row until the unlock
+	 * waits on it).
+	 */
+	@Test
+	void unlockWhenAccountChangedMeanwhileThenOnlyUnlocked() throws Exception {
+		String username = "unlock-" + UUID.randomUUID().toString().substring(0, 8);
+		String id = (String) TestBrowser
+			.json(call("POST", "/api/admin/users", adminToken,
+					Map.of("username", username, "password", "a-good-long-password-45", "roles", List.of("user"))))
+			.get("id");
+		DataSource database = SharedLanyard.server().bean(DataSource.class);
+		JdbcClient.create(database)
+			.sql("UPDATE users SET locked = TRUE WHERE id = ?")
+			.param(UUID.fromString(id))
+			.update();
+		CompletableFuture<HttpResponse<String>> unlocked;
+		try (Connection disabling = database.getConnection()) {
+			disabling.setAutoCommit(false);
+			try (PreparedStatement disable = disabling
+				.prepareStatement("UPDATE users SET enabled = FALSE WHERE id = ?")) {
+				disable.setObject(1, UUID.fromString(id));
+				disable.executeUpdate();
+			}
+			unlocked = CompletableFuture
+				.supplyAsync(() -> call("POST", "/api/admin/users/" + id + "/unlock", adminToken, null));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> JdbcClient.create(database)
+					.sql("SELECT count(*) > 0 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%users%'")
+					.query(Boolean.class)
+					.single());
+			disabling.commit();
+		}
+		assertThat(unlocked.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		UserAccount account = SharedLanyard.server()
+			.bean(JdbcUserAccountRepository.class)
+			.findById(UUID.fromString(id))
+			.orElseThrow();
+		assertThat(account.locked()).isFalse();
+		assertThat(account.enabled()).as("the other administrator's change stays").isFalse();
 	}
 
 	/**
