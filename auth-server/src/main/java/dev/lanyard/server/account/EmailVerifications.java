@@ -95,6 +95,12 @@ public class EmailVerifications {
 				.update();
 			boolean sent = this.mail.send(account, "verify",
 					this.properties.issuerString() + "/verify-email?token=" + token, LIFETIME_HOURS, locale);
+			if (!sent) {
+				// Never delivered: it does not count against the budget.
+				this.jdbc.sql("DELETE FROM email_verifications WHERE token_hash = ?")
+					.param(TokenHash.of(token))
+					.update();
+			}
 			this.audit.record(id.toString(), "account.email_verification_sent", "user:" + id, address,
 					Map.of("sent", sent));
 		});

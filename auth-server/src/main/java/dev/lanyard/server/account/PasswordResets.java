@@ -157,6 +157,14 @@ public class PasswordResets {
 			}
 			boolean sent = this.mail.send(link.account(), "reset",
 					this.properties.issuerString() + "/reset?token=" + link.token(), LIFETIME_MINUTES, locale);
+			if (!sent) {
+				// Never delivered (the mail server down or refusing): it does not count
+				// against the account's budget, so asking again once mail works sends
+				// one.
+				this.jdbc.sql("DELETE FROM password_resets WHERE token_hash = ?")
+					.param(TokenHash.of(link.token()))
+					.update();
+			}
 			// Someone asked for this account's link, not the account itself.
 			this.audit.record("unknown", "account.password_reset_requested", "user:" + id, address,
 					Map.of("sent", sent));

@@ -5,6 +5,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The mails Lanyard sends people, over real HTTP and a real SMTP server (GreenMail) on
@@ -213,6 +215,38 @@ class AccountMailTest {
 			.param(una.id())
 			.query(Integer.class)
 			.single()).as("the link to the new address only").isEqualTo(1);
+	}
+
+	/**
+	 * A link the mail server did not take (down here) does not count against the
+	 * account's budget of one a minute: asked again once mail works, the link goes out,
+	 * where the person was told one was sent and got none for up to an hour.
+	 */
+	@Test
+	void resetWhenMailServerDownThenAskingAgainOnceItIsBackSendsTheLink() throws Exception {
+		UserAccount vic = users
+			.importUser("vic", "vic-password-for-reset-tests", "vic@example.com", List.of("user"), Map.of(), Map.of(),
+					true)
+			.after();
+		ServerSetup setup = smtp.getSmtp().getServerSetup();
+		smtp.stop();
+		try {
+			ask(nodeA, "vic@example.com", "en");
+			JdbcClient database = JdbcClient.create(nodeA.bean(DataSource.class));
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> database
+					.sql("SELECT count(*) FROM audit_events WHERE action = 'account.password_reset_requested' "
+							+ "AND target = ? AND details ->> 'sent' = 'false'")
+					.param("user:" + vic.id())
+					.query(Integer.class)
+					.single() == 1);
+		}
+		finally {
+			smtp = new GreenMail(setup);
+			smtp.start();
+		}
+		ask(nodeA, "vic@example.com", "en");
+		assertThat(linkIn(awaitMail("vic@example.com"), "Reset your password")).contains("/reset?token=");
 	}
 
 	/**
