@@ -160,7 +160,9 @@ public class BackendBreakers implements MeterBinder {
 
 	/**
 	 * Whether a failure means the backend could not be reached (rather than refused a
-	 * statement).
+	 * statement): a connection error (SQLSTATE class 08), a server shutting down or
+	 * restarting (57P01-57P03), or a server that no longer takes writes (25006, read
+	 * only: a failover's old primary).
 	 */
 	public static boolean isOutage(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -171,7 +173,8 @@ public class BackendBreakers implements MeterBinder {
 					|| cause instanceof TimeoutException || cause instanceof SocketTimeoutException
 					|| cause instanceof RedisCommandTimeoutException || cause instanceof RedisConnectionException
 					|| (cause instanceof SQLException sql && sql.getSQLState() != null
-							&& sql.getSQLState().startsWith("08"))) {
+							&& (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0")
+									|| sql.getSQLState().equals(ReadOnlyServerEviction.READ_ONLY)))) {
 				return true;
 			}
 			if (cause.getCause() == cause) {

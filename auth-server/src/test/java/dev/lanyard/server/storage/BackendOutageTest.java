@@ -5,10 +5,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TcpProxy;
+import dev.lanyard.server.TestBackends;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
@@ -22,6 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -170,6 +176,49 @@ class BackendOutageTest {
 				}
 				assertThat(recovered.statusCode()).as("back within ten seconds").isEqualTo(200);
 			}
+		}
+	}
+
+	/**
+	 * After a failover the pool's connections may land on a server that no longer takes
+	 * writes (the old primary, now a standby; here the database is made read-only for new
+	 * sessions and the pool's connections replaced, as a failover's reset does): token
+	 * requests answer 503, never 500, readiness says DOWN so the balancer stops sending
+	 * traffic, and all recovers once writes are taken again. Every write used to fail
+	 * with a 500 while readiness said UP, for as long as the connections lived.
+	 */
+	@Test
+	void databaseWhenServerTakesNoWritesThen503ReadinessDownAndRecovers() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		String url = deployment.get("spring.datasource.url");
+		String name = url.substring(url.lastIndexOf('/') + 1);
+		JdbcClient admin = JdbcClient.create(new DriverManagerDataSource(
+				url.substring(0, url.lastIndexOf('/') + 1) + "postgres", "postgres", TestBackends.superuserPassword()));
+		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+			OAuthFlows flows = new OAuthFlows(server.baseUrl());
+			TestBrowser client = new TestBrowser();
+			assertThat(flows
+				.token(client, "service", TestBootstrap.SERVICE_SECRET, Map.of("grant_type", "client_credentials"))
+				.statusCode()).isEqualTo(200);
+			admin.sql("ALTER DATABASE " + name + " SET default_transaction_read_only = on").update();
+			try {
+				server.bean(DataSource.class)
+					.unwrap(HikariDataSource.class)
+					.getHikariPoolMXBean()
+					.softEvictConnections();
+				for (int i = 0; i < 5; i++) {
+					HttpResponse<String> answer = flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+							Map.of("grant_type", "client_credentials"));
+					assertThat(answer.statusCode()).as("answer %d: %s", i, answer.body()).isEqualTo(503);
+					assertThat(TestBrowser.json(answer).get("error")).isEqualTo("temporarily_unavailable");
+				}
+				HttpResponse<String> readiness = client.get(flows.url("/actuator/health/readiness"));
+				assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(503);
+			}
+			finally {
+				admin.sql("ALTER DATABASE " + name + " RESET default_transaction_read_only").update();
+			}
+			awaitDatabaseBack(flows, client);
 		}
 	}
 
