@@ -24,8 +24,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * and PostgreSQL cannot store one in a text or JSON value, so a NUL that reached a
  * statement (a login name looked up, a {@code state} kept with the authorization) would
  * fail it.
+ * <p>
+ * An authorization request, or a pushed one, whose parameters hold more than
+ * {@value #AUTHORIZATION_REQUEST_LIMIT} characters is refused the same way (400): as much
+ * as a GET's request line carries (Tomcat's 8 KB header limit), where a POSTed one took
+ * the whole 64 KB form, and was kept in a new session for anyone who sent it (about 240
+ * KB once re-encoded for the way back from the sign-in), and in the grant's row.
  */
 public final class RequestParametersFilter extends OncePerRequestFilter {
+
+	static final int AUTHORIZATION_REQUEST_LIMIT = 8 * 1024;
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -44,11 +52,24 @@ public final class RequestParametersFilter extends OncePerRequestFilter {
 			response.getWriter().write("{\"error\":\"invalid_request\"}");
 			return;
 		}
-		if (holdsNul(parameters)) {
+		if (holdsNul(parameters) || (("/oauth2/authorize".equals(request.getServletPath())
+				|| "/oauth2/par".equals(request.getServletPath()))
+				&& characters(parameters) > AUTHORIZATION_REQUEST_LIMIT)) {
 			response.sendError(HttpServletResponse.SC_BAD_REQUEST);
 			return;
 		}
 		chain.doFilter(request, response);
+	}
+
+	private static long characters(Map<String, String[]> parameters) {
+		long characters = 0;
+		for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+			characters += parameter.getKey().length();
+			for (String value : parameter.getValue()) {
+				characters += value.length();
+			}
+		}
+		return characters;
 	}
 
 	private static boolean holdsNul(Map<String, String[]> parameters) {

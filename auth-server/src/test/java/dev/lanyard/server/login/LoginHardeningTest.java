@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import dev.lanyard.server.AlreadyExistsException;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.LanyardTestServer.TestBootstrap;
+import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBrowser;
 import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.AfterAll;
@@ -120,6 +122,34 @@ class LoginHardeningTest {
 		}
 		assertThat(storedKeys(server)).isEqualTo(keysBefore);
 		assertAnswersAndSignsIn(server);
+	}
+
+	/**
+	 * An authorization request is as large as a GET's request line allows (8 KB) however
+	 * it comes: a POSTed one of 60 KB (to anyone's use of a client's public id and
+	 * redirect URI) was kept whole in a new session, about 240 KB once re-encoded, and a
+	 * pushed one in a row. Refused before anything is kept; one within the bound goes on
+	 * to the sign-in.
+	 */
+	@ParameterizedTest(autoCloseArguments = false)
+	@MethodSource("servers")
+	void hd01AuthorizationRequestWhenLargerThanAGetCarriesThenRefusedAndNothingKept(LanyardTestServer server) {
+		Map<String, String> request = new java.util.LinkedHashMap<>(OAuthFlows.codeRequest("web-app",
+				TestBootstrap.REDIRECT_URI, "openid", "s", TestBrowser.Pkce.create()));
+		request.put("junk", "x".repeat(60_000));
+		HttpResponse<String> large = new TestBrowser().postForm(server.baseUrl() + "/oauth2/authorize", request);
+		assertThat(large.statusCode()).isEqualTo(400);
+		assertThat(large.headers().firstValue("Set-Cookie")).as("no session").isEmpty();
+		assertThat(large.body()).doesNotContain("xxxx");
+		HttpResponse<String> pushed = new TestBrowser().postForm(server.baseUrl() + "/oauth2/par", request,
+				"Authorization", TestBrowser.basic("web-app", TestBootstrap.WEB_APP_SECRET));
+		assertThat(pushed.statusCode()).isEqualTo(400);
+		assertThat(TestBrowser.json(pushed).get("error")).isEqualTo("invalid_request");
+
+		request.put("junk", "x".repeat(7_000));
+		HttpResponse<String> within = new TestBrowser().postForm(server.baseUrl() + "/oauth2/authorize", request);
+		assertThat(within.statusCode()).isEqualTo(302);
+		assertThat(within.headers().firstValue("Location").orElseThrow()).endsWith("/login");
 	}
 
 	@ParameterizedTest(autoCloseArguments = false)
