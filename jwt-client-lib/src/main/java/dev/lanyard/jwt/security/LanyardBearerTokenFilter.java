@@ -74,8 +74,7 @@ final class LanyardBearerTokenFilter extends OncePerRequestFilter {
 		}
 		catch (InvalidLanyardTokenException ex) {
 			this.contexts.clearContext();
-			BearerCredentials.reject(response, HttpServletResponse.SC_UNAUTHORIZED,
-					BearerCredentials.INVALID_TOKEN_CHALLENGE, ex.reasonCode());
+			BearerCredentials.rejectToken(response, ex.reasonCode());
 			return;
 		}
 		authenticate(authentication, request, response);

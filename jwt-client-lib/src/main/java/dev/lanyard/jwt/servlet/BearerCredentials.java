@@ -3,6 +3,8 @@ package dev.lanyard.jwt.servlet;
 import java.lang.System.Logger.Level;
 import java.util.Enumeration;
 
+import dev.lanyard.jwt.JwtVerificationException;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -100,6 +102,26 @@ public record BearerCredentials(Kind kind, String token) {
 	 * @param challenge the {@code WWW-Authenticate} value, one of the constants above
 	 * @param reason why, for the log (a reason code, never a value from the token)
 	 */
+	/**
+	 * Answers a token that did not verify: 401 with the {@code invalid_token} challenge,
+	 * or, when the keys to verify it with could not be had ({@code jwks_unavailable}: the
+	 * authorization server unreachable, nothing cached yet), 503 with
+	 * {@code Retry-After}. The token may be good; a 401 told clients to drop it and sign
+	 * in again, in a loop for as long as the outage lasted.
+	 * @param reason the failure's reason code
+	 */
+	public static void rejectToken(HttpServletResponse response, String reason) {
+		if (JwtVerificationException.Reason.JWKS_UNAVAILABLE.code().equals(reason)) {
+			LOG.log(Level.DEBUG, "Rejected request: {0}", reason);
+			response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+			response.setHeader("Retry-After", "5");
+			response.setHeader("Cache-Control", "no-store");
+			response.setContentLength(0);
+			return;
+		}
+		reject(response, HttpServletResponse.SC_UNAUTHORIZED, INVALID_TOKEN_CHALLENGE, reason);
+	}
+
 	public static void reject(HttpServletResponse response, int status, String challenge, String reason) {
 		LOG.log(Level.DEBUG, "Rejected request: {0}", reason);
 		response.setStatus(status);

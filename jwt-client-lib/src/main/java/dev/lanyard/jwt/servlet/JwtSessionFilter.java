@@ -103,8 +103,7 @@ public final class JwtSessionFilter implements Filter {
 			claims = this.verifier.verify(token);
 		}
 		catch (JwtVerificationException e) {
-			BearerCredentials.reject(response, HttpServletResponse.SC_UNAUTHORIZED,
-					BearerCredentials.INVALID_TOKEN_CHALLENGE, e.reason().code());
+			BearerCredentials.rejectToken(response, e.reason().code());
 			return;
 		}
 		request.setAttribute(SESSION_CLAIMS_ATTRIBUTE, claims);
