@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -47,12 +48,20 @@ import com.nimbusds.jose.util.JSONObjectUtils;
  * <li>When the authorization server is unreachable the answer is
  * {@link ExchangeResult.Unavailable} (503, not 401), and still-valid cached JWTs keep
  * being served.</li>
+ * <li>At most {@value #MAXIMUM_IN_FLIGHT} exchanges are in flight at once; a token that
+ * would need one more is answered {@link ExchangeResult.Unavailable} at once. A slow or
+ * hung authorization server otherwise held a request thread per uncached token for the
+ * request timeout, until requests for cached tokens queued behind them too; and after a
+ * drop of everything cached, every token in use asked at once.</li>
  * </ul>
  * Thread-safe.
  */
 public final class GatewayTokenExchanger {
 
 	static final int MAXIMUM_ENTRIES = 100_000;
+
+	/** The most exchanges in flight at once. */
+	static final int MAXIMUM_IN_FLIGHT = 64;
 
 	private static final Duration REVOCATION_MEMORY = Duration.ofMinutes(6);
 
@@ -105,6 +114,8 @@ public final class GatewayTokenExchanger {
 
 	private final AtomicReference<Instant> lastUnavailableLogged = new AtomicReference<>();
 
+	private final Semaphore inFlight;
+
 	/**
 	 * @param exchange asks the authorization server, e.g.
 	 * {@link TokenExchangeClient#exchange}
@@ -115,6 +126,12 @@ public final class GatewayTokenExchanger {
 	 */
 	public GatewayTokenExchanger(Function<String, ExchangeResult> exchange, Duration expiryMargin,
 			Duration rejectionTtl, ExchangeEvents events, Clock clock) {
+		this(exchange, expiryMargin, rejectionTtl, events, clock, MAXIMUM_IN_FLIGHT);
+	}
+
+	GatewayTokenExchanger(Function<String, ExchangeResult> exchange, Duration expiryMargin, Duration rejectionTtl,
+			ExchangeEvents events, Clock clock, int maximumInFlight) {
+		this.inFlight = new Semaphore(maximumInFlight);
 		this.exchange = exchange;
 		this.expiryMargin = expiryMargin;
 		this.rejectionTtl = rejectionTtl;
@@ -164,15 +181,25 @@ public final class GatewayTokenExchanger {
 			return answer.join().result();
 		}
 		ExchangeResult result = null;
+		boolean asked = false;
 		try {
-			long started = System.nanoTime();
-			result = this.exchange.apply(opaqueToken);
-			this.events.exchanged(result, Duration.ofNanos(System.nanoTime() - started));
+			asked = this.inFlight.tryAcquire();
+			if (asked) {
+				long started = System.nanoTime();
+				result = this.exchange.apply(opaqueToken);
+				this.events.exchanged(result, Duration.ofNanos(System.nanoTime() - started));
+			}
+			else {
+				result = new ExchangeResult.Unavailable("too many exchanges in flight");
+			}
 		}
 		catch (RuntimeException ex) {
 			result = new ExchangeResult.Unavailable(ex.getClass().getSimpleName());
 		}
 		finally {
+			if (asked) {
+				this.inFlight.release();
+			}
 			// Whatever happened (even an Error), the requests waiting on this exchange
 			// get an answer, and an answer not worth keeping (unavailable, already
 			// expired) leaves the cache at once, so the next request tries again.

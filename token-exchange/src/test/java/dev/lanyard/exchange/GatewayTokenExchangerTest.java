@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -176,6 +177,50 @@ class GatewayTokenExchangerTest {
 		this.clock.advance(Duration.ofSeconds(11));
 		exchanger.exchange("lyat_forged");
 		assertThat(this.calls).hasValue(2);
+	}
+
+	/**
+	 * A hung authorization server holds at most so many exchanges (two here): a token
+	 * that needs one more is answered "unavailable" (503) at once rather than holding
+	 * another request thread, and cached JWTs are still served; once the exchanges end,
+	 * tokens are exchanged again.
+	 */
+	@Test
+	void exchangeWhenTooManyInFlightThenUnavailableAtOnceAndCachedJwtsStillServed() throws Exception {
+		CountDownLatch answer = new CountDownLatch(1);
+		AtomicBoolean hung = new AtomicBoolean();
+		GatewayTokenExchanger exchanger = new GatewayTokenExchanger((token) -> {
+			this.calls.incrementAndGet();
+			if (hung.get()) {
+				try {
+					answer.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return new ExchangeResult.Exchanged("jwt-" + token, this.clock.instant().plusSeconds(300));
+		}, Duration.ofSeconds(30), Duration.ofSeconds(10), ExchangeEvents.NONE, this.clock, 2);
+		exchanger.exchange("lyat_cached");
+		hung.set(true);
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			Future<ExchangeResult> first = threads.submit(() -> exchanger.exchange("lyat_a"));
+			Future<ExchangeResult> second = threads.submit(() -> exchanger.exchange("lyat_b"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.calls.get() == 3);
+
+			assertThat(exchanger.exchange("lyat_c")).isInstanceOf(ExchangeResult.Unavailable.class);
+			assertThat(this.calls).as("not asked").hasValue(3);
+			assertThat(exchanger.exchange("lyat_cached")).isInstanceOf(ExchangeResult.Exchanged.class);
+
+			answer.countDown();
+			assertThat(first.get(5, TimeUnit.SECONDS)).isInstanceOf(ExchangeResult.Exchanged.class);
+			assertThat(second.get(5, TimeUnit.SECONDS)).isInstanceOf(ExchangeResult.Exchanged.class);
+			assertThat(exchanger.exchange("lyat_c")).isInstanceOf(ExchangeResult.Exchanged.class);
+		}
+		finally {
+			threads.shutdownNow();
+		}
 	}
 
 	@Test
