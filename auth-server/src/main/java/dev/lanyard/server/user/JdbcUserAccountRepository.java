@@ -51,6 +51,20 @@ public class JdbcUserAccountRepository {
 		return this.jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(this::map).optional();
 	}
 
+	/**
+	 * The account a sign-in checks a password against, read once no change of it is in
+	 * progress: a password change (which ends every sign-in begun before it) holds the
+	 * row from its new password to its commit, and a sign-in that read the old password
+	 * meanwhile began after the change's cut-off, so its session outlived the change.
+	 */
+	public Optional<UserAccount> findByLoginNameForSignIn(String name) {
+		return LoginName.ofTyped(name)
+			.flatMap((loginName) -> this.jdbc.sql("SELECT * FROM users WHERE login_name = ? FOR SHARE")
+				.param(loginName)
+				.query(this::map)
+				.optional());
+	}
+
 	/** The accounts with this e-mail address (any case). */
 	public List<UUID> withEmail(String email) {
 		return this.jdbc.sql("SELECT id FROM users WHERE lower(email) = lower(?) ORDER BY created_at")

@@ -23,7 +23,7 @@ public class LanyardUserDetailsService implements UserDetailsService, UserDetail
 
 	@Override
 	public UserDetails loadUserByUsername(String username) {
-		return this.users.findByLoginName(username)
+		return this.users.findByLoginNameForSignIn(username)
 			.map(LanyardUser::of)
 			.orElseThrow(() -> new UsernameNotFoundException("No such account"));
 	}
