@@ -18,7 +18,10 @@ import dev.lanyard.server.token.TokenHash;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Registers and changes OAuth clients: the one place their rules are applied, whoever
@@ -37,8 +40,11 @@ public class ClientService {
 
 	private final Clock clock;
 
+	private final TaskScheduler scheduler;
+
 	public ClientService(JdbcOAuthClientRepository clients, LanyardRegisteredClientRepository registeredClients,
-			GrantRevocations authorizations, LanyardProperties properties, Clock clock) {
+			GrantRevocations authorizations, LanyardProperties properties, Clock clock, TaskScheduler scheduler) {
+		this.scheduler = scheduler;
 		this.clients = clients;
 		this.registeredClients = registeredClients;
 		this.authorizations = authorizations;
@@ -82,7 +88,7 @@ public class ClientService {
 	@Transactional
 	public ImportOutcome importClient(ClientRegistration registration) {
 		requireValid(registration);
-		Optional<OAuthClient> existing = this.clients.findByClientId(registration.clientId());
+		Optional<OAuthClient> existing = this.clients.findByClientIdForUpdate(registration.clientId());
 		String secretHash = (registration.clientSecret() != null) ? TokenHash.of(registration.clientSecret()) : null;
 		if (existing.isEmpty()) {
 			OAuthClient client = toClient(UUID.randomUUID().toString(), registration, secretHash, this.clock.instant(),
@@ -96,7 +102,7 @@ public class ClientService {
 			return ImportOutcome.UNCHANGED;
 		}
 		this.clients.update(client);
-		this.registeredClients.evict(client);
+		changed(client);
 		if (current.enabled() && !client.enabled()) {
 			this.authorizations.revokeByClient(client.id(), "client_disabled");
 		}
@@ -127,7 +133,7 @@ public class ClientService {
 	 */
 	@Transactional
 	public OAuthClient update(String clientId, ClientRegistration change) {
-		OAuthClient current = this.clients.findByClientId(clientId)
+		OAuthClient current = this.clients.findByClientIdForUpdate(clientId)
 			.orElseThrow(() -> new NoSuchEntityException("Client"));
 		ClientRegistration registration = change.keepingAuthenticationOf(current);
 		if (registration.publicClient() != current.isPublic()) {
@@ -138,7 +144,7 @@ public class ClientService {
 				usesSecret(registration) ? current.clientSecretHash() : null, current.clientIdIssuedAt(),
 				current.enabled());
 		this.clients.update(updated);
-		this.registeredClients.evict(updated);
+		changed(updated);
 		if (current.enabled() && !updated.enabled()) {
 			this.authorizations.revokeByClient(current.id(), "client_disabled");
 		}
@@ -153,7 +159,7 @@ public class ClientService {
 	 */
 	@Transactional
 	public ClientWithSecret regenerateSecret(String clientId) {
-		OAuthClient current = this.clients.findByClientId(clientId)
+		OAuthClient current = this.clients.findByClientIdForUpdate(clientId)
 			.orElseThrow(() -> new NoSuchEntityException("Client"));
 		if (current.isPublic()) {
 			throw new InputRejectedException("client_secret", "client-secret.public");
@@ -164,7 +170,7 @@ public class ClientService {
 		String secret = OpaqueTokenValues.CLIENT_SECRET.generate();
 		OAuthClient updated = current.withSecretHash(TokenHash.of(secret), this.clock.instant());
 		this.clients.update(updated);
-		this.registeredClients.evict(updated);
+		changed(updated);
 		endOwnGrantsIfCredentialsChanged(current, updated);
 		return new ClientWithSecret(updated, secret);
 	}
@@ -181,17 +187,46 @@ public class ClientService {
 				|| !Objects.equals(before.tokenEndpointAuthMethod(), after.tokenEndpointAuthMethod())
 				|| !Objects.equals(before.jwks(), after.jwks()) || !Objects.equals(before.jwksUri(), after.jwksUri())) {
 			this.authorizations.revokeByPrincipal(after.clientId(), "client_credentials_changed");
+			// Every node keeps a client for a few seconds: until its copy goes, one still
+			// takes the old credential, and the grants it makes with it are ended too.
+			afterCommit(() -> this.scheduler.schedule(
+					() -> this.authorizations.revokeByPrincipal(after.clientId(), "client_credentials_changed"),
+					this.clock.instant().plus(LanyardRegisteredClientRepository.CACHE_TTL).plusSeconds(1)));
 		}
+	}
+
+	/**
+	 * A client changed: this node forgets its copy now and again once the change is
+	 * committed (a request in between would read and keep the row as it was).
+	 */
+	private void changed(OAuthClient client) {
+		this.registeredClients.evict(client);
+		afterCommit(() -> this.registeredClients.evict(client));
+	}
+
+	private static void afterCommit(Runnable work) {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			work.run();
+			return;
+		}
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCommit() {
+				work.run();
+			}
+
+		});
 	}
 
 	/** Deletes a client; every grant it held is revoked first, so gateways are told. */
 	@Transactional
 	public void delete(String clientId) {
-		OAuthClient current = this.clients.findByClientId(clientId)
+		OAuthClient current = this.clients.findByClientIdForUpdate(clientId)
 			.orElseThrow(() -> new NoSuchEntityException("Client"));
 		this.authorizations.revokeByClient(current.id(), "client_deleted");
 		this.clients.delete(current.id());
-		this.registeredClients.evict(current);
+		changed(current);
 	}
 
 	/** Clients whose id or name contains the text, a page at a time. */

@@ -31,6 +31,14 @@ public class JdbcOAuthClientRepository {
 			.optional();
 	}
 
+	/** The client, its row locked until the transaction ends (a change made from it). */
+	public Optional<OAuthClient> findByClientIdForUpdate(String clientId) {
+		return this.jdbc.sql("SELECT * FROM oauth_clients WHERE client_id = ? FOR UPDATE")
+			.param(clientId)
+			.query(this::map)
+			.optional();
+	}
+
 	public Optional<OAuthClient> findById(String id) {
 		return this.jdbc.sql("SELECT * FROM oauth_clients WHERE id = ?").param(id).query(this::map).optional();
 	}
