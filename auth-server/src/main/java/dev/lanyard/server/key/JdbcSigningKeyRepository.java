@@ -95,6 +95,11 @@ public class JdbcSigningKeyRepository {
 		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource);
 	}
 
+	/** Takes the key-management lock if free; never waits. */
+	public boolean tryLockForKeyManagement() {
+		return AdvisoryLocks.KEY_MANAGEMENT.tryLockForTransaction(this.dataSource);
+	}
+
 	public Optional<byte[]> findMasterKeyCheck() {
 		return this.jdbc.sql("SELECT sealed FROM master_key_check WHERE id = 1")
 			.query((rs, row) -> rs.getBytes(1))

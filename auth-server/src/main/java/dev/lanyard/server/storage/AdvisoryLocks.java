@@ -44,6 +44,8 @@ public enum AdvisoryLocks {
 
 	private static final String LOCK = "SELECT pg_advisory_xact_lock(?)";
 
+	private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(?)";
+
 	/** Longest a node waits for another to release a lock. */
 	public static final Duration LONGEST_WAIT = Duration.ofMinutes(2);
 
@@ -68,14 +70,39 @@ public enum AdvisoryLocks {
 			}
 		}
 		catch (SQLException ex) {
-			DataAccessException translated = new SQLErrorCodeSQLExceptionTranslator(dataSource)
-				.translate("Advisory lock " + name(), LOCK, ex);
-			throw (translated != null) ? translated
-					: new UncategorizedSQLException("Advisory lock " + name(), LOCK, ex);
+			throw translated(dataSource, LOCK, ex);
 		}
 		finally {
 			DataSourceUtils.releaseConnection(connection, dataSource);
 		}
+	}
+
+	/**
+	 * Takes the lock if no one holds it, and holds it until the current transaction ends;
+	 * never waits. Needs a transaction.
+	 * @return whether the lock is held now
+	 */
+	public boolean tryLockForTransaction(DataSource dataSource) {
+		Connection connection = DataSourceUtils.getConnection(dataSource);
+		try (PreparedStatement statement = connection.prepareStatement(TRY_LOCK)) {
+			statement.setLong(1, this.id);
+			try (ResultSet granted = statement.executeQuery()) {
+				granted.next();
+				return granted.getBoolean(1);
+			}
+		}
+		catch (SQLException ex) {
+			throw translated(dataSource, TRY_LOCK, ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, dataSource);
+		}
+	}
+
+	private DataAccessException translated(DataSource dataSource, String sql, SQLException ex) {
+		DataAccessException translated = new SQLErrorCodeSQLExceptionTranslator(dataSource)
+			.translate("Advisory lock " + name(), sql, ex);
+		return (translated != null) ? translated : new UncategorizedSQLException("Advisory lock " + name(), sql, ex);
 	}
 
 }

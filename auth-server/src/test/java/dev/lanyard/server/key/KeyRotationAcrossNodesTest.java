@@ -234,6 +234,35 @@ class KeyRotationAcrossNodesTest {
 		}
 	}
 
+	/**
+	 * A rotation that comes due while another node holds the key-management lock (doing
+	 * key work, or stalled: a frozen VM, a partition its session outlives) does not stall
+	 * this node's re-read, which every request that signs and the JWKS wait on: the
+	 * re-read leaves the rotation to the holder and goes on; once the lock is free, the
+	 * next re-read performs it. It used to wait for the lock for up to two minutes.
+	 */
+	@Test
+	void refreshWhenRotationDueWhileAnotherNodeHoldsTheKeyLockThenNoWait() throws Exception {
+		SigningKeyService keys = nodeA.bean(SigningKeyService.class);
+		String before = kid(sign(nodeA));
+		Instant startsAt = keys.rotate();
+		javax.sql.DataSource database = nodeB.bean(javax.sql.DataSource.class);
+		try (java.sql.Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			try (java.sql.PreparedStatement lock = holder.prepareStatement("SELECT pg_advisory_xact_lock(7163001)")) {
+				lock.executeQuery().close();
+			}
+			while (Instant.now().isBefore(startsAt.plusMillis(100))) {
+				Thread.sleep(100);
+			}
+			org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), keys::refresh);
+			assertThat(kid(sign(nodeA))).as("left to the lock's holder").isEqualTo(before);
+			holder.rollback();
+		}
+		keys.refresh();
+		assertThat(kid(sign(nodeA))).as("rotated once the lock is free").isNotEqualTo(before);
+	}
+
 	private static void awaitUnpublished(LanyardTestServer node, String kid) throws InterruptedException {
 		Instant deadline = Instant.now().plusSeconds(6);
 		String published = new TestBrowser().get(node.baseUrl() + "/oauth2/jwks").body();

@@ -58,6 +58,21 @@ class AdvisoryLocksTest {
 				.isEqualTo(LOCK_NOT_AVAILABLE));
 	}
 
+	/**
+	 * Trying never waits: refused at once while another transaction holds the lock (a
+	 * node doing key work), granted when it is free.
+	 */
+	@Test
+	void tryLockForTransactionWhenAnotherTransactionHoldsItThenRefusedAtOnce() {
+		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource);
+		TransactionTemplate other = new TransactionTemplate(this.transactionManager);
+		other.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		Boolean held = other.execute((status) -> AdvisoryLocks.KEY_MANAGEMENT.tryLockForTransaction(this.dataSource));
+		assertThat(held).isFalse();
+		Boolean free = other.execute((status) -> AdvisoryLocks.BOOTSTRAP_IMPORT.tryLockForTransaction(this.dataSource));
+		assertThat(free).isTrue();
+	}
+
 	@Test
 	void lockForTransactionWhenAnotherLockIsHeldThenGranted() {
 		AdvisoryLocks.KEY_MANAGEMENT.lockForTransaction(this.dataSource);
