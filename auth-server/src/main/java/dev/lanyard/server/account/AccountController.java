@@ -225,9 +225,12 @@ class AccountController {
 			redirect.addFlashAttribute("claims", shown);
 			return "redirect:/account#profile";
 		}
-		// Which claims, never their values.
-		this.audit.record(id.toString(), "account.profile_changed", "user:" + id, request.getRemoteAddr(),
-				Map.of("claims", String.join(" ", changed)));
+		// Which claims, never their values; a save that changed nothing is no event (the
+		// table nothing empties would grow by a row per click).
+		if (!changed.isEmpty()) {
+			this.audit.record(id.toString(), "account.profile_changed", "user:" + id, request.getRemoteAddr(),
+					Map.of("claims", String.join(" ", changed)));
+		}
 		redirect.addFlashAttribute("notice", "account.profile-saved");
 		return "redirect:/account#profile";
 	}
@@ -296,9 +299,11 @@ class AccountController {
 		String userId = id(person).toString();
 		Optional<ActiveGrant> grant = this.grants.find(grantId).filter((found) -> userId.equals(found.principalName()));
 		if (grant.isEmpty()) {
-			// Not this person's (or no longer live): nothing happens, and it is recorded.
-			this.audit.record(userId, "account.application_revoke_refused", "grant:" + grantId, request.getRemoteAddr(),
-					Map.of());
+			// Not this person's (or no longer live): nothing happens, and it is recorded,
+			// once a minute for the person and network (each refusal would add a row).
+			this.audit.recordRepeatable(userId, "account.application_revoke_refused", "user:" + userId,
+					request.getRemoteAddr(),
+					Map.of("grant", (grantId.length() > 64) ? grantId.substring(0, 64) : grantId));
 			return "redirect:/account#applications";
 		}
 		this.revocations.revokeById(grant.get().id(), "user");

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.sql.DataSource;
+
 import dev.lanyard.admin.Actor;
 import dev.lanyard.admin.user.UserAdministration;
 import dev.lanyard.admin.user.UserDraft;
@@ -19,6 +21,8 @@ import dev.lanyard.server.user.UserService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -218,8 +222,17 @@ class AccountPageTest {
 
 		TestBrowser sam = signedIn(nodeA, "sam");
 		HttpResponse<String> samPage = sam.get(nodeA.baseUrl() + "/account");
-		sam.postForm(nodeA.baseUrl() + "/account/applications/" + grantId + "/revoke",
-				Map.of("_csrf", TestBrowser.csrf(samPage.body())));
+		for (int i = 0; i < 3; i++) {
+			sam.postForm(nodeA.baseUrl() + "/account/applications/" + grantId + "/revoke",
+					Map.of("_csrf", TestBrowser.csrf(samPage.body())));
+		}
+		// Recorded, once a minute for the person (each refusal would add a row).
+		assertThat(JdbcClient.create(nodeA.bean(DataSource.class))
+			.sql("SELECT count(*) FROM audit_events WHERE action = 'account.application_revoke_refused' "
+					+ "AND details ->> 'grant' = ?")
+			.param(grantId)
+			.query(Integer.class)
+			.single()).isEqualTo(1);
 		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
 		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET, token))
 			.as("another person's revocation")
