@@ -235,6 +235,13 @@ final class AuthorizationCodec {
 		if (principal.getDetails() instanceof LoginDetails login) {
 			encoded.put("sid", login.sessionId());
 			encoded.put("auth_time", login.authenticatedAt().toString());
+			// When the sign-in began here and any cut-off it was carried past: what an
+			// end
+			// of every sign-in is held against (LoginDetails#standingFrom).
+			encoded.put("begun_at", login.begun().toString());
+			if (login.carriedPast() != null) {
+				encoded.put("carried_past", login.carriedPast().toString());
+			}
 			encoded.put("remote_address", login.remoteAddress());
 			if (login.identityProvider() != null) {
 				encoded.put("idp", login.identityProvider());
@@ -288,7 +295,9 @@ final class AuthorizationCodec {
 		LoginDetails login = null;
 		if (encoded.get("sid") instanceof String sid) {
 			login = new LoginDetails(sid, Instant.parse((String) encoded.get("auth_time")),
-					(String) encoded.get("remote_address"), null, (String) encoded.get("idp"));
+					(String) encoded.get("remote_address"), null, (String) encoded.get("idp"),
+					(encoded.get("carried_past") instanceof String carried) ? Instant.parse(carried) : null,
+					(encoded.get("begun_at") instanceof String begun) ? Instant.parse(begun) : null);
 			// The factors the user signed in with, as Spring Security records them
 			// (grants stored before factors were kept: the password).
 			List<Map<String, String>> factors = (encoded.get("factors") instanceof List<?> stored)

@@ -201,9 +201,7 @@ public class UserService {
 	@Transactional
 	public Change update(UUID id, String username, String email, boolean enabled, boolean locked, List<String> roles,
 			Map<String, String> attributes, Map<String, String> standardClaims) {
-		// Under the row's lock: what changed (and so what it withdraws or uses up) is
-		// against the account as it is, not as another change left it a moment ago.
-		UserAccount before = this.users.findByIdForUpdate(id).orElseThrow(() -> new NoSuchEntityException("User"));
+		UserAccount before = get(id);
 		requireValidProfile(username, email, roles, attributes);
 		Map<String, String> claims = (standardClaims != null)
 				? StandardClaim.verificationKept(before.email(), email, before.claims(),
