@@ -18,7 +18,6 @@ import dev.lanyard.server.token.TokenHash;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -40,11 +39,8 @@ public class ClientService {
 
 	private final Clock clock;
 
-	private final TaskScheduler scheduler;
-
 	public ClientService(JdbcOAuthClientRepository clients, LanyardRegisteredClientRepository registeredClients,
-			GrantRevocations authorizations, LanyardProperties properties, Clock clock, TaskScheduler scheduler) {
-		this.scheduler = scheduler;
+			GrantRevocations authorizations, LanyardProperties properties, Clock clock) {
 		this.clients = clients;
 		this.registeredClients = registeredClients;
 		this.authorizations = authorizations;
@@ -187,11 +183,6 @@ public class ClientService {
 				|| !Objects.equals(before.tokenEndpointAuthMethod(), after.tokenEndpointAuthMethod())
 				|| !Objects.equals(before.jwks(), after.jwks()) || !Objects.equals(before.jwksUri(), after.jwksUri())) {
 			this.authorizations.revokeByPrincipal(after.clientId(), "client_credentials_changed");
-			// Every node keeps a client for a few seconds: until its copy goes, one still
-			// takes the old credential, and the grants it makes with it are ended too.
-			afterCommit(() -> this.scheduler.schedule(
-					() -> this.authorizations.revokeByPrincipal(after.clientId(), "client_credentials_changed"),
-					this.clock.instant().plus(LanyardRegisteredClientRepository.CACHE_TTL).plusSeconds(1)));
 		}
 	}
 

@@ -61,7 +61,7 @@ class ClientServiceTest {
 
 		CompletableFuture<ClientService.ClientWithSecret> second = CompletableFuture
 			.supplyAsync(() -> this.clients.register(registration));
-		awaitBlockedOnTheUniqueIndex();
+		awaitAStatementWaitingOnALock();
 		commit.countDown();
 		first.get(10, TimeUnit.SECONDS);
 
@@ -73,7 +73,37 @@ class ClientServiceTest {
 			.isEqualTo(1);
 	}
 
-	private void awaitBlockedOnTheUniqueIndex() throws InterruptedException {
+	/**
+	 * A change made while the secret is being regenerated (the answer to a leak) waits
+	 * for it and keeps the new secret: it used to read the client before the regeneration
+	 * committed and write the old, leaked secret back.
+	 */
+	@Test
+	void updateWhenSecretRegeneratedMeanwhileThenTheNewSecretStays() throws Exception {
+		String clientId = "regenerated-" + UUID.randomUUID().toString().substring(0, 8);
+		this.clients.register(change(clientId, "client_secret_basic", null));
+		CountDownLatch regenerated = new CountDownLatch(1);
+		CountDownLatch commit = new CountDownLatch(1);
+		CompletableFuture<String> secret = CompletableFuture.supplyAsync(() -> this.transactions.execute((tx) -> {
+			String fresh = this.clients.regenerateSecret(clientId).clientSecret();
+			regenerated.countDown();
+			await(commit);
+			return fresh;
+		}));
+		assertThat(regenerated.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<OAuthClient> renamed = CompletableFuture
+			.supplyAsync(() -> this.clients.update(clientId, change(clientId, null, null)));
+		awaitAStatementWaitingOnALock();
+		commit.countDown();
+		renamed.get(10, TimeUnit.SECONDS);
+
+		assertThat(this.jdbc.queryForObject("SELECT client_secret_hash FROM oauth_clients WHERE client_id = ?",
+				String.class, clientId))
+			.isEqualTo(dev.lanyard.server.token.TokenHash.of(secret.get(10, TimeUnit.SECONDS)));
+	}
+
+	/** Until another statement of this database waits on a lock. */
+	private void awaitAStatementWaitingOnALock() throws InterruptedException {
 		for (int i = 0; i < 100; i++) {
 			Integer waiting = this.jdbc.queryForObject(
 					"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
@@ -83,7 +113,7 @@ class ClientServiceTest {
 			}
 			Thread.sleep(50);
 		}
-		throw new AssertionError("the second registration never waited for the first");
+		throw new AssertionError("no statement waited on a lock");
 	}
 
 	private static void await(CountDownLatch latch) {
