@@ -6,10 +6,12 @@ import java.util.Objects;
  * The failure of {@link JwtVerifier#verify(String)}: the token must not be trusted.
  *
  * <p>
- * The {@link #reason() reason} is a stable code a service can log and count; every reason
- * maps to HTTP 401 with {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC 6750
- * §3.1). The message is safe to log: it never contains the token nor any value taken from
- * it.
+ * The {@link #reason() reason} is a stable code a service can log and count; the filters
+ * answer every reason with HTTP 401 and
+ * {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC 6750 §3.1), but
+ * {@code jwks_unavailable}: 503 with {@code Retry-After} (the token could not be checked;
+ * it may be good). The message is safe to log: it never contains the token nor any value
+ * taken from it.
  */
 public final class JwtVerificationException extends Exception {
 

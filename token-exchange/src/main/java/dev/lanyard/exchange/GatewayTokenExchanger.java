@@ -49,7 +49,8 @@ import com.nimbusds.jose.util.JSONObjectUtils;
  * {@link ExchangeResult.Unavailable} (503, not 401), and still-valid cached JWTs keep
  * being served.</li>
  * <li>At most {@value #MAXIMUM_IN_FLIGHT} exchanges are in flight at once; a token that
- * would need one more is answered {@link ExchangeResult.Unavailable} at once. A slow or
+ * would need one more waits for one to end up to {@link #IN_FLIGHT_WAIT}, then is
+ * answered {@link ExchangeResult.Unavailable} (counted as such in the metrics). A slow or
  * hung authorization server otherwise held a request thread per uncached token for the
  * request timeout, until requests for cached tokens queued behind them too; and after a
  * drop of everything cached, every token in use asked at once.</li>
@@ -62,6 +63,13 @@ public final class GatewayTokenExchanger {
 
 	/** The most exchanges in flight at once. */
 	static final int MAXIMUM_IN_FLIGHT = 64;
+
+	/**
+	 * How long an exchange waits for one in flight to end, when
+	 * {@value #MAXIMUM_IN_FLIGHT} are: a burst (after the cache was dropped) passes, a
+	 * hung server does not hold the request.
+	 */
+	static final Duration IN_FLIGHT_WAIT = Duration.ofMillis(200);
 
 	private static final Duration REVOCATION_MEMORY = Duration.ofMinutes(6);
 
@@ -183,15 +191,19 @@ public final class GatewayTokenExchanger {
 		ExchangeResult result = null;
 		boolean asked = false;
 		try {
-			asked = this.inFlight.tryAcquire();
+			long started = System.nanoTime();
+			asked = this.inFlight.tryAcquire(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			if (asked) {
-				long started = System.nanoTime();
 				result = this.exchange.apply(opaqueToken);
-				this.events.exchanged(result, Duration.ofNanos(System.nanoTime() - started));
 			}
 			else {
 				result = new ExchangeResult.Unavailable("too many exchanges in flight");
 			}
+			this.events.exchanged(result, Duration.ofNanos(System.nanoTime() - started));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			result = new ExchangeResult.Unavailable("interrupted");
 		}
 		catch (RuntimeException ex) {
 			result = new ExchangeResult.Unavailable(ex.getClass().getSimpleName());

@@ -181,9 +181,9 @@ class GatewayTokenExchangerTest {
 
 	/**
 	 * A hung authorization server holds at most so many exchanges (two here): a token
-	 * that needs one more is answered "unavailable" (503) at once rather than holding
-	 * another request thread, and cached JWTs are still served; once the exchanges end,
-	 * tokens are exchanged again.
+	 * that needs one more waits a moment, then is answered "unavailable" (503) rather
+	 * than holding another request thread, and cached JWTs are still served; once the
+	 * exchanges end, tokens are exchanged again.
 	 */
 	@Test
 	void exchangeWhenTooManyInFlightThenUnavailableAtOnceAndCachedJwtsStillServed() throws Exception {

@@ -59,10 +59,11 @@ class RecentAuthentication {
 		}
 		if (provenAt == null || provenAt.plus(this.maxAge).isBefore(this.clock.instant())) {
 			// Audited like a wrong password in the console: a stolen token trying a
-			// change it may not make is worth an investigator's eye.
+			// change it may not make is worth an investigator's eye (once a minute for
+			// the caller and network: each refusal would add a row).
 			Actor actor = this.identity.current();
-			this.audit.record(actor.id(), "admin.reauthentication_required", null, actor.address(),
-					Map.of("request", request()));
+			this.audit.recordRepeatable(actor.id(), "admin.reauthentication_required", "actor:" + actor.id(),
+					actor.address(), Map.of("request", request()));
 			throw new ReauthenticationRequiredException(this.maxAge);
 		}
 	}

@@ -236,8 +236,7 @@ final class AuthorizationCodec {
 			encoded.put("sid", login.sessionId());
 			encoded.put("auth_time", login.authenticatedAt().toString());
 			// When the sign-in began here and any cut-off it was carried past: what an
-			// end
-			// of every sign-in is held against (LoginDetails#standingFrom).
+			// end of every sign-in is held against (LoginDetails#standingFrom).
 			encoded.put("begun_at", login.begun().toString());
 			if (login.carriedPast() != null) {
 				encoded.put("carried_past", login.carriedPast().toString());

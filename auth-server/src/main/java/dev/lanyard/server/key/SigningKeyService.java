@@ -228,13 +228,11 @@ public class SigningKeyService implements InitializingBean {
 			Instant now = this.clock.instant();
 			Snapshot current = this.snapshot;
 			if (current != null && current.dueAt() != null && !current.dueAt().isAfter(now)) {
-				// Without waiting: a node holding the lock is doing key work (this one,
-				// or
-				// another rotation), which this re-read then finds done. Waiting here,
-				// with
-				// this object's lock held, stalled every request that signs (and the
-				// JWKS)
-				// behind a stalled holder on another node, for up to two minutes.
+				// Without waiting: a node holding the lock is doing key work (this
+				// rotation, or another), which this re-read then finds done. Waiting
+				// here, with this object's lock held, stalled every request that signs
+				// (and the JWKS) behind a stalled holder on another node, for up to two
+				// minutes.
 				this.transactions.executeWithoutResult((status) -> {
 					if (this.repository.tryLockForKeyManagement()) {
 						this.repository.findByState(SigningKey.State.NEXT)

@@ -159,6 +159,13 @@ public class BackendBreakers implements MeterBinder {
 	}
 
 	/**
+	 * A server shutting down or restarting: admin_shutdown, crash_shutdown,
+	 * cannot_connect_now (57P01-57P03; not 57P04, a database dropped, nor 57P05, an idle
+	 * session ended).
+	 */
+	private static final java.util.Set<String> SERVER_GOING = java.util.Set.of("57P01", "57P02", "57P03");
+
+	/**
 	 * Whether a failure means the backend could not be reached (rather than refused a
 	 * statement): a connection error (SQLSTATE class 08), a server shutting down or
 	 * restarting (57P01-57P03), or a server that no longer takes writes (25006, read
@@ -173,7 +180,7 @@ public class BackendBreakers implements MeterBinder {
 					|| cause instanceof TimeoutException || cause instanceof SocketTimeoutException
 					|| cause instanceof RedisCommandTimeoutException || cause instanceof RedisConnectionException
 					|| (cause instanceof SQLException sql && sql.getSQLState() != null
-							&& (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0")
+							&& (sql.getSQLState().startsWith("08") || SERVER_GOING.contains(sql.getSQLState())
 									|| sql.getSQLState().equals(ReadOnlyServerEviction.READ_ONLY)))) {
 				return true;
 			}

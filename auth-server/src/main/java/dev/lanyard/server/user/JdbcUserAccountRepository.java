@@ -40,11 +40,7 @@ public class JdbcUserAccountRepository {
 	 * ({@link LoginName}); none for a name no account can have (over-long).
 	 */
 	public Optional<UserAccount> findByLoginName(String name) {
-		return LoginName.ofTyped(name)
-			.flatMap((loginName) -> this.jdbc.sql("SELECT * FROM users WHERE login_name = ?")
-				.param(loginName)
-				.query(this::map)
-				.optional());
+		return byLoginName(name, "");
 	}
 
 	public Optional<UserAccount> findById(UUID id) {
@@ -58,8 +54,12 @@ public class JdbcUserAccountRepository {
 	 * meanwhile began after the change's cut-off, so its session outlived the change.
 	 */
 	public Optional<UserAccount> findByLoginNameForSignIn(String name) {
+		return byLoginName(name, " FOR SHARE");
+	}
+
+	private Optional<UserAccount> byLoginName(String name, String locking) {
 		return LoginName.ofTyped(name)
-			.flatMap((loginName) -> this.jdbc.sql("SELECT * FROM users WHERE login_name = ? FOR SHARE")
+			.flatMap((loginName) -> this.jdbc.sql("SELECT * FROM users WHERE login_name = ?" + locking)
 				.param(loginName)
 				.query(this::map)
 				.optional());

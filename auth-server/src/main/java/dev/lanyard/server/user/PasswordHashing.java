@@ -54,12 +54,22 @@ class PasswordHashing {
 	PasswordEncoder passwordEncoder() {
 		Map<String, PasswordEncoder> encoders = Map.of(DEFAULT_ID, argon2id(), "bcrypt", new BCryptPasswordEncoder(12));
 		return new AbsentPasswordNeverMatches(new AFewAtOnce(new DelegatingPasswordEncoder(DEFAULT_ID, encoders),
-				Math.max(1, Runtime.getRuntime().availableProcessors()), LONGEST_WAIT));
+				atOnce(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory()), LONGEST_WAIT));
 	}
 
 	/**
-	 * At most one password hash a processor computed at once; others wait their turn, up
-	 * to a limit, then the request is answered 503
+	 * How many hashes at once: one a processor (more only lengthens each), and no more
+	 * than a quarter of the heap holds (19 MiB each, 20 counted): a node on a large host
+	 * with a small heap (the image's 256 MB on 16 processors) would otherwise run out of
+	 * memory all the same.
+	 */
+	static int atOnce(int processors, long maximumHeap) {
+		return (int) Math.max(1, Math.min(processors, maximumHeap / 4 / (20L * 1024 * 1024)));
+	}
+
+	/**
+	 * At most so many password hashes computed at once ({@link #atOnce}); others wait
+	 * their turn, up to a limit, then the request is answered 503
 	 * ({@link TemporarilyUnavailableException}). Each Argon2id computation holds 19 MiB
 	 * of heap for its time: without a bound, a hundred sign-in attempts sent at once
 	 * (each within its address's budget, unknown names checked too) asked for about 2 GB

@@ -25,15 +25,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * statement (a login name looked up, a {@code state} kept with the authorization) would
  * fail it.
  * <p>
- * An authorization request, or a pushed one, whose parameters hold more than
+ * An authorization request whose parameters hold more than
  * {@value #AUTHORIZATION_REQUEST_LIMIT} characters is refused the same way (400): as much
  * as a GET's request line carries (Tomcat's 8 KB header limit), where a POSTed one took
  * the whole 64 KB form, and was kept in a new session for anyone who sent it (about 240
- * KB once re-encoded for the way back from the sign-in), and in the grant's row.
+ * KB once re-encoded for the way back from the sign-in), and in the grant's row. A pushed
+ * one (RFC 9126, made to carry what a URL cannot, with the client's own authentication
+ * and a signed request object) may hold {@value #PUSHED_REQUEST_LIMIT}.
  */
 public final class RequestParametersFilter extends OncePerRequestFilter {
 
 	static final int AUTHORIZATION_REQUEST_LIMIT = 8 * 1024;
+
+	static final int PUSHED_REQUEST_LIMIT = 32 * 1024;
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -52,9 +56,10 @@ public final class RequestParametersFilter extends OncePerRequestFilter {
 			response.getWriter().write("{\"error\":\"invalid_request\"}");
 			return;
 		}
-		if (holdsNul(parameters) || (("/oauth2/authorize".equals(request.getServletPath())
-				|| "/oauth2/par".equals(request.getServletPath()))
-				&& characters(parameters) > AUTHORIZATION_REQUEST_LIMIT)) {
+		if (holdsNul(parameters)
+				|| ("/oauth2/authorize".equals(request.getServletPath())
+						&& characters(parameters) > AUTHORIZATION_REQUEST_LIMIT)
+				|| ("/oauth2/par".equals(request.getServletPath()) && characters(parameters) > PUSHED_REQUEST_LIMIT)) {
 			response.sendError(HttpServletResponse.SC_BAD_REQUEST);
 			return;
 		}

@@ -89,6 +89,15 @@ class AccountPageTest {
 			.containsEntry("locale", "en-GB")
 			.containsEntry("email_verified", "true")
 			.doesNotContainKey("phone_number_verified");
+		// The same form again changes nothing: no event (two saves, two events).
+		HttpResponse<String> unchanged = browser.get(nodeA.baseUrl() + "/account?lang=en");
+		browser.postForm(nodeA.baseUrl() + "/account/profile", Map.of("claim.given_name", "Pat", "claim.phone_number",
+				"+1 555 0199", "claim.locale", "en-GB", "_csrf", TestBrowser.csrf(unchanged.body())));
+		assertThat(JdbcClient.create(nodeA.bean(DataSource.class))
+			.sql("SELECT count(*) FROM audit_events WHERE action = 'account.profile_changed' AND target = ?")
+			.param("user:" + pat.id())
+			.query(Integer.class)
+			.single()).isEqualTo(2);
 
 		HttpResponse<String> again = browser.get(nodeA.baseUrl() + "/account?lang=en");
 		browser.postForm(nodeA.baseUrl() + "/account/profile", Map.of("claim.given_name", "Changed", "claim.birthdate",

@@ -42,9 +42,7 @@ class BackendOutageTest {
 	@Test
 	void databaseWhenUnreachableThenQuick5xxAndRevocationNever200() throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		URI database = URI.create(deployment.get("spring.datasource.url").substring("jdbc:".length()));
-		try (TcpProxy proxy = new TcpProxy(database.getPort())) {
-			deployment.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+		try (TcpProxy proxy = databaseThroughRelay(deployment)) {
 			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
 				OAuthFlows flows = new OAuthFlows(server.baseUrl());
 				TestBrowser client = new TestBrowser();
@@ -133,9 +131,7 @@ class BackendOutageTest {
 	@ValueSource(strings = { "hung", "restarting" })
 	void databaseWhenUnreachableThen503QuicklyOnceKnownAndRecovers(String outage) throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		URI database = URI.create(deployment.get("spring.datasource.url").substring("jdbc:".length()));
-		try (TcpProxy proxy = new TcpProxy(database.getPort())) {
-			deployment.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+		try (TcpProxy proxy = databaseThroughRelay(deployment)) {
 			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
 				OAuthFlows flows = new OAuthFlows(server.baseUrl());
 				TestBrowser client = new TestBrowser();
@@ -230,9 +226,7 @@ class BackendOutageTest {
 	@Test
 	void databaseWhenUnreachableDuringSignInsThen503AndNoAttemptSpent() throws Exception {
 		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		URI database = URI.create(deployment.get("spring.datasource.url").substring("jdbc:".length()));
-		try (TcpProxy proxy = new TcpProxy(database.getPort())) {
-			deployment.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+		try (TcpProxy proxy = databaseThroughRelay(deployment)) {
 			try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
 				OAuthFlows flows = new OAuthFlows(server.baseUrl());
 				TestBrowser person = new TestBrowser();
@@ -253,6 +247,16 @@ class BackendOutageTest {
 				assertThat(TestBrowser.location(signedIn)).as("not throttled").doesNotContain("/login");
 			}
 		}
+	}
+
+	/**
+	 * A relay in front of the deployment's PostgreSQL, which the deployment then uses.
+	 */
+	private static TcpProxy databaseThroughRelay(Map<String, String> deployment) throws java.io.IOException {
+		URI database = URI.create(deployment.get("spring.datasource.url").substring("jdbc:".length()));
+		TcpProxy proxy = new TcpProxy(database.getPort());
+		deployment.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath());
+		return proxy;
 	}
 
 	private static void awaitDatabaseBack(OAuthFlows flows, TestBrowser client) throws InterruptedException {

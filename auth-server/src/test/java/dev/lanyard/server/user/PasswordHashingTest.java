@@ -94,6 +94,9 @@ class PasswordHashingTest {
 			}
 
 		};
+		assertThat(PasswordHashing.atOnce(2, 4096L * 1024 * 1024)).as("by processors").isEqualTo(2);
+		assertThat(PasswordHashing.atOnce(16, 256L * 1024 * 1024)).as("by a small heap").isEqualTo(3);
+		assertThat(PasswordHashing.atOnce(1, 32L * 1024 * 1024)).as("always one").isEqualTo(1);
 		PasswordHashing.AFewAtOnce bounded = new PasswordHashing.AFewAtOnce(slow, 2, Duration.ofMillis(300));
 		ExecutorService threads = Executors.newFixedThreadPool(3);
 		try {

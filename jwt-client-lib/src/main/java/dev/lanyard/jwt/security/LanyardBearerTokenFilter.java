@@ -31,10 +31,11 @@ import dev.lanyard.jwt.servlet.SessionContext;
  * <p>
  * As {@link JwtSessionFilter} does without Spring Security: a token that fails
  * verification ends the request with 401 {@code Bearer error="invalid_token"} (RFC 6750
- * §3.1), several {@code Authorization} headers with 400; a verified session is in the
- * request attribute {@link JwtSessionFilter#SESSION_CLAIMS_ATTRIBUTE} and in
- * {@link SessionContext} for the rest of the request, so {@code SessionClaims} controller
- * arguments and token forwarding work the same.
+ * §3.1), or 503 when the keys to check it cannot be had, several {@code Authorization}
+ * headers with 400; a verified session is in the request attribute
+ * {@link JwtSessionFilter#SESSION_CLAIMS_ATTRIBUTE} and in {@link SessionContext} for the
+ * rest of the request, so {@code SessionClaims} controller arguments and token forwarding
+ * work the same.
  */
 final class LanyardBearerTokenFilter extends OncePerRequestFilter {
 

@@ -95,14 +95,6 @@ public record BearerCredentials(Kind kind, String token) {
 	}
 
 	/**
-	 * Ends a request with an empty answer, {@code WWW-Authenticate} and
-	 * {@code Cache-Control: no-store}. Only the reason code is logged, at DEBUG.
-	 * @param response the response, not committed
-	 * @param status 400, 401 or 403
-	 * @param challenge the {@code WWW-Authenticate} value, one of the constants above
-	 * @param reason why, for the log (a reason code, never a value from the token)
-	 */
-	/**
 	 * Answers a token that did not verify: 401 with the {@code invalid_token} challenge,
 	 * or, when the keys to verify it with could not be had ({@code jwks_unavailable}: the
 	 * authorization server unreachable, nothing cached yet), 503 with
@@ -122,6 +114,14 @@ public record BearerCredentials(Kind kind, String token) {
 		reject(response, HttpServletResponse.SC_UNAUTHORIZED, INVALID_TOKEN_CHALLENGE, reason);
 	}
 
+	/**
+	 * Ends a request with an empty answer, {@code WWW-Authenticate} and
+	 * {@code Cache-Control: no-store}. Only the reason code is logged, at DEBUG.
+	 * @param response the response, not committed
+	 * @param status 400, 401 or 403
+	 * @param challenge the {@code WWW-Authenticate} value, one of the constants above
+	 * @param reason why, for the log (a reason code, never a value from the token)
+	 */
 	public static void reject(HttpServletResponse response, int status, String challenge, String reason) {
 		LOG.log(Level.DEBUG, "Rejected request: {0}", reason);
 		response.setStatus(status);

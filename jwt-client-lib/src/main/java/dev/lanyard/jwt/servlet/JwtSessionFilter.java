@@ -34,7 +34,9 @@ import dev.lanyard.jwt.SessionClaims;
  * <li>more than one {@code Authorization} header: 400 and
  * {@code Bearer error="invalid_request"}.</li>
  * </ul>
- * Tokens in the query string or form body (RFC 6750 §2.2, §2.3) are never read. The
+ * A token that cannot be checked because the keys cannot be had
+ * ({@code jwks_unavailable}) ends with 503 and {@code Retry-After} instead: it may be
+ * good. Tokens in the query string or form body (RFC 6750 §2.2, §2.3) are never read. The
  * response body is empty and nothing from the token is logged; the rejection reason code
  * is logged at DEBUG.
  *
