@@ -2,6 +2,7 @@ package dev.lanyard.server.bootstrap;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Collection;
 import java.util.Optional;
 
 import dev.lanyard.server.key.MasterKey;
@@ -53,6 +54,18 @@ class BootstrapEntries {
 			.map((applied) -> MessageDigest.isEqual(applied, digest))
 			.orElse(false);
 		return appliedAsIs ? Optional.empty() : Optional.of(digest);
+	}
+
+	/**
+	 * Forgets the entries of a kind the file no longer gives: one given again later is
+	 * new, and applied (it used to be found "applied as it is" and skipped, so a client
+	 * taken out of the file and deleted never came back when put in again).
+	 * @param given the names the file gives now
+	 */
+	void forgetAllBut(String kind, Collection<String> given) {
+		this.jdbc.sql("DELETE FROM bootstrap_entries WHERE kind = ? AND NOT (name = ANY (?))")
+			.params(kind, given.toArray(String[]::new))
+			.update();
 	}
 
 	/** Remembers that the entry was applied as the file gives it now. */

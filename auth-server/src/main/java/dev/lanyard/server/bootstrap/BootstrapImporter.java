@@ -314,6 +314,12 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				throw problem(file, ex, entry.location(), entry.lines(), "id");
 			}
 		}
+		this.entries.forgetAllBut(BootstrapEntries.USER,
+				bootstrap.users().stream().map(BootstrapFile.User::username).toList());
+		this.entries.forgetAllBut(BootstrapEntries.CLIENT,
+				bootstrap.clients().stream().map(BootstrapFile.Client::clientId).toList());
+		this.entries.forgetAllBut(BootstrapEntries.IDENTITY_PROVIDER,
+				bootstrap.identityProviders().stream().map((entry) -> entry.provider().id()).toList());
 		if (outcomes.changedAnything()) {
 			this.audit.record("system", "bootstrap.imported", file.getFileName().toString(), null,
 					Map.of("users", Outcomes.describe(outcomes.users()), "clients",

@@ -379,6 +379,20 @@ class BootstrapFileTest {
 				.param("acme".getBytes(java.nio.charset.StandardCharsets.UTF_8))
 				.query(Integer.class)
 				.single()).isZero();
+
+			// Taken out of the file, then given again as it was: a new entry, applied (it
+			// was found "applied as it is" and skipped, and the deleted client never came
+			// back).
+			String automation = yaml.substring(yaml.indexOf("  - client-id: automation\n"),
+					yaml.indexOf("  - client-id: admin-tool\n"));
+			importer.importFile(write(yaml.replace(automation, "")));
+			assertThat(jdbc.sql("SELECT count(*) FROM bootstrap_entries WHERE kind = 'client' AND name = 'automation'")
+				.query(Integer.class)
+				.single()).as("forgotten").isZero();
+			start = output.getOut().length();
+			importer.importFile(file);
+			assertThat(output.getOut().substring(start)).contains("1 created");
+			assertThat(clients.findByClientId("automation")).isPresent();
 		}
 	}
 
