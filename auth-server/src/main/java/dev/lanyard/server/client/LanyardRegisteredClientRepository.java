@@ -60,9 +60,11 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 
 	/**
 	 * How long a client stays in memory; also how long a change takes to reach other
-	 * nodes.
+	 * nodes: a secret regenerated after a leak is still taken there meanwhile (and the
+	 * tokens given for it then live to their expiry), so a second, as the signing keys'
+	 * re-read. Under load that is one read of the client a second and node.
 	 */
-	static final Duration CACHE_TTL = Duration.ofSeconds(5);
+	static final Duration CACHE_TTL = Duration.ofSeconds(1);
 
 	private static final int CACHE_LIMIT = 10_000;
 

@@ -15,6 +15,8 @@ import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.client.ClientRegistration;
+import dev.lanyard.server.client.ClientService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,33 @@ class ConcurrentRedemptionTest {
 		pool.shutdownNow();
 		nodeA.close();
 		nodeB.close();
+	}
+
+	/**
+	 * A secret regenerated on one node (a leak's answer) stops working on the other
+	 * within the second its copy of the client lives (it used to be five: the tokens it
+	 * gave for the old secret meanwhile lived to their expiry); the tokens obtained with
+	 * it before end at once.
+	 */
+	@Test
+	void regenerateSecretWhenAskedOnOneNodeThenTheOldSecretFailsOnTheOtherWithinASecond() throws Exception {
+		String clientId = "rotated-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		ClientService clients = nodeA.bean(ClientService.class);
+		String leaked = clients
+			.register(new ClientRegistration(clientId, null, false, null, null, null, null, List.of(), List.of(),
+					java.util.Set.of("client_credentials"), java.util.Set.of(), null, null, null, null, null, List.of(),
+					false, null, null, null, null, null))
+			.clientSecret();
+		Map<String, String> grant = Map.of("grant_type", "client_credentials");
+		String before = (String) TestBrowser.json(b.token(new TestBrowser(), clientId, leaked, grant))
+			.get("access_token");
+
+		String secret = clients.regenerateSecret(clientId).clientSecret();
+		Thread.sleep(1_200);
+
+		assertThat(b.token(new TestBrowser(), clientId, leaked, grant).statusCode()).isEqualTo(401);
+		assertThat(b.token(new TestBrowser(), clientId, secret, grant).statusCode()).isEqualTo(200);
+		assertThat(a.introspect(new TestBrowser(), clientId, secret, before).get("active")).isEqualTo(false);
 	}
 
 	@Test
