@@ -134,6 +134,15 @@ public final class LanyardTestServer implements AutoCloseable {
 		return running().getBeanNamesForType(type).length > 0;
 	}
 
+	/** The running node's servlet container (Tomcat), for what only it can show. */
+	public org.apache.catalina.Context container() {
+		org.springframework.boot.web.server.WebServer server = ((org.springframework.boot.web.server.context.WebServerApplicationContext) running())
+			.getWebServer();
+		return (org.apache.catalina.Context) ((org.springframework.boot.tomcat.TomcatWebServer) server).getTomcat()
+			.getHost()
+			.findChildren()[0];
+	}
+
 	private ConfigurableApplicationContext running() {
 		ConfigurableApplicationContext running = this.context;
 		if (running == null) {

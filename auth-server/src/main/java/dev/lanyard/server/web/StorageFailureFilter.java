@@ -11,6 +11,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.session.TooManyActiveSessionsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * browser (issue 9, item 3). One log line every ten seconds at most says which backend is
  * out;</li>
  * <li>a request the server cannot take just now ({@link TemporarilyUnavailableException}:
- * too many password checks at once): the same 503, its log line saying so;</li>
+ * too many password checks at once; or a new session past the number this node keeps
+ * without Redis): the same 503, its log line saying so;</li>
  * <li>a value PostgreSQL refused as data (SQLSTATE class 22, "data exception": a NUL
  * character in text or JSON, a timestamp or a number out of range, a string too long for
  * its column), which can only have come from a request the checks at the edge let through
@@ -102,10 +104,13 @@ public final class StorageFailureFilter extends OncePerRequestFilter {
 		}
 	}
 
-	/** Whether the failure is a request the server cannot take just now. */
+	/**
+	 * Whether the failure is a request the server cannot take just now: too many password
+	 * checks at once, or as many sessions as this node keeps without Redis.
+	 */
 	public static boolean busy(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof TemporarilyUnavailableException) {
+			if (cause instanceof TemporarilyUnavailableException || cause instanceof TooManyActiveSessionsException) {
 				return true;
 			}
 			if (cause.getCause() == cause) {
@@ -137,8 +142,10 @@ public final class StorageFailureFilter extends OncePerRequestFilter {
 			while (root.getCause() != null && root.getCause() != root) {
 				root = root.getCause();
 			}
-			logger.warn((root instanceof TemporarilyUnavailableException) ? "Answering 503: {}"
-					: "Answering 503: a backend is unreachable ({})", root.getMessage());
+			logger.warn(
+					(root instanceof TemporarilyUnavailableException || root instanceof TooManyActiveSessionsException)
+							? "Answering 503: {}" : "Answering 503: a backend is unreachable ({})",
+					root.getMessage());
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.Set;
 import dev.lanyard.server.LanyardProperties;
 
 import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.session.StandardManager;
 
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -36,6 +37,32 @@ class WebServerConfiguration {
 				host.getPipeline().addValve(new SecureErrorReportValve());
 			}
 		});
+	}
+
+	/**
+	 * Without Redis, login sessions live in this node's memory (Tomcat's own sessions):
+	 * at most {@link #inProcessSessionLimit} of them, else anyone could fill the heap
+	 * with anonymous authorization requests, each kept in a session of its own for half
+	 * an hour (docs/SECURITY.md HD-01: every in-process fallback is bounded in size and
+	 * time). Past it, a request that needs a new session is answered 503 until sessions
+	 * end. With Redis, Spring Session keeps them there and Tomcat's go unused.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> boundedInProcessSessions() {
+		return (factory) -> factory.addContextCustomizers((context) -> {
+			StandardManager sessions = new StandardManager();
+			sessions.setMaxActiveSessions(inProcessSessionLimit(Runtime.getRuntime().maxMemory()));
+			context.setManager(sessions);
+		});
+	}
+
+	/**
+	 * As many sessions as a quarter of the heap holds at 32 KB each (an authorization
+	 * request kept for the way back from the sign-in takes up to about 24 KB), and never
+	 * fewer than a thousand.
+	 */
+	static int inProcessSessionLimit(long maximumHeap) {
+		return (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, maximumHeap / 4 / (32 * 1024)));
 	}
 
 	/** Unreadable parameters answered at once, before any filter chain asks for one. */

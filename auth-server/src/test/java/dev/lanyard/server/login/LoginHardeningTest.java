@@ -156,6 +156,38 @@ class LoginHardeningTest {
 		assertThat(within.headers().firstValue("Location").orElseThrow()).endsWith("/login");
 	}
 
+	/**
+	 * Without Redis a node keeps login sessions in its own memory, at most so many (a
+	 * quarter of the heap at 32 KB each): past them, a page that needs a new session is
+	 * 503 "try again", never a 500, and no session more is kept; the sessions already
+	 * there go on. (The limit is lowered here to what the node holds now.)
+	 */
+	@Test
+	void hd01SessionsWithoutRedisWhenTheNodeHoldsItsLimitThen503AndNoneMore() {
+		String username = "kept-" + UUID.randomUUID().toString().substring(0, 8);
+		withoutRedis.bean(UserService.class)
+			.create(username, null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of());
+		TestBrowser signedIn = new TestBrowser();
+		assertThat(location(signIn(withoutRedis, signedIn, username, PASSWORD, "192.0.2.251"))).isEqualTo("/");
+		org.apache.catalina.session.StandardManager sessions = (org.apache.catalina.session.StandardManager) withoutRedis
+			.container()
+			.getManager();
+		assertThat(sessions.getMaxActiveSessions())
+			.isEqualTo((int) Math.max(1_000, Runtime.getRuntime().maxMemory() / 4 / (32 * 1024)));
+		int limit = sessions.getMaxActiveSessions();
+		sessions.setMaxActiveSessions(sessions.getActiveSessions());
+		try {
+			HttpResponse<String> page = new TestBrowser().get(withoutRedis.baseUrl() + "/login");
+			assertThat(page.statusCode()).isEqualTo(503);
+			assertThat(page.body()).contains("Try again in a moment").doesNotContain("Exception");
+			assertThat(sessions.getActiveSessions()).isLessThanOrEqualTo(sessions.getMaxActiveSessions());
+			assertThat(signedIn.get(withoutRedis.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		}
+		finally {
+			sessions.setMaxActiveSessions(limit);
+		}
+	}
+
 	@ParameterizedTest(autoCloseArguments = false)
 	@MethodSource("servers")
 	void hd01LoginWhenAddressThrottledThenNothingMoreStored(LanyardTestServer server) {
