@@ -134,12 +134,18 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 * @param mfaRequiredRoles roles whose holders must sign in with a second factor where
 	 * the role counts: {@code admin} for the console (set it empty to allow a password
 	 * alone)
+	 * @param maxDeviceRequestsPerClient device authorization requests one client may make
+	 * at one node in a window (anyone who knows a public client's id can make them)
 	 */
 	public record Login(@DefaultValue("10") int maxAttemptsPerAccount, @DefaultValue("100") int maxAttemptsPerAddress,
 			@DefaultValue("15m") Duration throttleWindow, @DefaultValue("30m") Duration sessionTimeout,
-			@DefaultValue("12h") Duration sessionMaxLifetime, @DefaultValue("admin") List<String> mfaRequiredRoles) {
+			@DefaultValue("12h") Duration sessionMaxLifetime, @DefaultValue("admin") List<String> mfaRequiredRoles,
+			@DefaultValue("1000") int maxDeviceRequestsPerClient) {
 
 		public Login {
+			if (maxDeviceRequestsPerClient < 1) {
+				throw new IllegalArgumentException("lanyard.login.max-device-requests-per-client must be at least 1");
+			}
 			if (sessionMaxLifetime.isNegative() || sessionMaxLifetime.isZero()) {
 				throw new IllegalArgumentException("lanyard.login.session-max-lifetime must be positive");
 			}

@@ -173,7 +173,8 @@ class AuthorizationServerConfiguration {
 			// would grant at once for a client without consent (RFC 8628 §5.4).
 			server.deviceAuthorizationEndpoint((device) -> device.verificationUri("/activate")
 				.authenticationProviders((providers) -> providers
-					.replaceAll((provider) -> DeviceRequestLimit.around(provider, loginThrottle)))
+					.replaceAll((provider) -> DeviceRequestLimit.around(provider, loginThrottle,
+							properties.login().maxDeviceRequestsPerClient(), properties.login().throttleWindow())))
 				.errorResponseHandler(DeviceRequestLimit.errorResponses()));
 			server.deviceVerificationEndpoint(
 					(verification) -> verification.deviceVerificationRequestConverters((converters) -> {

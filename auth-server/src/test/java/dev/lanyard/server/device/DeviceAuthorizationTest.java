@@ -345,6 +345,33 @@ class DeviceAuthorizationTest {
 		}
 	}
 
+	/**
+	 * A client's device authorization requests are bounded at each node whatever the
+	 * addresses (two in a window here): anyone knowing a public client's id can ask from
+	 * many addresses, and each request is a row kept an hour past its expiry. Past the
+	 * bound the same 429; another client is not touched.
+	 */
+	@Test
+	void deviceWhenOneClientAsksTooOftenThen429ForItAlone() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.login.max-device-requests-per-client", "2");
+		try (LanyardTestServer node = LanyardTestServer.start(deployment)) {
+			for (String client : List.of(TV, "radio-app")) {
+				node.bean(ClientService.class)
+					.importClient(new ClientRegistration(client, client, true, null, "none", null, null, List.of(),
+							List.of(), Set.of("urn:ietf:params:oauth:grant-type:device_code"), Set.of("profile"), null,
+							null, null, null, null, List.of(), null, null, null, null, null, null));
+			}
+			ask(node, TV, null);
+			ask(node, TV, null);
+			HttpResponse<String> refused = new TestBrowser().postForm(node.baseUrl() + "/oauth2/device_authorization",
+					Map.of("client_id", TV, "scope", "profile"));
+			assertThat(refused.statusCode()).isEqualTo(429);
+			assertThat(refused.headers().firstValue("Retry-After")).hasValue("60");
+			assertThat(ask(node, "radio-app", null).getUserCode()).isNotNull();
+		}
+	}
+
 	@Test
 	void normalizeWhenTypedLooselyThenTheIssuedForm() {
 		assertThat(DeviceVerification.normalize(" bcdf ghjk ")).isEqualTo("BCDF-GHJK");
