@@ -96,15 +96,8 @@ public class BackendBreakers implements MeterBinder {
 
 	/** Whether a failure is a call refused at once by an open breaker. */
 	public static boolean isRefusedByOpenBreaker(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof RefusedByOpenBreaker || cause instanceof CallNotPermittedException) {
-				return true;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return false;
+		return firstCause(failure,
+				(cause) -> cause instanceof RefusedByOpenBreaker || cause instanceof CallNotPermittedException) != null;
 	}
 
 	/**
@@ -172,23 +165,33 @@ public class BackendBreakers implements MeterBinder {
 	 * only: a failover's old primary).
 	 */
 	public static boolean isOutage(Throwable failure) {
+		return firstCause(failure,
+				(cause) -> cause instanceof CallNotPermittedException
+						|| cause instanceof RedisConnectionFailureException || cause instanceof QueryTimeoutException
+						|| cause instanceof DataAccessResourceFailureException
+						|| cause instanceof TransientDataAccessResourceException
+						|| cause instanceof SQLTransientConnectionException || cause instanceof ConnectException
+						|| cause instanceof TimeoutException || cause instanceof SocketTimeoutException
+						|| cause instanceof RedisCommandTimeoutException || cause instanceof RedisConnectionException
+						|| (cause instanceof SQLException sql && sql.getSQLState() != null
+								&& (sql.getSQLState().startsWith("08") || SERVER_GOING.contains(sql.getSQLState())
+										|| sql.getSQLState().equals(ReadOnlyServerEviction.READ_ONLY)))) != null;
+	}
+
+	/**
+	 * The first of a failure and its causes that matches, else {@code null}; a cause that
+	 * names itself ends the walk.
+	 */
+	public static Throwable firstCause(Throwable failure, java.util.function.Predicate<Throwable> matching) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof CallNotPermittedException || cause instanceof RedisConnectionFailureException
-					|| cause instanceof QueryTimeoutException || cause instanceof DataAccessResourceFailureException
-					|| cause instanceof TransientDataAccessResourceException
-					|| cause instanceof SQLTransientConnectionException || cause instanceof ConnectException
-					|| cause instanceof TimeoutException || cause instanceof SocketTimeoutException
-					|| cause instanceof RedisCommandTimeoutException || cause instanceof RedisConnectionException
-					|| (cause instanceof SQLException sql && sql.getSQLState() != null
-							&& (sql.getSQLState().startsWith("08") || SERVER_GOING.contains(sql.getSQLState())
-									|| sql.getSQLState().equals(ReadOnlyServerEviction.READ_ONLY)))) {
-				return true;
+			if (matching.test(cause)) {
+				return cause;
 			}
 			if (cause.getCause() == cause) {
 				break;
 			}
 		}
-		return false;
+		return null;
 	}
 
 }

@@ -109,15 +109,8 @@ public final class StorageFailureFilter extends OncePerRequestFilter {
 	 * checks at once, or as many sessions as this node keeps without Redis.
 	 */
 	public static boolean busy(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof TemporarilyUnavailableException || cause instanceof TooManyActiveSessionsException) {
-				return true;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return false;
+		return BackendBreakers.firstCause(failure, (cause) -> cause instanceof TemporarilyUnavailableException
+				|| cause instanceof TooManyActiveSessionsException) != null;
 	}
 
 	/**
@@ -125,15 +118,9 @@ public final class StorageFailureFilter extends OncePerRequestFilter {
 	 * {@code null}.
 	 */
 	static String refusedValueState(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-				return sql.getSQLState();
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return null;
+		Throwable refused = BackendBreakers.firstCause(failure, (cause) -> cause instanceof SQLException sql
+				&& sql.getSQLState() != null && sql.getSQLState().startsWith("22"));
+		return (refused != null) ? ((SQLException) refused).getSQLState() : null;
 	}
 
 	private void log(Exception ex) {
