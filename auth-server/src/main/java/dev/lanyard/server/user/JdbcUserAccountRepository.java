@@ -217,11 +217,7 @@ public class JdbcUserAccountRepository {
 		return this.jdbc.sql("""
 				SELECT enabled, locked, sign_ins_not_before,
 				  EXISTS (SELECT 1 FROM sign_in_sessions WHERE sid = ? AND ended_at IS NOT NULL) AS session_ended
-				FROM users WHERE id = ?""").params(sid, id).query((rs, row) -> {
-			Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
-			return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
-					(notBefore != null) ? notBefore.toInstant() : null, rs.getBoolean("session_ended"));
-		}).optional();
+				FROM users WHERE id = ?""").params(sid, id).query(this::standingOf).optional();
 	}
 
 	/**
@@ -252,11 +248,7 @@ public class JdbcUserAccountRepository {
 					  (SELECT count(*) FROM seen) AS seen
 					FROM users WHERE id = ?""")
 			.params(proven, sid, id, proven, sid, id)
-			.query((rs, row) -> {
-				Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
-				return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
-						(notBefore != null) ? notBefore.toInstant() : null, rs.getBoolean("session_ended"));
-			})
+			.query(this::standingOf)
 			.optional();
 	}
 
@@ -265,6 +257,13 @@ public class JdbcUserAccountRepository {
 		this.jdbc.sql("UPDATE users SET sign_ins_not_before = ?, updated_at = now() WHERE id = ?")
 			.params(Timestamp.from(moment), id)
 			.update();
+	}
+
+	/** A standing from a row of enabled, locked, sign_ins_not_before, session_ended. */
+	private Standing standingOf(ResultSet rs, int row) throws SQLException {
+		Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
+		return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
+				(notBefore != null) ? notBefore.toInstant() : null, rs.getBoolean("session_ended"));
 	}
 
 	/** Unlocks the account, nothing else. */
