@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.serializer.SerializationException;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
@@ -113,6 +114,22 @@ public final class GuardedSessionRepository<S extends Session> implements Sessio
 			return null;
 		}
 		catch (RuntimeException ex) {
+			if (BackendBreakers.firstCause(ex, SerializationException.class::isInstance) != null) {
+				// A value this node cannot read: written by a node of another version (a
+				// class it does not have, or no longer has, during a rolling upgrade) or
+				// damaged. Redis answered, so no failure of Redis; the session is removed
+				// and this request goes on signed out. It used to fail with a 500 at
+				// every
+				// request of that browser until the entry expired.
+				this.breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+				Throwable missing = BackendBreakers.firstCause(ex, ClassNotFoundException.class::isInstance);
+				logger.warn(
+						"A login session held a value this node cannot read ({}): it was removed and its "
+								+ "person signs in again",
+						(missing != null) ? "no class " + missing.getMessage() : "damaged");
+				deleteById(id);
+				return null;
+			}
 			this.breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, ex);
 			if (BackendBreakers.isOutage(ex)) {
 				// Never the session id: it is the person's credential.

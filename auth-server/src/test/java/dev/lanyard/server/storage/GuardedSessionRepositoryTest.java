@@ -1,6 +1,10 @@
 package dev.lanyard.server.storage;
 
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.data.redis.serializer.StringRedisSerializer;
 import org.springframework.session.Session;
 import org.springframework.session.data.redis.RedisSessionRepository;
@@ -88,6 +93,54 @@ class GuardedSessionRepositoryTest {
 		assertThat(guarded.findById("stale-id")).isNull();
 		assertThat(redis.hasKey(key)).isFalse();
 		assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	/**
+	 * During a rolling upgrade one browser's requests reach nodes of two versions: a
+	 * session attribute of a class the other node does not have (added, or removed, in
+	 * between) cannot be read there. No session then, the entry removed, and no failure
+	 * counted against Redis. It used to fail every request of that browser with a 500
+	 * until the entry expired.
+	 */
+	@Test
+	void findWhenAValueIsOfAClassThisNodeDoesNotHaveThenNoSessionAndEntryRemoved() throws Exception {
+		RedisTemplate<String, Object> redis = template();
+		RedisSessionRepository sessions = new RedisSessionRepository(redis);
+		String namespace = "lanyard-test-" + UUID.randomUUID() + ":session";
+		sessions.setRedisKeyNamespace(namespace);
+		CircuitBreaker breaker = CircuitBreaker.ofDefaults("redis");
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		GuardedSessionRepository<Session> guarded = new GuardedSessionRepository(sessions, breaker);
+		Session session = guarded.createSession();
+		session.setMaxInactiveInterval(Duration.ofMinutes(1));
+		session.setAttribute("step", new KnownHere("pending"));
+		guarded.save(session);
+		assertThat(guarded.findById(session.getId())).isNotNull();
+		// The same value as a node without this class wrote it: its name changed in the
+		// serialized bytes (same length), so the stream is well-formed but the class is
+		// not here.
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+			out.writeObject(new KnownHere("pending"));
+		}
+		byte[] written = new String(bytes.toByteArray(), StandardCharsets.ISO_8859_1).replace("KnownHere", "GoneThere")
+			.getBytes(StandardCharsets.ISO_8859_1);
+		String key = namespace + ":sessions:" + session.getId();
+		RedisTemplate<String, byte[]> raw = new RedisTemplate<>();
+		raw.setConnectionFactory(this.connections);
+		raw.setKeySerializer(new StringRedisSerializer());
+		raw.setHashKeySerializer(new StringRedisSerializer());
+		raw.setHashValueSerializer(RedisSerializer.byteArray());
+		raw.afterPropertiesSet();
+		raw.opsForHash().put(key, "sessionAttr:step", written);
+
+		assertThat(guarded.findById(session.getId())).isNull();
+		assertThat(redis.hasKey(key)).isFalse();
+		assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	/** A value only this version has. */
+	record KnownHere(String name) implements Serializable {
 	}
 
 	private RedisTemplate<String, Object> template() {
