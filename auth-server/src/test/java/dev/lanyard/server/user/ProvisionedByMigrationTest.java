@@ -41,6 +41,31 @@ class ProvisionedByMigrationTest {
 		assertThat(provisionedBy(jdbc, linkedByPartner)).isNull();
 	}
 
+	/**
+	 * A rolling upgrade: V33 ran while nodes of the version before it went on creating
+	 * accounts from upstream sign-ins, unmarked. The next migration marks them by the
+	 * same rule.
+	 */
+	@Test
+	void migrationWhenAccountsProvisionedByOlderNodesAfterV33ThenMarkedToo() {
+		String database = TestBackends.newDatabase();
+		TestBackends.migrate(database, "33");
+		JdbcClient jdbc = JdbcClient
+			.create(new DriverManagerDataSource(database, "postgres", TestBackends.superuserPassword()));
+		jdbc.sql("""
+				INSERT INTO identity_providers (id, display_name, issuer, client_id, create_users)
+				VALUES ('corp', 'Corp', 'https://corp.example', 'lanyard', true)""").update();
+		UUID byOlderNode = user(jdbc, "made-by-older-node", "now()");
+		UUID madeHere = user(jdbc, "made-here", "now() - INTERVAL '2 hours'");
+		link(jdbc, "corp", "s-1", byOlderNode);
+		link(jdbc, "corp", "s-2", madeHere);
+
+		TestBackends.migrate(database, null);
+
+		assertThat(provisionedBy(jdbc, byOlderNode)).isEqualTo("corp");
+		assertThat(provisionedBy(jdbc, madeHere)).isNull();
+	}
+
 	private static UUID user(JdbcClient jdbc, String username, String createdAt) {
 		UUID id = UUID.randomUUID();
 		jdbc.sql("INSERT INTO users (id, username, login_name, created_at) VALUES (?, ?, ?, " + createdAt + ")")
