@@ -260,8 +260,12 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 * @param keyPrefix prefix of every key Lanyard writes, so that several deployments
 	 * can share one Redis
 	 * @param tokenCacheTtl how long an access-token lookup stays cached at most
+	 * @param required whether a node without Redis configured stops at start (several
+	 * nodes: their in-process stand-ins would split sessions, throttling and replay
+	 * memories; read by {@code RedisMode})
 	 */
-	public record Redis(@DefaultValue("lanyard:") String keyPrefix, @DefaultValue("60s") Duration tokenCacheTtl) {
+	public record Redis(@DefaultValue("lanyard:") String keyPrefix, @DefaultValue("60s") Duration tokenCacheTtl,
+			@DefaultValue("false") boolean required) {
 	}
 
 }

@@ -145,7 +145,10 @@ public final class RevocationChannel {
 		}
 	}
 
-	/** Drops this node's exchanged JWTs for revocations recorded since the last pass. */
+	/**
+	 * Drops this node's exchanged JWTs (and, without Redis, its cached tokens) for
+	 * revocations recorded since the last pass.
+	 */
 	private void forgetLocally() {
 		if (this.lastSeen < 0) {
 			// Nothing was exchanged on this node before it started.
@@ -157,6 +160,13 @@ public final class RevocationChannel {
 			unseen = this.outbox.after(this.lastSeen, 1000);
 			for (RevocationOutbox.Revocation revocation : unseen) {
 				this.exchangedTokens.evict(revocation.tokenHashes());
+				if (this.redis == null) {
+					// Without Redis the token cache is this node's own: a revocation
+					// made on another node (the README asks for Redis then, but nothing
+					// stops a second node) reaches it here, or the node would answer a
+					// revoked token as active until its entry expired.
+					this.cachedTokens.invalidate(revocation.tokenHashes());
+				}
 				this.lastSeen = revocation.id();
 			}
 		}

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's promise for gateways without Redis: a gateway listening to one node hears
- * a revocation made on another within a second. Two nodes on one database, no Redis.
+ * a revocation made on another within a second; and each node's own token cache hears it.
+ * Two nodes on one database, no Redis.
  */
 class RevocationStreamAcrossNodesTest {
 
@@ -72,6 +73,50 @@ class RevocationStreamAcrossNodesTest {
 			assertThat(event.name()).isEqualTo("revocation");
 			assertThat(event.data()).contains(TokenHash.of(token));
 		}
+	}
+
+	/**
+	 * Without Redis each node keeps its own token cache. Nothing stops a second node (the
+	 * README asks for Redis then): a token the other node looked up and cached, revoked
+	 * through this one, is inactive there too within the outbox's half second. It stayed
+	 * active there until its entry expired.
+	 */
+	@Test
+	void introspectWhenRevokedOnAnotherNodeThenInactiveThereToo() {
+		OAuthFlows onA = new OAuthFlows(nodeA.baseUrl());
+		OAuthFlows onB = new OAuthFlows(nodeB.baseUrl());
+		TestBrowser client = new TestBrowser();
+		String token = (String) TestBrowser
+			.json(onB.token(client, "service", TestBootstrap.SERVICE_SECRET,
+					Map.of("grant_type", "client_credentials")))
+			.get("access_token");
+		assertThat(onA.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token)).containsEntry("active",
+				true);
+		assertThat(onA.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token)).containsEntry("active",
+				true);
+
+		HttpResponse<String> revoked = client.postForm(onB.url("/oauth2/revoke"), Map.of("token", token),
+				"Authorization", basic("service", TestBootstrap.SERVICE_SECRET));
+		assertThat(revoked.statusCode()).isEqualTo(200);
+
+		long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+		Map<String, Object> answer;
+		do {
+			answer = onA.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token);
+		}
+		while (Boolean.TRUE.equals(answer.get("active")) && System.nanoTime() < deadline);
+		assertThat(answer).containsEntry("active", false);
+	}
+
+	/** Where several nodes run, a node whose Redis setting is missing stops at start. */
+	@Test
+	void startWhenRedisRequiredButNotConfiguredThenStopsSayingWhatToSet() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.remove("spring.data.redis.url");
+		deployment.put("lanyard.redis.required", "true");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> LanyardTestServer.start(deployment).close())
+			.hasStackTraceContaining("LANYARD_REDIS_REQUIRED is set but no Redis is configured")
+			.hasStackTraceContaining("SPRING_DATA_REDIS_URL");
 	}
 
 	private static String basic(String id, String secret) {
