@@ -161,8 +161,9 @@ class ClientConsoleController {
 	}
 
 	/**
-	 * Deletes a client once the administrator's password is confirmed: the strongest way
-	 * of shutting a client out, which disabling one already asks for.
+	 * Deletes a client once the administrator's password is confirmed: unlike disabling
+	 * (which an incident needs at once, and which can be undone), it cannot be taken
+	 * back.
 	 */
 	@PostMapping("/{clientId}/delete")
 	String delete(@PathVariable String clientId, @RequestParam(required = false) String confirmPassword, Model model) {

@@ -138,7 +138,8 @@ class AdminApiController {
 	@DeleteMapping("/clients/{clientId}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void deleteClient(@PathVariable String clientId) {
-		// HD-07: the strongest way of shutting a client out, as disabling it.
+		// HD-07: unlike disabling (at once in an incident, and undone as easily), it
+		// cannot be taken back.
 		this.recentAuthentication.require();
 		this.clients.delete(clientId, this.identity.current());
 	}

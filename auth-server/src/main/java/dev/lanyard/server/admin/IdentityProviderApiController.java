@@ -55,11 +55,21 @@ class IdentityProviderApiController {
 		return json(this.providers.get(id));
 	}
 
-	/** Creates the provider or replaces its settings; a left-out secret is kept. */
+	/**
+	 * Creates the provider or replaces its settings; a left-out secret is kept, and so is
+	 * whether it is enabled (as for clients and users: a script rotating the secret must
+	 * not turn back on a provider disabled in an incident).
+	 */
 	@PutMapping("/identity-providers/{id}")
 	Map<String, Object> put(@PathVariable String id, @RequestBody ProviderRequest request) {
 		this.recentAuthentication.require();
-		return json(this.providers.save(request.toDraft(id), this.identity.current()));
+		boolean enabledIfUnsaid = this.providers.list()
+			.stream()
+			.filter((provider) -> provider.id().equals(id))
+			.findFirst()
+			.map(ProviderView::enabled)
+			.orElse(true);
+		return json(this.providers.save(request.toDraft(id, enabledIfUnsaid), this.identity.current()));
 	}
 
 	@DeleteMapping("/identity-providers/{id}")
@@ -124,13 +134,13 @@ class IdentityProviderApiController {
 			List<String> defaultRoles, Map<String, String> claimMappings, Boolean trustUpstreamMfa,
 			Boolean upstreamLogout, Boolean enabled) {
 
-		ProviderDraft toDraft(String id) {
+		ProviderDraft toDraft(String id, boolean enabledIfUnsaid) {
 			return new ProviderDraft(id, this.displayName, this.issuer, this.authorizationUri, this.tokenUri,
 					this.userInfoUri, this.subjectAttribute, this.clientId, this.clientSecret,
 					this.tokenEndpointAuthMethod, this.scopes, Boolean.TRUE.equals(this.linkByVerifiedEmail),
 					Boolean.TRUE.equals(this.createUsers), this.defaultRoles, this.claimMappings,
 					Boolean.TRUE.equals(this.trustUpstreamMfa), Boolean.TRUE.equals(this.upstreamLogout),
-					!Boolean.FALSE.equals(this.enabled));
+					(this.enabled != null) ? this.enabled : enabledIfUnsaid);
 		}
 
 		@Override

@@ -114,6 +114,14 @@ class UserAdministrationService implements UserAdministration {
 	public boolean resetSecondFactors(String id, Actor actor) {
 		UserAccount account = account(id);
 		boolean removed = this.secondFactors.reset(account.id());
+		if (removed) {
+			// As when the person removes a factor (every other sign-in ends): a session
+			// begun with a factor now gone (lost, or in someone else's hands) keeps
+			// nothing. Its sign-in sessions first, so none starts a grant after the
+			// revocation.
+			this.users.endSignIns(account.id(), java.time.Instant.now());
+			this.authorizations.revokeByPrincipal(account.id().toString(), "admin");
+		}
 		record(actor, "user.second_factors_reset", account, Map.of("removed", removed));
 		return removed;
 	}

@@ -93,6 +93,7 @@ public class ClientService {
 			return ImportOutcome.CREATED;
 		}
 		OAuthClient current = existing.get();
+		requireSameType(registration, current);
 		OAuthClient client = toClient(current.id(), registration, secretHash, current.clientIdIssuedAt(), true);
 		if (sameSettings(current, client)) {
 			return ImportOutcome.UNCHANGED;
@@ -104,6 +105,18 @@ public class ClientService {
 		}
 		endOwnGrantsIfCredentialsChanged(current, client);
 		return ImportOutcome.UPDATED;
+	}
+
+	/**
+	 * A client stays public or confidential, whichever way it is changed (console, API,
+	 * RFC 7592, bootstrap file): a confidential client turned public would have its
+	 * users' refresh tokens redeemed with its client id alone (a bootstrap entry whose
+	 * secret was left out did that).
+	 */
+	private static void requireSameType(ClientRegistration registration, OAuthClient current) {
+		if (registration.publicClient() != current.isPublic()) {
+			throw new InputRejectedException("token_endpoint_auth_method", "client-type.unchangeable");
+		}
 	}
 
 	/** Equal but for the creation and update times, which an import does not set. */
@@ -132,9 +145,7 @@ public class ClientService {
 		OAuthClient current = this.clients.findByClientIdForUpdate(clientId)
 			.orElseThrow(() -> new NoSuchEntityException("Client"));
 		ClientRegistration registration = change.keepingAuthenticationOf(current);
-		if (registration.publicClient() != current.isPublic()) {
-			throw new InputRejectedException("token_endpoint_auth_method", "client-type.unchangeable");
-		}
+		requireSameType(registration, current);
 		requireValid(registration);
 		OAuthClient updated = toClient(current.id(), registration,
 				usesSecret(registration) ? current.clientSecretHash() : null, current.clientIdIssuedAt(),

@@ -247,7 +247,10 @@ class DynamicRegistrationController {
 				(current != null) ? current.accessTokenTtl() : null,
 				(current != null) ? current.refreshTokenIdle() : null,
 				(current != null) ? current.refreshTokenMax() : null, List.of(), false,
-				bool(metadata, "require_pushed_authorization_requests"), bool(metadata, "dpop_bound_access_tokens"),
+				keptIfSet(bool(metadata, "require_pushed_authorization_requests"),
+						current != null && current.requirePushedAuthorizationRequests()),
+				keptIfSet(bool(metadata, "dpop_bound_access_tokens"),
+						current != null && current.dpopBoundAccessTokens()),
 				// An administrator's word, which the client's own registration keeps.
 				(current != null) ? current.requireMfa() : null, string(metadata, "backchannel_logout_uri"),
 				bool(metadata, "backchannel_logout_session_required"), (current != null) ? current.enabled() : true);
@@ -316,6 +319,16 @@ class DynamicRegistrationController {
 			throw new InputRejectedException(name, "metadata.strings");
 		}
 		return list.stream().map(String.class::cast).toList();
+	}
+
+	/**
+	 * A protection the client holds stays, whatever its update says: it may ask for DPoP
+	 * or pushed requests, not drop them (RFC 7592 §2.2 lets the server keep values of its
+	 * own; an administrator may have set them, and lowering them asks an administrator's
+	 * recent sign-in in the console and the API).
+	 */
+	private static Boolean keptIfSet(Boolean asked, boolean held) {
+		return held ? Boolean.TRUE : asked;
 	}
 
 	private static Boolean bool(Map<String, Object> metadata, String name) {

@@ -87,6 +87,9 @@ public class UserService {
 		UserAccount current = existing.get();
 		UserAccount updated = new UserAccount(current.id(), username, email, current.passwordHash(), enabled,
 				current.locked(), roles, attributes, claims, current.createdAt(), current.updatedAt());
+		// The file's word, but not past the rule the console and the API keep: the start
+		// stops naming the entry rather than shut every administrator out.
+		requireAnotherAdministratorIfWithdrawn(current, updated);
 		if (!updated.equals(current)) {
 			this.users.updateProfile(updated);
 		}

@@ -262,6 +262,16 @@ class AdminApiTest {
 		assertThat(stored.clientSecret()).isEqualTo("upstream-secret-never-shown");
 		assertThat(call("GET", "/api/admin/identity-providers", adminToken, null).body()).contains("api-corp")
 			.doesNotContain("upstream-secret-never-shown");
+		// Disabled in an incident, then its secret rotated by a script that leaves
+		// "enabled" out: it stays disabled (it was turned back on).
+		request.put("enabled", false);
+		assertThat(TestBrowser.json(call("PUT", "/api/admin/identity-providers/api-corp", adminToken, request)))
+			.containsEntry("enabled", false);
+		request.remove("enabled");
+		request.put("client_secret", "upstream-secret-rotated");
+		assertThat(TestBrowser.json(call("PUT", "/api/admin/identity-providers/api-corp", adminToken, request)))
+			.containsEntry("enabled", false);
+		request.remove("client_secret");
 
 		Map<String, Object> broken = new LinkedHashMap<>(request);
 		broken.put("issuer", "http://login.corp.example");

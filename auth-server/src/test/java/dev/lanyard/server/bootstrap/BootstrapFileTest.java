@@ -18,6 +18,7 @@ import dev.lanyard.server.authorization.HashedAuthorizationService;
 import dev.lanyard.server.secondfactor.TestAuthenticatorApp;
 import dev.lanyard.server.token.TokenHash;
 import dev.lanyard.server.client.ClientService;
+import dev.lanyard.server.client.OAuthClient;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
@@ -423,6 +424,45 @@ class BootstrapFileTest {
 			assertThat(users.get(carol.id()).roles()).containsExactly("user");
 			assertThat(users.hasPassword(carol.id())).isFalse();
 			assertThat(server.bean(JdbcUserAccountRepository.class).findByLoginName("dave")).isEmpty();
+		}
+	}
+
+	/**
+	 * The file's word goes as far as the rules the console and the API keep: an entry
+	 * that would turn a confidential client public (its secret left out: its users'
+	 * refresh tokens would be redeemed with the client id alone) or take the role from
+	 * the last administrator stops the import naming the entry, and changes nothing.
+	 */
+	@Test
+	void importWhenEntryWouldTurnClientPublicOrWithdrawLastAdministratorThenRefusedNamingLine() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		Path file = Path.of(deployment.get("lanyard.bootstrap"));
+		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+			BootstrapImporter importer = server.bean(BootstrapImporter.class);
+			ClientService clients = server.bean(ClientService.class);
+			UserService users = server.bean(UserService.class);
+			String yaml = Files.readString(file);
+			String secretHash = clients.findByClientId("web-app").orElseThrow().clientSecretHash();
+
+			String withoutSecret = yaml.replaceFirst(
+					"(  - client-id: web-app\n    client-name: Web App\n)    client-secret: \"[^\"]+\"\n", "$1");
+			assertThat(withoutSecret).isNotEqualTo(yaml);
+			assertThatThrownBy(() -> importer.importFile(write(withoutSecret)))
+				.isInstanceOf(BootstrapFileException.class)
+				.hasMessageContaining("clients[0].token-endpoint-auth-method")
+				.hasMessageContaining("cannot change");
+			OAuthClient webApp = clients.findByClientId("web-app").orElseThrow();
+			assertThat(webApp.isPublic()).isFalse();
+			assertThat(webApp.clientSecretHash()).isEqualTo(secretHash);
+
+			String aliceNoAdmin = yaml.replace("    roles: [user, admin]\n", "    roles: [user]\n");
+			assertThat(aliceNoAdmin).isNotEqualTo(yaml);
+			assertThatThrownBy(() -> importer.importFile(write(aliceNoAdmin)))
+				.isInstanceOf(BootstrapFileException.class)
+				.hasMessageContaining("line 5")
+				.hasMessageContaining("users[0].roles");
+			UserAccount alice = server.bean(JdbcUserAccountRepository.class).findByLoginName("alice").orElseThrow();
+			assertThat(users.get(alice.id()).roles()).contains("admin");
 		}
 	}
 

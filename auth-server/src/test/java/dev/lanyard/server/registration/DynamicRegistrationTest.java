@@ -241,7 +241,8 @@ class DynamicRegistrationTest {
 
 	/**
 	 * RFC 9449 §5.2: {@code dpop_bound_access_tokens} is kept and answered, also to
-	 * administrators; left out, it is false.
+	 * administrators; left out, it is false; once set, the client's update cannot drop
+	 * it.
 	 */
 	@Test
 	void registrationWhenDpopBoundAccessTokensThenKeptAndAnswered() throws Exception {
@@ -254,6 +255,11 @@ class DynamicRegistrationTest {
 		HttpResponse<String> read = admin("GET", "/api/admin/clients/" + client.get("client_id"), null);
 		assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
 		assertThat(TestBrowser.json(read).get("dpop_bound_access_tokens")).isEqualTo(true);
+		// The client's own update cannot drop it (an administrator may have set it).
+		HttpResponse<String> dropped = this.http.send(manage(client, "PUT", "{\"client_id\":\""
+				+ client.get("client_id") + "\",\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}"));
+		assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(dropped).get("dpop_bound_access_tokens")).isEqualTo(true);
 
 		HttpResponse<String> unbound = post(initial,
 				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}");

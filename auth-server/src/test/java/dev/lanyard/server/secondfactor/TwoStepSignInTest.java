@@ -324,8 +324,12 @@ class TwoStepSignInTest {
 			.params(SecondFactors.MOST_CONSECUTIVE_FAILURES, bo.id())
 			.update();
 
+		assertThat(own.get(nodeA.baseUrl() + "/account").statusCode()).isEqualTo(200);
+
 		assertThat(nodeA.bean(UserAdministration.class)
 			.resetSecondFactors(bo.id().toString(), new Actor("admin", "admin", "127.0.0.1"))).isTrue();
+		// The sign-in made with the factor removed ends.
+		assertThat(TestBrowser.location(own.get(nodeA.baseUrl() + "/account"))).contains("/login");
 		assertThat(
 				TestBrowser.location(new OAuthFlows(nodeB.baseUrl()).signIn(new TestBrowser(), "bo", password("bo"))))
 			.doesNotContain("second-factor")
