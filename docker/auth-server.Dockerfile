@@ -23,7 +23,7 @@ USER lanyard
 RUN java -XX:ArchiveClassesAtExit=/tmp/application.jsa -Xlog:cds=off,cds+dynamic=off \
       -Dlanyard.training-run=true -Dlanyard.data-directory=/tmp/training -Dlanyard.shutdown.drain=0s \
       -Dserver.port=0 -Dlogging.level.root=warn -jar /app/lanyard-auth-server.jar \
- && rm -rf /tmp/training
+ && rm -rf /tmp/training /tmp/lanyard-postgres-*
 USER root
 RUN mv /tmp/application.jsa /app/application.jsa && chown root:root /app/application.jsa \
  && chmod 644 /app/application.jsa
