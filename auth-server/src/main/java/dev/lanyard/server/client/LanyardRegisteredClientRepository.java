@@ -2,8 +2,11 @@ package dev.lanyard.server.client;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -94,6 +97,23 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			.expireAfterWrite(CACHE_TTL)
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			.build();
+	}
+
+	/**
+	 * The scopes of a token its client still holds: a scope an administrator took from
+	 * the client counts for none of its tokens from then on (introspection, token
+	 * exchange, {@code /userinfo}, the admin API), and the grant holding it ends at its
+	 * next refresh.
+	 * @param client the token's client, {@code null} if it is gone
+	 * @param granted the token's scopes
+	 */
+	public static Set<String> scopesStillHeld(RegisteredClient client, Collection<String> granted) {
+		if (client == null) {
+			return Set.of();
+		}
+		Set<String> held = new LinkedHashSet<>(granted);
+		held.retainAll(client.getScopes());
+		return held;
 	}
 
 	/** The audiences a client may exchange tokens for, its default first. */

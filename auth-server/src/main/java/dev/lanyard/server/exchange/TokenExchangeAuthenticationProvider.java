@@ -142,7 +142,15 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 		if (subject == null || !subject.isActive()) {
 			throw error(OAuth2ErrorCodes.INVALID_GRANT, "subject_token is not an active access token");
 		}
-		Set<String> grantedScopes = subject.getToken().getScopes();
+		RegisteredClient originalClient = this.clients.findById(authorization.getRegisteredClientId());
+		if (originalClient == null) {
+			throw error(OAuth2ErrorCodes.INVALID_GRANT, "subject_token is not an active access token");
+		}
+		// Only the scopes its client still holds: one an administrator took from the
+		// client since stops at once, as at introspection and /userinfo (its grants
+		// end at their next refresh). A narrower scope is another cached JWT.
+		Set<String> grantedScopes = LanyardRegisteredClientRepository.scopesStillHeld(originalClient,
+				subject.getToken().getScopes());
 		Set<String> requested = (request.getScopes() == null || request.getScopes().isEmpty()) ? grantedScopes
 				: request.getScopes();
 		if (!grantedScopes.containsAll(requested)) {
@@ -167,10 +175,6 @@ public final class TokenExchangeAuthenticationProvider implements Authentication
 		}
 		UserAccount user = this.users.find(signedIn.id())
 			.orElseThrow(() -> error(OAuth2ErrorCodes.INVALID_GRANT, "The user can no longer sign in"));
-		RegisteredClient originalClient = this.clients.findById(authorization.getRegisteredClientId());
-		if (originalClient == null) {
-			throw error(OAuth2ErrorCodes.INVALID_GRANT, "subject_token is not an active access token");
-		}
 		LoginDetails login = (principal.getDetails() instanceof LoginDetails details) ? details : null;
 		ExchangedTokenCache.IssuedJwt issued = this.issuer
 			.issue(new InternalJwtIssuer.Request(AuthorizationServerContextHolder.getContext().getIssuer(), user, login,

@@ -1,5 +1,8 @@
 package dev.lanyard.server.protocol;
 
+import java.util.List;
+import java.util.Set;
+
 import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -8,6 +11,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
+import org.springframework.security.oauth2.core.OAuth2TokenIntrospectionClaimNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
@@ -58,7 +62,33 @@ final class AccessTokenIntrospectionGuard implements AuthenticationProvider {
 			return new OAuth2TokenIntrospectionAuthenticationToken(request.getToken(), caller,
 					OAuth2TokenIntrospection.builder().build());
 		}
-		return describe(request, authorization);
+		return heldScopesOnly(describe(request, authorization), authorization);
+	}
+
+	/**
+	 * The answer with only the scopes the token's client still holds: one an
+	 * administrator took from the client since is gone at once, as at token exchange,
+	 * {@code /userinfo} and the admin API
+	 * ({@link LanyardRegisteredClientRepository#scopesStillHeld}; the grant ends at its
+	 * next refresh).
+	 */
+	private Authentication heldScopesOnly(Authentication described, OAuth2Authorization authorization) {
+		if (!(described instanceof OAuth2TokenIntrospectionAuthenticationToken answer)
+				|| !answer.getTokenClaims().isActive() || answer.getTokenClaims().getScopes() == null) {
+			return described;
+		}
+		List<String> scopes = answer.getTokenClaims().getScopes();
+		Set<String> held = LanyardRegisteredClientRepository
+			.scopesStillHeld(this.clients.findById(authorization.getRegisteredClientId()), scopes);
+		if (held.containsAll(scopes)) {
+			return described;
+		}
+		OAuth2TokenIntrospection.Builder claims = OAuth2TokenIntrospection
+			.withClaims(answer.getTokenClaims().getClaims())
+			.claims((all) -> all.remove(OAuth2TokenIntrospectionClaimNames.SCOPE));
+		held.forEach(claims::scope);
+		return new OAuth2TokenIntrospectionAuthenticationToken(answer.getToken(),
+				(Authentication) answer.getPrincipal(), claims.build());
 	}
 
 	/**

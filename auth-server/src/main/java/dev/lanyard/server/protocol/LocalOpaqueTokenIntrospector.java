@@ -2,13 +2,11 @@ package dev.lanyard.server.protocol;
 
 import java.security.Principal;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.login.LoginDetails;
 
 import org.springframework.security.core.Authentication;
@@ -60,20 +58,6 @@ public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospect
 		this.withDPoPProof = withDPoPProof;
 	}
 
-	/**
-	 * The scopes of a token its client still holds.
-	 * @param client the token's client, {@code null} if it is gone
-	 * @param granted the token's scopes
-	 */
-	public static Set<String> stillHeld(RegisteredClient client, Collection<String> granted) {
-		if (client == null) {
-			return Set.of();
-		}
-		Set<String> held = new LinkedHashSet<>(granted);
-		held.retainAll(client.getScopes());
-		return held;
-	}
-
 	@Override
 	public OAuth2AuthenticatedPrincipal introspect(String token) {
 		OAuth2Authorization authorization = this.authorizations.findByToken(token, OAuth2TokenType.ACCESS_TOKEN);
@@ -97,7 +81,9 @@ public final class LocalOpaqueTokenIntrospector implements OpaqueTokenIntrospect
 			attributes.put(AUTH_TIME, login.authenticatedAt());
 		}
 		List<GrantedAuthority> authorities = new ArrayList<>();
-		stillHeld(this.clients.findById(authorization.getRegisteredClientId()), accessToken.getToken().getScopes())
+		LanyardRegisteredClientRepository
+			.scopesStillHeld(this.clients.findById(authorization.getRegisteredClientId()),
+					accessToken.getToken().getScopes())
 			.forEach((scope) -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + scope)));
 		return new DefaultOAuth2AuthenticatedPrincipal(authorization.getPrincipalName(), attributes, authorities);
 	}

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import dev.lanyard.server.client.LanyardRegisteredClientRepository;
 import dev.lanyard.server.user.ClaimsRequest;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.ScopedUserClaims;
@@ -50,7 +51,7 @@ final class UserInfoClaims implements Function<OidcUserInfoAuthenticationContext
 		ClaimsRequest requested = ClaimsRequest.of(authorization);
 		RegisteredClient client = this.clients.findById(authorization.getRegisteredClientId());
 		// A scope taken from the client since releases nothing more.
-		Set<String> scopes = LocalOpaqueTokenIntrospector.stillHeld(client, accessToken.getScopes());
+		Set<String> scopes = LanyardRegisteredClientRepository.scopesStillHeld(client, accessToken.getScopes());
 		Set<String> releasable = requested.userinfo().isEmpty() ? Set.of()
 				: ClaimsRequest.releasableScopes(client, scopes, authorization);
 		claims.putAll(ScopedUserClaims.of(user, scopes, requested.userinfo(), releasable));

@@ -47,6 +47,8 @@ class AccessTokenIntrospectionGuardTest {
 	private final RegisteredClient webApp = client("web-app")
 		.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
 		.redirectUri("https://app.example.com/callback")
+		.scope("openid")
+		.scope("orders.read")
 		.build();
 
 	private final RegisteredClient resourceServer = client("orders")
@@ -96,6 +98,29 @@ class AccessTokenIntrospectionGuardTest {
 		assertThat(claims.getTokenType()).isEqualTo("Bearer");
 		assertThat(claims.getExpiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(15)));
 		assertThat(this.authorizations.lookups).containsExactly(ACCESS_TOKEN);
+	}
+
+	/**
+	 * A scope taken from the token's client since: left out of the answer, as at token
+	 * exchange and /userinfo.
+	 */
+	@Test
+	void introspectWhenTheClientNoLongerHoldsAScopeThenLeftOut() {
+		RegisteredClient narrowed = RegisteredClient.from(this.webApp)
+			.scopes((scopes) -> scopes.remove("orders.read"))
+			.build();
+		AccessTokenIntrospectionGuard guard = new AccessTokenIntrospectionGuard(
+				new InMemoryRegisteredClientRepository(narrowed, this.resourceServer), this.authorizations);
+		OAuth2ClientAuthenticationToken caller = new OAuth2ClientAuthenticationToken(this.resourceServer,
+				ClientAuthenticationMethod.CLIENT_SECRET_BASIC, null);
+
+		OAuth2TokenIntrospection claims = ((OAuth2TokenIntrospectionAuthenticationToken) guard
+			.authenticate(new OAuth2TokenIntrospectionAuthenticationToken(ACCESS_TOKEN, caller, null, Map.of())))
+			.getTokenClaims();
+
+		assertThat(claims.isActive()).isTrue();
+		assertThat(claims.getScopes()).containsExactly("openid");
+		assertThat(claims.getSubject()).isEqualTo("alice");
 	}
 
 	@Test

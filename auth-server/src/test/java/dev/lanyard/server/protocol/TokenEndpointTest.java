@@ -342,6 +342,33 @@ class TokenEndpointTest {
 		assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
 	}
 
+	/**
+	 * A scope taken from a client counts for none of its access tokens from then on: the
+	 * token's introspection and its exchange at the gateway leave it out (the admin API
+	 * and /userinfo already did), where it counted until the token expired.
+	 */
+	@Test
+	void introspectAndExchangeWhenScopeTakenFromClientSinceThenLeftOut() {
+		String clientId = "narrowed-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		String secret = "a-secret-of-the-narrowed-client-0123456789";
+		ClientService clients = SharedLanyard.server().bean(ClientService.class);
+		clients.register(narrowable(clientId, secret, java.util.Set.of("openid", "email")));
+		String accessToken = (String) tokensOf(clientId, secret, "openid email").get("access_token");
+		assertThat(((String) flows.introspect(this.client, clientId, secret, accessToken).get("scope")).split(" "))
+			.containsExactlyInAnyOrder("openid", "email");
+		HttpResponse<String> before = flows.exchangeAtGateway(accessToken);
+		assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
+		assertThat(((String) TestBrowser.json(before).get("scope")).split(" ")).contains("email");
+
+		clients.update(clientId, narrowable(clientId, null, java.util.Set.of("openid")));
+
+		Map<String, Object> introspected = flows.introspect(this.client, clientId, secret, accessToken);
+		assertThat(introspected).containsEntry("active", true).containsEntry("scope", "openid");
+		HttpResponse<String> after = flows.exchangeAtGateway(accessToken);
+		assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+		assertThat(TestBrowser.json(after).get("scope")).isEqualTo("openid");
+	}
+
 	private static ClientRegistration narrowable(String clientId, String secret, java.util.Set<String> scopes) {
 		return new ClientRegistration(clientId, "Narrowed", null, false, secret, null, null, null,
 				java.util.List.of(TestBootstrap.REDIRECT_URI), java.util.List.of(),
@@ -350,13 +377,17 @@ class TokenEndpointTest {
 	}
 
 	private String refreshTokenOf(String clientId, String secret, String scope) {
+		return (String) tokensOf(clientId, secret, scope).get("refresh_token");
+	}
+
+	private Map<String, Object> tokensOf(String clientId, String secret, String scope) {
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
 		String redirect = TestBrowser.location(signedIn
 			.get(flows.authorizeUrl(OAuthFlows.codeRequest(clientId, TestBootstrap.REDIRECT_URI, scope, "s", pkce))));
 		Map<String, Object> tokens = TestBrowser.json(flows.redeemCode(this.client, clientId, secret,
 				TestBrowser.queryParameters(redirect).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier()));
 		assertThat(((String) tokens.get("scope")).split(" ")).containsExactlyInAnyOrder(scope.split(" "));
-		return (String) tokens.get("refresh_token");
+		return tokens;
 	}
 
 	/** A public client cannot skip PKCE (RFC 9700 §2.1.1). */
