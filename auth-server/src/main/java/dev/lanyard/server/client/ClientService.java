@@ -2,6 +2,7 @@ package dev.lanyard.server.client;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -253,7 +254,13 @@ public class ClientService {
 	}
 
 	private void requireValid(ClientRegistration registration) {
-		List<InputRejectedException.Problem> errors = ClientValidator.validate(registration);
+		List<InputRejectedException.Problem> errors = new ArrayList<>(ClientValidator.validate(registration));
+		if (registration.clientSecret() != null && !this.properties.issuerOnThisMachine()
+				&& LanyardProperties.PUBLISHED_EXAMPLE_SECRETS.contains(registration.clientSecret())) {
+			// As in the bootstrap file: a secret from Lanyard's examples is public, and
+			// protects nothing once the issuer is reachable from other machines.
+			errors.add(new InputRejectedException.Problem("client_secret", "client-secret.published-example"));
+		}
 		if (!errors.isEmpty()) {
 			throw new InputRejectedException(errors);
 		}

@@ -2,14 +2,18 @@ package dev.lanyard.server.key;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.LanyardTestServer;
+import dev.lanyard.server.client.ClientRegistration;
+import dev.lanyard.server.client.ClientService;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.BindException;
@@ -91,6 +95,34 @@ class PublishedExampleSecretsTest {
 		assertThatThrownBy(() -> LanyardTestServer.start(deployment).close())
 			.hasStackTraceContaining("bootstrap.yaml line 4, users[0].password: an example value published with "
 					+ "Lanyard, and LANYARD_ISSUER (https://auth.example.com) is not on this machine");
+	}
+
+	/**
+	 * The same rule for a client registered through the console or the admin API (its
+	 * secret copied from the README): refused by name on a node others reach, and nothing
+	 * registered.
+	 */
+	@Test
+	void registerWhenClientSecretIsAnExampleAndIssuerElsewhereThenRefused() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.issuer", "https://auth.example.com");
+		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+			ClientService clients = server.bean(ClientService.class);
+			assertThatThrownBy(
+					() -> clients.register(machine("copied-from-readme", "gateway-secret-at-least-32-characters")))
+				.isInstanceOfSatisfying(InputRejectedException.class,
+						(refused) -> assertThat(refused.problems()).extracting(InputRejectedException.Problem::code)
+							.containsExactly("client-secret.published-example"));
+			assertThat(clients.findByClientId("copied-from-readme")).isEmpty();
+			assertThat(clients.register(machine("own-secret", "a-secret-of-this-deployment-0123456789")).client())
+				.isNotNull();
+		}
+	}
+
+	private static ClientRegistration machine(String clientId, String secret) {
+		return new ClientRegistration(clientId, null, null, false, secret, null, null, null, List.of(), List.of(),
+				Set.of("client_credentials"), Set.of("reports.read"), null, null, null, null, null, List.of(), null,
+				null, null, null, null, null, true);
 	}
 
 	private static LanyardProperties bind(Map<String, String> settings) {
