@@ -81,7 +81,8 @@ class DynamicRegistrations {
 		OAuthClient current = this.clients.findByClientId(clientId).orElseThrow();
 		OAuthClient updated = this.clients.update(clientId, change.apply(current));
 		this.audit.record("client:" + clientId, "client.updated", "client:" + clientId, address,
-				Map.of("token_endpoint_auth_method", updated.tokenEndpointAuthMethod(), "dynamic", true));
+				Map.of("token_endpoint_auth_method", updated.tokenEndpointAuthMethod(), "dynamic", true, "changed",
+						updated.settingsChangedSince(current)));
 		return new Managed(updated, next);
 	}
 

@@ -132,6 +132,8 @@ class DynamicRegistrationTest {
 			.isEqualTo(401);
 		String audit = admin("GET", "/api/admin/audit?action=client.", null).body();
 		assertThat(audit).contains("client.registered").contains("client:" + clientId).doesNotContain(secret);
+		// The client's own update is audited with what it changed, as an administrator's.
+		assertThat(audit).containsPattern("\"changed\":\\[[^\\]]*\"client_name\"");
 	}
 
 	/** A client an administrator disabled cannot manage (re-enable) itself. */
