@@ -280,7 +280,11 @@ final class AuthorizationCodec {
 				case "user" -> decodePrincipal(encoded);
 				case "authorization_request" -> decodeAuthorizationRequest(encoded);
 				case "set" -> new LinkedHashSet<>((List<Object>) fromJsonValue(encoded.get("values")));
-				default -> throw new IllegalStateException("Unknown stored attribute type " + type);
+				// Written by a later version (nodes of two versions serve during a
+				// rolling upgrade): kept as written, so that it goes back unchanged when
+				// this node writes the row again (a refresh), for the nodes that read it.
+				// A grant this node cannot read whole used to fail every use of it here.
+				default -> encoded;
 			};
 		}
 		return fromJsonValue(value);

@@ -1,0 +1,52 @@
+package dev.lanyard.server.authorization;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Grant rows as nodes of two versions read and write them during a rolling upgrade. */
+class AuthorizationCodecTest {
+
+	private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+	private final AuthorizationCodec codec = new AuthorizationCodec();
+
+	private final RegisteredClient client = RegisteredClient.withId("client-1")
+		.clientId("web-app")
+		.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+		.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+		.redirectUri("https://app.example.com/callback")
+		.scope("openid")
+		.build();
+
+	/**
+	 * An attribute of a kind a later version stores: this node reads the grant (it used
+	 * to fail every use of it) and writes the attribute back as it was, for the nodes
+	 * that know it.
+	 */
+	@Test
+	void decodeWhenAttributeOfAKindFromALaterVersionThenGrantReadAndAttributeWrittenBackAsItWas() {
+		String later = "{\"$type\":\"from_a_later_version\",\"kept\":[\"a\",\"b\"],\"n\":2}";
+		StoredAuthorization stored = TestStoredAuthorizations.grant(NOW)
+			.attributes("{\"later.attribute\":" + later + "}")
+			.accessToken(TestStoredAuthorizations.token("lyat_a-token", NOW.plus(Duration.ofMinutes(15))))
+			.accessTokenScopes("openid")
+			.build();
+
+		OAuth2Authorization decoded = this.codec.decode(stored, this.client, null, null);
+
+		assertThat(decoded.getAccessToken()).isNotNull();
+		StoredAuthorization written = this.codec.encode(decoded, stored.version() + 1, stored.createdAt());
+		assertThat(written.attributes()).contains("\"later.attribute\":" + later);
+	}
+
+}
