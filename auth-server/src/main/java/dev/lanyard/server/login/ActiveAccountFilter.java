@@ -64,10 +64,11 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 			// (the person ended every other one from it) counts, without counting as a
 			// sign-in anywhere else (its lifetime runs from the sign-in).
 			Instant standingFrom = (login != null) ? login.standingFrom() : null;
-			boolean goesOn = withinLifetime(request, signedInAt)
-					&& this.users.standing(user.id(), (login != null) ? login.sessionId() : null, standingFrom)
-						.map((standing) -> standing.allows(standingFrom))
-						.orElse(false);
+			boolean goesOn = withinLifetime(request, signedInAt) && this.users
+				.standing(user.id(), (login != null) ? login.sessionId() : null, standingFrom,
+						(login != null) ? login.identityProvider() : null)
+				.map((standing) -> standing.allows(standingFrom))
+				.orElse(false);
 			if (!goesOn) {
 				SecurityContextHolder.clearContext();
 				HttpSession session = request.getSession(false);

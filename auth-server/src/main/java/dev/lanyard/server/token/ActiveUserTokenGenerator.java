@@ -96,21 +96,23 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 	}
 
 	/**
-	 * Whether the person's grant may go on: the account may sign in, and the sign-in
-	 * session the grant began in was not ended (signed out, or ended from the account
-	 * page). A code is redeemed within minutes of the sign-in it was issued in, which
-	 * must also not have been ended since by an end of every sign-in (a password change,
-	 * "sign out everywhere"). Each of these ends revokes the session's grants too, but a
-	 * grant being issued in that moment (its row written after the revocation's statement
-	 * read the table) escaped it: its code was redeemed, and its refresh token lived on.
-	 * A refresh does not hold the grant to the end of every sign-in: the session that
-	 * asked for it goes on past it, with the grants it had.
+	 * Whether the person's grant may go on: the account may sign in, the sign-in session
+	 * the grant began in was not ended (signed out, or ended from the account page), and
+	 * the identity provider it came through, if any, is still enabled and linked. A code
+	 * is redeemed within minutes of the sign-in it was issued in, which must also not
+	 * have been ended since by an end of every sign-in (a password change, "sign out
+	 * everywhere"). Each of these ends revokes the session's grants too, but a grant
+	 * being issued in that moment (its row written after the revocation's statement read
+	 * the table) escaped it: its code was redeemed, and its refresh token lived on. A
+	 * refresh does not hold the grant to the end of every sign-in: the session that asked
+	 * for it goes on past it, with the grants it had.
 	 */
 	private boolean standing(Authentication principal, LanyardUser user, OAuth2TokenContext context) {
 		LoginDetails login = (principal.getDetails() instanceof LoginDetails details) ? details : null;
 		Optional<JdbcUserAccountRepository.Standing> standing = this.users.grantStanding(user.id(),
-				(login != null) ? login.sessionId() : null);
-		if (standing.isEmpty() || !standing.get().active() || standing.get().sessionEnded()) {
+				(login != null) ? login.sessionId() : null, (login != null) ? login.identityProvider() : null);
+		if (standing.isEmpty() || !standing.get().active() || standing.get().sessionEnded()
+				|| !standing.get().upstreamOpen()) {
 			return false;
 		}
 		return !AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())

@@ -189,15 +189,19 @@ public class JdbcUserAccountRepository {
 	 * @param active enabled and not locked
 	 * @param signInsNotBefore sessions begun before it are over; may be {@code null}
 	 * @param sessionEnded whether the person ended this very session from elsewhere
+	 * @param upstreamOpen for a sign-in through an identity provider: whether the
+	 * provider is still enabled and the account still linked to it (disabling a provider
+	 * in an incident, or unlinking, shuts out what came through it); {@code true} for
+	 * other sign-ins
 	 */
-	public record Standing(boolean active, Instant signInsNotBefore, boolean sessionEnded) {
+	public record Standing(boolean active, Instant signInsNotBefore, boolean sessionEnded, boolean upstreamOpen) {
 
 		/**
 		 * Whether a session that began at {@code signedInAt} may go on; one that does not
 		 * say when it began does not once sessions were ended.
 		 */
 		public boolean allows(Instant signedInAt) {
-			return this.active && !this.sessionEnded && (this.signInsNotBefore == null
+			return this.active && !this.sessionEnded && this.upstreamOpen && (this.signInsNotBefore == null
 					|| (signedInAt != null && !signedInAt.isBefore(this.signInsNotBefore)));
 		}
 
@@ -205,20 +209,34 @@ public class JdbcUserAccountRepository {
 
 	/** What a sign-in session of the account needs to go on; empty if it is gone. */
 	public Optional<Standing> standing(UUID id) {
-		return standing(id, null, null);
+		return standing(id, null, null, null);
 	}
 
 	/**
 	 * What a grant begun in the sign-in session {@code sid} needs to go on, read only (a
 	 * grant's use is not the session's: its "last used" stays as it is).
 	 * @param sid the session's identifier, or {@code null} when it has none
+	 * @param identityProvider the provider the sign-in came through, or {@code null}
 	 */
-	public Optional<Standing> grantStanding(UUID id, String sid) {
+	public Optional<Standing> grantStanding(UUID id, String sid, String identityProvider) {
 		return this.jdbc.sql("""
 				SELECT enabled, locked, sign_ins_not_before,
-				  EXISTS (SELECT 1 FROM sign_in_sessions WHERE sid = ? AND ended_at IS NOT NULL) AS session_ended
-				FROM users WHERE id = ?""").params(sid, id).query(this::standingOf).optional();
+				  EXISTS (SELECT 1 FROM sign_in_sessions WHERE sid = ? AND ended_at IS NOT NULL) AS session_ended,
+				  %s AS upstream_open
+				FROM users WHERE id = ?""".formatted(UPSTREAM_OPEN))
+			.params(sid, identityProvider, identityProvider, id)
+			.query(this::standingOf)
+			.optional();
 	}
+
+	/**
+	 * Whether the provider a sign-in came through (the parameter, twice; none: open) is
+	 * still enabled and linked to the account: a column of a statement on {@code users}.
+	 */
+	private static final String UPSTREAM_OPEN = """
+			(CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM identity_providers p
+			  JOIN federated_identities f ON f.provider_id = p.id
+			  WHERE p.id = ? AND p.enabled AND f.user_id = users.id))""";
 
 	/**
 	 * What the sign-in session {@code sid} of the account needs to go on, in one
@@ -230,8 +248,9 @@ public class JdbcUserAccountRepository {
 	 * @param signedInAt when the session counts as begun against an end of every sign-in:
 	 * when its person last proved themselves, or a later cut-off it was carried past
 	 * ({@link dev.lanyard.server.login.LoginDetails#standingFrom}); or {@code null}
+	 * @param identityProvider the provider the sign-in came through, or {@code null}
 	 */
-	public Optional<Standing> standing(UUID id, String sid, Instant signedInAt) {
+	public Optional<Standing> standing(UUID id, String sid, Instant signedInAt, String identityProvider) {
 		// To the microsecond, as PostgreSQL keeps it (else every request would write).
 		Timestamp proven = (signedInAt != null)
 				? Timestamp.from(signedInAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS)) : null;
@@ -245,9 +264,11 @@ public class JdbcUserAccountRepository {
 					  RETURNING sid)
 					SELECT enabled, locked, sign_ins_not_before,
 					  EXISTS (SELECT 1 FROM sign_in_sessions WHERE sid = ? AND ended_at IS NOT NULL) AS session_ended,
+					  %s AS upstream_open,
 					  (SELECT count(*) FROM seen) AS seen
-					FROM users WHERE id = ?""")
-			.params(proven, sid, id, proven, sid, id)
+					FROM users WHERE id = ?"""
+				.formatted(UPSTREAM_OPEN))
+			.params(proven, sid, id, proven, sid, identityProvider, identityProvider, id)
 			.query(this::standingOf)
 			.optional();
 	}
@@ -259,11 +280,15 @@ public class JdbcUserAccountRepository {
 			.update();
 	}
 
-	/** A standing from a row of enabled, locked, sign_ins_not_before, session_ended. */
+	/**
+	 * A standing from a row of enabled, locked, sign_ins_not_before, session_ended,
+	 * upstream_open.
+	 */
 	private Standing standingOf(ResultSet rs, int row) throws SQLException {
 		Timestamp notBefore = rs.getTimestamp("sign_ins_not_before");
 		return new Standing(rs.getBoolean("enabled") && !rs.getBoolean("locked"),
-				(notBefore != null) ? notBefore.toInstant() : null, rs.getBoolean("session_ended"));
+				(notBefore != null) ? notBefore.toInstant() : null, rs.getBoolean("session_ended"),
+				rs.getBoolean("upstream_open"));
 	}
 
 	/** Unlocks the account, nothing else. */

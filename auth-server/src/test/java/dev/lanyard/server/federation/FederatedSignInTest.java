@@ -42,6 +42,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.mock.web.MockHttpServletRequest;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -462,6 +464,36 @@ class FederatedSignInTest {
 				Map.of("_csrf", TestBrowser.csrf(page.body())));
 		assertThat(TestBrowser.location(unlinked)).endsWith("/account#identities");
 		assertThat(downstream.bean(FederatedIdentities.class).of(bob.id())).isEmpty();
+		// The sign-in that came through the link it removed is over; the password's goes
+		// on.
+		assertThat(TestBrowser.location(elsewhere.get(downstream.baseUrl() + "/account"))).contains("/login");
+		assertThat(browser.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(200);
+	}
+
+	/**
+	 * A provider disabled (an incident upstream): the sign-ins that came through it end
+	 * at their next request, and their grants are not renewed, where they went on for the
+	 * session's twelve hours and the refresh token's thirty days.
+	 */
+	@Test
+	void providerWhenDisabledThenSignInsThroughItEndAndTheirGrantsAreNotRenewed() {
+		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+		TestBrowser browser = new TestBrowser();
+		Map<String, Object> tokens = tokensThroughScripted(browser);
+		assertThat(tokens).containsKey("refresh_token");
+		assertThat(browser.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		JdbcClient jdbc = JdbcClient.create(downstream.bean(javax.sql.DataSource.class));
+		jdbc.sql("UPDATE identity_providers SET enabled = false WHERE id = 'scripted'").update();
+		try {
+			assertThat(TestBrowser.location(browser.get(downstream.baseUrl() + "/account"))).contains("/login");
+			HttpResponse<String> refreshed = new OAuthFlows(downstream.baseUrl()).refresh(new TestBrowser(), "web-app",
+					TestBootstrap.WEB_APP_SECRET, (String) tokens.get("refresh_token"));
+			assertThat(refreshed.statusCode()).isEqualTo(400);
+			assertThat(TestBrowser.json(refreshed)).containsEntry("error", "invalid_grant");
+		}
+		finally {
+			jdbc.sql("UPDATE identity_providers SET enabled = true WHERE id = 'scripted'").update();
+		}
 	}
 
 	/**
@@ -736,6 +768,11 @@ class FederatedSignInTest {
 	 * in this browser.
 	 */
 	private static Map<String, Object> idTokenThroughScripted(TestBrowser browser) {
+		return TestBrowser.jwtClaims((String) tokensThroughScripted(browser).get("id_token"));
+	}
+
+	/** The tokens web-app gets for a sign-in through the scripted upstream. */
+	private static Map<String, Object> tokensThroughScripted(TestBrowser browser) {
 		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
 		browser.get(flows.authorizeUrl(
@@ -743,9 +780,8 @@ class FederatedSignInTest {
 		HttpResponse<String> signedIn = browser.get(scriptedCallback(browser, "scripted"));
 		String clientCallback = TestBrowser.location(browser.get(TestBrowser.location(signedIn)));
 		assertThat(clientCallback).startsWith(TestBootstrap.REDIRECT_URI).contains("code=");
-		Map<String, Object> tokens = flows.tokensFor(clientCallback, "web-app", TestBootstrap.WEB_APP_SECRET,
-				TestBootstrap.REDIRECT_URI, pkce);
-		return TestBrowser.jwtClaims((String) tokens.get("id_token"));
+		return flows.tokensFor(clientCallback, "web-app", TestBootstrap.WEB_APP_SECRET, TestBootstrap.REDIRECT_URI,
+				pkce);
 	}
 
 	/**
