@@ -36,6 +36,7 @@ import dev.lanyard.server.admin.AdminApiJson.UserResponse;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -54,7 +55,7 @@ import org.springframework.web.bind.annotation.RestController;
  * by {@code /api/admin/openapi.yaml}.
  */
 @RestController
-@RequestMapping("/api/admin")
+@RequestMapping(path = "/api/admin", produces = MediaType.APPLICATION_JSON_VALUE)
 class AdminApiController {
 
 	private static final int MAXIMUM_PAGE_SIZE = 200;

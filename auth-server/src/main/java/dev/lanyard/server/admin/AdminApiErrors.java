@@ -13,6 +13,7 @@ import dev.lanyard.admin.NotFoundException;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -44,7 +45,7 @@ class AdminApiErrors {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("error", "invalid_request");
 		body.put("fields", fields);
-		return ResponseEntity.badRequest().body(body);
+		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(body);
 	}
 
 	/** One problem; without a field it concerns the request as a whole. */
@@ -60,7 +61,9 @@ class AdminApiErrors {
 
 	@ExceptionHandler(NotFoundException.class)
 	ResponseEntity<Map<String, Object>> notFound(NotFoundException ex) {
-		return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "not_found"));
+		return ResponseEntity.status(HttpStatus.NOT_FOUND)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("error", "not_found"));
 	}
 
 	@ExceptionHandler(ConflictException.class)
@@ -70,7 +73,7 @@ class AdminApiErrors {
 		if (ex.field() != null) {
 			body.put("field", ex.field());
 		}
-		return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
+		return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_JSON).body(body);
 	}
 
 	/**
@@ -80,6 +83,7 @@ class AdminApiErrors {
 	ResponseEntity<Map<String, Object>> reauthenticate(RecentAuthentication.ReauthenticationRequiredException ex) {
 		String description = "This change needs a recent sign-in, or a newly issued client token";
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+			.contentType(MediaType.APPLICATION_JSON)
 			.header(HttpHeaders.WWW_AUTHENTICATE,
 					"Bearer error=\"insufficient_user_authentication\", error_description=\"" + description
 							+ "\", max_age=" + ex.maxAge().toSeconds())
@@ -90,6 +94,7 @@ class AdminApiErrors {
 			HttpMediaTypeNotSupportedException.class })
 	ResponseEntity<Map<String, Object>> unreadable(Exception ex) {
 		return ResponseEntity.badRequest()
+			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("error", "invalid_request", "error_description",
 					"The request body or parameters cannot be read"));
 	}

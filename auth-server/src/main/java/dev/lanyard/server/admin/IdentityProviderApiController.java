@@ -12,6 +12,7 @@ import dev.lanyard.admin.identityprovider.IdentityProviderAdministration.Provide
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * ({@link IdentityProviderAdministration}).
  */
 @RestController
-@RequestMapping("/api/admin")
+@RequestMapping(path = "/api/admin", produces = MediaType.APPLICATION_JSON_VALUE)
 class IdentityProviderApiController {
 
 	private final IdentityProviderAdministration providers;

@@ -12,6 +12,7 @@ import dev.lanyard.admin.registration.RegistrationTokenAdministration;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  * audit ({@link RegistrationTokenAdministration}).
  */
 @RestController
-@RequestMapping("/api/admin/registration-tokens")
+@RequestMapping(path = "/api/admin/registration-tokens", produces = MediaType.APPLICATION_JSON_VALUE)
 class RegistrationTokenController {
 
 	private final RegistrationTokenAdministration tokens;

@@ -24,7 +24,9 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -37,6 +39,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -51,7 +54,7 @@ import org.springframework.web.bind.annotation.RestController;
  * audited.
  */
 @RestController
-@RequestMapping(DynamicRegistrationController.PATH)
+@RequestMapping(path = DynamicRegistrationController.PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 class DynamicRegistrationController {
 
 	static final String PATH = "/connect/register";
@@ -124,6 +127,17 @@ class DynamicRegistrationController {
 	}
 
 	/** RFC 7592 §2.2: the metadata sent replace the client's. */
+	/**
+	 * HEAD would use the registration access token up (its answer names the next one, and
+	 * a HEAD answer has no body): refused, where Spring would run the read for it.
+	 */
+	@RequestMapping(path = "/{clientId}", method = RequestMethod.HEAD)
+	ResponseEntity<Void> head() {
+		return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
+			.allow(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE)
+			.build();
+	}
+
 	@PutMapping("/{clientId}")
 	ResponseEntity<Map<String, Object>> update(@PathVariable String clientId,
 			@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
@@ -351,6 +365,7 @@ class DynamicRegistrationController {
 		InputRejectedException.Problem first = ex.problems().get(0);
 		boolean redirect = ex.problems().stream().anyMatch((problem) -> problem.field().endsWith("redirect_uris"));
 		return ResponseEntity.badRequest()
+			.contentType(MediaType.APPLICATION_JSON)
 			.header(HttpHeaders.CACHE_CONTROL, "no-store")
 			.body(Map.of("error", redirect ? "invalid_redirect_uri" : "invalid_client_metadata", "error_description",
 					first.field() + ": " + this.messages.getMessage(first.code(), null, first.code(), Locale.ENGLISH)));
@@ -360,6 +375,7 @@ class DynamicRegistrationController {
 	@ExceptionHandler({ HttpMessageNotReadableException.class, HttpMediaTypeNotSupportedException.class })
 	ResponseEntity<Map<String, String>> unreadable() {
 		return ResponseEntity.badRequest()
+			.contentType(MediaType.APPLICATION_JSON)
 			.header(HttpHeaders.CACHE_CONTROL, "no-store")
 			.body(Map.of("error", "invalid_client_metadata", "error_description",
 					"The body must be a JSON object of client metadata"));
@@ -370,6 +386,7 @@ class DynamicRegistrationController {
 		// RFC 6750 §3.1: a token was sent (RegistrationRequestLimits answers requests
 		// without one) and it is not good.
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+			.contentType(MediaType.APPLICATION_JSON)
 			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
 			.body(Map.of("error", "invalid_token"));
 	}

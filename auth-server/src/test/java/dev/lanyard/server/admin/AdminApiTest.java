@@ -92,6 +92,16 @@ class AdminApiTest {
 		assertThat(call("PUT", "/api/admin/clients/" + clientId, adminToken, admin).statusCode()).isEqualTo(200);
 		String issued = clientToken(clientId, secret);
 		assertThat(call("GET", "/api/admin/clients", issued, null).statusCode()).isEqualTo(200);
+		// A caller that cannot take a JSON answer loses nothing: the secret was replaced
+		// first, and the new one lost with the answer.
+		HttpResponse<String> asHtml = this.http
+			.send(HttpRequest.newBuilder(URI.create(flows.url("/api/admin/clients/" + clientId + "/secret")))
+				.header("Authorization", "Bearer " + adminToken)
+				.header("Accept", "text/html")
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build());
+		assertThat(asHtml.statusCode()).isEqualTo(406);
+		assertThat(call("GET", "/api/admin/clients", issued, null).statusCode()).isEqualTo(200);
 		HttpResponse<String> regenerated = call("POST", "/api/admin/clients/" + clientId + "/secret", adminToken, null);
 		assertThat(regenerated.statusCode()).as(regenerated.body()).isEqualTo(200);
 		assertThat(call("GET", "/api/admin/clients", issued, null).statusCode()).isEqualTo(401);

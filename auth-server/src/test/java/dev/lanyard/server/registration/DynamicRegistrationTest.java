@@ -221,6 +221,48 @@ class DynamicRegistrationTest {
 		assertThat(statuses).containsExactlyInAnyOrder(200, 401);
 	}
 
+	/**
+	 * Requests that cannot take the answer use nothing up: a HEAD of the client (its
+	 * answer would carry the next registration access token in a body HEAD does not
+	 * have), and a registration or read whose Accept header names no JSON. Both used to
+	 * commit first (the token rotated, the initial token used, the client registered) and
+	 * lose the secrets the answer carried; an unknown token with such a header failed
+	 * with a 500 and a stack trace in the log.
+	 */
+	@Test
+	void registrationWhenTheAnswerCannotBeTakenThenNothingUsedUp() throws Exception {
+		String initial = initialAccessToken(1);
+		HttpResponse<String> html = this.http.send(HttpRequest.newBuilder(endpoint)
+			.header("Content-Type", "application/json")
+			.header("Accept", "text/html")
+			.header("Authorization", "Bearer " + initial)
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}"))
+			.build());
+		assertThat(html.statusCode()).isEqualTo(406);
+		HttpResponse<String> registered = post(initial,
+				"{\"grant_types\":[\"client_credentials\"],\"scope\":\"profile\"}");
+		assertThat(registered.statusCode()).as("the initial token's one use is still there").isEqualTo(201);
+		Map<String, Object> client = TestBrowser.json(registered);
+
+		HttpResponse<String> head = this.http.send(manage(client, "HEAD", null));
+		assertThat(head.statusCode()).isEqualTo(405);
+		assertThat(head.headers().firstValue("Allow")).hasValueSatisfying((allow) -> assertThat(allow).contains("GET"));
+		HttpResponse<String> htmlRead = this.http
+			.send(HttpRequest.newBuilder(manage(client, "GET", null), (name, value) -> true)
+				.header("Accept", "text/html")
+				.build());
+		assertThat(htmlRead.statusCode()).isEqualTo(406);
+		assertThat(this.http.send(manage(client, "GET", null)).statusCode()).as("the token still works").isEqualTo(200);
+
+		HttpResponse<String> unknownAsHtml = this.http.send(HttpRequest.newBuilder(URI.create(endpoint + "/nobody"))
+			.header("Accept", "text/html")
+			.header("Authorization", "Bearer lyra_nope")
+			.GET()
+			.build());
+		assertThat(unknownAsHtml.statusCode()).isIn(401, 406);
+	}
+
 	private static HttpRequest manage(Map<String, Object> client, String method, String json) {
 		return HttpRequest.newBuilder(URI.create((String) client.get("registration_client_uri")))
 			.header("Authorization", "Bearer " + client.get("registration_access_token"))
