@@ -42,6 +42,16 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	/** The shortest scrape token accepted. */
 	public static final int MINIMUM_METRICS_TOKEN_LENGTH = 32;
 
+	/** Never the master key or the scrape token: secrets, whoever logs the settings. */
+	@Override
+	public String toString() {
+		return "LanyardProperties[issuer=" + this.issuer + ", masterKey=" + ((this.masterKey != null) ? "***" : null)
+				+ ", bootstrap=" + this.bootstrap + ", dataDirectory=" + this.dataDirectory + ", tokens=" + this.tokens
+				+ ", login=" + this.login + ", redis=" + this.redis + ", exchange=" + this.exchange + ", admin="
+				+ this.admin + ", keys=" + this.keys + ", shutdown=" + this.shutdown + ", metricsToken="
+				+ ((this.metricsToken != null) ? "***" : null) + ", registration=" + this.registration + "]";
+	}
+
 	/**
 	 * The secrets of the examples published with Lanyard: docker/compose.yaml and
 	 * docker/k8s/secrets.example.yaml (master key, metrics token), and the passwords and

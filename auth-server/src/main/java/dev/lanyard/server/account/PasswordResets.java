@@ -209,6 +209,13 @@ public class PasswordResets {
 	}
 
 	private record Link(UserAccount account, String token) {
+
+		/** Never the token: it opens the account. */
+		@Override
+		public String toString() {
+			return "Link[account=" + this.account.id() + ", token=***]";
+		}
+
 	}
 
 }

@@ -386,6 +386,13 @@ public class SigningKeyService implements InitializingBean {
 	 */
 	private record Snapshot(RSAKey active, JWKSet published, Instant dueAt, String fingerprint, Instant checkedAt) {
 
+		/** The key's id, never the key: a JWK's own text holds its private parts. */
+		@Override
+		public String toString() {
+			return "Snapshot[active=" + ((this.active != null) ? this.active.getKeyID() : null) + ", dueAt="
+					+ this.dueAt + "]";
+		}
+
 		Snapshot checkedAt(Instant now) {
 			return new Snapshot(this.active, this.published, this.dueAt, this.fingerprint, now);
 		}

@@ -120,6 +120,12 @@ final class AccessTokenIntrospectionGuard implements AuthenticationProvider {
 	private record FoundAuthorization(String token,
 			OAuth2Authorization authorization) implements OAuth2AuthorizationService {
 
+		/** Never the token: a credential. */
+		@Override
+		public String toString() {
+			return "FoundAuthorization[token=***]";
+		}
+
 		@Override
 		public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
 			return this.token.equals(token) ? this.authorization : null;

@@ -125,6 +125,15 @@ class PublishedExampleSecretsTest {
 				null, null, null, null, null, true);
 	}
 
+	/** The settings as text never show the master key or the scrape token. */
+	@Test
+	void settingsWhenWrittenOutThenSecretsMasked() {
+		LanyardProperties settings = bind(Map.of("lanyard.master-key", "a-master-key-of-this-deployment-0123456789",
+				"lanyard.metrics-token", "a-scrape-token-of-this-deployment-0123456789"));
+		assertThat(settings.toString()).contains("masterKey=***", "metricsToken=***", "issuer=http://localhost:9000")
+			.doesNotContain("a-master-key-of-this-deployment", "a-scrape-token-of-this-deployment");
+	}
+
 	private static LanyardProperties bind(Map<String, String> settings) {
 		return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("lanyard",
 				LanyardProperties.class);

@@ -23,6 +23,12 @@ public record BearerCredentials(Kind kind, String token) {
 
 	private static final System.Logger LOG = System.getLogger(BearerCredentials.class.getName());
 
+	/** Never the token: a credential, whoever logs this. */
+	@Override
+	public String toString() {
+		return "BearerCredentials[kind=" + this.kind + ", token=" + ((this.token != null) ? "***" : null) + "]";
+	}
+
 	private static final String BEARER = "Bearer";
 
 	/** The challenge for a request without bearer credentials (RFC 6750 §3.1). */

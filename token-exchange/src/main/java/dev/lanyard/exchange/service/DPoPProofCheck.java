@@ -169,6 +169,12 @@ final class DPoPProofCheck {
 	/** The opaque token as the verifier reads it: its value (for ath) and its cnf. */
 	private record BoundToken(String value, Map<String, Object> claims) implements OAuth2Token, ClaimAccessor {
 
+		/** Never the token: a credential. */
+		@Override
+		public String toString() {
+			return "BoundToken[***]";
+		}
+
 		@Override
 		public String getTokenValue() {
 			return this.value;
