@@ -139,8 +139,10 @@ public record ClaimsRequest(Set<String> idToken, Set<String> userinfo, String su
 		for (Map.Entry<String, JsonNode> claim : member.properties()) {
 			JsonNode request = claim.getValue();
 			if (!request.isNull() && !(request.isObject() && shapeOk(request))) {
-				throw new IllegalArgumentException("claims." + name + "." + claim.getKey()
-						+ " must be null or an object (OpenID Connect Core 5.5.1)");
+				// Never the claim's name: the description goes to the client, and the
+				// name is whatever the request's author wrote.
+				throw new IllegalArgumentException(
+						"claims." + name + ": each claim must be null or an object (OpenID Connect Core 5.5.1)");
 			}
 			names.add(claim.getKey());
 		}

@@ -58,6 +58,10 @@ class ClaimsRequestTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":\"email\"}"));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":{\"email\":{\"values\":\"a\"}}}"));
+		// The description goes to the client: never the text of the request.
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":{\"Your account is locked, call +1 555\":1}}"))
+			.withMessage("claims.userinfo: each claim must be null or an object (OpenID Connect Core 5.5.1)");
 		assertThatIllegalArgumentException().isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":{}"));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ClaimsRequest.parse("{\"userinfo\":{\"" + "x".repeat(5000) + "\":null}}"));
