@@ -192,10 +192,20 @@ public final class TestBackends {
 	 * transaction, {@code pg_stat_activity} is read once.
 	 */
 	public static void awaitLockWaiters(DataSource database, int sessions) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		awaitLockWaiters(database, sessions, "%", Duration.ofSeconds(10));
+	}
+
+	/**
+	 * Waits until this many sessions of the database wait for a lock in a statement
+	 * matching {@code statementLike} (SQL {@code LIKE}), for at most {@code within}.
+	 */
+	public static void awaitLockWaiters(DataSource database, int sessions, String statementLike, Duration within)
+			throws Exception {
+		long deadline = System.nanoTime() + within.toNanos();
 		try (Connection connection = database.getConnection();
 				PreparedStatement waiting = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity "
-						+ "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+						+ "WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE ?")) {
+			waiting.setString(1, statementLike);
 			while (true) {
 				try (ResultSet count = waiting.executeQuery()) {
 					count.next();

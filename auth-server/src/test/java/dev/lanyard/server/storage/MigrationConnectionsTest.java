@@ -1,8 +1,6 @@
 package dev.lanyard.server.storage;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -65,7 +63,7 @@ class MigrationConnectionsTest {
 				reading.executeQuery("SELECT count(*) FROM users").close();
 			}
 			starting = CompletableFuture.supplyAsync(() -> LanyardTestServer.start(deployment));
-			awaitMigrationWaiting(direct);
+			TestBackends.awaitLockWaiters(direct, 1, "%migration_test_marker%", Duration.ofSeconds(60));
 
 			// A request's statement on the table, sent while the migration waits.
 			long sent = System.nanoTime();
@@ -82,24 +80,6 @@ class MigrationConnectionsTest {
 				.sql("SELECT success FROM flyway_schema_history WHERE version = '1001'")
 				.query(Boolean.class)
 				.single()).isTrue();
-		}
-	}
-
-	private static void awaitMigrationWaiting(DriverManagerDataSource database) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-		try (Connection connection = database.getConnection();
-				PreparedStatement waiting = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity "
-						+ "WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%migration_test_marker%'")) {
-			while (true) {
-				try (ResultSet count = waiting.executeQuery()) {
-					count.next();
-					if (count.getInt(1) > 0) {
-						return;
-					}
-				}
-				assertThat(System.nanoTime()).as("the migration waited for the table").isLessThan(deadline);
-				Thread.sleep(10);
-			}
 		}
 	}
 
