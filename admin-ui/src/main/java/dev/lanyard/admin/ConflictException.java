@@ -8,6 +8,12 @@ public class ConflictException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
+	/**
+	 * The field of a conflict with a change made since the entity was shown: saving would
+	 * undo that change unseen.
+	 */
+	public static final String CHANGED_MEANWHILE = "version";
+
 	private final String field;
 
 	public ConflictException(String field, String message) {

@@ -132,6 +132,12 @@ class ClientConsoleController {
 			FormErrors.reject(binding, ex);
 			return "admin/client-form";
 		}
+		catch (ConflictException ex) {
+			// Someone changed the client since this form was shown: saving it would undo
+			// that change (a client disabled in an incident enabled again).
+			FormErrors.reject(binding, null, "client.changed-meanwhile");
+			return "admin/client-form";
+		}
 	}
 
 	@PostMapping("/{clientId}/secret")

@@ -1,6 +1,7 @@
 package dev.lanyard.admin.client;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -42,6 +43,9 @@ import java.util.Set;
  * @param backchannelLogoutSessionRequired whether its logout tokens must carry
  * {@code sid}; {@code null} means no
  * @param enabled whether the client works; {@code null} means yes
+ * @param seenAt when the client the administrator saw was last changed (the console's
+ * form carries it): a change made since refuses this one rather than be overwritten by
+ * it; {@code null} when not known
  */
 public record ClientDraft(String clientId, String clientName, String logoUri, boolean publicClient, String clientSecret,
 		String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
@@ -49,7 +53,7 @@ public record ClientDraft(String clientId, String clientName, String logoUri, bo
 		Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
 		List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
 		Boolean dpopBoundAccessTokens, Boolean requireMfa, String backchannelLogoutUri,
-		Boolean backchannelLogoutSessionRequired, Boolean enabled) {
+		Boolean backchannelLogoutSessionRequired, Boolean enabled, Instant seenAt) {
 
 	public ClientDraft {
 		redirectUris = (redirectUris != null) ? List.copyOf(redirectUris) : List.of();
@@ -57,6 +61,21 @@ public record ClientDraft(String clientId, String clientName, String logoUri, bo
 		grantTypes = (grantTypes != null) ? Set.copyOf(grantTypes) : Set.of();
 		scopes = (scopes != null) ? Set.copyOf(scopes) : Set.of();
 		exchangeAudiences = (exchangeAudiences != null) ? List.copyOf(exchangeAudiences) : List.of();
+	}
+
+	/** A draft not tied to the client as it was seen. */
+	public ClientDraft(String clientId, String clientName, String logoUri, boolean publicClient, String clientSecret,
+			String tokenEndpointAuthMethod, String jwks, String jwksUri, List<String> redirectUris,
+			List<String> postLogoutRedirectUris, Set<String> grantTypes, Set<String> scopes, Boolean requirePkce,
+			Boolean requireConsent, Duration accessTokenTtl, Duration refreshTokenIdle, Duration refreshTokenMax,
+			List<String> exchangeAudiences, Boolean introspectionAllowed, Boolean requirePushedAuthorizationRequests,
+			Boolean dpopBoundAccessTokens, Boolean requireMfa, String backchannelLogoutUri,
+			Boolean backchannelLogoutSessionRequired, Boolean enabled) {
+		this(clientId, clientName, logoUri, publicClient, clientSecret, tokenEndpointAuthMethod, jwks, jwksUri,
+				redirectUris, postLogoutRedirectUris, grantTypes, scopes, requirePkce, requireConsent, accessTokenTtl,
+				refreshTokenIdle, refreshTokenMax, exchangeAudiences, introspectionAllowed,
+				requirePushedAuthorizationRequests, dpopBoundAccessTokens, requireMfa, backchannelLogoutUri,
+				backchannelLogoutSessionRequired, enabled, null);
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package dev.lanyard.admin.client;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -69,8 +71,15 @@ public class ClientForm {
 
 	private String confirmPassword;
 
+	/**
+	 * When the client shown was last changed (ISO-8601), posted back: a change made since
+	 * refuses this save instead of being overwritten by it.
+	 */
+	private String version = "";
+
 	static ClientForm of(ClientView client) {
 		ClientForm form = new ClientForm();
+		form.version = (client.updatedAt() != null) ? client.updatedAt().toString() : "";
 		form.clientId = client.clientId();
 		form.clientName = client.clientName();
 		form.logoUri = (client.logoUri() != null) ? client.logoUri() : "";
@@ -114,7 +123,25 @@ public class ClientForm {
 				duration("refreshTokenMax", this.refreshTokenMax), List.copyOf(words(this.exchangeAudiences)),
 				this.introspectionAllowed, this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens,
 				this.requireMfa, blankAsNull(this.backchannelLogoutUri), this.backchannelLogoutSessionRequired,
-				this.enabled);
+				this.enabled, seenAt());
+	}
+
+	/** The version posted back, or {@code null} for none. */
+	private Instant seenAt() {
+		try {
+			return (this.version == null || this.version.isBlank()) ? null : Instant.parse(this.version.strip());
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException("version");
+		}
+	}
+
+	public String getVersion() {
+		return this.version;
+	}
+
+	public void setVersion(String version) {
+		this.version = version;
 	}
 
 	private static String blankAsNull(String text) {

@@ -27,7 +27,11 @@ public interface UserAdministration {
 	/**
 	 * Changes an account. Disabling or locking it revokes its sessions and tokens.
 	 * @throws dev.lanyard.admin.InvalidInputException if a rule is broken
-	 * @throws dev.lanyard.admin.ConflictException if the new username is taken
+	 * @throws dev.lanyard.admin.ConflictException with the field {@code username} if the
+	 * new username is taken; with
+	 * {@link dev.lanyard.admin.ConflictException#CHANGED_MEANWHILE} if the draft says
+	 * which version of the account it was made from ({@link UserDraft#seenAt()}) and the
+	 * account changed since
 	 */
 	UserView update(String id, UserDraft draft, Actor actor);
 

@@ -108,7 +108,14 @@ class UserConsoleController {
 			FormErrors.reject(binding, ex);
 		}
 		catch (ConflictException ex) {
-			FormErrors.reject(binding, "username", "username.taken");
+			if (ConflictException.CHANGED_MEANWHILE.equals(ex.field())) {
+				// Someone changed the account since this form was shown: saving it would
+				// undo that change (an account disabled in an incident enabled again).
+				FormErrors.reject(binding, null, "user.changed-meanwhile");
+			}
+			else {
+				FormErrors.reject(binding, "username", "username.taken");
+			}
 		}
 		catch (IllegalArgumentException ex) {
 			FormErrors.reject(binding, "attributes", "attributes.format");

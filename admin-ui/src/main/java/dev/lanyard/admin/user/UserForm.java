@@ -1,5 +1,7 @@
 package dev.lanyard.admin.user;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,6 +54,12 @@ public class UserForm {
 	private String confirmPassword;
 
 	/**
+	 * When the account shown was last changed (ISO-8601), posted back: a change made
+	 * since refuses this save instead of being overwritten by it.
+	 */
+	private String version = "";
+
+	/**
 	 * Every claim of {@link #TEXT_CLAIMS} (empty when unset) and of
 	 * {@link #BOOLEAN_CLAIMS} ({@code "true"} or {@code "false"}); binding writes into
 	 * this map, so it always holds every key.
@@ -73,6 +81,7 @@ public class UserForm {
 		user.attributes().forEach((name, value) -> attributes.append(name).append('=').append(value).append('\n'));
 		form.attributes = attributes.toString();
 		form.setClaims(user.claims());
+		form.version = (user.updatedAt() != null) ? user.updatedAt().toString() : "";
 		return form;
 	}
 
@@ -96,7 +105,26 @@ public class UserForm {
 			.filter((role) -> !role.isEmpty())
 			.toList();
 		String mail = this.email.isBlank() ? null : this.email.strip();
-		return new UserDraft(this.username.strip(), mail, this.enabled, this.locked, roleList, parsed, claimsToSave());
+		return new UserDraft(this.username.strip(), mail, this.enabled, this.locked, roleList, parsed, claimsToSave(),
+				seenAt());
+	}
+
+	/** The version posted back, or {@code null} for none or one that is not a time. */
+	private Instant seenAt() {
+		try {
+			return (this.version == null || this.version.isBlank()) ? null : Instant.parse(this.version.strip());
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException("version");
+		}
+	}
+
+	public String getVersion() {
+		return this.version;
+	}
+
+	public void setVersion(String version) {
+		this.version = version;
 	}
 
 	/**

@@ -63,7 +63,8 @@ class ClientAdministrationService implements ClientAdministration {
 	@Override
 	public ClientView update(String clientId, ClientDraft draft, Actor actor) {
 		OAuthClient before = this.clients.findByClientId(clientId).orElse(null);
-		OAuthClient updated = CoreInput.translated(() -> this.clients.update(clientId, CoreInput.registration(draft)));
+		OAuthClient updated = CoreInput
+			.translated(() -> this.clients.update(clientId, CoreInput.registration(draft), draft.seenAt()));
 		// Who may authenticate as the client is as sensitive as its secret: say when the
 		// method or the keys changed (never the keys themselves).
 		boolean keysChanged = before != null && (!Objects.equals(before.jwks(), updated.jwks())

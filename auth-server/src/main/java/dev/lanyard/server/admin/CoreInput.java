@@ -8,6 +8,7 @@ import dev.lanyard.admin.InvalidInputException;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.client.ClientDraft;
 import dev.lanyard.server.AlreadyExistsException;
+import dev.lanyard.server.ChangedMeanwhileException;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.NoSuchEntityException;
 import dev.lanyard.server.client.ClientRegistration;
@@ -37,6 +38,9 @@ final class CoreInput {
 		}
 		catch (AlreadyExistsException ex) {
 			throw new ConflictException(ex.field(), ex.getMessage());
+		}
+		catch (ChangedMeanwhileException ex) {
+			throw new ConflictException(ConflictException.CHANGED_MEANWHILE, ex.getMessage());
 		}
 		catch (NoSuchEntityException ex) {
 			throw new NotFoundException(ex.what());

@@ -76,8 +76,9 @@ class UserAdministrationService implements UserAdministration {
 	@Override
 	public UserView update(String id, UserDraft draft, Actor actor) {
 		UUID userId = account(id).id();
-		UserService.Change change = CoreInput.translated(() -> this.users.update(userId, draft.username(),
-				draft.email(), draft.enabled(), draft.locked(), draft.roles(), draft.attributes(), draft.claims()));
+		UserService.Change change = CoreInput
+			.translated(() -> this.users.update(userId, draft.username(), draft.email(), draft.enabled(),
+					draft.locked(), draft.roles(), draft.attributes(), draft.claims(), draft.seenAt()));
 		if (change.accessWithdrawn()) {
 			this.authorizations.revokeByPrincipal(userId.toString(), "user_disabled");
 		}

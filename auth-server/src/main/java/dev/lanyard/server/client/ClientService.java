@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.lanyard.server.AlreadyExistsException;
+import dev.lanyard.server.ChangedMeanwhileException;
 import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.NoSuchEntityException;
@@ -143,8 +144,21 @@ public class ClientService {
 	 */
 	@Transactional
 	public OAuthClient update(String clientId, ClientRegistration change) {
+		return update(clientId, change, null);
+	}
+
+	/**
+	 * Changes a client made from the version of it last changed at {@code seenAt} (the
+	 * console's form), as {@link #update(String, ClientRegistration)} does.
+	 * @throws ChangedMeanwhileException if the client changed since (nothing changed)
+	 */
+	@Transactional
+	public OAuthClient update(String clientId, ClientRegistration change, Instant seenAt) {
 		OAuthClient current = this.clients.findByClientIdForUpdate(clientId)
 			.orElseThrow(() -> new NoSuchEntityException("Client"));
+		if (seenAt != null && !seenAt.equals(current.updatedAt())) {
+			throw new ChangedMeanwhileException("The client changed since it was shown");
+		}
 		ClientRegistration registration = change.keepingAuthenticationOf(current);
 		requireSameType(registration, current);
 		requireValid(registration);

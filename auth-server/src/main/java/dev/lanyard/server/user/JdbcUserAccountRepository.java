@@ -173,13 +173,28 @@ public class JdbcUserAccountRepository {
 
 	/** Updates everything but the id and the password. */
 	public void updateProfile(UserAccount user) {
-		this.jdbc.sql("""
+		updateProfile(user, null);
+	}
+
+	/**
+	 * Writes the account's profile if it is still the version it was read as.
+	 * @param readAt when the account was last changed as it was read; {@code null} writes
+	 * whatever it is now
+	 * @return whether it was written (not: it changed since, or is gone)
+	 */
+	public boolean updateProfile(UserAccount user, Instant readAt) {
+		return this.jdbc.sql("""
 				UPDATE users SET username = ?, login_name = ?, email = ?, enabled = ?, locked = ?, roles = ?,
-				attributes = ?::jsonb, claims = ?::jsonb, updated_at = now() WHERE id = ?""")
+				attributes = ?::jsonb, claims = ?::jsonb, updated_at = now()
+				WHERE id = ? AND (CAST(? AS TIMESTAMPTZ) IS NULL OR updated_at = CAST(? AS TIMESTAMPTZ))""")
 			.params(user.username(), LoginName.canonical(user.username()), user.email(), user.enabled(), user.locked(),
 					SqlValues.of(user.roles()), this.json.writeValueAsString(user.attributes()),
-					this.json.writeValueAsString(user.claims()), user.id())
-			.update();
+					this.json.writeValueAsString(user.claims()), user.id(), timestamp(readAt), timestamp(readAt))
+			.update() == 1;
+	}
+
+	private static Timestamp timestamp(Instant instant) {
+		return (instant != null) ? Timestamp.from(instant) : null;
 	}
 
 	/**

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import dev.lanyard.server.AlreadyExistsException;
+import dev.lanyard.server.ChangedMeanwhileException;
 import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.PlainText;
@@ -204,7 +205,23 @@ public class UserService {
 	@Transactional
 	public Change update(UUID id, String username, String email, boolean enabled, boolean locked, List<String> roles,
 			Map<String, String> attributes, Map<String, String> standardClaims) {
+		return update(id, username, email, enabled, locked, roles, attributes, standardClaims, null);
+	}
+
+	/**
+	 * Changes an account made from the version of it last changed at {@code seenAt} (the
+	 * console's form), or from the account as it is now ({@code null}). Either way it is
+	 * written only if the account did not change meanwhile: every rule (the last
+	 * administrator's among them) is judged against what is written over.
+	 * @throws ChangedMeanwhileException if it did (nothing changed)
+	 */
+	@Transactional
+	public Change update(UUID id, String username, String email, boolean enabled, boolean locked, List<String> roles,
+			Map<String, String> attributes, Map<String, String> standardClaims, Instant seenAt) {
 		UserAccount before = get(id);
+		if (seenAt != null && !seenAt.equals(before.updatedAt())) {
+			throw new ChangedMeanwhileException("The account changed since it was shown");
+		}
 		requireValidProfile(username, email, roles, attributes);
 		Map<String, String> claims = (standardClaims != null)
 				? StandardClaim.verificationKept(before.email(), email, before.claims(),
@@ -217,7 +234,9 @@ public class UserService {
 				attributes, claims, before.createdAt(), Instant.now());
 		requireAnotherAdministratorIfWithdrawn(before, after);
 		try {
-			this.users.updateProfile(after);
+			if (!this.users.updateProfile(after, before.updatedAt())) {
+				throw new ChangedMeanwhileException("The account changed while this change was made");
+			}
 		}
 		catch (DuplicateKeyException ex) {
 			throw new AlreadyExistsException("username", "A user with this username exists");

@@ -11,6 +11,8 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.user.UserService;
+import dev.lanyard.server.user.UserAccount;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -197,6 +199,79 @@ class AdminConsoleTest {
 		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
 		assertThat(admin.postForm(flows.url("/admin/users/" + userId), form).statusCode()).isEqualTo(302);
 		assertThat(admin.get(flows.url("/admin/users/" + userId)).body()).contains("user admin");
+	}
+
+	/**
+	 * A form shown before someone else changed the account (here: disabled it in an
+	 * incident) does not undo that change when saved: nothing is saved, the page says
+	 * why, and the form shown again saves. The stale form enabled the account again.
+	 */
+	@Test
+	void userWhenChangedSinceTheFormWasShownThenNothingSavedAndTheChangeStays() {
+		String username = "edited-twice-" + UUID.randomUUID().toString().substring(0, 6);
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/users/new")).body());
+		Map<String, String> form = new LinkedHashMap<>(Map.of("_csrf", csrf, "username", username, "password",
+				"edited-twice-password-5", "roles", "user", "enabled", "true"));
+		HttpResponse<String> created = admin.postForm(flows.url("/admin/users/new"), form);
+		assertThat(created.statusCode()).isEqualTo(302);
+		String userPage = TestBrowser.location(created);
+		String userId = userPage.substring(userPage.lastIndexOf('/') + 1, userPage.indexOf('?'));
+		form.remove("password");
+		form.put("version", version(admin.get(flows.url("/admin/users/" + userId)).body()));
+
+		// Meanwhile, elsewhere: disabled.
+		UserService users = SharedLanyard.server().bean(UserService.class);
+		UserAccount shown = users.get(UUID.fromString(userId));
+		users.update(shown.id(), shown.username(), shown.email(), false, false, shown.roles(), shown.attributes(),
+				null);
+
+		// An address for the account (confirmed with the administrator's password).
+		form.put("email", username + "@example.com");
+		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		HttpResponse<String> stale = admin.postForm(flows.url("/admin/users/" + userId), form);
+		assertThat(stale.statusCode()).isEqualTo(200);
+		assertThat(stale.body()).contains("Someone changed this user since this page was shown");
+		assertThat(users.get(shown.id()).enabled()).isFalse();
+		assertThat(users.get(shown.id()).email()).isNull();
+
+		// The form shown again: its box unticked (a browser posts only the marker).
+		form.put("version", version(admin.get(flows.url("/admin/users/" + userId)).body()));
+		form.remove("enabled");
+		form.put("_enabled", "on");
+		assertThat(admin.postForm(flows.url("/admin/users/" + userId), form).statusCode()).isEqualTo(302);
+		assertThat(users.get(shown.id()).email()).isEqualTo(username + "@example.com");
+		assertThat(users.get(shown.id()).enabled()).isFalse();
+	}
+
+	/**
+	 * The same for a client: a form shown before another administrator changed its
+	 * redirect URIs does not put the old ones back.
+	 */
+	@Test
+	void clientWhenChangedSinceTheFormWasShownThenNothingSavedAndTheChangeStays() {
+		String clientId = registerClient();
+		String page = admin.get(flows.url("/admin/clients/" + clientId)).body();
+		Map<String, String> form = clientForm(clientId, "https://console.example/mine", TestBrowser.csrf(page));
+		form.put("version", version(page));
+		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+
+		// Meanwhile, in another console: other redirect URIs, saved.
+		Map<String, String> other = clientForm(clientId, "https://console.example/theirs", TestBrowser.csrf(page));
+		other.put("version", version(page));
+		other.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		assertThat(admin.postForm(flows.url("/admin/clients/" + clientId), other).statusCode()).isEqualTo(302);
+
+		HttpResponse<String> stale = admin.postForm(flows.url("/admin/clients/" + clientId), form);
+		assertThat(stale.statusCode()).isEqualTo(200);
+		assertThat(stale.body()).contains("Someone changed this client since this page was shown");
+		assertThat(admin.get(flows.url("/admin/clients/" + clientId)).body()).contains("https://console.example/theirs")
+			.doesNotContain("https://console.example/mine");
+	}
+
+	private static String version(String page) {
+		Matcher version = Pattern.compile("name=\"version\" value=\"([^\"]+)\"").matcher(page);
+		assertThat(version.find()).as("the form carries the account's version").isTrue();
+		return version.group(1);
 	}
 
 	@Test

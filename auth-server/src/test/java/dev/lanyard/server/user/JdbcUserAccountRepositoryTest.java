@@ -155,6 +155,27 @@ class JdbcUserAccountRepositoryTest {
 		assertThat(read.updatedAt()).isEqualTo(transactionStart());
 	}
 
+	/**
+	 * A profile written over the version it was read as: written while the account is
+	 * that version, not once it changed (another administrator's change, in between).
+	 */
+	@Test
+	void updateProfileWhenChangedSinceReadThenNotWritten() {
+		UserAccount original = TestUserAccounts.user("alice").build();
+		this.users.insert(original);
+		backdate(original.id());
+		UserAccount read = this.users.findById(original.id()).orElseThrow();
+
+		assertThat(this.users.updateProfile(TestUserAccounts.user("alice").id(original.id()).enabled(false).build(),
+				read.updatedAt().minusMillis(1)))
+			.isFalse();
+		assertThat(this.users.findById(original.id()).orElseThrow().enabled()).isTrue();
+		assertThat(this.users.updateProfile(TestUserAccounts.user("alice").id(original.id()).enabled(false).build(),
+				read.updatedAt()))
+			.isTrue();
+		assertThat(this.users.findById(original.id()).orElseThrow().enabled()).isFalse();
+	}
+
 	@Test
 	void updateProfileWhenRenamedThenFoundByNewNameOnly() {
 		UserAccount original = TestUserAccounts.user("alice").build();
