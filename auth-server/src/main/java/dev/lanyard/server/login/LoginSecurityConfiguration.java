@@ -165,7 +165,12 @@ class LoginSecurityConfiguration {
 			.addFilterBefore(FederatedSignIn.callbackFilter(upstreams, identityProviders, federatedAccounts,
 					federatedLinks, upstreamLogout, secondFactors, devices, upstreamRequests, outcomes,
 					upstreamFailures, contexts, clock), UsernamePasswordAuthenticationFilter.class)
-			.csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
+			// The protocol endpoints reach this chain only with a method they do not
+			// take,
+			// to be answered 405 (UnsupportedMethodController): nothing a forged request
+			// could change, and a token refusal must not read as a cross-site one.
+			.csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens)
+				.ignoringRequestMatchers("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke"))
 			.formLogin((form) -> form.loginPage("/login")
 				.authenticationDetailsSource(LoginDetails.source(devices))
 				.successHandler(outcomes)

@@ -98,6 +98,19 @@ class TokenEndpointTest {
 					+ TestBootstrap.SERVICE_SECRET));
 		assertThat(response.statusCode()).isEqualTo(405);
 		assertThat(response.body()).doesNotContain("access_token");
+		// Every other method too, at every endpoint that takes only POST: 405 naming POST
+		// (they were refused as a cross-site request, 403 access_denied).
+		for (String endpoint : new String[] { "/oauth2/token", "/oauth2/introspect", "/oauth2/revoke" }) {
+			for (String method : new String[] { "PUT", "DELETE", "PATCH" }) {
+				HttpResponse<String> other = this.client.send(java.net.http.HttpRequest
+					.newBuilder(java.net.URI.create(flows.url(endpoint)))
+					.method(method, java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.build());
+				assertThat(other.statusCode()).as(method + " " + endpoint).isEqualTo(405);
+				assertThat(other.headers().firstValue("Allow")).hasValue("POST");
+			}
+		}
 	}
 
 	@Test
