@@ -56,6 +56,17 @@ final class AuthorizationCodec {
 
 	private static final String INSTANT = "$instant";
 
+	/** The members of a stored principal this version writes and reads. */
+	private static final Set<String> PRINCIPAL_MEMBERS = Set.of(TYPE, "id", "login_name", "roles", "sid", "auth_time",
+			"begun_at", "carried_past", "remote_address", "idp", "factors");
+
+	/**
+	 * The attribute holding the members of the stored principal that a later version
+	 * wrote (during a rolling upgrade): written back into the principal, never stored on
+	 * its own.
+	 */
+	static final String LATER_PRINCIPAL_MEMBERS = "principal.later-members";
+
 	private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
 	};
 
@@ -74,8 +85,15 @@ final class AuthorizationCodec {
 				stateHash = hashOf((String) attribute.getValue());
 				continue;
 			}
+			if (name.equals(LATER_PRINCIPAL_MEMBERS)) {
+				continue;
+			}
 			if (name.equals(Principal.class.getName()) && attribute.getValue() instanceof Authentication principal) {
-				attributes.put(name, encodePrincipal(principal));
+				Map<String, Object> encoded = encodePrincipal(principal);
+				if (authorization.getAttribute(LATER_PRINCIPAL_MEMBERS) instanceof Map<?, ?> later) {
+					later.forEach((member, value) -> encoded.putIfAbsent((String) member, value));
+				}
+				attributes.put(name, encoded);
 				if (principal.getDetails() instanceof LoginDetails login) {
 					sessionId = login.sessionId();
 				}
@@ -122,6 +140,20 @@ final class AuthorizationCodec {
 		Map<String, Object> attributes = this.json.readValue(stored.attributes(), MAP);
 		for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
 			builder.attribute(attribute.getKey(), decodeAttribute(attribute.getValue()));
+			if (attribute.getKey().equals(Principal.class.getName())
+					&& attribute.getValue() instanceof Map<?, ?> principal) {
+				// Kept for the way back: a refresh on this node rewrites the row, and the
+				// nodes of the later version read them (idp, begun_at were such members).
+				Map<String, Object> later = new LinkedHashMap<>();
+				principal.forEach((member, value) -> {
+					if (!PRINCIPAL_MEMBERS.contains(member)) {
+						later.put((String) member, value);
+					}
+				});
+				if (!later.isEmpty()) {
+					builder.attribute(LATER_PRINCIPAL_MEMBERS, later);
+				}
+			}
 		}
 		if (stored.stateHash() != null) {
 			builder.attribute(OAuth2ParameterNames.STATE,

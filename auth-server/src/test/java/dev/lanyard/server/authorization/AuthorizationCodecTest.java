@@ -49,4 +49,29 @@ class AuthorizationCodecTest {
 		assertThat(written.attributes()).contains("\"later.attribute\":" + later);
 	}
 
+	/**
+	 * A member of the signed-in person a later version stores (as {@code idp} and
+	 * {@code begun_at} once were): this node writes it back when it rewrites the row (a
+	 * refresh), where it was lost for the nodes that read it.
+	 */
+	@Test
+	void encodeWhenPrincipalHasAMemberFromALaterVersionThenWrittenBack() {
+		String principal = "{\"$type\":\"user\",\"id\":\"0b9d6c1e-6f0a-4c43-9d0e-1c7a0a4d2f11\","
+				+ "\"login_name\":\"alice\",\"roles\":[\"user\"],\"sid\":\"session-1\","
+				+ "\"auth_time\":\"2026-12-07T10:00:00Z\",\"remote_address\":\"127.0.0.1\","
+				+ "\"later_member\":{\"kept\":[1,2]}}";
+		StoredAuthorization stored = TestStoredAuthorizations.grant(NOW)
+			.attributes("{\"java.security.Principal\":" + principal + "}")
+			.accessToken(TestStoredAuthorizations.token("lyat_a-token", NOW.plus(Duration.ofMinutes(15))))
+			.accessTokenScopes("openid")
+			.build();
+
+		OAuth2Authorization decoded = this.codec.decode(stored, this.client, null, null);
+		StoredAuthorization written = this.codec.encode(decoded, stored.version() + 1, stored.createdAt());
+
+		assertThat(written.attributes()).contains("\"later_member\":{\"kept\":[1,2]}")
+			.contains("\"login_name\":\"alice\"")
+			.doesNotContain(AuthorizationCodec.LATER_PRINCIPAL_MEMBERS);
+	}
+
 }
