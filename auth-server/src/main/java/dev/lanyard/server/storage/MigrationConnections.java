@@ -1,16 +1,20 @@
 package dev.lanyard.server.storage;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,15 +30,17 @@ import org.springframework.stereotype.Component;
  * <li>a read timeout a migration can live with. The pool's is a few seconds
  * (FailFastDataSourcePostProcessor), so that an outage is noticed at once; a migration on
  * a large deployment's tables (an index, a backfill) takes minutes, and with the pool's
- * timeout it failed and the node with it;</li>
+ * timeout it failed and the node with it. The pool sets its own timeout back when a
+ * connection returns to it;</li>
  * <li>a short wait for table locks. A migration that changes a table waits for the
  * transactions using it (a long one, a backup), and every request touching that table
  * then waits behind the migration, for as long as it waits: the serving nodes stalled.
  * The migration steps back after {@link #LOCK_WAIT} instead (its transaction rolls back,
  * nothing half done) and tries again {@link #RETRY_PAUSE} later, for up to
- * {@link #RETRIES_FOR}.</li>
+ * {@link #RETRIES_FOR}. The wait is set in each migration's own transaction
+ * ({@code SET LOCAL}): nothing stays on the connection, which behind PgBouncer in
+ * transaction mode serves other nodes' requests next.</li>
  * </ul>
- * The connection goes back to the pool with the pool's settings.
  */
 @Component
 class MigrationConnections implements FlywayConfigurationCustomizer, FlywayMigrationStrategy {
@@ -60,8 +66,11 @@ class MigrationConnections implements FlywayConfigurationCustomizer, FlywayMigra
 	public void customize(FluentConfiguration configuration) {
 		DataSource dataSource = configuration.getDataSource();
 		if (dataSource != null) {
-			configuration.dataSource(new MigrationDataSource(dataSource));
+			configuration.dataSource(new LongReadTimeout(dataSource));
 		}
+		List<Callback> callbacks = new ArrayList<>(Arrays.asList(configuration.getCallbacks()));
+		callbacks.add(new ShortLockWait());
+		configuration.callbacks(callbacks.toArray(Callback[]::new));
 	}
 
 	@Override
@@ -95,59 +104,55 @@ class MigrationConnections implements FlywayConfigurationCustomizer, FlywayMigra
 				(cause) -> cause instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) != null;
 	}
 
-	private static final class MigrationDataSource extends DelegatingDataSource {
+	/** Before each migration, in its transaction: the lock wait for it alone. */
+	private static final class ShortLockWait implements Callback {
 
-		MigrationDataSource(DataSource dataSource) {
+		@Override
+		public boolean supports(Event event, Context context) {
+			return event == Event.BEFORE_EACH_MIGRATE;
+		}
+
+		@Override
+		public boolean canHandleInTransaction(Event event, Context context) {
+			return true;
+		}
+
+		@Override
+		public void handle(Event event, Context context) {
+			try (Statement statement = context.getConnection().createStatement()) {
+				statement.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'");
+			}
+			catch (SQLException ex) {
+				throw new FlywayException("Could not limit the migration's lock wait", ex);
+			}
+		}
+
+		@Override
+		public String getCallbackName() {
+			return "lanyard-short-lock-wait";
+		}
+
+	}
+
+	private static final class LongReadTimeout extends DelegatingDataSource {
+
+		LongReadTimeout(DataSource dataSource) {
 			super(dataSource);
 		}
 
 		@Override
 		public Connection getConnection() throws SQLException {
-			return forMigrations(super.getConnection());
+			return patient(super.getConnection());
 		}
 
 		@Override
 		public Connection getConnection(String username, String password) throws SQLException {
-			return forMigrations(super.getConnection(username, password));
+			return patient(super.getConnection(username, password));
 		}
 
-		private static Connection forMigrations(Connection connection) throws SQLException {
+		private static Connection patient(Connection connection) throws SQLException {
 			connection.setNetworkTimeout(Runnable::run, Math.toIntExact(LONGEST_STATEMENT.toMillis()));
-			execute(connection, "SET lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'");
-			return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-					new Class<?>[] { Connection.class }, (proxy, method, arguments) -> {
-						if ("close".equals(method.getName()) && !connection.isClosed()) {
-							giveBack(connection);
-						}
-						try {
-							return method.invoke(connection, arguments);
-						}
-						catch (InvocationTargetException ex) {
-							throw ex.getCause();
-						}
-					});
-		}
-
-		/**
-		 * The pool's lock waits again (the pool sets its read timeout back itself); a
-		 * connection that cannot be set back is not given back at all.
-		 */
-		private static void giveBack(Connection connection) throws SQLException {
-			try {
-				if (!connection.getAutoCommit()) {
-					connection.rollback();
-				}
-				execute(connection, "RESET lock_timeout");
-			}
-			catch (SQLException ex) {
-				connection.abort(Runnable::run);
-			}
-		}
-
-		private static void execute(Connection connection, String sql) throws SQLException {
-			try (Statement statement = connection.createStatement()) {
-				statement.execute(sql);
-			}
+			return connection;
 		}
 
 	}
