@@ -152,7 +152,15 @@ public class JdbcUserAccountRepository {
 	 * The identity provider whose sign-in created the account, if one did.
 	 */
 	public Optional<String> provisionedBy(UUID id) {
-		return this.jdbc.sql("SELECT provisioned_by FROM users WHERE id = ?")
+		// Unmarked, by V33's rule (linked at its creation by a provider that creates
+		// accounts): nodes of a version before V33 created accounts unmarked for as long
+		// as they served beside newer ones, after V33 and V38 had marked the earlier ones.
+		return this.jdbc.sql("""
+				SELECT coalesce(u.provisioned_by, (SELECT f.provider_id FROM federated_identities f
+				  JOIN identity_providers p ON p.id = f.provider_id
+				  WHERE f.user_id = u.id AND p.create_users AND f.linked_at < u.created_at + INTERVAL '1 minute'
+				  ORDER BY f.linked_at LIMIT 1))
+				FROM users u WHERE u.id = ?""")
 			.param(id)
 			.query((row, number) -> Optional.ofNullable(row.getString(1)))
 			.optional()

@@ -88,9 +88,6 @@ public class UserService {
 		UserAccount current = existing.get();
 		UserAccount updated = new UserAccount(current.id(), username, email, current.passwordHash(), enabled,
 				current.locked(), roles, attributes, claims, current.createdAt(), current.updatedAt());
-		// The file's word, but not past the rule the console and the API keep: the start
-		// stops naming the entry rather than shut every administrator out.
-		requireAnotherAdministratorIfWithdrawn(current, updated);
 		if (!updated.equals(current)) {
 			this.users.updateProfile(updated);
 		}
@@ -277,6 +274,15 @@ public class UserService {
 		}
 	}
 
+	/**
+	 * Whether any account is an active administrator (the role, enabled, not locked): the
+	 * rule the console and the API keep for each change, the bootstrap file for itself as
+	 * a whole (the role may move from one entry to another in one edit).
+	 */
+	public boolean anyActiveAdministrator() {
+		return !this.users.lockActiveWithRole(ADMINISTRATOR_ROLE).isEmpty();
+	}
+
 	private static boolean activeAdministrator(UserAccount account) {
 		return account.enabled() && !account.locked() && account.roles().contains(ADMINISTRATOR_ROLE);
 	}
@@ -401,6 +407,11 @@ public class UserService {
 	 * @param after as it is now
 	 */
 	public record Change(UserAccount before, UserAccount after) {
+
+		/** Whether the account was an active administrator and is one no longer. */
+		public boolean administratorWithdrawn() {
+			return this.before != null && activeAdministrator(this.before) && !activeAdministrator(this.after);
+		}
 
 		/** Whether the change took the account's access away (disabled or locked it). */
 		public boolean accessWithdrawn() {

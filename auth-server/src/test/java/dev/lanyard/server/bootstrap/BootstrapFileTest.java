@@ -424,6 +424,31 @@ class BootstrapFileTest {
 			assertThat(users.get(carol.id()).roles()).containsExactly("user");
 			assertThat(users.hasPassword(carol.id())).isFalse();
 			assertThat(server.bean(JdbcUserAccountRepository.class).findByLoginName("dave")).isEmpty();
+
+			// The same account as a node of a version before the mark created it (a
+			// rolling upgrade): unmarked, linked at its creation by a provider that
+			// creates accounts. Refused by the same rule.
+			JdbcClient jdbc = JdbcClient.create(server.bean(javax.sql.DataSource.class));
+			jdbc.sql("""
+					INSERT INTO identity_providers (id, display_name, issuer, client_id, create_users)
+					VALUES ('older', 'Older', 'https://older.example', 'lanyard', true)""").update();
+			UserAccount erin = users.provision("older", "erin", "erin@older.example", List.of("user"), Map.of(),
+					Map.of());
+			jdbc.sql("UPDATE users SET provisioned_by = NULL WHERE id = ?").param(erin.id()).update();
+			jdbc.sql("INSERT INTO federated_identities (provider_id, subject, user_id) VALUES ('older', 'e-1', ?)")
+				.param(erin.id())
+				.update();
+			Path older = write("""
+					users:
+					  - username: erin
+					    password: "erin-password-that-is-long-enough"
+					    roles: [user, admin]
+					""");
+			assertThatThrownBy(() -> server.bean(BootstrapImporter.class).importFile(older))
+				.isInstanceOf(BootstrapFileException.class)
+				.hasMessageContaining("users[0].username")
+				.hasMessageContaining("identity provider");
+			assertThat(users.get(erin.id()).roles()).containsExactly("user");
 		}
 	}
 
@@ -463,6 +488,17 @@ class BootstrapFileTest {
 				.hasMessageContaining("users[0].roles");
 			UserAccount alice = server.bean(JdbcUserAccountRepository.class).findByLoginName("alice").orElseThrow();
 			assertThat(users.get(alice.id()).roles()).contains("admin");
+
+			// The role moving from one entry to a later one, in one edit: applied (the
+			// rule holds for the file as a whole, not entry by entry).
+			int bobAt = aliceNoAdmin.indexOf("  - username: bob\n");
+			String moved = aliceNoAdmin.substring(0, bobAt) + aliceNoAdmin.substring(bobAt)
+				.replaceFirst("    roles: \\[user\\]\n", "    roles: [user, admin]\n");
+			assertThat(moved).contains("roles: [user, admin]");
+			importer.importFile(write(moved));
+			UserAccount bob = server.bean(JdbcUserAccountRepository.class).findByLoginName("bob").orElseThrow();
+			assertThat(users.get(bob.id()).roles()).contains("admin");
+			assertThat(users.get(alice.id()).roles()).doesNotContain("admin");
 		}
 	}
 
