@@ -135,9 +135,12 @@ final class AdminApiJson {
 			withoutNulls("attributes", (this.attributes != null) ? this.attributes.values() : null);
 			boolean enabledIfUnsaid = (current == null) || current.enabled();
 			boolean lockedIfUnsaid = (current != null) && current.locked();
+			// Made from the account as read here: a change between this read and the
+			// write is not undone by the states kept above (409, field version).
 			return new UserDraft(this.username, this.email, (this.enabled != null) ? this.enabled : enabledIfUnsaid,
 					(this.locked != null) ? this.locked : lockedIfUnsaid, this.roles, this.attributes,
-					(this.claims != null) ? StandardClaim.fromJson(this.claims) : null);
+					(this.claims != null) ? StandardClaim.fromJson(this.claims) : null,
+					(current != null) ? current.updatedAt() : null);
 		}
 
 		@Override
