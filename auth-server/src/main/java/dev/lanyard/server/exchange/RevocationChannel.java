@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.lanyard.server.authorization.CachedAccessTokens;
+import dev.lanyard.server.authorization.OutboxGaps;
 import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.authorization.RevocationsRecordedEvent;
 import dev.lanyard.server.storage.BackendBreakers;
@@ -87,6 +88,9 @@ public final class RevocationChannel {
 	/** The newest outbox row this node has applied locally; -1 before the first pass. */
 	private long lastSeen = -1;
 
+	/** Ids below {@link #lastSeen} whose rows may still commit. */
+	private final OutboxGaps gaps = new OutboxGaps();
+
 	/**
 	 * @param redis the Redis to publish on; {@code null} without Redis
 	 * @param channel the channel name
@@ -159,18 +163,25 @@ public final class RevocationChannel {
 		do {
 			unseen = this.outbox.after(this.lastSeen, 1000);
 			for (RevocationOutbox.Revocation revocation : unseen) {
-				this.exchangedTokens.evict(revocation.tokenHashes());
-				if (this.redis == null) {
-					// Without Redis the token cache is this node's own: a revocation
-					// made on another node (the README asks for Redis then, but nothing
-					// stops a second node) reaches it here, or the node would answer a
-					// revoked token as active until its entry expired.
-					this.cachedTokens.invalidate(revocation.tokenHashes());
-				}
+				this.gaps.skipped(this.lastSeen, revocation.id());
+				forget(revocation);
 				this.lastSeen = revocation.id();
 			}
 		}
 		while (unseen.size() == 1000);
+		// Rows that committed after newer ones: this node moved past their ids.
+		this.gaps.lateCommits(this.outbox).forEach(this::forget);
+	}
+
+	private void forget(RevocationOutbox.Revocation revocation) {
+		this.exchangedTokens.evict(revocation.tokenHashes());
+		if (this.redis == null) {
+			// Without Redis the token cache is this node's own: a revocation made on
+			// another node (the README asks for Redis then, but nothing stops a second
+			// node) reaches it here, or the node would answer a revoked token as active
+			// until its entry expired.
+			this.cachedTokens.invalidate(revocation.tokenHashes());
+		}
 	}
 
 	/**

@@ -2,10 +2,7 @@ package dev.lanyard.server.exchange;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.lanyard.server.authorization.OutboxGaps;
 import dev.lanyard.server.authorization.RevocationOutbox;
 import dev.lanyard.server.authorization.RevocationsRecordedEvent;
 import org.slf4j.Logger;
@@ -68,15 +66,6 @@ public final class RevocationStream implements SmartLifecycle {
 	private static final int BATCH = 500;
 
 	/**
-	 * How long a revoking transaction may take to commit and still be streamed (a
-	 * bootstrap import revokes inside one transaction over every user).
-	 */
-	static final Duration LATE_COMMIT = Duration.ofMinutes(10);
-
-	/** More gaps than this at once: the oldest are given up (bounded memory). */
-	private static final int MAXIMUM_GAPS = 10_000;
-
-	/**
 	 * A resuming subscriber is sent again this many rows before its last event, in case
 	 * one of them committed late after it left (duplicates are harmless); and the ids
 	 * this far below the newest row are checked for uncommitted ones when streaming
@@ -117,16 +106,8 @@ public final class RevocationStream implements SmartLifecycle {
 	/** The newest outbox row sent to live subscribers. */
 	private long streamedUpTo;
 
-	/**
-	 * Ids below {@code streamedUpTo} that had no row when it moved past them, with when
-	 * that was seen ({@link System#nanoTime()}). Outbox ids come from a sequence when the
-	 * row is inserted, but rows become visible when their transaction commits, in any
-	 * order: a revocation committing after a newer one would otherwise never be sent. A
-	 * gap is looked up again on every pass until its row appears (then it is sent to
-	 * everyone) or {@link #LATE_COMMIT} has passed (its transaction rolled back, or the
-	 * sequence skipped the number).
-	 */
-	private final Map<Long, Long> gaps = new LinkedHashMap<>();
+	/** Ids below {@code streamedUpTo} whose rows may still commit. */
+	private final OutboxGaps gaps = new OutboxGaps();
 
 	private volatile boolean running;
 
@@ -176,7 +157,7 @@ public final class RevocationStream implements SmartLifecycle {
 				long from = Math.max(this.outbox.firstId() - 1, newest - RESUME_MARGIN);
 				long previous = from;
 				for (long id : this.outbox.idsBetween(from, newest)) {
-					rememberGaps(previous, id);
+					this.gaps.skipped(previous, id);
 					previous = id;
 				}
 			}
@@ -244,7 +225,7 @@ public final class RevocationStream implements SmartLifecycle {
 			do {
 				rows = this.outbox.after(this.streamedUpTo, BATCH);
 				for (RevocationOutbox.Revocation revocation : rows) {
-					rememberGaps(this.streamedUpTo, revocation.id());
+					this.gaps.skipped(this.streamedUpTo, revocation.id());
 					for (Subscriber subscriber : this.subscribers) {
 						if (revocation.id() > subscriber.lastSent) {
 							subscriber.sendOrDrop(revocation);
@@ -289,32 +270,13 @@ public final class RevocationStream implements SmartLifecycle {
 		}
 	}
 
-	/** Ids skipped between two rows: their transactions may still commit. */
-	private void rememberGaps(long before, long next) {
-		long now = System.nanoTime();
-		for (long id = Math.max(before + 1, next - MAXIMUM_GAPS); id < next; id++) {
-			this.gaps.put(id, now);
-		}
-		Iterator<Long> oldest = this.gaps.keySet().iterator();
-		while (this.gaps.size() > MAXIMUM_GAPS && oldest.hasNext()) {
-			oldest.next();
-			oldest.remove();
-		}
-	}
-
 	/** Sends the rows that appeared in earlier gaps to every subscriber. */
 	private void sendLateCommits() {
-		if (this.gaps.isEmpty()) {
-			return;
-		}
-		for (RevocationOutbox.Revocation late : this.outbox.withIds(this.gaps.keySet())) {
-			this.gaps.remove(late.id());
+		for (RevocationOutbox.Revocation late : this.gaps.lateCommits(this.outbox)) {
 			for (Subscriber subscriber : this.subscribers) {
 				subscriber.sendOrDrop(late);
 			}
 		}
-		long expired = System.nanoTime() - LATE_COMMIT.toNanos();
-		this.gaps.values().removeIf((seen) -> seen - expired < 0);
 	}
 
 	/**

@@ -154,7 +154,8 @@ public class JdbcUserAccountRepository {
 	public Optional<String> provisionedBy(UUID id) {
 		// Unmarked, by V33's rule (linked at its creation by a provider that creates
 		// accounts): nodes of a version before V33 created accounts unmarked for as long
-		// as they served beside newer ones, after V33 and V38 had marked the earlier ones.
+		// as they served beside newer ones, after V33 and V38 had marked the earlier
+		// ones.
 		return this.jdbc.sql("""
 				SELECT coalesce(u.provisioned_by, (SELECT f.provider_id FROM federated_identities f
 				  JOIN identity_providers p ON p.id = f.provider_id

@@ -108,6 +108,49 @@ class RevocationStreamAcrossNodesTest {
 		assertThat(answer).containsEntry("active", false);
 	}
 
+	/**
+	 * Outbox ids are given when a row is inserted and rows are seen when they commit: a
+	 * revocation whose transaction commits after a newer one's (held open here) still
+	 * reaches each node's own token cache. A node moved past its id and never read it.
+	 */
+	@Test
+	void introspectWhenRevocationCommitsAfterANewerOneThenInactiveThereToo() throws Exception {
+		OAuthFlows onA = new OAuthFlows(nodeA.baseUrl());
+		OAuthFlows onB = new OAuthFlows(nodeB.baseUrl());
+		TestBrowser client = new TestBrowser();
+		String token = onB.clientCredentialsToken(client, "service", TestBootstrap.SERVICE_SECRET);
+		assertThat(onA.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token)).containsEntry("active",
+				true);
+		assertThat(onA.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token)).containsEntry("active",
+				true);
+
+		try (java.sql.Connection late = nodeA.bean(javax.sql.DataSource.class).getConnection()) {
+			late.setAutoCommit(false);
+			try (java.sql.PreparedStatement insert = late.prepareStatement("""
+					INSERT INTO revocation_outbox (token_hashes, session_ids, reason, cache_applied)
+					VALUES (?, '{}', 'test', TRUE)""")) {
+				insert.setArray(1, late.createArrayOf("text", new String[] { TokenHash.of(token) }));
+				insert.executeUpdate();
+			}
+			// A newer revocation commits first, and every node reads past both ids.
+			String other = onB.clientCredentialsToken(client, "service", TestBootstrap.SERVICE_SECRET);
+			assertThat(client
+				.postForm(onB.url("/oauth2/revoke"), Map.of("token", other), "Authorization",
+						basic("service", TestBootstrap.SERVICE_SECRET))
+				.statusCode()).isEqualTo(200);
+			Thread.sleep(1500);
+			late.commit();
+		}
+
+		long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+		Map<String, Object> answer;
+		do {
+			answer = onA.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token);
+		}
+		while (Boolean.TRUE.equals(answer.get("active")) && System.nanoTime() < deadline);
+		assertThat(answer).containsEntry("active", false);
+	}
+
 	/** Where several nodes run, a node whose Redis setting is missing stops at start. */
 	@Test
 	void startWhenRedisRequiredButNotConfiguredThenStopsSayingWhatToSet() {
