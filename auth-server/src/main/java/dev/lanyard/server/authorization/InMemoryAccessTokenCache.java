@@ -12,12 +12,19 @@ import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
  * The in-process stand-in for the Redis cache, for a single node without Redis
- * (Caffeine). Bounded by size ({@value #MAXIMUM_ENTRIES} tokens, the least useful evicted
- * first, never everything at once) and by each entry's time to live.
+ * (Caffeine). Bounded by the size of what it holds ({@value #MAXIMUM_CHARACTERS}
+ * characters of token rows, about 32 MB: some 15,000 user tokens of about 1 KB, far more
+ * client tokens and tombstones; the least useful evicted first, never everything at once)
+ * and by each entry's time to live. A count of entries bounded nothing: 100,000 rows of a
+ * kilobyte and more took over half of the image's heap. A token not held is read from
+ * PostgreSQL.
  */
 public final class InMemoryAccessTokenCache implements AccessTokenCache {
 
-	static final int MAXIMUM_ENTRIES = 100_000;
+	static final long MAXIMUM_CHARACTERS = 16L * 1024 * 1024;
+
+	/** What an entry costs beyond its row's characters (the hash, the objects). */
+	static final int ENTRY_OVERHEAD = 64;
 
 	private final Cache<String, Timed> entries;
 
@@ -26,7 +33,9 @@ public final class InMemoryAccessTokenCache implements AccessTokenCache {
 	public InMemoryAccessTokenCache(Clock clock) {
 		this.clock = clock;
 		this.entries = Caffeine.newBuilder()
-			.maximumSize(MAXIMUM_ENTRIES)
+			.maximumWeight(MAXIMUM_CHARACTERS)
+			.weigher((String hash, Timed timed) -> ENTRY_OVERHEAD
+					+ ((timed.entry().row() != null) ? timed.entry().row().length() : 0))
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			.expireAfter(Expiry.<String, Timed>writing((hash, timed) -> {
 				Duration left = Duration.between(clock.instant(), timed.expiresAt());

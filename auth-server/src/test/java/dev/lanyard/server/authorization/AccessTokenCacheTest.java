@@ -94,14 +94,19 @@ class AccessTokenCacheTest {
 		InMemoryAccessTokenCache cache = new InMemoryAccessTokenCache(Clock.systemUTC());
 		AccessTokenCache.Entry hot = new AccessTokenCache.Entry(1, "{\"hot\":true}");
 		cache.putIfNewer("hot", hot, Duration.ofMinutes(5));
-		for (int i = 0; i < InMemoryAccessTokenCache.MAXIMUM_ENTRIES + 20_000; i++) {
-			cache.putIfNewer("flood-" + i, new AccessTokenCache.Entry(1, "{}"), Duration.ofMinutes(5));
+		// Rows of a kilobyte, as a user's grant is: the bound is what they hold, not how
+		// many they are.
+		String row = "{\"row\":\"" + "x".repeat(1000) + "\"}";
+		long holds = InMemoryAccessTokenCache.MAXIMUM_CHARACTERS
+				/ (InMemoryAccessTokenCache.ENTRY_OVERHEAD + row.length());
+		for (int i = 0; i < holds + 20_000; i++) {
+			cache.putIfNewer("flood-" + i, new AccessTokenCache.Entry(1, row), Duration.ofMinutes(5));
 			if (i % 1_000 == 0) {
 				assertThat(cache.get("hot")).as("after %d new tokens", i).contains(hot);
 			}
 		}
 		assertThat(cache.get("hot")).contains(hot);
-		assertThat(cache.size()).isLessThanOrEqualTo(InMemoryAccessTokenCache.MAXIMUM_ENTRIES);
+		assertThat(cache.size()).isLessThanOrEqualTo(holds + 1);
 	}
 
 }
