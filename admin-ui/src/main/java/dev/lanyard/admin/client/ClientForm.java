@@ -1,8 +1,6 @@
 package dev.lanyard.admin.client;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -10,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.lanyard.admin.AdminTime;
+import dev.lanyard.admin.ShownVersion;
 
 import org.springframework.boot.convert.DurationStyle;
 
@@ -79,7 +78,7 @@ public class ClientForm {
 
 	static ClientForm of(ClientView client) {
 		ClientForm form = new ClientForm();
-		form.version = (client.updatedAt() != null) ? client.updatedAt().toString() : "";
+		form.version = ShownVersion.of(client.updatedAt());
 		form.clientId = client.clientId();
 		form.clientName = client.clientName();
 		form.logoUri = (client.logoUri() != null) ? client.logoUri() : "";
@@ -123,17 +122,7 @@ public class ClientForm {
 				duration("refreshTokenMax", this.refreshTokenMax), List.copyOf(words(this.exchangeAudiences)),
 				this.introspectionAllowed, this.requirePushedAuthorizationRequests, this.dpopBoundAccessTokens,
 				this.requireMfa, blankAsNull(this.backchannelLogoutUri), this.backchannelLogoutSessionRequired,
-				this.enabled, seenAt());
-	}
-
-	/** The version posted back, or {@code null} for none. */
-	private Instant seenAt() {
-		try {
-			return (this.version == null || this.version.isBlank()) ? null : Instant.parse(this.version.strip());
-		}
-		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException("version");
-		}
+				this.enabled, ShownVersion.parse(this.version));
 	}
 
 	public String getVersion() {

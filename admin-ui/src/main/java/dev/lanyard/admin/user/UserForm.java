@@ -1,12 +1,12 @@
 package dev.lanyard.admin.user;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.lanyard.admin.ShownVersion;
 
 /**
  * The user form as the browser posts it: roles separated by spaces, attributes one
@@ -81,7 +81,7 @@ public class UserForm {
 		user.attributes().forEach((name, value) -> attributes.append(name).append('=').append(value).append('\n'));
 		form.attributes = attributes.toString();
 		form.setClaims(user.claims());
-		form.version = (user.updatedAt() != null) ? user.updatedAt().toString() : "";
+		form.version = ShownVersion.of(user.updatedAt());
 		return form;
 	}
 
@@ -106,17 +106,7 @@ public class UserForm {
 			.toList();
 		String mail = this.email.isBlank() ? null : this.email.strip();
 		return new UserDraft(this.username.strip(), mail, this.enabled, this.locked, roleList, parsed, claimsToSave(),
-				seenAt());
-	}
-
-	/** The version posted back, or {@code null} for none or one that is not a time. */
-	private Instant seenAt() {
-		try {
-			return (this.version == null || this.version.isBlank()) ? null : Instant.parse(this.version.strip());
-		}
-		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException("version");
-		}
+				ShownVersion.parse(this.version));
 	}
 
 	public String getVersion() {

@@ -99,13 +99,7 @@ class RevocationStreamAcrossNodesTest {
 				"Authorization", basic("service", TestBootstrap.SERVICE_SECRET));
 		assertThat(revoked.statusCode()).isEqualTo(200);
 
-		long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-		Map<String, Object> answer;
-		do {
-			answer = onA.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token);
-		}
-		while (Boolean.TRUE.equals(answer.get("active")) && System.nanoTime() < deadline);
-		assertThat(answer).containsEntry("active", false);
+		assertThat(introspectedWithin(onA, client, token, Duration.ofSeconds(1))).containsEntry("active", false);
 	}
 
 	/**
@@ -142,13 +136,7 @@ class RevocationStreamAcrossNodesTest {
 			late.commit();
 		}
 
-		long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-		Map<String, Object> answer;
-		do {
-			answer = onA.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token);
-		}
-		while (Boolean.TRUE.equals(answer.get("active")) && System.nanoTime() < deadline);
-		assertThat(answer).containsEntry("active", false);
+		assertThat(introspectedWithin(onA, client, token, Duration.ofSeconds(2))).containsEntry("active", false);
 	}
 
 	/** Where several nodes run, a node whose Redis setting is missing stops at start. */
@@ -160,6 +148,21 @@ class RevocationStreamAcrossNodesTest {
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> LanyardTestServer.start(deployment).close())
 			.hasStackTraceContaining("LANYARD_REDIS_REQUIRED is set but no Redis is configured")
 			.hasStackTraceContaining("SPRING_DATA_REDIS_URL");
+	}
+
+	/**
+	 * The service's token introspected again and again until inactive, or the answer to
+	 * the first request sent once {@code within} was up.
+	 */
+	private static Map<String, Object> introspectedWithin(OAuthFlows node, TestBrowser client, String token,
+			Duration within) {
+		long deadline = System.nanoTime() + within.toNanos();
+		Map<String, Object> answer;
+		do {
+			answer = node.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token);
+		}
+		while (Boolean.TRUE.equals(answer.get("active")) && System.nanoTime() < deadline);
+		return answer;
 	}
 
 	private static String basic(String id, String secret) {
