@@ -23,6 +23,8 @@ public final class DriverTrace extends Handler implements AutoCloseable {
 
 	private final Map<String, String> sent;
 
+	private final java.util.function.Predicate<String> threads;
+
 	private final Level level;
 
 	private final boolean useParentHandlers;
@@ -32,6 +34,17 @@ public final class DriverTrace extends Handler implements AutoCloseable {
 	 * (a thread-safe map: the driver's threads write it)
 	 */
 	public DriverTrace(Map<String, String> sent) {
+		this(sent, (thread) -> true);
+	}
+
+	/**
+	 * @param sent where each statement goes, with its comma-separated parameter type oids
+	 * (a thread-safe map: the driver's threads write it)
+	 * @param threads the names of the threads whose statements count (the driver logs on
+	 * the thread that sends)
+	 */
+	public DriverTrace(Map<String, String> sent, java.util.function.Predicate<String> threads) {
+		this.threads = threads;
 		this.sent = sent;
 		this.level = this.logger.getLevel();
 		this.useParentHandlers = this.logger.getUseParentHandlers();
@@ -43,7 +56,7 @@ public final class DriverTrace extends Handler implements AutoCloseable {
 	@Override
 	public void publish(LogRecord record) {
 		String message = record.getMessage();
-		if (message != null && message.contains("FE=> Parse(")) {
+		if (message != null && message.contains("FE=> Parse(") && this.threads.test(Thread.currentThread().getName())) {
 			Matcher parse = PARSE.matcher(message);
 			if (parse.find()) {
 				this.sent.put(parse.group(1), parse.group(2));
