@@ -9,6 +9,7 @@ import dev.lanyard.admin.Actor;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.identityprovider.IdentityProviderAdministration;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.federation.FederatedIdentities;
 import dev.lanyard.server.federation.IdentityProvider;
 import dev.lanyard.server.federation.IdentityProviders;
@@ -31,8 +32,11 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 
 	private final AuditLog audit;
 
+	private final GrantRevocations grants;
+
 	IdentityProviderAdministrationService(IdentityProviders providers, FederatedIdentities identities,
-			JdbcUserAccountRepository users, AuditLog audit) {
+			JdbcUserAccountRepository users, AuditLog audit, GrantRevocations grants) {
+		this.grants = grants;
 		this.providers = providers;
 		this.identities = identities;
 		this.users = users;
@@ -69,6 +73,12 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 				draft.defaultRoles(), draft.claimMappings(), draft.trustUpstreamMfa(), draft.upstreamLogout(),
 				draft.enabled());
 		CoreInput.translated(() -> this.providers.save(provider));
+		if (existing.isPresent() && existing.get().enabled() && !provider.enabled()) {
+			// Disabled (an incident upstream): what signed in through it ends now, and
+			// does
+			// not come back when it is enabled again.
+			this.grants.revokeByIdentityProvider(provider.id(), null, "admin");
+		}
 		this.audit.record(actor.id(), existing.isPresent() ? "identity_provider.updated" : "identity_provider.created",
 				"idp:" + provider.id(), actor.address(),
 				Map.of("display_name", provider.displayName(), "create_users", provider.createUsers(), "default_roles",
@@ -82,6 +92,7 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 		if (!this.providers.delete(id)) {
 			throw new NotFoundException("identity provider");
 		}
+		this.grants.revokeByIdentityProvider(id, null, "admin");
 		this.audit.record(actor.id(), "identity_provider.deleted", "idp:" + id, actor.address(), Map.of());
 	}
 
@@ -104,6 +115,7 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 		if (!this.identities.unlink(id, providerId)) {
 			throw new NotFoundException("linked identity");
 		}
+		this.grants.revokeByIdentityProvider(providerId, id.toString(), "admin");
 		this.audit.record(actor.id(), "federation.unlinked", "user:" + id, actor.address(),
 				Map.of("idp", providerId, "by", "administrator"));
 	}

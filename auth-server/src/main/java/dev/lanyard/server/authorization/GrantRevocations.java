@@ -27,6 +27,16 @@ public interface GrantRevocations {
 	int revokeByClient(String registeredClientId, String reason);
 
 	/**
+	 * Revokes every live grant of a sign-in through an identity provider, of everyone or
+	 * of one person (the provider disabled or deleted in an incident; an identity there
+	 * unlinked): while the provider is off they are refused anyway, but they must not
+	 * come back with it. The whole table is read for everyone's (an incident's action).
+	 * @param principalName the person's, or {@code null} for everyone's
+	 * @return how many grants were revoked
+	 */
+	int revokeByIdentityProvider(String providerId, String principalName, String reason);
+
+	/**
 	 * Revokes one grant if it is live.
 	 * @return 1 if it was revoked, else 0
 	 */

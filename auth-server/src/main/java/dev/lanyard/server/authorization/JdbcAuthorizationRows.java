@@ -243,6 +243,23 @@ final class JdbcAuthorizationRows {
 	 * client with a long history does not rewrite it on every revocation.
 	 * @return the rows as revoked
 	 */
+	/**
+	 * The ids of the live grants of sign-ins through an identity provider (the stored
+	 * principal's {@code idp}), of one person or of everyone.
+	 * @param principalName the person's, or {@code null}
+	 */
+	List<String> liveThroughIdentityProvider(String providerId, String principalName) {
+		return this.jdbc
+			.sql("SELECT id FROM oauth_authorizations WHERE attributes -> '" + java.security.Principal.class.getName()
+					+ "' ->> 'idp' = :provider"
+					+ " AND (CAST(:principal AS TEXT) IS NULL OR principal_name = :principal) AND " + LIVE)
+			.param("provider", providerId)
+			.param("principal", principalName)
+			.param("now", Timestamp.from(this.clock.instant()))
+			.query(String.class)
+			.list();
+	}
+
 	List<StoredAuthorization> invalidateLive(Selector selector, String value) {
 		return this.jdbc
 			.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + selector.column + " = :value AND " + LIVE

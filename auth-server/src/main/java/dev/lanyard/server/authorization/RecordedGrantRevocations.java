@@ -59,6 +59,15 @@ final class RecordedGrantRevocations implements GrantRevocations {
 	}
 
 	@Override
+	public int revokeByIdentityProvider(String providerId, String principalName, String reason) {
+		int revoked = 0;
+		for (String id : this.rows.liveThroughIdentityProvider(providerId, principalName)) {
+			revoked += revokeById(id, reason);
+		}
+		return revoked;
+	}
+
+	@Override
 	public int revokeById(String authorizationId, String reason) {
 		return revoke(Selector.ID, authorizationId, reason);
 	}

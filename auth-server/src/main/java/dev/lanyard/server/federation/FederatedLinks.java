@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import jakarta.servlet.http.HttpServletRequest;
@@ -51,8 +52,11 @@ public class FederatedLinks {
 
 	private final TransactionTemplate transactions;
 
+	private final GrantRevocations grants;
+
 	FederatedLinks(FederatedIdentities identities, IdentityProviders providers, JdbcUserAccountRepository users,
-			Passkeys passkeys, AuditLog audit, Clock clock, TransactionTemplate transactions) {
+			Passkeys passkeys, AuditLog audit, Clock clock, TransactionTemplate transactions, GrantRevocations grants) {
+		this.grants = grants;
 		this.transactions = transactions;
 		this.identities = identities;
 		this.providers = providers;
@@ -172,6 +176,10 @@ public class FederatedLinks {
 		if (unlinked) {
 			this.audit.record(userId.toString(), "federation.unlinked", "user:" + userId, remoteAddress,
 					Map.of("idp", providerId));
+			// What signed in through the identity ends (refused from now on anyway), and
+			// does
+			// not come back if it is linked again.
+			this.grants.revokeByIdentityProvider(providerId, userId.toString(), "logout");
 		}
 		return unlinked;
 	}

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
+import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.identityprovider.IdentityProviderAdministration;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
@@ -494,6 +496,38 @@ class FederatedSignInTest {
 		finally {
 			jdbc.sql("UPDATE identity_providers SET enabled = true WHERE id = 'scripted'").update();
 		}
+	}
+
+	/**
+	 * Disabled by an administrator, then enabled again once the incident is over: the
+	 * grants of sign-ins through it were revoked at the disabling, and stay so (a check
+	 * at each use alone let them work again with the provider).
+	 */
+	@Test
+	void providerWhenDisabledByAnAdministratorThenItsGrantsStayRevokedWhenEnabledAgain() {
+		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
+		Map<String, Object> tokens = tokensThroughScripted(new TestBrowser());
+		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
+		IdentityProviderAdministration administration = downstream.bean(IdentityProviderAdministration.class);
+		Actor administrator = new Actor("admin", "admin", "127.0.0.1");
+		IdentityProviderAdministration.ProviderView shown = administration.get("scripted");
+		administration.save(draft(shown, false), administrator);
+		administration.save(draft(shown, true), administrator);
+
+		HttpResponse<String> refreshed = flows.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("refresh_token"));
+		assertThat(refreshed.statusCode()).isEqualTo(400);
+		assertThat(flows.introspect(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
+				(String) tokens.get("access_token")))
+			.containsEntry("active", false);
+	}
+
+	private static IdentityProviderAdministration.ProviderDraft draft(IdentityProviderAdministration.ProviderView view,
+			boolean enabled) {
+		return new IdentityProviderAdministration.ProviderDraft(view.id(), view.displayName(), view.issuer(),
+				view.authorizationUri(), view.tokenUri(), view.userInfoUri(), view.subjectAttribute(), view.clientId(),
+				null, view.tokenEndpointAuthMethod(), view.scopes(), view.linkByVerifiedEmail(), view.createUsers(),
+				view.defaultRoles(), view.claimMappings(), view.trustUpstreamMfa(), view.upstreamLogout(), enabled);
 	}
 
 	/**
