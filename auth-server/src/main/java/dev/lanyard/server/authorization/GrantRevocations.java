@@ -30,7 +30,8 @@ public interface GrantRevocations {
 	 * Revokes every live grant of a sign-in through an identity provider, of everyone or
 	 * of one person (the provider disabled or deleted in an incident; an identity there
 	 * unlinked): while the provider is off they are refused anyway, but they must not
-	 * come back with it. The whole table is read for everyone's (an incident's action).
+	 * come back with it. Everyone's are found by reading the whole table (an incident's
+	 * action), in one transaction; one person's by their index.
 	 * @param principalName the person's, or {@code null} for everyone's
 	 * @return how many grants were revoked
 	 */

@@ -33,7 +33,9 @@ final class JdbcAuthorizationRows {
 	/** Which grants a revocation selects. */
 	enum Selector {
 
-		SESSION("session_id"), PRINCIPAL("principal_name"), CLIENT("registered_client_id"), ID("id");
+		SESSION("session_id"), PRINCIPAL("principal_name"), CLIENT("registered_client_id"), ID("id"),
+		/** The provider a user signed in through (the stored principal's {@code idp}). */
+		IDENTITY_PROVIDER("(attributes -> '" + java.security.Principal.class.getName() + "' ->> 'idp')");
 
 		private final String column;
 
@@ -244,15 +246,13 @@ final class JdbcAuthorizationRows {
 	 * @return the rows as revoked
 	 */
 	/**
-	 * The ids of the live grants of sign-ins through an identity provider (the stored
-	 * principal's {@code idp}), of one person or of everyone.
-	 * @param principalName the person's, or {@code null}
+	 * The ids of one person's live grants of sign-ins through an identity provider (the
+	 * stored principal's {@code idp}); found by the person's index.
 	 */
 	List<String> liveThroughIdentityProvider(String providerId, String principalName) {
 		return this.jdbc
-			.sql("SELECT id FROM oauth_authorizations WHERE attributes -> '" + java.security.Principal.class.getName()
-					+ "' ->> 'idp' = :provider"
-					+ " AND (CAST(:principal AS TEXT) IS NULL OR principal_name = :principal) AND " + LIVE)
+			.sql("SELECT id FROM oauth_authorizations WHERE principal_name = :principal AND "
+					+ Selector.IDENTITY_PROVIDER.column + " = :provider AND " + LIVE)
 			.param("provider", providerId)
 			.param("principal", principalName)
 			.param("now", Timestamp.from(this.clock.instant()))

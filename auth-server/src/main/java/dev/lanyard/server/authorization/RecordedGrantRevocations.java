@@ -60,6 +60,9 @@ final class RecordedGrantRevocations implements GrantRevocations {
 
 	@Override
 	public int revokeByIdentityProvider(String providerId, String principalName, String reason) {
+		if (principalName == null) {
+			return revoke(Selector.IDENTITY_PROVIDER, providerId, reason);
+		}
 		int revoked = 0;
 		for (String id : this.rows.liveThroughIdentityProvider(providerId, principalName)) {
 			revoked += revokeById(id, reason);

@@ -111,6 +111,10 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 		if (client == null) {
 			return Set.of();
 		}
+		if (granted instanceof Set<String> all && client.getScopes().containsAll(all)) {
+			// The usual case, on the exchange's and introspection's hot paths: no copy.
+			return all;
+		}
 		Set<String> held = new LinkedHashSet<>(granted);
 		held.retainAll(client.getScopes());
 		return held;

@@ -369,17 +369,45 @@ class JdbcAuthorizationRowsTest {
 		assertThat(count("oauth_rotated_refresh_tokens")).isZero();
 	}
 
+	/** An unlink's grants: the person's, through that provider, live. */
+	@org.junit.jupiter.api.Test
+	void liveThroughIdentityProviderWhenAskedForOnePersonThenOnlyTheirsThroughIt() {
+		StoredAuthorization through = grant(CREATED).principal("user-a")
+			.attributes("{\"java.security.Principal\":{\"idp\":\"corp\"}}")
+			.accessToken(token("access-1", minutes(10)))
+			.build();
+		StoredAuthorization elsewhere = grant(CREATED).principal("user-a")
+			.attributes("{\"java.security.Principal\":{\"idp\":\"partner\"}}")
+			.accessToken(token("access-2", minutes(10)))
+			.build();
+		StoredAuthorization someoneElse = grant(CREATED).principal("user-b")
+			.attributes("{\"java.security.Principal\":{\"idp\":\"corp\"}}")
+			.accessToken(token("access-3", minutes(10)))
+			.build();
+		StoredAuthorization expired = grant(CREATED).principal("user-a")
+			.attributes("{\"java.security.Principal\":{\"idp\":\"corp\"}}")
+			.accessToken(token("access-4", minutes(-10)))
+			.build();
+		for (StoredAuthorization row : new StoredAuthorization[] { through, elsewhere, someoneElse, expired }) {
+			this.rows.insert(row);
+		}
+
+		assertThat(this.rows.liveThroughIdentityProvider("corp", "user-a")).containsExactly(through.id());
+	}
+
 	@ParameterizedTest
 	@EnumSource(Selector.class)
 	void invalidateLiveWhenSelectedThenOnlyMatchingGrantsRevoked(Selector selector) {
 		StoredAuthorization target = grant(CREATED).client("client-a")
 			.principal("user-a")
 			.session("sid-a")
+			.attributes("{\"java.security.Principal\":{\"idp\":\"corp\"}}")
 			.accessToken(token("access-a", minutes(10)))
 			.build();
 		StoredAuthorization other = grant(CREATED).client("client-b")
 			.principal("user-b")
 			.session("sid-b")
+			.attributes("{\"java.security.Principal\":{\"idp\":\"partner\"}}")
 			.accessToken(token("access-b", minutes(10)))
 			.build();
 		this.rows.insert(target);
@@ -389,6 +417,7 @@ class JdbcAuthorizationRowsTest {
 			case PRINCIPAL -> "user-a";
 			case CLIENT -> "client-a";
 			case ID -> target.id();
+			case IDENTITY_PROVIDER -> "corp";
 		};
 
 		assertThat(this.rows.invalidateLive(selector, value)).extracting(StoredAuthorization::id)
