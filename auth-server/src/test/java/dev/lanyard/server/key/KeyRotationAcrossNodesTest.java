@@ -171,7 +171,7 @@ class KeyRotationAcrossNodesTest {
 		while (Instant.now().isBefore(startsAt.plusMillis(100))) {
 			Thread.sleep(100);
 		}
-		keysA.refresh();
+		awaitRotationSeenByNodeA(next.kid()::equals);
 		String retired = active;
 		assertThat(kid(sign(nodeA))).isEqualTo(next.kid());
 
@@ -259,8 +259,24 @@ class KeyRotationAcrossNodesTest {
 			assertThat(kid(sign(nodeA))).as("left to the lock's holder").isEqualTo(before);
 			holder.rollback();
 		}
-		keys.refresh();
+		awaitRotationSeenByNodeA((kid) -> !kid.equals(before));
 		assertThat(kid(sign(nodeA))).as("rotated once the lock is free").isNotEqualTo(before);
+	}
+
+	/**
+	 * Re-reads node A's keys until it signs with the key looked for. Node B's own re-read
+	 * may be performing the due rotation (generating the new next key, the lock held);
+	 * node A's re-read then leaves it to B and finds it done a re-read later.
+	 */
+	private static void awaitRotationSeenByNodeA(java.util.function.Predicate<String> signingKey)
+			throws InterruptedException {
+		SigningKeyService keys = nodeA.bean(SigningKeyService.class);
+		Instant deadline = Instant.now().plusSeconds(5);
+		keys.refresh();
+		while (!signingKey.test(kid(sign(nodeA))) && Instant.now().isBefore(deadline)) {
+			Thread.sleep(100);
+			keys.refresh();
+		}
 	}
 
 	private static void awaitUnpublished(LanyardTestServer node, String kid) throws InterruptedException {
