@@ -167,9 +167,12 @@ public class SecondFactors {
 			.orElse(false);
 	}
 
-	/** Sets whether every sign-in of the person must have two factors. */
+	/**
+	 * Sets whether every sign-in of the person must have two factors. Not part of the
+	 * account's profile ({@code updated_at}, the version of the account form, stays).
+	 */
 	public boolean require(UUID userId, boolean required) {
-		return this.jdbc.sql("UPDATE users SET mfa_required = ?, updated_at = now() WHERE id = ? AND mfa_required <> ?")
+		return this.jdbc.sql("UPDATE users SET mfa_required = ? WHERE id = ? AND mfa_required <> ?")
 			.params(required, userId, required)
 			.update() == 1;
 	}

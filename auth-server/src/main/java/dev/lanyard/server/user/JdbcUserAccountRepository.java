@@ -297,9 +297,13 @@ public class JdbcUserAccountRepository {
 			.optional();
 	}
 
-	/** Ends every sign-in session of the account begun before the given moment. */
+	/**
+	 * Ends every sign-in session of the account begun before the given moment. Not a
+	 * change of the account's information ({@code updated_at}: OpenID Connect's claim,
+	 * and the version an administrator's form was shown at), as a new password is not.
+	 */
 	public void endSignInsBefore(UUID id, Instant moment) {
-		this.jdbc.sql("UPDATE users SET sign_ins_not_before = ?, updated_at = now() WHERE id = ?")
+		this.jdbc.sql("UPDATE users SET sign_ins_not_before = ? WHERE id = ?")
 			.params(Timestamp.from(moment), id)
 			.update();
 	}
@@ -330,10 +334,13 @@ public class JdbcUserAccountRepository {
 			.update();
 	}
 
+	/**
+	 * A new password; reset links go. Leaves {@code updated_at} (see
+	 * {@link #endSignInsBefore}): an administrator's form shown before a password reset
+	 * still saves.
+	 */
 	public void updatePasswordHash(UUID id, String passwordHash) {
-		this.jdbc.sql("UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?")
-			.params(passwordHash, id)
-			.update();
+		this.jdbc.sql("UPDATE users SET password_hash = ? WHERE id = ?").params(passwordHash, id).update();
 		usePasswordResets(id);
 	}
 

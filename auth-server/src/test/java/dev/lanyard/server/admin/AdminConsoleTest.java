@@ -11,6 +11,7 @@ import dev.lanyard.server.LanyardTestServer.TestBootstrap;
 import dev.lanyard.server.OAuthFlows;
 import dev.lanyard.server.SharedLanyard;
 import dev.lanyard.server.TestBrowser;
+import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.user.UserService;
 import dev.lanyard.server.user.UserAccount;
 import org.junit.jupiter.api.BeforeAll;
@@ -241,6 +242,36 @@ class AdminConsoleTest {
 		assertThat(admin.postForm(flows.url("/admin/users/" + userId), form).statusCode()).isEqualTo(302);
 		assertThat(users.get(shown.id()).email()).isEqualTo(username + "@example.com");
 		assertThat(users.get(shown.id()).enabled()).isFalse();
+	}
+
+	/**
+	 * What is not the account's information leaves the form's version: a new password,
+	 * the end of the person's sign-ins, whether two factors are required (none of which
+	 * the form writes). Each refused the save, for nothing the form could undo.
+	 */
+	@Test
+	void userWhenOnlyItsPasswordSignInsOrSecondFactorRuleChangedSinceShownThenSaved() {
+		String username = "kept-version-" + UUID.randomUUID().toString().substring(0, 6);
+		String csrf = TestBrowser.csrf(admin.get(flows.url("/admin/users/new")).body());
+		Map<String, String> form = new LinkedHashMap<>(Map.of("_csrf", csrf, "username", username, "password",
+				"kept-version-password-5", "roles", "user", "enabled", "true"));
+		HttpResponse<String> created = admin.postForm(flows.url("/admin/users/new"), form);
+		assertThat(created.statusCode()).isEqualTo(302);
+		String userPage = TestBrowser.location(created);
+		UUID userId = UUID.fromString(userPage.substring(userPage.lastIndexOf('/') + 1, userPage.indexOf('?')));
+		form.remove("password");
+		form.put("version", version(admin.get(flows.url("/admin/users/" + userId)).body()));
+
+		UserService users = SharedLanyard.server().bean(UserService.class);
+		users.setPassword(userId, "kept-version-password-6");
+		users.endSignIns(userId, java.time.Instant.now());
+		assertThat(SharedLanyard.server().bean(SecondFactors.class).require(userId, true)).isTrue();
+
+		form.put("email", username + "@example.com");
+		form.put("confirmPassword", TestBootstrap.ALICE_PASSWORD);
+		HttpResponse<String> saved = admin.postForm(flows.url("/admin/users/" + userId), form);
+		assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
+		assertThat(users.get(userId).email()).isEqualTo(username + "@example.com");
 	}
 
 	/**
