@@ -9,9 +9,9 @@ import dev.lanyard.admin.Actor;
 import dev.lanyard.admin.NotFoundException;
 import dev.lanyard.admin.identityprovider.IdentityProviderAdministration;
 import dev.lanyard.server.audit.AuditLog;
-import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.federation.FederatedIdentities;
 import dev.lanyard.server.federation.IdentityProvider;
+import dev.lanyard.server.federation.IdentityProviderChanges;
 import dev.lanyard.server.federation.IdentityProviders;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 
@@ -32,11 +32,11 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 
 	private final AuditLog audit;
 
-	private final GrantRevocations grants;
+	private final IdentityProviderChanges changes;
 
 	IdentityProviderAdministrationService(IdentityProviders providers, FederatedIdentities identities,
-			JdbcUserAccountRepository users, AuditLog audit, GrantRevocations grants) {
-		this.grants = grants;
+			JdbcUserAccountRepository users, AuditLog audit, IdentityProviderChanges changes) {
+		this.changes = changes;
 		this.providers = providers;
 		this.identities = identities;
 		this.users = users;
@@ -72,13 +72,8 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 				draft.clientId(), secret, method, draft.scopes(), draft.linkByVerifiedEmail(), draft.createUsers(),
 				draft.defaultRoles(), draft.claimMappings(), draft.trustUpstreamMfa(), draft.upstreamLogout(),
 				draft.enabled());
-		CoreInput.translated(() -> this.providers.save(provider));
-		if (existing.isPresent() && existing.get().enabled() && !provider.enabled()) {
-			// Disabled (an incident upstream): what signed in through it ends now, and
-			// does
-			// not come back when it is enabled again.
-			this.grants.revokeByIdentityProvider(provider.id(), null, "admin");
-		}
+		// Disabled (an incident upstream): what signed in through it ends now.
+		CoreInput.translated(() -> this.changes.save(provider, "admin"));
 		this.audit.record(actor.id(), existing.isPresent() ? "identity_provider.updated" : "identity_provider.created",
 				"idp:" + provider.id(), actor.address(),
 				Map.of("display_name", provider.displayName(), "create_users", provider.createUsers(), "default_roles",
@@ -89,10 +84,9 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 
 	@Override
 	public void delete(String id, Actor actor) {
-		if (!this.providers.delete(id)) {
+		if (!this.changes.delete(id, "admin")) {
 			throw new NotFoundException("identity provider");
 		}
-		this.grants.revokeByIdentityProvider(id, null, "admin");
 		this.audit.record(actor.id(), "identity_provider.deleted", "idp:" + id, actor.address(), Map.of());
 	}
 
@@ -112,10 +106,9 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 	@Override
 	public void unlink(String userId, String providerId, Actor actor) {
 		UUID id = account(userId);
-		if (!this.identities.unlink(id, providerId)) {
+		if (!this.changes.unlink(id, providerId, "admin")) {
 			throw new NotFoundException("linked identity");
 		}
-		this.grants.revokeByIdentityProvider(providerId, id.toString(), "admin");
 		this.audit.record(actor.id(), "federation.unlinked", "user:" + id, actor.address(),
 				Map.of("idp", providerId, "by", "administrator"));
 	}

@@ -19,6 +19,7 @@ import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.federation.IdentityProviderChanges;
 import dev.lanyard.server.federation.IdentityProviders;
 import dev.lanyard.server.secondfactor.SecondFactors;
 import dev.lanyard.server.secondfactor.TotpAuthenticators;
@@ -77,6 +78,8 @@ class BootstrapImporter implements SmartInitializingSingleton {
 
 	private final IdentityProviders identityProviders;
 
+	private final IdentityProviderChanges identityProviderChanges;
+
 	private final BootstrapEntries entries;
 
 	/** The first administrator's username, for a start without a file. */
@@ -88,8 +91,10 @@ class BootstrapImporter implements SmartInitializingSingleton {
 	BootstrapImporter(LanyardProperties properties, UserService users, ClientService clients,
 			GrantRevocations authorizations, AuditLog audit, MessageSource messages, TransactionTemplate transactions,
 			DataSource dataSource, Environment environment, FirstRunSetup setup, TotpAuthenticators authenticators,
-			SecondFactors secondFactors, IdentityProviders identityProviders, BootstrapEntries entries) {
+			SecondFactors secondFactors, IdentityProviders identityProviders,
+			IdentityProviderChanges identityProviderChanges, BootstrapEntries entries) {
 		this.identityProviders = identityProviders;
+		this.identityProviderChanges = identityProviderChanges;
 		this.entries = entries;
 		this.secondFactors = secondFactors;
 		this.properties = properties;
@@ -313,7 +318,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			byte[] digest = unapplied.get();
 			try {
 				Optional<dev.lanyard.server.federation.IdentityProvider> before = this.identityProviders.find(id);
-				ImportOutcome outcome = this.identityProviders.save(entry.provider());
+				ImportOutcome outcome = this.identityProviderChanges.save(entry.provider(), "admin");
 				outcomes.identityProviders().merge(outcome, 1, Integer::sum);
 				if (outcome != ImportOutcome.UNCHANGED) {
 					this.audit.record("system", "identity_provider." + outcome.name().toLowerCase(Locale.ROOT),

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.lanyard.server.audit.AuditLog;
-import dev.lanyard.server.authorization.GrantRevocations;
 import dev.lanyard.server.passkey.Passkeys;
 import dev.lanyard.server.user.JdbcUserAccountRepository;
 import jakarta.servlet.http.HttpServletRequest;
@@ -52,11 +51,12 @@ public class FederatedLinks {
 
 	private final TransactionTemplate transactions;
 
-	private final GrantRevocations grants;
+	private final IdentityProviderChanges changes;
 
 	FederatedLinks(FederatedIdentities identities, IdentityProviders providers, JdbcUserAccountRepository users,
-			Passkeys passkeys, AuditLog audit, Clock clock, TransactionTemplate transactions, GrantRevocations grants) {
-		this.grants = grants;
+			Passkeys passkeys, AuditLog audit, Clock clock, TransactionTemplate transactions,
+			IdentityProviderChanges changes) {
+		this.changes = changes;
 		this.transactions = transactions;
 		this.identities = identities;
 		this.providers = providers;
@@ -171,15 +171,12 @@ public class FederatedLinks {
 			if (!keepsAWayIn(providerId, this.identities.of(userId), this.providers.all(), hasOwnCredential(userId))) {
 				return false;
 			}
-			return this.identities.unlink(userId, providerId);
+			// What signed in through the identity ends with it.
+			return this.changes.unlink(userId, providerId, "logout");
 		}));
 		if (unlinked) {
 			this.audit.record(userId.toString(), "federation.unlinked", "user:" + userId, remoteAddress,
 					Map.of("idp", providerId));
-			// What signed in through the identity ends (refused from now on anyway), and
-			// does
-			// not come back if it is linked again.
-			this.grants.revokeByIdentityProvider(providerId, userId.toString(), "logout");
 		}
 		return unlinked;
 	}

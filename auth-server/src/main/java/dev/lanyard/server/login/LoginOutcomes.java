@@ -106,7 +106,7 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 				this.federatedLinks.signedIn(request, user.id());
 				this.upstreamLogout.signedInHere(request);
 			}
-			this.signInSessions.begun(login.sessionId(), user.id(), request.getRemoteAddr(),
+			this.signInSessions.begun(login.sessionId(), user.id(), login.identityProvider(), request.getRemoteAddr(),
 					(String) browser(request).get("user_agent"));
 		}
 		if (Boolean.TRUE.equals(rememberDevice)) {

@@ -59,15 +59,31 @@ public class SignInSessions {
 	 * made is the server's time, like the sign-in's own; when it was last used is the
 	 * database's, like the updates of {@code last_seen_at} and every comparison with it.
 	 */
-	void begun(String sid, UUID userId, String address, String device) {
+	void begun(String sid, UUID userId, String identityProvider, String address, String device) {
 		Timestamp now = Timestamp.from(this.clock.instant());
 		this.jdbc
 			.sql("""
-					INSERT INTO sign_in_sessions (sid, user_id, signed_in_at, last_seen_at, address, device)
-					VALUES (?, ?, ?, now(), ?, ?)
-					ON CONFLICT (sid) DO UPDATE SET signed_in_at = EXCLUDED.signed_in_at, last_seen_at = EXCLUDED.last_seen_at
+					INSERT INTO sign_in_sessions (sid, user_id, signed_in_at, last_seen_at, address, device, identity_provider)
+					VALUES (?, ?, ?, now(), ?, ?, ?)
+					ON CONFLICT (sid) DO UPDATE SET signed_in_at = EXCLUDED.signed_in_at, last_seen_at = EXCLUDED.last_seen_at,
+					identity_provider = EXCLUDED.identity_provider
 					WHERE sign_in_sessions.user_id = EXCLUDED.user_id""")
-			.params(sid, userId, now, address, device)
+			.params(sid, userId, now, address, device, identityProvider)
+			.update();
+	}
+
+	/**
+	 * Ends the sessions whose last sign-in came through an identity provider, of everyone
+	 * or of one person (the provider disabled or deleted; the person's identity there
+	 * unlinked). The table is read whole for everyone's: a rare administrative change.
+	 * @param userId the person's, or {@code null} for everyone's
+	 * @return how many ended
+	 */
+	public int endThroughIdentityProvider(String providerId, UUID userId) {
+		return this.jdbc.sql("""
+				UPDATE sign_in_sessions SET ended_at = ?
+				WHERE identity_provider = ? AND (CAST(? AS UUID) IS NULL OR user_id = ?) AND ended_at IS NULL""")
+			.params(Timestamp.from(this.clock.instant()), providerId, userId, userId)
 			.update();
 	}
 

@@ -398,6 +398,46 @@ class BootstrapFileTest {
 	}
 
 	/**
+	 * A provider the file disables ends the sign-in sessions that came through it, as the
+	 * console's and the API's disabling does: refused while it is off, they must not come
+	 * back when the file enables it again. Sessions begun with the person's own
+	 * credentials go on.
+	 */
+	@Test
+	void importWhenEntryDisablesIdentityProviderThenSignInsThroughItEnd() throws Exception {
+		try (LanyardTestServer server = LanyardTestServer.start(LanyardTestServer.newDeployment())) {
+			BootstrapImporter importer = server.bean(BootstrapImporter.class);
+			String yaml = """
+					identity-providers:
+					  - id: incident
+					    display-name: "Incident"
+					    issuer: https://login.incident.example
+					    client-id: lanyard
+					    client-secret: "incident-secret"
+					    scopes: [openid]
+					    create-users: true
+					""";
+			importer.importFile(write(yaml));
+			UserAccount carol = server.bean(UserService.class)
+				.provision("incident", "carol-incident", null, List.of("user"), Map.of(), Map.of());
+			JdbcClient jdbc = JdbcClient.create(server.bean(javax.sql.DataSource.class));
+			for (String[] session : new String[][] { { "through-incident", "incident" }, { "own", null } }) {
+				jdbc.sql("""
+						INSERT INTO sign_in_sessions (sid, user_id, signed_in_at, last_seen_at, identity_provider)
+						VALUES (?, ?, now(), now(), ?)""").params(session[0], carol.id(), session[1]).update();
+			}
+
+			importer.importFile(write(yaml + "    enabled: false\n"));
+			importer.importFile(write(yaml));
+
+			assertThat(jdbc.sql("SELECT sid FROM sign_in_sessions WHERE user_id = ? AND ended_at IS NOT NULL")
+				.param(carol.id())
+				.query(String.class)
+				.list()).containsExactly("through-incident");
+		}
+	}
+
+	/**
 	 * An account an identity provider's sign-in created has a username chosen upstream:
 	 * an entry naming it stops the start rather than hand the outsider who chose the name
 	 * the file's roles and password.

@@ -453,6 +453,7 @@ class FederatedSignInTest {
 		UserAccount bob = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("bob").orElseThrow();
 		assertThat(downstream.bean(FederatedIdentities.class).of(bob.id())).singleElement()
 			.satisfies((identity) -> assertThat(identity.providerId()).isEqualTo("corp"));
+		String linkedSubject = downstream.bean(FederatedIdentities.class).of(bob.id()).get(0).subject();
 
 		// Frank's upstream identity now signs in as bob.
 		TestBrowser elsewhere = new TestBrowser();
@@ -466,10 +467,12 @@ class FederatedSignInTest {
 				Map.of("_csrf", TestBrowser.csrf(page.body())));
 		assertThat(TestBrowser.location(unlinked)).endsWith("/account#identities");
 		assertThat(downstream.bean(FederatedIdentities.class).of(bob.id())).isEmpty();
-		// The sign-in that came through the link it removed is over; the password's goes
-		// on.
+		// The sign-in that came through the link it removed is over, and stays so when
+		// the identity is linked again; the password's goes on.
+		assertThat(downstream.bean(FederatedIdentities.class).link("corp", linkedSubject, bob.id(), null)).isTrue();
 		assertThat(TestBrowser.location(elsewhere.get(downstream.baseUrl() + "/account"))).contains("/login");
 		assertThat(browser.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		downstream.bean(FederatedIdentities.class).unlink(bob.id(), "corp");
 	}
 
 	/**
@@ -500,20 +503,26 @@ class FederatedSignInTest {
 
 	/**
 	 * Disabled by an administrator, then enabled again once the incident is over: the
-	 * grants of sign-ins through it were revoked at the disabling, and stay so (a check
-	 * at each use alone let them work again with the provider).
+	 * sign-ins through it ended and their grants were revoked at the disabling, and stay
+	 * so (a check at each use alone let them work again with the provider). A sign-in
+	 * with a password goes on.
 	 */
 	@Test
-	void providerWhenDisabledByAnAdministratorThenItsGrantsStayRevokedWhenEnabledAgain() {
+	void providerWhenDisabledByAnAdministratorThenItsSignInsAndGrantsStayEndedWhenEnabledAgain() {
 		scripted.idToken = ScriptedUpstream.IdToken.GOOD;
-		Map<String, Object> tokens = tokensThroughScripted(new TestBrowser());
+		TestBrowser throughIt = new TestBrowser();
+		Map<String, Object> tokens = tokensThroughScripted(throughIt);
 		OAuthFlows flows = new OAuthFlows(downstream.baseUrl());
+		TestBrowser withPassword = new TestBrowser();
+		assertThat(flows.signIn(withPassword, "bob", TestBootstrap.BOB_PASSWORD).statusCode()).isIn(302, 303);
 		IdentityProviderAdministration administration = downstream.bean(IdentityProviderAdministration.class);
 		Actor administrator = new Actor("admin", "admin", "127.0.0.1");
 		IdentityProviderAdministration.ProviderView shown = administration.get("scripted");
 		administration.save(draft(shown, false), administrator);
 		administration.save(draft(shown, true), administrator);
 
+		assertThat(TestBrowser.location(throughIt.get(downstream.baseUrl() + "/account"))).contains("/login");
+		assertThat(withPassword.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(200);
 		HttpResponse<String> refreshed = flows.refresh(new TestBrowser(), "web-app", TestBootstrap.WEB_APP_SECRET,
 				(String) tokens.get("refresh_token"));
 		assertThat(refreshed.statusCode()).isEqualTo(400);
