@@ -56,12 +56,16 @@ public interface IdentityProviderAdministration {
 	 * for a new provider, or with a method that uses none)
 	 * @param tokenEndpointAuthMethod how the server authenticates at the provider's token
 	 * endpoint; {@code null}: with the secret if there is one
+	 * @param seenAt when the provider the administrator saw was last changed (the
+	 * console's form carries it): a change made since refuses this one rather than be
+	 * undone by it (a provider disabled in an incident enabled again); {@code null} when
+	 * not known
 	 */
 	record ProviderDraft(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
 			String userInfoUri, String subjectAttribute, String clientId, String clientSecret,
 			String tokenEndpointAuthMethod, List<String> scopes, boolean linkByVerifiedEmail, boolean createUsers,
 			List<String> defaultRoles, Map<String, String> claimMappings, boolean trustUpstreamMfa,
-			boolean upstreamLogout, boolean enabled) {
+			boolean upstreamLogout, boolean enabled, java.time.Instant seenAt) {
 
 		public ProviderDraft {
 			// What an API caller sent, nulls in lists and maps included: left out, not a
@@ -91,12 +95,13 @@ public interface IdentityProviderAdministration {
 	 *
 	 * @param hasClientSecret whether a client secret is stored
 	 * @param linkedPeople how many accounts have an identity there
+	 * @param updatedAt when its settings last changed: the version a form shows
 	 */
 	record ProviderView(String id, String displayName, String issuer, String authorizationUri, String tokenUri,
 			String userInfoUri, String subjectAttribute, String clientId, boolean hasClientSecret,
 			String tokenEndpointAuthMethod, List<String> scopes, boolean linkByVerifiedEmail, boolean createUsers,
 			List<String> defaultRoles, Map<String, String> claimMappings, boolean trustUpstreamMfa,
-			boolean upstreamLogout, boolean enabled, long linkedPeople) {
+			boolean upstreamLogout, boolean enabled, long linkedPeople, java.time.Instant updatedAt) {
 
 		/** The callback to register at the provider, under this server's issuer. */
 		public String callbackPath() {

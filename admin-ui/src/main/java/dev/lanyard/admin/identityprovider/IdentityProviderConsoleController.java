@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.admin.AdminIdentity;
+import dev.lanyard.admin.ConflictException;
 import dev.lanyard.admin.FieldProblem;
 import dev.lanyard.admin.InvalidInputException;
+import dev.lanyard.admin.ShownVersion;
 import dev.lanyard.admin.identityprovider.IdentityProviderAdministration.ProviderDraft;
 import dev.lanyard.admin.identityprovider.IdentityProviderAdministration.ProviderView;
 
@@ -70,6 +72,13 @@ class IdentityProviderConsoleController {
 			model.addAttribute("problems", ex.problems());
 			return page(model, form, editing);
 		}
+		catch (ConflictException ex) {
+			// Someone changed the provider since this form was shown (or its version
+			// was not one): saving it would undo that change (a provider disabled in an
+			// incident enabled again).
+			model.addAttribute("problems", List.of(new FieldProblem("", "idp.changed-meanwhile")));
+			return page(model, form, editing);
+		}
 		return "redirect:/admin/identity-providers?saved";
 	}
 
@@ -98,7 +107,7 @@ class IdentityProviderConsoleController {
 			String userInfoUri, String subjectAttribute, String clientId, String clientSecret,
 			String tokenEndpointAuthMethod, String scopes, Boolean linkByVerifiedEmail, Boolean createUsers,
 			String defaultRoles, String claimMappings, Boolean trustUpstreamMfa, Boolean upstreamLogout,
-			Boolean enabled) {
+			Boolean enabled, String version) {
 
 		/** Never the client secret (a form may end up in a log with its binding). */
 		@Override
@@ -108,7 +117,7 @@ class IdentityProviderConsoleController {
 
 		static ProviderForm empty() {
 			return new ProviderForm("", "", "", "", "", "", "", "", "", "", "openid profile email", false, false, "",
-					"", false, false, true);
+					"", false, false, true, "");
 		}
 
 		static ProviderForm of(ProviderView view) {
@@ -119,7 +128,7 @@ class IdentityProviderConsoleController {
 					text(view.tokenUri()), text(view.userInfoUri()), text(view.subjectAttribute()), view.clientId(), "",
 					text(view.tokenEndpointAuthMethod()), String.join(" ", view.scopes()), view.linkByVerifiedEmail(),
 					view.createUsers(), String.join(" ", view.defaultRoles()), mappings.toString(),
-					view.trustUpstreamMfa(), view.upstreamLogout(), view.enabled());
+					view.trustUpstreamMfa(), view.upstreamLogout(), view.enabled(), ShownVersion.of(view.updatedAt()));
 		}
 
 		ProviderDraft toDraft() {
@@ -129,7 +138,16 @@ class IdentityProviderConsoleController {
 					blankToNull(this.tokenEndpointAuthMethod), words(this.scopes),
 					Boolean.TRUE.equals(this.linkByVerifiedEmail), Boolean.TRUE.equals(this.createUsers),
 					words(this.defaultRoles), mappings(this.claimMappings), Boolean.TRUE.equals(this.trustUpstreamMfa),
-					Boolean.TRUE.equals(this.upstreamLogout), Boolean.TRUE.equals(this.enabled));
+					Boolean.TRUE.equals(this.upstreamLogout), Boolean.TRUE.equals(this.enabled), seenAt());
+		}
+
+		private java.time.Instant seenAt() {
+			try {
+				return ShownVersion.parse(this.version);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new ConflictException(ConflictException.CHANGED_MEANWHILE, "Not a version");
+			}
 		}
 
 		private static List<String> words(String text) {

@@ -46,12 +46,49 @@ class IdentityProviderConsoleControllerTest {
 			.andExpect(content().string(containsString("Leave empty to keep the stored secret")));
 	}
 
+	/**
+	 * The form carries the version it showed; a save after someone else's change (a
+	 * provider disabled in an incident) is refused with a message, nothing saved.
+	 */
+	@Test
+	void saveWhenChangedSinceTheFormWasShownThenRefusedAndNothingSaved() throws Exception {
+		this.mvc.perform(get("/admin/identity-providers").param("edit", "corp"))
+			.andExpect(content().string(containsString("name=\"version\" value=\"2026-02-01T00:00:00Z\"")));
+		for (String version : List.of("2026-01-31T00:00:00Z", "not-a-time")) {
+			this.mvc
+				.perform(post("/admin/identity-providers").param("id", "corp")
+					.param("editing", "true")
+					.param("version", version)
+					.param("displayName", "Corporate sign-in")
+					.param("issuer", "https://login.corp.example")
+					.param("clientId", "lanyard")
+					.param("enabled", "true")
+					.param("confirmPassword", TestAdminIdentity.PASSWORD)
+					.with(csrf()))
+				.andExpect(status().isOk())
+				.andExpect(content().string(containsString("someone changed this provider since this page was shown")));
+		}
+		assertThat(this.providers.saved()).isEmpty();
+		this.mvc
+			.perform(post("/admin/identity-providers").param("id", "corp")
+				.param("editing", "true")
+				.param("version", "2026-02-01T00:00:00Z")
+				.param("displayName", "Corporate sign-in")
+				.param("issuer", "https://login.corp.example")
+				.param("clientId", "lanyard")
+				.param("confirmPassword", TestAdminIdentity.PASSWORD)
+				.with(csrf()))
+			.andExpect(redirectedUrl("/admin/identity-providers?saved"));
+		assertThat(this.providers.saved()).singleElement()
+			.satisfies((saved) -> assertThat(saved.seenAt()).hasToString("2026-02-01T00:00:00Z"));
+	}
+
 	@Test
 	void draftWhenListsHoldNullsThenLeftOut() {
 		IdentityProviderAdministration.ProviderDraft draft = new IdentityProviderAdministration.ProviderDraft("x", "X",
 				"https://x.example", null, null, null, null, "c", null, null, java.util.Arrays.asList("openid", null),
 				false, false, java.util.Arrays.asList((String) null), java.util.Collections.singletonMap("a", null),
-				false, false, true);
+				false, false, true, null);
 		assertThat(draft.scopes()).containsExactly("openid");
 		assertThat(draft.defaultRoles()).isEmpty();
 		assertThat(draft.claimMappings()).isEmpty();
@@ -175,7 +212,7 @@ class IdentityProviderConsoleControllerTest {
 	void providerFormWhenPrintedThenNoClientSecret() {
 		IdentityProviderConsoleController.ProviderForm form = new IdentityProviderConsoleController.ProviderForm(
 				"upstream", "Upstream", "https://idp.example.com", "", "", "", "", "lanyard",
-				"upstream-client-secret-value", "", "openid", false, false, "", "", false, false, true);
+				"upstream-client-secret-value", "", "openid", false, false, "", "", false, false, true, "");
 		assertThat(form.toString()).contains("upstream").doesNotContain("upstream-client-secret-value");
 	}
 

@@ -26,6 +26,8 @@ public class InMemoryIdentityProviderAdministration implements IdentityProviderA
 
 	private final List<ProviderDraft> saved = new ArrayList<>();
 
+	private final Map<String, Instant> versions = new java.util.HashMap<>();
+
 	private final List<Actor> actors = new ArrayList<>();
 
 	@Override
@@ -34,7 +36,9 @@ public class InMemoryIdentityProviderAdministration implements IdentityProviderA
 		this.providers.put("corp",
 				new ProviderDraft("corp", "Corporate sign-in", "https://login.corp.example", null, null, null, null,
 						"lanyard", "stored-secret", null, List.of("openid", "profile"), false, true, List.of("user"),
-						Map.of("tenant", "org_id"), false, false, true));
+						Map.of("tenant", "org_id"), false, false, true, null));
+		this.versions.clear();
+		this.versions.put("corp", Instant.parse("2026-02-01T00:00:00Z"));
 		this.links.clear();
 		this.links.add(new LinkView("corp", "Corporate sign-in", "upstream-1", "alice@corp.example",
 				Instant.parse("2026-01-01T00:00:00Z"), null));
@@ -74,9 +78,14 @@ public class InMemoryIdentityProviderAdministration implements IdentityProviderA
 		if (draft.issuer() == null && draft.authorizationUri() == null) {
 			throw new InvalidInputException("issuer", "idp.endpoints.required");
 		}
+		if (draft.seenAt() != null && !draft.seenAt().equals(this.versions.get(draft.id()))) {
+			throw new dev.lanyard.admin.ConflictException(dev.lanyard.admin.ConflictException.CHANGED_MEANWHILE,
+					"changed");
+		}
 		this.saved.add(draft);
 		this.actors.add(actor);
 		this.providers.put(draft.id(), draft);
+		this.versions.merge(draft.id(), Instant.parse("2026-02-01T00:00:00Z"), (old, first) -> old.plusSeconds(1));
 		return view(draft);
 	}
 
@@ -107,7 +116,8 @@ public class InMemoryIdentityProviderAdministration implements IdentityProviderA
 				draft.clientSecret() != null, draft.tokenEndpointAuthMethod(), draft.scopes(),
 				draft.linkByVerifiedEmail(), draft.createUsers(), draft.defaultRoles(), draft.claimMappings(),
 				draft.trustUpstreamMfa(), draft.upstreamLogout(), draft.enabled(),
-				this.links.stream().filter((link) -> link.providerId().equals(draft.id())).count());
+				this.links.stream().filter((link) -> link.providerId().equals(draft.id())).count(),
+				this.versions.get(draft.id()));
 	}
 
 }

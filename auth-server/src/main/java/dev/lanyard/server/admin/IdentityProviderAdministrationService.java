@@ -1,5 +1,6 @@
 package dev.lanyard.server.admin;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,9 +47,10 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 	@Override
 	public List<ProviderView> list() {
 		Map<String, Long> linked = this.identities.countByProvider();
+		Map<String, Instant> versions = this.providers.versions();
 		return this.providers.all()
 			.stream()
-			.map((provider) -> view(provider, linked.getOrDefault(provider.id(), 0L)))
+			.map((provider) -> view(provider, linked.getOrDefault(provider.id(), 0L), versions.get(provider.id())))
 			.toList();
 	}
 
@@ -56,7 +58,8 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 	public ProviderView get(String id) {
 		IdentityProvider provider = this.providers.find(id)
 			.orElseThrow(() -> new NotFoundException("identity provider"));
-		return view(provider, this.identities.countByProvider().getOrDefault(id, 0L));
+		return view(provider, this.identities.countByProvider().getOrDefault(id, 0L),
+				this.providers.versions().get(id));
 	}
 
 	@Override
@@ -73,7 +76,7 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 				draft.defaultRoles(), draft.claimMappings(), draft.trustUpstreamMfa(), draft.upstreamLogout(),
 				draft.enabled());
 		// Disabled (an incident upstream): what signed in through it ends now.
-		CoreInput.translated(() -> this.changes.save(provider, "admin"));
+		CoreInput.translated(() -> this.changes.save(provider, "admin", draft.seenAt()));
 		this.audit.record(actor.id(), existing.isPresent() ? "identity_provider.updated" : "identity_provider.created",
 				"idp:" + provider.id(), actor.address(),
 				Map.of("display_name", provider.displayName(), "create_users", provider.createUsers(), "default_roles",
@@ -126,13 +129,13 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 		throw new NotFoundException("user");
 	}
 
-	private static ProviderView view(IdentityProvider provider, long linkedPeople) {
+	private static ProviderView view(IdentityProvider provider, long linkedPeople, Instant updatedAt) {
 		return new ProviderView(provider.id(), provider.displayName(), provider.issuer(), provider.authorizationUri(),
 				provider.tokenUri(), provider.userInfoUri(), provider.subjectAttribute(), provider.clientId(),
 				provider.clientSecret() != null, provider.tokenEndpointAuthMethod(), provider.scopes(),
 				provider.linkByVerifiedEmail(), provider.createUsers(), provider.defaultRoles(),
 				provider.claimMappings(), provider.trustUpstreamMfa(), provider.upstreamLogout(), provider.enabled(),
-				linkedPeople);
+				linkedPeople, updatedAt);
 	}
 
 }

@@ -64,13 +64,14 @@ class IdentityProviderApiController {
 	@PutMapping("/identity-providers/{id}")
 	Map<String, Object> put(@PathVariable String id, @RequestBody ProviderRequest request) {
 		this.recentAuthentication.require();
-		boolean enabledIfUnsaid = this.providers.list()
+		java.util.Optional<ProviderView> stored = this.providers.list()
 			.stream()
 			.filter((provider) -> provider.id().equals(id))
-			.findFirst()
-			.map(ProviderView::enabled)
-			.orElse(true);
-		return json(this.providers.save(request.toDraft(id, enabledIfUnsaid), this.identity.current()));
+			.findFirst();
+		// Written over the version read here only: a change in between (a disabling)
+		// answers 409 rather than be undone by what was kept from this read.
+		return json(this.providers.save(request.toDraft(id, stored.map(ProviderView::enabled).orElse(true),
+				stored.map(ProviderView::updatedAt).orElse(null)), this.identity.current()));
 	}
 
 	@DeleteMapping("/identity-providers/{id}")
@@ -135,13 +136,13 @@ class IdentityProviderApiController {
 			List<String> defaultRoles, Map<String, String> claimMappings, Boolean trustUpstreamMfa,
 			Boolean upstreamLogout, Boolean enabled) {
 
-		ProviderDraft toDraft(String id, boolean enabledIfUnsaid) {
+		ProviderDraft toDraft(String id, boolean enabledIfUnsaid, java.time.Instant seenAt) {
 			return new ProviderDraft(id, this.displayName, this.issuer, this.authorizationUri, this.tokenUri,
 					this.userInfoUri, this.subjectAttribute, this.clientId, this.clientSecret,
 					this.tokenEndpointAuthMethod, this.scopes, Boolean.TRUE.equals(this.linkByVerifiedEmail),
 					Boolean.TRUE.equals(this.createUsers), this.defaultRoles, this.claimMappings,
 					Boolean.TRUE.equals(this.trustUpstreamMfa), Boolean.TRUE.equals(this.upstreamLogout),
-					(this.enabled != null) ? this.enabled : enabledIfUnsaid);
+					(this.enabled != null) ? this.enabled : enabledIfUnsaid, seenAt);
 		}
 
 		@Override

@@ -318,7 +318,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 			byte[] digest = unapplied.get();
 			try {
 				Optional<dev.lanyard.server.federation.IdentityProvider> before = this.identityProviders.find(id);
-				ImportOutcome outcome = this.identityProviderChanges.save(entry.provider(), "admin");
+				ImportOutcome outcome = this.identityProviderChanges.save(entry.provider(), "admin", null);
 				outcomes.identityProviders().merge(outcome, 1, Integer::sum);
 				if (outcome != ImportOutcome.UNCHANGED) {
 					this.audit.record("system", "identity_provider." + outcome.name().toLowerCase(Locale.ROOT),

@@ -1,9 +1,11 @@
 package dev.lanyard.server.federation;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 import dev.lanyard.server.authorization.GrantRevocations;
+import dev.lanyard.server.ChangedMeanwhileException;
 import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.login.SignInSessions;
 
@@ -43,9 +45,16 @@ public class IdentityProviderChanges {
 	 * Stores the provider ({@link IdentityProviders#save}); if that turns an enabled
 	 * provider off, what signed in through it ends.
 	 * @param reason why grants are revoked, as the revocation records it
+	 * @param seenAt the version of the provider the change was made from
+	 * ({@link IdentityProviders#versions}), or {@code null} for whatever it is now
+	 * @throws ChangedMeanwhileException if the provider changed since that version, or
+	 * was removed (nothing changed)
 	 */
 	@Transactional
-	public ImportOutcome save(IdentityProvider provider, String reason) {
+	public ImportOutcome save(IdentityProvider provider, String reason, Instant seenAt) {
+		if (seenAt != null && !this.providers.versionForUpdate(provider.id()).filter(seenAt::equals).isPresent()) {
+			throw new ChangedMeanwhileException("The identity provider changed since it was shown");
+		}
 		Optional<IdentityProvider> before = this.providers.find(provider.id());
 		ImportOutcome outcome = this.providers.save(provider);
 		if (before.isPresent() && before.get().enabled() && !provider.enabled()) {

@@ -3,8 +3,10 @@ package dev.lanyard.server.federation;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,26 @@ public class IdentityProviders {
 	/** Every provider, by display name. */
 	public List<IdentityProvider> all() {
 		return this.jdbc.sql("SELECT * FROM identity_providers ORDER BY display_name, id").query(this::map).list();
+	}
+
+	/** When each provider's settings last changed, by id: the version a form shows. */
+	public Map<String, Instant> versions() {
+		Map<String, Instant> versions = new HashMap<>();
+		this.jdbc.sql("SELECT id, updated_at FROM identity_providers").query((rs) -> {
+			versions.put(rs.getString("id"), rs.getTimestamp("updated_at").toInstant());
+		});
+		return versions;
+	}
+
+	/**
+	 * When the provider's settings last changed, its row locked until the end of the
+	 * transaction (a change judged against this version cannot be overtaken).
+	 */
+	public Optional<Instant> versionForUpdate(String id) {
+		return this.jdbc.sql("SELECT updated_at FROM identity_providers WHERE id = ? FOR UPDATE")
+			.param(id)
+			.query((rs, row) -> rs.getTimestamp("updated_at").toInstant())
+			.optional();
 	}
 
 	/** The providers offered on the login page. */

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.InputRejectedException;
 import dev.lanyard.admin.Actor;
+import dev.lanyard.admin.ConflictException;
 import dev.lanyard.admin.identityprovider.IdentityProviderAdministration;
 import dev.lanyard.server.LanyardTestServer;
 import dev.lanyard.server.LanyardTestServer.TestBootstrap;
@@ -519,7 +520,11 @@ class FederatedSignInTest {
 		Actor administrator = new Actor("admin", "admin", "127.0.0.1");
 		IdentityProviderAdministration.ProviderView shown = administration.get("scripted");
 		administration.save(draft(shown, false), administrator);
-		administration.save(draft(shown, true), administrator);
+		// A form shown before the disabling does not enable it again unseen.
+		assertThatThrownBy(() -> administration.save(draft(shown, true), administrator))
+			.isInstanceOf(ConflictException.class);
+		assertThat(administration.get("scripted").enabled()).isFalse();
+		administration.save(draft(administration.get("scripted"), true), administrator);
 
 		assertThat(TestBrowser.location(throughIt.get(downstream.baseUrl() + "/account"))).contains("/login");
 		assertThat(withPassword.get(downstream.baseUrl() + "/account").statusCode()).isEqualTo(200);
@@ -536,7 +541,8 @@ class FederatedSignInTest {
 		return new IdentityProviderAdministration.ProviderDraft(view.id(), view.displayName(), view.issuer(),
 				view.authorizationUri(), view.tokenUri(), view.userInfoUri(), view.subjectAttribute(), view.clientId(),
 				null, view.tokenEndpointAuthMethod(), view.scopes(), view.linkByVerifiedEmail(), view.createUsers(),
-				view.defaultRoles(), view.claimMappings(), view.trustUpstreamMfa(), view.upstreamLogout(), enabled);
+				view.defaultRoles(), view.claimMappings(), view.trustUpstreamMfa(), view.upstreamLogout(), enabled,
+				view.updatedAt());
 	}
 
 	/**
