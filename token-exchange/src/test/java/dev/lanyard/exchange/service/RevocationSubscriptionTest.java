@@ -57,7 +57,8 @@ class RevocationSubscriptionTest {
 			// The silence allowed, the next check, and a heartbeat that was under way.
 			assertThat(Duration.ofNanos(System.nanoTime() - stalled))
 				.isLessThan(RevocationSubscription.SILENCE.plusSeconds(3));
-			assertThat(get(health)).contains("\"status\":\"DEGRADED\"");
+			assertThat(get(health)).contains("\"status\":\"DEGRADED\"")
+				.containsPattern("\"revocations\":\\{[^}]*\"status\":\"DEGRADED\"");
 			// Still deaf while every new subscription stalls too.
 			Thread.sleep(3000);
 			assertThat(exchanger.revocationsHeard()).isFalse();
