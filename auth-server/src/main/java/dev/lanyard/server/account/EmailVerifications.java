@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * E-mail verification: {@code email_verified} becomes true only when the person confirms
@@ -53,8 +54,11 @@ public class EmailVerifications {
 
 	private final TablePurges purges;
 
+	private final TransactionTemplate transactions;
+
 	EmailVerifications(JdbcClient jdbc, UserService users, AccountMail mail, LanyardProperties properties,
-			AuditLog audit, Clock clock, TablePurges purges) {
+			AuditLog audit, Clock clock, TablePurges purges, TransactionTemplate transactions) {
+		this.transactions = transactions;
 		this.jdbc = jdbc;
 		this.users = users;
 		this.mail = mail;
@@ -81,18 +85,11 @@ public class EmailVerifications {
 			return false;
 		}
 		this.mail.later(() -> {
-			UserAccount account = this.users.get(id);
-			Instant now = this.clock.instant();
-			if (account.email() == null || "true".equals(account.claims().get("email_verified")) || tooSoon(id)) {
+			String token = this.mail.newToken();
+			UserAccount account = this.transactions.execute((status) -> newLink(id, token));
+			if (account == null) {
 				return;
 			}
-			String token = this.mail.newToken();
-			this.jdbc.sql("""
-					INSERT INTO email_verifications (token_hash, user_id, email, created_at, expires_at)
-					VALUES (?, ?, ?, ?, ?)""")
-				.params(TokenHash.of(token), id, account.email(), Timestamp.from(now),
-						Timestamp.from(now.plus(Duration.ofHours(LIFETIME_HOURS))))
-				.update();
 			boolean sent = this.mail.send(account, "verify",
 					this.properties.issuerString() + "/verify-email?token=" + token, LIFETIME_HOURS, locale);
 			if (!sent) {
@@ -146,6 +143,29 @@ public class EmailVerifications {
 				() -> TablePurges.deleteInBatches(this.jdbc, "email_verifications", "expires_at < :cutoff",
 						"expires_at",
 						Map.of("cutoff", Timestamp.from(this.clock.instant().minus(Duration.ofDays(1))))));
+	}
+
+	/**
+	 * Stores a new link for the account's address, if it has one not verified yet and is
+	 * within its budget. Under the account's row lock: two requests at once (on two
+	 * nodes) count against the budget one after the other, where both passed the check
+	 * before either link was stored.
+	 * @return the account as the link was made for, or {@code null} for no link
+	 */
+	private UserAccount newLink(UUID id, String token) {
+		this.jdbc.sql("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE").param(id).query().listOfRows();
+		UserAccount account = this.users.get(id);
+		if (account.email() == null || "true".equals(account.claims().get("email_verified")) || tooSoon(id)) {
+			return null;
+		}
+		Instant now = this.clock.instant();
+		this.jdbc.sql("""
+				INSERT INTO email_verifications (token_hash, user_id, email, created_at, expires_at)
+				VALUES (?, ?, ?, ?, ?)""")
+			.params(TokenHash.of(token), id, account.email(), Timestamp.from(now),
+					Timestamp.from(now.plus(Duration.ofHours(LIFETIME_HOURS))))
+			.update();
+		return account;
 	}
 
 	private boolean tooSoon(UUID id) {

@@ -1,5 +1,6 @@
 package dev.lanyard.server.passkey;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -103,10 +104,11 @@ class PasskeyController {
 		this.sessions.endOthersAfterChange(person, request);
 		this.audit.record(id.toString(), "account.passkey_added", "user:" + id, request.getRemoteAddr(),
 				Map.of("label", name));
-		if (this.recoveryCodes.remaining(id) == 0) {
+		Optional<List<String>> codes = this.recoveryCodes.replaceIfNoneLeft(id);
+		if (codes.isPresent()) {
 			// The first second factor: sign-in now asks for it, so recovery codes, shown
 			// once, for a lost device.
-			model.addAttribute("codes", this.recoveryCodes.replace(id));
+			model.addAttribute("codes", codes.get());
 			return "recovery-codes";
 		}
 		redirect.addFlashAttribute("notice", "passkeys.added");

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.lanyard.server.token.TokenHash;
@@ -37,9 +38,35 @@ public class RecoveryCodes {
 		this.jdbc = jdbc;
 	}
 
-	/** New codes for the person, replacing every earlier one. */
+	/**
+	 * New codes for the person, replacing every earlier one. One replacement at a time
+	 * per person (their account row locked): two at once (a form sent twice) each deleted
+	 * what was there before either inserted, and left twenty codes good, ten of them
+	 * never shown.
+	 */
 	@Transactional
 	public List<String> replace(UUID userId) {
+		lockPerson(userId);
+		return replaceLocked(userId);
+	}
+
+	/**
+	 * New codes for the person if they have none left unused (their first second factor),
+	 * judged under the same lock as {@link #replace}: a set another request just showed
+	 * is not replaced unseen.
+	 * @return the new codes, or empty if the person still had some
+	 */
+	@Transactional
+	public Optional<List<String>> replaceIfNoneLeft(UUID userId) {
+		lockPerson(userId);
+		return (remaining(userId) == 0) ? Optional.of(replaceLocked(userId)) : Optional.empty();
+	}
+
+	private void lockPerson(UUID userId) {
+		this.jdbc.sql("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE").param(userId).query().listOfRows();
+	}
+
+	private List<String> replaceLocked(UUID userId) {
 		removeAll(userId);
 		List<String> codes = new ArrayList<>(COUNT);
 		for (int i = 0; i < COUNT; i++) {

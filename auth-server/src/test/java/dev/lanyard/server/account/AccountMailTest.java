@@ -320,6 +320,50 @@ class AccountMailTest {
 		assertThat(confirm(nodeA.baseUrl() + "/verify-email?token=made-up", true)).contains("id=\"expired\"");
 	}
 
+	/**
+	 * Verification links asked for at two nodes at once count against the account's
+	 * budget (one a minute) one after the other: both checked the budget before either
+	 * stored its link, and two went out. The links' table is held here until both makers
+	 * wait, so the two checks overlap as they would by chance.
+	 */
+	@Test
+	void verificationWhenAskedAtTwoNodesAtOnceThenOneLink() throws Exception {
+		UserAccount dot = users
+			.importUser("dot", "dot-password-for-mail-tests", "dot@example.com", List.of("user"), Map.of(), Map.of(),
+					true)
+			.after();
+		DataSource database = nodeA.bean(DataSource.class);
+		JdbcClient observer = JdbcClient.create(database);
+		try (Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			holder.createStatement().execute("LOCK TABLE email_verifications IN SHARE MODE");
+			assertThat(nodeA.bean(EmailVerifications.class).send(dot.id(), java.util.Locale.ENGLISH, "127.0.0.1"))
+				.isTrue();
+			assertThat(nodeB.bean(EmailVerifications.class).send(dot.id(), java.util.Locale.ENGLISH, "127.0.0.1"))
+				.isTrue();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> observer.sql(
+						"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+					.query(Integer.class)
+					.single() >= 2);
+			holder.commit();
+		}
+		awaitMail("dot@example.com");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> observer.sql(
+					"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+				.query(Integer.class)
+				.single() == 0);
+		// The other node's maker, if it made a link, has stored it by now; give its mail
+		// a
+		// moment.
+		Thread.sleep(500);
+		assertThat(observer.sql("SELECT count(*) FROM email_verifications WHERE user_id = ?")
+			.param(dot.id())
+			.query(Integer.class)
+			.single()).isEqualTo(1);
+	}
+
 	/** Without an SMTP server, a production deployment has no password reset at all. */
 	@Test
 	void resetWhenNoMailServerInProductionThenOff() {

@@ -58,6 +58,45 @@ class TwoStepSignInTest {
 	}
 
 	/**
+	 * New recovery codes asked for twice at once (a form sent twice, on two nodes): one
+	 * set stays good, the last one shown. Each replacement deleted what was there before
+	 * either inserted, and twenty codes stayed good, ten of them never shown. The codes'
+	 * table is held here until both wait, so the two overlap as they would by chance.
+	 */
+	@Test
+	void recoveryCodesWhenReplacedTwiceAtOnceThenOneSetStaysGood() throws Exception {
+		UserAccount ida = users
+			.importUser("ida-codes", "ida-password-for-code-tests", null, List.of("user"), Map.of(), Map.of(), true)
+			.after();
+		javax.sql.DataSource database = nodeA.bean(javax.sql.DataSource.class);
+		JdbcClient observer = JdbcClient.create(database);
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try (java.sql.Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			holder.createStatement().execute("LOCK TABLE recovery_codes IN SHARE MODE");
+			java.util.concurrent.Future<List<String>> first = threads
+				.submit(() -> nodeA.bean(RecoveryCodes.class).replace(ida.id()));
+			java.util.concurrent.Future<List<String>> second = threads
+				.submit(() -> nodeB.bean(RecoveryCodes.class).replace(ida.id()));
+			long deadline = System.currentTimeMillis() + 10_000;
+			while (observer.sql("""
+					SELECT count(*) FROM pg_stat_activity
+					WHERE wait_event_type = 'Lock' AND datname = current_database()""")
+				.query(Integer.class)
+				.single() < 2 && System.currentTimeMillis() < deadline) {
+				Thread.sleep(50);
+			}
+			holder.commit();
+			first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+			second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(nodeA.bean(RecoveryCodes.class).remaining(ida.id())).isEqualTo(RecoveryCodes.COUNT);
+	}
+
+	/**
 	 * The whole path: enrol, then a code flow signs in with the password and a code; the
 	 * ID token says so; the same code is refused afterwards on the other node.
 	 */
