@@ -52,11 +52,26 @@ final class GroupedInserts {
 	 * written
 	 */
 	void insert(StoredAuthorization row) {
+		insert(row, null);
+	}
+
+	/**
+	 * Inserts a new row and returns once it is committed; a client's own grant only while
+	 * the client has the credentials it authenticated with.
+	 * @param credentials those credentials, or {@code null} for any other grant
+	 * @throws CredentialsChangedException when they are no longer the client's
+	 * @throws org.springframework.dao.DataAccessException when the row could not be
+	 * written
+	 */
+	void insert(StoredAuthorization row, CredentialsAuthenticatedWith credentials) {
+		JdbcAuthorizationRows.NewRow newRow = new JdbcAuthorizationRows.NewRow(row, credentials);
 		if (TransactionSynchronizationManager.isActualTransactionActive()) {
-			this.rows.insert(row);
+			if (!this.rows.insert(newRow)) {
+				throw new CredentialsChangedException();
+			}
 			return;
 		}
-		PendingRow pending = new PendingRow(row);
+		PendingRow pending = new PendingRow(newRow);
 		this.queue.add(pending);
 		this.turn.lock();
 		try {
@@ -85,9 +100,11 @@ final class GroupedInserts {
 			return;
 		}
 		try {
-			this.transactions
-				.executeWithoutResult((status) -> this.rows.insertAll(group.stream().map(PendingRow::row).toList()));
-			group.forEach((pending) -> pending.settle(null));
+			boolean[] written = this.transactions
+				.execute((status) -> this.rows.insertAll(group.stream().map(PendingRow::row).toList()));
+			for (int i = 0; i < group.size(); i++) {
+				group.get(i).settle(written[i] ? null : new CredentialsChangedException());
+			}
 		}
 		catch (DataIntegrityViolationException ex) {
 			if (group.size() == 1) {
@@ -96,8 +113,8 @@ final class GroupedInserts {
 			}
 			for (PendingRow pending : group) {
 				try {
-					this.rows.insert(pending.row());
-					pending.settle(null);
+					boolean written = this.transactions.execute((status) -> this.rows.insert(pending.row()));
+					pending.settle(written ? null : new CredentialsChangedException());
 				}
 				catch (RuntimeException single) {
 					pending.settle(single);
@@ -122,17 +139,17 @@ final class GroupedInserts {
 	 */
 	private static final class PendingRow {
 
-		private final StoredAuthorization row;
+		private final JdbcAuthorizationRows.NewRow row;
 
 		private boolean settled;
 
 		private RuntimeException failure;
 
-		PendingRow(StoredAuthorization row) {
+		PendingRow(JdbcAuthorizationRows.NewRow row) {
 			this.row = row;
 		}
 
-		StoredAuthorization row() {
+		JdbcAuthorizationRows.NewRow row() {
 			return this.row;
 		}
 

@@ -104,10 +104,15 @@ public class HashedAuthorizationService implements OAuth2AuthorizationService {
 			StoredAuthorization stored = this.codec.encode(authorization, 0, this.clock.instant());
 			// Committed (with the rows issued beside it) before the token is answered.
 			try {
-				this.inserts.insert(stored);
+				this.inserts.insert(stored, CredentialsAuthenticatedWith.of(authorization));
 			}
 			catch (DuplicateKeyException ex) {
 				insertWithUserCodeOfExpiredRequest(stored, ex);
+			}
+			catch (CredentialsChangedException ex) {
+				// Authenticated with a secret or keys replaced a moment ago (this node's
+				// copy of the client was not yet re-read): as if it had been re-read.
+				throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
 			}
 			this.cache.issued(stored);
 			return;

@@ -8,10 +8,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -127,19 +131,72 @@ final class JdbcAuthorizationRows {
 	}
 
 	void insert(StoredAuthorization stored) {
-		this.positional.update(INSERT, values(stored), INSERT_TYPES);
+		insert(new NewRow(stored, null));
+	}
+
+	/**
+	 * Inserts a new row; the caller holds the transaction.
+	 * @return whether it stays written: {@code false} when its client no longer has the
+	 * credentials it authenticated with (see {@link #insertAll})
+	 */
+	boolean insert(NewRow row) {
+		return insertAll(List.of(row))[0];
 	}
 
 	/**
 	 * Inserts new rows in one JDBC batch (one round trip); the caller holds the
-	 * transaction that makes them durable together.
+	 * transaction that makes them durable together. A client's own grant stays written
+	 * only while the client still has the credentials it authenticated with
+	 * ({@link CredentialsAuthenticatedWith}): read once for the batch, after it; a grant
+	 * whose client's credentials changed is taken out again. A change of credentials
+	 * holds the client's row until it commits, and its revocation of the client's grants
+	 * cannot see rows written meanwhile: one whose credentials were read here just before
+	 * that commit may still slip past it, which the change's second revocation, after its
+	 * commit, catches ({@code ClientService}).
+	 * @return for each row, whether it stays written
 	 */
-	void insertAll(List<StoredAuthorization> stored) {
-		List<Object[]> rows = new ArrayList<>(stored.size());
-		for (StoredAuthorization row : stored) {
-			rows.add(values(row));
+	boolean[] insertAll(List<NewRow> rows) {
+		List<Object[]> values = new ArrayList<>(rows.size());
+		for (NewRow row : rows) {
+			values.add(values(row.row()));
 		}
-		this.positional.batchUpdate(INSERT, rows, INSERT_TYPES);
+		this.positional.batchUpdate(INSERT, values, INSERT_TYPES);
+		boolean[] written = new boolean[rows.size()];
+		Arrays.fill(written, true);
+		Set<String> clients = new HashSet<>();
+		rows.stream()
+			.map(NewRow::credentials)
+			.filter(Objects::nonNull)
+			.forEach((credentials) -> clients.add(credentials.registeredClientId()));
+		if (clients.isEmpty()) {
+			return written;
+		}
+		Map<String, CredentialsAuthenticatedWith> current = new HashMap<>();
+		this.jdbc.sql("""
+				SELECT id, client_secret_hash, token_endpoint_auth_method, jwks, jwks_uri FROM oauth_clients
+				WHERE id = ANY(?) AND enabled""").param(SqlValues.of(clients)).query((rs) -> {
+			current.put(rs.getString(1), new CredentialsAuthenticatedWith(rs.getString(1), rs.getString(2),
+					rs.getString(3), rs.getString(4), rs.getString(5)));
+		});
+		List<String> outdated = new ArrayList<>();
+		for (int i = 0; i < rows.size(); i++) {
+			CredentialsAuthenticatedWith credentials = rows.get(i).credentials();
+			if (credentials != null && !credentials.equals(current.get(credentials.registeredClientId()))) {
+				written[i] = false;
+				outdated.add(rows.get(i).row().id());
+			}
+		}
+		if (!outdated.isEmpty()) {
+			this.jdbc.sql("DELETE FROM oauth_authorizations WHERE id = ANY(?)").param(SqlValues.of(outdated)).update();
+		}
+		return written;
+	}
+
+	/**
+	 * A new row, and for a client's own grant the credentials the client authenticated
+	 * with ({@code null} for any other grant).
+	 */
+	record NewRow(StoredAuthorization row, CredentialsAuthenticatedWith credentials) {
 	}
 
 	/**

@@ -209,6 +209,11 @@ public class ClientService {
 				|| !Objects.equals(before.tokenEndpointAuthMethod(), after.tokenEndpointAuthMethod())
 				|| !Objects.equals(before.jwks(), after.jwks()) || !Objects.equals(before.jwksUri(), after.jwksUri())) {
 			this.authorizations.revokeByPrincipal(after.clientId(), "client_credentials_changed");
+			// Another node may have checked the old credentials just before this commits
+			// and written its grant after the revocation above read the table (a grant
+			// is written only while its client has the credentials it authenticated
+			// with, read without a lock): once more, after the commit.
+			afterCommit(() -> this.authorizations.revokeByPrincipal(after.clientId(), "client_credentials_changed"));
 		}
 	}
 

@@ -36,6 +36,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ErrorAuthenticationFailureHandler;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
@@ -166,7 +167,11 @@ class AuthorizationServerConfiguration {
 					providers.replaceAll((provider) -> DPoPTokenRequestRule.around(devicePolling.around(provider),
 							dpopProofs, authorizations));
 				})
-				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters, statistics)));
+				.accessTokenResponseHandler(new CountingTokenResponseHandler(meters, statistics))
+				// invalid_client found after the client authenticated (its secret
+				// replaced a moment ago): 401, as at client authentication (RFC 6749
+				// §5.2).
+				.errorResponseHandler(clientFailures.orElse(new OAuth2ErrorAuthenticationFailureHandler())));
 			// RFC 8628: devices ask here; people confirm at /activate
 			// (ActivateController),
 			// never by following a link to the framework's verification endpoint, which

@@ -27,6 +27,22 @@ final class ClientAuthenticationFailureHandler implements AuthenticationFailureH
 
 	private final OAuth2ErrorHttpMessageConverter converter = new OAuth2ErrorHttpMessageConverter();
 
+	/**
+	 * This handler for {@code invalid_client}, {@code others} for every other error (an
+	 * endpoint whose own checks may still find the client unfit once it authenticated).
+	 */
+	AuthenticationFailureHandler orElse(AuthenticationFailureHandler others) {
+		return (request, response, exception) -> {
+			if (exception instanceof OAuth2AuthenticationException oauth
+					&& OAuth2ErrorCodes.INVALID_CLIENT.equals(oauth.getError().getErrorCode())) {
+				onAuthenticationFailure(request, response, exception);
+			}
+			else {
+				others.onAuthenticationFailure(request, response, exception);
+			}
+		};
+	}
+
 	@Override
 	public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException exception) throws IOException {

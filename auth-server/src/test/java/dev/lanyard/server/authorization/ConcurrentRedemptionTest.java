@@ -88,6 +88,42 @@ class ConcurrentRedemptionTest {
 		assertThat(a.introspect(new TestBrowser(), clientId, secret, before).get("active")).isEqualTo(false);
 	}
 
+	/**
+	 * Inside that second: the other node, its copy of the client not yet re-read, takes
+	 * the old secret, but the token it would give is refused (invalid_client) rather than
+	 * stored: its grant is written only while the client still has the credentials it
+	 * authenticated with. Such a token used to be issued after the regeneration had
+	 * revoked the client's grants, and lived to its expiry.
+	 */
+	@Test
+	void regenerateSecretWhenOtherNodeStillKnowsTheOldOneThenItIssuesNothingForIt() throws Exception {
+		String clientId = "rotated-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		ClientService clients = nodeA.bean(ClientService.class);
+		String leaked = clients
+			.register(new ClientRegistration(clientId, null, false, null, null, null, null, List.of(), List.of(),
+					java.util.Set.of("client_credentials"), java.util.Set.of(), null, null, null, null, null, List.of(),
+					false, null, null, null, null, null))
+			.clientSecret();
+		Map<String, String> grant = Map.of("grant_type", "client_credentials");
+		// Node B reads the client and keeps it for a second.
+		assertThat(b.token(new TestBrowser(), clientId, leaked, grant).statusCode()).isEqualTo(200);
+
+		String secret = clients.regenerateSecret(clientId).clientSecret();
+		HttpResponse<String> withLeaked = b.token(new TestBrowser(), clientId, leaked, grant);
+
+		assertThat(withLeaked.statusCode()).as(withLeaked.body()).isEqualTo(401);
+		assertThat(TestBrowser.json(withLeaked)).containsEntry("error", "invalid_client");
+		assertThat(org.springframework.jdbc.core.simple.JdbcClient.create(nodeA.bean(javax.sql.DataSource.class))
+			.sql("""
+					SELECT count(*) FROM oauth_authorizations WHERE principal_name = ?
+					AND NOT coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false)""")
+			.param(clientId)
+			.query(Integer.class)
+			.single()).as("no live grant of the client's but for its new secret's").isZero();
+		Thread.sleep(1_200);
+		assertThat(b.token(new TestBrowser(), clientId, secret, grant).statusCode()).isEqualTo(200);
+	}
+
 	@Test
 	void codeWhenRedeemedOnTwoNodesAtOnceThenExactlyOneSucceeds() throws Exception {
 		TestBrowser browser = signedIn(a, "alice", TestBootstrap.ALICE_PASSWORD);

@@ -89,6 +89,38 @@ class JdbcAuthorizationRowsTest {
 		this.clock.reset();
 	}
 
+	/**
+	 * A client's own grant stays written only while the client has the credentials it
+	 * authenticated with; the other rows of the batch are kept.
+	 */
+	@Test
+	void insertAllWhenAClientsCredentialsChangedThenOnlyItsGrantIsTakenOut() {
+		String clientId = "credentials-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		this.jdbc.sql("""
+				INSERT INTO oauth_clients (id, client_id, client_name, client_secret_hash, token_endpoint_auth_method)
+				VALUES (?, ?, 'Credentials', 'new-hash', 'client_secret_basic')""").params(clientId, clientId).update();
+		CredentialsAuthenticatedWith current = new CredentialsAuthenticatedWith(clientId, "new-hash",
+				"client_secret_basic", null, null);
+		CredentialsAuthenticatedWith old = new CredentialsAuthenticatedWith(clientId, "old-hash", "client_secret_basic",
+				null, null);
+		TransactionTemplate transaction = new TransactionTemplate(this.transactionManager);
+
+		boolean[] written = transaction.execute((status) -> this.rows
+			.insertAll(List.of(new JdbcAuthorizationRows.NewRow(grant(CREATED).id(clientId + "-user").build(), null),
+					new JdbcAuthorizationRows.NewRow(grant(CREATED).id(clientId + "-old").build(), old),
+					new JdbcAuthorizationRows.NewRow(grant(CREATED).id(clientId + "-current").build(), current))));
+
+		assertThat(written).containsExactly(true, false, true);
+		assertThat(this.jdbc.sql("SELECT id FROM oauth_authorizations WHERE id LIKE ? ORDER BY id")
+			.param(clientId + "-%")
+			.query(String.class)
+			.list()).containsExactly(clientId + "-current", clientId + "-user");
+		this.jdbc.sql("UPDATE oauth_clients SET enabled = false WHERE id = ?").param(clientId).update();
+		Boolean disabledWritten = transaction.execute((status) -> this.rows
+			.insert(new JdbcAuthorizationRows.NewRow(grant(CREATED).id(clientId + "-disabled").build(), current)));
+		assertThat(disabledWritten).as("a client disabled meanwhile").isFalse();
+	}
+
 	@Test
 	void findByIdWhenInsertedThenEveryColumnAsWritten() {
 		StoredAuthorization written = grant(CREATED).id("grant-1")
