@@ -35,6 +35,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class RequestParametersFilter extends OncePerRequestFilter {
 
+	/**
+	 * The largest body other than a form (a JSON document: the admin API, dynamic
+	 * registration) read at all, as large as a form may be (Tomcat's
+	 * {@code max-http-form-post-size}): a bigger one gets 413, and one of unknown length
+	 * (chunked) 411, before anything reads it. Without it an API caller made the server
+	 * hold any document it sent (HD-01).
+	 */
+	static final int BODY_LIMIT = 64 * 1024;
+
 	static final int AUTHORIZATION_REQUEST_LIMIT = 8 * 1024;
 
 	static final int PUSHED_REQUEST_LIMIT = 32 * 1024;
@@ -42,6 +51,11 @@ public final class RequestParametersFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		int bodyRefused = bodyRefused(request);
+		if (bodyRefused != 0) {
+			refuse(response, bodyRefused);
+			return;
+		}
 		Map<String, String[]> parameters;
 		try {
 			parameters = request.getParameterMap();
@@ -49,11 +63,7 @@ public final class RequestParametersFilter extends OncePerRequestFilter {
 		catch (InvalidParameterException ex) {
 			// Answered here, not through the error page: every later attempt to read a
 			// parameter (the error page's included) would fail the same way.
-			response.setStatus(ex.getErrorCode());
-			SecurityHeadersPolicy.writeTo(response);
-			response.setContentType("application/json");
-			response.setCharacterEncoding("UTF-8");
-			response.getWriter().write("{\"error\":\"invalid_request\"}");
+			refuse(response, ex.getErrorCode());
 			return;
 		}
 		if (holdsNul(parameters)
@@ -64,6 +74,33 @@ public final class RequestParametersFilter extends OncePerRequestFilter {
 			return;
 		}
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * The status a body other than a form is refused with ({@link #BODY_LIMIT}), or 0.
+	 * Forms are Tomcat's to bound (and their parameters' to refuse, above).
+	 */
+	private static int bodyRefused(HttpServletRequest request) {
+		String type = request.getContentType();
+		if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)) {
+			return 0;
+		}
+		long length = request.getContentLengthLong();
+		if (length > BODY_LIMIT) {
+			return HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
+		}
+		if (length < 0 && request.getHeader("Transfer-Encoding") != null) {
+			return HttpServletResponse.SC_LENGTH_REQUIRED;
+		}
+		return 0;
+	}
+
+	private static void refuse(HttpServletResponse response, int status) throws IOException {
+		response.setStatus(status);
+		SecurityHeadersPolicy.writeTo(response);
+		response.setContentType("application/json");
+		response.setCharacterEncoding("UTF-8");
+		response.getWriter().write("{\"error\":\"invalid_request\"}");
 	}
 
 	private static long characters(Map<String, String[]> parameters) {

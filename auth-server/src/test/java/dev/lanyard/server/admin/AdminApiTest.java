@@ -532,6 +532,34 @@ class AdminApiTest {
 	}
 
 	/**
+	 * HD-01: a JSON body over 64 KiB is refused (413) before anything reads it, and one
+	 * of unknown length (chunked) asks for its length (411); a form over the limit stays
+	 * Tomcat's (413 too). The server held whatever document an API caller sent.
+	 */
+	@Test
+	void hd01BodyWhenTooLargeOrOfUnknownLengthThenRefusedUnread() {
+		String username = "large-" + UUID.randomUUID().toString().substring(0, 8);
+		HttpResponse<String> large = call("POST", "/api/admin/users", adminToken,
+				Map.of("username", username, "password", "a-good-long-password-42", "roles", List.of("user"),
+						"attributes", Map.of("padding", "x".repeat(70_000))));
+		assertThat(large.statusCode()).isEqualTo(413);
+		assertThat(TestBrowser.json(large)).containsEntry("error", "invalid_request");
+		HttpResponse<String> chunked = this.http.send(HttpRequest.newBuilder(URI.create(flows.url("/api/admin/users")))
+			.header("Authorization", "Bearer " + adminToken)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+					json.writeValueAsBytes(Map.of("username", username, "password", "a-good-long-password-42")))))
+			.build());
+		assertThat(chunked.statusCode()).isEqualTo(411);
+		assertThat(call("GET", "/api/admin/users?q=" + username, adminToken, null).body()).doesNotContain(username);
+		HttpResponse<String> form = this.http.send(HttpRequest.newBuilder(URI.create(flows.url("/oauth2/token")))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&pad=" + "x".repeat(70_000)))
+			.build());
+		assertThat(form.statusCode()).isEqualTo(413);
+	}
+
+	/**
 	 * HD-08: a JSON {@code null} inside a list or as a map's value is refused, naming the
 	 * field. Each was a 500 (the drafts' copies of the lists failed on it).
 	 */
