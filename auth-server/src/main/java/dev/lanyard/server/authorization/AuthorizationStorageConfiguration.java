@@ -99,8 +99,9 @@ class AuthorizationStorageConfiguration {
 
 	@Bean
 	OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate jdbc, RegisteredClientRepository clients,
-			AuditLog audit) {
-		return new AuditedConsents(new JdbcOAuth2AuthorizationConsentService(jdbc, clients), clients, audit);
+			AuditLog audit, TransactionTemplate transactions) {
+		return new AuditedConsents(new JdbcOAuth2AuthorizationConsentService(jdbc, clients), clients, audit,
+				JdbcClient.create(jdbc), transactions);
 	}
 
 }

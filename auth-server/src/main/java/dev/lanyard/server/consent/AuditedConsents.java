@@ -3,13 +3,16 @@ package dev.lanyard.server.consent;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 
 import dev.lanyard.server.audit.AuditLog;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
@@ -28,18 +31,34 @@ public final class AuditedConsents implements OAuth2AuthorizationConsentService 
 
 	private final AuditLog audit;
 
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transactions;
+
 	public AuditedConsents(OAuth2AuthorizationConsentService consents, RegisteredClientRepository clients,
-			AuditLog audit) {
+			AuditLog audit, JdbcClient jdbc, TransactionTemplate transactions) {
 		this.consents = consents;
 		this.clients = clients;
 		this.audit = audit;
+		this.jdbc = jdbc;
+		this.transactions = transactions;
 	}
 
+	/**
+	 * Stores the person's consent to the client. One change of a person's consents at a
+	 * time (their account row locked): the store looks the consent up, then inserts or
+	 * updates it, and two first approvals at once (two devices of one client, on two
+	 * nodes) both inserted, the second failing with a server error after its approval.
+	 */
 	@Override
 	public void save(OAuth2AuthorizationConsent consent) {
-		OAuth2AuthorizationConsent before = this.consents.findById(consent.getRegisteredClientId(),
-				consent.getPrincipalName());
-		this.consents.save(consent);
+		OAuth2AuthorizationConsent before = this.transactions.execute((status) -> {
+			lockPerson(consent.getPrincipalName());
+			OAuth2AuthorizationConsent stored = this.consents.findById(consent.getRegisteredClientId(),
+					consent.getPrincipalName());
+			this.consents.save(consent);
+			return stored;
+		});
 		Set<String> added = new TreeSet<>(consent.getScopes());
 		if (before != null) {
 			added.removeAll(before.getScopes());
@@ -59,6 +78,18 @@ public final class AuditedConsents implements OAuth2AuthorizationConsentService 
 	@Override
 	public OAuth2AuthorizationConsent findById(String registeredClientId, String principalName) {
 		return this.consents.findById(registeredClientId, principalName);
+	}
+
+	private void lockPerson(String principalName) {
+		UUID id;
+		try {
+			id = UUID.fromString(principalName);
+		}
+		catch (IllegalArgumentException ex) {
+			// Not a person's (consents are people's): nothing to serialise on.
+			return;
+		}
+		this.jdbc.sql("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE").param(id).query().listOfRows();
 	}
 
 	private String target(OAuth2AuthorizationConsent consent) {

@@ -227,6 +227,62 @@ class ConsentPageTest {
 		assertThat(jdbc.sql(count).param(id).query(Long.class).single()).isZero();
 	}
 
+	/**
+	 * Two first approvals of one client by one person at once (two devices, on two
+	 * nodes): one consent, both saved. The store looks the consent up and then inserts
+	 * it, and the second insert failed with a server error after its approval. The
+	 * consents' table is held here until both wait, so the two overlap as they would by
+	 * chance.
+	 */
+	@Test
+	void consentWhenSavedTwiceAtOnceThenOneConsentAndNoFailure() throws Exception {
+		UUID person = SharedLanyard.server()
+			.bean(UserService.class)
+			.importUser("consent-twice-" + UUID.randomUUID().toString().substring(0, 6), "consent-twice-password-5",
+					null, List.of("user"), Map.of(), Map.of(), true)
+			.after()
+			.id();
+		String client = SharedLanyard.server()
+			.bean(org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository.class)
+			.findByClientId("consenting-app")
+			.getId();
+		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents = SharedLanyard
+			.server()
+			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class);
+		javax.sql.DataSource database = SharedLanyard.server().bean(javax.sql.DataSource.class);
+		org.springframework.jdbc.core.simple.JdbcClient observer = org.springframework.jdbc.core.simple.JdbcClient
+			.create(database);
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+		List<java.util.concurrent.Future<?>> saves = new java.util.ArrayList<>();
+		try (java.sql.Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			holder.createStatement().execute("LOCK TABLE oauth2_authorization_consent IN SHARE MODE");
+			for (String scope : List.of("openid", "profile")) {
+				saves.add(threads.submit(() -> consents
+					.save(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent
+						.withId(client, person.toString())
+						.scope(scope)
+						.build())));
+			}
+			long deadline = System.currentTimeMillis() + 10_000;
+			while (observer.sql("""
+					SELECT count(*) FROM pg_stat_activity
+					WHERE wait_event_type = 'Lock' AND datname = current_database()""")
+				.query(Integer.class)
+				.single() < 2 && System.currentTimeMillis() < deadline) {
+				Thread.sleep(50);
+			}
+			holder.commit();
+			for (java.util.concurrent.Future<?> save : saves) {
+				save.get(10, java.util.concurrent.TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(consents.findById(client, person.toString())).isNotNull();
+	}
+
 	private static String registerConsentingClient(String name) {
 		String clientId = "consent-" + UUID.randomUUID().toString().substring(0, 8);
 		SharedLanyard.server()
