@@ -77,12 +77,15 @@ public final class RequestParametersFilter extends OncePerRequestFilter {
 	}
 
 	/**
-	 * The status a body other than a form is refused with ({@link #BODY_LIMIT}), or 0.
-	 * Forms are Tomcat's to bound (and their parameters' to refuse, above).
+	 * The status a body is refused with ({@link #BODY_LIMIT}), or 0. A POSTed form is
+	 * Tomcat's to bound (and its parameters' to refuse, below); Tomcat bounds no other
+	 * method's form, which Spring's {@code FormContentFilter} reads whole for PUT, PATCH
+	 * and DELETE before any authentication.
 	 */
 	private static int bodyRefused(HttpServletRequest request) {
 		String type = request.getContentType();
-		if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)) {
+		if ("POST".equals(request.getMethod()) && type != null
+				&& type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)) {
 			return 0;
 		}
 		long length = request.getContentLengthLong();
