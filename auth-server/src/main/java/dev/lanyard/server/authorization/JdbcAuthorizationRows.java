@@ -151,8 +151,8 @@ final class JdbcAuthorizationRows {
 	 * whose client's credentials changed is taken out again. A change of credentials
 	 * holds the client's row until it commits, and its revocation of the client's grants
 	 * cannot see rows written meanwhile: one whose credentials were read here just before
-	 * that commit may still slip past it, which the change's second revocation, after its
-	 * commit, catches ({@code ClientService}).
+	 * that commit may still slip past it, which the change's second revocation, seconds
+	 * after its commit, catches ({@code ClientService}).
 	 * @return for each row, whether it stays written
 	 */
 	boolean[] insertAll(List<NewRow> rows) {
@@ -171,13 +171,17 @@ final class JdbcAuthorizationRows {
 		if (clients.isEmpty()) {
 			return written;
 		}
+		// Client by client (a group's rows are mostly one client's), each by its primary
+		// key: a list of ids is planned as a scan of the table while it is small.
 		Map<String, CredentialsAuthenticatedWith> current = new HashMap<>();
-		this.jdbc.sql("""
-				SELECT id, client_secret_hash, token_endpoint_auth_method, jwks, jwks_uri FROM oauth_clients
-				WHERE id = ANY(?) AND enabled""").param(SqlValues.of(clients)).query((rs) -> {
-			current.put(rs.getString(1), new CredentialsAuthenticatedWith(rs.getString(1), rs.getString(2),
-					rs.getString(3), rs.getString(4), rs.getString(5)));
-		});
+		for (String client : clients) {
+			this.jdbc.sql("""
+					SELECT id, client_secret_hash, token_endpoint_auth_method, jwks, jwks_uri FROM oauth_clients
+					WHERE id = ? AND enabled""").param(client).query((rs) -> {
+				current.put(rs.getString(1), new CredentialsAuthenticatedWith(rs.getString(1), rs.getString(2),
+						rs.getString(3), rs.getString(4), rs.getString(5)));
+			});
+		}
 		List<String> outdated = new ArrayList<>();
 		for (int i = 0; i < rows.size(); i++) {
 			CredentialsAuthenticatedWith credentials = rows.get(i).credentials();
@@ -186,8 +190,8 @@ final class JdbcAuthorizationRows {
 				outdated.add(rows.get(i).row().id());
 			}
 		}
-		if (!outdated.isEmpty()) {
-			this.jdbc.sql("DELETE FROM oauth_authorizations WHERE id = ANY(?)").param(SqlValues.of(outdated)).update();
+		for (String id : outdated) {
+			this.jdbc.sql("DELETE FROM oauth_authorizations WHERE id = ?").param(id).update();
 		}
 		return written;
 	}

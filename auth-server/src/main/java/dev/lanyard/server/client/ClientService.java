@@ -19,6 +19,7 @@ import dev.lanyard.server.token.OpaqueTokenValues;
 import dev.lanyard.server.token.TokenHash;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -31,6 +32,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Service
 public class ClientService {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(ClientService.class);
+
 	private final JdbcOAuthClientRepository clients;
 
 	private final LanyardRegisteredClientRepository registeredClients;
@@ -41,8 +44,11 @@ public class ClientService {
 
 	private final Clock clock;
 
+	private final TaskScheduler scheduler;
+
 	public ClientService(JdbcOAuthClientRepository clients, LanyardRegisteredClientRepository registeredClients,
-			GrantRevocations authorizations, LanyardProperties properties, Clock clock) {
+			GrantRevocations authorizations, LanyardProperties properties, Clock clock, TaskScheduler scheduler) {
+		this.scheduler = scheduler;
 		this.clients = clients;
 		this.registeredClients = registeredClients;
 		this.authorizations = authorizations;
@@ -209,11 +215,27 @@ public class ClientService {
 				|| !Objects.equals(before.tokenEndpointAuthMethod(), after.tokenEndpointAuthMethod())
 				|| !Objects.equals(before.jwks(), after.jwks()) || !Objects.equals(before.jwksUri(), after.jwksUri())) {
 			this.authorizations.revokeByPrincipal(after.clientId(), "client_credentials_changed");
-			// Another node may have checked the old credentials just before this commits
-			// and written its grant after the revocation above read the table (a grant
-			// is written only while its client has the credentials it authenticated
-			// with, read without a lock): once more, after the commit.
-			afterCommit(() -> this.authorizations.revokeByPrincipal(after.clientId(), "client_credentials_changed"));
+			// A node whose copy of the client is up to a second old may have checked the
+			// old credentials just before this commits (a grant is written only while
+			// its client has the credentials it authenticated with, read without a lock)
+			// and commit its grant after the revocation above read the table: once more,
+			// once every such grant has committed. Lost if this node stops meanwhile.
+			String clientId = after.clientId();
+			afterCommit(() -> this.scheduler.schedule(() -> revokeAgain(clientId),
+					this.scheduler.getClock()
+						.instant()
+						.plus(LanyardRegisteredClientRepository.CACHE_TTL)
+						.plusSeconds(2)));
+		}
+	}
+
+	private void revokeAgain(String clientId) {
+		try {
+			this.authorizations.revokeByPrincipal(clientId, "client_credentials_changed");
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not revoke again the grants client {} holds as itself after its credentials changed: {}",
+					clientId, ex.getMessage());
 		}
 	}
 

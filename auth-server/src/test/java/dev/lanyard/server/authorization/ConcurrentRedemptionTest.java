@@ -97,31 +97,39 @@ class ConcurrentRedemptionTest {
 	 */
 	@Test
 	void regenerateSecretWhenOtherNodeStillKnowsTheOldOneThenItIssuesNothingForIt() throws Exception {
-		String clientId = "rotated-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 		ClientService clients = nodeA.bean(ClientService.class);
-		String leaked = clients
-			.register(new ClientRegistration(clientId, null, false, null, null, null, null, List.of(), List.of(),
-					java.util.Set.of("client_credentials"), java.util.Set.of(), null, null, null, null, null, List.of(),
-					false, null, null, null, null, null))
-			.clientSecret();
 		Map<String, String> grant = Map.of("grant_type", "client_credentials");
-		// Node B reads the client and keeps it for a second.
-		assertThat(b.token(new TestBrowser(), clientId, leaked, grant).statusCode()).isEqualTo(200);
+		boolean withinTheSecond = false;
+		// A try counts when node B's copy of the client was still the old one (its second
+		// not over): on a loaded host the steps may take longer.
+		for (int attempt = 0; attempt < 3 && !withinTheSecond; attempt++) {
+			String clientId = "rotated-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+			String leaked = clients
+				.register(new ClientRegistration(clientId, null, false, null, null, null, null, List.of(), List.of(),
+						java.util.Set.of("client_credentials"), java.util.Set.of(), null, null, null, null, null,
+						List.of(), false, null, null, null, null, null))
+				.clientSecret();
+			// Node B reads the client and keeps it for a second.
+			long read = System.nanoTime();
+			assertThat(b.token(new TestBrowser(), clientId, leaked, grant).statusCode()).isEqualTo(200);
 
-		String secret = clients.regenerateSecret(clientId).clientSecret();
-		HttpResponse<String> withLeaked = b.token(new TestBrowser(), clientId, leaked, grant);
+			String secret = clients.regenerateSecret(clientId).clientSecret();
+			HttpResponse<String> withLeaked = b.token(new TestBrowser(), clientId, leaked, grant);
+			withinTheSecond = System.nanoTime() - read < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(800);
 
-		assertThat(withLeaked.statusCode()).as(withLeaked.body()).isEqualTo(401);
-		assertThat(TestBrowser.json(withLeaked)).containsEntry("error", "invalid_client");
-		assertThat(org.springframework.jdbc.core.simple.JdbcClient.create(nodeA.bean(javax.sql.DataSource.class))
-			.sql("""
-					SELECT count(*) FROM oauth_authorizations WHERE principal_name = ?
-					AND NOT coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false)""")
-			.param(clientId)
-			.query(Integer.class)
-			.single()).as("no live grant of the client's but for its new secret's").isZero();
-		Thread.sleep(1_200);
-		assertThat(b.token(new TestBrowser(), clientId, secret, grant).statusCode()).isEqualTo(200);
+			assertThat(withLeaked.statusCode()).isEqualTo(401);
+			assertThat(TestBrowser.json(withLeaked)).containsEntry("error", "invalid_client");
+			assertThat(org.springframework.jdbc.core.simple.JdbcClient.create(nodeA.bean(javax.sql.DataSource.class))
+				.sql("""
+						SELECT count(*) FROM oauth_authorizations WHERE principal_name = ?
+						AND NOT coalesce((access_token_metadata ->> 'metadata.token.invalidated')::boolean, false)""")
+				.param(clientId)
+				.query(Integer.class)
+				.single()).as("no live grant of the client's but for its new secret's").isZero();
+			Thread.sleep(1_200);
+			assertThat(b.token(new TestBrowser(), clientId, secret, grant).statusCode()).isEqualTo(200);
+		}
+		assertThat(withinTheSecond).as("a try within node B's second").isTrue();
 	}
 
 	@Test
