@@ -47,19 +47,18 @@ class IdentityProviderAdministrationService implements IdentityProviderAdministr
 	@Override
 	public List<ProviderView> list() {
 		Map<String, Long> linked = this.identities.countByProvider();
-		Map<String, Instant> versions = this.providers.versions();
-		return this.providers.all()
+		return this.providers.allVersioned()
 			.stream()
-			.map((provider) -> view(provider, linked.getOrDefault(provider.id(), 0L), versions.get(provider.id())))
+			.map((stored) -> view(stored.provider(), linked.getOrDefault(stored.provider().id(), 0L),
+					stored.updatedAt()))
 			.toList();
 	}
 
 	@Override
 	public ProviderView get(String id) {
-		IdentityProvider provider = this.providers.find(id)
+		IdentityProviders.Versioned stored = this.providers.findVersioned(id)
 			.orElseThrow(() -> new NotFoundException("identity provider"));
-		return view(provider, this.identities.countByProvider().getOrDefault(id, 0L),
-				this.providers.versions().get(id));
+		return view(stored.provider(), this.identities.countByProvider().getOrDefault(id, 0L), stored.updatedAt());
 	}
 
 	@Override

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,13 +84,30 @@ public class IdentityProviders {
 		return this.jdbc.sql("SELECT * FROM identity_providers ORDER BY display_name, id").query(this::map).list();
 	}
 
-	/** When each provider's settings last changed, by id: the version a form shows. */
-	public Map<String, Instant> versions() {
-		Map<String, Instant> versions = new HashMap<>();
-		this.jdbc.sql("SELECT id, updated_at FROM identity_providers").query((rs) -> {
-			versions.put(rs.getString("id"), rs.getTimestamp("updated_at").toInstant());
-		});
-		return versions;
+	/**
+	 * A provider as stored, with when its settings last changed (the version a form
+	 * shows), read together: a change committed between two reads would pair the old
+	 * settings with the new version.
+	 */
+	public record Versioned(IdentityProvider provider, Instant updatedAt) {
+	}
+
+	/** Every provider with its version, by display name. */
+	public List<Versioned> allVersioned() {
+		return this.jdbc.sql("SELECT * FROM identity_providers ORDER BY display_name, id")
+			.query((rs, row) -> new Versioned(map(rs, row), rs.getTimestamp("updated_at").toInstant()))
+			.list();
+	}
+
+	/** The provider with its version. */
+	public Optional<Versioned> findVersioned(String id) {
+		if (!acceptableId(id)) {
+			return Optional.empty();
+		}
+		return this.jdbc.sql("SELECT * FROM identity_providers WHERE id = ?")
+			.param(id)
+			.query((rs, row) -> new Versioned(map(rs, row), rs.getTimestamp("updated_at").toInstant()))
+			.optional();
 	}
 
 	/**
