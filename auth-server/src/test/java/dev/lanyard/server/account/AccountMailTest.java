@@ -343,7 +343,7 @@ class AccountMailTest {
 				.isTrue();
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> observer.sql(
-						"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+						"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND (query LIKE '%email_verifications%' OR query LIKE '%FROM users WHERE id%')")
 					.query(Integer.class)
 					.single() >= 2);
 			holder.commit();
@@ -351,7 +351,7 @@ class AccountMailTest {
 		awaitMail("dot@example.com");
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> observer.sql(
-					"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+					"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND (query LIKE '%email_verifications%' OR query LIKE '%FROM users WHERE id%')")
 				.query(Integer.class)
 				.single() == 0);
 		// The other node's maker, if it made a link, has stored it by now; give its mail

@@ -264,14 +264,15 @@ class ConsentPageTest {
 						.scope(scope)
 						.build())));
 			}
-			long deadline = System.currentTimeMillis() + 10_000;
-			while (observer.sql("""
-					SELECT count(*) FROM pg_stat_activity
-					WHERE wait_event_type = 'Lock' AND datname = current_database()""")
-				.query(Integer.class)
-				.single() < 2 && System.currentTimeMillis() < deadline) {
-				Thread.sleep(50);
-			}
+			org.awaitility.Awaitility.await()
+				.atMost(java.time.Duration.ofSeconds(10))
+				.alias("both wait")
+				.until(() -> observer.sql("""
+						SELECT count(*) FROM pg_stat_activity
+						WHERE wait_event_type = 'Lock' AND datname = current_database()
+						AND (query LIKE '%oauth2_authorization_consent%' OR query LIKE '%FROM users WHERE id%')""")
+					.query(Integer.class)
+					.single() >= 2);
 			holder.commit();
 			for (java.util.concurrent.Future<?> save : saves) {
 				save.get(10, java.util.concurrent.TimeUnit.SECONDS);

@@ -78,14 +78,15 @@ class TwoStepSignInTest {
 				.submit(() -> nodeA.bean(RecoveryCodes.class).replace(ida.id()));
 			java.util.concurrent.Future<List<String>> second = threads
 				.submit(() -> nodeB.bean(RecoveryCodes.class).replace(ida.id()));
-			long deadline = System.currentTimeMillis() + 10_000;
-			while (observer.sql("""
-					SELECT count(*) FROM pg_stat_activity
-					WHERE wait_event_type = 'Lock' AND datname = current_database()""")
-				.query(Integer.class)
-				.single() < 2 && System.currentTimeMillis() < deadline) {
-				Thread.sleep(50);
-			}
+			org.awaitility.Awaitility.await()
+				.atMost(java.time.Duration.ofSeconds(10))
+				.alias("both wait")
+				.until(() -> observer.sql("""
+						SELECT count(*) FROM pg_stat_activity
+						WHERE wait_event_type = 'Lock' AND datname = current_database()
+						AND (query LIKE '%recovery_codes%' OR query LIKE '%FROM users WHERE id%')""")
+					.query(Integer.class)
+					.single() >= 2);
 			holder.commit();
 			first.get(10, java.util.concurrent.TimeUnit.SECONDS);
 			second.get(10, java.util.concurrent.TimeUnit.SECONDS);
