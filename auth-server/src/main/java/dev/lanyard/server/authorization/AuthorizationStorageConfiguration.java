@@ -1,6 +1,7 @@
 package dev.lanyard.server.authorization;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
@@ -37,7 +38,7 @@ class AuthorizationStorageConfiguration {
 	@Bean
 	AccessTokenCache accessTokenCache(RedisMode redisMode, ObjectProvider<StringRedisTemplate> redis,
 			ObjectProvider<RedisConnectionFactory> connections, LanyardProperties properties, Clock clock,
-			MeterRegistry meters) {
+			MeterRegistry meters, RevocationOutbox outbox) {
 		if (!redisMode.enabled()) {
 			return new InMemoryAccessTokenCache(clock);
 		}
@@ -45,9 +46,13 @@ class AuthorizationStorageConfiguration {
 		if (connections.getObject() instanceof LettuceConnectionFactory lettuce && !lettuce.isClusterAware()) {
 			// A single server (or a Sentinel-chosen primary) holds every key: one
 			// connection hears every change of the cache.
+			// The connection lost (Redis restarted, or failed over to a replica that may
+			// lack the last revocations its primary acknowledged): the revocations of an
+			// entry's lifetime are written to the cache again.
+			Duration kept = properties.redis().tokenCacheTtl();
 			TrackedAccessTokenCache tracked = new TrackedAccessTokenCache(shared, shared.keyPrefix(),
-					() -> ((RedisClient) lettuce.getRequiredNativeClient()).connect(),
-					properties.redis().tokenCacheTtl());
+					() -> ((RedisClient) lettuce.getRequiredNativeClient()).connect(), kept,
+					() -> outbox.reapplyToCacheSince(clock.instant().minus(kept).minusSeconds(5)));
 			Gauge.builder("lanyard.token.cache.copy.believed", tracked, (cache) -> cache.believed() ? 1 : 0)
 				.description("1 while this node answers token lookups from its copy, kept exact by Redis; "
 						+ "0 while it reads Redis every time (tracking lost, stalled, or refused)")

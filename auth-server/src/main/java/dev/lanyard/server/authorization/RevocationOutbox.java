@@ -127,6 +127,24 @@ public class RevocationOutbox {
 		return this.jdbc.sql("SELECT last_value FROM revocation_outbox_id_seq").query(Long.class).single();
 	}
 
+	/**
+	 * Has the token cache take again the revocations of tokens recorded since
+	 * {@code cutoff} (the relay writes them once more; a revoked token's entry is final,
+	 * so writing it twice changes nothing). For a Redis that may have lost them: a
+	 * replica promoted after its primary failed may lack the last writes the primary had
+	 * acknowledged (replication is asynchronous), among them revocations, and would
+	 * answer those tokens as active from the entries it had until they expire.
+	 * @param cutoff how far back: an entry the cache holds is at most its lifetime old
+	 * @return how many rows were marked
+	 */
+	public int reapplyToCacheSince(Instant cutoff) {
+		return this.jdbc.sql("""
+				UPDATE revocation_outbox SET cache_applied = FALSE
+				WHERE created_at > ? AND cache_applied AND cardinality(token_hashes) > 0""")
+			.param(Timestamp.from(cutoff))
+			.update();
+	}
+
 	/** The newest row's id; 0 when there is none. */
 	public long lastId() {
 		return this.jdbc.sql("SELECT coalesce(max(id), 0) FROM revocation_outbox").query(Long.class).single();

@@ -105,6 +105,9 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 
 	private final Thread watch;
 
+	/** Runs when the tracking connection is lost (see the constructor). */
+	private final Runnable trackingLost;
+
 	private volatile Tracking tracking;
 
 	/** {@link System#nanoTime()} at which the last answered {@code PING} was sent. */
@@ -124,6 +127,22 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 	 */
 	public TrackedAccessTokenCache(AccessTokenCache shared, String keyPrefix,
 			Supplier<StatefulRedisConnection<String, String>> connect, Duration kept) {
+		this(shared, keyPrefix, connect, kept, () -> {
+		});
+	}
+
+	/**
+	 * @param shared the Redis cache
+	 * @param keyPrefix the prefix of its keys, followed by the token hash
+	 * @param connect opens a new connection to the Redis server holding those keys
+	 * @param kept how long a copy is kept at most
+	 * @param trackingLost runs (on the watching thread) when the tracking connection is
+	 * lost: Redis restarted, or failed over to a replica, which may lack the last writes
+	 * the old primary acknowledged (replication is asynchronous)
+	 */
+	public TrackedAccessTokenCache(AccessTokenCache shared, String keyPrefix,
+			Supplier<StatefulRedisConnection<String, String>> connect, Duration kept, Runnable trackingLost) {
+		this.trackingLost = trackingLost;
 		this.shared = shared;
 		this.keyPrefix = keyPrefix;
 		this.connect = connect;
@@ -321,6 +340,13 @@ public final class TrackedAccessTokenCache implements AccessTokenCache, AutoClos
 			this.local.invalidateAll();
 			if (!this.closed) {
 				logger.warn("Token cache tracking lost: reading Redis for every lookup until it is back");
+				try {
+					this.trackingLost.run();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not ask for the recent revocations to be written to the token cache again: {}",
+							ex.getMessage());
+				}
 			}
 		}
 		if (!wasLost) {

@@ -116,6 +116,50 @@ class RevocationDurabilityTest {
 	}
 
 	/**
+	 * A Redis that lost a revocation the node wrote and Redis acknowledged: a replica
+	 * promoted after its primary failed lacks the primary's last writes (replication is
+	 * asynchronous) and holds the token's entry as it was before, active. The node, whose
+	 * connection the failover broke, has the revocations of an entry's lifetime written
+	 * again: the token is inactive within seconds, where it was answered active until the
+	 * entry expired (60 s). Here the lost write is put back by hand and the relay cuts
+	 * the node's connections, as a failover would.
+	 */
+	@Test
+	void revocationWhenRedisLosesItsWriteInAFailoverThenWrittenAgain() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		URI redis = URI.create(deployment.get("spring.data.redis.url"));
+		try (TcpProxy proxy = new TcpProxy(redis.getPort())) {
+			deployment.put("spring.data.redis.url", "redis://127.0.0.1:" + proxy.port());
+			try (LanyardTestServer node = LanyardTestServer.start(deployment)) {
+				OAuthFlows flows = new OAuthFlows(node.baseUrl());
+				TestBrowser client = new TestBrowser();
+				String token = serviceToken(flows, client);
+				copyOn(flows, client, token);
+				org.springframework.data.redis.core.StringRedisTemplate direct = new org.springframework.data.redis.core.StringRedisTemplate(
+						node.bean(RedisConnectionFactory.class));
+				String key = deployment.get("lanyard.redis.key-prefix") + "at:" + TokenHash.of(token);
+				String active = direct.opsForValue().get(key);
+				assertThat(active).as("the token's entry").isNotNull().doesNotEndWith("|");
+
+				revoke(flows, client, token);
+				assertThat(direct.opsForValue().get(key)).as("the revoked row").isNotEqualTo(active);
+				// The promoted replica's view: the entry as it was before the revocation.
+				direct.opsForValue().set(key, active, Duration.ofSeconds(60));
+				proxy.cut();
+
+				Instant deadline = Instant.now().plusSeconds(10);
+				Map<String, Object> answer = flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token);
+				while (!Map.of("active", false).equals(answer) && Instant.now().isBefore(deadline)) {
+					Thread.sleep(200);
+					answer = flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token);
+				}
+				assertThat(answer).isEqualTo(Map.of("active", false));
+				assertThat(direct.opsForValue().get(key)).as("the tombstone written again").endsWith("|");
+			}
+		}
+	}
+
+	/**
 	 * Looks a token up twice, the second time after its issuance was pushed, so that the
 	 * node keeps a copy (a read racing with a push is not kept).
 	 */
