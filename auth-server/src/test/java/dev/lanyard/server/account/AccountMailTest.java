@@ -341,19 +341,11 @@ class AccountMailTest {
 				.isTrue();
 			assertThat(nodeB.bean(EmailVerifications.class).send(dot.id(), java.util.Locale.ENGLISH, "127.0.0.1"))
 				.isTrue();
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> observer.sql(
-						"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND (query LIKE '%email_verifications%' OR query LIKE '%FROM users WHERE id%')")
-					.query(Integer.class)
-					.single() >= 2);
+			dev.lanyard.server.LockWaits.await(database, "email_verifications", 2);
 			holder.commit();
 		}
 		awaitMail("dot@example.com");
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> observer.sql(
-					"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND (query LIKE '%email_verifications%' OR query LIKE '%FROM users WHERE id%')")
-				.query(Integer.class)
-				.single() == 0);
+		dev.lanyard.server.LockWaits.awaitNone(database, "email_verifications");
 		// The other node's maker, if it made a link, has stored it by now; give its mail
 		// a
 		// moment.

@@ -250,8 +250,6 @@ class ConsentPageTest {
 			.server()
 			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class);
 		javax.sql.DataSource database = SharedLanyard.server().bean(javax.sql.DataSource.class);
-		org.springframework.jdbc.core.simple.JdbcClient observer = org.springframework.jdbc.core.simple.JdbcClient
-			.create(database);
 		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
 		List<java.util.concurrent.Future<?>> saves = new java.util.ArrayList<>();
 		try (java.sql.Connection holder = database.getConnection()) {
@@ -264,15 +262,7 @@ class ConsentPageTest {
 						.scope(scope)
 						.build())));
 			}
-			org.awaitility.Awaitility.await()
-				.atMost(java.time.Duration.ofSeconds(10))
-				.alias("both wait")
-				.until(() -> observer.sql("""
-						SELECT count(*) FROM pg_stat_activity
-						WHERE wait_event_type = 'Lock' AND datname = current_database()
-						AND (query LIKE '%oauth2_authorization_consent%' OR query LIKE '%FROM users WHERE id%')""")
-					.query(Integer.class)
-					.single() >= 2);
+			dev.lanyard.server.LockWaits.await(database, "oauth2_authorization_consent", 2);
 			holder.commit();
 			for (java.util.concurrent.Future<?> save : saves) {
 				save.get(10, java.util.concurrent.TimeUnit.SECONDS);

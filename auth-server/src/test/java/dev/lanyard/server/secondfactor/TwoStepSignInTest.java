@@ -69,7 +69,6 @@ class TwoStepSignInTest {
 			.importUser("ida-codes", "ida-password-for-code-tests", null, List.of("user"), Map.of(), Map.of(), true)
 			.after();
 		javax.sql.DataSource database = nodeA.bean(javax.sql.DataSource.class);
-		JdbcClient observer = JdbcClient.create(database);
 		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
 		try (java.sql.Connection holder = database.getConnection()) {
 			holder.setAutoCommit(false);
@@ -78,15 +77,7 @@ class TwoStepSignInTest {
 				.submit(() -> nodeA.bean(RecoveryCodes.class).replace(ida.id()));
 			java.util.concurrent.Future<List<String>> second = threads
 				.submit(() -> nodeB.bean(RecoveryCodes.class).replace(ida.id()));
-			org.awaitility.Awaitility.await()
-				.atMost(java.time.Duration.ofSeconds(10))
-				.alias("both wait")
-				.until(() -> observer.sql("""
-						SELECT count(*) FROM pg_stat_activity
-						WHERE wait_event_type = 'Lock' AND datname = current_database()
-						AND (query LIKE '%recovery_codes%' OR query LIKE '%FROM users WHERE id%')""")
-					.query(Integer.class)
-					.single() >= 2);
+			dev.lanyard.server.LockWaits.await(database, "recovery_codes", 2);
 			holder.commit();
 			first.get(10, java.util.concurrent.TimeUnit.SECONDS);
 			second.get(10, java.util.concurrent.TimeUnit.SECONDS);
