@@ -52,7 +52,7 @@ class AuthorizationStorageConfiguration {
 			Duration kept = properties.redis().tokenCacheTtl();
 			TrackedAccessTokenCache tracked = new TrackedAccessTokenCache(shared, shared.keyPrefix(),
 					() -> ((RedisClient) lettuce.getRequiredNativeClient()).connect(), kept,
-					() -> outbox.reapplyToCacheSince(clock.instant().minus(kept).minusSeconds(5)));
+					() -> outbox.reapplyToCacheWithin(kept.plusSeconds(5)));
 			Gauge.builder("lanyard.token.cache.copy.believed", tracked, (cache) -> cache.believed() ? 1 : 0)
 				.description("1 while this node answers token lookups from its copy, kept exact by Redis; "
 						+ "0 while it reads Redis every time (tracking lost, stalled, or refused)")

@@ -3,6 +3,7 @@ package dev.lanyard.server.authorization;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -134,14 +135,16 @@ public class RevocationOutbox {
 	 * replica promoted after its primary failed may lack the last writes the primary had
 	 * acknowledged (replication is asynchronous), among them revocations, and would
 	 * answer those tokens as active from the entries it had until they expire.
-	 * @param cutoff how far back: an entry the cache holds is at most its lifetime old
+	 * @param back how far back from the database's now (the rows' own clock, not this
+	 * node's): an entry the cache holds is at most its lifetime old
 	 * @return how many rows were marked
 	 */
-	public int reapplyToCacheSince(Instant cutoff) {
-		return this.jdbc.sql("""
-				UPDATE revocation_outbox SET cache_applied = FALSE
-				WHERE created_at > ? AND cache_applied AND cardinality(token_hashes) > 0""")
-			.param(Timestamp.from(cutoff))
+	public int reapplyToCacheWithin(Duration back) {
+		return this.jdbc
+			.sql("""
+					UPDATE revocation_outbox SET cache_applied = FALSE
+					WHERE created_at > now() - make_interval(secs => ?) AND cache_applied AND cardinality(token_hashes) > 0""")
+			.param((double) back.toMillis() / 1000)
 			.update();
 	}
 
