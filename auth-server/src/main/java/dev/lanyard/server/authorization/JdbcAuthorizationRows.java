@@ -333,11 +333,12 @@ final class JdbcAuthorizationRows {
 
 	/**
 	 * The clients and login sessions of the grants a selector names, live or not, that
-	 * carried an ID token (a session at the client), with each one's newest grant.
+	 * carried an ID token (a session at the client), with each one's newest grant: when
+	 * the database stored it (V40), by the clock the back-channel logouts' times are on.
 	 */
 	List<SessionEndObserver.EndedGrant> sessionGrants(Selector selector, String value) {
 		return this.jdbc.sql("""
-				SELECT registered_client_id, principal_name, session_id, max(created_at) AS last_grant_at
+				SELECT registered_client_id, principal_name, session_id, max(stored_at) AS last_grant_at
 				FROM oauth_authorizations
 				WHERE %s = :value AND session_id IS NOT NULL AND id_token_hash IS NOT NULL
 				GROUP BY registered_client_id, principal_name, session_id""".formatted(selector.column))

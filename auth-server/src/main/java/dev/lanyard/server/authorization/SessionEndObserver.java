@@ -27,7 +27,8 @@ public interface SessionEndObserver {
 	 * @param registeredClientId the client's internal id
 	 * @param subject the user's {@code sub}
 	 * @param sessionId the login session's id ({@code sid})
-	 * @param lastGrantAt when the client's newest grant of that session was created
+	 * @param lastGrantAt when the client's newest grant of that session was stored, by
+	 * the database's clock
 	 */
 	record EndedGrant(String registeredClientId, String subject, String sessionId, Instant lastGrantAt) {
 	}
