@@ -63,6 +63,12 @@ final class JdbcAuthorizationRows {
 			version = version + 1, updated_at = now()""";
 
 	/** A grant with a token that could still be presented. */
+	/**
+	 * How far the nodes' clocks may differ for a token's expiry: one that expired by less
+	 * is still revoked.
+	 */
+	static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(60);
+
 	private static final String LIVE = """
 			((code_hash IS NOT NULL AND code_expires_at > :now
 			    AND NOT coalesce((code_metadata ->> 'metadata.token.invalidated')::boolean, false))
@@ -301,12 +307,6 @@ final class JdbcAuthorizationRows {
 	}
 
 	/**
-	 * Marks every token of the selected live grants invalidated. Grants with nothing left
-	 * to present (all tokens expired or already revoked) are left alone, so a user or
-	 * client with a long history does not rewrite it on every revocation.
-	 * @return the rows as revoked
-	 */
-	/**
 	 * The ids of one person's live grants of sign-ins through an identity provider (the
 	 * stored principal's {@code idp}); found by the person's index.
 	 */
@@ -316,19 +316,37 @@ final class JdbcAuthorizationRows {
 					+ Selector.IDENTITY_PROVIDER.column + " = :provider AND " + LIVE)
 			.param("provider", providerId)
 			.param("principal", principalName)
-			.param("now", Timestamp.from(this.clock.instant()))
+			.param("now", Timestamp.from(revocableAfter()))
 			.query(String.class)
 			.list();
 	}
 
+	/**
+	 * Marks every token of the selected live grants invalidated. Grants with nothing left
+	 * to present (all tokens expired or already revoked) are left alone, so a user or
+	 * client with a long history does not rewrite it on every revocation; "expired" with
+	 * {@link #CLOCK_TOLERANCE} to spare ({@link #revocableAfter}).
+	 * @return the rows as revoked
+	 */
 	List<StoredAuthorization> invalidateLive(Selector selector, String value) {
 		return this.jdbc
 			.sql("UPDATE oauth_authorizations SET " + INVALIDATE + " WHERE " + selector.column + " = :value AND " + LIVE
 					+ " RETURNING *")
 			.param("value", value)
-			.param("now", Timestamp.from(this.clock.instant()))
+			.param("now", Timestamp.from(revocableAfter()))
 			.query(this::map)
 			.list();
+	}
+
+	/**
+	 * The moment a token must expire after to be revoked: this node's now, less the
+	 * clocks' tolerance. The node that accepts a token judges its expiry by its own
+	 * clock; a refresh token this node's clock (ahead) saw as just expired was left out
+	 * of a revocation (a password change, "sign out everywhere") and redeemed on a node
+	 * whose clock is behind, for a fresh pair.
+	 */
+	private Instant revocableAfter() {
+		return this.clock.instant().minus(CLOCK_TOLERANCE);
 	}
 
 	/**

@@ -469,13 +469,18 @@ class JdbcAuthorizationRowsTest {
 				insert(grant(CREATED).accessToken(token("a3", minutes(-10)))
 					.refreshToken(new StoredToken(hash("r3"), CREATED, null, METADATA))),
 				insert(grant(CREATED).code(token("c4", minutes(5)))),
-				insert(grant(CREATED).accessToken(revoked("a5", minutes(10))).refreshToken(token("r5", minutes(600)))));
+				insert(grant(CREATED).accessToken(revoked("a5", minutes(10))).refreshToken(token("r5", minutes(600)))),
+				// Expired 30 s ago by this node's clock: another node's, behind, may
+				// still
+				// take it (JdbcAuthorizationRows.CLOCK_TOLERANCE).
+				insert(grant(CREATED).accessToken(token("a12", minutes(-10)))
+					.refreshToken(token("r12", this.now.minusSeconds(30)))));
 		List<String> dead = List.of(
-				insert(grant(CREATED).accessToken(token("a6", minutes(-10))).refreshToken(token("r6", minutes(-1)))),
-				insert(grant(CREATED).accessToken(token("a7", this.now)).refreshToken(token("r7", this.now))),
+				insert(grant(CREATED).accessToken(token("a6", minutes(-10))).refreshToken(token("r6", minutes(-2)))),
+				insert(grant(CREATED).accessToken(token("a7", minutes(-2))).refreshToken(token("r7", minutes(-2)))),
 				insert(grant(CREATED).accessToken(revoked("a8", minutes(10)))
 					.refreshToken(revoked("r8", minutes(600)))),
-				insert(grant(CREATED).code(revoked("c9", minutes(5))).accessToken(token("a9", minutes(-1)))),
+				insert(grant(CREATED).code(revoked("c9", minutes(5))).accessToken(token("a9", minutes(-2)))),
 				insert(grant(CREATED).idToken(token("i10", minutes(10)))), insert(grant(CREATED).state("state-11")));
 
 		assertThat(this.rows.invalidateLive(Selector.PRINCIPAL, "user-1")).extracting(StoredAuthorization::id)
