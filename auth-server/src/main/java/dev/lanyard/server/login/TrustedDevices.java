@@ -43,6 +43,9 @@ public final class TrustedDevices {
 	/** How long a browser stays trusted after its last sign-in. */
 	public static final Duration LIFETIME = Duration.ofDays(180);
 
+	/** How far ahead of this node's clock another node's may be. */
+	static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(60);
+
 	static final int MAXIMUM_ACCOUNTS = 5;
 
 	/** The login form's field for the person's choice. */
@@ -83,7 +86,8 @@ public final class TrustedDevices {
 			String[] parts = token.split("\\.");
 			long issued = Long.parseLong(parts[1]);
 			long now = this.clock.instant().getEpochSecond();
-			if (issued <= now && now - issued <= LIFETIME.toSeconds()
+			// Issued by another node, whose clock may be a little ahead of this one's.
+			if (issued <= now + CLOCK_TOLERANCE.toSeconds() && now - issued <= LIFETIME.toSeconds()
 					&& MessageDigest.isEqual(mac(loginName, parts[0], parts[1]).getBytes(StandardCharsets.US_ASCII),
 							parts[2].getBytes(StandardCharsets.US_ASCII))) {
 				return parts[0];
