@@ -13,6 +13,7 @@ import java.util.UUID;
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.token.TokenHash;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.user.UserAccount;
 import dev.lanyard.server.user.UserService;
 import dev.lanyard.server.storage.TablePurges;
@@ -56,9 +57,13 @@ public class EmailVerifications {
 
 	private final TransactionTemplate transactions;
 
+	private final JdbcUserAccountRepository accounts;
+
 	EmailVerifications(JdbcClient jdbc, UserService users, AccountMail mail, LanyardProperties properties,
-			AuditLog audit, Clock clock, TablePurges purges, TransactionTemplate transactions) {
+			AuditLog audit, Clock clock, TablePurges purges, TransactionTemplate transactions,
+			JdbcUserAccountRepository accounts) {
 		this.transactions = transactions;
+		this.accounts = accounts;
 		this.jdbc = jdbc;
 		this.users = users;
 		this.mail = mail;
@@ -153,7 +158,7 @@ public class EmailVerifications {
 	 * @return the account as the link was made for, or {@code null} for no link
 	 */
 	private UserAccount newLink(UUID id, String token) {
-		this.jdbc.sql("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE").param(id).query().listOfRows();
+		this.accounts.lockAgainstConcurrentChanges(id);
 		UserAccount account = this.users.get(id);
 		if (account.email() == null || "true".equals(account.claims().get("email_verified")) || tooSoon(id)) {
 			return null;

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import dev.lanyard.server.LanyardProperties;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.consent.AuditedConsents;
 import dev.lanyard.server.storage.RedisMode;
 import io.lettuce.core.RedisClient;
@@ -104,9 +105,9 @@ class AuthorizationStorageConfiguration {
 
 	@Bean
 	OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate jdbc, RegisteredClientRepository clients,
-			AuditLog audit, TransactionTemplate transactions) {
-		return new AuditedConsents(new JdbcOAuth2AuthorizationConsentService(jdbc, clients), clients, audit,
-				JdbcClient.create(jdbc), transactions);
+			AuditLog audit, TransactionTemplate transactions, JdbcUserAccountRepository accounts) {
+		return new AuditedConsents(new JdbcOAuth2AuthorizationConsentService(jdbc, clients), clients, audit, accounts,
+				transactions);
 	}
 
 }

@@ -6,8 +6,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -31,16 +31,16 @@ public final class AuditedConsents implements OAuth2AuthorizationConsentService 
 
 	private final AuditLog audit;
 
-	private final JdbcClient jdbc;
+	private final JdbcUserAccountRepository accounts;
 
 	private final TransactionTemplate transactions;
 
 	public AuditedConsents(OAuth2AuthorizationConsentService consents, RegisteredClientRepository clients,
-			AuditLog audit, JdbcClient jdbc, TransactionTemplate transactions) {
+			AuditLog audit, JdbcUserAccountRepository accounts, TransactionTemplate transactions) {
 		this.consents = consents;
 		this.clients = clients;
 		this.audit = audit;
-		this.jdbc = jdbc;
+		this.accounts = accounts;
 		this.transactions = transactions;
 	}
 
@@ -89,7 +89,7 @@ public final class AuditedConsents implements OAuth2AuthorizationConsentService 
 			// Not a person's (consents are people's): nothing to serialise on.
 			return;
 		}
-		this.jdbc.sql("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE").param(id).query().listOfRows();
+		this.accounts.lockAgainstConcurrentChanges(id);
 	}
 
 	private String target(OAuth2AuthorizationConsent consent) {

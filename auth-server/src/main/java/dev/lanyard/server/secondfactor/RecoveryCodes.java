@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.lanyard.server.user.JdbcUserAccountRepository;
 import dev.lanyard.server.token.TokenHash;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,8 +35,11 @@ public class RecoveryCodes {
 
 	private final JdbcClient jdbc;
 
-	RecoveryCodes(JdbcClient jdbc) {
+	private final JdbcUserAccountRepository accounts;
+
+	RecoveryCodes(JdbcClient jdbc, JdbcUserAccountRepository accounts) {
 		this.jdbc = jdbc;
+		this.accounts = accounts;
 	}
 
 	/**
@@ -46,7 +50,7 @@ public class RecoveryCodes {
 	 */
 	@Transactional
 	public List<String> replace(UUID userId) {
-		lockPerson(userId);
+		this.accounts.lockAgainstConcurrentChanges(userId);
 		return replaceLocked(userId);
 	}
 
@@ -58,12 +62,8 @@ public class RecoveryCodes {
 	 */
 	@Transactional
 	public Optional<List<String>> replaceIfNoneLeft(UUID userId) {
-		lockPerson(userId);
+		this.accounts.lockAgainstConcurrentChanges(userId);
 		return (remaining(userId) == 0) ? Optional.of(replaceLocked(userId)) : Optional.empty();
-	}
-
-	private void lockPerson(UUID userId) {
-		this.jdbc.sql("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE").param(userId).query().listOfRows();
 	}
 
 	private List<String> replaceLocked(UUID userId) {

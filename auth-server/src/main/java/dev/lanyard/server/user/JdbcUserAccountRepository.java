@@ -168,6 +168,16 @@ public class JdbcUserAccountRepository {
 			.flatMap((provider) -> provider);
 	}
 
+	/**
+	 * Locks the account's row until the end of the transaction, against another change of
+	 * what belongs to the person (their codes, links, consents) made at the same time, on
+	 * any node. {@code FOR NO KEY UPDATE}: rows that refer to the account (a sign-in
+	 * recorded meanwhile) are not held up.
+	 */
+	public void lockAgainstConcurrentChanges(UUID id) {
+		this.jdbc.sql("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE").param(id).query().listOfRows();
+	}
+
 	/** The account, its row locked until the end of the transaction. */
 	public Optional<UserAccount> findByIdForUpdate(UUID id) {
 		return this.jdbc.sql("SELECT * FROM users WHERE id = ? FOR UPDATE").param(id).query(this::map).optional();

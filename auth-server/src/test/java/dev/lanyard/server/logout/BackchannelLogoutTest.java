@@ -220,10 +220,10 @@ class BackchannelLogoutTest {
 		Thread.sleep(1500);
 		// Expired longer ago than a revocation allows for the nodes' clocks
 		// (JdbcAuthorizationRows.CLOCK_TOLERANCE): nothing left to revoke.
-		org.springframework.jdbc.core.simple.JdbcClient.create(nodeA.bean(javax.sql.DataSource.class))
+		assertThat(org.springframework.jdbc.core.simple.JdbcClient.create(nodeA.bean(javax.sql.DataSource.class))
 			.sql("UPDATE oauth_authorizations SET access_token_expires_at = now() - interval '5 minutes' WHERE session_id = ?")
 			.param(sid)
-			.update();
+			.update()).isEqualTo(1);
 		HttpResponse<String> revoked = admin("POST", "/api/admin/sessions/revoke?user=" + user.id(), null);
 		assertThat(revoked.statusCode()).isEqualTo(200);
 		assertThat(TestBrowser.json(revoked)).containsEntry("revoked", 0);
@@ -233,9 +233,13 @@ class BackchannelLogoutTest {
 		// again. Its grant as a node whose clock is 10 s behind PostgreSQL's stamps it:
 		// before the moment the client was told (which was the database's).
 		assertThat(sid(tokens(nodeA, browser, "short-bcl-app"))).isEqualTo(sid);
-		org.springframework.jdbc.core.simple.JdbcClient.create(nodeA.bean(javax.sql.DataSource.class)).sql("""
-				UPDATE oauth_authorizations SET created_at = created_at - interval '10 seconds'
-				WHERE session_id = ? AND created_at > now() - interval '5 seconds'""").param(sid).update();
+		// The newest grant of the session: the one just made.
+		assertThat(org.springframework.jdbc.core.simple.JdbcClient.create(nodeA.bean(javax.sql.DataSource.class))
+			.sql("""
+					UPDATE oauth_authorizations SET created_at = created_at - interval '10 seconds'
+					WHERE id = (SELECT id FROM oauth_authorizations WHERE session_id = ? ORDER BY stored_at DESC LIMIT 1)""")
+			.param(sid)
+			.update()).isEqualTo(1);
 		OAuthFlows flows = new OAuthFlows(nodeA.baseUrl());
 		HttpResponse<String> confirm = browser.get(flows.url("/logout"));
 		browser.postForm(flows.url("/logout"), TestBrowser.logoutForm(confirm.body()));
