@@ -46,7 +46,7 @@ public class IdentityProviderChanges {
 	 * provider off, what signed in through it ends.
 	 * @param reason why grants are revoked, as the revocation records it
 	 * @param seenAt the version of the provider the change was made from
-	 * ({@link IdentityProviders#versions}), or {@code null} for whatever it is now
+	 * ({@link IdentityProviders#findVersioned}), or {@code null} for whatever it is now
 	 * @throws ChangedMeanwhileException if the provider changed since that version, or
 	 * was removed (nothing changed)
 	 */
