@@ -1,6 +1,5 @@
 package dev.lanyard.server.account;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -24,12 +23,9 @@ class PasswordChange {
 
 	private final GrantRevocations revocations;
 
-	private final Clock clock;
-
-	PasswordChange(UserService users, GrantRevocations revocations, Clock clock) {
+	PasswordChange(UserService users, GrantRevocations revocations) {
 		this.users = users;
 		this.revocations = revocations;
-		this.clock = clock;
 	}
 
 	/**
@@ -48,7 +44,7 @@ class PasswordChange {
 	@Transactional
 	Result change(UUID id, String password) {
 		this.users.setPassword(id, password);
-		Instant notBefore = this.users.endSignIns(id, this.clock.instant());
+		Instant notBefore = this.users.endSignIns(id);
 		int revoked = this.revocations.revokeByPrincipal(id.toString(), "password_changed");
 		return new Result(notBefore, revoked);
 	}

@@ -30,7 +30,7 @@ public final class SignInRenewal {
 	 * one goes on.
 	 */
 	public static void endOtherSignIns(Authentication person, UserService users, HttpServletRequest request) {
-		continueFrom(person, users.endSignIns(((LanyardUser) person.getPrincipal()).id(), Instant.now()), request);
+		continueFrom(person, users.endSignIns(((LanyardUser) person.getPrincipal()).id()), request);
 	}
 
 	/**
@@ -41,22 +41,23 @@ public final class SignInRenewal {
 	 * absolute lifetime, recent-sign-in checks).
 	 */
 	public static void endOtherSignInsOnly(Authentication person, UserService users, HttpServletRequest request) {
-		Instant cutOff = users.endSignIns(((LanyardUser) person.getPrincipal()).id(), Instant.now());
+		Instant cutOff = users.endSignIns(((LanyardUser) person.getPrincipal()).id());
 		LoginDetails before = (person.getDetails() instanceof LoginDetails details) ? details : null;
-		goOn(person, (before != null) ? before.carriedPast(cutOff) : null, request);
+		goOn(person, cutOff, (before != null) ? before.carriedPast(cutOff) : null, request);
 	}
 
 	/**
-	 * @param signInsNotBefore the moment every earlier sign-in ended, as stored
+	 * @param signInsNotBefore the end of every earlier sign-in, as stored: this session
+	 * goes on under it, as one begun at it
 	 */
 	public static void continueFrom(Authentication person, Instant signInsNotBefore, HttpServletRequest request) {
 		LoginDetails before = (person.getDetails() instanceof LoginDetails details) ? details : null;
-		goOn(person, (before != null) ? before.at(signInsNotBefore) : null, request);
+		goOn(person, signInsNotBefore, (before != null) ? before.at(signInsNotBefore) : null, request);
 	}
 
-	private static void goOn(Authentication person, LoginDetails details, HttpServletRequest request) {
+	private static void goOn(Authentication person, Instant cutOff, LoginDetails details, HttpServletRequest request) {
 		UsernamePasswordAuthenticationToken again = UsernamePasswordAuthenticationToken
-			.authenticated(person.getPrincipal(), null, person.getAuthorities());
+			.authenticated(((LanyardUser) person.getPrincipal()).carriedPast(cutOff), null, person.getAuthorities());
 		again.setDetails(details);
 		SecurityContext context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(again);

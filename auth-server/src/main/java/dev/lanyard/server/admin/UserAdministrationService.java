@@ -96,7 +96,7 @@ class UserAdministrationService implements UserAdministration {
 		if (signOutEverywhere) {
 			// Its sign-in sessions first (on every node, at their next request), so none
 			// starts a grant after the revocation.
-			this.users.endSignIns(account.id(), java.time.Instant.now());
+			this.users.endSignIns(account.id());
 			this.authorizations.revokeByPrincipal(account.id().toString(), "password_changed");
 		}
 		record(actor, "user.password_set", account, Map.of("signed_out_everywhere", signOutEverywhere));
@@ -120,7 +120,7 @@ class UserAdministrationService implements UserAdministration {
 			// begun with a factor now gone (lost, or in someone else's hands) keeps
 			// nothing. Its sign-in sessions first, so none starts a grant after the
 			// revocation.
-			this.users.endSignIns(account.id(), java.time.Instant.now());
+			this.users.endSignIns(account.id());
 			this.authorizations.revokeByPrincipal(account.id().toString(), "admin");
 		}
 		record(actor, "user.second_factors_reset", account, Map.of("removed", removed));

@@ -264,11 +264,18 @@ final class AuthorizationCodec {
 		encoded.put("id", user.id().toString());
 		encoded.put("login_name", user.loginName());
 		encoded.put("roles", user.roles());
+		if (user.signInsNotBeforeKept()) {
+			// The end of every sign-in the grant's sign-in went on under (null: none):
+			// a code is redeemed only while the account still holds it.
+			encoded.put("sign_ins_not_before",
+					(user.signInsNotBefore() != null) ? user.signInsNotBefore().toString() : null);
+		}
 		if (principal.getDetails() instanceof LoginDetails login) {
 			encoded.put("sid", login.sessionId());
 			encoded.put("auth_time", login.authenticatedAt().toString());
 			// When the sign-in began here and any cut-off it was carried past: what an
-			// end of every sign-in is held against (LoginDetails#standingFrom).
+			// end of every sign-in is held against by an older node
+			// (LoginDetails#standingFrom).
 			encoded.put("begun_at", login.begun().toString());
 			if (login.carriedPast() != null) {
 				encoded.put("carried_past", login.carriedPast().toString());
@@ -324,8 +331,15 @@ final class AuthorizationCodec {
 
 	@SuppressWarnings("unchecked")
 	private static Authentication decodePrincipal(Map<String, Object> encoded) {
-		LanyardUser user = new LanyardUser(UUID.fromString((String) encoded.get("id")),
-				(String) encoded.get("login_name"), null, true, false, (List<String>) encoded.get("roles"));
+		UUID id = UUID.fromString((String) encoded.get("id"));
+		String loginName = (String) encoded.get("login_name");
+		List<String> roles = (List<String>) encoded.get("roles");
+		// A grant stored by an older node keeps no end of every sign-in: judged by its
+		// sign-in time.
+		LanyardUser user = encoded.containsKey("sign_ins_not_before") ? new LanyardUser(id, loginName, null, true,
+				false, roles,
+				(encoded.get("sign_ins_not_before") instanceof String notBefore) ? Instant.parse(notBefore) : null)
+				: new LanyardUser(id, loginName, null, true, false, roles);
 		List<GrantedAuthority> authorities = new ArrayList<>(user.getAuthorities());
 		LoginDetails login = null;
 		if (encoded.get("sid") instanceof String sid) {

@@ -268,7 +268,7 @@ class BootstrapImporter implements SmartInitializingSingleton {
 				// The file is the operator's word: a user it disables, or whose
 				// password it replaces, keeps no session or token from before.
 				if (change.accessWithdrawn() || change.passwordReplaced()) {
-					this.users.endSignIns(change.after().id(), java.time.Instant.now());
+					this.users.endSignIns(change.after().id());
 					int revoked = this.authorizations.revokeByPrincipal(change.after().id().toString(),
 							change.accessWithdrawn() ? "user_disabled" : "password_changed");
 					logger.info("{} {}: {}; revoked {} grants", file, user.location(),

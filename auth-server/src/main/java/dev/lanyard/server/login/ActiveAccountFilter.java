@@ -60,14 +60,16 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 			// Its beginning here: a sign-in through an upstream provider may carry the
 			// provider's older auth_time.
 			Instant signedInAt = (login != null) ? login.begun() : null;
-			// Against an end of every sign-in: a cut-off this session was carried past
-			// (the person ended every other one from it) counts, without counting as a
-			// sign-in anywhere else (its lifetime runs from the sign-in).
+			// When the session counts as signed in for the person's list of sessions,
+			// and against an end of every sign-in for a principal an older node made
+			// (Standing#allows): a cut-off this session was carried past (the person
+			// ended every other one from it) counts, without counting as a sign-in
+			// anywhere else (its lifetime runs from the sign-in).
 			Instant standingFrom = (login != null) ? login.standingFrom() : null;
 			boolean goesOn = withinLifetime(request, signedInAt) && this.users
 				.standing(user.id(), (login != null) ? login.sessionId() : null, standingFrom,
 						(login != null) ? login.identityProvider() : null)
-				.map((standing) -> standing.allows(standingFrom))
+				.map((standing) -> standing.allows(user, standingFrom))
 				.orElse(false);
 			if (!goesOn) {
 				SecurityContextHolder.clearContext();

@@ -95,9 +95,10 @@ public record LoginDetails(String sessionId, Instant authenticatedAt, String rem
 	}
 
 	/**
-	 * When this session counts as begun against an end of every sign-in of the person
-	 * ({@code sign_ins_not_before}): its beginning here ({@link #begun()}), or a later
-	 * cut-off it was carried past.
+	 * When this session counts as begun for the person's list of sessions, and against an
+	 * end of every sign-in for a principal an older node made (which keeps no end of its
+	 * own: {@link dev.lanyard.server.user.LanyardUser#signInsNotBefore()}): its beginning
+	 * here ({@link #begun()}), or a later cut-off it was carried past.
 	 */
 	public Instant standingFrom() {
 		Instant begun = begun();

@@ -193,7 +193,9 @@ final class SecondFactorStep {
 			// else" from it), as at every request.
 			Instant signedInAt = (signIn != null) ? signIn.standingFrom() : null;
 			Optional<String> factor = this.throttle.checking(attempt, () -> {
-				if (!this.users.standing(user.id()).map((standing) -> standing.allows(signedInAt)).orElse(false)) {
+				if (!this.users.standing(user.id())
+					.map((standing) -> standing.allows(user, signedInAt))
+					.orElse(false)) {
 					throw new SignInEndedException();
 				}
 				return this.prover.prove(user, given.answer, signIn != null && signIn.trustedDevice() != null);

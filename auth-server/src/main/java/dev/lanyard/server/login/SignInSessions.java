@@ -56,19 +56,19 @@ public class SignInSessions {
 
 	/**
 	 * Records a sign-in (a new session, or a new sign-in in the same one). When it was
-	 * made is the server's time, like the sign-in's own; when it was last used is the
-	 * database's, like the updates of {@code last_seen_at} and every comparison with it.
+	 * made and last used are the database's time, like the ends of every sign-in the
+	 * person's list of sessions is compared with ({@link #active}), and the updates of
+	 * {@code last_seen_at}.
 	 */
 	void begun(String sid, UUID userId, String identityProvider, String address, String device) {
-		Timestamp now = Timestamp.from(this.clock.instant());
 		this.jdbc
 			.sql("""
 					INSERT INTO sign_in_sessions (sid, user_id, signed_in_at, last_seen_at, address, device, identity_provider)
-					VALUES (?, ?, ?, now(), ?, ?, ?)
+					VALUES (?, ?, now(), now(), ?, ?, ?)
 					ON CONFLICT (sid) DO UPDATE SET signed_in_at = EXCLUDED.signed_in_at, last_seen_at = EXCLUDED.last_seen_at,
 					identity_provider = EXCLUDED.identity_provider
 					WHERE sign_in_sessions.user_id = EXCLUDED.user_id""")
-			.params(sid, userId, now, address, device, identityProvider)
+			.params(sid, userId, address, device, identityProvider)
 			.update();
 	}
 
@@ -137,16 +137,6 @@ public class SignInSessions {
 	public void signedOut(String sid) {
 		this.jdbc.sql("UPDATE sign_in_sessions SET ended_at = ? WHERE sid = ? AND ended_at IS NULL")
 			.params(Timestamp.from(this.clock.instant()), sid)
-			.update();
-	}
-
-	/**
-	 * Notes that the session's person proved themselves again in it at {@code at} (a
-	 * renewal after a change that ended every other sign-in), so it stays listed.
-	 */
-	public void renewed(String sid, UUID userId, Instant at) {
-		this.jdbc.sql("UPDATE sign_in_sessions SET signed_in_at = ? WHERE sid = ? AND user_id = ?")
-			.params(Timestamp.from(at), sid, userId)
 			.update();
 	}
 

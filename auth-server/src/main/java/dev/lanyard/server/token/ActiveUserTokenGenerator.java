@@ -116,7 +116,7 @@ final class ActiveUserTokenGenerator implements OAuth2TokenGenerator<OAuth2Token
 			return false;
 		}
 		return !AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())
-				|| standing.get().allows((login != null) ? login.standingFrom() : null);
+				|| standing.get().allows(user, (login != null) ? login.standingFrom() : null);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -217,11 +218,12 @@ public class JdbcUserAccountRepository {
 	}
 
 	/**
-	 * Whether a sign-in session of the account may go on: the account is active, and the
-	 * session did not begin before {@code signInsNotBefore}.
+	 * Whether a sign-in session of the account may go on: the account is active, and
+	 * every sign-in was not ended since this one was made.
 	 *
 	 * @param active enabled and not locked
-	 * @param signInsNotBefore sessions begun before it are over; may be {@code null}
+	 * @param signInsNotBefore the last end of every sign-in, as stored; may be
+	 * {@code null}
 	 * @param sessionEnded whether the person ended this very session from elsewhere
 	 * @param upstreamOpen for a sign-in through an identity provider: whether the
 	 * provider is still enabled and the account still linked to it (disabling a provider
@@ -231,12 +233,24 @@ public class JdbcUserAccountRepository {
 	public record Standing(boolean active, Instant signInsNotBefore, boolean sessionEnded, boolean upstreamOpen) {
 
 		/**
-		 * Whether a session that began at {@code signedInAt} may go on; one that does not
-		 * say when it began does not once sessions were ended.
+		 * Whether the sign-in of {@code person} may go on. Its principal holds the end of
+		 * every sign-in it read with the credential it checked (or the one it was carried
+		 * past since): it goes on while the account holds that very value. A question of
+		 * identity, not of order: nodes' clocks differ, and a session begun by a node
+		 * ahead of the one that ended every sign-in used to outlive the end by the skew
+		 * (SECURITY.md LG-23). A principal from an older node that did not keep the value
+		 * is judged by when it began, {@code signedInAt}.
+		 * @param signedInAt when the sign-in counts as begun, for an older principal; may
+		 * be {@code null}
 		 */
-		public boolean allows(Instant signedInAt) {
-			return this.active && !this.sessionEnded && this.upstreamOpen && (this.signInsNotBefore == null
-					|| (signedInAt != null && !signedInAt.isBefore(this.signInsNotBefore)));
+		public boolean allows(LanyardUser person, Instant signedInAt) {
+			if (!this.active || this.sessionEnded || !this.upstreamOpen) {
+				return false;
+			}
+			if (person.signInsNotBeforeKept()) {
+				return Objects.equals(person.signInsNotBefore(), this.signInsNotBefore);
+			}
+			return this.signInsNotBefore == null || (signedInAt != null && !signedInAt.isBefore(this.signInsNotBefore));
 		}
 
 	}
@@ -279,9 +293,9 @@ public class JdbcUserAccountRepository {
 	 * session: {@link dev.lanyard.server.login.SignInSessions}); empty if the account is
 	 * gone.
 	 * @param sid the session's identifier, or {@code null} when it has none
-	 * @param signedInAt when the session counts as begun against an end of every sign-in:
-	 * when its person last proved themselves, or a later cut-off it was carried past
-	 * ({@link dev.lanyard.server.login.LoginDetails#standingFrom}); or {@code null}
+	 * @param signedInAt when the session counts as signed in for the person's list of
+	 * sessions: when its person last proved themselves, or a later cut-off it was carried
+	 * past ({@link dev.lanyard.server.login.LoginDetails#standingFrom}); or {@code null}
 	 * @param identityProvider the provider the sign-in came through, or {@code null}
 	 */
 	public Optional<Standing> standing(UUID id, String sid, Instant signedInAt, String identityProvider) {
@@ -308,14 +322,20 @@ public class JdbcUserAccountRepository {
 	}
 
 	/**
-	 * Ends every sign-in session of the account begun before the given moment. Not a
-	 * change of the account's information ({@code updated_at}: OpenID Connect's claim,
-	 * and the version an administrator's form was shown at), as a new password is not.
+	 * Ends every sign-in of the account made so far: stamps a new end, by the database's
+	 * clock and later than the last one, so that it differs from every value a sign-in
+	 * read before. Not a change of the account's information ({@code updated_at}: OpenID
+	 * Connect's claim, and the version an administrator's form was shown at), as a new
+	 * password is not.
+	 * @return the new end, as stored; empty if the account is gone
 	 */
-	public void endSignInsBefore(UUID id, Instant moment) {
-		this.jdbc.sql("UPDATE users SET sign_ins_not_before = ? WHERE id = ?")
-			.params(Timestamp.from(moment), id)
-			.update();
+	public Optional<Instant> endSignIns(UUID id) {
+		return this.jdbc.sql("""
+				UPDATE users SET sign_ins_not_before = greatest(now(), sign_ins_not_before + interval '1 microsecond')
+				WHERE id = ? RETURNING sign_ins_not_before""")
+			.param(id)
+			.query((rs, row) -> rs.getTimestamp(1).toInstant())
+			.optional();
 	}
 
 	/**
@@ -376,7 +396,7 @@ public class JdbcUserAccountRepository {
 				rs.getString("password_hash"), rs.getBoolean("enabled"), rs.getBoolean("locked"),
 				SqlValues.toList(rs.getArray("roles")), this.json.readValue(rs.getString("attributes"), ATTRIBUTES),
 				this.json.readValue(rs.getString("claims"), CLAIMS), instant(rs.getTimestamp("created_at")),
-				instant(rs.getTimestamp("updated_at")));
+				instant(rs.getTimestamp("updated_at")), instant(rs.getTimestamp("sign_ins_not_before")));
 	}
 
 	private static Instant instant(Timestamp timestamp) {

@@ -1,6 +1,7 @@
 package dev.lanyard.server.user;
 
 import java.io.Serial;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,19 @@ public final class LanyardUser implements UserDetails, CredentialsContainer {
 
 	private final List<String> roles;
 
+	/**
+	 * The end of every sign-in of the account this sign-in goes on under: read with the
+	 * account when it signed in, or the one it was carried past since; {@code null} if
+	 * none.
+	 */
+	private final Instant signInsNotBefore;
+
+	/**
+	 * Whether {@link #signInsNotBefore} was kept: not by a principal an older node made
+	 * (a session or grant of a rolling upgrade), which is judged by its sign-in time.
+	 */
+	private final boolean signInsNotBeforeKept;
+
 	public LanyardUser(UUID id, String loginName, String passwordHash, boolean enabled, boolean locked,
 			List<String> roles) {
 		this.id = id;
@@ -42,6 +56,24 @@ public final class LanyardUser implements UserDetails, CredentialsContainer {
 		this.enabled = enabled;
 		this.locked = locked;
 		this.roles = List.copyOf(roles);
+		this.signInsNotBefore = null;
+		this.signInsNotBeforeKept = false;
+	}
+
+	/**
+	 * A principal that keeps the end of every sign-in it goes on under.
+	 * @param signInsNotBefore as stored with the account; {@code null} if none
+	 */
+	public LanyardUser(UUID id, String loginName, String passwordHash, boolean enabled, boolean locked,
+			List<String> roles, Instant signInsNotBefore) {
+		this.id = id;
+		this.loginName = loginName;
+		this.passwordHash = passwordHash;
+		this.enabled = enabled;
+		this.locked = locked;
+		this.roles = List.copyOf(roles);
+		this.signInsNotBefore = signInsNotBefore;
+		this.signInsNotBeforeKept = true;
 	}
 
 	/**
@@ -49,12 +81,32 @@ public final class LanyardUser implements UserDetails, CredentialsContainer {
 	 * passkey, an upstream identity provider): active, and no hash to carry.
 	 */
 	public static LanyardUser signedIn(UserAccount account) {
-		return new LanyardUser(account.id(), account.username(), null, true, false, account.roles());
+		return new LanyardUser(account.id(), account.username(), null, true, false, account.roles(),
+				account.signInsNotBefore());
 	}
 
 	static LanyardUser of(UserAccount account) {
 		return new LanyardUser(account.id(), account.username(), account.passwordHash(), account.enabled(),
-				account.locked(), account.roles());
+				account.locked(), account.roles(), account.signInsNotBefore());
+	}
+
+	/**
+	 * The same principal with another password hash (an upgrade of the one just checked).
+	 */
+	LanyardUser withPasswordHash(String hash) {
+		return this.signInsNotBeforeKept
+				? new LanyardUser(this.id, this.loginName, hash, this.enabled, this.locked, this.roles,
+						this.signInsNotBefore)
+				: new LanyardUser(this.id, this.loginName, hash, this.enabled, this.locked, this.roles);
+	}
+
+	/**
+	 * The same principal, going on past an end of every other sign-in of the account made
+	 * from its own session ({@code cutOff}, as stored).
+	 */
+	public LanyardUser carriedPast(Instant cutOff) {
+		return new LanyardUser(this.id, this.loginName, this.passwordHash, this.enabled, this.locked, this.roles,
+				cutOff);
 	}
 
 	public UUID id() {
@@ -67,6 +119,20 @@ public final class LanyardUser implements UserDetails, CredentialsContainer {
 
 	public List<String> roles() {
 		return this.roles;
+	}
+
+	/**
+	 * The end of every sign-in this sign-in goes on under
+	 * ({@link UserAccount#signInsNotBefore}), if {@link #signInsNotBeforeKept() kept};
+	 * may be {@code null}.
+	 */
+	public Instant signInsNotBefore() {
+		return this.signInsNotBefore;
+	}
+
+	/** Whether this principal keeps {@link #signInsNotBefore()}. */
+	public boolean signInsNotBeforeKept() {
+		return this.signInsNotBeforeKept;
 	}
 
 	@Override

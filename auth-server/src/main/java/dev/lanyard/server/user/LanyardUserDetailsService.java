@@ -37,9 +37,7 @@ public class LanyardUserDetailsService implements UserDetailsService, UserDetail
 	public UserDetails updatePassword(UserDetails user, String newPassword) {
 		UUID id = UUID.fromString(user.getUsername());
 		this.users.upgradePasswordHash(id, user.getPassword(), newPassword);
-		LanyardUser current = (LanyardUser) user;
-		return new LanyardUser(current.id(), current.loginName(), newPassword, current.isEnabled(),
-				!current.isAccountNonLocked(), current.roles());
+		return ((LanyardUser) user).withPasswordHash(newPassword);
 	}
 
 }

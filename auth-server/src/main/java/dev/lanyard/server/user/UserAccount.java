@@ -21,15 +21,26 @@ import java.util.UUID;
  * @param claims OpenID Connect standard claims by claim name ({@link StandardClaim})
  * @param createdAt when the account was created
  * @param updatedAt when it last changed
+ * @param signInsNotBefore the last end of every sign-in of the account (a new password,
+ * "sign out everywhere"), as the database stamped it; {@code null} if never. A sign-in
+ * keeps the value it read with the credential it checked, and goes on while the account
+ * still holds that very value ({@link LanyardUser#signInsNotBefore()})
  */
 public record UserAccount(UUID id, String username, String email, String passwordHash, boolean enabled, boolean locked,
 		List<String> roles, Map<String, String> attributes, Map<String, String> claims, Instant createdAt,
-		Instant updatedAt) {
+		Instant updatedAt, Instant signInsNotBefore) {
 
 	public UserAccount {
 		roles = List.copyOf(roles);
 		attributes = Map.copyOf(attributes);
 		claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+	}
+
+	/** An account whose sign-ins were never all ended. */
+	public UserAccount(UUID id, String username, String email, String passwordHash, boolean enabled, boolean locked,
+			List<String> roles, Map<String, String> attributes, Map<String, String> claims, Instant createdAt,
+			Instant updatedAt) {
+		this(id, username, email, passwordHash, enabled, locked, roles, attributes, claims, createdAt, updatedAt, null);
 	}
 
 	/** An account without standard claims. */
@@ -46,7 +57,7 @@ public record UserAccount(UUID id, String username, String email, String passwor
 	/** The same account with another password hash. */
 	public UserAccount withPasswordHash(String newHash) {
 		return new UserAccount(this.id, this.username, this.email, newHash, this.enabled, this.locked, this.roles,
-				this.attributes, this.claims, this.createdAt, this.updatedAt);
+				this.attributes, this.claims, this.createdAt, this.updatedAt, this.signInsNotBefore);
 	}
 
 	@Override

@@ -247,7 +247,7 @@ public class UserService {
 		if (change.accessWithdrawn()) {
 			// Its sign-in sessions end for good, not only while it stays disabled or
 			// locked (checked at each request, an idle one came back with the account).
-			endSignIns(id, Instant.now());
+			endSignIns(id);
 		}
 		return change;
 	}
@@ -329,15 +329,14 @@ public class UserService {
 	}
 
 	/**
-	 * Ends every sign-in session of the account begun before the given moment, on every
-	 * node at its next request (the session filter reads it).
-	 * @return the moment as stored (PostgreSQL keeps microseconds, and rounds): a session
-	 * that begins at it goes on
+	 * Ends every sign-in session of the account made so far, on every node at its next
+	 * request (the session filter reads it).
+	 * @return the end as stored ({@link UserAccount#signInsNotBefore}): a session that
+	 * keeps it goes on
+	 * @throws NoSuchEntityException if there is no such account
 	 */
-	public Instant endSignIns(UUID id, Instant moment) {
-		Instant stored = moment.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-		this.users.endSignInsBefore(id, stored);
-		return stored;
+	public Instant endSignIns(UUID id) {
+		return this.users.endSignIns(id).orElseThrow(() -> new NoSuchEntityException("User"));
 	}
 
 	/** Sets a new password, which must pass the password policy. */

@@ -344,6 +344,42 @@ class AccountPageTest {
 	}
 
 	/**
+	 * An end of every sign-in is told from a sign-in by identity, not by time
+	 * (SECURITY.md LG-23): the database's and the nodes' clocks differ. A session begun
+	 * before an end stamped a minute behind the clock of the node that signed the person
+	 * in ends all the same (it used to go on: it "began after" the end); a sign-in after
+	 * an end stamped a minute ahead goes on (it used to end at once), and so does a
+	 * session that ends every other one after such a stamp, while the others end.
+	 */
+	@Test
+	void sessionsWhenEndsOfEverySignInAreStampedByAnotherClockThenOnlyTheSignInsBeforeThemEnd() {
+		UserAccount yves = person("yves", Map.of());
+		JdbcClient database = JdbcClient.create(nodeA.bean(DataSource.class));
+		TestBrowser before = signedIn(nodeA, "yves");
+		assertThat(before.get(nodeB.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		assertThat(database.sql("UPDATE users SET sign_ins_not_before = now() - interval '1 minute' WHERE id = ?")
+			.param(yves.id())
+			.update()).isEqualTo(1);
+		HttpResponse<String> ended = before.get(nodeB.baseUrl() + "/account");
+		assertThat(ended.statusCode()).isEqualTo(302);
+		assertThat(TestBrowser.location(ended)).endsWith("/login");
+
+		assertThat(database.sql("UPDATE users SET sign_ins_not_before = now() + interval '1 minute' WHERE id = ?")
+			.param(yves.id())
+			.update()).isEqualTo(1);
+		TestBrowser after = signedIn(nodeB, "yves");
+		TestBrowser other = signedIn(nodeA, "yves");
+		HttpResponse<String> page = after.get(nodeA.baseUrl() + "/account?lang=en");
+		assertThat(page.statusCode()).as("a sign-in after the end").isEqualTo(200);
+		assertThat(other.get(nodeB.baseUrl() + "/account").statusCode()).isEqualTo(200);
+		after.postForm(nodeB.baseUrl() + "/account/sessions/end-others",
+				Map.of("_csrf", TestBrowser.csrf(page.body())));
+		assertThat(after.get(nodeA.baseUrl() + "/account").statusCode()).as("the session that ended the others")
+			.isEqualTo(200);
+		assertThat(other.get(nodeB.baseUrl() + "/account").statusCode()).isEqualTo(302);
+	}
+
+	/**
 	 * Disabling or locking an account ends its sign-in sessions for good: one that made
 	 * no request meanwhile does not come back when the account is enabled again (it was
 	 * checked only at each request, so an idle one did, and with it silent sign-ins).

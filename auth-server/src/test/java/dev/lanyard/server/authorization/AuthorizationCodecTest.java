@@ -1,11 +1,14 @@
 package dev.lanyard.server.authorization;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import dev.lanyard.server.user.LanyardUser;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
@@ -72,6 +75,38 @@ class AuthorizationCodecTest {
 		assertThat(written.attributes()).contains("\"later_member\":{\"kept\":[1,2]}")
 			.contains("\"login_name\":\"alice\"")
 			.doesNotContain(AuthorizationCodec.LATER_PRINCIPAL_MEMBERS);
+	}
+
+	/**
+	 * The end of every sign-in a grant's sign-in went on under: kept through the row (its
+	 * code is redeemed only while the account still holds it), "none" as such; a grant an
+	 * older node stored keeps none, and is judged by its sign-in time.
+	 */
+	@Test
+	void decodeWhenPrincipalKeepsTheEndOfEverySignInThenKeptAndOlderRowsJudgedByTime() {
+		Instant notBefore = Instant.parse("2026-12-07T09:00:00.123456Z");
+		for (String member : new String[] { ",\"sign_ins_not_before\":\"" + notBefore + "\"",
+				",\"sign_ins_not_before\":null", "" }) {
+			String principal = "{\"$type\":\"user\",\"id\":\"0b9d6c1e-6f0a-4c43-9d0e-1c7a0a4d2f11\","
+					+ "\"login_name\":\"alice\",\"roles\":[\"user\"]" + member + ",\"sid\":\"session-1\","
+					+ "\"auth_time\":\"2026-12-07T10:00:00Z\",\"remote_address\":\"127.0.0.1\"}";
+			StoredAuthorization stored = TestStoredAuthorizations.grant(NOW)
+				.attributes("{\"java.security.Principal\":" + principal + "}")
+				.accessToken(TestStoredAuthorizations.token("lyat_a-token", NOW.plus(Duration.ofMinutes(15))))
+				.accessTokenScopes("openid")
+				.build();
+
+			OAuth2Authorization decoded = this.codec.decode(stored, this.client, null, null);
+			LanyardUser user = (LanyardUser) ((Authentication) decoded.getAttribute(Principal.class.getName()))
+				.getPrincipal();
+			assertThat(user.signInsNotBeforeKept()).as(member).isEqualTo(!member.isEmpty());
+			assertThat(user.signInsNotBefore()).as(member).isEqualTo(member.contains("Z") ? notBefore : null);
+			StoredAuthorization written = this.codec.encode(decoded, stored.version() + 1, stored.createdAt());
+			assertThat(written.attributes().contains("sign_ins_not_before")).as(member).isEqualTo(!member.isEmpty());
+			assertThat(((LanyardUser) ((Authentication) this.codec.decode(written, this.client, null, null)
+				.getAttribute(Principal.class.getName())).getPrincipal()).signInsNotBefore())
+				.isEqualTo(user.signInsNotBefore());
+		}
 	}
 
 }

@@ -312,13 +312,17 @@ class TokenEndpointTest {
 		TestBrowser.Pkce pkce = TestBrowser.Pkce.create();
 		String before = flows.authorizeWithLogin(new TestBrowser(),
 				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", pkce), username, password);
-		database.update("UPDATE users SET sign_ins_not_before = now() WHERE id = ?", id);
+		// Stamped a minute behind the clock of the node that signed the person in (the
+		// database's, or an older node's, behind): told apart by identity, not by time.
+		database.update("UPDATE users SET sign_ins_not_before = now() - interval '1 minute' WHERE id = ?", id);
 
 		HttpResponse<String> escaped = flows.redeemCode(this.client, "web-app", TestBootstrap.WEB_APP_SECRET,
 				TestBrowser.queryParameters(before).get("code"), TestBootstrap.REDIRECT_URI, pkce.verifier());
 		assertThat(escaped.statusCode()).as(escaped.body()).isEqualTo(400);
 		assertThat(TestBrowser.json(escaped).get("error")).isEqualTo("invalid_grant");
 
+		// A later end stamped a minute ahead: a sign-in after it is not touched either.
+		database.update("UPDATE users SET sign_ins_not_before = now() + interval '1 minute' WHERE id = ?", id);
 		TestBrowser.Pkce again = TestBrowser.Pkce.create();
 		String after = flows.authorizeWithLogin(new TestBrowser(),
 				OAuthFlows.codeRequest("web-app", TestBootstrap.REDIRECT_URI, "openid", "s", again), username,

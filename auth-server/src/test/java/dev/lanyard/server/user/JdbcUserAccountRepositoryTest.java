@@ -227,6 +227,35 @@ class JdbcUserAccountRepositoryTest {
 		assertThat(this.users.findById(bob.id()).orElseThrow().passwordHash()).isEqualTo("{noop}bob");
 	}
 
+	/**
+	 * Every end of every sign-in is a value no sign-in read before: the database's time,
+	 * and past the last end even when that one was stamped ahead (an older node's clock),
+	 * or within one transaction (one {@code now()}); the account's information stays.
+	 */
+	@Test
+	void endSignInsWhenEndedAgainThenEachEndIsNewAndReadWithTheAccount() {
+		UserAccount alice = TestUserAccounts.user("alice").build();
+		this.users.insert(alice);
+		backdate(alice.id());
+		assertThat(this.users.findById(alice.id()).orElseThrow().signInsNotBefore()).isNull();
+
+		Instant first = this.users.endSignIns(alice.id()).orElseThrow();
+		assertThat(first).isEqualTo(transactionStart());
+		Instant second = this.users.endSignIns(alice.id()).orElseThrow();
+		assertThat(second).isAfter(first);
+		Instant ahead = transactionStart().plusSeconds(60);
+		this.jdbc.sql("UPDATE users SET sign_ins_not_before = ? WHERE id = ?")
+			.params(Timestamp.from(ahead), alice.id())
+			.update();
+		Instant third = this.users.endSignIns(alice.id()).orElseThrow();
+		assertThat(third).isAfter(ahead);
+
+		UserAccount read = this.users.findById(alice.id()).orElseThrow();
+		assertThat(read.signInsNotBefore()).isEqualTo(third);
+		assertThat(read.updatedAt()).isEqualTo(BACKDATED);
+		assertThat(this.users.endSignIns(UUID.randomUUID())).isEmpty();
+	}
+
 	@Test
 	void searchWhenPagedThenPagesByLoginNameAndCountCountsAllMatches() {
 		insert("Erin", "dave", "Carol", "bob", "alice");
