@@ -4,7 +4,6 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +52,7 @@ final class AuthorizationRequestCache implements RequestCache {
 			// only what the browser brought, and the sign-in this leads to meets its
 			// sign-in prompt.
 			request.getSession().setAttribute(SAVED_REQUEST, new AuthorizationRequestAsGet(request));
-			ReplacedAuthorizationRequest.rememberSignInAsked(request, Instant.now());
+			ReplacedAuthorizationRequest.rememberSignInAsked(request);
 		}
 		else if ("GET".equals(request.getMethod()) && !asksForSignIn(request)) {
 			this.framework.saveRequest(request, response);

@@ -75,7 +75,7 @@ final class ReauthenticationFilter extends OncePerRequestFilter {
 			return;
 		}
 		this.requests.saveWithoutSignInPrompt(request);
-		ReplacedAuthorizationRequest.rememberSignInAsked(request, this.clock.instant());
+		ReplacedAuthorizationRequest.rememberSignInAsked(request);
 		response.sendRedirect(request.getContextPath() + "/login");
 	}
 

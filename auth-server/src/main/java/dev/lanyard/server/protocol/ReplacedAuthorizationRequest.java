@@ -29,6 +29,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * A request that asked for a new sign-in ({@code prompt=login}, {@code max_age}) is met
  * once the person signed in after being sent to do so ({@link #rememberSignInAsked}):
  * otherwise its unchangeable {@code prompt} would send them to the login page forever.
+ * "After" is told by the sign-in being another one than the one in place when asked, not
+ * by comparing the asking node's clock with the signing-in node's: a node ahead by more
+ * than the time a person takes to sign in sent them back to the login page again and
+ * again.
  */
 final class ReplacedAuthorizationRequest {
 
@@ -38,7 +42,12 @@ final class ReplacedAuthorizationRequest {
 
 	private static final String KEY = ReplacedAuthorizationRequest.class.getName() + ".KEY";
 
-	private static final String SIGN_IN_ASKED = ReplacedAuthorizationRequest.class.getName() + ".SIGN_IN_ASKED";
+	/**
+	 * Not the name an older node kept the time of asking under: read with this meaning,
+	 * its value would let a request skip the prompt (nodes of two versions serve during a
+	 * rolling upgrade; the person is at most asked once more).
+	 */
+	private static final String SIGN_IN_ASKED = ReplacedAuthorizationRequest.class.getName() + ".SIGN_IN_ASKED_OF";
 
 	private ReplacedAuthorizationRequest() {
 	}
@@ -78,26 +87,43 @@ final class ReplacedAuthorizationRequest {
 	}
 
 	/**
-	 * Remembers that the person was sent to sign in again for this request, at this time.
+	 * Remembers that the person was sent to sign in again for this request, and which
+	 * sign-in was in place then.
 	 */
-	static void rememberSignInAsked(HttpServletRequest request, Instant now) {
+	static void rememberSignInAsked(HttpServletRequest request) {
 		Object key = request.getAttribute(KEY);
 		if (key != null) {
-			request.getSession().setAttribute(SIGN_IN_ASKED, new SignInAsked((String) key, now));
+			LoginDetails login = signIn();
+			request.getSession()
+				.setAttribute(SIGN_IN_ASKED, new SignInAsked((String) key, (login != null) ? login.sessionId() : null,
+						(login != null) ? login.authenticatedAt() : null));
 		}
 	}
 
+	/**
+	 * Whether the person signed in since being sent to for this request: a sign-in other
+	 * than the one in place then (a new one has a new session identifier, a further
+	 * factor a new time; going on past "sign out everywhere else" changes neither).
+	 */
 	private static boolean signedInSinceAsked(HttpServletRequest request, String key) {
 		HttpSession session = request.getSession(false);
 		Object asked = (session != null) ? session.getAttribute(SIGN_IN_ASKED) : null;
-		Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
-		return asked instanceof SignInAsked signInAsked && signInAsked.key().equals(key) && signedIn != null
-				&& signedIn.getDetails() instanceof LoginDetails login
-				&& login.authenticatedAt().isAfter(signInAsked.at());
+		LoginDetails login = signIn();
+		return asked instanceof SignInAsked signInAsked && signInAsked.key().equals(key) && login != null
+				&& !(login.sessionId().equals(signInAsked.sessionId())
+						&& login.authenticatedAt().equals(signInAsked.authenticatedAt()));
 	}
 
-	/** A request's sign-in prompt, and when the person was sent to meet it. */
-	private record SignInAsked(String key, Instant at) implements Serializable {
+	private static LoginDetails signIn() {
+		Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
+		return (signedIn != null && signedIn.getDetails() instanceof LoginDetails login) ? login : null;
+	}
+
+	/**
+	 * A request's sign-in prompt, and the sign-in in place when the person was sent to
+	 * meet it (both {@code null} when none said which).
+	 */
+	private record SignInAsked(String key, String sessionId, Instant authenticatedAt) implements Serializable {
 
 		@Serial
 		private static final long serialVersionUID = 1L;
