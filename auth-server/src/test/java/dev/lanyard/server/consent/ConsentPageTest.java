@@ -274,6 +274,122 @@ class ConsentPageTest {
 		assertThat(consents.findById(client, person.toString())).isNotNull();
 	}
 
+	/**
+	 * Two approvals of different scopes by one person at once (two tabs, two nodes): the
+	 * consent keeps both. Each read the consent before the person's lock and saved what
+	 * it read with its own scope, and the last one kept only its own.
+	 */
+	@Test
+	void consentWhenTwoApprovalsOfDifferentScopesAtOnceThenBothKept() throws Exception {
+		dev.lanyard.server.user.UserAccount account = newPerson();
+		TestBrowser first = signedIn(account.username());
+		TestBrowser second = signedIn(account.username());
+		String firstState = consentPage(first, "openid profile");
+		String secondState = consentPage(second, "openid email");
+		UUID person = account.id();
+		javax.sql.DataSource database = SharedLanyard.server().bean(javax.sql.DataSource.class);
+		List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> approvals = new java.util.ArrayList<>();
+		try (java.sql.Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			holdPerson(holder, person);
+			approvals.add(approveAsync(first, firstState, "profile"));
+			approvals.add(approveAsync(second, secondState, "email"));
+			dev.lanyard.server.LockWaits.await(database, "oauth2_authorization_consent", 2);
+			holder.commit();
+		}
+		for (java.util.concurrent.CompletableFuture<HttpResponse<String>> approval : approvals) {
+			assertThat(TestBrowser.location(approval.get(10, java.util.concurrent.TimeUnit.SECONDS)))
+				.startsWith(TestBootstrap.REDIRECT_URI)
+				.contains("code=");
+		}
+		assertThat(consentedScopes(person)).containsExactlyInAnyOrder("openid", "profile", "email");
+	}
+
+	/**
+	 * An approval that read the consent before the person withdrew it (the account page's
+	 * "revoke", which went first) adds its own scope only: the withdrawn ones stay
+	 * withdrawn, where the approval brought them back.
+	 */
+	@Test
+	void consentWhenWithdrawnWhileAnApprovalWaitsThenTheWithdrawnScopesStayWithdrawn() throws Exception {
+		dev.lanyard.server.user.UserAccount account = newPerson();
+		TestBrowser browser = signedIn(account.username());
+		assertThat(TestBrowser.location(approve(browser, consentPage(browser, "openid profile"), "profile")))
+			.contains("code=");
+		UUID person = account.id();
+		assertThat(consentedScopes(person)).containsExactlyInAnyOrder("openid", "profile");
+		String state = consentPage(browser, "openid profile email");
+		javax.sql.DataSource database = SharedLanyard.server().bean(javax.sql.DataSource.class);
+		java.util.concurrent.CompletableFuture<HttpResponse<String>> approval;
+		try (java.sql.Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			holdPerson(holder, person);
+			approval = approveAsync(browser, state, "email");
+			dev.lanyard.server.LockWaits.await(database, "oauth2_authorization_consent", 1);
+			try (java.sql.PreparedStatement withdrawal = holder
+				.prepareStatement("DELETE FROM oauth2_authorization_consent WHERE principal_name = ?")) {
+				withdrawal.setString(1, person.toString());
+				assertThat(withdrawal.executeUpdate()).isEqualTo(1);
+			}
+			holder.commit();
+		}
+		assertThat(TestBrowser.location(approval.get(10, java.util.concurrent.TimeUnit.SECONDS))).contains("code=");
+		assertThat(consentedScopes(person)).contains("email").doesNotContain("profile");
+	}
+
+	private static dev.lanyard.server.user.UserAccount newPerson() {
+		return SharedLanyard.server()
+			.bean(UserService.class)
+			.create("consent-" + UUID.randomUUID().toString().substring(0, 8), null, "consent-page-password-2026", true,
+					false, List.of("user"), Map.of(), Map.of());
+	}
+
+	private TestBrowser signedIn(String username) {
+		TestBrowser browser = new TestBrowser();
+		assertThat(this.flows.signIn(browser, username, "consent-page-password-2026").statusCode()).isIn(302, 303);
+		return browser;
+	}
+
+	/** Opens consenting-app's consent page for the scopes; the page's state. */
+	private String consentPage(TestBrowser browser, String scopes) {
+		HttpResponse<String> request = browser.get(this.flows.authorizeUrl(OAuthFlows.codeRequest("consenting-app",
+				TestBootstrap.REDIRECT_URI, scopes, "s", TestBrowser.Pkce.create())));
+		HttpResponse<String> page = browser.get(TestBrowser.location(request));
+		assertThat(page.statusCode()).isEqualTo(200);
+		return state(page.body());
+	}
+
+	private HttpResponse<String> approve(TestBrowser browser, String state, String scope) {
+		return browser.postForm(this.flows.url("/oauth2/authorize"),
+				Map.of("client_id", "consenting-app", "state", state, "scope", scope));
+	}
+
+	private java.util.concurrent.CompletableFuture<HttpResponse<String>> approveAsync(TestBrowser browser, String state,
+			String scope) {
+		return java.util.concurrent.CompletableFuture.supplyAsync(() -> approve(browser, state, scope));
+	}
+
+	/** Holds the person's row as a change of their consents does, in the transaction. */
+	private static void holdPerson(java.sql.Connection holder, UUID person) throws java.sql.SQLException {
+		try (java.sql.PreparedStatement lock = holder
+			.prepareStatement("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE")) {
+			lock.setObject(1, person);
+			lock.executeQuery().close();
+		}
+	}
+
+	private static Set<String> consentedScopes(UUID person) {
+		String client = SharedLanyard.server()
+			.bean(org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository.class)
+			.findByClientId("consenting-app")
+			.getId();
+		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent consent = SharedLanyard
+			.server()
+			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class)
+			.findById(client, person.toString());
+		return (consent != null) ? consent.getScopes() : Set.of();
+	}
+
 	private static String registerConsentingClient(String name) {
 		String clientId = "consent-" + UUID.randomUUID().toString().substring(0, 8);
 		SharedLanyard.server()
