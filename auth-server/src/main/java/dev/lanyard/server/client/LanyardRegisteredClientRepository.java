@@ -55,6 +55,13 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 	 */
 	public static final String DPOP_BOUND_ACCESS_TOKENS = "lanyard.dpop-bound-access-tokens";
 
+	/**
+	 * Client setting: the version of the registration (when it last changed), for a
+	 * client whose keys are at a {@code jwks_uri}: every save of it has each node read
+	 * those keys afresh (a key the client withdrew there stops at once).
+	 */
+	public static final String REGISTRATION_VERSION = "lanyard.registration-version";
+
 	/** Client setting: its users must sign in with a second factor. */
 	public static final String REQUIRE_MFA = "lanyard.require-mfa";
 
@@ -214,6 +221,9 @@ public class LanyardRegisteredClientRepository implements RegisteredClientReposi
 			settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS256);
 			if (client.jwksUri() != null) {
 				settings.jwkSetUrl(client.jwksUri());
+				if (client.updatedAt() != null) {
+					settings.setting(REGISTRATION_VERSION, client.updatedAt().toString());
+				}
 			}
 			if (client.jwks() != null) {
 				settings.setting(JWKS, client.jwks());

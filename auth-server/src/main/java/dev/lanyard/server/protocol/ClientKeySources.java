@@ -25,11 +25,14 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * The public keys a client registered, inline ({@code jwks}) or by URL
  * ({@code jwks_uri}), as a nimbus key source: what its client assertions (RFC 7523) and
  * request objects (RFC 9101) are verified with. A URL is fetched within 2 s for the whole
- * answer ({@link BoundedResourceRetriever}), no redirects, 64 KiB at most, cached five
- * minutes (nimbus's cache and rate limit; requests wait at most 3 s for a fetch under
+ * answer ({@link BoundedResourceRetriever}), no redirects, 64 KiB at most, cached a
+ * minute (nimbus's cache and rate limit; requests wait at most 3 s for a fetch under
  * way); only keys that meet the registration rules are used, fetched ones too. A source
  * is kept per client and key set, and dropped (its refresh thread stopped) once the
- * registration names other keys and they are used, or after an hour unused. Thread-safe.
+ * registration names other keys and they are used, or after an hour unused. Keys at a URL
+ * are read afresh whenever the registration is saved: a key the client withdrew there (a
+ * leaked one) stops on every node within a second of a save, where it was taken for up to
+ * five minutes after with nothing to do about it but disable the client. Thread-safe.
  */
 final class ClientKeySources {
 
@@ -38,6 +41,12 @@ final class ClientKeySources {
 	private static final int JWKS_SIZE_LIMIT = 64 * 1024;
 
 	private static final long JWKS_REFRESH_WAIT_MILLIS = 3_000;
+
+	/**
+	 * How long keys fetched from a URL are used before they are fetched again (an unknown
+	 * key id fetches at once, at most every 30 s: nimbus's rate limit).
+	 */
+	private static final long JWKS_TIME_TO_LIVE_MILLIS = 60_000;
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientKeySources.class);
 
@@ -66,7 +75,8 @@ final class ClientKeySources {
 		if (jwks == null && jwksUri == null) {
 			return null;
 		}
-		return client.getId() + "\n" + ((jwks != null) ? "jwks:" + TokenHash.of(jwks) : "jwks_uri:" + jwksUri);
+		return client.getId() + "\n" + ((jwks != null) ? "jwks:" + TokenHash.of(jwks) : "jwks_uri:" + jwksUri + "\n"
+				+ client.getClientSettings().getSetting(LanyardRegisteredClientRepository.REGISTRATION_VERSION));
 	}
 
 	/**
@@ -112,7 +122,7 @@ final class ClientKeySources {
 				JWKS_SIZE_LIMIT);
 		try {
 			return JWKSourceBuilder.create(URI.create(client.getClientSettings().getJwkSetUrl()).toURL(), retriever)
-				.cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, JWKS_REFRESH_WAIT_MILLIS)
+				.cache(JWKS_TIME_TO_LIVE_MILLIS, JWKS_REFRESH_WAIT_MILLIS)
 				.build();
 		}
 		catch (MalformedURLException ex) {

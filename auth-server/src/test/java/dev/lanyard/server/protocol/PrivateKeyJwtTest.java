@@ -265,6 +265,55 @@ class PrivateKeyJwtTest {
 		}
 	}
 
+	/**
+	 * A key the client withdraws at its jwks_uri (a leaked one) stops on every node
+	 * within a second of its registration being saved, even unchanged; until then the
+	 * fetched set is used (a minute at most), and the key it keeps goes on. The fetched
+	 * set used to be kept five minutes whatever the administrator did, short of disabling
+	 * the client.
+	 */
+	@Test
+	void privateKeyJwtWhenKeyWithdrawnAtUrlThenRefusedOnEveryNodeOnceTheRegistrationIsSaved() throws Exception {
+		ECKey leaked = new ECKeyGenerator(Curve.P_256).keyID("leaked").generate();
+		ECKey kept = new ECKeyGenerator(Curve.P_256).keyID("kept").generate();
+		java.util.concurrent.atomic.AtomicReference<String> keys = new java.util.concurrent.atomic.AtomicReference<>(
+				new JWKSet(List.of(leaked.toPublicJWK(), kept.toPublicJWK())).toString());
+		String suffix = UUID.randomUUID().toString().substring(0, 8);
+		keyHost.createContext("/withdrawing-" + suffix, (exchange) -> {
+			byte[] body = keys.get().getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		});
+		String clientId = "withdrawing-" + suffix;
+		ClientRegistration registration = registration(clientId, "private_key_jwt", null, null,
+				"http://127.0.0.1:" + keyHost.getAddress().getPort() + "/withdrawing-" + suffix);
+		ClientService clients = nodeA.bean(ClientService.class);
+		clients.importClient(registration);
+		for (LanyardTestServer node : List.of(nodeA, nodeB)) {
+			accessToken(node, ecAssertion(clientId, leaked));
+		}
+
+		keys.set(new JWKSet(kept.toPublicJWK()).toString());
+		accessToken(nodeB, ecAssertion(clientId, leaked));
+		clients.update(clientId, registration);
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			for (LanyardTestServer node : List.of(nodeA, nodeB)) {
+				assertThat(tokenError(node, ecAssertion(clientId, leaked)).getCode()).isEqualTo("invalid_client");
+			}
+		});
+		for (LanyardTestServer node : List.of(nodeA, nodeB)) {
+			accessToken(node, ecAssertion(clientId, kept));
+		}
+	}
+
+	private static PrivateKeyJWT ecAssertion(String clientId, ECKey key) throws JOSEException {
+		return new PrivateKeyJWT(new ClientID(clientId), URI.create(ISSUER), JWSAlgorithm.ES256, key.toPrivateKey(),
+				key.getKeyID(), null);
+	}
+
 	@Test
 	void privateKeyJwtWhenRegisteredKeysChangeThenOldKeyRefusedAtOnce() throws Exception {
 		RSAKey first = new RSAKeyGenerator(2048).keyID("first").generate();
