@@ -68,6 +68,22 @@ class AuthorizationStorageConfiguration {
 		return shared;
 	}
 
+	/**
+	 * On Redis Cluster: a failover's promoted replica may lack the last revocations; they
+	 * are written to the cache again ({@link ClusterFailovers}).
+	 */
+	@Bean(destroyMethod = "close")
+	ClusterFailovers clusterFailovers(RedisMode redisMode, ObjectProvider<RedisConnectionFactory> connections,
+			LanyardProperties properties, RevocationOutbox outbox) {
+		Duration kept = properties.redis().tokenCacheTtl();
+		if (redisMode.enabled() && connections.getObject() instanceof LettuceConnectionFactory lettuce
+				&& lettuce.isClusterAware()) {
+			return ClusterFailovers.follow(lettuce.getRequiredNativeClient().getResources(),
+					() -> outbox.reapplyToCacheWithin(kept.plusSeconds(5)));
+		}
+		return ClusterFailovers.none();
+	}
+
 	@Bean
 	RevocationOutbox revocationOutbox(JdbcClient jdbc) {
 		return new RevocationOutbox(jdbc);

@@ -35,13 +35,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 9, scale-out: every Redis use works on Redis Cluster (three real primaries on
- * loopback, slots spread by {@code redis-cli --cluster create}): login sessions,
- * throttling counters (a two-key script, one hash tag), the token-lookup cache, and the
- * revocation channel that gateways subscribe to.
+ * loopback, each with a replica, slots spread by {@code redis-cli --cluster create}):
+ * login sessions, throttling counters (a two-key script, one hash tag), the token-lookup
+ * cache, and the revocation channel that gateways subscribe to; and a failover, which may
+ * lose a revocation's write, has it written again.
  */
 class RedisClusterTest {
 
-	private static final List<Process> servers = new ArrayList<>();
+	/** The servers by port. */
+	private static final Map<Integer, Process> servers = new java.util.LinkedHashMap<>();
 
 	private static String nodes;
 
@@ -55,20 +57,23 @@ class RedisClusterTest {
 		}
 		Path directory = TestBackends.tempDirectory("redis-cluster");
 		List<String> addresses = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < 6; i++) {
 			int port = TestBackends.freePort();
-			servers.add(new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-					"--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf", "--save", "",
-					"--appendonly", "no", "--dir", directory.toString())
-				.redirectErrorStream(true)
-				.redirectOutput(directory.resolve("redis-" + port + ".log").toFile())
-				.start());
+			// A failed primary is noticed within a second, and its replica promoted.
+			servers.put(port,
+					new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+							"--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+							"--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--dir",
+							directory.toString())
+						.redirectErrorStream(true)
+						.redirectOutput(directory.resolve("redis-" + port + ".log").toFile())
+						.start());
 			addresses.add("127.0.0.1:" + port);
 		}
 		nodes = String.join(",", addresses);
 		List<String> create = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
 		create.addAll(addresses);
-		create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+		create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
 		Instant deadline = Instant.now().plusSeconds(30);
 		while (true) {
 			Process creation = new ProcessBuilder(create).redirectErrorStream(true).start();
@@ -88,7 +93,7 @@ class RedisClusterTest {
 
 	@AfterAll
 	static void stopCluster() throws InterruptedException {
-		for (Process server : servers) {
+		for (Process server : servers.values()) {
 			server.destroy();
 			server.waitFor(10, TimeUnit.SECONDS);
 		}
@@ -161,6 +166,94 @@ class RedisClusterTest {
 			}
 			assertThat(TestBrowser.json(client.get(flows.url("/actuator/health"))).get("status")).isEqualTo("UP");
 		}
+	}
+
+	/**
+	 * A primary dies and the cluster promotes its replica, which lacks the revocation of
+	 * a token the primary had acknowledged (replication is asynchronous; here the entry
+	 * as it was before the revocation is written back by hand before the primary dies, so
+	 * that the replica has it): once the server's client sees the new primary, the
+	 * revocation is written to the cache again and the token is refused. The promoted
+	 * replica used to answer the token as active from its entry for up to a minute.
+	 */
+	@Test
+	void failoverWhenThePromotedReplicaLacksARevocationThenWrittenAgain() throws Exception {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.remove("spring.data.redis.url");
+		deployment.put("spring.data.redis.cluster.nodes", nodes);
+		deployment.put("spring.data.redis.lettuce.cluster.refresh.period", "1s");
+		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
+			OAuthFlows flows = new OAuthFlows(server.baseUrl());
+			TestBrowser client = new TestBrowser();
+			String token = (String) TestBrowser
+				.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
+						Map.of("grant_type", "client_credentials")))
+				.get("access_token");
+			assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
+				.isEqualTo(true);
+			org.springframework.data.redis.core.StringRedisTemplate direct = new org.springframework.data.redis.core.StringRedisTemplate(
+					server.bean(RedisConnectionFactory.class));
+			String key = deployment.get("lanyard.redis.key-prefix") + "at:" + TokenHash.of(token);
+			String active = direct.opsForValue().get(key);
+			assertThat(active).as("the token's entry").isNotNull().doesNotEndWith("|");
+			HttpResponse<String> revoked = client.postForm(flows.url("/oauth2/revoke"), Map.of("token", token),
+					"Authorization", TestBrowser.basic("service", TestBootstrap.SERVICE_SECRET));
+			assertThat(revoked.statusCode()).isEqualTo(200);
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> !active.equals(direct.opsForValue().get(key)));
+			// What the replica will hold: the entry as it was before the revocation.
+			direct.opsForValue().set(key, active, Duration.ofSeconds(60));
+			int primary;
+			try (RedisClusterConnection cluster = server.bean(RedisConnectionFactory.class).getClusterConnection()) {
+				primary = cluster.clusterGetNodeForKey(key.getBytes(StandardCharsets.UTF_8)).getPort();
+				org.awaitility.Awaitility.await()
+					.atMost(Duration.ofSeconds(5))
+					.until(() -> active.equals(replicaValue(primary, key)));
+			}
+			servers.get(primary).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(30))
+				.ignoreExceptions()
+				.untilAsserted(() -> assertThat(direct.opsForValue().get(key)).as("the tombstone written again")
+					.endsWith("|"));
+			assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token))
+				.isEqualTo(Map.of("active", false));
+		}
+	}
+
+	/** The value the replica of the primary on {@code primaryPort} holds for a key. */
+	private static String replicaValue(int primaryPort, String key) throws IOException, InterruptedException {
+		for (int port : servers.keySet()) {
+			if (port == primaryPort || !servers.get(port).isAlive()) {
+				continue;
+			}
+			String role = cli(port, "role");
+			if (role.startsWith("slave") && role.contains("\n" + primaryPort + "\n")) {
+				// A replica answers reads only on a connection that asked to (else
+				// MOVED).
+				Process read = new ProcessBuilder("/usr/bin/redis-cli", "-p", String.valueOf(port))
+					.redirectErrorStream(true)
+					.start();
+				try (java.io.OutputStream commands = read.getOutputStream()) {
+					commands.write(("READONLY\nGET " + key + "\n").getBytes(StandardCharsets.UTF_8));
+				}
+				String output = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+				read.waitFor();
+				return output.substring(output.indexOf('\n') + 1).strip();
+			}
+		}
+		return null;
+	}
+
+	private static String cli(int port, String... command) throws IOException, InterruptedException {
+		List<String> arguments = new ArrayList<>(List.of("/usr/bin/redis-cli", "-p", String.valueOf(port)));
+		arguments.addAll(List.of(command));
+		Process cli = new ProcessBuilder(arguments).redirectErrorStream(true).start();
+		String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		cli.waitFor();
+		return output;
 	}
 
 	private static void awaitClusterOk(Path cli, String port) throws IOException, InterruptedException {
