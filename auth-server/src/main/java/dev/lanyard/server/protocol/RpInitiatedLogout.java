@@ -4,6 +4,7 @@ import java.text.ParseException;
 import java.util.List;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
@@ -145,7 +146,8 @@ final class RpInitiatedLogout {
 	private static JWTClaimsSet verifiedHint(String hint, SigningKeyService keys) {
 		try {
 			SignedJWT jwt = SignedJWT.parse(hint);
-			if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || jwt.getHeader().getKeyID() == null) {
+			if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || jwt.getHeader().getKeyID() == null
+					|| !anIdToken(jwt.getHeader().getType())) {
 				throw error("id_token_hint");
 			}
 			JWK key = keys.publishedKeys().getKeyByKeyId(jwt.getHeader().getKeyID());
@@ -165,6 +167,17 @@ final class RpInitiatedLogout {
 		catch (ParseException | JOSEException ex) {
 			throw error("id_token_hint");
 		}
+	}
+
+	/**
+	 * Whether a token of this server's, by its {@code typ}, may be an ID token (which
+	 * carries none, or {@code JWT}): the same keys sign back-channel logout tokens
+	 * ({@code logout+jwt}, sent to clients) and exchanged JWTs ({@code at+jwt}), which
+	 * must not pass for one (RFC 8725 §3.11: explicit typing keeps one kind of JWT from
+	 * being taken for another).
+	 */
+	private static boolean anIdToken(JOSEObjectType type) {
+		return type == null || JOSEObjectType.JWT.equals(type);
 	}
 
 	/**

@@ -133,6 +133,44 @@ class LogoutTest {
 	}
 
 	/**
+	 * A hint must be an ID token: another token this server signs with the same keys (a
+	 * back-channel logout token, sent to clients; an exchanged JWT) is refused, though
+	 * its signature, issuer and subject hold. The same claims as an ID token are taken.
+	 */
+	@Test
+	void logoutWhenHintIsAnotherKindOfThisServersTokenThenErrorPage() throws Exception {
+		TestBrowser bob = new TestBrowser();
+		this.flows.signIn(bob, "bob", TestBootstrap.BOB_PASSWORD);
+		com.nimbusds.jose.jwk.RSAKey key = SharedLanyard.server()
+			.bean(dev.lanyard.server.key.SigningKeyService.class)
+			.activeSigningKey();
+		com.nimbusds.jwt.JWTClaimsSet claims = new com.nimbusds.jwt.JWTClaimsSet.Builder()
+			.issuer(SharedLanyard.server().baseUrl())
+			.subject(SharedLanyard.userId("bob"))
+			.audience("web-app")
+			.issueTime(new java.util.Date())
+			.build();
+		for (String type : new String[] { "logout+jwt", "at+jwt", "JWT", null }) {
+			JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID());
+			if (type != null) {
+				header.type(new com.nimbusds.jose.JOSEObjectType(type));
+			}
+			SignedJWT hint = new SignedJWT(header.build(), claims);
+			hint.sign(new RSASSASigner(key));
+			HttpResponse<String> response = bob.get(this.flows.url("/connect/logout?id_token_hint=" + hint.serialize()
+					+ "&post_logout_redirect_uri=https://app.example.com/"));
+			if (type == null || "JWT".equals(type)) {
+				assertThat(TestBrowser.location(response)).as(String.valueOf(type))
+					.isEqualTo(this.flows.url("/logout"));
+			}
+			else {
+				assertThat(response.statusCode()).as(type).isEqualTo(400);
+				assertThat(response.headers().firstValue("Location")).isEmpty();
+			}
+		}
+	}
+
+	/**
 	 * A hint signed by a key no longer published (retired long enough ago to leave the
 	 * JWKS, or withdrawn) cannot be checked: the person is still asked, signed out, and
 	 * sent to Lanyard's "signed out" page (the redirect URI could not be tied to a client
