@@ -58,7 +58,7 @@ final class AuthorizationCodec {
 
 	/** The members of a stored principal this version writes and reads. */
 	private static final Set<String> PRINCIPAL_MEMBERS = Set.of(TYPE, "id", "login_name", "roles", "sid", "auth_time",
-			"begun_at", "carried_past", "remote_address", "idp", "factors");
+			"begun_at", "carried_past", "remote_address", "idp", "factors", "sign_ins_not_before");
 
 	/**
 	 * The attribute holding the members of the stored principal that a later version

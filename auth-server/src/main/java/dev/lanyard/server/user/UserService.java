@@ -87,7 +87,8 @@ public class UserService {
 		}
 		UserAccount current = existing.get();
 		UserAccount updated = new UserAccount(current.id(), username, email, current.passwordHash(), enabled,
-				current.locked(), roles, attributes, claims, current.createdAt(), current.updatedAt());
+				current.locked(), roles, attributes, claims, current.createdAt(), current.updatedAt(),
+				current.signInsNotBefore());
 		if (!updated.equals(current)) {
 			this.users.updateProfile(updated);
 		}
@@ -228,7 +229,7 @@ public class UserService {
 			throw new AlreadyExistsException("username", "A user with this username exists");
 		});
 		UserAccount after = new UserAccount(id, username, email, before.passwordHash(), enabled, locked, roles,
-				attributes, claims, before.createdAt(), Instant.now());
+				attributes, claims, before.createdAt(), Instant.now(), before.signInsNotBefore());
 		requireAnotherAdministratorIfWithdrawn(before, after);
 		try {
 			if (!this.users.updateProfile(after, before.updatedAt())) {

@@ -109,4 +109,35 @@ class AuthorizationCodecTest {
 		}
 	}
 
+	/**
+	 * A principal made here writes the end of every sign-in it keeps (none, as such), and
+	 * one that keeps none writes no member.
+	 */
+	@Test
+	void encodeWhenPrincipalKeepsTheEndOfEverySignInThenWritten() {
+		java.util.UUID id = java.util.UUID.fromString("0b9d6c1e-6f0a-4c43-9d0e-1c7a0a4d2f11");
+		Instant notBefore = Instant.parse("2026-12-07T09:00:00.123456Z");
+		LanyardUser[] users = { new LanyardUser(id, "alice", null, true, false, java.util.List.of("user"), notBefore),
+				new LanyardUser(id, "alice", null, true, false, java.util.List.of("user"), null),
+				new LanyardUser(id, "alice", null, true, false, java.util.List.of("user")) };
+		String[] written = { "\"sign_ins_not_before\":\"" + notBefore + "\"", "\"sign_ins_not_before\":null", null };
+		for (int i = 0; i < users.length; i++) {
+			OAuth2Authorization authorization = OAuth2Authorization.withRegisteredClient(this.client)
+				.id("grant-" + i)
+				.principalName(id.toString())
+				.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+				.attribute(Principal.class.getName(),
+						org.springframework.security.authentication.UsernamePasswordAuthenticationToken
+							.authenticated(users[i], null, users[i].getAuthorities()))
+				.build();
+			String attributes = this.codec.encode(authorization, 1, NOW).attributes();
+			if (written[i] != null) {
+				assertThat(attributes).contains(written[i]);
+			}
+			else {
+				assertThat(attributes).doesNotContain("sign_ins_not_before");
+			}
+		}
+	}
+
 }

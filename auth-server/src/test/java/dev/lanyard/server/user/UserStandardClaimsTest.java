@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.lanyard.server.ImportOutcome;
 import dev.lanyard.server.SharedLanyard;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,28 @@ class UserStandardClaimsTest {
 					Map.of("email_verified", "true"), true)
 			.after();
 		assertThat(vouched.claims()).containsEntry("email_verified", "true");
+	}
+
+	/**
+	 * An entry imported again as it was is left as it is, also for an account whose
+	 * sign-ins were all ended once (that end is part of the account as read, not of the
+	 * entry): it used to count as changed at every start, rewriting the account (its
+	 * {@code updated_at}, an open form's version) and auditing an update of nothing.
+	 */
+	@Test
+	void importUserWhenEntryUnchangedAfterSignInsEndedThenUnchanged() {
+		UserAccount account = this.users
+			.importUser(this.username, "a-good-long-password-42", "ana@example.com", List.of("user"), Map.of(),
+					Map.of(), true)
+			.after();
+		this.users.endSignIns(account.id());
+		UserAccount before = this.users.get(account.id());
+
+		UserService.Change again = this.users.importUser(this.username, "a-good-long-password-42", "ana@example.com",
+				List.of("user"), Map.of(), Map.of(), true);
+
+		assertThat(again.outcome()).isEqualTo(ImportOutcome.UNCHANGED);
+		assertThat(this.users.get(account.id()).updatedAt()).isEqualTo(before.updatedAt());
 	}
 
 }
