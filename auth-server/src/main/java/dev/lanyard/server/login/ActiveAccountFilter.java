@@ -30,6 +30,8 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 
 	private final JdbcUserAccountRepository users;
 
+	private final SignInSessions signInSessions;
+
 	private final Duration maxLifetime;
 
 	private final Clock clock;
@@ -37,8 +39,10 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 	/**
 	 * @param maxLifetime how long a login session lasts after its sign-in at most
 	 */
-	public ActiveAccountFilter(JdbcUserAccountRepository users, Duration maxLifetime, Clock clock) {
+	public ActiveAccountFilter(JdbcUserAccountRepository users, SignInSessions signInSessions, Duration maxLifetime,
+			Clock clock) {
 		this.users = users;
+		this.signInSessions = signInSessions;
 		this.maxLifetime = maxLifetime;
 		this.clock = clock;
 	}
@@ -72,6 +76,11 @@ public final class ActiveAccountFilter extends OncePerRequestFilter {
 				.map((standing) -> standing.allows(user, standingFrom))
 				.orElse(false);
 			if (!goesOn) {
+				if (login != null) {
+					// Off the person's list of sessions too (the statement above may have
+					// just noted it as used).
+					this.signInSessions.signedOut(login.sessionId());
+				}
 				SecurityContextHolder.clearContext();
 				HttpSession session = request.getSession(false);
 				if (session != null) {

@@ -86,9 +86,9 @@ class LoginSecurityConfiguration {
 	 * their absolute lifetime; used by every chain with sessions.
 	 */
 	@Bean
-	ActiveAccountFilter activeAccountFilter(JdbcUserAccountRepository users, LanyardProperties properties,
-			Clock clock) {
-		return new ActiveAccountFilter(users, properties.login().sessionMaxLifetime(), clock);
+	ActiveAccountFilter activeAccountFilter(JdbcUserAccountRepository users, SignInSessions signInSessions,
+			LanyardProperties properties, Clock clock) {
+		return new ActiveAccountFilter(users, signInSessions, properties.login().sessionMaxLifetime(), clock);
 	}
 
 	/** Keeps the servlet container from also running the filter on every request. */

@@ -363,6 +363,9 @@ class AccountPageTest {
 		HttpResponse<String> ended = before.get(nodeB.baseUrl() + "/account");
 		assertThat(ended.statusCode()).isEqualTo(302);
 		assertThat(TestBrowser.location(ended)).endsWith("/login");
+		// Nor is it on the person's list of sessions (its last request noted it as used).
+		String listed = signedIn(nodeA, "yves").get(nodeA.baseUrl() + "/account?lang=en").body();
+		assertThat(listed).doesNotContainPattern("/account/sessions/[^/\"]+/end");
 
 		assertThat(database.sql("UPDATE users SET sign_ins_not_before = now() + interval '1 minute' WHERE id = ?")
 			.param(yves.id())
