@@ -44,13 +44,15 @@ class WebServerConfiguration {
 	 * at most {@link #inProcessSessionLimit} of them, else anyone could fill the heap
 	 * with anonymous authorization requests, each kept in a session of its own for half
 	 * an hour (docs/SECURITY.md HD-01: every in-process fallback is bounded in size and
-	 * time). Past it, a request that needs a new session is answered 503 until sessions
-	 * end. With Redis, Spring Session keeps them there and Tomcat's go unused.
+	 * time). At the bound a new session ends the anonymous one used longest ago
+	 * ({@link AnonymousFirstSessions}); only when every session is signed in is a request
+	 * that needs a new one answered 503 until sessions end. With Redis, Spring Session
+	 * keeps them there and Tomcat's go unused.
 	 */
 	@Bean
 	WebServerFactoryCustomizer<TomcatServletWebServerFactory> boundedInProcessSessions() {
 		return (factory) -> factory.addContextCustomizers((context) -> {
-			StandardManager sessions = new StandardManager();
+			StandardManager sessions = new AnonymousFirstSessions();
 			sessions.setMaxActiveSessions(inProcessSessionLimit(Runtime.getRuntime().maxMemory()));
 			context.setManager(sessions);
 		});

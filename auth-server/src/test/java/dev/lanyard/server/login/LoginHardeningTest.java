@@ -158,12 +158,16 @@ class LoginHardeningTest {
 
 	/**
 	 * Without Redis a node keeps login sessions in its own memory, at most so many (a
-	 * quarter of the heap at 32 KB each): past them, a page that needs a new session is
-	 * 503 "try again", never a 500, and no session more is kept; the sessions already
-	 * there go on. (The limit is lowered here to what the node holds now.)
+	 * quarter of the heap at 32 KB each). At the bound a new visitor's session ends the
+	 * anonymous one used longest ago, never a signed-in one: visits without a cookie
+	 * (each makes a session) no longer lock everyone out of signing in, as they did when
+	 * every new session was refused at the bound, for the half hour sessions live. Only
+	 * when every session is signed in is a page that needs a new one 503 "try again",
+	 * never a 500, and no session more is kept. (The bound is lowered here to what the
+	 * node holds.)
 	 */
 	@Test
-	void hd01SessionsWithoutRedisWhenTheNodeHoldsItsLimitThen503AndNoneMore() {
+	void hd01SessionsWithoutRedisWhenTheNodeHoldsItsLimitThenAnonymousOnesMakeRoomElse503() {
 		String username = "kept-" + UUID.randomUUID().toString().substring(0, 8);
 		withoutRedis.bean(UserService.class)
 			.create(username, null, PASSWORD, true, false, List.of("user"), Map.of(), Map.of());
@@ -175,13 +179,33 @@ class LoginHardeningTest {
 		assertThat(sessions.getMaxActiveSessions())
 			.isEqualTo((int) Math.max(1_000, Runtime.getRuntime().maxMemory() / 4 / (32 * 1024)));
 		int limit = sessions.getMaxActiveSessions();
-		sessions.setMaxActiveSessions(sessions.getActiveSessions());
+		sessions.setMaxActiveSessions(sessions.getActiveSessions() + 5);
 		try {
+			for (int i = 0; i < 20; i++) {
+				assertThat(new TestBrowser().get(withoutRedis.baseUrl() + "/login").statusCode()).as("visit " + i)
+					.isEqualTo(200);
+			}
+			assertThat(sessions.getActiveSessions()).isLessThanOrEqualTo(sessions.getMaxActiveSessions());
+			TestBrowser visitor = new TestBrowser();
+			assertThat(location(signIn(withoutRedis, visitor, username, PASSWORD, "192.0.2.252"))).isEqualTo("/");
+			assertThat(visitor.get(withoutRedis.baseUrl() + "/account").statusCode()).isEqualTo(200);
+			assertThat(signedIn.get(withoutRedis.baseUrl() + "/account").statusCode()).isEqualTo(200);
+
+			// Every session signed in: none makes room.
+			for (org.apache.catalina.Session session : sessions.findSessions()) {
+				if (session.getSession()
+					.getAttribute(
+							org.springframework.security.web.context.HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY) == null) {
+					session.expire();
+				}
+			}
+			sessions.setMaxActiveSessions(sessions.getActiveSessions());
 			HttpResponse<String> page = new TestBrowser().get(withoutRedis.baseUrl() + "/login");
 			assertThat(page.statusCode()).isEqualTo(503);
 			assertThat(page.body()).contains("Try again in a moment").doesNotContain("Exception");
 			assertThat(sessions.getActiveSessions()).isLessThanOrEqualTo(sessions.getMaxActiveSessions());
 			assertThat(signedIn.get(withoutRedis.baseUrl() + "/account").statusCode()).isEqualTo(200);
+			assertThat(visitor.get(withoutRedis.baseUrl() + "/account").statusCode()).isEqualTo(200);
 		}
 		finally {
 			sessions.setMaxActiveSessions(limit);
