@@ -337,8 +337,15 @@ class AccountController {
 	String revokeAll(Authentication person, HttpServletRequest request, RedirectAttributes redirect) {
 		String userId = id(person).toString();
 		int revoked = this.revocations.revokeByPrincipal(userId, "user");
-		this.audit.record(userId, "account.applications_revoked", "user:" + userId, request.getRemoteAddr(),
-				Map.of("count", revoked));
+		if (revoked > 0) {
+			this.audit.record(userId, "account.applications_revoked", "user:" + userId, request.getRemoteAddr(),
+					Map.of("count", revoked));
+		}
+		else {
+			// Nothing revoked: asked again and again, once a minute at most.
+			this.audit.recordRepeatable(userId, "account.applications_revoked", "user:" + userId,
+					request.getRemoteAddr(), Map.of("count", revoked));
+		}
 		redirect.addFlashAttribute("notice", "account.applications-revoked");
 		return "redirect:/account#applications";
 	}

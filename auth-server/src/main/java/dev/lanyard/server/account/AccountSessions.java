@@ -118,8 +118,15 @@ public final class AccountSessions {
 		// No credential was given: this session goes on past the cut-off, not as a new
 		// sign-in (a stolen cookie must not renew its sign-in time by asking this).
 		SignInRenewal.endOtherSignInsOnly(person, this.users, request);
-		this.audit.record(id.toString(), "account.sessions_ended", "user:" + id, request.getRemoteAddr(),
-				Map.of("sessions_ended", ended[0], "tokens_revoked", ended[1]));
+		Map<String, Object> details = Map.of("sessions_ended", ended[0], "tokens_revoked", ended[1]);
+		if (ended[0] > 0 || ended[1] > 0) {
+			this.audit.record(id.toString(), "account.sessions_ended", "user:" + id, request.getRemoteAddr(), details);
+		}
+		else {
+			// Nothing listed ended: asked again and again, once a minute at most.
+			this.audit.recordRepeatable(id.toString(), "account.sessions_ended", "user:" + id, request.getRemoteAddr(),
+					details);
+		}
 	}
 
 	/**

@@ -80,7 +80,10 @@ class ActivateController {
 			HttpServletRequest request, Model model) {
 		LoginAttempt attempt = attempt(person, request);
 		if (!this.throttle.tryAcquire(attempt)) {
-			this.audit.record(person.getName(), "device.code-throttled", null, request.getRemoteAddr(), Map.of());
+			// Once a minute at most: a signed-in person could post on and on, and the
+			// audit table is never emptied.
+			this.audit.recordRepeatable(person.getName(), "device.code-throttled", "user:" + person.getName(),
+					request.getRemoteAddr(), Map.of());
 			return enterAgain(model, userCode, "throttled");
 		}
 		Optional<DeviceVerification.Pending> pending = this.throttle.checking(attempt,
@@ -129,7 +132,9 @@ class ActivateController {
 		if (confirming == null || !confirming.equals(DeviceVerification.normalize(userCode))) {
 			LoginAttempt attempt = attempt(person, request);
 			this.throttle.tryAcquire(attempt);
-			this.audit.record(person.getName(), "device.code-refused", null, request.getRemoteAddr(), Map.of());
+			// Counted, but not refused by the throttle: once a minute at most.
+			this.audit.recordRepeatable(person.getName(), "device.code-refused", "user:" + person.getName(),
+					request.getRemoteAddr(), Map.of());
 			return enterAgain(model, "", "unknown");
 		}
 		session.removeAttribute(CONFIRMING);

@@ -383,6 +383,30 @@ class AccountPageTest {
 	}
 
 	/**
+	 * Asking again and again for what changes nothing ("revoke all" with nothing granted,
+	 * "sign out everywhere else" with no other session) is audited once a minute, not at
+	 * every request: the audit table is never emptied, and a signed-in person could fill
+	 * it.
+	 */
+	@Test
+	void accountWhenNothingToRevokeOrEndAskedAgainAndAgainThenAuditedOnce() {
+		UserAccount zoe = person("zoe", Map.of());
+		TestBrowser browser = signedIn(nodeA, "zoe");
+		for (int i = 0; i < 4; i++) {
+			String csrf = TestBrowser.csrf(browser.get(nodeA.baseUrl() + "/account").body());
+			assertThat(browser.postForm(nodeA.baseUrl() + "/account/applications/revoke-all", Map.of("_csrf", csrf))
+				.statusCode()).isEqualTo(302);
+			csrf = TestBrowser.csrf(browser.get(nodeA.baseUrl() + "/account").body());
+			assertThat(browser.postForm(nodeA.baseUrl() + "/account/sessions/end-others", Map.of("_csrf", csrf))
+				.statusCode()).isEqualTo(302);
+		}
+		dev.lanyard.server.audit.AuditLog audit = nodeA.bean(dev.lanyard.server.audit.AuditLog.class);
+		assertThat(audit.count(zoe.id().toString(), "account.applications_revoked", null, null)).isEqualTo(1);
+		assertThat(audit.count(zoe.id().toString(), "account.sessions_ended", null, null)).isEqualTo(1);
+		assertThat(browser.get(nodeA.baseUrl() + "/account").statusCode()).isEqualTo(200);
+	}
+
+	/**
 	 * Disabling or locking an account ends its sign-in sessions for good: one that made
 	 * no request meanwhile does not come back when the account is enabled again (it was
 	 * checked only at each request, so an idle one did, and with it silent sign-ins).
