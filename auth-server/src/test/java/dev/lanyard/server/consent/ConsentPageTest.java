@@ -337,6 +337,40 @@ class ConsentPageTest {
 		assertThat(consentedScopes(person)).contains("email").doesNotContain("profile");
 	}
 
+	/**
+	 * A withdrawal waits for a change of the person's consents under way (it takes the
+	 * same lock), so that the change's read and save do not straddle it.
+	 */
+	@Test
+	void consentWhenWithdrawnWhileAChangeHoldsThePersonThenWithdrawnAfterIt() throws Exception {
+		dev.lanyard.server.user.UserAccount account = newPerson();
+		TestBrowser browser = signedIn(account.username());
+		assertThat(TestBrowser.location(approve(browser, consentPage(browser, "openid profile"), "profile")))
+			.contains("code=");
+		String client = SharedLanyard.server()
+			.bean(org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository.class)
+			.findByClientId("consenting-app")
+			.getId();
+		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents = SharedLanyard
+			.server()
+			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class);
+		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent consent = consents
+			.findById(client, account.id().toString());
+		javax.sql.DataSource database = SharedLanyard.server().bean(javax.sql.DataSource.class);
+		java.util.concurrent.CompletableFuture<Void> withdrawal;
+		try (java.sql.Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			holdPerson(holder, account.id());
+			withdrawal = java.util.concurrent.CompletableFuture.runAsync(() -> consents.remove(consent));
+			dev.lanyard.server.LockWaits.await(database, "oauth2_authorization_consent", 1);
+			assertThat(withdrawal).isNotDone();
+			assertThat(consentedScopes(account.id())).as("not yet").contains("profile");
+			holder.commit();
+		}
+		withdrawal.get(10, java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(consentedScopes(account.id())).isEmpty();
+	}
+
 	private static dev.lanyard.server.user.UserAccount newPerson() {
 		return SharedLanyard.server()
 			.bean(UserService.class)
