@@ -5,6 +5,11 @@ import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -49,6 +54,21 @@ final class ClientKeySources {
 	private static final long JWKS_TIME_TO_LIVE_MILLIS = 60_000;
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientKeySources.class);
+
+	/**
+	 * One HTTP client for every client's keys: the JDK's keeps a thread of its own, and
+	 * one per key source (up to the cache's ten thousand, kept an hour) let whoever
+	 * registers clients with a {@code jwks_uri} (dynamic registration) add a thread per
+	 * client.
+	 */
+	private final BoundedResourceRetriever retriever = new BoundedResourceRetriever(
+			Duration.ofMillis(JWKS_TIMEOUT_MILLIS), JWKS_SIZE_LIMIT);
+
+	/**
+	 * Where every source fetches its keys again ahead of their expiry: two threads, ended
+	 * when idle a minute (nimbus's own is a thread per source, kept until it is closed).
+	 */
+	private final ExecutorService refreshes = refreshThreads();
 
 	private final Cache<String, JWKSource<SecurityContext>> sources = Caffeine.newBuilder()
 		.maximumSize(10_000)
@@ -113,21 +133,34 @@ final class ClientKeySources {
 		return this.sources.get(keys, (key) -> build(client));
 	}
 
-	private static JWKSource<SecurityContext> build(RegisteredClient client) {
+	private JWKSource<SecurityContext> build(RegisteredClient client) {
 		String jwks = LanyardRegisteredClientRepository.jwks(client);
 		if (jwks != null) {
 			return new ImmutableJWKSet<>(ClientKeys.parse(jwks));
 		}
-		BoundedResourceRetriever retriever = new BoundedResourceRetriever(Duration.ofMillis(JWKS_TIMEOUT_MILLIS),
-				JWKS_SIZE_LIMIT);
 		try {
-			return JWKSourceBuilder.create(URI.create(client.getClientSettings().getJwkSetUrl()).toURL(), retriever)
+			return JWKSourceBuilder
+				.create(URI.create(client.getClientSettings().getJwkSetUrl()).toURL(), this.retriever)
 				.cache(JWKS_TIME_TO_LIVE_MILLIS, JWKS_REFRESH_WAIT_MILLIS)
+				.refreshAheadCache(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME, null, this.refreshes, false, null,
+						false)
 				.build();
 		}
 		catch (MalformedURLException ex) {
 			throw new IllegalStateException("A registered jwks_uri is not a URL", ex);
 		}
+	}
+
+	private static ExecutorService refreshThreads() {
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor threads = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "client-keys-refresh-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		threads.allowCoreThreadTimeOut(true);
+		return threads;
 	}
 
 }

@@ -309,6 +309,37 @@ class PrivateKeyJwtTest {
 		}
 	}
 
+	/**
+	 * Clients with keys at a URL share this node's threads: each one's key source used to
+	 * make an HTTP client of its own, with a thread kept as long as the source (an hour),
+	 * so whoever registers clients (dynamic registration) added a thread per client.
+	 */
+	@Test
+	void privateKeyJwtWhenManyClientsPublishKeysAtUrlsThenNoThreadPerClient() throws Exception {
+		ClientService clients = nodeA.bean(ClientService.class);
+		List<String> clientIds = new java.util.ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			String clientId = "threads-" + i + "-" + UUID.randomUUID().toString().substring(0, 8);
+			clients.importClient(registration(clientId, "private_key_jwt", null, null,
+					"http://127.0.0.1:" + keyHost.getAddress().getPort() + "/jwks"));
+			clientIds.add(clientId);
+		}
+		long before = httpClientThreads();
+		for (String clientId : clientIds) {
+			accessToken(nodeA, ecAssertion(clientId, publishedKey));
+		}
+		assertThat(httpClientThreads() - before).as("HTTP client threads made for six clients' keys")
+			.isLessThanOrEqualTo(1);
+	}
+
+	private static long httpClientThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().matches("HttpClient-\\d+-SelectorManager"))
+			.count();
+	}
+
 	private static PrivateKeyJWT ecAssertion(String clientId, ECKey key) throws JOSEException {
 		return new PrivateKeyJWT(new ClientID(clientId), URI.create(ISSUER), JWSAlgorithm.ES256, key.toPrivateKey(),
 				key.getKeyID(), null);
