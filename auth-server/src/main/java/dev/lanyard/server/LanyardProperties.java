@@ -260,8 +260,18 @@ public record LanyardProperties(@DefaultValue("http://localhost:9000") URI issue
 	 * @param reauthenticationMaxAge how recently an admin API caller must have proven
 	 * their credential (signed in, or obtained the client token) for a security-relevant
 	 * change
+	 * @param auditRetention how long audit events are kept; {@code null} (the default):
+	 * for ever. At least a day
 	 */
-	public record Admin(@DefaultValue("5m") Duration reauthenticationMaxAge) {
+	public record Admin(@DefaultValue("5m") Duration reauthenticationMaxAge, Duration auditRetention) {
+
+		public Admin {
+			if (auditRetention != null && auditRetention.compareTo(Duration.ofDays(1)) < 0) {
+				throw new IllegalArgumentException(
+						"lanyard.admin.audit-retention must be at least a day (leave it unset to keep every event)");
+			}
+		}
+
 	}
 
 	/**

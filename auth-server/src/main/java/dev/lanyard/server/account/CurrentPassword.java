@@ -89,7 +89,9 @@ public class CurrentPassword {
 		if (!this.throttle.tryAcquire(attempt)) {
 			// Once a minute at most: the person (or whoever holds the session) could post
 			// on
-			// and on, and the audit table is never emptied.
+			// and on, and the audit table is kept for as long as the operator sets (for
+			// ever by
+			// default).
 			this.audit.recordRepeatable(user.getUsername(), "account.password_throttled", "user:" + user.id(),
 					request.getRemoteAddr(), Map.of());
 			return Outcome.THROTTLED;

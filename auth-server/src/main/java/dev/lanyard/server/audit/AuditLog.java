@@ -77,11 +77,12 @@ public class AuditLog {
 	}
 
 	/**
-	 * Records an event anyone can cause over and over without signing in (a sign-in
-	 * refused as throttled, a made-up answer on a federated callback), at most once per
-	 * {@link #REPEAT_WINDOW} for one address, action and target on this node: otherwise
-	 * one host could write the table full (tens of gigabytes a day), which nothing ever
-	 * empties. The metrics count every one.
+	 * Records an event anyone can cause over and over (a sign-in refused as throttled, a
+	 * made-up answer on a federated callback, a signed-in person's request that changes
+	 * nothing), at most once per {@link #REPEAT_WINDOW} for one address, action and
+	 * target on this node: otherwise one host could write the table full (tens of
+	 * gigabytes a day), which is kept as long as the operator sets
+	 * ({@link AuditRetention}; for ever by default). The metrics count every one.
 	 * @return whether it was recorded (the caller may log it then, and only then)
 	 */
 	public boolean recordRepeatable(String actor, String action, String target, String clientAddress,

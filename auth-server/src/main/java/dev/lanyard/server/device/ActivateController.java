@@ -81,7 +81,7 @@ class ActivateController {
 		LoginAttempt attempt = attempt(person, request);
 		if (!this.throttle.tryAcquire(attempt)) {
 			// Once a minute at most: a signed-in person could post on and on, and the
-			// audit table is never emptied.
+			// audit table is kept for as long as the operator sets (for ever by default).
 			this.audit.recordRepeatable(person.getName(), "device.code-throttled", "user:" + person.getName(),
 					request.getRemoteAddr(), Map.of());
 			return enterAgain(model, userCode, "throttled");

@@ -39,7 +39,9 @@ class ScheduledPurgesTest {
 	@Test
 	void purgesWhenRunOnABacklogThenEveryOldRowGoesAndNoStatementReadsATableWhole() throws SQLException {
 		Map<String, String> sent = new ConcurrentHashMap<>();
-		try (LanyardTestServer node = LanyardTestServer.start(LanyardTestServer.newDeployment())) {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.put("lanyard.admin.audit-retention", "30d");
+		try (LanyardTestServer node = LanyardTestServer.start(deployment)) {
 			JdbcClient jdbc = node.bean(JdbcClient.class);
 			OAuthFlows flows = new OAuthFlows(node.baseUrl());
 			TestBrowser client = new TestBrowser();
@@ -70,6 +72,7 @@ class ScheduledPurgesTest {
 			jdbc.sql("UPDATE oauth_replaced_access_tokens SET expires_at = expires_at - interval '40 days'").update();
 			jdbc.sql("UPDATE sign_in_sessions SET last_seen_at = last_seen_at - interval '40 days'").update();
 			jdbc.sql("UPDATE revocation_outbox SET created_at = created_at - interval '2 days'").update();
+			jdbc.sql("UPDATE audit_events SET occurred_at = occurred_at - interval '40 days'").update();
 			Instant longAgo = Instant.now().minus(Duration.ofDays(2));
 			jdbc.sql("INSERT INTO dpop_proof_jtis (jti_hash, expires_at) VALUES ('old-proof', ?)")
 				.param(Timestamp.from(longAgo))
@@ -92,7 +95,8 @@ class ScheduledPurgesTest {
 					VALUES ('web-app', 'bob', 'old-session', 'logout', ?)""").param(Timestamp.from(longAgo)).update();
 			List<String> purged = List.of("oauth_authorizations", "oauth_rotated_refresh_tokens",
 					"oauth_replaced_access_tokens", "sign_in_sessions", "revocation_outbox", "dpop_proof_jtis",
-					"client_assertion_jtis", "password_resets", "email_verifications", "backchannel_logouts");
+					"client_assertion_jtis", "password_resets", "email_verifications", "backchannel_logouts",
+					"audit_events");
 			assertThat(purged).allSatisfy((table) -> assertThat(count(jdbc, table)).as(table).isPositive());
 
 			List<Runnable> purges = node.bean(ScheduledTaskHolder.class)
@@ -166,6 +170,8 @@ class ScheduledPurgesTest {
 						INSERT INTO email_verifications (token_hash, user_id, email, expires_at)
 						SELECT md5('ev' || n), '00000000-0000-0000-0000-000000000001', 'u@example.com', now() + interval '1 day'
 						FROM generate_series(1, 20000) n;
+						INSERT INTO audit_events (occurred_at, actor, action)
+						SELECT now() - n * interval '1 minute', 'u', 'login.succeeded' FROM generate_series(1, 20000) n;
 						ANALYZE""")
 			.update();
 		return database;
