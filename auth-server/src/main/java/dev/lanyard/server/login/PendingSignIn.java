@@ -23,14 +23,16 @@ import org.springframework.security.core.CredentialsContainer;
  * remembered ({@link TrustedDevices}); {@code null} for a step-up of a live sign-in,
  * which leaves the browser as it is
  */
-record PendingSignIn(Authentication passwordSignIn, Instant since, Boolean rememberDevice) implements Serializable {
+public record PendingSignIn(Authentication passwordSignIn, Instant since,
+		Boolean rememberDevice) implements Serializable {
 
 	@Serial
 	private static final long serialVersionUID = 1L;
 
 	static final long MINUTES = 5;
 
-	private static final String ATTRIBUTE = PendingSignIn.class.getName();
+	/** The session attribute a sign-in waiting for its second factor is kept under. */
+	public static final String ATTRIBUTE = PendingSignIn.class.getName();
 
 	/**
 	 * Keeps the sign-in in the session until its second factor, without its credentials:

@@ -44,7 +44,7 @@ class WebServerConfiguration {
 	 * at most {@link #inProcessSessionLimit} of them, else anyone could fill the heap
 	 * with anonymous authorization requests, each kept in a session of its own for half
 	 * an hour (docs/SECURITY.md HD-01: every in-process fallback is bounded in size and
-	 * time). At the bound a new session ends the anonymous one used longest ago
+	 * time). At the bound a new session ends an anonymous one
 	 * ({@link AnonymousFirstSessions}); only when every session is signed in is a request
 	 * that needs a new one answered 503 until sessions end. With Redis, Spring Session
 	 * keeps them there and Tomcat's go unused.
