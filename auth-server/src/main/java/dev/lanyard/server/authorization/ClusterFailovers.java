@@ -1,5 +1,6 @@
 package dev.lanyard.server.authorization;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -9,8 +10,12 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.resource.ClientResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.lettuce.core.event.Event;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * Follows a Redis Cluster's failovers for the token cache: a cluster promotes a replica
@@ -44,26 +49,49 @@ final class ClusterFailovers implements AutoCloseable {
 	 * @param onPromotion what to do when a node became a primary
 	 */
 	static ClusterFailovers follow(ClientResources resources, Runnable onPromotion) {
+		// Off Lettuce's own threads (the database may be slow to answer), one at a time,
+		// and tried again for five minutes while PostgreSQL cannot take it.
 		return new ClusterFailovers(resources.eventBus()
 			.get()
-			.filter(ClusterTopologyChangedEvent.class::isInstance)
-			.map(ClusterTopologyChangedEvent.class::cast)
 			.filter(ClusterFailovers::promotesANode)
-			.subscribe((event) -> {
-				try {
-					onPromotion.run();
-					logger.info("Redis Cluster: a replica became a primary; the recent revocations go to the "
-							+ "token cache again");
-				}
-				catch (RuntimeException ex) {
-					logger.warn("Redis Cluster: a replica became a primary, and the recent revocations could not be "
-							+ "marked to go to the token cache again: {}", ex.getMessage());
-				}
-			}));
+			.publishOn(Schedulers.boundedElastic())
+			.concatMap((event) -> Mono.fromRunnable(onPromotion)
+				.doOnSuccess((done) -> logger.info(
+						"Redis Cluster: a replica became a primary; the recent revocations go to the token cache again"))
+				.retryWhen(Retry.fixedDelay(60, Duration.ofSeconds(5))
+					.doBeforeRetry((retry) -> logger.warn(
+							"Redis Cluster: a replica became a primary, and the recent revocations could not be "
+									+ "marked to go to the token cache again ({}); trying again in 5 s",
+							retry.failure().getMessage())))
+				.onErrorResume((ex) -> {
+					logger.error("Redis Cluster: gave up marking the recent revocations to go to the token cache "
+							+ "again after a failover: {}", ex.getMessage());
+					return Mono.empty();
+				}))
+			.subscribe(null,
+					(ex) -> logger.error("Redis Cluster: failovers are no longer followed: {}", ex.getMessage())));
 	}
 
-	/** Whether a node serves as a primary after the change that did not before. */
-	static boolean promotesANode(ClusterTopologyChangedEvent event) {
+	/**
+	 * Whether the event is a change of the cluster's view in which a node serves as a
+	 * primary that did not before.
+	 */
+	static boolean promotesANode(Event event) {
+		if (!(event instanceof ClusterTopologyChangedEvent change)) {
+			return false;
+		}
+		try {
+			return promotes(change);
+		}
+		catch (RuntimeException ex) {
+			// A view this cannot read: taken as a promotion (writing the revocations
+			// again costs little), and the subscription goes on.
+			logger.warn("Redis Cluster: could not read a change of the cluster's view: {}", ex.getMessage());
+			return true;
+		}
+	}
+
+	private static boolean promotes(ClusterTopologyChangedEvent event) {
 		Set<String> before = event.before()
 			.stream()
 			.filter(ClusterFailovers::primary)
