@@ -48,16 +48,13 @@ public final class LanyardUser implements UserDetails, CredentialsContainer {
 	 */
 	private final boolean signInsNotBeforeKept;
 
+	/**
+	 * A principal that keeps no end of every sign-in (as an older node's did): judged by
+	 * its sign-in time.
+	 */
 	public LanyardUser(UUID id, String loginName, String passwordHash, boolean enabled, boolean locked,
 			List<String> roles) {
-		this.id = id;
-		this.loginName = loginName;
-		this.passwordHash = passwordHash;
-		this.enabled = enabled;
-		this.locked = locked;
-		this.roles = List.copyOf(roles);
-		this.signInsNotBefore = null;
-		this.signInsNotBeforeKept = false;
+		this(id, loginName, passwordHash, enabled, locked, roles, null, false);
 	}
 
 	/**
@@ -66,6 +63,11 @@ public final class LanyardUser implements UserDetails, CredentialsContainer {
 	 */
 	public LanyardUser(UUID id, String loginName, String passwordHash, boolean enabled, boolean locked,
 			List<String> roles, Instant signInsNotBefore) {
+		this(id, loginName, passwordHash, enabled, locked, roles, signInsNotBefore, true);
+	}
+
+	private LanyardUser(UUID id, String loginName, String passwordHash, boolean enabled, boolean locked,
+			List<String> roles, Instant signInsNotBefore, boolean signInsNotBeforeKept) {
 		this.id = id;
 		this.loginName = loginName;
 		this.passwordHash = passwordHash;
@@ -73,7 +75,7 @@ public final class LanyardUser implements UserDetails, CredentialsContainer {
 		this.locked = locked;
 		this.roles = List.copyOf(roles);
 		this.signInsNotBefore = signInsNotBefore;
-		this.signInsNotBeforeKept = true;
+		this.signInsNotBeforeKept = signInsNotBeforeKept;
 	}
 
 	/**
@@ -94,10 +96,8 @@ public final class LanyardUser implements UserDetails, CredentialsContainer {
 	 * The same principal with another password hash (an upgrade of the one just checked).
 	 */
 	LanyardUser withPasswordHash(String hash) {
-		return this.signInsNotBeforeKept
-				? new LanyardUser(this.id, this.loginName, hash, this.enabled, this.locked, this.roles,
-						this.signInsNotBefore)
-				: new LanyardUser(this.id, this.loginName, hash, this.enabled, this.locked, this.roles);
+		return new LanyardUser(this.id, this.loginName, hash, this.enabled, this.locked, this.roles,
+				this.signInsNotBefore, this.signInsNotBeforeKept);
 	}
 
 	/**

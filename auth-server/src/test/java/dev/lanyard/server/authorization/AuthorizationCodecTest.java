@@ -59,15 +59,7 @@ class AuthorizationCodecTest {
 	 */
 	@Test
 	void encodeWhenPrincipalHasAMemberFromALaterVersionThenWrittenBack() {
-		String principal = "{\"$type\":\"user\",\"id\":\"0b9d6c1e-6f0a-4c43-9d0e-1c7a0a4d2f11\","
-				+ "\"login_name\":\"alice\",\"roles\":[\"user\"],\"sid\":\"session-1\","
-				+ "\"auth_time\":\"2026-12-07T10:00:00Z\",\"remote_address\":\"127.0.0.1\","
-				+ "\"later_member\":{\"kept\":[1,2]}}";
-		StoredAuthorization stored = TestStoredAuthorizations.grant(NOW)
-			.attributes("{\"java.security.Principal\":" + principal + "}")
-			.accessToken(TestStoredAuthorizations.token("lyat_a-token", NOW.plus(Duration.ofMinutes(15))))
-			.accessTokenScopes("openid")
-			.build();
+		StoredAuthorization stored = grantOfAlice(",\"later_member\":{\"kept\":[1,2]}");
 
 		OAuth2Authorization decoded = this.codec.decode(stored, this.client, null, null);
 		StoredAuthorization written = this.codec.encode(decoded, stored.version() + 1, stored.createdAt());
@@ -87,14 +79,7 @@ class AuthorizationCodecTest {
 		Instant notBefore = Instant.parse("2026-12-07T09:00:00.123456Z");
 		for (String member : new String[] { ",\"sign_ins_not_before\":\"" + notBefore + "\"",
 				",\"sign_ins_not_before\":null", "" }) {
-			String principal = "{\"$type\":\"user\",\"id\":\"0b9d6c1e-6f0a-4c43-9d0e-1c7a0a4d2f11\","
-					+ "\"login_name\":\"alice\",\"roles\":[\"user\"]" + member + ",\"sid\":\"session-1\","
-					+ "\"auth_time\":\"2026-12-07T10:00:00Z\",\"remote_address\":\"127.0.0.1\"}";
-			StoredAuthorization stored = TestStoredAuthorizations.grant(NOW)
-				.attributes("{\"java.security.Principal\":" + principal + "}")
-				.accessToken(TestStoredAuthorizations.token("lyat_a-token", NOW.plus(Duration.ofMinutes(15))))
-				.accessTokenScopes("openid")
-				.build();
+			StoredAuthorization stored = grantOfAlice(member);
 
 			OAuth2Authorization decoded = this.codec.decode(stored, this.client, null, null);
 			LanyardUser user = (LanyardUser) ((Authentication) decoded.getAttribute(Principal.class.getName()))
@@ -138,6 +123,21 @@ class AuthorizationCodecTest {
 				assertThat(attributes).doesNotContain("sign_ins_not_before");
 			}
 		}
+	}
+
+	/**
+	 * A stored grant of alice's, with an access token, whose principal has these members
+	 * beside its own (a JSON fragment starting with a comma, or empty).
+	 */
+	private static StoredAuthorization grantOfAlice(String members) {
+		String principal = "{\"$type\":\"user\",\"id\":\"0b9d6c1e-6f0a-4c43-9d0e-1c7a0a4d2f11\","
+				+ "\"login_name\":\"alice\",\"roles\":[\"user\"],\"sid\":\"session-1\","
+				+ "\"auth_time\":\"2026-12-07T10:00:00Z\",\"remote_address\":\"127.0.0.1\"" + members + "}";
+		return TestStoredAuthorizations.grant(NOW)
+			.attributes("{\"java.security.Principal\":" + principal + "}")
+			.accessToken(TestStoredAuthorizations.token("lyat_a-token", NOW.plus(Duration.ofMinutes(15))))
+			.accessTokenScopes("openid")
+			.build();
 	}
 
 }

@@ -210,9 +210,7 @@ class ConsentPageTest {
 		String clientId = registerConsentingClient("Short-lived App");
 		ClientService clients = SharedLanyard.server().bean(ClientService.class);
 		String id = clients.findByClientId(clientId).orElseThrow().id();
-		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents = SharedLanyard
-			.server()
-			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class);
+		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents = consents();
 		consents.save(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent
 			.withId(id, UUID.randomUUID().toString())
 			.scope("profile")
@@ -242,13 +240,8 @@ class ConsentPageTest {
 					null, List.of("user"), Map.of(), Map.of(), true)
 			.after()
 			.id();
-		String client = SharedLanyard.server()
-			.bean(org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository.class)
-			.findByClientId("consenting-app")
-			.getId();
-		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents = SharedLanyard
-			.server()
-			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class);
+		String client = consentingAppId();
+		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents = consents();
 		javax.sql.DataSource database = SharedLanyard.server().bean(javax.sql.DataSource.class);
 		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
 		List<java.util.concurrent.Future<?>> saves = new java.util.ArrayList<>();
@@ -347,13 +340,8 @@ class ConsentPageTest {
 		TestBrowser browser = signedIn(account.username());
 		assertThat(TestBrowser.location(approve(browser, consentPage(browser, "openid profile"), "profile")))
 			.contains("code=");
-		String client = SharedLanyard.server()
-			.bean(org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository.class)
-			.findByClientId("consenting-app")
-			.getId();
-		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents = SharedLanyard
-			.server()
-			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class);
+		String client = consentingAppId();
+		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents = consents();
 		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent consent = consents
 			.findById(client, account.id().toString());
 		javax.sql.DataSource database = SharedLanyard.server().bean(javax.sql.DataSource.class);
@@ -413,15 +401,21 @@ class ConsentPageTest {
 	}
 
 	private static Set<String> consentedScopes(UUID person) {
-		String client = SharedLanyard.server()
+		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent consent = consents()
+			.findById(consentingAppId(), person.toString());
+		return (consent != null) ? consent.getScopes() : Set.of();
+	}
+
+	private static String consentingAppId() {
+		return SharedLanyard.server()
 			.bean(org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository.class)
 			.findByClientId("consenting-app")
 			.getId();
-		org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent consent = SharedLanyard
-			.server()
-			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class)
-			.findById(client, person.toString());
-		return (consent != null) ? consent.getScopes() : Set.of();
+	}
+
+	private static org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService consents() {
+		return SharedLanyard.server()
+			.bean(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService.class);
 	}
 
 	private static String registerConsentingClient(String name) {

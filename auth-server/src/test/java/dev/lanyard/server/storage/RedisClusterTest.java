@@ -101,9 +101,7 @@ class RedisClusterTest {
 
 	@Test
 	void clusterWhenConfiguredThenSessionsThrottlingCacheAndRevocationChannelWork() throws Exception {
-		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		deployment.remove("spring.data.redis.url");
-		deployment.put("spring.data.redis.cluster.nodes", nodes);
+		Map<String, String> deployment = onTheCluster();
 		deployment.put("lanyard.login.max-attempts-per-account", "3");
 		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
 			assertThat(server.bean(RedisConnectionFactory.class).getConnection()).as("Lanyard is on the cluster")
@@ -178,17 +176,12 @@ class RedisClusterTest {
 	 */
 	@Test
 	void failoverWhenThePromotedReplicaLacksARevocationThenWrittenAgain() throws Exception {
-		Map<String, String> deployment = LanyardTestServer.newDeployment();
-		deployment.remove("spring.data.redis.url");
-		deployment.put("spring.data.redis.cluster.nodes", nodes);
+		Map<String, String> deployment = onTheCluster();
 		deployment.put("spring.data.redis.lettuce.cluster.refresh.period", "1s");
 		try (LanyardTestServer server = LanyardTestServer.start(deployment)) {
 			OAuthFlows flows = new OAuthFlows(server.baseUrl());
 			TestBrowser client = new TestBrowser();
-			String token = (String) TestBrowser
-				.json(flows.token(client, "service", TestBootstrap.SERVICE_SECRET,
-						Map.of("grant_type", "client_credentials")))
-				.get("access_token");
+			String token = flows.clientCredentialsToken(client, "service", TestBootstrap.SERVICE_SECRET);
 			assertThat(flows.introspect(client, "service", TestBootstrap.SERVICE_SECRET, token).get("active"))
 				.isEqualTo(true);
 			org.springframework.data.redis.core.StringRedisTemplate direct = new org.springframework.data.redis.core.StringRedisTemplate(
@@ -245,6 +238,14 @@ class RedisClusterTest {
 			}
 		}
 		return null;
+	}
+
+	/** A new deployment whose Redis is the cluster. */
+	private static Map<String, String> onTheCluster() {
+		Map<String, String> deployment = LanyardTestServer.newDeployment();
+		deployment.remove("spring.data.redis.url");
+		deployment.put("spring.data.redis.cluster.nodes", nodes);
+		return deployment;
 	}
 
 	private static String cli(int port, String... command) throws IOException, InterruptedException {
