@@ -139,8 +139,13 @@ public class FederatedLinks {
 	 */
 	public void signedIn(HttpServletRequest request, UUID userId) {
 		Waiting waiting = take(request, LINK_WAITING);
+		// The provider as it is now: disabled, or no longer trusted to link by address
+		// (an
+		// incident's answer), and what waited links nothing.
 		if (waiting != null && waiting.accounts().contains(userId)
-				&& this.providers.find(waiting.providerId()).filter(IdentityProvider::enabled).isPresent()) {
+				&& this.providers.find(waiting.providerId())
+					.filter((provider) -> provider.enabled() && provider.linkByVerifiedEmail())
+					.isPresent()) {
 			link(userId, waiting.providerId(), waiting.subject(), waiting.email(), request.getRemoteAddr());
 		}
 	}

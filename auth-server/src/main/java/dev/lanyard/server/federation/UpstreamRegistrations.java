@@ -116,7 +116,12 @@ public final class UpstreamRegistrations
 				// The issuer's rule for every endpoint it names: the client secret, the
 				// code and the upstream ID token travel to them (https; http only on
 				// the loopback interface).
-				if (metadata.get(endpoint) instanceof String url && ClientValidator.serverUrlError(url).isPresent()) {
+				// And http on the loopback interface only for an issuer there itself: a
+				// hostile https issuer would have this server post its client secret and
+				// codes to services on its own host.
+				if (metadata.get(endpoint) instanceof String url
+						&& (ClientValidator.serverUrlError(url).isPresent() || url.regionMatches(true, 0, "http:", 0, 5)
+								&& !provider.issuer().regionMatches(true, 0, "http:", 0, 5))) {
 					this.discovery.invalidate(provider.issuer());
 					throw failed(provider, "discovery names an endpoint that is not https: " + endpoint);
 				}

@@ -378,6 +378,13 @@ final class FederatedSignIn {
 			if (current == null || !(current.getPrincipal() instanceof LanyardUser user) || !user.id().equals(userId)) {
 				throw refused("link_without_sign_in");
 			}
+			if (person.subject() == null || person.subject().isEmpty() || person.subject()
+				.length() > dev.lanyard.server.federation.FederatedIdentities.MAXIMUM_SUBJECT_LENGTH) {
+				// OpenID Connect Core §2: at most 255 ASCII characters, as for a sign-in
+				// (a
+				// longer one was a server error at the insert).
+				throw new FederatedSignInException(provider.id(), FederatedSignInException.Reason.FAILED);
+			}
 			boolean linked = this.links.link(userId, provider.id(), person.subject(), person.verifiedEmail(),
 					request.getRemoteAddr());
 			LoginOutcomes.seeOther(request, response,

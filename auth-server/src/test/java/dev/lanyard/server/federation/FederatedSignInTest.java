@@ -75,6 +75,8 @@ class FederatedSignInTest {
 
 	private static final String HEIDI_PASSWORD = "heidi-password-for-upstream-tests";
 
+	private static final String LENA_PASSWORD = "lena-password-for-upstream-tests";
+
 	private static final String DOWNSTREAM_SECRET = "downstream-secret-at-least-32-characters";
 
 	private static LanyardTestServer upstream;
@@ -125,6 +127,10 @@ class FederatedSignInTest {
 						    email: heidi@corp.example
 						    email-verified: true
 						    nickname: initech
+						  - username: lena
+						    password: "%s"
+						    email: lena@example.org
+						    email-verified: true
 						clients:
 						  - client-id: downstream-lanyard
 						    client-secret: "%s"
@@ -142,8 +148,9 @@ class FederatedSignInTest {
 						    require-consent: false
 						"""
 					.formatted(CAROL_PASSWORD, DAVE_PASSWORD, ERIN_PASSWORD, FRANK_PASSWORD, GRACE_PASSWORD,
-							IVAN_PASSWORD, JUDY_PASSWORD, KIM_PASSWORD, HEIDI_PASSWORD, DOWNSTREAM_SECRET,
-							downstreamPort, downstreamPort, downstreamPort, downstreamPort, downstreamPort)));
+							IVAN_PASSWORD, JUDY_PASSWORD, KIM_PASSWORD, HEIDI_PASSWORD, LENA_PASSWORD,
+							DOWNSTREAM_SECRET, downstreamPort, downstreamPort, downstreamPort, downstreamPort,
+							downstreamPort)));
 		upstream = LanyardTestServer.start(corp);
 		scripted = new ScriptedUpstream("lanyard-at-scripted");
 		Map<String, String> settings = LanyardTestServer.newDeployment();
@@ -536,6 +543,16 @@ class FederatedSignInTest {
 			.containsEntry("active", false);
 	}
 
+	/** The provider's form as shown, linking by verified address or not. */
+	private static IdentityProviderAdministration.ProviderDraft linking(
+			IdentityProviderAdministration.ProviderView view, boolean linkByVerifiedEmail) {
+		return new IdentityProviderAdministration.ProviderDraft(view.id(), view.displayName(), view.issuer(),
+				view.authorizationUri(), view.tokenUri(), view.userInfoUri(), view.subjectAttribute(), view.clientId(),
+				null, view.tokenEndpointAuthMethod(), view.scopes(), linkByVerifiedEmail, view.createUsers(),
+				view.defaultRoles(), view.claimMappings(), view.trustUpstreamMfa(), view.upstreamLogout(),
+				view.enabled(), view.updatedAt());
+	}
+
 	private static IdentityProviderAdministration.ProviderDraft draft(IdentityProviderAdministration.ProviderView view,
 			boolean enabled) {
 		return new IdentityProviderAdministration.ProviderDraft(view.id(), view.displayName(), view.issuer(),
@@ -580,6 +597,33 @@ class FederatedSignInTest {
 		assertThat(TestBrowser.location(signedIn)).isEqualTo(downstream.baseUrl() + "/");
 		assertThat(later.get(downstream.baseUrl() + "/account").body()).contains(">grace<");
 		assertThat(users.count()).isEqualTo(accounts);
+	}
+
+	/**
+	 * An upstream identity waiting for the local account's sign-in links nothing once the
+	 * provider no longer links by verified address (turned off in an incident): what
+	 * waited in sessions used to link all the same.
+	 */
+	@Test
+	void verifiedAddressWhenLinkingTurnedOffMeanwhileThenTheWaitingIdentityLinksNothing() {
+		UserService users = downstream.bean(UserService.class);
+		UserAccount lena = users.create("lena", "lena@example.org", LENA_PASSWORD, true, false, List.of("user"),
+				Map.of(), Map.of());
+		FederatedIdentities identities = downstream.bean(FederatedIdentities.class);
+		TestBrowser browser = new TestBrowser();
+		HttpResponse<String> asked = browser.get(throughUpstream(browser, "corp-linking", "lena", LENA_PASSWORD));
+		assertThat(TestBrowser.location(asked)).contains("/login");
+		IdentityProviderAdministration administration = downstream.bean(IdentityProviderAdministration.class);
+		Actor administrator = new Actor("admin", "admin", "127.0.0.1");
+		try {
+			administration.save(linking(administration.get("corp-linking"), false), administrator);
+			assertThat(new OAuthFlows(downstream.baseUrl()).signIn(browser, "lena", LENA_PASSWORD).statusCode())
+				.isIn(302, 303);
+			assertThat(identities.of(lena.id())).isEmpty();
+		}
+		finally {
+			administration.save(linking(administration.get("corp-linking"), true), administrator);
+		}
 	}
 
 	/**
