@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 
@@ -25,7 +26,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * signed in here, so it is always theirs: from the account page (the next answer of that
  * provider in this session links), or, where the provider's settings allow linking by a
  * verified e-mail address, by signing in here right after the upstream answered with an
- * address an account here has (the sign-in proves the account is theirs).
+ * address an account here has (the sign-in proves the account is theirs) and then saying
+ * yes to linking it (the sign-in alone does not prove they meant to: anyone can send a
+ * browser through a provider's sign-in, with an identity of theirs there, just before its
+ * owner signs in here).
  */
 @Service
 public class FederatedLinks {
@@ -36,6 +40,8 @@ public class FederatedLinks {
 	private static final String LINK_REQUESTED = FederatedLinks.class.getName() + ".REQUESTED";
 
 	private static final String LINK_WAITING = FederatedLinks.class.getName() + ".WAITING";
+
+	private static final String LINK_OFFERED = FederatedLinks.class.getName() + ".OFFERED";
 
 	private final FederatedIdentities identities;
 
@@ -134,20 +140,60 @@ public class FederatedLinks {
 	}
 
 	/**
-	 * After a sign-in here: links the identity waiting in the session if the person is
-	 * one of the accounts it waited for.
+	 * After a sign-in here: offers the person the identity waiting in the session, if
+	 * they are one of the accounts it waited for and the provider still links by verified
+	 * address (turned off in an incident, what waited in sessions links nothing).
+	 * @return whether an identity is offered ({@link #offered}), to be answered
 	 */
-	public void signedIn(HttpServletRequest request, UUID userId) {
+	public boolean signedIn(HttpServletRequest request, UUID userId) {
 		Waiting waiting = take(request, LINK_WAITING);
-		// The provider as it is now: disabled, or no longer trusted to link by address
-		// (an
-		// incident's answer), and what waited links nothing.
-		if (waiting != null && waiting.accounts().contains(userId)
-				&& this.providers.find(waiting.providerId())
-					.filter((provider) -> provider.enabled() && provider.linkByVerifiedEmail())
-					.isPresent()) {
-			link(userId, waiting.providerId(), waiting.subject(), waiting.email(), request.getRemoteAddr());
+		if (waiting == null || !waiting.accounts().contains(userId) || linkingProvider(waiting.providerId()) == null) {
+			return false;
 		}
+		request.getSession()
+			.setAttribute(LINK_OFFERED, new Waiting(userId, waiting.providerId(), waiting.subject(), waiting.email(),
+					List.of(), this.clock.instant()));
+		return true;
+	}
+
+	/**
+	 * An upstream identity offered to the person for linking.
+	 *
+	 * @param displayName the provider's name, as the page shows it
+	 * @param email the address the upstream gave
+	 */
+	public record Offer(String displayName, String email) {
+	}
+
+	/** The identity offered to this session's person, still fresh; empty if none. */
+	public Optional<Offer> offered(HttpServletRequest request, UUID userId) {
+		HttpSession session = request.getSession(false);
+		if (session == null || !(session.getAttribute(LINK_OFFERED) instanceof Waiting offer)
+				|| !userId.equals(offer.userId()) || !offer.since().plus(WAIT).isAfter(this.clock.instant())) {
+			return Optional.empty();
+		}
+		IdentityProvider provider = linkingProvider(offer.providerId());
+		return (provider != null) ? Optional.of(new Offer(provider.displayName(), offer.email())) : Optional.empty();
+	}
+
+	/**
+	 * The person's answer to the identity offered: linked if they said yes (and it is
+	 * still offered to them); the offer is gone either way.
+	 * @return whether it was linked
+	 */
+	public boolean answer(HttpServletRequest request, UUID userId, boolean link) {
+		Waiting offer = take(request, LINK_OFFERED);
+		if (!link || offer == null || !userId.equals(offer.userId()) || linkingProvider(offer.providerId()) == null) {
+			return false;
+		}
+		return link(userId, offer.providerId(), offer.subject(), offer.email(), request.getRemoteAddr());
+	}
+
+	/** The provider, if it is enabled and links by verified address. */
+	private IdentityProvider linkingProvider(String providerId) {
+		return this.providers.find(providerId)
+			.filter((provider) -> provider.enabled() && provider.linkByVerifiedEmail())
+			.orElse(null);
 	}
 
 	/**

@@ -98,12 +98,13 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 					.map((factor) -> factor.getAuthority())
 					.toList());
 		this.audit.record(user.getUsername(), "login.succeeded", user.loginName(), request.getRemoteAddr(), details);
+		boolean linkOffered = false;
 		if (authentication.getDetails() instanceof LoginDetails login) {
 			if (login.identityProvider() == null) {
-				// An upstream identity waiting for this account's own sign-in links now,
-				// and an earlier upstream sign-in in this browser is no longer the one to
-				// sign out of.
-				this.federatedLinks.signedIn(request, user.id());
+				// An upstream identity waiting for this account's own sign-in is offered
+				// for linking now, and an earlier upstream sign-in in this browser is no
+				// longer the one to sign out of.
+				linkOffered = this.federatedLinks.signedIn(request, user.id());
 				this.upstreamLogout.signedInHere(request);
 			}
 			this.signInSessions.begun(login.sessionId(), user.id(), login.identityProvider(), request.getRemoteAddr(),
@@ -114,6 +115,11 @@ final class LoginOutcomes implements AuthenticationSuccessHandler, Authenticatio
 		}
 		else if (Boolean.FALSE.equals(rememberDevice)) {
 			this.devices.forget(request, response, LoginName.canonical(user.loginName()));
+		}
+		if (linkOffered) {
+			// The person says whether to link it, then goes on (LinkOfferController).
+			seeOther(request, response, LinkOfferController.PATH);
+			return;
 		}
 		this.savedRequests.onAuthenticationSuccess(request, response, authentication);
 	}

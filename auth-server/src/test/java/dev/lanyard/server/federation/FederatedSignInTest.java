@@ -564,7 +564,10 @@ class FederatedSignInTest {
 
 	/**
 	 * A provider that links by verified address: the upstream's answer waits for the
-	 * local account's own sign-in, which links it; another account signing in does not.
+	 * local account's own sign-in, after which the person is asked whether to link it
+	 * (the sign-in alone linked it: anyone could send a browser through the provider with
+	 * an identity of theirs just before its owner signed in here); another account
+	 * signing in is not asked.
 	 */
 	@Test
 	void verifiedAddressLinksAfterTheLocalSignIn() {
@@ -578,16 +581,35 @@ class FederatedSignInTest {
 		HttpResponse<String> waiting = wrongPerson
 			.get(throughUpstream(wrongPerson, "corp-linking", "grace", GRACE_PASSWORD));
 		assertThat(TestBrowser.location(waiting)).endsWith("/login?upstream=corp-linking&problem=sign-in-links");
-		flows.signIn(wrongPerson, "bob", TestBootstrap.BOB_PASSWORD);
+		assertThat(TestBrowser.location(flows.signIn(wrongPerson, "bob", TestBootstrap.BOB_PASSWORD)))
+			.doesNotEndWith("/login/link");
 		UserAccount bob = downstream.bean(JdbcUserAccountRepository.class).findByLoginName("bob").orElseThrow();
 		assertThat(identities.of(bob.id())).noneMatch((identity) -> identity.providerId().equals("corp-linking"));
 
+		// The person is asked after signing in here, and may say no.
+		TestBrowser declining = new TestBrowser();
+		HttpResponse<String> first = declining.get(throughUpstream(declining, "corp-linking", "grace", GRACE_PASSWORD));
+		assertThat(declining.get(TestBrowser.location(first)).body())
+			.contains("Sign in with it below; you will then be asked whether to link Corporate, linking to it");
+		HttpResponse<String> offered = flows.signIn(declining, "grace", GRACE_PASSWORD);
+		assertThat(TestBrowser.location(offered)).endsWith("/login/link");
+		String offer = declining.get(downstream.baseUrl() + "/login/link?lang=en").body();
+		assertThat(offer).contains("Link your Corporate, linking account?").contains("grace@example.org");
+		assertThat(TestBrowser.location(declining.postForm(downstream.baseUrl() + "/login/link",
+				Map.of("decision", "skip", "_csrf", TestBrowser.csrf(offer)))))
+			.isEqualTo(downstream.baseUrl() + "/");
+		assertThat(identities.of(grace.id())).isEmpty();
+		assertThat(TestBrowser.location(declining.get(downstream.baseUrl() + "/login/link"))).as("asked once")
+			.isEqualTo(downstream.baseUrl() + "/");
+
 		TestBrowser browser = new TestBrowser();
 		HttpResponse<String> asked = browser.get(throughUpstream(browser, "corp-linking", "grace", GRACE_PASSWORD));
-		assertThat(browser.get(TestBrowser.location(asked)).body())
-			.contains("Sign in with it below to link Corporate, linking to it");
-		assertThat(identities.of(grace.id())).isEmpty();
-		assertThat(flows.signIn(browser, "grace", GRACE_PASSWORD).statusCode()).isIn(302, 303);
+		assertThat(browser.get(TestBrowser.location(asked)).statusCode()).isEqualTo(200);
+		assertThat(TestBrowser.location(flows.signIn(browser, "grace", GRACE_PASSWORD))).endsWith("/login/link");
+		assertThat(identities.of(grace.id())).as("not before the person says so").isEmpty();
+		String page = browser.get(downstream.baseUrl() + "/login/link").body();
+		browser.postForm(downstream.baseUrl() + "/login/link",
+				Map.of("decision", "link", "_csrf", TestBrowser.csrf(page)));
 		assertThat(identities.of(grace.id())).singleElement()
 			.satisfies((identity) -> assertThat(identity.providerId()).isEqualTo("corp-linking"));
 
