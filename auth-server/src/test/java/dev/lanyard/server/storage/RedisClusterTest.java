@@ -63,8 +63,8 @@ class RedisClusterTest {
 			servers.put(port,
 					new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
 							"--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-							"--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--dir",
-							directory.toString())
+							"--cluster-node-timeout", "1000", "--repl-diskless-sync-delay", "0", "--save", "",
+							"--appendonly", "no", "--dir", directory.toString())
 						.redirectErrorStream(true)
 						.redirectOutput(directory.resolve("redis-" + port + ".log").toFile())
 						.start());
@@ -200,8 +200,11 @@ class RedisClusterTest {
 			int primary;
 			try (RedisClusterConnection cluster = server.bean(RedisConnectionFactory.class).getClusterConnection()) {
 				primary = cluster.clusterGetNodeForKey(key.getBytes(StandardCharsets.UTF_8)).getPort();
+				// A replica of a cluster just made may still be taking its first copy of
+				// the primary: up to 30 s on a loaded host (5 s were not enough in a full
+				// build).
 				org.awaitility.Awaitility.await()
-					.atMost(Duration.ofSeconds(5))
+					.atMost(Duration.ofSeconds(30))
 					.until(() -> active.equals(replicaValue(primary, key)));
 			}
 			servers.get(primary).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
