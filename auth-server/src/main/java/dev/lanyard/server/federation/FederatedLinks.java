@@ -183,7 +183,14 @@ public class FederatedLinks {
 	 */
 	public boolean answer(HttpServletRequest request, UUID userId, boolean link) {
 		Waiting offer = take(request, LINK_OFFERED);
-		if (!link || offer == null || !userId.equals(offer.userId()) || linkingProvider(offer.providerId()) == null) {
+		if (offer == null || !userId.equals(offer.userId()) || linkingProvider(offer.providerId()) == null) {
+			return false;
+		}
+		if (!link) {
+			// Said no: perhaps someone else's identity there (sent through the provider
+			// in this browser).
+			this.audit.record(userId.toString(), "federation.link_declined", "user:" + userId, request.getRemoteAddr(),
+					Map.of("idp", offer.providerId()));
 			return false;
 		}
 		return link(userId, offer.providerId(), offer.subject(), offer.email(), request.getRemoteAddr());

@@ -39,10 +39,13 @@ class LinkOfferController {
 	}
 
 	@GetMapping(PATH)
-	String offer(Authentication person, HttpServletRequest request, Model model) {
+	String offer(Authentication person, HttpServletRequest request, HttpServletResponse response, Model model)
+			throws IOException, ServletException {
 		Optional<FederatedLinks.Offer> offer = this.links.offered(request, id(person));
 		if (offer.isEmpty()) {
-			return "redirect:/";
+			// Nothing (or no more) to ask: on to what the person asked for.
+			this.onwards.onAuthenticationSuccess(request, response, person);
+			return null;
 		}
 		model.addAttribute("offer", offer.get());
 		return "link-offer";

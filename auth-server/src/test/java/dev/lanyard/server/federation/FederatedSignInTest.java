@@ -599,6 +599,8 @@ class FederatedSignInTest {
 				Map.of("decision", "skip", "_csrf", TestBrowser.csrf(offer)))))
 			.isEqualTo(downstream.baseUrl() + "/");
 		assertThat(identities.of(grace.id())).isEmpty();
+		assertThat(downstream.bean(dev.lanyard.server.audit.AuditLog.class)
+			.count(grace.id().toString(), "federation.link_declined", null, null)).isEqualTo(1);
 		assertThat(TestBrowser.location(declining.get(downstream.baseUrl() + "/login/link"))).as("asked once")
 			.isEqualTo(downstream.baseUrl() + "/");
 
