@@ -79,6 +79,12 @@ class PasskeyController {
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(JSON.writeValueAsString(Map.of("problem", this.messages.getMessage(refused, null, locale))));
 		}
+		if (this.passkeys.full(((LanyardUser) person.getPrincipal()).id())) {
+			return ResponseEntity.badRequest()
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(JSON.writeValueAsString(Map.of("problem", this.messages.getMessage("passkeys.too-many",
+						new Object[] { Passkeys.MOST_PER_ACCOUNT }, locale))));
+		}
 		return ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(this.passkeys.creationOptions(request, person));

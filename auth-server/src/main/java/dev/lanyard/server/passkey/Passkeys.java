@@ -138,7 +138,8 @@ public class Passkeys {
 		session.removeAttribute(CREATION);
 		PublicKeyCredentialUserEntity user = this.users.findByUsername(person.getName());
 		if (user == null || !user.getId().equals(new Bytes(pending.userHandle()))
-				|| Instant.now().isAfter(pending.at().plus(CEREMONY))) {
+				|| Instant.now().isAfter(pending.at().plus(CEREMONY))
+				|| this.credentials.findByUserId(user.getId()).size() >= MOST_PER_ACCOUNT) {
 			return Optional.empty();
 		}
 		try {
@@ -153,6 +154,17 @@ public class Passkeys {
 		catch (RuntimeException ex) {
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * The most passkeys an account may have: each one is offered to every sign-in as the
+	 * second factor and listed on the account page, and adding them had no end.
+	 */
+	public static final int MOST_PER_ACCOUNT = 20;
+
+	/** Whether the account has as many passkeys as it may. */
+	public boolean full(UUID account) {
+		return list(account).size() >= MOST_PER_ACCOUNT;
 	}
 
 	/** The person's passkeys, newest first. */

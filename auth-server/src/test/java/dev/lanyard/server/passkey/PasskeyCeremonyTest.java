@@ -50,7 +50,7 @@ class PasskeyCeremonyTest {
 		otherNode = nodes[1];
 		base = node.baseUrl();
 		otherBase = otherNode.baseUrl();
-		for (String username : List.of("ola", "pal", "kim", "mia", "nia")) {
+		for (String username : List.of("ola", "pal", "kim", "mia", "nia", "uma")) {
 			node.bean(UserService.class)
 				.importUser(username, password(username), username + "@example.com", List.of("user"), Map.of(),
 						Map.of(), true);
@@ -250,6 +250,41 @@ class PasskeyCeremonyTest {
 			assertThat(removal.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(302);
 		}
 		assertThat(node.bean(SecondFactors.class).passkeys(mia)).hasSize(1);
+	}
+
+	/**
+	 * An account has at most {@link Passkeys#MOST_PER_ACCOUNT} passkeys: past them the
+	 * options are refused, with a message (adding them had no end, each one offered to
+	 * every sign-in as the second factor).
+	 */
+	@Test
+	void passkeysWhenAsManyAsAnAccountMayHaveThenNoMoreOffered() throws Exception {
+		TestBrowser browser = new TestBrowser();
+		new OAuthFlows(base).signIn(browser, "uma", password("uma"));
+		for (int i = 0; i < Passkeys.MOST_PER_ACCOUNT; i++) {
+			// Each with the right password (addPasskey's wrong one each time would spend
+			// the password budget).
+			String page = browser.get(base + "/account?lang=en").body();
+			String options = browser
+				.postForm(base + "/account/passkeys/options", Map.of("current", password("uma")), "X-CSRF-TOKEN",
+						TestBrowser.csrf(page))
+				.body();
+			HttpResponse<String> added = browser.postForm(base + "/account/passkeys", Map.of("label", "Key " + i,
+					"credential", new SoftwarePasskey(base).create(options), "_csrf", TestBrowser.csrf(page)));
+			assertThat(added.statusCode()).as("passkey " + i).isIn(200, 302);
+		}
+		assertThat(node.bean(Passkeys.class)
+			.list(node.bean(dev.lanyard.server.user.JdbcUserAccountRepository.class)
+				.findByLoginName("uma")
+				.orElseThrow()
+				.id()))
+			.hasSize(Passkeys.MOST_PER_ACCOUNT);
+		String page = browser.get(base + "/account?lang=en").body();
+		HttpResponse<String> refused = browser.postForm(base + "/account/passkeys/options",
+				Map.of("current", password("uma")), "X-CSRF-TOKEN", TestBrowser.csrf(page));
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("You have 20 passkeys, the most an account may have")
+			.doesNotContain("challenge");
 	}
 
 	/** Signs the person in with the password and adds a software passkey. */
