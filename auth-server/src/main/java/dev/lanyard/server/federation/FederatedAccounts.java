@@ -93,8 +93,7 @@ public class FederatedAccounts {
 	 * @throws FederatedSignInException when nobody may sign in with it, and why
 	 */
 	public UserAccount accountFor(IdentityProvider provider, UpstreamPerson person, String remoteAddress) {
-		if (person.subject() == null || person.subject().isEmpty()
-				|| person.subject().length() > FederatedIdentities.MAXIMUM_SUBJECT_LENGTH) {
+		if (!FederatedIdentities.keepable(person.subject())) {
 			// OpenID Connect Core §2: at most 255 ASCII characters; none is no answer.
 			throw new FederatedSignInException(provider.id(), FederatedSignInException.Reason.FAILED);
 		}

@@ -24,6 +24,15 @@ public class FederatedIdentities {
 	 */
 	public static final int MAXIMUM_SUBJECT_LENGTH = 255;
 
+	/**
+	 * Whether an upstream subject can name an identity here: present, and at most
+	 * {@link #MAXIMUM_SUBJECT_LENGTH} characters (a longer one was a server error at the
+	 * insert).
+	 */
+	public static boolean keepable(String subject) {
+		return subject != null && !subject.isEmpty() && subject.length() <= MAXIMUM_SUBJECT_LENGTH;
+	}
+
 	private final JdbcClient jdbc;
 
 	public FederatedIdentities(JdbcClient jdbc) {

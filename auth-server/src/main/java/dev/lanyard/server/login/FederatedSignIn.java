@@ -13,6 +13,7 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.federation.FederatedAccounts;
 import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException;
 import dev.lanyard.server.federation.FederatedAccounts.FederatedSignInException.Reason;
+import dev.lanyard.server.federation.FederatedIdentities;
 import dev.lanyard.server.federation.FederatedLinks;
 import dev.lanyard.server.federation.UpstreamLogout;
 import dev.lanyard.server.federation.IdentityProvider;
@@ -378,11 +379,8 @@ final class FederatedSignIn {
 			if (current == null || !(current.getPrincipal() instanceof LanyardUser user) || !user.id().equals(userId)) {
 				throw refused("link_without_sign_in");
 			}
-			if (person.subject() == null || person.subject().isEmpty() || person.subject()
-				.length() > dev.lanyard.server.federation.FederatedIdentities.MAXIMUM_SUBJECT_LENGTH) {
-				// OpenID Connect Core §2: at most 255 ASCII characters, as for a sign-in
-				// (a
-				// longer one was a server error at the insert).
+			if (!FederatedIdentities.keepable(person.subject())) {
+				// As for a sign-in (FederatedAccounts#accountFor).
 				throw new FederatedSignInException(provider.id(), FederatedSignInException.Reason.FAILED);
 			}
 			boolean linked = this.links.link(userId, provider.id(), person.subject(), person.verifiedEmail(),

@@ -2,6 +2,7 @@ package dev.lanyard.server.login;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.UUID;
 
 import dev.lanyard.server.federation.FederatedLinks;
 import dev.lanyard.server.user.LanyardUser;
@@ -58,7 +59,7 @@ class LinkOfferController {
 		this.onwards.onAuthenticationSuccess(request, response, person);
 	}
 
-	private static java.util.UUID id(Authentication person) {
+	private static UUID id(Authentication person) {
 		return ((LanyardUser) person.getPrincipal()).id();
 	}
 
